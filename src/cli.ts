@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/** The command line: parse flags, call a command, map error classes to exit codes. */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, InfeasibleError, InputError, InternalError, formatIssue } from './errors.js';
+import { parseAmount } from './money.js';
+import { runSolve } from './commands/solve.js';
+import { TOOL_VERSION } from './version.js';
+
+function budgetOption(value: string) {
+  const r = parseAmount(value);
+  if (!r.ok) throw new InputError([{ file: '--budget', expected: `${r.expected} (yuan, or with 万/亿)`, found: JSON.stringify(value) }]);
+  return r.value;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('fundplan')
+    .description('Allocate a special-fund budget among applications: optimal, exact, verified.\n将专项资金预算在申报项目间最优分配，精确到元并逐条校验。')
+    .version(TOOL_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  program
+    .command('solve')
+    .description('solve a scenario and write allocations.csv and summary.json')
+    .argument('<scenario>', 'scenario JSON file')
+    .option('-o, --out <dir>', 'output folder', 'out')
+    .addOption(new Option('--budget <amount>', 'override the budget (yuan; 5000万 and 0.5亿 accepted)'))
+    .option('--no-timings', 'leave timings out of summary.json (byte-identical outputs)')
+    .action((scenario: string, opts: { out: string; budget?: string; timings: boolean }) => {
+      const outcome = runSolve({
+        scenario,
+        out: opts.out,
+        budget: opts.budget === undefined ? undefined : budgetOption(opts.budget),
+        noTimings: !opts.timings,
+      });
+      process.stdout.write(outcome.text + '\n');
+    });
+  return program;
+}
+
+/** Run the CLI; returns the exit code. Every error class maps to one code. */
+export function main(argv: readonly string[]): number {
+  try {
+    buildProgram().parse([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.input;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`错误：输入有 ${e.issues.length} 处问题 / input errors:\n${e.issues.map(formatIssue).join('\n')}\n`);
+      return EXIT.input;
+    }
+    if (e instanceof InfeasibleError) {
+      process.stderr.write(`无可行分配 / infeasible: ${e.message}\n`);
+      return EXIT.infeasible;
+    }
+    const message = e instanceof InternalError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`内部错误 / internal error (a bug in fundplan, please report it): ${message}\n`);
+    return EXIT.internal;
+  }
+}
+
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+const invokedAs = process.argv[1] ? realpathSync(process.argv[1]) : '';
+if (invokedAs === realpathSync(fileURLToPath(import.meta.url))) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,51 @@
+/** Load a scenario and everything it names: scenario → policy → applications, all validated. */
+import { dirname, relative, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { parseJson, readInput } from '../io/files.js';
+import { parseApplicationsCsv } from '../io/applications.js';
+import { resolveApplications, type Application } from '../model/application.js';
+import { parsePolicy, type Policy } from '../model/policy.js';
+import { checkScenarioAgainstPolicy, parseScenario, type Scenario } from '../model/scenario.js';
+import type { InputIssue } from '../errors.js';
+import type { InputProvenance } from '../report/summary.js';
+
+export interface Loaded {
+  readonly scenario: Scenario;
+  readonly policy: Policy;
+  readonly applications: readonly Application[];
+  readonly warnings: readonly InputIssue[];
+  readonly inputs: InputProvenance;
+}
+
+export function loadScenario(scenarioPath: string): Loaded {
+  const shownScenario = relative(process.cwd(), scenarioPath) || scenarioPath;
+  const scenarioFile = readInput(scenarioPath, shownScenario);
+  const scenario = parseScenario(parseJson(scenarioFile, shownScenario), shownScenario);
+  const dir = dirname(resolve(scenarioPath));
+
+  const policyPath = resolve(dir, scenario.policy);
+  const shownPolicy = relative(process.cwd(), policyPath);
+  const policyFile = readInput(policyPath, shownPolicy);
+  const policy = parsePolicy(parseJson(policyFile, shownPolicy), shownPolicy);
+  checkScenarioAgainstPolicy(scenario, policy, shownScenario);
+
+  const appsPath = resolve(dir, scenario.applications);
+  const shownApps = relative(process.cwd(), appsPath);
+  const appsFile = readInput(appsPath, shownApps);
+  const read = parseApplicationsCsv(appsFile.bytes, shownApps);
+  const resolved = resolveApplications(read.records, policy, read.source);
+  if (resolved.issues.length) throw new InputError(resolved.issues);
+
+  return {
+    scenario,
+    policy,
+    applications: resolved.applications,
+    warnings: [...read.warnings, ...resolved.warnings],
+    inputs: {
+      // Paths as the scenario names them, so outputs do not depend on where the clone lives.
+      scenario: { file: shownScenario.split('\\').join('/').split('/').pop()!, sha256: scenarioFile.sha256 },
+      policy: { file: scenario.policy, sha256: policyFile.sha256 },
+      applications: { file: scenario.applications, sha256: appsFile.sha256, encoding: read.encoding },
+    },
+  };
+}

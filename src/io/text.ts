@@ -1,0 +1,33 @@
+/**
+ * Decode a text file the way a Chinese desktop writes it: UTF-8 (with or without BOM),
+ * UTF-16 with BOM (Excel's "Unicode text"), or GB18030 (Excel's "CSV" on a Chinese
+ * Windows). Detection is by content: a BOM, else strict UTF-8, else strict GB18030.
+ */
+export type Encoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
+
+export type Decoded = { ok: true; text: string; encoding: Encoding } | { ok: false; found: string };
+
+export function decodeText(bytes: Uint8Array): Decoded {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return strict('utf-8', bytes.subarray(3), 'utf-8-bom');
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return strict('utf-16le', bytes.subarray(2), 'utf-16le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return strict('utf-16be', bytes.subarray(2), 'utf-16be');
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { ok: false, found: `a binary file (NUL byte at offset ${nul})` };
+  const utf8 = strict('utf-8', bytes, 'utf-8');
+  if (utf8.ok) return utf8;
+  const gb = strict('gb18030', bytes, 'gb18030');
+  if (gb.ok && !/[\u0000-\u0008\u000e-\u001f]/.test(gb.text)) return gb;
+  return { ok: false, found: 'bytes that are neither UTF-8 nor GB18030 text' };
+}
+
+function strict(label: string, bytes: Uint8Array, encoding: Encoding): Decoded {
+  try {
+    const text = new TextDecoder(label, { fatal: true }).decode(bytes);
+    if (text.includes('\u0000')) return { ok: false, found: 'a binary file (NUL character)' };
+    return { ok: true, text, encoding };
+  } catch {
+    return { ok: false, found: `bytes that are not valid ${label}` };
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Writing outputs: all files of a run appear together or not at all. They are written
+ * into a hidden folder inside the output folder and renamed into place only once every
+ * one of them is complete.
+ */
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+
+export interface OutputFile {
+  readonly name: string;
+  readonly content: string | Uint8Array;
+}
+
+export function writeOutputsAtomically(dir: string, files: readonly OutputFile[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  const tmp = mkdtempSync(join(dir, '.fundplan-tmp-'));
+  try {
+    for (const f of files) writeFileSync(join(tmp, f.name), f.content);
+    for (const f of files) renameSync(join(tmp, f.name), join(dir, f.name));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return files.map((f) => join(dir, f.name));
+}
+
+/** A cell Excel would evaluate as a formula (= + - @, or a leading tab / CR) gets a leading apostrophe. */
+export function neutraliseCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** CSV for Excel: UTF-8 with BOM, CRLF, every cell neutralised. */
+export function toExcelCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const body = stringify([header, ...rows].map((r) => r.map(neutraliseCell)), { record_delimiter: '\r\n' });
+  return '\uFEFF' + body;
+}

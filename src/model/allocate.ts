@@ -1,0 +1,219 @@
+/**
+ * The allocation pipeline inside the model: eligibility → entitlements → limits → LP
+ * (two stages) → rounding → the reason for every grant. Takes records, returns data;
+ * no files, no printing.
+ */
+import type { Decimal } from 'decimal.js';
+import { D, ZERO, floorTo, fmtYuanHuman, LP_UNIT } from '../money.js';
+import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
+import type { Backend, LinearProgram, SolveResult } from '../solver/types.js';
+import type { Application } from './application.js';
+import { entitlementOf, type Entitlement, type EntitlementBinding } from './entitlement.js';
+import { buildLimits, type Limit } from './limits.js';
+import { buildPolicyLp } from './lp.js';
+import type { Measure, Policy } from './policy.js';
+import { roundAllocation } from './rounding.js';
+import type { Scenario } from './scenario.js';
+
+export type Binding = EntitlementBinding | 'company_limit' | 'measure_budget' | 'total_budget' | 'below_min_score' | 'ineligible';
+
+export interface Line {
+  readonly app: Application;
+  readonly measure: Measure;
+  /** Null when the application is not a candidate (another year, below the minimum score). */
+  readonly entitlement: Entitlement | null;
+  readonly grant: Decimal;
+  readonly binding: Binding;
+  /** The limit that stopped the grant below its entitlement, when one did. */
+  readonly limitId: string | null;
+  /** Index among candidates, or -1. */
+  readonly candidate: number;
+}
+
+export interface StageReport {
+  readonly stage: 'priority' | 'tie-break' | 'feasibility';
+  readonly backend: string;
+  readonly status: SolveResult['status'];
+  readonly raw: string;
+  readonly objective: number | null;
+  readonly ms: number;
+}
+
+export interface Allocation {
+  readonly lines: readonly Line[];
+  readonly limits: readonly Limit[];
+  /** Σ grants per limit. */
+  readonly limitTotals: readonly Decimal[];
+  readonly objective: Decimal;
+  readonly granted: Decimal;
+  readonly lp: { readonly columns: number; readonly rows: number };
+  readonly stages: readonly StageReport[];
+  readonly timingsMs: { readonly build: number; readonly solve: number; readonly round: number };
+}
+
+/** Priority order: score descending, then project id ascending (code-unit order). Documented in the README. */
+export function priorityOrder(apps: readonly Application[]): number[] {
+  return apps
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const c = apps[b]!.score.comparedTo(apps[a]!.score);
+      if (c !== 0) return c;
+      const x = apps[a]!.projectId;
+      const y = apps[b]!.projectId;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+}
+
+const LIMIT_BINDING: Record<Limit['kind'], Binding> = {
+  company_measure: 'company_limit',
+  company_annual: 'company_limit',
+  measure_max: 'measure_budget',
+  measure_min: 'measure_budget',
+  budget: 'total_budget',
+};
+/** When several limits are full, the most specific one is named. */
+const LIMIT_SPECIFICITY: readonly Limit['kind'][] = ['company_measure', 'company_annual', 'measure_max', 'budget'];
+
+export function allocate(apps: readonly Application[], policy: Policy, scenario: Scenario, backend: Backend): Allocation {
+  const t0 = performance.now();
+  const measures = new Map(policy.measures.map((m) => [m.id, m]));
+  const g = scenario.granularity;
+
+  const candidates: Application[] = [];
+  const candidateOf: number[] = apps.map((a) => {
+    if (a.year !== scenario.year) return -1;
+    if (scenario.minScore && a.score.lt(scenario.minScore)) return -1;
+    candidates.push(a);
+    return candidates.length - 1;
+  });
+  const entitlements = candidates.map((a) => entitlementOf(a, measures.get(a.measureId)!));
+  const caps = entitlements.map((e) => floorTo(e.amount, g));
+  const limits = buildLimits(candidates, policy, scenario);
+  const order = priorityOrder(candidates);
+
+  // Stage 1: maximise Σ score × grant.
+  const scores = candidates.map((a) => a.score.toNumber());
+  const stage1 = buildPolicyLp(caps, limits, scores);
+  const t1 = performance.now();
+  const stages: StageReport[] = [];
+  const first = timed(backend, stage1.lp, 'priority', stages);
+  if (first.status === 'infeasible') throw diagnoseInfeasible(caps, limits, backend, stages);
+  if (first.status !== 'optimal') throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
+
+  // Stage 2: among allocations with that objective, prefer the priority order (see README, "ties").
+  const n = candidates.length;
+  const tieWeights = new Array<number>(n);
+  order.forEach((i, p) => (tieWeights[i] = (n - p) / n));
+  const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
+  const base2 = buildPolicyLp(caps, limits, tieWeights);
+  const stage2Lp: LinearProgram = {
+    ...base2.lp,
+    rows: [...base2.lp.rows, { terms: scores.map((s, i) => [i, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
+  };
+  const second = timed(backend, stage2Lp, 'tie-break', stages);
+  const chosen = second.status === 'optimal' ? second : first;
+  const t2 = performance.now();
+
+  const values = Array.from(chosen.values, (v) => v * LP_UNIT.toNumber());
+  const rounded = roundAllocation({ caps, limits, values, order, granularity: g });
+  if (rounded.unmetFloors.length) {
+    throw new InfeasibleError(
+      'measure floors cannot be met in whole granularity units',
+      rounded.unmetFloors.map((k) => ({ limit: limits[k]!.id, description: `floor ${fmtYuanHuman(limits[k]!.amount)}, reached ${fmtYuanHuman(rounded.totals[k]!)} in units of ${fmtYuanHuman(g)}` })),
+    );
+  }
+
+  // Why each grant is what it is.
+  const memberOf: number[][] = candidates.map(() => []);
+  limits.forEach((l, k) => l.members.forEach((i) => memberOf[i]!.push(k)));
+  const lines: Line[] = apps.map((app, idx) => {
+    const measure = measures.get(app.measureId)!;
+    const c = candidateOf[idx]!;
+    if (c < 0) {
+      const binding: Binding = app.year !== scenario.year ? 'ineligible' : 'below_min_score';
+      return { app, measure, entitlement: null, grant: ZERO, binding, limitId: null, candidate: -1 };
+    }
+    const grant = rounded.grants[c]!;
+    const ent = entitlements[c]!;
+    if (grant.gte(caps[c]!)) return { app, measure, entitlement: ent, grant, binding: ent.binding, limitId: null, candidate: c };
+    const full = memberOf[c]!
+      .filter((k) => limits[k]!.sense === 'max' && limits[k]!.amount.minus(rounded.totals[k]!).lt(g))
+      .sort((a, b) => LIMIT_SPECIFICITY.indexOf(limits[a]!.kind) - LIMIT_SPECIFICITY.indexOf(limits[b]!.kind));
+    const k = full[0];
+    if (k === undefined) {
+      throw new InternalError(`rounding left ${app.projectId} below its entitlement with room in every limit`, [
+        `grant ${grant}, cap ${caps[c]}`,
+      ]);
+    }
+    return { app, measure, entitlement: ent, grant, binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id, candidate: c };
+  });
+  const t3 = performance.now();
+
+  const objective = candidates.reduce((s, a, i) => s.plus(a.score.times(rounded.grants[i]!)), ZERO);
+  const granted = rounded.grants.reduce((s, v) => s.plus(v), ZERO);
+  return {
+    lines,
+    limits,
+    limitTotals: rounded.totals,
+    objective,
+    granted,
+    lp: { columns: stage1.lp.columns.length, rows: stage1.lp.rows.length },
+    stages,
+    timingsMs: { build: t1 - t0, solve: t2 - t1, round: t3 - t2 },
+  };
+}
+
+function timed(backend: Backend, lp: LinearProgram, stage: StageReport['stage'], stages: StageReport[]): SolveResult {
+  const t = performance.now();
+  const r = backend.solve(lp);
+  stages.push({
+    stage,
+    backend: r.backend,
+    status: r.status,
+    raw: r.raw,
+    objective: r.status === 'optimal' ? r.objective : null,
+    ms: performance.now() - t,
+  });
+  return r;
+}
+
+/**
+ * The LP is infeasible only through floors (every ceiling admits zero). Find which floors
+ * cannot be met together: add an elastic column to each floor row, minimise the total
+ * shortfall, and name every floor left short, with the amount.
+ */
+function diagnoseInfeasible(caps: readonly Decimal[], limits: readonly Limit[], backend: Backend, stages: StageReport[]): Error {
+  const base = buildPolicyLp(caps, limits, caps.map(() => 0), 'min');
+  const floorRows = base.rowLimit.map((k, r) => [k, r] as const).filter(([k]) => limits[k]!.sense === 'min');
+  const n = caps.length;
+  const lp: LinearProgram = {
+    sense: 'min',
+    columns: [...base.lp.columns, ...floorRows.map(() => ({ lower: 0, upper: Infinity, cost: 1 }))],
+    rows: base.lp.rows.map((row, r) => {
+      const e = floorRows.findIndex(([, fr]) => fr === r);
+      return e < 0 ? row : { ...row, terms: [...row.terms, [n + e, 1] as const] };
+    }),
+  };
+  const r = timed(backend, lp, 'feasibility', stages);
+  if (r.status !== 'optimal') return new InternalError('the LP is infeasible and its elastic form did not solve', [`${r.backend}: ${r.raw}`]);
+  const conflicts: Conflict[] = [];
+  const floorsTotal = floorRows.reduce((s, [k]) => s.plus(limits[k]!.amount), ZERO);
+  const budget = limits.find((l) => l.kind === 'budget')!;
+  floorRows.forEach(([k], e) => {
+    const short = r.values[n + e]!;
+    if (short * LP_UNIT.toNumber() < 0.005) return;
+    const l = limits[k]!;
+    const reachable = D.max(ZERO, l.amount.minus(new D(short).times(LP_UNIT))).toDecimalPlaces(0, D.ROUND_DOWN);
+    const capsTotal = l.members.reduce((s, i) => s.plus(caps[i]!), ZERO);
+    const why = capsTotal.lt(l.amount)
+      ? `its applications are entitled to ${fmtYuanHuman(capsTotal)} in all`
+      : `at most about ${fmtYuanHuman(reachable)} can go to it within the other limits`;
+    conflicts.push({ limit: `${l.id} (${l.source})`, description: `floor ${fmtYuanHuman(l.amount)} cannot be met: ${why}` });
+  });
+  if (floorsTotal.gt(budget.amount)) {
+    conflicts.unshift({ limit: `budget (${budget.source})`, description: `${fmtYuanHuman(budget.amount)} is less than the measure floors together, ${fmtYuanHuman(floorsTotal)}` });
+  }
+  if (!conflicts.length) return new InternalError('the LP is infeasible but no floor is short', [`${r.backend}: ${r.raw}`]);
+  return new InfeasibleError('no allocation satisfies the scenario: these limits conflict', conflicts);
+}
+

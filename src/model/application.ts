@@ -1,0 +1,119 @@
+/**
+ * Application records. io produces `ApplicationRecord`s (typed cells, measure as written);
+ * `resolveApplications` checks them against the policy and yields `Application`s.
+ */
+import type { Decimal } from 'decimal.js';
+import { type InputIssue, shown } from '../errors.js';
+import type { Measure, Policy } from './policy.js';
+import { needsBase, ruleOf } from './policy.js';
+import { creditCodeProblem } from './credit-code.js';
+import { nearest } from './nearest.js';
+
+export interface ApplicationRecord {
+  /** 0-based position among the data rows. */
+  readonly index: number;
+  /** 1-based row in the file (the header is row 1), as a spreadsheet numbers it. */
+  readonly row: number;
+  readonly projectId: string;
+  readonly projectName: string;
+  readonly companyId: string;
+  readonly companyName: string;
+  readonly district: string;
+  readonly measure: string;
+  readonly year: number;
+  readonly totalInvestment: Decimal | null;
+  readonly eligibleBase: Decimal | null;
+  readonly requested: Decimal | null;
+  readonly upperFunding: Decimal | null;
+  readonly score: Decimal;
+  /** Columns fundplan does not use, kept as read. */
+  readonly extra: Readonly<Record<string, string>>;
+}
+
+export interface Application extends ApplicationRecord {
+  readonly measureId: string;
+}
+
+export interface ApplicationsSource {
+  readonly file: string;
+  /** Header text as written in the file, per field, for messages. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface Resolved {
+  readonly applications: readonly Application[];
+  readonly issues: readonly InputIssue[];
+  readonly warnings: readonly InputIssue[];
+}
+
+/** Index of a policy's measures by id (case-insensitive), Chinese name and alias. */
+export function measureIndex(policy: Policy): Map<string, Measure> {
+  const index = new Map<string, Measure>();
+  for (const m of policy.measures) {
+    index.set(m.id.toLowerCase(), m);
+    index.set(m.name.zh, m);
+    for (const a of m.aliases) index.set(a, m);
+  }
+  return index;
+}
+
+export function lookupMeasure(index: Map<string, Measure>, text: string): Measure | undefined {
+  const t = text.trim();
+  return index.get(t.toLowerCase()) ?? index.get(t);
+}
+
+export function unknownMeasureHint(policy: Policy, text: string): string {
+  const candidates = policy.measures.flatMap((m) => [m.id, m.name.zh, ...m.aliases].map((name) => ({ name, m })));
+  const best = nearest(text.trim(), candidates.map((c) => c.name));
+  const m = candidates.find((c) => c.name === best)?.m;
+  return m ? `a measure of policy ${policy.id} (nearest: ${m.id} ${m.name.zh})` : `a measure of policy ${policy.id}`;
+}
+
+/** Check records against the policy: known measures, unique ids, the amounts each rule needs. */
+export function resolveApplications(records: readonly ApplicationRecord[], policy: Policy, source: ApplicationsSource): Resolved {
+  const index = measureIndex(policy);
+  const issues: InputIssue[] = [];
+  const warnings: InputIssue[] = [];
+  const at = (r: ApplicationRecord, field: string) => ({ file: source.file, row: r.row, column: source.headers[field] ?? field });
+  const firstRow = new Map<string, number>();
+  const applications: Application[] = [];
+  for (const r of records) {
+    const prev = firstRow.get(r.projectId);
+    if (prev !== undefined) {
+      issues.push({ ...at(r, 'project_id'), expected: `a unique project id (row ${prev} has the same)`, found: shown(r.projectId) });
+    } else firstRow.set(r.projectId, r.row);
+
+    const codeProblem = creditCodeProblem(r.companyId);
+    if (codeProblem) warnings.push({ ...at(r, 'company_id'), expected: codeProblem, found: shown(r.companyId) });
+
+    const m = lookupMeasure(index, r.measure);
+    if (!m) {
+      issues.push({ ...at(r, 'measure'), expected: unknownMeasureHint(policy, r.measure), found: shown(r.measure) });
+      continue;
+    }
+    const base = r.eligibleBase ?? r.totalInvestment;
+    if (needsBase(m) && (base === null || base.isZero())) {
+      issues.push({
+        ...at(r, r.eligibleBase === null ? 'total_investment' : 'eligible_base'),
+        expected: `a positive amount (${m.id} ${m.clause} grants a share of ${m.base?.zh ?? 'the base'})`,
+        found: shown(base === null ? '' : base.toString()),
+      });
+    }
+    if (ruleOf(m, 'matching') && (r.totalInvestment === null || r.totalInvestment.isZero())) {
+      issues.push({
+        ...at(r, 'total_investment'),
+        expected: `a positive total investment (${m.id} ${m.clause} limits all levels together to a share of it)`,
+        found: shown(r.totalInvestment === null ? '' : r.totalInvestment.toString()),
+      });
+    }
+    if (r.upperFunding !== null && !r.upperFunding.isZero() && !ruleOf(m, 'matching')) {
+      warnings.push({
+        ...at(r, 'upper_funding'),
+        expected: `no upper-level grant (${m.id} does not match upper-level money; the amount is ignored)`,
+        found: r.upperFunding.toString(),
+      });
+    }
+    applications.push({ ...r, measureId: m.id });
+  }
+  return { applications, issues, warnings };
+}

@@ -1,0 +1,146 @@
+/** summary.json and the short human summary printed on stdout. */
+import type { Decimal } from 'decimal.js';
+import { D, ZERO, fmtYuan, fmtYuanHuman } from '../money.js';
+import type { Allocation } from '../model/allocate.js';
+import type { Policy } from '../model/policy.js';
+import type { Scenario } from '../model/scenario.js';
+import type { Verification } from '../verify/verify.js';
+import { formatIssue, type InputIssue } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
+
+export interface InputProvenance {
+  readonly scenario: { readonly file: string; readonly sha256: string };
+  readonly policy: { readonly file: string; readonly sha256: string };
+  readonly applications: { readonly file: string; readonly sha256: string; readonly encoding: string };
+}
+
+export interface Timings {
+  parse: number;
+  build: number;
+  solve: number;
+  round: number;
+  verify: number;
+  write: number;
+}
+
+interface Tally {
+  applications: number;
+  funded: number;
+  requested: Decimal;
+  entitlement: Decimal;
+  granted: Decimal;
+}
+const tally = (): Tally => ({ applications: 0, funded: 0, requested: ZERO, entitlement: ZERO, granted: ZERO });
+const tallyJson = (t: Tally) => ({
+  applications: t.applications,
+  funded: t.funded,
+  requested: fmtYuan(t.requested),
+  entitlement: fmtYuan(t.entitlement),
+  granted: fmtYuan(t.granted),
+});
+
+export const PRIORITY_RULE = 'score descending, then project_id ascending (code-unit order)';
+export const ROUNDING_RULE =
+  'round down to the granularity; repair any exceeded limit (lowest priority first); top up measure floors; hand out what is left in priority order, whole units only';
+
+export function buildSummary(args: {
+  scenario: Scenario;
+  policy: Policy;
+  allocation: Allocation;
+  verification: Verification;
+  inputs: InputProvenance;
+  warnings: readonly InputIssue[];
+  timingsMs: Timings | null;
+}) {
+  const { scenario, policy, allocation, verification, inputs, warnings } = args;
+  const byMeasure = new Map(policy.measures.map((m) => [m.id, tally()]));
+  const byDistrict = new Map<string, Tally>();
+  let fully = 0;
+  let partly = 0;
+  let candidates = 0;
+  let belowMin = 0;
+  let ineligible = 0;
+  for (const line of allocation.lines) {
+    const d = line.app.district || '(未填)';
+    if (!byDistrict.has(d)) byDistrict.set(d, tally());
+    for (const t of [byMeasure.get(line.measure.id)!, byDistrict.get(d)!]) {
+      t.applications++;
+      t.requested = t.requested.plus(line.app.requested ?? ZERO);
+      t.entitlement = t.entitlement.plus(line.entitlement?.amount ?? ZERO);
+      t.granted = t.granted.plus(line.grant);
+      if (line.grant.gt(0)) t.funded++;
+    }
+    if (line.candidate >= 0) candidates++;
+    if (line.binding === 'below_min_score') belowMin++;
+    if (line.binding === 'ineligible') ineligible++;
+    if (line.grant.gt(0)) {
+      if (line.limitId === null) fully++;
+      else partly++;
+    }
+  }
+  const measureBudget = (id: string) => scenario.measureBudgets.get(id);
+  return {
+    tool: { name: 'fundplan', version: TOOL_VERSION },
+    status: 'optimal',
+    scenario: { name: scenario.name, ...inputs.scenario },
+    policy: { id: policy.id, name: policy.name.zh, ...inputs.policy },
+    applications: { ...inputs.applications, rows: allocation.lines.length },
+    year: scenario.year,
+    objective: { kind: scenario.objective, description: 'Σ score × grant (yuan·points)', value: allocation.objective.toFixed(2) },
+    budget: fmtYuan(scenario.budget),
+    granted: fmtYuan(allocation.granted),
+    unallocated: fmtYuan(scenario.budget.minus(allocation.granted)),
+    granularity: fmtYuan(scenario.granularity),
+    counts: {
+      applications: allocation.lines.length,
+      candidates,
+      funded: fully + partly,
+      fullyFunded: fully,
+      partlyFunded: partly,
+      unfunded: candidates - fully - partly,
+      belowMinScore: belowMin,
+      ineligible,
+    },
+    byMeasure: policy.measures.map((m) => ({
+      measure: m.id,
+      clause: m.clause,
+      name: m.name.zh,
+      ...tallyJson(byMeasure.get(m.id)!),
+      budgetMin: measureBudget(m.id)?.min ? fmtYuan(measureBudget(m.id)!.min!) : null,
+      budgetMax: measureBudget(m.id)?.max ? fmtYuan(measureBudget(m.id)!.max!) : null,
+    })),
+    byDistrict: [...byDistrict.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([district, t]) => ({ district, ...tallyJson(t) })),
+    verification: { checks: verification.checks, violations: verification.violations.length },
+    solver: {
+      backend: allocation.stages[0]?.backend ?? '',
+      lp: allocation.lp,
+      stages: allocation.stages.map((s) => ({ stage: s.stage, status: s.status, raw: s.raw })),
+    },
+    rules: { priorityOrder: PRIORITY_RULE, rounding: ROUNDING_RULE },
+    warnings: warnings.map(formatIssue),
+    ...(args.timingsMs ? { timingsMs: roundTimings(args.timingsMs) } : {}),
+  };
+}
+
+export type Summary = ReturnType<typeof buildSummary>;
+
+function roundTimings(t: Timings): Timings {
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return { parse: r(t.parse), build: r(t.build), solve: r(t.solve), round: r(t.round), verify: r(t.verify), write: r(t.write) };
+}
+
+export function humanSummary(s: Summary, files: readonly string[]): string {
+  const y = (v: string) => fmtYuanHuman(new D(v));
+  const c = s.counts;
+  return [
+    `fundplan ${s.tool.version} · ${s.scenario.name} · 政策 ${s.policy.id}`,
+    `申请 ${c.applications} 项：本年度候选 ${c.candidates} 项，低于最低分 ${c.belowMinScore} 项，非本年度 ${c.ineligible} 项`,
+    `预算 ${y(s.budget)}，已分配 ${y(s.granted)}，未分配 ${y(s.unallocated)}`,
+    `资助 ${c.funded} 项（全额 ${c.fullyFunded} 项，部分 ${c.partlyFunded} 项），未获资助 ${c.unfunded} 项`,
+    `校验：${s.verification.checks} 项规则检查，全部通过`,
+    ...(s.warnings.length ? [`警告 ${s.warnings.length} 条（见 summary.json）`] : []),
+    `输出：${files.join('，')}`,
+  ].join('\n');
+}

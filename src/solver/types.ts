@@ -1,0 +1,56 @@
+/**
+ * The solver-neutral LP and what a backend returns. Backends know nothing of policies;
+ * the model knows no backend. Names here are opaque: provenance lives with the model.
+ */
+
+export interface Column {
+  readonly lower: number;
+  readonly upper: number;
+  readonly cost: number;
+}
+
+export interface Row {
+  /** Sparse terms: [column index, coefficient]. */
+  readonly terms: readonly (readonly [number, number])[];
+  readonly lower: number | null;
+  readonly upper: number | null;
+}
+
+export interface LinearProgram {
+  readonly sense: 'max' | 'min';
+  readonly columns: readonly Column[];
+  readonly rows: readonly Row[];
+}
+
+export type SolveResult =
+  | {
+      readonly status: 'optimal';
+      readonly objective: number;
+      readonly values: Float64Array;
+      /** Row duals (shadow prices) where the backend gives them. */
+      readonly duals?: Float64Array;
+      readonly backend: string;
+      readonly raw: string;
+    }
+  | {
+      readonly status: 'infeasible' | 'unbounded' | 'time-limit' | 'error';
+      readonly detail: string;
+      readonly backend: string;
+      readonly raw: string;
+    };
+
+export interface SolveOptions {
+  readonly timeLimitSeconds?: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  solve(lp: LinearProgram, options?: SolveOptions): SolveResult;
+}
+
+/** Objective of `values` under `lp` (for checks and for stage-two constraints). */
+export function objectiveOf(lp: LinearProgram, values: ArrayLike<number>): number {
+  let s = 0;
+  lp.columns.forEach((c, j) => (s += c.cost * values[j]!));
+  return s;
+}
