@@ -90,7 +90,9 @@ export function verifyAllocation(
           break;
         case 'matching': {
           const upper = a.upperFunding ?? Z;
-          atMost(`${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, id, upper.plus(grant), new Decimal(rule.totalShare).times(a.totalInvestment ?? Z));
+          // All levels together ≤ share × investment; where the upper grant alone exceeds it, the city gives nothing.
+          const ceiling = new Decimal(rule.totalShare).times(a.totalInvestment ?? Z);
+          atMost(`${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, id, upper.plus(grant), Decimal.max(ceiling, upper));
           if (upper.gt(0)) atMost(`${tag} matching: city ≤ ${rule.ratio} × upper`, id, grant, new Decimal(rule.ratio).times(upper));
           else atMost(`${tag} matching: no upper amount, fallback cap`, id, grant, new Decimal(rule.fallbackCap));
           break;
