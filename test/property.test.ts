@@ -54,7 +54,9 @@ const instanceArb = fc
     }),
   );
 
-function scenarioOf(inst: fc.Infer<typeof instanceArb>, budget: number) {
+type Instance = typeof instanceArb extends fc.Arbitrary<infer T> ? T : never;
+
+function scenarioOf(inst: Instance, budget: number) {
   const measureBudgets: Record<string, { min?: number; max?: number }> = {};
   if (inst.measureMax) measureBudgets[inst.measureMax[0]] = { max: inst.measureMax[1] };
   if (inst.measureMin) {

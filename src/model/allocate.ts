@@ -111,11 +111,20 @@ export function allocate(apps: readonly Application[], policy: Policy, scenario:
     rows: [...base2.lp.rows, { terms: scores.map((s, i) => [i, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
   };
   const second = timed(backend, stage2Lp, 'tie-break', stages);
-  const chosen = second.status === 'optimal' ? second : first;
   const t2 = performance.now();
 
-  const values = Array.from(chosen.values, (v) => v * LP_UNIT.toNumber());
-  const rounded = roundAllocation({ caps, limits, values, order, granularity: g });
+  // Stage two may trade a hair of objective (its tolerance) for the tie rule; rounding can turn a
+  // hair into a unit. Round both and keep stage two's only if it is not worse, exactly.
+  const roundValues = (r: SolveResult & { status: 'optimal' }) =>
+    roundAllocation({ caps, limits, values: Array.from(r.values, (v) => v * LP_UNIT.toNumber()), order, granularity: g });
+  const exactObjective = (grants: readonly Decimal[]) => candidates.reduce((s, a, i) => s.plus(a.score.times(grants[i]!)), ZERO);
+  let rounded = roundValues(first);
+  if (second.status === 'optimal') {
+    const tieBroken = roundValues(second);
+    if (exactObjective(tieBroken.grants).gte(exactObjective(rounded.grants)) && tieBroken.unmetFloors.length <= rounded.unmetFloors.length) {
+      rounded = tieBroken;
+    }
+  }
   if (rounded.unmetFloors.length) {
     throw new InfeasibleError(
       'measure floors cannot be met in whole granularity units',
@@ -149,7 +158,7 @@ export function allocate(apps: readonly Application[], policy: Policy, scenario:
   });
   const t3 = performance.now();
 
-  const objective = candidates.reduce((s, a, i) => s.plus(a.score.times(rounded.grants[i]!)), ZERO);
+  const objective = exactObjective(rounded.grants);
   const granted = rounded.grants.reduce((s, v) => s.plus(v), ZERO);
   return {
     lines,

@@ -2,8 +2,8 @@
  * Rounding: from the LP's floating values to exact grants, in whole granularity units.
  *
  * The rule, in order:
- *  1. Each value is rounded down to the granularity (a value within a hair of a unit,
- *     floating noise, counts as that unit) and clipped to the application's cap.
+ *  1. Each value is rounded down to the granularity (a value within 1/1000 of a unit
+ *     below a whole unit, floating noise, counts as that unit) and clipped to the cap.
  *  2. Any `max` limit the rounded grants exceed is repaired by taking units back from its
  *     members, last in the priority order first.
  *  3. Any `min` limit (a measure floor) below its amount is topped up, one unit at a time,
@@ -46,8 +46,8 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
 
   const grants = caps.map((cap, i) => {
     const v = values[i]!;
-    const tol = Math.max(0.01, Math.abs(v) * 1e-9);
-    const units = Math.floor((v + tol) / g.toNumber());
+    // Within a thousandth of a unit of a whole unit is the LP's floating noise (or its tolerance), not money.
+    const units = Math.floor(v / g.toNumber() + 1e-3);
     const rounded = units > 0 ? g.times(units) : ZERO;
     return D.min(rounded, cap);
   });

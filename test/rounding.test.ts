@@ -1,0 +1,89 @@
+/** The rounding rule, step by step, on values chosen to break a careless implementation. */
+import { describe, expect, it } from 'vitest';
+import { D } from '../src/money.js';
+import type { Limit } from '../src/model/limits.js';
+import { roundAllocation } from '../src/model/rounding.js';
+import { apps, grants, scenario, solveVerified } from './helpers/build.js';
+
+const budget = (amount: number, members: number[]): Limit => ({
+  id: 'budget', kind: 'budget', sense: 'max', amount: new D(amount), members, subject: '', source: 'scenario.budget',
+});
+const caps = (...xs: number[]) => xs.map((x) => new D(x));
+const g100 = new D(100);
+
+describe('roundAllocation', () => {
+  it('floating noise just under a unit counts as that unit', () => {
+    const r = roundAllocation({ caps: caps(300_000), limits: [budget(1_000_000, [0])], values: [299_999.9999997], order: [0], granularity: g100 });
+    expect(r.grants[0]!.toString()).toBe('300000');
+  });
+
+  it('rounds down and hands the remainder out in priority order, whole units only', () => {
+    // LP split ¥100,050 of budget as 50,025 / 50,025; caps ¥60,000 each.
+    const r = roundAllocation({
+      caps: caps(60_000, 60_000),
+      limits: [budget(100_050, [0, 1])],
+      values: [50_025, 50_025],
+      order: [1, 0],
+      granularity: g100,
+    });
+    // Floors: 50,000 + 50,000; ¥50 left < one unit... and candidate 1 (first in order) takes nothing more.
+    expect(r.grants.map(String)).toEqual(['50000', '50000']);
+    expect(r.totals[0]!.toString()).toBe('100000');
+  });
+
+  it('gives the leftover to the first in priority order that has room', () => {
+    const r = roundAllocation({
+      caps: caps(60_000, 60_000),
+      limits: [budget(100_000, [0, 1])],
+      values: [40_050.5, 59_949.5],
+      order: [1, 0],
+      granularity: g100,
+    });
+    // Floors 40,000 + 59,900 = 99,900; ¥100 left goes to candidate 1 (first in order, room 100).
+    expect(r.grants.map(String)).toEqual(['40000', '60000']);
+  });
+
+  it('repairs a limit the LP overshot, taking from the last in priority order', () => {
+    const r = roundAllocation({
+      caps: caps(60_000, 60_000),
+      limits: [budget(100_000, [0, 1])],
+      values: [60_000, 40_000.4],
+      order: [0, 1],
+      granularity: g100,
+    });
+    expect(r.grants.map(String)).toEqual(['60000', '40000']);
+    const over = roundAllocation({
+      caps: caps(60_000, 60_000),
+      limits: [budget(99_950, [0, 1])],
+      values: [60_000, 39_950],
+      order: [0, 1],
+      granularity: g100,
+    });
+    expect(over.grants.map(String)).toEqual(['60000', '39900']);
+  });
+
+  it('tops a floor up to the next whole unit above it', () => {
+    const floor: Limit = { id: 'measure_min:M', kind: 'measure_min', sense: 'min', amount: new D(50_050), members: [0], subject: 'M', source: 's' };
+    const r = roundAllocation({ caps: caps(100_000), limits: [budget(200_000, [0]), floor], values: [50_050], order: [0], granularity: g100 });
+    // Step 3 raises it to 50,100; step 4 then fills the cap since the budget allows.
+    expect(r.grants[0]!.toString()).toBe('100000');
+    expect(r.unmetFloors).toEqual([]);
+  });
+
+  it('reports a floor that whole units cannot reach', () => {
+    const floor: Limit = { id: 'measure_min:M', kind: 'measure_min', sense: 'min', amount: new D(50_050), members: [0], subject: 'M', source: 's' };
+    const r = roundAllocation({ caps: caps(50_000), limits: [budget(200_000, [0]), floor], values: [50_000], order: [0], granularity: g100 });
+    expect(r.unmetFloors).toEqual([1]);
+  });
+});
+
+describe('granularity through the whole pipeline', () => {
+  it('¥10,000 units: grants are whole 万元 and the remainder below a unit stays unallocated', () => {
+    const list = apps([
+      { id: 'A', measure: 'P10-APPLICATION', total: 1_234_567, score: 90 }, // 30% = 370,370.10 → cap 370,000
+      { id: 'B', measure: 'P10-APPLICATION', total: 5_000_000, score: 80 },
+    ]);
+    const a = solveVerified(list, scenario({ budget: 1_000_000, granularity: 10_000 }));
+    expect(grants(a)).toEqual({ A: '370000.00', B: '630000.00' });
+  });
+});
