@@ -393,7 +393,13 @@ describe('errors name file, row and column, all at once', () => {
     const issues = inputIssues(() => read(text, 'quote.csv'));
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ file: 'quote.csv', row: 3, expected: 'well-formed CSV' });
-    expect(issues[0]!.found).toMatch(/quote not closed/i);
+    expect(issues[0]!.found).toBe('a quote that is never closed');
+  });
+
+  it('an unclosed quote mid-file is reported at the row where it opens, not where the file ends', () => {
+    const text = csvText(ZH_HEADER, ZH_ROWS.slice(0, 1)) + 'SZ2019-009,"未闭合的引号,x,c,,应用项目,2019,100,,,,80\n' + 'SZ2019-010,b,x,c,,应用项目,2019,100,,,,80\n'.repeat(5);
+    const issues = inputIssues(() => read(text, 'quote.csv'));
+    expect(issues).toEqual([{ file: 'quote.csv', row: 3, expected: 'well-formed CSV', found: 'a quote that is never closed' }]);
   });
 
   it('a stray character after a closing quote is a CSV error with its row', () => {

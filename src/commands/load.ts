@@ -40,7 +40,8 @@ export function loadScenario(scenarioPath: string): Loaded {
     scenario,
     policy,
     applications: resolved.applications,
-    warnings: [...read.warnings, ...resolved.warnings],
+    // Warnings go into summary.json: name the file as the scenario does, not as seen from the shell.
+    warnings: [...read.warnings, ...resolved.warnings].map((w) => (w.file === shownApps ? { ...w, file: scenario.applications } : w)),
     inputs: {
       // Paths as the scenario names them, so outputs do not depend on where the clone lives.
       scenario: { file: shownScenario.split('\\').join('/').split('/').pop()!, sha256: scenarioFile.sha256 },

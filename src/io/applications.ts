@@ -75,8 +75,10 @@ export function parseApplicationsCsv(bytes: Uint8Array, file: string): ReadAppli
     rows = parse(decoded.text, { delimiter: detectDelimiter(decoded.text), relax_column_count: true, skip_empty_lines: false });
   } catch (e) {
     if (e instanceof CsvError) {
-      const line = (e as CsvError & { lines?: number }).lines;
-      throw new InputError([{ file, row: line, expected: 'well-formed CSV', found: e.message.replace(/^Invalid /, 'invalid ') }]);
+      // The record that failed follows the `records` complete ones: its spreadsheet row is records + 1.
+      const records = (e as CsvError & { records?: number }).records ?? 0;
+      const found = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quote that is never closed' : e.message.replace(/ at line \d+.*$/s, '');
+      throw new InputError([{ file, row: records + 1, expected: 'well-formed CSV', found }]);
     }
     throw e;
   }

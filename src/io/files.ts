@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { jsonErrorOffset } from './json-position.js';
 
 export interface InputFile {
   readonly path: string;
@@ -28,15 +29,15 @@ export function parseJson(file: InputFile, shownAs: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const message = (e as Error).message;
-    const pos = /position (\d+)/.exec(message);
+    const offset = jsonErrorOffset(text);
     let row: number | undefined;
     let column: string | undefined;
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
+    if (offset >= 0) {
+      const before = text.slice(0, offset);
       row = before.split('\n').length;
-      column = String(before.length - before.lastIndexOf('\n'));
+      column = String(offset - before.lastIndexOf('\n'));
     }
-    throw new InputError([{ file: shownAs, row, column, expected: 'valid JSON', found: message.replace(/^JSON\.parse: /, '') }]);
+    const near = offset >= text.length ? 'the end of the file' : offset >= 0 ? JSON.stringify(text.slice(offset, offset + 12)) : (e as Error).message;
+    throw new InputError([{ file: shownAs, row, column, expected: 'valid JSON', found: near }]);
   }
 }

@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import { zodToIssues } from './zod-issues.js';
 
 const decimalString = z
-  .union([z.string(), z.number()])
+  .union([z.string(), z.number()], { error: 'a non-negative decimal number such as "0.3"' })
   .transform((v) => String(v).trim())
   .refine((v) => /^\d+(\.\d+)?$/.test(v), { message: 'a non-negative decimal number such as "0.3"' });
 const amount = decimalString.refine((v) => new D(v).times(100).isInteger(), {

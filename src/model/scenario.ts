@@ -10,7 +10,7 @@ import type { Policy } from './policy.js';
 import { zodToIssues } from './zod-issues.js';
 import { nearest } from './nearest.js';
 
-const amount = z.union([z.string(), z.number()]).transform((v, ctx) => {
+const amount = z.union([z.string(), z.number()], { error: 'an amount in yuan: a number, or a string such as "50000000" or "5000万"' }).transform((v, ctx) => {
   const r = parseAmount(String(v));
   if (!r.ok) {
     ctx.addIssue({ code: 'custom', message: `${r.expected} (yuan, or with 万/亿)` });

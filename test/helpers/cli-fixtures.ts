@@ -2,7 +2,7 @@
  * Shared by the CLI tests: write a small scenario into a fresh temp folder, run `main`
  * in-process with stdout/stderr captured.
  */
-import { mkdtempSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,13 +17,21 @@ export const HEADER = [
   '总投资（万元）', '核定基数（万元）', '申请金额（万元）', '上级资助（万元）', '评审得分',
 ];
 
+/** A valid unified social credit code (GB 32100 check character), so fixtures raise no warnings. */
+export function creditCode(first17: string): string {
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const total = [...first17].reduce((s, ch, i) => s + alphabet.indexOf(ch) * weights[i]!, 0);
+  return first17 + alphabet[(31 - (total % 31)) % 31]!;
+}
+
 /** Entitlements (yuan): SZ-001 1,500,000 · SZ-002 6,000,000 · SZ-003 500,000 · SZ-004 2,000,000; SZ-005 is below minScore. */
 export const ROWS: string[][] = [
-  ['SZ-001', '工厂设备联网应用', '91440300MA5ABCDE1X', '深圳市甲科技有限公司', '南山区', '工业互联网应用项目', '2019', '500', '', '', '', '88'],
-  ['SZ-002', '跨行业平台建设', '91440300MA5ABCDE2X', '深圳市乙信息有限公司', '福田区', '跨行业跨领域工业互联网平台', '2019', '2000', '', '', '', '80'],
-  ['SZ-003', '登云服务采购', '91440300MA5ABCDE3X', '深圳市丙制造有限公司', '宝安区', '中小企业登云', '2019', '', '50', '', '', '75'],
-  ['SZ-004', '平台服务商奖励', '91440300MA5ABCDE4X', '深圳市丁网络有限公司', '龙岗区', '平台服务商', '2019', '', '', '200', '', '70'],
-  ['SZ-005', '低分项目', '91440300MA5ABCDE5X', '深圳市戊有限公司', '南山区', '应用项目', '2019', '100', '', '', '', '50'],
+  ['SZ-001', '工厂设备联网应用', creditCode('91440300MA5ABCDE1'), '深圳市甲科技有限公司', '南山区', '工业互联网应用项目', '2019', '500', '', '', '', '88'],
+  ['SZ-002', '跨行业平台建设', creditCode('91440300MA5ABCDE2'), '深圳市乙信息有限公司', '福田区', '跨行业跨领域工业互联网平台', '2019', '2000', '', '', '', '80'],
+  ['SZ-003', '登云服务采购', creditCode('91440300MA5ABCDE3'), '深圳市丙制造有限公司', '宝安区', '中小企业登云', '2019', '', '50', '', '', '75'],
+  ['SZ-004', '平台服务商奖励', creditCode('91440300MA5ABCDE4'), '深圳市丁网络有限公司', '龙岗区', '平台服务商', '2019', '', '', '200', '', '70'],
+  ['SZ-005', '低分项目', creditCode('91440300MA5ABCDE5'), '深圳市戊有限公司', '南山区', '应用项目', '2019', '100', '', '', '', '50'],
 ];
 
 const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -51,9 +59,16 @@ export function baseScenario(): Record<string, unknown> {
   };
 }
 
+const created: string[] = [];
+/** Remove every folder `fixture` made (call from afterAll). */
+export function removeFixtures(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A fresh folder with scenario.json (object, or raw text) and applications.csv (text or bytes). */
 export function fixture(opts: { scenario?: Record<string, unknown> | string; applications?: string | Uint8Array } = {}): Fixture {
   const dir = mkdtempSync(join(tmpdir(), 'fundplan-cli-'));
+  created.push(dir);
   const scenario = join(dir, 'scenario.json');
   const applications = join(dir, 'applications.csv');
   const s = opts.scenario ?? baseScenario();
