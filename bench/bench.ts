@@ -2,9 +2,10 @@
  * End-to-end benchmark: seeded synthetic batches of the Shenzhen policy's shape, solved by
  * the same code path as `fundplan solve`, each run in a fresh process so peak RSS is its own.
  *
- *   npm run bench                      # 1,000 and 3,000 applications
- *   npm run bench -- --sizes 1000,10000 --runs 3
+ *   npm run bench                                   # 1,000 and 3,000 applications, --solver auto
+ *   npm run bench -- --sizes 1000,10000 --solvers jslp,highs --runs 3
  *
+ * javascript-lp-solver is skipped above 5,000 applications (its dense tableau takes minutes). *
  * Prints per-phase times (median of the runs), the wall time of the whole process, and peak RSS.
  */
 import { spawnSync } from 'node:child_process';
@@ -43,16 +44,18 @@ export function writeBenchScenario(dir: string, n: number, seed = 7): string {
 
 interface RunResult {
   timingsMs: Record<string, number>;
+  backend: string;
+  objective: string;
   maxRssMb: number;
   wallMs: number;
   lp: { columns: number; rows: number };
   checks: number;
 }
 
-function runOnce(scenarioPath: string, out: string): RunResult {
+function runOnce(scenarioPath: string, out: string, solver: string): RunResult {
   const child = join(here, 'bench-child.js');
   const t = performance.now();
-  const r = spawnSync(process.execPath, [child, scenarioPath, out], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [child, scenarioPath, out, solver], { encoding: 'utf8' });
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`bench child failed (${r.status}): ${r.stderr}`);
   return { ...(JSON.parse(r.stdout) as Omit<RunResult, 'wallMs'>), wallMs };
@@ -63,26 +66,37 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function main() {
   const sizes = arg('sizes', '1000,3000').split(',').map(Number);
   const runs = Number(arg('runs', '3'));
+  const solvers = arg('solvers', 'auto').split(',');
   const work = mkdtempSync(join(tmpdir(), 'fundplan-bench-'));
   const phases = ['parse', 'build', 'solve', 'round', 'verify', 'write'];
   console.log(`fundplan benchmark · node ${process.version} · median of ${runs} fresh processes per size`);
-  console.log(['apps', 'LP cols×rows', ...phases.map((p) => `${p} ms`), 'in-process ms', 'process wall ms', 'peak RSS MB'].join(' | '));
+  console.log(['apps', 'solver', 'LP cols×rows', ...phases.map((p) => `${p} ms`), 'in-process ms', 'process wall ms', 'peak RSS MB'].join(' | '));
   try {
     for (const n of sizes) {
       const scenario = writeBenchScenario(join(work, String(n)), n);
-      const results = Array.from({ length: runs }, () => runOnce(scenario, join(work, String(n), 'out')));
-      const phase = (p: string) => median(results.map((r) => r.timingsMs[p]!));
-      const inProcess = median(results.map((r) => phases.reduce((s, p) => s + r.timingsMs[p]!, 0)));
-      console.log(
-        [
-          n.toLocaleString('en'),
-          `${results[0]!.lp.columns}×${results[0]!.lp.rows}`,
-          ...phases.map((p) => phase(p).toFixed(0)),
-          inProcess.toFixed(0),
-          median(results.map((r) => r.wallMs)).toFixed(0),
-          median(results.map((r) => r.maxRssMb)).toFixed(0),
-        ].join(' | '),
-      );
+      const objectives = new Set<string>();
+      for (const solver of solvers) {
+        if (solver === 'jslp' && n > 5000) {
+          console.log(`${n.toLocaleString('en')} | jslp | skipped above 5,000 applications`);
+          continue;
+        }
+        const results = Array.from({ length: runs }, () => runOnce(scenario, join(work, String(n), 'out'), solver));
+        objectives.add(results[0]!.objective);
+        const phase = (p: string) => median(results.map((r) => r.timingsMs[p]!));
+        const inProcess = median(results.map((r) => phases.reduce((s, p) => s + r.timingsMs[p]!, 0)));
+        console.log(
+          [
+            n.toLocaleString('en'),
+            `${solver}→${results[0]!.backend}`,
+            `${results[0]!.lp.columns}×${results[0]!.lp.rows}`,
+            ...phases.map((p) => phase(p).toFixed(0)),
+            inProcess.toFixed(0),
+            median(results.map((r) => r.wallMs)).toFixed(0),
+            median(results.map((r) => r.maxRssMb)).toFixed(0),
+          ].join(' | '),
+        );
+      }
+      if (objectives.size > 1) console.log(`  note: objectives differ between backends: ${[...objectives].join(' vs ')}`);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, InfeasibleError, InputError, InternalError, formatIssue } from './errors.js';
 import { parseAmount } from './money.js';
 import { runSolve } from './commands/solve.js';
+import { SOLVER_CHOICES, type SolverChoice } from './solver/select.js';
 import { TOOL_VERSION } from './version.js';
 
 function budgetOption(value: string) {
@@ -27,8 +28,10 @@ export function buildProgram(): Command {
     .option('-o, --out <dir>', 'output folder', 'out')
     .addOption(new Option('--budget <amount>', 'override the budget (yuan; 5000万 and 0.5亿 accepted)'))
     .option('--no-timings', 'leave timings out of summary.json (byte-identical outputs)')
-    .action((scenario: string, opts: { out: string; budget?: string; timings: boolean }) => {
-      const outcome = runSolve({
+    .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice }) => {
+      const outcome = await runSolve({
+        solver: opts.solver,
         scenario,
         out: opts.out,
         budget: opts.budget === undefined ? undefined : budgetOption(opts.budget),
@@ -40,9 +43,9 @@ export function buildProgram(): Command {
 }
 
 /** Run the CLI; returns the exit code. Every error class maps to one code. */
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   try {
-    buildProgram().parse([...argv], { from: 'user' });
+    await buildProgram().parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -66,5 +69,5 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 const invokedAs = process.argv[1] ? realpathSync(process.argv[1]) : '';
 if (invokedAs === realpathSync(fileURLToPath(import.meta.url))) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 }

@@ -25,12 +25,12 @@ vi.mock('../src/model/entitlement.js', async () => {
 });
 
 describe('internal error: exit 3', () => {
-  it('the verifier names the broken rule and the project; nothing is written', () => {
+  it('the verifier names the broken rule and the project; nothing is written', async () => {
     // SZ-BAD: P10-APPLICATION, total investment 100万 → rate ceiling 0.3 × 1,000,000 = 300,000 (cap 3,000,000).
     // The mocked entitlement says 600,000, and the budget is ample, so the LP grants 600,000.
     const rows = [...ROWS, ['SZ-BAD', '被夸大的项目', creditCode('91440300MA5ABCDE7'), '深圳市庚有限公司', '南山区', '工业互联网应用项目', '2019', '100', '', '', '', '95']];
     const f = fixture({ scenario: { ...baseScenario(), budget: '1亿' }, applications: csv(rows) });
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^内部错误 \/ internal error \(a bug in fundplan, please report it\): /);
@@ -39,9 +39,9 @@ describe('internal error: exit 3', () => {
     expect(outputFiles(f.out)).toEqual([]);
   });
 
-  it('the other projects are unaffected by the mock (a clean scenario still solves)', () => {
+  it('the other projects are unaffected by the mock (a clean scenario still solves)', async () => {
     const f = fixture();
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(0);
     expect(outputFiles(f.out).sort()).toEqual(['allocations.csv', 'summary.json']);
   });

@@ -31,9 +31,9 @@ function expectNoOutputs(out: string): void {
 
 // ---------------------------------------------------------------------------------------
 describe('success', () => {
-  it('exit 0; allocations.csv (UTF-8 BOM, CRLF) and summary.json are written to --out', () => {
+  it('exit 0; allocations.csv (UTF-8 BOM, CRLF) and summary.json are written to --out', async () => {
     const f = fixture();
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(outputFiles(f.out).sort()).toEqual(['allocations.csv', 'summary.json']);
@@ -61,18 +61,18 @@ describe('success', () => {
     expect(r.stdout).toContain(join(f.out, 'allocations.csv'));
   });
 
-  it('a GB18030 applications file solves the same as UTF-8', () => {
+  it('a GB18030 applications file solves the same as UTF-8', async () => {
     const a = fixture();
     const b = fixture({ applications: new Uint8Array(iconv.encode(csv(ROWS), 'gb18030')) });
-    expect(run(['solve', a.scenario, '--out', a.out, '--no-timings']).code).toBe(0);
-    expect(run(['solve', b.scenario, '--out', b.out, '--no-timings']).code).toBe(0);
+    expect((await run(['solve', a.scenario, '--out', a.out, '--no-timings'])).code).toBe(0);
+    expect((await run(['solve', b.scenario, '--out', b.out, '--no-timings'])).code).toBe(0);
     expect(readFileSync(join(b.out, 'allocations.csv'))).toEqual(readFileSync(join(a.out, 'allocations.csv')));
     expect(readSummary(b.out).applications.encoding).toBe('gb18030');
   });
 
-  it('--help and --version exit 0', () => {
-    expect(run(['--help']).code).toBe(0);
-    const v = run(['--version']);
+  it('--help and --version exit 0', async () => {
+    expect((await run(['--help'])).code).toBe(0);
+    const v = await run(['--version']);
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(/\d+\.\d+\.\d+/);
   });
@@ -80,14 +80,14 @@ describe('success', () => {
 
 // ---------------------------------------------------------------------------------------
 describe('bad applications: exit 1, every problem listed, nothing written', () => {
-  it('lists each bad cell as file:row:column: expected …, found …', () => {
+  it('lists each bad cell as file:row:column: expected …, found …', async () => {
     const rows = ROWS.map((r) => [...r]);
     rows[0]![7] = '12a'; // row 2, 总投资（万元）
     rows[1]![11] = '120'; // row 3, 评审得分
     rows[2]![6] = ''; // row 4, 年度
     rows[3]![0] = ''; // row 5, 项目编号
     const f = fixture({ applications: csv(rows) });
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(1);
     const file = f.shown(f.applications);
     const lines = r.stderr.trimEnd().split('\n');
@@ -102,13 +102,13 @@ describe('bad applications: exit 1, every problem listed, nothing written', () =
     expectNoOutputs(f.out);
   });
 
-  it('policy-level problems (unknown measure, duplicate id, missing base) are listed together', () => {
+  it('policy-level problems (unknown measure, duplicate id, missing base) are listed together', async () => {
     const rows = ROWS.map((r) => [...r]);
     rows[1]![5] = '工业互联网应用项木'; // row 3
     rows[2]![0] = 'SZ-001'; // row 4 duplicates row 2
     rows[4]![7] = ''; // row 6: P10 needs a base
     const f = fixture({ applications: csv(rows) });
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(1);
     const file = f.shown(f.applications);
     expect(r.stderr).toContain(`${file}:3:申报类别: expected a measure of policy shenzhen-iiot-2018 (nearest: P10-APPLICATION 工业互联网应用项目), found "工业互联网应用项木"`);
@@ -118,89 +118,89 @@ describe('bad applications: exit 1, every problem listed, nothing written', () =
     expectNoOutputs(f.out);
   });
 
-  it('a missing applications file, a binary file, a missing column', () => {
+  it('a missing applications file, a binary file, a missing column', async () => {
     const missing = fixture({ scenario: { ...baseScenario(), applications: 'nope.csv' } });
-    const r1 = run(['solve', missing.scenario, '--out', missing.out]);
+    const r1 = await run(['solve', missing.scenario, '--out', missing.out]);
     expect(r1.code).toBe(1);
     expect(r1.stderr).toContain(`${missing.shown(join(missing.dir, 'nope.csv'))}: expected a readable file, found no such file`);
 
     const binary = fixture({ applications: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]) });
-    const r2 = run(['solve', binary.scenario, '--out', binary.out]);
+    const r2 = await run(['solve', binary.scenario, '--out', binary.out]);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain('found a binary file (NUL byte at offset 4)');
 
     const noScore = fixture({ applications: csv(ROWS.map((r) => r.slice(0, 11)), HEADER.slice(0, 11)) });
-    const r3 = run(['solve', noScore.scenario, '--out', noScore.out]);
+    const r3 = await run(['solve', noScore.scenario, '--out', noScore.out]);
     expect(r3.code).toBe(1);
     expect(r3.stderr).toContain(`${noScore.shown(noScore.applications)}:1:score: expected a column score (or 评审得分 / 得分 / 专家评分)`);
     for (const f of [missing, binary, noScore]) expectNoOutputs(f.out);
   });
 
-  it('an earlier good run is not overwritten or removed by a failed one', () => {
+  it('an earlier good run is not overwritten or removed by a failed one', async () => {
     const f = fixture();
-    expect(run(['solve', f.scenario, '--out', f.out]).code).toBe(0);
+    expect((await run(['solve', f.scenario, '--out', f.out])).code).toBe(0);
     const before = readFileSync(join(f.out, 'allocations.csv'));
     const rows = ROWS.map((r) => [...r]);
     rows[0]![11] = 'abc';
     writeFileSync(f.applications, csv(rows));
-    expect(run(['solve', f.scenario, '--out', f.out]).code).toBe(1);
+    expect((await run(['solve', f.scenario, '--out', f.out])).code).toBe(1);
     expect(readFileSync(join(f.out, 'allocations.csv'))).toEqual(before);
   });
 });
 
 // ---------------------------------------------------------------------------------------
 describe('bad scenario JSON: exit 1', () => {
-  it('a syntax error names line and column', () => {
+  it('a syntax error names line and column', async () => {
     const text = '{\n  "name": "x",\n  "year": 2019,\n}\n';
     const f = fixture({ scenario: text });
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${f.shown(f.scenario)}:4:1: expected valid JSON, found `);
     expectNoOutputs(f.out);
 
     const missingComma = fixture({ scenario: '{\n  "name": "x"\n  "year": 2019\n}\n' });
-    const r2 = run(['solve', missingComma.scenario, '--out', missingComma.out]);
+    const r2 = await run(['solve', missingComma.scenario, '--out', missingComma.out]);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain(`${missingComma.shown(missingComma.scenario)}:3:3: expected valid JSON`);
 
     // V8 gives no position for a bad token; fundplan finds it.
     const badToken = fixture({ scenario: '{\n  "name": "x",\n  "budget": abc\n}\n' });
-    const r3 = run(['solve', badToken.scenario, '--out', badToken.out]);
+    const r3 = await run(['solve', badToken.scenario, '--out', badToken.out]);
     expect(r3.code).toBe(1);
     expect(r3.stderr).toContain(`${badToken.shown(badToken.scenario)}:3:13: expected valid JSON, found "abc`);
   });
 
-  it('an unknown key is named', () => {
+  it('an unknown key is named', async () => {
     const f = fixture({ scenario: { ...baseScenario(), budgett: '100' } });
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${f.shown(f.scenario)}:(top level): expected no unknown keys`);
     expect(r.stderr).toContain('found "budgett"');
     expectNoOutputs(f.out);
   });
 
-  it('a negative budget, a sub-fen budget and a missing field', () => {
+  it('a negative budget, a sub-fen budget and a missing field', async () => {
     const neg = fixture({ scenario: { ...baseScenario(), budget: '-100' } });
-    const r = run(['solve', neg.scenario, '--out', neg.out]);
+    const r = await run(['solve', neg.scenario, '--out', neg.out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${neg.shown(neg.scenario)}:budget: expected a non-negative amount (yuan, or with 万/亿), found "-100"`);
 
     const fen = fixture({ scenario: { ...baseScenario(), budget: 100.001 } });
-    const r2 = run(['solve', fen.scenario, '--out', fen.out]);
+    const r2 = await run(['solve', fen.scenario, '--out', fen.out]);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain(`${fen.shown(fen.scenario)}:budget: expected an amount in whole fen`);
 
     const { year: _year, ...noYear } = baseScenario();
     const ny = fixture({ scenario: noYear });
-    const r3 = run(['solve', ny.scenario, '--out', ny.out]);
+    const r3 = await run(['solve', ny.scenario, '--out', ny.out]);
     expect(r3.code).toBe(1);
     expect(r3.stderr).toContain(`${ny.shown(ny.scenario)}:year: expected number, found nothing`);
     for (const f of [neg, fen, ny]) expectNoOutputs(f.out);
   });
 
-  it('measureBudgets naming an unknown measure names the nearest id', () => {
+  it('measureBudgets naming an unknown measure names the nearest id', async () => {
     const f = fixture({ scenario: { ...baseScenario(), measureBudgets: { 'P10-APPLICATON': { min: '100' } } } });
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       `${f.shown(f.scenario)}:measureBudgets.P10-APPLICATON: expected a measure id of policy shenzhen-iiot-2018 (nearest: P10-APPLICATION), found "P10-APPLICATON"`,
@@ -208,16 +208,16 @@ describe('bad scenario JSON: exit 1', () => {
     expectNoOutputs(f.out);
   });
 
-  it('measureBudgets min above max', () => {
+  it('measureBudgets min above max', async () => {
     const f = fixture({ scenario: { ...baseScenario(), measureBudgets: { 'P10-APPLICATION': { min: '200万', max: '100万' } } } });
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${f.shown(f.scenario)}:measureBudgets.P10-APPLICATION: expected min ≤ max, found min 2000000 > max 1000000`);
   });
 
-  it('a policy path that does not exist', () => {
+  it('a policy path that does not exist', async () => {
     const f = fixture({ scenario: { ...baseScenario(), policy: 'missing-policy.json' } });
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${f.shown(join(f.dir, 'missing-policy.json'))}: expected a readable file, found no such file`);
   });
@@ -225,36 +225,36 @@ describe('bad scenario JSON: exit 1', () => {
 
 // ---------------------------------------------------------------------------------------
 describe('usage: exit 1', () => {
-  it('an unknown command', () => {
-    const r = run(['solev', 'x.json']);
+  it('an unknown command', async () => {
+    const r = await run(['solev', 'x.json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/unknown command 'solev'/);
   });
 
-  it('solve without its scenario argument', () => {
-    const r = run(['solve']);
+  it('solve without its scenario argument', async () => {
+    const r = await run(['solve']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/missing required argument 'scenario'/);
   });
 
-  it('an unknown option, and --out without a value', () => {
+  it('an unknown option, and --out without a value', async () => {
     const f = fixture();
-    const r = run(['solve', f.scenario, '--bugdet', '5']);
+    const r = await run(['solve', f.scenario, '--bugdet', '5']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/unknown option '--bugdet'/);
-    const r2 = run(['solve', f.scenario, '--out']);
+    const r2 = await run(['solve', f.scenario, '--out']);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(/argument missing/);
     expectNoOutputs(f.out);
   });
 
-  it('no command at all', () => {
-    expect(run([]).code).toBe(1);
+  it('no command at all', async () => {
+    expect((await run([])).code).toBe(1);
   });
 
-  it('a scenario file that does not exist', () => {
+  it('a scenario file that does not exist', async () => {
     const f = fixture();
-    const r = run(['solve', join(f.dir, 'nope.json'), '--out', f.out]);
+    const r = await run(['solve', join(f.dir, 'nope.json'), '--out', f.out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${f.shown(join(f.dir, 'nope.json'))}: expected a readable file, found no such file`);
   });
@@ -262,10 +262,10 @@ describe('usage: exit 1', () => {
 
 // ---------------------------------------------------------------------------------------
 describe('infeasible: exit 2, the conflicting limit named, nothing written', () => {
-  it('a measure floor above what its applications can get', () => {
+  it('a measure floor above what its applications can get', async () => {
     // P10-APPLICATION: SZ-001 is entitled to 1,500,000 (SZ-005 is below minScore).
     const f = fixture({ scenario: { ...baseScenario(), measureBudgets: { 'P10-APPLICATION': { min: '2000000' } } } });
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^无可行分配 \/ infeasible: /);
     expect(r.stderr).toContain('measure_min:P10-APPLICATION (scenario.measureBudgets.P10-APPLICATION.min)');
@@ -274,15 +274,15 @@ describe('infeasible: exit 2, the conflicting limit named, nothing written', () 
     expectNoOutputs(f.out);
   });
 
-  it('a floor on a measure nobody applied to', () => {
+  it('a floor on a measure nobody applied to', async () => {
     const f = fixture({ scenario: { ...baseScenario(), measureBudgets: { 'P13-EVENT': { min: '1' } } } });
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('measure_min:P13-EVENT');
     expectNoOutputs(f.out);
   });
 
-  it('floors summing above the budget', () => {
+  it('floors summing above the budget', async () => {
     const f = fixture({
       scenario: {
         ...baseScenario(),
@@ -290,18 +290,18 @@ describe('infeasible: exit 2, the conflicting limit named, nothing written', () 
         measureBudgets: { 'P10-APPLICATION': { min: '1000000' }, 'P01-CROSS': { min: '4000000' } },
       },
     });
-    const r = run(['solve', f.scenario, '--out', f.out]);
+    const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('budget (scenario.budget): ¥4,000,000 is less than the measure floors together, ¥5,000,000');
     expect(r.stderr).toMatch(/measure_min:(P10-APPLICATION|P01-CROSS)/);
     expectNoOutputs(f.out);
   });
 
-  it('--budget can make a feasible scenario infeasible', () => {
+  it('--budget can make a feasible scenario infeasible', async () => {
     const f = fixture({ scenario: { ...baseScenario(), measureBudgets: { 'P01-CROSS': { min: '5000000' } } } });
-    expect(run(['solve', f.scenario, '--out', f.out, '--no-timings']).code).toBe(0);
+    expect((await run(['solve', f.scenario, '--out', f.out, '--no-timings'])).code).toBe(0);
     const g = fixture({ scenario: { ...baseScenario(), measureBudgets: { 'P01-CROSS': { min: '5000000' } } } });
-    const r = run(['solve', g.scenario, '--out', g.out, '--budget', '400万']);
+    const r = await run(['solve', g.scenario, '--out', g.out, '--budget', '400万']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('budget (scenario.budget)');
     expectNoOutputs(g.out);
@@ -310,9 +310,9 @@ describe('infeasible: exit 2, the conflicting limit named, nothing written', () 
 
 // ---------------------------------------------------------------------------------------
 describe('--budget', () => {
-  it('--budget 5000万 overrides the scenario budget', () => {
+  it('--budget 5000万 overrides the scenario budget', async () => {
     const f = fixture();
-    const r = run(['solve', f.scenario, '--out', f.out, '--budget', '5000万']);
+    const r = await run(['solve', f.scenario, '--out', f.out, '--budget', '5000万']);
     expect(r.code).toBe(0);
     const s = readSummary(f.out);
     expect(s.budget).toBe('50000000.00');
@@ -321,21 +321,21 @@ describe('--budget', () => {
     expect(s.unallocated).toBe('40000000.00');
   });
 
-  it('--budget 0.05亿 and a plain yuan amount with separators', () => {
+  it('--budget 0.05亿 and a plain yuan amount with separators', async () => {
     const f = fixture();
-    expect(run(['solve', f.scenario, '--out', f.out, '--budget', '0.05亿']).code).toBe(0);
+    expect((await run(['solve', f.scenario, '--out', f.out, '--budget', '0.05亿'])).code).toBe(0);
     expect(readSummary(f.out).budget).toBe('5000000.00');
-    expect(run(['solve', f.scenario, '--out', f.out, '--budget', '1,234,500']).code).toBe(0);
+    expect((await run(['solve', f.scenario, '--out', f.out, '--budget', '1,234,500'])).code).toBe(0);
     expect(readSummary(f.out).budget).toBe('1234500.00');
   });
 
-  it('--budget abc exits 1 naming the flag; nothing written', () => {
+  it('--budget abc exits 1 naming the flag; nothing written', async () => {
     const f = fixture();
-    const r = run(['solve', f.scenario, '--out', f.out, '--budget', 'abc']);
+    const r = await run(['solve', f.scenario, '--out', f.out, '--budget', 'abc']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--budget: expected an amount such as 1234567.89 or 1,234,567.89 (yuan, or with 万/亿), found "abc"');
     expectNoOutputs(f.out);
-    const neg = run(['solve', f.scenario, '--out', f.out, '--budget=-5']);
+    const neg = await run(['solve', f.scenario, '--out', f.out, '--budget=-5']);
     expect(neg.code).toBe(1);
     expect(neg.stderr).toContain('--budget: expected a non-negative amount');
   });
@@ -343,25 +343,25 @@ describe('--budget', () => {
 
 // ---------------------------------------------------------------------------------------
 describe('determinism and CSV safety', () => {
-  it('the same inputs twice with --no-timings give byte-identical outputs', () => {
+  it('the same inputs twice with --no-timings give byte-identical outputs', async () => {
     const f = fixture();
     const out1 = join(f.dir, 'out1');
     const out2 = join(f.dir, 'out2');
-    expect(run(['solve', f.scenario, '--out', out1, '--no-timings']).code).toBe(0);
-    expect(run(['solve', f.scenario, '--out', out2, '--no-timings']).code).toBe(0);
+    expect((await run(['solve', f.scenario, '--out', out1, '--no-timings'])).code).toBe(0);
+    expect((await run(['solve', f.scenario, '--out', out2, '--no-timings'])).code).toBe(0);
     for (const name of ['allocations.csv', 'summary.json']) {
       expect(readFileSync(join(out2, name)).equals(readFileSync(join(out1, name)))).toBe(true);
     }
     expect(readSummary(out1).timingsMs).toBeUndefined();
     // And the same from a copy of the inputs in another folder.
     const g = fixture();
-    expect(run(['solve', g.scenario, '--out', g.out, '--no-timings']).code).toBe(0);
+    expect((await run(['solve', g.scenario, '--out', g.out, '--no-timings'])).code).toBe(0);
     for (const name of ['allocations.csv', 'summary.json']) {
       expect(readFileSync(join(g.out, name)).equals(readFileSync(join(out1, name)))).toBe(true);
     }
   });
 
-  it('summary.json does not depend on the folder fundplan is run from (warnings included)', () => {
+  it('summary.json does not depend on the folder fundplan is run from (warnings included)', async () => {
     const rows = ROWS.map((r) => [...r]);
     rows[0]![2] = '91440300MA5ABCDE10'; // wrong check character: a warning
     const f = fixture({ applications: csv(rows) });
@@ -375,7 +375,7 @@ describe('determinism and CSV safety', () => {
     expect(readFileSync(join(f.dir, 'o2', 'summary.json')).equals(s1)).toBe(true);
   });
 
-  it('cells Excel would evaluate as formulas get a leading apostrophe', () => {
+  it('cells Excel would evaluate as formulas get a leading apostrophe', async () => {
     const rows = ROWS.map((r) => [...r]);
     rows[0]![1] = '=HYPERLINK("http://x","y")';
     rows[1]![3] = '+1';
@@ -384,7 +384,7 @@ describe('determinism and CSV safety', () => {
     rows[3]![4] = '\t=1+1';
     rows[4]![1] = '普通=名称';
     const f = fixture({ applications: csv(rows) });
-    expect(run(['solve', f.scenario, '--out', f.out]).code).toBe(0);
+    expect((await run(['solve', f.scenario, '--out', f.out])).code).toBe(0);
     const out = readAllocations(f.out);
     const by = Object.fromEntries(out.map((x) => [x.project_id, x]));
     expect(by['SZ-001']!.project_name).toBe(`'=HYPERLINK("http://x","y")`);
@@ -398,12 +398,12 @@ describe('determinism and CSV safety', () => {
     expect(readFileSync(join(f.out, 'allocations.csv'), 'utf8')).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
   });
 
-  it('unknown columns do not disturb the run', () => {
+  it('unknown columns do not disturb the run', async () => {
     const header = [...HEADER, '备注'];
     const rows = ROWS.map((r, i) => [...r, `备注${i}`]);
     rows.push(['SZ-006', '另一家', creditCode('91440300MA5ABCDE6'), '深圳市己有限公司', '', '应用项目', '2018', '100', '', '', '', '90', '']);
     const f = fixture({ applications: csv(rows, header) });
-    expect(run(['solve', f.scenario, '--out', f.out]).code).toBe(0);
+    expect((await run(['solve', f.scenario, '--out', f.out])).code).toBe(0);
     const out = readAllocations(f.out);
     expect(out.find((x) => x.project_id === 'SZ-006')!.binding).toBe('ineligible');
   });
@@ -414,11 +414,11 @@ describe('the built binary (node dist/src/cli.js) returns the real exit codes', 
   const cli = join(REPO, 'dist', 'src', 'cli.js');
   const spawn = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
 
-  it('is built', () => {
+  it('is built', async () => {
     expect(existsSync(cli), 'run `npx tsc -p .` (npm test does it in pretest)').toBe(true);
   });
 
-  it('0 on success, 1 on bad input, 2 when infeasible, 1 on usage', () => {
+  it('0 on success, 1 on bad input, 2 when infeasible, 1 on usage', async () => {
     const ok = fixture();
     const r0 = spawn(['solve', ok.scenario, '--out', ok.out, '--no-timings']);
     expect(r0.stderr).toBe('');
@@ -427,7 +427,7 @@ describe('the built binary (node dist/src/cli.js) returns the real exit codes', 
 
     // The spawned binary and the in-process main write the same bytes.
     const same = fixture();
-    expect(run(['solve', same.scenario, '--out', same.out, '--no-timings']).code).toBe(0);
+    expect((await run(['solve', same.scenario, '--out', same.out, '--no-timings'])).code).toBe(0);
     expect(readFileSync(join(ok.out, 'allocations.csv')).equals(readFileSync(join(same.out, 'allocations.csv')))).toBe(true);
 
     const rows = ROWS.map((r) => [...r]);

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { D, ZERO } from '../src/money.js';
-import { runSolve } from '../src/commands/solve.js';
+import { runSolve, type SolveOutcome } from '../src/commands/solve.js';
 import { shenzhen2019Csv } from '../scripts/synthetic.js';
 import { SHENZHEN } from './helpers/build.js';
+import { ALLOCATION_COLUMNS } from '../src/report/allocations.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scenarioPath = join(root, 'scenarios/shenzhen-2019/scenario.json');
@@ -17,9 +18,14 @@ const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('
 
 describe('bundled scenario scenarios/shenzhen-2019', () => {
   const out = mkdtempSync(join(tmpdir(), 'fundplan-demo-'));
-  const outcome = runSolve({ scenario: scenarioPath, out });
-  const rows = parse(readFileSync(join(out, 'allocations.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
-  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  let outcome: SolveOutcome;
+  let rows: Record<(typeof ALLOCATION_COLUMNS)[number], string>[];
+  let summary: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- read back from JSON
+  beforeAll(async () => {
+    outcome = await runSolve({ scenario: scenarioPath, out });
+    rows = parse(readFileSync(join(out, 'allocations.csv'), 'utf8'), { bom: true, columns: true });
+    summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  });
 
   it('covers every measure of the policy with at least 300 applications', () => {
     expect(rows.length).toBeGreaterThanOrEqual(300);
@@ -47,7 +53,7 @@ describe('bundled scenario scenarios/shenzhen-2019', () => {
     expect(byMeasure('P11-RETROFIT').lte(100_000_000)).toBe(true);
     expect(byMeasure('P10-APPLICATION').gte(30_000_000)).toBe(true);
     const byCompany = new Map<string, D>();
-    for (const r of rows) byCompany.set(r.company_id!, (byCompany.get(r.company_id!) ?? ZERO).plus(new D(r.grant)));
+    for (const r of rows) byCompany.set(r.company_id, (byCompany.get(r.company_id) ?? ZERO).plus(new D(r.grant)));
     expect([...byCompany.values()].every((v) => v.lte(30_000_000))).toBe(true);
   });
 

@@ -6,8 +6,7 @@ import { allocate, type Allocation } from '../model/allocate.js';
 import { withBudget } from '../model/scenario.js';
 import { ALLOCATION_COLUMNS, allocationRows } from '../report/allocations.js';
 import { buildSummary, humanSummary, type Summary, type Timings } from '../report/summary.js';
-import { jslpBackend } from '../solver/jslp.js';
-import type { Backend } from '../solver/types.js';
+import { loadPicker, type Picker, type SolverChoice } from '../solver/select.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
 import { loadScenario, type Loaded } from './load.js';
 
@@ -18,7 +17,8 @@ export interface SolveOptions {
   readonly budget?: Decimal;
   /** Leave timings out of summary.json, so that every byte is a function of the inputs. */
   readonly noTimings?: boolean;
-  readonly backend?: Backend;
+  /** Which LP backend (default auto), or a ready picker (tests). */
+  readonly solver?: SolverChoice | Picker;
 }
 
 export interface SolveOutcome {
@@ -40,12 +40,13 @@ export function assertVerified(v: Verification): void {
   }
 }
 
-export function runSolve(options: SolveOptions): SolveOutcome {
+export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
   const t0 = performance.now();
   const loaded0 = loadScenario(options.scenario);
   const loaded = options.budget ? { ...loaded0, scenario: withBudget(loaded0.scenario, options.budget) } : loaded0;
   const t1 = performance.now();
-  const allocation = allocate(loaded.applications, loaded.policy, loaded.scenario, options.backend ?? jslpBackend);
+  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length);
+  const allocation = allocate(loaded.applications, loaded.policy, loaded.scenario, picker);
   const t2 = performance.now();
   const verification = verifyAllocation(loaded.policy, loaded.scenario, loaded.applications, allocation.lines.map((l) => l.grant));
   assertVerified(verification);

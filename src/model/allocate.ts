@@ -7,6 +7,7 @@ import type { Decimal } from 'decimal.js';
 import { D, ZERO, floorTo, fmtYuanHuman, LP_UNIT } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { Backend, LinearProgram, SolveResult } from '../solver/types.js';
+import { always, type Picker } from '../solver/select.js';
 import type { Application } from './application.js';
 import { entitlementOf, type Entitlement, type EntitlementBinding } from './entitlement.js';
 import { buildLimits, type Limit } from './limits.js';
@@ -47,6 +48,8 @@ export interface Allocation {
   readonly objective: Decimal;
   readonly granted: Decimal;
   readonly lp: { readonly columns: number; readonly rows: number };
+  /** The backend used and why. */
+  readonly solver: { readonly backend: string; readonly reason: string };
   readonly stages: readonly StageReport[];
   readonly timingsMs: { readonly build: number; readonly solve: number; readonly round: number };
 }
@@ -74,7 +77,7 @@ const LIMIT_BINDING: Record<Limit['kind'], Binding> = {
 /** When several limits are full, the most specific one is named. */
 const LIMIT_SPECIFICITY: readonly Limit['kind'][] = ['company_measure', 'company_annual', 'measure_max', 'budget'];
 
-export function allocate(apps: readonly Application[], policy: Policy, scenario: Scenario, backend: Backend): Allocation {
+export function allocate(apps: readonly Application[], policy: Policy, scenario: Scenario, solver: Backend | Picker): Allocation {
   const t0 = performance.now();
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const g = scenario.granularity;
@@ -94,6 +97,8 @@ export function allocate(apps: readonly Application[], policy: Policy, scenario:
   // Stage 1: maximise Σ score × grant.
   const scores = candidates.map((a) => a.score.toNumber());
   const stage1 = buildPolicyLp(caps, limits, scores);
+  const picked = (typeof solver === 'function' ? solver : always(solver))(stage1.lp);
+  const backend = picked.backend;
   const t1 = performance.now();
   const stages: StageReport[] = [];
   const first = timed(backend, stage1.lp, 'priority', stages);
@@ -167,6 +172,7 @@ export function allocate(apps: readonly Application[], policy: Policy, scenario:
     objective,
     granted,
     lp: { columns: stage1.lp.columns.length, rows: stage1.lp.rows.length },
+    solver: { backend: backend.name, reason: picked.reason },
     stages,
     timingsMs: { build: t1 - t0, solve: t2 - t1, round: t3 - t2 },
   };

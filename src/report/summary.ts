@@ -114,7 +114,8 @@ export function buildSummary(args: {
       .map(([district, t]) => ({ district, ...tallyJson(t) })),
     verification: { checks: verification.checks, violations: verification.violations.length },
     solver: {
-      backend: allocation.stages[0]?.backend ?? '',
+      backend: allocation.solver.backend,
+      reason: allocation.solver.reason,
       lp: allocation.lp,
       stages: allocation.stages.map((s) => ({ stage: s.stage, status: s.status, raw: s.raw })),
     },
@@ -139,6 +140,7 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
     `申请 ${c.applications} 项：本年度候选 ${c.candidates} 项，低于最低分 ${c.belowMinScore} 项，非本年度 ${c.ineligible} 项`,
     `预算 ${y(s.budget)}，已分配 ${y(s.granted)}，未分配 ${y(s.unallocated)}`,
     `资助 ${c.funded} 项（全额 ${c.fullyFunded} 项，部分 ${c.partlyFunded} 项），未获资助 ${c.unfunded} 项`,
+    `求解：${s.solver.reason}`,
     `校验：${s.verification.checks} 项规则检查，全部通过`,
     ...(s.warnings.length ? [`警告 ${s.warnings.length} 条（见 summary.json）`] : []),
     `输出：${files.join('，')}`,

@@ -84,7 +84,7 @@ export interface Run {
 }
 
 /** `main(argv)` in-process, capturing what it writes. */
-export function run(argv: readonly string[]): Run {
+export async function run(argv: readonly string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -96,7 +96,7 @@ export function run(argv: readonly string[]): Run {
     return true;
   });
   try {
-    const code = main(argv);
+    const code = await main(argv);
     return { code, stdout, stderr };
   } finally {
     out.mockRestore();
