@@ -38,6 +38,11 @@ export function buildProgram(): Command {
         noTimings: !opts.timings,
       });
       process.stdout.write(outcome.text + '\n');
+      const warnings = outcome.summary.warnings;
+      if (warnings.length) {
+        process.stderr.write(`警告 / warnings (${warnings.length}):\n${warnings.slice(0, 20).join('\n')}\n`);
+        if (warnings.length > 20) process.stderr.write(`… and ${warnings.length - 20} more in summary.json\n`);
+      }
     });
   return program;
 }
