@@ -12,19 +12,9 @@ import { parseScenario, type Scenario } from '../src/model/scenario.js';
 import type { Application } from '../src/model/application.js';
 import { allocate } from '../src/model/allocate.js';
 import { jslpBackend } from '../src/solver/jslp.js';
+import { mulberry32 } from '../scripts/synthetic.js';
 import { groupKey, limitViolations, referenceOptimum, type RefApp, type RefInstance } from './helpers/reference-flow.js';
 
-/** mulberry32: a tiny deterministic PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const G = 100n; // granularity, yuan
 
