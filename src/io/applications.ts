@@ -112,6 +112,8 @@ export function parseApplicationsCsv(bytes: Uint8Array, file: string): ReadAppli
   }
   if (issues.length) throw new InputError(issues);
 
+  const unitOf = new Map([...fieldAt.values()].map((f) => [f.key, f.unit]));
+  const columnOf = new Map(COLUMNS.map((c) => [c.key, c]));
   const records: ApplicationRecord[] = [];
   for (let r = 1; r < rows.length; r++) {
     const cells = rows[r]!;
@@ -131,13 +133,13 @@ export function parseApplicationsCsv(bytes: Uint8Array, file: string): ReadAppli
     });
     const rowIssues: InputIssue[] = [];
     const get = <T>(key: string, conv: (raw: string, unit: Unit) => { ok: true; value: T } | { ok: false; expected: string }): T | null => {
-      const column = COLUMNS.find((c) => c.key === key)!;
+      const column = columnOf.get(key)!;
       const raw = (values[key] ?? '').trim();
       if (raw === '') {
         if (column.valueRequired) rowIssues.push({ file, row, column: headers[key] ?? key, expected: `a value for ${key}`, found: 'an empty cell' });
         return null;
       }
-      const unit = [...fieldAt.values()].find((f) => f.key === key)?.unit ?? 'yuan';
+      const unit = unitOf.get(key) ?? 'yuan';
       const res = conv(raw, unit);
       if (!res.ok) {
         rowIssues.push({ file, row, column: headers[key] ?? key, expected: res.expected, found: shown(raw) });

@@ -11,7 +11,7 @@ import { always, type Picker } from '../solver/select.js';
 import type { Application } from './application.js';
 import { entitlementOf, type Entitlement, type EntitlementBinding } from './entitlement.js';
 import { buildLimits, type Limit } from './limits.js';
-import { buildPolicyLp } from './lp.js';
+import { disaggregate, policyLp, shapePolicyLp, type PolicyLpShape } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import { roundAllocation } from './rounding.js';
 import type { Scenario } from './scenario.js';
@@ -47,7 +47,8 @@ export interface Allocation {
   readonly limitTotals: readonly Decimal[];
   readonly objective: Decimal;
   readonly granted: Decimal;
-  readonly lp: { readonly columns: number; readonly rows: number };
+  /** LP size: candidates, columns after merging interchangeable candidates, rows. */
+  readonly lp: { readonly applications: number; readonly columns: number; readonly rows: number };
   /** The backend used and why. */
   readonly solver: { readonly backend: string; readonly reason: string };
   readonly stages: readonly StageReport[];
@@ -56,10 +57,13 @@ export interface Allocation {
 
 /** Priority order: score descending, then project id ascending (code-unit order). Documented in the README. */
 export function priorityOrder(apps: readonly Application[]): number[] {
+  // Doubles order scores as the decimals do, except for decimals too close to tell apart
+  // as doubles: those (equal doubles) are compared exactly.
+  const approx = apps.map((a) => a.score.toNumber());
   return apps
     .map((_, i) => i)
     .sort((a, b) => {
-      const c = apps[b]!.score.comparedTo(apps[a]!.score);
+      const c = approx[a] === approx[b] ? apps[b]!.score.comparedTo(apps[a]!.score) : approx[b]! - approx[a]!;
       if (c !== 0) return c;
       const x = apps[a]!.projectId;
       const y = apps[b]!.projectId;
@@ -95,25 +99,28 @@ export function allocate(apps: readonly Application[], policy: Policy, scenario:
   const order = priorityOrder(candidates);
 
   // Stage 1: maximise Σ score × grant.
-  const scores = candidates.map((a) => a.score.toNumber());
-  const stage1 = buildPolicyLp(caps, limits, scores);
-  const picked = (typeof solver === 'function' ? solver : always(solver))(stage1.lp);
+  const shape = shapePolicyLp(caps, limits, candidates.map((a) => a.score.toString()), order);
+  const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
+  const stage1 = policyLp(shape, scores);
+  const picked = (typeof solver === 'function' ? solver : always(solver))(stage1);
   const backend = picked.backend;
   const t1 = performance.now();
   const stages: StageReport[] = [];
-  const first = timed(backend, stage1.lp, 'priority', stages);
-  if (first.status === 'infeasible') throw diagnoseInfeasible(caps, limits, backend, stages);
+  const first = timed(backend, stage1, 'priority', stages);
+  if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, backend, stages);
   if (first.status !== 'optimal') throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
 
-  // Stage 2: among allocations with that objective, prefer the priority order (see README, "ties").
+  // Stage 2: among allocations with that objective, prefer the priority order (see README, "ties"):
+  // a column weighs by the position of its first member.
   const n = candidates.length;
-  const tieWeights = new Array<number>(n);
-  order.forEach((i, p) => (tieWeights[i] = (n - p) / n));
+  const position = new Array<number>(n);
+  order.forEach((i, p) => (position[i] = p));
+  const tieWeights = shape.groups.map((members) => (n - position[members[0]!]!) / n);
   const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
-  const base2 = buildPolicyLp(caps, limits, tieWeights);
+  const stage2 = policyLp(shape, tieWeights);
   const stage2Lp: LinearProgram = {
-    ...base2.lp,
-    rows: [...base2.lp.rows, { terms: scores.map((s, i) => [i, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
+    ...stage2,
+    rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
   };
   const second = timed(backend, stage2Lp, 'tie-break', stages);
   const t2 = performance.now();
@@ -121,7 +128,7 @@ export function allocate(apps: readonly Application[], policy: Policy, scenario:
   // Stage two may trade a hair of objective (its tolerance) for the tie rule; rounding can turn a
   // hair into a unit. Round both and keep stage two's only if it is not worse, exactly.
   const roundValues = (r: SolveResult & { status: 'optimal' }) =>
-    roundAllocation({ caps, limits, values: Array.from(r.values, (v) => v * LP_UNIT.toNumber()), order, granularity: g });
+    roundAllocation({ caps, limits, values: disaggregate(shape, caps, r.values, LP_UNIT.toNumber()), order, granularity: g });
   const exactObjective = (grants: readonly Decimal[]) => candidates.reduce((s, a, i) => s.plus(a.score.times(grants[i]!)), ZERO);
   let rounded = roundValues(first);
   if (second.status === 'optimal') {
@@ -171,7 +178,7 @@ export function allocate(apps: readonly Application[], policy: Policy, scenario:
     limitTotals: rounded.totals,
     objective,
     granted,
-    lp: { columns: stage1.lp.columns.length, rows: stage1.lp.rows.length },
+    lp: { applications: n, columns: stage1.columns.length, rows: stage1.rows.length },
     solver: { backend: backend.name, reason: picked.reason },
     stages,
     timingsMs: { build: t1 - t0, solve: t2 - t1, round: t3 - t2 },
@@ -197,14 +204,14 @@ function timed(backend: Backend, lp: LinearProgram, stage: StageReport['stage'],
  * cannot be met together: add an elastic column to each floor row, minimise the total
  * shortfall, and name every floor left short, with the amount.
  */
-function diagnoseInfeasible(caps: readonly Decimal[], limits: readonly Limit[], backend: Backend, stages: StageReport[]): Error {
-  const base = buildPolicyLp(caps, limits, caps.map(() => 0), 'min');
-  const floorRows = base.rowLimit.map((k, r) => [k, r] as const).filter(([k]) => limits[k]!.sense === 'min');
-  const n = caps.length;
+function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], backend: Backend, stages: StageReport[]): Error {
+  const base = policyLp(shape, shape.groups.map(() => 0), 'min');
+  const floorRows = shape.rowLimit.map((k, r) => [k, r] as const).filter(([k]) => limits[k]!.sense === 'min');
+  const n = base.columns.length;
   const lp: LinearProgram = {
     sense: 'min',
-    columns: [...base.lp.columns, ...floorRows.map(() => ({ lower: 0, upper: Infinity, cost: 1 }))],
-    rows: base.lp.rows.map((row, r) => {
+    columns: [...base.columns, ...floorRows.map(() => ({ lower: 0, upper: Infinity, cost: 1 }))],
+    rows: base.rows.map((row, r) => {
       const e = floorRows.findIndex(([, fr]) => fr === r);
       return e < 0 ? row : { ...row, terms: [...row.terms, [n + e, 1] as const] };
     }),
@@ -219,7 +226,7 @@ function diagnoseInfeasible(caps: readonly Decimal[], limits: readonly Limit[], 
     if (short * LP_UNIT.toNumber() < 0.005) return;
     const l = limits[k]!;
     const reachable = D.max(ZERO, l.amount.minus(new D(short).times(LP_UNIT))).toDecimalPlaces(0, D.ROUND_DOWN);
-    const capsTotal = l.members.reduce((s, i) => s.plus(caps[i]!), ZERO);
+    const capsTotal = shape.rowColumns[shape.rowLimit.indexOf(k)]!.reduce((s, col) => s.plus(shape.groupCaps[col]!), ZERO);
     const why = capsTotal.lt(l.amount)
       ? `its applications are entitled to ${fmtYuanHuman(capsTotal)} in all`
       : `at most about ${fmtYuanHuman(reachable)} can go to it within the other limits`;

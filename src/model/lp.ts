@@ -1,32 +1,90 @@
 /**
- * The policy as a linear program, in 万元. One column per candidate application,
- * bounded by its entitlement (rounded down to the granularity); one row per coupling
- * limit that could bind. Rows keep the id of the limit they came from.
+ * The policy as a linear program, in 万元.
+ *
+ * Rows: one per coupling limit that could bind (a `max` limit whose members' caps sum to
+ * no more than it never binds and gets no row; `min` limits always get one, since an
+ * unreachable floor must make the LP infeasible). Rows keep the index of their limit.
+ *
+ * Columns: candidates that sit in exactly the same rows and have the same score are
+ * interchangeable in every constraint and in the objective, so they share one column
+ * bounded by the sum of their caps (an exact reduction: a batch of thousands of
+ * applications has a few hundred distinct scores). After the solve a column's value is
+ * handed to its members in priority order, which is also what the tie rule asks for.
  */
 import type { Decimal } from 'decimal.js';
-import { sum, toLpUnits } from '../money.js';
-import type { LinearProgram, Row } from '../solver/types.js';
+import { ZERO, sum, toLpUnits } from '../money.js';
+import type { Column, LinearProgram, Row } from '../solver/types.js';
 import type { Limit } from './limits.js';
 
-export interface PolicyLp {
-  readonly lp: LinearProgram;
-  /** Index into `limits` for each row. */
+export interface PolicyLpShape {
+  /** Candidate indexes per column, in priority order. */
+  readonly groups: readonly (readonly number[])[];
+  /** Σ caps per column (yuan). */
+  readonly groupCaps: readonly Decimal[];
+  /** Index into `limits` per row. */
   readonly rowLimit: readonly number[];
+  /** Per row, the columns in it. */
+  readonly rowColumns: readonly (readonly number[])[];
+  readonly rowBounds: readonly { readonly lower: number | null; readonly upper: number | null }[];
 }
 
 /**
- * A `max` limit whose members' caps sum to no more than it can never bind and gets no
- * row; `min` limits always get one (an unreachable floor must make the LP infeasible).
+ * @param scoreKeys a key per candidate that is equal exactly when scores are equal
+ * @param order candidate indexes in priority order
  */
-export function buildPolicyLp(caps: readonly Decimal[], limits: readonly Limit[], costs: readonly number[], sense: 'max' | 'min' = 'max'): PolicyLp {
-  const rows: Row[] = [];
+export function shapePolicyLp(caps: readonly Decimal[], limits: readonly Limit[], scoreKeys: readonly string[], order: readonly number[]): PolicyLpShape {
   const rowLimit: number[] = [];
+  const rowsOf: number[][] = caps.map(() => []);
   limits.forEach((l, k) => {
     if (l.sense === 'max' && sum(l.members.map((i) => caps[i]!)).lte(l.amount)) return;
-    const bound = toLpUnits(l.amount);
-    rows.push({ terms: l.members.map((i) => [i, 1] as const), lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null });
+    const r = rowLimit.length;
     rowLimit.push(k);
+    for (const i of l.members) rowsOf[i]!.push(r);
   });
-  const columns = caps.map((c, i) => ({ lower: 0, upper: toLpUnits(c), cost: costs[i]! }));
-  return { lp: { sense, columns, rows }, rowLimit };
+  const groupOf = new Map<string, number>();
+  const groups: number[][] = [];
+  for (const i of order) {
+    const key = `${rowsOf[i]!.join(',')}|${scoreKeys[i]}`;
+    let g = groupOf.get(key);
+    if (g === undefined) {
+      g = groups.length;
+      groupOf.set(key, g);
+      groups.push([]);
+    }
+    groups[g]!.push(i);
+  }
+  const rowColumns: number[][] = rowLimit.map(() => []);
+  groups.forEach((members, g) => {
+    for (const r of rowsOf[members[0]!]!) rowColumns[r]!.push(g);
+  });
+  const rowBounds = rowLimit.map((k) => {
+    const l = limits[k]!;
+    const bound = toLpUnits(l.amount);
+    return { lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null };
+  });
+  const groupCaps = groups.map((members) => members.reduce((s, i) => s.plus(caps[i]!), ZERO));
+  return { groups, groupCaps, rowLimit, rowColumns, rowBounds };
+}
+
+/** The LP of a shape with the given cost per column. */
+export function policyLp(shape: PolicyLpShape, costs: readonly number[], sense: 'max' | 'min' = 'max'): LinearProgram {
+  const columns: Column[] = shape.groupCaps.map((c, g) => ({ lower: 0, upper: toLpUnits(c), cost: costs[g]! }));
+  const rows: Row[] = shape.rowColumns.map((cols, r) => ({ terms: cols.map((g) => [g, 1] as const), ...shape.rowBounds[r]! }));
+  return { sense, columns, rows };
+}
+
+/** Hand each column's value (万元) to its members in priority order, as yuan. */
+export function disaggregate(shape: PolicyLpShape, caps: readonly Decimal[], values: ArrayLike<number>, unit: number): Float64Array {
+  const out = new Float64Array(caps.length);
+  shape.groups.forEach((members, g) => {
+    let left = Math.max(0, values[g]! * unit);
+    for (const i of members) {
+      const cap = caps[i]!.toNumber();
+      const take = Math.min(cap, left);
+      out[i] = take;
+      left -= take;
+      if (left <= 0) break;
+    }
+  });
+  return out;
 }

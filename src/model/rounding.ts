@@ -16,7 +16,8 @@
  * one unit of room).
  */
 import type { Decimal } from 'decimal.js';
-import { D, ZERO, floorTo } from '../money.js';
+import { ZERO } from '../money.js';
+import { InputError } from '../errors.js';
 import type { Limit } from './limits.js';
 
 export interface RoundingInput {
@@ -40,43 +41,44 @@ export interface RoundingResult {
 
 export function roundAllocation(input: RoundingInput): RoundingResult {
   const { caps, limits, values, order, granularity: g } = input;
+  // Grants are whole units of g, so the work is done in integer units: Σ grants ≤ L exactly when
+  // Σ units ≤ ⌊L / g⌋, and Σ grants ≥ L exactly when Σ units ≥ ⌈L / g⌉.
+  const units = (d: Decimal, round: 'floor' | 'ceil') => {
+    const u = (round === 'floor' ? d.div(g).floor() : d.div(g).ceil()).toNumber();
+    if (!Number.isSafeInteger(u)) throw new InputError([{ file: 'scenario', row: 'granularity', expected: `a granularity coarse enough for amounts up to ${d.toString()}`, found: g.toString() }]);
+    return u;
+  };
+  const capU = caps.map((c) => units(c, 'floor'));
+  const limitU = limits.map((l) => units(l.amount, l.sense === 'max' ? 'floor' : 'ceil'));
   const n = caps.length;
   const memberOf: number[][] = Array.from({ length: n }, () => []);
   limits.forEach((l, k) => l.members.forEach((i) => memberOf[i]!.push(k)));
 
-  const grants = caps.map((cap, i) => {
-    const v = values[i]!;
-    // Within a thousandth of a unit of a whole unit is the LP's floating noise (or its tolerance), not money.
-    const units = Math.floor(v / g.toNumber() + 1e-3);
-    const rounded = units > 0 ? g.times(units) : ZERO;
-    return D.min(rounded, cap);
-  });
-  const totals = limits.map((l) => l.members.reduce((s, i) => s.plus(grants[i]!), ZERO));
-  const move = (i: number, delta: Decimal) => {
-    grants[i] = grants[i]!.plus(delta);
-    for (const k of memberOf[i]!) totals[k] = totals[k]!.plus(delta);
+  const gNum = g.toNumber();
+  const grantU = capU.map((cap, i) => Math.max(0, Math.min(cap, Math.floor(values[i]! / gNum + 1e-3))));
+  const totalU = limits.map((l) => l.members.reduce((s, i) => s + grantU[i]!, 0));
+  const move = (i: number, delta: number) => {
+    grantU[i] = grantU[i]! + delta;
+    for (const k of memberOf[i]!) totalU[k] = totalU[k]! + delta;
   };
-  /** Room left for candidate i under its cap and every `max` limit containing it. */
-  const room = (i: number): Decimal => {
-    let r = caps[i]!.minus(grants[i]!);
-    for (const k of memberOf[i]!) {
-      const l = limits[k]!;
-      if (l.sense === 'max') r = D.min(r, l.amount.minus(totals[k]!));
-    }
-    return r.gt(0) ? r : ZERO;
+  /** Units of room left for candidate i under its cap and every `max` limit containing it. */
+  const room = (i: number): number => {
+    let r = capU[i]! - grantU[i]!;
+    for (const k of memberOf[i]!) if (limits[k]!.sense === 'max') r = Math.min(r, limitU[k]! - totalU[k]!);
+    return Math.max(0, r);
   };
-  const position = new Map(order.map((i, p) => [i, p]));
-  const byPriority = (members: readonly number[]) => [...members].sort((a, b) => position.get(a)! - position.get(b)!);
+  const position = new Int32Array(n);
+  order.forEach((i, p) => (position[i] = p));
+  const byPriority = (members: readonly number[]) => [...members].sort((a, b) => position[a]! - position[b]!);
 
   // 2. Repair exceeded ceilings.
   limits.forEach((l, k) => {
-    if (l.sense !== 'max') return;
-    const members = byPriority(l.members).reverse();
-    for (const i of members) {
-      const excess = totals[k]!.minus(l.amount);
-      if (excess.lte(0)) break;
-      const take = D.min(grants[i]!, excess.div(g).ceil().times(g));
-      if (take.gt(0)) move(i, take.neg());
+    if (l.sense !== 'max' || totalU[k]! <= limitU[k]!) return;
+    for (const i of byPriority(l.members).reverse()) {
+      const excess = totalU[k]! - limitU[k]!;
+      if (excess <= 0) break;
+      const take = Math.min(grantU[i]!, excess);
+      if (take > 0) move(i, -take);
     }
   });
   // 3. Top up floors.
@@ -84,18 +86,19 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   limits.forEach((l, k) => {
     if (l.sense !== 'min') return;
     for (const i of byPriority(l.members)) {
-      const need = l.amount.minus(totals[k]!);
-      if (need.lte(0)) break;
-      const give = D.min(floorTo(room(i), g), need.div(g).ceil().times(g));
-      if (give.gt(0)) move(i, give);
+      const need = limitU[k]! - totalU[k]!;
+      if (need <= 0) break;
+      const give = Math.min(room(i), need);
+      if (give > 0) move(i, give);
     }
-    if (totals[k]!.lt(l.amount)) unmetFloors.push(k);
+    if (totalU[k]! < limitU[k]!) unmetFloors.push(k);
   });
   // 4. Hand out what is left.
   for (const i of order) {
-    const give = floorTo(room(i), g);
-    if (give.gt(0)) move(i, give);
+    const give = room(i);
+    if (give > 0) move(i, give);
   }
+  const grants = grantU.map((u) => (u === 0 ? ZERO : g.times(u)));
+  const totals = totalU.map((u) => g.times(u));
   return { grants, totals, unmetFloors };
 }
-

@@ -15,8 +15,7 @@ export function noteOf(line: Line, allocation: Allocation, scenario: Scenario, l
   if (binding === 'ineligible') return `申报年度${app.year}，非本次资助年度${scenario.year}`;
   if (binding === 'below_min_score') return `评审得分${app.score.toString()}，低于最低分${scenario.minScore?.toString() ?? ''}`;
   if (line.limitId === null) {
-    const c = entitlement!.ceilings.find((x) => x.rule === binding && x.amount.toDecimalPlaces(2, 1).eq(entitlement!.amount));
-    return c ? c.zh : '';
+    return entitlement!.ceiling.text().zh;
   }
   const k = limitIndex.get(line.limitId)!;
   const l = allocation.limits[k]!;

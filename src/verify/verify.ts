@@ -46,6 +46,13 @@ export function verifyAllocation(
     if (value.lt(limit)) violations.push({ rule, subject, limit: limit.toString(), value: value.toString(), excess: limit.minus(value).toString() });
   };
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
+  // Each rule's number parsed once (the checks themselves stay per application).
+  const numbers = new Map<string, Decimal>();
+  const num = (text: string): Decimal => {
+    let d = numbers.get(text);
+    if (!d) numbers.set(text, (d = new Decimal(text)));
+    return d;
+  };
   const groups = new Map<string, { rule: string; subject: string; limit: Decimal; total: Decimal }>();
   const addTo = (key: string, rule: string, subject: string, limit: Decimal, grant: Decimal) => {
     const grp = groups.get(key);
@@ -80,25 +87,25 @@ export function verifyAllocation(
     for (const rule of m.rules) {
       switch (rule.type) {
         case 'rate':
-          atMost(`${tag} rate ${rule.rate}`, id, grant, new Decimal(rule.rate).times(base ?? Z));
+          atMost(`${tag} rate ${rule.rate}`, id, grant, num(rule.rate).times(base ?? Z));
           break;
         case 'baseCeiling':
           if (base !== null) atMost(`${tag} base`, id, grant, base);
           break;
         case 'projectCap':
-          atMost(`${tag} projectCap`, id, grant, new Decimal(rule.amount));
+          atMost(`${tag} projectCap`, id, grant, num(rule.amount));
           break;
         case 'matching': {
           const upper = a.upperFunding ?? Z;
           // All levels together ≤ share × investment; where the upper grant alone exceeds it, the city gives nothing.
-          const ceiling = new Decimal(rule.totalShare).times(a.totalInvestment ?? Z);
+          const ceiling = num(rule.totalShare).times(a.totalInvestment ?? Z);
           atMost(`${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, id, upper.plus(grant), Decimal.max(ceiling, upper));
-          if (upper.gt(0)) atMost(`${tag} matching: city ≤ ${rule.ratio} × upper`, id, grant, new Decimal(rule.ratio).times(upper));
-          else atMost(`${tag} matching: no upper amount, fallback cap`, id, grant, new Decimal(rule.fallbackCap));
+          if (upper.gt(0)) atMost(`${tag} matching: city ≤ ${rule.ratio} × upper`, id, grant, num(rule.ratio).times(upper));
+          else atMost(`${tag} matching: no upper amount, fallback cap`, id, grant, num(rule.fallbackCap));
           break;
         }
         case 'companyCap':
-          addTo(`cm\u0000${m.id}\u0000${a.companyId}\u0000${a.year}`, `${tag} companyCap per ${rule.period}`, `${a.companyId} ${a.year}`, new Decimal(rule.amount), grant);
+          addTo(`cm\u0000${m.id}\u0000${a.companyId}\u0000${a.year}`, `${tag} companyCap per ${rule.period}`, `${a.companyId} ${a.year}`, num(rule.amount), grant);
           break;
       }
     }
