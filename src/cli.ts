@@ -13,6 +13,12 @@ function budgetOption(value: string) {
   return r.value;
 }
 
+function secondsOption(value: string): number {
+  const v = Number(value);
+  if (!(v > 0) || !Number.isFinite(v)) throw new InputError([{ file: '--time-limit', expected: 'a positive number of seconds', found: JSON.stringify(value) }]);
+  return v;
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -29,8 +35,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--budget <amount>', 'override the budget (yuan; 5000万 and 0.5亿 accepted)'))
     .option('--no-timings', 'leave timings out of summary.json (byte-identical outputs)')
     .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
-    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice }) => {
+    .option('--time-limit <seconds>', 'stop the LP after this long; the best allocation found is written with its gap')
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string }) => {
       const outcome = await runSolve({
+        timeLimitSeconds: opts.timeLimit === undefined ? undefined : secondsOption(opts.timeLimit),
         solver: opts.solver,
         scenario,
         out: opts.out,

@@ -17,6 +17,8 @@ export interface SolveOptions {
   readonly budget?: Decimal;
   /** Leave timings out of summary.json, so that every byte is a function of the inputs. */
   readonly noTimings?: boolean;
+  /** Stop the LP after this long and report the best allocation found and its gap. */
+  readonly timeLimitSeconds?: number;
   /** Which LP backend (default auto), or a ready picker (tests). */
   readonly solver?: SolverChoice | Picker;
 }
@@ -46,7 +48,7 @@ export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
   const loaded = options.budget ? { ...loaded0, scenario: withBudget(loaded0.scenario, options.budget) } : loaded0;
   const t1 = performance.now();
   const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length);
-  const allocation = allocate(loaded.applications, loaded.policy, loaded.scenario, picker);
+  const allocation = allocate(loaded.applications, loaded.policy, loaded.scenario, picker, { timeLimitSeconds: options.timeLimitSeconds });
   const t2 = performance.now();
   const verification = verifyAllocation(loaded.policy, loaded.scenario, loaded.applications, allocation.lines.map((l) => l.grant));
   assertVerified(verification);

@@ -6,7 +6,8 @@
 import type { Decimal } from 'decimal.js';
 import { D, ZERO, floorTo, fmtYuanHuman, LP_UNIT } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
-import type { Backend, LinearProgram, SolveResult } from '../solver/types.js';
+import type { Backend, LinearProgram, SolveOptions, SolveResult } from '../solver/types.js';
+import { bestBound } from './bound.js';
 import { always, type Picker } from '../solver/select.js';
 import type { Application } from './application.js';
 import { entitlementOf, type Entitlement, type EntitlementBinding } from './entitlement.js';
@@ -40,7 +41,19 @@ export interface StageReport {
   readonly ms: number;
 }
 
+export interface AllocateOptions {
+  readonly timeLimitSeconds?: number;
+  readonly iterationLimit?: number;
+}
+
 export interface Allocation {
+  /** 'optimal': proven optimal (before rounding). 'time-limit': the best found when the limit hit. */
+  readonly status: 'optimal' | 'time-limit';
+  /** Why the solve stopped early, when it did. */
+  readonly limitDetail: string | null;
+  /** An upper bound on Σ score × grant (yuan·points) and the relative gap of this allocation to it. */
+  readonly bound: number;
+  readonly gap: number;
   readonly lines: readonly Line[];
   readonly limits: readonly Limit[];
   /** Σ grants per limit. */
@@ -81,7 +94,13 @@ const LIMIT_BINDING: Record<Limit['kind'], Binding> = {
 /** When several limits are full, the most specific one is named. */
 const LIMIT_SPECIFICITY: readonly Limit['kind'][] = ['company_measure', 'company_annual', 'measure_max', 'budget'];
 
-export function allocate(apps: readonly Application[], policy: Policy, scenario: Scenario, solver: Backend | Picker): Allocation {
+export function allocate(
+  apps: readonly Application[],
+  policy: Policy,
+  scenario: Scenario,
+  solver: Backend | Picker,
+  options: AllocateOptions = {},
+): Allocation {
   const t0 = performance.now();
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const g = scenario.granularity;
@@ -106,33 +125,40 @@ export function allocate(apps: readonly Application[], policy: Policy, scenario:
   const backend = picked.backend;
   const t1 = performance.now();
   const stages: StageReport[] = [];
-  const first = timed(backend, stage1, 'priority', stages);
+  const limits_ = { timeLimitSeconds: options.timeLimitSeconds, iterationLimit: options.iterationLimit };
+  const first = timed(backend, stage1, 'priority', stages, limits_);
   if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, backend, stages);
-  if (first.status !== 'optimal') throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
+  if (first.status !== 'optimal' && first.status !== 'time-limit') {
+    throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
+  }
 
   // Stage 2: among allocations with that objective, prefer the priority order (see README, "ties"):
-  // a column weighs by the position of its first member.
+  // a column weighs by the position of its first member. Skipped when stage 1 was cut short.
   const n = candidates.length;
-  const position = new Array<number>(n);
-  order.forEach((i, p) => (position[i] = p));
-  const tieWeights = shape.groups.map((members) => (n - position[members[0]!]!) / n);
-  const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
-  const stage2 = policyLp(shape, tieWeights);
-  const stage2Lp: LinearProgram = {
-    ...stage2,
-    rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
-  };
-  const second = timed(backend, stage2Lp, 'tie-break', stages);
+  let second: SolveResult | null = null;
+  if (first.status === 'optimal') {
+    const position = new Array<number>(n);
+    order.forEach((i, p) => (position[i] = p));
+    const tieWeights = shape.groups.map((members) => (n - position[members[0]!]!) / n);
+    const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
+    const stage2 = policyLp(shape, tieWeights);
+    const stage2Lp: LinearProgram = {
+      ...stage2,
+      rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
+    };
+    second = timed(backend, stage2Lp, 'tie-break', stages, limits_);
+  }
   const t2 = performance.now();
 
   // Stage two may trade a hair of objective (its tolerance) for the tie rule; rounding can turn a
   // hair into a unit. Round both and keep stage two's only if it is not worse, exactly.
-  const roundValues = (r: SolveResult & { status: 'optimal' }) =>
-    roundAllocation({ caps, limits, values: disaggregate(shape, caps, r.values, LP_UNIT.toNumber()), order, granularity: g });
+  // A point cut short by a limit may break limits; rounding repairs it like any other (step 2).
+  const roundValues = (values: ArrayLike<number> | null) =>
+    roundAllocation({ caps, limits, values: disaggregate(shape, caps, values ?? new Float64Array(stage1.columns.length), LP_UNIT.toNumber()), order, granularity: g });
   const exactObjective = (grants: readonly Decimal[]) => candidates.reduce((s, a, i) => s.plus(a.score.times(grants[i]!)), ZERO);
-  let rounded = roundValues(first);
-  if (second.status === 'optimal') {
-    const tieBroken = roundValues(second);
+  let rounded = roundValues(first.values);
+  if (second?.status === 'optimal') {
+    const tieBroken = roundValues(second.values);
     if (exactObjective(tieBroken.grants).gte(exactObjective(rounded.grants)) && tieBroken.unmetFloors.length <= rounded.unmetFloors.length) {
       rounded = tieBroken;
     }
@@ -171,8 +197,18 @@ export function allocate(apps: readonly Application[], policy: Policy, scenario:
   const t3 = performance.now();
 
   const objective = exactObjective(rounded.grants);
+  // The bound: the LP optimum when proven; else the best Lagrangian bound from the duals reached.
+  const budgetRow = shape.rowLimit.findIndex((k) => limits[k]!.kind === 'budget');
+  const boundLp =
+    first.status === 'optimal' ? first.objective : bestBound(stage1, first.duals, budgetRow >= 0 ? budgetRow : null);
+  const bound = Math.max(boundLp * LP_UNIT.toNumber(), objective.toNumber());
+  const gap = bound > 0 ? (bound - objective.toNumber()) / bound : 0;
   const granted = rounded.grants.reduce((s, v) => s.plus(v), ZERO);
   return {
+    status: first.status,
+    limitDetail: first.status === 'time-limit' ? first.detail : null,
+    bound,
+    gap,
     lines,
     limits,
     limitTotals: rounded.totals,
@@ -185,9 +221,9 @@ export function allocate(apps: readonly Application[], policy: Policy, scenario:
   };
 }
 
-function timed(backend: Backend, lp: LinearProgram, stage: StageReport['stage'], stages: StageReport[]): SolveResult {
+function timed(backend: Backend, lp: LinearProgram, stage: StageReport['stage'], stages: StageReport[], options: SolveOptions = {}): SolveResult {
   const t = performance.now();
-  const r = backend.solve(lp);
+  const r = backend.solve(lp, options);
   stages.push({
     stage,
     backend: r.backend,

@@ -81,7 +81,13 @@ export function buildSummary(args: {
   const measureBudget = (id: string) => scenario.measureBudgets.get(id);
   return {
     tool: { name: 'fundplan', version: TOOL_VERSION },
-    status: 'optimal',
+    status: allocation.status === 'optimal' ? 'optimal' : 'time_limit',
+    ...(allocation.limitDetail ? { stoppedBy: allocation.limitDetail } : {}),
+    optimality: {
+      description: 'an upper bound on the objective (the LP optimum when proven, else a Lagrangian bound) and the relative gap of this allocation to it',
+      bound: allocation.bound.toFixed(0),
+      gap: Number(allocation.gap.toPrecision(3)),
+    },
     scenario: { name: scenario.name, ...inputs.scenario },
     policy: { id: policy.id, name: policy.name.zh, ...inputs.policy },
     applications: { ...inputs.applications, rows: allocation.lines.length },
@@ -141,6 +147,9 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
     `预算 ${y(s.budget)}，已分配 ${y(s.granted)}，未分配 ${y(s.unallocated)}`,
     `资助 ${c.funded} 项（全额 ${c.fullyFunded} 项，部分 ${c.partlyFunded} 项），未获资助 ${c.unfunded} 项`,
     `求解：${s.solver.reason}`,
+    s.status === 'optimal'
+      ? `最优性：已证明最优（取整到 ${y(s.granularity)} 后与 LP 上界相差 ${(s.optimality.gap * 100).toFixed(4)}%）`
+      : `注意：求解因限制停止（${s.stoppedBy}），未证明最优；本分配距上界至多 ${(s.optimality.gap * 100).toFixed(2)}%，规则校验照常通过`,
     `校验：${s.verification.checks} 项规则检查，全部通过`,
     ...(s.warnings.length ? [`警告 ${s.warnings.length} 条（见 summary.json）`] : []),
     `输出：${files.join('，')}`,

@@ -77,7 +77,12 @@ export async function createHighsBackend(): Promise<Backend> {
         return h.withModel(toModelData(h, lp), (model) => {
           // Presolve is off: on this model's shape (many boxed columns, few coupling rows) the Wasm build's
           // presolve took 5.6 s of a 6 s solve at 10,000 columns; without it the dual simplex needs 0.4 s.
-          model.options.set({ output_flag: false, presolve: 'off', ...(options.timeLimitSeconds ? { time_limit: options.timeLimitSeconds } : {}) });
+          model.options.set({
+            output_flag: false,
+            presolve: 'off',
+            ...(options.timeLimitSeconds ? { time_limit: options.timeLimitSeconds } : {}),
+            ...(options.iterationLimit !== undefined ? { simplex_iteration_limit: options.iterationLimit } : {}),
+          });
           model.run();
           const code = model.getModelStatus() as number;
           const raw = STATUS_TEXT[code] ?? `status ${code}`;
@@ -90,7 +95,8 @@ export async function createHighsBackend(): Promise<Backend> {
             return { status: 'unbounded', detail: raw, backend: name, raw } as const;
           }
           if (code === h.constants.modelStatus.timeLimit || code === h.constants.modelStatus.iterationLimit) {
-            return { status: 'time-limit', detail: raw, backend: name, raw } as const;
+            const s = model.getSolution();
+            return { status: 'time-limit', detail: raw, values: s.colValue, duals: s.rowDual, backend: name, raw } as const;
           }
           return { status: 'error', detail: raw, backend: name, raw } as const;
         });

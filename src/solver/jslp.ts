@@ -45,6 +45,7 @@ export const jslpBackend: Backend = {
       ...(options.timeLimitSeconds ? { timeout: options.timeLimitSeconds * 1000 } : {}),
     };
     let result: Record<string, number | boolean | undefined>;
+    const started = performance.now();
     try {
       result = solver.Solve(model as Parameters<typeof solver.Solve>[0]) as typeof result;
     } catch (e) {
@@ -57,6 +58,10 @@ export const jslpBackend: Backend = {
     for (let j = 0; j < values.length; j++) {
       const v = result[`c${j}`];
       values[j] = typeof v === 'number' ? v : 0;
+    }
+    // javascript-lp-solver does not flag a timeout in its result: the clock does.
+    if (options.timeLimitSeconds && performance.now() - started >= options.timeLimitSeconds * 1000) {
+      return { status: 'time-limit', detail: `stopped at the ${options.timeLimitSeconds} s time limit`, values, backend: this.name, raw };
     }
     return { status: 'optimal', objective: Number(result.result), values, backend: this.name, raw };
   },

@@ -33,7 +33,16 @@ export type SolveResult =
       readonly raw: string;
     }
   | {
-      readonly status: 'infeasible' | 'unbounded' | 'time-limit' | 'error';
+      /** Stopped by the time (or iteration) limit: the point reached, which need not be feasible. */
+      readonly status: 'time-limit';
+      readonly detail: string;
+      readonly values: Float64Array | null;
+      readonly duals?: Float64Array;
+      readonly backend: string;
+      readonly raw: string;
+    }
+  | {
+      readonly status: 'infeasible' | 'unbounded' | 'error';
       readonly detail: string;
       readonly backend: string;
       readonly raw: string;
@@ -41,6 +50,8 @@ export type SolveResult =
 
 export interface SolveOptions {
   readonly timeLimitSeconds?: number;
+  /** Simplex iteration limit (reported as 'time-limit'): a deterministic limit for tests. */
+  readonly iterationLimit?: number;
 }
 
 export interface Backend {
