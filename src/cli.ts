@@ -35,9 +35,11 @@ export function buildProgram(): Command {
     .addOption(new Option('--budget <amount>', 'override the budget (yuan; 5000万 and 0.5亿 accepted)'))
     .option('--no-timings', 'leave timings out of summary.json (byte-identical outputs)')
     .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
+    .option('--emit-lp <file>', 'also write the LP (CPLEX LP format) to time other solvers on the identical model')
     .option('--time-limit <seconds>', 'stop the LP after this long; the best allocation found is written with its gap')
-    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string }) => {
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string }) => {
       const outcome = await runSolve({
+        emitLp: opts.emitLp,
         timeLimitSeconds: opts.timeLimit === undefined ? undefined : secondsOption(opts.timeLimit),
         solver: opts.solver,
         scenario,

@@ -342,6 +342,30 @@ describe('--budget', () => {
 });
 
 // ---------------------------------------------------------------------------------------
+describe('solver options', () => {
+  it('--solver highs and --solver jslp give the same allocation; --emit-lp writes the LP; bad values exit 1', async () => {
+    const f = fixture();
+    const lpFile = join(f.dir, 'model.lp');
+    expect((await run(['solve', f.scenario, '--out', join(f.dir, 'h'), '--solver', 'highs', '--no-timings', '--emit-lp', lpFile])).code).toBe(0);
+    expect((await run(['solve', f.scenario, '--out', join(f.dir, 'j'), '--solver', 'jslp', '--no-timings'])).code).toBe(0);
+    expect(readSummary(join(f.dir, 'h')).solver.backend).toMatch(/^highs \d/);
+    expect(readSummary(join(f.dir, 'j')).solver.backend).toBe('javascript-lp-solver');
+    expect(readFileSync(join(f.dir, 'h', 'allocations.csv')).equals(readFileSync(join(f.dir, 'j', 'allocations.csv')))).toBe(true);
+    const lp = readFileSync(lpFile, 'utf8');
+    expect(lp).toMatch(/^\\ fundplan /);
+    expect(lp).toContain('\nMaximize\n obj:');
+    expect(lp.trimEnd().endsWith('End')).toBe(true);
+
+    const bad = await run(['solve', f.scenario, '--out', join(f.dir, 'x'), '--time-limit', 'soon']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--time-limit: expected a positive number of seconds, found "soon"');
+    const badSolver = await run(['solve', f.scenario, '--out', join(f.dir, 'x'), '--solver', 'cplex']);
+    expect(badSolver.code).toBe(1);
+    expect(badSolver.stderr).toMatch(/Allowed choices are auto, jslp, highs/);
+    expect(outputFiles(join(f.dir, 'x'))).toEqual([]);
+  });
+});
+
 describe('determinism and CSV safety', () => {
   it('the same inputs twice with --no-timings give byte-identical outputs', async () => {
     const f = fixture();

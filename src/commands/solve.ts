@@ -1,7 +1,9 @@
 /** `fundplan solve`: load, allocate, verify, write. A plain function the CLI and tests call. */
 import type { Decimal } from 'decimal.js';
 import { InternalError } from '../errors.js';
-import { writeOutputsAtomically, toExcelCsv } from '../io/write.js';
+import { writeFileAtomically, writeOutputsAtomically, toExcelCsv } from '../io/write.js';
+import { toCplexLp } from '../solver/lp-format.js';
+import { TOOL_VERSION } from '../version.js';
 import { allocate, type Allocation } from '../model/allocate.js';
 import { withBudget } from '../model/scenario.js';
 import { ALLOCATION_COLUMNS, allocationRows } from '../report/allocations.js';
@@ -19,6 +21,8 @@ export interface SolveOptions {
   readonly noTimings?: boolean;
   /** Stop the LP after this long and report the best allocation found and its gap. */
   readonly timeLimitSeconds?: number;
+  /** Write the stage-1 LP (CPLEX LP format) to this file. */
+  readonly emitLp?: string;
   /** Which LP backend (default auto), or a ready picker (tests). */
   readonly solver?: SolverChoice | Picker;
 }
@@ -48,7 +52,21 @@ export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
   const loaded = options.budget ? { ...loaded0, scenario: withBudget(loaded0.scenario, options.budget) } : loaded0;
   const t1 = performance.now();
   const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length);
-  const allocation = allocate(loaded.applications, loaded.policy, loaded.scenario, picker, { timeLimitSeconds: options.timeLimitSeconds });
+  const emit = options.emitLp;
+  const allocation = allocate(loaded.applications, loaded.policy, loaded.scenario, picker, {
+    timeLimitSeconds: options.timeLimitSeconds,
+    onLp: emit
+      ? (lp) =>
+          writeFileAtomically(
+            emit,
+            toCplexLp(lp, [
+              `fundplan ${TOOL_VERSION}: ${loaded.scenario.name}, policy ${loaded.policy.id}`,
+              `stage 1 (priority): maximise Σ score × grant in 万元; one column per group of interchangeable applications`,
+              `applications sha256 ${loaded.inputs.applications.sha256}`,
+            ]),
+          )
+      : undefined,
+  });
   const t2 = performance.now();
   const verification = verifyAllocation(loaded.policy, loaded.scenario, loaded.applications, allocation.lines.map((l) => l.grant));
   assertVerified(verification);

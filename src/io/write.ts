@@ -4,7 +4,7 @@
  * one of them is complete.
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 
 export interface OutputFile {
@@ -22,6 +22,18 @@ export function writeOutputsAtomically(dir: string, files: readonly OutputFile[]
     rmSync(tmp, { recursive: true, force: true });
   }
   return files.map((f) => join(dir, f.name));
+}
+
+/** One file, complete or not at all: written beside its destination, then renamed over it. */
+export function writeFileAtomically(path: string, content: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.fundplan-tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, path);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 /** A cell Excel would evaluate as a formula (= + - @, or a leading tab / CR) gets a leading apostrophe. */

@@ -44,6 +44,8 @@ export interface StageReport {
 export interface AllocateOptions {
   readonly timeLimitSeconds?: number;
   readonly iterationLimit?: number;
+  /** Called with the stage-1 LP (priority objective) before it is solved, e.g. to export it. */
+  readonly onLp?: (lp: LinearProgram) => void;
 }
 
 export interface Allocation {
@@ -121,6 +123,7 @@ export function allocate(
   const shape = shapePolicyLp(caps, limits, candidates.map((a) => a.score.toString()), order);
   const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
   const stage1 = policyLp(shape, scores);
+  options.onLp?.(stage1);
   const picked = (typeof solver === 'function' ? solver : always(solver))(stage1);
   const backend = picked.backend;
   const t1 = performance.now();
