@@ -119,6 +119,22 @@ describe('backends may return different optimal vertices; both are valid', () =>
     expect(differs).toBe(true);
   });
 
+  it('whole allocations: without the tie-break stage the backends pick different optima; both verify', () => {
+    // Six equal-score projects in six measures, each measure capped at ¥900k, ¥2.5m for all:
+    // any 2.5m spread over them is optimal.
+    const measures = ['P10-APPLICATION', 'P07-INTRANET', 'P01-SECTOR', 'P02-TESTBED', 'P13-EVENT', 'P18-4-SECURITY'];
+    const list = apps(measures.map((m, k) => ({ id: `A${k}`, measure: m, total: 100_000_000, requested: 1_000_000, score: 80 })));
+    const s = scenario({ budget: 2_500_000, measureBudgets: Object.fromEntries(measures.map((m) => [m, { max: 900_000 }])) });
+    const untied = NAMES.map((name) => allocate(list, SHENZHEN, s, backends[name]!, { tieBreak: false }));
+    for (const a of untied) expect(verifyAllocation(SHENZHEN, s, list, a.lines.map((l) => l.grant)).violations).toEqual([]);
+    expect(untied[0]!.objective.eq(untied[1]!.objective)).toBe(true);
+    expect(untied[0]!.lines.map((l) => l.grant.toString())).not.toEqual(untied[1]!.lines.map((l) => l.grant.toString()));
+    // With the tie rule: the same allocation from both, by project id.
+    const tied = NAMES.map((name) => allocate(list, SHENZHEN, s, backends[name]!).lines.map((l) => l.grant.toString()));
+    expect(tied[0]).toEqual(['900000', '900000', '700000', '0', '0', '0']);
+    expect(tied[1]).toEqual(tied[0]);
+  });
+
   it("through fundplan, the tie rule makes both backends' allocations identical", () => {
     const list = apps(
       Array.from({ length: 24 }, (_, k) => ({ id: `T${String(k).padStart(2, '0')}`, measure: 'P10-APPLICATION', total: 10_000_000, score: 80 + (k % 3) })),

@@ -44,6 +44,12 @@ export interface StageReport {
 export interface AllocateOptions {
   readonly timeLimitSeconds?: number;
   readonly iterationLimit?: number;
+  /**
+   * Solve the tie-break stage (default true). Without it, which of several equally good
+   * allocations comes out is up to the backend: still optimal and verified, but not the
+   * documented tie rule.
+   */
+  readonly tieBreak?: boolean;
   /** Called with the stage-1 LP (priority objective) before it is solved, e.g. to export it. */
   readonly onLp?: (lp: LinearProgram) => void;
 }
@@ -139,7 +145,7 @@ export function allocate(
   // a column weighs by the position of its first member. Skipped when stage 1 was cut short.
   const n = candidates.length;
   let second: SolveResult | null = null;
-  if (first.status === 'optimal') {
+  if (first.status === 'optimal' && options.tieBreak !== false) {
     const position = new Array<number>(n);
     order.forEach((i, p) => (position[i] = p));
     const tieWeights = shape.groups.map((members) => (n - position[members[0]!]!) / n);
