@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, InfeasibleError, InputError, InternalError, formatIssue } from './errors.js';
 import { parseAmount } from './money.js';
 import { runSolve } from './commands/solve.js';
+import { runExplain } from './commands/explain.js';
 import { SOLVER_CHOICES, type SolverChoice } from './solver/select.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -35,10 +36,12 @@ export function buildProgram(): Command {
     .addOption(new Option('--budget <amount>', 'override the budget (yuan; 5000万 and 0.5亿 accepted)'))
     .option('--no-timings', 'leave timings out of summary.json (byte-identical outputs)')
     .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
+    .addOption(new Option('--lang <lang>', 'language of explanations and reports').choices(['zh', 'en']).default('zh'))
     .option('--emit-lp <file>', 'also write the LP (CPLEX LP format) to time other solvers on the identical model')
     .option('--time-limit <seconds>', 'stop the LP after this long; the best allocation found is written with its gap')
-    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string }) => {
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en' }) => {
       const outcome = await runSolve({
+        lang: opts.lang,
         emitLp: opts.emitLp,
         timeLimitSeconds: opts.timeLimit === undefined ? undefined : secondsOption(opts.timeLimit),
         solver: opts.solver,
@@ -53,6 +56,24 @@ export function buildProgram(): Command {
         process.stderr.write(`警告 / warnings (${warnings.length}):\n${warnings.slice(0, 20).join('\n')}\n`);
         if (warnings.length > 20) process.stderr.write(`… and ${warnings.length - 20} more in summary.json\n`);
       }
+    });
+  program
+    .command('explain')
+    .description('explain one project\'s grant: its entitlement, what cut it, and what would have funded it')
+    .argument('<scenario>', 'scenario JSON file')
+    .argument('<project_id>', 'the project to explain')
+    .addOption(new Option('--budget <amount>', 'override the budget (yuan; 5000万 and 0.5亿 accepted)'))
+    .addOption(new Option('--lang <lang>', 'language').choices(['zh', 'en']).default('zh'))
+    .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
+    .action(async (scenario: string, projectId: string, opts: { budget?: string; lang: 'zh' | 'en'; solver: SolverChoice }) => {
+      const outcome = await runExplain({
+        scenario,
+        projectId,
+        lang: opts.lang,
+        solver: opts.solver,
+        budget: opts.budget === undefined ? undefined : budgetOption(opts.budget),
+      });
+      process.stdout.write(outcome.text + '\n');
     });
   return program;
 }

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { HEADER, REPO, ROWS, baseScenario, creditCode, csv, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
+import { OUTPUT_FILES } from '../src/commands/solve.js';
 
 afterAll(removeFixtures);
 
@@ -36,7 +37,7 @@ describe('success', () => {
     const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(outputFiles(f.out).sort()).toEqual(['allocations.csv', 'summary.json']);
+    expect(outputFiles(f.out).sort()).toEqual([...OUTPUT_FILES].sort());
 
     const bytes = readFileSync(join(f.out, 'allocations.csv'));
     expect([...bytes.subarray(0, 3)]).toEqual(BOM);
@@ -373,14 +374,14 @@ describe('determinism and CSV safety', () => {
     const out2 = join(f.dir, 'out2');
     expect((await run(['solve', f.scenario, '--out', out1, '--no-timings'])).code).toBe(0);
     expect((await run(['solve', f.scenario, '--out', out2, '--no-timings'])).code).toBe(0);
-    for (const name of ['allocations.csv', 'summary.json']) {
+    for (const name of OUTPUT_FILES) {
       expect(readFileSync(join(out2, name)).equals(readFileSync(join(out1, name)))).toBe(true);
     }
     expect(readSummary(out1).timingsMs).toBeUndefined();
     // And the same from a copy of the inputs in another folder.
     const g = fixture();
     expect((await run(['solve', g.scenario, '--out', g.out, '--no-timings'])).code).toBe(0);
-    for (const name of ['allocations.csv', 'summary.json']) {
+    for (const name of OUTPUT_FILES) {
       expect(readFileSync(join(g.out, name)).equals(readFileSync(join(out1, name)))).toBe(true);
     }
   });
@@ -447,7 +448,7 @@ describe('the built binary (node dist/src/cli.js) returns the real exit codes', 
     const r0 = spawn(['solve', ok.scenario, '--out', ok.out, '--no-timings']);
     expect(r0.stderr).toBe('');
     expect(r0.status).toBe(0);
-    expect(outputFiles(ok.out).sort()).toEqual(['allocations.csv', 'summary.json']);
+    expect(outputFiles(ok.out).sort()).toEqual([...OUTPUT_FILES].sort());
 
     // The spawned binary and the in-process main write the same bytes.
     const same = fixture();

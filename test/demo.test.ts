@@ -68,7 +68,7 @@ describe('bundled scenario scenarios/shenzhen-2019', () => {
     expect(summary.verification.violations).toBe(0);
     expect(summary.verification.checks).toBe(outcome.verification.checks);
     expect(summary.verification.checks).toBeGreaterThan(rows.length * 5);
-    expect(Object.keys(summary.timingsMs)).toEqual(['parse', 'build', 'solve', 'round', 'verify', 'write']);
+    expect(Object.keys(summary.timingsMs)).toEqual(['parse', 'build', 'solve', 'round', 'verify', 'analyse', 'write']);
   });
 
   it('the credit code with a wrong check character is a warning naming its row', () => {

@@ -7,10 +7,20 @@ import { TOOL_VERSION } from '../version.js';
 import { allocate, type Allocation } from '../model/allocate.js';
 import { withBudget } from '../model/scenario.js';
 import { ALLOCATION_COLUMNS, allocationRows } from '../report/allocations.js';
+import { buildReportData } from '../report/data.js';
+import { explainAll } from '../report/explain.js';
+import { limitLabel } from '../report/labels.js';
+import { noticeCsv } from '../report/notice.js';
+import { marginalValues, marginalWords } from '../model/marginal.js';
+import { openParametricLp } from '../solver/highs.js';
+import { fmtYuan } from '../money.js';
 import { buildSummary, humanSummary, type Summary, type Timings } from '../report/summary.js';
 import { loadPicker, type Picker, type SolverChoice } from '../solver/select.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
 import { loadScenario, type Loaded } from './load.js';
+
+/** The files a solve writes, together or not at all. */
+export const OUTPUT_FILES = ['allocations.csv', 'notice.csv', 'summary.json'] as const;
 
 export interface SolveOptions {
   readonly scenario: string;
@@ -21,6 +31,8 @@ export interface SolveOptions {
   readonly noTimings?: boolean;
   /** Stop the LP after this long and report the best allocation found and its gap. */
   readonly timeLimitSeconds?: number;
+  /** Language of the one-line explanations and reports (default zh). */
+  readonly lang?: 'zh' | 'en';
   /** Write the stage-1 LP (CPLEX LP format) to this file. */
   readonly emitLp?: string;
   /** Which LP backend (default auto), or a ready picker (tests). */
@@ -73,14 +85,45 @@ export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
   assertVerified(verification);
   const t3 = performance.now();
 
-  const timings: Timings = { parse: t1 - t0, ...allocation.timingsMs, verify: t3 - t2, write: 0 };
+  // The value of money: duals and ranges from the stage-1 LP, checked by re-solving.
+  const parametric = allocation.status === 'optimal' ? await openParametricLp(allocation.model.lp) : null;
+  const marginal = parametric ? marginalValues(allocation, parametric) : { values: [], fundingLine: null };
+  parametric?.dispose();
+  const explanations = explainAll({ allocation, scenario: loaded.scenario, policy: loaded.policy, fundingLine: marginal.fundingLine });
+  const t4 = performance.now();
+
+  const lang = options.lang ?? 'zh';
+  const timings: Timings = { parse: t1 - t0, ...allocation.timingsMs, verify: t3 - t2, analyse: t4 - t3, write: 0 };
   timings.solve += tLoaded - t1;
   // `write` is the time to format the output files; the atomic write itself follows.
-  const csv = toExcelCsv(ALLOCATION_COLUMNS, allocationRows(allocation, loaded.scenario));
-  timings.write = performance.now() - t3;
-  const summary = buildSummary({ ...loaded, allocation, verification, timingsMs: options.noTimings ? null : timings });
+  const csv = toExcelCsv(ALLOCATION_COLUMNS, allocationRows(allocation, explanations.map((e) => e.oneLine[lang])));
+  const measures = new Map(loaded.policy.measures.map((m) => [m.id, m]));
+  const marginalValuesData = marginal.values.map((m) => {
+    const label = limitLabel(m.limit, measures);
+    return {
+      limit: m.limit.id,
+      label,
+      perYuan: m.perYuan === -Infinity ? null : Math.round(m.perYuan * 1e6) / 1e6,
+      from: fmtYuan(m.from),
+      to: m.to === null ? '' : fmtYuan(m.to),
+      verified: m.verified,
+      binding: m.binding,
+      words: marginalWords(m, label),
+    };
+  });
+  timings.write = performance.now() - t4;
+  const summary = buildSummary({
+    ...loaded,
+    allocation,
+    verification,
+    timingsMs: options.noTimings ? null : timings,
+    fundingLine: marginal.fundingLine,
+    marginalValues: marginalValuesData,
+  });
+  const data = buildReportData({ lang, summary, allocation, policy: loaded.policy, scenario: loaded.scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes: explanations.map((e) => e.oneLine[lang]) });
   const files = writeOutputsAtomically(options.out, [
     { name: 'allocations.csv', content: csv },
+    { name: 'notice.csv', content: noticeCsv(data.notice) },
     { name: 'summary.json', content: JSON.stringify(summary, null, 2) + '\n' },
   ]);
   return { loaded, allocation, verification, summary, files, text: humanSummary(summary, files) };

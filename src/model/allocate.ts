@@ -64,6 +64,8 @@ export interface Allocation {
   readonly gap: number;
   readonly lines: readonly Line[];
   readonly limits: readonly Limit[];
+  /** The stage-1 LP and how its rows and columns map to limits and candidates (for sensitivity). */
+  readonly model: { readonly lp: LinearProgram; readonly shape: PolicyLpShape };
   /** Σ grants per limit. */
   readonly limitTotals: readonly Decimal[];
   readonly objective: Decimal;
@@ -220,6 +222,7 @@ export function allocate(
     gap,
     lines,
     limits,
+    model: { lp: stage1, shape },
     limitTotals: rounded.totals,
     objective,
     granted,

@@ -1,4 +1,6 @@
 import type { Binding } from '../model/allocate.js';
+import type { Limit } from '../model/limits.js';
+import type { Measure } from '../model/policy.js';
 
 export const BINDING_ZH: Record<Binding, string> = {
   rate: '按比例上限',
@@ -12,3 +14,40 @@ export const BINDING_ZH: Record<Binding, string> = {
   below_min_score: '低于最低分',
   ineligible: '不符合条件',
 };
+
+export const BINDING_EN: Record<Binding, string> = {
+  rate: 'rate ceiling',
+  base: 'base ceiling',
+  matching: 'matching ceiling',
+  cap: 'project cap',
+  requested: 'amount requested',
+  company_limit: 'company limit',
+  measure_budget: 'measure budget',
+  total_budget: 'total budget',
+  below_min_score: 'below the minimum score',
+  ineligible: 'not eligible',
+};
+
+const KIND_ZH: Record<Limit['kind'], string> = {
+  company_measure: '每家每年限额',
+  company_annual: '企业年度限额',
+  measure_max: '类别预算上限',
+  measure_min: '类别预算下限',
+  budget: '总预算',
+};
+const KIND_EN: Record<Limit['kind'], string> = {
+  company_measure: 'per-company annual limit',
+  company_annual: 'company annual cap',
+  measure_max: 'measure budget ceiling',
+  measure_min: 'measure budget floor',
+  budget: 'total budget',
+};
+
+/** "（五）P05-ROLLOUT 每家每年限额 · 91440300…", "（十一）P11-RETROFIT 类别预算上限", "总预算". */
+export function limitLabel(l: Limit, measures: ReadonlyMap<string, Measure>, lang: 'zh' | 'en' = 'zh'): string {
+  const measureId = l.kind === 'company_measure' ? l.id.split(':')[1]! : l.kind.startsWith('measure') ? l.subject : '';
+  const m = measures.get(measureId);
+  const where = m ? `${m.clause}${m.id} ` : '';
+  const who = l.kind.startsWith('company') ? ` · ${l.subject}` : '';
+  return `${where}${(lang === 'zh' ? KIND_ZH : KIND_EN)[l.kind]}${who}`;
+}

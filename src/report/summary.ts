@@ -20,6 +20,8 @@ export interface Timings {
   solve: number;
   round: number;
   verify: number;
+  /** Marginal values and explanations. */
+  analyse: number;
   write: number;
 }
 
@@ -51,6 +53,8 @@ export function buildSummary(args: {
   inputs: InputProvenance;
   warnings: readonly InputIssue[];
   timingsMs: Timings | null;
+  fundingLine?: number | null;
+  marginalValues?: readonly { readonly limit: string }[];
 }) {
   const { scenario, policy, allocation, verification, inputs, warnings } = args;
   const byMeasure = new Map(policy.measures.map((m) => [m.id, tally()]));
@@ -119,6 +123,8 @@ export function buildSummary(args: {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([district, t]) => ({ district, ...tallyJson(t) })),
     verification: { checks: verification.checks, violations: verification.violations.length },
+    fundingLine: args.fundingLine ?? null,
+    marginalValues: Object.fromEntries((args.marginalValues ?? []).map(({ limit, ...rest }) => [limit, rest])),
     solver: {
       backend: allocation.solver.backend,
       reason: allocation.solver.reason,
@@ -135,7 +141,7 @@ export type Summary = ReturnType<typeof buildSummary>;
 
 function roundTimings(t: Timings): Timings {
   const r = (v: number) => Math.round(v * 10) / 10;
-  return { parse: r(t.parse), build: r(t.build), solve: r(t.solve), round: r(t.round), verify: r(t.verify), write: r(t.write) };
+  return { parse: r(t.parse), build: r(t.build), solve: r(t.solve), round: r(t.round), verify: r(t.verify), analyse: r(t.analyse), write: r(t.write) };
 }
 
 export function humanSummary(s: Summary, files: readonly string[]): string {

@@ -106,3 +106,60 @@ export async function createHighsBackend(): Promise<Backend> {
     },
   };
 }
+
+/**
+ * A solved LP kept open for sensitivity questions: its row duals, and the optimal value
+ * after moving one row's bounds (re-solved from the current basis, so a handful of
+ * iterations). Only HiGHS offers this; the model layer asks for it through this interface.
+ */
+export interface ParametricLp {
+  readonly objective: number;
+  readonly duals: Float64Array;
+  /** HiGHS's ranging of each row's active bound (a hint; callers verify by re-solving). */
+  readonly rangeUp: ArrayLike<number>;
+  readonly rangeDown: ArrayLike<number>;
+  /** Optimal objective with row `row`'s bounds moved, or null when that is infeasible. */
+  objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null;
+  dispose(): void;
+}
+
+export async function openParametricLp(lp: LinearProgram): Promise<ParametricLp | null> {
+  const h = await highsRuntime();
+  const model = h.createModel(toModelData(h, lp));
+  model.options.set({ output_flag: false, presolve: 'off' });
+  model.run();
+  if (model.getModelStatus() !== h.constants.modelStatus.optimal) {
+    model.dispose();
+    return null;
+  }
+  const objective = model.getObjectiveValue();
+  const duals = model.getSolution().rowDual;
+  // Ranging is a hint only (callers verify by re-solving); HiGHS gives none for a model without rows.
+  let rangeUp: ArrayLike<number> = new Float64Array(lp.rows.length).fill(Infinity);
+  let rangeDown: ArrayLike<number> = new Float64Array(lp.rows.length).fill(-Infinity);
+  if (lp.rows.length > 0) {
+    try {
+      const ranging = model.getRanging();
+      rangeUp = ranging.rowBoundUp.value;
+      rangeDown = ranging.rowBoundDown.value;
+    } catch {
+      // keep the neutral hints
+    }
+  }
+  const original = lp.rows.map((r) => [r.lower ?? -h.infinity, r.upper ?? h.infinity] as const);
+  return {
+    objective,
+    duals,
+    rangeUp,
+    rangeDown,
+    objectiveWithRowBounds(row, lower, upper) {
+      model.changeRowBounds(row, lower ?? -h.infinity, upper ?? h.infinity);
+      model.run();
+      const ok = model.getModelStatus() === h.constants.modelStatus.optimal;
+      const value = ok ? model.getObjectiveValue() : null;
+      model.changeRowBounds(row, original[row]![0], original[row]![1]);
+      return value;
+    },
+    dispose: () => model.dispose(),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The value of money: how much objective (Σ score × grant) one more yuan of a limit buys,
+ * and over what range of that limit it holds. Duals come from the backend; every value is
+ * checked by re-solving the LP with the limit moved (from the optimal basis, so cheaply):
+ * first one step of ¥10,000 (which also catches a degenerate dual: then the measured slope
+ * is reported), then at the far end of the range, narrowed by bisection until the re-solve
+ * agrees. The optimal value is concave in each limit, which is what makes the checks enough.
+ */
+import { Decimal } from 'decimal.js';
+import { D, LP_UNIT, fmtYuanHuman } from '../money.js';
+import type { ParametricLp } from '../solver/highs.js';
+import type { Allocation } from './allocate.js';
+import type { Limit } from './limits.js';
+
+export interface Marginal {
+  readonly limit: Limit;
+  /** Objective per yuan: what one more yuan of the limit buys (negative for a floor: its cost). */
+  readonly perYuan: number;
+  /** The limit's range (yuan) over which perYuan holds; `to` null = no upper end. */
+  readonly from: Decimal;
+  readonly to: Decimal | null;
+  /** Both ends confirmed by re-solving. */
+  readonly verified: boolean;
+  /** Whether the limit's row is at its bound (a limit whose row was dropped never binds). */
+  readonly binding: boolean;
+}
+
+export interface MarginalAnalysis {
+  readonly values: readonly Marginal[];
+  /** The budget's marginal value: the score at which money ran out, or null when it did not. */
+  readonly fundingLine: number | null;
+}
+
+const STEP = 1; // 万元 = ¥10,000
+
+export interface MarginalOptions {
+  /** Company limits whose ranges are checked by re-solving (largest values first); the rest are skipped. */
+  readonly maxCompanyLimits?: number;
+  /** Bisection steps when narrowing a range. */
+  readonly bisections?: number;
+}
+
+export function marginalValues(allocation: Allocation, lp: ParametricLp, options: MarginalOptions = {}): MarginalAnalysis {
+  const { shape } = allocation.model;
+  const rows = allocation.model.lp.rows;
+  const v0 = lp.objective;
+  const tol = (dv: number) => 1e-6 * Math.max(1, Math.abs(v0)) + 1e-9 * Math.abs(dv);
+  const bisections = options.bisections ?? (allocation.model.lp.columns.length > 5000 ? 5 : 12);
+  const rowOf = new Map(shape.rowLimit.map((k, r) => [k, r]));
+
+  /** V with the row's active bound at t (万元). */
+  const valueAt = (r: number, t: number): number | null => {
+    const row = rows[r]!;
+    return row.upper !== null ? lp.objectiveWithRowBounds(r, row.lower, t) : lp.objectiveWithRowBounds(r, t, row.upper);
+  };
+  const holds = (r: number, b: number, slope: number, t: number): boolean => {
+    const v = valueAt(r, t);
+    return v !== null && Math.abs(v - v0 - slope * (t - b)) <= tol(v - v0);
+  };
+  /** The farthest point toward `far` (from a verified `near`) where the slope still holds. */
+  const extend = (r: number, b: number, slope: number, near: number, far: number): number => {
+    if (holds(r, b, slope, far)) return far;
+    let good = near;
+    let bad = far;
+    for (let k = 0; k < bisections; k++) {
+      const mid = (good + bad) / 2;
+      if (holds(r, b, slope, mid)) good = mid;
+      else bad = mid;
+    }
+    return good;
+  };
+
+  const analyse = (limit: Limit, r: number): Marginal => {
+    const row = rows[r]!;
+    const b = row.upper ?? row.lower!;
+    const toYuan = (t: number) => new D(t).times(LP_UNIT).toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
+    // Right derivative, measured over one step.
+    const up = valueAt(r, b + STEP);
+    if (up === null) {
+      // Raising a floor one step makes the scenario infeasible: it is already as high as it can go.
+      return { limit, perYuan: -Infinity, from: toYuan(b), to: toYuan(b), verified: true, binding: true };
+    }
+    let slope = lp.duals[r]!;
+    if (Math.abs(up - v0 - slope * STEP) > tol(up - v0)) slope = (up - v0) / STEP; // degenerate dual: use what the step measured
+    const binding = Math.abs(slope) > 1e-9;
+    let hi: number | null;
+    if (!binding && row.upper !== null) hi = null; // concave and non-decreasing: flat from here on
+    else {
+      const hint = lp.rangeUp[r]!;
+      const far = Number.isFinite(hint) && hint > b + STEP ? hint : b + Math.max(b, 10 * STEP);
+      hi = extend(r, b, slope, b + STEP, far);
+    }
+    let lo = b;
+    if (b > 0) {
+      const hint = lp.rangeDown[r]!;
+      const far = Number.isFinite(hint) && hint < b - STEP && hint >= 0 ? hint : 0;
+      const near = Math.max(0, b - STEP);
+      // Where the slope changes right at b, the range starts at b.
+      if (holds(r, b, slope, near)) lo = extend(r, b, slope, near, far);
+    }
+    return { limit, perYuan: slope, from: toYuan(lo), to: hi === null ? null : toYuan(hi), verified: true, binding };
+  };
+
+  const values: Marginal[] = [];
+  const companyCandidates: [Limit, number][] = [];
+  allocation.limits.forEach((l, k) => {
+    const r = rowOf.get(k);
+    if (l.kind === 'budget' || l.kind === 'measure_max' || l.kind === 'measure_min') {
+      if (r === undefined) {
+        // No row: the members' entitlements together never reach this ceiling.
+        values.push({ limit: l, perYuan: 0, from: allocation.limitTotals[k]!, to: null, verified: true, binding: false });
+      } else values.push(analyse(l, r));
+    } else if (r !== undefined && Math.abs(lp.duals[r]!) > 1e-9) companyCandidates.push([l, r]);
+  });
+  companyCandidates
+    .sort((a, b) => Math.abs(lp.duals[b[1]]!) - Math.abs(lp.duals[a[1]]!) || (a[0].id < b[0].id ? -1 : 1))
+    .slice(0, options.maxCompanyLimits ?? 30)
+    .forEach(([l, r]) => values.push(analyse(l, r)));
+  const budget = values.find((v) => v.limit.kind === 'budget');
+  return { values, fundingLine: budget && budget.perYuan > 1e-9 ? Math.round(budget.perYuan * 1e4) / 1e4 : null };
+}
+
+/** One sentence in Chinese for a marginal value. */
+export function marginalWords(m: Marginal, label: string): string {
+  const per = (x: number) => (Math.round(x * 100) / 100).toString();
+  const range = `${fmtYuanHuman(m.from)} 至 ${m.to === null ? '不限' : fmtYuanHuman(m.to)}`;
+  if (m.perYuan === -Infinity) return `${label}已到可行的最高值，再提高将无可行分配`;
+  if (!m.binding) return `${label}未形成约束：增加不会改变分配（在 ${range} 范围内）`;
+  if (m.limit.sense === 'min') {
+    return `${label}每提高¥1,000,000，目标值（Σ得分×金额）减少 ${per(-m.perYuan * 1e6)}，即每元 ${per(-m.perYuan)} 分：这是该下限的代价（在 ${range} 范围内）`;
+  }
+  if (m.limit.kind === 'budget') {
+    return `总预算每增加¥1,000,000，目标值增加 ${per(m.perYuan * 1e6)}，相当于资助得分约 ${per(m.perYuan)} 的项目（在 ${range} 范围内）`;
+  }
+  return `${label}每放宽¥1,000,000，目标值增加 ${per(m.perYuan * 1e6)}（每元 ${per(m.perYuan)} 分：受限项目得分高出资助线的部分）（在 ${range} 范围内）`;
+}

@@ -1,0 +1,187 @@
+/**
+ * Everything a report shows, as plain data (strings for money, exact): the HTML report,
+ * the Markdown report and the public-notice table are all rendered from this one object,
+ * so they cannot disagree with each other or with allocations.csv.
+ */
+import type { Decimal } from 'decimal.js';
+import { WAN, ZERO, fmtYuan } from '../money.js';
+import type { Allocation } from '../model/allocate.js';
+import type { Policy } from '../model/policy.js';
+import type { Scenario } from '../model/scenario.js';
+import type { Summary } from './summary.js';
+import { BINDING_ZH, limitLabel } from './labels.js';
+
+export type Lang = 'zh' | 'en';
+
+export interface NoticeRow {
+  /** 序号, from 1. */
+  readonly seq: number;
+  readonly projectId: string;
+  readonly projectName: string;
+  readonly companyName: string;
+  /** 申报类别: the measure's Chinese name. */
+  readonly measureName: string;
+  /** 资助金额 in 万元, exact (as many decimals as the granularity needs). */
+  readonly grantWan: string;
+}
+
+export interface Notice {
+  readonly rows: readonly NoticeRow[];
+  readonly totalWan: string;
+  /** Decimals shown in 万元. */
+  readonly decimals: number;
+  /** The rounding rule, in Chinese, stated under the table. */
+  readonly rule: string;
+}
+
+export interface LimitRow {
+  readonly id: string;
+  readonly kind: string;
+  readonly subject: string;
+  /** Chinese label, e.g. "（五）P05-ROLLOUT 每家每年限额 · 91440300…". */
+  readonly label: string;
+  readonly amount: string;
+  readonly used: string;
+  /** amount − used for ceilings, used − amount for floors (yuan). */
+  readonly slack: string;
+  /** Slack below one granularity unit. */
+  readonly binding: boolean;
+}
+
+export interface MarginalValue {
+  /** Limit id: `budget`, `measure_max:P10-APPLICATION`, `company_measure:…`. */
+  readonly limit: string;
+  readonly label: string;
+  /**
+   * Objective (score × yuan) bought by one more yuan of this limit: the score of what it funds
+   * (negative for a floor: its cost). Null: a floor that cannot be raised at all.
+   */
+  readonly perYuan: number | null;
+  /** The range of the limit (yuan) over which that holds; `to` empty = no upper end. */
+  readonly from: string;
+  readonly to: string;
+  /** The limit is at its bound (a limit that never binds is worth nothing more). */
+  readonly binding: boolean;
+  /** Checked by re-solving at both ends of the range. */
+  readonly verified: boolean;
+  /** Plain words, e.g. "每增加¥1,000,000，约可资助（十）中得分约 72 的项目". */
+  readonly words: string;
+}
+
+export interface ProjectRow {
+  readonly projectId: string;
+  readonly projectName: string;
+  readonly companyName: string;
+  readonly district: string;
+  readonly measure: string;
+  readonly measureName: string;
+  readonly clause: string;
+  readonly score: number;
+  readonly requested: string;
+  readonly entitlement: string;
+  readonly grant: string;
+  readonly binding: string;
+  readonly bindingLabel: string;
+  /** One line saying what set the grant. */
+  readonly note: string;
+}
+
+export interface ReportData {
+  readonly lang: Lang;
+  readonly summary: Summary;
+  /** The score at which the total budget ran out (its marginal value), or null if it did not. */
+  readonly fundingLine: number | null;
+  readonly limits: readonly LimitRow[];
+  readonly marginalValues: readonly MarginalValue[];
+  readonly projects: readonly ProjectRow[];
+  readonly notice: Notice;
+}
+
+/** Decimals needed to show every grant in 万元 exactly (granularity ¥100 → 2). */
+export function wanDecimals(granularity: Decimal): number {
+  for (let d = 0; d <= 6; d++) if (granularity.div(WAN).times(10 ** d).isInteger()) return d;
+  return 6;
+}
+
+export function buildNotice(allocation: Allocation, policy: Policy, scenario: Scenario): Notice {
+  const order = new Map(policy.measures.map((m, i) => [m.id, i]));
+  const funded = allocation.lines
+    .filter((l) => l.grant.gt(0))
+    .sort(
+      (a, b) =>
+        order.get(a.measure.id)! - order.get(b.measure.id)! ||
+        b.app.score.comparedTo(a.app.score) ||
+        (a.app.projectId < b.app.projectId ? -1 : a.app.projectId > b.app.projectId ? 1 : 0),
+    );
+  // Grants are whole granularity units, so enough decimals show every one exactly.
+  const decimals = Math.max(wanDecimals(scenario.granularity), ...funded.map((l) => (l.grant.div(WAN).decimalPlaces())));
+  const total = funded.reduce((s, l) => s.plus(l.grant), ZERO);
+  return {
+    rows: funded.map((l, i) => ({
+      seq: i + 1,
+      projectId: l.app.projectId,
+      projectName: l.app.projectName,
+      companyName: l.app.companyName,
+      measureName: l.measure.name.zh,
+      grantWan: l.grant.div(WAN).toFixed(decimals),
+    })),
+    totalWan: total.div(WAN).toFixed(decimals),
+    decimals,
+    rule: `金额单位：万元。资助金额由元精确换算为万元，保留${decimals}位小数即为精确值，未作四舍五入；合计${total.div(WAN).toFixed(decimals)}万元，与资助明细（allocations.csv）合计${fmtYuan(total)}元一致。`,
+  };
+}
+
+
+export function buildReportData(args: {
+  lang: Lang;
+  summary: Summary;
+  allocation: Allocation;
+  policy: Policy;
+  scenario: Scenario;
+  marginalValues: readonly MarginalValue[];
+  fundingLine: number | null;
+  notes: readonly string[];
+}): ReportData {
+  const { allocation, policy, scenario } = args;
+  const measures = new Map(policy.measures.map((m) => [m.id, m]));
+  const g = scenario.granularity;
+  const limits: LimitRow[] = allocation.limits.map((l, k) => {
+    const used = allocation.limitTotals[k]!;
+    const slack = l.sense === 'max' ? l.amount.minus(used) : used.minus(l.amount);
+    return {
+      id: l.id,
+      kind: l.kind,
+      subject: l.subject,
+      label: limitLabel(l, measures),
+      amount: fmtYuan(l.amount),
+      used: fmtYuan(used),
+      slack: fmtYuan(slack),
+      binding: slack.lt(g),
+    };
+  });
+  const projects: ProjectRow[] = allocation.lines.map((line, i) => ({
+    projectId: line.app.projectId,
+    projectName: line.app.projectName,
+    companyName: line.app.companyName,
+    district: line.app.district,
+    measure: line.measure.id,
+    measureName: line.measure.name.zh,
+    clause: line.measure.clause,
+    score: line.app.score.toNumber(),
+    requested: line.app.requested ? fmtYuan(line.app.requested) : '',
+    entitlement: line.entitlement ? fmtYuan(line.entitlement.amount) : '',
+    grant: fmtYuan(line.grant),
+    binding: line.binding,
+    bindingLabel: BINDING_ZH[line.binding],
+    note: args.notes[i]!,
+  }));
+  return {
+    lang: args.lang,
+    summary: args.summary,
+    fundingLine: args.fundingLine,
+    limits,
+    marginalValues: args.marginalValues,
+    projects,
+    notice: buildNotice(allocation, policy, scenario),
+  };
+}

@@ -1,0 +1,138 @@
+/** Explanations, marginal values and what-would-fund-it, on numbers worked out by hand. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { D } from '../src/money.js';
+import { allocate } from '../src/model/allocate.js';
+import { marginalValues } from '../src/model/marginal.js';
+import { explainAll } from '../src/report/explain.js';
+import { buildNotice } from '../src/report/data.js';
+import { openParametricLp } from '../src/solver/highs.js';
+import { jslpBackend } from '../src/solver/jslp.js';
+import { runExplain } from '../src/commands/explain.js';
+import { apps, scenario, SHENZHEN, solveVerified, type AppSpec } from './helpers/build.js';
+import { HEADER, creditCode, csv, POLICY } from './helpers/cli-fixtures.js';
+
+async function analyse(specs: AppSpec[], fields: Record<string, unknown>) {
+  const list = apps(specs);
+  const s = scenario(fields);
+  const a = solveVerified(list, s);
+  const lp = await openParametricLp(a.model.lp);
+  const m = marginalValues(a, lp!);
+  lp!.dispose();
+  const ex = explainAll({ allocation: a, scenario: s, policy: SHENZHEN, fundingLine: m.fundingLine });
+  const by = Object.fromEntries(ex.map((e) => [e.projectId, e]));
+  return { list, s, a, m, by };
+}
+
+// Four application projects (（十）, 30%, cap ¥3m), each entitled to ¥3m; ¥7m for all.
+const FOUR: AppSpec[] = [
+  { id: 'A', measure: 'P10-APPLICATION', total: 12_000_000, score: 90 },
+  { id: 'B', measure: 'P10-APPLICATION', total: 12_000_000, score: 80 },
+  { id: 'C', measure: 'P10-APPLICATION', total: 12_000_000, score: 70 },
+  { id: 'D', measure: 'P10-APPLICATION', total: 12_000_000, score: 60 },
+];
+
+describe('explanations', () => {
+  it('entitlement: every ceiling with the binding one marked, and the full grant', async () => {
+    const { by } = await analyse([{ id: 'A', measure: 'P10-APPLICATION', total: 12_345_600, score: 85 }], { budget: 100_000_000 });
+    expect(by.A!.zh[1]).toBe('政策上限：（十）：30% × ¥12,345,600 = ¥3,703,680；【（十）：单个项目最高 ¥3,000,000】');
+    expect(by.A!.zh[2]).toBe('按政策可得 ¥3,000,000（单项最高限额，低于按比例上限 ¥3,703,680）');
+    expect(by.A!.zh[3]).toBe('资助 ¥3,000,000，即按政策可得的全额');
+    expect(by.A!.en[2]).toBe('Entitled to ¥3,000,000 (project cap, below rate ceiling ¥3,703,680)');
+  });
+
+  it('total budget: the funding line and how far below it the project was', async () => {
+    const { by, m } = await analyse(FOUR, { budget: 7_000_000 });
+    expect(m.fundingLine).toBe(70); // C is the marginal project
+    expect(by.C!.oneLine.zh).toBe('资助 ¥1,000,000，比按政策可得少 ¥2,000,000：总预算 ¥7,000,000 已用 ¥7,000,000；资助线 70 分，本项目 70 分');
+    expect(by.D!.oneLine.zh).toBe('资助 ¥0，比按政策可得少 ¥3,000,000：总预算 ¥7,000,000 已用 ¥7,000,000；资助线 70 分，本项目 60 分（低 10 分）');
+    expect(by.D!.oneLine.en).toContain('the funding line is at score 70, this project scored 60 (10 below)');
+  });
+
+  it("company limit: the company's other grants, listed", async () => {
+    const specs: AppSpec[] = [1, 2, 3, 4, 5].map((k) => ({ id: `R${k}`, measure: 'P05-ROLLOUT', company: 'PROV', base: 2_000_000, score: 90 - k }));
+    const { by } = await analyse(specs, { budget: 100_000_000 });
+    expect(by.R5!.oneLine.zh).toBe(
+      '资助 ¥0，比按政策可得少 ¥500,000：（五）P05-ROLLOUT 每家每年限额 · PROV ¥2,000,000 已用 ¥2,000,000，该企业其他项目已获 ¥2,000,000（R1 ¥500,000、R2 ¥500,000、R3 ¥500,000、R4 ¥500,000）',
+    );
+  });
+
+  it('measure budget, minimum score, another year', async () => {
+    const { by } = await analyse(
+      [
+        { id: 'X', measure: 'P11-RETROFIT', base: 100_000_000, score: 90 },
+        { id: 'L', measure: 'P10-APPLICATION', total: 1_000_000, score: 55 },
+        { id: 'Y', measure: 'P10-APPLICATION', total: 1_000_000, score: 95, year: 2018 },
+      ],
+      { budget: 100_000_000, minScore: 60, measureBudgets: { 'P11-RETROFIT': { max: 12_000_000 } } },
+    );
+    expect(by.X!.oneLine.zh).toBe('资助 ¥12,000,000，比按政策可得少 ¥8,000,000：（十一）P11-RETROFIT 类别预算上限 ¥12,000,000 已用 ¥12,000,000');
+    expect(by.L!.oneLine.zh).toBe('不予资助：评审得分 55 低于最低分 60');
+    expect(by.Y!.oneLine.zh).toBe('不予资助：申报年度 2018 不是本次资助年度 2019');
+  });
+});
+
+describe('the value of money', () => {
+  it('the budget: one more yuan buys the marginal score, over the range where that project stays marginal; confirmed by re-solving at budget + ¥1m', async () => {
+    const { list, s, a, m } = await analyse(FOUR, { budget: 7_000_000 });
+    const budget = m.values.find((v) => v.limit.kind === 'budget')!;
+    expect(budget.perYuan).toBeCloseTo(70, 9);
+    // C absorbs money from ¥6m (A and B full) to ¥9m (C full).
+    expect(budget.from.toString()).toBe('6000000');
+    expect(budget.to!.toString()).toBe('9000000');
+    const more = allocate(list, SHENZHEN, { ...s, budget: s.budget.plus(1_000_000) }, jslpBackend);
+    expect(more.objective.minus(a.objective).toString()).toBe(new D(budget.perYuan).times(1_000_000).toDecimalPlaces(0).toString());
+  });
+
+  it('a binding measure ceiling is worth the score difference to the funding line; a loose one nothing', async () => {
+    const specs: AppSpec[] = [
+      { id: 'R', measure: 'P11-RETROFIT', base: 100_000_000, score: 95 },
+      { id: 'A', measure: 'P10-APPLICATION', total: 12_000_000, score: 75 },
+      { id: 'B', measure: 'P10-APPLICATION', total: 12_000_000, score: 70 },
+    ];
+    const { m } = await analyse(specs, { budget: 10_000_000, measureBudgets: { 'P11-RETROFIT': { max: 5_000_000 }, 'P10-APPLICATION': { max: 50_000_000 } } });
+    const retrofit = m.values.find((v) => v.limit.id === 'measure_max:P11-RETROFIT')!;
+    // R (95) takes ¥5m; A full ¥3m; B gets ¥2m at the margin (70). Each yuan moved to R gains 95 − 70.
+    expect(retrofit.perYuan).toBeCloseTo(25, 9);
+    expect(m.fundingLine).toBe(70);
+    const loose = m.values.find((v) => v.limit.id === 'measure_max:P10-APPLICATION')!;
+    expect(loose).toMatchObject({ perYuan: 0, binding: false, to: null });
+  });
+});
+
+describe('the public notice', () => {
+  it('reconciles exactly with the grants, in 万元', async () => {
+    const { a, s } = await analyse(FOUR, { budget: 7_000_050, granularity: 1 });
+    const notice = buildNotice(a, SHENZHEN, s);
+    expect(notice.rows.map((r) => [r.projectName, r.grantWan])).toEqual([
+      ['项目A', '300.0000'],
+      ['项目B', '300.0000'],
+      ['项目C', '100.0050'],
+    ]);
+    expect(notice.totalWan).toBe('700.0050');
+    expect(notice.decimals).toBe(4);
+    const sum = notice.rows.reduce((t, r) => t.plus(r.grantWan), new D(0));
+    expect(sum.toFixed(4)).toBe(notice.totalWan);
+    expect(notice.rule).toContain('合计700.0050万元');
+    expect(notice.rule).toContain('7000050.00元');
+  });
+});
+
+describe('fundplan explain: what would fund it', () => {
+  it('the extra budget and the score a budget-cut project needed, each confirmed by re-solving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fundplan-explain-'));
+    const rows = FOUR.map((a, k) => [a.id, `项目${a.id}`, creditCode(`91440300MA5ABCDE${k}`), `企业${a.id}`, '南山区', 'P10-APPLICATION', '2019', '1200', '', '', '', String(a.score)]);
+    writeFileSync(join(dir, 'applications.csv'), csv(rows, HEADER));
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify({ name: 't', policy: POLICY, applications: 'applications.csv', year: 2019, budget: '7000000' }));
+    const out = await runExplain({ scenario: join(dir, 'scenario.json'), projectId: 'D' });
+    // D (60) is reached once C is full at ¥9m: the first ¥100 unit beyond it funds D.
+    expect(out.whatWouldFund!.firstFundedAt!.toString()).toBe('9000100');
+    expect(out.whatWouldFund!.fullyFundedAt!.toString()).toBe('12000000');
+    // At ¥7m D needs to outscore B (80): 80.1 puts it second, with its full ¥3m.
+    expect(out.whatWouldFund!.scoreNeeded!.toString()).toBe('80.1');
+    expect(out.text).toContain('总预算增加 ¥2,000,100（至 ¥9,000,100）时开始获得资助');
+    expect(out.text).toContain('评审得分达到 80.1 分即可获得全额资助');
+  });
+});
