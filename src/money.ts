@@ -32,7 +32,11 @@ const NUMBER_LOOSE = /^[+]?\d{1,3}(,\d{3})+(\.\d+)?$|^[+]?\d+(\.\d+)?$/;
  * an amount without a suffix is in (from the column header). Returns yuan, exact, and
  * refuses anything finer than a fen (0.01 yuan) so no money is silently rounded away.
  */
+const PLAIN = /^\d{1,15}(\.\d{1,2})?$/;
+
 export function parseAmount(raw: string, unit: Unit = 'yuan'): AmountParse {
+  // The common case, plain yuan with at most two decimals, needs no normalising.
+  if (unit === 'yuan' && PLAIN.test(raw)) return { ok: true, value: new D(raw) };
   let s = toHalfWidth(raw).trim().replace(/^[¥￥]/, '').replace(/\s+/g, '');
   let multiplier = unit === 'wan' ? WAN : new D(1);
   const suffix = /(亿元|亿|万元|万|元)$/.exec(s);

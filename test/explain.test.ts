@@ -21,8 +21,10 @@ async function analyse(specs: AppSpec[], fields: Record<string, unknown>) {
   const lp = await openParametricLp(a.model.lp);
   const m = marginalValues(a, lp!);
   lp!.dispose();
-  const ex = explainAll({ allocation: a, scenario: s, policy: SHENZHEN, fundingLine: m.fundingLine });
-  const by = Object.fromEntries(ex.map((e) => [e.projectId, e]));
+  const ctx = { allocation: a, scenario: s, policy: SHENZHEN, fundingLine: m.fundingLine };
+  const zh = explainAll(ctx, 'zh', true);
+  const en = explainAll(ctx, 'en', true);
+  const by = Object.fromEntries(zh.map((e, i) => [e.projectId, { zh: e.lines, en: en[i]!.lines, oneLine: { zh: e.oneLine, en: en[i]!.oneLine } }]));
   return { list, s, a, m, by };
 }
 

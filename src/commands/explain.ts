@@ -57,9 +57,8 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
   const parametric = await openParametricLp(allocation.model.lp);
   const fundingLine = parametric ? marginalValues(allocation, parametric, { maxCompanyLimits: 0 }).fundingLine : null;
   parametric?.dispose();
-  const explanation = explainAll({ allocation, scenario, policy, fundingLine })[index]!;
   const lang = options.lang ?? 'zh';
-  const lines = [...(lang === 'zh' ? explanation.zh : explanation.en)];
+  const lines = [...explainAll({ allocation, scenario, policy, fundingLine }, lang, true)[index]!.lines];
   const line = allocation.lines[index]!;
   let whatWouldFund: WhatWouldFund | null = null;
   if (line.binding === 'total_budget') {

@@ -89,14 +89,14 @@ export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
   const parametric = allocation.status === 'optimal' ? await openParametricLp(allocation.model.lp) : null;
   const marginal = parametric ? marginalValues(allocation, parametric) : { values: [], fundingLine: null };
   parametric?.dispose();
-  const explanations = explainAll({ allocation, scenario: loaded.scenario, policy: loaded.policy, fundingLine: marginal.fundingLine });
+  const lang = options.lang ?? 'zh';
+  const notes = explainAll({ allocation, scenario: loaded.scenario, policy: loaded.policy, fundingLine: marginal.fundingLine }, lang).map((e) => e.oneLine);
   const t4 = performance.now();
 
-  const lang = options.lang ?? 'zh';
   const timings: Timings = { parse: t1 - t0, ...allocation.timingsMs, verify: t3 - t2, analyse: t4 - t3, write: 0 };
   timings.solve += tLoaded - t1;
   // `write` is the time to format the output files; the atomic write itself follows.
-  const csv = toExcelCsv(ALLOCATION_COLUMNS, allocationRows(allocation, explanations.map((e) => e.oneLine[lang])));
+  const csv = toExcelCsv(ALLOCATION_COLUMNS, allocationRows(allocation, notes));
   const measures = new Map(loaded.policy.measures.map((m) => [m.id, m]));
   const marginalValuesData = marginal.values.map((m) => {
     const label = limitLabel(m.limit, measures);
@@ -120,7 +120,7 @@ export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
     fundingLine: marginal.fundingLine,
     marginalValues: marginalValuesData,
   });
-  const data = buildReportData({ lang, summary, allocation, policy: loaded.policy, scenario: loaded.scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes: explanations.map((e) => e.oneLine[lang]) });
+  const data = buildReportData({ lang, summary, allocation, policy: loaded.policy, scenario: loaded.scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes });
   const files = writeOutputsAtomically(options.out, [
     { name: 'allocations.csv', content: csv },
     { name: 'notice.csv', content: noticeCsv(data.notice) },

@@ -15,6 +15,7 @@ import { buildLimits, type Limit } from './limits.js';
 import { disaggregate, policyLp, shapePolicyLp, type PolicyLpShape } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import { roundAllocation } from './rounding.js';
+import { toUnits } from './units.js';
 import type { Scenario } from './scenario.js';
 
 export type Binding = EntitlementBinding | 'company_limit' | 'measure_budget' | 'total_budget' | 'below_min_score' | 'ineligible';
@@ -81,12 +82,13 @@ export interface Allocation {
 /** Priority order: score descending, then project id ascending (code-unit order). Documented in the README. */
 export function priorityOrder(apps: readonly Application[]): number[] {
   // Doubles order scores as the decimals do, except for decimals too close to tell apart
-  // as doubles: those (equal doubles) are compared exactly.
+  // as doubles: those (equal doubles, different decimals) are compared exactly.
   const approx = apps.map((a) => a.score.toNumber());
+  const exact = apps.map((a) => a.score.toString());
   return apps
     .map((_, i) => i)
     .sort((a, b) => {
-      const c = approx[a] === approx[b] ? apps[b]!.score.comparedTo(apps[a]!.score) : approx[b]! - approx[a]!;
+      const c = approx[a] !== approx[b] ? approx[b]! - approx[a]! : exact[a] === exact[b] ? 0 : apps[b]!.score.comparedTo(apps[a]!.score);
       if (c !== 0) return c;
       const x = apps[a]!.projectId;
       const y = apps[b]!.projectId;
@@ -128,7 +130,8 @@ export function allocate(
   const order = priorityOrder(candidates);
 
   // Stage 1: maximise Σ score × grant.
-  const shape = shapePolicyLp(caps, limits, candidates.map((a) => a.score.toString()), order);
+  const units = toUnits(caps, limits, g);
+  const shape = shapePolicyLp(units, limits, candidates.map((a) => a.score.toString()), order);
   const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
   const stage1 = policyLp(shape, scores);
   options.onLp?.(stage1);
@@ -165,7 +168,7 @@ export function allocate(
   // hair into a unit. Round both and keep stage two's only if it is not worse, exactly.
   // A point cut short by a limit may break limits; rounding repairs it like any other (step 2).
   const roundValues = (values: ArrayLike<number> | null) =>
-    roundAllocation({ caps, limits, values: disaggregate(shape, caps, values ?? new Float64Array(stage1.columns.length), LP_UNIT.toNumber()), order, granularity: g });
+    roundAllocation({ caps, limits, units, values: disaggregate(shape, units, values ?? new Float64Array(stage1.columns.length), LP_UNIT.toNumber()), order, granularity: g });
   const exactObjective = (grants: readonly Decimal[]) => candidates.reduce((s, a, i) => s.plus(a.score.times(grants[i]!)), ZERO);
   let rounded = roundValues(first.values);
   if (second?.status === 'optimal') {

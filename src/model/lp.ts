@@ -12,7 +12,8 @@
  * handed to its members in priority order, which is also what the tie rule asks for.
  */
 import type { Decimal } from 'decimal.js';
-import { ZERO, sum, toLpUnits } from '../money.js';
+import { toLpUnits } from '../money.js';
+import type { Units } from './units.js';
 import type { Column, LinearProgram, Row } from '../solver/types.js';
 import type { Limit } from './limits.js';
 
@@ -32,11 +33,11 @@ export interface PolicyLpShape {
  * @param scoreKeys a key per candidate that is equal exactly when scores are equal
  * @param order candidate indexes in priority order
  */
-export function shapePolicyLp(caps: readonly Decimal[], limits: readonly Limit[], scoreKeys: readonly string[], order: readonly number[]): PolicyLpShape {
+export function shapePolicyLp(units: Units, limits: readonly Limit[], scoreKeys: readonly string[], order: readonly number[]): PolicyLpShape {
   const rowLimit: number[] = [];
-  const rowsOf: number[][] = caps.map(() => []);
+  const rowsOf: number[][] = units.caps.map(() => []);
   limits.forEach((l, k) => {
-    if (l.sense === 'max' && sum(l.members.map((i) => caps[i]!)).lte(l.amount)) return;
+    if (l.sense === 'max' && l.members.reduce((s, i) => s + units.caps[i]!, 0) <= units.limits[k]!) return;
     const r = rowLimit.length;
     rowLimit.push(k);
     for (const i of l.members) rowsOf[i]!.push(r);
@@ -62,7 +63,7 @@ export function shapePolicyLp(caps: readonly Decimal[], limits: readonly Limit[]
     const bound = toLpUnits(l.amount);
     return { lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null };
   });
-  const groupCaps = groups.map((members) => members.reduce((s, i) => s.plus(caps[i]!), ZERO));
+  const groupCaps = groups.map((members) => units.granularity.times(members.reduce((s, i) => s + units.caps[i]!, 0)));
   return { groups, groupCaps, rowLimit, rowColumns, rowBounds };
 }
 
@@ -74,12 +75,13 @@ export function policyLp(shape: PolicyLpShape, costs: readonly number[], sense: 
 }
 
 /** Hand each column's value (万元) to its members in priority order, as yuan. */
-export function disaggregate(shape: PolicyLpShape, caps: readonly Decimal[], values: ArrayLike<number>, unit: number): Float64Array {
-  const out = new Float64Array(caps.length);
-  shape.groups.forEach((members, g) => {
-    let left = Math.max(0, values[g]! * unit);
+export function disaggregate(shape: PolicyLpShape, units: Units, values: ArrayLike<number>, unit: number): Float64Array {
+  const out = new Float64Array(units.caps.length);
+  const g = units.granularity.toNumber();
+  shape.groups.forEach((members, col) => {
+    let left = Math.max(0, values[col]! * unit);
     for (const i of members) {
-      const cap = caps[i]!.toNumber();
+      const cap = units.caps[i]! * g;
       const take = Math.min(cap, left);
       out[i] = take;
       left -= take;

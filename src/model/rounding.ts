@@ -17,7 +17,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import { ZERO } from '../money.js';
-import { InputError } from '../errors.js';
+import { toUnits, type Units } from './units.js';
 import type { Limit } from './limits.js';
 
 export interface RoundingInput {
@@ -29,6 +29,8 @@ export interface RoundingInput {
   /** Candidate indexes in priority order. */
   readonly order: readonly number[];
   readonly granularity: Decimal;
+  /** The same amounts in whole units, when the caller already has them. */
+  readonly units?: Units;
 }
 
 export interface RoundingResult {
@@ -41,15 +43,9 @@ export interface RoundingResult {
 
 export function roundAllocation(input: RoundingInput): RoundingResult {
   const { caps, limits, values, order, granularity: g } = input;
-  // Grants are whole units of g, so the work is done in integer units: Σ grants ≤ L exactly when
-  // Σ units ≤ ⌊L / g⌋, and Σ grants ≥ L exactly when Σ units ≥ ⌈L / g⌉.
-  const units = (d: Decimal, round: 'floor' | 'ceil') => {
-    const u = (round === 'floor' ? d.div(g).floor() : d.div(g).ceil()).toNumber();
-    if (!Number.isSafeInteger(u)) throw new InputError([{ file: 'scenario', row: 'granularity', expected: `a granularity coarse enough for amounts up to ${d.toString()}`, found: g.toString() }]);
-    return u;
-  };
-  const capU = caps.map((c) => units(c, 'floor'));
-  const limitU = limits.map((l) => units(l.amount, l.sense === 'max' ? 'floor' : 'ceil'));
+  const u = input.units ?? toUnits(caps, limits, g);
+  const capU = u.caps;
+  const limitU = u.limits;
   const n = caps.length;
   const memberOf: number[][] = Array.from({ length: n }, () => []);
   limits.forEach((l, k) => l.members.forEach((i) => memberOf[i]!.push(k)));

@@ -156,6 +156,7 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
     s.status === 'optimal'
       ? `最优性：已证明最优（取整到 ${y(s.granularity)} 后与 LP 上界相差 ${(s.optimality.gap * 100).toFixed(4)}%）`
       : `注意：求解因限制停止（${s.stoppedBy}），未证明最优；本分配距上界至多 ${(s.optimality.gap * 100).toFixed(2)}%，规则校验照常通过`,
+    ...(s.fundingLine !== null ? [`资助线：${s.fundingLine} 分（总预算的边际价值：每增加¥1,000,000 可资助得分约 ${s.fundingLine} 的项目）`] : []),
     `校验：${s.verification.checks} 项规则检查，全部通过`,
     ...(s.warnings.length ? [`警告 ${s.warnings.length} 条（见 summary.json）`] : []),
     `输出：${files.join('，')}`,
