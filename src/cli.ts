@@ -5,13 +5,25 @@ import { EXIT, InfeasibleError, InputError, InternalError, formatIssue } from '.
 import { parseAmount } from './money.js';
 import { runSolve } from './commands/solve.js';
 import { runExplain } from './commands/explain.js';
+import { runSweep } from './commands/sweep.js';
+import { runCompare } from './commands/compare.js';
 import { SOLVER_CHOICES, type SolverChoice } from './solver/select.js';
 import { TOOL_VERSION } from './version.js';
 
-function budgetOption(value: string) {
+function budgetOption(value: string, flag = '--budget') {
   const r = parseAmount(value);
-  if (!r.ok) throw new InputError([{ file: '--budget', expected: `${r.expected} (yuan, or with 万/亿)`, found: JSON.stringify(value) }]);
+  if (!r.ok) throw new InputError([{ file: flag, expected: `${r.expected} (yuan, or with 万/亿)`, found: JSON.stringify(value) }]);
   return r.value;
+}
+
+/** A progress bar on a terminal (stderr), and nothing at all when stderr is not one. */
+function progressBar(): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (done, total) => {
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+  };
 }
 
 function secondsOption(value: string): number {
@@ -37,10 +49,12 @@ export function buildProgram(): Command {
     .option('--no-timings', 'leave timings out of summary.json (byte-identical outputs)')
     .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
     .addOption(new Option('--lang <lang>', 'language of explanations and reports').choices(['zh', 'en']).default('zh'))
+    .option('--lock <allocations.csv>', "keep every grant of an earlier run fixed and allocate only what is left to the others")
     .option('--emit-lp <file>', 'also write the LP (CPLEX LP format) to time other solvers on the identical model')
     .option('--time-limit <seconds>', 'stop the LP after this long; the best allocation found is written with its gap')
-    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en' }) => {
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock?: string }) => {
       const outcome = await runSolve({
+        lock: opts.lock,
         lang: opts.lang,
         emitLp: opts.emitLp,
         timeLimitSeconds: opts.timeLimit === undefined ? undefined : secondsOption(opts.timeLimit),
@@ -56,6 +70,35 @@ export function buildProgram(): Command {
         process.stderr.write(`警告 / warnings (${warnings.length}):\n${warnings.slice(0, 20).join('\n')}\n`);
         if (warnings.length > 20) process.stderr.write(`… and ${warnings.length - 20} more in summary.json\n`);
       }
+    });
+  program
+    .command('compare')
+    .description('compare scenarios (or finished run folders) side by side: settings, totals, projects that gain, lose, enter or leave')
+    .argument('<runs...>', 'two or more scenario JSON files or run output folders; the first is the baseline')
+    .option('-o, --out <dir>', 'output folder', 'out/compare')
+    .action(async (runs: string[], opts: { out: string }) => {
+      const outcome = await runCompare({ inputs: runs, out: opts.out });
+      process.stdout.write(outcome.text + '\n');
+    });
+  program
+    .command('sweep')
+    .description('solve at evenly spaced budgets: the efficient frontier, the knee, and when each project is first and fully funded')
+    .argument('<scenario>', 'scenario JSON file')
+    .requiredOption('--from <amount>', 'lowest budget (yuan; 5000万 and 0.5亿 accepted)')
+    .requiredOption('--to <amount>', 'highest budget')
+    .option('--steps <k>', 'number of budget points', '20')
+    .option('-o, --out <dir>', 'output folder', 'out/sweep')
+    .action(async (scenario: string, opts: { from: string; to: string; steps: string; out: string }) => {
+      const bar = progressBar();
+      const outcome = await runSweep({
+        scenario,
+        from: budgetOption(opts.from, '--from'),
+        to: budgetOption(opts.to, '--to'),
+        steps: Number(opts.steps),
+        out: opts.out,
+        onPoint: bar,
+      });
+      process.stdout.write(outcome.text + '\n');
     });
   program
     .command('explain')

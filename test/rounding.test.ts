@@ -6,7 +6,7 @@ import { roundAllocation } from '../src/model/rounding.js';
 import { apps, grants, scenario, solveVerified } from './helpers/build.js';
 
 const budget = (amount: number, members: number[]): Limit => ({
-  id: 'budget', kind: 'budget', sense: 'max', amount: new D(amount), members, subject: '', source: 'scenario.budget',
+  id: 'budget', kind: 'budget', sense: 'max', amount: new D(amount), members, subject: '', source: 'scenario.budget', locked: new D(0),
 });
 const caps = (...xs: number[]) => xs.map((x) => new D(x));
 const g100 = new D(100);
@@ -63,7 +63,7 @@ describe('roundAllocation', () => {
   });
 
   it('tops a floor up to the next whole unit above it', () => {
-    const floor: Limit = { id: 'measure_min:M', kind: 'measure_min', sense: 'min', amount: new D(50_050), members: [0], subject: 'M', source: 's' };
+    const floor: Limit = { id: 'measure_min:M', kind: 'measure_min', sense: 'min', amount: new D(50_050), members: [0], subject: 'M', source: 's', locked: new D(0) };
     const r = roundAllocation({ caps: caps(100_000), limits: [budget(200_000, [0]), floor], values: [50_050], order: [0], granularity: g100 });
     // Step 3 raises it to 50,100; step 4 then fills the cap since the budget allows.
     expect(r.grants[0]!.toString()).toBe('100000');
@@ -71,7 +71,7 @@ describe('roundAllocation', () => {
   });
 
   it('reports a floor that whole units cannot reach', () => {
-    const floor: Limit = { id: 'measure_min:M', kind: 'measure_min', sense: 'min', amount: new D(50_050), members: [0], subject: 'M', source: 's' };
+    const floor: Limit = { id: 'measure_min:M', kind: 'measure_min', sense: 'min', amount: new D(50_050), members: [0], subject: 'M', source: 's', locked: new D(0) };
     const r = roundAllocation({ caps: caps(50_000), limits: [budget(200_000, [0]), floor], values: [50_000], order: [0], granularity: g100 });
     expect(r.unmetFloors).toEqual([1]);
   });

@@ -2,6 +2,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { parseJson, readInput } from '../io/files.js';
+import { readScenarioChain } from '../io/scenario-file.js';
 import { parseApplicationsCsv } from '../io/applications.js';
 import { resolveApplications, type Application } from '../model/application.js';
 import { parsePolicy, type Policy } from '../model/policy.js';
@@ -18,18 +19,17 @@ export interface Loaded {
 }
 
 export function loadScenario(scenarioPath: string): Loaded {
-  const shownScenario = relative(process.cwd(), scenarioPath) || scenarioPath;
-  const scenarioFile = readInput(scenarioPath, shownScenario);
-  const scenario = parseScenario(parseJson(scenarioFile, shownScenario), shownScenario);
-  const dir = dirname(resolve(scenarioPath));
+  const chain = readScenarioChain(scenarioPath);
+  const shownScenario = chain.files[0]!.shown;
+  const scenario = parseScenario(chain.json, shownScenario);
 
-  const policyPath = resolve(dir, scenario.policy);
+  const policyPath = resolve(chain.dirOf.policy, scenario.policy);
   const shownPolicy = relative(process.cwd(), policyPath);
   const policyFile = readInput(policyPath, shownPolicy);
   const policy = parsePolicy(parseJson(policyFile, shownPolicy), shownPolicy);
   checkScenarioAgainstPolicy(scenario, policy, shownScenario);
 
-  const appsPath = resolve(dir, scenario.applications);
+  const appsPath = resolve(chain.dirOf.applications, scenario.applications);
   const shownApps = relative(process.cwd(), appsPath);
   const appsFile = readInput(appsPath, shownApps);
   const read = parseApplicationsCsv(appsFile.bytes, shownApps);
@@ -44,7 +44,7 @@ export function loadScenario(scenarioPath: string): Loaded {
     warnings: [...read.warnings, ...resolved.warnings].map((w) => (w.file === shownApps ? { ...w, file: scenario.applications } : w)),
     inputs: {
       // Paths as the scenario names them, so outputs do not depend on where the clone lives.
-      scenario: { file: shownScenario.split('\\').join('/').split('/').pop()!, sha256: scenarioFile.sha256 },
+      scenario: { file: chain.files[0]!.named, sha256: chain.files[0]!.sha256, extends: chain.files.slice(1).map((f) => ({ file: f.named, sha256: f.sha256 })) },
       policy: { file: scenario.policy, sha256: policyFile.sha256 },
       applications: { file: scenario.applications, sha256: appsFile.sha256, encoding: read.encoding },
     },

@@ -1,5 +1,10 @@
 /** `fundplan solve`: load, allocate, verify, write. A plain function the CLI and tests call. */
 import type { Decimal } from 'decimal.js';
+import { relative } from 'node:path';
+import { InputError } from '../errors.js';
+import { readInput } from '../io/files.js';
+import { parseLockedGrants } from '../io/locked.js';
+import type { Application } from '../model/application.js';
 import { InternalError } from '../errors.js';
 import { writeFileAtomically, writeOutputsAtomically, toExcelCsv } from '../io/write.js';
 import { toCplexLp } from '../solver/lp-format.js';
@@ -7,7 +12,7 @@ import { TOOL_VERSION } from '../version.js';
 import { allocate, type Allocation } from '../model/allocate.js';
 import { withBudget } from '../model/scenario.js';
 import { ALLOCATION_COLUMNS, allocationRows } from '../report/allocations.js';
-import { buildReportData } from '../report/data.js';
+import { buildReportData, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { limitLabel } from '../report/labels.js';
 import { noticeCsv } from '../report/notice.js';
@@ -31,6 +36,8 @@ export interface SolveOptions {
   readonly noTimings?: boolean;
   /** Stop the LP after this long and report the best allocation found and its gap. */
   readonly timeLimitSeconds?: number;
+  /** A previous run's allocations.csv whose grants are kept fixed (a later batch). */
+  readonly lock?: string;
   /** Language of the one-line explanations and reports (default zh). */
   readonly lang?: 'zh' | 'en';
   /** Write the stage-1 LP (CPLEX LP format) to this file. */
@@ -58,7 +65,30 @@ export function assertVerified(v: Verification): void {
   }
 }
 
-export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
+/** Locked grants from a previous run's allocations.csv; every project must be in this batch's applications. */
+function readLocked(path: string, applications: readonly Application[]): Map<string, Decimal> {
+  const shownPath = relative(process.cwd(), path) || path;
+  const locked = parseLockedGrants(readInput(path, shownPath).bytes, shownPath);
+  const ids = new Set(applications.map((a) => a.projectId));
+  const missing = [...locked.keys()].filter((id) => !ids.has(id));
+  if (missing.length) {
+    throw new InputError(missing.map((id) => ({ file: shownPath, column: 'project_id', expected: 'a project of the applications file (a locked grant needs its application)', found: JSON.stringify(id) })));
+  }
+  return locked;
+}
+
+export interface Solved {
+  readonly loaded: Loaded;
+  readonly allocation: Allocation;
+  readonly verification: Verification;
+  readonly summary: Summary;
+  readonly data: ReportData;
+  /** allocations.csv, formatted. */
+  readonly csv: string;
+}
+
+/** Solve, verify, analyse and format, without writing anything (compare uses this directly). */
+export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise<Solved> {
   const t0 = performance.now();
   const loaded0 = loadScenario(options.scenario);
   const loaded = options.budget ? { ...loaded0, scenario: withBudget(loaded0.scenario, options.budget) } : loaded0;
@@ -66,7 +96,9 @@ export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
   const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length);
   const tLoaded = performance.now(); // loading a backend (HiGHS's WebAssembly) counts as solving
   const emit = options.emitLp;
+  const locked = options.lock ? readLocked(options.lock, loaded.applications) : undefined;
   const allocation = allocate(loaded.applications, loaded.policy, loaded.scenario, picker, {
+    locked,
     timeLimitSeconds: options.timeLimitSeconds,
     onLp: emit
       ? (lp) =>
@@ -81,7 +113,7 @@ export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
       : undefined,
   });
   const t2 = performance.now();
-  const verification = verifyAllocation(loaded.policy, loaded.scenario, loaded.applications, allocation.lines.map((l) => l.grant));
+  const verification = verifyAllocation(loaded.policy, loaded.scenario, loaded.applications, allocation.lines.map((l) => l.grant), new Set(locked?.keys()));
   assertVerified(verification);
   const t3 = performance.now();
 
@@ -121,6 +153,11 @@ export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
     marginalValues: marginalValuesData,
   });
   const data = buildReportData({ lang, summary, allocation, policy: loaded.policy, scenario: loaded.scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes });
+  return { loaded, allocation, verification, summary, data, csv };
+}
+
+export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
+  const { loaded, allocation, verification, summary, data, csv } = await solveScenario(options);
   const files = writeOutputsAtomically(options.out, [
     { name: 'allocations.csv', content: csv },
     { name: 'notice.csv', content: noticeCsv(data.notice) },

@@ -36,9 +36,13 @@ export function writeFileAtomically(path: string, content: string | Uint8Array):
   }
 }
 
-/** A cell Excel would evaluate as a formula (= + - @, or a leading tab / CR) gets a leading apostrophe. */
+/**
+ * A cell Excel would evaluate as a formula (= + - @, or a leading tab / CR) gets a leading
+ * apostrophe. A plain number such as -1234.50 is left alone: it cannot be a formula, and it
+ * must stay a number.
+ */
 export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /^[=+\-@\t\r]/.test(value) && !/^-\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
 }
 
 /** CSV for Excel: UTF-8 with BOM, CRLF, every cell neutralised. */

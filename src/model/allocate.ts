@@ -4,21 +4,21 @@
  * no files, no printing.
  */
 import type { Decimal } from 'decimal.js';
-import { D, ZERO, floorTo, fmtYuanHuman, LP_UNIT } from '../money.js';
+import { D, ZERO, floorTo, fmtYuanHuman, LP_UNIT, toLpUnits } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { Backend, LinearProgram, SolveOptions, SolveResult } from '../solver/types.js';
 import { bestBound } from './bound.js';
 import { always, type Picker } from '../solver/select.js';
 import type { Application } from './application.js';
 import { entitlementOf, type Entitlement, type EntitlementBinding } from './entitlement.js';
-import { buildLimits, type Limit } from './limits.js';
+import { buildLimits, type Limit, type LockedGrant } from './limits.js';
 import { disaggregate, policyLp, shapePolicyLp, type PolicyLpShape } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import { roundAllocation } from './rounding.js';
-import { toUnits } from './units.js';
-import type { Scenario } from './scenario.js';
+import { toUnits, type Units } from './units.js';
+import { withBudget, type Scenario } from './scenario.js';
 
-export type Binding = EntitlementBinding | 'company_limit' | 'measure_budget' | 'total_budget' | 'below_min_score' | 'ineligible';
+export type Binding = EntitlementBinding | 'company_limit' | 'measure_budget' | 'total_budget' | 'below_min_score' | 'ineligible' | 'locked';
 
 export interface Line {
   readonly app: Application;
@@ -51,6 +51,8 @@ export interface AllocateOptions {
    * documented tie rule.
    */
   readonly tieBreak?: boolean;
+  /** Grants decided by an earlier batch (see PrepareOptions). */
+  readonly locked?: ReadonlyMap<string, Decimal>;
   /** Called with the stage-1 LP (priority objective) before it is solved, e.g. to export it. */
   readonly onLp?: (lp: LinearProgram) => void;
 }
@@ -66,7 +68,7 @@ export interface Allocation {
   readonly lines: readonly Line[];
   readonly limits: readonly Limit[];
   /** The stage-1 LP and how its rows and columns map to limits and candidates (for sensitivity). */
-  readonly model: { readonly lp: LinearProgram; readonly shape: PolicyLpShape };
+  readonly model: { readonly lp: LinearProgram; readonly shape: PolicyLpShape; readonly duals: ArrayLike<number> | null };
   /** Σ grants per limit. */
   readonly limitTotals: readonly Decimal[];
   readonly objective: Decimal;
@@ -106,19 +108,57 @@ const LIMIT_BINDING: Record<Limit['kind'], Binding> = {
 /** When several limits are full, the most specific one is named. */
 const LIMIT_SPECIFICITY: readonly Limit['kind'][] = ['company_measure', 'company_annual', 'measure_max', 'budget'];
 
-export function allocate(
-  apps: readonly Application[],
-  policy: Policy,
-  scenario: Scenario,
-  solver: Backend | Picker,
-  options: AllocateOptions = {},
-): Allocation {
+/** Everything about an allocation that does not depend on the budget: built once, solved at many budgets. */
+export interface Prepared {
+  readonly apps: readonly Application[];
+  readonly policy: Policy;
+  readonly scenario: Scenario;
+  readonly measures: ReadonlyMap<string, Measure>;
+  readonly candidates: readonly Application[];
+  readonly candidateOf: readonly number[];
+  /** Per application, its locked grant, or null. */
+  readonly lockedOf: readonly (Decimal | null)[];
+  readonly entitlements: readonly Entitlement[];
+  readonly caps: readonly Decimal[];
+  readonly limits: readonly Limit[];
+  readonly order: readonly number[];
+  readonly units: Units;
+  readonly shape: PolicyLpShape;
+  /** Score per LP column. */
+  readonly scores: readonly number[];
+  readonly msBuild: number;
+}
+
+export interface PrepareOptions {
+  /** Keep the budget row even where it cannot bind (to re-solve at other budgets). */
+  readonly keepBudgetRow?: boolean;
+  /** Grants decided by an earlier batch, by project id: kept as they are, counted against every limit. */
+  readonly locked?: ReadonlyMap<string, Decimal>;
+}
+
+export function prepareAllocation(apps: readonly Application[], policy: Policy, scenario: Scenario, opts: PrepareOptions = {}): Prepared {
   const t0 = performance.now();
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const g = scenario.granularity;
-
   const candidates: Application[] = [];
-  const candidateOf: number[] = apps.map((a) => {
+  const lockedGrants: LockedGrant[] = [];
+  const lockedOf = apps.map((a) => {
+    const grant = opts.locked?.get(a.projectId);
+    if (grant !== undefined) lockedGrants.push({ app: a, grant });
+    return grant ?? null;
+  });
+  // A locked grant must still be within what the policy allows the project.
+  const overPolicy = lockedGrants
+    .map(({ app, grant }) => ({ app, grant, ent: entitlementOf(app, measures.get(app.measureId)!) }))
+    .filter(({ grant, ent }) => grant.gt(ent.amount));
+  if (overPolicy.length) {
+    throw new InfeasibleError(
+      'locked grants exceed what the policy allows these projects',
+      overPolicy.map(({ app, grant, ent }) => ({ limit: `${app.projectId} (${ent.binding})`, description: `locked ${fmtYuanHuman(grant)} > entitled ${fmtYuanHuman(ent.amount)}` })),
+    );
+  }
+  const candidateOf: number[] = apps.map((a, i) => {
+    if (lockedOf[i] !== null) return -1;
     if (a.year !== scenario.year) return -1;
     if (scenario.minScore && a.score.lt(scenario.minScore)) return -1;
     candidates.push(a);
@@ -126,13 +166,49 @@ export function allocate(
   });
   const entitlements = candidates.map((a) => entitlementOf(a, measures.get(a.measureId)!));
   const caps = entitlements.map((e) => floorTo(e.amount, g));
-  const limits = buildLimits(candidates, policy, scenario);
+  const { limits, overrun } = buildLimits(candidates, policy, scenario, lockedGrants);
+  if (overrun.length) {
+    throw new InfeasibleError(
+      'the locked grants no longer fit the limits',
+      overrun.map(({ limit, locked }) => ({ limit: `${limit.id} (${limit.source})`, description: `${fmtYuanHuman(limit.amount)} < locked ${fmtYuanHuman(locked)}` })),
+    );
+  }
   const order = priorityOrder(candidates);
+  const units = toUnits(caps, limits, g);
+  const shape = shapePolicyLp(units, limits, candidates.map((a) => a.score.toString()), order, (l) => !!opts.keepBudgetRow && l.kind === 'budget');
+  const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
+  return { apps, policy, scenario, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, order, units, shape, scores, msBuild: performance.now() - t0 };
+}
+
+/** The same preparation at another budget (the budget row must have been kept). */
+export function atBudget(p: Prepared, budget: Decimal): Prepared {
+  const k = p.limits.findIndex((l) => l.kind === 'budget');
+  const limits = p.limits.map((l, i) => (i === k ? { ...l, amount: budget } : l));
+  const g = p.scenario.granularity;
+  const budgetUnits = budget.div(g).floor().toNumber();
+  const units: Units = { ...p.units, limits: p.units.limits.map((u, i) => (i === k ? budgetUnits : u)) };
+  const r = p.shape.rowLimit.indexOf(k);
+  if (r < 0) throw new InternalError('atBudget needs a preparation that kept the budget row');
+  const rowBounds = p.shape.rowBounds.map((b, i) => (i === r ? { lower: null, upper: toLpUnits(budget) } : b));
+  return { ...p, scenario: withBudget(p.scenario, budget), limits, units, shape: { ...p.shape, rowBounds }, msBuild: 0 };
+}
+
+export function allocate(
+  apps: readonly Application[],
+  policy: Policy,
+  scenario: Scenario,
+  solver: Backend | Picker,
+  options: AllocateOptions = {},
+): Allocation {
+  return solvePrepared(prepareAllocation(apps, policy, scenario, { locked: options.locked }), solver, options);
+}
+
+export function solvePrepared(prepared: Prepared, solver: Backend | Picker, options: AllocateOptions = {}): Allocation {
+  const t0 = performance.now() - prepared.msBuild;
+  const { apps, scenario, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, order, units, shape, scores } = prepared;
+  const g = scenario.granularity;
 
   // Stage 1: maximise Σ score × grant.
-  const units = toUnits(caps, limits, g);
-  const shape = shapePolicyLp(units, limits, candidates.map((a) => a.score.toString()), order);
-  const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
   const stage1 = policyLp(shape, scores);
   options.onLp?.(stage1);
   const picked = (typeof solver === 'function' ? solver : always(solver))(stage1);
@@ -173,7 +249,9 @@ export function allocate(
   let rounded = roundValues(first.values);
   if (second?.status === 'optimal') {
     const tieBroken = roundValues(second.values);
-    if (exactObjective(tieBroken.grants).gte(exactObjective(rounded.grants)) && tieBroken.unmetFloors.length <= rounded.unmetFloors.length) {
+    // Σ score × (tie-broken − first), over the candidates where they differ.
+    const change = candidates.reduce((s, a, i) => (tieBroken.grants[i]!.eq(rounded.grants[i]!) ? s : s.plus(a.score.times(tieBroken.grants[i]!.minus(rounded.grants[i]!)))), ZERO);
+    if (change.gte(0) && tieBroken.unmetFloors.length <= rounded.unmetFloors.length) {
       rounded = tieBroken;
     }
   }
@@ -190,6 +268,10 @@ export function allocate(
   const lines: Line[] = apps.map((app, idx) => {
     const measure = measures.get(app.measureId)!;
     const c = candidateOf[idx]!;
+    const locked = lockedOf[idx];
+    if (locked) {
+      return { app, measure, entitlement: entitlementOf(app, measure), grant: locked, binding: 'locked', limitId: null, candidate: -1 };
+    }
     if (c < 0) {
       const binding: Binding = app.year !== scenario.year ? 'ineligible' : 'below_min_score';
       return { app, measure, entitlement: null, grant: ZERO, binding, limitId: null, candidate: -1 };
@@ -217,7 +299,8 @@ export function allocate(
     first.status === 'optimal' ? first.objective : bestBound(stage1, first.duals, budgetRow >= 0 ? budgetRow : null);
   const bound = Math.max(boundLp * LP_UNIT.toNumber(), objective.toNumber());
   const gap = bound > 0 ? (bound - objective.toNumber()) / bound : 0;
-  const granted = rounded.grants.reduce((s, v) => s.plus(v), ZERO);
+  const lockedTotal = lockedOf.reduce<Decimal>((s, v) => (v ? s.plus(v) : s), ZERO);
+  const granted = rounded.grants.reduce((s, v) => s.plus(v), lockedTotal);
   return {
     status: first.status,
     limitDetail: first.status === 'time-limit' ? first.detail : null,
@@ -225,7 +308,7 @@ export function allocate(
     gap,
     lines,
     limits,
-    model: { lp: stage1, shape },
+    model: { lp: stage1, shape, duals: first.status === 'optimal' ? (first.duals ?? null) : null },
     limitTotals: rounded.totals,
     objective,
     granted,

@@ -5,9 +5,9 @@
  * and the explanations are all built from these.
  */
 import type { Decimal } from 'decimal.js';
-import { D } from '../money.js';
+import { D, ZERO } from '../money.js';
 import type { Application } from './application.js';
-import type { Policy } from './policy.js';
+import type { Measure, Policy } from './policy.js';
 import { ruleOf } from './policy.js';
 import type { Scenario } from './scenario.js';
 
@@ -26,43 +26,84 @@ export interface Limit {
   readonly subject: string;
   /** Where it comes from: a clause of the policy or a field of the scenario. */
   readonly source: string;
+  /** Already used by grants locked by an earlier batch (taken off `amount`, which is what is left). */
+  readonly locked: Decimal;
 }
 
-export function buildLimits(candidates: readonly Application[], policy: Policy, scenario: Scenario): Limit[] {
-  const limits: Limit[] = [];
-  const byKey = new Map<string, number[]>();
-  const add = (key: string, i: number) => {
-    const list = byKey.get(key);
-    if (list) list.push(i);
-    else byKey.set(key, [i]);
-  };
+/** The keys of the coupling limits an application counts against (besides the budget). */
+function keysOf(a: Application, measures: ReadonlyMap<string, Measure>, scenario: Scenario): string[] {
+  const keys: string[] = [];
+  if (ruleOf(measures.get(a.measureId)!, 'companyCap')) keys.push(`company_measure:${a.measureId}:${a.companyId}`);
+  if (scenario.companyAnnualCap) keys.push(`company_annual:${a.companyId}`);
+  keys.push(`measure:${a.measureId}`);
+  return keys;
+}
+
+export interface LockedGrant {
+  readonly app: Application;
+  readonly grant: Decimal;
+}
+
+/**
+ * The limits over `candidates`. Grants `locked` by an earlier batch count against every
+ * limit they fall under: what they use is taken off each ceiling and floor first. A
+ * ceiling they already exceed is returned in `overrun` (the scenario cannot hold them).
+ */
+export function buildLimits(
+  candidates: readonly Application[],
+  policy: Policy,
+  scenario: Scenario,
+  locked: readonly LockedGrant[] = [],
+): { limits: Limit[]; overrun: { limit: Limit; locked: Decimal }[] } {
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
+  const byKey = new Map<string, number[]>();
   candidates.forEach((a, i) => {
-    if (ruleOf(measures.get(a.measureId)!, 'companyCap')) add(`company_measure:${a.measureId}:${a.companyId}`, i);
-    if (scenario.companyAnnualCap) add(`company_annual:${a.companyId}`, i);
-    add(`measure:${a.measureId}`, i);
+    for (const key of keysOf(a, measures, scenario)) {
+      const list = byKey.get(key);
+      if (list) list.push(i);
+      else byKey.set(key, [i]);
+    }
   });
+  const lockedBy = new Map<string, Decimal>();
+  let lockedTotal = ZERO;
+  for (const { app, grant } of locked) {
+    for (const key of keysOf(app, measures, scenario)) {
+      lockedBy.set(key, (lockedBy.get(key) ?? ZERO).plus(grant));
+      if (!byKey.has(key)) byKey.set(key, []);
+    }
+    lockedTotal = lockedTotal.plus(grant);
+  }
+  const limits: Limit[] = [];
+  const push = (l: Omit<Limit, 'locked'>, lockedUse: Decimal) => limits.push({ ...l, locked: lockedUse });
   for (const [key, members] of byKey) {
     const [kind, a, b] = key.split(':') as [string, string, string | undefined];
+    const used = lockedBy.get(key) ?? ZERO;
     if (kind === 'company_measure') {
       const m = measures.get(a)!;
       const rule = ruleOf(m, 'companyCap')!;
-      limits.push({ id: key, kind: 'company_measure', sense: 'max', amount: new D(rule.amount), members, subject: b!, source: `${m.clause} ${m.id}` });
+      push({ id: key, kind: 'company_measure', sense: 'max', amount: new D(rule.amount), members, subject: b!, source: `${m.clause} ${m.id}` }, used);
     } else if (kind === 'company_annual') {
-      limits.push({ id: key, kind: 'company_annual', sense: 'max', amount: scenario.companyAnnualCap!, members, subject: a, source: 'scenario.companyAnnualCap' });
+      push({ id: key, kind: 'company_annual', sense: 'max', amount: scenario.companyAnnualCap!, members, subject: a, source: 'scenario.companyAnnualCap' }, used);
     } else {
       const budget = scenario.measureBudgets.get(a);
-      if (budget?.max) limits.push({ id: `measure_max:${a}`, kind: 'measure_max', sense: 'max', amount: budget.max, members, subject: a, source: `scenario.measureBudgets.${a}.max` });
-      if (budget?.min) limits.push({ id: `measure_min:${a}`, kind: 'measure_min', sense: 'min', amount: budget.min, members, subject: a, source: `scenario.measureBudgets.${a}.min` });
+      if (budget?.max) push({ id: `measure_max:${a}`, kind: 'measure_max', sense: 'max', amount: budget.max, members, subject: a, source: `scenario.measureBudgets.${a}.max` }, used);
+      if (budget?.min) push({ id: `measure_min:${a}`, kind: 'measure_min', sense: 'min', amount: budget.min, members, subject: a, source: `scenario.measureBudgets.${a}.min` }, used);
     }
   }
   // A floor on a measure nobody applied to still binds (and cannot be met).
   for (const [id, budget] of scenario.measureBudgets) {
     if (budget.min?.gt(0) && !byKey.has(`measure:${id}`)) {
-      limits.push({ id: `measure_min:${id}`, kind: 'measure_min', sense: 'min', amount: budget.min, members: [], subject: id, source: `scenario.measureBudgets.${id}.min` });
+      push({ id: `measure_min:${id}`, kind: 'measure_min', sense: 'min', amount: budget.min, members: [], subject: id, source: `scenario.measureBudgets.${id}.min` }, ZERO);
     }
   }
-  limits.push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: candidates.map((_, i) => i), subject: '', source: 'scenario.budget' });
+  push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: candidates.map((_, i) => i), subject: '', source: 'scenario.budget' }, lockedTotal);
   limits.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  return limits;
+  // What is left for the new batch.
+  const overrun: { limit: Limit; locked: Decimal }[] = [];
+  const left = limits.map((l) => {
+    if (l.locked.isZero()) return l;
+    if (l.sense === 'max' && l.locked.gt(l.amount)) overrun.push({ limit: l, locked: l.locked });
+    return { ...l, amount: D.max(ZERO, l.amount.minus(l.locked)) };
+  });
+  return { limits: left, overrun };
 }

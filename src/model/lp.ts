@@ -20,8 +20,9 @@ import type { Limit } from './limits.js';
 export interface PolicyLpShape {
   /** Candidate indexes per column, in priority order. */
   readonly groups: readonly (readonly number[])[];
-  /** Σ caps per column (yuan). */
+  /** Σ caps per column (yuan), and the same in LP units. */
   readonly groupCaps: readonly Decimal[];
+  readonly columnUpper: readonly number[];
   /** Index into `limits` per row. */
   readonly rowLimit: readonly number[];
   /** Per row, the columns in it. */
@@ -33,11 +34,17 @@ export interface PolicyLpShape {
  * @param scoreKeys a key per candidate that is equal exactly when scores are equal
  * @param order candidate indexes in priority order
  */
-export function shapePolicyLp(units: Units, limits: readonly Limit[], scoreKeys: readonly string[], order: readonly number[]): PolicyLpShape {
+export function shapePolicyLp(
+  units: Units,
+  limits: readonly Limit[],
+  scoreKeys: readonly string[],
+  order: readonly number[],
+  keepRow: (l: Limit) => boolean = () => false,
+): PolicyLpShape {
   const rowLimit: number[] = [];
   const rowsOf: number[][] = units.caps.map(() => []);
   limits.forEach((l, k) => {
-    if (l.sense === 'max' && l.members.reduce((s, i) => s + units.caps[i]!, 0) <= units.limits[k]!) return;
+    if (l.sense === 'max' && !keepRow(l) && l.members.reduce((s, i) => s + units.caps[i]!, 0) <= units.limits[k]!) return;
     const r = rowLimit.length;
     rowLimit.push(k);
     for (const i of l.members) rowsOf[i]!.push(r);
@@ -64,12 +71,12 @@ export function shapePolicyLp(units: Units, limits: readonly Limit[], scoreKeys:
     return { lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null };
   });
   const groupCaps = groups.map((members) => units.granularity.times(members.reduce((s, i) => s + units.caps[i]!, 0)));
-  return { groups, groupCaps, rowLimit, rowColumns, rowBounds };
+  return { groups, groupCaps, columnUpper: groupCaps.map(toLpUnits), rowLimit, rowColumns, rowBounds };
 }
 
 /** The LP of a shape with the given cost per column. */
 export function policyLp(shape: PolicyLpShape, costs: readonly number[], sense: 'max' | 'min' = 'max'): LinearProgram {
-  const columns: Column[] = shape.groupCaps.map((c, g) => ({ lower: 0, upper: toLpUnits(c), cost: costs[g]! }));
+  const columns: Column[] = shape.columnUpper.map((upper, g) => ({ lower: 0, upper, cost: costs[g]! }));
   const rows: Row[] = shape.rowColumns.map((cols, r) => ({ terms: cols.map((g) => [g, 1] as const), ...shape.rowBounds[r]! }));
   return { sense, columns, rows };
 }

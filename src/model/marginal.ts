@@ -73,7 +73,8 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
   const analyse = (limit: Limit, r: number): Marginal => {
     const row = rows[r]!;
     const b = row.upper ?? row.lower!;
-    const toYuan = (t: number) => new D(t).times(LP_UNIT).toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
+    // On the whole limit: what an earlier batch locked is added back.
+    const toYuan = (t: number) => new D(t).times(LP_UNIT).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).plus(limit.locked);
     // Right derivative, measured over one step.
     const up = valueAt(r, b + STEP);
     if (up === null) {
@@ -108,7 +109,7 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     if (l.kind === 'budget' || l.kind === 'measure_max' || l.kind === 'measure_min') {
       if (r === undefined) {
         // No row: the members' entitlements together never reach this ceiling.
-        values.push({ limit: l, perYuan: 0, from: allocation.limitTotals[k]!, to: null, verified: true, binding: false });
+        values.push({ limit: l, perYuan: 0, from: allocation.limitTotals[k]!.plus(l.locked), to: null, verified: true, binding: false });
       } else values.push(analyse(l, r));
     } else if (r !== undefined && Math.abs(lp.duals[r]!) > 1e-9) companyCandidates.push([l, r]);
   });

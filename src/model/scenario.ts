@@ -25,6 +25,8 @@ export const scenarioSchema = z
   .object({
     name: z.string().min(1),
     description: z.string().optional(),
+    /** A base scenario this one overrides (resolved by io/scenario-file.ts before the schema). */
+    extends: z.string().optional(),
     policy: z.string().min(1),
     applications: z.string().min(1),
     year: z.number().int().min(1900).max(2200),
@@ -99,4 +101,23 @@ export function checkScenarioAgainstPolicy(s: Scenario, policy: Policy, file: st
 
 export function withBudget(s: Scenario, budget: Decimal): Scenario {
   return { ...s, budget };
+}
+
+/** The scenario's settings as canonical strings (yuan with 2 decimals), for summaries and comparisons. */
+export function scenarioFields(s: Scenario): Record<string, string> {
+  const y = (d: Decimal | null) => (d === null ? '' : d.toFixed(2));
+  const budgets = [...s.measureBudgets.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([id, b]) => [...(b.min ? [`${id} min ${y(b.min)}`] : []), ...(b.max ? [`${id} max ${y(b.max)}`] : [])]);
+  return {
+    policy: s.policy,
+    applications: s.applications,
+    year: String(s.year),
+    budget: y(s.budget),
+    minScore: s.minScore?.toString() ?? '',
+    measureBudgets: budgets.join('; '),
+    companyAnnualCap: y(s.companyAnnualCap),
+    granularity: y(s.granularity),
+    objective: s.objective,
+  };
 }

@@ -146,14 +146,16 @@ export function buildReportData(args: {
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const g = scenario.granularity;
   const limits: LimitRow[] = allocation.limits.map((l, k) => {
-    const used = allocation.limitTotals[k]!;
-    const slack = l.sense === 'max' ? l.amount.minus(used) : used.minus(l.amount);
+    // Shown on the whole limit: what an earlier batch locked counts as used.
+    const used = allocation.limitTotals[k]!.plus(l.locked);
+    const amount = l.amount.plus(l.locked);
+    const slack = l.sense === 'max' ? amount.minus(used) : used.minus(amount);
     return {
       id: l.id,
       kind: l.kind,
       subject: l.subject,
       label: limitLabel(l, measures),
-      amount: fmtYuan(l.amount),
+      amount: fmtYuan(amount),
       used: fmtYuan(used),
       slack: fmtYuan(slack),
       binding: slack.lt(g),

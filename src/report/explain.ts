@@ -56,6 +56,9 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     if (binding === 'ineligible') {
       return done(zh ? `不予资助：申报年度 ${app.year} 不是本次资助年度 ${scenario.year}` : `Nothing: applied for ${app.year}, this allocation is for ${scenario.year}`);
     }
+    if (binding === 'locked') {
+      return done(zh ? `已锁定：前一批次已确定资助 ${y(grant)}，本次不变，并计入各项限额` : `Locked: an earlier batch granted ${y(grant)}; kept as it is and counted against every limit`);
+    }
     if (binding === 'below_min_score') {
       const min = scenario.minScore?.toString() ?? '';
       return done(zh ? `不予资助：评审得分 ${app.score.toString()} 低于最低分 ${min}` : `Nothing: score ${app.score.toString()} is below the minimum ${min}`);
@@ -103,7 +106,8 @@ function cutText(
   const { app, grant } = line;
   const ent = line.entitlement!;
   const l = allocation.limits[k]!;
-  const used = allocation.limitTotals[k]!;
+  const used = allocation.limitTotals[k]!.plus(l.locked);
+  const full = l.amount.plus(l.locked);
   const label = limitLabel(l, measures, zh ? 'zh' : 'en');
   const short = zh ? `资助 ${y(grant)}，比按政策可得少 ${y(ent.amount.minus(grant))}` : `Granted ${y(grant)}, ${y(ent.amount.minus(grant))} below the entitlement`;
   if (l.kind === 'company_measure' || l.kind === 'company_annual') {
@@ -112,20 +116,20 @@ function cutText(
     const shown = mates.slice(0, 8).map((o) => `${o.app.projectId} ${y(o.grant)}`);
     if (zh) {
       const list = shown.join('、') + (mates.length > 8 ? ` 等${mates.length}项` : '');
-      return `${short}：${label} ${y(l.amount)} 已用 ${y(used)}，该企业其他项目已获 ${y(othersTotal)}${list ? `（${list}）` : ''}`;
+      return `${short}：${label} ${y(full)} 已用 ${y(used)}，该企业其他项目已获 ${y(othersTotal.plus(l.locked))}${list ? `（${list}）` : ''}`;
     }
     const list = shown.join(', ') + (mates.length > 8 ? ` and ${mates.length - 8} more` : '');
-    return `${short}: ${label} ${y(l.amount)}, used ${y(used)}; the company's other grants total ${y(othersTotal)}${list ? ` (${list})` : ''}`;
+    return `${short}: ${label} ${y(full)}, used ${y(used)}; the company's other grants total ${y(othersTotal.plus(l.locked))}${list ? ` (${list})` : ''}`;
   }
   if (l.kind === 'measure_max') {
-    return zh ? `${short}：${label} ${y(l.amount)} 已用 ${y(used)}` : `${short}: ${label} ${y(l.amount)}, used ${y(used)}`;
+    return zh ? `${short}：${label} ${y(full)} 已用 ${y(used)}` : `${short}: ${label} ${y(full)}, used ${y(used)}`;
   }
   const score = app.score.toNumber();
   if (zh) {
     const gap = fundingLine === null ? '' : `；资助线 ${fmtScore(fundingLine)} 分，本项目 ${app.score.toString()} 分${score < fundingLine ? `（低 ${fmtScore(fundingLine - score)} 分）` : ''}`;
-    return `${short}：总预算 ${y(l.amount)} 已用 ${y(used)}${gap}`;
+    return `${short}：总预算 ${y(full)} 已用 ${y(used)}${gap}`;
   }
   const gap =
     fundingLine === null ? '' : `; the funding line is at score ${fmtScore(fundingLine)}, this project scored ${app.score.toString()}${score < fundingLine ? ` (${fmtScore(fundingLine - score)} below)` : ''}`;
-  return `${short}: the total budget ${y(l.amount)} is used (${y(used)})${gap}`;
+  return `${short}: the total budget ${y(full)} is used (${y(used)})${gap}`;
 }

@@ -13,6 +13,7 @@ export const BINDING_ZH: Record<Binding, string> = {
   total_budget: '总预算',
   below_min_score: '低于最低分',
   ineligible: '不符合条件',
+  locked: '已锁定（前批次）',
 };
 
 export const BINDING_EN: Record<Binding, string> = {
@@ -26,6 +27,7 @@ export const BINDING_EN: Record<Binding, string> = {
   total_budget: 'total budget',
   below_min_score: 'below the minimum score',
   ineligible: 'not eligible',
+  locked: 'locked by an earlier batch',
 };
 
 const KIND_ZH: Record<Limit['kind'], string> = {

@@ -3,13 +3,13 @@ import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuan, fmtYuanHuman } from '../money.js';
 import type { Allocation } from '../model/allocate.js';
 import type { Policy } from '../model/policy.js';
-import type { Scenario } from '../model/scenario.js';
+import { scenarioFields, type Scenario } from '../model/scenario.js';
 import type { Verification } from '../verify/verify.js';
 import { formatIssue, type InputIssue } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface InputProvenance {
-  readonly scenario: { readonly file: string; readonly sha256: string };
+  readonly scenario: { readonly file: string; readonly sha256: string; readonly extends: readonly { readonly file: string; readonly sha256: string }[] };
   readonly policy: { readonly file: string; readonly sha256: string };
   readonly applications: { readonly file: string; readonly sha256: string; readonly encoding: string };
 }
@@ -64,6 +64,8 @@ export function buildSummary(args: {
   let candidates = 0;
   let belowMin = 0;
   let ineligible = 0;
+  let locked = 0;
+  let lockedGranted = ZERO;
   for (const line of allocation.lines) {
     const d = line.app.district || '(未填)';
     if (!byDistrict.has(d)) byDistrict.set(d, tally());
@@ -77,6 +79,11 @@ export function buildSummary(args: {
     if (line.candidate >= 0) candidates++;
     if (line.binding === 'below_min_score') belowMin++;
     if (line.binding === 'ineligible') ineligible++;
+    if (line.binding === 'locked') {
+      locked++;
+      lockedGranted = lockedGranted.plus(line.grant);
+      continue;
+    }
     if (line.grant.gt(0)) {
       if (line.limitId === null) fully++;
       else partly++;
@@ -92,7 +99,7 @@ export function buildSummary(args: {
       bound: allocation.bound.toFixed(0),
       gap: Number(allocation.gap.toPrecision(3)),
     },
-    scenario: { name: scenario.name, ...inputs.scenario },
+    scenario: { name: scenario.name, ...inputs.scenario, fields: scenarioFields(scenario) },
     policy: { id: policy.id, name: policy.name.zh, ...inputs.policy },
     applications: { ...inputs.applications, rows: allocation.lines.length },
     year: scenario.year,
@@ -101,6 +108,8 @@ export function buildSummary(args: {
     granted: fmtYuan(allocation.granted),
     unallocated: fmtYuan(scenario.budget.minus(allocation.granted)),
     granularity: fmtYuan(scenario.granularity),
+    /** Money an earlier batch fixed (--lock) and money this run allocated, apart. */
+    batches: { locked: { applications: locked, granted: fmtYuan(lockedGranted) }, new: { applications: allocation.lines.length - locked, granted: fmtYuan(allocation.granted.minus(lockedGranted)) } },
     counts: {
       applications: allocation.lines.length,
       candidates,
@@ -151,6 +160,7 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
     `fundplan ${s.tool.version} · ${s.scenario.name} · 政策 ${s.policy.id}`,
     `申请 ${c.applications} 项：本年度候选 ${c.candidates} 项，低于最低分 ${c.belowMinScore} 项，非本年度 ${c.ineligible} 项`,
     `预算 ${y(s.budget)}，已分配 ${y(s.granted)}，未分配 ${y(s.unallocated)}`,
+    ...(s.batches.locked.applications ? [`其中前批次锁定 ${s.batches.locked.applications} 项 ${y(s.batches.locked.granted)}，本批次新分配 ${y(s.batches.new.granted)}`] : []),
     `资助 ${c.funded} 项（全额 ${c.fullyFunded} 项，部分 ${c.partlyFunded} 项），未获资助 ${c.unfunded} 项`,
     `求解：${s.solver.reason}`,
     s.status === 'optimal'

@@ -163,3 +163,66 @@ export async function openParametricLp(lp: LinearProgram): Promise<ParametricLp 
     dispose: () => model.dispose(),
   };
 }
+
+/**
+ * A HiGHS backend for many solves of the same model with different numbers (a budget
+ * sweep): it keeps one persistent model per structure (columns, and rows with their
+ * terms) and, when an LP of a known structure comes again, changes only its bounds and
+ * costs and re-solves from the last basis. Call `dispose()` when done.
+ */
+export async function createWarmHighsBackend(): Promise<Backend & { dispose(): void }> {
+  const h = await highsRuntime();
+  const name = `highs ${h.version.major}.${h.version.minor}.${h.version.patch} (warm)`;
+  type Kept = { lp: LinearProgram; model: ReturnType<Highs['createModel']> };
+  const kept: Kept[] = [];
+  const sameStructure = (a: LinearProgram, b: LinearProgram) =>
+    a.sense === b.sense &&
+    a.columns.length === b.columns.length &&
+    a.rows.length === b.rows.length &&
+    a.rows.every((r, i) => {
+      const t = b.rows[i]!.terms;
+      return r.terms.length === t.length && r.terms.every(([j, v], k) => t[k]![0] === j && t[k]![1] === v);
+    });
+  const bound = (v: number | null, sign: 1 | -1) => (v === null || !Number.isFinite(v) ? sign * h.infinity : v);
+  return {
+    name,
+    solve(lp: LinearProgram, options: SolveOptions = {}): SolveResult {
+      try {
+        let entry = kept.find((k) => sameStructure(k.lp, lp));
+        if (!entry) {
+          entry = { lp, model: h.createModel(toModelData(h, lp)) };
+          entry.model.options.set({ output_flag: false, presolve: 'off' });
+          kept.push(entry);
+        } else {
+          const { model } = entry;
+          lp.columns.forEach((c, j) => {
+            const was = entry!.lp.columns[j]!;
+            if (was.cost !== c.cost) model.changeColCost(j, c.cost);
+            if (was.lower !== c.lower || was.upper !== c.upper) model.changeColBounds(j, c.lower, bound(c.upper, 1));
+          });
+          lp.rows.forEach((r, i) => {
+            const was = entry!.lp.rows[i]!;
+            if (was.lower !== r.lower || was.upper !== r.upper) model.changeRowBounds(i, bound(r.lower, -1), bound(r.upper, 1));
+          });
+          entry.lp = lp;
+        }
+        const { model } = entry;
+        if (options.timeLimitSeconds) model.options.set({ time_limit: options.timeLimitSeconds });
+        model.run();
+        const code = model.getModelStatus() as number;
+        const raw = STATUS_TEXT[code] ?? `status ${code}`;
+        if (code === h.constants.modelStatus.optimal) {
+          const s = model.getSolution();
+          return { status: 'optimal', objective: model.getObjectiveValue(), values: s.colValue, duals: s.rowDual, backend: name, raw };
+        }
+        if (code === h.constants.modelStatus.infeasible) return { status: 'infeasible', detail: raw, backend: name, raw };
+        return { status: 'error', detail: raw, backend: name, raw };
+      } catch (e) {
+        return { status: 'error', detail: String(e), backend: name, raw: 'exception' };
+      }
+    },
+    dispose() {
+      for (const k of kept.splice(0)) k.model.dispose();
+    },
+  };
+}

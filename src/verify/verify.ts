@@ -34,6 +34,8 @@ export function verifyAllocation(
   scenario: Scenario,
   apps: readonly Application[],
   grants: readonly Decimal[],
+  /** Projects whose grants an earlier batch fixed: every rule applies, but not this run's granularity. */
+  locked: ReadonlySet<string> = new Set(),
 ): Verification {
   const violations: Violation[] = [];
   let checks = 0;
@@ -75,12 +77,13 @@ export function verifyAllocation(
     atLeast('grant ≥ 0', id, grant, Z);
     checks++;
     if (!grant.times(100).isInteger()) violations.push({ rule: 'whole fen', subject: id, limit: '0.01', value: grant.toString(), excess: '' });
-    checks++;
-    if (!grant.mod(scenario.granularity).isZero()) {
+    if (!locked.has(id)) checks++;
+    if (!locked.has(id) && !grant.mod(scenario.granularity).isZero()) {
       violations.push({ rule: 'granularity', subject: id, limit: scenario.granularity.toString(), value: grant.toString(), excess: grant.mod(scenario.granularity).toString() });
     }
-    if (a.year !== scenario.year) atMost(`year ${scenario.year} only`, id, grant, Z);
-    if (scenario.minScore !== null && a.score.lt(scenario.minScore)) atMost(`minScore ${scenario.minScore}`, id, grant, Z);
+    // An earlier batch decided locked grants; year and minimum score were its business.
+    if (!locked.has(id) && a.year !== scenario.year) atMost(`year ${scenario.year} only`, id, grant, Z);
+    if (!locked.has(id) && scenario.minScore !== null && a.score.lt(scenario.minScore)) atMost(`minScore ${scenario.minScore}`, id, grant, Z);
     if (a.requested !== null) atMost('requested', id, grant, a.requested);
 
     const base = a.eligibleBase ?? a.totalInvestment;

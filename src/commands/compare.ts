@@ -1,0 +1,137 @@
+/**
+ * `fundplan compare <a.json> <b.json> [more…]`: solve each scenario (or read a finished
+ * run's output folder) and show what differs: the scenario fields first, then the objective
+ * and funding line, totals by measure and district side by side, and every project that
+ * gains, loses, enters or leaves funding, the largest changes first. The first run is the
+ * baseline the others are compared with.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Decimal } from 'decimal.js';
+import { InputError } from '../errors.js';
+import { writeOutputsAtomically } from '../io/write.js';
+import { D, ZERO } from '../money.js';
+import { compareCsv, compareHtml, type Change, type RunView } from '../report/compare.js';
+import { solveScenario } from './solve.js';
+
+export interface CompareOptions {
+  readonly inputs: readonly string[];
+  readonly out: string;
+}
+
+export interface CompareOutcome {
+  readonly runs: readonly RunView[];
+  /** Per run after the first: the projects whose grant changed, largest change first. */
+  readonly changes: readonly (readonly Change[])[];
+  /** Per run after the first: the scenario fields that differ from the baseline. */
+  readonly fieldDiffs: readonly (readonly { field: string; from: string; to: string }[])[];
+  readonly files: readonly string[];
+  readonly text: string;
+}
+
+interface SummaryJson {
+  scenario: { name: string; fields?: Record<string, string> };
+  objective: { value: string };
+  fundingLine: number | null;
+  budget: string;
+  granted: string;
+  byMeasure: { measure: string; name: string; granted: string; funded: number }[];
+  byDistrict: { district: string; granted: string; funded: number }[];
+}
+
+async function readRun(input: string): Promise<RunView> {
+  const shown = relative(process.cwd(), input) || input;
+  if (existsSync(input) && statSync(input).isDirectory()) {
+    const summaryPath = join(input, 'summary.json');
+    const allocationsPath = join(input, 'allocations.csv');
+    if (!existsSync(summaryPath) || !existsSync(allocationsPath)) {
+      throw new InputError([{ file: shown, expected: "a scenario JSON file, or a finished run's folder with summary.json and allocations.csv", found: 'a folder without them' }]);
+    }
+    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as SummaryJson;
+    if (!summary.scenario?.fields) {
+      throw new InputError([{ file: join(shown, 'summary.json'), row: 'scenario.fields', expected: 'a summary written by this version of fundplan', found: 'no scenario fields' }]);
+    }
+    const rows = parse(readFileSync(allocationsPath, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    return view(shown, summary, rows);
+  }
+  const solved = await solveScenario({ scenario: input, noTimings: true });
+  const rows = parse(solved.csv, { bom: true, columns: true }) as Record<string, string>[];
+  return view(shown, solved.summary as unknown as SummaryJson, rows);
+}
+
+function view(source: string, summary: SummaryJson, rows: Record<string, string>[]): RunView {
+  const unquote = (s: string | undefined) => (s ?? '').replace(/^'(?=[=+\-@\t\r])/, '');
+  return {
+    label: summary.scenario.name,
+    source,
+    fields: summary.scenario.fields ?? {},
+    objective: new D(summary.objective.value),
+    fundingLine: summary.fundingLine,
+    budget: new D(summary.budget),
+    granted: new D(summary.granted),
+    byMeasure: new Map(summary.byMeasure.map((m) => [`${m.measure} ${m.name}`, { granted: new D(m.granted), funded: m.funded }])),
+    byDistrict: new Map(summary.byDistrict.map((d) => [d.district, { granted: new D(d.granted), funded: d.funded }])),
+    projects: new Map(
+      rows.map((r) => [
+        unquote(r.project_id),
+        {
+          projectName: unquote(r.project_name),
+          companyName: unquote(r.company_name),
+          measure: r.measure ?? '',
+          score: r.score ?? '',
+          grant: new D(r.grant || '0'),
+          binding: r.binding ?? '',
+        },
+      ]),
+    ),
+  };
+}
+
+export function changesBetween(base: RunView, other: RunView): Change[] {
+  const ids = [...new Set([...base.projects.keys(), ...other.projects.keys()])];
+  const changes: Change[] = [];
+  for (const id of ids) {
+    const a = base.projects.get(id);
+    const b = other.projects.get(id);
+    const from: Decimal = a?.grant ?? ZERO;
+    const to: Decimal = b?.grant ?? ZERO;
+    if (from.eq(to)) continue;
+    const kind = from.isZero() ? 'enters' : to.isZero() ? 'leaves' : to.gt(from) ? 'gains' : 'loses';
+    const p = (b ?? a)!;
+    changes.push({ projectId: id, projectName: p.projectName, companyName: p.companyName, measure: p.measure, score: p.score, from, to, kind, bindingFrom: a?.binding ?? '', bindingTo: b?.binding ?? '' });
+  }
+  return changes.sort((x, y) => y.to.minus(y.from).abs().comparedTo(x.to.minus(x.from).abs()) || (x.projectId < y.projectId ? -1 : 1));
+}
+
+export async function runCompare(options: CompareOptions): Promise<CompareOutcome> {
+  if (options.inputs.length < 2) throw new InputError([{ file: 'compare', expected: 'at least two scenarios or run folders', found: `${options.inputs.length}` }]);
+  const runs: RunView[] = [];
+  for (const input of options.inputs) runs.push(await readRun(input));
+  // Labels must tell runs apart.
+  const seen = new Map<string, number>();
+  const labelled = runs.map((r) => {
+    const k = (seen.get(r.label) ?? 0) + 1;
+    seen.set(r.label, k);
+    return k > 1 ? { ...r, label: `${r.label} (${k})` } : r;
+  });
+  const base = labelled[0]!;
+  const others = labelled.slice(1);
+  const fieldDiffs = others.map((o) =>
+    [...new Set([...Object.keys(base.fields), ...Object.keys(o.fields)])]
+      .filter((f) => (base.fields[f] ?? '') !== (o.fields[f] ?? ''))
+      .map((field) => ({ field, from: base.fields[field] ?? '', to: o.fields[field] ?? '' })),
+  );
+  const changes = others.map((o) => changesBetween(base, o));
+  const files = writeOutputsAtomically(options.out, [
+    { name: 'compare.csv', content: compareCsv(labelled) },
+    { name: 'compare.html', content: compareHtml(labelled, fieldDiffs, changes) },
+  ]);
+  const lines = others.map((o, i) => {
+    const c = changes[i]!;
+    const count = (k: Change['kind']) => c.filter((x) => x.kind === k).length;
+    const diffs = fieldDiffs[i]!.map((d) => d.field).join('、') || '无';
+    return `${o.label} 对比 ${base.label}：不同设置 ${diffs}；新增资助 ${count('enters')} 项，取消 ${count('leaves')} 项，增加 ${count('gains')} 项，减少 ${count('loses')} 项`;
+  });
+  return { runs: labelled, changes, fieldDiffs, files, text: [...lines, `输出：${files.join('，')}`].join('\n') };
+}
