@@ -16,6 +16,8 @@ import { buildReportData, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { limitLabel } from '../report/labels.js';
 import { noticeCsv } from '../report/notice.js';
+import { renderHtml } from '../report/html.js';
+import { renderMarkdown } from '../report/markdown.js';
 import { marginalValues, marginalWords } from '../model/marginal.js';
 import { openParametricLp } from '../solver/highs.js';
 import { fmtYuan } from '../money.js';
@@ -25,7 +27,7 @@ import { verifyAllocation, type Verification } from '../verify/verify.js';
 import { loadScenario, type Loaded } from './load.js';
 
 /** The files a solve writes, together or not at all. */
-export const OUTPUT_FILES = ['allocations.csv', 'notice.csv', 'summary.json'] as const;
+export const OUTPUT_FILES = ['allocations.csv', 'notice.csv', 'summary.json', 'report.html', 'report.md'] as const;
 
 export interface SolveOptions {
   readonly scenario: string;
@@ -83,8 +85,10 @@ export interface Solved {
   readonly verification: Verification;
   readonly summary: Summary;
   readonly data: ReportData;
-  /** allocations.csv, formatted. */
+  /** allocations.csv, report.html and report.md, formatted. */
   readonly csv: string;
+  readonly html: string;
+  readonly markdown: string;
 }
 
 /** Solve, verify, analyse and format, without writing anything (compare uses this directly). */
@@ -153,15 +157,22 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise
     marginalValues: marginalValuesData,
   });
   const data = buildReportData({ lang, summary, allocation, policy: loaded.policy, scenario: loaded.scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes });
-  return { loaded, allocation, verification, summary, data, csv };
+  const html = renderHtml(data);
+  const markdown = renderMarkdown(data);
+  // `write` covers formatting every output file; the reports do not show timings.
+  timings.write = performance.now() - t4;
+  if (summary.timingsMs) summary.timingsMs.write = Math.round(timings.write * 10) / 10;
+  return { loaded, allocation, verification, summary, data, csv, html, markdown };
 }
 
 export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
-  const { loaded, allocation, verification, summary, data, csv } = await solveScenario(options);
+  const { loaded, allocation, verification, summary, data, csv, html, markdown } = await solveScenario(options);
   const files = writeOutputsAtomically(options.out, [
     { name: 'allocations.csv', content: csv },
     { name: 'notice.csv', content: noticeCsv(data.notice) },
     { name: 'summary.json', content: JSON.stringify(summary, null, 2) + '\n' },
+    { name: 'report.html', content: html },
+    { name: 'report.md', content: markdown },
   ]);
   return { loaded, allocation, verification, summary, files, text: humanSummary(summary, files) };
 }

@@ -123,7 +123,7 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
 
 /** One sentence in Chinese for a marginal value. */
 export function marginalWords(m: Marginal, label: string): string {
-  const per = (x: number) => (Math.round(x * 100) / 100).toString();
+  const per = (x: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(x);
   const range = `${fmtYuanHuman(m.from)} 至 ${m.to === null ? '不限' : fmtYuanHuman(m.to)}`;
   if (m.perYuan === -Infinity) return `${label}已到可行的最高值，再提高将无可行分配`;
   if (!m.binding) return `${label}未形成约束：增加不会改变分配（在 ${range} 范围内）`;

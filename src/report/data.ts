@@ -94,8 +94,13 @@ export interface ReportData {
   readonly limits: readonly LimitRow[];
   readonly marginalValues: readonly MarginalValue[];
   readonly projects: readonly ProjectRow[];
+  /** Applications left out of `projects` to keep the report a readable size (all are in allocations.csv). */
+  readonly projectsOmitted: number;
   readonly notice: Notice;
 }
+
+/** The report lists at most this many applications (funded ones first); allocations.csv has them all. */
+export const MAX_REPORT_PROJECTS = 5_000;
 
 /** Decimals needed to show every grant in 万元 exactly (granularity ¥100 → 2). */
 export function wanDecimals(granularity: Decimal): number {
@@ -145,6 +150,7 @@ export function buildReportData(args: {
   const { allocation, policy, scenario } = args;
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const g = scenario.granularity;
+  const companyName = new Map(allocation.lines.map((l) => [l.app.companyId, l.app.companyName]));
   const limits: LimitRow[] = allocation.limits.map((l, k) => {
     // Shown on the whole limit: what an earlier batch locked counts as used.
     const used = allocation.limitTotals[k]!.plus(l.locked);
@@ -154,7 +160,7 @@ export function buildReportData(args: {
       id: l.id,
       kind: l.kind,
       subject: l.subject,
-      label: limitLabel(l, measures),
+      label: l.kind.startsWith('company') ? `${limitLabel(l, measures)} ${companyName.get(l.subject) ?? ''}`.trimEnd() : limitLabel(l, measures),
       amount: fmtYuan(amount),
       used: fmtYuan(used),
       slack: fmtYuan(slack),
@@ -177,13 +183,26 @@ export function buildReportData(args: {
     bindingLabel: BINDING_ZH[line.binding],
     note: args.notes[i]!,
   }));
+  // Above the limit: every funded project, then the best-scored others, in input order.
+  let shown = projects;
+  if (projects.length > MAX_REPORT_PROJECTS) {
+    const keep = new Set(
+      allocation.lines
+        .map((l, i) => ({ i, funded: l.grant.gt(0), score: l.app.score.toNumber() }))
+        .sort((a, b) => Number(b.funded) - Number(a.funded) || b.score - a.score || a.i - b.i)
+        .slice(0, MAX_REPORT_PROJECTS)
+        .map((x) => x.i),
+    );
+    shown = projects.filter((_, i) => keep.has(i));
+  }
   return {
     lang: args.lang,
     summary: args.summary,
     fundingLine: args.fundingLine,
     limits,
     marginalValues: args.marginalValues,
-    projects,
+    projects: shown,
+    projectsOmitted: projects.length - shown.length,
     notice: buildNotice(allocation, policy, scenario),
   };
 }

@@ -11,7 +11,7 @@ import { TOOL_VERSION } from '../version.js';
 export interface InputProvenance {
   readonly scenario: { readonly file: string; readonly sha256: string; readonly extends: readonly { readonly file: string; readonly sha256: string }[] };
   readonly policy: { readonly file: string; readonly sha256: string };
-  readonly applications: { readonly file: string; readonly sha256: string; readonly encoding: string };
+  readonly applications: { readonly file: string; readonly sha256: string; readonly encoding: string; readonly sheet?: string };
 }
 
 export interface Timings {
@@ -44,6 +44,10 @@ const tallyJson = (t: Tally) => ({
 export const PRIORITY_RULE = 'score descending, then project_id ascending (code-unit order)';
 export const ROUNDING_RULE =
   'round down to the granularity; repair any exceeded limit (lowest priority first); top up measure floors; hand out what is left in priority order, whole units only';
+
+export const PRIORITY_RULE_ZH = '得分从高到低；得分相同时按项目编号从小到大（逐字符比较）';
+export const ROUNDING_RULE_ZH =
+  '各项资助先按取整单位向下取整；超出任一限额的部分从优先顺序最后的项目起收回；补足类别预算下限；剩余资金按优先顺序以整单位分配，直至任一限额用尽';
 
 export function buildSummary(args: {
   scenario: Scenario;
@@ -99,8 +103,8 @@ export function buildSummary(args: {
       bound: allocation.bound.toFixed(0),
       gap: Number(allocation.gap.toPrecision(3)),
     },
-    scenario: { name: scenario.name, ...inputs.scenario, fields: scenarioFields(scenario) },
-    policy: { id: policy.id, name: policy.name.zh, ...inputs.policy },
+    scenario: { name: scenario.name, description: scenario.description, ...inputs.scenario, fields: scenarioFields(scenario) },
+    policy: { id: policy.id, name: policy.name.zh, document: policy.document ?? '', ...inputs.policy },
     applications: { ...inputs.applications, rows: allocation.lines.length },
     year: scenario.year,
     objective: { kind: scenario.objective, description: 'Σ score × grant (yuan·points)', value: allocation.objective.toFixed(2) },
@@ -140,7 +144,7 @@ export function buildSummary(args: {
       lp: allocation.lp,
       stages: allocation.stages.map((s) => ({ stage: s.stage, status: s.status, raw: s.raw })),
     },
-    rules: { priorityOrder: PRIORITY_RULE, rounding: ROUNDING_RULE },
+    rules: { priorityOrder: PRIORITY_RULE, rounding: ROUNDING_RULE, priorityOrderZh: PRIORITY_RULE_ZH, roundingZh: ROUNDING_RULE_ZH },
     warnings: warnings.map(formatIssue),
     ...(args.timingsMs ? { timingsMs: roundTimings(args.timingsMs) } : {}),
   };

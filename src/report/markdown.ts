@@ -1,0 +1,243 @@
+/**
+ * report.md: the key content of the report as Markdown text and tables, for pasting into
+ * documents. Same data and the same fixed strings as report.html (Chinese by default).
+ *
+ * Every piece of text is passed through `md`, which keeps a cell on one line and makes
+ * Markdown and inline HTML in user text literal (`<img …>` stays text, `|` cannot end a cell,
+ * `*`/`_`/`[`/backticks cannot format or link, a leading `#` or `-` cannot make a heading
+ * or a list).
+ */
+import { D, ZERO, fmtYuanHuman } from '../money.js';
+import type { ReportData } from './data.js';
+import { fmtGap, fmtPerYuan, optionalText, percent, rangeText, splitLimits, strings, topGrants, yuan } from './html.js';
+import { fmtNumber } from './svg.js';
+
+/** Escape text for Markdown inline content (a table cell, or text inside a line). */
+export function md(s: string | number): string {
+  return (
+    String(s)
+      .replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
+      .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`)
+      // An entity (&lt; &#60;) would be decoded by a renderer: keep it literal.
+      .replace(/&(?=#?[0-9A-Za-z]+;)/g, '\\&')
+      .replace(/^(\s*)#/, '$1\\#')
+  );
+}
+
+/** Escape text that starts a line: also no list, quote, setext underline or ordered list. */
+export function mdLine(s: string | number): string {
+  return md(s)
+    .replace(/^(\s*)([+=-])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+}
+
+type Align = 'l' | 'r';
+
+function mdTable(head: readonly [string, Align][], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    line(head.map(([h]) => md(h))),
+    line(head.map(([, a]) => (a === 'r' ? '---:' : '---'))),
+    ...rows.map((r) => line(r.map((c) => (c === '' ? ' ' : c)))),
+  ].join('\n');
+}
+
+export function renderMarkdown(data: ReportData): string {
+  const t = strings(data.lang);
+  const s = data.summary;
+  const c = s.counts;
+  const col = t.col;
+  const sec = t.sections;
+  const out: string[] = [];
+  const para = (...lines: string[]) => out.push(lines.join('\n'), '');
+  const colon = data.lang === 'zh' ? '：' : ': ';
+
+  // Title and overview.
+  para(`# ${md(s.scenario.name)}`);
+  const policyDocument = optionalText(s.policy, 'document');
+  const description = optionalText(s.scenario, 'description');
+  const [open, close] = data.lang === 'zh' ? ['（', '）'] : [' (', ')'];
+  para(`${md(t.reportTitle)} · ${md(s.policy.name)}${open}${md(s.policy.id)}${close}${policyDocument ? ` ${md(policyDocument)}` : ''} · ${md(t.year)} ${md(s.year)}`);
+  if (description) para(mdLine(description));
+  const stoppedBy = 'stoppedBy' in s && typeof s.stoppedBy === 'string' ? s.stoppedBy : '';
+  if (s.status === 'time_limit') para(`> **${md(t.statusTimeLimit(fmtGap(s.optimality.gap), stoppedBy))}**`);
+  para(`**${md(t.headline(yuan(s.budget), yuan(s.granted), percent(s.granted, s.budget), c.funded, c.applications))}**`);
+  para(
+    `- ${md(t.status)}${colon}${md(s.status === 'optimal' ? t.statusOptimal(fmtGap(s.optimality.gap)) : t.statusTimeLimitShort(fmtGap(s.optimality.gap)))}`,
+    `- ${md(t.tool)}${colon}${md(`${s.tool.name} ${s.tool.version}`)}`,
+    `- ${md(t.inputs)}${colon}${md(t.fileScenario)} ${md(s.scenario.file)} ${md(s.scenario.sha256.slice(0, 12))}…${t.listSep}${md(t.filePolicy)} ${md(s.policy.file)} ${md(s.policy.sha256.slice(0, 12))}…${t.listSep}${md(t.fileApplications)} ${md(s.applications.file)} ${md(s.applications.sha256.slice(0, 12))}…`,
+    `- ${md(t.fundingLineLabel)}${colon}${md(data.fundingLine === null ? t.noFundingLine : t.fundingLineValue(fmtNumber(data.fundingLine, 2)))}`,
+    `- ${md(t.granularity)}${colon}${md(yuan(s.granularity))}`,
+    `- ${md(t.priorityRule)}${colon}${md(t.htmlLang === 'en' ? s.rules.priorityOrder : s.rules.priorityOrderZh)}`,
+    `- ${md(t.roundingRule)}${colon}${md(t.htmlLang === 'en' ? s.rules.rounding : s.rules.roundingZh)}`,
+  );
+
+  // Totals.
+  para(`## ${md(sec.totals)}`);
+  para(
+    mdTable(
+      [
+        [col.item, 'l'],
+        [col.value, 'r'],
+      ],
+      [
+        [t.budget, yuan(s.budget)],
+        [t.granted, yuan(s.granted)],
+        [t.unallocated, yuan(s.unallocated)],
+        [t.applications, t.count(c.applications)],
+        [t.candidates, t.count(c.candidates)],
+        [t.fullyFunded, t.count(c.fullyFunded)],
+        [t.partlyFunded, t.count(c.partlyFunded)],
+        [t.unfunded, t.count(c.unfunded)],
+        [t.belowMinScore, t.count(c.belowMinScore)],
+        [t.ineligible, t.count(c.ineligible)],
+        ...(s.batches.locked.applications > 0
+          ? [
+              [t.lockedBatch(s.batches.locked.applications), yuan(s.batches.locked.granted)],
+              [t.newBatch(s.batches.new.applications), yuan(s.batches.new.granted)],
+            ]
+          : []),
+        [t.verification, t.verificationText(s.verification.checks, s.verification.violations)],
+      ].map((r) => r.map(md)),
+    ),
+  );
+
+  // By measure.
+  const sumOf = (xs: readonly string[]) => xs.reduce((a, x) => a.plus(new D(x)), ZERO);
+  const bm = s.byMeasure;
+  para(`## ${md(sec.byMeasure)}`);
+  para(
+    mdTable(
+      [
+        [col.clause, 'l'],
+        [col.measure, 'l'],
+        [col.applications, 'r'],
+        [col.funded, 'r'],
+        [col.requested, 'r'],
+        [col.entitlement, 'r'],
+        [col.granted, 'r'],
+        [col.budgetMin, 'r'],
+        [col.budgetMax, 'r'],
+      ],
+      [
+        ...bm.map((m) =>
+          [m.clause, m.name, fmtNumber(m.applications), fmtNumber(m.funded), yuan(m.requested), yuan(m.entitlement), yuan(m.granted), m.budgetMin ? yuan(m.budgetMin) : '', m.budgetMax ? yuan(m.budgetMax) : ''].map(md),
+        ),
+        [
+          `**${md(col.total)}**`,
+          '',
+          md(fmtNumber(bm.reduce((a, m) => a + m.applications, 0))),
+          md(fmtNumber(bm.reduce((a, m) => a + m.funded, 0))),
+          md(fmtYuanHuman(sumOf(bm.map((m) => m.requested)))),
+          md(fmtYuanHuman(sumOf(bm.map((m) => m.entitlement)))),
+          `**${md(fmtYuanHuman(sumOf(bm.map((m) => m.granted))))}**`,
+          '',
+          '',
+        ],
+      ],
+    ),
+  );
+
+  // By district.
+  const bd = s.byDistrict;
+  para(`## ${md(sec.byDistrict)}`);
+  para(
+    mdTable(
+      [
+        [col.district, 'l'],
+        [col.applications, 'r'],
+        [col.funded, 'r'],
+        [col.requested, 'r'],
+        [col.entitlement, 'r'],
+        [col.granted, 'r'],
+        [col.share, 'r'],
+      ],
+      [
+        ...bd.map((d) =>
+          [d.district === '(未填)' ? t.unknownDistrict : d.district, fmtNumber(d.applications), fmtNumber(d.funded), yuan(d.requested), yuan(d.entitlement), yuan(d.granted), percent(d.granted, s.granted)].map(md),
+        ),
+        [
+          `**${md(col.total)}**`,
+          md(fmtNumber(bd.reduce((a, d) => a + d.applications, 0))),
+          md(fmtNumber(bd.reduce((a, d) => a + d.funded, 0))),
+          md(fmtYuanHuman(sumOf(bd.map((d) => d.requested)))),
+          md(fmtYuanHuman(sumOf(bd.map((d) => d.entitlement)))),
+          `**${md(fmtYuanHuman(sumOf(bd.map((d) => d.granted))))}**`,
+          md(percent(s.granted, s.granted)),
+        ],
+      ],
+    ),
+  );
+
+  // Binding limits.
+  const { binding, other } = splitLimits(data.limits);
+  para(`## ${md(sec.limits)}`);
+  if (binding.length) {
+    para(mdLine(t.bindingIntro(binding.length)));
+    para(
+      mdTable(
+        [
+          [col.limit, 'l'],
+          [col.amount, 'r'],
+          [col.used, 'r'],
+          [col.slack, 'r'],
+        ],
+        binding.map((l) => [l.label, yuan(l.amount), yuan(l.used), yuan(l.slack)].map(md)),
+      ),
+    );
+  } else para(mdLine(t.noBinding));
+  if (other.length) para(mdLine(t.otherLimits(other.length)) + (data.lang === 'zh' ? '：见 report.html。' : ': see report.html.'));
+
+  // Marginal values, in words.
+  para(`## ${md(sec.marginal)}`);
+  para(mdLine(t.marginalIntro));
+  if (data.marginalValues.length) {
+    para(
+      ...data.marginalValues.map((m) => {
+        // The words name the limit and the range already (marginalWords); add them only when they do not.
+        const label = m.words.includes(m.label) ? '' : `**${md(m.label)}**${colon}`;
+        const per = m.perYuan === null ? t.cannotRaise : fmtPerYuan(m.perYuan);
+        const sep = t.listSep;
+        const facts = [`${col.perYuan} ${per}`, ...(m.words.includes(yuan(m.from)) ? [] : [`${col.range} ${rangeText(t, m.from, m.to)}`]), m.verified ? t.verifiedYes : t.verifiedNo].join(sep);
+        return `- ${label}${md(m.words)}${open}${md(facts)}${close}`;
+      }),
+    );
+  } else para(mdLine(t.noMarginal));
+
+  // Top ten.
+  para(`## ${md(sec.top)}`);
+  para(
+    mdTable(
+      [
+        [col.rank, 'r'],
+        [col.projectId, 'l'],
+        [col.projectName, 'l'],
+        [col.company, 'l'],
+        [col.measure, 'l'],
+        [col.score, 'r'],
+        [col.grant, 'r'],
+        [col.binding, 'l'],
+      ],
+      topGrants(data.projects, 10).map((p, i) => [String(i + 1), p.projectId, p.projectName, p.companyName, `${p.clause}${p.measureName}`, String(p.score), yuan(p.grant), p.bindingLabel].map(md)),
+    ),
+  );
+
+  // Public notice.
+  const nt = data.notice;
+  para(`## ${md(sec.notice)}`);
+  para(
+    mdTable(
+      [
+        [col.seq, 'r'],
+        [col.projectName, 'l'],
+        [col.applicant, 'l'],
+        [col.category, 'l'],
+        [col.grantWan, 'r'],
+      ],
+      [...nt.rows.map((r) => [String(r.seq), r.projectName, r.companyName, r.measureName, r.grantWan].map(md)), [`**${md(t.noticeTotal)}**`, '', '', '', `**${md(nt.totalWan)}**`]],
+    ),
+  );
+  para(mdLine(nt.rule));
+
+  return out.join('\n').replace(/\n+$/, '\n');
+}
