@@ -12,14 +12,19 @@
  * stage-1 LP, exported with --emit-lp.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateApplications, toCsv } from '../scripts/synthetic.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
+/** The repository: up from bench/ (sources, under vitest) or dist/bench/ (built). */
+const root = (() => {
+  let dir = here;
+  while (!existsSync(join(dir, 'scenarios', 'policies')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

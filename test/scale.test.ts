@@ -2,7 +2,7 @@
  * Province-size paths: a 20,000-application batch solved by `auto`, the time-limit path
  * (an allocation that verifies, with its gap to a valid upper bound), and the bounds.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,24 +13,11 @@ import { budgetBound, lagrangianBound } from '../src/model/bound.js';
 import { createHighsBackend } from '../src/solver/highs.js';
 import type { LinearProgram } from '../src/solver/types.js';
 import { verifyAllocation } from '../src/verify/verify.js';
-import { generateApplications, toCsv } from '../scripts/synthetic.js';
-import { POLICY_PATH } from './helpers/build.js';
+import { writeBenchScenario } from '../bench/bench.js';
 
+/** A seeded batch of the policy's shape, as the benchmark makes it. */
 function batch(n: number): string {
-  const dir = mkdtempSync(join(tmpdir(), `fundplan-scale-${n}-`));
-  writeFileSync(join(dir, 'applications.csv'), toCsv(generateApplications({ seed: 11, count: n, year: 2019 }), { chinese: false }));
-  const scenario = {
-    name: `scale-${n}`,
-    policy: POLICY_PATH,
-    applications: 'applications.csv',
-    year: 2019,
-    budget: String(n * 1_100_000),
-    minScore: 60,
-    companyAnnualCap: '30000000',
-    measureBudgets: { 'P11-RETROFIT': { max: String(n * 270_000) }, 'P10-APPLICATION': { min: String(n * 80_000) } },
-  };
-  writeFileSync(join(dir, 'scenario.json'), JSON.stringify(scenario));
-  return join(dir, 'scenario.json');
+  return writeBenchScenario(mkdtempSync(join(tmpdir(), `fundplan-scale-${n}-`)), n, 11);
 }
 
 describe('scale', () => {

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { D, WAN, ZERO, fmtYuanHuman } from '../money.js';
 import type { Lang, LimitRow, ProjectRow, ReportData } from './data.js';
-import { esc, fmtNumber, measureChart, scatterChart, type ScatterPoint } from './svg.js';
+import { esc, fmtNumber, measureChart, scatterChart, type ScatterPoint, type MeasureChartText } from './svg.js';
 
 export { esc } from './svg.js';
 
@@ -104,15 +104,7 @@ export interface Strings {
     readonly category: string;
     readonly grantWan: string;
   };
-  readonly chartMeasure: {
-    readonly title: string;
-    readonly granted: string;
-    readonly entitlement: string;
-    readonly budgetMax: string;
-    readonly budgetMin: string;
-    readonly axis: string;
-    readonly valueHeader: string;
-  };
+  readonly chartMeasure: MeasureChartText;
   readonly chartScatter: {
     readonly title: string;
     readonly xAxis: string;
