@@ -94,6 +94,10 @@ export function buildSummary(args: {
     }
   }
   const measureBudget = (id: string) => scenario.measureBudgets.get(id);
+  const binding = allocation.limits.map((l, k) => {
+    const used = allocation.limitTotals[k]!;
+    return (l.sense === 'max' ? l.amount.minus(used) : used.minus(l.amount)).lt(scenario.granularity);
+  });
   return {
     tool: { name: 'fundplan', version: TOOL_VERSION },
     status: allocation.status === 'optimal' ? 'optimal' : 'time_limit',
@@ -137,6 +141,14 @@ export function buildSummary(args: {
       .map(([district, t]) => ({ district, ...tallyJson(t) })),
     verification: { checks: verification.checks, violations: verification.violations.length },
     fundingLine: args.fundingLine ?? null,
+    /** Coupling limits with less than one granularity unit of room (they stop grants), and how many others there are. */
+    limits: {
+      binding: allocation.limits
+        .map((l, k) => ({ l, k }))
+        .filter(({ k }) => binding[k])
+        .map(({ l, k }) => ({ id: l.id, source: l.source, amount: fmtYuan(l.amount.plus(l.locked)), used: fmtYuan(allocation.limitTotals[k]!.plus(l.locked)) })),
+      other: binding.filter((b) => !b).length,
+    },
     marginalValues: Object.fromEntries((args.marginalValues ?? []).map(({ limit, ...rest }) => [limit, rest])),
     solver: {
       backend: allocation.solver.backend,
