@@ -7,6 +7,8 @@ import { runSolve } from './commands/solve.js';
 import { runExplain } from './commands/explain.js';
 import { runSweep } from './commands/sweep.js';
 import { runCompare } from './commands/compare.js';
+import { runValidate } from './commands/validate.js';
+import { runTemplate } from './commands/template.js';
 import { SOLVER_CHOICES, type SolverChoice } from './solver/select.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -52,8 +54,10 @@ export function buildProgram(): Command {
     .option('--lock <allocations.csv>', "keep every grant of an earlier run fixed and allocate only what is left to the others")
     .option('--emit-lp <file>', 'also write the LP (CPLEX LP format) to time other solvers on the identical model')
     .option('--time-limit <seconds>', 'stop the LP after this long; the best allocation found is written with its gap')
-    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock?: string }) => {
+    .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the first)')
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock?: string; sheet?: string }) => {
       const outcome = await runSolve({
+        sheet: opts.sheet,
         lock: opts.lock,
         lang: opts.lang,
         emitLp: opts.emitLp,
@@ -70,6 +74,28 @@ export function buildProgram(): Command {
         process.stderr.write(`警告 / warnings (${warnings.length}):\n${warnings.slice(0, 20).join('\n')}\n`);
         if (warnings.length > 20) process.stderr.write(`… and ${warnings.length - 20} more in summary.json\n`);
       }
+    });
+  program
+    .command('validate')
+    .description('list every problem in a scenario or an applications file (.xlsx or CSV) without solving; exit 1 if any is an error')
+    .argument('<file>', 'scenario JSON, or an applications file')
+    .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the first)')
+    .option('--policy <file>', 'policy to check a bare applications file against (default: the bundled one)')
+    .action(async (file: string, opts: { sheet?: string; policy?: string }) => {
+      const report = await runValidate({ target: file, sheet: opts.sheet, policy: opts.policy });
+      process.stdout.write(report.text + '\n');
+      if (report.errors.length) throw new InputError(report.errors);
+    });
+  program
+    .command('template')
+    .description('write an empty applications file with the right headers and one example row')
+    .option('--xlsx', 'an .xlsx workbook (default: CSV)')
+    .addOption(new Option('--lang <lang>', 'header language').choices(['zh', 'en']).default('zh'))
+    .option('-o, --out <file>', 'where to write it (default applications-template.csv / .xlsx, never overwritten)')
+    .option('--policy <file>', 'policy whose measures the template lists (default: the bundled one)')
+    .action(async (opts: { xlsx?: boolean; lang: 'zh' | 'en'; out?: string; policy?: string }) => {
+      const outcome = await runTemplate({ xlsx: opts.xlsx, lang: opts.lang, out: opts.out, policy: opts.policy });
+      process.stdout.write(outcome.text + '\n');
     });
   program
     .command('compare')

@@ -125,7 +125,8 @@ describe('bad applications: exit 1, every problem listed, nothing written', () =
     expect(r1.code).toBe(1);
     expect(r1.stderr).toContain(`${missing.shown(join(missing.dir, 'nope.csv'))}: expected a readable file, found no such file`);
 
-    const binary = fixture({ applications: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]) });
+    // (A ZIP header would now be read as a damaged .xlsx: see test/hostile.test.ts.)
+    const binary = fixture({ applications: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]) });
     const r2 = await run(['solve', binary.scenario, '--out', binary.out]);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain('found a binary file (NUL byte at offset 4)');

@@ -13,6 +13,7 @@ import { marginalValues } from '../model/marginal.js';
 import { explainAll } from '../report/explain.js';
 import { openParametricLp } from '../solver/highs.js';
 import { loadPicker, type SolverChoice } from '../solver/select.js';
+import { usesIntegerModel } from '../model/rules.js';
 import { verifyAllocation } from '../verify/verify.js';
 import { loadScenario } from './load.js';
 import { nearest } from '../model/nearest.js';
@@ -46,7 +47,7 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
   if (index < 0) {
     throw new InputError([{ file: 'project_id', expected: `a project of ${loaded0.inputs.applications.file} (nearest: ${nearest(options.projectId, applications.map((a) => a.projectId))})`, found: JSON.stringify(options.projectId) }]);
   }
-  const picker = await loadPicker(options.solver ?? 'auto', applications.length);
+  const picker = await loadPicker(options.solver ?? 'auto', applications.length, { integer: usesIntegerModel(scenario, applications) });
   const solve = (apps: readonly Application[], s: Scenario): Allocation => {
     const a = allocate(apps, policy, s, picker);
     const v = verifyAllocation(policy, s, apps, a.lines.map((l) => l.grant));
@@ -54,7 +55,7 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
     return a;
   };
   const allocation = solve(applications, scenario);
-  const parametric = await openParametricLp(allocation.model.lp);
+  const parametric = allocation.rules ? null : await openParametricLp(allocation.model.lp);
   const fundingLine = parametric ? marginalValues(allocation, parametric, { maxCompanyLimits: 0 }).fundingLine : null;
   parametric?.dispose();
   const lang = options.lang ?? 'zh';

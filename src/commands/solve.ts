@@ -18,16 +18,18 @@ import { limitLabel } from '../report/labels.js';
 import { noticeCsv } from '../report/notice.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { allocationsXlsx } from '../report/xlsx.js';
 import { marginalValues, marginalWords } from '../model/marginal.js';
 import { openParametricLp } from '../solver/highs.js';
 import { fmtYuan } from '../money.js';
 import { buildSummary, humanSummary, type Summary, type Timings } from '../report/summary.js';
 import { loadPicker, type Picker, type SolverChoice } from '../solver/select.js';
+import { usesIntegerModel } from '../model/rules.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
 import { loadScenario, type Loaded } from './load.js';
 
 /** The files a solve writes, together or not at all. */
-export const OUTPUT_FILES = ['allocations.csv', 'notice.csv', 'summary.json', 'report.html', 'report.md'] as const;
+export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'notice.csv', 'summary.json', 'report.html', 'report.md'] as const;
 
 export interface SolveOptions {
   readonly scenario: string;
@@ -46,6 +48,8 @@ export interface SolveOptions {
   readonly emitLp?: string;
   /** Which LP backend (default auto), or a ready picker (tests). */
   readonly solver?: SolverChoice | Picker;
+  /** The sheet of an .xlsx applications file (default: the first). */
+  readonly sheet?: string;
 }
 
 export interface SolveOutcome {
@@ -89,15 +93,17 @@ export interface Solved {
   readonly csv: string;
   readonly html: string;
   readonly markdown: string;
+  /** allocations.xlsx, formatted. */
+  readonly xlsx: Buffer;
 }
 
 /** Solve, verify, analyse and format, without writing anything (compare uses this directly). */
 export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise<Solved> {
   const t0 = performance.now();
-  const loaded0 = loadScenario(options.scenario);
+  const loaded0 = loadScenario(options.scenario, { sheet: options.sheet });
   const loaded = options.budget ? { ...loaded0, scenario: withBudget(loaded0.scenario, options.budget) } : loaded0;
   const t1 = performance.now();
-  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length);
+  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length, { integer: usesIntegerModel(loaded.scenario, loaded.applications) });
   const tLoaded = performance.now(); // loading a backend (HiGHS's WebAssembly) counts as solving
   const emit = options.emitLp;
   const locked = options.lock ? readLocked(options.lock, loaded.applications) : undefined;
@@ -110,7 +116,7 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise
             emit,
             toCplexLp(lp, [
               `fundplan ${TOOL_VERSION}: ${loaded.scenario.name}, policy ${loaded.policy.id}`,
-              `stage 1 (priority): maximise Σ score × grant in 万元; one column per group of interchangeable applications`,
+              'the model as handed to the solver: the priority LP is in 万元, one column per group of interchangeable applications; integer models are in granularity units, one column per application',
               `applications sha256 ${loaded.inputs.applications.sha256}`,
             ]),
           )
@@ -122,7 +128,8 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise
   const t3 = performance.now();
 
   // The value of money: duals and ranges from the stage-1 LP, checked by re-solving.
-  const parametric = allocation.status === 'optimal' ? await openParametricLp(allocation.model.lp) : null;
+  // (Only for the priority LP: proportional shares and the integer model have no such duals.)
+  const parametric = allocation.status === 'optimal' && !allocation.rules ? await openParametricLp(allocation.model.lp) : null;
   const marginal = parametric ? marginalValues(allocation, parametric) : { values: [], fundingLine: null };
   parametric?.dispose();
   const lang = options.lang ?? 'zh';
@@ -132,7 +139,8 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise
   const timings: Timings = { parse: t1 - t0, ...allocation.timingsMs, verify: t3 - t2, analyse: t4 - t3, write: 0 };
   timings.solve += tLoaded - t1;
   // `write` is the time to format the output files; the atomic write itself follows.
-  const csv = toExcelCsv(ALLOCATION_COLUMNS, allocationRows(allocation, notes));
+  const rows = allocationRows(allocation, notes);
+  const csv = toExcelCsv(ALLOCATION_COLUMNS, rows);
   const measures = new Map(loaded.policy.measures.map((m) => [m.id, m]));
   const marginalValuesData = marginal.values.map((m) => {
     const label = limitLabel(m.limit, measures);
@@ -159,16 +167,18 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise
   const data = buildReportData({ lang, summary, allocation, policy: loaded.policy, scenario: loaded.scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes });
   const html = renderHtml(data);
   const markdown = renderMarkdown(data);
+  const xlsx = allocationsXlsx(data, rows);
   // `write` covers formatting every output file; the reports do not show timings.
   timings.write = performance.now() - t4;
   if (summary.timingsMs) summary.timingsMs.write = Math.round(timings.write * 10) / 10;
-  return { loaded, allocation, verification, summary, data, csv, html, markdown };
+  return { loaded, allocation, verification, summary, data, csv, html, markdown, xlsx };
 }
 
 export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
-  const { loaded, allocation, verification, summary, data, csv, html, markdown } = await solveScenario(options);
+  const { loaded, allocation, verification, summary, data, csv, html, markdown, xlsx } = await solveScenario(options);
   const files = writeOutputsAtomically(options.out, [
     { name: 'allocations.csv', content: csv },
+    { name: 'allocations.xlsx', content: xlsx },
     { name: 'notice.csv', content: noticeCsv(data.notice) },
     { name: 'summary.json', content: JSON.stringify(summary, null, 2) + '\n' },
     { name: 'report.html', content: html },

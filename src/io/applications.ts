@@ -1,63 +1,66 @@
 /**
- * Read an applications CSV into typed records, collecting every problem at once.
- * Headers may be English field names or Chinese aliases, in any order; a header that
- * ends in (万元)/（万元） makes that column's amounts 万元, converted exactly to yuan.
+ * Read an applications file, CSV/TSV text or an .xlsx workbook, chosen by content: a ZIP is
+ * read as a workbook whatever its name, text as CSV whatever its name. Each reader only turns
+ * bytes into a grid of cell texts; ./table.ts maps the headers and builds the records, so both
+ * formats accept exactly the same columns, aliases, units and cell spellings.
  */
 import { parse, CsvError } from 'csv-parse/sync';
-import type { Decimal } from 'decimal.js';
-import { InputError, shown, type InputIssue } from '../errors.js';
-import { parseAmount, parseDecimal, toHalfWidth, type Unit } from '../money.js';
+import { InputError, type InputIssue } from '../errors.js';
 import type { ApplicationRecord, ApplicationsSource } from '../model/application.js';
+import { READ_LIMITS, fmtBytes, type ReadLimits } from './bounds.js';
+import { tableToRecords, type RawRow } from './table.js';
 import { decodeText, type Encoding } from './text.js';
+import { readXlsxTable } from './xlsx.js';
+import { looksLikeZip } from './zip.js';
 
-type Kind = 'text' | 'amount' | 'year' | 'score';
-interface Column {
-  readonly key: string;
-  readonly aliases: readonly string[];
-  /** The column must be present. */
-  readonly required: boolean;
-  /** Every row must have a value (else empty means "not given"). */
-  readonly valueRequired: boolean;
-  readonly kind: Kind;
-}
-const col = (key: string, aliases: string[], kind: Kind, required: boolean, valueRequired = required): Column => ({
-  key, aliases, kind, required, valueRequired,
-});
-
-export const COLUMNS: readonly Column[] = [
-  col('project_id', ['项目编号', '项目编码', '项目代码'], 'text', true),
-  col('project_name', ['项目名称'], 'text', true),
-  col('company_id', ['统一社会信用代码', '信用代码', '企业代码'], 'text', true),
-  col('company_name', ['企业名称', '申报单位', '单位名称'], 'text', true),
-  col('district', ['所属区', '区域', '辖区'], 'text', false),
-  col('measure', ['申报类别', '资助类别', '扶持类别'], 'text', true),
-  col('year', ['年度', '申报年度'], 'year', true),
-  col('total_investment', ['总投资', '项目总投资'], 'amount', true, false),
-  col('eligible_base', ['核定基数'], 'amount', false),
-  col('requested', ['申请金额', '申请资助金额'], 'amount', false),
-  col('upper_funding', ['上级资助', '国家省资助'], 'amount', false),
-  col('score', ['评审得分', '得分', '专家评分'], 'score', true),
-];
+export { COLUMNS, classifyHeader } from './table.js';
 
 export interface ReadApplications {
   readonly records: readonly ApplicationRecord[];
   readonly source: ApplicationsSource;
-  readonly encoding: Encoding;
+  readonly format: 'csv' | 'xlsx';
+  /** How the text was decoded (CSV), or `xlsx`. */
+  readonly encoding: Encoding | 'xlsx';
+  /** The sheet read (xlsx). */
+  readonly sheet?: string;
   readonly warnings: readonly InputIssue[];
+  /** Problems in rows, when read with `keepGoing` (otherwise thrown). */
+  readonly issues: readonly InputIssue[];
 }
 
-/** Header text → field key and unit. `金额（万元）`, `总投资(万元)`, `Total_Investment`. */
-export function classifyHeader(header: string): { key?: string; unit: Unit } {
-  let h = toHalfWidth(header).replace(/^\uFEFF/, '').replace(/\s+/g, '');
-  let unit: Unit = 'yuan';
-  const u = /\((万元|元)\)$/.exec(h);
-  if (u) {
-    unit = u[1] === '万元' ? 'wan' : 'yuan';
-    h = h.slice(0, -u[0].length);
+export interface ReadOptions {
+  /** The sheet to read (xlsx); default the first visible one. */
+  readonly sheet?: string;
+  readonly limits?: ReadLimits;
+  /** Return problems in rows beside the rows that read, instead of throwing them (validate). */
+  readonly keepGoing?: boolean;
+}
+
+/** OLE compound files: legacy .xls, and .xlsx encrypted with a password. */
+const isCompoundFile = (b: Uint8Array) => b.length >= 8 && b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0 && b[4] === 0xa1 && b[5] === 0xb1;
+
+/** Read an applications file of either format, by content. */
+export function readApplicationsFile(bytes: Uint8Array, file: string, options: ReadOptions = {}): ReadApplications {
+  const limits = options.limits ?? READ_LIMITS;
+  if (bytes.length > limits.maxFileBytes) {
+    throw new InputError([{ file, expected: `an applications file of at most ${fmtBytes(limits.maxFileBytes)}`, found: `${fmtBytes(bytes.length)} (split it, or remove unused sheets and images)` }]);
   }
-  const lower = h.toLowerCase();
-  const column = COLUMNS.find((c) => c.key === lower || c.aliases.includes(h));
-  return column ? { key: column.key, unit } : { unit };
+  const named = /\.xlsx$|\.xlsm$/i.test(file) ? 'xlsx' : /\.(csv|tsv|txt)$/i.test(file) ? 'csv' : null;
+  if (isCompoundFile(bytes)) {
+    throw new InputError([{ file, expected: 'an .xlsx workbook or a CSV file', found: 'a legacy .xls workbook or a password-protected one: open it in Excel and save it as .xlsx (Excel 工作簿) without a password' }]);
+  }
+  if (looksLikeZip(bytes)) {
+    const x = readXlsxTable(bytes, file, { sheet: options.sheet, limits });
+    const t = tableToRecords(x.table, file, options);
+    const renamed: InputIssue[] = named === 'csv' ? [{ file, expected: 'a CSV file, as the name says', found: 'an .xlsx workbook (read as one)' }] : [];
+    return { ...t, format: 'xlsx', encoding: 'xlsx', sheet: x.sheet, warnings: [...renamed, ...x.warnings, ...t.warnings] };
+  }
+  if (options.sheet !== undefined) {
+    throw new InputError([{ file, expected: `an .xlsx workbook (--sheet ${JSON.stringify(options.sheet)} names a sheet)`, found: 'a CSV text file, which has no sheets' }]);
+  }
+  const read = parseApplicationsCsv(bytes, file, limits, options);
+  if (named === 'xlsx') return { ...read, warnings: [{ file, expected: 'an .xlsx workbook, as the name says', found: 'a CSV text file (read as one)' }, ...read.warnings] };
+  return read;
 }
 
 function detectDelimiter(text: string): string {
@@ -67,118 +70,46 @@ function detectDelimiter(text: string): string {
   return counts[0]![1] > 0 ? counts[0]![0] : ',';
 }
 
-export function parseApplicationsCsv(bytes: Uint8Array, file: string): ReadApplications {
+/** Read an applications CSV (UTF-8, UTF-16 with BOM or GB18030; comma, tab or semicolon). */
+export function parseApplicationsCsv(bytes: Uint8Array, file: string, limits: ReadLimits = READ_LIMITS, options: { keepGoing?: boolean } = {}): ReadApplications {
   const decoded = decodeText(bytes);
   if (!decoded.ok) throw new InputError([{ file, expected: 'a CSV text file in UTF-8 or GB18030', found: decoded.found }]);
-  let rows: string[][];
+  let records: string[][];
   try {
-    rows = parse(decoded.text, { delimiter: detectDelimiter(decoded.text), relax_column_count: true, skip_empty_lines: false });
+    // Parsing stops one record past the row bound, so a huge file is refused without being kept.
+    records = parse(decoded.text, {
+      delimiter: detectDelimiter(decoded.text),
+      relax_column_count: true,
+      skip_empty_lines: false,
+      max_record_size: limits.maxRecordChars,
+      to: limits.maxRows + 1,
+    });
   } catch (e) {
     if (e instanceof CsvError) {
       // The record that failed follows the `records` complete ones: its spreadsheet row is records + 1.
       const records = (e as CsvError & { records?: number }).records ?? 0;
-      const found = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quote that is never closed' : e.message.replace(/ at line \d+.*$/s, '');
+      const found = e.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? 'a quote that is never closed'
+        : e.code === 'CSV_MAX_RECORD_SIZE'
+          ? `a record longer than ${limits.maxRecordChars.toLocaleString('en-US')} characters (a quote that is never closed?)`
+          : e.message.replace(/ at line \d+.*$/s, '');
       throw new InputError([{ file, row: records + 1, expected: 'well-formed CSV', found }]);
     }
     throw e;
   }
-  const issues: InputIssue[] = [];
-  const header = rows[0];
-  if (!header || header.every((h) => h.trim() === '')) {
-    throw new InputError([{ file, row: 1, expected: 'a header row naming the columns', found: 'an empty file' }]);
+  if (records.length > limits.maxRows) {
+    throw new InputError([{ file, row: limits.maxRows + 1, expected: `at most ${limits.maxRows.toLocaleString('en-US')} rows`, found: `more (the file goes on past row ${limits.maxRows.toLocaleString('en-US')})` }]);
   }
-
-  // Map columns.
-  const fieldAt = new Map<number, { key: string; unit: Unit }>();
-  const headers: Record<string, string> = {};
-  header.forEach((h, i) => {
-    const c = classifyHeader(h);
-    if (!c.key) return;
-    if (headers[c.key] !== undefined) {
-      issues.push({ file, row: 1, column: h, expected: `one column for ${c.key}`, found: `a second one (first: ${shown(headers[c.key])})` });
-      return;
+  const rows: RawRow[] = [];
+  for (let r = 0; r < records.length; r++) {
+    const cells = records[r]!;
+    let last = cells.length - 1;
+    while (last >= 0 && cells[last]!.trim() === '') last--;
+    if (last < 0) continue;
+    if (last >= limits.maxColumns) {
+      throw new InputError([{ file, row: r + 1, expected: `values in the first ${limits.maxColumns} columns only`, found: `a value in column ${last + 1}` }]);
     }
-    headers[c.key] = h.trim();
-    fieldAt.set(i, { key: c.key, unit: c.unit });
-  });
-  for (const c of COLUMNS) {
-    if (c.required && headers[c.key] === undefined) {
-      issues.push({
-        file, row: 1, column: c.key,
-        expected: `a column ${c.key} (or ${c.aliases.map((a) => a).join(' / ')})`,
-        found: `columns ${header.map((h) => shown(h.trim())).join(', ')}`,
-      });
-    }
+    rows.push({ row: r + 1, cells });
   }
-  if (issues.length) throw new InputError(issues);
-
-  const unitOf = new Map([...fieldAt.values()].map((f) => [f.key, f.unit]));
-  const columnOf = new Map(COLUMNS.map((c) => [c.key, c]));
-  const records: ApplicationRecord[] = [];
-  for (let r = 1; r < rows.length; r++) {
-    const cells = rows[r]!;
-    const row = r + 1;
-    if (cells.every((c) => c.trim() === '')) continue;
-    if (cells.length > header.length && cells.slice(header.length).some((c) => c.trim() !== '')) {
-      issues.push({ file, row, expected: `${header.length} cells as in the header`, found: `${cells.length} cells` });
-      continue;
-    }
-    const values: Record<string, string> = {};
-    const extra: Record<string, string> = {};
-    header.forEach((h, i) => {
-      const f = fieldAt.get(i);
-      const v = cells[i] ?? '';
-      if (f) values[f.key] = v;
-      else if (h.trim() !== '') extra[h.trim()] = v;
-    });
-    const rowIssues: InputIssue[] = [];
-    const get = <T>(key: string, conv: (raw: string, unit: Unit) => { ok: true; value: T } | { ok: false; expected: string }): T | null => {
-      const column = columnOf.get(key)!;
-      const raw = (values[key] ?? '').trim();
-      if (raw === '') {
-        if (column.valueRequired) rowIssues.push({ file, row, column: headers[key] ?? key, expected: `a value for ${key}`, found: 'an empty cell' });
-        return null;
-      }
-      const unit = unitOf.get(key) ?? 'yuan';
-      const res = conv(raw, unit);
-      if (!res.ok) {
-        rowIssues.push({ file, row, column: headers[key] ?? key, expected: res.expected, found: shown(raw) });
-        return null;
-      }
-      return res.value;
-    };
-    const text = (key: string) => get<string>(key, (raw) => ({ ok: true, value: raw.replace(/\s+/g, ' ') }));
-    const amount = (key: string) => get<Decimal>(key, parseAmount);
-    const record = {
-      index: records.length,
-      row,
-      projectId: text('project_id'),
-      projectName: text('project_name'),
-      companyId: text('company_id'),
-      companyName: text('company_name'),
-      district: text('district') ?? '',
-      measure: text('measure'),
-      year: get<number>('year', (raw) => {
-        const v = toHalfWidth(raw).replace(/年$/, '');
-        return /^\d{4}$/.test(v) ? { ok: true, value: Number(v) } : { ok: false, expected: 'a four-digit year such as 2019' };
-      }),
-      totalInvestment: amount('total_investment'),
-      eligibleBase: amount('eligible_base'),
-      requested: amount('requested'),
-      upperFunding: amount('upper_funding'),
-      score: get<Decimal>('score', (raw) => {
-        const v = parseDecimal(raw);
-        return v && v.gte(0) && v.lte(100) ? { ok: true, value: v } : { ok: false, expected: 'a score from 0 to 100' };
-      }),
-      extra,
-    };
-    if (rowIssues.length) {
-      issues.push(...rowIssues);
-      continue;
-    }
-    records.push(record as ApplicationRecord);
-  }
-  if (issues.length) throw new InputError(issues);
-  if (records.length === 0) throw new InputError([{ file, row: 2, expected: 'at least one application row', found: 'none' }]);
-  return { records, source: { file, headers }, encoding: decoded.encoding, warnings: [] };
+  return { ...tableToRecords({ rows, merges: [] }, file, options), format: 'csv', encoding: decoded.encoding };
 }

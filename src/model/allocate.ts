@@ -17,8 +17,29 @@ import type { Measure, Policy } from './policy.js';
 import { roundAllocation } from './rounding.js';
 import { toUnits, type Units } from './units.js';
 import { withBudget, type Scenario } from './scenario.js';
+import { baseScore, rescores, weightedScore } from './weights.js';
+import { usesIntegerModel, type RulesReport } from './rules.js';
+import { solveProportional } from './proportional.js';
+import { solveInteger } from './integer.js';
 
-export type Binding = EntitlementBinding | 'company_limit' | 'measure_budget' | 'total_budget' | 'below_min_score' | 'ineligible' | 'locked';
+export type Binding =
+  | EntitlementBinding
+  | 'company_limit'
+  | 'measure_budget'
+  | 'total_budget'
+  | 'below_min_score'
+  | 'ineligible'
+  | 'locked'
+  // Issue 6: the rules beyond the policy's money rules.
+  | 'district_budget'
+  | 'forced'
+  | 'excluded'
+  | 'all_or_nothing'
+  | 'min_share'
+  | 'exclusive_group'
+  | 'quota'
+  | 'proportional_share'
+  | 'not_selected';
 
 export interface Line {
   readonly app: Application;
@@ -31,6 +52,8 @@ export interface Line {
   readonly limitId: string | null;
   /** Index among candidates, or -1. */
   readonly candidate: number;
+  /** The explanation of a rule of issue 6 (decisions, integer rules, proportional shares), when one set the grant. */
+  readonly ruleNote?: { readonly zh: string; readonly en: string };
 }
 
 export interface StageReport {
@@ -79,6 +102,8 @@ export interface Allocation {
   readonly solver: { readonly backend: string; readonly reason: string };
   readonly stages: readonly StageReport[];
   readonly timingsMs: { readonly build: number; readonly solve: number; readonly round: number };
+  /** Set when the scenario's objective or rules took another path than the priority LP (see model/rules.ts). */
+  readonly rules?: RulesReport;
 }
 
 /** Priority order: score descending, then project id ascending (code-unit order). Documented in the README. */
@@ -98,15 +123,17 @@ export function priorityOrder(apps: readonly Application[]): number[] {
     });
 }
 
-const LIMIT_BINDING: Record<Limit['kind'], Binding> = {
+export const LIMIT_BINDING: Record<Limit['kind'], Binding> = {
   company_measure: 'company_limit',
   company_annual: 'company_limit',
   measure_max: 'measure_budget',
   measure_min: 'measure_budget',
+  district_max: 'district_budget',
+  district_min: 'district_budget',
   budget: 'total_budget',
 };
 /** When several limits are full, the most specific one is named. */
-const LIMIT_SPECIFICITY: readonly Limit['kind'][] = ['company_measure', 'company_annual', 'measure_max', 'budget'];
+export const LIMIT_SPECIFICITY: readonly Limit['kind'][] = ['company_measure', 'company_annual', 'district_max', 'measure_max', 'budget'];
 
 /** Everything about an allocation that does not depend on the budget: built once, solved at many budgets. */
 export interface Prepared {
@@ -157,11 +184,13 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
       overPolicy.map(({ app, grant, ent }) => ({ limit: `${app.projectId} (${ent.binding})`, description: `locked ${fmtYuanHuman(grant)} > entitled ${fmtYuanHuman(ent.amount)}` })),
     );
   }
+  const rescored = rescores(scenario);
   const candidateOf: number[] = apps.map((a, i) => {
     if (lockedOf[i] !== null) return -1;
     if (a.year !== scenario.year) return -1;
-    if (scenario.minScore && a.score.lt(scenario.minScore)) return -1;
-    candidates.push(a);
+    if (scenario.minScore && baseScore(a, scenario).lt(scenario.minScore)) return -1;
+    // With measure weights or award scores, a candidate competes with its weighted score.
+    candidates.push(rescored ? { ...a, score: weightedScore(a, scenario) } : a);
     return candidates.length - 1;
   });
   const entitlements = candidates.map((a) => entitlementOf(a, measures.get(a.measureId)!));
@@ -204,6 +233,9 @@ export function allocate(
 }
 
 export function solvePrepared(prepared: Prepared, solver: Backend | Picker, options: AllocateOptions = {}): Allocation {
+  // Other objectives and the rules of issue 6 have their own models (the priority path below is unchanged).
+  if (prepared.scenario.objective !== 'priority') return solveProportional(prepared);
+  if (usesIntegerModel(prepared.scenario, prepared.candidates)) return solveInteger(prepared, solver, options);
   const t0 = performance.now() - prepared.msBuild;
   const { apps, scenario, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, order, units, shape, scores } = prepared;
   const g = scenario.granularity;

@@ -26,8 +26,24 @@ export interface ApplicationRecord {
   readonly requested: Decimal | null;
   readonly upperFunding: Decimal | null;
   readonly score: Decimal;
+  /** A decision taken before the allocation (column `decision`): funded in any case, or never. */
+  readonly decision?: Decision | null;
+  /** Why (column `decision_reason`), carried into every output. */
+  readonly decisionReason?: string;
+  /** Applications of one underlying project under several measures: at most one of a group is funded. */
+  readonly exclusiveGroup?: string;
   /** Columns fundplan does not use, kept as read. */
   readonly extra: Readonly<Record<string, string>>;
+}
+
+export type Decision = 'fund' | 'exclude';
+
+/** `fund` / `exclude`, also 必须资助 / 不予资助 (and a few spellings of each); null for anything else. */
+export function parseDecision(text: string): Decision | null {
+  const t = text.trim().toLowerCase();
+  if (['fund', 'funded', 'force', '必须资助', '资助', '确定资助'].includes(t)) return 'fund';
+  if (['exclude', 'excluded', 'no', '不予资助', '不资助', '排除'].includes(t)) return 'exclude';
+  return null;
 }
 
 export interface Application extends ApplicationRecord {

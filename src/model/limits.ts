@@ -11,7 +11,7 @@ import type { Measure, Policy } from './policy.js';
 import { ruleOf } from './policy.js';
 import type { Scenario } from './scenario.js';
 
-export type LimitKind = 'company_measure' | 'company_annual' | 'measure_max' | 'measure_min' | 'budget';
+export type LimitKind = 'company_measure' | 'company_annual' | 'measure_max' | 'measure_min' | 'district_max' | 'district_min' | 'budget';
 
 export interface Limit {
   /** Stable id, e.g. `company_measure:P05-ROLLOUT:91440300MA5XXXXX`. */
@@ -36,6 +36,7 @@ function keysOf(a: Application, measures: ReadonlyMap<string, Measure>, scenario
   if (ruleOf(measures.get(a.measureId)!, 'companyCap')) keys.push(`company_measure:${a.measureId}:${a.companyId}`);
   if (scenario.companyAnnualCap) keys.push(`company_annual:${a.companyId}`);
   keys.push(`measure:${a.measureId}`);
+  if (scenario.districtBudgets?.has(a.district)) keys.push(`district:${a.district}`);
   return keys;
 }
 
@@ -84,6 +85,11 @@ export function buildLimits(
       push({ id: key, kind: 'company_measure', sense: 'max', amount: new D(rule.amount), members, subject: b!, source: `${m.clause} ${m.id}` }, used);
     } else if (kind === 'company_annual') {
       push({ id: key, kind: 'company_annual', sense: 'max', amount: scenario.companyAnnualCap!, members, subject: a, source: 'scenario.companyAnnualCap' }, used);
+    } else if (kind === 'district') {
+      const d = key.slice('district:'.length);
+      const budget = scenario.districtBudgets!.get(d)!;
+      if (budget.max) push({ id: `district_max:${d}`, kind: 'district_max', sense: 'max', amount: budget.max, members, subject: d, source: `scenario.districtBudgets.${d}.max` }, used);
+      if (budget.min) push({ id: `district_min:${d}`, kind: 'district_min', sense: 'min', amount: budget.min, members, subject: d, source: `scenario.districtBudgets.${d}.min` }, used);
     } else {
       const budget = scenario.measureBudgets.get(a);
       if (budget?.max) push({ id: `measure_max:${a}`, kind: 'measure_max', sense: 'max', amount: budget.max, members, subject: a, source: `scenario.measureBudgets.${a}.max` }, used);
@@ -94,6 +100,11 @@ export function buildLimits(
   for (const [id, budget] of scenario.measureBudgets) {
     if (budget.min?.gt(0) && !byKey.has(`measure:${id}`)) {
       push({ id: `measure_min:${id}`, kind: 'measure_min', sense: 'min', amount: budget.min, members: [], subject: id, source: `scenario.measureBudgets.${id}.min` }, ZERO);
+    }
+  }
+  for (const [d, budget] of scenario.districtBudgets ?? []) {
+    if (budget.min?.gt(0) && !byKey.has(`district:${d}`)) {
+      push({ id: `district_min:${d}`, kind: 'district_min', sense: 'min', amount: budget.min, members: [], subject: d, source: `scenario.districtBudgets.${d}.min` }, ZERO);
     }
   }
   push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: candidates.map((_, i) => i), subject: '', source: 'scenario.budget' }, lockedTotal);

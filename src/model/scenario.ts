@@ -19,7 +19,24 @@ const amount = z.union([z.string(), z.number()], { error: 'an amount in yuan: a 
   return r.value;
 });
 
-export const OBJECTIVES = ['priority'] as const;
+export const OBJECTIVES = ['priority', 'proportional', 'proportional-by-score'] as const;
+
+const share = z.number({ error: 'a share of the entitlement from 0 to 1, e.g. 0.5' }).min(0).max(1);
+const count = z.number().int().min(0);
+/** Per-measure settings beyond the money: integer rules and count quotas (issue 6). */
+const measureSettings = z
+  .object({
+    min: amount.optional(),
+    max: amount.optional(),
+    /** A grant under this measure is its full entitlement or nothing. */
+    allOrNothing: z.boolean().optional(),
+    /** A grant under this measure is zero or at least this share of the entitlement. */
+    minShare: share.optional(),
+    /** At least / at most this many applications of the measure funded (grant > 0). */
+    minCount: count.optional(),
+    maxCount: count.optional(),
+  })
+  .strict();
 
 export const scenarioSchema = z
   .object({
@@ -32,14 +49,33 @@ export const scenarioSchema = z
     year: z.number().int().min(1900).max(2200),
     budget: amount,
     minScore: z.number().min(0).max(100).optional(),
-    measureBudgets: z
-      .record(z.string(), z.object({ min: amount.optional(), max: amount.optional() }).strict())
-      .optional(),
+    measureBudgets: z.record(z.string(), measureSettings).optional(),
+    /** Floors and ceilings per district (the applications' district column). */
+    districtBudgets: z.record(z.string(), z.object({ min: amount.optional(), max: amount.optional() }).strict()).optional(),
     companyAnnualCap: amount.optional(),
     granularity: amount.optional(),
     objective: z.enum(OBJECTIVES).optional(),
+    /** proportional-by-score: the share of the common share by score band, e.g. [{"min": 90, "weight": 1}, {"min": 80, "weight": 0.8}]. */
+    scoreBands: z.array(z.object({ min: z.number().min(0).max(100), weight: z.number().positive().max(1) }).strict()).min(1).optional(),
+    /** Objective weight per measure id (the year's priorities), default 1. */
+    measureWeights: z.record(z.string(), z.number().positive()).optional(),
+    /** The score given to every application of these measures (awards with no expert score). */
+    awardScores: z.record(z.string(), z.number().min(0).max(100)).optional(),
+    allOrNothing: z.boolean().optional(),
+    minShare: share.optional(),
+    /** What a forced (decision = fund) application gets: its entitlement (default), or any grant > 0. */
+    forcedGrant: z.enum(['entitlement', 'funded']).optional(),
   })
   .strict();
+
+export interface MeasureSettings {
+  readonly min: Decimal | null;
+  readonly max: Decimal | null;
+  readonly allOrNothing?: boolean;
+  readonly minShare?: Decimal;
+  readonly minCount?: number;
+  readonly maxCount?: number;
+}
 
 export interface Scenario {
   readonly name: string;
@@ -49,10 +85,19 @@ export interface Scenario {
   readonly year: number;
   readonly budget: Decimal;
   readonly minScore: Decimal | null;
-  readonly measureBudgets: ReadonlyMap<string, { readonly min: Decimal | null; readonly max: Decimal | null }>;
+  readonly measureBudgets: ReadonlyMap<string, MeasureSettings>;
   readonly companyAnnualCap: Decimal | null;
   readonly granularity: Decimal;
   readonly objective: (typeof OBJECTIVES)[number];
+  /** Absent (or empty) in scenarios that do not use them: the fields of issue 6. */
+  readonly districtBudgets?: ReadonlyMap<string, { readonly min: Decimal | null; readonly max: Decimal | null }>;
+  /** Score bands, highest `min` first. */
+  readonly scoreBands?: readonly { readonly min: Decimal; readonly weight: Decimal }[];
+  readonly measureWeights?: ReadonlyMap<string, Decimal>;
+  readonly awardScores?: ReadonlyMap<string, Decimal>;
+  readonly allOrNothing?: boolean;
+  readonly minShare?: Decimal;
+  readonly forcedGrant?: 'entitlement' | 'funded';
 }
 
 export const DEFAULT_GRANULARITY = new D(100);
@@ -70,6 +115,18 @@ export function parseScenario(json: unknown, file: string): Scenario {
     if (b.min && b.max && b.min.gt(b.max)) {
       issues.push({ file, row: `measureBudgets.${id}`, expected: 'min ≤ max', found: `min ${b.min} > max ${b.max}` });
     }
+    if (b.minCount !== undefined && b.maxCount !== undefined && b.minCount > b.maxCount) {
+      issues.push({ file, row: `measureBudgets.${id}`, expected: 'minCount ≤ maxCount', found: `minCount ${b.minCount} > maxCount ${b.maxCount}` });
+    }
+  }
+  for (const [id, b] of Object.entries(s.districtBudgets ?? {})) {
+    if (b.min && b.max && b.min.gt(b.max)) issues.push({ file, row: `districtBudgets.${id}`, expected: 'min ≤ max', found: `min ${b.min} > max ${b.max}` });
+  }
+  if (s.objective === 'proportional-by-score' && !s.scoreBands) {
+    issues.push({ file, row: 'scoreBands', expected: 'score bands for objective "proportional-by-score", e.g. [{"min": 90, "weight": 1}, {"min": 60, "weight": 0.6}]', found: 'nothing' });
+  }
+  if (s.scoreBands && s.objective !== 'proportional-by-score') {
+    issues.push({ file, row: 'scoreBands', expected: 'scoreBands only with objective "proportional-by-score"', found: `objective ${JSON.stringify(s.objective ?? 'priority')}` });
   }
   if (issues.length) throw new InputError(issues);
   return {
@@ -80,10 +137,29 @@ export function parseScenario(json: unknown, file: string): Scenario {
     year: s.year,
     budget: s.budget,
     minScore: s.minScore === undefined ? null : new D(s.minScore),
-    measureBudgets: new Map(Object.entries(s.measureBudgets ?? {}).map(([id, b]) => [id, { min: b.min ?? null, max: b.max ?? null }])),
+    measureBudgets: new Map(
+      Object.entries(s.measureBudgets ?? {}).map(([id, b]) => [
+        id,
+        {
+          min: b.min ?? null,
+          max: b.max ?? null,
+          ...(b.allOrNothing !== undefined ? { allOrNothing: b.allOrNothing } : {}),
+          ...(b.minShare !== undefined ? { minShare: new D(b.minShare) } : {}),
+          ...(b.minCount !== undefined ? { minCount: b.minCount } : {}),
+          ...(b.maxCount !== undefined ? { maxCount: b.maxCount } : {}),
+        },
+      ]),
+    ),
     companyAnnualCap: s.companyAnnualCap ?? null,
     granularity: s.granularity ?? DEFAULT_GRANULARITY,
     objective: s.objective ?? 'priority',
+    ...(s.districtBudgets ? { districtBudgets: new Map(Object.entries(s.districtBudgets).map(([id, b]) => [id, { min: b.min ?? null, max: b.max ?? null }])) } : {}),
+    ...(s.scoreBands ? { scoreBands: [...s.scoreBands].sort((a, b) => b.min - a.min).map((b) => ({ min: new D(b.min), weight: new D(b.weight) })) } : {}),
+    ...(s.measureWeights ? { measureWeights: new Map(Object.entries(s.measureWeights).map(([id, w]) => [id, new D(w)])) } : {}),
+    ...(s.awardScores ? { awardScores: new Map(Object.entries(s.awardScores).map(([id, v]) => [id, new D(v)])) } : {}),
+    ...(s.allOrNothing !== undefined ? { allOrNothing: s.allOrNothing } : {}),
+    ...(s.minShare !== undefined ? { minShare: new D(s.minShare) } : {}),
+    ...(s.forcedGrant ? { forcedGrant: s.forcedGrant } : {}),
   };
 }
 
@@ -91,9 +167,16 @@ export function parseScenario(json: unknown, file: string): Scenario {
 export function checkScenarioAgainstPolicy(s: Scenario, policy: Policy, file: string): void {
   const ids = policy.measures.map((m) => m.id);
   const issues: InputIssue[] = [];
-  for (const id of s.measureBudgets.keys()) {
-    if (!ids.includes(id)) {
-      issues.push({ file, row: `measureBudgets.${id}`, expected: `a measure id of policy ${policy.id} (nearest: ${nearest(id, ids)})`, found: JSON.stringify(id) });
+  const fields: [string, Iterable<string> | undefined][] = [
+    ['measureBudgets', s.measureBudgets.keys()],
+    ['measureWeights', s.measureWeights?.keys()],
+    ['awardScores', s.awardScores?.keys()],
+  ];
+  for (const [field, keys] of fields) {
+    for (const id of keys ?? []) {
+      if (!ids.includes(id)) {
+        issues.push({ file, row: `${field}.${id}`, expected: `a measure id of policy ${policy.id} (nearest: ${nearest(id, ids)})`, found: JSON.stringify(id) });
+      }
     }
   }
   if (issues.length) throw new InputError(issues);
@@ -119,5 +202,26 @@ export function scenarioFields(s: Scenario): Record<string, string> {
     companyAnnualCap: y(s.companyAnnualCap),
     granularity: y(s.granularity),
     objective: s.objective,
+    ...extraFields(s),
   };
+}
+
+/** The settings of issue 6, only when set (so scenarios without them keep their fields as they were). */
+function extraFields(s: Scenario): Record<string, string> {
+  const y = (d: Decimal | null) => (d === null ? '' : d.toFixed(2));
+  const out: Record<string, string> = {};
+  const map = <V>(m: ReadonlyMap<string, V> | undefined, f: (v: V) => string) =>
+    [...(m ?? new Map<string, V>()).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k} ${f(v)}`).join('; ');
+  if (s.districtBudgets?.size) out.districtBudgets = map(s.districtBudgets, (b) => [b.min ? `min ${y(b.min)}` : '', b.max ? `max ${y(b.max)}` : ''].filter(Boolean).join(' '));
+  if (s.scoreBands) out.scoreBands = s.scoreBands.map((b) => `≥${b.min} ×${b.weight}`).join('; ');
+  if (s.measureWeights?.size) out.measureWeights = map(s.measureWeights, (w) => `×${w}`);
+  if (s.awardScores?.size) out.awardScores = map(s.awardScores, (v) => v.toString());
+  if (s.allOrNothing) out.allOrNothing = 'true';
+  if (s.minShare) out.minShare = s.minShare.toString();
+  if (s.forcedGrant) out.forcedGrant = s.forcedGrant;
+  const rules = map(s.measureBudgets, (b) =>
+    [b.allOrNothing ? 'allOrNothing' : '', b.minShare ? `minShare ${b.minShare}` : '', b.minCount !== undefined ? `minCount ${b.minCount}` : '', b.maxCount !== undefined ? `maxCount ${b.maxCount}` : ''].filter(Boolean).join(' '),
+  );
+  if (/allOrNothing|minShare|Count/.test(rules)) out.measureRules = rules.split('; ').filter((r) => / \S/.test(r) && /allOrNothing|minShare|Count/.test(r)).join('; ');
+  return out;
 }

@@ -167,34 +167,36 @@ export function buildReportData(args: {
       binding: slack.lt(g),
     };
   });
-  const projects: ProjectRow[] = allocation.lines.map((line, i) => ({
-    projectId: line.app.projectId,
-    projectName: line.app.projectName,
-    companyName: line.app.companyName,
-    district: line.app.district,
-    measure: line.measure.id,
-    measureName: line.measure.name.zh,
-    clause: line.measure.clause,
-    score: line.app.score.toNumber(),
-    requested: line.app.requested ? fmtYuan(line.app.requested) : '',
-    entitlement: line.entitlement ? fmtYuan(line.entitlement.amount) : '',
-    grant: fmtYuan(line.grant),
-    binding: line.binding,
-    bindingLabel: BINDING_ZH[line.binding],
-    note: args.notes[i]!,
-  }));
   // Above the limit: every funded project, then the best-scored others, in input order.
-  let shown = projects;
-  if (projects.length > MAX_REPORT_PROJECTS) {
-    const keep = new Set(
-      allocation.lines
-        .map((l, i) => ({ i, funded: l.grant.gt(0), score: l.app.score.toNumber() }))
-        .sort((a, b) => Number(b.funded) - Number(a.funded) || b.score - a.score || a.i - b.i)
-        .slice(0, MAX_REPORT_PROJECTS)
-        .map((x) => x.i),
-    );
-    shown = projects.filter((_, i) => keep.has(i));
+  const lines = allocation.lines;
+  let shownIndex = lines.map((_, i) => i);
+  if (lines.length > MAX_REPORT_PROJECTS) {
+    shownIndex = lines
+      .map((l, i) => ({ i, funded: l.grant.gt(0), score: l.app.score.toNumber() }))
+      .sort((a, b) => Number(b.funded) - Number(a.funded) || b.score - a.score || a.i - b.i)
+      .slice(0, MAX_REPORT_PROJECTS)
+      .map((x) => x.i)
+      .sort((a, b) => a - b);
   }
+  const shown: ProjectRow[] = shownIndex.map((i) => {
+    const line = lines[i]!;
+    return {
+      projectId: line.app.projectId,
+      projectName: line.app.projectName,
+      companyName: line.app.companyName,
+      district: line.app.district,
+      measure: line.measure.id,
+      measureName: line.measure.name.zh,
+      clause: line.measure.clause,
+      score: line.app.score.toNumber(),
+      requested: line.app.requested ? fmtYuan(line.app.requested) : '',
+      entitlement: line.entitlement ? fmtYuan(line.entitlement.amount) : '',
+      grant: fmtYuan(line.grant),
+      binding: line.binding,
+      bindingLabel: BINDING_ZH[line.binding],
+      note: args.notes[i]!,
+    };
+  });
   return {
     lang: args.lang,
     summary: args.summary,
@@ -202,7 +204,7 @@ export function buildReportData(args: {
     limits,
     marginalValues: args.marginalValues,
     projects: shown,
-    projectsOmitted: projects.length - shown.length,
+    projectsOmitted: lines.length - shown.length,
     notice: buildNotice(allocation, policy, scenario),
   };
 }

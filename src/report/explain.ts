@@ -63,6 +63,8 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
       const min = scenario.minScore?.toString() ?? '';
       return done(zh ? `不予资助：评审得分 ${app.score.toString()} 低于最低分 ${min}` : `Nothing: score ${app.score.toString()} is below the minimum ${min}`);
     }
+    // Decisions, integer rules and proportional shares carry their own explanation (issue 6).
+    if (line.ruleNote) return done(zh ? line.ruleNote.zh : line.ruleNote.en);
     const ent = entitlement!;
     if (full) {
       const texts = ent.ceilings.map((c) => c.text());
@@ -121,7 +123,7 @@ function cutText(
     const list = shown.join(', ') + (mates.length > 8 ? ` and ${mates.length - 8} more` : '');
     return `${short}: ${label} ${y(full)}, used ${y(used)}; the company's other grants total ${y(othersTotal.plus(l.locked))}${list ? ` (${list})` : ''}`;
   }
-  if (l.kind === 'measure_max') {
+  if (l.kind === 'measure_max' || l.kind === 'district_max') {
     return zh ? `${short}：${label} ${y(full)} 已用 ${y(used)}` : `${short}: ${label} ${y(full)}, used ${y(used)}`;
   }
   const score = app.score.toNumber();

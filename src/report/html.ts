@@ -467,10 +467,11 @@ export function topGrants(projects: readonly ProjectRow[], k: number): ProjectRo
 /** Binding limits, and the rest ordered by slack ascending. */
 export function splitLimits(limits: readonly LimitRow[]): { binding: LimitRow[]; other: LimitRow[] } {
   const binding = limits.filter((l) => l.binding);
+  // Slack is yuan with two decimals: as a number it orders exactly enough for a listing.
   const other = limits
     .filter((l) => !l.binding)
-    .map((l) => ({ l, s: new D(l.slack) }))
-    .sort((a, b) => a.s.comparedTo(b.s) || (a.l.id < b.l.id ? -1 : a.l.id > b.l.id ? 1 : 0))
+    .map((l) => ({ l, s: Number(l.slack) }))
+    .sort((a, b) => a.s - b.s || (a.l.id < b.l.id ? -1 : a.l.id > b.l.id ? 1 : 0))
     .map((x) => x.l);
   return { binding, other };
 }

@@ -111,7 +111,7 @@ export function buildSummary(args: {
     policy: { id: policy.id, name: policy.name.zh, document: policy.document ?? '', ...inputs.policy },
     applications: { ...inputs.applications, rows: allocation.lines.length },
     year: scenario.year,
-    objective: { kind: scenario.objective, description: 'Σ score × grant (yuan·points)', value: allocation.objective.toFixed(2) },
+    objective: { kind: scenario.objective, description: 'Σ score × grant (yuan·points)', value: allocation.objective.toFixed(2), ...(allocation.rules ? { model: allocation.rules } : {}) },
     budget: fmtYuan(scenario.budget),
     granted: fmtYuan(allocation.granted),
     unallocated: fmtYuan(scenario.budget.minus(allocation.granted)),
@@ -179,7 +179,10 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
     ...(s.batches.locked.applications ? [`其中前批次锁定 ${s.batches.locked.applications} 项 ${y(s.batches.locked.granted)}，本批次新分配 ${y(s.batches.new.granted)}`] : []),
     `资助 ${c.funded} 项（全额 ${c.fullyFunded} 项，部分 ${c.partlyFunded} 项），未获资助 ${c.unfunded} 项`,
     `求解：${s.solver.reason}`,
-    s.status === 'optimal'
+    ...rulesLines(s),
+    s.objective.model?.model === 'proportional'
+      ? '最优性：按比例核减为逐轮精确计算（字典序最大最小），无上界可比'
+      : s.status === 'optimal'
       ? `最优性：已证明最优（取整到 ${y(s.granularity)} 后与 LP 上界相差 ${(s.optimality.gap * 100).toFixed(4)}%）`
       : `注意：求解因限制停止（${s.stoppedBy}），未证明最优；本分配距上界至多 ${(s.optimality.gap * 100).toFixed(2)}%，规则校验照常通过`,
     ...(s.fundingLine !== null ? [`资助线：${s.fundingLine} 分（总预算的边际价值：每增加¥1,000,000 可资助得分约 ${s.fundingLine} 的项目）`] : []),
@@ -187,4 +190,23 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
     ...(s.warnings.length ? [`警告 ${s.warnings.length} 条（见 summary.json）`] : []),
     `输出：${files.join('，')}`,
   ].join('\n');
+}
+
+/** The objective and the rules of issue 6 in words (nothing for the plain priority objective). */
+function rulesLines(s: Summary): string[] {
+  const m = s.objective.model;
+  if (!m) return [];
+  const out: string[] = [];
+  if (m.model === 'proportional') {
+    const pct = (v: string) => `${(Number(v) * 100).toFixed(2)}%`;
+    out.push(`目标：${m.objective === 'proportional' ? '按比例核减' : '按得分分档比例核减'}，共同比例 ${pct(m.commonShare ?? '0')}`);
+    const early = m.stoppedEarly ?? [];
+    for (const e of early.slice(0, 10)) out.push(`  ${e.projectId} 受 ${e.limitId} 限制，停在 ${pct(e.share)}`);
+    if (early.length > 10) out.push(`  等共 ${early.length} 项提前受限（见 summary.json）`);
+  } else {
+    const i = m.integer!;
+    out.push(i.status === 'optimal' ? '整数模型（HiGHS）：已证明最优（gap 0）' : `整数模型（HiGHS）：时间限制 ${i.timeLimitSeconds ?? ''} 秒停止，未证明最优，相对 gap ${(i.gap * 100).toFixed(4)}%`);
+  }
+  if (m.forced || m.excluded) out.push(`决定：必须资助 ${m.forced} 项，不予资助 ${m.excluded} 项`);
+  return out;
 }

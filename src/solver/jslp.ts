@@ -4,7 +4,7 @@ import type { SolverAPI } from 'javascript-lp-solver';
 
 // The package's types describe its CommonJS build; load that build so types and runtime agree.
 const solver = createRequire(import.meta.url)('javascript-lp-solver') as SolverAPI;
-import type { Backend, LinearProgram, SolveOptions, SolveResult } from './types.js';
+import { isMip, type Backend, type LinearProgram, type SolveOptions, type SolveResult } from './types.js';
 
 type Bound = { min?: number; max?: number; equal?: number };
 
@@ -13,6 +13,8 @@ const OBJ = '_obj';
 export const jslpBackend: Backend = {
   name: 'javascript-lp-solver',
   solve(lp: LinearProgram, options: SolveOptions = {}): SolveResult {
+    // Integer columns: its branch and bound returns fractional answers past its timeout (solver-notes.md). Never.
+    if (isMip(lp)) return { status: 'error', detail: 'an integer model: javascript-lp-solver is never used for one (use HiGHS)', backend: 'javascript-lp-solver', raw: 'refused' };
     const constraints: Record<string, Bound> = {};
     const variables: Record<string, Record<string, number>> = {};
     lp.columns.forEach((c, j) => {

@@ -55,6 +55,13 @@ export function toCplexLp(lp: LinearProgram, comment: readonly string[] = []): s
     const upper = Number.isFinite(c.upper) ? ` <= ${num(c.upper)}` : '';
     out.push(` ${num(c.lower)} <= x${j}${upper}`);
   });
+  // Integer models: general integers (binaries included, bounded above) and semi-continuous columns.
+  const listed = (pick: (c: LinearProgram['columns'][number]) => boolean | undefined) => lp.columns.flatMap((c, j) => (pick(c) ? [j] : []));
+  for (const [section, cols] of [['General', listed((c) => c.integer)], ['Semi-continuous', listed((c) => c.semicontinuous)]] as const) {
+    if (!cols.length) continue;
+    out.push(section);
+    for (let k = 0; k < cols.length; k += 20) out.push(' ' + cols.slice(k, k + 20).map((j) => `x${j}`).join(' '));
+  }
   out.push('End', '');
   return out.join('\n');
 }

@@ -6,7 +6,7 @@
  */
 import { jslpBackend } from './jslp.js';
 import { createHighsBackend } from './highs.js';
-import type { Backend, LinearProgram } from './types.js';
+import { isMip, type Backend, type LinearProgram } from './types.js';
 
 export const SOLVER_CHOICES = ['auto', 'jslp', 'highs'] as const;
 export type SolverChoice = (typeof SOLVER_CHOICES)[number];
@@ -31,15 +31,17 @@ export function always(backend: Backend): Picker {
  * Prepare the backends `choice` may need for models of up to `maxColumns` columns
  * (HiGHS's Wasm is loaded only when it can be picked).
  */
-export async function loadPicker(choice: SolverChoice, maxColumns: number): Promise<Picker> {
+export async function loadPicker(choice: SolverChoice, maxColumns: number, options: { readonly integer?: boolean } = {}): Promise<Picker> {
   if (choice === 'jslp') return () => ({ backend: jslpBackend, reason: 'javascript-lp-solver (--solver jslp)' });
   if (choice === 'highs') {
     const highs = await createHighsBackend();
     return () => ({ backend: highs, reason: `${highs.name} (--solver highs)` });
   }
-  const highs = maxColumns > AUTO_JSLP_MAX_COLUMNS ? await createHighsBackend() : null;
+  const highs = maxColumns > AUTO_JSLP_MAX_COLUMNS || options.integer ? await createHighsBackend() : null;
   return (lp) => {
     const n = lp.columns.length;
+    // An integer model always goes to HiGHS (javascript-lp-solver is never trusted with one).
+    if (highs && isMip(lp)) return { backend: highs, reason: `auto: integer model → ${highs.name}` };
     if (n <= AUTO_JSLP_MAX_COLUMNS || !highs) {
       return { backend: jslpBackend, reason: `auto: ${n} columns ≤ ${AUTO_JSLP_MAX_COLUMNS} → javascript-lp-solver` };
     }

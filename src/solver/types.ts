@@ -7,6 +7,21 @@ export interface Column {
   readonly lower: number;
   readonly upper: number;
   readonly cost: number;
+  /** An integer column (absent: continuous). A model with one is a MIP: only HiGHS solves it. */
+  readonly integer?: boolean;
+  /** Semi-continuous: 0, or between `lower` and `upper` (a MIP column as well). */
+  readonly semicontinuous?: boolean;
+}
+
+/** Whether any column of `lp` is integer. */
+export function isMip(lp: LinearProgram): boolean {
+  return lp.columns.some((c) => c.integer || c.semicontinuous);
+}
+
+/** MIP results: the best bound proven and the relative gap of the incumbent to it. */
+export interface MipInfo {
+  readonly bound: number;
+  readonly gap: number;
 }
 
 export interface Row {
@@ -29,6 +44,7 @@ export type SolveResult =
       readonly values: Float64Array;
       /** Row duals (shadow prices) where the backend gives them. */
       readonly duals?: Float64Array;
+      readonly mip?: MipInfo;
       readonly backend: string;
       readonly raw: string;
     }
@@ -38,6 +54,7 @@ export type SolveResult =
       readonly detail: string;
       readonly values: Float64Array | null;
       readonly duals?: Float64Array;
+      readonly mip?: MipInfo;
       readonly backend: string;
       readonly raw: string;
     }
@@ -52,6 +69,8 @@ export interface SolveOptions {
   readonly timeLimitSeconds?: number;
   /** Simplex iteration limit (reported as 'time-limit'): a deterministic limit for tests. */
   readonly iterationLimit?: number;
+  /** MIP: the relative gap at which to stop (0: prove optimality; the default for MIPs). */
+  readonly mipRelGap?: number;
 }
 
 export interface Backend {

@@ -64,6 +64,34 @@ export function verifyAllocation(
   const measureTotals = new Map<string, Decimal>();
   let total = Z;
 
+  // Issue 6: decisions, all-or-nothing, minimum shares, exclusive groups, district budgets, count quotas.
+  const g = scenario.granularity;
+  const districtTotals = new Map<string, Decimal>();
+  const fundedByMeasure = new Map<string, number>();
+  const fundedByGroup = new Map<string, string[]>();
+  const checkIssue6 = (a: Application, grant: Decimal, least: Decimal | null, isLocked: boolean) => {
+    const id = a.projectId;
+    // The full grant: the entitlement (least ceiling, to the fen) rounded down to the granularity.
+    const full = least === null ? null : least.toDecimalPlaces(2, Decimal.ROUND_DOWN).div(g).floor().times(g);
+    if (a.decision === 'exclude') atMost('decision exclude', id, grant, Z);
+    if (a.decision === 'fund' && !isLocked && a.year === scenario.year) {
+      if (scenario.forcedGrant === 'funded') atLeast('decision fund: a grant', id, grant, g);
+      else if (full !== null) atLeast('decision fund: the full entitlement', id, grant, full);
+    }
+    const settings = scenario.measureBudgets.get(a.measureId);
+    const allOrNothing = settings?.allOrNothing ?? scenario.allOrNothing ?? false;
+    const minShare = settings?.minShare ?? scenario.minShare ?? null;
+    if (!isLocked && grant.gt(0) && full !== null) {
+      if (allOrNothing) atLeast('allOrNothing: zero or the full entitlement', id, grant, full);
+      if (minShare !== null && minShare.gt(0)) atLeast(`minShare ${minShare}: zero or at least this share of the entitlement`, id, grant, minShare.times(full));
+    }
+    if (scenario.districtBudgets?.has(a.district)) districtTotals.set(a.district, (districtTotals.get(a.district) ?? Z).plus(grant));
+    if (grant.gt(0)) {
+      fundedByMeasure.set(a.measureId, (fundedByMeasure.get(a.measureId) ?? 0) + 1);
+      if (a.exclusiveGroup) fundedByGroup.set(a.exclusiveGroup, [...(fundedByGroup.get(a.exclusiveGroup) ?? []), id]);
+    }
+  };
+
   apps.forEach((a, i) => {
     const grant = grants[i]!;
     const m = measures.get(a.measureId);
@@ -83,28 +111,37 @@ export function verifyAllocation(
     }
     // An earlier batch decided locked grants; year and minimum score were its business.
     if (!locked.has(id) && a.year !== scenario.year) atMost(`year ${scenario.year} only`, id, grant, Z);
-    if (!locked.has(id) && scenario.minScore !== null && a.score.lt(scenario.minScore)) atMost(`minScore ${scenario.minScore}`, id, grant, Z);
+    // The minimum score applies to the award score the scenario gives a measure, where it gives one.
+    const score = scenario.awardScores?.get(a.measureId) ?? a.score;
+    if (!locked.has(id) && scenario.minScore !== null && score.lt(scenario.minScore)) atMost(`minScore ${scenario.minScore}`, id, grant, Z);
     if (a.requested !== null) atMost('requested', id, grant, a.requested);
+    // The least per-project ceiling: what the entitlement is (for decisions and the integer rules below).
+    let least: Decimal | null = a.requested;
+    const note = (v: Decimal): Decimal => {
+      if (least === null || v.lt(least)) least = v;
+      return v;
+    };
 
     const base = a.eligibleBase ?? a.totalInvestment;
     for (const rule of m.rules) {
       switch (rule.type) {
         case 'rate':
-          atMost(`${tag} rate ${rule.rate}`, id, grant, num(rule.rate).times(base ?? Z));
+          atMost(`${tag} rate ${rule.rate}`, id, grant, note(num(rule.rate).times(base ?? Z)));
           break;
         case 'baseCeiling':
-          if (base !== null) atMost(`${tag} base`, id, grant, base);
+          if (base !== null) atMost(`${tag} base`, id, grant, note(base));
           break;
         case 'projectCap':
-          atMost(`${tag} projectCap`, id, grant, num(rule.amount));
+          atMost(`${tag} projectCap`, id, grant, note(num(rule.amount)));
           break;
         case 'matching': {
           const upper = a.upperFunding ?? Z;
           // All levels together ≤ share × investment; where the upper grant alone exceeds it, the city gives nothing.
           const ceiling = num(rule.totalShare).times(a.totalInvestment ?? Z);
           atMost(`${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, id, upper.plus(grant), Decimal.max(ceiling, upper));
-          if (upper.gt(0)) atMost(`${tag} matching: city ≤ ${rule.ratio} × upper`, id, grant, num(rule.ratio).times(upper));
-          else atMost(`${tag} matching: no upper amount, fallback cap`, id, grant, num(rule.fallbackCap));
+          note(Decimal.max(Z, ceiling.minus(upper)));
+          if (upper.gt(0)) atMost(`${tag} matching: city ≤ ${rule.ratio} × upper`, id, grant, note(num(rule.ratio).times(upper)));
+          else atMost(`${tag} matching: no upper amount, fallback cap`, id, grant, note(num(rule.fallbackCap)));
           break;
         }
         case 'companyCap':
@@ -115,6 +152,7 @@ export function verifyAllocation(
     if (scenario.companyAnnualCap !== null) {
       addTo(`ca\u0000${a.companyId}\u0000${a.year}`, 'scenario companyAnnualCap', `${a.companyId} ${a.year}`, scenario.companyAnnualCap, grant);
     }
+    checkIssue6(a, grant, least, locked.has(id));
     measureTotals.set(m.id, (measureTotals.get(m.id) ?? Z).plus(grant));
     total = total.plus(grant);
   });
@@ -126,5 +164,16 @@ export function verifyAllocation(
     if (b.min !== null) atLeast('scenario measureBudgets min', id, t, b.min);
   }
   atMost('scenario budget', 'total', total, scenario.budget);
+  for (const [d, b] of scenario.districtBudgets ?? []) {
+    const t = districtTotals.get(d) ?? Z;
+    if (b.max !== null) atMost('scenario districtBudgets max', d, t, b.max);
+    if (b.min !== null) atLeast('scenario districtBudgets min', d, t, b.min);
+  }
+  for (const [id, b] of scenario.measureBudgets) {
+    const n = new Decimal(fundedByMeasure.get(id) ?? 0);
+    if (b.maxCount !== undefined) atMost('scenario measureBudgets maxCount (applications funded)', id, n, new Decimal(b.maxCount));
+    if (b.minCount !== undefined) atLeast('scenario measureBudgets minCount (applications funded)', id, n, new Decimal(b.minCount));
+  }
+  for (const [group, ids] of fundedByGroup) atMost(`exclusive_group: at most one funded (${ids.join(', ')})`, group, new Decimal(ids.length), new Decimal(1));
   return { checks, violations };
 }

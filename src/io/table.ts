@@ -1,0 +1,497 @@
+/**
+ * From a grid of cell texts to application records: the one place that knows the columns.
+ * The CSV reader and the .xlsx reader each yield a `RawTable` (rows of cell strings with their
+ * spreadsheet row numbers, plus merged ranges); everything after that is here and shared:
+ *
+ * - the header row, found under title rows, possibly two rows deep where a merged parent
+ *   cell carries the unit (金额（万元） over 总投资 | 核定基数 | 申请金额 | 上级资助), and a
+ *   "单位：万元" note above the table;
+ * - a trailing 合计/总计 row, checked against the column sums (a warning on a mismatch) and
+ *   excluded; 小计 rows, a header repeated mid-file and note rows (填表人：…) skipped;
+ * - cell values: full-width digits and punctuation, 元/万元/亿元 suffixes, percentages (scores),
+ *   dates (years), stray spaces and line breaks; ids that Excel turned into 9.14403E+17
+ *   refused with a hint;
+ * - every problem collected into one InputError (`file:row:column: expected …, found …`).
+ */
+import type { Decimal } from 'decimal.js';
+import { InputError, shown, type InputIssue } from '../errors.js';
+import { D, fmtYuanHuman, parseAmount, parseDecimal, toHalfWidth, type Unit } from '../money.js';
+import type { ApplicationRecord, ApplicationsSource } from '../model/application.js';
+import { parseDecision, type Decision } from '../model/application.js';
+import { creditCodeProblem } from '../model/credit-code.js';
+import { columnLetter } from './bounds.js';
+
+export interface RawRow {
+  /** 1-based row as the spreadsheet numbers it. */
+  readonly row: number;
+  readonly cells: readonly string[];
+  /** Cells that hold no readable value, by column index: what was found instead. */
+  readonly unreadable?: ReadonlyMap<number, string>;
+}
+
+/** A merged range: rows 1-based (as `RawRow.row`), columns 0-based, inclusive. */
+export interface Merge {
+  readonly top: number;
+  readonly bottom: number;
+  readonly left: number;
+  readonly right: number;
+}
+
+export interface RawTable {
+  readonly rows: readonly RawRow[];
+  readonly merges: readonly Merge[];
+}
+
+type Kind = 'id' | 'text' | 'amount' | 'year' | 'score';
+interface Column {
+  readonly key: string;
+  readonly aliases: readonly string[];
+  /** The column must be present. */
+  readonly required: boolean;
+  /** Every row must have a value (else empty means "not given"). */
+  readonly valueRequired: boolean;
+  readonly kind: Kind;
+}
+const col = (key: string, aliases: string[], kind: Kind, required: boolean, valueRequired = required): Column => ({
+  key, aliases, kind, required, valueRequired,
+});
+
+export const COLUMNS: readonly Column[] = [
+  col('project_id', ['项目编号', '项目编码', '项目代码'], 'id', true),
+  col('project_name', ['项目名称'], 'text', true),
+  col('company_id', ['统一社会信用代码', '信用代码', '企业代码'], 'id', true),
+  col('company_name', ['企业名称', '申报单位', '单位名称'], 'text', true),
+  col('district', ['所属区', '区域', '辖区'], 'text', false),
+  col('measure', ['申报类别', '资助类别', '扶持类别'], 'text', true),
+  col('year', ['年度', '申报年度'], 'year', true),
+  col('total_investment', ['总投资', '项目总投资'], 'amount', true, false),
+  col('eligible_base', ['核定基数'], 'amount', false),
+  col('requested', ['申请金额', '申请资助金额'], 'amount', false),
+  col('upper_funding', ['上级资助', '国家省资助'], 'amount', false),
+  col('score', ['评审得分', '得分', '专家评分'], 'score', true),
+  col('decision', ['资助决定', '决定'], 'text', false),
+  col('decision_reason', ['决定理由', '决定原因'], 'text', false),
+  col('exclusive_group', ['互斥组', '同一项目'], 'text', false),
+];
+const COLUMN_BY_KEY = new Map(COLUMNS.map((c) => [c.key, c]));
+
+/** Header text → field key and unit. `金额（万元）`, `总投资(万元)`, `*项目编号`, `Total_Investment`. */
+export function classifyHeader(header: string): { key?: string; unit?: Unit } {
+  let h = toHalfWidth(header).replace(/[\s\uFEFF\u200B]+/g, '').replace(/^\*+|\*+$/g, '');
+  let unit: Unit | undefined;
+  const u = /\((?:单位:)?(万元|元)\)$/.exec(h);
+  if (u) {
+    unit = u[1] === '万元' ? 'wan' : 'yuan';
+    h = h.slice(0, -u[0].length).replace(/^\*+|\*+$/g, '');
+  }
+  const lower = h.toLowerCase();
+  const column = COLUMNS.find((c) => c.key === lower || c.aliases.includes(h));
+  return column ? { key: column.key, unit } : { unit };
+}
+
+export interface TableRead {
+  readonly records: readonly ApplicationRecord[];
+  readonly source: ApplicationsSource;
+  readonly warnings: readonly InputIssue[];
+  /** Problems in rows (with `keepGoing`; otherwise they are thrown). Such rows are not in `records`. */
+  readonly issues: readonly InputIssue[];
+}
+
+/** How many rows from the top the header may sit under titles and notes. */
+const HEADER_SCAN_ROWS = 30;
+const TOTAL_ROW = /^(合计|总计|共计|总合计)/;
+const SUBTOTAL_ROW = /^小计/;
+const NOTE_ROW = /^(填表人|制表人|审核人|负责人|联系人|联系电话|填报单位|填报日期|备注|附注|注|说明)[:：]/;
+const UNIT_NOTE = /单位[:：]\s*(万元|元)/;
+const blank = (s: string | undefined) => s === undefined || s.trim() === '';
+const squeeze = (s: string) => s.replace(/\s+/g, '');
+
+interface HeaderColumn {
+  readonly key: string;
+  readonly unit: Unit;
+  readonly label: string;
+}
+interface Header {
+  /** Index in `rows` of the first and the last header row. */
+  readonly first: number;
+  readonly last: number;
+  /** Per column index: its label (for `extra` and messages). */
+  readonly labels: readonly string[];
+  /** Per column index with a known field. */
+  readonly fields: ReadonlyMap<number, HeaderColumn>;
+  readonly issues: readonly InputIssue[];
+}
+
+/** Merged ranges by the rows they cover, for the rows of the header area only. */
+function mergesByRow(table: RawTable, lastRow: number): Map<number, Merge[]> {
+  const out = new Map<number, Merge[]>();
+  for (const m of table.merges) {
+    if (m.top > lastRow) continue;
+    for (let r = m.top; r <= Math.min(m.bottom, lastRow); r++) {
+      if (!out.has(r)) out.set(r, []);
+      out.get(r)!.push(m);
+    }
+  }
+  return out;
+}
+
+/** A cell's value with merged ranges filled in (the top-left value stands in every covered cell). */
+function filledCell(merges: ReadonlyMap<number, readonly Merge[]>, byRow: ReadonlyMap<number, RawRow>, row: RawRow, c: number): string {
+  const v = row.cells[c];
+  if (!blank(v)) return v!;
+  for (const m of merges.get(row.row) ?? []) {
+    if (m.left <= c && c <= m.right && (m.top !== row.row || m.left !== c)) return byRow.get(m.top)?.cells[m.left] ?? '';
+  }
+  return '';
+}
+
+function findHeader(table: RawTable, file: string, byRow: ReadonlyMap<number, RawRow>): Header {
+  const rows = table.rows;
+  const scan = Math.min(rows.length, HEADER_SCAN_ROWS);
+  const merges = mergesByRow(table, rows[Math.min(rows.length, scan + 1) - 1]?.row ?? 0);
+  const width = (i: number) => (merges.get(rows[i]!.row) ?? []).reduce((w, m) => Math.max(w, m.right + 1), rows[i]!.cells.length);
+  // Above-the-table notes such as "金额单位：万元".
+  const noteUnit = (upTo: number): Unit | undefined => {
+    for (let i = 0; i < upTo; i++) {
+      for (const c of rows[i]!.cells) {
+        const m = UNIT_NOTE.exec(toHalfWidth(c).replace(/\s+/g, ''));
+        if (m) return m[1] === '万元' ? 'wan' : 'yuan';
+      }
+    }
+    return undefined;
+  };
+  type Candidate = { first: number; last: number; labels: string[]; units: (Unit | undefined)[]; keys: number };
+  const evaluate = (first: number, last: number): Candidate => {
+    const w = Math.max(width(first), width(last));
+    const labels: string[] = [];
+    const units: (Unit | undefined)[] = [];
+    let carried = '';
+    for (let c = 0; c < w; c++) {
+      const parent = filledCell(merges, byRow, rows[first]!, c).trim();
+      if (first === last) {
+        labels.push(parent);
+        units.push(classifyHeader(parent).unit);
+        continue;
+      }
+      // A blank parent continues the one to its left (a merged cell saved without its range, as CSV does).
+      if (parent !== '') carried = parent;
+      const child = filledCell(merges, byRow, rows[last]!, c).trim();
+      if (child !== '' && child !== parent) {
+        labels.push(child);
+        units.push(classifyHeader(child).unit ?? classifyHeader(carried).unit);
+      } else {
+        labels.push(parent);
+        units.push(classifyHeader(parent).unit);
+      }
+    }
+    const keys = new Set(labels.map((l) => classifyHeader(l).key).filter((k) => k !== undefined)).size;
+    // Labels as shown in messages and as `extra` keys: a header wrapped over two lines reads as one.
+    return { first, last, labels: labels.map(cleanText), units, keys };
+  };
+  let best: Candidate | null = null;
+  for (let i = 0; i < scan; i++) {
+    const options = [evaluate(i, i)];
+    if (i + 1 < rows.length && rows[i + 1]!.row === rows[i]!.row + 1) options.push(evaluate(i, i + 1));
+    for (const o of options) {
+      // More known columns wins; among equals the first (a header repeated further down is not the header),
+      // and of two blocks ending on the same row the two-row one (its parent row may carry the unit).
+      if (!best || o.keys > best.keys || (o.keys === best.keys && o.last === best.last && o.first < best.first)) {
+        if (o.keys >= 3 || !best) best = o;
+      }
+    }
+  }
+  if (!best || best.keys < 3) best = evaluate(0, 0);
+  const note = noteUnit(best.last);
+  const issues: InputIssue[] = [];
+  const fields = new Map<number, HeaderColumn>();
+  const firstLabel = new Map<string, string>();
+  best.labels.forEach((label, c) => {
+    const k = classifyHeader(label).key;
+    if (!k) return;
+    const prev = firstLabel.get(k);
+    if (prev !== undefined) {
+      issues.push({ file, row: rows[best!.first]!.row, column: label, expected: `one column for ${k}`, found: `a second one (first: ${shown(prev)})` });
+      return;
+    }
+    firstLabel.set(k, label);
+    fields.set(c, { key: k, unit: best!.units[c] ?? note ?? 'yuan', label });
+  });
+  for (const c of COLUMNS) {
+    if (c.required && !firstLabel.has(c.key)) {
+      issues.push({
+        file, row: rows[best.first]?.row ?? 1, column: c.key,
+        expected: `a column ${c.key} (or ${c.aliases.join(' / ')})`,
+        found: `columns ${best.labels.filter((l) => l !== '').map((l) => shown(l)).join(', ') || 'none'}`,
+      });
+    }
+  }
+  return { first: best.first, last: best.last, labels: best.labels, fields, issues };
+}
+
+// ---------------------------------------------------------------------------------------
+// Cell values.
+type Conv<T> = { ok: true; value: T } | { ok: false; expected: string };
+
+const WIDE = '[\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef\\u{20000}-\\u{3134f}]';
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
+const INVISIBLE_TEST = /[\u200b-\u200d\u2060\ufeff]/;
+/** Full-width to half-width, skipping the work for the (common) text that has none. */
+const halfWidth = (s: string) => (/[\uff01-\uff5e\u3000]/.test(s) ? toHalfWidth(s) : s);
+const BREAK_NEAR_WIDE = new RegExp(`(?<=${WIDE})\\s*[\\r\\n]\\s*|\\s*[\\r\\n]\\s*(?=${WIDE})`, 'gu');
+const SPACE_BETWEEN_WIDE = new RegExp(`(?<=${WIDE})\\s+(?=${WIDE})`, 'gu');
+
+/**
+ * Names as a person means them: trimmed; a line break or stray space next to Chinese text
+ * (Alt+Enter in a cell, a space typed between characters) removed; other runs of whitespace
+ * one space.
+ */
+export function cleanText(raw: string): string {
+  let s = INVISIBLE_TEST.test(raw) ? raw.replace(INVISIBLE, '').trim() : raw.trim();
+  if (/\s/.test(s)) s = s.replace(BREAK_NEAR_WIDE, '').replace(SPACE_BETWEEN_WIDE, '').replace(/\s+/g, ' ');
+  return s;
+}
+
+/** How Excel shows a number it cannot fit: 9.14403E+17 (the sign is always there; a credit code may hold a bare E). */
+const SCIENTIFIC = /^[+-]?\d+(\.\d+)?E[+-]\d+$/i;
+const LOST_DIGITS = 'the full number as text: Excel stores 15 digits and showed it in scientific notation, so digits are lost — format the column as Text (设置单元格格式 → 文本) and enter the values again';
+
+function idValue(key: string) {
+  return (raw: string): Conv<string> => {
+    let v = halfWidth(cleanText(raw));
+    if (SCIENTIFIC.test(v)) return { ok: false, expected: LOST_DIGITS };
+    if (key === 'company_id') {
+      v = v.replace(/\s+/g, '');
+      // Excel saved an 18-digit code as a number: its last digits became zeros.
+      if (/^\d{16,}$/.test(v) && /^0+$/.test(v.slice(15)) && creditCodeProblem(v)) {
+        return { ok: false, expected: `${LOST_DIGITS} (digits after the 15th are zeros)` };
+      }
+    }
+    return { ok: true, value: v };
+  };
+}
+
+const PLAIN_NUMBER = /^\d{1,15}(\.\d{1,6})?$/;
+function amountValue(raw: string, unit: Unit): Conv<Decimal> {
+  if (PLAIN_NUMBER.test(raw)) return parseAmount(raw, unit);
+  const v = halfWidth(raw).trim();
+  if (SCIENTIFIC.test(v)) return { ok: false, expected: `an amount written out: ${LOST_DIGITS.replace('the full number as text: ', '')}` };
+  if (v.endsWith('%')) return { ok: false, expected: 'an amount (found a percentage)' };
+  return parseAmount(raw, unit);
+}
+
+function decisionValue(raw: string): Conv<Decision> {
+  const d = parseDecision(raw);
+  return d ? { ok: true, value: d } : { ok: false, expected: 'fund / exclude (必须资助 / 不予资助), or an empty cell' };
+}
+
+function scoreValue(raw: string): Conv<Decimal> {
+  const v = halfWidth(raw).trim().replace(/分$/, '');
+  const pct = v.endsWith('%');
+  const d = parseDecimal(pct ? v.slice(0, -1) : v);
+  return d && d.gte(0) && d.lte(100) ? { ok: true, value: d } : { ok: false, expected: 'a score from 0 to 100' };
+}
+
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+/** An Excel date serial (1900 system) as yyyy-mm-dd. */
+export function serialDate(serial: number, date1904 = false): string {
+  const days = date1904 ? serial + 1462 : serial;
+  return new Date(EXCEL_EPOCH_MS + Math.floor(days) * 86_400_000).toISOString().slice(0, 10);
+}
+
+function yearValue(raw: string): Conv<number> {
+  if (/^\d{4}$/.test(raw)) return { ok: true, value: Number(raw) };
+  // A date with a time of day (2019-03-15 14:30) is a date.
+  const v = halfWidth(raw).trim().replace(/[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?$/, '').replace(/\s+/g, '');
+  const m = /^(\d{4})(?:\.0+|年(?:度|\d{1,2}月(?:\d{1,2}日)?)?|[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?$/.exec(v);
+  if (m) return { ok: true, value: Number(m[1]) };
+  const serial = /^\d{5}(\.\d+)?$/.test(v) ? Number(v) : NaN;
+  if (serial >= 20_000 && serial < 80_000) {
+    return { ok: false, expected: `a four-digit year such as 2019 (this looks like an Excel date serial number, ${serialDate(serial)}: format the column as a date or type the year)` };
+  }
+  return { ok: false, expected: 'a four-digit year such as 2019' };
+}
+
+// ---------------------------------------------------------------------------------------
+/**
+ * Read the table's records; throws one InputError listing every problem, or with `keepGoing`
+ * returns the problems in rows beside the rows that read (a header that cannot be mapped is
+ * always thrown: nothing can be read without it).
+ */
+export function tableToRecords(table: RawTable, file: string, options: { keepGoing?: boolean } = {}): TableRead {
+  const rows = table.rows;
+  const byRow = new Map(rows.map((r) => [r.row, r]));
+  if (!rows.some((r) => r.cells.some((c) => !blank(c)))) {
+    throw new InputError([{ file, row: 1, expected: 'a header row naming the columns', found: 'an empty file' }]);
+  }
+  const header = findHeader(table, file, byRow);
+  if (header.issues.length) throw new InputError(header.issues);
+  const { fields, labels } = header;
+  const headers: Record<string, string> = {};
+  for (const f of fields.values()) headers[f.key] = f.label;
+  const colOf = new Map([...fields].map(([c, f]) => [f.key, c]));
+  const width = labels.length;
+  const issues: InputIssue[] = [];
+  const warnings: InputIssue[] = [];
+  const firstDataIndex = header.last + 1;
+  const firstDataRow = rows[firstDataIndex]?.row ?? Infinity;
+
+  // Vertically merged cells inside the data: the value stands in every row for text
+  // columns; an amount or score spanning rows has no per-row value.
+  const filled = new Map<number, Map<number, string>>();
+  const lastRow = rows[rows.length - 1]!.row;
+  let covered = 0;
+  for (const m of table.merges) {
+    covered += Math.max(0, Math.min(m.bottom, lastRow) - Math.max(m.top + 1, firstDataRow) + 1) * (m.right - m.left + 1);
+  }
+  if (covered > 0 && covered > (lastRow - firstDataRow + 1) * Math.max(width, 1)) {
+    throw new InputError([{ file, expected: 'merged ranges that do not overlap', found: `merged ranges covering ${covered} cells of a ${width}-column table` }]);
+  }
+  for (const m of table.merges) {
+    if (m.bottom === m.top || m.bottom < firstDataRow) continue;
+    for (let c = m.left; c <= m.right; c++) {
+      const kind = fields.get(c) ? COLUMN_BY_KEY.get(fields.get(c)!.key)!.kind : 'text';
+      const value = byRow.get(m.top)?.cells[c] ?? '';
+      if (kind === 'amount' || kind === 'score') {
+        if (!blank(value)) {
+          issues.push({
+            file, row: m.top, column: labels[c],
+            expected: `one value per row (unmerge ${columnLetter(m.left)}${m.top}:${columnLetter(m.right)}${m.bottom} and enter each row's amount)`,
+            found: `a merged cell spanning rows ${m.top}–${m.bottom}`,
+          });
+        }
+        continue;
+      }
+      for (let r = Math.max(m.top + 1, firstDataRow); r <= Math.min(m.bottom, lastRow); r++) {
+        if (!filled.has(r)) filled.set(r, new Map());
+        filled.get(r)!.set(c, value);
+      }
+    }
+  }
+
+  const records: ApplicationRecord[] = [];
+  let total: RawRow | null = null;
+  for (let i = firstDataIndex; i < rows.length; i++) {
+    const raw = rows[i]!;
+    const row = raw.row;
+    const fill = filled.get(row);
+    const cells = fill ? raw.cells.map((v, c) => (blank(v) && fill.has(c) ? fill.get(c)! : v)) : raw.cells;
+    if (fill) for (const [c, v] of fill) if (c >= cells.length) (cells as string[])[c] = v;
+    const firstText = squeeze(cells.find((c) => !blank(c)) ?? '');
+    if (firstText === '') continue;
+    if (total) {
+      // Below the 合计 row only notes may follow, not applications.
+      const pid = colOf.get('project_id');
+      const mid = colOf.get('measure');
+      if (pid !== undefined && mid !== undefined && !blank(cells[pid]) && !blank(cells[mid])) {
+        issues.push({ file, row, expected: `no application below the ${squeeze(total.cells.find((c) => !blank(c))!)} row (row ${total.row}): move that row to the end`, found: `project ${shown(cleanText(cells[pid]!))}` });
+      }
+      continue;
+    }
+    if (TOTAL_ROW.test(firstText)) {
+      total = { row, cells };
+      continue;
+    }
+    if (NOTE_ROW.test(toHalfWidth(firstText))) continue;
+    if (SUBTOTAL_ROW.test(firstText)) {
+      warnings.push({ file, row, expected: 'an application row', found: `a subtotal row ${shown(firstText)} (skipped)` });
+      continue;
+    }
+    let same = 0;
+    for (const [c, f] of fields) if (cells[c] !== undefined && cells[c]!.length < 40 && cleanText(cells[c]!) === f.label) same++;
+    if (same >= Math.max(3, Math.ceil(fields.size / 2))) {
+      warnings.push({ file, row, expected: 'an application row', found: 'the header row again (skipped)' });
+      continue;
+    }
+    if (cells.length > width && cells.slice(width).some((c) => !blank(c))) {
+      issues.push({ file, row, expected: `${width} cells as in the header`, found: `${cells.length} cells` });
+      continue;
+    }
+
+    const rowIssues: InputIssue[] = [];
+    const get = <T>(key: string, conv: (raw: string, unit: Unit) => Conv<T>): T | null => {
+      const column = COLUMN_BY_KEY.get(key)!;
+      const c = colOf.get(key);
+      const label = headers[key] ?? key;
+      const bad = c === undefined ? undefined : raw.unreadable?.get(c);
+      if (bad !== undefined) {
+        rowIssues.push({ file, row, column: label, expected: `a value for ${key}`, found: bad });
+        return null;
+      }
+      const value = c === undefined ? '' : (cells[c] ?? '').trim();
+      if (value === '') {
+        if (column.valueRequired) rowIssues.push({ file, row, column: label, expected: `a value for ${key}`, found: 'an empty cell' });
+        return null;
+      }
+      const res = conv(value, fields.get(c!)!.unit);
+      if (!res.ok) {
+        rowIssues.push({ file, row, column: label, expected: res.expected, found: shown(value) });
+        return null;
+      }
+      return res.value;
+    };
+    const text = (key: string) => get<string>(key, (v) => ({ ok: true, value: cleanText(v) }));
+    const amount = (key: string) => get<Decimal>(key, amountValue);
+    const extra: Record<string, string> = {};
+    labels.forEach((label, c) => {
+      if (!fields.has(c) && label !== '') extra[label] = cells[c] ?? '';
+    });
+    const record = {
+      index: records.length,
+      row,
+      projectId: get('project_id', idValue('project_id')),
+      projectName: text('project_name'),
+      companyId: get('company_id', idValue('company_id')),
+      companyName: text('company_name'),
+      district: text('district') ?? '',
+      measure: text('measure'),
+      year: get('year', yearValue),
+      totalInvestment: amount('total_investment'),
+      eligibleBase: amount('eligible_base'),
+      requested: amount('requested'),
+      upperFunding: amount('upper_funding'),
+      score: get('score', scoreValue),
+      decision: get('decision', decisionValue),
+      decisionReason: text('decision_reason') ?? '',
+      exclusiveGroup: text('exclusive_group') ?? '',
+      extra,
+    };
+    if (rowIssues.length) {
+      issues.push(...rowIssues);
+      continue;
+    }
+    records.push(record as ApplicationRecord);
+  }
+  if (records.length === 0 && issues.length === 0) issues.push({ file, row: (rows[header.last]?.row ?? 1) + 1, expected: 'at least one application row', found: 'none' });
+  if (issues.length && !options.keepGoing) throw new InputError(issues);
+  if (total && issues.length === 0) warnings.push(...checkTotals(total, records, fields, file));
+  return { records, source: { file, headers }, warnings, issues };
+}
+
+const AMOUNT_FIELDS = [
+  ['total_investment', 'totalInvestment'],
+  ['eligible_base', 'eligibleBase'],
+  ['requested', 'requested'],
+  ['upper_funding', 'upperFunding'],
+] as const;
+
+/** The 合计 row against the column sums: a warning for each amount that differs. */
+function checkTotals(total: RawRow, records: readonly ApplicationRecord[], fields: ReadonlyMap<number, HeaderColumn>, file: string): InputIssue[] {
+  const out: InputIssue[] = [];
+  for (const [c, f] of fields) {
+    const pair = AMOUNT_FIELDS.find(([k]) => k === f.key);
+    const written = (total.cells[c] ?? '').trim();
+    if (!pair || written === '') continue;
+    const sum = records.reduce((s, r) => s.plus(r[pair[1]] ?? 0), new D(0));
+    const parsed = amountValue(written, f.unit);
+    if (!parsed.ok) {
+      out.push({ file, row: total.row, column: f.label, expected: `the column's total (${fmtYuanHuman(sum)}); the 合计 row is not used`, found: shown(written) });
+    } else if (!parsed.value.eq(sum)) {
+      out.push({
+        file, row: total.row, column: f.label,
+        expected: `the sum of the rows above, ${fmtYuanHuman(sum)} (the rows are used; the 合计 row is not)`,
+        found: `${fmtYuanHuman(parsed.value)}, ${parsed.value.gt(sum) ? 'over' : 'under'} by ${fmtYuanHuman(parsed.value.minus(sum).abs())}`,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,290 @@
+/**
+ * Integer rules, decisions and quotas (issue 6) on HiGHS: hand-worked cases, all-or-nothing
+ * against brute force (every subset) and against a knapsack DP, and an infeasible variant of
+ * each rule with the conflicting set and the least change.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { D } from '../src/money.js';
+import { allocate, type Allocation } from '../src/model/allocate.js';
+import type { Application } from '../src/model/application.js';
+import { entitlementOf } from '../src/model/entitlement.js';
+import type { Scenario } from '../src/model/scenario.js';
+import { InfeasibleError, InputError } from '../src/errors.js';
+import { createHighsBackend } from '../src/solver/highs.js';
+import { jslpBackend } from '../src/solver/jslp.js';
+import type { Backend } from '../src/solver/types.js';
+import { verifyAllocation } from '../src/verify/verify.js';
+import { mulberry32 } from '../scripts/synthetic.js';
+import { apps, bindings, grants, scenario, SHENZHEN, type AppSpec } from './helpers/build.js';
+
+let highs: Backend;
+beforeAll(async () => {
+  highs = await createHighsBackend();
+});
+
+function solveHighs(list: Application[], s: Scenario): Allocation {
+  const a = allocate(list, SHENZHEN, s, highs);
+  const v = verifyAllocation(SHENZHEN, s, list, a.lines.map((l) => l.grant));
+  if (v.violations.length) throw new Error('verifier: ' + JSON.stringify(v.violations));
+  return a;
+}
+
+function conflictsOf(f: () => unknown): { ids: string[]; text: string } {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InfeasibleError) return { ids: e.conflicts.map((c) => c.limit).sort(), text: e.message };
+    throw e;
+  }
+  throw new Error('expected an infeasible scenario');
+}
+
+/** A P10 application entitled to exactly `ent` yuan (its request), with a score. */
+const p10 = (id: string, ent: number, score: number, more: Partial<AppSpec> = {}): AppSpec => ({ id, measure: 'P10-APPLICATION', base: 10_000_000, requested: ent, score, ...more });
+const decide = (list: Application[], decisions: Record<string, Partial<Application>>) => list.map((a) => ({ ...a, ...decisions[a.projectId] }));
+
+describe('all or nothing', () => {
+  it('by hand: ¥2m for A 1.5m (90), B 1m (85), C 1m (80) → B and C (165m beats 135m), A gets nothing', () => {
+    const a = solveHighs(apps([p10('A', 1_500_000, 90), p10('B', 1_000_000, 85), p10('C', 1_000_000, 80)]), scenario({ budget: 2_000_000, allOrNothing: true }));
+    expect(grants(a)).toEqual({ A: '0.00', B: '1000000.00', C: '1000000.00' });
+    expect(bindings(a).A).toBe('all_or_nothing');
+    expect(a.lines[0]!.limitId).toBe('budget');
+    expect(a.objective.toString()).toBe('165000000');
+    expect(a.rules?.integer).toMatchObject({ status: 'optimal', gap: 0 });
+    expect(a.status).toBe('optimal');
+  });
+
+  it('per measure: only P13 is all-or-nothing: E takes its whole ¥1m and A is cut to ¥1m (175m beats A alone, 135m)', () => {
+    const l = apps([p10('A', 1_500_000, 90), { id: 'E', measure: 'P13-EVENT', base: 10_000_000, requested: 1_000_000, score: 85 }]);
+    const a = solveHighs(l, scenario({ budget: 2_000_000, measureBudgets: { 'P13-EVENT': { allOrNothing: true } } }));
+    expect(grants(a)).toEqual({ A: '1000000.00', E: '1000000.00' });
+    expect(bindings(a)).toEqual({ A: 'total_budget', E: 'requested' });
+    // With ¥1.4m, E cannot have ¥400k (all or nothing): A takes it all.
+    const b = solveHighs(l, scenario({ budget: 1_400_000, measureBudgets: { 'P13-EVENT': { allOrNothing: true } } }));
+    expect(grants(b)).toEqual({ A: '1400000.00', E: '0.00' });
+    expect(bindings(b).E).toBe('all_or_nothing');
+  });
+
+  // Seeded instances: a budget, company caps of （五） (¥2m a company), a measure ceiling.
+  const instance = (seed: number, n: number) => {
+    const r = mulberry32(seed);
+    const specs: AppSpec[] = Array.from({ length: n }, (_, i) => {
+      const rollout = r() < 0.5;
+      return rollout
+        ? { id: `R${i}`, measure: 'P05-ROLLOUT', company: `K${Math.floor(r() * 3)}`, base: 100_000 * (5 + Math.floor(r() * 20)), score: 60 + Math.floor(r() * 40) }
+        : p10(`A${i}`, 100_000 * (2 + Math.floor(r() * 25)), 60 + Math.floor(r() * 40));
+    });
+    return apps(specs);
+  };
+  const capOf = (a: Application, g: D) => entitlementOf(a, SHENZHEN.measures.find((m) => m.id === a.measureId)!).amount.div(g).floor().times(g);
+
+  it.each([1, 2, 3, 4, 5, 6])('proven optimal against brute force over every subset (seed %i, 11 applications)', (seed) => {
+    const list = instance(seed, 11);
+    const s = scenario({ budget: 6_000_000, allOrNothing: true, measureBudgets: { 'P10-APPLICATION': { max: 4_000_000 } } });
+    const caps = list.map((a) => capOf(a, s.granularity));
+    let best = new D(0);
+    for (let mask = 0; mask < 1 << list.length; mask++) {
+      let total = new D(0);
+      let p10total = new D(0);
+      let value = new D(0);
+      const company = new Map<string, D>();
+      list.forEach((a, i) => {
+        if (!(mask & (1 << i))) return;
+        total = total.plus(caps[i]!);
+        value = value.plus(a.score.times(caps[i]!));
+        if (a.measureId === 'P10-APPLICATION') p10total = p10total.plus(caps[i]!);
+        else company.set(a.companyId, (company.get(a.companyId) ?? new D(0)).plus(caps[i]!));
+      });
+      if (total.gt(6_000_000) || p10total.gt(4_000_000) || [...company.values()].some((c) => c.gt(2_000_000))) continue;
+      if (value.gt(best)) best = value;
+    }
+    const a = solveHighs(list, s);
+    expect(a.objective.toString()).toBe(best.toString());
+    expect(a.lines.every((l) => l.grant.isZero() || l.grant.eq(caps[l.candidate]!))).toBe(true);
+  });
+
+  it.each([11, 12, 13])('proven optimal against a knapsack DP at 80 applications (seed %i)', (seed) => {
+    const list = instance(seed, 80).map((a) => ({ ...a, measure: 'P10-APPLICATION', measureId: 'P10-APPLICATION', requested: a.eligibleBase ? new D(a.eligibleBase).times('0.3') : a.requested }));
+    const g = new D(10_000);
+    const budget = 40_000_000;
+    const s = scenario({ budget, allOrNothing: true, granularity: 10_000 });
+    // 0/1 knapsack over whole ¥10,000 units, values score × units (integers).
+    const w = list.map((a) => capOf(a, g).div(g).toNumber());
+    const v = list.map((a, i) => a.score.toNumber() * w[i]!);
+    const B = budget / 10_000;
+    const dp = new Float64Array(B + 1);
+    list.forEach((_, i) => {
+      for (let c = B; c >= w[i]!; c--) dp[c] = Math.max(dp[c]!, dp[c - w[i]!]! + v[i]!);
+    });
+    const a = solveHighs(list, s);
+    expect(a.objective.toString()).toBe(new D(dp[B]!).times(g).toString());
+  });
+
+  it('javascript-lp-solver is never used for an integer model', () => {
+    expect(() => allocate(apps([p10('A', 1_000_000, 90)]), SHENZHEN, scenario({ budget: 1, allOrNothing: true }), jslpBackend)).toThrow(InputError);
+  });
+
+  it('infeasible: all-or-nothing with a floor no subset meets exactly names the floor and the rule', () => {
+    const l = apps([p10('A', 1_500_000, 90), p10('B', 1_000_000, 85)]);
+    const c = conflictsOf(() => solveHighs(l, scenario({ budget: 10_000_000, allOrNothing: true, measureBudgets: { 'P10-APPLICATION': { min: 2_000_000, max: 2_000_000 } } })));
+    // Any subset gives 0, 1m, 1.5m or 2.5m: the floor 2m and the ceiling 2m cannot both hold.
+    expect(c.ids).toEqual(['allOrNothing:P10-APPLICATION', 'measure_max:P10-APPLICATION', 'measure_min:P10-APPLICATION']);
+    expect(c.text).toMatch(/measure_min:P10-APPLICATION .*least change: lower it to ¥1,500,000/);
+    expect(c.text).toMatch(/measure_max:P10-APPLICATION .*least change: raise it to ¥2,500,000/);
+  });
+});
+
+describe('minimum share', () => {
+  it('by hand: minShare 0.5, ¥1.2m for A 1m (90), B 1m (80) → A 700k + B 500k (103m beats A alone, 90m)', () => {
+    const a = solveHighs(apps([p10('A', 1_000_000, 90), p10('B', 1_000_000, 80)]), scenario({ budget: 1_200_000, minShare: 0.5 }));
+    expect(grants(a)).toEqual({ A: '700000.00', B: '500000.00' });
+    expect(bindings(a)).toEqual({ A: 'total_budget', B: 'total_budget' });
+  });
+  it('a grant never falls between zero and the minimum share: ¥1.3m, minShare 0.8 → A 1m only', () => {
+    const a = solveHighs(apps([p10('A', 1_000_000, 90), p10('B', 1_000_000, 80)]), scenario({ budget: 1_300_000, minShare: 0.8 }));
+    expect(grants(a)).toEqual({ A: '1000000.00', B: '0.00' });
+    expect(bindings(a).B).toBe('min_share');
+  });
+});
+
+describe('the time limit and large grants', () => {
+  it('a solve stopped by the time limit is reported as such, with the bound and gap HiGHS gives, and still verified', () => {
+    // A backend that answers like HiGHS stopped by its time limit at the optimum, bound 1% above it.
+    const stopped: Backend = {
+      name: 'highs (stopped)',
+      solve(lp, options) {
+        const r = highs.solve(lp, options);
+        if (r.status !== 'optimal') return r;
+        return { status: 'time-limit', detail: 'time limit reached', values: r.values, mip: { bound: r.objective * 1.01, gap: 0.01 / 1.01 }, backend: this.name, raw: 'time limit reached' };
+      },
+    };
+    const list = apps([p10('A', 1_500_000, 90), p10('B', 1_000_000, 85), p10('C', 1_000_000, 80)]);
+    const s = scenario({ budget: 2_000_000, allOrNothing: true });
+    const a = allocate(list, SHENZHEN, s, stopped, { timeLimitSeconds: 5 });
+    expect(verifyAllocation(SHENZHEN, s, list, a.lines.map((l) => l.grant)).violations).toEqual([]);
+    expect(a.status).toBe('time-limit');
+    expect(a.rules?.integer).toMatchObject({ status: 'time-limit', timeLimitSeconds: 5 });
+    expect(a.rules?.integer?.gap).toBeCloseTo(0.0099, 4);
+    expect(a.gap).toBeCloseTo(0.0099, 4);
+    expect(a.bound).toBeCloseTo(165_000_000 * 1.01, -2);
+  });
+
+  it('minimum share with grants above 100,000 units (granularity ¥1): the binary form, same answer as by hand', () => {
+    const a = solveHighs(apps([p10('A', 1_000_000, 90), p10('B', 1_000_000, 80)]), scenario({ budget: 1_200_000, minShare: 0.5, granularity: 1 }));
+    expect(grants(a)).toEqual({ A: '700000.00', B: '500000.00' });
+  });
+});
+
+describe('the integer model as CPLEX LP text (--emit-lp)', () => {
+  it('HiGHS reading the text (General, Semi-continuous sections) finds the same optimum', async () => {
+    const { toCplexLp } = await import('../src/solver/lp-format.js');
+    const { prepareAllocation } = await import('../src/model/allocate.js');
+    const { buildIntegerModel } = await import('../src/model/integer.js');
+    const { createRequire } = await import('node:module');
+    const raw = await (createRequire(import.meta.url)('highs') as () => Promise<{ solve(text: string, o: object): { Status: string; ObjectiveValue: number } }>)();
+    const list = apps([p10('A', 1_500_000, 90), p10('B', 1_000_000, 85), p10('C', 1_000_000, 80), { id: 'E', measure: 'P13-EVENT', base: 10_000_000, requested: 1_000_000, score: 70 }]);
+    const s = scenario({ budget: 2_600_000, minShare: 0.5, measureBudgets: { 'P13-EVENT': { allOrNothing: true } } });
+    const lp = buildIntegerModel(prepareAllocation(list, SHENZHEN, s), new Set(), true).lp;
+    const text = toCplexLp(lp);
+    expect(text).toContain('\nGeneral\n');
+    expect(text).toContain('\nSemi-continuous\n');
+    const direct = highs.solve(lp, { mipRelGap: 0 });
+    expect(direct.status).toBe('optimal');
+    const r = raw.solve(text, { output_flag: false, mip_rel_gap: 0 });
+    expect(r.Status).toBe('Optimal');
+    if (direct.status === 'optimal') expect(r.ObjectiveValue).toBeCloseTo(direct.objective, 6);
+  });
+});
+
+describe('decisions: fund / exclude', () => {
+  it('forced gets its entitlement before higher scores, excluded nothing; both carry the reason', () => {
+    const l = decide(apps([p10('A', 1_000_000, 95), p10('B', 1_000_000, 90), p10('C', 1_000_000, 60)]), {
+      B: { decision: 'exclude', decisionReason: '存在失信记录' },
+      C: { decision: 'fund', decisionReason: '市政府常务会议决定' },
+    });
+    const a = solveHighs(l, scenario({ budget: 1_500_000 }));
+    expect(grants(a)).toEqual({ A: '500000.00', B: '0.00', C: '1000000.00' });
+    expect(bindings(a)).toEqual({ A: 'total_budget', B: 'excluded', C: 'forced' });
+    expect(a.lines[1]!.ruleNote?.zh).toBe('不予资助（决定）：存在失信记录');
+    expect(a.lines[2]!.ruleNote?.zh).toContain('市政府常务会议决定');
+  });
+
+  it('infeasible: forced ¥60m + retrofit floor ¥40m > budget ¥90m — the four rules, and the least change of each number', () => {
+    const l = decide(
+      apps([
+        { id: 'X1', measure: 'P01-CROSS', base: 100_000_000, score: 70 },
+        { id: 'X2', measure: 'P01-CROSS', base: 100_000_000, score: 70 },
+        { id: 'R1', measure: 'P11-RETROFIT', base: 100_000_000, score: 90 },
+        { id: 'R2', measure: 'P11-RETROFIT', base: 100_000_000, score: 90 },
+        p10('A', 1_000_000, 99),
+      ]),
+      { X1: { decision: 'fund' }, X2: { decision: 'fund' } },
+    );
+    const c = conflictsOf(() => solveHighs(l, scenario({ budget: 90_000_000, measureBudgets: { 'P11-RETROFIT': { min: 40_000_000 } } })));
+    expect(c.ids).toEqual(['budget', 'forced:X1', 'forced:X2', 'measure_min:P11-RETROFIT']);
+    expect(c.text).toMatch(/budget .*least change: raise it to ¥100,000,000 \(by ¥10,000,000\)/);
+    expect(c.text).toMatch(/measure_min:P11-RETROFIT .*least change: lower it to ¥30,000,000 \(by ¥10,000,000\)/);
+    expect(c.text).toMatch(/forced X1 gets its entitlement ¥30,000,000/);
+  });
+
+  it('an excluded application against a count floor: the exclusion and the quota conflict', () => {
+    const l = decide(apps([p10('A', 1_000_000, 90), p10('B', 1_000_000, 80)]), { B: { decision: 'exclude' } });
+    const c = conflictsOf(() => solveHighs(l, scenario({ budget: 10_000_000, measureBudgets: { 'P10-APPLICATION': { minCount: 2 } } })));
+    expect(c.ids).toEqual(['excluded:B', 'minCount:P10-APPLICATION']);
+    expect(c.text).toMatch(/minCount:P10-APPLICATION: .*least change: lower it to 1 \(by 1\)/);
+  });
+});
+
+describe('exclusive groups (就高不就低)', () => {
+  it('one project under two measures: only the better one is funded', () => {
+    const l = decide(apps([p10('A', 3_000_000, 80), { id: 'R', measure: 'P11-RETROFIT', base: 10_000_000, score: 80 }]), { A: { exclusiveGroup: 'G1' }, R: { exclusiveGroup: 'G1' } });
+    const a = solveHighs(l, scenario({ budget: 100_000_000 }));
+    expect(grants(a)).toEqual({ A: '3000000.00', R: '0.00' });
+    expect(bindings(a).R).toBe('exclusive_group');
+  });
+  it('infeasible: both forced in one group', () => {
+    const l = decide(apps([p10('A', 3_000_000, 80), p10('B', 1_000_000, 70), p10('C', 1_000_000, 60)]), {
+      A: { exclusiveGroup: 'G1', decision: 'fund' },
+      B: { exclusiveGroup: 'G1', decision: 'fund' },
+    });
+    const c = conflictsOf(() => solveHighs(l, scenario({ budget: 100_000_000 })));
+    expect(c.ids).toEqual(['exclusive:G1', 'forced:A', 'forced:B']);
+    expect(c.text).toMatch(/exclusive group G1: at most one of A, B funded; least change: drop this rule/);
+  });
+});
+
+describe('count quotas', () => {
+  it('maxCount 2: the two best of four are funded, the others stopped by the quota', () => {
+    const l = apps([p10('A', 1_000_000, 90), p10('B', 1_000_000, 80), p10('C', 1_000_000, 70), p10('D', 1_000_000, 60)]);
+    const a = solveHighs(l, scenario({ budget: 100_000_000, measureBudgets: { 'P10-APPLICATION': { maxCount: 2 } } }));
+    expect(grants(a)).toEqual({ A: '1000000.00', B: '1000000.00', C: '0.00', D: '0.00' });
+    expect(bindings(a)).toMatchObject({ C: 'quota', D: 'quota' });
+  });
+  it('minCount 3 with ¥2m: three are funded (the budget is shared), not two in full', () => {
+    const l = apps([p10('A', 1_000_000, 90), p10('B', 1_000_000, 80), p10('C', 1_000_000, 70)]);
+    const a = solveHighs(l, scenario({ budget: 2_000_000, measureBudgets: { 'P10-APPLICATION': { minCount: 3 } } }));
+    // Optimum: C gets the least it can (one unit, ¥100), A and B share the rest by score.
+    expect(grants(a)).toEqual({ A: '1000000.00', B: '999900.00', C: '100.00' });
+  });
+  it('minCount above maxCount is an input error', () => {
+    expect(() => scenario({ budget: 1, measureBudgets: { 'P10-APPLICATION': { minCount: 3, maxCount: 2 } } })).toThrow(/minCount ≤ maxCount/);
+  });
+});
+
+describe('district budgets (priority LP)', () => {
+  const l = () => apps([p10('N1', 1_000_000, 90, { district: '南山区' }), p10('N2', 1_000_000, 85, { district: '南山区' }), p10('F1', 1_000_000, 60, { district: '福田区' })]);
+  it('a district ceiling stops the district, the money goes elsewhere', () => {
+    const a = solveHighs(l(), scenario({ budget: 2_000_000, districtBudgets: { 南山区: { max: 1_200_000 } } }));
+    expect(grants(a)).toEqual({ N1: '1000000.00', N2: '200000.00', F1: '800000.00' });
+    expect(bindings(a).N2).toBe('district_budget');
+    expect(a.lines[1]!.limitId).toBe('district_max:南山区');
+  });
+  it('a district floor above what it is entitled to: infeasible, named', () => {
+    expect(() => solveHighs(l(), scenario({ budget: 5_000_000, districtBudgets: { 福田区: { min: 1_500_000 } } }))).toThrow(/district_min:福田区.*floor ¥1,500,000 cannot be met/);
+  });
+  it('district floor with a count quota (integer model): the least change of the floor', () => {
+    const c = conflictsOf(() => solveHighs(l(), scenario({ budget: 5_000_000, districtBudgets: { 南山区: { min: 1_500_000 } }, measureBudgets: { 'P10-APPLICATION': { maxCount: 1 } } })));
+    expect(c.ids).toEqual(['district_min:南山区', 'maxCount:P10-APPLICATION']);
+    expect(c.text).toMatch(/maxCount:P10-APPLICATION: .*raise it to 2 \(by 1\)/);
+  });
+});
