@@ -84,7 +84,7 @@ function native(lpFile: string, presolve: 'on' | 'off'): { seconds: number; obje
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const PHASES = ['parse', 'build', 'solve', 'round', 'verify', 'write'] as const;
+const PHASES = ['parse', 'build', 'solve', 'round', 'verify', 'analyse', 'write'] as const;
 
 function main() {
   const sizes = arg('sizes', '1000,3000').split(',').map(Number);

@@ -45,7 +45,8 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
   const rows = allocation.model.lp.rows;
   const v0 = lp.objective;
   const tol = (dv: number) => 1e-6 * Math.max(1, Math.abs(v0)) + 1e-9 * Math.abs(dv);
-  const bisections = options.bisections ?? (allocation.model.lp.columns.length > 5000 ? 5 : 12);
+  // Ranges to within 1/256 of the limit (1/16 on big models): enough for "over what range it holds".
+  const bisections = options.bisections ?? (allocation.model.lp.columns.length > 5000 ? 4 : 8);
   const rowOf = new Map(shape.rowLimit.map((k, r) => [k, r]));
 
   /** V with the row's active bound at t (万元). */
@@ -58,11 +59,11 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     return v !== null && Math.abs(v - v0 - slope * (t - b)) <= tol(v - v0);
   };
   /** The farthest point toward `far` (from a verified `near`) where the slope still holds. */
-  const extend = (r: number, b: number, slope: number, near: number, far: number): number => {
+  const extend = (r: number, b: number, slope: number, near: number, far: number, steps: number): number => {
     if (holds(r, b, slope, far)) return far;
     let good = near;
     let bad = far;
-    for (let k = 0; k < bisections; k++) {
+    for (let k = 0; k < steps; k++) {
       const mid = (good + bad) / 2;
       if (holds(r, b, slope, mid)) good = mid;
       else bad = mid;
@@ -70,7 +71,7 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     return good;
   };
 
-  const analyse = (limit: Limit, r: number): Marginal => {
+  const analyse = (limit: Limit, r: number, steps = bisections): Marginal => {
     const row = rows[r]!;
     const b = row.upper ?? row.lower!;
     // On the whole limit: what an earlier batch locked is added back.
@@ -89,7 +90,7 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     else {
       const hint = lp.rangeUp[r]!;
       const far = Number.isFinite(hint) && hint > b + STEP ? hint : b + Math.max(b, 10 * STEP);
-      hi = extend(r, b, slope, b + STEP, far);
+      hi = extend(r, b, slope, b + STEP, far, steps);
     }
     let lo = b;
     if (b > 0) {
@@ -97,7 +98,7 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
       const far = Number.isFinite(hint) && hint < b - STEP && hint >= 0 ? hint : 0;
       const near = Math.max(0, b - STEP);
       // Where the slope changes right at b, the range starts at b.
-      if (holds(r, b, slope, near)) lo = extend(r, b, slope, near, far);
+      if (holds(r, b, slope, near)) lo = extend(r, b, slope, near, far, steps);
     }
     return { limit, perYuan: slope, from: toYuan(lo), to: hi === null ? null : toYuan(hi), verified: true, binding };
   };
@@ -115,8 +116,8 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
   });
   companyCandidates
     .sort((a, b) => Math.abs(lp.duals[b[1]]!) - Math.abs(lp.duals[a[1]]!) || (a[0].id < b[0].id ? -1 : 1))
-    .slice(0, options.maxCompanyLimits ?? 30)
-    .forEach(([l, r]) => values.push(analyse(l, r)));
+    .slice(0, options.maxCompanyLimits ?? 20)
+    .forEach(([l, r]) => values.push(analyse(l, r, Math.min(bisections, 4))));
   const budget = values.find((v) => v.limit.kind === 'budget');
   return { values, fundingLine: budget && budget.perYuan > 1e-9 ? Math.round(budget.perYuan * 1e4) / 1e4 : null };
 }

@@ -8,7 +8,7 @@
  * else, so even a missed escape could neither run script nor load anything.
  */
 import { createHash } from 'node:crypto';
-import { D, WAN, ZERO, fmtYuanHuman } from '../money.js';
+import { D, ZERO, fmtYuanHuman } from '../money.js';
 import type { Lang, LimitRow, ProjectRow, ReportData } from './data.js';
 import { esc, fmtNumber, measureChart, scatterChart, type ScatterPoint, type MeasureChartText } from './svg.js';
 
@@ -418,12 +418,17 @@ export function strings(lang: Lang): Strings {
 // ---------------------------------------------------------------- formatting
 
 /** ¥1,234,567 (decimals only when there are fen) from a yuan string. */
+/** Yuan for people (¥1,234,567; fen shown only when there are any), from the 2-decimal strings of the data. */
 export function yuan(s: string | null | undefined): string {
-  return s === null || s === undefined || s === '' ? '—' : fmtYuanHuman(new D(s));
+  if (s === null || s === undefined || s === '') return '—';
+  const m = /^(-?\d+)(?:\.(\d{1,2}))?$/.exec(s);
+  if (!m) return fmtYuanHuman(new D(s));
+  const fen = m[2] && /[1-9]/.test(m[2]) ? `.${m[2].padEnd(2, '0')}` : '';
+  return `¥${m[1]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fen}`;
 }
 
-/** 万元 as a plain number for charts. */
-const wanNumber = (s: string | null | undefined): number => (s ? new D(s).div(WAN).toNumber() : 0);
+/** 万元 as a plain number for charts (floating point is fine for drawing). */
+const wanNumber = (s: string | null | undefined): number => (s ? Number(s) / 10_000 : 0);
 
 export function percent(part: string, whole: string): string {
   const w = new D(whole);
