@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { D, ZERO, fmtYuanHuman } from '../money.js';
 import type { Lang, LimitRow, ProjectRow, ReportData } from './data.js';
-import { esc, fmtNumber, measureChart, scatterChart, type ScatterPoint, type MeasureChartText } from './svg.js';
+import { esc, fmtNumber, measureChart, scatterChart, type ScatterPoint, type MeasureChartText, type ScatterText } from './svg.js';
 
 export { esc } from './svg.js';
 
@@ -105,15 +105,7 @@ export interface Strings {
     readonly grantWan: string;
   };
   readonly chartMeasure: MeasureChartText;
-  readonly chartScatter: {
-    readonly title: string;
-    readonly xAxis: string;
-    readonly yAxis: string;
-    readonly funded: string;
-    readonly unfunded: string;
-    readonly partly: string;
-    readonly fundingLine: (score: string) => string;
-  };
+  readonly chartScatter: ScatterText;
   readonly scatterCaption: (shown: number, zero: number, line: string | null) => string;
   readonly noFundingLine: string;
   readonly fundingLineLabel: string;
