@@ -5,13 +5,15 @@
 import { createRequire } from 'node:module';
 import type { Highs, ModelData } from 'highs';
 
-// The package's types describe its CommonJS entry; load that one so types and runtime agree.
-const loadHighs = createRequire(import.meta.url)('highs') as (options?: object) => Promise<Highs>;
 import { isMip, type Backend, type LinearProgram, type MipInfo, type SolveOptions, type SolveResult } from './types.js';
 
 let runtime: Promise<Highs> | undefined;
+/**
+ * The Wasm runtime, loaded on first use (a small LP solved by javascript-lp-solver never pays
+ * for it). The package's types describe its CommonJS entry; that is the one loaded.
+ */
 function highsRuntime(): Promise<Highs> {
-  return (runtime ??= loadHighs());
+  return (runtime ??= (createRequire(import.meta.url)('highs') as (options?: object) => Promise<Highs>)());
 }
 
 function toModelData(h: Highs, lp: LinearProgram): ModelData {
