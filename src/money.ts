@@ -75,11 +75,6 @@ export function fmtYuanHuman(v: Decimal): string {
   return `¥${grouped}${frac ? '.' + frac : ''}`;
 }
 
-/** 万元 for people: 123.45万元 (up to 6 decimals, trailing zeros dropped). */
-export function fmtWan(v: Decimal): string {
-  return `${v.div(WAN).toDecimalPlaces(6).toString()}万元`;
-}
-
 export function toLpUnits(v: Decimal): number {
   return v.div(LP_UNIT).toNumber();
 }
@@ -87,16 +82,4 @@ export function toLpUnits(v: Decimal): number {
 /** The largest multiple of `unit` that is ≤ v (v ≥ 0). */
 export function floorTo(v: Decimal, unit: Decimal): Decimal {
   return v.div(unit).floor().times(unit);
-}
-
-export function minOf(values: readonly Decimal[]): Decimal {
-  let m = values[0]!;
-  for (const v of values) if (v.lt(m)) m = v;
-  return m;
-}
-
-export function sum(values: Iterable<Decimal>): Decimal {
-  let s = ZERO;
-  for (const v of values) s = s.plus(v);
-  return s;
 }

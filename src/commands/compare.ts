@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Decimal } from 'decimal.js';
 import { InputError } from '../errors.js';
-import { writeOutputsAtomically } from '../io/write.js';
+import { restoreCell, writeOutputsAtomically } from '../io/write.js';
 import { D, ZERO } from '../money.js';
 import { compareCsv, compareHtml, type Change, type RunView } from '../report/compare.js';
 import { solveScenario } from './solve.js';
@@ -61,7 +61,7 @@ async function readRun(input: string): Promise<RunView> {
 }
 
 function view(source: string, summary: SummaryJson, rows: Record<string, string>[]): RunView {
-  const unquote = (s: string | undefined) => (s ?? '').replace(/^'(?=[=+\-@\t\r])/, '');
+  const unquote = (s: string | undefined) => restoreCell(s ?? '');
   return {
     label: summary.scenario.name,
     source,

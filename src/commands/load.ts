@@ -1,5 +1,5 @@
 /** Load a scenario and everything it names: scenario → policy → applications, all validated. */
-import { dirname, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { parseJson, readInput } from '../io/files.js';
 import { readScenarioChain } from '../io/scenario-file.js';

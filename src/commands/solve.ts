@@ -89,15 +89,14 @@ export interface Solved {
   readonly verification: Verification;
   readonly summary: Summary;
   readonly data: ReportData;
-  /** allocations.csv, report.html and report.md, formatted. */
+  /** allocations.csv's rows, and the file formatted. */
+  readonly rows: readonly (readonly string[])[];
   readonly csv: string;
-  readonly html: string;
-  readonly markdown: string;
-  /** allocations.xlsx, formatted. */
-  readonly xlsx: Buffer;
+  /** Milliseconds spent formatting so far (runSolve adds the other files). */
+  readonly msFormat: number;
 }
 
-/** Solve, verify, analyse and format, without writing anything (compare uses this directly). */
+/** Solve, verify, analyse and format allocations.csv, without writing anything (compare uses this directly). */
 export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise<Solved> {
   const t0 = performance.now();
   const loaded0 = loadScenario(options.scenario, { sheet: options.sheet });
@@ -155,7 +154,6 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise
       words: marginalWords(m, label),
     };
   });
-  timings.write = performance.now() - t4;
   const summary = buildSummary({
     ...loaded,
     allocation,
@@ -165,17 +163,17 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise
     marginalValues: marginalValuesData,
   });
   const data = buildReportData({ lang, summary, allocation, policy: loaded.policy, scenario: loaded.scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes });
-  const html = renderHtml(data);
-  const markdown = renderMarkdown(data);
-  const xlsx = allocationsXlsx(data, rows);
-  // `write` covers formatting every output file; the reports do not show timings.
-  timings.write = performance.now() - t4;
-  if (summary.timingsMs) summary.timingsMs.write = Math.round(timings.write * 10) / 10;
-  return { loaded, allocation, verification, summary, data, csv, html, markdown, xlsx };
+  return { loaded, allocation, verification, summary, data, rows, csv, msFormat: performance.now() - t4 };
 }
 
 export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
-  const { loaded, allocation, verification, summary, data, csv, html, markdown, xlsx } = await solveScenario(options);
+  const { loaded, allocation, verification, summary, data, rows, csv, msFormat } = await solveScenario(options);
+  const t = performance.now();
+  const html = renderHtml(data);
+  const markdown = renderMarkdown(data);
+  const xlsx = allocationsXlsx(data, rows);
+  // `write` covers formatting every output file (the reports do not show timings); the atomic write follows.
+  if (summary.timingsMs) summary.timingsMs.write = Math.round((msFormat + performance.now() - t) * 10) / 10;
   const files = writeOutputsAtomically(options.out, [
     { name: 'allocations.csv', content: csv },
     { name: 'allocations.xlsx', content: xlsx },

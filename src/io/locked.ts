@@ -7,6 +7,7 @@ import type { Decimal } from 'decimal.js';
 import { InputError, shown, type InputIssue } from '../errors.js';
 import { parseAmount } from '../money.js';
 import { decodeText } from './text.js';
+import { restoreCell } from './write.js';
 
 export function parseLockedGrants(bytes: Uint8Array, file: string): Map<string, Decimal> {
   const decoded = decodeText(bytes);
@@ -30,7 +31,7 @@ export function parseLockedGrants(bytes: Uint8Array, file: string): Map<string, 
   rows.slice(1).forEach((cells, k) => {
     const row = k + 2;
     // allocations.csv neutralises formula-like cells with a leading apostrophe; undo that for ids.
-    const id = (cells[idCol] ?? '').trim().replace(/^'(?=[=+\-@\t\r])/, '');
+    const id = restoreCell((cells[idCol] ?? '').trim());
     const amount = parseAmount((cells[grantCol] ?? '').trim());
     if (id === '') issues.push({ file, row, column: 'project_id', expected: 'a project id', found: 'an empty cell' });
     else if (firstRow.has(id)) issues.push({ file, row, column: 'project_id', expected: `a unique project id (row ${firstRow.get(id)} has the same)`, found: shown(id) });

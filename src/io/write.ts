@@ -45,6 +45,11 @@ export function neutraliseCell(value: string): string {
   return /^[=+\-@\t\r]/.test(value) && !/^-\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
 }
 
+/** Undo `neutraliseCell` when reading a file fundplan wrote (its own allocations.csv). */
+export function restoreCell(value: string): string {
+  return value.replace(/^'(?=[=+\-@\t\r])/, '');
+}
+
 /** CSV for Excel: UTF-8 with BOM, CRLF, every cell neutralised. */
 export function toExcelCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const body = stringify([header, ...rows].map((r) => r.map(neutraliseCell)), { record_delimiter: '\r\n' });

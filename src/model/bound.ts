@@ -23,7 +23,7 @@ export function lagrangianBound(lp: LinearProgram, y: ArrayLike<number>): number
 
 /** The best bound with one multiplier on the budget row alone (the fractional knapsack bound). */
 export function budgetBound(lp: LinearProgram, budgetRow: number): number {
-  const byCost = lp.columns.map((c, j) => j).sort((a, b) => lp.columns[b]!.cost - lp.columns[a]!.cost);
+  const byCost = lp.columns.map((_, j) => j).sort((a, b) => lp.columns[b]!.cost - lp.columns[a]!.cost);
   const budget = lp.rows[budgetRow]!.upper!;
   let left = budget;
   let bound = 0;
