@@ -55,7 +55,7 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
     return a;
   };
   const allocation = solve(applications, scenario);
-  const parametric = allocation.rules ? null : await openParametricLp(allocation.model.lp);
+  const parametric = allocation.rules ? null : await openParametricLp(allocation.model.lp, allocation.model.basis);
   const fundingLine = parametric ? marginalValues(allocation, parametric, { maxCompanyLimits: 0 }).fundingLine : null;
   parametric?.dispose();
   const lang = options.lang ?? 'zh';

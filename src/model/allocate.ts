@@ -6,7 +6,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, ZERO, floorTo, fmtYuanHuman, LP_UNIT, toLpUnits } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
-import type { Backend, LinearProgram, SolveOptions, SolveResult } from '../solver/types.js';
+import type { Backend, Basis, LinearProgram, SolveOptions, SolveResult } from '../solver/types.js';
 import { bestBound } from './bound.js';
 import { always, type Picker } from '../solver/select.js';
 import type { Application } from './application.js';
@@ -91,7 +91,13 @@ export interface Allocation {
   readonly lines: readonly Line[];
   readonly limits: readonly Limit[];
   /** The stage-1 LP and how its rows and columns map to limits and candidates (for sensitivity). */
-  readonly model: { readonly lp: LinearProgram; readonly shape: PolicyLpShape; readonly duals: ArrayLike<number> | null };
+  readonly model: {
+    readonly lp: LinearProgram;
+    readonly shape: PolicyLpShape;
+    readonly duals: ArrayLike<number> | null;
+    /** Stage one's optimal basis, when the backend gave one (a warm start for sensitivity re-solves). */
+    readonly basis?: Basis;
+  };
   /** Σ grants per limit. */
   readonly limitTotals: readonly Decimal[];
   readonly objective: Decimal;
@@ -268,7 +274,8 @@ export function solvePrepared(prepared: Prepared, solver: Backend | Picker, opti
       ...stage2,
       rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
     };
-    second = timed(backend, stage2Lp, 'tie-break', stages, limits_);
+    // From stage one's optimal basis: its point is feasible for stage two, which only moves along the optimal face.
+    second = timed(backend, stage2Lp, 'tie-break', stages, { ...limits_, warmStart: first.basis });
   }
   const t2 = performance.now();
 
@@ -340,7 +347,7 @@ export function solvePrepared(prepared: Prepared, solver: Backend | Picker, opti
     gap,
     lines,
     limits,
-    model: { lp: stage1, shape, duals: first.status === 'optimal' ? (first.duals ?? null) : null },
+    model: { lp: stage1, shape, duals: first.status === 'optimal' ? (first.duals ?? null) : null, basis: first.status === 'optimal' ? first.basis : undefined },
     limitTotals: rounded.totals,
     objective,
     granted,

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type { Highs, ModelData } from 'highs';
 
-import { isMip, type Backend, type LinearProgram, type MipInfo, type SolveOptions, type SolveResult } from './types.js';
+import { isMip, type Basis, type Backend, type LinearProgram, type MipInfo, type SolveOptions, type SolveResult } from './types.js';
 
 let runtime: Promise<Highs> | undefined;
 /**
@@ -66,6 +66,22 @@ const STATUS_TEXT: Record<number, string> = {
   12: 'objective target', 13: 'time limit reached', 14: 'iteration limit reached', 15: 'unknown',
 };
 
+/**
+ * Install a warm-start basis: `basis` is for `lp`'s columns and its first rows; rows added
+ * after those start with their slack basic (still one basic variable per row). A basis of
+ * another shape is ignored (the solve starts cold, with the same answer).
+ */
+function startFrom(model: { setBasis(b: { colStatus: Int32Array; rowStatus: Int32Array }): unknown }, basis: Basis, lp: LinearProgram): void {
+  if (basis.colStatus.length !== lp.columns.length || basis.rowStatus.length > lp.rows.length) return;
+  const rowStatus = new Int32Array(lp.rows.length).fill(1);
+  rowStatus.set(basis.rowStatus);
+  try {
+    model.setBasis({ colStatus: basis.colStatus, rowStatus });
+  } catch {
+    // HiGHS refused it: solve from its own start
+  }
+}
+
 /** Load the Wasm runtime once and return a synchronous backend. */
 export async function createHighsBackend(): Promise<Backend> {
   const h = await highsRuntime();
@@ -89,13 +105,15 @@ export async function createHighsBackend(): Promise<Backend> {
             ...(options.timeLimitSeconds ? { time_limit: options.timeLimitSeconds } : {}),
             ...(options.iterationLimit !== undefined ? { simplex_iteration_limit: options.iterationLimit } : {}),
           });
+          if (!mip && options.warmStart) startFrom(model, options.warmStart, lp);
           model.run();
           const code = model.getModelStatus() as number;
           const raw = STATUS_TEXT[code] ?? `status ${code}`;
           const mipInfo = (): { mip?: MipInfo } => (mip ? { mip: { bound: Number(model.info.get('mip_dual_bound')), gap: Number(model.info.get('mip_gap')) } } : {});
           if (code === h.constants.modelStatus.optimal) {
             const s = model.getSolution();
-            return { status: 'optimal', objective: model.getObjectiveValue(), values: s.colValue, duals: s.rowDual, ...mipInfo(), backend: name, raw } as const;
+            const basis = mip ? {} : { basis: model.getBasis() };
+            return { status: 'optimal', objective: model.getObjectiveValue(), values: s.colValue, duals: s.rowDual, ...basis, ...mipInfo(), backend: name, raw } as const;
           }
           if (code === h.constants.modelStatus.infeasible) return { status: 'infeasible', detail: raw, backend: name, raw } as const;
           if (code === h.constants.modelStatus.unbounded || code === h.constants.modelStatus.unboundedOrInfeasible) {
@@ -132,10 +150,12 @@ export interface ParametricLp {
   dispose(): void;
 }
 
-export async function openParametricLp(lp: LinearProgram): Promise<ParametricLp | null> {
+/** `warmStart`: the LP's optimal basis when known (then the first solve is a check, not a search). */
+export async function openParametricLp(lp: LinearProgram, warmStart?: Basis): Promise<ParametricLp | null> {
   const h = await highsRuntime();
   const model = h.createModel(toModelData(h, lp));
   model.options.set({ output_flag: false, presolve: 'off' });
+  if (warmStart) startFrom(model, warmStart, lp);
   model.run();
   if (model.getModelStatus() !== h.constants.modelStatus.optimal) {
     model.dispose();

@@ -45,6 +45,8 @@ export type SolveResult =
       /** Row duals (shadow prices) where the backend gives them. */
       readonly duals?: Float64Array;
       readonly mip?: MipInfo;
+      /** The optimal basis, where the backend gives one: a warm start for a related LP. */
+      readonly basis?: Basis;
       readonly backend: string;
       readonly raw: string;
     }
@@ -65,12 +67,26 @@ export type SolveResult =
       readonly raw: string;
     };
 
+/**
+ * A simplex basis: per column and per row, one of HiGHS's basis codes (0 at lower, 1 basic,
+ * 2 at upper, 3 zero, 4 nonbasic). Only HiGHS gives and takes one; other backends ignore it.
+ */
+export interface Basis {
+  readonly colStatus: Int32Array;
+  readonly rowStatus: Int32Array;
+}
+
 export interface SolveOptions {
   readonly timeLimitSeconds?: number;
   /** Simplex iteration limit (reported as 'time-limit'): a deterministic limit for tests. */
   readonly iterationLimit?: number;
   /** MIP: the relative gap at which to stop (0: prove optimality; the default for MIPs). */
   readonly mipRelGap?: number;
+  /**
+   * Start from this basis (an LP's optimal basis; for an LP with rows added at the end, the
+   * added rows' slacks are made basic). A hint: a backend may ignore it; the answer is the same.
+   */
+  readonly warmStart?: Basis;
 }
 
 export interface Backend {
