@@ -128,7 +128,7 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise
 
   // The value of money: duals and ranges from the stage-1 LP, checked by re-solving.
   // (Only for the priority LP: proportional shares and the integer model have no such duals.)
-  const parametric = allocation.status === 'optimal' && !allocation.rules ? await openParametricLp(allocation.model.lp) : null;
+  const parametric = allocation.status === 'optimal' && !allocation.rules ? await openParametricLp(allocation.model.lp, allocation.model.basis) : null;
   const marginal = parametric ? marginalValues(allocation, parametric) : { values: [], fundingLine: null };
   parametric?.dispose();
   const lang = options.lang ?? 'zh';
@@ -169,15 +169,19 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise
 export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
   const { loaded, allocation, verification, summary, data, rows, csv, msFormat } = await solveScenario(options);
   const t = performance.now();
+  // The workbook first: it compresses on the thread pool while the reports are formatted here.
+  const xlsxPending = allocationsXlsx(data, rows);
+  xlsxPending.catch(() => undefined); // a failure surfaces at the await below, not as an unhandled rejection
   const html = renderHtml(data);
   const markdown = renderMarkdown(data);
-  const xlsx = allocationsXlsx(data, rows);
+  const notice = noticeCsv(data.notice);
+  const xlsx = await xlsxPending;
   // `write` covers formatting every output file (the reports do not show timings); the atomic write follows.
   if (summary.timingsMs) summary.timingsMs.write = Math.round((msFormat + performance.now() - t) * 10) / 10;
   const files = writeOutputsAtomically(options.out, [
     { name: 'allocations.csv', content: csv },
     { name: 'allocations.xlsx', content: xlsx },
-    { name: 'notice.csv', content: noticeCsv(data.notice) },
+    { name: 'notice.csv', content: notice },
     { name: 'summary.json', content: JSON.stringify(summary, null, 2) + '\n' },
     { name: 'report.html', content: html },
     { name: 'report.md', content: markdown },

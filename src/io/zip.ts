@@ -213,14 +213,41 @@ function entryFields(b: Buffer, at: number, crc: number, compressed: number, unc
   b.writeUInt16LE(nameLength, at + 22);
 }
 
+// Level 3: 5% larger than level 6, a third faster at 100,000 rows.
+const DEFLATE = { level: 3 } as const;
+
+export interface ZipFile {
+  readonly name: string;
+  readonly data: Uint8Array;
+}
+
 /** A ZIP of deflated entries (UTF-8 names), in the order given. */
-export function writeZip(files: readonly { readonly name: string; readonly data: Uint8Array }[]): Buffer {
+export function writeZip(files: readonly ZipFile[]): Buffer {
+  return assembleZip(files, files.map((f) => deflateRawSync(f.data, DEFLATE)));
+}
+
+/**
+ * The same bytes as `writeZip`, compressed on libuv's thread pool: the caller's thread is free
+ * while the entries deflate (solve formats its other outputs meanwhile).
+ */
+export async function writeZipAsync(files: readonly ZipFile[]): Promise<Buffer> {
+  // Each output chunk is a round trip through this thread's event loop, which is busy: a chunk
+  // large enough for the whole compressed entry (XML deflates to well under half) lets the
+  // thread pool do all of it in one go.
+  const deflate = (data: Uint8Array) =>
+    new Promise<Buffer>((resolve, reject) =>
+      zlib.deflateRaw(data, { ...DEFLATE, chunkSize: Math.max(64 * 1024, Math.ceil(data.length / 2)) }, (e, out) => (e ? reject(e) : resolve(out))),
+    );
+  return assembleZip(files, await Promise.all(files.map((f) => deflate(f.data))));
+}
+
+function assembleZip(files: readonly ZipFile[], deflated: readonly Buffer[]): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
-  for (const f of files) {
+  files.forEach((f, i) => {
     const name = Buffer.from(f.name, 'utf8');
-    const data = deflateRawSync(f.data, { level: 3 }); // level 3: 5% larger than 6, a third faster at 100,000 rows
+    const data = deflated[i]!;
     const crc = crc32(f.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(SIG_LOCAL, 0);
@@ -233,7 +260,7 @@ export function writeZip(files: readonly { readonly name: string; readonly data:
     parts.push(local, name, data);
     central.push(cd, name);
     offset += local.length + name.length + data.length;
-  }
+  });
   const cdSize = central.reduce((s, b) => s + b.length, 0);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(SIG_END, 0);

@@ -91,7 +91,10 @@ export interface ReportData {
   readonly summary: Summary;
   /** The score at which the total budget ran out (its marginal value), or null if it did not. */
   readonly fundingLine: number | null;
+  /** Every binding limit and the MAX_REPORT_OTHER_LIMITS others with the least room. */
   readonly limits: readonly LimitRow[];
+  /** How many limits are not binding (listed or not). */
+  readonly otherLimits: number;
   readonly marginalValues: readonly MarginalValue[];
   readonly projects: readonly ProjectRow[];
   /** Applications left out of `projects` to keep the report a readable size (all are in allocations.csv). */
@@ -101,6 +104,8 @@ export interface ReportData {
 
 /** The report lists at most this many applications (funded ones first); allocations.csv has them all. */
 export const MAX_REPORT_PROJECTS = 5_000;
+/** Limits with room left listed in the reports (least room first); binding limits are always all listed. */
+export const MAX_REPORT_OTHER_LIMITS = 500;
 
 /** Decimals needed to show every grant in 万元 exactly (granularity ¥100 → 2). */
 export function wanDecimals(granularity: Decimal): number {
@@ -110,16 +115,19 @@ export function wanDecimals(granularity: Decimal): number {
 
 export function buildNotice(allocation: Allocation, policy: Policy, scenario: Scenario): Notice {
   const order = new Map(policy.measures.map((m, i) => [m.id, i]));
-  const funded = allocation.lines
-    .filter((l) => l.grant.gt(0))
-    .sort(
-      (a, b) =>
-        order.get(a.measure.id)! - order.get(b.measure.id)! ||
-        b.app.score.comparedTo(a.app.score) ||
-        (a.app.projectId < b.app.projectId ? -1 : a.app.projectId > b.app.projectId ? 1 : 0),
-    );
+  // Scores compare as doubles, exactly where two different decimals are the same double.
+  const fundedLines = allocation.lines.filter((l) => l.grant.gt(0));
+  const keyed = fundedLines.map((l) => ({ l, measure: order.get(l.measure.id)!, score: l.app.score.toNumber() }));
+  keyed.sort(
+    (a, b) =>
+      a.measure - b.measure ||
+      (a.score !== b.score ? b.score - a.score : b.l.app.score.comparedTo(a.l.app.score)) ||
+      (a.l.app.projectId < b.l.app.projectId ? -1 : a.l.app.projectId > b.l.app.projectId ? 1 : 0),
+  );
+  const funded = keyed.map((k) => k.l);
   // Grants are whole granularity units, so enough decimals show every one exactly.
-  const decimals = Math.max(wanDecimals(scenario.granularity), ...funded.map((l) => (l.grant.div(WAN).decimalPlaces())));
+  let decimals = wanDecimals(scenario.granularity);
+  for (const l of funded) decimals = Math.max(decimals, l.grant.div(WAN).decimalPlaces());
   const total = funded.reduce((s, l) => s.plus(l.grant), ZERO);
   return {
     rows: funded.map((l, i) => ({
@@ -151,21 +159,37 @@ export function buildReportData(args: {
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const g = scenario.granularity;
   const companyName = new Map(allocation.lines.map((l) => [l.app.companyId, l.app.companyName]));
-  const limits: LimitRow[] = allocation.limits.map((l, k) => {
-    // Shown on the whole limit: what an earlier batch locked counts as used.
+  // Every binding limit; of the others (a province has tens of thousands of company limits),
+  // those with the least room, up to MAX_REPORT_OTHER_LIMITS.
+  const slackOf = allocation.limits.map((l, k) => {
     const used = allocation.limitTotals[k]!.plus(l.locked);
     const amount = l.amount.plus(l.locked);
-    const slack = l.sense === 'max' ? amount.minus(used) : used.minus(amount);
-    return {
+    return l.sense === 'max' ? amount.minus(used) : used.minus(amount);
+  });
+  const others = allocation.limits.map((_, k) => k).filter((k) => !slackOf[k]!.lt(g));
+  const shownOthers = new Set(
+    others
+      .map((k) => ({ k, s: slackOf[k]!.toNumber(), id: allocation.limits[k]!.id }))
+      .sort((a, b) => a.s - b.s || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, MAX_REPORT_OTHER_LIMITS)
+      .map((x) => x.k),
+  );
+  const limits: LimitRow[] = [];
+  allocation.limits.forEach((l, k) => {
+    const slack = slackOf[k]!;
+    const binding = slack.lt(g);
+    if (!binding && !shownOthers.has(k)) return;
+    // Shown on the whole limit: what an earlier batch locked counts as used.
+    limits.push({
       id: l.id,
       kind: l.kind,
       subject: l.subject,
       label: l.kind.startsWith('company') ? `${limitLabel(l, measures)} ${companyName.get(l.subject) ?? ''}`.trimEnd() : limitLabel(l, measures),
-      amount: fmtYuan(amount),
-      used: fmtYuan(used),
+      amount: fmtYuan(l.amount.plus(l.locked)),
+      used: fmtYuan(allocation.limitTotals[k]!.plus(l.locked)),
       slack: fmtYuan(slack),
-      binding: slack.lt(g),
-    };
+      binding,
+    });
   });
   // Above the limit: every funded project, then the best-scored others, in input order.
   const lines = allocation.lines;
@@ -202,6 +226,7 @@ export function buildReportData(args: {
     summary: args.summary,
     fundingLine: args.fundingLine,
     limits,
+    otherLimits: others.length,
     marginalValues: args.marginalValues,
     projects: shown,
     projectsOmitted: lines.length - shown.length,

@@ -38,6 +38,18 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
   const lineOfCandidate: Line[] = [];
   for (const line of ctx.allocation.lines) if (line.candidate >= 0) lineOfCandidate[line.candidate] = line;
   const zh = lang === 'zh';
+  // What a limit says is the same for every project it cut: formatted once per limit.
+  const limitWords = new Map<number, LimitWords>();
+  const wordsOf = (k: number): LimitWords => {
+    let w = limitWords.get(k);
+    if (!w) {
+      const l = ctx.allocation.limits[k]!;
+      w = { label: limitLabel(l, measures, lang), full: y(l.amount.plus(l.locked)), used: y(ctx.allocation.limitTotals[k]!.plus(l.locked)) };
+      limitWords.set(k, w);
+    }
+    return w;
+  };
+  const unit = y(ctx.scenario.granularity);
   return ctx.allocation.lines.map((line) => {
     const { app, measure, entitlement, grant, binding } = line;
     const { scenario, allocation } = ctx;
@@ -83,24 +95,31 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
       if (full) {
         lines.push(
           rounded
-            ? zh ? `资助 ${y(grant)}：按 ${y(scenario.granularity)} 取整` : `Granted ${y(grant)}: rounded down to whole ${y(scenario.granularity)}`
+            ? zh ? `资助 ${y(grant)}：按 ${unit} 取整` : `Granted ${y(grant)}: rounded down to whole ${unit}`
             : zh ? `资助 ${y(grant)}，即按政策可得的全额` : `Granted ${y(grant)}, the full entitlement`,
         );
       }
       const t = ent.ceiling.text();
-      const oneLine = zh ? `${t.zh}${rounded ? `；按${y(scenario.granularity)}取整` : ''}` : `${t.en}${rounded ? `; rounded to whole ${y(scenario.granularity)}` : ''}`;
+      const oneLine = zh ? `${t.zh}${rounded ? `；按${unit}取整` : ''}` : `${t.en}${rounded ? `; rounded to whole ${unit}` : ''}`;
       return { projectId: app.projectId, lines, oneLine };
     }
     const k = limitIndex.get(line.limitId)!;
-    return done(cutText(line, allocation, k, measures, lineOfCandidate, ctx.fundingLine, zh));
+    return done(cutText(line, allocation, k, wordsOf(k), lineOfCandidate, ctx.fundingLine, zh));
   });
+}
+
+interface LimitWords {
+  readonly label: string;
+  /** The whole limit and what is used of it, formatted (locked grants included). */
+  readonly full: string;
+  readonly used: string;
 }
 
 function cutText(
   line: Line,
   allocation: Allocation,
   k: number,
-  measures: ReadonlyMap<string, Measure>,
+  words: LimitWords,
   lineOfCandidate: readonly Line[],
   fundingLine: number | null,
   zh: boolean,
@@ -108,9 +127,7 @@ function cutText(
   const { app, grant } = line;
   const ent = line.entitlement!;
   const l = allocation.limits[k]!;
-  const used = allocation.limitTotals[k]!.plus(l.locked);
-  const full = l.amount.plus(l.locked);
-  const label = limitLabel(l, measures, zh ? 'zh' : 'en');
+  const { label, full, used } = words;
   const short = zh ? `资助 ${y(grant)}，比按政策可得少 ${y(ent.amount.minus(grant))}` : `Granted ${y(grant)}, ${y(ent.amount.minus(grant))} below the entitlement`;
   if (l.kind === 'company_measure' || l.kind === 'company_annual') {
     const mates = l.members.map((i) => lineOfCandidate[i]!).filter((o) => o !== line && o.grant.gt(0));
@@ -118,20 +135,20 @@ function cutText(
     const shown = mates.slice(0, 8).map((o) => `${o.app.projectId} ${y(o.grant)}`);
     if (zh) {
       const list = shown.join('、') + (mates.length > 8 ? ` 等${mates.length}项` : '');
-      return `${short}：${label} ${y(full)} 已用 ${y(used)}，该企业其他项目已获 ${y(othersTotal.plus(l.locked))}${list ? `（${list}）` : ''}`;
+      return `${short}：${label} ${full} 已用 ${used}，该企业其他项目已获 ${y(othersTotal.plus(l.locked))}${list ? `（${list}）` : ''}`;
     }
     const list = shown.join(', ') + (mates.length > 8 ? ` and ${mates.length - 8} more` : '');
-    return `${short}: ${label} ${y(full)}, used ${y(used)}; the company's other grants total ${y(othersTotal.plus(l.locked))}${list ? ` (${list})` : ''}`;
+    return `${short}: ${label} ${full}, used ${used}; the company's other grants total ${y(othersTotal.plus(l.locked))}${list ? ` (${list})` : ''}`;
   }
   if (l.kind === 'measure_max' || l.kind === 'district_max') {
-    return zh ? `${short}：${label} ${y(full)} 已用 ${y(used)}` : `${short}: ${label} ${y(full)}, used ${y(used)}`;
+    return zh ? `${short}：${label} ${full} 已用 ${used}` : `${short}: ${label} ${full}, used ${used}`;
   }
   const score = app.score.toNumber();
   if (zh) {
     const gap = fundingLine === null ? '' : `；资助线 ${fmtScore(fundingLine)} 分，本项目 ${app.score.toString()} 分${score < fundingLine ? `（低 ${fmtScore(fundingLine - score)} 分）` : ''}`;
-    return `${short}：总预算 ${y(full)} 已用 ${y(used)}${gap}`;
+    return `${short}：总预算 ${full} 已用 ${used}${gap}`;
   }
   const gap =
     fundingLine === null ? '' : `; the funding line is at score ${fmtScore(fundingLine)}, this project scored ${app.score.toString()}${score < fundingLine ? ` (${fmtScore(fundingLine - score)} below)` : ''}`;
-  return `${short}: the total budget ${y(full)} is used (${y(used)})${gap}`;
+  return `${short}: the total budget ${full} is used (${used})${gap}`;
 }

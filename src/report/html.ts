@@ -115,7 +115,8 @@ export interface Strings {
   readonly omittedMeasures: (n: number) => string;
   readonly bindingIntro: (n: number) => string;
   readonly noBinding: string;
-  readonly otherLimits: (n: number) => string;
+  /** `n` limits with room left, `shown` of them listed. */
+  readonly otherLimits: (n: number, shown: number) => string;
   readonly marginalIntro: string;
   readonly noMarginal: string;
   readonly noUpperEnd: string;
@@ -250,7 +251,7 @@ const ZH: Strings = {
   omittedMeasures: (k) => `图中未列出无人申报的 ${k} 个类别（见下表）。`,
   bindingIntro: (k) => `以下 ${fmtNumber(k)} 项限额已用满（余量不足一个取整单位），决定了分配结果。`,
   noBinding: '没有用满的限额。',
-  otherLimits: (k) => `其余 ${fmtNumber(k)} 项限额未用满（按余量从小到大）`,
+  otherLimits: (k, shown) => `其余 ${fmtNumber(k)} 项限额未用满（按余量从小到大${shown < k ? `，列出余量最小的 ${fmtNumber(shown)} 项` : ''}）`,
   marginalIntro:
     '边际价值：某项限额每放宽 1 元，目标值（Σ 评审得分 × 资助额）增加多少，相当于新增资金所资助项目的得分；“适用范围”是该值不变的限额区间。',
   noMarginal: '无。',
@@ -386,7 +387,7 @@ const EN: Strings = {
   omittedMeasures: (k) => `The chart leaves out ${k} measures with no applications (see the table).`,
   bindingIntro: (k) => `These ${fmtNumber(k)} limits are used up (less than one unit left) and shaped the allocation.`,
   noBinding: 'No limit is used up.',
-  otherLimits: (k) => `The other ${fmtNumber(k)} limits, not used up (least slack first)`,
+  otherLimits: (k, shown) => `The other ${fmtNumber(k)} limits, not used up (least slack first${shown < k ? `; the ${fmtNumber(shown)} with least slack listed` : ''})`,
   marginalIntro:
     'Marginal value: how much the objective (Σ score × grant) rises per extra yuan of a limit — the score of what that yuan funds; the range is where this holds.',
   noMarginal: 'None.',
@@ -453,10 +454,11 @@ export function optionalText(obj: object, key: string): string | null {
 
 /** Grants, largest first (ties: score descending, project id ascending). */
 export function topGrants(projects: readonly ProjectRow[], k: number): ProjectRow[] {
+  // Grants are yuan with two decimals: as doubles they order exactly (as splitLimits' slack does).
   return projects
-    .filter((p) => new D(p.grant).gt(0))
-    .map((p) => ({ p, g: new D(p.grant) }))
-    .sort((a, b) => b.g.comparedTo(a.g) || b.p.score - a.p.score || (a.p.projectId < b.p.projectId ? -1 : a.p.projectId > b.p.projectId ? 1 : 0))
+    .map((p) => ({ p, g: Number(p.grant) }))
+    .filter((x) => x.g > 0)
+    .sort((a, b) => b.g - a.g || b.p.score - a.p.score || (a.p.projectId < b.p.projectId ? -1 : a.p.projectId > b.p.projectId ? 1 : 0))
     .slice(0, k)
     .map((x) => x.p);
 }
@@ -914,7 +916,7 @@ export function renderHtml(data: ReportData): string {
       sec.limits,
       [
         binding.length ? `<p>${esc(t.bindingIntro(binding.length))}</p>${limitTable(binding, 'binding-limits')}` : `<p>${esc(t.noBinding)}</p>`,
-        other.length ? `<details data-testid="other-limits"><summary>${esc(t.otherLimits(other.length))}</summary>${limitTable(other, 'other-limits')}</details>` : '',
+        other.length ? `<details data-testid="other-limits"><summary>${esc(t.otherLimits(data.otherLimits, other.length))}</summary>${limitTable(other, 'other-limits')}</details>` : '',
       ].join('\n'),
     ),
   );

@@ -186,7 +186,7 @@ export function renderMarkdown(data: ReportData): string {
       ),
     );
   } else para(mdLine(t.noBinding));
-  if (other.length) para(mdLine(t.otherLimits(other.length)) + (data.lang === 'zh' ? '：见 report.html。' : ': see report.html.'));
+  if (other.length) para(mdLine(t.otherLimits(data.otherLimits, other.length)) + (data.lang === 'zh' ? '：见 report.html。' : ': see report.html.'));
 
   // Marginal values, in words.
   para(`## ${md(sec.marginal)}`);

@@ -12,8 +12,10 @@
 
 /** HTML/XML escape for text and attribute values (double- or single-quoted). */
 export function esc(s: string | number): string {
-  return String(s).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  const t = String(s);
+  return SPECIAL.test(t) ? t.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : t;
 }
+const SPECIAL = /[&<>"']/;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** A number for an SVG attribute: at most 2 decimals, no exponent. */

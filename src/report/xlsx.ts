@@ -11,7 +11,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, WAN } from '../money.js';
 import { neutraliseCell } from '../io/write.js';
-import { fitWidths, xlsxBytes, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
+import { fitWidths, xlsxBytesAsync, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
 import { columnLetter } from '../io/bounds.js';
 import { ALLOCATION_COLUMNS } from './allocations.js';
 import type { ReportData } from './data.js';
@@ -158,7 +158,10 @@ function parametersSheet(data: ReportData): SheetSpec {
   return sheet('参数', rows, { widths: [26, 90], freezeRows: 1 });
 }
 
-/** The workbook, from the report data and the rows of allocations.csv (ALLOCATION_COLUMNS order). */
-export function allocationsXlsx(data: ReportData, allocationRows: readonly (readonly string[])[]): Buffer {
-  return xlsxBytes([noticeSheet(data), detailSheet(allocationRows), summarySheet(data), parametersSheet(data)]);
+/**
+ * The workbook, from the report data and the rows of allocations.csv (ALLOCATION_COLUMNS order).
+ * Its XML is built before this returns; the compression finishes on the thread pool.
+ */
+export function allocationsXlsx(data: ReportData, allocationRows: readonly (readonly string[])[]): Promise<Buffer> {
+  return xlsxBytesAsync([noticeSheet(data), detailSheet(allocationRows), summarySheet(data), parametersSheet(data)]);
 }
