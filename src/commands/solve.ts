@@ -19,6 +19,8 @@ import { noticeCsv } from '../report/notice.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { allocationsXlsx } from '../report/xlsx.js';
+import { DetailSheetBuilder } from '../report/offload.js';
+import type { CompressedSheet } from '../io/xlsx-write.js';
 import { marginalValues, marginalWords } from '../model/marginal.js';
 import { openParametricLp } from '../solver/highs.js';
 import { fmtYuan } from '../money.js';
@@ -97,7 +99,12 @@ export interface Solved {
 }
 
 /** Solve, verify, analyse and format allocations.csv, without writing anything (compare uses this directly). */
-export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise<Solved> {
+export interface SolveHooks {
+  /** Called with allocations.csv's rows as soon as they exist (runSolve starts the workbook's 明细 sheet on them). */
+  readonly onRows?: (rows: readonly (readonly string[])[]) => void;
+}
+
+export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: SolveHooks = {}): Promise<Solved> {
   const t0 = performance.now();
   const loaded0 = loadScenario(options.scenario, { sheet: options.sheet });
   const loaded = options.budget ? { ...loaded0, scenario: withBudget(loaded0.scenario, options.budget) } : loaded0;
@@ -139,6 +146,7 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise
   timings.solve += tLoaded - t1;
   // `write` is the time to format the output files; the atomic write itself follows.
   const rows = allocationRows(allocation, notes);
+  hooks.onRows?.(rows);
   const csv = toExcelCsv(ALLOCATION_COLUMNS, rows);
   const measures = new Map(loaded.policy.measures.map((m) => [m.id, m]));
   const marginalValuesData = marginal.values.map((m) => {
@@ -167,15 +175,30 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>): Promise
 }
 
 export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
-  const { loaded, allocation, verification, summary, data, rows, csv, msFormat } = await solveScenario(options);
+  // The workbook's 明细 sheet (every application) is built on the other core: the worker
+  // starts now, loads while this thread parses and solves, and gets the rows when they exist.
+  const detailBuilder = new DetailSheetBuilder();
+  try {
+    let detail: Promise<CompressedSheet> | undefined;
+    const solved = await solveScenario(options, {
+      onRows: (rows) => {
+        detail = detailBuilder.build(rows);
+        detail.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
+      },
+    });
+    return await writeSolved(options, solved, detail);
+  } finally {
+    detailBuilder.close();
+  }
+}
+
+async function writeSolved(options: SolveOptions, solved: Solved, detail: Promise<CompressedSheet> | undefined): Promise<SolveOutcome> {
+  const { loaded, allocation, verification, summary, data, rows, csv, msFormat } = solved;
   const t = performance.now();
-  // The workbook first: it compresses on the thread pool while the reports are formatted here.
-  const xlsxPending = allocationsXlsx(data, rows);
-  xlsxPending.catch(() => undefined); // a failure surfaces at the await below, not as an unhandled rejection
   const html = renderHtml(data);
   const markdown = renderMarkdown(data);
   const notice = noticeCsv(data.notice);
-  const xlsx = await xlsxPending;
+  const xlsx = await allocationsXlsx(data, detail ?? rows);
   // `write` covers formatting every output file (the reports do not show timings); the atomic write follows.
   if (summary.timingsMs) summary.timingsMs.write = Math.round((msFormat + performance.now() - t) * 10) / 10;
   const files = writeOutputsAtomically(options.out, [

@@ -10,7 +10,7 @@
  * library: at 100,000 applications exceljs took 7 s and its in-memory workbook 2.4 GB.)
  */
 import { escapeXml } from './xml.js';
-import { writeZip, writeZipAsync, type ZipFile } from './zip.js';
+import { deflateEntry, writeZip, type Deflated, type ZipFile } from './zip.js';
 import { columnLetter } from './bounds.js';
 
 export type CellStyle =
@@ -44,6 +44,19 @@ export interface SheetSpec {
   /** Drop-down lists: cells (sqref) and the formula giving the list (a range). Typing other text stays allowed. */
   readonly lists?: readonly { readonly sqref: string; readonly source: string; readonly prompt?: string }[];
 }
+
+/**
+ * A sheet whose XML was built and deflated already (`compressSheet`, e.g. on a worker thread).
+ * `name` must be the name it was built with.
+ */
+export interface CompressedSheet {
+  readonly name: string;
+  /** Its auto-filter range, which the workbook names too. */
+  readonly autoFilter?: string;
+  readonly compressed: Deflated;
+}
+
+export type SheetInput = SheetSpec | CompressedSheet;
 
 export interface WorkbookOptions {
   /** Decimals of the 万元 format (default 2..6 as needed: `#,##0.00####`). */
@@ -192,19 +205,19 @@ function sheetXml(sheet: SheetSpec, selected: boolean): Buffer {
   return sink.bytes();
 }
 
+/** A sheet's XML, deflated, for a workbook later; `selected`: it will be the first (active) sheet. */
+export function compressSheet(sheet: SheetSpec, selected: boolean): CompressedSheet {
+  return { name: sheet.name, ...(sheet.autoFilter ? { autoFilter: sheet.autoFilter } : {}), compressed: deflateEntry(sheetXml(sheet, selected)) };
+}
+
 const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
 
 /** The workbook's bytes. Sheet names must be unique, at most 31 characters, without []:*?/\. */
-export function xlsxBytes(sheets: readonly SheetSpec[], options: WorkbookOptions = {}): Buffer {
+export function xlsxBytes(sheets: readonly SheetInput[], options: WorkbookOptions = {}): Buffer {
   return writeZip(workbookParts(sheets, options));
 }
 
-/** The same bytes as `xlsxBytes`; the XML is built now, the compression runs on the thread pool. */
-export function xlsxBytesAsync(sheets: readonly SheetSpec[], options: WorkbookOptions = {}): Promise<Buffer> {
-  return writeZipAsync(workbookParts(sheets, options));
-}
-
-function workbookParts(sheets: readonly SheetSpec[], options: WorkbookOptions): ZipFile[] {
+function workbookParts(sheets: readonly SheetInput[], options: WorkbookOptions): ZipFile[] {
   for (const s of sheets) {
     if (!s.name || s.name.length > 31 || /[[\]:*?/\\]/.test(s.name)) throw new Error(`not a valid sheet name: ${JSON.stringify(s.name)}`);
   }
@@ -239,7 +252,10 @@ function workbookParts(sheets: readonly SheetSpec[], options: WorkbookOptions): 
     { name: 'xl/workbook.xml', data: utf8(workbook) },
     { name: 'xl/_rels/workbook.xml.rels', data: utf8(workbookRels) },
     { name: 'xl/styles.xml', data: utf8(stylesXml(options.wanDecimals)) },
-    ...sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, data: sheetXml(s, i === 0) })),
+    ...sheets.map((s, i): ZipFile => {
+      const name = `xl/worksheets/sheet${i + 1}.xml`;
+      return 'compressed' in s ? { name, compressed: s.compressed } : { name, data: sheetXml(s, i === 0) };
+    }),
   ];
 }
 

@@ -216,51 +216,44 @@ function entryFields(b: Buffer, at: number, crc: number, compressed: number, unc
 // Level 3: 5% larger than level 6, a third faster at 100,000 rows.
 const DEFLATE = { level: 3 } as const;
 
-export interface ZipFile {
-  readonly name: string;
-  readonly data: Uint8Array;
+/** An entry's data already deflated (e.g. on a worker thread), with what the headers need. */
+export interface Deflated {
+  readonly deflated: Uint8Array;
+  readonly crc: number;
+  readonly size: number;
+}
+
+export type ZipFile = { readonly name: string; readonly data: Uint8Array } | { readonly name: string; readonly compressed: Deflated };
+
+/** Deflate one entry's data now, on this thread. */
+export function deflateEntry(data: Uint8Array): Deflated {
+  return { deflated: deflateRawSync(data, DEFLATE), crc: crc32(data), size: data.length };
 }
 
 /** A ZIP of deflated entries (UTF-8 names), in the order given. */
 export function writeZip(files: readonly ZipFile[]): Buffer {
-  return assembleZip(files, files.map((f) => deflateRawSync(f.data, DEFLATE)));
+  return assembleZip(files.map((f) => ('compressed' in f ? f : { name: f.name, compressed: deflateEntry(f.data) })));
 }
 
-/**
- * The same bytes as `writeZip`, compressed on libuv's thread pool: the caller's thread is free
- * while the entries deflate (solve formats its other outputs meanwhile).
- */
-export async function writeZipAsync(files: readonly ZipFile[]): Promise<Buffer> {
-  // Each output chunk is a round trip through this thread's event loop, which is busy: a chunk
-  // large enough for the whole compressed entry (XML deflates to well under half) lets the
-  // thread pool do all of it in one go.
-  const deflate = (data: Uint8Array) =>
-    new Promise<Buffer>((resolve, reject) =>
-      zlib.deflateRaw(data, { ...DEFLATE, chunkSize: Math.max(64 * 1024, Math.ceil(data.length / 2)) }, (e, out) => (e ? reject(e) : resolve(out))),
-    );
-  return assembleZip(files, await Promise.all(files.map((f) => deflate(f.data))));
-}
-
-function assembleZip(files: readonly ZipFile[], deflated: readonly Buffer[]): Buffer {
-  const parts: Buffer[] = [];
+function assembleZip(files: readonly { readonly name: string; readonly compressed: Deflated }[]): Buffer {
+  const parts: Uint8Array[] = [];
   const central: Buffer[] = [];
   let offset = 0;
-  files.forEach((f, i) => {
+  for (const f of files) {
     const name = Buffer.from(f.name, 'utf8');
-    const data = deflated[i]!;
-    const crc = crc32(f.data);
+    const { deflated: data, crc, size } = f.compressed;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(SIG_LOCAL, 0);
-    entryFields(local, 4, crc, data.length, f.data.length, name.length);
+    entryFields(local, 4, crc, data.length, size, name.length);
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(SIG_CENTRAL, 0);
     cd.writeUInt16LE(20, 4); // made by: 2.0
-    entryFields(cd, 6, crc, data.length, f.data.length, name.length);
+    entryFields(cd, 6, crc, data.length, size, name.length);
     cd.writeUInt32LE(offset, 42);
     parts.push(local, name, data);
     central.push(cd, name);
     offset += local.length + name.length + data.length;
-  });
+  }
   const cdSize = central.reduce((s, b) => s + b.length, 0);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(SIG_END, 0);

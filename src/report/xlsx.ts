@@ -11,7 +11,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, WAN } from '../money.js';
 import { neutraliseCell } from '../io/write.js';
-import { fitWidths, xlsxBytesAsync, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
+import { compressSheet, fitWidths, xlsxBytes, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
 import { columnLetter } from '../io/bounds.js';
 import { ALLOCATION_COLUMNS } from './allocations.js';
 import type { ReportData } from './data.js';
@@ -60,7 +60,8 @@ function noticeSheet(data: ReportData): SheetSpec {
   return { name: '资助计划', rows, columns: widths.map((width) => ({ width })), freezeRows: 1, merges: [`A${last}:E${last}`] };
 }
 
-function detailSheet(rows: readonly (readonly string[])[]): SheetSpec {
+/** The 明细 sheet: every row of allocations.csv. */
+export function detailSheet(rows: readonly (readonly string[])[]): SheetSpec {
   const cols = ALLOCATION_COLUMNS.map((c) => DETAIL[c]);
   // The rows of allocations.csv as they are (strings; numeric columns become number cells),
   // text neutralised as the CSV is: no object per cell at 100,000 rows.
@@ -158,10 +159,16 @@ function parametersSheet(data: ReportData): SheetSpec {
   return sheet('参数', rows, { widths: [26, 90], freezeRows: 1 });
 }
 
+/** Where the workbook's 明细 sheet is the second sheet: built in a worker thread (see offload.ts) or here. */
+export const DETAIL_SHEET_POSITION: number = 1;
+
 /**
- * The workbook, from the report data and the rows of allocations.csv (ALLOCATION_COLUMNS order).
- * Its XML is built before this returns; the compression finishes on the thread pool.
+ * The workbook, from the report data and either the rows of allocations.csv (ALLOCATION_COLUMNS
+ * order) or the 明细 sheet being built from them elsewhere (`DetailSheetBuilder`). The other
+ * sheets are built and compressed before the 明细 sheet is waited for.
  */
-export function allocationsXlsx(data: ReportData, allocationRows: readonly (readonly string[])[]): Promise<Buffer> {
-  return xlsxBytesAsync([noticeSheet(data), detailSheet(allocationRows), summarySheet(data), parametersSheet(data)]);
+export async function allocationsXlsx(data: ReportData, detail: readonly (readonly string[])[] | Promise<CompressedSheet>): Promise<Buffer> {
+  const sheets: SheetInput[] = [noticeSheet(data), summarySheet(data), parametersSheet(data)].map((s, i) => compressSheet(s, i === 0));
+  sheets.splice(DETAIL_SHEET_POSITION, 0, 'then' in detail ? await detail : detailSheet(detail));
+  return xlsxBytes(sheets);
 }
