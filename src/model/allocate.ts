@@ -289,7 +289,10 @@ export function solvePrepared(prepared: Prepared, solver: Backend | Picker, opti
   if (second?.status === 'optimal') {
     const tieBroken = roundValues(second.values);
     // Σ score × (tie-broken − first), over the candidates where they differ.
-    const change = candidates.reduce((s, a, i) => (tieBroken.grants[i]!.eq(rounded.grants[i]!) ? s : s.plus(a.score.times(tieBroken.grants[i]!.minus(rounded.grants[i]!)))), ZERO);
+    const change = candidates.reduce(
+      (s, a, i) => (tieBroken.grantUnits[i] === rounded.grantUnits[i] ? s : s.plus(a.score.times(g.times(tieBroken.grantUnits[i]! - rounded.grantUnits[i]!)))),
+      ZERO,
+    );
     if (change.gte(0) && tieBroken.unmetFloors.length <= rounded.unmetFloors.length) {
       rounded = tieBroken;
     }

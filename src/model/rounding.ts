@@ -16,7 +16,7 @@
  * one unit of room).
  */
 import type { Decimal } from 'decimal.js';
-import { ZERO } from '../money.js';
+import { D, ZERO } from '../money.js';
 import { toUnits, type Units } from './units.js';
 import type { Limit } from './limits.js';
 
@@ -34,8 +34,11 @@ export interface RoundingInput {
 }
 
 export interface RoundingResult {
+  /** Per candidate, whole granularity units. */
+  readonly grantUnits: readonly number[];
+  /** The same in yuan (made on first use). */
   readonly grants: Decimal[];
-  /** Σ grants per limit, same order as `limits`. */
+  /** Σ grants per limit, same order as `limits` (made on first use). */
   readonly totals: Decimal[];
   /** Floors that whole units could not reach (only possible when a floor sits within a unit of the caps). */
   readonly unmetFloors: readonly number[];
@@ -94,7 +97,25 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
     const give = room(i);
     if (give > 0) move(i, give);
   }
-  const grants = grantU.map((u) => (u === 0 ? ZERO : g.times(u)));
-  const totals = totalU.map((u) => g.times(u));
-  return { grants, totals, unmetFloors };
+  // Yuan only when asked for (the allocation rounds two candidate solutions and keeps one).
+  const yuan = unitsToYuan(g);
+  let grants: Decimal[] | undefined;
+  let totals: Decimal[] | undefined;
+  return {
+    grantUnits: grantU,
+    get grants() {
+      return (grants ??= grantU.map(yuan));
+    },
+    get totals() {
+      return (totals ??= totalU.map(yuan));
+    },
+    unmetFloors,
+  };
+}
+
+/** Whole units to exact yuan: by one multiplication of doubles where that is exact (an integer granularity). */
+function unitsToYuan(g: Decimal): (u: number) => Decimal {
+  const gNum = g.toNumber();
+  const exact = g.isInteger() && Number.isSafeInteger(gNum);
+  return (u) => (u === 0 ? ZERO : exact && Number.isSafeInteger(u * gNum) ? new D(u * gNum) : g.times(u));
 }

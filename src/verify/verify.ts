@@ -72,15 +72,16 @@ export function verifyAllocation(
   const checkIssue6 = (a: Application, grant: Decimal, least: Decimal | null, isLocked: boolean) => {
     const id = a.projectId;
     // The full grant: the entitlement (least ceiling, to the fen) rounded down to the granularity.
-    const full = least === null ? null : least.toDecimalPlaces(2, Decimal.ROUND_DOWN).div(g).floor().times(g);
+    const settings = scenario.measureBudgets.get(a.measureId);
+    const allOrNothing = settings?.allOrNothing ?? scenario.allOrNothing ?? false;
+    const minShare = settings?.minShare ?? scenario.minShare ?? null;
+    // Worked out only where a rule needs it.
+    const full = least === null || (!a.decision && !allOrNothing && minShare === null) ? null : least.toDecimalPlaces(2, Decimal.ROUND_DOWN).div(g).floor().times(g);
     if (a.decision === 'exclude') atMost('decision exclude', id, grant, Z);
     if (a.decision === 'fund' && !isLocked && a.year === scenario.year) {
       if (scenario.forcedGrant === 'funded') atLeast('decision fund: a grant', id, grant, g);
       else if (full !== null) atLeast('decision fund: the full entitlement', id, grant, full);
     }
-    const settings = scenario.measureBudgets.get(a.measureId);
-    const allOrNothing = settings?.allOrNothing ?? scenario.allOrNothing ?? false;
-    const minShare = settings?.minShare ?? scenario.minShare ?? null;
     if (!isLocked && grant.gt(0) && full !== null) {
       if (allOrNothing) atLeast('allOrNothing: zero or the full entitlement', id, grant, full);
       if (minShare !== null && minShare.gt(0)) atLeast(`minShare ${minShare}: zero or at least this share of the entitlement`, id, grant, minShare.times(full));
