@@ -22,7 +22,7 @@ import { allocationsXlsx } from '../report/xlsx.js';
 import { DetailSheetBuilder } from '../report/offload.js';
 import type { CompressedSheet } from '../io/xlsx-write.js';
 import { marginalValues, marginalWords } from '../model/marginal.js';
-import { openParametricLp } from '../solver/highs.js';
+import { openParametricLp, preloadHighs } from '../solver/highs.js';
 import { fmtYuan } from '../money.js';
 import { buildSummary, humanSummary, type Summary, type Timings } from '../report/summary.js';
 import { loadPicker, type Picker, type SolverChoice } from '../solver/select.js';
@@ -98,14 +98,17 @@ export interface Solved {
   readonly msFormat: number;
 }
 
-/** Solve, verify, analyse and format allocations.csv, without writing anything (compare uses this directly). */
 export interface SolveHooks {
   /** Called with allocations.csv's rows as soon as they exist (runSolve starts the workbook's 明细 sheet on them). */
   readonly onRows?: (rows: readonly (readonly string[])[]) => void;
 }
 
+/** Solve, verify, analyse and format allocations.csv, without writing anything (compare uses this directly). */
 export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: SolveHooks = {}): Promise<Solved> {
   const t0 = performance.now();
+  // HiGHS (the backend of big models, and of the marginal values of every priority model)
+  // compiles its WebAssembly on a background thread while the applications are read.
+  preloadHighs();
   const loaded0 = loadScenario(options.scenario, { sheet: options.sheet });
   const loaded = options.budget ? { ...loaded0, scenario: withBudget(loaded0.scenario, options.budget) } : loaded0;
   const t1 = performance.now();
