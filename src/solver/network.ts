@@ -15,10 +15,13 @@
  * secondary): one run gives "best primary, and among those the best secondary", exactly.
  *
  * Algorithm: primal network simplex on a spanning-tree basis with the tree in parent / pred /
- * thread / depth arrays, block-search pricing (LEMON's rule: blocks of ~√arcs), Cunningham's
- * leaving-arc rule on strongly feasible trees (no cycling; degenerate pivots are common here).
- * The start is the slack basis (every row's arc in the tree, every column at its lower bound);
- * a row whose arc cannot start in the tree (a floor that is not met, say) hangs from R by an
+ * thread / subtree-size / last-of-subtree typed arrays (LEMON's layout; a pivot splices thread
+ * segments and shifts the potentials of the smaller side), block-search pricing (LEMON's rule:
+ * blocks of ~√arcs), Cunningham's leaving-arc rule on strongly feasible trees (no cycling;
+ * degenerate pivots are common here). The start is the slack basis: every row's arc in the tree,
+ * every column at a bound (at its upper bound when that is cheaper and every row it is in stays
+ * below its ceiling: a greedy crash, cheapest first; else at its lower bound). A row whose arc
+ * cannot start in the tree (a floor that is not met, say) hangs from R by an
  * artificial arc of infinite capacity whose cost is (1, 0, 0) on a third, dominant cost level:
  * no big M. Artificial arcs that are still in the tree at the end (with zero flow: otherwise the
  * LP is infeasible) are swapped for real arcs by a dual ratio test, so the final tree is an LP
@@ -123,15 +126,20 @@ export function whyNotNetwork(lp: LinearProgram): string | null {
  */
 function decimalScale(values: ArrayLike<number>): number {
   let k = 0;
+  let p = 1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    while (k <= MAX_DECIMALS && !nearInteger(v * 10 ** k)) k++;
-    if (k > MAX_DECIMALS) return -1;
+    while (!nearInteger(v * p)) {
+      if (++k > MAX_DECIMALS) return -1;
+      p = POWERS[k]!;
+    }
   }
   // A value integral at 10^k is at 10^(k+1) too, up to rounding: check the final k once more.
-  for (let i = 0; i < values.length; i++) if (!nearInteger(values[i]! * 10 ** k)) return -1;
+  for (let i = 0; i < values.length; i++) if (!nearInteger(values[i]! * p)) return -1;
   return k;
 }
+
+const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
 
 function nearInteger(t: number): boolean {
   return Math.abs(t - Math.round(t)) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t));
@@ -166,7 +174,11 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
     const lo = row.lower === null || row.lower === -Infinity ? null : row.lower;
     const hi = row.upper === null || row.upper === Infinity ? null : row.upper;
     if ((lo !== null && !Number.isFinite(lo)) || (hi !== null && !Number.isFinite(hi))) return `row ${r} has a bound that is not a finite number`;
-    for (const [j, v] of row.terms) {
+    const terms = row.terms;
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t]!;
+      const j = term[0];
+      const v = term[1];
       if (!Number.isInteger(j) || j < 0 || j >= n) return `row ${r} refers to column ${j}, which does not exist`;
       if (lo === null && hi === null) continue;
       if (v === 0) continue;
@@ -340,22 +352,26 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   }
 
   // Scales: bounds (columns, and the finite bounds of network rows), then costs.
-  const bounds: number[] = [];
-  for (const c of lp.columns) bounds.push(c.lower, c.upper);
-  for (let a = 0; a < mA; a++) {
-    if (lowerOf[a] !== null) bounds.push(lowerOf[a]!);
-    if (upperOf[a] !== null) bounds.push(upperOf[a]!);
+  const bounds = new Float64Array(2 * n + 2 * mA);
+  let nb = 0;
+  for (let j = 0; j < n; j++) {
+    bounds[nb++] = lp.columns[j]!.lower;
+    bounds[nb++] = lp.columns[j]!.upper;
   }
-  const kb = decimalScale(bounds);
+  for (let a = 0; a < mA; a++) {
+    if (lowerOf[a] !== null) bounds[nb++] = lowerOf[a]!;
+    if (upperOf[a] !== null) bounds[nb++] = upperOf[a]!;
+  }
+  const kb = decimalScale(bounds.subarray(0, nb));
   if (kb < 0) return `a bound is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
-  const boundScale = 10 ** kb;
+  const boundScale = POWERS[kb]!;
   let boundSum = 0;
-  for (const v of bounds) boundSum += Math.abs(scaled(v, boundScale));
+  for (let i = 0; i < nb; i++) boundSum += Math.abs(scaled(bounds[i]!, boundScale));
   if (boundSum > SAFE) return `the bounds × 10^${kb} sum to more than 2^53: flows would not be exact`;
-  const costs = lp.columns.map((c) => c.cost);
+  const costs = Float64Array.from(lp.columns, (c) => c.cost);
   const kc = decimalScale(costs);
   if (kc < 0) return `a cost is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
-  const costScale = 10 ** kc;
+  const costScale = POWERS[kc]!;
   let maxCost = 0;
   for (const v of costs) maxCost = Math.max(maxCost, Math.abs(scaled(v, costScale)));
   // Potentials are sums of at most (rows) tree-arc costs; a reduced cost adds a cost and two potentials.
@@ -474,7 +490,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     if (k < 0) throw new RangeError(`the secondary costs are not decimals with at most ${MAX_DECIMALS} places`);
     let max = 0;
     for (let j = 0; j < n; j++) {
-      sec[j] = sense * scaled(secondary[j]!, 10 ** k) + 0;
+      sec[j] = sense * scaled(secondary[j]!, POWERS[k]!) + 0;
       max = Math.max(max, Math.abs(sec[j]!));
     }
     if (max * (2 * mA + 1) > SAFE) throw new RangeError('the secondary costs are too large for exact potentials');
@@ -511,16 +527,17 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     state[e] = cap[e] === 0 ? FIXED : LOWER;
   }
 
-  // The start: columns at their lower bounds, row arcs in the tree where they can be (bottom-up).
+  // The start: columns at a bound (see the crash), row arcs in the tree where they can be (bottom-up).
+  const nc = A - mA; // column arcs come first
+  crash(plan, cap, c1, c2, flow, state, nc);
   const parent = new Int32Array(N);
   const pred = new Int32Array(N);
   const predUp = new Uint8Array(N); // 1: pred arc goes node → parent
   const bal = new Float64Array(N); // net inflow from the arcs fixed so far (actual flows)
-  for (let e = 0; e < A; e++) {
-    if (plan.arcColumn[e]! < 0) continue;
-    const lo = plan.arcLower[e]!;
-    bal[tgt[e]!]! += lo;
-    bal[src[e]!]! -= lo;
+  for (let e = 0; e < nc; e++) {
+    const f = plan.arcLower[e]! + flow[e]!;
+    bal[tgt[e]!]! += f;
+    bal[src[e]!]! -= f;
   }
   let arts = 0;
   let artsInTree = 0;
@@ -570,10 +587,13 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
   }
   const arcsUsed = A + arts;
 
-  // Thread (preorder, circular through R), depth and potentials (reduced cost c + π[from] − π[to]).
+  // The tree: thread (preorder, circular through R), subtree sizes, the last node of each subtree
+  // in the thread, and potentials (reduced cost c + π[from] − π[to]; π is kept up to a constant
+  // per level, see `reroot`).
   const thread = new Int32Array(N);
   const rev = new Int32Array(N);
-  const depth = new Int32Array(N);
+  const size = new Int32Array(N);
+  const last = new Int32Array(N);
   const pi0 = new Float64Array(N);
   const pi1 = new Float64Array(N);
   const pi2 = new Float64Array(N);
@@ -584,21 +604,19 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     const children = new Int32Array(Math.max(N - 1, 0));
     const fill = childStart.slice(0, N);
     for (let v = 1; v < N; v++) children[fill[parent[v]!]!++] = v;
+    const order = new Int32Array(N);
+    const at = new Int32Array(N);
     const stack = new Int32Array(N);
     let sp = 0;
+    let k = 0;
     stack[sp++] = 0;
-    let prev = -1;
     while (sp > 0) {
       const v = stack[--sp]!;
-      if (prev >= 0) {
-        thread[prev] = v;
-        rev[v] = prev;
-      }
-      prev = v;
+      at[v] = k;
+      order[k++] = v;
       if (v !== 0) {
         const p = parent[v]!;
         const e = pred[v]!;
-        depth[v] = depth[p]! + 1;
         const s = predUp[v] ? -1 : 1;
         pi0[v] = pi0[p]! + s * (e >= A ? 1 : 0);
         pi1[v] = pi1[p]! + s * c1[e]!;
@@ -606,71 +624,147 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
       }
       for (let q = childStart[v + 1]! - 1; q >= childStart[v]!; q--) stack[sp++] = children[q]!;
     }
-    thread[prev] = 0;
-    rev[0] = prev;
+    for (let i = 0; i < N; i++) {
+      const v = order[i]!;
+      const w = order[(i + 1) % N]!;
+      thread[v] = w;
+      rev[w] = v;
+    }
+    for (let i = N - 1; i >= 0; i--) {
+      const v = order[i]!;
+      size[v]! += 1;
+      if (v !== 0) size[parent[v]!]! += size[v]!;
+    }
+    for (let v = 0; v < N; v++) last[v] = order[at[v]! + size[v]! - 1]!;
   }
 
+  // Scratch for `reroot`, per stem node.
   const stem = new Int32Array(N);
+  const segEnd = new Int32Array(N);
+  const skipFrom = new Int32Array(N);
+  const skipTo = new Int32Array(N);
+  const stemSize = new Int32Array(N);
+  /** Potentials stay exact while no offset exceeds this (see `reroot`). */
+  const OFFSET_LIMIT = 2 ** 51;
+
   /**
    * Make `e` the tree arc of `uIn` (hanging from `vIn`), dropping the tree arc of `uOut`, which is
-   * on the path from `uIn` to the root: the subtree of `uOut` is re-rooted at `uIn`. Its thread
-   * is rebuilt segment by segment along the stem uIn … uOut (each stem node with its subtree minus
-   * the previous stem node's), and its depths and potentials are shifted on the way.
+   * on the path from `uIn` to `join` (the apex of e's cycle): the subtree of `uOut` is re-rooted at
+   * `uIn`. The thread is spliced in segments: the old subtree of uIn, then each stem node s_i
+   * (uIn's old ancestors up to uOut) with its old subtree minus s_(i−1)'s, so the work is the stem
+   * and the paths to the root, not the subtree. Potentials: the moved subtree's shift, or, when the
+   * moved subtree is the larger side, the opposite shift of the rest (the root included: potentials
+   * are then right up to a constant, which reduced costs do not see).
    */
-  function reroot(e: number, uIn: number, vIn: number, uOut: number): void {
+  function reroot(e: number, uIn: number, vIn: number, uOut: number, join: number): void {
     const up = src[e] === uIn;
     const c0e = e >= A ? 1 : 0;
     const s0 = (up ? pi0[vIn]! - c0e : pi0[vIn]! + c0e) - pi0[uIn]!;
     const s1 = (up ? pi1[vIn]! - c1[e]! : pi1[vIn]! + c1[e]!) - pi1[uIn]!;
     const s2 = (up ? pi2[vIn]! - c2[e]! : pi2[vIn]! + c2[e]!) - pi2[uIn]!;
+    const S = size[uOut]!;
+    const vOut = parent[uOut]!;
     let k = 0;
     for (let w = uIn; ; w = parent[w]!) {
       stem[k++] = w;
       if (w === uOut) break;
     }
+    // Reads of the old tree first.
     const prevOut = rev[uOut]!;
-    let tail = -1;
-    let after = -1;
-    let nd = depth[vIn]!;
-    for (let i = 0; i < k; i++) {
-      const x = stem[i]!;
-      const od = depth[x]!;
-      nd++;
-      const shift = nd - od;
-      const skip = i > 0 ? stem[i - 1]! : -1;
-      let node = x;
-      do {
-        const nx = thread[node]!;
-        if (tail >= 0) {
-          thread[tail] = node;
-          rev[node] = tail;
-        }
-        tail = node;
-        depth[node]! += shift;
-        pi0[node]! += s0;
-        pi1[node]! += s1;
-        pi2[node]! += s2;
-        node = nx === skip ? after : nx;
-      } while (depth[node]! > od);
-      after = node;
+    const oldLastOut = last[uOut]!;
+    const nextOut = thread[oldLastOut]!;
+    segEnd[0] = last[uIn]!;
+    for (let i = 1; i < k; i++) {
+      const si = stem[i]!;
+      const sp = stem[i - 1]!;
+      const before = rev[sp]!; // s_i itself, or the last node before s_(i−1)'s subtree
+      const lp = last[sp]!;
+      const hasAfter = last[si] !== lp; // nodes of s_i's subtree after s_(i−1)'s
+      skipFrom[i] = before;
+      skipTo[i] = hasAfter ? thread[lp]! : -1;
+      segEnd[i] = hasAfter ? last[si]! : before;
     }
+    let acc = 0;
+    for (let i = k - 1; i >= 1; i--) {
+      acc += size[stem[i]!]! - size[stem[i - 1]!]!;
+      stemSize[i] = acc;
+    }
+    // The thread: take the subtree out, link its segments in the new order, put it after vIn.
+    thread[prevOut] = nextOut;
+    rev[nextOut] = prevOut;
+    for (let i = 1; i < k; i++) {
+      const to = skipTo[i]!;
+      if (to >= 0) {
+        thread[skipFrom[i]!] = to;
+        rev[to] = skipFrom[i]!;
+      }
+      const si = stem[i]!;
+      thread[segEnd[i - 1]!] = si;
+      rev[si] = segEnd[i - 1]!;
+    }
+    const lastNew = segEnd[k - 1]!;
+    const nv = thread[vIn]!;
+    thread[vIn] = uIn;
+    rev[uIn] = vIn;
+    thread[lastNew] = nv;
+    rev[nv] = lastNew;
+    // Parents and tree arcs along the stem (reversed), sizes, last nodes.
     for (let i = k - 1; i >= 1; i--) {
       const x = stem[i]!;
       const y = stem[i - 1]!;
       parent[x] = y;
       pred[x] = pred[y]!;
       predUp[x] = predUp[y]! ^ 1;
+      size[x] = stemSize[i]!;
+      last[x] = lastNew;
     }
     parent[uIn] = vIn;
     pred[uIn] = e;
     predUp[uIn] = up ? 1 : 0;
-    thread[prevOut] = after;
-    rev[after] = prevOut;
-    const nv = thread[vIn]!;
-    thread[vIn] = uIn;
-    rev[uIn] = vIn;
-    thread[tail] = nv;
-    rev[nv] = tail;
+    size[uIn] = S;
+    last[uIn] = lastNew;
+    for (let w = vOut; w !== join; w = parent[w]!) size[w]! -= S;
+    for (let w = vIn; w !== join; w = parent[w]!) size[w]! += S;
+    for (let w = vOut; w !== -1 && last[w] === oldLastOut; w = parent[w]!) last[w] = prevOut;
+    for (let w = vIn; w !== -1 && last[w] === vIn; w = parent[w]!) last[w] = lastNew;
+    // Potentials.
+    if (s0 === 0 && s1 === 0 && s2 === 0) return;
+    if (2 * S <= N) {
+      shift(uIn, S, -1, -1, s0, s1, s2);
+    } else {
+      shift(0, N - S, uIn, nv, -s0, -s1, -s2);
+      if (Math.abs(pi0[0]!) > OFFSET_LIMIT || Math.abs(pi1[0]!) > OFFSET_LIMIT || Math.abs(pi2[0]!) > OFFSET_LIMIT) {
+        const r0 = pi0[0]!;
+        const r1 = pi1[0]!;
+        const r2 = pi2[0]!;
+        for (let v = 0; v < N; v++) {
+          pi0[v]! -= r0;
+          pi1[v]! -= r1;
+          pi2[v]! -= r2;
+        }
+      }
+    }
+  }
+
+  /** Add (d0, d1, d2) to the potentials of `count` nodes along the thread from `from`, jumping from `skip` to `resume`. */
+  function shift(from: number, count: number, skip: number, resume: number, d0: number, d1: number, d2: number): void {
+    let w = from;
+    if (d0 === 0) {
+      for (let c = 0; c < count; c++) {
+        pi1[w]! += d1;
+        pi2[w]! += d2;
+        w = thread[w]!;
+        if (w === skip) w = resume;
+      }
+    } else {
+      for (let c = 0; c < count; c++) {
+        pi0[w]! += d0;
+        pi1[w]! += d1;
+        pi2[w]! += d2;
+        w = thread[w]!;
+        if (w === skip) w = resume;
+      }
+    }
   }
 
   // Block search (LEMON's rule): scan blocks of ~√arcs from where the last search stopped and
@@ -685,6 +779,32 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     let b2 = 0;
     let cnt = block;
     let e = nextArc;
+    if (artsInTree === 0) {
+      // No artificial arc in the tree: the first level of every potential is 0.
+      for (let k = 0; k < A; k++) {
+        const s = state[e]!;
+        if (s === LOWER || s === UPPER) {
+          const u = src[e]!;
+          const v = tgt[e]!;
+          const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
+          if (d1 <= 0) {
+            const d2 = s * (c2[e]! + pi2[u]! - pi2[v]!);
+            if ((d1 < 0 || d2 < 0) && (best < 0 || d1 < b1 || (d1 === b1 && d2 < b2))) {
+              best = e;
+              b1 = d1;
+              b2 = d2;
+            }
+          }
+        }
+        if (++e === A) e = 0;
+        if (--cnt === 0) {
+          if (best >= 0) break;
+          cnt = block;
+        }
+      }
+      nextArc = e;
+      return best;
+    }
     for (let k = 0; k < A; k++) {
       const s = state[e]!;
       if (s === LOWER || s === UPPER) {
@@ -725,7 +845,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     let u = first;
     let v = second;
     while (u !== v) {
-      if (depth[u]! > depth[v]!) u = parent[u]!;
+      if (size[u]! < size[v]!) u = parent[u]!;
       else v = parent[v]!;
     }
     const join = u;
@@ -768,7 +888,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     state[leave] = flow[leave] === 0 ? LOWER : UPPER;
     if (leave >= A) artsInTree--;
     state[e] = TREE;
-    reroot(e, uIn, vIn, uOut);
+    reroot(e, uIn, vIn, uOut, join);
   }
 
   // Artificial flow left: the floors cannot all be met.
@@ -792,19 +912,16 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     const mark = new Int32Array(N).fill(-1);
     for (let x = 1; x < N; x++) {
       if (pred[x]! < A) continue;
-      // S: the subtree of x.
-      const dx = depth[x]!;
+      // S: the subtree of x (its parent is R: artificial arcs join a node to R).
+      const sx = size[x]!;
       let w = x;
-      do {
-        mark[w] = x;
-        w = thread[w]!;
-      } while (depth[w]! > dx);
+      for (let c = 0; c < sx; c++, w = thread[w]!) mark[w] = x;
       let bestPos = -1;
       let bestNeg = -1;
       let fixed = -1;
       let p0 = 0, p1 = 0, p2 = 0, q0 = 0, q1 = 0, q2 = 0;
       w = x;
-      do {
+      for (let c = 0; c < sx; c++, w = thread[w]!) {
         for (let q = incStart[w]!; q < incStart[w + 1]!; q++) {
           const e = inc[q]!;
           const s = state[e]!;
@@ -837,8 +954,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
             q2 = r2;
           }
         }
-        w = thread[w]!;
-      } while (depth[w]! > dx);
+      }
       let e = bestPos >= 0 ? bestPos : bestNeg;
       if (bestPos >= 0 && bestNeg >= 0 && (q0 < p0 || (q0 === p0 && (q1 < p1 || (q1 === p1 && q2 < p2))))) e = bestNeg;
       if (e < 0) e = fixed;
@@ -848,7 +964,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
       const leave = pred[x]!;
       state[leave] = LOWER;
       state[e] = TREE;
-      reroot(e, inS, outS, x);
+      reroot(e, inS, outS, x, 0);
       artsInTree--;
     }
   }
@@ -889,4 +1005,55 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     duals[r] = (reversed ? -1 : 1) * sense * d / cs + 0;
   }
   return { status: 'optimal', values, objective, secondaryObjective, duals, basis: { colStatus, rowStatus }, pivots };
+}
+
+/**
+ * The crash: a column whose cost (primary, secondary) is negative (in the min form) starts at
+ * its upper bound, cheapest first, as long as every row it is in stays strictly below its upper
+ * bound, so that every row arc can still start in the tree. Most columns of an allocation end at
+ * their caps; this saves the pivots that would only have moved them there one by one.
+ */
+function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, c2: Float64Array, flow: Float64Array, state: Int8Array, nc: number): void {
+  const N = plan.nodeCount;
+  const A = plan.arcCount;
+  const par = plan.parent;
+  const act = new Float64Array(N);
+  const upper = new Float64Array(N);
+  for (let v = 1; v < N; v++) {
+    const e = A - N + v;
+    upper[v] = plan.arcReversed[e] ? -plan.arcLower[e]! : plan.arcUpper[e]!;
+  }
+  let count = 0;
+  let maxCost = 0;
+  for (let e = 0; e < nc; e++) {
+    const lo = plan.arcLower[e]!;
+    if (lo !== 0) {
+      for (let v = plan.arcFrom[e]!; v > 0; v = par[v]!) act[v]! += lo;
+      for (let v = plan.arcTo[e]!; v > 0; v = par[v]!) act[v]! += lo;
+    }
+    if (cap[e]! > 0 && (c1[e]! < 0 || (c1[e] === 0 && c2[e]! < 0))) {
+      count++;
+      maxCost = Math.max(maxCost, -c1[e]!);
+    }
+  }
+  if (count === 0) return;
+  // Cheapest first: sort the keys c1 · nc + e (exact while they stay within 2^53), else arc order.
+  const keys = new Float64Array(count);
+  const exact = (maxCost + 1) * nc < SAFE;
+  let k = 0;
+  for (let e = 0; e < nc; e++) if (cap[e]! > 0 && (c1[e]! < 0 || (c1[e] === 0 && c2[e]! < 0))) keys[k++] = exact ? c1[e]! * nc + e : e;
+  if (exact) keys.sort();
+  for (let i = 0; i < count; i++) {
+    const key = keys[i]!;
+    const e = exact ? ((key % nc) + nc) % nc : key;
+    const inc = cap[e]!;
+    let fits = true;
+    for (let v = plan.arcFrom[e]!; fits && v > 0; v = par[v]!) fits = act[v]! + inc < upper[v]!;
+    for (let v = plan.arcTo[e]!; fits && v > 0; v = par[v]!) fits = act[v]! + inc < upper[v]!;
+    if (!fits) continue;
+    for (let v = plan.arcFrom[e]!; v > 0; v = par[v]!) act[v]! += inc;
+    for (let v = plan.arcTo[e]!; v > 0; v = par[v]!) act[v]! += inc;
+    flow[e] = inc;
+    state[e] = UPPER;
+  }
 }
