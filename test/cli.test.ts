@@ -345,7 +345,7 @@ describe('--budget', () => {
 
 // ---------------------------------------------------------------------------------------
 describe('solver options', () => {
-  it('--solver highs and --solver jslp give the same allocation; --emit-lp writes the LP; bad values exit 1', async () => {
+  it('--solver highs, jslp and network give the same allocation; --emit-lp writes the LP; bad values exit 1', async () => {
     const f = fixture();
     const lpFile = join(f.dir, 'model.lp');
     expect((await run(['solve', f.scenario, '--out', join(f.dir, 'h'), '--solver', 'highs', '--no-timings', '--emit-lp', lpFile])).code).toBe(0);
@@ -353,6 +353,9 @@ describe('solver options', () => {
     expect(readSummary(join(f.dir, 'h')).solver.backend).toMatch(/^highs \d/);
     expect(readSummary(join(f.dir, 'j')).solver.backend).toBe('javascript-lp-solver');
     expect(readFileSync(join(f.dir, 'h', 'allocations.csv')).equals(readFileSync(join(f.dir, 'j', 'allocations.csv')))).toBe(true);
+    expect((await run(['solve', f.scenario, '--out', join(f.dir, 'n'), '--solver', 'network', '--no-timings'])).code).toBe(0);
+    expect(readSummary(join(f.dir, 'n')).solver.backend).toBe('network simplex');
+    expect(readFileSync(join(f.dir, 'n', 'allocations.csv')).equals(readFileSync(join(f.dir, 'h', 'allocations.csv')))).toBe(true);
     const lp = readFileSync(lpFile, 'utf8');
     expect(lp).toMatch(/^\\ fundplan /);
     expect(lp).toContain('\nMaximize\n obj:');
@@ -363,7 +366,7 @@ describe('solver options', () => {
     expect(bad.stderr).toContain('--time-limit: expected a positive number of seconds, found "soon"');
     const badSolver = await run(['solve', f.scenario, '--out', join(f.dir, 'x'), '--solver', 'cplex']);
     expect(badSolver.code).toBe(1);
-    expect(badSolver.stderr).toMatch(/Allowed choices are auto, jslp, highs/);
+    expect(badSolver.stderr).toMatch(/Allowed choices are auto, network, jslp, highs/);
     expect(outputFiles(join(f.dir, 'x'))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jslpBackend } from '../src/solver/jslp.js';
+import { networkBackend } from '../src/solver/network-backend.js';
 import { createHighsBackend } from '../src/solver/highs.js';
 import type { Backend, LinearProgram } from '../src/solver/types.js';
 import { objectiveOf } from '../src/solver/types.js';
@@ -12,11 +13,12 @@ import { allocate } from '../src/model/allocate.js';
 import { verifyAllocation } from '../src/verify/verify.js';
 import { apps, scenario, SHENZHEN } from './helpers/build.js';
 
-const backends: Record<string, Backend> = { jslp: jslpBackend };
+const backends: Record<string, Backend> = { jslp: jslpBackend, network: networkBackend };
 beforeAll(async () => {
   backends.highs = await createHighsBackend();
 });
-const NAMES = ['jslp', 'highs'] as const;
+// The network simplex takes network LPs only (every case here but the unbounded one is one).
+const NAMES = ['jslp', 'highs', 'network'] as const;
 
 /** Objectives agree within this (relative to max(1, |objective|)). */
 const TOLERANCE = 1e-7;
@@ -73,9 +75,14 @@ describe.each(NAMES)('backend %s', (name) => {
     expect(r.raw).not.toBe('');
   });
 
-  it('unbounded: a column without an upper bound', () => {
+  it('unbounded: a column without an upper bound (the network simplex refuses it, saying why)', () => {
     const lp: LinearProgram = { sense: 'max', columns: [col(Infinity, 1)], rows: [row([[0, 1]], 1, null)] };
-    expect(backends[name]!.solve(lp).status).toBe('unbounded');
+    const r = backends[name]!.solve(lp);
+    if (name !== 'network') expect(r.status).toBe('unbounded');
+    else {
+      expect(r.status).toBe('error');
+      expect(r.status === 'error' && r.detail).toMatch(/^not a network LP: .*bound/);
+    }
   });
 
   it('a whole allocation verifies and reaches the same objective as the other backend', () => {
@@ -125,7 +132,7 @@ describe('backends may return different optimal vertices; both are valid', () =>
     const measures = ['P10-APPLICATION', 'P07-INTRANET', 'P01-SECTOR', 'P02-TESTBED', 'P13-EVENT', 'P18-4-SECURITY'];
     const list = apps(measures.map((m, k) => ({ id: `A${k}`, measure: m, total: 100_000_000, requested: 1_000_000, score: 80 })));
     const s = scenario({ budget: 2_500_000, measureBudgets: Object.fromEntries(measures.map((m) => [m, { max: 900_000 }])) });
-    const untied = NAMES.map((name) => allocate(list, SHENZHEN, s, backends[name]!, { tieBreak: false }));
+    const untied = (['jslp', 'highs'] as const).map((name) => allocate(list, SHENZHEN, s, backends[name]!, { tieBreak: false }));
     for (const a of untied) expect(verifyAllocation(SHENZHEN, s, list, a.lines.map((l) => l.grant)).violations).toEqual([]);
     expect(untied[0]!.objective.eq(untied[1]!.objective)).toBe(true);
     expect(untied[0]!.lines.map((l) => l.grant.toString())).not.toEqual(untied[1]!.lines.map((l) => l.grant.toString()));
@@ -133,6 +140,7 @@ describe('backends may return different optimal vertices; both are valid', () =>
     const tied = NAMES.map((name) => allocate(list, SHENZHEN, s, backends[name]!).lines.map((l) => l.grant.toString()));
     expect(tied[0]).toEqual(['900000', '900000', '700000', '0', '0', '0']);
     expect(tied[1]).toEqual(tied[0]);
+    expect(tied[2]).toEqual(tied[0]); // the network simplex breaks ties in its one solve
   });
 
   it("through fundplan, the tie rule makes both backends' allocations identical", () => {
@@ -142,7 +150,10 @@ describe('backends may return different optimal vertices; both are valid', () =>
     const s = scenario({ budget: 31_000_000 });
     const a = allocate(list, SHENZHEN, s, backends.jslp!);
     const b = allocate(list, SHENZHEN, s, backends.highs!);
+    const c = allocate(list, SHENZHEN, s, backends.network!);
     expect(a.lines.map((l) => l.grant.toString())).toEqual(b.lines.map((l) => l.grant.toString()));
+    expect(c.lines.map((l) => l.grant.toString())).toEqual(a.lines.map((l) => l.grant.toString()));
+    expect(c.stages.map((x) => x.stage)).toEqual(['priority + tie-break']);
   });
 });
 

@@ -12,6 +12,8 @@ import { parseScenario, type Scenario } from '../src/model/scenario.js';
 import type { Application } from '../src/model/application.js';
 import { allocate } from '../src/model/allocate.js';
 import { jslpBackend } from '../src/solver/jslp.js';
+import { networkBackend } from '../src/solver/network-backend.js';
+import type { Backend } from '../src/solver/types.js';
 import { mulberry32 } from '../scripts/synthetic.js';
 import { groupKey, limitViolations, referenceOptimum, type RefApp, type RefInstance } from './helpers/reference-flow.js';
 
@@ -324,13 +326,13 @@ afterAll(() => {
 });
 
 /** Compares one instance; returns fundplan's shortfall from the optimum (score10 · yuan). */
-function compare(inst: Instance, label: string): { gap10: bigint; expected: bigint } {
+function compare(inst: Instance, label: string, backend: Backend = jslpBackend): { gap10: bigint; expected: bigint } {
   const ref = toRef(inst);
   const expected = referenceOptimum(ref);
   expect(limitViolations(ref, expected.grants)).toEqual([]);
 
   const { apps, policy, scenario } = toFundplan(inst);
-  const allocation = allocate(apps, policy, scenario, jslpBackend);
+  const allocation = allocate(apps, policy, scenario, backend);
   const grants = allocation.lines.map((l, i) => toBig(l.grant, `grant of app ${i}`));
   const context = `${label}: ${describeInstance(inst)}`;
   const objective10 = grants.reduce((s, x, i) => s + x * inst.apps[i]!.score10, 0n);
@@ -374,6 +376,7 @@ describe('fundplan reaches the min-cost-flow optimum', () => {
         companyAnnualCap: 300n * f,
       };
       const { expected, gap10 } = compare(inst, `scale 10^${k}`);
+      expect(compare(inst, `scale 10^${k}, network simplex`, networkBackend).gap10).toBe(0n);
       expect(expected).toBe(460_000n * f);
       expect(gap10).toBe(0n);
     }
@@ -383,6 +386,8 @@ describe('fundplan reaches the min-cost-flow optimum', () => {
   it.each(seeds)('random instance, seed %i', (seed) => {
     const inst = randomInstance(seed);
     const { gap10, expected } = compare(inst, `seed ${seed}`);
+    // The network simplex, an independent method, reaches the same optimum on every instance.
+    expect(compare(inst, `seed ${seed}, network simplex`, networkBackend).gap10, `seed ${seed}`).toBe(gap10);
     checked++;
     if (gap10 === 0n) exact++;
     if (greedyObjective10(toRef(inst)) < expected) hard++;

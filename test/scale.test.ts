@@ -21,11 +21,16 @@ function batch(n: number): string {
 }
 
 describe('scale', () => {
-  it('20,000 applications: auto picks HiGHS, proves optimality, every rule verified', async () => {
+  it('20,000 applications: auto picks the network simplex, proves optimality, every rule verified, HiGHS agrees', async () => {
     const scenario = batch(20_000);
     const outcome = await runSolve({ scenario, out: join(scenario, '..', 'out') });
-    expect(outcome.allocation.solver.backend).toMatch(/^highs/);
-    expect(outcome.allocation.solver.reason).toMatch(/^auto: \d+ columns > 500/);
+    expect(outcome.allocation.solver.backend).toBe('network simplex');
+    expect(outcome.allocation.solver.reason).toMatch(/^auto: a network LP/);
+    expect(outcome.allocation.stages.map((s) => s.stage)).toEqual(['priority + tie-break']);
+    // The general backend on the same batch: the same LP optimum, the same allocation's worth.
+    const highs = allocate(outcome.loaded.applications, outcome.loaded.policy, outcome.loaded.scenario, await createHighsBackend());
+    expect(Math.abs(highs.bound - outcome.allocation.bound)).toBeLessThanOrEqual(1e-9 * highs.bound);
+    expect(outcome.allocation.objective.minus(highs.objective).abs().toNumber()).toBeLessThanOrEqual(1e-9 * highs.objective.toNumber());
     expect(outcome.summary.status).toBe('optimal');
     expect(outcome.verification.violations).toEqual([]);
     expect(outcome.verification.checks).toBeGreaterThan(100_000);

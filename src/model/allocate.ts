@@ -57,7 +57,8 @@ export interface Line {
 }
 
 export interface StageReport {
-  readonly stage: 'priority' | 'tie-break' | 'feasibility';
+  /** 'priority + tie-break': both in one solve (a backend that breaks ties exactly, the network simplex). */
+  readonly stage: 'priority' | 'tie-break' | 'priority + tie-break' | 'feasibility';
   readonly backend: string;
   readonly status: SolveResult['status'];
   readonly raw: string;
@@ -249,25 +250,31 @@ export function solvePrepared(prepared: Prepared, solver: Backend | Picker, opti
   // Stage 1: maximise Σ score × grant.
   const stage1 = policyLp(shape, scores);
   options.onLp?.(stage1);
-  const picked = (typeof solver === 'function' ? solver : always(solver))(stage1);
+  const pick = typeof solver === 'function' ? solver : always(solver);
+  const picked = pick(stage1);
   const backend = picked.backend;
   const t1 = performance.now();
   const stages: StageReport[] = [];
   const limits_ = { timeLimitSeconds: options.timeLimitSeconds, iterationLimit: options.iterationLimit };
-  const first = timed(backend, stage1, 'priority', stages, limits_);
-  if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, backend, stages);
+  // The tie rule (see README, "ties"): among allocations with the best objective, prefer the
+  // priority order; a column weighs by the position of its first member.
+  const n = candidates.length;
+  const tieRule = options.tieBreak !== false;
+  const position = new Array<number>(n);
+  order.forEach((i, p) => (position[i] = p));
+  const tieRanks = shape.groups.map((members) => n - position[members[0]!]!);
+  // A backend that breaks ties itself (the network simplex) does both stages in one exact solve.
+  const oneSolve = tieRule && backend.solveTieBroken !== undefined;
+  const first = timed(backend, stage1, oneSolve ? 'priority + tie-break' : 'priority', stages, limits_, oneSolve ? tieRanks : undefined);
+  if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, pick, stages);
   if (first.status !== 'optimal' && first.status !== 'time-limit') {
     throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
   }
 
-  // Stage 2: among allocations with that objective, prefer the priority order (see README, "ties"):
-  // a column weighs by the position of its first member. Skipped when stage 1 was cut short.
-  const n = candidates.length;
+  // Stage 2: maximise the tie weights with the stage-1 objective held. Skipped when stage 1 was cut short.
   let second: SolveResult | null = null;
-  if (first.status === 'optimal' && options.tieBreak !== false) {
-    const position = new Array<number>(n);
-    order.forEach((i, p) => (position[i] = p));
-    const tieWeights = shape.groups.map((members) => (n - position[members[0]!]!) / n);
+  if (first.status === 'optimal' && tieRule && !oneSolve) {
+    const tieWeights = tieRanks.map((r) => r / n);
     const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
     const stage2 = policyLp(shape, tieWeights);
     const stage2Lp: LinearProgram = {
@@ -361,9 +368,10 @@ export function solvePrepared(prepared: Prepared, solver: Backend | Picker, opti
   };
 }
 
-function timed(backend: Backend, lp: LinearProgram, stage: StageReport['stage'], stages: StageReport[], options: SolveOptions = {}): SolveResult {
+/** Solve and record the stage; with `secondary`, the backend's own tie-breaking solve. */
+function timed(backend: Backend, lp: LinearProgram, stage: StageReport['stage'], stages: StageReport[], options: SolveOptions = {}, secondary?: ArrayLike<number>): SolveResult {
   const t = performance.now();
-  const r = backend.solve(lp, options);
+  const r = secondary && backend.solveTieBroken ? backend.solveTieBroken(lp, secondary, options) : backend.solve(lp, options);
   stages.push({
     stage,
     backend: r.backend,
@@ -380,7 +388,7 @@ function timed(backend: Backend, lp: LinearProgram, stage: StageReport['stage'],
  * cannot be met together: add an elastic column to each floor row, minimise the total
  * shortfall, and name every floor left short, with the amount.
  */
-function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], backend: Backend, stages: StageReport[]): Error {
+function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], pick: Picker, stages: StageReport[]): Error {
   const base = policyLp(shape, shape.groups.map(() => 0), 'min');
   const floorRows = shape.rowLimit.map((k, r) => [k, r] as const).filter(([k]) => limits[k]!.sense === 'min');
   const n = base.columns.length;
@@ -392,7 +400,8 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], back
       return e < 0 ? row : { ...row, terms: [...row.terms, [n + e, 1] as const] };
     }),
   };
-  const r = timed(backend, lp, 'feasibility', stages);
+  // Its own pick: the elastic columns are unbounded, which a network LP here never is.
+  const r = timed(pick(lp).backend, lp, 'feasibility', stages);
   if (r.status !== 'optimal') return new InternalError('the LP is infeasible and its elastic form did not solve', [`${r.backend}: ${r.raw}`]);
   const conflicts: Conflict[] = [];
   const floorsTotal = floorRows.reduce((s, [k]) => s.plus(limits[k]!.amount), ZERO);

@@ -92,6 +92,12 @@ export interface SolveOptions {
 export interface Backend {
   readonly name: string;
   solve(lp: LinearProgram, options?: SolveOptions): SolveResult;
+  /**
+   * Where a backend can: the best solution of `lp` and, among all of them, the best for the
+   * `secondary` costs (same sense, whole numbers), exactly, in one solve. Without it the model
+   * solves a second LP with the first objective held (see allocate.ts).
+   */
+  solveTieBroken?(lp: LinearProgram, secondary: ArrayLike<number>, options?: SolveOptions): SolveResult;
 }
 
 /** Objective of `values` under `lp` (for checks and for stage-two constraints). */
