@@ -6,12 +6,12 @@ import { readInput } from '../io/files.js';
 import { parseLockedGrants } from '../io/locked.js';
 import type { Application } from '../model/application.js';
 import { InternalError } from '../errors.js';
-import { writeFileAtomically, writeOutputsAtomically, toExcelCsv } from '../io/write.js';
+import { writeFileAtomically, writeOutputsAtomically } from '../io/write.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { TOOL_VERSION } from '../version.js';
 import { allocate, type Allocation } from '../model/allocate.js';
 import { withBudget } from '../model/scenario.js';
-import { ALLOCATION_COLUMNS, allocationRows } from '../report/allocations.js';
+import { allocationRows } from '../report/allocations.js';
 import { buildReportData, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { limitLabel } from '../report/labels.js';
@@ -19,8 +19,7 @@ import { noticeCsv } from '../report/notice.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { allocationsXlsx } from '../report/xlsx.js';
-import { DetailSheetBuilder } from '../report/offload.js';
-import type { CompressedSheet } from '../io/xlsx-write.js';
+import { formatRows, formatRowsAside, type FormattedRows } from '../report/offload.js';
 import { marginalValues, marginalWords } from '../model/marginal.js';
 import { openParametricLp, preloadHighs } from '../solver/highs.js';
 import { fmtYuan } from '../money.js';
@@ -91,19 +90,18 @@ export interface Solved {
   readonly verification: Verification;
   readonly summary: Summary;
   readonly data: ReportData;
-  /** allocations.csv's rows, and the file formatted. */
+  /** allocations.csv's rows (ALLOCATION_COLUMNS order; the file is `toExcelCsv` of them). */
   readonly rows: readonly (readonly string[])[];
-  readonly csv: string;
   /** Milliseconds spent formatting so far (runSolve adds the other files). */
   readonly msFormat: number;
 }
 
 export interface SolveHooks {
-  /** Called with allocations.csv's rows as soon as they exist (runSolve starts the workbook's 明细 sheet on them). */
+  /** Called with allocations.csv's rows as soon as they exist (runSolve formats the CSV and the 明细 sheet from them elsewhere). */
   readonly onRows?: (rows: readonly (readonly string[])[]) => void;
 }
 
-/** Solve, verify, analyse and format allocations.csv, without writing anything (compare uses this directly). */
+/** Solve, verify, analyse and build the reports' data and allocations.csv's rows, without writing anything (compare uses this directly). */
 export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: SolveHooks = {}): Promise<Solved> {
   const t0 = performance.now();
   // HiGHS (the backend of big models, and of the marginal values of every priority model)
@@ -150,7 +148,6 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: S
   // `write` is the time to format the output files; the atomic write itself follows.
   const rows = allocationRows(allocation, notes);
   hooks.onRows?.(rows);
-  const csv = toExcelCsv(ALLOCATION_COLUMNS, rows);
   const measures = new Map(loaded.policy.measures.map((m) => [m.id, m]));
   const marginalValuesData = marginal.values.map((m) => {
     const label = limitLabel(m.limit, measures);
@@ -174,34 +171,30 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: S
     marginalValues: marginalValuesData,
   });
   const data = buildReportData({ lang, summary, allocation, policy: loaded.policy, scenario: loaded.scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes });
-  return { loaded, allocation, verification, summary, data, rows, csv, msFormat: performance.now() - t4 };
+  return { loaded, allocation, verification, summary, data, rows, msFormat: performance.now() - t4 };
 }
 
 export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
-  // The workbook's 明细 sheet (every application) is built on the other core: the worker
-  // starts now, loads while this thread parses and solves, and gets the rows when they exist.
-  const detailBuilder = new DetailSheetBuilder();
-  try {
-    let detail: Promise<CompressedSheet> | undefined;
-    const solved = await solveScenario(options, {
-      onRows: (rows) => {
-        detail = detailBuilder.build(rows);
-        detail.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
-      },
-    });
-    return await writeSolved(options, solved, detail);
-  } finally {
-    detailBuilder.close();
-  }
+  // allocations.csv and the workbook's 明细 sheet (every application) are made on the other
+  // core in big batches, from the rows as soon as they exist.
+  let formatted: Promise<FormattedRows> | undefined;
+  const solved = await solveScenario(options, {
+    onRows: (rows) => {
+      formatted = formatRowsAside(rows);
+      formatted.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
+    },
+  });
+  return writeSolved(options, solved, formatted ?? Promise.resolve(formatRows(solved.rows)));
 }
 
-async function writeSolved(options: SolveOptions, solved: Solved, detail: Promise<CompressedSheet> | undefined): Promise<SolveOutcome> {
-  const { loaded, allocation, verification, summary, data, rows, csv, msFormat } = solved;
+async function writeSolved(options: SolveOptions, solved: Solved, formatted: Promise<FormattedRows>): Promise<SolveOutcome> {
+  const { loaded, allocation, verification, summary, data, msFormat } = solved;
   const t = performance.now();
   const html = renderHtml(data);
   const markdown = renderMarkdown(data);
   const notice = noticeCsv(data.notice);
-  const xlsx = await allocationsXlsx(data, detail ?? rows);
+  const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail));
+  const { csv } = await formatted;
   // `write` covers formatting every output file (the reports do not show timings); the atomic write follows.
   if (summary.timingsMs) summary.timingsMs.write = Math.round((msFormat + performance.now() - t) * 10) / 10;
   const files = writeOutputsAtomically(options.out, [

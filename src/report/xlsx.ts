@@ -164,7 +164,7 @@ export const DETAIL_SHEET_POSITION: number = 1;
 
 /**
  * The workbook, from the report data and either the rows of allocations.csv (ALLOCATION_COLUMNS
- * order) or the 明细 sheet being built from them elsewhere (`DetailSheetBuilder`). The other
+ * order) or the 明细 sheet being built from them elsewhere (`RowsFormatter`). The other
  * sheets are built and compressed before the 明细 sheet is waited for.
  */
 export async function allocationsXlsx(data: ReportData, detail: readonly (readonly string[])[] | Promise<CompressedSheet>): Promise<Buffer> {
