@@ -395,13 +395,13 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], pick
   const n = base.columns.length;
   const lp: LinearProgram = {
     sense: 'min',
-    columns: [...base.columns, ...floorRows.map(() => ({ lower: 0, upper: Infinity, cost: 1 }))],
+    // A shortfall never exceeds its floor (grants are ≥ 0): bounded, the elastic LP of a network LP is one too.
+    columns: [...base.columns, ...floorRows.map(([, r]) => ({ lower: 0, upper: base.rows[r]!.lower!, cost: 1 }))],
     rows: base.rows.map((row, r) => {
       const e = floorRows.findIndex(([, fr]) => fr === r);
       return e < 0 ? row : { ...row, terms: [...row.terms, [n + e, 1] as const] };
     }),
   };
-  // Its own pick: the elastic columns are unbounded, which a network LP here never is.
   const r = timed(pick(lp).backend, lp, 'feasibility', stages);
   if (r.status !== 'optimal') return new InternalError('the LP is infeasible and its elastic form did not solve', [`${r.backend}: ${r.raw}`]);
   const conflicts: Conflict[] = [];
