@@ -8,17 +8,25 @@ import { allocate } from '../src/model/allocate.js';
 import { marginalValues } from '../src/model/marginal.js';
 import { explainAll } from '../src/report/explain.js';
 import { buildNotice } from '../src/report/data.js';
-import { openParametricLp } from '../src/solver/highs.js';
+import { openParametricLp, type ParametricLp } from '../src/solver/highs.js';
+import { networkOf, openNetworkParametric } from '../src/solver/network.js';
+import type { LinearProgram } from '../src/solver/types.js';
 import { jslpBackend } from '../src/solver/jslp.js';
 import { runExplain } from '../src/commands/explain.js';
 import { apps, scenario, SHENZHEN, solveVerified, type AppSpec } from './helpers/build.js';
 import { HEADER, creditCode, csv, POLICY } from './helpers/cli-fixtures.js';
 
-async function analyse(specs: AppSpec[], fields: Record<string, unknown>) {
+type Opener = (lp: LinearProgram) => Promise<ParametricLp | null>;
+const SENSITIVITY: [string, Opener][] = [
+  ['HiGHS', (lp) => openParametricLp(lp)],
+  ['the network simplex', async (lp) => openNetworkParametric(networkOf(lp)!)],
+];
+
+async function analyse(specs: AppSpec[], fields: Record<string, unknown>, open: Opener = SENSITIVITY[0]![1]) {
   const list = apps(specs);
   const s = scenario(fields);
   const a = solveVerified(list, s);
-  const lp = await openParametricLp(a.model.lp);
+  const lp = await open(a.model.lp);
   const m = marginalValues(a, lp!);
   lp!.dispose();
   const ctx = { allocation: a, scenario: s, policy: SHENZHEN, fundingLine: m.fundingLine };
@@ -76,9 +84,9 @@ describe('explanations', () => {
   });
 });
 
-describe('the value of money', () => {
+describe.each(SENSITIVITY)('the value of money, re-solving on %s', (_name, open) => {
   it('the budget: one more yuan buys the marginal score, over the range where that project stays marginal; confirmed by re-solving at budget + ¥1m', async () => {
-    const { list, s, a, m } = await analyse(FOUR, { budget: 7_000_000 });
+    const { list, s, a, m } = await analyse(FOUR, { budget: 7_000_000 }, open);
     const budget = m.values.find((v) => v.limit.kind === 'budget')!;
     expect(budget.perYuan).toBeCloseTo(70, 9);
     // C absorbs money from ¥6m (A and B full) to ¥9m (C full).
@@ -88,13 +96,31 @@ describe('the value of money', () => {
     expect(more.objective.minus(a.objective).toString()).toBe(new D(budget.perYuan).times(1_000_000).toDecimalPlaces(0).toString());
   });
 
+  it("a range hint narrower than the range (one degenerate basis's view) is searched past, to the true end", async () => {
+    const { m } = await analyse(FOUR, { budget: 7_000_000 }, async (lp) => {
+      const real = await open(lp);
+      if (!real) return null;
+      // Hints that stop ¥500,000 above and below the budget of ¥7m (the slope holds from ¥6m to ¥9m).
+      const r = lp.rows.length - 1;
+      const up = Float64Array.from(real.rangeUp);
+      const down = Float64Array.from(real.rangeDown);
+      up[r] = 750;
+      down[r] = 650;
+      return { ...real, objective: real.objective, duals: real.duals, rangeUp: up, rangeDown: down, objectiveWithRowBounds: (...x) => real.objectiveWithRowBounds(...x), dispose: () => real.dispose() };
+    });
+    const budget = m.values.find((v) => v.limit.kind === 'budget')!;
+    expect(budget.perYuan).toBeCloseTo(70, 9);
+    expect(budget.from.toString()).toBe('6000000');
+    expect(budget.to!.toString()).toBe('9000000');
+  });
+
   it('a binding measure ceiling is worth the score difference to the funding line; a loose one nothing', async () => {
     const specs: AppSpec[] = [
       { id: 'R', measure: 'P11-RETROFIT', base: 100_000_000, score: 95 },
       { id: 'A', measure: 'P10-APPLICATION', total: 12_000_000, score: 75 },
       { id: 'B', measure: 'P10-APPLICATION', total: 12_000_000, score: 70 },
     ];
-    const { m } = await analyse(specs, { budget: 10_000_000, measureBudgets: { 'P11-RETROFIT': { max: 5_000_000 }, 'P10-APPLICATION': { max: 50_000_000 } } });
+    const { m } = await analyse(specs, { budget: 10_000_000, measureBudgets: { 'P11-RETROFIT': { max: 5_000_000 }, 'P10-APPLICATION': { max: 50_000_000 } } }, open);
     const retrofit = m.values.find((v) => v.limit.id === 'measure_max:P11-RETROFIT')!;
     // R (95) takes ¥5m; A full ¥3m; B gets ¥2m at the margin (70). Each yuan moved to R gains 95 − 70.
     expect(retrofit.perYuan).toBeCloseTo(25, 9);

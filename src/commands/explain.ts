@@ -11,8 +11,7 @@ import type { Application } from '../model/application.js';
 import { withBudget, type Scenario } from '../model/scenario.js';
 import { marginalValues } from '../model/marginal.js';
 import { explainAll } from '../report/explain.js';
-import { openParametricLp } from '../solver/highs.js';
-import { loadPicker, type SolverChoice } from '../solver/select.js';
+import { loadPicker, openSensitivity, type SolverChoice } from '../solver/select.js';
 import { usesIntegerModel } from '../model/rules.js';
 import { verifyAllocation } from '../verify/verify.js';
 import { loadScenario } from './load.js';
@@ -55,7 +54,7 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
     return a;
   };
   const allocation = solve(applications, scenario);
-  const parametric = allocation.rules ? null : await openParametricLp(allocation.model.lp, allocation.model.basis);
+  const parametric = allocation.rules ? null : await openSensitivity(allocation.model.lp, allocation.model.basis);
   const fundingLine = parametric ? marginalValues(allocation, parametric, { maxCompanyLimits: 0 }).fundingLine : null;
   parametric?.dispose();
   const lang = options.lang ?? 'zh';

@@ -9,7 +9,7 @@ import { InternalError } from '../errors.js';
 import { writeFileAtomically, writeOutputsAtomically } from '../io/write.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { TOOL_VERSION } from '../version.js';
-import { allocate, type Allocation } from '../model/allocate.js';
+import { prepareAllocation, priorityLp, solvePrepared, type Allocation } from '../model/allocate.js';
 import { withBudget } from '../model/scenario.js';
 import { allocationRows } from '../report/allocations.js';
 import { buildReportData, type ReportData } from '../report/data.js';
@@ -21,10 +21,10 @@ import { renderMarkdown } from '../report/markdown.js';
 import { allocationsXlsx } from '../report/xlsx.js';
 import { formatRows, formatRowsAside, type FormattedRows } from '../report/offload.js';
 import { marginalValues, marginalWords } from '../model/marginal.js';
-import { openParametricLp, preloadHighs } from '../solver/highs.js';
 import { fmtYuan } from '../money.js';
 import { buildSummary, humanSummary, type Summary, type Timings } from '../report/summary.js';
-import { loadPicker, type Picker, type SolverChoice } from '../solver/select.js';
+import { loadPicker, openSensitivity, type Picker, type SolverChoice } from '../solver/select.js';
+import { whyNotNetwork } from '../solver/network.js';
 import { usesIntegerModel } from '../model/rules.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
 import { loadScenario, type Loaded } from './load.js';
@@ -104,18 +104,20 @@ export interface SolveHooks {
 /** Solve, verify, analyse and build the reports' data and allocations.csv's rows, without writing anything (compare uses this directly). */
 export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: SolveHooks = {}): Promise<Solved> {
   const t0 = performance.now();
-  // HiGHS (the backend of big models, and of the marginal values of every priority model)
-  // compiles its WebAssembly on a background thread while the applications are read.
-  preloadHighs();
   const loaded0 = loadScenario(options.scenario, { sheet: options.sheet });
   const loaded = options.budget ? { ...loaded0, scenario: withBudget(loaded0.scenario, options.budget) } : loaded0;
   const t1 = performance.now();
-  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length, { integer: usesIntegerModel(loaded.scenario, loaded.applications) });
-  const tLoaded = performance.now(); // loading a backend (HiGHS's WebAssembly) counts as solving
   const emit = options.emitLp;
   const locked = options.lock ? readLocked(options.lock, loaded.applications) : undefined;
-  const allocation = allocate(loaded.applications, loaded.policy, loaded.scenario, picker, {
-    locked,
+  const prepared = prepareAllocation(loaded.applications, loaded.policy, loaded.scenario, { locked });
+  const tPrepared = performance.now();
+  // HiGHS's WebAssembly is loaded only for a model that needs it (an integer model, or an LP that
+  // is not a network LP): the policy's own priority model never does.
+  const integer = usesIntegerModel(loaded.scenario, loaded.applications);
+  const network = !integer && loaded.scenario.objective === 'priority' && whyNotNetwork(priorityLp(prepared)) === null;
+  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length, { integer, network });
+  const tLoaded = performance.now(); // recognising the network and loading a backend count as solving
+  const allocation = solvePrepared(prepared, picker, {
     timeLimitSeconds: options.timeLimitSeconds,
     onLp: emit
       ? (lp) =>
@@ -136,7 +138,7 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: S
 
   // The value of money: duals and ranges from the stage-1 LP, checked by re-solving.
   // (Only for the priority LP: proportional shares and the integer model have no such duals.)
-  const parametric = allocation.status === 'optimal' && !allocation.rules ? await openParametricLp(allocation.model.lp, allocation.model.basis) : null;
+  const parametric = allocation.status === 'optimal' && !allocation.rules ? await openSensitivity(allocation.model.lp, allocation.model.basis) : null;
   const marginal = parametric ? marginalValues(allocation, parametric) : { values: [], fundingLine: null };
   parametric?.dispose();
   const lang = options.lang ?? 'zh';
@@ -144,7 +146,7 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: S
   const t4 = performance.now();
 
   const timings: Timings = { parse: t1 - t0, ...allocation.timingsMs, verify: t3 - t2, analyse: t4 - t3, write: 0 };
-  timings.solve += tLoaded - t1;
+  timings.solve += tLoaded - tPrepared;
   // `write` is the time to format the output files; the atomic write itself follows.
   const rows = allocationRows(allocation, notes);
   hooks.onRows?.(rows);

@@ -239,6 +239,14 @@ export function allocate(
   return solvePrepared(prepareAllocation(apps, policy, scenario, { locked: options.locked }), solver, options);
 }
 
+/** The priority (stage-1) LP of a preparation: one object per preparation, so what is learnt about it (is it a network?) is kept. */
+const priorityLps = new WeakMap<Prepared, LinearProgram>();
+export function priorityLp(prepared: Prepared): LinearProgram {
+  let lp = priorityLps.get(prepared);
+  if (!lp) priorityLps.set(prepared, (lp = policyLp(prepared.shape, prepared.scores)));
+  return lp;
+}
+
 export function solvePrepared(prepared: Prepared, solver: Backend | Picker, options: AllocateOptions = {}): Allocation {
   // Other objectives and the rules of issue 6 have their own models (the priority path below is unchanged).
   if (prepared.scenario.objective !== 'priority') return solveProportional(prepared);
@@ -248,7 +256,7 @@ export function solvePrepared(prepared: Prepared, solver: Backend | Picker, opti
   const g = scenario.granularity;
 
   // Stage 1: maximise Σ score × grant.
-  const stage1 = policyLp(shape, scores);
+  const stage1 = priorityLp(prepared);
   options.onLp?.(stage1);
   // Picking counts as solving: for the network simplex it is recognising the network.
   const t1 = performance.now();

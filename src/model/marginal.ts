@@ -32,6 +32,8 @@ export interface MarginalAnalysis {
 }
 
 const STEP = 1; // 万元 = ¥10,000
+/** Doublings past a range hint that holds. */
+const GROW = 3;
 
 export interface MarginalOptions {
   /** Company limits whose ranges are checked by re-solving (largest values first); the rest are skipped. */
@@ -58,11 +60,27 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     const v = valueAt(r, t);
     return v !== null && Math.abs(v - v0 - slope * (t - b)) <= tol(v - v0);
   };
-  /** The farthest point toward `far` (from a verified `near`) where the slope still holds. */
+  /**
+   * The farthest point toward `far` (from a verified `near`) where the slope still holds. A
+   * range hint is one basis's range: on a degenerate optimum the slope can hold further, so past
+   * a hint that holds the distance from b is doubled (up to GROW times) until it does not.
+   */
   const extend = (r: number, b: number, slope: number, near: number, far: number, steps: number): number => {
-    if (holds(r, b, slope, far)) return far;
     let good = near;
     let bad = far;
+    if (holds(r, b, slope, far)) {
+      good = far;
+      let k = 0;
+      for (; k < GROW; k++) {
+        const next = Math.max(0, b + 2 * (good - b));
+        if (next === good || !holds(r, b, slope, next)) {
+          bad = next;
+          break;
+        }
+        good = next;
+      }
+      if (k === GROW || bad === good) return good;
+    }
     for (let k = 0; k < steps; k++) {
       const mid = (good + bad) / 2;
       if (holds(r, b, slope, mid)) good = mid;

@@ -16,11 +16,6 @@ function highsRuntime(): Promise<Highs> {
   return (runtime ??= (createRequire(import.meta.url)('highs') as (options?: object) => Promise<Highs>)());
 }
 
-/** Start loading the runtime now, in the background (a failure shows when it is used). */
-export function preloadHighs(): void {
-  highsRuntime().catch(() => undefined);
-}
-
 function toModelData(h: Highs, lp: LinearProgram): ModelData {
   const n = lp.columns.length;
   const m = lp.rows.length;

@@ -25,16 +25,26 @@
  * artificial arc of infinite capacity whose cost is (1, 0, 0) on a third, dominant cost level:
  * no big M. Artificial arcs that are still in the tree at the end (with zero flow: otherwise the
  * LP is infeasible) are swapped for real arcs by a dual ratio test, so the final tree is an LP
- * basis, and its potentials are the LP's duals.
+ * basis, and its potentials are the LP's duals. The objective is Σ cost × value summed exactly in
+ * the scaled integers and divided once (so equal optima give equal doubles).
+ *
+ * Sensitivity: {@link openNetworkParametric} keeps the optimal tree (the `Simplex` object) and
+ * answers "the optimum with this row's bounds replaced" by a few warm primal pivots, restoring the
+ * kept optimum after each answer; it also ranges each row's active bound along its arc's cycle.
  */
+import type { ParametricLp } from './highs.js';
 import type { Basis, LinearProgram } from './types.js';
 
 /** 2^53 − 1: every integer the solver computes stays within it. */
 const SAFE = Number.MAX_SAFE_INTEGER;
 /** Bounds and costs are scaled by at most 10^6. */
 const MAX_DECIMALS = 6;
-/** A value is taken as an integer after scaling when within 1e-9 of one, relatively. */
-const SCALE_TOLERANCE = 1e-9;
+/**
+ * A value is taken as an integer after scaling when within 1e-12 of one, relatively: a decimal
+ * held in a double (and scaled) is off by a few units of 2^-53 at most, and a value that is not a
+ * decimal is refused rather than moved (1e-9 let a 6-place bound near 2,000 pass as 5 places).
+ */
+const SCALE_TOLERANCE = 1e-12;
 /** Σ over columns of (rows per column)²: beyond this the crossing check is refused as too dense. */
 const MAX_PAIR_WORK = 200_000_000;
 
@@ -83,7 +93,7 @@ export interface NetworkSolution {
   readonly status: 'optimal' | 'infeasible';
   /** Per LP column, in the LP's units (scaled integers / boundScale). NaN when infeasible. */
   readonly values: Float64Array;
-  /** Σ cost_j · values_j, in the LP's sense and units. NaN when infeasible. */
+  /** Σ cost_j · values_j, in the LP's sense and units (summed exactly, rounded once). NaN when infeasible. */
   readonly objective: number;
   /** Σ secondary_j · values_j (0 without a secondary objective). NaN when infeasible. */
   readonly secondaryObjective: number;
@@ -122,7 +132,7 @@ export function whyNotNetwork(lp: LinearProgram): string | null {
 }
 
 /**
- * The smallest k ≤ 6 such that every value × 10^k is within 1e-9 (relative) of an integer, or −1.
+ * The smallest k ≤ 6 such that every value × 10^k is within 1e-12 (relative) of an integer, or −1.
  */
 function decimalScale(values: ArrayLike<number>): number {
   let k = 0;
@@ -464,140 +474,189 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
 const LOWER = 1;
 const UPPER = -1;
 const TREE = 0;
-/** A non-tree arc with equal bounds: never priced, reported at its lower bound. */
+/**
+ * A non-tree arc that is never priced, at its lower bound: an arc with equal bounds, an unused
+ * spare slot, or a dominant-cost arc (artificial, excess) that has given back all its flow.
+ */
 const FIXED = 2;
 
 /**
- * Solve `plan`'s LP. `secondary` (per LP column, same sense as the LP, default all 0) breaks ties
- * among the primary optima exactly; like the costs it must scale to integers by 10^k, k ≤ 6, and
- * max |secondary × 10^k| × (2 × rows + 1) must stay within 2^53 (a RangeError otherwise).
+ * One network simplex: arcs, spanning-tree basis and potentials, kept as an object so that a
+ * solved LP can be re-solved from its optimal tree (see {@link openNetworkParametric}).
+ *
+ * Arcs: the plan's (columns, then rows, with the plan's indices), then `spare` slots for the
+ * arcs a bound change adds (unused: FIXED), then up to one artificial arc per row node. Costs are
+ * triples (dominant level c0: 1 on artificial and excess arcs; primary c1; secondary c2), all
+ * scaled integers in the min form. Flows are kept shifted: actual = lo + flow, flow ∈ [0, cap].
  */
-export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): NetworkSolution {
-  const lp = plan.lp;
-  const n = lp.columns.length;
-  const m = lp.rows.length;
-  const N = plan.nodeCount;
-  const A = plan.arcCount;
-  const mA = N - 1;
-  const sense = lp.sense === 'max' ? -1 : 1;
+class Simplex {
+  readonly N: number;
+  /** The plan's arcs. */
+  readonly A: number;
+  /** The first artificial arc. */
+  readonly artBase: number;
+  readonly T: number;
+  readonly src: Int32Array;
+  readonly tgt: Int32Array;
+  readonly lo: Float64Array;
+  readonly cap: Float64Array;
+  readonly flow: Float64Array;
+  readonly c0: Uint8Array;
+  readonly c1: Float64Array;
+  readonly c2: Float64Array;
+  readonly state: Int8Array;
+  // The tree (LEMON's layout): parent, tree arc of each node (pred; predUp = 1 when it goes node →
+  // parent), thread (preorder, circular through R) and its reverse, subtree sizes, the last node
+  // of each subtree in the thread, potentials per cost level (reduced cost c + π[from] − π[to]).
+  readonly parent: Int32Array;
+  readonly pred: Int32Array;
+  readonly predUp: Uint8Array;
+  readonly thread: Int32Array;
+  readonly rev: Int32Array;
+  readonly size: Int32Array;
+  readonly last: Int32Array;
+  readonly pi0: Float64Array;
+  readonly pi1: Float64Array;
+  readonly pi2: Float64Array;
+  // Scratch for `reroot`, per stem node.
+  private readonly stem: Int32Array;
+  private readonly segEnd: Int32Array;
+  private readonly skipFrom: Int32Array;
+  private readonly skipTo: Int32Array;
+  private readonly stemSize: Int32Array;
+  /** Arcs [0, priced) are priced: the plan's, and the spare slots while one is in use. */
+  priced: number;
+  readonly block: number;
+  nextArc = 0;
+  /** Dominant-cost arcs in the tree; and out of it but priced (at a bound with flow to give back). */
+  artsInTree = 0;
+  dominantOut = 0;
+  pivots = 0;
+  /** Σ primary cost × flow changed by the pivots since it was last set to 0: exactly dS + dT (see {@link addProduct}). */
+  readonly delta = { s: 0, t: 0 };
+  // Candidate pricing (warm re-solves from an optimum, see `startCandidates`): the incidence of
+  // the plan's arcs per node, the nodes whose potentials moved (stamped), extra arcs to price.
+  /** 1: price only the candidates; 0: block search over all arcs. */
+  candidates = 0;
+  private incStart: Int32Array | null = null;
+  private inc: Int32Array | null = null;
+  private stampOf: Int32Array | null = null;
+  private dirty: Int32Array | null = null;
+  private stamp = 0;
+  private dirtyCount = 0;
+  private dirtyArcs = 0;
+  private readonly extra = new Int32Array(64);
+  private extraCount = 0;
+  private saved: { arrays: [Float64Array | Int32Array | Int8Array | Uint8Array, Float64Array | Int32Array | Int8Array | Uint8Array][]; scalars: number[] } | null = null;
 
-  // Secondary costs, scaled and in the min form.
-  const sec = new Float64Array(n);
-  if (secondary) {
-    if (secondary.length !== n) throw new RangeError(`secondary has ${secondary.length} entries for ${n} columns`);
-    for (let j = 0; j < n; j++) if (!Number.isFinite(secondary[j]!)) throw new RangeError(`secondary[${j}] is not finite`);
-    const k = decimalScale(secondary);
-    if (k < 0) throw new RangeError(`the secondary costs are not decimals with at most ${MAX_DECIMALS} places`);
-    let max = 0;
-    for (let j = 0; j < n; j++) {
-      sec[j] = sense * scaled(secondary[j]!, POWERS[k]!) + 0;
-      max = Math.max(max, Math.abs(sec[j]!));
+  constructor(plan: NetworkPlan, sec: Float64Array, spare: number) {
+    const N = plan.nodeCount;
+    const A = plan.arcCount;
+    const mA = N - 1;
+    const T = A + spare + mA;
+    this.N = N;
+    this.A = A;
+    this.artBase = A + spare;
+    this.T = T;
+    const src = (this.src = new Int32Array(T));
+    const tgt = (this.tgt = new Int32Array(T));
+    const lo = (this.lo = new Float64Array(T));
+    const cap = (this.cap = new Float64Array(T));
+    const flow = (this.flow = new Float64Array(T));
+    const c0 = (this.c0 = new Uint8Array(T));
+    const c1 = (this.c1 = new Float64Array(T));
+    const c2 = (this.c2 = new Float64Array(T));
+    const state = (this.state = new Int8Array(T).fill(FIXED));
+    for (let e = 0; e < A; e++) {
+      src[e] = plan.arcFrom[e]!;
+      tgt[e] = plan.arcTo[e]!;
+      lo[e] = plan.arcLower[e]!;
+      cap[e] = plan.arcUpper[e]! - plan.arcLower[e]!;
+      c1[e] = plan.arcCost[e]!;
+      const j = plan.arcColumn[e]!;
+      if (j >= 0) c2[e] = sec[j]!;
+      state[e] = cap[e] === 0 ? FIXED : LOWER;
     }
-    if (max * (2 * mA + 1) > SAFE) throw new RangeError('the secondary costs are too large for exact potentials');
-  }
+    this.priced = A;
+    this.block = Math.max(10, Math.ceil(Math.sqrt(A)));
+    this.parent = new Int32Array(N);
+    this.pred = new Int32Array(N);
+    this.predUp = new Uint8Array(N);
+    this.thread = new Int32Array(N);
+    this.rev = new Int32Array(N);
+    this.size = new Int32Array(N);
+    this.last = new Int32Array(N);
+    this.pi0 = new Float64Array(N);
+    this.pi1 = new Float64Array(N);
+    this.pi2 = new Float64Array(N);
+    this.stem = new Int32Array(N);
+    this.segEnd = new Int32Array(N);
+    this.skipFrom = new Int32Array(N);
+    this.skipTo = new Int32Array(N);
+    this.stemSize = new Int32Array(N);
 
-  const infeasible = (pivots: number): NetworkSolution => ({
-    status: 'infeasible',
-    values: new Float64Array(n).fill(NaN),
-    objective: NaN,
-    secondaryObjective: NaN,
-    duals: new Float64Array(m).fill(NaN),
-    basis: { colStatus: new Int32Array(n), rowStatus: new Int32Array(m) },
-    pivots,
-  });
-  for (let e = 0; e < A; e++) if (plan.arcLower[e]! > plan.arcUpper[e]!) return infeasible(0);
-  for (const c of lp.columns) if (c.lower > c.upper) return infeasible(0);
-
-  // Arcs: the plan's, then up to one artificial arc per row node (cost (1, 0, 0), capacity ∞).
-  const T = A + mA;
-  const src = new Int32Array(T);
-  const tgt = new Int32Array(T);
-  const cap = new Float64Array(T);
-  const flow = new Float64Array(T); // shifted: actual − lower, in [0, cap]
-  const c1 = new Float64Array(T);
-  const c2 = new Float64Array(T);
-  const state = new Int8Array(T);
-  for (let e = 0; e < A; e++) {
-    src[e] = plan.arcFrom[e]!;
-    tgt[e] = plan.arcTo[e]!;
-    cap[e] = plan.arcUpper[e]! - plan.arcLower[e]!;
-    c1[e] = plan.arcCost[e]!;
-    const j = plan.arcColumn[e]!;
-    if (j >= 0) c2[e] = sec[j]!;
-    state[e] = cap[e] === 0 ? FIXED : LOWER;
-  }
-
-  // The start: columns at a bound (see the crash), row arcs in the tree where they can be (bottom-up).
-  const nc = A - mA; // column arcs come first
-  crash(plan, cap, c1, c2, flow, state, nc);
-  const parent = new Int32Array(N);
-  const pred = new Int32Array(N);
-  const predUp = new Uint8Array(N); // 1: pred arc goes node → parent
-  const bal = new Float64Array(N); // net inflow from the arcs fixed so far (actual flows)
-  for (let e = 0; e < nc; e++) {
-    const f = plan.arcLower[e]! + flow[e]!;
-    bal[tgt[e]!]! += f;
-    bal[src[e]!]! -= f;
-  }
-  let arts = 0;
-  let artsInTree = 0;
-  parent[0] = -1;
-  pred[0] = -1;
-  for (let i = 0; i < mA; i++) {
-    const v = plan.bottomUp[i]!;
-    const e = A - N + v; // row arcs come last, in node order
-    const up = src[e] === v;
-    const p = up ? tgt[e]! : src[e]!;
-    const lo = plan.arcLower[e]!;
-    const hi = plan.arcUpper[e]!;
-    const f = up ? bal[v]! : -bal[v]!; // the flow that balances v
-    // Strongly feasible: a tree arc at its lower bound points to the root, one at its upper bound away.
-    const ok = (lo < f && f < hi) || (lo < hi && ((f === lo && up) || (f === hi && !up)));
-    let actual = f;
-    if (ok) {
-      parent[v] = p;
-      pred[v] = e;
-      predUp[v] = up ? 1 : 0;
-      flow[e] = f - lo;
-      state[e] = TREE;
-    } else {
-      actual = f >= hi ? hi : lo;
-      flow[e] = actual - lo;
-      if (cap[e] !== 0) state[e] = actual === hi ? UPPER : LOWER;
-      const excess = bal[v]! + (up ? -actual : actual);
-      const a = A + arts++;
-      if (excess >= 0) {
-        src[a] = v;
-        tgt[a] = 0;
-        flow[a] = excess;
-        predUp[v] = 1;
+    // The start: columns at a bound (see the crash), row arcs in the tree where they can be (bottom-up).
+    const nc = A - mA; // column arcs come first
+    crash(plan, cap, c1, c2, flow, state, nc);
+    const { parent, pred, predUp } = this;
+    const bal = new Float64Array(N); // net inflow from the arcs fixed so far (actual flows)
+    for (let e = 0; e < nc; e++) {
+      const f = lo[e]! + flow[e]!;
+      bal[tgt[e]!]! += f;
+      bal[src[e]!]! -= f;
+    }
+    let arts = 0;
+    parent[0] = -1;
+    pred[0] = -1;
+    for (let i = 0; i < mA; i++) {
+      const v = plan.bottomUp[i]!;
+      const e = A - N + v; // row arcs come last, in node order
+      const up = src[e] === v;
+      const p = up ? tgt[e]! : src[e]!;
+      const l = lo[e]!;
+      const hi = l + cap[e]!;
+      const f = up ? bal[v]! : -bal[v]!; // the flow that balances v
+      // Strongly feasible: a tree arc at its lower bound points to the root, one at its upper bound away.
+      const ok = (l < f && f < hi) || (l < hi && ((f === l && up) || (f === hi && !up)));
+      let actual = f;
+      if (ok) {
+        parent[v] = p;
+        pred[v] = e;
+        predUp[v] = up ? 1 : 0;
+        flow[e] = f - l;
+        state[e] = TREE;
       } else {
-        src[a] = 0;
-        tgt[a] = v;
-        flow[a] = -excess;
-        predUp[v] = 0;
+        actual = f >= hi ? hi : l;
+        flow[e] = actual - l;
+        if (cap[e] !== 0) state[e] = actual === hi ? UPPER : LOWER;
+        const excess = bal[v]! + (up ? -actual : actual);
+        const a = this.artBase + arts++;
+        if (excess >= 0) {
+          src[a] = v;
+          tgt[a] = 0;
+          flow[a] = excess;
+          predUp[v] = 1;
+        } else {
+          src[a] = 0;
+          tgt[a] = v;
+          flow[a] = -excess;
+          predUp[v] = 0;
+        }
+        cap[a] = Infinity;
+        c0[a] = 1;
+        state[a] = TREE;
+        parent[v] = 0;
+        pred[v] = a;
+        this.artsInTree++;
       }
-      cap[a] = Infinity;
-      state[a] = TREE;
-      parent[v] = 0;
-      pred[v] = a;
-      artsInTree++;
+      bal[p]! += up ? actual : -actual;
     }
-    bal[p]! += up ? actual : -actual;
+    this.buildTree();
   }
-  const arcsUsed = A + arts;
 
-  // The tree: thread (preorder, circular through R), subtree sizes, the last node of each subtree
-  // in the thread, and potentials (reduced cost c + π[from] − π[to]; π is kept up to a constant
-  // per level, see `reroot`).
-  const thread = new Int32Array(N);
-  const rev = new Int32Array(N);
-  const size = new Int32Array(N);
-  const last = new Int32Array(N);
-  const pi0 = new Float64Array(N);
-  const pi1 = new Float64Array(N);
-  const pi2 = new Float64Array(N);
-  {
+  /** Thread, sizes, last nodes and potentials from `parent` / `pred` / `predUp`. */
+  private buildTree(): void {
+    const { N, parent, pred, predUp, thread, rev, size, last, pi0, pi1, pi2, c0, c1, c2 } = this;
     const childStart = new Int32Array(N + 1);
     for (let v = 1; v < N; v++) childStart[parent[v]! + 1]!++;
     for (let v = 0; v < N; v++) childStart[v + 1]! += childStart[v]!;
@@ -618,7 +677,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
         const p = parent[v]!;
         const e = pred[v]!;
         const s = predUp[v] ? -1 : 1;
-        pi0[v] = pi0[p]! + s * (e >= A ? 1 : 0);
+        pi0[v] = pi0[p]! + s * c0[e]!;
         pi1[v] = pi1[p]! + s * c1[e]!;
         pi2[v] = pi2[p]! + s * c2[e]!;
       }
@@ -638,15 +697,6 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     for (let v = 0; v < N; v++) last[v] = order[at[v]! + size[v]! - 1]!;
   }
 
-  // Scratch for `reroot`, per stem node.
-  const stem = new Int32Array(N);
-  const segEnd = new Int32Array(N);
-  const skipFrom = new Int32Array(N);
-  const skipTo = new Int32Array(N);
-  const stemSize = new Int32Array(N);
-  /** Potentials stay exact while no offset exceeds this (see `reroot`). */
-  const OFFSET_LIMIT = 2 ** 51;
-
   /**
    * Make `e` the tree arc of `uIn` (hanging from `vIn`), dropping the tree arc of `uOut`, which is
    * on the path from `uIn` to `join` (the apex of e's cycle): the subtree of `uOut` is re-rooted at
@@ -656,12 +706,15 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
    * moved subtree is the larger side, the opposite shift of the rest (the root included: potentials
    * are then right up to a constant, which reduced costs do not see).
    */
-  function reroot(e: number, uIn: number, vIn: number, uOut: number, join: number): void {
+  reroot(e: number, uIn: number, vIn: number, uOut: number, join: number): void {
+    const { N, src, parent, pred, predUp, thread, rev, size, last, pi0, pi1, pi2, stem, segEnd, skipFrom, skipTo, stemSize } = this;
     const up = src[e] === uIn;
-    const c0e = e >= A ? 1 : 0;
+    const c0e = this.c0[e]!;
+    const c1e = this.c1[e]!;
+    const c2e = this.c2[e]!;
     const s0 = (up ? pi0[vIn]! - c0e : pi0[vIn]! + c0e) - pi0[uIn]!;
-    const s1 = (up ? pi1[vIn]! - c1[e]! : pi1[vIn]! + c1[e]!) - pi1[uIn]!;
-    const s2 = (up ? pi2[vIn]! - c2[e]! : pi2[vIn]! + c2[e]!) - pi2[uIn]!;
+    const s1 = (up ? pi1[vIn]! - c1e : pi1[vIn]! + c1e) - pi1[uIn]!;
+    const s2 = (up ? pi2[vIn]! - c2e : pi2[vIn]! + c2e) - pi2[uIn]!;
     const S = size[uOut]!;
     const vOut = parent[uOut]!;
     let k = 0;
@@ -730,9 +783,9 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     // Potentials.
     if (s0 === 0 && s1 === 0 && s2 === 0) return;
     if (2 * S <= N) {
-      shift(uIn, S, -1, -1, s0, s1, s2);
+      this.shift(uIn, S, -1, -1, s0, s1, s2);
     } else {
-      shift(0, N - S, uIn, nv, -s0, -s1, -s2);
+      this.shift(0, N - S, uIn, nv, -s0, -s1, -s2);
       if (Math.abs(pi0[0]!) > OFFSET_LIMIT || Math.abs(pi1[0]!) > OFFSET_LIMIT || Math.abs(pi2[0]!) > OFFSET_LIMIT) {
         const r0 = pi0[0]!;
         const r1 = pi1[0]!;
@@ -747,7 +800,9 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
   }
 
   /** Add (d0, d1, d2) to the potentials of `count` nodes along the thread from `from`, jumping from `skip` to `resume`. */
-  function shift(from: number, count: number, skip: number, resume: number, d0: number, d1: number, d2: number): void {
+  shift(from: number, count: number, skip: number, resume: number, d0: number, d1: number, d2: number): void {
+    if (this.candidates === 1) this.mark(from, count, skip, resume);
+    const { thread, pi0, pi1, pi2 } = this;
     let w = from;
     if (d0 === 0) {
       for (let c = 0; c < count; c++) {
@@ -767,21 +822,25 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     }
   }
 
-  // Block search (LEMON's rule): scan blocks of ~√arcs from where the last search stopped and
-  // take the most violating arc of the first block that has one. Violations are lexicographic
-  // triples (artificial level, primary, secondary).
-  const block = Math.max(10, Math.ceil(Math.sqrt(A)));
-  let nextArc = 0;
-  function findEntering(): number {
+  /**
+   * Block search (LEMON's rule): scan blocks of ~√arcs from where the last search stopped and take
+   * the most violating arc of the first block that has one. Violations are lexicographic triples
+   * (dominant level, primary, secondary).
+   */
+  findEntering(): number {
+    if (this.candidates === 1) return this.findCandidate();
+    const { state, src, tgt, c1, c2, pi1, pi2 } = this;
+    const P = this.priced;
+    const block = this.block;
     let best = -1;
     let b0 = 0;
     let b1 = 0;
     let b2 = 0;
     let cnt = block;
-    let e = nextArc;
-    if (artsInTree === 0) {
-      // No artificial arc in the tree: the first level of every potential is 0.
-      for (let k = 0; k < A; k++) {
+    let e = this.nextArc;
+    if (this.artsInTree === 0 && this.dominantOut === 0) {
+      // No dominant-cost arc in the tree or priced: the first level of every potential is the same.
+      for (let k = 0; k < P; k++) {
         const s = state[e]!;
         if (s === LOWER || s === UPPER) {
           const u = src[e]!;
@@ -796,21 +855,22 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
             }
           }
         }
-        if (++e === A) e = 0;
+        if (++e === P) e = 0;
         if (--cnt === 0) {
           if (best >= 0) break;
           cnt = block;
         }
       }
-      nextArc = e;
+      this.nextArc = e;
       return best;
     }
-    for (let k = 0; k < A; k++) {
+    const { c0, pi0 } = this;
+    for (let k = 0; k < P; k++) {
       const s = state[e]!;
       if (s === LOWER || s === UPPER) {
         const u = src[e]!;
         const v = tgt[e]!;
-        const d0 = s * (pi0[u]! - pi0[v]!);
+        const d0 = s * (c0[e]! + pi0[u]! - pi0[v]!);
         if (d0 <= 0) {
           const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
           if (d0 < 0 || d1 <= 0) {
@@ -824,79 +884,111 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
           }
         }
       }
-      if (++e === A) e = 0;
+      if (++e === P) e = 0;
       if (--cnt === 0) {
         if (best >= 0) break;
         cnt = block;
       }
     }
-    nextArc = e;
+    this.nextArc = e;
     return best;
   }
 
-  let pivots = 0;
-  for (;;) {
-    const e = A > 0 ? findEntering() : -1;
-    if (e < 0) break;
-    pivots++;
-    const s = state[e]!;
-    const first = s === LOWER ? src[e]! : tgt[e]!;
-    const second = s === LOWER ? tgt[e]! : src[e]!;
-    let u = first;
-    let v = second;
-    while (u !== v) {
-      if (size[u]! < size[v]!) u = parent[u]!;
-      else v = parent[v]!;
-    }
-    const join = u;
-    // Cunningham: the last blocking arc met going round the cycle from the join in the cycle's
-    // direction (ties on the first side keep the earliest; on the second side the latest).
-    let delta = cap[e]!;
-    let result = 0;
-    let uOut = -1;
-    for (let w = first; w !== join; w = parent[w]!) {
-      const a = pred[w]!;
-      const d = predUp[w] ? flow[a]! : cap[a]! - flow[a]!;
-      if (d < delta) {
-        delta = d;
-        uOut = w;
-        result = 1;
+  /** Pivot until optimal (true), or until `this.pivots` reaches `limit` (false). */
+  run(limit: number): boolean {
+    const { src, tgt, cap, flow, state, parent, pred, predUp, size, c0 } = this;
+    for (;;) {
+      if (this.pivots >= limit) return false;
+      const e = this.priced > 0 ? this.findEntering() : -1;
+      if (e < 0) return true;
+      this.pivots++;
+      const s = state[e]!;
+      const rc1 = this.c1[e]! + this.pi1[src[e]!]! - this.pi1[tgt[e]!]!; // the cycle's primary cost per unit
+      const first = s === LOWER ? src[e]! : tgt[e]!;
+      const second = s === LOWER ? tgt[e]! : src[e]!;
+      let u = first;
+      let v = second;
+      while (u !== v) {
+        if (size[u]! < size[v]!) u = parent[u]!;
+        else v = parent[v]!;
       }
-    }
-    for (let w = second; w !== join; w = parent[w]!) {
-      const a = pred[w]!;
-      const d = predUp[w] ? cap[a]! - flow[a]! : flow[a]!;
-      if (d <= delta) {
-        delta = d;
-        uOut = w;
-        result = 2;
+      const join = u;
+      // Cunningham: the last blocking arc met going round the cycle from the join in the cycle's
+      // direction (ties on the first side keep the earliest; on the second side the latest).
+      let delta = cap[e]!;
+      let result = 0;
+      let uOut = -1;
+      for (let w = first; w !== join; w = parent[w]!) {
+        const a = pred[w]!;
+        const d = predUp[w] ? flow[a]! : cap[a]! - flow[a]!;
+        if (d < delta) {
+          delta = d;
+          uOut = w;
+          result = 1;
+        }
       }
+      for (let w = second; w !== join; w = parent[w]!) {
+        const a = pred[w]!;
+        const d = predUp[w] ? cap[a]! - flow[a]! : flow[a]!;
+        if (d <= delta) {
+          delta = d;
+          uOut = w;
+          result = 2;
+        }
+      }
+      if (delta === Infinity) throw new Error('network simplex: unbounded cycle (cannot happen with finite column bounds)');
+      if (delta > 0) {
+        addProduct(this.delta, s * delta, rc1);
+        flow[e]! += s * delta;
+        for (let w = first; w !== join; w = parent[w]!) flow[pred[w]!]! += predUp[w] ? -delta : delta;
+        for (let w = second; w !== join; w = parent[w]!) flow[pred[w]!]! += predUp[w] ? delta : -delta;
+      }
+      if (result === 0) {
+        state[e] = -s;
+        if (c0[e] !== 0 && flow[e] === 0) {
+          // A dominant-cost arc that gave back all its flow is dropped (it would never enter again).
+          state[e] = FIXED;
+          this.dominantOut--;
+        }
+        continue;
+      }
+      const uIn = result === 1 ? first : second;
+      const vIn = result === 1 ? second : first;
+      const leave = pred[uOut]!;
+      if (c0[e] !== 0) {
+        this.dominantOut--;
+        this.artsInTree++;
+      }
+      if (c0[leave] !== 0) {
+        this.artsInTree--;
+        if (flow[leave] === 0) state[leave] = FIXED;
+        else {
+          state[leave] = UPPER;
+          this.dominantOut++;
+        }
+      } else state[leave] = flow[leave] === 0 ? LOWER : UPPER;
+      state[e] = TREE;
+      if (this.candidates === 1) {
+        if (this.extraCount < this.extra.length) this.extra[this.extraCount++] = leave;
+        else this.candidates = 0;
+      }
+      this.reroot(e, uIn, vIn, uOut, join);
     }
-    if (delta === Infinity) throw new Error('network simplex: unbounded cycle (cannot happen with finite column bounds)');
-    if (delta > 0) {
-      flow[e]! += s * delta;
-      for (let w = first; w !== join; w = parent[w]!) flow[pred[w]!]! += predUp[w] ? -delta : delta;
-      for (let w = second; w !== join; w = parent[w]!) flow[pred[w]!]! += predUp[w] ? delta : -delta;
-    }
-    if (result === 0) {
-      state[e] = -s;
-      continue;
-    }
-    const uIn = result === 1 ? first : second;
-    const vIn = result === 1 ? second : first;
-    const leave = pred[uOut]!;
-    state[leave] = flow[leave] === 0 ? LOWER : UPPER;
-    if (leave >= A) artsInTree--;
-    state[e] = TREE;
-    reroot(e, uIn, vIn, uOut, join);
   }
 
-  // Artificial flow left: the floors cannot all be met.
-  for (let a = A; a < arcsUsed; a++) if (flow[a] !== 0) return infeasible(pivots);
+  /** Whether an artificial arc still carries flow (then the floors cannot all be met). */
+  artificialFlow(): boolean {
+    for (let a = this.artBase; a < this.T; a++) if (this.flow[a] !== 0) return true;
+    return false;
+  }
 
-  // Artificial arcs still in the tree (zero flow): swap each for a real arc across its cut, chosen
-  // by a dual ratio test so every real arc keeps a reduced cost of the right sign (no flow moves).
-  if (artsInTree > 0) {
+  /**
+   * Artificial arcs still in the tree (zero flow): swap each for a real arc across its cut, chosen
+   * by a dual ratio test so every real arc keeps a reduced cost of the right sign (no flow moves).
+   */
+  removeArtificials(): void {
+    if (this.artsInTree === 0) return;
+    const { N, A, src, tgt, state, c0, c1, c2, pi0, pi1, pi2, pred, size, thread } = this;
     const incStart = new Int32Array(N + 1);
     for (let e = 0; e < A; e++) {
       incStart[src[e]! + 1]!++;
@@ -911,7 +1003,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     }
     const mark = new Int32Array(N).fill(-1);
     for (let x = 1; x < N; x++) {
-      if (pred[x]! < A) continue;
+      if (c0[pred[x]!] === 0) continue;
       // S: the subtree of x (its parent is R: artificial arcs join a node to R).
       const sx = size[x]!;
       let w = x;
@@ -962,20 +1054,283 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
       const inS = mark[src[e]!] === x ? src[e]! : tgt[e]!;
       const outS = inS === src[e] ? tgt[e]! : src[e]!;
       const leave = pred[x]!;
-      state[leave] = LOWER;
+      state[leave] = FIXED;
       state[e] = TREE;
-      reroot(e, inS, outS, x, 0);
-      artsInTree--;
+      this.reroot(e, inS, outS, x, 0);
+      this.artsInTree--;
     }
   }
 
+  /**
+   * Price only candidates from now on (until `restore`): `arcs`, the arcs leaving the tree, and the
+   * arcs at nodes whose potentials move. Valid from an optimal state whose only changes are `arcs`
+   * (bounds, states, a spare arc): any other arc's reduced cost changes only with a potential of
+   * one of its ends, and every potential move goes through `shift`. When the candidates grow to a
+   * quarter of the arcs, pricing goes back to the block search.
+   */
+  startCandidates(arcs: readonly number[]): void {
+    if (!this.incStart) {
+      const { N, A, src, tgt } = this;
+      const incStart = new Int32Array(N + 1);
+      for (let e = 0; e < A; e++) {
+        incStart[src[e]! + 1]!++;
+        incStart[tgt[e]! + 1]!++;
+      }
+      for (let v = 0; v < N; v++) incStart[v + 1]! += incStart[v]!;
+      const inc = new Int32Array(2 * A);
+      const fill = incStart.slice(0, N);
+      for (let e = 0; e < A; e++) {
+        inc[fill[src[e]!]!++] = e;
+        inc[fill[tgt[e]!]!++] = e;
+      }
+      this.incStart = incStart;
+      this.inc = inc;
+      this.stampOf = new Int32Array(N);
+      this.dirty = new Int32Array(N);
+    }
+    this.stamp++;
+    this.dirtyCount = 0;
+    this.dirtyArcs = 0;
+    this.extraCount = 0;
+    for (const a of arcs) this.extra[this.extraCount++] = a;
+    this.candidates = 1;
+  }
+
+  /** Stamp the nodes a potential shift walks (see `shift`) as candidates' ends. */
+  private mark(from: number, count: number, skip: number, resume: number): void {
+    const stampOf = this.stampOf!;
+    const dirty = this.dirty!;
+    const incStart = this.incStart!;
+    const thread = this.thread;
+    const st = this.stamp;
+    const limit = this.A / 4;
+    let w = from;
+    for (let c = 0; c < count; c++) {
+      if (stampOf[w] !== st) {
+        stampOf[w] = st;
+        dirty[this.dirtyCount++] = w;
+        this.dirtyArcs += incStart[w + 1]! - incStart[w]!;
+        if (this.dirtyArcs > limit) {
+          this.candidates = 0;
+          return;
+        }
+      }
+      w = thread[w]!;
+      if (w === skip) w = resume;
+    }
+  }
+
+  /** The most violating candidate (lexicographic over the three levels), or −1. */
+  private findCandidate(): number {
+    const { state, src, tgt, c0, c1, c2, pi0, pi1, pi2, extra } = this;
+    const dirty = this.dirty!;
+    const incStart = this.incStart!;
+    const inc = this.inc!;
+    let best = -1;
+    let b0 = 0;
+    let b1 = 0;
+    let b2 = 0;
+    const consider = (e: number): void => {
+      const s = state[e]!;
+      if (s !== LOWER && s !== UPPER) return;
+      const u = src[e]!;
+      const v = tgt[e]!;
+      const d0 = s * (c0[e]! + pi0[u]! - pi0[v]!);
+      if (d0 > 0) return;
+      const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
+      if (d0 === 0 && d1 > 0) return;
+      const d2 = s * (c2[e]! + pi2[u]! - pi2[v]!);
+      if ((d0 < 0 || d1 < 0 || d2 < 0) && (best < 0 || d0 < b0 || (d0 === b0 && (d1 < b1 || (d1 === b1 && d2 < b2))))) {
+        best = e;
+        b0 = d0;
+        b1 = d1;
+        b2 = d2;
+      }
+    };
+    for (let i = 0; i < this.extraCount; i++) consider(extra[i]!);
+    for (let k = 0; k < this.dirtyCount; k++) {
+      const w = dirty[k]!;
+      for (let q = incStart[w]!; q < incStart[w + 1]!; q++) consider(inc[q]!);
+    }
+    return best;
+  }
+
+  /** Multiply every bound and flow by `f` (a power of ten: a finer bound scale; the tree stays optimal). */
+  rescale(f: number): void {
+    const { lo, cap, flow } = this;
+    for (let e = 0; e < this.T; e++) {
+      lo[e]! *= f;
+      cap[e]! *= f;
+      flow[e]! *= f;
+    }
+  }
+
+  /** Keep the current state; {@link restore} brings it back. */
+  save(): void {
+    const arrays = [this.lo, this.cap, this.flow, this.state, this.parent, this.pred, this.predUp, this.thread, this.rev, this.size, this.last, this.pi0, this.pi1, this.pi2];
+    this.saved = {
+      arrays: arrays.map((a) => [a, a.slice()] as [typeof a, typeof a]),
+      scalars: [this.priced, this.nextArc, this.artsInTree, this.dominantOut],
+    };
+  }
+
+  restore(): void {
+    const saved = this.saved!;
+    for (const [a, copy] of saved.arrays) a.set(copy as never);
+    [this.priced, this.nextArc, this.artsInTree, this.dominantOut] = saved.scalars as [number, number, number, number];
+    this.candidates = 0;
+    this.delta.s = 0;
+    this.delta.t = 0;
+    for (let e = this.A; e < this.artBase; e++) {
+      this.c0[e] = 0;
+      this.c1[e] = 0;
+      this.c2[e] = 0;
+    }
+  }
+}
+
+/** Potentials stay exact while no offset exceeds this (see `Simplex.reroot`). */
+const OFFSET_LIMIT = 2 ** 51;
+
+/** Whether some bound pair is crossed (then the LP is infeasible before any pivot). */
+function crossedBounds(plan: NetworkPlan): boolean {
+  for (let e = 0; e < plan.arcCount; e++) if (plan.arcLower[e]! > plan.arcUpper[e]!) return true;
+  for (const c of plan.lp.columns) if (c.lower > c.upper) return true;
+  return false;
+}
+
+/**
+ * Add a · b to the exact sum `acc.s + acc.t` (a, b integers): Dekker's product and Knuth's sum give
+ * the rounding errors exactly; `t` sums them (small integers, exact).
+ */
+function addProduct(acc: { s: number; t: number }, a: number, b: number): void {
+  const p = a * b;
+  let q = SPLITTER * a;
+  const ah = q - (q - a);
+  const al = a - ah;
+  q = SPLITTER * b;
+  const bh = q - (q - b);
+  const bl = b - bh;
+  const ep = ah * bh - p + ah * bl + al * bh + al * bl; // a·b − p, exactly
+  const s = acc.s;
+  const sum = s + p;
+  const bv = sum - s;
+  const es = s - (sum - bv) + (p - bv); // s + p − sum, exactly
+  acc.s = sum;
+  acc.t += ep + es;
+}
+
+/** 2^27 + 1: Dekker's splitter for doubles. */
+const SPLITTER = 134217729;
+
+/**
+ * Σ primary cost × value over the LP's columns in the min form and scaled integers (costs ×
+ * costScale, values × `bs`), exactly.
+ */
+function scaledObjective(plan: NetworkPlan, bs: number, lo: Float64Array, flow: Float64Array): bigint {
+  const lp = plan.lp;
+  const sign = lp.sense === 'max' ? -1 : 1; // arcCost = sign × scaled cost (the min form)
+  const nc = plan.arcCount - (plan.nodeCount - 1);
+  const acc = { s: 0, t: 0 };
+  for (let e = 0; e < nc; e++) {
+    const c = plan.arcCost[e]!;
+    if (c !== 0) addProduct(acc, c, lo[e]! + flow[e]!);
+  }
+  // Columns in no network row: at their better bound (any bound when the cost is 0: no term).
+  for (let j = 0; j < lp.columns.length; j++) {
+    if (plan.columnArc[j]! >= 0) continue;
+    const c = lp.columns[j]!;
+    if (c.cost !== 0) addProduct(acc, sign * scaled(c.cost, plan.costScale), scaled(sign * c.cost < 0 ? c.upper : c.lower, bs));
+  }
+  return BigInt(acc.s) + BigInt(acc.t);
+}
+
+/**
+ * The objective in the LP's sense and units from its exact scaled integer (min form): S / D with
+ * D = costScale × bs, the correctly rounded quotient when S is a double (the model's LPs), else
+ * S / D in lowest terms over a power of ten first. Either way a function of the rational value
+ * alone: the same optimum gives the same double whichever vertex and bound scale gave it.
+ */
+function objectiveValue(plan: NetworkPlan, S: bigint, bs: number): number {
+  const sign = plan.lp.sense === 'max' ? -1 : 1;
+  const D = plan.costScale * bs;
+  if (S <= MAX_EXACT && S >= -MAX_EXACT) return (sign * Number(S)) / D + 0;
+  let d = BigInt(D);
+  while (d > 1n && S % 10n === 0n) {
+    S /= 10n;
+    d /= 10n;
+  }
+  return (sign * Number(S)) / Number(d) + 0;
+}
+
+const MAX_EXACT = BigInt(SAFE);
+
+/** HiGHS's row duals for the primary objective, from the potentials (see {@link NetworkSolution.duals}). */
+function rowDuals(plan: NetworkPlan, sx: Simplex): Float64Array {
+  const m = plan.lp.rows.length;
+  const sense = plan.lp.sense === 'max' ? -1 : 1;
+  const cs = plan.costScale;
+  const duals = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    const e = plan.rowArc[r]!;
+    if (e < 0) continue;
+    const reversed = plan.arcReversed[e] === 1;
+    const d = sx.pi1[sx.src[e]!]! - sx.pi1[sx.tgt[e]!]!; // a row arc costs nothing
+    // y = d for a min LP (forward arc); −d for a reversed arc; the opposite again for 'max'.
+    duals[r] = ((reversed ? -1 : 1) * sense * d) / cs + 0;
+  }
+  return duals;
+}
+
+/**
+ * Solve `plan`'s LP. `secondary` (per LP column, same sense as the LP, default all 0) breaks ties
+ * among the primary optima exactly; like the costs it must scale to integers by 10^k, k ≤ 6, and
+ * max |secondary × 10^k| × (2 × rows + 1) must stay within 2^53 (a RangeError otherwise).
+ */
+export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): NetworkSolution {
+  const lp = plan.lp;
+  const n = lp.columns.length;
+  const m = lp.rows.length;
+  const mA = plan.nodeCount - 1;
+  const sense = lp.sense === 'max' ? -1 : 1;
+
+  // Secondary costs, scaled and in the min form.
+  const sec = new Float64Array(n);
+  if (secondary) {
+    if (secondary.length !== n) throw new RangeError(`secondary has ${secondary.length} entries for ${n} columns`);
+    for (let j = 0; j < n; j++) if (!Number.isFinite(secondary[j]!)) throw new RangeError(`secondary[${j}] is not finite`);
+    const k = decimalScale(secondary);
+    if (k < 0) throw new RangeError(`the secondary costs are not decimals with at most ${MAX_DECIMALS} places`);
+    let max = 0;
+    for (let j = 0; j < n; j++) {
+      sec[j] = sense * scaled(secondary[j]!, POWERS[k]!) + 0;
+      max = Math.max(max, Math.abs(sec[j]!));
+    }
+    if (max * (2 * mA + 1) > SAFE) throw new RangeError('the secondary costs are too large for exact potentials');
+  }
+
+  const infeasible = (pivots: number): NetworkSolution => ({
+    status: 'infeasible',
+    values: new Float64Array(n).fill(NaN),
+    objective: NaN,
+    secondaryObjective: NaN,
+    duals: new Float64Array(m).fill(NaN),
+    basis: { colStatus: new Int32Array(n), rowStatus: new Int32Array(m) },
+    pivots,
+  });
+  if (crossedBounds(plan)) return infeasible(0);
+
+  const sx = new Simplex(plan, sec, 0);
+  sx.run(Infinity);
+  if (sx.artificialFlow()) return infeasible(sx.pivots);
+  sx.removeArtificials();
+
   // Results.
+  const { state, lo, flow } = sx;
   const bs = plan.boundScale;
   const values = new Float64Array(n);
   const colStatus = new Int32Array(n);
   const rowStatus = new Int32Array(m).fill(1);
-  const duals = new Float64Array(m);
-  let objective = 0;
   let secondaryObjective = 0;
   for (let j = 0; j < n; j++) {
     const c = lp.columns[j]!;
@@ -986,13 +1341,11 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
       values[j] = better ? c.upper : c.lower;
       colStatus[j] = better && c.upper !== c.lower ? 2 : 0;
     } else {
-      values[j] = (plan.arcLower[e]! + flow[e]!) / bs;
+      values[j] = (lo[e]! + flow[e]!) / bs;
       colStatus[j] = state[e] === TREE ? 1 : state[e] === UPPER ? 2 : 0;
     }
-    objective += c.cost * values[j]!;
     if (secondary) secondaryObjective += secondary[j]! * values[j]!;
   }
-  const cs = plan.costScale;
   for (let r = 0; r < m; r++) {
     const e = plan.rowArc[r]!;
     if (e < 0) continue;
@@ -1000,11 +1353,318 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     const reversed = plan.arcReversed[e] === 1;
     // The arc's status, seen from the row: a reversed arc at its lower bound is the row at its upper.
     rowStatus[r] = st === TREE ? 1 : (st === UPPER) !== reversed ? 2 : 0;
-    const d = pi1[src[e]!]! - pi1[tgt[e]!]!; // a row arc costs nothing
-    // y = d for a min LP (forward arc); −d for a reversed arc; the opposite again for 'max'.
-    duals[r] = (reversed ? -1 : 1) * sense * d / cs + 0;
   }
-  return { status: 'optimal', values, objective, secondaryObjective, duals, basis: { colStatus, rowStatus }, pivots };
+  const objective = objectiveValue(plan, scaledObjective(plan, bs, lo, flow), bs);
+  return { status: 'optimal', values, objective, secondaryObjective, duals: rowDuals(plan, sx), basis: { colStatus, rowStatus }, pivots: sx.pivots };
+}
+
+/** A {@link ParametricLp} on the network simplex, with counters (for tests and benchmarks). */
+export interface NetworkParametricLp extends ParametricLp {
+  readonly stats: {
+    /** Calls of objectiveWithRowBounds; pivots of their warm re-solves; calls answered by a cold solve. */
+    readonly calls: number;
+    readonly pivots: number;
+    readonly cold: number;
+  };
+}
+
+/** How far the flow of the non-tree arc `e` can move in direction `dir` (+1: up) before a tree arc on its cycle hits a bound. */
+function cycleRoom(sx: Simplex, e: number, dir: number): number {
+  const { src, tgt, cap, flow, parent, pred, predUp, size } = sx;
+  const first = dir > 0 ? src[e]! : tgt[e]!;
+  const second = dir > 0 ? tgt[e]! : src[e]!;
+  let u = first;
+  let v = second;
+  while (u !== v) {
+    if (size[u]! < size[v]!) u = parent[u]!;
+    else v = parent[v]!;
+  }
+  let t = Infinity;
+  for (let w = first; w !== u; w = parent[w]!) {
+    const a = pred[w]!;
+    t = Math.min(t, predUp[w] ? flow[a]! : cap[a]! - flow[a]!);
+  }
+  for (let w = second; w !== u; w = parent[w]!) {
+    const a = pred[w]!;
+    t = Math.min(t, predUp[w] ? cap[a]! - flow[a]! : flow[a]!);
+  }
+  return t;
+}
+
+/**
+ * `v` × 10^k as an integer, `v` taken first as the decimal it is at its own smallest scale k' ≤ k
+ * (within 1e-12, relatively: see {@link decimalScale}), else rounded at 10^k.
+ */
+function asInteger(v: number, k: number): number {
+  const d = decimalScale([v]);
+  if (d < 0 || d > k) return Math.round(v * POWERS[k]!) + 0;
+  return Math.round(v * POWERS[d]!) * POWERS[k - d]! + 0;
+}
+
+/** A row bound as the solver reads it: null for none (null, ±Infinity on the side where it means none). */
+function finiteOrNull(v: number | null): number | null {
+  return v === null || !Number.isFinite(v) ? null : v;
+}
+
+/**
+ * The LP's optimum kept open for sensitivity questions (primary objective only), or null when the
+ * LP is infeasible.
+ *
+ * - `objective`, `duals`: as {@link solveNetwork} gives them (the same pivots: the same vertex).
+ * - `rangeUp[r]` / `rangeDown[r]`: how far row r's active bound (its upper bound if it has one, else
+ *   its lower) can rise / fall with the optimal tree unchanged, in the LP's units. A row at that
+ *   bound (its arc out of the tree, at the bound): the primal ratio test along the cycle its arc
+ *   closes with the tree, both ways (and not below the row's other bound); a row not at it: from
+ *   its activity on, unlimited the other way (±Infinity). Exact for the tree; with a degenerate
+ *   tree (a tree arc at a bound) the range can be empty although the slope holds further.
+ * - `objectiveWithRowBounds(row, lower, upper)`: the exact optimal objective with the row's bounds
+ *   replaced (null: none), or null when infeasible, re-solved from the kept optimal tree. The row's
+ *   arc takes the new bounds; its current flow is kept feasible by one extra arc parallel to it:
+ *   when the flow is still within the new bounds and the arc is out of the tree, the arc keeps
+ *   [new lower, flow] and a cost-0 arc takes the room above; when the new bounds cut the flow (or
+ *   the arc is in the tree, at a new bound, oriented so that the tree would not be strongly
+ *   feasible), the arc goes to that bound and the difference goes onto an arc costed on the
+ *   dominant level, which the simplex drives out (infeasible when it cannot). A side without a
+ *   bound is the row's natural limit (the sum of its columns' bounds), which changes nothing. Then
+ *   primal pivots; afterwards the kept optimum is restored (typed-array copies), so every call
+ *   starts from the same state and answers do not depend on the order of calls.
+ *
+ *   Bound scale: a new bound is taken on the terms the plan takes the LP's own bounds: as the
+ *   decimal it is at the smallest k ≤ 6 where v × 10^k is within 1e-12 (relatively) of an integer,
+ *   and that is exact: when it needs more places than the plan's scale, the kept state is scaled
+ *   to 10^k for that call (flows and bounds × 10^(k − plan's k); the tree stays optimal). A double
+ *   with no such form (b + range/2^k, say) is rounded to the nearest multiple of 10^-6 (in the
+ *   LP's units: ¥0.01 for 万元), or of the finest 10^-k at which the plan's bound sum × 10^k stays
+ *   within 2^52, when that is coarser. The answer is exact for the bound so taken (the same as a
+ *   cold solve of the LP with that bound).
+ *   More pivots than arcs + nodes + 1000 (cycling, in principle possible from a tree that the
+ *   removal of zero-flow artificial arcs left not strongly feasible) falls back to a cold
+ *   {@link solveNetwork} of the changed LP, as does a row with no finite bound in the LP (not in
+ *   the network; a RangeError when the changed LP is not a network LP).
+ */
+export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | null {
+  const lp = plan.lp;
+  const n = lp.columns.length;
+  const m = lp.rows.length;
+  if (crossedBounds(plan)) return null;
+  const sx = new Simplex(plan, new Float64Array(n), 1);
+  sx.run(Infinity);
+  if (sx.artificialFlow()) return null;
+  sx.removeArtificials();
+  const A = plan.arcCount;
+  const N = plan.nodeCount;
+  const bs0 = plan.boundScale;
+  const kb = POWERS.indexOf(bs0);
+  const S0 = scaledObjective(plan, bs0, sx.lo, sx.flow);
+  const objective = objectiveValue(plan, S0, bs0);
+  const duals = rowDuals(plan, sx);
+
+  // Ranging of each row's active bound.
+  const rangeUp = new Float64Array(m).fill(Infinity);
+  const rangeDown = new Float64Array(m).fill(-Infinity);
+  for (let r = 0; r < m; r++) {
+    const e = plan.rowArc[r]!;
+    if (e < 0) continue;
+    const row = lp.rows[r]!;
+    const lo = finiteOrNull(row.lower);
+    const hi = finiteOrNull(row.upper);
+    const activeUpper = hi !== null;
+    const b = activeUpper ? hi : lo!;
+    const reversed = plan.arcReversed[e] === 1;
+    const f = sx.lo[e]! + sx.flow[e]!;
+    const activity = reversed ? -f : f; // scaled
+    if (sx.state[e] !== TREE && activity === scaled(b, bs0)) {
+      const dirUp = reversed ? -1 : 1; // the arc's flow moves this way when the activity rises
+      rangeUp[r] = b + cycleRoom(sx, e, dirUp) / bs0;
+      const down = b - cycleRoom(sx, e, -dirUp) / bs0;
+      rangeDown[r] = activeUpper && lo !== null ? Math.max(down, lo) : down;
+    } else if (activeUpper) {
+      rangeDown[r] = activity / bs0 + 0;
+    } else {
+      rangeUp[r] = activity / bs0 + 0;
+    }
+  }
+
+  // The natural limits of each row arc (the sums of its columns' bounds, in the arc's direction),
+  // and the sum of the plan's bounds (for the finest exact scale).
+  const natLo = new Float64Array(A);
+  const natHi = new Float64Array(A);
+  for (let r = 0; r < m; r++) {
+    const e = plan.rowArc[r]!;
+    if (e < 0) continue;
+    let sLo = 0;
+    let sHi = 0;
+    for (const [j, v] of lp.rows[r]!.terms) {
+      if (v === 0) continue;
+      const a = plan.columnArc[j]!;
+      sLo += plan.arcLower[a]!;
+      sHi += plan.arcUpper[a]!;
+    }
+    natLo[e] = plan.arcReversed[e] ? -sHi + 0 : sLo;
+    natHi[e] = plan.arcReversed[e] ? -sLo + 0 : sHi;
+  }
+  let boundSum = 0;
+  for (const c of lp.columns) boundSum += Math.abs(scaled(c.lower, bs0)) + Math.abs(scaled(c.upper, bs0));
+  for (let r = 0; r < m; r++) {
+    if (plan.rowArc[r]! < 0) continue;
+    const row = lp.rows[r]!;
+    const lo = finiteOrNull(row.lower);
+    const hi = finiteOrNull(row.upper);
+    if (lo !== null) boundSum += Math.abs(scaled(lo, bs0));
+    if (hi !== null) boundSum += Math.abs(scaled(hi, bs0));
+  }
+  sx.save();
+
+  const spare = A;
+  const pivotLimit = A + N + 1000;
+  const stats = { calls: 0, pivots: 0, cold: 0 };
+  let disposed = false;
+
+  /** The changed LP solved from scratch (bounds already on the scale used). */
+  const cold = (row: number, lower: number | null, upper: number | null): number | null => {
+    stats.cold++;
+    const rows = lp.rows.slice();
+    rows[row] = { ...rows[row]!, lower, upper };
+    const changed: LinearProgram = { sense: lp.sense, columns: lp.columns, rows };
+    const p = networkOf(changed);
+    if (!p) throw new RangeError(`with row ${row}'s bounds replaced the LP is not a network LP: ${whyNotNetwork(changed)}`);
+    const s = solveNetwork(p);
+    return s.status === 'optimal' ? s.objective : null;
+  };
+
+  const solveWith = (row: number, lower: number | null, upper: number | null): number | null => {
+    // Each new bound as a decimal: at the smallest k ≤ 6 where it is one (within 1e-12, relatively,
+    // as buildPlan takes the LP's bounds), else rounded at 10^-6. The scale: the plan's, or finer
+    // for a bound with more places, as long as the bounds stay exact integers.
+    let k = kb;
+    for (const v of [lower, upper]) {
+      if (v === null) continue;
+      const d = decimalScale([v]);
+      k = Math.max(k, d < 0 ? MAX_DECIMALS : d);
+    }
+    while (k > kb && boundSum * POWERS[k - kb]! > SAFE / 2) k--;
+    const F = POWERS[k - kb]!;
+    const bs = bs0 * F;
+    const lRow = lower === null ? -Infinity : asInteger(lower, k);
+    const uRow = upper === null ? Infinity : asInteger(upper, k);
+    const e = plan.rowArc[row]!;
+    if (e < 0) {
+      if (lower === null && upper === null) return objective;
+      return cold(row, lower === null ? null : lRow / bs, upper === null ? null : uRow / bs);
+    }
+
+    const reversed = plan.arcReversed[e] === 1;
+    const aLo = Math.max(reversed ? -uRow : lRow, natLo[e]! * F) + 0;
+    const aHi = Math.min(reversed ? -lRow : uRow, natHi[e]! * F) + 0;
+    if (aLo > aHi) return null;
+    if (F !== 1) sx.rescale(F);
+    const { src, tgt, lo, cap, flow, state, c0, pred, predUp, size } = sx;
+    const f = lo[e]! + flow[e]!;
+    const p = spare;
+    sx.delta.s = 0;
+    sx.delta.t = 0;
+    // From the kept optimum only the row's arc and the spare arc change; the rest is priced as
+    // potentials move.
+    sx.startCandidates([e, p]);
+    if (state[e] === TREE) {
+      const v = e - A + N; // the row's node; the arc joins it to its parent row
+      const w = pred[v] === e ? v : src[e] === v ? tgt[e]! : src[e]!;
+      const up = predUp[w] === 1;
+      // At a new bound, oriented against strong feasibility (at the upper pointing to the root, at
+      // the lower away from it), or beyond it: the arc leaves the tree at the bound; the excess arc
+      // takes its place.
+      const high = f > aHi || (f === aHi && up);
+      const low = !high && (f < aLo || (f === aLo && !up));
+      lo[e] = aLo;
+      cap[e] = aHi - aLo;
+      if (!high && !low) flow[e] = f - aLo;
+      else {
+        const b = high ? aHi : aLo;
+        flow[e] = b - aLo;
+        state[e] = cap[e] === 0 ? FIXED : high ? UPPER : LOWER;
+        src[p] = high ? src[e]! : tgt[e]!;
+        tgt[p] = high ? tgt[e]! : src[e]!;
+        lo[p] = 0;
+        cap[p] = Infinity;
+        flow[p] = Math.abs(f - b);
+        c0[p] = 1;
+        state[p] = TREE;
+        pred[w] = p;
+        predUp[w] = src[p] === w ? 1 : 0;
+        sx.artsInTree++;
+        // The tree arc now costs 1 on the dominant level: w's subtree moves by ±1 there.
+        sx.shift(w, size[w]!, -1, -1, w === tgt[p] ? 1 : -1, 0, 0);
+        sx.priced = A + 1;
+      }
+    } else if (f > aHi || f < aLo) {
+      // Out of the tree, cut: to the new bound; the excess on a dominant-cost arc at its upper bound.
+      const high = f > aHi;
+      const b = high ? aHi : aLo;
+      lo[e] = aLo;
+      cap[e] = aHi - aLo;
+      flow[e] = b - aLo;
+      state[e] = cap[e] === 0 ? FIXED : high ? UPPER : LOWER;
+      src[p] = high ? src[e]! : tgt[e]!;
+      tgt[p] = high ? tgt[e]! : src[e]!;
+      lo[p] = 0;
+      cap[p] = Math.abs(f - b);
+      flow[p] = cap[p]!;
+      c0[p] = 1;
+      state[p] = UPPER;
+      sx.dominantOut++;
+      sx.priced = A + 1;
+    } else {
+      // Out of the tree, still feasible: [new lower, flow] at its upper bound, the room above on a parallel arc.
+      lo[e] = aLo;
+      cap[e] = f - aLo;
+      flow[e] = f - aLo;
+      state[e] = cap[e] === 0 ? FIXED : UPPER;
+      if (aHi > f) {
+        src[p] = src[e]!;
+        tgt[p] = tgt[e]!;
+        lo[p] = 0;
+        cap[p] = aHi - f;
+        flow[p] = 0;
+        c0[p] = 0;
+        state[p] = LOWER;
+        sx.priced = A + 1;
+      }
+    }
+    const before = sx.pivots;
+    const done = sx.run(before + pivotLimit);
+    stats.pivots += sx.pivots - before;
+    if (!done) {
+      const rowLo = reversed ? -aHi : aLo;
+      const rowHi = reversed ? -aLo : aHi;
+      return cold(row, rowLo / bs + 0, rowHi / bs + 0);
+    }
+    if (c0[p] === 1 && flow[p] !== 0) return null;
+    // The optimum's integer, on this call's scale, plus what the pivots changed.
+    return objectiveValue(plan, S0 * BigInt(F) + BigInt(sx.delta.s) + BigInt(sx.delta.t), bs);
+  };
+
+  return {
+    objective,
+    duals,
+    rangeUp,
+    rangeDown,
+    stats,
+    objectiveWithRowBounds(row, lower, upper) {
+      if (disposed) throw new Error('network parametric LP used after dispose()');
+      if (!Number.isInteger(row) || row < 0 || row >= m) throw new RangeError(`row ${row} does not exist (${m} rows)`);
+      if (Number.isNaN(lower) || Number.isNaN(upper)) throw new RangeError('a row bound is NaN');
+      stats.calls++;
+      if (lower === Infinity || upper === -Infinity) return null;
+      try {
+        return solveWith(row, finiteOrNull(lower), finiteOrNull(upper));
+      } finally {
+        sx.restore();
+      }
+    },
+    dispose() {
+      disposed = true;
+    },
+  };
 }
 
 /**

@@ -9,10 +9,10 @@
  * columns in tens of milliseconds.
  */
 import { jslpBackend } from './jslp.js';
-import { createHighsBackend } from './highs.js';
-import { isMip, type Backend, type LinearProgram } from './types.js';
+import { createHighsBackend, openParametricLp, type ParametricLp } from './highs.js';
+import { isMip, type Backend, type Basis, type LinearProgram } from './types.js';
 import { networkBackend } from './network-backend.js';
-import { whyNotNetwork } from './network.js';
+import { networkOf, openNetworkParametric, whyNotNetwork } from './network.js';
 
 export const SOLVER_CHOICES = ['auto', 'network', 'jslp', 'highs'] as const;
 export type SolverChoice = (typeof SOLVER_CHOICES)[number];
@@ -37,13 +37,20 @@ export function always(backend: Backend): Picker {
  * Prepare the backends `choice` may need for models of up to `maxColumns` columns
  * (HiGHS's Wasm is loaded only when it can be picked).
  */
-export async function loadPicker(choice: SolverChoice, maxColumns: number, options: { readonly integer?: boolean } = {}): Promise<Picker> {
+export interface PickerNeeds {
+  /** The model has integer columns (HiGHS is needed). */
+  readonly integer?: boolean;
+  /** Every LP of the model is a network LP (HiGHS is not needed for `auto` or `network`). */
+  readonly network?: boolean;
+}
+
+export async function loadPicker(choice: SolverChoice, maxColumns: number, options: PickerNeeds = {}): Promise<Picker> {
   if (choice === 'jslp') return () => ({ backend: jslpBackend, reason: 'javascript-lp-solver (--solver jslp)' });
   if (choice === 'highs') {
     const highs = await createHighsBackend();
     return () => ({ backend: highs, reason: `${highs.name} (--solver highs)` });
   }
-  const highs = maxColumns > AUTO_JSLP_MAX_COLUMNS || options.integer ? await createHighsBackend() : null;
+  const highs = !options.network && (maxColumns > AUTO_JSLP_MAX_COLUMNS || options.integer) ? await createHighsBackend() : null;
   const general = (lp: LinearProgram, why: string): Picked => {
     const n = lp.columns.length;
     if (n <= AUTO_JSLP_MAX_COLUMNS || !highs) return { backend: jslpBackend, reason: `${why}; ${n} columns ≤ ${AUTO_JSLP_MAX_COLUMNS} → javascript-lp-solver` };
@@ -58,4 +65,13 @@ export async function loadPicker(choice: SolverChoice, maxColumns: number, optio
     if (notNetwork === null) return { backend: networkBackend, reason: `${from}: a network LP (limits in two nested families) → ${networkBackend.name}` };
     return general(lp, `${from}: not a network LP (${notNetwork})`);
   };
+}
+/**
+ * A solved LP kept open for sensitivity questions (marginal values and their ranges): on the
+ * network simplex when the LP is a network LP (warm re-solves from its optimal tree, exact),
+ * else on HiGHS, warm-started from `basis` when one is known. Null when the LP is infeasible.
+ */
+export async function openSensitivity(lp: LinearProgram, basis?: Basis): Promise<ParametricLp | null> {
+  const plan = networkOf(lp);
+  return plan ? openNetworkParametric(plan) : openParametricLp(lp, basis);
 }
