@@ -178,23 +178,24 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: S
 
 export async function runSolve(options: SolveOptions): Promise<SolveOutcome> {
   // allocations.csv and the workbook's 明细 sheet (every application) are made on the other
-  // core in big batches, from the rows as soon as they exist.
-  let formatted: Promise<FormattedRows> | undefined;
+  // core in big batches, from the rows as soon as they exist; otherwise below, on this thread.
+  let aside: Promise<FormattedRows> | null = null;
   const solved = await solveScenario(options, {
     onRows: (rows) => {
-      formatted = formatRowsAside(rows);
-      formatted.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
+      aside = formatRowsAside(rows);
+      aside?.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
     },
   });
-  return writeSolved(options, solved, formatted ?? Promise.resolve(formatRows(solved.rows)));
+  return writeSolved(options, solved, aside);
 }
 
-async function writeSolved(options: SolveOptions, solved: Solved, formatted: Promise<FormattedRows>): Promise<SolveOutcome> {
-  const { loaded, allocation, verification, summary, data, msFormat } = solved;
+async function writeSolved(options: SolveOptions, solved: Solved, aside: Promise<FormattedRows> | null): Promise<SolveOutcome> {
+  const { loaded, allocation, verification, summary, data, rows, msFormat } = solved;
   const t = performance.now();
   const html = renderHtml(data);
   const markdown = renderMarkdown(data);
   const notice = noticeCsv(data.notice);
+  const formatted = aside ?? Promise.resolve(formatRows(rows));
   const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail));
   const { csv } = await formatted;
   // `write` covers formatting every output file (the reports do not show timings); the atomic write follows.

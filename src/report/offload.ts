@@ -3,10 +3,10 @@
  * other core while the main thread formats the reports. Worth it only for big batches: a
  * fresh worker runs cold (its JIT starts from nothing) and took 0.8 s for 10,000 rows that the
  * warm main thread formats in 0.3 s, while at 100,000 rows it takes ~3.5 s off the main
- * thread. So `formatRowsAside(rows)` starts a worker from OFFLOAD_MIN_ROWS rows and otherwise
- * formats here (after the caller's synchronous work). The bytes are the same either way; here
- * is also where it happens when the compiled worker is not there (running from TypeScript
- * sources, as the unit tests do) or dies.
+ * thread. So `formatRowsAside(rows)` starts a worker from OFFLOAD_MIN_ROWS rows; below that, or
+ * when the compiled worker is not there (running from TypeScript sources, as the unit tests
+ * do), the caller formats them itself, as it does when the worker dies. The bytes are the same
+ * either way.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,10 +33,14 @@ type Reply = FormattedRows | { error: string };
 /** Rows from which a worker thread pays off (measured: README, "Figures"). */
 export const OFFLOAD_MIN_ROWS = 30_000;
 
-export function formatRowsAside(rows: readonly (readonly string[])[], minRows = OFFLOAD_MIN_ROWS): Promise<FormattedRows> {
+/**
+ * Start formatting `rows` on a worker thread, when there are enough of them and the compiled
+ * worker exists; else null: the caller formats them itself (`formatRows`) where it times it.
+ */
+export function formatRowsAside(rows: readonly (readonly string[])[], minRows = OFFLOAD_MIN_ROWS): Promise<FormattedRows> | null {
   const here = () => formatRows(rows);
   const path = fileURLToPath(WORKER);
-  if (rows.length < minRows || !existsSync(path)) return Promise.resolve().then(here);
+  if (rows.length < minRows || !existsSync(path)) return null;
   const worker = new Worker(path);
   return new Promise<FormattedRows>((resolve, reject) => {
     worker.once('error', () => {
