@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jslpBackend } from '../src/solver/jslp.js';
 import { networkBackend } from '../src/solver/network-backend.js';
+import { loadPicker } from '../src/solver/select.js';
 import { createHighsBackend } from '../src/solver/highs.js';
 import type { Backend, LinearProgram } from '../src/solver/types.js';
 import { objectiveOf } from '../src/solver/types.js';
@@ -183,5 +184,35 @@ describe('--emit-lp: the CPLEX LP text is the same model', () => {
     const direct = backends.highs!.solve(wide);
     expect(direct.status).toBe('optimal');
     if (direct.status === 'optimal') expect(highs.solve(text, { output_flag: false }).ObjectiveValue).toBeCloseTo(direct.objective, 6);
+  });
+});
+
+describe("auto's choice of backend", () => {
+  // A network LP: two companies' rows inside one budget row. Not one: three rows crossing pairwise.
+  const network: LinearProgram = { sense: 'max', columns: [col(3, 9), col(2, 8), col(4, 7)], rows: [row([[0, 1], [1, 1]], null, 4), row([[0, 1], [1, 1], [2, 1]], null, 6)] };
+  const crossing = (n: number): LinearProgram => ({
+    sense: 'max',
+    columns: Array.from({ length: n }, (_, j) => col(1 + (j % 3), 50 + (j % 7))),
+    rows: [
+      row(Array.from({ length: n }, (_, j) => [j, 1] as [number, number]).filter(([j]) => j % 3 !== 0), null, n / 2),
+      row(Array.from({ length: n }, (_, j) => [j, 1] as [number, number]).filter(([j]) => j % 3 !== 1), null, n / 2),
+      row(Array.from({ length: n }, (_, j) => [j, 1] as [number, number]).filter(([j]) => j % 3 !== 2), null, n / 2),
+    ],
+  });
+
+  it('network LPs to the network simplex, small other LPs to javascript-lp-solver, big ones to HiGHS', async () => {
+    const pick = await loadPicker('auto', 10_000);
+    expect(pick(network).backend.name).toBe('network simplex');
+    expect(pick(network).reason).toMatch(/^auto: a network LP/);
+    expect(pick(crossing(30)).backend.name).toBe('javascript-lp-solver');
+    expect(pick(crossing(30)).reason).toMatch(/^auto: not a network LP \(.+\); 30 columns ≤ 500/);
+    expect(pick(crossing(900)).backend.name).toMatch(/^highs /);
+  });
+
+  it('told that only network LPs will come, it loads no HiGHS, and refuses (never hands javascript-lp-solver) a big other LP', async () => {
+    const pick = await loadPicker('auto', 10_000, { network: true });
+    expect(pick(network).backend.name).toBe('network simplex');
+    expect(pick(crossing(30)).backend.name).toBe('javascript-lp-solver');
+    expect(() => pick(crossing(900))).toThrow(/HiGHS was not loaded for an LP of 900 columns/);
   });
 });

@@ -24,7 +24,7 @@ describe('fundplan solve with decisions and integer rules', () => {
     const summary = JSON.parse(readFileSync(join(f.out, 'summary.json'), 'utf8'));
     expect(summary.objective.model).toMatchObject({ model: 'integer', integer: { status: 'optimal', gap: 0 }, forced: 1, excluded: 1 });
     expect(summary.scenario.fields.allOrNothing).toBe('true');
-    expect(r.stdout).toContain('整数模型（HiGHS）：已证明最优');
+    expect(r.stdout).toMatch(/整数模型（highs \d+\.\d+\.\d+）：已证明最优/);
     expect(r.stdout).toContain('必须资助 1 项，不予资助 1 项');
   });
 

@@ -6,13 +6,12 @@
 import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
 import { D, floorTo, fmtYuanHuman as y } from '../money.js';
-import { allocate, type Allocation } from '../model/allocate.js';
+import { allocate, backendNeeds, prepareAllocation, solvePrepared, type Allocation } from '../model/allocate.js';
 import type { Application } from '../model/application.js';
 import { withBudget, type Scenario } from '../model/scenario.js';
 import { marginalValues } from '../model/marginal.js';
 import { explainAll } from '../report/explain.js';
 import { loadPicker, openSensitivity, type SolverChoice } from '../solver/select.js';
-import { usesIntegerModel } from '../model/rules.js';
 import { verifyAllocation } from '../verify/verify.js';
 import { loadScenario } from './load.js';
 import { nearest } from '../model/nearest.js';
@@ -46,9 +45,11 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
   if (index < 0) {
     throw new InputError([{ file: 'project_id', expected: `a project of ${loaded0.inputs.applications.file} (nearest: ${nearest(options.projectId, applications.map((a) => a.projectId))})`, found: JSON.stringify(options.projectId) }]);
   }
-  const picker = await loadPicker(options.solver ?? 'auto', applications.length, { integer: usesIntegerModel(scenario, applications) });
+  // The re-solves below change the budget or one score: the same kind of model, the same backends.
+  const base = prepareAllocation(applications, policy, scenario);
+  const picker = await loadPicker(options.solver ?? 'auto', applications.length, backendNeeds(base));
   const solve = (apps: readonly Application[], s: Scenario): Allocation => {
-    const a = allocate(apps, policy, s, picker);
+    const a = apps === applications && s === scenario ? solvePrepared(base, picker) : allocate(apps, policy, s, picker);
     const v = verifyAllocation(policy, s, apps, a.lines.map((l) => l.grant));
     if (v.violations.length) throw new InternalError('the verifier found a broken rule while explaining', v.violations.map((x) => `${x.rule} · ${x.subject}`));
     return a;

@@ -9,7 +9,7 @@ import { InternalError } from '../errors.js';
 import { writeFileAtomically, writeOutputsAtomically } from '../io/write.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { TOOL_VERSION } from '../version.js';
-import { prepareAllocation, priorityLp, solvePrepared, type Allocation } from '../model/allocate.js';
+import { backendNeeds, prepareAllocation, solvePrepared, type Allocation } from '../model/allocate.js';
 import { withBudget } from '../model/scenario.js';
 import { allocationRows } from '../report/allocations.js';
 import { buildReportData, type ReportData } from '../report/data.js';
@@ -24,8 +24,6 @@ import { marginalValues, marginalWords } from '../model/marginal.js';
 import { fmtYuan } from '../money.js';
 import { buildSummary, humanSummary, type Summary, type Timings } from '../report/summary.js';
 import { loadPicker, openSensitivity, type Picker, type SolverChoice } from '../solver/select.js';
-import { whyNotNetwork } from '../solver/network.js';
-import { usesIntegerModel } from '../model/rules.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
 import { loadScenario, type Loaded } from './load.js';
 
@@ -113,9 +111,7 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: S
   const tPrepared = performance.now();
   // HiGHS's WebAssembly is loaded only for a model that needs it (an integer model, or an LP that
   // is not a network LP): the policy's own priority model never does.
-  const integer = usesIntegerModel(loaded.scenario, loaded.applications);
-  const network = !integer && loaded.scenario.objective === 'priority' && whyNotNetwork(priorityLp(prepared)) === null;
-  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length, { integer, network });
+  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length, backendNeeds(prepared));
   const tLoaded = performance.now(); // recognising the network and loading a backend count as solving
   const allocation = solvePrepared(prepared, picker, {
     timeLimitSeconds: options.timeLimitSeconds,

@@ -9,6 +9,7 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { Backend, Basis, LinearProgram, SolveOptions, SolveResult } from '../solver/types.js';
 import { bestBound } from './bound.js';
 import { always, type Picker } from '../solver/select.js';
+import { whyNotNetwork } from '../solver/network.js';
 import type { Application } from './application.js';
 import { entitlementOf, type Entitlement, type EntitlementBinding } from './entitlement.js';
 import { buildLimits, type Limit, type LockedGrant } from './limits.js';
@@ -245,6 +246,17 @@ export function priorityLp(prepared: Prepared): LinearProgram {
   let lp = priorityLps.get(prepared);
   if (!lp) priorityLps.set(prepared, (lp = policyLp(prepared.shape, prepared.scores)));
   return lp;
+}
+
+/**
+ * What solving a preparation needs from the backends (see `loadPicker`): HiGHS for an integer
+ * model; none beyond the network simplex when the model hands the picker only network LPs
+ * (the priority LP of the policy's own limits) or none at all (a proportional objective).
+ */
+export function backendNeeds(prepared: Prepared): { readonly integer: boolean; readonly network: boolean } {
+  const integer = usesIntegerModel(prepared.scenario, prepared.candidates);
+  if (integer) return { integer, network: false };
+  return { integer, network: prepared.scenario.objective !== 'priority' || whyNotNetwork(priorityLp(prepared)) === null };
 }
 
 export function solvePrepared(prepared: Prepared, solver: Backend | Picker, options: AllocateOptions = {}): Allocation {

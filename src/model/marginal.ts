@@ -62,17 +62,20 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
   };
   /**
    * The farthest point toward `far` (from a verified `near`) where the slope still holds. A
-   * range hint is one basis's range: on a degenerate optimum the slope can hold further, so past
-   * a hint that holds the distance from b is doubled (up to GROW times) until it does not.
+   * range hint is one basis's range: on a degenerate optimum the slope can hold further. So
+   * when the hint holds, one step past it is tried; only if that holds too is the distance from
+   * b doubled (up to GROW times) until it does not, and the end found by bisection.
    */
   const extend = (r: number, b: number, slope: number, near: number, far: number, steps: number): number => {
     let good = near;
     let bad = far;
     if (holds(r, b, slope, far)) {
-      good = far;
+      const past = Math.max(0, far + Math.sign(far - b) * STEP);
+      if (past === far || !holds(r, b, slope, past)) return far; // the hint is the end (to a step)
+      good = past;
       let k = 0;
       for (; k < GROW; k++) {
-        const next = Math.max(0, b + 2 * (good - b));
+        const next = Math.max(0, b + 2 ** (k + 1) * (far - b)); // b + 2(far − b), b + 4(far − b), …
         if (next === good || !holds(r, b, slope, next)) {
           bad = next;
           break;

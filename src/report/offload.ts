@@ -30,7 +30,7 @@ export function formatRows(rows: readonly (readonly string[])[]): FormattedRows 
 
 type Reply = FormattedRows | { error: string };
 
-/** Rows from which a worker thread pays off (measured: README, "Figures"). */
+/** Rows from which a worker thread pays off (measured as said above). */
 export const OFFLOAD_MIN_ROWS = 30_000;
 
 /**
@@ -43,15 +43,23 @@ export function formatRowsAside(rows: readonly (readonly string[])[], minRows = 
   if (rows.length < minRows || !existsSync(path)) return null;
   const worker = new Worker(path);
   return new Promise<FormattedRows>((resolve, reject) => {
-    worker.once('error', () => {
-      // The worker died (out of memory, a bug): made here, the same bytes.
+    let settled = false;
+    const fallBack = () => {
+      // The worker died or went away without an answer (out of memory, a bug): made here, the same bytes.
+      if (settled) return;
+      settled = true;
       try {
         resolve(here());
       } catch (e) {
         reject(e);
       }
-    });
+    };
+    worker.once('error', fallBack);
+    worker.once('messageerror', fallBack);
+    worker.once('exit', fallBack);
     worker.once('message', (reply: Reply) => {
+      if (settled) return;
+      settled = true;
       if ('error' in reply) reject(new Error(`formatting allocations.csv and the 明细 sheet failed: ${reply.error}`));
       else resolve(reply);
     });

@@ -205,7 +205,9 @@ function rulesLines(s: Summary): string[] {
     if (early.length > 10) out.push(`  等共 ${early.length} 项提前受限（见 summary.json）`);
   } else {
     const i = m.integer!;
-    out.push(i.status === 'optimal' ? '整数模型（HiGHS）：已证明最优（gap 0）' : `整数模型（HiGHS）：时间限制 ${i.timeLimitSeconds ?? ''} 秒停止，未证明最优，相对 gap ${(i.gap * 100).toFixed(4)}%`);
+    // The backend that solved it (a model of decisions alone has no integer column: the network simplex may take it).
+    const by = s.solver.backend;
+    out.push(i.status === 'optimal' ? `整数模型（${by}）：已证明最优（gap 0）` : `整数模型（${by}）：时间限制 ${i.timeLimitSeconds ?? ''} 秒停止，未证明最优，相对 gap ${(i.gap * 100).toFixed(4)}%`);
   }
   if (m.forced || m.excluded) out.push(`决定：必须资助 ${m.forced} 项，不予资助 ${m.excluded} 项`);
   return out;

@@ -164,11 +164,13 @@ export const DETAIL_SHEET_POSITION: number = 1;
 
 /**
  * The workbook, from the report data and either the rows of allocations.csv (ALLOCATION_COLUMNS
- * order) or the 明细 sheet being built from them elsewhere (`RowsFormatter`). The other
+ * order) or the 明细 sheet being built from them elsewhere (`formatRowsAside` in offload.ts). The other
  * sheets are built and compressed before the 明细 sheet is waited for.
  */
 export async function allocationsXlsx(data: ReportData, detail: readonly (readonly string[])[] | Promise<CompressedSheet>): Promise<Buffer> {
-  const sheets: SheetInput[] = [noticeSheet(data), summarySheet(data), parametersSheet(data)].map((s, i) => compressSheet(s, i === 0));
+  // The first sheet of the workbook is the selected one.
+  const own = [noticeSheet(data), summarySheet(data), parametersSheet(data)];
+  const sheets: SheetInput[] = own.map((s, i) => compressSheet(s, (i < DETAIL_SHEET_POSITION ? i : i + 1) === 0));
   sheets.splice(DETAIL_SHEET_POSITION, 0, 'then' in detail ? await detail : detailSheet(detail));
   return xlsxBytes(sheets);
 }

@@ -3,11 +3,10 @@
  * which is a flow problem (company limits nested on one side, measure budgets and the total
  * budget on the other), to the exact network simplex at any size; any other LP (district
  * budgets crossing companies, quotas, …) to javascript-lp-solver when small, where it answers
- * before HiGHS's WebAssembly has even loaded, and to HiGHS otherwise. Measured on this machine
- * (README, "Solver backends"): at 600 columns jslp needs 41 ms against HiGHS's 8 ms plus 77 ms
- * to load; at 1,000 columns jslp needs 158 ms, HiGHS 11 ms; the network simplex solves 20,000
- * columns in tens of milliseconds.
+ * before HiGHS's WebAssembly has even loaded, and to HiGHS otherwise (README, "Solver backends",
+ * has the measured times).
  */
+import { InternalError } from '../errors.js';
 import { jslpBackend } from './jslp.js';
 import { createHighsBackend, openParametricLp, type ParametricLp } from './highs.js';
 import { isMip, type Backend, type Basis, type LinearProgram } from './types.js';
@@ -33,17 +32,20 @@ export function always(backend: Backend): Picker {
   return () => ({ backend, reason: `${backend.name} (given)` });
 }
 
+export interface PickerNeeds {
+  /** The model has integer columns (HiGHS is needed). */
+  readonly integer?: boolean;
+  /**
+   * Every LP the model will hand to the picker is a network LP, or it hands none (a
+   * proportional objective): HiGHS is not needed for `auto` or `network`.
+   */
+  readonly network?: boolean;
+}
+
 /**
  * Prepare the backends `choice` may need for models of up to `maxColumns` columns
  * (HiGHS's Wasm is loaded only when it can be picked).
  */
-export interface PickerNeeds {
-  /** The model has integer columns (HiGHS is needed). */
-  readonly integer?: boolean;
-  /** Every LP of the model is a network LP (HiGHS is not needed for `auto` or `network`). */
-  readonly network?: boolean;
-}
-
 export async function loadPicker(choice: SolverChoice, maxColumns: number, options: PickerNeeds = {}): Promise<Picker> {
   if (choice === 'jslp') return () => ({ backend: jslpBackend, reason: 'javascript-lp-solver (--solver jslp)' });
   if (choice === 'highs') {
@@ -53,7 +55,9 @@ export async function loadPicker(choice: SolverChoice, maxColumns: number, optio
   const highs = !options.network && (maxColumns > AUTO_JSLP_MAX_COLUMNS || options.integer) ? await createHighsBackend() : null;
   const general = (lp: LinearProgram, why: string): Picked => {
     const n = lp.columns.length;
-    if (n <= AUTO_JSLP_MAX_COLUMNS || !highs) return { backend: jslpBackend, reason: `${why}; ${n} columns ≤ ${AUTO_JSLP_MAX_COLUMNS} → javascript-lp-solver` };
+    if (n <= AUTO_JSLP_MAX_COLUMNS) return { backend: jslpBackend, reason: `${why}; ${n} columns ≤ ${AUTO_JSLP_MAX_COLUMNS} → javascript-lp-solver` };
+    // Never a big LP on javascript-lp-solver's dense tableau: the caller said it would not need HiGHS.
+    if (!highs) throw new InternalError(`HiGHS was not loaded for an LP of ${n} columns that is not a network LP`, [why]);
     return { backend: highs, reason: `${why}; ${n} columns > ${AUTO_JSLP_MAX_COLUMNS} → ${highs.name}` };
   };
   const from = choice === 'network' ? '--solver network' : 'auto';
