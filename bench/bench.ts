@@ -130,19 +130,20 @@ function main() {
       }
       if (objectives.size > 1) console.log(`  note: objectives differ between backends: ${[...objectives].join(' vs ')}`);
       if (withNative) {
-        // The identical stage-1 LP (--emit-lp) three ways, each the median of fresh processes:
-        // fundplan's solve phase as `auto` runs it (the network simplex: recognising the network,
-        // then both stages in one solve), HiGHS WebAssembly's stage 1 alone, native HiGHS's stage 1 alone.
+        // The identical stage-1 LP (--emit-lp, written by one more run) three ways: fundplan's solve
+        // phase as `auto` runs it (the table's median above: the network simplex recognising the
+        // network, then both stages in one solve), HiGHS WebAssembly's stage 1 alone (median of
+        // fresh processes), native HiGHS's stage 1 alone.
         const lpFile = join(work, String(n), 'model.lp');
-        const auto = Array.from({ length: runs }, () => runOnce(scenario, join(work, String(n), 'out'), 'auto', lpFile));
-        const autoSolve = median(auto.map((r) => r.timingsMs.solve!));
+        const emitted = runOnce(scenario, join(work, String(n), 'out'), 'auto', lpFile);
+        const autoSolve = series.get('auto')?.find((p) => p.n === n)?.values.solve ?? emitted.timingsMs.solve!;
         const wasm = median(Array.from({ length: runs }, () => runOnce(scenario, join(work, String(n), 'out'), 'highs').stagesMs.priority!));
         const off = native(lpFile, 'off');
         const on = native(lpFile, 'on');
         const fmt = (x: typeof off) => (typeof x === 'string' ? x : `${(x.seconds * 1000).toFixed(0)} ms`);
-        const ratio = (ms: number) => (typeof off === 'string' ? '' : `${(ms / (off.seconds * 1000)).toFixed(2)}×`);
+        const ratio = (ms: number) => (typeof off === 'string' ? 'no native figure' : `${(ms / (off.seconds * 1000)).toFixed(2)}×`);
         nativeRows.push(
-          `${n.toLocaleString('en')} | ${auto[0]!.backend}, both stages ${autoSolve.toFixed(0)} ms (${ratio(autoSolve)}) | ` +
+          `${n.toLocaleString('en')} | ${emitted.backend}, both stages ${autoSolve.toFixed(0)} ms (${ratio(autoSolve)}) | ` +
             `wasm HiGHS stage 1 ${wasm.toFixed(0)} ms (${ratio(wasm)}) | native HiGHS stage 1, presolve off ${fmt(off)} | presolve on ${fmt(on)}`,
         );
       }
