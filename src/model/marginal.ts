@@ -1,14 +1,15 @@
 /**
  * The value of money: how much objective (Σ score × grant) one more yuan of a limit buys,
- * and over what range of that limit it holds. Duals come from the backend; every value is
- * checked by re-solving the LP with the limit moved (from the optimal basis, so cheaply):
- * first one step of ¥10,000 (which also catches a degenerate dual: then the measured slope
- * is reported), then at the far end of the range, narrowed by bisection until the re-solve
- * agrees. The optimal value is concave in each limit, which is what makes the checks enough.
+ * and over what range of that limit it holds. Duals come from the backend (the network
+ * simplex or HiGHS); every value is checked by re-solving the LP with the limit moved (warm,
+ * so cheaply): first one step of ¥10,000 (which also catches a degenerate dual: then the
+ * measured slope is reported), then at the end of the basis's range, searched past when the
+ * slope still holds there, and narrowed by bisection until the re-solve agrees. The optimal
+ * value is concave in each limit, which is what makes the checks enough.
  */
 import { Decimal } from 'decimal.js';
 import { D, LP_UNIT, fmtYuanHuman } from '../money.js';
-import type { ParametricLp } from '../solver/highs.js';
+import type { ParametricLp } from '../solver/types.js';
 import type { Allocation } from './allocate.js';
 import type { Limit } from './limits.js';
 

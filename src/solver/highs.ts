@@ -5,7 +5,9 @@
 import { createRequire } from 'node:module';
 import type { Highs, ModelData } from 'highs';
 
-import { isMip, type Basis, type Backend, type LinearProgram, type MipInfo, type SolveOptions, type SolveResult } from './types.js';
+import { isMip, type Basis, type Backend, type LinearProgram, type MipInfo, type ParametricLp, type SolveOptions, type SolveResult } from './types.js';
+
+export type { ParametricLp } from './types.js';
 
 let runtime: Promise<Highs> | undefined;
 /**
@@ -132,22 +134,6 @@ export async function createHighsBackend(): Promise<Backend> {
       }
     },
   };
-}
-
-/**
- * A solved LP kept open for sensitivity questions: its row duals, and the optimal value
- * after moving one row's bounds (re-solved from the current basis, so a handful of
- * iterations). Only HiGHS offers this; the model layer asks for it through this interface.
- */
-export interface ParametricLp {
-  readonly objective: number;
-  readonly duals: Float64Array;
-  /** HiGHS's ranging of each row's active bound (a hint; callers verify by re-solving). */
-  readonly rangeUp: ArrayLike<number>;
-  readonly rangeDown: ArrayLike<number>;
-  /** Optimal objective with row `row`'s bounds moved, or null when that is infeasible. */
-  objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null;
-  dispose(): void;
 }
 
 /** `warmStart`: the LP's optimal basis when known (then the first solve is a check, not a search). */

@@ -32,7 +32,7 @@
  * answers "the optimum with this row's bounds replaced" by a few warm primal pivots, restoring the
  * kept optimum after each answer; it also ranges each row's active bound along its arc's cycle.
  */
-import type { ParametricLp } from './highs.js';
+import type { ParametricLp } from './types.js';
 import type { Basis, LinearProgram } from './types.js';
 
 /** 2^53 − 1: every integer the solver computes stays within it. */

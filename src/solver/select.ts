@@ -8,8 +8,8 @@
  */
 import { InternalError } from '../errors.js';
 import { jslpBackend } from './jslp.js';
-import { createHighsBackend, openParametricLp, type ParametricLp } from './highs.js';
-import { isMip, type Backend, type Basis, type LinearProgram } from './types.js';
+import { createHighsBackend, openParametricLp } from './highs.js';
+import { isMip, type Backend, type Basis, type LinearProgram, type ParametricLp } from './types.js';
 import { networkBackend } from './network-backend.js';
 import { networkOf, openNetworkParametric, whyNotNetwork } from './network.js';
 

@@ -69,7 +69,8 @@ export type SolveResult =
 
 /**
  * A simplex basis: per column and per row, one of HiGHS's basis codes (0 at lower, 1 basic,
- * 2 at upper, 3 zero, 4 nonbasic). Only HiGHS gives and takes one; other backends ignore it.
+ * 2 at upper, 3 zero, 4 nonbasic). HiGHS gives and takes one, the network simplex gives one
+ * (its spanning tree); javascript-lp-solver neither.
  */
 export interface Basis {
   readonly colStatus: Int32Array;
@@ -105,4 +106,21 @@ export function objectiveOf(lp: LinearProgram, values: ArrayLike<number>): numbe
   let s = 0;
   lp.columns.forEach((c, j) => (s += c.cost * values[j]!));
   return s;
+}
+
+/**
+ * A solved LP kept open for sensitivity questions: its row duals, and the optimal value
+ * after moving one row's bounds (re-solved warm, so a handful of pivots). The network simplex
+ * (network.ts, for network LPs) and HiGHS (highs.ts, for any LP) offer it; the model layer asks
+ * for it through this interface (select.ts, `openSensitivity`).
+ */
+export interface ParametricLp {
+  readonly objective: number;
+  readonly duals: Float64Array;
+  /** How far each row's active bound can move with the same basis (a hint; callers verify by re-solving). */
+  readonly rangeUp: ArrayLike<number>;
+  readonly rangeDown: ArrayLike<number>;
+  /** Optimal objective with row `row`'s bounds moved, or null when that is infeasible. */
+  objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null;
+  dispose(): void;
 }
