@@ -288,3 +288,52 @@ describe('district budgets (priority LP)', () => {
     expect(c.text).toMatch(/maxCount:P10-APPLICATION: .*raise it to 2 \(by 1\)/);
   });
 });
+
+describe('grants locked by an earlier batch count in exclusive groups and quotas', () => {
+  const lockedSolve = (list: Application[], s: Scenario, locked: Record<string, number>) => {
+    const lock = new Map(Object.entries(locked).map(([id, v]) => [id, new D(v)]));
+    const a = allocate(list, SHENZHEN, s, highs, { locked: lock });
+    expect(verifyAllocation(SHENZHEN, s, list, a.lines.map((l) => l.grant), new Set(lock.keys())).violations).toEqual([]);
+    return a;
+  };
+
+  it('a project funded in an earlier batch under one measure gets nothing under the other', () => {
+    const l = decide(apps([p10('A', 3_000_000, 80), { id: 'R', measure: 'P11-RETROFIT', base: 10_000_000, score: 90 }, p10('B', 1_000_000, 70)]), {
+      A: { exclusiveGroup: 'G1' },
+      R: { exclusiveGroup: 'G1' },
+    });
+    const a = lockedSolve(l, scenario({ budget: 100_000_000 }), { A: 2_000_000 });
+    expect(grants(a)).toEqual({ A: '2000000.00', R: '0.00', B: '1000000.00' });
+    expect(bindings(a).R).toBe('exclusive_group');
+    expect(a.lines.find((x) => x.app.projectId === 'R')!.ruleNote!.zh).toBe('同一项目（G1）已在前一批次资助 A，不重复资助（就高不就低）');
+    // A locked grant of zero funds nothing: the group is still open.
+    const open = lockedSolve(l, scenario({ budget: 100_000_000 }), { A: 0 });
+    expect(grants(open).R).not.toBe('0.00');
+  });
+
+  it('maxCount counts the applications an earlier batch funded', () => {
+    const l = apps([p10('A', 1_000_000, 90), p10('B', 1_000_000, 80), p10('C', 1_000_000, 70), p10('D', 1_000_000, 60)]);
+    const a = lockedSolve(l, scenario({ budget: 100_000_000, measureBudgets: { 'P10-APPLICATION': { maxCount: 2 } } }), { D: 500_000 });
+    expect(grants(a)).toEqual({ A: '1000000.00', B: '0.00', C: '0.00', D: '500000.00' });
+    expect(bindings(a)).toMatchObject({ B: 'quota', C: 'quota', D: 'locked' });
+  });
+
+  it('conflicts with what an earlier batch funded are named, and the least change counts it', () => {
+    const lock = (ids: Record<string, number>) => ({ locked: new Map(Object.entries(ids).map(([id, v]) => [id, new D(v)])) });
+    const grouped = decide(apps([p10('A', 3_000_000, 80), p10('B', 1_000_000, 70)]), { A: { exclusiveGroup: 'G1' }, B: { exclusiveGroup: 'G1', decision: 'fund' } });
+    const c = conflictsOf(() => allocate(grouped, SHENZHEN, scenario({ budget: 100_000_000 }), highs, lock({ A: 1_000_000 })));
+    expect(c.ids).toEqual(['exclusive:G1', 'forced:B']);
+    expect(c.text).toContain('exclusive group G1: at most one of A (funded by an earlier batch), B funded');
+    const quota = decide(apps([p10('A', 1_000_000, 90), p10('B', 1_000_000, 80), p10('C', 1_000_000, 70)]), { C: { decision: 'fund' } });
+    const q = conflictsOf(() => allocate(quota, SHENZHEN, scenario({ budget: 100_000_000, measureBudgets: { 'P10-APPLICATION': { maxCount: 2 } } }), highs, lock({ A: 500_000, B: 500_000 })));
+    expect(q.ids).toEqual(['forced:C', 'maxCount:P10-APPLICATION']);
+    expect(q.text).toMatch(/at most 2 applications funded \(2 by an earlier batch\); least change: raise it to 3 \(by 1\)/);
+  });
+
+  it('minCount is met partly by the earlier batch', () => {
+    const l = apps([p10('A', 1_000_000, 90), p10('B', 1_000_000, 80), p10('C', 1_000_000, 70)]);
+    // ¥1.5m left: with one funded earlier, one more reaches minCount 2 (A, the best); without the lock it would need two.
+    const a = lockedSolve(l, scenario({ budget: 2_000_000, measureBudgets: { 'P10-APPLICATION': { minCount: 2, allOrNothing: true } } }), { C: 500_000 });
+    expect(grants(a)).toEqual({ A: '1000000.00', B: '0.00', C: '500000.00' });
+  });
+});

@@ -32,7 +32,14 @@ interface RuleGroup {
   readonly id: string;
   readonly text: string;
   /** For a numeric rule: the expression (columns) and its direction, to find the least change. */
-  readonly expr?: { readonly terms: readonly (readonly [number, number])[]; readonly sense: 'max' | 'min'; readonly bound: number; readonly unit: 'yuan' | 'count' };
+  readonly expr?: {
+    readonly terms: readonly (readonly [number, number])[];
+    readonly sense: 'max' | 'min';
+    readonly bound: number;
+    readonly unit: 'yuan' | 'count';
+    /** Already counted outside the terms (applications an earlier batch funded): the rule is terms + offset against bound. */
+    readonly offset?: number;
+  };
 }
 
 interface Built {
@@ -51,8 +58,11 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
   const groups: RuleGroup[] = [];
   const rule = (id: string, text: string, expr?: RuleGroup['expr']) => groups.push({ id, text, ...(expr ? { expr } : {}) });
   const quotaMeasures = new Set([...scenario.measureBudgets].filter(([, m]) => m.minCount !== undefined || m.maxCount !== undefined).map(([id]) => id));
+  // What an earlier batch funded (--lock) counts in exclusive groups and quotas.
+  const { lockedGroups, lockedCount } = lockedFunding(p);
   const groupSize = new Map<string, number>();
   for (const a of candidates) if (a.exclusiveGroup) groupSize.set(a.exclusiveGroup, (groupSize.get(a.exclusiveGroup) ?? 0) + 1);
+  for (const [grp, ids] of lockedGroups) groupSize.set(grp, (groupSize.get(grp) ?? 0) + ids.length);
 
   const needsY = candidates.map((a, i) => {
     const r = integerRuleOf(a, scenario);
@@ -114,10 +124,12 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
     if (a.exclusiveGroup && yOf[i]! >= 0) members.set(a.exclusiveGroup, [...(members.get(a.exclusiveGroup) ?? []), i]);
   });
   for (const [grp, list] of members) {
-    if (list.length < 2) continue;
+    const earlier = lockedGroups.get(grp) ?? [];
+    if (list.length + earlier.length < 2) continue;
     const id = `exclusive:${grp}`;
-    rule(id, `exclusive group ${grp}: at most one of ${list.map((i) => candidates[i]!.projectId).join(', ')} funded`);
-    if (!drop.has(id)) rows.push({ terms: list.map((i) => [yOf[i]!, 1] as const), lower: null, upper: 1 });
+    const names = [...earlier.map((x) => `${x} (funded by an earlier batch)`), ...list.map((i) => candidates[i]!.projectId)];
+    rule(id, `exclusive group ${grp}: at most one of ${names.join(', ')} funded`);
+    if (!drop.has(id)) rows.push({ terms: list.map((i) => [yOf[i]!, 1] as const), lower: null, upper: Math.max(0, 1 - earlier.length) });
   }
   // Count quotas per measure.
   for (const m of quotaMeasures) {
@@ -126,14 +138,33 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
     for (const [sense, count] of [['min', settings.minCount], ['max', settings.maxCount]] as const) {
       if (count === undefined) continue;
       const id = `${sense}Count:${m}`;
-      rule(id, `scenario.measureBudgets.${m}.${sense}Count: ${sense === 'min' ? 'at least' : 'at most'} ${count} applications funded`, { terms, sense, bound: count, unit: 'count' });
-      if (!drop.has(id)) rows.push({ terms, lower: sense === 'min' ? count : null, upper: sense === 'max' ? count : null });
+      const earlier = lockedCount.get(m) ?? 0;
+      const left = Math.max(0, count - earlier);
+      rule(
+        id,
+        `scenario.measureBudgets.${m}.${sense}Count: ${sense === 'min' ? 'at least' : 'at most'} ${count} applications funded${earlier ? ` (${earlier} by an earlier batch)` : ''}`,
+        { terms, sense, bound: count, unit: 'count', offset: earlier },
+      );
+      if (!drop.has(id)) rows.push({ terms, lower: sense === 'min' ? left : null, upper: sense === 'max' ? left : null });
     }
   }
   return { lp: { sense: 'max', columns, rows }, groups, yOf };
 }
 
 const SEMI_MAX = 100_000;
+
+/** Applications an earlier batch funded (a locked grant above zero): per exclusive group their ids, per measure how many. */
+function lockedFunding(p: Prepared): { lockedGroups: Map<string, string[]>; lockedCount: Map<string, number> } {
+  const lockedGroups = new Map<string, string[]>();
+  const lockedCount = new Map<string, number>();
+  p.apps.forEach((a, idx) => {
+    const grant = p.lockedOf[idx];
+    if (!grant || !grant.gt(0)) return;
+    if (a.exclusiveGroup) lockedGroups.set(a.exclusiveGroup, [...(lockedGroups.get(a.exclusiveGroup) ?? []), a.projectId]);
+    lockedCount.set(a.measureId, (lockedCount.get(a.measureId) ?? 0) + 1);
+  });
+  return { lockedGroups, lockedCount };
+}
 
 /** The least grant, in units, under a minimum share: ⌈share × cap⌉, at least one unit. */
 const minUnits = (share: Decimal, cap: number) => Math.max(1, share.times(cap).ceil().toNumber());
@@ -184,10 +215,13 @@ export function solveInteger(p: Prepared, solver: Backend | Picker, options: All
   const bySpecificity = (ks: number[]) => ks.sort((a, b) => LIMIT_SPECIFICITY.indexOf(limits[a]!.kind) - LIMIT_SPECIFICITY.indexOf(limits[b]!.kind));
   /** Ceilings of i with less room than `need` units. */
   const tight = (i: number, need: number) => bySpecificity(memberOf[i]!.filter((k) => limits[k]!.sense === 'max' && units.limits[k]! - totalU[k]! < need));
-  const funded = new Map<string, string>();
+  const funded = new Map<string, { id: string; earlier: boolean }>();
   const fundedCount = new Map<string, number>();
+  const { lockedGroups, lockedCount } = lockedFunding(p);
+  for (const [grp, ids] of lockedGroups) funded.set(grp, { id: ids[0]!, earlier: true });
+  for (const [m, c] of lockedCount) fundedCount.set(m, c);
   candidates.forEach((a, i) => {
-    if (grantU[i]! > 0 && a.exclusiveGroup) funded.set(a.exclusiveGroup, a.projectId);
+    if (grantU[i]! > 0 && a.exclusiveGroup) funded.set(a.exclusiveGroup, { id: a.projectId, earlier: false });
     if (grantU[i]! > 0) fundedCount.set(a.measureId, (fundedCount.get(a.measureId) ?? 0) + 1);
   });
   const outcome = (i: number): CandidateOutcome => {
@@ -199,7 +233,11 @@ export function solveInteger(p: Prepared, solver: Backend | Picker, options: All
     const rule = integerRuleOf(a, scenario);
     if (grantU[i] === 0) {
       const other = a.exclusiveGroup ? funded.get(a.exclusiveGroup) : undefined;
-      if (other) return { binding: 'exclusive_group', limitId: null, ruleNote: { zh: `同一项目（${a.exclusiveGroup}）已资助 ${other}，不重复资助（就高不就低）`, en: `Its project (${a.exclusiveGroup}) is funded as ${other}: no double funding` } };
+      if (other) {
+        const zh = `同一项目（${a.exclusiveGroup}）已${other.earlier ? '在前一批次' : ''}资助 ${other.id}，不重复资助（就高不就低）`;
+        const en = `Its project (${a.exclusiveGroup}) is funded as ${other.id}${other.earlier ? ' by an earlier batch' : ''}: no double funding`;
+        return { binding: 'exclusive_group', limitId: null, ruleNote: { zh, en } };
+      }
       const max = scenario.measureBudgets.get(a.measureId)?.maxCount;
       if (max !== undefined && (fundedCount.get(a.measureId) ?? 0) >= max) return { binding: 'quota', limitId: null, ruleNote: { zh: `${a.measureId} 资助数量已达上限 ${max} 项`, en: `${a.measureId} already funds its maximum of ${max} applications` } };
       if (rule.allOrNothing) {
@@ -298,7 +336,7 @@ function explainInfeasible(p: Prepared, solver: Backend | Picker, stages: StageR
     const costs = new Map(gr.expr.terms.map(([j, v]) => [j, v]));
     const r = run(backend, { ...lp, columns: lp.columns.map((c, j) => ({ ...c, cost: costs.get(j) ?? 0 })) }, stages);
     if (r.status !== 'optimal') return { limit: gr.id, description: `${gr.text}; least change: drop this rule` };
-    const need = Math.round(r.objective);
+    const need = Math.round(r.objective) + (gr.expr.offset ?? 0);
     const show = (v: number) => (gr.expr!.unit === 'yuan' ? fmtYuanHuman(g.times(v)) : String(v));
     const by = Math.abs(need - gr.expr.bound);
     const verb = gr.expr.sense === 'max' ? 'raise it to' : 'lower it to';
