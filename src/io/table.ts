@@ -75,6 +75,9 @@ export const COLUMNS: readonly Column[] = [
 ];
 const COLUMN_BY_KEY = new Map(COLUMNS.map((c) => [c.key, c]));
 
+/** What people write in an amount cell for "none": dashes, a slash, 无, 空, N/A (full-width too). */
+const PLACEHOLDER = /^(?:[-—–－―─]+|[/／\\＼]|无|空|暂无|N\/?A|n\/?a|NA|na)$/;
+
 /** Header text → field key and unit. `金额（万元）`, `总投资(万元)`, `*项目编号`, `Total_Investment`. */
 export function classifyHeader(header: string): { key?: string; unit?: Unit } {
   let h = toHalfWidth(header).replace(/[\s\uFEFF\u200B]+/g, '').replace(/^\*+|\*+$/g, '');
@@ -369,6 +372,7 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
   }
 
   const records: ApplicationRecord[] = [];
+  const placeholders = new Map<string, { rows: (number | string)[]; texts: Set<string> }>();
   let total: RawRow | null = null;
   for (let i = firstDataIndex; i < rows.length; i++) {
     const raw = rows[i]!;
@@ -417,7 +421,15 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
         rowIssues.push({ file, row, column: label, expected: `a value for ${key}`, found: bad });
         return null;
       }
-      const value = c === undefined ? '' : (cells[c] ?? '').trim();
+      let value = c === undefined ? '' : (cells[c] ?? '').trim();
+      // "—", "无", "/" in an amount cell is how people write "none": read as empty, said once per column.
+      if (value !== '' && column.kind === 'amount' && PLACEHOLDER.test(value)) {
+        const seen = placeholders.get(label) ?? { rows: [], texts: new Set<string>() };
+        seen.rows.push(row);
+        seen.texts.add(value);
+        placeholders.set(label, seen);
+        value = '';
+      }
       if (value === '') {
         if (column.valueRequired) rowIssues.push({ file, row, column: label, expected: `a value for ${key}`, found: 'an empty cell' });
         return null;
@@ -460,6 +472,10 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
       continue;
     }
     records.push(record as ApplicationRecord);
+  }
+  for (const [column, { rows: at, texts }] of placeholders) {
+    const where = at.length > 5 ? `rows ${at.slice(0, 5).join(', ')} and ${at.length - 5} more` : `row${at.length > 1 ? 's' : ''} ${at.join(', ')}`;
+    warnings.push({ file, column, expected: 'an amount or an empty cell', found: `${[...texts].map((t) => JSON.stringify(t)).join(', ')} in ${where}, read as empty (no amount)` });
   }
   if (records.length === 0 && issues.length === 0) issues.push({ file, row: (rows[header.last]?.row ?? 1) + 1, expected: 'at least one application row', found: 'none' });
   if (issues.length && !options.keepGoing) throw new InputError(issues);
