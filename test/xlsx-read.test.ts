@@ -3,7 +3,12 @@
  * records as the equivalent clean CSV; each cell spelling; each refusal with its message;
  * the format chosen by content, not by name. Workbooks are built with exceljs in the test.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../src/commands/load.js';
+import { POLICY_PATH } from './helpers/build.js';
 import ExcelJS from 'exceljs';
 import { readApplicationsFile, parseApplicationsCsv } from '../src/io/applications.js';
 import { formatIssue } from '../src/errors.js';
@@ -194,7 +199,7 @@ describe('sheets and formats', () => {
     const first = readApplicationsFile(bytes, 'book.xlsx');
     expect(first.sheet).toBe('南山区');
     expect(first.records[0]!.projectId).toBe('P-1');
-    expect(first.warnings.map(formatIssue)).toEqual(['book.xlsx: expected one sheet of applications, found 2 sheets ("lookup", "南山区", "福田区"); read "南山区", the first: name another with --sheet']);
+    expect(first.warnings.map(formatIssue)).toEqual(['book.xlsx: expected one sheet of applications, found 2 sheets ("lookup", "南山区", "福田区"); read "南山区", the first: name another with --sheet or the scenario\'s "sheet"']);
     const other = readApplicationsFile(bytes, 'book.xlsx', { sheet: '福田区' });
     expect(other.records[0]!.projectId).toBe('F-1');
     expect(other.warnings).toEqual([]);
@@ -202,6 +207,17 @@ describe('sheets and formats', () => {
       'book.xlsx: expected a sheet named "罗湖区" (the workbook\'s sheets: "lookup", "南山区", "福田区"), found no sheet by that name',
     ]);
     expect(issuesOf(() => readApplicationsFile(csvOf(HEADER12, []), 'a.csv', { sheet: 'x' }))[0]!.found).toBe('a CSV text file, which has no sheets');
+  });
+
+  it("the scenario's \"sheet\" names the sheet; --sheet overrides it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fundplan-sheet-'));
+    writeFileSync(join(dir, 'book.xlsx'), await twoSheets());
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify({ name: 's', policy: POLICY_PATH, applications: 'book.xlsx', sheet: '福田区', year: 2019, budget: 10_000_000 }));
+    const named = loadScenario(join(dir, 'scenario.json'));
+    expect(named.applications.map((a) => a.projectId)).toEqual(['F-1']);
+    expect(named.inputs.applications.sheet).toBe('福田区');
+    expect(named.warnings).toEqual([]);
+    expect(loadScenario(join(dir, 'scenario.json'), { sheet: '南山区' }).applications.map((a) => a.projectId)).toEqual(['P-1']);
   });
 
   it('by content, not name: a workbook named .csv and a CSV named .xlsx are each read as what they are, with a warning', async () => {

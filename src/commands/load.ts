@@ -23,7 +23,7 @@ export interface Loaded {
 }
 
 export interface LoadOptions {
-  /** The sheet of an .xlsx applications file (default: the first). */
+  /** The sheet of an .xlsx applications file (default: the scenario's `sheet`, else the first). */
   readonly sheet?: string;
   /** Return problems in the applications instead of throwing them. */
   readonly keepGoing?: boolean;
@@ -43,7 +43,7 @@ export function loadScenario(scenarioPath: string, options: LoadOptions = {}): L
   const appsPath = resolve(chain.dirOf.applications, scenario.applications);
   const shownApps = relative(process.cwd(), appsPath);
   const appsFile = readInput(appsPath, shownApps);
-  const read = readApplicationsFile(appsFile.bytes, shownApps, options);
+  const read = readApplicationsFile(appsFile.bytes, shownApps, { ...options, sheet: options.sheet ?? scenario.sheet ?? undefined });
   const resolved = resolveApplications(read.records, policy, read.source);
   if (resolved.issues.length && !options.keepGoing) throw new InputError(resolved.issues);
 

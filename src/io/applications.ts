@@ -56,7 +56,7 @@ export function readApplicationsFile(bytes: Uint8Array, file: string, options: R
     return { ...t, format: 'xlsx', encoding: 'xlsx', sheet: x.sheet, warnings: [...renamed, ...x.warnings, ...t.warnings] };
   }
   if (options.sheet !== undefined) {
-    throw new InputError([{ file, expected: `an .xlsx workbook (--sheet ${JSON.stringify(options.sheet)} names a sheet)`, found: 'a CSV text file, which has no sheets' }]);
+    throw new InputError([{ file, expected: `an .xlsx workbook (a sheet, ${JSON.stringify(options.sheet)}, is named by --sheet or the scenario's "sheet")`, found: 'a CSV text file, which has no sheets' }]);
   }
   const read = parseApplicationsCsv(bytes, file, limits, options);
   if (named === 'xlsx') return { ...read, warnings: [{ file, expected: 'an .xlsx workbook, as the name says', found: 'a CSV text file (read as one)' }, ...read.warnings] };

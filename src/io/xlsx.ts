@@ -224,7 +224,7 @@ export function readXlsxTable(bytes: Uint8Array, file: string, options: { sheet?
   // Other sheets that may hold applications too (one per district?); instructions and covers do not.
   const visible = worksheets.filter((s) => !s.hidden && !/说明|填表|封面|目录|instruction|readme|notes?$|cover/i.test(s.name));
   if (options.sheet === undefined && visible.length > 1) {
-    warnings.push({ file, expected: 'one sheet of applications', found: `${visible.length} sheets (${list}); read ${JSON.stringify(chosen.name)}, the first: name another with --sheet` });
+    warnings.push({ file, expected: 'one sheet of applications', found: `${visible.length} sheets (${list}); read ${JSON.stringify(chosen.name)}, the first: name another with --sheet or the scenario's "sheet"` });
   }
 
   // Shared strings and number formats.

@@ -46,6 +46,8 @@ export const scenarioSchema = z
     extends: z.string().optional(),
     policy: z.string().min(1),
     applications: z.string().min(1),
+    /** The sheet of an .xlsx applications file (default: the first visible one; `--sheet` overrides). */
+    sheet: z.string().min(1).optional(),
     year: z.number().int().min(1900).max(2200),
     budget: amount,
     minScore: z.number().min(0).max(100).optional(),
@@ -82,6 +84,8 @@ export interface Scenario {
   readonly description: string;
   readonly policy: string;
   readonly applications: string;
+  /** The sheet of an .xlsx applications file, or null (the first visible one). */
+  readonly sheet: string | null;
   readonly year: number;
   readonly budget: Decimal;
   readonly minScore: Decimal | null;
@@ -134,6 +138,7 @@ export function parseScenario(json: unknown, file: string): Scenario {
     description: s.description ?? '',
     policy: s.policy,
     applications: s.applications,
+    sheet: s.sheet ?? null,
     year: s.year,
     budget: s.budget,
     minScore: s.minScore === undefined ? null : new D(s.minScore),
@@ -195,6 +200,7 @@ export function scenarioFields(s: Scenario): Record<string, string> {
   return {
     policy: s.policy,
     applications: s.applications,
+    ...(s.sheet !== null ? { sheet: s.sheet } : {}),
     year: String(s.year),
     budget: y(s.budget),
     minScore: s.minScore?.toString() ?? '',
