@@ -337,3 +337,18 @@ describe('grants locked by an earlier batch count in exclusive groups and quotas
     expect(grants(a)).toEqual({ A: '1000000.00', B: '0.00', C: '500000.00' });
   });
 });
+
+describe('the tie rule in the integer model', () => {
+  it('among equally good selections, the priority order (score, then project id) wins, wherever the ids stand in the file', () => {
+    // Eight all-or-nothing applications, equal scores, ¥1m each; ¥3m funds three: the three smallest ids.
+    const ids = ['Q7', 'Q2', 'Q5', 'Q8', 'Q1', 'Q6', 'Q3', 'Q4'];
+    const l = apps(ids.map((id) => p10(id, 1_000_000, 80)));
+    const s = scenario({ budget: 3_000_000, measureBudgets: { 'P10-APPLICATION': { allOrNothing: true } } });
+    const a = solveHighs(l, s);
+    expect(Object.entries(grants(a)).filter(([, v]) => v !== '0.00').map(([k]) => k).sort()).toEqual(['Q1', 'Q2', 'Q3']);
+    expect(a.stages.map((x) => x.stage)).toEqual(['priority', 'tie-break']);
+    // A better score still beats a smaller id.
+    const l2 = apps(ids.map((id) => p10(id, 1_000_000, id === 'Q8' ? 81 : 80)));
+    expect(Object.entries(grants(solveHighs(l2, s))).filter(([, v]) => v !== '0.00').map(([k]) => k).sort()).toEqual(['Q1', 'Q2', 'Q8']);
+  });
+});
