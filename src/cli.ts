@@ -54,7 +54,7 @@ export function buildProgram(): Command {
     .option('--lock <allocations.csv>', "keep every grant of an earlier run fixed and allocate only what is left to the others")
     .option('--emit-lp <file>', 'also write the LP (CPLEX LP format) to time other solvers on the identical model')
     .option('--time-limit <seconds>', 'stop the LP after this long; the best allocation found is written with its gap')
-    .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the first)')
+    .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the scenario\'s "sheet", else the first)')
     .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock?: string; sheet?: string }) => {
       const outcome = await runSolve({
         sheet: opts.sheet,
@@ -79,7 +79,7 @@ export function buildProgram(): Command {
     .command('validate')
     .description('list every problem in a scenario or an applications file (.xlsx or CSV) without solving; exit 1 if any is an error')
     .argument('<file>', 'scenario JSON, or an applications file')
-    .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the first)')
+    .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the scenario\'s "sheet", else the first)')
     .option('--policy <file>', 'policy to check a bare applications file against (default: the bundled one)')
     .action(async (file: string, opts: { sheet?: string; policy?: string }) => {
       const report = await runValidate({ target: file, sheet: opts.sheet, policy: opts.policy });

@@ -209,26 +209,31 @@ describe('万元 and yuan amounts', () => {
     expect(r.source.headers).toMatchObject({ project_id: 'Project_ID', total_investment: 'Total_Investment' });
   });
 
-  it('"—", "/", "无" in an amount cell mean no amount: read as empty, one warning per column; "-5" is still refused', () => {
+  it('"—", "/", "无", "N/A" in 总投资 or 上级资助 are read as empty (one warning per column); in 核定基数 or 申请金额 they are an error; "-5" is refused', () => {
     const rows = [
-      ['P1', '项目', CODE_A, '企业', '南山区', '应用项目', '2019', '100', '—', '无', '/', '80'],
-      ['P2', '项目', CODE_A, '企业', '南山区', '应用项目', '2019', '100', '', '－', 'N/A', '80'],
-      ['P3', '项目', CODE_A, '企业', '南山区', '应用项目', '2019', '100', '20', '--', '', '80'],
+      ['P1', '项目', CODE_A, '企业', '南山区', '应用项目', '2019', '—', '100', '', '无', '80'],
+      ['P2', '项目', CODE_A, '企业', '南山区', '应用项目', '2019', '100', '', '', 'Ｎ／Ａ', '80'],
+      ['P3', '项目', CODE_A, '企业', '南山区', '应用项目', '2019', '100', '20', '', '－', '80'],
     ];
     const r = read(csvText(ZH_HEADER, rows), 'apps.csv');
-    expect(r.records.map((x) => [x.eligibleBase?.toString() ?? null, x.requested?.toString() ?? null, x.upperFunding?.toString() ?? null])).toEqual([
-      [null, null, null],
-      [null, null, null],
-      ['200000', null, null],
+    expect(r.records.map((x) => [x.totalInvestment?.toString() ?? null, x.upperFunding?.toString() ?? null])).toEqual([
+      [null, null],
+      ['1000000', null],
+      ['1000000', null],
     ]);
     const byColumn = Object.fromEntries(r.warnings.filter((w) => w.expected === 'an amount or an empty cell').map((w) => [w.column, w.found]));
     expect(byColumn).toEqual({
-      '核定基数（万元）': '"—" in row 2, read as empty (no amount)',
-      '申请金额（万元）': '"无", "－", "--" in rows 2, 3, 4, read as empty (no amount)',
-      '上级资助（万元）': '"/", "N/A" in rows 2, 3, read as empty (no amount)',
+      '总投资（万元）': '"—" in row 2, read as an empty cell',
+      '上级资助（万元）': '"无", "Ｎ／Ａ", "－" in rows 2, 3, 4, read as an empty cell',
     });
-    const bad = inputIssues(() => read(csvText(ZH_HEADER, [['P1', '项目', CODE_A, '企业', '南山区', '应用项目', '2019', '100', '', '-5', '', '80']]), 'apps.csv'));
-    expect(bad).toEqual([{ file: 'apps.csv', row: 2, column: '申请金额（万元）', expected: expect.stringContaining('non-negative'), found: '"-5"' }]);
+    const bad = inputIssues(() =>
+      read(csvText(ZH_HEADER, [['P1', '项目', CODE_A, '企业', '南山区', '应用项目', '2019', '100', '/', '—', '', '80'], ['P2', '项目', CODE_A, '企业', '南山区', '应用项目', '2019', '100', '', '-5', '', '80']]), 'apps.csv'),
+    );
+    expect(bad).toEqual([
+      { file: 'apps.csv', row: 2, column: '核定基数（万元）', expected: 'an amount, 0, or an empty cell (an empty cell means the rate applies to the total investment)', found: '"/", which could mean either' },
+      { file: 'apps.csv', row: 2, column: '申请金额（万元）', expected: 'an amount, 0, or an empty cell (an empty cell means no ceiling from the request)', found: '"—", which could mean either' },
+      { file: 'apps.csv', row: 3, column: '申请金额（万元）', expected: expect.stringContaining('non-negative'), found: '"-5"' },
+    ]);
   });
 
   it('more than 6 decimals in 万元 (finer than a fen) is an error naming row and column', () => {

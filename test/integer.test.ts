@@ -352,3 +352,31 @@ describe('the tie rule in the integer model', () => {
     expect(Object.entries(grants(solveHighs(l2, s))).filter(([, v]) => v !== '0.00').map(([k]) => k).sort()).toEqual(['Q1', 'Q2', 'Q8']);
   });
 });
+
+describe('the tie rule with decisions alone (no integer column)', () => {
+  it('every backend gives the priority order: HiGHS by a second solve, the network simplex in its tie-breaking solve', async () => {
+    const { networkBackend } = await import('../src/solver/network-backend.js');
+    const ids = ['Q7', 'Q2', 'Q5', 'Q8', 'Q1', 'Q6', 'Q3', 'Q4'];
+    const l = decide(apps(ids.map((id) => p10(id, 1_000_000, 80))), { Q7: { decision: 'fund' } });
+    const s = scenario({ budget: 3_500_000 });
+    const expected = { Q7: '1000000.00', Q2: '1000000.00', Q5: '0.00', Q8: '0.00', Q1: '1000000.00', Q6: '0.00', Q3: '500000.00', Q4: '0.00' };
+    for (const backend of [highs, networkBackend]) {
+      const a = allocate(l, SHENZHEN, s, backend);
+      expect(verifyAllocation(SHENZHEN, s, l, a.lines.map((x) => x.grant)).violations).toEqual([]);
+      expect(grants(a)).toEqual(expected);
+      expect(a.stages.map((x) => [x.stage, x.status])).toEqual([['priority', 'optimal'], ['tie-break', 'optimal']]);
+    }
+  });
+});
+
+describe('locked grants that already break a rule of counts', () => {
+  it('two funded in one group, or more than maxCount, is exit 2 naming the rule and the projects', () => {
+    const lock = (ids: Record<string, number>) => ({ locked: new Map(Object.entries(ids).map(([id, v]) => [id, new D(v)])) });
+    const grouped = decide(apps([p10('A', 3_000_000, 80), p10('B', 1_000_000, 70), p10('C', 1_000_000, 60)]), { A: { exclusiveGroup: 'G1' }, B: { exclusiveGroup: 'G1' } });
+    const g = conflictsOf(() => allocate(grouped, SHENZHEN, scenario({ budget: 100_000_000 }), highs, lock({ A: 1_000_000, B: 500_000 })));
+    expect(g.ids).toEqual(['exclusive:G1']);
+    expect(g.text).toContain('at most one of a group is funded, but the locked grants fund A, B');
+    const q = conflictsOf(() => allocate(grouped, SHENZHEN, scenario({ budget: 100_000_000, measureBudgets: { 'P10-APPLICATION': { maxCount: 1 } } }), highs, lock({ B: 500_000, C: 500_000 })));
+    expect(q.ids).toEqual(['maxCount:P10-APPLICATION (scenario.measureBudgets.P10-APPLICATION.maxCount)']);
+  });
+});

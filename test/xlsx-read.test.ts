@@ -218,6 +218,12 @@ describe('sheets and formats', () => {
     expect(named.inputs.applications.sheet).toBe('福田区');
     expect(named.warnings).toEqual([]);
     expect(loadScenario(join(dir, 'scenario.json'), { sheet: '南山区' }).applications.map((a) => a.projectId)).toEqual(['P-1']);
+    // A scenario extending it with another applications file does not inherit the sheet name.
+    writeFileSync(join(dir, 'apps.csv'), csvOf(HEADER12, [['C-1', '项目', CODES[0]!, '企业', '南山区', '工业互联网应用项目', '2019', '100', '', '', '', '80']]));
+    writeFileSync(join(dir, 'leaf.json'), JSON.stringify({ extends: 'scenario.json', name: 'leaf', applications: 'apps.csv' }));
+    expect(loadScenario(join(dir, 'leaf.json')).applications.map((a) => a.projectId)).toEqual(['C-1']);
+    writeFileSync(join(dir, 'leaf2.json'), JSON.stringify({ extends: 'scenario.json', name: 'leaf2', budget: 5_000_000 }));
+    expect(loadScenario(join(dir, 'leaf2.json')).applications.map((a) => a.projectId)).toEqual(['F-1']);
   });
 
   it('by content, not name: a workbook named .csv and a CSV named .xlsx are each read as what they are, with a warning', async () => {

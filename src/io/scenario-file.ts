@@ -67,7 +67,13 @@ export function readScenarioChain(path: string): ScenarioChain {
   const json: Record<string, unknown> = {};
   const dirOf: Record<string, string> = {};
   const fileOf: Record<string, string> = {};
-  for (const layer of [...layers].reverse()) {
+  for (const [depth, layer] of [...layers].reverse().entries()) {
+    // A layer that names another applications file starts afresh on its sheet: a base's sheet
+    // name belongs to the base's workbook.
+    if (depth > 0 && 'applications' in layer.json && !('sheet' in layer.json)) {
+      delete json.sheet;
+      delete fileOf.sheet;
+    }
     for (const [key, value] of Object.entries(layer.json)) {
       if (key === 'extends') continue;
       if (key === 'measureBudgets' && isObject(value) && isObject(json.measureBudgets)) {

@@ -75,8 +75,14 @@ export const COLUMNS: readonly Column[] = [
 ];
 const COLUMN_BY_KEY = new Map(COLUMNS.map((c) => [c.key, c]));
 
-/** What people write in an amount cell for "none": dashes, a slash, 无, 空, N/A (full-width too). */
-const PLACEHOLDER = /^(?:[-—–－―─]+|[/／\\＼]|无|空|暂无|N\/?A|n\/?a|NA|na)$/;
+/** What people write in an amount cell for "none": dashes, a slash, 无, 空, N/A (after full-width → half-width). */
+const PLACEHOLDER = /^(?:[-—–―─]+|[/\\＼]|无|空|暂无|[Nn]\/?[Aa])$/;
+/** Amount columns where an empty cell only means "nothing here", so a placeholder is read as empty. */
+const PLACEHOLDER_IS_EMPTY = new Set(['total_investment', 'upper_funding']);
+const PLACEHOLDER_MEANING: Record<string, string> = {
+  eligible_base: 'an empty cell means the rate applies to the total investment',
+  requested: 'an empty cell means no ceiling from the request',
+};
 
 /** Header text → field key and unit. `金额（万元）`, `总投资(万元)`, `*项目编号`, `Total_Investment`. */
 export function classifyHeader(header: string): { key?: string; unit?: Unit } {
@@ -422,8 +428,15 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
         return null;
       }
       let value = c === undefined ? '' : (cells[c] ?? '').trim();
-      // "—", "无", "/" in an amount cell is how people write "none": read as empty, said once per column.
-      if (value !== '' && column.kind === 'amount' && PLACEHOLDER.test(value)) {
+      // "—", "无", "/" in an amount cell is how people write "none". Where an empty cell means
+      // nothing is there (total investment, upper-level funding) it is read as empty, said once
+      // per column; where an empty cell changes the rule (no 核定基数: the rate applies to the
+      // total investment; no 申请金额: no ceiling from the request) it is an error: zero or empty?
+      if (value !== '' && column.kind === 'amount' && PLACEHOLDER.test(toHalfWidth(value))) {
+        if (!PLACEHOLDER_IS_EMPTY.has(key)) {
+          rowIssues.push({ file, row, column: label, expected: `an amount, 0, or an empty cell (${PLACEHOLDER_MEANING[key] ?? 'an empty cell means no value'})`, found: `${shown(value)}, which could mean either` });
+          return null;
+        }
         const seen = placeholders.get(label) ?? { rows: [], texts: new Set<string>() };
         seen.rows.push(row);
         seen.texts.add(value);
@@ -475,7 +488,7 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
   }
   for (const [column, { rows: at, texts }] of placeholders) {
     const where = at.length > 5 ? `rows ${at.slice(0, 5).join(', ')} and ${at.length - 5} more` : `row${at.length > 1 ? 's' : ''} ${at.join(', ')}`;
-    warnings.push({ file, column, expected: 'an amount or an empty cell', found: `${[...texts].map((t) => JSON.stringify(t)).join(', ')} in ${where}, read as empty (no amount)` });
+    warnings.push({ file, column, expected: 'an amount or an empty cell', found: `${[...texts].map((t) => JSON.stringify(t)).join(', ')} in ${where}, read as an empty cell` });
   }
   if (records.length === 0 && issues.length === 0) issues.push({ file, row: (rows[header.last]?.row ?? 1) + 1, expected: 'at least one application row', found: 'none' });
   if (issues.length && !options.keepGoing) throw new InputError(issues);

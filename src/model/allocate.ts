@@ -210,11 +210,34 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
       overrun.map(({ limit, locked }) => ({ limit: `${limit.id} (${limit.source})`, description: `${fmtYuanHuman(limit.amount)} < locked ${fmtYuanHuman(locked)}` })),
     );
   }
+  // Rules of counts the earlier batch already breaks (two funded in one exclusive group, more
+  // funded than a measure's maxCount): no allocation of this batch can mend them.
+  const countOverrun = lockedCountOverruns(lockedGrants, scenario);
+  if (countOverrun.length) throw new InfeasibleError('the locked grants no longer fit the rules of counts', countOverrun);
   const order = priorityOrder(candidates);
   const units = toUnits(caps, limits, g);
   const shape = shapePolicyLp(units, limits, candidates.map((a) => a.score.toString()), order, (l) => !!opts.keepBudgetRow && l.kind === 'budget');
   const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
   return { apps, policy, scenario, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, order, units, shape, scores, msBuild: performance.now() - t0 };
+}
+
+function lockedCountOverruns(locked: readonly LockedGrant[], scenario: Scenario): Conflict[] {
+  const funded = locked.filter((x) => x.grant.gt(0));
+  const byGroup = new Map<string, string[]>();
+  const byMeasure = new Map<string, string[]>();
+  for (const { app } of funded) {
+    if (app.exclusiveGroup) byGroup.set(app.exclusiveGroup, [...(byGroup.get(app.exclusiveGroup) ?? []), app.projectId]);
+    byMeasure.set(app.measureId, [...(byMeasure.get(app.measureId) ?? []), app.projectId]);
+  }
+  const out: Conflict[] = [];
+  for (const [grp, ids] of byGroup) {
+    if (ids.length > 1) out.push({ limit: `exclusive:${grp}`, description: `at most one of a group is funded, but the locked grants fund ${ids.join(', ')}` });
+  }
+  for (const [m, ids] of byMeasure) {
+    const max = scenario.measureBudgets.get(m)?.maxCount;
+    if (max !== undefined && ids.length > max) out.push({ limit: `maxCount:${m} (scenario.measureBudgets.${m}.maxCount)`, description: `at most ${max}, but the locked grants fund ${ids.length} (${ids.join(', ')})` });
+  }
+  return out;
 }
 
 /** The same preparation at another budget (the budget row must have been kept). */

@@ -222,13 +222,25 @@ export function solveInteger(p: Prepared, solver: Backend | Picker, options: All
       const n = candidates.length;
       const position = new Array<number>(n);
       p.order.forEach((i, k) => (position[i] = k));
-      const scoreTerms = built.lp.columns.slice(0, n).map((c, j) => [j, c.cost] as const).filter(([, c]) => c !== 0);
-      const tieLp: LinearProgram = {
-        ...built.lp,
-        columns: built.lp.columns.map((c, j) => ({ ...c, cost: j < n ? (n - position[j]!) / n : 0 })),
-        rows: [...built.lp.rows, { terms: scoreTerms, lower: r.objective - Math.max(1e-9 * Math.abs(r.objective), 1e-7), upper: null }],
-      };
-      const r2 = run(picked.backend, tieLp, stages, options.timeLimitSeconds, 'tie-break');
+      let r2: SolveResult;
+      if (!isMip(built.lp) && picked.backend.solveTieBroken) {
+        // No integer column (decisions alone): the network simplex breaks the tie exactly, in one solve.
+        const ranks = built.lp.columns.map((_, j) => (j < n ? n - position[j]! : 0));
+        const t = performance.now();
+        r2 = picked.backend.solveTieBroken(built.lp, ranks);
+        stages.push({ stage: 'tie-break', backend: r2.backend, status: r2.status, raw: r2.raw, objective: r2.status === 'optimal' ? r2.objective : null, ms: performance.now() - t });
+      } else {
+        const scoreTerms = built.lp.columns.slice(0, n).map((c, j) => [j, c.cost] as const).filter(([, c]) => c !== 0);
+        // Held to within HiGHS's feasibility tolerance, no looser: a looser hold lets the second
+        // solve trade objective for the tie rule, and the exact check below then rejects it.
+        const tieLp: LinearProgram = {
+          ...built.lp,
+          columns: built.lp.columns.map((c, j) => ({ ...c, cost: j < n ? (n - position[j]!) / n : 0 })),
+          rows: [...built.lp.rows, { terms: scoreTerms, lower: r.objective - Math.max(1e-13 * Math.abs(r.objective), 1e-6), upper: null }],
+        };
+        // Its own pick: with the objective row it is no network LP.
+        r2 = run(pickBackend(solver, tieLp).backend, tieLp, stages, options.timeLimitSeconds, 'tie-break');
+      }
       if ((r2.status === 'optimal' || r2.status === 'time-limit') && r2.values) {
         const alt = roundOf(r2.values);
         const change = candidates.reduce((sum, a, i) => (alt.gu[i] === best.gu[i] ? sum : sum.plus(a.score.times(alt.gu[i]! - best.gu[i]!))), ZERO);
