@@ -163,7 +163,7 @@ describe('the time limit and large grants', () => {
     const a = allocate(list, SHENZHEN, s, stopped, { timeLimitSeconds: 5 });
     expect(verifyAllocation(SHENZHEN, s, list, a.lines.map((l) => l.grant)).violations).toEqual([]);
     expect(a.status).toBe('time-limit');
-    expect(a.rules?.integer).toMatchObject({ status: 'time-limit', timeLimitSeconds: 5 });
+    expect(a.rules?.integer).toMatchObject({ status: 'time-limit', timeLimitSeconds: 5, tieRule: 'not applied: the solve stopped at the time limit' });
     expect(a.rules?.integer?.gap).toBeCloseTo(0.0099, 4);
     expect(a.gap).toBeCloseTo(0.0099, 4);
     expect(a.bound).toBeCloseTo(165_000_000 * 1.01, -2);
@@ -347,6 +347,7 @@ describe('the tie rule in the integer model', () => {
     const a = solveHighs(l, s);
     expect(Object.entries(grants(a)).filter(([, v]) => v !== '0.00').map(([k]) => k).sort()).toEqual(['Q1', 'Q2', 'Q3']);
     expect(a.stages.map((x) => x.stage)).toEqual(['priority', 'tie-break']);
+    expect(a.rules?.integer?.tieRule).toBe('applied');
     // A better score still beats a smaller id.
     const l2 = apps(ids.map((id) => p10(id, 1_000_000, id === 'Q8' ? 81 : 80)));
     expect(Object.entries(grants(solveHighs(l2, s))).filter(([, v]) => v !== '0.00').map(([k]) => k).sort()).toEqual(['Q1', 'Q2', 'Q8']);

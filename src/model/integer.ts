@@ -25,7 +25,7 @@ import { InfeasibleError, InputError, InternalError, type Conflict } from '../er
 import { always, type Picker } from '../solver/select.js';
 import { isMip, type Backend, type Column, type LinearProgram, type Row, type SolveResult } from '../solver/types.js';
 import { LIMIT_BINDING, LIMIT_SPECIFICITY, type AllocateOptions, type Allocation, type Prepared, type StageReport } from './allocate.js';
-import { decisionCounts, decisionNote, finishAllocation, integerRuleOf, type CandidateOutcome } from './rules.js';
+import { decisionCounts, decisionNote, finishAllocation, integerRuleOf, type CandidateOutcome, type RulesReport } from './rules.js';
 
 /** A rule of the model that can be dropped when looking for a conflict, with what it says. */
 interface RuleGroup {
@@ -194,6 +194,7 @@ export function solveInteger(p: Prepared, solver: Backend | Picker, options: All
   let r: SolveResult | null = null;
   let grantU: number[] = [];
   let totalU: number[] = [];
+  let tieRule: NonNullable<RulesReport['integer']>['tieRule'] = 'applied';
   for (const wholeUnits of [false, true]) {
     const built = buildIntegerModel(p, new Set(), wholeUnits);
     if (!wholeUnits) options.onLp?.(built.lp);
@@ -211,6 +212,7 @@ export function solveInteger(p: Prepared, solver: Backend | Picker, options: All
       return { gu, tu, unmet: limits.filter((l, k) => l.sense === 'min' && tu[k]! < units.limits[k]!).length };
     };
     let best = roundOf(r.values!);
+    tieRule = r.status !== 'optimal' ? 'not applied: the solve stopped at the time limit' : 'not applied: the tie-break solve failed or rounded worse';
     // The tie rule, as on the priority LP: among selections with the best objective, the one that
     // prefers the priority order (score, then project id). A second integer solve with the
     // objective held; kept only if, rounded, it is not worse exactly and meets as many floors.
@@ -218,6 +220,7 @@ export function solveInteger(p: Prepared, solver: Backend | Picker, options: All
     // (3,000 all-or-nothing applications: 8 s, then 16 s), and HiGHS's choice among equal optima
     // stands (deterministic, but not the tie rule; the summary's stages show it).
     const binaries = built.yOf.filter((y) => y >= 0).length;
+    if (r.status === 'optimal' && binaries > TIE_BREAK_MAX_BINARIES) tieRule = 'skipped: more than 1,000 yes/no decisions';
     if (r.status === 'optimal' && options.tieBreak !== false && binaries <= TIE_BREAK_MAX_BINARIES) {
       const n = candidates.length;
       const position = new Array<number>(n);
@@ -244,7 +247,10 @@ export function solveInteger(p: Prepared, solver: Backend | Picker, options: All
       if ((r2.status === 'optimal' || r2.status === 'time-limit') && r2.values) {
         const alt = roundOf(r2.values);
         const change = candidates.reduce((sum, a, i) => (alt.gu[i] === best.gu[i] ? sum : sum.plus(a.score.times(alt.gu[i]! - best.gu[i]!))), ZERO);
-        if (change.gte(0) && alt.unmet <= best.unmet) best = alt;
+        if (change.gte(0) && alt.unmet <= best.unmet) {
+          best = alt;
+          tieRule = 'applied';
+        }
       }
     }
     grantU = best.gu;
@@ -312,7 +318,7 @@ export function solveInteger(p: Prepared, solver: Backend | Picker, options: All
     rules: {
       objective: scenario.objective,
       model: 'integer',
-      integer: { status: optimal ? 'optimal' : 'time-limit', gap: mip?.gap ?? 0, bound: (mip?.bound ?? 0) * g.toNumber(), timeLimitSeconds: options.timeLimitSeconds ?? null, raw: r!.raw },
+      integer: { status: optimal ? 'optimal' : 'time-limit', gap: mip?.gap ?? 0, bound: (mip?.bound ?? 0) * g.toNumber(), timeLimitSeconds: options.timeLimitSeconds ?? null, raw: r!.raw, tieRule },
       ...decisionCounts(candidates),
     },
   });

@@ -20,7 +20,15 @@ export interface RulesReport {
   /** Proportional: applications stopped below the common share by a limit, with their share. */
   readonly stoppedEarly?: readonly { readonly projectId: string; readonly share: string; readonly limitId: string }[];
   /** Integer model: proven optimal, or stopped by the time limit with the gap to HiGHS's bound. */
-  readonly integer?: { readonly status: 'optimal' | 'time-limit'; readonly gap: number; readonly bound: number; readonly timeLimitSeconds: number | null; readonly raw: string };
+  readonly integer?: {
+    readonly status: 'optimal' | 'time-limit';
+    readonly gap: number;
+    readonly bound: number;
+    readonly timeLimitSeconds: number | null;
+    readonly raw: string;
+    /** Whether the tie rule decided among equally good selections, and if not, why not. */
+    readonly tieRule: 'applied' | 'skipped: more than 1,000 yes/no decisions' | 'not applied: the solve stopped at the time limit' | 'not applied: the tie-break solve failed or rounded worse';
+  };
   readonly forced: number;
   readonly excluded: number;
 }

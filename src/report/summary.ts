@@ -49,6 +49,17 @@ export const PRIORITY_RULE_ZH = '得分从高到低；得分相同时按项目�
 export const ROUNDING_RULE_ZH =
   '各项资助先按取整单位向下取整；超出任一限额的部分从优先顺序最后的项目起收回；补足类别预算下限；剩余资金按优先顺序以整单位分配，直至任一限额用尽';
 
+/** The priority order, and where an integer model's equal optima were not decided by it, why. */
+function priorityRules(allocation: Allocation): { priorityOrder: string; priorityOrderZh: string } {
+  const tie = allocation.rules?.integer?.tieRule;
+  if (!tie || tie === 'applied') return { priorityOrder: PRIORITY_RULE, priorityOrderZh: PRIORITY_RULE_ZH };
+  const zh = tie.startsWith('skipped') ? '超过 1,000 个是否资助的决策，未做同分排序求解' : tie.includes('time limit') ? '求解因时间限制停止' : '同分排序求解未成功或取整后更差';
+  return {
+    priorityOrder: `${PRIORITY_RULE}; among equally good integer allocations it was not applied (${tie.replace(/^(skipped|not applied): /, '')}): HiGHS's choice stands`,
+    priorityOrderZh: `${PRIORITY_RULE_ZH}；整数模型中同样好的方案之间未按此顺序选择（${zh}），采用 HiGHS 的解`,
+  };
+}
+
 export function buildSummary(args: {
   scenario: Scenario;
   policy: Policy;
@@ -156,7 +167,7 @@ export function buildSummary(args: {
       lp: allocation.lp,
       stages: allocation.stages.map((s) => ({ stage: s.stage, status: s.status, raw: s.raw })),
     },
-    rules: { priorityOrder: PRIORITY_RULE, rounding: ROUNDING_RULE, priorityOrderZh: PRIORITY_RULE_ZH, roundingZh: ROUNDING_RULE_ZH },
+    rules: { ...priorityRules(allocation), rounding: ROUNDING_RULE, roundingZh: ROUNDING_RULE_ZH },
     warnings: warnings.map(formatIssue),
     ...(args.timingsMs ? { timingsMs: roundTimings(args.timingsMs) } : {}),
   };
