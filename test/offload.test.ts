@@ -2,8 +2,10 @@
  * allocations.csv and the workbook's 明细 sheet made on a worker thread (what `fundplan solve`
  * does for big batches) are the same bytes as made on the main thread.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { toExcelCsv } from '../src/io/write.js';
 import { ALLOCATION_COLUMNS } from '../src/report/allocations.js';
@@ -38,6 +40,21 @@ describe('allocations.csv and the 明细 sheet off the main thread', () => {
     expect(remote.csv).toBe(toExcelCsv(ALLOCATION_COLUMNS, r));
     expect(remote.csv).toContain(`"'=HYPERLINK(""x"") 项目 0 <b>&"`); // neutralised and quoted, as the CSV writer does it
     expectSame((await aside(rows(10), 0))!, formatRows(rows(10)));
+  });
+
+  it('a worker that exits without an answer, or crashes, is replaced by this thread: the same bytes; a reported failure is an error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fundplan-worker-'));
+    const script = (name: string, body: string) => {
+      writeFileSync(join(dir, name), body);
+      return pathToFileURL(join(dir, name));
+    };
+    const r = rows(40);
+    const quits = script('quits.mjs', 'process.exit(0);\n');
+    const throws = script('throws.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom'); });\n");
+    const reports = script('reports.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => parentPort.postMessage({ error: 'out of paper' }));\n");
+    expectSame((await formatRowsAside(r, 0, quits))!, formatRows(r));
+    expectSame((await formatRowsAside(r, 0, throws))!, formatRows(r));
+    await expect(formatRowsAside(r, 0, reports)!).rejects.toThrow('formatting allocations.csv and the 明细 sheet failed: out of paper');
   });
 
   it('below the threshold, or without a compiled worker, no worker starts (the caller formats them)', () => {

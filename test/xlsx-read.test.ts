@@ -79,6 +79,12 @@ describe('a district office workbook reads into the same records as the clean CS
     expect(r.records.map(plainRecord)).toEqual(clean.records.map(plainRecord));
     expect(r.records[0]!.row).toBe(4);
     expect(r.warnings).toEqual([]);
+    // A 合计 row with "—" where a total is not given checks the other columns only.
+    const dashed = ['合计', '', '', '', '', '', '', '', '15769', '—', '820.35', '/', '', ''];
+    const d = parseApplicationsCsv(csvOf(title, [header1, header2, ...CLEAN_ROWS, dashed]), 'saved.csv');
+    expect(d.warnings).toEqual([]);
+    const wrong = parseApplicationsCsv(csvOf(title, [header1, header2, ...CLEAN_ROWS, ['合计', '', '', '', '', '', '', '', '15768', '—', '820.35', '/', '', '']]), 'saved.csv');
+    expect(wrong.warnings.map(formatIssue)).toEqual([expect.stringMatching(/^saved\.csv:\d+:总投资: expected the sum of the rows above, ¥157,690,000/)]);
   });
 
   it('a "单位：万元" note above the table makes unit-less amount headers 万元', () => {

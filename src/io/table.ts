@@ -509,7 +509,7 @@ function checkTotals(total: RawRow, records: readonly ApplicationRecord[], field
   for (const [c, f] of fields) {
     const pair = AMOUNT_FIELDS.find(([k]) => k === f.key);
     const written = (total.cells[c] ?? '').trim();
-    if (!pair || written === '') continue;
+    if (!pair || written === '' || PLACEHOLDER.test(toHalfWidth(written))) continue; // no total written
     const sum = records.reduce((s, r) => s.plus(r[pair[1]] ?? 0), new D(0));
     const parsed = amountValue(written, f.unit);
     if (!parsed.ok) {

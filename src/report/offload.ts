@@ -37,11 +37,11 @@ export const OFFLOAD_MIN_ROWS = 30_000;
  * Start formatting `rows` on a worker thread, when there are enough of them and the compiled
  * worker exists; else null: the caller formats them itself (`formatRows`) where it times it.
  */
-export function formatRowsAside(rows: readonly (readonly string[])[], minRows = OFFLOAD_MIN_ROWS): Promise<FormattedRows> | null {
+export function formatRowsAside(rows: readonly (readonly string[])[], minRows = OFFLOAD_MIN_ROWS, worker: URL = WORKER): Promise<FormattedRows> | null {
   const here = () => formatRows(rows);
-  const path = fileURLToPath(WORKER);
+  const path = fileURLToPath(worker);
   if (rows.length < minRows || !existsSync(path)) return null;
-  const worker = new Worker(path);
+  const thread = new Worker(path);
   return new Promise<FormattedRows>((resolve, reject) => {
     let settled = false;
     const fallBack = () => {
@@ -54,15 +54,15 @@ export function formatRowsAside(rows: readonly (readonly string[])[], minRows = 
         reject(e);
       }
     };
-    worker.once('error', fallBack);
-    worker.once('messageerror', fallBack);
-    worker.once('exit', fallBack);
-    worker.once('message', (reply: Reply) => {
+    thread.once('error', fallBack);
+    thread.once('messageerror', fallBack);
+    thread.once('exit', fallBack);
+    thread.once('message', (reply: Reply) => {
       if (settled) return;
       settled = true;
       if ('error' in reply) reject(new Error(`formatting allocations.csv and the 明细 sheet failed: ${reply.error}`));
       else resolve(reply);
     });
-    worker.postMessage(rows);
-  }).finally(() => void worker.terminate());
+    thread.postMessage(rows);
+  }).finally(() => void thread.terminate());
 }
