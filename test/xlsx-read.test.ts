@@ -210,7 +210,7 @@ describe('sheets and formats', () => {
     expect(other.records[0]!.projectId).toBe('F-1');
     expect(other.warnings).toEqual([]);
     expect(issuesOf(() => readApplicationsFile(bytes, 'book.xlsx', { sheet: '罗湖区' })).map(formatIssue)).toEqual([
-      'book.xlsx: expected a sheet named "罗湖区" (the workbook\'s sheets: "lookup", "南山区", "福田区"), found no sheet by that name',
+      'book.xlsx: expected a sheet named "罗湖区", as --sheet says (the workbook\'s sheets: "lookup", "南山区", "福田区"), found no sheet by that name',
     ]);
     expect(issuesOf(() => readApplicationsFile(csvOf(HEADER12, []), 'a.csv', { sheet: 'x' }))[0]!.found).toBe('a CSV text file, which has no sheets');
   });
@@ -230,6 +230,9 @@ describe('sheets and formats', () => {
     expect(loadScenario(join(dir, 'leaf.json')).applications.map((a) => a.projectId)).toEqual(['C-1']);
     writeFileSync(join(dir, 'leaf2.json'), JSON.stringify({ extends: 'scenario.json', name: 'leaf2', budget: 5_000_000 }));
     expect(loadScenario(join(dir, 'leaf2.json')).applications.map((a) => a.projectId)).toEqual(['F-1']);
+    // A sheet the workbook does not have: the message says which file named it.
+    writeFileSync(join(dir, 'wrong.json'), JSON.stringify({ extends: 'scenario.json', name: 'wrong', sheet: '罗湖区' }));
+    expect(issuesOf(() => loadScenario(join(dir, 'wrong.json')))[0]!.expected).toMatch(/^a sheet named "罗湖区", as the "sheet" of .*wrong\.json says/);
   });
 
   it('by content, not name: a workbook named .csv and a CSV named .xlsx are each read as what they are, with a warning', async () => {

@@ -149,6 +149,6 @@ describe('a scenario may name an .xlsx (chosen by content)', () => {
     expect(grants(c.out)).toEqual(grants(b.out));
     const bad = await run(['solve', a.scenario, '--out', join(a.dir, 'x'), '--sheet', 'nope']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('expected a sheet named "nope" (the workbook\'s sheets: "申报汇总")');
+    expect(bad.stderr).toContain('expected a sheet named "nope", as --sheet says (the workbook\'s sheets: "申报汇总")');
   });
 });

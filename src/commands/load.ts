@@ -43,7 +43,12 @@ export function loadScenario(scenarioPath: string, options: LoadOptions = {}): L
   const appsPath = resolve(chain.dirOf.applications, scenario.applications);
   const shownApps = relative(process.cwd(), appsPath);
   const appsFile = readInput(appsPath, shownApps);
-  const read = readApplicationsFile(appsFile.bytes, shownApps, { ...options, sheet: options.sheet ?? scenario.sheet ?? undefined });
+  const fromScenario = options.sheet === undefined && scenario.sheet !== null;
+  const read = readApplicationsFile(appsFile.bytes, shownApps, {
+    ...options,
+    sheet: options.sheet ?? scenario.sheet ?? undefined,
+    ...(fromScenario ? { sheetNamedBy: `the "sheet" of ${chain.fileOf.sheet ?? shownScenario}` } : {}),
+  });
   const resolved = resolveApplications(read.records, policy, read.source);
   if (resolved.issues.length && !options.keepGoing) throw new InputError(resolved.issues);
 

@@ -31,6 +31,8 @@ export interface ReadApplications {
 export interface ReadOptions {
   /** The sheet to read (xlsx); default the first visible one. */
   readonly sheet?: string;
+  /** Who named the sheet, for messages (default "--sheet"). */
+  readonly sheetNamedBy?: string;
   readonly limits?: ReadLimits;
   /** Return problems in rows beside the rows that read, instead of throwing them (validate). */
   readonly keepGoing?: boolean;
@@ -50,13 +52,13 @@ export function readApplicationsFile(bytes: Uint8Array, file: string, options: R
     throw new InputError([{ file, expected: 'an .xlsx workbook or a CSV file', found: 'a legacy .xls workbook or a password-protected one: open it in Excel and save it as .xlsx (Excel 工作簿) without a password' }]);
   }
   if (looksLikeZip(bytes)) {
-    const x = readXlsxTable(bytes, file, { sheet: options.sheet, limits });
+    const x = readXlsxTable(bytes, file, { sheet: options.sheet, sheetNamedBy: options.sheetNamedBy, limits });
     const t = tableToRecords(x.table, file, options);
     const renamed: InputIssue[] = named === 'csv' ? [{ file, expected: 'a CSV file, as the name says', found: 'an .xlsx workbook (read as one)' }] : [];
     return { ...t, format: 'xlsx', encoding: 'xlsx', sheet: x.sheet, warnings: [...renamed, ...x.warnings, ...t.warnings] };
   }
   if (options.sheet !== undefined) {
-    throw new InputError([{ file, expected: `an .xlsx workbook (a sheet, ${JSON.stringify(options.sheet)}, is named by --sheet or the scenario's "sheet")`, found: 'a CSV text file, which has no sheets' }]);
+    throw new InputError([{ file, expected: `an .xlsx workbook (${options.sheetNamedBy ?? '--sheet'} names a sheet, ${JSON.stringify(options.sheet)})`, found: 'a CSV text file, which has no sheets' }]);
   }
   const read = parseApplicationsCsv(bytes, file, limits, options);
   if (named === 'xlsx') return { ...read, warnings: [{ file, expected: 'an .xlsx workbook, as the name says', found: 'a CSV text file (read as one)' }, ...read.warnings] };

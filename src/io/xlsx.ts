@@ -133,7 +133,7 @@ function elements(xml: string, names: ReadonlySet<string>): { name: string; attr
   return out;
 }
 
-export function readXlsxTable(bytes: Uint8Array, file: string, options: { sheet?: string; limits: ReadLimits }): XlsxRead {
+export function readXlsxTable(bytes: Uint8Array, file: string, options: { sheet?: string; sheetNamedBy?: string; limits: ReadLimits }): XlsxRead {
   const { limits } = options;
   const fail = (found: string, row?: number): never => {
     throw new InputError([{ file, ...(row === undefined ? {} : { row }), expected: EXPECTED, found }]);
@@ -214,7 +214,7 @@ export function readXlsxTable(bytes: Uint8Array, file: string, options: { sheet?
     const want = options.sheet.trim();
     chosen = worksheets.find((s) => s.name === want) ?? worksheets.find((s) => s.name.trim().toLowerCase() === want.toLowerCase());
     if (!chosen) {
-      throw new InputError([{ file, expected: `a sheet named ${JSON.stringify(options.sheet)} (the workbook's sheets: ${list || 'none'})`, found: 'no sheet by that name' }]);
+      throw new InputError([{ file, expected: `a sheet named ${JSON.stringify(options.sheet)}, as ${options.sheetNamedBy ?? '--sheet'} says (the workbook's sheets: ${list || 'none'})`, found: 'no sheet by that name' }]);
     }
   } else {
     chosen = worksheets.find((s) => !s.hidden) ?? worksheets[0];
