@@ -9,118 +9,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createHighsBackend } from '../src/solver/highs.js';
+import { mulberry32 } from '../scripts/synthetic.js';
+import { randomInstance as randomLp } from './helpers/network-instances.js';
 import { networkOf, openNetworkParametric, solveNetwork, type NetworkParametricLp, type NetworkSolution } from '../src/solver/network.js';
-import type { Backend, Column, LinearProgram, Row } from '../src/solver/types.js';
+import type { Backend, LinearProgram, Row } from '../src/solver/types.js';
 
 let highs: Backend;
 beforeAll(async () => {
   highs = await createHighsBackend();
 });
 
-// ---------------------------------------------------------------- random LPs of the model's shape (as test/network.test.ts)
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Options {
-  /** Scores with 4 decimals and no ties (unique duals). */
-  readonly distinct?: boolean;
-  /** Fixed columns, positive lower bounds, rows with both bounds, zero ceilings. */
-  readonly hostile?: boolean;
-  /** Every row without a floor gets lower 0. */
-  readonly zeroLower?: boolean;
-  /** Some company-per-measure rows fixed (lower = upper). */
-  readonly fixedRows?: boolean;
-  /** Ceilings and floors at the caps (degenerate optima; artificial arcs end in the tree). */
-  readonly tight?: boolean;
-}
-
-/**
- * Companies with 1–6 columns each in 1–4 measures; company rows, some company-per-measure rows,
- * measure ceilings, some measure floors (separate rows: identical column sets), a budget row.
- * Amounts in 万元 with up to 4 decimals, scores with one decimal and many ties (or `distinct`).
- */
-function randomInstance(seed: number, columns: number, opts: Options = {}): LinearProgram {
-  const rand = prng(seed);
-  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
-  const decimals = [0, 1, 2, 4][int(0, 3)]!;
-  const amount = (x: number, d = decimals) => Math.round(x * 10 ** d) / 10 ** d;
-  const measures = columns > 400 ? Math.max(4, Math.round(columns / 500)) : int(1, 4);
-  const cols: { company: number; measure: number; upper: number; lower: number; score: number }[] = [];
-  let company = 0;
-  while (cols.length < columns) {
-    const own = Array.from({ length: int(1, Math.min(4, measures)) }, () => int(0, measures - 1));
-    const k = Math.min(int(1, 6), columns - cols.length);
-    for (let i = 0; i < k; i++) {
-      const upper = amount(rand() < 0.1 ? rand() * 5 : 1 + rand() * 499);
-      let lower = 0;
-      if (opts.hostile && rand() < 0.05) lower = upper;
-      else if (opts.hostile && rand() < 0.05) lower = amount(upper * rand() * 0.3);
-      const score = opts.distinct ? Math.round((60 + rand() * 40) * 1e4) / 1e4 : (600 + int(0, 40)) / 10;
-      cols.push({ company, measure: own[int(0, own.length - 1)]!, upper, lower, score });
-    }
-    company++;
-  }
-  const sum = (js: number[]) => js.reduce((s, j) => s + cols[j]!.upper, 0);
-  const rows: Row[] = [];
-  const terms = (js: number[]) => js.map((j) => [j, 1] as const);
-  const ceiling = (js: number[], lo: number, span: number) => (opts.tight ? amount(sum(js)) : amount(sum(js) * (lo + rand() * span)));
-  const byCompany = new Map<number, number[]>();
-  const byMeasure = new Map<number, number[]>();
-  const byPair = new Map<string, number[]>();
-  const add = <K>(map: Map<K, number[]>, key: K, j: number) => {
-    const list = map.get(key);
-    if (list) list.push(j);
-    else map.set(key, [j]);
-  };
-  cols.forEach((c, j) => {
-    add(byCompany, c.company, j);
-    add(byMeasure, c.measure, j);
-    add(byPair, `${c.company}/${c.measure}`, j);
-  });
-  const pCompany = columns > 400 ? 0.33 : 0.6;
-  const pPair = columns > 400 ? 0.12 : 0.3;
-  for (const js of byCompany.values()) {
-    if (rand() < pCompany) rows.push({ terms: terms(js), lower: null, upper: ceiling(js, 0.2, 0.9) });
-    if (opts.hostile && rand() < 0.03) rows.push({ terms: terms(js), lower: null, upper: amount(sum(js) * rand()) });
-  }
-  for (const js of byPair.values()) if (rand() < pPair) rows.push({ terms: terms(js), lower: null, upper: ceiling(js, 0.2, 0.9) });
-  const total = sum(cols.map((_, j) => j));
-  const budget = opts.tight ? amount(total) : amount(total * (0.1 + rand() * 0.8));
-  for (const js of byMeasure.values()) {
-    const t = sum(js);
-    if (rand() < 0.8) rows.push({ terms: terms(js), lower: null, upper: opts.hostile && rand() < 0.05 ? 0 : ceiling(js, 0.2, 0.8) });
-    if (rand() < 0.3 || opts.tight) {
-      const floor = opts.tight && rand() < 0.7 ? amount(t) : amount(Math.min(t, t * rand() * 0.3));
-      rows.push({ terms: terms(js), lower: floor, upper: opts.hostile && rand() < 0.2 ? amount(floor + t * rand()) : null });
-    }
-  }
-  rows.push({ terms: terms(cols.map((_, j) => j)), lower: null, upper: budget });
-  if (opts.fixedRows) {
-    for (const js of byPair.values()) {
-      if (rand() < 0.2) {
-        const v = amount(sum(js) * rand() * 0.2);
-        rows.push({ terms: terms(js), lower: v, upper: v });
-      }
-    }
-  }
-  if (opts.zeroLower) for (let i = 0; i < rows.length; i++) if (rows[i]!.lower === null) rows[i] = { ...rows[i]!, lower: 0 };
-  for (let i = rows.length - 1; i > 0; i--) {
-    const k = int(0, i);
-    [rows[i], rows[k]] = [rows[k]!, rows[i]!];
-  }
-  const sense: 'max' | 'min' = rand() < 0.15 ? 'min' : 'max';
-  const columnsOut: Column[] = cols.map((c) => ({ lower: c.lower, upper: c.upper, cost: c.score }));
-  return { sense, columns: columnsOut, rows };
-}
+type Options = { distinct?: boolean; hostile?: boolean; zeroLower?: boolean; fixedRows?: boolean; tight?: boolean };
+/** A random LP of the model's shape (test/helpers/network-instances.ts). */
+const randomInstance = (seed: number, columns: number, opts: Options = {}): LinearProgram => randomLp(seed, columns, opts).lp;
 
 // ---------------------------------------------------------------- references
 
@@ -336,7 +237,7 @@ describe('random LPs of the allocation shape', () => {
         const duals = Array.from(p.duals);
         const plan = networkOf(lp)!;
         const act = activities(lp, sol.values, plan.boundScale);
-        const rand = prng(seed * 7 + 1);
+        const rand = mulberry32(seed * 7 + 1);
         const rows = Array.from({ length: Math.min(lp.rows.length, 3) }, () => Math.floor(rand() * lp.rows.length));
         const qs: Query[] = [];
         for (const r of rows) {
@@ -436,7 +337,7 @@ describe('ranging of the active bounds', () => {
 describe('20,000 columns', () => {
   it('answers 100 random single-row bound changes warm, and prints the time', () => {
     const queriesOf = (lp: LinearProgram, seed: number): Query[] => {
-      const rand = prng(seed);
+      const rand = mulberry32(seed);
       const plan = networkOf(lp)!;
       const sol = solveNetwork(plan);
       const act = activities(lp, sol.values, plan.boundScale);

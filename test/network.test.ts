@@ -6,10 +6,12 @@
  * with no iteration). Prints, and does not assert, the time for 20,000 columns.
  */
 import { createRequire } from 'node:module';
-import type { Highs, ModelData } from 'highs';
+import type { Highs } from 'highs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { toModelData } from '../src/solver/highs.js';
 import { networkOf, solveNetwork, whyNotNetwork, type NetworkPlan, type NetworkSolution } from '../src/solver/network.js';
+import { randomInstance, type Instance } from './helpers/network-instances.js';
 import type { Basis, Column, LinearProgram, Row } from '../src/solver/types.js';
 
 const loadHighs = createRequire(import.meta.url)('highs') as (options?: object) => Promise<Highs>;
@@ -26,38 +28,9 @@ interface HighsResult {
   readonly iterations: number;
 }
 
-function modelData(h: Highs, lp: LinearProgram): ModelData {
-  const n = lp.columns.length;
-  const m = lp.rows.length;
-  let nnz = 0;
-  for (const r of lp.rows) nnz += r.terms.length;
-  const starts = new Int32Array(m + 1);
-  const indices = new Int32Array(nnz);
-  const values = new Float64Array(nnz);
-  let k = 0;
-  lp.rows.forEach((r, i) => {
-    starts[i] = k;
-    for (const [j, v] of r.terms) {
-      indices[k] = j;
-      values[k++] = v;
-    }
-  });
-  starts[m] = k;
-  return {
-    numCols: n,
-    numRows: m,
-    sense: lp.sense === 'max' ? h.constants.objectiveSense.maximize : h.constants.objectiveSense.minimize,
-    colCost: Float64Array.from(lp.columns, (c) => c.cost),
-    colLower: Float64Array.from(lp.columns, (c) => c.lower),
-    colUpper: Float64Array.from(lp.columns, (c) => c.upper),
-    rowLower: Float64Array.from(lp.rows, (r) => r.lower ?? -h.infinity),
-    rowUpper: Float64Array.from(lp.rows, (r) => r.upper ?? h.infinity),
-    matrix: { format: 'csr', numRows: m, numCols: n, starts, indices, values },
-  };
-}
 
 function solveHighs(lp: LinearProgram, basis?: Basis): HighsResult {
-  return highs.withModel(modelData(highs, lp), (model) => {
+  return highs.withModel(toModelData(highs, lp), (model) => {
     model.options.set({ output_flag: false, presolve: 'off' });
     if (basis) model.setBasis(basis);
     model.run();
@@ -72,126 +45,6 @@ function solveHighs(lp: LinearProgram, basis?: Basis): HighsResult {
 function highsStageTwo(lp: LinearProgram, secondary: ArrayLike<number>, optimum: number): HighsResult {
   const bound = { terms: lp.columns.map((c, j) => [j, c.cost] as const).filter(([, c]) => c !== 0), lower: lp.sense === 'max' ? optimum - 1e-7 : null, upper: lp.sense === 'max' ? null : optimum + 1e-7 };
   return solveHighs({ sense: lp.sense, columns: lp.columns.map((c, j) => ({ ...c, cost: secondary[j]! })), rows: [...lp.rows, bound] });
-}
-
-// ---------------------------------------------------------------- random LPs of the model's shape
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Instance {
-  readonly lp: LinearProgram;
-  readonly secondary: Float64Array;
-  /** A floor was set above what the budget allows (then it is infeasible). */
-  readonly overFloored: boolean;
-}
-
-/**
- * Companies with 1–6 columns each in 1–4 measures; company-annual rows, some company-per-measure
- * rows, measure ceilings, some measure floors (separate rows: identical column sets), a budget.
- * Amounts in 万元 with up to 4 decimals, scores with one decimal and many ties.
- * `distinct`: scores with 4 decimals and no ties (for unique duals); `hostile`: also fixed
- * columns, positive lower bounds, rows with both bounds, zero ceilings, duplicated rows;
- * `zeroLower`: every row without a floor gets lower 0 (the same LP, but a row can now be at its
- * lower bound: artificial arcs start in the tree with zero flow); `fixedRows`: some
- * company-per-measure rows fixed (lower = upper, at a value the caps allow); `tight`: floors
- * equal to the measure's caps and a budget that allows them (degenerate optima where the start's
- * artificial arcs can end in the tree with zero flow).
- */
-function randomInstance(seed: number, columns: number, opts: { distinct?: boolean; hostile?: boolean; infeasible?: boolean; zeroLower?: boolean; fixedRows?: boolean; tight?: boolean } = {}): Instance {
-  const rand = prng(seed);
-  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
-  const decimals = [0, 1, 2, 4][int(0, 3)]!;
-  const amount = (x: number, d = decimals) => Math.round(x * 10 ** d) / 10 ** d;
-  const measures = columns > 400 ? Math.max(4, Math.round(columns / 500)) : int(1, 4);
-  const cols: { company: number; measure: number; upper: number; lower: number; score: number }[] = [];
-  let company = 0;
-  while (cols.length < columns) {
-    const own = Array.from({ length: int(1, Math.min(4, measures)) }, () => int(0, measures - 1));
-    const k = Math.min(int(1, 6), columns - cols.length);
-    for (let i = 0; i < k; i++) {
-      const upper = amount(rand() < 0.1 ? rand() * 5 : 1 + rand() * 499);
-      let lower = 0;
-      if (opts.hostile && rand() < 0.05) lower = upper; // fixed
-      else if (opts.hostile && rand() < 0.05) lower = amount(upper * rand() * 0.3);
-      const score = opts.distinct ? Math.round((60 + rand() * 40) * 1e4) / 1e4 : (600 + int(0, 40)) / 10;
-      cols.push({ company, measure: own[int(0, own.length - 1)]!, upper, lower, score });
-    }
-    company++;
-  }
-  const n = cols.length;
-  const sum = (js: number[]) => js.reduce((s, j) => s + cols[j]!.upper, 0);
-  const rows: Row[] = [];
-  const terms = (js: number[]) => js.map((j) => [j, 1] as const);
-  // A ceiling: a fraction of its columns' caps (`tight`: all of them, exactly).
-  const ceiling = (js: number[], lo: number, span: number) => (opts.tight ? amount(sum(js)) : amount(sum(js) * (lo + rand() * span)));
-  const byCompany = new Map<number, number[]>();
-  const byMeasure = new Map<number, number[]>();
-  const byPair = new Map<string, number[]>();
-  const add = <K>(map: Map<K, number[]>, key: K, j: number) => {
-    const list = map.get(key);
-    if (list) list.push(j);
-    else map.set(key, [j]);
-  };
-  cols.forEach((c, j) => {
-    add(byCompany, c.company, j);
-    add(byMeasure, c.measure, j);
-    add(byPair, `${c.company}/${c.measure}`, j);
-  });
-  // Large instances: fewer company rows (~3,200 rows at 20,000 columns, as the model's LPs).
-  const pCompany = columns > 400 ? 0.33 : 0.6;
-  const pPair = columns > 400 ? 0.12 : 0.3;
-  for (const js of byCompany.values()) {
-    if (rand() < pCompany) rows.push({ terms: terms(js), lower: null, upper: ceiling(js, 0.2, 0.9) });
-    if (opts.hostile && rand() < 0.03) rows.push({ terms: terms(js), lower: null, upper: amount(sum(js) * rand()) });
-  }
-  for (const js of byPair.values()) if (rand() < pPair) rows.push({ terms: terms(js), lower: null, upper: ceiling(js, 0.2, 0.9) });
-  const total = sum(cols.map((_, j) => j));
-  const budget = opts.tight ? amount(total) : amount(total * (0.1 + rand() * 0.8));
-  let floors = 0;
-  for (const js of byMeasure.values()) {
-    const t = sum(js);
-    if (rand() < 0.8) rows.push({ terms: terms(js), lower: null, upper: opts.hostile && rand() < 0.05 ? 0 : ceiling(js, 0.2, 0.8) });
-    if (rand() < 0.3 || opts.infeasible || opts.tight) {
-      const floor = opts.tight && rand() < 0.7 ? amount(t) : amount(Math.min(t, opts.infeasible ? budget : t * rand() * 0.3));
-      floors += floor;
-      rows.push({ terms: terms(js), lower: floor, upper: opts.hostile && rand() < 0.2 ? amount(floor + t * rand()) : null });
-    }
-  }
-  rows.push({ terms: terms(cols.map((_, j) => j)), lower: null, upper: budget });
-  if (opts.fixedRows) {
-    for (const js of byPair.values()) {
-      if (rand() < 0.2) {
-        const v = amount(sum(js) * rand() * 0.2);
-        rows.push({ terms: terms(js), lower: v, upper: v });
-      }
-    }
-  }
-  if (opts.zeroLower) for (let i = 0; i < rows.length; i++) if (rows[i]!.lower === null) rows[i] = { ...rows[i]!, lower: 0 };
-  // Shuffle the rows (families and identical-set chains must not depend on the order).
-  for (let i = rows.length - 1; i > 0; i--) {
-    const k = int(0, i);
-    [rows[i], rows[k]] = [rows[k]!, rows[i]!];
-  }
-  const sense: 'max' | 'min' = rand() < 0.15 ? 'min' : 'max';
-  const columnsOut: Column[] = cols.map((c) => ({ lower: c.lower, upper: c.upper, cost: c.score }));
-  // Secondary: a priority order (distinct integers), as the tie rule of the model.
-  const order = Array.from({ length: n }, (_, j) => j);
-  for (let i = n - 1; i > 0; i--) {
-    const k = int(0, i);
-    [order[i], order[k]] = [order[k]!, order[i]!];
-  }
-  const secondary = new Float64Array(n);
-  order.forEach((j, p) => (secondary[j] = n - p));
-  return { lp: { sense, columns: columnsOut, rows }, secondary, overFloored: floors > budget };
 }
 
 // ---------------------------------------------------------------- checks

@@ -83,6 +83,10 @@ describe('compare', () => {
     expect(rows.find((r) => r.project_id === 'D')).toMatchObject({ 'grant: 七百万': '0.00', 'grant: 一千万': '1000000.00', 'change: 一千万': '1000000.00', 'kind: 一千万': 'enters' });
     const html = readFileSync(join(dir, 'cmp', 'compare.html'), 'utf8');
     expect(html.indexOf('设置的不同之处')).toBeLessThan(html.indexOf('项目变化'));
+    // A scenario against its own finished run: read from allocations.csv or solved afresh, the same.
+    const same = await runCompare({ inputs: [join(dir, 'run-a'), join(dir, 'a.json')], out: join(dir, 'cmp-same') });
+    expect(same.fieldDiffs[0]).toEqual([]);
+    expect(same.changes[0]).toEqual([]);
     expect(html).toContain('<b>总预算</b>（budget）：7000000.00 → 10000000.00');
   });
 });

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Decimal } from 'decimal.js';
 import { InputError } from '../errors.js';
-import { restoreCell, toExcelCsv, writeOutputsAtomically } from '../io/write.js';
+import { restoreCell, writeOutputsAtomically } from '../io/write.js';
 import { ALLOCATION_COLUMNS } from '../report/allocations.js';
 import { D, ZERO } from '../money.js';
 import { compareCsv, compareHtml, type Change, type RunView } from '../report/compare.js';
@@ -57,7 +57,8 @@ async function readRun(input: string): Promise<RunView> {
     return view(shown, summary, rows);
   }
   const solved = await solveScenario({ scenario: input, noTimings: true });
-  const rows = parse(toExcelCsv(ALLOCATION_COLUMNS, solved.rows), { bom: true, columns: true }) as Record<string, string>[];
+  // The same records as reading its allocations.csv back (view() un-neutralises either way).
+  const rows = solved.rows.map((r) => Object.fromEntries(ALLOCATION_COLUMNS.map((c, i) => [c, r[i]!])));
   return view(shown, solved.summary as unknown as SummaryJson, rows);
 }
 

@@ -18,7 +18,8 @@ function highsRuntime(): Promise<Highs> {
   return (runtime ??= (createRequire(import.meta.url)('highs') as (options?: object) => Promise<Highs>)());
 }
 
-function toModelData(h: Highs, lp: LinearProgram): ModelData {
+/** The LP as HiGHS's sparse model (CSR rows; infinite bounds as HiGHS's infinity). */
+export function toModelData(h: Highs, lp: LinearProgram): ModelData {
   const n = lp.columns.length;
   const m = lp.rows.length;
   const colCost = new Float64Array(n);

@@ -840,6 +840,8 @@ class Simplex {
     let e = this.nextArc;
     if (this.artsInTree === 0 && this.dominantOut === 0) {
       // No dominant-cost arc in the tree or priced: the first level of every potential is the same.
+      // A loop of its own on purpose: pricing the third level everywhere (one loop, or one method
+      // shared with findCandidate) made the 100,000-application solve about 50% slower, measured.
       for (let k = 0; k < P; k++) {
         const s = state[e]!;
         if (s === LOWER || s === UPPER) {
