@@ -114,7 +114,9 @@ export function buildProgram(): Command {
     .requiredOption('--to <amount>', 'highest budget')
     .option('--steps <k>', 'number of budget points', '20')
     .option('-o, --out <dir>', 'output folder', 'out/sweep')
-    .action(async (scenario: string, opts: { from: string; to: string; steps: string; out: string }) => {
+    .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
+    .option('--lock <allocations.csv>', 'keep every grant of an earlier run fixed at every budget')
+    .action(async (scenario: string, opts: { from: string; to: string; steps: string; out: string; solver: SolverChoice; lock?: string }) => {
       const bar = progressBar();
       const outcome = await runSweep({
         scenario,
@@ -122,6 +124,8 @@ export function buildProgram(): Command {
         to: budgetOption(opts.to, '--to'),
         steps: Number(opts.steps),
         out: opts.out,
+        solver: opts.solver,
+        lock: opts.lock,
         onPoint: bar,
       });
       process.stdout.write(outcome.text + '\n');
@@ -134,8 +138,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--budget <amount>', 'override the budget (yuan; 5000万 and 0.5亿 accepted)'))
     .addOption(new Option('--lang <lang>', 'language').choices(['zh', 'en']).default('zh'))
     .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
-    .action(async (scenario: string, projectId: string, opts: { budget?: string; lang: 'zh' | 'en'; solver: SolverChoice }) => {
+    .option('--lock <allocations.csv>', 'keep every grant of an earlier run fixed, as solve --lock does')
+    .action(async (scenario: string, projectId: string, opts: { budget?: string; lang: 'zh' | 'en'; solver: SolverChoice; lock?: string }) => {
       const outcome = await runExplain({
+        lock: opts.lock,
         scenario,
         projectId,
         lang: opts.lang,

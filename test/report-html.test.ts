@@ -39,7 +39,7 @@ const HOSTILE: string[][] = [
  * writing (solve, verify, marginal values, explanations, then buildReportData).
  */
 async function reportDataOf(scenario: string): Promise<ReportData> {
-  return (await solveScenario({ scenario, noTimings: true })).data;
+  return (await solveScenario({ scenario, noTimings: true })).detail.data;
 }
 
 /** A hostile marginal value on top of the real ones: label and words are escaped too; no upper end; a floor that cannot be raised. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSolve } from '../src/commands/solve.js';
-import { loadScenario } from '../src/commands/load.js';
+import { loadScenario } from '../src/pipeline/load.js';
 import { allocate } from '../src/model/allocate.js';
 import { budgetBound, lagrangianBound } from '../src/model/bound.js';
 import { createHighsBackend } from '../src/solver/highs.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InfeasibleError, InputError } from '../src/errors.js';
 import { D } from '../src/money.js';
 import { runCompare } from '../src/commands/compare.js';
-import { loadScenario } from '../src/commands/load.js';
+import { loadScenario } from '../src/pipeline/load.js';
 import { runSolve } from '../src/commands/solve.js';
 import { runSweep } from '../src/commands/sweep.js';
 import { allocate } from '../src/model/allocate.js';

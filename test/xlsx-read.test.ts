@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../src/commands/load.js';
+import { loadScenario } from '../src/pipeline/load.js';
 import { POLICY_PATH } from './helpers/build.js';
 import ExcelJS from 'exceljs';
 import { readApplicationsFile, parseApplicationsCsv } from '../src/io/applications.js';

@@ -58,7 +58,7 @@ async function readRun(input: string): Promise<RunView> {
   }
   const solved = await solveScenario({ scenario: input, noTimings: true });
   // The same records as reading its allocations.csv back (view() un-neutralises either way).
-  const rows = solved.rows.map((r) => Object.fromEntries(ALLOCATION_COLUMNS.map((c, i) => [c, r[i]!])));
+  const rows = solved.detail.rows.map((r) => Object.fromEntries(ALLOCATION_COLUMNS.map((c, i) => [c, r[i]!])));
   return view(shown, solved.summary as unknown as SummaryJson, rows);
 }
 

@@ -4,17 +4,17 @@
  * the score it would have needed — each found by re-solving the whole allocation.
  */
 import type { Decimal } from 'decimal.js';
-import { InputError, InternalError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { D, floorTo, fmtYuanHuman as y } from '../money.js';
-import { allocate, backendNeeds, prepareAllocation, solvePrepared, type Allocation } from '../model/allocate.js';
+import type { Allocation } from '../model/allocate.js';
 import type { Application } from '../model/application.js';
 import { withBudget, type Scenario } from '../model/scenario.js';
 import { marginalValues } from '../model/marginal.js';
-import { explainAll } from '../report/explain.js';
-import { loadPicker, openSensitivity, type SolverChoice } from '../solver/select.js';
-import { verifyAllocation } from '../verify/verify.js';
-import { loadScenario } from './load.js';
 import { nearest } from '../model/nearest.js';
+import { explainAll } from '../report/explain.js';
+import { openSensitivity, type SolverChoice } from '../solver/select.js';
+import { loadScenario } from '../pipeline/load.js';
+import { engineWith, infeasibleError, openEngine, solveVerified, withOptions, type Infeasible } from '../pipeline/solve.js';
 
 export interface ExplainOptions {
   readonly scenario: string;
@@ -22,6 +22,8 @@ export interface ExplainOptions {
   readonly budget?: Decimal;
   readonly lang?: 'zh' | 'en';
   readonly solver?: SolverChoice;
+  /** A previous run's allocations.csv whose grants are kept fixed (a later batch). */
+  readonly lock?: string;
 }
 
 export interface WhatWouldFund {
@@ -38,21 +40,17 @@ export interface ExplainOutcome {
 }
 
 export async function runExplain(options: ExplainOptions): Promise<ExplainOutcome> {
-  const loaded0 = loadScenario(options.scenario);
-  const scenario = options.budget ? withBudget(loaded0.scenario, options.budget) : loaded0.scenario;
-  const { policy, applications } = loaded0;
+  const loaded = withOptions(loadScenario(options.scenario), options);
+  const { policy, applications, scenario } = loaded;
   const index = applications.findIndex((a) => a.projectId === options.projectId);
   if (index < 0) {
-    throw new InputError([{ file: 'project_id', expected: `a project of ${loaded0.inputs.applications.file} (nearest: ${nearest(options.projectId, applications.map((a) => a.projectId))})`, found: JSON.stringify(options.projectId) }]);
+    throw new InputError([{ file: 'project_id', expected: `a project of ${loaded.inputs.applications.file} (nearest: ${nearest(options.projectId, applications.map((a) => a.projectId))})`, found: JSON.stringify(options.projectId) }]);
   }
-  // The re-solves below change the budget or one score: the same kind of model, the same backends.
-  const base = prepareAllocation(applications, policy, scenario);
-  const picker = await loadPicker(options.solver ?? 'auto', applications.length, backendNeeds(base));
+  const base = orThrow(await openEngine(loaded, options));
+  // The re-solves below change the budget or one score: the same kind of model, the same backends, the same locked grants.
   const solve = (apps: readonly Application[], s: Scenario): Allocation => {
-    const a = apps === applications && s === scenario ? solvePrepared(base, picker) : allocate(apps, policy, s, picker);
-    const v = verifyAllocation(policy, s, apps, a.lines.map((l) => l.grant));
-    if (v.violations.length) throw new InternalError('the verifier found a broken rule while explaining', v.violations.map((x) => `${x.rule} · ${x.subject}`));
-    return a;
+    const engine = apps === applications && s === scenario ? base : orThrow(engineWith({ ...loaded, applications: apps, scenario: s }, base.picker, { lock: base.locked }));
+    return orThrow(solveVerified(engine)).allocation;
   };
   const allocation = solve(applications, scenario);
   const parametric = allocation.rules ? null : await openSensitivity(allocation.model.lp, allocation.model.basis);
@@ -129,4 +127,10 @@ function findWhatWouldFund(
     scoreNeeded = new D(hi).div(10);
   }
   return { firstFundedAt, fullyFundedAt, scoreNeeded };
+}
+
+/** An infeasible outcome where none can be (a changed budget or score keeps every floor reachable): exit 2 all the same. */
+function orThrow<T extends object>(x: T): Exclude<T, Infeasible> {
+  if ('status' in x && x.status === 'infeasible') throw infeasibleError(x as unknown as Infeasible);
+  return x as Exclude<T, Infeasible>;
 }

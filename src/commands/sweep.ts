@@ -1,20 +1,17 @@
 /**
  * `fundplan sweep <scenario> --from A --to B --steps K`: the efficient frontier. The model
- * is built once; each budget moves only the budget row, and HiGHS re-solves from the last
- * basis (the frontier of this LP is piecewise linear: neighbouring budgets share most of the
- * basis). Every point is rounded and verified like any solve.
+ * is built once; each budget moves only the budget row and is solved, rounded and verified by
+ * the pipeline like any solve (with the backend the solve would pick, or the one asked for).
  */
 import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
 import { writeOutputsAtomically } from '../io/write.js';
 import { floorTo } from '../money.js';
-import { atBudget, prepareAllocation, solvePrepared, type Allocation } from '../model/allocate.js';
 import { withBudget } from '../model/scenario.js';
 import { frontierCsv, entryCsv, frontierHtml, frontierSvg, findKnee, type FrontierPoint, type EntryBudgets } from '../report/frontier.js';
-import { createWarmHighsBackend } from '../solver/highs.js';
-import { verifyAllocation } from '../verify/verify.js';
-import { assertVerified } from './solve.js';
-import { loadScenario } from './load.js';
+import type { SolverChoice } from '../solver/select.js';
+import { loadScenario } from '../pipeline/load.js';
+import { infeasibleError, openEngine, solveVerified } from '../pipeline/solve.js';
 
 export interface SweepOptions {
   readonly scenario: string;
@@ -22,6 +19,10 @@ export interface SweepOptions {
   readonly to: Decimal;
   readonly steps: number;
   readonly out: string;
+  /** Which LP backend (default auto). */
+  readonly solver?: SolverChoice;
+  /** A previous run's allocations.csv whose grants are kept fixed (a later batch). */
+  readonly lock?: string;
   /** Called after each point (for a progress bar). */
   readonly onPoint?: (done: number, total: number) => void;
 }
@@ -43,46 +44,44 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   if (options.to.lte(options.from)) issues.push({ file: '--to', expected: `a budget above --from (${options.from})`, found: options.to.toString() });
   if (issues.length) throw new InputError(issues);
 
-  const loaded = loadScenario(options.scenario);
-  const g = loaded.scenario.granularity;
-  const base = prepareAllocation(loaded.applications, loaded.policy, withBudget(loaded.scenario, options.to), { keepBudgetRow: true });
-  const backend = await createWarmHighsBackend();
+  const loaded0 = loadScenario(options.scenario);
+  const g = loaded0.scenario.granularity;
+  const loaded = { ...loaded0, scenario: withBudget(loaded0.scenario, options.to) };
+  const engine = await openEngine(loaded, { solver: options.solver, lock: options.lock, keepBudgetRow: true });
+  if ('status' in engine) throw infeasibleError(engine);
   const points: FrontierPoint[] = [];
   const firstFunded: (Decimal | null)[] = loaded.applications.map(() => null);
   const fullyFunded: (Decimal | null)[] = loaded.applications.map(() => null);
-  try {
-    for (let k = 0; k < options.steps; k++) {
-      // Budgets on whole granularity units, evenly spaced, both ends included.
-      const budget = k === options.steps - 1 ? options.to : floorTo(options.from.plus(options.to.minus(options.from).times(k).div(options.steps - 1)), g);
-      const scenario = withBudget(loaded.scenario, budget);
-      const allocation: Allocation = solvePrepared(atBudget(base, budget), backend);
-      assertVerified(verifyAllocation(loaded.policy, scenario, loaded.applications, allocation.lines.map((l) => l.grant)));
-      let fully = 0;
-      let partly = 0;
-      allocation.lines.forEach((line, i) => {
-        if (line.grant.gt(0)) {
-          firstFunded[i] ??= budget;
-          if (line.limitId === null) fully++;
-          else partly++;
-        }
-        // A candidate no limit stopped has its full entitlement (rounded to the granularity).
-        if (line.candidate >= 0 && line.limitId === null) fullyFunded[i] ??= budget;
-      });
-      const budgetRow = allocation.model.shape.rowLimit.findIndex((kk) => allocation.limits[kk]!.kind === 'budget');
-      const dual = budgetRow >= 0 && allocation.model.duals ? allocation.model.duals[budgetRow]! : null;
-      points.push({
-        budget,
-        objective: allocation.objective,
-        granted: allocation.granted,
-        funded: fully + partly,
-        fullyFunded: fully,
-        partlyFunded: partly,
-        fundingLine: dual !== null && dual > 1e-9 ? Math.round(dual * 1e4) / 1e4 : null,
-      });
-      options.onPoint?.(k + 1, options.steps);
-    }
-  } finally {
-    backend.dispose();
+  for (let k = 0; k < options.steps; k++) {
+    // Budgets on whole granularity units, evenly spaced, both ends included.
+    const budget = k === options.steps - 1 ? options.to : floorTo(options.from.plus(options.to.minus(options.from).times(k).div(options.steps - 1)), g);
+    const verified = solveVerified(engine, { at: budget });
+    // Floors above a low budget: that point has no allocation, and the sweep says so.
+    if (verified.status === 'infeasible') throw infeasibleError(verified);
+    const { allocation } = verified;
+    let fully = 0;
+    let partly = 0;
+    allocation.lines.forEach((line, i) => {
+      if (line.grant.gt(0)) {
+        firstFunded[i] ??= budget;
+        if (line.limitId === null) fully++;
+        else partly++;
+      }
+      // A candidate no limit stopped has its full entitlement (rounded to the granularity).
+      if (line.candidate >= 0 && line.limitId === null) fullyFunded[i] ??= budget;
+    });
+    const budgetRow = allocation.model.shape.rowLimit.findIndex((kk) => allocation.limits[kk]!.kind === 'budget');
+    const dual = budgetRow >= 0 && allocation.model.duals ? allocation.model.duals[budgetRow]! : null;
+    points.push({
+      budget,
+      objective: allocation.objective,
+      granted: allocation.granted,
+      funded: fully + partly,
+      fullyFunded: fully,
+      partlyFunded: partly,
+      fundingLine: dual !== null && dual > 1e-9 ? Math.round(dual * 1e4) / 1e4 : null,
+    });
+    options.onPoint?.(k + 1, options.steps);
   }
   const entries: EntryBudgets[] = loaded.applications.map((a, i) => ({
     projectId: a.projectId,

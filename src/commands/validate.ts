@@ -14,7 +14,7 @@ import { parseJson, readInput } from '../io/files.js';
 import { resolveApplications } from '../model/application.js';
 import { parsePolicy } from '../model/policy.js';
 import { plausibilityWarnings } from '../model/plausibility.js';
-import { loadScenario } from './load.js';
+import { loadScenario } from '../pipeline/load.js';
 
 export interface ValidateOptions {
   /** A scenario JSON, or an applications file (.xlsx or CSV). */

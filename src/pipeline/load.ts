@@ -1,0 +1,172 @@
+/**
+ * Load a scenario and everything it names — scenario → policy → applications (→ locked grants
+ * of earlier batches) — all validated. From files (a scenario path) or from memory (a scenario
+ * object and application records, for library users); both end in the same `Loaded`.
+ */
+import { createHash } from 'node:crypto';
+import { relative, resolve } from 'node:path';
+import type { Decimal } from 'decimal.js';
+import { InputError, type InputIssue } from '../errors.js';
+import { parseJson, readInput } from '../io/files.js';
+import { readScenarioChain } from '../io/scenario-file.js';
+import { readApplicationsFile, type ReadApplications } from '../io/applications.js';
+import { parseLockedGrants } from '../io/locked.js';
+import { tableToRecords, type RawRow } from '../io/table.js';
+import { resolveApplications, type Application, type ApplicationsSource } from '../model/application.js';
+import { parsePolicy, type Policy } from '../model/policy.js';
+import { checkScenarioAgainstPolicy, parseScenario, type Scenario } from '../model/scenario.js';
+import type { InputProvenance } from '../report/summary.js';
+
+export interface Loaded {
+  readonly scenario: Scenario;
+  readonly policy: Policy;
+  readonly applications: readonly Application[];
+  readonly warnings: readonly InputIssue[];
+  readonly inputs: InputProvenance;
+  /** Problems in the applications, returned instead of thrown with `keepGoing` (validate). */
+  readonly issues?: readonly InputIssue[];
+  /** The applications file as read (with `keepGoing`): its path as shown and its headers. */
+  readonly source?: ApplicationsSource;
+}
+
+export interface LoadOptions {
+  /** The sheet of an .xlsx applications file (default: the scenario's `sheet`, else the first). */
+  readonly sheet?: string;
+  /** Return problems in the applications instead of throwing them. */
+  readonly keepGoing?: boolean;
+}
+
+/**
+ * A scenario held in memory: its JSON object (as a scenario file holds it; `policy` may be the
+ * policy object itself instead of a path) and the application records, keyed by the column
+ * headers an applications file would have (Chinese or English, e.g. `项目编号` or `project_id`),
+ * values as a cell would hold them (`"150万"`, `1500000`, `"1,500,000.00"`).
+ */
+export interface MemoryInput {
+  readonly scenario: Readonly<Record<string, unknown>>;
+  /** The applications; without them, the scenario's `applications` path is read. */
+  readonly applications?: readonly Readonly<Record<string, unknown>>[];
+  /** The policy object; overrides the scenario's `policy`. */
+  readonly policy?: unknown;
+  /** Where relative paths in the scenario resolve (default: the current directory). */
+  readonly baseDir?: string;
+}
+
+/** A scenario file's path, or a scenario in memory. */
+export type Input = string | MemoryInput;
+
+export function loadInput(input: Input, options: LoadOptions = {}): Loaded {
+  return typeof input === 'string' ? loadScenario(input, options) : loadMemory(input, options);
+}
+
+export function loadScenario(scenarioPath: string, options: LoadOptions = {}): Loaded {
+  const chain = readScenarioChain(scenarioPath);
+  const shownScenario = chain.files[0]!.shown;
+  const scenario = parseScenario(chain.json, shownScenario);
+
+  const policyPath = resolve(chain.dirOf.policy, scenario.policy);
+  const shownPolicy = relative(process.cwd(), policyPath);
+  const policyFile = readInput(policyPath, shownPolicy);
+  const policy = parsePolicy(parseJson(policyFile, shownPolicy), shownPolicy);
+  checkScenarioAgainstPolicy(scenario, policy, shownScenario);
+
+  const appsPath = resolve(chain.dirOf.applications, scenario.applications);
+  const shownApps = relative(process.cwd(), appsPath);
+  const appsFile = readInput(appsPath, shownApps);
+  const fromScenario = options.sheet === undefined && scenario.sheet !== null;
+  const read = readApplicationsFile(appsFile.bytes, shownApps, {
+    ...options,
+    sheet: options.sheet ?? scenario.sheet ?? undefined,
+    ...(fromScenario ? { sheetNamedBy: `the "sheet" of ${chain.fileOf.sheet ?? shownScenario}` } : {}),
+  });
+  return finishLoad(scenario, policy, read, shownApps, options, {
+    // Paths as the scenario names them, so outputs do not depend on where the clone lives.
+    scenario: { file: chain.files[0]!.named, sha256: chain.files[0]!.sha256, extends: chain.files.slice(1).map((f) => ({ file: f.named, sha256: f.sha256 })) },
+    policy: { file: scenario.policy, sha256: policyFile.sha256 },
+    applications: { file: scenario.applications, sha256: appsFile.sha256, encoding: read.encoding, ...(read.sheet !== undefined ? { sheet: read.sheet } : {}) },
+  });
+}
+
+const MEMORY = '(in memory)';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function loadMemory(input: MemoryInput, options: LoadOptions): Loaded {
+  const base = input.baseDir ?? process.cwd();
+  const json: Record<string, unknown> = { ...input.scenario };
+  const policyGiven = input.policy ?? (typeof json.policy === 'object' && json.policy !== null ? json.policy : undefined);
+  if (policyGiven !== undefined) json.policy = MEMORY;
+  if (input.applications) json.applications = MEMORY;
+  const scenario = parseScenario(json, 'scenario');
+
+  let policy: Policy;
+  let policyProvenance: InputProvenance['policy'];
+  if (policyGiven !== undefined) {
+    policy = parsePolicy(policyGiven, 'policy');
+    policyProvenance = { file: MEMORY, sha256: sha256(JSON.stringify(policyGiven)) };
+  } else {
+    const path = resolve(base, scenario.policy);
+    const shown = relative(process.cwd(), path) || path;
+    const file = readInput(path, shown);
+    policy = parsePolicy(parseJson(file, shown), shown);
+    policyProvenance = { file: scenario.policy, sha256: file.sha256 };
+  }
+  checkScenarioAgainstPolicy(scenario, policy, 'scenario');
+
+  let read: ReadApplications;
+  let shownApps: string;
+  let appsProvenance: InputProvenance['applications'];
+  if (input.applications) {
+    shownApps = 'applications';
+    read = { ...tableToRecords(recordsTable(input.applications), shownApps, options), format: 'csv', encoding: 'utf-8' };
+    appsProvenance = { file: MEMORY, sha256: sha256(JSON.stringify(input.applications)), encoding: 'memory' };
+  } else {
+    const path = resolve(base, scenario.applications);
+    shownApps = relative(process.cwd(), path) || path;
+    const file = readInput(path, shownApps);
+    read = readApplicationsFile(file.bytes, shownApps, { ...options, sheet: options.sheet ?? scenario.sheet ?? undefined });
+    appsProvenance = { file: scenario.applications, sha256: file.sha256, encoding: read.encoding, ...(read.sheet !== undefined ? { sheet: read.sheet } : {}) };
+  }
+  return finishLoad(scenario, policy, read, shownApps, options, {
+    scenario: { file: MEMORY, sha256: sha256(JSON.stringify(input.scenario)), extends: [] },
+    policy: policyProvenance,
+    applications: appsProvenance,
+  });
+}
+
+/** Records as a table with a header row, as a spreadsheet would hold them (row 1: headers). */
+function recordsTable(records: readonly Readonly<Record<string, unknown>>[]): { rows: RawRow[]; merges: [] } {
+  const headers: string[] = [];
+  const seen = new Set<string>();
+  for (const r of records) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), headers.push(k));
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' && !(v instanceof Date) ? String(v) : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+  return {
+    rows: [{ row: 1, cells: headers }, ...records.map((r, i) => ({ row: i + 2, cells: headers.map((h) => cell(r[h])) }))],
+    merges: [],
+  };
+}
+
+function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, shownApps: string, options: LoadOptions, inputs: InputProvenance): Loaded {
+  const resolved = resolveApplications(read.records, policy, read.source);
+  if (resolved.issues.length && !options.keepGoing) throw new InputError(resolved.issues);
+  return {
+    scenario,
+    policy,
+    applications: resolved.applications,
+    ...(options.keepGoing ? { issues: [...read.issues, ...resolved.issues], source: read.source } : {}),
+    // Warnings go into summary.json: name the file as the scenario does, not as seen from the shell.
+    warnings: [...read.warnings, ...resolved.warnings].map((w) => (w.file === shownApps ? { ...w, file: inputs.applications.file === MEMORY ? shownApps : scenario.applications } : w)),
+    inputs,
+  };
+}
+
+/** Locked grants from a previous run's allocations.csv; every project must be in this batch's applications. */
+export function readLocked(path: string, applications: readonly Application[]): Map<string, Decimal> {
+  const shownPath = relative(process.cwd(), path) || path;
+  const locked = parseLockedGrants(readInput(path, shownPath).bytes, shownPath);
+  const ids = new Set(applications.map((a) => a.projectId));
+  const missing = [...locked.keys()].filter((id) => !ids.has(id));
+  if (missing.length) {
+    throw new InputError(missing.map((id) => ({ file: shownPath, column: 'project_id', expected: 'a project of the applications file (a locked grant needs its application)', found: JSON.stringify(id) })));
+  }
+  return locked;
+}

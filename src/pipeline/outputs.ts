@@ -1,0 +1,53 @@
+/**
+ * The files a solve writes — allocations.csv and .xlsx, notice.csv, summary.json, report.html,
+ * report.md — formatted from a solved outcome and written together or not at all.
+ */
+import { writeOutputsAtomically } from '../io/write.js';
+import { formatRows, formatRowsAside, type FormattedRows } from '../report/offload.js';
+import { renderHtml } from '../report/html.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { noticeCsv } from '../report/notice.js';
+import { allocationsXlsx } from '../report/xlsx.js';
+import type { Solved } from './solve.js';
+
+/** The files a solve writes, together or not at all. */
+export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'notice.csv', 'summary.json', 'report.html', 'report.md'] as const;
+
+/**
+ * allocations.csv and the workbook's 明细 sheet (every application) on the other core in big
+ * batches, from the rows as soon as they exist: hand `onRows` to `solve`, then `formatted` to
+ * `writeOutputs`.
+ */
+export function rowsAside(): { readonly onRows: (rows: readonly (readonly string[])[]) => void; readonly formatted: () => Promise<FormattedRows> | null } {
+  let aside: Promise<FormattedRows> | null = null;
+  return {
+    onRows: (rows) => {
+      aside = formatRowsAside(rows);
+      aside?.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
+    },
+    formatted: () => aside,
+  };
+}
+
+/** Format and write every output file into `dir`; returns their paths. Summary timings gain `write`. */
+export async function writeOutputs(solved: Solved, dir: string, formattedAside: Promise<FormattedRows> | null = null): Promise<string[]> {
+  const { summary } = solved;
+  const { data, rows, msFormat } = solved.detail;
+  const t = performance.now();
+  const html = renderHtml(data);
+  const markdown = renderMarkdown(data);
+  const notice = noticeCsv(data.notice);
+  const formatted = formattedAside ?? Promise.resolve(formatRows(rows));
+  const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail));
+  const { csv } = await formatted;
+  // `write` covers formatting every output file (the reports do not show timings); the atomic write follows.
+  if (summary.timingsMs) summary.timingsMs.write = Math.round((msFormat + performance.now() - t) * 10) / 10;
+  return writeOutputsAtomically(dir, [
+    { name: 'allocations.csv', content: csv },
+    { name: 'allocations.xlsx', content: xlsx },
+    { name: 'notice.csv', content: notice },
+    { name: 'summary.json', content: JSON.stringify(summary, null, 2) + '\n' },
+    { name: 'report.html', content: html },
+    { name: 'report.md', content: markdown },
+  ]);
+}

@@ -1,0 +1,267 @@
+/**
+ * The one path from a scenario to a verified allocation, which every command and the library
+ * take: load → check → prepare → pick a backend → solve → round → verify → analyse → the
+ * summary and the reports' data. The outcome is a status union: an allocation only with
+ * `optimal` or `time_limit`, and only after the independent verifier passed it; a scenario
+ * that no allocation satisfies is `infeasible` with its conflicts, not an exception. Bad input
+ * throws InputError (every issue at once); a broken rule or a misbehaving solver throws
+ * InternalError.
+ */
+import type { Decimal } from 'decimal.js';
+import { InfeasibleError, InputError, InternalError, type Conflict } from '../errors.js';
+import { fmtYuan, parseAmount } from '../money.js';
+import { writeFileAtomically } from '../io/write.js';
+import { prepareAllocation, solvePrepared, atBudget, backendNeeds, type Allocation, type Prepared } from '../model/allocate.js';
+import { marginalValues, marginalWords } from '../model/marginal.js';
+import { withBudget } from '../model/scenario.js';
+import { toCplexLp } from '../solver/lp-format.js';
+import { loadPicker, openSensitivity, type Picker, type SolverChoice } from '../solver/select.js';
+import { verifyAllocation, type Verification } from '../verify/verify.js';
+import { ALLOCATION_COLUMNS, allocationRows } from '../report/allocations.js';
+import { buildReportData, type Lang, type ReportData } from '../report/data.js';
+import { explainAll } from '../report/explain.js';
+import { limitLabel } from '../report/labels.js';
+import { buildSummary, type Summary, type Timings } from '../report/summary.js';
+import { TOOL_VERSION } from '../version.js';
+import { loadInput, readLocked, type Input, type Loaded } from './load.js';
+
+export interface SolveOptions {
+  /** Overrides the scenario's budget: a Decimal, or yuan as text (`"5000万"`, `"0.5亿"`) or a number. */
+  readonly budget?: Decimal | string | number;
+  /** Grants decided by an earlier batch, kept fixed: a previous run's allocations.csv, or grants by project id. */
+  readonly lock?: string | ReadonlyMap<string, Decimal>;
+  /** Language of explanations and reports (default zh). */
+  readonly lang?: Lang;
+  /** Which LP backend (default auto), or a ready picker. */
+  readonly solver?: SolverChoice | Picker;
+  /** Stop the LP after this long; the best allocation found is returned with status `time_limit` and its gap. */
+  readonly timeLimitSeconds?: number;
+  /** Keep timings in the summary (default true); false makes every output a function of the inputs. */
+  readonly timings?: boolean;
+  /** The sheet of an .xlsx applications file (default: the scenario's "sheet", else the first). */
+  readonly sheet?: string;
+  /** Write the stage-1 LP (CPLEX LP format) to this file. */
+  readonly emitLp?: string;
+  /** Called with allocations.csv's rows as soon as they exist (the CLI formats them on another thread). */
+  readonly onRows?: (rows: readonly (readonly string[])[]) => void;
+}
+
+/** One row of allocations.csv, by column name: every application, in input order, amounts as yuan strings. */
+export type AllocationRecord = { readonly [K in (typeof ALLOCATION_COLUMNS)[number]]: string };
+
+/** What a solve produced beyond the records and the summary: for the writers and the commands. */
+export interface SolvedDetail {
+  readonly loaded: Loaded;
+  readonly allocation: Allocation;
+  readonly verification: Verification;
+  readonly data: ReportData;
+  /** allocations.csv's rows (ALLOCATION_COLUMNS order; the file is `toExcelCsv` of them). */
+  readonly rows: readonly (readonly string[])[];
+  /** Milliseconds spent formatting so far (the writer adds the files'). */
+  readonly msFormat: number;
+}
+
+export interface Solved {
+  readonly status: 'optimal' | 'time_limit';
+  /** Every application, in input order, as allocations.csv has it. */
+  readonly allocations: readonly AllocationRecord[];
+  /** The object summary.json holds. */
+  readonly summary: Summary;
+  readonly conflicts: readonly [];
+  readonly detail: SolvedDetail;
+}
+
+export interface Infeasible {
+  readonly status: 'infeasible';
+  /** Every limit or rule that cannot be met together, with by how much. */
+  readonly conflicts: readonly Conflict[];
+  /** One sentence for people. */
+  readonly message: string;
+  readonly loaded: Loaded;
+}
+
+export type Outcome = Solved | Infeasible;
+
+/** Solve a scenario (a file's path, or one in memory): the library's entry point. */
+export async function solve(input: Input, options: SolveOptions = {}): Promise<Outcome> {
+  const t0 = performance.now();
+  const loaded = withOptions(loadInput(input, { sheet: options.sheet }), options);
+  return solveLoaded(loaded, options, performance.now() - t0);
+}
+
+/** The loaded scenario with the options that change it (the budget). */
+export function withOptions(loaded: Loaded, options: Pick<SolveOptions, 'budget'>): Loaded {
+  if (options.budget === undefined) return loaded;
+  return { ...loaded, scenario: withBudget(loaded.scenario, budgetOf(options.budget)) };
+}
+
+function budgetOf(budget: Decimal | string | number): Decimal {
+  if (typeof budget === 'object') return budget;
+  const r = parseAmount(String(budget));
+  if (!r.ok) throw new InputError([{ file: 'budget', expected: `${r.expected} (yuan, or with 万/亿)`, found: JSON.stringify(budget) }]);
+  return r.value;
+}
+
+/** A preparation and the backends for it: the part of a solve that does not depend on the budget. */
+export interface Engine {
+  readonly loaded: Loaded;
+  readonly prepared: Prepared;
+  readonly picker: Picker;
+  readonly locked: ReadonlyMap<string, Decimal> | undefined;
+  /** Milliseconds spent loading the backends (counted as solving). */
+  readonly msBackends: number;
+}
+
+export interface EngineOptions extends Pick<SolveOptions, 'lock' | 'solver'> {
+  /** Keep the budget row even where it cannot bind, to solve at other budgets (`atBudget`). */
+  readonly keepBudgetRow?: boolean;
+}
+
+/** Check and prepare the scenario and load the backends it needs. Infeasible locked grants come back as conflicts. */
+export async function openEngine(loaded: Loaded, options: EngineOptions = {}): Promise<Engine | Infeasible> {
+  const locked = typeof options.lock === 'string' ? readLocked(options.lock, loaded.applications) : options.lock;
+  const prepared = prepare(loaded, locked, options);
+  if ('status' in prepared) return prepared;
+  // HiGHS's WebAssembly is loaded only for a model that needs it (an integer model, or an LP that
+  // is not a network LP): the policy's own priority model never does.
+  const t = performance.now();
+  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length, backendNeeds(prepared));
+  return { loaded, prepared, picker, locked, msBackends: performance.now() - t };
+}
+
+/** An engine on backends already loaded (re-solves of a changed scenario: another budget, another score). */
+export function engineWith(loaded: Loaded, picker: Picker, options: Omit<EngineOptions, 'solver'> = {}): Engine | Infeasible {
+  const locked = typeof options.lock === 'string' ? readLocked(options.lock, loaded.applications) : options.lock;
+  const prepared = prepare(loaded, locked, options);
+  return 'status' in prepared ? prepared : { loaded, prepared, picker, locked, msBackends: 0 };
+}
+
+function prepare(loaded: Loaded, locked: ReadonlyMap<string, Decimal> | undefined, options: EngineOptions): Prepared | Infeasible {
+  try {
+    return prepareAllocation(loaded.applications, loaded.policy, loaded.scenario, { locked, keepBudgetRow: options.keepBudgetRow });
+  } catch (e) {
+    return infeasibleOrThrow(e, loaded);
+  }
+}
+
+/** A verified allocation, or the conflicts that leave none. */
+export type Verified =
+  | { readonly status: 'optimal' | 'time_limit'; readonly allocation: Allocation; readonly verification: Verification; readonly msVerify: number }
+  | Infeasible;
+
+/**
+ * Solve an engine's preparation (or its preparation at budget `at`, for an engine that kept its budget row), round,
+ * and verify: the allocation comes back only when the independent verifier found no broken rule.
+ */
+export function solveVerified(
+  engine: Engine,
+  options: Pick<SolveOptions, 'timeLimitSeconds' | 'emitLp'> & { readonly at?: Decimal } = {},
+): Verified {
+  const { loaded, picker, locked } = engine;
+  const prepared = options.at ? atBudget(engine.prepared, options.at) : engine.prepared;
+  const scenario = prepared.scenario;
+  const emit = options.emitLp;
+  let allocation: Allocation;
+  try {
+    allocation = solvePrepared(prepared, picker, {
+      timeLimitSeconds: options.timeLimitSeconds,
+      onLp: emit
+        ? (lp) =>
+            writeFileAtomically(
+              emit,
+              toCplexLp(lp, [
+                `fundplan ${TOOL_VERSION}: ${scenario.name}, policy ${loaded.policy.id}`,
+                'the model as handed to the solver: the priority LP is in 万元, one column per group of interchangeable applications; integer models are in granularity units, one column per application',
+                `applications sha256 ${loaded.inputs.applications.sha256}`,
+              ]),
+            )
+        : undefined,
+    });
+  } catch (e) {
+    return infeasibleOrThrow(e, loaded);
+  }
+  const t = performance.now();
+  const verification = verifyAllocation(loaded.policy, scenario, loaded.applications, allocation.lines.map((l) => l.grant), new Set(locked?.keys()));
+  assertVerified(verification);
+  return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t };
+}
+
+function infeasibleOrThrow(e: unknown, loaded: Loaded): Infeasible {
+  if (!(e instanceof InfeasibleError)) throw e;
+  return { status: 'infeasible', conflicts: e.conflicts, message: e.message.split('\n')[0]!, loaded };
+}
+
+/** Throws InternalError listing every violation: an allocation that breaks a rule never leaves the pipeline. */
+export function assertVerified(v: Verification): void {
+  if (v.violations.length) {
+    throw new InternalError(
+      `the verifier found ${v.violations.length} broken rule(s) in the allocation; nothing was written`,
+      v.violations.map((x) => `${x.rule} · ${x.subject}: limit ${x.limit}, value ${x.value}${x.excess ? `, off by ${x.excess}` : ''}`),
+    );
+  }
+}
+
+/** The InfeasibleError an infeasible outcome stands for (the CLI's exit 2). */
+export function infeasibleError(outcome: Infeasible): InfeasibleError {
+  return new InfeasibleError(outcome.message, outcome.conflicts);
+}
+
+/** Solve a loaded scenario: engine, verified allocation, analysis, summary and the reports' data. */
+export async function solveLoaded(loaded: Loaded, options: SolveOptions = {}, msParse = 0): Promise<Outcome> {
+  const engine = await openEngine(loaded, options);
+  if ('status' in engine) return engine;
+  const verified = solveVerified(engine, { timeLimitSeconds: options.timeLimitSeconds, emitLp: options.emitLp });
+  if (verified.status === 'infeasible') return verified;
+  const { allocation, verification } = verified;
+  const t3 = performance.now();
+
+  // The value of money: duals and ranges from the stage-1 LP, checked by re-solving.
+  // (Only for the priority LP: proportional shares and the integer model have no such duals.)
+  const parametric = allocation.status === 'optimal' && !allocation.rules ? await openSensitivity(allocation.model.lp, allocation.model.basis) : null;
+  const marginal = parametric ? marginalValues(allocation, parametric) : { values: [], fundingLine: null };
+  parametric?.dispose();
+  const lang = options.lang ?? 'zh';
+  const { scenario, policy } = loaded;
+  const notes = explainAll({ allocation, scenario, policy, fundingLine: marginal.fundingLine }, lang).map((e) => e.oneLine);
+  const t4 = performance.now();
+
+  // Loading a backend counts as solving.
+  const timings: Timings = { parse: msParse, ...allocation.timingsMs, verify: verified.msVerify, analyse: t4 - t3, write: 0 };
+  timings.solve += engine.msBackends;
+  const rows = allocationRows(allocation, notes);
+  options.onRows?.(rows);
+  const measures = new Map(policy.measures.map((m) => [m.id, m]));
+  const marginalValuesData = marginal.values.map((m) => {
+    const label = limitLabel(m.limit, measures);
+    return {
+      limit: m.limit.id,
+      label,
+      perYuan: m.perYuan === -Infinity ? null : Math.round(m.perYuan * 1e6) / 1e6,
+      from: fmtYuan(m.from),
+      to: m.to === null ? '' : fmtYuan(m.to),
+      verified: m.verified,
+      binding: m.binding,
+      words: marginalWords(m, label),
+    };
+  });
+  const summary = buildSummary({
+    ...loaded,
+    allocation,
+    verification,
+    timingsMs: options.timings === false ? null : timings,
+    fundingLine: marginal.fundingLine,
+    marginalValues: marginalValuesData,
+  });
+  const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes });
+  const detail: SolvedDetail = { loaded, allocation, verification, data, rows, msFormat: performance.now() - t4 };
+  let records: AllocationRecord[] | null = null;
+  return {
+    status: verified.status,
+    get allocations() {
+      return (records ??= rows.map((r) => Object.fromEntries(ALLOCATION_COLUMNS.map((c, i) => [c, r[i]!])) as AllocationRecord));
+    },
+    summary,
+    conflicts: [],
+    detail,
+  };
+}
