@@ -145,7 +145,9 @@ function recordsTable(records: readonly Readonly<Record<string, unknown>>[]): { 
   };
 }
 
+/** @param shownApps the applications file as messages name it while reading; warnings name it as the scenario does */
 function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, shownApps: string, options: LoadOptions, inputs: InputProvenance): Loaded {
+  const named = inputs.applications.file === MEMORY ? shownApps : scenario.applications;
   const resolved = resolveApplications(read.records, policy, read.source);
   if (resolved.issues.length && !options.keepGoing) throw new InputError(resolved.issues);
   return {
@@ -154,7 +156,7 @@ function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, 
     applications: resolved.applications,
     ...(options.keepGoing ? { issues: [...read.issues, ...resolved.issues], source: read.source } : {}),
     // Warnings go into summary.json: name the file as the scenario does, not as seen from the shell.
-    warnings: [...read.warnings, ...resolved.warnings].map((w) => (w.file === shownApps ? { ...w, file: inputs.applications.file === MEMORY ? shownApps : scenario.applications } : w)),
+    warnings: [...read.warnings, ...resolved.warnings].map((w) => (w.file === shownApps ? { ...w, file: named } : w)),
     inputs,
   };
 }
