@@ -9,9 +9,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Decimal } from 'decimal.js';
-import { InputError } from '../errors.js';
+import { InputError, shown as shownValue } from '../errors.js';
+import { parseJson, readInput } from '../io/files.js';
+import { zodToIssues } from '../model/zod-issues.js';
+import { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary } from '../report/summary-schema.js';
 import { restoreCell, writeOutputsAtomically } from '../io/write.js';
-import { ALLOCATION_COLUMNS } from '../report/allocations.js';
 import { D, ZERO } from '../money.js';
 import { compareCsv, compareHtml, type Change, type RunView } from '../report/compare.js';
 import { solveScenario } from './solve.js';
@@ -31,16 +33,6 @@ export interface CompareOutcome {
   readonly text: string;
 }
 
-interface SummaryJson {
-  scenario: { name: string; fields?: Record<string, string> };
-  objective: { value: string };
-  fundingLine: number | null;
-  budget: string;
-  granted: string;
-  byMeasure: { measure: string; name: string; granted: string; funded: number }[];
-  byDistrict: { district: string; granted: string; funded: number }[];
-}
-
 async function readRun(input: string): Promise<RunView> {
   const shown = relative(process.cwd(), input) || input;
   if (existsSync(input) && statSync(input).isDirectory()) {
@@ -49,25 +41,32 @@ async function readRun(input: string): Promise<RunView> {
     if (!existsSync(summaryPath) || !existsSync(allocationsPath)) {
       throw new InputError([{ file: shown, expected: "a scenario JSON file, or a finished run's folder with summary.json and allocations.csv", found: 'a folder without them' }]);
     }
-    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as SummaryJson;
-    if (!summary.scenario?.fields) {
-      throw new InputError([{ file: join(shown, 'summary.json'), row: 'scenario.fields', expected: 'a summary written by this version of fundplan', found: 'no scenario fields' }]);
-    }
     const rows = parse(readFileSync(allocationsPath, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
-    return view(shown, summary, rows);
+    return view(shown, readSummary(summaryPath, join(shown, 'summary.json')), rows);
   }
   const solved = await solveScenario({ scenario: input, noTimings: true });
   // The same records as reading its allocations.csv back (view() un-neutralises either way).
-  const rows = solved.detail.rows.map((r) => Object.fromEntries(ALLOCATION_COLUMNS.map((c, i) => [c, r[i]!])));
-  return view(shown, solved.summary as unknown as SummaryJson, rows);
+  return view(shown, solved.summary, solved.allocations);
 }
 
-function view(source: string, summary: SummaryJson, rows: Record<string, string>[]): RunView {
+/** A finished run's summary.json, held to the format this version writes. */
+function readSummary(path: string, shown: string): Summary {
+  const json = parseJson(readInput(path, shown), shown);
+  const version = json !== null && typeof json === 'object' ? (json as Record<string, unknown>).schemaVersion : undefined;
+  if (version !== SUMMARY_SCHEMA_VERSION) {
+    throw new InputError([{ file: shown, row: 'schemaVersion', expected: `a summary of format version ${SUMMARY_SCHEMA_VERSION} (solve the scenario again with this fundplan)`, found: shownValue(version) }]);
+  }
+  const r = SummarySchema.safeParse(json);
+  if (!r.success) throw new InputError(zodToIssues(r.error, shown, json));
+  return r.data;
+}
+
+function view(source: string, summary: Summary, rows: readonly Readonly<Record<string, string>>[]): RunView {
   const unquote = (s: string | undefined) => restoreCell(s ?? '');
   return {
     label: summary.scenario.name,
     source,
-    fields: summary.scenario.fields ?? {},
+    fields: summary.scenario.fields,
     objective: new D(summary.objective.value),
     fundingLine: summary.fundingLine,
     budget: new D(summary.budget),

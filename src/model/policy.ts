@@ -52,6 +52,7 @@ const measure = z
 
 export const policySchema = z
   .object({
+    $schema: z.string().describe('The JSON Schema this file follows, for editors (schema/policy.schema.json); fundplan does not read it').optional(),
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
     name: text,
     document: z.string().optional(),
@@ -84,7 +85,8 @@ export const policySchema = z
         ctx.addIssue({ code: 'custom', path: ['measures', i, 'rules'], message: 'a "matching" rule in a measure of kind "matching"' });
       }
     });
-  });
+  })
+  .meta({ title: 'fundplan policy', description: 'A policy as data: its measures, each with the money rules the text states. Amounts are yuan, rates decimals, as strings or numbers.' });
 
 export type Policy = z.infer<typeof policySchema>;
 export type Measure = Policy['measures'][number];

@@ -17,7 +17,7 @@ const amount = z.union([z.string(), z.number()], { error: 'an amount in yuan: a 
     return z.NEVER;
   }
   return r.value;
-});
+}).describe('Yuan: a number, or a string such as "50000000", "5,000万" or "0.5亿"');
 
 export const OBJECTIVES = ['priority', 'proportional', 'proportional-by-score'] as const;
 
@@ -40,6 +40,7 @@ const measureSettings = z
 
 export const scenarioSchema = z
   .object({
+    $schema: z.string().describe('The JSON Schema this file follows, for editors (schema/scenario.schema.json); fundplan does not read it').optional(),
     name: z.string().min(1),
     description: z.string().optional(),
     /** A base scenario this one overrides (resolved by io/scenario-file.ts before the schema). */
@@ -68,7 +69,8 @@ export const scenarioSchema = z
     /** What a forced (decision = fund) application gets: its entitlement (default), or any grant > 0. */
     forcedGrant: z.enum(['entitlement', 'funded']).optional(),
   })
-  .strict();
+  .strict()
+  .meta({ title: 'fundplan scenario', description: 'Which policy, which applications, the year and the money. Amounts are yuan: a number, or a string such as "50000000", "5,000万", "0.5亿".' });
 
 export interface MeasureSettings {
   readonly min: Decimal | null;

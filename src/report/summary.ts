@@ -2,27 +2,21 @@
 import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuan, fmtYuanHuman } from '../money.js';
 import type { Allocation } from '../model/allocate.js';
+import type { RulesReport } from '../model/rules.js';
 import type { Policy } from '../model/policy.js';
 import { scenarioFields, type Scenario } from '../model/scenario.js';
 import type { Verification } from '../verify/verify.js';
 import { formatIssue, type InputIssue } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { SUMMARY_SCHEMA_VERSION, type Summary, type Timings } from './summary-schema.js';
 
+export { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary, type Timings } from './summary-schema.js';
+
+/** Where the inputs came from, as summary.json records it. */
 export interface InputProvenance {
-  readonly scenario: { readonly file: string; readonly sha256: string; readonly extends: readonly { readonly file: string; readonly sha256: string }[] };
-  readonly policy: { readonly file: string; readonly sha256: string };
-  readonly applications: { readonly file: string; readonly sha256: string; readonly encoding: string; readonly sheet?: string };
-}
-
-export interface Timings {
-  parse: number;
-  build: number;
-  solve: number;
-  round: number;
-  verify: number;
-  /** Marginal values and explanations. */
-  analyse: number;
-  write: number;
+  readonly scenario: Pick<Summary['scenario'], 'file' | 'sha256' | 'extends'>;
+  readonly policy: Pick<Summary['policy'], 'file' | 'sha256'>;
+  readonly applications: Pick<Summary['applications'], 'file' | 'sha256' | 'encoding' | 'sheet'>;
 }
 
 interface Tally {
@@ -69,8 +63,8 @@ export function buildSummary(args: {
   warnings: readonly InputIssue[];
   timingsMs: Timings | null;
   fundingLine?: number | null;
-  marginalValues?: readonly { readonly limit: string }[];
-}) {
+  marginalValues?: readonly ({ readonly limit: string } & Summary['marginalValues'][string])[];
+}): Summary {
   const { scenario, policy, allocation, verification, inputs, warnings } = args;
   const byMeasure = new Map(policy.measures.map((m) => [m.id, tally()]));
   const byDistrict = new Map<string, Tally>();
@@ -110,6 +104,7 @@ export function buildSummary(args: {
     return (l.sense === 'max' ? l.amount.minus(used) : used.minus(l.amount)).lt(scenario.granularity);
   });
   return {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
     tool: { name: 'fundplan', version: TOOL_VERSION },
     status: allocation.status === 'optimal' ? 'optimal' : 'time_limit',
     ...(allocation.limitDetail ? { stoppedBy: allocation.limitDetail } : {}),
@@ -122,7 +117,7 @@ export function buildSummary(args: {
     policy: { id: policy.id, name: policy.name.zh, document: policy.document ?? '', ...inputs.policy },
     applications: { ...inputs.applications, rows: allocation.lines.length },
     year: scenario.year,
-    objective: { kind: scenario.objective, description: 'Σ score × grant (yuan·points)', value: allocation.objective.toFixed(2), ...(allocation.rules ? { model: allocation.rules } : {}) },
+    objective: { kind: scenario.objective, description: 'Σ score × grant (yuan·points)', value: allocation.objective.toFixed(2), ...(allocation.rules ? { model: rulesJson(allocation.rules) } : {}) },
     budget: fmtYuan(scenario.budget),
     granted: fmtYuan(allocation.granted),
     unallocated: fmtYuan(scenario.budget.minus(allocation.granted)),
@@ -173,7 +168,12 @@ export function buildSummary(args: {
   };
 }
 
-export type Summary = ReturnType<typeof buildSummary>;
+/** The rules report as written: the same keys in the same order, with its own copy of the list the model keeps readonly. */
+function rulesJson(r: RulesReport): NonNullable<Summary['objective']['model']> {
+  if (r.stoppedEarly) return { ...r, stoppedEarly: [...r.stoppedEarly] };
+  const withoutList: Omit<RulesReport, 'stoppedEarly'> = r;
+  return withoutList;
+}
 
 function roundTimings(t: Timings): Timings {
   const r = (v: number) => Math.round(v * 10) / 10;

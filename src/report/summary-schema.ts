@@ -1,0 +1,183 @@
+/**
+ * The format of summary.json, versioned. `buildSummary` is declared to return this type, so
+ * the compiler holds the writer to it; readers (compare) parse with it instead of probing
+ * fields. Raise SUMMARY_SCHEMA_VERSION when a field is renamed, removed or changes meaning;
+ * schema/summary.schema.json is generated from this (npm run schemas).
+ */
+import { z } from 'zod';
+import { OBJECTIVES } from '../model/scenario.js';
+
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+/** Yuan as fundplan writes them: two decimals, no separators. */
+const yuan = z.string().regex(/^-?\d+\.\d{2}$/, 'yuan with two decimals, e.g. "1500000.00"');
+/** An exact decimal (Decimal.js's toString: may use an exponent). */
+const decimal = z.string().regex(/^-?\d+(\.\d+)?(e[+-]\d+)?$/, 'a decimal number as a string, e.g. "0.5"');
+const count = z.number().int().min(0);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex');
+const file = z.object({ file: z.string(), sha256 }).strict();
+
+const tally = {
+  applications: count,
+  funded: count,
+  requested: yuan,
+  entitlement: yuan,
+  granted: yuan,
+};
+
+const rulesModel = z
+  .object({
+    objective: z.enum(OBJECTIVES),
+    model: z.enum(['proportional', 'integer']),
+    commonShare: decimal.describe('Proportional: the share of its entitlement every application not stopped earlier received').optional(),
+    stoppedEarly: z
+      .array(z.object({ projectId: z.string(), share: decimal, limitId: z.string() }).strict())
+      .describe('Proportional: applications stopped below the common share by a limit, with their share')
+      .optional(),
+    integer: z
+      .object({
+        status: z.enum(['optimal', 'time-limit']),
+        gap: z.number(),
+        bound: z.number(),
+        timeLimitSeconds: z.number().nullable(),
+        raw: z.string(),
+        tieRule: z
+          .enum([
+            'applied',
+            'skipped: more than 1,000 yes/no decisions',
+            'not applied: the solve stopped at the time limit',
+            'not applied: the tie-break solve failed or rounded worse',
+          ])
+          .describe('Whether the priority order decided among equally good selections, and if not, why not'),
+      })
+      .strict()
+      .describe("Integer model: proven optimal, or stopped by the time limit with the gap to HiGHS's bound")
+      .optional(),
+    forced: count,
+    excluded: count,
+  })
+  .strict()
+  .describe("Set when the scenario's objective or rules took another path than the priority LP");
+
+const timings = z
+  .object({
+    parse: z.number(),
+    build: z.number(),
+    solve: z.number(),
+    round: z.number(),
+    verify: z.number(),
+    analyse: z.number().describe('Marginal values and explanations'),
+    write: z.number(),
+  })
+  .strict();
+
+export const SummarySchema = z
+  .object({
+    schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
+    tool: z.object({ name: z.literal('fundplan'), version: z.string() }).strict(),
+    status: z.enum(['optimal', 'time_limit']),
+    stoppedBy: z.string().describe('Why the solve stopped early, when it did').optional(),
+    optimality: z
+      .object({
+        description: z.string(),
+        bound: z.string().regex(/^\d+$/, 'whole yuan·points').describe('An upper bound on the objective'),
+        gap: z.number().describe('The relative gap of this allocation to the bound'),
+      })
+      .strict(),
+    scenario: z
+      .object({
+        name: z.string(),
+        description: z.string(),
+        file: z.string(),
+        sha256,
+        extends: z.array(file).describe('The scenarios this one extends, nearest first'),
+        fields: z.record(z.string(), z.string()).describe('The settings as canonical strings, for comparisons'),
+      })
+      .strict(),
+    policy: z.object({ id: z.string(), name: z.string(), document: z.string(), file: z.string(), sha256 }).strict(),
+    applications: z
+      .object({ file: z.string(), sha256, encoding: z.string(), sheet: z.string().optional(), rows: count })
+      .strict(),
+    year: z.number().int(),
+    objective: z
+      .object({ kind: z.enum(OBJECTIVES), description: z.string(), value: decimal, model: rulesModel.optional() })
+      .strict(),
+    budget: yuan,
+    granted: yuan,
+    unallocated: yuan,
+    granularity: yuan,
+    batches: z
+      .object({
+        locked: z.object({ applications: count, granted: yuan }).strict(),
+        new: z.object({ applications: count, granted: yuan }).strict(),
+      })
+      .strict()
+      .describe('Money an earlier batch fixed (--lock) and money this run allocated, apart'),
+    counts: z
+      .object({
+        applications: count,
+        candidates: count,
+        funded: count,
+        fullyFunded: count,
+        partlyFunded: count,
+        unfunded: count,
+        belowMinScore: count,
+        ineligible: count,
+      })
+      .strict(),
+    byMeasure: z.array(
+      z
+        .object({ measure: z.string(), clause: z.string(), name: z.string(), ...tally, budgetMin: yuan.nullable(), budgetMax: yuan.nullable() })
+        .strict(),
+    ),
+    byDistrict: z.array(z.object({ district: z.string(), ...tally }).strict()),
+    verification: z.object({ checks: count, violations: count }).strict(),
+    fundingLine: z.number().nullable().describe("The score at which money ran out (the budget's marginal value), or null"),
+    limits: z
+      .object({
+        binding: z.array(z.object({ id: z.string(), source: z.string(), amount: yuan, used: yuan }).strict()),
+        other: count,
+      })
+      .strict()
+      .describe('Coupling limits with less than one granularity unit of room (they stop grants), and how many others there are'),
+    marginalValues: z.record(
+      z.string(),
+      z
+        .object({
+          label: z.string(),
+          perYuan: z.number().nullable().describe('Objective per yuan of the limit; null: the limit is at its highest feasible value'),
+          from: yuan,
+          to: z.union([yuan, z.literal('')]).describe('The upper end of the range; empty: none'),
+          verified: z.boolean(),
+          binding: z.boolean(),
+          words: z.string(),
+        })
+        .strict(),
+    ).describe('Per limit id: what one more yuan of it buys and over what range (the priority LP only)'),
+    solver: z
+      .object({
+        backend: z.string(),
+        reason: z.string(),
+        lp: z.object({ applications: count, columns: count, rows: count }).strict(),
+        stages: z.array(
+          z
+            .object({
+              stage: z.enum(['priority', 'tie-break', 'priority + tie-break', 'feasibility']),
+              status: z.enum(['optimal', 'time-limit', 'infeasible', 'unbounded', 'error']),
+              raw: z.string(),
+            })
+            .strict(),
+        ),
+      })
+      .strict(),
+    rules: z
+      .object({ priorityOrder: z.string(), priorityOrderZh: z.string(), rounding: z.string(), roundingZh: z.string() })
+      .strict(),
+    warnings: z.array(z.string()),
+    timingsMs: timings.describe('Milliseconds per step; absent with --no-timings').optional(),
+  })
+  .strict()
+  .meta({ title: 'fundplan summary.json', description: 'What a fundplan solve did: inputs and their hashes, totals, counts, limits, solver and rules.' });
+
+export type Summary = z.infer<typeof SummarySchema>;
+export type Timings = z.infer<typeof timings>;
