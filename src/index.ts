@@ -24,6 +24,7 @@ export { verifyAllocation, verifyAllocation as verify } from './verify/verify.js
 export type { Verification, Violation } from './verify/verify.js';
 export { buildSummary, humanSummary } from './report/summary.js';
 export type { Summary } from './report/summary.js';
+export { SUMMARY_SCHEMA_VERSION, SummarySchema } from './report/summary-schema.js';
 export { ALLOCATION_COLUMNS } from './report/allocations.js';
 export { EXIT, InfeasibleError, InputError, InternalError, formatIssue } from './errors.js';
 export type { Conflict, InputIssue } from './errors.js';
