@@ -1,7 +1,8 @@
 /** compare.csv and compare.html: runs side by side, differences traced to scenario fields. */
 import type { Decimal } from 'decimal.js';
 import { toExcelCsv } from '../io/write.js';
-import { WAN, ZERO, fmtYuan, fmtYuanHuman } from '../money.js';
+import { ZERO, fmtYuan, fmtYuanHuman } from '../money.js';
+import { fmtWan, fmtWanChange } from './format.js';
 import { esc } from './svg.js';
 
 export interface RunView {
@@ -57,16 +58,13 @@ export function compareCsv(runs: readonly RunView[]): string {
   return toExcelCsv(header, rows);
 }
 
-const wan = (d: Decimal) => `${d.div(WAN).toFixed(2)}`;
-const signedWan = (d: Decimal) => (d.isZero() ? '0' : `${d.gt(0) ? '+' : '−'}${d.abs().div(WAN).toFixed(2)}`);
-
 function sideBySide(title: string, runs: readonly RunView[], pick: (r: RunView) => ReadonlyMap<string, { granted: Decimal; funded: number }>): string {
   const keys = [...new Set(runs.flatMap((r) => [...pick(r).keys()]))];
   const head = `<tr><th></th>${runs.map((r) => `<th>${esc(r.label)}<br>资助（万元）</th>`).join('')}${runs.slice(1).map((r) => `<th>变化<br>${esc(r.label)}</th>`).join('')}</tr>`;
   const body = keys
     .map((k) => {
       const v = runs.map((r) => pick(r).get(k)?.granted ?? ZERO);
-      return `<tr><td class="l">${esc(k)}</td>${v.map((x) => `<td>${wan(x)}</td>`).join('')}${v.slice(1).map((x) => `<td>${signedWan(x.minus(v[0]!))}</td>`).join('')}</tr>`;
+      return `<tr><td class="l">${esc(k)}</td>${v.map((x) => `<td>${fmtWan(x)}</td>`).join('')}${v.slice(1).map((x) => `<td>${fmtWanChange(x.minus(v[0]!))}</td>`).join('')}</tr>`;
     })
     .join('');
   return `<h2>${esc(title)}</h2><table><thead>${head}</thead><tbody>${body}</tbody></table>`;
@@ -99,7 +97,7 @@ export function compareHtml(runs: readonly RunView[], fieldDiffs: readonly (read
       const rows = c
         .map(
           (x) =>
-            `<tr><td class="l">${esc(x.projectId)}</td><td class="l">${esc(x.projectName)}</td><td class="l">${esc(x.companyName)}</td><td class="l">${esc(x.measure)}</td><td>${esc(x.score)}</td><td>${wan(x.from)}</td><td>${wan(x.to)}</td><td>${signedWan(x.to.minus(x.from))}</td><td class="l">${KIND_ZH[x.kind]}</td><td class="l">${esc(x.bindingFrom)} → ${esc(x.bindingTo)}</td></tr>`,
+            `<tr><td class="l">${esc(x.projectId)}</td><td class="l">${esc(x.projectName)}</td><td class="l">${esc(x.companyName)}</td><td class="l">${esc(x.measure)}</td><td>${esc(x.score)}</td><td>${fmtWan(x.from)}</td><td>${fmtWan(x.to)}</td><td>${fmtWanChange(x.to.minus(x.from))}</td><td class="l">${KIND_ZH[x.kind]}</td><td class="l">${esc(x.bindingFrom)} → ${esc(x.bindingTo)}</td></tr>`,
         )
         .join('');
       return `<h2>项目变化：${esc(r.label)} 对比 ${esc(base.label)}（${c.length} 项，变化大者在前）</h2><table><thead><tr><th>项目编号</th><th>项目名称</th><th>申报单位</th><th>类别</th><th>得分</th><th>${esc(base.label)}（万元）</th><th>${esc(r.label)}（万元）</th><th>变化</th><th>类型</th><th>限制原因</th></tr></thead><tbody>${rows}</tbody></table>`;

@@ -2,7 +2,8 @@
 import type { Decimal } from 'decimal.js';
 import { toExcelCsv } from '../io/write.js';
 import { WAN, fmtYuan } from '../money.js';
-import { esc, fmtNumber, linearTicks } from './svg.js';
+import { fmtNumber, fmtWan } from './format.js';
+import { esc, linearTicks } from './svg.js';
 
 export interface FrontierPoint {
   readonly budget: Decimal;
@@ -120,11 +121,7 @@ export function frontierSvg(points: readonly FrontierPoint[], knee: number | nul
 }
 
 /** 万元 with thousands separators and exactly two decimals. */
-const wan2 = (d: Decimal) => {
-  const [int, frac] = d.div(WAN).toFixed(2).split('.');
-  return `${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
-};
-
+const wan2 = (d: Decimal) => fmtWan(d, true);
 export function frontierHtml(name: string, points: readonly FrontierPoint[], knee: number | null, entries: readonly EntryBudgets[], svg: string): string {
   const rows = points
     .map((p, i) => `<tr${i === knee ? ' class="knee"' : ''}><td>${wan2(p.budget)}</td><td>${wan2(p.granted)}</td><td>${p.funded}</td><td>${p.fullyFunded}</td><td>${p.partlyFunded}</td><td>${p.fundingLine ?? '—'}</td></tr>`)

@@ -10,7 +10,8 @@
 import { createHash } from 'node:crypto';
 import { D, ZERO, fmtYuanHuman } from '../money.js';
 import type { Lang, LimitRow, ProjectRow, ReportData } from './data.js';
-import { esc, fmtNumber, measureChart, scatterChart, type ScatterPoint, type MeasureChartText, type ScatterText } from './svg.js';
+import { fmtGap, fmtNumber, fmtPerYuan, percent, wanNumber, yuan } from './format.js';
+import { esc, measureChart, scatterChart, type ScatterPoint, type MeasureChartText, type ScatterText } from './svg.js';
 
 export { esc } from './svg.js';
 
@@ -408,38 +409,7 @@ export function strings(lang: Lang): Strings {
   return lang === 'en' ? EN : ZH;
 }
 
-// ---------------------------------------------------------------- formatting
-
-/** ¥1,234,567 (decimals only when there are fen) from a yuan string. */
-/** Yuan for people (¥1,234,567; fen shown only when there are any), from the 2-decimal strings of the data. */
-export function yuan(s: string | null | undefined): string {
-  if (s === null || s === undefined || s === '') return '—';
-  const m = /^(-?\d+)(?:\.(\d{1,2}))?$/.exec(s);
-  if (!m) return fmtYuanHuman(new D(s));
-  const fen = m[2] && /[1-9]/.test(m[2]) ? `.${m[2].padEnd(2, '0')}` : '';
-  return `¥${m[1]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fen}`;
-}
-
-/** 万元 as a plain number for charts (floating point is fine for drawing). */
-const wanNumber = (s: string | null | undefined): number => (s ? Number(s) / 10_000 : 0);
-
-export function percent(part: string, whole: string): string {
-  const w = new D(whole);
-  if (w.isZero()) return '—';
-  return `${new D(part).div(w).times(100).toDecimalPlaces(1).toFixed(1)}%`;
-}
-
-/** A relative gap as a percentage with enough digits to show it is tiny. */
-export function fmtGap(gap: number): string {
-  if (gap === 0) return '0%';
-  const pct = gap * 100;
-  return `${pct >= 0.01 ? pct.toFixed(2) : Number(pct.toPrecision(2)).toString()}%`;
-}
-
-/** Per-yuan value: up to 4 decimals; null (a floor that cannot be raised) as a dash. */
-export function fmtPerYuan(v: number | null): string {
-  return v === null ? '—' : Number.isFinite(v) ? fmtNumber(v, 4) : String(v);
-}
+// ---------------------------------------------------------------- what to show
 
 /** A marginal value's range: `to` empty means no upper end. */
 export function rangeText(t: Strings, from: string, to: string): string {

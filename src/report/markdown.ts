@@ -9,8 +9,8 @@
  */
 import { D, ZERO, fmtYuanHuman } from '../money.js';
 import type { ReportData } from './data.js';
-import { fmtGap, fmtPerYuan, optionalText, percent, rangeText, splitLimits, strings, topGrants, yuan } from './html.js';
-import { fmtNumber } from './svg.js';
+import { fmtGap, fmtNumber, fmtPerYuan, percent, yuan } from './format.js';
+import { optionalText, rangeText, splitLimits, strings, topGrants } from './html.js';
 
 /** Escape text for Markdown inline content (a table cell, or text inside a line). */
 export function md(s: string | number): string {
