@@ -9,410 +9,17 @@
  */
 import { createHash } from 'node:crypto';
 import { D, ZERO, fmtYuanHuman } from '../money.js';
-import type { Lang, LimitRow, ProjectRow, ReportData } from './data.js';
+import type { LimitRow, ProjectRow, ReportData } from './data.js';
 import { fmtGap, fmtNumber, fmtPerYuan, percent, wanNumber, yuan } from './format.js';
-import { esc, measureChart, scatterChart, type ScatterPoint, type MeasureChartText, type ScatterText } from './svg.js';
+import { words, type ReportWords } from './i18n/index.js';
+import { esc, measureChart, scatterChart, type ScatterPoint } from './svg.js';
 
 export { esc } from './svg.js';
-
-// ---------------------------------------------------------------- strings
-
-export interface Strings {
-  readonly htmlLang: string;
-  readonly reportTitle: string;
-  readonly toc: string;
-  readonly sections: {
-    readonly overview: string;
-    readonly totals: string;
-    readonly byMeasure: string;
-    readonly byDistrict: string;
-    readonly scatter: string;
-    readonly limits: string;
-    readonly marginal: string;
-    readonly top: string;
-    readonly notice: string;
-    readonly projects: string;
-  };
-  readonly policy: string;
-  readonly document: string;
-  readonly description: string;
-  readonly year: string;
-  readonly status: string;
-  readonly statusOptimal: (gap: string) => string;
-  readonly statusTimeLimit: (gap: string, stoppedBy: string) => string;
-  readonly statusTimeLimitShort: (gap: string) => string;
-  readonly listSep: string;
-  readonly tool: string;
-  readonly solver: string;
-  readonly inputs: string;
-  readonly fileScenario: string;
-  readonly filePolicy: string;
-  readonly fileApplications: string;
-  readonly granularity: string;
-  readonly priorityRule: string;
-  readonly roundingRule: string;
-  readonly warnings: (n: number) => string;
-  readonly budget: string;
-  readonly granted: string;
-  readonly unallocated: string;
-  readonly applications: string;
-  readonly candidates: string;
-  readonly fullyFunded: string;
-  readonly partlyFunded: string;
-  readonly unfunded: string;
-  readonly belowMinScore: string;
-  readonly ineligible: string;
-  readonly verification: string;
-  readonly lockedBatch: (n: number) => string;
-  readonly newBatch: (n: number) => string;
-  readonly verificationText: (checks: number, violations: number) => string;
-  readonly count: (n: number) => string;
-  readonly headline: (budget: string, granted: string, pct: string, funded: number, apps: number) => string;
-  readonly col: {
-    readonly item: string;
-    readonly value: string;
-    readonly clause: string;
-    readonly measure: string;
-    readonly applications: string;
-    readonly funded: string;
-    readonly requested: string;
-    readonly entitlement: string;
-    readonly granted: string;
-    readonly budgetMin: string;
-    readonly budgetMax: string;
-    readonly share: string;
-    readonly district: string;
-    readonly total: string;
-    readonly limit: string;
-    readonly amount: string;
-    readonly used: string;
-    readonly slack: string;
-    readonly perYuan: string;
-    readonly range: string;
-    readonly verified: string;
-    readonly atBound: string;
-    readonly words: string;
-    readonly rank: string;
-    readonly projectId: string;
-    readonly projectName: string;
-    readonly company: string;
-    readonly score: string;
-    readonly grant: string;
-    readonly binding: string;
-    readonly note: string;
-    readonly seq: string;
-    readonly applicant: string;
-    readonly category: string;
-    readonly grantWan: string;
-  };
-  readonly chartMeasure: MeasureChartText;
-  readonly chartScatter: ScatterText;
-  readonly scatterCaption: (shown: number, zero: number, line: string | null) => string;
-  readonly noFundingLine: string;
-  readonly fundingLineLabel: string;
-  readonly fundingLineValue: (score: string) => string;
-  readonly verifiedYes: string;
-  readonly verifiedNo: string;
-  readonly omittedMeasures: (n: number) => string;
-  readonly bindingIntro: (n: number) => string;
-  readonly noBinding: string;
-  /** `n` limits with room left, `shown` of them listed. */
-  readonly otherLimits: (n: number, shown: number) => string;
-  readonly marginalIntro: string;
-  readonly noMarginal: string;
-  readonly noUpperEnd: string;
-  readonly cannotRaise: string;
-  readonly yes: string;
-  readonly no: string;
-  readonly noticeTotal: string;
-  readonly search: string;
-  readonly searchLabel: string;
-  readonly shownRows: string;
-  readonly filteredNote: string;
-  readonly sortHint: string;
-  readonly unknownDistrict: string;
-}
-
-const ZH: Strings = {
-  htmlLang: 'zh-CN',
-  reportTitle: '资金分配报告',
-  toc: '目录',
-  sections: {
-    overview: '概况',
-    totals: '总体情况',
-    byMeasure: '按申报类别',
-    byDistrict: '按所属区',
-    scatter: '得分与资助额',
-    limits: '起作用的限额',
-    marginal: '边际价值',
-    top: '资助金额最大的十个项目',
-    notice: '公示名单',
-    projects: '全部申报项目',
-  },
-  policy: '政策',
-  document: '文号',
-  description: '说明',
-  year: '年度',
-  status: '求解状态',
-  statusOptimal: (gap) => `已证明最优（取整到整单位后与 LP 上界相差 ${gap}）`,
-  statusTimeLimit: (gap, stoppedBy) =>
-    `注意：求解因时间限制停止${stoppedBy ? `（${stoppedBy}）` : ''}，未证明最优。本分配与目标上界的相对差距至多 ${gap}。所有规则照常通过独立校验。`,
-  statusTimeLimitShort: (gap) => `因时间限制停止，未证明最优（与上界差距至多 ${gap}）`,
-  listSep: '；',
-  tool: '工具版本',
-  solver: '求解器',
-  inputs: '输入文件（SHA-256）',
-  fileScenario: '场景',
-  filePolicy: '政策',
-  fileApplications: '申报数据',
-  granularity: '资助金额取整单位',
-  priorityRule: '同分排序规则',
-  roundingRule: '取整规则',
-  warnings: (k) => `输入警告（${k} 条）`,
-  budget: '预算',
-  granted: '已分配',
-  unallocated: '未分配',
-  applications: '申报项目',
-  candidates: '本年度候选',
-  fullyFunded: '全额资助',
-  partlyFunded: '部分资助',
-  unfunded: '未获资助',
-  belowMinScore: '低于最低分',
-  ineligible: '不符合条件（非本年度）',
-  verification: '独立校验',
-  lockedBatch: (k) => `前批次已锁定（${fmtNumber(k)} 项）`,
-  newBatch: (k) => `本批次新分配（${fmtNumber(k)} 项申报）`,
-  verificationText: (c, v) => `${fmtNumber(c)} 项规则检查，违规 ${v} 项`,
-  count: (k) => `${fmtNumber(k)} 项`,
-  headline: (b, g, pct, f, a) => `预算 ${b}，已分配 ${g}（${pct}），${fmtNumber(a)} 项申报中 ${fmtNumber(f)} 项获得资助。`,
-  col: {
-    item: '项目',
-    value: '数值',
-    clause: '条款',
-    measure: '申报类别',
-    applications: '申报数',
-    funded: '资助数',
-    requested: '申请金额',
-    entitlement: '应得额',
-    granted: '已分配',
-    budgetMin: '类别预算下限',
-    budgetMax: '类别预算上限',
-    share: '占已分配',
-    district: '所属区',
-    total: '合计',
-    limit: '限额',
-    amount: '限额金额',
-    used: '已用',
-    slack: '余量',
-    perYuan: '每元边际价值',
-    range: '适用范围',
-    verified: '已复核',
-    atBound: '已用满',
-    words: '说明',
-    rank: '名次',
-    projectId: '项目编号',
-    projectName: '项目名称',
-    company: '企业名称',
-    score: '评审得分',
-    grant: '资助金额',
-    binding: '决定因素',
-    note: '说明',
-    seq: '序号',
-    applicant: '申报单位',
-    category: '申报类别',
-    grantWan: '资助金额（万元）',
-  },
-  chartMeasure: {
-    title: '各申报类别已分配与应得额（万元）',
-    granted: '已分配',
-    entitlement: '应得额（政策允许）',
-    budgetMax: '类别预算上限',
-    budgetMin: '类别预算下限',
-    axis: '万元',
-    valueHeader: '已分配 / 应得额（万元）',
-  },
-  chartScatter: {
-    title: '评审得分与资助额',
-    xAxis: '评审得分',
-    yAxis: '万元（对数刻度）',
-    funded: '获资助：资助额',
-    unfunded: '未获资助：应得额（空心）',
-    partly: '部分资助：竖线顶端为应得额',
-    fundingLine: (s) => `资助线 ${s} 分`,
-  },
-  scatterCaption: (shown, zero, line) =>
-    `每个点是一个本年度候选项目（共 ${fmtNumber(shown)} 个）：实心点为获资助项目（纵坐标为资助额），空心圆为未获资助项目（纵坐标为其应得额）。纵轴为对数刻度。` +
-    (zero ? `另有 ${fmtNumber(zero)} 个项目应得额为 0，未画出。` : '') +
-    (line ? `竖虚线为资助线（${line} 分）：总预算在此得分处用完。` : ''),
-  noFundingLine: '总预算未用完，没有资助线。',
-  fundingLineLabel: '资助线',
-  fundingLineValue: (x) => `${x} 分`,
-  verifiedYes: '已复核',
-  verifiedNo: '未复核',
-  omittedMeasures: (k) => `图中未列出无人申报的 ${k} 个类别（见下表）。`,
-  bindingIntro: (k) => `以下 ${fmtNumber(k)} 项限额已用满（余量不足一个取整单位），决定了分配结果。`,
-  noBinding: '没有用满的限额。',
-  otherLimits: (k, shown) => `其余 ${fmtNumber(k)} 项限额未用满（按余量从小到大${shown < k ? `，列出余量最小的 ${fmtNumber(shown)} 项` : ''}）`,
-  marginalIntro:
-    '边际价值：某项限额每放宽 1 元，目标值（Σ 评审得分 × 资助额）增加多少，相当于新增资金所资助项目的得分；“适用范围”是该值不变的限额区间。',
-  noMarginal: '无。',
-  noUpperEnd: '不限',
-  cannotRaise: '不可再提高',
-  yes: '是',
-  no: '否',
-  noticeTotal: '合计',
-  search: '搜索项目编号、名称、企业、类别、说明…',
-  searchLabel: '筛选',
-  shownRows: '显示',
-  filteredNote: '（本表已筛选：显示 {k} / {n} 项）',
-  sortHint: '点击列标题排序。',
-  unknownDistrict: '(未填)',
-};
-
-const EN: Strings = {
-  htmlLang: 'en',
-  reportTitle: 'Fund allocation report',
-  toc: 'Contents',
-  sections: {
-    overview: 'Overview',
-    totals: 'Totals',
-    byMeasure: 'By measure',
-    byDistrict: 'By district',
-    scatter: 'Score and grant',
-    limits: 'Binding limits',
-    marginal: 'Marginal values',
-    top: 'Ten largest grants',
-    notice: 'Public notice',
-    projects: 'All applications',
-  },
-  policy: 'Policy',
-  document: 'Document',
-  description: 'Description',
-  year: 'Year',
-  status: 'Status',
-  statusOptimal: (gap) => `proven optimal (gap to the LP bound after rounding to whole units: ${gap})`,
-  statusTimeLimit: (gap, stoppedBy) =>
-    `Warning: the solve stopped at its time limit${stoppedBy ? ` (${stoppedBy})` : ''}; optimality is NOT proven. This allocation is within ${gap} of the upper bound. Every rule was verified as usual.`,
-  statusTimeLimitShort: (gap) => `stopped at the time limit, optimality NOT proven (within ${gap} of the bound)`,
-  listSep: '; ',
-  tool: 'Tool version',
-  solver: 'Solver',
-  inputs: 'Input files (SHA-256)',
-  fileScenario: 'Scenario',
-  filePolicy: 'Policy',
-  fileApplications: 'Applications',
-  granularity: 'Grant granularity',
-  priorityRule: 'Tie rule',
-  roundingRule: 'Rounding rule',
-  warnings: (k) => `Input warnings (${k})`,
-  budget: 'Budget',
-  granted: 'Granted',
-  unallocated: 'Unallocated',
-  applications: 'Applications',
-  candidates: 'Candidates this year',
-  fullyFunded: 'Funded in full',
-  partlyFunded: 'Funded in part',
-  unfunded: 'Not funded',
-  belowMinScore: 'Below minimum score',
-  ineligible: 'Ineligible (other year)',
-  verification: 'Independent verification',
-  lockedBatch: (k) => `Locked by an earlier batch (${fmtNumber(k)})`,
-  newBatch: (k) => `Allocated in this batch (${fmtNumber(k)} applications)`,
-  verificationText: (c, v) => `${fmtNumber(c)} rule checks, ${v} violations`,
-  count: (k) => fmtNumber(k),
-  headline: (b, g, pct, f, a) => `Budget ${b}, granted ${g} (${pct}); ${fmtNumber(f)} of ${fmtNumber(a)} applications funded.`,
-  col: {
-    item: 'Item',
-    value: 'Value',
-    clause: 'Clause',
-    measure: 'Measure',
-    applications: 'Applications',
-    funded: 'Funded',
-    requested: 'Requested',
-    entitlement: 'Entitlement',
-    granted: 'Granted',
-    budgetMin: 'Measure floor',
-    budgetMax: 'Measure ceiling',
-    share: 'Share of granted',
-    district: 'District',
-    total: 'Total',
-    limit: 'Limit',
-    amount: 'Amount',
-    used: 'Used',
-    slack: 'Slack',
-    perYuan: 'Value per yuan',
-    range: 'Range',
-    verified: 'Verified',
-    atBound: 'At its bound',
-    words: 'In words',
-    rank: 'Rank',
-    projectId: 'Project id',
-    projectName: 'Project',
-    company: 'Company',
-    score: 'Score',
-    grant: 'Grant',
-    binding: 'Set by',
-    note: 'Note',
-    seq: 'No.',
-    applicant: 'Applicant',
-    category: 'Measure',
-    grantWan: 'Grant (10k yuan)',
-  },
-  chartMeasure: {
-    title: 'Granted and entitlement by measure (10k yuan)',
-    granted: 'Granted',
-    entitlement: 'Entitlement (policy allows)',
-    budgetMax: 'Measure ceiling',
-    budgetMin: 'Measure floor',
-    axis: '10k yuan',
-    valueHeader: 'granted / entitlement (10k yuan)',
-  },
-  chartScatter: {
-    title: 'Score and grant',
-    xAxis: 'Score',
-    yAxis: '10k yuan (log scale)',
-    funded: 'Funded: grant',
-    unfunded: 'Not funded: entitlement (hollow)',
-    partly: 'Funded in part: stem top = entitlement',
-    fundingLine: (s) => `Funding line ${s}`,
-  },
-  scatterCaption: (shown, zero, line) =>
-    `One dot per candidate (${fmtNumber(shown)}): filled = funded (at its grant), hollow = not funded (at its entitlement). Log scale.` +
-    (zero ? ` ${fmtNumber(zero)} with a zero entitlement are not drawn.` : '') +
-    (line ? ` The dashed line is the funding line (score ${line}), where the total budget ran out.` : ''),
-  noFundingLine: 'The total budget did not run out: there is no funding line.',
-  fundingLineLabel: 'Funding line',
-  fundingLineValue: (x) => `score ${x}`,
-  verifiedYes: 'verified',
-  verifiedNo: 'not verified',
-  omittedMeasures: (k) => `The chart leaves out ${k} measures with no applications (see the table).`,
-  bindingIntro: (k) => `These ${fmtNumber(k)} limits are used up (less than one unit left) and shaped the allocation.`,
-  noBinding: 'No limit is used up.',
-  otherLimits: (k, shown) => `The other ${fmtNumber(k)} limits, not used up (least slack first${shown < k ? `; the ${fmtNumber(shown)} with least slack listed` : ''})`,
-  marginalIntro:
-    'Marginal value: how much the objective (Σ score × grant) rises per extra yuan of a limit — the score of what that yuan funds; the range is where this holds.',
-  noMarginal: 'None.',
-  noUpperEnd: 'no upper end',
-  cannotRaise: 'cannot be raised',
-  yes: 'yes',
-  no: 'no',
-  noticeTotal: 'Total',
-  search: 'Search id, name, company, measure, note…',
-  searchLabel: 'Filter',
-  shownRows: 'Showing',
-  filteredNote: '(This table is filtered: {k} of {n} shown.)',
-  sortHint: 'Click a column heading to sort.',
-  unknownDistrict: '(none)',
-};
-
-export function strings(lang: Lang): Strings {
-  return lang === 'en' ? EN : ZH;
-}
 
 // ---------------------------------------------------------------- what to show
 
 /** A marginal value's range: `to` empty means no upper end. */
-export function rangeText(t: Strings, from: string, to: string): string {
+export function rangeText(t: ReportWords, from: string, to: string): string {
   return `${yuan(from)} – ${to === '' ? t.noUpperEnd : yuan(to)}`;
 }
 
@@ -657,7 +264,8 @@ function section(id: string, title: string, body: string, cls = ''): string {
 // ---------------------------------------------------------------- the report
 
 export function renderHtml(data: ReportData): string {
-  const t = strings(data.lang);
+  const w = words(data.lang);
+  const t = w.report;
   const s = data.summary;
   const c = s.counts;
   const parts: string[] = [];
@@ -690,8 +298,8 @@ export function renderHtml(data: ReportData): string {
       ].join('<br>'),
     ],
     [t.granularity, esc(yuan(s.granularity))],
-    [t.priorityRule, esc(t.htmlLang === 'en' ? s.rules.priorityOrder : s.rules.priorityOrderZh)],
-    [t.roundingRule, esc(t.htmlLang === 'en' ? s.rules.rounding : s.rules.roundingZh)],
+    [t.priorityRule, esc(t.rules(s.rules).priority)],
+    [t.roundingRule, esc(t.rules(s.rules).rounding)],
   ];
   const warnings = s.warnings.length
     ? `<details><summary>${esc(t.warnings(s.warnings.length))}</summary><ul>${s.warnings.map((w) => `<li><code>${esc(w)}</code></li>`).join('')}</ul></details>`
@@ -751,7 +359,7 @@ export function renderHtml(data: ReportData): string {
               `</div>`,
             ]
           : []),
-        `<p><strong>${esc(t.verification)}：</strong><span class="${s.verification.violations === 0 ? 'ok' : 'warning'}" data-testid="verification">${esc(t.verificationText(s.verification.checks, s.verification.violations))}</span></p>`,
+        `<p><strong>${esc(t.verification)}${esc(t.labelColon)}</strong><span class="${s.verification.violations === 0 ? 'ok' : 'warning'}" data-testid="verification">${esc(t.verificationText(s.verification.checks, s.verification.violations))}</span></p>`,
       ].join('\n'),
     ),
   );
@@ -966,7 +574,7 @@ export function renderHtml(data: ReportData): string {
           id: 'notice',
           columns: [{ title: col.seq, num: true }, { title: col.projectName }, { title: col.applicant }, { title: col.category }, { title: col.grantWan, num: true }],
           rows: nt.rows.map((r) => [num(r.seq), td(r.projectName), td(r.companyName), td(r.measureName), { html: esc(r.grantWan), cls: 'num notice-amount' }]),
-          total: [td(t.noticeTotal), td(''), td(''), td(''), { html: esc(nt.totalWan), cls: 'num notice-total' }],
+          total: [td(w.notice.total), td(''), td(''), td(''), { html: esc(nt.totalWan), cls: 'num notice-total' }],
         }),
         `<p class="rule" data-testid="notice-rule">${esc(nt.rule)}</p>`,
       ].join('\n'),
@@ -1016,7 +624,7 @@ export function renderHtml(data: ReportData): string {
         `<span class="muted">${esc(t.sortHint)}</span></div>`,
         `<p class="print-only muted" id="project-print-note" data-template="${esc(t.filteredNote)}" hidden></p>`,
         ...(data.projectsOmitted > 0
-          ? [`<p class="muted" data-testid="projects-omitted">${esc(t.htmlLang === 'en' ? `${fmtNumber(data.projectsOmitted)} more applications (not funded, lower scores) are not listed here; allocations.csv has every one.` : `另有 ${fmtNumber(data.projectsOmitted)} 项（未获资助、得分较低）未在此列出，完整列表见 allocations.csv。`)}</p>`]
+          ? [`<p class="muted" data-testid="projects-omitted">${esc(t.projectsOmitted(data.projectsOmitted))}</p>`]
           : []),
         `<div class="table-wrap">${projectsTable}</div>`,
       ].join('\n'),
@@ -1025,7 +633,7 @@ export function renderHtml(data: ReportData): string {
 
   return [
     '<!DOCTYPE html>',
-    `<html lang="${t.htmlLang}">`,
+    `<html lang="${w.htmlLang}">`,
     '<head>',
     '<meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,

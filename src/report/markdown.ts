@@ -10,7 +10,8 @@
 import { D, ZERO, fmtYuanHuman } from '../money.js';
 import type { ReportData } from './data.js';
 import { fmtGap, fmtNumber, fmtPerYuan, percent, yuan } from './format.js';
-import { optionalText, rangeText, splitLimits, strings, topGrants } from './html.js';
+import { optionalText, rangeText, splitLimits, topGrants } from './html.js';
+import { words } from './i18n/index.js';
 
 /** Escape text for Markdown inline content (a table cell, or text inside a line). */
 export function md(s: string | number): string {
@@ -43,20 +44,21 @@ function mdTable(head: readonly [string, Align][], rows: readonly (readonly stri
 }
 
 export function renderMarkdown(data: ReportData): string {
-  const t = strings(data.lang);
+  const w = words(data.lang);
+  const t = w.report;
   const s = data.summary;
   const c = s.counts;
   const col = t.col;
   const sec = t.sections;
   const out: string[] = [];
   const para = (...lines: string[]) => out.push(lines.join('\n'), '');
-  const colon = data.lang === 'zh' ? '：' : ': ';
+  const colon = t.colon;
 
   // Title and overview.
   para(`# ${md(s.scenario.name)}`);
   const policyDocument = optionalText(s.policy, 'document');
   const description = optionalText(s.scenario, 'description');
-  const [open, close] = data.lang === 'zh' ? ['（', '）'] : [' (', ')'];
+  const [open, close] = t.parens;
   para(`${md(t.reportTitle)} · ${md(s.policy.name)}${open}${md(s.policy.id)}${close}${policyDocument ? ` ${md(policyDocument)}` : ''} · ${md(t.year)} ${md(s.year)}`);
   if (description) para(mdLine(description));
   const stoppedBy = 'stoppedBy' in s && typeof s.stoppedBy === 'string' ? s.stoppedBy : '';
@@ -68,8 +70,8 @@ export function renderMarkdown(data: ReportData): string {
     `- ${md(t.inputs)}${colon}${md(t.fileScenario)} ${md(s.scenario.file)} ${md(s.scenario.sha256.slice(0, 12))}…${t.listSep}${md(t.filePolicy)} ${md(s.policy.file)} ${md(s.policy.sha256.slice(0, 12))}…${t.listSep}${md(t.fileApplications)} ${md(s.applications.file)} ${md(s.applications.sha256.slice(0, 12))}…`,
     `- ${md(t.fundingLineLabel)}${colon}${md(data.fundingLine === null ? t.noFundingLine : t.fundingLineValue(fmtNumber(data.fundingLine, 2)))}`,
     `- ${md(t.granularity)}${colon}${md(yuan(s.granularity))}`,
-    `- ${md(t.priorityRule)}${colon}${md(t.htmlLang === 'en' ? s.rules.priorityOrder : s.rules.priorityOrderZh)}`,
-    `- ${md(t.roundingRule)}${colon}${md(t.htmlLang === 'en' ? s.rules.rounding : s.rules.roundingZh)}`,
+    `- ${md(t.priorityRule)}${colon}${md(t.rules(s.rules).priority)}`,
+    `- ${md(t.roundingRule)}${colon}${md(t.rules(s.rules).rounding)}`,
   );
 
   // Totals.
@@ -186,7 +188,7 @@ export function renderMarkdown(data: ReportData): string {
       ),
     );
   } else para(mdLine(t.noBinding));
-  if (other.length) para(mdLine(t.otherLimits(data.otherLimits, other.length)) + (data.lang === 'zh' ? '：见 report.html。' : ': see report.html.'));
+  if (other.length) para(mdLine(t.otherLimits(data.otherLimits, other.length)) + t.otherLimitsElsewhere);
 
   // Marginal values, in words.
   para(`## ${md(sec.marginal)}`);
@@ -234,7 +236,7 @@ export function renderMarkdown(data: ReportData): string {
         [col.category, 'l'],
         [col.grantWan, 'r'],
       ],
-      [...nt.rows.map((r) => [String(r.seq), r.projectName, r.companyName, r.measureName, r.grantWan].map(md)), [`**${md(t.noticeTotal)}**`, '', '', '', `**${md(nt.totalWan)}**`]],
+      [...nt.rows.map((r) => [String(r.seq), r.projectName, r.companyName, r.measureName, r.grantWan].map(md)), [`**${md(w.notice.total)}**`, '', '', '', `**${md(nt.totalWan)}**`]],
     ),
   );
   para(mdLine(nt.rule));
