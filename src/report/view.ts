@@ -1,9 +1,11 @@
 /**
  * What report.html and report.md show, computed from ReportData: the sentences at the top, the
- * counts, the tally tables by measure and by district with their exact totals, the limits in
- * the order they are listed, the largest grants, and what the charts draw. No markup here, and
- * no words of its own: the words come in as ReportWords, amounts are formatted by format.ts.
+ * counts, the tally tables by measure and by district with their exact totals (the workbook's
+ * 汇总 sheet adds its totals up here too), the limits in the order they are listed, the largest
+ * grants, and what the charts draw. No markup here, and no words of its own: the words come in
+ * as ReportWords, amounts are formatted by format.ts.
  */
+import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuanHuman } from '../money.js';
 import type { LimitRow, MarginalValue, ProjectRow, ReportData } from './data.js';
 import { fmtGap, fmtNumber, fmtPerYuan, percent, wanNumber, yuan } from './format.js';
@@ -76,16 +78,22 @@ export function tallyFigures(x: Tally): string[] {
   return [fmtNumber(x.applications), fmtNumber(x.funded), yuan(x.requested), yuan(x.entitlement), yuan(x.granted)];
 }
 
-/** The total of the tallies as shown, in the same order (money summed exactly). */
+/** The tallies added up, money exactly (the workbook's totals rows too). */
+export function sumTallies(xs: readonly Tally[]): { applications: number; funded: number; requested: Decimal; entitlement: Decimal; granted: Decimal } {
+  const sum = (f: (x: Tally) => string) => xs.reduce((a, x) => a.plus(new D(f(x))), ZERO);
+  return {
+    applications: xs.reduce((a, x) => a + x.applications, 0),
+    funded: xs.reduce((a, x) => a + x.funded, 0),
+    requested: sum((x) => x.requested),
+    entitlement: sum((x) => x.entitlement),
+    granted: sum((x) => x.granted),
+  };
+}
+
+/** The total of the tallies as shown, in the order of `tallyFigures`. */
 export function tallyTotal(xs: readonly Tally[]): string[] {
-  const sum = (f: (x: Tally) => string) => fmtYuanHuman(xs.reduce((a, x) => a.plus(new D(f(x))), ZERO));
-  return [
-    fmtNumber(xs.reduce((a, x) => a + x.applications, 0)),
-    fmtNumber(xs.reduce((a, x) => a + x.funded, 0)),
-    sum((x) => x.requested),
-    sum((x) => x.entitlement),
-    sum((x) => x.granted),
-  ];
+  const t = sumTallies(xs);
+  return [fmtNumber(t.applications), fmtNumber(t.funded), fmtYuanHuman(t.requested), fmtYuanHuman(t.entitlement), fmtYuanHuman(t.granted)];
 }
 
 /** A district as shown: the summary names applications without one "(未填)". */

@@ -17,6 +17,7 @@ import { columnLetter } from '../io/bounds.js';
 import { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
 import type { ReportData } from './data.js';
 import { words } from './i18n/index.js';
+import { sumTallies } from './view.js';
 
 /** The workbook's words: Chinese, as said above. */
 const { workbook: WORDS, notice: NOTICE } = words('zh');
@@ -87,16 +88,6 @@ export function detailSheet(rows: readonly (readonly string[])[]): SheetSpec {
 function summarySheet(data: ReportData): SheetSpec {
   const s = data.summary;
   const rows: Cell[][] = [];
-  const totals = (items: readonly { applications: number; funded: number; requested: string; entitlement: string; granted: string }[]) => {
-    const sum = (f: (x: (typeof items)[number]) => string) => items.reduce((a, x) => a.plus(f(x)), new D(0));
-    return {
-      applications: items.reduce((a, x) => a + x.applications, 0),
-      funded: items.reduce((a, x) => a + x.funded, 0),
-      requested: sum((x) => x.requested),
-      entitlement: sum((x) => x.entitlement),
-      granted: sum((x) => x.granted),
-    };
-  };
   const tally = (t: { applications: number; funded: number; requested: string | Decimal; entitlement: string | Decimal; granted: string | Decimal }, total = false): Cell[] => [
     num(t.applications, 'int'), num(t.funded, 'int'),
     wan(t.requested, total ? 'totalWan' : 'wan'), wan(t.entitlement, total ? 'totalWan' : 'wan'), wan(t.granted, total ? 'totalWan' : 'wan'),
@@ -110,12 +101,12 @@ function summarySheet(data: ReportData): SheetSpec {
       m.budgetMin === null ? { text: '', style: 'wan' } : wan(m.budgetMin), m.budgetMax === null ? { text: '', style: 'wan' } : wan(m.budgetMax),
     ]);
   }
-  rows.push([...totalLabel(3), ...tally(totals(s.byMeasure), true)]);
+  rows.push([...totalLabel(3), ...tally(sumTallies(s.byMeasure), true)]);
   rows.push([]);
   rows.push([{ text: WORDS.byDistrictTitle, style: 'title' }]);
   rows.push(WORDS.byDistrictHeader.map(header));
   for (const d of s.byDistrict) rows.push([text(d.district), ...tally(d)]);
-  rows.push([...totalLabel(1), ...tally(totals(s.byDistrict), true)]);
+  rows.push([...totalLabel(1), ...tally(sumTallies(s.byDistrict), true)]);
   rows.push([]);
   rows.push([{ text: WORDS.budgetTitle, style: 'title' }]);
   rows.push(WORDS.budgetHeader.map(header));
