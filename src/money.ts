@@ -67,12 +67,16 @@ export function fmtYuan(v: Decimal): string {
   return v.toFixed(2, D.ROUND_DOWN);
 }
 
+/** Digits with thousands separators: "-1234567" → "-1,234,567" (the integer part of a number). */
+export function groupThousands(int: string): string {
+  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** Yuan for people: ¥1,234,567 (decimals only when there are fen). */
 export function fmtYuanHuman(v: Decimal): string {
   const fixed = v.isInteger() ? v.toFixed(0) : v.toFixed(2);
   const [int, frac] = fixed.split('.');
-  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `¥${grouped}${frac ? '.' + frac : ''}`;
+  return `¥${groupThousands(int!)}${frac ? '.' + frac : ''}`;
 }
 
 export function toLpUnits(v: Decimal): number {

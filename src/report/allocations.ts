@@ -3,10 +3,7 @@ import { fmtYuan } from '../money.js';
 import type { Allocation } from '../model/allocate.js';
 import { BINDING_ZH } from './labels.js';
 
-export const ALLOCATION_COLUMNS = [
-  'project_id', 'project_name', 'company_id', 'company_name', 'district', 'measure', 'measure_name', 'clause',
-  'year', 'score', 'requested', 'entitlement', 'grant', 'binding', 'binding_zh', 'note',
-] as const;
+export { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
 
 /** One row per application; `notes` are the one-line explanations, in the same order. */
 export function allocationRows(allocation: Allocation, notes: readonly string[]): string[][] {

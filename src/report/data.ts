@@ -9,9 +9,10 @@ import type { Allocation } from '../model/allocate.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Summary } from './summary.js';
+import type { Lang } from './i18n/index.js';
 import { BINDING_ZH, limitLabel } from './labels.js';
 
-export type Lang = 'zh' | 'en';
+export type { Lang } from './i18n/index.js';
 
 export interface NoticeRow {
   /** 序号, from 1. */

@@ -1,8 +1,10 @@
-/** The budget frontier: CSV tables, an SVG chart and a small self-contained HTML page. */
+/** The budget frontier: CSV tables, an SVG chart and a small self-contained HTML page (in Chinese unless `lang` says). */
 import type { Decimal } from 'decimal.js';
 import { toExcelCsv } from '../io/write.js';
 import { WAN, fmtYuan } from '../money.js';
-import { esc, fmtNumber, linearTicks } from './svg.js';
+import { fmtNumber, fmtWan } from './format.js';
+import { words, type Lang } from './i18n/index.js';
+import { esc, linearTicks } from './svg.js';
 
 export interface FrontierPoint {
   readonly budget: Decimal;
@@ -69,7 +71,8 @@ const W = 1000;
 const n2 = (v: number) => (Math.round(v * 100) / 100).toString();
 
 /** Two panels over the same budget axis (万元): the objective, and the funding line. */
-export function frontierSvg(points: readonly FrontierPoint[], knee: number | null): string {
+export function frontierSvg(points: readonly FrontierPoint[], knee: number | null, lang: Lang = 'zh'): string {
+  const w = words(lang).frontier;
   const left = 110;
   const right = W - 30;
   const panelH = 260;
@@ -102,17 +105,17 @@ export function frontierSvg(points: readonly FrontierPoint[], knee: number | nul
     xt.ticks
       .filter((t) => t >= xMin - 1e-9 && t <= xMax + 1e-9)
       .map((t) => `<line x1="${n2(X(t))}" x2="${n2(X(t))}" y1="${top + panelH}" y2="${top + panelH + 6}" stroke="#333"/><text x="${n2(X(t))}" y="${top + panelH + 24}" text-anchor="middle" font-size="14">${esc(fmtNumber(t, 2))}</text>`)
-      .join('') + `<line x1="${left}" x2="${right}" y1="${top + panelH}" y2="${top + panelH}" stroke="#333"/><text x="${(left + right) / 2}" y="${top + panelH + 50}" text-anchor="middle" font-size="15">总预算（万元）</text>`;
+      .join('') + `<line x1="${left}" x2="${right}" y1="${top + panelH}" y2="${top + panelH}" stroke="#333"/><text x="${(left + right) / 2}" y="${top + panelH + 50}" text-anchor="middle" font-size="15">${esc(w.budgetAxis)}</text>`;
   const kneeMark =
     knee === null
       ? ''
-      : `<g data-testid="knee"><line x1="${n2(X(bx[knee]!))}" x2="${n2(X(bx[knee]!))}" y1="${top1}" y2="${top2 + panelH}" stroke="#b00" stroke-dasharray="6 4" stroke-width="2"/><text x="${n2(X(bx[knee]!) + 8)}" y="${top1 + 18}" font-size="15" fill="#b00">拐点 ${esc(fmtNumber(bx[knee]!, 0))} 万元</text></g>`;
+      : `<g data-testid="knee"><line x1="${n2(X(bx[knee]!))}" x2="${n2(X(bx[knee]!))}" y1="${top1}" y2="${top2 + panelH}" stroke="#b00" stroke-dasharray="6 4" stroke-width="2"/><text x="${n2(X(bx[knee]!) + 8)}" y="${top1 + 18}" font-size="15" fill="#b00">${esc(w.knee(fmtNumber(bx[knee]!, 0)))}</text></g>`;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="预算前沿" font-family="sans-serif">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(w.title)}" font-family="sans-serif">` +
     `<rect width="${W}" height="${H}" fill="#fff"/>` +
-    panel(top1, points.map((p) => p.objective.div(WAN).div(WAN).toNumber()), '目标值 Σ得分×金额', '亿分·元', 'frontier-objective') +
+    panel(top1, points.map((p) => p.objective.div(WAN).div(WAN).toNumber()), w.objective, w.objectiveUnit, 'frontier-objective') +
     xAxis(top1) +
-    panel(top2, points.map((p) => p.fundingLine), '资助线（总预算的边际价值，分）', '分', 'frontier-funding-line') +
+    panel(top2, points.map((p) => p.fundingLine), w.fundingLine, w.fundingLineUnit, 'frontier-funding-line') +
     xAxis(top2) +
     kneeMark +
     `</svg>`
@@ -120,12 +123,12 @@ export function frontierSvg(points: readonly FrontierPoint[], knee: number | nul
 }
 
 /** 万元 with thousands separators and exactly two decimals. */
-const wan2 = (d: Decimal) => {
-  const [int, frac] = d.div(WAN).toFixed(2).split('.');
-  return `${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
-};
+const wan2 = (d: Decimal) => fmtWan(d, true);
+const headRow = (titles: readonly string[]) => `<tr>${titles.map((t) => `<th>${esc(t)}</th>`).join('')}</tr>`;
 
-export function frontierHtml(name: string, points: readonly FrontierPoint[], knee: number | null, entries: readonly EntryBudgets[], svg: string): string {
+export function frontierHtml(name: string, points: readonly FrontierPoint[], knee: number | null, entries: readonly EntryBudgets[], svg: string, lang: Lang = 'zh'): string {
+  const { htmlLang, frontier: w } = words(lang);
+  const title = `${name} · ${w.title}`;
   const rows = points
     .map((p, i) => `<tr${i === knee ? ' class="knee"' : ''}><td>${wan2(p.budget)}</td><td>${wan2(p.granted)}</td><td>${p.funded}</td><td>${p.fullyFunded}</td><td>${p.partlyFunded}</td><td>${p.fundingLine ?? '—'}</td></tr>`)
     .join('');
@@ -134,13 +137,13 @@ export function frontierHtml(name: string, points: readonly FrontierPoint[], kne
     .sort((a, b) => a.firstFunded!.comparedTo(b.firstFunded!) || (a.projectId < b.projectId ? -1 : 1))
     .map((e) => `<tr><td>${esc(e.projectId)}</td><td>${esc(e.projectName)}</td><td>${esc(e.measure)}</td><td>${esc(e.score)}</td><td>${wan2(e.firstFunded!)}</td><td>${e.fullyFunded ? wan2(e.fullyFunded) : '—'}</td></tr>`)
     .join('');
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>${esc(name)} · 预算前沿</title>
+  return `<!doctype html><html lang="${htmlLang}"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>${esc(title)}</title>
 <style>body{font-family:sans-serif;margin:24px;color:#111}table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}table.entries td:nth-child(2){text-align:left}tr.knee{background:#fde8e8;font-weight:bold}svg{max-width:1000px;width:100%}</style></head><body>
-<h1>${esc(name)} · 预算前沿</h1>
-<p>每个预算点均为完整求解（取整、逐条校验）。拐点${knee === null ? '：无明显拐点' : `：预算 ${wan2(points[knee]!.budget)} 万元，此后增加预算带来的目标值增量明显下降`}。</p>
+<h1>${esc(title)}</h1>
+<p>${esc(w.intro(knee === null ? null : wan2(points[knee]!.budget)))}</p>
 ${svg}
-<h2>各预算点</h2><table><thead><tr><th>总预算（万元）</th><th>已分配（万元）</th><th>资助项目数</th><th>全额</th><th>部分</th><th>资助线（分）</th></tr></thead><tbody>${rows}</tbody></table>
-<h2>各项目首次获资助与全额资助的预算（按扫描精度）</h2><table class="entries"><thead><tr><th>项目编号</th><th>项目名称</th><th>类别</th><th>得分</th><th>首次获资助（万元）</th><th>全额资助（万元）</th></tr></thead><tbody>${entered}</tbody></table>
+<h2>${esc(w.pointsHeading)}</h2><table><thead>${headRow(w.pointsHeader)}</thead><tbody>${rows}</tbody></table>
+<h2>${esc(w.entriesHeading)}</h2><table class="entries"><thead>${headRow(w.entriesHeader)}</thead><tbody>${entered}</tbody></table>
 </body></html>
 `;
 }

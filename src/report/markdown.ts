@@ -1,16 +1,16 @@
 /**
  * report.md: the key content of the report as Markdown text and tables, for pasting into
- * documents. Same data and the same fixed strings as report.html (Chinese by default).
+ * documents. Same data (view.ts) and the same words (i18n) as report.html (Chinese by default).
  *
  * Every piece of text is passed through `md`, which keeps a cell on one line and makes
  * Markdown and inline HTML in user text literal (`<img …>` stays text, `|` cannot end a cell,
  * `*`/`_`/`[`/backticks cannot format or link, a leading `#` or `-` cannot make a heading
  * or a list).
  */
-import { D, ZERO, fmtYuanHuman } from '../money.js';
 import type { ReportData } from './data.js';
-import { fmtGap, fmtPerYuan, optionalText, percent, rangeText, splitLimits, strings, topGrants, yuan } from './html.js';
-import { fmtNumber } from './svg.js';
+import { percent, yuan } from './format.js';
+import { words, type ReportWords } from './i18n/index.js';
+import { countFacts, districtName, fundingLineScore, headline, nonBlank, perYuanText, rangeText, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, type Tally } from './view.js';
 
 /** Escape text for Markdown inline content (a table cell, or text inside a line). */
 export function md(s: string | number): string {
@@ -42,34 +42,44 @@ function mdTable(head: readonly [string, Align][], rows: readonly (readonly stri
   ].join('\n');
 }
 
+/** Right-aligned heads of the tally columns. */
+const tallyHead = (t: ReportWords): [string, Align][] => tallyTitles(t).map((title) => [title, 'r']);
+
+/** The total of the tallies as cells, the amount granted in bold. */
+function tallyTotalCells(xs: readonly Tally[]): string[] {
+  return tallyTotal(xs).map((v, i, all) => (i === all.length - 1 ? `**${md(v)}**` : md(v)));
+}
+
 export function renderMarkdown(data: ReportData): string {
-  const t = strings(data.lang);
+  const w = words(data.lang);
+  const t = w.report;
   const s = data.summary;
-  const c = s.counts;
   const col = t.col;
   const sec = t.sections;
   const out: string[] = [];
   const para = (...lines: string[]) => out.push(lines.join('\n'), '');
-  const colon = data.lang === 'zh' ? '：' : ': ';
+  const colon = t.colon;
 
   // Title and overview.
   para(`# ${md(s.scenario.name)}`);
-  const policyDocument = optionalText(s.policy, 'document');
-  const description = optionalText(s.scenario, 'description');
-  const [open, close] = data.lang === 'zh' ? ['（', '）'] : [' (', ')'];
+  const policyDocument = nonBlank(s.policy.document);
+  const description = nonBlank(s.scenario.description);
+  const [open, close] = t.parens;
   para(`${md(t.reportTitle)} · ${md(s.policy.name)}${open}${md(s.policy.id)}${close}${policyDocument ? ` ${md(policyDocument)}` : ''} · ${md(t.year)} ${md(s.year)}`);
   if (description) para(mdLine(description));
-  const stoppedBy = 'stoppedBy' in s && typeof s.stoppedBy === 'string' ? s.stoppedBy : '';
-  if (s.status === 'time_limit') para(`> **${md(t.statusTimeLimit(fmtGap(s.optimality.gap), stoppedBy))}**`);
-  para(`**${md(t.headline(yuan(s.budget), yuan(s.granted), percent(s.granted, s.budget), c.funded, c.applications))}**`);
+  const warning = timeLimitWarning(s, t);
+  if (warning !== null) para(`> **${md(warning)}**`);
+  para(`**${md(headline(s, t))}**`);
+  const line = fundingLineScore(data);
+  const rules = t.rules(s.rules);
   para(
-    `- ${md(t.status)}${colon}${md(s.status === 'optimal' ? t.statusOptimal(fmtGap(s.optimality.gap)) : t.statusTimeLimitShort(fmtGap(s.optimality.gap)))}`,
+    `- ${md(t.status)}${colon}${md(statusLine(s, t))}`,
     `- ${md(t.tool)}${colon}${md(`${s.tool.name} ${s.tool.version}`)}`,
     `- ${md(t.inputs)}${colon}${md(t.fileScenario)} ${md(s.scenario.file)} ${md(s.scenario.sha256.slice(0, 12))}…${t.listSep}${md(t.filePolicy)} ${md(s.policy.file)} ${md(s.policy.sha256.slice(0, 12))}…${t.listSep}${md(t.fileApplications)} ${md(s.applications.file)} ${md(s.applications.sha256.slice(0, 12))}…`,
-    `- ${md(t.fundingLineLabel)}${colon}${md(data.fundingLine === null ? t.noFundingLine : t.fundingLineValue(fmtNumber(data.fundingLine, 2)))}`,
+    `- ${md(t.fundingLineLabel)}${colon}${md(line === null ? t.noFundingLine : t.fundingLineValue(line))}`,
     `- ${md(t.granularity)}${colon}${md(yuan(s.granularity))}`,
-    `- ${md(t.priorityRule)}${colon}${md(t.htmlLang === 'en' ? s.rules.priorityOrder : s.rules.priorityOrderZh)}`,
-    `- ${md(t.roundingRule)}${colon}${md(t.htmlLang === 'en' ? s.rules.rounding : s.rules.roundingZh)}`,
+    `- ${md(t.priorityRule)}${colon}${md(rules.priority)}`,
+    `- ${md(t.roundingRule)}${colon}${md(rules.rounding)}`,
   );
 
   // Totals.
@@ -84,13 +94,7 @@ export function renderMarkdown(data: ReportData): string {
         [t.budget, yuan(s.budget)],
         [t.granted, yuan(s.granted)],
         [t.unallocated, yuan(s.unallocated)],
-        [t.applications, t.count(c.applications)],
-        [t.candidates, t.count(c.candidates)],
-        [t.fullyFunded, t.count(c.fullyFunded)],
-        [t.partlyFunded, t.count(c.partlyFunded)],
-        [t.unfunded, t.count(c.unfunded)],
-        [t.belowMinScore, t.count(c.belowMinScore)],
-        [t.ineligible, t.count(c.ineligible)],
+        ...countFacts(s, t),
         ...(s.batches.locked.applications > 0
           ? [
               [t.lockedBatch(s.batches.locked.applications), yuan(s.batches.locked.granted)],
@@ -103,37 +107,14 @@ export function renderMarkdown(data: ReportData): string {
   );
 
   // By measure.
-  const sumOf = (xs: readonly string[]) => xs.reduce((a, x) => a.plus(new D(x)), ZERO);
   const bm = s.byMeasure;
   para(`## ${md(sec.byMeasure)}`);
   para(
     mdTable(
+      [[col.clause, 'l'], [col.measure, 'l'], ...tallyHead(t), [col.budgetMin, 'r'], [col.budgetMax, 'r']],
       [
-        [col.clause, 'l'],
-        [col.measure, 'l'],
-        [col.applications, 'r'],
-        [col.funded, 'r'],
-        [col.requested, 'r'],
-        [col.entitlement, 'r'],
-        [col.granted, 'r'],
-        [col.budgetMin, 'r'],
-        [col.budgetMax, 'r'],
-      ],
-      [
-        ...bm.map((m) =>
-          [m.clause, m.name, fmtNumber(m.applications), fmtNumber(m.funded), yuan(m.requested), yuan(m.entitlement), yuan(m.granted), m.budgetMin ? yuan(m.budgetMin) : '', m.budgetMax ? yuan(m.budgetMax) : ''].map(md),
-        ),
-        [
-          `**${md(col.total)}**`,
-          '',
-          md(fmtNumber(bm.reduce((a, m) => a + m.applications, 0))),
-          md(fmtNumber(bm.reduce((a, m) => a + m.funded, 0))),
-          md(fmtYuanHuman(sumOf(bm.map((m) => m.requested)))),
-          md(fmtYuanHuman(sumOf(bm.map((m) => m.entitlement)))),
-          `**${md(fmtYuanHuman(sumOf(bm.map((m) => m.granted))))}**`,
-          '',
-          '',
-        ],
+        ...bm.map((m) => [m.clause, m.name, ...tallyFigures(m), m.budgetMin ? yuan(m.budgetMin) : '', m.budgetMax ? yuan(m.budgetMax) : ''].map(md)),
+        [`**${md(col.total)}**`, '', ...tallyTotalCells(bm), '', ''],
       ],
     ),
   );
@@ -143,28 +124,10 @@ export function renderMarkdown(data: ReportData): string {
   para(`## ${md(sec.byDistrict)}`);
   para(
     mdTable(
+      [[col.district, 'l'], ...tallyHead(t), [col.share, 'r']],
       [
-        [col.district, 'l'],
-        [col.applications, 'r'],
-        [col.funded, 'r'],
-        [col.requested, 'r'],
-        [col.entitlement, 'r'],
-        [col.granted, 'r'],
-        [col.share, 'r'],
-      ],
-      [
-        ...bd.map((d) =>
-          [d.district === '(未填)' ? t.unknownDistrict : d.district, fmtNumber(d.applications), fmtNumber(d.funded), yuan(d.requested), yuan(d.entitlement), yuan(d.granted), percent(d.granted, s.granted)].map(md),
-        ),
-        [
-          `**${md(col.total)}**`,
-          md(fmtNumber(bd.reduce((a, d) => a + d.applications, 0))),
-          md(fmtNumber(bd.reduce((a, d) => a + d.funded, 0))),
-          md(fmtYuanHuman(sumOf(bd.map((d) => d.requested)))),
-          md(fmtYuanHuman(sumOf(bd.map((d) => d.entitlement)))),
-          `**${md(fmtYuanHuman(sumOf(bd.map((d) => d.granted))))}**`,
-          md(percent(s.granted, s.granted)),
-        ],
+        ...bd.map((d) => [districtName(d.district, t), ...tallyFigures(d), percent(d.granted, s.granted)].map(md)),
+        [`**${md(col.total)}**`, ...tallyTotalCells(bd), md(percent(s.granted, s.granted))],
       ],
     ),
   );
@@ -186,7 +149,7 @@ export function renderMarkdown(data: ReportData): string {
       ),
     );
   } else para(mdLine(t.noBinding));
-  if (other.length) para(mdLine(t.otherLimits(data.otherLimits, other.length)) + (data.lang === 'zh' ? '：见 report.html。' : ': see report.html.'));
+  if (other.length) para(mdLine(t.otherLimits(data.otherLimits, other.length)) + t.otherLimitsElsewhere);
 
   // Marginal values, in words.
   para(`## ${md(sec.marginal)}`);
@@ -196,7 +159,7 @@ export function renderMarkdown(data: ReportData): string {
       ...data.marginalValues.map((m) => {
         // The words name the limit and the range already (marginalWords); add them only when they do not.
         const label = m.words.includes(m.label) ? '' : `**${md(m.label)}**${colon}`;
-        const per = m.perYuan === null ? t.cannotRaise : fmtPerYuan(m.perYuan);
+        const per = perYuanText(m, t);
         const sep = t.listSep;
         const facts = [`${col.perYuan} ${per}`, ...(m.words.includes(yuan(m.from)) ? [] : [`${col.range} ${rangeText(t, m.from, m.to)}`]), m.verified ? t.verifiedYes : t.verifiedNo].join(sep);
         return `- ${label}${md(m.words)}${open}${md(facts)}${close}`;
@@ -234,7 +197,7 @@ export function renderMarkdown(data: ReportData): string {
         [col.category, 'l'],
         [col.grantWan, 'r'],
       ],
-      [...nt.rows.map((r) => [String(r.seq), r.projectName, r.companyName, r.measureName, r.grantWan].map(md)), [`**${md(t.noticeTotal)}**`, '', '', '', `**${md(nt.totalWan)}**`]],
+      [...nt.rows.map((r) => [String(r.seq), r.projectName, r.companyName, r.measureName, r.grantWan].map(md)), [`**${md(w.notice.total)}**`, '', '', '', `**${md(nt.totalWan)}**`]],
     ),
   );
   para(mdLine(nt.rule));

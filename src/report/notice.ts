@@ -1,12 +1,12 @@
-/** notice.csv: the public-notice list (拟资助项目公示表), amounts in 万元, with its total and rule. */
+/** notice.csv: the public-notice list (拟资助项目公示表), amounts in 万元, with its total and rule; in Chinese. */
 import { toExcelCsv } from '../io/write.js';
 import type { Notice } from './data.js';
-
-export const NOTICE_HEADER = ['序号', '项目名称', '申报单位', '申报类别', '资助金额(万元)'] as const;
+import { words } from './i18n/index.js';
 
 export function noticeCsv(notice: Notice): string {
+  const w = words('zh').notice;
   const rows = notice.rows.map((r) => [String(r.seq), r.projectName, r.companyName, r.measureName, r.grantWan]);
-  rows.push(['合计', '', '', '', notice.totalWan]);
-  rows.push([`说明：${notice.rule}`, '', '', '', '']);
-  return toExcelCsv(NOTICE_HEADER, rows);
+  rows.push([w.total, '', '', '', notice.totalWan]);
+  rows.push([w.ruleLine(notice.rule), '', '', '', '']);
+  return toExcelCsv(w.header, rows);
 }

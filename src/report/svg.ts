@@ -9,6 +9,7 @@
  * shape and fill (solid / hollow / dashed), not by colour alone, so greyscale print works.
  * Every piece of text from a user file is escaped with `esc`.
  */
+import { fmtNumber } from './format.js';
 
 /** HTML/XML escape for text and attribute values (double- or single-quoted). */
 export function esc(s: string | number): string {
@@ -20,15 +21,6 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 /** A number for an SVG attribute: at most 2 decimals, no exponent. */
 const n = (v: number): string => (Math.round(v * 100) / 100).toString();
-
-/** Thousands separators, up to `decimals` decimals, trailing zeros dropped. */
-export function fmtNumber(v: number, decimals = 0): string {
-  const fixed = v.toFixed(decimals);
-  const [int, frac] = fixed.split('.');
-  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const f = frac?.replace(/0+$/, '');
-  return f ? `${grouped}.${f}` : grouped;
-}
 
 /** Truncate long labels (the full text goes into a <title>). */
 function clip(s: string, max: number): string {

@@ -1,0 +1,273 @@
+/**
+ * The parts of report.html, top to bottom: the overview, the table of contents, then one
+ * <section> each (totals, by measure, by district, score and grant, limits, marginal values,
+ * top ten, public notice, every project). What they show comes from view.ts, their words from
+ * the language's ReportWords, their markup from markup.ts.
+ */
+import type { LimitRow, ReportData } from '../data.js';
+import { fmtNumber, percent, yuan } from '../format.js';
+import type { ReportWords, Words } from '../i18n/index.js';
+import { esc, measureChart, scatterChart } from '../svg.js';
+import { countFacts, districtName, fundingLineScore, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants } from '../view.js';
+import { card, hash, num, section, table, td, type Cell, type Column } from './markup.js';
+
+/** The page's header: title, status, headline and the facts of the run (policy, inputs, rules). */
+export function overview(data: ReportData, t: ReportWords): string {
+  const s = data.summary;
+  const policyDocument = nonBlank(s.policy.document);
+  const description = nonBlank(s.scenario.description);
+  const warning = timeLimitWarning(s, t);
+  const rules = t.rules(s.rules);
+  const facts: [string, string][] = [
+    [t.policy, `${esc(s.policy.name)} <span class="muted">(<code>${esc(s.policy.id)}</code>)</span>`],
+    ...(policyDocument ? ([[t.document, esc(policyDocument)]] as [string, string][]) : []),
+    ...(description ? ([[t.description, esc(description)]] as [string, string][]) : []),
+    [t.year, esc(s.year)],
+    [t.status, s.status === 'optimal' ? `<span class="ok">${esc(statusLine(s, t))}</span>` : `<strong class="bad">${esc(statusLine(s, t))}</strong>`],
+    [t.tool, `${esc(s.tool.name)} ${esc(s.tool.version)}`],
+    [t.solver, esc(s.solver.reason)],
+    [
+      t.inputs,
+      [
+        `${esc(t.fileScenario)} <code>${esc(s.scenario.file)}</code> ${hash(s.scenario.sha256)}`,
+        `${esc(t.filePolicy)} <code>${esc(s.policy.file)}</code> ${hash(s.policy.sha256)}`,
+        `${esc(t.fileApplications)} <code>${esc(s.applications.file)}</code> ${hash(s.applications.sha256)} <span class="muted">${esc(s.applications.encoding)}</span>`,
+      ].join('<br>'),
+    ],
+    [t.granularity, esc(yuan(s.granularity))],
+    [t.priorityRule, esc(rules.priority)],
+    [t.roundingRule, esc(rules.rounding)],
+  ];
+  const warnings = s.warnings.length
+    ? `<details><summary>${esc(t.warnings(s.warnings.length))}</summary><ul>${s.warnings.map((w) => `<li><code>${esc(w)}</code></li>`).join('')}</ul></details>`
+    : '';
+  return [
+    `<header id="overview">`,
+    `<h1 data-testid="title">${esc(s.scenario.name)}</h1>`,
+    `<p class="subtitle">${esc(t.reportTitle)} · ${esc(s.policy.name)} · ${esc(s.year)}</p>`,
+    warning === null ? '' : `<div class="warning" role="alert" data-testid="time-limit-warning">${esc(warning)}</div>`,
+    `<p class="headline">${esc(headline(s, t))}</p>`,
+    `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`,
+    warnings,
+    `</header>`,
+  ].join('\n');
+}
+
+/** The table of contents: a link to each section below. */
+export function contents(t: ReportWords): string {
+  const sec = t.sections;
+  const toc: [string, string][] = [
+    ['totals', sec.totals],
+    ['by-measure', sec.byMeasure],
+    ['by-district', sec.byDistrict],
+    ['scatter', sec.scatter],
+    ['limits', sec.limits],
+    ['marginal', sec.marginal],
+    ['top', sec.top],
+    ['notice', sec.notice],
+    ['projects', sec.projects],
+  ];
+  return `<nav class="toc" aria-label="${esc(t.toc)}"><ol>${toc.map(([id, title]) => `<li><a href="#${id}-section">${esc(title)}</a></li>`).join('')}</ol></nav>`;
+}
+
+/** Money, the applications by what became of them, the batches, and the verification. */
+export function totals(data: ReportData, t: ReportWords): string {
+  const s = data.summary;
+  const line = fundingLineScore(data);
+  const body = [
+    `<div class="cards">`,
+    card(t.budget, yuan(s.budget), 'total-budget'),
+    card(t.granted, yuan(s.granted), 'total-granted'),
+    card(t.unallocated, yuan(s.unallocated), 'total-unallocated'),
+    card(t.fundingLineLabel, line === null ? '—' : t.fundingLineValue(line), 'funding-line-card'),
+    `</div><div class="cards">`,
+    ...countFacts(s, t).map(([k, v]) => card(k, v)),
+    `</div>`,
+    ...(s.batches.locked.applications > 0
+      ? [
+          `<div class="cards">`,
+          card(t.lockedBatch(s.batches.locked.applications), yuan(s.batches.locked.granted), 'locked-batch'),
+          card(t.newBatch(s.batches.new.applications), yuan(s.batches.new.granted), 'new-batch'),
+          `</div>`,
+        ]
+      : []),
+    `<p><strong>${esc(t.verification)}${esc(t.labelColon)}</strong><span class="${s.verification.violations === 0 ? 'ok' : 'warning'}" data-testid="verification">${esc(t.verificationText(s.verification.checks, s.verification.violations))}</span></p>`,
+  ];
+  return section('totals-section', t.sections.totals, body.join('\n'));
+}
+
+const tallyColumns = (t: ReportWords): Column[] => tallyTitles(t).map((title) => ({ title, num: true }));
+const tallyCells = (figures: readonly string[]): Cell[] => figures.map((f) => num(f));
+
+/** The chart of budget use by measure, and the table of every measure with its total. */
+export function byMeasure(data: ReportData, t: ReportWords): string {
+  const col = t.col;
+  const bm = data.summary.byMeasure;
+  const measureTable = table({
+    id: 'by-measure',
+    columns: [{ title: col.clause }, { title: col.measure }, ...tallyColumns(t), { title: col.budgetMin, num: true }, { title: col.budgetMax, num: true }],
+    rows: bm.map((m) => [
+      td(m.clause, 'nowrap'),
+      { html: `${esc(m.name)}<br><code class="muted">${esc(m.measure)}</code>` },
+      ...tallyCells(tallyFigures(m)),
+      num(yuan(m.budgetMin)),
+      num(yuan(m.budgetMax)),
+    ]),
+    total: [td(col.total), td(''), ...tallyCells(tallyTotal(bm)), td(''), td('')],
+  });
+  const bars = measureBars(data.summary);
+  const omitted = bm.length - bars.length;
+  const chartNote = omitted ? `<p class="muted">${esc(t.omittedMeasures(omitted))}</p>` : '';
+  return section('by-measure-section', t.sections.byMeasure, `${measureChart(bars, t.chartMeasure)}\n${chartNote}\n${measureTable}`, 'chart-section');
+}
+
+/** Every district with its share of what was granted, and the total. */
+export function byDistrict(data: ReportData, t: ReportWords): string {
+  const col = t.col;
+  const s = data.summary;
+  const bd = s.byDistrict;
+  const districtTable = table({
+    id: 'by-district',
+    columns: [{ title: col.district }, ...tallyColumns(t), { title: col.share, num: true }],
+    rows: bd.map((d) => [td(districtName(d.district, t)), ...tallyCells(tallyFigures(d)), num(percent(d.granted, s.granted))]),
+    total: [td(col.total), ...tallyCells(tallyTotal(bd)), num(percent(s.granted, s.granted))],
+  });
+  return section('by-district-section', t.sections.byDistrict, districtTable);
+}
+
+/** Grant against score for every candidate, with the funding line. */
+export function scatter(data: ReportData, t: ReportWords): string {
+  const points = scatterPoints(data.projects, t);
+  const drawn = points.filter((p) => p.grant > 0 || p.entitlement > 0).length;
+  const body = [
+    scatterChart(points, data.fundingLine, t.chartScatter),
+    `<p class="muted">${esc(t.scatterCaption(drawn, points.length - drawn, fundingLineScore(data)))}</p>`,
+    data.fundingLine === null ? `<p>${esc(t.noFundingLine)}</p>` : '',
+  ];
+  return section('scatter-section', t.sections.scatter, body.join('\n'), 'chart-section');
+}
+
+/** The binding limits, and the others (least room first) folded away. */
+export function limits(data: ReportData, t: ReportWords): string {
+  const col = t.col;
+  const { binding, other } = splitLimits(data.limits);
+  const limitTable = (rows: readonly LimitRow[], id: string) =>
+    table({
+      id,
+      columns: [{ title: col.limit }, { title: col.amount, num: true }, { title: col.used, num: true }, { title: col.slack, num: true }],
+      rows: rows.map((l) => [td(l.label), num(yuan(l.amount)), num(yuan(l.used)), num(yuan(l.slack))]),
+    });
+  const body = [
+    binding.length ? `<p>${esc(t.bindingIntro(binding.length))}</p>${limitTable(binding, 'binding-limits')}` : `<p>${esc(t.noBinding)}</p>`,
+    other.length ? `<details data-testid="other-limits"><summary>${esc(t.otherLimits(data.otherLimits, other.length))}</summary>${limitTable(other, 'other-limits')}</details>` : '',
+  ];
+  return section('limits-section', t.sections.limits, body.join('\n'));
+}
+
+/** What one more yuan of each limit buys, over what range, checked or not. */
+export function marginal(data: ReportData, t: ReportWords): string {
+  const col = t.col;
+  const mv = data.marginalValues;
+  const body = [
+    `<p class="muted">${esc(t.marginalIntro)}</p>`,
+    mv.length
+      ? table({
+          id: 'marginal-values',
+          columns: [{ title: col.limit }, { title: col.perYuan, num: true }, { title: col.range, num: true }, { title: col.atBound }, { title: col.verified }, { title: col.words }],
+          rows: mv.map((m) => [td(m.label), num(perYuanText(m, t)), num(rangeText(t, m.from, m.to)), td(m.binding ? t.yes : t.no), td(m.verified ? t.yes : t.no), td(m.words)]),
+        })
+      : `<p>${esc(t.noMarginal)}</p>`,
+  ];
+  return section('marginal-section', t.sections.marginal, body.join('\n'));
+}
+
+/** The ten largest grants. */
+export function top(data: ReportData, t: ReportWords): string {
+  const col = t.col;
+  const topTable = table({
+    id: 'top-grants',
+    columns: [
+      { title: col.rank, num: true },
+      { title: col.projectId },
+      { title: col.projectName },
+      { title: col.company },
+      { title: col.measure },
+      { title: col.score, num: true },
+      { title: col.grant, num: true },
+      { title: col.binding },
+    ],
+    rows: topGrants(data.projects, 10).map((p, i) => [
+      num(i + 1),
+      td(p.projectId, 'nowrap'),
+      td(p.projectName),
+      td(p.companyName),
+      td(`${p.clause}${p.measureName}`),
+      num(p.score),
+      num(yuan(p.grant)),
+      td(p.bindingLabel),
+    ]),
+  });
+  return section('top-section', t.sections.top, topTable);
+}
+
+/** The public-notice table (万元), its total and its rule. */
+export function notice(data: ReportData, w: Words): string {
+  const col = w.report.col;
+  const nt = data.notice;
+  const body = [
+    table({
+      id: 'notice',
+      columns: [{ title: col.seq, num: true }, { title: col.projectName }, { title: col.applicant }, { title: col.category }, { title: col.grantWan, num: true }],
+      rows: nt.rows.map((r) => [num(r.seq), td(r.projectName), td(r.companyName), td(r.measureName), { html: esc(r.grantWan), cls: 'num notice-amount' }]),
+      total: [td(w.notice.total), td(''), td(''), td(''), { html: esc(nt.totalWan), cls: 'num notice-total' }],
+    }),
+    `<p class="rule" data-testid="notice-rule">${esc(nt.rule)}</p>`,
+  ];
+  return section('notice-section', w.report.sections.notice, body.join('\n'));
+}
+
+/** Every application listed, in a table the page's script filters and sorts. */
+export function projects(data: ReportData, t: ReportWords): string {
+  const col = t.col;
+  const projectsTable = table({
+    id: 'projects',
+    sortable: true,
+    columns: [
+      { title: col.projectId },
+      { title: col.projectName },
+      { title: col.company },
+      { title: col.district },
+      { title: col.measure },
+      { title: col.score, num: true },
+      { title: col.requested, num: true },
+      { title: col.entitlement, num: true },
+      { title: col.grant, num: true },
+      { title: col.binding },
+      { title: col.note },
+    ],
+    rows: data.projects.map((p) => [
+      td(p.projectId, 'nowrap'),
+      td(p.projectName, 'c-name'),
+      td(p.companyName, 'c-name'),
+      td(p.district, 'nowrap'),
+      { html: `${esc(p.clause)}${esc(p.measureName)}<br><code class="muted">${esc(p.measure)}</code>`, cls: 'c-measure', sort: `${p.measure}` },
+      num(p.score, p.score),
+      num(yuan(p.requested), p.requested || -1),
+      num(yuan(p.entitlement), p.entitlement || -1),
+      num(yuan(p.grant), p.grant),
+      td(p.bindingLabel, 'nowrap'),
+      td(p.note, 'c-note'),
+    ]),
+  });
+  const total = data.projects.length;
+  const body = [
+    `<div class="search"><label for="project-search">${esc(t.searchLabel)}</label>`,
+    `<input id="project-search" data-testid="project-search" type="search" autocomplete="off" placeholder="${esc(t.search)}">`,
+    `<span>${esc(t.shownRows)} <strong id="project-shown" data-testid="project-shown">${total}</strong> / ${fmtNumber(total)}</span>`,
+    `<span class="muted">${esc(t.sortHint)}</span></div>`,
+    `<p class="print-only muted" id="project-print-note" data-template="${esc(t.filteredNote)}" hidden></p>`,
+    ...(data.projectsOmitted > 0 ? [`<p class="muted" data-testid="projects-omitted">${esc(t.projectsOmitted(data.projectsOmitted))}</p>`] : []),
+    `<div class="table-wrap">${projectsTable}</div>`,
+  ];
+  return section('projects-section', t.sections.projects, body.join('\n'));
+}

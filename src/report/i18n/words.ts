@@ -1,0 +1,309 @@
+/**
+ * The shape of the words the report files use, one section per output. zh.ts and en.ts each
+ * fill all of it, so a string missing in either language is a compile error. A new output
+ * adds its section here and in both languages.
+ *
+ * Words are plain text (renderers escape them for HTML or Markdown); a sentence with numbers
+ * in it is a function of those numbers, already formatted by the renderer.
+ */
+import type { Binding } from '../../model/allocate.js';
+import type { LimitKind } from '../../model/limits.js';
+import type { AllocationColumn } from '../allocation-columns.js';
+import type { MeasureChartText, ScatterText } from '../svg.js';
+
+export type Lang = 'zh' | 'en';
+
+export interface Words {
+  /** The `lang` attribute of an HTML page in this language. */
+  readonly htmlLang: string;
+  /** report.html and report.md. */
+  readonly report: ReportWords;
+  /** What set a grant (allocations.csv's `binding`), as a label. */
+  readonly binding: Readonly<Record<Binding, string>>;
+  /** What a limit is (company, measure, district, budget), as a label. */
+  readonly limitKind: Readonly<Record<LimitKind, string>>;
+  /** notice.csv, the public-notice list. */
+  readonly notice: NoticeWords;
+  /** allocations.xlsx. */
+  readonly workbook: WorkbookWords;
+  /** The budget sweep's chart and page. */
+  readonly frontier: FrontierWords;
+  /** compare.html. */
+  readonly compare: CompareWords;
+}
+
+/** The summary's rules, stated in both languages (Summary['rules']). */
+export interface RuleTexts {
+  readonly priorityOrder: string;
+  readonly priorityOrderZh: string;
+  readonly rounding: string;
+  readonly roundingZh: string;
+}
+
+export interface ReportWords {
+  readonly reportTitle: string;
+  readonly toc: string;
+  readonly sections: {
+    readonly overview: string;
+    readonly totals: string;
+    readonly byMeasure: string;
+    readonly byDistrict: string;
+    readonly scatter: string;
+    readonly limits: string;
+    readonly marginal: string;
+    readonly top: string;
+    readonly notice: string;
+    readonly projects: string;
+  };
+  /** After a label inside a sentence or a list item of report.md. */
+  readonly colon: string;
+  /** After a bold label in report.html: the full-width colon in both languages, as the page has always shown it. */
+  readonly labelColon: string;
+  /** Brackets around an aside. */
+  readonly parens: readonly [open: string, close: string];
+  readonly listSep: string;
+  readonly policy: string;
+  readonly document: string;
+  readonly description: string;
+  readonly year: string;
+  readonly status: string;
+  readonly statusOptimal: (gap: string) => string;
+  readonly statusTimeLimit: (gap: string, stoppedBy: string) => string;
+  readonly statusTimeLimitShort: (gap: string) => string;
+  readonly tool: string;
+  readonly solver: string;
+  readonly inputs: string;
+  readonly fileScenario: string;
+  readonly filePolicy: string;
+  readonly fileApplications: string;
+  readonly granularity: string;
+  readonly priorityRule: string;
+  readonly roundingRule: string;
+  /** The tie rule and the rounding rule in this language. */
+  readonly rules: (r: RuleTexts) => { readonly priority: string; readonly rounding: string };
+  readonly warnings: (n: number) => string;
+  readonly budget: string;
+  readonly granted: string;
+  readonly unallocated: string;
+  readonly applications: string;
+  readonly candidates: string;
+  readonly fullyFunded: string;
+  readonly partlyFunded: string;
+  readonly unfunded: string;
+  readonly belowMinScore: string;
+  readonly ineligible: string;
+  readonly verification: string;
+  readonly lockedBatch: (n: number) => string;
+  readonly newBatch: (n: number) => string;
+  readonly verificationText: (checks: number, violations: number) => string;
+  readonly count: (n: number) => string;
+  readonly headline: (budget: string, granted: string, pct: string, funded: number, apps: number) => string;
+  readonly col: {
+    readonly item: string;
+    readonly value: string;
+    readonly clause: string;
+    readonly measure: string;
+    readonly applications: string;
+    readonly funded: string;
+    readonly requested: string;
+    readonly entitlement: string;
+    readonly granted: string;
+    readonly budgetMin: string;
+    readonly budgetMax: string;
+    readonly share: string;
+    readonly district: string;
+    readonly total: string;
+    readonly limit: string;
+    readonly amount: string;
+    readonly used: string;
+    readonly slack: string;
+    readonly perYuan: string;
+    readonly range: string;
+    readonly verified: string;
+    readonly atBound: string;
+    readonly words: string;
+    readonly rank: string;
+    readonly projectId: string;
+    readonly projectName: string;
+    readonly company: string;
+    readonly score: string;
+    readonly grant: string;
+    readonly binding: string;
+    readonly note: string;
+    readonly seq: string;
+    readonly applicant: string;
+    readonly category: string;
+    readonly grantWan: string;
+  };
+  readonly chartMeasure: MeasureChartText;
+  readonly chartScatter: ScatterText;
+  readonly scatterCaption: (shown: number, zero: number, line: string | null) => string;
+  readonly noFundingLine: string;
+  readonly fundingLineLabel: string;
+  readonly fundingLineValue: (score: string) => string;
+  readonly verifiedYes: string;
+  readonly verifiedNo: string;
+  readonly omittedMeasures: (n: number) => string;
+  readonly bindingIntro: (n: number) => string;
+  readonly noBinding: string;
+  /** `n` limits with room left, `shown` of them listed. */
+  readonly otherLimits: (n: number, shown: number) => string;
+  /** After `otherLimits` in report.md, which leaves their table to report.html. */
+  readonly otherLimitsElsewhere: string;
+  readonly marginalIntro: string;
+  readonly noMarginal: string;
+  readonly noUpperEnd: string;
+  readonly cannotRaise: string;
+  readonly yes: string;
+  readonly no: string;
+  readonly search: string;
+  readonly searchLabel: string;
+  readonly shownRows: string;
+  /** Shown when the filtered table is printed; the page's script fills in {k} and {n}. */
+  readonly filteredNote: string;
+  readonly sortHint: string;
+  /** `n` applications left out of the project table. */
+  readonly projectsOmitted: (n: number) => string;
+  readonly unknownDistrict: string;
+}
+
+export interface NoticeWords {
+  /** notice.csv's header row. */
+  readonly header: readonly [seq: string, projectName: string, applicant: string, category: string, grantWan: string];
+  /** The first cell of the totals row. */
+  readonly total: string;
+  /** The line under the table that states how the amounts were rounded. */
+  readonly ruleLine: (rule: string) => string;
+}
+
+export interface WorkbookWords {
+  readonly sheets: { readonly notice: string; readonly detail: string; readonly summary: string; readonly parameters: string };
+  readonly noticeHeader: readonly [seq: string, projectName: string, applicant: string, category: string, grantWan: string];
+  /** The 明细 sheet's header: allocations.csv's columns in words. */
+  readonly detailHeader: Readonly<Record<AllocationColumn, string>>;
+  readonly byMeasureTitle: string;
+  readonly byMeasureHeader: readonly [
+    clause: string,
+    measureId: string,
+    measure: string,
+    applications: string,
+    funded: string,
+    requested: string,
+    entitlement: string,
+    granted: string,
+    budgetMin: string,
+    budgetMax: string,
+  ];
+  readonly byDistrictTitle: string;
+  readonly byDistrictHeader: readonly [district: string, applications: string, funded: string, requested: string, entitlement: string, granted: string];
+  readonly budgetTitle: string;
+  readonly budgetHeader: readonly [budget: string, granted: string, unallocated: string];
+  readonly parameters: {
+    readonly header: readonly [item: string, value: string];
+    readonly scenarioName: string;
+    readonly scenarioDescription: string;
+    readonly scenarioFile: string;
+    readonly scenarioSha: string;
+    readonly extendsSha: (file: string) => string;
+    readonly policy: string;
+    readonly policyDocument: string;
+    readonly policyFile: string;
+    readonly policySha: string;
+    readonly applicationsFile: string;
+    readonly applicationsSha: string;
+    readonly applicationsEncoding: string;
+    readonly applicationsSheet: string;
+    readonly applicationsRows: string;
+    readonly year: string;
+    readonly budget: string;
+    readonly minScore: string;
+    readonly companyAnnualCap: string;
+    readonly measureBudgets: string;
+    readonly granularity: string;
+    readonly objective: string;
+    readonly objectiveText: (kind: string, description: string) => string;
+    readonly objectiveValue: string;
+    readonly status: string;
+    readonly statusOptimal: string;
+    readonly statusStopped: (status: string) => string;
+    readonly gap: string;
+    readonly solver: string;
+    readonly verification: string;
+    readonly verificationText: (checks: number, violations: number) => string;
+    readonly priorityOrder: string;
+    readonly rounding: string;
+    readonly warnings: string;
+    /** `n` input warnings; none when 0. */
+    readonly warningsText: (n: number) => string;
+    readonly tool: string;
+    /** A setting that is not set. */
+    readonly none: string;
+  };
+}
+
+export interface FrontierWords {
+  /** The chart's label, and the page's title after the scenario name. */
+  readonly title: string;
+  readonly budgetAxis: string;
+  readonly knee: (wan: string) => string;
+  readonly objective: string;
+  readonly objectiveUnit: string;
+  readonly fundingLine: string;
+  readonly fundingLineUnit: string;
+  /** What every point is, and where the knee is (its budget in 万元), if there is one. */
+  readonly intro: (kneeWan: string | null) => string;
+  readonly pointsHeading: string;
+  readonly pointsHeader: readonly [budget: string, granted: string, funded: string, fullyFunded: string, partlyFunded: string, fundingLine: string];
+  readonly entriesHeading: string;
+  readonly entriesHeader: readonly [projectId: string, projectName: string, measure: string, score: string, firstFunded: string, fullyFunded: string];
+}
+
+export interface CompareWords {
+  readonly title: string;
+  readonly heading: (base: string) => string;
+  readonly settingsHeading: string;
+  /** Scenario fields by name; a field not named here is shown as it is. */
+  readonly fieldNames: {
+    readonly policy: string;
+    readonly applications: string;
+    readonly year: string;
+    readonly budget: string;
+    readonly minScore: string;
+    readonly measureBudgets: string;
+    readonly companyAnnualCap: string;
+    readonly granularity: string;
+    readonly objective: string;
+  };
+  /** After the field's name: the field as written, its value in the base run and in the other. */
+  readonly fieldChange: (field: string, from: string, to: string) => string;
+  readonly sameSettings: string;
+  readonly versus: (run: string, base: string) => string;
+  readonly overviewHeading: string;
+  readonly overview: {
+    readonly source: string;
+    readonly budget: string;
+    readonly granted: string;
+    readonly objective: string;
+    readonly fundingLine: string;
+    readonly funded: string;
+  };
+  readonly byMeasure: string;
+  readonly byDistrict: string;
+  /** Under a run's label: its grants in 万元. */
+  readonly grantedWan: string;
+  readonly change: string;
+  readonly changesHeading: (run: string, base: string, n: number) => string;
+  readonly changeHeader: {
+    readonly projectId: string;
+    readonly projectName: string;
+    readonly applicant: string;
+    readonly measure: string;
+    readonly score: string;
+    readonly runWan: (run: string) => string;
+    readonly change: string;
+    readonly kind: string;
+    readonly binding: string;
+  };
+  /** How a project's grant changed (compare.ts's Change['kind']). */
+  readonly kinds: Readonly<Record<'gains' | 'loses' | 'enters' | 'leaves', string>>;
+}
