@@ -6,12 +6,12 @@
 import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
 import { D, floorTo, fmtYuanHuman as y } from '../money.js';
-import { allocate, backendNeeds, prepareAllocation, solvePrepared, type Allocation } from '../model/allocate.js';
+import { allocate, pickerWork, prepareAllocation, solvePrepared, type Allocation } from '../model/allocate.js';
 import type { Application } from '../model/application.js';
 import { withBudget, type Scenario } from '../model/scenario.js';
 import { marginalValues } from '../model/marginal.js';
 import { explainAll } from '../report/explain.js';
-import { loadPicker, openSensitivity, type SolverChoice } from '../solver/select.js';
+import { loadPicker, needsOf, openSensitivity, type SolverChoice } from '../solver/select.js';
 import { verifyAllocation } from '../verify/verify.js';
 import { loadScenario } from './load.js';
 import { nearest } from '../model/nearest.js';
@@ -47,7 +47,7 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
   }
   // The re-solves below change the budget or one score: the same kind of model, the same backends.
   const base = prepareAllocation(applications, policy, scenario);
-  const picker = await loadPicker(options.solver ?? 'auto', applications.length, backendNeeds(base));
+  const picker = await loadPicker(options.solver ?? 'auto', applications.length, needsOf(pickerWork(base)));
   const solve = (apps: readonly Application[], s: Scenario): Allocation => {
     const a = apps === applications && s === scenario ? solvePrepared(base, picker) : allocate(apps, policy, s, picker);
     const v = verifyAllocation(policy, s, apps, a.lines.map((l) => l.grant));

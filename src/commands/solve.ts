@@ -9,7 +9,7 @@ import { InternalError } from '../errors.js';
 import { writeFileAtomically, writeOutputsAtomically } from '../io/write.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { TOOL_VERSION } from '../version.js';
-import { backendNeeds, prepareAllocation, solvePrepared, type Allocation } from '../model/allocate.js';
+import { pickerWork, prepareAllocation, solvePrepared, type Allocation } from '../model/allocate.js';
 import { withBudget } from '../model/scenario.js';
 import { allocationRows } from '../report/allocations.js';
 import { buildReportData, type ReportData } from '../report/data.js';
@@ -23,7 +23,7 @@ import { formatRows, formatRowsAside, type FormattedRows } from '../report/offlo
 import { marginalValues, marginalWords } from '../model/marginal.js';
 import { fmtYuan } from '../money.js';
 import { buildSummary, humanSummary, type Summary, type Timings } from '../report/summary.js';
-import { loadPicker, openSensitivity, type Picker, type SolverChoice } from '../solver/select.js';
+import { loadPicker, needsOf, openSensitivity, type Picker, type SolverChoice } from '../solver/select.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
 import { loadScenario, type Loaded } from './load.js';
 
@@ -111,7 +111,7 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: S
   const tPrepared = performance.now();
   // HiGHS's WebAssembly is loaded only for a model that needs it (an integer model, or an LP that
   // is not a network LP): the policy's own priority model never does.
-  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length, backendNeeds(prepared));
+  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length, needsOf(pickerWork(prepared)));
   const tLoaded = performance.now(); // recognising the network and loading a backend count as solving
   const allocation = solvePrepared(prepared, picker, {
     timeLimitSeconds: options.timeLimitSeconds,

@@ -1,4 +1,4 @@
-import type { Binding } from '../model/allocate.js';
+import type { Binding } from '../model/types.js';
 import type { Limit } from '../model/limits.js';
 import type { Measure } from '../model/policy.js';
 

@@ -1,12 +1,15 @@
 /** summary.json and the short human summary printed on stdout. */
 import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuan, fmtYuanHuman } from '../money.js';
-import type { Allocation } from '../model/allocate.js';
+import { TIE_BREAK_MAX_BINARIES } from '../model/integer.js';
+import type { Allocation, RulesReport } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import { scenarioFields, type Scenario } from '../model/scenario.js';
 import type { Verification } from '../verify/verify.js';
 import { formatIssue, type InputIssue } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { en } from './i18n/en.js';
+import { zh } from './i18n/zh.js';
 
 export interface InputProvenance {
   readonly scenario: { readonly file: string; readonly sha256: string; readonly extends: readonly { readonly file: string; readonly sha256: string }[] };
@@ -49,15 +52,25 @@ export const PRIORITY_RULE_ZH = '得分从高到低；得分相同时按项目�
 export const ROUNDING_RULE_ZH =
   '各项资助先按取整单位向下取整；超出任一限额的部分从优先顺序最后的项目起收回；补足类别预算下限；剩余资金按优先顺序以整单位分配，直至任一限额用尽';
 
+/** How many yes/no decisions the integer model's tie rule is solved for, as written. */
+const MAX_DECISIONS = TIE_BREAK_MAX_BINARIES.toLocaleString('en-US');
+
 /** The priority order, and where an integer model's equal optima were not decided by it, why. */
 function priorityRules(allocation: Allocation): { priorityOrder: string; priorityOrderZh: string } {
   const tie = allocation.rules?.integer?.tieRule;
   if (!tie || tie === 'applied') return { priorityOrder: PRIORITY_RULE, priorityOrderZh: PRIORITY_RULE_ZH };
-  const zh = tie.startsWith('skipped') ? '超过 1,000 个是否资助的决策，未做同分排序求解' : tie.includes('time limit') ? '求解因时间限制停止' : '同分排序求解未成功或取整后更差';
   return {
-    priorityOrder: `${PRIORITY_RULE}; among equally good integer allocations it was not applied (${tie.replace(/^(skipped|not applied): /, '')}): HiGHS's choice stands`,
-    priorityOrderZh: `${PRIORITY_RULE_ZH}；整数模型中同样好的方案之间未按此顺序选择（${zh}），采用 HiGHS 的解`,
+    priorityOrder: en.summary.priorityNotApplied(PRIORITY_RULE, en.summary.tieRuleMissed[tie](MAX_DECISIONS)),
+    priorityOrderZh: zh.summary.priorityNotApplied(PRIORITY_RULE_ZH, zh.summary.tieRuleMissed[tie](MAX_DECISIONS)),
   };
+}
+
+/** The model's report as summary.json states it: the integer model's tie rule as words (`applied`, or skipped / not applied and why). */
+function modelReport(rules: RulesReport) {
+  const i = rules.integer;
+  if (!i) return rules;
+  const tieRule = i.tieRule === 'applied' ? 'applied' : `${i.tieRule === 'too_many_decisions' ? 'skipped' : 'not applied'}: ${en.summary.tieRuleMissed[i.tieRule](MAX_DECISIONS)}`;
+  return { ...rules, integer: { ...i, tieRule } };
 }
 
 export function buildSummary(args: {
@@ -122,7 +135,7 @@ export function buildSummary(args: {
     policy: { id: policy.id, name: policy.name.zh, document: policy.document ?? '', ...inputs.policy },
     applications: { ...inputs.applications, rows: allocation.lines.length },
     year: scenario.year,
-    objective: { kind: scenario.objective, description: 'Σ score × grant (yuan·points)', value: allocation.objective.toFixed(2), ...(allocation.rules ? { model: allocation.rules } : {}) },
+    objective: { kind: scenario.objective, description: 'Σ score × grant (yuan·points)', value: allocation.objective.toFixed(2), ...(allocation.rules ? { model: modelReport(allocation.rules) } : {}) },
     budget: fmtYuan(scenario.budget),
     granted: fmtYuan(allocation.granted),
     unallocated: fmtYuan(scenario.budget.minus(allocation.granted)),
@@ -203,7 +216,7 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
   ].join('\n');
 }
 
-/** The objective and the rules of issue 6 in words (nothing for the plain priority objective). */
+/** The objective and the rules beyond the money rules in words (nothing for the plain priority objective). */
 function rulesLines(s: Summary): string[] {
   const m = s.objective.model;
   if (!m) return [];

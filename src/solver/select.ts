@@ -21,11 +21,6 @@ export const AUTO_JSLP_MAX_COLUMNS = 500;
 
 export type { Picked, Picker, PickerWork } from './types.js';
 
-/** A picker for a fixed backend (tests, library users). */
-export function always(backend: Backend): Picker {
-  return () => ({ backend, reason: `${backend.name} (given)` });
-}
-
 export interface PickerNeeds {
   /** The model has integer columns (HiGHS is needed). */
   readonly integer?: boolean;

@@ -101,7 +101,7 @@ export interface Backend {
   /**
    * Where a backend can: the best solution of `lp` and, among all of them, the best for the
    * `secondary` costs (same sense, whole numbers), exactly, in one solve. Without it the model
-   * solves a second LP with the first objective held (see allocate.ts).
+   * solves a second LP with the first objective held (see model/priority.ts).
    */
   solveTieBroken?(lp: LinearProgram, secondary: ArrayLike<number>, options?: SolveOptions): SolveResult;
 }
