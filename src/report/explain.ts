@@ -5,6 +5,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import { ZERO, floorTo, fmtYuanHuman as y } from '../money.js';
+import type { Ceiling } from '../model/entitlement.js';
 import type { Allocation, Line, RuleNote } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
@@ -76,7 +77,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     if (line.ruleNote) return done(ruleText(line, line.ruleNote, w, unit));
     const ent = entitlement!;
     if (full) {
-      const texts = ent.ceilings.map((c) => c.text()[lang]);
+      const texts = ent.ceilings.map((c) => ceilingText(c, w));
       const chosen = ent.ceilings.indexOf(ent.ceiling);
       const above = ent.ceilings.filter((c) => c !== ent.ceiling && c.amount.gt(ent.ceiling.amount)).map((c) => [bindingLabel[c.rule], y(c.amount)] as const);
       lines.push(w.ceilings(texts, chosen), w.entitled(y(ent.amount), bindingLabel[ent.binding], above));
@@ -84,11 +85,33 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     const rounded = floorTo(ent.amount, scenario.granularity).lt(ent.amount);
     if (line.limitId === null) {
       if (full) lines.push(rounded ? w.grantedRounded(y(grant), unit) : w.grantedFull(y(grant)));
-      return { projectId: app.projectId, lines, oneLine: w.fullOneLine(ent.ceiling.text()[lang], rounded ? unit : null) };
+      return { projectId: app.projectId, lines, oneLine: w.fullOneLine(ceilingText(ent.ceiling, w), rounded ? unit : null) };
     }
     const k = limitIndex.get(line.limitId)!;
     return done(cutText(line, allocation, k, wordsOf(k), lineOfCandidate, ctx.fundingLine, w));
   });
+}
+
+/** How a ceiling's amount came about. */
+function ceilingText(c: Ceiling, w: ExplainWords): string {
+  const b = c.basis;
+  const pct100 = (d: Decimal) => `${d.times(100).toString()}%`;
+  switch (b.kind) {
+    case 'rate':
+      return w.ceiling.rate(c.clause, pct100(b.rate), y(b.base), y(c.amount));
+    case 'base':
+      return w.ceiling.base(c.clause, y(c.amount));
+    case 'matching_share':
+      return w.ceiling.matchingShare(c.clause, pct100(b.share), y(b.total), y(b.upper), y(c.amount));
+    case 'matching_ratio':
+      return w.ceiling.matchingRatio(c.clause, b.ratio.toString(), y(b.upper), y(c.amount));
+    case 'matching_fallback':
+      return w.ceiling.matchingFallback(c.clause, y(c.amount));
+    case 'project_cap':
+      return w.ceiling.projectCap(c.clause, y(c.amount));
+    case 'requested':
+      return w.ceiling.requested(y(c.amount));
+  }
 }
 
 /** The rule that set a grant, with its numbers. */

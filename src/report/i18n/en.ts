@@ -8,6 +8,15 @@ export const en: Words = {
     locked: (grant) => `Locked: an earlier batch granted ${grant}; kept as it is and counted against every limit`,
     belowMinScore: (score, min) => `Nothing: score ${score} is below the minimum ${min}`,
 
+    ceiling: {
+      rate: (clause, rate, base, amount) => `${clause}: ${rate} × ${base} = ${amount}`,
+      base: (clause, base) => `${clause}: at most the base ${base}`,
+      matchingShare: (clause, share, total, upper, amount) => `${clause}: all levels at most ${share} of investment, ${share} × ${total} − upper ${upper} = ${amount}`,
+      matchingRatio: (clause, ratio, upper, amount) => `${clause}: ${ratio}:1 match of the upper-level grant ${upper} = ${amount}`,
+      matchingFallback: (clause, cap) => `${clause}: no upper-level amount stated, at most ${cap}`,
+      projectCap: (clause, cap) => `${clause}: at most ${cap} per project`,
+      requested: (amount) => `requested ${amount}`,
+    },
     ceilings: (texts, chosen) => `Policy ceilings: ${texts.map((t, i) => (i === chosen ? `[${t}]` : t)).join('; ')}`,
     entitled: (amount, binding, above) => `Entitled to ${amount} (${binding}${above.length ? `, below ${above.map(([label, a]) => `${label} ${a}`).join(', ')}` : ''})`,
     grantedRounded: (grant, unit) => `Granted ${grant}: rounded down to whole ${unit}`,

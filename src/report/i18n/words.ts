@@ -11,6 +11,16 @@ export interface ExplainWords {
   locked(grant: string): string;
   belowMinScore(score: string, min: string): string;
 
+  /** The policy's ceilings (model/entitlement.ts `CeilingBasis`), each with how its amount came about. */
+  readonly ceiling: {
+    rate(clause: string, rate: string, base: string, amount: string): string;
+    base(clause: string, base: string): string;
+    matchingShare(clause: string, share: string, total: string, upper: string, amount: string): string;
+    matchingRatio(clause: string, ratio: string, upper: string, amount: string): string;
+    matchingFallback(clause: string, cap: string): string;
+    projectCap(clause: string, cap: string): string;
+    requested(amount: string): string;
+  };
   /** Every ceiling, the one that set the entitlement marked. */
   ceilings(texts: readonly string[], chosen: number): string;
   /** The entitlement, which ceiling set it, and the higher ones it is below (label and amount). */

@@ -8,6 +8,15 @@ export const zh: Words = {
     locked: (grant) => `已锁定：前一批次已确定资助 ${grant}，本次不变，并计入各项限额`,
     belowMinScore: (score, min) => `不予资助：评审得分 ${score} 低于最低分 ${min}`,
 
+    ceiling: {
+      rate: (clause, rate, base, amount) => `${clause}：${rate} × ${base} = ${amount}`,
+      base: (clause, base) => `${clause}：不超过核定基数 ${base}`,
+      matchingShare: (clause, share, total, upper, amount) => `${clause}：各级合计不超过总投资的${share}，${share} × ${total} − 上级 ${upper} = ${amount}`,
+      matchingRatio: (clause, ratio, upper, amount) => `${clause}：按上级资助 ${upper} 的 ${ratio}:1 配套 = ${amount}`,
+      matchingFallback: (clause, cap) => `${clause}：国家、省未明确资助金额，最高 ${cap}`,
+      projectCap: (clause, cap) => `${clause}：单个项目最高 ${cap}`,
+      requested: (amount) => `申请金额 ${amount}`,
+    },
     ceilings: (texts, chosen) => `政策上限：${texts.map((t, i) => (i === chosen ? `【${t}】` : t)).join('；')}`,
     entitled: (amount, binding, above) => `按政策可得 ${amount}（${binding}${above.length ? `，低于${above.map(([label, a]) => `${label} ${a}`).join('、')}` : ''}）`,
     grantedRounded: (grant, unit) => `资助 ${grant}：按 ${unit} 取整`,
