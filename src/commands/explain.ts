@@ -7,11 +7,12 @@ import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
 import { D, floorTo, fmtYuanHuman as y } from '../money.js';
 import { allocate, pickerWork, prepareAllocation, solvePrepared, type Allocation } from '../model/allocate.js';
+import { checkScenario } from '../model/check.js';
 import type { Application } from '../model/application.js';
 import { withBudget, type Scenario } from '../model/scenario.js';
 import { marginalValues } from '../model/marginal.js';
 import { explainAll } from '../report/explain.js';
-import { loadPicker, needsOf, openSensitivity, type SolverChoice } from '../solver/select.js';
+import { integerBackendOf, loadPicker, needsOf, openSensitivity, type SolverChoice } from '../solver/select.js';
 import { verifyAllocation } from '../verify/verify.js';
 import { loadScenario } from './load.js';
 import { nearest } from '../model/nearest.js';
@@ -46,6 +47,7 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
     throw new InputError([{ file: 'project_id', expected: `a project of ${loaded0.inputs.applications.file} (nearest: ${nearest(options.projectId, applications.map((a) => a.projectId))})`, found: JSON.stringify(options.projectId) }]);
   }
   // The re-solves below change the budget or one score: the same kind of model, the same backends.
+  checkScenario(applications, policy, scenario, { solver: integerBackendOf(options.solver ?? 'auto') });
   const base = prepareAllocation(applications, policy, scenario);
   const picker = await loadPicker(options.solver ?? 'auto', applications.length, needsOf(pickerWork(base)));
   const solve = (apps: readonly Application[], s: Scenario): Allocation => {

@@ -3,13 +3,14 @@ import type { Decimal } from 'decimal.js';
 import { relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { readInput } from '../io/files.js';
-import { parseLockedGrants } from '../io/locked.js';
+import { parseLockedFile, type LockedFile } from '../io/locked.js';
 import type { Application } from '../model/application.js';
 import { InternalError } from '../errors.js';
 import { writeFileAtomically, writeOutputsAtomically } from '../io/write.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { TOOL_VERSION } from '../version.js';
 import { pickerWork, prepareAllocation, solvePrepared, type Allocation } from '../model/allocate.js';
+import { checkScenario } from '../model/check.js';
 import { withBudget } from '../model/scenario.js';
 import { allocationRows } from '../report/allocations.js';
 import { buildReportData, type ReportData } from '../report/data.js';
@@ -23,7 +24,7 @@ import { formatRows, formatRowsAside, type FormattedRows } from '../report/offlo
 import { marginalValues, marginalWords } from '../model/marginal.js';
 import { fmtYuan } from '../money.js';
 import { buildSummary, humanSummary, type Summary, type Timings } from '../report/summary.js';
-import { loadPicker, needsOf, openSensitivity, type Picker, type SolverChoice } from '../solver/select.js';
+import { integerBackendOf, loadPicker, needsOf, openSensitivity, type Picker, type SolverChoice } from '../solver/select.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
 import { loadScenario, type Loaded } from './load.js';
 
@@ -71,11 +72,11 @@ export function assertVerified(v: Verification): void {
 }
 
 /** Locked grants from a previous run's allocations.csv; every project must be in this batch's applications. */
-function readLocked(path: string, applications: readonly Application[]): Map<string, Decimal> {
+function readLocked(path: string, applications: readonly Application[]): LockedFile {
   const shownPath = relative(process.cwd(), path) || path;
-  const locked = parseLockedGrants(readInput(path, shownPath).bytes, shownPath);
+  const locked = parseLockedFile(readInput(path, shownPath).bytes, shownPath);
   const ids = new Set(applications.map((a) => a.projectId));
-  const missing = [...locked.keys()].filter((id) => !ids.has(id));
+  const missing = [...locked.grants.keys()].filter((id) => !ids.has(id));
   if (missing.length) {
     throw new InputError(missing.map((id) => ({ file: shownPath, column: 'project_id', expected: 'a project of the applications file (a locked grant needs its application)', found: JSON.stringify(id) })));
   }
@@ -106,7 +107,11 @@ export async function solveScenario(options: Omit<SolveOptions, 'out'>, hooks: S
   const loaded = options.budget ? { ...loaded0, scenario: withBudget(loaded0.scenario, options.budget) } : loaded0;
   const t1 = performance.now();
   const emit = options.emitLp;
-  const locked = options.lock ? readLocked(options.lock, loaded.applications) : undefined;
+  const lockFile = options.lock ? readLocked(options.lock, loaded.applications) : undefined;
+  const locked = lockFile?.grants;
+  // Every input problem of the scenario as a whole, at once (validate reports the same).
+  const solver = typeof options.solver === 'function' ? undefined : integerBackendOf(options.solver ?? 'auto');
+  checkScenario(loaded.applications, loaded.policy, loaded.scenario, { locked, lockedFrom: lockFile, solver });
   const prepared = prepareAllocation(loaded.applications, loaded.policy, loaded.scenario, { locked });
   const tPrepared = performance.now();
   // HiGHS's WebAssembly is loaded only for a model that needs it (an integer model, or an LP that

@@ -9,6 +9,7 @@ import { InputError, InternalError } from '../errors.js';
 import { writeOutputsAtomically } from '../io/write.js';
 import { floorTo } from '../money.js';
 import { atBudget, prepareAllocation, solvePrepared, type Allocation } from '../model/allocate.js';
+import { checkScenario } from '../model/check.js';
 import { withBudget } from '../model/scenario.js';
 import { frontierCsv, entryCsv, frontierHtml, frontierSvg, findKnee, type FrontierPoint, type EntryBudgets } from '../report/frontier.js';
 import { createWarmHighsBackend } from '../solver/highs.js';
@@ -45,6 +46,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
 
   const loaded = loadScenario(options.scenario);
   const g = loaded.scenario.granularity;
+  checkScenario(loaded.applications, loaded.policy, withBudget(loaded.scenario, options.to));
   const base = prepareAllocation(loaded.applications, loaded.policy, withBudget(loaded.scenario, options.to), { keepBudgetRow: true });
   const backend = await createWarmHighsBackend();
   const points: FrontierPoint[] = [];

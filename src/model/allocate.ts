@@ -1,8 +1,9 @@
 /**
- * The model's public face: prepare (eligibility, entitlements, limits, the LP's shape) →
- * solve on one of three paths → the reason for every grant. Takes records, returns
+ * The model's public face: check → prepare (eligibility, entitlements, limits, the LP's
+ * shape) → solve on one of three paths → the reason for every grant. Takes records, returns
  * data; no files, no printing, no backend named: the caller hands in a backend or a picker.
  *
+ *   scenarioIssues / checkScenario (check.ts)   input problems, all at once
  *   prepareAllocation, atBudget (prepare.ts)    what does not depend on the budget
  *   pickerWork                                  what the solve will hand the picker (select.ts `needsOf`)
  *   solvePrepared                               priority.ts, proportional.ts or integer.ts, then finish.ts
@@ -10,6 +11,7 @@
  */
 import type { Backend, Picker, PickerWork } from '../solver/types.js';
 import type { Application } from './application.js';
+import { checkScenario } from './check.js';
 import { solveInteger } from './integer.js';
 import type { Policy } from './policy.js';
 import { prepareAllocation, priorityLp } from './prepare.js';
@@ -20,10 +22,15 @@ import type { Scenario } from './scenario.js';
 import type { AllocateOptions, Allocation, Prepared } from './types.js';
 
 export { atBudget, prepareAllocation, priorityLp, priorityOrder } from './prepare.js';
+export { checkScenario, scenarioIssues, type CheckOptions } from './check.js';
 export type { AllocateOptions, Allocation, Binding, Line, Prepared, PrepareOptions, RuleNote, StageReport } from './types.js';
 
-/** Prepare and solve at the scenario's budget. */
+/**
+ * Check, prepare and solve at the scenario's budget. Throws InputError listing every input
+ * problem (a backend given here is checked for the integer rules; a picker is not).
+ */
 export function allocate(apps: readonly Application[], policy: Policy, scenario: Scenario, solver: Backend | Picker, options: AllocateOptions = {}): Allocation {
+  checkScenario(apps, policy, scenario, { locked: options.locked, ...(typeof solver === 'function' ? {} : { solver }) });
   return solvePrepared(prepareAllocation(apps, policy, scenario, { locked: options.locked }), solver, options);
 }
 
@@ -37,7 +44,7 @@ export function pickerWork(prepared: Prepared): PickerWork {
   return { integerModel: false, lps: [priorityLp(prepared)] };
 }
 
-/** Solve a preparation: a proportional objective exactly, the integer rules as an integer model, else the priority LP. */
+/** Solve a checked preparation: a proportional objective exactly, the integer rules as an integer model, else the priority LP. */
 export function solvePrepared(prepared: Prepared, solver: Backend | Picker, options: AllocateOptions = {}): Allocation {
   const pick: Picker = typeof solver === 'function' ? solver : () => ({ backend: solver, reason: `${solver.name} (given)` });
   if (prepared.scenario.objective !== 'priority') return solveProportional(prepared);

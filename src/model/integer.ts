@@ -24,7 +24,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import { fmtYuanHuman } from '../money.js';
-import { InfeasibleError, InputError, InternalError, type Conflict } from '../errors.js';
+import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { Column, LinearProgram, Picked, Picker, Row, SolveResult } from '../solver/types.js';
 import { finishAllocation, limitsOfCandidates, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
 import { lockedFunding } from './prepare.js';
@@ -72,6 +72,18 @@ function yesNoColumns(p: IntegerBasis): boolean[] {
     const bigMinShare = r.minShare !== null && units.caps[i]! > SEMI_MAX;
     return units.caps[i]! > 0 && (r.allOrNothing || bigMinShare || (!!a.exclusiveGroup && (groupSize.get(a.exclusiveGroup) ?? 0) > 1) || quotaMeasures.has(a.measureId) || (a.decision === 'fund' && scenario.forcedGrant === 'funded'));
   });
+}
+
+/**
+ * Whether solving the integer model may need a backend that solves integer columns: its
+ * first solve has yes/no or semi-continuous columns, or it has a floor (which whole units
+ * may miss after rounding down, and then the model is solved again with integer grants).
+ */
+export function integerModelNeedsMip(p: IntegerBasis, floors: boolean): boolean {
+  if (floors) return true;
+  const needsY = yesNoColumns(p);
+  // Semi-continuous: a minimum share on an undecided candidate with no yes/no column (see buildIntegerModel).
+  return p.candidates.some((a, i) => needsY[i] || (p.units.caps[i]! > 0 && !a.decision && integerRuleOf(a, p.scenario).minShare !== null));
 }
 
 /** @param wholeUnits grants as integer columns (exact in units); else continuous, rounded down afterwards */
@@ -175,11 +187,11 @@ export const TIE_BREAK_MAX_BINARIES = 1_000;
 /** The least grant, in units, under a minimum share: ⌈share × cap⌉, at least one unit. */
 const minUnits = (share: Decimal, cap: number) => Math.max(1, share.times(cap).ceil().toNumber());
 
-/** The backend the picker gives an LP of the integer model; one with integer columns must go to a backend that solves them. */
+/** The backend the picker gives an LP of the integer model; one with integer columns must go to a backend that solves them (else the scenario check names the rules). */
 function pickFor(pick: Picker, built: { readonly lp: LinearProgram; readonly mip: boolean }): Picked {
   const picked = pick(built.lp);
   if (built.mip && !picked.backend.solvesIntegers) {
-    throw new InputError([{ file: 'scenario', row: 'solver', expected: 'HiGHS for the integer rules (all or nothing, minimum shares, decisions, exclusive groups, quotas): --solver highs or auto', found: picked.backend.name }]);
+    throw new InternalError(`an integer model was handed to ${picked.backend.name}, which does not solve integer columns: the scenario check should have named its rules`);
   }
   return picked;
 }

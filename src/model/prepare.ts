@@ -1,7 +1,9 @@
 /**
  * Everything about an allocation that does not depend on the budget: who is a candidate,
  * their entitlements and caps, the limits, the priority order and the LP's shape. Built
- * once, solved at many budgets (`atBudget`).
+ * once, solved at many budgets (`atBudget`). Input problems are `check.ts`'s to report:
+ * a preparation of a scenario with one is a bug (InternalError); what no allocation of this
+ * batch can mend, because an earlier batch's grants already break it, is InfeasibleError.
  */
 import type { Decimal } from 'decimal.js';
 import { floorTo, fmtYuanHuman, toLpUnits } from '../money.js';
@@ -13,7 +15,7 @@ import { buildLimits, type Limit, type LockedGrant } from './limits.js';
 import { policyLp, shapePolicyLp } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import { withBudget, type Scenario } from './scenario.js';
-import { toUnits, type Units } from './units.js';
+import { toUnits, unitsIssue, type Units } from './units.js';
 import { baseScore, rescores, weightedScore } from './weights.js';
 import type { Prepared, PrepareOptions } from './types.js';
 
@@ -34,7 +36,7 @@ export function priorityOrder(apps: readonly Application[]): number[] {
     });
 }
 
-/** The candidates of a scenario, what each may get, and the limits over them. */
+/** The candidates of a scenario, what each may get, and the limits over them: what the check and the preparation share. */
 export interface Candidates {
   readonly measures: ReadonlyMap<string, Measure>;
   /** Per application, its locked grant, or null. */
@@ -74,7 +76,7 @@ export function candidatesOf(apps: readonly Application[], policy: Policy, scena
   return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, limits, overrun };
 }
 
-/** Locked grants above what the policy allows their projects. */
+/** Locked grants above what the policy allows their projects (an input problem: see check.ts). */
 export function lockedOverEntitlement(c: Candidates): { app: Application; grant: Decimal; entitlement: Entitlement }[] {
   return c.lockedGrants
     .map(({ app, grant }) => ({ app, grant, entitlement: entitlementOf(app, c.measures.get(app.measureId)!) }))
@@ -98,14 +100,8 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
   const g = scenario.granularity;
   const c = candidatesOf(apps, policy, scenario, opts.locked);
   const { measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, overrun } = c;
-  // A locked grant must still be within what the policy allows the project.
-  const overPolicy = lockedOverEntitlement(c);
-  if (overPolicy.length) {
-    throw new InfeasibleError(
-      'locked grants exceed what the policy allows these projects',
-      overPolicy.map(({ app, grant, entitlement }) => ({ limit: `${app.projectId} (${entitlement.binding})`, description: `locked ${fmtYuanHuman(grant)} > entitled ${fmtYuanHuman(entitlement.amount)}` })),
-    );
-  }
+  const unchecked = lockedOverEntitlement(c).length ? 'a locked grant above its entitlement' : unitsIssue(caps, limits, g) ? 'a granularity too fine for its amounts' : null;
+  if (unchecked) throw new InternalError(`prepared a scenario with ${unchecked}: the scenario check (check.ts) should have stopped it`);
   if (overrun.length) {
     throw new InfeasibleError(
       'the locked grants no longer fit the limits',

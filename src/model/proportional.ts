@@ -19,10 +19,11 @@
  */
 import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuanHuman } from '../money.js';
-import { InfeasibleError, InputError, type InputIssue } from '../errors.js';
+import { InfeasibleError, InternalError } from '../errors.js';
 import type { Application } from './application.js';
+import { proportionalIssues } from './check.js';
 import { finishAllocation, mostSpecificFirst } from './finish.js';
-import { decisionCounts, integerRuleOf } from './rules.js';
+import { decisionCounts } from './rules.js';
 import type { Scenario } from './scenario.js';
 import { LIMIT_BINDING, type Allocation, type CandidateOutcome, type Prepared } from './types.js';
 import { baseScore } from './weights.js';
@@ -38,23 +39,11 @@ export function shareRate(a: Application, s: Scenario): Decimal {
   return w ? r.times(w) : r;
 }
 
-/** Rules the proportional objective does not combine with: an input error naming each. */
-function unsupported(p: Prepared): InputIssue[] {
-  const s = p.scenario;
-  const issues: InputIssue[] = [];
-  const say = (row: string, found: string) => issues.push({ file: 'scenario', row, expected: `no ${row} with objective "${s.objective}" (not supported together yet)`, found });
-  for (const l of p.limits) if (l.sense === 'min' && l.amount.gt(0)) say(l.source, `a floor ${fmtYuanHuman(l.amount)}`);
-  if (p.candidates.some((a) => integerRuleOf(a, s).allOrNothing)) say('allOrNothing', 'true');
-  if (p.candidates.some((a) => integerRuleOf(a, s).minShare)) say('minShare', 'a minimum share');
-  for (const [id, m] of s.measureBudgets) if (m.minCount !== undefined || m.maxCount !== undefined) say(`measureBudgets.${id}.minCount/maxCount`, 'a count quota');
-  if (p.candidates.some((a) => a.exclusiveGroup)) say('exclusive_group', 'exclusive groups in the applications');
-  return issues;
-}
-
 export function solveProportional(p: Prepared): Allocation {
   const t0 = performance.now() - p.msBuild;
-  const issues = unsupported(p);
-  if (issues.length) throw new InputError(issues);
+  if (proportionalIssues(p.scenario, p.limits, p.candidates).length) {
+    throw new InternalError(`objective ${p.scenario.objective} with a rule it does not combine with: the scenario check (check.ts) should have stopped it`);
+  }
   const { candidates, caps, limits, scenario } = p;
   const n = candidates.length;
   const rate = candidates.map((a) => shareRate(a, scenario));
