@@ -14,8 +14,9 @@ import { createHighsBackend } from '../src/solver/highs.js';
 import { jslpBackend } from '../src/solver/jslp.js';
 import type { Backend } from '../src/solver/types.js';
 import { verifyAllocation } from '../src/verify/verify.js';
+import { buildSummary } from '../src/report/summary.js';
 import { mulberry32 } from '../scripts/synthetic.js';
-import { apps, bindings, grants, scenario, SHENZHEN, type AppSpec } from './helpers/build.js';
+import { apps, bindings, grants, ruleNoteText, scenario, SHENZHEN, type AppSpec } from './helpers/build.js';
 
 let highs: Backend;
 beforeAll(async () => {
@@ -152,6 +153,7 @@ describe('the time limit and large grants', () => {
     // A backend that answers like HiGHS stopped by its time limit at the optimum, bound 1% above it.
     const stopped: Backend = {
       name: 'highs (stopped)',
+      solvesIntegers: true,
       solve(lp, options) {
         const r = highs.solve(lp, options);
         if (r.status !== 'optimal') return r;
@@ -163,7 +165,12 @@ describe('the time limit and large grants', () => {
     const a = allocate(list, SHENZHEN, s, stopped, { timeLimitSeconds: 5 });
     expect(verifyAllocation(SHENZHEN, s, list, a.lines.map((l) => l.grant)).violations).toEqual([]);
     expect(a.status).toBe('time-limit');
-    expect(a.rules?.integer).toMatchObject({ status: 'time-limit', timeLimitSeconds: 5, tieRule: 'not applied: the solve stopped at the time limit' });
+    expect(a.rules?.integer).toMatchObject({ status: 'time-limit', timeLimitSeconds: 5 });
+    // The summary states the tie rule's outcome (the model gives its code).
+    const provenance = { scenario: { file: 's.json', sha256: '', extends: [] }, policy: { file: 'p.json', sha256: '' }, applications: { file: 'a.csv', sha256: '', encoding: 'utf-8' } };
+    const verification = verifyAllocation(SHENZHEN, s, list, a.lines.map((l) => l.grant));
+    const summary = buildSummary({ scenario: s, policy: SHENZHEN, allocation: a, verification, inputs: provenance, warnings: [], timingsMs: null });
+    expect(summary.objective.model?.integer?.tieRule).toBe('not applied: the solve stopped at the time limit');
     expect(a.rules?.integer?.gap).toBeCloseTo(0.0099, 4);
     expect(a.gap).toBeCloseTo(0.0099, 4);
     expect(a.bound).toBeCloseTo(165_000_000 * 1.01, -2);
@@ -202,11 +209,12 @@ describe('decisions: fund / exclude', () => {
       B: { decision: 'exclude', decisionReason: '存在失信记录' },
       C: { decision: 'fund', decisionReason: '市政府常务会议决定' },
     });
-    const a = solveHighs(l, scenario({ budget: 1_500_000 }));
+    const s = scenario({ budget: 1_500_000 });
+    const a = solveHighs(l, s);
     expect(grants(a)).toEqual({ A: '500000.00', B: '0.00', C: '1000000.00' });
     expect(bindings(a)).toEqual({ A: 'total_budget', B: 'excluded', C: 'forced' });
-    expect(a.lines[1]!.ruleNote?.zh).toBe('不予资助（决定）：存在失信记录');
-    expect(a.lines[2]!.ruleNote?.zh).toContain('市政府常务会议决定');
+    expect(ruleNoteText(a, 1, s)).toBe('不予资助（决定）：存在失信记录');
+    expect(ruleNoteText(a, 2, s)).toContain('市政府常务会议决定');
   });
 
   it('infeasible: forced ¥60m + retrofit floor ¥40m > budget ¥90m — the four rules, and the least change of each number', () => {
@@ -302,10 +310,11 @@ describe('grants locked by an earlier batch count in exclusive groups and quotas
       A: { exclusiveGroup: 'G1' },
       R: { exclusiveGroup: 'G1' },
     });
-    const a = lockedSolve(l, scenario({ budget: 100_000_000 }), { A: 2_000_000 });
+    const s = scenario({ budget: 100_000_000 });
+    const a = lockedSolve(l, s, { A: 2_000_000 });
     expect(grants(a)).toEqual({ A: '2000000.00', R: '0.00', B: '1000000.00' });
     expect(bindings(a).R).toBe('exclusive_group');
-    expect(a.lines.find((x) => x.app.projectId === 'R')!.ruleNote!.zh).toBe('同一项目（G1）已在前一批次资助 A，不重复资助（就高不就低）');
+    expect(ruleNoteText(a, a.lines.findIndex((x) => x.app.projectId === 'R'), s)).toBe('同一项目（G1）已在前一批次资助 A，不重复资助（就高不就低）');
     // A locked grant of zero funds nothing: the group is still open.
     const open = lockedSolve(l, scenario({ budget: 100_000_000 }), { A: 0 });
     expect(grants(open).R).not.toBe('0.00');

@@ -1,6 +1,6 @@
 /** Objectives beyond priority (issue 6): measure weights, award scores, proportional shares; numbers by hand. */
 import { describe, expect, it } from 'vitest';
-import { apps, bindings, grants, scenario, solveVerified, SHENZHEN } from './helpers/build.js';
+import { apps, bindings, grants, ruleNoteText, scenario, solveVerified, SHENZHEN } from './helpers/build.js';
 import { mulberry32 } from '../scripts/synthetic.js';
 import { createHighsBackend } from '../src/solver/highs.js';
 import { entitlementOf } from '../src/model/entitlement.js';
@@ -51,13 +51,14 @@ describe('objective proportional (按比例核减)', () => {
     expect(a.rules?.stoppedEarly).toEqual([]);
   });
   it('a company limit stops A at 2/3; B and C keep rising to (4m − 2m) / 2.1m = 95.24%', () => {
-    const a = solveVerified(list(), scenario({ budget: 4_000_000, companyAnnualCap: 2_000_000, objective: 'proportional' }));
+    const s = scenario({ budget: 4_000_000, companyAnnualCap: 2_000_000, objective: 'proportional' });
+    const a = solveVerified(list(), s);
     // B: 1.5m × 2/2.1 = 1,428,571.43 → 1,428,500; C: 0.6m × 2/2.1 = 571,428.57 → 571,400
     expect(grants(a)).toEqual({ A: '2000000.00', B: '1428500.00', C: '571400.00' });
     expect(bindings(a)).toEqual({ A: 'company_limit', B: 'proportional_share', C: 'proportional_share' });
     expect(a.rules?.commonShare).toBe('0.9523809524');
     expect(a.rules?.stoppedEarly).toEqual([{ projectId: 'A', share: '0.6666666667', limitId: 'company_annual:C-A' }]);
-    expect(a.lines[0]!.ruleNote?.zh).toContain('company_annual:C-A');
+    expect(ruleNoteText(a, 0, s)).toContain('company_annual:C-A');
   });
   it('enough money: everyone gets the full entitlement', () => {
     const a = solveVerified(list(), scenario({ budget: 10_000_000, objective: 'proportional' }));
@@ -66,11 +67,12 @@ describe('objective proportional (按比例核减)', () => {
   });
   it('forced and excluded decisions: forced first at the entitlement, excluded nothing, the rest share', () => {
     const l = list().map((x) => (x.projectId === 'C' ? { ...x, decision: 'fund' as const, decisionReason: '市领导批示' } : x.projectId === 'A' ? { ...x, decision: 'exclude' as const } : x));
-    const a = solveVerified(l, scenario({ budget: 1_350_000, objective: 'proportional' }));
+    const s = scenario({ budget: 1_350_000, objective: 'proportional' });
+    const a = solveVerified(l, s);
     // C ¥600k; B: (1,350,000 − 600,000) / 1,500,000 = 50% → ¥750,000
     expect(grants(a)).toEqual({ A: '0.00', B: '750000.00', C: '600000.00' });
     expect(bindings(a)).toEqual({ A: 'excluded', B: 'proportional_share', C: 'forced' });
-    expect(a.lines[2]!.ruleNote?.zh).toContain('市领导批示');
+    expect(ruleNoteText(a, 2, s)).toContain('市领导批示');
   });
   it('forced grants above the budget: infeasible, naming them and the least change', () => {
     const l = list().map((x) => ({ ...x, decision: 'fund' as const }));

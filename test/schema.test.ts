@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCompare } from '../src/commands/compare.js';
-import { runSolve, type SolveOptions } from '../src/commands/solve.js';
+import { runSolve, type SolveCommandOptions } from '../src/commands/solve.js';
 import { InputError } from '../src/errors.js';
 import { parsePolicy } from '../src/model/policy.js';
 import { parseScenario } from '../src/model/scenario.js';
 import { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary } from '../src/report/summary.js';
-import { always } from '../src/solver/select.js';
 import { createHighsBackend } from '../src/solver/highs.js';
 import type { Backend } from '../src/solver/types.js';
 import { jsonSchemaFiles, jsonSchemaOf, SCHEMA_FOLDER, type SchemaFile } from '../scripts/json-schemas.js';
@@ -45,7 +44,7 @@ function expectValidSummary(summary: unknown): Summary {
 }
 
 /** Solve, and summary.json as written. */
-async function solvedSummary(options: SolveOptions): Promise<Record<string, unknown>> {
+async function solvedSummary(options: SolveCommandOptions): Promise<Record<string, unknown>> {
   await runSolve(options);
   return readJson(join(options.out, 'summary.json')) as Record<string, unknown>;
 }
@@ -111,13 +110,13 @@ describe('summary.json', () => {
 
     it('the priority LP: status time_limit and what stopped it', async () => {
       const f = fixture();
-      const s = expectValidSummary(await solvedSummary({ scenario: f.scenario, out: f.out, noTimings: true, solver: always(stopped), timeLimitSeconds: 5 }));
+      const s = expectValidSummary(await solvedSummary({ scenario: f.scenario, out: f.out, noTimings: true, solver: () => ({ backend: stopped, reason: 'given' }), timeLimitSeconds: 5 }));
       expect(s).toMatchObject({ status: 'time_limit', stoppedBy: 'time limit reached' });
     });
 
     it('the integer model: its status, gap and the tie rule not applied', async () => {
       const f = fixture({ scenario: { ...baseScenario(), allOrNothing: true } });
-      const s = expectValidSummary(await solvedSummary({ scenario: f.scenario, out: f.out, noTimings: true, solver: always(stopped), timeLimitSeconds: 5 }));
+      const s = expectValidSummary(await solvedSummary({ scenario: f.scenario, out: f.out, noTimings: true, solver: () => ({ backend: stopped, reason: 'given' }), timeLimitSeconds: 5 }));
       expect(s.objective.model?.integer).toMatchObject({ status: 'time-limit', timeLimitSeconds: 5, tieRule: 'not applied: the solve stopped at the time limit' });
     });
   });

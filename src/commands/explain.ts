@@ -49,7 +49,7 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
   const base = orThrow(await openEngine(loaded, options));
   // The re-solves below change the budget or one score: the same kind of model, the same backends, the same locked grants.
   const solve = (apps: readonly Application[], s: Scenario): Allocation => {
-    const engine = apps === applications && s === scenario ? base : orThrow(engineWith({ ...loaded, applications: apps, scenario: s }, base.picker, { lock: base.locked }));
+    const engine = apps === applications && s === scenario ? base : orThrow(engineWith({ ...loaded, applications: apps, scenario: s }, base.picker, { locked: base.locked }));
     return orThrow(solveVerified(engine)).allocation;
   };
   const allocation = solve(applications, scenario);

@@ -14,6 +14,7 @@ import { parseJson, readInput } from '../io/files.js';
 import { resolveApplications } from '../model/application.js';
 import { parsePolicy } from '../model/policy.js';
 import { plausibilityWarnings } from '../model/plausibility.js';
+import { scenarioIssues } from '../model/check.js';
 import { loadScenario } from '../pipeline/load.js';
 
 export interface ValidateOptions {
@@ -55,6 +56,8 @@ export async function runValidate(options: ValidateOptions): Promise<ValidateRep
       const asShown = (i: InputIssue) => (i.file === named ? { ...i, file: source.file } : i);
       applications = loaded.applications.length;
       errors.push(...(loaded.issues ?? []).map(asShown));
+      // What a solve would stop on in the scenario as a whole (the objective's rules, the granularity).
+      errors.push(...scenarioIssues(loaded.applications, loaded.policy, loaded.scenario));
       warnings.push(...loaded.warnings.map(asShown), ...plausibilityWarnings(loaded.applications, loaded.policy, source, loaded.scenario.year));
       const sheet = loaded.inputs.applications.sheet;
       described = `${shownTarget} → ${source.file}${sheet ? ` (sheet ${JSON.stringify(sheet)})` : ''}, policy ${loaded.policy.id}`;

@@ -9,7 +9,14 @@ import { parseAmount } from '../money.js';
 import { decodeText } from './text.js';
 import { restoreCell } from './write.js';
 
-export function parseLockedGrants(bytes: Uint8Array, file: string): Map<string, Decimal> {
+/** The grants of an earlier run, with where each was read (the file as shown, the CSV row per project). */
+export interface LockedFile {
+  readonly file: string;
+  readonly grants: Map<string, Decimal>;
+  readonly rowOf: ReadonlyMap<string, number>;
+}
+
+export function parseLockedFile(bytes: Uint8Array, file: string): LockedFile {
   const decoded = decodeText(bytes);
   if (!decoded.ok) throw new InputError([{ file, expected: "a previous run's allocations.csv", found: decoded.found }]);
   let rows: string[][];
@@ -42,5 +49,5 @@ export function parseLockedGrants(bytes: Uint8Array, file: string): Map<string, 
     }
   });
   if (issues.length) throw new InputError(issues);
-  return locked;
+  return { file, grants: locked, rowOf: firstRow };
 }

@@ -4,17 +4,35 @@
  * Per-company and budget limits are not here: they couple applications and live in the LP.
  */
 import type { Decimal } from 'decimal.js';
-import { D, ZERO, fmtYuanHuman } from '../money.js';
+import { D, ZERO } from '../money.js';
 import type { Application } from './application.js';
 import type { Measure } from './policy.js';
 
 export type EntitlementBinding = 'rate' | 'base' | 'matching' | 'cap' | 'requested';
 
+/** How a ceiling's amount came about, with its numbers (the words are the report's). */
+export type CeilingBasis =
+  /** rate × base (the eligible base, else the total investment). */
+  | { readonly kind: 'rate'; readonly rate: Decimal; readonly base: Decimal }
+  /** At most the base. */
+  | { readonly kind: 'base' }
+  /** All levels together at most `share` of the total investment, less the upper-level grant. */
+  | { readonly kind: 'matching_share'; readonly share: Decimal; readonly total: Decimal; readonly upper: Decimal }
+  /** `ratio`:1 of the upper-level grant. */
+  | { readonly kind: 'matching_ratio'; readonly ratio: Decimal; readonly upper: Decimal }
+  /** No upper-level amount stated: the measure's fallback cap. */
+  | { readonly kind: 'matching_fallback' }
+  /** The measure's cap per project. */
+  | { readonly kind: 'project_cap' }
+  /** The amount requested. */
+  | { readonly kind: 'requested' };
+
 export interface Ceiling {
   readonly rule: EntitlementBinding;
   readonly amount: Decimal;
-  /** How the number came about, in Chinese and English (formatted on demand). */
-  text(): { readonly zh: string; readonly en: string };
+  /** The clause of the policy it comes from (empty for the amount requested). */
+  readonly clause: string;
+  readonly basis: CeilingBasis;
 }
 
 export interface Entitlement {
@@ -25,9 +43,6 @@ export interface Entitlement {
   readonly ceiling: Ceiling;
   readonly ceilings: readonly Ceiling[];
 }
-
-const pct = (r: Decimal) => `${r.times(100).toString()}%`;
-const y = fmtYuanHuman;
 
 type ParsedRule =
   | { type: 'rate'; rate: Decimal }
@@ -67,63 +82,34 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
     switch (rule.type) {
       case 'rate': {
         const b = base ?? ZERO;
-        const amount = rule.rate.times(b);
-        out.push({
-          rule: 'rate',
-          amount,
-          text: () => ({ zh: `${c}：${pct(rule.rate)} × ${y(b)} = ${y(amount)}`, en: `${c}: ${pct(rule.rate)} × ${y(b)} = ${y(amount)}` }),
-        });
+        out.push({ rule: 'rate', amount: rule.rate.times(b), clause: c, basis: { kind: 'rate', rate: rule.rate, base: b } });
         break;
       }
       case 'baseCeiling':
-        if (base !== null) {
-          out.push({ rule: 'base', amount: base, text: () => ({ zh: `${c}：不超过核定基数 ${y(base)}`, en: `${c}: at most the base ${y(base)}` }) });
-        }
+        if (base !== null) out.push({ rule: 'base', amount: base, clause: c, basis: { kind: 'base' } });
         break;
       case 'matching': {
         const upper = app.upperFunding ?? ZERO;
         const total = app.totalInvestment ?? ZERO;
         const share = rule.totalShare;
         const room = D.max(ZERO, share.times(total).minus(upper));
-        out.push({
-          rule: 'matching',
-          amount: room,
-          text: () => ({
-            zh: `${c}：各级合计不超过总投资的${pct(share)}，${pct(share)} × ${y(total)} − 上级 ${y(upper)} = ${y(room)}`,
-            en: `${c}: all levels at most ${pct(share)} of investment, ${pct(share)} × ${y(total)} − upper ${y(upper)} = ${y(room)}`,
-          }),
-        });
+        out.push({ rule: 'matching', amount: room, clause: c, basis: { kind: 'matching_share', share, total, upper } });
         if (upper.gt(0)) {
-          const matched = rule.ratio.times(upper);
-          const r = rule.ratio.toString();
-          out.push({
-            rule: 'matching',
-            amount: matched,
-            text: () => ({ zh: `${c}：按上级资助 ${y(upper)} 的 ${r}:1 配套 = ${y(matched)}`, en: `${c}: ${r}:1 match of the upper-level grant ${y(upper)} = ${y(matched)}` }),
-          });
+          out.push({ rule: 'matching', amount: rule.ratio.times(upper), clause: c, basis: { kind: 'matching_ratio', ratio: rule.ratio, upper } });
         } else {
-          const cap = rule.fallbackCap;
-          out.push({
-            rule: 'matching',
-            amount: cap,
-            text: () => ({ zh: `${c}：国家、省未明确资助金额，最高 ${y(cap)}`, en: `${c}: no upper-level amount stated, at most ${y(cap)}` }),
-          });
+          out.push({ rule: 'matching', amount: rule.fallbackCap, clause: c, basis: { kind: 'matching_fallback' } });
         }
         break;
       }
-      case 'projectCap': {
-        const cap = rule.amount;
-        out.push({ rule: 'cap', amount: cap, text: () => ({ zh: `${c}：单个项目最高 ${y(cap)}`, en: `${c}: at most ${y(cap)} per project` }) });
+      case 'projectCap':
+        out.push({ rule: 'cap', amount: rule.amount, clause: c, basis: { kind: 'project_cap' } });
         break;
-      }
       case 'companyCap':
         break; // couples applications: an LP row, see limits.ts
     }
   }
   const requested = app.requested;
-  if (requested !== null) {
-    out.push({ rule: 'requested', amount: requested, text: () => ({ zh: `申请金额 ${y(requested)}`, en: `requested ${y(requested)}` }) });
-  }
+  if (requested !== null) out.push({ rule: 'requested', amount: requested, clause: '', basis: { kind: 'requested' } });
   return out;
 }
 

@@ -10,7 +10,7 @@
 import { Decimal } from 'decimal.js';
 import { D, LP_UNIT, fmtYuanHuman } from '../money.js';
 import type { ParametricLp } from '../solver/types.js';
-import type { Allocation } from './allocate.js';
+import type { Allocation } from './types.js';
 import type { Limit } from './limits.js';
 
 export interface Marginal {

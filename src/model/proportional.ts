@@ -19,14 +19,14 @@
  */
 import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuanHuman } from '../money.js';
-import { InfeasibleError, InputError, type InputIssue } from '../errors.js';
-import { LIMIT_BINDING, LIMIT_SPECIFICITY, type Allocation, type Prepared } from './allocate.js';
-import { baseScore } from './weights.js';
-import { decisionCounts, decisionNote, finishAllocation, integerRuleOf, type CandidateOutcome } from './rules.js';
+import { InfeasibleError, InternalError } from '../errors.js';
 import type { Application } from './application.js';
+import { proportionalIssues } from './check.js';
+import { finishAllocation, mostSpecificFirst } from './finish.js';
+import { decisionCounts } from './rules.js';
 import type { Scenario } from './scenario.js';
-
-const pct = (d: Decimal) => `${d.times(100).toDecimalPlaces(4).toString()}%`;
+import { LIMIT_BINDING, type Allocation, type CandidateOutcome, type Prepared } from './types.js';
+import { baseScore } from './weights.js';
 
 /** The rate of an application's share: its score band's weight (by-score) times its measure's weight. */
 export function shareRate(a: Application, s: Scenario): Decimal {
@@ -39,31 +39,17 @@ export function shareRate(a: Application, s: Scenario): Decimal {
   return w ? r.times(w) : r;
 }
 
-/** Rules the proportional objective does not combine with: an input error naming each. */
-function unsupported(p: Prepared): InputIssue[] {
-  const s = p.scenario;
-  const issues: InputIssue[] = [];
-  const say = (row: string, found: string) => issues.push({ file: 'scenario', row, expected: `no ${row} with objective "${s.objective}" (not supported together yet)`, found });
-  for (const l of p.limits) if (l.sense === 'min' && l.amount.gt(0)) say(l.source, `a floor ${fmtYuanHuman(l.amount)}`);
-  if (p.candidates.some((a) => integerRuleOf(a, s).allOrNothing)) say('allOrNothing', 'true');
-  if (p.candidates.some((a) => integerRuleOf(a, s).minShare)) say('minShare', 'a minimum share');
-  for (const [id, m] of s.measureBudgets) if (m.minCount !== undefined || m.maxCount !== undefined) say(`measureBudgets.${id}.minCount/maxCount`, 'a count quota');
-  if (p.candidates.some((a) => a.exclusiveGroup)) say('exclusive_group', 'exclusive groups in the applications');
-  return issues;
-}
-
 export function solveProportional(p: Prepared): Allocation {
   const t0 = performance.now() - p.msBuild;
-  const issues = unsupported(p);
-  if (issues.length) throw new InputError(issues);
+  if (proportionalIssues(p.scenario, p.limits, p.candidates).length) {
+    throw new InternalError(`objective ${p.scenario.objective} with a rule it does not combine with: the scenario check (check.ts) should have stopped it`);
+  }
   const { candidates, caps, limits, scenario } = p;
   const n = candidates.length;
   const rate = candidates.map((a) => shareRate(a, scenario));
   const x: (Decimal | null)[] = new Array(n).fill(null);
   const outcome: CandidateOutcome[] = new Array(n);
   const shareOf: Decimal[] = new Array(n).fill(ZERO);
-  const memberOf: number[][] = candidates.map(() => []);
-  limits.forEach((l, k) => l.members.forEach((i) => memberOf[i]!.push(k)));
   const ceilings = limits.map((_, k) => k).filter((k) => limits[k]!.sense === 'max');
   const t1 = performance.now();
 
@@ -71,15 +57,15 @@ export function solveProportional(p: Prepared): Allocation {
   candidates.forEach((a, i) => {
     if (a.decision === 'exclude') {
       x[i] = ZERO;
-      outcome[i] = { binding: 'excluded', limitId: null, ruleNote: decisionNote(a, ZERO) };
+      outcome[i] = { binding: 'excluded', limitId: null, ruleNote: { kind: 'decision' } };
     } else if (a.decision === 'fund') {
       x[i] = caps[i]!;
       shareOf[i] = new D(1);
-      outcome[i] = { binding: 'forced', limitId: null, ruleNote: decisionNote(a, caps[i]!) };
+      outcome[i] = { binding: 'forced', limitId: null, ruleNote: { kind: 'decision' } };
     } else if (caps[i]!.isZero() || rate[i]!.isZero()) {
       x[i] = ZERO;
       outcome[i] = rate[i]!.isZero()
-        ? { binding: 'proportional_share', limitId: null, ruleNote: { zh: '按比例核减：得分不在任何分档内，比例为 0', en: 'Pro-rata: the score is in no band, share 0' } }
+        ? { binding: 'proportional_share', limitId: null, ruleNote: { kind: 'no_band' } }
         : { binding: p.entitlements[i]!.binding, limitId: null };
     }
   });
@@ -139,8 +125,7 @@ export function solveProportional(p: Prepared): Allocation {
     }
     const full = [...tOf].filter(([, tk]) => tk.eq(t)).map(([k]) => k);
     // The most specific full limit names the reason.
-    full.sort((a, b) => LIMIT_SPECIFICITY.indexOf(limits[a]!.kind) - LIMIT_SPECIFICITY.indexOf(limits[b]!.kind));
-    for (const k of full) {
+    for (const k of mostSpecificFirst(limits, full)) {
       for (const i of limits[k]!.members) {
         if (x[i] !== null) continue;
         x[i] = rate[i]!.times(t).times(caps[i]!);
@@ -151,28 +136,21 @@ export function solveProportional(p: Prepared): Allocation {
   }
   const last = t;
   const g = scenario.granularity;
-  const grants = x.map((v) => v!.div(g).floor().times(g));
+  const grantUnits = x.map((v) => v!.div(g).floor().toNumber());
   const stoppedEarly = stopped.filter((s) => s.t.lt(last));
   for (const s of stopped) {
     const l = limits[s.k]!;
     const early = s.t.lt(last);
-    const share = shareOf[s.i]!;
     outcome[s.i] = {
       binding: !early && l.kind === 'budget' ? 'proportional_share' : LIMIT_BINDING[l.kind],
       limitId: l.id,
       ruleNote: early
-        ? {
-            zh: `按比例核减：受 ${l.id} 限制（${fmtYuanHuman(l.amount)}），停在按政策可得的 ${pct(share)}（共同比例 ${pct(last)}），资助 ${fmtYuanHuman(grants[s.i]!)}`,
-            en: `Pro-rata: stopped by ${l.id} (${fmtYuanHuman(l.amount)}) at ${pct(share)} of the entitlement (common share ${pct(last)}), granted ${fmtYuanHuman(grants[s.i]!)}`,
-          }
-        : {
-            zh: `按比例核减：共同比例 ${pct(last)}${rate[s.i]!.eq(1) ? '' : ` × 分档系数 ${rate[s.i]!.toString()}`} × 按政策可得 ${fmtYuanHuman(caps[s.i]!)}，按 ${fmtYuanHuman(g)} 向下取整为 ${fmtYuanHuman(grants[s.i]!)}`,
-            en: `Pro-rata: common share ${pct(last)}${rate[s.i]!.eq(1) ? '' : ` × band weight ${rate[s.i]!.toString()}`} × entitlement ${fmtYuanHuman(caps[s.i]!)}, rounded down to ${fmtYuanHuman(grants[s.i]!)}`,
-          },
+        ? { kind: 'share_stopped', limitAmount: l.amount, share: shareOf[s.i]!, commonShare: last }
+        : { kind: 'share', commonShare: last, rate: rate[s.i]!, cap: caps[s.i]! },
     };
   }
   const t2 = performance.now();
-  return finishAllocation(p, grants, (c) => outcome[c]!, {
+  return finishAllocation(p, grantUnits, (c) => outcome[c]!, {
     t0,
     t1,
     t2,

@@ -114,7 +114,7 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
 }
 
 /** Whole units to exact yuan: by one multiplication of doubles where that is exact (an integer granularity). */
-function unitsToYuan(g: Decimal): (u: number) => Decimal {
+export function unitsToYuan(g: Decimal): (u: number) => Decimal {
   const gNum = g.toNumber();
   const exact = g.isInteger() && Number.isSafeInteger(gNum);
   return (u) => (u === 0 ? ZERO : exact && Number.isSafeInteger(u * gNum) ? new D(u * gNum) : g.times(u));

@@ -23,7 +23,7 @@ export const OBJECTIVES = ['priority', 'proportional', 'proportional-by-score'] 
 
 const share = z.number({ error: 'a share of the entitlement from 0 to 1, e.g. 0.5' }).min(0).max(1);
 const count = z.number().int().min(0);
-/** Per-measure settings beyond the money: integer rules and count quotas (issue 6). */
+/** Per-measure settings beyond the money: integer rules and count quotas. */
 const measureSettings = z
   .object({
     min: amount.optional(),
@@ -95,7 +95,7 @@ export interface Scenario {
   readonly companyAnnualCap: Decimal | null;
   readonly granularity: Decimal;
   readonly objective: (typeof OBJECTIVES)[number];
-  /** Absent (or empty) in scenarios that do not use them: the fields of issue 6. */
+  /** Absent (or empty) in scenarios that do not use them: district budgets, score bands, weights, integer rules. */
   readonly districtBudgets?: ReadonlyMap<string, { readonly min: Decimal | null; readonly max: Decimal | null }>;
   /** Score bands, highest `min` first. */
   readonly scoreBands?: readonly { readonly min: Decimal; readonly weight: Decimal }[];
@@ -214,7 +214,7 @@ export function scenarioFields(s: Scenario): Record<string, string> {
   };
 }
 
-/** The settings of issue 6, only when set (so scenarios without them keep their fields as they were). */
+/** The settings beyond the money rules, only when set (so scenarios without them keep their fields as they were). */
 function extraFields(s: Scenario): Record<string, string> {
   const y = (d: Decimal | null) => (d === null ? '' : d.toFixed(2));
   const out: Record<string, string> = {};

@@ -4,7 +4,7 @@
  * integer arithmetic, exact and fast, for the parts that loop over every application.
  */
 import type { Decimal } from 'decimal.js';
-import { InputError } from '../errors.js';
+import { InternalError, type InputIssue } from '../errors.js';
 import type { Limit } from './limits.js';
 
 export interface Units {
@@ -15,12 +15,13 @@ export interface Units {
   readonly limits: readonly number[];
 }
 
+const inUnits = (d: Decimal, g: Decimal, round: 'floor' | 'ceil') => (round === 'floor' ? d.div(g).floor() : d.div(g).ceil()).toNumber();
+
+/** The amounts in whole units; the granularity must be coarse enough for them (see `unitsIssue`). */
 export function toUnits(caps: readonly Decimal[], limits: readonly Limit[], g: Decimal): Units {
   const units = (d: Decimal, round: 'floor' | 'ceil') => {
-    const u = (round === 'floor' ? d.div(g).floor() : d.div(g).ceil()).toNumber();
-    if (!Number.isSafeInteger(u)) {
-      throw new InputError([{ file: 'scenario', row: 'granularity', expected: `a granularity coarse enough for amounts up to ${d.toString()}`, found: g.toString() }]);
-    }
+    const u = inUnits(d, g, round);
+    if (!Number.isSafeInteger(u)) throw new InternalError(`the amount ${d.toString()} is not a safe number of units of ${g.toString()} (the scenario check lets no such granularity through)`);
     return u;
   };
   return {
@@ -28,4 +29,11 @@ export function toUnits(caps: readonly Decimal[], limits: readonly Limit[], g: D
     caps: caps.map((c) => units(c, 'floor')),
     limits: limits.map((l) => units(l.amount, l.sense === 'max' ? 'floor' : 'ceil')),
   };
+}
+
+/** A granularity too fine for the amounts (more units than a double counts exactly): the first amount it fails, as an input issue. */
+export function unitsIssue(caps: readonly Decimal[], limits: readonly Limit[], g: Decimal): InputIssue | null {
+  const amounts = [...caps.map((c) => [c, 'floor'] as const), ...limits.map((l) => [l.amount, l.sense === 'max' ? 'floor' : 'ceil'] as const)];
+  const bad = amounts.find(([d, round]) => !Number.isSafeInteger(inUnits(d, g, round)));
+  return bad ? { file: 'scenario', row: 'granularity', expected: `a granularity coarse enough for amounts up to ${bad[0].toString()}`, found: g.toString() } : null;
 }

@@ -5,12 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { relative, resolve } from 'node:path';
-import type { Decimal } from 'decimal.js';
 import { InputError, type InputIssue } from '../errors.js';
 import { parseJson, readInput } from '../io/files.js';
 import { readScenarioChain } from '../io/scenario-file.js';
 import { readApplicationsFile, type ReadApplications } from '../io/applications.js';
-import { parseLockedGrants } from '../io/locked.js';
+import { parseLockedFile, type LockedFile } from '../io/locked.js';
 import { tableToRecords, type RawRow } from '../io/table.js';
 import { resolveApplications, type Application, type ApplicationsSource } from '../model/application.js';
 import { parsePolicy, type Policy } from '../model/policy.js';
@@ -162,11 +161,11 @@ function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, 
 }
 
 /** Locked grants from a previous run's allocations.csv; every project must be in this batch's applications. */
-export function readLocked(path: string, applications: readonly Application[]): Map<string, Decimal> {
+export function readLocked(path: string, applications: readonly Application[]): LockedFile {
   const shownPath = relative(process.cwd(), path) || path;
-  const locked = parseLockedGrants(readInput(path, shownPath).bytes, shownPath);
+  const locked = parseLockedFile(readInput(path, shownPath).bytes, shownPath);
   const ids = new Set(applications.map((a) => a.projectId));
-  const missing = [...locked.keys()].filter((id) => !ids.has(id));
+  const missing = [...locked.grants.keys()].filter((id) => !ids.has(id));
   if (missing.length) {
     throw new InputError(missing.map((id) => ({ file: shownPath, column: 'project_id', expected: 'a project of the applications file (a locked grant needs its application)', found: JSON.stringify(id) })));
   }

@@ -11,11 +11,12 @@ import type { Decimal } from 'decimal.js';
 import { InfeasibleError, InputError, InternalError, type Conflict } from '../errors.js';
 import { fmtYuan, parseAmount } from '../money.js';
 import { writeFileAtomically } from '../io/write.js';
-import { prepareAllocation, solvePrepared, atBudget, backendNeeds, type Allocation, type Prepared } from '../model/allocate.js';
+import { prepareAllocation, solvePrepared, atBudget, pickerWork, type Allocation, type Prepared } from '../model/allocate.js';
+import { checkScenario } from '../model/check.js';
 import { marginalValues, marginalWords } from '../model/marginal.js';
 import { withBudget } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
-import { loadPicker, openSensitivity, type Picker, type SolverChoice } from '../solver/select.js';
+import { integerBackendOf, loadPicker, needsOf, openSensitivity, type Picker, type SolverChoice } from '../solver/select.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
 import { ALLOCATION_COLUMNS, allocationRows } from '../report/allocations.js';
 import { buildReportData, type Lang, type ReportData } from '../report/data.js';
@@ -117,26 +118,31 @@ export interface EngineOptions extends Pick<SolveOptions, 'lock' | 'solver'> {
   readonly keepBudgetRow?: boolean;
 }
 
-/** Check and prepare the scenario and load the backends it needs. Infeasible locked grants come back as conflicts. */
+/**
+ * Check the scenario as a whole (every input issue at once, as `validate` reports them), prepare
+ * it and load the backends it needs. Locked grants that no longer fit come back as conflicts.
+ */
 export async function openEngine(loaded: Loaded, options: EngineOptions = {}): Promise<Engine | Infeasible> {
-  const locked = typeof options.lock === 'string' ? readLocked(options.lock, loaded.applications) : options.lock;
+  const lockFile = typeof options.lock === 'string' ? readLocked(options.lock, loaded.applications) : undefined;
+  const locked = lockFile?.grants ?? (typeof options.lock === 'object' ? options.lock : undefined);
+  const solver = typeof options.solver === 'function' ? undefined : integerBackendOf(options.solver ?? 'auto');
+  checkScenario(loaded.applications, loaded.policy, loaded.scenario, { locked, lockedFrom: lockFile, solver });
   const prepared = prepare(loaded, locked, options);
   if ('status' in prepared) return prepared;
   // HiGHS's WebAssembly is loaded only for a model that needs it (an integer model, or an LP that
   // is not a network LP): the policy's own priority model never does.
   const t = performance.now();
-  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length, backendNeeds(prepared));
+  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length, needsOf(pickerWork(prepared)));
   return { loaded, prepared, picker, locked, msBackends: performance.now() - t };
 }
 
-/** An engine on backends already loaded (re-solves of a changed scenario: another budget, another score). */
-export function engineWith(loaded: Loaded, picker: Picker, options: Omit<EngineOptions, 'solver'> = {}): Engine | Infeasible {
-  const locked = typeof options.lock === 'string' ? readLocked(options.lock, loaded.applications) : options.lock;
-  const prepared = prepare(loaded, locked, options);
-  return 'status' in prepared ? prepared : { loaded, prepared, picker, locked, msBackends: 0 };
+/** An engine on backends already loaded, for re-solves of a checked scenario changed in its budget or a score. */
+export function engineWith(loaded: Loaded, picker: Picker, options: { readonly locked?: ReadonlyMap<string, Decimal>; readonly keepBudgetRow?: boolean } = {}): Engine | Infeasible {
+  const prepared = prepare(loaded, options.locked, options);
+  return 'status' in prepared ? prepared : { loaded, prepared, picker, locked: options.locked, msBackends: 0 };
 }
 
-function prepare(loaded: Loaded, locked: ReadonlyMap<string, Decimal> | undefined, options: EngineOptions): Prepared | Infeasible {
+function prepare(loaded: Loaded, locked: ReadonlyMap<string, Decimal> | undefined, options: { readonly keepBudgetRow?: boolean }): Prepared | Infeasible {
   try {
     return prepareAllocation(loaded.applications, loaded.policy, loaded.scenario, { locked, keepBudgetRow: options.keepBudgetRow });
   } catch (e) {

@@ -1,6 +1,6 @@
 /** allocations.csv: one row per application, amounts in yuan with 2 decimals, a reason per grant. */
 import { fmtYuan } from '../money.js';
-import type { Allocation } from '../model/allocate.js';
+import type { Allocation } from '../model/types.js';
 import { BINDING_ZH } from './labels.js';
 
 export { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';

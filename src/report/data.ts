@@ -5,7 +5,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import { WAN, ZERO, fmtYuan } from '../money.js';
-import type { Allocation } from '../model/allocate.js';
+import type { Allocation } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Summary } from './summary.js';

@@ -3,12 +3,17 @@
  * what cut it below that, with the numbers. Built from the allocation's own provenance
  * (ceilings, the limit that stopped it, the funding line), never re-derived.
  */
+import type { Decimal } from 'decimal.js';
 import { ZERO, floorTo, fmtYuanHuman as y } from '../money.js';
-import type { Allocation, Line } from '../model/allocate.js';
-import type { Measure, Policy } from '../model/policy.js';
+import type { Ceiling } from '../model/entitlement.js';
+import type { Allocation, Line, RuleNote } from '../model/types.js';
+import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import { BINDING_EN, BINDING_ZH, limitLabel } from './labels.js';
 import type { Lang } from './data.js';
+import { en } from './i18n/en.js';
+import type { ExplainWords } from './i18n/words.js';
+import { zh } from './i18n/zh.js';
 
 export interface Explanation {
   readonly projectId: string;
@@ -27,6 +32,8 @@ export interface ExplainContext {
 }
 
 const fmtScore = (x: number) => (Math.round(x * 100) / 100).toString();
+/** A share as a percentage, to 4 decimal places of a percent. */
+const pct = (d: Decimal) => `${d.times(100).toDecimalPlaces(4).toString()}%`;
 
 /**
  * Explanations for every line, in order, in one language. `full` adds the step-by-step
@@ -37,17 +44,18 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
   const limitIndex = new Map(ctx.allocation.limits.map((l, k) => [l.id, k]));
   const lineOfCandidate: Line[] = [];
   for (const line of ctx.allocation.lines) if (line.candidate >= 0) lineOfCandidate[line.candidate] = line;
-  const zh = lang === 'zh';
+  const w = (lang === 'zh' ? zh : en).explain;
+  const bindingLabel = lang === 'zh' ? BINDING_ZH : BINDING_EN;
   // What a limit says is the same for every project it cut: formatted once per limit.
   const limitWords = new Map<number, LimitWords>();
   const wordsOf = (k: number): LimitWords => {
-    let w = limitWords.get(k);
-    if (!w) {
+    let lw = limitWords.get(k);
+    if (!lw) {
       const l = ctx.allocation.limits[k]!;
-      w = { label: limitLabel(l, measures, lang), full: y(l.amount.plus(l.locked)), used: y(ctx.allocation.limitTotals[k]!.plus(l.locked)) };
-      limitWords.set(k, w);
+      lw = { label: limitLabel(l, measures, lang), full: y(l.amount.plus(l.locked)), used: y(ctx.allocation.limitTotals[k]!.plus(l.locked)) };
+      limitWords.set(k, lw);
     }
-    return w;
+    return lw;
   };
   const unit = y(ctx.scenario.granularity);
   return ctx.allocation.lines.map((line) => {
@@ -55,57 +63,80 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     const { scenario, allocation } = ctx;
     const lines: string[] = [];
     if (full) {
-      lines.push(
-        zh
-          ? `${app.projectId} ${app.projectName}（${app.companyName}）· ${measure.clause}${measure.name.zh} · 评审得分 ${app.score.toString()}`
-          : `${app.projectId} ${app.projectName} (${app.companyName}) · ${measure.clause} ${measure.name.en} · score ${app.score.toString()}`,
-      );
+      const name = lang === 'zh' ? measure.name.zh : measure.name.en;
+      lines.push(w.header({ id: app.projectId, project: app.projectName, company: app.companyName, clause: measure.clause, measure: name, score: app.score.toString() }));
     }
     const done = (oneLine: string): Explanation => {
       if (full) lines.push(oneLine);
       return { projectId: app.projectId, lines, oneLine };
     };
-    if (binding === 'ineligible') {
-      return done(zh ? `不予资助：申报年度 ${app.year} 不是本次资助年度 ${scenario.year}` : `Nothing: applied for ${app.year}, this allocation is for ${scenario.year}`);
-    }
-    if (binding === 'locked') {
-      return done(zh ? `已锁定：前一批次已确定资助 ${y(grant)}，本次不变，并计入各项限额` : `Locked: an earlier batch granted ${y(grant)}; kept as it is and counted against every limit`);
-    }
-    if (binding === 'below_min_score') {
-      const min = scenario.minScore?.toString() ?? '';
-      return done(zh ? `不予资助：评审得分 ${app.score.toString()} 低于最低分 ${min}` : `Nothing: score ${app.score.toString()} is below the minimum ${min}`);
-    }
-    // Decisions, integer rules and proportional shares carry their own explanation (issue 6).
-    if (line.ruleNote) return done(zh ? line.ruleNote.zh : line.ruleNote.en);
+    if (binding === 'ineligible') return done(w.ineligible(app.year, scenario.year));
+    if (binding === 'locked') return done(w.locked(y(grant)));
+    if (binding === 'below_min_score') return done(w.belowMinScore(app.score.toString(), scenario.minScore?.toString() ?? ''));
+    // Decisions, integer rules and proportional shares: the rule that set the grant.
+    if (line.ruleNote) return done(ruleText(line, line.ruleNote, w, unit));
     const ent = entitlement!;
     if (full) {
-      const texts = ent.ceilings.map((c) => c.text());
+      const texts = ent.ceilings.map((c) => ceilingText(c, w));
       const chosen = ent.ceilings.indexOf(ent.ceiling);
-      const others = ent.ceilings.filter((c) => c !== ent.ceiling && c.amount.gt(ent.ceiling.amount));
-      if (zh) {
-        lines.push(`政策上限：${texts.map((t, i) => (i === chosen ? `【${t.zh}】` : t.zh)).join('；')}`);
-        lines.push(`按政策可得 ${y(ent.amount)}（${BINDING_ZH[ent.binding]}${others.length ? `，低于${others.map((c) => `${BINDING_ZH[c.rule]} ${y(c.amount)}`).join('、')}` : ''}）`);
-      } else {
-        lines.push(`Policy ceilings: ${texts.map((t, i) => (i === chosen ? `[${t.en}]` : t.en)).join('; ')}`);
-        lines.push(`Entitled to ${y(ent.amount)} (${BINDING_EN[ent.binding]}${others.length ? `, below ${others.map((c) => `${BINDING_EN[c.rule]} ${y(c.amount)}`).join(', ')}` : ''})`);
-      }
+      const above = ent.ceilings.filter((c) => c !== ent.ceiling && c.amount.gt(ent.ceiling.amount)).map((c) => [bindingLabel[c.rule], y(c.amount)] as const);
+      lines.push(w.ceilings(texts, chosen), w.entitled(y(ent.amount), bindingLabel[ent.binding], above));
     }
     const rounded = floorTo(ent.amount, scenario.granularity).lt(ent.amount);
     if (line.limitId === null) {
-      if (full) {
-        lines.push(
-          rounded
-            ? zh ? `资助 ${y(grant)}：按 ${unit} 取整` : `Granted ${y(grant)}: rounded down to whole ${unit}`
-            : zh ? `资助 ${y(grant)}，即按政策可得的全额` : `Granted ${y(grant)}, the full entitlement`,
-        );
-      }
-      const t = ent.ceiling.text();
-      const oneLine = zh ? `${t.zh}${rounded ? `；按${unit}取整` : ''}` : `${t.en}${rounded ? `; rounded to whole ${unit}` : ''}`;
-      return { projectId: app.projectId, lines, oneLine };
+      if (full) lines.push(rounded ? w.grantedRounded(y(grant), unit) : w.grantedFull(y(grant)));
+      return { projectId: app.projectId, lines, oneLine: w.fullOneLine(ceilingText(ent.ceiling, w), rounded ? unit : null) };
     }
     const k = limitIndex.get(line.limitId)!;
-    return done(cutText(line, allocation, k, wordsOf(k), lineOfCandidate, ctx.fundingLine, zh));
+    return done(cutText(line, allocation, k, wordsOf(k), lineOfCandidate, ctx.fundingLine, w));
   });
+}
+
+/** How a ceiling's amount came about. */
+function ceilingText(c: Ceiling, w: ExplainWords): string {
+  const b = c.basis;
+  const pct100 = (d: Decimal) => `${d.times(100).toString()}%`;
+  switch (b.kind) {
+    case 'rate':
+      return w.ceiling.rate(c.clause, pct100(b.rate), y(b.base), y(c.amount));
+    case 'base':
+      return w.ceiling.base(c.clause, y(c.amount));
+    case 'matching_share':
+      return w.ceiling.matchingShare(c.clause, pct100(b.share), y(b.total), y(b.upper), y(c.amount));
+    case 'matching_ratio':
+      return w.ceiling.matchingRatio(c.clause, b.ratio.toString(), y(b.upper), y(c.amount));
+    case 'matching_fallback':
+      return w.ceiling.matchingFallback(c.clause, y(c.amount));
+    case 'project_cap':
+      return w.ceiling.projectCap(c.clause, y(c.amount));
+    case 'requested':
+      return w.ceiling.requested(y(c.amount));
+  }
+}
+
+/** The rule that set a grant, with its numbers. */
+function ruleText(line: Line, note: RuleNote, w: ExplainWords, unit: string): string {
+  const reason = line.app.decisionReason ?? '';
+  switch (note.kind) {
+    case 'decision':
+      return line.app.decision === 'exclude' ? w.rule.excluded(reason) : w.rule.funded(line.grant.toFixed(2), reason);
+    case 'exclusive_group':
+      return w.rule.exclusiveGroup(note.group, note.fundedAs, note.earlier);
+    case 'quota':
+      return w.rule.quota(note.measureId, note.maxCount);
+    case 'all_or_nothing':
+      return w.rule.allOrNothing(y(note.amount), line.limitId);
+    case 'min_share':
+      return w.rule.minShare(note.share.toString(), y(note.least), line.limitId);
+    case 'not_selected':
+      return w.rule.notSelected;
+    case 'no_band':
+      return w.rule.noBand;
+    case 'share_stopped':
+      return w.rule.shareStopped(line.limitId ?? '', y(note.limitAmount), pct(note.share), pct(note.commonShare), y(line.grant));
+    case 'share':
+      return w.rule.share(pct(note.commonShare), note.rate.eq(1) ? null : note.rate.toString(), y(note.cap), unit, y(line.grant));
+  }
 }
 
 interface LimitWords {
@@ -122,33 +153,21 @@ function cutText(
   words: LimitWords,
   lineOfCandidate: readonly Line[],
   fundingLine: number | null,
-  zh: boolean,
+  w: ExplainWords,
 ): string {
   const { app, grant } = line;
   const ent = line.entitlement!;
   const l = allocation.limits[k]!;
   const { label, full, used } = words;
-  const short = zh ? `资助 ${y(grant)}，比按政策可得少 ${y(ent.amount.minus(grant))}` : `Granted ${y(grant)}, ${y(ent.amount.minus(grant))} below the entitlement`;
+  const short = w.short(y(grant), y(ent.amount.minus(grant)));
   if (l.kind === 'company_measure' || l.kind === 'company_annual') {
     const mates = l.members.map((i) => lineOfCandidate[i]!).filter((o) => o !== line && o.grant.gt(0));
     const othersTotal = mates.reduce((s, o) => s.plus(o.grant), ZERO);
     const shown = mates.slice(0, 8).map((o) => `${o.app.projectId} ${y(o.grant)}`);
-    if (zh) {
-      const list = shown.join('、') + (mates.length > 8 ? ` 等${mates.length}项` : '');
-      return `${short}：${label} ${full} 已用 ${used}，该企业其他项目已获 ${y(othersTotal.plus(l.locked))}${list ? `（${list}）` : ''}`;
-    }
-    const list = shown.join(', ') + (mates.length > 8 ? ` and ${mates.length - 8} more` : '');
-    return `${short}: ${label} ${full}, used ${used}; the company's other grants total ${y(othersTotal.plus(l.locked))}${list ? ` (${list})` : ''}`;
+    return w.companyCut(short, label, full, used, y(othersTotal.plus(l.locked)), shown, mates.length);
   }
-  if (l.kind === 'measure_max' || l.kind === 'district_max') {
-    return zh ? `${short}：${label} ${full} 已用 ${used}` : `${short}: ${label} ${full}, used ${used}`;
-  }
+  if (l.kind === 'measure_max' || l.kind === 'district_max') return w.budgetLikeCut(short, label, full, used);
   const score = app.score.toNumber();
-  if (zh) {
-    const gap = fundingLine === null ? '' : `；资助线 ${fmtScore(fundingLine)} 分，本项目 ${app.score.toString()} 分${score < fundingLine ? `（低 ${fmtScore(fundingLine - score)} 分）` : ''}`;
-    return `${short}：总预算 ${full} 已用 ${used}${gap}`;
-  }
-  const gap =
-    fundingLine === null ? '' : `; the funding line is at score ${fmtScore(fundingLine)}, this project scored ${app.score.toString()}${score < fundingLine ? ` (${fmtScore(fundingLine - score)} below)` : ''}`;
-  return `${short}: the total budget ${full} is used (${used})${gap}`;
+  const below = fundingLine !== null && score < fundingLine ? fmtScore(fundingLine - score) : null;
+  return w.budgetCut(short, full, used, fundingLine === null ? null : { fundingLine: fmtScore(fundingLine), score: app.score.toString(), below });
 }

@@ -1,5 +1,5 @@
 /** Labels for what set a grant and for a limit, from the words of each language (i18n). */
-import type { Binding } from '../model/allocate.js';
+import type { Binding } from '../model/types.js';
 import type { Limit } from '../model/limits.js';
 import type { Measure } from '../model/policy.js';
 import { words, type Lang } from './i18n/index.js';

@@ -1,13 +1,15 @@
 /** summary.json and the short human summary printed on stdout. */
 import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuan, fmtYuanHuman } from '../money.js';
-import type { Allocation } from '../model/allocate.js';
-import type { RulesReport } from '../model/rules.js';
+import { TIE_BREAK_MAX_BINARIES } from '../model/integer.js';
+import type { Allocation, RulesReport } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import { scenarioFields, type Scenario } from '../model/scenario.js';
 import type { Verification } from '../verify/verify.js';
 import { formatIssue, type InputIssue } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { en } from './i18n/en.js';
+import { zh } from './i18n/zh.js';
 import { SUMMARY_SCHEMA_VERSION, type Summary, type Timings } from './summary-schema.js';
 
 export { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary, type Timings } from './summary-schema.js';
@@ -43,17 +45,20 @@ export const PRIORITY_RULE_ZH = '得分从高到低；得分相同时按项目�
 export const ROUNDING_RULE_ZH =
   '各项资助先按取整单位向下取整；超出任一限额的部分从优先顺序最后的项目起收回；补足类别预算下限；剩余资金按优先顺序以整单位分配，直至任一限额用尽';
 
+/** How many yes/no decisions the integer model's tie rule is solved for, as written. */
+const MAX_DECISIONS = TIE_BREAK_MAX_BINARIES.toLocaleString('en-US');
+
 /** The priority order, and where an integer model's equal optima were not decided by it, why. */
 function priorityRules(allocation: Allocation): { priorityOrder: string; priorityOrderZh: string } {
   const tie = allocation.rules?.integer?.tieRule;
   if (!tie || tie === 'applied') return { priorityOrder: PRIORITY_RULE, priorityOrderZh: PRIORITY_RULE_ZH };
-  const zh = tie.startsWith('skipped') ? '超过 1,000 个是否资助的决策，未做同分排序求解' : tie.includes('time limit') ? '求解因时间限制停止' : '同分排序求解未成功或取整后更差';
   return {
-    priorityOrder: `${PRIORITY_RULE}; among equally good integer allocations it was not applied (${tie.replace(/^(skipped|not applied): /, '')}): HiGHS's choice stands`,
-    priorityOrderZh: `${PRIORITY_RULE_ZH}；整数模型中同样好的方案之间未按此顺序选择（${zh}），采用 HiGHS 的解`,
+    priorityOrder: en.summary.priorityNotApplied(PRIORITY_RULE, en.summary.tieRuleMissed[tie](MAX_DECISIONS)),
+    priorityOrderZh: zh.summary.priorityNotApplied(PRIORITY_RULE_ZH, zh.summary.tieRuleMissed[tie](MAX_DECISIONS)),
   };
 }
 
+/** The model's report as summary.json states it: the integer model's tie rule as words (`applied`, or skipped / not applied and why). */
 export function buildSummary(args: {
   scenario: Scenario;
   policy: Policy;
@@ -169,10 +174,14 @@ export function buildSummary(args: {
 }
 
 /** The rules report as written: the same keys in the same order, with its own copy of the list the model keeps readonly. */
+/** The model's report as summary.json holds it: the integer tie rule's outcome in words, lists copied. */
 function rulesJson(r: RulesReport): NonNullable<Summary['objective']['model']> {
-  if (r.stoppedEarly) return { ...r, stoppedEarly: [...r.stoppedEarly] };
-  const withoutList: Omit<RulesReport, 'stoppedEarly'> = r;
-  return withoutList;
+  // Keys keep the order the model gave them: each field is replaced where it stands.
+  const out: Record<string, unknown> = { ...r };
+  if (r.stoppedEarly) out.stoppedEarly = [...r.stoppedEarly];
+  const i = r.integer;
+  if (i) out.integer = { ...i, tieRule: i.tieRule === 'applied' ? 'applied' : `${i.tieRule === 'too_many_decisions' ? 'skipped' : 'not applied'}: ${en.summary.tieRuleMissed[i.tieRule](MAX_DECISIONS)}` };
+  return out as NonNullable<Summary['objective']['model']>;
 }
 
 function roundTimings(t: Timings): Timings {
@@ -203,7 +212,7 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
   ].join('\n');
 }
 
-/** The objective and the rules of issue 6 in words (nothing for the plain priority objective). */
+/** The objective and the rules beyond the money rules in words (nothing for the plain priority objective). */
 function rulesLines(s: Summary): string[] {
   const m = s.objective.model;
   if (!m) return [];

@@ -91,6 +91,7 @@ export async function createHighsBackend(): Promise<Backend> {
   const name = `highs ${h.version.major}.${h.version.minor}.${h.version.patch}`;
   return {
     name,
+    solvesIntegers: true,
     solve(lp: LinearProgram, options: SolveOptions = {}): SolveResult {
       if (lp.columns.length === 0) {
         return { status: 'optimal', objective: 0, values: new Float64Array(0), duals: new Float64Array(lp.rows.length), backend: name, raw: 'empty' };
@@ -202,6 +203,7 @@ export async function createWarmHighsBackend(): Promise<Backend & { dispose(): v
   const bound = (v: number | null, sign: 1 | -1) => (v === null || !Number.isFinite(v) ? sign * h.infinity : v);
   return {
     name,
+    solvesIntegers: true,
     solve(lp: LinearProgram, options: SolveOptions = {}): SolveResult {
       try {
         let entry = kept.find((k) => sameStructure(k.lp, lp));

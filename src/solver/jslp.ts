@@ -12,8 +12,9 @@ const OBJ = '_obj';
 
 export const jslpBackend: Backend = {
   name: 'javascript-lp-solver',
+  // Its branch and bound returns fractional answers once its timeout passes: never given integer models.
+  solvesIntegers: false,
   solve(lp: LinearProgram, options: SolveOptions = {}): SolveResult {
-    // Integer columns: its branch and bound returns fractional answers past its timeout (solver-notes.md). Never.
     if (isMip(lp)) return { status: 'error', detail: 'an integer model: javascript-lp-solver is never used for one (use HiGHS)', backend: 'javascript-lp-solver', raw: 'refused' };
     const constraints: Record<string, Bound> = {};
     const variables: Record<string, Record<string, number>> = {};

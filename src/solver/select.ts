@@ -9,7 +9,7 @@
 import { InternalError } from '../errors.js';
 import { jslpBackend } from './jslp.js';
 import { createHighsBackend, openParametricLp } from './highs.js';
-import { isMip, type Backend, type Basis, type LinearProgram, type ParametricLp } from './types.js';
+import { isMip, type Backend, type Basis, type LinearProgram, type ParametricLp, type Picked, type Picker, type PickerWork } from './types.js';
 import { networkBackend } from './network-backend.js';
 import { networkOf, openNetworkParametric, whyNotNetwork } from './network.js';
 
@@ -19,18 +19,7 @@ export type SolverChoice = (typeof SOLVER_CHOICES)[number];
 /** Largest LP (columns) that `auto` gives to javascript-lp-solver. */
 export const AUTO_JSLP_MAX_COLUMNS = 500;
 
-export interface Picked {
-  readonly backend: Backend;
-  /** Why this backend, for the summary. */
-  readonly reason: string;
-}
-
-export type Picker = (lp: LinearProgram) => Picked;
-
-/** A picker for a fixed backend (tests, library users). */
-export function always(backend: Backend): Picker {
-  return () => ({ backend, reason: `${backend.name} (given)` });
-}
+export type { Picked, Picker, PickerWork } from './types.js';
 
 export interface PickerNeeds {
   /** The model has integer columns (HiGHS is needed). */
@@ -40,6 +29,24 @@ export interface PickerNeeds {
    * proportional objective): HiGHS is not needed for `auto` or `network`.
    */
   readonly network?: boolean;
+}
+
+/**
+ * What the backends must be ready for, from what the model will hand the picker: HiGHS for an
+ * integer model; none beyond the network simplex when every LP is a network LP (the priority
+ * LP of the policy's own limits) or there is none (a proportional objective).
+ */
+export function needsOf(work: PickerWork): PickerNeeds {
+  if (work.integerModel) return { integer: true, network: false };
+  return { integer: false, network: work.lps.every((lp) => whyNotNetwork(lp) === null) };
+}
+
+/**
+ * The backend a choice gives integer models to: HiGHS, except under `--solver jslp` (the
+ * scenario check names the integer rules that then cannot be solved).
+ */
+export function integerBackendOf(choice: SolverChoice): Pick<Backend, 'name' | 'solvesIntegers'> {
+  return choice === 'jslp' ? jslpBackend : { name: 'HiGHS', solvesIntegers: true };
 }
 
 /**

@@ -92,13 +92,36 @@ export interface SolveOptions {
 
 export interface Backend {
   readonly name: string;
+  /**
+   * It solves models with integer or semi-continuous columns (MIPs), to a proven optimum or a
+   * stated gap. Absent: it refuses them, and a model with one must go to another backend.
+   */
+  readonly solvesIntegers?: boolean;
   solve(lp: LinearProgram, options?: SolveOptions): SolveResult;
   /**
    * Where a backend can: the best solution of `lp` and, among all of them, the best for the
    * `secondary` costs (same sense, whole numbers), exactly, in one solve. Without it the model
-   * solves a second LP with the first objective held (see allocate.ts).
+   * solves a second LP with the first objective held (see model/priority.ts).
    */
   solveTieBroken?(lp: LinearProgram, secondary: ArrayLike<number>, options?: SolveOptions): SolveResult;
+}
+
+export interface Picked {
+  readonly backend: Backend;
+  /** Why this backend, for the summary. */
+  readonly reason: string;
+}
+
+/** Chooses a backend for each LP a model hands over (select.ts `loadPicker`). */
+export type Picker = (lp: LinearProgram) => Picked;
+
+/**
+ * What a model will hand a picker, so that the backends it needs can be made ready first
+ * (select.ts `needsOf`): an integer model, or these LPs (none: it needs no backend).
+ */
+export interface PickerWork {
+  readonly integerModel: boolean;
+  readonly lps: readonly LinearProgram[];
 }
 
 /** Objective of `values` under `lp` (for checks and for stage-two constraints). */

@@ -64,12 +64,13 @@ export function verifyAllocation(
   const measureTotals = new Map<string, Decimal>();
   let total = Z;
 
-  // Issue 6: decisions, all-or-nothing, minimum shares, exclusive groups, district budgets, count quotas.
+  // The rules beyond the money rules: decisions, all-or-nothing, minimum shares, exclusive groups,
+  // district budgets, count quotas. Per application here; the totals (district, count, group) below.
   const g = scenario.granularity;
   const districtTotals = new Map<string, Decimal>();
   const fundedByMeasure = new Map<string, number>();
   const fundedByGroup = new Map<string, string[]>();
-  const checkIssue6 = (a: Application, grant: Decimal, least: Decimal | null, isLocked: boolean) => {
+  const checkDecisionsAndIntegerRules = (a: Application, grant: Decimal, least: Decimal | null, isLocked: boolean) => {
     const id = a.projectId;
     // The full grant: the entitlement (least ceiling, to the fen) rounded down to the granularity.
     const settings = scenario.measureBudgets.get(a.measureId);
@@ -153,7 +154,7 @@ export function verifyAllocation(
     if (scenario.companyAnnualCap !== null) {
       addTo(`ca\u0000${a.companyId}\u0000${a.year}`, 'scenario companyAnnualCap', `${a.companyId} ${a.year}`, scenario.companyAnnualCap, grant);
     }
-    checkIssue6(a, grant, least, locked.has(id));
+    checkDecisionsAndIntegerRules(a, grant, least, locked.has(id));
     measureTotals.set(m.id, (measureTotals.get(m.id) ?? Z).plus(grant));
     total = total.plus(grant);
   });

@@ -8,6 +8,7 @@ import { parseScenario, type Scenario } from '../../src/model/scenario.js';
 import { allocate, type Allocation } from '../../src/model/allocate.js';
 import { jslpBackend } from '../../src/solver/jslp.js';
 import { verifyAllocation } from '../../src/verify/verify.js';
+import { explainAll } from '../../src/report/explain.js';
 
 export const POLICY_PATH = fileURLToPath(new URL('../../scenarios/policies/shenzhen-iiot-2018.json', import.meta.url));
 export const SHENZHEN: Policy = parsePolicy(JSON.parse(readFileSync(POLICY_PATH, 'utf8')), 'shenzhen-iiot-2018.json');
@@ -69,4 +70,10 @@ export function grants(a: Allocation): Record<string, string> {
 
 export function bindings(a: Allocation): Record<string, string> {
   return Object.fromEntries(a.lines.map((l) => [l.app.projectId, l.binding]));
+}
+
+/** The words of the rule that set line `i`'s grant (the model gives a code, the report the words), or undefined. */
+export function ruleNoteText(a: Allocation, i: number, s: Scenario, lang: 'zh' | 'en' = 'zh', policy: Policy = SHENZHEN): string | undefined {
+  if (!a.lines[i]!.ruleNote) return undefined;
+  return explainAll({ allocation: a, scenario: s, policy, fundingLine: null }, lang)[i]!.oneLine;
 }

@@ -1,0 +1,129 @@
+/**
+ * Where the three solve paths end (the priority LP, proportional shares, the integer model):
+ * each hands its grants, in whole granularity units, and a reason per candidate to
+ * `finishAllocation`, which makes the lines, the totals, the objective and the report. Also
+ * what the paths share on the way: the stage timer, the tie rule, and which ceilings are full.
+ */
+import type { Decimal } from 'decimal.js';
+import { ZERO } from '../money.js';
+import type { Backend, LinearProgram, SolveOptions, SolveResult } from '../solver/types.js';
+import type { Application } from './application.js';
+import { entitlementOf } from './entitlement.js';
+import type { Limit } from './limits.js';
+import { priorityLp } from './prepare.js';
+import { unitsToYuan } from './rounding.js';
+import { LIMIT_SPECIFICITY, type Allocation, type CandidateOutcome, type Line, type Prepared, type RulesReport, type StageReport } from './types.js';
+
+/** Solve and record the stage; with `secondary`, the backend's own tie-breaking solve. */
+export function timedSolve(
+  stages: StageReport[],
+  stage: StageReport['stage'],
+  backend: Backend,
+  lp: LinearProgram,
+  options: SolveOptions = {},
+  secondary?: ArrayLike<number>,
+): SolveResult {
+  const t = performance.now();
+  const r = secondary && backend.solveTieBroken ? backend.solveTieBroken(lp, secondary, options) : backend.solve(lp, options);
+  stages.push({ stage, backend: r.backend, status: r.status, raw: r.raw, objective: r.status === 'optimal' ? r.objective : null, ms: performance.now() - t });
+  return r;
+}
+
+/**
+ * The tie rule (README, "ties"): among allocations with the best objective, prefer the
+ * priority order. Per candidate its weight for that: n − its position in the order.
+ */
+export function tieRanks(order: readonly number[]): number[] {
+  const n = order.length;
+  const ranks = new Array<number>(n);
+  order.forEach((i, position) => (ranks[i] = n - position));
+  return ranks;
+}
+
+/**
+ * Whether to keep the tie-broken allocation (whole units per candidate) over the first one: a
+ * tie-break solve may trade a hair of objective (its tolerance) for the tie rule, and rounding
+ * can turn a hair into a unit, so it is kept only if it is not worse exactly and meets as many floors.
+ */
+export function tieBrokenNotWorse(
+  candidates: readonly Application[],
+  first: { readonly units: readonly number[]; readonly unmetFloors: number },
+  tieBroken: { readonly units: readonly number[]; readonly unmetFloors: number },
+): boolean {
+  // Σ score × (tie-broken − first), over the candidates where they differ.
+  const change = candidates.reduce((s, a, i) => (tieBroken.units[i] === first.units[i] ? s : s.plus(a.score.times(tieBroken.units[i]! - first.units[i]!))), ZERO);
+  return change.gte(0) && tieBroken.unmetFloors <= first.unmetFloors;
+}
+
+/** Per candidate, the limits it counts against. */
+export function limitsOfCandidates(limits: readonly Limit[], candidates: number): number[][] {
+  const memberOf: number[][] = Array.from({ length: candidates }, () => []);
+  limits.forEach((l, k) => l.members.forEach((i) => memberOf[i]!.push(k)));
+  return memberOf;
+}
+
+/** Sort limit indexes so that the most specific limit comes first (it names the reason). */
+export function mostSpecificFirst(limits: readonly Limit[], ks: number[]): number[] {
+  return ks.sort((a, b) => LIMIT_SPECIFICITY.indexOf(limits[a]!.kind) - LIMIT_SPECIFICITY.indexOf(limits[b]!.kind));
+}
+
+/** Ceilings of candidate `c` with less than `need` units of room left, the most specific first. */
+export type FullCeilings = (c: number, need: number) => number[];
+
+export interface SolveRun {
+  /** When the solve began (build time before it counted), when solving began, when it ended. */
+  readonly t0: number;
+  readonly t1: number;
+  readonly t2: number;
+  readonly status: 'optimal' | 'time-limit';
+  readonly limitDetail: string | null;
+  /** An upper bound on the objective, when the path has one (else the objective is its own bound). */
+  readonly bound: number | null;
+  readonly stages: readonly StageReport[];
+  readonly solver: Allocation['solver'];
+  /** The stage-1 LP as solved, with its duals (default: the priority LP, no duals). */
+  readonly model?: Allocation['model'];
+  readonly rules?: RulesReport;
+}
+
+/** Build the allocation from per-candidate grants (whole granularity units) and their reasons. */
+export function finishAllocation(p: Prepared, grantUnits: readonly number[], outcome: (c: number, full: FullCeilings) => CandidateOutcome, run: SolveRun): Allocation {
+  const { apps, scenario, measures, candidates, candidateOf, lockedOf, entitlements, limits, units, shape } = p;
+  const yuan = unitsToYuan(scenario.granularity);
+  const grants = grantUnits.map(yuan);
+  const totalUnits = limits.map((l) => l.members.reduce((s, i) => s + grantUnits[i]!, 0));
+  const memberOf = limitsOfCandidates(limits, candidates.length);
+  const full: FullCeilings = (c, need) => mostSpecificFirst(limits, memberOf[c]!.filter((k) => limits[k]!.sense === 'max' && units.limits[k]! - totalUnits[k]! < need));
+  const lines: Line[] = apps.map((app, idx) => {
+    const measure = measures.get(app.measureId)!;
+    const c = candidateOf[idx]!;
+    const locked = lockedOf[idx];
+    if (locked) return { app, measure, entitlement: entitlementOf(app, measure), grant: locked, binding: 'locked', limitId: null, candidate: -1 };
+    if (c < 0) return { app, measure, entitlement: null, grant: ZERO, binding: app.year !== scenario.year ? 'ineligible' : 'below_min_score', limitId: null, candidate: -1 };
+    const o = outcome(c, full);
+    return { app, measure, entitlement: entitlements[c]!, grant: grants[c]!, binding: o.binding, limitId: o.limitId, candidate: c, ...(o.ruleNote ? { ruleNote: o.ruleNote } : {}) };
+  });
+  const limitTotals = totalUnits.map(yuan);
+  const objective = candidates.reduce((s, a, i) => s.plus(a.score.times(grants[i]!)), ZERO);
+  const lockedTotal = lockedOf.reduce<Decimal>((s, v) => (v ? s.plus(v) : s), ZERO);
+  const granted = grants.reduce((s, v) => s.plus(v), lockedTotal);
+  const bound = Math.max(run.bound ?? objective.toNumber(), objective.toNumber());
+  const model = run.model ?? { lp: priorityLp(p), shape, duals: null };
+  return {
+    status: run.status,
+    limitDetail: run.limitDetail,
+    bound,
+    gap: bound > 0 ? (bound - objective.toNumber()) / bound : 0,
+    lines,
+    limits,
+    model,
+    limitTotals,
+    objective,
+    granted,
+    lp: { applications: candidates.length, columns: model.lp.columns.length, rows: model.lp.rows.length },
+    solver: run.solver,
+    stages: run.stages,
+    timingsMs: { build: run.t1 - run.t0, solve: run.t2 - run.t1, round: performance.now() - run.t2 },
+    ...(run.rules ? { rules: run.rules } : {}),
+  };
+}

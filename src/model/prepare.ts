@@ -1,0 +1,154 @@
+/**
+ * Everything about an allocation that does not depend on the budget: who is a candidate,
+ * their entitlements and caps, the limits, the priority order and the LP's shape. Built
+ * once, solved at many budgets (`atBudget`). Input problems are `check.ts`'s to report:
+ * a preparation of a scenario with one is a bug (InternalError); what no allocation of this
+ * batch can mend, because an earlier batch's grants already break it, is InfeasibleError.
+ */
+import type { Decimal } from 'decimal.js';
+import { floorTo, fmtYuanHuman, toLpUnits } from '../money.js';
+import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
+import type { LinearProgram } from '../solver/types.js';
+import type { Application } from './application.js';
+import { entitlementOf, type Entitlement } from './entitlement.js';
+import { buildLimits, type Limit, type LockedGrant } from './limits.js';
+import { policyLp, shapePolicyLp } from './lp.js';
+import type { Measure, Policy } from './policy.js';
+import { withBudget, type Scenario } from './scenario.js';
+import { toUnits, unitsIssue, type Units } from './units.js';
+import { baseScore, rescores, weightedScore } from './weights.js';
+import type { Prepared, PrepareOptions } from './types.js';
+
+/** Priority order: score descending, then project id ascending (code-unit order). Documented in the README. */
+export function priorityOrder(apps: readonly Application[]): number[] {
+  // Doubles order scores as the decimals do, except for decimals too close to tell apart
+  // as doubles: those (equal doubles, different decimals) are compared exactly.
+  const approx = apps.map((a) => a.score.toNumber());
+  const exact = apps.map((a) => a.score.toString());
+  return apps
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const c = approx[a] !== approx[b] ? approx[b]! - approx[a]! : exact[a] === exact[b] ? 0 : apps[b]!.score.comparedTo(apps[a]!.score);
+      if (c !== 0) return c;
+      const x = apps[a]!.projectId;
+      const y = apps[b]!.projectId;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+}
+
+/** The candidates of a scenario, what each may get, and the limits over them: what the check and the preparation share. */
+export interface Candidates {
+  readonly measures: ReadonlyMap<string, Measure>;
+  /** Per application, its locked grant, or null. */
+  readonly lockedOf: readonly (Decimal | null)[];
+  readonly lockedGrants: readonly LockedGrant[];
+  readonly candidates: readonly Application[];
+  readonly candidateOf: readonly number[];
+  readonly entitlements: readonly Entitlement[];
+  /** Entitlements rounded down to the granularity. */
+  readonly caps: readonly Decimal[];
+  readonly limits: readonly Limit[];
+  /** Ceilings the locked grants already exceed. */
+  readonly overrun: readonly { readonly limit: Limit; readonly locked: Decimal }[];
+}
+
+export function candidatesOf(apps: readonly Application[], policy: Policy, scenario: Scenario, locked?: ReadonlyMap<string, Decimal>): Candidates {
+  const measures = new Map(policy.measures.map((m) => [m.id, m]));
+  const candidates: Application[] = [];
+  const lockedGrants: LockedGrant[] = [];
+  const lockedOf = apps.map((a) => {
+    const grant = locked?.get(a.projectId);
+    if (grant !== undefined) lockedGrants.push({ app: a, grant });
+    return grant ?? null;
+  });
+  const rescored = rescores(scenario);
+  const candidateOf: number[] = apps.map((a, i) => {
+    if (lockedOf[i] !== null) return -1;
+    if (a.year !== scenario.year) return -1;
+    if (scenario.minScore && baseScore(a, scenario).lt(scenario.minScore)) return -1;
+    // With measure weights or award scores, a candidate competes with its weighted score.
+    candidates.push(rescored ? { ...a, score: weightedScore(a, scenario) } : a);
+    return candidates.length - 1;
+  });
+  const entitlements = candidates.map((a) => entitlementOf(a, measures.get(a.measureId)!));
+  const caps = entitlements.map((e) => floorTo(e.amount, scenario.granularity));
+  const { limits, overrun } = buildLimits(candidates, policy, scenario, lockedGrants);
+  return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, limits, overrun };
+}
+
+/** Locked grants above what the policy allows their projects (an input problem: see check.ts). */
+export function lockedOverEntitlement(c: Candidates): { app: Application; grant: Decimal; entitlement: Entitlement }[] {
+  return c.lockedGrants
+    .map(({ app, grant }) => ({ app, grant, entitlement: entitlementOf(app, c.measures.get(app.measureId)!) }))
+    .filter(({ grant, entitlement }) => grant.gt(entitlement.amount));
+}
+
+/** Applications an earlier batch funded (a locked grant above zero): their ids per exclusive group and per measure. */
+export function lockedFunding(apps: readonly Application[], lockedOf: readonly (Decimal | null)[]): { byGroup: Map<string, string[]>; byMeasure: Map<string, string[]> } {
+  const byGroup = new Map<string, string[]>();
+  const byMeasure = new Map<string, string[]>();
+  apps.forEach((a, i) => {
+    if (!lockedOf[i]?.gt(0)) return;
+    if (a.exclusiveGroup) byGroup.set(a.exclusiveGroup, [...(byGroup.get(a.exclusiveGroup) ?? []), a.projectId]);
+    byMeasure.set(a.measureId, [...(byMeasure.get(a.measureId) ?? []), a.projectId]);
+  });
+  return { byGroup, byMeasure };
+}
+
+export function prepareAllocation(apps: readonly Application[], policy: Policy, scenario: Scenario, opts: PrepareOptions = {}): Prepared {
+  const t0 = performance.now();
+  const g = scenario.granularity;
+  const c = candidatesOf(apps, policy, scenario, opts.locked);
+  const { measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, overrun } = c;
+  const unchecked = lockedOverEntitlement(c).length ? 'a locked grant above its entitlement' : unitsIssue(caps, limits, g) ? 'a granularity too fine for its amounts' : null;
+  if (unchecked) throw new InternalError(`prepared a scenario with ${unchecked}: the scenario check (check.ts) should have stopped it`);
+  if (overrun.length) {
+    throw new InfeasibleError(
+      'the locked grants no longer fit the limits',
+      overrun.map(({ limit, locked }) => ({ limit: `${limit.id} (${limit.source})`, description: `${fmtYuanHuman(limit.amount)} < locked ${fmtYuanHuman(locked)}` })),
+    );
+  }
+  // Rules of counts the earlier batch already breaks (two funded in one exclusive group, more
+  // funded than a measure's maxCount): no allocation of this batch can mend them.
+  const countOverrun = lockedCountOverruns(apps, lockedOf, scenario);
+  if (countOverrun.length) throw new InfeasibleError('the locked grants no longer fit the rules of counts', countOverrun);
+  const order = priorityOrder(candidates);
+  const units = toUnits(caps, limits, g);
+  const shape = shapePolicyLp(units, limits, candidates.map((a) => a.score.toString()), order, (l) => !!opts.keepBudgetRow && l.kind === 'budget');
+  const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
+  return { apps, policy, scenario, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, order, units, shape, scores, msBuild: performance.now() - t0 };
+}
+
+function lockedCountOverruns(apps: readonly Application[], lockedOf: readonly (Decimal | null)[], scenario: Scenario): Conflict[] {
+  const { byGroup, byMeasure } = lockedFunding(apps, lockedOf);
+  const out: Conflict[] = [];
+  for (const [grp, ids] of byGroup) {
+    if (ids.length > 1) out.push({ limit: `exclusive:${grp}`, description: `at most one of a group is funded, but the locked grants fund ${ids.join(', ')}` });
+  }
+  for (const [m, ids] of byMeasure) {
+    const max = scenario.measureBudgets.get(m)?.maxCount;
+    if (max !== undefined && ids.length > max) out.push({ limit: `maxCount:${m} (scenario.measureBudgets.${m}.maxCount)`, description: `at most ${max}, but the locked grants fund ${ids.length} (${ids.join(', ')})` });
+  }
+  return out;
+}
+
+/** The same preparation at another budget (the budget row must have been kept). */
+export function atBudget(p: Prepared, budget: Decimal): Prepared {
+  const k = p.limits.findIndex((l) => l.kind === 'budget');
+  const limits = p.limits.map((l, i) => (i === k ? { ...l, amount: budget } : l));
+  const g = p.scenario.granularity;
+  const budgetUnits = budget.div(g).floor().toNumber();
+  const units: Units = { ...p.units, limits: p.units.limits.map((u, i) => (i === k ? budgetUnits : u)) };
+  const r = p.shape.rowLimit.indexOf(k);
+  if (r < 0) throw new InternalError('atBudget needs a preparation that kept the budget row');
+  const rowBounds = p.shape.rowBounds.map((b, i) => (i === r ? { lower: null, upper: toLpUnits(budget) } : b));
+  return { ...p, scenario: withBudget(p.scenario, budget), limits, units, shape: { ...p.shape, rowBounds }, msBuild: 0 };
+}
+
+/** The priority (stage-1) LP of a preparation: one object per preparation, so what is learnt about it (is it a network?) is kept. */
+const priorityLps = new WeakMap<Prepared, LinearProgram>();
+export function priorityLp(prepared: Prepared): LinearProgram {
+  let lp = priorityLps.get(prepared);
+  if (!lp) priorityLps.set(prepared, (lp = policyLp(prepared.shape, prepared.scores)));
+  return lp;
+}

@@ -1,0 +1,146 @@
+/**
+ * The priority objective on the policy's LP: maximise Σ score × grant (stage one), then,
+ * with that objective held, prefer the priority order among equally good allocations (stage
+ * two, the tie rule); round to whole units (rounding.ts); name for each grant below its
+ * entitlement the most specific full limit.
+ */
+import { D, LP_UNIT, ZERO, fmtYuanHuman } from '../money.js';
+import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
+import type { LinearProgram, Picker, SolveResult } from '../solver/types.js';
+import { bestBound } from './bound.js';
+import { finishAllocation, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
+import type { Limit } from './limits.js';
+import { disaggregate, policyLp, type PolicyLpShape } from './lp.js';
+import { priorityLp } from './prepare.js';
+import { roundAllocation, type RoundingResult } from './rounding.js';
+import { LIMIT_BINDING, type AllocateOptions, type Allocation, type Prepared, type StageReport } from './types.js';
+
+export function solvePriority(prepared: Prepared, pick: Picker, options: AllocateOptions = {}): Allocation {
+  const t0 = performance.now() - prepared.msBuild;
+  const { candidates, limits, order, units, shape, scores, caps } = prepared;
+  const g = prepared.scenario.granularity;
+
+  // Stage 1: maximise Σ score × grant.
+  const stage1 = priorityLp(prepared);
+  options.onLp?.(stage1);
+  // Picking counts as solving: for the network simplex it is recognising the network.
+  const t1 = performance.now();
+  const picked = pick(stage1);
+  const backend = picked.backend;
+  const stages: StageReport[] = [];
+  const limits_ = { timeLimitSeconds: options.timeLimitSeconds, iterationLimit: options.iterationLimit };
+  // A column weighs by the position of its first member in the priority order.
+  const n = candidates.length;
+  const tieRule = options.tieBreak !== false;
+  const ranks = tieRanks(order);
+  const columnRanks = shape.groups.map((members) => ranks[members[0]!]!);
+  // A backend that breaks ties itself (the network simplex) does both stages in one exact solve.
+  const oneSolve = tieRule && backend.solveTieBroken !== undefined;
+  const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, limits_, oneSolve ? columnRanks : undefined);
+  if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, pick, stages);
+  if (first.status !== 'optimal' && first.status !== 'time-limit') {
+    throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
+  }
+
+  // Stage 2: maximise the tie weights with the stage-1 objective held. Skipped when stage 1 was cut short.
+  let second: SolveResult | null = null;
+  if (first.status === 'optimal' && tieRule && !oneSolve) {
+    const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
+    const stage2 = policyLp(shape, columnRanks.map((r) => r / n));
+    const stage2Lp: LinearProgram = {
+      ...stage2,
+      rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
+    };
+    // From stage one's optimal basis: its point is feasible for stage two, which only moves along the optimal face.
+    second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: first.basis });
+  }
+  const t2 = performance.now();
+
+  // Round both stages' points and keep stage two's only if it is not worse, exactly.
+  // A point cut short by a limit may break limits; rounding repairs it like any other (step 2).
+  const roundValues = (values: ArrayLike<number> | null) =>
+    roundAllocation({ caps, limits, units, values: disaggregate(shape, units, values ?? new Float64Array(stage1.columns.length), LP_UNIT.toNumber()), order, granularity: g });
+  const asKept = (r: RoundingResult) => ({ units: r.grantUnits, unmetFloors: r.unmetFloors.length });
+  let rounded = roundValues(first.values);
+  if (second?.status === 'optimal') {
+    const tieBroken = roundValues(second.values);
+    if (tieBrokenNotWorse(candidates, asKept(rounded), asKept(tieBroken))) rounded = tieBroken;
+  }
+  if (rounded.unmetFloors.length) {
+    throw new InfeasibleError(
+      'measure floors cannot be met in whole granularity units',
+      rounded.unmetFloors.map((k) => ({ limit: limits[k]!.id, description: `floor ${fmtYuanHuman(limits[k]!.amount)}, reached ${fmtYuanHuman(rounded.totals[k]!)} in units of ${fmtYuanHuman(g)}` })),
+    );
+  }
+
+  // The bound: the LP optimum when proven; else the best Lagrangian bound from the duals reached.
+  const budgetRow = shape.rowLimit.findIndex((k) => limits[k]!.kind === 'budget');
+  const boundLp = first.status === 'optimal' ? first.objective : bestBound(stage1, first.duals, budgetRow >= 0 ? budgetRow : null);
+  const grantUnits = rounded.grantUnits;
+  // Why each grant is what it is: its entitlement, or the most specific ceiling that is full.
+  return finishAllocation(
+    prepared,
+    grantUnits,
+    (c, full) => {
+      const ent = prepared.entitlements[c]!;
+      if (grantUnits[c]! >= units.caps[c]!) return { binding: ent.binding, limitId: null };
+      const k = full(c, 1)[0];
+      if (k === undefined) {
+        throw new InternalError(`rounding left ${candidates[c]!.projectId} below its entitlement with room in every limit`, [`grant ${rounded.grants[c]}, cap ${caps[c]}`]);
+      }
+      return { binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id };
+    },
+    {
+      t0,
+      t1,
+      t2,
+      status: first.status,
+      limitDetail: first.status === 'time-limit' ? first.detail : null,
+      bound: boundLp * LP_UNIT.toNumber(),
+      stages,
+      solver: { backend: backend.name, reason: picked.reason },
+      model: { lp: stage1, shape, duals: first.status === 'optimal' ? (first.duals ?? null) : null, basis: first.status === 'optimal' ? first.basis : undefined },
+    },
+  );
+}
+
+/**
+ * The LP is infeasible only through floors (every ceiling admits zero). Find which floors
+ * cannot be met together: add an elastic column to each floor row, minimise the total
+ * shortfall, and name every floor left short, with the amount.
+ */
+function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], pick: Picker, stages: StageReport[]): Error {
+  const base = policyLp(shape, shape.groups.map(() => 0), 'min');
+  const floorRows = shape.rowLimit.map((k, r) => [k, r] as const).filter(([k]) => limits[k]!.sense === 'min');
+  const n = base.columns.length;
+  const lp: LinearProgram = {
+    sense: 'min',
+    // A shortfall never exceeds its floor (grants are ≥ 0): bounded, the elastic LP of a network LP is one too.
+    columns: [...base.columns, ...floorRows.map(([, r]) => ({ lower: 0, upper: base.rows[r]!.lower!, cost: 1 }))],
+    rows: base.rows.map((row, r) => {
+      const e = floorRows.findIndex(([, fr]) => fr === r);
+      return e < 0 ? row : { ...row, terms: [...row.terms, [n + e, 1] as const] };
+    }),
+  };
+  const r = timedSolve(stages, 'feasibility', pick(lp).backend, lp);
+  if (r.status !== 'optimal') return new InternalError('the LP is infeasible and its elastic form did not solve', [`${r.backend}: ${r.raw}`]);
+  const conflicts: Conflict[] = [];
+  const floorsTotal = floorRows.reduce((s, [k]) => s.plus(limits[k]!.amount), ZERO);
+  const budget = limits.find((l) => l.kind === 'budget')!;
+  floorRows.forEach(([k], e) => {
+    const short = r.values[n + e]!;
+    if (short * LP_UNIT.toNumber() < 0.005) return;
+    const l = limits[k]!;
+    const reachable = D.max(ZERO, l.amount.minus(new D(short).times(LP_UNIT))).toDecimalPlaces(0, D.ROUND_DOWN);
+    const capsTotal = shape.rowColumns[shape.rowLimit.indexOf(k)]!.reduce((s, col) => s.plus(shape.groupCaps[col]!), ZERO);
+    const why = capsTotal.lt(l.amount)
+      ? `its applications are entitled to ${fmtYuanHuman(capsTotal)} in all`
+      : `at most about ${fmtYuanHuman(reachable)} can go to it within the other limits`;
+    conflicts.push({ limit: `${l.id} (${l.source})`, description: `floor ${fmtYuanHuman(l.amount)} cannot be met: ${why}` });
+  });
+  if (floorsTotal.gt(budget.amount)) {
+    conflicts.unshift({ limit: `budget (${budget.source})`, description: `${fmtYuanHuman(budget.amount)} is less than the measure floors together, ${fmtYuanHuman(floorsTotal)}` });
+  }
+  if (!conflicts.length) return new InternalError('the LP is infeasible but no floor is short', [`${r.backend}: ${r.raw}`]);
+  return new InfeasibleError('no allocation satisfies the scenario: these limits conflict', conflicts);
+}
