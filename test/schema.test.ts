@@ -100,6 +100,7 @@ describe('summary.json', () => {
       // Answers like HiGHS stopped by its time limit at the optimum, its bound 1% above it.
       stopped = {
         name: 'highs (stopped)',
+        solvesIntegers: true,
         solve(lp, options) {
           const r = highs.solve(lp, options);
           if (r.status !== 'optimal') return r;
