@@ -1,5 +1,5 @@
 /**
- * Integer rules, decisions and quotas (issue 6) on HiGHS: hand-worked cases, all-or-nothing
+ * Integer rules, decisions and quotas on HiGHS: hand-worked cases, all-or-nothing
  * against brute force (every subset) and against a knapsack DP, and an infeasible variant of
  * each rule with the conflicting set and the least change.
  */

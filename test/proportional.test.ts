@@ -1,4 +1,4 @@
-/** Objectives beyond priority (issue 6): measure weights, award scores, proportional shares; numbers by hand. */
+/** Objectives beyond priority: measure weights, award scores, proportional shares; numbers by hand. */
 import { describe, expect, it } from 'vitest';
 import { apps, bindings, grants, ruleNoteText, scenario, solveVerified, SHENZHEN } from './helpers/build.js';
 import { mulberry32 } from '../scripts/synthetic.js';

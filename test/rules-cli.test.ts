@@ -1,4 +1,4 @@
-/** The rules of issue 6 end to end: the decision columns read from the CSV, the outputs carrying the reasons. */
+/** Decisions and integer rules end to end: the decision columns read from the CSV, the outputs carrying the reasons. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -30,7 +30,7 @@ export function timedSolve(
 }
 
 /**
- * The tie rule (README, "ties"): among allocations with the best objective, prefer the
+ * The tie rule (docs/how-it-works.md, "The steps"): among allocations with the best objective, prefer the
  * priority order. Per candidate its weight for that: n − its position in the order.
  */
 export function tieRanks(order: readonly number[]): number[] {

@@ -19,7 +19,7 @@ import { toUnits, unitsIssue, type Units } from './units.js';
 import { baseScore, rescores, weightedScore } from './weights.js';
 import type { Prepared, PrepareOptions } from './types.js';
 
-/** Priority order: score descending, then project id ascending (code-unit order). Documented in the README. */
+/** Priority order: score descending, then project id ascending (code-unit order). Documented in docs/how-it-works.md. */
 export function priorityOrder(apps: readonly Application[]): number[] {
   // Doubles order scores as the decimals do, except for decimals too close to tell apart
   // as doubles: those (equal doubles, different decimals) are compared exactly.

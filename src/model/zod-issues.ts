@@ -13,7 +13,7 @@ export function zodToIssues(error: z.ZodError, file: string, input: unknown): In
     }
     // zod says "Invalid input: expected number, received undefined"; we say what was found ourselves.
     const expected = issue.code === 'unrecognized_keys'
-      ? `no unknown keys (known keys are listed in the README)`
+      ? `no unknown keys (known keys are listed in docs/reference.md)`
       : issue.message.replace(/^Invalid input: /, '').replace(/^expected /, '').replace(/, received .*$/, '');
     const foundText = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => JSON.stringify(k)).join(', ') : shown(found);
     return { file, row: path || '(top level)', expected, found: foundText };

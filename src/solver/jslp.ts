@@ -1,4 +1,4 @@
-/** javascript-lp-solver backend: fine for LPs of a few thousand columns (see README figures). */
+/** javascript-lp-solver backend: fine for LPs of a few thousand columns (see docs/solvers-and-benchmarks.md). */
 import { createRequire } from 'node:module';
 import type { SolverAPI } from 'javascript-lp-solver';
 

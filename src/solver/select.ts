@@ -3,7 +3,7 @@
  * which is a flow problem (company limits nested on one side, measure budgets and the total
  * budget on the other), to the exact network simplex at any size; any other LP (district
  * budgets crossing companies, quotas, …) to javascript-lp-solver when small, where it answers
- * before HiGHS's WebAssembly has even loaded, and to HiGHS otherwise (README, "Solver backends",
+ * before HiGHS's WebAssembly has even loaded, and to HiGHS otherwise (docs/solvers-and-benchmarks.md, "Solver backends",
  * has the measured times).
  */
 import { InternalError } from '../errors.js';
