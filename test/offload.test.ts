@@ -11,6 +11,9 @@ import { toExcelCsv } from '../src/io/write.js';
 import { ALLOCATION_COLUMNS } from '../src/report/allocations.js';
 import { formatRows, formatRowsAside, type FormattedRows } from '../src/report/offload.js';
 
+/** A scenario name the 明细 sheet's footer prints, with characters a footer code must escape. */
+const SCENARIO = '2019 年度 R&D 计划 &P';
+
 function rows(n: number): string[][] {
   return Array.from({ length: n }, (_, i) =>
     ALLOCATION_COLUMNS.map((c) =>
@@ -35,11 +38,11 @@ describe('allocations.csv and the 明细 sheet off the main thread', () => {
     const compiled: string = '../dist/src/report/offload.js'; // a path, not a module the type checker follows
     const { formatRowsAside: aside } = (await import(compiled)) as { formatRowsAside: typeof formatRowsAside };
     const r = rows(3000);
-    const remote = (await aside(r, 0))!;
-    expectSame(remote, formatRows(r));
+    const remote = (await aside(r, SCENARIO, 0))!;
+    expectSame(remote, formatRows(r, SCENARIO));
     expect(remote.csv).toBe(toExcelCsv(ALLOCATION_COLUMNS, r));
     expect(remote.csv).toContain(`"'=HYPERLINK(""x"") 项目 0 <b>&"`); // neutralised and quoted, as the CSV writer does it
-    expectSame((await aside(rows(10), 0))!, formatRows(rows(10)));
+    expectSame((await aside(rows(10), SCENARIO, 0))!, formatRows(rows(10), SCENARIO));
   });
 
   it('a worker that exits without an answer, or crashes, is replaced by this thread: the same bytes; a reported failure is an error', async () => {
@@ -52,13 +55,13 @@ describe('allocations.csv and the 明细 sheet off the main thread', () => {
     const quits = script('quits.mjs', 'process.exit(0);\n');
     const throws = script('throws.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom'); });\n");
     const reports = script('reports.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => parentPort.postMessage({ error: 'out of paper' }));\n");
-    expectSame((await formatRowsAside(r, 0, quits))!, formatRows(r));
-    expectSame((await formatRowsAside(r, 0, throws))!, formatRows(r));
-    await expect(formatRowsAside(r, 0, reports)!).rejects.toThrow('formatting allocations.csv and the 明细 sheet failed: out of paper');
+    expectSame((await formatRowsAside(r, SCENARIO, 0, quits))!, formatRows(r, SCENARIO));
+    expectSame((await formatRowsAside(r, SCENARIO, 0, throws))!, formatRows(r, SCENARIO));
+    await expect(formatRowsAside(r, SCENARIO, 0, reports)!).rejects.toThrow('formatting allocations.csv and the 明细 sheet failed: out of paper');
   });
 
   it('below the threshold, or without a compiled worker, no worker starts (the caller formats them)', () => {
-    expect(formatRowsAside(rows(50))).toBeNull(); // below OFFLOAD_MIN_ROWS
-    expect(formatRowsAside(rows(50), 0)).toBeNull(); // the sources have no compiled worker
+    expect(formatRowsAside(rows(50), SCENARIO)).toBeNull(); // below OFFLOAD_MIN_ROWS
+    expect(formatRowsAside(rows(50), SCENARIO, 0)).toBeNull(); // the sources have no compiled worker
   });
 });

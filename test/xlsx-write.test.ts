@@ -1,16 +1,24 @@
 /**
  * allocations.xlsx read back by an independent reader (exceljs): the same numbers as
  * allocations.csv, notice.csv and summary.json; number formats, frozen headers, widths; text
- * that looks like a formula stays text. And a scenario that names an .xlsx solves exactly as
- * the same applications in CSV.
+ * that looks like a formula stays text; every sheet's page setup, and (where LibreOffice is
+ * installed) the notice printed to PDF with its amounts on page one. And a scenario that names
+ * an .xlsx solves exactly as the same applications in CSV.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { D } from '../src/money.js';
 import { runSolve } from '../src/commands/solve.js';
+import { READ_LIMITS } from '../src/io/bounds.js';
+import { readXlsxTable } from '../src/io/xlsx.js';
+import { readZipDirectory, readZipEntry } from '../src/io/zip.js';
+import { PAGE, xlsxBytes } from '../src/io/xlsx-write.js';
 import { ROWS, baseScenario, csv, fixture, removeFixtures, run } from './helpers/cli-fixtures.js';
 import { CLEAN_HEADER, CLEAN_ROWS, csvOf, districtWorkbook, workbookBytes } from './helpers/workbooks.js';
 
@@ -124,6 +132,106 @@ describe('allocations.xlsx', () => {
     expect(detail.getRow(3).getCell(4).value).toBe(allocations[1]!.company_name);
     wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => expect(c.type).not.toBe(ExcelJS.ValueType.Formula))));
   });
+});
+
+/** A part of an .xlsx as text. */
+function part(bytes: Uint8Array, name: string): string {
+  const dir = readZipDirectory(bytes, 100);
+  return readZipEntry(bytes, dir.get(name)!, 1 << 30).toString('utf8');
+}
+
+/** The children of <worksheet> in CT_Worksheet's order (ECMA-376 Part 1, 18.3.1.99), those fundplan writes. */
+const WORKSHEET_ORDER = ['sheetPr', 'dimension', 'sheetViews', 'sheetFormatPr', 'cols', 'sheetData', 'autoFilter', 'mergeCells', 'dataValidations', 'printOptions', 'pageMargins', 'pageSetup', 'headerFooter'];
+
+describe('allocations.xlsx prints', () => {
+  const f = fixture();
+  let bytes: Buffer;
+  let wb: ExcelJS.Workbook;
+  beforeAll(async () => {
+    await runSolve({ scenario: f.scenario, out: f.out, noTimings: true });
+    bytes = readFileSync(join(f.out, 'allocations.xlsx'));
+    wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+  });
+
+  it('every sheet: A4, one page wide, margins, the scenario and the page number in the footer; header rows on every page', () => {
+    const titles: Record<string, string | undefined> = { 资助计划: '1:1', 明细: '1:1', 汇总: undefined, 参数: '1:1' };
+    for (const ws of wb.worksheets) {
+      expect(ws.pageSetup, ws.name).toMatchObject({ paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true });
+      expect(ws.pageSetup.printTitlesRow, ws.name).toBe(titles[ws.name]);
+      expect(ws.pageSetup.margins).toEqual(PAGE.margins);
+      expect(ws.headerFooter.oddFooter).toBe('&L测试场景&R第 &P 页，共 &N 页');
+    }
+    // Wide sheets print landscape: 明细's sixteen columns; 参数's 26 + 90 characters.
+    expect(wb.getWorksheet('明细')!.pageSetup.orientation).toBe('landscape');
+    expect(wb.getWorksheet('参数')!.pageSetup.orientation).toBe('landscape');
+  });
+
+  it("the XML: elements in the schema's order; Print_Titles named in workbook.xml", () => {
+    for (let i = 1; i <= 4; i++) {
+      const xml = part(bytes, `xl/worksheets/sheet${i}.xml`);
+      const at = WORKSHEET_ORDER.map((name) => xml.search(new RegExp(`<${name}[ />]`))).filter((p) => p >= 0);
+      expect(at, `sheet${i}`).toEqual([...at].sort((a, b) => a - b));
+      expect(xml).toMatch(/^[^]*<worksheet [^>]*><sheetPr><pageSetUpPr fitToPage="1"\/><\/sheetPr><dimension /);
+      expect(xml).toMatch(/<pageSetup paperSize="9" fitToWidth="1" fitToHeight="0" orientation="(portrait|landscape)"\/><headerFooter><oddFooter>&amp;L测试场景&amp;R第 &amp;P 页，共 &amp;N 页<\/oddFooter><\/headerFooter><\/worksheet>$/);
+    }
+    const workbook = part(bytes, 'xl/workbook.xml');
+    expect(workbook).toContain(`<definedName name="_xlnm.Print_Titles" localSheetId="0">'资助计划'!$1:$1</definedName>`);
+    expect(workbook).toContain(`<definedName name="_xlnm.Print_Titles" localSheetId="1">'明细'!$1:$1</definedName>`);
+    expect(workbook).not.toContain('localSheetId="2">');
+  });
+
+  it('our own reader still reads every sheet', () => {
+    const notice = readXlsxTable(bytes, 'allocations.xlsx', { sheet: '资助计划', limits: READ_LIMITS });
+    expect(notice.table.rows[0]!.cells).toEqual(['序号', '项目名称', '申报单位', '申报类别', '资助金额（万元）']);
+    const detail = readXlsxTable(bytes, 'allocations.xlsx', { sheet: '明细', limits: READ_LIMITS });
+    expect(detail.table.rows.length).toBe(readCsv(join(f.out, 'allocations.csv')).length + 1);
+  });
+
+  it("a footer's text keeps & literal, drops control characters and is cut at 60 characters", async () => {
+    const footer = (name: string) => ({ left: [name], right: ['p', { field: 'page' as const }, '/', { field: 'pages' as const }] });
+    const book = xlsxBytes([
+      { name: 'A', columns: [{ width: 10 }], rows: [['x']], print: { footer: footer('R&D 计划 &P\u0001_x0041_') } },
+      { name: 'B', columns: [{ width: 10 }], rows: [['x']], print: { footer: footer('长'.repeat(70)) } },
+    ]);
+    const w = new ExcelJS.Workbook();
+    await w.xlsx.load(book as unknown as ExcelJS.Buffer);
+    expect(w.getWorksheet('A')!.headerFooter.oddFooter).toBe('&LR&&D 计划 &&P _x005F_x0041_&Rp&P/&N');
+    expect(w.getWorksheet('B')!.headerFooter.oddFooter).toBe(`&L${'长'.repeat(59)}…&Rp&P/&N`);
+    expect(w.getWorksheet('A')!.pageSetup.orientation).toBe('portrait');
+  });
+});
+
+/** A program on the PATH, or null. */
+const onPath = (program: string, arg: string) => (spawnSync(program, [arg], { encoding: 'utf8', timeout: 60_000 }).status === 0 ? program : null);
+const soffice = onPath('soffice', '--version');
+const pdftotext = onPath('pdftotext', '-v');
+
+// LibreOffice is large: CI does not install it, and this test skips without it.
+describe.skipIf(!soffice || !pdftotext)('allocations.xlsx printed by LibreOffice (soffice --convert-to pdf)', () => {
+  it('page one of 资助计划 holds the amounts; every page repeats the header and shows the scenario and the page number', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fundplan-print-'));
+    const scenario = fileURLToPath(new URL('../scenarios/shenzhen-2019/scenario.json', import.meta.url));
+    const out = join(dir, 'out');
+    await runSolve({ scenario, out, noTimings: true });
+    const convert = spawnSync(
+      soffice!,
+      [`-env:UserInstallation=${pathToFileURL(join(dir, 'profile')).href}`, '--headless', '--norestore', '--convert-to', 'pdf', '--outdir', dir, join(out, 'allocations.xlsx')],
+      { encoding: 'utf8', timeout: 180_000 },
+    );
+    expect(convert.status, convert.stderr).toBe(0);
+    const page = (n: number) => spawnSync(pdftotext!, ['-f', String(n), '-l', String(n), '-layout', join(dir, 'allocations.pdf'), '-'], { encoding: 'utf8' }).stdout;
+    const notice = readCsv(join(out, 'notice.csv'));
+    const first = new D(notice[0]!['资助金额(万元)']!).toNumber().toLocaleString('en-US', { minimumFractionDigits: 2 });
+    const one = page(1);
+    expect(one).toContain('资助金额（万元）');
+    expect(one).toMatch(new RegExp(`\\n\\s*1 ${notice[0]!['项目名称']}\\s.*\\s${first.replace(/[.]/g, '\\.')}\\s*\\n`));
+    expect(one).toMatch(/深圳市2019年度工业互联网发展扶持计划\s+第 1 页，共 \d+ 页/);
+    // The notice's 153 rows take a few pages, each starting with the header row.
+    const two = page(2);
+    expect(two.trimStart().startsWith('序号')).toBe(true);
+    expect(two).toContain('资助金额（万元）');
+  }, 240_000);
 });
 
 describe('a scenario may name an .xlsx (chosen by content)', () => {

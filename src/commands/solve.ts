@@ -5,7 +5,7 @@ import type { Picker, SolverChoice } from '../solver/select.js';
 import type { Allocation } from '../model/allocate.js';
 import type { Verification } from '../verify/verify.js';
 import type { Loaded } from '../pipeline/load.js';
-import { infeasibleError, solve, type Solved } from '../pipeline/solve.js';
+import { infeasibleError, solve, type Solved, type SolveOptions } from '../pipeline/solve.js';
 import { rowsAside, writeOutputs } from '../pipeline/outputs.js';
 
 export { OUTPUT_FILES } from '../pipeline/outputs.js';
@@ -41,7 +41,7 @@ export interface SolveOutcome {
 }
 
 /** Solve without writing (an infeasible scenario throws InfeasibleError, the CLI's exit 2). */
-export async function solveScenario(options: Omit<SolveCommandOptions, 'out'>, onRows?: (rows: readonly (readonly string[])[]) => void): Promise<Solved> {
+export async function solveScenario(options: Omit<SolveCommandOptions, 'out'>, onRows?: SolveOptions['onRows']): Promise<Solved> {
   const outcome = await solve(options.scenario, { ...options, timings: !options.noTimings, onRows });
   if (outcome.status === 'infeasible') throw infeasibleError(outcome);
   return outcome;

@@ -1,7 +1,9 @@
 /**
  * Write an .xlsx: sheets of text and number cells, a small fixed set of styles (header,
  * 元 and 万元 number formats, totals, wrapped notes, text-formatted id columns), frozen
- * header rows, column widths, merged ranges, an auto-filter and list validations.
+ * header rows, column widths, merged ranges, an auto-filter, list validations and a page
+ * setup (`PAGE` below: A4, one page wide, landscape when the columns are wide, title rows
+ * repeated on every page, a footer).
  *
  * Text is always an inline string (`t="inlineStr"`): nothing written here is ever a formula.
  * Numbers are written as the exact decimal text they are given (`<v>1234567.89</v>`), so the
@@ -43,6 +45,31 @@ export interface SheetSpec {
   readonly autoFilter?: string;
   /** Drop-down lists: cells (sqref) and the formula giving the list (a range). Typing other text stays allowed. */
   readonly lists?: readonly { readonly sqref: string; readonly source: string; readonly prompt?: string }[];
+  /** How the sheet prints, beyond what every sheet gets (`PAGE`). */
+  readonly print?: PrintSpec;
+}
+
+/**
+ * Every sheet prints on A4, one page wide and as many long as it takes, centred between the
+ * margins, landscape when its columns are wider than a portrait page holds at full size.
+ */
+export const PAGE = {
+  /** pageSetup's paperSize: 9 is A4. */
+  paperSize: 9,
+  /** Columns wider than this, in characters, print landscape (A4 portrait between these margins holds ~95). */
+  portraitWidth: 90,
+  /** Inches, as pageMargins holds them. */
+  margins: { left: 0.5, right: 0.5, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3 },
+} as const;
+
+/** A page footer's part: text as it is, or the page number or the page count. */
+export type FooterPart = string | { readonly field: 'page' | 'pages' };
+
+export interface PrintSpec {
+  /** Rows 1..n repeated at the top of every printed page (the sheet's header). */
+  readonly titleRows?: number;
+  /** The footer's left and right parts, on every page. */
+  readonly footer?: { readonly left?: readonly FooterPart[]; readonly right?: readonly FooterPart[] };
 }
 
 /**
@@ -53,6 +80,8 @@ export interface CompressedSheet {
   readonly name: string;
   /** Its auto-filter range, which the workbook names too. */
   readonly autoFilter?: string;
+  /** Its print title rows, which the workbook names too. */
+  readonly titleRows?: number;
   readonly compressed: Deflated;
 }
 
@@ -140,6 +169,36 @@ class ByteSink {
   }
 }
 
+/**
+ * Text for a header or footer: control characters become spaces, a lone surrogate U+FFFD, a
+ * literal "_x" is escaped as in cells, `&` is doubled (a lone & starts a code); at most 60 characters.
+ */
+function footerText(s: string): string {
+  const chars = [...s.replace(/[\u0000-\u001f\ufffe\uffff\ud800-\udfff]/gu, (c) => (c < ' ' ? ' ' : '\ufffd'))];
+  const cut = chars.length > 60 ? chars.slice(0, 59).join('') + '…' : chars.join('');
+  return cut.replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_').replace(/&/g, '&&');
+}
+
+/** oddFooter's code (&L left, &R right, &P page, &N pages), XML-escaped; under Excel's 255 characters. */
+function footerXml(footer: NonNullable<PrintSpec['footer']>): string {
+  const part = (parts: readonly FooterPart[] = []) => parts.map((p) => (typeof p === 'string' ? footerText(p) : p.field === 'page' ? '&P' : '&N')).join('');
+  const code = `&L${part(footer.left)}&R${part(footer.right)}`;
+  if (code.length > 255) throw new Error(`a page footer longer than 255 characters: ${JSON.stringify(code)}`);
+  return `<headerFooter><oddFooter>${escapeXml(code)}</oddFooter></headerFooter>`;
+}
+
+/** printOptions … headerFooter: what `PAGE` says, and the sheet's footer. */
+function pageXml(sheet: SheetSpec): string {
+  const m = PAGE.margins;
+  const wide = sheet.columns.reduce((w, c) => w + c.width, 0) > PAGE.portraitWidth;
+  return (
+    '<printOptions horizontalCentered="1"/>' +
+    `<pageMargins left="${m.left}" right="${m.right}" top="${m.top}" bottom="${m.bottom}" header="${m.header}" footer="${m.footer}"/>` +
+    `<pageSetup paperSize="${PAGE.paperSize}" fitToWidth="1" fitToHeight="0" orientation="${wide ? 'landscape' : 'portrait'}"/>` +
+    (sheet.print?.footer ? footerXml(sheet.print.footer) : '')
+  );
+}
+
 function sheetXml(sheet: SheetSpec, selected: boolean): Buffer {
   const sink = new ByteSink();
   let out = '';
@@ -149,6 +208,8 @@ function sheetXml(sheet: SheetSpec, selected: boolean): Buffer {
   out +=
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
+    // fitToPage: pageSetup's fitToWidth/fitToHeight apply (rather than its scale).
+    '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' +
     `<dimension ref="${dim}"/><sheetViews><sheetView workbookViewId="0"${selected ? ' tabSelected="1"' : ''}>`;
   const f = sheet.freezeRows ?? 0;
   if (f > 0) out += `<pane ySplit="${f}" topLeftCell="A${f + 1}" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A${f + 1}" sqref="A${f + 1}"/>`;
@@ -200,14 +261,19 @@ function sheetXml(sheet: SheetSpec, selected: boolean): Buffer {
     }
     out += '</dataValidations>';
   }
-  out += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
+  out += pageXml(sheet) + '</worksheet>';
   sink.write(out);
   return sink.bytes();
 }
 
 /** A sheet's XML, deflated, for a workbook later; `selected`: it will be the first (active) sheet. */
 export function compressSheet(sheet: SheetSpec, selected: boolean): CompressedSheet {
-  return { name: sheet.name, ...(sheet.autoFilter ? { autoFilter: sheet.autoFilter } : {}), compressed: deflateEntry(sheetXml(sheet, selected)) };
+  return {
+    name: sheet.name,
+    ...(sheet.autoFilter ? { autoFilter: sheet.autoFilter } : {}),
+    ...(sheet.print?.titleRows ? { titleRows: sheet.print.titleRows } : {}),
+    compressed: deflateEntry(sheetXml(sheet, selected)),
+  };
 }
 
 const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
@@ -222,13 +288,21 @@ function workbookParts(sheets: readonly SheetInput[], options: WorkbookOptions):
     if (!s.name || s.name.length > 31 || /[[\]:*?/\\]/.test(s.name)) throw new Error(`not a valid sheet name: ${JSON.stringify(s.name)}`);
   }
   const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
-  const filters = sheets
-    .map((s, i) => (s.autoFilter ? `<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">${escapeXml(quoteSheet(s.name))}!${s.autoFilter.replace(/([A-Z]+)(\d+)/g, '$$$1$$$2')}</definedName>` : ''))
+  // Per sheet: its auto-filter's range, and the rows printed at the top of every page.
+  const names = sheets
+    .map((s, i) => {
+      const titleRows = 'compressed' in s ? s.titleRows : s.print?.titleRows;
+      const sheet = escapeXml(quoteSheet(s.name));
+      return (
+        (s.autoFilter ? `<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">${sheet}!${s.autoFilter.replace(/([A-Z]+)(\d+)/g, '$$$1$$$2')}</definedName>` : '') +
+        (titleRows ? `<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${sheet}!$1:$${titleRows}</definedName>` : '')
+      );
+    })
     .join('');
   const workbook =
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook ${ns}><workbookPr/><bookViews><workbookView activeTab="0"/></bookViews><sheets>` +
     sheets.map((s, i) => `<sheet name="${escapeXml(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
-    `</sheets>${filters ? `<definedNames>${filters}</definedNames>` : ''}</workbook>`;
+    `</sheets>${names ? `<definedNames>${names}</definedNames>` : ''}</workbook>`;
   const rel = (id: string, type: string, target: string) => `<Relationship Id="${id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/${type}" Target="${target}"/>`;
   const workbookRels =
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +

@@ -18,11 +18,11 @@ export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'notice.csv'
  * batches, from the rows as soon as they exist: hand `onRows` to `solve`, then `formatted` to
  * `writeOutputs`.
  */
-export function rowsAside(): { readonly onRows: (rows: readonly (readonly string[])[]) => void; readonly formatted: () => Promise<FormattedRows> | null } {
+export function rowsAside(): { readonly onRows: (rows: readonly (readonly string[])[], scenario: string) => void; readonly formatted: () => Promise<FormattedRows> | null } {
   let aside: Promise<FormattedRows> | null = null;
   return {
-    onRows: (rows) => {
-      aside = formatRowsAside(rows);
+    onRows: (rows, scenario) => {
+      aside = formatRowsAside(rows, scenario);
       aside?.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
     },
     formatted: () => aside,
@@ -37,7 +37,7 @@ export async function writeOutputs(solved: Solved, dir: string, formattedAside: 
   const html = renderHtml(data);
   const markdown = renderMarkdown(data);
   const notice = noticeCsv(data.notice);
-  const formatted = formattedAside ?? Promise.resolve(formatRows(rows));
+  const formatted = formattedAside ?? Promise.resolve(formatRows(rows, summary.scenario.name));
   const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail));
   const { csv } = await formatted;
   // `write` covers formatting every output file (the reports do not show timings); the atomic write follows.

@@ -43,8 +43,8 @@ export interface SolveOptions {
   readonly sheet?: string;
   /** Write the stage-1 LP (CPLEX LP format) to this file. */
   readonly emitLp?: string;
-  /** Called with allocations.csv's rows as soon as they exist (the CLI formats them on another thread). */
-  readonly onRows?: (rows: readonly (readonly string[])[]) => void;
+  /** Called with allocations.csv's rows and the scenario's name as soon as they exist (the CLI formats them on another thread). */
+  readonly onRows?: (rows: readonly (readonly string[])[], scenario: string) => void;
 }
 
 /** One row of allocations.csv, by column name: every application, in input order, amounts as yuan strings. */
@@ -235,7 +235,7 @@ export async function solveLoaded(loaded: Loaded, options: SolveOptions = {}, ms
   const timings: Timings = { parse: msParse, ...allocation.timingsMs, verify: verified.msVerify, analyse: t4 - t3, write: 0 };
   timings.solve += engine.msBackends;
   const rows = allocationRows(allocation, notes);
-  options.onRows?.(rows);
+  options.onRows?.(rows, scenario.name);
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const marginalValuesData = marginal.values.map((m) => {
     const label = limitLabel(m.limit, measures);

@@ -24,8 +24,15 @@ export interface FormattedRows {
   readonly detail: CompressedSheet;
 }
 
-export function formatRows(rows: readonly (readonly string[])[]): FormattedRows {
-  return { csv: toExcelCsv(ALLOCATION_COLUMNS, rows), detail: compressSheet(detailSheet(rows), DETAIL_SHEET_POSITION === 0) };
+/** `scenario`: the scenario's name, which the 明细 sheet's printed footer shows. */
+export function formatRows(rows: readonly (readonly string[])[], scenario: string): FormattedRows {
+  return { csv: toExcelCsv(ALLOCATION_COLUMNS, rows), detail: compressSheet(detailSheet(rows, scenario), DETAIL_SHEET_POSITION === 0) };
+}
+
+/** What a worker is sent. */
+export interface RowsMessage {
+  readonly rows: readonly (readonly string[])[];
+  readonly scenario: string;
 }
 
 type Reply = FormattedRows | { error: string };
@@ -37,8 +44,8 @@ export const OFFLOAD_MIN_ROWS = 30_000;
  * Start formatting `rows` on a worker thread, when there are enough of them and the compiled
  * worker exists; else null: the caller formats them itself (`formatRows`) where it times it.
  */
-export function formatRowsAside(rows: readonly (readonly string[])[], minRows = OFFLOAD_MIN_ROWS, worker: URL = WORKER): Promise<FormattedRows> | null {
-  const here = () => formatRows(rows);
+export function formatRowsAside(rows: readonly (readonly string[])[], scenario: string, minRows = OFFLOAD_MIN_ROWS, worker: URL = WORKER): Promise<FormattedRows> | null {
+  const here = () => formatRows(rows, scenario);
   const path = fileURLToPath(worker);
   if (rows.length < minRows || !existsSync(path)) return null;
   const thread = new Worker(path);
@@ -63,6 +70,6 @@ export function formatRowsAside(rows: readonly (readonly string[])[], minRows = 
       if ('error' in reply) reject(new Error(`formatting allocations.csv and the 明细 sheet failed: ${reply.error}`));
       else resolve(reply);
     });
-    thread.postMessage(rows);
+    thread.postMessage({ rows, scenario } satisfies RowsMessage);
   }).finally(() => void thread.terminate());
 }

@@ -7,12 +7,13 @@
  * Amounts are number cells holding the exact decimal (元 `#,##0.00`, 万元 `#,##0.00####`).
  * Text cells are inline strings, never formulas; a text starting with = + - @, a tab or a CR
  * also gets the CSV's leading apostrophe, so the two files show the same text and a sheet
- * saved again as CSV stays inert.
+ * saved again as CSV stays inert. Every sheet prints on A4, one page wide, its header row on
+ * every page and the scenario's name and the page number in the footer.
  */
 import type { Decimal } from 'decimal.js';
 import { D, WAN } from '../money.js';
 import { neutraliseCell } from '../io/write.js';
-import { compressSheet, fitWidths, xlsxBytes, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
+import { compressSheet, fitWidths, xlsxBytes, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type PrintSpec, type SheetSpec } from '../io/xlsx-write.js';
 import { columnLetter } from '../io/bounds.js';
 import { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
 import type { ReportData } from './data.js';
@@ -50,6 +51,11 @@ const totalLabel = (span: number): Cell[] => [{ text: NOTICE.total, style: 'tota
 /** Yuan (exact decimal text) as 万元, exact. */
 const wan = (yuan: string | Decimal, style: CellStyle = 'wan'): Cell => num(new D(yuan).div(WAN).toFixed(), style);
 
+/** How a sheet prints: `titleRows` on every page; the scenario's name and "第 n 页，共 m 页" below. */
+function print(scenario: string, titleRows?: number): PrintSpec {
+  return { ...(titleRows ? { titleRows } : {}), footer: { left: [scenario], right: WORDS.pageOf({ field: 'page' }, { field: 'pages' }) } };
+}
+
 function sheet(name: string, rows: Cell[][], opts: Omit<SheetSpec, 'name' | 'rows' | 'columns'> & { widths?: number[] } = {}): SheetSpec {
   const widths = opts.widths ?? fitWidths(rows);
   return { name, rows, columns: widths.map((width) => ({ width })), ...opts };
@@ -63,11 +69,11 @@ function noticeSheet(data: ReportData): SheetSpec {
   rows.push([{ text: NOTICE.ruleLine(n.rule), style: 'wrap' }, null, null, null, null]);
   const widths = fitWidths(rows.slice(0, -1), { max: 48 });
   const last = rows.length;
-  return { name: WORDS.sheets.notice, rows, columns: widths.map((width) => ({ width })), freezeRows: 1, merges: [`A${last}:E${last}`] };
+  return { name: WORDS.sheets.notice, rows, columns: widths.map((width) => ({ width })), freezeRows: 1, merges: [`A${last}:E${last}`], print: print(data.summary.scenario.name, 1) };
 }
 
-/** The 明细 sheet: every row of allocations.csv. */
-export function detailSheet(rows: readonly (readonly string[])[]): SheetSpec {
+/** The 明细 sheet: every row of allocations.csv; `scenario` names the scenario in the printed footer. */
+export function detailSheet(rows: readonly (readonly string[])[], scenario: string): SheetSpec {
   const styles = ALLOCATION_COLUMNS.map((c) => DETAIL_STYLE[c]);
   // The rows of allocations.csv as they are (strings; numeric columns become number cells),
   // text neutralised as the CSV is: no object per cell at 100,000 rows.
@@ -82,6 +88,7 @@ export function detailSheet(rows: readonly (readonly string[])[]): SheetSpec {
     columns: styles.map((style, i) => ({ width: widths[i]!, style: style === 'textCell' ? 'text' : style, numeric: !textColumn[i] })),
     freezeRows: 1,
     autoFilter: `A1:${columnLetter(styles.length - 1)}${out.length}`,
+    print: print(scenario, 1),
   };
 }
 
@@ -112,7 +119,8 @@ function summarySheet(data: ReportData): SheetSpec {
   rows.push(WORDS.budgetHeader.map(header));
   rows.push([wan(s.budget), wan(s.granted), wan(s.unallocated)]);
   const widths = fitWidths(rows.filter((r) => r.length > 1), { max: 36 });
-  return { name: WORDS.sheets.summary, rows, columns: widths.map((width) => ({ width })), freezeRows: 2 };
+  // Three tables with their own headers: none repeats on every page.
+  return { name: WORDS.sheets.summary, rows, columns: widths.map((width) => ({ width })), freezeRows: 2, print: print(s.scenario.name) };
 }
 
 function parametersSheet(data: ReportData): SheetSpec {
@@ -152,7 +160,7 @@ function parametersSheet(data: ReportData): SheetSpec {
   add(P.rounding, text(s.rules.roundingZh ?? s.rules.rounding));
   add(P.warnings, text(P.warningsText(s.warnings.length)));
   add(P.tool, text(`${s.tool.name} ${s.tool.version}`));
-  return sheet(WORDS.sheets.parameters, rows, { widths: [26, 90], freezeRows: 1 });
+  return sheet(WORDS.sheets.parameters, rows, { widths: [26, 90], freezeRows: 1, print: print(s.scenario.name, 1) });
 }
 
 /** Where the workbook's 明细 sheet is the second sheet: built in a worker thread (see offload.ts) or here. */
@@ -167,6 +175,6 @@ export async function allocationsXlsx(data: ReportData, detail: readonly (readon
   // The first sheet of the workbook is the selected one.
   const own = [noticeSheet(data), summarySheet(data), parametersSheet(data)];
   const sheets: SheetInput[] = own.map((s, i) => compressSheet(s, (i < DETAIL_SHEET_POSITION ? i : i + 1) === 0));
-  sheets.splice(DETAIL_SHEET_POSITION, 0, 'then' in detail ? await detail : detailSheet(detail));
+  sheets.splice(DETAIL_SHEET_POSITION, 0, 'then' in detail ? await detail : detailSheet(detail, data.summary.scenario.name));
   return xlsxBytes(sheets);
 }

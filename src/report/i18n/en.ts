@@ -185,6 +185,7 @@ export const en: Words = {
   workbook: {
     sheets: { notice: 'Grants', detail: 'Details', summary: 'Summary', parameters: 'Parameters' },
     noticeHeader: ['No.', 'Project', 'Applicant', 'Measure', 'Grant (10k yuan)'],
+    pageOf: (page, pages) => ['Page ', page, ' of ', pages],
     detailHeader: {
       project_id: 'Project id',
       project_name: 'Project',

@@ -186,6 +186,8 @@ export interface WorkbookWords {
   readonly noticeHeader: readonly [seq: string, projectName: string, applicant: string, category: string, grantWan: string];
   /** The 明细 sheet's header: allocations.csv's columns in words. */
   readonly detailHeader: Readonly<Record<AllocationColumn, string>>;
+  /** The printed pages' footer: "page n of m", the number and the count given (as codes of the writer). */
+  readonly pageOf: <T>(page: T, pages: T) => readonly (string | T)[];
   readonly byMeasureTitle: string;
   readonly byMeasureHeader: readonly [
     clause: string,

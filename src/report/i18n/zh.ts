@@ -185,6 +185,7 @@ export const zh: Words = {
   workbook: {
     sheets: { notice: '资助计划', detail: '明细', summary: '汇总', parameters: '参数' },
     noticeHeader: ['序号', '项目名称', '申报单位', '申报类别', '资助金额（万元）'],
+    pageOf: (page, pages) => ['第 ', page, ' 页，共 ', pages, ' 页'],
     detailHeader: {
       project_id: '项目编号',
       project_name: '项目名称',
