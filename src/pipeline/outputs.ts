@@ -1,6 +1,7 @@
 /**
  * The files a solve writes — allocations.csv and .xlsx, notice.csv, summary.json, report.html,
- * report.md — formatted from a solved outcome and written together or not at all.
+ * report.md — formatted from a solved outcome and written together or not at all; summary.json,
+ * renamed last, holds the SHA-256 of the others (`files`), as the set's commit record.
  */
 import { writeOutputsAtomically } from '../io/write.js';
 import { formatRows, formatRowsAside, type FormattedRows } from '../report/offload.js';
@@ -8,6 +9,7 @@ import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { noticeCsv } from '../report/notice.js';
 import { allocationsXlsx } from '../report/xlsx.js';
+import type { Summary } from '../report/summary-schema.js';
 import type { Solved } from './solve.js';
 
 /** The files a solve writes, together or not at all. */
@@ -40,13 +42,19 @@ export async function writeOutputs(solved: Solved, dir: string, formattedAside: 
   const formatted = formattedAside ?? Promise.resolve(formatRows(rows, summary.scenario.name));
   const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail));
   const { csv } = await formatted;
-  // `write` covers formatting every output file (the reports do not show timings); the atomic write follows.
-  if (summary.timingsMs) summary.timingsMs.write = Math.round((msFormat + performance.now() - t) * 10) / 10;
   return writeOutputsAtomically(dir, [
     { name: 'allocations.csv', content: csv },
     { name: 'allocations.xlsx', content: xlsx },
     { name: 'notice.csv', content: notice },
-    { name: 'summary.json', content: JSON.stringify(summary, null, 2) + '\n' },
+    {
+      name: 'summary.json',
+      commit: (files) => {
+        // `write` covers formatting and hashing every other output file (the reports do not show timings); the atomic write follows.
+        if (summary.timingsMs) summary.timingsMs.write = Math.round((msFormat + performance.now() - t) * 10) / 10;
+        const written: Summary = { ...summary, files };
+        return JSON.stringify(written, null, 2) + '\n';
+      },
+    },
     { name: 'report.html', content: html },
     { name: 'report.md', content: markdown },
   ]);

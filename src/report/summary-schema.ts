@@ -59,6 +59,9 @@ const rulesModel = z
   .strict()
   .describe("Set when the scenario's objective or rules took another path than the priority LP");
 
+/** The run's other files by name, each with its SHA-256 (see the field `files`). */
+const committedFiles = z.record(z.string(), sha256);
+
 const timings = z
   .object({
     parse: z.number(),
@@ -175,9 +178,17 @@ export const SummarySchema = z
       .strict(),
     warnings: z.array(z.string()),
     timingsMs: timings.describe('Milliseconds per step; absent with --no-timings').optional(),
+    files: committedFiles
+      .describe(
+        'The SHA-256 of every other file of the run, by name. summary.json is renamed into place after them, so it commits them as one set: a file that does not match is from another run, was cut short or was changed since. Absent in a summary held in memory (not written) and in those written before fundplan recorded it',
+      )
+      .optional(),
   })
   .strict()
   .meta({ title: 'fundplan summary.json', description: 'What a fundplan solve did: inputs and their hashes, totals, counts, limits, solver and rules.' });
 
 export type Summary = z.infer<typeof SummarySchema>;
+
+/** What a reader of a run's file needs of its summary.json (other fields are not checked here). */
+export const CommitRecordSchema = z.object({ files: committedFiles.optional() });
 export type Timings = z.infer<typeof timings>;
