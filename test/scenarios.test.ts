@@ -1,11 +1,13 @@
 /** Scenario runs: extends chains, compare, the budget sweep, and locked re-runs. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { InfeasibleError, InputError } from '../src/errors.js';
 import { D } from '../src/money.js';
+import { toExcelCsv } from '../src/io/write.js';
 import { runCompare } from '../src/commands/compare.js';
 import { loadScenario } from '../src/pipeline/load.js';
 import { runSolve } from '../src/commands/solve.js';
@@ -150,6 +152,36 @@ describe('--lock: a later batch', () => {
     expect(v.violations).toEqual([]);
     expect(second.summary.batches.locked).toEqual({ applications: 120, granted: first.summary.granted });
     expect(new D(second.summary.batches.new.granted).plus(first.summary.granted).toFixed(2)).toBe(second.summary.granted);
+  });
+
+  it("an allocations.csv changed in its run's folder is refused by --lock and compare, naming it; the same file alone is a lock file", async () => {
+    const dir = tmp('locktamper');
+    four(dir);
+    writeJson(join(dir, 'a.json'), { name: 'a', policy: POLICY, applications: 'applications.csv', year: 2019, budget: '9000000' });
+    await runSolve({ scenario: join(dir, 'a.json'), out: join(dir, 'o1'), noTimings: true });
+    const path = join(dir, 'o1', 'allocations.csv');
+    const rows = parse(readFileSync(path), { bom: true }) as string[][];
+    const grant = rows[0]!.indexOf('grant');
+    expect(rows[3]![grant]).toBe('3000000.00'); // C
+    rows[3]![grant] = '2000000.00';
+    writeFileSync(path, toExcelCsv(rows[0]!, rows.slice(1)));
+    const recorded = JSON.parse(readFileSync(join(dir, 'o1', 'summary.json'), 'utf8')).files['allocations.csv'];
+    const issue = {
+      file: relative(process.cwd(), path),
+      expected: `sha256 ${recorded}, as ${relative(process.cwd(), join(dir, 'o1', 'summary.json'))} records it (a run's files are one set)`,
+      found: `sha256 ${createHash('sha256').update(readFileSync(path)).digest('hex')}: a file of another run, cut short, or changed since it was written (solve again)`,
+    };
+    const lock = await runSolve({ scenario: join(dir, 'a.json'), out: join(dir, 'o2'), lock: path }).catch((e) => e);
+    expect(lock).toBeInstanceOf(InputError);
+    expect((lock as InputError).issues).toEqual([issue]);
+    const compared = await runCompare({ inputs: [join(dir, 'o1'), join(dir, 'a.json')], out: join(dir, 'cmp') }).catch((e) => e);
+    expect(compared).toBeInstanceOf(InputError);
+    expect((compared as InputError).issues).toEqual([{ ...issue, file: join(relative(process.cwd(), join(dir, 'o1')), 'allocations.csv') }]);
+    // Without a summary.json beside it, the same file is a lock file made by hand: its grants are kept.
+    mkdirSync(join(dir, 'hand'));
+    copyFileSync(path, join(dir, 'hand', 'allocations.csv'));
+    const second = await runSolve({ scenario: join(dir, 'a.json'), out: join(dir, 'o3'), lock: join(dir, 'hand', 'allocations.csv'), noTimings: true });
+    expect(second.allocation.lines.find((l) => l.app.projectId === 'C')!.grant.toFixed(2)).toBe('2000000.00');
   });
 
   it('a locked file that no longer fits (the budget was cut) is an error naming the limits it breaks', async () => {

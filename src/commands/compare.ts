@@ -5,7 +5,7 @@
  * gains, loses, enters or leaves funding, the largest changes first. The first run is the
  * baseline the others are compared with.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Decimal } from 'decimal.js';
@@ -16,6 +16,7 @@ import { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary } from '../report/s
 import { restoreCell, writeOutputsAtomically } from '../io/write.js';
 import { D, ZERO } from '../money.js';
 import { compareCsv, compareHtml, type Change, type RunView } from '../report/compare.js';
+import { checkCommitted } from '../pipeline/run-folder.js';
 import { solveScenario } from './solve.js';
 
 export interface CompareOptions {
@@ -41,8 +42,11 @@ async function readRun(input: string): Promise<RunView> {
     if (!existsSync(summaryPath) || !existsSync(allocationsPath)) {
       throw new InputError([{ file: shown, expected: "a scenario JSON file, or a finished run's folder with summary.json and allocations.csv", found: 'a folder without them' }]);
     }
-    const rows = parse(readFileSync(allocationsPath, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
-    return view(shown, readSummary(summaryPath, join(shown, 'summary.json')), rows);
+    const summary = readSummary(summaryPath, join(shown, 'summary.json'));
+    const allocations = readInput(allocationsPath, join(shown, 'allocations.csv'));
+    checkCommitted(allocations, join(shown, 'allocations.csv'));
+    const rows = parse(allocations.bytes.toString('utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    return view(shown, summary, rows);
   }
   const solved = await solveScenario({ scenario: input, noTimings: true });
   // The same records as reading its allocations.csv back (view() un-neutralises either way).

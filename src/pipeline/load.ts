@@ -15,6 +15,7 @@ import { resolveApplications, type Application, type ApplicationsSource } from '
 import { parsePolicy, type Policy } from '../model/policy.js';
 import { checkScenarioAgainstPolicy, parseScenario, type Scenario } from '../model/scenario.js';
 import type { InputProvenance } from '../report/summary.js';
+import { checkCommitted } from './run-folder.js';
 
 export interface Loaded {
   readonly scenario: Scenario;
@@ -163,7 +164,9 @@ function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, 
 /** Locked grants from a previous run's allocations.csv; every project must be in this batch's applications. */
 export function readLocked(path: string, applications: readonly Application[]): LockedFile {
   const shownPath = relative(process.cwd(), path) || path;
-  const locked = parseLockedFile(readInput(path, shownPath).bytes, shownPath);
+  const file = readInput(path, shownPath);
+  checkCommitted(file, shownPath);
+  const locked = parseLockedFile(file.bytes, shownPath);
   const ids = new Set(applications.map((a) => a.projectId));
   const missing = [...locked.grants.keys()].filter((id) => !ids.has(id));
   if (missing.length) {
