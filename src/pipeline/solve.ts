@@ -164,11 +164,13 @@ export function solveVerified(
   options: Pick<SolveOptions, 'timeLimitSeconds' | 'emitLp'> & { readonly at?: Decimal } = {},
 ): Verified {
   const { loaded, picker, locked } = engine;
-  const prepared = options.at ? atBudget(engine.prepared, options.at) : engine.prepared;
-  const scenario = prepared.scenario;
   const emit = options.emitLp;
+  let prepared: Prepared;
   let allocation: Allocation;
   try {
+    // Below what the earlier batches locked, a budget has no allocation.
+    prepared = options.at ? atBudget(engine.prepared, options.at) : engine.prepared;
+    const scenario = prepared.scenario;
     allocation = solvePrepared(prepared, picker, {
       timeLimitSeconds: options.timeLimitSeconds,
       onLp: emit
@@ -187,7 +189,7 @@ export function solveVerified(
     return infeasibleOrThrow(e, loaded);
   }
   const t = performance.now();
-  const verification = verifyAllocation(loaded.policy, scenario, loaded.applications, allocation.lines.map((l) => l.grant), new Set(locked?.keys()));
+  const verification = verifyAllocation(loaded.policy, prepared.scenario, loaded.applications, allocation.lines.map((l) => l.grant), new Set(locked?.keys()));
   assertVerified(verification);
   return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t };
 }
