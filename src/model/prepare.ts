@@ -76,9 +76,13 @@ export function candidatesOf(apps: readonly Application[], policy: Policy, scena
   return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, limits, overrun };
 }
 
-/** Locked grants above what the policy allows their projects (an input problem: see check.ts). */
+/**
+ * Locked grants above what the policy allows their projects (an input problem: see check.ts).
+ * A project known only from a lock file has no base to work its ceilings out from: not checked here.
+ */
 export function lockedOverEntitlement(c: Candidates): { app: Application; grant: Decimal; entitlement: Entitlement }[] {
   return c.lockedGrants
+    .filter(({ app }) => !app.lockedFrom)
     .map(({ app, grant }) => ({ app, grant, entitlement: entitlementOf(app, c.measures.get(app.measureId)!) }))
     .filter(({ grant, entitlement }) => grant.gt(entitlement.amount));
 }

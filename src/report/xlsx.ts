@@ -37,6 +37,7 @@ const DETAIL_STYLE: Record<AllocationColumn, CellStyle | 'textCell'> = {
   requested: 'yuan',
   entitlement: 'yuan',
   grant: 'yuan',
+  batch: 'int',
   binding: 'textCell',
   binding_zh: 'textCell',
   note: 'textCell',
@@ -58,12 +59,12 @@ function sheet(name: string, rows: Cell[][], opts: Omit<SheetSpec, 'name' | 'row
 function noticeSheet(data: ReportData): SheetSpec {
   const n = data.notice;
   const rows: Cell[][] = [WORDS.noticeHeader.map(header)];
-  for (const r of n.rows) rows.push([num(r.seq, 'int'), text(r.projectName), text(r.companyName), text(r.measureName), num(r.grantWan, 'wan')]);
-  rows.push([...totalLabel(4), num(n.totalWan, 'totalWan')]);
-  rows.push([{ text: NOTICE.ruleLine(n.rule), style: 'wrap' }, null, null, null, null]);
+  for (const r of n.rows) rows.push([num(r.seq, 'int'), num(r.batch, 'int'), text(r.projectName), text(r.companyName), text(r.measureName), num(r.grantWan, 'wan')]);
+  rows.push([...totalLabel(5), num(n.totalWan, 'totalWan')]);
+  rows.push([{ text: NOTICE.ruleLine(n.rule), style: 'wrap' }, null, null, null, null, null]);
   const widths = fitWidths(rows.slice(0, -1), { max: 48 });
   const last = rows.length;
-  return { name: WORDS.sheets.notice, rows, columns: widths.map((width) => ({ width })), freezeRows: 1, merges: [`A${last}:E${last}`] };
+  return { name: WORDS.sheets.notice, rows, columns: widths.map((width) => ({ width })), freezeRows: 1, merges: [`A${last}:F${last}`] };
 }
 
 /** The 明细 sheet: every row of allocations.csv. */
