@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { D, ZERO, WAN, fmtYuanHuman } from '../src/money.js';
@@ -158,6 +159,20 @@ describe("a bureau's year: batch one, objections, batch two", () => {
     expect(report).toContain('第 2 批次');
     expect(report).toContain(`第 1 批次（../batch1/out/allocations.csv）已锁定 300 项`);
     expect(readFileSync(at('batch2', 'out', 'report.html'), 'utf8')).toMatch(/data-testid="batch">第 2 批次<br>第 1 批次/);
+  });
+
+  it("allocations.xlsx: 明细 has each row's 批次, 参数 each lock file with its SHA-256", async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(at('batch2', 'out', 'allocations.xlsx')) as unknown as ExcelJS.Buffer);
+    const detail = wb.getWorksheet('明细')!;
+    const col = (detail.getRow(1).values as ExcelJS.CellValue[]).indexOf('批次');
+    expect(col).toBeGreaterThan(0);
+    second.forEach((r, i) => expect(detail.getRow(i + 2).getCell(col).value).toBe(Number(r.batch)));
+    const params = new Map<string, string>();
+    wb.getWorksheet('参数')!.eachRow((row) => params.set(String(row.getCell(1).value), String(row.getCell(2).value)));
+    expect(params.get('第 1 批次锁定文件')).toBe('../batch1/out/allocations.csv');
+    expect(params.get('第 1 批次锁定文件 SHA-256')).toBe(secondSummary.locks[0].sha256);
+    expect(params.get('本次批次')).toBe('2');
   });
 
   it('notice.csv lists batch two alone by default, every batch with --notice all; each total is what it lists', async () => {

@@ -137,6 +137,12 @@ function parametersSheet(data: ReportData): SheetSpec {
   add(P.applicationsEncoding, text(s.applications.encoding));
   if (s.applications.sheet !== undefined) add(P.applicationsSheet, text(s.applications.sheet));
   add(P.applicationsRows, num(s.applications.rows, 'int'));
+  if (s.locks.length) add(P.batch, num(s.batch, 'int'));
+  for (const l of s.locks) {
+    add(P.lockFile(l.batch), text(l.file));
+    add(P.lockSha(l.batch), text(l.sha256));
+    add(P.lockGranted(l.batch), yuan(l.granted));
+  }
   add(P.year, num(s.year, 'int'));
   add(P.budget, yuan(f.budget ?? s.budget));
   add(P.minScore, f.minScore ? num(f.minScore, 'number') : text(P.none));

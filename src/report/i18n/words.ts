@@ -227,6 +227,11 @@ export interface WorkbookWords {
     readonly applicationsEncoding: string;
     readonly applicationsSheet: string;
     readonly applicationsRows: string;
+    /** This run's batch, and each earlier batch's allocations.csv with its SHA-256 and what it fixed. */
+    readonly batch: string;
+    readonly lockFile: (batch: number) => string;
+    readonly lockSha: (batch: number) => string;
+    readonly lockGranted: (batch: number) => string;
     readonly year: string;
     readonly budget: string;
     readonly minScore: string;
