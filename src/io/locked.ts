@@ -8,25 +8,20 @@ import { parse, CsvError } from 'csv-parse/sync';
 import type { Decimal } from 'decimal.js';
 import { InputError, shown, type InputIssue } from '../errors.js';
 import { parseAmount, parseDecimal } from '../money.js';
+import type { ApplicationRecord } from '../model/application.js';
 import { decodeText } from './text.js';
 import { restoreCell } from './write.js';
 
-/** One locked project as its row states it; text columns the file lacks are ''. */
-export interface LockedRow {
-  /** The row in the file (the header is row 1). */
-  readonly row: number;
-  readonly projectId: string;
-  readonly projectName: string;
-  readonly companyId: string;
-  readonly companyName: string;
-  readonly district: string;
-  /** The measure as written (allocations.csv writes its id). */
-  readonly measure: string;
+/**
+ * One locked project as its row states it: the application's own fields where the file has
+ * them (text columns it lacks are ''; `measure` as written, allocations.csv writes the id),
+ * the row in the file (the header is row 1), the grant and the batch column.
+ */
+export interface LockedRow extends Pick<ApplicationRecord, 'row' | 'projectId' | 'projectName' | 'companyId' | 'companyName' | 'district' | 'measure'> {
   readonly year: number | null;
   readonly score: Decimal | null;
   readonly requested: Decimal | null;
   readonly grant: Decimal;
-  /** The `batch` column, where the file has one. */
   readonly batch: number | null;
 }
 
