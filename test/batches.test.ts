@@ -221,6 +221,8 @@ describe("a bureau's year: batch one, objections, batch two", () => {
     expect(out.points[0]!.granted.toFixed(2)).toBe(secondSummary.granted);
     expect(out.points[0]!.objective.toFixed(2)).toBe(secondSummary.objective.value);
     expect(out.points[0]!.funded).toBe(second.filter((r) => new D(r.grant!).gt(0)).length);
+    // Entry budgets are for what can move: batch two's applications.
+    expect(out.entries.map((e) => e.projectId)).toEqual(SECOND.map((r) => r[0]));
     // Below what batch one locked there is no allocation.
     await expect(runSweep({ scenario: at('batch2', 'scenario.json'), from: new D(1_000_000), to: new D(secondSummary.budget), steps: 2, out: at('batch2', 'sweep-low') })).rejects.toThrow(/locked/);
   });

@@ -84,14 +84,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     });
     options.onPoint?.(k + 1, options.steps);
   }
-  const entries: EntryBudgets[] = loaded.applications.map((a, i) => ({
-    projectId: a.projectId,
-    projectName: a.projectName,
-    measure: a.measureId,
-    score: a.score.toString(),
-    firstFunded: firstFunded[i] ?? null,
-    fullyFunded: fullyFunded[i] ?? null,
-  }));
+  // An earlier batch's grant does not move with the budget: those projects have no entry budget.
+  const entries: EntryBudgets[] = loaded.applications.flatMap((a, i) =>
+    engine.locked?.has(a.projectId)
+      ? []
+      : [{ projectId: a.projectId, projectName: a.projectName, measure: a.measureId, score: a.score.toString(), firstFunded: firstFunded[i] ?? null, fullyFunded: fullyFunded[i] ?? null }],
+  );
   const knee = findKnee(points);
   const name = loaded.scenario.name;
   const svg = frontierSvg(points, knee);
