@@ -154,6 +154,8 @@ describe("a bureau's year: batch one, objections, batch two", () => {
       },
     ]);
     expect(secondSummary.batch).toBe(2);
+    expect(secondSummary.applications.rows).toBe(SECOND.length);
+    expect(secondSummary.counts.applications).toBe(372);
     expect(secondSummary.scenario.fields.lock).toBe('../batch1/out/allocations.csv');
     const report = readFileSync(at('batch2', 'out', 'report.md'), 'utf8');
     expect(report).toContain('第 2 批次');
@@ -293,7 +295,7 @@ describe('lock files that disagree', () => {
     expect(third.summary.batch).toBe(3);
     expect(third.summary.locks.map((l) => [l.batch, l.projects])).toEqual([[1, 300], [2, 72]]);
     const kept = new Map(third.allocations.map((r) => [r.project_id, [r.batch, r.grant, r.binding]]));
-    for (const r of second) expect(kept.get(r.project_id)).toEqual([r.batch, r.grant, 'locked']);
+    for (const r of second) expect(kept.get(r.project_id!)).toEqual([r.batch, r.grant, 'locked']);
     expect(kept.get(`${SECOND[0]![0]}-3`)![0]).toBe('3');
     // Batch two's file alone: its batch-one rows have no earlier file to belong to.
     writeJson(at('batch3', 'alone.json'), { extends: 'scenario.json', lock: ['../batch2/out/allocations.csv'] });

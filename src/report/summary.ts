@@ -143,7 +143,8 @@ export function buildSummary(args: {
     },
     scenario: { name: scenario.name, description: scenario.description, ...inputs.scenario, fields: scenarioFields(scenario) },
     policy: { id: policy.id, name: policy.name.zh, document: policy.document ?? '', ...inputs.policy },
-    applications: { ...inputs.applications, rows: allocation.lines.length },
+    // The file's rows: a locked project known only from its lock file is not one of them.
+    applications: { ...inputs.applications, rows: allocation.lines.filter((l) => !l.app.lockedFrom).length },
     locks: (args.batches?.locked ?? []).map(lockRecord),
     batch: args.batches?.current ?? 1,
     year: scenario.year,
