@@ -28,6 +28,11 @@ function progressBar(): ((done: number, total: number) => void) | undefined {
   };
 }
 
+/** `--lock` may be given again: each adds an earlier batch, in order, after the scenario's own. */
+const LOCK_FLAG = '--lock <allocations.csv>';
+const collect = (value: string, previous: readonly string[]): string[] => [...previous, value];
+const locks = (given: readonly string[]) => (given.length ? given : undefined);
+
 function secondsOption(value: string): number {
   const v = Number(value);
   if (!(v > 0) || !Number.isFinite(v)) throw new InputError([{ file: '--time-limit', expected: 'a positive number of seconds', found: JSON.stringify(value) }]);
@@ -51,14 +56,16 @@ export function buildProgram(): Command {
     .option('--no-timings', 'leave timings out of summary.json (byte-identical outputs)')
     .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
     .addOption(new Option('--lang <lang>', 'language of explanations and reports').choices(['zh', 'en']).default('zh'))
-    .option('--lock <allocations.csv>', "keep every grant of an earlier run fixed and allocate only what is left to the others")
+    .option(LOCK_FLAG, "keep every grant of an earlier batch's allocations.csv fixed and allocate only what is left (repeatable; after the scenario's own \"lock\")", collect, [])
+    .addOption(new Option('--notice <batches>', 'notice.csv lists this batch alone (new) or every batch (all)').choices(['new', 'all']).default('new'))
     .option('--emit-lp <file>', 'also write the LP (CPLEX LP format) to time other solvers on the identical model')
     .option('--time-limit <seconds>', 'stop the LP after this long; the best allocation found is written with its gap')
     .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the scenario\'s "sheet", else the first)')
-    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock?: string; sheet?: string }) => {
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock: string[]; notice: 'new' | 'all'; sheet?: string }) => {
       const outcome = await runSolve({
         sheet: opts.sheet,
-        lock: opts.lock,
+        lock: locks(opts.lock),
+        notice: opts.notice,
         lang: opts.lang,
         emitLp: opts.emitLp,
         timeLimitSeconds: opts.timeLimit === undefined ? undefined : secondsOption(opts.timeLimit),
@@ -81,8 +88,9 @@ export function buildProgram(): Command {
     .argument('<file>', 'scenario JSON, or an applications file')
     .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the scenario\'s "sheet", else the first)')
     .option('--policy <file>', 'policy to check a bare applications file against (default: the bundled one)')
-    .action(async (file: string, opts: { sheet?: string; policy?: string }) => {
-      const report = await runValidate({ target: file, sheet: opts.sheet, policy: opts.policy });
+    .option(LOCK_FLAG, "an earlier batch's allocations.csv to check with the scenario, as solve --lock (repeatable)", collect, [])
+    .action(async (file: string, opts: { sheet?: string; policy?: string; lock: string[] }) => {
+      const report = await runValidate({ target: file, sheet: opts.sheet, policy: opts.policy, lock: locks(opts.lock) });
       process.stdout.write(report.text + '\n');
       if (report.errors.length) throw new InputError(report.errors);
     });
@@ -115,8 +123,8 @@ export function buildProgram(): Command {
     .option('--steps <k>', 'number of budget points', '20')
     .option('-o, --out <dir>', 'output folder', 'out/sweep')
     .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
-    .option('--lock <allocations.csv>', 'keep every grant of an earlier run fixed at every budget')
-    .action(async (scenario: string, opts: { from: string; to: string; steps: string; out: string; solver: SolverChoice; lock?: string }) => {
+    .option(LOCK_FLAG, "keep every grant of an earlier batch's allocations.csv fixed at every budget (repeatable)", collect, [])
+    .action(async (scenario: string, opts: { from: string; to: string; steps: string; out: string; solver: SolverChoice; lock: string[] }) => {
       const bar = progressBar();
       const outcome = await runSweep({
         scenario,
@@ -125,7 +133,7 @@ export function buildProgram(): Command {
         steps: Number(opts.steps),
         out: opts.out,
         solver: opts.solver,
-        lock: opts.lock,
+        lock: locks(opts.lock),
         onPoint: bar,
       });
       process.stdout.write(outcome.text + '\n');
@@ -138,10 +146,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--budget <amount>', 'override the budget (yuan; 5000万 and 0.5亿 accepted)'))
     .addOption(new Option('--lang <lang>', 'language').choices(['zh', 'en']).default('zh'))
     .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
-    .option('--lock <allocations.csv>', 'keep every grant of an earlier run fixed, as solve --lock does')
-    .action(async (scenario: string, projectId: string, opts: { budget?: string; lang: 'zh' | 'en'; solver: SolverChoice; lock?: string }) => {
+    .option(LOCK_FLAG, "keep every grant of an earlier batch's allocations.csv fixed, as solve --lock does (repeatable)", collect, [])
+    .action(async (scenario: string, projectId: string, opts: { budget?: string; lang: 'zh' | 'en'; solver: SolverChoice; lock: string[] }) => {
       const outcome = await runExplain({
-        lock: opts.lock,
+        lock: locks(opts.lock),
         scenario,
         projectId,
         lang: opts.lang,

@@ -43,7 +43,7 @@ describe('scenarioIssues', () => {
     const fine = scenario({ budget: '100000000000000', granularity: '0.01' });
     expect(scenarioIssues(list, SHENZHEN, fine).map(formatIssue)).toEqual(['scenario:granularity: expected a granularity coarse enough for amounts up to 100000000000000, found 0.01']);
     const locked = new Map([['B', new D(1_500_000)]]);
-    const issues = scenarioIssues(list, SHENZHEN, scenario({ budget: 5_000_000 }), { locked, lockedFrom: { file: 'old/allocations.csv', rowOf: new Map([['B', 7]]) } });
+    const issues = scenarioIssues(list, SHENZHEN, scenario({ budget: 5_000_000 }), { locked, lockedFrom: new Map([['B', { file: 'old/allocations.csv', row: 7 }]]) });
     expect(issues.map(formatIssue)).toEqual(['old/allocations.csv:7:grant: expected at most what the policy allows B, ¥1,000,000 (requested), found ¥1,500,000']);
   });
 });

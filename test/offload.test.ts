@@ -17,7 +17,7 @@ const SCENARIO = '2019 年度 R&D 计划 &P';
 function rows(n: number): string[][] {
   return Array.from({ length: n }, (_, i) =>
     ALLOCATION_COLUMNS.map((c) =>
-      c === 'project_name' ? `=HYPERLINK("x") 项目 ${i} <b>&` : c === 'note' ? `资助 ¥${i},000：总预算已用\u0001` : ['year', 'score', 'requested', 'entitlement', 'grant'].includes(c) ? String(i * 7) : `${c}-${i}`,
+      c === 'project_name' ? `=HYPERLINK("x") 项目 ${i} <b>&` : c === 'note' ? `资助 ¥${i},000：总预算已用\u0001` : ['year', 'score', 'requested', 'entitlement', 'grant', 'batch'].includes(c) ? String(i * 7) : `${c}-${i}`,
     ),
   );
 }

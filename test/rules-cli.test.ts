@@ -19,8 +19,8 @@ describe('fundplan solve with decisions and integer rules', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = readFileSync(join(f.out, 'allocations.csv'), 'utf8');
-    expect(out).toMatch(/SZ-002.*,0\.00,excluded,不予资助（决定）.*重复申报/);
-    expect(out).toMatch(/SZ-003.*,500000\.00,forced,必须资助（决定）.*市政府决定/);
+    expect(out).toMatch(/SZ-002.*,0\.00,1,excluded,不予资助（决定）.*重复申报/);
+    expect(out).toMatch(/SZ-003.*,500000\.00,1,forced,必须资助（决定）.*市政府决定/);
     const summary = JSON.parse(readFileSync(join(f.out, 'summary.json'), 'utf8'));
     expect(summary.objective.model).toMatchObject({ model: 'integer', integer: { status: 'optimal', gap: 0 }, forced: 1, excluded: 1 });
     expect(summary.scenario.fields.allOrNothing).toBe('true');
@@ -35,7 +35,7 @@ describe('fundplan solve with decisions and integer rules', () => {
     // Entitled 1.5m + 6m + 0.5m + 2m = 10m; ¥5m → 50% each.
     expect(r.stdout).toContain('目标：按比例核减，共同比例 50.00%');
     const out = readFileSync(join(f.out, 'allocations.csv'), 'utf8');
-    expect(out).toMatch(/SZ-002.*,3000000\.00,proportional_share,按比例核减/);
+    expect(out).toMatch(/SZ-002.*,3000000\.00,1,proportional_share,按比例核减/);
   });
 
   it('an unknown decision is an input error naming the cell', async () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { runCompare } from '../src/commands/compare.js';
 import { OUTPUT_FILES, runSolve } from '../src/commands/solve.js';
-import { loadScenario, readLocked } from '../src/pipeline/load.js';
+import { loadScenario, withLocks } from '../src/pipeline/load.js';
 import { writeOutputsAtomically } from '../src/io/write.js';
 import { D } from '../src/money.js';
 import { fixture, removeFixtures } from './helpers/cli-fixtures.js';
@@ -105,7 +105,7 @@ describe('the write protocol', () => {
 describe('a crash between two renames', () => {
   it('leaves the previous set, or one that compare and --lock refuse naming allocations.csv', async () => {
     const f = fixture();
-    const applications = loadScenario(f.scenario).applications;
+    const loaded = loadScenario(f.scenario);
     for (let k = 1; k <= OUTPUT_FILES.length; k++) {
       const out = join(f.dir, `out-${k}`);
       await runSolve({ scenario: f.scenario, out, noTimings: true });
@@ -116,7 +116,7 @@ describe('a crash between two renames', () => {
       const after = files(out);
       const mixed = Object.keys(before).filter((n) => !before[n]!.equals(after[n]!));
       const shown = join(relative(process.cwd(), out), 'allocations.csv');
-      const lock = await refusal(() => readLocked(join(out, 'allocations.csv'), applications));
+      const lock = await refusal(() => withLocks(loaded, join(out, 'allocations.csv')));
       const compare = await refusal(() => runCompare({ inputs: [out, f.scenario], out: join(f.dir, `compare-${k}`) }));
       if (mixed.length === 0) {
         // Cut off before anything was renamed: the previous set, whole.
@@ -143,7 +143,7 @@ describe('a crash between two renames', () => {
     const f = fixture();
     await runSolve({ scenario: f.scenario, out: f.out, noTimings: true });
     truncateSync(join(f.out, 'allocations.csv'), 0);
-    const e = await refusal(() => readLocked(join(f.out, 'allocations.csv'), loadScenario(f.scenario).applications));
+    const e = await refusal(() => withLocks(loadScenario(f.scenario), join(f.out, 'allocations.csv')));
     expect(e?.issues[0]?.found).toMatch(`sha256 ${sha(new Uint8Array())}:`);
   });
 });

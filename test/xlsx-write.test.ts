@@ -50,13 +50,13 @@ describe('allocations.xlsx', () => {
     const detail = wb.getWorksheet('明细')!;
     expect((detail.getRow(1).values as ExcelJS.CellValue[]).slice(1)).toEqual([
       '项目编号', '项目名称', '统一社会信用代码', '企业名称', '所属区', '类别编号', '申报类别', '条款', '年度', '评审得分',
-      '申请金额（元）', '政策核定上限（元）', '资助金额（元）', '决定因素', '决定因素说明', '说明',
+      '申请金额（元）', '政策核定上限（元）', '资助金额（元）', '批次', '决定因素', '决定因素说明', '说明',
     ]);
     for (const name of ['资助计划', '明细', '参数']) {
       expect(wb.getWorksheet(name)!.views[0]).toMatchObject({ state: 'frozen', ySplit: 1, topLeftCell: 'A2' });
     }
     expect(detail.getColumn(4).width).toBeGreaterThanOrEqual(20); // 深圳市甲科技有限公司: 10 CJK characters
-    expect(detail.getColumn(16).width).toBe(60);
+    expect(detail.getColumn(17).width).toBe(60);
   });
 
   it('明细 holds the numbers of allocations.csv, as numbers in 元 with a 元 format', () => {
@@ -76,17 +76,18 @@ describe('allocations.xlsx', () => {
           expect(row.getCell(col).numFmt).toBe('#,##0.00');
         }
       }
-      expect(row.getCell(14).value).toBe(a.binding);
-      expect(row.getCell(16).value).toBe(a.note);
+      expect(row.getCell(14).value).toBe(Number(a.batch));
+      expect(row.getCell(15).value).toBe(a.binding);
+      expect(row.getCell(17).value).toBe(a.note);
     });
   });
 
   it('资助计划 is notice.csv: the same rows, amounts in 万元 as numbers, the total and the rule', () => {
     const ws = wb.getWorksheet('资助计划')!;
-    expect((ws.getRow(1).values as ExcelJS.CellValue[]).slice(1)).toEqual(['序号', '项目名称', '申报单位', '申报类别', '资助金额（万元）']);
+    expect((ws.getRow(1).values as ExcelJS.CellValue[]).slice(1)).toEqual(['序号', '批次', '项目名称', '申报单位', '申报类别', '资助金额（万元）']);
     notice.forEach((n, i) => {
       const row = ws.getRow(i + 2);
-      const amount = row.getCell(5).value;
+      const amount = row.getCell(6).value;
       if (n['序号'] === '合计') {
         expect(row.getCell(1).value).toBe('合计');
         expect(new D(amount as number).toFixed(2)).toBe(n['资助金额(万元)']);
@@ -95,13 +96,14 @@ describe('allocations.xlsx', () => {
         expect(row.getCell(1).isMerged).toBe(true);
       } else {
         expect(row.getCell(1).value).toBe(Number(n['序号']));
-        expect(row.getCell(2).value).toBe(n['项目名称']);
+        expect(row.getCell(2).value).toBe(Number(n['批次']));
+        expect(row.getCell(3).value).toBe(n['项目名称']);
         expect(new D(amount as number).toFixed(2)).toBe(n['资助金额(万元)']);
-        expect(row.getCell(5).numFmt).toBe('#,##0.00####');
+        expect(row.getCell(6).numFmt).toBe('#,##0.00####');
       }
     });
     // 8,000,000 granted = 800 万元.
-    expect(ws.getRow(notice.length).getCell(5).value).toBe(800);
+    expect(ws.getRow(notice.length).getCell(6).value).toBe(800);
   });
 
   it('汇总 agrees with summary.json by measure and by district; 参数 records the inputs', () => {
@@ -183,7 +185,7 @@ describe('allocations.xlsx prints', () => {
 
   it('our own reader still reads every sheet', () => {
     const notice = readXlsxTable(bytes, 'allocations.xlsx', { sheet: '资助计划', limits: READ_LIMITS });
-    expect(notice.table.rows[0]!.cells).toEqual(['序号', '项目名称', '申报单位', '申报类别', '资助金额（万元）']);
+    expect(notice.table.rows[0]!.cells).toEqual(['序号', '批次', '项目名称', '申报单位', '申报类别', '资助金额（万元）']);
     const detail = readXlsxTable(bytes, 'allocations.xlsx', { sheet: '明细', limits: READ_LIMITS });
     expect(detail.table.rows.length).toBe(readCsv(join(f.out, 'allocations.csv')).length + 1);
   });
@@ -225,7 +227,7 @@ describe.skipIf(!soffice || !pdftotext)('allocations.xlsx printed by LibreOffice
     const first = new D(notice[0]!['资助金额(万元)']!).toNumber().toLocaleString('en-US', { minimumFractionDigits: 2 });
     const one = page(1);
     expect(one).toContain('资助金额（万元）');
-    expect(one).toMatch(new RegExp(`\\n\\s*1 ${notice[0]!['项目名称']}\\s.*\\s${first.replace(/[.]/g, '\\.')}\\s*\\n`));
+    expect(one).toMatch(new RegExp(`\\n\\s*1\\s+1 ${notice[0]!['项目名称']}\\s.*\\s${first.replace(/[.]/g, '\\.')}\\s*\\n`));
     expect(one).toMatch(/深圳市2019年度工业互联网发展扶持计划\s+第 1 页，共 \d+ 页/);
     // The notice's 153 rows take a few pages, each starting with the header row.
     const two = page(2);

@@ -3,7 +3,9 @@
  * run's output folder) and show what differs: the scenario fields first, then the objective
  * and funding line, totals by measure and district side by side, and every project that
  * gains, loses, enters or leaves funding, the largest changes first. The first run is the
- * baseline the others are compared with.
+ * baseline the others are compared with. Two runs that held the same earlier batch (a lock
+ * file of the same SHA-256) differ only in what can still move: the grants it fixed in both are
+ * counted apart and left out of the changes.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -14,8 +16,8 @@ import { parseJson, readInput } from '../io/files.js';
 import { zodToIssues } from '../model/zod-issues.js';
 import { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary } from '../report/summary-schema.js';
 import { restoreCell, writeOutputsAtomically } from '../io/write.js';
-import { D, ZERO } from '../money.js';
-import { compareCsv, compareHtml, type Change, type RunView } from '../report/compare.js';
+import { D, ZERO, fmtYuanHuman } from '../money.js';
+import { compareCsv, compareHtml, type Change, type Fixed, type RunView } from '../report/compare.js';
 import { checkCommitted } from '../pipeline/run-folder.js';
 import { solveScenario } from './solve.js';
 
@@ -30,6 +32,8 @@ export interface CompareOutcome {
   readonly changes: readonly (readonly Change[])[];
   /** Per run after the first: the scenario fields that differ from the baseline. */
   readonly fieldDiffs: readonly (readonly { field: string; from: string; to: string }[])[];
+  /** Per run after the first: what the earlier batches both runs held fixed (none: an empty set). */
+  readonly fixed: readonly Fixed[];
   readonly files: readonly string[];
   readonly text: string;
 }
@@ -68,6 +72,8 @@ function readSummary(path: string, shown: string): Summary {
 function view(source: string, summary: Summary, rows: readonly Readonly<Record<string, string>>[]): RunView {
   const unquote = (s: string | undefined) => restoreCell(s ?? '');
   return {
+    lockedGranted: new D(summary.batches.locked.granted),
+    locks: summary.locks,
     label: summary.scenario.name,
     source,
     fields: summary.scenario.fields,
@@ -87,10 +93,30 @@ function view(source: string, summary: Summary, rows: readonly Readonly<Record<s
           score: r.score ?? '',
           grant: new D(r.grant || '0'),
           binding: r.binding ?? '',
+          batch: r.batch ?? '',
         },
       ]),
     ),
   };
+}
+
+/** The grants that the same lock file fixed in both runs: locked in both, from a file of the same SHA-256, the same amount. */
+export function fixedBetween(base: RunView, other: RunView): Fixed {
+  const lockOf = (r: RunView, batch: string) => r.locks.find((l) => String(l.batch) === batch);
+  const projects = new Set<string>();
+  let granted = ZERO;
+  const files = new Set<string>();
+  for (const [id, b] of other.projects) {
+    const a = base.projects.get(id);
+    if (!a || a.binding !== 'locked' || b.binding !== 'locked' || !a.grant.eq(b.grant)) continue;
+    const la = lockOf(base, a.batch);
+    const lb = lockOf(other, b.batch);
+    if (!la || !lb || la.sha256 !== lb.sha256) continue;
+    projects.add(id);
+    granted = granted.plus(b.grant);
+    files.add(lb.file);
+  }
+  return { files: [...files], projects, granted };
 }
 
 export function changesBetween(base: RunView, other: RunView): Change[] {
@@ -127,16 +153,20 @@ export async function runCompare(options: CompareOptions): Promise<CompareOutcom
       .filter((f) => (base.fields[f] ?? '') !== (o.fields[f] ?? ''))
       .map((field) => ({ field, from: base.fields[field] ?? '', to: o.fields[field] ?? '' })),
   );
+  // What both held fixed has the same grant in both, so no change lists it; it is counted apart.
+  const fixed = others.map((o) => fixedBetween(base, o));
   const changes = others.map((o) => changesBetween(base, o));
   const files = writeOutputsAtomically(options.out, [
     { name: 'compare.csv', content: compareCsv(labelled) },
-    { name: 'compare.html', content: compareHtml(labelled, fieldDiffs, changes) },
+    { name: 'compare.html', content: compareHtml(labelled, fieldDiffs, changes, fixed) },
   ]);
   const lines = others.map((o, i) => {
     const c = changes[i]!;
     const count = (k: Change['kind']) => c.filter((x) => x.kind === k).length;
     const diffs = fieldDiffs[i]!.map((d) => d.field).join('、') || '无';
-    return `${o.label} 对比 ${base.label}：不同设置 ${diffs}；新增资助 ${count('enters')} 项，取消 ${count('leaves')} 项，增加 ${count('gains')} 项，减少 ${count('loses')} 项`;
+    const f = fixed[i]!;
+    const held = f.projects.size ? `；共同锁定的前批次 ${f.projects.size} 项 ${fmtYuanHuman(f.granted)} 不变，不计入比较` : '';
+    return `${o.label} 对比 ${base.label}：不同设置 ${diffs}；新增资助 ${count('enters')} 项，取消 ${count('leaves')} 项，增加 ${count('gains')} 项，减少 ${count('loses')} 项${held}`;
   });
-  return { runs: labelled, changes, fieldDiffs, files, text: [...lines, `输出：${files.join('，')}`].join('\n') };
+  return { runs: labelled, changes, fieldDiffs, fixed, files, text: [...lines, `输出：${files.join('，')}`].join('\n') };
 }

@@ -13,7 +13,7 @@ import { marginalValues } from '../model/marginal.js';
 import { nearest } from '../model/nearest.js';
 import { explainAll } from '../report/explain.js';
 import { openSensitivity, type SolverChoice } from '../solver/select.js';
-import { loadScenario } from '../pipeline/load.js';
+import { loadScenario, withLocks } from '../pipeline/load.js';
 import { engineWith, infeasibleError, openEngine, solveVerified, withOptions, type Infeasible } from '../pipeline/solve.js';
 
 export interface ExplainOptions {
@@ -22,8 +22,8 @@ export interface ExplainOptions {
   readonly budget?: Decimal;
   readonly lang?: 'zh' | 'en';
   readonly solver?: SolverChoice;
-  /** A previous run's allocations.csv whose grants are kept fixed (a later batch). */
-  readonly lock?: string;
+  /** Earlier batches' allocations.csv kept fixed, after the scenario's own `lock` (a later batch). */
+  readonly lock?: string | readonly string[];
 }
 
 export interface WhatWouldFund {
@@ -40,13 +40,14 @@ export interface ExplainOutcome {
 }
 
 export async function runExplain(options: ExplainOptions): Promise<ExplainOutcome> {
-  const loaded = withOptions(loadScenario(options.scenario), options);
+  // The earlier batches first: a locked project may be known only from its lock file.
+  const loaded = withLocks(withOptions(loadScenario(options.scenario), options), options.lock);
   const { policy, applications, scenario } = loaded;
   const index = applications.findIndex((a) => a.projectId === options.projectId);
   if (index < 0) {
     throw new InputError([{ file: 'project_id', expected: `a project of ${loaded.inputs.applications.file} (nearest: ${nearest(options.projectId, applications.map((a) => a.projectId))})`, found: JSON.stringify(options.projectId) }]);
   }
-  const base = orThrow(await openEngine(loaded, options));
+  const base = orThrow(await openEngine(loaded, { solver: options.solver }));
   // The re-solves below change the budget or one score: the same kind of model, the same backends, the same locked grants.
   const solve = (apps: readonly Application[], s: Scenario): Allocation => {
     const engine = apps === applications && s === scenario ? base : orThrow(engineWith({ ...loaded, applications: apps, scenario: s }, base.picker, { locked: base.locked }));

@@ -5,7 +5,7 @@ import type { Picker, SolverChoice } from '../solver/select.js';
 import type { Allocation } from '../model/allocate.js';
 import type { Verification } from '../verify/verify.js';
 import type { Loaded } from '../pipeline/load.js';
-import { infeasibleError, solve, type Solved, type SolveOptions } from '../pipeline/solve.js';
+import { infeasibleError, solve, type NoticeScope, type Solved, type SolveOptions } from '../pipeline/solve.js';
 import { rowsAside, writeOutputs } from '../pipeline/outputs.js';
 
 export { OUTPUT_FILES } from '../pipeline/outputs.js';
@@ -19,8 +19,10 @@ export interface SolveCommandOptions {
   readonly noTimings?: boolean;
   /** Stop the LP after this long and report the best allocation found and its gap. */
   readonly timeLimitSeconds?: number;
-  /** A previous run's allocations.csv whose grants are kept fixed (a later batch). */
-  readonly lock?: string;
+  /** Earlier batches' allocations.csv kept fixed, after the scenario's own `lock` (a later batch). */
+  readonly lock?: string | readonly string[];
+  /** notice.csv lists this run's batch alone (default) or every batch. */
+  readonly notice?: NoticeScope;
   /** Language of the one-line explanations and reports (default zh). */
   readonly lang?: 'zh' | 'en';
   /** Write the stage-1 LP (CPLEX LP format) to this file. */

@@ -21,8 +21,8 @@ export interface SweepOptions {
   readonly out: string;
   /** Which LP backend (default auto). */
   readonly solver?: SolverChoice;
-  /** A previous run's allocations.csv whose grants are kept fixed (a later batch). */
-  readonly lock?: string;
+  /** Earlier batches' allocations.csv kept fixed at every budget, after the scenario's own `lock`. */
+  readonly lock?: string | readonly string[];
   /** Called after each point (for a progress bar). */
   readonly onPoint?: (done: number, total: number) => void;
 }
@@ -46,9 +46,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
 
   const loaded0 = loadScenario(options.scenario);
   const g = loaded0.scenario.granularity;
-  const loaded = { ...loaded0, scenario: withBudget(loaded0.scenario, options.to) };
-  const engine = await openEngine(loaded, { solver: options.solver, lock: options.lock, keepBudgetRow: true });
+  const engine = await openEngine({ ...loaded0, scenario: withBudget(loaded0.scenario, options.to) }, { solver: options.solver, lock: options.lock, keepBudgetRow: true });
   if ('status' in engine) throw infeasibleError(engine);
+  // With the earlier batches: a locked project known only from its lock file is one of its lines.
+  const { loaded } = engine;
   const points: FrontierPoint[] = [];
   const firstFunded: (Decimal | null)[] = loaded.applications.map(() => null);
   const fullyFunded: (Decimal | null)[] = loaded.applications.map(() => null);
@@ -83,14 +84,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     });
     options.onPoint?.(k + 1, options.steps);
   }
-  const entries: EntryBudgets[] = loaded.applications.map((a, i) => ({
-    projectId: a.projectId,
-    projectName: a.projectName,
-    measure: a.measureId,
-    score: a.score.toString(),
-    firstFunded: firstFunded[i] ?? null,
-    fullyFunded: fullyFunded[i] ?? null,
-  }));
+  // An earlier batch's grant does not move with the budget: those projects have no entry budget.
+  const entries: EntryBudgets[] = loaded.applications.flatMap((a, i) =>
+    engine.locked?.has(a.projectId)
+      ? []
+      : [{ projectId: a.projectId, projectName: a.projectName, measure: a.measureId, score: a.score.toString(), firstFunded: firstFunded[i] ?? null, fullyFunded: fullyFunded[i] ?? null }],
+  );
   const knee = findKnee(points);
   const name = loaded.scenario.name;
   const svg = frontierSvg(points, knee);

@@ -4,7 +4,10 @@
  * unknown measures with the nearest name, amounts a measure needs); warnings are what a solve
  * would accept but a person should look at (credit-code check characters, an upper-level grant
  * on a measure that does not match it, implausible amounts, a request above what the policy can
- * pay, another year, one company under two codes). A plain function the CLI and tests call.
+ * pay, another year, one company under two codes). A scenario's earlier batches (its `lock`,
+ * then `--lock`) are read too: every problem in a lock file, and every locked project whose
+ * data differ from its application, is an error with the rest. A plain function the CLI and
+ * tests call.
  */
 import { relative } from 'node:path';
 import { InputError, formatIssue, type InputIssue } from '../errors.js';
@@ -15,7 +18,7 @@ import { resolveApplications } from '../model/application.js';
 import { parsePolicy } from '../model/policy.js';
 import { plausibilityWarnings } from '../model/plausibility.js';
 import { scenarioIssues } from '../model/check.js';
-import { loadScenario } from '../pipeline/load.js';
+import { loadScenario, withLocks } from '../pipeline/load.js';
 
 export interface ValidateOptions {
   /** A scenario JSON, or an applications file (.xlsx or CSV). */
@@ -24,6 +27,8 @@ export interface ValidateOptions {
   readonly sheet?: string;
   /** The policy to check a bare applications file against (default: the bundled one). */
   readonly policy?: string;
+  /** Earlier batches' allocations.csv, after the scenario's own `lock` (a scenario only). */
+  readonly lock?: string | readonly string[];
 }
 
 export interface ValidateReport {
@@ -49,19 +54,24 @@ export async function runValidate(options: ValidateOptions): Promise<ValidateRep
   try {
     if (isJson(options.target, file.bytes)) {
       kind = 'scenario';
-      const loaded = loadScenario(options.target, { sheet: options.sheet, keepGoing: true });
-      const source = loaded.source!;
+      const loaded = withLocks(loadScenario(options.target, { sheet: options.sheet, keepGoing: true }), options.lock, { keepGoing: true });
+      const source = loaded.source;
+      // The applications of the file (a locked project known only from its lock file is the lock file's).
+      const own = loaded.applications.filter((a) => !a.lockedFrom);
       // Solve names the applications file as the scenario does; here, as seen from the shell.
       const named = loaded.inputs.applications.file;
       const asShown = (i: InputIssue) => (i.file === named ? { ...i, file: source.file } : i);
-      applications = loaded.applications.length;
+      applications = own.length;
       errors.push(...(loaded.issues ?? []).map(asShown));
-      // What a solve would stop on in the scenario as a whole (the objective's rules, the granularity).
-      errors.push(...scenarioIssues(loaded.applications, loaded.policy, loaded.scenario));
-      warnings.push(...loaded.warnings.map(asShown), ...plausibilityWarnings(loaded.applications, loaded.policy, source, loaded.scenario.year));
+      // What a solve would stop on in the scenario as a whole (the objective's rules, the granularity, locked grants above the policy).
+      const locks = loaded.locks;
+      errors.push(...scenarioIssues(loaded.applications, loaded.policy, loaded.scenario, locks.sources.length ? { locked: locks.grants, lockedFrom: locks.at } : {}));
+      warnings.push(...loaded.warnings.map(asShown), ...plausibilityWarnings(own, loaded.policy, source, loaded.scenario.year));
       const sheet = loaded.inputs.applications.sheet;
-      described = `${shownTarget} → ${source.file}${sheet ? ` (sheet ${JSON.stringify(sheet)})` : ''}, policy ${loaded.policy.id}`;
+      const earlier = locks.sources.length ? `; batch ${locks.batch}, locking ${locks.sources.map((s) => s.file).join(', ')}` : '';
+      described = `${shownTarget} → ${source.file}${sheet ? ` (sheet ${JSON.stringify(sheet)})` : ''}, policy ${loaded.policy.id}${earlier}`;
     } else {
+      if (options.lock !== undefined) errors.push({ file: '--lock', expected: 'a scenario to validate with earlier batches (a bare applications file has no budget or limits to hold them against)', found: shownTarget });
       const policyPath = options.policy ?? bundledPath(BUNDLED_POLICY);
       const shownPolicy = relative(process.cwd(), policyPath) || policyPath;
       const policy = parsePolicy(parseJson(readInput(policyPath, shownPolicy), shownPolicy), shownPolicy);

@@ -22,12 +22,12 @@ export interface ScenarioChain {
   /** Leaf first, then each base. */
   readonly files: readonly ScenarioFile[];
   /** The folder each path-valued field is relative to (the file that set it). */
-  readonly dirOf: Readonly<Record<'policy' | 'applications', string>>;
+  readonly dirOf: Readonly<Record<'policy' | 'applications' | 'lock', string>>;
   /** The shown path of the file that set each field, for messages. */
   readonly fileOf: Readonly<Record<string, string>>;
 }
 
-const PATH_FIELDS = ['policy', 'applications'] as const;
+const PATH_FIELDS = ['policy', 'applications', 'lock'] as const;
 
 export function readScenarioChain(path: string): ScenarioChain {
   const files: ScenarioFile[] = [];
@@ -83,7 +83,8 @@ export function readScenarioChain(path: string): ScenarioChain {
       if ((PATH_FIELDS as readonly string[]).includes(key)) dirOf[key] = layer.dir;
     }
   }
-  return { json, files, dirOf: { policy: dirOf.policy ?? layers[0]!.dir, applications: dirOf.applications ?? layers[0]!.dir }, fileOf };
+  const dirOfField = (f: (typeof PATH_FIELDS)[number]) => dirOf[f] ?? layers[0]!.dir;
+  return { json, files, dirOf: { policy: dirOfField('policy'), applications: dirOfField('applications'), lock: dirOfField('lock') }, fileOf };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

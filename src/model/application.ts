@@ -48,6 +48,13 @@ export function parseDecision(text: string): Decision | null {
 
 export interface Application extends ApplicationRecord {
   readonly measureId: string;
+  /**
+   * Set for a project known only from an earlier batch's allocations.csv (the file as shown and
+   * the row), not from this batch's applications. Its grant is locked and counts against every
+   * limit; the file holds no investment or base, so its per-project ceilings were the earlier
+   * batch's to check and are not worked out again.
+   */
+  readonly lockedFrom?: { readonly file: string; readonly row: number };
 }
 
 export interface ApplicationsSource {

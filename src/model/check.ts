@@ -22,8 +22,8 @@ import { toUnits, unitsIssue } from './units.js';
 export interface CheckOptions {
   /** Grants decided by an earlier batch, by project id (as `PrepareOptions.locked`). */
   readonly locked?: ReadonlyMap<string, Decimal>;
-  /** Where the locked grants were read: the file as shown, and each project's row in it. */
-  readonly lockedFrom?: { readonly file: string; readonly rowOf?: ReadonlyMap<string, number> };
+  /** Where each locked grant was read: the file as shown and the project's row in it. */
+  readonly lockedFrom?: ReadonlyMap<string, { readonly file: string; readonly row: number }>;
   /** The backend integer models would go to (absent: one that solves them). */
   readonly solver?: Pick<Backend, 'name' | 'solvesIntegers'>;
 }
@@ -31,12 +31,12 @@ export interface CheckOptions {
 export function scenarioIssues(apps: readonly Application[], policy: Policy, scenario: Scenario, options: CheckOptions = {}): InputIssue[] {
   const c = candidatesOf(apps, policy, scenario, options.locked);
   const issues: InputIssue[] = [];
-  const from = options.lockedFrom;
-  const rowOf = (id: string) => from?.rowOf?.get(id) ?? 0;
+  const at = (id: string) => options.lockedFrom?.get(id);
+  const rowOf = (id: string) => at(id)?.row ?? 0;
   for (const { app, grant, entitlement } of lockedOverEntitlement(c).sort((a, b) => rowOf(a.app.projectId) - rowOf(b.app.projectId))) {
     issues.push({
-      file: from?.file ?? 'locked grants',
-      row: from?.rowOf?.get(app.projectId),
+      file: at(app.projectId)?.file ?? 'locked grants',
+      row: at(app.projectId)?.row,
       column: 'grant',
       expected: `at most what the policy allows ${app.projectId}, ${fmtYuanHuman(entitlement.amount)} (${entitlement.binding})`,
       found: fmtYuanHuman(grant),

@@ -98,7 +98,7 @@ export function finishAllocation(p: Prepared, grantUnits: readonly number[], out
     const measure = measures.get(app.measureId)!;
     const c = candidateOf[idx]!;
     const locked = lockedOf[idx];
-    if (locked) return { app, measure, entitlement: entitlementOf(app, measure), grant: locked, binding: 'locked', limitId: null, candidate: -1 };
+    if (locked) return { app, measure, entitlement: app.lockedFrom ? null : entitlementOf(app, measure), grant: locked, binding: 'locked', limitId: null, candidate: -1 };
     if (c < 0) return { app, measure, entitlement: null, grant: ZERO, binding: app.year !== scenario.year ? 'ineligible' : 'below_min_score', limitId: null, candidate: -1 };
     const o = outcome(c, full);
     return { app, measure, entitlement: entitlements[c]!, grant: grants[c]!, binding: o.binding, limitId: o.limitId, candidate: c, ...(o.ruleNote ? { ruleNote: o.ruleNote } : {}) };

@@ -76,9 +76,13 @@ export function candidatesOf(apps: readonly Application[], policy: Policy, scena
   return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, limits, overrun };
 }
 
-/** Locked grants above what the policy allows their projects (an input problem: see check.ts). */
+/**
+ * Locked grants above what the policy allows their projects (an input problem: see check.ts).
+ * A project known only from a lock file has no base to work its ceilings out from: not checked here.
+ */
 export function lockedOverEntitlement(c: Candidates): { app: Application; grant: Decimal; entitlement: Entitlement }[] {
   return c.lockedGrants
+    .filter(({ app }) => !app.lockedFrom)
     .map(({ app, grant }) => ({ app, grant, entitlement: entitlementOf(app, c.measures.get(app.measureId)!) }))
     .filter(({ grant, entitlement }) => grant.gt(entitlement.amount));
 }
@@ -132,16 +136,24 @@ function lockedCountOverruns(apps: readonly Application[], lockedOf: readonly (D
   return out;
 }
 
-/** The same preparation at another budget (the budget row must have been kept). */
+/**
+ * The same preparation at another budget (the budget row must have been kept). What an earlier
+ * batch locked comes off it, as it does in `buildLimits`; a budget below that is infeasible.
+ */
 export function atBudget(p: Prepared, budget: Decimal): Prepared {
   const k = p.limits.findIndex((l) => l.kind === 'budget');
-  const limits = p.limits.map((l, i) => (i === k ? { ...l, amount: budget } : l));
+  const locked = p.limits[k]!.locked;
+  if (locked.gt(budget)) {
+    throw new InfeasibleError('the locked grants no longer fit the limits', [{ limit: `budget (${p.limits[k]!.source})`, description: `${fmtYuanHuman(budget)} < locked ${fmtYuanHuman(locked)}` }]);
+  }
+  const left = budget.minus(locked);
+  const limits = p.limits.map((l, i) => (i === k ? { ...l, amount: left } : l));
   const g = p.scenario.granularity;
-  const budgetUnits = budget.div(g).floor().toNumber();
+  const budgetUnits = left.div(g).floor().toNumber();
   const units: Units = { ...p.units, limits: p.units.limits.map((u, i) => (i === k ? budgetUnits : u)) };
   const r = p.shape.rowLimit.indexOf(k);
   if (r < 0) throw new InternalError('atBudget needs a preparation that kept the budget row');
-  const rowBounds = p.shape.rowBounds.map((b, i) => (i === r ? { lower: null, upper: toLpUnits(budget) } : b));
+  const rowBounds = p.shape.rowBounds.map((b, i) => (i === r ? { lower: null, upper: toLpUnits(left) } : b));
   return { ...p, scenario: withBudget(p.scenario, budget), limits, units, shape: { ...p.shape, rowBounds }, msBuild: 0 };
 }
 

@@ -49,6 +49,11 @@ export const scenarioSchema = z
     applications: z.string().min(1),
     /** The sheet of an .xlsx applications file (default: the first visible one; `--sheet` overrides). */
     sheet: z.string().min(1).optional(),
+    /** Earlier batches' allocations.csv, in order (batch 1, 2, …): their grants are kept fixed. Relative to this file. */
+    lock: z
+      .array(z.string().min(1))
+      .describe("Earlier batches' allocations.csv files, in order (batch 1, 2, …), relative to the scenario file: their grants are kept fixed and count against every limit")
+      .optional(),
     year: z.number().int().min(1900).max(2200),
     budget: amount,
     minScore: z.number().min(0).max(100).optional(),
@@ -88,6 +93,8 @@ export interface Scenario {
   readonly applications: string;
   /** The sheet of an .xlsx applications file, or null (the first visible one). */
   readonly sheet: string | null;
+  /** Earlier batches' allocations.csv, in order, as the scenario names them (absent: none). */
+  readonly lock?: readonly string[];
   readonly year: number;
   readonly budget: Decimal;
   readonly minScore: Decimal | null;
@@ -141,6 +148,7 @@ export function parseScenario(json: unknown, file: string): Scenario {
     policy: s.policy,
     applications: s.applications,
     sheet: s.sheet ?? null,
+    ...(s.lock?.length ? { lock: s.lock } : {}),
     year: s.year,
     budget: s.budget,
     minScore: s.minScore === undefined ? null : new D(s.minScore),
@@ -220,6 +228,7 @@ function extraFields(s: Scenario): Record<string, string> {
   const out: Record<string, string> = {};
   const map = <V>(m: ReadonlyMap<string, V> | undefined, f: (v: V) => string) =>
     [...(m ?? new Map<string, V>()).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k} ${f(v)}`).join('; ');
+  if (s.lock?.length) out.lock = s.lock.join('; ');
   if (s.districtBudgets?.size) out.districtBudgets = map(s.districtBudgets, (b) => [b.min ? `min ${y(b.min)}` : '', b.max ? `max ${y(b.max)}` : ''].filter(Boolean).join(' '));
   if (s.scoreBands) out.scoreBands = s.scoreBands.map((b) => `≥${b.min} ×${b.weight}`).join('; ');
   if (s.measureWeights?.size) out.measureWeights = map(s.measureWeights, (w) => `×${w}`);

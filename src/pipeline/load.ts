@@ -4,18 +4,20 @@
  * object and application records, for library users); both end in the same `Loaded`.
  */
 import { createHash } from 'node:crypto';
+import type { Decimal } from 'decimal.js';
 import { relative, resolve } from 'node:path';
 import { InputError, type InputIssue } from '../errors.js';
 import { parseJson, readInput } from '../io/files.js';
 import { readScenarioChain } from '../io/scenario-file.js';
 import { readApplicationsFile, type ReadApplications } from '../io/applications.js';
-import { parseLockedFile, type LockedFile } from '../io/locked.js';
 import { tableToRecords, type RawRow } from '../io/table.js';
 import { resolveApplications, type Application, type ApplicationsSource } from '../model/application.js';
 import { parsePolicy, type Policy } from '../model/policy.js';
 import { checkScenarioAgainstPolicy, parseScenario, type Scenario } from '../model/scenario.js';
 import type { InputProvenance } from '../report/summary.js';
-import { checkCommitted } from './run-folder.js';
+import { addLocks, NO_LOCKS, type LockInput, type LockPath, type Locks } from './locks.js';
+
+export type { LockInput, LockSource, Locks } from './locks.js';
 
 export interface Loaded {
   readonly scenario: Scenario;
@@ -23,10 +25,12 @@ export interface Loaded {
   readonly applications: readonly Application[];
   readonly warnings: readonly InputIssue[];
   readonly inputs: InputProvenance;
-  /** Problems in the applications, returned instead of thrown with `keepGoing` (validate). */
+  /** Earlier batches held fixed (the scenario's `lock`, then any added); their projects not in the applications file are in `applications`, last. */
+  readonly locks: Locks;
+  /** Problems in the applications and lock files, returned instead of thrown with `keepGoing` (validate). */
   readonly issues?: readonly InputIssue[];
-  /** The applications file as read (with `keepGoing`): its path as shown and its headers. */
-  readonly source?: ApplicationsSource;
+  /** The applications file as read: its path as shown and its headers. */
+  readonly source: ApplicationsSource;
 }
 
 export interface LoadOptions {
@@ -79,12 +83,40 @@ export function loadScenario(scenarioPath: string, options: LoadOptions = {}): L
     sheet: options.sheet ?? scenario.sheet ?? undefined,
     ...(fromScenario ? { sheetNamedBy: `the "sheet" of ${chain.fileOf.sheet ?? shownScenario}` } : {}),
   });
-  return finishLoad(scenario, policy, read, shownApps, options, {
+  const loaded = finishLoad(scenario, policy, read, shownApps, options, {
     // Paths as the scenario names them, so outputs do not depend on where the clone lives.
     scenario: { file: chain.files[0]!.named, sha256: chain.files[0]!.sha256, extends: chain.files.slice(1).map((f) => ({ file: f.named, sha256: f.sha256 })) },
     policy: { file: scenario.policy, sha256: policyFile.sha256 },
     applications: { file: scenario.applications, sha256: appsFile.sha256, encoding: read.encoding, ...(read.sheet !== undefined ? { sheet: read.sheet } : {}) },
   });
+  return withLockPaths(loaded, lockPaths(chain.dirOf.lock, scenario.lock ?? []), options);
+}
+
+/** Lock files named relative to `dir` (the folder of the file that names them). */
+function lockPaths(dir: string, named: readonly string[]): LockPath[] {
+  return named.map((n) => {
+    const path = resolve(dir, n);
+    return { path, named: n, shown: relative(process.cwd(), path) || path };
+  });
+}
+
+/**
+ * The loaded scenario with more earlier batches held fixed, after its own: lock files (paths
+ * relative to the current directory, as `--lock` gives them) or grants by project id.
+ */
+export function withLocks(loaded: Loaded, lock: LockInput | undefined, options: Pick<LoadOptions, 'keepGoing'> = {}): Loaded {
+  if (lock === undefined) return loaded;
+  if (typeof lock === 'string') return withLockPaths(loaded, lockPaths(process.cwd(), [lock]), options);
+  return withLockPaths(loaded, isMap(lock) ? lock : lockPaths(process.cwd(), lock), options);
+}
+
+const isMap = <K, V>(x: unknown): x is ReadonlyMap<K, V> => x instanceof Map;
+
+function withLockPaths(loaded: Loaded, add: readonly LockPath[] | ReadonlyMap<string, Decimal>, options: Pick<LoadOptions, 'keepGoing'>): Loaded {
+  if ((isMap(add) ? add.size : add.length) === 0) return loaded;
+  const { applications, locks, issues } = addLocks(loaded.applications, loaded.locks, add, { policy: loaded.policy, scenario: loaded.scenario, appsFile: loaded.source.file });
+  if (issues.length && !options.keepGoing) throw new InputError(issues);
+  return { ...loaded, applications, locks, ...(options.keepGoing ? { issues: [...(loaded.issues ?? []), ...issues] } : {}) };
 }
 
 const MEMORY = '(in memory)';
@@ -126,11 +158,12 @@ function loadMemory(input: MemoryInput, options: LoadOptions): Loaded {
     read = readApplicationsFile(file.bytes, shownApps, { ...options, sheet: options.sheet ?? scenario.sheet ?? undefined });
     appsProvenance = { file: scenario.applications, sha256: file.sha256, encoding: read.encoding, ...(read.sheet !== undefined ? { sheet: read.sheet } : {}) };
   }
-  return finishLoad(scenario, policy, read, shownApps, options, {
+  const loaded = finishLoad(scenario, policy, read, shownApps, options, {
     scenario: { file: MEMORY, sha256: sha256(JSON.stringify(input.scenario)), extends: [] },
     policy: policyProvenance,
     applications: appsProvenance,
   });
+  return withLockPaths(loaded, lockPaths(base, scenario.lock ?? []), options);
 }
 
 /** Records as a table with a header row, as a spreadsheet would hold them (row 1: headers). */
@@ -154,23 +187,11 @@ function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, 
     scenario,
     policy,
     applications: resolved.applications,
-    ...(options.keepGoing ? { issues: [...read.issues, ...resolved.issues], source: read.source } : {}),
+    locks: NO_LOCKS,
+    source: read.source,
+    ...(options.keepGoing ? { issues: [...read.issues, ...resolved.issues] } : {}),
     // Warnings go into summary.json: name the file as the scenario does, not as seen from the shell.
     warnings: [...read.warnings, ...resolved.warnings].map((w) => (w.file === shownApps ? { ...w, file: named } : w)),
     inputs,
   };
-}
-
-/** Locked grants from a previous run's allocations.csv; every project must be in this batch's applications. */
-export function readLocked(path: string, applications: readonly Application[]): LockedFile {
-  const shownPath = relative(process.cwd(), path) || path;
-  const file = readInput(path, shownPath);
-  checkCommitted(file, shownPath);
-  const locked = parseLockedFile(file.bytes, shownPath);
-  const ids = new Set(applications.map((a) => a.projectId));
-  const missing = [...locked.grants.keys()].filter((id) => !ids.has(id));
-  if (missing.length) {
-    throw new InputError(missing.map((id) => ({ file: shownPath, column: 'project_id', expected: 'a project of the applications file (a locked grant needs its application)', found: JSON.stringify(id) })));
-  }
-  return locked;
 }

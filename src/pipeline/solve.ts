@@ -18,19 +18,24 @@ import { withBudget } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { integerBackendOf, loadPicker, needsOf, openSensitivity, type Picker, type SolverChoice } from '../solver/select.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
-import { ALLOCATION_COLUMNS, allocationRows } from '../report/allocations.js';
+import { ALLOCATION_COLUMNS, allocationRows, type BatchNumbers } from '../report/allocations.js';
 import { buildReportData, type Lang, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { limitLabel } from '../report/labels.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
-import { loadInput, readLocked, type Input, type Loaded } from './load.js';
+import { loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
 
 export interface SolveOptions {
   /** Overrides the scenario's budget: a Decimal, or yuan as text (`"5000万"`, `"0.5亿"`) or a number. */
   readonly budget?: Decimal | string | number;
-  /** Grants decided by an earlier batch, kept fixed: a previous run's allocations.csv, or grants by project id. */
-  readonly lock?: string | ReadonlyMap<string, Decimal>;
+  /**
+   * Earlier batches whose grants are kept fixed, after the scenario's own `lock`: a previous
+   * run's allocations.csv, several in order (batch 1, 2, …), or grants by project id.
+   */
+  readonly lock?: LockInput;
+  /** The public notice (notice.csv and the reports' notice table): this run's batch alone (default), or every batch. */
+  readonly notice?: NoticeScope;
   /** Language of explanations and reports (default zh). */
   readonly lang?: Lang;
   /** Which LP backend (default auto), or a ready picker. */
@@ -83,6 +88,9 @@ export interface Infeasible {
 
 export type Outcome = Solved | Infeasible;
 
+/** Which batches the public notice lists. */
+export type NoticeScope = 'new' | 'all';
+
 /** Solve a scenario (a file's path, or one in memory): the library's entry point. */
 export async function solve(input: Input, options: SolveOptions = {}): Promise<Outcome> {
   const t0 = performance.now();
@@ -120,13 +128,14 @@ export interface EngineOptions extends Pick<SolveOptions, 'lock' | 'solver'> {
 
 /**
  * Check the scenario as a whole (every input issue at once, as `validate` reports them), prepare
- * it and load the backends it needs. Locked grants that no longer fit come back as conflicts.
+ * it and load the backends it needs. The engine's `loaded` holds the earlier batches: the
+ * scenario's own and `lock`'s. Locked grants that no longer fit come back as conflicts.
  */
-export async function openEngine(loaded: Loaded, options: EngineOptions = {}): Promise<Engine | Infeasible> {
-  const lockFile = typeof options.lock === 'string' ? readLocked(options.lock, loaded.applications) : undefined;
-  const locked = lockFile?.grants ?? (typeof options.lock === 'object' ? options.lock : undefined);
+export async function openEngine(given: Loaded, options: EngineOptions = {}): Promise<Engine | Infeasible> {
+  const loaded = withLocks(given, options.lock);
+  const locked = loaded.locks.sources.length ? loaded.locks.grants : undefined;
   const solver = typeof options.solver === 'function' ? undefined : integerBackendOf(options.solver ?? 'auto');
-  checkScenario(loaded.applications, loaded.policy, loaded.scenario, { locked, lockedFrom: lockFile, solver });
+  checkScenario(loaded.applications, loaded.policy, loaded.scenario, { locked, lockedFrom: loaded.locks.at, solver });
   const prepared = prepare(loaded, locked, options);
   if ('status' in prepared) return prepared;
   // HiGHS's WebAssembly is loaded only for a model that needs it (an integer model, or an LP that
@@ -164,11 +173,13 @@ export function solveVerified(
   options: Pick<SolveOptions, 'timeLimitSeconds' | 'emitLp'> & { readonly at?: Decimal } = {},
 ): Verified {
   const { loaded, picker, locked } = engine;
-  const prepared = options.at ? atBudget(engine.prepared, options.at) : engine.prepared;
-  const scenario = prepared.scenario;
   const emit = options.emitLp;
+  let prepared: Prepared;
   let allocation: Allocation;
   try {
+    // Below what the earlier batches locked, a budget has no allocation.
+    prepared = options.at ? atBudget(engine.prepared, options.at) : engine.prepared;
+    const scenario = prepared.scenario;
     allocation = solvePrepared(prepared, picker, {
       timeLimitSeconds: options.timeLimitSeconds,
       onLp: emit
@@ -187,7 +198,7 @@ export function solveVerified(
     return infeasibleOrThrow(e, loaded);
   }
   const t = performance.now();
-  const verification = verifyAllocation(loaded.policy, scenario, loaded.applications, allocation.lines.map((l) => l.grant), new Set(locked?.keys()));
+  const verification = verifyAllocation(loaded.policy, prepared.scenario, loaded.applications, allocation.lines.map((l) => l.grant), new Set(locked?.keys()));
   assertVerified(verification);
   return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t };
 }
@@ -213,9 +224,10 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
 }
 
 /** Solve a loaded scenario: engine, verified allocation, analysis, summary and the reports' data. */
-export async function solveLoaded(loaded: Loaded, options: SolveOptions = {}, msParse = 0): Promise<Outcome> {
-  const engine = await openEngine(loaded, options);
+export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msParse = 0): Promise<Outcome> {
+  const engine = await openEngine(given, options);
   if ('status' in engine) return engine;
+  const { loaded } = engine;
   const verified = solveVerified(engine, { timeLimitSeconds: options.timeLimitSeconds, emitLp: options.emitLp });
   if (verified.status === 'infeasible') return verified;
   const { allocation, verification } = verified;
@@ -234,7 +246,8 @@ export async function solveLoaded(loaded: Loaded, options: SolveOptions = {}, ms
   // Loading a backend counts as solving.
   const timings: Timings = { parse: msParse, ...allocation.timingsMs, verify: verified.msVerify, analyse: t4 - t3, write: 0 };
   timings.solve += engine.msBackends;
-  const rows = allocationRows(allocation, notes);
+  const batches: BatchNumbers = { current: loaded.locks.batch, of: loaded.locks.batchOf };
+  const rows = allocationRows(allocation, notes, batches);
   options.onRows?.(rows, scenario.name);
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const marginalValuesData = marginal.values.map((m) => {
@@ -257,8 +270,9 @@ export async function solveLoaded(loaded: Loaded, options: SolveOptions = {}, ms
     timingsMs: options.timings === false ? null : timings,
     fundingLine: marginal.fundingLine,
     marginalValues: marginalValuesData,
+    batches: { current: batches.current, locked: loaded.locks.sources },
   });
-  const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes });
+  const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes, batches, notice: options.notice ?? 'new' });
   const detail: SolvedDetail = { loaded, allocation, verification, data, rows, msFormat: performance.now() - t4 };
   let records: AllocationRecord[] | null = null;
   return {

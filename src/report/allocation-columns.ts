@@ -4,7 +4,7 @@
  */
 export const ALLOCATION_COLUMNS = [
   'project_id', 'project_name', 'company_id', 'company_name', 'district', 'measure', 'measure_name', 'clause',
-  'year', 'score', 'requested', 'entitlement', 'grant', 'binding', 'binding_zh', 'note',
+  'year', 'score', 'requested', 'entitlement', 'grant', 'batch', 'binding', 'binding_zh', 'note',
 ] as const;
 
 export type AllocationColumn = (typeof ALLOCATION_COLUMNS)[number];

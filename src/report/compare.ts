@@ -17,7 +17,20 @@ export interface RunView {
   readonly granted: Decimal;
   readonly byMeasure: ReadonlyMap<string, { granted: Decimal; funded: number }>;
   readonly byDistrict: ReadonlyMap<string, { granted: Decimal; funded: number }>;
-  readonly projects: ReadonlyMap<string, { projectName: string; companyName: string; measure: string; score: string; grant: Decimal; binding: string }>;
+  /** Of `granted`, what earlier batches the run held fixed had granted. */
+  readonly lockedGranted: Decimal;
+  /** The earlier batches it held fixed (summary.json's locks). */
+  readonly locks: readonly { readonly file: string; readonly sha256: string; readonly batch: number }[];
+  /** `batch`: allocations.csv's batch column. */
+  readonly projects: ReadonlyMap<string, { projectName: string; companyName: string; measure: string; score: string; grant: Decimal; binding: string; batch: string }>;
+}
+
+/** What the same earlier batches fixed in two runs: the same grants in both, which cannot move. */
+export interface Fixed {
+  /** The lock files both runs held (as the later run names them). */
+  readonly files: readonly string[];
+  readonly projects: ReadonlySet<string>;
+  readonly granted: Decimal;
 }
 
 export interface Change {
@@ -74,6 +87,7 @@ export function compareHtml(
   runs: readonly RunView[],
   fieldDiffs: readonly (readonly { field: string; from: string; to: string }[])[],
   changes: readonly (readonly Change[])[],
+  fixed: readonly Fixed[] = [],
   lang: Lang = 'zh',
 ): string {
   const { htmlLang, compare: w } = words(lang);
@@ -97,6 +111,7 @@ ${row(o.granted, (r) => `<td>${esc(fmtYuanHuman(r.granted))}</td>`)}
 ${row(o.objective, (r) => `<td>${esc(r.objective.toFixed(0))}</td>`)}
 ${row(o.fundingLine, (r) => `<td>${r.fundingLine ?? '—'}</td>`)}
 ${row(o.funded, (r) => `<td>${[...r.projects.values()].filter((p) => p.grant.gt(0)).length}</td>`)}
+${runs.some((r) => r.locks.length) ? [row(o.locked, (r) => `<td>${esc(fmtYuanHuman(r.lockedGranted))}</td>`), row(o.movable, (r) => `<td>${esc(fmtYuanHuman(r.granted.minus(r.lockedGranted)))}</td>`)].join('\n') : ''}
 </tbody></table>`;
   const h = w.changeHeader;
   const changeTables = runs
@@ -110,7 +125,9 @@ ${row(o.funded, (r) => `<td>${[...r.projects.values()].filter((p) => p.grant.gt(
         )
         .join('');
       const titles = [h.projectId, h.projectName, h.applicant, h.measure, h.score, h.runWan(base.label), h.runWan(r.label), h.change, h.kind, h.binding];
-      return `<h2>${esc(w.changesHeading(r.label, base.label, c.length))}</h2><table><thead><tr>${titles.map((t) => `<th>${esc(t)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
+      const f = fixed[i];
+      const held = f && f.projects.size ? `<p data-testid="fixed-shared">${esc(w.fixedShared(r.label, base.label, f.files.join('、'), f.projects.size, fmtYuanHuman(f.granted)))}</p>` : '';
+      return `<h2>${esc(w.changesHeading(r.label, base.label, c.length))}</h2>${held}<table><thead><tr>${titles.map((t) => `<th>${esc(t)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
     })
     .join('');
   return `<!doctype html><html lang="${htmlLang}"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>${esc(w.title)}</title>

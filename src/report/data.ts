@@ -11,6 +11,7 @@ import type { Scenario } from '../model/scenario.js';
 import type { Summary } from './summary.js';
 import type { Lang } from './i18n/index.js';
 import { BINDING_ZH, limitLabel } from './labels.js';
+import { batchOf, type BatchNumbers } from './allocations.js';
 
 export type { Lang } from './i18n/index.js';
 
@@ -24,9 +25,15 @@ export interface NoticeRow {
   readonly measureName: string;
   /** 资助金额 in 万元, exact (as many decimals as the granularity needs). */
   readonly grantWan: string;
+  /** 批次: the batch that decided the grant. */
+  readonly batch: number;
 }
 
 export interface Notice {
+  /** This run's batch alone (`new`), or every batch (`all`). */
+  readonly scope: 'new' | 'all';
+  /** This run's batch. */
+  readonly batch: number;
   readonly rows: readonly NoticeRow[];
   readonly totalWan: string;
   /** Decimals shown in 万元. */
@@ -114,23 +121,33 @@ export function wanDecimals(granularity: Decimal): number {
   return 6;
 }
 
-export function buildNotice(allocation: Allocation, policy: Policy, scenario: Scenario): Notice {
+/**
+ * The public notice: the funded projects of this run's batch (`new`) or of every batch (`all`),
+ * by batch, then measure (policy order), then score; its total is the total of what it lists.
+ */
+export function buildNotice(allocation: Allocation, policy: Policy, scenario: Scenario, batches: BatchNumbers = { current: 1, of: new Map() }, scope: Notice['scope'] = 'new'): Notice {
   const order = new Map(policy.measures.map((m, i) => [m.id, i]));
   // Scores compare as doubles, exactly where two different decimals are the same double.
-  const fundedLines = allocation.lines.filter((l) => l.grant.gt(0));
-  const keyed = fundedLines.map((l) => ({ l, measure: order.get(l.measure.id)!, score: l.app.score.toNumber() }));
+  const fundedLines = allocation.lines.filter((l) => l.grant.gt(0) && (scope === 'all' || batchOf(batches, l.app.projectId) === batches.current));
+  const keyed = fundedLines.map((l) => ({ l, batch: batchOf(batches, l.app.projectId), measure: order.get(l.measure.id)!, score: l.app.score.toNumber() }));
   keyed.sort(
     (a, b) =>
+      a.batch - b.batch ||
       a.measure - b.measure ||
       (a.score !== b.score ? b.score - a.score : b.l.app.score.comparedTo(a.l.app.score)) ||
       (a.l.app.projectId < b.l.app.projectId ? -1 : a.l.app.projectId > b.l.app.projectId ? 1 : 0),
   );
   const funded = keyed.map((k) => k.l);
+  const batchOfLine = new Map(keyed.map((k) => [k.l, k.batch]));
   // Grants are whole granularity units, so enough decimals show every one exactly.
   let decimals = wanDecimals(scenario.granularity);
   for (const l of funded) decimals = Math.max(decimals, l.grant.div(WAN).decimalPlaces());
   const total = funded.reduce((s, l) => s.plus(l.grant), ZERO);
+  // The rows of allocations.csv the total reconciles with: this batch's, where the notice lists it alone.
+  const which = scope === 'new' && batches.current > 1 ? `中第${batches.current}批次` : '';
   return {
+    scope,
+    batch: batches.current,
     rows: funded.map((l, i) => ({
       seq: i + 1,
       projectId: l.app.projectId,
@@ -138,10 +155,11 @@ export function buildNotice(allocation: Allocation, policy: Policy, scenario: Sc
       companyName: l.app.companyName,
       measureName: l.measure.name.zh,
       grantWan: l.grant.div(WAN).toFixed(decimals),
+      batch: batchOfLine.get(l)!,
     })),
     totalWan: total.div(WAN).toFixed(decimals),
     decimals,
-    rule: `金额单位：万元。资助金额由元精确换算为万元，保留${decimals}位小数即为精确值，未作四舍五入；合计${total.div(WAN).toFixed(decimals)}万元，与资助明细（allocations.csv）合计${fmtYuan(total)}元一致。`,
+    rule: `金额单位：万元。资助金额由元精确换算为万元，保留${decimals}位小数即为精确值，未作四舍五入；合计${total.div(WAN).toFixed(decimals)}万元，与资助明细（allocations.csv）${which}合计${fmtYuan(total)}元一致。`,
   };
 }
 
@@ -155,6 +173,8 @@ export function buildReportData(args: {
   marginalValues: readonly MarginalValue[];
   fundingLine: number | null;
   notes: readonly string[];
+  batches: BatchNumbers;
+  notice: Notice['scope'];
 }): ReportData {
   const { allocation, policy, scenario } = args;
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
@@ -231,6 +251,6 @@ export function buildReportData(args: {
     marginalValues: args.marginalValues,
     projects: shown,
     projectsOmitted: lines.length - shown.length,
-    notice: buildNotice(allocation, policy, scenario),
+    notice: buildNotice(allocation, policy, scenario, args.batches, args.notice),
   };
 }

@@ -10,7 +10,7 @@
 import type { ReportData } from './data.js';
 import { percent, yuan } from './format.js';
 import { words, type ReportWords } from './i18n/index.js';
-import { countFacts, districtName, fundingLineScore, headline, nonBlank, perYuanText, rangeText, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, type Tally } from './view.js';
+import { batchLines, countFacts, districtName, fundingLineScore, headline, nonBlank, perYuanText, rangeText, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, type Tally } from './view.js';
 
 /** Escape text for Markdown inline content (a table cell, or text inside a line). */
 export function md(s: string | number): string {
@@ -72,7 +72,9 @@ export function renderMarkdown(data: ReportData): string {
   para(`**${md(headline(s, t))}**`);
   const line = fundingLineScore(data);
   const rules = t.rules(s.rules);
+  const batch = batchLines(s, t);
   para(
+    ...(batch.length ? [`- ${md(t.batch)}${colon}${batch.map(md).join(t.listSep)}`] : []),
     `- ${md(t.status)}${colon}${md(statusLine(s, t))}`,
     `- ${md(t.tool)}${colon}${md(`${s.tool.name} ${s.tool.version}`)}`,
     `- ${md(t.inputs)}${colon}${md(t.fileScenario)} ${md(s.scenario.file)} ${md(s.scenario.sha256.slice(0, 12))}…${t.listSep}${md(t.filePolicy)} ${md(s.policy.file)} ${md(s.policy.sha256.slice(0, 12))}…${t.listSep}${md(t.fileApplications)} ${md(s.applications.file)} ${md(s.applications.sha256.slice(0, 12))}…`,
@@ -188,16 +190,18 @@ export function renderMarkdown(data: ReportData): string {
   // Public notice.
   const nt = data.notice;
   para(`## ${md(sec.notice)}`);
+  if (nt.batch > 1) para(mdLine(t.noticeScope(nt.scope, nt.batch)));
   para(
     mdTable(
       [
         [col.seq, 'r'],
+        [col.batch, 'r'],
         [col.projectName, 'l'],
         [col.applicant, 'l'],
         [col.category, 'l'],
         [col.grantWan, 'r'],
       ],
-      [...nt.rows.map((r) => [String(r.seq), r.projectName, r.companyName, r.measureName, r.grantWan].map(md)), [`**${md(w.notice.total)}**`, '', '', '', `**${md(nt.totalWan)}**`]],
+      [...nt.rows.map((r) => [String(r.seq), String(r.batch), r.projectName, r.companyName, r.measureName, r.grantWan].map(md)), [`**${md(w.notice.total)}**`, '', '', '', '', `**${md(nt.totalWan)}**`]],
     ),
   );
   para(mdLine(nt.rule));

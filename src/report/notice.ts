@@ -1,12 +1,12 @@
-/** notice.csv: the public-notice list (拟资助项目公示表), amounts in 万元, with its total and rule; in Chinese. */
+/** notice.csv: the public-notice list (拟资助项目公示表) with each grant's batch, amounts in 万元, with its total and rule; in Chinese. */
 import { toExcelCsv } from '../io/write.js';
 import type { Notice } from './data.js';
 import { words } from './i18n/index.js';
 
 export function noticeCsv(notice: Notice): string {
   const w = words('zh').notice;
-  const rows = notice.rows.map((r) => [String(r.seq), r.projectName, r.companyName, r.measureName, r.grantWan]);
-  rows.push([w.total, '', '', '', notice.totalWan]);
-  rows.push([w.ruleLine(notice.rule), '', '', '', '']);
+  const rows = notice.rows.map((r) => [String(r.seq), String(r.batch), r.projectName, r.companyName, r.measureName, r.grantWan]);
+  rows.push([w.total, '', '', '', '', notice.totalWan]);
+  rows.push([w.ruleLine(notice.rule), '', '', '', '', '']);
   return toExcelCsv(w.header, rows);
 }

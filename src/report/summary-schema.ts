@@ -101,6 +101,21 @@ export const SummarySchema = z
     applications: z
       .object({ file: z.string(), sha256, encoding: z.string(), sheet: z.string().optional(), rows: count })
       .strict(),
+    locks: z
+      .array(
+        z
+          .object({
+            file: z.string().describe('As the scenario names it, or as given with --lock; "(in memory)" for grants given by project id'),
+            sha256,
+            batch: z.number().int().min(1).describe('1, 2, … in the order the files are named'),
+            projects: count.describe('Projects whose grant it fixed (zero grants included)'),
+            funded: count.describe('Of them, those with a grant above zero'),
+            granted: yuan.describe('Their grants together'),
+          })
+          .strict(),
+      )
+      .describe("The earlier batches' allocations.csv this run held fixed (the scenario's lock, then --lock), in order"),
+    batch: z.number().int().min(1).describe("This run's batch: 1 without earlier batches, else the number of lock files + 1"),
     year: z.number().int(),
     objective: z
       .object({ kind: z.enum(OBJECTIVES), description: z.string(), value: decimal, model: rulesModel.optional() })

@@ -14,6 +14,27 @@ import { SUMMARY_SCHEMA_VERSION, type Summary, type Timings } from './summary-sc
 
 export { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary, type Timings } from './summary-schema.js';
 
+/** An earlier batch a run held fixed: its file, and the grants it fixed by project id. */
+export interface LockedBatch {
+  readonly file: string;
+  readonly sha256: string;
+  readonly batch: number;
+  readonly grants: ReadonlyMap<string, Decimal>;
+}
+
+/** summary.json's record of an earlier batch: what it fixed, counted. */
+function lockRecord(b: LockedBatch): Summary['locks'][number] {
+  const grants = [...b.grants.values()];
+  return {
+    file: b.file,
+    sha256: b.sha256,
+    batch: b.batch,
+    projects: grants.length,
+    funded: grants.filter((g) => g.gt(0)).length,
+    granted: fmtYuan(grants.reduce((s, g) => s.plus(g), ZERO)),
+  };
+}
+
 /** Where the inputs came from, as summary.json records it. */
 export interface InputProvenance {
   readonly scenario: Pick<Summary['scenario'], 'file' | 'sha256' | 'extends'>;
@@ -69,6 +90,8 @@ export function buildSummary(args: {
   timingsMs: Timings | null;
   fundingLine?: number | null;
   marginalValues?: readonly ({ readonly limit: string } & Summary['marginalValues'][string])[];
+  /** This run's batch and the earlier batches it held fixed (default: batch 1, none). */
+  batches?: { readonly current: number; readonly locked: readonly LockedBatch[] };
 }): Summary {
   const { scenario, policy, allocation, verification, inputs, warnings } = args;
   const byMeasure = new Map(policy.measures.map((m) => [m.id, tally()]));
@@ -120,7 +143,10 @@ export function buildSummary(args: {
     },
     scenario: { name: scenario.name, description: scenario.description, ...inputs.scenario, fields: scenarioFields(scenario) },
     policy: { id: policy.id, name: policy.name.zh, document: policy.document ?? '', ...inputs.policy },
-    applications: { ...inputs.applications, rows: allocation.lines.length },
+    // The file's rows: a locked project known only from its lock file is not one of them.
+    applications: { ...inputs.applications, rows: allocation.lines.filter((l) => !l.app.lockedFrom).length },
+    locks: (args.batches?.locked ?? []).map(lockRecord),
+    batch: args.batches?.current ?? 1,
     year: scenario.year,
     objective: { kind: scenario.objective, description: 'Σ score × grant (yuan·points)', value: allocation.objective.toFixed(2), ...(allocation.rules ? { model: rulesJson(allocation.rules) } : {}) },
     budget: fmtYuan(scenario.budget),
@@ -196,7 +222,7 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
     `fundplan ${s.tool.version} · ${s.scenario.name} · 政策 ${s.policy.id}`,
     `申请 ${c.applications} 项：本年度候选 ${c.candidates} 项，低于最低分 ${c.belowMinScore} 项，非本年度 ${c.ineligible} 项`,
     `预算 ${y(s.budget)}，已分配 ${y(s.granted)}，未分配 ${y(s.unallocated)}`,
-    ...(s.batches.locked.applications ? [`其中前批次锁定 ${s.batches.locked.applications} 项 ${y(s.batches.locked.granted)}，本批次新分配 ${y(s.batches.new.granted)}`] : []),
+    ...(s.locks.length ? [`第 ${s.batch} 批次：前 ${s.locks.length} 批次锁定 ${s.batches.locked.applications} 项 ${y(s.batches.locked.granted)}，本批次新分配 ${y(s.batches.new.granted)}`] : []),
     `资助 ${c.funded} 项（全额 ${c.fullyFunded} 项，部分 ${c.partlyFunded} 项），未获资助 ${c.unfunded} 项`,
     `求解：${s.solver.reason}`,
     ...rulesLines(s),

@@ -42,6 +42,12 @@ export function fundingLineScore(data: ReportData): string | null {
   return data.fundingLine === null ? null : fmtNumber(data.fundingLine, 2);
 }
 
+/** Which batch this run is and what each earlier batch fixed; empty without earlier batches. */
+export function batchLines(s: Summary, t: ReportWords): string[] {
+  if (!s.locks.length) return [];
+  return [t.batchValue(s.batch), ...s.locks.map((l) => t.earlierBatch(l.batch, l.file, l.projects, l.funded, yuan(l.granted)))];
+}
+
 /** The applications by what became of them. */
 export function countFacts(s: Summary, t: ReportWords): Fact[] {
   const c = s.counts;

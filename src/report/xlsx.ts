@@ -38,6 +38,7 @@ const DETAIL_STYLE: Record<AllocationColumn, CellStyle | 'textCell'> = {
   requested: 'yuan',
   entitlement: 'yuan',
   grant: 'yuan',
+  batch: 'int',
   binding: 'textCell',
   binding_zh: 'textCell',
   note: 'textCell',
@@ -64,12 +65,12 @@ function sheet(name: string, rows: Cell[][], opts: Omit<SheetSpec, 'name' | 'row
 function noticeSheet(data: ReportData): SheetSpec {
   const n = data.notice;
   const rows: Cell[][] = [WORDS.noticeHeader.map(header)];
-  for (const r of n.rows) rows.push([num(r.seq, 'int'), text(r.projectName), text(r.companyName), text(r.measureName), num(r.grantWan, 'wan')]);
-  rows.push([...totalLabel(4), num(n.totalWan, 'totalWan')]);
-  rows.push([{ text: NOTICE.ruleLine(n.rule), style: 'wrap' }, null, null, null, null]);
+  for (const r of n.rows) rows.push([num(r.seq, 'int'), num(r.batch, 'int'), text(r.projectName), text(r.companyName), text(r.measureName), num(r.grantWan, 'wan')]);
+  rows.push([...totalLabel(5), num(n.totalWan, 'totalWan')]);
+  rows.push([{ text: NOTICE.ruleLine(n.rule), style: 'wrap' }, null, null, null, null, null]);
   const widths = fitWidths(rows.slice(0, -1), { max: 48 });
   const last = rows.length;
-  return { name: WORDS.sheets.notice, rows, columns: widths.map((width) => ({ width })), freezeRows: 1, merges: [`A${last}:E${last}`], print: print(data.summary.scenario.name, 1) };
+  return { name: WORDS.sheets.notice, rows, columns: widths.map((width) => ({ width })), freezeRows: 1, merges: [`A${last}:F${last}`], print: print(data.summary.scenario.name, 1) };
 }
 
 /** The 明细 sheet: every row of allocations.csv; `scenario` names the scenario in the printed footer. */
@@ -144,6 +145,12 @@ function parametersSheet(data: ReportData): SheetSpec {
   add(P.applicationsEncoding, text(s.applications.encoding));
   if (s.applications.sheet !== undefined) add(P.applicationsSheet, text(s.applications.sheet));
   add(P.applicationsRows, num(s.applications.rows, 'int'));
+  if (s.locks.length) add(P.batch, num(s.batch, 'int'));
+  for (const l of s.locks) {
+    add(P.lockFile(l.batch), text(l.file));
+    add(P.lockSha(l.batch), text(l.sha256));
+    add(P.lockGranted(l.batch), yuan(l.granted));
+  }
   add(P.year, num(s.year, 'int'));
   add(P.budget, yuan(f.budget ?? s.budget));
   add(P.minScore, f.minScore ? num(f.minScore, 'number') : text(P.none));

@@ -8,7 +8,7 @@ import type { LimitRow, ReportData } from '../data.js';
 import { fmtNumber, percent, yuan } from '../format.js';
 import type { ReportWords, Words } from '../i18n/index.js';
 import { esc, measureChart, scatterChart } from '../svg.js';
-import { countFacts, districtName, fundingLineScore, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants } from '../view.js';
+import { batchLines, countFacts, districtName, fundingLineScore, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants } from '../view.js';
 import { card, hash, num, section, table, td, type Cell, type Column } from './markup.js';
 
 /** The page's header: title, status, headline and the facts of the run (policy, inputs, rules). */
@@ -23,6 +23,7 @@ export function overview(data: ReportData, t: ReportWords): string {
     ...(policyDocument ? ([[t.document, esc(policyDocument)]] as [string, string][]) : []),
     ...(description ? ([[t.description, esc(description)]] as [string, string][]) : []),
     [t.year, esc(s.year)],
+    ...(s.locks.length ? ([[t.batch, `<span data-testid="batch">${batchLines(s, t).map(esc).join('<br>')}</span>`]] as [string, string][]) : []),
     [t.status, s.status === 'optimal' ? `<span class="ok">${esc(statusLine(s, t))}</span>` : `<strong class="bad">${esc(statusLine(s, t))}</strong>`],
     [t.tool, `${esc(s.tool.name)} ${esc(s.tool.version)}`],
     [t.solver, esc(s.solver.reason)],
@@ -215,11 +216,12 @@ export function notice(data: ReportData, w: Words): string {
   const col = w.report.col;
   const nt = data.notice;
   const body = [
+    ...(nt.batch > 1 ? [`<p data-testid="notice-scope">${esc(w.report.noticeScope(nt.scope, nt.batch))}</p>`] : []),
     table({
       id: 'notice',
-      columns: [{ title: col.seq, num: true }, { title: col.projectName }, { title: col.applicant }, { title: col.category }, { title: col.grantWan, num: true }],
-      rows: nt.rows.map((r) => [num(r.seq), td(r.projectName), td(r.companyName), td(r.measureName), { html: esc(r.grantWan), cls: 'num notice-amount' }]),
-      total: [td(w.notice.total), td(''), td(''), td(''), { html: esc(nt.totalWan), cls: 'num notice-total' }],
+      columns: [{ title: col.seq, num: true }, { title: col.batch, num: true }, { title: col.projectName }, { title: col.applicant }, { title: col.category }, { title: col.grantWan, num: true }],
+      rows: nt.rows.map((r) => [num(r.seq), num(r.batch), td(r.projectName), td(r.companyName), td(r.measureName), { html: esc(r.grantWan), cls: 'num notice-amount' }]),
+      total: [td(w.notice.total), td(''), td(''), td(''), td(''), { html: esc(nt.totalWan), cls: 'num notice-total' }],
     }),
     `<p class="rule" data-testid="notice-rule">${esc(nt.rule)}</p>`,
   ];

@@ -100,6 +100,13 @@ export interface ReportWords {
   readonly verification: string;
   readonly lockedBatch: (n: number) => string;
   readonly newBatch: (n: number) => string;
+  /** This run's batch (shown when earlier batches were held fixed). */
+  readonly batch: string;
+  readonly batchValue: (n: number) => string;
+  /** What an earlier batch fixed: its number, its allocations.csv, the projects it fixed, how many funded and with how much. */
+  readonly earlierBatch: (n: number, file: string, projects: number, funded: number, granted: string) => string;
+  /** Above the notice table when earlier batches exist: which batches it lists. */
+  readonly noticeScope: (scope: 'new' | 'all', batch: number) => string;
   readonly verificationText: (checks: number, violations: number) => string;
   readonly count: (n: number) => string;
   readonly headline: (budget: string, granted: string, pct: string, funded: number, apps: number) => string;
@@ -136,6 +143,7 @@ export interface ReportWords {
     readonly binding: string;
     readonly note: string;
     readonly seq: string;
+    readonly batch: string;
     readonly applicant: string;
     readonly category: string;
     readonly grantWan: string;
@@ -174,7 +182,7 @@ export interface ReportWords {
 
 export interface NoticeWords {
   /** notice.csv's header row. */
-  readonly header: readonly [seq: string, projectName: string, applicant: string, category: string, grantWan: string];
+  readonly header: readonly [seq: string, batch: string, projectName: string, applicant: string, category: string, grantWan: string];
   /** The first cell of the totals row. */
   readonly total: string;
   /** The line under the table that states how the amounts were rounded. */
@@ -183,7 +191,7 @@ export interface NoticeWords {
 
 export interface WorkbookWords {
   readonly sheets: { readonly notice: string; readonly detail: string; readonly summary: string; readonly parameters: string };
-  readonly noticeHeader: readonly [seq: string, projectName: string, applicant: string, category: string, grantWan: string];
+  readonly noticeHeader: readonly [seq: string, batch: string, projectName: string, applicant: string, category: string, grantWan: string];
   /** The 明细 sheet's header: allocations.csv's columns in words. */
   readonly detailHeader: Readonly<Record<AllocationColumn, string>>;
   /** The printed pages' footer: "page n of m", the number and the count given (as codes of the writer). */
@@ -221,6 +229,11 @@ export interface WorkbookWords {
     readonly applicationsEncoding: string;
     readonly applicationsSheet: string;
     readonly applicationsRows: string;
+    /** This run's batch, and each earlier batch's allocations.csv with its SHA-256 and what it fixed. */
+    readonly batch: string;
+    readonly lockFile: (batch: number) => string;
+    readonly lockSha: (batch: number) => string;
+    readonly lockGranted: (batch: number) => string;
     readonly year: string;
     readonly budget: string;
     readonly minScore: string;
@@ -280,6 +293,7 @@ export interface CompareWords {
     readonly companyAnnualCap: string;
     readonly granularity: string;
     readonly objective: string;
+    readonly lock: string;
   };
   /** After the field's name: the field as written, its value in the base run and in the other. */
   readonly fieldChange: (field: string, from: string, to: string) => string;
@@ -293,7 +307,12 @@ export interface CompareWords {
     readonly objective: string;
     readonly fundingLine: string;
     readonly funded: string;
+    /** Granted by earlier batches this run held fixed, and granted apart from them. */
+    readonly locked: string;
+    readonly movable: string;
   };
+  /** Two runs that held the same earlier batches: what those fixed in both, left out of the changes. */
+  readonly fixedShared: (run: string, base: string, files: string, projects: number, granted: string) => string;
   readonly byMeasure: string;
   readonly byDistrict: string;
   /** Under a run's label: its grants in 万元. */
