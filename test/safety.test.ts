@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, formatIssue } from '../src/errors.js';
 import { parsePolicy } from '../src/model/policy.js';
-import { POLICY, baseScenario, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
+import { nearest } from '../src/model/nearest.js';
+import { solve, type Outcome, type Solved } from '../src/index.js';
+import { POLICY, baseScenario, creditCode, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
 
 afterAll(removeFixtures);
 
@@ -85,5 +87,66 @@ describe('policy numbers are written as scenario amounts are', () => {
     expect(r.stderr).toContain('.rate: expected a rate in (0, 1]');
     expect(r.stderr).not.toMatch(/DecimalError|internal error|\n\s+at /);
     expect(outputFiles(out)).toEqual([]);
+  });
+});
+
+function solved(o: Outcome): Solved {
+  if (o.status === 'infeasible') throw new Error(`infeasible: ${o.message}`);
+  return o;
+}
+async function inputIssues(p: Promise<unknown>): Promise<string[]> {
+  const e = await p.catch((x: unknown) => x);
+  if (!(e instanceof InputError)) throw new Error(`expected an InputError, got ${String(e)}`);
+  return e.issues.map(formatIssue);
+}
+
+describe('a measure named exactly is that measure; the nearest name prefers an exact or contained match', () => {
+  // Two measures whose ids are equally far from "智能工厂": the old hint, by id alone, named the first.
+  const policy = {
+    id: 'demo',
+    name: { zh: '演示政策', en: 'demo' },
+    measures: [
+      { id: 'M-WORKSHOP', clause: '（一）', name: { zh: '数字化车间', en: 'workshop' }, kind: 'project', rules: [{ type: 'rate', rate: '0.3' }, { type: 'projectCap', amount: '100万' }] },
+      { id: 'M-FACTORY', clause: '（二）', name: { zh: '智能工厂', en: 'factory' }, aliases: ['智能制造工厂'], kind: 'project', rules: [{ type: 'rate', rate: '0.2' }, { type: 'projectCap', amount: '200万' }] },
+    ],
+  };
+  const row = (id: string, measure: string) => ({ 项目编号: id, 项目名称: '项目', 统一社会信用代码: creditCode(`91440300MA5DEMO0${id.slice(-1)}`), 企业名称: `企业${id}`, 所属区: '南山区', 申报类别: measure, 年度: '2019', '总投资（万元）': '1000', 评审得分: '80' });
+  const scenario = (measureBudgets: Record<string, unknown>) => ({ scenario: { name: 't', policy, year: 2019, budget: '250万', measureBudgets }, applications: [row('A1', '数字化车间'), row('A2', '智能工厂')] });
+
+  it('measureBudgets keyed by a Chinese name or an alias applies to that measure, keyed by its id', async () => {
+    for (const key of ['智能工厂', '智能制造工厂', 'M-FACTORY', 'm-factory']) {
+      const o = solved(await solve(scenario({ [key]: { max: '150万' } }), { timings: false }));
+      expect(o.summary.scenario.fields.measureBudgets).toBe('M-FACTORY max 1500000.00');
+      expect(o.allocations.map((a) => [a.project_id, a.grant, a.binding])).toEqual([
+        ['A1', '1000000.00', 'cap'],
+        ['A2', '1500000.00', 'measure_budget'],
+      ]);
+    }
+  });
+
+  it('a key that names no measure suggests the one whose name it contains; two keys for one measure are refused', async () => {
+    expect(await inputIssues(solve(scenario({ '（二）智能工厂': { max: '150万' } })))).toEqual([
+      `scenario:measureBudgets.（二）智能工厂: expected a measure id of policy demo, or a measure's Chinese name or alias (nearest: M-FACTORY 智能工厂), found "（二）智能工厂"`,
+    ]);
+    expect(await inputIssues(solve(scenario({ 智能工厂: { max: '150万' }, 'M-FACTORY': { min: '10万' } })))).toEqual([
+      `scenario:measureBudgets.M-FACTORY: expected one entry per measure ("智能工厂" names M-FACTORY 智能工厂 too), found "M-FACTORY"`,
+    ]);
+  });
+
+  it("the applications' measure column: a short name contained in a measure's name suggests that measure, not the nearest by edits", async () => {
+    const policyJson = JSON.parse(readFileSync(POLICY, 'utf8')) as unknown;
+    const input = { scenario: { name: 't', policy: policyJson, year: 2019, budget: '250万' }, applications: [row('A1', '应用项目'), row('A2', '贯标'), row('A3', '应用')] };
+    // By edits alone, "贯标" and "应用" are nearest to "登云" (two edits).
+    expect(await inputIssues(solve(input))).toEqual([
+      'applications:3:申报类别: expected a measure of policy shenzhen-iiot-2018 (nearest: P16-INTEGRATION-CERT 两化融合管理体系贯标奖励), found "贯标"',
+      'applications:4:申报类别: expected a measure of policy shenzhen-iiot-2018 (nearest: P10-APPLICATION 工业互联网应用项目), found "应用"',
+    ]);
+  });
+
+  it('nearest: the same name written another way, then a contained one, then the least edit distance', () => {
+    expect(nearest('智能工厂', ['M-WORKSHOP', 'M-FACTORY', '智能工厂'])).toBe('智能工厂');
+    expect(nearest('ｍ－ｆａｃｔｏｒｙ', ['M-WORKSHOP', 'M-FACTORY'])).toBe('M-FACTORY');
+    expect(nearest('P10 应用项目', ['P11-RETROFIT', '应用项目', 'P10-APPLICATION'])).toBe('应用项目');
+    expect(nearest('P10-APPLICATON', ['P11-RETROFIT', 'P10-APPLICATION'])).toBe('P10-APPLICATION');
   });
 });

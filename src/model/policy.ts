@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { D, parseAmount, toHalfWidth } from '../money.js';
 import { InputError } from '../errors.js';
 import { zodToIssues } from './zod-issues.js';
+import { nearest } from './nearest.js';
 
 /**
  * A policy's numbers are written as a scenario's are: a rate as "0.3", 0.3 or "30%"; an amount
@@ -131,4 +132,28 @@ export function ruleOf<T extends Rule['type']>(m: Measure, type: T): Extract<Rul
 /** Does the measure's grant need an investment base (rate) or total investment (matching)? */
 export function needsBase(m: Measure): boolean {
   return m.rules.some((r) => r.type === 'rate');
+}
+
+/** Index of a policy's measures by id (case-insensitive), Chinese name and alias. */
+export function measureIndex(policy: Policy): Map<string, Measure> {
+  const index = new Map<string, Measure>();
+  for (const m of policy.measures) {
+    index.set(m.id.toLowerCase(), m);
+    index.set(m.name.zh, m);
+    for (const a of m.aliases) index.set(a, m);
+  }
+  return index;
+}
+
+/** The measure a text names exactly: its id (any case), its Chinese name or an alias. */
+export function lookupMeasure(index: Map<string, Measure>, text: string): Measure | undefined {
+  const t = text.trim();
+  return index.get(t.toLowerCase()) ?? index.get(t);
+}
+
+/** The measure whose id, Chinese name or alias is nearest to a text that names none exactly, for "did you mean" hints. */
+export function nearestMeasure(policy: Policy, text: string): Measure | undefined {
+  const names = policy.measures.flatMap((m) => [m.id, m.name.zh, ...m.aliases].map((name) => ({ name, m })));
+  const best = nearest(text.trim(), names.map((c) => c.name));
+  return names.find((c) => c.name === best)?.m;
 }

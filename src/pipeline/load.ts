@@ -61,13 +61,13 @@ export function loadInput(input: Input, options: LoadOptions = {}): Loaded {
 export function loadScenario(scenarioPath: string, options: LoadOptions = {}): Loaded {
   const chain = readScenarioChain(scenarioPath);
   const shownScenario = chain.files[0]!.shown;
-  const scenario = parseScenario(chain.json, shownScenario);
+  const parsed = parseScenario(chain.json, shownScenario);
 
-  const policyPath = resolve(chain.dirOf.policy, scenario.policy);
+  const policyPath = resolve(chain.dirOf.policy, parsed.policy);
   const shownPolicy = relative(process.cwd(), policyPath);
   const policyFile = readInput(policyPath, shownPolicy);
   const policy = parsePolicy(parseJson(policyFile, shownPolicy), shownPolicy);
-  checkScenarioAgainstPolicy(scenario, policy, shownScenario);
+  const scenario = checkScenarioAgainstPolicy(parsed, policy, shownScenario);
 
   const appsPath = resolve(chain.dirOf.applications, scenario.applications);
   const shownApps = relative(process.cwd(), appsPath);
@@ -95,7 +95,7 @@ function loadMemory(input: MemoryInput, options: LoadOptions): Loaded {
   const policyGiven = input.policy ?? (typeof json.policy === 'object' && json.policy !== null ? json.policy : undefined);
   if (policyGiven !== undefined) json.policy = MEMORY;
   if (input.applications) json.applications = MEMORY;
-  const scenario = parseScenario(json, 'scenario');
+  const parsed = parseScenario(json, 'scenario');
 
   let policy: Policy;
   let policyProvenance: InputProvenance['policy'];
@@ -103,13 +103,13 @@ function loadMemory(input: MemoryInput, options: LoadOptions): Loaded {
     policy = parsePolicy(policyGiven, 'policy');
     policyProvenance = { file: MEMORY, sha256: sha256(JSON.stringify(policyGiven)) };
   } else {
-    const path = resolve(base, scenario.policy);
+    const path = resolve(base, parsed.policy);
     const shown = relative(process.cwd(), path) || path;
     const file = readInput(path, shown);
     policy = parsePolicy(parseJson(file, shown), shown);
-    policyProvenance = { file: scenario.policy, sha256: file.sha256 };
+    policyProvenance = { file: parsed.policy, sha256: file.sha256 };
   }
-  checkScenarioAgainstPolicy(scenario, policy, 'scenario');
+  const scenario = checkScenarioAgainstPolicy(parsed, policy, 'scenario');
 
   let read: ReadApplications;
   let shownApps: string;
