@@ -339,6 +339,16 @@ export const en: Words = {
     budgetCut: (short, full, used, line) =>
       `${short}: the total budget ${full} is used (${used})${line ? `; the funding line is at score ${line.fundingLine}, this project scored ${line.score}${line.below ? ` (${line.below} below)` : ''}` : ''}`,
 
+    whatWouldFund: {
+      startsAt: (more, at) => `It would get something with ${more} more budget (${at})`,
+      neverStarts: 'More budget alone would not fund it',
+      fullyAt: (more, at) => `It would be fully funded with ${more} more budget (${at})`,
+      neverFully: 'More budget alone would not fund it fully',
+      scoreNeeded: (score) => `At this budget, a score of ${score} would have funded it fully`,
+      noScore: 'At this budget, no score would have funded it fully',
+      method: (unit) => `(each found by re-solving the whole allocation and verifying it; budget steps of ${unit})`,
+    },
+
     rule: {
       excluded: (reason) => `Excluded by decision${reason ? `: ${reason}` : ''}`,
       funded: (grant, reason) => `Funded by decision, ¥${grant}${reason ? `: ${reason}` : ''}`,

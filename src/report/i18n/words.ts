@@ -345,6 +345,22 @@ export interface ExplainWords {
   budgetLikeCut(short: string, limit: string, full: string, used: string): string;
   budgetCut(short: string, full: string, used: string, line: { readonly fundingLine: string; readonly score: string; readonly below: string | null } | null): string;
 
+  /**
+   * `fundplan explain`'s what-would-fund-it, for a project the total budget cut: each amount the
+   * extra budget (`more`) and the budget it makes (`at`); `unit` the budget steps searched.
+   */
+  readonly whatWouldFund: {
+    /** An unfunded project first gets something at this budget. */
+    startsAt(more: string, at: string): string;
+    readonly neverStarts: string;
+    /** It gets its full entitlement at this budget (a project funded in part, or not at all). */
+    fullyAt(more: string, at: string): string;
+    readonly neverFully: string;
+    scoreNeeded(score: string): string;
+    readonly noScore: string;
+    method(unit: string): string;
+  };
+
   /** A rule beyond the money rules (model/types.ts `RuleNote`). */
   readonly rule: {
     excluded(reason: string): string;

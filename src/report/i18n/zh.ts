@@ -339,6 +339,16 @@ export const zh: Words = {
     budgetCut: (short, full, used, line) =>
       `${short}：总预算 ${full} 已用 ${used}${line ? `；资助线 ${line.fundingLine} 分，本项目 ${line.score} 分${line.below ? `（低 ${line.below} 分）` : ''}` : ''}`,
 
+    whatWouldFund: {
+      startsAt: (more, at) => `总预算增加 ${more}（至 ${at}）时开始获得资助`,
+      neverStarts: '仅增加总预算不能使其获得资助',
+      fullyAt: (more, at) => `总预算增加 ${more}（至 ${at}）时获得全额资助`,
+      neverFully: '仅增加总预算不能使其获得全额资助',
+      scoreNeeded: (score) => `在现有预算下，评审得分达到 ${score} 分即可获得全额资助`,
+      noScore: '在现有预算下，得分再高也不能获得全额资助',
+      method: (unit) => `（以上均为整体重新求解并逐条校验的结果，预算以 ${unit} 为单位）`,
+    },
+
     rule: {
       excluded: (reason) => `不予资助（决定）${reason ? `：${reason}` : ''}`,
       funded: (grant, reason) => `必须资助（决定），资助 ${grant} 元${reason ? `：${reason}` : ''}`,
