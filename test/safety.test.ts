@@ -10,7 +10,8 @@ import { InputError, formatIssue } from '../src/errors.js';
 import { parsePolicy } from '../src/model/policy.js';
 import { nearest } from '../src/model/nearest.js';
 import { solve, type Outcome, type Solved } from '../src/index.js';
-import { POLICY, baseScenario, creditCode, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
+import { runValidate } from '../src/commands/validate.js';
+import { POLICY, baseScenario, creditCode, csv, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
 
 afterAll(removeFixtures);
 
@@ -148,5 +149,37 @@ describe('a measure named exactly is that measure; the nearest name prefers an e
     expect(nearest('ｍ－ｆａｃｔｏｒｙ', ['M-WORKSHOP', 'M-FACTORY'])).toBe('M-FACTORY');
     expect(nearest('P10 应用项目', ['P11-RETROFIT', '应用项目', 'P10-APPLICATION'])).toBe('应用项目');
     expect(nearest('P10-APPLICATON', ['P11-RETROFIT', 'P10-APPLICATION'])).toBe('P10-APPLICATION');
+  });
+});
+
+describe('one company under two credit codes', () => {
+  const A = creditCode('91440300MA5AB0001');
+  const B = creditCode('91440300MA5AB0002');
+  const row = (id: string, code: string, name: string, score: string) => [id, '项目', code, name, '南山区', '工业互联网应用项目', '2019', '500', '', '', '', score];
+
+  it('the same name written with full-width brackets or spaces under another code: a warning naming both codes and rows, from solve and validate', async () => {
+    const f = fixture({
+      applications: csv([
+        row('T-1', A, '深圳市甲科技（深圳）有限公司', '90'),
+        row('T-2', A, '深圳市甲科技(深圳)有限公司', '85'),
+        row('T-3', B, '深圳市甲科技 (深圳) 有限公司', '80'),
+        row('T-4', creditCode('91440300MA5AB0003'), '<img src=x onerror=alert(1)>', '75'),
+        row('T-5', creditCode('91440300MA5AB0004'), '<IMG src=x onerror=alert(1)>', '70'),
+      ]),
+    });
+    const expected = [
+      `applications.csv:4:统一社会信用代码: expected the code given for "深圳市甲科技（深圳）有限公司" in row 2 (${A}); company limits count per code, found "${B}" (the name written "深圳市甲科技 (深圳) 有限公司")`,
+      `applications.csv:6:统一社会信用代码: expected the code given for "<img src=x onerror=alert(1)>" in row 5 (${creditCode('91440300MA5AB0003')}); company limits count per code, found "${creditCode('91440300MA5AB0004')}" (the name written "<IMG src=x onerror=alert(1)>")`,
+    ];
+    const r = await run(['solve', f.scenario, '--out', f.out, '--no-timings']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`警告 / warnings (2):\n${expected.join('\n')}\n`);
+    const v = await runValidate({ target: f.scenario });
+    expect(v.warnings.map(formatIssue)).toEqual(expected.map((w) => w.replace(/^applications\.csv/, f.shown(f.applications))));
+    // The same name in two spellings under one code is one company, not two names.
+    expect(v.warnings.some((w) => w.column === '企业名称')).toBe(false);
+    const html = readFileSync(join(f.out, 'report.html'), 'utf8');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&quot;&lt;img src=x onerror=alert(1)&gt;&quot; in row 5');
   });
 });

@@ -4,7 +4,8 @@
  * unknown measures with the nearest name, amounts a measure needs); warnings are what a solve
  * would accept but a person should look at (credit-code check characters, an upper-level grant
  * on a measure that does not match it, implausible amounts, a request above what the policy can
- * pay, another year, one company under two codes). A plain function the CLI and tests call.
+ * pay, another year, one company under two codes) — the warnings a solve prints too. A plain
+ * function the CLI and tests call.
  */
 import { relative } from 'node:path';
 import { InputError, formatIssue, type InputIssue } from '../errors.js';
@@ -58,7 +59,7 @@ export async function runValidate(options: ValidateOptions): Promise<ValidateRep
       errors.push(...(loaded.issues ?? []).map(asShown));
       // What a solve would stop on in the scenario as a whole (the objective's rules, the granularity).
       errors.push(...scenarioIssues(loaded.applications, loaded.policy, loaded.scenario));
-      warnings.push(...loaded.warnings.map(asShown), ...plausibilityWarnings(loaded.applications, loaded.policy, source, loaded.scenario.year));
+      warnings.push(...loaded.warnings.map(asShown));
       const sheet = loaded.inputs.applications.sheet;
       described = `${shownTarget} → ${source.file}${sheet ? ` (sheet ${JSON.stringify(sheet)})` : ''}, policy ${loaded.policy.id}`;
     } else {
@@ -76,7 +77,9 @@ export async function runValidate(options: ValidateOptions): Promise<ValidateRep
     if (!(e instanceof InputError)) throw e;
     errors.push(...e.issues);
   }
-  const byRow = (a: InputIssue, b: InputIssue) => (typeof a.row === 'number' && typeof b.row === 'number' ? a.row - b.row : 0);
+  // Issues without a row (a file, the scenario as a whole) first, then by row; the sort is stable.
+  const rowOf = (i: InputIssue) => (typeof i.row === 'number' ? i.row : 0);
+  const byRow = (a: InputIssue, b: InputIssue) => rowOf(a) - rowOf(b);
   errors.sort(byRow);
   warnings.sort(byRow);
   const lines = [

@@ -2,9 +2,10 @@
  * Checks that need no solve and break no rule, but catch what people get wrong when they fill
  * in the list: amounts in the wrong unit, a request above what the policy can ever pay, a base
  * larger than the investment, one company under two codes, an application of another year.
- * Each is a warning with its row and column; `fundplan validate` lists them with the errors.
+ * Each is a warning with its row and column; loading a scenario makes them, for `solve` and
+ * `fundplan validate` alike.
  */
-import { D, fmtYuanHuman } from '../money.js';
+import { D, fmtYuanHuman, toHalfWidth } from '../money.js';
 import { shown, type InputIssue } from '../errors.js';
 import type { Application, ApplicationsSource } from './application.js';
 import type { Policy } from './policy.js';
@@ -27,8 +28,9 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const at = (a: Application, field: string) => ({ file: source.file, row: a.row, column: source.headers[field] ?? field });
   const y = fmtYuanHuman;
+  // Per code, the names it is given; per company (its name as compared), the codes and how the name was written.
   const namesOf = new Map<string, Map<string, number>>();
-  const codesOf = new Map<string, Map<string, number>>();
+  const codesOf = new Map<string, Map<string, { row: number; name: string }>>();
   for (const a of apps) {
     const m = measures.get(a.measureId)!;
     for (const [field, key] of AMOUNTS) {
@@ -65,24 +67,35 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
       out.push({ ...at(a, 'year'), expected: `the scenario's year ${year} (this application will get nothing)`, found: String(a.year) });
     }
     const code = a.companyId.toUpperCase();
+    const name = companyKey(a.companyName);
     if (!namesOf.has(code)) namesOf.set(code, new Map());
-    if (!namesOf.get(code)!.has(a.companyName)) namesOf.get(code)!.set(a.companyName, a.row);
-    if (!codesOf.has(a.companyName)) codesOf.set(a.companyName, new Map());
-    if (!codesOf.get(a.companyName)!.has(code)) codesOf.get(a.companyName)!.set(code, a.row);
+    if (!namesOf.get(code)!.has(name)) namesOf.get(code)!.set(name, a.row);
+    if (!codesOf.has(name)) codesOf.set(name, new Map());
+    if (!codesOf.get(name)!.has(code)) codesOf.get(name)!.set(code, { row: a.row, name: a.companyName });
   }
-  // One company, one code: company limits are counted per code.
+  // One company, one code: company limits are counted per code. Names are compared as people
+  // mean them: full-width and half-width alike, spaces and case ignored.
   for (const a of apps) {
     const code = a.companyId.toUpperCase();
+    const name = companyKey(a.companyName);
     const names = namesOf.get(code)!;
     const firstName = [...names.keys()][0]!;
-    if (names.size > 1 && a.companyName !== firstName && names.get(a.companyName) === a.row) {
-      out.push({ ...at(a, 'company_name'), expected: `the name given with code ${a.companyId} in row ${names.get(firstName)} (${shown(firstName)})`, found: shown(a.companyName) });
+    if (names.size > 1 && name !== firstName && names.get(name) === a.row) {
+      const first = apps.find((b) => b.row === names.get(firstName))!;
+      out.push({ ...at(a, 'company_name'), expected: `the name given with code ${a.companyId} in row ${first.row} (${shown(first.companyName)})`, found: shown(a.companyName) });
     }
-    const codes = codesOf.get(a.companyName)!;
-    const firstCode = [...codes.keys()][0]!;
-    if (codes.size > 1 && code !== firstCode && codes.get(code) === a.row) {
-      out.push({ ...at(a, 'company_id'), expected: `the code given for ${shown(a.companyName)} in row ${codes.get(firstCode)} (${firstCode}); company limits count per code`, found: shown(a.companyId) });
+    const codes = codesOf.get(name)!;
+    const [firstCode, first] = [...codes.entries()][0]!;
+    const here = codes.get(code)!;
+    if (codes.size > 1 && code !== firstCode && here.row === a.row) {
+      const written = a.companyName === first.name ? '' : ` (the name written ${shown(a.companyName)})`;
+      out.push({ ...at(a, 'company_id'), expected: `the code given for ${shown(first.name)} in row ${first.row} (${firstCode}); company limits count per code`, found: `${shown(a.companyId)}${written}` });
     }
   }
   return out.sort((p, q) => Number(p.row) - Number(q.row));
+}
+
+/** A company's name as compared: half-width, without spaces, in one case. */
+export function companyKey(name: string): string {
+  return toHalfWidth(name).replace(/\s+/g, '').toLowerCase();
 }

@@ -12,6 +12,7 @@ import { readApplicationsFile, type ReadApplications } from '../io/applications.
 import { parseLockedFile, type LockedFile } from '../io/locked.js';
 import { tableToRecords, type RawRow } from '../io/table.js';
 import { resolveApplications, type Application, type ApplicationsSource } from '../model/application.js';
+import { plausibilityWarnings } from '../model/plausibility.js';
 import { parsePolicy, type Policy } from '../model/policy.js';
 import { checkScenarioAgainstPolicy, parseScenario, type Scenario } from '../model/scenario.js';
 import type { InputProvenance } from '../report/summary.js';
@@ -24,7 +25,7 @@ export interface Loaded {
   readonly inputs: InputProvenance;
   /** Problems in the applications, returned instead of thrown with `keepGoing` (validate). */
   readonly issues?: readonly InputIssue[];
-  /** The applications file as read (with `keepGoing`): its path as shown and its headers. */
+  /** The applications file as read: its path as shown and its headers. */
   readonly source?: ApplicationsSource;
 }
 
@@ -144,18 +145,28 @@ function recordsTable(records: readonly Readonly<Record<string, unknown>>[]): { 
   };
 }
 
-/** @param shownApps the applications file as messages name it while reading; warnings name it as the scenario does */
+/**
+ * The applications checked against the policy, and every warning about them — the reader's,
+ * the policy's, and what is implausible (model/plausibility.ts) — computed here once for
+ * `solve` and `validate` alike, in row order.
+ * @param shownApps the applications file as messages name it while reading; warnings name it as the scenario does
+ */
 function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, shownApps: string, options: LoadOptions, inputs: InputProvenance): Loaded {
   const named = inputs.applications.file === MEMORY ? shownApps : scenario.applications;
   const resolved = resolveApplications(read.records, policy, read.source);
   if (resolved.issues.length && !options.keepGoing) throw new InputError(resolved.issues);
+  const warnings = [...read.warnings, ...resolved.warnings, ...plausibilityWarnings(resolved.applications, policy, read.source, scenario.year)];
+  // A warning about the file as a whole (no row) first, then by row; the sort is stable.
+  const rowOf = (w: InputIssue) => (typeof w.row === 'number' ? w.row : 0);
+  warnings.sort((a, b) => rowOf(a) - rowOf(b));
   return {
     scenario,
     policy,
     applications: resolved.applications,
-    ...(options.keepGoing ? { issues: [...read.issues, ...resolved.issues], source: read.source } : {}),
+    ...(options.keepGoing ? { issues: [...read.issues, ...resolved.issues] } : {}),
+    source: read.source,
     // Warnings go into summary.json: name the file as the scenario does, not as seen from the shell.
-    warnings: [...read.warnings, ...resolved.warnings].map((w) => (w.file === shownApps ? { ...w, file: named } : w)),
+    warnings: warnings.map((w) => (w.file === shownApps ? { ...w, file: named } : w)),
     inputs,
   };
 }

@@ -45,7 +45,7 @@ export const en: Words = {
     priorityRule: 'Tie rule',
     roundingRule: 'Rounding rule',
     rules: (r) => ({ priority: r.priorityOrder, rounding: r.rounding }),
-    warnings: (k) => `Input warnings (${k})`,
+    warnings: (k) => `${k} input warning${k === 1 ? '' : 's'}: the allocation may rest on wrong input; check each before publishing (the same that solve and validate list)`,
     budget: 'Budget',
     granted: 'Granted',
     unallocated: 'Unallocated',

@@ -86,6 +86,7 @@ export interface ReportWords {
   readonly roundingRule: string;
   /** The tie rule and the rounding rule in this language. */
   readonly rules: (r: RuleTexts) => { readonly priority: string; readonly rounding: string };
+  /** Above the list of the inputs' `n` warnings, at the top of the report. */
   readonly warnings: (n: number) => string;
   readonly budget: string;
   readonly granted: string;

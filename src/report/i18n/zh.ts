@@ -45,7 +45,7 @@ export const zh: Words = {
     priorityRule: '同分排序规则',
     roundingRule: '取整规则',
     rules: (r) => ({ priority: r.priorityOrderZh, rounding: r.roundingZh }),
-    warnings: (k) => `输入警告（${k} 条）`,
+    warnings: (k) => `输入警告 ${k} 条：分配结果可能基于有误的输入，公布前请逐条核对（solve 与 validate 列出的相同）`,
     budget: '预算',
     granted: '已分配',
     unallocated: '未分配',
