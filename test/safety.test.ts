@@ -3,7 +3,7 @@
  * or plain words: policy numbers written as a scenario's are, warnings that `solve` prints as
  * `validate` does, `--strict`, and regression cases of wording that was wrong.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, formatIssue } from '../src/errors.js';
@@ -11,7 +11,7 @@ import { parsePolicy } from '../src/model/policy.js';
 import { nearest } from '../src/model/nearest.js';
 import { solve, type Outcome, type Solved } from '../src/index.js';
 import { runValidate } from '../src/commands/validate.js';
-import { POLICY, baseScenario, creditCode, csv, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
+import { HEADER, POLICY, ROWS, baseScenario, creditCode, csv, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
 
 afterAll(removeFixtures);
 
@@ -149,6 +149,74 @@ describe('a measure named exactly is that measure; the nearest name prefers an e
     expect(nearest('ｍ－ｆａｃｔｏｒｙ', ['M-WORKSHOP', 'M-FACTORY'])).toBe('M-FACTORY');
     expect(nearest('P10 应用项目', ['P11-RETROFIT', '应用项目', 'P10-APPLICATION'])).toBe('应用项目');
     expect(nearest('P10-APPLICATON', ['P11-RETROFIT', 'P10-APPLICATION'])).toBe('P10-APPLICATION');
+  });
+});
+
+/** The fixture's applications with 总投资 in 万元 under a header without （万元）: read as 元, ten thousand times too small. */
+const WAN_AS_YUAN_HEADER = HEADER.map((h) => (h === '总投资（万元）' ? '总投资' : h));
+const wanAsYuan = () => fixture({ scenario: { ...baseScenario(), budget: '1亿' }, applications: csv(ROWS, WAN_AS_YUAN_HEADER) });
+
+describe('solve warns as validate does, at the top of the report; --strict makes a warning an error', () => {
+  it('万元 under a header without （万元）: the budget warning says why, on stderr, in summary.json and at the top of report.html and report.md', async () => {
+    const f = wanAsYuan();
+    const r = await run(['solve', f.scenario, '--out', f.out, '--no-timings']);
+    expect(r.code).toBe(0);
+    const budget = `scenario.json:budget: expected at least half of the budget ¥100,000,000 allocated, found ¥2,500,700 (2.5%): the policy allows the 4 candidates ¥2,500,700; median 总投资 ¥500: amounts in 万元 under a header without （万元） are read as 元`;
+    const rows = [
+      `applications.csv:2:总投资: expected an investment base of at least ¥10,000 (is it 万元 under a 元 header?), found ¥500`,
+      `applications.csv:3:总投资: expected an investment base of at least ¥10,000 (is it 万元 under a 元 header?), found ¥2,000`,
+      `applications.csv:6:总投资: expected an investment base of at least ¥10,000 (is it 万元 under a 元 header?), found ¥100`,
+    ];
+    const summary = JSON.parse(readFileSync(join(f.out, 'summary.json'), 'utf8')) as { warnings: string[]; granted: string };
+    expect(summary.warnings).toEqual([budget, ...rows]);
+    expect(r.stderr).toBe(`警告 / warnings (4):\n${[budget, ...rows].join('\n')}\n`);
+    expect(r.stdout).toContain('警告 4 条（见 summary.json）');
+    // validate lists the same, the budget's before a solve.
+    const v = await runValidate({ target: f.scenario });
+    expect(v.warnings.map(formatIssue)).toEqual([
+      `${f.shown(f.scenario)}:budget: expected at least half of the budget ¥100,000,000 allocatable, found at most ¥2,500,700 (2.5%): the policy allows the 4 candidates ¥2,500,700; median 总投资 ¥500: amounts in 万元 under a header without （万元） are read as 元`,
+      ...rows.map((w) => w.replace(/^applications\.csv/, f.shown(f.applications))),
+    ]);
+    // The report: a visible box at the top, before the headline, every warning in it.
+    const html = readFileSync(join(f.out, 'report.html'), 'utf8');
+    const box = html.indexOf('data-testid="input-warnings"');
+    expect(box).toBeGreaterThan(0);
+    expect(box).toBeLessThan(html.indexOf('class="headline"'));
+    expect(html.slice(box)).toContain('输入警告 4 条：分配结果可能基于有误的输入，公布前请逐条核对');
+    expect(html).toContain('<li><code>scenario.json:budget: expected at least half of the budget ¥100,000,000 allocated');
+    const md = readFileSync(join(f.out, 'report.md'), 'utf8');
+    expect(md.indexOf('> **输入警告 4 条')).toBeGreaterThan(0);
+    expect(md.indexOf('> **输入警告 4 条')).toBeLessThan(md.indexOf('## '));
+    expect(md).toContain('> 2. applications.csv:2:总投资: expected an investment base of at least ¥10,000 (is it 万元 under a 元 header?), found ¥500');
+  });
+
+  it('--strict: exit 1 listing every warning, and nothing written (no output folder, no --emit-lp file); the library the same', async () => {
+    const f = wanAsYuan();
+    const lp = join(f.dir, 'model.lp');
+    const r = await run(['solve', f.scenario, '--out', f.out, '--strict', '--emit-lp', lp]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('strict: expected no warnings (--strict treats each as an error; nothing was written), found 4 warnings, listed below');
+    expect(r.stderr).toContain('scenario.json:budget: expected at least half of the budget ¥100,000,000 allocated');
+    expect(r.stdout).toBe('');
+    expect(outputFiles(f.out)).toEqual([]);
+    expect(existsSync(lp)).toBe(false);
+    const issues = await inputIssues(solve(f.scenario, { strict: true }));
+    expect(issues).toHaveLength(5);
+    // Without warnings, --strict changes nothing: the files and the LP are written.
+    const clean = fixture();
+    const ok = await run(['solve', clean.scenario, '--out', clean.out, '--strict', '--emit-lp', join(clean.dir, 'model.lp')]);
+    expect([ok.code, ok.stderr]).toEqual([0, '']);
+    expect(outputFiles(clean.out)).toHaveLength(6);
+    expect(existsSync(join(clean.dir, 'model.lp'))).toBe(true);
+  });
+
+  it('less than half allocated although the policy allows more: the warning names what stopped the candidates', async () => {
+    const f = fixture({ scenario: { ...baseScenario(), budget: '1000万', measureBudgets: { 'P01-CROSS': { max: '50万' } } } });
+    const o = solved(await solve(f.scenario, { timings: false }));
+    expect(o.summary.granted).toBe('4500000.00');
+    expect(o.summary.warnings).toEqual([
+      "scenario.json:budget: expected at least half of the budget ¥10,000,000 allocated, found ¥4,500,000 (45%), though the policy allows the 4 candidates ¥10,000,000: 1 got less than their entitlement (0 nothing), stopped by measure_budget 1 (allocations.csv's binding)",
+    ]);
   });
 });
 

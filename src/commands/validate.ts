@@ -4,8 +4,8 @@
  * unknown measures with the nearest name, amounts a measure needs); warnings are what a solve
  * would accept but a person should look at (credit-code check characters, an upper-level grant
  * on a measure that does not match it, implausible amounts, a request above what the policy can
- * pay, another year, one company under two codes) — the warnings a solve prints too. A plain
- * function the CLI and tests call.
+ * pay, another year, one company under two codes, less than half of the budget allocatable) —
+ * the warnings a solve prints too. A plain function the CLI and tests call.
  */
 import { relative } from 'node:path';
 import { InputError, formatIssue, type InputIssue } from '../errors.js';
@@ -17,6 +17,7 @@ import { parsePolicy } from '../model/policy.js';
 import { plausibilityWarnings } from '../model/plausibility.js';
 import { scenarioIssues } from '../model/check.js';
 import { loadScenario } from '../pipeline/load.js';
+import { budgetWarnings } from '../pipeline/solve.js';
 
 export interface ValidateOptions {
   /** A scenario JSON, or an applications file (.xlsx or CSV). */
@@ -59,7 +60,8 @@ export async function runValidate(options: ValidateOptions): Promise<ValidateRep
       errors.push(...(loaded.issues ?? []).map(asShown));
       // What a solve would stop on in the scenario as a whole (the objective's rules, the granularity).
       errors.push(...scenarioIssues(loaded.applications, loaded.policy, loaded.scenario));
-      warnings.push(...loaded.warnings.map(asShown));
+      // The budget's check before a solve: what the policy allows the candidates, against the budget.
+      warnings.push(...budgetWarnings(loaded, shownTarget), ...loaded.warnings.map(asShown));
       const sheet = loaded.inputs.applications.sheet;
       described = `${shownTarget} → ${source.file}${sheet ? ` (sheet ${JSON.stringify(sheet)})` : ''}, policy ${loaded.policy.id}`;
     } else {

@@ -87,7 +87,8 @@ export function loadScenario(scenarioPath: string, options: LoadOptions = {}): L
   });
 }
 
-const MEMORY = '(in memory)';
+/** How provenance names an input held in memory. */
+export const MEMORY = '(in memory)';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function loadMemory(input: MemoryInput, options: LoadOptions): Loaded {
