@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, formatIssue } from '../src/errors.js';
 import { parsePolicy } from '../src/model/policy.js';
@@ -249,5 +250,50 @@ describe('one company under two credit codes', () => {
     const html = readFileSync(join(f.out, 'report.html'), 'utf8');
     expect(html).not.toContain('<img');
     expect(html).toContain('&quot;&lt;img src=x onerror=alert(1)&gt;&quot; in row 5');
+  });
+});
+
+describe('every Chinese sentence is Chinese', () => {
+  /** Lowercase Latin words: what an English word or a code inside a Chinese sentence looks like (ids and credit codes are capitals). */
+  const englishIn = (text: string) => [...new Set(text.match(/[a-z][a-z_]+/g) ?? [])];
+  const notes = (dir: string) =>
+    (parseCsv(readFileSync(join(dir, 'allocations.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[]).map((r) => [r.project_id, r.note, r.binding_zh].join(' '));
+
+  it('allocations.csv notes and the stdout summary of integer and proportional runs: the limits in words, no English word', async () => {
+    const header = [...HEADER, '资助决定', '决定理由', '互斥组'];
+    const rows = ROWS.map((r) => [...r, r[0] === 'SZ-003' ? '必须资助' : '', r[0] === 'SZ-003' ? '市政府决定' : '', '']);
+    const aon = fixture({ scenario: { ...baseScenario(), allOrNothing: true, measureBudgets: { 'P01-CROSS': { max: '500万' } } }, applications: csv(rows, header) });
+    const r1 = await run(['solve', aon.scenario, '--out', aon.out, '--no-timings']);
+    expect(r1.code).toBe(0);
+    const n1 = notes(aon.out);
+    expect(n1.find((n) => n.startsWith('SZ-002'))).toBe('SZ-002 全额或不资助：按政策可得 ¥6,000,000，（一）P01-CROSS 类别预算上限 余额不足 全额或不资助');
+    expect(n1.find((n) => n.startsWith('SZ-003'))).toBe('SZ-003 必须资助（决定），资助 ¥500,000：市政府决定 必须资助（决定）');
+    expect(englishIn(n1.join('\n'))).toEqual([]);
+    expect(r1.stdout).toContain('已证明最优（差距为 0）');
+    // The tool's name and the policy's id (line 1), the backend's name and version, paths, and the solver's reason are names, not words.
+    const said = r1.stdout.split('\n').slice(1).filter((l) => !/^(求解|输出)：/.test(l));
+    expect(englishIn(said.join('\n').replace(/highs \d+\.\d+\.\d+/g, ''))).toEqual([]);
+
+    const prop = fixture({ scenario: { ...baseScenario(), budget: '500万', objective: 'proportional', measureBudgets: { 'P01-CROSS': { max: '100万' } } } });
+    const r2 = await run(['solve', prop.scenario, '--out', prop.out, '--no-timings']);
+    expect(r2.code).toBe(0);
+    const n2 = notes(prop.out);
+    expect(n2.find((n) => n.startsWith('SZ-002'))).toMatch(/^SZ-002 按比例核减：受 （一）P01-CROSS 类别预算上限 限制（¥1,000,000）/);
+    expect(englishIn(n2.join('\n'))).toEqual([]);
+  });
+
+  it('compare.html names what limited a grant, and the settings, in words; so does its summary on stdout', async () => {
+    const a = fixture({ scenario: { ...baseScenario(), budget: '700万' } });
+    const b = fixture({ scenario: { ...baseScenario(), budget: '700万', allOrNothing: true } });
+    const out = join(a.dir, 'cmp');
+    const r = await run(['compare', a.scenario, b.scenario, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('不同设置 全额或不资助；');
+    const html = readFileSync(join(out, 'compare.html'), 'utf8');
+    expect(html).toContain('<b>全额或不资助</b>（allOrNothing）：— → 是');
+    // SZ-001 leaves (its ¥1.5m no longer fits whole); SZ-002 and SZ-003, cut by the budget before, are funded in full.
+    expect(html).toContain('<td class="l">按比例上限 → 全额或不资助</td>');
+    expect(html).toContain('<td class="l">总预算 → 按比例上限</td>');
+    expect(html).not.toMatch(/all_or_nothing|total_budget|company_limit|>cap |→ cap</);
   });
 });

@@ -15,7 +15,8 @@ import { zodToIssues } from '../model/zod-issues.js';
 import { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary } from '../report/summary-schema.js';
 import { restoreCell, writeOutputsAtomically } from '../io/write.js';
 import { D, ZERO } from '../money.js';
-import { compareCsv, compareHtml, type Change, type RunView } from '../report/compare.js';
+import { compareCsv, compareHtml, fieldName, type Change, type RunView } from '../report/compare.js';
+import { words } from '../report/i18n/index.js';
 import { solveScenario } from './solve.js';
 
 export interface CompareOptions {
@@ -131,7 +132,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareOutcom
   const lines = others.map((o, i) => {
     const c = changes[i]!;
     const count = (k: Change['kind']) => c.filter((x) => x.kind === k).length;
-    const diffs = fieldDiffs[i]!.map((d) => d.field).join('、') || '无';
+    const diffs = fieldDiffs[i]!.map((d) => fieldName(words('zh').compare, d.field)).join('、') || '无';
     return `${o.label} 对比 ${base.label}：不同设置 ${diffs}；新增资助 ${count('enters')} 项，取消 ${count('leaves')} 项，增加 ${count('gains')} 项，减少 ${count('loses')} 项`;
   });
   return { runs: labelled, changes, fieldDiffs, files, text: [...lines, `输出：${files.join('，')}`].join('\n') };

@@ -279,7 +279,18 @@ export interface CompareWords {
     readonly companyAnnualCap: string;
     readonly granularity: string;
     readonly objective: string;
+    readonly sheet: string;
+    readonly districtBudgets: string;
+    readonly scoreBands: string;
+    readonly measureWeights: string;
+    readonly awardScores: string;
+    readonly allOrNothing: string;
+    readonly minShare: string;
+    readonly forcedGrant: string;
+    readonly measureRules: string;
   };
+  /** A setting that is on (a field's value `true`). */
+  readonly on: string;
   /** After the field's name: the field as written, its value in the base run and in the other. */
   readonly fieldChange: (field: string, from: string, to: string) => string;
   readonly sameSettings: string;
