@@ -61,8 +61,10 @@ export function buildProgram(): Command {
     .option('--emit-lp <file>', 'also write the LP (CPLEX LP format) to time other solvers on the identical model')
     .option('--time-limit <seconds>', 'stop the LP after this long; the best allocation found is written with its gap')
     .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the scenario\'s "sheet", else the first)')
-    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock: string[]; notice: 'new' | 'all'; sheet?: string }) => {
+    .option('--strict', 'treat every warning as an error: exit 1 and write nothing (for unattended runs)')
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock: string[]; notice: 'new' | 'all'; sheet?: string; strict?: boolean }) => {
       const outcome = await runSolve({
+        strict: opts.strict,
         sheet: opts.sheet,
         lock: locks(opts.lock),
         notice: opts.notice,

@@ -200,12 +200,12 @@ describe('bad scenario JSON: exit 1', () => {
     for (const f of [neg, fen, ny]) expectNoOutputs(f.out);
   });
 
-  it('measureBudgets naming an unknown measure names the nearest id', async () => {
+  it('measureBudgets naming an unknown measure names the nearest measure', async () => {
     const f = fixture({ scenario: { ...baseScenario(), measureBudgets: { 'P10-APPLICATON': { min: '100' } } } });
     const r = await run(['solve', f.scenario, '--out', f.out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      `${f.shown(f.scenario)}:measureBudgets.P10-APPLICATON: expected a measure id of policy shenzhen-iiot-2018 (nearest: P10-APPLICATION), found "P10-APPLICATON"`,
+      `${f.shown(f.scenario)}:measureBudgets.P10-APPLICATON: expected a measure id of policy shenzhen-iiot-2018, or a measure's Chinese name or alias (nearest: P10-APPLICATION 工业互联网应用项目), found "P10-APPLICATON"`,
     );
     expectNoOutputs(f.out);
   });

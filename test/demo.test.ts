@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { D, ZERO } from '../src/money.js';
 import { runSolve, type SolveOutcome } from '../src/commands/solve.js';
+import { runValidate } from '../src/commands/validate.js';
 import { shenzhen2019Csv } from '../scripts/synthetic.js';
 import { SHENZHEN } from './helpers/build.js';
 import { ALLOCATION_COLUMNS } from '../src/report/allocations.js';
@@ -71,9 +72,13 @@ describe('bundled scenario scenarios/shenzhen-2019', () => {
     expect(Object.keys(summary.timingsMs)).toEqual(['parse', 'build', 'solve', 'round', 'verify', 'analyse', 'write']);
   });
 
-  it('the credit code with a wrong check character is a warning naming its row', () => {
-    expect(summary.warnings).toHaveLength(1);
-    expect(summary.warnings[0]).toMatch(/applications\.csv:43:统一社会信用代码: expected a unified social credit code whose check character is/);
+  it('warns as validate does: the wrong check character, companies under two codes, applications of another year', async () => {
+    const report = await runValidate({ target: scenarioPath });
+    expect(report.warnings).toHaveLength(11);
+    expect(summary.warnings).toHaveLength(11);
+    expect(summary.warnings[0]).toMatch(/^applications\.csv:43:统一社会信用代码: expected a unified social credit code whose check character is/);
+    expect(summary.warnings.filter((w: string) => w.includes('company limits count per code'))).toHaveLength(6);
+    expect(summary.warnings.filter((w: string) => w.includes("the scenario's year 2019"))).toHaveLength(4);
   });
 });
 

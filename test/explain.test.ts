@@ -163,4 +163,23 @@ describe('fundplan explain: what would fund it', () => {
     expect(out.text).toContain('总预算增加 ¥2,000,100（至 ¥9,000,100）时开始获得资助');
     expect(out.text).toContain('评审得分达到 80.1 分即可获得全额资助');
   });
+
+  it('a project funded in part is told what funds it fully, not when it starts to be funded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fundplan-explain-'));
+    const rows = FOUR.map((a, k) => [a.id, `项目${a.id}`, creditCode(`91440300MA5ABCDE${k}`), `企业${a.id}`, '南山区', 'P10-APPLICATION', '2019', '1200', '', '', '', String(a.score)]);
+    writeFileSync(join(dir, 'applications.csv'), csv(rows, HEADER));
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify({ name: 't', policy: POLICY, applications: 'applications.csv', year: 2019, budget: '7000000' }));
+    // C (70) gets ¥1m of its ¥3m at ¥7m.
+    for (const lang of ['zh', 'en'] as const) {
+      const out = await runExplain({ scenario: join(dir, 'scenario.json'), projectId: 'C', lang });
+      expect(out.whatWouldFund).toMatchObject({ partly: true, firstFundedAt: null });
+      expect(out.whatWouldFund!.fullyFundedAt!.toString()).toBe('9000000');
+      expect(out.text.split('\n').slice(-3)).toEqual(
+        lang === 'zh'
+          ? ['总预算增加 ¥2,000,000（至 ¥9,000,000）时获得全额资助', '在现有预算下，评审得分达到 80.1 分即可获得全额资助', '（以上均为整体重新求解并逐条校验的结果，预算以 ¥100 为单位）']
+          : ['It would be fully funded with ¥2,000,000 more budget (¥9,000,000)', 'At this budget, a score of 80.1 would have funded it fully', '(each found by re-solving the whole allocation and verifying it; budget steps of ¥100)'],
+      );
+      expect(out.text).not.toMatch(/开始获得资助|would get something/);
+    }
+  });
 });

@@ -58,7 +58,7 @@ describe('objective proportional (按比例核减)', () => {
     expect(bindings(a)).toEqual({ A: 'company_limit', B: 'proportional_share', C: 'proportional_share' });
     expect(a.rules?.commonShare).toBe('0.9523809524');
     expect(a.rules?.stoppedEarly).toEqual([{ projectId: 'A', share: '0.6666666667', limitId: 'company_annual:C-A' }]);
-    expect(ruleNoteText(a, 0, s)).toContain('company_annual:C-A');
+    expect(ruleNoteText(a, 0, s)).toContain('受 企业年度限额 · C-A 限制（¥2,000,000）');
   });
   it('enough money: everyone gets the full entitlement', () => {
     const a = solveVerified(list(), scenario({ budget: 10_000_000, objective: 'proportional' }));

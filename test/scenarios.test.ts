@@ -124,6 +124,41 @@ describe('sweep', () => {
     expect(readFileSync(join(dir, 'sw', 'frontier.svg'), 'utf8')).toContain('data-testid="frontier-objective"');
   });
 
+  it('entry budgets only where a bigger budget funds: excluded, group-blocked, zero-entitlement and non-candidates get empty cells and a reason', async () => {
+    const dir = tmp('sweep-entry');
+    const header = [...HEADER, '资助决定', '互斥组'];
+    const row = (id: string, k: number, total: string, score: string, decision = '', group = '') =>
+      [id, `项目${id}`, creditCode(`91440300MA5ENTR${k}0`), `企业${id}`, '南山区', 'P10-APPLICATION', '2019', total, '', '', '', score, decision, group];
+    writeFileSync(
+      join(dir, 'applications.csv'),
+      csv(
+        [
+          row('A', 1, '1000', '90'), // ¥3m
+          row('B', 2, '1000', '85', '不予资助'), // excluded
+          row('C', 3, '1000', '80', '', 'G'), // funded: the group's better score
+          row('D', 4, '500', '75', '', 'G'), // blocked by C
+          row('E', 5, '0.03', '70'), // 30% × ¥300 = ¥90: nothing at ¥100 units
+          row('F', 6, '1000', '65'), // ¥3m, funded as the budget grows
+          row('G', 7, '1000', '50'), // below minScore
+        ],
+        header,
+      ),
+    );
+    writeJson(join(dir, 's.json'), { name: 'entry', policy: POLICY, applications: 'applications.csv', year: 2019, budget: '6000000', minScore: 60 });
+    const out = await runSweep({ scenario: join(dir, 's.json'), from: new D(6_000_000), to: new D(9_000_000), steps: 4, out: join(dir, 'sw') });
+    const rows = parse(readFileSync(join(dir, 'sw', 'entry-budgets.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.project_id, r.first_funded_at_budget, r.fully_funded_at_budget, r.reason])).toEqual([
+      ['A', '6000000.00', '6000000.00', ''],
+      ['B', '', '', 'excluded'],
+      ['C', '6000000.00', '6000000.00', ''],
+      ['D', '', '', 'exclusive_group'],
+      ['E', '', '', 'zero_entitlement'],
+      ['F', '7000000.00', '9000000.00', ''],
+      ['G', '', '', 'below_min_score'],
+    ]);
+    expect(out.entries.find((e) => e.projectId === 'F')!.reason).toBe('');
+  });
+
   it('refuses a backwards range and too few steps', async () => {
     await expect(runSweep({ scenario: 'x.json', from: new D(10), to: new D(5), steps: 1, out: 'x' })).rejects.toThrow(/--steps.*\n.*--to/s);
   });

@@ -83,7 +83,7 @@ describe('fundplan validate', () => {
     expect(r1.stdout).toContain('9 applications read; 3 errors, 7 warnings');
     expect(r1.stderr).toContain('错误：输入有 3 处问题 / input errors:');
 
-    const warnOnly = fixture({ applications: csv([app('X-1'), app('X-2', { 10: '100' }), app('X-3', { 6: '2018' })]) });
+    const warnOnly = fixture({ scenario: { ...baseScenario(), budget: '500万' }, applications: csv([app('X-1'), app('X-2', { 10: '100' }), app('X-3', { 6: '2018' })]) });
     const r2 = await run(['validate', warnOnly.scenario]);
     expect(r2.stderr).toBe('');
     expect(r2.code).toBe(0);

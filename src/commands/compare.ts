@@ -17,7 +17,8 @@ import { zodToIssues } from '../model/zod-issues.js';
 import { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary } from '../report/summary-schema.js';
 import { restoreCell, writeOutputsAtomically } from '../io/write.js';
 import { D, ZERO, fmtYuanHuman } from '../money.js';
-import { compareCsv, compareHtml, type Change, type Fixed, type RunView } from '../report/compare.js';
+import { compareCsv, compareHtml, fieldName, type Change, type Fixed, type RunView } from '../report/compare.js';
+import { words } from '../report/i18n/index.js';
 import { checkCommitted } from '../pipeline/run-folder.js';
 import { solveScenario } from './solve.js';
 
@@ -163,7 +164,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareOutcom
   const lines = others.map((o, i) => {
     const c = changes[i]!;
     const count = (k: Change['kind']) => c.filter((x) => x.kind === k).length;
-    const diffs = fieldDiffs[i]!.map((d) => d.field).join('、') || '无';
+    const diffs = fieldDiffs[i]!.map((d) => fieldName(words('zh').compare, d.field)).join('、') || '无';
     const f = fixed[i]!;
     const held = f.projects.size ? `；共同锁定的前批次 ${f.projects.size} 项 ${fmtYuanHuman(f.granted)} 不变，不计入比较` : '';
     return `${o.label} 对比 ${base.label}：不同设置 ${diffs}；新增资助 ${count('enters')} 项，取消 ${count('leaves')} 项，增加 ${count('gains')} 项，减少 ${count('loses')} 项${held}`;

@@ -1,7 +1,8 @@
 /**
  * `fundplan explain <scenario> <project_id>`: the full explanation of one project's grant,
- * and, for a project cut by the budget, what would have funded it — the extra budget, or
- * the score it would have needed — each found by re-solving the whole allocation.
+ * and, for a project cut by the budget, what would have funded it — for one that gets nothing,
+ * the extra budget that starts funding it; for both it and one funded in part, the extra
+ * budget, or the score, that funds it in full — each found by re-solving the whole allocation.
  */
 import type { Decimal } from 'decimal.js';
 import { InputError } from '../errors.js';
@@ -12,6 +13,7 @@ import { withBudget, type Scenario } from '../model/scenario.js';
 import { marginalValues } from '../model/marginal.js';
 import { nearest } from '../model/nearest.js';
 import { explainAll } from '../report/explain.js';
+import { words } from '../report/i18n/index.js';
 import { openSensitivity, type SolverChoice } from '../solver/select.js';
 import { loadScenario, withLocks } from '../pipeline/load.js';
 import { engineWith, infeasibleError, openEngine, solveVerified, withOptions, type Infeasible } from '../pipeline/solve.js';
@@ -27,7 +29,12 @@ export interface ExplainOptions {
 }
 
 export interface WhatWouldFund {
-  /** The least budget (whole granularity units) at which it gets something, and its full entitlement; null: budget alone never does. */
+  /** It gets part of its entitlement at this budget already. */
+  readonly partly: boolean;
+  /**
+   * The least budget (whole granularity units) at which it gets something, and its full
+   * entitlement; null: budget alone never does (or, for `firstFundedAt`, it is funded already).
+   */
   readonly firstFundedAt: Decimal | null;
   readonly fullyFundedAt: Decimal | null;
   /** The least score (0.1 steps) that would have funded it fully at this budget; null: none up to 100. */
@@ -63,24 +70,18 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
   let whatWouldFund: WhatWouldFund | null = null;
   if (line.binding === 'total_budget') {
     const entitled = allocation.lines.reduce((s, l) => s.plus(l.entitlement?.amount ?? 0), new D(0));
-    whatWouldFund = findWhatWouldFund(line.entitlement!.amount, index, applications, scenario, solve, entitled);
+    const partly = line.grant.gt(0);
+    whatWouldFund = findWhatWouldFund(line.entitlement!.amount, index, applications, scenario, solve, entitled, partly);
     const w = whatWouldFund;
-    const g = scenario.granularity;
-    if (lang === 'zh') {
-      lines.push(
-        w.firstFundedAt ? `总预算增加 ${y(w.firstFundedAt.minus(scenario.budget))}（至 ${y(w.firstFundedAt)}）时开始获得资助` : '仅增加总预算不能使其获得资助',
-        w.fullyFundedAt ? `总预算增加 ${y(w.fullyFundedAt.minus(scenario.budget))}（至 ${y(w.fullyFundedAt)}）时获得全额资助` : '仅增加总预算不能使其获得全额资助',
-        w.scoreNeeded ? `在现有预算下，评审得分达到 ${w.scoreNeeded.toString()} 分即可获得全额资助` : '在现有预算下，得分再高也不能获得全额资助',
-        `（以上均为整体重新求解并逐条校验的结果，预算以 ${y(g)} 为单位）`,
-      );
-    } else {
-      lines.push(
-        w.firstFundedAt ? `It would get something with ${y(w.firstFundedAt.minus(scenario.budget))} more budget (${y(w.firstFundedAt)})` : 'More budget alone would not fund it',
-        w.fullyFundedAt ? `It would be fully funded with ${y(w.fullyFundedAt.minus(scenario.budget))} more budget (${y(w.fullyFundedAt)})` : 'More budget alone would not fund it fully',
-        w.scoreNeeded ? `At this budget, a score of ${w.scoreNeeded.toString()} would have funded it fully` : 'At this budget, no score would have funded it fully',
-        `(each found by re-solving the whole allocation and verifying it; budget steps of ${y(g)})`,
-      );
-    }
+    const t = words(lang).explain.whatWouldFund;
+    const more = (at: Decimal) => [y(at.minus(scenario.budget)), y(at)] as const;
+    // What starts funding it only for a project that gets nothing yet; what funds it in full for both.
+    if (!partly) lines.push(w.firstFundedAt ? t.startsAt(...more(w.firstFundedAt)) : t.neverStarts);
+    lines.push(
+      w.fullyFundedAt ? t.fullyAt(...more(w.fullyFundedAt)) : t.neverFully,
+      w.scoreNeeded ? t.scoreNeeded(w.scoreNeeded.toString()) : t.noScore,
+      t.method(y(scenario.granularity)),
+    );
   }
   return { text: lines.join('\n'), whatWouldFund };
 }
@@ -92,6 +93,7 @@ function findWhatWouldFund(
   scenario: Scenario,
   solve: (apps: readonly Application[], s: Scenario) => Allocation,
   entitled: Decimal,
+  partly: boolean,
 ): WhatWouldFund {
   const g = scenario.granularity;
   const full = floorTo(entitlement, g);
@@ -110,7 +112,7 @@ function findWhatWouldFund(
     }
     return scenario.budget.plus(g.times(hi));
   };
-  const firstFundedAt = least(g);
+  const firstFundedAt = partly ? null : least(g);
   const fullyFundedAt = full.gt(0) ? least(full) : null;
   // The least score, in 0.1 steps, that funds it fully at this budget.
   const withScore = (score: Decimal) => applications.map((a, i) => (i === index ? { ...a, score } : a));
@@ -127,7 +129,7 @@ function findWhatWouldFund(
     }
     scoreNeeded = new D(hi).div(10);
   }
-  return { firstFundedAt, fullyFundedAt, scoreNeeded };
+  return { partly, firstFundedAt, fullyFundedAt, scoreNeeded };
 }
 
 /** An infeasible outcome where none can be (a changed budget or score keeps every floor reachable): exit 2 all the same. */

@@ -31,6 +31,8 @@ export interface SolveCommandOptions {
   readonly solver?: SolverChoice | Picker;
   /** The sheet of an .xlsx applications file (default: the first). */
   readonly sheet?: string;
+  /** Any warning is an error (exit 1) and nothing is written: for unattended runs. */
+  readonly strict?: boolean;
 }
 
 export interface SolveOutcome {

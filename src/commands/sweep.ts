@@ -7,6 +7,7 @@ import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
 import { writeOutputsAtomically } from '../io/write.js';
 import { floorTo } from '../money.js';
+import type { Line } from '../model/allocate.js';
 import { withBudget } from '../model/scenario.js';
 import { frontierCsv, entryCsv, frontierHtml, frontierSvg, findKnee, type FrontierPoint, type EntryBudgets } from '../report/frontier.js';
 import type { SolverChoice } from '../solver/select.js';
@@ -53,6 +54,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const points: FrontierPoint[] = [];
   const firstFunded: (Decimal | null)[] = loaded.applications.map(() => null);
   const fullyFunded: (Decimal | null)[] = loaded.applications.map(() => null);
+  /** What stopped each application at the largest budget, for those it did not fund fully. */
+  let reasons: string[] = [];
   for (let k = 0; k < options.steps; k++) {
     // Budgets on whole granularity units, evenly spaced, both ends included.
     const budget = k === options.steps - 1 ? options.to : floorTo(options.from.plus(options.to.minus(options.from).times(k).div(options.steps - 1)), g);
@@ -64,13 +67,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     let partly = 0;
     allocation.lines.forEach((line, i) => {
       if (line.grant.gt(0)) {
-        firstFunded[i] ??= budget;
         if (line.limitId === null) fully++;
         else partly++;
       }
-      // A candidate no limit stopped has its full entitlement (rounded to the granularity).
-      if (line.candidate >= 0 && line.limitId === null) fullyFunded[i] ??= budget;
+      // Entry budgets are the budget's doing: a candidate's grant, against its entitlement
+      // rounded down to the granularity (not an earlier batch's locked grant, nor the "no limit
+      // stopped it" of an excluded, group-blocked or zero-entitlement application).
+      if (line.candidate < 0 || line.grant.isZero()) return;
+      firstFunded[i] ??= budget;
+      if (line.grant.gte(floorTo(line.entitlement!.amount, g))) fullyFunded[i] ??= budget;
     });
+    if (k === options.steps - 1) reasons = allocation.lines.map((line, i) => (fullyFunded[i] ? '' : entryReason(line, g)));
     const budgetRow = allocation.model.shape.rowLimit.findIndex((kk) => allocation.limits[kk]!.kind === 'budget');
     const dual = budgetRow >= 0 && allocation.model.duals ? allocation.model.duals[budgetRow]! : null;
     points.push({
@@ -88,7 +95,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const entries: EntryBudgets[] = loaded.applications.flatMap((a, i) =>
     engine.locked?.has(a.projectId)
       ? []
-      : [{ projectId: a.projectId, projectName: a.projectName, measure: a.measureId, score: a.score.toString(), firstFunded: firstFunded[i] ?? null, fullyFunded: fullyFunded[i] ?? null }],
+      : [{ projectId: a.projectId, projectName: a.projectName, measure: a.measureId, score: a.score.toString(), firstFunded: firstFunded[i] ?? null, fullyFunded: fullyFunded[i] ?? null, reason: reasons[i] ?? '' }],
   );
   const knee = findKnee(points);
   const name = loaded.scenario.name;
@@ -114,3 +121,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   };
 }
 
+
+/**
+ * Why an application was not fully funded at the largest budget swept: what set its grant there
+ * (allocations.csv's binding: not a candidate, a decision, its exclusive group, a limit, a rule),
+ * or `zero_entitlement` when the policy allows it nothing.
+ */
+function entryReason(line: Line, granularity: Decimal): string {
+  if (line.candidate >= 0 && floorTo(line.entitlement!.amount, granularity).isZero()) return 'zero_entitlement';
+  return line.binding;
+}

@@ -4,7 +4,8 @@
  * unknown measures with the nearest name, amounts a measure needs); warnings are what a solve
  * would accept but a person should look at (credit-code check characters, an upper-level grant
  * on a measure that does not match it, implausible amounts, a request above what the policy can
- * pay, another year, one company under two codes). A scenario's earlier batches (its `lock`,
+ * pay, another year, one company under two codes, less than half of the budget allocatable —
+ * the warnings a solve prints too). A scenario's earlier batches (its `lock`,
  * then `--lock`) are read too: every problem in a lock file, and every locked project whose
  * data differ from its application, is an error with the rest. A plain function the CLI and
  * tests call.
@@ -19,6 +20,7 @@ import { parsePolicy } from '../model/policy.js';
 import { plausibilityWarnings } from '../model/plausibility.js';
 import { scenarioIssues } from '../model/check.js';
 import { loadScenario, withLocks } from '../pipeline/load.js';
+import { budgetWarnings } from '../pipeline/solve.js';
 
 export interface ValidateOptions {
   /** A scenario JSON, or an applications file (.xlsx or CSV). */
@@ -66,7 +68,8 @@ export async function runValidate(options: ValidateOptions): Promise<ValidateRep
       // What a solve would stop on in the scenario as a whole (the objective's rules, the granularity, locked grants above the policy).
       const locks = loaded.locks;
       errors.push(...scenarioIssues(loaded.applications, loaded.policy, loaded.scenario, locks.sources.length ? { locked: locks.grants, lockedFrom: locks.at } : {}));
-      warnings.push(...loaded.warnings.map(asShown), ...plausibilityWarnings(own, loaded.policy, source, loaded.scenario.year));
+      // The budget's check before a solve: what the policy allows the candidates, against the budget.
+      warnings.push(...budgetWarnings(loaded, shownTarget), ...loaded.warnings.map(asShown));
       const sheet = loaded.inputs.applications.sheet;
       const earlier = locks.sources.length ? `; batch ${locks.batch}, locking ${locks.sources.map((s) => s.file).join(', ')}` : '';
       described = `${shownTarget} → ${source.file}${sheet ? ` (sheet ${JSON.stringify(sheet)})` : ''}, policy ${loaded.policy.id}${earlier}`;
@@ -86,7 +89,9 @@ export async function runValidate(options: ValidateOptions): Promise<ValidateRep
     if (!(e instanceof InputError)) throw e;
     errors.push(...e.issues);
   }
-  const byRow = (a: InputIssue, b: InputIssue) => (typeof a.row === 'number' && typeof b.row === 'number' ? a.row - b.row : 0);
+  // Issues without a row (a file, the scenario as a whole) first, then by row; the sort is stable.
+  const rowOf = (i: InputIssue) => (typeof i.row === 'number' ? i.row : 0);
+  const byRow = (a: InputIssue, b: InputIssue) => rowOf(a) - rowOf(b);
   errors.sort(byRow);
   warnings.sort(byRow);
   const lines = [

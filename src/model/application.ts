@@ -5,9 +5,8 @@
 import type { Decimal } from 'decimal.js';
 import { type InputIssue, shown } from '../errors.js';
 import type { Measure, Policy } from './policy.js';
-import { needsBase, ruleOf } from './policy.js';
+import { lookupMeasure, measureIndex, nearestMeasure, needsBase, ruleOf } from './policy.js';
 import { creditCodeProblem } from './credit-code.js';
-import { nearest } from './nearest.js';
 
 export interface ApplicationRecord {
   /** 0-based position among the data rows. */
@@ -69,26 +68,8 @@ export interface Resolved {
   readonly warnings: readonly InputIssue[];
 }
 
-/** Index of a policy's measures by id (case-insensitive), Chinese name and alias. */
-export function measureIndex(policy: Policy): Map<string, Measure> {
-  const index = new Map<string, Measure>();
-  for (const m of policy.measures) {
-    index.set(m.id.toLowerCase(), m);
-    index.set(m.name.zh, m);
-    for (const a of m.aliases) index.set(a, m);
-  }
-  return index;
-}
-
-export function lookupMeasure(index: Map<string, Measure>, text: string): Measure | undefined {
-  const t = text.trim();
-  return index.get(t.toLowerCase()) ?? index.get(t);
-}
-
 export function unknownMeasureHint(policy: Policy, text: string): string {
-  const candidates = policy.measures.flatMap((m) => [m.id, m.name.zh, ...m.aliases].map((name) => ({ name, m })));
-  const best = nearest(text.trim(), candidates.map((c) => c.name));
-  const m = candidates.find((c) => c.name === best)?.m;
+  const m = nearestMeasure(policy, text);
   return m ? `a measure of policy ${policy.id} (nearest: ${m.id} ${m.name.zh})` : `a measure of policy ${policy.id}`;
 }
 

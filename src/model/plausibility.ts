@@ -1,10 +1,13 @@
 /**
- * Checks that need no solve and break no rule, but catch what people get wrong when they fill
- * in the list: amounts in the wrong unit, a request above what the policy can ever pay, a base
- * larger than the investment, one company under two codes, an application of another year.
- * Each is a warning with its row and column; `fundplan validate` lists them with the errors.
+ * Checks that break no rule, but catch what people get wrong when they fill in the list or the
+ * scenario: amounts in the wrong unit, a request above what the policy can ever pay, a base
+ * larger than the investment, one company under two codes, an application of another year —
+ * each a warning with its row and column — and, for the scenario as a whole, a budget of which
+ * less than half is allocated (or, before a solve, can be), with why. Loading a scenario makes
+ * the first kind; a solve adds the budget's; `fundplan validate` lists them with the errors.
  */
-import { D, fmtYuanHuman } from '../money.js';
+import type { Decimal } from 'decimal.js';
+import { D, fmtYuanHuman, toHalfWidth } from '../money.js';
 import { shown, type InputIssue } from '../errors.js';
 import type { Application, ApplicationsSource } from './application.js';
 import type { Policy } from './policy.js';
@@ -27,8 +30,9 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const at = (a: Application, field: string) => ({ file: source.file, row: a.row, column: source.headers[field] ?? field });
   const y = fmtYuanHuman;
+  // Per code, the names it is given; per company (its name as compared), the codes and how the name was written.
   const namesOf = new Map<string, Map<string, number>>();
-  const codesOf = new Map<string, Map<string, number>>();
+  const codesOf = new Map<string, Map<string, { row: number; name: string }>>();
   for (const a of apps) {
     const m = measures.get(a.measureId)!;
     for (const [field, key] of AMOUNTS) {
@@ -65,24 +69,93 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
       out.push({ ...at(a, 'year'), expected: `the scenario's year ${year} (this application will get nothing)`, found: String(a.year) });
     }
     const code = a.companyId.toUpperCase();
+    const name = companyKey(a.companyName);
     if (!namesOf.has(code)) namesOf.set(code, new Map());
-    if (!namesOf.get(code)!.has(a.companyName)) namesOf.get(code)!.set(a.companyName, a.row);
-    if (!codesOf.has(a.companyName)) codesOf.set(a.companyName, new Map());
-    if (!codesOf.get(a.companyName)!.has(code)) codesOf.get(a.companyName)!.set(code, a.row);
+    if (!namesOf.get(code)!.has(name)) namesOf.get(code)!.set(name, a.row);
+    if (!codesOf.has(name)) codesOf.set(name, new Map());
+    if (!codesOf.get(name)!.has(code)) codesOf.get(name)!.set(code, { row: a.row, name: a.companyName });
   }
-  // One company, one code: company limits are counted per code.
+  // One company, one code: company limits are counted per code. Names are compared as people
+  // mean them: full-width and half-width alike, spaces and case ignored.
   for (const a of apps) {
     const code = a.companyId.toUpperCase();
+    const name = companyKey(a.companyName);
     const names = namesOf.get(code)!;
     const firstName = [...names.keys()][0]!;
-    if (names.size > 1 && a.companyName !== firstName && names.get(a.companyName) === a.row) {
-      out.push({ ...at(a, 'company_name'), expected: `the name given with code ${a.companyId} in row ${names.get(firstName)} (${shown(firstName)})`, found: shown(a.companyName) });
+    if (names.size > 1 && name !== firstName && names.get(name) === a.row) {
+      const first = apps.find((b) => b.row === names.get(firstName))!;
+      out.push({ ...at(a, 'company_name'), expected: `the name given with code ${a.companyId} in row ${first.row} (${shown(first.companyName)})`, found: shown(a.companyName) });
     }
-    const codes = codesOf.get(a.companyName)!;
-    const firstCode = [...codes.keys()][0]!;
-    if (codes.size > 1 && code !== firstCode && codes.get(code) === a.row) {
-      out.push({ ...at(a, 'company_id'), expected: `the code given for ${shown(a.companyName)} in row ${codes.get(firstCode)} (${firstCode}); company limits count per code`, found: shown(a.companyId) });
+    const codes = codesOf.get(name)!;
+    const [firstCode, first] = [...codes.entries()][0]!;
+    const here = codes.get(code)!;
+    if (codes.size > 1 && code !== firstCode && here.row === a.row) {
+      const written = a.companyName === first.name ? '' : ` (the name written ${shown(a.companyName)})`;
+      out.push({ ...at(a, 'company_id'), expected: `the code given for ${shown(first.name)} in row ${first.row} (${firstCode}); company limits count per code`, found: `${shown(a.companyId)}${written}` });
     }
   }
   return out.sort((p, q) => Number(p.row) - Number(q.row));
+}
+
+/** A company's name as compared: half-width, without spaces, in one case. */
+export function companyKey(name: string): string {
+  return toHalfWidth(name).replace(/\s+/g, '').toLowerCase();
+}
+
+/** What a solve of the scenario allocated (or, before one, could), for the budget's check. */
+export interface BudgetUse {
+  readonly budget: Decimal;
+  /** Allocated, locked grants included; null before a solve, when what the candidates may get bounds it. */
+  readonly granted: Decimal | null;
+  /** Locked grants of earlier batches, together. */
+  readonly locked: Decimal;
+  readonly applications: number;
+  /** Each candidate, what the policy allows it (rounded down to the granularity), and after a solve its grant and binding. */
+  readonly candidates: readonly { readonly app: Application; readonly cap: Decimal; readonly grant?: Decimal; readonly binding?: string }[];
+}
+
+/** Less than this share of the budget allocated is a warning. */
+export const BUDGET_USE_WARNING = new D('0.5');
+
+/**
+ * Less than half of the budget allocated (or, before a solve, allocatable), and why: no
+ * candidates; entitlements small next to the budget — with typical amounts under ¥10,000, most
+ * likely 万元 under a header without （万元）, which reads as 元 — or limits that stopped the
+ * candidates, by what stopped them.
+ */
+export function budgetUseWarnings(u: BudgetUse, where: Pick<InputIssue, 'file' | 'row'>, source: ApplicationsSource): InputIssue[] {
+  const y = fmtYuanHuman;
+  const half = u.budget.times(BUDGET_USE_WARNING);
+  const entitled = u.candidates.reduce((s, c) => s.plus(c.cap), u.locked);
+  const reached = u.granted ?? entitled;
+  if (u.budget.lte(0) || reached.gte(half)) return [];
+  const share = `${reached.div(u.budget).times(100).toDecimalPlaces(2, D.ROUND_DOWN).toString()}%`;
+  const expected = `at least half of the budget ${y(u.budget)} ${u.granted !== null ? 'allocated' : 'allocatable'}`;
+  const amount = u.granted !== null ? `${y(u.granted)} (${share})` : `at most ${y(entitled)} (${share})`;
+  if (u.candidates.length === 0) {
+    return [{ ...where, expected, found: `${amount}: none of the ${u.applications} applications is a candidate (another year, below minScore, or locked)` }];
+  }
+  const allows = `the policy allows the ${u.candidates.length} candidates ${y(entitled.minus(u.locked))}${u.locked.gt(0) ? ` (and ${y(u.locked)} is locked)` : ''}`;
+  if (entitled.lt(half)) {
+    const small = AMOUNTS.filter(([field]) => field !== 'upper_funding')
+      .map(([field, key]) => [source.headers[field] ?? field, median(u.candidates.map((c) => c.app[key]).filter((v): v is Decimal => v !== null && v.gt(0)))] as const)
+      .filter(([, m]) => m !== null && m.lt(IMPLAUSIBLY_SMALL_BASE));
+    const why = small.length
+      ? `; median ${small.map(([h, m]) => `${h} ${y(m!)}`).join(', ')}: amounts in 万元 under a header without （万元） are read as 元`
+      : '; is the budget right, and are amounts in 万元 under headers with （万元）?';
+    return [{ ...where, expected, found: `${amount}: ${allows}${why}` }];
+  }
+  const short = u.candidates.filter((c) => c.grant !== undefined && c.grant.lt(c.cap));
+  const by = new Map<string, number>();
+  for (const c of short) by.set(c.binding ?? '', (by.get(c.binding ?? '') ?? 0) + 1);
+  const stoppedBy = [...by.entries()].sort((p, q) => q[1] - p[1]).map(([b, k]) => `${b} ${k}`).join(', ');
+  const unfunded = short.filter((c) => c.grant!.isZero()).length;
+  return [{ ...where, expected, found: `${amount}, though ${allows}: ${short.length} got less than their entitlement (${unfunded} nothing), stopped by ${stoppedBy} (allocations.csv's binding)` }];
+}
+
+/** The middle value (the lower of the two middle ones), or null for none. */
+function median(values: readonly Decimal[]): Decimal | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((p, q) => p.comparedTo(q));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }

@@ -3,18 +3,45 @@
  * Validated with zod; every rule keeps its measure's clause so outputs trace to the text.
  */
 import { z } from 'zod';
-import { D } from '../money.js';
+import { D, parseAmount, toHalfWidth } from '../money.js';
 import { InputError } from '../errors.js';
 import { zodToIssues } from './zod-issues.js';
+import { nearest } from './nearest.js';
 
-const decimalString = z
-  .union([z.string(), z.number()], { error: 'a non-negative decimal number such as "0.3"' })
-  .transform((v) => String(v).trim())
-  .refine((v) => /^\d+(\.\d+)?$/.test(v), { message: 'a non-negative decimal number such as "0.3"' });
-const amount = decimalString.refine((v) => new D(v).times(100).isInteger(), {
-  message: 'an amount in yuan with at most 2 decimals',
+/**
+ * A policy's numbers are written as a scenario's are: a rate as "0.3", 0.3 or "30%"; an amount
+ * in yuan as 1500000, "1,500,000", "150万" or "0.015亿". Each becomes a plain decimal string
+ * (what the rest of fundplan and the verifier read); anything else is an input issue at its
+ * JSON path, never an exception.
+ */
+const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
+const numberOrText = (expected: string) => z.union([z.string(), z.number()], { error: expected });
+
+/** `"30%"` → 0.3; `"0.3"` → 0.3; null when it is not a non-negative decimal or percentage. */
+function decimalOrPercent(text: string): string | null {
+  const s = toHalfWidth(text).trim();
+  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
+  if (percent) return new D(percent[1]!).div(100).toString();
+  return PLAIN_DECIMAL.test(s) ? s : null;
+}
+
+const RATIO = 'a non-negative number such as "1" (1:1) or "0.5"';
+const ratio = numberOrText(RATIO).transform((v, ctx) => decimalOrPercent(String(v)) ?? (ctx.addIssue({ code: 'custom', message: RATIO }), z.NEVER));
+const RATE = 'a rate in (0, 1] such as "0.3", 0.3 or "30%"';
+const rate = numberOrText(RATE).transform((v, ctx) => {
+  const r = decimalOrPercent(String(v));
+  if (r !== null && new D(r).gt(0) && new D(r).lte(1)) return r;
+  ctx.addIssue({ code: 'custom', message: r !== null && new D(r).gt(1) && new D(r).lte(100) ? `${RATE} (for ${r} percent write "${r}%")` : RATE });
+  return z.NEVER;
 });
-const rate = decimalString.refine((v) => new D(v).gt(0) && new D(v).lte(1), { message: 'a rate in (0, 1], e.g. "0.3"' });
+const AMOUNT = 'an amount in yuan such as 3000000, "3,000,000", "300万" or "0.03亿"';
+const amount = numberOrText(AMOUNT).transform((v, ctx) => {
+  const text = String(v).trim();
+  const r = parseAmount(text);
+  if (r.ok) return PLAIN_DECIMAL.test(text) ? text : r.value.toString();
+  ctx.addIssue({ code: 'custom', message: r.expected.startsWith('an amount such as') ? AMOUNT : `${r.expected}: ${AMOUNT}` });
+  return z.NEVER;
+});
 const text = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 
 const rule = z.discriminatedUnion('type', [
@@ -32,7 +59,7 @@ const rule = z.discriminatedUnion('type', [
    * U absent or 0 (no amount stated upstream): grant ≤ fallbackCap.
    */
   z
-    .object({ type: z.literal('matching'), ratio: decimalString, totalShare: rate, fallbackCap: amount })
+    .object({ type: z.literal('matching'), ratio, totalShare: rate, fallbackCap: amount })
     .strict(),
 ]);
 
@@ -86,7 +113,7 @@ export const policySchema = z
       }
     });
   })
-  .meta({ title: 'fundplan policy', description: 'A policy as data: its measures, each with the money rules the text states. Amounts are yuan, rates decimals, as strings or numbers.' });
+  .meta({ title: 'fundplan policy', description: 'A policy as data: its measures, each with the money rules the text states. Amounts are yuan (a number, or a string such as "3000000", "300万", "0.03亿"), rates decimals or percentages (0.3, "0.3", "30%").' });
 
 export type Policy = z.infer<typeof policySchema>;
 export type Measure = Policy['measures'][number];
@@ -105,4 +132,28 @@ export function ruleOf<T extends Rule['type']>(m: Measure, type: T): Extract<Rul
 /** Does the measure's grant need an investment base (rate) or total investment (matching)? */
 export function needsBase(m: Measure): boolean {
   return m.rules.some((r) => r.type === 'rate');
+}
+
+/** Index of a policy's measures by id (case-insensitive), Chinese name and alias. */
+export function measureIndex(policy: Policy): Map<string, Measure> {
+  const index = new Map<string, Measure>();
+  for (const m of policy.measures) {
+    index.set(m.id.toLowerCase(), m);
+    index.set(m.name.zh, m);
+    for (const a of m.aliases) index.set(a, m);
+  }
+  return index;
+}
+
+/** The measure a text names exactly: its id (any case), its Chinese name or an alias. */
+export function lookupMeasure(index: Map<string, Measure>, text: string): Measure | undefined {
+  const t = text.trim();
+  return index.get(t.toLowerCase()) ?? index.get(t);
+}
+
+/** The measure whose id, Chinese name or alias is nearest to a text that names none exactly, for "did you mean" hints. */
+export function nearestMeasure(policy: Policy, text: string): Measure | undefined {
+  const names = policy.measures.flatMap((m) => [m.id, m.name.zh, ...m.aliases].map((name) => ({ name, m })));
+  const best = nearest(text.trim(), names.map((c) => c.name));
+  return names.find((c) => c.name === best)?.m;
 }

@@ -6,9 +6,8 @@ import { z } from 'zod';
 import type { Decimal } from 'decimal.js';
 import { InputError, type InputIssue } from '../errors.js';
 import { D, parseAmount } from '../money.js';
-import type { Policy } from './policy.js';
+import { lookupMeasure, measureIndex, nearestMeasure, type Policy } from './policy.js';
 import { zodToIssues } from './zod-issues.js';
-import { nearest } from './nearest.js';
 
 const amount = z.union([z.string(), z.number()], { error: 'an amount in yuan: a number, or a string such as "50000000" or "5000万"' }).transform((v, ctx) => {
   const r = parseAmount(String(v));
@@ -178,23 +177,41 @@ export function parseScenario(json: unknown, file: string): Scenario {
   };
 }
 
-/** Measure budgets must name measures of the policy. */
-export function checkScenarioAgainstPolicy(s: Scenario, policy: Policy, file: string): void {
-  const ids = policy.measures.map((m) => m.id);
+/**
+ * Measure keys (measureBudgets, measureWeights, awardScores) must name measures of the policy:
+ * by id, or by a measure's exact Chinese name or alias, which stand for its id. Returns the
+ * scenario keyed by ids; a key that names no measure, or a second key for the same measure, is
+ * an input issue.
+ */
+export function checkScenarioAgainstPolicy(s: Scenario, policy: Policy, file: string): Scenario {
+  const index = measureIndex(policy);
   const issues: InputIssue[] = [];
-  const fields: [string, Iterable<string> | undefined][] = [
-    ['measureBudgets', s.measureBudgets.keys()],
-    ['measureWeights', s.measureWeights?.keys()],
-    ['awardScores', s.awardScores?.keys()],
-  ];
-  for (const [field, keys] of fields) {
-    for (const id of keys ?? []) {
-      if (!ids.includes(id)) {
-        issues.push({ file, row: `${field}.${id}`, expected: `a measure id of policy ${policy.id} (nearest: ${nearest(id, ids)})`, found: JSON.stringify(id) });
+  const byId = <V>(field: string, keyed: ReadonlyMap<string, V>): Map<string, V> => {
+    const out = new Map<string, V>();
+    const keyOf = new Map<string, string>();
+    for (const [key, value] of keyed) {
+      const m = lookupMeasure(index, key);
+      const row = `${field}.${key}`;
+      if (!m) {
+        const near = nearestMeasure(policy, key);
+        issues.push({ file, row, expected: `a measure id of policy ${policy.id}, or a measure's Chinese name or alias${near ? ` (nearest: ${near.id} ${near.name.zh})` : ''}`, found: JSON.stringify(key) });
+      } else if (keyOf.has(m.id)) {
+        issues.push({ file, row, expected: `one entry per measure (${JSON.stringify(keyOf.get(m.id))} names ${m.id} ${m.name.zh} too)`, found: JSON.stringify(key) });
+      } else {
+        keyOf.set(m.id, key);
+        out.set(m.id, value);
       }
     }
-  }
+    return out;
+  };
+  const resolved: Scenario = {
+    ...s,
+    measureBudgets: byId('measureBudgets', s.measureBudgets),
+    ...(s.measureWeights ? { measureWeights: byId('measureWeights', s.measureWeights) } : {}),
+    ...(s.awardScores ? { awardScores: byId('awardScores', s.awardScores) } : {}),
+  };
   if (issues.length) throw new InputError(issues);
+  return resolved;
 }
 
 export function withBudget(s: Scenario, budget: Decimal): Scenario {

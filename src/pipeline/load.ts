@@ -12,6 +12,7 @@ import { readScenarioChain } from '../io/scenario-file.js';
 import { readApplicationsFile, type ReadApplications } from '../io/applications.js';
 import { tableToRecords, type RawRow } from '../io/table.js';
 import { resolveApplications, type Application, type ApplicationsSource } from '../model/application.js';
+import { plausibilityWarnings } from '../model/plausibility.js';
 import { parsePolicy, type Policy } from '../model/policy.js';
 import { checkScenarioAgainstPolicy, parseScenario, type Scenario } from '../model/scenario.js';
 import type { InputProvenance } from '../report/summary.js';
@@ -66,13 +67,13 @@ export function loadInput(input: Input, options: LoadOptions = {}): Loaded {
 export function loadScenario(scenarioPath: string, options: LoadOptions = {}): Loaded {
   const chain = readScenarioChain(scenarioPath);
   const shownScenario = chain.files[0]!.shown;
-  const scenario = parseScenario(chain.json, shownScenario);
+  const parsed = parseScenario(chain.json, shownScenario);
 
-  const policyPath = resolve(chain.dirOf.policy, scenario.policy);
+  const policyPath = resolve(chain.dirOf.policy, parsed.policy);
   const shownPolicy = relative(process.cwd(), policyPath);
   const policyFile = readInput(policyPath, shownPolicy);
   const policy = parsePolicy(parseJson(policyFile, shownPolicy), shownPolicy);
-  checkScenarioAgainstPolicy(scenario, policy, shownScenario);
+  const scenario = checkScenarioAgainstPolicy(parsed, policy, shownScenario);
 
   const appsPath = resolve(chain.dirOf.applications, scenario.applications);
   const shownApps = relative(process.cwd(), appsPath);
@@ -119,7 +120,8 @@ function withLockPaths(loaded: Loaded, add: readonly LockPath[] | ReadonlyMap<st
   return { ...loaded, applications, locks, ...(options.keepGoing ? { issues: [...(loaded.issues ?? []), ...issues] } : {}) };
 }
 
-const MEMORY = '(in memory)';
+/** How provenance names an input held in memory. */
+export const MEMORY = '(in memory)';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function loadMemory(input: MemoryInput, options: LoadOptions): Loaded {
@@ -128,7 +130,7 @@ function loadMemory(input: MemoryInput, options: LoadOptions): Loaded {
   const policyGiven = input.policy ?? (typeof json.policy === 'object' && json.policy !== null ? json.policy : undefined);
   if (policyGiven !== undefined) json.policy = MEMORY;
   if (input.applications) json.applications = MEMORY;
-  const scenario = parseScenario(json, 'scenario');
+  const parsed = parseScenario(json, 'scenario');
 
   let policy: Policy;
   let policyProvenance: InputProvenance['policy'];
@@ -136,13 +138,13 @@ function loadMemory(input: MemoryInput, options: LoadOptions): Loaded {
     policy = parsePolicy(policyGiven, 'policy');
     policyProvenance = { file: MEMORY, sha256: sha256(JSON.stringify(policyGiven)) };
   } else {
-    const path = resolve(base, scenario.policy);
+    const path = resolve(base, parsed.policy);
     const shown = relative(process.cwd(), path) || path;
     const file = readInput(path, shown);
     policy = parsePolicy(parseJson(file, shown), shown);
-    policyProvenance = { file: scenario.policy, sha256: file.sha256 };
+    policyProvenance = { file: parsed.policy, sha256: file.sha256 };
   }
-  checkScenarioAgainstPolicy(scenario, policy, 'scenario');
+  const scenario = checkScenarioAgainstPolicy(parsed, policy, 'scenario');
 
   let read: ReadApplications;
   let shownApps: string;
@@ -178,11 +180,20 @@ function recordsTable(records: readonly Readonly<Record<string, unknown>>[]): { 
   };
 }
 
-/** @param shownApps the applications file as messages name it while reading; warnings name it as the scenario does */
+/**
+ * The applications checked against the policy, and every warning about them — the reader's,
+ * the policy's, and what is implausible (model/plausibility.ts) — computed here once for
+ * `solve` and `validate` alike, in row order.
+ * @param shownApps the applications file as messages name it while reading; warnings name it as the scenario does
+ */
 function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, shownApps: string, options: LoadOptions, inputs: InputProvenance): Loaded {
   const named = inputs.applications.file === MEMORY ? shownApps : scenario.applications;
   const resolved = resolveApplications(read.records, policy, read.source);
   if (resolved.issues.length && !options.keepGoing) throw new InputError(resolved.issues);
+  const warnings = [...read.warnings, ...resolved.warnings, ...plausibilityWarnings(resolved.applications, policy, read.source, scenario.year)];
+  // A warning about the file as a whole (no row) first, then by row; the sort is stable.
+  const rowOf = (w: InputIssue) => (typeof w.row === 'number' ? w.row : 0);
+  warnings.sort((a, b) => rowOf(a) - rowOf(b));
   return {
     scenario,
     policy,
@@ -191,7 +202,7 @@ function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, 
     source: read.source,
     ...(options.keepGoing ? { issues: [...read.issues, ...resolved.issues] } : {}),
     // Warnings go into summary.json: name the file as the scenario does, not as seen from the shell.
-    warnings: [...read.warnings, ...resolved.warnings].map((w) => (w.file === shownApps ? { ...w, file: named } : w)),
+    warnings: warnings.map((w) => (w.file === shownApps ? { ...w, file: named } : w)),
     inputs,
   };
 }

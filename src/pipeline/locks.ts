@@ -14,7 +14,8 @@ import { readInput } from '../io/files.js';
 import { parseLockedFile, type LockedFile, type LockedRow } from '../io/locked.js';
 import { checkCommitted } from './run-folder.js';
 import { fmtYuan, fmtYuanHuman, ZERO } from '../money.js';
-import { lookupMeasure, measureIndex, unknownMeasureHint, type Application } from '../model/application.js';
+import { unknownMeasureHint, type Application } from '../model/application.js';
+import { lookupMeasure, measureIndex } from '../model/policy.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 

@@ -8,11 +8,14 @@
  * InternalError.
  */
 import type { Decimal } from 'decimal.js';
-import { InfeasibleError, InputError, InternalError, type Conflict } from '../errors.js';
-import { fmtYuan, parseAmount } from '../money.js';
+import { InfeasibleError, InputError, InternalError, type Conflict, type InputIssue } from '../errors.js';
+import { ZERO, floorTo, fmtYuan, parseAmount } from '../money.js';
 import { writeFileAtomically } from '../io/write.js';
 import { prepareAllocation, solvePrepared, atBudget, pickerWork, type Allocation, type Prepared } from '../model/allocate.js';
 import { checkScenario } from '../model/check.js';
+import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
+import { candidatesOf } from '../model/prepare.js';
+import type { LinearProgram } from '../solver/types.js';
 import { marginalValues, marginalWords } from '../model/marginal.js';
 import { withBudget } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
@@ -24,7 +27,7 @@ import { explainAll } from '../report/explain.js';
 import { limitLabel } from '../report/labels.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
-import { loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
+import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
 
 export interface SolveOptions {
   /** Overrides the scenario's budget: a Decimal, or yuan as text (`"5000万"`, `"0.5亿"`) or a number. */
@@ -50,6 +53,11 @@ export interface SolveOptions {
   readonly emitLp?: string;
   /** Called with allocations.csv's rows and the scenario's name as soon as they exist (the CLI formats them on another thread). */
   readonly onRows?: (rows: readonly (readonly string[])[], scenario: string) => void;
+  /**
+   * Treat every warning as an error (for unattended runs): a solve with any throws an InputError
+   * listing them, and nothing is written (not even `emitLp`).
+   */
+  readonly strict?: boolean;
 }
 
 /** One row of allocations.csv, by column name: every application, in input order, amounts as yuan strings. */
@@ -170,7 +178,7 @@ export type Verified =
  */
 export function solveVerified(
   engine: Engine,
-  options: Pick<SolveOptions, 'timeLimitSeconds' | 'emitLp'> & { readonly at?: Decimal } = {},
+  options: Pick<SolveOptions, 'timeLimitSeconds' | 'emitLp'> & { readonly at?: Decimal; readonly onLp?: (lp: LinearProgram) => void } = {},
 ): Verified {
   const { loaded, picker, locked } = engine;
   const emit = options.emitLp;
@@ -182,17 +190,7 @@ export function solveVerified(
     const scenario = prepared.scenario;
     allocation = solvePrepared(prepared, picker, {
       timeLimitSeconds: options.timeLimitSeconds,
-      onLp: emit
-        ? (lp) =>
-            writeFileAtomically(
-              emit,
-              toCplexLp(lp, [
-                `fundplan ${TOOL_VERSION}: ${scenario.name}, policy ${loaded.policy.id}`,
-                'the model as handed to the solver: the priority LP is in 万元, one column per group of interchangeable applications; integer models are in granularity units, one column per application',
-                `applications sha256 ${loaded.inputs.applications.sha256}`,
-              ]),
-            )
-        : undefined,
+      onLp: options.onLp ?? (emit ? (lp) => writeLp(emit, lp, loaded, prepared.scenario.name) : undefined),
     });
   } catch (e) {
     return infeasibleOrThrow(e, loaded);
@@ -201,6 +199,44 @@ export function solveVerified(
   const verification = verifyAllocation(loaded.policy, prepared.scenario, loaded.applications, allocation.lines.map((l) => l.grant), new Set(locked?.keys()));
   assertVerified(verification);
   return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t };
+}
+
+/** The LP as handed to the solver, in CPLEX LP format, with where it came from. */
+function writeLp(path: string, lp: LinearProgram, loaded: Loaded, scenarioName: string): void {
+  writeFileAtomically(
+    path,
+    toCplexLp(lp, [
+      `fundplan ${TOOL_VERSION}: ${scenarioName}, policy ${loaded.policy.id}`,
+      'the model as handed to the solver: the priority LP is in 万元, one column per group of interchangeable applications; integer models are in granularity units, one column per application',
+      `applications sha256 ${loaded.inputs.applications.sha256}`,
+    ]),
+  );
+}
+
+/**
+ * The budget's check (model/plausibility.ts): after a solve, from its allocation; before one
+ * (`validate`), from what the policy allows the candidates. Named after the scenario file.
+ */
+export function budgetWarnings(loaded: Loaded, file: string, allocation?: Allocation): InputIssue[] {
+  const { scenario } = loaded;
+  const g = scenario.granularity;
+  let use: BudgetUse;
+  if (allocation) {
+    const lines = allocation.lines;
+    const locked = lines.reduce((sum, l) => (l.binding === 'locked' ? sum.plus(l.grant) : sum), ZERO);
+    const candidates = lines.filter((l) => l.candidate >= 0).map((l) => ({ app: l.app, cap: floorTo(l.entitlement!.amount, g), grant: l.grant, binding: l.binding }));
+    use = { budget: scenario.budget, granted: allocation.granted, locked, applications: lines.length, candidates };
+  } else {
+    const c = candidatesOf(loaded.applications, loaded.policy, scenario);
+    use = { budget: scenario.budget, granted: null, locked: ZERO, applications: loaded.applications.length, candidates: c.candidates.map((app, i) => ({ app, cap: c.caps[i]! })) };
+  }
+  return budgetUseWarnings(use, { file, row: 'budget' }, loaded.source ?? { file: loaded.inputs.applications.file, headers: {} });
+}
+
+/** `--strict`: the warnings as an InputError, the first issue saying why. */
+function strictError(warnings: readonly InputIssue[]): InputError {
+  const why = { file: 'strict', expected: 'no warnings (--strict treats each as an error; nothing was written)', found: `${warnings.length} warning${warnings.length === 1 ? '' : 's'}, listed below` };
+  return new InputError([why, ...warnings]);
 }
 
 function infeasibleOrThrow(e: unknown, loaded: Loaded): Infeasible {
@@ -228,9 +264,17 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const engine = await openEngine(given, options);
   if ('status' in engine) return engine;
   const { loaded } = engine;
-  const verified = solveVerified(engine, { timeLimitSeconds: options.timeLimitSeconds, emitLp: options.emitLp });
+  // Strict: the LP is written only once the warnings are known to be none.
+  let lp: LinearProgram | undefined;
+  const strictLp = options.strict && options.emitLp ? (x: LinearProgram) => void (lp ??= x) : undefined;
+  const verified = solveVerified(engine, { timeLimitSeconds: options.timeLimitSeconds, emitLp: options.emitLp, onLp: strictLp });
   if (verified.status === 'infeasible') return verified;
   const { allocation, verification } = verified;
+  // Every warning, once: the applications' (made by loading) after the budget's.
+  const scenarioFile = loaded.inputs.scenario.file === MEMORY ? 'scenario' : loaded.inputs.scenario.file;
+  const warnings = [...budgetWarnings(loaded, scenarioFile, allocation), ...loaded.warnings];
+  if (options.strict && warnings.length) throw strictError(warnings);
+  if (lp) writeLp(options.emitLp!, lp, loaded, loaded.scenario.name);
   const t3 = performance.now();
 
   // The value of money: duals and ranges from the stage-1 LP, checked by re-solving.
@@ -265,6 +309,7 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   });
   const summary = buildSummary({
     ...loaded,
+    warnings,
     allocation,
     verification,
     timingsMs: options.timings === false ? null : timings,

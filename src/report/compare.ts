@@ -3,7 +3,7 @@ import type { Decimal } from 'decimal.js';
 import { toExcelCsv } from '../io/write.js';
 import { ZERO, fmtYuan, fmtYuanHuman } from '../money.js';
 import { fmtWan, fmtWanChange } from './format.js';
-import { words, type CompareWords, type Lang } from './i18n/index.js';
+import { words, type CompareWords, type Lang, type Words } from './i18n/index.js';
 import { esc } from './svg.js';
 
 export interface RunView {
@@ -79,8 +79,16 @@ function sideBySide(w: CompareWords, title: string, runs: readonly RunView[], pi
 }
 
 /** A scenario field's name in words; a field without one is shown as it is. */
-function fieldName(w: CompareWords, field: string): string {
+export function fieldName(w: CompareWords, field: string): string {
   return Object.hasOwn(w.fieldNames, field) ? w.fieldNames[field as keyof CompareWords['fieldNames']] : field;
+}
+
+/** A field's value as compare.html shows it: a setting that is on in words, others as written. */
+const fieldValue = (w: CompareWords, value: string) => (value === '' ? '—' : value === 'true' ? w.on : value);
+
+/** What set a grant (allocations.csv's binding) in words (— in a run without the project); a code fundplan does not know is shown as it is. */
+function bindingLabel(labels: Words['binding'], code: string): string {
+  return code === '' ? '—' : Object.hasOwn(labels, code) ? labels[code as keyof Words['binding']] : code;
 }
 
 export function compareHtml(
@@ -90,14 +98,14 @@ export function compareHtml(
   fixed: readonly Fixed[] = [],
   lang: Lang = 'zh',
 ): string {
-  const { htmlLang, compare: w } = words(lang);
+  const { htmlLang, compare: w, binding } = words(lang);
   const base = runs[0]!;
   const diffs = runs
     .slice(1)
     .map((r, i) => {
       const d = fieldDiffs[i]!;
       const items = d.length
-        ? d.map((x) => `<li><b>${esc(fieldName(w, x.field))}</b>${esc(w.fieldChange(x.field, x.from || '—', x.to || '—'))}</li>`).join('')
+        ? d.map((x) => `<li><b>${esc(fieldName(w, x.field))}</b>${esc(w.fieldChange(x.field, fieldValue(w, x.from), fieldValue(w, x.to)))}</li>`).join('')
         : `<li>${esc(w.sameSettings)}</li>`;
       return `<h3>${esc(w.versus(r.label, base.label))}</h3><ul>${items}</ul>`;
     })
@@ -121,7 +129,7 @@ ${runs.some((r) => r.locks.length) ? [row(o.locked, (r) => `<td>${esc(fmtYuanHum
       const rows = c
         .map(
           (x) =>
-            `<tr><td class="l">${esc(x.projectId)}</td><td class="l">${esc(x.projectName)}</td><td class="l">${esc(x.companyName)}</td><td class="l">${esc(x.measure)}</td><td>${esc(x.score)}</td><td>${fmtWan(x.from)}</td><td>${fmtWan(x.to)}</td><td>${fmtWanChange(x.to.minus(x.from))}</td><td class="l">${esc(w.kinds[x.kind])}</td><td class="l">${esc(x.bindingFrom)} → ${esc(x.bindingTo)}</td></tr>`,
+            `<tr><td class="l">${esc(x.projectId)}</td><td class="l">${esc(x.projectName)}</td><td class="l">${esc(x.companyName)}</td><td class="l">${esc(x.measure)}</td><td>${esc(x.score)}</td><td>${fmtWan(x.from)}</td><td>${fmtWan(x.to)}</td><td>${fmtWanChange(x.to.minus(x.from))}</td><td class="l">${esc(w.kinds[x.kind])}</td><td class="l">${esc(bindingLabel(binding, x.bindingFrom))} → ${esc(bindingLabel(binding, x.bindingTo))}</td></tr>`,
         )
         .join('');
       const titles = [h.projectId, h.projectName, h.applicant, h.measure, h.score, h.runWan(base.label), h.runWan(r.label), h.change, h.kind, h.binding];

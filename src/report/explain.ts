@@ -58,6 +58,8 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     return lw;
   };
   const unit = y(ctx.scenario.granularity);
+  /** A limit by its id, in words ("（十一）P11-RETROFIT 类别预算上限", "总预算"). */
+  const limitName = (id: string | null): string | null => (id === null ? null : wordsOf(limitIndex.get(id)!).label);
   return ctx.allocation.lines.map((line) => {
     const { app, measure, entitlement, grant, binding } = line;
     const { scenario, allocation } = ctx;
@@ -74,7 +76,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     if (binding === 'locked') return done(w.locked(y(grant)));
     if (binding === 'below_min_score') return done(w.belowMinScore(app.score.toString(), scenario.minScore?.toString() ?? ''));
     // Decisions, integer rules and proportional shares: the rule that set the grant.
-    if (line.ruleNote) return done(ruleText(line, line.ruleNote, w, unit));
+    if (line.ruleNote) return done(ruleText(line, line.ruleNote, w, unit, limitName));
     const ent = entitlement!;
     if (full) {
       const texts = ent.ceilings.map((c) => ceilingText(c, w));
@@ -114,26 +116,26 @@ function ceilingText(c: Ceiling, w: ExplainWords): string {
   }
 }
 
-/** The rule that set a grant, with its numbers. */
-function ruleText(line: Line, note: RuleNote, w: ExplainWords, unit: string): string {
+/** The rule that set a grant, with its numbers; `limitName` names the line's limit in words. */
+function ruleText(line: Line, note: RuleNote, w: ExplainWords, unit: string, limitName: (id: string | null) => string | null): string {
   const reason = line.app.decisionReason ?? '';
   switch (note.kind) {
     case 'decision':
-      return line.app.decision === 'exclude' ? w.rule.excluded(reason) : w.rule.funded(line.grant.toFixed(2), reason);
+      return line.app.decision === 'exclude' ? w.rule.excluded(reason) : w.rule.funded(y(line.grant), reason);
     case 'exclusive_group':
       return w.rule.exclusiveGroup(note.group, note.fundedAs, note.earlier);
     case 'quota':
       return w.rule.quota(note.measureId, note.maxCount);
     case 'all_or_nothing':
-      return w.rule.allOrNothing(y(note.amount), line.limitId);
+      return w.rule.allOrNothing(y(note.amount), limitName(line.limitId));
     case 'min_share':
-      return w.rule.minShare(note.share.toString(), y(note.least), line.limitId);
+      return w.rule.minShare(note.share.toString(), y(note.least), limitName(line.limitId));
     case 'not_selected':
       return w.rule.notSelected;
     case 'no_band':
       return w.rule.noBand;
     case 'share_stopped':
-      return w.rule.shareStopped(line.limitId ?? '', y(note.limitAmount), pct(note.share), pct(note.commonShare), y(line.grant));
+      return w.rule.shareStopped(limitName(line.limitId) ?? '', y(note.limitAmount), pct(note.share), pct(note.commonShare), y(line.grant));
     case 'share':
       return w.rule.share(pct(note.commonShare), note.rate.eq(1) ? null : note.rate.toString(), y(note.cap), unit, y(line.grant));
   }

@@ -26,6 +26,8 @@ export interface EntryBudgets {
   /** The smallest swept budget at which it gets something / its full entitlement; null: not within the sweep. */
   readonly firstFunded: Decimal | null;
   readonly fullyFunded: Decimal | null;
+  /** Why it is not fully funded at the largest budget (a binding code, or zero_entitlement); empty when it is. */
+  readonly reason: string;
 }
 
 /**
@@ -62,8 +64,8 @@ export function frontierCsv(points: readonly FrontierPoint[], knee: number | nul
 
 export function entryCsv(entries: readonly EntryBudgets[]): string {
   return toExcelCsv(
-    ['project_id', 'project_name', 'measure', 'score', 'first_funded_at_budget', 'fully_funded_at_budget'],
-    entries.map((e) => [e.projectId, e.projectName, e.measure, e.score, e.firstFunded ? fmtYuan(e.firstFunded) : '', e.fullyFunded ? fmtYuan(e.fullyFunded) : '']),
+    ['project_id', 'project_name', 'measure', 'score', 'first_funded_at_budget', 'fully_funded_at_budget', 'reason'],
+    entries.map((e) => [e.projectId, e.projectName, e.measure, e.score, e.firstFunded ? fmtYuan(e.firstFunded) : '', e.fullyFunded ? fmtYuan(e.fullyFunded) : '', e.reason]),
   );
 }
 

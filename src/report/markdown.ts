@@ -67,6 +67,7 @@ export function renderMarkdown(data: ReportData): string {
   const [open, close] = t.parens;
   para(`${md(t.reportTitle)} · ${md(s.policy.name)}${open}${md(s.policy.id)}${close}${policyDocument ? ` ${md(policyDocument)}` : ''} · ${md(t.year)} ${md(s.year)}`);
   if (description) para(mdLine(description));
+  if (s.warnings.length) para(`> **${md(t.warnings(s.warnings.length))}**`, '>', ...s.warnings.map((w, i) => `> ${i + 1}. ${md(w)}`));
   const warning = timeLimitWarning(s, t);
   if (warning !== null) para(`> **${md(warning)}**`);
   para(`**${md(headline(s, t))}**`);

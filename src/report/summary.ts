@@ -229,7 +229,7 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
     s.objective.model?.model === 'proportional'
       ? '最优性：按比例核减为逐轮精确计算（字典序最大最小），无上界可比'
       : s.status === 'optimal'
-      ? `最优性：已证明最优（取整到 ${y(s.granularity)} 后与 LP 上界相差 ${(s.optimality.gap * 100).toFixed(4)}%）`
+      ? `最优性：已证明最优（取整到 ${y(s.granularity)} 后与线性规划上界相差 ${(s.optimality.gap * 100).toFixed(4)}%）`
       : `注意：求解因限制停止（${s.stoppedBy}），未证明最优；本分配距上界至多 ${(s.optimality.gap * 100).toFixed(2)}%，规则校验照常通过`,
     ...(s.fundingLine !== null ? [`资助线：${s.fundingLine} 分（总预算的边际价值：每增加¥1,000,000 可资助得分约 ${s.fundingLine} 的项目）`] : []),
     `校验：${s.verification.checks} 项规则检查，全部通过`,
@@ -253,7 +253,7 @@ function rulesLines(s: Summary): string[] {
     const i = m.integer!;
     // The backend that solved it (a model of decisions alone has no integer column: the network simplex may take it).
     const by = s.solver.backend;
-    out.push(i.status === 'optimal' ? `整数模型（${by}）：已证明最优（gap 0）` : `整数模型（${by}）：时间限制 ${i.timeLimitSeconds ?? ''} 秒停止，未证明最优，相对 gap ${(i.gap * 100).toFixed(4)}%`);
+    out.push(i.status === 'optimal' ? `整数模型（${by}）：已证明最优（差距为 0）` : `整数模型（${by}）：时间限制 ${i.timeLimitSeconds ?? ''} 秒停止，未证明最优，相对差距 ${(i.gap * 100).toFixed(4)}%`);
   }
   if (m.forced || m.excluded) out.push(`决定：必须资助 ${m.forced} 项，不予资助 ${m.excluded} 项`);
   return out;

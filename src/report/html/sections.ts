@@ -39,17 +39,18 @@ export function overview(data: ReportData, t: ReportWords): string {
     [t.priorityRule, esc(rules.priority)],
     [t.roundingRule, esc(rules.rounding)],
   ];
+  // Every warning of the inputs, at the top where it cannot be missed (the same list solve prints and validate reports).
   const warnings = s.warnings.length
-    ? `<details><summary>${esc(t.warnings(s.warnings.length))}</summary><ul>${s.warnings.map((w) => `<li><code>${esc(w)}</code></li>`).join('')}</ul></details>`
+    ? `<div class="warning input-warnings" role="alert" data-testid="input-warnings"><p>${esc(t.warnings(s.warnings.length))}</p><ol>${s.warnings.map((w) => `<li><code>${esc(w)}</code></li>`).join('')}</ol></div>`
     : '';
   return [
     `<header id="overview">`,
     `<h1 data-testid="title">${esc(s.scenario.name)}</h1>`,
     `<p class="subtitle">${esc(t.reportTitle)} · ${esc(s.policy.name)} · ${esc(s.year)}</p>`,
+    warnings,
     warning === null ? '' : `<div class="warning" role="alert" data-testid="time-limit-warning">${esc(warning)}</div>`,
     `<p class="headline">${esc(headline(s, t))}</p>`,
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`,
-    warnings,
     `</header>`,
   ].join('\n');
 }

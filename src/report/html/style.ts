@@ -15,6 +15,7 @@ p { margin: 6px 0; }
 .subtitle { color: #333; margin: 0 0 12px; }
 .headline { font-size: 17px; font-weight: 600; margin: 12px 0; }
 .warning { border: 2px solid #a30000; background: #fff3f0; color: #7a0000; padding: 10px 14px; font-weight: 600; margin: 12px 0; }
+.input-warnings ol { max-height: 16em; overflow: auto; margin: 6px 0 0; padding-left: 2.4em; font-weight: normal; font-size: 13px; }
 .ok { color: #145a14; font-weight: 600; }
 .bad { color: #7a0000; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 8px 0; }
@@ -82,6 +83,8 @@ svg.chart .measure-row:hover .label { font-weight: 700; }
   .print-only { display: block; }
   h2 { break-after: avoid; }
   tr, .card, svg.chart, .warning { break-inside: avoid; }
+  .input-warnings { break-inside: auto; }
+  .input-warnings ol { max-height: none; overflow: visible; }
   thead { display: table-header-group; }
   tfoot { display: table-row-group; }
   tbody tr:nth-child(even) td { background: none; }

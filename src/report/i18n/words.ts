@@ -86,6 +86,7 @@ export interface ReportWords {
   readonly roundingRule: string;
   /** The tie rule and the rounding rule in this language. */
   readonly rules: (r: RuleTexts) => { readonly priority: string; readonly rounding: string };
+  /** Above the list of the inputs' `n` warnings, at the top of the report. */
   readonly warnings: (n: number) => string;
   readonly budget: string;
   readonly granted: string;
@@ -294,7 +295,18 @@ export interface CompareWords {
     readonly granularity: string;
     readonly objective: string;
     readonly lock: string;
+    readonly sheet: string;
+    readonly districtBudgets: string;
+    readonly scoreBands: string;
+    readonly measureWeights: string;
+    readonly awardScores: string;
+    readonly allOrNothing: string;
+    readonly minShare: string;
+    readonly forcedGrant: string;
+    readonly measureRules: string;
   };
+  /** A setting that is on (a field's value `true`). */
+  readonly on: string;
   /** After the field's name: the field as written, its value in the base run and in the other. */
   readonly fieldChange: (field: string, from: string, to: string) => string;
   readonly sameSettings: string;
@@ -365,6 +377,22 @@ export interface ExplainWords {
   companyCut(short: string, limit: string, full: string, used: string, others: string, shown: readonly string[], mates: number): string;
   budgetLikeCut(short: string, limit: string, full: string, used: string): string;
   budgetCut(short: string, full: string, used: string, line: { readonly fundingLine: string; readonly score: string; readonly below: string | null } | null): string;
+
+  /**
+   * `fundplan explain`'s what-would-fund-it, for a project the total budget cut: each amount the
+   * extra budget (`more`) and the budget it makes (`at`); `unit` the budget steps searched.
+   */
+  readonly whatWouldFund: {
+    /** An unfunded project first gets something at this budget. */
+    startsAt(more: string, at: string): string;
+    readonly neverStarts: string;
+    /** It gets its full entitlement at this budget (a project funded in part, or not at all). */
+    fullyAt(more: string, at: string): string;
+    readonly neverFully: string;
+    scoreNeeded(score: string): string;
+    readonly noScore: string;
+    method(unit: string): string;
+  };
 
   /** A rule beyond the money rules (model/types.ts `RuleNote`). */
   readonly rule: {
