@@ -28,66 +28,19 @@
  * basis, and its potentials are the LP's duals. The objective is Σ cost × value summed exactly in
  * the scaled integers and divided once (so equal optima give equal doubles).
  *
+ * Detection and the network form are in ./network/detect.ts, the exact arithmetic in
+ * ./network/exact.ts.
+ *
  * Sensitivity: {@link openNetworkParametric} keeps the optimal tree (the `Simplex` object) and
  * answers "the optimum with this row's bounds replaced" by a few warm primal pivots, restoring the
  * kept optimum after each answer; it also ranges each row's active bound along its arc's cycle.
  */
+import { networkOf, whyNotNetwork, type NetworkPlan } from './network/detect.js';
+import { addProduct, asInteger, decimalScale, exactQuotient, integerCosts, MAX_DECIMALS, POWERS, SAFE, scaled } from './network/exact.js';
 import type { ParametricLp } from './types.js';
 import type { Basis, LinearProgram } from './types.js';
 
-/** 2^53 − 1: every integer the solver computes stays within it. */
-const SAFE = Number.MAX_SAFE_INTEGER;
-/** Bounds and costs are scaled by at most 10^6. */
-const MAX_DECIMALS = 6;
-/**
- * A value is taken as an integer after scaling when within 1e-12 of one, relatively: a decimal
- * held in a double (and scaled) is off by a few units of 2^-53 at most, and a value that is not a
- * decimal is refused rather than moved (1e-9 let a 6-place bound near 2,000 pass as 5 places).
- */
-const SCALE_TOLERANCE = 1e-12;
-/** Σ over columns of (rows per column)²: beyond this the crossing check is refused as too dense. */
-const MAX_PAIR_WORK = 200_000_000;
-
-/**
- * What the detector found: the network form of an LP (scaled to integers), ready for
- * {@link solveNetwork}. The arrays are the solver's input; treat them as read-only.
- */
-export interface NetworkPlan {
-  /** What the detector found, in words (families, scales). */
-  readonly reason?: string;
-  readonly lp: LinearProgram;
-  /** Bounds × boundScale and costs × costScale are integers (both powers of ten). */
-  readonly boundScale: number;
-  readonly costScale: number;
-  /** Per LP row: 0 family A, 1 family B, −1 left out (a row with no finite bound constrains nothing). */
-  readonly family: Int8Array;
-  /** Node 0 is the root R; node k + 1 is the k-th row in the network. */
-  readonly nodeCount: number;
-  /** Per LP row its node, or −1. */
-  readonly rowNode: Int32Array;
-  /** Per node the node of its parent row in its family (0 = R; −1 for R itself). */
-  readonly parent: Int32Array;
-  /** Row nodes, each after all the rows it contains (the start is built bottom-up). */
-  readonly bottomUp: Int32Array;
-  /** Arcs: the columns in at least one network row, then one arc per network row. */
-  readonly arcCount: number;
-  readonly arcFrom: Int32Array;
-  readonly arcTo: Int32Array;
-  /** Scaled flow bounds of each arc (arcUpper may be Infinity). */
-  readonly arcLower: Float64Array;
-  readonly arcUpper: Float64Array;
-  /** Scaled primary cost of each arc, to be minimised (negated for a 'max' LP). */
-  readonly arcCost: Float64Array;
-  /** Per arc its LP column (or −1), and its LP row (or −1). */
-  readonly arcColumn: Int32Array;
-  readonly arcRow: Int32Array;
-  /** Per row arc: 1 when it carries −activity (a row with no lower bound; see `buildPlan`). */
-  readonly arcReversed: Uint8Array;
-  /** Per LP column its arc, or −1 for a column in no network row (set to its better bound). */
-  readonly columnArc: Int32Array;
-  /** Per LP row its arc, or −1. */
-  readonly rowArc: Int32Array;
-}
+export { networkOf, whyNotNetwork, type NetworkPlan };
 
 export interface NetworkSolution {
   readonly status: 'optimal' | 'infeasible';
@@ -106,369 +59,6 @@ export interface NetworkSolution {
   /** HiGHS basis codes (0 at lower, 1 basic, 2 at upper): an optimal basis HiGHS accepts as is. */
   readonly basis: Basis;
   readonly pivots: number;
-}
-
-type Analysis = { readonly plan: NetworkPlan; readonly reason?: undefined } | { readonly plan?: undefined; readonly reason: string };
-const analyses = new WeakMap<LinearProgram, Analysis>();
-
-function analyse(lp: LinearProgram): Analysis {
-  let a = analyses.get(lp);
-  if (!a) {
-    const r = buildPlan(lp);
-    a = typeof r === 'string' ? { reason: r } : { plan: r };
-    analyses.set(lp, a);
-  }
-  return a;
-}
-
-/** The network form of `lp`, or null when it is not a network LP (see {@link whyNotNetwork}). */
-export function networkOf(lp: LinearProgram): NetworkPlan | null {
-  return analyse(lp).plan ?? null;
-}
-
-/** Why `lp` is not a network LP this solver takes, or null when it is. */
-export function whyNotNetwork(lp: LinearProgram): string | null {
-  return analyse(lp).reason ?? null;
-}
-
-/**
- * The smallest k ≤ 6 such that every value × 10^k is within 1e-12 (relative) of an integer, or −1.
- */
-function decimalScale(values: ArrayLike<number>): number {
-  let k = 0;
-  let p = 1;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    while (!nearInteger(v * p)) {
-      if (++k > MAX_DECIMALS) return -1;
-      p = POWERS[k]!;
-    }
-  }
-  // A value integral at 10^k is at 10^(k+1) too, up to rounding: check the final k once more.
-  for (let i = 0; i < values.length; i++) if (!nearInteger(values[i]! * p)) return -1;
-  return k;
-}
-
-const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
-
-function nearInteger(t: number): boolean {
-  return Math.abs(t - Math.round(t)) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t));
-}
-
-/** A value scaled to an exact integer (−0 made 0). */
-function scaled(v: number, scale: number): number {
-  return Math.round(v * scale) + 0;
-}
-
-function buildPlan(lp: LinearProgram): NetworkPlan | string {
-  const n = lp.columns.length;
-  const m = lp.rows.length;
-  for (let j = 0; j < n; j++) {
-    const c = lp.columns[j]!;
-    if (c.integer || c.semicontinuous) return `column ${j} is integer or semi-continuous (a MIP)`;
-    if (!Number.isFinite(c.lower) || !Number.isFinite(c.upper)) return `column ${j} has an infinite or undefined bound`;
-    if (!Number.isFinite(c.cost)) return `column ${j} has a cost that is not finite`;
-  }
-
-  // Rows in the network ("active"): those with a finite bound. A row with neither constrains nothing.
-  const family = new Int8Array(m).fill(-1);
-  const rowNode = new Int32Array(m).fill(-1);
-  const active: number[] = [];
-  const lowerOf: (number | null)[] = [];
-  const upperOf: (number | null)[] = [];
-  const rowStart: number[] = [0];
-  const rowCols: number[] = [];
-  const seen = new Int32Array(n).fill(-1);
-  for (let r = 0; r < m; r++) {
-    const row = lp.rows[r]!;
-    const lo = row.lower === null || row.lower === -Infinity ? null : row.lower;
-    const hi = row.upper === null || row.upper === Infinity ? null : row.upper;
-    if ((lo !== null && !Number.isFinite(lo)) || (hi !== null && !Number.isFinite(hi))) return `row ${r} has a bound that is not a finite number`;
-    const terms = row.terms;
-    for (let t = 0; t < terms.length; t++) {
-      const term = terms[t]!;
-      const j = term[0];
-      const v = term[1];
-      if (!Number.isInteger(j) || j < 0 || j >= n) return `row ${r} refers to column ${j}, which does not exist`;
-      if (lo === null && hi === null) continue;
-      if (v === 0) continue;
-      if (v !== 1) return `row ${r} has coefficient ${v} on column ${j} (a network row has only coefficients 1)`;
-      if (seen[j] === r) return `row ${r} has column ${j} twice`;
-      seen[j] = r;
-      rowCols.push(j);
-    }
-    if (lo === null && hi === null) continue;
-    rowNode[r] = active.length + 1;
-    active.push(r);
-    lowerOf.push(lo);
-    upperOf.push(hi);
-    rowStart.push(rowCols.length);
-  }
-  const mA = active.length;
-  const size = new Int32Array(mA);
-  for (let a = 0; a < mA; a++) size[a] = rowStart[a + 1]! - rowStart[a]!;
-
-  // Per column, the active rows containing it.
-  const colStart = new Int32Array(n + 1);
-  for (const j of rowCols) colStart[j + 1]!++;
-  for (let j = 0; j < n; j++) colStart[j + 1]! += colStart[j]!;
-  const colRows = new Int32Array(rowCols.length);
-  {
-    const fill = colStart.slice(0, n);
-    for (let a = 0; a < mA; a++) for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) colRows[fill[rowCols[p]!]!++] = a;
-  }
-  let work = 0;
-  for (let j = 0; j < n; j++) work += (colStart[j + 1]! - colStart[j]!) ** 2;
-  if (work > MAX_PAIR_WORK) return `the rows overlap too densely to check quickly (${work} row pairs through columns)`;
-
-  // Every pair of rows sharing a column: |a ∩ b| counted through the columns of a.
-  const count = new Int32Array(mA);
-  const touched = new Int32Array(mA);
-  const crossA: number[] = [];
-  const crossB: number[] = [];
-  const candChild: number[] = [];
-  const candSuper: number[] = [];
-  for (let a = 0; a < mA; a++) {
-    let nt = 0;
-    for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) {
-      const j = rowCols[p]!;
-      for (let q = colStart[j]!; q < colStart[j + 1]!; q++) {
-        const b = colRows[q]!;
-        if (b > a && count[b]!++ === 0) touched[nt++] = b;
-      }
-    }
-    for (let t = 0; t < nt; t++) {
-      const b = touched[t]!;
-      const c = count[b]!;
-      count[b] = 0;
-      const sa = size[a]!;
-      const sb = size[b]!;
-      if (c === sa && c === sb) {
-        candChild.push(b); // identical sets: chained by row index, the later one inside
-        candSuper.push(a);
-      } else if (c === sa) {
-        candChild.push(a);
-        candSuper.push(b);
-      } else if (c === sb) {
-        candChild.push(b);
-        candSuper.push(a);
-      } else {
-        crossA.push(a);
-        crossB.push(b);
-      }
-    }
-  }
-
-  // Two crossing rows go to different families: 2-colour the crossing graph.
-  const degree = new Int32Array(mA + 1);
-  for (let i = 0; i < crossA.length; i++) {
-    degree[crossA[i]! + 1]!++;
-    degree[crossB[i]! + 1]!++;
-  }
-  for (let a = 0; a < mA; a++) degree[a + 1]! += degree[a]!;
-  const adj = new Int32Array(2 * crossA.length);
-  {
-    const fill = degree.slice(0, mA);
-    for (let i = 0; i < crossA.length; i++) {
-      adj[fill[crossA[i]!]!++] = crossB[i]!;
-      adj[fill[crossB[i]!]!++] = crossA[i]!;
-    }
-  }
-  const colour = new Int8Array(mA).fill(-1);
-  const bfsParent = new Int32Array(mA).fill(-1);
-  const bfsDepth = new Int32Array(mA);
-  const queue = new Int32Array(mA);
-  for (let s = 0; s < mA; s++) {
-    if (colour[s] !== -1) continue;
-    colour[s] = 0;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = s;
-    while (head < tail) {
-      const a = queue[head++]!;
-      for (let p = degree[a]!; p < degree[a + 1]!; p++) {
-        const b = adj[p]!;
-        if (colour[b] === -1) {
-          colour[b] = (1 - colour[a]!) as 0 | 1;
-          bfsParent[b] = a;
-          bfsDepth[b] = bfsDepth[a]! + 1;
-          queue[tail++] = b;
-        } else if (colour[b] === colour[a]) {
-          // An odd cycle of crossing rows: a → … → LCA ← … ← b, closed by the edge a–b.
-          const left: number[] = [];
-          const right: number[] = [];
-          let x = a;
-          let y = b;
-          while (x !== y) {
-            if (bfsDepth[x]! >= bfsDepth[y]!) {
-              left.push(x);
-              x = bfsParent[x]!;
-            } else {
-              right.push(y);
-              y = bfsParent[y]!;
-            }
-          }
-          const cycle = [...left, x, ...right.reverse()].map((k) => active[k]!);
-          const shown = cycle.length > 8 ? `${cycle.slice(0, 8).join(', ')}, …` : cycle.join(', ');
-          return `rows ${shown} form an odd cycle of crossing rows (each shares columns with the next without either containing the other): they cannot be split into two laminar families`;
-        }
-      }
-    }
-  }
-  let inA = 0;
-  for (let a = 0; a < mA; a++) {
-    family[active[a]!] = colour[a]!;
-    if (colour[a] === 0) inA++;
-  }
-
-  // Parent in the family: the smallest containing row, identical sets by the largest smaller index.
-  const sup = new Int32Array(mA).fill(-1);
-  for (let i = 0; i < candChild.length; i++) {
-    const c = candChild[i]!;
-    const s = candSuper[i]!;
-    if (colour[c] !== colour[s]) continue;
-    const best = sup[c]!;
-    if (best < 0 || size[s]! < size[best]! || (size[s] === size[best] && s > best)) sup[c] = s;
-  }
-  const nodeCount = mA + 1;
-  const parent = new Int32Array(nodeCount);
-  parent[0] = -1;
-  for (let a = 0; a < mA; a++) parent[a + 1] = sup[a]! >= 0 ? sup[a]! + 1 : 0;
-  const depth = new Int32Array(nodeCount).fill(-1);
-  depth[0] = 0;
-  let maxDepth = 0;
-  {
-    const path: number[] = [];
-    for (let v = 1; v < nodeCount; v++) {
-      let x = v;
-      while (depth[x] === -1) {
-        path.push(x);
-        x = parent[x]!;
-      }
-      let d = depth[x]!;
-      while (path.length) {
-        d++;
-        depth[path.pop()!] = d;
-      }
-      if (d > maxDepth) maxDepth = d;
-    }
-  }
-  const bottomUp = new Int32Array(mA);
-  {
-    const start = new Int32Array(maxDepth + 2);
-    for (let v = 1; v < nodeCount; v++) start[maxDepth - depth[v]! + 1]!++;
-    for (let d = 0; d <= maxDepth; d++) start[d + 1]! += start[d]!;
-    for (let v = 1; v < nodeCount; v++) bottomUp[start[maxDepth - depth[v]!]!++] = v;
-  }
-
-  // Scales: bounds (columns, and the finite bounds of network rows), then costs.
-  const bounds = new Float64Array(2 * n + 2 * mA);
-  let nb = 0;
-  for (let j = 0; j < n; j++) {
-    bounds[nb++] = lp.columns[j]!.lower;
-    bounds[nb++] = lp.columns[j]!.upper;
-  }
-  for (let a = 0; a < mA; a++) {
-    if (lowerOf[a] !== null) bounds[nb++] = lowerOf[a]!;
-    if (upperOf[a] !== null) bounds[nb++] = upperOf[a]!;
-  }
-  const kb = decimalScale(bounds.subarray(0, nb));
-  if (kb < 0) return `a bound is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
-  const boundScale = POWERS[kb]!;
-  let boundSum = 0;
-  for (let i = 0; i < nb; i++) boundSum += Math.abs(scaled(bounds[i]!, boundScale));
-  if (boundSum > SAFE) return `the bounds × 10^${kb} sum to more than 2^53: flows would not be exact`;
-  const costs = Float64Array.from(lp.columns, (c) => c.cost);
-  const kc = decimalScale(costs);
-  if (kc < 0) return `a cost is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
-  const costScale = POWERS[kc]!;
-  let maxCost = 0;
-  for (const v of costs) maxCost = Math.max(maxCost, Math.abs(scaled(v, costScale)));
-  // Potentials are sums of at most (rows) tree-arc costs; a reduced cost adds a cost and two potentials.
-  if (maxCost * (2 * mA + 1) > SAFE) return `the costs × 10^${kc} are too large for exact potentials (max |cost| × (2 × rows + 1) > 2^53)`;
-
-  // Innermost row of each family per column.
-  const innerA = new Int32Array(n);
-  const innerB = new Int32Array(n);
-  let netColumns = 0;
-  for (let j = 0; j < n; j++) {
-    let ba = -1;
-    let bb = -1;
-    for (let q = colStart[j]!; q < colStart[j + 1]!; q++) {
-      const a = colRows[q]!;
-      if (colour[a] === 0) {
-        if (ba < 0 || size[a]! < size[ba]! || (size[a] === size[ba] && a > ba)) ba = a;
-      } else if (bb < 0 || size[a]! < size[bb]! || (size[a] === size[bb] && a > bb)) bb = a;
-    }
-    innerA[j] = ba + 1;
-    innerB[j] = bb + 1;
-    if (ba >= 0 || bb >= 0) netColumns++;
-  }
-
-  const arcCount = netColumns + mA;
-  const arcFrom = new Int32Array(arcCount);
-  const arcTo = new Int32Array(arcCount);
-  const arcLower = new Float64Array(arcCount);
-  const arcUpper = new Float64Array(arcCount);
-  const arcCost = new Float64Array(arcCount);
-  const arcColumn = new Int32Array(arcCount).fill(-1);
-  const arcRow = new Int32Array(arcCount).fill(-1);
-  const arcReversed = new Uint8Array(arcCount);
-  const columnArc = new Int32Array(n).fill(-1);
-  const rowArc = new Int32Array(m).fill(-1);
-  const sign = lp.sense === 'max' ? -1 : 1;
-  let e = 0;
-  for (let j = 0; j < n; j++) {
-    if (innerA[j] === 0 && innerB[j] === 0) continue;
-    const c = lp.columns[j]!;
-    arcFrom[e] = innerA[j]!;
-    arcTo[e] = innerB[j]!;
-    arcLower[e] = scaled(c.lower, boundScale);
-    arcUpper[e] = scaled(c.upper, boundScale);
-    arcCost[e] = sign * scaled(c.cost, costScale) + 0;
-    arcColumn[e] = j;
-    columnArc[j] = e;
-    e++;
-  }
-  for (let a = 0; a < mA; a++) {
-    const v = a + 1;
-    const p = parent[v]!;
-    // Family A: parent → row; family B: row → parent. Both carry the row's activity.
-    let from = colour[a] === 0 ? p : v;
-    let to = colour[a] === 0 ? v : p;
-    const lo = lowerOf[a]!;
-    const hi = upperOf[a]!;
-    if (lo === null) {
-      // No lower bound. The activity is bounded below anyway (by the columns' lower bounds), but
-      // treating the missing bound as 0 would let the network report the row "at its lower bound"
-      // with a dual of the floor's sign, which HiGHS (seeing −∞) rejects: checked, it re-solves such
-      // a basis. So the arc is turned round and carries −activity with bounds [−upper, ∞): the row
-      // can only be basic or at its upper bound, exactly as HiGHS sees it, and the set of flows is
-      // the same.
-      [from, to] = [to, from];
-      arcLower[e] = -scaled(hi!, boundScale) + 0;
-      arcUpper[e] = Infinity;
-      arcReversed[e] = 1;
-    } else {
-      arcLower[e] = scaled(lo, boundScale);
-      arcUpper[e] = hi === null ? Infinity : scaled(hi, boundScale);
-    }
-    arcFrom[e] = from;
-    arcTo[e] = to;
-    arcRow[e] = active[a]!;
-    rowArc[active[a]!] = e;
-    e++;
-  }
-
-  const left = m - mA;
-  const reason =
-    `network LP: ${mA} rows in two laminar families (${inA} A, ${mA - inA} B)` +
-    (left ? `, ${left} rows without a finite bound left out` : '') +
-    `; ${netColumns} of ${n} columns in the network; bounds × 10^${kb}, costs × 10^${kc}`;
-  return {
-    reason, lp, boundScale, costScale, family, nodeCount, rowNode, parent, bottomUp,
-    arcCount, arcFrom, arcTo, arcLower, arcUpper, arcCost, arcColumn, arcRow, arcReversed, columnArc, rowArc,
-  };
 }
 
 const LOWER = 1;
@@ -1202,30 +792,6 @@ function crossedBounds(plan: NetworkPlan): boolean {
 }
 
 /**
- * Add a · b to the exact sum `acc.s + acc.t` (a, b integers): Dekker's product and Knuth's sum give
- * the rounding errors exactly; `t` sums them (small integers, exact).
- */
-function addProduct(acc: { s: number; t: number }, a: number, b: number): void {
-  const p = a * b;
-  let q = SPLITTER * a;
-  const ah = q - (q - a);
-  const al = a - ah;
-  q = SPLITTER * b;
-  const bh = q - (q - b);
-  const bl = b - bh;
-  const ep = ah * bh - p + ah * bl + al * bh + al * bl; // a·b − p, exactly
-  const s = acc.s;
-  const sum = s + p;
-  const bv = sum - s;
-  const es = s - (sum - bv) + (p - bv); // s + p − sum, exactly
-  acc.s = sum;
-  acc.t += ep + es;
-}
-
-/** 2^27 + 1: Dekker's splitter for doubles. */
-const SPLITTER = 134217729;
-
-/**
  * Σ primary cost × value over the LP's columns in the min form and scaled integers (costs ×
  * costScale, values × `bs`), exactly.
  */
@@ -1248,24 +814,13 @@ function scaledObjective(plan: NetworkPlan, bs: number, lo: Float64Array, flow: 
 }
 
 /**
- * The objective in the LP's sense and units from its exact scaled integer (min form): S / D with
- * D = costScale × bs, the correctly rounded quotient when S is a double (the model's LPs), else
- * S / D in lowest terms over a power of ten first. Either way a function of the rational value
- * alone: the same optimum gives the same double whichever vertex and bound scale gave it.
+ * The objective in the LP's sense and units from its exact scaled integer S (min form, on bound
+ * scale `bs`): S / (costScale × bs), rounded once (see {@link exactQuotient}), so the same optimum
+ * gives the same double whichever vertex and bound scale gave it.
  */
 function objectiveValue(plan: NetworkPlan, S: bigint, bs: number): number {
-  const sign = plan.lp.sense === 'max' ? -1 : 1;
-  const D = plan.costScale * bs;
-  if (S <= MAX_EXACT && S >= -MAX_EXACT) return (sign * Number(S)) / D + 0;
-  let d = BigInt(D);
-  while (d > 1n && S % 10n === 0n) {
-    S /= 10n;
-    d /= 10n;
-  }
-  return (sign * Number(S)) / Number(d) + 0;
+  return exactQuotient(plan.lp.sense === 'max' ? -S : S, plan.costScale * bs);
 }
-
-const MAX_EXACT = BigInt(SAFE);
 
 /** HiGHS's row duals for the primary objective, from the potentials (see {@link NetworkSolution.duals}). */
 function rowDuals(plan: NetworkPlan, sx: Simplex): Float64Array {
@@ -1293,23 +848,11 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
   const lp = plan.lp;
   const n = lp.columns.length;
   const m = lp.rows.length;
-  const mA = plan.nodeCount - 1;
   const sense = lp.sense === 'max' ? -1 : 1;
+  if (secondary && secondary.length !== n) throw new RangeError(`secondary has ${secondary.length} entries for ${n} columns`);
 
   // Secondary costs, scaled and in the min form.
-  const sec = new Float64Array(n);
-  if (secondary) {
-    if (secondary.length !== n) throw new RangeError(`secondary has ${secondary.length} entries for ${n} columns`);
-    for (let j = 0; j < n; j++) if (!Number.isFinite(secondary[j]!)) throw new RangeError(`secondary[${j}] is not finite`);
-    const k = decimalScale(secondary);
-    if (k < 0) throw new RangeError(`the secondary costs are not decimals with at most ${MAX_DECIMALS} places`);
-    let max = 0;
-    for (let j = 0; j < n; j++) {
-      sec[j] = sense * scaled(secondary[j]!, POWERS[k]!) + 0;
-      max = Math.max(max, Math.abs(sec[j]!));
-    }
-    if (max * (2 * mA + 1) > SAFE) throw new RangeError('the secondary costs are too large for exact potentials');
-  }
+  const sec = secondary ? secondaryCosts(secondary, sense, plan.nodeCount - 1) : new Float64Array(n);
 
   const infeasible = (pivots: number): NetworkSolution => ({
     status: 'infeasible',
@@ -1360,6 +903,16 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
   return { status: 'optimal', values, objective, secondaryObjective, duals: rowDuals(plan, sx), basis: { colStatus, rowStatus }, pivots: sx.pivots };
 }
 
+/** The secondary costs as exact integers in the min form (see {@link solveNetwork}), or a RangeError. */
+function secondaryCosts(secondary: ArrayLike<number>, sense: number, rows: number): Float64Array {
+  const n = secondary.length;
+  for (let j = 0; j < n; j++) if (!Number.isFinite(secondary[j]!)) throw new RangeError(`secondary[${j}] is not finite`);
+  const costs = integerCosts(secondary, sense, rows);
+  if (costs.refused === 'not decimal') throw new RangeError(`the secondary costs are not decimals with at most ${MAX_DECIMALS} places`);
+  if (costs.refused === 'too large') throw new RangeError('the secondary costs are too large for exact potentials');
+  return costs.values;
+}
+
 /** A {@link ParametricLp} on the network simplex, with counters (for tests and benchmarks). */
 export interface NetworkParametricLp extends ParametricLp {
   readonly stats: {
@@ -1391,16 +944,6 @@ function cycleRoom(sx: Simplex, e: number, dir: number): number {
     t = Math.min(t, predUp[w] ? cap[a]! - flow[a]! : flow[a]!);
   }
   return t;
-}
-
-/**
- * `v` × 10^k as an integer, `v` taken first as the decimal it is at its own smallest scale k' ≤ k
- * (within 1e-12, relatively: see {@link decimalScale}), else rounded at 10^k.
- */
-function asInteger(v: number, k: number): number {
-  const d = decimalScale([v]);
-  if (d < 0 || d > k) return Math.round(v * POWERS[k]!) + 0;
-  return Math.round(v * POWERS[d]!) * POWERS[k - d]! + 0;
 }
 
 /** A row bound as the solver reads it: null for none (null, ±Infinity on the side where it means none). */
@@ -1487,8 +1030,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     }
   }
 
-  // The natural limits of each row arc (the sums of its columns' bounds, in the arc's direction),
-  // and the sum of the plan's bounds (for the finest exact scale).
+  // The natural limits of each row arc (the sums of its columns' bounds, in the arc's direction).
   const natLo = new Float64Array(A);
   const natHi = new Float64Array(A);
   for (let r = 0; r < m; r++) {
@@ -1504,16 +1046,6 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     }
     natLo[e] = plan.arcReversed[e] ? -sHi + 0 : sLo;
     natHi[e] = plan.arcReversed[e] ? -sLo + 0 : sHi;
-  }
-  let boundSum = 0;
-  for (const c of lp.columns) boundSum += Math.abs(scaled(c.lower, bs0)) + Math.abs(scaled(c.upper, bs0));
-  for (let r = 0; r < m; r++) {
-    if (plan.rowArc[r]! < 0) continue;
-    const row = lp.rows[r]!;
-    const lo = finiteOrNull(row.lower);
-    const hi = finiteOrNull(row.upper);
-    if (lo !== null) boundSum += Math.abs(scaled(lo, bs0));
-    if (hi !== null) boundSum += Math.abs(scaled(hi, bs0));
   }
   sx.save();
 
@@ -1544,7 +1076,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       const d = decimalScale([v]);
       k = Math.max(k, d < 0 ? MAX_DECIMALS : d);
     }
-    while (k > kb && boundSum * POWERS[k - kb]! > SAFE / 2) k--;
+    while (k > kb && plan.boundSum * POWERS[k - kb]! > SAFE / 2) k--;
     const F = POWERS[k - kb]!;
     const bs = bs0 * F;
     const lRow = lower === null ? -Infinity : asInteger(lower, k);
