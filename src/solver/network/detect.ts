@@ -1,0 +1,468 @@
+/**
+ * Recognising a network LP and building its network form ({@link NetworkPlan}).
+ *
+ * Shape: every coefficient is 1, so a row is a set of columns. When the rows split into two
+ * families A and B, each laminar (two rows of a family are disjoint or nested), the LP is a
+ * min-cost circulation: one root node R plus a node per row; a family-A row r is an arc
+ * parent(r) → r, a family-B row an arc r → parent(r) (parent: the smallest row of the same family
+ * strictly containing r, identical sets chained by row index, R when none); column j is an arc
+ * from its innermost A row to its innermost B row (R when none). Conservation makes the flow on
+ * a row's arc equal to the row's activity.
+ *
+ * The steps: the rows with a finite bound and their columns; every pair of rows sharing a column,
+ * as nested or crossing; two crossing rows go to different families (a two-colouring of the
+ * crossing rows, refused with an odd cycle when there is none); each row's parent in its family;
+ * the integer scales of bounds and costs (./exact.ts); the arcs. Each LP is analysed once.
+ */
+import type { LinearProgram } from '../types.js';
+import { boundScaleOf, integerCosts, MAX_DECIMALS, POWERS, scaled } from './exact.js';
+
+/** Σ over columns of (rows per column)²: beyond this the crossing check is refused as too dense. */
+const MAX_PAIR_WORK = 200_000_000;
+
+/**
+ * What the detector found: the network form of an LP (scaled to integers), ready for
+ * `solveNetwork`. The arrays are the solver's input; treat them as read-only.
+ */
+export interface NetworkPlan {
+  /** What the detector found, in words (families, scales). */
+  readonly reason?: string;
+  readonly lp: LinearProgram;
+  /** Bounds × boundScale and costs × costScale are integers (both powers of ten). */
+  readonly boundScale: number;
+  readonly costScale: number;
+  /** Σ |bound × boundScale| over the columns' bounds and the network rows' finite bounds (at most 2^53). */
+  readonly boundSum: number;
+  /** Per LP row: 0 family A, 1 family B, −1 left out (a row with no finite bound constrains nothing). */
+  readonly family: Int8Array;
+  /** Node 0 is the root R; node k + 1 is the k-th row in the network. */
+  readonly nodeCount: number;
+  /** Per LP row its node, or −1. */
+  readonly rowNode: Int32Array;
+  /** Per node the node of its parent row in its family (0 = R; −1 for R itself). */
+  readonly parent: Int32Array;
+  /** Row nodes, each after all the rows it contains (the start is built bottom-up). */
+  readonly bottomUp: Int32Array;
+  /** Arcs: the columns in at least one network row, then one arc per network row. */
+  readonly arcCount: number;
+  readonly arcFrom: Int32Array;
+  readonly arcTo: Int32Array;
+  /** Scaled flow bounds of each arc (arcUpper may be Infinity). */
+  readonly arcLower: Float64Array;
+  readonly arcUpper: Float64Array;
+  /** Scaled primary cost of each arc, to be minimised (negated for a 'max' LP). */
+  readonly arcCost: Float64Array;
+  /** Per arc its LP column (or −1), and its LP row (or −1). */
+  readonly arcColumn: Int32Array;
+  readonly arcRow: Int32Array;
+  /** Per row arc: 1 when it carries −activity (a row with no lower bound; see `buildArcs`). */
+  readonly arcReversed: Uint8Array;
+  /** Per LP column its arc, or −1 for a column in no network row (set to its better bound). */
+  readonly columnArc: Int32Array;
+  /** Per LP row its arc, or −1. */
+  readonly rowArc: Int32Array;
+}
+
+type Analysis = { readonly plan: NetworkPlan; readonly reason?: undefined } | { readonly plan?: undefined; readonly reason: string };
+const analyses = new WeakMap<LinearProgram, Analysis>();
+
+function analyse(lp: LinearProgram): Analysis {
+  let a = analyses.get(lp);
+  if (!a) {
+    const r = buildPlan(lp);
+    a = typeof r === 'string' ? { reason: r } : { plan: r };
+    analyses.set(lp, a);
+  }
+  return a;
+}
+
+/** The network form of `lp`, or null when it is not a network LP (see {@link whyNotNetwork}). */
+export function networkOf(lp: LinearProgram): NetworkPlan | null {
+  return analyse(lp).plan ?? null;
+}
+
+/** Why `lp` is not a network LP this solver takes, or null when it is. */
+export function whyNotNetwork(lp: LinearProgram): string | null {
+  return analyse(lp).reason ?? null;
+}
+
+/**
+ * The rows in the network ("active": those with a finite bound; a row with neither constrains
+ * nothing), numbered 0 … mA − 1 in LP order, each as its set of columns.
+ */
+interface ActiveRows {
+  /** Per active row its LP row. */
+  readonly active: number[];
+  /** Per active row its finite lower and upper bound, or null. */
+  readonly lowerOf: (number | null)[];
+  readonly upperOf: (number | null)[];
+  /** The columns of active row a: rowCols[rowStart[a] … rowStart[a + 1]). */
+  readonly rowStart: number[];
+  readonly rowCols: number[];
+  /** Per active row its number of columns. */
+  readonly size: Int32Array;
+  /** Per column, the active rows containing it: colRows[colStart[j] … colStart[j + 1]). */
+  readonly colStart: Int32Array;
+  readonly colRows: Int32Array;
+}
+
+function buildPlan(lp: LinearProgram): NetworkPlan | string {
+  const n = lp.columns.length;
+  const m = lp.rows.length;
+  for (let j = 0; j < n; j++) {
+    const c = lp.columns[j]!;
+    if (c.integer || c.semicontinuous) return `column ${j} is integer or semi-continuous (a MIP)`;
+    if (!Number.isFinite(c.lower) || !Number.isFinite(c.upper)) return `column ${j} has an infinite or undefined bound`;
+    if (!Number.isFinite(c.cost)) return `column ${j} has a cost that is not finite`;
+  }
+  const rows = activeRows(lp);
+  if (typeof rows === 'string') return rows;
+  const { active, lowerOf, upperOf, size } = rows;
+  const mA = active.length;
+  const pairs = rowPairs(rows);
+  if (typeof pairs === 'string') return pairs;
+  const colour = twoColour(mA, pairs.crossA, pairs.crossB);
+  if (Array.isArray(colour)) {
+    const cycle = colour.map((k) => active[k]!);
+    const shown = cycle.length > 8 ? `${cycle.slice(0, 8).join(', ')}, …` : cycle.join(', ');
+    return `rows ${shown} form an odd cycle of crossing rows (each shares columns with the next without either containing the other): they cannot be split into two laminar families`;
+  }
+  const family = new Int8Array(m).fill(-1);
+  const rowNode = new Int32Array(m).fill(-1);
+  let inA = 0;
+  for (let a = 0; a < mA; a++) {
+    family[active[a]!] = colour[a]!;
+    rowNode[active[a]!] = a + 1;
+    if (colour[a] === 0) inA++;
+  }
+  const { parent, bottomUp } = familyTrees(size, colour, pairs.candChild, pairs.candSuper);
+
+  // Scales: bounds (columns, and the finite bounds of network rows), then costs.
+  const bounds = new Float64Array(2 * n + 2 * mA);
+  let nb = 0;
+  for (let j = 0; j < n; j++) {
+    bounds[nb++] = lp.columns[j]!.lower;
+    bounds[nb++] = lp.columns[j]!.upper;
+  }
+  for (let a = 0; a < mA; a++) {
+    if (lowerOf[a] !== null) bounds[nb++] = lowerOf[a]!;
+    if (upperOf[a] !== null) bounds[nb++] = upperOf[a]!;
+  }
+  const bScale = boundScaleOf(bounds.subarray(0, nb));
+  const kb = bScale.k;
+  if (bScale.refused === 'not decimal') return `a bound is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
+  if (bScale.refused === 'too large') return `the bounds × 10^${kb} sum to more than 2^53: flows would not be exact`;
+  const costs = integerCosts(Float64Array.from(lp.columns, (c) => c.cost), lp.sense === 'max' ? -1 : 1, mA);
+  const kc = costs.k;
+  if (costs.refused === 'not decimal') return `a cost is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
+  if (costs.refused === 'too large') return `the costs × 10^${kc} are too large for exact potentials (max |cost| × (2 × rows + 1) > 2^53)`;
+
+  const { netColumns, arcs } = buildArcs(lp, rows, colour, parent, POWERS[kb]!, costs.values);
+
+  const left = m - mA;
+  const reason =
+    `network LP: ${mA} rows in two laminar families (${inA} A, ${mA - inA} B)` +
+    (left ? `, ${left} rows without a finite bound left out` : '') +
+    `; ${netColumns} of ${n} columns in the network; bounds × 10^${kb}, costs × 10^${kc}`;
+  return {
+    reason, lp, boundScale: POWERS[kb]!, costScale: POWERS[kc]!, boundSum: bScale.sum, family, nodeCount: mA + 1, rowNode, parent, bottomUp,
+    arcCount: netColumns + mA, ...arcs,
+  };
+}
+
+/** The active rows (see {@link ActiveRows}), or why the LP is not a network LP. */
+function activeRows(lp: LinearProgram): ActiveRows | string {
+  const n = lp.columns.length;
+  const m = lp.rows.length;
+  const active: number[] = [];
+  const lowerOf: (number | null)[] = [];
+  const upperOf: (number | null)[] = [];
+  const rowStart: number[] = [0];
+  const rowCols: number[] = [];
+  const seen = new Int32Array(n).fill(-1);
+  for (let r = 0; r < m; r++) {
+    const row = lp.rows[r]!;
+    const lo = row.lower === null || row.lower === -Infinity ? null : row.lower;
+    const hi = row.upper === null || row.upper === Infinity ? null : row.upper;
+    if ((lo !== null && !Number.isFinite(lo)) || (hi !== null && !Number.isFinite(hi))) return `row ${r} has a bound that is not a finite number`;
+    const terms = row.terms;
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t]!;
+      const j = term[0];
+      const v = term[1];
+      if (!Number.isInteger(j) || j < 0 || j >= n) return `row ${r} refers to column ${j}, which does not exist`;
+      if (lo === null && hi === null) continue;
+      if (v === 0) continue;
+      if (v !== 1) return `row ${r} has coefficient ${v} on column ${j} (a network row has only coefficients 1)`;
+      if (seen[j] === r) return `row ${r} has column ${j} twice`;
+      seen[j] = r;
+      rowCols.push(j);
+    }
+    if (lo === null && hi === null) continue;
+    active.push(r);
+    lowerOf.push(lo);
+    upperOf.push(hi);
+    rowStart.push(rowCols.length);
+  }
+  const mA = active.length;
+  const size = new Int32Array(mA);
+  for (let a = 0; a < mA; a++) size[a] = rowStart[a + 1]! - rowStart[a]!;
+
+  const colStart = new Int32Array(n + 1);
+  for (const j of rowCols) colStart[j + 1]!++;
+  for (let j = 0; j < n; j++) colStart[j + 1]! += colStart[j]!;
+  const colRows = new Int32Array(rowCols.length);
+  const fill = colStart.slice(0, n);
+  for (let a = 0; a < mA; a++) for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) colRows[fill[rowCols[p]!]!++] = a;
+  return { active, lowerOf, upperOf, rowStart, rowCols, size, colStart, colRows };
+}
+
+/**
+ * Every pair of active rows sharing a column, |a ∩ b| counted through the columns of a: nested
+ * (candChild ⊆ candSuper; identical sets chained by row index, the later one inside) or crossing;
+ * or a refusal when the rows overlap too densely to check quickly.
+ */
+function rowPairs(rows: ActiveRows): { candChild: number[]; candSuper: number[]; crossA: number[]; crossB: number[] } | string {
+  const { rowStart, rowCols, size, colStart, colRows } = rows;
+  const n = colStart.length - 1;
+  const mA = size.length;
+  let work = 0;
+  for (let j = 0; j < n; j++) work += (colStart[j + 1]! - colStart[j]!) ** 2;
+  if (work > MAX_PAIR_WORK) return `the rows overlap too densely to check quickly (${work} row pairs through columns)`;
+
+  const count = new Int32Array(mA);
+  const touched = new Int32Array(mA);
+  const crossA: number[] = [];
+  const crossB: number[] = [];
+  const candChild: number[] = [];
+  const candSuper: number[] = [];
+  for (let a = 0; a < mA; a++) {
+    let nt = 0;
+    for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) {
+      const j = rowCols[p]!;
+      for (let q = colStart[j]!; q < colStart[j + 1]!; q++) {
+        const b = colRows[q]!;
+        if (b > a && count[b]!++ === 0) touched[nt++] = b;
+      }
+    }
+    for (let t = 0; t < nt; t++) {
+      const b = touched[t]!;
+      const c = count[b]!;
+      count[b] = 0;
+      const sa = size[a]!;
+      const sb = size[b]!;
+      if (c === sa && c === sb) {
+        candChild.push(b); // identical sets: chained by row index, the later one inside
+        candSuper.push(a);
+      } else if (c === sa) {
+        candChild.push(a);
+        candSuper.push(b);
+      } else if (c === sb) {
+        candChild.push(b);
+        candSuper.push(a);
+      } else {
+        crossA.push(a);
+        crossB.push(b);
+      }
+    }
+  }
+  return { candChild, candSuper, crossA, crossB };
+}
+
+/**
+ * Two crossing rows go to different families: a two-colouring of the crossing graph on rows
+ * 0 … mA − 1 (breadth first from each uncoloured row, in order), or an odd cycle of crossing rows
+ * (as a list of rows) when there is none.
+ */
+function twoColour(mA: number, crossA: readonly number[], crossB: readonly number[]): Int8Array | number[] {
+  const degree = new Int32Array(mA + 1);
+  for (let i = 0; i < crossA.length; i++) {
+    degree[crossA[i]! + 1]!++;
+    degree[crossB[i]! + 1]!++;
+  }
+  for (let a = 0; a < mA; a++) degree[a + 1]! += degree[a]!;
+  const adj = new Int32Array(2 * crossA.length);
+  {
+    const fill = degree.slice(0, mA);
+    for (let i = 0; i < crossA.length; i++) {
+      adj[fill[crossA[i]!]!++] = crossB[i]!;
+      adj[fill[crossB[i]!]!++] = crossA[i]!;
+    }
+  }
+  const colour = new Int8Array(mA).fill(-1);
+  const bfsParent = new Int32Array(mA).fill(-1);
+  const bfsDepth = new Int32Array(mA);
+  const queue = new Int32Array(mA);
+  for (let s = 0; s < mA; s++) {
+    if (colour[s] !== -1) continue;
+    colour[s] = 0;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = s;
+    while (head < tail) {
+      const a = queue[head++]!;
+      for (let p = degree[a]!; p < degree[a + 1]!; p++) {
+        const b = adj[p]!;
+        if (colour[b] === -1) {
+          colour[b] = (1 - colour[a]!) as 0 | 1;
+          bfsParent[b] = a;
+          bfsDepth[b] = bfsDepth[a]! + 1;
+          queue[tail++] = b;
+        } else if (colour[b] === colour[a]) {
+          // An odd cycle of crossing rows: a → … → LCA ← … ← b, closed by the edge a–b.
+          const left: number[] = [];
+          const right: number[] = [];
+          let x = a;
+          let y = b;
+          while (x !== y) {
+            if (bfsDepth[x]! >= bfsDepth[y]!) {
+              left.push(x);
+              x = bfsParent[x]!;
+            } else {
+              right.push(y);
+              y = bfsParent[y]!;
+            }
+          }
+          return [...left, x, ...right.reverse()];
+        }
+      }
+    }
+  }
+  return colour;
+}
+
+/**
+ * Each row's parent in its family: the smallest containing row of the same colour, identical sets
+ * by the largest smaller index (as nodes: row a is node a + 1, R is node 0); and the row nodes
+ * bottom-up (deepest first).
+ */
+function familyTrees(size: Int32Array, colour: Int8Array, candChild: readonly number[], candSuper: readonly number[]): { parent: Int32Array; bottomUp: Int32Array } {
+  const mA = size.length;
+  const sup = new Int32Array(mA).fill(-1);
+  for (let i = 0; i < candChild.length; i++) {
+    const c = candChild[i]!;
+    const s = candSuper[i]!;
+    if (colour[c] !== colour[s]) continue;
+    if (inside(size, s, sup[c]!)) sup[c] = s;
+  }
+  const nodeCount = mA + 1;
+  const parent = new Int32Array(nodeCount);
+  parent[0] = -1;
+  for (let a = 0; a < mA; a++) parent[a + 1] = sup[a]! >= 0 ? sup[a]! + 1 : 0;
+  const depth = new Int32Array(nodeCount).fill(-1);
+  depth[0] = 0;
+  let maxDepth = 0;
+  {
+    const path: number[] = [];
+    for (let v = 1; v < nodeCount; v++) {
+      let x = v;
+      while (depth[x] === -1) {
+        path.push(x);
+        x = parent[x]!;
+      }
+      let d = depth[x]!;
+      while (path.length) {
+        d++;
+        depth[path.pop()!] = d;
+      }
+      if (d > maxDepth) maxDepth = d;
+    }
+  }
+  const bottomUp = new Int32Array(mA);
+  const start = new Int32Array(maxDepth + 2);
+  for (let v = 1; v < nodeCount; v++) start[maxDepth - depth[v]! + 1]!++;
+  for (let d = 0; d <= maxDepth; d++) start[d + 1]! += start[d]!;
+  for (let v = 1; v < nodeCount; v++) bottomUp[start[maxDepth - depth[v]!]!++] = v;
+  return { parent, bottomUp };
+}
+
+/**
+ * Whether active row a lies inside row b (−1: none yet) among rows known to be nested: a smaller
+ * set, or an identical set with a later index (identical sets are chained by row index).
+ */
+function inside(size: Int32Array, a: number, b: number): boolean {
+  return b < 0 || size[a]! < size[b]! || (size[a] === size[b] && a > b);
+}
+
+/**
+ * The arcs: the network columns (those in an active row), each from its innermost A row to its
+ * innermost B row (R for none), then one arc per active row, in node order, between the row and
+ * its parent. `costs` are the columns' scaled costs in the min form.
+ */
+function buildArcs(lp: LinearProgram, rows: ActiveRows, colour: Int8Array, parent: Int32Array, boundScale: number, costs: Float64Array) {
+  const n = lp.columns.length;
+  const m = lp.rows.length;
+  const { active, lowerOf, upperOf, size, colStart, colRows } = rows;
+  const mA = active.length;
+  const innerA = new Int32Array(n);
+  const innerB = new Int32Array(n);
+  let netColumns = 0;
+  for (let j = 0; j < n; j++) {
+    let ba = -1;
+    let bb = -1;
+    for (let q = colStart[j]!; q < colStart[j + 1]!; q++) {
+      const a = colRows[q]!;
+      if (colour[a] === 0) {
+        if (inside(size, a, ba)) ba = a;
+      } else if (inside(size, a, bb)) bb = a;
+    }
+    innerA[j] = ba + 1;
+    innerB[j] = bb + 1;
+    if (ba >= 0 || bb >= 0) netColumns++;
+  }
+
+  const arcCount = netColumns + mA;
+  const arcFrom = new Int32Array(arcCount);
+  const arcTo = new Int32Array(arcCount);
+  const arcLower = new Float64Array(arcCount);
+  const arcUpper = new Float64Array(arcCount);
+  const arcCost = new Float64Array(arcCount);
+  const arcColumn = new Int32Array(arcCount).fill(-1);
+  const arcRow = new Int32Array(arcCount).fill(-1);
+  const arcReversed = new Uint8Array(arcCount);
+  const columnArc = new Int32Array(n).fill(-1);
+  const rowArc = new Int32Array(m).fill(-1);
+  let e = 0;
+  for (let j = 0; j < n; j++) {
+    if (innerA[j] === 0 && innerB[j] === 0) continue;
+    const c = lp.columns[j]!;
+    arcFrom[e] = innerA[j]!;
+    arcTo[e] = innerB[j]!;
+    arcLower[e] = scaled(c.lower, boundScale);
+    arcUpper[e] = scaled(c.upper, boundScale);
+    arcCost[e] = costs[j]!;
+    arcColumn[e] = j;
+    columnArc[j] = e;
+    e++;
+  }
+  for (let a = 0; a < mA; a++) {
+    const v = a + 1;
+    const p = parent[v]!;
+    // Family A: parent → row; family B: row → parent. Both carry the row's activity.
+    let from = colour[a] === 0 ? p : v;
+    let to = colour[a] === 0 ? v : p;
+    const lo = lowerOf[a]!;
+    const hi = upperOf[a]!;
+    if (lo === null) {
+      // No lower bound. The activity is bounded below anyway (by the columns' lower bounds), but
+      // treating the missing bound as 0 would let the network report the row "at its lower bound"
+      // with a dual of the floor's sign, which HiGHS (seeing −∞) rejects: checked, it re-solves such
+      // a basis. So the arc is turned round and carries −activity with bounds [−upper, ∞): the row
+      // can only be basic or at its upper bound, exactly as HiGHS sees it, and the set of flows is
+      // the same.
+      [from, to] = [to, from];
+      arcLower[e] = -scaled(hi!, boundScale) + 0;
+      arcUpper[e] = Infinity;
+      arcReversed[e] = 1;
+    } else {
+      arcLower[e] = scaled(lo, boundScale);
+      arcUpper[e] = hi === null ? Infinity : scaled(hi, boundScale);
+    }
+    arcFrom[e] = from;
+    arcTo[e] = to;
+    arcRow[e] = active[a]!;
+    rowArc[active[a]!] = e;
+    e++;
+  }
+  return { netColumns, arcs: { arcFrom, arcTo, arcLower, arcUpper, arcCost, arcColumn, arcRow, arcReversed, columnArc, rowArc } };
+}

@@ -1,0 +1,170 @@
+/**
+ * Solving a network LP cold ({@link solveNetwork}) and reading the answer off the optimal tree:
+ * the columns' values and the objective (summed exactly in the scaled integers and divided once,
+ * so equal optima give equal doubles), HiGHS-convention row duals from the potentials, and the
+ * tree as a HiGHS basis.
+ */
+import type { Basis } from '../types.js';
+import type { NetworkPlan } from './detect.js';
+import { addProduct, exactQuotient, integerCosts, MAX_DECIMALS, scaled } from './exact.js';
+import { Simplex } from './simplex.js';
+import { TREE, UPPER } from './tree.js';
+
+export interface NetworkSolution {
+  readonly status: 'optimal' | 'infeasible';
+  /** Per LP column, in the LP's units (scaled integers / boundScale). NaN when infeasible. */
+  readonly values: Float64Array;
+  /** Σ cost_j · values_j, in the LP's sense and units (summed exactly, rounded once). NaN when infeasible. */
+  readonly objective: number;
+  /** Σ secondary_j · values_j (0 without a secondary objective). NaN when infeasible. */
+  readonly secondaryObjective: number;
+  /**
+   * Per LP row, HiGHS's dual for the primary objective: y_r = ∂objective/∂(the row's binding
+   * bound), so that cost_j − Σ_r∋j y_r is column j's reduced cost. For a 'max' LP a binding
+   * ceiling has y ≥ 0 and a binding floor y ≤ 0; for 'min' the reverse. 0 for a row left out.
+   */
+  readonly duals: Float64Array;
+  /** HiGHS basis codes (0 at lower, 1 basic, 2 at upper): an optimal basis HiGHS accepts as is. */
+  readonly basis: Basis;
+  readonly pivots: number;
+}
+
+/**
+ * Solve `plan`'s LP. `secondary` (per LP column, same sense as the LP, default all 0) breaks ties
+ * among the primary optima exactly; like the costs it must scale to integers by 10^k, k ≤ 6, and
+ * max |secondary × 10^k| × (2 × rows + 1) must stay within 2^53 (a RangeError otherwise).
+ */
+export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): NetworkSolution {
+  const lp = plan.lp;
+  const n = lp.columns.length;
+  const m = lp.rows.length;
+  const sense = lp.sense === 'max' ? -1 : 1;
+  if (secondary && secondary.length !== n) throw new RangeError(`secondary has ${secondary.length} entries for ${n} columns`);
+
+  // Secondary costs, scaled and in the min form.
+  const sec = secondary ? secondaryCosts(secondary, sense, plan.nodeCount - 1) : new Float64Array(n);
+
+  const infeasible = (pivots: number): NetworkSolution => ({
+    status: 'infeasible',
+    values: new Float64Array(n).fill(NaN),
+    objective: NaN,
+    secondaryObjective: NaN,
+    duals: new Float64Array(m).fill(NaN),
+    basis: { colStatus: new Int32Array(n), rowStatus: new Int32Array(m) },
+    pivots,
+  });
+  const cold = optimalTree(plan, sec, 0);
+  if (cold.status === 'infeasible') return infeasible(cold.pivots);
+  const sx = cold.sx;
+
+  // Results.
+  const { state, lo, flow } = sx;
+  const bs = plan.boundScale;
+  const values = new Float64Array(n);
+  const colStatus = new Int32Array(n);
+  const rowStatus = new Int32Array(m).fill(1);
+  let secondaryObjective = 0;
+  for (let j = 0; j < n; j++) {
+    const c = lp.columns[j]!;
+    const e = plan.columnArc[j]!;
+    if (e < 0) {
+      // In no network row: its better bound (by cost, then secondary), lower on a tie.
+      const better = sense * c.cost < 0 || (sense * c.cost === 0 && sec[j]! < 0);
+      values[j] = better ? c.upper : c.lower;
+      colStatus[j] = better && c.upper !== c.lower ? 2 : 0;
+    } else {
+      values[j] = (lo[e]! + flow[e]!) / bs;
+      colStatus[j] = state[e] === TREE ? 1 : state[e] === UPPER ? 2 : 0;
+    }
+    if (secondary) secondaryObjective += secondary[j]! * values[j]!;
+  }
+  for (let r = 0; r < m; r++) {
+    const e = plan.rowArc[r]!;
+    if (e < 0) continue;
+    const st = state[e]!;
+    const reversed = plan.arcReversed[e] === 1;
+    // The arc's status, seen from the row: a reversed arc at its lower bound is the row at its upper.
+    rowStatus[r] = st === TREE ? 1 : (st === UPPER) !== reversed ? 2 : 0;
+  }
+  const objective = objectiveValue(plan, scaledObjective(plan, bs, lo, flow), bs);
+  return { status: 'optimal', values, objective, secondaryObjective, duals: rowDuals(plan, sx), basis: { colStatus, rowStatus }, pivots: sx.pivots };
+}
+
+/** The secondary costs as exact integers in the min form (see {@link solveNetwork}), or a RangeError. */
+function secondaryCosts(secondary: ArrayLike<number>, sense: number, rows: number): Float64Array {
+  const n = secondary.length;
+  for (let j = 0; j < n; j++) if (!Number.isFinite(secondary[j]!)) throw new RangeError(`secondary[${j}] is not finite`);
+  const costs = integerCosts(secondary, sense, rows);
+  if (costs.refused === 'not decimal') throw new RangeError(`the secondary costs are not decimals with at most ${MAX_DECIMALS} places`);
+  if (costs.refused === 'too large') throw new RangeError('the secondary costs are too large for exact potentials');
+  return costs.values;
+}
+
+/**
+ * The optimal tree of `plan`'s LP from the start (see `Simplex`), with the artificial arcs still
+ * in it (at zero flow) swapped for real arcs, so that it is an LP basis; or infeasible, with the
+ * pivots it took to find that out (0: a bound pair is crossed).
+ */
+export function optimalTree(plan: NetworkPlan, sec: Float64Array, spare: number): { readonly status: 'optimal'; readonly sx: Simplex } | { readonly status: 'infeasible'; readonly pivots: number } {
+  if (crossedBounds(plan)) return { status: 'infeasible', pivots: 0 };
+  const sx = new Simplex(plan, sec, spare);
+  sx.run(Infinity);
+  if (sx.artificialFlow()) return { status: 'infeasible', pivots: sx.pivots };
+  sx.removeArtificials();
+  return { status: 'optimal', sx };
+}
+
+/** Whether some bound pair is crossed (then the LP is infeasible before any pivot). */
+function crossedBounds(plan: NetworkPlan): boolean {
+  for (let e = 0; e < plan.arcCount; e++) if (plan.arcLower[e]! > plan.arcUpper[e]!) return true;
+  for (const c of plan.lp.columns) if (c.lower > c.upper) return true;
+  return false;
+}
+
+/**
+ * Σ primary cost × value over the LP's columns in the min form and scaled integers (costs ×
+ * costScale, values × `bs`), exactly.
+ */
+export function scaledObjective(plan: NetworkPlan, bs: number, lo: Float64Array, flow: Float64Array): bigint {
+  const lp = plan.lp;
+  const sign = lp.sense === 'max' ? -1 : 1; // arcCost = sign × scaled cost (the min form)
+  const nc = plan.arcCount - (plan.nodeCount - 1);
+  const acc = { s: 0, t: 0 };
+  for (let e = 0; e < nc; e++) {
+    const c = plan.arcCost[e]!;
+    if (c !== 0) addProduct(acc, c, lo[e]! + flow[e]!);
+  }
+  // Columns in no network row: at their better bound (any bound when the cost is 0: no term).
+  for (let j = 0; j < lp.columns.length; j++) {
+    if (plan.columnArc[j]! >= 0) continue;
+    const c = lp.columns[j]!;
+    if (c.cost !== 0) addProduct(acc, sign * scaled(c.cost, plan.costScale), scaled(sign * c.cost < 0 ? c.upper : c.lower, bs));
+  }
+  return BigInt(acc.s) + BigInt(acc.t);
+}
+
+/**
+ * The objective in the LP's sense and units from its exact scaled integer S (min form, on bound
+ * scale `bs`): S / (costScale × bs), rounded once (see {@link exactQuotient}), so the same optimum
+ * gives the same double whichever vertex and bound scale gave it.
+ */
+export function objectiveValue(plan: NetworkPlan, S: bigint, bs: number): number {
+  return exactQuotient(plan.lp.sense === 'max' ? -S : S, plan.costScale * bs);
+}
+
+/** HiGHS's row duals for the primary objective, from the potentials (see {@link NetworkSolution.duals}). */
+export function rowDuals(plan: NetworkPlan, sx: Simplex): Float64Array {
+  const m = plan.lp.rows.length;
+  const sense = plan.lp.sense === 'max' ? -1 : 1;
+  const cs = plan.costScale;
+  const duals = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    const e = plan.rowArc[r]!;
+    if (e < 0) continue;
+    const reversed = plan.arcReversed[e] === 1;
+    const d = sx.pi1[sx.src[e]!]! - sx.pi1[sx.tgt[e]!]!; // a row arc costs nothing
+    // y = d for a min LP (forward arc); −d for a reversed arc; the opposite again for 'max'.
+    duals[r] = ((reversed ? -1 : 1) * sense * d) / cs + 0;
+  }
+  return duals;
+}
