@@ -132,16 +132,17 @@ function lockedCountOverruns(apps: readonly Application[], lockedOf: readonly (D
   return out;
 }
 
-/** The same preparation at another budget (the budget row must have been kept). */
+/** The same preparation at another budget (the budget row must have been kept). What an earlier batch locked is taken off it, as prepared. */
 export function atBudget(p: Prepared, budget: Decimal): Prepared {
   const k = p.limits.findIndex((l) => l.kind === 'budget');
-  const limits = p.limits.map((l, i) => (i === k ? { ...l, amount: budget } : l));
+  const left = budget.minus(p.limits[k]!.locked);
+  const limits = p.limits.map((l, i) => (i === k ? { ...l, amount: left } : l));
   const g = p.scenario.granularity;
-  const budgetUnits = budget.div(g).floor().toNumber();
+  const budgetUnits = left.div(g).floor().toNumber();
   const units: Units = { ...p.units, limits: p.units.limits.map((u, i) => (i === k ? budgetUnits : u)) };
   const r = p.shape.rowLimit.indexOf(k);
   if (r < 0) throw new InternalError('atBudget needs a preparation that kept the budget row');
-  const rowBounds = p.shape.rowBounds.map((b, i) => (i === r ? { lower: null, upper: toLpUnits(budget) } : b));
+  const rowBounds = p.shape.rowBounds.map((b, i) => (i === r ? { lower: null, upper: toLpUnits(left) } : b));
   return { ...p, scenario: withBudget(p.scenario, budget), limits, units, shape: { ...p.shape, rowBounds }, msBuild: 0 };
 }
 
