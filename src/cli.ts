@@ -55,8 +55,10 @@ export function buildProgram(): Command {
     .option('--emit-lp <file>', 'also write the LP (CPLEX LP format) to time other solvers on the identical model')
     .option('--time-limit <seconds>', 'stop the LP after this long; the best allocation found is written with its gap')
     .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the scenario\'s "sheet", else the first)')
-    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock?: string; sheet?: string }) => {
+    .addOption(new Option('--marginal-step <amount>', 'move the budget by this much in the re-solves that say what more (and less) budget would fund (yuan; 万 and 亿 accepted; default 100万)'))
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock?: string; sheet?: string; marginalStep?: string }) => {
       const outcome = await runSolve({
+        marginalStep: opts.marginalStep === undefined ? undefined : budgetOption(opts.marginalStep, '--marginal-step'),
         sheet: opts.sheet,
         lock: opts.lock,
         lang: opts.lang,

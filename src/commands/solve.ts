@@ -29,6 +29,8 @@ export interface SolveCommandOptions {
   readonly solver?: SolverChoice | Picker;
   /** The sheet of an .xlsx applications file (default: the first). */
   readonly sheet?: string;
+  /** How far the budget is moved in the re-solves that say what more (and less) budget would do (default ¥1,000,000). */
+  readonly marginalStep?: Decimal;
 }
 
 export interface SolveOutcome {

@@ -8,11 +8,12 @@ import type { LimitRow, ReportData } from '../data.js';
 import { fmtNumber, percent, yuan } from '../format.js';
 import type { ReportWords, Words } from '../i18n/index.js';
 import { esc, measureChart, scatterChart } from '../svg.js';
-import { countFacts, districtName, fundingLineScore, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants } from '../view.js';
+import { countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines } from '../view.js';
 import { card, hash, num, section, table, td, type Cell, type Column } from './markup.js';
 
 /** The page's header: title, status, headline and the facts of the run (policy, inputs, rules). */
-export function overview(data: ReportData, t: ReportWords): string {
+export function overview(data: ReportData, w: Words): string {
+  const t = w.report;
   const s = data.summary;
   const policyDocument = nonBlank(s.policy.document);
   const description = nonBlank(s.scenario.description);
@@ -38,6 +39,10 @@ export function overview(data: ReportData, t: ReportWords): string {
     [t.priorityRule, esc(rules.priority)],
     [t.roundingRule, esc(rules.rounding)],
   ];
+  const unordered = unorderedTieLines(s, w);
+  const ties = unordered.length
+    ? `<div class="warning" data-testid="unordered-ties"><p>${esc(w.summary.unorderedHeading)}</p><ul>${unordered.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></div>`
+    : '';
   const warnings = s.warnings.length
     ? `<details><summary>${esc(t.warnings(s.warnings.length))}</summary><ul>${s.warnings.map((w) => `<li><code>${esc(w)}</code></li>`).join('')}</ul></details>`
     : '';
@@ -48,6 +53,7 @@ export function overview(data: ReportData, t: ReportWords): string {
     warning === null ? '' : `<div class="warning" role="alert" data-testid="time-limit-warning">${esc(warning)}</div>`,
     `<p class="headline">${esc(headline(s, t))}</p>`,
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`,
+    ties,
     warnings,
     `</header>`,
   ].join('\n');
@@ -135,14 +141,15 @@ export function byDistrict(data: ReportData, t: ReportWords): string {
   return section('by-district-section', t.sections.byDistrict, districtTable);
 }
 
-/** Grant against score for every candidate, with the funding line. */
-export function scatter(data: ReportData, t: ReportWords): string {
+/** Grant against score for every candidate, with the funding line (or why there is none). */
+export function scatter(data: ReportData, w: Words): string {
+  const t = w.report;
   const points = scatterPoints(data.projects, t);
   const drawn = points.filter((p) => p.grant > 0 || p.entitlement > 0).length;
   const body = [
     scatterChart(points, data.fundingLine, t.chartScatter),
     `<p class="muted">${esc(t.scatterCaption(drawn, points.length - drawn, fundingLineScore(data)))}</p>`,
-    data.fundingLine === null ? `<p>${esc(t.noFundingLine)}</p>` : '',
+    `<p data-testid="funding-line-text"><strong>${esc(t.fundingLineLabel)}${esc(t.labelColon)}</strong>${esc(fundingLineText(data.summary, w))}</p>`,
   ];
   return section('scatter-section', t.sections.scatter, body.join('\n'), 'chart-section');
 }
@@ -164,12 +171,15 @@ export function limits(data: ReportData, t: ReportWords): string {
   return section('limits-section', t.sections.limits, body.join('\n'));
 }
 
-/** What one more yuan of each limit buys, over what range, checked or not. */
-export function marginal(data: ReportData, t: ReportWords): string {
+/** What one more yuan of each limit buys, over what range, checked or not; for the budget, what more (or less) would fund. */
+export function marginal(data: ReportData, w: Words): string {
+  const t = w.report;
   const col = t.col;
   const mv = data.marginalValues;
+  const note = finiteDifferenceNote(data, w);
   const body = [
     `<p class="muted">${esc(t.marginalIntro)}</p>`,
+    note === null ? '' : `<p class="muted" data-testid="finite-difference">${esc(note)}</p>`,
     mv.length
       ? table({
           id: 'marginal-values',
