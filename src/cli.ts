@@ -62,9 +62,11 @@ export function buildProgram(): Command {
     .option('--time-limit <seconds>', 'stop the LP after this long; the best allocation found is written with its gap')
     .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the scenario\'s "sheet", else the first)')
     .option('--strict', 'treat every warning as an error: exit 1 and write nothing (for unattended runs)')
-    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock: string[]; notice: 'new' | 'all'; sheet?: string; strict?: boolean }) => {
+    .addOption(new Option('--marginal-step <amount>', 'move the budget by this much in the re-solves that say what more (and less) budget would fund (yuan; 万 and 亿 accepted; default 100万)'))
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock: string[]; notice: 'new' | 'all'; sheet?: string; strict?: boolean; marginalStep?: string }) => {
       const outcome = await runSolve({
         strict: opts.strict,
+        marginalStep: opts.marginalStep === undefined ? undefined : budgetOption(opts.marginalStep, '--marginal-step'),
         sheet: opts.sheet,
         lock: locks(opts.lock),
         notice: opts.notice,

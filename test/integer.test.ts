@@ -12,9 +12,12 @@ import type { Scenario } from '../src/model/scenario.js';
 import { InfeasibleError, InputError } from '../src/errors.js';
 import { createHighsBackend } from '../src/solver/highs.js';
 import { jslpBackend } from '../src/solver/jslp.js';
-import type { Backend } from '../src/solver/types.js';
+import { objectiveOf, type Backend, type LinearProgram } from '../src/solver/types.js';
 import { verifyAllocation } from '../src/verify/verify.js';
-import { buildSummary } from '../src/report/summary.js';
+import { buildSummary, humanSummary } from '../src/report/summary.js';
+import { buildReportData } from '../src/report/data.js';
+import { renderHtml } from '../src/report/html.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 import { mulberry32 } from '../scripts/synthetic.js';
 import { apps, bindings, grants, ruleNoteText, scenario, SHENZHEN, type AppSpec } from './helpers/build.js';
 
@@ -51,7 +54,8 @@ describe('all or nothing', () => {
     expect(bindings(a).A).toBe('all_or_nothing');
     expect(a.lines[0]!.limitId).toBe('budget');
     expect(a.objective.toString()).toBe('165000000');
-    expect(a.rules?.integer).toMatchObject({ status: 'optimal', gap: 0 });
+    // The tie rule's solves keep each score's money: preferring A (first in the order) would cost objective.
+    expect(a.rules?.integer).toMatchObject({ status: 'optimal', gap: 0, tieRule: 'applied' });
     expect(a.status).toBe('optimal');
   });
 
@@ -355,11 +359,140 @@ describe('the tie rule in the integer model', () => {
     const s = scenario({ budget: 3_000_000, measureBudgets: { 'P10-APPLICATION': { allOrNothing: true } } });
     const a = solveHighs(l, s);
     expect(Object.entries(grants(a)).filter(([, v]) => v !== '0.00').map(([k]) => k).sort()).toEqual(['Q1', 'Q2', 'Q3']);
-    expect(a.stages.map((x) => x.stage)).toEqual(['priority', 'tie-break']);
+    expect(a.stages.map((x) => x.stage)).toEqual(['priority', 'tie-break within scores', 'tie-break']);
     expect(a.rules?.integer?.tieRule).toBe('applied');
     // A better score still beats a smaller id.
     const l2 = apps(ids.map((id) => p10(id, 1_000_000, id === 'Q8' ? 81 : 80)));
     expect(Object.entries(grants(solveHighs(l2, s))).filter(([, v]) => v !== '0.00').map(([k]) => k).sort()).toEqual(['Q1', 'Q2', 'Q8']);
+  });
+});
+
+describe('the tie rule in integer models of any size', () => {
+  // 1,200 all-or-nothing applications of ¥1m: 600 at 80, 600 at 70, in shuffled file order.
+  // ¥500m funds 500 of the 80s: the tie rule says the 500 smallest ids.
+  const big = () => {
+    const r = mulberry32(42);
+    const specs = Array.from({ length: 1200 }, (_, k) => p10(`T${String(k).padStart(4, '0')}`, 1_000_000, k < 600 ? 80 : 70));
+    for (let i = specs.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [specs[i], specs[j]] = [specs[j]!, specs[i]!];
+    }
+    return apps(specs);
+  };
+  const fundedIds = (a: Allocation) => a.lines.filter((l) => l.grant.gt(0)).map((l) => l.app.projectId).sort();
+  const smallest = Array.from({ length: 500 }, (_, k) => `T${String(k).padStart(4, '0')}`);
+
+  it('more than 1,000 yes/no decisions: the smaller ids among equal scores are funded, in seconds', () => {
+    const s = scenario({ budget: 500_000_000, allOrNothing: true });
+    const t = performance.now();
+    const a = solveHighs(big(), s);
+    expect(performance.now() - t).toBeLessThan(10_000);
+    expect(a.rules?.integer?.tieRule).toBe('applied');
+    expect(fundedIds(a)).toEqual(smallest);
+    expect(a.rules?.integer?.unorderedTies).toEqual([]);
+  });
+
+  it('where the tie-break cannot finish, the equal-score projects left out of order are named, on stdout and in the report too', () => {
+    // Every solve answers with Q6, Q7 and Q8 funded (equally good: all score 80), the tie-break
+    // solves as if stopped by their time limit there.
+    const list = apps(['Q7', 'Q2', 'Q5', 'Q8', 'Q1', 'Q6', 'Q3', 'Q4'].map((id) => p10(id, 1_000_000, 80)));
+    const n = list.length;
+    const point = (lp: LinearProgram) => {
+      const v = new Float64Array(lp.columns.length);
+      list.forEach((x, i) => {
+        if (['Q6', 'Q7', 'Q8'].includes(x.projectId)) [v[i], v[n + i]] = [lp.columns[i]!.upper, 1];
+      });
+      return v;
+    };
+    const stopped: Backend = {
+      name: 'highs (tie-break stopped)',
+      solvesIntegers: true,
+      solve(lp, options) {
+        const values = point(lp);
+        const objective = objectiveOf(lp, values);
+        if (!options?.mipStart) return { status: 'optimal', objective, values, mip: { bound: objective, gap: 0 }, backend: this.name, raw: 'optimal' };
+        return { status: 'time-limit', detail: 'time limit reached', values, mip: { bound: objective, gap: 0 }, backend: this.name, raw: 'time limit reached' };
+      },
+    };
+    const s = scenario({ budget: 3_000_000, allOrNothing: true });
+    const a = allocate(list, SHENZHEN, s, stopped);
+    const verification = verifyAllocation(SHENZHEN, s, list, a.lines.map((l) => l.grant));
+    expect(verification.violations).toEqual([]);
+    expect(fundedIds(a)).toEqual(['Q6', 'Q7', 'Q8']);
+    expect(a.rules?.integer).toMatchObject({ tieRule: 'tie_break_time_limit', tieBreakSeconds: 10, unorderedTies: [{ score: '80', short: ['Q1', 'Q2', 'Q3', 'Q4', 'Q5'], funded: ['Q6', 'Q7', 'Q8'] }] });
+    const provenance = { scenario: { file: 's.json', sha256: '', extends: [] }, policy: { file: 'p.json', sha256: '' }, applications: { file: 'a.csv', sha256: '', encoding: 'utf-8' } };
+    const summary = buildSummary({ scenario: s, policy: SHENZHEN, allocation: a, verification, inputs: provenance, warnings: [], timingsMs: null });
+    expect(summary.objective.model?.integer).toMatchObject({ tieRule: 'not applied: the tie-break solve stopped at its time limit', tieBreakSeconds: 10 });
+    const stdout = humanSummary(summary, []);
+    expect(stdout).toContain('同分排序：得分从高到低；得分相同时按项目编号从小到大（逐字符比较）；整数模型的同分排序求解未能在 10 秒内完成');
+    expect(stdout).toContain('得分 80 分：Q1、Q2、Q3、Q4、Q5 未获全额资助，同分的 Q6、Q7、Q8 获得资助');
+    const data = buildReportData({ lang: 'zh', summary, allocation: a, policy: SHENZHEN, scenario: s, marginalValues: [], fundingLine: null, notes: a.lines.map(() => '') });
+    const html = renderHtml(data);
+    expect(html).toContain('data-testid="unordered-ties"');
+    expect(html).toContain('得分 80 分：Q1、Q2、Q3、Q4、Q5 未获全额资助，同分的 Q6、Q7、Q8 获得资助');
+    expect(renderMarkdown(buildReportData({ ...data, lang: 'en', allocation: a, policy: SHENZHEN, scenario: s, marginalValues: [], fundingLine: null, notes: a.lines.map(() => '') }))).toContain(
+      'score 80: Q1, Q2, Q3, Q4, Q5 not funded in full, Q6, Q7, Q8 of the same score funded',
+    );
+  });
+
+  it('where the check across scores cannot finish, the order within scores stands and the summary says so', () => {
+    // The third solve — the tie-break across scores, after the first and the one within scores — stops at its time limit.
+    let solves = 0;
+    const last: Backend = {
+      name: 'highs (across stopped)',
+      solvesIntegers: true,
+      solve(lp, options) {
+        const r = highs.solve(lp, options);
+        return ++solves === 3 && r.status === 'optimal' ? { status: 'time-limit', detail: 'time limit reached', values: r.values, backend: this.name, raw: 'time limit reached' } : r;
+      },
+    };
+    const list = apps(['Q7', 'Q2', 'Q5', 'Q8', 'Q1', 'Q6', 'Q3', 'Q4'].map((id) => p10(id, 1_000_000, 80)));
+    const s = scenario({ budget: 3_000_000, allOrNothing: true });
+    const a = allocate(list, SHENZHEN, s, last);
+    expect(fundedIds(a)).toEqual(['Q1', 'Q2', 'Q3']);
+    expect(a.rules?.integer).toMatchObject({ tieRule: 'within_scores_time_limit', unorderedTies: [] });
+    const provenance = { scenario: { file: 's.json', sha256: '', extends: [] }, policy: { file: 'p.json', sha256: '' }, applications: { file: 'a.csv', sha256: '', encoding: 'utf-8' } };
+    const verification = verifyAllocation(SHENZHEN, s, list, a.lines.map((l) => l.grant));
+    const summary = buildSummary({ scenario: s, policy: SHENZHEN, allocation: a, verification, inputs: provenance, warnings: [], timingsMs: null });
+    expect(summary.objective.model?.integer?.tieRule).toBe('applied within scores: the check of trades across scores stopped at its time limit');
+    expect(humanSummary(summary, [])).toContain('整数模型中已在同分项目之间按此顺序选择（各分数的资助总额取自最优解），不同分数之间同样好的调整未能在 10 秒内核查');
+  });
+});
+
+describe('the tie rule across scores', () => {
+  it('two selections equally good across scores (90 + 70 against 80 + 80): the one the priority order prefers, Σ (N − position) × grant', () => {
+    // ¥1m each, ¥2m, all or nothing: X (90) excludes P and Z (one project), X and Q share a company
+    // capped at ¥1.5m. X + Y and P + Q both make 160; positions X 1, P 2, Q 3, Z 4, Y 5 weigh
+    // X + Y at 5 + 1 and P + Q at 4 + 3: P + Q. The first solve is made to answer X + Y, which the
+    // tie-break within scores cannot change (each score keeps its money): only across scores can.
+    const list = decide(
+      apps([
+        { id: 'X', measure: 'P10-APPLICATION', base: 10_000_000, requested: 1_000_000, score: 90, company: 'K1' },
+        { id: 'P', measure: 'P10-APPLICATION', base: 10_000_000, requested: 1_000_000, score: 80, company: 'K2' },
+        { id: 'Q', measure: 'P10-APPLICATION', base: 10_000_000, requested: 1_000_000, score: 80, company: 'K1' },
+        { id: 'Z', measure: 'P10-APPLICATION', base: 10_000_000, requested: 1_000_000, score: 75, company: 'K3' },
+        { id: 'Y', measure: 'P10-APPLICATION', base: 10_000_000, requested: 1_000_000, score: 70, company: 'K4' },
+      ]),
+      { X: { exclusiveGroup: 'G' }, P: { exclusiveGroup: 'G' }, Z: { exclusiveGroup: 'G' } },
+    );
+    let solves = 0;
+    const firstXY: Backend = {
+      name: 'highs (first answer X + Y)',
+      solvesIntegers: true,
+      solve(lp, options) {
+        if (solves++ > 0) return highs.solve(lp, options);
+        const values = new Float64Array(lp.columns.length);
+        for (const i of [0, 4]) [values[i], values[5 + i]] = [lp.columns[i]!.upper, 1];
+        const objective = objectiveOf(lp, values);
+        return { status: 'optimal', objective, values, mip: { bound: objective, gap: 0 }, backend: this.name, raw: 'optimal' };
+      },
+    };
+    const s = scenario({ budget: 2_000_000, allOrNothing: true, companyAnnualCap: 1_500_000 });
+    const a = allocate(list, SHENZHEN, s, firstXY);
+    expect(verifyAllocation(SHENZHEN, s, list, a.lines.map((l) => l.grant)).violations).toEqual([]);
+    expect(a.objective.toString()).toBe('160000000');
+    expect(grants(a)).toEqual({ X: '0.00', P: '1000000.00', Q: '1000000.00', Z: '0.00', Y: '0.00' });
+    expect(a.rules?.integer?.tieRule).toBe('applied');
   });
 });
 
@@ -370,11 +503,14 @@ describe('the tie rule with decisions alone (no integer column)', () => {
     const l = decide(apps(ids.map((id) => p10(id, 1_000_000, 80))), { Q7: { decision: 'fund' } });
     const s = scenario({ budget: 3_500_000 });
     const expected = { Q7: '1000000.00', Q2: '1000000.00', Q5: '0.00', Q8: '0.00', Q1: '1000000.00', Q6: '0.00', Q3: '500000.00', Q4: '0.00' };
-    for (const backend of [highs, networkBackend]) {
+    for (const [backend, stages] of [
+      [highs, ['priority', 'tie-break within scores', 'tie-break']],
+      [networkBackend, ['priority', 'tie-break']],
+    ] as const) {
       const a = allocate(l, SHENZHEN, s, backend);
       expect(verifyAllocation(SHENZHEN, s, l, a.lines.map((x) => x.grant)).violations).toEqual([]);
       expect(grants(a)).toEqual(expected);
-      expect(a.stages.map((x) => [x.stage, x.status])).toEqual([['priority', 'optimal'], ['tie-break', 'optimal']]);
+      expect(a.stages.map((x) => [x.stage, x.status])).toEqual(stages.map((stage) => [stage, 'optimal']));
     }
   });
 });

@@ -219,6 +219,23 @@ describe('--lock: a later batch', () => {
     expect(second.allocation.lines.find((l) => l.app.projectId === 'C')!.grant.toFixed(2)).toBe('2000000.00');
   });
 
+  it('a sweep with locked grants counts them against every budget point, as a single solve does', async () => {
+    const dir = tmp('locksweep');
+    four(dir);
+    // The first batch is A alone (90): it holds ¥3m. Entitlements are ¥3m each, ¥12m in all.
+    const [header, a] = readFileSync(join(dir, 'applications.csv'), 'utf8').split('\r\n');
+    writeFileSync(join(dir, 'first.csv'), `${header}\r\n${a}\r\n`);
+    writeJson(join(dir, 'first.json'), { name: 'first', policy: POLICY, applications: 'first.csv', year: 2019, budget: '3000000' });
+    writeJson(join(dir, 'all.json'), { name: 'all', policy: POLICY, applications: 'applications.csv', year: 2019, budget: '9000000' });
+    await runSolve({ scenario: join(dir, 'first.json'), out: join(dir, 'o1'), noTimings: true });
+    const out = await runSweep({ scenario: join(dir, 'all.json'), from: new D(4_000_000), to: new D(9_000_000), steps: 3, out: join(dir, 'sw'), lock: join(dir, 'o1', 'allocations.csv') });
+    expect(out.points.map((p) => [p.budget.toString(), p.granted.toString()])).toEqual([
+      ['4000000', '4000000'],
+      ['6500000', '6500000'],
+      ['9000000', '9000000'],
+    ]);
+  });
+
   it('a locked file that no longer fits (the budget was cut) is an error naming the limits it breaks', async () => {
     const dir = tmp('lockcut');
     four(dir);

@@ -10,6 +10,7 @@ import { D, floorTo, fmtYuanHuman as y } from '../money.js';
 import type { Allocation } from '../model/allocate.js';
 import type { Application } from '../model/application.js';
 import { withBudget, type Scenario } from '../model/scenario.js';
+import { lowestFundedLine } from '../model/budget-figures.js';
 import { marginalValues } from '../model/marginal.js';
 import { nearest } from '../model/nearest.js';
 import { explainAll } from '../report/explain.js';
@@ -61,8 +62,13 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
     return orThrow(solveVerified(engine)).allocation;
   };
   const allocation = solve(applications, scenario);
+  // The funding line: the budget's dual in the LP; under integer rules the lowest score funded where the budget binds.
   const parametric = allocation.rules ? null : await openSensitivity(allocation.model.lp, allocation.model.basis);
-  const fundingLine = parametric ? marginalValues(allocation, parametric, { maxCompanyLimits: 0 }).fundingLine : null;
+  const fundingLine = parametric
+    ? marginalValues(allocation, parametric, { maxCompanyLimits: 0 }).fundingLine
+    : allocation.rules?.model === 'integer'
+    ? (lowestFundedLine(allocation, scenario.granularity)?.score ?? null)
+    : null;
   parametric?.dispose();
   const lang = options.lang ?? 'zh';
   const lines = [...explainAll({ allocation, scenario, policy, fundingLine }, lang, true)[index]!.lines];

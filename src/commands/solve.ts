@@ -33,6 +33,8 @@ export interface SolveCommandOptions {
   readonly sheet?: string;
   /** Any warning is an error (exit 1) and nothing is written: for unattended runs. */
   readonly strict?: boolean;
+  /** How far the budget is moved in the re-solves that say what more (and less) budget would do (default ¥1,000,000). */
+  readonly marginalStep?: Decimal;
 }
 
 export interface SolveOutcome {

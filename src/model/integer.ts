@@ -26,7 +26,8 @@ import type { Decimal } from 'decimal.js';
 import { fmtYuanHuman } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { Column, LinearProgram, Picked, Picker, Row, SolveResult } from '../solver/types.js';
-import { finishAllocation, limitsOfCandidates, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
+import { finishAllocation, limitsOfCandidates, timedSolve } from './finish.js';
+import { breakTies, tieBreakSeconds, unorderedTies, type Kept } from './integer-ties.js';
 import { lockedFunding } from './prepare.js';
 import { decisionCounts, integerRuleOf } from './rules.js';
 import { LIMIT_BINDING, type AllocateOptions, type Allocation, type CandidateOutcome, type Prepared, type StageReport, type TieRule } from './types.js';
@@ -181,9 +182,6 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
 
 const SEMI_MAX = 100_000;
 
-/** The largest integer model (yes/no decisions) that gets the tie-break solve. */
-export const TIE_BREAK_MAX_BINARIES = 1_000;
-
 /** The least grant, in units, under a minimum share: ⌈share × cap⌉, at least one unit. */
 const minUnits = (share: Decimal, cap: number) => Math.max(1, share.times(cap).ceil().toNumber());
 
@@ -210,6 +208,7 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
   let r: SolveResult | null = null;
   let grantU: number[] = [];
   let tieRule: TieRule = 'applied';
+  let tieSeconds: number | null = null;
   for (const wholeUnits of [false, true]) {
     const built = buildIntegerModel(p, new Set(), wholeUnits);
     if (!wholeUnits) options.onLp?.(built.lp);
@@ -226,44 +225,28 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
       handOut(p, gu, tu, memberOf);
       return { units: gu, unmetFloors: limits.filter((l, k) => l.sense === 'min' && tu[k]! < units.limits[k]!).length };
     };
-    let best = roundOf(r.values!);
+    let best: Kept = roundOf(r.values!);
     tieRule = r.status !== 'optimal' ? 'time_limit' : 'tie_break_worse';
-    // The tie rule, as on the priority LP: among selections with the best objective, the one that
-    // prefers the priority order (score, then project id). A second integer solve with the
-    // objective held; kept only if, rounded, it is not worse exactly and meets as many floors.
-    // Up to TIE_BREAK_MAX_BINARIES yes/no decisions: beyond, the second solve cost twice the first
-    // (3,000 all-or-nothing applications: 8 s, then 16 s), and HiGHS's choice among equal optima
-    // stands (deterministic, but not the tie rule; the summary's stages show it).
-    const binaries = built.yOf.filter((y) => y >= 0).length;
-    if (r.status === 'optimal' && binaries > TIE_BREAK_MAX_BINARIES) tieRule = 'too_many_decisions';
-    if (r.status === 'optimal' && options.tieBreak !== false && binaries <= TIE_BREAK_MAX_BINARIES) {
-      const n = candidates.length;
-      const ranks = tieRanks(p.order);
-      let r2: SolveResult;
-      if (!built.mip && picked.backend.solveTieBroken) {
-        // No integer column (decisions alone): the network simplex breaks the tie exactly, in one solve.
-        r2 = timedSolve(stages, 'tie-break', picked.backend, built.lp, {}, built.lp.columns.map((_, j) => (j < n ? ranks[j]! : 0)));
-      } else {
-        const scoreTerms = built.lp.columns.slice(0, n).map((c, j) => [j, c.cost] as const).filter(([, c]) => c !== 0);
-        // Held to within HiGHS's feasibility tolerance, no looser: a looser hold lets the second
-        // solve trade objective for the tie rule, and the exact check below then rejects it.
-        const tieLp: LinearProgram = {
-          ...built.lp,
-          columns: built.lp.columns.map((c, j) => ({ ...c, cost: j < n ? ranks[j]! / n : 0 })),
-          rows: [...built.lp.rows, { terms: scoreTerms, lower: r.objective - Math.max(1e-13 * Math.abs(r.objective), 1e-6), upper: null }],
-        };
-        // Its own pick: with the objective row it is no network LP.
-        r2 = timedSolve(stages, 'tie-break', pickFor(pick, { lp: tieLp, mip: built.mip }).backend, tieLp, mipOptions);
-      }
-      if ((r2.status === 'optimal' || r2.status === 'time-limit') && r2.values) {
-        const alt = roundOf(r2.values);
-        if (tieBrokenNotWorse(candidates, best, alt)) {
-          best = alt;
-          tieRule = 'applied';
-        }
-      }
+    tieSeconds = null;
+    if (r.status === 'optimal' && options.tieBreak !== false) {
+      tieSeconds = tieBreakSeconds(stages[stages.length - 1]!.ms, options.timeLimitSeconds);
+      const tie = breakTies({
+        p,
+        lp: built.lp,
+        mip: built.mip,
+        first: r,
+        backend: picked.backend,
+        // With the objective row it is no network LP: its own pick.
+        backendFor: (lp) => pickFor(pick, { lp, mip: built.mip }).backend,
+        stages,
+        seconds: tieSeconds,
+        round: roundOf,
+        kept: best,
+      });
+      best = tie.kept;
+      tieRule = tie.rule;
     }
-    grantU = best.units;
+    grantU = [...best.units];
     if (best.unmetFloors === 0) break;
   }
   const { backend, reason } = picked!;
@@ -319,7 +302,16 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
     rules: {
       objective: scenario.objective,
       model: 'integer',
-      integer: { status: optimal ? 'optimal' : 'time-limit', gap: mip?.gap ?? 0, bound: (mip?.bound ?? 0) * g.toNumber(), timeLimitSeconds: options.timeLimitSeconds ?? null, raw: r!.raw, tieRule },
+      integer: {
+        status: optimal ? 'optimal' : 'time-limit',
+        gap: mip?.gap ?? 0,
+        bound: (mip?.bound ?? 0) * g.toNumber(),
+        timeLimitSeconds: options.timeLimitSeconds ?? null,
+        raw: r!.raw,
+        tieRule,
+        tieBreakSeconds: tieSeconds,
+        unorderedTies: tieRule === 'applied' || tieRule.startsWith('within_scores') ? [] : unorderedTies(p, grantU),
+      },
       ...decisionCounts(candidates),
     },
   });

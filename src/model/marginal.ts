@@ -8,7 +8,7 @@
  * value is concave in each limit, which is what makes the checks enough.
  */
 import { Decimal } from 'decimal.js';
-import { D, LP_UNIT, fmtYuanHuman } from '../money.js';
+import { D, LP_UNIT } from '../money.js';
 import type { ParametricLp } from '../solver/types.js';
 import type { Allocation } from './types.js';
 import type { Limit } from './limits.js';
@@ -142,19 +142,4 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     .forEach(([l, r]) => values.push(analyse(l, r, Math.min(bisections, 4))));
   const budget = values.find((v) => v.limit.kind === 'budget');
   return { values, fundingLine: budget && budget.perYuan > 1e-9 ? Math.round(budget.perYuan * 1e4) / 1e4 : null };
-}
-
-/** One sentence in Chinese for a marginal value. */
-export function marginalWords(m: Marginal, label: string): string {
-  const per = (x: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(x);
-  const range = `${fmtYuanHuman(m.from)} 至 ${m.to === null ? '不限' : fmtYuanHuman(m.to)}`;
-  if (m.perYuan === -Infinity) return `${label}已到可行的最高值，再提高将无可行分配`;
-  if (!m.binding) return `${label}未形成约束：增加不会改变分配（在 ${range} 范围内）`;
-  if (m.limit.sense === 'min') {
-    return `${label}每提高¥1,000,000，目标值（Σ得分×金额）减少 ${per(-m.perYuan * 1e6)}，即每元 ${per(-m.perYuan)} 分：这是该下限的代价（在 ${range} 范围内）`;
-  }
-  if (m.limit.kind === 'budget') {
-    return `总预算每增加¥1,000,000，目标值增加 ${per(m.perYuan * 1e6)}，相当于资助得分约 ${per(m.perYuan)} 的项目（在 ${range} 范围内）`;
-  }
-  return `${label}每放宽¥1,000,000，目标值增加 ${per(m.perYuan * 1e6)}（每元 ${per(m.perYuan)} 分：受限项目得分高出资助线的部分）（在 ${range} 范围内）`;
 }

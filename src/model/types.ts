@@ -81,7 +81,7 @@ export interface CandidateOutcome {
 
 export interface StageReport {
   /** 'priority + tie-break': both in one solve (a backend that breaks ties exactly, the network simplex). */
-  readonly stage: 'priority' | 'tie-break' | 'priority + tie-break' | 'feasibility';
+  readonly stage: 'priority' | 'tie-break' | 'tie-break within scores' | 'priority + tie-break' | 'feasibility';
   readonly backend: string;
   readonly status: SolveResult['status'];
   readonly raw: string;
@@ -105,11 +105,21 @@ export interface AllocateOptions {
 }
 
 /**
- * Whether the integer model's tie rule decided among equally good selections: 'applied', or
- * why not — more yes/no decisions than it is solved for (TIE_BREAK_MAX_BINARIES), the solve
- * stopped at the time limit, or the tie-break solve failed or rounded worse.
+ * Whether the integer model's tie rule decided among equally good selections (integer-ties.ts):
+ * 'applied' in full; applied among equal scores, with the check of trades across scores stopped
+ * by its time budget or rounded worse ('within_scores_…'); or not applied — the first solve
+ * stopped at the time limit, the tie-break solve within scores stopped at its time budget (its
+ * best point is used), or it failed or rounded worse.
  */
-export type TieRule = 'applied' | 'too_many_decisions' | 'time_limit' | 'tie_break_worse';
+export type TieRule = 'applied' | 'within_scores_time_limit' | 'within_scores_worse' | 'time_limit' | 'tie_break_time_limit' | 'tie_break_worse';
+
+/** Applications of one score out of priority order: `short` (below their cap) come before `funded` in the order. */
+export interface UnorderedTie {
+  /** The score, as a decimal string. */
+  readonly score: string;
+  readonly short: readonly string[];
+  readonly funded: readonly string[];
+}
 
 export interface RulesReport {
   readonly objective: Scenario['objective'];
@@ -127,6 +137,10 @@ export interface RulesReport {
     readonly timeLimitSeconds: number | null;
     readonly raw: string;
     readonly tieRule: TieRule;
+    /** Seconds each tie-break solve was given (null: no tie-break solve). */
+    readonly tieBreakSeconds: number | null;
+    /** Where the tie rule was not applied: the equal-score applications left out of priority order. */
+    readonly unorderedTies: readonly UnorderedTie[];
   };
   readonly forced: number;
   readonly excluded: number;

@@ -9,24 +9,23 @@
  */
 import type { Decimal } from 'decimal.js';
 import { InfeasibleError, InputError, InternalError, type Conflict, type InputIssue } from '../errors.js';
-import { ZERO, floorTo, fmtYuan, parseAmount } from '../money.js';
+import { ZERO, floorTo, parseAmount } from '../money.js';
 import { writeFileAtomically } from '../io/write.js';
 import { prepareAllocation, solvePrepared, atBudget, pickerWork, type Allocation, type Prepared } from '../model/allocate.js';
 import { checkScenario } from '../model/check.js';
 import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
 import { candidatesOf } from '../model/prepare.js';
 import type { LinearProgram } from '../solver/types.js';
-import { marginalValues, marginalWords } from '../model/marginal.js';
 import { withBudget } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
-import { integerBackendOf, loadPicker, needsOf, openSensitivity, type Picker, type SolverChoice } from '../solver/select.js';
+import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice } from '../solver/select.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
 import { ALLOCATION_COLUMNS, allocationRows, type BatchNumbers } from '../report/allocations.js';
 import { buildReportData, type Lang, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
-import { limitLabel } from '../report/labels.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
+import { analyse, marginalStepOf } from './analyse.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
 
 export interface SolveOptions {
@@ -58,6 +57,8 @@ export interface SolveOptions {
    * listing them, and nothing is written (not even `emitLp`).
    */
   readonly strict?: boolean;
+  /** How far the budget is moved in the re-solves that say what more (and less) budget would do: yuan, or text (`"1000万"`); default ¥1,000,000. */
+  readonly marginalStep?: Decimal | string | number;
 }
 
 /** One row of allocations.csv, by column name: every application, in input order, amounts as yuan strings. */
@@ -259,8 +260,17 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
   return new InfeasibleError(outcome.message, outcome.conflicts);
 }
 
+/** The engine's scenario solved (rounded, verified) at another budget: on its own preparation where it kept the budget row, else prepared again. */
+function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined): Verified {
+  const { prepared } = engine;
+  if (prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) return solveVerified(engine, { at: budget, timeLimitSeconds });
+  const other = engineWith({ ...engine.loaded, scenario: withBudget(engine.loaded.scenario, budget) }, engine.picker, { locked: engine.locked });
+  return 'status' in other ? other : solveVerified(other, { timeLimitSeconds });
+}
+
 /** Solve a loaded scenario: engine, verified allocation, analysis, summary and the reports' data. */
 export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msParse = 0): Promise<Outcome> {
+  const step = marginalStepOf(options.marginalStep, given.scenario.granularity);
   const engine = await openEngine(given, options);
   if ('status' in engine) return engine;
   const { loaded } = engine;
@@ -277,14 +287,11 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   if (lp) writeLp(options.emitLp!, lp, loaded, loaded.scenario.name);
   const t3 = performance.now();
 
-  // The value of money: duals and ranges from the stage-1 LP, checked by re-solving.
-  // (Only for the priority LP: proportional shares and the integer model have no such duals.)
-  const parametric = allocation.status === 'optimal' && !allocation.rules ? await openSensitivity(allocation.model.lp, allocation.model.basis) : null;
-  const marginal = parametric ? marginalValues(allocation, parametric) : { values: [], fundingLine: null };
-  parametric?.dispose();
+  // The value of money: the funding line, the marginal values, what more (and less) budget would do.
   const lang = options.lang ?? 'zh';
   const { scenario, policy } = loaded;
-  const notes = explainAll({ allocation, scenario, policy, fundingLine: marginal.fundingLine }, lang).map((e) => e.oneLine);
+  const analysis = await analyse({ allocation, policy, scenario, lang, step, resolveAt: (budget) => resolveAt(engine, budget, options.timeLimitSeconds) });
+  const notes = explainAll({ allocation, scenario, policy, fundingLine: analysis.fundingLine }, lang).map((e) => e.oneLine);
   const t4 = performance.now();
 
   // Loading a backend counts as solving.
@@ -293,31 +300,18 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const batches: BatchNumbers = { current: loaded.locks.batch, of: loaded.locks.batchOf };
   const rows = allocationRows(allocation, notes, batches);
   options.onRows?.(rows, scenario.name);
-  const measures = new Map(policy.measures.map((m) => [m.id, m]));
-  const marginalValuesData = marginal.values.map((m) => {
-    const label = limitLabel(m.limit, measures);
-    return {
-      limit: m.limit.id,
-      label,
-      perYuan: m.perYuan === -Infinity ? null : Math.round(m.perYuan * 1e6) / 1e6,
-      from: fmtYuan(m.from),
-      to: m.to === null ? '' : fmtYuan(m.to),
-      verified: m.verified,
-      binding: m.binding,
-      words: marginalWords(m, label),
-    };
-  });
   const summary = buildSummary({
     ...loaded,
     warnings,
     allocation,
     verification,
     timingsMs: options.timings === false ? null : timings,
-    fundingLine: marginal.fundingLine,
-    marginalValues: marginalValuesData,
+    fundingLine: analysis.fundingLine,
+    fundingLineBasis: analysis.fundingLineBasis,
+    marginalValues: analysis.values,
     batches: { current: batches.current, locked: loaded.locks.sources },
   });
-  const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: marginalValuesData, fundingLine: marginal.fundingLine, notes, batches, notice: options.notice ?? 'new' });
+  const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: analysis.reportValues, fundingLine: analysis.fundingLine, notes, batches, noticeScope: options.notice ?? 'new' });
   const detail: SolvedDetail = { loaded, allocation, verification, data, rows, msFormat: performance.now() - t4 };
   let records: AllocationRecord[] | null = null;
   return {

@@ -56,25 +56,13 @@ export interface LimitRow {
   readonly binding: boolean;
 }
 
-export interface MarginalValue {
-  /** Limit id: `budget`, `measure_max:P10-APPLICATION`, `company_measure:…`. */
-  readonly limit: string;
-  readonly label: string;
-  /**
-   * Objective (score × yuan) bought by one more yuan of this limit: the score of what it funds
-   * (negative for a floor: its cost). Null: a floor that cannot be raised at all.
-   */
-  readonly perYuan: number | null;
-  /** The range of the limit (yuan) over which that holds; `to` empty = no upper end. */
-  readonly from: string;
-  readonly to: string;
-  /** The limit is at its bound (a limit that never binds is worth nothing more). */
-  readonly binding: boolean;
-  /** Checked by re-solving at both ends of the range. */
-  readonly verified: boolean;
-  /** Plain words, e.g. "每增加¥1,000,000，约可资助（十）中得分约 72 的项目". */
-  readonly words: string;
-}
+/**
+ * What one more yuan of a limit buys (`budget`, `measure_max:P10-APPLICATION`, `company_measure:…`),
+ * over what range, checked or not, and in words (in the report's language) — summary.json's
+ * marginal value with its limit id; for the budget also what `step` more (and, under integer
+ * rules, less) would do, found by re-solving.
+ */
+export type MarginalValue = { readonly limit: string } & Summary['marginalValues'][string];
 
 export interface ProjectRow {
   readonly projectId: string;
@@ -173,8 +161,10 @@ export function buildReportData(args: {
   marginalValues: readonly MarginalValue[];
   fundingLine: number | null;
   notes: readonly string[];
-  batches: BatchNumbers;
-  notice: Notice['scope'];
+  /** This run's batch and each locked project's (default: one batch). */
+  batches?: BatchNumbers;
+  /** Which batches the notice lists (default: this run's). */
+  noticeScope?: Notice['scope'];
 }): ReportData {
   const { allocation, policy, scenario } = args;
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
@@ -251,6 +241,6 @@ export function buildReportData(args: {
     marginalValues: args.marginalValues,
     projects: shown,
     projectsOmitted: lines.length - shown.length,
-    notice: buildNotice(allocation, policy, scenario, args.batches, args.notice),
+    notice: buildNotice(allocation, policy, scenario, args.batches, args.noticeScope),
   };
 }

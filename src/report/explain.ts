@@ -76,7 +76,10 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     if (binding === 'locked') return done(w.locked(y(grant)));
     if (binding === 'below_min_score') return done(w.belowMinScore(app.score.toString(), scenario.minScore?.toString() ?? ''));
     // Decisions, integer rules and proportional shares: the rule that set the grant.
-    if (line.ruleNote) return done(ruleText(line, line.ruleNote, w, unit, limitName));
+    if (line.ruleNote) {
+      const budgetStopped = line.limitId !== null && ctx.allocation.limits[limitIndex.get(line.limitId)!]!.kind === 'budget';
+      return done(ruleText(line, line.ruleNote, w, unit, limitName) + (budgetStopped && ctx.fundingLine !== null ? w.rule.budgetAside(lineAside(app.score, ctx.fundingLine)) : ''));
+    }
     const ent = entitlement!;
     if (full) {
       const texts = ent.ceilings.map((c) => ceilingText(c, w));
@@ -169,7 +172,11 @@ function cutText(
     return w.companyCut(short, label, full, used, y(othersTotal.plus(l.locked)), shown, mates.length);
   }
   if (l.kind === 'measure_max' || l.kind === 'district_max') return w.budgetLikeCut(short, label, full, used);
-  const score = app.score.toNumber();
-  const below = fundingLine !== null && score < fundingLine ? fmtScore(fundingLine - score) : null;
-  return w.budgetCut(short, full, used, fundingLine === null ? null : { fundingLine: fmtScore(fundingLine), score: app.score.toString(), below });
+  return w.budgetCut(short, full, used, fundingLine === null ? null : lineAside(app.score, fundingLine));
+}
+
+/** The funding line and how far below (or above) it a score is, as the words take them. */
+function lineAside(score: Decimal, fundingLine: number): { fundingLine: string; score: string; below: string | null; above: string | null } {
+  const s = score.toNumber();
+  return { fundingLine: fmtScore(fundingLine), score: score.toString(), below: s < fundingLine ? fmtScore(fundingLine - s) : null, above: s > fundingLine ? fmtScore(s - fundingLine) : null };
 }

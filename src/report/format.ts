@@ -33,6 +33,12 @@ export function fmtWan(d: Decimal, grouped = false): string {
   return `${groupThousands(int!)}.${frac}`;
 }
 
+/** Yuan (a yuan string) in 万元 exactly, with thousands separators: "100", "0.01", "1,234.5". */
+export function fmtWanExact(s: string): string {
+  const [int, frac] = new D(s).div(WAN).toFixed().split('.');
+  return frac ? `${groupThousands(int!)}.${frac}` : groupThousands(int!);
+}
+
 /** A change in 万元 with its sign: "+12.00", "−3.50" (a minus sign, not a hyphen), "0". */
 export function fmtWanChange(d: Decimal): string {
   return d.isZero() ? '0' : `${d.gt(0) ? '+' : '−'}${fmtWan(d.abs())}`;

@@ -10,7 +10,7 @@
 import type { ReportData } from './data.js';
 import { percent, yuan } from './format.js';
 import { words, type ReportWords } from './i18n/index.js';
-import { batchLines, countFacts, districtName, fundingLineScore, headline, nonBlank, perYuanText, rangeText, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, type Tally } from './view.js';
+import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, nonBlank, perYuanText, rangeText, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines, type Tally } from './view.js';
 
 /** Escape text for Markdown inline content (a table cell, or text inside a line). */
 export function md(s: string | number): string {
@@ -71,7 +71,6 @@ export function renderMarkdown(data: ReportData): string {
   const warning = timeLimitWarning(s, t);
   if (warning !== null) para(`> **${md(warning)}**`);
   para(`**${md(headline(s, t))}**`);
-  const line = fundingLineScore(data);
   const rules = t.rules(s.rules);
   const batch = batchLines(s, t);
   para(
@@ -79,11 +78,13 @@ export function renderMarkdown(data: ReportData): string {
     `- ${md(t.status)}${colon}${md(statusLine(s, t))}`,
     `- ${md(t.tool)}${colon}${md(`${s.tool.name} ${s.tool.version}`)}`,
     `- ${md(t.inputs)}${colon}${md(t.fileScenario)} ${md(s.scenario.file)} ${md(s.scenario.sha256.slice(0, 12))}…${t.listSep}${md(t.filePolicy)} ${md(s.policy.file)} ${md(s.policy.sha256.slice(0, 12))}…${t.listSep}${md(t.fileApplications)} ${md(s.applications.file)} ${md(s.applications.sha256.slice(0, 12))}…`,
-    `- ${md(t.fundingLineLabel)}${colon}${md(line === null ? t.noFundingLine : t.fundingLineValue(line))}`,
+    `- ${md(t.fundingLineLabel)}${colon}${md(fundingLineText(s, w))}`,
     `- ${md(t.granularity)}${colon}${md(yuan(s.granularity))}`,
     `- ${md(t.priorityRule)}${colon}${md(rules.priority)}`,
     `- ${md(t.roundingRule)}${colon}${md(rules.rounding)}`,
   );
+  const unordered = unorderedTieLines(s, w);
+  if (unordered.length) para(`> **${md(w.summary.unorderedHeading)}**`, ...unordered.map((l) => `> - ${md(l)}`));
 
   // Totals.
   para(`## ${md(sec.totals)}`);
@@ -157,10 +158,12 @@ export function renderMarkdown(data: ReportData): string {
   // Marginal values, in words.
   para(`## ${md(sec.marginal)}`);
   para(mdLine(t.marginalIntro));
+  const note = finiteDifferenceNote(data, w);
+  if (note !== null) para(mdLine(note));
   if (data.marginalValues.length) {
     para(
       ...data.marginalValues.map((m) => {
-        // The words name the limit and the range already (marginalWords); add them only when they do not.
+        // The words may name the limit and the range already (budget-words.ts); add them only when they do not.
         const label = m.words.includes(m.label) ? '' : `**${md(m.label)}**${colon}`;
         const per = perYuanText(m, t);
         const sep = t.listSep;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { OBJECTIVES } from '../model/scenario.js';
+import type { TieRule } from '../model/types.js';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
 
@@ -25,6 +26,52 @@ const tally = {
   granted: yuan,
 };
 
+/** The integer model's tie rule as summary.json states it, by the model's code. */
+export const TIE_RULE_TEXT = {
+  applied: 'applied',
+  within_scores_time_limit: 'applied within scores: the check of trades across scores stopped at its time limit',
+  within_scores_worse: 'applied within scores: the check of trades across scores rounded worse',
+  time_limit: 'not applied: the solve stopped at the time limit',
+  tie_break_time_limit: 'not applied: the tie-break solve stopped at its time limit',
+  tie_break_worse: 'not applied: the tie-break solve failed or rounded worse',
+} as const satisfies Record<TieRule, string>;
+
+/** What earlier versions wrote above 1,000 yes/no decisions, where the tie rule was not solved for. */
+const TIE_RULE_SKIPPED = 'skipped: more than 1,000 yes/no decisions';
+
+/** Applications by what became of them when the budget moves: how many, and their scores' range. */
+const scoreGroup = z
+  .object({
+    count,
+    scoreMin: z.number().nullable().describe('The lowest score among them; null: none'),
+    scoreMax: z.number().nullable().describe('The highest score among them; null: none'),
+  })
+  .strict();
+
+/** The allocation re-solved (and verified) at the budget moved by the step. */
+const budgetSide = z.union([
+  z
+    .object({
+      status: z.enum(['optimal', 'time_limit']).describe('How the re-solve ended (time_limit: not proven optimal)'),
+      budget: yuan.describe('The budget it was re-solved at'),
+      objectiveChange: decimal.describe('Σ score × grant there minus here (exact)'),
+      perYuan: z.number().describe('objectiveChange per yuan of budget moved'),
+      grantedChange: z.string().regex(/^-?\d+\.\d{2}$/, 'signed yuan with two decimals').describe('What is granted there minus here'),
+      entering: scoreGroup.describe('Nothing here, money there'),
+      leaving: scoreGroup.describe('Money here, nothing there'),
+      raised: scoreGroup.describe('Money here and more there'),
+      lowered: scoreGroup.describe('Money here and less (but some) there'),
+    })
+    .strict(),
+  z
+    .object({
+      status: z.literal('infeasible').describe('No allocation satisfies the rules at that budget'),
+      budget: yuan.describe('The budget it was re-solved at'),
+      conflicts: z.array(z.string()).describe('The rules that conflict there'),
+    })
+    .strict(),
+]);
+
 const rulesModel = z
   .object({
     objective: z.enum(OBJECTIVES),
@@ -43,12 +90,28 @@ const rulesModel = z
         raw: z.string(),
         tieRule: z
           .enum([
-            'applied',
-            'skipped: more than 1,000 yes/no decisions',
-            'not applied: the solve stopped at the time limit',
-            'not applied: the tie-break solve failed or rounded worse',
+            TIE_RULE_TEXT.applied,
+            TIE_RULE_TEXT.within_scores_time_limit,
+            TIE_RULE_TEXT.within_scores_worse,
+            TIE_RULE_TEXT.time_limit,
+            TIE_RULE_TEXT.tie_break_time_limit,
+            TIE_RULE_TEXT.tie_break_worse,
+            TIE_RULE_SKIPPED,
           ])
-          .describe('Whether the priority order decided among equally good selections, and if not, why not'),
+          .describe(`Whether the priority order decided among equally good selections, and if not, why not ("${TIE_RULE_SKIPPED}": written by earlier versions only)`),
+        tieBreakSeconds: z.number().nullable().describe('Seconds each tie-break solve was given; null: none was solved').optional(),
+        unorderedTies: z
+          .array(
+            z
+              .object({
+                score: decimal.describe('The score they share'),
+                short: z.array(z.string()).describe('Projects below their entitlement that come first in the priority order (smaller ids)'),
+                funded: z.array(z.string()).describe('Projects of the same score after them that got money'),
+              })
+              .strict(),
+          )
+          .describe('Where the tie rule was not applied: equal-score applications left out of priority order (empty where it was)')
+          .optional(),
       })
       .strict()
       .describe("Integer model: proven optimal, or stopped by the time limit with the gap to HiGHS's bound")
@@ -150,7 +213,20 @@ export const SummarySchema = z
     ),
     byDistrict: z.array(z.object({ district: z.string(), ...tally }).strict()),
     verification: z.object({ checks: count, violations: count }).strict(),
-    fundingLine: z.number().nullable().describe("The score at which money ran out (the budget's marginal value), or null"),
+    fundingLine: z.number().nullable().describe("The score at which money ran out (the budget's marginal value; under integer rules the lowest score funded where the budget binds), or null"),
+    fundingLineBasis: z
+      .object({
+        method: z.enum(['dual', 'lowest-funded-score', 'none']).describe("dual: the budget's marginal value in the LP; lowest-funded-score: under integer rules; none: no funding line"),
+        why: z
+          .enum(['budget-not-binding', 'proportional', 'time-limit'])
+          .describe('Why there is none: no application is stopped by the total budget; a proportional objective; the LP stopped at its time limit (not analysed)')
+          .optional(),
+        projectId: z.string().describe('lowest-funded-score: the project at the line').optional(),
+        description: z.string(),
+      })
+      .strict()
+      .describe('How fundingLine was found, or why there is none')
+      .optional(),
     limits: z
       .object({
         binding: z.array(z.object({ id: z.string(), source: z.string(), amount: yuan, used: yuan }).strict()),
@@ -169,9 +245,16 @@ export const SummarySchema = z
           verified: z.boolean(),
           binding: z.boolean(),
           words: z.string(),
+          method: z
+            .enum(['dual', 'finite-difference'])
+            .describe('The budget: dual — perYuan is the LP dual; finite-difference — the integer model re-solved at budget ± step (perYuan: the change up to budget + step)')
+            .optional(),
+          step: yuan.describe('The budget: the step it was moved by in the re-solves').optional(),
+          up: budgetSide.describe('The budget: the allocation re-solved at budget + step').optional(),
+          down: budgetSide.nullable().describe('The budget: the allocation re-solved at budget − step (integer models; null: not solved)').optional(),
         })
         .strict(),
-    ).describe('Per limit id: what one more yuan of it buys and over what range (the priority LP only)'),
+    ).describe('Per limit id: what one more yuan of it buys and over what range (the priority LP; the budget also under integer rules, by re-solving)'),
     solver: z
       .object({
         backend: z.string(),
@@ -180,7 +263,7 @@ export const SummarySchema = z
         stages: z.array(
           z
             .object({
-              stage: z.enum(['priority', 'tie-break', 'priority + tie-break', 'feasibility']),
+              stage: z.enum(['priority', 'tie-break', 'tie-break within scores', 'priority + tie-break', 'feasibility']),
               status: z.enum(['optimal', 'time-limit', 'infeasible', 'unbounded', 'error']),
               raw: z.string(),
             })

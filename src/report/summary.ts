@@ -1,7 +1,6 @@
 /** summary.json and the short human summary printed on stdout. */
 import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuan, fmtYuanHuman } from '../money.js';
-import { TIE_BREAK_MAX_BINARIES } from '../model/integer.js';
 import type { Allocation, RulesReport } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import { scenarioFields, type Scenario } from '../model/scenario.js';
@@ -10,7 +9,8 @@ import { formatIssue, type InputIssue } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { en } from './i18n/en.js';
 import { zh } from './i18n/zh.js';
-import { SUMMARY_SCHEMA_VERSION, type Summary, type Timings } from './summary-schema.js';
+import { fundingLineWords } from './budget-words.js';
+import { SUMMARY_SCHEMA_VERSION, TIE_RULE_TEXT, type Summary, type Timings } from './summary-schema.js';
 
 export { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary, type Timings } from './summary-schema.js';
 
@@ -66,20 +66,20 @@ export const PRIORITY_RULE_ZH = '得分从高到低；得分相同时按项目�
 export const ROUNDING_RULE_ZH =
   '各项资助先按取整单位向下取整；超出任一限额的部分从优先顺序最后的项目起收回；补足类别预算下限；剩余资金按优先顺序以整单位分配，直至任一限额用尽';
 
-/** How many yes/no decisions the integer model's tie rule is solved for, as written. */
-const MAX_DECISIONS = TIE_BREAK_MAX_BINARIES.toLocaleString('en-US');
-
-/** The priority order, and where an integer model's equal optima were not decided by it, why. */
+/** The priority order, and where an integer model's tie rule was not applied in full, how far it was and why. */
 function priorityRules(allocation: Allocation): { priorityOrder: string; priorityOrderZh: string } {
-  const tie = allocation.rules?.integer?.tieRule;
-  if (!tie || tie === 'applied') return { priorityOrder: PRIORITY_RULE, priorityOrderZh: PRIORITY_RULE_ZH };
+  const i = allocation.rules?.integer;
+  if (!i || i.tieRule === 'applied') return { priorityOrder: PRIORITY_RULE, priorityOrderZh: PRIORITY_RULE_ZH };
+  const seconds = fmtSeconds(i.tieBreakSeconds);
   return {
-    priorityOrder: en.summary.priorityNotApplied(PRIORITY_RULE, en.summary.tieRuleMissed[tie](MAX_DECISIONS)),
-    priorityOrderZh: zh.summary.priorityNotApplied(PRIORITY_RULE_ZH, zh.summary.tieRuleMissed[tie](MAX_DECISIONS)),
+    priorityOrder: en.summary.tieRuleNote[i.tieRule](PRIORITY_RULE, seconds),
+    priorityOrderZh: zh.summary.tieRuleNote[i.tieRule](PRIORITY_RULE_ZH, seconds),
   };
 }
 
-/** The model's report as summary.json states it: the integer model's tie rule as words (`applied`, or skipped / not applied and why). */
+const fmtSeconds = (s: number | null) => (s === null ? '' : String(Math.round(s * 10) / 10));
+
+/** summary.json: the model's report, the value of money the analysis found, and the integer model's tie rule in words (`applied`, applied within scores, or not applied, and why). */
 export function buildSummary(args: {
   scenario: Scenario;
   policy: Policy;
@@ -89,6 +89,7 @@ export function buildSummary(args: {
   warnings: readonly InputIssue[];
   timingsMs: Timings | null;
   fundingLine?: number | null;
+  fundingLineBasis?: Summary['fundingLineBasis'];
   marginalValues?: readonly ({ readonly limit: string } & Summary['marginalValues'][string])[];
   /** This run's batch and the earlier batches it held fixed (default: batch 1, none). */
   batches?: { readonly current: number; readonly locked: readonly LockedBatch[] };
@@ -178,6 +179,7 @@ export function buildSummary(args: {
       .map(([district, t]) => ({ district, ...tallyJson(t) })),
     verification: { checks: verification.checks, violations: verification.violations.length },
     fundingLine: args.fundingLine ?? null,
+    ...(args.fundingLineBasis ? { fundingLineBasis: args.fundingLineBasis } : {}),
     /** Coupling limits with less than one granularity unit of room (they stop grants), and how many others there are. */
     limits: {
       binding: allocation.limits
@@ -206,7 +208,16 @@ function rulesJson(r: RulesReport): NonNullable<Summary['objective']['model']> {
   const out: Record<string, unknown> = { ...r };
   if (r.stoppedEarly) out.stoppedEarly = [...r.stoppedEarly];
   const i = r.integer;
-  if (i) out.integer = { ...i, tieRule: i.tieRule === 'applied' ? 'applied' : `${i.tieRule === 'too_many_decisions' ? 'skipped' : 'not applied'}: ${en.summary.tieRuleMissed[i.tieRule](MAX_DECISIONS)}` };
+  if (i) {
+    // The tie-break's time budget follows the first solve's time: written only where it decided something (not applied in full), so runs repeat byte for byte.
+    const { tieBreakSeconds, ...rest } = i;
+    out.integer = {
+      ...rest,
+      tieRule: TIE_RULE_TEXT[i.tieRule],
+      ...(i.tieRule === 'applied' ? {} : { tieBreakSeconds: tieBreakSeconds === null ? null : Math.round(tieBreakSeconds * 10) / 10 }),
+      unorderedTies: i.unorderedTies.map((t) => ({ score: t.score, short: [...t.short], funded: [...t.funded] })),
+    };
+  }
   return out as NonNullable<Summary['objective']['model']>;
 }
 
@@ -231,11 +242,30 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
       : s.status === 'optimal'
       ? `最优性：已证明最优（取整到 ${y(s.granularity)} 后与线性规划上界相差 ${(s.optimality.gap * 100).toFixed(4)}%）`
       : `注意：求解因限制停止（${s.stoppedBy}），未证明最优；本分配距上界至多 ${(s.optimality.gap * 100).toFixed(2)}%，规则校验照常通过`,
-    ...(s.fundingLine !== null ? [`资助线：${s.fundingLine} 分（总预算的边际价值：每增加¥1,000,000 可资助得分约 ${s.fundingLine} 的项目）`] : []),
+    ...budgetLines(s),
     `校验：${s.verification.checks} 项规则检查，全部通过`,
     ...(s.warnings.length ? [`警告 ${s.warnings.length} 条（见 summary.json）`] : []),
     `输出：${files.join('，')}`,
   ].join('\n');
+}
+
+/** The funding line (or why there is none) and what more or less budget would do. */
+function budgetLines(s: Summary): string[] {
+  const w = zh.budget;
+  const budget = s.marginalValues.budget;
+  return [`资助线：${fundingLineWords(s, w)}`, ...(budget?.up ? [`预算增减：${budget.words}`] : [])];
+}
+
+/** Where the integer model's tie rule was not applied in full: what it says, and the equal-score projects left out of order. */
+function tieLines(m: NonNullable<Summary['objective']['model']>, s: Summary): string[] {
+  const i = m.integer;
+  if (!i || i.tieRule === TIE_RULE_TEXT.applied) return [];
+  const ties = i.unorderedTies ?? [];
+  const shown = ties.slice(0, 5).map((t) => `  ${zh.summary.unorderedTie(t.score, t.short, t.funded)}`);
+  return [
+    `同分排序：${s.rules.priorityOrderZh}`,
+    ...(ties.length ? [zh.summary.unorderedHeading, ...shown, ...(ties.length > shown.length ? [`  ${zh.summary.moreUnordered(ties.length - shown.length)}`] : [])] : []),
+  ];
 }
 
 /** The objective and the rules beyond the money rules in words (nothing for the plain priority objective). */
@@ -254,6 +284,7 @@ function rulesLines(s: Summary): string[] {
     // The backend that solved it (a model of decisions alone has no integer column: the network simplex may take it).
     const by = s.solver.backend;
     out.push(i.status === 'optimal' ? `整数模型（${by}）：已证明最优（差距为 0）` : `整数模型（${by}）：时间限制 ${i.timeLimitSeconds ?? ''} 秒停止，未证明最优，相对差距 ${(i.gap * 100).toFixed(4)}%`);
+    out.push(...tieLines(m, s));
   }
   if (m.forced || m.excluded) out.push(`决定：必须资助 ${m.forced} 项，不予资助 ${m.excluded} 项`);
   return out;

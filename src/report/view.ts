@@ -9,7 +9,8 @@ import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuanHuman } from '../money.js';
 import type { LimitRow, MarginalValue, ProjectRow, ReportData } from './data.js';
 import { fmtGap, fmtNumber, fmtPerYuan, percent, wanNumber, yuan } from './format.js';
-import type { ReportWords } from './i18n/index.js';
+import { fundingLineWords } from './budget-words.js';
+import type { ReportWords, Words } from './i18n/index.js';
 import type { MeasureBar, ScatterPoint } from './svg.js';
 import type { Summary } from './summary.js';
 
@@ -46,6 +47,24 @@ export function fundingLineScore(data: ReportData): string | null {
 export function batchLines(s: Summary, t: ReportWords): string[] {
   if (!s.locks.length) return [];
   return [t.batchValue(s.batch), ...s.locks.map((l) => t.earlierBatch(l.batch, l.file, l.projects, l.funded, yuan(l.granted)))];
+}
+
+/** The funding line as the reports say it (its score and how it was found), or why there is none, true against what was granted. */
+export function fundingLineText(s: Summary, w: Words): string {
+  return fundingLineWords(s, w.budget);
+}
+
+/** Where the integer model's tie rule was not applied: the equal-score projects left out of order, a line each (at most `max`, then how many more). */
+export function unorderedTieLines(s: Summary, w: Words, max = 20): string[] {
+  const ties = s.objective.model?.integer?.unorderedTies ?? [];
+  const shown = ties.slice(0, max).map((t) => w.summary.unorderedTie(t.score, t.short, t.funded));
+  return ties.length > shown.length ? [...shown, w.summary.moreUnordered(ties.length - shown.length)] : shown;
+}
+
+/** Under the marginal values' intro: how the budget's figures were found, where that is a finite difference (integer rules). */
+export function finiteDifferenceNote(data: ReportData, w: Words): string | null {
+  const budget = data.marginalValues.find((m) => m.method === 'finite-difference');
+  return budget?.step ? w.budget.introFiniteDifference(budget.step) : null;
 }
 
 /** The applications by what became of them. */

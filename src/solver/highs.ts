@@ -85,6 +85,15 @@ function startFrom(model: { setBasis(b: { colStatus: Int32Array; rowStatus: Int3
   }
 }
 
+/** Hand a MIP a point to start from; one HiGHS refuses is dropped (it searches from its own start). */
+function startAt(model: { setSolution(s: { colValue: Float64Array }): unknown }, values: ArrayLike<number>): void {
+  try {
+    model.setSolution({ colValue: Float64Array.from(values) });
+  } catch {
+    // HiGHS refused it: solve without a start
+  }
+}
+
 /** Load the Wasm runtime once and return a synchronous backend. */
 export async function createHighsBackend(): Promise<Backend> {
   const h = await highsRuntime();
@@ -110,6 +119,7 @@ export async function createHighsBackend(): Promise<Backend> {
             ...(options.iterationLimit !== undefined ? { simplex_iteration_limit: options.iterationLimit } : {}),
           });
           if (!mip && options.warmStart) startFrom(model, options.warmStart, lp);
+          if (mip && options.mipStart?.length === lp.columns.length) startAt(model, options.mipStart);
           model.run();
           const code = model.getModelStatus() as number;
           const raw = STATUS_TEXT[code] ?? `status ${code}`;

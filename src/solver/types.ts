@@ -88,6 +88,11 @@ export interface SolveOptions {
    * added rows' slacks are made basic). A hint: a backend may ignore it; the answer is the same.
    */
   readonly warmStart?: Basis;
+  /**
+   * MIP: a point to start from, one value per column (a known feasible selection, e.g. a first
+   * stage's optimum). A hint: a backend may ignore it, or find it infeasible; the answer is the same.
+   */
+  readonly mipStart?: ArrayLike<number>;
 }
 
 export interface Backend {

@@ -8,11 +8,12 @@ import type { LimitRow, ReportData } from '../data.js';
 import { fmtNumber, percent, yuan } from '../format.js';
 import type { ReportWords, Words } from '../i18n/index.js';
 import { esc, measureChart, scatterChart } from '../svg.js';
-import { batchLines, countFacts, districtName, fundingLineScore, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants } from '../view.js';
+import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines } from '../view.js';
 import { card, hash, num, section, table, td, type Cell, type Column } from './markup.js';
 
 /** The page's header: title, status, headline and the facts of the run (policy, inputs, rules). */
-export function overview(data: ReportData, t: ReportWords): string {
+export function overview(data: ReportData, w: Words): string {
+  const t = w.report;
   const s = data.summary;
   const policyDocument = nonBlank(s.policy.document);
   const description = nonBlank(s.scenario.description);
@@ -39,6 +40,10 @@ export function overview(data: ReportData, t: ReportWords): string {
     [t.priorityRule, esc(rules.priority)],
     [t.roundingRule, esc(rules.rounding)],
   ];
+  const unordered = unorderedTieLines(s, w);
+  const ties = unordered.length
+    ? `<div class="warning" data-testid="unordered-ties"><p>${esc(w.summary.unorderedHeading)}</p><ul>${unordered.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></div>`
+    : '';
   // Every warning of the inputs, at the top where it cannot be missed (the same list solve prints and validate reports).
   const warnings = s.warnings.length
     ? `<div class="warning input-warnings" role="alert" data-testid="input-warnings"><p>${esc(t.warnings(s.warnings.length))}</p><ol>${s.warnings.map((w) => `<li><code>${esc(w)}</code></li>`).join('')}</ol></div>`
@@ -51,6 +56,7 @@ export function overview(data: ReportData, t: ReportWords): string {
     warning === null ? '' : `<div class="warning" role="alert" data-testid="time-limit-warning">${esc(warning)}</div>`,
     `<p class="headline">${esc(headline(s, t))}</p>`,
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`,
+    ties,
     `</header>`,
   ].join('\n');
 }
@@ -137,14 +143,15 @@ export function byDistrict(data: ReportData, t: ReportWords): string {
   return section('by-district-section', t.sections.byDistrict, districtTable);
 }
 
-/** Grant against score for every candidate, with the funding line. */
-export function scatter(data: ReportData, t: ReportWords): string {
+/** Grant against score for every candidate, with the funding line (or why there is none). */
+export function scatter(data: ReportData, w: Words): string {
+  const t = w.report;
   const points = scatterPoints(data.projects, t);
   const drawn = points.filter((p) => p.grant > 0 || p.entitlement > 0).length;
   const body = [
     scatterChart(points, data.fundingLine, t.chartScatter),
     `<p class="muted">${esc(t.scatterCaption(drawn, points.length - drawn, fundingLineScore(data)))}</p>`,
-    data.fundingLine === null ? `<p>${esc(t.noFundingLine)}</p>` : '',
+    `<p data-testid="funding-line-text"><strong>${esc(t.fundingLineLabel)}${esc(t.labelColon)}</strong>${esc(fundingLineText(data.summary, w))}</p>`,
   ];
   return section('scatter-section', t.sections.scatter, body.join('\n'), 'chart-section');
 }
@@ -166,12 +173,15 @@ export function limits(data: ReportData, t: ReportWords): string {
   return section('limits-section', t.sections.limits, body.join('\n'));
 }
 
-/** What one more yuan of each limit buys, over what range, checked or not. */
-export function marginal(data: ReportData, t: ReportWords): string {
+/** What one more yuan of each limit buys, over what range, checked or not; for the budget, what more (or less) would fund. */
+export function marginal(data: ReportData, w: Words): string {
+  const t = w.report;
   const col = t.col;
   const mv = data.marginalValues;
+  const note = finiteDifferenceNote(data, w);
   const body = [
     `<p class="muted">${esc(t.marginalIntro)}</p>`,
+    note === null ? '' : `<p class="muted" data-testid="finite-difference">${esc(note)}</p>`,
     mv.length
       ? table({
           id: 'marginal-values',

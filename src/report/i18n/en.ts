@@ -2,8 +2,13 @@
  * The English words of the report files (`--lang en`). Same shape as zh.ts: see words.ts for
  * what each section is for.
  */
-import { fmtNumber } from '../format.js';
+import { fmtNumber, yuan } from '../format.js';
 import type { Words } from './words.js';
+
+/** Project ids for a sentence: the first five, then how many in all. */
+const ids = (list: readonly string[]) => (list.length > 5 ? `${list.slice(0, 5).join(', ')} and ${list.length - 5} more` : list.join(', '));
+const projects = (n: number) => `${fmtNumber(n)} project${n === 1 ? '' : 's'}`;
+const verb = (n: number, one: string, more: string) => (n === 1 ? one : more);
 
 export const en: Words = {
   htmlLang: 'en',
@@ -126,7 +131,6 @@ export const en: Words = {
       `One dot per candidate (${fmtNumber(shown)}): filled = funded (at its grant), hollow = not funded (at its entitlement). Log scale.` +
       (zero ? ` ${fmtNumber(zero)} with a zero entitlement are not drawn.` : '') +
       (line ? ` The dashed line is the funding line (score ${line}), where the total budget ran out.` : ''),
-    noFundingLine: 'The total budget did not run out: there is no funding line.',
     fundingLineLabel: 'Funding line',
     fundingLineValue: (x) => `score ${x}`,
     verifiedYes: 'verified',
@@ -382,17 +386,68 @@ export const en: Words = {
       allOrNothing: (amount, limit) => `All or nothing: the entitlement ${amount}${limit === null ? ' was not selected (integer optimum)' : ` does not fit ${limit}`}`,
       minShare: (share, least, limit) => `Minimum share ${share}: at least ${least}${limit === null ? ' — not selected (integer optimum)' : `, which does not fit ${limit}`}`,
       notSelected: 'Not selected: the integer optimum gives it no more (no objective gained)',
+      budgetAside: (l) => `; the funding line is at score ${l.fundingLine}, this project scored ${l.score}${l.below ? ` (${l.below} below)` : l.above ? ` (${l.above} above it, but what the rules require it to get does not fit the budget left)` : ''}`,
       noBand: 'Pro-rata: the score is in no band, share 0',
       shareStopped: (limit, limitAmount, share, commonShare, grant) => `Pro-rata: stopped by ${limit} (${limitAmount}) at ${share} of the entitlement (common share ${commonShare}), granted ${grant}`,
       share: (commonShare, rate, cap, _unit, grant) => `Pro-rata: common share ${commonShare}${rate === null ? '' : ` × band weight ${rate}`} × entitlement ${cap}, rounded down to ${grant}`,
     },
   },
   summary: {
-    tieRuleMissed: {
-      too_many_decisions: (max) => `more than ${max} yes/no decisions`,
-      time_limit: () => 'the solve stopped at the time limit',
-      tie_break_worse: () => 'the tie-break solve failed or rounded worse',
+    tieRuleNote: {
+      within_scores_time_limit: (rule, s) => `${rule}; in the integer model it decided among equal scores (each score's total as in the optimum); equally good trades across scores could not be checked within ${s} s`,
+      within_scores_worse: (rule) => `${rule}; in the integer model it decided among equal scores (each score's total as in the optimum); the check of trades across scores rounded worse and was not used`,
+      time_limit: (rule) => `${rule}; the integer model stopped at its time limit: among equally good allocations it was not applied, HiGHS's choice stands`,
+      tie_break_time_limit: (rule, s) => `${rule}; the integer model's tie-break solve did not finish within ${s} s: its best point is used, not proven to follow the order`,
+      tie_break_worse: (rule) => `${rule}; the integer model's tie-break solve failed or rounded worse: among equally good allocations it was not applied, HiGHS's choice stands`,
     },
-    priorityNotApplied: (rule, why) => `${rule}; among equally good integer allocations it was not applied (${why}): HiGHS's choice stands`,
+    unorderedHeading: 'Equal-score projects not confirmed to be in project-id order (a smaller id below its entitlement while a larger id of the same score is funded; some may be what the optimum needs, e.g. an entitlement that does not fit what is left):',
+    unorderedTie: (score, short, funded) => `score ${score}: ${ids(short)} not funded in full, ${ids(funded)} of the same score funded`,
+    moreUnordered: (n) => `and ${n} more scores (see summary.json)`,
+  },
+  budget: {
+    lineIs: (score, projectId) => (projectId === null ? `score ${score} (the marginal value of the budget)` : `score ${score} (under integer rules: the lowest score funded where the total budget binds, ${projectId})`),
+    noLine: (why, unallocated) =>
+      why === 'proportional'
+        ? `Pro-rata: every project gets the same share; there is no funding line${unallocated ? ` (${unallocated} unallocated)` : ' (the whole budget is allocated)'}.`
+        : why === 'time-limit'
+        ? `The solve stopped at its time limit: no funding line was computed${unallocated ? ` (${unallocated} unallocated)` : ''}.`
+        : unallocated
+        ? `The total budget did not run out (${unallocated} unallocated): there is no funding line.`
+        : 'The whole budget is allocated, but more budget would fund nothing more (every other project is funded in full or stopped by another limit or rule): there is no funding line.',
+    up: (step, c) => {
+      const parts = [
+        c.entering ? `${fmtNumber(c.entering.count)} more ${c.entering.count === 1 ? 'project' : 'projects'} funded (score ${c.entering.scores})` : c.raised ? 'no new project funded' : '',
+        c.raised ? `${projects(c.raised.count)} already funded (score ${c.raised.scores}) ${verb(c.raised.count, 'gets', 'get')} more` : '',
+        c.leaving ? `${projects(c.leaving.count)} (score ${c.leaving.scores}) ${verb(c.leaving.count, 'drops', 'drop')} out as the integer rules recombine` : '',
+        c.lowered ? `${projects(c.lowered.count)} (score ${c.lowered.scores}) ${verb(c.lowered.count, 'gets', 'get')} less` : '',
+      ].filter(Boolean);
+      return `With ${yuan(step)} more: ${parts.length ? parts.join(', ') : 'the allocation stays the same (nothing more can be funded)'}`;
+    },
+    down: (step, c) => {
+      const parts = [
+        c.leaving ? `${projects(c.leaving.count)} (score ${c.leaving.scores}) no longer funded` : '',
+        c.lowered ? `${projects(c.lowered.count)} (score ${c.lowered.scores}) ${verb(c.lowered.count, 'gets', 'get')} less` : '',
+        c.entering ? `${projects(c.entering.count)} (score ${c.entering.scores}) funded instead as the integer rules recombine` : '',
+        c.raised ? `${projects(c.raised.count)} (score ${c.raised.scores}) ${verb(c.raised.count, 'gets', 'get')} more` : '',
+      ].filter(Boolean);
+      return `With ${yuan(step)} less: ${parts.length ? parts.join(', ') : 'the allocation stays the same'}`;
+    },
+    downInfeasible: (step) => `With ${yuan(step)} less, no allocation meets every rule`,
+    figures: (sentences, how) => `${sentences.join('; ')} (${how})`,
+    finiteDifference: (step) => `a finite difference of the integer model re-solved (and verified) at budget ± ${yuan(step)}, not a dual`,
+    resolved: (step) => `counts and scores from re-solving (and verifying) at budget + ${yuan(step)}`,
+    notProven: ' (the re-solve stopped at its time limit: not proven optimal)',
+    introFiniteDifference: (step) => `Integer rules have no dual: the budget's row is a finite difference, the allocation re-solved (and verified) at budget ± ${yuan(step)}; its per-yuan value is the average gain of ${yuan(step)} more.`,
+    range: (from, to) => `${from} to ${to ?? 'no upper end'}`,
+    limitNotBinding: (label, range) => `${label} does not bind: moving it within ${range} changes nothing`,
+    limitCannotRaise: (label) => `${label} is as high as it can go: raising it leaves no feasible allocation`,
+    ceilingValue: (label, range, points, gain, shifted) =>
+      shifted
+        ? `${label} is full: raised within ${range}, the extra money moves to projects it holds back, scoring about ${points} more than the projects it came from (each ¥10,000 more: objective +${gain})`
+        : `${label} is full: raised within ${range}, the projects it holds back get more (each ¥10,000 more: objective +${gain})`,
+    floorCost: (label, range, points, cost, shifted) =>
+      shifted
+        ? `${label}, raised within ${range}, moves money to projects under it scoring about ${points} less than the projects it came from (each ¥10,000 more: objective −${cost})`
+        : `${label}, raised within ${range}, costs objective ${cost} per ¥10,000`,
   },
 };

@@ -35,6 +35,8 @@ export interface Words {
   readonly explain: ExplainWords;
   /** The summary's words about the rules. */
   readonly summary: SummaryWords;
+  /** The funding line and what more or less budget would do (stdout, reports, summary.json's words). */
+  readonly budget: BudgetWords;
 }
 
 /** The summary's rules, stated in both languages (Summary['rules']). */
@@ -152,7 +154,6 @@ export interface ReportWords {
   readonly chartMeasure: MeasureChartText;
   readonly chartScatter: ScatterText;
   readonly scatterCaption: (shown: number, zero: number, line: string | null) => string;
-  readonly noFundingLine: string;
   readonly fundingLineLabel: string;
   readonly fundingLineValue: (score: string) => string;
   readonly verifiedYes: string;
@@ -404,6 +405,8 @@ export interface ExplainWords {
     allOrNothing(amount: string, limit: string | null): string;
     minShare(share: string, least: string, limit: string | null): string;
     notSelected: string;
+    /** After a rule's text where the total budget stopped the project: the funding line and where it stands (`below` or `above` it, in points). */
+    budgetAside(line: { readonly fundingLine: string; readonly score: string; readonly below: string | null; readonly above: string | null }): string;
     noBand: string;
     shareStopped(limit: string, limitAmount: string, share: string, commonShare: string, grant: string): string;
     /** `rate`: the band weight, null when 1. */
@@ -413,8 +416,73 @@ export interface ExplainWords {
 
 /** The summary's words about the rules (report/summary.ts). */
 export interface SummaryWords {
-  /** Why the integer model's tie rule did not decide among equally good selections. */
-  readonly tieRuleMissed: { readonly [K in Exclude<TieRule, 'applied'>]: (maxDecisions: string) => string };
-  /** The priority order, said where the integer model's equal optima were not decided by it. */
-  priorityNotApplied(priorityRule: string, why: string): string;
+  /**
+   * The priority order, said where the integer model's tie rule was not applied in full: how far
+   * it was and why (`seconds`: the time budget of each tie-break solve).
+   */
+  readonly tieRuleNote: { readonly [K in Exclude<TieRule, 'applied'>]: (priorityRule: string, seconds: string) => string };
+  /** Heads the equal-score applications left out of priority order, where the tie rule was not applied. */
+  readonly unorderedHeading: string;
+  /** One score's applications out of order: `short` (smaller ids, below their entitlement) before `funded`. */
+  unorderedTie(score: string, short: readonly string[], funded: readonly string[]): string;
+  /** `n` more scores with applications out of order (listed in summary.json). */
+  moreUnordered(n: number): string;
+}
+
+/** How many applications and their scores ("72" or "72–85"), for a sentence. */
+export interface ScoreGroupText {
+  readonly count: number;
+  readonly scores: string;
+}
+
+/** What moving the budget changes (model/budget-figures.ts `BudgetChange`); null: no application. */
+export interface BudgetChangeText {
+  readonly entering: ScoreGroupText | null;
+  readonly leaving: ScoreGroupText | null;
+  readonly raised: ScoreGroupText | null;
+  readonly lowered: ScoreGroupText | null;
+}
+
+/** Why there is no funding line (summary.json `fundingLineBasis.why`). */
+export type NoFundingLine = 'budget-not-binding' | 'proportional' | 'time-limit';
+
+/**
+ * The funding line and the value of money in words a director reads. Amounts come in as yuan
+ * strings ("1000000.00"), scores and ranges already formatted.
+ */
+export interface BudgetWords {
+  /** The funding line's value with how it was found: `projectId` is the project at the line under integer rules; null: the LP's dual. */
+  lineIs(score: string, projectId: string | null): string;
+  /** Why there is no funding line, said against what was granted: `unallocated` null when every yuan of the budget was granted. */
+  noLine(why: NoFundingLine, unallocated: string | null): string;
+  /** The budget raised by `step`: who would get money, who more (and under integer rules who would lose it). */
+  up(step: string, change: BudgetChangeText): string;
+  /** The budget lowered by `step`. */
+  down(step: string, change: BudgetChangeText): string;
+  /** Lowered by `step`, no allocation meets the rules. */
+  downInfeasible(step: string): string;
+  /** The sentences about more and less budget, with how they were found (`finiteDifference` or `resolved`) as an aside. */
+  figures(sentences: readonly string[], how: string): string;
+  /** The integer model's figures: re-solved at budget ± step, a finite difference, not a dual. */
+  finiteDifference(step: string): string;
+  /** The LP's: the count and scores re-solved at budget + step; the per-yuan value is the dual. */
+  resolved(step: string): string;
+  /** A re-solve stopped at the time limit: not proven optimal. */
+  readonly notProven: string;
+  /** Under the marginal values' intro, where the budget's figures are a finite difference. */
+  introFiniteDifference(step: string): string;
+  /** A range of a limit, `to` null: no upper end. */
+  range(from: string, to: string | null): string;
+  /** A limit (not the budget) that is not full: more of it changes nothing. */
+  limitNotBinding(label: string, range: string): string;
+  /** A floor as high as it can go. */
+  limitCannotRaise(label: string): string;
+  /**
+   * A full ceiling (the LP's dual): raised, the money goes to the projects it holds back, `points`
+   * above the projects it comes from where the budget binds (`shifted`); `gain`: the objective
+   * gained per ¥10,000.
+   */
+  ceilingValue(label: string, range: string, points: string, gain: string, shifted: boolean): string;
+  /** A floor that holds: raised, money must go to projects under it, `points` below where it comes from; `cost`: the objective lost per ¥10,000. */
+  floorCost(label: string, range: string, points: string, cost: string, shifted: boolean): string;
 }

@@ -2,8 +2,13 @@
  * The Chinese words of the report files (the default language). Same shape as en.ts: see
  * words.ts for what each section is for.
  */
-import { fmtNumber } from '../format.js';
+import { fmtNumber, fmtWanExact } from '../format.js';
 import type { Words } from './words.js';
+
+/** 万元 for a sentence: "100 万元". */
+const wan = (yuanText: string) => `${fmtWanExact(yuanText)} 万元`;
+/** Project ids for a sentence: the first five, then how many in all. */
+const ids = (list: readonly string[]) => (list.length > 5 ? `${list.slice(0, 5).join('、')} 等 ${list.length} 项` : list.join('、'));
 
 export const zh: Words = {
   htmlLang: 'zh-CN',
@@ -126,7 +131,6 @@ export const zh: Words = {
       `每个点是一个本年度候选项目（共 ${fmtNumber(shown)} 个）：实心点为获资助项目（纵坐标为资助额），空心圆为未获资助项目（纵坐标为其应得额）。纵轴为对数刻度。` +
       (zero ? `另有 ${fmtNumber(zero)} 个项目应得额为 0，未画出。` : '') +
       (line ? `竖虚线为资助线（${line} 分）：总预算在此得分处用完。` : ''),
-    noFundingLine: '总预算未用完，没有资助线。',
     fundingLineLabel: '资助线',
     fundingLineValue: (x) => `${x} 分`,
     verifiedYes: '已复核',
@@ -382,17 +386,68 @@ export const zh: Words = {
       allOrNothing: (amount, limit) => `全额或不资助：按政策可得 ${amount}${limit === null ? '，未入选（整数最优解）' : `，${limit} 余额不足`}`,
       minShare: (share, least, limit) => `最低资助比例 ${share}：至少 ${least}${limit === null ? '，未入选（整数最优解）' : `，${limit} 余额不足`}`,
       notSelected: '未入选：整数模型的最优解中未获更多资助（同等目标值）',
+      budgetAside: (l) => `；资助线 ${l.fundingLine} 分，本项目 ${l.score} 分${l.below ? `（低 ${l.below} 分）` : l.above ? `（高于资助线 ${l.above} 分，但按规则须给的资助放不进剩余预算）` : ''}`,
       noBand: '按比例核减：得分不在任何分档内，比例为 0',
       shareStopped: (limit, limitAmount, share, commonShare, grant) => `按比例核减：受 ${limit} 限制（${limitAmount}），停在按政策可得的 ${share}（共同比例 ${commonShare}），资助 ${grant}`,
       share: (commonShare, rate, cap, unit, grant) => `按比例核减：共同比例 ${commonShare}${rate === null ? '' : ` × 分档系数 ${rate}`} × 按政策可得 ${cap}，按 ${unit} 向下取整为 ${grant}`,
     },
   },
   summary: {
-    tieRuleMissed: {
-      too_many_decisions: (max) => `超过 ${max} 个是否资助的决策，未做同分排序求解`,
-      time_limit: () => '求解因时间限制停止',
-      tie_break_worse: () => '同分排序求解未成功或取整后更差',
+    tieRuleNote: {
+      within_scores_time_limit: (rule, s) => `${rule}；整数模型中已在同分项目之间按此顺序选择（各分数的资助总额取自最优解），不同分数之间同样好的调整未能在 ${s} 秒内核查`,
+      within_scores_worse: (rule) => `${rule}；整数模型中已在同分项目之间按此顺序选择（各分数的资助总额取自最优解），不同分数之间同样好的调整取整后更差，未采用`,
+      time_limit: (rule) => `${rule}；整数模型求解因时间限制停止，同样好的方案之间未按此顺序选择，采用 HiGHS 的解`,
+      tie_break_time_limit: (rule, s) => `${rule}；整数模型的同分排序求解未能在 ${s} 秒内完成，采用其找到的最好方案，未证明已按此顺序`,
+      tie_break_worse: (rule) => `${rule}；整数模型的同分排序求解未成功或取整后更差，同样好的方案之间未按此顺序选择，采用 HiGHS 的解`,
     },
-    priorityNotApplied: (rule, why) => `${rule}；整数模型中同样好的方案之间未按此顺序选择（${why}），采用 HiGHS 的解`,
+    unorderedHeading: '以下同分项目未能确认按项目编号排序（编号小者未获全额资助，同分编号大者却获得资助；其中有的可能正是最优解所需，例如全额放不进剩余资金）：',
+    unorderedTie: (score, short, funded) => `得分 ${score} 分：${ids(short)} 未获全额资助，同分的 ${ids(funded)} 获得资助`,
+    moreUnordered: (n) => `另有 ${n} 个分数的同分项目未列出（见 summary.json）`,
+  },
+  budget: {
+    lineIs: (score, projectId) => (projectId === null ? `${score} 分（总预算的边际价值）` : `${score} 分（整数规则下，受总预算约束时获资助项目的最低得分：${projectId}）`),
+    noLine: (why, unallocated) =>
+      why === 'proportional'
+        ? `按比例核减：各项目按同一比例资助，不设资助线${unallocated ? `（未分配 ${unallocated}）` : '（预算已全部分配）'}。`
+        : why === 'time-limit'
+        ? `求解因时间限制停止，未计算资助线${unallocated ? `（未分配 ${unallocated}）` : ''}。`
+        : unallocated
+        ? `总预算未用完（未分配 ${unallocated}），没有资助线。`
+        : '预算已全部分配，但再增加预算也不会资助更多（其余项目已获全额资助，或受其他限额、规则限制），没有资助线。',
+    up: (step, c) => {
+      const parts = [
+        c.entering ? `可再资助 ${c.entering.count} 个项目（得分 ${c.entering.scores} 分）` : c.raised ? '不能再资助新的项目' : '',
+        c.raised ? `${c.raised.count} 个已资助项目（得分 ${c.raised.scores} 分）增加资助额` : '',
+        c.leaving ? `另有 ${c.leaving.count} 个项目（得分 ${c.leaving.scores} 分）因整数规则重新组合而不再资助` : '',
+        c.lowered ? `${c.lowered.count} 个项目（得分 ${c.lowered.scores} 分）减少资助额` : '',
+      ].filter(Boolean);
+      return `再增加 ${wan(step)}，${parts.length ? parts.join('，') : '分配不变（没有项目能再获资助）'}`;
+    },
+    down: (step, c) => {
+      const parts = [
+        c.leaving ? `将有 ${c.leaving.count} 个项目不再获资助（得分 ${c.leaving.scores} 分）` : '',
+        c.lowered ? `${c.lowered.count} 个项目（得分 ${c.lowered.scores} 分）减少资助额` : '',
+        c.entering ? `另有 ${c.entering.count} 个项目（得分 ${c.entering.scores} 分）因整数规则重新组合而获资助` : '',
+        c.raised ? `${c.raised.count} 个项目（得分 ${c.raised.scores} 分）增加资助额` : '',
+      ].filter(Boolean);
+      return `减少 ${wan(step)}，${parts.length ? parts.join('，') : '分配不变'}`;
+    },
+    downInfeasible: (step) => `减少 ${wan(step)} 后，没有满足全部规则的分配`,
+    figures: (sentences, how) => `${sentences.join('；')}（${how}）`,
+    finiteDifference: (step) => `整数模型在预算 ±${wan(step)}处分别重新求解并逐条校验所得的差分，不是对偶值`,
+    resolved: (step) => `项目数与得分为在预算 +${wan(step)}处重新求解并逐条校验的结果`,
+    notProven: '（重新求解因时间限制停止，未证明最优）',
+    introFiniteDifference: (step) => `整数规则下没有对偶值：总预算一行是在预算 ±${wan(step)}处重新求解（逐条校验）的差分，其“每元边际价值”为再增加 ${wan(step)}时目标值的平均增量。`,
+    range: (from, to) => `${from} 至 ${to ?? '不限'}`,
+    limitNotBinding: (label, range) => `${label}未形成约束：在 ${range} 范围内改变它不会改变分配`,
+    limitCannotRaise: (label) => `${label}已到可行的最高值，再提高将无可行分配`,
+    ceilingValue: (label, range, points, gain, shifted) =>
+      shifted
+        ? `${label}已用满：在 ${range} 范围内放宽它，多出的资金转给受此限额限制的项目，它们比这笔钱原本资助的项目得分高约 ${points} 分（每放宽 1 万元，目标值增加 ${gain}）`
+        : `${label}已用满：在 ${range} 范围内放宽它，受此限额限制的项目可多获资助（每放宽 1 万元，目标值增加 ${gain}）`,
+    floorCost: (label, range, points, cost, shifted) =>
+      shifted
+        ? `${label}已形成约束：在 ${range} 范围内提高它，需把资金转给该限额内的项目，它们比这笔钱原本资助的项目得分低约 ${points} 分（每提高 1 万元，目标值减少 ${cost}）`
+        : `${label}已形成约束：在 ${range} 范围内每提高 1 万元，目标值减少 ${cost}`,
   },
 };
