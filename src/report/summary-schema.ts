@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { OBJECTIVES } from '../model/scenario.js';
 import type { TieRule } from '../model/types.js';
 
-export const SUMMARY_SCHEMA_VERSION = 1;
+export const SUMMARY_SCHEMA_VERSION = 2;
 
 /** Yuan as fundplan writes them: two decimals, no separators. */
 const yuan = z.string().regex(/^-?\d+\.\d{2}$/, 'yuan with two decimals, e.g. "1500000.00"');
