@@ -33,6 +33,19 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
   // Per code, the names it is given; per company (its name as compared), the codes and how the name was written.
   const namesOf = new Map<string, Map<string, number>>();
   const codesOf = new Map<string, Map<string, { row: number; name: string }>>();
+  const byRow = new Map(apps.map((a) => [a.row, a]));
+  // The least cap the policy states per measure (per project, per company a year), worked out once.
+  const capOf = new Map(
+    policy.measures.map((m) => {
+      const projectCap = ruleOf(m, 'projectCap');
+      const companyCap = ruleOf(m, 'companyCap');
+      const caps = [
+        ...(projectCap ? [{ amount: new D(projectCap.amount), per: 'one project' }] : []),
+        ...(companyCap ? [{ amount: new D(companyCap.amount), per: 'one company a year' }] : []),
+      ].sort((p, q) => p.amount.comparedTo(q.amount));
+      return [m.id, caps[0]] as const;
+    }),
+  );
   for (const a of apps) {
     const m = measures.get(a.measureId)!;
     for (const [field, key] of AMOUNTS) {
@@ -54,13 +67,7 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
     if (a.requested) {
       // Above a cap the policy states (per project, per company a year): the request cannot be met.
       // (Above a rate × base ceiling is common, by rounding up, and not reported.)
-      const projectCap = ruleOf(m, 'projectCap');
-      const companyCap = ruleOf(m, 'companyCap');
-      const caps = [
-        ...(projectCap ? [{ amount: new D(projectCap.amount), per: 'one project' }] : []),
-        ...(companyCap ? [{ amount: new D(companyCap.amount), per: 'one company a year' }] : []),
-      ].sort((p, q) => p.amount.comparedTo(q.amount));
-      const cap = caps[0];
+      const cap = capOf.get(m.id);
       if (cap && a.requested.gt(cap.amount)) {
         out.push({ ...at(a, 'requested'), expected: `at most ${y(cap.amount)}, the most ${m.id} ${m.clause} pays ${cap.per}`, found: y(a.requested) });
       }
@@ -83,7 +90,7 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
     const names = namesOf.get(code)!;
     const firstName = [...names.keys()][0]!;
     if (names.size > 1 && name !== firstName && names.get(name) === a.row) {
-      const first = apps.find((b) => b.row === names.get(firstName))!;
+      const first = byRow.get(names.get(firstName)!)!;
       out.push({ ...at(a, 'company_name'), expected: `the name given with code ${a.companyId} in row ${first.row} (${shown(first.companyName)})`, found: shown(a.companyName) });
     }
     const codes = codesOf.get(name)!;
