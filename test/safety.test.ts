@@ -297,3 +297,15 @@ describe('every Chinese sentence is Chinese', () => {
     expect(html).not.toMatch(/all_or_nothing|total_budget|company_limit|>cap |→ cap</);
   });
 });
+
+describe('which backend solved it, in Chinese for Chinese readers', () => {
+  it('the stdout summary and the zh report name the backend in Chinese; summary.json keeps the technical reason', async () => {
+    const f = fixture();
+    const r = await run(['solve', f.scenario, '--out', f.out, '--no-timings']);
+    expect(r.code).toBe(0);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('求解：'))!;
+    expect(line).toBe('求解：网络单纯形法（本模型的限额构成两组嵌套结构，是网络流问题，精确求解）');
+    expect(readFileSync(join(f.out, 'report.html'), 'utf8')).toContain('网络单纯形法（本模型的限额构成两组嵌套结构');
+    expect(JSON.parse(readFileSync(join(f.out, 'summary.json'), 'utf8')).solver.reason).toMatch(/^auto: a network LP/);
+  });
+});

@@ -9,6 +9,7 @@ import { formatIssue, type InputIssue } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { en } from './i18n/en.js';
 import { zh } from './i18n/zh.js';
+import type { SummaryWords } from './i18n/words.js';
 import { fundingLineWords } from './budget-words.js';
 import { SUMMARY_SCHEMA_VERSION, TIE_RULE_TEXT, type Summary, type Timings } from './summary-schema.js';
 
@@ -226,6 +227,12 @@ function roundTimings(t: Timings): Timings {
   return { parse: r(t.parse), build: r(t.build), solve: r(t.solve), round: r(t.round), verify: r(t.verify), analyse: r(t.analyse), write: r(t.write) };
 }
 
+/** Which backend solved the model, in the words of `w` (the technical reason stays in summary.json). */
+export function solverUsed(s: Summary, w: SummaryWords): string {
+  const model = s.objective.model?.model;
+  return w.solverUsed(s.solver.backend, model === 'proportional' ? 'proportional' : model === 'integer' ? 'integer' : 'lp', s.solver.reason);
+}
+
 export function humanSummary(s: Summary, files: readonly string[]): string {
   const y = (v: string) => fmtYuanHuman(new D(v));
   const c = s.counts;
@@ -235,7 +242,7 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
     `预算 ${y(s.budget)}，已分配 ${y(s.granted)}，未分配 ${y(s.unallocated)}`,
     ...(s.locks.length ? [`第 ${s.batch} 批次：前 ${s.locks.length} 批次锁定 ${s.batches.locked.applications} 项 ${y(s.batches.locked.granted)}，本批次新分配 ${y(s.batches.new.granted)}`] : []),
     `资助 ${c.funded} 项（全额 ${c.fullyFunded} 项，部分 ${c.partlyFunded} 项），未获资助 ${c.unfunded} 项`,
-    `求解：${s.solver.reason}`,
+    `求解：${solverUsed(s, zh.summary)}`,
     ...rulesLines(s),
     s.objective.model?.model === 'proportional'
       ? '最优性：按比例核减为逐轮精确计算（字典序最大最小），无上界可比'

@@ -19,6 +19,7 @@ import { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.
 import type { ReportData } from './data.js';
 import { words } from './i18n/index.js';
 import { sumTallies } from './view.js';
+import { solverUsed } from './summary.js';
 
 /** The workbook's words: Chinese, as said above. */
 const { workbook: WORDS, notice: NOTICE } = words('zh');
@@ -161,7 +162,7 @@ function parametersSheet(data: ReportData): SheetSpec {
   add(P.objectiveValue, num(s.objective.value, 'number'));
   add(P.status, text(s.status === 'optimal' ? P.statusOptimal : P.statusStopped(s.status)));
   add(P.gap, num(s.optimality.gap, 'number'));
-  add(P.solver, text(s.solver.reason));
+  add(P.solver, text(solverUsed(s, words('zh').summary)));
   add(P.verification, text(P.verificationText(s.verification.checks, s.verification.violations)));
   add(P.priorityOrder, text(s.rules.priorityOrderZh ?? s.rules.priorityOrder));
   add(P.rounding, text(s.rules.roundingZh ?? s.rules.rounding));

@@ -8,6 +8,7 @@ import type { LimitRow, ReportData } from '../data.js';
 import { fmtNumber, percent, yuan } from '../format.js';
 import type { ReportWords, Words } from '../i18n/index.js';
 import { esc, measureChart, scatterChart } from '../svg.js';
+import { solverUsed } from '../summary.js';
 import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines } from '../view.js';
 import { card, hash, num, section, table, td, type Cell, type Column } from './markup.js';
 
@@ -27,7 +28,7 @@ export function overview(data: ReportData, w: Words): string {
     ...(s.locks.length ? ([[t.batch, `<span data-testid="batch">${batchLines(s, t).map(esc).join('<br>')}</span>`]] as [string, string][]) : []),
     [t.status, s.status === 'optimal' ? `<span class="ok">${esc(statusLine(s, t))}</span>` : `<strong class="bad">${esc(statusLine(s, t))}</strong>`],
     [t.tool, `${esc(s.tool.name)} ${esc(s.tool.version)}`],
-    [t.solver, esc(s.solver.reason)],
+    [t.solver, esc(solverUsed(s, w.summary))],
     [
       t.inputs,
       [

@@ -393,6 +393,7 @@ export const en: Words = {
     },
   },
   summary: {
+    solverUsed: (_backend, _kind, reason) => reason,
     tieRuleNote: {
       within_scores_time_limit: (rule, s) => `${rule}; in the integer model it decided among equal scores (each score's total as in the optimum); equally good trades across scores could not be checked within ${s} s`,
       within_scores_worse: (rule) => `${rule}; in the integer model it decided among equal scores (each score's total as in the optimum); the check of trades across scores rounded worse and was not used`,

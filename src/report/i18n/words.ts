@@ -417,6 +417,11 @@ export interface ExplainWords {
 /** The summary's words about the rules (report/summary.ts). */
 export interface SummaryWords {
   /**
+   * Which backend solved the model, for people (summary.json keeps the technical reason): `kind`
+   * is the model — the priority LP, the integer model, or proportional shares (no backend).
+   */
+  solverUsed(backend: string, kind: 'lp' | 'integer' | 'proportional', reason: string): string;
+  /**
    * The priority order, said where the integer model's tie rule was not applied in full: how far
    * it was and why (`seconds`: the time budget of each tie-break solve).
    */

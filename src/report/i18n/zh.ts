@@ -393,6 +393,12 @@ export const zh: Words = {
     },
   },
   summary: {
+    solverUsed: (backend, kind, reason) =>
+      kind === 'proportional'
+        ? '按比例核减：逐轮精确计算，不需要线性规划求解器'
+        : backend === 'network simplex'
+          ? '网络单纯形法（本模型的限额构成两组嵌套结构，是网络流问题，精确求解）'
+          : `${backend.startsWith('highs') ? `HiGHS ${backend.slice(6)}` : backend === 'exact' ? '精确计算' : backend}（${kind === 'integer' ? '整数模型' : '线性规划'}${reason.includes('(--solver') ? '，按 --solver 指定' : ''}）`,
     tieRuleNote: {
       within_scores_time_limit: (rule, s) => `${rule}；整数模型中已在同分项目之间按此顺序选择（各分数的资助总额取自最优解），不同分数之间同样好的调整未能在 ${s} 秒内核查`,
       within_scores_worse: (rule) => `${rule}；整数模型中已在同分项目之间按此顺序选择（各分数的资助总额取自最优解），不同分数之间同样好的调整取整后更差，未采用`,
