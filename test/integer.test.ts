@@ -3,6 +3,7 @@
  * against brute force (every subset) and against a knapsack DP, and an infeasible variant of
  * each rule with the conflicting set and the least change.
  */
+import { stoppedAtTimeLimit } from './helpers/stopped.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { D } from '../src/money.js';
 import { allocate, type Allocation } from '../src/model/allocate.js';
@@ -154,16 +155,7 @@ describe('minimum share', () => {
 
 describe('the time limit and large grants', () => {
   it('a solve stopped by the time limit is reported as such, with the bound and gap HiGHS gives, and still verified', () => {
-    // A backend that answers like HiGHS stopped by its time limit at the optimum, bound 1% above it.
-    const stopped: Backend = {
-      name: 'highs (stopped)',
-      solvesIntegers: true,
-      solve(lp, options) {
-        const r = highs.solve(lp, options);
-        if (r.status !== 'optimal') return r;
-        return { status: 'time-limit', detail: 'time limit reached', values: r.values, mip: { bound: r.objective * 1.01, gap: 0.01 / 1.01 }, backend: this.name, raw: 'time limit reached' };
-      },
-    };
+    const stopped = stoppedAtTimeLimit(highs);
     const list = apps([p10('A', 1_500_000, 90), p10('B', 1_000_000, 85), p10('C', 1_000_000, 80)]);
     const s = scenario({ budget: 2_000_000, allOrNothing: true });
     const a = allocate(list, SHENZHEN, s, stopped, { timeLimitSeconds: 5 });

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { stoppedAtTimeLimit } from './helpers/stopped.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCompare } from '../src/commands/compare.js';
 import { runSolve, type SolveCommandOptions } from '../src/commands/solve.js';
@@ -97,16 +98,7 @@ describe('summary.json', () => {
     let stopped: Backend;
     beforeAll(async () => {
       const highs = await createHighsBackend();
-      // Answers like HiGHS stopped by its time limit at the optimum, its bound 1% above it.
-      stopped = {
-        name: 'highs (stopped)',
-        solvesIntegers: true,
-        solve(lp, options) {
-          const r = highs.solve(lp, options);
-          if (r.status !== 'optimal') return r;
-          return { status: 'time-limit', detail: 'time limit reached', values: r.values, mip: { bound: r.objective * 1.01, gap: 0.01 / 1.01 }, backend: this.name, raw: 'time limit reached' };
-        },
-      };
+      stopped = stoppedAtTimeLimit(highs);
     });
 
     it('the priority LP: status time_limit and what stopped it', async () => {
