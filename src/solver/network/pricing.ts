@@ -5,7 +5,6 @@
  * Either way an arc's violation is a lexicographic triple (dominant level, primary, secondary)
  * and the most violating arc is taken.
  */
-import type { NetworkPlan } from './detect.js';
 import { LOWER, Tree, UPPER } from './tree.js';
 
 export abstract class Pricing extends Tree {
@@ -23,99 +22,87 @@ export abstract class Pricing extends Tree {
   private stampOf: Int32Array | null = null;
   private dirty: Int32Array | null = null;
   private list: Int32Array | null = null;
+  private listed = 0;
   private stamp = 0;
   private dirtyCount = 0;
   private dirtyArcs = 0;
   private readonly extra = new Int32Array(64);
   private extraCount = 0;
 
-  constructor(plan: NetworkPlan, sec: Float64Array, spare: number) {
-    super(plan, sec, spare);
+  constructor(nodeCount: number, planArcs: number, spare: number) {
+    super(nodeCount, planArcs, spare);
     this.priced = this.A;
     this.block = Math.max(10, Math.ceil(Math.sqrt(this.A)));
   }
 
   /**
-   * The arc to enter the tree, or −1 when none violates (the tree is optimal): the most violating
-   * candidate (see `startCandidates`), or by block search (LEMON's rule): blocks of ~√arcs from
-   * where the last search stopped, the most violating arc of the first block that has one.
+   * The arc to enter the tree, or −1 when none violates (the tree is optimal). Block search
+   * (LEMON's rule): blocks of ~√arcs from where the last search stopped, the most violating arc of
+   * the first block that has one; or, in candidate pricing (see `startCandidates`), the most
+   * violating candidate, priced as one block.
    */
   findEntering(): number {
-    if (this.candidates === 1) return this.findCandidate();
-    const P = this.priced;
-    const dominant = this.artsInTree !== 0 || this.dominantOut !== 0;
+    const { state, src, tgt, c1, c2, pi1, pi2 } = this;
+    let list: Int32Array | null = null;
+    let P = this.priced;
+    let block = this.block;
     let e = this.nextArc;
     let best = -1;
-    for (let left = P; left > 0 && best < 0; ) {
-      const n = Math.min(this.block, left);
-      best = dominant ? this.mostViolating(null, e, n) : this.mostViolatingPrimary(e, n);
-      e += n;
-      if (e >= P) e -= P;
-      left -= n;
-    }
-    this.nextArc = e;
-    return best;
-  }
-
-  /**
-   * The most violating of `count` arcs from `start` on (circularly over the priced arcs), or −1,
-   * when no dominant-cost arc is in the tree or priced: the first level of every reduced cost is
-   * then 0, and only the other two are priced. A loop of its own on purpose: one loop for both
-   * cases made the solve of 100,000 applications slower, measured: about 50% reading the first
-   * level everywhere, about 20% skipping it on a flag.
-   */
-  private mostViolatingPrimary(start: number, count: number): number {
-    const { state, src, tgt, c1, c2, pi1, pi2 } = this;
-    const P = this.priced;
-    let best = -1;
     let b1 = 0;
     let b2 = 0;
-    let e = start;
-    for (let k = 0; k < count; k++) {
-      const s = state[e]!;
-      if (s === LOWER || s === UPPER) {
-        const u = src[e]!;
-        const v = tgt[e]!;
-        const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
-        if (d1 <= 0) {
-          const d2 = s * (c2[e]! + pi2[u]! - pi2[v]!);
-          if ((d1 < 0 || d2 < 0) && (best < 0 || d1 < b1 || (d1 === b1 && d2 < b2))) {
-            best = e;
-            b1 = d1;
-            b2 = d2;
+    if (this.candidates === 1) {
+      list = this.candidateList();
+      P = block = this.listed;
+      e = 0;
+    } else if (this.artsInTree === 0 && this.dominantOut === 0) {
+      // No dominant-cost arc in the tree or priced: the first level of every reduced cost is 0.
+      // A loop of its own on purpose, inline, pricing the other two levels only. Measured at
+      // 100,000 applications: one loop for both cases made the solve slower (about 50% reading the
+      // first level everywhere, about 20% skipping it on a flag), and pricing in methods of their
+      // own (one per block, or the three-level loop) made a fresh process's solve slower (more to
+      // compile before the loops run optimised).
+      let cnt = block;
+      for (let k = 0; k < P; k++) {
+        const s = state[e]!;
+        if (s === LOWER || s === UPPER) {
+          const u = src[e]!;
+          const v = tgt[e]!;
+          const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
+          if (d1 <= 0) {
+            const d2 = s * (c2[e]! + pi2[u]! - pi2[v]!);
+            if ((d1 < 0 || d2 < 0) && (best < 0 || d1 < b1 || (d1 === b1 && d2 < b2))) {
+              best = e;
+              b1 = d1;
+              b2 = d2;
+            }
           }
         }
+        if (++e === P) e = 0;
+        if (--cnt === 0) {
+          if (best >= 0) break;
+          cnt = block;
+        }
       }
-      if (++e === P) e = 0;
+      this.nextArc = e;
+      return best;
     }
-    return best;
-  }
-
-  /**
-   * The most violating of `count` arcs over the three levels, or −1: the arcs list[0 … count), or,
-   * when `list` is null, the arcs from `start` on (circularly over the priced arcs).
-   */
-  private mostViolating(list: Int32Array | null, start: number, count: number): number {
-    const { state, src, tgt, c0, c1, c2, pi0, pi1, pi2 } = this;
-    const P = this.priced;
-    let best = -1;
+    // All three levels (dominant, primary, secondary), over the priced arcs or the candidates.
+    const { c0, pi0 } = this;
     let b0 = 0;
-    let b1 = 0;
-    let b2 = 0;
-    let i = start;
-    for (let k = 0; k < count; k++) {
-      const e = list === null ? i : list[k]!;
-      const s = state[e]!;
+    let cnt = block;
+    for (let k = 0; k < P; k++) {
+      const a = list === null ? e : list[e]!;
+      const s = state[a]!;
       if (s === LOWER || s === UPPER) {
-        const u = src[e]!;
-        const v = tgt[e]!;
-        const d0 = s * (c0[e]! + pi0[u]! - pi0[v]!);
+        const u = src[a]!;
+        const v = tgt[a]!;
+        const d0 = s * (c0[a]! + pi0[u]! - pi0[v]!);
         if (d0 <= 0) {
-          const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
+          const d1 = s * (c1[a]! + pi1[u]! - pi1[v]!);
           if (d0 < 0 || d1 <= 0) {
-            const d2 = s * (c2[e]! + pi2[u]! - pi2[v]!);
+            const d2 = s * (c2[a]! + pi2[u]! - pi2[v]!);
             if ((d0 < 0 || d1 < 0 || d2 < 0) && (best < 0 || d0 < b0 || (d0 === b0 && (d1 < b1 || (d1 === b1 && d2 < b2))))) {
-              best = e;
+              best = a;
               b0 = d0;
               b1 = d1;
               b2 = d2;
@@ -123,8 +110,13 @@ export abstract class Pricing extends Tree {
           }
         }
       }
-      if (++i === P) i = 0;
+      if (++e === P) e = 0;
+      if (--cnt === 0) {
+        if (best >= 0) break;
+        cnt = block;
+      }
     }
+    if (list === null) this.nextArc = e;
     return best;
   }
 
@@ -182,8 +174,8 @@ export abstract class Pricing extends Tree {
     }
   }
 
-  /** The most violating candidate: the extra arcs, then the arcs at each dirty node; or −1. */
-  private findCandidate(): number {
+  /** The candidates in `list[0 … listed)`: the extra arcs, then the arcs at each dirty node. */
+  private candidateList(): Int32Array {
     const { start, arcs } = this.incidence();
     const { extra, dirty } = this;
     const list = this.list!;
@@ -193,6 +185,7 @@ export abstract class Pricing extends Tree {
       const w = dirty![k]!;
       for (let q = start[w]!; q < start[w + 1]!; q++) list[n++] = arcs[q]!;
     }
-    return this.mostViolating(list, 0, n);
+    this.listed = n;
+    return list;
   }
 }

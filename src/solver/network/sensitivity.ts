@@ -28,7 +28,20 @@ function finiteOrNull(v: number | null): number | null {
 
 /** How far the flow of the non-tree arc `e` can move in direction `dir` (+1: up) before a tree arc on its cycle hits a bound. */
 function cycleRoom(sx: Simplex, e: number, dir: number): number {
-  return dir > 0 ? sx.ratioTest(sx.src[e]!, sx.tgt[e]!, Infinity) : sx.ratioTest(sx.tgt[e]!, sx.src[e]!, Infinity);
+  const { src, tgt, cap, flow, parent, pred, predUp } = sx;
+  const first = dir > 0 ? src[e]! : tgt[e]!;
+  const second = dir > 0 ? tgt[e]! : src[e]!;
+  const join = sx.apex(first, second);
+  let t = Infinity;
+  for (let w = first; w !== join; w = parent[w]!) {
+    const a = pred[w]!;
+    t = Math.min(t, predUp[w] ? flow[a]! : cap[a]! - flow[a]!);
+  }
+  for (let w = second; w !== join; w = parent[w]!) {
+    const a = pred[w]!;
+    t = Math.min(t, predUp[w] ? cap[a]! - flow[a]! : flow[a]!);
+  }
+  return t;
 }
 
 /** What a warm re-solve changes in a `Simplex`, copied (see {@link keep}). */

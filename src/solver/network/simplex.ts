@@ -21,19 +21,24 @@ export class Simplex extends Pricing {
   pivots = 0;
   /** Σ primary cost × flow changed by the pivots since it was last set to 0: exactly dS + dT (see {@link addProduct}). */
   readonly delta = { s: 0, t: 0 };
-  // Set by `ratioTest`: the apex of the cycle, and the node whose tree arc blocks first (−1 and
-  // side 0: none, the entering arc itself reaches its other bound; side 1: on the path from the
-  // cycle's first node, 2: from its second).
-  cycleApex = 0;
-  blockNode = -1;
-  blockSide = 0;
 
   /** `sec`: the secondary cost per LP column (scaled, min form); `spare`: slots for arcs a bound change adds. */
   constructor(plan: NetworkPlan, sec: Float64Array, spare: number) {
-    super(plan, sec, spare);
+    super(plan.nodeCount, plan.arcCount, spare);
     const { N, A, src, tgt, lo, cap, flow, c0, c1, c2, state, parent, pred, predUp } = this;
     const mA = N - 1;
-    // The start: columns at a bound (see the crash), row arcs in the tree where they can be (bottom-up).
+    for (let e = 0; e < A; e++) {
+      src[e] = plan.arcFrom[e]!;
+      tgt[e] = plan.arcTo[e]!;
+      lo[e] = plan.arcLower[e]!;
+      cap[e] = plan.arcUpper[e]! - plan.arcLower[e]!;
+      c1[e] = plan.arcCost[e]!;
+      const j = plan.arcColumn[e]!;
+      if (j >= 0) c2[e] = sec[j]!;
+      state[e] = cap[e] === 0 ? FIXED : LOWER;
+    }
+    // The start: the plan's arcs, columns at a bound (see the crash), row arcs in the tree where
+    // they can be (bottom-up).
     const nc = A - mA; // column arcs come first
     crash(plan, cap, c1, c2, flow, state, nc);
     const bal = new Float64Array(N); // net inflow from the arcs fixed so far (actual flows)
@@ -93,7 +98,7 @@ export class Simplex extends Pricing {
 
   /** Pivot until optimal (true), or until `this.pivots` reaches `limit` (false). */
   run(limit: number): boolean {
-    const { src, tgt, cap, flow, state, parent, pred, predUp, c0 } = this;
+    const { src, tgt, cap, flow, state, parent, pred, predUp, size, c0 } = this;
     for (;;) {
       if (this.pivots >= limit) return false;
       const e = this.priced > 0 ? this.findEntering() : -1;
@@ -103,10 +108,37 @@ export class Simplex extends Pricing {
       const rc1 = this.c1[e]! + this.pi1[src[e]!]! - this.pi1[tgt[e]!]!; // the cycle's primary cost per unit
       const first = s === LOWER ? src[e]! : tgt[e]!;
       const second = s === LOWER ? tgt[e]! : src[e]!;
-      const delta = this.ratioTest(first, second, cap[e]!);
-      const join = this.cycleApex;
-      const result = this.blockSide;
-      const uOut = this.blockNode;
+      // The join: where the paths from first and second meet (the walk of `apex`, inline here).
+      let u = first;
+      let v = second;
+      while (u !== v) {
+        if (size[u]! < size[v]!) u = parent[u]!;
+        else v = parent[v]!;
+      }
+      const join = u;
+      // Cunningham: the last blocking arc met going round the cycle from the join in the cycle's
+      // direction (ties on the first side keep the earliest; on the second side the latest).
+      let delta = cap[e]!;
+      let result = 0;
+      let uOut = -1;
+      for (let w = first; w !== join; w = parent[w]!) {
+        const a = pred[w]!;
+        const d = predUp[w] ? flow[a]! : cap[a]! - flow[a]!;
+        if (d < delta) {
+          delta = d;
+          uOut = w;
+          result = 1;
+        }
+      }
+      for (let w = second; w !== join; w = parent[w]!) {
+        const a = pred[w]!;
+        const d = predUp[w] ? cap[a]! - flow[a]! : flow[a]!;
+        if (d <= delta) {
+          delta = d;
+          uOut = w;
+          result = 2;
+        }
+      }
       if (delta === Infinity) throw new Error('network simplex: unbounded cycle (cannot happen with finite column bounds)');
       if (delta > 0) {
         addProduct(this.delta, s * delta, rc1);
@@ -142,43 +174,6 @@ export class Simplex extends Pricing {
       this.leftTree(leave);
       this.reroot(e, uIn, vIn, uOut, join);
     }
-  }
-
-  /**
-   * The cycle a non-tree arc closes with the tree, flow pushed through the arc from `first` to
-   * `second` and back round the tree paths via their apex: how much can be pushed, at most
-   * `limit`, before a tree arc on the cycle reaches a bound. Sets `cycleApex`, and the blocking
-   * arc by Cunningham's rule: the last one met going round the cycle from the apex in the cycle's
-   * direction (ties on the first side keep the earliest; on the second side the latest).
-   */
-  ratioTest(first: number, second: number, limit: number): number {
-    const { cap, flow, parent, pred, predUp } = this;
-    const join = this.apex(first, second);
-    let delta = limit;
-    let side = 0;
-    let uOut = -1;
-    for (let w = first; w !== join; w = parent[w]!) {
-      const a = pred[w]!;
-      const d = predUp[w] ? flow[a]! : cap[a]! - flow[a]!;
-      if (d < delta) {
-        delta = d;
-        uOut = w;
-        side = 1;
-      }
-    }
-    for (let w = second; w !== join; w = parent[w]!) {
-      const a = pred[w]!;
-      const d = predUp[w] ? cap[a]! - flow[a]! : flow[a]!;
-      if (d <= delta) {
-        delta = d;
-        uOut = w;
-        side = 2;
-      }
-    }
-    this.cycleApex = join;
-    this.blockNode = uOut;
-    this.blockSide = side;
-    return delta;
   }
 
   /** Whether an artificial arc still carries flow (then the floors cannot all be met). */

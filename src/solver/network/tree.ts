@@ -4,7 +4,6 @@
  * (splicing thread segments, shifting the potentials of the smaller side), and each node's arcs.
  * Pricing (./pricing.ts) and the pivots (./simplex.ts) build on it.
  */
-import type { NetworkPlan } from './detect.js';
 
 /** Arc states: at the lower bound (the sign of a flow increase), at the upper bound, in the tree. */
 export const LOWER = 1;
@@ -24,8 +23,7 @@ const OFFSET_LIMIT = 2 ** 51;
  * arcs a bound change adds (unused: FIXED), then up to one artificial arc per row node (set up by
  * the start, ./simplex.ts). Costs are triples (dominant level c0: 1 on artificial and excess arcs;
  * primary c1; secondary c2), all scaled integers in the min form. Flows are kept shifted:
- * actual = lo + flow, flow ∈ [0, cap]. The plan's arcs start at their lower bound (FIXED when
- * their bounds are equal); the tree is the start's to build.
+ * actual = lo + flow, flow ∈ [0, cap]. The start (./simplex.ts) sets the arcs and builds the tree.
  */
 export abstract class Tree {
   readonly N: number;
@@ -64,34 +62,24 @@ export abstract class Tree {
   private readonly stemSize: Int32Array;
   private arcsAt: { readonly start: Int32Array; readonly arcs: Int32Array } | null = null;
 
-  /** `sec`: the secondary cost per LP column (scaled, min form). */
-  constructor(plan: NetworkPlan, sec: Float64Array, spare: number) {
-    const N = plan.nodeCount;
-    const A = plan.arcCount;
+  /** The arrays for `nodeCount` nodes and `planArcs` plan arcs (+ spare and artificial slots), every arc FIXED at 0. */
+  constructor(nodeCount: number, planArcs: number, spare: number) {
+    const N = nodeCount;
+    const A = planArcs;
     const T = A + spare + (N - 1);
     this.N = N;
     this.A = A;
     this.artBase = A + spare;
     this.T = T;
-    const src = (this.src = new Int32Array(T));
-    const tgt = (this.tgt = new Int32Array(T));
-    const lo = (this.lo = new Float64Array(T));
-    const cap = (this.cap = new Float64Array(T));
+    this.src = new Int32Array(T);
+    this.tgt = new Int32Array(T);
+    this.lo = new Float64Array(T);
+    this.cap = new Float64Array(T);
     this.flow = new Float64Array(T);
     this.c0 = new Uint8Array(T);
-    const c1 = (this.c1 = new Float64Array(T));
-    const c2 = (this.c2 = new Float64Array(T));
-    const state = (this.state = new Int8Array(T).fill(FIXED));
-    for (let e = 0; e < A; e++) {
-      src[e] = plan.arcFrom[e]!;
-      tgt[e] = plan.arcTo[e]!;
-      lo[e] = plan.arcLower[e]!;
-      cap[e] = plan.arcUpper[e]! - plan.arcLower[e]!;
-      c1[e] = plan.arcCost[e]!;
-      const j = plan.arcColumn[e]!;
-      if (j >= 0) c2[e] = sec[j]!;
-      state[e] = cap[e] === 0 ? FIXED : LOWER;
-    }
+    this.c1 = new Float64Array(T);
+    this.c2 = new Float64Array(T);
+    this.state = new Int8Array(T).fill(FIXED);
     this.parent = new Int32Array(N);
     this.pred = new Int32Array(N);
     this.predUp = new Uint8Array(N);
