@@ -309,7 +309,7 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   if (bScale.refused === 'not decimal') return `a bound is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
   if (bScale.refused === 'too large') return `the bounds × 10^${kb} sum to more than 2^53: flows would not be exact`;
   const boundScale = POWERS[kb]!;
-  const costs = integerCosts(lp.columns.map((c) => c.cost), lp.sense === 'max' ? -1 : 1, mA);
+  const costs = integerCosts(Float64Array.from(lp.columns, (c) => c.cost), lp.sense === 'max' ? -1 : 1, mA);
   const kc = costs.k;
   if (costs.refused === 'not decimal') return `a cost is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
   if (costs.refused === 'too large') return `the costs × 10^${kc} are too large for exact potentials (max |cost| × (2 × rows + 1) > 2^53)`;

@@ -84,7 +84,7 @@ export function boundScaleOf(bounds: ArrayLike<number>): Scaling & { readonly su
  * sums of at most `rows` tree-arc costs and a reduced cost adds a cost and two potentials, so
  * max |cost × 10^k| × (2 × rows + 1) must stay within 2^53, else refused as too large.
  */
-export function integerCosts(costs: ArrayLike<number>, sign: number, rows: number): Scaling & { readonly values: Float64Array } {
+export function integerCosts(costs: Float64Array, sign: number, rows: number): Scaling & { readonly values: Float64Array } {
   const k = decimalScale(costs);
   const values = new Float64Array(costs.length);
   if (k < 0) return { k, refused: 'not decimal', values };

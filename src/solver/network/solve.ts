@@ -94,7 +94,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
 function secondaryCosts(secondary: ArrayLike<number>, sense: number, rows: number): Float64Array {
   const n = secondary.length;
   for (let j = 0; j < n; j++) if (!Number.isFinite(secondary[j]!)) throw new RangeError(`secondary[${j}] is not finite`);
-  const costs = integerCosts(secondary, sense, rows);
+  const costs = integerCosts(Float64Array.from(secondary), sense, rows);
   if (costs.refused === 'not decimal') throw new RangeError(`the secondary costs are not decimals with at most ${MAX_DECIMALS} places`);
   if (costs.refused === 'too large') throw new RangeError('the secondary costs are too large for exact potentials');
   return costs.values;
