@@ -9,7 +9,7 @@ import { networkOf, whyNotNetwork, type NetworkPlan } from './detect.js';
 import { asInteger, decimalScale, MAX_DECIMALS, POWERS, SAFE, scaled } from './exact.js';
 import type { Simplex } from './simplex.js';
 import { objectiveValue, optimalTree, rowDuals, scaledObjective, solveNetwork } from './solve.js';
-import { FIXED, LOWER, TREE, UPPER } from './tree.js';
+import { apex, FIXED, LOWER, shift, TREE, UPPER } from './tree.js';
 
 /** A {@link ParametricLp} on the network simplex, with counters (for tests and benchmarks). */
 export interface NetworkParametricLp extends ParametricLp {
@@ -31,7 +31,7 @@ function cycleRoom(sx: Simplex, e: number, dir: number): number {
   const { src, tgt, cap, flow, parent, pred, predUp } = sx;
   const first = dir > 0 ? src[e]! : tgt[e]!;
   const second = dir > 0 ? tgt[e]! : src[e]!;
-  const join = sx.apex(first, second);
+  const join = apex(sx, first, second);
   let t = Infinity;
   for (let w = first; w !== join; w = parent[w]!) {
     const a = pred[w]!;
@@ -273,7 +273,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
         predUp[w] = src[p] === w ? 1 : 0;
         sx.artsInTree++;
         // The tree arc now costs 1 on the dominant level: w's subtree moves by ±1 there.
-        sx.shift(w, size[w]!, -1, -1, w === tgt[p] ? 1 : -1, 0, 0);
+        shift(sx, w, size[w]!, -1, -1, w === tgt[p] ? 1 : -1, 0, 0);
       }
     } else if (f > aHi || f < aLo) {
       // Out of the tree, cut: to the new bound; the excess on a dominant-cost arc at its upper bound.
