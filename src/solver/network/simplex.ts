@@ -1,6 +1,6 @@
 /**
- * The network simplex: one `Simplex` object holds the arcs, the spanning-tree basis (its
- * operations are ./tree.ts) and the pricing state. The start (the crash of the columns to their
+ * The network simplex: one `Simplex` object holds the arcs, the spanning-tree basis (a `Tree`,
+ * ./tree.ts) and the pricing state. The start (the crash of the columns to their
  * cheaper bound, the row arcs in the tree where they can be, an artificial arc on a dominant
  * cost level where not), the pivots (Cunningham's leaving-arc rule on strongly feasible trees: no
  * cycling, and degenerate pivots are common here), and the pricing: block search (LEMON's rule),
@@ -9,7 +9,7 @@
  */
 import type { NetworkPlan } from './detect.js';
 import { addProduct, SAFE } from './exact.js';
-import { buildTree, FIXED, LOWER, reroot, TREE, UPPER, type SpanningTree } from './tree.js';
+import { FIXED, LOWER, Tree, TREE, UPPER, type ShiftWatcher } from './tree.js';
 
 /**
  * One network simplex: arcs, spanning-tree basis and potentials, kept as an object so that a
@@ -20,7 +20,7 @@ import { buildTree, FIXED, LOWER, reroot, TREE, UPPER, type SpanningTree } from 
  * triples (dominant level c0: 1 on artificial and excess arcs; primary c1; secondary c2), all
  * scaled integers in the min form. Flows are kept shifted: actual = lo + flow, flow ∈ [0, cap].
  */
-export class Simplex implements SpanningTree {
+export class Simplex implements ShiftWatcher {
   readonly N: number;
   /** The plan's arcs. */
   readonly A: number;
@@ -36,25 +36,8 @@ export class Simplex implements SpanningTree {
   readonly c1: Float64Array;
   readonly c2: Float64Array;
   readonly state: Int8Array;
-  // The tree (LEMON's layout): parent, tree arc of each node (pred; predUp = 1 when it goes node →
-  // parent), thread (preorder, circular through R) and its reverse, subtree sizes, the last node
-  // of each subtree in the thread, potentials per cost level (reduced cost c + π[from] − π[to]).
-  readonly parent: Int32Array;
-  readonly pred: Int32Array;
-  readonly predUp: Uint8Array;
-  readonly thread: Int32Array;
-  readonly rev: Int32Array;
-  readonly size: Int32Array;
-  readonly last: Int32Array;
-  readonly pi0: Float64Array;
-  readonly pi1: Float64Array;
-  readonly pi2: Float64Array;
-  // Scratch for `reroot`, per stem node.
-  readonly stem: Int32Array;
-  readonly segEnd: Int32Array;
-  readonly skipFrom: Int32Array;
-  readonly skipTo: Int32Array;
-  readonly stemSize: Int32Array;
+  /** The spanning-tree basis and its potentials. */
+  readonly tree: Tree;
   /** Arcs [0, priced) are priced: the plan's, and the spare slots while one is in use. */
   priced: number;
   readonly block: number;
@@ -109,26 +92,12 @@ export class Simplex implements SpanningTree {
     }
     this.priced = A;
     this.block = Math.max(10, Math.ceil(Math.sqrt(A)));
-    this.parent = new Int32Array(N);
-    this.pred = new Int32Array(N);
-    this.predUp = new Uint8Array(N);
-    this.thread = new Int32Array(N);
-    this.rev = new Int32Array(N);
-    this.size = new Int32Array(N);
-    this.last = new Int32Array(N);
-    this.pi0 = new Float64Array(N);
-    this.pi1 = new Float64Array(N);
-    this.pi2 = new Float64Array(N);
-    this.stem = new Int32Array(N);
-    this.segEnd = new Int32Array(N);
-    this.skipFrom = new Int32Array(N);
-    this.skipTo = new Int32Array(N);
-    this.stemSize = new Int32Array(N);
+    this.tree = new Tree(N, src, c0, c1, c2, this);
 
     // The start: columns at a bound (see the crash), row arcs in the tree where they can be (bottom-up).
     const nc = A - mA; // column arcs come first
     crash(plan, cap, c1, c2, flow, state, nc);
-    const { parent, pred, predUp } = this;
+    const { parent, pred, predUp } = this.tree;
     const bal = new Float64Array(N); // net inflow from the arcs fixed so far (actual flows)
     for (let e = 0; e < nc; e++) {
       const f = lo[e]! + flow[e]!;
@@ -181,7 +150,7 @@ export class Simplex implements SpanningTree {
       }
       bal[p]! += up ? actual : -actual;
     }
-    buildTree(this);
+    this.tree.build();
   }
 
   /**
@@ -191,7 +160,8 @@ export class Simplex implements SpanningTree {
    */
   findEntering(): number {
     if (this.candidates === 1) return this.findCandidate();
-    const { state, src, tgt, c1, c2, pi1, pi2 } = this;
+    const { state, src, tgt, c1, c2 } = this;
+    const { pi1, pi2 } = this.tree;
     const P = this.priced;
     const block = this.block;
     let best = -1;
@@ -229,7 +199,8 @@ export class Simplex implements SpanningTree {
       this.nextArc = e;
       return best;
     }
-    const { c0, pi0 } = this;
+    const { c0 } = this;
+    const { pi0 } = this.tree;
     for (let k = 0; k < P; k++) {
       const s = state[e]!;
       if (s === LOWER || s === UPPER) {
@@ -261,14 +232,15 @@ export class Simplex implements SpanningTree {
 
   /** Pivot until optimal (true), or until `this.pivots` reaches `limit` (false). */
   run(limit: number): boolean {
-    const { src, tgt, cap, flow, state, parent, pred, predUp, size, c0 } = this;
+    const { src, tgt, cap, flow, state, c0, tree } = this;
+    const { parent, pred, predUp, size } = tree;
     for (;;) {
       if (this.pivots >= limit) return false;
       const e = this.priced > 0 ? this.findEntering() : -1;
       if (e < 0) return true;
       this.pivots++;
       const s = state[e]!;
-      const rc1 = this.c1[e]! + this.pi1[src[e]!]! - this.pi1[tgt[e]!]!; // the cycle's primary cost per unit
+      const rc1 = this.c1[e]! + tree.pi1[src[e]!]! - tree.pi1[tgt[e]!]!; // the cycle's primary cost per unit
       const first = s === LOWER ? src[e]! : tgt[e]!;
       const second = s === LOWER ? tgt[e]! : src[e]!;
       let u = first;
@@ -337,7 +309,7 @@ export class Simplex implements SpanningTree {
         if (this.extraCount < this.extra.length) this.extra[this.extraCount++] = leave;
         else this.candidates = 0;
       }
-      reroot(this, e, uIn, vIn, uOut, join);
+      tree.reroot(e, uIn, vIn, uOut, join);
     }
   }
 
@@ -377,7 +349,7 @@ export class Simplex implements SpanningTree {
    * Price only candidates from now on (until the kept state is restored, see ./sensitivity.ts): `arcs`, the arcs leaving the tree, and the
    * arcs at nodes whose potentials move. Valid from an optimal state whose only changes are `arcs`
    * (bounds, states, a spare arc): any other arc's reduced cost changes only with a potential of
-   * one of its ends, and every potential move goes through `shift`. When the candidates grow to a
+   * one of its ends, and every potential move goes through `Tree.shift`. When the candidates grow to a
    * quarter of the arcs, pricing goes back to the block search.
    */
   startCandidates(arcs: readonly number[]): void {
@@ -394,12 +366,12 @@ export class Simplex implements SpanningTree {
     this.candidates = 1;
   }
 
-  /** Stamp the nodes a potential shift walks (see `shift`, ./tree.ts) as candidates' ends. */
+  /** Stamp the nodes a potential shift walks (see `Tree.shift`) as candidates' ends. */
   mark(from: number, count: number, skip: number, resume: number): void {
     const stampOf = this.stampOf!;
     const dirty = this.dirty!;
     const incStart = this.incStart!;
-    const thread = this.thread;
+    const thread = this.tree.thread;
     const st = this.stamp;
     const limit = this.A / 4;
     let w = from;
@@ -420,7 +392,8 @@ export class Simplex implements SpanningTree {
 
   /** The most violating candidate (lexicographic over the three levels), or −1. */
   private findCandidate(): number {
-    const { state, src, tgt, c0, c1, c2, pi0, pi1, pi2, extra } = this;
+    const { state, src, tgt, c0, c1, c2, extra } = this;
+    const { pi0, pi1, pi2 } = this.tree;
     const dirty = this.dirty!;
     const incStart = this.incStart!;
     const inc = this.inc!;

@@ -9,7 +9,7 @@ import type { Basis } from '../types.js';
 import type { NetworkPlan } from './detect.js';
 import { addProduct, exactQuotient, integerCosts, MAX_DECIMALS, scaled } from './exact.js';
 import { Simplex } from './simplex.js';
-import { FIXED, reroot, TREE, UPPER } from './tree.js';
+import { FIXED, TREE, UPPER } from './tree.js';
 
 export interface NetworkSolution {
   readonly status: 'optimal' | 'infeasible';
@@ -121,7 +121,8 @@ export function optimalTree(plan: NetworkPlan, sec: Float64Array, spare: number)
  */
 function removeArtificials(simplex: Simplex): void {
   if (simplex.artsInTree === 0) return;
-  const { N, src, tgt, state, c0, c1, c2, pi0, pi1, pi2, pred, size, thread } = simplex;
+  const { src, tgt, state, c0, c1, c2, tree } = simplex;
+  const { N, pi0, pi1, pi2, pred, size, thread } = tree;
   const { incStart, inc } = simplex.incidence();
   const mark = new Int32Array(N).fill(-1);
   for (let x = 1; x < N; x++) {
@@ -178,7 +179,7 @@ function removeArtificials(simplex: Simplex): void {
     const leave = pred[x]!;
     state[leave] = FIXED;
     state[e] = TREE;
-    reroot(simplex, e, inS, outS, x, 0);
+    tree.reroot(e, inS, outS, x, 0);
     simplex.artsInTree--;
   }
 }
@@ -231,7 +232,7 @@ export function rowDuals(plan: NetworkPlan, sx: Simplex): Float64Array {
     const e = plan.rowArc[r]!;
     if (e < 0) continue;
     const reversed = plan.arcReversed[e] === 1;
-    const d = sx.pi1[sx.src[e]!]! - sx.pi1[sx.tgt[e]!]!; // a row arc costs nothing
+    const d = sx.tree.pi1[sx.src[e]!]! - sx.tree.pi1[sx.tgt[e]!]!; // a row arc costs nothing
     // y = d for a min LP (forward arc); −d for a reversed arc; the opposite again for 'max'.
     duals[r] = ((reversed ? -1 : 1) * sense * d) / cs + 0;
   }
