@@ -243,6 +243,7 @@ export class Simplex implements ShiftWatcher {
       const rc1 = this.c1[e]! + tree.pi1[src[e]!]! - tree.pi1[tgt[e]!]!; // the cycle's primary cost per unit
       const first = s === LOWER ? src[e]! : tgt[e]!;
       const second = s === LOWER ? tgt[e]! : src[e]!;
+      // The join, where the paths from first and second meet (the walk of `Tree.apex`, inline).
       let u = first;
       let v = second;
       while (u !== v) {
@@ -390,7 +391,11 @@ export class Simplex implements ShiftWatcher {
     }
   }
 
-  /** The most violating candidate (lexicographic over the three levels), or −1. */
+  /**
+   * The most violating candidate (lexicographic over the three levels), or −1. A copy of the
+   * three-level pricing on purpose: pricing the candidates in findEntering's loop (over a list)
+   * cost a fresh process at 20,000 applications about 6 ms more in findEntering, measured.
+   */
   private findCandidate(): number {
     const { state, src, tgt, c0, c1, c2, extra } = this;
     const { pi0, pi1, pi2 } = this.tree;
