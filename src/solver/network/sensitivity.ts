@@ -1,8 +1,8 @@
 /**
  * Sensitivity on the network simplex ({@link openNetworkParametric}): the optimal tree kept as a
  * `Simplex` object answers "the optimum with this row's bounds replaced" by a few warm primal
- * pivots from that tree (pricing only the candidates, see ./pricing.ts), restoring the kept
- * optimum after each answer; each row's active bound is ranged along its arc's cycle.
+ * pivots from that tree (pricing only the candidates, see `Simplex.startCandidates`), restoring
+ * the kept optimum after each answer; each row's active bound is ranged along its arc's cycle.
  */
 import type { LinearProgram, ParametricLp } from '../types.js';
 import { networkOf, whyNotNetwork, type NetworkPlan } from './detect.js';
