@@ -10,12 +10,14 @@
  *   integers), so flows, potentials and reduced costs are exact integers held in doubles. Costs
  *   are lexicographic pairs (primary, secondary): one run gives "best primary, and among those
  *   the best secondary", exactly.
- * - Algorithm (network/tree.ts, pricing.ts, simplex.ts): primal network simplex on a
- *   spanning-tree basis in LEMON's layout, block-search pricing, Cunningham's leaving-arc rule on
- *   strongly feasible trees; artificial arcs on a third, dominant cost level instead of a big M,
- *   swapped out of the optimal tree so that it is an LP basis whose potentials are the LP's duals.
- * - Solving (network/solve.ts): {@link solveNetwork} gives values, an objective summed exactly
- *   and divided once (equal optima give equal doubles), HiGHS-convention duals and a basis.
+ * - Algorithm (network/simplex.ts, its spanning tree network/tree.ts): primal network simplex
+ *   on a spanning-tree basis in LEMON's layout, block-search pricing, Cunningham's leaving-arc
+ *   rule on strongly feasible trees; artificial arcs on a third, dominant cost level instead of a
+ *   big M.
+ * - Solving (network/solve.ts): {@link solveNetwork} runs the simplex, swaps the artificial arcs
+ *   left in the optimal tree for real ones (so that it is an LP basis whose potentials are the
+ *   LP's duals), and gives values, an objective summed exactly and divided once (equal optima
+ *   give equal doubles), HiGHS-convention duals and a basis.
  * - Sensitivity (network/sensitivity.ts): {@link openNetworkParametric} keeps the optimal tree and
  *   answers "the optimum with this row's bounds replaced" by a few warm pivots.
  */

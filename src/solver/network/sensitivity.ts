@@ -1,8 +1,8 @@
 /**
  * Sensitivity on the network simplex ({@link openNetworkParametric}): the optimal tree kept as a
  * `Simplex` object answers "the optimum with this row's bounds replaced" by a few warm primal
- * pivots from that tree (pricing only the candidates, see ./pricing.ts), restoring the kept
- * optimum after each answer; each row's active bound is ranged along its arc's cycle.
+ * pivots from that tree (pricing only the candidates, see `Simplex.startCandidates`), restoring
+ * the kept optimum after each answer; each row's active bound is ranged along its arc's cycle.
  */
 import type { LinearProgram, ParametricLp } from '../types.js';
 import { networkOf, whyNotNetwork, type NetworkPlan } from './detect.js';
@@ -28,10 +28,11 @@ function finiteOrNull(v: number | null): number | null {
 
 /** How far the flow of the non-tree arc `e` can move in direction `dir` (+1: up) before a tree arc on its cycle hits a bound. */
 function cycleRoom(sx: Simplex, e: number, dir: number): number {
-  const { src, tgt, cap, flow, parent, pred, predUp } = sx;
+  const { src, tgt, cap, flow } = sx;
+  const { parent, pred, predUp } = sx.tree;
   const first = dir > 0 ? src[e]! : tgt[e]!;
   const second = dir > 0 ? tgt[e]! : src[e]!;
-  const join = sx.apex(first, second);
+  const join = sx.tree.apex(first, second);
   let t = Infinity;
   for (let w = first; w !== join; w = parent[w]!) {
     const a = pred[w]!;
@@ -52,7 +53,8 @@ interface Kept {
 
 /** A copy of the arcs' bounds, flows and states, the tree and the pricing position; {@link restore} brings it back. */
 function keep(sx: Simplex): Kept {
-  const arrays = [sx.lo, sx.cap, sx.flow, sx.state, sx.parent, sx.pred, sx.predUp, sx.thread, sx.rev, sx.size, sx.last, sx.pi0, sx.pi1, sx.pi2];
+  const t = sx.tree;
+  const arrays = [sx.lo, sx.cap, sx.flow, sx.state, t.parent, t.pred, t.predUp, t.thread, t.rev, t.size, t.last, t.pi0, t.pi1, t.pi2];
   return {
     arrays: arrays.map((a) => [a, a.slice()] as const),
     scalars: [sx.priced, sx.nextArc, sx.artsInTree, sx.dominantOut],
@@ -244,7 +246,8 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     const aHi = Math.min(reversed ? -lRow : uRow, natHi[e]! * F) + 0;
     if (aLo > aHi) return null;
     if (F !== 1) rescale(sx, F);
-    const { src, tgt, lo, cap, flow, state, c0, pred, predUp, size } = sx;
+    const { src, tgt, lo, cap, flow, state, c0 } = sx;
+    const { pred, predUp, size } = sx.tree;
     const f = lo[e]! + flow[e]!;
     const p = spare;
     sx.delta.s = 0;
@@ -273,7 +276,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
         predUp[w] = src[p] === w ? 1 : 0;
         sx.artsInTree++;
         // The tree arc now costs 1 on the dominant level: w's subtree moves by ±1 there.
-        sx.shift(w, size[w]!, -1, -1, w === tgt[p] ? 1 : -1, 0, 0);
+        sx.tree.shift(w, size[w]!, -1, -1, w === tgt[p] ? 1 : -1, 0, 0);
       }
     } else if (f > aHi || f < aLo) {
       // Out of the tree, cut: to the new bound; the excess on a dominant-cost arc at its upper bound.

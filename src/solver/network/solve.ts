@@ -1,5 +1,6 @@
 /**
- * Solving a network LP cold ({@link solveNetwork}) and reading the answer off the optimal tree:
+ * Solving a network LP cold ({@link solveNetwork}): the simplex to an optimal tree, the artificial
+ * arcs still in it swapped for real arcs (so that it is an LP basis), and the answer read off it:
  * the columns' values and the objective (summed exactly in the scaled integers and divided once,
  * so equal optima give equal doubles), HiGHS-convention row duals from the potentials, and the
  * tree as a HiGHS basis.
@@ -8,7 +9,7 @@ import type { Basis } from '../types.js';
 import type { NetworkPlan } from './detect.js';
 import { addProduct, exactQuotient, integerCosts, MAX_DECIMALS, scaled } from './exact.js';
 import { Simplex } from './simplex.js';
-import { TREE, UPPER } from './tree.js';
+import { FIXED, TREE, UPPER } from './tree.js';
 
 export interface NetworkSolution {
   readonly status: 'optimal' | 'infeasible';
@@ -110,8 +111,77 @@ export function optimalTree(plan: NetworkPlan, sec: Float64Array, spare: number)
   const sx = new Simplex(plan, sec, spare);
   sx.run(Infinity);
   if (sx.artificialFlow()) return { status: 'infeasible', pivots: sx.pivots };
-  sx.removeArtificials();
+  removeArtificials(sx);
   return { status: 'optimal', sx };
+}
+
+/**
+ * Artificial arcs still in the tree (zero flow): swap each for a real arc across its cut, chosen
+ * by a dual ratio test so every real arc keeps a reduced cost of the right sign (no flow moves).
+ */
+function removeArtificials(simplex: Simplex): void {
+  if (simplex.artsInTree === 0) return;
+  const { src, tgt, state, c0, c1, c2, tree } = simplex;
+  const { N, pi0, pi1, pi2, pred, size, thread } = tree;
+  const { incStart, inc } = simplex.incidence();
+  const mark = new Int32Array(N).fill(-1);
+  for (let x = 1; x < N; x++) {
+    if (c0[pred[x]!] === 0) continue;
+    // S: the subtree of x (its parent is R: artificial arcs join a node to R).
+    const sx = size[x]!;
+    let w = x;
+    for (let c = 0; c < sx; c++, w = thread[w]!) mark[w] = x;
+    let bestPos = -1;
+    let bestNeg = -1;
+    let fixed = -1;
+    let p0 = 0, p1 = 0, p2 = 0, q0 = 0, q1 = 0, q2 = 0;
+    w = x;
+    for (let c = 0; c < sx; c++, w = thread[w]!) {
+      for (let q = incStart[w]!; q < incStart[w + 1]!; q++) {
+        const e = inc[q]!;
+        const s = state[e]!;
+        if (s === TREE) continue;
+        const fromIn = mark[src[e]!] === x;
+        if (fromIn === (mark[tgt[e]!] === x)) continue;
+        if (s === FIXED) {
+          fixed = e;
+          continue;
+        }
+        // Moving S's potentials by +Δ changes d by +Δ for arcs leaving S, by −Δ for arcs entering.
+        const d0 = pi0[src[e]!]! - pi0[tgt[e]!]!;
+        const d1 = c1[e]! + pi1[src[e]!]! - pi1[tgt[e]!]!;
+        const d2 = c2[e]! + pi2[src[e]!]! - pi2[tgt[e]!]!;
+        // The room before the sign flips: d at lower (d ≥ 0), −d at upper (d ≤ 0).
+        const r0 = s * d0, r1 = s * d1, r2 = s * d2;
+        // Δ > 0 is limited by arcs whose d moves towards the wrong side: entering S at lower, leaving at upper.
+        const pos = fromIn === (s === UPPER);
+        if (pos) {
+          if (bestPos < 0 || r0 < p0 || (r0 === p0 && (r1 < p1 || (r1 === p1 && r2 < p2)))) {
+            bestPos = e;
+            p0 = r0;
+            p1 = r1;
+            p2 = r2;
+          }
+        } else if (bestNeg < 0 || r0 < q0 || (r0 === q0 && (r1 < q1 || (r1 === q1 && r2 < q2)))) {
+          bestNeg = e;
+          q0 = r0;
+          q1 = r1;
+          q2 = r2;
+        }
+      }
+    }
+    let e = bestPos >= 0 ? bestPos : bestNeg;
+    if (bestPos >= 0 && bestNeg >= 0 && (q0 < p0 || (q0 === p0 && (q1 < p1 || (q1 === p1 && q2 < p2))))) e = bestNeg;
+    if (e < 0) e = fixed;
+    if (e < 0) throw new Error('network simplex: no real arc across a cut (cannot happen: the row arcs span the network)');
+    const inS = mark[src[e]!] === x ? src[e]! : tgt[e]!;
+    const outS = inS === src[e] ? tgt[e]! : src[e]!;
+    const leave = pred[x]!;
+    state[leave] = FIXED;
+    state[e] = TREE;
+    tree.reroot(e, inS, outS, x, 0);
+    simplex.artsInTree--;
+  }
 }
 
 /** Whether some bound pair is crossed (then the LP is infeasible before any pivot). */
@@ -162,7 +232,7 @@ export function rowDuals(plan: NetworkPlan, sx: Simplex): Float64Array {
     const e = plan.rowArc[r]!;
     if (e < 0) continue;
     const reversed = plan.arcReversed[e] === 1;
-    const d = sx.pi1[sx.src[e]!]! - sx.pi1[sx.tgt[e]!]!; // a row arc costs nothing
+    const d = sx.tree.pi1[sx.src[e]!]! - sx.tree.pi1[sx.tgt[e]!]!; // a row arc costs nothing
     // y = d for a min LP (forward arc); −d for a reversed arc; the opposite again for 'max'.
     duals[r] = ((reversed ? -1 : 1) * sense * d) / cs + 0;
   }

@@ -1,8 +1,8 @@
 /**
- * The network simplex's arcs and its basis, a spanning tree with node potentials, in LEMON's
- * layout: building the tree's arrays from parent / tree arcs, re-rooting a subtree in a pivot
- * (splicing thread segments, shifting the potentials of the smaller side), and each node's arcs.
- * Pricing (./pricing.ts) and the pivots (./simplex.ts) build on it.
+ * The spanning-tree basis of the network simplex in LEMON's layout ({@link Tree}, kept by
+ * `Simplex`, ./simplex.ts): building the thread, sizes and potentials from the parents,
+ * re-rooting a subtree in a pivot (splicing thread segments, shifting the potentials of the
+ * smaller side), and where two tree paths meet. Also the arc states the simplex uses.
  */
 
 /** Arc states: at the lower bound (the sign of a flow increase), at the upper bound, in the tree. */
@@ -18,32 +18,19 @@ export const FIXED = 2;
 /** Potentials stay exact while no offset exceeds this (see `Tree.reroot`). */
 const OFFSET_LIMIT = 2 ** 51;
 
+/** Told the nodes whose potentials `shift` moves while `candidates` is 1 (candidate pricing). */
+export interface ShiftWatcher {
+  readonly candidates: number;
+  mark(from: number, count: number, skip: number, resume: number): void;
+}
+
 /**
- * Arcs: the plan's (columns, then rows, with the plan's indices), then `spare` slots for the
- * arcs a bound change adds (unused: FIXED), then up to one artificial arc per row node (set up by
- * the start, ./simplex.ts). Costs are triples (dominant level c0: 1 on artificial and excess arcs;
- * primary c1; secondary c2), all scaled integers in the min form. Flows are kept shifted:
- * actual = lo + flow, flow ∈ [0, cap]. The start (./simplex.ts) sets the arcs and builds the tree.
+ * A simplex's spanning tree (LEMON's layout): parent, tree arc of each node (pred; predUp = 1
+ * when it goes node → parent), thread (preorder, circular through R) and its reverse, subtree
+ * sizes, the last node of each subtree in the thread, potentials per cost level (reduced cost
+ * c + π[from] − π[to]). It reads the simplex's arcs (their sources and costs, the same arrays).
  */
-export abstract class Tree {
-  readonly N: number;
-  /** The plan's arcs. */
-  readonly A: number;
-  /** The first artificial arc. */
-  readonly artBase: number;
-  readonly T: number;
-  readonly src: Int32Array;
-  readonly tgt: Int32Array;
-  readonly lo: Float64Array;
-  readonly cap: Float64Array;
-  readonly flow: Float64Array;
-  readonly c0: Uint8Array;
-  readonly c1: Float64Array;
-  readonly c2: Float64Array;
-  readonly state: Int8Array;
-  // The tree (LEMON's layout): parent, tree arc of each node (pred; predUp = 1 when it goes node →
-  // parent), thread (preorder, circular through R) and its reverse, subtree sizes, the last node
-  // of each subtree in the thread, potentials per cost level (reduced cost c + π[from] − π[to]).
+export class Tree {
   readonly parent: Int32Array;
   readonly pred: Int32Array;
   readonly predUp: Uint8Array;
@@ -60,26 +47,16 @@ export abstract class Tree {
   private readonly skipFrom: Int32Array;
   private readonly skipTo: Int32Array;
   private readonly stemSize: Int32Array;
-  private arcsAt: { readonly start: Int32Array; readonly arcs: Int32Array } | null = null;
 
-  /** The arrays for `nodeCount` nodes and `planArcs` plan arcs (+ spare and artificial slots), every arc FIXED at 0. */
-  constructor(nodeCount: number, planArcs: number, spare: number) {
-    const N = nodeCount;
-    const A = planArcs;
-    const T = A + spare + (N - 1);
-    this.N = N;
-    this.A = A;
-    this.artBase = A + spare;
-    this.T = T;
-    this.src = new Int32Array(T);
-    this.tgt = new Int32Array(T);
-    this.lo = new Float64Array(T);
-    this.cap = new Float64Array(T);
-    this.flow = new Float64Array(T);
-    this.c0 = new Uint8Array(T);
-    this.c1 = new Float64Array(T);
-    this.c2 = new Float64Array(T);
-    this.state = new Int8Array(T).fill(FIXED);
+  /** A tree on `N` nodes over arcs with these sources and costs; `parent`, `pred` and `predUp` are the start's to set. */
+  constructor(
+    readonly N: number,
+    readonly src: Int32Array,
+    readonly c0: Uint8Array,
+    readonly c1: Float64Array,
+    readonly c2: Float64Array,
+    private readonly watcher: ShiftWatcher,
+  ) {
     this.parent = new Int32Array(N);
     this.pred = new Int32Array(N);
     this.predUp = new Uint8Array(N);
@@ -97,43 +74,8 @@ export abstract class Tree {
     this.stemSize = new Int32Array(N);
   }
 
-  /** Called by `shift` with the nodes whose potentials it moves (the same arguments). */
-  protected abstract moved(from: number, count: number, skip: number, resume: number): void;
-
-  /**
-   * The plan's arcs at each node: arcs[start[v] … start[v + 1]) (built on first use; those arcs
-   * never change ends).
-   */
-  incidence(): { readonly start: Int32Array; readonly arcs: Int32Array } {
-    if (this.arcsAt) return this.arcsAt;
-    const { N, A, src, tgt } = this;
-    const start = new Int32Array(N + 1);
-    for (let e = 0; e < A; e++) {
-      start[src[e]! + 1]!++;
-      start[tgt[e]! + 1]!++;
-    }
-    for (let v = 0; v < N; v++) start[v + 1]! += start[v]!;
-    const arcs = new Int32Array(2 * A);
-    const fill = start.slice(0, N);
-    for (let e = 0; e < A; e++) {
-      arcs[fill[src[e]!]!++] = e;
-      arcs[fill[tgt[e]!]!++] = e;
-    }
-    return (this.arcsAt = { start, arcs });
-  }
-
-  /** Where the tree paths from `u` and from `v` to the root meet (climbing from the smaller subtree first). */
-  apex(u: number, v: number): number {
-    const { parent, size } = this;
-    while (u !== v) {
-      if (size[u]! < size[v]!) u = parent[u]!;
-      else v = parent[v]!;
-    }
-    return u;
-  }
-
   /** Thread, sizes, last nodes and potentials from `parent` / `pred` / `predUp`. */
-  protected buildTree(): void {
+  build(): void {
     const { N, parent, pred, predUp, thread, rev, size, last, pi0, pi1, pi2, c0, c1, c2 } = this;
     const childStart = new Int32Array(N + 1);
     for (let v = 1; v < N; v++) childStart[parent[v]! + 1]!++;
@@ -279,7 +221,7 @@ export abstract class Tree {
 
   /** Add (d0, d1, d2) to the potentials of `count` nodes along the thread from `from`, jumping from `skip` to `resume`. */
   shift(from: number, count: number, skip: number, resume: number, d0: number, d1: number, d2: number): void {
-    this.moved(from, count, skip, resume);
+    if (this.watcher.candidates === 1) this.watcher.mark(from, count, skip, resume);
     const { thread, pi0, pi1, pi2 } = this;
     let w = from;
     if (d0 === 0) {
@@ -298,5 +240,15 @@ export abstract class Tree {
         if (w === skip) w = resume;
       }
     }
+  }
+
+  /** Where the tree paths from `u` and from `v` to the root meet (climbing from the smaller subtree first). */
+  apex(u: number, v: number): number {
+    const { parent, size } = this;
+    while (u !== v) {
+      if (size[u]! < size[v]!) u = parent[u]!;
+      else v = parent[v]!;
+    }
+    return u;
   }
 }
