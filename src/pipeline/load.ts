@@ -173,7 +173,8 @@ function recordsTable(records: readonly Readonly<Record<string, unknown>>[]): { 
   const headers: string[] = [];
   const seen = new Set<string>();
   for (const r of records) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), headers.push(k));
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' && !(v instanceof Date) ? String(v) : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+  // A cell's text: empty for nothing, a date as YYYY-MM-DD, anything else (numbers, Decimal) as its string.
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
   return {
     rows: [{ row: 1, cells: headers }, ...records.map((r, i) => ({ row: i + 2, cells: headers.map((h) => cell(r[h])) }))],
     merges: [],
