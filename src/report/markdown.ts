@@ -10,7 +10,7 @@
 import type { ReportData } from './data.js';
 import { percent, yuan } from './format.js';
 import { words, type ReportWords } from './i18n/index.js';
-import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, nonBlank, perYuanText, rangeText, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines, type Tally } from './view.js';
+import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, nonBlank, perYuanText, rangeText, shareWords, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines, type Tally } from './view.js';
 
 /** Escape text for Markdown inline content (a table cell, or text inside a line). */
 export function md(s: string | number): string {
@@ -154,6 +154,7 @@ export function renderMarkdown(data: ReportData): string {
     );
   } else para(mdLine(t.noBinding));
   if (other.length) para(mdLine(t.otherLimits(data.otherLimits, other.length)) + t.otherLimitsElsewhere);
+  for (const x of data.summary.shares ?? []) para(mdLine(t.shareResult(shareWords(x, data))));
 
   // Marginal values, in words.
   para(`## ${md(sec.marginal)}`);

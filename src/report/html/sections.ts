@@ -9,7 +9,7 @@ import { fmtNumber, percent, yuan } from '../format.js';
 import type { ReportWords, Words } from '../i18n/index.js';
 import { esc, measureChart, scatterChart } from '../svg.js';
 import { solverUsed } from '../summary.js';
-import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines } from '../view.js';
+import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, shareWords, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines } from '../view.js';
 import { card, hash, num, section, table, td, type Cell, type Column } from './markup.js';
 
 /** The page's header: title, status, headline and the facts of the run (policy, inputs, rules). */
@@ -170,6 +170,7 @@ export function limits(data: ReportData, t: ReportWords): string {
   const body = [
     binding.length ? `<p>${esc(t.bindingIntro(binding.length))}</p>${limitTable(binding, 'binding-limits')}` : `<p>${esc(t.noBinding)}</p>`,
     other.length ? `<details data-testid="other-limits"><summary>${esc(t.otherLimits(data.otherLimits, other.length))}</summary>${limitTable(other, 'other-limits')}</details>` : '',
+    ...(data.summary.shares ?? []).map((x) => `<p data-testid="share-result">${esc(t.shareResult(shareWords(x, data)))}</p>`),
   ];
   return section('limits-section', t.sections.limits, body.join('\n'));
 }

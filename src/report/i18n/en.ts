@@ -138,6 +138,8 @@ export const en: Words = {
     omittedMeasures: (k) => `The chart leaves out ${k} measures with no applications (see the table).`,
     bindingIntro: (k) => `These ${fmtNumber(k)} limits are used up (less than one unit left) and shaped the allocation.`,
     noBinding: 'No limit is used up.',
+    shareResult: (p) =>
+      `Share: ${p.clause} ${p.name} requires ${p.required}; the qualifying projects have ${p.qualifying}, ${p.share}.${p.binding === null ? '' : p.short ? ' There is too little qualifying demand, so the others get less.' : p.binding === 'min' ? ' The others are held back by it.' : ' The qualifying projects are held back by it.'}`,
     otherLimits: (k, shown) => `The other ${fmtNumber(k)} limits, not used up (least slack first${shown < k ? `; the ${fmtNumber(shown)} with least slack listed` : ''})`,
     otherLimitsElsewhere: ': see report.html.',
     marginalIntro:

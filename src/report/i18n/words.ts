@@ -161,6 +161,8 @@ export interface ReportWords {
   readonly omittedMeasures: (n: number) => string;
   readonly bindingIntro: (n: number) => string;
   readonly noBinding: string;
+  /** The policy's share rules: a sentence per rule, what it required and achieved, and what that did. */
+  readonly shareResult: (p: { clause: string; name: string; required: string; qualifying: string; share: string; binding: 'min' | 'max' | null; short: boolean }) => string;
   /** `n` limits with room left, `shown` of them listed. */
   readonly otherLimits: (n: number, shown: number) => string;
   /** After `otherLimits` in report.md, which leaves their table to report.html. */

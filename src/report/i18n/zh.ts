@@ -138,6 +138,8 @@ export const zh: Words = {
     omittedMeasures: (k) => `图中未列出无人申报的 ${k} 个类别（见下表）。`,
     bindingIntro: (k) => `以下 ${fmtNumber(k)} 项限额已用满（余量不足一个取整单位），决定了分配结果。`,
     noBinding: '没有用满的限额。',
+    shareResult: (p) =>
+      `资金比例：${p.clause} ${p.name}要求${p.required}，符合条件的项目获 ${p.qualifying}，占 ${p.share}。${p.binding === null ? '' : p.short ? '符合条件的申请不足，其他项目因此只能少获资助。' : p.binding === 'min' ? '其他项目因此受限。' : '符合条件的项目因此受限。'}`,
     otherLimits: (k, shown) => `其余 ${fmtNumber(k)} 项限额未用满（按余量从小到大${shown < k ? `，列出余量最小的 ${fmtNumber(shown)} 项` : ''}）`,
     otherLimitsElsewhere: '：见 report.html。',
     marginalIntro:
