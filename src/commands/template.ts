@@ -158,7 +158,7 @@ export async function runTemplate(options: TemplateOptions): Promise<TemplateOut
   return { file: out, text };
 }
 
-/** How an attribute's column is formatted: numbers as numbers, dates and ids typed as text (kept as typed, read by the date reader). */
+/** How an attribute's column is formatted: numbers as numbers; dates and texts as text, so what is typed stays as typed (a date is read by the date reader). */
 const ATTRIBUTE_STYLE: Record<AttributeSpec['type'], CellStyle> = { enum: 'text', date: 'id', text: 'id', number: 'number' };
 
 /** `keys` are the standard columns; `headers` and `values` hold them, then the policy's attributes. */
