@@ -8,6 +8,7 @@
  * or a list).
  */
 import type { ReportData } from './data.js';
+import type { PolicyTable } from './policy-table.js';
 import { percent, yuan } from './format.js';
 import { words, type ReportWords } from './i18n/index.js';
 import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, nonBlank, perYuanText, rangeText, shareWords, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines, type Tally } from './view.js';
@@ -212,4 +213,14 @@ export function renderMarkdown(data: ReportData): string {
   para(mdLine(nt.rule));
 
   return out.join('\n').replace(/\n+$/, '\n');
+}
+
+/** The table as Markdown: a heading per section, its lines in a cell joined by <br>, every text escaped. */
+export function policyTableMarkdown(table: PolicyTable): string {
+  const out = [`# ${md(table.title)}`, ''];
+  const row = (cells: readonly string[]) => `| ${cells.map((c) => c.split('\n').map(md).join('<br>') || ' ').join(' | ')} |`;
+  for (const s of table.sections) {
+    out.push(`## ${md(s.title)}`, '', row(s.header), `|${s.header.map(() => '---|').join('')}`, ...s.rows.map(row), '');
+  }
+  return out.join('\n');
 }

@@ -1,8 +1,8 @@
 /**
  * The parts of report.html, top to bottom: the overview, the table of contents, then one
  * <section> each (totals, by measure, by district, score and grant, limits, marginal values,
- * top ten, public notice, every project). What they show comes from view.ts, their words from
- * the language's ReportWords, their markup from markup.ts.
+ * top ten, public notice, every project) and the appendix (the policy as encoded). What they
+ * show comes from view.ts, their words from the language's ReportWords, their markup from markup.ts.
  */
 import type { LimitRow, ReportData } from '../data.js';
 import { fmtNumber, percent, yuan } from '../format.js';
@@ -63,7 +63,7 @@ export function overview(data: ReportData, w: Words): string {
 }
 
 /** The table of contents: a link to each section below. */
-export function contents(t: ReportWords): string {
+export function contents(t: ReportWords, appendix: string): string {
   const sec = t.sections;
   const toc: [string, string][] = [
     ['totals', sec.totals],
@@ -75,6 +75,7 @@ export function contents(t: ReportWords): string {
     ['top', sec.top],
     ['notice', sec.notice],
     ['projects', sec.projects],
+    ['policy', appendix],
   ];
   return `<nav class="toc" aria-label="${esc(t.toc)}"><ol>${toc.map(([id, title]) => `<li><a href="#${id}-section">${esc(title)}</a></li>`).join('')}</ol></nav>`;
 }
@@ -285,4 +286,19 @@ export function projects(data: ReportData, t: ReportWords): string {
     `<div class="table-wrap">${projectsTable}</div>`,
   ];
   return section('projects-section', t.sections.projects, body.join('\n'));
+}
+
+/** The appendix: the policy as the table to check against its document, one table per part of it. */
+export function policyAppendix(data: ReportData, w: Words): string {
+  const t = data.policyTable;
+  const lines = (text: string) => text.split('\n').map(esc).join('<br>');
+  const body = [
+    `<p>${esc(t.title)}</p>`,
+    ...t.sections.map(
+      (s) =>
+        `<h3>${esc(s.title)}</h3>\n` +
+        table({ id: `policy-${s.id}`, columns: s.header.map((title) => ({ title })), rows: s.rows.map((r) => r.map((c): Cell => ({ html: lines(c) }))) }),
+    ),
+  ];
+  return section('policy-section', w.policyTable.appendix, body.join('\n'));
 }
