@@ -108,7 +108,7 @@ function referenceLp(inst: Instance): LinearProgram {
   for (const p of products) sumOver((a) => a.product === p && (a.measure === 'M4' || a.measure === 'M5'), inst.jointProduct);
   if (inst.measureMax !== null) sumOver((a) => a.measure === 'M1', inst.measureMax);
   // Share: Σ small ≥ s × Σ all (min), Σ small ≤ s × Σ all (max), over M2 and M3.
-  const s = 'min' in inst.share ? inst.share.min : inst.share.max;
+  const s = inst.share.min ?? inst.share.max!;
   const terms = apps.flatMap((a, j) => (a.measure === 'M2' || a.measure === 'M3' ? [[j, (SMALL.includes(a.size) ? 1 : 0) - s] as const] : []));
   if (terms.length) rows.push({ terms, ...('min' in inst.share ? { lower: 0, upper: null } : { lower: null, upper: 0 }) });
   return { sense: 'max', columns, rows };
