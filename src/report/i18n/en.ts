@@ -405,6 +405,7 @@ export const en: Words = {
       funded: (grant, reason) => `Funded by decision, ${grant}${reason ? `: ${reason}` : ''}`,
       exclusiveGroup: (group, fundedAs, earlier) => `Its project (${group}) is funded as ${fundedAs}${earlier ? ' by an earlier batch' : ''}: no double funding`,
       quota: (measureId, maxCount) => `${measureId} already funds its maximum of ${maxCount} applications`,
+      districtCount: (district, maxCount) => `${district} already has its maximum of ${maxCount} applications funded`,
       allOrNothing: (amount, limit) => `All or nothing: the entitlement ${amount}${limit === null ? ' was not selected (integer optimum)' : ` does not fit ${limit}`}`,
       minShare: (share, least, limit) => `Minimum share ${share}: at least ${least}${limit === null ? ' — not selected (integer optimum)' : `, which does not fit ${limit}`}`,
       notSelected: 'Not selected: the integer optimum gives it no more (no objective gained)',

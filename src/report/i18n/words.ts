@@ -421,6 +421,7 @@ export interface ExplainWords {
     funded(grant: string, reason: string): string;
     exclusiveGroup(group: string, fundedAs: string, earlier: boolean): string;
     quota(measureId: string, maxCount: number): string;
+    districtCount(district: string, maxCount: number): string;
     /** `limit`: the limit it did not fit; null: the integer optimum did not select it. */
     allOrNothing(amount: string, limit: string | null): string;
     minShare(share: string, least: string, limit: string | null): string;

@@ -405,6 +405,7 @@ export const zh: Words = {
       funded: (grant, reason) => `必须资助（决定），资助 ${grant}${reason ? `：${reason}` : ''}`,
       exclusiveGroup: (group, fundedAs, earlier) => `同一项目（${group}）已${earlier ? '在前一批次' : ''}资助 ${fundedAs}，不重复资助（就高不就低）`,
       quota: (measureId, maxCount) => `${measureId} 资助数量已达上限 ${maxCount} 项`,
+      districtCount: (district, maxCount) => `${district} 资助项目数已达该区上限 ${maxCount} 项`,
       allOrNothing: (amount, limit) => `全额或不资助：按政策可得 ${amount}${limit === null ? '，未入选（整数最优解）' : `，${limit} 余额不足`}`,
       minShare: (share, least, limit) => `最低资助比例 ${share}：至少 ${least}${limit === null ? '，未入选（整数最优解）' : `，${limit} 余额不足`}`,
       notSelected: '未入选：整数模型的最优解中未获更多资助（同等目标值）',
