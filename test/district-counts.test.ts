@@ -4,6 +4,9 @@
  * Hand-worked cases where the ceiling binds and the floor forces a low scorer in, the infeasible
  * variants with the rules they name, and the verifier catching a broken count.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { D } from '../src/money.js';
 import { allocate, type Allocation } from '../src/model/allocate.js';
@@ -211,6 +214,21 @@ describe('through the library and the CLI', () => {
     expect(o.summary.scenario.fields.districtBudgets).toBe('南山区 max 5000000.00 maxCount 2');
     expect(o.summary.solver.reason).toMatch(/integer model → highs/i);
     expect(o.summary.verification.violations).toBe(0);
+  });
+
+  it('the CLI: the workbook’s 参数 lists the district counts and the measure quotas; report.html and allocations.csv give the reason', async () => {
+    const scenarioJson = { ...base, districtBudgets: { 南山区: { maxCount: 2 } }, measureBudgets: { 'P10-APPLICATION': { maxCount: 4 } } };
+    const f = fixture({ scenario: { ...baseScenario(), ...scenarioJson, applications: 'applications.csv', policy: POLICY }, applications: csv(ROWS.map((r) => Object.values(r)), Object.keys(ROWS[0]!)) });
+    const r = await run(['solve', f.scenario, '--out', f.out]);
+    expect(r.code).toBe(EXIT.ok);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(f.out, 'allocations.xlsx'));
+    const params = new Map<string, string>();
+    wb.getWorksheet('参数')!.eachRow((row) => params.set(String(row.getCell(1).value), String(row.getCell(2).value)));
+    expect(params.get('区预算（元）与资助项目数')).toBe('南山区 maxCount 2');
+    expect(params.get('各类别的资助规则与项目数')).toBe('P10-APPLICATION maxCount 4');
+    expect(readFileSync(join(f.out, 'report.html'), 'utf8')).toContain('南山区 资助项目数已达该区上限 2 项');
+    expect(readFileSync(join(f.out, 'allocations.csv'), 'utf8')).toMatch(/N3,.*district_count/);
   });
 
   it('solve: an infeasible count is an outcome with its conflicts, and the CLI exits 2 naming it', async () => {

@@ -252,6 +252,8 @@ export const en: Words = {
       minScore: 'Minimum score',
       companyAnnualCap: 'Company annual cap (yuan)',
       measureBudgets: 'Measure budgets (yuan)',
+      districtBudgets: 'District budgets (yuan) and counts',
+      measureRules: 'Rules and counts per measure',
       granularity: 'Granularity (yuan)',
       objective: 'Objective',
       objectiveText: (kind, description) => `${kind}: ${description}`,

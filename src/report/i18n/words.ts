@@ -241,6 +241,9 @@ export interface WorkbookWords {
     readonly minScore: string;
     readonly companyAnnualCap: string;
     readonly measureBudgets: string;
+    /** Set only where the scenario sets them: district budgets and counts, the measures' integer rules and quotas. */
+    readonly districtBudgets: string;
+    readonly measureRules: string;
     readonly granularity: string;
     readonly objective: string;
     readonly objectiveText: (kind: string, description: string) => string;

@@ -252,6 +252,8 @@ export const zh: Words = {
       minScore: '最低分',
       companyAnnualCap: '企业年度限额（元）',
       measureBudgets: '类别预算（元）',
+      districtBudgets: '区预算（元）与资助项目数',
+      measureRules: '各类别的资助规则与项目数',
       granularity: '取整单位（元）',
       objective: '目标',
       objectiveText: (kind, description) => `${kind}：${description}`,
