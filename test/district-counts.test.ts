@@ -17,6 +17,7 @@ import { createHighsBackend } from '../src/solver/highs.js';
 import { jslpBackend } from '../src/solver/jslp.js';
 import type { Backend } from '../src/solver/types.js';
 import { EXIT, InfeasibleError, InputError, infeasibleError, solve, verifyAllocation, type Outcome } from '../src/index.js';
+import { mulberry32 } from '../scripts/synthetic.js';
 import { apps, bindings, grants, ruleNoteText, scenario, SHENZHEN, type AppSpec } from './helpers/build.js';
 import { POLICY, baseScenario, creditCode, csv, fixture, removeFixtures, run } from './helpers/cli-fixtures.js';
 
@@ -152,6 +153,46 @@ describe('infeasible district counts: exit 2, naming the count', () => {
     // Without all or nothing, a ceiling below two units (¥100 each) is too small for two grants.
     const units = conflictsOf(() => solveHighs(FIVE(), scenario({ budget: 100_000_000, districtBudgets: { 福田区: { max: 100, minCount: 2 } } })));
     expect(units.ids).toEqual(['district_max:福田区', 'district_minCount:福田区']);
+  });
+});
+
+describe('against brute force: all or nothing, a budget, counts and a ceiling per district', () => {
+  const DISTRICTS = ['南山区', '福田区', '宝安区'];
+  it.each([1, 2, 3, 4, 5])('the optimum over every subset (seed %i, 10 applications)', (seed) => {
+    const r = mulberry32(seed);
+    const list = apps(Array.from({ length: 10 }, (_, i) => p10(`A${i}`, DISTRICTS[Math.floor(r() * 3)]!, 100_000 * (2 + Math.floor(r() * 20)), 60 + Math.floor(r() * 40))));
+    const budget = 100_000 * (30 + Math.floor(r() * 40));
+    const rules: Record<string, { minCount?: number; maxCount?: number; max?: number }> = {
+      南山区: { maxCount: 1 + Math.floor(r() * 3) },
+      福田区: { minCount: Math.floor(r() * 3), max: 100_000 * (10 + Math.floor(r() * 30)) },
+      宝安区: { minCount: 1, maxCount: 2 },
+    };
+    const s = scenario({ budget, allOrNothing: true, districtBudgets: rules });
+    const caps = list.map((a) => a.requested!);
+    let best: D | null = null;
+    for (let mask = 0; mask < 1 << list.length; mask++) {
+      const n = new Map<string, number>();
+      const money = new Map<string, D>();
+      let total = new D(0);
+      let value = new D(0);
+      list.forEach((a, i) => {
+        if (!(mask & (1 << i))) return;
+        total = total.plus(caps[i]!);
+        value = value.plus(a.score.times(caps[i]!));
+        n.set(a.district, (n.get(a.district) ?? 0) + 1);
+        money.set(a.district, (money.get(a.district) ?? new D(0)).plus(caps[i]!));
+      });
+      const ok =
+        total.lte(budget) &&
+        Object.entries(rules).every(([d, b]) => (n.get(d) ?? 0) >= (b.minCount ?? 0) && (n.get(d) ?? 0) <= (b.maxCount ?? Infinity) && (money.get(d) ?? new D(0)).lte(b.max ?? Infinity));
+      if (ok && (best === null || value.gt(best))) best = value;
+    }
+    if (best === null) {
+      expect(conflictsOf(() => solveHighs(list, s)).ids.some((id) => id.includes('Count:'))).toBe(true);
+      return;
+    }
+    const a = solveHighs(list, s);
+    expect(a.objective.toString()).toBe(best.toString());
   });
 });
 
