@@ -28,6 +28,9 @@ export interface CheckOptions {
   readonly solver?: Pick<Backend, 'name' | 'solvesIntegers'>;
 }
 
+/** The rules that make the integer model (`usesIntegerModel`), as messages name them. */
+const INTEGER_RULES = 'all or nothing, minimum shares, decisions, exclusive groups, quotas, district counts';
+
 export function scenarioIssues(apps: readonly Application[], policy: Policy, scenario: Scenario, options: CheckOptions = {}): InputIssue[] {
   const c = candidatesOf(apps, policy, scenario, options.locked);
   const issues: InputIssue[] = [];
@@ -45,13 +48,18 @@ export function scenarioIssues(apps: readonly Application[], policy: Policy, sce
   const g = scenario.granularity;
   const tooFine = unitsIssue(c.caps, c.limits, g);
   if (tooFine) issues.push(tooFine);
+  if (c.shares.length && scenario.objective === 'priority' && usesIntegerModel(scenario, c.candidates)) {
+    const rules = [...new Set(c.shares.map((r) => r.source))].join(', ');
+    issues.push({ file: 'scenario', row: 'integer rules', expected: `no integer rules (${INTEGER_RULES}) with the policy's share rules (${rules}): not supported together yet`, found: 'integer rules' });
+  }
   if (scenario.objective !== 'priority') {
     issues.push(...proportionalIssues(scenario, c.limits, c.candidates));
+    for (const row of c.shares) issues.push({ file: 'scenario', row: 'objective', expected: `objective "priority" with the policy's share rule ${row.source} (not supported together yet)`, found: JSON.stringify(scenario.objective) });
   } else if (options.solver && !options.solver.solvesIntegers && !tooFine && usesIntegerModel(scenario, c.candidates)) {
     const units = toUnits(c.caps, c.limits, g);
     const floors = c.limits.some((l, k) => l.sense === 'min' && units.limits[k]! > 0);
     if (integerModelNeedsMip({ apps, lockedOf: c.lockedOf, candidates: c.candidates, units, scenario }, floors)) {
-      issues.push({ file: 'scenario', row: 'solver', expected: 'HiGHS for the integer rules (all or nothing, minimum shares, decisions, exclusive groups, quotas, district counts): --solver highs or auto', found: options.solver.name });
+      issues.push({ file: 'scenario', row: 'solver', expected: `HiGHS for the integer rules (${INTEGER_RULES}): --solver highs or auto`, found: options.solver.name });
     }
   }
   return issues;
