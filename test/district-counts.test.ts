@@ -4,7 +4,7 @@
  * Hand-worked cases where the ceiling binds and the floor forces a low scorer in, the infeasible
  * variants with the rules they name, and the verifier catching a broken count.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { jslpBackend } from '../src/solver/jslp.js';
 import type { Backend } from '../src/solver/types.js';
 import { EXIT, InfeasibleError, InputError, infeasibleError, solve, verifyAllocation, type Outcome } from '../src/index.js';
 import { mulberry32 } from '../scripts/synthetic.js';
+import { runCompare } from '../src/commands/compare.js';
 import { apps, bindings, grants, ruleNoteText, scenario, SHENZHEN, type AppSpec } from './helpers/build.js';
 import { POLICY, baseScenario, creditCode, csv, fixture, removeFixtures, run } from './helpers/cli-fixtures.js';
 
@@ -270,6 +271,16 @@ describe('through the library and the CLI', () => {
     expect(params.get('各类别的资助规则与项目数')).toBe('P10-APPLICATION maxCount 4');
     expect(readFileSync(join(f.out, 'report.html'), 'utf8')).toContain('南山区 资助项目数已达该区上限 2 项');
     expect(readFileSync(join(f.out, 'allocations.csv'), 'utf8')).toMatch(/N3,.*district_count/);
+  });
+
+  it('compare: a district count is the setting that differs, and the project it leaves out is traced to it', async () => {
+    const f = fixture({ scenario: { ...baseScenario(), ...base, districtBudgets: { 南山区: { maxCount: 3 } }, applications: 'applications.csv', policy: POLICY }, applications: csv(ROWS.map((r) => Object.values(r)), Object.keys(ROWS[0]!)) });
+    const two = join(f.dir, 'two.json');
+    writeFileSync(two, JSON.stringify({ extends: 'scenario.json', name: '两项', districtBudgets: { 南山区: { maxCount: 2 } } }));
+    const out = await runCompare({ inputs: [f.scenario, two], out: join(f.dir, 'cmp') });
+    expect(out.fieldDiffs[0]).toEqual([{ field: 'districtBudgets', from: '南山区 maxCount 3', to: '南山区 maxCount 2' }]);
+    expect(out.changes[0]!.map((c) => [c.projectId, c.kind])).toEqual([['N3', 'leaves']]);
+    expect(readFileSync(join(f.dir, 'cmp', 'compare.html'), 'utf8')).toContain('<b>区预算与资助项目数</b>（districtBudgets）：南山区 maxCount 3 → 南山区 maxCount 2');
   });
 
   it('solve: an infeasible count is an outcome with its conflicts, and the CLI exits 2 naming it', async () => {

@@ -304,7 +304,7 @@ export const en: Words = {
       objective: 'Objective',
       lock: 'Earlier batches locked',
       sheet: 'Sheet',
-      districtBudgets: 'District budgets',
+      districtBudgets: 'District budgets and counts',
       scoreBands: 'Score bands',
       measureWeights: 'Measure weights',
       awardScores: 'Award scores',

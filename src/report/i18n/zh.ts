@@ -304,7 +304,7 @@ export const zh: Words = {
       objective: '分配目标',
       lock: '锁定的前批次',
       sheet: '申报工作表',
-      districtBudgets: '区预算',
+      districtBudgets: '区预算与资助项目数',
       scoreBands: '得分分档',
       measureWeights: '类别权重',
       awardScores: '奖励类得分',
