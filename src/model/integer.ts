@@ -7,7 +7,7 @@
  *   y_i ∈ {0, 1}                 (funded), where a rule needs it: lo_i·y_i ≤ x_i ≤ cap_i·y_i with
  *                                 lo_i = cap_i (all or nothing), ⌈minShare × cap_i⌉ (minimum share), else 1
  *   forced: x_i = cap_i (or y_i = 1 with forcedGrant "funded"); excluded: x_i = 0
- *   exclusive group: Σ y ≤ 1; measure quotas: minCount ≤ Σ y ≤ maxCount
+ *   exclusive group: Σ y ≤ 1; count rules (per measure, per district): minCount ≤ Σ y ≤ maxCount
  *   every limit: Σ x ≤ ⌊L / g⌋ (ceiling), Σ x ≥ ⌈L / g⌉ (floor)
  *   maximise Σ score_i × x_i
  *
@@ -28,8 +28,8 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { Column, LinearProgram, Picked, Picker, Row, SolveResult } from '../solver/types.js';
 import { finishAllocation, limitsOfCandidates, timedSolve } from './finish.js';
 import { breakTies, tieBreakSeconds, unorderedTies, type Kept } from './integer-ties.js';
-import { lockedFunding } from './prepare.js';
-import { decisionCounts, integerRuleOf } from './rules.js';
+import { lockedFunding, lockedUnder } from './prepare.js';
+import { countRuleId, countRules, countRuleSource, counts, decisionCounts, integerRuleOf, type CountRule } from './rules.js';
 import { LIMIT_BINDING, type AllocateOptions, type Allocation, type CandidateOutcome, type Prepared, type StageReport, type TieRule } from './types.js';
 
 /** A rule of the model that can be dropped when looking for a conflict, with what it says. */
@@ -62,7 +62,7 @@ export type IntegerBasis = Pick<Prepared, 'apps' | 'lockedOf' | 'candidates' | '
 /** Per candidate, whether it takes a yes/no column y_i (a rule counts it as funded or not). */
 function yesNoColumns(p: IntegerBasis): boolean[] {
   const { candidates, units, scenario } = p;
-  const quotaMeasures = new Set([...scenario.measureBudgets].filter(([, m]) => m.minCount !== undefined || m.maxCount !== undefined).map(([id]) => id));
+  const counted = countRules(scenario);
   // What an earlier batch funded (--lock) counts in exclusive groups.
   const groupSize = new Map<string, number>();
   for (const a of candidates) if (a.exclusiveGroup) groupSize.set(a.exclusiveGroup, (groupSize.get(a.exclusiveGroup) ?? 0) + 1);
@@ -71,7 +71,7 @@ function yesNoColumns(p: IntegerBasis): boolean[] {
     const r = integerRuleOf(a, scenario);
     // HiGHS refuses semi-continuous columns above 1e5 (kMaxSemiVariableUpper): those take a binary.
     const bigMinShare = r.minShare !== null && units.caps[i]! > SEMI_MAX;
-    return units.caps[i]! > 0 && (r.allOrNothing || bigMinShare || (!!a.exclusiveGroup && (groupSize.get(a.exclusiveGroup) ?? 0) > 1) || quotaMeasures.has(a.measureId) || (a.decision === 'fund' && scenario.forcedGrant === 'funded'));
+    return units.caps[i]! > 0 && (r.allOrNothing || bigMinShare || (!!a.exclusiveGroup && (groupSize.get(a.exclusiveGroup) ?? 0) > 1) || counted.some((c) => counts(c, a)) || (a.decision === 'fund' && scenario.forcedGrant === 'funded'));
   });
 }
 
@@ -95,9 +95,8 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
   const rows: Row[] = [];
   const groups: RuleGroup[] = [];
   const rule = (id: string, text: string, expr?: RuleGroup['expr']) => groups.push({ id, text, ...(expr ? { expr } : {}) });
-  const quotaMeasures = new Set([...scenario.measureBudgets].filter(([, m]) => m.minCount !== undefined || m.maxCount !== undefined).map(([id]) => id));
-  // What an earlier batch funded (--lock) counts in exclusive groups and quotas.
-  const { byGroup: lockedGroups, byMeasure: lockedByMeasure } = lockedFunding(p.apps, p.lockedOf);
+  // What an earlier batch funded (--lock) counts in exclusive groups and count rules.
+  const locked = lockedFunding(p.apps, p.lockedOf);
   const needsY = yesNoColumns(p);
   // x columns first (index i), then the y columns.
   candidates.forEach((a, i) => {
@@ -153,27 +152,28 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
     if (a.exclusiveGroup && yOf[i]! >= 0) members.set(a.exclusiveGroup, [...(members.get(a.exclusiveGroup) ?? []), i]);
   });
   for (const [grp, list] of members) {
-    const earlier = lockedGroups.get(grp) ?? [];
+    const earlier = locked.byGroup.get(grp) ?? [];
     if (list.length + earlier.length < 2) continue;
     const id = `exclusive:${grp}`;
     const names = [...earlier.map((x) => `${x} (funded by an earlier batch)`), ...list.map((i) => candidates[i]!.projectId)];
     rule(id, `exclusive group ${grp}: at most one of ${names.join(', ')} funded`);
     if (!drop.has(id)) rows.push({ terms: list.map((i) => [yOf[i]!, 1] as const), lower: null, upper: Math.max(0, 1 - earlier.length) });
   }
-  // Count quotas per measure.
-  for (const m of quotaMeasures) {
-    const settings = scenario.measureBudgets.get(m)!;
-    const terms = candidates.map((a, i) => [a, i] as const).filter(([a, i]) => a.measureId === m && yOf[i]! >= 0).map(([, i]) => [yOf[i]!, 1] as const);
-    for (const [sense, count] of [['min', settings.minCount], ['max', settings.maxCount]] as const) {
+  // Count rules, per measure and per district.
+  for (const c of countRules(scenario)) {
+    const terms = candidates.map((a, i) => [a, i] as const).filter(([a, i]) => counts(c, a) && yOf[i]! >= 0).map(([, i]) => [yOf[i]!, 1] as const);
+    const earlier = lockedUnder(locked, c).length;
+    for (const [sense, count] of [['min', c.minCount], ['max', c.maxCount]] as const) {
       if (count === undefined) continue;
-      const id = `${sense}Count:${m}`;
-      const earlier = lockedByMeasure.get(m)?.length ?? 0;
+      const id = countRuleId(c, sense);
       const left = Math.max(0, count - earlier);
-      rule(
-        id,
-        `scenario.measureBudgets.${m}.${sense}Count: ${sense === 'min' ? 'at least' : 'at most'} ${count} applications funded${earlier ? ` (${earlier} by an earlier batch)` : ''}`,
-        { terms, sense, bound: count, unit: 'count', offset: earlier },
-      );
+      rule(id, `${countRuleSource(c, sense)}: ${sense === 'min' ? 'at least' : 'at most'} ${count} applications funded${earlier ? ` (${earlier} by an earlier batch)` : ''}`, {
+        terms,
+        sense,
+        bound: count,
+        unit: 'count',
+        offset: earlier,
+      });
       if (!drop.has(id)) rows.push({ terms, lower: sense === 'min' ? left : null, upper: sense === 'max' ? left : null });
     }
   }
@@ -181,6 +181,14 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
 }
 
 const SEMI_MAX = 100_000;
+
+/** Nothing, because count rule `c` already has its maxCount funded: a measure's quota or a district's count. */
+function countOutcome(c: CountRule): CandidateOutcome {
+  const maxCount = c.maxCount!;
+  return c.kind === 'measure'
+    ? { binding: 'quota', limitId: null, ruleNote: { kind: 'quota', measureId: c.subject, maxCount } }
+    : { binding: 'district_count', limitId: null, ruleNote: { kind: 'district_count', district: c.subject, maxCount } };
+}
 
 /** The least grant, in units, under a minimum share: ⌈share × cap⌉, at least one unit. */
 const minUnits = (share: Decimal, cap: number) => Math.max(1, share.times(cap).ceil().toNumber());
@@ -252,16 +260,15 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
   const { backend, reason } = picked!;
   const t2 = performance.now();
 
-  // Why each grant is what it is. What an earlier batch funded counts in exclusive groups and quotas.
+  // Why each grant is what it is. What an earlier batch funded counts in exclusive groups and count rules.
   const funded = new Map<string, { id: string; earlier: boolean }>();
-  const fundedCount = new Map<string, number>();
-  const { byGroup, byMeasure } = lockedFunding(p.apps, p.lockedOf);
-  for (const [grp, ids] of byGroup) funded.set(grp, { id: ids[0]!, earlier: true });
-  for (const [m, ids] of byMeasure) fundedCount.set(m, ids.length);
+  const locked = lockedFunding(p.apps, p.lockedOf);
+  for (const [grp, ids] of locked.byGroup) funded.set(grp, { id: ids[0]!, earlier: true });
   candidates.forEach((a, i) => {
     if (grantU[i]! > 0 && a.exclusiveGroup) funded.set(a.exclusiveGroup, { id: a.projectId, earlier: false });
-    if (grantU[i]! > 0) fundedCount.set(a.measureId, (fundedCount.get(a.measureId) ?? 0) + 1);
   });
+  // The count rules with a maxCount that their funded applications (this batch's and earlier) reach.
+  const filled = countRules(scenario).filter((c) => c.maxCount !== undefined && lockedUnder(locked, c).length + candidates.filter((a, i) => grantU[i]! > 0 && counts(c, a)).length >= c.maxCount);
   const outcome = (i: number, full: (c: number, need: number) => number[]): CandidateOutcome => {
     const a = candidates[i]!;
     const cap = units.caps[i]!;
@@ -272,8 +279,8 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
     if (grantU[i] === 0) {
       const other = a.exclusiveGroup ? funded.get(a.exclusiveGroup) : undefined;
       if (other) return { binding: 'exclusive_group', limitId: null, ruleNote: { kind: 'exclusive_group', group: a.exclusiveGroup!, fundedAs: other.id, earlier: other.earlier } };
-      const max = scenario.measureBudgets.get(a.measureId)?.maxCount;
-      if (max !== undefined && (fundedCount.get(a.measureId) ?? 0) >= max) return { binding: 'quota', limitId: null, ruleNote: { kind: 'quota', measureId: a.measureId, maxCount: max } };
+      const atMax = filled.find((c) => counts(c, a));
+      if (atMax) return countOutcome(atMax);
       if (rule.allOrNothing) {
         const k = full(i, cap)[0];
         return { binding: 'all_or_nothing', limitId: k === undefined ? null : limits[k]!.id, ruleNote: { kind: 'all_or_nothing', amount: g.times(cap) } };

@@ -153,6 +153,8 @@ function ruleText(line: Line, note: RuleNote, w: ExplainWords, unit: string, lim
       return w.rule.exclusiveGroup(note.group, note.fundedAs, note.earlier);
     case 'quota':
       return w.rule.quota(note.measureId, note.maxCount);
+    case 'district_count':
+      return w.rule.districtCount(note.district, note.maxCount);
     case 'all_or_nothing':
       return w.rule.allOrNothing(y(note.amount), limitName(line.limitId));
     case 'min_share':
