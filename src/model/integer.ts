@@ -28,6 +28,7 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { Column, LinearProgram, Picked, Picker, Row, SolveResult } from '../solver/types.js';
 import { finishAllocation, limitsOfCandidates, timedSolve } from './finish.js';
 import { breakTies, tieBreakSeconds, unorderedTies, type Kept } from './integer-ties.js';
+import { blockingShare, shareUnits } from './limits.js';
 import { lockedFunding, lockedUnder } from './prepare.js';
 import { countRuleId, countRules, countRuleSource, counts, decisionCounts, integerRuleOf, type CountRule } from './rules.js';
 import { LIMIT_BINDING, type AllocateOptions, type Allocation, type CandidateOutcome, type Prepared, type StageReport, type TieRule } from './types.js';
@@ -146,6 +147,13 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
     if (drop.has(l.id)) return;
     rows.push({ terms, lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null });
   });
+  // Share rules: weighted rows, exact in whole units (limits.ts shareUnits).
+  for (const row of p.shares) {
+    const w = shareUnits(row, g);
+    const terms = [...row.qualifying.map((i) => [i, w.qualifyingWeight] as const), ...row.others.map((i) => [i, w.othersWeight] as const)];
+    rule(row.id, `${row.id} (${row.source}): at ${row.sense === 'min' ? 'least' : 'most'} ${row.rate.times(100).toString()}% of the money under its measures to the qualifying applications`);
+    if (!drop.has(row.id) && terms.length) rows.push({ terms, lower: w.threshold, upper: null });
+  }
   // Exclusive groups.
   const members = new Map<string, number[]>();
   candidates.forEach((a, i) => {
@@ -228,10 +236,25 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
       throw new InternalError(detail, [`${r.backend}: ${r.raw}${'detail' in r && r.detail !== r.raw ? ` (${r.detail})` : ''}`]);
     }
     const roundOf = (values: ArrayLike<number>) => {
-      const gu = candidates.map((_, i) => Math.max(0, Math.min(units.caps[i]!, Math.floor(values[i]! + 1e-6))));
+      // Whole-unit columns are integral up to the solver's tolerance: rounded to the nearest unit.
+      // Continuous ones are rounded down, except that a funded application (its yes/no column at 1)
+      // keeps the least grant its integer rule allows when the solver's value sits a hair below it.
+      const gu = candidates.map((a, i) => {
+        const v = values[i]!;
+        let u = wholeUnits ? Math.round(v) : Math.floor(v + 1e-6);
+        const y = built.yOf[i]!;
+        if (!wholeUnits && y >= 0 && values[y]! > 0.5) {
+          const r = integerRuleOf(a, scenario);
+          const lo = r.allOrNothing ? units.caps[i]! : r.minShare ? minUnits(r.minShare, units.caps[i]!) : 1;
+          if (u < lo && v > lo - 1e-3) u = lo;
+        }
+        return Math.max(0, Math.min(units.caps[i]!, u));
+      });
       const tu = limits.map((l) => l.members.reduce((s, i) => s + gu[i]!, 0));
       handOut(p, gu, tu, memberOf);
-      return { units: gu, unmetFloors: limits.filter((l, k) => l.sense === 'min' && tu[k]! < units.limits[k]!).length };
+      // A share row rounding broke counts as an unmet floor: the model is solved again in whole units.
+      const unmetShares = shareSums(p, gu).filter((sum, j) => sum < shareUnits(p.shares[j]!, g).threshold).length;
+      return { units: gu, unmetFloors: limits.filter((l, k) => l.sense === 'min' && tu[k]! < units.limits[k]!).length + unmetShares };
     };
     let best: Kept = roundOf(r.values!);
     tieRule = r.status !== 'optimal' ? 'time_limit' : 'tie_break_worse';
@@ -281,18 +304,23 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
       if (other) return { binding: 'exclusive_group', limitId: null, ruleNote: { kind: 'exclusive_group', group: a.exclusiveGroup!, fundedAs: other.id, earlier: other.earlier } };
       const atMax = filled.find((c) => counts(c, a));
       if (atMax) return countOutcome(atMax);
-      if (rule.allOrNothing) {
-        const k = full(i, cap)[0];
-        return { binding: 'all_or_nothing', limitId: k === undefined ? null : limits[k]!.id, ruleNote: { kind: 'all_or_nothing', amount: g.times(cap) } };
-      }
+      // The limit (or share rule) that leaves too little room for the least grant the rule allows.
+      const stopper = (need: number): string | null => {
+        const k = full(i, need)[0];
+        if (k !== undefined) return limits[k]!.id;
+        const j = blockingShare(p.shares, g, grantU, i, need);
+        return j === null ? null : p.shares[j]!.id;
+      };
+      if (rule.allOrNothing) return { binding: 'all_or_nothing', limitId: stopper(cap), ruleNote: { kind: 'all_or_nothing', amount: g.times(cap) } };
       if (rule.minShare) {
         const lo = minUnits(rule.minShare, cap);
-        const k = full(i, lo)[0];
-        return { binding: 'min_share', limitId: k === undefined ? null : limits[k]!.id, ruleNote: { kind: 'min_share', share: rule.minShare, least: g.times(lo) } };
+        return { binding: 'min_share', limitId: stopper(lo), ruleNote: { kind: 'min_share', share: rule.minShare, least: g.times(lo) } };
       }
     }
     const k = full(i, 1)[0];
     if (k !== undefined) return { binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id };
+    const j = blockingShare(p.shares, g, grantU, i);
+    if (j !== null) return { binding: 'share', limitId: p.shares[j]!.id };
     return { binding: 'not_selected', limitId: null, ruleNote: { kind: 'not_selected' } };
   };
   const mip = r!.mip;
@@ -331,15 +359,32 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
  * stays met), so nothing breaks.
  */
 function handOut(p: Prepared, grantU: number[], totalU: number[], memberOf: readonly (readonly number[])[]): void {
-  const { units, limits, order, candidates, scenario } = p;
+  const { units, limits, order, candidates, scenario, shares } = p;
+  const weights = shares.map((row) => shareUnits(row, scenario.granularity));
+  const sums = shareSums(p, grantU);
+  const weightIn = (j: number, i: number) => (shares[j]!.qualifying.includes(i) ? weights[j]!.qualifyingWeight : shares[j]!.others.includes(i) ? weights[j]!.othersWeight : 0);
   for (const i of order) {
     if (grantU[i]! === 0 || grantU[i]! >= units.caps[i]! || candidates[i]!.decision || integerRuleOf(candidates[i]!, scenario).allOrNothing) continue;
     let room = units.caps[i]! - grantU[i]!;
     for (const k of memberOf[i]!) if (limits[k]!.sense === 'max') room = Math.min(room, units.limits[k]! - totalU[k]!);
+    // A share row the grant weighs against: only as far as it stays met.
+    shares.forEach((_, j) => {
+      const w = weightIn(j, i);
+      if (w < 0) room = Math.min(room, Math.floor((sums[j]! - weights[j]!.threshold) / -w));
+    });
     if (room <= 0) continue;
     grantU[i] = grantU[i]! + room;
     for (const k of memberOf[i]!) totalU[k] = totalU[k]! + room;
+    shares.forEach((_, j) => (sums[j] = sums[j]! + weightIn(j, i) * room));
   }
+}
+
+/** Per share row, Σ weight × units of its members. */
+function shareSums(p: Prepared, grantU: readonly number[]): number[] {
+  return p.shares.map((row) => {
+    const w = shareUnits(row, p.scenario.granularity);
+    return row.qualifying.reduce((t, i) => t + w.qualifyingWeight * grantU[i]!, 0) + row.others.reduce((t, i) => t + w.othersWeight * grantU[i]!, 0);
+  });
 }
 
 /** Most rule groups tried by the deletion filter (each try is one integer solve). */
