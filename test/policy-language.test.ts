@@ -222,6 +222,24 @@ describe('attribute values in the applications file', () => {
     expect(a!.attributes).toMatchObject({ level: '省级' });
   });
 
+  it('reads a header marked required with * as the attribute', () => {
+    const { 认定级别: level, ...rest } = record({ id: 'X1', measure: 'M-TIER', level: '国家级' });
+    const [a] = loadInput({ scenario: scenarioJson(), policy: LANGUAGE_POLICY, applications: [{ ...rest, '*认定级别': level }] }).applications;
+    expect(a!.attributes).toMatchObject({ level: '国家级' });
+  });
+
+  it('says so when the attribute\'s header is a standard column\'s', () => {
+    const policy = {
+      ...LANGUAGE_POLICY,
+      attributes: [...LANGUAGE_POLICY.attributes, { id: 'region', name: { zh: '所属区', en: 'district' }, type: 'text' }],
+      measures: [...LANGUAGE_POLICY.measures, { id: 'M-REGION', clause: '第七条', name: { zh: '区域', en: 'region' }, kind: 'award', rules: [{ type: 'eligibility', field: 'region', in: ['南山区'] }, { type: 'projectCap', amount: '1万' }] }],
+    };
+    const records = [{ ...record({ id: 'R1', measure: 'M-REGION' }), 所属区: '南山区' }].map(({ district: _, ...r }) => r);
+    expect(inputIssues([], policy, records)).toEqual([
+      { file: 'applications', column: '所属区', expected: 'a column "所属区" (or "region"): M-REGION 第七条 eligibility reads it', found: 'only "所属区", which is read as the standard column district (give the attribute another name)' },
+    ]);
+  });
+
   it('reports every bad value at once: outside the values, missing where needed, a missing column, a missing total investment', () => {
     const records = [
       record({ id: 'E1', measure: 'M-WINDOW', total: '100万', size: '巨型', completed: '2023-01-01' }),
@@ -340,7 +358,9 @@ describe('an end-to-end solve where each rule decides a grant', () => {
     const note = (id: string) => o.allocations.find((a) => a.project_id === id)!.note;
     expect(note('A-ELIG-BELOW')).toContain('不符合');
     expect(note('A-WINDOW-OUT')).toContain('2022-06-30');
-    expect(note('A-TIER-BONUS')).toContain('另奖励');
+    expect(note('A-TIER-BONUS')).toBe('第五条：认定级别为省级，资助 ¥500,000；星级为四星，另奖励 ¥30,000，合计 ¥530,000');
+    // Failing a condition is not "another year": those applications are candidates, unfunded.
+    expect(o.summary.counts).toMatchObject({ applications: 11, candidates: 11, funded: 7, unfunded: 4, ineligible: 0 });
   });
 
   it('a tight budget goes by score, ineligible applications still get nothing', async () => {

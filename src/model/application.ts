@@ -140,7 +140,10 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
     for (const need of needs.get(m.id)!) {
       const { spec, label } = columns.find((c) => c.spec.id === need.id)!;
       if (label === null) {
-        if (!missingColumn.has(spec.id)) issues.push({ file: source.file, column: spec.name.zh, expected: `a column "${spec.name.zh}" (or "${spec.id}"): ${need.rule} reads it`, found: 'no such column' });
+        // A header that names the attribute but is also a standard column's is read as the standard column.
+        const taken = Object.entries(source.headers).find(([, h]) => headerNames(spec, h));
+        const found = taken ? `only ${shown(taken[1])}, which is read as the standard column ${taken[0]} (give the attribute another name)` : 'no such column';
+        if (!missingColumn.has(spec.id)) issues.push({ file: source.file, column: spec.name.zh, expected: `a column "${spec.name.zh}" (or "${spec.id}"): ${need.rule} reads it`, found });
         missingColumn.add(spec.id);
       } else if (attributes[spec.id] === undefined && (r.extra[label] ?? '').trim() === '') {
         const allowed = spec.values ? `: one of ${spec.values.join(', ')}` : '';

@@ -72,9 +72,9 @@ export function readAttribute(spec: AttributeSpec, raw: string): ValueRead {
   }
 }
 
-/** Does a column header name this attribute (its Chinese name, or its id in any case)? */
+/** Does a column header name this attribute (its Chinese name, or its id in any case), with or without a * marking it required? */
 export function headerNames(spec: AttributeSpec, header: string): boolean {
-  const h = toHalfWidth(header).replace(/\s+/g, '');
+  const h = toHalfWidth(header).replace(/\s+/g, '').replace(/^\*+|\*+$/g, '');
   return h === toHalfWidth(spec.name.zh).replace(/\s+/g, '') || h.toLowerCase() === spec.id.toLowerCase();
 }
 

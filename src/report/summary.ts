@@ -117,7 +117,8 @@ export function buildSummary(args: {
     }
     if (line.candidate >= 0) candidates++;
     if (line.binding === 'below_min_score') belowMin++;
-    if (line.binding === 'ineligible') ineligible++;
+    // Of another year (not a candidate); a candidate failing a condition of its measure is unfunded.
+    if (line.binding === 'ineligible' && line.candidate < 0) ineligible++;
     if (line.binding === 'locked') {
       locked++;
       lockedGranted = lockedGranted.plus(line.grant);
