@@ -5,7 +5,10 @@
  * are; an end-to-end solve where each rule decides a grant; the verifier catching each rule
  * broken by hand-made grants.
  */
-import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, describe, expect, it } from 'vitest';
 import { D } from '../src/money.js';
 import { InputError, type InputIssue } from '../src/errors.js';
 import { loadInput, solve, type Outcome, type Solved } from '../src/index.js';
@@ -14,6 +17,10 @@ import { entitlementOf } from '../src/model/entitlement.js';
 import { parsePolicy, type Policy } from '../src/model/policy.js';
 import { verifyAllocation } from '../src/verify/verify.js';
 import { scenario } from './helpers/build.js';
+import { creditCode, csv, fixture, removeFixtures, run } from './helpers/cli-fixtures.js';
+import { workbookBytes } from './helpers/workbooks.js';
+
+afterAll(removeFixtures);
 
 const STARS = { 三星: '1万', 四星: 30000, 五星: '50000' };
 
@@ -412,5 +419,50 @@ describe('the verifier catches each per-application rule broken by hand', () => 
     expect(check([530_000, 0, 55_000])).toEqual([]);
     expect(check([500_000, 0, 55_000])).toEqual(['decision fund: the full entitlement|F1|30000', 'allOrNothing: zero or the full entitlement|F1|30000']);
     expect(check([530_000, 0, 50_000])).toEqual(['allOrNothing: zero or the full entitlement|F3|5000']);
+  });
+});
+
+describe('validate and solve on files with attribute columns under Chinese headers', () => {
+  const HEADER = ['项目编号', '项目名称', '统一社会信用代码', '企业名称', '所属区', '申报类别', '年度', '总投资（万元）', '评审得分', '企业规模', '建成日期', '认定级别', '星级', '备注'];
+  // [id, measure, total 万元, size, completed, level, star]; grants: 30万, 0, 30万, 0, 53万.
+  const ROWS: [string, string, number | null, string, string | Date | number, string, string][] = [
+    ['X1', '小微企业技改', 100, '小型', new Date(Date.UTC(2022, 6, 1)), '', ''],
+    ['X2', '小微企业技改', 100, '小型', new Date(Date.UTC(2022, 5, 30)), '', ''],
+    ['X3', '小微企业技改', 100, '微型', 45107, '', ''],
+    ['X4', '小微企业技改', 100, '小型', '2023年7月1日', '', ''],
+    ['X5', '认定奖励', null, '中型', '', '省级', '四星'],
+  ];
+  const cells = (r: (typeof ROWS)[number], i: number) => [r[0], `项目${r[0]}`, creditCode(`91440300MA5LANG0${i}`), `企业${i}`, '南山区', r[1], 2023, r[2], 80, r[3], r[4], r[5], r[6], '备注'];
+  const expected = { X1: '300000.00', X2: '0.00', X3: '300000.00', X4: '0.00', X5: '530000.00' };
+
+  async function check(applications: string | Uint8Array, file: string) {
+    const f = fixture({ applications: new Uint8Array() });
+    writeFileSync(join(f.dir, 'policy.json'), JSON.stringify(LANGUAGE_POLICY));
+    writeFileSync(join(f.dir, file), applications);
+    writeFileSync(f.scenario, JSON.stringify({ ...scenarioJson({ budget: '200万' }), policy: 'policy.json', applications: file }));
+    const v = await run(['validate', f.scenario]);
+    expect(v.code, v.stderr).toBe(0);
+    // No warning about the attribute columns (or the column nobody reads).
+    expect(v.stderr).not.toMatch(/企业规模|建成日期|认定级别|星级|备注/);
+    const s = await run(['solve', f.scenario, '--out', f.out, '--no-timings']);
+    expect(s.code, s.stderr).toBe(0);
+    const rows = parse(readFileSync(join(f.out, 'allocations.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    expect(Object.fromEntries(rows.map((r) => [r.project_id, r.grant]))).toEqual(expected);
+    expect(rows.find((r) => r.project_id === 'X2')!.note).toContain('2022-06-30');
+  }
+
+  it('an .xlsx with date cells, a serial number and a text date', async () => {
+    const bytes = await workbookBytes((wb) => {
+      const ws = wb.addWorksheet('申报汇总');
+      ws.addRow(HEADER);
+      ROWS.forEach((r, i) => ws.addRow(cells(r, i)));
+      ws.getColumn(11).numFmt = 'yyyy-mm-dd';
+    });
+    await check(bytes, 'applications.xlsx');
+  });
+
+  it('a CSV with text dates', async () => {
+    const text = csv(ROWS.map((r, i) => cells([r[0], r[1], r[2], r[3], r[4] instanceof Date ? r[4].toISOString().slice(0, 10).replace(/-/g, '/') : String(r[4]), r[5], r[6]], i).map((c) => (c === null ? '' : String(c)))), HEADER);
+    await check(text, 'applications.csv');
   });
 });
