@@ -241,7 +241,7 @@ describe('attribute values in the applications file', () => {
       attributes: [...LANGUAGE_POLICY.attributes, { id: 'region', name: { zh: '所属区', en: 'district' }, type: 'text' }],
       measures: [...LANGUAGE_POLICY.measures, { id: 'M-REGION', clause: '第七条', name: { zh: '区域', en: 'region' }, kind: 'award', rules: [{ type: 'eligibility', field: 'region', in: ['南山区'] }, { type: 'projectCap', amount: '1万' }] }],
     };
-    const records = [{ ...record({ id: 'R1', measure: 'M-REGION' }), 所属区: '南山区' }].map(({ district: _, ...r }) => r);
+    const records = [{ ...record({ id: 'R1', measure: 'M-REGION' }), 所属区: '南山区' } as Record<string, unknown>].map(({ district: _, ...r }) => r);
     expect(inputIssues([], policy, records)).toEqual([
       { file: 'applications', column: '所属区', expected: 'a column "所属区" (or "region"): M-REGION 第七条 eligibility reads it', found: 'only "所属区", which is read as the standard column district (give the attribute another name)' },
     ]);
