@@ -223,6 +223,17 @@ describe('attribute values in the applications file', () => {
     expect(issues[3]!.expected).toContain('M-INVEST 第一条');
   });
 
+  it('a request up to the project cap and the largest bonus is plausible; above it, a warning', () => {
+    const rows = [
+      { id: 'Q1', measure: 'M-BONUS', total: '1000万', star: '五星', requested: '155万' },
+      { id: 'Q2', measure: 'M-BONUS', total: '1000万', requested: 1_550_001 },
+    ];
+    const { warnings } = loadInput({ scenario: scenarioJson(), policy: LANGUAGE_POLICY, applications: rows.map(record) });
+    expect(warnings.filter((w) => w.column === 'requested').map((w) => [w.row, w.expected])).toEqual([
+      [3, 'at most ¥1,550,000, the most M-BONUS 第六条 pays one project, with the largest bonus'],
+    ]);
+  });
+
   it('an empty bonus cell and attributes a measure does not read need no value', () => {
     const list = load([{ id: 'OK', measure: 'M-BONUS', total: '100万' }, { id: 'OK2', measure: 'M-CLOUD', base: '2万' }]);
     expect(list.map((a) => a.attributes)).toEqual([{}, {}]);
