@@ -261,6 +261,7 @@ describe('policy-file errors, each at its JSON path', () => {
     ['tiers on a non-enum attribute', measureWith([{ type: 'tiers', field: 'completed', amounts: { x: '1万' } }]), 'measures[0].rules[0].field', 'the id of an "enum" attribute'],
     ['an amounts key not among the values', measureWith([{ type: 'tiers', field: 'level', amounts: { 国家级: '1万', 区级: '1万' } }]), 'measures[0].rules[0].amounts.区级', 'a value of attribute "level"'],
     ['a bonus key not among the values', measureWith([rate, { type: 'bonus', field: 'star', amounts: { 六星: '1万' } }]), 'measures[0].rules[1].amounts.六星', 'a value of attribute "star"'],
+    ['tiers without amounts', measureWith([{ type: 'tiers', field: 'level', amounts: {} }]), 'measures[0].rules[0].amounts', 'at least one value of the attribute'],
     ['bands not increasing', measureWith([{ type: 'bands', mode: 'marginal', bands: [{ from: '5万', rate: '75%' }, { from: '5万', rate: '25%' }] }]), 'measures[0].rules[0].bands[1].from', 'bands in increasing order'],
     ['a band rate above 1', measureWith([{ type: 'bands', mode: 'whole', bands: [{ from: 0, rate: '120%' }] }]), 'measures[0].rules[0].bands[0].rate', 'a rate from 0 to 1'],
     ['eligibility with both in and min', measureWith([rate, { type: 'eligibility', field: 'size', in: ['小型'], min: '1' }]), 'measures[0].rules[1]', '"in": the values of "size"'],

@@ -123,9 +123,8 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
         found: r.upperFunding.toString(),
       });
     }
-    for (const rule of m.rules) {
-      if (rule.type !== 'eligibility' || !(rule.field in STANDARD_VALUE)) continue;
-      const field = rule.field as keyof typeof STANDARD_VALUE;
+    const compared = new Set(m.rules.flatMap((rule) => (rule.type === 'eligibility' && rule.field in STANDARD_VALUE ? [rule.field as keyof typeof STANDARD_VALUE] : [])));
+    for (const field of compared) {
       if (r[STANDARD_VALUE[field]] === null) issues.push({ ...at(r, field), expected: `an amount (${m.id} ${m.clause} is only for applications with ${field} in a range)`, found: 'nothing' });
     }
     // The attributes: every value checked; a value the measure's rules need, required.
