@@ -58,6 +58,11 @@ function meets(rule: Eligibility, value: string | null, isDate: boolean): boolea
   return !(rule.min !== undefined && below(value, rule.min)) && !(rule.max !== undefined && below(rule.max, value));
 }
 
+/** The amount a tiers or bonus rule lists for a value (undefined: none, or no value). */
+function amountFor(amounts: Readonly<Record<string, string>>, value: string | undefined): string | undefined {
+  return value !== undefined && Object.hasOwn(amounts, value) ? amounts[value] : undefined;
+}
+
 function conditionText(rule: Eligibility): string {
   if (rule.in) return `in [${rule.in.join(', ')}]`;
   return [rule.min !== undefined ? `≥ ${rule.min}` : '', rule.max !== undefined ? `≤ ${rule.max}` : ''].filter(Boolean).join(' and ');
@@ -224,14 +229,14 @@ export function verifyAllocation(
           break;
         case 'tiers': {
           const value = a.attributes?.[rule.field];
-          const amount = value === undefined ? undefined : rule.amounts[value];
+          const amount = amountFor(rule.amounts, value);
           if (amount === undefined) failed.push(`${tag} tiers: ${rule.field} ${value ?? 'nothing'} has no amount`);
           else ceilings.push(upTo(`${tag} tiers ${rule.field} ${value}`, num(amount)));
           break;
         }
         case 'bonus': {
           const value = a.attributes?.[rule.field];
-          const amount = value === undefined ? undefined : rule.amounts[value];
+          const amount = amountFor(rule.amounts, value);
           if (amount !== undefined) bonus = { rule: `${tag} bonus ${rule.field} ${value}`, amount: num(amount) };
           break;
         }
