@@ -234,9 +234,20 @@ describe('attribute values in the applications file', () => {
     ]);
   });
 
-  it('an empty bonus cell and attributes a measure does not read need no value', () => {
-    const list = load([{ id: 'OK', measure: 'M-BONUS', total: '100万' }, { id: 'OK2', measure: 'M-CLOUD', base: '2万' }]);
-    expect(list.map((a) => a.attributes)).toEqual([{}, {}]);
+  it('an empty bonus cell, "none" written out, and attributes a measure does not read need no value', () => {
+    const list = load([
+      { id: 'OK', measure: 'M-BONUS', total: '100万' },
+      { id: 'OK2', measure: 'M-CLOUD', base: '2万' },
+      { id: 'OK3', measure: 'M-BONUS', total: '100万', star: '无', size: '—', level: 'N/A', completed: '／' },
+    ]);
+    expect(list.map((a) => a.attributes)).toEqual([{}, {}, {}]);
+    expect(entitlement(list[2]!).amount.toString()).toBe('200000');
+  });
+
+  it('"none" written out where a rule needs a value is a missing value', () => {
+    expect(inputIssues([{ id: 'N1', measure: 'M-TIER', level: '无' }])).toEqual([
+      { file: 'applications', row: 2, column: '认定级别', expected: 'a value: one of 国家级, 省级, 市级 (M-TIER 第五条 tiers reads 认定级别)', found: '"无"' },
+    ]);
   });
 });
 
