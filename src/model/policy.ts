@@ -260,7 +260,10 @@ function checkReferences(p: Checked, ctx: z.RefinementCtx): void {
   p.measures.forEach((m, i) => {
     m.rules.forEach((r, j) => {
       const path: Path = ['measures', i, 'rules', j];
-      if (r.type === 'tiers' || r.type === 'bonus') enumField(path, r.field, Object.keys(r.amounts));
+      if (r.type === 'tiers' || r.type === 'bonus') {
+        enumField(path, r.field, Object.keys(r.amounts));
+        if (!Object.keys(r.amounts).length) issue([...path, 'amounts'], 'at least one value of the attribute and its amount');
+      }
       if (r.type === 'bands') {
         r.bands.forEach((b, k) => {
           if (k > 0 && !new D(b.from).gt(new D(r.bands[k - 1]!.from))) issue([...path, 'bands', k, 'from'], `bands in increasing order of "from" (above ${r.bands[k - 1]!.from})`);
