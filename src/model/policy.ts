@@ -122,12 +122,12 @@ const companyAnnualCap = z
   })
   .strict();
 
+/** What a rule across measures states first: its id, clause, name and the measures it covers. */
+const acrossMeasures = { id, clause: z.string().min(1), name: text, measures: z.array(z.string().min(1)).min(1) };
+
 const jointCap = z
   .object({
-    id,
-    clause: z.string().min(1),
-    name: text,
-    measures: z.array(z.string().min(1)).min(1),
+    ...acrossMeasures,
     /** "company": one company's grants under the measures; an attribute id: all grants sharing that attribute's value. */
     per: z.string().min(1),
     amount,
@@ -136,10 +136,7 @@ const jointCap = z
 
 const share = z
   .object({
-    id,
-    clause: z.string().min(1),
-    name: text,
-    measures: z.array(z.string().min(1)).min(1),
+    ...acrossMeasures,
     /** The applications the share is for: attribute id → the values that qualify (all listed attributes must match). */
     where: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)),
     min: shareOf.optional(),
