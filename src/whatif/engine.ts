@@ -1,0 +1,310 @@
+/**
+ * What the what-if page's worker computes, with fundplan's own code: the settings applied to the
+ * scenario (settings.ts), the scenario checked, prepared, solved, rounded and verified by the
+ * pipeline's core (pipeline/verified.ts), then what the page shows — totals, the measures, every
+ * project with the sentence allocations.csv gives it, and the differences from the baseline (the
+ * scenario as solved). A result the verifier rejects, or settings the scenario check refuses,
+ * is an error with its reasons, never numbers.
+ *
+ * The backend is picked as `fundplan solve --solver auto` picks it where that is the network
+ * simplex; a model that would need HiGHS or javascript-lp-solver is an error here (the page
+ * does not carry them), so every grant shown is one the CLI gives for the same settings.
+ */
+import type { Decimal } from 'decimal.js';
+import { InputError, InternalError } from '../errors.js';
+import { ZERO, fmtYuan, floorTo } from '../money.js';
+import { pickerWork, priorityLp, type Allocation, type Prepared } from '../model/allocate.js';
+import { lowestFundedLine } from '../model/budget-figures.js';
+import { checkScenario } from '../model/check.js';
+import { marginalValues } from '../model/marginal.js';
+import type { Scenario } from '../model/scenario.js';
+import { networkBackend } from '../solver/network-backend.js';
+import { networkOf, openNetworkParametric, whyNotNetwork } from '../solver/network.js';
+import type { Picker } from '../solver/types.js';
+import { prepareOrConflicts, solveChecked } from '../pipeline/verified.js';
+import { explainAll } from '../report/explain.js';
+import { words } from '../report/i18n/index.js';
+import { limitLabel } from '../report/labels.js';
+import { decodeInput, type WhatIfData, type WhatIfInput } from './data.js';
+import { applySettings, exportScenario, NO_SETTINGS, parseFragment, type Settings } from './settings.js';
+
+/** One application as the page lists it (amounts: yuan with two decimals). */
+export interface ProjectRow {
+  readonly id: string;
+  readonly name: string;
+  readonly company: string;
+  readonly district: string;
+  readonly measureId: string;
+  readonly score: string;
+  readonly entitlement: string;
+  readonly grant: string;
+  readonly binding: string;
+  /** allocations.csv's `note`. */
+  readonly note: string;
+  readonly decision: 'fund' | 'exclude' | null;
+}
+
+export type ChangeKind = 'enter' | 'leave' | 'gain' | 'lose';
+
+/** A project whose grant differs from the baseline's. */
+export interface Change {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: ChangeKind;
+  readonly from: string;
+  readonly to: string;
+  /** to − from (yuan). */
+  readonly delta: string;
+  readonly note: string;
+}
+
+export interface MeasureBar {
+  readonly id: string;
+  readonly label: string;
+  readonly granted: string;
+  /** Σ of what the policy allows its candidates (rounded to the granularity). */
+  readonly entitled: string;
+  readonly max: string | null;
+  readonly min: string | null;
+}
+
+export type ViewResult =
+  | {
+      readonly status: 'optimal';
+      readonly budget: string;
+      readonly totalGranted: string;
+      readonly fundedCount: number;
+      readonly applications: number;
+      readonly fundingLine: number | null;
+      readonly objective: string;
+      readonly measures: readonly MeasureBar[];
+      readonly rows: readonly ProjectRow[];
+      readonly changes: readonly Change[];
+      readonly solver: string;
+      readonly ms: number;
+    }
+  | { readonly status: 'infeasible'; readonly message: string; readonly conflicts: readonly { readonly limit: string; readonly description: string }[]; readonly ms: number }
+  | { readonly status: 'error'; readonly message: string; readonly details: readonly string[]; readonly ms: number };
+
+/** What the controls range over: the scenario's values and the most each could matter (yuan). */
+export interface Controls {
+  readonly budget: string;
+  /** Σ of what the policy allows every candidate: more budget than this funds nothing more. */
+  readonly budgetTop: string;
+  readonly granularity: string;
+  readonly companyAnnualCap: string | null;
+  readonly companyTop: string;
+  readonly measures: readonly { readonly id: string; readonly label: string; readonly max: string | null; readonly min: string | null; readonly top: string }[];
+  readonly districts: readonly { readonly name: string; readonly max: string | null; readonly min: string | null; readonly top: string }[];
+  readonly extends: string;
+  readonly scenarioName: string;
+}
+
+/** The backend `--solver auto` picks for a network LP; anything else needs a backend this page does not carry. */
+const browserPicker: Picker = (lp) => {
+  const why = whyNotNetwork(lp);
+  if (why === null) return { backend: networkBackend, reason: 'auto: a network LP (limits in two nested families) → network simplex' };
+  throw new NeedsBackend(why);
+};
+
+class NeedsBackend extends Error {}
+
+/** The funding line as `fundplan solve` finds it for allocations.csv's notes (pipeline/analyse.ts). */
+function fundingLineOf(allocation: Allocation, scenario: Scenario): number | null {
+  if (allocation.rules?.model === 'proportional') return null;
+  if (allocation.rules?.model === 'integer') return lowestFundedLine(allocation, scenario.granularity)?.score ?? null;
+  if (allocation.status !== 'optimal') return null;
+  const plan = networkOf(allocation.model.lp);
+  const parametric = plan ? openNetworkParametric(plan) : null;
+  if (!parametric) return null;
+  const line = marginalValues(allocation, parametric, { maxCompanyLimits: 0 }).fundingLine;
+  parametric.dispose();
+  return line;
+}
+
+export class WhatIf {
+  readonly input: WhatIfInput;
+  private baseline: Allocation | null = null;
+  private last: { readonly allocation: Allocation; readonly scenario: Scenario; readonly fundingLine: number | null } | null = null;
+
+  constructor(data: WhatIfData) {
+    this.input = decodeInput(data);
+  }
+
+  /** The controls' ranges, from the scenario as given. */
+  controls(): Controls {
+    const { scenario, applications, policy } = this.input;
+    const g = scenario.granularity;
+    const prepared = prepareOrConflicts(applications, policy, scenario, { locked: this.input.locked });
+    const caps = 'status' in prepared ? [] : prepared.candidates.map((a, i) => [a, prepared.caps[i]!] as const);
+    const sum = (f: (a: (typeof caps)[number][0]) => boolean) => caps.reduce((s, [a, c]) => (f(a) ? s.plus(c) : s), ZERO);
+    const byCompany = new Map<string, Decimal>();
+    for (const [a, c] of caps) byCompany.set(a.companyId, (byCompany.get(a.companyId) ?? ZERO).plus(c));
+    const y = (d: Decimal | null | undefined) => (d ? fmtYuan(d) : null);
+    const lang = this.input.lang;
+    return {
+      budget: fmtYuan(scenario.budget),
+      budgetTop: fmtYuan(floorTo(sum(() => true), g)),
+      granularity: fmtYuan(g),
+      companyAnnualCap: y(scenario.companyAnnualCap),
+      companyTop: fmtYuan([...byCompany.values()].reduce((m, v) => (v.gt(m) ? v : m), ZERO)),
+      measures: policy.measures.map((m) => {
+        const b = scenario.measureBudgets.get(m.id);
+        return { id: m.id, label: `${m.clause}${lang === 'zh' ? m.name.zh : m.name.en}`, max: y(b?.max), min: y(b?.min), top: fmtYuan(sum((a) => a.measureId === m.id)) };
+      }),
+      districts: [...(scenario.districtBudgets ?? [])].map(([d, b]) => ({ name: d, max: y(b.max), min: y(b.min), top: fmtYuan(sum((a) => a.district === d)) })),
+      extends: this.input.extends,
+      scenarioName: scenario.name,
+    };
+  }
+
+  /** Solve with the settings applied: the result the page shows. The first call (no settings) is the baseline. */
+  solve(settings: Settings = NO_SETTINGS): ViewResult {
+    const t0 = performance.now();
+    const ms = () => Math.round((performance.now() - t0) * 10) / 10;
+    const w = words(this.input.lang).whatif;
+    const { scenario, applications, issues } = applySettings(this.input, settings, w.defaultReason);
+    if (issues.length) return { status: 'error', message: w.badSettings, details: issues.map((i) => `${i.key}: ${i.expected} — ${i.found}`), ms: ms() };
+    const { policy, locked } = this.input;
+    let allocation: Allocation;
+    try {
+      checkScenario(applications, policy, scenario, { locked });
+      const prepared: Prepared | { status: 'infeasible'; conflicts: readonly { limit: string; description: string }[]; message: string } = prepareOrConflicts(applications, policy, scenario, { locked });
+      if ('status' in prepared) return { status: 'infeasible', message: prepared.message, conflicts: prepared.conflicts, ms: ms() };
+      const checked = solveChecked(prepared, browserPicker, { locked });
+      if (checked.status === 'infeasible') return { status: 'infeasible', message: checked.message, conflicts: checked.conflicts, ms: ms() };
+      allocation = checked.allocation;
+    } catch (e) {
+      if (e instanceof InputError) return { status: 'error', message: w.badSettings, details: e.issues.map((i) => `${i.row ?? i.file}: ${i.expected} — ${i.found}`), ms: ms() };
+      if (e instanceof NeedsBackend) return { status: 'error', message: w.needsBackend, details: [e.message], ms: ms() };
+      if (e instanceof InternalError) return { status: 'error', message: w.rejected, details: [...e.details], ms: ms() };
+      return { status: 'error', message: w.failed, details: [String(e)], ms: ms() };
+    }
+    const fundingLine = fundingLineOf(allocation, scenario);
+    this.last = { allocation, scenario, fundingLine };
+    this.baseline ??= allocation;
+    return this.view(allocation, scenario, fundingLine, ms);
+  }
+
+  private view(allocation: Allocation, scenario: Scenario, fundingLine: number | null, ms: () => number): ViewResult {
+    const { policy } = this.input;
+    const lang = this.input.lang;
+    const w = words(lang);
+    const notes = explainAll({ allocation, scenario, policy, fundingLine }, lang).map((e) => e.oneLine);
+    const rows: ProjectRow[] = allocation.lines.map((l, i) => ({
+      id: l.app.projectId,
+      name: l.app.projectName,
+      company: l.app.companyName,
+      district: l.app.district,
+      measureId: l.app.measureId,
+      score: l.app.score.toString(),
+      entitlement: l.entitlement ? fmtYuan(l.entitlement.amount) : '',
+      grant: fmtYuan(l.grant),
+      binding: w.binding[l.binding],
+      note: notes[i]!,
+      decision: l.app.decision ?? null,
+    }));
+    const base = this.baseline!;
+    const changes: Change[] = [];
+    allocation.lines.forEach((l, i) => {
+      const before = base.lines[i]!.grant;
+      if (before.eq(l.grant)) return;
+      const kind: ChangeKind = before.isZero() ? 'enter' : l.grant.isZero() ? 'leave' : l.grant.gt(before) ? 'gain' : 'lose';
+      changes.push({ id: l.app.projectId, name: l.app.projectName, kind, from: fmtYuan(before), to: fmtYuan(l.grant), delta: fmtYuan(l.grant.minus(before)), note: notes[i]! });
+    });
+    changes.sort((a, b) => Math.abs(Number(b.delta)) - Math.abs(Number(a.delta)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const g = scenario.granularity;
+    const measures: MeasureBar[] = policy.measures.map((m) => {
+      let granted = ZERO;
+      let entitled = ZERO;
+      for (const l of allocation.lines) {
+        if (l.app.measureId !== m.id) continue;
+        granted = granted.plus(l.grant);
+        if (l.entitlement) entitled = entitled.plus(floorTo(l.entitlement.amount, g));
+      }
+      const b = scenario.measureBudgets.get(m.id);
+      return { id: m.id, label: `${m.clause}${lang === 'zh' ? m.name.zh : m.name.en}`, granted: fmtYuan(granted), entitled: fmtYuan(entitled), max: b?.max ? fmtYuan(b.max) : null, min: b?.min ? fmtYuan(b.min) : null };
+    });
+    return {
+      status: 'optimal',
+      budget: fmtYuan(scenario.budget),
+      totalGranted: fmtYuan(allocation.granted),
+      fundedCount: allocation.lines.filter((l) => l.grant.gt(0)).length,
+      applications: allocation.lines.length,
+      fundingLine,
+      objective: allocation.objective.toFixed(2),
+      measures,
+      rows,
+      changes,
+      solver: allocation.solver.backend,
+      ms: ms(),
+    };
+  }
+
+  /** `solve` with the settings a URL fragment holds; a fragment the page cannot use is an error naming each key. */
+  solveFragment(fragment: string): ViewResult {
+    const { settings, issues } = parseFragment(fragment);
+    if (!issues.length) return this.solve(settings);
+    return { status: 'error', message: words(this.input.lang).whatif.badSettings, details: issues.map((i) => `${i.key}: ${i.expected} — ${i.found}`), ms: 0 };
+  }
+
+  /** The settings of a fragment as a scenario file extending the original (`original`: its path, else the page's), as JSON text; null when they are not usable. */
+  exportScenario(fragment: string, original?: string): string | null {
+    const { settings, issues } = parseFragment(fragment);
+    if (issues.length) return null;
+    const input = original ? { ...this.input, extends: original } : this.input;
+    return JSON.stringify(exportScenario(input, settings, words(this.input.lang).whatif.defaultReason), null, 2) + '\n';
+  }
+
+  /**
+   * The objective (Σ score × grant, in 万元 × points, before rounding) at `points` budgets from 0 to
+   * `top`, with every other setting as in the fragment: the priority LP kept open on the network
+   * simplex and re-solved warm with its budget row moved. Null where the model is not that LP.
+   */
+  frontier(fragment: string, top: Decimal, points: number): { readonly budget: string; readonly objective: number }[] | null {
+    const { settings, issues } = parseFragment(fragment);
+    if (issues.length) return null;
+    const applied = applySettings(this.input, settings, words(this.input.lang).whatif.defaultReason);
+    if (applied.issues.length) return null;
+    let prepared: Prepared | { status: 'infeasible' };
+    try {
+      prepared = prepareOrConflicts(applied.applications, this.input.policy, applied.scenario, { locked: this.input.locked, keepBudgetRow: true });
+    } catch {
+      return null;
+    }
+    if ('status' in prepared) return null;
+    const work = pickerWork(prepared);
+    if (work.integerModel || work.lps.length !== 1) return null;
+    const lp = priorityLp(prepared);
+    const plan = networkOf(lp);
+    const parametric = plan ? openNetworkParametric(plan) : null;
+    if (!parametric) return null;
+    const k = prepared.limits.findIndex((l) => l.kind === 'budget');
+    const r = prepared.shape.rowLimit.indexOf(k);
+    const locked = prepared.limits[k]!.locked;
+    const out: { budget: string; objective: number }[] = [];
+    for (let i = 0; i <= points; i++) {
+      const budget = floorTo(top.times(i).div(points), applied.scenario.granularity);
+      const left = budget.minus(locked);
+      const v = left.lt(0) || r < 0 ? null : parametric.objectiveWithRowBounds(r, null, left.div(10_000).toNumber());
+      if (v !== null) out.push({ budget: fmtYuan(budget), objective: v });
+    }
+    parametric.dispose();
+    return out;
+  }
+
+  /** The last result's full explanation of one project (every ceiling, the one that binds, what cut it). */
+  explain(projectId: string): string[] {
+    if (!this.last) return [];
+    const { allocation, scenario, fundingLine } = this.last;
+    const i = allocation.lines.findIndex((l) => l.app.projectId === projectId);
+    if (i < 0) return [];
+    return [...explainAll({ allocation, scenario, policy: this.input.policy, fundingLine }, this.input.lang, true)[i]!.lines];
+  }
+
+  /** A limit's label in the page's language. */
+  limitLabel(id: string): string {
+    const l = this.last?.allocation.limits.find((x) => x.id === id);
+    return l ? limitLabel(l, new Map(this.input.policy.measures.map((m) => [m.id, m])), this.input.lang) : id;
+  }
+}
