@@ -12,23 +12,25 @@
  */
 import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
+import { neutraliseCell } from '../io/cells.js';
 import { ZERO, fmtYuan, floorTo } from '../money.js';
 import { pickerWork, priorityLp, type Allocation, type Prepared } from '../model/allocate.js';
 import { lowestFundedLine } from '../model/budget-figures.js';
 import { checkScenario } from '../model/check.js';
 import { marginalValues } from '../model/marginal.js';
+import type { Application } from '../model/application.js';
 import type { Scenario } from '../model/scenario.js';
 import { networkBackend } from '../solver/network-backend.js';
 import { networkOf, openNetworkParametric, whyNotNetwork } from '../solver/network.js';
 import type { Picker } from '../solver/types.js';
-import { prepareOrConflicts, solveChecked } from '../pipeline/verified.js';
+import { prepareOrConflicts, solveChecked, type Conflicted } from '../pipeline/verified.js';
 import { explainAll } from '../report/explain.js';
 import { words } from '../report/i18n/index.js';
 import { limitLabel } from '../report/labels.js';
 import { decodeInput, type WhatIfData, type WhatIfInput } from './data.js';
 import { applySettings, exportScenario, NO_SETTINGS, parseFragment, type Settings } from './settings.js';
 
-/** One application as the page lists it (amounts: yuan with two decimals). */
+/** One application as the page lists it: what no setting changes (amounts: yuan with two decimals). */
 export interface ProjectRow {
   readonly id: string;
   readonly name: string;
@@ -36,12 +38,8 @@ export interface ProjectRow {
   readonly district: string;
   readonly measureId: string;
   readonly score: string;
+  /** What the policy allows it; empty for an application that is no candidate. */
   readonly entitlement: string;
-  readonly grant: string;
-  readonly binding: string;
-  /** allocations.csv's `note`. */
-  readonly note: string;
-  readonly decision: 'fund' | 'exclude' | null;
 }
 
 export type ChangeKind = 'enter' | 'leave' | 'gain' | 'lose';
@@ -78,10 +76,15 @@ export type ViewResult =
       readonly fundingLine: number | null;
       readonly objective: string;
       readonly measures: readonly MeasureBar[];
-      readonly rows: readonly ProjectRow[];
+      /** Per application, in the order of `Controls.projects`: the grant (yuan, two decimals), what set it, the decision. */
+      readonly grants: readonly string[];
+      readonly bindings: readonly string[];
+      readonly decisions: readonly ('fund' | 'exclude' | null)[];
       readonly changes: readonly Change[];
       readonly solver: string;
       readonly ms: number;
+      /** Milliseconds by step: check and prepare, solve and round, verify, the funding line, the rows and sentences. */
+      readonly steps: { readonly prepare: number; readonly solve: number; readonly verify: number; readonly fundingLine: number; readonly view: number };
     }
   | { readonly status: 'infeasible'; readonly message: string; readonly conflicts: readonly { readonly limit: string; readonly description: string }[]; readonly ms: number }
   | { readonly status: 'error'; readonly message: string; readonly details: readonly string[]; readonly ms: number };
@@ -98,6 +101,8 @@ export interface Controls {
   readonly districts: readonly { readonly name: string; readonly max: string | null; readonly min: string | null; readonly top: string }[];
   readonly extends: string;
   readonly scenarioName: string;
+  /** Every application, in input order. */
+  readonly projects: readonly ProjectRow[];
 }
 
 /** The backend `--solver auto` picks for a network LP; anything else needs a backend this page does not carry. */
@@ -155,6 +160,11 @@ export class WhatIf {
       districts: [...(scenario.districtBudgets ?? [])].map(([d, b]) => ({ name: d, max: y(b.max), min: y(b.min), top: fmtYuan(sum((a) => a.district === d)) })),
       extends: this.input.extends,
       scenarioName: scenario.name,
+      projects: applications.map((a, i) => {
+        const c = 'status' in prepared ? -1 : prepared.candidateOf[i]!;
+        const entitlement = c >= 0 && !('status' in prepared) ? fmtYuan(prepared.entitlements[c]!.amount) : '';
+        return { id: a.projectId, name: a.projectName, company: a.companyName, district: a.district, measureId: a.measureId, score: a.score.toString(), entitlement };
+      }),
     };
   }
 
@@ -167,48 +177,44 @@ export class WhatIf {
     if (issues.length) return { status: 'error', message: w.badSettings, details: issues.map((i) => `${i.key}: ${i.expected} — ${i.found}`), ms: ms() };
     const { policy, locked } = this.input;
     let allocation: Allocation;
+    let steps: { prepare: number; solve: number; verify: number };
     try {
-      checkScenario(applications, policy, scenario, { locked });
-      const prepared: Prepared | { status: 'infeasible'; conflicts: readonly { limit: string; description: string }[]; message: string } = prepareOrConflicts(applications, policy, scenario, { locked });
+      const prepared = this.prepare(applications, scenario);
       if ('status' in prepared) return { status: 'infeasible', message: prepared.message, conflicts: prepared.conflicts, ms: ms() };
+      const t1 = performance.now();
       const checked = solveChecked(prepared, browserPicker, { locked });
       if (checked.status === 'infeasible') return { status: 'infeasible', message: checked.message, conflicts: checked.conflicts, ms: ms() };
       allocation = checked.allocation;
+      steps = { prepare: t1 - t0, solve: performance.now() - t1 - checked.msVerify, verify: checked.msVerify };
     } catch (e) {
       if (e instanceof InputError) return { status: 'error', message: w.badSettings, details: e.issues.map((i) => `${i.row ?? i.file}: ${i.expected} — ${i.found}`), ms: ms() };
       if (e instanceof NeedsBackend) return { status: 'error', message: w.needsBackend, details: [e.message], ms: ms() };
       if (e instanceof InternalError) return { status: 'error', message: w.rejected, details: [...e.details], ms: ms() };
       return { status: 'error', message: w.failed, details: [String(e)], ms: ms() };
     }
+    const t2 = performance.now();
     const fundingLine = fundingLineOf(allocation, scenario);
     this.last = { allocation, scenario, fundingLine };
     this.baseline ??= allocation;
-    return this.view(allocation, scenario, fundingLine, ms);
+    const t3 = performance.now();
+    const round = (x: number) => Math.round(x * 10) / 10;
+    const view = this.view(allocation, scenario, fundingLine);
+    const all = { prepare: steps.prepare, solve: steps.solve, verify: steps.verify, fundingLine: t3 - t2, view: performance.now() - t3 };
+    return { ...view, ms: ms(), steps: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, round(v)])) as typeof all };
   }
 
-  private view(allocation: Allocation, scenario: Scenario, fundingLine: number | null, ms: () => number): ViewResult {
+  private view(allocation: Allocation, scenario: Scenario, fundingLine: number | null): Omit<Extract<ViewResult, { status: 'optimal' }>, 'ms' | 'steps'> {
     const { policy } = this.input;
     const lang = this.input.lang;
     const w = words(lang);
-    const notes = explainAll({ allocation, scenario, policy, fundingLine }, lang).map((e) => e.oneLine);
-    const rows: ProjectRow[] = allocation.lines.map((l, i) => ({
-      id: l.app.projectId,
-      name: l.app.projectName,
-      company: l.app.companyName,
-      district: l.app.district,
-      measureId: l.app.measureId,
-      score: l.app.score.toString(),
-      entitlement: l.entitlement ? fmtYuan(l.entitlement.amount) : '',
-      grant: fmtYuan(l.grant),
-      binding: w.binding[l.binding],
-      note: notes[i]!,
-      decision: l.app.decision ?? null,
-    }));
     const base = this.baseline!;
+    const changed = allocation.lines.map((l, i) => !base.lines[i]!.grant.eq(l.grant));
+    // The sentences of allocations.csv, for the changed lines only.
+    const notes = explainAll({ allocation, scenario, policy, fundingLine }, lang, false, (i) => changed[i]!).map((e) => e.oneLine);
     const changes: Change[] = [];
     allocation.lines.forEach((l, i) => {
+      if (!changed[i]) return;
       const before = base.lines[i]!.grant;
-      if (before.eq(l.grant)) return;
       const kind: ChangeKind = before.isZero() ? 'enter' : l.grant.isZero() ? 'leave' : l.grant.gt(before) ? 'gain' : 'lose';
       changes.push({ id: l.app.projectId, name: l.app.projectName, kind, from: fmtYuan(before), to: fmtYuan(l.grant), delta: fmtYuan(l.grant.minus(before)), note: notes[i]! });
     });
@@ -234,11 +240,29 @@ export class WhatIf {
       fundingLine,
       objective: allocation.objective.toFixed(2),
       measures,
-      rows,
+      grants: allocation.lines.map((l) => fmtYuan(l.grant)),
+      bindings: allocation.lines.map((l) => w.binding[l.binding]),
+      decisions: allocation.lines.map((l) => l.app.decision ?? null),
       changes,
       solver: allocation.solver.backend,
-      ms: ms(),
     };
+  }
+
+  /**
+   * The scenario checked and prepared. The check (model/check.ts) works the candidates out as the
+   * preparation does; for the priority objective it is run only when the preparation finds a
+   * problem it should have stopped (InternalError), and then reports it as input issues — what the
+   * page's settings can change (amounts, floors) the preparation itself guards.
+   */
+  private prepare(applications: readonly Application[], scenario: Scenario): Prepared | Conflicted {
+    const { policy, locked } = this.input;
+    if (scenario.objective !== 'priority') checkScenario(applications, policy, scenario, { locked });
+    try {
+      return prepareOrConflicts(applications, policy, scenario, { locked });
+    } catch (e) {
+      if (e instanceof InternalError) checkScenario(applications, policy, scenario, { locked });
+      throw e;
+    }
   }
 
   /** `solve` with the settings a URL fragment holds; a fragment the page cannot use is an error naming each key. */
@@ -291,6 +315,23 @@ export class WhatIf {
     }
     parametric.dispose();
     return out;
+  }
+
+  /** The funded list of the last result as CSV for Excel (UTF-8 with BOM, CRLF, formula-like cells neutralised), with allocations.csv's sentences. */
+  fundedCsv(): string {
+    if (!this.last) return '';
+    const { allocation, scenario, fundingLine } = this.last;
+    const c = words(this.input.lang).whatif.col;
+    const notes = explainAll({ allocation, scenario, policy: this.input.policy, fundingLine }, this.input.lang, false, (i) => allocation.lines[i]!.grant.gt(0));
+    const quote = (v: string) => {
+      const x = neutraliseCell(v);
+      return /[",\r\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x;
+    };
+    const lines = [[c.id, c.name, c.company, c.district, c.measure, c.score, c.grantYuan, c.note]];
+    allocation.lines.forEach((l, i) => {
+      if (l.grant.gt(0)) lines.push([l.app.projectId, l.app.projectName, l.app.companyName, l.app.district, l.app.measureId, l.app.score.toString(), fmtYuan(l.grant), notes[i]!.oneLine]);
+    });
+    return '\uFEFF' + lines.map((l) => l.map(quote).join(',')).join('\r\n') + '\r\n';
   }
 
   /** The last result's full explanation of one project (every ceiling, the one that binds, what cut it). */

@@ -12,10 +12,9 @@
  * (yuan), data-funded-count, data-busy and data-fragment (the settings its numbers are for); every
  * project row carries data-project-id and data-grant (yuan, two decimals).
  */
-import { neutraliseCell } from '../io/cells.js';
 import { D, WAN } from '../money.js';
 import { words, type Lang } from '../report/i18n/index.js';
-import type { Controls, ProjectRow, ViewResult } from './engine.js';
+import type { Controls, ViewResult } from './engine.js';
 import { formatFragment, parseFragment, type Bounds, type Settings } from './settings.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -63,6 +62,8 @@ worker.onmessage = (e: MessageEvent) => {
     finish(m.fragment as string, m.result as ViewResult);
   } else if (m.type === 'explanation') {
     showExplanation(m.id as string, m.lines as string[]);
+  } else if (m.type === 'table') {
+    download(`${controls?.scenarioName ?? 'funded'}-funded.csv`, m.csv as string, 'text/csv');
   } else if (m.type === 'export') {
     if (m.json) download(`${controls?.scenarioName ?? 'scenario'}-whatif.json`, m.json as string, 'application/json');
   } else if (m.type === 'frontier') {
@@ -247,7 +248,7 @@ function render(fragment: string, r: ViewResult, took: number): void {
     $('changes').innerHTML = '';
     $('change-counts').textContent = '';
     $('measures').innerHTML = '';
-    $('projects').innerHTML = '';
+    renderProjects(null);
     const items = r.status === 'infeasible' ? r.conflicts.map((c) => `<li><b>${esc(c.limit)}</b>：${esc(c.description)}</li>`) : r.details.map((d) => `<li>${esc(d)}</li>`);
     problem.hidden = false;
     problem.innerHTML = `<h3>${esc(r.status === 'infeasible' ? w.infeasible : r.message)}</h3>${r.status === 'infeasible' ? `<p>${esc(r.message)}</p>` : ''}<ul>${items.join('')}</ul>`;
@@ -274,7 +275,7 @@ function render(fragment: string, r: ViewResult, took: number): void {
     )
     .join('');
   renderMeasures(r);
-  renderProjects(r.rows);
+  renderProjects(r);
 }
 
 function renderMeasures(r: Extract<ViewResult, { status: 'optimal' }>): void {
@@ -294,17 +295,53 @@ function renderMeasures(r: Extract<ViewResult, { status: 'optimal' }>): void {
   for (const el of $('measures').querySelectorAll<HTMLElement>('[data-left]')) el.style.left = el.dataset.left!;
 }
 
-function renderProjects(rows: readonly ProjectRow[]): void {
+/** The project rows: built once, then only the rows whose grant, binding or decision changed are touched. */
+let rowEls: HTMLTableRowElement[] = [];
+let rowState: string[] = [];
+
+function renderProjects(r: Extract<ViewResult, { status: 'optimal' }> | null): void {
+  const tbody = $('projects');
+  if (!r || !controls) {
+    tbody.innerHTML = '';
+    rowEls = [];
+    rowState = [];
+    return;
+  }
+  const projects = controls.projects;
+  if (rowEls.length !== projects.length) {
+    tbody.innerHTML = projects
+      .map(
+        (p) =>
+          `<tr data-project-id="${esc(p.id)}"><td><a href="#" data-explain="${esc(p.id)}">${esc(p.id)}</a></td><td>${esc(p.name)}</td><td>${esc(p.company)}</td><td>${esc(p.district)}</td><td class="n">${esc(p.score)}</td><td class="n">${p.entitlement ? wan(p.entitlement) : ''}</td><td class="n"></td><td></td></tr>`,
+      )
+      .join('');
+    rowEls = [...tbody.querySelectorAll<HTMLTableRowElement>('tr')];
+    rowState = [];
+  }
+  r.grants.forEach((grant, i) => {
+    const decision = r.decisions[i] ?? null;
+    const key = `${grant}|${r.bindings[i]}|${decision}`;
+    if (rowState[i] === key) return;
+    rowState[i] = key;
+    const tr = rowEls[i]!;
+    tr.dataset.grant = grant;
+    tr.classList.toggle('funded', Number(grant) > 0);
+    tr.cells[6]!.textContent = wan(grant);
+    tr.cells[7]!.innerHTML = `${decision ? `<span class="tag ${decision}">${esc(decision === 'fund' ? w.fund : w.exclude)}</span> ` : ''}${esc(r.bindings[i]!)}`;
+  });
+  filterProjects();
+}
+
+/** Hide the rows the filter and the funded-only box leave out. */
+function filterProjects(): void {
+  if (!controls) return;
   const filter = ($('filter') as HTMLInputElement).value.trim().toLowerCase();
   const onlyFunded = ($('only-funded') as HTMLInputElement).checked;
-  const html: string[] = [];
-  for (const p of rows) {
-    const hidden = (onlyFunded && Number(p.grant) === 0) || (filter && !`${p.id} ${p.name} ${p.company}`.toLowerCase().includes(filter));
-    html.push(
-      `<tr data-project-id="${esc(p.id)}" data-grant="${esc(p.grant)}"${hidden ? ' hidden' : ''}${Number(p.grant) > 0 ? ' class="funded"' : ''}><td><a href="#" data-explain="${esc(p.id)}">${esc(p.id)}</a></td><td>${esc(p.name)}</td><td>${esc(p.company)}</td><td>${esc(p.district)}</td><td class="n">${esc(p.score)}</td><td class="n">${p.entitlement ? wan(p.entitlement) : ''}</td><td class="n">${wan(p.grant)}</td><td>${p.decision ? `<span class="tag ${p.decision}">${esc(p.decision === 'fund' ? w.fund : w.exclude)}</span> ` : ''}${esc(p.binding)}</td></tr>`,
-    );
-  }
-  $('projects').innerHTML = html.join('');
+  controls.projects.forEach((p, i) => {
+    const tr = rowEls[i];
+    if (!tr) return;
+    tr.hidden = (onlyFunded && !(Number(tr.dataset.grant) > 0)) || (!!filter && !`${p.id} ${p.name} ${p.company}`.toLowerCase().includes(filter));
+  });
 }
 
 // ——— the frontier ———
@@ -386,18 +423,6 @@ function download(name: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The funded list as CSV for Excel: UTF-8 with BOM, CRLF, formula-like cells neutralised. */
-function fundedCsv(rows: readonly ProjectRow[]): string {
-  const c = w.col;
-  const quote = (v: string) => {
-    const s = neutraliseCell(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [[c.id, c.name, c.company, c.district, c.measure, c.score, c.grant.replace('万元', '元').replace('10,000 yuan', 'yuan'), c.note]];
-  for (const p of rows) if (Number(p.grant) > 0) lines.push([p.id, p.name, p.company, p.district, p.measureId, p.score, p.grant, p.note]);
-  return '\uFEFF' + lines.map((l) => l.map(quote).join(',')).join('\r\n') + '\r\n';
-}
-
 document.addEventListener('click', (e) => {
   const t = e.target as HTMLElement;
   const explain = t.closest<HTMLElement>('[data-explain]');
@@ -427,12 +452,10 @@ $('undo').addEventListener('click', () => {
   if (undo.length) setState(undo.pop()!, false);
 });
 $('export-scenario').addEventListener('click', () => worker.postMessage({ type: 'export', fragment: state, extends: originalPath() }));
-$('export-table').addEventListener('click', () => {
-  if (shown?.status === 'optimal') download(`${controls?.scenarioName ?? 'funded'}-funded.csv`, fundedCsv(shown.rows), 'text/csv');
-});
+$('export-table').addEventListener('click', () => shown?.status === 'optimal' && worker.postMessage({ type: 'table' }));
 $('explain-close').addEventListener('click', () => ($('explain') as HTMLDialogElement).close());
-$('filter').addEventListener('input', () => shown?.status === 'optimal' && renderProjects(shown.rows));
-$('only-funded').addEventListener('change', () => shown?.status === 'optimal' && renderProjects(shown.rows));
+$('filter').addEventListener('input', filterProjects);
+$('only-funded').addEventListener('change', filterProjects);
 window.addEventListener('hashchange', () => {
   const hash = location.hash.slice(1);
   if (hash !== state) setState(hash);

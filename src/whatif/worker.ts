@@ -2,8 +2,9 @@
  * The what-if page's Web Worker (bundled for the browser, started from a blob: URL): it holds
  * the scenario and fundplan's solver, rounding and verifier (engine.ts), so the page never
  * freezes while a result is computed. Messages in: `init` (the page's data as JSON text),
- * `solve` (a fragment of settings), `explain` (a project id). Messages out: `controls`,
- * `result` (with the fragment it answers), `explanation`.
+ * `solve` (a fragment of settings), `explain` (a project id), `export` (the settings as a scenario
+ * file), `table` (the funded list as CSV), `frontier`. Messages out: `controls`, `baseline`,
+ * `result` (with the fragment it answers), `explanation`, `export`, `table`, `frontier`.
  */
 import { z } from 'zod';
 import { D } from '../money.js';
@@ -18,6 +19,7 @@ export type WorkerRequest =
   | { readonly type: 'solve'; readonly fragment: string }
   | { readonly type: 'explain'; readonly id: string }
   | { readonly type: 'export'; readonly fragment: string; readonly extends?: string }
+  | { readonly type: 'table' }
   | { readonly type: 'frontier'; readonly fragment: string; readonly top: string; readonly points: number };
 
 const post = (m: unknown) => (self as unknown as { postMessage(m: unknown): void }).postMessage(m);
@@ -35,6 +37,8 @@ self.onmessage = (e: MessageEvent<WorkerRequest>) => {
       post({ type: 'result', fragment: m.fragment, result: whatif.solveFragment(m.fragment) });
     } else if (m.type === 'export' && whatif) {
       post({ type: 'export', json: whatif.exportScenario(m.fragment, m.extends) });
+    } else if (m.type === 'table' && whatif) {
+      post({ type: 'table', csv: whatif.fundedCsv() });
     } else if (m.type === 'frontier' && whatif) {
       post({ type: 'frontier', fragment: m.fragment, points: whatif.frontier(m.fragment, new D(m.top), m.points) });
     } else if (m.type === 'explain' && whatif) {

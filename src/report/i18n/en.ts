@@ -494,6 +494,7 @@ export const en: Words = {
       score: 'Score',
       entitlement: 'Entitlement (万元)',
       grant: 'Grant (万元)',
+      grantYuan: 'Grant (yuan)',
       binding: 'Set by',
       note: 'Note',
       decision: 'Decision',

@@ -541,6 +541,7 @@ export interface WhatIfWords {
     readonly score: string;
     readonly entitlement: string;
     readonly grant: string;
+    readonly grantYuan: string;
     readonly binding: string;
     readonly note: string;
     readonly decision: string;

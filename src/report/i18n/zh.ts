@@ -499,6 +499,7 @@ export const zh: Words = {
       score: '得分',
       entitlement: '应得额（万元）',
       grant: '资助金额（万元）',
+      grantYuan: '资助金额（元）',
       binding: '决定因素',
       note: '说明',
       decision: '决定',
