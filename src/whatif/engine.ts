@@ -114,6 +114,9 @@ const browserPicker: Picker = (lp) => {
 
 class NeedsBackend extends Error {}
 
+/** Budgets the frontier is solved at where the model is not the priority LP (each a whole solve). */
+const FALLBACK_POINTS = 8;
+
 /** The funding line as `fundplan solve` finds it for allocations.csv's notes (pipeline/analyse.ts). */
 function fundingLineOf(allocation: Allocation, scenario: Scenario): number | null {
   if (allocation.rules?.model === 'proportional') return null;
@@ -281,16 +284,20 @@ export class WhatIf {
   }
 
   /**
-   * The objective (Σ score × grant, in 万元 × points, before rounding) at `points` budgets from 0 to
-   * `top`, with every other setting as in the fragment: the priority LP kept open on the network
-   * simplex and re-solved warm with its budget row moved. Null where the model is not that LP.
+   * The objective (Σ score × grant, in 万元 × points) at budgets from 0 to `top`, every other
+   * setting as in the fragment. The priority LP: at `points` + 1 budgets, kept open on the network
+   * simplex and re-solved warm with its budget row moved (before rounding). Any other model (a
+   * decision makes the integer model): at `FALLBACK_POINTS` budgets, each solved, rounded and
+   * verified. Infeasible budgets (below a floor) are left out; null when nothing can be drawn.
    */
   frontier(fragment: string, top: Decimal, points: number): { readonly budget: string; readonly objective: number }[] | null {
     const { settings, issues } = parseFragment(fragment);
     if (issues.length) return null;
     const applied = applySettings(this.input, settings, words(this.input.lang).whatif.defaultReason);
     if (applied.issues.length) return null;
-    let prepared: Prepared | { status: 'infeasible' };
+    const g = applied.scenario.granularity;
+    const at = (i: number, n: number) => floorTo(top.times(i).div(n), g);
+    let prepared: Prepared | Conflicted;
     try {
       prepared = prepareOrConflicts(applied.applications, this.input.policy, applied.scenario, { locked: this.input.locked, keepBudgetRow: true });
     } catch {
@@ -298,23 +305,63 @@ export class WhatIf {
     }
     if ('status' in prepared) return null;
     const work = pickerWork(prepared);
-    if (work.integerModel || work.lps.length !== 1) return null;
-    const lp = priorityLp(prepared);
-    const plan = networkOf(lp);
+    const plan = !work.integerModel && work.lps.length === 1 ? networkOf(priorityLp(prepared)) : null;
     const parametric = plan ? openNetworkParametric(plan) : null;
-    if (!parametric) return null;
+    const out: { budget: string; objective: number }[] = [];
+    if (!parametric) {
+      for (let i = 1; i <= FALLBACK_POINTS; i++) {
+        const budget = at(i, FALLBACK_POINTS);
+        const a = this.solveQuietly({ ...settings, budget });
+        if (a) out.push({ budget: fmtYuan(budget), objective: a.objective.div(10_000).toNumber() });
+      }
+      return out.length ? out : null;
+    }
     const k = prepared.limits.findIndex((l) => l.kind === 'budget');
     const r = prepared.shape.rowLimit.indexOf(k);
     const locked = prepared.limits[k]!.locked;
-    const out: { budget: string; objective: number }[] = [];
     for (let i = 0; i <= points; i++) {
-      const budget = floorTo(top.times(i).div(points), applied.scenario.granularity);
+      const budget = at(i, points);
       const left = budget.minus(locked);
       const v = left.lt(0) || r < 0 ? null : parametric.objectiveWithRowBounds(r, null, left.div(10_000).toNumber());
       if (v !== null) out.push({ budget: fmtYuan(budget), objective: v });
     }
     parametric.dispose();
     return out;
+  }
+
+  /**
+   * What `step` more budget would do with the other settings of the fragment: how many projects
+   * would enter and how many would get more — the same solve, rounding and verification at the
+   * fragment's budget and at `step` more, compared. Null where either is not an optimal result.
+   */
+  more(fragment: string, step: Decimal): { readonly step: string; readonly enter: number; readonly gain: number } | null {
+    const { settings, issues } = parseFragment(fragment);
+    if (issues.length) return null;
+    const now = this.solveQuietly(settings);
+    const more = now && this.solveQuietly({ ...settings, budget: (settings.budget ?? this.input.scenario.budget).plus(step) });
+    if (!now || !more) return null;
+    let enter = 0;
+    let gain = 0;
+    more.lines.forEach((l, i) => {
+      const before = now.lines[i]!.grant;
+      if (before.isZero() && l.grant.gt(0)) enter++;
+      else if (l.grant.gt(before) && before.gt(0)) gain++;
+    });
+    return { step: fmtYuan(step), enter, gain };
+  }
+
+  /** A verified allocation for the settings, leaving the last result as it is; null for anything else. */
+  private solveQuietly(settings: Settings): Allocation | null {
+    const { scenario, applications, issues } = applySettings(this.input, settings, words(this.input.lang).whatif.defaultReason);
+    if (issues.length) return null;
+    try {
+      const prepared = this.prepare(applications, scenario);
+      if ('status' in prepared) return null;
+      const checked = solveChecked(prepared, browserPicker, { locked: this.input.locked });
+      return checked.status === 'infeasible' ? null : checked.allocation;
+    } catch {
+      return null;
+    }
   }
 
   /** The funded list of the last result as CSV for Excel (UTF-8 with BOM, CRLF, formula-like cells neutralised), with allocations.csv's sentences. */

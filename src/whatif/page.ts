@@ -107,6 +107,7 @@ export function renderWhatIf(input: WhatIfPageInput): string {
     '<div id="problem" role="alert" hidden></div>',
     '<p id="headline" class="headline"></p>',
     '<p id="funding-line"></p>',
+    '<p id="more"></p>',
     `<h2>${esc(w.changes)}</h2>`,
     '<p id="change-counts"></p>',
     `<table class="diff"><thead>${th('', c.id, c.name, c.before, c.after, c.delta, c.note)}</thead><tbody id="changes"></tbody></table>`,

@@ -28,6 +28,10 @@ th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertic
 th{background:var(--bg);position:sticky;top:0}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.note{font-size:13px;color:var(--muted)}
+table.projects{table-layout:fixed}
+table.projects th:nth-child(1){width:9em}table.projects th:nth-child(2){width:24%}table.projects th:nth-child(3){width:18%}
+table.projects th:nth-child(4){width:6em}table.projects th:nth-child(5){width:4.5em}table.projects th:nth-child(6),table.projects th:nth-child(7){width:8.5em}
+table.projects td{overflow:hidden;text-overflow:ellipsis}
 tr.funded td:nth-child(7){font-weight:600}
 .tag{display:inline-block;font-size:13px;padding:0 6px;border-radius:3px;background:#eef1f4;white-space:nowrap}
 .tag.enter,.tag.gain,.tag.fund{background:#dafbe1;color:var(--good)}.tag.leave,.tag.lose,.tag.exclude{background:#ffebe9;color:var(--bad)}

@@ -9,7 +9,8 @@
  * the controls had been moved. While a result is computed, only the newest settings are queued.
  *
  * Machine-readable: `#result` carries data-status (optimal / infeasible / error), data-total-granted
- * (yuan), data-funded-count, data-busy and data-fragment (the settings its numbers are for); every
+ * (yuan), data-funded-count, data-busy, data-fragment (the settings its numbers are for) and
+ * data-ms and data-render-ms (the worker's and the page's milliseconds); every
  * project row carries data-project-id and data-grant (yuan, two decimals).
  */
 import { D, WAN } from '../money.js';
@@ -45,10 +46,23 @@ let busy = false;
 let queued: string | null = null;
 let sentAt = 0;
 let frontierFor: string | null = null;
+let frontierPoints: { budget: string; objective: number }[] | null = null;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+/** How long the settings stay put before the page asks for the frontier and what more budget would do. */
+const IDLE_MS = 400;
+/** ¥10,000,000 (1000 万元): the step of "what more budget would do". */
+const MORE_STEP = '10000000';
 
-const worker = new Worker(URL.createObjectURL(new Blob([$('fundplan-worker').textContent ?? ''], { type: 'text/javascript' })));
-worker.onmessage = (e: MessageEvent) => {
+const workerUrl = URL.createObjectURL(new Blob([$('fundplan-worker').textContent ?? ''], { type: 'text/javascript' }));
+/** The worker that answers the controls, and one for what can wait (the frontier, what more budget would do), so that never holds a change up. */
+const worker = new Worker(workerUrl);
+const background = new Worker(workerUrl);
+background.onmessage = (e: MessageEvent) => {
   const m = e.data as { type: string } & Record<string, unknown>;
+  if (m.type === 'frontier' || m.type === 'more') handle(m);
+};
+worker.onmessage = (e: MessageEvent) => handle(e.data as { type: string } & Record<string, unknown>);
+function handle(m: { type: string } & Record<string, unknown>): void {
   if (m.type === 'controls') {
     controls = m.controls as Controls;
     buildControls(controls);
@@ -62,15 +76,21 @@ worker.onmessage = (e: MessageEvent) => {
     finish(m.fragment as string, m.result as ViewResult);
   } else if (m.type === 'explanation') {
     showExplanation(m.id as string, m.lines as string[]);
+  } else if (m.type === 'more') {
+    const more = m.more as { step: string; enter: number; gain: number } | null;
+    $('more').textContent = m.fragment === state && more ? w.more(wan(more.step).replace(/\.00$/, ''), more.enter, more.gain) : '';
   } else if (m.type === 'table') {
     download(`${controls?.scenarioName ?? 'funded'}-funded.csv`, m.csv as string, 'text/csv');
   } else if (m.type === 'export') {
     if (m.json) download(`${controls?.scenarioName ?? 'scenario'}-whatif.json`, m.json as string, 'application/json');
   } else if (m.type === 'frontier') {
-    drawFrontier(m.fragment as string, m.points as { budget: string; objective: number }[] | null);
+    if (m.fragment === frontierFor) frontierPoints = m.points as { budget: string; objective: number }[] | null;
+    drawFrontier();
   }
-};
-worker.postMessage({ type: 'init', data: $('fundplan-data').textContent ?? '' });
+}
+const init = { type: 'init', data: $('fundplan-data').textContent ?? '' };
+worker.postMessage(init);
+background.postMessage({ ...init, quiet: true });
 
 /** Settings with the fragment's budget and every other key except it: the frontier depends on the latter only. */
 const withoutBudget = (s: Settings): string => formatFragment({ ...s, budget: undefined });
@@ -117,13 +137,26 @@ function finish(fragment: string, r: ViewResult): void {
   queued = null;
   if (fragment !== state) return;
   shown = r;
+  const t = performance.now();
   render(fragment, r, sentAt ? took : r.ms);
-  const { settings, issues } = parseFragment(fragment);
-  const key = issues.length ? null : withoutBudget(settings);
-  if (key !== null && key !== frontierFor && controls) {
-    frontierFor = key;
-    worker.postMessage({ type: 'frontier', fragment: key, top: controls.budgetTop, points: 48 });
-  }
+  // The page's own milliseconds for drawing it (the benchmark reads it).
+  $('result').dataset.renderMs = String(Math.round(performance.now() - t));
+  $('more').textContent = '';
+  clearTimeout(idleTimer);
+  if (r.status !== 'optimal') return;
+  // The frontier (when the settings other than the budget changed) and what more budget would do:
+  // asked of the background worker once the settings have stayed put a moment.
+  idleTimer = setTimeout(() => {
+    if (fragment !== state) return;
+    const { settings, issues } = parseFragment(fragment);
+    const key = issues.length ? null : withoutBudget(settings);
+    if (key !== null && key !== frontierFor && controls) {
+      frontierFor = key;
+      frontierPoints = null;
+      background.postMessage({ type: 'frontier', fragment: key, top: controls.budgetTop, points: 48 });
+    }
+    background.postMessage({ type: 'more', fragment, step: MORE_STEP });
+  }, IDLE_MS);
 }
 
 // ——— the controls ———
@@ -238,6 +271,8 @@ function render(fragment: string, r: ViewResult, took: number): void {
   result.dataset.status = r.status;
   result.dataset.busy = 'false';
   result.dataset.fragment = fragment;
+  // The worker's own milliseconds for this result (the benchmark reads it).
+  result.dataset.ms = String(r.ms);
   const problem = $('problem');
   if (r.status !== 'optimal') {
     delete result.dataset.totalGranted;
@@ -276,6 +311,7 @@ function render(fragment: string, r: ViewResult, took: number): void {
     .join('');
   renderMeasures(r);
   renderProjects(r);
+  drawFrontier();
 }
 
 function renderMeasures(r: Extract<ViewResult, { status: 'optimal' }>): void {
@@ -318,18 +354,20 @@ function renderProjects(r: Extract<ViewResult, { status: 'optimal' }> | null): v
     rowEls = [...tbody.querySelectorAll<HTMLTableRowElement>('tr')];
     rowState = [];
   }
+  let touched = false;
   r.grants.forEach((grant, i) => {
     const decision = r.decisions[i] ?? null;
     const key = `${grant}|${r.bindings[i]}|${decision}`;
     if (rowState[i] === key) return;
     rowState[i] = key;
+    touched = true;
     const tr = rowEls[i]!;
     tr.dataset.grant = grant;
     tr.classList.toggle('funded', Number(grant) > 0);
     tr.cells[6]!.textContent = wan(grant);
     tr.cells[7]!.innerHTML = `${decision ? `<span class="tag ${decision}">${esc(decision === 'fund' ? w.fund : w.exclude)}</span> ` : ''}${esc(r.bindings[i]!)}`;
   });
-  filterProjects();
+  if (touched && ($('filter') as HTMLInputElement).value.trim() + String(($('only-funded') as HTMLInputElement).checked) !== 'false') filterProjects();
 }
 
 /** Hide the rows the filter and the funded-only box leave out. */
@@ -340,16 +378,21 @@ function filterProjects(): void {
   controls.projects.forEach((p, i) => {
     const tr = rowEls[i];
     if (!tr) return;
-    tr.hidden = (onlyFunded && !(Number(tr.dataset.grant) > 0)) || (!!filter && !`${p.id} ${p.name} ${p.company}`.toLowerCase().includes(filter));
+    const hidden = (onlyFunded && !(Number(tr.dataset.grant) > 0)) || (!!filter && !`${p.id} ${p.name} ${p.company}`.toLowerCase().includes(filter));
+    // Touched only when it changes: setting it on thousands of rows lays the table out again.
+    if (tr.hidden !== hidden) tr.hidden = hidden;
   });
 }
 
 // ——— the frontier ———
 
-function drawFrontier(fragment: string, points: readonly { budget: string; objective: number }[] | null): void {
+/** The frontier of the settings other than the budget (`frontierFor`), with the budget shown marked. */
+function drawFrontier(): void {
   const svg = $('frontier');
   const marks = $('budget-marks');
-  if (fragment !== frontierFor || !points || points.length < 2) {
+  const points = frontierPoints;
+  const { settings, issues } = parseFragment(state);
+  if (issues.length || withoutBudget(settings) !== frontierFor || !points || points.length < 2) {
     svg.innerHTML = '';
     if (marks) marks.innerHTML = '';
     return;
