@@ -26,7 +26,6 @@ import type { Picker } from '../solver/types.js';
 import { prepareOrConflicts, solveChecked, type Conflicted } from '../pipeline/verified.js';
 import { explainAll } from '../report/explain.js';
 import { words } from '../report/i18n/index.js';
-import { limitLabel } from '../report/labels.js';
 import { decodeInput, type WhatIfData, type WhatIfInput } from './data.js';
 import { applySettings, exportScenario, NO_SETTINGS, parseFragment, type Settings } from './settings.js';
 
@@ -388,11 +387,5 @@ export class WhatIf {
     const i = allocation.lines.findIndex((l) => l.app.projectId === projectId);
     if (i < 0) return [];
     return [...explainAll({ allocation, scenario, policy: this.input.policy, fundingLine }, this.input.lang, true)[i]!.lines];
-  }
-
-  /** A limit's label in the page's language. */
-  limitLabel(id: string): string {
-    const l = this.last?.allocation.limits.find((x) => x.id === id);
-    return l ? limitLabel(l, new Map(this.input.policy.measures.map((m) => [m.id, m])), this.input.lang) : id;
   }
 }

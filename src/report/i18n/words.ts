@@ -544,7 +544,6 @@ export interface WhatIfWords {
     readonly grantYuan: string;
     readonly binding: string;
     readonly note: string;
-    readonly decision: string;
     readonly before: string;
     readonly after: string;
     readonly delta: string;
@@ -557,7 +556,6 @@ export interface WhatIfWords {
   readonly failed: string;
   /** The time a result took and the backend that solved it. */
   solvedIn(ms: string, solver: string): string;
-  readonly verified: string;
   readonly explanation: string;
   readonly close: string;
   readonly frontier: string;
