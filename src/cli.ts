@@ -10,6 +10,7 @@ import { runCompare } from './commands/compare.js';
 import { runValidate } from './commands/validate.js';
 import { runTemplate } from './commands/template.js';
 import { runPolicy } from './commands/policy.js';
+import { runWhatIf } from './commands/whatif.js';
 import { SOLVER_CHOICES, type SolverChoice } from './solver/select.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -64,8 +65,10 @@ export function buildProgram(): Command {
     .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the scenario\'s "sheet", else the first)')
     .option('--strict', 'treat every warning as an error: exit 1 and write nothing (for unattended runs)')
     .addOption(new Option('--marginal-step <amount>', 'move the budget by this much in the re-solves that say what more (and less) budget would fund (yuan; 万 and 亿 accepted; default 100万)'))
-    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock: string[]; notice: 'new' | 'all'; sheet?: string; strict?: boolean; marginalStep?: string }) => {
+    .option('--no-whatif', 'do not write whatif.html (the what-if page)')
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock: string[]; notice: 'new' | 'all'; sheet?: string; strict?: boolean; marginalStep?: string; whatif: boolean }) => {
       const outcome = await runSolve({
+        noWhatif: !opts.whatif,
         strict: opts.strict,
         marginalStep: opts.marginalStep === undefined ? undefined : budgetOption(opts.marginalStep, '--marginal-step'),
         sheet: opts.sheet,
@@ -86,6 +89,18 @@ export function buildProgram(): Command {
         process.stderr.write(`警告 / warnings (${warnings.length}):\n${warnings.slice(0, 20).join('\n')}\n`);
         if (warnings.length > 20) process.stderr.write(`… and ${warnings.length - 20} more in summary.json\n`);
       }
+    });
+  program
+    .command('whatif')
+    .description('write whatif.html: an offline page where the budgets are moved and the grants follow, exact and verified')
+    .argument('<scenario>', 'scenario JSON file')
+    .option('-o, --out <dir>', 'output folder', 'out')
+    .addOption(new Option('--lang <lang>', 'language of the page').choices(['zh', 'en']).default('zh'))
+    .option(LOCK_FLAG, "keep every grant of an earlier batch's allocations.csv fixed, as solve --lock does (repeatable)", collect, [])
+    .option('--sheet <name>', 'the sheet of an .xlsx applications file (default: the scenario\'s "sheet", else the first)')
+    .action(async (scenario: string, opts: { out: string; lang: 'zh' | 'en'; lock: string[]; sheet?: string }) => {
+      const outcome = await runWhatIf({ scenario, out: opts.out, lang: opts.lang, lock: locks(opts.lock), sheet: opts.sheet });
+      process.stdout.write(outcome.text + '\n');
     });
   program
     .command('validate')

@@ -132,6 +132,12 @@ function layerViolations(edges: readonly Edge[]): string[] {
     if (within(e.from, 'src/report') && within(e.to, 'src/pipeline', 'src/commands', 'src/cli.ts', 'src/index.ts')) refuse(e, 'the reports are below the pipeline, the commands and the CLI');
     if (within(e.from, 'src/pipeline') && within(e.to, 'src/commands', 'src/cli.ts', 'src/index.ts')) refuse(e, 'the pipeline is below the commands, the CLI and the library face');
     if (within(e.from, 'src/index.ts') && within(e.to, 'src/commands', 'src/cli.ts')) refuse(e, 'the library is the pipeline, not the command line');
+    if (within(e.from, 'src/io', 'src/model', 'src/solver', 'src/verify', 'src/report') && within(e.to, 'src/whatif')) refuse(e, 'the what-if page is above the layers it runs');
+    if (within(e.from, 'src/whatif') && within(e.to, 'src/commands', 'src/cli.ts', 'src/index.ts')) refuse(e, 'the what-if page is below the commands, the CLI and the library face');
+    // The page's browser code (all of src/whatif but page.ts, which writes the page) runs no file code: of the pipeline, only its core.
+    if (within(e.from, 'src/whatif') && e.from !== 'src/whatif/page.ts' && !e.typeOnly && within(e.to, 'src/pipeline') && e.to !== 'src/pipeline/verified.ts') {
+      refuse(e, "the what-if page's browser code takes only the pipeline's core (pipeline/verified.ts), which touches no files");
+    }
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { parsePolicy } from '../src/model/policy.js';
 import { nearest } from '../src/model/nearest.js';
 import { solve, type Outcome, type Solved } from '../src/index.js';
 import { runValidate } from '../src/commands/validate.js';
+import { OUTPUT_FILES } from '../src/commands/solve.js';
 import { HEADER, POLICY, ROWS, baseScenario, creditCode, csv, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
 
 afterAll(removeFixtures);
@@ -207,7 +208,7 @@ describe('solve warns as validate does, at the top of the report; --strict makes
     const clean = fixture();
     const ok = await run(['solve', clean.scenario, '--out', clean.out, '--strict', '--emit-lp', join(clean.dir, 'model.lp')]);
     expect([ok.code, ok.stderr]).toEqual([0, '']);
-    expect(outputFiles(clean.out)).toHaveLength(6);
+    expect(outputFiles(clean.out)).toHaveLength(OUTPUT_FILES.length);
     expect(existsSync(join(clean.dir, 'model.lp'))).toBe(true);
   });
 

@@ -35,6 +35,8 @@ export interface SolveCommandOptions {
   readonly strict?: boolean;
   /** How far the budget is moved in the re-solves that say what more (and less) budget would do (default ¥1,000,000). */
   readonly marginalStep?: Decimal;
+  /** Leave out whatif.html. */
+  readonly noWhatif?: boolean;
 }
 
 export interface SolveOutcome {
@@ -56,7 +58,7 @@ export async function solveScenario(options: Omit<SolveCommandOptions, 'out'>, o
 export async function runSolve(options: SolveCommandOptions): Promise<SolveOutcome> {
   const aside = rowsAside();
   const solved = await solveScenario(options, aside.onRows);
-  const files = await writeOutputs(solved, options.out, aside.formatted());
+  const files = await writeOutputs(solved, options.out, aside.formatted(), options.noWhatif ? {} : { whatifOf: options.scenario });
   const { loaded, allocation, verification } = solved.detail;
   return { loaded, allocation, verification, summary: solved.summary, files, text: humanSummary(solved.summary, files) };
 }

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { neutraliseCell } from './cells.js';
 
 export interface OutputFile {
   readonly name: string;
@@ -92,14 +93,7 @@ function syncFolder(dir: string): void {
   }
 }
 
-/**
- * A cell Excel would evaluate as a formula (= + - @, or a leading tab / CR) gets a leading
- * apostrophe. A plain number such as -1234.50 is left alone: it cannot be a formula, and it
- * must stay a number.
- */
-export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) && !/^-\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
-}
+export { neutraliseCell };
 
 /** Undo `neutraliseCell` when reading a file fundplan wrote (its own allocations.csv). */
 export function restoreCell(value: string): string {

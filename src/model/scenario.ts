@@ -8,6 +8,9 @@ import { InputError, type InputIssue } from '../errors.js';
 import { D, parseAmount } from '../money.js';
 import { lookupMeasure, measureIndex, nearestMeasure, type Policy } from './policy.js';
 import { zodToIssues } from './zod-issues.js';
+import type { Decision } from './application.js';
+
+const DECISIONS = ['fund', 'exclude'] as const satisfies readonly Decision[];
 
 const amount = z.union([z.string(), z.number()], { error: 'an amount in yuan: a number, or a string such as "50000000" or "5000万"' }).transform((v, ctx) => {
   const r = parseAmount(String(v));
@@ -75,6 +78,11 @@ export const scenarioSchema = z
     minShare: share.optional(),
     /** What a forced (decision = fund) application gets: its entitlement (default), or any grant > 0. */
     forcedGrant: z.enum(['entitlement', 'funded']).optional(),
+    /** Decisions by project id (必须资助 / 不予资助), in place of the applications file's `decision` and `decision_reason` for those projects. */
+    decisions: z
+      .record(z.string().min(1), z.object({ decision: z.enum(DECISIONS), reason: z.string().optional() }).strict())
+      .describe("Decisions by project id: fund (必须资助) or exclude (不予资助), with a reason; they replace the applications file's decision and decision_reason for those projects")
+      .optional(),
   })
   .strict()
   .meta({ title: 'fundplan scenario', description: 'Which policy, which applications, the year and the money. Amounts are yuan: a number, or a string such as "50000000", "5,000万", "0.5亿".' });
@@ -121,6 +129,8 @@ export interface Scenario {
   readonly allOrNothing?: boolean;
   readonly minShare?: Decimal;
   readonly forcedGrant?: 'entitlement' | 'funded';
+  /** Decisions by project id, in place of the applications file's (absent: none). */
+  readonly decisions?: ReadonlyMap<string, { readonly decision: Decision; readonly reason: string }>;
 }
 
 export const DEFAULT_GRANULARITY = new D(100);
@@ -197,6 +207,7 @@ export function parseScenario(json: unknown, file: string): Scenario {
     ...(s.allOrNothing !== undefined ? { allOrNothing: s.allOrNothing } : {}),
     ...(s.minShare !== undefined ? { minShare: new D(s.minShare) } : {}),
     ...(s.forcedGrant ? { forcedGrant: s.forcedGrant } : {}),
+    ...(s.decisions ? { decisions: new Map(Object.entries(s.decisions).map(([id, d]) => [id, { decision: d.decision, reason: d.reason ?? '' }])) } : {}),
   };
 }
 
@@ -280,6 +291,7 @@ function extraFields(s: Scenario): Record<string, string> {
   if (s.allOrNothing) out.allOrNothing = 'true';
   if (s.minShare) out.minShare = s.minShare.toString();
   if (s.forcedGrant) out.forcedGrant = s.forcedGrant;
+  if (s.decisions?.size) out.decisions = map(s.decisions, (d) => (d.reason ? `${d.decision} (${d.reason})` : d.decision));
   const rules = map(s.measureBudgets, (b) =>
     [b.allOrNothing ? 'allOrNothing' : '', b.minShare ? `minShare ${b.minShare}` : '', b.minCount !== undefined ? `minCount ${b.minCount}` : '', b.maxCount !== undefined ? `maxCount ${b.maxCount}` : ''].filter(Boolean).join(' '),
   );

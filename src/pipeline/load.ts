@@ -12,6 +12,7 @@ import { readScenarioChain } from '../io/scenario-file.js';
 import { readApplicationsFile, type ReadApplications } from '../io/applications.js';
 import { tableToRecords, type RawRow } from '../io/table.js';
 import { resolveApplications, type Application, type ApplicationsSource } from '../model/application.js';
+import { withScenarioDecisions } from '../model/decisions.js';
 import { plausibilityWarnings } from '../model/plausibility.js';
 import { parsePolicy, type Policy } from '../model/policy.js';
 import { checkScenarioAgainstPolicy, parseScenario, type Scenario } from '../model/scenario.js';
@@ -190,7 +191,9 @@ function recordsTable(records: readonly Readonly<Record<string, unknown>>[]): { 
 function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, shownApps: string, options: LoadOptions, inputs: InputProvenance): Loaded {
   const named = inputs.applications.file === MEMORY ? shownApps : scenario.applications;
   const resolved = resolveApplications(read.records, policy, read.source);
-  if (resolved.issues.length && !options.keepGoing) throw new InputError(resolved.issues);
+  const decided = withScenarioDecisions(resolved.applications, scenario, inputs.scenario.file === MEMORY ? 'scenario' : inputs.scenario.file);
+  const issues = [...resolved.issues, ...decided.issues];
+  if (issues.length && !options.keepGoing) throw new InputError(issues);
   const warnings = [...read.warnings, ...resolved.warnings, ...plausibilityWarnings(resolved.applications, policy, read.source, scenario.year)];
   // A warning about the file as a whole (no row) first, then by row; the sort is stable.
   const rowOf = (w: InputIssue) => (typeof w.row === 'number' ? w.row : 0);
@@ -198,10 +201,10 @@ function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, 
   return {
     scenario,
     policy,
-    applications: resolved.applications,
+    applications: decided.applications,
     locks: NO_LOCKS,
     source: read.source,
-    ...(options.keepGoing ? { issues: [...read.issues, ...resolved.issues] } : {}),
+    ...(options.keepGoing ? { issues: [...read.issues, ...issues] } : {}),
     // Warnings go into summary.json: name the file as the scenario does, not as seen from the shell.
     warnings: warnings.map((w) => (w.file === shownApps ? { ...w, file: named } : w)),
     inputs,

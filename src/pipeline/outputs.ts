@@ -1,6 +1,6 @@
 /**
  * The files a solve writes — allocations.csv and .xlsx, notice.csv, summary.json, report.html,
- * report.md — formatted from a solved outcome and written together or not at all; summary.json,
+ * report.md, and whatif.html when the scenario's file is named — formatted from a solved outcome and written together or not at all; summary.json,
  * renamed last, holds the SHA-256 of the others (`files`), as the set's commit record.
  */
 import { writeOutputsAtomically } from '../io/write.js';
@@ -10,10 +10,16 @@ import { renderMarkdown } from '../report/markdown.js';
 import { noticeCsv } from '../report/notice.js';
 import { allocationsXlsx } from '../report/xlsx.js';
 import type { Summary } from '../report/summary-schema.js';
+import { renderWhatIf, WHATIF_FILE } from '../whatif/page.js';
 import type { Solved } from './solve.js';
 
 /** The files a solve writes, together or not at all. */
-export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'notice.csv', 'summary.json', 'report.html', 'report.md'] as const;
+export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'notice.csv', 'summary.json', 'report.html', 'report.md', WHATIF_FILE] as const;
+
+export interface WriteOptions {
+  /** The scenario file solved: whatif.html is written, its exported scenarios extending this file (absent: no whatif.html). */
+  readonly whatifOf?: string;
+}
 
 /**
  * allocations.csv and the workbook's 明细 sheet (every application) on the other core in big
@@ -32,7 +38,7 @@ export function rowsAside(): { readonly onRows: (rows: readonly (readonly string
 }
 
 /** Format and write every output file into `dir`; returns their paths. Summary timings gain `write`. */
-export async function writeOutputs(solved: Solved, dir: string, formattedAside: Promise<FormattedRows> | null = null): Promise<string[]> {
+export async function writeOutputs(solved: Solved, dir: string, formattedAside: Promise<FormattedRows> | null = null, options: WriteOptions = {}): Promise<string[]> {
   const { summary } = solved;
   const { data, rows, msFormat } = solved.detail;
   const t = performance.now();
@@ -57,5 +63,13 @@ export async function writeOutputs(solved: Solved, dir: string, formattedAside: 
     },
     { name: 'report.html', content: html },
     { name: 'report.md', content: markdown },
+    ...(options.whatifOf !== undefined ? [{ name: WHATIF_FILE, content: whatifPage(solved, dir, options.whatifOf) }] : []),
   ]);
+}
+
+/** whatif.html of a solved scenario: the scenario as solved (its budget, its earlier batches) is the page's baseline. */
+function whatifPage(solved: Solved, dir: string, scenarioPath: string): string {
+  const { loaded, data } = solved.detail;
+  const locked = loaded.locks.sources.length ? loaded.locks.grants : undefined;
+  return renderWhatIf({ scenario: loaded.scenario, policy: loaded.policy, applications: loaded.applications, locked, scenarioPath, outDir: dir, lang: data.lang });
 }

@@ -8,10 +8,10 @@
  * InternalError.
  */
 import type { Decimal } from 'decimal.js';
-import { InfeasibleError, InputError, InternalError, type Conflict, type InputIssue } from '../errors.js';
+import { InfeasibleError, InputError, type Conflict, type InputIssue } from '../errors.js';
 import { ZERO, floorTo, parseAmount } from '../money.js';
 import { writeFileAtomically } from '../io/write.js';
-import { prepareAllocation, solvePrepared, atBudget, pickerWork, type Allocation, type Prepared } from '../model/allocate.js';
+import { pickerWork, type Allocation, type Prepared } from '../model/allocate.js';
 import { checkScenario } from '../model/check.js';
 import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
 import { candidatesOf } from '../model/prepare.js';
@@ -19,13 +19,14 @@ import type { LinearProgram } from '../solver/types.js';
 import { withBudget } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice } from '../solver/select.js';
-import { verifyAllocation, type Verification } from '../verify/verify.js';
+import type { Verification } from '../verify/verify.js';
 import { ALLOCATION_COLUMNS, allocationRows, type BatchNumbers } from '../report/allocations.js';
 import { buildReportData, type Lang, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyse, marginalStepOf } from './analyse.js';
+import { prepareOrConflicts, solveChecked } from './verified.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
 
 export interface SolveOptions {
@@ -161,11 +162,8 @@ export function engineWith(loaded: Loaded, picker: Picker, options: { readonly l
 }
 
 function prepare(loaded: Loaded, locked: ReadonlyMap<string, Decimal> | undefined, options: { readonly keepBudgetRow?: boolean }): Prepared | Infeasible {
-  try {
-    return prepareAllocation(loaded.applications, loaded.policy, loaded.scenario, { locked, keepBudgetRow: options.keepBudgetRow });
-  } catch (e) {
-    return infeasibleOrThrow(e, loaded);
-  }
+  const prepared = prepareOrConflicts(loaded.applications, loaded.policy, loaded.scenario, { locked, keepBudgetRow: options.keepBudgetRow });
+  return 'status' in prepared ? { ...prepared, loaded } : prepared;
 }
 
 /** A verified allocation, or the conflicts that leave none. */
@@ -183,23 +181,9 @@ export function solveVerified(
 ): Verified {
   const { loaded, picker, locked } = engine;
   const emit = options.emitLp;
-  let prepared: Prepared;
-  let allocation: Allocation;
-  try {
-    // Below what the earlier batches locked, a budget has no allocation.
-    prepared = options.at ? atBudget(engine.prepared, options.at) : engine.prepared;
-    const scenario = prepared.scenario;
-    allocation = solvePrepared(prepared, picker, {
-      timeLimitSeconds: options.timeLimitSeconds,
-      onLp: options.onLp ?? (emit ? (lp) => writeLp(emit, lp, loaded, prepared.scenario.name) : undefined),
-    });
-  } catch (e) {
-    return infeasibleOrThrow(e, loaded);
-  }
-  const t = performance.now();
-  const verification = verifyAllocation(loaded.policy, prepared.scenario, loaded.applications, allocation.lines.map((l) => l.grant), new Set(locked?.keys()));
-  assertVerified(verification);
-  return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t };
+  const onLp = options.onLp ?? (emit ? (lp: LinearProgram) => writeLp(emit, lp, loaded, loaded.scenario.name) : undefined);
+  const checked = solveChecked(engine.prepared, picker, { at: options.at, timeLimitSeconds: options.timeLimitSeconds, onLp, locked });
+  return checked.status === 'infeasible' ? { ...checked, loaded } : checked;
 }
 
 /** The LP as handed to the solver, in CPLEX LP format, with where it came from. */
@@ -238,21 +222,6 @@ export function budgetWarnings(loaded: Loaded, file: string, allocation?: Alloca
 function strictError(warnings: readonly InputIssue[]): InputError {
   const why = { file: 'strict', expected: 'no warnings (--strict treats each as an error; nothing was written)', found: `${warnings.length} warning${warnings.length === 1 ? '' : 's'}, listed below` };
   return new InputError([why, ...warnings]);
-}
-
-function infeasibleOrThrow(e: unknown, loaded: Loaded): Infeasible {
-  if (!(e instanceof InfeasibleError)) throw e;
-  return { status: 'infeasible', conflicts: e.conflicts, message: e.message.split('\n')[0]!, loaded };
-}
-
-/** Throws InternalError listing every violation: an allocation that breaks a rule never leaves the pipeline. */
-export function assertVerified(v: Verification): void {
-  if (v.violations.length) {
-    throw new InternalError(
-      `the verifier found ${v.violations.length} broken rule(s) in the allocation; nothing was written`,
-      v.violations.map((x) => `${x.rule} · ${x.subject}: limit ${x.limit}, value ${x.value}${x.excess ? `, off by ${x.excess}` : ''}`),
-    );
-  }
 }
 
 /** The InfeasibleError an infeasible outcome stands for (the CLI's exit 2). */

@@ -37,9 +37,10 @@ const pct = (d: Decimal) => `${d.times(100).toDecimalPlaces(4).toString()}%`;
 
 /**
  * Explanations for every line, in order, in one language. `full` adds the step-by-step
- * lines (for `fundplan explain`); without it only the one-line forms are built.
+ * lines (for `fundplan explain`); without it only the one-line forms are built. With `only`,
+ * lines it does not select are left empty (no words built for them).
  */
-export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Explanation[] {
+export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?: (index: number) => boolean): Explanation[] {
   const measures = new Map(ctx.policy.measures.map((m) => [m.id, m]));
   const limitIndex = new Map(ctx.allocation.limits.map((l, k) => [l.id, k]));
   const lineOfCandidate: Line[] = [];
@@ -59,8 +60,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     return lw;
   };
   const unit = y(ctx.scenario.granularity);
-  /** A limit by its id, in words ("（十一）P11-RETROFIT 类别预算上限", "总预算"). */
-  /** A limit, or a share rule (its row id `share_min:<id>`), by its id, in words. */
+  /** A limit ("（十一）P11-RETROFIT 类别预算上限", "总预算") or a share rule (its row id `share_min:<id>`), by its id, in words. */
   const limitName = (id: string | null): string | null => {
     if (id === null) return null;
     const k = limitIndex.get(id);
@@ -68,7 +68,8 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     const share = (ctx.policy.shares ?? []).find((s) => id.endsWith(`:${s.id}`));
     return share ? `${share.clause} ${share.name[lang]}` : id;
   };
-  return ctx.allocation.lines.map((line) => {
+  return ctx.allocation.lines.map((line, index) => {
+    if (only && !only(index)) return { projectId: line.app.projectId, lines: [], oneLine: '' };
     const { app, measure, entitlement, grant, binding } = line;
     const { scenario, allocation } = ctx;
     const lines: string[] = [];

@@ -40,6 +40,8 @@ export interface Words {
   readonly budget: BudgetWords;
   /** The policy as a table (`fundplan policy`, report.html's appendix, the workbook's 参数 sheet). */
   readonly policyTable: PolicyTableWords;
+  /** whatif.html, the what-if page. */
+  readonly whatif: WhatIfWords;
 }
 
 /** The summary's rules, stated in both languages (Summary['rules']). */
@@ -587,4 +589,77 @@ export interface PolicyTableWords {
   readonly attributeType: Readonly<Record<AttributeType, string>>;
   /** An empty list (no exemptions, no values). */
   readonly none: string;
+}
+
+/** whatif.html: the controls, the results, the states (amounts come formatted in 万元). */
+export interface WhatIfWords {
+  readonly title: string;
+  readonly intro: string;
+  readonly controls: string;
+  readonly budget: string;
+  readonly measures: string;
+  readonly max: string;
+  readonly min: string;
+  readonly noLimit: string;
+  readonly companyAnnualCap: string;
+  readonly districts: string;
+  readonly wan: string;
+  readonly reset: string;
+  readonly undo: string;
+  readonly exportScenario: string;
+  readonly exportTable: string;
+  /** Under the export buttons: where the exported scenario looks for the original. */
+  exportNote(original: string): string;
+  readonly decisions: string;
+  readonly fund: string;
+  readonly exclude: string;
+  readonly undecided: string;
+  readonly reason: string;
+  /** The reason a forced or excluded project gets when none is typed. */
+  readonly defaultReason: string;
+  readonly results: string;
+  headline(budget: string, granted: string, funded: string, applications: string): string;
+  fundingLine(score: string | null): string;
+  readonly changes: string;
+  readonly noChanges: string;
+  readonly change: { readonly enter: string; readonly leave: string; readonly gain: string; readonly lose: string };
+  /** How many projects enter, leave, gain, lose. */
+  changeCounts(enter: number, leave: number, gain: number, lose: number): string;
+  readonly byMeasure: string;
+  readonly projects: string;
+  readonly filter: string;
+  readonly onlyFunded: string;
+  readonly col: {
+    readonly id: string;
+    readonly name: string;
+    readonly company: string;
+    readonly district: string;
+    readonly measure: string;
+    readonly score: string;
+    readonly entitlement: string;
+    readonly grant: string;
+    readonly grantYuan: string;
+    readonly binding: string;
+    readonly note: string;
+    readonly before: string;
+    readonly after: string;
+    readonly delta: string;
+  };
+  readonly computing: string;
+  readonly infeasible: string;
+  readonly badSettings: string;
+  readonly needsBackend: string;
+  readonly rejected: string;
+  readonly failed: string;
+  /** The time a result took and the backend that solved it. */
+  solvedIn(ms: string, solver: string): string;
+  readonly explanation: string;
+  readonly close: string;
+  readonly frontier: string;
+  readonly frontierNote: string;
+  readonly frontierAxisX: string;
+  readonly frontierAxisY: string;
+  /** What a step more budget would do. */
+  more(step: string, enter: number, gain: number): string;
+  readonly generated: string;
 }

@@ -1,0 +1,10 @@
+/** What a cell of a CSV or workbook fundplan writes must not be: a formula. Nothing here touches files. */
+
+/**
+ * A cell Excel would evaluate as a formula (= + - @, or a leading tab / CR) gets a leading
+ * apostrophe. A plain number such as -1234.50 is left alone: it cannot be a formula, and it
+ * must stay a number.
+ */
+export function neutraliseCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) && !/^-\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
+}

@@ -1,0 +1,86 @@
+/**
+ * The core of every solve, with nothing of files in it (so the what-if page runs it in a
+ * browser as it is): prepare, solve, round and verify. An allocation comes back only when the
+ * independent verifier found no broken rule; a scenario no allocation satisfies comes back as
+ * its conflicts, not an exception. `solve.ts` adds the loaded scenario and the files around it.
+ */
+import type { Decimal } from 'decimal.js';
+import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
+import { atBudget, prepareAllocation, solvePrepared, type Allocation, type Prepared } from '../model/allocate.js';
+import type { Application } from '../model/application.js';
+import type { Policy } from '../model/policy.js';
+import type { Scenario } from '../model/scenario.js';
+import type { LinearProgram, Picker } from '../solver/types.js';
+import { verifyAllocation, type Verification } from '../verify/verify.js';
+
+/** No allocation: the limits or rules that cannot be met together, and one sentence for people. */
+export interface Conflicted {
+  readonly status: 'infeasible';
+  readonly conflicts: readonly Conflict[];
+  readonly message: string;
+}
+
+/** A verified allocation, or the conflicts that leave none. */
+export type Checked =
+  | { readonly status: 'optimal' | 'time_limit'; readonly allocation: Allocation; readonly verification: Verification; readonly msVerify: number }
+  | Conflicted;
+
+/** The conflicts an InfeasibleError carries; anything else is thrown on. */
+export function conflictsOrThrow(e: unknown): Conflicted {
+  if (!(e instanceof InfeasibleError)) throw e;
+  return { status: 'infeasible', conflicts: e.conflicts, message: e.message.split('\n')[0]! };
+}
+
+/** Prepare a checked scenario, or the conflicts an earlier batch's grants already cause. */
+export function prepareOrConflicts(
+  apps: readonly Application[],
+  policy: Policy,
+  scenario: Scenario,
+  options: { readonly locked?: ReadonlyMap<string, Decimal>; readonly keepBudgetRow?: boolean } = {},
+): Prepared | Conflicted {
+  try {
+    return prepareAllocation(apps, policy, scenario, { locked: options.locked, keepBudgetRow: options.keepBudgetRow });
+  } catch (e) {
+    return conflictsOrThrow(e);
+  }
+}
+
+export interface CheckedOptions {
+  /** Solve at this budget instead (the preparation must have kept its budget row). */
+  readonly at?: Decimal;
+  readonly timeLimitSeconds?: number;
+  /** Called with the stage-1 LP before it is solved. */
+  readonly onLp?: (lp: LinearProgram) => void;
+  /** Projects whose grants an earlier batch locked (the verifier holds them as they are). */
+  readonly locked?: ReadonlyMap<string, Decimal>;
+}
+
+/**
+ * Solve a preparation (or the same at budget `at`), round, and verify: the allocation comes
+ * back only when the independent verifier found no broken rule.
+ */
+export function solveChecked(prepared: Prepared, picker: Picker, options: CheckedOptions = {}): Checked {
+  let at: Prepared;
+  let allocation: Allocation;
+  try {
+    // Below what the earlier batches locked, a budget has no allocation.
+    at = options.at ? atBudget(prepared, options.at) : prepared;
+    allocation = solvePrepared(at, picker, { timeLimitSeconds: options.timeLimitSeconds, onLp: options.onLp });
+  } catch (e) {
+    return conflictsOrThrow(e);
+  }
+  const t = performance.now();
+  const verification = verifyAllocation(at.policy, at.scenario, at.apps, allocation.lines.map((l) => l.grant), new Set(options.locked?.keys()));
+  assertVerified(verification);
+  return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t };
+}
+
+/** Throws InternalError listing every violation: an allocation that breaks a rule never leaves the pipeline. */
+export function assertVerified(v: Verification): void {
+  if (v.violations.length) {
+    throw new InternalError(
+      `the verifier found ${v.violations.length} broken rule(s) in the allocation; nothing was written`,
+      v.violations.map((x) => `${x.rule} · ${x.subject}: limit ${x.limit}, value ${x.value}${x.excess ? `, off by ${x.excess}` : ''}`),
+    );
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * whatif.html: one self-contained page (no network, no external assets) holding the loaded
+ * scenario and fundplan's own solver, rounding and verifier bundled for the browser (esbuild, at
+ * build time, into dist/whatif/: `ui.js` the page's script, `worker.js` its Web Worker).
+ *
+ * Safety: the data is JSON inside `<script type="application/json">` with every `<` written as
+ * \u003c, so no text of a user file can close the element; the worker's code sits in a
+ * `<script type="text/plain">` (never run as a script) and is started from a blob: URL. The
+ * Content-Security-Policy allows exactly the hashed stylesheet and page script, workers from
+ * blob: URLs, and nothing else — no network, no eval — so a missed escape could neither run
+ * script nor load anything. Every user text is escaped where the script puts it in the page.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Decimal } from 'decimal.js';
+import { InternalError } from '../errors.js';
+import type { Application } from '../model/application.js';
+import type { Policy } from '../model/policy.js';
+import type { Scenario } from '../model/scenario.js';
+import { esc } from '../report/svg.js';
+import { words, type Lang } from '../report/i18n/index.js';
+import { encodeInput } from './data.js';
+import { WHATIF_CSS } from './style.js';
+
+/** The file the page is written to. */
+export const WHATIF_FILE = 'whatif.html';
+
+export interface WhatIfPageInput {
+  readonly scenario: Scenario;
+  readonly policy: Policy;
+  readonly applications: readonly Application[];
+  /** Grants earlier batches locked (absent: none). */
+  readonly locked?: ReadonlyMap<string, Decimal>;
+  /** The scenario file (absolute, or relative to the current directory), which an exported scenario extends. */
+  readonly scenarioPath: string;
+  /** The folder the page is written to: the page names the scenario relative to it. */
+  readonly outDir: string;
+  readonly lang: Lang;
+}
+
+/** The bundles made by `npm run build` (scripts/bundle-whatif.mjs), read once. */
+let bundles: { readonly ui: string; readonly worker: string } | null = null;
+function readBundles(): { readonly ui: string; readonly worker: string } {
+  if (bundles) return bundles;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const at = join(dir, 'dist', 'whatif');
+    if (existsSync(join(at, 'worker.js'))) {
+      bundles = { ui: readFileSync(join(at, 'ui.js'), 'utf8'), worker: readFileSync(join(at, 'worker.js'), 'utf8') };
+      for (const [name, code] of Object.entries(bundles)) {
+        // Inlined in <script>: neither may hold what would end or re-open the element.
+        if (/<\/script|<!--/i.test(code)) throw new InternalError(`the what-if page's bundle ${name}.js holds "</script" or "<!--": it cannot be inlined`);
+      }
+      return bundles;
+    }
+    dir = dirname(dir);
+  }
+  throw new InternalError("the what-if page's browser bundle (dist/whatif/worker.js) is missing: run npm run build");
+}
+
+const sha256b64 = (s: string) => createHash('sha256').update(s, 'utf8').digest('base64');
+/** JSON that cannot end the <script> element it sits in. */
+const inlineJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+export function renderWhatIf(input: WhatIfPageInput): string {
+  const { ui, worker } = readBundles();
+  const w = words(input.lang).whatif;
+  const c = words(input.lang).whatif.col;
+  const original = relative(resolve(input.outDir), resolve(input.scenarioPath)).split(sep).join('/');
+  const data = encodeInput({ lang: input.lang, extends: original, policy: input.policy, scenario: input.scenario, applications: input.applications, locked: input.locked });
+  const csp = [
+    "default-src 'none'",
+    `script-src 'sha256-${sha256b64(ui)}'`,
+    'worker-src blob:',
+    `style-src 'sha256-${sha256b64(WHATIF_CSS)}'`,
+    "img-src 'none'",
+    "font-src 'none'",
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const th = (...cols: string[]) => `<tr>${cols.map((x) => `<th>${esc(x)}</th>`).join('')}</tr>`;
+  return [
+    '<!DOCTYPE html>',
+    `<html lang="${words(input.lang).htmlLang}" data-lang="${input.lang}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(input.scenario.name)} · ${esc(w.title)}</title>`,
+    `<style>${WHATIF_CSS}</style>`,
+    '</head>',
+    '<body>',
+    `<header><h1>${esc(w.title)}</h1><p class="sub">${esc(input.scenario.name)}</p><p class="note">${esc(w.intro)}</p></header>`,
+    '<div class="layout">',
+    `<aside id="controls"><h2>${esc(w.controls)}</h2>`,
+    `<div class="buttons"><button type="button" id="undo">${esc(w.undo)}</button><button type="button" id="reset">${esc(w.reset)}</button></div>`,
+    '<div id="sliders"></div>',
+    `<div class="exports"><button type="button" id="export-scenario" disabled>${esc(w.exportScenario)}</button><button type="button" id="export-table" disabled>${esc(w.exportTable)}</button></div>`,
+    `<p class="note">${esc(w.exportNote(original))}</p>`,
+    '</aside>',
+    '<main id="result" data-busy="true">',
+    `<h2>${esc(w.results)}</h2>`,
+    `<p id="status-line">${esc(w.computing)}</p>`,
+    '<div id="problem" role="alert" hidden></div>',
+    '<p id="headline" class="headline"></p>',
+    '<p id="funding-line"></p>',
+    '<p id="more"></p>',
+    `<h2>${esc(w.changes)}</h2>`,
+    '<p id="change-counts"></p>',
+    `<table class="diff"><thead>${th('', c.id, c.name, c.before, c.after, c.delta, c.note)}</thead><tbody id="changes"></tbody></table>`,
+    `<h2>${esc(w.frontier)}</h2>`,
+    `<p class="note">${esc(w.frontierNote)}</p>`,
+    '<svg id="frontier" xmlns="http://www.w3.org/2000/svg" role="img"></svg>',
+    `<h2>${esc(w.byMeasure)}</h2>`,
+    '<div id="measures"></div>',
+    `<h2>${esc(w.projects)}</h2>`,
+    `<div class="filters"><input type="search" id="filter" placeholder="${esc(w.filter)}" aria-label="${esc(w.filter)}"><label><input type="checkbox" id="only-funded"> ${esc(w.onlyFunded)}</label></div>`,
+    `<table class="projects"><thead>${th(c.id, c.name, c.company, c.district, c.score, c.entitlement, c.grant, c.binding)}</thead><tbody id="projects"></tbody></table>`,
+    '</main>',
+    '</div>',
+    `<dialog id="explain"><h2>${esc(w.explanation)}</h2><div id="explain-body"></div>`,
+    `<div class="decide"><label>${esc(w.reason)} <input type="text" id="reason" maxlength="200"></label>`,
+    `<button type="button" data-decide="fund">${esc(w.fund)}</button><button type="button" data-decide="exclude">${esc(w.exclude)}</button><button type="button" data-decide="none">${esc(w.undecided)}</button></div>`,
+    `<button type="button" id="explain-close">${esc(w.close)}</button></dialog>`,
+    `<footer>${esc(w.generated)}</footer>`,
+    `<script type="application/json" id="fundplan-data">${inlineJson(data)}</script>`,
+    `<script type="text/plain" id="fundplan-worker">${worker}</script>`,
+    `<script>${ui}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,56 @@
+/**
+ * The what-if page's Web Worker (bundled for the browser, started from a blob: URL): it holds
+ * the scenario and fundplan's solver, rounding and verifier (engine.ts), so the page never
+ * freezes while a result is computed. Messages in: `init` (the page's data as JSON text),
+ * `solve` (a fragment of settings), `explain` (a project id), `export` (the settings as a scenario
+ * file), `table` (the funded list as CSV), `frontier`, `more` (what ¥10,000,000 more budget would do).
+ * Messages out: `controls`, `baseline`, `result` (with the fragment it answers), `explanation`,
+ * `export`, `table`, `frontier`, `more`.
+ */
+import { z } from 'zod';
+import { D } from '../money.js';
+import { WhatIf } from './engine.js';
+import type { WhatIfData } from './data.js';
+
+// No code generated at run time: the page's CSP allows no eval.
+z.config({ jitless: true });
+
+export type WorkerRequest =
+  | { readonly type: 'init'; readonly data: string; readonly quiet?: boolean }
+  | { readonly type: 'solve'; readonly fragment: string }
+  | { readonly type: 'explain'; readonly id: string }
+  | { readonly type: 'export'; readonly fragment: string; readonly extends?: string }
+  | { readonly type: 'table' }
+  | { readonly type: 'more'; readonly fragment: string; readonly step: string }
+  | { readonly type: 'frontier'; readonly fragment: string; readonly top: string; readonly points: number };
+
+const post = (m: unknown) => (self as unknown as { postMessage(m: unknown): void }).postMessage(m);
+let whatif: WhatIf | null = null;
+
+self.onmessage = (e: MessageEvent<WorkerRequest>) => {
+  const m = e.data;
+  try {
+    if (m.type === 'init') {
+      whatif = new WhatIf(JSON.parse(m.data) as WhatIfData);
+      // A background worker (`quiet`) only answers what can wait: no controls, no baseline.
+      if (m.quiet) return;
+      post({ type: 'controls', controls: whatif.controls() });
+      // The baseline: the scenario as solved, which every later result is compared with.
+      post({ type: 'baseline', result: whatif.solve() });
+    } else if (m.type === 'solve' && whatif) {
+      post({ type: 'result', fragment: m.fragment, result: whatif.solveFragment(m.fragment) });
+    } else if (m.type === 'export' && whatif) {
+      post({ type: 'export', json: whatif.exportScenario(m.fragment, m.extends) });
+    } else if (m.type === 'more' && whatif) {
+      post({ type: 'more', fragment: m.fragment, more: whatif.more(m.fragment, new D(m.step)) });
+    } else if (m.type === 'table' && whatif) {
+      post({ type: 'table', csv: whatif.fundedCsv() });
+    } else if (m.type === 'frontier' && whatif) {
+      post({ type: 'frontier', fragment: m.fragment, points: whatif.frontier(m.fragment, new D(m.top), m.points) });
+    } else if (m.type === 'explain' && whatif) {
+      post({ type: 'explanation', id: m.id, lines: whatif.explain(m.id) });
+    }
+  } catch (err) {
+    post({ type: 'result', fragment: m.type === 'solve' ? m.fragment : '', result: { status: 'error', message: 'failed', details: [String(err)], ms: 0 } });
+  }
+};

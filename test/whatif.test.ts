@@ -1,0 +1,140 @@
+/**
+ * The what-if page without a browser: its settings and URL fragment, the data it embeds, the
+ * engine its worker runs (the same grants as `fundplan solve` for the same settings, through the
+ * exported scenario), scenario decisions, and the page file `fundplan whatif` writes.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.js';
+import { D } from '../src/money.js';
+import { loadScenario } from '../src/pipeline/load.js';
+import { solve } from '../src/pipeline/solve.js';
+import { runWhatIf } from '../src/commands/whatif.js';
+import { decodeValue, encodeInput, encodeValue } from '../src/whatif/data.js';
+import { WhatIf } from '../src/whatif/engine.js';
+import { formatFragment, parseFragment } from '../src/whatif/settings.js';
+
+const SCENARIO = fileURLToPath(new URL('../scenarios/shenzhen-2019/scenario.json', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fundplan-whatif-unit-'));
+
+const loaded = loadScenario(SCENARIO);
+const data = () => JSON.parse(JSON.stringify(encodeInput({ lang: 'zh', extends: SCENARIO, policy: loaded.policy, scenario: loaded.scenario, applications: loaded.applications, locked: undefined })));
+
+describe('the URL fragment', () => {
+  it('reads and writes the keys of the contract, amounts in yuan, ids comma-separated', () => {
+    const text = 'budget=350000000&measure.P11-RETROFIT.max=80000000&fund=SZ2019-00017&exclude=SZ2019-00200';
+    const { settings, issues } = parseFragment(`#${text}`);
+    expect(issues).toEqual([]);
+    expect(settings.budget!.toString()).toBe('350000000');
+    expect(settings.measures.get('P11-RETROFIT')!.max!.toString()).toBe('80000000');
+    expect(settings.fund).toEqual(['SZ2019-00017']);
+    expect(settings.exclude).toEqual(['SZ2019-00200']);
+    expect(formatFragment(settings)).toBe(text);
+    const all = 'measure.P10-APPLICATION.min=&companyAnnualCap=20000000&district.%E5%8D%97%E5%B1%B1%E5%8C%BA.max=1000000&district.%E5%8D%97%E5%B1%B1%E5%8C%BA.min=500000&fund=A,B&reason.A=%E4%BC%9A%E8%AE%AE';
+    const read = parseFragment(all);
+    expect(read.issues).toEqual([]);
+    expect(read.settings.measures.get('P10-APPLICATION')).toEqual({ min: null });
+    expect(read.settings.districts.get('南山区')!.min!.toString()).toBe('500000');
+    expect(read.settings.reasons.get('A')).toBe('会议');
+    expect(formatFragment(read.settings)).toBe(all);
+  });
+
+  it('names every key it cannot use', () => {
+    const { issues } = parseFragment('budget=abc&colour=red&companyAnnualCap=&measure.X.max=-5');
+    expect(issues.map((i) => i.key)).toEqual(['budget', 'colour', 'companyAnnualCap', 'measure.X.max']);
+  });
+});
+
+describe('the embedded data', () => {
+  it('gives back the same Decimals and Maps, and keeps a column named like the encoding', () => {
+    const value = { a: new D('123.45'), m: new Map([['k', { min: new D(1), max: null }]]), $d: 'x', $$e: ['y'], nested: [{ $m: 1 }] };
+    const back = decodeValue(JSON.parse(JSON.stringify(encodeValue(value)))) as typeof value;
+    expect(back.a.eq(new D('123.45'))).toBe(true);
+    expect(back.m.get('k')!.min!.eq(1)).toBe(true);
+    expect(back.$d).toBe('x');
+    expect(back.$$e).toEqual(['y']);
+    expect(back.nested).toEqual([{ $m: 1 }]);
+  });
+});
+
+describe('the engine the worker runs', () => {
+  const engine = new WhatIf(data());
+  const grantsOf = (r: ReturnType<WhatIf['solve']>) => (r.status === 'optimal' ? r.grants : null);
+
+  it('starts from the scenario as solved: the grants of fundplan solve', async () => {
+    const base = engine.solve();
+    const cli = await solve(SCENARIO, { timings: false });
+    expect(cli.status).toBe('optimal');
+    expect(grantsOf(base)).toEqual(cli.status === 'optimal' ? cli.allocations.map((a) => a.grant) : []);
+    expect(base.status === 'optimal' && base.changes).toEqual([]);
+  });
+
+  it('gives, for any settings, the grants fundplan solve gives for the exported scenario', async () => {
+    const fragment = 'budget=320000000&measure.P11-RETROFIT.max=60000000&measure.P10-APPLICATION.min=&companyAnnualCap=25000000&district.%E5%8D%97%E5%B1%B1%E5%8C%BA.max=40000000&fund=SZ2019-00360&exclude=SZ2019-00001&reason.SZ2019-00360=%E9%87%8D%E7%82%B9';
+    const r = engine.solveFragment(fragment);
+    expect(r.status).toBe('optimal');
+    const file = join(dir, 'exported.json');
+    writeFileSync(file, engine.exportScenario(fragment)!);
+    const exported = JSON.parse(readFileSync(file, 'utf8'));
+    expect(exported).toMatchObject({ extends: SCENARIO, budget: '320000000', measureBudgets: { 'P11-RETROFIT': { max: '60000000' }, 'P10-APPLICATION': {} }, companyAnnualCap: '25000000' });
+    expect(exported.decisions['SZ2019-00360']).toEqual({ decision: 'fund', reason: '重点' });
+    const cli = await solve(file, { timings: false });
+    expect(cli.status === 'optimal' && cli.allocations.map((a) => a.grant)).toEqual(grantsOf(r));
+    if (r.status !== 'optimal') return;
+    // Every change from the baseline is listed with allocations.csv's sentence.
+    const cliNotes = new Map(cli.status === 'optimal' ? cli.allocations.map((a) => [a.project_id, a.note]) : []);
+    expect(r.changes.length).toBeGreaterThan(0);
+    for (const c of r.changes) expect(c.note).toBe(cliNotes.get(c.id));
+  });
+
+  it('more budget never lowers the objective; an unusable or infeasible setting gives no numbers', () => {
+    const objectives = [300, 350, 400, 450].map((wan) => engine.solveFragment(`budget=${wan * 1_000_000}`)).map((r) => (r.status === 'optimal' ? Number(r.objective) : NaN));
+    expect(objectives.every((v, i) => i === 0 || v >= objectives[i - 1]!)).toBe(true);
+    const infeasible = engine.solveFragment('measure.P10-APPLICATION.min=500000000');
+    expect(infeasible.status).toBe('infeasible');
+    expect(infeasible).not.toHaveProperty('grants');
+    expect(engine.solveFragment('fund=NOPE').status).toBe('error');
+    expect(engine.solveFragment('fund=SZ2019-00001&exclude=SZ2019-00001').status).toBe('error');
+  });
+
+  it('draws the frontier from the warm network simplex: non-decreasing in the budget', () => {
+    // Below the floor of P10-APPLICATION (¥30,000,000) no budget is feasible: those points are left out.
+    const points = engine.frontier('', new D(1_000_000_000), 10)!;
+    expect(points.map((p) => p.budget)).toEqual(['100000000.00', '200000000.00', '300000000.00', '400000000.00', '500000000.00', '600000000.00', '700000000.00', '800000000.00', '900000000.00', '1000000000.00']);
+    expect(points.every((p, i) => i === 0 || p.objective >= points[i - 1]!.objective - 1e-6)).toBe(true);
+  });
+});
+
+describe('scenario decisions', () => {
+  it('replace the applications file’s decision; an id naming no application is an input issue', async () => {
+    const file = join(dir, 'decided.json');
+    writeFileSync(file, JSON.stringify({ extends: SCENARIO, decisions: { 'SZ2019-00001': { decision: 'exclude', reason: '材料不全' } } }));
+    const r = await solve(file, { timings: false });
+    expect(r.status === 'optimal' && r.allocations[0]).toMatchObject({ grant: '0.00', binding: 'excluded', note: expect.stringContaining('材料不全') });
+    writeFileSync(file, JSON.stringify({ extends: SCENARIO, decisions: { 'NO-SUCH': { decision: 'fund' } } }));
+    const error = await solve(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).issues).toEqual([{ file: 'decided.json', row: 'decisions.NO-SUCH', expected: 'the project id of an application in the applications file', found: '"NO-SUCH"' }]);
+  });
+});
+
+describe('fundplan whatif', () => {
+  it('writes one self-contained page under a strict CSP, its data unable to close its element', async () => {
+    const out = join(dir, 'page');
+    const outcome = await runWhatIf({ scenario: SCENARIO, out, lang: 'en' });
+    const html = readFileSync(outcome.file, 'utf8');
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!;
+    expect(csp).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; worker-src blob:; style-src 'sha256-[A-Za-z0-9+/=]+';/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+    expect(html).toContain('<html lang="en" data-lang="en">');
+    // Exactly the three scripts: the data, the worker's code (not run as a script), the page's.
+    expect(html.match(/<script/g)).toHaveLength(3);
+    const json = /<script type="application\/json" id="fundplan-data">([^<]*)<\/script>/.exec(html)![1]!;
+    expect(JSON.parse(json).extends).toBe(relative(out, SCENARIO));
+    // Nothing to load: no element names an outside resource.
+    expect(/<(link|img|iframe|object|embed)\b|\ssrc=/i.test(html.replace(/<script type="(application\/json|text\/plain)"[^>]*>[^<]*<\/script>/g, ''))).toBe(false);
+  });
+});
