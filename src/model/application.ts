@@ -5,8 +5,9 @@
 import type { Decimal } from 'decimal.js';
 import { type InputIssue, shown } from '../errors.js';
 import type { Measure, Policy } from './policy.js';
-import { lookupMeasure, measureIndex, nearestMeasure, needsBase, ruleOf } from './policy.js';
+import { attributesOf, lookupMeasure, measureIndex, nearestMeasure, neededAttributes, needsBase, ruleOf } from './policy.js';
 import { creditCodeProblem } from './credit-code.js';
+import { headerNames, readAttribute } from './attributes.js';
 
 export interface ApplicationRecord {
   /** 0-based position among the data rows. */
@@ -47,6 +48,8 @@ export function parseDecision(text: string): Decision | null {
 
 export interface Application extends ApplicationRecord {
   readonly measureId: string;
+  /** The policy's attributes this application has a value for, as canonical text (see attributes.ts). */
+  readonly attributes?: Readonly<Record<string, string>>;
   /**
    * Set for a project known only from an earlier batch's allocations.csv (the file as shown and
    * the row), not from this batch's applications. Its grant is locked and counts against every
@@ -81,6 +84,9 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
   const at = (r: ApplicationRecord, field: string) => ({ file: source.file, row: r.row, column: source.headers[field] ?? field });
   const firstRow = new Map<string, number>();
   const applications: Application[] = [];
+  const columns = attributeColumns(records, policy);
+  const missingColumn = new Set<string>();
+  const needs = new Map(policy.measures.map((m) => [m.id, neededAttributes(policy, m)]));
   for (const r of records) {
     const prev = firstRow.get(r.projectId);
     if (prev !== undefined) {
@@ -117,7 +123,40 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
         found: r.upperFunding.toString(),
       });
     }
-    applications.push({ ...r, measureId: m.id });
+    for (const rule of m.rules) {
+      if (rule.type !== 'eligibility' || !(rule.field in STANDARD_VALUE)) continue;
+      const field = rule.field as keyof typeof STANDARD_VALUE;
+      if (r[STANDARD_VALUE[field]] === null) issues.push({ ...at(r, field), expected: `an amount (${m.id} ${m.clause} is only for applications with ${field} in a range)`, found: 'nothing' });
+    }
+    // The attributes: every value checked; a value the measure's rules need, required.
+    const attributes: Record<string, string> = {};
+    for (const { spec, label } of columns) {
+      const raw = label === null ? '' : (r.extra[label] ?? '');
+      if (raw.trim() === '') continue;
+      const v = readAttribute(spec, raw);
+      if (v.ok) attributes[spec.id] = v.value;
+      else issues.push({ file: source.file, row: r.row, column: label!, expected: `${v.expected} (${spec.id}, ${spec.name.zh})`, found: shown(raw) });
+    }
+    for (const need of needs.get(m.id)!) {
+      const { spec, label } = columns.find((c) => c.spec.id === need.id)!;
+      if (label === null) {
+        if (!missingColumn.has(spec.id)) issues.push({ file: source.file, column: spec.name.zh, expected: `a column "${spec.name.zh}" (or "${spec.id}"): ${need.rule} reads it`, found: 'no such column' });
+        missingColumn.add(spec.id);
+      } else if (attributes[spec.id] === undefined && (r.extra[label] ?? '').trim() === '') {
+        const allowed = spec.values ? `: one of ${spec.values.join(', ')}` : '';
+        issues.push({ file: source.file, row: r.row, column: label, expected: `a value${allowed} (${need.rule} reads ${spec.name.zh})`, found: 'nothing' });
+      }
+    }
+    applications.push(columns.length ? { ...r, measureId: m.id, attributes } : { ...r, measureId: m.id });
   }
   return { applications, issues, warnings };
+}
+
+/** The record field of each standard amount an eligibility rule may compare (the score is never empty). */
+const STANDARD_VALUE = { total_investment: 'totalInvestment', eligible_base: 'eligibleBase', requested: 'requested', upper_funding: 'upperFunding' } as const;
+
+/** Each attribute of the policy with the column that carries it (null: the file has none). */
+function attributeColumns(records: readonly ApplicationRecord[], policy: Policy): { spec: ReturnType<typeof attributesOf>[number]; label: string | null }[] {
+  const labels = records.length ? Object.keys(records[0]!.extra) : [];
+  return attributesOf(policy).map((spec) => ({ spec, label: labels.find((l) => headerNames(spec, l)) ?? null }));
 }

@@ -8,7 +8,7 @@ import { D, ZERO } from '../money.js';
 import type { Application } from './application.js';
 import type { Measure } from './policy.js';
 
-export type EntitlementBinding = 'rate' | 'base' | 'matching' | 'cap' | 'requested';
+export type EntitlementBinding = 'rate' | 'base' | 'matching' | 'cap' | 'requested' | 'bands' | 'tier' | 'bonus' | 'ineligible';
 
 /** How a ceiling's amount came about, with its numbers (the words are the report's). */
 export type CeilingBasis =
@@ -25,7 +25,26 @@ export type CeilingBasis =
   /** The measure's cap per project. */
   | { readonly kind: 'project_cap' }
   /** The amount requested. */
-  | { readonly kind: 'requested' };
+  | { readonly kind: 'requested' }
+  /**
+   * An eligibility condition the application fails (amount 0): its field, the value it has (null:
+   * none), and the condition (`min`/`max` bounds as canonical text, or the eligible values `in`).
+   */
+  | { readonly kind: 'eligibility'; readonly field: string; readonly value: string | null; readonly min?: string; readonly max?: string; readonly in?: readonly string[] }
+  /** Banded rates on the base: each part of the base that a band covers, at its rate. */
+  | { readonly kind: 'bands'; readonly mode: 'marginal' | 'whole'; readonly base: Decimal; readonly parts: readonly BandPart[] }
+  /** The amount for the application's value of an attribute (`listed` false: the value has none, so nothing). */
+  | { readonly kind: 'tier'; readonly field: string; readonly value: string | null; readonly listed: boolean }
+  /** `bonus` for the value of an attribute, on top of the least other ceiling `before`. */
+  | { readonly kind: 'bonus'; readonly field: string; readonly value: string; readonly bonus: Decimal; readonly before: Ceiling };
+
+/** A band's share of a banded ceiling: the base from `from` up to `to` (null: no upper end), at `rate`. */
+export interface BandPart {
+  readonly from: Decimal;
+  readonly to: Decimal | null;
+  readonly rate: Decimal;
+  readonly amount: Decimal;
+}
 
 export interface Ceiling {
   readonly rule: EntitlementBinding;
@@ -33,6 +52,8 @@ export interface Ceiling {
   /** The clause of the policy it comes from (empty for the amount requested). */
   readonly clause: string;
   readonly basis: CeilingBasis;
+  /** A ceiling a bonus is added on top of: shown, but the bonus ceiling replaces it. */
+  readonly superseded?: boolean;
 }
 
 export interface Entitlement {
@@ -49,7 +70,11 @@ type ParsedRule =
   | { type: 'baseCeiling' }
   | { type: 'matching'; ratio: Decimal; totalShare: Decimal; fallbackCap: Decimal }
   | { type: 'projectCap'; amount: Decimal }
-  | { type: 'companyCap' };
+  | { type: 'companyCap' }
+  | { type: 'eligibility'; field: string; min?: string; max?: string; in?: readonly string[] }
+  | { type: 'bands'; mode: 'marginal' | 'whole'; bands: readonly { from: Decimal; rate: Decimal }[] }
+  | { type: 'tiers'; field: string; amounts: ReadonlyMap<string, Decimal> }
+  | { type: 'bonus'; field: string; amounts: ReadonlyMap<string, Decimal> };
 
 /** Rules with their numbers parsed once per measure. */
 const parsed = new WeakMap<Measure, readonly ParsedRule[]>();
@@ -64,6 +89,15 @@ function rulesOf(m: Measure): readonly ParsedRule[] {
           return { type: 'matching', ratio: new D(r.ratio), totalShare: new D(r.totalShare), fallbackCap: new D(r.fallbackCap) };
         case 'projectCap':
           return { type: 'projectCap', amount: new D(r.amount) };
+        case 'eligibility':
+          return { type: 'eligibility', field: r.field, ...(r.min !== undefined ? { min: r.min } : {}), ...(r.max !== undefined ? { max: r.max } : {}), ...(r.in ? { in: r.in } : {}) };
+        case 'bands':
+          return { type: 'bands', mode: r.mode, bands: r.bands.map((b) => ({ from: new D(b.from), rate: new D(b.rate) })) };
+        case 'tiers':
+        case 'bonus': {
+          const amounts = new Map(Object.entries(r.amounts).map(([k, v]) => [k, new D(v)]));
+          return r.type === 'tiers' ? { type: 'tiers', field: r.field, amounts } : { type: 'bonus', field: r.field, amounts };
+        }
         default:
           return { type: r.type };
       }
@@ -73,12 +107,74 @@ function rulesOf(m: Measure): readonly ParsedRule[] {
   return rules;
 }
 
+/** The value an eligibility rule compares: a standard amount or score as a decimal string, or an attribute's canonical text. */
+function fieldValue(app: Application, field: string): string | null {
+  switch (field) {
+    case 'total_investment':
+      return app.totalInvestment?.toString() ?? null;
+    case 'eligible_base':
+      return app.eligibleBase?.toString() ?? null;
+    case 'requested':
+      return app.requested?.toString() ?? null;
+    case 'upper_funding':
+      return app.upperFunding?.toString() ?? null;
+    case 'score':
+      return app.score.toString();
+    default:
+      return app.attributes?.[field] ?? null;
+  }
+}
+
+/** Does a value meet an eligibility rule? Dates (yyyy-mm-dd) compare as text, everything else as decimals. */
+function eligible(rule: Extract<ParsedRule, { type: 'eligibility' }>, value: string | null): boolean {
+  if (value === null) return false;
+  if (rule.in) return rule.in.includes(value);
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const cmp = (bound: string) => (date ? (value < bound ? -1 : value > bound ? 1 : 0) : new D(value).comparedTo(new D(bound)));
+  return (rule.min === undefined || cmp(rule.min) >= 0) && (rule.max === undefined || cmp(rule.max) <= 0);
+}
+
+/** A banded ceiling: marginal (each band's rate on its part of the base) or whole (the base's band's rate on all of it). */
+export function bandedCeiling(mode: 'marginal' | 'whole', bands: readonly { from: Decimal; rate: Decimal }[], base: Decimal): { amount: Decimal; parts: BandPart[] } {
+  const parts: BandPart[] = [];
+  if (mode === 'whole') {
+    let band: { from: Decimal; rate: Decimal } | undefined;
+    for (const b of bands) if (base.gte(b.from)) band = b;
+    if (!band) return { amount: ZERO, parts };
+    const k = bands.indexOf(band);
+    const part = { from: band.from, to: bands[k + 1]?.from ?? null, rate: band.rate, amount: band.rate.times(base) };
+    return { amount: part.amount, parts: [part] };
+  }
+  let amount = ZERO;
+  bands.forEach((b, k) => {
+    const to = bands[k + 1]?.from ?? null;
+    if (base.lte(b.from)) return;
+    const top = to === null ? base : D.min(base, to);
+    const part = { from: b.from, to, rate: b.rate, amount: b.rate.times(top.minus(b.from)) };
+    parts.push(part);
+    amount = amount.plus(part.amount);
+  });
+  return { amount, parts };
+}
+
 /** Ceilings in the order they are preferred as the named reason when equal. */
 export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
   const out: Ceiling[] = [];
   const base = app.eligibleBase ?? app.totalInvestment;
   const c = m.clause;
-  for (const rule of rulesOf(m)) {
+  const rules = rulesOf(m);
+  // Conditions first: an application that fails one gets nothing, whatever else applies.
+  let gated = false;
+  for (const rule of rules) {
+    if (rule.type !== 'eligibility') continue;
+    const value = fieldValue(app, rule.field);
+    if (eligible(rule, value)) continue;
+    gated = true;
+    const { field, min, max } = rule;
+    out.push({ rule: 'ineligible', amount: ZERO, clause: c, basis: { kind: 'eligibility', field, value, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), ...(rule.in ? { in: rule.in } : {}) } });
+  }
+  let bonus = undefined as Extract<ParsedRule, { type: 'bonus' }> | undefined;
+  for (const rule of rules) {
     switch (rule.type) {
       case 'rate': {
         const b = base ?? ZERO;
@@ -104,9 +200,36 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
       case 'projectCap':
         out.push({ rule: 'cap', amount: rule.amount, clause: c, basis: { kind: 'project_cap' } });
         break;
+      case 'bands': {
+        const b = base ?? ZERO;
+        const { amount, parts } = bandedCeiling(rule.mode, rule.bands, b);
+        out.push({ rule: 'bands', amount, clause: c, basis: { kind: 'bands', mode: rule.mode, base: b, parts } });
+        break;
+      }
+      case 'tiers': {
+        const value = app.attributes?.[rule.field] ?? null;
+        const amount = value === null ? undefined : rule.amounts.get(value);
+        if (amount === undefined) gated = true;
+        out.push({ rule: amount === undefined ? 'ineligible' : 'tier', amount: amount ?? ZERO, clause: c, basis: { kind: 'tier', field: rule.field, value, listed: amount !== undefined } });
+        break;
+      }
+      case 'bonus':
+        bonus = rule;
+        break;
       case 'companyCap':
-        break; // couples applications: an LP row, see limits.ts
+      case 'eligibility':
+        break; // companyCap couples applications: an LP row, see limits.ts; conditions are above
     }
+  }
+  // A bonus goes on top of the least of the policy's other ceilings, which it replaces.
+  const value = bonus ? (app.attributes?.[bonus.field] ?? null) : null;
+  const extra = bonus && value !== null ? bonus.amounts.get(value) : undefined;
+  if (bonus && value !== null && extra !== undefined && extra.gt(0) && !gated && out.length) {
+    let before = out[0]!;
+    for (const x of out) if (x.amount.lt(before.amount)) before = x;
+    const replaced = out.map((x) => ({ ...x, superseded: true }));
+    out.length = 0;
+    out.push(...replaced, { rule: 'bonus', amount: before.amount.plus(extra), clause: c, basis: { kind: 'bonus', field: bonus.field, value, bonus: extra, before } });
   }
   const requested = app.requested;
   if (requested !== null) out.push({ rule: 'requested', amount: requested, clause: '', basis: { kind: 'requested' } });
@@ -115,7 +238,8 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
 
 export function entitlementOf(app: Application, m: Measure): Entitlement {
   const ceilings = ceilingsOf(app, m);
-  let best = ceilings[0]!;
-  for (const c of ceilings) if (c.amount.lt(best.amount)) best = c;
+  const live = ceilings.filter((c) => !c.superseded);
+  let best = live[0]!;
+  for (const c of live) if (c.amount.lt(best.amount)) best = c;
   return { amount: best.amount.toDecimalPlaces(2, D.ROUND_DOWN), binding: best.rule, ceiling: best, ceilings };
 }

@@ -58,7 +58,10 @@ export const scenarioSchema = z
     minScore: z.number().min(0).max(100).optional(),
     measureBudgets: z.record(z.string(), measureSettings).optional(),
     /** Floors and ceilings per district (the applications' district column). */
-    districtBudgets: z.record(z.string(), z.object({ min: amount.optional(), max: amount.optional() }).strict()).optional(),
+    districtBudgets: z
+      .record(z.string(), z.object({ min: amount.optional(), max: amount.optional(), minCount: count.optional(), maxCount: count.optional() }).strict())
+      .describe('Per district: a floor and a ceiling on its grants (min, max), and on how many of its applications are funded (minCount, maxCount)')
+      .optional(),
     companyAnnualCap: amount.optional(),
     granularity: amount.optional(),
     objective: z.enum(OBJECTIVES).optional(),
@@ -85,6 +88,14 @@ export interface MeasureSettings {
   readonly maxCount?: number;
 }
 
+export interface DistrictSettings {
+  readonly min: Decimal | null;
+  readonly max: Decimal | null;
+  /** At least / at most this many applications of the district funded (grant > 0). */
+  readonly minCount?: number;
+  readonly maxCount?: number;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly description: string;
@@ -102,7 +113,7 @@ export interface Scenario {
   readonly granularity: Decimal;
   readonly objective: (typeof OBJECTIVES)[number];
   /** Absent (or empty) in scenarios that do not use them: district budgets, score bands, weights, integer rules. */
-  readonly districtBudgets?: ReadonlyMap<string, { readonly min: Decimal | null; readonly max: Decimal | null }>;
+  readonly districtBudgets?: ReadonlyMap<string, DistrictSettings>;
   /** Score bands, highest `min` first. */
   readonly scoreBands?: readonly { readonly min: Decimal; readonly weight: Decimal }[];
   readonly measureWeights?: ReadonlyMap<string, Decimal>;
@@ -133,6 +144,9 @@ export function parseScenario(json: unknown, file: string): Scenario {
   }
   for (const [id, b] of Object.entries(s.districtBudgets ?? {})) {
     if (b.min && b.max && b.min.gt(b.max)) issues.push({ file, row: `districtBudgets.${id}`, expected: 'min ≤ max', found: `min ${b.min} > max ${b.max}` });
+    if (b.minCount !== undefined && b.maxCount !== undefined && b.minCount > b.maxCount) {
+      issues.push({ file, row: `districtBudgets.${id}`, expected: 'minCount ≤ maxCount', found: `minCount ${b.minCount} > maxCount ${b.maxCount}` });
+    }
   }
   if (s.objective === 'proportional-by-score' && !s.scoreBands) {
     issues.push({ file, row: 'scoreBands', expected: 'score bands for objective "proportional-by-score", e.g. [{"min": 90, "weight": 1}, {"min": 60, "weight": 0.6}]', found: 'nothing' });
@@ -167,7 +181,16 @@ export function parseScenario(json: unknown, file: string): Scenario {
     companyAnnualCap: s.companyAnnualCap ?? null,
     granularity: s.granularity ?? DEFAULT_GRANULARITY,
     objective: s.objective ?? 'priority',
-    ...(s.districtBudgets ? { districtBudgets: new Map(Object.entries(s.districtBudgets).map(([id, b]) => [id, { min: b.min ?? null, max: b.max ?? null }])) } : {}),
+    ...(s.districtBudgets
+      ? {
+          districtBudgets: new Map(
+            Object.entries(s.districtBudgets).map(([id, b]) => [
+              id,
+              { min: b.min ?? null, max: b.max ?? null, ...(b.minCount !== undefined ? { minCount: b.minCount } : {}), ...(b.maxCount !== undefined ? { maxCount: b.maxCount } : {}) },
+            ]),
+          ),
+        }
+      : {}),
     ...(s.scoreBands ? { scoreBands: [...s.scoreBands].sort((a, b) => b.min - a.min).map((b) => ({ min: new D(b.min), weight: new D(b.weight) })) } : {}),
     ...(s.measureWeights ? { measureWeights: new Map(Object.entries(s.measureWeights).map(([id, w]) => [id, new D(w)])) } : {}),
     ...(s.awardScores ? { awardScores: new Map(Object.entries(s.awardScores).map(([id, v]) => [id, new D(v)])) } : {}),
@@ -246,7 +269,11 @@ function extraFields(s: Scenario): Record<string, string> {
   const map = <V>(m: ReadonlyMap<string, V> | undefined, f: (v: V) => string) =>
     [...(m ?? new Map<string, V>()).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k} ${f(v)}`).join('; ');
   if (s.lock?.length) out.lock = s.lock.join('; ');
-  if (s.districtBudgets?.size) out.districtBudgets = map(s.districtBudgets, (b) => [b.min ? `min ${y(b.min)}` : '', b.max ? `max ${y(b.max)}` : ''].filter(Boolean).join(' '));
+  if (s.districtBudgets?.size) {
+    out.districtBudgets = map(s.districtBudgets, (b) =>
+      [b.min ? `min ${y(b.min)}` : '', b.max ? `max ${y(b.max)}` : '', b.minCount !== undefined ? `minCount ${b.minCount}` : '', b.maxCount !== undefined ? `maxCount ${b.maxCount}` : ''].filter(Boolean).join(' '),
+    );
+  }
   if (s.scoreBands) out.scoreBands = s.scoreBands.map((b) => `≥${b.min} ×${b.weight}`).join('; ');
   if (s.measureWeights?.size) out.measureWeights = map(s.measureWeights, (w) => `×${w}`);
   if (s.awardScores?.size) out.awardScores = map(s.awardScores, (v) => v.toString());

@@ -30,7 +30,11 @@ export type Binding =
   | 'exclusive_group'
   | 'quota'
   | 'proportional_share'
-  | 'not_selected';
+  | 'not_selected'
+  // Limits of the policy beyond a measure's own: caps shared by measures, shares by company type, district counts.
+  | 'joint_cap'
+  | 'share'
+  | 'district_count';
 
 /**
  * How a rule beyond the money rules set a grant, with its numbers (the words are the
@@ -214,6 +218,7 @@ export const LIMIT_BINDING: Record<Limit['kind'], Binding> = {
   district_max: 'district_budget',
   district_min: 'district_budget',
   budget: 'total_budget',
+  joint_cap: 'joint_cap',
 };
 /** When several limits are full, the most specific one is named. */
-export const LIMIT_SPECIFICITY: readonly Limit['kind'][] = ['company_measure', 'company_annual', 'district_max', 'measure_max', 'budget'];
+export const LIMIT_SPECIFICITY: readonly Limit['kind'][] = ['company_measure', 'joint_cap', 'company_annual', 'district_max', 'measure_max', 'budget'];

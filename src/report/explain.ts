@@ -4,7 +4,7 @@
  * (ceilings, the limit that stopped it, the funding line), never re-derived.
  */
 import type { Decimal } from 'decimal.js';
-import { ZERO, floorTo, fmtYuanHuman as y } from '../money.js';
+import { D, ZERO, floorTo, fmtYuanHuman as y } from '../money.js';
 import type { Ceiling } from '../model/entitlement.js';
 import type { Allocation, Line, RuleNote } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
@@ -45,6 +45,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
   const lineOfCandidate: Line[] = [];
   for (const line of ctx.allocation.lines) if (line.candidate >= 0) lineOfCandidate[line.candidate] = line;
   const w = (lang === 'zh' ? zh : en).explain;
+  const ceilingText = ceilingWords(ctx.policy, w, lang);
   const bindingLabel = lang === 'zh' ? BINDING_ZH : BINDING_EN;
   // What a limit says is the same for every project it cut: formatted once per limit.
   const limitWords = new Map<number, LimitWords>();
@@ -72,7 +73,8 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
       if (full) lines.push(oneLine);
       return { projectId: app.projectId, lines, oneLine };
     };
-    if (binding === 'ineligible') return done(w.ineligible(app.year, scenario.year));
+    if (binding === 'ineligible' && entitlement === null) return done(w.ineligible(app.year, scenario.year));
+    if (entitlement?.binding === 'ineligible') return done(w.notEligible(ceilingText(entitlement.ceiling)));
     if (binding === 'locked') return done(w.locked(y(grant)));
     if (binding === 'below_min_score') return done(w.belowMinScore(app.score.toString(), scenario.minScore?.toString() ?? ''));
     // Decisions, integer rules and proportional shares: the rule that set the grant.
@@ -82,7 +84,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     }
     const ent = entitlement!;
     if (full) {
-      const texts = ent.ceilings.map((c) => ceilingText(c, w));
+      const texts = ent.ceilings.map((c) => ceilingText(c));
       const chosen = ent.ceilings.indexOf(ent.ceiling);
       const above = ent.ceilings.filter((c) => c !== ent.ceiling && c.amount.gt(ent.ceiling.amount)).map((c) => [bindingLabel[c.rule], y(c.amount)] as const);
       lines.push(w.ceilings(texts, chosen), w.entitled(y(ent.amount), bindingLabel[ent.binding], above));
@@ -90,33 +92,54 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     const rounded = floorTo(ent.amount, scenario.granularity).lt(ent.amount);
     if (line.limitId === null) {
       if (full) lines.push(rounded ? w.grantedRounded(y(grant), unit) : w.grantedFull(y(grant)));
-      return { projectId: app.projectId, lines, oneLine: w.fullOneLine(ceilingText(ent.ceiling, w), rounded ? unit : null) };
+      return { projectId: app.projectId, lines, oneLine: w.fullOneLine(ceilingText(ent.ceiling), rounded ? unit : null) };
     }
     const k = limitIndex.get(line.limitId)!;
     return done(cutText(line, allocation, k, wordsOf(k), lineOfCandidate, ctx.fundingLine, w));
   });
 }
 
-/** How a ceiling's amount came about. */
-function ceilingText(c: Ceiling, w: ExplainWords): string {
-  const b = c.basis;
-  const pct100 = (d: Decimal) => `${d.times(100).toString()}%`;
-  switch (b.kind) {
-    case 'rate':
-      return w.ceiling.rate(c.clause, pct100(b.rate), y(b.base), y(c.amount));
-    case 'base':
-      return w.ceiling.base(c.clause, y(c.amount));
-    case 'matching_share':
-      return w.ceiling.matchingShare(c.clause, pct100(b.share), y(b.total), y(b.upper), y(c.amount));
-    case 'matching_ratio':
-      return w.ceiling.matchingRatio(c.clause, b.ratio.toString(), y(b.upper), y(c.amount));
-    case 'matching_fallback':
-      return w.ceiling.matchingFallback(c.clause, y(c.amount));
-    case 'project_cap':
-      return w.ceiling.projectCap(c.clause, y(c.amount));
-    case 'requested':
-      return w.ceiling.requested(y(c.amount));
-  }
+/** How a ceiling's amount came about, in words: a function of the ceiling for one policy and language. */
+function ceilingWords(policy: Policy, w: ExplainWords, lang: Lang): (c: Ceiling) => string {
+  const attributes = new Map((policy.attributes ?? []).map((a) => [a.id, a]));
+  const fieldName = (field: string) => {
+    const a = attributes.get(field);
+    if (a) return lang === 'zh' ? a.name.zh : a.name.en;
+    return (w.fieldName as Record<string, string>)[field] ?? field;
+  };
+  const isAmount = (field: string) => field !== 'score' && !attributes.has(field);
+  const text = (c: Ceiling): string => {
+    const b = c.basis;
+    const pct100 = (d: Decimal) => `${d.times(100).toString()}%`;
+    switch (b.kind) {
+      case 'rate':
+        return w.ceiling.rate(c.clause, pct100(b.rate), y(b.base), y(c.amount));
+      case 'base':
+        return w.ceiling.base(c.clause, y(c.amount));
+      case 'matching_share':
+        return w.ceiling.matchingShare(c.clause, pct100(b.share), y(b.total), y(b.upper), y(c.amount));
+      case 'matching_ratio':
+        return w.ceiling.matchingRatio(c.clause, b.ratio.toString(), y(b.upper), y(c.amount));
+      case 'matching_fallback':
+        return w.ceiling.matchingFallback(c.clause, y(c.amount));
+      case 'project_cap':
+        return w.ceiling.projectCap(c.clause, y(c.amount));
+      case 'requested':
+        return w.ceiling.requested(y(c.amount));
+      case 'eligibility': {
+        const shown = (v: string) => (isAmount(b.field) ? y(new D(v)) : v);
+        const condition = b.in ? w.condition.oneOf(b.in) : w.condition.range(b.min === undefined ? null : shown(b.min), b.max === undefined ? null : shown(b.max));
+        return w.ceiling.eligibility(c.clause, fieldName(b.field), b.value === null ? null : shown(b.value), condition);
+      }
+      case 'bands':
+        return w.ceiling.bands(c.clause, b.mode, y(b.base), b.parts.map((p) => ({ from: y(p.from), to: p.to === null ? null : y(p.to), rate: pct100(p.rate), amount: y(p.amount) })), y(c.amount));
+      case 'tier':
+        return w.ceiling.tier(c.clause, fieldName(b.field), b.value, b.listed ? y(c.amount) : null);
+      case 'bonus':
+        return w.ceiling.bonus(c.clause, fieldName(b.field), b.value, y(b.bonus), text(b.before), y(c.amount));
+    }
+  };
+  return text;
 }
 
 /** The rule that set a grant, with its numbers; `limitName` names the line's limit in words. */

@@ -176,6 +176,12 @@ export const en: Words = {
     quota: 'count quota',
     proportional_share: 'pro-rata cut',
     not_selected: 'not selected (integer model)',
+    bands: 'banded rate',
+    tier: 'award by level',
+    bonus: 'bonus',
+    joint_cap: 'joint cap',
+    share: 'share rule',
+    district_count: 'district count',
   },
   limitKind: {
     company_measure: 'per-company annual limit',
@@ -185,6 +191,7 @@ export const en: Words = {
     district_max: 'district budget ceiling',
     district_min: 'district budget floor',
     budget: 'total budget',
+    joint_cap: 'joint cap',
   },
   notice: {
     header: ['No.', 'Batch', 'Project', 'Applicant', 'Measure', 'Grant (10k yuan)'],
@@ -352,7 +359,22 @@ export const en: Words = {
       matchingFallback: (clause, cap) => `${clause}: no upper-level amount stated, at most ${cap}`,
       projectCap: (clause, cap) => `${clause}: at most ${cap} per project`,
       requested: (amount) => `requested ${amount}`,
+      eligibility: (clause, field, value, condition) => `${clause}: requires ${field} ${condition}; this project has ${value ?? '(empty)'}, so it is not eligible`,
+      bands: (clause, mode, base, parts, amount) =>
+        mode === 'whole'
+          ? `${clause}: ${base} is in the band ${parts[0] ? `${parts[0].from}${parts[0].to ? `–${parts[0].to}` : ' and above'}, at ${parts[0].rate} = ${amount}` : 'below the lowest band: nothing'}`
+          : `${clause}: by bands ${parts.length ? parts.map((b) => `${b.from}${b.to ? `–${b.to}` : ' and above'} × ${b.rate} = ${b.amount}`).join(', ') : '(the base does not reach the first band)'}, total ${amount}`,
+      tier: (clause, field, value, amount) => (amount === null ? `${clause}: ${field} ${value ?? '(empty)'} has no award` : `${clause}: ${field} ${value}, award ${amount}`),
+      bonus: (clause, field, value, bonus, before, amount) => `${clause}: ${field} ${value}, a bonus of ${bonus}: ${before} + ${bonus} = ${amount}`,
     },
+    condition: {
+      range: (min, max) => (min !== null && max !== null ? `from ${min} to ${max}` : min !== null ? `of at least ${min}` : `of at most ${max}`),
+      oneOf: (values) => `one of ${values.join(', ')}`,
+    },
+    fieldName: { total_investment: 'total investment', eligible_base: 'eligible base', requested: 'amount requested', upper_funding: 'upper-level grant', score: 'score' },
+    notEligible: (ceiling) => `Nothing: ${ceiling}`,
+    jointCapCut: (short, limit, full, used) => `${short}: ${limit} ${full}, used ${used}`,
+    shareCut: (short, limit, share, qualifying) => (qualifying ? `${short}: ${limit}, qualifying projects at most ${share} of the money` : `${short}: ${limit}, qualifying projects must have at least ${share}, so the others can have no more`),
     ceilings: (texts, chosen) => `Policy ceilings: ${texts.map((t, i) => (i === chosen ? `[${t}]` : t)).join('; ')}`,
     entitled: (amount, binding, above) => `Entitled to ${amount} (${binding}${above.length ? `, below ${above.map(([label, a]) => `${label} ${a}`).join(', ')}` : ''})`,
     grantedRounded: (grant, unit) => `Granted ${grant}: rounded down to whole ${unit}`,

@@ -363,7 +363,27 @@ export interface ExplainWords {
     matchingFallback(clause: string, cap: string): string;
     projectCap(clause: string, cap: string): string;
     requested(amount: string): string;
+    /** A condition not met: the field's name, the value it has (null: none), the condition in words. */
+    eligibility(clause: string, field: string, value: string | null, condition: string): string;
+    /** Banded rates: each band's part (from, to or null, rate, amount), the total. */
+    bands(clause: string, mode: 'marginal' | 'whole', base: string, parts: readonly { from: string; to: string | null; rate: string; amount: string }[], amount: string): string;
+    /** An award by the value of an attribute; `amount` null: the value has no award. */
+    tier(clause: string, field: string, value: string | null, amount: string | null): string;
+    /** A bonus on top of the least other ceiling. */
+    bonus(clause: string, field: string, value: string, bonus: string, before: string, amount: string): string;
   };
+  /** Conditions in words: at least / at most / between, one of. */
+  readonly condition: {
+    range(min: string | null, max: string | null): string;
+    oneOf(values: readonly string[]): string;
+  };
+  /** The names of the standard fields an eligibility rule may compare. */
+  readonly fieldName: Readonly<Record<'total_investment' | 'eligible_base' | 'requested' | 'upper_funding' | 'score', string>>;
+  /** Nothing: a condition of the policy is not met (the ceiling text says which). */
+  notEligible(ceiling: string): string;
+  /** Cut by a joint cap, a share rule or a district's count. */
+  jointCapCut(short: string, limit: string, full: string, used: string): string;
+  shareCut(short: string, limit: string, share: string, qualifying: boolean): string;
   /** Every ceiling, the one that set the entitlement marked. */
   ceilings(texts: readonly string[], chosen: number): string;
   /** The entitlement, which ceiling set it, and the higher ones it is below (label and amount). */

@@ -176,6 +176,12 @@ export const zh: Words = {
     quota: '资助数量限额',
     proportional_share: '按比例核减',
     not_selected: '未入选（整数择优）',
+    bands: '分档比例上限',
+    tier: '按级别定额',
+    bonus: '另奖励',
+    joint_cap: '合计限额',
+    share: '资金比例要求',
+    district_count: '区推荐数量限额',
   },
   limitKind: {
     company_measure: '每家每年限额',
@@ -185,6 +191,7 @@ export const zh: Words = {
     district_max: '区预算上限',
     district_min: '区预算下限',
     budget: '总预算',
+    joint_cap: '合计限额',
   },
   notice: {
     header: ['序号', '批次', '项目名称', '申报单位', '申报类别', '资助金额(万元)'],
@@ -352,7 +359,22 @@ export const zh: Words = {
       matchingFallback: (clause, cap) => `${clause}：国家、省未明确资助金额，最高 ${cap}`,
       projectCap: (clause, cap) => `${clause}：单个项目最高 ${cap}`,
       requested: (amount) => `申请金额 ${amount}`,
+      eligibility: (clause, field, value, condition) => `${clause}：申报条件要求${field}${condition}，本项目为 ${value ?? '（未填）'}，不符合`,
+      bands: (clause, mode, base, parts, amount) =>
+        mode === 'whole'
+          ? `${clause}：${base} 在 ${parts[0] ? `${parts[0].from}${parts[0].to ? `—${parts[0].to}` : '以上'}档，按 ${parts[0].rate}` : '最低档以下，不予资助'}${parts[0] ? ` = ${amount}` : ''}`
+          : `${clause}：分段计算 ${parts.length ? parts.map((b) => `${b.from}${b.to ? `—${b.to}` : '以上'}部分 × ${b.rate} = ${b.amount}`).join('，') : '基数未超过起点'}，合计 ${amount}`,
+      tier: (clause, field, value, amount) => (amount === null ? `${clause}：${field}为 ${value ?? '（未填）'}，不在资助档次内` : `${clause}：${field}为${value}，资助 ${amount}`),
+      bonus: (clause, field, value, bonus, before, amount) => `${clause}：${field}为${value}，另奖励 ${bonus}，${before} + ${bonus} = ${amount}`,
     },
+    condition: {
+      range: (min, max) => (min !== null && max !== null ? `在 ${min} 至 ${max} 之间` : min !== null ? `不低于 ${min}` : `不高于 ${max}`),
+      oneOf: (values) => `为 ${values.join('、')} 之一`,
+    },
+    fieldName: { total_investment: '总投资', eligible_base: '核定基数', requested: '申请金额', upper_funding: '上级资助', score: '评审得分' },
+    notEligible: (ceiling) => `不予资助：${ceiling}`,
+    jointCapCut: (short, limit, full, used) => `${short}：${limit} ${full} 已用 ${used}`,
+    shareCut: (short, limit, share, qualifying) => (qualifying ? `${short}：${limit}，符合条件的项目所占比例不超过 ${share}` : `${short}：${limit}，符合条件的项目须占 ${share} 以上，其他项目不能再多`),
     ceilings: (texts, chosen) => `政策上限：${texts.map((t, i) => (i === chosen ? `【${t}】` : t)).join('；')}`,
     entitled: (amount, binding, above) => `按政策可得 ${amount}（${binding}${above.length ? `，低于${above.map(([label, a]) => `${label} ${a}`).join('、')}` : ''}）`,
     grantedRounded: (grant, unit) => `资助 ${grant}：按 ${unit} 取整`,
