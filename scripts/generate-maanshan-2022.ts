@@ -13,10 +13,8 @@
  * annual ceiling, a third fundable application in 和县 (at most two) and two low-scored ones in
  * 含山县 (at least two).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { mulberry32, syntheticCreditCode, toCsv, type SyntheticRow } from './synthetic.js';
+import { mulberry32, type SyntheticRow } from './synthetic.js';
+import { bundledCsv, companyMaker, draftRows, writeWhenRun, type Draft } from './drafts.js';
 
 const YEAR = 2022;
 const LEVEL = '认定级别';
@@ -25,36 +23,13 @@ const BACKGROUND_DISTRICTS = ['花山区', '雨山区', '博望区', '当涂县'
 const NAME_A = ['联', '智', '云', '星', '慈', '湖', '博', '望', '江', '采', '石', '皖', '宁', '恒', '创', '达'];
 const NAME_B = ['工业互联网', '智能科技', '信息技术', '自动化', '数据科技', '软件'];
 
-interface Company {
-  readonly id: string;
-  readonly name: string;
-  readonly district: string;
-}
-
-/** One application before numbering; amounts in 万元 (exact to 2 decimals). */
-interface Draft {
-  readonly company: Company;
-  readonly measure: string;
-  readonly name: string;
-  readonly investment?: number;
-  readonly base?: number;
-  /** 万元; undefined asks for the ceiling the policy allows, null leaves the cell empty. */
-  readonly requested?: number | null;
-  readonly score: number;
-  readonly level?: string;
-  readonly served?: number;
-}
-
-/** 万元 → yuan in whole hundreds (the CSV writes 万元 with 2 decimals). */
-const yuan = (wan: number) => Math.round(wan * 100) * 100;
-
 /** What the policy allows an eligible application, in 万元 (the rules of scenarios/policies/maanshan-iiot-2021.json). */
 function ceiling(d: Draft): number {
   switch (d.measure) {
     case 'MAS01-PLATFORM':
       return Math.min(200, d.investment! * 0.2);
     case 'MAS01-PILOT':
-      return d.level === '国家级' ? 50 : 30;
+      return d.attributes?.[LEVEL] === '国家级' ? 50 : 30;
     case 'MAS02-AH-POOL':
       return 20;
     default:
@@ -67,30 +42,20 @@ export function maanshan2022Rows(): SyntheticRow[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const between = (lo: number, hi: number) => lo + rnd() * (hi - lo);
   const wan = (x: number) => Math.round(x * 100) / 100;
-  const names = new Set<string>();
-  const company = (district: string): Company => {
-    let name: string;
-    do {
-      const a = pick(NAME_A);
-      const b = pick(NAME_A.filter((x) => x !== a));
-      name = `马鞍山${a}${b}${pick(NAME_B)}有限公司`;
-    } while (names.has(name));
-    names.add(name);
-    return { id: syntheticCreditCode(rnd, '91340500'), name, district };
-  };
+  const company = companyMaker(rnd, '91340500', '马鞍山', NAME_A, NAME_B);
 
   const drafts: Draft[] = [];
   // The applications each rule decides (scores high enough that the budget reaches them).
   const star = company('雨山区');
   drafts.push(
     { company: star, measure: 'MAS01-PLATFORM', name: '钢铁行业工业互联网平台', investment: 1500, score: 95 },
-    { company: star, measure: 'MAS01-PILOT', name: '钢铁行业平台国家级试点示范', level: '国家级', score: 93 },
+    { company: star, measure: 'MAS01-PILOT', name: '钢铁行业平台国家级试点示范', attributes: { [LEVEL]: '国家级' }, score: 93 },
     { company: star, measure: 'MAS02-AH-POOL', name: '工业互联网安徽资源池服务商', score: 90 },
   );
   drafts.push(
     { company: company('花山区'), measure: 'MAS01-PLATFORM', name: '区域特色型工业互联网平台', investment: 100, score: 92 },
     { company: company('博望区'), measure: 'MAS01-PLATFORM', name: '刃模具行业工业互联网平台', investment: 99.99, score: 94 },
-    { company: company('当涂县'), measure: 'MAS01-PILOT', name: '装备制造平台省级试点示范', level: '省级', score: 90 },
+    { company: company('当涂县'), measure: 'MAS01-PILOT', name: '装备制造平台省级试点示范', attributes: { [LEVEL]: '省级' }, score: 90 },
   );
   const twice = company('马鞍山经济技术开发区');
   drafts.push(
@@ -98,21 +63,21 @@ export function maanshan2022Rows(): SyntheticRow[] {
     { company: twice, measure: 'MAS02-AH-POOL', name: '工业互联网安徽资源池服务商（工业APP）', score: 88 },
   );
   drafts.push(
-    { company: company('花山区'), measure: 'MAS02-CITY-POOL', name: '本地企业数字化诊断服务', base: 300, served: 9, score: 93 },
-    { company: company('雨山区'), measure: 'MAS02-CITY-POOL', name: '本地企业设备联网服务', base: 100, served: 10, score: 91 },
-    { company: company('博望区'), measure: 'MAS02-CITY-POOL', name: '本地企业上云服务', base: 99.99, served: 25, score: 92 },
-    { company: company('当涂县'), measure: 'MAS02-CITY-POOL', name: '本地企业智能制造解决方案服务', base: 1500, served: 40, score: 90 },
+    { company: company('花山区'), measure: 'MAS02-CITY-POOL', name: '本地企业数字化诊断服务', base: 300, attributes: { [SERVED]: '9' }, score: 93 },
+    { company: company('雨山区'), measure: 'MAS02-CITY-POOL', name: '本地企业设备联网服务', base: 100, attributes: { [SERVED]: '10' }, score: 91 },
+    { company: company('博望区'), measure: 'MAS02-CITY-POOL', name: '本地企业上云服务', base: 99.99, attributes: { [SERVED]: '25' }, score: 92 },
+    { company: company('当涂县'), measure: 'MAS02-CITY-POOL', name: '本地企业智能制造解决方案服务', base: 1500, attributes: { [SERVED]: '40' }, score: 90 },
   );
   const lines = company('雨山区');
   drafts.push(
-    { company: lines, measure: 'MAS02-CITY-POOL', name: '本地企业MES实施服务', base: 800, served: 18, score: 89 },
-    { company: lines, measure: 'MAS02-CITY-POOL', name: '本地企业工业网络改造服务', base: 600, served: 12, score: 88 },
+    { company: lines, measure: 'MAS02-CITY-POOL', name: '本地企业MES实施服务', base: 800, attributes: { [SERVED]: '18' }, score: 89 },
+    { company: lines, measure: 'MAS02-CITY-POOL', name: '本地企业工业网络改造服务', base: 600, attributes: { [SERVED]: '12' }, score: 88 },
   );
   for (const [score, base, what] of [[87, 300, '数字化转型'], [86, 250, '设备联网'], [85, 280, '上云']] as const) {
-    drafts.push({ company: company('和县'), measure: 'MAS02-CITY-POOL', name: `县域企业${what}服务`, base, served: 11 + (score % 5), score });
+    drafts.push({ company: company('和县'), measure: 'MAS02-CITY-POOL', name: `县域企业${what}服务`, base, attributes: { [SERVED]: String(11 + (score % 5)) }, score });
   }
   for (const [score, base, what] of [[62, 150, '上云用数'], [61.5, 120, '数据采集'], [61, 130, '智能排产']] as const) {
-    drafts.push({ company: company('含山县'), measure: 'MAS02-CITY-POOL', name: `县域企业${what}服务`, base, served: 10 + (Math.round(score) % 4), score });
+    drafts.push({ company: company('含山县'), measure: 'MAS02-CITY-POOL', name: `县域企业${what}服务`, base, attributes: { [SERVED]: String(10 + (Math.round(score) % 4)) }, score });
   }
   // Two more platforms than the five a year: the smallest grant times score (score 84, 21万) is the one left out.
   for (const [score, investment] of [[91, 450], [89, 380], [87, 300], [84, 105]] as const) {
@@ -128,44 +93,22 @@ export function maanshan2022Rows(): SyntheticRow[] {
     const requested = (ceilingWan: number) => (ask < 0.06 ? null : ask < 0.8 ? undefined : wan(ceilingWan * between(0.5, 0.95)));
     let d: Draft;
     if (u < 0.1) {
-      d = { company: c, measure: 'MAS01-PILOT', name: '工业互联网平台试点示范', level: rnd() < 0.3 ? '国家级' : '省级', score };
+      d = { company: c, measure: 'MAS01-PILOT', name: '工业互联网平台试点示范', attributes: { [LEVEL]: rnd() < 0.3 ? '国家级' : '省级' }, score };
     } else if (u < 0.3) {
       d = { company: c, measure: 'MAS02-AH-POOL', name: '工业互联网安徽资源池服务商', score };
     } else {
-      d = { company: c, measure: 'MAS02-CITY-POOL', name: `本地企业${pick(['数字化改造', '设备联网', '上云', '数据采集', '智能排产'])}服务`, base: wan(between(110, 900)), served: 10 + Math.floor(rnd() * 40), score };
+      d = { company: c, measure: 'MAS02-CITY-POOL', name: `本地企业${pick(['数字化改造', '设备联网', '上云', '数据采集', '智能排产'])}服务`, base: wan(between(110, 900)), attributes: { [SERVED]: String(10 + Math.floor(rnd() * 40)) }, score };
     }
     const r = requested(ceiling(d));
     drafts.push(r === undefined ? d : { ...d, requested: r });
   }
 
-  return drafts.map((d, k) => ({
-    project_id: `MAS${YEAR}-${String(k + 1).padStart(4, '0')}`,
-    project_name: d.name,
-    company_id: d.company.id,
-    company_name: d.company.name,
-    district: d.company.district,
-    measure: d.measure,
-    year: YEAR,
-    total_investment: d.investment === undefined ? null : yuan(d.investment),
-    eligible_base: d.base === undefined ? null : yuan(d.base),
-    requested: d.requested === null ? null : yuan(d.requested ?? ceiling(d)),
-    upper_funding: null,
-    score: d.score.toFixed(1),
-    attributes: { [LEVEL]: d.level ?? '', [SERVED]: d.served === undefined ? '' : String(d.served) },
-  }));
+  return draftRows(drafts, 'MAS', YEAR, ceiling, [LEVEL, SERVED]);
 }
 
 /** The bundled scenario's applications: Chinese headers, 万元, measures by Chinese name, UTF-8 with BOM. */
 export function maanshan2022Csv(policy: { measures: readonly { id: string; name: { zh: string } }[] }): string {
-  const zh = new Map(policy.measures.map((m) => [m.id, m.name.zh]));
-  return '\uFEFF' + toCsv(maanshan2022Rows(), { chinese: true, measureLabel: (id) => zh.get(id) ?? id, attributeHeaders: [LEVEL, SERVED] });
+  return bundledCsv(maanshan2022Rows(), policy, [LEVEL, SERVED]);
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const policy = JSON.parse(readFileSync(join(root, 'scenarios', 'policies', 'maanshan-iiot-2021.json'), 'utf8'));
-  const out = join(root, 'scenarios', 'maanshan-2022', 'applications.csv');
-  const csv = maanshan2022Csv(policy);
-  writeFileSync(out, csv);
-  console.log(`wrote ${csv.split('\r\n').length - 2} applications to ${out}`);
-}
+writeWhenRun(import.meta.url, 'maanshan-iiot-2021.json', 'maanshan-2022', maanshan2022Csv);
