@@ -6,6 +6,7 @@
  *   Ma'anshan (scenarios/maanshan-2022): thresholds, a number attribute, tiers, per-company caps,
  *     five platforms a year, a company ceiling and district counts (the scenario's).
  *   Yishui (scenarios/yishui-2022): whole bands, a cap, a bonus on top of it, thresholds.
+ *   Zhongshan (scenarios/zhongshan-2022): a joint cap per company (按差额), counts a year.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { runSolve, type SolveOutcome } from '../src/commands/solve.js';
 import { ALLOCATION_COLUMNS } from '../src/report/allocations.js';
 import { maanshan2022Csv } from '../scripts/generate-maanshan-2022.js';
 import { yishui2022Csv } from '../scripts/generate-yishui-2022.js';
+import { zhongshan2022Csv } from '../scripts/generate-zhongshan-2022.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -34,6 +36,9 @@ interface Rule {
 interface Policy {
   attributes?: { id: string; name: { zh: string } }[];
   measures: { id: string; clause: string; rules: Rule[] }[];
+  jointCaps?: { id: string; clause: string; measures: string[]; per: string; amount: string }[];
+  companyAnnualCap?: unknown;
+  shares?: unknown;
 }
 
 /** "100万" → 1000000, "1.5%" → 0.015, "10" → 10. */
@@ -158,6 +163,21 @@ function bundledScenario(dirName: string, policyFile: string, csvOf: (policy: ne
         });
       }
     }
+    for (const j of b.policy.jointCaps ?? []) {
+      it(`${j.id} ${j.clause}: the joint cap per ${j.per} decides a grant`, () => {
+        expect(j.per).toBe('company');
+        const sums = new Map<string, D>();
+        for (const r of b.rows.filter((x) => j.measures.includes(x.measure))) sums.set(r.company_id, (sums.get(r.company_id) ?? new D(0)).plus(new D(r.grant)));
+        expect([...sums.values()].every((v) => v.lte(num(j.amount)))).toBe(true);
+        const cut = b.rows.filter((r) => j.measures.includes(r.measure) && r.binding === 'joint_cap');
+        expect(cut.length).toBeGreaterThan(0);
+        for (const r of cut) expect(sums.get(r.company_id)!.eq(num(j.amount))).toBe(true);
+      });
+    }
+    it('has a check for every limit of the policy beyond its measures', () => {
+      expect(b.policy.companyAnnualCap).toBeUndefined();
+      expect(b.policy.shares).toBeUndefined();
+    });
     more(b);
   });
 
@@ -168,14 +188,17 @@ function bundledScenario(dirName: string, policyFile: string, csvOf: (policy: ne
   });
 }
 
-bundledScenario('maanshan-2022', 'maanshan-iiot-2021.json', maanshan2022Csv, (b) => {
-  const funded = (r: Row) => new D(r.grant).gt(0);
-
-  it("keeps the clause's five platform projects a year: a sixth eligible one is left out by the count", () => {
-    const max = b.scenario.measureBudgets['MAS01-PLATFORM'].maxCount;
-    expect(b.rows.filter((r) => r.measure === 'MAS01-PLATFORM' && funded(r))).toHaveLength(max);
-    expect(b.rows.some((r) => r.measure === 'MAS01-PLATFORM' && r.binding === 'quota')).toBe(true);
+/** A measure's count a year (the scenario's maxCount) leaves out at least one application it would otherwise fund. */
+function countBinds(b: Bundled, measure: string): void {
+  it(`keeps the clause's count a year for ${measure}: one more is left out by the count`, () => {
+    const max = b.scenario.measureBudgets[measure].maxCount;
+    expect(b.rows.filter((r) => r.measure === measure && new D(r.grant).gt(0))).toHaveLength(max);
+    expect(b.rows.some((r) => r.measure === measure && r.binding === 'quota')).toBe(true);
   });
+}
+
+bundledScenario('maanshan-2022', 'maanshan-iiot-2021.json', maanshan2022Csv, (b) => {
+  countBinds(b, 'MAS01-PLATFORM');
 
   it("keeps the scenario's company ceiling: one company's third award is cut by it", () => {
     const cap = num(b.scenario.companyAnnualCap);
@@ -188,7 +211,7 @@ bundledScenario('maanshan-2022', 'maanshan-iiot-2021.json', maanshan2022Csv, (b)
   });
 
   it("keeps the scenario's district counts: at most 2 in 和县 (a third is left out), at least 2 in 含山县 (funded below the line)", () => {
-    const inDistrict = (d: string) => b.rows.filter((r) => r.district === d && funded(r));
+    const inDistrict = (d: string) => b.rows.filter((r) => r.district === d && new D(r.grant).gt(0));
     expect(inDistrict('和县')).toHaveLength(b.scenario.districtBudgets['和县'].maxCount);
     expect(b.rows.some((r) => r.district === '和县' && r.binding === 'district_count')).toBe(true);
     const hanshan = inDistrict('含山县');
@@ -206,4 +229,9 @@ bundledScenario('yishui-2022', 'yishui-techreform.json', yishui2022Csv, (b) => {
     expect(b.input.get(r.project_id)!['标杆项目']).toBe('');
     expect(new D(r.entitlement).eq(new D(42_000_000).times('0.018'))).toBe(true);
   });
+});
+
+bundledScenario('zhongshan-2022', 'zhongshan-digital-2022.json', zhongshan2022Csv, (b) => {
+  countBinds(b, 'ZS01-FACTORY');
+  countBinds(b, 'ZS02-WORKSHOP');
 });
