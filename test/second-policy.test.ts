@@ -82,7 +82,7 @@ function bundledScenario(dirName: string, policyFile: string, csvOf: (policy: ne
       b.rows = parse(readFileSync(join(out, 'allocations.csv'), 'utf8'), { bom: true, columns: true });
       const records: Record<string, string>[] = parse(readFileSync(join(dir, 'applications.csv'), 'utf8'), { bom: true, columns: true });
       b.input = new Map(records.map((r) => [r['项目编号']!, r]));
-    });
+    }, 120_000);
 
     it('passes the verifier, and the budget binds', () => {
       expect(b.outcome.verification.violations).toEqual([]);
