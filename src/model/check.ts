@@ -45,8 +45,13 @@ export function scenarioIssues(apps: readonly Application[], policy: Policy, sce
   const g = scenario.granularity;
   const tooFine = unitsIssue(c.caps, c.limits, g);
   if (tooFine) issues.push(tooFine);
+  if (c.shares.length && scenario.objective === 'priority' && usesIntegerModel(scenario, c.candidates)) {
+    const rules = [...new Set(c.shares.map((r) => r.source))].join(', ');
+    issues.push({ file: 'scenario', row: 'integer rules', expected: `no integer rules (all or nothing, minimum shares, decisions, exclusive groups, quotas) with the policy's share rules (${rules}): not supported together yet`, found: 'integer rules' });
+  }
   if (scenario.objective !== 'priority') {
     issues.push(...proportionalIssues(scenario, c.limits, c.candidates));
+    for (const row of c.shares) issues.push({ file: 'scenario', row: 'objective', expected: `objective "priority" with the policy's share rule ${row.source} (not supported together yet)`, found: JSON.stringify(scenario.objective) });
   } else if (options.solver && !options.solver.solvesIntegers && !tooFine && usesIntegerModel(scenario, c.candidates)) {
     const units = toUnits(c.caps, c.limits, g);
     const floors = c.limits.some((l, k) => l.sense === 'min' && units.limits[k]! > 0);

@@ -30,14 +30,67 @@ export interface Limit {
   readonly locked: Decimal;
 }
 
-/** The keys of the coupling limits an application counts against (besides the budget). */
-function keysOf(a: Application, measures: ReadonlyMap<string, Measure>, scenario: Scenario): string[] {
-  const keys: string[] = [];
-  if (ruleOf(measures.get(a.measureId)!, 'companyCap')) keys.push(`company_measure:${a.measureId}:${a.companyId}`);
-  if (scenario.companyAnnualCap) keys.push(`company_annual:${a.companyId}`);
-  keys.push(`measure:${a.measureId}`);
-  if (scenario.districtBudgets?.has(a.district)) keys.push(`district:${a.district}`);
-  return keys;
+/** A coupling limit an application counts against, before its members are gathered. */
+interface LimitKey {
+  readonly key: string;
+  readonly make: () => Omit<Limit, 'members' | 'locked'>[];
+}
+
+/** Builds the keys of the coupling limits an application counts against (besides the budget). */
+function limitKeys(policy: Policy, scenario: Scenario): (a: Application) => LimitKey[] {
+  const measures = new Map(policy.measures.map((m) => [m.id, m]));
+  const annual = policy.companyAnnualCap;
+  const annualAmount = scenario.companyAnnualCap ?? (annual ? new D(annual.amount) : null);
+  const annualSource = scenario.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap`;
+  const exempt = new Set(annual?.exempt ?? []);
+  const joints = (policy.jointCaps ?? []).map((j) => ({ ...j, cap: new D(j.amount), covers: new Set(j.measures) }));
+  const cache = new Map<string, LimitKey>();
+  const keyed = (key: string, make: LimitKey['make']): LimitKey => {
+    let k = cache.get(key);
+    if (!k) cache.set(key, (k = { key, make }));
+    return k;
+  };
+  return (a) => {
+    const keys: LimitKey[] = [];
+    const m = measures.get(a.measureId)!;
+    const companyCap = ruleOf(m, 'companyCap');
+    if (companyCap) {
+      const id = `company_measure:${a.measureId}:${a.companyId}`;
+      keys.push(keyed(id, () => [{ id, kind: 'company_measure', sense: 'max', amount: new D(companyCap.amount), subject: a.companyId, source: `${m.clause} ${m.id}` }]));
+    }
+    if (annualAmount !== null && !exempt.has(a.measureId)) {
+      const id = `company_annual:${a.companyId}`;
+      keys.push(keyed(id, () => [{ id, kind: 'company_annual', sense: 'max', amount: annualAmount, subject: a.companyId, source: annualSource }]));
+    }
+    for (const j of joints) {
+      if (!j.covers.has(a.measureId)) continue;
+      const subject = j.per === 'company' ? a.companyId : a.attributes?.[j.per];
+      if (subject === undefined) continue;
+      const id = `joint_cap:${j.id}:${subject}`;
+      keys.push(keyed(id, () => [{ id, kind: 'joint_cap', sense: 'max', amount: j.cap, subject, source: `${j.clause} ${j.id}` }]));
+    }
+    const mid = a.measureId;
+    keys.push(
+      keyed(`measure:${mid}`, () => {
+        const budget = scenario.measureBudgets.get(mid);
+        return [
+          ...(budget?.max ? [{ id: `measure_max:${mid}`, kind: 'measure_max' as const, sense: 'max' as const, amount: budget.max, subject: mid, source: `scenario.measureBudgets.${mid}.max` }] : []),
+          ...(budget?.min ? [{ id: `measure_min:${mid}`, kind: 'measure_min' as const, sense: 'min' as const, amount: budget.min, subject: mid, source: `scenario.measureBudgets.${mid}.min` }] : []),
+        ];
+      }),
+    );
+    const d = a.district;
+    const district = scenario.districtBudgets?.get(d);
+    if (district) {
+      keys.push(
+        keyed(`district:${d}`, () => [
+          ...(district.max ? [{ id: `district_max:${d}`, kind: 'district_max' as const, sense: 'max' as const, amount: district.max, subject: d, source: `scenario.districtBudgets.${d}.max` }] : []),
+          ...(district.min ? [{ id: `district_min:${d}`, kind: 'district_min' as const, sense: 'min' as const, amount: district.min, subject: d, source: `scenario.districtBudgets.${d}.min` }] : []),
+        ]),
+      );
+    }
+    return keys;
+  };
 }
 
 export interface LockedGrant {
@@ -56,45 +109,30 @@ export function buildLimits(
   scenario: Scenario,
   locked: readonly LockedGrant[] = [],
 ): { limits: Limit[]; overrun: { limit: Limit; locked: Decimal }[] } {
-  const measures = new Map(policy.measures.map((m) => [m.id, m]));
-  const byKey = new Map<string, number[]>();
+  const keysOf = limitKeys(policy, scenario);
+  const byKey = new Map<string, { key: LimitKey; members: number[] }>();
+  const add = (key: LimitKey, i: number | null) => {
+    let entry = byKey.get(key.key);
+    if (!entry) byKey.set(key.key, (entry = { key, members: [] }));
+    if (i !== null) entry.members.push(i);
+  };
   candidates.forEach((a, i) => {
-    for (const key of keysOf(a, measures, scenario)) {
-      const list = byKey.get(key);
-      if (list) list.push(i);
-      else byKey.set(key, [i]);
-    }
+    for (const key of keysOf(a)) add(key, i);
   });
   const lockedBy = new Map<string, Decimal>();
   let lockedTotal = ZERO;
   for (const { app, grant } of locked) {
-    for (const key of keysOf(app, measures, scenario)) {
-      lockedBy.set(key, (lockedBy.get(key) ?? ZERO).plus(grant));
-      if (!byKey.has(key)) byKey.set(key, []);
+    for (const key of keysOf(app)) {
+      lockedBy.set(key.key, (lockedBy.get(key.key) ?? ZERO).plus(grant));
+      add(key, null);
     }
     lockedTotal = lockedTotal.plus(grant);
   }
   const limits: Limit[] = [];
   const push = (l: Omit<Limit, 'locked'>, lockedUse: Decimal) => limits.push({ ...l, locked: lockedUse });
-  for (const [key, members] of byKey) {
-    const [kind, a, b] = key.split(':') as [string, string, string | undefined];
-    const used = lockedBy.get(key) ?? ZERO;
-    if (kind === 'company_measure') {
-      const m = measures.get(a)!;
-      const rule = ruleOf(m, 'companyCap')!;
-      push({ id: key, kind: 'company_measure', sense: 'max', amount: new D(rule.amount), members, subject: b!, source: `${m.clause} ${m.id}` }, used);
-    } else if (kind === 'company_annual') {
-      push({ id: key, kind: 'company_annual', sense: 'max', amount: scenario.companyAnnualCap!, members, subject: a, source: 'scenario.companyAnnualCap' }, used);
-    } else if (kind === 'district') {
-      const d = key.slice('district:'.length);
-      const budget = scenario.districtBudgets!.get(d)!;
-      if (budget.max) push({ id: `district_max:${d}`, kind: 'district_max', sense: 'max', amount: budget.max, members, subject: d, source: `scenario.districtBudgets.${d}.max` }, used);
-      if (budget.min) push({ id: `district_min:${d}`, kind: 'district_min', sense: 'min', amount: budget.min, members, subject: d, source: `scenario.districtBudgets.${d}.min` }, used);
-    } else {
-      const budget = scenario.measureBudgets.get(a);
-      if (budget?.max) push({ id: `measure_max:${a}`, kind: 'measure_max', sense: 'max', amount: budget.max, members, subject: a, source: `scenario.measureBudgets.${a}.max` }, used);
-      if (budget?.min) push({ id: `measure_min:${a}`, kind: 'measure_min', sense: 'min', amount: budget.min, members, subject: a, source: `scenario.measureBudgets.${a}.min` }, used);
-    }
+  for (const { key, members } of byKey.values()) {
+    const used = lockedBy.get(key.key) ?? ZERO;
+    for (const l of key.make()) push({ ...l, members }, used);
   }
   // A floor on a measure nobody applied to still binds (and cannot be met).
   for (const [id, budget] of scenario.measureBudgets) {
@@ -117,4 +155,94 @@ export function buildLimits(
     return { ...l, amount: D.max(ZERO, l.amount.minus(l.locked)) };
   });
   return { limits: left, overrun };
+}
+
+/**
+ * A share rule over the candidates (policy `shares`): of the money granted under its measures, at
+ * least (`min`) or at most (`max`) `rate` goes to the qualifying applications. Unlike a limit it
+ * weighs its members: (1 − rate) × Σ qualifying − rate × Σ others ≥ 0 for a minimum, ≤ 0 for a
+ * maximum, with grants locked by an earlier batch counted on their side.
+ */
+export interface ShareRow {
+  /** Stable id, e.g. `share_min:S-SMALL`. */
+  readonly id: string;
+  /** The policy's share id. */
+  readonly shareId: string;
+  readonly sense: 'min' | 'max';
+  readonly rate: Decimal;
+  /** Candidate indexes matching `where`, and the rest of the measures' candidates. */
+  readonly qualifying: readonly number[];
+  readonly others: readonly number[];
+  readonly lockedQualifying: Decimal;
+  readonly lockedOthers: Decimal;
+  /** The clause and the share's id. */
+  readonly source: string;
+}
+
+/** Does an application match a share's `where` (every listed attribute has one of its values)? */
+export function qualifies(a: Application, where: Readonly<Record<string, readonly string[]>>): boolean {
+  return Object.entries(where).every(([field, values]) => {
+    const v = a.attributes?.[field];
+    return v !== undefined && values.includes(v);
+  });
+}
+
+/** The share rules of a policy over `candidates`, a row per bound (min and max are two rows). */
+export function buildShares(candidates: readonly Application[], policy: Policy, locked: readonly LockedGrant[] = []): ShareRow[] {
+  const rows: ShareRow[] = [];
+  for (const s of policy.shares ?? []) {
+    const covers = new Set(s.measures);
+    const qualifying: number[] = [];
+    const others: number[] = [];
+    candidates.forEach((a, i) => {
+      if (covers.has(a.measureId)) (qualifies(a, s.where) ? qualifying : others).push(i);
+    });
+    let lockedQualifying = ZERO;
+    let lockedOthers = ZERO;
+    for (const { app, grant } of locked) {
+      if (!covers.has(app.measureId)) continue;
+      if (qualifies(app, s.where)) lockedQualifying = lockedQualifying.plus(grant);
+      else lockedOthers = lockedOthers.plus(grant);
+    }
+    for (const [sense, rate] of [['min', s.min], ['max', s.max]] as const) {
+      if (rate === undefined) continue;
+      rows.push({ id: `share_${sense}:${s.id}`, shareId: s.id, sense, rate: new D(rate), qualifying, others, lockedQualifying, lockedOthers, source: `${s.clause} ${s.id}` });
+    }
+  }
+  return rows;
+}
+
+/**
+ * A share row's weights in whole units: Σ qualifyingWeight × units + othersWeight × units over its
+ * members must be ≥ `threshold`, all integers, exactly equivalent to the row in yuan for grants
+ * that are whole units of `g` (`den` is a power of ten that makes the rate whole).
+ */
+export interface ShareUnits {
+  readonly qualifyingWeight: number;
+  readonly othersWeight: number;
+  readonly threshold: number;
+}
+
+export function shareUnits(row: ShareRow, g: Decimal): ShareUnits {
+  const den = new D(10).pow(row.rate.decimalPlaces());
+  const num = row.rate.times(den);
+  const sign = row.sense === 'min' ? 1 : -1;
+  const q = den.minus(num).times(sign);
+  const o = num.times(-sign);
+  // Σ q × units + o × units ≥ −(q × lockedQualifying + o × lockedOthers) / g, and the left side is whole.
+  const threshold = q.times(row.lockedQualifying).plus(o.times(row.lockedOthers)).neg().div(g).ceil();
+  return { qualifyingWeight: q.toNumber(), othersWeight: o.toNumber(), threshold: threshold.toNumber() };
+}
+
+/** The first share row that leaves candidate `c` less than one unit of room (its grant weighs against the row), or null. */
+export function blockingShare(shares: readonly ShareRow[], g: Decimal, grantUnits: readonly number[], c: number): number | null {
+  for (let j = 0; j < shares.length; j++) {
+    const row = shares[j]!;
+    const w = shareUnits(row, g);
+    const weight = row.qualifying.includes(c) ? w.qualifyingWeight : row.others.includes(c) ? w.othersWeight : 0;
+    if (weight >= 0) continue;
+    const sum = row.qualifying.reduce((s, i) => s + w.qualifyingWeight * grantUnits[i]!, 0) + row.others.reduce((s, i) => s + w.othersWeight * grantUnits[i]!, 0);
+    if (sum - w.threshold < -weight) return j;
+  }
+  return null;
 }

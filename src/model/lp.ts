@@ -12,10 +12,10 @@
  * handed to its members in priority order, which is also what the tie rule asks for.
  */
 import type { Decimal } from 'decimal.js';
-import { toLpUnits } from '../money.js';
+import { D, toLpUnits } from '../money.js';
 import type { Units } from './units.js';
 import type { Column, LinearProgram, Row } from '../solver/types.js';
-import type { Limit } from './limits.js';
+import type { Limit, ShareRow } from './limits.js';
 
 export interface PolicyLpShape {
   /** Candidate indexes per column, in priority order. */
@@ -28,6 +28,18 @@ export interface PolicyLpShape {
   /** Per row, the columns in it. */
   readonly rowColumns: readonly (readonly number[])[];
   readonly rowBounds: readonly { readonly lower: number | null; readonly upper: number | null }[];
+  /**
+   * Rows of the share rules, after the limits' rows: per row its share (index into the shares),
+   * columns, a weight per column and the lower bound (Σ weight × value ≥ lower, in LP units).
+   */
+  readonly shareRows: readonly ShapeShareRow[];
+}
+
+export interface ShapeShareRow {
+  readonly share: number;
+  readonly columns: readonly number[];
+  readonly weights: readonly number[];
+  readonly lower: number;
 }
 
 /**
@@ -40,6 +52,7 @@ export function shapePolicyLp(
   scoreKeys: readonly string[],
   order: readonly number[],
   keepRow: (l: Limit) => boolean = () => false,
+  shares: readonly ShareRow[] = [],
 ): PolicyLpShape {
   const rowLimit: number[] = [];
   const rowsOf: number[][] = units.caps.map(() => []);
@@ -49,10 +62,16 @@ export function shapePolicyLp(
     rowLimit.push(k);
     for (const i of l.members) rowsOf[i]!.push(r);
   });
+  // A share row weighs its qualifying and other members differently: they never share a column.
+  const sideOf: string[] = units.caps.map(() => '');
+  shares.forEach((row, j) => {
+    for (const i of row.qualifying) sideOf[i] += `q${j}`;
+    for (const i of row.others) sideOf[i] += `o${j}`;
+  });
   const groupOf = new Map<string, number>();
   const groups: number[][] = [];
   for (const i of order) {
-    const key = `${rowsOf[i]!.join(',')}|${scoreKeys[i]}`;
+    const key = `${rowsOf[i]!.join(',')}|${sideOf[i]}|${scoreKeys[i]}`;
     let g = groupOf.get(key);
     if (g === undefined) {
       g = groups.length;
@@ -71,13 +90,31 @@ export function shapePolicyLp(
     return { lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null };
   });
   const groupCaps = groups.map((members) => units.granularity.times(members.reduce((s, i) => s + units.caps[i]!, 0)));
-  return { groups, groupCaps, columnUpper: groupCaps.map(toLpUnits), rowLimit, rowColumns, rowBounds };
+  const columnOf = new Int32Array(units.caps.length).fill(-1);
+  groups.forEach((members, g) => members.forEach((i) => (columnOf[i] = g)));
+  const shareRows = shares.map((row, share) => {
+    const sign = row.sense === 'min' ? 1 : -1;
+    const wq = new D(1).minus(row.rate).times(sign).toNumber();
+    const wo = row.rate.times(-sign).toNumber();
+    const columns: number[] = [];
+    const weights: number[] = [];
+    for (const [members, w] of [[row.qualifying, wq], [row.others, wo]] as const) {
+      for (const g of new Set(members.map((i) => columnOf[i]!))) {
+        columns.push(g);
+        weights.push(w);
+      }
+    }
+    const locked = row.lockedQualifying.times(sign).times(new D(1).minus(row.rate)).minus(row.lockedOthers.times(sign).times(row.rate));
+    return { share, columns, weights, lower: -toLpUnits(locked) };
+  });
+  return { groups, groupCaps, columnUpper: groupCaps.map(toLpUnits), rowLimit, rowColumns, rowBounds, shareRows };
 }
 
 /** The LP of a shape with the given cost per column. */
 export function policyLp(shape: PolicyLpShape, costs: readonly number[], sense: 'max' | 'min' = 'max'): LinearProgram {
   const columns: Column[] = shape.columnUpper.map((upper, g) => ({ lower: 0, upper, cost: costs[g]! }));
   const rows: Row[] = shape.rowColumns.map((cols, r) => ({ terms: cols.map((g) => [g, 1] as const), ...shape.rowBounds[r]! }));
+  for (const s of shape.shareRows) rows.push({ terms: s.columns.map((g, k) => [g, s.weights[k]!] as const), lower: s.lower, upper: null });
   return { sense, columns, rows };
 }
 

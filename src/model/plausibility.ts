@@ -12,6 +12,8 @@ import { shown, type InputIssue } from '../errors.js';
 import type { Application, ApplicationsSource } from './application.js';
 import type { Policy } from './policy.js';
 import { ruleOf } from './policy.js';
+import { entitlementOf } from './entitlement.js';
+import { qualifies } from './limits.js';
 
 /** No application of a city fund comes near ¥10bn: such an amount is a unit or typing slip. */
 export const IMPLAUSIBLY_LARGE = new D(10_000_000_000);
@@ -101,7 +103,39 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
       out.push({ ...at(a, 'company_id'), expected: `the code given for ${shown(first.name)} in row ${first.row} (${firstCode}); company limits count per code`, found: `${shown(a.companyId)}${written}` });
     }
   }
-  return out.sort((p, q) => Number(p.row) - Number(q.row));
+  out.push(...policyRuleWarnings(apps, policy, source, year));
+  return out.sort((p, q) => Number(p.row ?? 0) - Number(q.row ?? 0));
+}
+
+/**
+ * The policy's conditions and shares against the list: a measure whose conditions every one of
+ * its applications fails (a threshold in the wrong unit, a window of the wrong year), and a
+ * share rule with no qualifying application (its minimum then holds back every other one).
+ */
+function policyRuleWarnings(apps: readonly Application[], policy: Policy, source: ApplicationsSource, year?: number): InputIssue[] {
+  const out: InputIssue[] = [];
+  const measures = new Map(policy.measures.map((m) => [m.id, m]));
+  const ofYear = apps.filter((a) => !a.lockedFrom && (year === undefined || a.year === year));
+  const column = source.headers['measure'] ?? 'measure';
+  for (const m of policy.measures) {
+    if (!m.rules.some((r) => r.type === 'eligibility' || r.type === 'tiers')) continue;
+    const mine = ofYear.filter((a) => a.measureId === m.id);
+    if (mine.length < 2) continue;
+    const failed = mine.map((a) => entitlementOf(a, measures.get(a.measureId)!)).filter((e) => e.binding === 'ineligible');
+    if (failed.length === mine.length) {
+      const why = failed[0]!.ceiling.basis;
+      const field = why.kind === 'eligibility' || why.kind === 'tier' ? ` (the first: ${why.field} ${why.value ?? 'empty'})` : '';
+      out.push({ file: source.file, column, expected: `some applications of ${m.id} ${m.clause} meeting its conditions (is a threshold in the right unit, a date window in the right year?)`, found: `all ${mine.length} fail them${field}` });
+    }
+  }
+  for (const s of policy.shares ?? []) {
+    if (s.min === undefined || new D(s.min).isZero()) continue;
+    const mine = ofYear.filter((a) => s.measures.includes(a.measureId));
+    if (mine.length && !mine.some((a) => qualifies(a, s.where))) {
+      out.push({ file: source.file, column, expected: `some applications under ${s.measures.join(', ')} qualifying for share ${s.id} ${s.clause} (${Object.entries(s.where).map(([f, v]) => `${f} ${v.join('/')}`).join(', ')})`, found: `none of ${mine.length}: the share's minimum lets none of them be funded` });
+    }
+  }
+  return out;
 }
 
 /** A company's name as compared: half-width, without spaces, in one case. */

@@ -11,7 +11,7 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram } from '../solver/types.js';
 import type { Application } from './application.js';
 import { entitlementOf, type Entitlement } from './entitlement.js';
-import { buildLimits, type Limit, type LockedGrant } from './limits.js';
+import { buildLimits, buildShares, type Limit, type LockedGrant, type ShareRow } from './limits.js';
 import { policyLp, shapePolicyLp } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import { withBudget, type Scenario } from './scenario.js';
@@ -50,6 +50,8 @@ export interface Candidates {
   readonly limits: readonly Limit[];
   /** Ceilings the locked grants already exceed. */
   readonly overrun: readonly { readonly limit: Limit; readonly locked: Decimal }[];
+  /** The policy's share rules over the candidates. */
+  readonly shares: readonly ShareRow[];
 }
 
 export function candidatesOf(apps: readonly Application[], policy: Policy, scenario: Scenario, locked?: ReadonlyMap<string, Decimal>): Candidates {
@@ -73,7 +75,8 @@ export function candidatesOf(apps: readonly Application[], policy: Policy, scena
   const entitlements = candidates.map((a) => entitlementOf(a, measures.get(a.measureId)!));
   const caps = entitlements.map((e) => floorTo(e.amount, scenario.granularity));
   const { limits, overrun } = buildLimits(candidates, policy, scenario, lockedGrants);
-  return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, limits, overrun };
+  const shares = buildShares(candidates, policy, lockedGrants);
+  return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, limits, overrun, shares };
 }
 
 /**
@@ -103,7 +106,7 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
   const t0 = performance.now();
   const g = scenario.granularity;
   const c = candidatesOf(apps, policy, scenario, opts.locked);
-  const { measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, overrun } = c;
+  const { measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, overrun, shares } = c;
   const unchecked = lockedOverEntitlement(c).length ? 'a locked grant above its entitlement' : unitsIssue(caps, limits, g) ? 'a granularity too fine for its amounts' : null;
   if (unchecked) throw new InternalError(`prepared a scenario with ${unchecked}: the scenario check (check.ts) should have stopped it`);
   if (overrun.length) {
@@ -118,9 +121,9 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
   if (countOverrun.length) throw new InfeasibleError('the locked grants no longer fit the rules of counts', countOverrun);
   const order = priorityOrder(candidates);
   const units = toUnits(caps, limits, g);
-  const shape = shapePolicyLp(units, limits, candidates.map((a) => a.score.toString()), order, (l) => !!opts.keepBudgetRow && l.kind === 'budget');
+  const shape = shapePolicyLp(units, limits, candidates.map((a) => a.score.toString()), order, (l) => !!opts.keepBudgetRow && l.kind === 'budget', shares);
   const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
-  return { apps, policy, scenario, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, order, units, shape, scores, msBuild: performance.now() - t0 };
+  return { apps, policy, scenario, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, order, units, shape, scores, msBuild: performance.now() - t0 };
 }
 
 function lockedCountOverruns(apps: readonly Application[], lockedOf: readonly (Decimal | null)[], scenario: Scenario): Conflict[] {

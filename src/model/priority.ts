@@ -9,7 +9,7 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram, Picker, SolveResult } from '../solver/types.js';
 import { bestBound } from './bound.js';
 import { finishAllocation, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
-import type { Limit } from './limits.js';
+import { blockingShare, type Limit, type ShareRow } from './limits.js';
 import { disaggregate, policyLp, type PolicyLpShape } from './lp.js';
 import { priorityLp } from './prepare.js';
 import { roundAllocation, type RoundingResult } from './rounding.js';
@@ -17,7 +17,7 @@ import { LIMIT_BINDING, type AllocateOptions, type Allocation, type Prepared, ty
 
 export function solvePriority(prepared: Prepared, pick: Picker, options: AllocateOptions = {}): Allocation {
   const t0 = performance.now() - prepared.msBuild;
-  const { candidates, limits, order, units, shape, scores, caps } = prepared;
+  const { candidates, limits, shares, order, units, shape, scores, caps } = prepared;
   const g = prepared.scenario.granularity;
 
   // Stage 1: maximise Σ score × grant.
@@ -37,7 +37,7 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
   // A backend that breaks ties itself (the network simplex) does both stages in one exact solve.
   const oneSolve = tieRule && backend.solveTieBroken !== undefined;
   const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, limits_, oneSolve ? columnRanks : undefined);
-  if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, pick, stages);
+  if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, shares, pick, stages);
   if (first.status !== 'optimal' && first.status !== 'time-limit') {
     throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
   }
@@ -59,12 +59,18 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
   // Round both stages' points and keep stage two's only if it is not worse, exactly.
   // A point cut short by a limit may break limits; rounding repairs it like any other (step 2).
   const roundValues = (values: ArrayLike<number> | null) =>
-    roundAllocation({ caps, limits, units, values: disaggregate(shape, units, values ?? new Float64Array(stage1.columns.length), LP_UNIT.toNumber()), order, granularity: g });
-  const asKept = (r: RoundingResult) => ({ units: r.grantUnits, unmetFloors: r.unmetFloors.length });
+    roundAllocation({ caps, limits, shares, units, values: disaggregate(shape, units, values ?? new Float64Array(stage1.columns.length), LP_UNIT.toNumber()), order, granularity: g });
+  const asKept = (r: RoundingResult) => ({ units: r.grantUnits, unmetFloors: r.unmetFloors.length + r.unmetShares.length });
   let rounded = roundValues(first.values);
   if (second?.status === 'optimal') {
     const tieBroken = roundValues(second.values);
     if (tieBrokenNotWorse(candidates, asKept(rounded), asKept(tieBroken))) rounded = tieBroken;
+  }
+  if (rounded.unmetShares.length) {
+    throw new InfeasibleError(
+      'share rules cannot be met in whole granularity units',
+      rounded.unmetShares.map((j) => ({ limit: `${shares[j]!.id} (${shares[j]!.source})`, description: `at ${shares[j]!.sense === 'min' ? 'least' : 'most'} ${shares[j]!.rate.times(100).toString()}% to the qualifying applications, in units of ${fmtYuanHuman(g)}` })),
+    );
   }
   if (rounded.unmetFloors.length) {
     throw new InfeasibleError(
@@ -86,6 +92,8 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
       if (grantUnits[c]! >= units.caps[c]!) return { binding: ent.binding, limitId: null };
       const k = full(c, 1)[0];
       if (k === undefined) {
+        const j = blockingShare(shares, g, grantUnits, c);
+        if (j !== null) return { binding: 'share', limitId: shares[j]!.id };
         throw new InternalError(`rounding left ${candidates[c]!.projectId} below its entitlement with room in every limit`, [`grant ${rounded.grants[c]}, cap ${caps[c]}`]);
       }
       return { binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id };
@@ -109,7 +117,7 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
  * cannot be met together: add an elastic column to each floor row, minimise the total
  * shortfall, and name every floor left short, with the amount.
  */
-function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], pick: Picker, stages: StageReport[]): Error {
+function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shares: readonly ShareRow[], pick: Picker, stages: StageReport[]): Error {
   const base = policyLp(shape, shape.groups.map(() => 0), 'min');
   const floorRows = shape.rowLimit.map((k, r) => [k, r] as const).filter(([k]) => limits[k]!.sense === 'min');
   const n = base.columns.length;
@@ -138,6 +146,13 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], pick
       : `at most about ${fmtYuanHuman(reachable)} can go to it within the other limits`;
     conflicts.push({ limit: `${l.id} (${l.source})`, description: `floor ${fmtYuanHuman(l.amount)} cannot be met: ${why}` });
   });
+  // A share rule over a short floor's applications holds part of them back: it is one of the conflicting limits.
+  const shortMembers = new Set(conflicts.length ? floorRows.filter((_, e) => r.values[n + e]! * LP_UNIT.toNumber() >= 0.005).flatMap(([k]) => limits[k]!.members) : []);
+  for (const row of shares) {
+    if ([...row.qualifying, ...row.others].some((i) => shortMembers.has(i))) {
+      conflicts.push({ limit: `${row.id} (${row.source})`, description: `at ${row.sense === 'min' ? 'least' : 'most'} ${row.rate.times(100).toString()}% of the money under its measures to the qualifying applications` });
+    }
+  }
   if (floorsTotal.gt(budget.amount)) {
     conflicts.unshift({ limit: `budget (${budget.source})`, description: `${fmtYuanHuman(budget.amount)} is less than the measure floors together, ${fmtYuanHuman(floorsTotal)}` });
   }

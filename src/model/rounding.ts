@@ -6,11 +6,15 @@
  *     below a whole unit, floating noise, counts as that unit) and clipped to the cap.
  *  2. Any `max` limit the rounded grants exceed is repaired by taking units back from its
  *     members, last in the priority order first.
+ *     A share rule's row (limits.ts `ShareRow`) below its bound is repaired the same way,
+ *     from the members whose grants weigh against it.
  *  3. Any `min` limit (a measure floor) below its amount is topped up, one unit at a time,
- *     from its members in priority order.
+ *     from its members in priority order (and a share row still short, from the members
+ *     whose grants weigh for it).
  *  4. What is left is handed out one unit at a time in priority order (score descending,
  *     then project id ascending): each application takes as many whole units as every
- *     limit containing it still allows.
+ *     limit and share row containing it still allows (again, while a pass gives anything:
+ *     a unit given under a share's minimum can make room for others).
  * No step ever pushes an amount over a limit; step 4 makes rounding waste no more than the
  * limits force (after it, every application below its cap sits in a limit with less than
  * one unit of room).
@@ -18,7 +22,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, ZERO } from '../money.js';
 import { toUnits, type Units } from './units.js';
-import type { Limit } from './limits.js';
+import { shareUnits, type Limit, type ShareRow } from './limits.js';
 
 export interface RoundingInput {
   /** Per candidate: the most it may get, a multiple of the granularity. */
@@ -31,6 +35,8 @@ export interface RoundingInput {
   readonly granularity: Decimal;
   /** The same amounts in whole units, when the caller already has them. */
   readonly units?: Units;
+  /** The policy's share rules over the same candidates. */
+  readonly shares?: readonly ShareRow[];
 }
 
 export interface RoundingResult {
@@ -42,6 +48,8 @@ export interface RoundingResult {
   readonly totals: Decimal[];
   /** Floors that whole units could not reach (only possible when a floor sits within a unit of the caps). */
   readonly unmetFloors: readonly number[];
+  /** Share rows (indexes into `shares`) that whole units could not satisfy. */
+  readonly unmetShares: readonly number[];
 }
 
 export function roundAllocation(input: RoundingInput): RoundingResult {
@@ -56,14 +64,25 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   const gNum = g.toNumber();
   const grantU = capU.map((cap, i) => Math.max(0, Math.min(cap, Math.floor(values[i]! / gNum + 1e-3))));
   const totalU = limits.map((l) => l.members.reduce((s, i) => s + grantU[i]!, 0));
+  // Share rows as integer rows over units: Σ weight × units ≥ threshold (limits.ts shareUnits).
+  const shares = input.shares ?? [];
+  const shareW = shares.map((row) => shareUnits(row, g));
+  const shareOf: (readonly [number, number])[][] = shares.length ? Array.from({ length: n }, () => []) : [];
+  shares.forEach((row, j) => {
+    for (const i of row.qualifying) shareOf[i]!.push([j, shareW[j]!.qualifyingWeight]);
+    for (const i of row.others) shareOf[i]!.push([j, shareW[j]!.othersWeight]);
+  });
+  const shareSum = shares.map((row, j) => row.qualifying.reduce((s, i) => s + shareW[j]!.qualifyingWeight * grantU[i]!, 0) + row.others.reduce((s, i) => s + shareW[j]!.othersWeight * grantU[i]!, 0));
   const move = (i: number, delta: number) => {
     grantU[i] = grantU[i]! + delta;
     for (const k of memberOf[i]!) totalU[k] = totalU[k]! + delta;
+    if (shares.length) for (const [j, w] of shareOf[i]!) shareSum[j] = shareSum[j]! + w * delta;
   };
-  /** Units of room left for candidate i under its cap and every `max` limit containing it. */
+  /** Units of room left for candidate i under its cap, every `max` limit and every share row containing it. */
   const room = (i: number): number => {
     let r = capU[i]! - grantU[i]!;
     for (const k of memberOf[i]!) if (limits[k]!.sense === 'max') r = Math.min(r, limitU[k]! - totalU[k]!);
+    if (shares.length) for (const [j, w] of shareOf[i]!) if (w < 0) r = Math.min(r, Math.floor((shareSum[j]! - shareW[j]!.threshold) / -w));
     return Math.max(0, r);
   };
   const position = new Int32Array(n);
@@ -80,6 +99,16 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
       if (take > 0) move(i, -take);
     }
   });
+  // 2b. Repair share rows: take units from the members that weigh against the row.
+  shares.forEach((row, j) => {
+    const { threshold } = shareW[j]!;
+    const [against, w] = shareW[j]!.qualifyingWeight < 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
+    for (const i of byPriority(against).reverse()) {
+      if (shareSum[j]! >= threshold) break;
+      const take = Math.min(grantU[i]!, Math.ceil((threshold - shareSum[j]!) / -w));
+      if (take > 0) move(i, -take);
+    }
+  });
   // 3. Top up floors.
   const unmetFloors: number[] = [];
   limits.forEach((l, k) => {
@@ -92,10 +121,28 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
     }
     if (totalU[k]! < limitU[k]!) unmetFloors.push(k);
   });
-  // 4. Hand out what is left.
-  for (const i of order) {
-    const give = room(i);
-    if (give > 0) move(i, give);
+  // A share row still short (earlier batches' grants weigh against it): top up the members that weigh for it.
+  const unmetShares: number[] = [];
+  shares.forEach((row, j) => {
+    const { threshold } = shareW[j]!;
+    const [towards, w] = shareW[j]!.qualifyingWeight > 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
+    for (const i of byPriority(towards)) {
+      if (shareSum[j]! >= threshold || w <= 0) break;
+      const give = Math.min(room(i), Math.ceil((threshold - shareSum[j]!) / w));
+      if (give > 0) move(i, give);
+    }
+    if (shareSum[j]! < threshold) unmetShares.push(j);
+  });
+  // 4. Hand out what is left (with share rows, until a pass gives nothing).
+  for (let pass = 0, gave = true; gave && (pass === 0 || shares.length > 0); pass++) {
+    gave = false;
+    for (const i of order) {
+      const give = room(i);
+      if (give > 0) {
+        move(i, give);
+        gave = true;
+      }
+    }
   }
   // Yuan only when asked for (the allocation rounds two candidate solutions and keeps one).
   const yuan = unitsToYuan(g);
@@ -110,6 +157,7 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
       return (totals ??= totalU.map(yuan));
     },
     unmetFloors,
+    unmetShares,
   };
 }
 

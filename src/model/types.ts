@@ -7,7 +7,7 @@ import type { Decimal } from 'decimal.js';
 import type { Basis, LinearProgram, SolveResult } from '../solver/types.js';
 import type { Application } from './application.js';
 import type { Entitlement, EntitlementBinding } from './entitlement.js';
-import type { Limit } from './limits.js';
+import type { Limit, ShareRow } from './limits.js';
 import type { PolicyLpShape } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import type { Scenario } from './scenario.js';
@@ -195,6 +195,8 @@ export interface Prepared {
   readonly entitlements: readonly Entitlement[];
   readonly caps: readonly Decimal[];
   readonly limits: readonly Limit[];
+  /** The policy's share rules (weighted rows beside the limits). */
+  readonly shares: readonly ShareRow[];
   readonly order: readonly number[];
   readonly units: Units;
   readonly shape: PolicyLpShape;

@@ -94,6 +94,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
       if (full) lines.push(rounded ? w.grantedRounded(y(grant), unit) : w.grantedFull(y(grant)));
       return { projectId: app.projectId, lines, oneLine: w.fullOneLine(ceilingText(ent.ceiling), rounded ? unit : null) };
     }
+    if (binding === 'share') return done(shareText(line, ctx.policy, w, lang));
     const k = limitIndex.get(line.limitId)!;
     return done(cutText(line, allocation, k, wordsOf(k), lineOfCandidate, ctx.fundingLine, w));
   });
@@ -188,14 +189,23 @@ function cutText(
   const l = allocation.limits[k]!;
   const { label, full, used } = words;
   const short = w.short(y(grant), y(ent.amount.minus(grant)));
-  if (l.kind === 'company_measure' || l.kind === 'company_annual') {
+  if (l.kind === 'company_measure' || l.kind === 'company_annual' || l.kind === 'joint_cap') {
     const mates = l.members.map((i) => lineOfCandidate[i]!).filter((o) => o !== line && o.grant.gt(0));
     const othersTotal = mates.reduce((s, o) => s.plus(o.grant), ZERO);
     const shown = mates.slice(0, 8).map((o) => `${o.app.projectId} ${y(o.grant)}`);
-    return w.companyCut(short, label, full, used, y(othersTotal.plus(l.locked)), shown, mates.length);
+    return (l.kind === 'joint_cap' ? w.jointCapCut : w.companyCut)(short, label, full, used, y(othersTotal.plus(l.locked)), shown, mates.length);
   }
   if (l.kind === 'measure_max' || l.kind === 'district_max') return w.budgetLikeCut(short, label, full, used);
   return w.budgetCut(short, full, used, fundingLine === null ? null : lineAside(app.score, fundingLine));
+}
+
+/** Cut by a share rule (the line's limitId is the share row's id, `share_min:<id>` or `share_max:<id>`). */
+function shareText(line: Line, policy: Policy, w: ExplainWords, lang: Lang): string {
+  const [sense, id] = line.limitId!.split(':') as [string, string];
+  const s = (policy.shares ?? []).find((x) => x.id === id)!;
+  const rate = sense === 'share_min' ? s.min! : s.max!;
+  const name = lang === 'zh' ? s.name.zh : s.name.en;
+  return w.shareCut(w.short(y(line.grant), y(line.entitlement!.amount.minus(line.grant))), `${s.clause} ${name}`, `${new D(rate).times(100).toString()}%`, sense === 'share_max');
 }
 
 /** The funding line and how far below (or above) it a score is, as the words take them. */

@@ -12,6 +12,8 @@ export function limitLabel(l: Limit, measures: ReadonlyMap<string, Measure>, lan
   const measureId = l.kind === 'company_measure' ? l.id.split(':')[1]! : l.kind.startsWith('measure') ? l.subject : '';
   const m = measures.get(measureId);
   const where = m ? `${m.clause}${m.id} ` : '';
-  const who = l.kind.startsWith('company') || l.kind.startsWith('district') ? ` · ${l.subject}` : '';
-  return `${where}${words(lang).limitKind[l.kind]}${who}`;
+  const who = l.kind.startsWith('company') || l.kind.startsWith('district') || l.kind === 'joint_cap' ? ` · ${l.subject}` : '';
+  // A joint cap names its clause and id (its measures are several).
+  const source = l.kind === 'joint_cap' ? `${l.source} ` : '';
+  return `${where}${source}${words(lang).limitKind[l.kind]}${who}`;
 }

@@ -203,7 +203,8 @@ export const SummarySchema = z
         partlyFunded: count,
         unfunded: count,
         belowMinScore: count,
-        ineligible: count,
+        ineligible: count.describe('Applications of another year'),
+        notEligible: count.describe('Candidates that fail a condition of the policy (eligibility rules, a tier their value has none of); absent when none').optional(),
       })
       .strict(),
     byMeasure: z.array(
@@ -226,6 +227,25 @@ export const SummarySchema = z
       })
       .strict()
       .describe('How fundingLine was found, or why there is none')
+      .optional(),
+    shares: z
+      .array(
+        z
+          .object({
+            id: z.string(),
+            clause: z.string(),
+            name: z.string(),
+            min: decimal.optional(),
+            max: decimal.optional(),
+            qualifying: yuan.describe('Granted to the applications matching `where`, earlier batches included'),
+            total: yuan.describe('Granted under the share\'s measures, earlier batches included'),
+            share: decimal.describe('qualifying / total (0 when nothing is granted)'),
+            binding: z.enum(['min', 'max']).nullable().describe('The bound that stops grants (an application has binding "share"), or null'),
+            qualifyingDemandShort: z.boolean().describe('The minimum binds although every qualifying application got its full entitlement: too little qualifying demand, so the rule limits the others'),
+          })
+          .strict(),
+      )
+      .describe("The policy's share rules: what each achieved")
       .optional(),
     limits: z
       .object({

@@ -1,7 +1,7 @@
 /** summary.json and the short human summary printed on stdout. */
 import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuan, fmtYuanHuman } from '../money.js';
-import type { Allocation, RulesReport } from '../model/types.js';
+import type { Allocation, Binding, Line, RulesReport } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import { scenarioFields, type Scenario } from '../model/scenario.js';
 import type { Verification } from '../verify/verify.js';
@@ -103,6 +103,7 @@ export function buildSummary(args: {
   let candidates = 0;
   let belowMin = 0;
   let ineligible = 0;
+  let notEligible = 0;
   let locked = 0;
   let lockedGranted = ZERO;
   for (const line of allocation.lines) {
@@ -117,7 +118,8 @@ export function buildSummary(args: {
     }
     if (line.candidate >= 0) candidates++;
     if (line.binding === 'below_min_score') belowMin++;
-    if (line.binding === 'ineligible') ineligible++;
+    if (line.binding === 'ineligible' && line.entitlement === null) ineligible++;
+    if (line.candidate >= 0 && line.entitlement?.binding === 'ineligible') notEligible++;
     if (line.binding === 'locked') {
       locked++;
       lockedGranted = lockedGranted.plus(line.grant);
@@ -166,6 +168,7 @@ export function buildSummary(args: {
       unfunded: candidates - fully - partly,
       belowMinScore: belowMin,
       ineligible,
+      ...(notEligible ? { notEligible } : {}),
     },
     byMeasure: policy.measures.map((m) => ({
       measure: m.id,
@@ -181,6 +184,7 @@ export function buildSummary(args: {
     verification: { checks: verification.checks, violations: verification.violations.length },
     fundingLine: args.fundingLine ?? null,
     ...(args.fundingLineBasis ? { fundingLineBasis: args.fundingLineBasis } : {}),
+    ...(policy.shares?.length ? { shares: shareResults(policy, allocation) } : {}),
     /** Coupling limits with less than one granularity unit of room (they stop grants), and how many others there are. */
     limits: {
       binding: allocation.limits
@@ -222,6 +226,34 @@ function rulesJson(r: RulesReport): NonNullable<Summary['objective']['model']> {
   return out as NonNullable<Summary['objective']['model']>;
 }
 
+const MONEY_BINDINGS: ReadonlySet<Binding> = new Set(['total_budget', 'measure_budget', 'district_budget']);
+
+/** What each share rule of the policy achieved, from the lines (earlier batches' grants included). */
+function shareResults(policy: Policy, allocation: Allocation): NonNullable<Summary['shares']> {
+  return (policy.shares ?? []).map((s) => {
+    const lines = allocation.lines.filter((l) => s.measures.includes(l.measure.id));
+    const matches = (l: Line) => Object.entries(s.where).every(([field, values]) => values.includes(l.app.attributes?.[field] ?? '\u0000'));
+    const qualifying = lines.filter(matches).reduce((t, l) => t.plus(l.grant), ZERO);
+    const total = lines.reduce((t, l) => t.plus(l.grant), ZERO);
+    const stopped = (sense: 'min' | 'max') => lines.some((l) => l.binding === 'share' && l.limitId === `share_${sense}:${s.id}`);
+    const binding = stopped('min') ? 'min' : stopped('max') ? 'max' : null;
+    // Short of qualifying demand: no qualifying candidate was held back by money (a budget), only by its own ceilings.
+    const short = binding === 'min' && lines.filter(matches).every((l) => l.candidate < 0 || !MONEY_BINDINGS.has(l.binding));
+    return {
+      id: s.id,
+      clause: s.clause,
+      name: s.name.zh,
+      ...(s.min !== undefined ? { min: s.min } : {}),
+      ...(s.max !== undefined ? { max: s.max } : {}),
+      qualifying: fmtYuan(qualifying),
+      total: fmtYuan(total),
+      share: total.isZero() ? '0' : qualifying.div(total).toDecimalPlaces(6).toString(),
+      binding,
+      qualifyingDemandShort: short,
+    };
+  });
+}
+
 function roundTimings(t: Timings): Timings {
   const r = (v: number) => Math.round(v * 10) / 10;
   return { parse: r(t.parse), build: r(t.build), solve: r(t.solve), round: r(t.round), verify: r(t.verify), analyse: r(t.analyse), write: r(t.write) };
@@ -238,7 +270,7 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
   const c = s.counts;
   return [
     `fundplan ${s.tool.version} · ${s.scenario.name} · 政策 ${s.policy.id}`,
-    `申请 ${c.applications} 项：本年度候选 ${c.candidates} 项，低于最低分 ${c.belowMinScore} 项，非本年度 ${c.ineligible} 项`,
+    `申请 ${c.applications} 项：本年度候选 ${c.candidates} 项，低于最低分 ${c.belowMinScore} 项，非本年度 ${c.ineligible} 项${c.notEligible ? `，不符合申报条件 ${c.notEligible} 项` : ''}`,
     `预算 ${y(s.budget)}，已分配 ${y(s.granted)}，未分配 ${y(s.unallocated)}`,
     ...(s.locks.length ? [`第 ${s.batch} 批次：前 ${s.locks.length} 批次锁定 ${s.batches.locked.applications} 项 ${y(s.batches.locked.granted)}，本批次新分配 ${y(s.batches.new.granted)}`] : []),
     `资助 ${c.funded} 项（全额 ${c.fullyFunded} 项，部分 ${c.partlyFunded} 项），未获资助 ${c.unfunded} 项`,
@@ -250,10 +282,19 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
       ? `最优性：已证明最优（取整到 ${y(s.granularity)} 后与线性规划上界相差 ${(s.optimality.gap * 100).toFixed(4)}%）`
       : `注意：求解因限制停止（${s.stoppedBy}），未证明最优；本分配距上界至多 ${(s.optimality.gap * 100).toFixed(2)}%，规则校验照常通过`,
     ...budgetLines(s),
+    ...(s.shares ?? []).map(shareLine),
     `校验：${s.verification.checks} 项规则检查，全部通过`,
     ...(s.warnings.length ? [`警告 ${s.warnings.length} 条（见 summary.json）`] : []),
     `输出：${files.join('，')}`,
   ].join('\n');
+}
+
+/** A share rule: what it achieved and, when it binds, what that does. */
+function shareLine(x: NonNullable<Summary['shares']>[number]): string {
+  const pct = (v: string) => `${new D(v).times(100).toDecimalPlaces(2).toString()}%`;
+  const bound = [x.min !== undefined ? `不低于 ${pct(x.min)}` : '', x.max !== undefined ? `不高于 ${pct(x.max)}` : ''].filter(Boolean).join('、');
+  const why = x.binding === null ? '' : x.qualifyingDemandShort ? '；符合条件的申请不足，其他项目因此受限' : x.binding === 'min' ? '；其他项目因此受限' : '；符合条件的项目因此受限';
+  return `资金比例：${x.clause} ${x.name} 符合条件的项目获 ${fmtYuanHuman(new D(x.qualifying))}，占 ${pct(x.share)}（要求${bound}）${why}`;
 }
 
 /** The funding line (or why there is none) and what more or less budget would do. */

@@ -63,6 +63,11 @@ export function verifyAllocation(
   };
   const measureTotals = new Map<string, Decimal>();
   let total = Z;
+  // The company annual cap: the scenario's amount, else the policy's; the policy's exemptions either way.
+  const annualCap = scenario.companyAnnualCap ?? (policy.companyAnnualCap ? num(policy.companyAnnualCap.amount) : null);
+  const annualRule = scenario.companyAnnualCap !== null ? 'scenario companyAnnualCap' : `policy companyAnnualCap ${policy.companyAnnualCap?.clause ?? ''}`;
+  const annualExempt = new Set(policy.companyAnnualCap?.exempt ?? []);
+  const shareTotals = new Map<string, { qualifying: Decimal; all: Decimal }>();
 
   // The rules beyond the money rules: decisions, all-or-nothing, minimum shares, exclusive groups,
   // district budgets, count quotas. Per application here; the totals (district, count, group) below.
@@ -155,8 +160,24 @@ export function verifyAllocation(
           break;
       }
     }
-    if (scenario.companyAnnualCap !== null) {
-      addTo(`ca\u0000${a.companyId}\u0000${a.year}`, 'scenario companyAnnualCap', `${a.companyId} ${a.year}`, scenario.companyAnnualCap, grant);
+    if (annualCap !== null && !annualExempt.has(m.id)) {
+      addTo(`ca\u0000${a.companyId}\u0000${a.year}`, annualRule, `${a.companyId} ${a.year}`, annualCap, grant);
+    }
+    for (const j of policy.jointCaps ?? []) {
+      if (!j.measures.includes(m.id)) continue;
+      const subject = j.per === 'company' ? a.companyId : a.attributes?.[j.per];
+      if (subject === undefined) {
+        checks++;
+        if (grant.gt(0)) violations.push({ rule: `jointCap ${j.id} ${j.clause}: per ${j.per}`, subject: id, limit: `a value of ${j.per}`, value: 'none', excess: grant.toString() });
+        continue;
+      }
+      addTo(`jc\u0000${j.id}\u0000${subject}`, `jointCap ${j.id} ${j.clause}`, subject, num(j.amount), grant);
+    }
+    for (const sh of policy.shares ?? []) {
+      if (!sh.measures.includes(m.id)) continue;
+      const t = shareTotals.get(sh.id) ?? { qualifying: Z, all: Z };
+      const matches = Object.entries(sh.where).every(([field, values]) => values.includes(a.attributes?.[field] ?? '\u0000'));
+      shareTotals.set(sh.id, { qualifying: matches ? t.qualifying.plus(grant) : t.qualifying, all: t.all.plus(grant) });
     }
     checkDecisionsAndIntegerRules(a, grant, least, locked.has(id));
     measureTotals.set(m.id, (measureTotals.get(m.id) ?? Z).plus(grant));
@@ -170,6 +191,11 @@ export function verifyAllocation(
     if (b.min !== null) atLeast('scenario measureBudgets min', id, t, b.min);
   }
   atMost('scenario budget', 'total', total, scenario.budget);
+  for (const sh of policy.shares ?? []) {
+    const t = shareTotals.get(sh.id) ?? { qualifying: Z, all: Z };
+    if (sh.min !== undefined) atLeast(`share ${sh.id} ${sh.clause}: qualifying ≥ ${sh.min} × all`, sh.id, t.qualifying, num(sh.min).times(t.all));
+    if (sh.max !== undefined) atMost(`share ${sh.id} ${sh.clause}: qualifying ≤ ${sh.max} × all`, sh.id, t.qualifying, num(sh.max).times(t.all));
+  }
   for (const [d, b] of scenario.districtBudgets ?? []) {
     const t = districtTotals.get(d) ?? Z;
     if (b.max !== null) atMost('scenario districtBudgets max', d, t, b.max);

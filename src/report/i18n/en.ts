@@ -373,7 +373,10 @@ export const en: Words = {
     },
     fieldName: { total_investment: 'total investment', eligible_base: 'eligible base', requested: 'amount requested', upper_funding: 'upper-level grant', score: 'score' },
     notEligible: (ceiling) => `Nothing: ${ceiling}`,
-    jointCapCut: (short, limit, full, used) => `${short}: ${limit} ${full}, used ${used}`,
+    jointCapCut: (short, limit, full, used, others, shown, mates) => {
+      const list = shown.join(', ') + (mates > shown.length ? ` and ${mates - shown.length} more` : '');
+      return `${short}: ${limit} ${full}, used ${used}; the other projects under it have ${others}${list ? ` (${list})` : ''}`;
+    },
     shareCut: (short, limit, share, qualifying) => (qualifying ? `${short}: ${limit}, qualifying projects at most ${share} of the money` : `${short}: ${limit}, qualifying projects must have at least ${share}, so the others can have no more`),
     ceilings: (texts, chosen) => `Policy ceilings: ${texts.map((t, i) => (i === chosen ? `[${t}]` : t)).join('; ')}`,
     entitled: (amount, binding, above) => `Entitled to ${amount} (${binding}${above.length ? `, below ${above.map(([label, a]) => `${label} ${a}`).join(', ')}` : ''})`,

@@ -382,7 +382,7 @@ export interface ExplainWords {
   /** Nothing: a condition of the policy is not met (the ceiling text says which). */
   notEligible(ceiling: string): string;
   /** Cut by a joint cap, a share rule or a district's count. */
-  jointCapCut(short: string, limit: string, full: string, used: string): string;
+  jointCapCut(short: string, limit: string, full: string, used: string, others: string, shown: readonly string[], mates: number): string;
   shareCut(short: string, limit: string, share: string, qualifying: boolean): string;
   /** Every ceiling, the one that set the entitlement marked. */
   ceilings(texts: readonly string[], chosen: number): string;

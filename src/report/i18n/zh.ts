@@ -373,7 +373,10 @@ export const zh: Words = {
     },
     fieldName: { total_investment: '总投资', eligible_base: '核定基数', requested: '申请金额', upper_funding: '上级资助', score: '评审得分' },
     notEligible: (ceiling) => `不予资助：${ceiling}`,
-    jointCapCut: (short, limit, full, used) => `${short}：${limit} ${full} 已用 ${used}`,
+    jointCapCut: (short, limit, full, used, others, shown, mates) => {
+      const list = shown.join('、') + (mates > shown.length ? ` 等${mates}项` : '');
+      return `${short}：${limit} ${full} 已用 ${used}，合计范围内其他项目已获 ${others}${list ? `（${list}）` : ''}`;
+    },
     shareCut: (short, limit, share, qualifying) => (qualifying ? `${short}：${limit}，符合条件的项目所占比例不超过 ${share}` : `${short}：${limit}，符合条件的项目须占 ${share} 以上，其他项目不能再多`),
     ceilings: (texts, chosen) => `政策上限：${texts.map((t, i) => (i === chosen ? `【${t}】` : t)).join('；')}`,
     entitled: (amount, binding, above) => `按政策可得 ${amount}（${binding}${above.length ? `，低于${above.map(([label, a]) => `${label} ${a}`).join('、')}` : ''}）`,
