@@ -2,11 +2,11 @@
  * Regenerates scenarios/zhongshan-2022/applications.csv (seeded: the same bytes every time).
  *   npm run generate
  *
- * Eleven demonstration-factory and eighteen workshop applications, so that the ten factories and
- * fifteen workshops a year both leave one out that the budget would have reached; one company
- * applying for a factory and a workshop in the same year (their awards together at most 500万:
- * 按差额); one company with two workshops (the second gets what is left of one workshop's 200万). Amounts are what the review
- * proposes (申请金额).
+ * Eleven demonstration-factory applications, so that the ten a year leave one out that the budget
+ * would have reached, and fifteen workshop applications (within the fifteen a year); one company
+ * applying for a factory (400万 proposed) and a workshop in the same year, whose workshop gets only
+ * the rest of 500万 (按差额); one company with two workshops, the second getting what is left of one
+ * workshop's 200万. Amounts are what the review proposes (申请金额).
  */
 import { mulberry32, type SyntheticRow } from './synthetic.js';
 import { bundledCsv, companyMaker, draftRows, writeWhenRun, type Draft } from './drafts.js';
@@ -30,7 +30,7 @@ export function zhongshan2022Rows(): SyntheticRow[] {
   const drafts: Draft[] = [];
   const both = company('小榄镇');
   drafts.push(
-    { company: both, measure: 'ZS01-FACTORY', name: '智能家电数字化智能化示范工厂', score: 94 },
+    { company: both, measure: 'ZS01-FACTORY', name: '智能家电数字化智能化示范工厂', score: 94, requested: 400 },
     { company: both, measure: 'ZS02-WORKSHOP', name: '注塑数字化智能化示范车间', score: 91 },
   );
   const two = company('古镇镇');
@@ -38,17 +38,17 @@ export function zhongshan2022Rows(): SyntheticRow[] {
     { company: two, measure: 'ZS02-WORKSHOP', name: '灯饰装配数字化智能化示范车间', score: 90, requested: 150 },
     { company: two, measure: 'ZS02-WORKSHOP', name: '灯饰涂装数字化智能化示范车间', score: 89 },
   );
-  // Ten more factories, eleven in all: the one with the least score × award (84, 300万) is left out
-  // by the count; the lowest-scored (70) is where the budget runs out.
+  // Ten more factories, eleven in all: the one whose award is worth least above the budget line
+  // (80, 500万) is left out by the count.
   drafts.push(
     { company: company(pick(TOWNS)), measure: 'ZS01-FACTORY', name: '五金数字化智能化示范工厂', score: 84, requested: 300 },
-    { company: company(pick(TOWNS)), measure: 'ZS01-FACTORY', name: '板式家具数字化智能化示范工厂', score: 70 },
+    { company: company(pick(TOWNS)), measure: 'ZS01-FACTORY', name: '板式家具数字化智能化示范工厂', score: 80 },
   );
   for (let n = 0; n < 8; n++) {
     drafts.push({ company: company(pick(TOWNS)), measure: 'ZS01-FACTORY', name: `${pick(['家电', '灯具', '五金', '板式家具', '电梯部件'])}数字化智能化示范工厂`, score: score(85, 95), requested: proposed(500, 400) });
   }
-  // Fifteen more workshops, sixteen in all that could be funded: one is left out by the count.
-  for (let n = 0; n < 15; n++) {
+  // Twelve more workshops, fifteen in all: within the fifteen a year.
+  for (let n = 0; n < 12; n++) {
     drafts.push({ company: company(pick(TOWNS)), measure: 'ZS02-WORKSHOP', name: `${pick(['冲压', '注塑', '装配', '包装', 'SMT'])}数字化智能化示范车间`, score: score(78, 92), requested: proposed(200, 150) });
   }
   return draftRows(drafts, 'ZS', YEAR, ceiling, []);
