@@ -9,6 +9,7 @@ import { runSweep } from './commands/sweep.js';
 import { runCompare } from './commands/compare.js';
 import { runValidate } from './commands/validate.js';
 import { runTemplate } from './commands/template.js';
+import { runPolicy } from './commands/policy.js';
 import { SOLVER_CHOICES, type SolverChoice } from './solver/select.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -107,6 +108,16 @@ export function buildProgram(): Command {
     .option('--policy <file>', 'policy whose measures the template lists (default: the bundled one)')
     .action(async (opts: { xlsx?: boolean; lang: 'zh' | 'en'; out?: string; policy?: string }) => {
       const outcome = await runTemplate({ xlsx: opts.xlsx, lang: opts.lang, out: opts.out, policy: opts.policy });
+      process.stdout.write(outcome.text + '\n');
+    });
+  program
+    .command('policy')
+    .description('print the policy as the table to check against its document: measures, rates, bands, caps, conditions, joint caps, shares, attributes')
+    .argument('<policy>', 'policy JSON file')
+    .addOption(new Option('--lang <lang>', 'language').choices(['zh', 'en']).default('zh'))
+    .option('--md <file>', 'also write the table as Markdown')
+    .action(async (policy: string, opts: { lang: 'zh' | 'en'; md?: string }) => {
+      const outcome = await runPolicy({ policy, lang: opts.lang, md: opts.md });
       process.stdout.write(outcome.text + '\n');
     });
   program

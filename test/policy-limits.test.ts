@@ -96,6 +96,13 @@ describe('company annual cap with exemptions', () => {
     expect(g.get('A-R2')!.grant).toBe('0.00');
   });
 
+  it('a floor on a capped measure above what the annual cap lets one company have is infeasible', async () => {
+    const o = await run(records, { measureBudgets: { 'W02-ROLLOUT': { min: '900万' } } });
+    expect(o.status).toBe('infeasible');
+    if (o.status !== 'infeasible') return;
+    expect(o.conflicts.map((c) => `${c.limit} ${c.description}`).join(' ')).toMatch(/measure_min:W02-ROLLOUT.*cannot be met/);
+  });
+
   it("the scenario's amount overrides the policy's and keeps its exemptions", async () => {
     const g = byId(solved(await run(records, { companyAnnualCap: '600万' })));
     expect(g.get('A-PLAT')!.grant).toBe('10000000.00');
@@ -113,6 +120,20 @@ describe('joint caps', () => {
     expect(g.get('S-N')!.note).toMatch(/J-STANDARDS 合计限额 · B ¥1,200,000 已用 ¥1,200,000/);
     // Another company has a cap of its own.
     expect(g.get('S-N2')!.grant).toBe('500000.00');
+  });
+
+  it('a cap per company nested in the annual cap keeps the network shape: the network simplex solves it', async () => {
+    const o = solved(await run([app('S-I', 'B', 'W07-INTL', '', 100, 90), app('S-N', 'B', 'W07-NATL', '', 50, 80), app('A-R1', 'B', 'W02-ROLLOUT', 3000, 500, 85)], { budget: '5000万' }));
+    expect(o.summary.solver.backend).toMatch(/network/i);
+    expect(byId(o).get('S-N')!.binding).toBe('joint_cap');
+  });
+
+  it('a measure floor the joint cap cannot let through is infeasible, naming the floor', async () => {
+    const o = await run([app('M1', 'D', 'W06-MAKER', 2000, 375, 90, '中型', 'P-1'), app('U1', 'E', 'W06-USER', 2000, 375, 85, '中型', 'P-1')], { measureBudgets: { 'W06-MAKER': { min: '300万' }, 'W06-USER': { min: '300万' } } });
+    expect(o.status).toBe('infeasible');
+    if (o.status !== 'infeasible') return;
+    expect(o.conflicts.map((c) => c.limit).join(' ')).toMatch(/measure_min:W06-(MAKER|USER)/);
+    expect(o.conflicts.map((c) => c.description).join(' ')).toMatch(/cannot be met/);
   });
 
   it("per product: one product's maker and user together at most 500万 (375 + 375 = 750 without it), other products apart", async () => {

@@ -2,7 +2,10 @@
  * `fundplan template [--xlsx] [--lang zh|en] [--out FILE]`: an empty applications file with the
  * right headers and one example row that reads and solves as it is. The .xlsx version keeps
  * id columns as text (so an 18-digit credit code never becomes 9.14403E+17), offers the
- * policy's measures as a drop-down, and explains every column on a second sheet.
+ * policy's measures as a drop-down, and explains every column on a second sheet. A policy that
+ * declares attributes (企业规模, 认定级别 …) gets a column for each after the standard ones,
+ * headed by its Chinese name (its id in English templates, as the reader accepts either); in the
+ * .xlsx an enum attribute's column offers its values as a drop-down.
  */
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -15,7 +18,8 @@ import { fitWidths, xlsxBytes, type Cell, type CellStyle } from '../io/xlsx-writ
 import { columnLetter } from '../io/bounds.js';
 import { D, WAN } from '../money.js';
 import { creditCodeCheckChar } from '../model/credit-code.js';
-import { parsePolicy, ruleOf, type Measure, type Policy } from '../model/policy.js';
+import { attributesOf, needsBase, parsePolicy, ruleOf, type Measure, type Policy } from '../model/policy.js';
+import type { AttributeSpec } from '../model/attributes.js';
 
 export interface TemplateOptions {
   readonly xlsx?: boolean;
@@ -35,6 +39,13 @@ export interface TemplateOutcome {
 
 /** Rows a person is expected to fill: the drop-down and text formats cover this many. */
 const FILL_ROWS = 2000;
+
+/** What an attribute column of each type holds, for the instructions sheet. */
+const ATTRIBUTE_HELP: Record<Exclude<AttributeSpec['type'], 'enum'>, { zh: string; en: string }> = {
+  date: { zh: '日期，如 2022-07-01 或 2022年7月1日', en: 'a date such as 2022-07-01' },
+  number: { zh: '数值', en: 'a number' },
+  text: { zh: '文本', en: 'text' },
+};
 
 const HELP: Record<string, { zh: string; en: string }> = {
   project_id: { zh: '项目编号，全表唯一', en: 'unique id of the application' },
@@ -58,7 +69,9 @@ function exampleMeasure(policy: Policy): Measure {
 /** One example application, yuan amounts as exact strings. */
 function example(policy: Policy, lang: 'zh' | 'en', year: number): Record<string, string> {
   const m = exampleMeasure(policy);
-  const total = new D(5_000_000);
+  // ¥5,000,000, or the least total investment the measure admits where that is more.
+  const least = m.rules.find((r) => r.type === 'eligibility' && r.field === 'total_investment' && r.min !== undefined);
+  const total = D.max(5_000_000, least?.type === 'eligibility' ? new D(least.min!) : 0);
   const rate = ruleOf(m, 'rate');
   const cap = ruleOf(m, 'projectCap');
   let requested = rate ? total.times(rate.rate) : new D(cap?.amount ?? 1_000_000);
@@ -72,12 +85,38 @@ function example(policy: Policy, lang: 'zh' | 'en', year: number): Record<string
     district: lang === 'zh' ? '南山区' : 'Nanshan',
     measure: lang === 'zh' ? m.name.zh : m.id,
     year: String(year),
-    total_investment: rate || !cap ? total.toFixed(2) : '',
+    total_investment: rate || needsBase(m) || !cap ? total.toFixed(2) : '',
     eligible_base: '',
     requested: requested.toDecimalPlaces(2, D.ROUND_DOWN).toFixed(2),
     upper_funding: '',
     score: '85',
   };
+}
+
+/**
+ * An attribute's value in the example row: one the example measure's rules accept where they
+ * read it (an eligible value, a listed tier, the bound of a date or number range), else the
+ * first of an enum's values, a date in the example's year, 1, or an example text.
+ */
+function exampleAttribute(a: AttributeSpec, m: Measure, lang: 'zh' | 'en', year: number): string {
+  for (const r of m.rules) {
+    if (r.type === 'eligibility' && r.field === a.id) {
+      if (r.in) return r.in[0]!;
+      if (r.min !== undefined) return r.min;
+      if (r.max !== undefined) return r.max;
+    }
+    if ((r.type === 'tiers' || r.type === 'bonus') && r.field === a.id) return Object.keys(r.amounts)[0]!;
+  }
+  switch (a.type) {
+    case 'enum':
+      return a.values![0]!;
+    case 'date':
+      return `${year}-06-30`;
+    case 'number':
+      return '1';
+    case 'text':
+      return lang === 'zh' ? '示例-001' : 'EXAMPLE-001';
+  }
 }
 
 const headerOf = (key: string, lang: 'zh' | 'en') => {
@@ -97,12 +136,15 @@ export async function runTemplate(options: TemplateOptions): Promise<TemplateOut
   const policyPath = options.policy ?? bundledPath(BUNDLED_POLICY);
   const shownPolicy = relative(process.cwd(), policyPath) || policyPath;
   const policy = parsePolicy(parseJson(readInput(policyPath, shownPolicy), shownPolicy), shownPolicy);
-  const ex = example(policy, lang, options.year ?? new Date().getFullYear());
+  const year = options.year ?? new Date().getFullYear();
+  const ex = example(policy, lang, year);
   // The columns a district office fills in (columns for the bureau's own decisions are left out).
   const keys = COLUMNS.map((c) => c.key).filter((k) => k in HELP);
   const kinds = new Map(COLUMNS.map((c) => [c.key, c.kind]));
-  const headers = keys.map((k) => headerOf(k, lang));
-  const values = keys.map((k) => (kinds.get(k) === 'amount' ? amountIn(ex[k]!, lang) : ex[k]!));
+  const attributes = attributesOf(policy);
+  const headers = [...keys.map((k) => headerOf(k, lang)), ...attributes.map((a) => (lang === 'zh' ? a.name.zh : a.id))];
+  const m = exampleMeasure(policy);
+  const values = [...keys.map((k) => (kinds.get(k) === 'amount' ? amountIn(ex[k]!, lang) : ex[k]!)), ...attributes.map((a) => exampleAttribute(a, m, lang, year))];
 
   if (!xlsx) {
     writeFileAtomically(out, toExcelCsv(headers, [values]));
@@ -111,17 +153,22 @@ export async function runTemplate(options: TemplateOptions): Promise<TemplateOut
   }
   const shown = relative(process.cwd(), out) || out;
   const text = lang === 'zh'
-    ? `已写入 ${shown}：${headers.length} 列表头和 1 行示例（填报前请删除示例行）。申报类别可填 ${policy.id} 的 ${policy.measures.length} 个类别之一。`
-    : `wrote ${shown}: ${headers.length} headers and one example row (delete it before filling in). Measures: ${policy.measures.length} of policy ${policy.id}.`;
+    ? `已写入 ${shown}：${headers.length} 列表头和 1 行示例（填报前请删除示例行）。申报类别可填 ${policy.id} 的 ${policy.measures.length} 个类别之一。${attributes.length ? `政策要求的附加字段 ${attributes.length} 列：${attributes.map((a) => a.name.zh).join('、')}。` : ''}`
+    : `wrote ${shown}: ${headers.length} headers and one example row (delete it before filling in). Measures: ${policy.measures.length} of policy ${policy.id}.${attributes.length ? ` Columns the policy's rules read: ${attributes.map((a) => a.id).join(', ')}.` : ''}`;
   return { file: out, text };
 }
 
+/** How an attribute's column is formatted: numbers as numbers; dates and texts as text, so what is typed stays as typed (a date is read by the date reader). */
+const ATTRIBUTE_STYLE: Record<AttributeSpec['type'], CellStyle> = { enum: 'text', date: 'id', text: 'id', number: 'number' };
+
+/** `keys` are the standard columns; `headers` and `values` hold them, then the policy's attributes. */
 function templateWorkbook(policy: Policy, lang: 'zh' | 'en', keys: readonly string[], headers: readonly string[], values: readonly string[]): Buffer {
   const kind = (k: string) => COLUMNS.find((c) => c.key === k)!.kind;
-  const styleOf = (k: string): CellStyle => (kind(k) === 'id' ? 'id' : kind(k) === 'amount' ? (lang === 'zh' ? 'wan' : 'yuan') : kind(k) === 'year' ? 'int' : kind(k) === 'score' ? 'number' : 'text');
-  const exampleRow: Cell[] = keys.map((k, i) => {
-    const v = values[i]!;
-    const s = styleOf(k);
+  const attributes = attributesOf(policy);
+  const styleOfKey = (k: string): CellStyle => (kind(k) === 'id' ? 'id' : kind(k) === 'amount' ? (lang === 'zh' ? 'wan' : 'yuan') : kind(k) === 'year' ? 'int' : kind(k) === 'score' ? 'number' : 'text');
+  const styles = [...keys.map(styleOfKey), ...attributes.map((a) => ATTRIBUTE_STYLE[a.type])];
+  const exampleRow: Cell[] = values.map((v, i) => {
+    const s = styles[i]!;
     return v !== '' && (s === 'wan' || s === 'yuan' || s === 'int' || s === 'number') ? { number: v, style: s } : { text: v, style: s };
   });
   const rows: Cell[][] = [headers.map((h) => ({ text: h, style: 'header' })), exampleRow];
@@ -135,6 +182,11 @@ function templateWorkbook(policy: Policy, lang: 'zh' | 'en', keys: readonly stri
     const required = c.valueRequired ? (zh ? '是' : 'yes') : c.required ? (zh ? '列必须有，值可空' : 'column yes, value optional') : zh ? '否' : 'no';
     help.push([headers[i]!, required, HELP[k]![lang], values[i]!]);
   });
+  attributes.forEach((a, j) => {
+    const i = keys.length + j;
+    const what = a.type === 'enum' ? (zh ? `${a.name.zh}：从列表选择（${a.values!.join('、')}）` : `${a.name.en}: one of ${a.values!.join(', ')}`) : zh ? `${a.name.zh}（${ATTRIBUTE_HELP[a.type].zh}）` : `${a.name.en} (${ATTRIBUTE_HELP[a.type].en})`;
+    help.push([headers[i]!, zh ? '类别的规则用到时必填' : 'where the measure\'s rules read it', what, values[i]!]);
+  });
   help.push([]);
   help.push([{ text: zh ? `申报类别（政策 ${policy.id}）` : `measures (policy ${policy.id})`, style: 'title' }]);
   help.push([zh ? '条款' : 'clause', zh ? '名称' : 'name', zh ? '编号' : 'id', zh ? '也可填' : 'also accepted'].map((h) => ({ text: h, style: 'header' })));
@@ -147,13 +199,27 @@ function templateWorkbook(policy: Policy, lang: 'zh' | 'en', keys: readonly stri
     {
       name: zh ? '申报表' : 'applications',
       rows,
-      columns: keys.map((k, i) => ({ width: widths[i]!, style: styleOf(k) })),
+      columns: styles.map((style, i) => ({ width: widths[i]!, style })),
       freezeRows: 1,
-      lists: [{
-        sqref: `${measureCol}2:${measureCol}${FILL_ROWS}`,
-        source: `'${helpName}'!$B$${firstMeasureRow}:$B$${lastMeasureRow}`,
-        prompt: zh ? '从列表选择，或填写类别编号' : 'pick from the list, or type a measure id',
-      }],
+      lists: [
+        {
+          sqref: `${measureCol}2:${measureCol}${FILL_ROWS}`,
+          source: `'${helpName}'!$B$${firstMeasureRow}:$B$${lastMeasureRow}`,
+          prompt: zh ? '从列表选择，或填写类别编号' : 'pick from the list, or type a measure id',
+        },
+        // Each enum attribute: its values, and nothing else.
+        ...attributes.flatMap((a, j) => {
+          if (a.type !== 'enum') return [];
+          const col = columnLetter(keys.length + j);
+          return [{
+            sqref: `${col}2:${col}${FILL_ROWS}`,
+            values: a.values!,
+            strict: true,
+            prompt: zh ? `从列表选择${a.name.zh}` : `pick the ${a.name.en} from the list`,
+            error: zh ? `${a.name.zh}须为列表中的值` : `the ${a.name.en} must be one of the list`,
+          }];
+        }),
+      ],
     },
     { name: helpName, rows: help, columns: [{ width: 22 }, { width: 34 }, { width: 56 }, { width: 40 }], freezeRows: 1 },
   ]);

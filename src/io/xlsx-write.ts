@@ -1,9 +1,9 @@
 /**
  * Write an .xlsx: sheets of text and number cells, a small fixed set of styles (header,
  * 元 and 万元 number formats, totals, wrapped notes, text-formatted id columns), frozen
- * header rows, column widths, merged ranges, an auto-filter, list validations and a page
- * setup (`PAGE` below: A4, one page wide, landscape when the columns are wide, title rows
- * repeated on every page, a footer).
+ * header rows, column widths, merged ranges, an auto-filter, list validations (inline, or on
+ * a hidden sheet when Excel cannot take them inline) and a page setup (`PAGE` below: A4, one
+ * page wide, landscape when the columns are wide, title rows repeated on every page, a footer).
  *
  * Text is always an inline string (`t="inlineStr"`): nothing written here is ever a formula.
  * Numbers are written as the exact decimal text they are given (`<v>1234567.89</v>`), so the
@@ -43,10 +43,34 @@ export interface SheetSpec {
   readonly merges?: readonly string[];
   /** An auto-filter over this range, e.g. "A1:P101". */
   readonly autoFilter?: string;
-  /** Drop-down lists: cells (sqref) and the formula giving the list (a range). Typing other text stays allowed. */
-  readonly lists?: readonly { readonly sqref: string; readonly source: string; readonly prompt?: string }[];
+  /** Drop-down lists on cells (sqref): see ListSpec. */
+  readonly lists?: readonly ListSpec[];
+  /** Hidden from the workbook's tabs (never the first sheet). */
+  readonly hidden?: boolean;
   /** How the sheet prints, beyond what every sheet gets (`PAGE`). */
   readonly print?: PrintSpec;
+}
+
+/**
+ * A drop-down list (Excel data validation of type list) on the cells `sqref`: either a formula
+ * giving the list (`source`, a range such as `'填表说明'!$B$5:$B$20`) or the `values` themselves.
+ * Values are written inline (`"小型,微型"`, quotes doubled) when Excel allows it: no value holds
+ * a comma (an inline list has no escape for one) and the list joined by commas is at most 255
+ * characters; otherwise `xlsxBytes` puts them in a column of a hidden sheet and refers to that.
+ * `strict`: other text is refused (with `error` as the message); else typing other text stays allowed.
+ */
+export type ListSpec = { readonly sqref: string; readonly prompt?: string; readonly strict?: boolean; readonly error?: string } & (
+  | { readonly source: string }
+  | { readonly values: readonly string[] }
+);
+
+/** The most characters Excel takes in an inline list, commas included. */
+export const INLINE_LIST_MAX = 255;
+
+/** The formula of an inline list, or null when the values must go on a sheet. */
+function inlineList(values: readonly string[]): string | null {
+  if (values.some((v) => v.includes(',')) || values.join(',').length > INLINE_LIST_MAX) return null;
+  return `"${values.map((v) => v.replace(/"/g, '""')).join(',')}"`;
 }
 
 /**
@@ -256,8 +280,11 @@ function sheetXml(sheet: SheetSpec, selected: boolean): Buffer {
   if (sheet.lists?.length) {
     out += `<dataValidations count="${sheet.lists.length}">`;
     for (const l of sheet.lists) {
+      const formula = 'source' in l ? l.source : inlineList(l.values);
+      if (formula === null) throw new Error(`a list too long to write inline on sheet ${JSON.stringify(sheet.name)} (xlsxBytes puts it on a hidden sheet)`);
       const prompt = l.prompt ? ` showInputMessage="1" prompt="${escapeXml(l.prompt)}"` : '';
-      out += `<dataValidation type="list" allowBlank="1" showErrorMessage="0"${prompt} sqref="${l.sqref}"><formula1>${escapeXml(l.source)}</formula1></dataValidation>`;
+      const error = l.strict ? ` showErrorMessage="1"${l.error ? ` error="${escapeXml(l.error)}"` : ''}` : ' showErrorMessage="0"';
+      out += `<dataValidation type="list" allowBlank="1"${error}${prompt} sqref="${l.sqref}"><formula1>${escapeXml(formula)}</formula1></dataValidation>`;
     }
     out += '</dataValidations>';
   }
@@ -278,9 +305,34 @@ export function compressSheet(sheet: SheetSpec, selected: boolean): CompressedSh
 
 const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
 
-/** The workbook's bytes. Sheet names must be unique, at most 31 characters, without []:*?/\. */
+/**
+ * The workbook's bytes. Sheet names must be unique, at most 31 characters, without []:*?/\.
+ * Lists of values that cannot be written inline go, one column each, on a hidden sheet added
+ * last (`lists`, or `lists2` … when that name is taken), and their cells refer to it.
+ */
 export function xlsxBytes(sheets: readonly SheetInput[], options: WorkbookOptions = {}): Buffer {
-  return writeZip(workbookParts(sheets, options));
+  return writeZip(workbookParts(withListSheet(sheets), options));
+}
+
+function withListSheet(sheets: readonly SheetInput[]): readonly SheetInput[] {
+  const columns: (readonly string[])[] = [];
+  let name = 'lists';
+  for (let k = 2; sheets.some((s) => s.name === name); k++) name = `lists${k}`;
+  const resolved = sheets.map((s): SheetInput => {
+    if ('compressed' in s || !s.lists?.some((l) => 'values' in l && inlineList(l.values) === null)) return s;
+    const lists = s.lists.map((l): ListSpec => {
+      if (!('values' in l) || inlineList(l.values) !== null) return l;
+      const { values, ...rest } = l;
+      const col = columnLetter(columns.length);
+      columns.push(values);
+      return { ...rest, source: `${quoteSheet(name)}!$${col}$1:$${col}$${values.length}` };
+    });
+    return { ...s, lists };
+  });
+  if (!columns.length) return sheets;
+  const height = Math.max(...columns.map((c) => c.length));
+  const rows = Array.from({ length: height }, (_, r) => columns.map((c): Cell => (r < c.length ? { text: c[r]!, style: 'plain' } : null)));
+  return [...resolved, { name, hidden: true, rows, columns: columns.map(() => ({ width: 20 })) }];
 }
 
 function workbookParts(sheets: readonly SheetInput[], options: WorkbookOptions): ZipFile[] {
@@ -301,7 +353,7 @@ function workbookParts(sheets: readonly SheetInput[], options: WorkbookOptions):
     .join('');
   const workbook =
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook ${ns}><workbookPr/><bookViews><workbookView activeTab="0"/></bookViews><sheets>` +
-    sheets.map((s, i) => `<sheet name="${escapeXml(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
+    sheets.map((s, i) => `<sheet name="${escapeXml(s.name)}" sheetId="${i + 1}"${'hidden' in s && s.hidden ? ' state="hidden"' : ''} r:id="rId${i + 1}"/>`).join('') +
     `</sheets>${names ? `<definedNames>${names}</definedNames>` : ''}</workbook>`;
   const rel = (id: string, type: string, target: string) => `<Relationship Id="${id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/${type}" Target="${target}"/>`;
   const workbookRels =

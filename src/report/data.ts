@@ -12,6 +12,7 @@ import type { Summary } from './summary.js';
 import type { Lang } from './i18n/index.js';
 import { BINDING_ZH, limitLabel } from './labels.js';
 import { batchOf, type BatchNumbers } from './allocations.js';
+import { policyTable, type PolicyTable } from './policy-table.js';
 
 export type { Lang } from './i18n/index.js';
 
@@ -96,6 +97,10 @@ export interface ReportData {
   /** Applications left out of `projects` to keep the report a readable size (all are in allocations.csv). */
   readonly projectsOmitted: number;
   readonly notice: Notice;
+  /** The policy as the table to check against its document, in the report's language (report.html's appendix). */
+  readonly policyTable: PolicyTable;
+  /** The same in Chinese, for the workbook's 参数 sheet. */
+  readonly policyTableZh: PolicyTable;
 }
 
 /** The report lists at most this many applications (funded ones first); allocations.csv has them all. */
@@ -232,9 +237,12 @@ export function buildReportData(args: {
       note: args.notes[i]!,
     };
   });
+  const policyTableZh = policyTable(policy, 'zh');
   return {
     lang: args.lang,
     summary: args.summary,
+    policyTable: args.lang === 'zh' ? policyTableZh : policyTable(policy, args.lang),
+    policyTableZh,
     fundingLine: args.fundingLine,
     limits,
     otherLimits: others.length,

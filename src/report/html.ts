@@ -16,7 +16,7 @@ import type { ReportData } from './data.js';
 import { words } from './i18n/index.js';
 import { esc } from './svg.js';
 import { SCRIPT } from './html/script.js';
-import { byDistrict, byMeasure, contents, limits, marginal, notice, overview, projects, scatter, top, totals } from './html/sections.js';
+import { byDistrict, byMeasure, contents, limits, marginal, notice, overview, policyAppendix, projects, scatter, top, totals } from './html/sections.js';
 import { CSS } from './html/style.js';
 
 const sha256b64 = (s: string) => createHash('sha256').update(s, 'utf8').digest('base64');
@@ -39,7 +39,7 @@ export function renderHtml(data: ReportData): string {
     '</head>',
     '<body>',
     overview(data, w),
-    contents(t),
+    contents(t, w.policyTable.appendix),
     totals(data, t),
     byMeasure(data, t),
     byDistrict(data, t),
@@ -49,6 +49,7 @@ export function renderHtml(data: ReportData): string {
     top(data, t),
     notice(data, w),
     projects(data, t),
+    policyAppendix(data, w),
     `<script>${SCRIPT}</script>`,
     '</body>',
     '</html>',

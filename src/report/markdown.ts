@@ -8,9 +8,10 @@
  * or a list).
  */
 import type { ReportData } from './data.js';
+import type { PolicyTable } from './policy-table.js';
 import { percent, yuan } from './format.js';
 import { words, type ReportWords } from './i18n/index.js';
-import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, nonBlank, perYuanText, rangeText, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines, type Tally } from './view.js';
+import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, nonBlank, perYuanText, rangeText, shareWords, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines, type Tally } from './view.js';
 
 /** Escape text for Markdown inline content (a table cell, or text inside a line). */
 export function md(s: string | number): string {
@@ -154,6 +155,7 @@ export function renderMarkdown(data: ReportData): string {
     );
   } else para(mdLine(t.noBinding));
   if (other.length) para(mdLine(t.otherLimits(data.otherLimits, other.length)) + t.otherLimitsElsewhere);
+  for (const x of data.summary.shares ?? []) para(mdLine(t.shareResult(shareWords(x, data))));
 
   // Marginal values, in words.
   para(`## ${md(sec.marginal)}`);
@@ -211,4 +213,14 @@ export function renderMarkdown(data: ReportData): string {
   para(mdLine(nt.rule));
 
   return out.join('\n').replace(/\n+$/, '\n');
+}
+
+/** The table as Markdown: a heading per section, its lines in a cell joined by <br>, every text escaped. */
+export function policyTableMarkdown(table: PolicyTable): string {
+  const out = [`# ${md(table.title)}`, ''];
+  const row = (cells: readonly string[]) => `| ${cells.map((c) => c.split('\n').map(md).join('<br>') || ' ').join(' | ')} |`;
+  for (const s of table.sections) {
+    out.push(`## ${md(s.title)}`, '', row(s.header), `|${s.header.map(() => '---|').join('')}`, ...s.rows.map(row), '');
+  }
+  return out.join('\n');
 }

@@ -235,6 +235,7 @@ export const SummarySchema = z
             id: z.string(),
             clause: z.string(),
             name: z.string(),
+            nameEn: z.string(),
             min: decimal.optional(),
             max: decimal.optional(),
             qualifying: yuan.describe('Granted to the applications matching `where`, earlier batches included'),

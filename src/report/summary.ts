@@ -243,6 +243,7 @@ function shareResults(policy: Policy, allocation: Allocation): NonNullable<Summa
       id: s.id,
       clause: s.clause,
       name: s.name.zh,
+      nameEn: s.name.en,
       ...(s.min !== undefined ? { min: s.min } : {}),
       ...(s.max !== undefined ? { max: s.max } : {}),
       qualifying: fmtYuan(qualifying),

@@ -187,3 +187,10 @@ export function scatterPoints(projects: readonly ProjectRow[], t: ReportWords): 
     tip: `${p.projectId} ${p.projectName} · ${p.companyName} · ${t.col.score} ${p.score} · ${t.col.grant} ${yuan(p.grant)} / ${t.col.entitlement} ${yuan(p.entitlement)}`,
   }));
 }
+
+/** A share rule's result as the words take it: the name in the report's language, amounts and shares formatted. */
+export function shareWords(x: NonNullable<ReportData['summary']['shares']>[number], data: ReportData) {
+  const pct = (v: string) => `${new D(v).times(100).toDecimalPlaces(2).toString()}%`;
+  const required = [x.min !== undefined ? `≥ ${pct(x.min)}` : '', x.max !== undefined ? `≤ ${pct(x.max)}` : ''].filter(Boolean).join(', ');
+  return { clause: x.clause, name: data.lang === 'zh' ? x.name : x.nameEn, required, qualifying: yuan(x.qualifying), share: pct(x.share), binding: x.binding, short: x.qualifyingDemandShort };
+}

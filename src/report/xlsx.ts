@@ -2,7 +2,8 @@
  * allocations.xlsx: the same allocation as allocations.csv and notice.csv, for people who
  * work in Excel. Sheets: 资助计划 (the public-notice table in 万元, its total and rule),
  * 明细 (every application, the rows of allocations.csv with Chinese headers, amounts in 元),
- * 汇总 (by measure and by district, 万元), 参数 (scenario, policy, input hashes, tool).
+ * 汇总 (by measure and by district, 万元), 参数 (scenario, policy, input hashes, tool, then the
+ * policy as the table to check against its document).
  * The workbook is in Chinese whatever the report's language (it is the file for the 公示).
  * Amounts are number cells holding the exact decimal (元 `#,##0.00`, 万元 `#,##0.00####`).
  * Text cells are inline strings, never formulas; a text starting with = + - @, a tab or a CR
@@ -168,7 +169,18 @@ function parametersSheet(data: ReportData): SheetSpec {
   add(P.rounding, text(s.rules.roundingZh ?? s.rules.rounding));
   add(P.warnings, text(P.warningsText(s.warnings.length)));
   add(P.tool, text(`${s.tool.name} ${s.tool.version}`));
-  return sheet(WORDS.sheets.parameters, rows, { widths: [26, 90], freezeRows: 1, print: print(s.scenario.name, 1) });
+  // The policy as encoded, one table per part of it, below the item/value pairs.
+  const policy = data.policyTableZh;
+  const from = rows.length;
+  rows.push([], [{ text: policy.title, style: 'title' }]);
+  for (const part of policy.sections) {
+    rows.push([], [{ text: part.title, style: 'title' }], part.header.map(header));
+    for (const r of part.rows) rows.push(r.map((c) => text(c, c.includes('\n') ? 'wrap' : 'text')));
+  }
+  // Long values above overflow into the empty cells to their right; the policy's columns fit their cells.
+  const fit = fitWidths(rows.slice(from).filter((r) => r.length > 1), { min: 8, max: 40 });
+  const widths = [Math.max(26, fit[0] ?? 0), Math.max(30, fit[1] ?? 0), ...fit.slice(2)];
+  return sheet(WORDS.sheets.parameters, rows, { widths, freezeRows: 1, print: print(s.scenario.name, 1) });
 }
 
 /** Where the workbook's 明细 sheet is the second sheet: built in a worker thread (see offload.ts) or here. */

@@ -1,15 +1,15 @@
 /**
  * The parts of report.html, top to bottom: the overview, the table of contents, then one
  * <section> each (totals, by measure, by district, score and grant, limits, marginal values,
- * top ten, public notice, every project). What they show comes from view.ts, their words from
- * the language's ReportWords, their markup from markup.ts.
+ * top ten, public notice, every project) and the appendix (the policy as encoded). What they
+ * show comes from view.ts, their words from the language's ReportWords, their markup from markup.ts.
  */
 import type { LimitRow, ReportData } from '../data.js';
 import { fmtNumber, percent, yuan } from '../format.js';
 import type { ReportWords, Words } from '../i18n/index.js';
 import { esc, measureChart, scatterChart } from '../svg.js';
 import { solverUsed } from '../summary.js';
-import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines } from '../view.js';
+import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, shareWords, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines } from '../view.js';
 import { card, hash, num, section, table, td, type Cell, type Column } from './markup.js';
 
 /** The page's header: title, status, headline and the facts of the run (policy, inputs, rules). */
@@ -63,7 +63,7 @@ export function overview(data: ReportData, w: Words): string {
 }
 
 /** The table of contents: a link to each section below. */
-export function contents(t: ReportWords): string {
+export function contents(t: ReportWords, appendix: string): string {
   const sec = t.sections;
   const toc: [string, string][] = [
     ['totals', sec.totals],
@@ -75,6 +75,7 @@ export function contents(t: ReportWords): string {
     ['top', sec.top],
     ['notice', sec.notice],
     ['projects', sec.projects],
+    ['policy', appendix],
   ];
   return `<nav class="toc" aria-label="${esc(t.toc)}"><ol>${toc.map(([id, title]) => `<li><a href="#${id}-section">${esc(title)}</a></li>`).join('')}</ol></nav>`;
 }
@@ -170,6 +171,7 @@ export function limits(data: ReportData, t: ReportWords): string {
   const body = [
     binding.length ? `<p>${esc(t.bindingIntro(binding.length))}</p>${limitTable(binding, 'binding-limits')}` : `<p>${esc(t.noBinding)}</p>`,
     other.length ? `<details data-testid="other-limits"><summary>${esc(t.otherLimits(data.otherLimits, other.length))}</summary>${limitTable(other, 'other-limits')}</details>` : '',
+    ...(data.summary.shares ?? []).map((x) => `<p data-testid="share-result">${esc(t.shareResult(shareWords(x, data)))}</p>`),
   ];
   return section('limits-section', t.sections.limits, body.join('\n'));
 }
@@ -284,4 +286,19 @@ export function projects(data: ReportData, t: ReportWords): string {
     `<div class="table-wrap">${projectsTable}</div>`,
   ];
   return section('projects-section', t.sections.projects, body.join('\n'));
+}
+
+/** The appendix: the policy as the table to check against its document, one table per part of it. */
+export function policyAppendix(data: ReportData, w: Words): string {
+  const t = data.policyTable;
+  const lines = (text: string) => text.split('\n').map(esc).join('<br>');
+  const body = [
+    `<p>${esc(t.title)}</p>`,
+    ...t.sections.map(
+      (s) =>
+        `<h3>${esc(s.title)}</h3>\n` +
+        table({ id: `policy-${s.id}`, columns: s.header.map((title) => ({ title })), rows: s.rows.map((r) => r.map((c): Cell => ({ html: lines(c) }))) }),
+    ),
+  ];
+  return section('policy-section', w.policyTable.appendix, body.join('\n'));
 }

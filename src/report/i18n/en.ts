@@ -138,6 +138,8 @@ export const en: Words = {
     omittedMeasures: (k) => `The chart leaves out ${k} measures with no applications (see the table).`,
     bindingIntro: (k) => `These ${fmtNumber(k)} limits are used up (less than one unit left) and shaped the allocation.`,
     noBinding: 'No limit is used up.',
+    shareResult: (p) =>
+      `Share: ${p.clause} ${p.name} requires ${p.required}; the qualifying projects have ${p.qualifying}, ${p.share}.${p.binding === null ? '' : p.short ? ' There is too little qualifying demand, so the others get less.' : p.binding === 'min' ? ' The others are held back by it.' : ' The qualifying projects are held back by it.'}`,
     otherLimits: (k, shown) => `The other ${fmtNumber(k)} limits, not used up (least slack first${shown < k ? `; the ${fmtNumber(shown)} with least slack listed` : ''})`,
     otherLimitsElsewhere: ': see report.html.',
     marginalIntro:
@@ -475,5 +477,51 @@ export const en: Words = {
       shifted
         ? `${label}, raised within ${range}, moves money to projects under it scoring about ${points} less than the projects it came from (each ¥10,000 more: objective −${cost})`
         : `${label}, raised within ${range}, costs objective ${cost} per ¥10,000`,
+  },
+  policyTable: {
+    title: (name, id, document) => `${name} (${id}${document ? `, ${document}` : ''})`,
+    appendix: 'Appendix: the policy as encoded',
+    sections: { measures: 'Measures and their money rules', jointCaps: 'Joint caps', shares: 'Shares of the money', annualCap: 'Company annual cap', attributes: 'Extra columns of the applications file' },
+    measureHeader: {
+      clause: 'Clause',
+      id: 'Measure id',
+      name: 'Measure',
+      base: 'Base',
+      rate: 'Rate or bands',
+      projectCap: 'Project cap',
+      companyCap: 'Company cap a year',
+      tiers: 'Tiers',
+      bonus: 'Bonus',
+      conditions: 'Conditions',
+      matching: 'Matching',
+    },
+    jointCapHeader: ['Clause', 'Id', 'Name', 'Measures together', 'Per', 'Amount'],
+    shareHeader: ['Clause', 'Id', 'Name', 'Measures', 'Qualifying applications', 'Their share of the money'],
+    annualCapHeader: ['Clause', 'Per company a year', 'Measures not counted'],
+    attributeHeader: ['Id', 'Name', 'Type', 'Values'],
+    amount: (s) => yuan(s),
+    atMostBase: 'at most the base',
+    bands: (mode) => (mode === 'marginal' ? 'marginal, each part at its rate:' : 'the whole base at its band\'s rate:'),
+    band: (mode, from, to, rate) => {
+      if (from === null) return `${to === null ? 'all of it' : `below ${to}`}: ${rate}`;
+      return mode === 'marginal' ? `${to === null ? `above ${from}` : `${from}–${to}`}: ${rate}` : `${to === null ? `${from} and above` : `from ${from} (incl.) to ${to}`}: ${rate}`;
+    },
+    tiers: (field) => `by ${field}:`,
+    bonus: (field) => `by ${field}, on top:`,
+    tier: (value, amount) => `${value}: ${amount}`,
+    matching: (ratio, share, fallback) => [`${ratio}:1 match of the upper-level grant`, `all levels at most ${share} of total investment`, `no upper-level amount stated: at most ${fallback}`],
+    condition: (field, condition) => `${field} ${condition}`,
+    atLeast: (v) => `at least ${v}`,
+    atMost: (v) => `at most ${v}`,
+    between: (min, max) => `from ${min} to ${max}`,
+    notBefore: (d) => `on or after ${d}`,
+    notAfter: (d) => `on or before ${d}`,
+    oneOf: (values) => `one of ${values.join(', ')}`,
+    perCompany: 'per company',
+    perValue: (attribute) => `per ${attribute}`,
+    shareBounds: (min, max) => (min !== null && max !== null ? `${min} to ${max}` : min !== null ? `at least ${min}` : `at most ${max}`),
+    measureRef: (id, name) => `${id} ${name}`,
+    attributeType: { enum: 'one of a list', date: 'date', text: 'text', number: 'number' },
+    none: '(none)',
   },
 };

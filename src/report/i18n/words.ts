@@ -11,6 +11,7 @@ import type { LimitKind } from '../../model/limits.js';
 import type { AllocationColumn } from '../allocation-columns.js';
 import type { MeasureChartText, ScatterText } from '../svg.js';
 import type { TieRule } from '../../model/types.js';
+import type { AttributeType } from '../../model/attributes.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -37,6 +38,8 @@ export interface Words {
   readonly summary: SummaryWords;
   /** The funding line and what more or less budget would do (stdout, reports, summary.json's words). */
   readonly budget: BudgetWords;
+  /** The policy as a table (`fundplan policy`, report.html's appendix, the workbook's 参数 sheet). */
+  readonly policyTable: PolicyTableWords;
 }
 
 /** The summary's rules, stated in both languages (Summary['rules']). */
@@ -161,6 +164,8 @@ export interface ReportWords {
   readonly omittedMeasures: (n: number) => string;
   readonly bindingIntro: (n: number) => string;
   readonly noBinding: string;
+  /** The policy's share rules: a sentence per rule, what it required and achieved, and what that did. */
+  readonly shareResult: (p: { clause: string; name: string; required: string; qualifying: string; share: string; binding: 'min' | 'max' | null; short: boolean }) => string;
   /** `n` limits with room left, `shown` of them listed. */
   readonly otherLimits: (n: number, shown: number) => string;
   /** After `otherLimits` in report.md, which leaves their table to report.html. */
@@ -510,4 +515,72 @@ export interface BudgetWords {
   ceilingValue(label: string, range: string, points: string, gain: string, shifted: boolean): string;
   /** A floor that holds: raised, money must go to projects under it, `points` below where it comes from; `cost`: the objective lost per ¥10,000. */
   floorCost(label: string, range: string, points: string, cost: string, shifted: boolean): string;
+}
+
+/**
+ * The policy as a person checks it against the document (report/policy-table.ts). Amounts come
+ * in as yuan strings ("30000000"), rates already as percentages ("30%").
+ */
+export interface PolicyTableWords {
+  /** The table's heading: the policy's name, id and document number (null: none given). */
+  title(name: string, id: string, document: string | null): string;
+  /** report.html's appendix heading. */
+  readonly appendix: string;
+  readonly sections: {
+    readonly measures: string;
+    readonly jointCaps: string;
+    readonly shares: string;
+    readonly annualCap: string;
+    readonly attributes: string;
+  };
+  readonly measureHeader: {
+    readonly clause: string;
+    readonly id: string;
+    readonly name: string;
+    readonly base: string;
+    readonly rate: string;
+    readonly projectCap: string;
+    readonly companyCap: string;
+    readonly tiers: string;
+    readonly bonus: string;
+    readonly conditions: string;
+    readonly matching: string;
+  };
+  readonly jointCapHeader: readonly [clause: string, id: string, name: string, measures: string, per: string, amount: string];
+  readonly shareHeader: readonly [clause: string, id: string, name: string, measures: string, where: string, share: string];
+  readonly annualCapHeader: readonly [clause: string, amount: string, exempt: string];
+  readonly attributeHeader: readonly [id: string, name: string, type: string, values: string];
+  /** An amount as the document writes it. */
+  amount(yuan: string): string;
+  /** A `baseCeiling` rule: the grant is at most the base. */
+  readonly atMostBase: string;
+  /** The first line of banded rates: how the bands apply. */
+  bands(mode: 'marginal' | 'whole'): string;
+  /** One band: from (null: from zero), to (null: no upper end), its rate. */
+  band(mode: 'marginal' | 'whole', from: string | null, to: string | null, rate: string): string;
+  /** The first line of tiers or a bonus: the attribute it reads. */
+  tiers(field: string): string;
+  bonus(field: string): string;
+  /** One value of tiers or a bonus and its amount. */
+  tier(value: string, amount: string): string;
+  /** A matching rule: ratio to the upper-level grant, the share of total investment for all levels, the cap without an upper-level amount. */
+  matching(ratio: string, share: string, fallback: string): readonly string[];
+  /** An eligibility condition: the field's name and the condition in words. */
+  condition(field: string, condition: string): string;
+  atLeast(value: string): string;
+  atMost(value: string): string;
+  between(min: string, max: string): string;
+  notBefore(date: string): string;
+  notAfter(date: string): string;
+  oneOf(values: readonly string[]): string;
+  /** A joint cap per company, or per value of an attribute. */
+  readonly perCompany: string;
+  perValue(attribute: string): string;
+  /** A share's bounds: null where none is given. */
+  shareBounds(min: string | null, max: string | null): string;
+  /** A measure named in a list: its id and name. */
+  measureRef(id: string, name: string): string;
+  readonly attributeType: Readonly<Record<AttributeType, string>>;
+  /** An empty list (no exemptions, no values). */
+  readonly none: string;
 }

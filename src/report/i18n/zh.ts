@@ -2,6 +2,7 @@
  * The Chinese words of the report files (the default language). Same shape as en.ts: see
  * words.ts for what each section is for.
  */
+import { D, WAN } from '../../money.js';
 import { fmtNumber, fmtWanExact } from '../format.js';
 import type { Words } from './words.js';
 
@@ -138,6 +139,8 @@ export const zh: Words = {
     omittedMeasures: (k) => `图中未列出无人申报的 ${k} 个类别（见下表）。`,
     bindingIntro: (k) => `以下 ${fmtNumber(k)} 项限额已用满（余量不足一个取整单位），决定了分配结果。`,
     noBinding: '没有用满的限额。',
+    shareResult: (p) =>
+      `资金比例：${p.clause} ${p.name}要求${p.required}，符合条件的项目获 ${p.qualifying}，占 ${p.share}。${p.binding === null ? '' : p.short ? '符合条件的申请不足，其他项目因此只能少获资助。' : p.binding === 'min' ? '其他项目因此受限。' : '符合条件的项目因此受限。'}`,
     otherLimits: (k, shown) => `其余 ${fmtNumber(k)} 项限额未用满（按余量从小到大${shown < k ? `，列出余量最小的 ${fmtNumber(shown)} 项` : ''}）`,
     otherLimitsElsewhere: '：见 report.html。',
     marginalIntro:
@@ -480,5 +483,51 @@ export const zh: Words = {
       shifted
         ? `${label}已形成约束：在 ${range} 范围内提高它，需把资金转给该限额内的项目，它们比这笔钱原本资助的项目得分低约 ${points} 分（每提高 1 万元，目标值减少 ${cost}）`
         : `${label}已形成约束：在 ${range} 范围内每提高 1 万元，目标值减少 ${cost}`,
+  },
+  policyTable: {
+    title: (name, id, document) => `${name}（${id}${document ? `，${document}` : ''}）`,
+    appendix: '附录：政策参数',
+    sections: { measures: '申报类别与资助规则', jointCaps: '合计限额', shares: '资金比例要求', annualCap: '企业年度限额', attributes: '申报表附加字段' },
+    measureHeader: {
+      clause: '条款',
+      id: '类别编号',
+      name: '申报类别',
+      base: '资助基数',
+      rate: '资助比例或分档',
+      projectCap: '单项最高',
+      companyCap: '每家每年最高',
+      tiers: '按级别定额',
+      bonus: '另奖励',
+      conditions: '申报条件',
+      matching: '配套规则',
+    },
+    jointCapHeader: ['条款', '编号', '名称', '合计的类别', '合计范围', '限额'],
+    shareHeader: ['条款', '编号', '名称', '涉及类别', '符合条件的项目', '所占资金比例'],
+    annualCapHeader: ['条款', '每家企业每年最高', '不计入的类别'],
+    attributeHeader: ['编号', '名称', '类型', '可填的值'],
+    amount: (yuan) => `${new D(yuan).div(WAN).toFixed()}万元`,
+    atMostBase: '不超过基数',
+    bands: (mode) => (mode === 'marginal' ? '超额分段计算：' : '全额按所在档计算：'),
+    band: (mode, from, to, rate) => {
+      if (from === null) return `${to === null ? '全部' : `${to}以下`}${mode === 'marginal' ? '部分' : ''} ${rate}`;
+      return mode === 'marginal' ? `${from}${to === null ? '以上' : `—${to}`}部分 ${rate}` : `${from}（含）${to === null ? '以上' : `—${to}`} ${rate}`;
+    },
+    tiers: (field) => `按${field}：`,
+    bonus: (field) => `按${field}另奖：`,
+    tier: (value, amount) => `${value} ${amount}`,
+    matching: (ratio, share, fallback) => [`按上级资助 ${ratio}:1 配套`, `各级合计不超过总投资的 ${share}`, `上级未明确金额的最高 ${fallback}`],
+    condition: (field, condition) => `${field}${condition}`,
+    atLeast: (v) => `不低于${v}`,
+    atMost: (v) => `不高于${v}`,
+    between: (min, max) => `在 ${min} 至 ${max} 之间`,
+    notBefore: (d) => `不早于 ${d}`,
+    notAfter: (d) => `不晚于 ${d}`,
+    oneOf: (values) => `为 ${values.join('、')} 之一`,
+    perCompany: '每家企业',
+    perValue: (attribute) => `${attribute}相同的项目`,
+    shareBounds: (min, max) => (min !== null && max !== null ? `${min} 至 ${max}` : min !== null ? `不低于 ${min}` : `不高于 ${max}`),
+    measureRef: (id, name) => `${id} ${name}`,
+    attributeType: { enum: '选项', date: '日期', text: '文本', number: '数值' },
+    none: '（无）',
   },
 };
