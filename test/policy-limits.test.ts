@@ -206,12 +206,30 @@ describe('shares of a measure for small companies', () => {
     expect(o.conflicts.map((c) => c.limit).join(' ')).toMatch(/measure_min:W09-SMALL.*share_min:S-SMALL/);
   });
 
-  it('is not combined with integer rules or a proportional objective yet: an input issue, not a wrong answer', async () => {
+  it('with integer rules: an all-or-nothing grant the share leaves no room for gets nothing, and the reason names the share', async () => {
+    const o = solved(await run([app('K-BIG', 'F', 'W09-SMALL', 1000, 200, 95, '大型'), app('K-SMALL', 'H', 'W09-SMALL', 500, 100, 70, '小型'), app('K-S2', 'I', 'W09-SMALL', 200, 40, 65, '微型')], { allOrNothing: true }));
+    const g = byId(o);
+    // Small: 100万 + 40万; 80% of the measure's money → others at most 35万, less than K-BIG's 200万: all or nothing gives it 0.
+    expect(g.get('K-SMALL')!.grant).toBe('1000000.00');
+    expect(g.get('K-S2')!.grant).toBe('400000.00');
+    expect(g.get('K-BIG')!.grant).toBe('0.00');
+    expect(g.get('K-BIG')!.binding).toBe('all_or_nothing');
+    expect(g.get('K-BIG')!.note).toContain('小企业资金比例');
+    expect(o.summary.verification.violations).toBe(0);
+  });
+
+  it('with a minimum share of the entitlement, a partial grant fits under the share exactly', async () => {
+    const o = solved(await run([app('K-BIG', 'F', 'W09-SMALL', 1000, 200, 95, '大型'), app('K-SMALL', 'H', 'W09-SMALL', 500, 100, 70, '小型')], { minShare: 0.1 }));
+    const g = byId(o);
+    expect(g.get('K-SMALL')!.grant).toBe('1000000.00');
+    expect(g.get('K-BIG')!.grant).toBe('250000.00');
+    expect(o.summary.verification.violations).toBe(0);
+  });
+
+  it('is not combined with a proportional objective yet: an input issue, not a wrong answer', async () => {
     const records = [app('K-BIG', 'F', 'W09-SMALL', 1000, 200, 95, '大型'), app('K-SMALL', 'H', 'W09-SMALL', 500, 100, 70, '小型')];
-    for (const s of [{ allOrNothing: true }, { objective: 'proportional' }]) {
-      const e = await run(records, s).catch((x: unknown) => x);
-      expect(JSON.stringify((e as { issues?: unknown }).issues)).toMatch(/share/);
-    }
+    const e = await run(records, { objective: 'proportional' }).catch((x: unknown) => x);
+    expect(JSON.stringify((e as { issues?: unknown }).issues)).toMatch(/share rule/);
   });
 });
 

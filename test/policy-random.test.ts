@@ -108,7 +108,7 @@ function referenceLp(inst: Instance): LinearProgram {
   for (const p of products) sumOver((a) => a.product === p && (a.measure === 'M4' || a.measure === 'M5'), inst.jointProduct);
   if (inst.measureMax !== null) sumOver((a) => a.measure === 'M1', inst.measureMax);
   // Share: Σ small ≥ s × Σ all (min), Σ small ≤ s × Σ all (max), over M2 and M3.
-  const s = 'min' in inst.share ? inst.share.min : inst.share.max;
+  const s = inst.share.min ?? inst.share.max!;
   const terms = apps.flatMap((a, j) => (a.measure === 'M2' || a.measure === 'M3' ? [[j, (SMALL.includes(a.size) ? 1 : 0) - s] as const] : []));
   if (terms.length) rows.push({ terms, ...('min' in inst.share ? { lower: 0, upper: null } : { lower: null, upper: 0 }) });
   return { sense: 'max', columns, rows };
@@ -157,5 +157,23 @@ describe('random instances with every coupling rule, against an LP written from 
     expect(compared).toBe(60);
     // The instances do exercise the rules: each stops some grant somewhere.
     for (const b of ['share', 'joint_cap', 'company_limit', 'total_budget']) expect(bindings).toContain(b);
+  }, 120_000);
+
+  it('with an all-or-nothing measure (the integer model): verified, and never above the LP relaxation', async () => {
+    const highs = await createHighsBackend();
+    for (let seed = 101; seed <= 120; seed++) {
+      const inst = instance(seed);
+      const scenario = { name: `random ${seed}`, policy: 'inline', applications: 'inline', year: 2022, budget: String(inst.budget), measureBudgets: { M3: { allOrNothing: true }, ...(inst.measureMax !== null ? { M1: { max: String(inst.measureMax) } } : {}) } };
+      const o = await solve({ scenario, policy: policyOf(inst), applications: records(inst) }, { timings: false });
+      expect(o.status, `seed ${seed}`).toBe('optimal');
+      if (o.status !== 'optimal') continue;
+      expect(o.summary.verification.violations, `seed ${seed}`).toBe(0);
+      const ref = highs.solve(referenceLp(inst));
+      if (ref.status !== 'optimal') throw new Error(`seed ${seed}: the reference LP is ${ref.status}`);
+      const byId = new Map(inst.apps.map((a) => [a.id, a.score]));
+      const objective = o.allocations.reduce((t, a) => t + byId.get(a.project_id)! * Number(a.grant), 0) / 10_000;
+      expect(objective, `seed ${seed}`).toBeLessThanOrEqual(ref.objective * (1 + 1e-9) + 1e-6);
+      for (const a of o.allocations) if (a.measure === 'M3' && a.grant !== '0.00') expect(a.grant, `seed ${seed} ${a.project_id}`).toBe(a.entitlement);
+    }
   }, 120_000);
 });

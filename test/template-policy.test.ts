@@ -92,7 +92,7 @@ describe('fundplan template --policy with attributes', () => {
     const policy = structuredClone(SHAPES_POLICY) as typeof SHAPES_POLICY & { attributes: { values?: string[] }[] };
     policy.attributes[0]!.values = ['大型', '中型', '小型', '微型', ...long];
     policy.attributes[2]!.values = ['三星', '四星', '五星,特级'];
-    policy.measures[2]!.rules[1] = { type: 'bonus', field: 'star', amounts: { 三星: '1万', '五星,特级': '5万' } };
+    (policy.measures[2]!.rules as unknown[])[1] = { type: 'bonus', field: 'star', amounts: { 三星: '1万', '五星,特级': '5万' } };
     expect(policy.attributes[0]!.values!.join(',').length).toBeGreaterThan(255);
     const out = join(f.dir, 't.xlsx');
     await runTemplate({ xlsx: true, lang: 'zh', out, policy: writePolicy(f.dir, policy), year: 2024 });

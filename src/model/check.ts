@@ -15,7 +15,7 @@ import { integerModelNeedsMip } from './integer.js';
 import type { Limit } from './limits.js';
 import type { Policy } from './policy.js';
 import { candidatesOf, lockedOverEntitlement } from './prepare.js';
-import { integerRuleOf, usesIntegerModel } from './rules.js';
+import { countRules, integerRuleOf, usesIntegerModel } from './rules.js';
 import type { Scenario } from './scenario.js';
 import { toUnits, unitsIssue } from './units.js';
 
@@ -27,6 +27,9 @@ export interface CheckOptions {
   /** The backend integer models would go to (absent: one that solves them). */
   readonly solver?: Pick<Backend, 'name' | 'solvesIntegers'>;
 }
+
+/** The rules that make the integer model (`usesIntegerModel`), as messages name them. */
+const INTEGER_RULES = 'all or nothing, minimum shares, decisions, exclusive groups, quotas, district counts';
 
 export function scenarioIssues(apps: readonly Application[], policy: Policy, scenario: Scenario, options: CheckOptions = {}): InputIssue[] {
   const c = candidatesOf(apps, policy, scenario, options.locked);
@@ -45,10 +48,6 @@ export function scenarioIssues(apps: readonly Application[], policy: Policy, sce
   const g = scenario.granularity;
   const tooFine = unitsIssue(c.caps, c.limits, g);
   if (tooFine) issues.push(tooFine);
-  if (c.shares.length && scenario.objective === 'priority' && usesIntegerModel(scenario, c.candidates)) {
-    const rules = [...new Set(c.shares.map((r) => r.source))].join(', ');
-    issues.push({ file: 'scenario', row: 'integer rules', expected: `no integer rules (all or nothing, minimum shares, decisions, exclusive groups, quotas) with the policy's share rules (${rules}): not supported together yet`, found: 'integer rules' });
-  }
   if (scenario.objective !== 'priority') {
     issues.push(...proportionalIssues(scenario, c.limits, c.candidates));
     for (const row of c.shares) issues.push({ file: 'scenario', row: 'objective', expected: `objective "priority" with the policy's share rule ${row.source} (not supported together yet)`, found: JSON.stringify(scenario.objective) });
@@ -56,7 +55,7 @@ export function scenarioIssues(apps: readonly Application[], policy: Policy, sce
     const units = toUnits(c.caps, c.limits, g);
     const floors = c.limits.some((l, k) => l.sense === 'min' && units.limits[k]! > 0);
     if (integerModelNeedsMip({ apps, lockedOf: c.lockedOf, candidates: c.candidates, units, scenario }, floors)) {
-      issues.push({ file: 'scenario', row: 'solver', expected: 'HiGHS for the integer rules (all or nothing, minimum shares, decisions, exclusive groups, quotas): --solver highs or auto', found: options.solver.name });
+      issues.push({ file: 'scenario', row: 'solver', expected: `HiGHS for the integer rules (${INTEGER_RULES}): --solver highs or auto`, found: options.solver.name });
     }
   }
   return issues;
@@ -75,7 +74,7 @@ export function proportionalIssues(s: Scenario, limits: readonly Limit[], candid
   for (const l of limits) if (l.sense === 'min' && l.amount.gt(0)) say(l.source, `a floor ${fmtYuanHuman(l.amount)}`);
   if (candidates.some((a) => integerRuleOf(a, s).allOrNothing)) say('allOrNothing', 'true');
   if (candidates.some((a) => integerRuleOf(a, s).minShare)) say('minShare', 'a minimum share');
-  for (const [id, m] of s.measureBudgets) if (m.minCount !== undefined || m.maxCount !== undefined) say(`measureBudgets.${id}.minCount/maxCount`, 'a count quota');
+  for (const c of countRules(s)) say(`${c.kind === 'measure' ? 'measureBudgets' : 'districtBudgets'}.${c.subject}.minCount/maxCount`, c.kind === 'measure' ? 'a count quota' : 'a district count');
   if (candidates.some((a) => a.exclusiveGroup)) say('exclusive_group', 'exclusive groups in the applications');
   return issues;
 }

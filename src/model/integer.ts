@@ -7,7 +7,7 @@
  *   y_i ∈ {0, 1}                 (funded), where a rule needs it: lo_i·y_i ≤ x_i ≤ cap_i·y_i with
  *                                 lo_i = cap_i (all or nothing), ⌈minShare × cap_i⌉ (minimum share), else 1
  *   forced: x_i = cap_i (or y_i = 1 with forcedGrant "funded"); excluded: x_i = 0
- *   exclusive group: Σ y ≤ 1; measure quotas: minCount ≤ Σ y ≤ maxCount
+ *   exclusive group: Σ y ≤ 1; count rules (per measure, per district): minCount ≤ Σ y ≤ maxCount
  *   every limit: Σ x ≤ ⌊L / g⌋ (ceiling), Σ x ≥ ⌈L / g⌉ (floor)
  *   maximise Σ score_i × x_i
  *
@@ -28,8 +28,9 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { Column, LinearProgram, Picked, Picker, Row, SolveResult } from '../solver/types.js';
 import { finishAllocation, limitsOfCandidates, timedSolve } from './finish.js';
 import { breakTies, tieBreakSeconds, unorderedTies, type Kept } from './integer-ties.js';
-import { lockedFunding } from './prepare.js';
-import { decisionCounts, integerRuleOf } from './rules.js';
+import { blockingShare, shareUnits } from './limits.js';
+import { lockedFunding, lockedUnder } from './prepare.js';
+import { countRuleId, countRules, countRuleSource, counts, decisionCounts, integerRuleOf, type CountRule } from './rules.js';
 import { LIMIT_BINDING, type AllocateOptions, type Allocation, type CandidateOutcome, type Prepared, type StageReport, type TieRule } from './types.js';
 
 /** A rule of the model that can be dropped when looking for a conflict, with what it says. */
@@ -62,7 +63,7 @@ export type IntegerBasis = Pick<Prepared, 'apps' | 'lockedOf' | 'candidates' | '
 /** Per candidate, whether it takes a yes/no column y_i (a rule counts it as funded or not). */
 function yesNoColumns(p: IntegerBasis): boolean[] {
   const { candidates, units, scenario } = p;
-  const quotaMeasures = new Set([...scenario.measureBudgets].filter(([, m]) => m.minCount !== undefined || m.maxCount !== undefined).map(([id]) => id));
+  const counted = countRules(scenario);
   // What an earlier batch funded (--lock) counts in exclusive groups.
   const groupSize = new Map<string, number>();
   for (const a of candidates) if (a.exclusiveGroup) groupSize.set(a.exclusiveGroup, (groupSize.get(a.exclusiveGroup) ?? 0) + 1);
@@ -71,7 +72,7 @@ function yesNoColumns(p: IntegerBasis): boolean[] {
     const r = integerRuleOf(a, scenario);
     // HiGHS refuses semi-continuous columns above 1e5 (kMaxSemiVariableUpper): those take a binary.
     const bigMinShare = r.minShare !== null && units.caps[i]! > SEMI_MAX;
-    return units.caps[i]! > 0 && (r.allOrNothing || bigMinShare || (!!a.exclusiveGroup && (groupSize.get(a.exclusiveGroup) ?? 0) > 1) || quotaMeasures.has(a.measureId) || (a.decision === 'fund' && scenario.forcedGrant === 'funded'));
+    return units.caps[i]! > 0 && (r.allOrNothing || bigMinShare || (!!a.exclusiveGroup && (groupSize.get(a.exclusiveGroup) ?? 0) > 1) || counted.some((c) => counts(c, a)) || (a.decision === 'fund' && scenario.forcedGrant === 'funded'));
   });
 }
 
@@ -95,9 +96,8 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
   const rows: Row[] = [];
   const groups: RuleGroup[] = [];
   const rule = (id: string, text: string, expr?: RuleGroup['expr']) => groups.push({ id, text, ...(expr ? { expr } : {}) });
-  const quotaMeasures = new Set([...scenario.measureBudgets].filter(([, m]) => m.minCount !== undefined || m.maxCount !== undefined).map(([id]) => id));
-  // What an earlier batch funded (--lock) counts in exclusive groups and quotas.
-  const { byGroup: lockedGroups, byMeasure: lockedByMeasure } = lockedFunding(p.apps, p.lockedOf);
+  // What an earlier batch funded (--lock) counts in exclusive groups and count rules.
+  const locked = lockedFunding(p.apps, p.lockedOf);
   const needsY = yesNoColumns(p);
   // x columns first (index i), then the y columns.
   candidates.forEach((a, i) => {
@@ -147,33 +147,41 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
     if (drop.has(l.id)) return;
     rows.push({ terms, lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null });
   });
+  // Share rules: weighted rows, exact in whole units (limits.ts shareUnits).
+  for (const row of p.shares) {
+    const w = shareUnits(row, g);
+    const terms = [...row.qualifying.map((i) => [i, w.qualifyingWeight] as const), ...row.others.map((i) => [i, w.othersWeight] as const)];
+    rule(row.id, `${row.id} (${row.source}): at ${row.sense === 'min' ? 'least' : 'most'} ${row.rate.times(100).toString()}% of the money under its measures to the qualifying applications`);
+    if (!drop.has(row.id) && terms.length) rows.push({ terms, lower: w.threshold, upper: null });
+  }
   // Exclusive groups.
   const members = new Map<string, number[]>();
   candidates.forEach((a, i) => {
     if (a.exclusiveGroup && yOf[i]! >= 0) members.set(a.exclusiveGroup, [...(members.get(a.exclusiveGroup) ?? []), i]);
   });
   for (const [grp, list] of members) {
-    const earlier = lockedGroups.get(grp) ?? [];
+    const earlier = locked.byGroup.get(grp) ?? [];
     if (list.length + earlier.length < 2) continue;
     const id = `exclusive:${grp}`;
     const names = [...earlier.map((x) => `${x} (funded by an earlier batch)`), ...list.map((i) => candidates[i]!.projectId)];
     rule(id, `exclusive group ${grp}: at most one of ${names.join(', ')} funded`);
     if (!drop.has(id)) rows.push({ terms: list.map((i) => [yOf[i]!, 1] as const), lower: null, upper: Math.max(0, 1 - earlier.length) });
   }
-  // Count quotas per measure.
-  for (const m of quotaMeasures) {
-    const settings = scenario.measureBudgets.get(m)!;
-    const terms = candidates.map((a, i) => [a, i] as const).filter(([a, i]) => a.measureId === m && yOf[i]! >= 0).map(([, i]) => [yOf[i]!, 1] as const);
-    for (const [sense, count] of [['min', settings.minCount], ['max', settings.maxCount]] as const) {
+  // Count rules, per measure and per district.
+  for (const c of countRules(scenario)) {
+    const terms = candidates.map((a, i) => [a, i] as const).filter(([a, i]) => counts(c, a) && yOf[i]! >= 0).map(([, i]) => [yOf[i]!, 1] as const);
+    const earlier = lockedUnder(locked, c).length;
+    for (const [sense, count] of [['min', c.minCount], ['max', c.maxCount]] as const) {
       if (count === undefined) continue;
-      const id = `${sense}Count:${m}`;
-      const earlier = lockedByMeasure.get(m)?.length ?? 0;
+      const id = countRuleId(c, sense);
       const left = Math.max(0, count - earlier);
-      rule(
-        id,
-        `scenario.measureBudgets.${m}.${sense}Count: ${sense === 'min' ? 'at least' : 'at most'} ${count} applications funded${earlier ? ` (${earlier} by an earlier batch)` : ''}`,
-        { terms, sense, bound: count, unit: 'count', offset: earlier },
-      );
+      rule(id, `${countRuleSource(c, sense)}: ${sense === 'min' ? 'at least' : 'at most'} ${count} applications funded${earlier ? ` (${earlier} by an earlier batch)` : ''}`, {
+        terms,
+        sense,
+        bound: count,
+        unit: 'count',
+        offset: earlier,
+      });
       if (!drop.has(id)) rows.push({ terms, lower: sense === 'min' ? left : null, upper: sense === 'max' ? left : null });
     }
   }
@@ -181,6 +189,14 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
 }
 
 const SEMI_MAX = 100_000;
+
+/** Nothing, because count rule `c` already has its maxCount funded: a measure's quota or a district's count. */
+function countOutcome(c: CountRule): CandidateOutcome {
+  const maxCount = c.maxCount!;
+  return c.kind === 'measure'
+    ? { binding: 'quota', limitId: null, ruleNote: { kind: 'quota', measureId: c.subject, maxCount } }
+    : { binding: 'district_count', limitId: null, ruleNote: { kind: 'district_count', district: c.subject, maxCount } };
+}
 
 /** The least grant, in units, under a minimum share: ⌈share × cap⌉, at least one unit. */
 const minUnits = (share: Decimal, cap: number) => Math.max(1, share.times(cap).ceil().toNumber());
@@ -220,10 +236,25 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
       throw new InternalError(detail, [`${r.backend}: ${r.raw}${'detail' in r && r.detail !== r.raw ? ` (${r.detail})` : ''}`]);
     }
     const roundOf = (values: ArrayLike<number>) => {
-      const gu = candidates.map((_, i) => Math.max(0, Math.min(units.caps[i]!, Math.floor(values[i]! + 1e-6))));
+      // Whole-unit columns are integral up to the solver's tolerance: rounded to the nearest unit.
+      // Continuous ones are rounded down, except that a funded application (its yes/no column at 1)
+      // keeps the least grant its integer rule allows when the solver's value sits a hair below it.
+      const gu = candidates.map((a, i) => {
+        const v = values[i]!;
+        let u = wholeUnits ? Math.round(v) : Math.floor(v + 1e-6);
+        const y = built.yOf[i]!;
+        if (!wholeUnits && y >= 0 && values[y]! > 0.5) {
+          const r = integerRuleOf(a, scenario);
+          const lo = r.allOrNothing ? units.caps[i]! : r.minShare ? minUnits(r.minShare, units.caps[i]!) : 1;
+          if (u < lo && v > lo - 1e-3) u = lo;
+        }
+        return Math.max(0, Math.min(units.caps[i]!, u));
+      });
       const tu = limits.map((l) => l.members.reduce((s, i) => s + gu[i]!, 0));
       handOut(p, gu, tu, memberOf);
-      return { units: gu, unmetFloors: limits.filter((l, k) => l.sense === 'min' && tu[k]! < units.limits[k]!).length };
+      // A share row rounding broke counts as an unmet floor: the model is solved again in whole units.
+      const unmetShares = shareSums(p, gu).filter((sum, j) => sum < shareUnits(p.shares[j]!, g).threshold).length;
+      return { units: gu, unmetFloors: limits.filter((l, k) => l.sense === 'min' && tu[k]! < units.limits[k]!).length + unmetShares };
     };
     let best: Kept = roundOf(r.values!);
     tieRule = r.status !== 'optimal' ? 'time_limit' : 'tie_break_worse';
@@ -252,16 +283,15 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
   const { backend, reason } = picked!;
   const t2 = performance.now();
 
-  // Why each grant is what it is. What an earlier batch funded counts in exclusive groups and quotas.
+  // Why each grant is what it is. What an earlier batch funded counts in exclusive groups and count rules.
   const funded = new Map<string, { id: string; earlier: boolean }>();
-  const fundedCount = new Map<string, number>();
-  const { byGroup, byMeasure } = lockedFunding(p.apps, p.lockedOf);
-  for (const [grp, ids] of byGroup) funded.set(grp, { id: ids[0]!, earlier: true });
-  for (const [m, ids] of byMeasure) fundedCount.set(m, ids.length);
+  const locked = lockedFunding(p.apps, p.lockedOf);
+  for (const [grp, ids] of locked.byGroup) funded.set(grp, { id: ids[0]!, earlier: true });
   candidates.forEach((a, i) => {
     if (grantU[i]! > 0 && a.exclusiveGroup) funded.set(a.exclusiveGroup, { id: a.projectId, earlier: false });
-    if (grantU[i]! > 0) fundedCount.set(a.measureId, (fundedCount.get(a.measureId) ?? 0) + 1);
   });
+  // The count rules with a maxCount that their funded applications (this batch's and earlier) reach.
+  const filled = countRules(scenario).filter((c) => c.maxCount !== undefined && lockedUnder(locked, c).length + candidates.filter((a, i) => grantU[i]! > 0 && counts(c, a)).length >= c.maxCount);
   const outcome = (i: number, full: (c: number, need: number) => number[]): CandidateOutcome => {
     const a = candidates[i]!;
     const cap = units.caps[i]!;
@@ -272,20 +302,25 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
     if (grantU[i] === 0) {
       const other = a.exclusiveGroup ? funded.get(a.exclusiveGroup) : undefined;
       if (other) return { binding: 'exclusive_group', limitId: null, ruleNote: { kind: 'exclusive_group', group: a.exclusiveGroup!, fundedAs: other.id, earlier: other.earlier } };
-      const max = scenario.measureBudgets.get(a.measureId)?.maxCount;
-      if (max !== undefined && (fundedCount.get(a.measureId) ?? 0) >= max) return { binding: 'quota', limitId: null, ruleNote: { kind: 'quota', measureId: a.measureId, maxCount: max } };
-      if (rule.allOrNothing) {
-        const k = full(i, cap)[0];
-        return { binding: 'all_or_nothing', limitId: k === undefined ? null : limits[k]!.id, ruleNote: { kind: 'all_or_nothing', amount: g.times(cap) } };
-      }
+      const atMax = filled.find((c) => counts(c, a));
+      if (atMax) return countOutcome(atMax);
+      // The limit (or share rule) that leaves too little room for the least grant the rule allows.
+      const stopper = (need: number): string | null => {
+        const k = full(i, need)[0];
+        if (k !== undefined) return limits[k]!.id;
+        const j = blockingShare(p.shares, g, grantU, i, need);
+        return j === null ? null : p.shares[j]!.id;
+      };
+      if (rule.allOrNothing) return { binding: 'all_or_nothing', limitId: stopper(cap), ruleNote: { kind: 'all_or_nothing', amount: g.times(cap) } };
       if (rule.minShare) {
         const lo = minUnits(rule.minShare, cap);
-        const k = full(i, lo)[0];
-        return { binding: 'min_share', limitId: k === undefined ? null : limits[k]!.id, ruleNote: { kind: 'min_share', share: rule.minShare, least: g.times(lo) } };
+        return { binding: 'min_share', limitId: stopper(lo), ruleNote: { kind: 'min_share', share: rule.minShare, least: g.times(lo) } };
       }
     }
     const k = full(i, 1)[0];
     if (k !== undefined) return { binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id };
+    const j = blockingShare(p.shares, g, grantU, i);
+    if (j !== null) return { binding: 'share', limitId: p.shares[j]!.id };
     return { binding: 'not_selected', limitId: null, ruleNote: { kind: 'not_selected' } };
   };
   const mip = r!.mip;
@@ -324,15 +359,32 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
  * stays met), so nothing breaks.
  */
 function handOut(p: Prepared, grantU: number[], totalU: number[], memberOf: readonly (readonly number[])[]): void {
-  const { units, limits, order, candidates, scenario } = p;
+  const { units, limits, order, candidates, scenario, shares } = p;
+  const weights = shares.map((row) => shareUnits(row, scenario.granularity));
+  const sums = shareSums(p, grantU);
+  const weightIn = (j: number, i: number) => (shares[j]!.qualifying.includes(i) ? weights[j]!.qualifyingWeight : shares[j]!.others.includes(i) ? weights[j]!.othersWeight : 0);
   for (const i of order) {
     if (grantU[i]! === 0 || grantU[i]! >= units.caps[i]! || candidates[i]!.decision || integerRuleOf(candidates[i]!, scenario).allOrNothing) continue;
     let room = units.caps[i]! - grantU[i]!;
     for (const k of memberOf[i]!) if (limits[k]!.sense === 'max') room = Math.min(room, units.limits[k]! - totalU[k]!);
+    // A share row the grant weighs against: only as far as it stays met.
+    shares.forEach((_, j) => {
+      const w = weightIn(j, i);
+      if (w < 0) room = Math.min(room, Math.floor((sums[j]! - weights[j]!.threshold) / -w));
+    });
     if (room <= 0) continue;
     grantU[i] = grantU[i]! + room;
     for (const k of memberOf[i]!) totalU[k] = totalU[k]! + room;
+    shares.forEach((_, j) => (sums[j] = sums[j]! + weightIn(j, i) * room));
   }
+}
+
+/** Per share row, Σ weight × units of its members. */
+function shareSums(p: Prepared, grantU: readonly number[]): number[] {
+  return p.shares.map((row) => {
+    const w = shareUnits(row, p.scenario.granularity);
+    return row.qualifying.reduce((t, i) => t + w.qualifyingWeight * grantU[i]!, 0) + row.others.reduce((t, i) => t + w.othersWeight * grantU[i]!, 0);
+  });
 }
 
 /** Most rule groups tried by the deletion filter (each try is one integer solve). */

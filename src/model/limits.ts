@@ -234,15 +234,15 @@ export function shareUnits(row: ShareRow, g: Decimal): ShareUnits {
   return { qualifyingWeight: q.toNumber(), othersWeight: o.toNumber(), threshold: threshold.toNumber() };
 }
 
-/** The first share row that leaves candidate `c` less than one unit of room (its grant weighs against the row), or null. */
-export function blockingShare(shares: readonly ShareRow[], g: Decimal, grantUnits: readonly number[], c: number): number | null {
+/** The first share row that leaves candidate `c` less than `need` units of room (its grant weighs against the row), or null. */
+export function blockingShare(shares: readonly ShareRow[], g: Decimal, grantUnits: readonly number[], c: number, need = 1): number | null {
   for (let j = 0; j < shares.length; j++) {
     const row = shares[j]!;
     const w = shareUnits(row, g);
     const weight = row.qualifying.includes(c) ? w.qualifyingWeight : row.others.includes(c) ? w.othersWeight : 0;
     if (weight >= 0) continue;
     const sum = row.qualifying.reduce((s, i) => s + w.qualifyingWeight * grantUnits[i]!, 0) + row.others.reduce((s, i) => s + w.othersWeight * grantUnits[i]!, 0);
-    if (sum - w.threshold < -weight) return j;
+    if (sum - w.threshold < -weight * need) return j;
   }
   return null;
 }

@@ -12,6 +12,7 @@ import type { LinearProgram } from '../solver/types.js';
 import type { Application } from './application.js';
 import { entitlementOf, type Entitlement } from './entitlement.js';
 import { buildLimits, buildShares, type Limit, type LockedGrant, type ShareRow } from './limits.js';
+import { countRuleId, countRules, countRuleSource, type CountKind, type CountRule } from './rules.js';
 import { policyLp, shapePolicyLp } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import { withBudget, type Scenario } from './scenario.js';
@@ -90,17 +91,28 @@ export function lockedOverEntitlement(c: Candidates): { app: Application; grant:
     .filter(({ grant, entitlement }) => grant.gt(entitlement.amount));
 }
 
-/** Applications an earlier batch funded (a locked grant above zero): their ids per exclusive group and per measure. */
-export function lockedFunding(apps: readonly Application[], lockedOf: readonly (Decimal | null)[]): { byGroup: Map<string, string[]>; byMeasure: Map<string, string[]> } {
+/** Applications an earlier batch funded (a locked grant above zero): their ids per exclusive group, and per measure and per district (what count rules count). */
+export interface LockedFunding {
+  readonly byGroup: ReadonlyMap<string, readonly string[]>;
+  readonly bySubject: Readonly<Record<CountKind, ReadonlyMap<string, readonly string[]>>>;
+}
+
+export function lockedFunding(apps: readonly Application[], lockedOf: readonly (Decimal | null)[]): LockedFunding {
   const byGroup = new Map<string, string[]>();
   const byMeasure = new Map<string, string[]>();
+  const byDistrict = new Map<string, string[]>();
+  const add = (m: Map<string, string[]>, key: string, id: string) => m.set(key, [...(m.get(key) ?? []), id]);
   apps.forEach((a, i) => {
     if (!lockedOf[i]?.gt(0)) return;
-    if (a.exclusiveGroup) byGroup.set(a.exclusiveGroup, [...(byGroup.get(a.exclusiveGroup) ?? []), a.projectId]);
-    byMeasure.set(a.measureId, [...(byMeasure.get(a.measureId) ?? []), a.projectId]);
+    if (a.exclusiveGroup) add(byGroup, a.exclusiveGroup, a.projectId);
+    add(byMeasure, a.measureId, a.projectId);
+    add(byDistrict, a.district, a.projectId);
   });
-  return { byGroup, byMeasure };
+  return { byGroup, bySubject: { measure: byMeasure, district: byDistrict } };
 }
+
+/** The applications an earlier batch funded that count rule `r` counts. */
+export const lockedUnder = (f: LockedFunding, r: CountRule): readonly string[] => f.bySubject[r.kind].get(r.subject) ?? [];
 
 export function prepareAllocation(apps: readonly Application[], policy: Policy, scenario: Scenario, opts: PrepareOptions = {}): Prepared {
   const t0 = performance.now();
@@ -116,7 +128,7 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
     );
   }
   // Rules of counts the earlier batch already breaks (two funded in one exclusive group, more
-  // funded than a measure's maxCount): no allocation of this batch can mend them.
+  // funded than a measure's or a district's maxCount): no allocation of this batch can mend them.
   const countOverrun = lockedCountOverruns(apps, lockedOf, scenario);
   if (countOverrun.length) throw new InfeasibleError('the locked grants no longer fit the rules of counts', countOverrun);
   const order = priorityOrder(candidates);
@@ -127,14 +139,16 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
 }
 
 function lockedCountOverruns(apps: readonly Application[], lockedOf: readonly (Decimal | null)[], scenario: Scenario): Conflict[] {
-  const { byGroup, byMeasure } = lockedFunding(apps, lockedOf);
+  const funded = lockedFunding(apps, lockedOf);
   const out: Conflict[] = [];
-  for (const [grp, ids] of byGroup) {
+  for (const [grp, ids] of funded.byGroup) {
     if (ids.length > 1) out.push({ limit: `exclusive:${grp}`, description: `at most one of a group is funded, but the locked grants fund ${ids.join(', ')}` });
   }
-  for (const [m, ids] of byMeasure) {
-    const max = scenario.measureBudgets.get(m)?.maxCount;
-    if (max !== undefined && ids.length > max) out.push({ limit: `maxCount:${m} (scenario.measureBudgets.${m}.maxCount)`, description: `at most ${max}, but the locked grants fund ${ids.length} (${ids.join(', ')})` });
+  for (const r of countRules(scenario)) {
+    const ids = lockedUnder(funded, r);
+    if (r.maxCount !== undefined && ids.length > r.maxCount) {
+      out.push({ limit: `${countRuleId(r, 'max')} (${countRuleSource(r, 'max')})`, description: `at most ${r.maxCount}, but the locked grants fund ${ids.length} (${ids.join(', ')})` });
+    }
   }
   return out;
 }

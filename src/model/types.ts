@@ -48,6 +48,8 @@ export type RuleNote =
   | { readonly kind: 'exclusive_group'; readonly group: string; readonly fundedAs: string; readonly earlier: boolean }
   /** Nothing: its measure already funds `maxCount` applications. */
   | { readonly kind: 'quota'; readonly measureId: string; readonly maxCount: number }
+  /** Nothing: its district already has `maxCount` applications funded. */
+  | { readonly kind: 'district_count'; readonly district: string; readonly maxCount: number }
   /** Nothing: its entitlement `amount` did not fit the line's limit, or (no limit) was not selected. */
   | { readonly kind: 'all_or_nothing'; readonly amount: Decimal }
   /** Nothing: at least `least` (the share `share` of its entitlement) did not fit, or was not selected. */

@@ -60,7 +60,14 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
   };
   const unit = y(ctx.scenario.granularity);
   /** A limit by its id, in words ("（十一）P11-RETROFIT 类别预算上限", "总预算"). */
-  const limitName = (id: string | null): string | null => (id === null ? null : wordsOf(limitIndex.get(id)!).label);
+  /** A limit, or a share rule (its row id `share_min:<id>`), by its id, in words. */
+  const limitName = (id: string | null): string | null => {
+    if (id === null) return null;
+    const k = limitIndex.get(id);
+    if (k !== undefined) return wordsOf(k).label;
+    const share = (ctx.policy.shares ?? []).find((s) => id.endsWith(`:${s.id}`));
+    return share ? `${share.clause} ${share.name[lang]}` : id;
+  };
   return ctx.allocation.lines.map((line) => {
     const { app, measure, entitlement, grant, binding } = line;
     const { scenario, allocation } = ctx;
@@ -79,7 +86,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false): Expla
     if (binding === 'below_min_score') return done(w.belowMinScore(app.score.toString(), scenario.minScore?.toString() ?? ''));
     // Decisions, integer rules and proportional shares: the rule that set the grant.
     if (line.ruleNote) {
-      const budgetStopped = line.limitId !== null && ctx.allocation.limits[limitIndex.get(line.limitId)!]!.kind === 'budget';
+      const budgetStopped = line.limitId !== null && ctx.allocation.limits[limitIndex.get(line.limitId) ?? -1]?.kind === 'budget';
       return done(ruleText(line, line.ruleNote, w, unit, limitName) + (budgetStopped && ctx.fundingLine !== null ? w.rule.budgetAside(lineAside(app.score, ctx.fundingLine)) : ''));
     }
     const ent = entitlement!;
@@ -153,6 +160,8 @@ function ruleText(line: Line, note: RuleNote, w: ExplainWords, unit: string, lim
       return w.rule.exclusiveGroup(note.group, note.fundedAs, note.earlier);
     case 'quota':
       return w.rule.quota(note.measureId, note.maxCount);
+    case 'district_count':
+      return w.rule.districtCount(note.district, note.maxCount);
     case 'all_or_nothing':
       return w.rule.allOrNothing(y(note.amount), limitName(line.limitId));
     case 'min_share':

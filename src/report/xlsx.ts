@@ -158,6 +158,8 @@ function parametersSheet(data: ReportData): SheetSpec {
   add(P.minScore, f.minScore ? num(f.minScore, 'number') : text(P.none));
   add(P.companyAnnualCap, f.companyAnnualCap ? yuan(f.companyAnnualCap) : text(P.none));
   add(P.measureBudgets, text(f.measureBudgets || P.none));
+  if (f.districtBudgets) add(P.districtBudgets, text(f.districtBudgets));
+  if (f.measureRules) add(P.measureRules, text(f.measureRules));
   add(P.granularity, yuan(f.granularity ?? s.granularity));
   add(P.objective, text(P.objectiveText(s.objective.kind, s.objective.description)));
   add(P.objectiveValue, num(s.objective.value, 'number'));

@@ -74,6 +74,7 @@ export function verifyAllocation(
   const g = scenario.granularity;
   const districtTotals = new Map<string, Decimal>();
   const fundedByMeasure = new Map<string, number>();
+  const fundedByDistrict = new Map<string, number>();
   const fundedByGroup = new Map<string, string[]>();
   const checkDecisionsAndIntegerRules = (a: Application, grant: Decimal, least: Decimal | null, isLocked: boolean) => {
     const id = a.projectId;
@@ -95,6 +96,7 @@ export function verifyAllocation(
     if (scenario.districtBudgets?.has(a.district)) districtTotals.set(a.district, (districtTotals.get(a.district) ?? Z).plus(grant));
     if (grant.gt(0)) {
       fundedByMeasure.set(a.measureId, (fundedByMeasure.get(a.measureId) ?? 0) + 1);
+      fundedByDistrict.set(a.district, (fundedByDistrict.get(a.district) ?? 0) + 1);
       if (a.exclusiveGroup) fundedByGroup.set(a.exclusiveGroup, [...(fundedByGroup.get(a.exclusiveGroup) ?? []), id]);
     }
   };
@@ -205,6 +207,11 @@ export function verifyAllocation(
     const n = new Decimal(fundedByMeasure.get(id) ?? 0);
     if (b.maxCount !== undefined) atMost('scenario measureBudgets maxCount (applications funded)', id, n, new Decimal(b.maxCount));
     if (b.minCount !== undefined) atLeast('scenario measureBudgets minCount (applications funded)', id, n, new Decimal(b.minCount));
+  }
+  for (const [d, b] of scenario.districtBudgets ?? []) {
+    const n = new Decimal(fundedByDistrict.get(d) ?? 0);
+    if (b.maxCount !== undefined) atMost('scenario districtBudgets maxCount (applications funded)', d, n, new Decimal(b.maxCount));
+    if (b.minCount !== undefined) atLeast('scenario districtBudgets minCount (applications funded)', d, n, new Decimal(b.minCount));
   }
   for (const [group, ids] of fundedByGroup) atMost(`exclusive_group: at most one funded (${ids.join(', ')})`, group, new Decimal(ids.length), new Decimal(1));
   return { checks, violations };

@@ -246,6 +246,9 @@ export interface WorkbookWords {
     readonly minScore: string;
     readonly companyAnnualCap: string;
     readonly measureBudgets: string;
+    /** Set only where the scenario sets them: district budgets and counts, the measures' integer rules and quotas. */
+    readonly districtBudgets: string;
+    readonly measureRules: string;
     readonly granularity: string;
     readonly objective: string;
     readonly objectiveText: (kind: string, description: string) => string;
@@ -426,6 +429,7 @@ export interface ExplainWords {
     funded(grant: string, reason: string): string;
     exclusiveGroup(group: string, fundedAs: string, earlier: boolean): string;
     quota(measureId: string, maxCount: number): string;
+    districtCount(district: string, maxCount: number): string;
     /** `limit`: the limit it did not fit; null: the integer optimum did not select it. */
     allOrNothing(amount: string, limit: string | null): string;
     minShare(share: string, least: string, limit: string | null): string;
