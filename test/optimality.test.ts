@@ -11,9 +11,11 @@ import { parsePolicy, type Policy } from '../src/model/policy.js';
 import { parseScenario, type Scenario } from '../src/model/scenario.js';
 import type { Application } from '../src/model/application.js';
 import { allocate } from '../src/model/allocate.js';
+import { entitlementOf } from '../src/model/entitlement.js';
 import { jslpBackend } from '../src/solver/jslp.js';
 import { networkBackend } from '../src/solver/network-backend.js';
 import type { Backend } from '../src/solver/types.js';
+import { verifyAllocation } from '../src/verify/verify.js';
 import { mulberry32 } from '../scripts/synthetic.js';
 import { groupKey, limitViolations, referenceOptimum, type RefApp, type RefInstance } from './helpers/reference-flow.js';
 
@@ -51,27 +53,10 @@ function toRef(inst: Instance): RefInstance {
 
 const scoreText = (score10: bigint): string => (score10 % 10n === 0n ? String(score10 / 10n) : `${score10 / 10n}.${score10 % 10n}`);
 
-function toFundplan(inst: Instance): { apps: Application[]; policy: Policy; scenario: Scenario } {
-  const policy = parsePolicy(
-    {
-      id: 'OPT-TEST',
-      name: { zh: '最优性测试', en: 'optimality test' },
-      measures: inst.measures.map((m, k) => ({
-        id: m.id,
-        clause: `第${k + 1}条`,
-        name: { zh: `措施${k + 1}`, en: `Measure ${k + 1}` },
-        kind: 'award',
-        rules: [
-          { type: 'projectCap', amount: '1000000000' },
-          ...(m.companyCap !== undefined ? [{ type: 'companyCap', amount: m.companyCap.toString(), period: 'year' }] : []),
-        ],
-      })),
-    },
-    'policy.json',
-  );
+function scenarioOf(inst: Instance): Scenario {
   const measureBudgets: Record<string, { max: string }> = {};
   for (const m of inst.measures) if (m.max !== undefined) measureBudgets[m.id] = { max: m.max.toString() };
-  const scenario = parseScenario(
+  return parseScenario(
     {
       name: 't',
       policy: 'policy.json',
@@ -83,25 +68,197 @@ function toFundplan(inst: Instance): { apps: Application[]; policy: Policy; scen
     },
     'scenario.json',
   );
-  const apps: Application[] = inst.apps.map((a, i) => ({
-    index: i,
-    row: i + 2,
-    projectId: `P${String(i).padStart(3, '0')}`,
-    projectName: `项目${i}`,
-    companyId: a.company,
-    companyName: `公司${a.company}`,
-    district: '福田区',
-    measure: a.measure,
-    measureId: a.measure,
-    year: 2019,
-    totalInvestment: null,
-    eligibleBase: null,
-    requested: new D(a.cap.toString()),
-    upperFunding: null,
-    score: new D(scoreText(a.score10)),
-    extra: {},
-  }));
+}
+
+function toFundplan(inst: Instance, rules?: PerAppRules): { apps: Application[]; policy: Policy; scenario: Scenario } {
+  const policy = parsePolicy(
+    {
+      id: 'OPT-TEST',
+      name: { zh: '最优性测试', en: 'optimality test' },
+      ...(rules ? { attributes: RULE_ATTRIBUTES } : {}),
+      measures: inst.measures.map((m, k) => {
+        const own = rules?.measures.get(m.id);
+        return {
+          id: m.id,
+          clause: `第${k + 1}条`,
+          name: { zh: `措施${k + 1}`, en: `Measure ${k + 1}` },
+          kind: own && (own.ratePct !== undefined || own.bands) ? 'project' : 'award',
+          rules: [
+            ...(own ? rulesJson(own) : [{ type: 'projectCap', amount: '1000000000' }]),
+            ...(m.companyCap !== undefined ? [{ type: 'companyCap', amount: m.companyCap.toString(), period: 'year' }] : []),
+          ],
+        };
+      }),
+    },
+    'policy.json',
+  );
+  const scenario = scenarioOf(inst);
+  const yuan = (v: bigint | null) => (v === null ? null : new D(v.toString()));
+  const apps: Application[] = inst.apps.map((a, i) => {
+    const own = rules?.apps[i];
+    return {
+      index: i,
+      row: i + 2,
+      projectId: `P${String(i).padStart(3, '0')}`,
+      projectName: `项目${i}`,
+      companyId: a.company,
+      companyName: `公司${a.company}`,
+      district: '福田区',
+      measure: a.measure,
+      measureId: a.measure,
+      year: 2019,
+      totalInvestment: own ? yuan(own.total) : null,
+      eligibleBase: own ? yuan(own.base) : null,
+      requested: own ? yuan(own.requested) : new D(a.cap.toString()),
+      upperFunding: null,
+      score: new D(scoreText(a.score10)),
+      extra: {},
+      ...(own ? { attributes: own.attributes } : {}),
+    };
+  });
   return { apps, policy, scenario };
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-application rules: eligibility, banded rates, tiers, bonuses. Each application's cap
+// for the reference is worked out here, in bigint, from the rules as the policy states them.
+
+const RULE_ATTRIBUTES = [
+  { id: 'size', name: { zh: '企业规模', en: 'size' }, type: 'enum', values: ['大型', '中型', '小型', '微型'] },
+  { id: 'level', name: { zh: '认定级别', en: 'level' }, type: 'enum', values: ['国家级', '省级', '市级'] },
+  { id: 'star', name: { zh: '星级', en: 'stars' }, type: 'enum', values: ['三星', '四星', '五星'] },
+  { id: 'completed', name: { zh: '建成日期', en: 'completed' }, type: 'date' },
+];
+
+/** A measure's per-application rules; amounts in yuan, rates in whole percent. */
+interface MeasureRules {
+  /** Eligible only with total investment ≥ this. */
+  readonly threshold?: bigint;
+  /** Eligible only completed within these dates (both included). */
+  readonly window?: readonly [string, string];
+  /** Eligible only for these company sizes. */
+  readonly sizes?: readonly string[];
+  readonly ratePct?: bigint;
+  readonly projectCap?: bigint;
+  /** Bands as [from, percent], `from` increasing. */
+  readonly bands?: { readonly mode: 'marginal' | 'whole'; readonly bands: readonly (readonly [bigint, bigint])[] };
+  /** Amount by recognition level; a level not listed gets nothing. */
+  readonly tiers?: Readonly<Record<string, bigint>>;
+  /** Bonus by star rating, on top of the least other ceiling. */
+  readonly bonus?: Readonly<Record<string, bigint>>;
+}
+
+interface AppInputs {
+  readonly total: bigint;
+  readonly base: bigint | null;
+  readonly requested: bigint | null;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+interface PerAppRules {
+  readonly measures: ReadonlyMap<string, MeasureRules>;
+  readonly apps: readonly AppInputs[];
+}
+
+function rulesJson(m: MeasureRules): unknown[] {
+  const amounts = (r: Readonly<Record<string, bigint>>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.toString()]));
+  return [
+    ...(m.threshold !== undefined ? [{ type: 'eligibility', field: 'total_investment', min: `${m.threshold / 10_000n}万` }] : []),
+    ...(m.window ? [{ type: 'eligibility', field: 'completed', min: m.window[0], max: m.window[1] }] : []),
+    ...(m.sizes ? [{ type: 'eligibility', field: 'size', in: m.sizes }] : []),
+    ...(m.ratePct !== undefined ? [{ type: 'rate', rate: `${m.ratePct}%` }] : []),
+    ...(m.projectCap !== undefined ? [{ type: 'projectCap', amount: m.projectCap.toString() }] : []),
+    ...(m.bands ? [{ type: 'bands', mode: m.bands.mode, bands: m.bands.bands.map(([from, pct]) => ({ from: from.toString(), rate: `${pct}%` })) }] : []),
+    ...(m.tiers ? [{ type: 'tiers', field: 'level', amounts: amounts(m.tiers) }] : []),
+    ...(m.bonus ? [{ type: 'bonus', field: 'star', amounts: amounts(m.bonus) }] : []),
+  ];
+}
+
+/** The most one application may get under its measure's rules and its request. */
+function ruleCap(m: MeasureRules, a: AppInputs): bigint {
+  const base = a.base ?? a.total;
+  const { completed, size, level, star } = a.attributes;
+  if (m.threshold !== undefined && a.total < m.threshold) return 0n;
+  if (m.window && !(completed !== undefined && m.window[0] <= completed && completed <= m.window[1])) return 0n;
+  if (m.sizes && !(size !== undefined && m.sizes.includes(size))) return 0n;
+  const ceilings: bigint[] = [];
+  if (m.tiers) {
+    const amount = level === undefined ? undefined : m.tiers[level];
+    if (amount === undefined) return 0n;
+    ceilings.push(amount);
+  }
+  if (m.ratePct !== undefined) ceilings.push((m.ratePct * base) / 100n);
+  if (m.projectCap !== undefined) ceilings.push(m.projectCap);
+  if (m.bands) {
+    const bands = m.bands.bands;
+    if (m.bands.mode === 'whole') {
+      const band = bands.filter(([from]) => from <= base).at(-1);
+      ceilings.push(band ? (band[1] * base) / 100n : 0n);
+    } else {
+      let sum = 0n;
+      bands.forEach(([from, pct], k) => {
+        const next = bands[k + 1]?.[0];
+        const top = next !== undefined && next < base ? next : base;
+        if (top > from) sum += (pct * (top - from)) / 100n;
+      });
+      ceilings.push(sum);
+    }
+  }
+  let cap = ceilings.reduce((lo, c) => (c < lo ? c : lo));
+  const bonus = m.bonus && star !== undefined ? m.bonus[star] : undefined;
+  if (bonus !== undefined) cap += bonus;
+  return a.requested !== null && a.requested < cap ? a.requested : cap;
+}
+
+const DATES = ['2022-06-30', '2022-07-01', '2023-01-15', '2023-06-30', '2023-07-01'];
+
+/**
+ * Four measures, one per kind of rule: a threshold with marginal bands; a completion window with
+ * whole bands; tiers with a bonus; an enum condition with a rate, a cap and a bonus. Bases are
+ * whole 10,000s and rates whole percents, so every cap is a whole number of 100 yuan.
+ */
+function randomRuleInstance(seed: number): { inst: Instance; rules: PerAppRules } {
+  const rnd = mulberry32(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1)); // inclusive
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const STEP = 10_000n;
+  const scale = int(2, 5);
+  const top = 10 ** scale;
+  const steps = (lo: number, hi: number) => BigInt(int(lo, hi)) * STEP;
+  const amount = () => BigInt(int(1, top)) * 1000n;
+  const pct = () => BigInt(int(1, 100));
+  const stars = () => ({ 三星: amount(), 四星: amount(), 五星: amount() });
+  const threshold = steps(1, top / 2);
+  const from = steps(0, top / 4);
+  const second = from + steps(1, top / 2);
+  const whole = steps(1, top / 2);
+  // Amounts at and one step below every boundary: the threshold and each band's from.
+  const edges = [threshold, second, whole].flatMap((x) => [x, x - STEP]).concat(from);
+  const measures = new Map<string, MeasureRules>([
+    ['M1', { threshold, bands: { mode: 'marginal', bands: [[from, pct()], [second, pct()]] }, ...(rnd() < 0.5 ? { projectCap: amount() } : {}) }],
+    ['M2', { window: ['2022-07-01', '2023-06-30'], bands: { mode: 'whole', bands: [[0n, pct()], [whole, pct()]] } }],
+    ['M3', { tiers: { 国家级: amount(), 省级: amount() }, bonus: stars() }],
+    ['M4', { sizes: ['小型', '微型'], ratePct: pct(), projectCap: amount(), bonus: stars() }],
+  ]);
+  const nc = int(2, 6);
+  const companies = Array.from({ length: nc }, (_, k) => `C${k + 1}`);
+  const inputs: AppInputs[] = [];
+  const apps: RefApp[] = Array.from({ length: int(5, 40) }, () => {
+    const measure = pick([...measures.keys()]);
+    const total = rnd() < 0.5 ? pick(edges) : steps(1, top);
+    const attributes: Record<string, string> = { completed: pick(DATES), size: pick(['大型', '中型', '小型', '微型']), level: pick(['国家级', '省级', '市级']) };
+    const star = pick(['', '三星', '四星', '五星']);
+    if (star) attributes.star = star;
+    const a: AppInputs = {
+      total,
+      base: rnd() < 0.3 ? (rnd() < 0.5 ? pick(edges) : steps(1, top)) : null,
+      requested: rnd() < 0.3 ? BigInt(int(0, top)) * 1000n : null,
+      attributes,
+    };
+    inputs.push(a);
+    return { cap: ruleCap(measures.get(measure)!, a), score10: BigInt(int(600, 1000)), measure, company: pick(companies) };
+  });
+  return { inst: { apps, ...couplings(apps, [...measures.keys()], nc, rnd) }, rules: { measures, apps: inputs } };
 }
 
 /** A Decimal that must be a whole number of yuan, as bigint. */
@@ -114,7 +271,6 @@ function randomInstance(seed: number): Instance {
   const rnd = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1)); // inclusive
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const units = (yuan: number | bigint) => BigInt(Math.max(0, Math.floor(Number(yuan) / 100))) * G; // floor to 100
 
   const n = int(5, 40);
   const nm = int(2, 4);
@@ -129,6 +285,12 @@ function randomInstance(seed: number): Instance {
       scoreMode === 'ties' ? BigInt(pick([700, 800, 900])) : scoreMode === 'integer' ? BigInt(int(60, 100) * 10) : BigInt(int(600, 1000));
     return { cap: BigInt(int(1, 10 ** scale)) * G, score10, measure: pick(measureIds), company: pick(companies) };
   });
+  return { apps, ...couplings(apps, measureIds, nc, rnd) };
+}
+
+/** Company caps per measure, measure budgets, an annual cap and the budget, each around what the applications' caps add up to so it binds for some. */
+function couplings(apps: readonly RefApp[], measureIds: readonly string[], nc: number, rnd: () => number): Omit<Instance, 'apps'> {
+  const units = (yuan: number | bigint) => BigInt(Math.max(0, Math.floor(Number(yuan) / 100))) * G; // floor to 100
   const sumCaps = apps.reduce((s, a) => s + a.cap, 0n);
   const sumWhere = (f: (a: RefApp) => boolean) => apps.filter(f).reduce((s, a) => s + a.cap, 0n);
 
@@ -145,7 +307,7 @@ function randomInstance(seed: number): Instance {
   });
   const companyAnnualCap = rnd() < 0.6 ? units((Number(sumCaps) / nc) * (0.2 + 0.8 * rnd())) : undefined;
   const budget = units(Number(sumCaps) * (0.2 + rnd()));
-  return { apps, measures, budget, ...(companyAnnualCap !== undefined ? { companyAnnualCap } : {}) };
+  return { measures, budget, ...(companyAnnualCap !== undefined ? { companyAnnualCap } : {}) };
 }
 
 /** Coupling limits fundplan builds for the instance (company-measure, company-annual, measure max, budget). */
@@ -326,13 +488,15 @@ afterAll(() => {
 });
 
 /** Compares one instance; returns fundplan's shortfall from the optimum (score10 · yuan). */
-function compare(inst: Instance, label: string, backend: Backend = jslpBackend): { gap10: bigint; expected: bigint } {
+function compare(inst: Instance, label: string, backend: Backend = jslpBackend, rules?: PerAppRules): { gap10: bigint; expected: bigint } {
   const ref = toRef(inst);
   const expected = referenceOptimum(ref);
   expect(limitViolations(ref, expected.grants)).toEqual([]);
 
-  const { apps, policy, scenario } = toFundplan(inst);
+  const { apps, policy, scenario } = toFundplan(inst, rules);
   const allocation = allocate(apps, policy, scenario, backend);
+  // The independent verifier passes too, and each grant stays within the reference's cap of its application.
+  expect(verifyAllocation(policy, scenario, apps, allocation.lines.map((l) => l.grant)).violations, label).toEqual([]);
   const grants = allocation.lines.map((l, i) => toBig(l.grant, `grant of app ${i}`));
   const context = `${label}: ${describeInstance(inst)}`;
   const objective10 = grants.reduce((s, x, i) => s + x * inst.apps[i]!.score10, 0n);
@@ -393,5 +557,32 @@ describe('fundplan reaches the min-cost-flow optimum', () => {
     if (greedyObjective10(toRef(inst)) < expected) hard++;
     const relative = expected > 0n ? Number(gap10) / Number(expected) : 0;
     if (worst.seed < 0 || relative > worst.relative) worst = { gap: Number(gap10) / 10, relative, seed };
+  });
+});
+
+describe('fundplan reaches the optimum under per-application rules (eligibility, bands, tiers, bonuses)', () => {
+  let ineligible = 0;
+  let bonuses = 0;
+  let hard = 0;
+  afterAll(() => {
+    // The instances exercise every rule (some applications fail a condition, some earn a bonus), and some need more than filling in score order.
+    expect(ineligible).toBeGreaterThan(0);
+    expect(bonuses).toBeGreaterThan(0);
+    expect(hard).toBeGreaterThan(0);
+  });
+
+  it.each(Array.from({ length: 60 }, (_, k) => 5000 + k))('random instance, seed %i', (seed) => {
+    const { inst, rules } = randomRuleInstance(seed);
+    // fundplan's entitlement of each application is the cap worked out here from the rules.
+    const { apps, policy } = toFundplan(inst, rules);
+    apps.forEach((a, i) => {
+      const e = entitlementOf(a, policy.measures.find((m) => m.id === a.measureId)!);
+      expect(e.amount.toFixed(2), `seed ${seed}, application ${i}: ${JSON.stringify(rules.apps[i], (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`).toBe(`${inst.apps[i]!.cap}.00`);
+      if (e.binding === 'ineligible') ineligible++;
+      if (e.binding === 'bonus') bonuses++;
+    });
+    const { gap10, expected } = compare(inst, `seed ${seed}`, jslpBackend, rules);
+    expect(compare(inst, `seed ${seed}, network simplex`, networkBackend, rules).gap10, `seed ${seed}`).toBe(gap10);
+    if (greedyObjective10(toRef(inst)) < expected) hard++;
   });
 });

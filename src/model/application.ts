@@ -7,7 +7,7 @@ import { type InputIssue, shown } from '../errors.js';
 import type { Measure, Policy } from './policy.js';
 import { attributesOf, lookupMeasure, measureIndex, nearestMeasure, neededAttributes, needsBase, ruleOf } from './policy.js';
 import { creditCodeProblem } from './credit-code.js';
-import { headerNames, readAttribute } from './attributes.js';
+import { blankAttribute, headerNames, readAttribute } from './attributes.js';
 
 export interface ApplicationRecord {
   /** 0-based position among the data rows. */
@@ -123,16 +123,15 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
         found: r.upperFunding.toString(),
       });
     }
-    for (const rule of m.rules) {
-      if (rule.type !== 'eligibility' || !(rule.field in STANDARD_VALUE)) continue;
-      const field = rule.field as keyof typeof STANDARD_VALUE;
+    const compared = new Set(m.rules.flatMap((rule) => (rule.type === 'eligibility' && rule.field in STANDARD_VALUE ? [rule.field as keyof typeof STANDARD_VALUE] : [])));
+    for (const field of compared) {
       if (r[STANDARD_VALUE[field]] === null) issues.push({ ...at(r, field), expected: `an amount (${m.id} ${m.clause} is only for applications with ${field} in a range)`, found: 'nothing' });
     }
     // The attributes: every value checked; a value the measure's rules need, required.
     const attributes: Record<string, string> = {};
     for (const { spec, label } of columns) {
       const raw = label === null ? '' : (r.extra[label] ?? '');
-      if (raw.trim() === '') continue;
+      if (blankAttribute(spec, raw)) continue;
       const v = readAttribute(spec, raw);
       if (v.ok) attributes[spec.id] = v.value;
       else issues.push({ file: source.file, row: r.row, column: label!, expected: `${v.expected} (${spec.id}, ${spec.name.zh})`, found: shown(raw) });
@@ -140,11 +139,15 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
     for (const need of needs.get(m.id)!) {
       const { spec, label } = columns.find((c) => c.spec.id === need.id)!;
       if (label === null) {
-        if (!missingColumn.has(spec.id)) issues.push({ file: source.file, column: spec.name.zh, expected: `a column "${spec.name.zh}" (or "${spec.id}"): ${need.rule} reads it`, found: 'no such column' });
+        // A header that names the attribute but is also a standard column's is read as the standard column.
+        const taken = Object.entries(source.headers).find(([, h]) => headerNames(spec, h));
+        const found = taken ? `only ${shown(taken[1])}, which is read as the standard column ${taken[0]} (give the attribute another name)` : 'no such column';
+        if (!missingColumn.has(spec.id)) issues.push({ file: source.file, column: spec.name.zh, expected: `a column "${spec.name.zh}" (or "${spec.id}"): ${need.rule} reads it`, found });
         missingColumn.add(spec.id);
-      } else if (attributes[spec.id] === undefined && (r.extra[label] ?? '').trim() === '') {
+      } else if (attributes[spec.id] === undefined && blankAttribute(spec, r.extra[label] ?? '')) {
         const allowed = spec.values ? `: one of ${spec.values.join(', ')}` : '';
-        issues.push({ file: source.file, row: r.row, column: label, expected: `a value${allowed} (${need.rule} reads ${spec.name.zh})`, found: 'nothing' });
+        const raw = (r.extra[label] ?? '').trim();
+        issues.push({ file: source.file, row: r.row, column: label, expected: `a value${allowed} (${need.rule} reads ${spec.name.zh})`, found: raw === '' ? 'nothing' : shown(raw) });
       }
     }
     applications.push(columns.length ? { ...r, measureId: m.id, attributes } : { ...r, measureId: m.id });

@@ -50,7 +50,16 @@ export function parseNumber(raw: string): string | null {
 
 export type ValueRead = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly expected: string };
 
-/** One cell of an attribute's column, as its canonical text; empty cells are the caller's to judge. */
+/** What people write in a cell for "none": dashes, a slash, 无, 空, 暂无, N/A (after full-width → half-width). */
+const NONE_WRITTEN = /^(?:[-—–―─]+|[/\\]|无|空|暂无|[Nn]\/?[Aa])$/;
+
+/** Is an attribute's cell empty: blank, or "none" written out (unless that is one of the attribute's values)? */
+export function blankAttribute(spec: AttributeSpec, raw: string): boolean {
+  const text = toHalfWidth(raw).trim();
+  return text === '' || (NONE_WRITTEN.test(text) && !(spec.values ?? []).includes(raw.trim()));
+}
+
+/** One cell of an attribute's column, as its canonical text; empty cells (`blankAttribute`) are the caller's to judge. */
 export function readAttribute(spec: AttributeSpec, raw: string): ValueRead {
   const text = raw.trim();
   switch (spec.type) {
@@ -72,9 +81,9 @@ export function readAttribute(spec: AttributeSpec, raw: string): ValueRead {
   }
 }
 
-/** Does a column header name this attribute (its Chinese name, or its id in any case)? */
+/** Does a column header name this attribute (its Chinese name, or its id in any case), with or without a * marking it required? */
 export function headerNames(spec: AttributeSpec, header: string): boolean {
-  const h = toHalfWidth(header).replace(/\s+/g, '');
+  const h = toHalfWidth(header).replace(/\s+/g, '').replace(/^\*+|\*+$/g, '');
   return h === toHalfWidth(spec.name.zh).replace(/\s+/g, '') || h.toLowerCase() === spec.id.toLowerCase();
 }
 

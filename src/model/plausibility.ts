@@ -41,8 +41,10 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
     policy.measures.map((m) => {
       const projectCap = ruleOf(m, 'projectCap');
       const companyCap = ruleOf(m, 'companyCap');
+      // A bonus (另奖励) goes on top of the project cap: the most one project can have is the cap and the largest bonus.
+      const bonus = Object.values(ruleOf(m, 'bonus')?.amounts ?? {}).reduce((hi, v) => D.max(hi, new D(v)), new D(0));
       const caps = [
-        ...(projectCap ? [{ amount: new D(projectCap.amount), per: 'one project' }] : []),
+        ...(projectCap ? [{ amount: bonus.plus(projectCap.amount), per: bonus.gt(0) ? 'one project, with the largest bonus' : 'one project' }] : []),
         ...(companyCap ? [{ amount: new D(companyCap.amount), per: 'one company a year' }] : []),
       ].sort((p, q) => p.amount.comparedTo(q.amount));
       return [m.id, caps[0]] as const;

@@ -122,12 +122,12 @@ const companyAnnualCap = z
   })
   .strict();
 
+/** What a rule across measures states first: its id, clause, name and the measures it covers. */
+const acrossMeasures = { id, clause: z.string().min(1), name: text, measures: z.array(z.string().min(1)).min(1) };
+
 const jointCap = z
   .object({
-    id,
-    clause: z.string().min(1),
-    name: text,
-    measures: z.array(z.string().min(1)).min(1),
+    ...acrossMeasures,
     /** "company": one company's grants under the measures; an attribute id: all grants sharing that attribute's value. */
     per: z.string().min(1),
     amount,
@@ -136,10 +136,7 @@ const jointCap = z
 
 const share = z
   .object({
-    id,
-    clause: z.string().min(1),
-    name: text,
-    measures: z.array(z.string().min(1)).min(1),
+    ...acrossMeasures,
     /** The applications the share is for: attribute id → the values that qualify (all listed attributes must match). */
     where: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)),
     min: shareOf.optional(),
@@ -260,7 +257,10 @@ function checkReferences(p: Checked, ctx: z.RefinementCtx): void {
   p.measures.forEach((m, i) => {
     m.rules.forEach((r, j) => {
       const path: Path = ['measures', i, 'rules', j];
-      if (r.type === 'tiers' || r.type === 'bonus') enumField(path, r.field, Object.keys(r.amounts));
+      if (r.type === 'tiers' || r.type === 'bonus') {
+        enumField(path, r.field, Object.keys(r.amounts));
+        if (!Object.keys(r.amounts).length) issue([...path, 'amounts'], 'at least one value of the attribute and its amount');
+      }
       if (r.type === 'bands') {
         r.bands.forEach((b, k) => {
           if (k > 0 && !new D(b.from).gt(new D(r.bands[k - 1]!.from))) issue([...path, 'bands', k, 'from'], `bands in increasing order of "from" (above ${r.bands[k - 1]!.from})`);

@@ -118,7 +118,8 @@ export function buildSummary(args: {
     }
     if (line.candidate >= 0) candidates++;
     if (line.binding === 'below_min_score') belowMin++;
-    if (line.binding === 'ineligible' && line.entitlement === null) ineligible++;
+    // Of another year (not a candidate); a candidate failing a condition of its measure is counted apart, and unfunded.
+    if (line.binding === 'ineligible' && line.candidate < 0) ineligible++;
     if (line.candidate >= 0 && line.entitlement?.binding === 'ineligible') notEligible++;
     if (line.binding === 'locked') {
       locked++;

@@ -29,6 +29,65 @@ const Decimal = DecimalBase.clone({ precision: 50 });
 type Decimal = DecimalBase;
 const Z = new Decimal(0);
 
+/** A per-project ceiling: the check `value ≤ limit`, and the most it leaves the grant. */
+interface Ceiling {
+  readonly rule: string;
+  readonly value: Decimal;
+  readonly limit: Decimal;
+  readonly room: Decimal;
+}
+
+type Eligibility = Extract<Policy['measures'][number]['rules'][number], { type: 'eligibility' }>;
+
+/** The value an eligibility rule compares, as text: a standard amount, the score, or an attribute's value (null: none). */
+function valueOf(a: Application, field: string): string | null {
+  const amount = (d: DecimalBase | null) => (d === null ? null : d.toString());
+  if (field === 'total_investment') return amount(a.totalInvestment);
+  if (field === 'eligible_base') return amount(a.eligibleBase);
+  if (field === 'requested') return amount(a.requested);
+  if (field === 'upper_funding') return amount(a.upperFunding);
+  if (field === 'score') return a.score.toString();
+  return a.attributes?.[field] ?? null;
+}
+
+/** Does a value meet the rule: one of `in`, or within `min`..`max` (both ends included)? */
+function meets(rule: Eligibility, value: string | null, isDate: boolean): boolean {
+  if (value === null) return false;
+  if (rule.in) return rule.in.includes(value);
+  const below = (x: string, y: string) => (isDate ? x < y : new Decimal(x).lt(new Decimal(y)));
+  return !(rule.min !== undefined && below(value, rule.min)) && !(rule.max !== undefined && below(rule.max, value));
+}
+
+/** The amount a tiers or bonus rule lists for a value (undefined: none, or no value). */
+function amountFor(amounts: Readonly<Record<string, string>>, value: string | undefined): string | undefined {
+  return value !== undefined && Object.hasOwn(amounts, value) ? amounts[value] : undefined;
+}
+
+function conditionText(rule: Eligibility): string {
+  if (rule.in) return `in [${rule.in.join(', ')}]`;
+  return [rule.min !== undefined ? `≥ ${rule.min}` : '', rule.max !== undefined ? `≤ ${rule.max}` : ''].filter(Boolean).join(' and ');
+}
+
+/**
+ * A banded ceiling on `base`. Marginal: Σ over bands of rate × the part of the base between
+ * the band's `from` and the next band's. Whole: the rate of the last band whose `from` ≤ base,
+ * on the whole base (0 below the first band).
+ */
+function banded(mode: 'marginal' | 'whole', bands: readonly { from: Decimal; rate: Decimal }[], base: Decimal): Decimal {
+  if (mode === 'whole') {
+    let rate = Z;
+    for (const b of bands) if (b.from.lte(base)) rate = b.rate;
+    return rate.times(base);
+  }
+  let sum = Z;
+  bands.forEach((b, k) => {
+    const next = bands[k + 1];
+    const top = next && next.from.lt(base) ? next.from : base;
+    if (top.gt(b.from)) sum = sum.plus(b.rate.times(top.minus(b.from)));
+  });
+  return sum;
+}
+
 export function verifyAllocation(
   policy: Policy,
   scenario: Scenario,
@@ -48,6 +107,8 @@ export function verifyAllocation(
     if (value.lt(limit)) violations.push({ rule, subject, limit: limit.toString(), value: value.toString(), excess: limit.minus(value).toString() });
   };
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
+  // Attributes whose values are dates (yyyy-mm-dd, compared as text); other bounds compare as decimals.
+  const dateFields = new Set((policy.attributes ?? []).filter((x) => x.type === 'date').map((x) => x.id));
   // Each rule's number parsed once (the checks themselves stay per application).
   const numbers = new Map<string, Decimal>();
   const num = (text: string): Decimal => {
@@ -130,36 +191,75 @@ export function verifyAllocation(
       if (least === null || v.lt(least)) least = v;
       return v;
     };
+    const upTo = (rule: string, limit: Decimal): Ceiling => ({ rule, value: grant, limit, room: limit });
 
     const base = a.eligibleBase ?? a.totalInvestment;
     // A project known only from an earlier batch's allocations.csv has no base here: its own
     // ceilings were that batch's to check. Its grant counts in every sum below all the same.
     const own = !a.lockedFrom;
+    // The per-project ceilings, each a check `value ≤ limit` and the room it leaves the grant;
+    // the conditions the application fails; the bonus its attribute earns.
+    const ceilings: Ceiling[] = [];
+    const failed: string[] = [];
+    let bonus: { rule: string; amount: Decimal } | null = null;
     for (const rule of m.rules) {
       if (!own && rule.type !== 'companyCap') continue;
       switch (rule.type) {
         case 'rate':
-          atMost(`${tag} rate ${rule.rate}`, id, grant, note(num(rule.rate).times(base ?? Z)));
+          ceilings.push(upTo(`${tag} rate ${rule.rate}`, num(rule.rate).times(base ?? Z)));
           break;
         case 'baseCeiling':
-          if (base !== null) atMost(`${tag} base`, id, grant, note(base));
+          if (base !== null) ceilings.push(upTo(`${tag} base`, base));
           break;
         case 'projectCap':
-          atMost(`${tag} projectCap`, id, grant, note(num(rule.amount)));
+          ceilings.push(upTo(`${tag} projectCap`, num(rule.amount)));
           break;
         case 'matching': {
           const upper = a.upperFunding ?? Z;
           // All levels together ≤ share × investment; where the upper grant alone exceeds it, the city gives nothing.
           const ceiling = num(rule.totalShare).times(a.totalInvestment ?? Z);
-          atMost(`${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, id, upper.plus(grant), Decimal.max(ceiling, upper));
-          note(Decimal.max(Z, ceiling.minus(upper)));
-          if (upper.gt(0)) atMost(`${tag} matching: city ≤ ${rule.ratio} × upper`, id, grant, note(num(rule.ratio).times(upper)));
-          else atMost(`${tag} matching: no upper amount, fallback cap`, id, grant, note(num(rule.fallbackCap)));
+          ceilings.push({ rule: `${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, value: upper.plus(grant), limit: Decimal.max(ceiling, upper), room: Decimal.max(Z, ceiling.minus(upper)) });
+          if (upper.gt(0)) ceilings.push(upTo(`${tag} matching: city ≤ ${rule.ratio} × upper`, num(rule.ratio).times(upper)));
+          else ceilings.push(upTo(`${tag} matching: no upper amount, fallback cap`, num(rule.fallbackCap)));
           break;
         }
         case 'companyCap':
           addTo(`cm\u0000${m.id}\u0000${a.companyId}\u0000${a.year}`, `${tag} companyCap per ${rule.period}`, `${a.companyId} ${a.year}`, num(rule.amount), grant);
           break;
+        case 'eligibility': {
+          const value = valueOf(a, rule.field);
+          if (!meets(rule, value, dateFields.has(rule.field))) failed.push(`${tag} eligibility: ${rule.field} ${conditionText(rule)}, found ${value ?? 'nothing'}`);
+          break;
+        }
+        case 'bands':
+          ceilings.push(upTo(`${tag} bands ${rule.mode}`, banded(rule.mode, rule.bands.map((b) => ({ from: num(b.from), rate: num(b.rate) })), base ?? Z)));
+          break;
+        case 'tiers': {
+          const value = a.attributes?.[rule.field];
+          const amount = amountFor(rule.amounts, value);
+          if (amount === undefined) failed.push(`${tag} tiers: ${rule.field} ${value ?? 'nothing'} has no amount`);
+          else ceilings.push(upTo(`${tag} tiers ${rule.field} ${value}`, num(amount)));
+          break;
+        }
+        case 'bonus': {
+          const value = a.attributes?.[rule.field];
+          const amount = amountFor(rule.amounts, value);
+          if (amount !== undefined) bonus = { rule: `${tag} bonus ${rule.field} ${value}`, amount: num(amount) };
+          break;
+        }
+      }
+    }
+    if (failed.length) {
+      // A condition not met: nothing, whatever the ceilings say.
+      for (const rule of failed) atMost(rule, id, grant, note(Z));
+    } else if (bonus && ceilings.length) {
+      // 另奖励: the bonus on top of the least of the other ceilings, which it replaces.
+      const before = ceilings.reduce((lo, c) => Decimal.min(lo, c.room), ceilings[0]!.room);
+      atMost(`${bonus.rule}: least other ceiling ${before} + ${bonus.amount}`, id, grant, note(before.plus(bonus.amount)));
+    } else {
+      for (const c of ceilings) {
+        atMost(c.rule, id, c.value, c.limit);
+        note(c.room);
       }
     }
     if (annualCap !== null && !annualExempt.has(m.id)) {

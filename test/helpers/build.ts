@@ -28,6 +28,8 @@ export interface AppSpec {
   upper?: AmountIn;
   district?: string;
   name?: string;
+  /** Values of the policy's attributes, as canonical text (an enum's value, a date as yyyy-mm-dd). */
+  attributes?: Record<string, string>;
 }
 
 export function apps(specs: readonly AppSpec[]): Application[] {
@@ -48,6 +50,7 @@ export function apps(specs: readonly AppSpec[]): Application[] {
     upperFunding: amount(s.upper),
     score: new D(s.score ?? 80),
     extra: {},
+    ...(s.attributes ? { attributes: s.attributes } : {}),
   }));
 }
 

@@ -369,7 +369,7 @@ export const en: Words = {
           ? `${clause}: ${base} is in the band ${parts[0] ? `${parts[0].from}${parts[0].to ? `–${parts[0].to}` : ' and above'}, at ${parts[0].rate} = ${amount}` : 'below the lowest band: nothing'}`
           : `${clause}: by bands ${parts.length ? parts.map((b) => `${b.from}${b.to ? `–${b.to}` : ' and above'} × ${b.rate} = ${b.amount}`).join(', ') : '(the base does not reach the first band)'}, total ${amount}`,
       tier: (clause, field, value, amount) => (amount === null ? `${clause}: ${field} ${value ?? '(empty)'} has no award` : `${clause}: ${field} ${value}, award ${amount}`),
-      bonus: (clause, field, value, bonus, before, amount) => `${clause}: ${field} ${value}, a bonus of ${bonus}: ${before} + ${bonus} = ${amount}`,
+      bonus: (_clause, field, value, bonus, before, amount) => `${before}; ${field} ${value}: a bonus of ${bonus}, ${amount} in all`,
     },
     condition: {
       range: (min, max) => (min !== null && max !== null ? `from ${min} to ${max}` : min !== null ? `of at least ${min}` : `of at most ${max}`),

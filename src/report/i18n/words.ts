@@ -377,7 +377,7 @@ export interface ExplainWords {
     bands(clause: string, mode: 'marginal' | 'whole', base: string, parts: readonly { from: string; to: string | null; rate: string; amount: string }[], amount: string): string;
     /** An award by the value of an attribute; `amount` null: the value has no award. */
     tier(clause: string, field: string, value: string | null, amount: string | null): string;
-    /** A bonus on top of the least other ceiling. */
+    /** A bonus on top of the least other ceiling (`before`, in words with its clause). */
     bonus(clause: string, field: string, value: string, bonus: string, before: string, amount: string): string;
   };
   /** Conditions in words: at least / at most / between, one of. */

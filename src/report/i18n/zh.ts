@@ -370,7 +370,7 @@ export const zh: Words = {
           ? `${clause}：${base} 在 ${parts[0] ? `${parts[0].from}${parts[0].to ? `—${parts[0].to}` : '以上'}档，按 ${parts[0].rate}` : '最低档以下，不予资助'}${parts[0] ? ` = ${amount}` : ''}`
           : `${clause}：分段计算 ${parts.length ? parts.map((b) => `${b.from}${b.to ? `—${b.to}` : '以上'}部分 × ${b.rate} = ${b.amount}`).join('，') : '基数未超过起点'}，合计 ${amount}`,
       tier: (clause, field, value, amount) => (amount === null ? `${clause}：${field}为 ${value ?? '（未填）'}，不在资助档次内` : `${clause}：${field}为${value}，资助 ${amount}`),
-      bonus: (clause, field, value, bonus, before, amount) => `${clause}：${field}为${value}，另奖励 ${bonus}，${before} + ${bonus} = ${amount}`,
+      bonus: (_clause, field, value, bonus, before, amount) => `${before}；${field}为${value}，另奖励 ${bonus}，合计 ${amount}`,
     },
     condition: {
       range: (min, max) => (min !== null && max !== null ? `在 ${min} 至 ${max} 之间` : min !== null ? `不低于 ${min}` : `不高于 ${max}`),
