@@ -31,6 +31,8 @@ export interface SyntheticRow {
   requested: number | null;
   upper_funding: number | null;
   score: string;
+  /** Values of the policy's attribute columns, by column header (a policy with attributes only). */
+  attributes?: Readonly<Record<string, string>>;
 }
 
 interface MeasureMix {
@@ -71,6 +73,13 @@ const NAME_A = ['华', '创', '智', '云', '联', '鹏', '信', '达', '科', '
 const NAME_B = ['技术', '智能', '信息', '电子', '数据', '网络', '精密', '自动化'];
 const CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
+/** A unified social credit code with a valid check character: `prefix` (8 characters) and 9 random ones. */
+export function syntheticCreditCode(rnd: () => number, prefix: string): string {
+  let body = prefix;
+  for (let i = 0; i < 9; i++) body += CODE_ALPHABET[Math.floor(rnd() * CODE_ALPHABET.length)]!;
+  return body + creditCodeCheckChar(body);
+}
+
 export interface GenerateOptions {
   readonly seed: number;
   readonly count: number;
@@ -94,10 +103,9 @@ export function generateApplications(opts: GenerateOptions): SyntheticRow[] {
 
   const companyCount = Math.max(8, Math.round(opts.count * 0.55));
   const companies = Array.from({ length: companyCount }, (_, k) => {
-    let body = '91440300';
-    for (let i = 0; i < 9; i++) body += pick([...CODE_ALPHABET]);
+    const id = syntheticCreditCode(rnd, '91440300');
     const name = `深圳市${pick(NAME_A)}${pick(NAME_A)}${pick(NAME_B)}${k % 7 === 0 ? '股份' : ''}有限公司`;
-    return { id: body + creditCodeCheckChar(body), name, district: pick(DISTRICTS) };
+    return { id, name, district: pick(DISTRICTS) };
   });
   // Solution providers: a few companies that carry most deployments (（五）).
   const providers = companies.slice(0, Math.max(3, Math.round(companyCount * 0.03)));
@@ -163,14 +171,15 @@ export const HEADERS = {
   zh: ['项目编号', '项目名称', '统一社会信用代码', '企业名称', '所属区', '申报类别', '年度', '总投资（万元）', '核定基数（万元）', '申请金额（万元）', '上级资助（万元）', '评审得分'],
 };
 
-export function toCsv(rows: readonly SyntheticRow[], opts: { chinese: boolean; measureLabel?: (id: string) => string }): string {
-  const header = opts.chinese ? HEADERS.zh : HEADERS.en;
+export function toCsv(rows: readonly SyntheticRow[], opts: { chinese: boolean; measureLabel?: (id: string) => string; attributeHeaders?: readonly string[] }): string {
+  const extra = opts.attributeHeaders ?? [];
+  const header = [...(opts.chinese ? HEADERS.zh : HEADERS.en), ...extra];
   const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = rows.map((r) =>
     [
       r.project_id, r.project_name, r.company_id, r.company_name, r.district, opts.measureLabel?.(r.measure) ?? r.measure, String(r.year),
       cell(r.total_investment, opts.chinese), cell(r.eligible_base, opts.chinese), cell(r.requested, opts.chinese),
-      cell(r.upper_funding, opts.chinese), r.score,
+      cell(r.upper_funding, opts.chinese), r.score, ...extra.map((h) => r.attributes?.[h] ?? ''),
     ].map(quote).join(','),
   );
   return [header.join(','), ...lines].join('\r\n') + '\r\n';
