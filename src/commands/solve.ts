@@ -55,10 +55,18 @@ export async function solveScenario(options: Omit<SolveCommandOptions, 'out'>, o
   return outcome;
 }
 
+/**
+ * The most applications `solve` writes whatif.html for: the page is made for a meeting's questions
+ * on a city's batch (its figures are measured up to 20,000); `fundplan whatif` makes it for any size.
+ */
+export const WHATIF_SOLVE_MAX = 20_000;
+
 export async function runSolve(options: SolveCommandOptions): Promise<SolveOutcome> {
   const aside = rowsAside();
   const solved = await solveScenario(options, aside.onRows);
-  const files = await writeOutputs(solved, options.out, aside.formatted(), options.noWhatif ? {} : { whatifOf: options.scenario });
+  const tooMany = solved.allocations.length > WHATIF_SOLVE_MAX;
+  const files = await writeOutputs(solved, options.out, aside.formatted(), options.noWhatif || tooMany ? {} : { whatifOf: options.scenario });
   const { loaded, allocation, verification } = solved.detail;
-  return { loaded, allocation, verification, summary: solved.summary, files, text: humanSummary(solved.summary, files) };
+  const note = !options.noWhatif && tooMany ? `\nwhatif.html 未写出：申请 ${solved.allocations.length} 项，多于 ${WHATIF_SOLVE_MAX} 项（需要时用 fundplan whatif 单独生成）` : '';
+  return { loaded, allocation, verification, summary: solved.summary, files, text: humanSummary(solved.summary, files) + note };
 }
