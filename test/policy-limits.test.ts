@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { D } from '../src/money.js';
-import { loadInput, solve, verifyAllocation, type Outcome, type Solved } from '../src/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadInput, solve, verifyAllocation, writeOutputs, type Outcome, type Solved } from '../src/index.js';
 
 const SIZES = ['大型', '中型', '小型', '微型'];
 
@@ -230,6 +233,27 @@ describe('shares of a measure for small companies', () => {
     const records = [app('K-BIG', 'F', 'W09-SMALL', 1000, 200, 95, '大型'), app('K-SMALL', 'H', 'W09-SMALL', 500, 100, 70, '小型')];
     const e = await run(records, { objective: 'proportional' }).catch((x: unknown) => x);
     expect(JSON.stringify((e as { issues?: unknown }).issues)).toMatch(/share rule/);
+  });
+});
+
+describe('later batches', () => {
+  it('a project known only from a lock file under a share is an input error: its company size is not in the lock file', async () => {
+    const batch1 = [app('K-BIG', 'F', 'W09-SMALL', 1000, 200, 95, '大型'), app('K-SMALL', 'H', 'W09-SMALL', 500, 100, 70, '小型')];
+    const dir = mkdtempSync(join(tmpdir(), 'fundplan-share-lock-'));
+    try {
+      await writeOutputs(solved(await run(batch1)), dir);
+      const batch2 = [app('K-NEW', 'J', 'W09-SMALL', 1000, 200, 90, '微型')];
+      const e = await solve({ scenario: scenario(), policy: policy(), applications: batch2 }, { timings: false, lock: join(dir, 'allocations.csv') }).catch((x: unknown) => x);
+      const issues = JSON.stringify((e as { issues?: unknown }).issues);
+      expect(issues).toContain('only in the lock file');
+      expect(issues).toContain('share S-SMALL');
+      // With batch one's applications in the file too, the share counts its grants on their side.
+      const o = solved(await solve({ scenario: scenario(), policy: policy(), applications: [...batch1, ...batch2] }, { timings: false, lock: join(dir, 'allocations.csv') }));
+      expect(o.summary.verification.violations).toBe(0);
+      expect(o.summary.shares![0]!.qualifying).toBe(new D(byId(o).get('K-SMALL')!.grant).plus(byId(o).get('K-NEW')!.grant).toFixed(2));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -13,7 +13,7 @@ import type { Backend } from '../solver/types.js';
 import type { Application } from './application.js';
 import { integerModelNeedsMip } from './integer.js';
 import type { Limit } from './limits.js';
-import type { Policy } from './policy.js';
+import { neededAttributes, type Policy } from './policy.js';
 import { candidatesOf, lockedOverEntitlement } from './prepare.js';
 import { countRules, integerRuleOf, usesIntegerModel } from './rules.js';
 import type { Scenario } from './scenario.js';
@@ -43,6 +43,20 @@ export function scenarioIssues(apps: readonly Application[], policy: Policy, sce
       column: 'grant',
       expected: `at most what the policy allows ${app.projectId}, ${fmtYuanHuman(entitlement.amount)} (${entitlement.binding})`,
       found: fmtYuanHuman(grant),
+    });
+  }
+  // A project known only from a lock file carries no attribute columns: where a rule across
+  // applications reads one (a share, a joint cap per product), its value must come from the applications.
+  for (const a of apps) {
+    if (!a.lockedFrom || !c.lockedGrants.some((l) => l.app === a && l.grant.gt(0))) continue;
+    const needs = neededAttributes(policy, c.measures.get(a.measureId)!).filter((n) => n.across);
+    if (!needs.length) continue;
+    issues.push({
+      file: a.lockedFrom.file,
+      row: a.lockedFrom.row,
+      column: 'project_id',
+      expected: `${a.projectId} in the applications file as well (with its earlier batch's data): ${needs.map((n) => `${n.rule} reads ${n.id}`).join('; ')}, which a lock file does not carry`,
+      found: 'only in the lock file',
     });
   }
   const g = scenario.granularity;

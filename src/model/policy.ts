@@ -387,16 +387,19 @@ export function attributesOf(policy: Policy): readonly AttributeSpec[] {
  * The attributes an application of measure `m` must have, each with the rule that reads it (for
  * messages). A bonus's attribute is not here: an empty cell means no bonus.
  */
-export function neededAttributes(policy: Policy, m: Measure): { readonly id: string; readonly rule: string }[] {
-  const out: { id: string; rule: string }[] = [];
-  const need = (id: string, rule: string) => {
-    if (!isStandardField(id) && !out.some((o) => o.id === id)) out.push({ id, rule });
+export function neededAttributes(policy: Policy, m: Measure): { readonly id: string; readonly rule: string; readonly across: boolean }[] {
+  const out: { id: string; rule: string; across: boolean }[] = [];
+  /** `across`: a rule across applications (a joint cap, a share), not one of the measure's own. */
+  const need = (id: string, rule: string, across: boolean) => {
+    const seen = out.find((o) => o.id === id);
+    if (seen && across && !seen.across) Object.assign(seen, { rule, across });
+    else if (!seen && !isStandardField(id)) out.push({ id, rule, across });
   };
   for (const r of m.rules) {
-    if (r.type === 'eligibility') need(r.field, `${m.id} ${m.clause} eligibility`);
-    if (r.type === 'tiers') need(r.field, `${m.id} ${m.clause} tiers`);
+    if (r.type === 'eligibility') need(r.field, `${m.id} ${m.clause} eligibility`, false);
+    if (r.type === 'tiers') need(r.field, `${m.id} ${m.clause} tiers`, false);
   }
-  for (const j of policy.jointCaps ?? []) if (j.per !== 'company' && j.measures.includes(m.id)) need(j.per, `joint cap ${j.id} ${j.clause}`);
-  for (const s of policy.shares ?? []) if (s.measures.includes(m.id)) for (const f of Object.keys(s.where)) need(f, `share ${s.id} ${s.clause}`);
+  for (const j of policy.jointCaps ?? []) if (j.per !== 'company' && j.measures.includes(m.id)) need(j.per, `joint cap ${j.id} ${j.clause}`, true);
+  for (const s of policy.shares ?? []) if (s.measures.includes(m.id)) for (const f of Object.keys(s.where)) need(f, `share ${s.id} ${s.clause}`, true);
   return out;
 }
