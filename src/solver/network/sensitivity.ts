@@ -105,7 +105,7 @@ function solvedTree(plan: NetworkPlan): Simplex | null {
  * The LP's optimum kept open for sensitivity questions (primary objective only), or null when the
  * LP is infeasible.
  *
- * - `objective`, `duals`: as {@link solveNetwork} gives them (the same pivots: the same vertex).
+ * - `objective`, `duals`: as {@link solveNetwork} gave them (its optimal tree, when it solved this plan).
  * - `rangeUp[r]` / `rangeDown[r]`: how far row r's active bound (its upper bound if it has one, else
  *   its lower) can rise / fall with the optimal tree unchanged, in the LP's units. A row at that
  *   bound (its arc out of the tree, at the bound): the primal ratio test along the cycle its arc
