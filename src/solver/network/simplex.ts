@@ -9,7 +9,7 @@
  * ./solve.ts's.
  */
 import type { NetworkPlan } from './detect.js';
-import { addProduct } from './exact.js';
+import { addProduct, SAFE } from './exact.js';
 import { FIXED, LOWER, Tree, TREE, UPPER, type ShiftWatcher } from './tree.js';
 
 /**
@@ -55,6 +55,8 @@ export class Simplex implements ShiftWatcher {
   pivots = 0;
   /** Pivots of the tie stage (counted in `pivots` too). */
   tiePivots = 0;
+  /** Pivots that moved no flow (for benchmarks). */
+  degenerate = 0;
   /** Whether the start was the flat one (else the fallback, every row under its parent row). */
   readonly flat: boolean;
   /** Σ primary cost × flow changed by the pivots since it was last set to 0: exactly dS + dT (see {@link addProduct}). */
@@ -97,16 +99,22 @@ export class Simplex implements ShiftWatcher {
     const c1 = (this.c1 = new Float64Array(T));
     this.c2 = new Float64Array(T);
     const state = (this.state = new Int8Array(T).fill(FIXED));
-    let tie: Float64Array | null = null;
+    src.set(plan.arcFrom);
+    tgt.set(plan.arcTo);
+    lo.set(plan.arcLower);
+    c1.set(plan.arcCost);
+    const upper = plan.arcUpper;
     for (let e = 0; e < A; e++) {
-      src[e] = plan.arcFrom[e]!;
-      tgt[e] = plan.arcTo[e]!;
-      lo[e] = plan.arcLower[e]!;
-      cap[e] = plan.arcUpper[e]! - plan.arcLower[e]!;
-      c1[e] = plan.arcCost[e]!;
-      const j = plan.arcColumn[e]!;
-      if (sec && j >= 0 && sec[j] !== 0) (tie ??= new Float64Array(A))[e] = sec[j]!;
+      cap[e] = upper[e]! - lo[e]!;
       state[e] = cap[e] === 0 ? FIXED : LOWER;
+    }
+    let tie: Float64Array | null = null;
+    if (sec) {
+      const column = plan.arcColumn;
+      for (let e = 0; e < A; e++) {
+        const j = column[e]!;
+        if (j >= 0 && sec[j] !== 0) (tie ??= new Float64Array(A))[e] = sec[j]!;
+      }
     }
     this.tie = tie;
     this.priced = A;
@@ -115,6 +123,7 @@ export class Simplex implements ShiftWatcher {
     this.flat = this.flatStart(plan);
     if (!this.flat) this.deepStart(plan);
     this.tree.build();
+    if (this.flat) this.placeComponents();
   }
 
   /**
@@ -218,6 +227,65 @@ export class Simplex implements ShiftWatcher {
       }
     }
     return true;
+  }
+
+  /**
+   * The flat start's potentials, component by component, breadth first from R's: each
+   * component's potentials move by the offset that the arcs joining it to the components already
+   * placed ask for (the largest lower limit their reduced costs' signs put on it, else the least
+   * upper limit), so that arcs do not price as violations only because a component hangs on its
+   * artificial arc with an arbitrary potential. The offset is that artificial arc's cost: it never
+   * carries flow (no arc leaves the artificial root), and the offset makes one real arc's reduced
+   * cost 0 as if that arc were in the tree, so potentials stay sums of real costs along paths of
+   * distinct nodes (the exactness bound of ./exact.ts holds).
+   */
+  private placeComponents(): void {
+    const { src, tgt, state, c1 } = this;
+    const { root, parent, pred, thread, size, pi1 } = this.tree;
+    const { incStart, inc } = this.incidence();
+    const top = new Int32Array(root); // the component of each plan node: its node under the artificial root
+    for (let v = thread[root]!; v !== root; v = thread[v]!) top[v] = parent[v] === root ? v : top[parent[v]!]!;
+    const placed = new Uint8Array(root);
+    const queue = new Int32Array(root);
+    let head = 0;
+    let tail = 0;
+    const place = (c: number): void => {
+      let lower = -Infinity;
+      let upper = Infinity;
+      for (let k = 0, w = c; k < size[c]!; k++, w = thread[w]!) {
+        for (let q = incStart[w]!; q < incStart[w + 1]!; q++) {
+          const e = inc[q]!;
+          const s = state[e]!;
+          if (s !== LOWER && s !== UPPER) continue;
+          const x = src[e] === w ? tgt[e]! : src[e]!;
+          if (top[x] === c || !placed[top[x]!]) continue;
+          // The offset t at which e's reduced cost is 0; at its lower bound it must stay ≥ 0, at its upper ≤ 0.
+          const t = src[e] === w ? pi1[x]! - c1[e]! - pi1[w]! : c1[e]! + pi1[x]! - pi1[w]!;
+          if ((s === LOWER) === (src[e] === w)) lower = Math.max(lower, t);
+          else upper = Math.min(upper, t);
+        }
+      }
+      const d = lower > -Infinity ? lower : upper < Infinity ? upper : 0;
+      placed[c] = 1;
+      queue[tail++] = c;
+      if (d === 0) return;
+      for (let k = 0, w = c; k < size[c]!; k++, w = thread[w]!) pi1[w]! += d;
+      c1[pred[c]!] = -d; // pred[c] is c's artificial arc, c → root: π[c] = π[root] − cost
+    };
+    let r = 0;
+    while (parent[r] !== root) r = parent[r]!;
+    placed[r] = 1;
+    queue[tail++] = r;
+    while (head < tail) {
+      const c = queue[head++]!;
+      for (let k = 0, w = c; k < size[c]!; k++, w = thread[w]!) {
+        for (let q = incStart[w]!; q < incStart[w + 1]!; q++) {
+          const e = inc[q]!;
+          const x = src[e] === w ? tgt[e]! : src[e]!;
+          if (!placed[top[x]!]) place(top[x]!);
+        }
+      }
+    }
   }
 
   /**
@@ -458,7 +526,8 @@ export class Simplex implements ShiftWatcher {
         }
       }
       if (delta === Infinity) throw new Error('network simplex: unbounded cycle (cannot happen with finite column bounds)');
-      if (delta > 0) {
+      if (delta === 0) this.degenerate++;
+      else {
         addProduct(this.delta, s * delta, rc1);
         flow[e]! += s * delta;
         for (let w = first; w !== join; w = parent[w]!) flow[pred[w]!]! += predUp[w] ? -delta : delta;
@@ -651,11 +720,35 @@ function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, tie: Floa
     for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += l;
     for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += l;
   }
-  // Cost order: primary, secondary, arc.
+  // Cost order: primary, secondary, arc. As one number per arc where that stays exact (a plain
+  // numeric sort is several times faster than one with a comparator), else compared.
   const order = new Int32Array(nc);
   let count = 0;
-  for (let e = 0; e < nc; e++) if (cap[e]! > 0) order[count++] = e;
-  const sorted = order.subarray(0, count).sort((a, b) => c1[a]! - c1[b]! || (tie ? tie[a]! - tie[b]! : 0) || a - b);
+  let min1 = Infinity;
+  let max1 = -Infinity;
+  let min2 = 0;
+  let max2 = 0;
+  for (let e = 0; e < nc; e++) {
+    if (!(cap[e]! > 0)) continue;
+    order[count++] = e;
+    min1 = Math.min(min1, c1[e]!);
+    max1 = Math.max(max1, c1[e]!);
+    if (tie) {
+      min2 = Math.min(min2, tie[e]!);
+      max2 = Math.max(max2, tie[e]!);
+    }
+  }
+  let sorted = order.subarray(0, count);
+  const span2 = max2 - min2 + 1;
+  if (count > 0 && (max1 - min1 + 1) * span2 * nc < SAFE) {
+    const keys = new Float64Array(count);
+    for (let k = 0; k < count; k++) {
+      const e = sorted[k]!;
+      keys[k] = ((c1[e]! - min1) * span2 + (tie ? tie[e]! - min2 : 0)) * nc + e;
+    }
+    keys.sort();
+    for (let k = 0; k < count; k++) sorted[k] = keys[k]! % nc;
+  } else sorted = sorted.sort((a, b) => c1[a]! - c1[b]! || (tie ? tie[a]! - tie[b]! : 0) || a - b);
   /** Add to column e as much as its bound, its rows' rooms and `want` allow; what was added. */
   const fill = (e: number, want: number): number => {
     let room = Math.min(cap[e]! - flow[e]!, want);
