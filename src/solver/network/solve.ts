@@ -206,7 +206,9 @@ function removeArtificials(simplex: Simplex): void {
 /** Whether some bound pair is crossed (then the LP is infeasible before any pivot). */
 function crossedBounds(plan: NetworkPlan): boolean {
   for (let e = 0; e < plan.arcCount; e++) if (plan.arcLower[e]! > plan.arcUpper[e]!) return true;
-  for (const c of plan.lp.columns) if (c.lower > c.upper) return true;
+  // A column in the network is its arc (bounds scaled exactly, so in the same order); the rest by their own bounds.
+  const columns = plan.lp.columns;
+  for (let j = 0; j < columns.length; j++) if (plan.columnArc[j]! < 0 && columns[j]!.lower > columns[j]!.upper) return true;
   return false;
 }
 
