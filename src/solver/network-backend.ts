@@ -5,7 +5,7 @@
  * answers anything else with an error naming why; `auto` asks `whyNotNetwork` first and gives
  * other models to the general backends. It is exact (integers after scaling), has no time or
  * iteration limit to hit (a network LP of 20,000 columns takes about 0.1 s), and
- * breaks ties in the same run (`solveTieBroken`).
+ * breaks ties in the same solve (`solveTieBroken`: a second stage on the primary optimum's face).
  */
 import { networkOf, solveNetwork, whyNotNetwork } from './network.js';
 import type { Backend, LinearProgram, SolveResult } from './types.js';

@@ -8,18 +8,21 @@
  * - Exactness (network/exact.ts): bounds and costs are scaled by powers of ten to integers
  *   (refused when that is not possible, or when the sums could leave the doubles' exact
  *   integers), so flows, potentials and reduced costs are exact integers held in doubles. Costs
- *   are lexicographic pairs (primary, secondary): one run gives "best primary, and among those
+ *   are lexicographic pairs (primary, secondary): one solve gives "best primary, and among those
  *   the best secondary", exactly.
  * - Algorithm (network/simplex.ts, its spanning tree network/tree.ts): primal network simplex
- *   on a spanning-tree basis in LEMON's layout, block-search pricing, Cunningham's leaving-arc
- *   rule on strongly feasible trees; artificial arcs on a third, dominant cost level instead of a
- *   big M.
+ *   on a spanning-tree basis in LEMON's layout: a crash that fills the best columns as far as
+ *   their rows allow, LEMON's flat start (every node on its own artificial arc to an artificial
+ *   root), block-search pricing, Cunningham's leaving-arc rule on strongly feasible trees; unmet
+ *   floors on artificial arcs on a dominant cost level instead of a big M; the secondary costs
+ *   in a second stage, on the primary optimum's face from its optimal tree.
  * - Solving (network/solve.ts): {@link solveNetwork} runs the simplex, swaps the artificial arcs
  *   left in the optimal tree for real ones (so that it is an LP basis whose potentials are the
  *   LP's duals), and gives values, an objective summed exactly and divided once (equal optima
  *   give equal doubles), HiGHS-convention duals and a basis.
- * - Sensitivity (network/sensitivity.ts): {@link openNetworkParametric} keeps the optimal tree and
- *   answers "the optimum with this row's bounds replaced" by a few warm pivots.
+ * - Sensitivity (network/sensitivity.ts): {@link openNetworkParametric} keeps the optimal tree (the
+ *   one {@link solveNetwork} left for the same LP, else a solve of its own) and answers "the
+ *   optimum with this row's bounds replaced" by a few warm pivots.
  */
 export { networkOf, whyNotNetwork, type NetworkPlan } from './network/detect.js';
 export { solveNetwork, type NetworkSolution } from './network/solve.js';

@@ -8,7 +8,7 @@ import type { LinearProgram, ParametricLp } from '../types.js';
 import { networkOf, whyNotNetwork, type NetworkPlan } from './detect.js';
 import { asInteger, decimalScale, MAX_DECIMALS, POWERS, SAFE, scaled } from './exact.js';
 import type { Simplex } from './simplex.js';
-import { objectiveValue, optimalTree, rowDuals, scaledObjective, solveNetwork } from './solve.js';
+import { objectiveValue, optimalTree, rowDuals, scaledObjective, solveNetwork, takeSolvedTree } from './solve.js';
 import { FIXED, LOWER, TREE, UPPER } from './tree.js';
 
 /** A {@link ParametricLp} on the network simplex, with counters (for tests and benchmarks). */
@@ -86,10 +86,26 @@ function rescale(sx: Simplex, f: number): void {
 }
 
 /**
+ * An optimal tree of `plan`'s LP for the primary objective: the one `solveNetwork` left (its tie
+ * stage's tree is optimal for the primary costs too; the secondary costs and potentials are
+ * cleared), else solved here; null when the LP is infeasible.
+ */
+function solvedTree(plan: NetworkPlan): Simplex | null {
+  const kept = takeSolvedTree(plan);
+  if (kept) {
+    kept.c2.fill(0);
+    kept.tree.pi2.fill(0);
+    return kept;
+  }
+  const solved = optimalTree(plan, null, 1);
+  return solved.status === 'optimal' ? solved.sx : null;
+}
+
+/**
  * The LP's optimum kept open for sensitivity questions (primary objective only), or null when the
  * LP is infeasible.
  *
- * - `objective`, `duals`: as {@link solveNetwork} gives them (the same pivots: the same vertex).
+ * - `objective`, `duals`: as {@link solveNetwork} gave them (its optimal tree, when it solved this plan).
  * - `rangeUp[r]` / `rangeDown[r]`: how far row r's active bound (its upper bound if it has one, else
  *   its lower) can rise / fall with the optimal tree unchanged, in the LP's units. A row at that
  *   bound (its arc out of the tree, at the bound): the primal ratio test along the cycle its arc
@@ -125,9 +141,8 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
   const lp = plan.lp;
   const n = lp.columns.length;
   const m = lp.rows.length;
-  const solved = optimalTree(plan, new Float64Array(n), 1);
-  if (solved.status === 'infeasible') return null;
-  const sx = solved.sx;
+  const sx = solvedTree(plan);
+  if (!sx) return null;
   const A = plan.arcCount;
   const N = plan.nodeCount;
   const bs0 = plan.boundScale;

@@ -1,11 +1,12 @@
 /**
  * The network simplex: one `Simplex` object holds the arcs, the spanning-tree basis (a `Tree`,
- * ./tree.ts) and the pricing state. The start (the crash of the columns to their
- * cheaper bound, the row arcs in the tree where they can be, an artificial arc on a dominant
- * cost level where not), the pivots (Cunningham's leaving-arc rule on strongly feasible trees: no
- * cycling, and degenerate pivots are common here), and the pricing: block search (LEMON's rule),
- * or in a warm re-solve only the candidates. The removal of artificial arcs left in the optimal
- * tree is ./solve.ts's.
+ * ./tree.ts) and the pricing state. The start (LEMON's flat tree: every node on its own
+ * artificial arc to an artificial root, after a crash that fills the best columns as far as their
+ * rows allow), the pivots (Cunningham's leaving-arc rule on strongly feasible trees: no cycling,
+ * and degenerate pivots are common here), the pricing (block search, LEMON's rule; in a warm
+ * re-solve only the candidates) and the tie stage (the secondary costs minimised on the primary
+ * optimum's face, from its tree). The removal of artificial arcs left in the optimal tree is
+ * ./solve.ts's.
  */
 import type { NetworkPlan } from './detect.js';
 import { addProduct, SAFE } from './exact.js';
@@ -15,12 +16,16 @@ import { FIXED, LOWER, Tree, TREE, UPPER, type ShiftWatcher } from './tree.js';
  * One network simplex: arcs, spanning-tree basis and potentials, kept as an object so that a
  * solved LP can be re-solved from its optimal tree (see `openNetworkParametric`, ./sensitivity.ts).
  *
- * Arcs: the plan's (columns, then rows, with the plan's indices), then `spare` slots for the
- * arcs a bound change adds (unused: FIXED), then up to one artificial arc per row node. Costs are
- * triples (dominant level c0: 1 on artificial and excess arcs; primary c1; secondary c2), all
- * scaled integers in the min form. Flows are kept shifted: actual = lo + flow, flow ∈ [0, cap].
+ * Nodes: the plan's, then an artificial root (the tree's root, `tree.root`). Arcs: the plan's
+ * (columns, then rows, with the plan's indices), then `spare` slots for the arcs a bound change
+ * adds (unused: FIXED), then one artificial arc per plan node, joining it to the artificial root
+ * or, in the fallback start, to R. An artificial arc is never priced: once out of the tree it is
+ * FIXED. Costs are triples (dominant level c0: 1 on the artificial arcs that carry a deficit and
+ * on excess arcs, else 0; primary c1; secondary c2, which is 0 until the tie stage), all scaled
+ * integers in the min form. Flows are kept shifted: actual = lo + flow, flow ∈ [0, cap].
  */
 export class Simplex implements ShiftWatcher {
+  /** Tree nodes: the plan's and the artificial root. */
   readonly N: number;
   /** The plan's arcs. */
   readonly A: number;
@@ -36,6 +41,8 @@ export class Simplex implements ShiftWatcher {
   readonly c1: Float64Array;
   readonly c2: Float64Array;
   readonly state: Int8Array;
+  /** The secondary costs per plan arc (the tie stage's), or null when there are none. */
+  readonly tie: Float64Array | null;
   /** The spanning-tree basis and its potentials. */
   readonly tree: Tree;
   /** Arcs [0, priced) are priced: the plan's, and the spare slots while one is in use. */
@@ -46,8 +53,19 @@ export class Simplex implements ShiftWatcher {
   artsInTree = 0;
   dominantOut = 0;
   pivots = 0;
+  /** Pivots of the tie stage (counted in `pivots` too). */
+  tiePivots = 0;
+  /** Pivots that moved no flow (for benchmarks). */
+  degenerate = 0;
+  /** Whether the start was the flat one (else the fallback, every row under its parent row). */
+  readonly flat: boolean;
   /** Σ primary cost × flow changed by the pivots since it was last set to 0: exactly dS + dT (see {@link addProduct}). */
   readonly delta = { s: 0, t: 0 };
+  // The tie stage: the arcs of the primary optimum's face (reduced costs 0 on levels 0 and 1), priced by block search.
+  private face: Int32Array | null = null;
+  private faceCount = 0;
+  private faceBlock = 0;
+  private faceNext = 0;
   // Candidate pricing (warm re-solves from an optimum, see `startCandidates`): the incidence of
   // the plan's arcs per node, the nodes whose potentials moved (stamped), extra arcs to price.
   /** 1: price only the candidates; 0: block search over all arcs. */
@@ -62,11 +80,12 @@ export class Simplex implements ShiftWatcher {
   private readonly extra = new Int32Array(64);
   private extraCount = 0;
 
-  constructor(plan: NetworkPlan, sec: Float64Array, spare: number) {
-    const N = plan.nodeCount;
+  /** The start for `plan` with secondary costs `sec` per LP column (scaled, min form; null: none) and `spare` slots. */
+  constructor(plan: NetworkPlan, sec: Float64Array | null, spare: number) {
+    const Np = plan.nodeCount;
+    const N = Np + 1;
     const A = plan.arcCount;
-    const mA = N - 1;
-    const T = A + spare + mA;
+    const T = A + spare + Np;
     this.N = N;
     this.A = A;
     this.artBase = A + spare;
@@ -75,41 +94,222 @@ export class Simplex implements ShiftWatcher {
     const tgt = (this.tgt = new Int32Array(T));
     const lo = (this.lo = new Float64Array(T));
     const cap = (this.cap = new Float64Array(T));
-    const flow = (this.flow = new Float64Array(T));
+    this.flow = new Float64Array(T);
     const c0 = (this.c0 = new Uint8Array(T));
     const c1 = (this.c1 = new Float64Array(T));
-    const c2 = (this.c2 = new Float64Array(T));
+    this.c2 = new Float64Array(T);
     const state = (this.state = new Int8Array(T).fill(FIXED));
+    src.set(plan.arcFrom);
+    tgt.set(plan.arcTo);
+    lo.set(plan.arcLower);
+    c1.set(plan.arcCost);
+    const upper = plan.arcUpper;
     for (let e = 0; e < A; e++) {
-      src[e] = plan.arcFrom[e]!;
-      tgt[e] = plan.arcTo[e]!;
-      lo[e] = plan.arcLower[e]!;
-      cap[e] = plan.arcUpper[e]! - plan.arcLower[e]!;
-      c1[e] = plan.arcCost[e]!;
-      const j = plan.arcColumn[e]!;
-      if (j >= 0) c2[e] = sec[j]!;
+      cap[e] = upper[e]! - lo[e]!;
       state[e] = cap[e] === 0 ? FIXED : LOWER;
     }
+    let tie: Float64Array | null = null;
+    if (sec) {
+      const column = plan.arcColumn;
+      for (let e = 0; e < A; e++) {
+        const j = column[e]!;
+        if (j >= 0 && sec[j] !== 0) (tie ??= new Float64Array(A))[e] = sec[j]!;
+      }
+    }
+    this.tie = tie;
     this.priced = A;
     this.block = Math.max(10, Math.ceil(Math.sqrt(A)));
-    this.tree = new Tree(N, src, c0, c1, c2, this);
+    this.tree = new Tree(N, src, c0, c1, this.c2, this);
+    this.flat = this.flatStart(plan);
+    if (!this.flat) this.deepStart(plan);
+    this.tree.build();
+    if (this.flat) this.placeComponents();
+  }
 
-    // The start: columns at a bound (see the crash), row arcs in the tree where they can be (bottom-up).
-    const nc = A - mA; // column arcs come first
-    crash(plan, cap, c1, c2, flow, state, nc);
+  /**
+   * LEMON's flat start after a crash (see {@link crash}): the arcs strictly between their bounds
+   * (columns partly filled, rows neither empty nor full) are the tree's, a forest; every other
+   * real arc is at a bound; each component of that forest hangs from the artificial root on the
+   * artificial arc of its first node (cost 0, no flow: the flow already balances at every node).
+   * False, with nothing changed, when the crash cannot meet every floor or its arcs between bounds
+   * would close a cycle (then {@link deepStart}).
+   */
+  private flatStart(plan: NetworkPlan): boolean {
+    const { A, src, tgt, lo, cap, flow, state, c0 } = this;
+    const Np = plan.nodeCount;
+    const root = Np;
+    const nc = A - (Np - 1); // column arcs come first
+    const act = crash(plan, cap, this.c1, this.tie, flow, nc);
+    const undo = (): false => {
+      flow.fill(0, 0, nc);
+      return false;
+    };
+    if (!act) return undo();
+    // Each component of the arcs between bounds (union-find), refused on a cycle.
+    const comp = new Int32Array(Np);
+    for (let v = 0; v < Np; v++) comp[v] = v;
+    const find = (v: number): number => {
+      while (comp[v] !== v) {
+        comp[v] = comp[comp[v]!]!;
+        v = comp[v]!;
+      }
+      return v;
+    };
+    const degree = new Int32Array(Np + 1);
+    let inTree = 0;
+    for (let e = 0; e < A; e++) {
+      let f: number;
+      if (e < nc) f = flow[e]!;
+      else {
+        const v = e - A + Np;
+        const actual = plan.arcReversed[e] ? -act[v]! : act[v]!;
+        f = actual - lo[e]!;
+        if (f < 0 || f > cap[e]!) return undo();
+      }
+      if (f > 0 && f < cap[e]!) {
+        const a = find(src[e]!);
+        const b = find(tgt[e]!);
+        if (a === b) return undo();
+        comp[a] = b;
+        degree[src[e]! + 1]!++;
+        degree[tgt[e]! + 1]!++;
+        inTree++;
+      }
+    }
+    // Committed: row flows and every arc's state.
+    for (let e = nc; e < A; e++) {
+      const v = e - A + Np;
+      flow[e] = (plan.arcReversed[e] ? -act[v]! : act[v]!) - lo[e]!;
+    }
+    for (let e = 0; e < A; e++) {
+      const f = flow[e]!;
+      state[e] = cap[e] === 0 ? FIXED : f === 0 ? LOWER : f === cap[e] ? UPPER : TREE;
+    }
+    // The forest's incidence, then each component hung from the artificial root by its first node.
+    for (let v = 0; v < Np; v++) degree[v + 1]! += degree[v]!;
+    const adj = new Int32Array(2 * inTree);
+    const fill = degree.slice(0, Np);
+    for (let e = 0; e < A; e++) {
+      if (state[e] !== TREE) continue;
+      adj[fill[src[e]!]!++] = e;
+      adj[fill[tgt[e]!]!++] = e;
+    }
     const { parent, pred, predUp } = this.tree;
-    const bal = new Float64Array(N); // net inflow from the arcs fixed so far (actual flows)
+    const seen = new Uint8Array(Np);
+    const queue = new Int32Array(Np);
+    for (let c = 0; c < Np; c++) {
+      if (seen[c]) continue;
+      const a = this.artBase + c;
+      src[a] = c;
+      tgt[a] = root;
+      cap[a] = Infinity;
+      c0[a] = 0;
+      state[a] = TREE;
+      parent[c] = root;
+      pred[c] = a;
+      predUp[c] = 1;
+      seen[c] = 1;
+      let head = 0;
+      let tail = 0;
+      queue[tail++] = c;
+      while (head < tail) {
+        const u = queue[head++]!;
+        for (let q = degree[u]!; q < degree[u + 1]!; q++) {
+          const e = adj[q]!;
+          const w = src[e] === u ? tgt[e]! : src[e]!;
+          if (seen[w]) continue;
+          seen[w] = 1;
+          parent[w] = u;
+          pred[w] = e;
+          predUp[w] = src[e] === w ? 1 : 0;
+          queue[tail++] = w;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The flat start's potentials, component by component, breadth first from R's: each
+   * component's potentials move by the offset that the arcs joining it to the components already
+   * placed ask for (the largest lower limit their reduced costs' signs put on it, else the least
+   * upper limit), so that arcs do not price as violations only because a component hangs on its
+   * artificial arc with an arbitrary potential. The offset is that artificial arc's cost: it never
+   * carries flow (no arc leaves the artificial root), and the offset makes one real arc's reduced
+   * cost 0 as if that arc were in the tree, so potentials stay sums of real costs along paths of
+   * distinct nodes (the exactness bound of ./exact.ts holds).
+   */
+  private placeComponents(): void {
+    const { src, tgt, state, c1 } = this;
+    const { root, parent, pred, thread, size, pi1 } = this.tree;
+    const { incStart, inc } = this.incidence();
+    const top = new Int32Array(root); // the component of each plan node: its node under the artificial root
+    for (let v = thread[root]!; v !== root; v = thread[v]!) top[v] = parent[v] === root ? v : top[parent[v]!]!;
+    const placed = new Uint8Array(root);
+    const queue = new Int32Array(root);
+    let head = 0;
+    let tail = 0;
+    const place = (c: number): void => {
+      let lower = -Infinity;
+      let upper = Infinity;
+      for (let k = 0, w = c; k < size[c]!; k++, w = thread[w]!) {
+        for (let q = incStart[w]!; q < incStart[w + 1]!; q++) {
+          const e = inc[q]!;
+          const s = state[e]!;
+          if (s !== LOWER && s !== UPPER) continue;
+          const x = src[e] === w ? tgt[e]! : src[e]!;
+          if (top[x] === c || !placed[top[x]!]) continue;
+          // The offset t at which e's reduced cost is 0; at its lower bound it must stay ≥ 0, at its upper ≤ 0.
+          const t = src[e] === w ? pi1[x]! - c1[e]! - pi1[w]! : c1[e]! + pi1[x]! - pi1[w]!;
+          if ((s === LOWER) === (src[e] === w)) lower = Math.max(lower, t);
+          else upper = Math.min(upper, t);
+        }
+      }
+      const d = lower > -Infinity ? lower : upper < Infinity ? upper : 0;
+      placed[c] = 1;
+      queue[tail++] = c;
+      if (d === 0) return;
+      for (let k = 0, w = c; k < size[c]!; k++, w = thread[w]!) pi1[w]! += d;
+      c1[pred[c]!] = -d; // pred[c] is c's artificial arc, c → root: π[c] = π[root] − cost
+    };
+    let r = 0;
+    while (parent[r] !== root) r = parent[r]!;
+    placed[r] = 1;
+    queue[tail++] = r;
+    while (head < tail) {
+      const c = queue[head++]!;
+      for (let k = 0, w = c; k < size[c]!; k++, w = thread[w]!) {
+        for (let q = incStart[w]!; q < incStart[w + 1]!; q++) {
+          const e = inc[q]!;
+          const x = src[e] === w ? tgt[e]! : src[e]!;
+          if (!placed[top[x]!]) place(top[x]!);
+        }
+      }
+    }
+  }
+
+  /**
+   * The fallback start: the columns at their lower bounds, each row's arc in the tree under its
+   * parent row where the flow that balances its node is within its bounds (bottom-up), else at
+   * a bound with the excess on an artificial arc to R on the dominant cost level; R on a
+   * costless artificial arc to the artificial root.
+   */
+  private deepStart(plan: NetworkPlan): void {
+    const { A, src, tgt, lo, cap, flow, state, c0 } = this;
+    const Np = plan.nodeCount;
+    const mA = Np - 1;
+    const nc = A - mA;
+    const { parent, pred, predUp } = this.tree;
+    const bal = new Float64Array(Np); // net inflow from the arcs fixed so far (actual flows)
     for (let e = 0; e < nc; e++) {
-      const f = lo[e]! + flow[e]!;
-      bal[tgt[e]!]! += f;
-      bal[src[e]!]! -= f;
+      state[e] = cap[e] === 0 ? FIXED : LOWER;
+      bal[tgt[e]!]! += lo[e]!;
+      bal[src[e]!]! -= lo[e]!;
     }
     let arts = 0;
-    parent[0] = -1;
-    pred[0] = -1;
     for (let i = 0; i < mA; i++) {
       const v = plan.bottomUp[i]!;
-      const e = A - N + v; // row arcs come last, in node order
+      const e = A - Np + v; // row arcs come last, in node order
       const up = src[e] === v;
       const p = up ? tgt[e]! : src[e]!;
       const l = lo[e]!;
@@ -127,20 +327,13 @@ export class Simplex implements ShiftWatcher {
       } else {
         actual = f >= hi ? hi : l;
         flow[e] = actual - l;
-        if (cap[e] !== 0) state[e] = actual === hi ? UPPER : LOWER;
+        state[e] = cap[e] === 0 ? FIXED : actual === hi ? UPPER : LOWER;
         const excess = bal[v]! + (up ? -actual : actual);
         const a = this.artBase + arts++;
-        if (excess >= 0) {
-          src[a] = v;
-          tgt[a] = 0;
-          flow[a] = excess;
-          predUp[v] = 1;
-        } else {
-          src[a] = 0;
-          tgt[a] = v;
-          flow[a] = -excess;
-          predUp[v] = 0;
-        }
+        src[a] = excess >= 0 ? v : 0;
+        tgt[a] = excess >= 0 ? 0 : v;
+        flow[a] = Math.abs(excess);
+        predUp[v] = excess >= 0 ? 1 : 0;
         cap[a] = Infinity;
         c0[a] = 1;
         state[a] = TREE;
@@ -150,44 +343,75 @@ export class Simplex implements ShiftWatcher {
       }
       bal[p]! += up ? actual : -actual;
     }
-    this.tree.build();
+    const a = this.artBase + arts;
+    src[a] = 0;
+    tgt[a] = Np;
+    cap[a] = Infinity;
+    state[a] = TREE;
+    parent[0] = Np;
+    pred[0] = a;
+    predUp[0] = 1;
+  }
+
+  /**
+   * The tie stage, from an optimal tree of the primary costs: the secondary costs minimised over
+   * the optimal face, so that the result is the lexicographic optimum (primary, then secondary).
+   * Every arc whose reduced cost on level 0 or 1 is not 0 stays at its bound (moving it would
+   * lose primary objective); the pivots enter only arcs with both 0, so no potential of those
+   * levels moves and the face stays the same set of arcs.
+   */
+  tieStage(): void {
+    const tie = this.tie;
+    if (!tie) return;
+    const { A, src, tgt, state, c0, c1, c2 } = this;
+    const { pi0, pi1 } = this.tree;
+    c2.set(tie);
+    this.tree.rebuildLevel2();
+    const face = new Int32Array(A);
+    let count = 0;
+    for (let e = 0; e < A; e++) {
+      if (state[e] === FIXED) continue;
+      const u = src[e]!;
+      const v = tgt[e]!;
+      if (c0[e]! + pi0[u]! - pi0[v]! === 0 && c1[e]! + pi1[u]! - pi1[v]! === 0) face[count++] = e;
+    }
+    this.face = face;
+    this.faceCount = count;
+    this.faceBlock = Math.max(10, Math.ceil(Math.sqrt(count)));
+    this.faceNext = 0;
+    const before = this.pivots;
+    this.run(Infinity);
+    this.tiePivots = this.pivots - before;
+    this.face = null;
   }
 
   /**
    * Block search (LEMON's rule): scan blocks of ~√arcs from where the last search stopped and take
-   * the most violating arc of the first block that has one. Violations are lexicographic triples
-   * (dominant level, primary, secondary).
+   * the most violating arc of the first block that has one. Violations are lexicographic pairs
+   * (dominant level, primary); the secondary level is the tie stage's ({@link findOnFace}).
    */
   findEntering(): number {
     if (this.candidates === 1) return this.findCandidate();
-    const { state, src, tgt, c1, c2 } = this;
-    const { pi1, pi2 } = this.tree;
+    if (this.face) return this.findOnFace();
+    const { state, src, tgt, c1 } = this;
+    const { pi1 } = this.tree;
     const P = this.priced;
     const block = this.block;
     let best = -1;
     let b0 = 0;
     let b1 = 0;
-    let b2 = 0;
     let cnt = block;
     let e = this.nextArc;
     if (this.artsInTree === 0 && this.dominantOut === 0) {
       // No dominant-cost arc in the tree or priced: the first level of every potential is the same.
-      // A loop of its own on purpose: pricing the third level everywhere (one loop, or one method
-      // shared with findCandidate) made the 100,000-application solve about 50% slower, measured;
-      // one loop that skips that level on a flag, about 20%.
+      // A loop of its own on purpose: the level-0 test in the loop costs time on every arc, measured.
       for (let k = 0; k < P; k++) {
         const s = state[e]!;
         if (s === LOWER || s === UPPER) {
-          const u = src[e]!;
-          const v = tgt[e]!;
-          const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
-          if (d1 <= 0) {
-            const d2 = s * (c2[e]! + pi2[u]! - pi2[v]!);
-            if ((d1 < 0 || d2 < 0) && (best < 0 || d1 < b1 || (d1 === b1 && d2 < b2))) {
-              best = e;
-              b1 = d1;
-              b2 = d2;
-            }
+          const d1 = s * (c1[e]! + pi1[src[e]!]! - pi1[tgt[e]!]!);
+          if (d1 < b1) {
+            best = e;
+            b1 = d1;
           }
         }
         if (++e === P) e = 0;
@@ -209,14 +433,10 @@ export class Simplex implements ShiftWatcher {
         const d0 = s * (c0[e]! + pi0[u]! - pi0[v]!);
         if (d0 <= 0) {
           const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
-          if (d0 < 0 || d1 <= 0) {
-            const d2 = s * (c2[e]! + pi2[u]! - pi2[v]!);
-            if ((d0 < 0 || d1 < 0 || d2 < 0) && (best < 0 || d0 < b0 || (d0 === b0 && (d1 < b1 || (d1 === b1 && d2 < b2))))) {
-              best = e;
-              b0 = d0;
-              b1 = d1;
-              b2 = d2;
-            }
+          if ((d0 < 0 || d1 < 0) && (best < 0 || d0 < b0 || (d0 === b0 && d1 < b1))) {
+            best = e;
+            b0 = d0;
+            b1 = d1;
           }
         }
       }
@@ -227,6 +447,37 @@ export class Simplex implements ShiftWatcher {
       }
     }
     this.nextArc = e;
+    return best;
+  }
+
+  /** Block search over the optimal face's arcs (see {@link tieStage}) by their secondary reduced costs. */
+  private findOnFace(): number {
+    const { state, src, tgt, c2 } = this;
+    const face = this.face!;
+    const { pi2 } = this.tree;
+    const F = this.faceCount;
+    const block = this.faceBlock;
+    let best = -1;
+    let b2 = 0;
+    let cnt = block;
+    let i = this.faceNext;
+    for (let k = 0; k < F; k++) {
+      const e = face[i]!;
+      const s = state[e]!;
+      if (s === LOWER || s === UPPER) {
+        const d2 = s * (c2[e]! + pi2[src[e]!]! - pi2[tgt[e]!]!);
+        if (d2 < b2) {
+          best = e;
+          b2 = d2;
+        }
+      }
+      if (++i === F) i = 0;
+      if (--cnt === 0) {
+        if (best >= 0) break;
+        cnt = block;
+      }
+    }
+    this.faceNext = i;
     return best;
   }
 
@@ -275,7 +526,8 @@ export class Simplex implements ShiftWatcher {
         }
       }
       if (delta === Infinity) throw new Error('network simplex: unbounded cycle (cannot happen with finite column bounds)');
-      if (delta > 0) {
+      if (delta === 0) this.degenerate++;
+      else {
         addProduct(this.delta, s * delta, rc1);
         flow[e]! += s * delta;
         for (let w = first; w !== join; w = parent[w]!) flow[pred[w]!]! += predUp[w] ? -delta : delta;
@@ -297,7 +549,11 @@ export class Simplex implements ShiftWatcher {
         this.dominantOut--;
         this.artsInTree++;
       }
-      if (c0[leave] !== 0) {
+      if (leave >= this.artBase) {
+        // An artificial arc leaves with no flow (its capacity is unlimited) and never returns.
+        if (c0[leave] !== 0) this.artsInTree--;
+        state[leave] = FIXED;
+      } else if (c0[leave] !== 0) {
         this.artsInTree--;
         if (flow[leave] === 0) state[leave] = FIXED;
         else {
@@ -433,52 +689,102 @@ export class Simplex implements ShiftWatcher {
 }
 
 /**
- * The crash: a column whose cost (primary, secondary) is negative (in the min form) starts at
- * its upper bound, cheapest first, as long as every row it is in stays strictly below its upper
- * bound, so that every row arc can still start in the tree. Most columns of an allocation end at
- * their caps; this saves the pivots that would only have moved them there one by one.
+ * The crash: the columns in cost order (primary, then secondary: cheapest first in the min form),
+ * each filled as far as its bound and every row it is in allow (the tightest row stops it, maybe
+ * part way); first, rows below their floor take their cheapest columns whole (as far as the rows
+ * allow) until the floor is met. For one laminar family of ceilings this is already the optimum
+ * (a polymatroid: best first); with two it is a start the simplex improves. Sets the column arcs'
+ * flows (above their lower bounds) and returns each row node's activity, or null when a floor
+ * stays unmet (the flows are then partial: the caller resets them).
  */
-function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, c2: Float64Array, flow: Float64Array, state: Int8Array, nc: number): void {
+function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
   const N = plan.nodeCount;
   const A = plan.arcCount;
   const par = plan.parent;
+  const from = plan.arcFrom;
+  const to = plan.arcTo;
   const act = new Float64Array(N);
-  const upper = new Float64Array(N);
+  const upper = new Float64Array(N).fill(Infinity);
+  const lower = new Float64Array(N).fill(-Infinity);
   for (let v = 1; v < N; v++) {
     const e = A - N + v;
-    upper[v] = plan.arcReversed[e] ? -plan.arcLower[e]! : plan.arcUpper[e]!;
+    if (plan.arcReversed[e]) upper[v] = -plan.arcLower[e]!;
+    else {
+      upper[v] = plan.arcUpper[e]!;
+      lower[v] = plan.arcLower[e]!;
+    }
   }
-  let count = 0;
-  let maxCost = 0;
   for (let e = 0; e < nc; e++) {
-    const lo = plan.arcLower[e]!;
-    if (lo !== 0) {
-      for (let v = plan.arcFrom[e]!; v > 0; v = par[v]!) act[v]! += lo;
-      for (let v = plan.arcTo[e]!; v > 0; v = par[v]!) act[v]! += lo;
-    }
-    if (cap[e]! > 0 && (c1[e]! < 0 || (c1[e] === 0 && c2[e]! < 0))) {
-      count++;
-      maxCost = Math.max(maxCost, -c1[e]!);
+    const l = plan.arcLower[e]!;
+    if (l === 0) continue;
+    for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += l;
+    for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += l;
+  }
+  // Cost order: primary, secondary, arc. As one number per arc where that stays exact (a plain
+  // numeric sort is several times faster than one with a comparator), else compared.
+  const order = new Int32Array(nc);
+  let count = 0;
+  let min1 = Infinity;
+  let max1 = -Infinity;
+  let min2 = 0;
+  let max2 = 0;
+  for (let e = 0; e < nc; e++) {
+    if (!(cap[e]! > 0)) continue;
+    order[count++] = e;
+    min1 = Math.min(min1, c1[e]!);
+    max1 = Math.max(max1, c1[e]!);
+    if (tie) {
+      min2 = Math.min(min2, tie[e]!);
+      max2 = Math.max(max2, tie[e]!);
     }
   }
-  if (count === 0) return;
-  // Cheapest first: sort the keys c1 · nc + e (exact while they stay within 2^53), else arc order.
-  const keys = new Float64Array(count);
-  const exact = (maxCost + 1) * nc < SAFE;
-  let k = 0;
-  for (let e = 0; e < nc; e++) if (cap[e]! > 0 && (c1[e]! < 0 || (c1[e] === 0 && c2[e]! < 0))) keys[k++] = exact ? c1[e]! * nc + e : e;
-  if (exact) keys.sort();
-  for (let i = 0; i < count; i++) {
-    const key = keys[i]!;
-    const e = exact ? ((key % nc) + nc) % nc : key;
-    const inc = cap[e]!;
-    let fits = true;
-    for (let v = plan.arcFrom[e]!; fits && v > 0; v = par[v]!) fits = act[v]! + inc < upper[v]!;
-    for (let v = plan.arcTo[e]!; fits && v > 0; v = par[v]!) fits = act[v]! + inc < upper[v]!;
-    if (!fits) continue;
-    for (let v = plan.arcFrom[e]!; v > 0; v = par[v]!) act[v]! += inc;
-    for (let v = plan.arcTo[e]!; v > 0; v = par[v]!) act[v]! += inc;
-    flow[e] = inc;
-    state[e] = UPPER;
+  let sorted = order.subarray(0, count);
+  const span2 = max2 - min2 + 1;
+  if (count > 0 && (max1 - min1 + 1) * span2 * nc < SAFE) {
+    const keys = new Float64Array(count);
+    for (let k = 0; k < count; k++) {
+      const e = sorted[k]!;
+      keys[k] = ((c1[e]! - min1) * span2 + (tie ? tie[e]! - min2 : 0)) * nc + e;
+    }
+    keys.sort();
+    for (let k = 0; k < count; k++) sorted[k] = keys[k]! % nc;
+  } else sorted = sorted.sort((a, b) => c1[a]! - c1[b]! || (tie ? tie[a]! - tie[b]! : 0) || a - b);
+  /** Add to column e as much as its bound, its rows' rooms and `want` allow; what was added. */
+  const fill = (e: number, want: number): number => {
+    let room = Math.min(cap[e]! - flow[e]!, want);
+    for (let v = from[e]!; room > 0 && v > 0; v = par[v]!) room = Math.min(room, upper[v]! - act[v]!);
+    for (let v = to[e]!; room > 0 && v > 0; v = par[v]!) room = Math.min(room, upper[v]! - act[v]!);
+    if (room <= 0) return 0;
+    for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += room;
+    for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += room;
+    flow[e]! += room;
+    return room;
+  };
+  // Floors, innermost first: cheapest columns of the row, whole (each may overshoot the floor).
+  let short = false;
+  for (let v = 1; v < N; v++) if (act[v]! < lower[v]!) short = true;
+  if (short) {
+    const inRow = new Uint8Array(N);
+    for (let i = 0; i < N - 1; i++) {
+      const r = plan.bottomUp[i]!;
+      if (!(act[r]! < lower[r]!)) continue;
+      inRow.fill(0);
+      inRow[r] = 1;
+      for (let k = 0; k < count && act[r]! < lower[r]!; k++) {
+        const e = sorted[k]!;
+        let member = false;
+        for (let v = from[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
+        for (let v = to[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
+        if (member) fill(e, Infinity);
+      }
+      if (act[r]! < lower[r]!) return null;
+    }
   }
+  // The columns whose cost is negative (primary, else secondary), best first.
+  for (let k = 0; k < count; k++) {
+    const e = sorted[k]!;
+    if (c1[e]! > 0 || (c1[e] === 0 && !(tie && tie[e]! < 0))) break;
+    fill(e, Infinity);
+  }
+  return act;
 }

@@ -43,7 +43,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
   if (secondary && secondary.length !== n) throw new RangeError(`secondary has ${secondary.length} entries for ${n} columns`);
 
   // Secondary costs, scaled and in the min form.
-  const sec = secondary ? secondaryCosts(secondary, sense, plan.nodeCount - 1) : new Float64Array(n);
+  const sec = secondary ? secondaryCosts(secondary, sense, plan.nodeCount - 1) : null;
 
   const infeasible = (pivots: number): NetworkSolution => ({
     status: 'infeasible',
@@ -54,9 +54,10 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     basis: { colStatus: new Int32Array(n), rowStatus: new Int32Array(m) },
     pivots,
   });
-  const cold = optimalTree(plan, sec, 0);
+  const cold = optimalTree(plan, sec, 1);
   if (cold.status === 'infeasible') return infeasible(cold.pivots);
   const sx = cold.sx;
+  solvedTrees.set(plan, sx);
 
   // Results.
   const { state, lo, flow } = sx;
@@ -70,7 +71,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     const e = plan.columnArc[j]!;
     if (e < 0) {
       // In no network row: its better bound (by cost, then secondary), lower on a tie.
-      const better = sense * c.cost < 0 || (sense * c.cost === 0 && sec[j]! < 0);
+      const better = sense * c.cost < 0 || (sense * c.cost === 0 && sec !== null && sec[j]! < 0);
       values[j] = better ? c.upper : c.lower;
       colStatus[j] = better && c.upper !== c.lower ? 2 : 0;
     } else {
@@ -102,32 +103,50 @@ function secondaryCosts(secondary: ArrayLike<number>, sense: number, rows: numbe
 }
 
 /**
- * The optimal tree of `plan`'s LP from the start (see `Simplex`), with the artificial arcs still
- * in it (at zero flow) swapped for real arcs, so that it is an LP basis; or infeasible, with the
- * pivots it took to find that out (0: a bound pair is crossed).
+ * The optimal trees of the LPs `solveNetwork` solved (primary objective; the secondary costs are
+ * still on them), for `openNetworkParametric` to start from: taken, not shared.
  */
-export function optimalTree(plan: NetworkPlan, sec: Float64Array, spare: number): { readonly status: 'optimal'; readonly sx: Simplex } | { readonly status: 'infeasible'; readonly pivots: number } {
+const solvedTrees = new WeakMap<NetworkPlan, Simplex>();
+
+/** The optimal tree `solveNetwork` left for `plan` (once: it is removed), or undefined. */
+export function takeSolvedTree(plan: NetworkPlan): Simplex | undefined {
+  const sx = solvedTrees.get(plan);
+  solvedTrees.delete(plan);
+  return sx;
+}
+
+/**
+ * The optimal tree of `plan`'s LP from the start (see `Simplex`): the primary costs, then with
+ * `sec` the tie stage on the primary optimum's face (see `Simplex.tieStage`), then the artificial
+ * arcs still in it (at zero flow) swapped for real arcs, so that it is an LP basis; or infeasible,
+ * with the pivots it took to find that out (0: a bound pair is crossed).
+ */
+export function optimalTree(plan: NetworkPlan, sec: Float64Array | null, spare: number): { readonly status: 'optimal'; readonly sx: Simplex } | { readonly status: 'infeasible'; readonly pivots: number } {
   if (crossedBounds(plan)) return { status: 'infeasible', pivots: 0 };
   const sx = new Simplex(plan, sec, spare);
   sx.run(Infinity);
   if (sx.artificialFlow()) return { status: 'infeasible', pivots: sx.pivots };
+  sx.tieStage();
   removeArtificials(sx);
   return { status: 'optimal', sx };
 }
 
 /**
- * Artificial arcs still in the tree (zero flow): swap each for a real arc across its cut, chosen
- * by a dual ratio test so every real arc keeps a reduced cost of the right sign (no flow moves).
+ * Artificial arcs still in the tree (zero flow), but one: swap each for a real arc across its
+ * cut, chosen by a dual ratio test so every real arc keeps a reduced cost of the right sign (no
+ * flow moves). The one kept joins the plan's nodes, all in one tree then, to the artificial root.
  */
 function removeArtificials(simplex: Simplex): void {
-  if (simplex.artsInTree === 0) return;
-  const { src, tgt, state, c0, c1, c2, tree } = simplex;
-  const { N, pi0, pi1, pi2, pred, size, thread } = tree;
+  const { src, tgt, state, c0, c1, c2, tree, artBase } = simplex;
+  const { N, root, pi0, pi1, pi2, parent, pred, size, thread } = tree;
   const { incStart, inc } = simplex.incidence();
   const mark = new Int32Array(N).fill(-1);
-  for (let x = 1; x < N; x++) {
-    if (c0[pred[x]!] === 0) continue;
-    // S: the subtree of x (its parent is R: artificial arcs join a node to R).
+  // The node under the artificial root on R's path stays there.
+  let keep = 0;
+  while (parent[keep] !== root) keep = parent[keep]!;
+  for (let x = 0; x < root; x++) {
+    if (x === keep || pred[x]! < artBase) continue;
+    // S: the subtree of x (its parent is the artificial root, or R in the fallback start).
     const sx = size[x]!;
     let w = x;
     for (let c = 0; c < sx; c++, w = thread[w]!) mark[w] = x;
@@ -179,15 +198,17 @@ function removeArtificials(simplex: Simplex): void {
     const leave = pred[x]!;
     state[leave] = FIXED;
     state[e] = TREE;
-    tree.reroot(e, inS, outS, x, 0);
-    simplex.artsInTree--;
+    tree.reroot(e, inS, outS, x, tree.apex(x, outS));
+    if (c0[leave] !== 0) simplex.artsInTree--;
   }
 }
 
 /** Whether some bound pair is crossed (then the LP is infeasible before any pivot). */
 function crossedBounds(plan: NetworkPlan): boolean {
   for (let e = 0; e < plan.arcCount; e++) if (plan.arcLower[e]! > plan.arcUpper[e]!) return true;
-  for (const c of plan.lp.columns) if (c.lower > c.upper) return true;
+  // A column in the network is its arc (bounds scaled exactly, so in the same order); the rest by their own bounds.
+  const columns = plan.lp.columns;
+  for (let j = 0; j < columns.length; j++) if (plan.columnArc[j]! < 0 && columns[j]!.lower > columns[j]!.upper) return true;
   return false;
 }
 

@@ -26,11 +26,16 @@ export interface ShiftWatcher {
 
 /**
  * A simplex's spanning tree (LEMON's layout): parent, tree arc of each node (pred; predUp = 1
- * when it goes node → parent), thread (preorder, circular through R) and its reverse, subtree
- * sizes, the last node of each subtree in the thread, potentials per cost level (reduced cost
- * c + π[from] − π[to]). It reads the simplex's arcs (their sources and costs, the same arrays).
+ * when it goes node → parent), thread (preorder, circular through the root) and its reverse,
+ * subtree sizes, the last node of each subtree in the thread, potentials per cost level (reduced
+ * cost c + π[from] − π[to]). The root is the last node (the simplex's artificial root). It reads
+ * the simplex's arcs (their sources and costs, the same arrays).
  */
 export class Tree {
+  /** The root: node N − 1. */
+  readonly root: number;
+  /** Potentials moved by `shift` (Σ of its counts), for benchmarks. */
+  moved = 0;
   readonly parent: Int32Array;
   readonly pred: Int32Array;
   readonly predUp: Uint8Array;
@@ -57,6 +62,7 @@ export class Tree {
     readonly c2: Float64Array,
     private readonly watcher: ShiftWatcher,
   ) {
+    this.root = N - 1;
     this.parent = new Int32Array(N);
     this.pred = new Int32Array(N);
     this.predUp = new Uint8Array(N);
@@ -76,24 +82,26 @@ export class Tree {
 
   /** Thread, sizes, last nodes and potentials from `parent` / `pred` / `predUp`. */
   build(): void {
-    const { N, parent, pred, predUp, thread, rev, size, last, pi0, pi1, pi2, c0, c1, c2 } = this;
+    const { N, root, parent, pred, predUp, thread, rev, size, last, pi0, pi1, pi2, c0, c1, c2 } = this;
+    parent[root] = -1;
+    pred[root] = -1;
     const childStart = new Int32Array(N + 1);
-    for (let v = 1; v < N; v++) childStart[parent[v]! + 1]!++;
+    for (let v = 0; v < root; v++) childStart[parent[v]! + 1]!++;
     for (let v = 0; v < N; v++) childStart[v + 1]! += childStart[v]!;
     const children = new Int32Array(Math.max(N - 1, 0));
     const fill = childStart.slice(0, N);
-    for (let v = 1; v < N; v++) children[fill[parent[v]!]!++] = v;
+    for (let v = 0; v < root; v++) children[fill[parent[v]!]!++] = v;
     const order = new Int32Array(N);
     const at = new Int32Array(N);
     const stack = new Int32Array(N);
     let sp = 0;
     let k = 0;
-    stack[sp++] = 0;
+    stack[sp++] = root;
     while (sp > 0) {
       const v = stack[--sp]!;
       at[v] = k;
       order[k++] = v;
-      if (v !== 0) {
+      if (v !== root) {
         const p = parent[v]!;
         const e = pred[v]!;
         const s = predUp[v] ? -1 : 1;
@@ -112,9 +120,19 @@ export class Tree {
     for (let i = N - 1; i >= 0; i--) {
       const v = order[i]!;
       size[v]! += 1;
-      if (v !== 0) size[parent[v]!]! += size[v]!;
+      if (v !== root) size[parent[v]!]! += size[v]!;
     }
     for (let v = 0; v < N; v++) last[v] = order[at[v]! + size[v]! - 1]!;
+  }
+
+  /** The third level's potentials again from the tree (after its costs changed): along the thread, each node after its parent. */
+  rebuildLevel2(): void {
+    const { root, thread, parent, pred, predUp, pi2, c2 } = this;
+    pi2[root] = 0;
+    for (let v = thread[root]!; v !== root; v = thread[v]!) {
+      const e = pred[v]!;
+      pi2[v] = pi2[parent[v]!]! + (predUp[v] ? -c2[e]! : c2[e]!);
+    }
   }
 
   /**
@@ -205,11 +223,12 @@ export class Tree {
     if (2 * S <= N) {
       this.shift(uIn, S, -1, -1, s0, s1, s2);
     } else {
-      this.shift(0, N - S, uIn, nv, -s0, -s1, -s2);
-      if (Math.abs(pi0[0]!) > OFFSET_LIMIT || Math.abs(pi1[0]!) > OFFSET_LIMIT || Math.abs(pi2[0]!) > OFFSET_LIMIT) {
-        const r0 = pi0[0]!;
-        const r1 = pi1[0]!;
-        const r2 = pi2[0]!;
+      const root = this.root;
+      this.shift(root, N - S, uIn, nv, -s0, -s1, -s2);
+      if (Math.abs(pi0[root]!) > OFFSET_LIMIT || Math.abs(pi1[root]!) > OFFSET_LIMIT || Math.abs(pi2[root]!) > OFFSET_LIMIT) {
+        const r0 = pi0[root]!;
+        const r1 = pi1[root]!;
+        const r2 = pi2[root]!;
         for (let v = 0; v < N; v++) {
           pi0[v]! -= r0;
           pi1[v]! -= r1;
@@ -223,8 +242,21 @@ export class Tree {
   shift(from: number, count: number, skip: number, resume: number, d0: number, d1: number, d2: number): void {
     if (this.watcher.candidates === 1) this.watcher.mark(from, count, skip, resume);
     const { thread, pi0, pi1, pi2 } = this;
+    this.moved += count;
     let w = from;
-    if (d0 === 0) {
+    if (d0 === 0 && d2 === 0) {
+      for (let c = 0; c < count; c++) {
+        pi1[w]! += d1;
+        w = thread[w]!;
+        if (w === skip) w = resume;
+      }
+    } else if (d0 === 0 && d1 === 0) {
+      for (let c = 0; c < count; c++) {
+        pi2[w]! += d2;
+        w = thread[w]!;
+        if (w === skip) w = resume;
+      }
+    } else if (d0 === 0) {
       for (let c = 0; c < count; c++) {
         pi1[w]! += d1;
         pi2[w]! += d2;
