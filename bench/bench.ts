@@ -13,11 +13,11 @@
  * if installed).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateApplications, toCsv } from '../scripts/synthetic.js';
+import { writeFamily } from '../scripts/families.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository: up from bench/ (sources, under vitest) or dist/bench/ (built). */
@@ -32,23 +32,9 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 
-/** Write a scenario folder for n applications: budget ≈ 40% of what the policy allows. */
+/** Write the synthetic family's scenario folder for n applications: budget ≈ 40% of what the policy allows. */
 export function writeBenchScenario(dir: string, n: number, seed = 7): string {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'applications.csv'), toCsv(generateApplications({ seed, count: n, year: 2019 }), { chinese: false }));
-  const scenario = {
-    name: `bench-${n}`,
-    policy: join(root, 'scenarios/policies/shenzhen-iiot-2018.json'),
-    applications: 'applications.csv',
-    year: 2019,
-    budget: String(n * 1_100_000),
-    minScore: 60,
-    companyAnnualCap: '30000000',
-    measureBudgets: { 'P11-RETROFIT': { max: String(n * 270_000) }, 'P10-APPLICATION': { min: String(n * 80_000) } },
-  };
-  const path = join(dir, 'scenario.json');
-  writeFileSync(path, JSON.stringify(scenario, null, 2));
-  return path;
+  return writeFamily(dir, 'synthetic', n, seed);
 }
 
 interface RunResult {

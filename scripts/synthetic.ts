@@ -33,7 +33,7 @@ export interface SyntheticRow {
   score: string;
 }
 
-interface MeasureMix {
+export interface MeasureMix {
   id: string;
   share: number;
   /** Investment range in 万元. */
@@ -44,7 +44,7 @@ interface MeasureMix {
   words: string[];
 }
 
-const MIX: MeasureMix[] = [
+export const MIX: readonly MeasureMix[] = [
   { id: 'P01-CROSS', share: 0.016, invest: [5000, 30000], rate: 0.3, cap: 30_000_000, kind: 'rate', words: ['跨行业工业互联网平台', '工业互联网云平台'] },
   { id: 'P01-SECTOR', share: 0.04, invest: [500, 5000], rate: 0.3, cap: 5_000_000, kind: 'rate', words: ['电子信息行业平台', '模具行业工业互联网平台', '家具行业平台'] },
   { id: 'P02-TESTBED', share: 0.022, invest: [300, 2000], rate: 0.5, cap: 5_000_000, kind: 'rate', words: ['平台测试验证环境', '工业网络安全测试床'] },
@@ -66,8 +66,8 @@ const MIX: MeasureMix[] = [
   { id: 'P18-4-SECURITY', share: 0.021, invest: [200, 1500], rate: 0.3, cap: 2_000_000, kind: 'rate', words: ['工控安全防护产品', '工业防火墙产品'] },
 ];
 
-const DISTRICTS = ['福田区', '罗湖区', '南山区', '盐田区', '宝安区', '龙岗区', '龙华区', '坪山区', '光明区', '大鹏新区'];
-const NAME_A = ['华', '创', '智', '云', '联', '鹏', '信', '达', '科', '新', '腾', '安', '恒', '通', '星', '海', '博', '盛', '微', '汇'];
+export const DISTRICTS = ['福田区', '罗湖区', '南山区', '盐田区', '宝安区', '龙岗区', '龙华区', '坪山区', '光明区', '大鹏新区'];
+export const NAME_A = ['华', '创', '智', '云', '联', '鹏', '信', '达', '科', '新', '腾', '安', '恒', '通', '星', '海', '博', '盛', '微', '汇'];
 const NAME_B = ['技术', '智能', '信息', '电子', '数据', '网络', '精密', '自动化'];
 const CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
@@ -81,8 +81,44 @@ export interface GenerateOptions {
   readonly badCodes?: readonly number[];
 }
 
-export function generateApplications(opts: GenerateOptions): SyntheticRow[] {
-  const rnd = mulberry32(opts.seed);
+/** A company of the synthetic batches: a valid credit code, a name, a district. */
+export interface SyntheticCompany {
+  readonly id: string;
+  readonly name: string;
+  readonly district: string;
+}
+
+export function syntheticCompanies(rnd: () => number, count: number): SyntheticCompany[] {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  return Array.from({ length: count }, (_, k) => {
+    let body = '91440300';
+    for (let i = 0; i < 9; i++) body += pick([...CODE_ALPHABET]);
+    const name = `深圳市${pick(NAME_A)}${pick(NAME_A)}${pick(NAME_B)}${k % 7 === 0 ? '股份' : ''}有限公司`;
+    return { id: body + creditCodeCheckChar(body), name, district: pick(DISTRICTS) };
+  });
+}
+
+/** Pick a measure by its share: u in [0, 1). */
+export function measureByShare(mix: readonly MeasureMix[], u: number): MeasureMix {
+  const total = mix.reduce((s, m) => s + m.share, 0);
+  let acc = 0;
+  for (const m of mix) {
+    acc += m.share / total;
+    if (u <= acc) return m;
+  }
+  return mix[mix.length - 1]!;
+}
+
+export interface RowOptions {
+  readonly year: number;
+  readonly late: boolean;
+  readonly badCode: boolean;
+  /** Multiplies every investment (province-style batches have larger projects), default 1. */
+  readonly investScale?: number;
+}
+
+/** One application of measure `mix` by `company`, the n-th (0-based) of the batch. */
+export function syntheticRow(rnd: () => number, n: number, mix: MeasureMix, company: SyntheticCompany, opts: RowOptions): SyntheticRow {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const between = (lo: number, hi: number) => lo + rnd() * (hi - lo);
   const hundreds = (yuan: number) => Math.max(100, Math.round(yuan / 100) * 100);
@@ -91,14 +127,52 @@ export function generateApplications(opts: GenerateOptions): SyntheticRow[] {
     const v = rnd();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   };
+  const scale = opts.investScale ?? 1;
+  let total: number | null = null;
+  let base: number | null = null;
+  let upper: number | null = null;
+  let entitlement: number;
+  if (mix.kind === 'award') {
+    entitlement = mix.cap;
+  } else {
+    const invest = hundreds(Math.exp(between(Math.log(mix.invest[0]), Math.log(mix.invest[1]))) * 10_000 * scale);
+    if (mix.id === 'P11-RETROFIT' || mix.id === 'P18-2-FIRST-SOFTWARE' || mix.id === 'P05-ROLLOUT') {
+      // The rate applies to a part: the intelligent part, contract receipts, the service fee.
+      base = invest;
+      total = hundreds(invest * between(1.2, 2.5));
+    } else total = invest;
+    const b = base ?? total;
+    if (mix.kind === 'matching') {
+      upper = rnd() < 0.7 ? hundreds(total * between(0.05, 0.3)) : null;
+      entitlement = upper ? Math.min(upper, total * 0.5 - upper) : Math.min(mix.cap, total * 0.5);
+    } else entitlement = Math.min(mix.cap, b * mix.rate);
+  }
+  // Most ask for what the policy allows; some ask for less; a few leave it empty.
+  const r = rnd();
+  const requested = r < 0.08 ? null : r < 0.75 ? hundreds(entitlement) : hundreds(entitlement * between(0.4, 0.95));
+  const score = Math.min(98, Math.max(45, 78 + 9 * normal()));
+  const words = pick(mix.words);
+  return {
+    project_id: `SZ${opts.year}-${String(n + 1).padStart(5, '0')}`,
+    project_name: mix.kind === 'award' ? `${company.name.replace(/^深圳市/, '')}${words}` : `${pick(['基于5G的', '面向电子制造的', '', '', '新一代'])}${words}项目`,
+    company_id: opts.badCode ? company.id.slice(0, 17) + (company.id[17] === '0' ? '1' : '0') : company.id,
+    company_name: company.name,
+    district: company.district,
+    measure: mix.id,
+    year: opts.late ? opts.year - 1 : opts.year,
+    total_investment: total,
+    eligible_base: base,
+    requested,
+    upper_funding: upper,
+    score: score.toFixed(1),
+  };
+}
 
+export function generateApplications(opts: GenerateOptions): SyntheticRow[] {
+  const rnd = mulberry32(opts.seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const companyCount = Math.max(8, Math.round(opts.count * 0.55));
-  const companies = Array.from({ length: companyCount }, (_, k) => {
-    let body = '91440300';
-    for (let i = 0; i < 9; i++) body += pick([...CODE_ALPHABET]);
-    const name = `深圳市${pick(NAME_A)}${pick(NAME_A)}${pick(NAME_B)}${k % 7 === 0 ? '股份' : ''}有限公司`;
-    return { id: body + creditCodeCheckChar(body), name, district: pick(DISTRICTS) };
-  });
+  const companies = syntheticCompanies(rnd, companyCount);
   // Solution providers: a few companies that carry most deployments (（五）).
   const providers = companies.slice(0, Math.max(3, Math.round(companyCount * 0.03)));
 
@@ -113,44 +187,7 @@ export function generateApplications(opts: GenerateOptions): SyntheticRow[] {
     const mix = MIX[cumulative.findIndex((c) => u <= c)] ?? MIX[MIX.length - 1]!;
     const company = mix.id === 'P05-ROLLOUT' && rnd() < 0.85 ? pick(providers) : pick(companies);
     const late = rnd() < (opts.lateShare ?? 0.01);
-    let total: number | null = null;
-    let base: number | null = null;
-    let upper: number | null = null;
-    let entitlement: number;
-    if (mix.kind === 'award') {
-      entitlement = mix.cap;
-    } else {
-      const invest = hundreds(Math.exp(between(Math.log(mix.invest[0]), Math.log(mix.invest[1]))) * 10_000);
-      if (mix.id === 'P11-RETROFIT' || mix.id === 'P18-2-FIRST-SOFTWARE' || mix.id === 'P05-ROLLOUT') {
-        // The rate applies to a part: the intelligent part, contract receipts, the service fee.
-        base = invest;
-        total = hundreds(invest * between(1.2, 2.5));
-      } else total = invest;
-      const b = base ?? total;
-      if (mix.kind === 'matching') {
-        upper = rnd() < 0.7 ? hundreds(total * between(0.05, 0.3)) : null;
-        entitlement = upper ? Math.min(upper, total * 0.5 - upper) : Math.min(mix.cap, total * 0.5);
-      } else entitlement = Math.min(mix.cap, b * mix.rate);
-    }
-    // Most ask for what the policy allows; some ask for less; a few leave it empty.
-    const r = rnd();
-    const requested = r < 0.08 ? null : r < 0.75 ? hundreds(entitlement) : hundreds(entitlement * between(0.4, 0.95));
-    const score = Math.min(98, Math.max(45, 78 + 9 * normal()));
-    const words = pick(mix.words);
-    rows.push({
-      project_id: `SZ${opts.year}-${String(n + 1).padStart(5, '0')}`,
-      project_name: mix.kind === 'award' ? `${company.name.replace(/^深圳市/, '')}${words}` : `${pick(['基于5G的', '面向电子制造的', '', '', '新一代'])}${words}项目`,
-      company_id: opts.badCodes?.includes(n) ? company.id.slice(0, 17) + (company.id[17] === '0' ? '1' : '0') : company.id,
-      company_name: company.name,
-      district: company.district,
-      measure: mix.id,
-      year: late ? opts.year - 1 : opts.year,
-      total_investment: total,
-      eligible_base: base,
-      requested,
-      upper_funding: upper,
-      score: score.toFixed(1),
-    });
+    rows.push(syntheticRow(rnd, n, mix, company, { year: opts.year, late, badCode: opts.badCodes?.includes(n) ?? false }));
   }
   return rows;
 }

@@ -1,0 +1,66 @@
+/**
+ * The benchmark's instance families (scripts/families.ts): seeded and reproducible, shaped as
+ * described, and each one a scenario that solves to a verified allocation at a small size.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FAMILIES, PROVINCE_COMPANY_CAP, familyInstance, writeFamily } from '../scripts/families.js';
+import { loadScenario } from '../src/pipeline/load.js';
+import { allocate } from '../src/model/allocate.js';
+import { createHighsBackend } from '../src/solver/highs.js';
+import { verifyAllocation } from '../src/verify/verify.js';
+
+describe('benchmark families', () => {
+  it('the same family, size and seed give the same bytes; another seed other bytes', () => {
+    for (const family of FAMILIES) {
+      const dir = (k: string) => mkdtempSync(join(tmpdir(), `fundplan-family-${k}-`));
+      const read = (path: string) => readFileSync(join(path, '..', 'applications.csv'), 'utf8');
+      const a = writeFamily(dir('a'), family, 300, 5);
+      const b = writeFamily(dir('b'), family, 300, 5);
+      const c = writeFamily(dir('c'), family, 300, 6);
+      expect(read(a)).toBe(read(b));
+      expect(read(c)).not.toBe(read(a));
+      expect(readFileSync(a, 'utf8').replace(/"policy": .*/, '')).toBe(readFileSync(b, 'utf8').replace(/"policy": .*/, ''));
+    }
+  });
+
+  it('many-companies: most companies file 1–3 applications, and many exceed the company annual cap', () => {
+    const { rows, scenario } = familyInstance('many-companies', 20_000);
+    expect(rows).toHaveLength(20_000);
+    const perCompany = new Map<string, number>();
+    for (const r of rows) perCompany.set(r.company_id, (perCompany.get(r.company_id) ?? 0) + 1);
+    const small = [...perCompany.values()].filter((k) => k <= 3).length;
+    expect(small / perCompany.size).toBeGreaterThan(0.8);
+    // Company names are unique per company (a name given with two codes is an input warning).
+    expect(new Set(rows.map((r) => `${r.company_id}|${r.company_name}`)).size).toBe(new Set(rows.map((r) => r.company_name)).size);
+    const asked = new Map<string, number>();
+    for (const r of rows) asked.set(r.company_id, (asked.get(r.company_id) ?? 0) + (r.requested ?? 0));
+    const over = [...asked.values()].filter((v) => v > PROVINCE_COMPANY_CAP).length;
+    expect(over / perCompany.size).toBeGreaterThan(0.2);
+    expect(scenario.companyAnnualCap).toBe(String(PROVINCE_COMPANY_CAP));
+  });
+
+  it('crossing: ceilings on the six measures with the largest demand at 30% of it', () => {
+    const { rows, scenario } = familyInstance('crossing', 5_000);
+    const demand = new Map<string, number>();
+    for (const r of rows) demand.set(r.measure, (demand.get(r.measure) ?? 0) + (r.requested ?? 0));
+    const largest = [...demand].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    const budgets = scenario.measureBudgets as Record<string, { max: string }>;
+    expect(Object.keys(budgets).sort()).toEqual(largest.map(([id]) => id).sort());
+    for (const [id, d] of largest) expect(Math.abs(Number(budgets[id]!.max) - 0.3 * d)).toBeLessThan(10_000);
+  });
+
+  it('every family solves at 400 applications to an allocation the verifier accepts', async () => {
+    const highs = await createHighsBackend();
+    for (const family of FAMILIES) {
+      const loaded = loadScenario(writeFamily(mkdtempSync(join(tmpdir(), `fundplan-family-${family}-`)), family, 400));
+      const result = allocate(loaded.applications, loaded.policy, loaded.scenario, highs);
+      expect(result.status, family).toBe('optimal');
+      const v = verifyAllocation(loaded.policy, loaded.scenario, loaded.applications, result.lines.map((l) => l.grant));
+      expect(v.violations, family).toEqual([]);
+      expect(result.objective.gt(0), family).toBe(true);
+    }
+  }, 60_000);
+});
