@@ -55,7 +55,7 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
       return [m.id, caps[0]] as const;
     }),
   );
-  apps.forEach((a, i) => {
+  for (const [i, a] of apps.entries()) {
     const m = measures.get(a.measureId)!;
     for (const [field, key] of AMOUNTS) {
       const v = a[key];
@@ -90,10 +90,10 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
     if (!namesOf.get(code)!.has(name)) namesOf.get(code)!.set(name, a.row);
     if (!codesOf.has(name)) codesOf.set(name, new Map());
     if (!codesOf.get(name)!.has(code)) codesOf.get(name)!.set(code, { row: a.row, name: a.companyName });
-  });
+  }
   // One company, one code: company limits are counted per code. Names are compared as people
   // mean them: full-width and half-width alike, spaces and case ignored.
-  apps.forEach((a, i) => {
+  for (const [i, a] of apps.entries()) {
     const code = codeOfApp[i]!;
     const name = nameOfApp[i]!;
     const names = namesOf.get(code)!;
@@ -109,7 +109,7 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
       const written = a.companyName === first.name ? '' : ` (the name written ${shown(a.companyName)})`;
       out.push({ ...at(a, 'company_id'), expected: `the code given for ${shown(first.name)} in row ${first.row} (${firstCode}); company limits count per code`, found: `${shown(a.companyId)}${written}` });
     }
-  });
+  }
   return out.sort((p, q) => Number(p.row) - Number(q.row));
 }
 
