@@ -9,11 +9,13 @@ process.stdout.write(
   JSON.stringify({
     timingsMs: summary.timingsMs,
     stagesMs: Object.fromEntries(outcome.allocation.stages.map((s) => [s.stage, s.ms])),
+    stagesRaw: outcome.allocation.stages.map((s) => s.raw),
+    /** The first stage's objective in the LP's own units (what --emit-lp's model optimises). */
+    lpObjective: outcome.allocation.stages[0]?.objective ?? null,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     lp: outcome.allocation.lp,
     backend: outcome.allocation.solver.backend,
     checks: outcome.verification.checks,
     objective: outcome.allocation.objective.toFixed(2),
-    lpObjective: outcome.allocation.bound,
   }),
 );

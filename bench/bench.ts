@@ -1,23 +1,31 @@
 /**
- * End-to-end benchmark: seeded synthetic batches of the Shenzhen policy's shape, solved by
- * the same code path as `fundplan solve`, each run in a fresh process so peak RSS is its own.
+ * End-to-end benchmark on every instance family of scripts/families.ts, solved by the same code
+ * path as `fundplan solve`, each run in a fresh process so peak RSS is its own.
  *
- *   npm run bench                                   # 1,000 and 3,000 applications, --solver auto
- *   npm run bench -- --sizes 1000,10000,100000 --solvers auto,jslp,highs --runs 3 --native
+ *   npm run bench                                   # every family at its default size, --solver auto
+ *   npm run bench -- --families many-companies,crossing --sizes 20000,100000 --runs 3 --native
+ *   npm run bench -- --integer-size 1000 --seed 9 --solvers auto,highs
  *
- * Prints per-phase times (median of the runs), the whole process's wall time and peak RSS,
- * and how each grows with size (the exponent b in t ∝ n^b between the smallest and largest
- * size). javascript-lp-solver is skipped above 5,000 applications (its dense tableau takes
- * minutes). --native also compares, on the identical stage-1 LP exported with --emit-lp,
- * fundplan's solve phase (`auto`), HiGHS WebAssembly's stage 1 and native HiGHS's (highspy,
- * if installed).
+ * Per family and solver it prints per-phase times (median of the runs), the solver's pivots where
+ * it reports them, the parse rate of the CSV, the whole process's wall time and peak RSS, and
+ * with two or more sizes how each grows (the exponent b in t ∝ n^b). `--sizes` applies to every
+ * family but "integer", which is a MIP and runs at `--integer-size` (default 3,000).
+ * javascript-lp-solver is skipped above 5,000 applications (its dense tableau takes minutes).
+ *
+ * References on the identical LP (one more run writes it with --emit-lp):
+ * - LEMON's NetworkSimplex and CostScaling (bench/lemon/lemon-flow.cpp), whenever g++ and the
+ *   LEMON headers are installed (`apt-get install liblemon-dev g++`); `--no-lemon` skips them.
+ *   Compiled into a temporary folder; a measuring tool, never a dependency.
+ * - with `--native`: native HiGHS (highspy, bench/native-highs.py) with presolve off and on.
+ * Ratios are fundplan's solve phase (median) to the reference's run time, taken in the same
+ * benchmark run; on a shared machine only such back-to-back ratios compare.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFamily } from '../scripts/families.js';
+import { DEFAULT_SEED, FAMILIES, type Family, writeFamily } from '../scripts/families.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository: up from bench/ (sources, under vitest) or dist/bench/ (built). */
@@ -40,9 +48,11 @@ export function writeBenchScenario(dir: string, n: number, seed = 7): string {
 interface RunResult {
   timingsMs: Record<string, number>;
   stagesMs: Record<string, number>;
+  stagesRaw: string[];
   backend: string;
   objective: string;
-  lpObjective: number;
+  /** The first stage's objective in the LP's units (the model --emit-lp writes), null if it did not finish. */
+  lpObjective: number | null;
   maxRssMb: number;
   wallMs: number;
   lp: { applications: number; columns: number; rows: number };
@@ -58,7 +68,18 @@ function runOnce(scenarioPath: string, out: string, solver: string, emitLp = '')
   return { ...(JSON.parse(r.stdout) as Omit<RunResult, 'wallMs'>), wallMs };
 }
 
-function native(lpFile: string, presolve: 'on' | 'off'): { seconds: number; objective: number } | string {
+/** Pivots as the solver's stages report them ("optimal after N pivots"), summed; null if none says. */
+function pivots(r: RunResult): number | null {
+  const counts = r.stagesRaw.map((s) => /(\d+) pivots/.exec(s)?.[1]).filter((s): s is string => s !== undefined);
+  return counts.length ? counts.reduce((s, c) => s + Number(c), 0) : null;
+}
+
+interface Timed {
+  seconds: number;
+  objective: number;
+}
+
+function native(lpFile: string, presolve: 'on' | 'off'): Timed | string {
   const r = spawnSync('python3', [join(root, 'bench', 'native-highs.py'), lpFile, '--presolve', presolve], { encoding: 'utf8' });
   if (r.error) return 'python3 not found';
   const line = (r.stdout || '').trim();
@@ -70,81 +91,144 @@ function native(lpFile: string, presolve: 'on' | 'off'): { seconds: number; obje
   }
 }
 
+/** Compile bench/lemon/lemon-flow.cpp into `dir` if g++ and LEMON's headers are there; the binary, or why not. */
+function compileLemon(dir: string): string | { missing: string } {
+  const source = join(root, 'bench', 'lemon', 'lemon-flow.cpp');
+  if (!existsSync('/usr/include/lemon/network_simplex.h')) return { missing: 'LEMON headers not installed (apt-get install liblemon-dev)' };
+  const binary = join(dir, 'lemon-flow');
+  const r = spawnSync('g++', ['-O2', '-std=c++17', '-o', binary, source, '-llemon'], { encoding: 'utf8' });
+  if (r.error) return { missing: 'g++ not found' };
+  if (r.status !== 0) return { missing: `lemon-flow did not compile: ${r.stderr.trim().split('\n')[0]}` };
+  return binary;
+}
+
+interface LemonResult {
+  networkSimplex: Timed & { status: string };
+  costScaling: Timed & { status: string };
+}
+
+function lemon(binary: string, lpFile: string, runs: number): LemonResult | string {
+  const r = spawnSync(binary, [lpFile, '--runs', String(runs)], { encoding: 'utf8' });
+  try {
+    const j = JSON.parse((r.stdout || '').trim()) as LemonResult & { error?: string };
+    return j.error ?? j;
+  } catch {
+    return `lemon-flow failed: ${(r.stderr || '').trim().split('\n').pop()}`;
+  }
+}
+
+/** Seconds as milliseconds, with decimals below 10 ms. */
+const ms = (seconds: number) => (seconds * 1000).toFixed(seconds < 0.01 ? 2 : 0);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const PHASES = ['parse', 'build', 'solve', 'round', 'verify', 'analyse', 'write'] as const;
 
 function main() {
-  const sizes = arg('sizes', '1000,3000').split(',').map(Number);
-  const runs = Number(arg('runs', '3'));
+  const families = arg('families', FAMILIES.join(',')).split(',') as Family[];
+  for (const f of families) if (!FAMILIES.includes(f)) throw new Error(`unknown family ${f} (${FAMILIES.join(', ')})`);
+  const sizes = arg('sizes', '20000').split(',').map(Number);
+  const integerSize = Number(arg('integer-size', '3000'));
+  const runs = Number(arg('runs', '1'));
   const solvers = arg('solvers', 'auto').split(',');
+  const seedArg = arg('seed', '');
   const withNative = process.argv.includes('--native');
   const work = mkdtempSync(join(tmpdir(), 'fundplan-bench-'));
-  console.log(`fundplan benchmark · node ${process.version} · median of ${runs} fresh processes per size and solver`);
-  console.log(['apps', 'solver', 'LP cols×rows', ...PHASES.map((p) => `${p} ms`), 'in-process ms', 'process wall ms', 'peak RSS MB'].join(' | '));
+  const lemonBinary = process.argv.includes('--no-lemon') ? { missing: 'skipped (--no-lemon)' } : compileLemon(work);
+  console.log(`fundplan benchmark · node ${process.version} · median of ${runs} fresh process(es) per family, size and solver`);
+  if (typeof lemonBinary !== 'string') console.log(`LEMON reference: ${lemonBinary.missing}`);
+  console.log(
+    ['family', 'apps', 'solver', 'LP cols×rows', 'pivots', ...PHASES.map((p) => `${p} ms`), 'parse MB/s', 'in-process ms', 'process wall ms', 'peak RSS MB'].join(' | '),
+  );
   const series = new Map<string, { n: number; values: Record<string, number> }[]>();
-  const nativeRows: string[] = [];
+  const referenceRows: string[] = [];
   try {
-    for (const n of sizes) {
-      const scenario = writeBenchScenario(join(work, String(n)), n);
-      const objectives = new Set<string>();
-      for (const solver of solvers) {
-        if (solver === 'jslp' && n > 5000) {
-          console.log(`${n.toLocaleString('en')} | jslp | skipped above 5,000 applications`);
-          continue;
+    for (const family of families) {
+      const seed = seedArg ? Number(seedArg) : DEFAULT_SEED[family];
+      for (const n of family === 'integer' ? [integerSize] : sizes) {
+        const dir = join(work, `${family}-${n}`);
+        const scenario = writeFamily(dir, family, n, seed);
+        const csvMb = statSync(join(dir, 'applications.csv')).size / 1e6;
+        const objectives = new Set<string>();
+        let autoSolveMs: number | null = null;
+        let autoPivots: number | null = null;
+        for (const solver of solvers) {
+          if (solver === 'jslp' && n > 5000) {
+            console.log(`${family} | ${n.toLocaleString('en')} | jslp | skipped above 5,000 applications`);
+            continue;
+          }
+          const results = Array.from({ length: runs }, () => runOnce(scenario, join(dir, 'out'), solver));
+          objectives.add(results[0]!.objective);
+          const phase = (p: string) => median(results.map((r) => r.timingsMs[p]!));
+          const values: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, phase(p)]));
+          values.inProcess = median(results.map((r) => PHASES.reduce((s, p) => s + r.timingsMs[p]!, 0)));
+          values.wall = median(results.map((r) => r.wallMs));
+          values.rss = median(results.map((r) => r.maxRssMb));
+          const key = `${family} ${solver}`;
+          series.set(key, [...(series.get(key) ?? []), { n, values }]);
+          const r0 = results[0]!;
+          const p = pivots(r0);
+          if (solver === 'auto') {
+            autoSolveMs = values.solve!;
+            autoPivots = p;
+          }
+          console.log(
+            [
+              family,
+              n.toLocaleString('en'),
+              `${solver}→${r0.backend}`,
+              `${r0.lp.columns}×${r0.lp.rows}`,
+              p === null ? '–' : p.toLocaleString('en'),
+              ...PHASES.map((ph) => values[ph]!.toFixed(0)),
+              (csvMb / (values.parse! / 1000)).toFixed(1),
+              values.inProcess!.toFixed(0),
+              values.wall!.toFixed(0),
+              values.rss!.toFixed(0),
+            ].join(' | '),
+          );
         }
-        const results = Array.from({ length: runs }, () => runOnce(scenario, join(work, String(n), 'out'), solver));
-        objectives.add(results[0]!.objective);
-        const phase = (p: string) => median(results.map((r) => r.timingsMs[p]!));
-        const values: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, phase(p)]));
-        values.inProcess = median(results.map((r) => PHASES.reduce((s, p) => s + r.timingsMs[p]!, 0)));
-        values.wall = median(results.map((r) => r.wallMs));
-        values.rss = median(results.map((r) => r.maxRssMb));
-        const key = `${solver}`;
-        series.set(key, [...(series.get(key) ?? []), { n, values }]);
-        const r0 = results[0]!;
-        console.log(
-          [
-            n.toLocaleString('en'),
-            `${solver}→${r0.backend}`,
-            `${r0.lp.columns}×${r0.lp.rows}`,
-            ...PHASES.map((p) => values[p]!.toFixed(0)),
-            values.inProcess!.toFixed(0),
-            values.wall!.toFixed(0),
-            values.rss!.toFixed(0),
-          ].join(' | '),
-        );
-      }
-      if (objectives.size > 1) console.log(`  note: objectives differ between backends: ${[...objectives].join(' vs ')}`);
-      if (withNative) {
-        // The identical stage-1 LP (--emit-lp, written by one more run) three ways: fundplan's solve
-        // phase as `auto` runs it (the table's median above: the network simplex recognising the
-        // network, then both stages in one solve), HiGHS WebAssembly's stage 1 alone (median of
-        // fresh processes), native HiGHS's stage 1 alone.
-        const lpFile = join(work, String(n), 'model.lp');
-        const emitted = runOnce(scenario, join(work, String(n), 'out'), 'auto', lpFile);
-        const autoSolve = series.get('auto')?.find((p) => p.n === n)?.values.solve ?? emitted.timingsMs.solve!;
-        const wasm = median(Array.from({ length: runs }, () => runOnce(scenario, join(work, String(n), 'out'), 'highs').stagesMs.priority!));
-        const off = native(lpFile, 'off');
-        const on = native(lpFile, 'on');
-        const fmt = (x: typeof off) => (typeof x === 'string' ? x : `${(x.seconds * 1000).toFixed(0)} ms`);
-        const ratio = (ms: number) => (typeof off === 'string' ? 'no native figure' : `${(ms / (off.seconds * 1000)).toFixed(2)}×`);
-        nativeRows.push(
-          `${n.toLocaleString('en')} | ${emitted.backend}, both stages ${autoSolve.toFixed(0)} ms (${ratio(autoSolve)}) | ` +
-            `wasm HiGHS stage 1 ${wasm.toFixed(0)} ms (${ratio(wasm)}) | native HiGHS stage 1, presolve off ${fmt(off)} | presolve on ${fmt(on)}`,
-        );
+        if (objectives.size > 1) console.log(`  note: objectives differ between backends: ${[...objectives].join(' vs ')}`);
+        const wantLemon = typeof lemonBinary === 'string' && family !== 'integer';
+        if (!withNative && !wantLemon) continue;
+        // The identical stage-1 LP, written by one more run (writing it is inside the solve phase,
+        // so that run is not timed).
+        const lpFile = join(dir, 'model.lp');
+        const emitted = runOnce(scenario, join(dir, 'out'), 'auto', lpFile);
+        const solveMs = autoSolveMs ?? emitted.timingsMs.solve!;
+        const cells = [family, n.toLocaleString('en'), `${emitted.lp.columns}×${emitted.lp.rows}`, `fundplan ${emitted.backend} ${solveMs.toFixed(0)} ms`];
+        cells.push(autoPivots === null ? '–' : `${autoPivots.toLocaleString('en')} pivots`);
+        const ratio = (seconds: number) => `${(solveMs / (seconds * 1000)).toFixed(1)}×`;
+        const agree = (objective: number) => {
+          if (emitted.lpObjective === null) return 'no fundplan objective to compare';
+          const rel = Math.abs(objective - emitted.lpObjective) / Math.max(1, Math.abs(emitted.lpObjective));
+          return rel <= 1e-9 ? 'same objective' : `objective differs by ${rel.toExponential(1)}`;
+        };
+        if (typeof lemonBinary === 'string' && family !== 'integer') {
+          const l = lemon(lemonBinary, lpFile, 3);
+          if (typeof l === 'string') cells.push(`LEMON: ${l}`);
+          else {
+            cells.push(`LEMON NetworkSimplex ${ms(l.networkSimplex.seconds)} ms (fundplan ${ratio(l.networkSimplex.seconds)}, ${agree(l.networkSimplex.objective)})`);
+            cells.push(`LEMON CostScaling ${ms(l.costScaling.seconds)} ms (fundplan ${ratio(l.costScaling.seconds)})`);
+          }
+        } else cells.push(`LEMON: ${family === 'integer' ? 'not a flow (integer model)' : (lemonBinary as { missing: string }).missing}`);
+        if (withNative) {
+          for (const presolve of ['off', 'on'] as const) {
+            const h = native(lpFile, presolve);
+            cells.push(typeof h === 'string' ? `native HiGHS: ${h}` : `native HiGHS presolve ${presolve} ${ms(h.seconds)} ms (fundplan ${ratio(h.seconds)}, ${agree(h.objective)})`);
+          }
+        }
+        referenceRows.push(cells.join(' | '));
       }
     }
-    if (nativeRows.length) {
-      console.log('\nsolve phase on the identical model (--emit-lp); ratios to native HiGHS with presolve off:');
-      for (const r of nativeRows) console.log(r);
+    if (referenceRows.length) {
+      console.log('\nsolve phase on the identical model (--emit-lp): fundplan (both stages: priority + tie rule) against references (priority LP only); ratio = fundplan ÷ reference:');
+      for (const r of referenceRows) console.log(r);
     }
-    for (const [solver, points] of series) {
+    for (const [key, points] of series) {
       if (points.length < 2) continue;
       const a = points[0]!;
       const b = points[points.length - 1]!;
       const exp = (k: string) => (Math.log(b.values[k]! / a.values[k]!) / Math.log(b.n / a.n)).toFixed(2);
       console.log(
-        `\ngrowth ${solver}, ${a.n.toLocaleString('en')} → ${b.n.toLocaleString('en')} applications (t ∝ n^b): ` +
+        `\ngrowth ${key}, ${a.n.toLocaleString('en')} → ${b.n.toLocaleString('en')} applications (t ∝ n^b): ` +
           [...PHASES, 'inProcess', 'wall', 'rss'].map((k) => `${k} ${exp(k)}`).join(', '),
       );
     }

@@ -16,10 +16,11 @@
  * Limits are set from the generated demand (Σ requested), never from a solve.
  *
  *   node dist/scripts/families.js <family> <applications> <folder> [--seed N]
+ *
+ * Company names are unique per company up to 160,000 companies (about 400,000 applications).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   DISTRICTS,

@@ -4,7 +4,8 @@
  * bytes into a grid of cell texts; ./table.ts maps the headers and builds the records, so both
  * formats accept exactly the same columns, aliases, units and cell spellings.
  */
-import { parse, CsvError } from 'csv-parse/sync';
+import { CsvError } from 'csv-parse/sync';
+import { readCsvRecords } from './csv-read.js';
 import { InputError, type InputIssue } from '../errors.js';
 import type { ApplicationRecord, ApplicationsSource } from '../model/application.js';
 import { READ_LIMITS, fmtBytes, type ReadLimits } from './bounds.js';
@@ -79,13 +80,7 @@ export function parseApplicationsCsv(bytes: Uint8Array, file: string, limits: Re
   let records: string[][];
   try {
     // Parsing stops one record past the row bound, so a huge file is refused without being kept.
-    records = parse(decoded.text, {
-      delimiter: detectDelimiter(decoded.text),
-      relax_column_count: true,
-      skip_empty_lines: false,
-      max_record_size: limits.maxRecordChars,
-      to: limits.maxRows + 1,
-    });
+    records = readCsvRecords(decoded.text, { delimiter: detectDelimiter(decoded.text), maxRecordSize: limits.maxRecordChars, to: limits.maxRows + 1 });
   } catch (e) {
     if (e instanceof CsvError) {
       // The record that failed follows the `records` complete ones: its spreadsheet row is records + 1.

@@ -77,6 +77,11 @@ const COLUMN_BY_KEY = new Map(COLUMNS.map((c) => [c.key, c]));
 
 /** What people write in an amount cell for "none": dashes, a slash, 无, 空, N/A (after full-width → half-width). */
 const PLACEHOLDER = /^(?:[-—–―─]+|[/\\＼]|无|空|暂无|[Nn]\/?[Aa])$/;
+/** No placeholder starts with a digit, nor does its half-width form (full-width digits become digits). */
+const startsWithDigit = (s: string) => {
+  const c = s.charCodeAt(0);
+  return c >= 48 && c <= 57;
+};
 /** Amount columns where an empty cell only means "nothing here", so a placeholder is read as empty. */
 const PLACEHOLDER_IS_EMPTY = new Set(['total_investment', 'upper_funding']);
 const PLACEHOLDER_MEANING: Record<string, string> = {
@@ -377,6 +382,20 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
     }
   }
 
+  // Per field: its column spec, its column index (if present), its label and unit.
+  const where = new Map(
+    COLUMNS.map((column) => {
+      const c = colOf.get(column.key);
+      return [column.key, { column, c, label: headers[column.key] ?? column.key, unit: c === undefined ? undefined : fields.get(c)!.unit }] as const;
+    }),
+  );
+  // Scores repeat (a batch has a few hundred distinct ones): each text read once. Decimals are immutable.
+  const scores = new Map<string, Conv<Decimal>>();
+  const score = (raw: string): Conv<Decimal> => {
+    let r = scores.get(raw);
+    if (r === undefined) scores.set(raw, (r = scoreValue(raw)));
+    return r;
+  };
   const records: ApplicationRecord[] = [];
   const placeholders = new Map<string, { rows: (number | string)[]; texts: Set<string> }>();
   let total: RawRow | null = null;
@@ -401,13 +420,18 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
       total = { row, cells };
       continue;
     }
-    if (NOTE_ROW.test(toHalfWidth(firstText))) continue;
+    // Every note word starts with a CJK character, which half-width conversion leaves alone.
+    if (firstText.charCodeAt(0) >= 0x4e00 && NOTE_ROW.test(toHalfWidth(firstText))) continue;
     if (SUBTOTAL_ROW.test(firstText)) {
       warnings.push({ file, row, expected: 'an application row', found: `a subtotal row ${shown(firstText)} (skipped)` });
       continue;
     }
     let same = 0;
-    for (const [c, f] of fields) if (cells[c] !== undefined && cells[c]!.length < 40 && cleanText(cells[c]!) === f.label) same++;
+    // A cell reads as its label only if it holds the label's first character (cleanText only removes and collapses whitespace).
+    for (const [c, f] of fields) {
+      const v = cells[c];
+      if (v !== undefined && v.length < 40 && v.includes(f.label[0]!) && cleanText(v) === f.label) same++;
+    }
     if (same >= Math.max(3, Math.ceil(fields.size / 2))) {
       warnings.push({ file, row, expected: 'an application row', found: 'the header row again (skipped)' });
       continue;
@@ -419,9 +443,7 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
 
     const rowIssues: InputIssue[] = [];
     const get = <T>(key: string, conv: (raw: string, unit: Unit) => Conv<T>): T | null => {
-      const column = COLUMN_BY_KEY.get(key)!;
-      const c = colOf.get(key);
-      const label = headers[key] ?? key;
+      const { column, c, label, unit } = where.get(key)!;
       const bad = c === undefined ? undefined : raw.unreadable?.get(c);
       if (bad !== undefined) {
         rowIssues.push({ file, row, column: label, expected: `a value for ${key}`, found: bad });
@@ -432,7 +454,7 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
       // nothing is there (total investment, upper-level funding) it is read as empty, said once
       // per column; where an empty cell changes the rule (no 核定基数: the rate applies to the
       // total investment; no 申请金额: no ceiling from the request) it is an error: zero or empty?
-      if (value !== '' && column.kind === 'amount' && PLACEHOLDER.test(toHalfWidth(value))) {
+      if (value !== '' && column.kind === 'amount' && !startsWithDigit(value) && PLACEHOLDER.test(toHalfWidth(value))) {
         if (!PLACEHOLDER_IS_EMPTY.has(key)) {
           rowIssues.push({ file, row, column: label, expected: `an amount, 0, or an empty cell (${PLACEHOLDER_MEANING[key] ?? 'an empty cell means no value'})`, found: `${shown(value)}, which could mean either` });
           return null;
@@ -447,7 +469,7 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
         if (column.valueRequired) rowIssues.push({ file, row, column: label, expected: `a value for ${key}`, found: 'an empty cell' });
         return null;
       }
-      const res = conv(value, fields.get(c!)!.unit);
+      const res = conv(value, unit!);
       if (!res.ok) {
         rowIssues.push({ file, row, column: label, expected: res.expected, found: shown(value) });
         return null;
@@ -474,7 +496,7 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
       eligibleBase: amount('eligible_base'),
       requested: amount('requested'),
       upperFunding: amount('upper_funding'),
-      score: get('score', scoreValue),
+      score: get('score', score),
       decision: get('decision', decisionValue),
       decisionReason: text('decision_reason') ?? '',
       exclusiveGroup: text('exclusive_group') ?? '',

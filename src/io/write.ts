@@ -15,7 +15,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { neutraliseCell } from './cells.js';
 
 export interface OutputFile {
@@ -100,8 +99,27 @@ export function restoreCell(value: string): string {
   return value.replace(/^'(?=[=+\-@\t\r])/, '');
 }
 
+/**
+ * What makes a CSV field quoted: the delimiter, the quote, or the record delimiter \r\n. A lone
+ * \r or \n is left unquoted, as csv-stringify leaves it when told the record delimiter.
+ */
+const NEEDS_QUOTES = /[",]|\r\n/;
+const QUOTES = /"/g;
+
+/** One CSV field: quoted (quotes doubled) where it holds a delimiter, a quote or \r\n, as csv-stringify writes it. */
+export function csvField(value: string): string {
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(QUOTES, '""')}"` : value;
+}
+
 /** CSV for Excel: UTF-8 with BOM, CRLF, every cell neutralised. */
 export function toExcelCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const body = stringify([header, ...rows].map((r) => r.map(neutraliseCell)), { record_delimiter: '\r\n' });
-  return '\uFEFF' + body;
+  const lines = new Array<string>(rows.length + 1);
+  const line = (r: readonly string[]) => {
+    let out = '';
+    for (let i = 0; i < r.length; i++) out += (i ? ',' : '') + csvField(neutraliseCell(r[i] ?? ''));
+    return out + '\r\n';
+  };
+  lines[0] = line(header);
+  for (let k = 0; k < rows.length; k++) lines[k + 1] = line(rows[k]!);
+  return '\uFEFF' + lines.join('');
 }

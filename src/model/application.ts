@@ -83,6 +83,9 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
   const warnings: InputIssue[] = [];
   const at = (r: ApplicationRecord, field: string) => ({ file: source.file, row: r.row, column: source.headers[field] ?? field });
   const firstRow = new Map<string, number>();
+  // A batch repeats its codes and measures: each text checked and looked up once.
+  const codeProblems = new Map<string, string | undefined>();
+  const measures = new Map<string, Measure | undefined>();
   const applications: Application[] = [];
   const columns = attributeColumns(records, policy);
   const missingColumn = new Set<string>();
@@ -93,10 +96,12 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
       issues.push({ ...at(r, 'project_id'), expected: `a unique project id (row ${prev} has the same)`, found: shown(r.projectId) });
     } else firstRow.set(r.projectId, r.row);
 
-    const codeProblem = creditCodeProblem(r.companyId);
+    let codeProblem = codeProblems.get(r.companyId);
+    if (codeProblem === undefined && !codeProblems.has(r.companyId)) codeProblems.set(r.companyId, (codeProblem = creditCodeProblem(r.companyId)));
     if (codeProblem) warnings.push({ ...at(r, 'company_id'), expected: codeProblem, found: shown(r.companyId) });
 
-    const m = lookupMeasure(index, r.measure);
+    let m = measures.get(r.measure);
+    if (m === undefined && !measures.has(r.measure)) measures.set(r.measure, (m = lookupMeasure(index, r.measure)));
     if (!m) {
       issues.push({ ...at(r, 'measure'), expected: unknownMeasureHint(policy, r.measure), found: shown(r.measure) });
       continue;

@@ -36,6 +36,15 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
   const namesOf = new Map<string, Map<string, number>>();
   const codesOf = new Map<string, Map<string, { row: number; name: string }>>();
   const byRow = new Map(apps.map((a) => [a.row, a]));
+  // Per application its code and its name as compared (names repeat: each worked out once).
+  const keyOfName = new Map<string, string>();
+  const nameKey = (n: string) => {
+    let k = keyOfName.get(n);
+    if (k === undefined) keyOfName.set(n, (k = companyKey(n)));
+    return k;
+  };
+  const codeOfApp = apps.map((a) => a.companyId.toUpperCase());
+  const nameOfApp = apps.map((a) => nameKey(a.companyName));
   // The least cap the policy states per measure (per project, per company a year), worked out once.
   const capOf = new Map(
     policy.measures.map((m) => {
@@ -50,7 +59,7 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
       return [m.id, caps[0]] as const;
     }),
   );
-  for (const a of apps) {
+  for (const [i, a] of apps.entries()) {
     const m = measures.get(a.measureId)!;
     for (const [field, key] of AMOUNTS) {
       const v = a[key];
@@ -79,8 +88,8 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
     if (year !== undefined && a.year !== year) {
       out.push({ ...at(a, 'year'), expected: `the scenario's year ${year} (this application will get nothing)`, found: String(a.year) });
     }
-    const code = a.companyId.toUpperCase();
-    const name = companyKey(a.companyName);
+    const code = codeOfApp[i]!;
+    const name = nameOfApp[i]!;
     if (!namesOf.has(code)) namesOf.set(code, new Map());
     if (!namesOf.get(code)!.has(name)) namesOf.get(code)!.set(name, a.row);
     if (!codesOf.has(name)) codesOf.set(name, new Map());
@@ -88,17 +97,17 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
   }
   // One company, one code: company limits are counted per code. Names are compared as people
   // mean them: full-width and half-width alike, spaces and case ignored.
-  for (const a of apps) {
-    const code = a.companyId.toUpperCase();
-    const name = companyKey(a.companyName);
+  for (const [i, a] of apps.entries()) {
+    const code = codeOfApp[i]!;
+    const name = nameOfApp[i]!;
     const names = namesOf.get(code)!;
-    const firstName = [...names.keys()][0]!;
+    const firstName = names.keys().next().value!;
     if (names.size > 1 && name !== firstName && names.get(name) === a.row) {
       const first = byRow.get(names.get(firstName)!)!;
       out.push({ ...at(a, 'company_name'), expected: `the name given with code ${a.companyId} in row ${first.row} (${shown(first.companyName)})`, found: shown(a.companyName) });
     }
     const codes = codesOf.get(name)!;
-    const [firstCode, first] = [...codes.entries()][0]!;
+    const [firstCode, first] = codes.entries().next().value!;
     const here = codes.get(code)!;
     if (codes.size > 1 && code !== firstCode && here.row === a.row) {
       const written = a.companyName === first.name ? '' : ` (the name written ${shown(a.companyName)})`;

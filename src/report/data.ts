@@ -4,7 +4,7 @@
  * so they cannot disagree with each other or with allocations.csv.
  */
 import type { Decimal } from 'decimal.js';
-import { WAN, ZERO, fmtYuan } from '../money.js';
+import { D, WAN, ZERO, fmtYuan } from '../money.js';
 import type { Allocation } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
@@ -114,6 +114,9 @@ export function wanDecimals(granularity: Decimal): number {
   return 6;
 }
 
+/** One yuan in 万元. */
+const PER_WAN = new D('0.0001');
+
 /**
  * The public notice: the funded projects of this run's batch (`new`) or of every batch (`all`),
  * by batch, then measure (policy order), then score; its total is the total of what it lists.
@@ -130,25 +133,26 @@ export function buildNotice(allocation: Allocation, policy: Policy, scenario: Sc
       (a.score !== b.score ? b.score - a.score : b.l.app.score.comparedTo(a.l.app.score)) ||
       (a.l.app.projectId < b.l.app.projectId ? -1 : a.l.app.projectId > b.l.app.projectId ? 1 : 0),
   );
-  const funded = keyed.map((k) => k.l);
-  const batchOfLine = new Map(keyed.map((k) => [k.l, k.batch]));
   // Grants are whole granularity units, so enough decimals show every one exactly.
+  // × 0.0001 is ÷ 10,000 exactly (at precision 50 both are exact for any grant), and cheaper.
+  const wan = keyed.map((k) => k.l.grant.times(PER_WAN));
   let decimals = wanDecimals(scenario.granularity);
-  for (const l of funded) decimals = Math.max(decimals, l.grant.div(WAN).decimalPlaces());
+  for (const w of wan) decimals = Math.max(decimals, w.decimalPlaces());
+  const funded = keyed.map((k) => k.l);
   const total = funded.reduce((s, l) => s.plus(l.grant), ZERO);
   // The rows of allocations.csv the total reconciles with: this batch's, where the notice lists it alone.
   const which = scope === 'new' && batches.current > 1 ? `中第${batches.current}批次` : '';
   return {
     scope,
     batch: batches.current,
-    rows: funded.map((l, i) => ({
+    rows: keyed.map(({ l, batch }, i) => ({
       seq: i + 1,
       projectId: l.app.projectId,
       projectName: l.app.projectName,
       companyName: l.app.companyName,
       measureName: l.measure.name.zh,
-      grantWan: l.grant.div(WAN).toFixed(decimals),
-      batch: batchOfLine.get(l)!,
+      grantWan: wan[i]!.toFixed(decimals),
+      batch,
     })),
     totalWan: total.div(WAN).toFixed(decimals),
     decimals,
@@ -156,6 +160,22 @@ export function buildNotice(allocation: Allocation, policy: Policy, scenario: Sc
   };
 }
 
+
+/**
+ * The first `count` of `items` in the order `compare`, which sorts by `key` (ascending) first:
+ * the same as sorting them all and keeping `count`, but sorting only those whose key is at most
+ * the count-th smallest key.
+ */
+export function smallest<T>(items: readonly T[], count: number, key: (x: T) => number, compare: (a: T, b: T) => number): T[] {
+  if (count <= 0) return [];
+  let candidates = items;
+  if (items.length > count) {
+    const keys = Float64Array.from(items, key).sort();
+    const bound = keys[count - 1]!;
+    candidates = items.filter((x) => key(x) <= bound);
+  }
+  return [...candidates].sort(compare).slice(0, count);
+}
 
 export function buildReportData(args: {
   lang: Lang;
@@ -177,33 +197,32 @@ export function buildReportData(args: {
   const companyName = new Map(allocation.lines.map((l) => [l.app.companyId, l.app.companyName]));
   // Every binding limit; of the others (a province has tens of thousands of company limits),
   // those with the least room, up to MAX_REPORT_OTHER_LIMITS.
-  const slackOf = allocation.limits.map((l, k) => {
-    const used = allocation.limitTotals[k]!.plus(l.locked);
-    const amount = l.amount.plus(l.locked);
-    return l.sense === 'max' ? amount.minus(used) : used.minus(amount);
-  });
-  const others = allocation.limits.map((_, k) => k).filter((k) => !slackOf[k]!.lt(g));
+  // Shown on the whole limit: what an earlier batch locked counts as used.
+  const usedOf = allocation.limits.map((l, k) => (l.locked.isZero() ? allocation.limitTotals[k]! : allocation.limitTotals[k]!.plus(l.locked)));
+  const amountOf = allocation.limits.map((l) => (l.locked.isZero() ? l.amount : l.amount.plus(l.locked)));
+  const slackOf = allocation.limits.map((l, k) => (l.sense === 'max' ? amountOf[k]!.minus(usedOf[k]!) : usedOf[k]!.minus(amountOf[k]!)));
+  const bindingOf = slackOf.map((s) => s.lt(g));
+  const others = allocation.limits.map((_, k) => k).filter((k) => !bindingOf[k]);
   const shownOthers = new Set(
-    others
-      .map((k) => ({ k, s: slackOf[k]!.toNumber(), id: allocation.limits[k]!.id }))
-      .sort((a, b) => a.s - b.s || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .slice(0, MAX_REPORT_OTHER_LIMITS)
-      .map((x) => x.k),
+    smallest(
+      others.map((k) => ({ k, s: slackOf[k]!.toNumber(), id: allocation.limits[k]!.id })),
+      MAX_REPORT_OTHER_LIMITS,
+      (x) => x.s,
+      (a, b) => a.s - b.s || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    ).map((x) => x.k),
   );
   const limits: LimitRow[] = [];
   allocation.limits.forEach((l, k) => {
-    const slack = slackOf[k]!;
-    const binding = slack.lt(g);
+    const binding = bindingOf[k]!;
     if (!binding && !shownOthers.has(k)) return;
-    // Shown on the whole limit: what an earlier batch locked counts as used.
     limits.push({
       id: l.id,
       kind: l.kind,
       subject: l.subject,
       label: l.kind.startsWith('company') ? `${limitLabel(l, measures)} ${companyName.get(l.subject) ?? ''}`.trimEnd() : limitLabel(l, measures),
-      amount: fmtYuan(l.amount.plus(l.locked)),
-      used: fmtYuan(allocation.limitTotals[k]!.plus(l.locked)),
-      slack: fmtYuan(slack),
+      amount: fmtYuan(amountOf[k]!),
+      used: fmtYuan(usedOf[k]!),
+      slack: fmtYuan(slackOf[k]!),
       binding,
     });
   });
@@ -211,12 +230,14 @@ export function buildReportData(args: {
   const lines = allocation.lines;
   let shownIndex = lines.map((_, i) => i);
   if (lines.length > MAX_REPORT_PROJECTS) {
-    shownIndex = lines
-      .map((l, i) => ({ i, funded: l.grant.gt(0), score: l.app.score.toNumber() }))
-      .sort((a, b) => Number(b.funded) - Number(a.funded) || b.score - a.score || a.i - b.i)
-      .slice(0, MAX_REPORT_PROJECTS)
-      .map((x) => x.i)
-      .sort((a, b) => a - b);
+    // Funded first, then by score, highest first, then input order.
+    const byScore = (a: { i: number; score: number }, b: { i: number; score: number }) => b.score - a.score || a.i - b.i;
+    const keyed = lines.map((l, i) => ({ i, score: l.app.score.toNumber() }));
+    const funded = keyed.filter((x) => lines[x.i]!.grant.gt(0));
+    const unfunded = keyed.filter((x) => !lines[x.i]!.grant.gt(0));
+    const first = smallest(funded, MAX_REPORT_PROJECTS, (x) => -x.score, byScore);
+    const rest = smallest(unfunded, MAX_REPORT_PROJECTS - first.length, (x) => -x.score, byScore);
+    shownIndex = [...first, ...rest].map((x) => x.i).sort((a, b) => a - b);
   }
   const shown: ProjectRow[] = shownIndex.map((i) => {
     const line = lines[i]!;

@@ -1,0 +1,124 @@
+/**
+ * CSV text to records, with csv-parse's meaning and errors, fast on well-formed files.
+ *
+ * `readCsvRecords` reads the text in one pass of its own when it is plainly well formed: fields
+ * unquoted, or quoted with doubled quotes inside and a delimiter, line break or the end right
+ * after the closing quote; records well under the size bound; the text well-formed UTF-16. The
+ * line break is the first one outside quotes (\r\n, \n or \r), as csv-parse discovers it; after
+ * that the other kinds are ordinary characters, as in csv-parse. Anything else (a stray quote, an
+ * unclosed one, a long record, a lone surrogate) is handed to csv-parse itself with the same
+ * options, so the records, and the error for a malformed file, are always csv-parse's.
+ */
+import { parse } from 'csv-parse/sync';
+
+export interface CsvReadOptions {
+  /** One character: `,`, `\t` or `;`. */
+  readonly delimiter: string;
+  /** csv-parse's `max_record_size` (it counts a record's bytes, not its characters). */
+  readonly maxRecordSize: number;
+  /** Stop after this many records (csv-parse's `to`). */
+  readonly to: number;
+}
+
+/** The records of `text`, as csv-parse reads them with relax_column_count and empty lines kept; throws csv-parse's CsvError. */
+export function readCsvRecords(text: string, options: CsvReadOptions): string[][] {
+  return fastRecords(text, options) ?? csvParse(text, options);
+}
+
+/** csv-parse itself, with the options the fast path reproduces. */
+export function csvParse(text: string, options: CsvReadOptions): string[][] {
+  return parse(text, {
+    delimiter: options.delimiter,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    max_record_size: options.maxRecordSize,
+    to: options.to,
+  }) as string[][];
+}
+
+const QUOTE = 34;
+const CR = 13;
+const LF = 10;
+/** The record delimiter: not yet seen, \n, \r, or \r\n. */
+const UNKNOWN = 0;
+const BREAK_LF = 1;
+const BREAK_CR = 2;
+const BREAK_CRLF = 3;
+type Break = typeof UNKNOWN | typeof BREAK_LF | typeof BREAK_CR | typeof BREAK_CRLF;
+
+/** The records of plainly well-formed text, or null where csv-parse must read it. */
+export function fastRecords(text: string, options: CsvReadOptions): string[][] | null {
+  if (options.delimiter.length !== 1 || !(text as string & { isWellFormed(): boolean }).isWellFormed()) return null;
+  const delim = options.delimiter.charCodeAt(0);
+  if (delim === QUOTE || delim === CR || delim === LF) return null;
+  // A record's bytes are at most 3 per UTF-16 unit: below this many units csv-parse cannot refuse it.
+  const maxUnits = Math.floor(options.maxRecordSize / 3);
+  const n = text.length;
+  const out: string[][] = [];
+  let brk: Break = UNKNOWN;
+  let pos = 0;
+  while (pos < n && out.length < options.to) {
+    const recordStart = pos;
+    const record: string[] = [];
+    // One field per turn; `pos` ends on the character after it.
+    for (;;) {
+      let field: string;
+      if (text.charCodeAt(pos) === QUOTE) {
+        let from = pos + 1;
+        field = '';
+        for (;;) {
+          const q = text.indexOf('"', from);
+          if (q < 0) return null; // never closed
+          if (text.charCodeAt(q + 1) === QUOTE) {
+            field += text.slice(from, q + 1);
+            from = q + 2;
+            continue;
+          }
+          field += text.slice(from, q);
+          pos = q + 1;
+          break;
+        }
+        // After the closing quote: the end, a delimiter or a line break, nothing else.
+        if (pos < n) {
+          const c = text.charCodeAt(pos);
+          if (c !== delim) {
+            if (brk === UNKNOWN ? c !== CR && c !== LF : !atBreak(text, pos, brk)) return null;
+          }
+        }
+      } else {
+        const start = pos;
+        for (; pos < n; pos++) {
+          const c = text.charCodeAt(pos);
+          if (c === delim) break;
+          if (c === QUOTE) return null; // a quote inside an unquoted field
+          if (c === CR || c === LF) {
+            if (brk === UNKNOWN || atBreak(text, pos, brk)) break;
+          }
+        }
+        field = text.slice(start, pos);
+      }
+      record.push(field);
+      if (pos >= n) break;
+      const c = text.charCodeAt(pos);
+      if (c === delim) {
+        pos++;
+        continue;
+      }
+      // A line break: the first one fixes the kind.
+      if (brk === UNKNOWN) brk = c === LF ? BREAK_LF : text.charCodeAt(pos + 1) === LF ? BREAK_CRLF : BREAK_CR;
+      pos += brk === BREAK_CRLF ? 2 : 1;
+      break;
+    }
+    if (pos - recordStart > maxUnits) return null;
+    out.push(record);
+  }
+  return out;
+}
+
+/** Whether the record delimiter `brk` starts at `pos`. */
+function atBreak(text: string, pos: number, brk: Break): boolean {
+  const c = text.charCodeAt(pos);
+  if (brk === BREAK_LF) return c === LF;
+  if (brk === BREAK_CR) return c === CR;
+  return c === CR && text.charCodeAt(pos + 1) === LF;
+}
