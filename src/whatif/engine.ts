@@ -222,14 +222,16 @@ export class WhatIf {
     });
     changes.sort((a, b) => Math.abs(Number(b.delta)) - Math.abs(Number(a.delta)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const g = scenario.granularity;
+    // Granted and entitled per measure, in one pass over the lines.
+    const sums = new Map(policy.measures.map((m) => [m.id, { granted: ZERO, entitled: ZERO }]));
+    for (const l of allocation.lines) {
+      const s = sums.get(l.app.measureId);
+      if (!s) continue;
+      if (!l.grant.isZero()) s.granted = s.granted.plus(l.grant);
+      if (l.entitlement) s.entitled = s.entitled.plus(floorTo(l.entitlement.amount, g));
+    }
     const measures: MeasureBar[] = policy.measures.map((m) => {
-      let granted = ZERO;
-      let entitled = ZERO;
-      for (const l of allocation.lines) {
-        if (l.app.measureId !== m.id) continue;
-        granted = granted.plus(l.grant);
-        if (l.entitlement) entitled = entitled.plus(floorTo(l.entitlement.amount, g));
-      }
+      const { granted, entitled } = sums.get(m.id)!;
       const b = scenario.measureBudgets.get(m.id);
       return { id: m.id, label: `${m.clause}${lang === 'zh' ? m.name.zh : m.name.en}`, granted: fmtYuan(granted), entitled: fmtYuan(entitled), max: b?.max ? fmtYuan(b.max) : null, min: b?.min ? fmtYuan(b.min) : null };
     });

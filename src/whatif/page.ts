@@ -119,6 +119,7 @@ export function renderWhatIf(input: WhatIfPageInput): string {
     `<h2>${esc(w.projects)}</h2>`,
     `<div class="filters"><input type="search" id="filter" placeholder="${esc(w.filter)}" aria-label="${esc(w.filter)}"><label><input type="checkbox" id="only-funded"> ${esc(w.onlyFunded)}</label></div>`,
     `<table class="projects"><thead>${th(c.id, c.name, c.company, c.district, c.score, c.entitlement, c.grant, c.binding)}</thead><tbody id="projects"></tbody></table>`,
+    '<div class="pager" id="pager" hidden><button type="button" id="page-prev" aria-label="‹">‹</button> <span id="page-of"></span> <button type="button" id="page-next" aria-label="›">›</button></div>',
     '</main>',
     '</div>',
     `<dialog id="explain"><h2>${esc(w.explanation)}</h2><div id="explain-body"></div>`,
