@@ -254,6 +254,33 @@ describe('whatif.html in Chromium', () => {
     await page.close();
   });
 
+  it('an integer rule: the page carries HiGHS, and its grants are fundplan solve’s', async (ctx) => {
+    requireBrowser(ctx);
+    // All or nothing on a measure: an integer model, which `fundplan solve` gives to HiGHS.
+    const aon = join(dir, 'all-or-nothing');
+    mkdirSync(aon, { recursive: true });
+    const scenario = JSON.parse(readFileSync(SCENARIO, 'utf8')) as { measureBudgets: Record<string, object> } & Record<string, unknown>;
+    const measureBudgets = { ...scenario.measureBudgets, 'P11-RETROFIT': { ...scenario.measureBudgets['P11-RETROFIT'], allOrNothing: true } };
+    const applications = SCENARIO.replace('scenario.json', 'applications.csv');
+    writeFileSync(join(aon, 'scenario.json'), JSON.stringify({ ...scenario, $schema: undefined, policy: POLICY, applications, measureBudgets }));
+    const outcome = await runSolve({ scenario: join(aon, 'scenario.json'), out: join(aon, 'out'), noTimings: true });
+    const cli = new Map(outcome.allocation.lines.map((l) => [l.app.projectId, l.grant.toFixed(2)]));
+    const html = readFileSync(join(aon, 'out', 'whatif.html'), 'utf8');
+    // Only a page that needs HiGHS carries it, and only such a page's CSP allows compiling WebAssembly.
+    const carries = (text: string) => [text.includes('id="fundplan-highs"'), text.includes("'wasm-unsafe-eval'")];
+    expect(carries(html)).toEqual([true, true]);
+    expect(carries(readFileSync(pagePath, 'utf8'))).toEqual([false, false]);
+    const page = await open(join(aon, 'out', 'whatif.html'));
+    expect((await resultOf(page)).status).toBe('optimal');
+    expect(await page.textContent('#status-line')).toMatch(/highs/i);
+    expect(await grantsOf(page)).toEqual(cli);
+    await type(page, 'budget', '35000');
+    const moved = await grantsOf(page);
+    expect(moved).not.toEqual(cli);
+    expect((await exportedGrants(page, 'all-or-nothing.json')).grants).toEqual(moved);
+    await page.close();
+  });
+
   it('logged no console error, page error or dialog', (ctx) => {
     requireBrowser(ctx);
     expect(errors).toEqual([]);

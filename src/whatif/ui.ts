@@ -65,6 +65,8 @@ worker.onmessage = (e: MessageEvent) => handle(e.data as { type: string } & Reco
 function handle(m: { type: string } & Record<string, unknown>): void {
   if (m.type === 'controls') {
     controls = m.controls as Controls;
+    // How long loading HiGHS took, where the page carries it (shown with the first result).
+    if (typeof m.msHighs === 'number') $('result').dataset.msHighs = String(Math.round(m.msHighs));
     buildControls(controls);
   } else if (m.type === 'baseline') {
     baseline = m.result as ViewResult;
@@ -88,7 +90,8 @@ function handle(m: { type: string } & Record<string, unknown>): void {
     drawFrontier();
   }
 }
-const init = { type: 'init', data: $('fundplan-data').textContent ?? '' };
+// HiGHS's WebAssembly (base64), in pages whose scenario needs it.
+const init = { type: 'init', data: $('fundplan-data').textContent ?? '', highs: document.getElementById('fundplan-highs')?.textContent ?? undefined };
 worker.postMessage(init);
 background.postMessage({ ...init, quiet: true });
 
