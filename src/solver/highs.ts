@@ -3,7 +3,7 @@
  * row duals out. Loading the Wasm is asynchronous; solving is synchronous after that.
  */
 import { createRequire } from 'node:module';
-import type { Highs, ModelData } from 'highs';
+import type { Highs } from 'highs';
 
 import { highsBackendOf, startFrom, STATUS_TEXT, toModelData } from './highs-backend.js';
 import type { Basis, Backend, LinearProgram, ParametricLp, SolveOptions, SolveResult } from './types.js';

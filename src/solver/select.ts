@@ -6,11 +6,9 @@
  * before HiGHS's WebAssembly has even loaded, and to HiGHS otherwise (docs/solvers-and-benchmarks.md, "Solver backends",
  * has the measured times).
  */
-import { InternalError } from '../errors.js';
 import { jslpBackend } from './jslp.js';
 import { createHighsBackend, openParametricLp } from './highs.js';
-import { isMip, type Backend, type Basis, type LinearProgram, type ParametricLp, type Picked, type Picker, type PickerWork } from './types.js';
-import { networkBackend } from './network-backend.js';
+import type { Backend, Basis, LinearProgram, ParametricLp, Picker, PickerWork } from './types.js';
 import { AUTO_JSLP_MAX_COLUMNS, autoPicker } from './pick.js';
 import { networkOf, openNetworkParametric, whyNotNetwork } from './network.js';
 

@@ -6,9 +6,11 @@
  * scenario as solved). A result the verifier rejects, or settings the scenario check refuses,
  * is an error with its reasons, never numbers.
  *
- * The backend is picked as `fundplan solve --solver auto` picks it where that is the network
- * simplex; a model that would need HiGHS or javascript-lp-solver is an error here (the page
- * does not carry them), so every grant shown is one the CLI gives for the same settings.
+ * The backend is picked as `fundplan solve --solver auto` picks it (solver/pick.ts), over the
+ * backends the page carries: the network simplex always, HiGHS in pages whose scenario needs it
+ * (worker-highs.ts). A model that would need a backend the page does not carry (HiGHS in a page
+ * without it, javascript-lp-solver in any) is an error here, so every grant shown is one the CLI
+ * gives for the same settings.
  */
 import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';

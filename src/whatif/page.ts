@@ -1,7 +1,10 @@
 /**
  * whatif.html: one self-contained page (no network, no external assets) holding the loaded
  * scenario and fundplan's own solver, rounding and verifier bundled for the browser (esbuild, at
- * build time, into dist/whatif/: `ui.js` the page's script, `worker.js` its Web Worker).
+ * build time, into dist/whatif/: `ui.js` the page's script, `worker.js` its Web Worker, or
+ * `worker-highs.js` with HiGHS's JS glue where the scenario needs HiGHS — then the page also
+ * carries HiGHS's WebAssembly as base64 in `<script type="application/octet-stream">`, and its
+ * CSP adds 'wasm-unsafe-eval', which lets the worker compile it and nothing more).
  *
  * Safety: the data is JSON inside `<script type="application/json">` with every `<` written as
  * \u003c, so no text of a user file can close the element; the worker's code sits in a

@@ -1,11 +1,13 @@
 /**
  * The what-if page's Web Worker (bundled for the browser, started from a blob: URL): it holds
  * the scenario and fundplan's solver, rounding and verifier (engine.ts), so the page never
- * freezes while a result is computed. Messages in: `init` (the page's data as JSON text),
+ * freezes while a result is computed. Messages in: `init` (the page's data as JSON text, and
+ * HiGHS's WebAssembly as base64 where the page carries it, which worker-highs.ts loads; every
+ * later message waits for it),
  * `solve` (a fragment of settings), `explain` (a project id), `export` (the settings as a scenario
  * file), `table` (the funded list as CSV), `frontier`, `more` (what ¥10,000,000 more budget would do).
  * Messages out: `controls`, `baseline`, `result` (with the fragment it answers), `explanation`,
- * `export`, `table`, `frontier`, `more`.
+ * `export`, `table`, `frontier`, `more`; `controls` carries `msHighs`, how long loading HiGHS took.
  */
 import { z } from 'zod';
 import { D } from '../money.js';
