@@ -224,6 +224,63 @@ describe('whatif.html in Chromium', () => {
     await page.close();
   });
 
+  it('draws a long table a page at a time; the grants of every page are the CLI’s', async (ctx) => {
+    requireBrowser(ctx);
+    // The bundled applications twice (the copies with ids SZ2019-1…): 744 rows, pages of 100.
+    const long = join(dir, 'long');
+    mkdirSync(long, { recursive: true });
+    const csv = readFileSync(SCENARIO.replace('scenario.json', 'applications.csv'), 'utf8').replace(/\r?\n$/, '');
+    const [head, ...rows] = csv.split(/\r?\n/);
+    writeFileSync(join(long, 'applications.csv'), [head, ...rows, ...rows.map((r) => r.replace(/^SZ2019-0/, 'SZ2019-1'))].join('\n') + '\n');
+    const scenario = JSON.parse(readFileSync(SCENARIO, 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(long, 'scenario.json'), JSON.stringify({ ...scenario, $schema: undefined, policy: POLICY }));
+    const outcome = await runSolve({ scenario: join(long, 'scenario.json'), out: join(long, 'out'), noTimings: true });
+    const cli = new Map(outcome.allocation.lines.map((l) => [l.app.projectId, l.grant.toFixed(2)]));
+    expect(cli.size).toBe(2 * rows.length);
+    const page = await open(join(long, 'out', 'whatif.html'));
+    const seen = new Map<string, string>();
+    for (let p = 0; ; p++) {
+      const shown = await grantsOf(page);
+      expect(shown.size).toBe(Math.min(100, cli.size - p * 100));
+      for (const [id, g] of shown) seen.set(id, g);
+      if (await page.isDisabled('#page-next')) break;
+      await page.click('#page-next');
+    }
+    expect(seen).toEqual(cli);
+    // The filter searches every row, not only the page shown.
+    await page.fill('#filter', 'SZ2019-10372');
+    expect([...(await grantsOf(page)).entries()]).toEqual([['SZ2019-10372', cli.get('SZ2019-10372')]]);
+    expect(await page.isHidden('#pager')).toBe(true);
+    await page.close();
+  });
+
+  it('an integer rule: the page carries HiGHS, and its grants are fundplan solve’s', async (ctx) => {
+    requireBrowser(ctx);
+    // All or nothing on a measure: an integer model, which `fundplan solve` gives to HiGHS.
+    const aon = join(dir, 'all-or-nothing');
+    mkdirSync(aon, { recursive: true });
+    const scenario = JSON.parse(readFileSync(SCENARIO, 'utf8')) as { measureBudgets: Record<string, object> } & Record<string, unknown>;
+    const measureBudgets = { ...scenario.measureBudgets, 'P11-RETROFIT': { ...scenario.measureBudgets['P11-RETROFIT'], allOrNothing: true } };
+    const applications = SCENARIO.replace('scenario.json', 'applications.csv');
+    writeFileSync(join(aon, 'scenario.json'), JSON.stringify({ ...scenario, $schema: undefined, policy: POLICY, applications, measureBudgets }));
+    const outcome = await runSolve({ scenario: join(aon, 'scenario.json'), out: join(aon, 'out'), noTimings: true });
+    const cli = new Map(outcome.allocation.lines.map((l) => [l.app.projectId, l.grant.toFixed(2)]));
+    const html = readFileSync(join(aon, 'out', 'whatif.html'), 'utf8');
+    // Only a page that needs HiGHS carries it, and only such a page's CSP allows compiling WebAssembly.
+    const carries = (text: string) => [text.includes('id="fundplan-highs"'), text.includes("'wasm-unsafe-eval'")];
+    expect(carries(html)).toEqual([true, true]);
+    expect(carries(readFileSync(pagePath, 'utf8'))).toEqual([false, false]);
+    const page = await open(join(aon, 'out', 'whatif.html'));
+    expect((await resultOf(page)).status).toBe('optimal');
+    expect(await page.textContent('#status-line')).toMatch(/highs/i);
+    expect(await grantsOf(page)).toEqual(cli);
+    await type(page, 'budget', '35000');
+    const moved = await grantsOf(page);
+    expect(moved).not.toEqual(cli);
+    expect((await exportedGrants(page, 'all-or-nothing.json')).grants).toEqual(moved);
+    await page.close();
+  });
+
   it('logged no console error, page error or dialog', (ctx) => {
     requireBrowser(ctx);
     expect(errors).toEqual([]);

@@ -3,9 +3,12 @@
  * row duals out. Loading the Wasm is asynchronous; solving is synchronous after that.
  */
 import { createRequire } from 'node:module';
-import type { Highs, ModelData } from 'highs';
+import type { Highs } from 'highs';
 
-import { isMip, type Basis, type Backend, type LinearProgram, type MipInfo, type ParametricLp, type SolveOptions, type SolveResult } from './types.js';
+import { highsBackendOf, startFrom, STATUS_TEXT, toModelData } from './highs-backend.js';
+import type { Basis, Backend, LinearProgram, ParametricLp, SolveOptions, SolveResult } from './types.js';
+
+export { toModelData } from './highs-backend.js';
 
 export type { ParametricLp } from './types.js';
 
@@ -18,134 +21,9 @@ function highsRuntime(): Promise<Highs> {
   return (runtime ??= (createRequire(import.meta.url)('highs') as (options?: object) => Promise<Highs>)());
 }
 
-/** The LP as HiGHS's sparse model (CSR rows; infinite bounds as HiGHS's infinity). */
-export function toModelData(h: Highs, lp: LinearProgram): ModelData {
-  const n = lp.columns.length;
-  const m = lp.rows.length;
-  const colCost = new Float64Array(n);
-  const colLower = new Float64Array(n);
-  const colUpper = new Float64Array(n);
-  lp.columns.forEach((c, j) => {
-    colCost[j] = c.cost;
-    colLower[j] = c.lower;
-    colUpper[j] = Number.isFinite(c.upper) ? c.upper : h.infinity;
-  });
-  let nnz = 0;
-  for (const r of lp.rows) nnz += r.terms.length;
-  const starts = new Int32Array(m + 1);
-  const indices = new Int32Array(nnz);
-  const values = new Float64Array(nnz);
-  const rowLower = new Float64Array(m);
-  const rowUpper = new Float64Array(m);
-  let k = 0;
-  lp.rows.forEach((r, i) => {
-    starts[i] = k;
-    for (const [j, v] of r.terms) {
-      indices[k] = j;
-      values[k] = v;
-      k++;
-    }
-    rowLower[i] = r.lower ?? -h.infinity;
-    rowUpper[i] = r.upper ?? h.infinity;
-  });
-  starts[m] = k;
-  return {
-    numCols: n,
-    numRows: m,
-    sense: lp.sense === 'max' ? h.constants.objectiveSense.maximize : h.constants.objectiveSense.minimize,
-    colCost,
-    colLower,
-    colUpper,
-    rowLower,
-    rowUpper,
-    matrix: { format: 'csr', numRows: m, numCols: n, starts, indices, values },
-    ...(isMip(lp) ? { integrality: Int32Array.from(lp.columns, (c) => (c.semicontinuous ? (c.integer ? 3 : 2) : c.integer ? 1 : 0)) } : {}),
-  };
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  0: 'not set', 1: 'load error', 2: 'model error', 3: 'presolve error', 4: 'solve error', 5: 'postsolve error',
-  6: 'empty', 7: 'optimal', 8: 'infeasible', 9: 'unbounded or infeasible', 10: 'unbounded', 11: 'objective bound',
-  12: 'objective target', 13: 'time limit reached', 14: 'iteration limit reached', 15: 'unknown',
-};
-
-/**
- * Install a warm-start basis: `basis` is for `lp`'s columns and its first rows; rows added
- * after those start with their slack basic (still one basic variable per row). A basis of
- * another shape is ignored (the solve starts cold, with the same answer).
- */
-function startFrom(model: { setBasis(b: { colStatus: Int32Array; rowStatus: Int32Array }): unknown }, basis: Basis, lp: LinearProgram): void {
-  if (basis.colStatus.length !== lp.columns.length || basis.rowStatus.length > lp.rows.length) return;
-  const rowStatus = new Int32Array(lp.rows.length).fill(1);
-  rowStatus.set(basis.rowStatus);
-  try {
-    model.setBasis({ colStatus: basis.colStatus, rowStatus });
-  } catch {
-    // HiGHS refused it: solve from its own start
-  }
-}
-
-/** Hand a MIP a point to start from; one HiGHS refuses is dropped (it searches from its own start). */
-function startAt(model: { setSolution(s: { colValue: Float64Array }): unknown }, values: ArrayLike<number>): void {
-  try {
-    model.setSolution({ colValue: Float64Array.from(values) });
-  } catch {
-    // HiGHS refused it: solve without a start
-  }
-}
-
 /** Load the Wasm runtime once and return a synchronous backend. */
 export async function createHighsBackend(): Promise<Backend> {
-  const h = await highsRuntime();
-  const name = `highs ${h.version.major}.${h.version.minor}.${h.version.patch}`;
-  return {
-    name,
-    solvesIntegers: true,
-    solve(lp: LinearProgram, options: SolveOptions = {}): SolveResult {
-      if (lp.columns.length === 0) {
-        return { status: 'optimal', objective: 0, values: new Float64Array(0), duals: new Float64Array(lp.rows.length), backend: name, raw: 'empty' };
-      }
-      try {
-        return h.withModel(toModelData(h, lp), (model) => {
-          // Presolve is off: on this model's shape (many boxed columns, few coupling rows) the Wasm build's
-          // presolve took 5.6 s of a 6 s solve at 10,000 columns; without it the dual simplex needs 0.4 s.
-          const mip = isMip(lp);
-          model.options.set({
-            output_flag: false,
-            // A MIP needs presolve (and optimality is promised: gap 0 unless asked otherwise).
-            presolve: mip ? 'on' : 'off',
-            ...(mip ? { mip_rel_gap: options.mipRelGap ?? 0 } : {}),
-            ...(options.timeLimitSeconds ? { time_limit: options.timeLimitSeconds } : {}),
-            ...(options.iterationLimit !== undefined ? { simplex_iteration_limit: options.iterationLimit } : {}),
-          });
-          if (!mip && options.warmStart) startFrom(model, options.warmStart, lp);
-          if (mip && options.mipStart?.length === lp.columns.length) startAt(model, options.mipStart);
-          model.run();
-          const code = model.getModelStatus() as number;
-          const raw = STATUS_TEXT[code] ?? `status ${code}`;
-          const mipInfo = (): { mip?: MipInfo } => (mip ? { mip: { bound: Number(model.info.get('mip_dual_bound')), gap: Number(model.info.get('mip_gap')) } } : {});
-          if (code === h.constants.modelStatus.optimal) {
-            const s = model.getSolution();
-            const basis = mip ? {} : { basis: model.getBasis() };
-            return { status: 'optimal', objective: model.getObjectiveValue(), values: s.colValue, duals: s.rowDual, ...basis, ...mipInfo(), backend: name, raw } as const;
-          }
-          if (code === h.constants.modelStatus.infeasible) return { status: 'infeasible', detail: raw, backend: name, raw } as const;
-          if (code === h.constants.modelStatus.unbounded || code === h.constants.modelStatus.unboundedOrInfeasible) {
-            return { status: 'unbounded', detail: raw, backend: name, raw } as const;
-          }
-          if (code === h.constants.modelStatus.timeLimit || code === h.constants.modelStatus.iterationLimit) {
-            const s = model.getSolution();
-            // A MIP stopped before any integer point was found has no values to offer.
-            const found = !mip || Number(model.info.get('primal_solution_status')) === 2;
-            return { status: 'time-limit', detail: raw, values: found ? s.colValue : null, duals: s.rowDual, ...mipInfo(), backend: name, raw } as const;
-          }
-          return { status: 'error', detail: raw, backend: name, raw } as const;
-        });
-      } catch (e) {
-        return { status: 'error', detail: String(e), backend: name, raw: 'exception' };
-      }
-    },
-  };
+  return highsBackendOf(await highsRuntime());
 }
 
 /** `warmStart`: the LP's optimal basis when known (then the first solve is a check, not a search). */

@@ -6,18 +6,16 @@
  * before HiGHS's WebAssembly has even loaded, and to HiGHS otherwise (docs/solvers-and-benchmarks.md, "Solver backends",
  * has the measured times).
  */
-import { InternalError } from '../errors.js';
 import { jslpBackend } from './jslp.js';
 import { createHighsBackend, openParametricLp } from './highs.js';
-import { isMip, type Backend, type Basis, type LinearProgram, type ParametricLp, type Picked, type Picker, type PickerWork } from './types.js';
-import { networkBackend } from './network-backend.js';
+import type { Backend, Basis, LinearProgram, ParametricLp, Picker, PickerWork } from './types.js';
+import { AUTO_JSLP_MAX_COLUMNS, autoPicker } from './pick.js';
 import { networkOf, openNetworkParametric, whyNotNetwork } from './network.js';
 
 export const SOLVER_CHOICES = ['auto', 'network', 'jslp', 'highs'] as const;
 export type SolverChoice = (typeof SOLVER_CHOICES)[number];
 
-/** Largest LP (columns) that `auto` gives to javascript-lp-solver. */
-export const AUTO_JSLP_MAX_COLUMNS = 500;
+export { AUTO_JSLP_MAX_COLUMNS } from './pick.js';
 
 export type { Picked, Picker, PickerWork } from './types.js';
 
@@ -60,22 +58,7 @@ export async function loadPicker(choice: SolverChoice, maxColumns: number, optio
     return () => ({ backend: highs, reason: `${highs.name} (--solver highs)` });
   }
   const highs = !options.network && (maxColumns > AUTO_JSLP_MAX_COLUMNS || options.integer) ? await createHighsBackend() : null;
-  const general = (lp: LinearProgram, why: string): Picked => {
-    const n = lp.columns.length;
-    if (n <= AUTO_JSLP_MAX_COLUMNS) return { backend: jslpBackend, reason: `${why}; ${n} columns ≤ ${AUTO_JSLP_MAX_COLUMNS} → javascript-lp-solver` };
-    // Never a big LP on javascript-lp-solver's dense tableau: the caller said it would not need HiGHS.
-    if (!highs) throw new InternalError(`HiGHS was not loaded for an LP of ${n} columns that is not a network LP`, [why]);
-    return { backend: highs, reason: `${why}; ${n} columns > ${AUTO_JSLP_MAX_COLUMNS} → ${highs.name}` };
-  };
-  const from = choice === 'network' ? '--solver network' : 'auto';
-  return (lp) => {
-    // An integer model always goes to HiGHS (javascript-lp-solver is never trusted with one).
-    if (highs && isMip(lp)) return { backend: highs, reason: `${from}: integer model → ${highs.name}` };
-    // The policy's own model is a flow problem: the exact network simplex, at any size.
-    const notNetwork = whyNotNetwork(lp);
-    if (notNetwork === null) return { backend: networkBackend, reason: `${from}: a network LP (limits in two nested families) → ${networkBackend.name}` };
-    return general(lp, `${from}: not a network LP (${notNetwork})`);
-  };
+  return autoPicker(choice, { highs, jslp: jslpBackend });
 }
 /**
  * A solved LP kept open for sensitivity questions (marginal values and their ranges): on the

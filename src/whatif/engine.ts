@@ -6,9 +6,11 @@
  * scenario as solved). A result the verifier rejects, or settings the scenario check refuses,
  * is an error with its reasons, never numbers.
  *
- * The backend is picked as `fundplan solve --solver auto` picks it where that is the network
- * simplex; a model that would need HiGHS or javascript-lp-solver is an error here (the page
- * does not carry them), so every grant shown is one the CLI gives for the same settings.
+ * The backend is picked as `fundplan solve --solver auto` picks it (solver/pick.ts), over the
+ * backends the page carries: the network simplex always, HiGHS in pages whose scenario needs it
+ * (worker-highs.ts). A model that would need a backend the page does not carry (HiGHS in a page
+ * without it, javascript-lp-solver in any) is an error here, so every grant shown is one the CLI
+ * gives for the same settings.
  */
 import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
@@ -20,8 +22,8 @@ import { checkScenario } from '../model/check.js';
 import { marginalValues } from '../model/marginal.js';
 import type { Application } from '../model/application.js';
 import type { Scenario } from '../model/scenario.js';
-import { networkBackend } from '../solver/network-backend.js';
-import { networkOf, openNetworkParametric, whyNotNetwork } from '../solver/network.js';
+import { networkOf, openNetworkParametric } from '../solver/network.js';
+import { autoPicker, MissingBackend } from '../solver/pick.js';
 import type { Picker } from '../solver/types.js';
 import { prepareOrConflicts, solveChecked, type Conflicted } from '../pipeline/verified.js';
 import { explainAll } from '../report/explain.js';
@@ -104,14 +106,8 @@ export interface Controls {
   readonly projects: readonly ProjectRow[];
 }
 
-/** The backend `--solver auto` picks for a network LP; anything else needs a backend this page does not carry. */
-const browserPicker: Picker = (lp) => {
-  const why = whyNotNetwork(lp);
-  if (why === null) return { backend: networkBackend, reason: 'auto: a network LP (limits in two nested families) → network simplex' };
-  throw new NeedsBackend(why);
-};
-
-class NeedsBackend extends Error {}
+/** The picker of a page without HiGHS: `--solver auto` where that is the network simplex, else MissingBackend. */
+const networkOnly: Picker = autoPicker('auto', { highs: null, jslp: null });
 
 /** Budgets the frontier is solved at where the model is not the priority LP (each a whole solve). */
 const FALLBACK_POINTS = 8;
@@ -134,7 +130,11 @@ export class WhatIf {
   private baseline: Allocation | null = null;
   private last: { readonly allocation: Allocation; readonly scenario: Scenario; readonly fundingLine: number | null } | null = null;
 
-  constructor(data: WhatIfData) {
+  /** `picker`: `--solver auto` over the backends the page carries (without it: the network simplex alone). */
+  constructor(
+    data: WhatIfData,
+    private readonly picker: Picker = networkOnly,
+  ) {
     this.input = decodeInput(data);
   }
 
@@ -184,13 +184,13 @@ export class WhatIf {
       const prepared = this.prepare(applications, scenario);
       if ('status' in prepared) return { status: 'infeasible', message: prepared.message, conflicts: prepared.conflicts, ms: ms() };
       const t1 = performance.now();
-      const checked = solveChecked(prepared, browserPicker, { locked });
+      const checked = solveChecked(prepared, this.picker, { locked });
       if (checked.status === 'infeasible') return { status: 'infeasible', message: checked.message, conflicts: checked.conflicts, ms: ms() };
       allocation = checked.allocation;
       steps = { prepare: t1 - t0, solve: performance.now() - t1 - checked.msVerify, verify: checked.msVerify };
     } catch (e) {
       if (e instanceof InputError) return { status: 'error', message: w.badSettings, details: e.issues.map((i) => `${i.row ?? i.file}: ${i.expected} — ${i.found}`), ms: ms() };
-      if (e instanceof NeedsBackend) return { status: 'error', message: w.needsBackend, details: [e.message], ms: ms() };
+      if (e instanceof MissingBackend) return { status: 'error', message: w.needsBackend, details: [e.message], ms: ms() };
       if (e instanceof InternalError) return { status: 'error', message: w.rejected, details: [...e.details], ms: ms() };
       return { status: 'error', message: w.failed, details: [String(e)], ms: ms() };
     }
@@ -222,14 +222,16 @@ export class WhatIf {
     });
     changes.sort((a, b) => Math.abs(Number(b.delta)) - Math.abs(Number(a.delta)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const g = scenario.granularity;
+    // Granted and entitled per measure, in one pass over the lines.
+    const sums = new Map(policy.measures.map((m) => [m.id, { granted: ZERO, entitled: ZERO }]));
+    for (const l of allocation.lines) {
+      const s = sums.get(l.app.measureId);
+      if (!s) continue;
+      if (!l.grant.isZero()) s.granted = s.granted.plus(l.grant);
+      if (l.entitlement) s.entitled = s.entitled.plus(floorTo(l.entitlement.amount, g));
+    }
     const measures: MeasureBar[] = policy.measures.map((m) => {
-      let granted = ZERO;
-      let entitled = ZERO;
-      for (const l of allocation.lines) {
-        if (l.app.measureId !== m.id) continue;
-        granted = granted.plus(l.grant);
-        if (l.entitlement) entitled = entitled.plus(floorTo(l.entitlement.amount, g));
-      }
+      const { granted, entitled } = sums.get(m.id)!;
       const b = scenario.measureBudgets.get(m.id);
       return { id: m.id, label: `${m.clause}${lang === 'zh' ? m.name.zh : m.name.en}`, granted: fmtYuan(granted), entitled: fmtYuan(entitled), max: b?.max ? fmtYuan(b.max) : null, min: b?.min ? fmtYuan(b.min) : null };
     });
@@ -356,7 +358,7 @@ export class WhatIf {
     try {
       const prepared = this.prepare(applications, scenario);
       if ('status' in prepared) return null;
-      const checked = solveChecked(prepared, browserPicker, { locked: this.input.locked });
+      const checked = solveChecked(prepared, this.picker, { locked: this.input.locked });
       return checked.status === 'infeasible' ? null : checked.allocation;
     } catch {
       return null;

@@ -1,7 +1,10 @@
 /**
  * whatif.html: one self-contained page (no network, no external assets) holding the loaded
  * scenario and fundplan's own solver, rounding and verifier bundled for the browser (esbuild, at
- * build time, into dist/whatif/: `ui.js` the page's script, `worker.js` its Web Worker).
+ * build time, into dist/whatif/: `ui.js` the page's script, `worker.js` its Web Worker, or
+ * `worker-highs.js` with HiGHS's JS glue where the scenario needs HiGHS — then the page also
+ * carries HiGHS's WebAssembly as base64 in `<script type="application/octet-stream">`, and its
+ * CSP adds 'wasm-unsafe-eval', which lets the worker compile it and nothing more).
  *
  * Safety: the data is JSON inside `<script type="application/json">` with every `<` written as
  * \u003c, so no text of a user file can close the element; the worker's code sits in a
@@ -14,9 +17,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import type { Decimal } from 'decimal.js';
 import { InternalError } from '../errors.js';
+import { pickerWork } from '../model/allocate.js';
 import type { Application } from '../model/application.js';
+import { prepareOrConflicts } from '../pipeline/verified.js';
+import { needsOf } from '../solver/select.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import { esc } from '../report/svg.js';
@@ -40,15 +47,22 @@ export interface WhatIfPageInput {
   readonly lang: Lang;
 }
 
+interface Bundles {
+  readonly ui: string;
+  readonly worker: string;
+  readonly workerHighs: string;
+}
+
 /** The bundles made by `npm run build` (scripts/bundle-whatif.mjs), read once. */
-let bundles: { readonly ui: string; readonly worker: string } | null = null;
-function readBundles(): { readonly ui: string; readonly worker: string } {
+let bundles: Bundles | null = null;
+function readBundles(): Bundles {
   if (bundles) return bundles;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
     const at = join(dir, 'dist', 'whatif');
     if (existsSync(join(at, 'worker.js'))) {
-      bundles = { ui: readFileSync(join(at, 'ui.js'), 'utf8'), worker: readFileSync(join(at, 'worker.js'), 'utf8') };
+      const read = (name: string) => readFileSync(join(at, `${name}.js`), 'utf8');
+      bundles = { ui: read('ui'), worker: read('worker'), workerHighs: read('worker-highs') };
       for (const [name, code] of Object.entries(bundles)) {
         // Inlined in <script>: neither may hold what would end or re-open the element.
         if (/<\/script|<!--/i.test(code)) throw new InternalError(`the what-if page's bundle ${name}.js holds "</script" or "<!--": it cannot be inlined`);
@@ -60,19 +74,37 @@ function readBundles(): { readonly ui: string; readonly worker: string } {
   throw new InternalError("the what-if page's browser bundle (dist/whatif/worker.js) is missing: run npm run build");
 }
 
+/**
+ * Whether the scenario as given needs HiGHS (`fundplan solve --solver auto` would load it): an
+ * integer model, or an LP that is not a network LP. Only then does the page carry its WebAssembly.
+ */
+function needsHighs(input: WhatIfPageInput): boolean {
+  const prepared = prepareOrConflicts(input.applications, input.policy, input.scenario, { locked: input.locked });
+  if ('status' in prepared) return false;
+  const needs = needsOf(pickerWork(prepared));
+  return !!needs.integer || !needs.network;
+}
+
+/** HiGHS's WebAssembly (npm `highs`), base64. */
+const highsWasm = (): string => readFileSync(createRequire(import.meta.url).resolve('highs/runtime')).toString('base64');
+
 const sha256b64 = (s: string) => createHash('sha256').update(s, 'utf8').digest('base64');
 /** JSON that cannot end the <script> element it sits in. */
 const inlineJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 export function renderWhatIf(input: WhatIfPageInput): string {
-  const { ui, worker } = readBundles();
+  const bundled = readBundles();
+  const { ui } = bundled;
+  const highs = needsHighs(input);
+  const worker = highs ? bundled.workerHighs : bundled.worker;
   const w = words(input.lang).whatif;
   const c = words(input.lang).whatif.col;
   const original = relative(resolve(input.outDir), resolve(input.scenarioPath)).split(sep).join('/');
   const data = encodeInput({ lang: input.lang, extends: original, policy: input.policy, scenario: input.scenario, applications: input.applications, locked: input.locked });
   const csp = [
     "default-src 'none'",
-    `script-src 'sha256-${sha256b64(ui)}'`,
+    // HiGHS's WebAssembly, where the page carries it, is compiled in the worker: nothing else is allowed.
+    `script-src 'sha256-${sha256b64(ui)}'${highs ? " 'wasm-unsafe-eval'" : ''}`,
     'worker-src blob:',
     `style-src 'sha256-${sha256b64(WHATIF_CSS)}'`,
     "img-src 'none'",
@@ -119,6 +151,7 @@ export function renderWhatIf(input: WhatIfPageInput): string {
     `<h2>${esc(w.projects)}</h2>`,
     `<div class="filters"><input type="search" id="filter" placeholder="${esc(w.filter)}" aria-label="${esc(w.filter)}"><label><input type="checkbox" id="only-funded"> ${esc(w.onlyFunded)}</label></div>`,
     `<table class="projects"><thead>${th(c.id, c.name, c.company, c.district, c.score, c.entitlement, c.grant, c.binding)}</thead><tbody id="projects"></tbody></table>`,
+    '<div class="pager" id="pager" hidden><button type="button" id="page-prev" aria-label="‹">‹</button> <span id="page-of"></span> <button type="button" id="page-next" aria-label="›">›</button></div>',
     '</main>',
     '</div>',
     `<dialog id="explain"><h2>${esc(w.explanation)}</h2><div id="explain-body"></div>`,
@@ -128,6 +161,7 @@ export function renderWhatIf(input: WhatIfPageInput): string {
     `<footer>${esc(w.generated)}</footer>`,
     `<script type="application/json" id="fundplan-data">${inlineJson(data)}</script>`,
     `<script type="text/plain" id="fundplan-worker">${worker}</script>`,
+    ...(highs ? [`<script type="application/octet-stream" id="fundplan-highs">${highsWasm()}</script>`] : []),
     `<script>${ui}</script>`,
     '</body>',
     '</html>',

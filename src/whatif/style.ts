@@ -32,6 +32,8 @@ table.projects{table-layout:fixed}
 table.projects th:nth-child(1){width:9em}table.projects th:nth-child(2){width:24%}table.projects th:nth-child(3){width:18%}
 table.projects th:nth-child(4){width:6em}table.projects th:nth-child(5){width:4.5em}table.projects th:nth-child(6),table.projects th:nth-child(7){width:8.5em}
 table.projects td{overflow:hidden;text-overflow:ellipsis}
+table.diff{table-layout:fixed}table.diff th:nth-child(1){width:4.5em}table.diff th:nth-child(2){width:9em}table.diff th:nth-child(3){width:18%}
+table.diff th:nth-child(4),table.diff th:nth-child(5),table.diff th:nth-child(6){width:7.5em}
 tr.funded td:nth-child(7){font-weight:600}
 .tag{display:inline-block;font-size:13px;padding:0 6px;border-radius:3px;background:#eef1f4;white-space:nowrap}
 .tag.enter,.tag.gain,.tag.fund{background:#dafbe1;color:var(--good)}.tag.leave,.tag.lose,.tag.exclude{background:#ffebe9;color:var(--bad)}
@@ -51,8 +53,9 @@ dialog{max-width:760px;width:90vw;border:1px solid var(--line);border-radius:8px
 dialog p{margin:4px 0}
 .decide{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:12px 0}
 .decide input{font:inherit;padding:2px 6px;min-width:16em}
+.pager{display:flex;gap:8px;align-items:center;margin:6px 0}.pager[hidden]{display:none}
 .filters{display:flex;gap:16px;align-items:center;margin:6px 0}.filters input[type=search]{font:inherit;padding:2px 6px;min-width:18em}
 footer{padding:12px 24px;color:var(--muted);font-size:13px}
 @media (max-width:900px){.layout{grid-template-columns:1fr}#controls{position:static;max-height:none}}
-@media print{@page{size:A4;margin:12mm}body{font-size:12px}.layout{display:block;padding:0}#controls{display:none}.exports,.buttons,.filters,#frontier{display:none}th{position:static}header{background:none}}
+@media print{@page{size:A4;margin:12mm}body{font-size:12px}.layout{display:block;padding:0}#controls{display:none}.exports,.buttons,.filters,.pager,#frontier{display:none}th{position:static}header{background:none}}
 `;

@@ -580,7 +580,7 @@ export const en: Words = {
     computing: 'Computing…',
     infeasible: 'No allocation meets every rule: these limits cannot all be met',
     badSettings: 'Settings not usable',
-    needsBackend: 'These settings need the integer solver (HiGHS), which this page does not carry; solve them with fundplan solve',
+    needsBackend: 'These settings need a solver this page does not carry (HiGHS or javascript-lp-solver); solve them with fundplan solve',
     rejected: 'The independent verifier found a broken rule: no amounts shown',
     failed: 'The computation failed',
     solvedIn: (ms, solver) => `${ms} ms (${solver}), rounded and verified`,

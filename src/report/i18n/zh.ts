@@ -586,7 +586,7 @@ export const zh: Words = {
     computing: '正在计算…',
     infeasible: '没有满足全部规则的分配：以下限额不能同时满足',
     badSettings: '设置有误',
-    needsBackend: '这一设置需要整数规划求解器（HiGHS），本页面没有内置；请用 fundplan solve 求解',
+    needsBackend: '这一设置需要本页面没有内置的求解器（HiGHS 或 javascript-lp-solver）；请用 fundplan solve 求解',
     rejected: '独立校验发现结果违反规则，未显示金额',
     failed: '计算失败',
     solvedIn: (ms, solver) => `用时 ${ms} 毫秒（${solver}），已取整并独立校验`,
