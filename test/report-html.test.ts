@@ -171,7 +171,11 @@ describe('renderHtml', () => {
 });
 
 describe('renderMarkdown', () => {
-  const noticeSection = () => markdown.slice(markdown.indexOf('## 公示名单'));
+  const noticeSection = () => {
+    const start = markdown.indexOf('## 公示名单');
+    const next = markdown.indexOf('\n## ', start + 1);
+    return markdown.slice(start, next < 0 ? undefined : next);
+  };
   const cells = (line: string) => line.replace(/^\| | \|$/g, '').split(/(?<!\\) \| /);
 
   it('the notice table reconciles exactly, with the rule under it', () => {
@@ -205,6 +209,13 @@ describe('renderMarkdown', () => {
       if (width === 0) width = n;
       expect(n, line).toBe(width);
     }
+  });
+
+  it('ends with the policy as encoded, as report.html does', () => {
+    const appendix = markdown.slice(markdown.indexOf('## 附录'));
+    expect(appendix).toMatch(/^## 附录/);
+    expect(appendix).toContain(`### ${md(data.policyTable.title)}`);
+    for (const s of data.policyTable.sections) expect(appendix).toContain(`#### ${md(s.title)}`);
   });
 
   it('md keeps a cell on one line and makes Markdown syntax literal', () => {

@@ -212,15 +212,20 @@ export function renderMarkdown(data: ReportData): string {
   );
   para(mdLine(nt.rule));
 
+  // Appendix: the policy as encoded, to check against its document.
+  para(`## ${md(w.policyTable.appendix)}`);
+  para(policyTableMarkdown(data.policyTable, 3));
+
   return out.join('\n').replace(/\n+$/, '\n');
 }
 
-/** The table as Markdown: a heading per section, its lines in a cell joined by <br>, every text escaped. */
-export function policyTableMarkdown(table: PolicyTable): string {
-  const out = [`# ${md(table.title)}`, ''];
+/** The table as Markdown: a heading per section, its lines in a cell joined by <br>, every text escaped; the title's heading at `level`. */
+export function policyTableMarkdown(table: PolicyTable, level = 1): string {
+  const h = '#'.repeat(level);
+  const out = [`${h} ${md(table.title)}`, ''];
   const row = (cells: readonly string[]) => `| ${cells.map((c) => c.split('\n').map(md).join('<br>') || ' ').join(' | ')} |`;
   for (const s of table.sections) {
-    out.push(`## ${md(s.title)}`, '', row(s.header), `|${s.header.map(() => '---|').join('')}`, ...s.rows.map(row), '');
+    out.push(`${h}# ${md(s.title)}`, '', row(s.header), `| ${s.header.map(() => '---').join(' | ')} |`, ...s.rows.map(row), '');
   }
   return out.join('\n');
 }
