@@ -7,7 +7,7 @@ import { type InputIssue, shown } from '../errors.js';
 import type { Measure, Policy } from './policy.js';
 import { attributesOf, lookupMeasure, measureIndex, nearestMeasure, neededAttributes, needsBase, ruleOf } from './policy.js';
 import { creditCodeProblem } from './credit-code.js';
-import { blankAttribute, headerNames, readAttribute } from './attributes.js';
+import { blankAttribute, headerNames, isStandardAmount, readAttribute, STANDARD_AMOUNT } from './attributes.js';
 
 export interface ApplicationRecord {
   /** 0-based position among the data rows. */
@@ -128,9 +128,9 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
         found: r.upperFunding.toString(),
       });
     }
-    const compared = new Set(m.rules.flatMap((rule) => (rule.type === 'eligibility' && rule.field in STANDARD_VALUE ? [rule.field as keyof typeof STANDARD_VALUE] : [])));
+    const compared = new Set(m.rules.flatMap((rule) => (rule.type === 'eligibility' && isStandardAmount(rule.field) ? [rule.field] : [])));
     for (const field of compared) {
-      if (r[STANDARD_VALUE[field]] === null) issues.push({ ...at(r, field), expected: `an amount (${m.id} ${m.clause} is only for applications with ${field} in a range)`, found: 'nothing' });
+      if (r[STANDARD_AMOUNT[field]] === null) issues.push({ ...at(r, field), expected: `an amount (${m.id} ${m.clause} is only for applications with ${field} in a range)`, found: 'nothing' });
     }
     // The attributes: every value checked; a value the measure's rules need, required.
     const attributes: Record<string, string> = {};
@@ -160,8 +160,6 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
   return { applications, issues, warnings };
 }
 
-/** The record field of each standard amount an eligibility rule may compare (the score is never empty). */
-const STANDARD_VALUE = { total_investment: 'totalInvestment', eligible_base: 'eligibleBase', requested: 'requested', upper_funding: 'upperFunding' } as const;
 
 /** Each attribute of the policy with the column that carries it (null: the file has none). */
 function attributeColumns(records: readonly ApplicationRecord[], policy: Policy): { spec: ReturnType<typeof attributesOf>[number]; label: string | null }[] {

@@ -19,6 +19,9 @@ export interface AttributeSpec {
 export const STANDARD_FIELDS = ['total_investment', 'eligible_base', 'requested', 'upper_funding', 'score'] as const;
 export type StandardField = (typeof STANDARD_FIELDS)[number];
 export const isStandardField = (f: string): f is StandardField => (STANDARD_FIELDS as readonly string[]).includes(f);
+/** The application's property holding each standard amount field (the score is never empty). */
+export const STANDARD_AMOUNT = { total_investment: 'totalInvestment', eligible_base: 'eligibleBase', requested: 'requested', upper_funding: 'upperFunding' } as const;
+export const isStandardAmount = (f: string): f is keyof typeof STANDARD_AMOUNT => Object.prototype.hasOwnProperty.call(STANDARD_AMOUNT, f);
 
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 

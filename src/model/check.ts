@@ -47,10 +47,10 @@ export function scenarioIssues(apps: readonly Application[], policy: Policy, sce
   }
   // A project known only from a lock file carries no attribute columns: where a rule across
   // applications reads one (a share, a joint cap per product), its value must come from the applications.
-  for (const a of apps) {
-    if (!a.lockedFrom || !c.lockedGrants.some((l) => l.app === a && l.grant.gt(0))) continue;
+  apps.forEach((a, i) => {
+    if (!a.lockedFrom || !c.lockedOf[i]?.gt(0)) return;
     const needs = neededAttributes(policy, c.measures.get(a.measureId)!).filter((n) => n.across);
-    if (!needs.length) continue;
+    if (!needs.length) return;
     issues.push({
       file: a.lockedFrom.file,
       row: a.lockedFrom.row,
@@ -58,7 +58,7 @@ export function scenarioIssues(apps: readonly Application[], policy: Policy, sce
       expected: `${a.projectId} in the applications file as well (with its earlier batch's data): ${needs.map((n) => `${n.rule} reads ${n.id}`).join('; ')}, which a lock file does not carry`,
       found: 'only in the lock file',
     });
-  }
+  });
   const g = scenario.granularity;
   const tooFine = unitsIssue(c.caps, c.limits, g);
   if (tooFine) issues.push(tooFine);

@@ -7,6 +7,7 @@ import type { Decimal } from 'decimal.js';
 import { D, ZERO } from '../money.js';
 import type { Application } from './application.js';
 import type { Measure } from './policy.js';
+import { isStandardAmount, STANDARD_AMOUNT } from './attributes.js';
 
 export type EntitlementBinding = 'rate' | 'base' | 'matching' | 'cap' | 'requested' | 'bands' | 'tier' | 'bonus' | 'ineligible';
 
@@ -109,20 +110,9 @@ function rulesOf(m: Measure): readonly ParsedRule[] {
 
 /** The value an eligibility rule compares: a standard amount or score as a decimal string, or an attribute's canonical text. */
 function fieldValue(app: Application, field: string): string | null {
-  switch (field) {
-    case 'total_investment':
-      return app.totalInvestment?.toString() ?? null;
-    case 'eligible_base':
-      return app.eligibleBase?.toString() ?? null;
-    case 'requested':
-      return app.requested?.toString() ?? null;
-    case 'upper_funding':
-      return app.upperFunding?.toString() ?? null;
-    case 'score':
-      return app.score.toString();
-    default:
-      return app.attributes?.[field] ?? null;
-  }
+  if (field === 'score') return app.score.toString();
+  if (isStandardAmount(field)) return app[STANDARD_AMOUNT[field]]?.toString() ?? null;
+  return app.attributes?.[field] ?? null;
 }
 
 /** Does a value meet an eligibility rule? Dates (yyyy-mm-dd) compare as text, everything else as decimals. */

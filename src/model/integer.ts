@@ -28,7 +28,7 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { Column, LinearProgram, Picked, Picker, Row, SolveResult } from '../solver/types.js';
 import { finishAllocation, limitsOfCandidates, timedSolve } from './finish.js';
 import { breakTies, tieBreakSeconds, unorderedTies, type Kept } from './integer-ties.js';
-import { blockingShare, shareUnits } from './limits.js';
+import { blockingShare, shareIndex, shareSums, shareUnits, type ShareIndex } from './limits.js';
 import { lockedFunding, lockedUnder } from './prepare.js';
 import { countRuleId, countRules, countRuleSource, counts, decisionCounts, integerRuleOf, type CountRule } from './rules.js';
 import { LIMIT_BINDING, type AllocateOptions, type Allocation, type CandidateOutcome, type Prepared, type StageReport, type TieRule } from './types.js';
@@ -216,6 +216,7 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
   const g = scenario.granularity;
   const stages: StageReport[] = [];
   const memberOf = limitsOfCandidates(limits, candidates.length);
+  const shares = shareIndex(p.shares, g, candidates.length);
   const mipOptions = { mipRelGap: 0, ...(options.timeLimitSeconds ? { timeLimitSeconds: options.timeLimitSeconds } : {}) };
   const t1 = performance.now();
   // First with continuous grants (rounded down to whole units afterwards: much faster); if rounding
@@ -251,9 +252,9 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
         return Math.max(0, Math.min(units.caps[i]!, u));
       });
       const tu = limits.map((l) => l.members.reduce((s, i) => s + gu[i]!, 0));
-      handOut(p, gu, tu, memberOf);
+      handOut(p, gu, tu, memberOf, shares);
       // A share row rounding broke counts as an unmet floor: the model is solved again in whole units.
-      const unmetShares = shareSums(p, gu).filter((sum, j) => sum < shareUnits(p.shares[j]!, g).threshold).length;
+      const unmetShares = shareSums(p.shares, shares, gu).filter((sum, j) => sum < shares.units[j]!.threshold).length;
       return { units: gu, unmetFloors: limits.filter((l, k) => l.sense === 'min' && tu[k]! < units.limits[k]!).length + unmetShares };
     };
     let best: Kept = roundOf(r.values!);
@@ -291,6 +292,7 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
     if (grantU[i]! > 0 && a.exclusiveGroup) funded.set(a.exclusiveGroup, { id: a.projectId, earlier: false });
   });
   // The count rules with a maxCount that their funded applications (this batch's and earlier) reach.
+  const sums = shareSums(p.shares, shares, grantU);
   const filled = countRules(scenario).filter((c) => c.maxCount !== undefined && lockedUnder(locked, c).length + candidates.filter((a, i) => grantU[i]! > 0 && counts(c, a)).length >= c.maxCount);
   const outcome = (i: number, full: (c: number, need: number) => number[]): CandidateOutcome => {
     const a = candidates[i]!;
@@ -308,7 +310,7 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
       const stopper = (need: number): string | null => {
         const k = full(i, need)[0];
         if (k !== undefined) return limits[k]!.id;
-        const j = blockingShare(p.shares, g, grantU, i, need);
+        const j = blockingShare(shares, sums, i, need);
         return j === null ? null : p.shares[j]!.id;
       };
       if (rule.allOrNothing) return { binding: 'all_or_nothing', limitId: stopper(cap), ruleNote: { kind: 'all_or_nothing', amount: g.times(cap) } };
@@ -319,7 +321,7 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
     }
     const k = full(i, 1)[0];
     if (k !== undefined) return { binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id };
-    const j = blockingShare(p.shares, g, grantU, i);
+    const j = blockingShare(shares, sums, i);
     if (j !== null) return { binding: 'share', limitId: p.shares[j]!.id };
     return { binding: 'not_selected', limitId: null, ruleNote: { kind: 'not_selected' } };
   };
@@ -358,33 +360,20 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
  * allows. Raising a funded grant keeps every integer rule (funded stays funded, a minimum share
  * stays met), so nothing breaks.
  */
-function handOut(p: Prepared, grantU: number[], totalU: number[], memberOf: readonly (readonly number[])[]): void {
-  const { units, limits, order, candidates, scenario, shares } = p;
-  const weights = shares.map((row) => shareUnits(row, scenario.granularity));
-  const sums = shareSums(p, grantU);
-  const weightIn = (j: number, i: number) => (shares[j]!.qualifying.includes(i) ? weights[j]!.qualifyingWeight : shares[j]!.others.includes(i) ? weights[j]!.othersWeight : 0);
+function handOut(p: Prepared, grantU: number[], totalU: number[], memberOf: readonly (readonly number[])[], shares: ShareIndex): void {
+  const { units, limits, order, candidates, scenario } = p;
+  const sums = shareSums(p.shares, shares, grantU);
   for (const i of order) {
     if (grantU[i]! === 0 || grantU[i]! >= units.caps[i]! || candidates[i]!.decision || integerRuleOf(candidates[i]!, scenario).allOrNothing) continue;
     let room = units.caps[i]! - grantU[i]!;
     for (const k of memberOf[i]!) if (limits[k]!.sense === 'max') room = Math.min(room, units.limits[k]! - totalU[k]!);
     // A share row the grant weighs against: only as far as it stays met.
-    shares.forEach((_, j) => {
-      const w = weightIn(j, i);
-      if (w < 0) room = Math.min(room, Math.floor((sums[j]! - weights[j]!.threshold) / -w));
-    });
+    for (const [j, w] of shares.of[i] ?? []) if (w < 0) room = Math.min(room, Math.floor((sums[j]! - shares.units[j]!.threshold) / -w));
     if (room <= 0) continue;
     grantU[i] = grantU[i]! + room;
     for (const k of memberOf[i]!) totalU[k] = totalU[k]! + room;
-    shares.forEach((_, j) => (sums[j] = sums[j]! + weightIn(j, i) * room));
+    for (const [j, w] of shares.of[i] ?? []) sums[j] = sums[j]! + w * room;
   }
-}
-
-/** Per share row, Σ weight × units of its members. */
-function shareSums(p: Prepared, grantU: readonly number[]): number[] {
-  return p.shares.map((row) => {
-    const w = shareUnits(row, p.scenario.granularity);
-    return row.qualifying.reduce((t, i) => t + w.qualifyingWeight * grantU[i]!, 0) + row.others.reduce((t, i) => t + w.othersWeight * grantU[i]!, 0);
-  });
 }
 
 /** Most rule groups tried by the deletion filter (each try is one integer solve). */

@@ -234,15 +234,35 @@ export function shareUnits(row: ShareRow, g: Decimal): ShareUnits {
   return { qualifyingWeight: q.toNumber(), othersWeight: o.toNumber(), threshold: threshold.toNumber() };
 }
 
+/** Share rows in whole units: each row's weights, and per candidate the rows it is in with its weight. */
+export interface ShareIndex {
+  readonly units: readonly ShareUnits[];
+  /** Per candidate: [row, weight] of every share row it is a member of (empty without shares). */
+  readonly of: readonly (readonly (readonly [number, number])[])[];
+}
+
+export function shareIndex(shares: readonly ShareRow[], g: Decimal, candidates: number): ShareIndex {
+  const units = shares.map((row) => shareUnits(row, g));
+  const of: (readonly [number, number])[][] = shares.length ? Array.from({ length: candidates }, () => []) : [];
+  shares.forEach((row, j) => {
+    for (const i of row.qualifying) of[i]!.push([j, units[j]!.qualifyingWeight]);
+    for (const i of row.others) of[i]!.push([j, units[j]!.othersWeight]);
+  });
+  return { units, of };
+}
+
+/** Per share row, Σ weight × units of its members. */
+export function shareSums(shares: readonly ShareRow[], index: ShareIndex, grantUnits: readonly number[]): number[] {
+  return shares.map((row, j) => {
+    const w = index.units[j]!;
+    return row.qualifying.reduce((t, i) => t + w.qualifyingWeight * grantUnits[i]!, 0) + row.others.reduce((t, i) => t + w.othersWeight * grantUnits[i]!, 0);
+  });
+}
+
 /** The first share row that leaves candidate `c` less than `need` units of room (its grant weighs against the row), or null. */
-export function blockingShare(shares: readonly ShareRow[], g: Decimal, grantUnits: readonly number[], c: number, need = 1): number | null {
-  for (let j = 0; j < shares.length; j++) {
-    const row = shares[j]!;
-    const w = shareUnits(row, g);
-    const weight = row.qualifying.includes(c) ? w.qualifyingWeight : row.others.includes(c) ? w.othersWeight : 0;
-    if (weight >= 0) continue;
-    const sum = row.qualifying.reduce((s, i) => s + w.qualifyingWeight * grantUnits[i]!, 0) + row.others.reduce((s, i) => s + w.othersWeight * grantUnits[i]!, 0);
-    if (sum - w.threshold < -weight * need) return j;
+export function blockingShare(index: ShareIndex, sums: readonly number[], c: number, need = 1): number | null {
+  for (const [j, weight] of index.of[c] ?? []) {
+    if (weight < 0 && sums[j]! - index.units[j]!.threshold < -weight * need) return j;
   }
   return null;
 }

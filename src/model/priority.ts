@@ -9,7 +9,7 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram, Picker, SolveResult } from '../solver/types.js';
 import { bestBound } from './bound.js';
 import { finishAllocation, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
-import { blockingShare, type Limit, type ShareRow } from './limits.js';
+import { blockingShare, shareIndex, shareSums, type Limit, type ShareIndex, type ShareRow } from './limits.js';
 import { disaggregate, policyLp, type PolicyLpShape } from './lp.js';
 import { priorityLp } from './prepare.js';
 import { roundAllocation, type RoundingResult } from './rounding.js';
@@ -83,6 +83,11 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
   const budgetRow = shape.rowLimit.findIndex((k) => limits[k]!.kind === 'budget');
   const boundLp = first.status === 'optimal' ? first.objective : bestBound(stage1, first.duals, budgetRow >= 0 ? budgetRow : null);
   const grantUnits = rounded.grantUnits;
+  // The share rows' weights and sums, made once, on first use.
+  let index: ShareIndex | undefined;
+  let sums: number[] | undefined;
+  const shareState = () => (index ??= shareIndex(shares, g, candidates.length));
+  const shareTotals = () => (sums ??= shareSums(shares, shareState(), grantUnits));
   // Why each grant is what it is: its entitlement, or the most specific ceiling that is full.
   return finishAllocation(
     prepared,
@@ -92,7 +97,7 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
       if (grantUnits[c]! >= units.caps[c]!) return { binding: ent.binding, limitId: null };
       const k = full(c, 1)[0];
       if (k === undefined) {
-        const j = blockingShare(shares, g, grantUnits, c);
+        const j = blockingShare(shareState(), shareTotals(), c);
         if (j !== null) return { binding: 'share', limitId: shares[j]!.id };
         throw new InternalError(`rounding left ${candidates[c]!.projectId} below its entitlement with room in every limit`, [`grant ${rounded.grants[c]}, cap ${caps[c]}`]);
       }

@@ -22,7 +22,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, ZERO } from '../money.js';
 import { toUnits, type Units } from './units.js';
-import { shareUnits, type Limit, type ShareRow } from './limits.js';
+import { shareIndex, shareSums, type Limit, type ShareRow } from './limits.js';
 
 export interface RoundingInput {
   /** Per candidate: the most it may get, a multiple of the granularity. */
@@ -66,13 +66,8 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   const totalU = limits.map((l) => l.members.reduce((s, i) => s + grantU[i]!, 0));
   // Share rows as integer rows over units: Σ weight × units ≥ threshold (limits.ts shareUnits).
   const shares = input.shares ?? [];
-  const shareW = shares.map((row) => shareUnits(row, g));
-  const shareOf: (readonly [number, number])[][] = shares.length ? Array.from({ length: n }, () => []) : [];
-  shares.forEach((row, j) => {
-    for (const i of row.qualifying) shareOf[i]!.push([j, shareW[j]!.qualifyingWeight]);
-    for (const i of row.others) shareOf[i]!.push([j, shareW[j]!.othersWeight]);
-  });
-  const shareSum = shares.map((row, j) => row.qualifying.reduce((s, i) => s + shareW[j]!.qualifyingWeight * grantU[i]!, 0) + row.others.reduce((s, i) => s + shareW[j]!.othersWeight * grantU[i]!, 0));
+  const { units: shareW, of: shareOf } = shareIndex(shares, g, n);
+  const shareSum = shareSums(shares, { units: shareW, of: shareOf }, grantU);
   const move = (i: number, delta: number) => {
     grantU[i] = grantU[i]! + delta;
     for (const k of memberOf[i]!) totalU[k] = totalU[k]! + delta;

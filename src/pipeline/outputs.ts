@@ -10,7 +10,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { noticeCsv } from '../report/notice.js';
 import { allocationsXlsx } from '../report/xlsx.js';
 import type { Summary } from '../report/summary-schema.js';
-import { renderWhatIf, WHATIF_FILE } from '../whatif/page.js';
+import { highsNeededBy, renderWhatIf, WHATIF_FILE } from '../whatif/page.js';
 import type { Solved } from './solve.js';
 
 /** The files a solve writes, together or not at all. */
@@ -69,7 +69,8 @@ export async function writeOutputs(solved: Solved, dir: string, formattedAside: 
 
 /** whatif.html of a solved scenario: the scenario as solved (its budget, its earlier batches) is the page's baseline. */
 function whatifPage(solved: Solved, dir: string, scenarioPath: string): string {
-  const { loaded, data } = solved.detail;
+  const { loaded, data, allocation } = solved.detail;
   const locked = loaded.locks.sources.length ? loaded.locks.grants : undefined;
-  return renderWhatIf({ scenario: loaded.scenario, policy: loaded.policy, applications: loaded.applications, locked, scenarioPath, outDir: dir, lang: data.lang });
+  const highs = highsNeededBy(allocation, loaded.scenario);
+  return renderWhatIf({ scenario: loaded.scenario, policy: loaded.policy, applications: loaded.applications, locked, scenarioPath, outDir: dir, lang: data.lang, highs });
 }

@@ -3,6 +3,7 @@ import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuan, fmtYuanHuman } from '../money.js';
 import type { Allocation, Binding, Line, RulesReport } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
+import { qualifies } from '../model/limits.js';
 import { scenarioFields, type Scenario } from '../model/scenario.js';
 import type { Verification } from '../verify/verify.js';
 import { formatIssue, type InputIssue } from '../errors.js';
@@ -233,7 +234,7 @@ const MONEY_BINDINGS: ReadonlySet<Binding> = new Set(['total_budget', 'measure_b
 function shareResults(policy: Policy, allocation: Allocation): NonNullable<Summary['shares']> {
   return (policy.shares ?? []).map((s) => {
     const lines = allocation.lines.filter((l) => s.measures.includes(l.measure.id));
-    const matches = (l: Line) => Object.entries(s.where).every(([field, values]) => values.includes(l.app.attributes?.[field] ?? '\u0000'));
+    const matches = (l: Line) => qualifies(l.app, s.where);
     const qualifying = lines.filter(matches).reduce((t, l) => t.plus(l.grant), ZERO);
     const total = lines.reduce((t, l) => t.plus(l.grant), ZERO);
     const stopped = (sense: 'min' | 'max') => lines.some((l) => l.binding === 'share' && l.limitId === `share_${sense}:${s.id}`);

@@ -24,6 +24,8 @@ import { pickerWork } from '../model/allocate.js';
 import type { Application } from '../model/application.js';
 import { prepareOrConflicts } from '../pipeline/verified.js';
 import { needsOf } from '../solver/select.js';
+import { whyNotNetwork } from '../solver/network.js';
+import type { Allocation } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import { esc } from '../report/svg.js';
@@ -45,6 +47,8 @@ export interface WhatIfPageInput {
   /** The folder the page is written to: the page names the scenario relative to it. */
   readonly outDir: string;
   readonly lang: Lang;
+  /** Whether the page carries HiGHS, when the caller already knows (from a solve: {@link highsNeededBy}); else the scenario is prepared to find out. */
+  readonly highs?: boolean;
 }
 
 interface Bundles {
@@ -85,6 +89,12 @@ function needsHighs(input: WhatIfPageInput): boolean {
   return !!needs.integer || !needs.network;
 }
 
+/** The same question answered from a solve's allocation (its model, its stage-1 LP), with no preparation. */
+export function highsNeededBy(allocation: Allocation, scenario: Scenario): boolean {
+  if (scenario.objective !== 'priority') return false;
+  return allocation.rules?.model === 'integer' || whyNotNetwork(allocation.model.lp) !== null;
+}
+
 /** HiGHS's WebAssembly (npm `highs`), base64. */
 const highsWasm = (): string => readFileSync(createRequire(import.meta.url).resolve('highs/runtime')).toString('base64');
 
@@ -95,7 +105,7 @@ const inlineJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').re
 export function renderWhatIf(input: WhatIfPageInput): string {
   const bundled = readBundles();
   const { ui } = bundled;
-  const highs = needsHighs(input);
+  const highs = input.highs ?? needsHighs(input);
   const worker = highs ? bundled.workerHighs : bundled.worker;
   const w = words(input.lang).whatif;
   const c = words(input.lang).whatif.col;
