@@ -4,15 +4,12 @@
  * bytes into a grid of cell texts; ./table.ts maps the headers and builds the records, so both
  * formats accept exactly the same columns, aliases, units and cell spellings.
  */
-import { CsvError } from 'csv-parse/sync';
-import { readCsvRecords } from './csv-read.js';
-import { InputError, type InputIssue } from '../errors.js';
+import type { InputIssue } from '../errors.js';
 import type { ApplicationRecord, ApplicationsSource } from '../model/application.js';
-import { READ_LIMITS, fmtBytes, type ReadLimits } from './bounds.js';
-import { tableToRecords, type RawRow } from './table.js';
-import { decodeText, type Encoding } from './text.js';
-import { readXlsxTable } from './xlsx.js';
-import { looksLikeZip } from './zip.js';
+import { READ_LIMITS, type ReadLimits } from './bounds.js';
+import { readCsvGrid, readGrid, type GridOptions } from './grid.js';
+import { tableToRecords } from './table.js';
+import type { Encoding } from './text.js';
 
 export { COLUMNS, classifyHeader } from './table.js';
 
@@ -29,84 +26,20 @@ export interface ReadApplications {
   readonly issues: readonly InputIssue[];
 }
 
-export interface ReadOptions {
-  /** The sheet to read (xlsx); default the first visible one. */
-  readonly sheet?: string;
-  /** Who named the sheet, for messages (default "--sheet"). */
-  readonly sheetNamedBy?: string;
-  readonly limits?: ReadLimits;
+export interface ReadOptions extends GridOptions {
   /** Return problems in rows beside the rows that read, instead of throwing them (validate). */
   readonly keepGoing?: boolean;
 }
 
-/** OLE compound files: legacy .xls, and .xlsx encrypted with a password. */
-const isCompoundFile = (b: Uint8Array) => b.length >= 8 && b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0 && b[4] === 0xa1 && b[5] === 0xb1;
-
 /** Read an applications file of either format, by content. */
 export function readApplicationsFile(bytes: Uint8Array, file: string, options: ReadOptions = {}): ReadApplications {
-  const limits = options.limits ?? READ_LIMITS;
-  if (bytes.length > limits.maxFileBytes) {
-    throw new InputError([{ file, expected: `an applications file of at most ${fmtBytes(limits.maxFileBytes)}`, found: `${fmtBytes(bytes.length)} (split it, or remove unused sheets and images)` }]);
-  }
-  const named = /\.xlsx$|\.xlsm$/i.test(file) ? 'xlsx' : /\.(csv|tsv|txt)$/i.test(file) ? 'csv' : null;
-  if (isCompoundFile(bytes)) {
-    throw new InputError([{ file, expected: 'an .xlsx workbook or a CSV file', found: 'a legacy .xls workbook or a password-protected one: open it in Excel and save it as .xlsx (Excel 工作簿) without a password' }]);
-  }
-  if (looksLikeZip(bytes)) {
-    const x = readXlsxTable(bytes, file, { sheet: options.sheet, sheetNamedBy: options.sheetNamedBy, limits });
-    const t = tableToRecords(x.table, file, options);
-    const renamed: InputIssue[] = named === 'csv' ? [{ file, expected: 'a CSV file, as the name says', found: 'an .xlsx workbook (read as one)' }] : [];
-    return { ...t, format: 'xlsx', encoding: 'xlsx', sheet: x.sheet, warnings: [...renamed, ...x.warnings, ...t.warnings] };
-  }
-  if (options.sheet !== undefined) {
-    throw new InputError([{ file, expected: `an .xlsx workbook (${options.sheetNamedBy ?? '--sheet'} names a sheet, ${JSON.stringify(options.sheet)})`, found: 'a CSV text file, which has no sheets' }]);
-  }
-  const read = parseApplicationsCsv(bytes, file, limits, options);
-  if (named === 'xlsx') return { ...read, warnings: [{ file, expected: 'an .xlsx workbook, as the name says', found: 'a CSV text file (read as one)' }, ...read.warnings] };
-  return read;
-}
-
-function detectDelimiter(text: string): string {
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const counts = [',', '\t', ';'].map((d) => [d, firstLine.split(d).length - 1] as const);
-  counts.sort((a, b) => b[1] - a[1]);
-  return counts[0]![1] > 0 ? counts[0]![0] : ',';
+  const grid = readGrid(bytes, file, 'an applications file', options);
+  const t = tableToRecords(grid.table, file, options);
+  return { ...t, format: grid.format, encoding: grid.encoding, ...(grid.sheet !== undefined ? { sheet: grid.sheet } : {}), warnings: [...grid.warnings, ...t.warnings] };
 }
 
 /** Read an applications CSV (UTF-8, UTF-16 with BOM or GB18030; comma, tab or semicolon). */
 export function parseApplicationsCsv(bytes: Uint8Array, file: string, limits: ReadLimits = READ_LIMITS, options: { keepGoing?: boolean } = {}): ReadApplications {
-  const decoded = decodeText(bytes);
-  if (!decoded.ok) throw new InputError([{ file, expected: 'a CSV text file in UTF-8 or GB18030', found: decoded.found }]);
-  let records: string[][];
-  try {
-    // Parsing stops one record past the row bound, so a huge file is refused without being kept.
-    records = readCsvRecords(decoded.text, { delimiter: detectDelimiter(decoded.text), maxRecordSize: limits.maxRecordChars, to: limits.maxRows + 1 });
-  } catch (e) {
-    if (e instanceof CsvError) {
-      // The record that failed follows the `records` complete ones: its spreadsheet row is records + 1.
-      const records = (e as CsvError & { records?: number }).records ?? 0;
-      const found = e.code === 'CSV_QUOTE_NOT_CLOSED'
-        ? 'a quote that is never closed'
-        : e.code === 'CSV_MAX_RECORD_SIZE'
-          ? `a record longer than ${limits.maxRecordChars.toLocaleString('en-US')} characters (a quote that is never closed?)`
-          : e.message.replace(/ at line \d+.*$/s, '');
-      throw new InputError([{ file, row: records + 1, expected: 'well-formed CSV', found }]);
-    }
-    throw e;
-  }
-  if (records.length > limits.maxRows) {
-    throw new InputError([{ file, row: limits.maxRows + 1, expected: `at most ${limits.maxRows.toLocaleString('en-US')} rows`, found: `more (the file goes on past row ${limits.maxRows.toLocaleString('en-US')})` }]);
-  }
-  const rows: RawRow[] = [];
-  for (let r = 0; r < records.length; r++) {
-    const cells = records[r]!;
-    let last = cells.length - 1;
-    while (last >= 0 && cells[last]!.trim() === '') last--;
-    if (last < 0) continue;
-    if (last >= limits.maxColumns) {
-      throw new InputError([{ file, row: r + 1, expected: `values in the first ${limits.maxColumns} columns only`, found: `a value in column ${last + 1}` }]);
-    }
-    rows.push({ row: r + 1, cells });
-  }
-  return { ...tableToRecords({ rows, merges: [] }, file, options), format: 'csv', encoding: decoded.encoding };
+  const grid = readCsvGrid(bytes, file, limits);
+  return { ...tableToRecords(grid.table, file, options), format: 'csv', encoding: grid.encoding };
 }

@@ -42,8 +42,9 @@ export interface RawTable {
   readonly merges: readonly Merge[];
 }
 
-type Kind = 'id' | 'text' | 'amount' | 'year' | 'score';
-interface Column {
+export type Kind = 'id' | 'text' | 'amount' | 'year' | 'score' | 'integer' | 'status';
+/** A column a table may have: its key (also accepted as its header, in any case), the other headers it goes by, how its cells read. */
+export interface Column {
   readonly key: string;
   readonly aliases: readonly string[];
   /** The column must be present. */
@@ -52,7 +53,7 @@ interface Column {
   readonly valueRequired: boolean;
   readonly kind: Kind;
 }
-const col = (key: string, aliases: string[], kind: Kind, required: boolean, valueRequired = required): Column => ({
+export const col = (key: string, aliases: string[], kind: Kind, required: boolean, valueRequired = required): Column => ({
   key, aliases, kind, required, valueRequired,
 });
 
@@ -89,8 +90,8 @@ const PLACEHOLDER_MEANING: Record<string, string> = {
   requested: 'an empty cell means no ceiling from the request',
 };
 
-/** Header text → field key and unit. `金额（万元）`, `总投资(万元)`, `*项目编号`, `Total_Investment`. */
-export function classifyHeader(header: string): { key?: string; unit?: Unit } {
+/** Header text → field key (of `columns`) and unit. `金额（万元）`, `总投资(万元)`, `*项目编号`, `Total_Investment`. */
+export function classifyHeader(header: string, columns: readonly Column[] = COLUMNS): { key?: string; unit?: Unit } {
   let h = toHalfWidth(header).replace(/[\s\uFEFF\u200B]+/g, '').replace(/^\*+|\*+$/g, '');
   let unit: Unit | undefined;
   const u = /\((?:单位:)?(万元|元)\)$/.exec(h);
@@ -99,7 +100,7 @@ export function classifyHeader(header: string): { key?: string; unit?: Unit } {
     h = h.slice(0, -u[0].length).replace(/^\*+|\*+$/g, '');
   }
   const lower = h.toLowerCase();
-  const column = COLUMNS.find((c) => c.key === lower || c.aliases.includes(h));
+  const column = columns.find((c) => c.key === lower || c.aliases.includes(h));
   return column ? { key: column.key, unit } : { unit };
 }
 
@@ -113,19 +114,19 @@ export interface TableRead {
 
 /** How many rows from the top the header may sit under titles and notes. */
 const HEADER_SCAN_ROWS = 30;
-const TOTAL_ROW = /^(合计|总计|共计|总合计)/;
-const SUBTOTAL_ROW = /^小计/;
+export const TOTAL_ROW = /^(合计|总计|共计|总合计)/;
+export const SUBTOTAL_ROW = /^小计/;
 const NOTE_ROW = /^(填表人|制表人|审核人|负责人|联系人|联系电话|填报单位|填报日期|备注|附注|注|说明)[:：]/;
 const UNIT_NOTE = /单位[:：]\s*(万元|元)/;
-const blank = (s: string | undefined) => s === undefined || s.trim() === '';
+export const blank = (s: string | undefined) => s === undefined || s.trim() === '';
 const squeeze = (s: string) => s.replace(/\s+/g, '');
 
-interface HeaderColumn {
+export interface HeaderColumn {
   readonly key: string;
   readonly unit: Unit;
   readonly label: string;
 }
-interface Header {
+export interface Header {
   /** Index in `rows` of the first and the last header row. */
   readonly first: number;
   readonly last: number;
@@ -159,7 +160,12 @@ function filledCell(merges: ReadonlyMap<number, readonly Merge[]>, byRow: Readon
   return '';
 }
 
-function findHeader(table: RawTable, file: string, byRow: ReadonlyMap<number, RawRow>): Header {
+/**
+ * The header row(s) of `table` for `columns`: the block within the first rows that names the
+ * most known columns, one or two rows deep, each column's unit from its label, its merged
+ * parent or a note above; a missing required column or a column named twice is an issue.
+ */
+export function findHeader(table: RawTable, file: string, byRow: ReadonlyMap<number, RawRow>, columns: readonly Column[] = COLUMNS): Header {
   const rows = table.rows;
   const scan = Math.min(rows.length, HEADER_SCAN_ROWS);
   const merges = mergesByRow(table, rows[Math.min(rows.length, scan + 1) - 1]?.row ?? 0);
@@ -184,7 +190,7 @@ function findHeader(table: RawTable, file: string, byRow: ReadonlyMap<number, Ra
       const parent = filledCell(merges, byRow, rows[first]!, c).trim();
       if (first === last) {
         labels.push(parent);
-        units.push(classifyHeader(parent).unit);
+        units.push(classifyHeader(parent, columns).unit);
         continue;
       }
       // A blank parent continues the one to its left (a merged cell saved without its range, as CSV does).
@@ -192,13 +198,13 @@ function findHeader(table: RawTable, file: string, byRow: ReadonlyMap<number, Ra
       const child = filledCell(merges, byRow, rows[last]!, c).trim();
       if (child !== '' && child !== parent) {
         labels.push(child);
-        units.push(classifyHeader(child).unit ?? classifyHeader(carried).unit);
+        units.push(classifyHeader(child, columns).unit ?? classifyHeader(carried, columns).unit);
       } else {
         labels.push(parent);
-        units.push(classifyHeader(parent).unit);
+        units.push(classifyHeader(parent, columns).unit);
       }
     }
-    const keys = new Set(labels.map((l) => classifyHeader(l).key).filter((k) => k !== undefined)).size;
+    const keys = new Set(labels.map((l) => classifyHeader(l, columns).key).filter((k) => k !== undefined)).size;
     // Labels as shown in messages and as `extra` keys: a header wrapped over two lines reads as one.
     return { first, last, labels: labels.map(cleanText), units, keys };
   };
@@ -220,7 +226,7 @@ function findHeader(table: RawTable, file: string, byRow: ReadonlyMap<number, Ra
   const fields = new Map<number, HeaderColumn>();
   const firstLabel = new Map<string, string>();
   best.labels.forEach((label, c) => {
-    const k = classifyHeader(label).key;
+    const k = classifyHeader(label, columns).key;
     if (!k) return;
     const prev = firstLabel.get(k);
     if (prev !== undefined) {
@@ -230,7 +236,7 @@ function findHeader(table: RawTable, file: string, byRow: ReadonlyMap<number, Ra
     firstLabel.set(k, label);
     fields.set(c, { key: k, unit: best!.units[c] ?? note ?? 'yuan', label });
   });
-  for (const c of COLUMNS) {
+  for (const c of columns) {
     if (c.required && !firstLabel.has(c.key)) {
       issues.push({
         file, row: rows[best.first]?.row ?? 1, column: c.key,
@@ -244,7 +250,7 @@ function findHeader(table: RawTable, file: string, byRow: ReadonlyMap<number, Ra
 
 // ---------------------------------------------------------------------------------------
 // Cell values.
-type Conv<T> = { ok: true; value: T } | { ok: false; expected: string };
+export type Conv<T> = { ok: true; value: T } | { ok: false; expected: string };
 
 const WIDE = '[\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef\\u{20000}-\\u{3134f}]';
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
@@ -269,7 +275,7 @@ export function cleanText(raw: string): string {
 const SCIENTIFIC = /^[+-]?\d+(\.\d+)?E[+-]\d+$/i;
 const LOST_DIGITS = 'the full number as text: Excel stores 15 digits and showed it in scientific notation, so digits are lost — format the column as Text (设置单元格格式 → 文本) and enter the values again';
 
-function idValue(key: string) {
+export function idValue(key: string) {
   return (raw: string): Conv<string> => {
     let v = halfWidth(cleanText(raw));
     if (SCIENTIFIC.test(v)) return { ok: false, expected: LOST_DIGITS };
@@ -285,7 +291,7 @@ function idValue(key: string) {
 }
 
 const PLAIN_NUMBER = /^\d{1,15}(\.\d{1,6})?$/;
-function amountValue(raw: string, unit: Unit): Conv<Decimal> {
+export function amountValue(raw: string, unit: Unit): Conv<Decimal> {
   if (PLAIN_NUMBER.test(raw)) return parseAmount(raw, unit);
   const v = halfWidth(raw).trim();
   if (SCIENTIFIC.test(v)) return { ok: false, expected: `an amount written out: ${LOST_DIGITS.replace('the full number as text: ', '')}` };
