@@ -201,7 +201,7 @@ export const en: Words = {
     ruleLine: (rule) => `Note: ${rule}`,
   },
   workbook: {
-    sheets: { notice: 'Grants', detail: 'Details', summary: 'Summary', parameters: 'Parameters' },
+    sheets: { notice: 'Grants', detail: 'Details', summary: 'Summary', parameters: 'Parameters', commitments: 'Commitments' },
     noticeHeader: ['No.', 'Batch', 'Project', 'Applicant', 'Measure', 'Grant (10k yuan)'],
     pageOf: (page, pages) => ['Page ', page, ' of ', pages],
     detailHeader: {

@@ -199,7 +199,7 @@ export interface NoticeWords {
 }
 
 export interface WorkbookWords {
-  readonly sheets: { readonly notice: string; readonly detail: string; readonly summary: string; readonly parameters: string };
+  readonly sheets: { readonly notice: string; readonly detail: string; readonly summary: string; readonly parameters: string; readonly commitments: string };
   readonly noticeHeader: readonly [seq: string, batch: string, projectName: string, applicant: string, category: string, grantWan: string];
   /** The 明细 sheet's header: allocations.csv's columns in words. */
   readonly detailHeader: Readonly<Record<AllocationColumn, string>>;

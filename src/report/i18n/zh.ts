@@ -202,7 +202,7 @@ export const zh: Words = {
     ruleLine: (rule) => `说明：${rule}`,
   },
   workbook: {
-    sheets: { notice: '资助计划', detail: '明细', summary: '汇总', parameters: '参数' },
+    sheets: { notice: '资助计划', detail: '明细', summary: '汇总', parameters: '参数', commitments: '拨付台账' },
     noticeHeader: ['序号', '批次', '项目名称', '申报单位', '申报类别', '资助金额（万元）'],
     pageOf: (page, pages) => ['第 ', page, ' 页，共 ', pages, ' 页'],
     detailHeader: {
