@@ -115,6 +115,13 @@ describe('reading the ledger back', () => {
     ]);
   });
 
+  it('a ledger with no commitments (a year that funded nothing) writes the header alone and reads back empty', () => {
+    const text = commitmentsCsv([]);
+    expect(text).toBe('\uFEFF' + COMMITMENT_COLUMNS.map((c) => COMMITMENT_HEADERS_ZH[c]).join(',') + '\r\n');
+    expect(readCommitmentsFile(utf8(text), 'c.csv').entries).toEqual([]);
+    expect(commitmentsSheet([]).lists).toBeUndefined();
+  });
+
   it('skips a 合计 row with a warning', () => {
     const text = commitmentsCsv(LEDGER) + '合计,,,,,,,,,4000000.01,\r\n';
     const read = readCommitmentsFile(utf8(text), 'c.csv');
