@@ -22,12 +22,12 @@ export interface ScenarioChain {
   /** Leaf first, then each base. */
   readonly files: readonly ScenarioFile[];
   /** The folder each path-valued field is relative to (the file that set it). */
-  readonly dirOf: Readonly<Record<'policy' | 'applications' | 'lock', string>>;
+  readonly dirOf: Readonly<Record<(typeof PATH_FIELDS)[number], string>>;
   /** The shown path of the file that set each field, for messages. */
   readonly fileOf: Readonly<Record<string, string>>;
 }
 
-const PATH_FIELDS = ['policy', 'applications', 'lock'] as const;
+const PATH_FIELDS = ['policy', 'applications', 'lock', 'commitments', 'plan'] as const;
 
 export function readScenarioChain(path: string): ScenarioChain {
   const files: ScenarioFile[] = [];
@@ -84,7 +84,12 @@ export function readScenarioChain(path: string): ScenarioChain {
     }
   }
   const dirOfField = (f: (typeof PATH_FIELDS)[number]) => dirOf[f] ?? layers[0]!.dir;
-  return { json, files, dirOf: { policy: dirOfField('policy'), applications: dirOfField('applications'), lock: dirOfField('lock') }, fileOf };
+  return {
+    json,
+    files,
+    dirOf: { policy: dirOfField('policy'), applications: dirOfField('applications'), lock: dirOfField('lock'), commitments: dirOfField('commitments'), plan: dirOfField('plan') },
+    fileOf,
+  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

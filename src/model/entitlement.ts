@@ -36,6 +36,8 @@ export type CeilingBasis =
   | { readonly kind: 'bands'; readonly mode: 'marginal' | 'whole'; readonly base: Decimal; readonly parts: readonly BandPart[] }
   /** The amount for the application's value of an attribute (`listed` false: the value has none, so nothing). */
   | { readonly kind: 'tier'; readonly field: string; readonly value: string | null; readonly listed: boolean }
+  /** 每家企业只享受一次: the company's earlier approval under the measure, from the commitments ledger (amount 0). */
+  | { readonly kind: 'once_per_company'; readonly projectId: string; readonly approvedYear: number; readonly grant: Decimal }
   /** `bonus` for the value of an attribute, on top of the least other ceiling `before`. */
   | { readonly kind: 'bonus'; readonly field: string; readonly value: string; readonly bonus: Decimal; readonly before: Ceiling };
 
@@ -72,6 +74,7 @@ type ParsedRule =
   | { type: 'matching'; ratio: Decimal; totalShare: Decimal; fallbackCap: Decimal }
   | { type: 'projectCap'; amount: Decimal }
   | { type: 'companyCap' }
+  | { type: 'oncePerCompany' }
   | { type: 'eligibility'; field: string; min?: string; max?: string; in?: readonly string[] }
   | { type: 'bands'; mode: 'marginal' | 'whole'; bands: readonly { from: Decimal; rate: Decimal }[] }
   | { type: 'tiers'; field: string; amounts: ReadonlyMap<string, Decimal> }
@@ -208,7 +211,8 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
         break;
       case 'companyCap':
       case 'eligibility':
-        break; // companyCap couples applications: an LP row, see limits.ts; conditions are above
+      case 'oncePerCompany':
+        break; // companyCap couples applications: an LP row, see limits.ts; conditions are above; once per company reads the ledger (onceOnly)
     }
   }
   // A bonus goes on top of the least of the policy's other ceilings, which it replaces.
@@ -232,4 +236,10 @@ export function entitlementOf(app: Application, m: Measure): Entitlement {
   let best = live[0]!;
   for (const c of live) if (c.amount.lt(best.amount)) best = c;
   return { amount: best.amount.toDecimalPlaces(2, D.ROUND_DOWN), binding: best.rule, ceiling: best, ceilings };
+}
+
+/** The entitlement of an application whose company was approved under its measure before (oncePerCompany): nothing, naming that approval. */
+export function onceOnly(e: Entitlement, clause: string, earlier: { readonly projectId: string; readonly approvedYear: number; readonly grant: Decimal }): Entitlement {
+  const ceiling: Ceiling = { rule: 'ineligible', amount: ZERO, clause, basis: { kind: 'once_per_company', ...earlier } };
+  return { amount: ZERO, binding: 'ineligible', ceiling, ceilings: [ceiling, ...e.ceilings] };
 }

@@ -106,7 +106,13 @@ export function finishAllocation(p: Prepared, grantUnits: readonly number[], out
   const limitTotals = totalUnits.map(yuan);
   const objective = candidates.reduce((s, a, i) => s.plus(a.score.times(grants[i]!)), ZERO);
   const lockedTotal = lockedOf.reduce<Decimal>((s, v) => (v ? s.plus(v) : s), ZERO);
-  const granted = grants.reduce((s, v) => s.plus(v), lockedTotal);
+  const granted = grants.slice(0, p.thisYear).reduce((s, v) => s.plus(v), lockedTotal);
+  // Later years' forecasts: indicative lines, never this year's grants.
+  const planLines: Line[] = candidates.slice(p.thisYear).map((app, k) => {
+    const c = p.thisYear + k;
+    const o = outcome(c, full);
+    return { app, measure: measures.get(app.measureId)!, entitlement: entitlements[c]!, grant: grants[c]!, binding: o.binding, limitId: o.limitId, candidate: c, ...(o.ruleNote ? { ruleNote: o.ruleNote } : {}) };
+  });
   const bound = Math.max(run.bound ?? objective.toNumber(), objective.toNumber());
   const model = run.model ?? { lp: priorityLp(p), shape, duals: null };
   return {
@@ -125,5 +131,6 @@ export function finishAllocation(p: Prepared, grantUnits: readonly number[], out
     stages: run.stages,
     timingsMs: { build: run.t1 - run.t0, solve: run.t2 - run.t1, round: performance.now() - run.t2 },
     ...(run.rules ? { rules: run.rules } : {}),
+    ...(candidates.length > p.thisYear ? { plan: { lines: planLines, granted: planLines.reduce((s, l) => s.plus(l.grant), ZERO) } } : {}),
   };
 }

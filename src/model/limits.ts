@@ -11,7 +11,7 @@ import type { Measure, Policy } from './policy.js';
 import { ruleOf } from './policy.js';
 import type { Scenario } from './scenario.js';
 
-export type LimitKind = 'company_measure' | 'company_annual' | 'joint_cap' | 'measure_max' | 'measure_min' | 'district_max' | 'district_min' | 'budget';
+export type LimitKind = 'company_measure' | 'company_annual' | 'joint_cap' | 'measure_max' | 'measure_min' | 'district_max' | 'district_min' | 'budget' | 'target';
 
 export interface Limit {
   /** Stable id, e.g. `company_measure:P05-ROLLOUT:91440300MA5XXXXX`. */

@@ -16,6 +16,7 @@ import { D, toLpUnits } from '../money.js';
 import type { Units } from './units.js';
 import type { Column, LinearProgram, Row } from '../solver/types.js';
 import type { Limit, ShareRow } from './limits.js';
+import type { CashRow } from './cash-rows.js';
 
 export interface PolicyLpShape {
   /** Candidate indexes per column, in priority order. */
@@ -33,6 +34,16 @@ export interface PolicyLpShape {
    * columns, a weight per column and the lower bound (Σ weight × value ≥ lower, in LP units).
    */
   readonly shareRows: readonly ShapeShareRow[];
+  /** Rows of the cash windows, after the share rows: Σ weight × value ≤ upper (LP units), weight the share of a grant due in the window. */
+  readonly cashRows: readonly ShapeCashRow[];
+}
+
+export interface ShapeCashRow {
+  /** Index into the cash rows. */
+  readonly cash: number;
+  readonly columns: readonly number[];
+  readonly weights: readonly number[];
+  readonly upper: number;
 }
 
 export interface ShapeShareRow {
@@ -53,6 +64,7 @@ export function shapePolicyLp(
   order: readonly number[],
   keepRow: (l: Limit) => boolean = () => false,
   shares: readonly ShareRow[] = [],
+  cash: readonly CashRow[] = [],
 ): PolicyLpShape {
   const rowLimit: number[] = [];
   const rowsOf: number[][] = units.caps.map(() => []);
@@ -68,6 +80,8 @@ export function shapePolicyLp(
     for (const i of row.qualifying) sideOf[i] += `q${j}`;
     for (const i of row.others) sideOf[i] += `o${j}`;
   });
+  // Nor do candidates with different shares of their grant due in a cash window.
+  cash.forEach((row, j) => row.members.forEach((i, k) => (sideOf[i] += `c${j}:${row.weights[k]!.toString()}`)));
   const groupOf = new Map<string, number>();
   const groups: number[][] = [];
   for (const i of order) {
@@ -107,7 +121,20 @@ export function shapePolicyLp(
     const locked = row.lockedQualifying.times(sign).times(new D(1).minus(row.rate)).minus(row.lockedOthers.times(sign).times(row.rate));
     return { share, columns, weights, lower: -toLpUnits(locked) };
   });
-  return { groups, groupCaps, columnUpper: groupCaps.map(toLpUnits), rowLimit, rowColumns, rowBounds, shareRows };
+  const cashRows = cash.map((row, j) => {
+    const columns: number[] = [];
+    const weights: number[] = [];
+    const seen = new Set<number>();
+    row.members.forEach((i, k) => {
+      const g = columnOf[i]!;
+      if (seen.has(g)) return;
+      seen.add(g);
+      columns.push(g);
+      weights.push(row.weights[k]!.toNumber());
+    });
+    return { cash: j, columns, weights, upper: toLpUnits(row.window.room) };
+  });
+  return { groups, groupCaps, columnUpper: groupCaps.map(toLpUnits), rowLimit, rowColumns, rowBounds, shareRows, cashRows };
 }
 
 /** The LP of a shape with the given cost per column. */
@@ -115,6 +142,7 @@ export function policyLp(shape: PolicyLpShape, costs: readonly number[], sense: 
   const columns: Column[] = shape.columnUpper.map((upper, g) => ({ lower: 0, upper, cost: costs[g]! }));
   const rows: Row[] = shape.rowColumns.map((cols, r) => ({ terms: cols.map((g) => [g, 1] as const), ...shape.rowBounds[r]! }));
   for (const s of shape.shareRows) rows.push({ terms: s.columns.map((g, k) => [g, s.weights[k]!] as const), lower: s.lower, upper: null });
+  for (const c of shape.cashRows) rows.push({ terms: c.columns.map((g, k) => [g, c.weights[k]!] as const), lower: null, upper: c.upper });
   return { sense, columns, rows };
 }
 

@@ -101,7 +101,12 @@ const rule = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tiers'), field: z.string().min(1), amounts }).strict(),
   /** Added on top of the least of the other ceilings (另奖励); the amount requested still bounds the total. An empty value: no bonus. */
   z.object({ type: z.literal('bonus'), field: z.string().min(1), amounts }).strict(),
+  /** 每家企业只享受一次: a company with an approval under this measure in the commitments ledger is ineligible. */
+  z.object({ type: z.literal('oncePerCompany') }).strict(),
 ]);
+
+/** One instalment of a grant (分期拨付): its share of the grant, paid `year` years after the approval year. */
+const installment = z.object({ share: shareOf, year: z.number().int().min(0).max(20) }).strict();
 
 const attribute = z
   .object({
@@ -155,6 +160,8 @@ const measure = z
     /** "award": a fixed award with no investment base (total_investment may be empty). */
     kind: z.enum(['project', 'award', 'matching']),
     rules: z.array(rule).min(1),
+    /** How a grant is paid, by years after its approval; the shares sum to exactly 100% (absent: all in the approval year). */
+    installments: z.array(installment).min(1).optional(),
   })
   .strict();
 
@@ -191,13 +198,20 @@ export const policySchema = checkedShape
         seen.set(key, i);
       }
       const kinds = m.rules.map((r) => r.type);
-      for (const t of ['rate', 'projectCap', 'companyCap', 'matching', 'bands', 'tiers', 'bonus'] as const) {
+      for (const t of ['rate', 'projectCap', 'companyCap', 'matching', 'bands', 'tiers', 'bonus', 'oncePerCompany'] as const) {
         if (kinds.filter((k) => k === t).length > 1) {
           ctx.addIssue({ code: 'custom', path: ['measures', i, 'rules'], message: `at most one "${t}" rule per measure` });
         }
       }
       if (!kinds.some((k) => k === 'rate' || k === 'projectCap' || k === 'matching' || k === 'bands' || k === 'tiers')) {
         ctx.addIssue({ code: 'custom', path: ['measures', i, 'rules'], message: 'a per-project ceiling: a "rate", "bands", "tiers", "projectCap" or "matching" rule' });
+      }
+      if (m.installments) {
+        const total = m.installments.reduce((t, x) => t.plus(x.share), new D(0));
+        if (!total.eq(1)) ctx.addIssue({ code: 'custom', path: ['measures', i, 'installments'], message: `shares that sum to exactly 100% (they sum to ${total.times(100).toString()}%)` });
+        m.installments.forEach((x, k) => {
+          if (k > 0 && x.year <= m.installments![k - 1]!.year) ctx.addIssue({ code: 'custom', path: ['measures', i, 'installments', k, 'year'], message: `years after approval in increasing order (after ${m.installments![k - 1]!.year})` });
+        });
       }
       if (m.kind === 'matching' && !kinds.includes('matching')) {
         ctx.addIssue({ code: 'custom', path: ['measures', i, 'rules'], message: 'a "matching" rule in a measure of kind "matching"' });
@@ -347,6 +361,11 @@ export function parsePolicy(json: unknown, file: string): Policy {
 
 export function ruleOf<T extends Rule['type']>(m: Measure, type: T): Extract<Rule, { type: T }> | undefined {
   return m.rules.find((r): r is Extract<Rule, { type: T }> => r.type === type);
+}
+
+/** How a measure's grants are paid: shares by years after approval (all in the approval year when it states none). */
+export function installmentsOf(m: Measure): readonly { readonly share: string; readonly year: number }[] {
+  return m.installments ?? [{ share: '1', year: 0 }];
 }
 
 /** Does the measure's grant need an investment base (rate) or total investment (matching)? */

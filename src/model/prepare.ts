@@ -6,15 +6,18 @@
  * batch can mend, because an earlier batch's grants already break it, is InfeasibleError.
  */
 import type { Decimal } from 'decimal.js';
-import { floorTo, fmtYuanHuman, toLpUnits } from '../money.js';
+import { D, ZERO, floorTo, fmtYuanHuman, toLpUnits } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram } from '../solver/types.js';
 import type { Application } from './application.js';
-import { entitlementOf, type Entitlement } from './entitlement.js';
+import { entitlementOf, onceOnly, type Entitlement } from './entitlement.js';
 import { buildLimits, buildShares, type Limit, type LockedGrant, type ShareRow } from './limits.js';
 import { countRuleId, countRules, countRuleSource, type CountKind, type CountRule } from './rules.js';
 import { policyLp, shapePolicyLp } from './lp.js';
 import type { Measure, Policy } from './policy.js';
+import { buildCashRows, type CashRow } from './cash-rows.js';
+import type { Commitment } from './ledger.js';
+import { ledgerApproved, policyStartYear } from './years.js';
 import { withBudget, type Scenario } from './scenario.js';
 import { toUnits, unitsIssue, type Units } from './units.js';
 import { baseScore, rescores, weightedScore } from './weights.js';
@@ -53,6 +56,10 @@ export interface Candidates {
   readonly overrun: readonly { readonly limit: Limit; readonly locked: Decimal }[];
   /** The policy's share rules over the candidates. */
   readonly shares: readonly ShareRow[];
+  /** Candidates [0, thisYear) are this year's applications; the rest are later years' forecasts (scenario `plan`). */
+  readonly thisYear: number;
+  /** The cash rows of a multi-year scenario (none without `cash`). */
+  readonly cash: readonly CashRow[];
 }
 
 export function candidatesOf(apps: readonly Application[], policy: Policy, scenario: Scenario, locked?: ReadonlyMap<string, Decimal>): Candidates {
@@ -73,11 +80,64 @@ export function candidatesOf(apps: readonly Application[], policy: Policy, scena
     candidates.push(rescored ? { ...a, score: weightedScore(a, scenario) } : a);
     return candidates.length - 1;
   });
-  const entitlements = candidates.map((a) => entitlementOf(a, measures.get(a.measureId)!));
-  const caps = entitlements.map((e) => floorTo(e.amount, scenario.granularity));
+  const thisYear = candidates.length;
+  const ledger = scenario.years?.ledger ?? [];
   const { limits, overrun } = buildLimits(candidates, policy, scenario, lockedGrants);
-  const shares = buildShares(candidates, policy, lockedGrants);
-  return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, limits, overrun, shares };
+  // Forecasts of later years: candidates after this year's, under their own year's limits of the policy.
+  for (const [year, planned] of scenario.years?.planned ?? []) {
+    const base = candidates.length;
+    const theirs = planned.filter((a) => !scenario.minScore || !baseScore(a, scenario).lt(scenario.minScore)).map((a) => (rescored ? { ...a, score: weightedScore(a, scenario) } : a));
+    candidates.push(...theirs);
+    const planScenario: Scenario = { ...scenario, year, measureBudgets: new Map() };
+    delete (planScenario as { districtBudgets?: unknown }).districtBudgets;
+    for (const l of buildLimits(theirs, policy, planScenario).limits) {
+      if (l.kind !== 'budget') limits.push({ ...l, id: `plan:${year}:${l.id}`, members: l.members.map((i) => base + i) });
+    }
+  }
+  limits.push(...targetLimits(scenario, candidates, ledger, lockedGrants, policy));
+  const earlier = earlierApprovals(policy, ledger);
+  const entitlements = candidates.map((a) => {
+    const m = measures.get(a.measureId)!;
+    const e = entitlementOf(a, m);
+    const before = m.rules.some((r) => r.type === 'oncePerCompany') ? earlier.get(`${m.id}|${a.companyId}`) : undefined;
+    return before && before.projectId !== a.projectId ? onceOnly(e, m.clause, before) : e;
+  });
+  const caps = entitlements.map((e) => floorTo(e.amount, scenario.granularity));
+  const shares = buildShares(candidates.slice(0, thisYear), policy, lockedGrants);
+  const cash = scenario.cashPlan ? buildCashRows(scenario.cashPlan, ledger, candidates, measures, lockedGrants, scenario.granularity) : [];
+  return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, limits, overrun, shares, thisYear, cash };
+}
+
+/** Per measure and company, the first approval in the ledger (a project with a row not cancelled). */
+function earlierApprovals(policy: Policy, ledger: readonly Commitment[]): Map<string, { projectId: string; approvedYear: number; grant: Decimal }> {
+  const once = new Set(policy.measures.filter((m) => m.rules.some((r) => r.type === 'oncePerCompany')).map((m) => m.id));
+  const out = new Map<string, { projectId: string; approvedYear: number; grant: Decimal }>();
+  for (const c of ledger) {
+    if (!once.has(c.measureId) || c.status === 'cancelled' || !c.grant.gt(0)) continue;
+    const key = `${c.measureId}|${c.companyId}`;
+    const seen = out.get(key);
+    if (!seen || c.approvedYear < seen.approvedYear || (c.approvedYear === seen.approvedYear && c.projectId < seen.projectId)) out.set(key, { projectId: c.projectId, approvedYear: c.approvedYear, grant: c.grant });
+  }
+  return out;
+}
+
+/**
+ * Hard amount targets as floors: approvals under the target's measures up to its year `by` —
+ * the ledger's (projects approved from the policy's start, not cancelled), locked grants and
+ * this year's and planned years' candidates — at least the target's amount.
+ */
+function targetLimits(scenario: Scenario, candidates: readonly Application[], ledger: readonly Commitment[], locked: readonly LockedGrant[], policy: Policy): Limit[] {
+  const out: Limit[] = [];
+  for (const t of scenario.targets ?? []) {
+    if (!t.hard || !t.amount) continue;
+    const covers = new Set(t.measures);
+    const earlier = ledgerApproved(ledger, covers, policyStartYear(policy), t.by).reduce((s, c) => s.plus(c.grant), ZERO);
+    const lockedUse = locked.filter(({ app }) => covers.has(app.measureId)).reduce((s, l) => s.plus(l.grant), ZERO);
+    const members = candidates.flatMap((a, i) => (covers.has(a.measureId) && a.year <= t.by ? [i] : []));
+    const used = earlier.plus(lockedUse);
+    out.push({ id: `target:${t.id}`, kind: 'target', sense: 'min', amount: D.max(ZERO, t.amount.min.minus(used)), members, subject: t.id, source: `scenario.targets.${t.id}`, locked: used });
+  }
+  return out;
 }
 
 /**
@@ -118,7 +178,7 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
   const t0 = performance.now();
   const g = scenario.granularity;
   const c = candidatesOf(apps, policy, scenario, opts.locked);
-  const { measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, overrun, shares } = c;
+  const { measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, overrun, shares, thisYear, cash } = c;
   const unchecked = lockedOverEntitlement(c).length ? 'a locked grant above its entitlement' : unitsIssue(caps, limits, g) ? 'a granularity too fine for its amounts' : null;
   if (unchecked) throw new InternalError(`prepared a scenario with ${unchecked}: the scenario check (check.ts) should have stopped it`);
   if (overrun.length) {
@@ -129,13 +189,21 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
   }
   // Rules of counts the earlier batch already breaks (two funded in one exclusive group, more
   // funded than a measure's or a district's maxCount): no allocation of this batch can mend them.
+  // What earlier years promised (and earlier batches locked) may already exceed a year's cash.
+  const short = cash.filter((r) => r.window.room.lt(0));
+  if (short.length) {
+    throw new InfeasibleError(
+      'earlier commitments already exceed the cash',
+      short.map(({ window: w }) => ({ limit: `${w.id} (scenario.cash)`, description: `due from earlier commitments ${fmtYuanHuman(w.ledger)} > cash ${fmtYuanHuman(w.supply)}` })),
+    );
+  }
   const countOverrun = lockedCountOverruns(apps, lockedOf, scenario);
   if (countOverrun.length) throw new InfeasibleError('the locked grants no longer fit the rules of counts', countOverrun);
   const order = priorityOrder(candidates);
   const units = toUnits(caps, limits, g);
-  const shape = shapePolicyLp(units, limits, candidates.map((a) => a.score.toString()), order, (l) => !!opts.keepBudgetRow && l.kind === 'budget', shares);
+  const shape = shapePolicyLp(units, limits, candidates.map((a) => a.score.toString()), order, (l) => !!opts.keepBudgetRow && l.kind === 'budget', shares, cash);
   const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
-  return { apps, policy, scenario, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, order, units, shape, scores, msBuild: performance.now() - t0 };
+  return { apps, policy, scenario, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, thisYear, cash, order, units, shape, scores, msBuild: performance.now() - t0 };
 }
 
 function lockedCountOverruns(apps: readonly Application[], lockedOf: readonly (Decimal | null)[], scenario: Scenario): Conflict[] {

@@ -11,6 +11,7 @@ import { bestBound } from './bound.js';
 import { finishAllocation, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
 import { blockingShare, shareIndex, shareSums, type Limit, type ShareIndex, type ShareRow } from './limits.js';
 import { disaggregate, policyLp, type PolicyLpShape } from './lp.js';
+import { CashTracker, type CashRow } from './cash-rows.js';
 import { priorityLp } from './prepare.js';
 import { roundAllocation, type RoundingResult } from './rounding.js';
 import { LIMIT_BINDING, type AllocateOptions, type Allocation, type Prepared, type StageReport } from './types.js';
@@ -37,7 +38,7 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
   // A backend that breaks ties itself (the network simplex) does both stages in one exact solve.
   const oneSolve = tieRule && backend.solveTieBroken !== undefined;
   const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, limits_, oneSolve ? columnRanks : undefined);
-  if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, shares, pick, stages);
+  if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, shares, pick, stages, prepared.cash);
   if (first.status !== 'optimal' && first.status !== 'time-limit') {
     throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
   }
@@ -58,8 +59,10 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
 
   // Round both stages' points and keep stage two's only if it is not worse, exactly.
   // A point cut short by a limit may break limits; rounding repairs it like any other (step 2).
+  const cashTracker = (grantUnits: readonly number[]) => new CashTracker(prepared.cash, candidates, prepared.measures, g, grantUnits);
+  const cash = prepared.cash.length ? { cash: cashTracker } : {};
   const roundValues = (values: ArrayLike<number> | null) =>
-    roundAllocation({ caps, limits, shares, units, values: disaggregate(shape, units, values ?? new Float64Array(stage1.columns.length), LP_UNIT.toNumber()), order, granularity: g });
+    roundAllocation({ caps, limits, shares, units, values: disaggregate(shape, units, values ?? new Float64Array(stage1.columns.length), LP_UNIT.toNumber()), order, granularity: g, ...cash });
   const asKept = (r: RoundingResult) => ({ units: r.grantUnits, unmetFloors: r.unmetFloors.length + r.unmetShares.length });
   let rounded = roundValues(first.values);
   if (second?.status === 'optimal') {
@@ -88,6 +91,8 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
   let sums: number[] | undefined;
   const shareState = () => (index ??= shareIndex(shares, g, candidates.length));
   const shareTotals = () => (sums ??= shareSums(shares, shareState(), grantUnits));
+  let tracker: CashTracker | undefined;
+  const cashState = () => (tracker ??= cashTracker(grantUnits));
   // Why each grant is what it is: its entitlement, or the most specific ceiling that is full.
   return finishAllocation(
     prepared,
@@ -99,6 +104,8 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
       if (k === undefined) {
         const j = blockingShare(shareState(), shareTotals(), c);
         if (j !== null) return { binding: 'share', limitId: shares[j]!.id };
+        const w = prepared.cash.length ? cashState().blocking(c, grantUnits[c]!, 1) : null;
+        if (w !== null) return { binding: 'cash', limitId: prepared.cash[w]!.window.id };
         throw new InternalError(`rounding left ${candidates[c]!.projectId} below its entitlement with room in every limit`, [`grant ${rounded.grants[c]}, cap ${caps[c]}`]);
       }
       return { binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id };
@@ -122,7 +129,7 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
  * cannot be met together: add an elastic column to each floor row, minimise the total
  * shortfall, and name every floor left short, with the amount.
  */
-function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shares: readonly ShareRow[], pick: Picker, stages: StageReport[]): Error {
+function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shares: readonly ShareRow[], pick: Picker, stages: StageReport[], cash: readonly CashRow[] = []): Error {
   const base = policyLp(shape, shape.groups.map(() => 0), 'min');
   const floorRows = shape.rowLimit.map((k, r) => [k, r] as const).filter(([k]) => limits[k]!.sense === 'min');
   const n = base.columns.length;
@@ -156,6 +163,12 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
   for (const row of shares) {
     if ([...row.qualifying, ...row.others].some((i) => shortMembers.has(i))) {
       conflicts.push({ limit: `${row.id} (${row.source})`, description: `at ${row.sense === 'min' ? 'least' : 'most'} ${row.rate.times(100).toString()}% of the money under its measures to the qualifying applications` });
+    }
+  }
+  // So does a year's cash that the short floor's grants would fall due in.
+  for (const row of cash) {
+    if (row.members.some((i) => shortMembers.has(i))) {
+      conflicts.push({ limit: `${row.window.id} (scenario.cash)`, description: `what falls due in ${row.window.from === row.window.to ? row.window.from : `${row.window.from}–${row.window.to}`} at most ${fmtYuanHuman(row.window.room)} after earlier commitments` });
     }
   }
   if (floorsTotal.gt(budget.amount)) {

@@ -8,6 +8,8 @@
  *     members, last in the priority order first.
  *     A share rule's row (limits.ts `ShareRow`) below its bound is repaired the same way,
  *     from the members whose grants weigh against it.
+ *     A cash row (cash-rows.ts) whose instalments exceed its room is repaired the same way,
+ *     on the instalments as they are paid (rounded), not on share × grant.
  *  3. Any `min` limit (a measure floor) below its amount is topped up, one unit at a time,
  *     from its members in priority order (and a share row still short, from the members
  *     whose grants weigh for it).
@@ -22,7 +24,9 @@
 import type { Decimal } from 'decimal.js';
 import { D, ZERO } from '../money.js';
 import { toUnits, type Units } from './units.js';
+import { instalmentUnit } from './years.js';
 import { shareIndex, shareSums, type Limit, type ShareRow } from './limits.js';
+import type { CashTracker } from './cash-rows.js';
 
 export interface RoundingInput {
   /** Per candidate: the most it may get, a multiple of the granularity. */
@@ -37,6 +41,8 @@ export interface RoundingInput {
   readonly units?: Units;
   /** The policy's share rules over the same candidates. */
   readonly shares?: readonly ShareRow[];
+  /** The cash rows, tracked from the first rounded grants (multi-year scenarios). */
+  readonly cash?: (grantUnits: readonly number[]) => CashTracker;
 }
 
 export interface RoundingResult {
@@ -62,13 +68,16 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   limits.forEach((l, k) => l.members.forEach((i) => memberOf[i]!.push(k)));
 
   const gNum = g.toNumber();
+  const cashUnit = instalmentUnit(g).toNumber();
   const grantU = capU.map((cap, i) => Math.max(0, Math.min(cap, Math.floor(values[i]! / gNum + 1e-3))));
   const totalU = limits.map((l) => l.members.reduce((s, i) => s + grantU[i]!, 0));
   // Share rows as integer rows over units: Σ weight × units ≥ threshold (limits.ts shareUnits).
   const shares = input.shares ?? [];
   const { units: shareW, of: shareOf } = shareIndex(shares, g, n);
   const shareSum = shareSums(shares, { units: shareW, of: shareOf }, grantU);
+  const cash = input.cash?.(grantU) ?? null;
   const move = (i: number, delta: number) => {
+    cash?.move(i, grantU[i]!, grantU[i]! + delta);
     grantU[i] = grantU[i]! + delta;
     for (const k of memberOf[i]!) totalU[k] = totalU[k]! + delta;
     if (shares.length) for (const [j, w] of shareOf[i]!) shareSum[j] = shareSum[j]! + w * delta;
@@ -78,6 +87,7 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
     let r = capU[i]! - grantU[i]!;
     for (const k of memberOf[i]!) if (limits[k]!.sense === 'max') r = Math.min(r, limitU[k]! - totalU[k]!);
     if (shares.length) for (const [j, w] of shareOf[i]!) if (w < 0) r = Math.min(r, Math.floor((shareSum[j]! - shareW[j]!.threshold) / -w));
+    if (cash && r > 0) r = cash.room(i, grantU[i]!, r);
     return Math.max(0, r);
   };
   const position = new Int32Array(n);
@@ -104,6 +114,20 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
       if (take > 0) move(i, -take);
     }
   });
+  // 2c. Repair cash rows: take units back, last in the priority order first, until the instalments fit.
+  if (cash) {
+    cash.rows.forEach((row, j) => {
+      if (cash.over(j) <= 0) return;
+      const at = new Map(row.members.map((i, k) => [i, k]));
+      for (const i of byPriority(row.members).reverse()) {
+        while (cash.over(j) > 0 && grantU[i]! > 0) {
+          const w = row.weights[at.get(i)!]!.toNumber() * gNum;
+          move(i, -Math.min(grantU[i]!, Math.max(1, Math.ceil((cash.over(j) * cashUnit) / w))));
+        }
+        if (cash.over(j) <= 0) break;
+      }
+    });
+  }
   // 3. Top up floors.
   const unmetFloors: number[] = [];
   limits.forEach((l, k) => {

@@ -5,10 +5,11 @@
 import { z } from 'zod';
 import type { Decimal } from 'decimal.js';
 import { InputError, type InputIssue } from '../errors.js';
-import { D, parseAmount } from '../money.js';
+import { D, ZERO, parseAmount } from '../money.js';
 import { lookupMeasure, measureIndex, nearestMeasure, type Policy } from './policy.js';
 import { zodToIssues } from './zod-issues.js';
 import type { Decision } from './application.js';
+import type { CashPlan, Target, YearsData } from './years.js';
 
 const DECISIONS = ['fund', 'exclude'] as const satisfies readonly Decision[];
 
@@ -57,7 +58,39 @@ export const scenarioSchema = z
       .describe("Earlier batches' allocations.csv files, in order (batch 1, 2, …), relative to the scenario file: their grants are kept fixed and count against every limit")
       .optional(),
     year: z.number().int().min(1900).max(2200),
-    budget: amount,
+    /** The total of this year's new approvals (may be omitted when `cash` is given). */
+    budget: amount.optional(),
+    /** Earlier years' commitments.csv (the ledger), relative to this file: what they still owe comes first. */
+    commitments: z.array(z.string().min(1)).describe("Earlier years' commitments.csv (or .xlsx) files, relative to the scenario file: instalments they still owe are paid first").optional(),
+    /** The fund's appropriation by year, from this year on. */
+    cash: z.record(z.string().regex(/^\d{4}$/, 'a year such as "2021"'), amount).describe('The fund\'s appropriation (cash) per year, from the scenario\'s year on, e.g. {"2020": "4.2亿", "2021": "4.5亿"}').optional(),
+    /** Money unspent in its year may pay instalments up to `years` later, then it is recovered (收回). */
+    carryOver: z
+      .object({
+        years: z.number().int().min(0).max(10),
+        /** Unspent money carried into this year from earlier years, by the year it came from. */
+        opening: z.record(z.string().regex(/^\d{4}$/, 'a year such as "2019"'), amount).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Forecast applications of later years, solved with this year's so that this year leaves room for them (indicative only). */
+    plan: z.record(z.string().regex(/^\d{4}$/, 'a year such as "2021"'), z.object({ applications: z.string().min(1), sheet: z.string().min(1).optional() }).strict()).optional(),
+    /** Multi-year targets: approvals (count or amount) under some measures from the policy's start to year `by`. */
+    targets: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'an id of letters, digits, - _ .'),
+            name: z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict(),
+            measures: z.array(z.string().min(1)).min(1),
+            count: z.object({ min: count }).strict().optional(),
+            amount: z.object({ min: amount }).strict().optional(),
+            by: z.number().int().min(1900).max(2200),
+            hard: z.boolean().default(false),
+          })
+          .strict(),
+      )
+      .optional(),
     minScore: z.number().min(0).max(100).optional(),
     measureBudgets: z.record(z.string(), measureSettings).optional(),
     /** Floors and ceilings per district (the applications' district column). */
@@ -114,7 +147,19 @@ export interface Scenario {
   /** Earlier batches' allocations.csv, in order, as the scenario names them (absent: none). */
   readonly lock?: readonly string[];
   readonly year: number;
+  /** This year's new approvals in total at most this (without a `budget`: all the cash of the horizon). */
   readonly budget: Decimal;
+  /** False when the scenario states no budget (a multi-year scenario bounded by its cash). */
+  readonly budgetGiven?: false;
+  /** Earlier years' ledgers, as the scenario names them (absent: none). */
+  readonly commitments?: readonly string[];
+  /** Cash by year and carry-over (absent: one year, paid at once). */
+  readonly cashPlan?: CashPlan;
+  /** Forecast applications files by plan year, as the scenario names them. */
+  readonly plan?: ReadonlyMap<number, { readonly applications: string; readonly sheet: string | null }>;
+  readonly targets?: readonly Target[];
+  /** The ledger rows and forecast applications the scenario names, once loaded (pipeline/load.ts). */
+  readonly years?: YearsData;
   readonly minScore: Decimal | null;
   readonly measureBudgets: ReadonlyMap<string, MeasureSettings>;
   readonly companyAnnualCap: Decimal | null;
@@ -164,8 +209,10 @@ export function parseScenario(json: unknown, file: string): Scenario {
   if (s.scoreBands && s.objective !== 'proportional-by-score') {
     issues.push({ file, row: 'scoreBands', expected: 'scoreBands only with objective "proportional-by-score"', found: `objective ${JSON.stringify(s.objective ?? 'priority')}` });
   }
+  const multi = multiYearFields(s, file, issues);
   if (issues.length) throw new InputError(issues);
   return {
+    ...multi,
     name: s.name,
     description: s.description ?? '',
     policy: s.policy,
@@ -173,7 +220,8 @@ export function parseScenario(json: unknown, file: string): Scenario {
     sheet: s.sheet ?? null,
     ...(s.lock?.length ? { lock: s.lock } : {}),
     year: s.year,
-    budget: s.budget,
+    budget: s.budget ?? multi.cashPlan?.total ?? ZERO,
+    ...(s.budget === undefined ? { budgetGiven: false as const } : {}),
     minScore: s.minScore === undefined ? null : new D(s.minScore),
     measureBudgets: new Map(
       Object.entries(s.measureBudgets ?? {}).map(([id, b]) => [
@@ -211,6 +259,46 @@ export function parseScenario(json: unknown, file: string): Scenario {
   };
 }
 
+/** The multi-year settings, checked: cash from the scenario's year on without gaps, plan years within the cash's, targets with one measure of progress. */
+function multiYearFields(s: z.output<typeof scenarioSchema>, file: string, issues: InputIssue[]): Pick<Scenario, 'commitments' | 'plan' | 'targets'> & { cashPlan?: CashPlan & { total: Decimal } } {
+  const out: { -readonly [K in 'commitments' | 'plan' | 'targets']?: Scenario[K] } & { cashPlan?: CashPlan & { total: Decimal } } = {};
+  if (s.budget === undefined && !s.cash) issues.push({ file, row: 'budget', expected: 'the budget (the total of this year\'s new approvals), or "cash" by year', found: 'nothing' });
+  if (s.commitments?.length) out.commitments = s.commitments;
+  const years = Object.keys(s.cash ?? {}).map(Number).sort((a, b) => a - b);
+  if (s.cash) {
+    if (years[0] !== s.year) issues.push({ file, row: 'cash', expected: `cash for the scenario's year ${s.year} first, then the following years`, found: years.length ? `years ${years.join(', ')}` : 'no years' });
+    years.forEach((y, k) => {
+      if (k > 0 && y !== years[k - 1]! + 1) issues.push({ file, row: `cash.${y}`, expected: `consecutive years (${years[k - 1]! + 1} after ${years[k - 1]})`, found: String(y) });
+    });
+    const opening = new Map(Object.entries(s.carryOver?.opening ?? {}).map(([y, v]) => [Number(y), v] as const));
+    for (const y of opening.keys()) if (y >= s.year) issues.push({ file, row: `carryOver.opening.${y}`, expected: `a year before ${s.year} (money carried into it)`, found: String(y) });
+    const cash = new Map(years.map((y) => [y, s.cash![String(y)]!] as const));
+    const total = [...cash.values(), ...opening.values()].reduce((t, v) => t.plus(v), ZERO);
+    out.cashPlan = { cash, carryYears: s.carryOver?.years ?? 0, opening, total };
+  } else if (s.carryOver) {
+    issues.push({ file, row: 'carryOver', expected: '"cash" by year (carry-over moves cash between years)', found: 'no "cash"' });
+  }
+  if (s.plan) {
+    const plan = new Map<number, { applications: string; sheet: string | null }>();
+    for (const [y, p] of Object.entries(s.plan)) {
+      const year = Number(y);
+      if (!s.cash || year <= s.year || year > years[years.length - 1]!) {
+        issues.push({ file, row: `plan.${y}`, expected: s.cash ? `a year after ${s.year} with cash (${years.join(', ')})` : '"cash" by year for the planned years', found: y });
+      }
+      plan.set(year, { applications: p.applications, sheet: p.sheet ?? null });
+    }
+    out.plan = new Map([...plan].sort(([a], [b]) => a - b));
+  }
+  if (s.targets?.length) {
+    s.targets.forEach((t, i) => {
+      if ((t.count === undefined) === (t.amount === undefined)) issues.push({ file, row: `targets[${i}]`, expected: 'either "count": {"min": …} or "amount": {"min": …}', found: t.count ? 'both' : 'neither' });
+      if (s.targets!.findIndex((u) => u.id === t.id) !== i) issues.push({ file, row: `targets[${i}].id`, expected: 'ids unique across targets', found: t.id });
+    });
+    out.targets = s.targets.map((t) => ({ id: t.id, name: t.name, measures: t.measures, ...(t.count ? { count: t.count } : {}), ...(t.amount ? { amount: t.amount } : {}), by: t.by, hard: t.hard }));
+  }
+  return out;
+}
+
 /**
  * Measure keys (measureBudgets, measureWeights, awardScores) must name measures of the policy:
  * by id, or by a measure's exact Chinese name or alias, which stand for its id. Returns the
@@ -238,11 +326,19 @@ export function checkScenarioAgainstPolicy(s: Scenario, policy: Policy, file: st
     }
     return out;
   };
+  const targetMeasure = (name: string, row: string): string => {
+    const m = lookupMeasure(index, name);
+    if (m) return m.id;
+    const near = nearestMeasure(policy, name);
+    issues.push({ file, row, expected: `a measure id of policy ${policy.id}, or a measure's Chinese name or alias${near ? ` (nearest: ${near.id} ${near.name.zh})` : ''}`, found: JSON.stringify(name) });
+    return name;
+  };
   const resolved: Scenario = {
     ...s,
     measureBudgets: byId('measureBudgets', s.measureBudgets),
     ...(s.measureWeights ? { measureWeights: byId('measureWeights', s.measureWeights) } : {}),
     ...(s.awardScores ? { awardScores: byId('awardScores', s.awardScores) } : {}),
+    ...(s.targets ? { targets: s.targets.map((t, i) => ({ ...t, measures: t.measures.map((name, k) => targetMeasure(name, `targets[${i}].measures[${k}]`)) })) } : {}),
   };
   if (issues.length) throw new InputError(issues);
   return resolved;

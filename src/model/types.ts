@@ -8,6 +8,7 @@ import type { Basis, LinearProgram, SolveResult } from '../solver/types.js';
 import type { Application } from './application.js';
 import type { Entitlement, EntitlementBinding } from './entitlement.js';
 import type { Limit, ShareRow } from './limits.js';
+import type { CashRow } from './cash-rows.js';
 import type { PolicyLpShape } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import type { Scenario } from './scenario.js';
@@ -34,7 +35,10 @@ export type Binding =
   // Limits of the policy beyond a measure's own: caps shared by measures, shares by company type, district counts.
   | 'joint_cap'
   | 'share'
-  | 'district_count';
+  | 'district_count'
+  // Across years: a year's cash (with what earlier years carried over) is used up; a multi-year target's floor.
+  | 'cash'
+  | 'target';
 
 /**
  * How a rule beyond the money rules set a grant, with its numbers (the words are the
@@ -182,6 +186,8 @@ export interface Allocation {
   readonly timingsMs: { readonly build: number; readonly solve: number; readonly round: number };
   /** Set when the scenario's objective or rules took another path than the priority LP (proportional.ts, integer.ts). */
   readonly rules?: RulesReport;
+  /** Later years' forecast applications (scenario `plan`), solved with this year's: indicative, not decided. */
+  readonly plan?: { readonly lines: readonly Line[]; readonly granted: Decimal };
 }
 
 /** Everything about an allocation that does not depend on the budget: built once, solved at many budgets. */
@@ -199,6 +205,10 @@ export interface Prepared {
   readonly limits: readonly Limit[];
   /** The policy's share rules (weighted rows beside the limits). */
   readonly shares: readonly ShareRow[];
+  /** Candidates [0, thisYear) are this year's; the rest are later years' forecasts (indicative). */
+  readonly thisYear: number;
+  /** The cash rows of a multi-year scenario (none without `cash`). */
+  readonly cash: readonly CashRow[];
   readonly order: readonly number[];
   readonly units: Units;
   readonly shape: PolicyLpShape;
@@ -223,6 +233,7 @@ export const LIMIT_BINDING: Record<Limit['kind'], Binding> = {
   district_min: 'district_budget',
   budget: 'total_budget',
   joint_cap: 'joint_cap',
+  target: 'target',
 };
 /** When several limits are full, the most specific one is named. */
 export const LIMIT_SPECIFICITY: readonly Limit['kind'][] = ['company_measure', 'joint_cap', 'company_annual', 'district_max', 'measure_max', 'budget'];

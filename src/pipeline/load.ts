@@ -14,8 +14,9 @@ import { tableToRecords, type RawRow } from '../io/table.js';
 import { resolveApplications, type Application, type ApplicationsSource } from '../model/application.js';
 import { withScenarioDecisions } from '../model/decisions.js';
 import { plausibilityWarnings } from '../model/plausibility.js';
-import { parsePolicy, type Policy } from '../model/policy.js';
+import { lookupMeasure, measureIndex, parsePolicy, type Policy } from '../model/policy.js';
 import { checkScenarioAgainstPolicy, parseScenario, type Scenario } from '../model/scenario.js';
+import { readCommitmentsFile, resolveLedgerMeasures, type Commitment } from '../model/ledger.js';
 import type { InputProvenance } from '../report/summary.js';
 import { addLocks, NO_LOCKS, type LockInput, type LockPath, type Locks } from './locks.js';
 
@@ -91,7 +92,86 @@ export function loadScenario(scenarioPath: string, options: LoadOptions = {}): L
     policy: { file: scenario.policy, sha256: policyFile.sha256 },
     applications: { file: scenario.applications, sha256: appsFile.sha256, encoding: read.encoding, ...(read.sheet !== undefined ? { sheet: read.sheet } : {}) },
   });
-  return withLockPaths(loaded, lockPaths(chain.dirOf.lock, scenario.lock ?? []), options);
+  return withLockPaths(withYears(loaded, chain.dirOf, options), lockPaths(chain.dirOf.lock, scenario.lock ?? []), options);
+}
+
+/**
+ * A multi-year scenario's other inputs: earlier years' ledgers and the forecast applications of
+ * plan years, each checked as the applications are, attached to the scenario (`years`) with
+ * their hashes in the provenance.
+ */
+function withYears(loaded: Loaded, dirOf: { readonly commitments: string; readonly plan: string }, options: LoadOptions): Loaded {
+  const s = loaded.scenario;
+  if (!s.commitments?.length && !s.plan?.size) return loaded;
+  const issues: InputIssue[] = [];
+  const ledger: Commitment[] = [];
+  const ledgerFiles: { file: string; sha256: string }[] = [];
+  const index = measureIndex(loaded.policy);
+  // A project's instalment is in one ledger only: each year's file holds that year's new grants.
+  const rowOf = new Map<string, string>();
+  for (const named of s.commitments ?? []) {
+    const path = resolve(dirOf.commitments, named);
+    const shown = relative(process.cwd(), path) || path;
+    const file = readInput(path, shown);
+    try {
+      const read = readCommitmentsFile(file.bytes, shown);
+      for (const c of resolveLedgerMeasures(read.entries, (t) => lookupMeasure(index, t)?.id ?? null, shown, read.headers.measure)) {
+        const key = `${c.projectId}|${c.installment}`;
+        const other = rowOf.get(key);
+        if (other !== undefined) issues.push({ file: shown, row: c.source?.row ?? 'commitments', column: read.headers.project_id, expected: `each instalment in one ledger (it is in ${other} too)`, found: `${c.projectId} 期次 ${c.installment}` });
+        rowOf.set(key, shown);
+        ledger.push(c);
+      }
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      issues.push(...e.issues);
+    }
+    ledgerFiles.push({ file: named, sha256: file.sha256 });
+  }
+  const planned = new Map<number, Application[]>();
+  const planFiles: { year: number; file: string; sha256: string }[] = [];
+  const ids = new Map(loaded.applications.map((a) => [a.projectId, loaded.scenario.applications] as const));
+  for (const [year, p] of s.plan ?? []) {
+    const path = resolve(dirOf.plan, p.applications);
+    const shown = relative(process.cwd(), path) || path;
+    const file = readInput(path, shown);
+    try {
+      const read = readApplicationsFile(file.bytes, shown, p.sheet !== null ? { sheet: p.sheet } : {});
+      const resolved = resolveApplications(read.records, loaded.policy, read.source);
+      issues.push(...resolved.issues);
+      resolved.applications.forEach((a) => {
+        const at = { file: shown, row: a.row, column: read.source.headers.year ?? 'year' };
+        if (a.year !== year) issues.push({ ...at, expected: `the plan year ${year} (scenario plan.${year})`, found: String(a.year) });
+        const other = ids.get(a.projectId);
+        if (other !== undefined) issues.push({ ...at, column: read.source.headers.project_id ?? 'project_id', expected: `a project id not used in ${other}`, found: a.projectId });
+        ids.set(a.projectId, shown);
+      });
+      planned.set(year, [...resolved.applications]);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      issues.push(...e.issues);
+    }
+    planFiles.push({ year, file: p.applications, sha256: file.sha256 });
+  }
+  if (issues.length) throw new InputError(issues);
+  // Instalments of earlier years still marked planned: paid from their own year's cash, or forgotten?
+  const overdue = ledger.filter((c) => c.status === 'planned' && c.dueYear < s.year);
+  const warnings = overdue.length
+    ? [
+        ...loaded.warnings,
+        {
+          file: s.commitments!.join(', '),
+          expected: `instalments due before ${s.year} marked paid (已拨付) or cancelled (撤销); they are not counted against this year's cash`,
+          found: `${overdue.length} still marked planned (e.g. ${overdue[0]!.projectId} 期次 ${overdue[0]!.installment}, due ${overdue[0]!.dueYear})`,
+        },
+      ]
+    : loaded.warnings;
+  return {
+    ...loaded,
+    warnings,
+    scenario: { ...s, years: { ledger, planned } },
+    inputs: { ...loaded.inputs, ...(ledgerFiles.length ? { commitments: ledgerFiles } : {}), ...(planFiles.length ? { plan: planFiles } : {}) },
+  };
 }
 
 /** Lock files named relative to `dir` (the folder of the file that names them). */
@@ -166,7 +246,7 @@ function loadMemory(input: MemoryInput, options: LoadOptions): Loaded {
     policy: policyProvenance,
     applications: appsProvenance,
   });
-  return withLockPaths(loaded, lockPaths(base, scenario.lock ?? []), options);
+  return withLockPaths(withYears(loaded, { commitments: base, plan: base }, options), lockPaths(base, scenario.lock ?? []), options);
 }
 
 /** Records as a table with a header row, as a spreadsheet would hold them (row 1: headers). */

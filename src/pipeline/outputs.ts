@@ -8,13 +8,14 @@ import { formatRows, formatRowsAside, type FormattedRows } from '../report/offlo
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { noticeCsv } from '../report/notice.js';
+import { commitmentsCsv, newCommitments } from '../report/commitments.js';
 import { allocationsXlsx } from '../report/xlsx.js';
 import type { Summary } from '../report/summary-schema.js';
 import { highsNeededBy, renderWhatIf, WHATIF_FILE } from '../whatif/page.js';
 import type { Solved } from './solve.js';
 
 /** The files a solve writes, together or not at all. */
-export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'notice.csv', 'summary.json', 'report.html', 'report.md', WHATIF_FILE] as const;
+export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'notice.csv', 'commitments.csv', 'summary.json', 'report.html', 'report.md', WHATIF_FILE] as const;
 
 export interface WriteOptions {
   /** The scenario file solved: whatif.html is written, its exported scenarios extending this file (absent: no whatif.html). */
@@ -48,10 +49,12 @@ export async function writeOutputs(solved: Solved, dir: string, formattedAside: 
   const formatted = formattedAside ?? Promise.resolve(formatRows(rows, summary.scenario.name));
   const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail));
   const { csv } = await formatted;
+  const ledger = newCommitments(solved.detail.allocation, solved.detail.loaded.scenario);
   return writeOutputsAtomically(dir, [
     { name: 'allocations.csv', content: csv },
     { name: 'allocations.xlsx', content: xlsx },
     { name: 'notice.csv', content: notice },
+    { name: 'commitments.csv', content: commitmentsCsv(ledger, data.lang) },
     {
       name: 'summary.json',
       commit: (files) => {

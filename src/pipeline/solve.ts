@@ -151,7 +151,7 @@ export async function openEngine(given: Loaded, options: EngineOptions = {}): Pr
   // HiGHS's WebAssembly is loaded only for a model that needs it (an integer model, or an LP that
   // is not a network LP): the policy's own priority model never does.
   const t = performance.now();
-  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', loaded.applications.length, needsOf(pickerWork(prepared)));
+  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', Math.max(loaded.applications.length, prepared.candidates.length), needsOf(pickerWork(prepared)));
   return { loaded, prepared, picker, locked, msBackends: performance.now() - t };
 }
 

@@ -9,6 +9,7 @@ import type { Ceiling } from '../model/entitlement.js';
 import type { Allocation, Line, RuleNote } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
+import { cashWindows, dueInWindow, shareDueIn } from '../model/years.js';
 import { BINDING_EN, BINDING_ZH, limitLabel } from './labels.js';
 import type { Lang } from './data.js';
 import { en } from './i18n/en.js';
@@ -103,6 +104,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
       return { projectId: app.projectId, lines, oneLine: w.fullOneLine(ceilingText(ent.ceiling), rounded ? unit : null) };
     }
     if (binding === 'share') return done(shareText(line, ctx.policy, w, lang));
+    if (binding === 'cash') return done(cashText(line, ctx, w));
     const k = limitIndex.get(line.limitId)!;
     return done(cutText(line, allocation, k, wordsOf(k), lineOfCandidate, ctx.fundingLine, w));
   });
@@ -144,6 +146,8 @@ function ceilingWords(policy: Policy, w: ExplainWords, lang: Lang): (c: Ceiling)
         return w.ceiling.bands(c.clause, b.mode, y(b.base), b.parts.map((p) => ({ from: y(p.from), to: p.to === null ? null : y(p.to), rate: pct100(p.rate), amount: y(p.amount) })), y(c.amount));
       case 'tier':
         return w.ceiling.tier(c.clause, fieldName(b.field), b.value, b.listed ? y(c.amount) : null);
+      case 'once_per_company':
+        return w.ceiling.oncePerCompany(c.clause, b.projectId, b.approvedYear, y(b.grant));
       case 'bonus':
         return w.ceiling.bonus(c.clause, fieldName(b.field), b.value, y(b.bonus), text(b.before), y(c.amount));
     }
@@ -216,6 +220,32 @@ function shareText(line: Line, policy: Policy, w: ExplainWords, lang: Lang): str
   const rate = sense === 'share_min' ? s.min! : s.max!;
   const name = lang === 'zh' ? s.name.zh : s.name.en;
   return w.shareCut(w.short(y(line.grant), y(line.entitlement!.amount.minus(line.grant))), `${s.clause} ${name}`, `${new D(rate).times(100).toString()}%`, sense === 'share_max');
+}
+
+/** What holds each cash window's money, in words, per allocation (the same for every line it cut). */
+const heldOf = new WeakMap<Allocation, Map<string, Parameters<ExplainWords['cashCut']>[2]>>();
+
+/** Cut by a cash window: its years, what holds its cash, and the cash the rest of the grant needs in its last year. */
+function cashText(line: Line, ctx: ExplainContext, w: ExplainWords): string {
+  const { scenario, allocation } = ctx;
+  const window = cashWindows(scenario.cashPlan!, scenario.years?.ledger ?? []).find((x) => x.id === line.limitId)!;
+  const years = window.from === window.to ? String(window.from) : `${window.from}–${window.to}`;
+  const shortfall = line.entitlement!.amount.minus(line.grant);
+  const more = shortfall.times(shareDueIn(line.measure, line.app.year, window.from, window.to)).ceil();
+  const dueIn = (lines: readonly Line[]) => dueInWindow(lines, scenario.granularity, window.from, window.to);
+  let byWindow = heldOf.get(allocation);
+  if (!byWindow) heldOf.set(allocation, (byWindow = new Map()));
+  let held = byWindow.get(window.id);
+  if (!held) {
+    held = {
+      supply: y(window.supply),
+      ledger: y(window.ledger),
+      thisYear: y(dueIn(allocation.lines.filter((l) => l.candidate >= 0))),
+      planned: allocation.plan ? y(dueIn(allocation.plan.lines)) : null,
+    };
+    byWindow.set(window.id, held);
+  }
+  return w.cashCut(w.short(y(line.grant), y(shortfall)), years, held, y(more), window.to);
 }
 
 /** The funding line and how far below (or above) it a score is, as the words take them. */

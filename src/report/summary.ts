@@ -42,6 +42,9 @@ export interface InputProvenance {
   readonly scenario: Pick<Summary['scenario'], 'file' | 'sha256' | 'extends'>;
   readonly policy: Pick<Summary['policy'], 'file' | 'sha256'>;
   readonly applications: Pick<Summary['applications'], 'file' | 'sha256' | 'encoding' | 'sheet'>;
+  /** Earlier years' ledgers and plan years' forecasts a multi-year scenario read. */
+  readonly commitments?: readonly { readonly file: string; readonly sha256: string }[];
+  readonly plan?: readonly { readonly year: number; readonly file: string; readonly sha256: string }[];
 }
 
 interface Tally {

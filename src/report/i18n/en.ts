@@ -184,6 +184,8 @@ export const en: Words = {
     joint_cap: 'joint cap',
     share: 'share rule',
     district_count: 'district count',
+    cash: "a year's cash is used up",
+    target: 'multi-year target',
   },
   limitKind: {
     company_measure: 'per-company annual limit',
@@ -194,6 +196,7 @@ export const en: Words = {
     district_min: 'district budget floor',
     budget: 'total budget',
     joint_cap: 'joint cap',
+    target: 'multi-year target',
   },
   notice: {
     header: ['No.', 'Batch', 'Project', 'Applicant', 'Measure', 'Grant (10k yuan)'],
@@ -369,6 +372,7 @@ export const en: Words = {
           ? `${clause}: ${base} is in the band ${parts[0] ? `${parts[0].from}${parts[0].to ? `–${parts[0].to}` : ' and above'}, at ${parts[0].rate} = ${amount}` : 'below the lowest band: nothing'}`
           : `${clause}: by bands ${parts.length ? parts.map((b) => `${b.from}${b.to ? `–${b.to}` : ' and above'} × ${b.rate} = ${b.amount}`).join(', ') : '(the base does not reach the first band)'}, total ${amount}`,
       tier: (clause, field, value, amount) => (amount === null ? `${clause}: ${field} ${value ?? '(empty)'} has no award` : `${clause}: ${field} ${value}, award ${amount}`),
+      oncePerCompany: (clause, projectId, year, grant) => `${clause}: once per company, and the company was approved in ${year} (project ${projectId}, ${grant}): not eligible`,
       bonus: (_clause, field, value, bonus, before, amount) => `${before}; ${field} ${value}: a bonus of ${bonus}, ${amount} in all`,
     },
     condition: {
@@ -381,6 +385,8 @@ export const en: Words = {
       const list = shown.join(', ') + (mates > shown.length ? ` and ${mates - shown.length} more` : '');
       return `${short}: ${limit} ${full}, used ${used}; the other projects under it have ${others}${list ? ` (${list})` : ''}`;
     },
+    cashCut: (short, years, held, more, year) =>
+      `${short}: the cash of ${years} (${held.supply}) is taken by earlier commitments (${held.ledger}) and this year's new grants (${held.thisYear})${held.planned === null ? '' : ` and the plan years' forecasts (${held.planned})`}; ${more} more cash in ${year} would fund it in full`,
     shareCut: (short, limit, share, qualifying) => (qualifying ? `${short}: ${limit}, qualifying projects at most ${share} of the money` : `${short}: ${limit}, qualifying projects must have at least ${share}, so the others can have no more`),
     ceilings: (texts, chosen) => `Policy ceilings: ${texts.map((t, i) => (i === chosen ? `[${t}]` : t)).join('; ')}`,
     entitled: (amount, binding, above) => `Entitled to ${amount} (${binding}${above.length ? `, below ${above.map(([label, a]) => `${label} ${a}`).join(', ')}` : ''})`,

@@ -381,6 +381,8 @@ export interface ExplainWords {
     tier(clause: string, field: string, value: string | null, amount: string | null): string;
     /** A bonus on top of the least other ceiling (`before`, in words with its clause). */
     bonus(clause: string, field: string, value: string, bonus: string, before: string, amount: string): string;
+    /** Once per company: the company's earlier approval under the measure (project, year, grant). */
+    oncePerCompany(clause: string, projectId: string, year: number, grant: string): string;
   };
   /** Conditions in words: at least / at most / between, one of. */
   readonly condition: {
@@ -394,6 +396,8 @@ export interface ExplainWords {
   /** Cut by a joint cap, a share rule or a district's count. */
   jointCapCut(short: string, limit: string, full: string, used: string, others: string, shown: readonly string[], mates: number): string;
   shareCut(short: string, limit: string, share: string, qualifying: boolean): string;
+  /** Cut by a year's cash (`years`: 2021, or 2020–2021 with carry-over): what the window leaves new grants, and how much more cash in `year` funds the rest. */
+  cashCut(short: string, years: string, held: { supply: string; ledger: string; thisYear: string; planned: string | null }, more: string, year: number): string;
   /** Every ceiling, the one that set the entitlement marked. */
   ceilings(texts: readonly string[], chosen: number): string;
   /** The entitlement, which ceiling set it, and the higher ones it is below (label and amount). */

@@ -185,6 +185,8 @@ export const zh: Words = {
     joint_cap: '合计限额',
     share: '资金比例要求',
     district_count: '区推荐数量限额',
+    cash: '年度资金已占满',
+    target: '累计目标',
   },
   limitKind: {
     company_measure: '每家每年限额',
@@ -195,6 +197,7 @@ export const zh: Words = {
     district_min: '区预算下限',
     budget: '总预算',
     joint_cap: '合计限额',
+    target: '累计目标',
   },
   notice: {
     header: ['序号', '批次', '项目名称', '申报单位', '申报类别', '资助金额(万元)'],
@@ -370,6 +373,7 @@ export const zh: Words = {
           ? `${clause}：${base} 在 ${parts[0] ? `${parts[0].from}${parts[0].to ? `—${parts[0].to}` : '以上'}档，按 ${parts[0].rate}` : '最低档以下，不予资助'}${parts[0] ? ` = ${amount}` : ''}`
           : `${clause}：分段计算 ${parts.length ? parts.map((b) => `${b.from}${b.to ? `—${b.to}` : '以上'}部分 × ${b.rate} = ${b.amount}`).join('，') : '基数未超过起点'}，合计 ${amount}`,
       tier: (clause, field, value, amount) => (amount === null ? `${clause}：${field}为 ${value ?? '（未填）'}，不在资助档次内` : `${clause}：${field}为${value}，资助 ${amount}`),
+      oncePerCompany: (clause, projectId, year, grant) => `${clause}：每家企业只享受一次，该企业已于${year}年获批（项目 ${projectId}，${grant}），不符合`,
       bonus: (_clause, field, value, bonus, before, amount) => `${before}；${field}为${value}，另奖励 ${bonus}，合计 ${amount}`,
     },
     condition: {
@@ -382,6 +386,8 @@ export const zh: Words = {
       const list = shown.join('、') + (mates > shown.length ? ` 等${mates}项` : '');
       return `${short}：${limit} ${full} 已用 ${used}，合计范围内其他项目已获 ${others}${list ? `（${list}）` : ''}`;
     },
+    cashCut: (short, years, held, more, year) =>
+      `${short}：${years}年资金已被${held.planned === null ? '在建项目和本年度新项目' : '在建项目、本年度新项目和规划年度预计项目'}占满（资金 ${held.supply}：在建项目 ${held.ledger}，本年度新项目 ${held.thisYear}${held.planned === null ? '' : `，规划年度预计项目 ${held.planned}`}）；${year}年资金再增加 ${more} 可全额资助`,
     shareCut: (short, limit, share, qualifying) => (qualifying ? `${short}：${limit}，符合条件的项目所占比例不超过 ${share}` : `${short}：${limit}，符合条件的项目须占 ${share} 以上，其他项目不能再多`),
     ceilings: (texts, chosen) => `政策上限：${texts.map((t, i) => (i === chosen ? `【${t}】` : t)).join('；')}`,
     entitled: (amount, binding, above) => `按政策可得 ${amount}（${binding}${above.length ? `，低于${above.map(([label, a]) => `${label} ${a}`).join('、')}` : ''}）`,

@@ -1,0 +1,157 @@
+/**
+ * The cash rows over the candidates, and their exact check in whole money: per run of years
+ * (years.ts `CashWindow`), what the candidates' grants fall due in it must stay within its
+ * room. Instalments are rounded (years.ts `splitGrant`), so a row is checked on the instalments
+ * themselves, in integer instalment units, not on the share × grant the LP uses.
+ */
+import type { Decimal } from 'decimal.js';
+import { D } from '../money.js';
+import type { Application } from './application.js';
+import type { Measure } from './policy.js';
+import { installmentsOf } from './policy.js';
+import { cashWindows, instalmentUnit, shareDueIn, splitGrant, type CashPlan, type CashWindow } from './years.js';
+import type { Commitment } from './ledger.js';
+
+export interface CashRow {
+  readonly window: CashWindow;
+  /** Candidates with a share of their grant due in the window, and that share. */
+  readonly members: readonly number[];
+  readonly weights: readonly Decimal[];
+}
+
+/** The cash rows of a plan over candidates (each with its approval year: the scenario's or a plan year). */
+export function buildCashRows(
+  plan: CashPlan,
+  ledger: readonly Commitment[],
+  candidates: readonly Application[],
+  measures: ReadonlyMap<string, Measure>,
+  locked: readonly { readonly app: Application; readonly grant: Decimal }[],
+  granularity: Decimal,
+): CashRow[] {
+  // Grants an earlier batch of this year locked fall due like new ones: with the ledger's.
+  const unit = instalmentUnit(granularity);
+  const lockedDue = locked.flatMap(({ app, grant }) => splitGrant(grant, measures.get(app.measureId)!, app.year, unit));
+  return cashWindows(plan, ledger, lockedDue).map((window) => {
+    const members: number[] = [];
+    const weights: Decimal[] = [];
+    candidates.forEach((a, i) => {
+      const w = shareDueIn(measures.get(a.measureId)!, a.year, window.from, window.to);
+      if (w.gt(0)) {
+        members.push(i);
+        weights.push(w);
+      }
+    });
+    return { window, members, weights };
+  });
+}
+
+interface Schedule {
+  readonly nums: readonly number[];
+  readonly dens: readonly number[];
+  readonly due: readonly number[];
+}
+
+/**
+ * The cash rows in integer instalment units, tracking what each row holds as grants move.
+ * `room` and `blocking` answer for one candidate; every figure is exact (integers below 2^53).
+ */
+export class CashTracker {
+  readonly rows: readonly CashRow[];
+  private readonly perUnit: number;
+  private readonly schedules: readonly Schedule[];
+  private readonly rowsOf: readonly (readonly number[])[];
+  /** Per candidate, per row it is in (same order as rowsOf): instalment units due per grant unit. */
+  private readonly rateOf: readonly (readonly number[])[];
+  /** Per row: the most its members' instalments may sum to, and what they sum to now. */
+  readonly capacity: readonly number[];
+  readonly held: number[];
+
+  constructor(rows: readonly CashRow[], candidates: readonly Application[], measures: ReadonlyMap<string, Measure>, granularity: Decimal, grantUnits: readonly number[]) {
+    this.rows = rows;
+    const unit = instalmentUnit(granularity);
+    this.perUnit = granularity.div(unit).toNumber();
+    const bySchedule = new Map<Measure, { nums: number[]; dens: number[]; years: number[] }>();
+    this.schedules = candidates.map((a) => {
+      const m = measures.get(a.measureId)!;
+      let s = bySchedule.get(m);
+      if (!s) {
+        const plan = installmentsOf(m);
+        const frac = plan.map((x) => new D(x.share));
+        const dens = frac.map((f) => new D(10).pow(f.decimalPlaces()).toNumber());
+        s = { nums: frac.map((f, k) => f.times(dens[k]!).toNumber()), dens, years: plan.map((x) => x.year) };
+        bySchedule.set(m, s);
+      }
+      return { nums: s.nums, dens: s.dens, due: s.years.map((y) => a.year + y) };
+    });
+    const rowsOf: number[][] = candidates.map(() => []);
+    const rateOf: number[][] = candidates.map(() => []);
+    rows.forEach((r, j) =>
+      r.members.forEach((i, k) => {
+        rowsOf[i]!.push(j);
+        rateOf[i]!.push(r.weights[k]!.toNumber() * this.perUnit);
+      }),
+    );
+    this.rowsOf = rowsOf;
+    this.rateOf = rateOf;
+    this.capacity = rows.map((r) => r.window.room.div(unit).floor().toNumber());
+    this.held = rows.map((_, j) => rows[j]!.members.reduce((s, i) => s + this.dueIn(i, grantUnits[i]!, j), 0));
+  }
+
+  /** What candidate i's grant of `units` falls due in row j, in instalment units. */
+  dueIn(i: number, units: number, j: number): number {
+    const { nums, dens, due } = this.schedules[i]!;
+    const { from, to } = this.rows[j]!.window;
+    const total = units * this.perUnit;
+    let paid = 0;
+    let inRow = 0;
+    for (let k = 0; k < nums.length; k++) {
+      const amount = k === nums.length - 1 ? total - paid : Math.floor((total * nums[k]!) / dens[k]!);
+      paid += amount;
+      if (due[k]! >= from && due[k]! <= to) inRow += amount;
+    }
+    return inRow;
+  }
+
+  /** Record candidate i's grant moving from `before` to `after` units. */
+  move(i: number, before: number, after: number): void {
+    for (const j of this.rowsOf[i]!) this.held[j] = this.held[j]! + this.dueIn(i, after, j) - this.dueIn(i, before, j);
+  }
+
+  /** Rows candidate i is in. */
+  rowsOfCandidate(i: number): readonly number[] {
+    return this.rowsOf[i]!;
+  }
+
+  /** Does row j hold more than its capacity? */
+  over(j: number): number {
+    return this.held[j]! - this.capacity[j]!;
+  }
+
+  /** The most units candidate i (now at `units`) may gain, at most `upTo`, with every row it is in kept. */
+  room(i: number, units: number, upTo: number): number {
+    let r = upTo;
+    const rows = this.rowsOf[i]!;
+    for (let k = 0; k < rows.length; k++) {
+      if (r <= 0) return 0;
+      const j = rows[k]!;
+      const left = this.capacity[j]! - this.held[j]!;
+      const w = this.rateOf[i]![k]!;
+      let d = Math.min(r, Math.max(0, Math.floor(left / w)));
+      const before = this.dueIn(i, units, j);
+      while (d > 0 && this.dueIn(i, units + d, j) - before > left) d--;
+      r = d;
+    }
+    return Math.max(0, r);
+  }
+
+  /** The first row that leaves candidate i (at `units`) less than `need` more units, or null. */
+  blocking(i: number, units: number, need: number): number | null {
+    for (const j of this.rowsOf[i]!) if (this.room1(i, units, j, need) < need) return j;
+    return null;
+  }
+
+  private room1(i: number, units: number, j: number, need: number): number {
+    const left = this.capacity[j]! - this.held[j]!;
+    return this.dueIn(i, units + need, j) - this.dueIn(i, units, j) <= left ? need : 0;
+  }
+}
