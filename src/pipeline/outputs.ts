@@ -15,7 +15,7 @@ import { highsNeededBy, renderWhatIf, WHATIF_FILE } from '../whatif/page.js';
 import type { Solved } from './solve.js';
 
 /** The files a solve writes, together or not at all. */
-export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'notice.csv', 'commitments.csv', 'summary.json', 'report.html', 'report.md', WHATIF_FILE] as const;
+export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'commitments.csv', 'notice.csv', 'summary.json', 'report.html', 'report.md', WHATIF_FILE] as const;
 
 export interface WriteOptions {
   /** The scenario file solved: whatif.html is written, its exported scenarios extending this file (absent: no whatif.html). */
@@ -53,8 +53,8 @@ export async function writeOutputs(solved: Solved, dir: string, formattedAside: 
   return writeOutputsAtomically(dir, [
     { name: 'allocations.csv', content: csv },
     { name: 'allocations.xlsx', content: xlsx },
-    { name: 'notice.csv', content: notice },
     { name: 'commitments.csv', content: commitmentsCsv(ledger, data.lang) },
+    { name: 'notice.csv', content: notice },
     {
       name: 'summary.json',
       commit: (files) => {
