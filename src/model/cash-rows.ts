@@ -155,3 +155,19 @@ export class CashTracker {
     return this.dueIn(i, units + need, j) - this.dueIn(i, units, j) <= left ? need : 0;
   }
 }
+
+/**
+ * A cash row for the integer model, in instalment units per grant unit: Σ weight × units ≤ upper.
+ * The share × grant it counts can fall short of the instalments as paid by less than one
+ * instalment unit per instalment other than the last, so `upper` keeps that much room per member.
+ */
+export function integerCashRow(row: CashRow, candidates: readonly Application[], measures: ReadonlyMap<string, Measure>, granularity: Decimal): { terms: [number, number][]; upper: number } {
+  const unit = instalmentUnit(granularity);
+  const perUnit = granularity.div(unit);
+  let slack = 0;
+  const terms = row.members.map((i, k): [number, number] => {
+    slack += installmentsOf(measures.get(candidates[i]!.measureId)!).length - 1;
+    return [i, row.weights[k]!.times(perUnit).toNumber()];
+  });
+  return { terms, upper: row.window.room.div(unit).floor().toNumber() - slack };
+}
