@@ -31,11 +31,21 @@ export function buildCashRows(
   // Grants an earlier batch of this year locked fall due like new ones: with the ledger's.
   const unit = instalmentUnit(granularity);
   const lockedDue = locked.flatMap(({ app, grant }) => splitGrant(grant, measures.get(app.measureId)!, app.year, unit));
+  // One share per measure and approval year (a batch has few of each).
+  const kinds = new Map<string, number>();
+  const kindOf = candidates.map((a) => {
+    const key = `${a.measureId}|${a.year}`;
+    let k = kinds.get(key);
+    if (k === undefined) kinds.set(key, (k = kinds.size));
+    return k;
+  });
   return cashWindows(plan, ledger, lockedDue).map((window) => {
     const members: number[] = [];
     const weights: Decimal[] = [];
+    const shares: (Decimal | undefined)[] = [];
     candidates.forEach((a, i) => {
-      const w = shareDueIn(measures.get(a.measureId)!, a.year, window.from, window.to);
+      let w = shares[kindOf[i]!];
+      if (w === undefined) shares[kindOf[i]!] = w = shareDueIn(measures.get(a.measureId)!, a.year, window.from, window.to);
       if (w.gt(0)) {
         members.push(i);
         weights.push(w);
