@@ -6,10 +6,8 @@
  * years, not the model's runs of years) and solved by HiGHS.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Highs } from 'highs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { D } from '../src/money.js';
 import { loadInput, solve, writeOutputs, type Outcome, type Solved } from '../src/index.js';
@@ -19,6 +17,8 @@ import { buildCashRows } from '../src/model/cash-rows.js';
 import { readCommitmentsFile, resolveLedgerMeasures, type Commitment } from '../src/model/ledger.js';
 import { commitmentsCsv } from '../src/report/commitments.js';
 import { instalmentsOf, payYears, verifyYears, type YearGrant } from '../src/verify/years.js';
+import { mulberry32 } from '../scripts/synthetic.js';
+import { initHighs, solveHighs } from './helpers/highs-compare.js';
 import type { Application } from '../src/model/application.js';
 
 const WAN = 10_000;
@@ -414,5 +414,165 @@ describe('the years verifier', () => {
     const at = (wan: number) => verifyYears(loaded.policy, hard, { thisYear: [{ app: appOf('A'), grant: yuan(wan * WAN) }], planned: [] }).violations.map((v) => `${v.subject}: ${v.excess}`);
     // The ledger's O-1 (200万, not cancelled in full) counts; A is under another measure.
     expect(at(10)).toEqual(['T: 500000']);
+  });
+});
+
+describe('random multi-year instances against an LP of money flowing between years', () => {
+  beforeAll(initHighs);
+  const PATTERNS: Plan[] = [[['100%', 0]], [['50%', 0], ['50%', 1]], [['40%', 0], ['30%', 1], ['30%', 2]], [['30%', 0], ['70%', 2]], [['60%', 1], ['40%', 2]]];
+  const HORIZON = [2020, 2021, 2022];
+  const G = 100; // granularity, yuan
+
+  interface Instance {
+    readonly seed: number;
+    readonly measures: readonly { id: string; rate: number; capWan: number; plan: Plan }[];
+    readonly companyCapWan: number;
+    readonly budgetWan: number;
+    readonly cashWan: readonly number[];
+    readonly openingWan: number;
+    readonly K: number;
+    readonly apps: readonly { id: string; company: string; measure: number; year: number; requestedWan: number; investmentWan: number; score: number }[];
+    readonly ledger: readonly Commitment[];
+  }
+
+  function instance(seed: number): Instance {
+    const rand = mulberry32(seed);
+    const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+    const measures = [0, 1, 2].map((k) => ({ id: `R${k}`, rate: [20, 30, 50][int(0, 2)]!, capWan: int(1, 8) * 100, plan: PATTERNS[int(0, PATTERNS.length - 1)]! }));
+    const apps: Instance['apps'][number][] = [];
+    for (const [year, n] of [[2020, int(5, 9)], [2021, int(2, 5)], [2022, int(1, 4)]] as const) {
+      for (let i = 0; i < n; i++) {
+        apps.push({ id: `Y${year}-${i}`, company: `C${int(1, 4)}`, measure: int(0, 2), year, requestedWan: int(10, 900) + int(0, 9) / 10, investmentWan: int(100, 3000), score: int(60, 99) });
+      }
+    }
+    // The ledger: a few projects of 2018–2019 still owing instalments in the horizon.
+    const ledger: Commitment[] = [];
+    const projects = int(0, 3);
+    for (let p = 0; p < projects; p++) {
+      const approved = int(2018, 2019);
+      const company = `C${int(1, 6)}`;
+      const grantWan = int(5, 60);
+      const m = measures[int(0, 2)]!;
+      let paid = 0;
+      m.plan.forEach(([share, after], k) => {
+        const amount = k + 1 < m.plan.length ? Math.floor((grantWan * WAN * parseInt(share, 10)) / 100) : grantWan * WAN - paid;
+        paid += amount;
+        const due = approved + after;
+        ledger.push(row(`L${seed}-${p}`, company, m.id, approved, grantWan, k + 1, due, amount / WAN, due < 2020 ? 'paid' : rand() < 0.2 ? 'cancelled' : 'planned'));
+      });
+    }
+    return { seed, measures, companyCapWan: int(2, 10) * 100, budgetWan: int(3, 20) * 100, cashWan: HORIZON.map(() => int(1, 8) * 100), openingWan: int(0, 2) * 50, K: int(0, 2), apps, ledger };
+  }
+
+  const record = (a: Instance['apps'][number], ms: Instance['measures']) => app(a.id, a.company, ms[a.measure]!.id, a.year, a.requestedWan, a.score, a.investmentWan);
+
+  /** The entitlement, simply: the least of rate × investment, the project cap and the request, down to the granularity. */
+  const capOf = (a: Instance['apps'][number], ms: Instance['measures']) => {
+    const m = ms[a.measure]!;
+    const yuanCap = Math.min((a.investmentWan * WAN * m.rate) / 100, m.capWan * WAN, Math.round(a.requestedWan * WAN));
+    return Math.floor(yuanCap / G) * G;
+  };
+
+  /** The LP: grants, and money of each year (or carried in) flowing to the years it may pay; in 万. */
+  function flowLp(t: Instance) {
+    const ms = t.measures;
+    const columns: { lower: number; upper: number; cost: number }[] = t.apps.map((a) => ({ lower: 0, upper: capOf(a, ms) / WAN, cost: a.score }));
+    const rows: { terms: [number, number][]; lower: number | null; upper: number | null }[] = [];
+    const sources = [{ year: 2019, supply: t.openingWan }, ...HORIZON.map((year, k) => ({ year, supply: t.cashWan[k]! }))];
+    const inflow = new Map<number, [number, number][]>(HORIZON.map((y) => [y, []]));
+    for (const s of sources) {
+      const out: [number, number][] = [];
+      for (const y of HORIZON) {
+        if (y < s.year || y > s.year + t.K) continue;
+        columns.push({ lower: 0, upper: 1e9, cost: 0 });
+        out.push([columns.length - 1, 1]);
+        inflow.get(y)!.push([columns.length - 1, 1]);
+      }
+      if (out.length) rows.push({ terms: out, lower: null, upper: s.supply });
+    }
+    for (const y of HORIZON) {
+      const owed = t.ledger.filter((c) => c.status === 'planned' && c.dueYear === y).reduce((s, c) => s + c.amount.toNumber(), 0) / WAN;
+      const terms: [number, number][] = [...inflow.get(y)!];
+      t.apps.forEach((a, i) => {
+        const share = ms[a.measure]!.plan.filter(([, after]) => a.year + after === y).reduce((s, [sh]) => s + parseInt(sh, 10) / 100, 0);
+        if (share > 0) terms.push([i, -share]);
+      });
+      rows.push({ terms, lower: owed, upper: null });
+    }
+    const groups = new Map<string, number[]>();
+    t.apps.forEach((a, i) => groups.set(`${a.company}|${a.year}`, [...(groups.get(`${a.company}|${a.year}`) ?? []), i]));
+    for (const members of groups.values()) rows.push({ terms: members.map((i) => [i, 1]), lower: null, upper: t.companyCapWan });
+    rows.push({ terms: t.apps.flatMap((a, i): [number, number][] => (a.year === 2020 ? [[i, 1]] : [])), lower: null, upper: t.budgetWan });
+    return { sense: 'max' as const, columns, rows };
+  }
+
+  /** Every rule on fundplan's grants, checked here: bounds, granularity, company caps, the budget, and every run of years' cash on the instalments. */
+  function checkGrants(t: Instance, grants: readonly number[]): void {
+    const ms = t.measures;
+    t.apps.forEach((a, i) => {
+      expect(grants[i]! % G).toBe(0);
+      expect(grants[i]!).toBeGreaterThanOrEqual(0);
+      expect(grants[i]!).toBeLessThanOrEqual(capOf(a, ms));
+    });
+    const byCompany = new Map<string, number>();
+    t.apps.forEach((a, i) => byCompany.set(`${a.company}|${a.year}`, (byCompany.get(`${a.company}|${a.year}`) ?? 0) + grants[i]!));
+    for (const total of byCompany.values()) expect(total).toBeLessThanOrEqual(t.companyCapWan * WAN);
+    expect(t.apps.reduce((s, a, i) => s + (a.year === 2020 ? grants[i]! : 0), 0)).toBeLessThanOrEqual(t.budgetWan * WAN);
+    const due = new Map<number, number>(HORIZON.map((y) => [y, 0]));
+    for (const c of t.ledger) if (c.status === 'planned' && due.has(c.dueYear)) due.set(c.dueYear, due.get(c.dueYear)! + c.amount.toNumber());
+    t.apps.forEach((a, i) => {
+      const plan = ms[a.measure]!.plan;
+      let paid = 0;
+      plan.forEach(([share, after], k) => {
+        const amount = k + 1 < plan.length ? Math.floor((grants[i]! * parseInt(share, 10)) / 100) : grants[i]! - paid;
+        paid += amount;
+        if (due.has(a.year + after)) due.set(a.year + after, due.get(a.year + after)! + amount);
+      });
+    });
+    // Hall's condition on every run of years [a, b]: what falls due in it ≤ the money usable in it.
+    const supply = new Map<number, number>([[2019, t.openingWan * WAN], ...HORIZON.map((y, k) => [y, t.cashWan[k]! * WAN] as const)]);
+    for (let a = 0; a < HORIZON.length; a++) {
+      for (let b = a; b < HORIZON.length; b++) {
+        const owed = HORIZON.slice(a, b + 1).reduce((s, y) => s + due.get(y)!, 0);
+        const usable = [...supply].filter(([y]) => y <= HORIZON[b]! && y + t.K >= HORIZON[a]!).reduce((s, [, v]) => s + v, 0);
+        expect(owed, `seed ${t.seed}: ${HORIZON[a]}–${HORIZON[b]}`).toBeLessThanOrEqual(usable);
+      }
+    }
+  }
+
+  it('fundplan reaches the LP optimum within the rounding and breaks no rule', async () => {
+    const cut = new Map<number, number>();
+    for (let seed = 1; seed <= 30; seed++) {
+      const t = instance(seed);
+      const ms = t.measures;
+      const policy = policyOf(
+        ms.map((m) => measure(m.id, [{ type: 'rate', rate: `${m.rate}%` }, { type: 'projectCap', amount: `${m.capWan}万` }], m.plan)),
+        { companyAnnualCap: { amount: `${t.companyCapWan}万`, clause: '第九条' } },
+      );
+      const plan = Object.fromEntries([2021, 2022].map((y) => [String(y), { applications: csvFile(`r${seed}-${y}.csv`, t.apps.filter((a) => a.year === y).map((a) => record(a, ms))) }]));
+      const scenario = {
+        year: 2020, budget: `${t.budgetWan}万`, granularity: String(G),
+        cash: Object.fromEntries(HORIZON.map((y, k) => [String(y), `${t.cashWan[k]}万`])),
+        carryOver: { years: t.K, ...(t.openingWan ? { opening: { '2019': `${t.openingWan}万` } } : {}) },
+        plan,
+        ...(t.ledger.length ? { commitments: [ledgerFile(`r${seed}-ledger.csv`, t.ledger)] } : {}),
+      };
+      const o = solved(await run(scenario, policy, t.apps.filter((a) => a.year === 2020).map((a) => record(a, ms))));
+      const all = [...o.detail.allocation.lines, ...(o.detail.allocation.plan?.lines ?? [])];
+      const grants = t.apps.map((a) => all.find((l) => l.app.projectId === a.id)!.grant.toNumber());
+      checkGrants(t, grants);
+      const lp = solveHighs(flowLp(t));
+      expect(lp.status).toBe('optimal');
+      const ours = t.apps.reduce((s, a, i) => s + a.score * grants[i]!, 0);
+      const best = lp.objective * WAN;
+      // Rounding down to the granularity costs each grant less than one unit (and an instalment a yuan).
+      const tolerance = t.apps.reduce((s, a) => s + a.score * G, 0);
+      expect(ours, `seed ${seed}`).toBeLessThanOrEqual(best + tolerance);
+      expect(ours, `seed ${seed}`).toBeGreaterThanOrEqual(best - tolerance);
+      if (all.some((l) => l.binding === 'cash')) cut.set(seed, t.K);
+    }
+    // Many instances have grants cut by cash, at every K: the comparison is not only of bounds.
+    expect(cut.size).toBeGreaterThanOrEqual(10);
+    expect(new Set(cut.values())).toEqual(new Set([0, 1, 2]));
   });
 });
