@@ -194,6 +194,25 @@ describe('carry-over and recovery at K = 0, 1, 2', () => {
   });
 });
 
+describe('rounding on instalments as paid', () => {
+  // 33.3% / 33.3% / 33.4%: one unit of 100 yuan pays 33, 33 and 34. After H takes 100万 of
+  // 2020's 1,000,033 yuan, 33 yuan are left: the LP's 0.333 × L ≤ 33 gives L less than a unit,
+  // but a unit's first instalment is 33 yuan, which fits; a second unit would put 66 in 2020.
+  // (L's score, 20, buys less per yuan of 2020's cash than H's 90, even at a third of its grant.)
+  const M333 = measure('M333', [{ type: 'projectCap', amount: '1亿' }], [['33.3%', 0], ['33.3%', 1], ['33.4%', 2]]);
+  it('hands out a unit whose rounded instalments fit, and names the year that stops the next', async () => {
+    const o = await run(
+      { year: 2020, budget: '1亿', granularity: '100', cash: { '2020': '1000033', '2021': '1亿', '2022': '1亿' } },
+      policyOf([MNOW, M333]),
+      [app('H', 'C1', 'MNOW', 2020, 100, 90), app('L', 'C2', 'M333', 2020, 100, 20)],
+    ).then(solved);
+    expect(lineOf(o, 'H').grant.toNumber()).toBe(1_000_000);
+    const l = lineOf(o, 'L');
+    expect(l.grant.toNumber()).toBe(100);
+    expect([l.binding, l.limitId]).toEqual(['cash', 'cash:2020']);
+  });
+});
+
 describe('a forecast of next year', () => {
   // A (2020, 50/50 over two years, score 40) asks 1000万; cash 1000万 in 2020, 500万 in 2021.
   // Alone it gets all 1000万 (500万 due in 2021). With P, a 2021 forecast of 300万 paid at once
@@ -419,8 +438,10 @@ describe('the years verifier', () => {
 
 describe('random multi-year instances against an LP of money flowing between years', () => {
   beforeAll(initHighs);
-  const PATTERNS: Plan[] = [[['100%', 0]], [['50%', 0], ['50%', 1]], [['40%', 0], ['30%', 1], ['30%', 2]], [['30%', 0], ['70%', 2]], [['60%', 1], ['40%', 2]]];
+  const PATTERNS: Plan[] = [[['100%', 0]], [['50%', 0], ['50%', 1]], [['40%', 0], ['30%', 1], ['30%', 2]], [['30%', 0], ['70%', 2]], [['60%', 1], ['40%', 2]], [['33.3%', 0], ['33.3%', 1], ['33.4%', 2]]];
   const HORIZON = [2020, 2021, 2022];
+  /** A share such as "33.3%" in thousandths (exact for the patterns here). */
+  const perMille = (share: string) => Math.round(parseFloat(share) * 10);
   const G = 100; // granularity, yuan
 
   interface Instance {
@@ -455,10 +476,10 @@ describe('random multi-year instances against an LP of money flowing between yea
       const m = measures[int(0, 2)]!;
       let paid = 0;
       m.plan.forEach(([share, after], k) => {
-        const amount = k + 1 < m.plan.length ? Math.floor((grantWan * WAN * parseInt(share, 10)) / 100) : grantWan * WAN - paid;
+        const amount = k + 1 < m.plan.length ? Math.floor((grantWan * WAN * perMille(share)) / 1000) : grantWan * WAN - paid;
         paid += amount;
         const due = approved + after;
-        ledger.push(row(`L${seed}-${p}`, company, m.id, approved, grantWan, k + 1, due, amount / WAN, due < 2020 ? 'paid' : rand() < 0.2 ? 'cancelled' : 'planned'));
+        ledger.push({ ...row(`L${seed}-${p}`, company, m.id, approved, grantWan, k + 1, due, 0, due < 2020 ? 'paid' : rand() < 0.2 ? 'cancelled' : 'planned'), amount: yuan(amount) });
       });
     }
     return { seed, measures, companyCapWan: int(2, 10) * 100, budgetWan: int(3, 20) * 100, cashWan: HORIZON.map(() => int(1, 8) * 100), openingWan: int(0, 2) * 50, K: int(0, 2), apps, ledger };
@@ -494,7 +515,7 @@ describe('random multi-year instances against an LP of money flowing between yea
       const owed = t.ledger.filter((c) => c.status === 'planned' && c.dueYear === y).reduce((s, c) => s + c.amount.toNumber(), 0) / WAN;
       const terms: [number, number][] = [...inflow.get(y)!];
       t.apps.forEach((a, i) => {
-        const share = ms[a.measure]!.plan.filter(([, after]) => a.year + after === y).reduce((s, [sh]) => s + parseInt(sh, 10) / 100, 0);
+        const share = ms[a.measure]!.plan.filter(([, after]) => a.year + after === y).reduce((s, [sh]) => s + perMille(sh) / 1000, 0);
         if (share > 0) terms.push([i, -share]);
       });
       rows.push({ terms, lower: owed, upper: null });
@@ -524,7 +545,7 @@ describe('random multi-year instances against an LP of money flowing between yea
       const plan = ms[a.measure]!.plan;
       let paid = 0;
       plan.forEach(([share, after], k) => {
-        const amount = k + 1 < plan.length ? Math.floor((grants[i]! * parseInt(share, 10)) / 100) : grants[i]! - paid;
+        const amount = k + 1 < plan.length ? Math.floor((grants[i]! * perMille(share)) / 1000) : grants[i]! - paid;
         paid += amount;
         if (due.has(a.year + after)) due.set(a.year + after, due.get(a.year + after)! + amount);
       });
