@@ -197,7 +197,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
     const earlier = new Map<string, Commitment[]>();
     for (const rows of ledgerProjects.values()) {
       const c = rows[0]!;
-      if (!once.has(c.measureId) || rows.every((r) => r.status === 'cancelled')) continue;
+      if (!once.has(c.measureId) || !c.grant.gt(0) || rows.every((r) => r.status === 'cancelled')) continue;
       const key = `${c.measureId}\u0000${c.companyId}`;
       earlier.set(key, [...(earlier.get(key) ?? []), c]);
     }
