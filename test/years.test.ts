@@ -336,8 +336,9 @@ describe('the ledger through two solves', () => {
     const lines = written.toString('utf8').split('\r\n');
     const edited = lines.map((l, i) => {
       if (i === 0 || !l) return l;
+      // Columns: 0 项目编号 … 7 期次, 8 应拨年度, 9 应拨金额, 10 状态.
       const cells = l.split(',');
-      const [id, , , , , , , installment, due] = [cells[0], 0, 0, 0, 0, 0, 0, cells[7], cells[8]];
+      const [id, installment, due] = [cells[0], cells[7], cells[8]];
       if (due === '2020') cells[10] = '已拨付';
       if (id === 'B') cells[10] = '撤销';
       if (id === 'A' && installment === '2') cells[8] = '2022';
@@ -433,6 +434,11 @@ describe('the years verifier', () => {
     const at = (wan: number) => verifyYears(loaded.policy, hard, { thisYear: [{ app: appOf('A'), grant: yuan(wan * WAN) }], planned: [] }).violations.map((v) => `${v.subject}: ${v.excess}`);
     // The ledger's O-1 (200万, not cancelled in full) counts; A is under another measure.
     expect(at(10)).toEqual(['T: 500000']);
+    // A count under MONCE and M40: O-1 is one approval, A (when funded) another; B's MNOW is not counted.
+    const counted = { ...loaded.scenario, targets: [{ id: 'N', name: { zh: 'n', en: 'n' }, measures: ['MONCE', 'M40'], count: { min: 2 }, by: 2020, hard: true }] };
+    const count = (wan: number) => verifyYears(loaded.policy, counted, { thisYear: [{ app: appOf('A'), grant: yuan(wan * WAN) }, { app: appOf('B'), grant: yuan(WAN) }], planned: [] }).violations.map((v) => `${v.rule}: ${v.value} of ${v.limit}`);
+    expect(count(10)).toEqual([]);
+    expect(count(0)).toEqual(['target N count by 2020: 1 of 2']);
   });
 });
 
