@@ -137,19 +137,30 @@ export class CashTracker {
     return this.held[j]! - this.capacity[j]!;
   }
 
-  /** The most units candidate i (now at `units`) may gain, at most `upTo`, with every row it is in kept. */
+  /**
+   * The most units candidate i (now at `units`) may gain, at most `upTo`, with every row it is in
+   * kept, on the instalments as paid. Every instalment but the last is rounded down, so what d
+   * more units put in a row exceeds share × d by less than the number of instalments: the search
+   * starts there and steps down. What falls due in a row need not grow with the grant (the last
+   * instalment takes the others' rounding), so the rows are checked again until none cuts further.
+   */
   room(i: number, units: number, upTo: number): number {
     let r = upTo;
     const rows = this.rowsOf[i]!;
-    for (let k = 0; k < rows.length; k++) {
-      if (r <= 0) return 0;
-      const j = rows[k]!;
-      const left = this.capacity[j]! - this.held[j]!;
-      const w = this.rateOf[i]![k]!;
-      let d = Math.min(r, Math.max(0, Math.floor(left / w)));
-      const before = this.dueIn(i, units, j);
-      while (d > 0 && this.dueIn(i, units + d, j) - before > left) d--;
-      r = d;
+    const slack = this.schedules[i]!.nums.length;
+    for (let cut = true; cut && r > 0; ) {
+      cut = false;
+      for (let k = 0; k < rows.length && r > 0; k++) {
+        const j = rows[k]!;
+        const left = this.capacity[j]! - this.held[j]!;
+        let d = Math.min(r, Math.max(0, Math.floor((left + slack) / this.rateOf[i]![k]!)));
+        const before = this.dueIn(i, units, j);
+        while (d > 0 && this.dueIn(i, units + d, j) - before > left) d--;
+        if (d < r) {
+          r = d;
+          cut = true;
+        }
+      }
     }
     return Math.max(0, r);
   }

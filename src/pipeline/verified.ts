@@ -11,7 +11,9 @@ import type { Application } from '../model/application.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import type { LinearProgram, Picker } from '../solver/types.js';
+import { commitmentsOf } from '../model/years.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
+import { verifyYears } from '../verify/years.js';
 
 /** No allocation: the limits or rules that cannot be met together, and one sentence for people. */
 export interface Conflicted {
@@ -70,10 +72,22 @@ export function solveChecked(prepared: Prepared, picker: Picker, options: Checke
     return conflictsOrThrow(e);
   }
   const t = performance.now();
-  const verification = verifyAllocation(at.policy, at.scenario, at.apps, allocation.lines.map((l) => l.grant), new Set(options.locked?.keys()));
+  const locked = new Set(options.locked?.keys());
+  const verification = both(
+    verifyAllocation(at.policy, at.scenario, at.apps, allocation.lines.map((l) => l.grant), locked),
+    // Across years: instalments, every year's cash, the ledgers read and written, once per company, hard targets.
+    verifyYears(at.policy, at.scenario, {
+      thisYear: allocation.lines,
+      planned: allocation.plan?.lines ?? [],
+      locked,
+      written: commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), at.scenario.granularity),
+    }),
+  );
   assertVerified(verification);
   return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t };
 }
+
+const both = (a: Verification, b: Verification): Verification => ({ checks: a.checks + b.checks, violations: [...a.violations, ...b.violations] });
 
 /** Throws InternalError listing every violation: an allocation that breaks a rule never leaves the pipeline. */
 export function assertVerified(v: Verification): void {
