@@ -14,7 +14,8 @@ import { loadInput, solve, writeOutputs, type Outcome, type Solved } from '../sr
 import { parsePolicy, type Measure } from '../src/model/policy.js';
 import { cashFlow, cashWindows, ledgerDue, splitGrant } from '../src/model/years.js';
 import { buildCashRows } from '../src/model/cash-rows.js';
-import { readCommitmentsFile, resolveLedgerMeasures, type Commitment } from '../src/model/ledger.js';
+import { resolveLedgerMeasures, type Commitment } from '../src/model/ledger.js';
+import { readCommitmentsFile } from '../src/pipeline/ledger.js';
 import { commitmentsCsv } from '../src/report/commitments.js';
 import { instalmentsOf, payYears, verifyYears, type YearGrant } from '../src/verify/years.js';
 import { mulberry32 } from '../scripts/synthetic.js';
