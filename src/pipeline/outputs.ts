@@ -1,6 +1,6 @@
 /**
- * The files a solve writes — allocations.csv and .xlsx, notice.csv, summary.json, report.html,
- * report.md, and whatif.html when the scenario's file is named — formatted from a solved outcome and written together or not at all; summary.json,
+ * The files a solve writes — allocations.csv and .xlsx, notice.csv, commitments.csv, cashflow.csv (a
+ * scenario with cash by year), summary.json, report.html, report.md, and whatif.html when the scenario's file is named — formatted from a solved outcome and written together or not at all; summary.json,
  * renamed last, holds the SHA-256 of the others (`files`), as the set's commit record.
  */
 import { writeOutputsAtomically } from '../io/write.js';
@@ -9,13 +9,19 @@ import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { noticeCsv } from '../report/notice.js';
 import { commitmentsCsv, newCommitments } from '../report/commitments.js';
+import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
 import { allocationsXlsx } from '../report/xlsx.js';
 import type { Summary } from '../report/summary-schema.js';
 import { highsNeededBy, renderWhatIf, WHATIF_FILE } from '../whatif/page.js';
 import type { Solved } from './solve.js';
 
 /** The files a solve writes, together or not at all. */
-export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'notice.csv', 'commitments.csv', 'summary.json', 'report.html', 'report.md', WHATIF_FILE] as const;
+export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'notice.csv', 'commitments.csv', CASHFLOW_FILE, 'summary.json', 'report.html', 'report.md', WHATIF_FILE] as const;
+
+/** The files of OUTPUT_FILES a solve of this summary writes: cashflow.csv only with cash by year, whatif.html when the scenario's file is named. */
+export function outputFilesOf(summary: Pick<Summary, 'years'>, whatif = true): string[] {
+  return OUTPUT_FILES.filter((f) => (f !== CASHFLOW_FILE || summary.years !== undefined) && (f !== WHATIF_FILE || whatif));
+}
 
 export interface WriteOptions {
   /** The scenario file solved: whatif.html is written, its exported scenarios extending this file (absent: no whatif.html). */
@@ -47,14 +53,15 @@ export async function writeOutputs(solved: Solved, dir: string, formattedAside: 
   const markdown = renderMarkdown(data);
   const notice = noticeCsv(data.notice);
   const formatted = formattedAside ?? Promise.resolve(formatRows(rows, summary.scenario.name));
-  const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail));
-  const { csv } = await formatted;
   const ledger = newCommitments(solved.detail.allocation, solved.detail.loaded.scenario);
+  const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail), ledger);
+  const { csv } = await formatted;
   return writeOutputsAtomically(dir, [
     { name: 'allocations.csv', content: csv },
     { name: 'allocations.xlsx', content: xlsx },
     { name: 'notice.csv', content: notice },
     { name: 'commitments.csv', content: commitmentsCsv(ledger, data.lang) },
+    ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),
     {
       name: 'summary.json',
       commit: (files) => {
