@@ -10,9 +10,9 @@ import { formatIssue, type InputIssue } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { en } from './i18n/en.js';
 import { zh } from './i18n/zh.js';
-import type { SummaryWords, YearsWords } from './i18n/words.js';
+import type { SummaryWords } from './i18n/words.js';
 import { fundingLineWords } from './budget-words.js';
-import { yearsReport, yearsSummary } from './years.js';
+import { windowName, yearsReport, yearsSummary } from './years.js';
 import { SUMMARY_SCHEMA_VERSION, TIE_RULE_TEXT, type Summary, type Timings } from './summary-schema.js';
 
 export { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary, type Timings } from './summary-schema.js';
@@ -317,14 +317,6 @@ function yearsLines(s: Summary): string[] {
     ...years.targets.map((t) => w.targetLine(t.name.zh, t.id, t.hard, t.by, amount(t.kind, t.required), amount(t.kind, t.achieved), amount(t.kind, t.shortfall))),
   ];
 }
-
-/** A cash window's id (cash:2021, cash:2020-2021) in words. */
-export const windowName =
-  (w: YearsWords) =>
-  (id: string): string => {
-    const m = /^cash:(\d+)(?:-(\d+))?$/.exec(id);
-    return m ? w.window(Number(m[1]), Number(m[2] ?? m[1])) : id;
-  };
 
 /** A share rule: what it achieved and, when it binds, what that does. */
 function shareLine(x: NonNullable<Summary['shares']>[number]): string {

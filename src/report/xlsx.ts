@@ -203,8 +203,8 @@ export async function allocationsXlsx(data: ReportData, detail: readonly (readon
     noticeSheet(data),
     summarySheet(data),
     parametersSheet(data),
-    ...(data.summary.years ? [cashflowSheet(data.summary)] : []),
-    ...(commitments.length ? [commitmentsSheet(commitments, 'zh')] : []),
+    ...(data.summary.years ? [{ ...cashflowSheet(data.summary), print: print(data.summary.scenario.name, 1) }] : []),
+    ...(commitments.length ? [{ ...commitmentsSheet(commitments, 'zh'), print: print(data.summary.scenario.name, 1) }] : []),
   ];
   const sheets: SheetInput[] = own.map((s, i) => compressSheet(s, (i < DETAIL_SHEET_POSITION ? i : i + 1) === 0));
   sheets.splice(DETAIL_SHEET_POSITION, 0, 'then' in detail ? await detail : detailSheet(detail, data.summary.scenario.name));

@@ -10,6 +10,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, ZERO, fmtYuan } from '../money.js';
 import type { Summary } from './summary-schema.js';
+import type { YearsWords } from './i18n/index.js';
 import type { Allocation, Line } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
@@ -220,3 +221,17 @@ export function yearsSummary(r: YearsReport, ledgerFiles: readonly { readonly fi
     ledger: { files: ledgerFiles.map((f) => ({ file: f.file, sha256: f.sha256 })), rows: r.ledger.rows, owed: fmtYuan(r.ledger.owed) },
   };
 }
+
+/** The years of a cash window's id (cash:2021, cash:2020-2021), or null for another id. */
+export function windowYears(id: string): [number, number] | null {
+  const m = /^cash:(\d+)(?:-(\d+))?$/.exec(id);
+  return m ? [Number(m[1]), Number(m[2] ?? m[1])] : null;
+}
+
+/** A cash window's id in words (2021年, 2020–2021年). */
+export const windowName =
+  (w: YearsWords) =>
+  (id: string): string => {
+    const run = windowYears(id);
+    return run ? w.window(run[0], run[1]) : id;
+  };
