@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SummarySchema, humanSummary, outputFilesOf, solve, writeOutputs, type Outcome, type Solved } from '../src/index.js';
+import { D } from '../src/money.js';
 import { creditCode } from './helpers/cli-fixtures.js';
 
 const HOSTILE = `<b>"甲类"&'x'</b>`;
@@ -188,7 +189,7 @@ describe('a multi-year solve', () => {
 });
 
 describe('carry-over and a plan year', () => {
-  it('money carried into the next year and recovered after it; the plan years apart and indicative', async () => {
+  it('money carried into the next years, oldest first; the plan years apart and indicative', async () => {
     // 2023's forecast: one B-ONCE application of 40万 (paid at once in 2023).
     writeFileSync(
       join(dir, 'forecast-2023.csv'),
@@ -199,20 +200,28 @@ describe('carry-over and a plan year', () => {
     const y = o.summary.years!;
     const grants = new Map(o.allocations.map((a) => [a.project_id, a.grant]));
     // Whatever the grants, the dues are theirs split 40/30/30 (A-BIG) or at once (B-ONCE), exactly.
-    const a = ['P1', 'P3'].reduce((t, id) => t + Number(grants.get(id)), 0);
-    const b = Number(grants.get('P2'));
-    expect(Number(y.cashflow[0]!.dueThisYear)).toBe(a * 0.4 + b);
+    const a = ['P1', 'P3'].reduce((t, id) => t.plus(grants.get(id)!), new D(0));
+    const b = new D(grants.get('P2')!);
+    expect(y.cashflow[0]!.dueThisYear).toBe(a.times('0.4').plus(b).toFixed(2));
     expect(y.plan).toHaveLength(1);
     expect(y.plan[0]).toMatchObject({ year: 2023, indicative: true, applications: 1 });
     expect(y.cashflow[1]!.duePlanned).toBe(y.plan[0]!.granted);
     // Paying oldest money first: what 2022 leaves is carried into 2023, what 2023 leaves of 2022's is recovered.
     for (const [k, c] of y.cashflow.entries()) {
-      const n = (v: string) => Number(v);
-      expect(n(c.roomLeft)).toBe(n(c.carriedOut) + n(c.recovered));
-      expect(n(c.cash) + n(c.carriedIn) - n(c.total)).toBe(n(c.roomLeft));
+      expect(new D(c.carriedOut).plus(c.recovered).toFixed(2)).toBe(c.roomLeft);
+      expect(new D(c.cash).plus(c.carriedIn).minus(c.total).toFixed(2)).toBe(c.roomLeft);
       if (k > 0) expect(c.carriedIn).toBe(y.cashflow[k - 1]!.carriedOut);
     }
-    expect(y.cashflow[0]!.recovered).toBe('0.00');
+    // By hand: all of 2022–2024 may pay 220万 − 60万 (the ledger) = 160万 of new grants: P1 50万 + P2 30万,
+    // then F1 (85 points) its 40万 and P3 (70) the last 40万. 2022 pays 96万 of 150万, carrying 54万;
+    // 2023 pays 97万, first those 54万, and carries 17万 of its own into 2024, which pays 27万.
+    expect(grants.get('P3')).toBe('400000.00');
+    expect(y.cashflow.map((c) => [c.total, c.carriedIn, c.carriedOut, c.recovered])).toEqual([
+      ['960000.00', '0.00', '540000.00', '0.00'],
+      ['970000.00', '540000.00', '170000.00', '0.00'],
+      ['270000.00', '170000.00', '0.00', '0.00'],
+    ]);
+    expect(y.bindingCash).toEqual(['cash:2022-2024']);
     expect(o.summary.scenario.fields).toMatchObject({ carryOver: 'years 1', plan: '2023 forecast-2023.csv' });
     expect(humanSummary(o.summary, [])).toContain('规划年度预计');
   });
