@@ -228,9 +228,12 @@ describe('carry-over and a plan year', () => {
 });
 
 describe('a one-year scenario', () => {
-  it('has no years in summary.json, no cashflow.csv, no cash section, no multi-year fields', async () => {
+  it('has no years in summary.json, no cashflow.csv (an earlier run\'s is removed), no cash section, no multi-year fields', async () => {
     const o = solved(await solve({ scenario: { name: '一年', policy: 'inline', applications: 'inline', year: 2022, budget: '100万' }, policy: policy(), applications: APPS, baseDir: dir }, { timings: false }));
+    // Into a folder where a multi-year run wrote its cashflow.csv: that file goes with the rest of its set.
     const out = join(dir, 'one-year');
+    await writeOutputs(solved(await solve({ scenario: scenario(), policy: policy(), applications: APPS, baseDir: dir }, { timings: false })), out);
+    expect(existsSync(join(out, 'cashflow.csv'))).toBe(true);
     await writeOutputs(o, out);
     expect('years' in o.summary).toBe(false);
     expect(Object.keys(o.summary.scenario.fields)).toEqual(['policy', 'applications', 'year', 'budget', 'minScore', 'measureBudgets', 'companyAnnualCap', 'granularity', 'objective']);
