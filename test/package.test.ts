@@ -58,7 +58,7 @@ describe('the packed package', () => {
     // The file also commits the run's other files by their SHA-256, which only the writer knows.
     const { files, ...written } = JSON.parse(readFileSync(join(dir, 'cli-out', 'summary.json'), 'utf8'));
     expect(written).toEqual(out.summary);
-    expect(Object.keys(files).sort()).toEqual(['allocations.csv', 'allocations.xlsx', 'notice.csv', 'report.html', 'report.md', 'whatif.html']);
+    expect(Object.keys(files).sort()).toEqual(['allocations.csv', 'allocations.xlsx', 'commitments.csv', 'notice.csv', 'report.html', 'report.md', 'whatif.html']);
   });
 
   it('an in-memory scenario (policy and records as objects) solves; one that cannot be met is infeasible with its conflicts', () => {

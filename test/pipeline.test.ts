@@ -29,7 +29,7 @@ describe('solve (the library entry point)', () => {
     // As written, summary.json also commits the other files by their SHA-256.
     const { files, ...written } = JSON.parse(readFileSync(join(f.out, 'summary.json'), 'utf8'));
     expect(o.summary).toEqual(written);
-    expect(Object.keys(files).sort()).toEqual(['allocations.csv', 'allocations.xlsx', 'notice.csv', 'report.html', 'report.md', 'whatif.html']);
+    expect(Object.keys(files).sort()).toEqual(['allocations.csv', 'allocations.xlsx', 'commitments.csv', 'notice.csv', 'report.html', 'report.md', 'whatif.html']);
   });
 
   it('reads records in memory exactly as it reads the same table from a file (Chinese headers, 万元)', async () => {

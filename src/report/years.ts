@@ -146,7 +146,7 @@ export function yearsReport(allocation: Allocation, scenario: Scenario, policy: 
     cashflow,
     byMeasure,
     windows: windowUse(plan, ledger, perYear, scenario.granularity),
-    targets: (scenario.targets ?? []).map((t) => targetProgress(t, ledger, allocation.lines, planLines, scenario.year, policyStartYear(policy))),
+    targets: (scenario.targets ?? []).map((t) => targetProgress(t, ledger, allocation.lines, planLines, policyStartYear(policy))),
     plan: planYears(planLines, scenario.plan ? [...scenario.plan.keys()] : []),
     ledger: { rows: ledger.length, owed: cashflow.reduce((s, y) => s.plus(y.dueEarlier), ZERO) },
   };
@@ -163,14 +163,14 @@ function windowUse(plan: CashPlan, ledger: readonly Commitment[], perYear: Reado
 }
 
 /** A target's progress: approvals under its measures from the policy's start to `by`, counted or summed. */
-function targetProgress(t: Target, ledger: readonly Commitment[], lines: readonly Line[], planLines: readonly Line[], year: number, from: number | null): TargetProgress {
+function targetProgress(t: Target, ledger: readonly Commitment[], lines: readonly Line[], planLines: readonly Line[], from: number | null): TargetProgress {
   const covers = new Set(t.measures);
   const kind = t.amount ? 'amount' : 'count';
   const measure = (grants: readonly Decimal[]) => (kind === 'count' ? new D(grants.length) : grants.reduce((s, g) => s.plus(g), ZERO));
   const inRange = (y: number) => y <= t.by && (from === null || y >= from);
   const funded = (ls: readonly Line[]) => ls.filter((l) => l.grant.gt(0) && covers.has(l.measure.id) && inRange(l.app.year)).map((l) => l.grant);
   const ledgerPart = measure(ledgerApproved(ledger, covers, from, t.by).map((c) => c.grant));
-  const thisYear = inRange(year) ? measure(funded(lines)) : ZERO;
+  const thisYear = measure(funded(lines));
   const planned = measure(funded(planLines));
   const achieved = ledgerPart.plus(thisYear).plus(planned);
   const required = kind === 'count' ? new D(t.count!.min) : t.amount!.min;
