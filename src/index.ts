@@ -13,7 +13,7 @@ export { solve, solveLoaded, infeasibleError } from './pipeline/solve.js';
 export type { AllocationRecord, Infeasible, NoticeScope, Outcome, Solved, SolvedDetail, SolveOptions } from './pipeline/solve.js';
 export { loadInput, loadScenario, withLocks } from './pipeline/load.js';
 export type { Input, Loaded, LoadOptions, LockInput, LockSource, Locks, MemoryInput } from './pipeline/load.js';
-export { OUTPUT_FILES, writeOutputs } from './pipeline/outputs.js';
+export { OUTPUT_FILES, outputFilesOf, writeOutputs } from './pipeline/outputs.js';
 export { parsePolicy } from './model/policy.js';
 export type { Measure, Policy, Rule } from './model/policy.js';
 export { parseScenario } from './model/scenario.js';

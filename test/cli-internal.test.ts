@@ -8,7 +8,10 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Application } from '../src/model/application.js';
 import type { Measure } from '../src/model/policy.js';
 import { ROWS, baseScenario, creditCode, csv, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
-import { OUTPUT_FILES } from '../src/commands/solve.js';
+import { outputFilesOf } from '../src/commands/solve.js';
+
+/** The files a solve of a one-year scenario writes. */
+const OUTPUT_FILES = outputFilesOf({});
 
 afterAll(removeFixtures);
 

@@ -10,7 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { HEADER, REPO, ROWS, baseScenario, creditCode, csv, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
-import { OUTPUT_FILES } from '../src/commands/solve.js';
+import { outputFilesOf } from '../src/commands/solve.js';
+
+/** The files a solve of a one-year scenario writes. */
+const OUTPUT_FILES = outputFilesOf({});
 
 afterAll(removeFixtures);
 

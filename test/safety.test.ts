@@ -12,7 +12,10 @@ import { parsePolicy } from '../src/model/policy.js';
 import { nearest } from '../src/model/nearest.js';
 import { solve, type Outcome, type Solved } from '../src/index.js';
 import { runValidate } from '../src/commands/validate.js';
-import { OUTPUT_FILES } from '../src/commands/solve.js';
+import { outputFilesOf } from '../src/commands/solve.js';
+
+/** The files a solve of a one-year scenario writes. */
+const OUTPUT_FILES = outputFilesOf({});
 import { HEADER, POLICY, ROWS, baseScenario, creditCode, csv, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
 
 afterAll(removeFixtures);

@@ -10,11 +10,14 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { runCompare } from '../src/commands/compare.js';
-import { OUTPUT_FILES, runSolve } from '../src/commands/solve.js';
+import { outputFilesOf, runSolve } from '../src/commands/solve.js';
 import { loadScenario, withLocks } from '../src/pipeline/load.js';
 import { writeOutputsAtomically } from '../src/io/write.js';
 import { D } from '../src/money.js';
 import { fixture, removeFixtures } from './helpers/cli-fixtures.js';
+
+/** The files a solve of a one-year scenario writes. */
+const OUTPUT_FILES = outputFilesOf({});
 
 /** What the file operations did, and a rename to fail (a crash or power cut at that point). */
 const fsTrace = vi.hoisted(() => ({ calls: [] as string[], fds: new Map<number, string>(), renames: 0, failAt: 0 }));

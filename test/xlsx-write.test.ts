@@ -45,8 +45,8 @@ describe('allocations.xlsx', () => {
     summary = JSON.parse(readFileSync(join(f.out, 'summary.json'), 'utf8'));
   });
 
-  it('has the four sheets, Chinese headers, a frozen header row and fitted widths', () => {
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['资助计划', '明细', '汇总', '参数']);
+  it('has the four sheets and the ledger of the new grants, Chinese headers, a frozen header row and fitted widths', () => {
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['资助计划', '明细', '汇总', '参数', '拨付台账']);
     const detail = wb.getWorksheet('明细')!;
     expect((detail.getRow(1).values as ExcelJS.CellValue[]).slice(1)).toEqual([
       '项目编号', '项目名称', '统一社会信用代码', '企业名称', '所属区', '类别编号', '申报类别', '条款', '年度', '评审得分',
@@ -157,7 +157,7 @@ describe('allocations.xlsx prints', () => {
   });
 
   it('every sheet: A4, one page wide, margins, the scenario and the page number in the footer; header rows on every page', () => {
-    const titles: Record<string, string | undefined> = { 资助计划: '1:1', 明细: '1:1', 汇总: undefined, 参数: '1:1' };
+    const titles: Record<string, string | undefined> = { 资助计划: '1:1', 明细: '1:1', 汇总: undefined, 参数: '1:1', 拨付台账: '1:1' };
     for (const ws of wb.worksheets) {
       expect(ws.pageSetup, ws.name).toMatchObject({ paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true });
       expect(ws.pageSetup.printTitlesRow, ws.name).toBe(titles[ws.name]);

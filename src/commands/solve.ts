@@ -8,7 +8,7 @@ import type { Loaded } from '../pipeline/load.js';
 import { infeasibleError, solve, type NoticeScope, type Solved, type SolveOptions } from '../pipeline/solve.js';
 import { rowsAside, writeOutputs } from '../pipeline/outputs.js';
 
-export { OUTPUT_FILES } from '../pipeline/outputs.js';
+export { OUTPUT_FILES, outputFilesOf } from '../pipeline/outputs.js';
 
 export interface SolveCommandOptions {
   readonly scenario: string;

@@ -392,5 +392,18 @@ function extraFields(s: Scenario): Record<string, string> {
     [b.allOrNothing ? 'allOrNothing' : '', b.minShare ? `minShare ${b.minShare}` : '', b.minCount !== undefined ? `minCount ${b.minCount}` : '', b.maxCount !== undefined ? `maxCount ${b.maxCount}` : ''].filter(Boolean).join(' '),
   );
   if (/allOrNothing|minShare|Count/.test(rules)) out.measureRules = rules.split('; ').filter((r) => / \S/.test(r) && /allOrNothing|minShare|Count/.test(r)).join('; ');
+  const c = s.cashPlan;
+  if (c) {
+    const years = (m: ReadonlyMap<number, Decimal>) => [...m.entries()].sort(([a], [b]) => a - b).map(([year, v]) => `${year} ${y(v)}`).join('; ');
+    out.cash = years(c.cash);
+    out.carryOver = `years ${c.carryYears}${c.opening.size ? `; opening ${years(c.opening)}` : ''}`;
+  }
+  if (s.commitments?.length) out.commitments = s.commitments.join('; ');
+  if (s.plan?.size) out.plan = [...s.plan.entries()].map(([year, p]) => `${year} ${p.applications}${p.sheet !== null ? ` [${p.sheet}]` : ''}`).join('; ');
+  if (s.targets?.length) {
+    out.targets = s.targets
+      .map((t) => `${t.id} ${t.measures.join('+')} ${t.count ? `count ≥${t.count.min}` : `amount ≥${y(t.amount!.min)}`} by ${t.by} ${t.hard ? 'hard' : 'soft'}`)
+      .join('; ');
+  }
   return out;
 }

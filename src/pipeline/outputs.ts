@@ -1,21 +1,30 @@
 /**
- * The files a solve writes — allocations.csv and .xlsx, notice.csv, summary.json, report.html,
- * report.md, and whatif.html when the scenario's file is named — formatted from a solved outcome and written together or not at all; summary.json,
+ * The files a solve writes — allocations.csv and .xlsx, notice.csv, commitments.csv, cashflow.csv (a
+ * scenario with cash by year), summary.json, report.html, report.md, and whatif.html when the scenario's file is named — formatted from a solved outcome and written together or not at all; summary.json,
  * renamed last, holds the SHA-256 of the others (`files`), as the set's commit record.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeOutputsAtomically } from '../io/write.js';
 import { formatRows, formatRowsAside, type FormattedRows } from '../report/offload.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { noticeCsv } from '../report/notice.js';
 import { commitmentsCsv, newCommitments } from '../report/commitments.js';
+import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
 import { allocationsXlsx } from '../report/xlsx.js';
-import type { Summary } from '../report/summary-schema.js';
+import { CommitRecordSchema, type Summary } from '../report/summary-schema.js';
 import { highsNeededBy, renderWhatIf, WHATIF_FILE } from '../whatif/page.js';
 import type { Solved } from './solve.js';
 
 /** The files a solve writes, together or not at all. */
-export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', 'commitments.csv', 'notice.csv', 'summary.json', 'report.html', 'report.md', WHATIF_FILE] as const;
+export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', CASHFLOW_FILE, 'commitments.csv', 'notice.csv', 'summary.json', 'report.html', 'report.md', WHATIF_FILE] as const;
+
+/** The files of OUTPUT_FILES a solve of this summary writes: cashflow.csv only with cash by year, whatif.html when the scenario's file is named. */
+export function outputFilesOf(summary: Pick<Summary, 'years'>, whatif = true): string[] {
+  return OUTPUT_FILES.filter((f) => (f !== CASHFLOW_FILE || summary.years !== undefined) && (f !== WHATIF_FILE || whatif));
+}
 
 export interface WriteOptions {
   /** The scenario file solved: whatif.html is written, its exported scenarios extending this file (absent: no whatif.html). */
@@ -47,12 +56,14 @@ export async function writeOutputs(solved: Solved, dir: string, formattedAside: 
   const markdown = renderMarkdown(data);
   const notice = noticeCsv(data.notice);
   const formatted = formattedAside ?? Promise.resolve(formatRows(rows, summary.scenario.name));
-  const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail));
-  const { csv } = await formatted;
   const ledger = newCommitments(solved.detail.allocation, solved.detail.loaded.scenario);
-  return writeOutputsAtomically(dir, [
+  const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail), ledger);
+  const { csv } = await formatted;
+  const stale = summary.years ? null : earlierCashflow(dir);
+  const paths = writeOutputsAtomically(dir, [
     { name: 'allocations.csv', content: csv },
     { name: 'allocations.xlsx', content: xlsx },
+    ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),
     { name: 'commitments.csv', content: commitmentsCsv(ledger, data.lang) },
     { name: 'notice.csv', content: notice },
     {
@@ -68,6 +79,23 @@ export async function writeOutputs(solved: Solved, dir: string, formattedAside: 
     { name: 'report.md', content: markdown },
     ...(options.whatifOf !== undefined ? [{ name: WHATIF_FILE, content: whatifPage(solved, dir, options.whatifOf) }] : []),
   ]);
+  // A scenario without cash by year writes no cashflow.csv: one an earlier run left here, as that run wrote it, goes.
+  if (stale !== null && sha256Of(join(dir, CASHFLOW_FILE)) === stale) rmSync(join(dir, CASHFLOW_FILE), { force: true });
+  return paths;
+}
+
+/** The SHA-256 the summary.json in `dir` records for cashflow.csv, or null (no summary.json, none recorded, unreadable). */
+function earlierCashflow(dir: string): string | null {
+  try {
+    const record = CommitRecordSchema.safeParse(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')));
+    return (record.success && record.data.files?.[CASHFLOW_FILE]) || null;
+  } catch {
+    return null;
+  }
+}
+
+function sha256Of(path: string): string | null {
+  return existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : null;
 }
 
 /** whatif.html of a solved scenario: the scenario as solved (its budget, its earlier batches) is the page's baseline. */

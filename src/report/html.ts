@@ -18,6 +18,7 @@ import { esc } from './svg.js';
 import { SCRIPT } from './html/script.js';
 import { byDistrict, byMeasure, contents, limits, marginal, notice, overview, policyAppendix, projects, scatter, top, totals } from './html/sections.js';
 import { CSS } from './html/style.js';
+import { years } from './html/years.js';
 
 const sha256b64 = (s: string) => createHash('sha256').update(s, 'utf8').digest('base64');
 export const CSP = `default-src 'none'; style-src 'sha256-${sha256b64(CSS)}'; script-src 'sha256-${sha256b64(SCRIPT)}'; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'`;
@@ -39,8 +40,9 @@ export function renderHtml(data: ReportData): string {
     '</head>',
     '<body>',
     overview(data, w),
-    contents(t, w.policyTable.appendix),
+    contents(t, w.policyTable.appendix, s.years ? w.years.section : null),
     totals(data, t),
+    ...(s.years ? [years(data, w)] : []),
     byMeasure(data, t),
     byDistrict(data, t),
     scatter(data, w),

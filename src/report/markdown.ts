@@ -10,6 +10,7 @@
 import type { ReportData } from './data.js';
 import type { PolicyTable } from './policy-table.js';
 import { percent, yuan } from './format.js';
+import { yearsView } from './years-view.js';
 import { words, type ReportWords } from './i18n/index.js';
 import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, nonBlank, perYuanText, rangeText, shareWords, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines, type Tally } from './view.js';
 
@@ -110,6 +111,28 @@ export function renderMarkdown(data: ReportData): string {
       ].map((r) => r.map(md)),
     ),
   );
+
+  // Cash by year (a scenario with cash by year).
+  if (s.years) {
+    const v = yearsView({ ...s, years: s.years }, data.lang);
+    const y = v.w;
+    const bold = (c: string) => (c === '' ? c : `**${md(c)}**`);
+    para(`## ${md(y.section)}`);
+    para(md(v.binding));
+    para(`### ${md(y.table)}`);
+    para(mdTable(v.head.map((h) => [h.title, h.num ? 'r' : 'l']), v.rows.map((r) => r.cells.map((c) => (r.total ? bold(c) : md(c))))));
+    if (v.plan.length) {
+      para(`### ${md(y.planTitle)}`);
+      para(md(y.planNote));
+      const p = y.planCol;
+      para(mdTable([[p.year, 'l'], [p.applications, 'r'], [p.funded, 'r'], [p.granted, 'r']], v.plan.map((r) => r.map(md))));
+    }
+    if (v.targets.length) {
+      const c = y.targetCol;
+      para(`### ${md(y.targetsTitle)}`);
+      para(mdTable([[c.target, 'l'], [c.measures, 'l'], [c.by, 'l'], [c.kind, 'l'], [c.required, 'r'], [c.achieved, 'r'], [c.shortfall, 'r']], v.targets.map((r) => r.map(md))));
+    }
+  }
 
   // By measure.
   const bm = s.byMeasure;

@@ -137,6 +137,63 @@ const timings = z
   })
   .strict();
 
+/** A count (whole number) or an amount (yuan with two decimals), as a string. */
+const countOrYuan = z.string().regex(/^\d+(\.\d{2})?$/, 'a whole count such as "50" or yuan such as "30000000.00"');
+const dues = {
+  dueEarlier: yuan.describe("Instalments of earlier years' approvals (the ledger, status planned) due this year"),
+  dueThisYear: yuan.describe("Instalments of this year's grants (earlier batches' included) due this year"),
+  duePlanned: yuan.describe("Instalments of the plan years' forecast grants due this year (indicative)"),
+};
+
+const yearsSchema = z
+  .object({
+    cashflow: z.array(
+      z
+        .object({
+          year: z.number().int(),
+          cash: yuan,
+          carriedIn: yuan.describe('Unspent money of earlier years usable this year'),
+          ...dues,
+          total: yuan,
+          carriedOut: yuan.describe('Unspent at the year\'s end and usable next year'),
+          recovered: yuan.describe('Unspent at the year\'s end and past its carry-over years: recovered (收回)'),
+          roomLeft: yuan.describe('Unspent at the year\'s end: carriedOut + recovered'),
+        })
+        .strict(),
+    ),
+    byMeasure: z.array(z.object({ year: z.number().int(), measure: z.string(), ...dues }).strict()),
+    bindingCash: z.array(z.string()).describe('The runs of years whose cash binds (less than one granularity unit left): cash:2021, cash:2020-2021'),
+    targets: z.array(
+      z
+        .object({
+          id: z.string(),
+          name: z.object({ zh: z.string(), en: z.string() }).strict(),
+          measures: z.array(z.string()),
+          by: z.number().int(),
+          hard: z.boolean(),
+          kind: z.enum(['count', 'amount']),
+          required: countOrYuan,
+          achieved: countOrYuan.describe("Approvals from the policy's validFrom year to `by`: the ledger's, this year's and the plan years' (indicative)"),
+          shortfall: countOrYuan,
+        })
+        .strict(),
+    ),
+    plan: z.array(
+      z
+        .object({ year: z.number().int(), indicative: z.literal(true), applications: count, funded: count, granted: yuan })
+        .strict()
+        .describe("A plan year's forecast applications as solved with this year's: indicative, not decided"),
+    ),
+    ledger: z
+      .object({
+        files: z.array(file),
+        rows: count,
+        owed: yuan.describe('What its rows still planned owe within the horizon'),
+      })
+      .strict(),
+  })
+  .strict();
+
 export const SummarySchema = z
   .object({
     schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
@@ -248,6 +305,7 @@ export const SummarySchema = z
       )
       .describe("The policy's share rules: what each achieved")
       .optional(),
+    years: yearsSchema.describe('A multi-year scenario (with cash by year): what falls due each year and from what, the cash flow, the binding runs of years, the targets, the plan years; absent for one-year scenarios').optional(),
     limits: z
       .object({
         binding: z.array(z.object({ id: z.string(), source: z.string(), amount: yuan, used: yuan }).strict()),

@@ -12,6 +12,7 @@ import { en } from './i18n/en.js';
 import { zh } from './i18n/zh.js';
 import type { SummaryWords } from './i18n/words.js';
 import { fundingLineWords } from './budget-words.js';
+import { windowName, yearsReport, yearsSummary } from './years.js';
 import { SUMMARY_SCHEMA_VERSION, TIE_RULE_TEXT, type Summary, type Timings } from './summary-schema.js';
 
 export { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary, type Timings } from './summary-schema.js';
@@ -190,6 +191,7 @@ export function buildSummary(args: {
     fundingLine: args.fundingLine ?? null,
     ...(args.fundingLineBasis ? { fundingLineBasis: args.fundingLineBasis } : {}),
     ...(policy.shares?.length ? { shares: shareResults(policy, allocation) } : {}),
+    ...yearsField(scenario, policy, allocation, inputs),
     /** Coupling limits with less than one granularity unit of room (they stop grants), and how many others there are. */
     limits: {
       binding: allocation.limits
@@ -209,6 +211,12 @@ export function buildSummary(args: {
     warnings: warnings.map(formatIssue),
     ...(args.timingsMs ? { timingsMs: roundTimings(args.timingsMs) } : {}),
   };
+}
+
+/** summary.json's `years`, for a scenario with cash by year (nothing otherwise). */
+function yearsField(scenario: Scenario, policy: Policy, allocation: Allocation, inputs: InputProvenance): Pick<Summary, 'years'> {
+  const r = yearsReport(allocation, scenario, policy);
+  return r ? { years: yearsSummary(r, inputs.commitments ?? []) } : {};
 }
 
 /** The rules report as written: the same keys in the same order, with its own copy of the list the model keeps readonly. */
@@ -288,11 +296,26 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
       ? `最优性：已证明最优（取整到 ${y(s.granularity)} 后与线性规划上界相差 ${(s.optimality.gap * 100).toFixed(4)}%）`
       : `注意：求解因限制停止（${s.stoppedBy}），未证明最优；本分配距上界至多 ${(s.optimality.gap * 100).toFixed(2)}%，规则校验照常通过`,
     ...budgetLines(s),
+    ...yearsLines(s),
     ...(s.shares ?? []).map(shareLine),
     `校验：${s.verification.checks} 项规则检查，全部通过`,
     ...(s.warnings.length ? [`警告 ${s.warnings.length} 条（见 summary.json）`] : []),
     `输出：${files.join('，')}`,
   ].join('\n');
+}
+
+/** A multi-year scenario: each year's dues, cash and what is left; the binding years; the targets. */
+function yearsLines(s: Summary): string[] {
+  const years = s.years;
+  if (!years) return [];
+  const w = zh.years;
+  const y = (v: string) => fmtYuanHuman(new D(v));
+  const amount = (kind: 'count' | 'amount', v: string) => (kind === 'count' ? w.count(v) : y(v));
+  return [
+    ...years.cashflow.map((c) => w.yearLine(c.year, y(c.total), { earlier: y(c.dueEarlier), thisYear: y(c.dueThisYear), planned: y(c.duePlanned) }, y(c.cash), y(c.carriedIn), y(c.roomLeft))),
+    years.bindingCash.length ? w.binding(years.bindingCash.map(windowName(w))) : w.noBinding,
+    ...years.targets.map((t) => w.targetLine(t.name.zh, t.id, t.hard, t.by, amount(t.kind, t.required), amount(t.kind, t.achieved), amount(t.kind, t.shortfall))),
+  ];
 }
 
 /** A share rule: what it achieved and, when it binds, what that does. */

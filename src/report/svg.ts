@@ -239,3 +239,92 @@ export function scatterChart(points: readonly ScatterPoint[], fundingLine: numbe
   out.push(`</svg>`);
   return out.join('\n');
 }
+
+// ---------------------------------------------------------------- cash by year
+
+export interface CashBar {
+  readonly year: number;
+  /** 万元 falling due: from earlier approvals, this year's grants, the plan years' forecasts. */
+  readonly earlier: number;
+  readonly thisYear: number;
+  readonly planned: number;
+  /** 万元 the year may pay: its cash plus what was carried in. */
+  readonly available: number;
+  /** The year's cash (alone or in a run of years) binds. */
+  readonly binding: boolean;
+}
+
+export interface CashChartText {
+  readonly title: string;
+  readonly earlier: string;
+  readonly thisYear: string;
+  /** The plan years' part, labelled indicative. */
+  readonly planned: string;
+  readonly cashLine: string;
+  readonly axis: string;
+  /** A year as labelled under its bar. */
+  readonly year: (year: number) => string;
+}
+
+/**
+ * What falls due each year as stacked columns (earlier approvals solid grey, this year's grants
+ * solid blue, the plan years' forecasts hatched: indicative), and the money the year may pay
+ * (cash + carried in) as a dashed line across its column. The three fills are SVG
+ * presentation attributes and a pattern of their own, so the page's stylesheet is unchanged.
+ */
+export function cashChart(bars: readonly CashBar[], t: CashChartText): string {
+  const W = 1000;
+  const left = 100;
+  const right = W - 30;
+  const top = 70;
+  const plotH = 300;
+  const H = top + plotH + 60;
+  const maxVal = Math.max(1, ...bars.flatMap((b) => [b.earlier + b.thisYear + b.planned, b.available]));
+  const { ticks, top: yTop } = linearTicks(0, maxVal, 5);
+  const y = (v: number) => top + plotH - (v / yTop) * plotH;
+  const slot = (right - left) / Math.max(1, bars.length);
+  const barW = Math.min(140, slot * 0.5);
+  const out: string[] = [
+    `<svg class="chart" data-testid="cash-chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(t.title)}">`,
+    `<title>${esc(t.title)}</title>`,
+    `<defs><pattern id="cash-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="8" stroke="#1f4e9a" stroke-width="3"/></pattern></defs>`,
+    `<g class="legend" transform="translate(${left},16)">`,
+    `<rect x="0" y="0" width="28" height="18" fill="#8c96a5"/><text x="36" y="14">${esc(t.earlier)}</text>`,
+    `<rect x="170" y="0" width="28" height="18" fill="#1f4e9a"/><text x="206" y="14">${esc(t.thisYear)}</text>`,
+    `<rect x="360" y="0" width="28" height="18" fill="url(#cash-hatch)" stroke="#1f4e9a"/><text x="396" y="14">${esc(t.planned)}</text>`,
+    `<g class="funding-line"><line x1="640" y1="9" x2="668" y2="9"/></g><text x="676" y="14">${esc(t.cashLine)}</text>`,
+    `</g>`,
+  ];
+  const axisY = top + plotH;
+  for (const v of ticks) {
+    out.push(`<line class="grid" x1="${left}" y1="${n(y(v))}" x2="${right}" y2="${n(y(v))}"/>`);
+    out.push(`<text class="tick" x="${left - 8}" y="${n(y(v) + 5)}" text-anchor="end">${esc(fmtNumber(v, 2))}</text>`);
+  }
+  out.push(`<line class="axis" x1="${left}" y1="${axisY}" x2="${right}" y2="${axisY}"/>`);
+  out.push(`<text class="axis-label" x="${left - 8}" y="${top - 14}" text-anchor="end">${esc(t.axis)}</text>`);
+  bars.forEach((b, i) => {
+    const cx = left + slot * (i + 0.5);
+    const x0 = cx - barW / 2;
+    const parts: [number, string][] = [
+      [b.earlier, 'fill="#8c96a5"'],
+      [b.thisYear, 'fill="#1f4e9a"'],
+      [b.planned, 'fill="url(#cash-hatch)" stroke="#1f4e9a"'],
+    ];
+    const total = b.earlier + b.thisYear + b.planned;
+    out.push(`<g class="cash-year" data-year="${esc(b.year)}"${b.binding ? ' data-binding="true"' : ''}>`);
+    out.push(
+      `<title>${esc(t.year(b.year))}: ${esc(t.earlier)} ${esc(fmtNumber(b.earlier, 2))} · ${esc(t.thisYear)} ${esc(fmtNumber(b.thisYear, 2))} · ${esc(t.planned)} ${esc(fmtNumber(b.planned, 2))} · ${esc(t.cashLine)} ${esc(fmtNumber(b.available, 2))}</title>`,
+    );
+    let base = 0;
+    for (const [v, fill] of parts) {
+      if (v > 0) out.push(`<rect x="${n(x0)}" y="${n(y(base + v))}" width="${n(barW)}" height="${n(y(base) - y(base + v))}" ${fill}/>`);
+      base += v;
+    }
+    out.push(`<g class="funding-line"><line x1="${n(cx - slot * 0.4)}" y1="${n(y(b.available))}" x2="${n(cx + slot * 0.4)}" y2="${n(y(b.available))}"/></g>`);
+    out.push(`<text class="value" x="${n(cx)}" y="${n(Math.min(y(total), y(b.available)) - 8)}" text-anchor="middle">${esc(fmtNumber(total, 0))} / ${esc(fmtNumber(b.available, 0))}</text>`);
+    out.push(`<text class="label" x="${n(cx)}" y="${axisY + 22}" text-anchor="middle"${b.binding ? ' font-weight="700"' : ''}>${esc(t.year(b.year))}</text>`);
+    out.push(`</g>`);
+  });
+  out.push(`</svg>`);
+  return out.join('\n');
+}

@@ -3,7 +3,8 @@
  * work in Excel. Sheets: 资助计划 (the public-notice table in 万元, its total and rule),
  * 明细 (every application, the rows of allocations.csv with Chinese headers, amounts in 元),
  * 汇总 (by measure and by district, 万元), 参数 (scenario, policy, input hashes, tool, then the
- * policy as the table to check against its document).
+ * policy as the table to check against its document), then 资金拨付计划表 (a scenario with cash by
+ * year: what falls due each year, 元) and 拨付台账 (the new grants' instalments, as commitments.csv).
  * The workbook is in Chinese whatever the report's language (it is the file for the 公示).
  * Amounts are number cells holding the exact decimal (元 `#,##0.00`, 万元 `#,##0.00####`).
  * Text cells are inline strings, never formulas; a text starting with = + - @, a tab or a CR
@@ -21,6 +22,9 @@ import type { ReportData } from './data.js';
 import { words } from './i18n/index.js';
 import { sumTallies } from './view.js';
 import { solverUsed } from './summary.js';
+import { cashflowSheet } from './cashflow.js';
+import { commitmentsSheet } from './commitments.js';
+import type { Commitment } from '../model/ledger.js';
 
 /** The workbook's words: Chinese, as said above. */
 const { workbook: WORDS, notice: NOTICE } = words('zh');
@@ -193,9 +197,15 @@ export const DETAIL_SHEET_POSITION: number = 1;
  * order) or the 明细 sheet being built from them elsewhere (`formatRowsAside` in offload.ts). The other
  * sheets are built and compressed before the 明细 sheet is waited for.
  */
-export async function allocationsXlsx(data: ReportData, detail: readonly (readonly string[])[] | Promise<CompressedSheet>): Promise<Buffer> {
+export async function allocationsXlsx(data: ReportData, detail: readonly (readonly string[])[] | Promise<CompressedSheet>, commitments: readonly Commitment[] = []): Promise<Buffer> {
   // The first sheet of the workbook is the selected one.
-  const own = [noticeSheet(data), summarySheet(data), parametersSheet(data)];
+  const own = [
+    noticeSheet(data),
+    summarySheet(data),
+    parametersSheet(data),
+    ...(data.summary.years ? [{ ...cashflowSheet(data.summary), print: print(data.summary.scenario.name, 1) }] : []),
+    ...(commitments.length ? [{ ...commitmentsSheet(commitments, 'zh'), print: print(data.summary.scenario.name, 1) }] : []),
+  ];
   const sheets: SheetInput[] = own.map((s, i) => compressSheet(s, (i < DETAIL_SHEET_POSITION ? i : i + 1) === 0));
   sheets.splice(DETAIL_SHEET_POSITION, 0, 'then' in detail ? await detail : detailSheet(detail, data.summary.scenario.name));
   return xlsxBytes(sheets);

@@ -62,11 +62,12 @@ export function overview(data: ReportData, w: Words): string {
   ].join('\n');
 }
 
-/** The table of contents: a link to each section below. */
-export function contents(t: ReportWords, appendix: string): string {
+/** The table of contents: a link to each section below (the cash plan's, titled `years`, when there is one). */
+export function contents(t: ReportWords, appendix: string, years: string | null = null): string {
   const sec = t.sections;
   const toc: [string, string][] = [
     ['totals', sec.totals],
+    ...(years === null ? [] : ([['years', years]] as [string, string][])),
     ['by-measure', sec.byMeasure],
     ['by-district', sec.byDistrict],
     ['scatter', sec.scatter],

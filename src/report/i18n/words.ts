@@ -42,6 +42,48 @@ export interface Words {
   readonly policyTable: PolicyTableWords;
   /** whatif.html, the what-if page. */
   readonly whatif: WhatIfWords;
+  /** A multi-year scenario's cash plan: cashflow.csv, the workbook's sheet, the reports' section, stdout. */
+  readonly years: YearsWords;
+}
+
+/** The columns of the cash plan table (cashflow.csv's ids). */
+export type CashflowColumn = 'year' | 'measure' | 'measure_name' | 'due_earlier' | 'due_this_year' | 'due_planned' | 'total' | 'cash' | 'carried_in' | 'carried_out' | 'recovered' | 'room_left';
+
+export interface YearsWords {
+  /** 资金拨付计划: the reports' section. */
+  readonly section: string;
+  /** 资金拨付计划表: the table's title and the workbook sheet's name. */
+  readonly table: string;
+  /** The table's headers by column. */
+  readonly col: Readonly<Record<CashflowColumn, string>>;
+  /** The per-year total row's label. */
+  readonly total: string;
+  readonly chartTitle: string;
+  readonly dueEarlier: string;
+  readonly dueThisYear: string;
+  /** The plan years' part, labelled as indicative. */
+  readonly duePlanned: string;
+  /** The cash line: the year's cash plus what was carried in. */
+  readonly cashLine: string;
+  readonly axis: string;
+  /** A run of years: 2021年, 2020–2021年. */
+  readonly window: (from: number, to: number) => string;
+  /** The sentence naming the binding runs of years (given as named by `window`). */
+  readonly binding: (windows: readonly string[]) => string;
+  readonly noBinding: string;
+  readonly planNote: string;
+  readonly planTitle: string;
+  readonly planCol: { readonly year: string; readonly applications: string; readonly funded: string; readonly granted: string };
+  readonly targetsTitle: string;
+  readonly targetCol: { readonly target: string; readonly measures: string; readonly by: string; readonly required: string; readonly achieved: string; readonly shortfall: string; readonly kind: string };
+  readonly hard: string;
+  readonly soft: string;
+  /** A count of projects or an amount, in words. */
+  readonly count: (n: string) => string;
+  /** One year on stdout. */
+  readonly yearLine: (year: number, total: string, parts: { earlier: string; thisYear: string; planned: string }, cash: string, carriedIn: string, roomLeft: string) => string;
+  /** A target on stdout. */
+  readonly targetLine: (name: string, id: string, hard: boolean, by: number, required: string, achieved: string, shortfall: string) => string;
 }
 
 /** The summary's rules, stated in both languages (Summary['rules']). */
