@@ -204,6 +204,8 @@ function writeLp(path: string, lp: LinearProgram, loaded: Loaded, scenarioName: 
  */
 export function budgetWarnings(loaded: Loaded, file: string, allocation?: Allocation): InputIssue[] {
   const { scenario } = loaded;
+  // Without a budget the cash by year bounds the grants: there is no budget to be too large or too small.
+  if (scenario.budgetGiven === false) return [];
   const g = scenario.granularity;
   let use: BudgetUse;
   if (allocation) {

@@ -147,6 +147,7 @@ const dues = {
 
 const yearsSchema = z
   .object({
+    budgetGiven: z.boolean().describe('Whether the scenario states a budget for this year\'s new approvals; without one, budget is the cash of the horizon with what was carried in, and only the cash by year bounds the grants'),
     cashflow: z.array(
       z
         .object({

@@ -216,7 +216,7 @@ export function buildSummary(args: {
 /** summary.json's `years`, for a scenario with cash by year (nothing otherwise). */
 function yearsField(scenario: Scenario, policy: Policy, allocation: Allocation, inputs: InputProvenance): Pick<Summary, 'years'> {
   const r = yearsReport(allocation, scenario, policy);
-  return r ? { years: yearsSummary(r, inputs.commitments ?? []) } : {};
+  return r ? { years: yearsSummary(r, inputs.commitments ?? [], scenario.budgetGiven !== false) } : {};
 }
 
 /** The rules report as written: the same keys in the same order, with its own copy of the list the model keeps readonly. */
@@ -285,7 +285,9 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
   return [
     `fundplan ${s.tool.version} · ${s.scenario.name} · 政策 ${s.policy.id}`,
     `申请 ${c.applications} 项：本年度候选 ${c.candidates} 项，低于最低分 ${c.belowMinScore} 项，非本年度 ${c.ineligible} 项${c.notEligible ? `，不符合申报条件 ${c.notEligible} 项` : ''}`,
-    `预算 ${y(s.budget)}，已分配 ${y(s.granted)}，未分配 ${y(s.unallocated)}`,
+    s.years?.budgetGiven === false
+      ? `资金 ${y(s.budget)}（${s.years.cashflow[0]!.year}–${s.years.cashflow[s.years.cashflow.length - 1]!.year}年，含结转），本年度新批资助 ${y(s.granted)}，按年度分期拨付（见下）`
+      : `预算 ${y(s.budget)}，已分配 ${y(s.granted)}，未分配 ${y(s.unallocated)}`,
     ...(s.locks.length ? [`第 ${s.batch} 批次：前 ${s.locks.length} 批次锁定 ${s.batches.locked.applications} 项 ${y(s.batches.locked.granted)}，本批次新分配 ${y(s.batches.new.granted)}`] : []),
     `资助 ${c.funded} 项（全额 ${c.fullyFunded} 项，部分 ${c.partlyFunded} 项），未获资助 ${c.unfunded} 项`,
     `求解：${solverUsed(s, zh.summary)}`,
@@ -295,7 +297,7 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
       : s.status === 'optimal'
       ? `最优性：已证明最优（取整到 ${y(s.granularity)} 后与线性规划上界相差 ${(s.optimality.gap * 100).toFixed(4)}%）`
       : `注意：求解因限制停止（${s.stoppedBy}），未证明最优；本分配距上界至多 ${(s.optimality.gap * 100).toFixed(2)}%，规则校验照常通过`,
-    ...budgetLines(s),
+    ...(s.years?.budgetGiven === false ? [] : budgetLines(s)),
     ...yearsLines(s),
     ...(s.shares ?? []).map(shareLine),
     `校验：${s.verification.checks} 项规则检查，全部通过`,

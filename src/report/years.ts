@@ -191,9 +191,10 @@ function planYears(lines: readonly Line[], years: readonly number[]): PlanYear[]
 const countOrYuan = (kind: 'count' | 'amount', v: Decimal) => (kind === 'count' ? v.toFixed(0) : fmtYuan(v));
 
 /** summary.json's `years`: amounts as yuan strings; the ledger files read. */
-export function yearsSummary(r: YearsReport, ledgerFiles: readonly { readonly file: string; readonly sha256: string }[]): NonNullable<Summary['years']> {
+export function yearsSummary(r: YearsReport, ledgerFiles: readonly { readonly file: string; readonly sha256: string }[], budgetGiven: boolean): NonNullable<Summary['years']> {
   const dues = (d: Dues) => ({ dueEarlier: fmtYuan(d.dueEarlier), dueThisYear: fmtYuan(d.dueThisYear), duePlanned: fmtYuan(d.duePlanned) });
   return {
+    budgetGiven,
     cashflow: r.cashflow.map((y) => ({
       year: y.year,
       cash: fmtYuan(y.cash),
