@@ -146,7 +146,7 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
   if (r.status !== 'optimal') return new InternalError('the LP is infeasible and its elastic form did not solve', [`${r.backend}: ${r.raw}`]);
   const conflicts: Conflict[] = [];
   // This year's measure floors against the budget (a target's floor counts plan years' grants too, which the budget does not bound).
-  const floorsTotal = floorRows.reduce((s, [k]) => (limits[k]!.kind === 'measure_min' ? s.plus(limits[k]!.amount) : s), ZERO);
+  const floorsTotal = floorRows.reduce((s, [k]) => (limits[k]!.kind === 'target' ? s : s.plus(limits[k]!.amount)), ZERO);
   const budget = limits.find((l) => l.kind === 'budget')!;
   floorRows.forEach(([k], e) => {
     const short = r.values[n + e]!;
