@@ -82,13 +82,16 @@ function reapplyIn2020(y2019: readonly SyntheticRow[]): SyntheticRow[] {
   return [p16[0]!, p16[1]!, bestAwards(y2019, 'P03-PLATFORM-SP')[0]!, bestAwards(y2019, 'P04-SOLUTION-SP')[0]!, ...failed.slice(0, 1)];
 }
 
-/** The applications of 2020 and 2021 (2021 re-applies with 2020's best awards and one of 2019's). */
+/** Seeded applications of each year, before the re-applications. */
+const FRESH = { 2020: 380, 2021: 390 } as const;
+
+/** The applications of 2020 and 2021 (2021 re-applies with 2020's best P16 and P04 applicants and 2019's third-best P16). */
 export function rollingApplications(): { readonly 2020: SyntheticRow[]; readonly 2021: SyntheticRow[] } {
   const y2019 = shenzhen2019Rows();
-  const y2020 = batch(2020, 380, reapplyIn2020(y2019));
-  const fresh2020 = y2020.slice(0, 380);
-  const y2021 = batch(2021, 390, [bestAwards(fresh2020, 'P16-INTEGRATION-CERT')[0]!, bestAwards(fresh2020, 'P04-SOLUTION-SP')[0]!, bestAwards(y2019, 'P16-INTEGRATION-CERT')[2]!]);
-  return { 2020: y2020, 2021: y2021 };
+  const y2020 = batch(2020, FRESH[2020], reapplyIn2020(y2019));
+  const fresh2020 = y2020.slice(0, FRESH[2020]);
+  const again = [bestAwards(fresh2020, 'P16-INTEGRATION-CERT')[0]!, bestAwards(fresh2020, 'P04-SOLUTION-SP')[0]!, bestAwards(y2019, 'P16-INTEGRATION-CERT')[2]!];
+  return { 2020: y2020, 2021: batch(2021, FRESH[2021], again) };
 }
 
 /** A forecast of `year`'s applications made in an earlier year: seeded rows, project ids YC<year>-… (预测). */
