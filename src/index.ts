@@ -32,3 +32,10 @@ export { SOLVER_CHOICES } from './solver/select.js';
 export type { SolverChoice } from './solver/select.js';
 export { bundledPath as bundled } from './io/bundled.js';
 export { TOOL_VERSION } from './version.js';
+// Across years: instalments, the commitments ledger, cash by year with carry-over.
+export { cashFlow, cashWindows, commitmentsOf, splitGrant } from './model/years.js';
+export type { CashPlan, CashWindow, CashYear, Instalment, Target } from './model/years.js';
+export { COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, resolveLedgerMeasures } from './model/ledger.js';
+export { readCommitmentsFile } from './pipeline/ledger.js';
+export type { Commitment, CommitmentStatus } from './model/ledger.js';
+export { commitmentsCsv } from './report/commitments.js';

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { InputIssue } from '../src/errors.js';
 import { xlsxBytes } from '../src/io/xlsx-write.js';
 import { D } from '../src/money.js';
-import { COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, readCommitmentsFile, resolveLedgerMeasures, type Commitment, type LedgerEntry } from '../src/model/ledger.js';
+import { COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, resolveLedgerMeasures, type Commitment, type LedgerEntry } from '../src/model/ledger.js';
+import { readCommitmentsFile } from '../src/pipeline/ledger.js';
 import { commitmentsCsv, commitmentsSheet } from '../src/report/commitments.js';
 import { CODES, issuesOf } from './helpers/workbooks.js';
 

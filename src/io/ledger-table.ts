@@ -1,6 +1,7 @@
 /**
- * The commitments ledger's file format (commitments.csv, or the same table in an .xlsx): its
- * columns, headers and status words, and the reading of its cells. The file is read like an
+ * The commitments ledger's file format (commitments.csv, or the same table in an .xlsx): the
+ * headers its columns may carry and the reading of its cells (the columns, Chinese headers and
+ * status words are the model's, model/ledger.ts). The file is read like an
  * applications file (./grid.ts, then ./table.ts's header search: Chinese or English headers,
  * `*` marks, case, full-width characters, a unit in the header such as 应拨金额（万元）, cells
  * such as "150万"); each cell is converted here, and what rows must agree on (one project's
@@ -13,38 +14,7 @@ import { readGrid, type GridOptions } from './grid.js';
 import { SUBTOTAL_ROW, TOTAL_ROW, amountValue, blank, cleanText, col, findHeader, idValue, type Column, type Conv } from './table.js';
 import type { Encoding } from './text.js';
 import { restoreCell } from './write.js';
-
-export const COMMITMENT_STATUSES = ['planned', 'paid', 'cancelled'] as const;
-export type CommitmentStatus = (typeof COMMITMENT_STATUSES)[number];
-
-/** commitments.csv's columns, in order. */
-export const COMMITMENT_COLUMNS = [
-  'project_id', 'project_name', 'company_id', 'company_name', 'measure',
-  'approved_year', 'grant', 'installment', 'due_year', 'amount', 'status',
-] as const;
-export type CommitmentColumn = (typeof COMMITMENT_COLUMNS)[number];
-
-/** The Chinese headers (the file's header row when the output language is Chinese). */
-export const COMMITMENT_HEADERS_ZH: Readonly<Record<CommitmentColumn, string>> = {
-  project_id: '项目编号',
-  project_name: '项目名称',
-  company_id: '统一社会信用代码',
-  company_name: '企业名称',
-  measure: '类别编号',
-  approved_year: '批准年度',
-  grant: '资助总额',
-  installment: '期次',
-  due_year: '应拨年度',
-  amount: '应拨金额',
-  status: '状态',
-};
-
-/** Status words as a bureau may type them, to the status. */
-export const COMMITMENT_STATUS_WORDS: Readonly<Record<string, CommitmentStatus>> = {
-  planned: 'planned', 计划: 'planned', 待拨: 'planned', 未拨: 'planned', 待拨付: 'planned',
-  paid: 'paid', 已拨: 'paid', 已拨付: 'paid',
-  cancelled: 'cancelled', canceled: 'cancelled', 撤销: 'cancelled', 已撤销: 'cancelled', 取消: 'cancelled',
-};
+import { COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, COMMITMENT_STATUS_WORDS, type CommitmentColumn, type CommitmentStatus, type LedgerCells } from '../model/ledger.js';
 
 /**
  * The columns as headers may name them: the column name (any case), the Chinese header, and
@@ -68,21 +38,6 @@ const LEDGER_COLUMNS: readonly Column[] = [
  * One row of the ledger as its cells read: null where a cell did not read (the problem is in
  * `LedgerTable.issues`). `measure` is the text as written (an id or a name; the caller maps it).
  */
-export interface LedgerCells {
-  /** 1-based row as the spreadsheet numbers it. */
-  readonly row: number;
-  readonly projectId: string | null;
-  readonly projectName: string | null;
-  readonly companyId: string | null;
-  readonly companyName: string | null;
-  readonly measure: string | null;
-  readonly approvedYear: number | null;
-  readonly grant: Decimal | null;
-  readonly installment: number | null;
-  readonly dueYear: number | null;
-  readonly amount: Decimal | null;
-  readonly status: CommitmentStatus | null;
-}
 
 export interface LedgerTable {
   readonly rows: readonly LedgerCells[];

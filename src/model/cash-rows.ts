@@ -31,11 +31,21 @@ export function buildCashRows(
   // Grants an earlier batch of this year locked fall due like new ones: with the ledger's.
   const unit = instalmentUnit(granularity);
   const lockedDue = locked.flatMap(({ app, grant }) => splitGrant(grant, measures.get(app.measureId)!, app.year, unit));
+  // One share per measure and approval year (a batch has few of each).
+  const kinds = new Map<string, number>();
+  const kindOf = candidates.map((a) => {
+    const key = `${a.measureId}|${a.year}`;
+    let k = kinds.get(key);
+    if (k === undefined) kinds.set(key, (k = kinds.size));
+    return k;
+  });
   return cashWindows(plan, ledger, lockedDue).map((window) => {
     const members: number[] = [];
     const weights: Decimal[] = [];
+    const shares: (Decimal | undefined)[] = [];
     candidates.forEach((a, i) => {
-      const w = shareDueIn(measures.get(a.measureId)!, a.year, window.from, window.to);
+      let w = shares[kindOf[i]!];
+      if (w === undefined) shares[kindOf[i]!] = w = shareDueIn(measures.get(a.measureId)!, a.year, window.from, window.to);
       if (w.gt(0)) {
         members.push(i);
         weights.push(w);
@@ -154,4 +164,20 @@ export class CashTracker {
     const left = this.capacity[j]! - this.held[j]!;
     return this.dueIn(i, units + need, j) - this.dueIn(i, units, j) <= left ? need : 0;
   }
+}
+
+/**
+ * A cash row for the integer model, in instalment units per grant unit: Σ weight × units ≤ upper.
+ * The share × grant it counts can fall short of the instalments as paid by less than one
+ * instalment unit per instalment other than the last, so `upper` keeps that much room per member.
+ */
+export function integerCashRow(row: CashRow, candidates: readonly Application[], measures: ReadonlyMap<string, Measure>, granularity: Decimal): { terms: [number, number][]; upper: number } {
+  const unit = instalmentUnit(granularity);
+  const perUnit = granularity.div(unit);
+  let slack = 0;
+  const terms = row.members.map((i, k): [number, number] => {
+    slack += installmentsOf(measures.get(candidates[i]!.measureId)!).length - 1;
+    return [i, row.weights[k]!.times(perUnit).toNumber()];
+  });
+  return { terms, upper: row.window.room.div(unit).floor().toNumber() - slack };
 }

@@ -88,7 +88,9 @@ export function proportionalIssues(s: Scenario, limits: readonly Limit[], candid
   for (const l of limits) if (l.sense === 'min' && l.amount.gt(0)) say(l.source, `a floor ${fmtYuanHuman(l.amount)}`);
   if (candidates.some((a) => integerRuleOf(a, s).allOrNothing)) say('allOrNothing', 'true');
   if (candidates.some((a) => integerRuleOf(a, s).minShare)) say('minShare', 'a minimum share');
-  for (const c of countRules(s)) say(`${c.kind === 'measure' ? 'measureBudgets' : 'districtBudgets'}.${c.subject}.minCount/maxCount`, c.kind === 'measure' ? 'a count quota' : 'a district count');
+  for (const c of countRules(s)) say(c.kind === 'target' ? `targets.${c.subject}` : `${c.kind === 'measure' ? 'measureBudgets' : 'districtBudgets'}.${c.subject}.minCount/maxCount`, c.kind === 'measure' ? 'a count quota' : c.kind === 'target' ? 'a hard count target' : 'a district count');
   if (candidates.some((a) => a.exclusiveGroup)) say('exclusive_group', 'exclusive groups in the applications');
+  if (s.cashPlan) say('cash', 'cash by year');
+  if (s.plan?.size) say('plan', 'forecasts of plan years');
   return issues;
 }

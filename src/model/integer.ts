@@ -29,6 +29,7 @@ import type { Column, LinearProgram, Picked, Picker, Row, SolveResult } from '..
 import { finishAllocation, limitsOfCandidates, timedSolve } from './finish.js';
 import { breakTies, tieBreakSeconds, unorderedTies, type Kept } from './integer-ties.js';
 import { blockingShare, shareIndex, shareSums, shareUnits, type ShareIndex } from './limits.js';
+import { CashTracker, integerCashRow } from './cash-rows.js';
 import { lockedFunding, lockedUnder } from './prepare.js';
 import { countRuleId, countRules, countRuleSource, counts, decisionCounts, integerRuleOf, type CountRule } from './rules.js';
 import { LIMIT_BINDING, type AllocateOptions, type Allocation, type CandidateOutcome, type Prepared, type StageReport, type TieRule } from './types.js';
@@ -154,6 +155,13 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
     rule(row.id, `${row.id} (${row.source}): at ${row.sense === 'min' ? 'least' : 'most'} ${row.rate.times(100).toString()}% of the money under its measures to the qualifying applications`);
     if (!drop.has(row.id) && terms.length) rows.push({ terms, lower: w.threshold, upper: null });
   }
+  // Cash rows, in instalment units, keeping room for the rounding of instalments.
+  for (const row of p.cash) {
+    const { terms, upper } = integerCashRow(row, candidates, p.measures, g);
+    const w = row.window;
+    rule(w.id, `${w.id} (scenario.cash): new grants falling due in ${w.from === w.to ? w.from : `${w.from}–${w.to}`} at most ${fmtYuanHuman(w.room)} after earlier commitments`);
+    if (!drop.has(w.id) && terms.length) rows.push({ terms, lower: null, upper });
+  }
   // Exclusive groups.
   const members = new Map<string, number[]>();
   candidates.forEach((a, i) => {
@@ -170,7 +178,7 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
   // Count rules, per measure and per district.
   for (const c of countRules(scenario)) {
     const terms = candidates.map((a, i) => [a, i] as const).filter(([a, i]) => counts(c, a) && yOf[i]! >= 0).map(([, i]) => [yOf[i]!, 1] as const);
-    const earlier = lockedUnder(locked, c).length;
+    const earlier = lockedUnder(locked, c).length + (c.earlier ?? 0);
     for (const [sense, count] of [['min', c.minCount], ['max', c.maxCount]] as const) {
       if (count === undefined) continue;
       const id = countRuleId(c, sense);
@@ -217,6 +225,7 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
   const stages: StageReport[] = [];
   const memberOf = limitsOfCandidates(limits, candidates.length);
   const shares = shareIndex(p.shares, g, candidates.length);
+  const cashOf = (grantUnits: readonly number[]) => (p.cash.length ? new CashTracker(p.cash, candidates, p.measures, g, grantUnits) : null);
   const mipOptions = { mipRelGap: 0, ...(options.timeLimitSeconds ? { timeLimitSeconds: options.timeLimitSeconds } : {}) };
   const t1 = performance.now();
   // First with continuous grants (rounded down to whole units afterwards: much faster); if rounding
@@ -252,7 +261,7 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
         return Math.max(0, Math.min(units.caps[i]!, u));
       });
       const tu = limits.map((l) => l.members.reduce((s, i) => s + gu[i]!, 0));
-      handOut(p, gu, tu, memberOf, shares);
+      handOut(p, gu, tu, memberOf, shares, cashOf(gu));
       // A share row rounding broke counts as an unmet floor: the model is solved again in whole units.
       const unmetShares = shareSums(p.shares, shares, gu).filter((sum, j) => sum < shares.units[j]!.threshold).length;
       return { units: gu, unmetFloors: limits.filter((l, k) => l.sense === 'min' && tu[k]! < units.limits[k]!).length + unmetShares };
@@ -293,7 +302,8 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
   });
   // The count rules with a maxCount that their funded applications (this batch's and earlier) reach.
   const sums = shareSums(p.shares, shares, grantU);
-  const filled = countRules(scenario).filter((c) => c.maxCount !== undefined && lockedUnder(locked, c).length + candidates.filter((a, i) => grantU[i]! > 0 && counts(c, a)).length >= c.maxCount);
+  const cash = cashOf(grantU);
+  const filled = countRules(scenario).filter((c) => c.maxCount !== undefined && lockedUnder(locked, c).length + (c.earlier ?? 0) + candidates.filter((a, i) => grantU[i]! > 0 && counts(c, a)).length >= c.maxCount);
   const outcome = (i: number, full: (c: number, need: number) => number[]): CandidateOutcome => {
     const a = candidates[i]!;
     const cap = units.caps[i]!;
@@ -311,7 +321,9 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
         const k = full(i, need)[0];
         if (k !== undefined) return limits[k]!.id;
         const j = blockingShare(shares, sums, i, need);
-        return j === null ? null : p.shares[j]!.id;
+        if (j !== null) return p.shares[j]!.id;
+        const w = cash?.blocking(i, grantU[i]!, need) ?? null;
+        return w === null ? null : p.cash[w]!.window.id;
       };
       if (rule.allOrNothing) return { binding: 'all_or_nothing', limitId: stopper(cap), ruleNote: { kind: 'all_or_nothing', amount: g.times(cap) } };
       if (rule.minShare) {
@@ -323,6 +335,8 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
     if (k !== undefined) return { binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id };
     const j = blockingShare(shares, sums, i);
     if (j !== null) return { binding: 'share', limitId: p.shares[j]!.id };
+    const w = cash?.blocking(i, grantU[i]!, 1) ?? null;
+    if (w !== null) return { binding: 'cash', limitId: p.cash[w]!.window.id };
     return { binding: 'not_selected', limitId: null, ruleNote: { kind: 'not_selected' } };
   };
   const mip = r!.mip;
@@ -360,7 +374,7 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
  * allows. Raising a funded grant keeps every integer rule (funded stays funded, a minimum share
  * stays met), so nothing breaks.
  */
-function handOut(p: Prepared, grantU: number[], totalU: number[], memberOf: readonly (readonly number[])[], shares: ShareIndex): void {
+function handOut(p: Prepared, grantU: number[], totalU: number[], memberOf: readonly (readonly number[])[], shares: ShareIndex, cash: CashTracker | null): void {
   const { units, limits, order, candidates, scenario } = p;
   const sums = shareSums(p.shares, shares, grantU);
   for (const i of order) {
@@ -369,7 +383,9 @@ function handOut(p: Prepared, grantU: number[], totalU: number[], memberOf: read
     for (const k of memberOf[i]!) if (limits[k]!.sense === 'max') room = Math.min(room, units.limits[k]! - totalU[k]!);
     // A share row the grant weighs against: only as far as it stays met.
     for (const [j, w] of shares.of[i] ?? []) if (w < 0) room = Math.min(room, Math.floor((sums[j]! - shares.units[j]!.threshold) / -w));
+    if (cash && room > 0) room = cash.room(i, grantU[i]!, room);
     if (room <= 0) continue;
+    cash?.move(i, grantU[i]!, grantU[i]! + room);
     grantU[i] = grantU[i]! + room;
     for (const k of memberOf[i]!) totalU[k] = totalU[k]! + room;
     for (const [j, w] of shares.of[i] ?? []) sums[j] = sums[j]! + w * room;

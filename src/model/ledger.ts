@@ -3,20 +3,63 @@
  * written by each solve and read back by later years' scenarios. A bureau may mark a row paid
  * or cancelled and move its due year; amounts of a project's instalments sum to its grant.
  *
- * The file's columns and the reading of its cells are io's (io/ledger-table.ts); here the rows
- * are checked against each other and their measures mapped to the policy's ids.
+ * Its columns and row types are here; reading the cells is io's (io/ledger-table.ts), the file
+ * as a whole the pipeline's (pipeline/ledger.ts). Here the rows are checked against each other
+ * and their measures mapped to the policy's ids.
  */
 import type { Decimal } from 'decimal.js';
 import { InputError, shown, type InputIssue } from '../errors.js';
 import { D, fmtYuan } from '../money.js';
-import type { GridOptions } from '../io/grid.js';
-import { readLedgerTable, type CommitmentColumn, type CommitmentStatus, type LedgerCells } from '../io/ledger-table.js';
-import type { Encoding } from '../io/text.js';
 
-export {
-  COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, COMMITMENT_STATUSES, COMMITMENT_STATUS_WORDS,
-  type CommitmentColumn, type CommitmentStatus,
-} from '../io/ledger-table.js';
+export const COMMITMENT_STATUSES = ['planned', 'paid', 'cancelled'] as const;
+export type CommitmentStatus = (typeof COMMITMENT_STATUSES)[number];
+
+/** commitments.csv's columns, in order. */
+export const COMMITMENT_COLUMNS = [
+  'project_id', 'project_name', 'company_id', 'company_name', 'measure',
+  'approved_year', 'grant', 'installment', 'due_year', 'amount', 'status',
+] as const;
+export type CommitmentColumn = (typeof COMMITMENT_COLUMNS)[number];
+
+/** The Chinese headers (the file's header row when the output language is Chinese). */
+export const COMMITMENT_HEADERS_ZH: Readonly<Record<CommitmentColumn, string>> = {
+  project_id: '项目编号',
+  project_name: '项目名称',
+  company_id: '统一社会信用代码',
+  company_name: '企业名称',
+  measure: '类别编号',
+  approved_year: '批准年度',
+  grant: '资助总额',
+  installment: '期次',
+  due_year: '应拨年度',
+  amount: '应拨金额',
+  status: '状态',
+};
+
+/** Status words as a bureau may type them, to the status. */
+export const COMMITMENT_STATUS_WORDS: Readonly<Record<string, CommitmentStatus>> = {
+  planned: 'planned', 计划: 'planned', 待拨: 'planned', 未拨: 'planned', 待拨付: 'planned',
+  paid: 'paid', 已拨: 'paid', 已拨付: 'paid',
+  cancelled: 'cancelled', canceled: 'cancelled', 撤销: 'cancelled', 已撤销: 'cancelled', 取消: 'cancelled',
+};
+
+/** A ledger row's cells as read (io/ledger-table.ts): null where a cell did not read. */
+export interface LedgerCells {
+  /** 1-based row as the spreadsheet numbers it. */
+  readonly row: number;
+  readonly projectId: string | null;
+  readonly projectName: string | null;
+  readonly companyId: string | null;
+  readonly companyName: string | null;
+  readonly measure: string | null;
+  readonly approvedYear: number | null;
+  readonly grant: Decimal | null;
+  readonly installment: number | null;
+  readonly dueYear: number | null;
+  readonly amount: Decimal | null;
+  readonly status: CommitmentStatus | null;
+}
+
 
 export interface Commitment {
   readonly projectId: string;
@@ -44,15 +87,6 @@ export type LedgerEntry = Omit<Commitment, 'measureId' | 'source'> & {
   readonly source: { readonly file: string; readonly row: number };
 };
 
-export interface LedgerRead {
-  /** The rows in file order. */
-  readonly entries: readonly LedgerEntry[];
-  /** Each column's header as the file writes it. */
-  readonly headers: Readonly<Record<CommitmentColumn, string>>;
-  readonly format: 'csv' | 'xlsx';
-  readonly encoding: Encoding | 'xlsx';
-  readonly warnings: readonly InputIssue[];
-}
 
 /** The columns every row of one project must agree on, with the row's field. */
 const PROJECT_FIELDS = [
@@ -128,15 +162,6 @@ export function checkLedger(rows: readonly LedgerCells[], headers: Readonly<Reco
   }));
 }
 
-/**
- * Read a commitments ledger file (CSV or .xlsx, by content) and check it (`checkLedger`):
- * every problem, in cells and between rows, in one InputError.
- */
-export function readCommitmentsFile(bytes: Uint8Array, file: string, options: GridOptions = {}): LedgerRead {
-  const t = readLedgerTable(bytes, file, options);
-  const entries = checkLedger(t.rows, t.headers, file, t.issues);
-  return { entries, headers: t.headers, format: t.format, encoding: t.encoding, warnings: t.warnings };
-}
 
 /**
  * The entries with their measures mapped to the policy's ids by `lookup` (an id or a name to

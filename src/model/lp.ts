@@ -81,7 +81,15 @@ export function shapePolicyLp(
     for (const i of row.others) sideOf[i] += `o${j}`;
   });
   // Nor do candidates with different shares of their grant due in a cash window.
-  cash.forEach((row, j) => row.members.forEach((i, k) => (sideOf[i] += `c${j}:${row.weights[k]!.toString()}`)));
+  cash.forEach((row, j) => {
+    const text = new Map<Decimal, string>();
+    row.members.forEach((i, k) => {
+      const w = row.weights[k]!;
+      let t = text.get(w);
+      if (t === undefined) text.set(w, (t = `c${j}:${w.toString()}`));
+      sideOf[i] += t;
+    });
+  });
   const groupOf = new Map<string, number>();
   const groups: number[][] = [];
   for (const i of order) {

@@ -3,9 +3,9 @@
  * and over what range of that limit it holds. Duals come from the backend (the network
  * simplex or HiGHS); every value is checked by re-solving the LP with the limit moved (warm,
  * so cheaply): first one step of ¥10,000 (which also catches a degenerate dual: then the
- * measured slope is reported), then at the end of the basis's range, searched past when the
- * slope still holds there, and narrowed by bisection until the re-solve agrees. The optimal
- * value is concave in each limit, which is what makes the checks enough.
+ * measured slope is reported), then the range over which it holds, on a grid of the limit's
+ * size: doubling the distance until a re-solve disagrees, then bisecting on the grid. The
+ * optimal value is concave in each limit, which is what makes the checks enough.
  */
 import { Decimal } from 'decimal.js';
 import { D, LP_UNIT } from '../money.js';
@@ -33,13 +33,13 @@ export interface MarginalAnalysis {
 }
 
 const STEP = 1; // 万元 = ¥10,000
-/** Doublings past a range hint that holds. */
-const GROW = 3;
+/** Doublings of the distance from the limit before a range is taken to have no end that way. */
+const MAX_DOUBLINGS = 40;
 
 export interface MarginalOptions {
   /** Company limits whose ranges are checked by re-solving (largest values first); the rest are skipped. */
   readonly maxCompanyLimits?: number;
-  /** Bisection steps when narrowing a range. */
+  /** Ranges to a grid of 1/2^bisections of the limit (at least ¥10,000). */
   readonly bisections?: number;
 }
 
@@ -48,7 +48,7 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
   const rows = allocation.model.lp.rows;
   const v0 = lp.objective;
   const tol = (dv: number) => 1e-6 * Math.max(1, Math.abs(v0)) + 1e-9 * Math.abs(dv);
-  // Ranges to within 1/256 of the limit (1/16 on big models): enough for "over what range it holds".
+  // Ranges on a grid of 1/256 of the limit (1/16 on big models): enough for "over what range it holds".
   const bisections = options.bisections ?? (allocation.model.lp.columns.length > 5000 ? 4 : 8);
   const rowOf = new Map(shape.rowLimit.map((k, r) => [k, r]));
 
@@ -62,35 +62,34 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     return v !== null && Math.abs(v - v0 - slope * (t - b)) <= tol(v - v0);
   };
   /**
-   * The farthest point toward `far` (from a verified `near`) where the slope still holds. A
-   * range hint is one basis's range: on a degenerate optimum the slope can hold further. So
-   * when the hint holds, one step past it is tried; only if that holds too is the distance from
-   * b doubled (up to GROW times) until it does not, and the end found by bisection.
+   * The last point of a grid along the limit, from b in direction `dir`, where the slope still
+   * holds: the grid's step is the limit's size over 2^steps (at least one step of ¥10,000), the
+   * search doubles the distance until the slope fails, then bisects on the grid. Which points
+   * are tried depends only on b and the re-solved values (concave in the limit, so the slope
+   * holds on one interval), not on the basis the backend ended in: the same LP gives the same
+   * range whichever backend and pivots solved it.
    */
-  const extend = (r: number, b: number, slope: number, near: number, far: number, steps: number): number => {
-    let good = near;
-    let bad = far;
-    if (holds(r, b, slope, far)) {
-      const past = Math.max(0, far + Math.sign(far - b) * STEP);
-      if (past === far || !holds(r, b, slope, past)) return far; // the hint is the end (to a step)
-      good = past;
-      let k = 0;
-      for (; k < GROW; k++) {
-        const next = Math.max(0, b + 2 ** (k + 1) * (far - b)); // b + 2(far − b), b + 4(far − b), …
-        if (next === good || !holds(r, b, slope, next)) {
-          bad = next;
-          break;
-        }
-        good = next;
+  const extend = (r: number, b: number, slope: number, dir: 1 | -1, steps: number): number => {
+    const grid = STEP * 2 ** Math.max(0, Math.floor(Math.log2(Math.max(b, STEP) / 2 ** steps)));
+    const at = (k: number) => Math.max(0, b + dir * k * grid);
+    let good = 0;
+    let bad = 1;
+    for (let doublings = 0; ; doublings++) {
+      if (dir < 0 && at(bad) === 0) {
+        if (holds(r, b, slope, 0)) return 0;
+        break;
       }
-      if (k === GROW || bad === good) return good;
+      if (!holds(r, b, slope, at(bad))) break;
+      good = bad;
+      bad *= 2;
+      if (doublings === MAX_DOUBLINGS) return at(good);
     }
-    for (let k = 0; k < steps; k++) {
-      const mid = (good + bad) / 2;
-      if (holds(r, b, slope, mid)) good = mid;
+    while (bad - good > 1) {
+      const mid = Math.floor((good + bad) / 2);
+      if (holds(r, b, slope, at(mid))) good = mid;
       else bad = mid;
     }
-    return good;
+    return at(good);
   };
 
   const analyse = (limit: Limit, r: number, steps = bisections): Marginal => {
@@ -107,21 +106,8 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     let slope = lp.duals[r]!;
     if (Math.abs(up - v0 - slope * STEP) > tol(up - v0)) slope = (up - v0) / STEP; // degenerate dual: use what the step measured
     const binding = Math.abs(slope) > 1e-9;
-    let hi: number | null;
-    if (!binding && row.upper !== null) hi = null; // concave and non-decreasing: flat from here on
-    else {
-      const hint = lp.rangeUp[r]!;
-      const far = Number.isFinite(hint) && hint > b + STEP ? hint : b + Math.max(b, 10 * STEP);
-      hi = extend(r, b, slope, b + STEP, far, steps);
-    }
-    let lo = b;
-    if (b > 0) {
-      const hint = lp.rangeDown[r]!;
-      const far = Number.isFinite(hint) && hint < b - STEP && hint >= 0 ? hint : 0;
-      const near = Math.max(0, b - STEP);
-      // Where the slope changes right at b, the range starts at b.
-      if (holds(r, b, slope, near)) lo = extend(r, b, slope, near, far, steps);
-    }
+    const hi = !binding && row.upper !== null ? null : extend(r, b, slope, 1, steps); // a ceiling that does not bind: flat from here on
+    const lo = b > 0 ? extend(r, b, slope, -1, steps) : b;
     return { limit, perYuan: slope, from: toYuan(lo), to: hi === null ? null : toYuan(hi), verified: true, binding };
   };
 

@@ -17,7 +17,6 @@ import { policyLp, shapePolicyLp } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import { buildCashRows, type CashRow } from './cash-rows.js';
 import type { Commitment } from './ledger.js';
-import { ledgerApproved, policyStartYear } from './years.js';
 import { withBudget, type Scenario } from './scenario.js';
 import { toUnits, unitsIssue, type Units } from './units.js';
 import { baseScore, rescores, weightedScore } from './weights.js';
@@ -94,7 +93,7 @@ export function candidatesOf(apps: readonly Application[], policy: Policy, scena
       if (l.kind !== 'budget') limits.push({ ...l, id: `plan:${year}:${l.id}`, members: l.members.map((i) => base + i) });
     }
   }
-  limits.push(...targetLimits(scenario, candidates, ledger, lockedGrants, policy));
+  limits.push(...targetLimits(scenario, candidates, lockedGrants));
   const earlier = earlierApprovals(policy, ledger);
   const entitlements = candidates.map((a) => {
     const m = measures.get(a.measureId)!;
@@ -126,12 +125,12 @@ function earlierApprovals(policy: Policy, ledger: readonly Commitment[]): Map<st
  * the ledger's (projects approved from the policy's start, not cancelled), locked grants and
  * this year's and planned years' candidates — at least the target's amount.
  */
-function targetLimits(scenario: Scenario, candidates: readonly Application[], ledger: readonly Commitment[], locked: readonly LockedGrant[], policy: Policy): Limit[] {
+function targetLimits(scenario: Scenario, candidates: readonly Application[], locked: readonly LockedGrant[]): Limit[] {
   const out: Limit[] = [];
   for (const t of scenario.targets ?? []) {
     if (!t.hard || !t.amount) continue;
     const covers = new Set(t.measures);
-    const earlier = ledgerApproved(ledger, covers, policyStartYear(policy), t.by).reduce((s, c) => s.plus(c.grant), ZERO);
+    const earlier = scenario.years?.earlier?.get(t.id)?.amount ?? ZERO;
     const lockedUse = locked.filter(({ app }) => covers.has(app.measureId)).reduce((s, l) => s.plus(l.grant), ZERO);
     const members = candidates.flatMap((a, i) => (covers.has(a.measureId) && a.year <= t.by ? [i] : []));
     const used = earlier.plus(lockedUse);
@@ -154,7 +153,7 @@ export function lockedOverEntitlement(c: Candidates): { app: Application; grant:
 /** Applications an earlier batch funded (a locked grant above zero): their ids per exclusive group, and per measure and per district (what count rules count). */
 export interface LockedFunding {
   readonly byGroup: ReadonlyMap<string, readonly string[]>;
-  readonly bySubject: Readonly<Record<CountKind, ReadonlyMap<string, readonly string[]>>>;
+  readonly bySubject: Readonly<Record<Exclude<CountKind, 'target'>, ReadonlyMap<string, readonly string[]>>>;
 }
 
 export function lockedFunding(apps: readonly Application[], lockedOf: readonly (Decimal | null)[]): LockedFunding {
@@ -172,7 +171,8 @@ export function lockedFunding(apps: readonly Application[], lockedOf: readonly (
 }
 
 /** The applications an earlier batch funded that count rule `r` counts. */
-export const lockedUnder = (f: LockedFunding, r: CountRule): readonly string[] => f.bySubject[r.kind].get(r.subject) ?? [];
+export const lockedUnder = (f: LockedFunding, r: CountRule): readonly string[] =>
+  r.kind === 'target' ? [...r.measures!].flatMap((m) => f.bySubject.measure.get(m) ?? []) : (f.bySubject[r.kind].get(r.subject) ?? []);
 
 export function prepareAllocation(apps: readonly Application[], policy: Policy, scenario: Scenario, opts: PrepareOptions = {}): Prepared {
   const t0 = performance.now();

@@ -16,16 +16,22 @@ export function integerRuleOf(a: Application, s: Scenario): { allOrNothing: bool
   return { allOrNothing, minShare: minShare && minShare.gt(0) ? minShare : null };
 }
 
-/** What a count rule counts: the funded applications of one measure (a quota) or of one district. */
-export type CountKind = 'measure' | 'district';
+/** What a count rule counts: the funded applications of one measure (a quota), of one district, or under a multi-year target's measures. */
+export type CountKind = 'measure' | 'district' | 'target';
 
 /** At least `minCount` / at most `maxCount` applications funded (grant > 0) among those of `subject`. */
 export interface CountRule {
   readonly kind: CountKind;
-  /** The measure id or the district. */
+  /** The measure id, the district, or the target's id. */
   readonly subject: string;
   readonly minCount?: number;
   readonly maxCount?: number;
+  /** Quotas and district counts count this year's applications only (not plan years' forecasts). */
+  readonly year?: number;
+  /** A target: its measures, the last year it counts, and the approvals the ledger already has. */
+  readonly measures?: ReadonlySet<string>;
+  readonly by?: number;
+  readonly earlier?: number;
 }
 
 /** The scenario's count rules: the measures' quotas (measureBudgets), then the districts' counts (districtBudgets). */
@@ -37,19 +43,28 @@ export function countRules(s: Scenario): CountRule[] {
       out.push({ kind, subject, ...(b.minCount !== undefined ? { minCount: b.minCount } : {}), ...(b.maxCount !== undefined ? { maxCount: b.maxCount } : {}) });
     }
   };
+  const before = out.length;
   add('measure', s.measureBudgets);
   add('district', s.districtBudgets ?? []);
+  for (let k = before; k < out.length; k++) out[k] = { ...out[k]!, year: s.year };
+  // Hard count targets: approvals under the measures up to `by`, this year's and plan years', beside the ledger's.
+  for (const t of s.targets ?? []) {
+    if (!t.hard || !t.count) continue;
+    out.push({ kind: 'target', subject: t.id, minCount: t.count.min, measures: new Set(t.measures), by: t.by, earlier: s.years?.earlier?.get(t.id)?.count ?? 0 });
+  }
   return out;
 }
 
 /** Whether count rule `r` counts application `a`. */
-export const counts = (r: CountRule, a: Application): boolean => (r.kind === 'measure' ? a.measureId : a.district) === r.subject;
+export const counts = (r: CountRule, a: Application): boolean =>
+  r.kind === 'target' ? r.measures!.has(a.measureId) && a.year <= r.by! : (r.year === undefined || a.year === r.year) && (r.kind === 'measure' ? a.measureId : a.district) === r.subject;
 
-/** A count rule's stable id per sense: `maxCount:<measure>`, `district_maxCount:<district>`. */
-export const countRuleId = (r: CountRule, sense: 'min' | 'max'): string => `${r.kind === 'district' ? 'district_' : ''}${sense}Count:${r.subject}`;
+/** A count rule's stable id per sense: `maxCount:<measure>`, `district_maxCount:<district>`, `target:<id>`. */
+export const countRuleId = (r: CountRule, sense: 'min' | 'max'): string => (r.kind === 'target' ? `target:${r.subject}` : `${r.kind === 'district' ? 'district_' : ''}${sense}Count:${r.subject}`);
 
-/** Where a count rule is set in the scenario: `scenario.measureBudgets.<id>.maxCount`, `scenario.districtBudgets.<district>.maxCount`. */
-export const countRuleSource = (r: CountRule, sense: 'min' | 'max'): string => `scenario.${r.kind === 'district' ? 'districtBudgets' : 'measureBudgets'}.${r.subject}.${sense}Count`;
+/** Where a count rule is set in the scenario: `scenario.measureBudgets.<id>.maxCount`, `scenario.districtBudgets.<district>.maxCount`, `scenario.targets.<id>.count`. */
+export const countRuleSource = (r: CountRule, sense: 'min' | 'max'): string =>
+  r.kind === 'target' ? `scenario.targets.${r.subject}.count.${sense}` : `scenario.${r.kind === 'district' ? 'districtBudgets' : 'measureBudgets'}.${r.subject}.${sense}Count`;
 
 /** Whether any rule needs binaries or fixed decisions (the per-application integer model on HiGHS). */
 export function usesIntegerModel(s: Scenario, candidates: readonly Application[]): boolean {

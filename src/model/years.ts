@@ -44,6 +44,19 @@ export interface YearsData {
   readonly ledger: readonly Commitment[];
   /** Forecast applications by plan year (indicative). */
   readonly planned: ReadonlyMap<number, readonly Application[]>;
+  /** Per target id: the ledger's approvals it counts (projects from the policy's start to `by`, not cancelled). */
+  readonly earlier?: ReadonlyMap<string, { readonly count: number; readonly amount: Decimal; readonly projects: readonly string[] }>;
+}
+
+/** Per target, the ledger's approvals it counts. */
+export function earlierForTargets(targets: readonly Target[], ledger: readonly Commitment[], policy: { readonly validFrom?: string | undefined }): Map<string, { count: number; amount: Decimal; projects: string[] }> {
+  const start = policyStartYear(policy);
+  return new Map(
+    targets.map((t) => {
+      const rows = ledgerApproved(ledger, new Set(t.measures), start, t.by);
+      return [t.id, { count: rows.length, amount: rows.reduce((s, c) => s.plus(c.grant), ZERO), projects: rows.map((c) => c.projectId) }] as const;
+    }),
+  );
 }
 
 /** One instalment of a grant. */

@@ -16,7 +16,9 @@ import { withScenarioDecisions } from '../model/decisions.js';
 import { plausibilityWarnings } from '../model/plausibility.js';
 import { lookupMeasure, measureIndex, parsePolicy, type Policy } from '../model/policy.js';
 import { checkScenarioAgainstPolicy, parseScenario, type Scenario } from '../model/scenario.js';
-import { readCommitmentsFile, resolveLedgerMeasures, type Commitment } from '../model/ledger.js';
+import { resolveLedgerMeasures, type Commitment } from '../model/ledger.js';
+import { readCommitmentsFile } from './ledger.js';
+import { earlierForTargets } from '../model/years.js';
 import type { InputProvenance } from '../report/summary.js';
 import { addLocks, NO_LOCKS, type LockInput, type LockPath, type Locks } from './locks.js';
 
@@ -102,7 +104,7 @@ export function loadScenario(scenarioPath: string, options: LoadOptions = {}): L
  */
 function withYears(loaded: Loaded, dirOf: { readonly commitments: string; readonly plan: string }, options: LoadOptions): Loaded {
   const s = loaded.scenario;
-  if (!s.commitments?.length && !s.plan?.size) return loaded;
+  if (!s.commitments?.length && !s.plan?.size && !s.targets?.length) return loaded;
   const issues: InputIssue[] = [];
   const ledger: Commitment[] = [];
   const ledgerFiles: { file: string; sha256: string }[] = [];
@@ -169,7 +171,7 @@ function withYears(loaded: Loaded, dirOf: { readonly commitments: string; readon
   return {
     ...loaded,
     warnings,
-    scenario: { ...s, years: { ledger, planned } },
+    scenario: { ...s, years: { ledger, planned, ...(s.targets?.length ? { earlier: earlierForTargets(s.targets, ledger, loaded.policy) } : {}) } },
     inputs: { ...loaded.inputs, ...(ledgerFiles.length ? { commitments: ledgerFiles } : {}), ...(planFiles.length ? { plan: planFiles } : {}) },
   };
 }

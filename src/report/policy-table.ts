@@ -34,7 +34,7 @@ const percent = (r: string) => `${new D(r).times(100).toString()}%`;
 
 type MeasureColumn = keyof PolicyTableWords['measureHeader'];
 /** The measure table's columns in order; those after `name` are left out where no measure has them. */
-const MEASURE_COLUMNS: readonly MeasureColumn[] = ['clause', 'id', 'name', 'base', 'rate', 'projectCap', 'companyCap', 'tiers', 'bonus', 'conditions', 'matching'];
+const MEASURE_COLUMNS: readonly MeasureColumn[] = ['clause', 'id', 'name', 'base', 'rate', 'projectCap', 'companyCap', 'tiers', 'bonus', 'conditions', 'matching', 'installments'];
 const ALWAYS_SHOWN = 3;
 
 export function policyTable(policy: Policy, lang: Lang): PolicyTable {
@@ -63,7 +63,7 @@ export function policyTable(policy: Policy, lang: Lang): PolicyTable {
   };
 
   const measureCells = (m: Measure): Record<MeasureColumn, string> => {
-    const cells: Record<MeasureColumn, string> = { clause: m.clause, id: m.id, name: nameOf(m.name), base: m.base ? nameOf(m.base) : '', rate: '', projectCap: '', companyCap: '', tiers: '', bonus: '', conditions: '', matching: '' };
+    const cells: Record<MeasureColumn, string> = { clause: m.clause, id: m.id, name: nameOf(m.name), base: m.base ? nameOf(m.base) : '', rate: '', projectCap: '', companyCap: '', tiers: '', bonus: '', conditions: '', matching: '', installments: m.installments ? w.installments(m.installments.map((x) => ({ share: percent(x.share), year: x.year }))) : '' };
     const conditions: string[] = [];
     for (const r of m.rules) {
       switch (r.type) {
@@ -90,6 +90,9 @@ export function policyTable(policy: Policy, lang: Lang): PolicyTable {
           break;
         case 'eligibility':
           conditions.push(condition(r));
+          break;
+        case 'oncePerCompany':
+          conditions.push(w.oncePerCompany);
           break;
         case 'matching':
           cells.matching = w.matching(new D(r.ratio).toString(), percent(r.totalShare), amount(r.fallbackCap)).join('\n');

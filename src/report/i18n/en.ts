@@ -503,6 +503,7 @@ export const en: Words = {
       bonus: 'Bonus',
       conditions: 'Conditions',
       matching: 'Matching',
+      installments: 'Instalments',
     },
     jointCapHeader: ['Clause', 'Id', 'Name', 'Measures together', 'Per', 'Amount'],
     shareHeader: ['Clause', 'Id', 'Name', 'Measures', 'Qualifying applications', 'Their share of the money'],
@@ -510,6 +511,8 @@ export const en: Words = {
     attributeHeader: ['Id', 'Name', 'Type', 'Values'],
     amount: (s) => yuan(s),
     atMostBase: 'at most the base',
+    installments: (parts) => parts.map((p) => `${p.share} ${p.year === 0 ? 'in the approval year' : `${p.year} year${p.year > 1 ? 's' : ''} after`}`).join('\n'),
+    oncePerCompany: 'once per company',
     bands: (mode) => (mode === 'marginal' ? 'marginal, each part at its rate:' : 'the whole base at its band\'s rate:'),
     band: (mode, from, to, rate) => {
       if (from === null) return `${to === null ? 'all of it' : `below ${to}`}: ${rate}`;

@@ -555,7 +555,12 @@ export interface PolicyTableWords {
     readonly bonus: string;
     readonly conditions: string;
     readonly matching: string;
+    readonly installments: string;
   };
+  /** How grants are paid: each share and the year after approval it falls due in. */
+  installments(parts: readonly { share: string; year: number }[]): string;
+  /** The oncePerCompany rule as a condition. */
+  readonly oncePerCompany: string;
   readonly jointCapHeader: readonly [clause: string, id: string, name: string, measures: string, per: string, amount: string];
   readonly shareHeader: readonly [clause: string, id: string, name: string, measures: string, where: string, share: string];
   readonly annualCapHeader: readonly [clause: string, amount: string, exempt: string];

@@ -509,6 +509,7 @@ export const zh: Words = {
       bonus: '另奖励',
       conditions: '申报条件',
       matching: '配套规则',
+      installments: '分期拨付',
     },
     jointCapHeader: ['条款', '编号', '名称', '合计的类别', '合计范围', '限额'],
     shareHeader: ['条款', '编号', '名称', '涉及类别', '符合条件的项目', '所占资金比例'],
@@ -516,6 +517,8 @@ export const zh: Words = {
     attributeHeader: ['编号', '名称', '类型', '可填的值'],
     amount: (yuan) => `${new D(yuan).div(WAN).toFixed()}万元`,
     atMostBase: '不超过基数',
+    installments: (parts) => parts.map((p) => `${p.year === 0 ? '批准当年' : `批准后第${p.year}年`} ${p.share}`).join('\n'),
+    oncePerCompany: '每家企业只享受一次',
     bands: (mode) => (mode === 'marginal' ? '超额分段计算：' : '全额按所在档计算：'),
     band: (mode, from, to, rate) => {
       if (from === null) return `${to === null ? '全部' : `${to}以下`}${mode === 'marginal' ? '部分' : ''} ${rate}`;
