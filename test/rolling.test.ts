@@ -15,7 +15,8 @@ import { D, ZERO, parseAmount } from '../src/money.js';
 import { runSolve, type SolveOutcome } from '../src/commands/solve.js';
 import { parsePolicy } from '../src/model/policy.js';
 import { parseScenario } from '../src/model/scenario.js';
-import { readCommitmentsFile, resolveLedgerMeasures, type Commitment } from '../src/model/ledger.js';
+import { resolveLedgerMeasures, type Commitment } from '../src/model/ledger.js';
+import { readCommitmentsFile } from '../src/pipeline/ledger.js';
 import { INSTALMENTS, ONCE_PER_COMPANY, closeYear, ledgerCsv, rollingInputs } from '../scripts/shenzhen-2019-2021.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
