@@ -222,9 +222,14 @@ export function toCsv(rows: readonly SyntheticRow[], opts: { chinese: boolean; m
   return [header.join(','), ...lines].join('\r\n') + '\r\n';
 }
 
-/** The bundled scenario's applications: Chinese headers, 万元, measures by Chinese name, UTF-8 with BOM. */
-export function shenzhen2019Csv(policy: { measures: readonly { id: string; name: { zh: string } }[] }): string {
+/** The bundled scenario's applications as rows (scenarios/shenzhen-2019/applications.csv). */
+export const shenzhen2019Rows = (): SyntheticRow[] => generateApplications({ seed: 2019, count: 372, year: 2019, lateShare: 0.012, badCodes: [41] });
+
+/** Applications as a district office exports them: Chinese headers, 万元, measures by Chinese name, UTF-8 with BOM. */
+export function shenzhenCsv(policy: { measures: readonly { id: string; name: { zh: string } }[] }, rows: readonly SyntheticRow[]): string {
   const zh = new Map(policy.measures.map((m) => [m.id, m.name.zh]));
-  const rows = generateApplications({ seed: 2019, count: 372, year: 2019, lateShare: 0.012, badCodes: [41] });
   return '\uFEFF' + toCsv(rows, { chinese: true, measureLabel: (id) => zh.get(id) ?? id });
 }
+
+/** The bundled scenario's applications: Chinese headers, 万元, measures by Chinese name, UTF-8 with BOM. */
+export const shenzhen2019Csv = (policy: { measures: readonly { id: string; name: { zh: string } }[] }): string => shenzhenCsv(policy, shenzhen2019Rows());
