@@ -486,6 +486,10 @@ export const en: Words = {
       shifted
         ? `${label}, raised within ${range}, moves money to projects under it scoring about ${points} less than the projects it came from (each ¥10,000 more: objective −${cost})`
         : `${label}, raised within ${range}, costs objective ${cost} per ¥10,000`,
+    cashLabel: (year) => `cash of ${year}`,
+    cashUp: (year, step, up) => (up === null ? `With ${yuan(step)} more cash in ${year}, no allocation meets every rule` : `Cash of ${year}: ${up}`),
+    cashPlanChange: (amount) => `; the planned years' forecast applications get ${yuan(amount.replace('-', ''))} ${amount.startsWith('-') ? 'less' : 'more'} (indicative)`,
+    cashResolved: (year, step, perWan) => `re-solved (and verified) at the cash of ${year} + ${yuan(step)}${perWan === null ? '' : `; the LP's duals estimate ${perWan} of objective per ¥10,000`}`,
   },
   policyTable: {
     title: (name, id, document) => `${name} (${id}${document ? `, ${document}` : ''})`,

@@ -567,6 +567,14 @@ export interface BudgetWords {
   ceilingValue(label: string, range: string, points: string, gain: string, shifted: boolean): string;
   /** A floor that holds: raised, money must go to projects under it, `points` below where it comes from; `cost`: the objective lost per ¥10,000. */
   floorCost(label: string, range: string, points: string, cost: string, shifted: boolean): string;
+  /** A year's cash, as the marginal values name it. */
+  cashLabel(year: number): string;
+  /** A year's cash raised by `step`: `up` the sentence of what it funds (`up`), or null when the re-solve found no allocation. */
+  cashUp(year: number, step: string, up: string | null): string;
+  /** After what more cash funds this year: what the planned years' forecasts get more (or less, negative), yuan; indicative. */
+  cashPlanChange(yuan: string): string;
+  /** How a year's cash figures were found: re-solved at cash + step; `perWan` the LP duals' estimate of the objective per ¥10,000, or null (no duals). */
+  cashResolved(year: number, step: string, perWan: string | null): string;
 }
 
 /**

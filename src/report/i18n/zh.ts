@@ -492,6 +492,10 @@ export const zh: Words = {
       shifted
         ? `${label}已形成约束：在 ${range} 范围内提高它，需把资金转给该限额内的项目，它们比这笔钱原本资助的项目得分低约 ${points} 分（每提高 1 万元，目标值减少 ${cost}）`
         : `${label}已形成约束：在 ${range} 范围内每提高 1 万元，目标值减少 ${cost}`,
+    cashLabel: (year) => `${year}年资金`,
+    cashUp: (year, step, up) => (up === null ? `${year}年资金再增加 ${wan(step)}后，没有满足全部规则的分配` : `${year}年资金${up}`),
+    cashPlanChange: (amount) => `；规划年度的预测项目${amount.startsWith('-') ? '少' : '多'}安排 ${wan(amount.replace('-', ''))}（预测，仅供参考）`,
+    cashResolved: (year, step, perWan) => `在${year}年资金 +${wan(step)}处重新求解并逐条校验的结果${perWan === null ? '' : `；线性规划对偶值估计每增加 1 万元目标值增加 ${perWan}`}`,
   },
   policyTable: {
     title: (name, id, document) => `${name}（${id}${document ? `，${document}` : ''}）`,
