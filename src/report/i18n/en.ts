@@ -292,6 +292,16 @@ export const en: Words = {
     pointsHeader: ['Total budget (10k yuan)', 'Granted (10k yuan)', 'Funded', 'In full', 'In part', 'Funding line (score)'],
     entriesHeading: 'The budget at which each project is first funded and fully funded (to the sweep\'s step)',
     entriesHeader: ['Project id', 'Project', 'Measure', 'Score', 'First funded (10k yuan)', 'Fully funded (10k yuan)'],
+    cash: (year) => ({
+      title: `Frontier of the cash of ${year}`,
+      budgetAxis: `Cash of ${year} (10k yuan)`,
+      fundingLine: `Marginal value of the cash of ${year} (LP duals, score)`,
+      intro: (kneeWan) =>
+        `Every point is a full solve (rounded, every rule checked) with the cash of ${year} at that amount; the other years' cash and the budget stay as they are. ${kneeWan === null ? 'No clear knee.' : `Knee: cash of ${year} at ${kneeWan} (10k yuan); past it, more cash buys markedly less objective.`}`,
+      pointsHeading: `Points of the cash of ${year}`,
+      pointsHeader: [`Cash of ${year} (10k yuan)`, 'Granted (10k yuan)', 'Funded', 'In full', 'In part', 'Marginal value (score)'],
+      entriesHeading: `The cash of ${year} at which each project is first funded and fully funded (to the sweep's step)`,
+    }),
   },
   compare: {
     title: 'Scenario comparison',

@@ -330,7 +330,12 @@ export interface FrontierWords {
   readonly pointsHeader: readonly [budget: string, granted: string, funded: string, fullyFunded: string, partlyFunded: string, fundingLine: string];
   readonly entriesHeading: string;
   readonly entriesHeader: readonly [projectId: string, projectName: string, measure: string, score: string, firstFunded: string, fullyFunded: string];
+  /** A sweep of one year's cash (`sweep --cash-year`): the words that name what was varied. */
+  readonly cash: (year: number) => FrontierAxisWords;
 }
+
+/** The frontier's words that name what the sweep varied. */
+export type FrontierAxisWords = Pick<FrontierWords, 'title' | 'budgetAxis' | 'fundingLine' | 'intro' | 'pointsHeading' | 'pointsHeader' | 'entriesHeading'>;
 
 export interface CompareWords {
   readonly title: string;

@@ -293,6 +293,16 @@ export const zh: Words = {
     pointsHeader: ['总预算（万元）', '已分配（万元）', '资助项目数', '全额', '部分', '资助线（分）'],
     entriesHeading: '各项目首次获资助与全额资助的预算（按扫描精度）',
     entriesHeader: ['项目编号', '项目名称', '类别', '得分', '首次获资助（万元）', '全额资助（万元）'],
+    cash: (year) => ({
+      title: `${year}年资金前沿`,
+      budgetAxis: `${year}年资金（万元）`,
+      fundingLine: `${year}年资金的边际价值（线性规划对偶值，分）`,
+      intro: (kneeWan) =>
+        `每个点均为${year}年资金取该值时的完整求解（取整、逐条校验），其余年度的资金与预算不变。拐点${kneeWan === null ? '：无明显拐点' : `：${year}年资金 ${kneeWan} 万元，此后再增加带来的目标值增量明显下降`}。`,
+      pointsHeading: `各${year}年资金点`,
+      pointsHeader: [`${year}年资金（万元）`, '已分配（万元）', '资助项目数', '全额', '部分', '边际价值（分）'],
+      entriesHeading: `各项目首次获资助与全额资助时的${year}年资金（按扫描精度）`,
+    }),
   },
   compare: {
     title: '情景对比',
