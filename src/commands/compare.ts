@@ -17,7 +17,10 @@ import { zodToIssues } from '../model/zod-issues.js';
 import { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary } from '../report/summary-schema.js';
 import { restoreCell, writeOutputsAtomically } from '../io/write.js';
 import { D, ZERO, fmtYuanHuman } from '../money.js';
-import { compareCsv, compareHtml, fieldName, type Change, type Fixed, type RunView } from '../report/compare.js';
+import type { Allocation } from '../model/allocate.js';
+import type { Scenario } from '../model/scenario.js';
+import { dueInWindow, horizonOf, ledgerDue } from '../model/years.js';
+import { compareCsv, compareHtml, fieldName, type CashYearView, type Change, type Fixed, type RunView } from '../report/compare.js';
 import { words } from '../report/i18n/index.js';
 import { checkCommitted } from '../pipeline/run-folder.js';
 import { solveScenario } from './solve.js';
@@ -55,7 +58,28 @@ async function readRun(input: string): Promise<RunView> {
   }
   const solved = await solveScenario({ scenario: input, noTimings: true });
   // The same records as reading its allocations.csv back (view() un-neutralises either way).
-  return view(shown, solved.summary, solved.allocations);
+  const { allocation, loaded } = solved.detail;
+  const years = loaded.scenario.cashPlan ? cashYears(allocation, loaded.scenario) : undefined;
+  return { ...view(shown, solved.summary, solved.allocations), ...(years ? { years } : {}) };
+}
+
+/** A multi-year solve's cash and dues by year of its horizon: earlier commitments, this year's new grants, the planned years'. */
+export function cashYears(allocation: Allocation, scenario: Scenario): CashYearView[] {
+  const plan = scenario.cashPlan!;
+  const horizon = horizonOf(plan);
+  const ledger = ledgerDue(scenario.years?.ledger ?? [], horizon);
+  const current = allocation.lines.filter((l) => l.candidate >= 0 && l.binding !== 'locked');
+  const locked = allocation.lines.filter((l) => l.binding === 'locked');
+  const planned = allocation.plan?.lines ?? [];
+  const g = scenario.granularity;
+  return horizon.map((year) => ({
+    year,
+    cash: plan.cash.get(year)!,
+    // Grants an earlier batch of this year locked fall due with the ledger's, as the cash rows count them.
+    ledger: ledger.get(year)!.plus(dueInWindow(locked, g, year, year)),
+    current: dueInWindow(current, g, year, year),
+    planned: dueInWindow(planned, g, year, year),
+  }));
 }
 
 /** A finished run's summary.json, held to the format this version writes. */

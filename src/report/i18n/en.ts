@@ -349,6 +349,14 @@ export const en: Words = {
     grantedWan: 'grants (10k yuan)',
     change: 'Change',
     changesHeading: (run, base, n) => `Projects that changed: ${run} against ${base} (${n}, largest change first)`,
+    cash: {
+      heading: 'Cash and dues by year',
+      note: "Dues: the instalments falling due in the year, from earlier years' approvals (the ledger), this year's new grants and the planned years' forecasts (indicative).",
+      year: 'Year',
+      cashWan: 'cash (10k yuan)',
+      dueWan: 'due (10k yuan)',
+      dueParts: (ledger, current, planned) => `earlier years ${ledger}, this year ${current}, planned years ${planned} (10k yuan)`,
+    },
     changeHeader: {
       projectId: 'Project id',
       projectName: 'Project',

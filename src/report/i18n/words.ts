@@ -402,6 +402,16 @@ export interface CompareWords {
   };
   /** How a project's grant changed (compare.ts's Change['kind']). */
   readonly kinds: Readonly<Record<'gains' | 'loses' | 'enters' | 'leaves', string>>;
+  /** Multi-year runs: each year's cash and dues side by side. */
+  readonly cash: {
+    readonly heading: string;
+    readonly note: string;
+    readonly year: string;
+    readonly cashWan: string;
+    readonly dueWan: string;
+    /** A due's parts, in 万元: earlier commitments, this year's new grants, the planned years'. */
+    readonly dueParts: (ledger: string, current: string, planned: string) => string;
+  };
 }
 
 /** A project's explanation (report/explain.ts): one line for allocations.csv, more for `fundplan explain`. */

@@ -350,6 +350,14 @@ export const zh: Words = {
     grantedWan: '资助（万元）',
     change: '变化',
     changesHeading: (run, base, n) => `项目变化：${run} 对比 ${base}（${n} 项，变化大者在前）`,
+    cash: {
+      heading: '各年度资金与应拨金额',
+      note: '应拨金额：该年度到期的分期拨付款，含以前年度已批项目（在建项目）、本年度新批项目和规划年度的预测项目（预测，仅供参考）。',
+      year: '年度',
+      cashWan: '资金（万元）',
+      dueWan: '应拨（万元）',
+      dueParts: (ledger, current, planned) => `以前年度 ${ledger}，本年度 ${current}，规划年度 ${planned}（万元）`,
+    },
     changeHeader: {
       projectId: '项目编号',
       projectName: '项目名称',
