@@ -429,6 +429,14 @@ export const en: Words = {
       scoreNeeded: (score) => `At this budget, a score of ${score} would have funded it fully`,
       noScore: 'At this budget, no score would have funded it fully',
       method: (unit) => `(each found by re-solving the whole allocation and verifying it; budget steps of ${unit})`,
+      cash: {
+        startsAt: (year, more, at) => `It would get something with ${more} more cash in ${year} (${at})`,
+        neverStarts: (year) => `More cash in ${year} alone would not fund it`,
+        fullyAt: (year, more, at) => `It would be fully funded with ${more} more cash in ${year} (${at})`,
+        neverFully: (year) => `More cash in ${year} alone would not fund it fully`,
+        runOfYears: (earliest, latest) => `The cash limit covers a run of years: money of ${earliest} to ${latest} may pay in them (carried over), so more cash helps from ${earliest} on`,
+        method: (unit) => `(each found by re-solving the whole allocation with only that year's cash changed, and verifying it; cash steps of ${unit})`,
+      },
     },
 
     rule: {

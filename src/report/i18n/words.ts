@@ -484,6 +484,16 @@ export interface ExplainWords {
     scoreNeeded(score: string): string;
     readonly noScore: string;
     method(unit: string): string;
+    /** A project cut by a year's cash: what more cash in `year` (alone) would do. */
+    readonly cash: {
+      startsAt(year: number, more: string, at: string): string;
+      neverStarts(year: number): string;
+      fullyAt(year: number, more: string, at: string): string;
+      neverFully(year: number): string;
+      /** The window is a run of years: money of `earliest` (the first year whose cash may pay in it) helps as well as `latest`'s. */
+      runOfYears(earliest: number, latest: number): string;
+      method(unit: string): string;
+    };
   };
 
   /** A rule beyond the money rules (model/types.ts `RuleNote`). */

@@ -430,6 +430,14 @@ export const zh: Words = {
       scoreNeeded: (score) => `在现有预算下，评审得分达到 ${score} 分即可获得全额资助`,
       noScore: '在现有预算下，得分再高也不能获得全额资助',
       method: (unit) => `（以上均为整体重新求解并逐条校验的结果，预算以 ${unit} 为单位）`,
+      cash: {
+        startsAt: (year, more, at) => `${year}年资金增加 ${more}（至 ${at}）时开始获得资助`,
+        neverStarts: (year) => `仅增加${year}年资金不能使其获得资助`,
+        fullyAt: (year, more, at) => `${year}年资金增加 ${more}（至 ${at}）时获得全额资助`,
+        neverFully: (year) => `仅增加${year}年资金不能使其获得全额资助`,
+        runOfYears: (earliest, latest) => `该资金约束涵盖多个年度：${earliest}年至${latest}年的资金均可用于这些年度的拨付（结转），最早从${earliest}年增加资金即有帮助`,
+        method: (unit) => `（以上均为只改变该年度资金、整体重新求解并逐条校验的结果，资金以 ${unit} 为单位）`,
+      },
     },
 
     rule: {
