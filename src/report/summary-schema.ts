@@ -366,6 +366,11 @@ export const SummarySchema = z
     rules: z
       .object({ priorityOrder: z.string(), priorityOrderZh: z.string(), rounding: z.string(), roundingZh: z.string() })
       .strict(),
+    whatif: z
+      .object({ written: z.literal(false), why: z.enum(['multi-year']), description: z.string() })
+      .strict()
+      .describe('Present when fundplan solve left whatif.html out for a reason of the scenario (multi-year: cash by year)')
+      .optional(),
     warnings: z.array(z.string()),
     timingsMs: timings.describe('Milliseconds per step; absent with --no-timings').optional(),
     files: committedFiles
