@@ -8,6 +8,9 @@
  *                     (model/budget-figures.ts); the budget's value is a finite difference, the
  *                     whole model re-solved at budget + step and budget − step.
  *   proportional      no funding line, no marginal values.
+ *   a year's cash     (multi-year scenarios, `cash:<year>`) the whole model prepared again with
+ *                     that year's cash + step and re-solved; the LP's estimate beside it is the
+ *                     sum of the duals of the cash rows whose supply includes the year.
  *
  * Every re-solve goes through the pipeline's own solve and is verified like the first
  * (`resolveAt`). A solve stopped by its time limit is not analysed (an integer one still has
