@@ -191,6 +191,9 @@ describe('the what-if page and multi-year scenarios', () => {
     expect(r.files.some((f) => f.endsWith('whatif.html'))).toBe(false);
     expect(existsSync(join(dir, 'out', 'whatif.html'))).toBe(false);
     expect(r.text).toContain('whatif.html 未写出：多年度情景');
+    // The stdout summary gives each year's cash its line.
+    expect(r.text).toContain('年度资金：2019年资金再增加 100 万元');
+    expect(r.text).toContain('年度资金：2020年资金再增加 100 万元，分配不变');
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
     expect(summary.whatif).toMatchObject({ written: false, why: 'multi-year' });
     await expect(runWhatIf({ scenario: join(dir, 's.json'), out: join(dir, 'w') })).rejects.toThrow(/cash: expected a one-year scenario/);

@@ -328,11 +328,12 @@ function shareLine(x: NonNullable<Summary['shares']>[number]): string {
   return `资金比例：${x.clause} ${x.name} 符合条件的项目获 ${fmtYuanHuman(new D(x.qualifying))}，占 ${pct(x.share)}（要求${bound}）${why}`;
 }
 
-/** The funding line (or why there is none) and what more or less budget would do. */
+/** The funding line (or why there is none), what more or less budget would do, and (multi-year) more of each year's cash. */
 function budgetLines(s: Summary): string[] {
   const w = zh.budget;
   const budget = s.marginalValues.budget;
-  return [`资助线：${fundingLineWords(s, w)}`, ...(budget?.up ? [`预算增减：${budget.words}`] : [])];
+  const cash = Object.values(s.marginalValues).filter((m) => m.year !== undefined);
+  return [`资助线：${fundingLineWords(s, w)}`, ...(budget?.up ? [`预算增减：${budget.words}`] : []), ...cash.map((m) => `年度资金：${m.words}`)];
 }
 
 /** Where the integer model's tie rule was not applied in full: what it says, and the equal-score projects left out of order. */
