@@ -140,7 +140,9 @@ describe('fundplan sweep --cash-year', () => {
 describe('fundplan compare on multi-year scenarios', () => {
   it("shows each year's cash and dues of both runs, and their change", async () => {
     const dir = fixture({ 'a.json': FIRST_YEAR, 'b.json': { cash: { '2019': '3500000', '2020': '4000000' } } });
-    const r = await runCompare({ inputs: [join(dir, 'a.json'), join(dir, 'b.json')], out: join(dir, 'cmp') });
+    // The second run read back from its folder: summary.json holds the years.
+    await runSolve({ scenario: join(dir, 'b.json'), out: join(dir, 'b'), noTimings: true });
+    const r = await runCompare({ inputs: [join(dir, 'a.json'), join(dir, 'b')], out: join(dir, 'cmp') });
     // a: x = 5m, due 2.5m in each year; b: x = 7m (0.5 x ≤ 3.5m), due 3.5m in each.
     expect(r.runs.map((x) => x.years!.map((y) => [y.year, y.cash.toString(), y.ledger.toString(), y.current.toString(), y.planned.toString()]))).toEqual([
       [

@@ -17,10 +17,7 @@ import { zodToIssues } from '../model/zod-issues.js';
 import { SUMMARY_SCHEMA_VERSION, SummarySchema, type Summary } from '../report/summary-schema.js';
 import { restoreCell, writeOutputsAtomically } from '../io/write.js';
 import { D, ZERO, fmtYuanHuman } from '../money.js';
-import type { Allocation } from '../model/allocate.js';
-import type { Scenario } from '../model/scenario.js';
-import { dueInWindow, horizonOf, ledgerDue } from '../model/years.js';
-import { compareCsv, compareHtml, fieldName, type CashYearView, type Change, type Fixed, type RunView } from '../report/compare.js';
+import { compareCsv, compareHtml, fieldName, type Change, type Fixed, type RunView } from '../report/compare.js';
 import { words } from '../report/i18n/index.js';
 import { checkCommitted } from '../pipeline/run-folder.js';
 import { solveScenario } from './solve.js';
@@ -58,28 +55,7 @@ async function readRun(input: string): Promise<RunView> {
   }
   const solved = await solveScenario({ scenario: input, noTimings: true });
   // The same records as reading its allocations.csv back (view() un-neutralises either way).
-  const { allocation, loaded } = solved.detail;
-  const years = loaded.scenario.cashPlan ? cashYears(allocation, loaded.scenario) : undefined;
-  return { ...view(shown, solved.summary, solved.allocations), ...(years ? { years } : {}) };
-}
-
-/** A multi-year solve's cash and dues by year of its horizon: earlier commitments, this year's new grants, the planned years'. */
-export function cashYears(allocation: Allocation, scenario: Scenario): CashYearView[] {
-  const plan = scenario.cashPlan!;
-  const horizon = horizonOf(plan);
-  const ledger = ledgerDue(scenario.years?.ledger ?? [], horizon);
-  const current = allocation.lines.filter((l) => l.candidate >= 0 && l.binding !== 'locked');
-  const locked = allocation.lines.filter((l) => l.binding === 'locked');
-  const planned = allocation.plan?.lines ?? [];
-  const g = scenario.granularity;
-  return horizon.map((year) => ({
-    year,
-    cash: plan.cash.get(year)!,
-    // Grants an earlier batch of this year locked fall due with the ledger's, as the cash rows count them.
-    ledger: ledger.get(year)!.plus(dueInWindow(locked, g, year, year)),
-    current: dueInWindow(current, g, year, year),
-    planned: dueInWindow(planned, g, year, year),
-  }));
+  return view(shown, solved.summary, solved.allocations);
 }
 
 /** A finished run's summary.json, held to the format this version writes. */
@@ -108,6 +84,9 @@ function view(source: string, summary: Summary, rows: readonly Readonly<Record<s
     granted: new D(summary.granted),
     byMeasure: new Map(summary.byMeasure.map((m) => [`${m.measure} ${m.name}`, { granted: new D(m.granted), funded: m.funded }])),
     byDistrict: new Map(summary.byDistrict.map((d) => [d.district, { granted: new D(d.granted), funded: d.funded }])),
+    ...(summary.years
+      ? { years: summary.years.cashflow.map((c) => ({ year: c.year, cash: new D(c.cash), ledger: new D(c.dueEarlier), current: new D(c.dueThisYear), planned: new D(c.duePlanned) })) }
+      : {}),
     projects: new Map(
       rows.map((r) => [
         unquote(r.project_id),

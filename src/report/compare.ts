@@ -22,9 +22,9 @@ export interface RunView {
   /** The earlier batches it held fixed (summary.json's locks). */
   readonly locks: readonly { readonly file: string; readonly sha256: string; readonly batch: number }[];
   /**
-   * A multi-year scenario solved here: per year of its horizon, the cash and what falls due
-   * (earlier commitments, this year's new grants, the planned years' forecasts); absent for a
-   * one-year scenario and for a run folder (summary.json does not hold them).
+   * A multi-year run (summary.json's `years`): per year of its horizon, the cash and what falls
+   * due (earlier commitments, this year's grants, the planned years' forecasts); absent for a
+   * one-year run.
    */
   readonly years?: readonly CashYearView[];
   /** `batch`: allocations.csv's batch column. */
@@ -37,7 +37,7 @@ export interface CashYearView {
   readonly cash: Decimal;
   /** From earlier years' ledgers (still planned). */
   readonly ledger: Decimal;
-  /** From this run's new grants. */
+  /** From this year's grants (earlier batches' included). */
   readonly current: Decimal;
   /** From the planned years' forecasts (indicative). */
   readonly planned: Decimal;
