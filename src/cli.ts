@@ -20,6 +20,12 @@ function budgetOption(value: string, flag = '--budget') {
   return r.value;
 }
 
+/** `--cash-year`: a four-digit year (whether the scenario has cash for it is the sweep's check). */
+function cashYearOption(value: string): number {
+  if (!/^\d{4}$/.test(value.trim())) throw new InputError([{ file: '--cash-year', expected: 'a year such as 2021', found: JSON.stringify(value) }]);
+  return Number(value.trim());
+}
+
 /** A progress bar on a terminal (stderr), and nothing at all when stderr is not one. */
 function progressBar(): ((done: number, total: number) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
@@ -154,7 +160,8 @@ export function buildProgram(): Command {
     .option('-o, --out <dir>', 'output folder', 'out/sweep')
     .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
     .option(LOCK_FLAG, "keep every grant of an earlier batch's allocations.csv fixed at every budget (repeatable)", collect, [])
-    .action(async (scenario: string, opts: { from: string; to: string; steps: string; out: string; solver: SolverChoice; lock: string[] }) => {
+    .option('--cash-year <year>', "vary that year's cash (a year of the scenario's \"cash\") from --from to --to instead of the budget")
+    .action(async (scenario: string, opts: { from: string; to: string; steps: string; out: string; solver: SolverChoice; lock: string[]; cashYear?: string }) => {
       const bar = progressBar();
       const outcome = await runSweep({
         scenario,
@@ -164,6 +171,7 @@ export function buildProgram(): Command {
         out: opts.out,
         solver: opts.solver,
         lock: locks(opts.lock),
+        ...(opts.cashYear === undefined ? {} : { cashYear: cashYearOption(opts.cashYear) }),
         onPoint: bar,
       });
       process.stdout.write(outcome.text + '\n');

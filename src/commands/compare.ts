@@ -84,6 +84,9 @@ function view(source: string, summary: Summary, rows: readonly Readonly<Record<s
     granted: new D(summary.granted),
     byMeasure: new Map(summary.byMeasure.map((m) => [`${m.measure} ${m.name}`, { granted: new D(m.granted), funded: m.funded }])),
     byDistrict: new Map(summary.byDistrict.map((d) => [d.district, { granted: new D(d.granted), funded: d.funded }])),
+    ...(summary.years
+      ? { years: summary.years.cashflow.map((c) => ({ year: c.year, cash: new D(c.cash), ledger: new D(c.dueEarlier), current: new D(c.dueThisYear), planned: new D(c.duePlanned) })) }
+      : {}),
     projects: new Map(
       rows.map((r) => [
         unquote(r.project_id),

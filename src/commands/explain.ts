@@ -13,11 +13,12 @@ import { withBudget, type Scenario } from '../model/scenario.js';
 import { lowestFundedLine } from '../model/budget-figures.js';
 import { marginalValues } from '../model/marginal.js';
 import { nearest } from '../model/nearest.js';
+import { cashWindows, horizonOf } from '../model/years.js';
 import { explainAll } from '../report/explain.js';
 import { words } from '../report/i18n/index.js';
 import { openSensitivity, type SolverChoice } from '../solver/select.js';
 import { loadScenario, withLocks } from '../pipeline/load.js';
-import { engineWith, infeasibleError, openEngine, solveVerified, withOptions, type Infeasible } from '../pipeline/solve.js';
+import { engineWith, infeasibleError, openEngine, solveVerified, withCash, withOptions, type Infeasible } from '../pipeline/solve.js';
 
 export interface ExplainOptions {
   readonly scenario: string;
@@ -42,9 +43,19 @@ export interface WhatWouldFund {
   readonly scoreNeeded: Decimal | null;
 }
 
+/** For a project cut by a year's cash: what more cash in one year alone would do. */
+export interface CashWouldFund {
+  readonly year: number;
+  /** The least cash of that year (whole granularity units) at which it gets something (null: funded in part already, or never), and its full entitlement (null: never). */
+  readonly firstFundedAt: Decimal | null;
+  readonly fullyFundedAt: Decimal | null;
+}
+
 export interface ExplainOutcome {
   readonly text: string;
   readonly whatWouldFund: WhatWouldFund | null;
+  /** A project cut by a year's cash: the latest year of its window first, then the earliest whose cash may pay in it (when another). */
+  readonly cashWouldFund: readonly CashWouldFund[] | null;
 }
 
 export async function runExplain(options: ExplainOptions): Promise<ExplainOutcome> {
@@ -89,7 +100,46 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
       t.method(y(scenario.granularity)),
     );
   }
-  return { text: lines.join('\n'), whatWouldFund };
+  let cashWouldFund: CashWouldFund[] | null = null;
+  if (line.binding === 'cash' && scenario.cashPlan && line.limitId) {
+    const plan = scenario.cashPlan;
+    const window = cashWindows(plan, scenario.years?.ledger ?? []).find((x) => x.id === line.limitId)!;
+    const horizon = horizonOf(plan);
+    // Money of years from − K..to may pay in the window; of those, the horizon's years can be given more.
+    const earliest = Math.max(window.from - plan.carryYears, horizon[0]!);
+    const partly = line.grant.gt(0);
+    const entitled = [...allocation.lines, ...(allocation.plan?.lines ?? [])].reduce((s, l) => s.plus(l.entitlement?.amount ?? 0), new D(0));
+    const t = words(lang).explain.whatWouldFund.cash;
+    cashWouldFund = [...new Set([window.to, earliest])].map((year) => {
+      const now = plan.cash.get(year)!;
+      const grantAt = (cash: Decimal) => solve(applications, withCash(scenario, year, cash)).lines[index]!.grant;
+      const least = (target: Decimal, ceiling: Decimal) => leastAmount(now, ceiling, scenario.granularity, target, grantAt);
+      const full = floorTo(line.entitlement!.amount, scenario.granularity);
+      const fullyFundedAt = full.gt(0) ? least(full, now.plus(entitled)) : null;
+      // Where it is funded fully, it starts at that cash or below.
+      const r = { year, firstFundedAt: partly ? null : least(scenario.granularity, fullyFundedAt ?? now.plus(entitled)), fullyFundedAt };
+      const more = (at: Decimal) => [y(at.minus(now)), y(at)] as const;
+      if (!partly) lines.push(r.firstFundedAt ? t.startsAt(year, ...more(r.firstFundedAt)) : t.neverStarts(year));
+      lines.push(r.fullyFundedAt ? t.fullyAt(year, ...more(r.fullyFundedAt)) : t.neverFully(year));
+      return r;
+    });
+    if (earliest !== window.to) lines.push(t.runOfYears(earliest, window.to));
+    lines.push(t.method(y(scenario.granularity)));
+  }
+  return { text: lines.join('\n'), whatWouldFund, cashWouldFund };
+}
+
+/** The least amount (whole units above `from`, at most `ceiling`) at which `grantAt` reaches `target`, by bisection; null: not even at the ceiling. */
+function leastAmount(from: Decimal, ceiling: Decimal, g: Decimal, target: Decimal, grantAt: (amount: Decimal) => Decimal): Decimal | null {
+  if (grantAt(ceiling).lt(target)) return null;
+  let lo = 0; // units above `from` that do not suffice
+  let hi = ceiling.minus(from).div(g).ceil().toNumber();
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (grantAt(from.plus(g.times(mid))).gte(target)) hi = mid;
+    else lo = mid;
+  }
+  return from.plus(g.times(hi));
 }
 
 function findWhatWouldFund(
@@ -105,19 +155,7 @@ function findWhatWouldFund(
   const full = floorTo(entitlement, g);
   const grantAt = (budget: Decimal) => solve(applications, withBudget(scenario, budget)).lines[index]!.grant;
   // Enough budget for every entitlement: beyond it, more budget changes nothing.
-  const ceiling = scenario.budget.plus(entitled);
-  /** The least budget (whole units above the current one) with grant ≥ target, by bisection. */
-  const least = (target: Decimal): Decimal | null => {
-    if (grantAt(ceiling).lt(target)) return null;
-    let lo = 0; // units above the budget that do not suffice
-    let hi = ceiling.minus(scenario.budget).div(g).ceil().toNumber();
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (grantAt(scenario.budget.plus(g.times(mid))).gte(target)) hi = mid;
-      else lo = mid;
-    }
-    return scenario.budget.plus(g.times(hi));
-  };
+  const least = (target: Decimal): Decimal | null => leastAmount(scenario.budget, scenario.budget.plus(entitled), g, target, grantAt);
   const firstFundedAt = partly ? null : least(g);
   const fullyFundedAt = full.gt(0) ? least(full) : null;
   // The least score, in 0.1 steps, that funds it fully at this budget.

@@ -63,10 +63,23 @@ export const WHATIF_SOLVE_MAX = 20_000;
 
 export async function runSolve(options: SolveCommandOptions): Promise<SolveOutcome> {
   const aside = rowsAside();
-  const solved = await solveScenario(options, aside.onRows);
-  const tooMany = solved.allocations.length > WHATIF_SOLVE_MAX;
-  const files = await writeOutputs(solved, options.out, aside.formatted(), options.noWhatif || tooMany ? {} : { whatifOf: options.scenario });
+  const given = await solveScenario(options, aside.onRows);
+  const tooMany = given.allocations.length > WHATIF_SOLVE_MAX;
+  // The what-if page has no controls for a year's cash and cannot solve every multi-year model as the CLI does: not written for one.
+  const multiYear = !options.noWhatif && given.detail.loaded.scenario.cashPlan !== undefined;
+  const solved: Solved = multiYear ? { ...given, summary: { ...given.summary, whatif: { written: false, why: 'multi-year', description: WHATIF_MULTI_YEAR } } } : given;
+  const files = await writeOutputs(solved, options.out, aside.formatted(), options.noWhatif || tooMany || multiYear ? {} : { whatifOf: options.scenario });
   const { loaded, allocation, verification } = solved.detail;
-  const note = !options.noWhatif && tooMany ? `\nwhatif.html 未写出：申请 ${solved.allocations.length} 项，多于 ${WHATIF_SOLVE_MAX} 项（需要时用 fundplan whatif 单独生成）` : '';
+  const note = options.noWhatif
+    ? ''
+    : multiYear
+    ? '\nwhatif.html 未写出：多年度情景（按年度资金）暂不支持模拟页面；各年度资金的作用见报告的边际价值，或用 fundplan sweep --cash-year 试算'
+    : tooMany
+    ? `\nwhatif.html 未写出：申请 ${solved.allocations.length} 项，多于 ${WHATIF_SOLVE_MAX} 项（需要时用 fundplan whatif 单独生成）`
+    : '';
   return { loaded, allocation, verification, summary: solved.summary, files, text: humanSummary(solved.summary, files) + note };
 }
+
+/** Why whatif.html is not written for a multi-year scenario (summary.json's `whatif`, and `fundplan whatif`'s refusal). */
+export const WHATIF_MULTI_YEAR =
+  "the what-if page does not take multi-year scenarios (cash by year): it has no controls for a year's cash, and it cannot solve every such model as fundplan solve does; see the marginal values of each year's cash, or fundplan sweep --cash-year";

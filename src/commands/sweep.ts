@@ -2,17 +2,21 @@
  * `fundplan sweep <scenario> --from A --to B --steps K`: the efficient frontier. The model
  * is built once; each budget moves only the budget row and is solved, rounded and verified by
  * the pipeline like any solve (with the backend the solve would pick, or the one asked for).
+ * With `--cash-year Y` (a multi-year scenario), year Y's cash is varied instead: each point is
+ * prepared again with that cash (its cash rows' rooms move) and solved the same way.
  */
 import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
 import { writeOutputsAtomically } from '../io/write.js';
 import { floorTo } from '../money.js';
 import type { Line } from '../model/allocate.js';
-import { withBudget } from '../model/scenario.js';
-import { frontierCsv, entryCsv, frontierHtml, frontierSvg, findKnee, type FrontierPoint, type EntryBudgets } from '../report/frontier.js';
+import { withBudget, type Scenario } from '../model/scenario.js';
+import { horizonOf, type CashWindow } from '../model/years.js';
+import { frontierCsv, entryCsv, frontierHtml, frontierSvg, findKnee, type FrontierPoint, type EntryBudgets, type Varied } from '../report/frontier.js';
 import type { SolverChoice } from '../solver/select.js';
 import { loadScenario } from '../pipeline/load.js';
-import { infeasibleError, openEngine, solveVerified } from '../pipeline/solve.js';
+import { cashDual } from '../pipeline/analyse.js';
+import { engineWith, infeasibleError, openEngine, solveVerified, withCash, type Verified } from '../pipeline/solve.js';
 
 export interface SweepOptions {
   readonly scenario: string;
@@ -24,6 +28,8 @@ export interface SweepOptions {
   readonly solver?: SolverChoice;
   /** Earlier batches' allocations.csv kept fixed at every budget, after the scenario's own `lock`. */
   readonly lock?: string | readonly string[];
+  /** Vary this year's cash (a year of the scenario's `cash`) instead of the budget. */
+  readonly cashYear?: number;
   /** Called after each point (for a progress bar). */
   readonly onPoint?: (done: number, total: number) => void;
 }
@@ -42,13 +48,21 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   if (!Number.isInteger(options.steps) || options.steps < 2 || options.steps > 10_000) {
     issues.push({ file: '--steps', expected: 'a whole number of budget points from 2 to 10,000', found: String(options.steps) });
   }
-  if (options.to.lte(options.from)) issues.push({ file: '--to', expected: `a budget above --from (${options.from})`, found: options.to.toString() });
+  if (options.to.lte(options.from)) issues.push({ file: '--to', expected: `${options.cashYear === undefined ? 'a budget' : 'an amount'} above --from (${options.from})`, found: options.to.toString() });
   if (issues.length) throw new InputError(issues);
 
   const loaded0 = loadScenario(options.scenario);
   const g = loaded0.scenario.granularity;
-  const engine = await openEngine({ ...loaded0, scenario: withBudget(loaded0.scenario, options.to) }, { solver: options.solver, lock: options.lock, keepBudgetRow: true });
+  const varied: Varied = options.cashYear === undefined ? null : { cashYear: cashYearOf(loaded0.scenario, options.cashYear, options.scenario) };
+  const at = (amount: Decimal): Scenario => (varied ? withCash(loaded0.scenario, varied.cashYear, amount) : withBudget(loaded0.scenario, amount));
+  const engine = await openEngine({ ...loaded0, scenario: at(options.to) }, { solver: options.solver, lock: options.lock, keepBudgetRow: !varied });
   if ('status' in engine) throw infeasibleError(engine);
+  /** The point at `amount`, solved (rounded, verified): the budget row moved, or a year's cash prepared again. */
+  const solveAt = (amount: Decimal): { verified: Verified; windows: readonly CashWindow[] } => {
+    if (!varied) return { verified: solveVerified(engine, { at: amount }), windows: [] };
+    const other = engineWith({ ...engine.loaded, scenario: at(amount) }, engine.picker, { locked: engine.locked });
+    return 'status' in other ? { verified: other, windows: [] } : { verified: solveVerified(other), windows: other.prepared.cash.map((r) => r.window) };
+  };
   // With the earlier batches: a locked project known only from its lock file is one of its lines.
   const { loaded } = engine;
   const points: FrontierPoint[] = [];
@@ -59,7 +73,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   for (let k = 0; k < options.steps; k++) {
     // Budgets on whole granularity units, evenly spaced, both ends included.
     const budget = k === options.steps - 1 ? options.to : floorTo(options.from.plus(options.to.minus(options.from).times(k).div(options.steps - 1)), g);
-    const verified = solveVerified(engine, { at: budget });
+    const { verified, windows } = solveAt(budget);
     // Floors above a low budget: that point has no allocation, and the sweep says so.
     if (verified.status === 'infeasible') throw infeasibleError(verified);
     const { allocation } = verified;
@@ -79,8 +93,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     });
     if (k === options.steps - 1) reasons = allocation.lines.map((line, i) => (fullyFunded[i] ? '' : entryReason(line, g)));
     const budgetRow = allocation.model.shape.rowLimit.findIndex((kk) => allocation.limits[kk]!.kind === 'budget');
-    const dual = budgetRow >= 0 && allocation.model.duals ? allocation.model.duals[budgetRow]! : null;
+    const { duals } = allocation.model;
+    const scenario = at(budget);
+    const dual = !duals || (varied && allocation.rules)
+      ? null
+      : varied
+      ? cashDual(allocation, duals, windows, scenario.cashPlan!.carryYears, varied.cashYear, scenario.budgetGiven === false)
+      : budgetRow >= 0
+      ? duals[budgetRow]!
+      : null;
     points.push({
+      ...(varied ? { unallocated: scenario.budget.minus(allocation.granted) } : {}),
       budget,
       objective: allocation.objective,
       granted: allocation.granted,
@@ -99,26 +122,36 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   );
   const knee = findKnee(points);
   const name = loaded.scenario.name;
-  const svg = frontierSvg(points, knee);
+  const svg = frontierSvg(points, knee, 'zh', varied);
   const files = writeOutputsAtomically(options.out, [
-    { name: 'frontier.csv', content: frontierCsv(points, knee) },
-    { name: 'entry-budgets.csv', content: entryCsv(entries) },
+    { name: 'frontier.csv', content: frontierCsv(points, knee, varied) },
+    { name: 'entry-budgets.csv', content: entryCsv(entries, varied) },
     { name: 'frontier.svg', content: svg },
-    { name: 'frontier.html', content: frontierHtml(name, points, knee, entries, svg) },
+    { name: 'frontier.html', content: frontierHtml(name, points, knee, entries, svg, 'zh', varied) },
   ]);
   // More budget never lowers the LP optimum; rounding to whole units can cost at most a unit per
   // application at the top score. A larger drop is a bug.
   const slack = g.times(100).times(loaded.applications.length);
   const drops = points.filter((p, i) => i > 0 && points[i - 1]!.objective.minus(p.objective).gt(slack));
-  if (drops.length) throw new InternalError('the frontier fell as the budget rose', drops.map((p) => `at ${p.budget}`));
-  const kneeText = knee === null ? '' : `；拐点：预算 ¥${points[knee]!.budget.toFixed(0)}，此后每增加¥1,000,000 的目标值增量明显下降`;
+  if (drops.length) throw new InternalError(`the frontier fell as ${varied ? `the cash of ${varied.cashYear}` : 'the budget'} rose`, drops.map((p) => `at ${p.budget}`));
+  const what = varied ? `${varied.cashYear}年资金` : '预算';
+  const kneeText = knee === null ? '' : `；拐点：${what} ¥${points[knee]!.budget.toFixed(0)}，此后每增加¥1,000,000 的目标值增量明显下降`;
   return {
     points,
     entries,
     knee,
     files,
-    text: `预算扫描 ${options.steps} 点（¥${options.from.toFixed(0)}–¥${options.to.toFixed(0)}），每点均逐条校验通过${kneeText}\n输出：${files.join('，')}`,
+    text: `${what}扫描 ${options.steps} 点（¥${options.from.toFixed(0)}–¥${options.to.toFixed(0)}${varied ? '，其余年度资金与预算不变' : ''}），每点均逐条校验通过${kneeText}\n输出：${files.join('，')}`,
   };
+}
+
+/** `--cash-year`: a year of the scenario's cash, or an InputError naming the scenario. */
+function cashYearOf(scenario: Scenario, year: number, file: string): number {
+  const plan = scenario.cashPlan;
+  if (!plan) throw new InputError([{ file: '--cash-year', expected: `a scenario with "cash" by year (${file} has none)`, found: String(year) }]);
+  const years = horizonOf(plan);
+  if (!Number.isInteger(year) || !plan.cash.has(year)) throw new InputError([{ file: '--cash-year', expected: `a year of ${file}'s "cash" (${years.join(', ')})`, found: String(year) }]);
+  return year;
 }
 
 

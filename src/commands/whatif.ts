@@ -4,11 +4,14 @@
  * (bad input is an InputError, exit 1); the page solves it itself, with the same code.
  */
 import { join } from 'node:path';
+import { InputError } from '../errors.js';
 import { writeOutputsAtomically } from '../io/write.js';
+import { horizonOf } from '../model/years.js';
 import { checkScenario } from '../model/check.js';
 import { withLocks, loadScenario } from '../pipeline/load.js';
 import type { Lang } from '../report/i18n/index.js';
 import { renderWhatIf, WHATIF_FILE } from '../whatif/page.js';
+import { WHATIF_MULTI_YEAR } from './solve.js';
 
 export interface WhatIfCommandOptions {
   readonly scenario: string;
@@ -28,6 +31,7 @@ export interface WhatIfOutcome {
 
 export async function runWhatIf(options: WhatIfCommandOptions): Promise<WhatIfOutcome> {
   const loaded = withLocks(loadScenario(options.scenario, { sheet: options.sheet }), options.lock);
+  if (loaded.scenario.cashPlan) throw new InputError([{ file: options.scenario, row: 'cash', expected: `a one-year scenario (${WHATIF_MULTI_YEAR})`, found: `cash by year ${horizonOf(loaded.scenario.cashPlan).join(', ')}` }]);
   const locked = loaded.locks.sources.length ? loaded.locks.grants : undefined;
   checkScenario(loaded.applications, loaded.policy, loaded.scenario, { locked, lockedFrom: loaded.locks.at });
   const html = renderWhatIf({ scenario: loaded.scenario, policy: loaded.policy, applications: loaded.applications, locked, scenarioPath: options.scenario, outDir: options.out, lang: options.lang ?? 'zh' });

@@ -8,6 +8,9 @@
  *                     (model/budget-figures.ts); the budget's value is a finite difference, the
  *                     whole model re-solved at budget + step and budget − step.
  *   proportional      no funding line, no marginal values.
+ *   a year's cash     (multi-year scenarios, `cash:<year>`) the whole model prepared again with
+ *                     that year's cash + step and re-solved; the LP's estimate beside it is the
+ *                     sum of the duals of the cash rows whose supply includes the year.
  *
  * Every re-solve goes through the pipeline's own solve and is verified like the first
  * (`resolveAt`). A solve stopped by its time limit is not analysed (an integer one still has
@@ -21,8 +24,9 @@ import { marginalValues } from '../model/marginal.js';
 import type { Allocation } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
+import { horizonOf, type CashWindow } from '../model/years.js';
 import { openSensitivity } from '../solver/select.js';
-import { budgetWords, limitWords } from '../report/budget-words.js';
+import { budgetWords, cashWords, limitWords } from '../report/budget-words.js';
 import { words, type Lang } from '../report/i18n/index.js';
 import { limitLabel } from '../report/labels.js';
 import type { Summary } from '../report/summary.js';
@@ -53,6 +57,8 @@ export interface AnalyseArgs {
   readonly step: Decimal;
   /** Solve (round, verify) the same scenario at another budget. */
   readonly resolveAt: (budget: Decimal) => Resolved;
+  /** A multi-year scenario: the cash windows of the preparation solved (in the order of its cash rows), and a re-solve at another cash for one year. */
+  readonly cash?: { readonly windows: readonly CashWindow[]; readonly resolveAt: (year: number, cash: Decimal) => Resolved };
 }
 
 /** The budget step of the re-solves when none is given: ¥1,000,000. */
@@ -112,13 +118,15 @@ export async function analyse(args: AnalyseArgs): Promise<Analysis> {
       down,
     };
     const worded = (lang: Lang): MarginalEntry => ({ limit: budgetLimit.id, label: limitLabel(budgetLimit, new Map(), lang), ...entry, words: budgetWords(entry, words(lang).budget) });
-    return { values: [worded('zh')], reportValues: [worded(args.lang)], fundingLine: line?.score ?? null, fundingLineBasis: basis };
+    const cash = cashValues(args, null);
+    return { values: [worded('zh'), ...cash('zh')], reportValues: [worded(args.lang), ...cash(args.lang)], fundingLine: line?.score ?? null, fundingLineBasis: basis };
   }
 
   // The priority LP: duals and ranges from stage one, checked by re-solving.
   const parametric = allocation.status === 'optimal' ? await openSensitivity(allocation.model.lp, allocation.model.basis) : null;
   if (!parametric) return none('time-limit');
   const marginal = marginalValues(allocation, parametric);
+  const duals = Float64Array.from(parametric.duals);
   parametric.dispose();
   const basis: Analysis['fundingLineBasis'] =
     marginal.fundingLine !== null ? { method: 'dual', description: DESCRIPTION.dual } : { method: 'none', why: 'budget-not-binding', description: DESCRIPTION.none['budget-not-binding'] };
@@ -139,18 +147,77 @@ export async function analyse(args: AnalyseArgs): Promise<Analysis> {
       const figures = { method: 'dual' as const, step, up, down: null };
       return { limit: m.limit.id, label, ...numbers, words: budgetWords(figures, words(lang).budget), ...figures };
     });
-  return { values: entries('zh'), reportValues: entries(args.lang), fundingLine: marginal.fundingLine, fundingLineBasis: basis };
+  const cash = cashValues(args, duals);
+  return { values: [...entries('zh'), ...cash('zh')], reportValues: [...entries(args.lang), ...cash(args.lang)], fundingLine: marginal.fundingLine, fundingLineBasis: basis };
+}
+
+/**
+ * The value of each year's cash (`cash:<year>`): the allocation re-solved (and verified) with
+ * that year's cash raised by the step, against the one written. A year's cash is in the supply
+ * of every window [a, b] with a − K ≤ year ≤ b, so the LP's first estimate is the sum of those
+ * windows' duals (and the budget's, where the budget is the cash's total and moves with it).
+ */
+function cashValues(args: AnalyseArgs, duals: ArrayLike<number> | null): (lang: Lang) => MarginalEntry[] {
+  const plan = args.scenario.cashPlan;
+  const cash = args.cash;
+  if (!plan || !cash) return () => [];
+  const { allocation } = args;
+  const step = fmtYuan(args.step);
+  const figures = horizonOf(plan).map((year) => {
+    const now = plan.cash.get(year)!;
+    const at = now.plus(args.step);
+    const v = cash.resolveAt(year, at);
+    const side = compared(allocation, v, at, args.step);
+    const up: Side =
+      side.status === 'infeasible' || v.status === 'infeasible'
+        ? side
+        : { ...side, fundedChange: side.entering.count - side.leaving.count, ...(allocation.plan ? { planGrantedChange: fmtYuan(v.allocation.plan!.granted.minus(allocation.plan.granted)) } : {}) };
+    const dual = duals && cashDual(allocation, duals, cash.windows, plan.carryYears, year, args.scenario.budgetGiven === false);
+    return {
+      year,
+      perYuan: up.status === 'infeasible' ? null : up.perYuan,
+      from: fmtYuan(now),
+      to: fmtYuan(now.plus(args.step)),
+      verified: up.status === 'optimal',
+      binding: (up.status !== 'infeasible' && up.perYuan > 1e-9) || (dual ?? 0) > 1e-9,
+      method: 'finite-difference' as const,
+      step,
+      up,
+      down: null,
+      dual,
+    };
+  });
+  return (lang) => figures.map((f) => ({ limit: `cash:${f.year}`, label: words(lang).budget.cashLabel(f.year), ...f, words: cashWords(f, words(lang).budget) }));
+}
+
+/** The LP's estimate of one more yuan of a year's cash: the duals (of the stage-one LP's rows) of the cash rows whose supply includes it, and of the budget's row when the budget is the cash's total. */
+export function cashDual(allocation: Allocation, duals: ArrayLike<number>, windows: readonly CashWindow[], carryYears: number, year: number, withBudget: boolean): number {
+  const { shape } = allocation.model;
+  const first = shape.rowLimit.length + shape.shareRows.length;
+  let sum = 0;
+  shape.cashRows.forEach((row, k) => {
+    const w = windows[row.cash]!;
+    if (w.from - carryYears <= year && year <= w.to) sum += duals[first + k]!;
+  });
+  if (withBudget) {
+    const r = shape.rowLimit.findIndex((k) => allocation.limits[k]!.kind === 'budget');
+    if (r >= 0) sum += duals[r]!;
+  }
+  return Math.round(sum * 1e6) / 1e6;
 }
 
 /** The allocation re-solved at `budget`, compared with the one written. */
 function sideAt(allocation: Allocation, budget: Decimal, args: AnalyseArgs): Side {
-  const v = args.resolveAt(budget);
-  if (v.status === 'infeasible') return { status: 'infeasible', budget: fmtYuan(budget), conflicts: v.conflicts.map((c) => `${c.limit}: ${c.description}`) };
+  return compared(allocation, args.resolveAt(budget), budget, budget.minus(args.scenario.budget));
+}
+
+/** A re-solve at `at` (an amount moved by `moved`) against the allocation written. */
+function compared(allocation: Allocation, v: Resolved, at: Decimal, moved: Decimal): Side {
+  if (v.status === 'infeasible') return { status: 'infeasible', budget: fmtYuan(at), conflicts: v.conflicts.map((c) => `${c.limit}: ${c.description}`) };
   const c = budgetChange(allocation, v.allocation);
-  const moved = budget.minus(args.scenario.budget);
   return {
     status: v.status,
-    budget: fmtYuan(budget),
+    budget: fmtYuan(at),
     objectiveChange: c.objectiveChange.toString(),
     perYuan: Math.round(c.objectiveChange.div(moved).toNumber() * 1e6) / 1e6,
     grantedChange: fmtYuan(c.grantedChange),
@@ -160,4 +227,3 @@ function sideAt(allocation: Allocation, budget: Decimal, args: AnalyseArgs): Sid
     lowered: c.lowered,
   };
 }
-

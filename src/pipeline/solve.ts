@@ -8,7 +8,7 @@
  * InternalError.
  */
 import type { Decimal } from 'decimal.js';
-import { InfeasibleError, InputError, type Conflict, type InputIssue } from '../errors.js';
+import { InfeasibleError, InputError, InternalError, type Conflict, type InputIssue } from '../errors.js';
 import { ZERO, floorTo, parseAmount } from '../money.js';
 import { writeFileAtomically } from '../io/write.js';
 import { pickerWork, type Allocation, type Prepared } from '../model/allocate.js';
@@ -16,7 +16,7 @@ import { checkScenario } from '../model/check.js';
 import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
 import { candidatesOf } from '../model/prepare.js';
 import type { LinearProgram } from '../solver/types.js';
-import { withBudget } from '../model/scenario.js';
+import { withBudget, type Scenario } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice } from '../solver/select.js';
 import type { Verification } from '../verify/verify.js';
@@ -239,6 +239,23 @@ function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | u
   return 'status' in other ? other : solveVerified(other, { timeLimitSeconds });
 }
 
+/**
+ * The scenario with one year's cash set to `amount`. Where the scenario states no budget (the
+ * budget is the cash's total), the budget moves with it.
+ */
+export function withCash(s: Scenario, year: number, amount: Decimal): Scenario {
+  const plan = s.cashPlan;
+  if (!plan?.cash.has(year)) throw new InternalError(`no cash for ${year} in the scenario`);
+  const budget = s.budgetGiven === false ? s.budget.plus(amount.minus(plan.cash.get(year)!)) : s.budget;
+  return { ...s, budget, cashPlan: { ...plan, cash: new Map([...plan.cash].map(([y, c]) => [y, y === year ? amount : c])) } };
+}
+
+/** The engine's scenario solved (rounded, verified) with one year's cash set to `amount`, prepared again. */
+function resolveCashAt(engine: Engine, year: number, amount: Decimal, timeLimitSeconds: number | undefined): Verified {
+  const other = engineWith({ ...engine.loaded, scenario: withCash(engine.loaded.scenario, year, amount) }, engine.picker, { locked: engine.locked });
+  return 'status' in other ? other : solveVerified(other, { timeLimitSeconds });
+}
+
 /** Solve a loaded scenario: engine, verified allocation, analysis, summary and the reports' data. */
 export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msParse = 0): Promise<Outcome> {
   const step = marginalStepOf(options.marginalStep, given.scenario.granularity);
@@ -261,7 +278,8 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   // The value of money: the funding line, the marginal values, what more (and less) budget would do.
   const lang = options.lang ?? 'zh';
   const { scenario, policy } = loaded;
-  const analysis = await analyse({ allocation, policy, scenario, lang, step, resolveAt: (budget) => resolveAt(engine, budget, options.timeLimitSeconds) });
+  const cash = scenario.cashPlan ? { windows: engine.prepared.cash.map((r) => r.window), resolveAt: (year: number, amount: Decimal) => resolveCashAt(engine, year, amount, options.timeLimitSeconds) } : undefined;
+  const analysis = await analyse({ allocation, policy, scenario, lang, step, resolveAt: (budget) => resolveAt(engine, budget, options.timeLimitSeconds), cash });
   const notes = explainAll({ allocation, scenario, policy, fundingLine: analysis.fundingLine }, lang).map((e) => e.oneLine);
   const t4 = performance.now();
 

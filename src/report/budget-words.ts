@@ -59,3 +59,12 @@ export function fundingLineWords(s: Summary, w: BudgetWords): string {
   const unallocated = new D(s.unallocated);
   return w.noLine(basis?.why ?? 'budget-not-binding', unallocated.gt(0) ? yuan(s.unallocated) : null);
 }
+
+/** A year's cash in words: what `step` more of it would fund (re-solved), and the LP duals' estimate. */
+export function cashWords(entry: Pick<Entry, 'step' | 'up' | 'dual'> & { readonly year: number }, w: BudgetWords): string {
+  const step = entry.step!;
+  const plan = entry.up && entry.up.status !== 'infeasible' && entry.up.planGrantedChange && entry.up.planGrantedChange !== '0.00' ? w.cashPlanChange(entry.up.planGrantedChange) : '';
+  const up = entry.up && entry.up.status !== 'infeasible' ? `${w.up(step, changeText(entry.up))}${plan}${entry.up.status === 'time_limit' ? w.notProven : ''}` : null;
+  const perWan = entry.dual === null || entry.dual === undefined ? null : fmtNumber(entry.dual * 10_000, 0);
+  return w.figures([w.cashUp(entry.year, step, up)], w.cashResolved(entry.year, step, perWan));
+}

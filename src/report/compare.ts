@@ -21,8 +21,26 @@ export interface RunView {
   readonly lockedGranted: Decimal;
   /** The earlier batches it held fixed (summary.json's locks). */
   readonly locks: readonly { readonly file: string; readonly sha256: string; readonly batch: number }[];
+  /**
+   * A multi-year run (summary.json's `years`): per year of its horizon, the cash and what falls
+   * due (earlier commitments, this year's grants, the planned years' forecasts); absent for a
+   * one-year run.
+   */
+  readonly years?: readonly CashYearView[];
   /** `batch`: allocations.csv's batch column. */
   readonly projects: ReadonlyMap<string, { projectName: string; companyName: string; measure: string; score: string; grant: Decimal; binding: string; batch: string }>;
+}
+
+/** One year of a run's cash: the appropriation and what falls due in it. */
+export interface CashYearView {
+  readonly year: number;
+  readonly cash: Decimal;
+  /** From earlier years' ledgers (still planned). */
+  readonly ledger: Decimal;
+  /** From this year's grants (earlier batches' included). */
+  readonly current: Decimal;
+  /** From the planned years' forecasts (indicative). */
+  readonly planned: Decimal;
 }
 
 /** What the same earlier batches fixed in two runs: the same grants in both, which cannot move. */
@@ -76,6 +94,36 @@ function sideBySide(w: CompareWords, title: string, runs: readonly RunView[], pi
     })
     .join('');
   return `<h2>${esc(title)}</h2><table><thead>${head}</thead><tbody>${body}</tbody></table>`;
+}
+
+/**
+ * Per year, each run's cash and dues (earlier commitments + this year's new grants + the
+ * planned years'), and the other runs' change from the first; — where a run has no cash that year.
+ */
+function cashTable(w: CompareWords, runs: readonly RunView[]): string {
+  const years = [...new Set(runs.flatMap((r) => (r.years ?? []).map((y) => y.year)))].sort((a, b) => a - b);
+  const at = (r: RunView, year: number) => r.years?.find((y) => y.year === year);
+  const due = (y: CashYearView) => y.ledger.plus(y.current).plus(y.planned);
+  const c = w.cash;
+  const head = `<tr><th>${esc(c.year)}</th>${runs.map((r) => `<th>${esc(r.label)}<br>${esc(c.cashWan)}</th><th>${esc(r.label)}<br>${esc(c.dueWan)}</th>`).join('')}${runs
+    .slice(1)
+    .map((r) => `<th>${esc(w.change)}<br>${esc(r.label)}<br>${esc(c.cashWan)}</th><th>${esc(w.change)}<br>${esc(r.label)}<br>${esc(c.dueWan)}</th>`)
+    .join('')}</tr>`;
+  const body = years
+    .map((year) => {
+      const base = at(runs[0]!, year);
+      const cells = runs.map((r) => {
+        const y = at(r, year);
+        return y ? `<td>${fmtWan(y.cash)}</td><td title="${esc(c.dueParts(fmtWan(y.ledger), fmtWan(y.current), fmtWan(y.planned)))}">${fmtWan(due(y))}</td>` : '<td>—</td><td>—</td>';
+      });
+      const changes = runs.slice(1).map((r) => {
+        const y = at(r, year);
+        return y && base ? `<td>${fmtWanChange(y.cash.minus(base.cash))}</td><td>${fmtWanChange(due(y).minus(due(base)))}</td>` : '<td>—</td><td>—</td>';
+      });
+      return `<tr><td class="l">${year}</td>${cells.join('')}${changes.join('')}</tr>`;
+    })
+    .join('');
+  return `<h2>${esc(c.heading)}</h2><p>${esc(c.note)}</p><table data-testid="compare-cash"><thead>${head}</thead><tbody>${body}</tbody></table>`;
 }
 
 /** A scenario field's name in words; a field without one is shown as it is. */
@@ -145,7 +193,7 @@ ${runs.some((r) => r.locks.length) ? [row(o.locked, (r) => `<td>${esc(fmtYuanHum
 <h2>${esc(w.overviewHeading)}</h2>${overview}
 ${sideBySide(w, w.byMeasure, runs, (r) => r.byMeasure)}
 ${sideBySide(w, w.byDistrict, runs, (r) => r.byDistrict)}
-${changeTables}
+${runs.some((r) => r.years) ? `${cashTable(w, runs)}\n` : ''}${changeTables}
 </body></html>
 `;
 }

@@ -14,8 +14,19 @@ export interface FrontierPoint {
   readonly funded: number;
   readonly fullyFunded: number;
   readonly partlyFunded: number;
-  /** The budget's marginal value (score), or null where the budget does not bind. */
+  /** The budget's marginal value (score), or null where the budget does not bind; a sweep of a year's cash: that cash's (the LP's estimate). */
   readonly fundingLine: number | null;
+  /** A sweep of a year's cash: the budget less what was granted (without: `budget` less what was granted). */
+  readonly unallocated?: Decimal;
+}
+
+/** What a sweep varied: the budget (null), or one year's cash. */
+export type Varied = { readonly cashYear: number } | null;
+
+/** The frontier's words for what was varied. */
+function frontierWords(lang: Lang, varied: Varied) {
+  const w = words(lang).frontier;
+  return varied ? { ...w, ...w.cash(varied.cashYear) } : w;
 }
 
 export interface EntryBudgets {
@@ -53,18 +64,20 @@ export function findKnee(points: readonly FrontierPoint[]): number | null {
   return best < 0 ? null : best;
 }
 
-export function frontierCsv(points: readonly FrontierPoint[], knee: number | null): string {
+export function frontierCsv(points: readonly FrontierPoint[], knee: number | null, varied: Varied = null): string {
   const rows = points.map((p, i) => {
     const prev = points[i - 1];
     const slope = prev ? p.objective.minus(prev.objective).div(p.budget.minus(prev.budget)).toDecimalPlaces(4).toString() : '';
-    return [fmtYuan(p.budget), p.objective.toFixed(2), fmtYuan(p.granted), fmtYuan(p.budget.minus(p.granted)), String(p.funded), String(p.fullyFunded), String(p.partlyFunded), p.fundingLine === null ? '' : String(p.fundingLine), slope, i === knee ? 'knee' : ''];
+    return [fmtYuan(p.budget), p.objective.toFixed(2), fmtYuan(p.granted), fmtYuan(p.unallocated ?? p.budget.minus(p.granted)), String(p.funded), String(p.fullyFunded), String(p.partlyFunded), p.fundingLine === null ? '' : String(p.fundingLine), slope, i === knee ? 'knee' : ''];
   });
-  return toExcelCsv(['budget', 'objective', 'granted', 'unallocated', 'funded', 'fully_funded', 'partly_funded', 'funding_line', 'objective_per_yuan_since_previous', 'mark'], rows);
+  const axis = varied ? `cash_${varied.cashYear}` : 'budget';
+  return toExcelCsv([axis, 'objective', 'granted', 'unallocated', 'funded', 'fully_funded', 'partly_funded', varied ? `${axis}_marginal_value` : 'funding_line', 'objective_per_yuan_since_previous', 'mark'], rows);
 }
 
-export function entryCsv(entries: readonly EntryBudgets[]): string {
+export function entryCsv(entries: readonly EntryBudgets[], varied: Varied = null): string {
+  const axis = varied ? `cash_${varied.cashYear}` : 'budget';
   return toExcelCsv(
-    ['project_id', 'project_name', 'measure', 'score', 'first_funded_at_budget', 'fully_funded_at_budget', 'reason'],
+    ['project_id', 'project_name', 'measure', 'score', `first_funded_at_${axis}`, `fully_funded_at_${axis}`, 'reason'],
     entries.map((e) => [e.projectId, e.projectName, e.measure, e.score, e.firstFunded ? fmtYuan(e.firstFunded) : '', e.fullyFunded ? fmtYuan(e.fullyFunded) : '', e.reason]),
   );
 }
@@ -73,8 +86,8 @@ const W = 1000;
 const n2 = (v: number) => (Math.round(v * 100) / 100).toString();
 
 /** Two panels over the same budget axis (万元): the objective, and the funding line. */
-export function frontierSvg(points: readonly FrontierPoint[], knee: number | null, lang: Lang = 'zh'): string {
-  const w = words(lang).frontier;
+export function frontierSvg(points: readonly FrontierPoint[], knee: number | null, lang: Lang = 'zh', varied: Varied = null): string {
+  const w = frontierWords(lang, varied);
   const left = 110;
   const right = W - 30;
   const panelH = 260;
@@ -128,8 +141,9 @@ export function frontierSvg(points: readonly FrontierPoint[], knee: number | nul
 const wan2 = (d: Decimal) => fmtWan(d, true);
 const headRow = (titles: readonly string[]) => `<tr>${titles.map((t) => `<th>${esc(t)}</th>`).join('')}</tr>`;
 
-export function frontierHtml(name: string, points: readonly FrontierPoint[], knee: number | null, entries: readonly EntryBudgets[], svg: string, lang: Lang = 'zh'): string {
-  const { htmlLang, frontier: w } = words(lang);
+export function frontierHtml(name: string, points: readonly FrontierPoint[], knee: number | null, entries: readonly EntryBudgets[], svg: string, lang: Lang = 'zh', varied: Varied = null): string {
+  const { htmlLang } = words(lang);
+  const w = frontierWords(lang, varied);
   const title = `${name} · ${w.title}`;
   const rows = points
     .map((p, i) => `<tr${i === knee ? ' class="knee"' : ''}><td>${wan2(p.budget)}</td><td>${wan2(p.granted)}</td><td>${p.funded}</td><td>${p.fullyFunded}</td><td>${p.partlyFunded}</td><td>${p.fundingLine ?? '—'}</td></tr>`)

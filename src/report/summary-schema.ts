@@ -53,10 +53,16 @@ const budgetSide = z.union([
   z
     .object({
       status: z.enum(['optimal', 'time_limit']).describe('How the re-solve ended (time_limit: not proven optimal)'),
-      budget: yuan.describe('The budget it was re-solved at'),
+      budget: yuan.describe('The budget it was re-solved at (a year\'s cash, `cash:<year>`: that year\'s cash)'),
       objectiveChange: decimal.describe('Σ score × grant there minus here (exact)'),
       perYuan: z.number().describe('objectiveChange per yuan of budget moved'),
       grantedChange: z.string().regex(/^-?\d+\.\d{2}$/, 'signed yuan with two decimals').describe('What is granted there minus here'),
+      fundedChange: z.number().int().describe('A year\'s cash (`cash:<year>`): this year\'s funded applications there minus here').optional(),
+      planGrantedChange: z
+        .string()
+        .regex(/^-?\d+\.\d{2}$/, 'signed yuan with two decimals')
+        .describe("A year's cash, in a scenario with a plan: what the planned years' forecast applications get there minus here (indicative)")
+        .optional(),
       entering: scoreGroup.describe('Nothing here, money there'),
       leaving: scoreGroup.describe('Money here, nothing there'),
       raised: scoreGroup.describe('Money here and more there'),
@@ -66,7 +72,7 @@ const budgetSide = z.union([
   z
     .object({
       status: z.literal('infeasible').describe('No allocation satisfies the rules at that budget'),
-      budget: yuan.describe('The budget it was re-solved at'),
+      budget: yuan.describe('The budget it was re-solved at (a year\'s cash, `cash:<year>`: that year\'s cash)'),
       conflicts: z.array(z.string()).describe('The rules that conflict there'),
     })
     .strict(),
@@ -332,9 +338,15 @@ export const SummarySchema = z
           step: yuan.describe('The budget: the step it was moved by in the re-solves').optional(),
           up: budgetSide.describe('The budget: the allocation re-solved at budget + step').optional(),
           down: budgetSide.nullable().describe('The budget: the allocation re-solved at budget − step (integer models; null: not solved)').optional(),
+          year: z.number().int().describe('A year\'s cash (`cash:<year>`): the year; perYuan, from and to are the re-solve at that year\'s cash + step').optional(),
+          dual: z
+            .number()
+            .nullable()
+            .describe("A year's cash: the LP's estimate, the duals of the cash rows whose supply includes the year (and the budget's where the budget is the cash); null: no duals (integer rules)")
+            .optional(),
         })
         .strict(),
-    ).describe('Per limit id: what one more yuan of it buys and over what range (the priority LP; the budget also under integer rules, by re-solving)'),
+    ).describe("Per limit id: what one more yuan of it buys and over what range (the priority LP; the budget also under integer rules, by re-solving); `cash:<year>`: one more yuan of that year's cash, by re-solving"),
     solver: z
       .object({
         backend: z.string(),
@@ -354,6 +366,11 @@ export const SummarySchema = z
     rules: z
       .object({ priorityOrder: z.string(), priorityOrderZh: z.string(), rounding: z.string(), roundingZh: z.string() })
       .strict(),
+    whatif: z
+      .object({ written: z.literal(false), why: z.enum(['multi-year']), description: z.string() })
+      .strict()
+      .describe('Present when fundplan solve left whatif.html out for a reason of the scenario (multi-year: cash by year)')
+      .optional(),
     warnings: z.array(z.string()),
     timingsMs: timings.describe('Milliseconds per step; absent with --no-timings').optional(),
     files: committedFiles

@@ -299,6 +299,7 @@ export function humanSummary(s: Summary, files: readonly string[]): string {
       : `注意：求解因限制停止（${s.stoppedBy}），未证明最优；本分配距上界至多 ${(s.optimality.gap * 100).toFixed(2)}%，规则校验照常通过`,
     ...(s.years?.budgetGiven === false ? [] : budgetLines(s)),
     ...yearsLines(s),
+    ...cashValueLines(s),
     ...(s.shares ?? []).map(shareLine),
     `校验：${s.verification.checks} 项规则检查，全部通过`,
     ...(s.warnings.length ? [`警告 ${s.warnings.length} 条（见 summary.json）`] : []),
@@ -333,6 +334,13 @@ function budgetLines(s: Summary): string[] {
   const w = zh.budget;
   const budget = s.marginalValues.budget;
   return [`资助线：${fundingLineWords(s, w)}`, ...(budget?.up ? [`预算增减：${budget.words}`] : [])];
+}
+
+/** A multi-year scenario: what more of each year's cash would fund (marginalValues `cash:<year>`). */
+function cashValueLines(s: Summary): string[] {
+  return Object.values(s.marginalValues)
+    .filter((m) => m.year !== undefined)
+    .map((m) => `年度资金：${m.words}`);
 }
 
 /** Where the integer model's tie rule was not applied in full: what it says, and the equal-score projects left out of order. */

@@ -63,7 +63,7 @@ export function unorderedTieLines(s: Summary, w: Words, max = 20): string[] {
 
 /** Under the marginal values' intro: how the budget's figures were found, where that is a finite difference (integer rules). */
 export function finiteDifferenceNote(data: ReportData, w: Words): string | null {
-  const budget = data.marginalValues.find((m) => m.method === 'finite-difference');
+  const budget = data.marginalValues.find((m) => m.method === 'finite-difference' && m.year === undefined);
   return budget?.step ? w.budget.introFiniteDifference(budget.step) : null;
 }
 

@@ -292,6 +292,16 @@ export const en: Words = {
     pointsHeader: ['Total budget (10k yuan)', 'Granted (10k yuan)', 'Funded', 'In full', 'In part', 'Funding line (score)'],
     entriesHeading: 'The budget at which each project is first funded and fully funded (to the sweep\'s step)',
     entriesHeader: ['Project id', 'Project', 'Measure', 'Score', 'First funded (10k yuan)', 'Fully funded (10k yuan)'],
+    cash: (year) => ({
+      title: `Frontier of the cash of ${year}`,
+      budgetAxis: `Cash of ${year} (10k yuan)`,
+      fundingLine: `Marginal value of the cash of ${year} (LP duals, score)`,
+      intro: (kneeWan) =>
+        `Every point is a full solve (rounded, every rule checked) with the cash of ${year} at that amount; the other years' cash and the budget stay as they are. ${kneeWan === null ? 'No clear knee.' : `Knee: cash of ${year} at ${kneeWan} (10k yuan); past it, more cash buys markedly less objective.`}`,
+      pointsHeading: `Points of the cash of ${year}`,
+      pointsHeader: [`Cash of ${year} (10k yuan)`, 'Granted (10k yuan)', 'Funded', 'In full', 'In part', 'Marginal value (score)'],
+      entriesHeading: `The cash of ${year} at which each project is first funded and fully funded (to the sweep's step)`,
+    }),
   },
   compare: {
     title: 'Scenario comparison',
@@ -339,6 +349,14 @@ export const en: Words = {
     grantedWan: 'grants (10k yuan)',
     change: 'Change',
     changesHeading: (run, base, n) => `Projects that changed: ${run} against ${base} (${n}, largest change first)`,
+    cash: {
+      heading: 'Cash and dues by year',
+      note: "Dues: the instalments falling due in the year, from earlier years' approvals (the ledger), this year's new grants and the planned years' forecasts (indicative).",
+      year: 'Year',
+      cashWan: 'cash (10k yuan)',
+      dueWan: 'due (10k yuan)',
+      dueParts: (ledger, current, planned) => `earlier years ${ledger}, this year ${current}, planned years ${planned} (10k yuan)`,
+    },
     changeHeader: {
       projectId: 'Project id',
       projectName: 'Project',
@@ -411,6 +429,14 @@ export const en: Words = {
       scoreNeeded: (score) => `At this budget, a score of ${score} would have funded it fully`,
       noScore: 'At this budget, no score would have funded it fully',
       method: (unit) => `(each found by re-solving the whole allocation and verifying it; budget steps of ${unit})`,
+      cash: {
+        startsAt: (year, more, at) => `It would get something with ${more} more cash in ${year} (${at})`,
+        neverStarts: (year) => `More cash in ${year} alone would not fund it`,
+        fullyAt: (year, more, at) => `It would be fully funded with ${more} more cash in ${year} (${at})`,
+        neverFully: (year) => `More cash in ${year} alone would not fund it fully`,
+        runOfYears: (earliest, latest) => `The cash limit covers a run of years: money of ${earliest} to ${latest} may pay in them (carried over), so more cash helps from ${earliest} on`,
+        method: (unit) => `(each found by re-solving the whole allocation with only that year's cash changed, and verifying it; cash steps of ${unit})`,
+      },
     },
 
     rule: {
@@ -486,6 +512,10 @@ export const en: Words = {
       shifted
         ? `${label}, raised within ${range}, moves money to projects under it scoring about ${points} less than the projects it came from (each ¥10,000 more: objective −${cost})`
         : `${label}, raised within ${range}, costs objective ${cost} per ¥10,000`,
+    cashLabel: (year) => `cash of ${year}`,
+    cashUp: (year, step, up) => (up === null ? `With ${yuan(step)} more cash in ${year}, no allocation meets every rule` : `Cash of ${year}: ${up}`),
+    cashPlanChange: (amount) => `; the planned years' forecast applications get ${yuan(amount.replace('-', ''))} ${amount.startsWith('-') ? 'less' : 'more'} (indicative)`,
+    cashResolved: (year, step, perWan) => `re-solved (and verified) at the cash of ${year} + ${yuan(step)}${perWan === null ? '' : `; the LP's duals estimate ${perWan} of objective per ¥10,000`}`,
   },
   policyTable: {
     title: (name, id, document) => `${name} (${id}${document ? `, ${document}` : ''})`,

@@ -330,7 +330,12 @@ export interface FrontierWords {
   readonly pointsHeader: readonly [budget: string, granted: string, funded: string, fullyFunded: string, partlyFunded: string, fundingLine: string];
   readonly entriesHeading: string;
   readonly entriesHeader: readonly [projectId: string, projectName: string, measure: string, score: string, firstFunded: string, fullyFunded: string];
+  /** A sweep of one year's cash (`sweep --cash-year`): the words that name what was varied. */
+  readonly cash: (year: number) => FrontierAxisWords;
 }
+
+/** The frontier's words that name what the sweep varied. */
+export type FrontierAxisWords = Pick<FrontierWords, 'title' | 'budgetAxis' | 'fundingLine' | 'intro' | 'pointsHeading' | 'pointsHeader' | 'entriesHeading'>;
 
 export interface CompareWords {
   readonly title: string;
@@ -397,6 +402,16 @@ export interface CompareWords {
   };
   /** How a project's grant changed (compare.ts's Change['kind']). */
   readonly kinds: Readonly<Record<'gains' | 'loses' | 'enters' | 'leaves', string>>;
+  /** Multi-year runs: each year's cash and dues side by side. */
+  readonly cash: {
+    readonly heading: string;
+    readonly note: string;
+    readonly year: string;
+    readonly cashWan: string;
+    readonly dueWan: string;
+    /** A due's parts, in 万元: earlier commitments, this year's new grants, the planned years'. */
+    readonly dueParts: (ledger: string, current: string, planned: string) => string;
+  };
 }
 
 /** A project's explanation (report/explain.ts): one line for allocations.csv, more for `fundplan explain`. */
@@ -469,6 +484,16 @@ export interface ExplainWords {
     scoreNeeded(score: string): string;
     readonly noScore: string;
     method(unit: string): string;
+    /** A project cut by a year's cash: what more cash in `year` (alone) would do. */
+    readonly cash: {
+      startsAt(year: number, more: string, at: string): string;
+      neverStarts(year: number): string;
+      fullyAt(year: number, more: string, at: string): string;
+      neverFully(year: number): string;
+      /** The window is a run of years: money of `earliest` (the first year whose cash may pay in it) helps as well as `latest`'s. */
+      runOfYears(earliest: number, latest: number): string;
+      method(unit: string): string;
+    };
   };
 
   /** A rule beyond the money rules (model/types.ts `RuleNote`). */
@@ -567,6 +592,14 @@ export interface BudgetWords {
   ceilingValue(label: string, range: string, points: string, gain: string, shifted: boolean): string;
   /** A floor that holds: raised, money must go to projects under it, `points` below where it comes from; `cost`: the objective lost per ¥10,000. */
   floorCost(label: string, range: string, points: string, cost: string, shifted: boolean): string;
+  /** A year's cash, as the marginal values name it. */
+  cashLabel(year: number): string;
+  /** A year's cash raised by `step`: `up` the sentence of what it funds (`up`), or null when the re-solve found no allocation. */
+  cashUp(year: number, step: string, up: string | null): string;
+  /** After what more cash funds this year: what the planned years' forecasts get more (or less, negative), yuan; indicative. */
+  cashPlanChange(yuan: string): string;
+  /** How a year's cash figures were found: re-solved at cash + step; `perWan` the LP duals' estimate of the objective per ¥10,000, or null (no duals). */
+  cashResolved(year: number, step: string, perWan: string | null): string;
 }
 
 /**

@@ -293,6 +293,16 @@ export const zh: Words = {
     pointsHeader: ['总预算（万元）', '已分配（万元）', '资助项目数', '全额', '部分', '资助线（分）'],
     entriesHeading: '各项目首次获资助与全额资助的预算（按扫描精度）',
     entriesHeader: ['项目编号', '项目名称', '类别', '得分', '首次获资助（万元）', '全额资助（万元）'],
+    cash: (year) => ({
+      title: `${year}年资金前沿`,
+      budgetAxis: `${year}年资金（万元）`,
+      fundingLine: `${year}年资金的边际价值（线性规划对偶值，分）`,
+      intro: (kneeWan) =>
+        `每个点均为${year}年资金取该值时的完整求解（取整、逐条校验），其余年度的资金与预算不变。拐点${kneeWan === null ? '：无明显拐点' : `：${year}年资金 ${kneeWan} 万元，此后再增加带来的目标值增量明显下降`}。`,
+      pointsHeading: `各${year}年资金点`,
+      pointsHeader: [`${year}年资金（万元）`, '已分配（万元）', '资助项目数', '全额', '部分', '边际价值（分）'],
+      entriesHeading: `各项目首次获资助与全额资助时的${year}年资金（按扫描精度）`,
+    }),
   },
   compare: {
     title: '情景对比',
@@ -340,6 +350,14 @@ export const zh: Words = {
     grantedWan: '资助（万元）',
     change: '变化',
     changesHeading: (run, base, n) => `项目变化：${run} 对比 ${base}（${n} 项，变化大者在前）`,
+    cash: {
+      heading: '各年度资金与应拨金额',
+      note: '应拨金额：该年度到期的分期拨付款，含以前年度已批项目（在建项目）、本年度新批项目和规划年度的预测项目（预测，仅供参考）。',
+      year: '年度',
+      cashWan: '资金（万元）',
+      dueWan: '应拨（万元）',
+      dueParts: (ledger, current, planned) => `以前年度 ${ledger}，本年度 ${current}，规划年度 ${planned}（万元）`,
+    },
     changeHeader: {
       projectId: '项目编号',
       projectName: '项目名称',
@@ -412,6 +430,14 @@ export const zh: Words = {
       scoreNeeded: (score) => `在现有预算下，评审得分达到 ${score} 分即可获得全额资助`,
       noScore: '在现有预算下，得分再高也不能获得全额资助',
       method: (unit) => `（以上均为整体重新求解并逐条校验的结果，预算以 ${unit} 为单位）`,
+      cash: {
+        startsAt: (year, more, at) => `${year}年资金增加 ${more}（至 ${at}）时开始获得资助`,
+        neverStarts: (year) => `仅增加${year}年资金不能使其获得资助`,
+        fullyAt: (year, more, at) => `${year}年资金增加 ${more}（至 ${at}）时获得全额资助`,
+        neverFully: (year) => `仅增加${year}年资金不能使其获得全额资助`,
+        runOfYears: (earliest, latest) => `该资金约束涵盖多个年度：${earliest}年至${latest}年的资金均可用于这些年度的拨付（结转），最早从${earliest}年增加资金即有帮助`,
+        method: (unit) => `（以上均为只改变该年度资金、整体重新求解并逐条校验的结果，资金以 ${unit} 为单位）`,
+      },
     },
 
     rule: {
@@ -492,6 +518,10 @@ export const zh: Words = {
       shifted
         ? `${label}已形成约束：在 ${range} 范围内提高它，需把资金转给该限额内的项目，它们比这笔钱原本资助的项目得分低约 ${points} 分（每提高 1 万元，目标值减少 ${cost}）`
         : `${label}已形成约束：在 ${range} 范围内每提高 1 万元，目标值减少 ${cost}`,
+    cashLabel: (year) => `${year}年资金`,
+    cashUp: (year, step, up) => (up === null ? `${year}年资金再增加 ${wan(step)}后，没有满足全部规则的分配` : `${year}年资金${up}`),
+    cashPlanChange: (amount) => `；规划年度的预测项目${amount.startsWith('-') ? '少' : '多'}安排 ${wan(amount.replace('-', ''))}（预测，仅供参考）`,
+    cashResolved: (year, step, perWan) => `在${year}年资金 +${wan(step)}处重新求解并逐条校验的结果${perWan === null ? '' : `；线性规划对偶值估计每增加 1 万元目标值增加 ${perWan}`}`,
   },
   policyTable: {
     title: (name, id, document) => `${name}（${id}${document ? `，${document}` : ''}）`,
