@@ -332,6 +332,9 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
       }
     }
     const k = full(i, 1)[0];
+    // Without a budget of its own, the budget is the cash of the horizon: where both are full, the cash names the reason.
+    const w0 = k !== undefined && limits[k]!.kind === 'budget' && scenario.budgetGiven === false ? (cash?.blocking(i, grantU[i]!, 1) ?? null) : null;
+    if (w0 !== null) return { binding: 'cash', limitId: p.cash[w0]!.window.id };
     if (k !== undefined) return { binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id };
     const j = blockingShare(shares, sums, i);
     if (j !== null) return { binding: 'share', limitId: p.shares[j]!.id };

@@ -100,7 +100,11 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
     (c, full) => {
       const ent = prepared.entitlements[c]!;
       if (grantUnits[c]! >= units.caps[c]!) return { binding: ent.binding, limitId: null };
-      const k = full(c, 1)[0];
+      // Without a budget of its own, the budget is the cash of the horizon: where both are full, the cash names the reason.
+      const k0 = full(c, 1)[0];
+      const w0 = k0 !== undefined && limits[k0]!.kind === 'budget' && prepared.scenario.budgetGiven === false && prepared.cash.length ? cashState().blocking(c, grantUnits[c]!, 1) : null;
+      if (w0 !== null) return { binding: 'cash', limitId: prepared.cash[w0]!.window.id };
+      const k = k0;
       if (k === undefined) {
         const j = blockingShare(shareState(), shareTotals(), c);
         if (j !== null) return { binding: 'share', limitId: shares[j]!.id };

@@ -404,7 +404,7 @@ export const en: Words = {
       return `${short}: ${limit} ${full}, used ${used}; the other projects under it have ${others}${list ? ` (${list})` : ''}`;
     },
     cashCut: (short, years, held, more, year) =>
-      `${short}: the cash of ${years} (${held.supply}) is taken by earlier commitments (${held.ledger}) and this year's new grants (${held.thisYear})${held.planned === null ? '' : ` and the plan years' forecasts (${held.planned})`}; ${more} more cash in ${year} would fund it in full`,
+      `${short}: the cash of ${years} (${held.supply}) is taken by earlier commitments (${held.ledger}) and this year's new grants (${held.thisYear})${held.planned === null ? '' : ` and the plan years' forecasts (${held.planned})`}; funding it in full needs ${more} more paid in ${years} (more cash is shared out again by score: fundplan explain says how much more funds it)`,
     shareCut: (short, limit, share, qualifying) => (qualifying ? `${short}: ${limit}, qualifying projects at most ${share} of the money` : `${short}: ${limit}, qualifying projects must have at least ${share}, so the others can have no more`),
     ceilings: (texts, chosen) => `Policy ceilings: ${texts.map((t, i) => (i === chosen ? `[${t}]` : t)).join('; ')}`,
     entitled: (amount, binding, above) => `Entitled to ${amount} (${binding}${above.length ? `, below ${above.map(([label, a]) => `${label} ${a}`).join(', ')}` : ''})`,

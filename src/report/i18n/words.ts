@@ -453,7 +453,7 @@ export interface ExplainWords {
   /** Cut by a joint cap, a share rule or a district's count. */
   jointCapCut(short: string, limit: string, full: string, used: string, others: string, shown: readonly string[], mates: number): string;
   shareCut(short: string, limit: string, share: string, qualifying: boolean): string;
-  /** Cut by a year's cash (`years`: 2021, or 2020–2021 with carry-over): what the window leaves new grants, and how much more cash in `year` funds the rest. */
+  /** Cut by a year's cash (`years`: 2021, or 2020–2021 with carry-over): what holds the window's cash, and what the rest of the grant would fall due in it (not the cash that would fund it: explain re-solves for that). */
   cashCut(short: string, years: string, held: { supply: string; ledger: string; thisYear: string; planned: string | null }, more: string, year: number): string;
   /** Every ceiling, the one that set the entitlement marked. */
   ceilings(texts: readonly string[], chosen: number): string;

@@ -405,7 +405,7 @@ export const zh: Words = {
       return `${short}：${limit} ${full} 已用 ${used}，合计范围内其他项目已获 ${others}${list ? `（${list}）` : ''}`;
     },
     cashCut: (short, years, held, more, year) =>
-      `${short}：${years}年资金已被${held.planned === null ? '在建项目和本年度新项目' : '在建项目、本年度新项目和规划年度预计项目'}占满（资金 ${held.supply}：在建项目 ${held.ledger}，本年度新项目 ${held.thisYear}${held.planned === null ? '' : `，规划年度预计项目 ${held.planned}`}）；${year}年资金再增加 ${more} 可全额资助`,
+      `${short}：${years}年资金已被${held.planned === null ? '在建项目和本年度新项目' : '在建项目、本年度新项目和规划年度预计项目'}占满（资金 ${held.supply}：在建项目 ${held.ledger}，本年度新项目 ${held.thisYear}${held.planned === null ? '' : `，规划年度预计项目 ${held.planned}`}）；全额资助本项目还需在${years}年拨付 ${more}（增加资金后按得分重新分配，增加多少资金能资助它见 fundplan explain）`,
     shareCut: (short, limit, share, qualifying) => (qualifying ? `${short}：${limit}，符合条件的项目所占比例不超过 ${share}` : `${short}：${limit}，符合条件的项目须占 ${share} 以上，其他项目不能再多`),
     ceilings: (texts, chosen) => `政策上限：${texts.map((t, i) => (i === chosen ? `【${t}】` : t)).join('；')}`,
     entitled: (amount, binding, above) => `按政策可得 ${amount}（${binding}${above.length ? `，低于${above.map(([label, a]) => `${label} ${a}`).join('、')}` : ''}）`,
