@@ -24,7 +24,7 @@ import { marginalValues } from '../model/marginal.js';
 import type { Allocation } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
-import { horizonOf, type CashWindow } from '../model/years.js';
+import { dueInWindow, horizonOf, type CashWindow } from '../model/years.js';
 import { openSensitivity } from '../solver/select.js';
 import { budgetWords, cashWords, limitWords } from '../report/budget-words.js';
 import { words, type Lang } from '../report/i18n/index.js';
@@ -163,10 +163,16 @@ function cashValues(args: AnalyseArgs, duals: ArrayLike<number> | null): (lang: 
   if (!plan || !cash) return () => [];
   const { allocation } = args;
   const step = fmtYuan(args.step);
+  const g = args.scenario.granularity;
+  // A window with a unit or more of room left after the grants does not bind: more cash in it changes nothing.
+  const granted = [...allocation.lines.filter((l) => l.candidate >= 0), ...(allocation.plan?.lines ?? [])];
+  const idle = cash.windows.map((w) => w.room.minus(dueInWindow(granted, g, w.from, w.to)).gte(g));
   const figures = horizonOf(plan).map((year) => {
     const now = plan.cash.get(year)!;
     const at = now.plus(args.step);
-    const v = cash.resolveAt(year, at);
+    // No window whose money includes the year's binds: the same allocation, without re-solving it.
+    const unchanged = cash.windows.every((w, k) => idle[k] || w.from - plan.carryYears > year || w.to < year);
+    const v: Resolved = unchanged ? { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation } : cash.resolveAt(year, at);
     const side = compared(allocation, v, at, args.step);
     const up: Side =
       side.status === 'infeasible' || v.status === 'infeasible'
