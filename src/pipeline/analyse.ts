@@ -130,7 +130,11 @@ export async function analyse(args: AnalyseArgs): Promise<Analysis> {
   parametric.dispose();
   const basis: Analysis['fundingLineBasis'] =
     marginal.fundingLine !== null ? { method: 'dual', description: DESCRIPTION.dual } : { method: 'none', why: 'budget-not-binding', description: DESCRIPTION.none['budget-not-binding'] };
-  const up = side(scenario.budget.plus(args.step));
+  // A budget with a unit or more left over does not bind: the LP's optimum stays where it is, not re-solved.
+  const k = allocation.limits.indexOf(budgetLimit);
+  const budgetIdle = budgetLimit.amount.minus(allocation.limitTotals[k]!).gte(scenario.granularity);
+  const at = scenario.budget.plus(args.step);
+  const up = budgetIdle ? notBinding(allocation, at, args.step) : side(at);
   const measures = new Map(args.policy.measures.map((m) => [m.id, m]));
   const step = fmtYuan(args.step);
   const entries = (lang: Lang): MarginalEntry[] =>
@@ -170,10 +174,11 @@ function cashValues(args: AnalyseArgs, duals: ArrayLike<number> | null): (lang: 
   const figures = horizonOf(plan).map((year) => {
     const now = plan.cash.get(year)!;
     const at = now.plus(args.step);
-    // No window whose money includes the year's binds: the same allocation, without re-solving it.
-    const unchanged = cash.windows.every((w, k) => idle[k] || w.from - plan.carryYears > year || w.to < year);
-    const v: Resolved = unchanged ? { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation } : cash.resolveAt(year, at);
-    const side = compared(allocation, v, at, args.step);
+    // No window whose money includes the year's binds: an LP's optimum stays where it is (not an
+    // integer model's: more room can admit a better combination), so it is not re-solved.
+    const unchanged = allocation.rules?.model !== 'integer' && cash.windows.every((w, k) => idle[k] || w.from - plan.carryYears > year || w.to < year);
+    const v: Resolved = unchanged ? { status: 'optimal', allocation } : cash.resolveAt(year, at);
+    const side = unchanged ? notBinding(allocation, at, args.step) : compared(allocation, v, at, args.step);
     const up: Side =
       side.status === 'infeasible' || v.status === 'infeasible'
         ? side
@@ -215,6 +220,11 @@ export function cashDual(allocation: Allocation, duals: ArrayLike<number>, windo
 /** The allocation re-solved at `budget`, compared with the one written. */
 function sideAt(allocation: Allocation, budget: Decimal, args: AnalyseArgs): Side {
   return compared(allocation, args.resolveAt(budget), budget, budget.minus(args.scenario.budget));
+}
+
+/** A limit with a unit or more left moved by `moved` to `at`: an LP's optimum stays, so nothing changes (not re-solved). */
+function notBinding(allocation: Allocation, at: Decimal, moved: Decimal): Side {
+  return { ...compared(allocation, { status: 'optimal', allocation }, at, moved), notBinding: true } as Side;
 }
 
 /** A re-solve at `at` (an amount moved by `moved`) against the allocation written. */

@@ -33,7 +33,7 @@ export function budgetWords(entry: Pick<Entry, 'method' | 'step' | 'up' | 'down'
   const proven = (s: Side) => (s.status === 'time_limit' ? w.notProven : '');
   const up = entry.up && entry.up.status !== 'infeasible' ? `${w.up(step, changeText(entry.up))}${proven(entry.up)}` : '';
   const down = !entry.down ? '' : entry.down.status === 'infeasible' ? w.downInfeasible(step) : `${w.down(step, changeText(entry.down))}${proven(entry.down)}`;
-  const how = entry.method === 'finite-difference' ? w.finiteDifference(step) : w.resolved(step);
+  const how = entry.up?.status !== 'infeasible' && entry.up?.notBinding ? w.notBinding : entry.method === 'finite-difference' ? w.finiteDifference(step) : w.resolved(step);
   return w.figures([up, down].filter(Boolean), how);
 }
 
@@ -66,5 +66,6 @@ export function cashWords(entry: Pick<Entry, 'step' | 'up' | 'dual'> & { readonl
   const plan = entry.up && entry.up.status !== 'infeasible' && entry.up.planGrantedChange && entry.up.planGrantedChange !== '0.00' ? w.cashPlanChange(entry.up.planGrantedChange) : '';
   const up = entry.up && entry.up.status !== 'infeasible' ? `${w.up(step, changeText(entry.up))}${plan}${entry.up.status === 'time_limit' ? w.notProven : ''}` : null;
   const perWan = entry.dual === null || entry.dual === undefined ? null : fmtNumber(entry.dual * 10_000, 0);
-  return w.figures([w.cashUp(entry.year, step, up)], w.cashResolved(entry.year, step, perWan));
+  const how = entry.up?.status !== 'infeasible' && entry.up?.notBinding ? w.notBinding : w.cashResolved(entry.year, step, perWan);
+  return w.figures([w.cashUp(entry.year, step, up)], how);
 }

@@ -67,6 +67,10 @@ const budgetSide = z.union([
       leaving: scoreGroup.describe('Money here, nothing there'),
       raised: scoreGroup.describe('Money here and more there'),
       lowered: scoreGroup.describe('Money here and less (but some) there'),
+      notBinding: z
+        .literal(true)
+        .describe('Not re-solved: the limit (the budget, or every window a year\'s cash pays in) has a granularity unit or more left, so an LP\'s optimum stays where it is; the figures are those of the allocation itself')
+        .optional(),
     })
     .strict(),
   z

@@ -515,6 +515,7 @@ export const en: Words = {
     cashLabel: (year) => `cash of ${year}`,
     cashUp: (year, step, up) => (up === null ? `With ${yuan(step)} more cash in ${year}, no allocation meets every rule` : `Cash of ${year}: ${up}`),
     cashPlanChange: (amount) => `; the planned years' forecast applications get ${yuan(amount.replace('-', ''))} ${amount.startsWith('-') ? 'less' : 'more'} (indicative)`,
+    notBinding: 'money of it is left over, so more of it does not change the LP optimum: not re-solved',
     cashResolved: (year, step, perWan) => `re-solved (and verified) at the cash of ${year} + ${yuan(step)}${perWan === null ? '' : `; the LP's duals estimate ${perWan} of objective per ¥10,000`}`,
   },
   policyTable: {

@@ -600,6 +600,8 @@ export interface BudgetWords {
   cashPlanChange(yuan: string): string;
   /** How a year's cash figures were found: re-solved at cash + step; `perWan` the LP duals' estimate of the objective per ¥10,000, or null (no duals). */
   cashResolved(year: number, step: string, perWan: string | null): string;
+  /** Not re-solved: the budget (or the year's cash) has money left over, so more of it changes nothing. */
+  readonly notBinding: string;
 }
 
 /**

@@ -521,6 +521,7 @@ export const zh: Words = {
     cashLabel: (year) => `${year}年资金`,
     cashUp: (year, step, up) => (up === null ? `${year}年资金再增加 ${wan(step)}后，没有满足全部规则的分配` : `${year}年资金${up}`),
     cashPlanChange: (amount) => `；规划年度的预测项目${amount.startsWith('-') ? '少' : '多'}安排 ${wan(amount.replace('-', ''))}（预测，仅供参考）`,
+    notBinding: '该项资金尚有结余，增加它不改变线性规划的最优分配，未重新求解',
     cashResolved: (year, step, perWan) => `在${year}年资金 +${wan(step)}处重新求解并逐条校验的结果${perWan === null ? '' : `；线性规划对偶值估计每增加 1 万元目标值增加 ${perWan}`}`,
   },
   policyTable: {
