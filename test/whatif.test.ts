@@ -15,7 +15,8 @@ import { solve } from '../src/pipeline/solve.js';
 import { runWhatIf } from '../src/commands/whatif.js';
 import { decodeValue, encodeInput, encodeValue } from '../src/whatif/data.js';
 import { WhatIf } from '../src/whatif/engine.js';
-import { formatFragment, parseFragment } from '../src/whatif/settings.js';
+import { applySettings, formatFragment, parseFragment } from '../src/whatif/settings.js';
+import { openPreparation, prepareAllocation } from '../src/model/prepare.js';
 
 const SCENARIO = fileURLToPath(new URL('../scenarios/shenzhen-2019/scenario.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fundplan-whatif-unit-'));
@@ -105,6 +106,37 @@ describe('the engine the worker runs', () => {
     const points = engine.frontier('', new D(1_000_000_000), 10)!;
     expect(points.map((p) => p.budget)).toEqual(['100000000.00', '200000000.00', '300000000.00', '400000000.00', '500000000.00', '600000000.00', '700000000.00', '800000000.00', '900000000.00', '1000000000.00']);
     expect(points.every((p, i) => i === 0 || p.objective >= points[i - 1]!.objective - 1e-6)).toBe(true);
+  });
+});
+
+describe('a preparation kept open across settings', () => {
+  it('gives, at every limit amount, what a preparation from the start gives', () => {
+    const input = { lang: 'zh' as const, extends: SCENARIO, policy: loaded.policy, scenario: loaded.scenario, applications: loaded.applications };
+    const locked = new Map([[loaded.applications[3]!.projectId, new D(200_000)]]);
+    const open = openPreparation(loaded.applications, loaded.policy, loaded.scenario, { locked });
+    const fragments = [
+      'budget=250000000',
+      'measure.P11-RETROFIT.max=60000000&measure.P10-APPLICATION.min=',
+      // The company cap and district budgets come and go: who counts against what is worked out again.
+      'companyAnnualCap=25000000&district.%E5%8D%97%E5%B1%B1%E5%8C%BA.max=40000000',
+      'district.%E5%8D%97%E5%B1%B1%E5%8C%BA.min=10000000&district.%E7%A6%8F%E7%94%B0%E5%8C%BA.max=',
+      'budget=420000000',
+    ];
+    for (const fragment of fragments) {
+      const { scenario, applications } = applySettings(input, parseFragment(fragment).settings, '');
+      expect(applications).toBe(loaded.applications);
+      const kept = open(scenario);
+      const fresh = prepareAllocation(loaded.applications, loaded.policy, scenario, { locked });
+      const view = (p: typeof kept) => ({
+        limits: p.limits.map((l) => [l.id, l.amount.toString(), l.locked.toString(), l.source, l.members.length]),
+        units: p.units.limits,
+        caps: p.units.caps,
+        shape: [p.shape.groups, p.shape.rowLimit, p.shape.rowBounds],
+        scores: p.scores,
+      });
+      expect(view(kept), fragment).toEqual(view(fresh));
+      expect(kept.limits.some((l) => l.kind === 'district_max')).toBe(fragment.includes('.max=4'));
+    }
   });
 });
 

@@ -25,7 +25,8 @@ import type { Scenario } from '../model/scenario.js';
 import { networkOf, openNetworkParametric } from '../solver/network.js';
 import { autoPicker, MissingBackend } from '../solver/pick.js';
 import type { Picker } from '../solver/types.js';
-import { prepareOrConflicts, solveChecked, type Conflicted } from '../pipeline/verified.js';
+import { openPreparation } from '../model/prepare.js';
+import { conflictsOrThrow, prepareOrConflicts, solveChecked, type Conflicted } from '../pipeline/verified.js';
 import { explainAll } from '../report/explain.js';
 import { words } from '../report/i18n/index.js';
 import { decodeInput, type WhatIfData, type WhatIfInput } from './data.js';
@@ -129,6 +130,8 @@ export class WhatIf {
   readonly input: WhatIfInput;
   private baseline: Allocation | null = null;
   private last: { readonly allocation: Allocation; readonly scenario: Scenario; readonly fundingLine: number | null } | null = null;
+  /** The preparation kept open across settings with the same decisions (they make the applications): only the limits' amounts change. */
+  private preparation: { readonly decisions: string; readonly at: (scenario: Scenario) => Prepared } | null = null;
 
   /** `picker`: `--solver auto` over the backends the page carries (without it: the network simplex alone). */
   constructor(
@@ -253,7 +256,8 @@ export class WhatIf {
   }
 
   /**
-   * The scenario checked and prepared. The check (model/check.ts) works the candidates out as the
+   * The scenario checked and prepared (from the preparation kept open while the decisions stay
+   * the same, so only the limits are built again). The check (model/check.ts) works the candidates out as the
    * preparation does; for the priority objective it is run only when the preparation finds a
    * problem it should have stopped (InternalError), and then reports it as input issues — what the
    * page's settings can change (amounts, floors) the preparation itself guards.
@@ -262,7 +266,13 @@ export class WhatIf {
     const { policy, locked } = this.input;
     if (scenario.objective !== 'priority') checkScenario(applications, policy, scenario, { locked });
     try {
-      return prepareOrConflicts(applications, policy, scenario, { locked });
+      const decisions = JSON.stringify([...(scenario.decisions ?? [])]);
+      try {
+        if (this.preparation?.decisions !== decisions) this.preparation = { decisions, at: openPreparation(applications, policy, scenario, { locked }) };
+        return this.preparation.at(scenario);
+      } catch (e) {
+        return conflictsOrThrow(e);
+      }
     } catch (e) {
       if (e instanceof InternalError) checkScenario(applications, policy, scenario, { locked });
       throw e;
