@@ -153,6 +153,7 @@ export function renderWhatIf(input: WhatIfPageInput): string {
     `<h2>${esc(w.changes)}</h2>`,
     '<p id="change-counts"></p>',
     `<table class="diff"><thead>${th('', c.id, c.name, c.before, c.after, c.delta, c.note)}</thead><tbody id="changes"></tbody></table>`,
+    '<div class="pager" id="changes-pager" hidden><button type="button" id="changes-prev" aria-label="‹">‹</button> <span id="changes-of"></span> <button type="button" id="changes-next" aria-label="›">›</button></div>',
     `<h2>${esc(w.frontier)}</h2>`,
     `<p class="note">${esc(w.frontierNote)}</p>`,
     '<svg id="frontier" xmlns="http://www.w3.org/2000/svg" role="img"></svg>',

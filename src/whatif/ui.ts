@@ -17,6 +17,7 @@ import { D, WAN } from '../money.js';
 import { words, type Lang } from '../report/i18n/index.js';
 import type { Controls, ViewResult } from './engine.js';
 import { formatFragment, parseFragment, type Bounds, type Settings } from './settings.js';
+import { fromWire, type WireResult } from './wire.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const esc = (s: string | number) =>
@@ -69,13 +70,13 @@ function handle(m: { type: string } & Record<string, unknown>): void {
     if (typeof m.msHighs === 'number') $('result').dataset.msHighs = String(Math.round(m.msHighs));
     buildControls(controls);
   } else if (m.type === 'baseline') {
-    baseline = m.result as ViewResult;
+    baseline = fromWire(m.result as WireResult);
     // Open on the fragment the link carries (the baseline's own numbers when it has none).
     const hash = location.hash.slice(1);
     if (hash) setState(hash, false);
     else finish('', baseline);
   } else if (m.type === 'result') {
-    finish(m.fragment as string, m.result as ViewResult);
+    finish(m.fragment as string, fromWire(m.result as WireResult));
   } else if (m.type === 'explanation') {
     showExplanation(m.id as string, m.lines as string[]);
   } else if (m.type === 'more') {
@@ -284,6 +285,8 @@ function render(fragment: string, r: ViewResult, took: number): void {
     $('funding-line').textContent = '';
     $('status-line').textContent = '';
     $('changes').innerHTML = '';
+    changesKey = '';
+    $('changes-pager').hidden = true;
     $('change-counts').textContent = '';
     $('measures').innerHTML = '';
     renderProjects(null);
@@ -305,16 +308,48 @@ function render(fragment: string, r: ViewResult, took: number): void {
   $('status-line').textContent = w.solvedIn(String(Math.round(took)), r.solver);
   const count = (k: string) => r.changes.filter((c) => c.kind === k).length;
   $('change-counts').textContent = r.changes.length ? w.changeCounts(count('enter'), count('leave'), count('gain'), count('lose')) : w.noChanges;
-  $('changes').innerHTML = r.changes
-    .slice(0, 200)
-    .map(
-      (c) =>
-        `<tr class="${c.kind}" data-diff-id="${esc(c.id)}"><td><span class="tag ${c.kind}">${esc(w.change[c.kind])}</span></td><td><a href="#" data-explain="${esc(c.id)}">${esc(c.id)}</a></td><td>${esc(c.name)}</td><td class="n">${wan(c.from)}</td><td class="n">${wan(c.to)}</td><td class="n">${c.delta.startsWith('-') ? '−' + wan(c.delta.slice(1)) : '+' + wan(c.delta)}</td><td class="note">${esc(c.note)}</td></tr>`,
-    )
-    .join('');
+  changesStart = 0;
+  drawChanges();
   renderMeasures(r);
   renderProjects(r);
   drawFrontier();
+}
+
+/**
+ * The differences from the baseline, largest first, CHANGE_ROWS at a time (‹ › turn the pages):
+ * their sentences wrap, and laying out a table row takes Chromium about 1 ms — a few hundred
+ * of them redrawn on every change took longer than the solve. A page whose rows are the same
+ * as the ones shown is not drawn again.
+ */
+const CHANGE_ROWS = 25;
+let changesStart = 0;
+let changesKey = '';
+
+function drawChanges(): void {
+  const r = shown;
+  if (r?.status !== 'optimal') return;
+  const rows = r.changes.slice(changesStart, changesStart + CHANGE_ROWS);
+  const key = rows.map((c) => `${c.id}:${c.to}:${c.note}`).join('\n');
+  if (key !== changesKey) {
+    changesKey = key;
+    $('changes').innerHTML = rows
+      .map(
+        (c) =>
+          `<tr class="${c.kind}" data-diff-id="${esc(c.id)}"><td><span class="tag ${c.kind}">${esc(w.change[c.kind])}</span></td><td><a href="#" data-explain="${esc(c.id)}">${esc(c.id)}</a></td><td>${esc(c.name)}</td><td class="n">${wan(c.from)}</td><td class="n">${wan(c.to)}</td><td class="n">${c.delta.startsWith('-') ? '−' + wan(c.delta.slice(1)) : '+' + wan(c.delta)}</td><td class="note">${esc(c.note)}</td></tr>`,
+      )
+      .join('');
+  }
+  $('changes-pager').hidden = r.changes.length <= CHANGE_ROWS;
+  $('changes-of').textContent = rows.length ? `${changesStart + 1}–${changesStart + rows.length} / ${r.changes.length}` : '';
+  ($('changes-prev') as HTMLButtonElement).disabled = changesStart === 0;
+  ($('changes-next') as HTMLButtonElement).disabled = changesStart + CHANGE_ROWS >= r.changes.length;
+}
+
+function turnChanges(by: number): void {
+  const next = changesStart + by * CHANGE_ROWS;
+  if (shown?.status !== 'optimal' || next < 0 || next >= shown.changes.length) return;
+  changesStart = next;
+  drawChanges();
 }
 
 function renderMeasures(r: Extract<ViewResult, { status: 'optimal' }>): void {
@@ -526,6 +561,8 @@ $('filter').addEventListener('input', () => filterProjects());
 $('only-funded').addEventListener('change', () => filterProjects());
 $('page-prev').addEventListener('click', () => turnPage(-1));
 $('page-next').addEventListener('click', () => turnPage(1));
+$('changes-prev').addEventListener('click', () => turnChanges(-1));
+$('changes-next').addEventListener('click', () => turnChanges(1));
 window.addEventListener('hashchange', () => {
   const hash = location.hash.slice(1);
   if (hash !== state) setState(hash);
