@@ -3,7 +3,7 @@
  * engine its worker runs (the same grants as `fundplan solve` for the same settings, through the
  * exported scenario), scenario decisions, and the page file `fundplan whatif` writes.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,9 @@ import { decodeValue, encodeInput, encodeValue } from '../src/whatif/data.js';
 import { WhatIf } from '../src/whatif/engine.js';
 import { applySettings, formatFragment, parseFragment } from '../src/whatif/settings.js';
 import { openPreparation, prepareAllocation } from '../src/model/prepare.js';
+import { withScenarioDecisions } from '../src/model/decisions.js';
+import { runSolve } from '../src/commands/solve.js';
+import type { Scenario } from '../src/model/scenario.js';
 
 const SCENARIO = fileURLToPath(new URL('../scenarios/shenzhen-2019/scenario.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fundplan-whatif-unit-'));
@@ -150,6 +153,71 @@ describe('scenario decisions', () => {
     const error = await solve(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).issues).toEqual([{ file: 'decided.json', row: 'decisions.NO-SUCH', expected: 'the project id of an application in the applications file', found: '"NO-SUCH"' }]);
+  });
+});
+
+describe('a decision taken back on the page (clear)', () => {
+  it('clears the decision the scenario read; the exported scenario says none and solves to the same grants', async () => {
+    // A project the rules fund at ¥380m, excluded by the scenario's decisions.
+    writeFileSync(join(dir, 'plain.json'), JSON.stringify({ extends: SCENARIO, budget: '380000000' }));
+    const plain = await solve(join(dir, 'plain.json'), { timings: false });
+    const k = plain.status === 'optimal' ? plain.allocations.findIndex((a) => Number(a.grant) > 0) : -1;
+    const id = loaded.applications[k]!.projectId;
+    const decided = join(dir, 'decided-base.json');
+    writeFileSync(decided, JSON.stringify({ extends: SCENARIO, decisions: { [id]: { decision: 'exclude', reason: '材料不全' } } }));
+    const l = loadScenario(decided);
+    expect(l.applications[k]!.decision).toBe('exclude');
+    const engine = new WhatIf(JSON.parse(JSON.stringify(encodeInput({ lang: 'zh', extends: decided, policy: l.policy, scenario: l.scenario, applications: l.applications, locked: undefined }))));
+    expect(engine.controls().projects[k]!.decision).toBe('exclude');
+    expect(engine.solveFragment('budget=380000000')).toMatchObject({ status: 'optimal', grants: expect.arrayContaining(['0.00']) });
+    const fragment = `budget=380000000&clear=${id}`;
+    expect(formatFragment(parseFragment(fragment).settings)).toBe(fragment);
+    const r = engine.solveFragment(fragment);
+    expect(r.status === 'optimal' && r.decisions[k]).toBe(null);
+    const file = join(dir, 'cleared.json');
+    writeFileSync(file, engine.exportScenario(fragment)!);
+    expect(JSON.parse(readFileSync(file, 'utf8')).decisions).toEqual({ [id]: { decision: 'none' } });
+    const cli = await solve(file, { timings: false });
+    expect(cli.status === 'optimal' && cli.allocations.map((a) => a.grant)).toEqual(r.status === 'optimal' ? r.grants : null);
+    // No decision at all: what the scenario without one gives.
+    expect(plain.status === 'optimal' && plain.allocations.map((a) => a.grant)).toEqual(r.status === 'optimal' ? r.grants : null);
+    // Clearing and deciding one project at once is not a setting.
+    expect(engine.solveFragment(`fund=${id}&clear=${id}`).status).toBe('error');
+  });
+
+  it('a scenario decision none takes back the applications file’s decision', () => {
+    const app = { ...loaded.applications[0]!, decision: 'fund' as const, decisionReason: '申报表' };
+    const scenario = { ...loaded.scenario, decisions: new Map([[app.projectId, { decision: 'none' as const, reason: '' }]]) } as Scenario;
+    const { applications, issues } = withScenarioDecisions([app], scenario, 'scenario');
+    expect(issues).toEqual([]);
+    expect(applications[0]).toMatchObject({ decision: null, decisionReason: '' });
+  });
+});
+
+describe('an export after a solve with --lock', () => {
+  it('names every lock file, relative to the page’s folder, and solves to the page’s grants', async () => {
+    const b1 = join(dir, 'lock-b1');
+    mkdirSync(b1, { recursive: true });
+    const [head, ...rows] = readFileSync(SCENARIO.replace('scenario.json', 'applications.csv'), 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
+    writeFileSync(join(b1, 'applications.csv'), [head, ...rows.slice(0, 150)].join('\n') + '\n');
+    writeFileSync(join(b1, 'scenario.json'), JSON.stringify({ extends: SCENARIO, applications: 'applications.csv', budget: '150000000', measureBudgets: { 'P10-APPLICATION': { min: '0' } } }));
+    await runSolve({ scenario: join(b1, 'scenario.json'), out: join(b1, 'out'), noTimings: true, noWhatif: true });
+    const out = join(dir, 'lock-page');
+    const page = await runWhatIf({ scenario: SCENARIO, out, lock: [join(b1, 'out', 'allocations.csv')] });
+    const json = /<script type="application\/json" id="fundplan-data">([^<]*)<\/script>/.exec(readFileSync(page.file, 'utf8'))![1]!;
+    const pageData = JSON.parse(json);
+    expect(pageData.lock).toEqual(['../lock-b1/out/allocations.csv']);
+    const engine = new WhatIf(pageData);
+    expect(engine.controls().lock).toEqual(['../lock-b1/out/allocations.csv']);
+    const fragment = 'budget=380000000';
+    const r = engine.solveFragment(fragment);
+    expect(r.status).toBe('optimal');
+    const file = join(out, 'exported.json');
+    writeFileSync(file, engine.exportScenario(fragment)!);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ extends: relative(out, SCENARIO), lock: ['../lock-b1/out/allocations.csv'] });
+    const cli = await solve(file, { timings: false });
+    expect(cli.status === 'optimal' && cli.allocations.map((a) => a.grant)).toEqual(r.status === 'optimal' ? r.grants : null);
+    expect(cli.status === 'optimal' && cli.allocations.filter((a) => a.binding === 'locked').length).toBe(150);
   });
 });
 

@@ -42,6 +42,8 @@ export interface ProjectRow {
   readonly score: string;
   /** What the policy allows it; empty for an application that is no candidate. */
   readonly entitlement: string;
+  /** Its decision as the scenario reads it (the applications file's, or the scenario's `decisions`). */
+  readonly decision: 'fund' | 'exclude' | null;
 }
 
 export type ChangeKind = 'enter' | 'leave' | 'gain' | 'lose';
@@ -102,6 +104,8 @@ export interface Controls {
   readonly measures: readonly { readonly id: string; readonly label: string; readonly max: string | null; readonly min: string | null; readonly top: string }[];
   readonly districts: readonly { readonly name: string; readonly max: string | null; readonly min: string | null; readonly top: string }[];
   readonly extends: string;
+  /** The lock files an exported scenario names, relative to the page's folder (null: it inherits the original's). */
+  readonly lock: readonly string[] | null;
   readonly scenarioName: string;
   /** Every application, in input order. */
   readonly projects: readonly ProjectRow[];
@@ -164,11 +168,12 @@ export class WhatIf {
       }),
       districts: [...(scenario.districtBudgets ?? [])].map(([d, b]) => ({ name: d, max: y(b.max), min: y(b.min), top: fmtYuan(sum((a) => a.district === d)) })),
       extends: this.input.extends,
+      lock: this.input.lock ?? null,
       scenarioName: scenario.name,
       projects: applications.map((a, i) => {
         const c = 'status' in prepared ? -1 : prepared.candidateOf[i]!;
         const entitlement = c >= 0 && !('status' in prepared) ? fmtYuan(prepared.entitlements[c]!.amount) : '';
-        return { id: a.projectId, name: a.projectName, company: a.companyName, district: a.district, measureId: a.measureId, score: a.score.toString(), entitlement };
+        return { id: a.projectId, name: a.projectName, company: a.companyName, district: a.district, measureId: a.measureId, score: a.score.toString(), entitlement, decision: a.decision ?? null };
       }),
     };
   }
@@ -286,11 +291,15 @@ export class WhatIf {
     return { status: 'error', message: words(this.input.lang).whatif.badSettings, details: issues.map((i) => `${i.key}: ${i.expected} — ${i.found}`), ms: 0 };
   }
 
-  /** The settings of a fragment as a scenario file extending the original (`original`: its path, else the page's), as JSON text; null when they are not usable. */
-  exportScenario(fragment: string, original?: string): string | null {
+  /**
+   * The settings of a fragment as a scenario file extending the original (`original`: its path,
+   * else the page's; `lock`: the lock files' paths, else the page's), as JSON text; null when they
+   * are not usable.
+   */
+  exportScenario(fragment: string, original?: string, lock?: readonly string[]): string | null {
     const { settings, issues } = parseFragment(fragment);
     if (issues.length) return null;
-    const input = original ? { ...this.input, extends: original } : this.input;
+    const input = { ...this.input, ...(original ? { extends: original } : {}), ...(lock && this.input.lock ? { lock } : {}) };
     return JSON.stringify(exportScenario(input, settings, words(this.input.lang).whatif.defaultReason), null, 2) + '\n';
   }
 

@@ -24,7 +24,7 @@ export type WorkerRequest =
   | { readonly type: 'init'; readonly data: string; readonly quiet?: boolean; readonly highs?: string }
   | { readonly type: 'solve'; readonly fragment: string }
   | { readonly type: 'explain'; readonly id: string }
-  | { readonly type: 'export'; readonly fragment: string; readonly extends?: string }
+  | { readonly type: 'export'; readonly fragment: string; readonly extends?: string; readonly lock?: readonly string[] }
   | { readonly type: 'table' }
   | { readonly type: 'more'; readonly fragment: string; readonly step: string }
   | { readonly type: 'frontier'; readonly fragment: string; readonly top: string; readonly points: number };
@@ -59,7 +59,7 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
     if (m.type === 'solve' && whatif) {
       post({ type: 'result', fragment: m.fragment, result: toWire(whatif.solveFragment(m.fragment)) });
     } else if (m.type === 'export' && whatif) {
-      post({ type: 'export', json: whatif.exportScenario(m.fragment, m.extends) });
+      post({ type: 'export', json: whatif.exportScenario(m.fragment, m.extends, m.lock) });
     } else if (m.type === 'more' && whatif) {
       post({ type: 'more', fragment: m.fragment, more: whatif.more(m.fragment, new D(m.step)) });
     } else if (m.type === 'table' && whatif) {
