@@ -49,6 +49,8 @@ function limitKeys(policy: Policy, scenario: Scenario): (a: Application) => Limi
   const hasAnnual = annualOf(policy, scenario) !== null;
   const exempt = new Set(annual?.exempt ?? []);
   const joints = (policy.jointCaps ?? []).map((j) => ({ ...j, cap: new D(j.amount), covers: new Set(j.measures) }));
+  // Each measure's cap per company, read once (every company's limit under it shares the amount).
+  const companyCaps = new Map(policy.measures.map((m) => [m.id, ruleOf(m, 'companyCap')?.amount] as const).flatMap(([id, a]) => (a === undefined ? [] : [[id, new D(a)] as const])));
   const cache = new Map<string, LimitKey>();
   const keyed = (key: string, make: LimitKey['make']): LimitKey => {
     let k = cache.get(key);
@@ -58,10 +60,10 @@ function limitKeys(policy: Policy, scenario: Scenario): (a: Application) => Limi
   return (a) => {
     const keys: LimitKey[] = [];
     const m = measures.get(a.measureId)!;
-    const companyCap = ruleOf(m, 'companyCap');
+    const companyCap = companyCaps.get(m.id);
     if (companyCap) {
       const id = `company_measure:${a.measureId}:${a.companyId}`;
-      keys.push(keyed(id, () => [{ id, kind: 'company_measure', sense: 'max', amount: new D(companyCap.amount), subject: a.companyId, source: `${m.clause} ${m.id}` }]));
+      keys.push(keyed(id, () => [{ id, kind: 'company_measure', sense: 'max', amount: companyCap, subject: a.companyId, source: `${m.clause} ${m.id}` }]));
     }
     if (hasAnnual && !exempt.has(a.measureId)) {
       const id = `company_annual:${a.companyId}`;

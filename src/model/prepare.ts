@@ -18,7 +18,7 @@ import type { Measure, Policy } from './policy.js';
 import { buildCashRows, type CashRow } from './cash-rows.js';
 import type { Commitment } from './ledger.js';
 import { withBudget, type Scenario } from './scenario.js';
-import { toUnits, unitsIssue, type Units } from './units.js';
+import { inUnits, toUnits, unitsIssue, type Units } from './units.js';
 import { baseScore, rescores, weightedScore } from './weights.js';
 import type { Prepared, PrepareOptions } from './types.js';
 
@@ -216,13 +216,24 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
   let capUnits: readonly number[] | null = null;
   let order: number[] | null = null;
   const scoreKeys = candidates.map((a) => a.score.toString());
+  // A limit's amount in units, by its sense and amount: most amounts recur (every company's cap
+  // under a measure, the limits a change leaves alone).
+  const unitsMemo = new Map<string, number>();
+  const limitUnits = (l: Limit) => {
+    const round = l.sense === 'max' ? 'floor' : 'ceil';
+    const key = `${round}${l.amount.toString()}`;
+    let u = unitsMemo.get(key);
+    if (u === undefined) unitsMemo.set(key, (u = inUnits(l.amount, g, round)));
+    return u;
+  };
   return (at) => {
     if (planned && at !== scenario) return prepareAllocation(apps, policy, at, opts);
     const started = t0 ?? performance.now();
     t0 = null;
     if (base.frame.structure !== limitStructure(policy, at)) base = { ...base, frame: limitFrame(candidates.slice(0, thisYear), policy, at, base.lockedGrants) };
     const { limits, overrun } = withLimits(base, at);
-    const unchecked = lockedOver ? 'a locked grant above its entitlement' : capsIssue || unitsIssue([], limits, g) ? 'a granularity too fine for its amounts' : null;
+    const unitsOfLimits = limits.map(limitUnits);
+    const unchecked = lockedOver ? 'a locked grant above its entitlement' : capsIssue || !unitsOfLimits.every(Number.isSafeInteger) ? 'a granularity too fine for its amounts' : null;
     if (unchecked) throw new InternalError(`prepared a scenario with ${unchecked}: the scenario check (check.ts) should have stopped it`);
     if (overrun.length) {
       throw new InfeasibleError(
@@ -244,7 +255,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     if (countOverrun.length) throw new InfeasibleError('the locked grants no longer fit the rules of counts', countOverrun);
     order ??= priorityOrder(candidates);
     capUnits ??= toUnits(caps, [], g).caps;
-    const units: Units = { granularity: g, caps: capUnits, limits: toUnits([], limits, g).limits };
+    const units: Units = { granularity: g, caps: capUnits, limits: unitsOfLimits };
     const shape = shapePolicyLp(units, limits, scoreKeys, order, (l) => !!opts.keepBudgetRow && l.kind === 'budget', shares, cash);
     const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
     return { apps, policy, scenario: at, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, thisYear, cash, order, units, shape, scores, msBuild: performance.now() - started };

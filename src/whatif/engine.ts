@@ -133,6 +133,8 @@ function fundingLineOf(allocation: Allocation, scenario: Scenario): number | nul
 export class WhatIf {
   readonly input: WhatIfInput;
   private baseline: Allocation | null = null;
+  /** Σ of what the policy allows each measure's candidates (rounded to the granularity), kept with the preparation. */
+  private entitled: Map<string, Decimal> | null = null;
   private last: { readonly allocation: Allocation; readonly scenario: Scenario; readonly fundingLine: number | null } | null = null;
   /** The preparation kept open across settings with the same decisions (they make the applications): only the limits' amounts change. */
   private preparation: { readonly decisions: string; readonly at: (scenario: Scenario) => Prepared } | null = null;
@@ -230,18 +232,19 @@ export class WhatIf {
     });
     changes.sort((a, b) => Math.abs(Number(b.delta)) - Math.abs(Number(a.delta)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const g = scenario.granularity;
-    // Granted and entitled per measure, in one pass over the lines.
-    const sums = new Map(policy.measures.map((m) => [m.id, { granted: ZERO, entitled: ZERO }]));
+    // Granted per measure, in one pass over the lines; entitled, once.
+    const granted = new Map(policy.measures.map((m) => [m.id, ZERO]));
+    const entitled = this.entitled ?? new Map(policy.measures.map((m) => [m.id, ZERO]));
     for (const l of allocation.lines) {
-      const s = sums.get(l.app.measureId);
-      if (!s) continue;
-      if (!l.grant.isZero()) s.granted = s.granted.plus(l.grant);
-      if (l.entitlement) s.entitled = s.entitled.plus(floorTo(l.entitlement.amount, g));
+      const s = granted.get(l.app.measureId);
+      if (s === undefined) continue;
+      if (!l.grant.isZero()) granted.set(l.app.measureId, s.plus(l.grant));
+      if (!this.entitled && l.entitlement) entitled.set(l.app.measureId, entitled.get(l.app.measureId)!.plus(floorTo(l.entitlement.amount, g)));
     }
+    this.entitled = entitled;
     const measures: MeasureBar[] = policy.measures.map((m) => {
-      const { granted, entitled } = sums.get(m.id)!;
       const b = scenario.measureBudgets.get(m.id);
-      return { id: m.id, label: `${m.clause}${lang === 'zh' ? m.name.zh : m.name.en}`, granted: fmtYuan(granted), entitled: fmtYuan(entitled), max: b?.max ? fmtYuan(b.max) : null, min: b?.min ? fmtYuan(b.min) : null };
+      return { id: m.id, label: `${m.clause}${lang === 'zh' ? m.name.zh : m.name.en}`, granted: fmtYuan(granted.get(m.id)!), entitled: fmtYuan(entitled.get(m.id)!), max: b?.max ? fmtYuan(b.max) : null, min: b?.min ? fmtYuan(b.min) : null };
     });
     return {
       status: 'optimal',
@@ -273,7 +276,10 @@ export class WhatIf {
     try {
       const decisions = JSON.stringify([...(scenario.decisions ?? [])]);
       try {
-        if (this.preparation?.decisions !== decisions) this.preparation = { decisions, at: openPreparation(applications, policy, scenario, { locked }) };
+        if (this.preparation?.decisions !== decisions) {
+          this.preparation = { decisions, at: openPreparation(applications, policy, scenario, { locked }) };
+          this.entitled = null;
+        }
         return this.preparation.at(scenario);
       } catch (e) {
         return conflictsOrThrow(e);
