@@ -3,7 +3,8 @@
  * scenario with fundplan's own code, its grants are byte-identical to `fundplan solve`'s for the
  * same settings (the exported scenario, solved by the CLI's own function), the URL fragment
  * reproduces a view and is followed while the page is open, an infeasible setting names its
- * conflict instead of showing numbers, hostile project names stay text, and nothing is logged as
+ * conflict instead of showing numbers, a decision the scenario read can be cleared, hostile
+ * project names stay text, and nothing is logged as
  * an error. One browser for the file.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -199,6 +200,33 @@ describe('whatif.html in Chromium', () => {
     const r = await resultOf(page);
     expect(Number(r.totalGranted)).toBeLessThanOrEqual(300_000_000);
     expect((await grantsOf(page)).get('SZ2019-00001')).toBe('0.00');
+    await page.close();
+  });
+
+  it('clears a decision the scenario read: the page funds it by the rules, and the export says none', async (ctx) => {
+    requireBrowser(ctx);
+    const id = [...cliGrants].find(([, g]) => Number(g) > 0)![0];
+    const decided = join(dir, 'decided');
+    mkdirSync(decided, { recursive: true });
+    writeFileSync(join(decided, 'scenario.json'), JSON.stringify({ extends: SCENARIO, decisions: { [id]: { decision: 'exclude', reason: '材料不全' } } }));
+    const { file } = await runWhatIf({ scenario: join(decided, 'scenario.json'), out: join(decided, 'out') });
+    const page = await open(file);
+    expect((await grantsOf(page)).get(id)).toBe('0.00');
+    await page.click(`[data-project-id="${id}"] [data-explain]`);
+    await page.waitForSelector('#explain[open] #explain-body p');
+    expect(await page.isVisible('[data-decide="clear"]')).toBe(true);
+    await page.click('[data-decide="clear"]');
+    await settled(page);
+    expect(await hashOf(page)).toBe(`clear=${id}`);
+    expect(await grantsOf(page)).toEqual(cliGrants);
+    const exported = await exportedGrants(page, 'cleared.json');
+    expect(exported.json.decisions).toEqual({ [id]: { decision: 'none' } });
+    expect(exported.grants).toEqual(cliGrants);
+    // A project nobody decided has nothing to clear.
+    const other = [...cliGrants.keys()].find((x) => x !== id)!;
+    await page.click(`[data-project-id="${other}"] [data-explain]`);
+    await page.waitForSelector('#explain[open] #explain-body p');
+    expect(await page.isVisible('[data-decide="clear"]')).toBe(false);
     await page.close();
   });
 
