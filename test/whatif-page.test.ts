@@ -4,8 +4,7 @@
  * same settings (the exported scenario, solved by the CLI's own function), the URL fragment
  * reproduces a view and is followed while the page is open, an infeasible setting names its
  * conflict instead of showing numbers, a decision the scenario read can be cleared, hostile
- * project names stay text, and nothing is logged as
- * an error. One browser for the file.
+ * project names stay text, and nothing is logged as an error. One browser for the file.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
