@@ -114,7 +114,7 @@ describe('the engine the worker runs', () => {
 
 describe('a preparation kept open across settings', () => {
   it('gives, at every limit amount, what a preparation from the start gives', () => {
-    const input = { lang: 'zh' as const, extends: SCENARIO, policy: loaded.policy, scenario: loaded.scenario, applications: loaded.applications };
+    const input = { lang: 'zh' as const, extends: SCENARIO, policy: loaded.policy, scenario: loaded.scenario, applications: loaded.applications, locked: undefined };
     const locked = new Map([[loaded.applications[3]!.projectId, new D(200_000)]]);
     const open = openPreparation(loaded.applications, loaded.policy, loaded.scenario, { locked });
     const fragments = [
