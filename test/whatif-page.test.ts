@@ -3,8 +3,8 @@
  * scenario with fundplan's own code, its grants are byte-identical to `fundplan solve`'s for the
  * same settings (the exported scenario, solved by the CLI's own function), the URL fragment
  * reproduces a view and is followed while the page is open, an infeasible setting names its
- * conflict instead of showing numbers, hostile project names stay text, and nothing is logged as
- * an error. One browser for the file.
+ * conflict instead of showing numbers, a decision the scenario read can be cleared, hostile
+ * project names stay text, and nothing is logged as an error. One browser for the file.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,20 @@ async function settled(page: Page): Promise<void> {
 const grantsOf = async (page: Page) => new Map(await page.$$eval('[data-project-id]', (rows) => rows.map((r) => [(r as HTMLElement).dataset.projectId!, (r as HTMLElement).dataset.grant!] as [string, string])));
 const resultOf = (page: Page) => page.$eval('#result', (r) => ({ ...(r as HTMLElement).dataset }));
 const hashOf = (page: Page) => page.evaluate(() => location.hash.slice(1));
+
+/** Every row of the differences, page by page (‹ › turn them), largest first; back on the first page after. */
+async function changesOf(page: Page): Promise<{ id: string; kind: string; delta: string; note: string }[]> {
+  const out: { id: string; kind: string; delta: string; note: string }[] = [];
+  let pages = 0;
+  for (;;) {
+    out.push(...(await page.$$eval('#changes tr', (rows) => rows.map((r) => ({ id: (r as HTMLElement).dataset.diffId!, kind: r.className, delta: r.children[5]!.textContent!, note: r.children[6]!.textContent! })))));
+    if (await page.isDisabled('#changes-next')) break;
+    await page.click('#changes-next');
+    pages++;
+  }
+  for (let i = 0; i < pages; i++) await page.click('#changes-prev');
+  return out;
+}
 
 /** Type an amount (万元) into a control and leave the field, as a person would. */
 async function type(page: Page, control: string, wan: string): Promise<void> {
@@ -100,7 +114,8 @@ describe('whatif.html in Chromium', () => {
     const afterBudget = await grantsOf(page);
     expect(Number((await resultOf(page)).totalGranted)).toBeLessThanOrEqual(350_000_000);
     // Every change from the baseline is listed, largest first, each with its sentence.
-    const changes = await page.$$eval('#changes tr', (rows) => rows.map((r) => ({ id: (r as HTMLElement).dataset.diffId!, delta: r.children[5]!.textContent!, note: r.children[6]!.textContent! })));
+    const changes = await changesOf(page);
+    expect(await page.locator('#changes tr').count()).toBe(Math.min(25, changes.length));
     expect(changes.length).toBe([...afterBudget].filter(([id, g]) => g !== cliGrants.get(id)).length);
     expect(changes.every((c) => c.note.length > 0)).toBe(true);
     const sizes = changes.map((c) => Number(c.delta.replace(/[−+,]/g, '')));
@@ -139,7 +154,7 @@ describe('whatif.html in Chromium', () => {
     const grants = await grantsOf(page);
     expect(Number(grants.get(force.id))).toBeGreaterThan(0);
     expect(grants.get(exclude.id)).toBe('0.00');
-    expect(await page.locator(`[data-diff-id="${force.id}"] .tag.enter`).count()).toBe(1);
+    expect((await changesOf(page)).filter((c) => c.id === force.id).map((c) => c.kind)).toEqual(['enter']);
 
     // Export scenario → fundplan solve: byte-identical grants.
     const exported = await exportedGrants(page, 'exported.json');
@@ -184,6 +199,33 @@ describe('whatif.html in Chromium', () => {
     const r = await resultOf(page);
     expect(Number(r.totalGranted)).toBeLessThanOrEqual(300_000_000);
     expect((await grantsOf(page)).get('SZ2019-00001')).toBe('0.00');
+    await page.close();
+  });
+
+  it('clears a decision the scenario read: the page funds it by the rules, and the export says none', async (ctx) => {
+    requireBrowser(ctx);
+    const id = [...cliGrants].find(([, g]) => Number(g) > 0)![0];
+    const decided = join(dir, 'decided');
+    mkdirSync(decided, { recursive: true });
+    writeFileSync(join(decided, 'scenario.json'), JSON.stringify({ extends: SCENARIO, decisions: { [id]: { decision: 'exclude', reason: '材料不全' } } }));
+    const { file } = await runWhatIf({ scenario: join(decided, 'scenario.json'), out: join(decided, 'out') });
+    const page = await open(file);
+    expect((await grantsOf(page)).get(id)).toBe('0.00');
+    await page.click(`[data-project-id="${id}"] [data-explain]`);
+    await page.waitForSelector('#explain[open] #explain-body p');
+    expect(await page.isVisible('[data-decide="clear"]')).toBe(true);
+    await page.click('[data-decide="clear"]');
+    await settled(page);
+    expect(await hashOf(page)).toBe(`clear=${id}`);
+    expect(await grantsOf(page)).toEqual(cliGrants);
+    const exported = await exportedGrants(page, 'cleared.json');
+    expect(exported.json.decisions).toEqual({ [id]: { decision: 'none' } });
+    expect(exported.grants).toEqual(cliGrants);
+    // A project nobody decided has nothing to clear.
+    const other = [...cliGrants.keys()].find((x) => x !== id)!;
+    await page.click(`[data-project-id="${other}"] [data-explain]`);
+    await page.waitForSelector('#explain[open] #explain-body p');
+    expect(await page.isVisible('[data-decide="clear"]')).toBe(false);
     await page.close();
   });
 

@@ -3,7 +3,7 @@
  * engine its worker runs (the same grants as `fundplan solve` for the same settings, through the
  * exported scenario), scenario decisions, and the page file `fundplan whatif` writes.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,11 @@ import { solve } from '../src/pipeline/solve.js';
 import { runWhatIf } from '../src/commands/whatif.js';
 import { decodeValue, encodeInput, encodeValue } from '../src/whatif/data.js';
 import { WhatIf } from '../src/whatif/engine.js';
-import { formatFragment, parseFragment } from '../src/whatif/settings.js';
+import { applySettings, formatFragment, parseFragment } from '../src/whatif/settings.js';
+import { openPreparation, prepareAllocation } from '../src/model/prepare.js';
+import { withScenarioDecisions } from '../src/model/decisions.js';
+import { runSolve } from '../src/commands/solve.js';
+import type { Scenario } from '../src/model/scenario.js';
 
 const SCENARIO = fileURLToPath(new URL('../scenarios/shenzhen-2019/scenario.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fundplan-whatif-unit-'));
@@ -108,6 +112,37 @@ describe('the engine the worker runs', () => {
   });
 });
 
+describe('a preparation kept open across settings', () => {
+  it('gives, at every limit amount, what a preparation from the start gives', () => {
+    const input = { lang: 'zh' as const, extends: SCENARIO, policy: loaded.policy, scenario: loaded.scenario, applications: loaded.applications, locked: undefined };
+    const locked = new Map([[loaded.applications[3]!.projectId, new D(200_000)]]);
+    const open = openPreparation(loaded.applications, loaded.policy, loaded.scenario, { locked });
+    const fragments = [
+      'budget=250000000',
+      'measure.P11-RETROFIT.max=60000000&measure.P10-APPLICATION.min=',
+      // The company cap and district budgets come and go: who counts against what is worked out again.
+      'companyAnnualCap=25000000&district.%E5%8D%97%E5%B1%B1%E5%8C%BA.max=40000000',
+      'district.%E5%8D%97%E5%B1%B1%E5%8C%BA.min=10000000&district.%E7%A6%8F%E7%94%B0%E5%8C%BA.max=',
+      'budget=420000000',
+    ];
+    for (const fragment of fragments) {
+      const { scenario, applications } = applySettings(input, parseFragment(fragment).settings, '');
+      expect(applications).toBe(loaded.applications);
+      const kept = open(scenario);
+      const fresh = prepareAllocation(loaded.applications, loaded.policy, scenario, { locked });
+      const view = (p: typeof kept) => ({
+        limits: p.limits.map((l) => [l.id, l.amount.toString(), l.locked.toString(), l.source, l.members.length]),
+        units: p.units.limits,
+        caps: p.units.caps,
+        shape: [p.shape.groups, p.shape.rowLimit, p.shape.rowBounds],
+        scores: p.scores,
+      });
+      expect(view(kept), fragment).toEqual(view(fresh));
+      expect(kept.limits.some((l) => l.kind === 'district_max')).toBe(fragment.includes('.max=4'));
+    }
+  });
+});
+
 describe('scenario decisions', () => {
   it('replace the applications file’s decision; an id naming no application is an input issue', async () => {
     const file = join(dir, 'decided.json');
@@ -118,6 +153,71 @@ describe('scenario decisions', () => {
     const error = await solve(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).issues).toEqual([{ file: 'decided.json', row: 'decisions.NO-SUCH', expected: 'the project id of an application in the applications file', found: '"NO-SUCH"' }]);
+  });
+});
+
+describe('a decision taken back on the page (clear)', () => {
+  it('clears the decision the scenario read; the exported scenario says none and solves to the same grants', async () => {
+    // A project the rules fund at ¥380m, excluded by the scenario's decisions.
+    writeFileSync(join(dir, 'plain.json'), JSON.stringify({ extends: SCENARIO, budget: '380000000' }));
+    const plain = await solve(join(dir, 'plain.json'), { timings: false });
+    const k = plain.status === 'optimal' ? plain.allocations.findIndex((a) => Number(a.grant) > 0) : -1;
+    const id = loaded.applications[k]!.projectId;
+    const decided = join(dir, 'decided-base.json');
+    writeFileSync(decided, JSON.stringify({ extends: SCENARIO, decisions: { [id]: { decision: 'exclude', reason: '材料不全' } } }));
+    const l = loadScenario(decided);
+    expect(l.applications[k]!.decision).toBe('exclude');
+    const engine = new WhatIf(JSON.parse(JSON.stringify(encodeInput({ lang: 'zh', extends: decided, policy: l.policy, scenario: l.scenario, applications: l.applications, locked: undefined }))));
+    expect(engine.controls().projects[k]!.decision).toBe('exclude');
+    expect(engine.solveFragment('budget=380000000')).toMatchObject({ status: 'optimal', grants: expect.arrayContaining(['0.00']) });
+    const fragment = `budget=380000000&clear=${id}`;
+    expect(formatFragment(parseFragment(fragment).settings)).toBe(fragment);
+    const r = engine.solveFragment(fragment);
+    expect(r.status === 'optimal' && r.decisions[k]).toBe(null);
+    const file = join(dir, 'cleared.json');
+    writeFileSync(file, engine.exportScenario(fragment)!);
+    expect(JSON.parse(readFileSync(file, 'utf8')).decisions).toEqual({ [id]: { decision: 'none' } });
+    const cli = await solve(file, { timings: false });
+    expect(cli.status === 'optimal' && cli.allocations.map((a) => a.grant)).toEqual(r.status === 'optimal' ? r.grants : null);
+    // No decision at all: what the scenario without one gives.
+    expect(plain.status === 'optimal' && plain.allocations.map((a) => a.grant)).toEqual(r.status === 'optimal' ? r.grants : null);
+    // Clearing and deciding one project at once is not a setting.
+    expect(engine.solveFragment(`fund=${id}&clear=${id}`).status).toBe('error');
+  });
+
+  it('a scenario decision none takes back the applications file’s decision', () => {
+    const app = { ...loaded.applications[0]!, decision: 'fund' as const, decisionReason: '申报表' };
+    const scenario = { ...loaded.scenario, decisions: new Map([[app.projectId, { decision: 'none' as const, reason: '' }]]) } as Scenario;
+    const { applications, issues } = withScenarioDecisions([app], scenario, 'scenario');
+    expect(issues).toEqual([]);
+    expect(applications[0]).toMatchObject({ decision: null, decisionReason: '' });
+  });
+});
+
+describe('an export after a solve with --lock', () => {
+  it('names every lock file, relative to the page’s folder, and solves to the page’s grants', async () => {
+    const b1 = join(dir, 'lock-b1');
+    mkdirSync(b1, { recursive: true });
+    const [head, ...rows] = readFileSync(SCENARIO.replace('scenario.json', 'applications.csv'), 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
+    writeFileSync(join(b1, 'applications.csv'), [head, ...rows.slice(0, 150)].join('\n') + '\n');
+    writeFileSync(join(b1, 'scenario.json'), JSON.stringify({ extends: SCENARIO, applications: 'applications.csv', budget: '150000000', measureBudgets: { 'P10-APPLICATION': { min: '0' } } }));
+    await runSolve({ scenario: join(b1, 'scenario.json'), out: join(b1, 'out'), noTimings: true, noWhatif: true });
+    const out = join(dir, 'lock-page');
+    const page = await runWhatIf({ scenario: SCENARIO, out, lock: [join(b1, 'out', 'allocations.csv')] });
+    const json = /<script type="application\/json" id="fundplan-data">([^<]*)<\/script>/.exec(readFileSync(page.file, 'utf8'))![1]!;
+    const pageData = JSON.parse(json);
+    expect(pageData.lock).toEqual(['../lock-b1/out/allocations.csv']);
+    const engine = new WhatIf(pageData);
+    expect(engine.controls().lock).toEqual(['../lock-b1/out/allocations.csv']);
+    const fragment = 'budget=380000000';
+    const r = engine.solveFragment(fragment);
+    expect(r.status).toBe('optimal');
+    const file = join(out, 'exported.json');
+    writeFileSync(file, engine.exportScenario(fragment)!);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ extends: relative(out, SCENARIO), lock: ['../lock-b1/out/allocations.csv'] });
+    const cli = await solve(file, { timings: false });
+    expect(cli.status === 'optimal' && cli.allocations.map((a) => a.grant)).toEqual(r.status === 'optimal' ? r.grants : null);
+    expect(cli.status === 'optimal' && cli.allocations.filter((a) => a.binding === 'locked').length).toBe(150);
   });
 });
 

@@ -9,6 +9,7 @@ import { writeOutputsAtomically } from '../io/write.js';
 import { horizonOf } from '../model/years.js';
 import { checkScenario } from '../model/check.js';
 import { withLocks, loadScenario } from '../pipeline/load.js';
+import { exportedLocks } from '../pipeline/outputs.js';
 import type { Lang } from '../report/i18n/index.js';
 import { renderWhatIf, WHATIF_FILE } from '../whatif/page.js';
 import { WHATIF_MULTI_YEAR } from './solve.js';
@@ -34,7 +35,7 @@ export async function runWhatIf(options: WhatIfCommandOptions): Promise<WhatIfOu
   if (loaded.scenario.cashPlan) throw new InputError([{ file: options.scenario, row: 'cash', expected: `a one-year scenario (${WHATIF_MULTI_YEAR})`, found: `cash by year ${horizonOf(loaded.scenario.cashPlan).join(', ')}` }]);
   const locked = loaded.locks.sources.length ? loaded.locks.grants : undefined;
   checkScenario(loaded.applications, loaded.policy, loaded.scenario, { locked, lockedFrom: loaded.locks.at });
-  const html = renderWhatIf({ scenario: loaded.scenario, policy: loaded.policy, applications: loaded.applications, locked, scenarioPath: options.scenario, outDir: options.out, lang: options.lang ?? 'zh' });
+  const html = renderWhatIf({ scenario: loaded.scenario, policy: loaded.policy, applications: loaded.applications, locked, lockFiles: exportedLocks(options.scenario, loaded.locks), scenarioPath: options.scenario, outDir: options.out, lang: options.lang ?? 'zh' });
   writeOutputsAtomically(options.out, [{ name: WHATIF_FILE, content: html }]);
   const file = join(options.out, WHATIF_FILE);
   const bytes = Buffer.byteLength(html, 'utf8');

@@ -30,20 +30,27 @@ export interface Limit {
   readonly locked: Decimal;
 }
 
-/** A coupling limit an application counts against, before its members are gathered. */
-interface LimitKey {
+/** A coupling limit an application counts against, before its members are gathered; its amounts come from the scenario given to `make`. */
+export interface LimitKey {
   readonly key: string;
-  readonly make: () => Omit<Limit, 'members' | 'locked'>[];
+  readonly make: (scenario: Scenario) => Omit<Limit, 'members' | 'locked'>[];
 }
 
-/** Builds the keys of the coupling limits an application counts against (besides the budget). */
+/** The company annual cap of a scenario: its own, else the policy's; null for none. */
+const annualOf = (policy: Policy, scenario: Scenario) => scenario.companyAnnualCap ?? (policy.companyAnnualCap ? new D(policy.companyAnnualCap.amount) : null);
+
+/**
+ * Builds the keys of the coupling limits an application counts against (besides the budget).
+ * Which keys exist depends on the scenario only through `limitStructure`.
+ */
 function limitKeys(policy: Policy, scenario: Scenario): (a: Application) => LimitKey[] {
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const annual = policy.companyAnnualCap;
-  const annualAmount = scenario.companyAnnualCap ?? (annual ? new D(annual.amount) : null);
-  const annualSource = scenario.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap`;
+  const hasAnnual = annualOf(policy, scenario) !== null;
   const exempt = new Set(annual?.exempt ?? []);
   const joints = (policy.jointCaps ?? []).map((j) => ({ ...j, cap: new D(j.amount), covers: new Set(j.measures) }));
+  // Each measure's cap per company, read once (every company's limit under it shares the amount).
+  const companyCaps = new Map(policy.measures.map((m) => [m.id, ruleOf(m, 'companyCap')?.amount] as const).flatMap(([id, a]) => (a === undefined ? [] : [[id, new D(a)] as const])));
   const cache = new Map<string, LimitKey>();
   const keyed = (key: string, make: LimitKey['make']): LimitKey => {
     let k = cache.get(key);
@@ -53,14 +60,18 @@ function limitKeys(policy: Policy, scenario: Scenario): (a: Application) => Limi
   return (a) => {
     const keys: LimitKey[] = [];
     const m = measures.get(a.measureId)!;
-    const companyCap = ruleOf(m, 'companyCap');
+    const companyCap = companyCaps.get(m.id);
     if (companyCap) {
       const id = `company_measure:${a.measureId}:${a.companyId}`;
-      keys.push(keyed(id, () => [{ id, kind: 'company_measure', sense: 'max', amount: new D(companyCap.amount), subject: a.companyId, source: `${m.clause} ${m.id}` }]));
+      keys.push(keyed(id, () => [{ id, kind: 'company_measure', sense: 'max', amount: companyCap, subject: a.companyId, source: `${m.clause} ${m.id}` }]));
     }
-    if (annualAmount !== null && !exempt.has(a.measureId)) {
+    if (hasAnnual && !exempt.has(a.measureId)) {
       const id = `company_annual:${a.companyId}`;
-      keys.push(keyed(id, () => [{ id, kind: 'company_annual', sense: 'max', amount: annualAmount, subject: a.companyId, source: annualSource }]));
+      keys.push(
+        keyed(id, (s) => [
+          { id, kind: 'company_annual', sense: 'max', amount: annualOf(policy, s)!, subject: a.companyId, source: s.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap` },
+        ]),
+      );
     }
     for (const j of joints) {
       if (!j.covers.has(a.measureId)) continue;
@@ -71,8 +82,8 @@ function limitKeys(policy: Policy, scenario: Scenario): (a: Application) => Limi
     }
     const mid = a.measureId;
     keys.push(
-      keyed(`measure:${mid}`, () => {
-        const budget = scenario.measureBudgets.get(mid);
+      keyed(`measure:${mid}`, (s) => {
+        const budget = s.measureBudgets.get(mid);
         return [
           ...(budget?.max ? [{ id: `measure_max:${mid}`, kind: 'measure_max' as const, sense: 'max' as const, amount: budget.max, subject: mid, source: `scenario.measureBudgets.${mid}.max` }] : []),
           ...(budget?.min ? [{ id: `measure_min:${mid}`, kind: 'measure_min' as const, sense: 'min' as const, amount: budget.min, subject: mid, source: `scenario.measureBudgets.${mid}.min` }] : []),
@@ -80,17 +91,24 @@ function limitKeys(policy: Policy, scenario: Scenario): (a: Application) => Limi
       }),
     );
     const d = a.district;
-    const district = scenario.districtBudgets?.get(d);
-    if (district) {
+    if (scenario.districtBudgets?.has(d)) {
       keys.push(
-        keyed(`district:${d}`, () => [
-          ...(district.max ? [{ id: `district_max:${d}`, kind: 'district_max' as const, sense: 'max' as const, amount: district.max, subject: d, source: `scenario.districtBudgets.${d}.max` }] : []),
-          ...(district.min ? [{ id: `district_min:${d}`, kind: 'district_min' as const, sense: 'min' as const, amount: district.min, subject: d, source: `scenario.districtBudgets.${d}.min` }] : []),
-        ]),
+        keyed(`district:${d}`, (s) => {
+          const district = s.districtBudgets?.get(d);
+          return [
+            ...(district?.max ? [{ id: `district_max:${d}`, kind: 'district_max' as const, sense: 'max' as const, amount: district.max, subject: d, source: `scenario.districtBudgets.${d}.max` }] : []),
+            ...(district?.min ? [{ id: `district_min:${d}`, kind: 'district_min' as const, sense: 'min' as const, amount: district.min, subject: d, source: `scenario.districtBudgets.${d}.min` }] : []),
+          ];
+        }),
       );
     }
     return keys;
   };
+}
+
+/** What of a scenario decides which limit keys exist: a company annual cap or none, and the districts with budgets. */
+export function limitStructure(policy: Policy, scenario: Scenario): string {
+  return `${annualOf(policy, scenario) !== null}|${[...(scenario.districtBudgets?.keys() ?? [])].sort().join('\u0000')}`;
 }
 
 export interface LockedGrant {
@@ -99,16 +117,18 @@ export interface LockedGrant {
 }
 
 /**
- * The limits over `candidates`. Grants `locked` by an earlier batch count against every
- * limit they fall under: what they use is taken off each ceiling and floor first. A
- * ceiling they already exceed is returned in `overrun` (the scenario cannot hold them).
+ * Who counts against which limit, apart from the amounts: what `buildLimits` works out once for
+ * every scenario of the same `structure` (the same candidates, locked grants and policy).
  */
-export function buildLimits(
-  candidates: readonly Application[],
-  policy: Policy,
-  scenario: Scenario,
-  locked: readonly LockedGrant[] = [],
-): { limits: Limit[]; overrun: { limit: Limit; locked: Decimal }[] } {
+export interface LimitFrame {
+  readonly structure: string;
+  readonly entries: readonly { readonly key: LimitKey; readonly members: readonly number[] }[];
+  readonly lockedBy: ReadonlyMap<string, Decimal>;
+  readonly lockedTotal: Decimal;
+  readonly candidates: number;
+}
+
+export function limitFrame(candidates: readonly Application[], policy: Policy, scenario: Scenario, locked: readonly LockedGrant[] = []): LimitFrame {
   const keysOf = limitKeys(policy, scenario);
   const byKey = new Map<string, { key: LimitKey; members: number[] }>();
   const add = (key: LimitKey, i: number | null) => {
@@ -128,24 +148,36 @@ export function buildLimits(
     }
     lockedTotal = lockedTotal.plus(grant);
   }
+  return { structure: limitStructure(policy, scenario), entries: [...byKey.values()], lockedBy, lockedTotal, candidates: candidates.length };
+}
+
+/**
+ * The limits of a frame with the amounts of `scenario` (of the frame's structure). Grants locked
+ * by an earlier batch count against every limit they fall under: what they use is taken off each
+ * ceiling and floor first. A ceiling they already exceed is returned in `overrun` (the scenario
+ * cannot hold them).
+ */
+export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit[]; overrun: { limit: Limit; locked: Decimal }[] } {
   const limits: Limit[] = [];
   const push = (l: Omit<Limit, 'locked'>, lockedUse: Decimal) => limits.push({ ...l, locked: lockedUse });
-  for (const { key, members } of byKey.values()) {
-    const used = lockedBy.get(key.key) ?? ZERO;
-    for (const l of key.make()) push({ ...l, members }, used);
+  const keys = new Set<string>();
+  for (const { key, members } of frame.entries) {
+    keys.add(key.key);
+    const used = frame.lockedBy.get(key.key) ?? ZERO;
+    for (const l of key.make(scenario)) push({ ...l, members }, used);
   }
   // A floor on a measure nobody applied to still binds (and cannot be met).
   for (const [id, budget] of scenario.measureBudgets) {
-    if (budget.min?.gt(0) && !byKey.has(`measure:${id}`)) {
+    if (budget.min?.gt(0) && !keys.has(`measure:${id}`)) {
       push({ id: `measure_min:${id}`, kind: 'measure_min', sense: 'min', amount: budget.min, members: [], subject: id, source: `scenario.measureBudgets.${id}.min` }, ZERO);
     }
   }
   for (const [d, budget] of scenario.districtBudgets ?? []) {
-    if (budget.min?.gt(0) && !byKey.has(`district:${d}`)) {
+    if (budget.min?.gt(0) && !keys.has(`district:${d}`)) {
       push({ id: `district_min:${d}`, kind: 'district_min', sense: 'min', amount: budget.min, members: [], subject: d, source: `scenario.districtBudgets.${d}.min` }, ZERO);
     }
   }
-  push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: candidates.map((_, i) => i), subject: '', source: 'scenario.budget' }, lockedTotal);
+  push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: Array.from({ length: frame.candidates }, (_, i) => i), subject: '', source: 'scenario.budget' }, frame.lockedTotal);
   limits.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   // What is left for the new batch.
   const overrun: { limit: Limit; locked: Decimal }[] = [];
@@ -155,6 +187,16 @@ export function buildLimits(
     return { ...l, amount: D.max(ZERO, l.amount.minus(l.locked)) };
   });
   return { limits: left, overrun };
+}
+
+/** The limits over `candidates` (see `limitsIn`). */
+export function buildLimits(
+  candidates: readonly Application[],
+  policy: Policy,
+  scenario: Scenario,
+  locked: readonly LockedGrant[] = [],
+): { limits: Limit[]; overrun: { limit: Limit; locked: Decimal }[] } {
+  return limitsIn(limitFrame(candidates, policy, scenario, locked), scenario);
 }
 
 /**

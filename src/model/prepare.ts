@@ -11,14 +11,14 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram } from '../solver/types.js';
 import type { Application } from './application.js';
 import { entitlementOf, onceOnly, type Entitlement } from './entitlement.js';
-import { buildLimits, buildShares, type Limit, type LockedGrant, type ShareRow } from './limits.js';
+import { buildLimits, buildShares, limitFrame, limitsIn, limitStructure, type Limit, type LimitFrame, type LockedGrant, type ShareRow } from './limits.js';
 import { countRuleId, countRules, countRuleSource, type CountKind, type CountRule } from './rules.js';
 import { policyLp, shapePolicyLp } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import { buildCashRows, type CashRow } from './cash-rows.js';
 import type { Commitment } from './ledger.js';
 import { withBudget, type Scenario } from './scenario.js';
-import { toUnits, unitsIssue, type Units } from './units.js';
+import { inUnits, toUnits, unitsIssue, type Units } from './units.js';
 import { baseScore, rescores, weightedScore } from './weights.js';
 import type { Prepared, PrepareOptions } from './types.js';
 
@@ -61,7 +61,14 @@ export interface Candidates {
   readonly cash: readonly CashRow[];
 }
 
-export function candidatesOf(apps: readonly Application[], policy: Policy, scenario: Scenario, locked?: ReadonlyMap<string, Decimal>): Candidates {
+/** The candidates without this year's limits: their frame, and the limits of later years and the targets. */
+interface CandidateBase extends Omit<Candidates, 'limits' | 'overrun'> {
+  readonly frame: LimitFrame;
+  /** Limits after this year's: later years' (their company annual caps follow the scenario's) and the hard amount targets. */
+  readonly extra: readonly Limit[];
+}
+
+function candidateBase(apps: readonly Application[], policy: Policy, scenario: Scenario, locked?: ReadonlyMap<string, Decimal>): CandidateBase {
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const candidates: Application[] = [];
   const lockedGrants: LockedGrant[] = [];
@@ -81,7 +88,8 @@ export function candidatesOf(apps: readonly Application[], policy: Policy, scena
   });
   const thisYear = candidates.length;
   const ledger = scenario.years?.ledger ?? [];
-  const { limits, overrun } = buildLimits(candidates, policy, scenario, lockedGrants);
+  const frame = limitFrame(candidates, policy, scenario, lockedGrants);
+  const extra: Limit[] = [];
   // Forecasts of later years: candidates after this year's, under their own year's limits of the policy.
   for (const [year, planned] of scenario.years?.planned ?? []) {
     const base = candidates.length;
@@ -90,10 +98,10 @@ export function candidatesOf(apps: readonly Application[], policy: Policy, scena
     const planScenario: Scenario = { ...scenario, year, measureBudgets: new Map() };
     delete (planScenario as { districtBudgets?: unknown }).districtBudgets;
     for (const l of buildLimits(theirs, policy, planScenario).limits) {
-      if (l.kind !== 'budget') limits.push({ ...l, id: `plan:${year}:${l.id}`, members: l.members.map((i) => base + i) });
+      if (l.kind !== 'budget') extra.push({ ...l, id: `plan:${year}:${l.id}`, members: l.members.map((i) => base + i) });
     }
   }
-  limits.push(...targetLimits(scenario, candidates, lockedGrants));
+  extra.push(...targetLimits(scenario, candidates, lockedGrants));
   const earlier = earlierApprovals(policy, ledger);
   const entitlements = candidates.map((a) => {
     const m = measures.get(a.measureId)!;
@@ -104,7 +112,17 @@ export function candidatesOf(apps: readonly Application[], policy: Policy, scena
   const caps = entitlements.map((e) => floorTo(e.amount, scenario.granularity));
   const shares = buildShares(candidates.slice(0, thisYear), policy, lockedGrants);
   const cash = scenario.cashPlan ? buildCashRows(scenario.cashPlan, ledger, candidates, measures, lockedGrants, scenario.granularity) : [];
-  return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, limits, overrun, shares, thisYear, cash };
+  return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, frame, extra, shares, thisYear, cash };
+}
+
+/** A base's candidates with the limits at the amounts of `scenario` (whose limit structure is the base's). */
+function withLimits(b: CandidateBase, scenario: Scenario): Candidates {
+  const { limits, overrun } = limitsIn(b.frame, scenario);
+  return { ...b, limits: [...limits, ...b.extra], overrun };
+}
+
+export function candidatesOf(apps: readonly Application[], policy: Policy, scenario: Scenario, locked?: ReadonlyMap<string, Decimal>): Candidates {
+  return withLimits(candidateBase(apps, policy, scenario, locked), scenario);
 }
 
 /** Per measure and company, the first approval in the ledger (a project with a row not cancelled). */
@@ -143,7 +161,7 @@ function targetLimits(scenario: Scenario, candidates: readonly Application[], lo
  * Locked grants above what the policy allows their projects (an input problem: see check.ts).
  * A project known only from a lock file has no base to work its ceilings out from: not checked here.
  */
-export function lockedOverEntitlement(c: Candidates): { app: Application; grant: Decimal; entitlement: Entitlement }[] {
+export function lockedOverEntitlement(c: Pick<Candidates, 'lockedGrants' | 'measures'>): { app: Application; grant: Decimal; entitlement: Entitlement }[] {
   return c.lockedGrants
     .filter(({ app }) => !app.lockedFrom)
     .map(({ app, grant }) => ({ app, grant, entitlement: entitlementOf(app, c.measures.get(app.measureId)!) }))
@@ -175,35 +193,73 @@ export const lockedUnder = (f: LockedFunding, r: CountRule): readonly string[] =
   r.kind === 'target' ? [...r.measures!].flatMap((m) => f.bySubject.measure.get(m) ?? []) : (f.bySubject[r.kind].get(r.subject) ?? []);
 
 export function prepareAllocation(apps: readonly Application[], policy: Policy, scenario: Scenario, opts: PrepareOptions = {}): Prepared {
-  const t0 = performance.now();
+  return openPreparation(apps, policy, scenario, opts)(scenario);
+}
+
+/**
+ * A preparation kept open for scenarios that differ from `scenario` only in the amounts of
+ * limits — the budget, the measures' and districts' ceilings and floors, the company annual
+ * cap: the candidates, their entitlements and caps and the priority order are worked out once;
+ * each call builds the limits at its scenario's amounts and the LP's shape from them, exactly
+ * as `prepareAllocation` of that scenario does. Where the company annual cap or the districts
+ * with budgets come or go, who counts against which limit is worked out again; a scenario with
+ * later years planned is prepared from the start each time (their limits follow the scenario's).
+ */
+export function openPreparation(apps: readonly Application[], policy: Policy, scenario: Scenario, opts: PrepareOptions = {}): (at: Scenario) => Prepared {
+  let t0: number | null = performance.now();
   const g = scenario.granularity;
-  const c = candidatesOf(apps, policy, scenario, opts.locked);
-  const { measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, overrun, shares, thisYear, cash } = c;
-  const unchecked = lockedOverEntitlement(c).length ? 'a locked grant above its entitlement' : unitsIssue(caps, limits, g) ? 'a granularity too fine for its amounts' : null;
-  if (unchecked) throw new InternalError(`prepared a scenario with ${unchecked}: the scenario check (check.ts) should have stopped it`);
-  if (overrun.length) {
-    throw new InfeasibleError(
-      'the locked grants no longer fit the limits',
-      overrun.map(({ limit, locked }) => ({ limit: `${limit.id} (${limit.source})`, description: `${fmtYuanHuman(limit.amount)} < locked ${fmtYuanHuman(locked)}` })),
-    );
-  }
-  // Rules of counts the earlier batch already breaks (two funded in one exclusive group, more
-  // funded than a measure's or a district's maxCount): no allocation of this batch can mend them.
-  // What earlier years promised (and earlier batches locked) may already exceed a year's cash.
-  const short = cash.filter((r) => r.window.room.lt(0));
-  if (short.length) {
-    throw new InfeasibleError(
-      'earlier commitments already exceed the cash',
-      short.map(({ window: w }) => ({ limit: `${w.id} (scenario.cash)`, description: `due from earlier commitments ${fmtYuanHuman(w.ledger)} > cash ${fmtYuanHuman(w.supply)}` })),
-    );
-  }
-  const countOverrun = lockedCountOverruns(apps, lockedOf, scenario);
-  if (countOverrun.length) throw new InfeasibleError('the locked grants no longer fit the rules of counts', countOverrun);
-  const order = priorityOrder(candidates);
-  const units = toUnits(caps, limits, g);
-  const shape = shapePolicyLp(units, limits, candidates.map((a) => a.score.toString()), order, (l) => !!opts.keepBudgetRow && l.kind === 'budget', shares, cash);
-  const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
-  return { apps, policy, scenario, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, thisYear, cash, order, units, shape, scores, msBuild: performance.now() - t0 };
+  let base = candidateBase(apps, policy, scenario, opts.locked);
+  const { measures, candidates, candidateOf, lockedOf, entitlements, caps, shares, thisYear, cash } = base;
+  const planned = base.extra.some((l) => l.id.startsWith('plan:'));
+  const lockedOver = lockedOverEntitlement(base).length > 0;
+  const capsIssue = unitsIssue(caps, [], g) !== null;
+  let capUnits: readonly number[] | null = null;
+  let order: number[] | null = null;
+  const scoreKeys = candidates.map((a) => a.score.toString());
+  // A limit's amount in units, by its sense and amount: most amounts recur (every company's cap
+  // under a measure, the limits a change leaves alone).
+  const unitsMemo = new Map<string, number>();
+  const limitUnits = (l: Limit) => {
+    const round = l.sense === 'max' ? 'floor' : 'ceil';
+    const key = `${round}${l.amount.toString()}`;
+    let u = unitsMemo.get(key);
+    if (u === undefined) unitsMemo.set(key, (u = inUnits(l.amount, g, round)));
+    return u;
+  };
+  return (at) => {
+    if (planned && at !== scenario) return prepareAllocation(apps, policy, at, opts);
+    const started = t0 ?? performance.now();
+    t0 = null;
+    if (base.frame.structure !== limitStructure(policy, at)) base = { ...base, frame: limitFrame(candidates.slice(0, thisYear), policy, at, base.lockedGrants) };
+    const { limits, overrun } = withLimits(base, at);
+    const unitsOfLimits = limits.map(limitUnits);
+    const unchecked = lockedOver ? 'a locked grant above its entitlement' : capsIssue || !unitsOfLimits.every(Number.isSafeInteger) ? 'a granularity too fine for its amounts' : null;
+    if (unchecked) throw new InternalError(`prepared a scenario with ${unchecked}: the scenario check (check.ts) should have stopped it`);
+    if (overrun.length) {
+      throw new InfeasibleError(
+        'the locked grants no longer fit the limits',
+        overrun.map(({ limit, locked }) => ({ limit: `${limit.id} (${limit.source})`, description: `${fmtYuanHuman(limit.amount)} < locked ${fmtYuanHuman(locked)}` })),
+      );
+    }
+    // Rules of counts the earlier batch already breaks (two funded in one exclusive group, more
+    // funded than a measure's or a district's maxCount): no allocation of this batch can mend them.
+    // What earlier years promised (and earlier batches locked) may already exceed a year's cash.
+    const short = cash.filter((r) => r.window.room.lt(0));
+    if (short.length) {
+      throw new InfeasibleError(
+        'earlier commitments already exceed the cash',
+        short.map(({ window: w }) => ({ limit: `${w.id} (scenario.cash)`, description: `due from earlier commitments ${fmtYuanHuman(w.ledger)} > cash ${fmtYuanHuman(w.supply)}` })),
+      );
+    }
+    const countOverrun = lockedCountOverruns(apps, lockedOf, at);
+    if (countOverrun.length) throw new InfeasibleError('the locked grants no longer fit the rules of counts', countOverrun);
+    order ??= priorityOrder(candidates);
+    capUnits ??= toUnits(caps, [], g).caps;
+    const units: Units = { granularity: g, caps: capUnits, limits: unitsOfLimits };
+    const shape = shapePolicyLp(units, limits, scoreKeys, order, (l) => !!opts.keepBudgetRow && l.kind === 'budget', shares, cash);
+    const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
+    return { apps, policy, scenario: at, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, thisYear, cash, order, units, shape, scores, msBuild: performance.now() - started };
+  };
 }
 
 function lockedCountOverruns(apps: readonly Application[], lockedOf: readonly (Decimal | null)[], scenario: Scenario): Conflict[] {

@@ -11,7 +11,9 @@ import { zodToIssues } from './zod-issues.js';
 import type { Decision } from './application.js';
 import type { CashPlan, Target, YearsData } from './years.js';
 
-const DECISIONS = ['fund', 'exclude'] as const satisfies readonly Decision[];
+/** A scenario's decision on a project: fund or exclude, or none (the applications file's decision taken back). */
+export type ScenarioDecision = Decision | 'none';
+const DECISIONS = ['fund', 'exclude', 'none'] as const satisfies readonly ScenarioDecision[];
 
 const amount = z.union([z.string(), z.number()], { error: 'an amount in yuan: a number, or a string such as "50000000" or "5000万"' }).transform((v, ctx) => {
   const r = parseAmount(String(v));
@@ -111,10 +113,10 @@ export const scenarioSchema = z
     minShare: share.optional(),
     /** What a forced (decision = fund) application gets: its entitlement (default), or any grant > 0. */
     forcedGrant: z.enum(['entitlement', 'funded']).optional(),
-    /** Decisions by project id (必须资助 / 不予资助), in place of the applications file's `decision` and `decision_reason` for those projects. */
+    /** Decisions by project id (必须资助 / 不予资助, or none), in place of the applications file's `decision` and `decision_reason` for those projects. */
     decisions: z
       .record(z.string().min(1), z.object({ decision: z.enum(DECISIONS), reason: z.string().optional() }).strict())
-      .describe("Decisions by project id: fund (必须资助) or exclude (不予资助), with a reason; they replace the applications file's decision and decision_reason for those projects")
+      .describe("Decisions by project id: fund (必须资助) or exclude (不予资助), with a reason, or none (the applications file's decision taken back: the rules decide); they replace the applications file's decision and decision_reason for those projects")
       .optional(),
   })
   .strict()
@@ -175,7 +177,7 @@ export interface Scenario {
   readonly minShare?: Decimal;
   readonly forcedGrant?: 'entitlement' | 'funded';
   /** Decisions by project id, in place of the applications file's (absent: none). */
-  readonly decisions?: ReadonlyMap<string, { readonly decision: Decision; readonly reason: string }>;
+  readonly decisions?: ReadonlyMap<string, { readonly decision: ScenarioDecision; readonly reason: string }>;
 }
 
 export const DEFAULT_GRANULARITY = new D(100);

@@ -15,7 +15,8 @@ export interface Units {
   readonly limits: readonly number[];
 }
 
-const inUnits = (d: Decimal, g: Decimal, round: 'floor' | 'ceil') => (round === 'floor' ? d.div(g).floor() : d.div(g).ceil()).toNumber();
+/** An amount in whole units of `g`, rounded down or up (not necessarily a safe integer). */
+export const inUnits = (d: Decimal, g: Decimal, round: 'floor' | 'ceil') => (round === 'floor' ? d.div(g).floor() : d.div(g).ceil()).toNumber();
 
 /** The amounts in whole units; the granularity must be coarse enough for them (see `unitsIssue`). */
 export function toUnits(caps: readonly Decimal[], limits: readonly Limit[], g: Decimal): Units {

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { readScenarioChain } from '../io/scenario-file.js';
 import { writeOutputsAtomically } from '../io/write.js';
 import { formatRows, formatRowsAside, type FormattedRows } from '../report/offload.js';
 import { renderHtml } from '../report/html.js';
@@ -17,6 +18,7 @@ import { allocationsXlsx } from '../report/xlsx.js';
 import { CommitRecordSchema, type Summary } from '../report/summary-schema.js';
 import { highsNeededBy, renderWhatIf, WHATIF_FILE } from '../whatif/page.js';
 import type { Solved } from './solve.js';
+import { MEMORY, type Locks } from './load.js';
 
 /** The files a solve writes, together or not at all. */
 export const OUTPUT_FILES = ['allocations.csv', 'allocations.xlsx', CASHFLOW_FILE, 'commitments.csv', 'notice.csv', 'summary.json', 'report.html', 'report.md', WHATIF_FILE] as const;
@@ -103,5 +105,19 @@ function whatifPage(solved: Solved, dir: string, scenarioPath: string): string {
   const { loaded, data, allocation } = solved.detail;
   const locked = loaded.locks.sources.length ? loaded.locks.grants : undefined;
   const highs = highsNeededBy(allocation, loaded.scenario);
-  return renderWhatIf({ scenario: loaded.scenario, policy: loaded.policy, applications: loaded.applications, locked, scenarioPath, outDir: dir, lang: data.lang, highs });
+  return renderWhatIf({ scenario: loaded.scenario, policy: loaded.policy, applications: loaded.applications, locked, lockFiles: exportedLocks(scenarioPath, loaded.locks), scenarioPath, outDir: dir, lang: data.lang, highs });
+}
+
+/**
+ * The lock files a scenario exported from whatif.html names, where lock files were added to the
+ * scenario's own (`--lock`): all of them in order, as absolute paths — its `lock` replaces the
+ * original's. Undefined where none were added (the export inherits the original's `lock`) or
+ * where grants were locked from memory, which no scenario file can name.
+ */
+export function exportedLocks(scenarioPath: string, locks: Locks): readonly string[] | undefined {
+  const chain = readScenarioChain(scenarioPath);
+  const own = Array.isArray(chain.json.lock) ? (chain.json.lock as string[]) : [];
+  const added = locks.sources.slice(own.length);
+  if (!added.length || added.some((s) => s.file === MEMORY)) return undefined;
+  return [...own.map((p) => resolve(chain.dirOf.lock, p)), ...added.map((s) => resolve(s.file))];
 }

@@ -18,6 +18,8 @@ export interface WhatIfData {
   readonly lang: Lang;
   /** The scenario file that an exported scenario `extends` (absolute path). */
   readonly extends: string;
+  /** The lock files an exported scenario names, relative to the page's folder, as `extends` (absent: it inherits the original's `lock`). */
+  readonly lock?: readonly string[];
   readonly policy: unknown;
   readonly scenario: unknown;
   readonly applications: unknown;
@@ -29,6 +31,7 @@ export interface WhatIfData {
 export interface WhatIfInput {
   readonly lang: Lang;
   readonly extends: string;
+  readonly lock?: readonly string[] | undefined;
   readonly policy: Policy;
   readonly scenario: Scenario;
   readonly applications: readonly Application[];
@@ -62,6 +65,7 @@ export function encodeInput(input: WhatIfInput): WhatIfData {
     format: 'fundplan-whatif/1',
     lang: input.lang,
     extends: input.extends,
+    ...(input.lock?.length ? { lock: input.lock } : {}),
     policy: encodeValue(input.policy),
     scenario: encodeValue(input.scenario),
     applications: encodeValue(input.applications),
@@ -74,6 +78,7 @@ export function decodeInput(data: WhatIfData): WhatIfInput {
   return {
     lang: data.lang,
     extends: data.extends,
+    lock: data.lock,
     policy: decodeValue(data.policy) as Policy,
     scenario: decodeValue(data.scenario) as Scenario,
     applications: decodeValue(data.applications) as Application[],

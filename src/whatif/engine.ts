@@ -25,7 +25,8 @@ import type { Scenario } from '../model/scenario.js';
 import { networkOf, openNetworkParametric } from '../solver/network.js';
 import { autoPicker, MissingBackend } from '../solver/pick.js';
 import type { Picker } from '../solver/types.js';
-import { prepareOrConflicts, solveChecked, type Conflicted } from '../pipeline/verified.js';
+import { openPreparation } from '../model/prepare.js';
+import { conflictsOrThrow, prepareOrConflicts, solveChecked, type Conflicted } from '../pipeline/verified.js';
 import { explainAll } from '../report/explain.js';
 import { words } from '../report/i18n/index.js';
 import { decodeInput, type WhatIfData, type WhatIfInput } from './data.js';
@@ -41,6 +42,8 @@ export interface ProjectRow {
   readonly score: string;
   /** What the policy allows it; empty for an application that is no candidate. */
   readonly entitlement: string;
+  /** Its decision as the scenario reads it (the applications file's, or the scenario's `decisions`). */
+  readonly decision: 'fund' | 'exclude' | null;
 }
 
 export type ChangeKind = 'enter' | 'leave' | 'gain' | 'lose';
@@ -101,6 +104,8 @@ export interface Controls {
   readonly measures: readonly { readonly id: string; readonly label: string; readonly max: string | null; readonly min: string | null; readonly top: string }[];
   readonly districts: readonly { readonly name: string; readonly max: string | null; readonly min: string | null; readonly top: string }[];
   readonly extends: string;
+  /** The lock files an exported scenario names, relative to the page's folder (null: it inherits the original's). */
+  readonly lock: readonly string[] | null;
   readonly scenarioName: string;
   /** Every application, in input order. */
   readonly projects: readonly ProjectRow[];
@@ -128,7 +133,11 @@ function fundingLineOf(allocation: Allocation, scenario: Scenario): number | nul
 export class WhatIf {
   readonly input: WhatIfInput;
   private baseline: Allocation | null = null;
+  /** Σ of what the policy allows each measure's candidates (rounded to the granularity), kept with the preparation. */
+  private entitled: Map<string, Decimal> | null = null;
   private last: { readonly allocation: Allocation; readonly scenario: Scenario; readonly fundingLine: number | null } | null = null;
+  /** The preparation kept open across settings with the same decisions (they make the applications): only the limits' amounts change. */
+  private preparation: { readonly decisions: string; readonly at: (scenario: Scenario) => Prepared } | null = null;
 
   /** `picker`: `--solver auto` over the backends the page carries (without it: the network simplex alone). */
   constructor(
@@ -161,11 +170,12 @@ export class WhatIf {
       }),
       districts: [...(scenario.districtBudgets ?? [])].map(([d, b]) => ({ name: d, max: y(b.max), min: y(b.min), top: fmtYuan(sum((a) => a.district === d)) })),
       extends: this.input.extends,
+      lock: this.input.lock ?? null,
       scenarioName: scenario.name,
       projects: applications.map((a, i) => {
         const c = 'status' in prepared ? -1 : prepared.candidateOf[i]!;
         const entitlement = c >= 0 && !('status' in prepared) ? fmtYuan(prepared.entitlements[c]!.amount) : '';
-        return { id: a.projectId, name: a.projectName, company: a.companyName, district: a.district, measureId: a.measureId, score: a.score.toString(), entitlement };
+        return { id: a.projectId, name: a.projectName, company: a.companyName, district: a.district, measureId: a.measureId, score: a.score.toString(), entitlement, decision: a.decision ?? null };
       }),
     };
   }
@@ -222,18 +232,19 @@ export class WhatIf {
     });
     changes.sort((a, b) => Math.abs(Number(b.delta)) - Math.abs(Number(a.delta)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const g = scenario.granularity;
-    // Granted and entitled per measure, in one pass over the lines.
-    const sums = new Map(policy.measures.map((m) => [m.id, { granted: ZERO, entitled: ZERO }]));
+    // Granted per measure, in one pass over the lines; entitled, once.
+    const granted = new Map(policy.measures.map((m) => [m.id, ZERO]));
+    const entitled = this.entitled ?? new Map(policy.measures.map((m) => [m.id, ZERO]));
     for (const l of allocation.lines) {
-      const s = sums.get(l.app.measureId);
-      if (!s) continue;
-      if (!l.grant.isZero()) s.granted = s.granted.plus(l.grant);
-      if (l.entitlement) s.entitled = s.entitled.plus(floorTo(l.entitlement.amount, g));
+      const s = granted.get(l.app.measureId);
+      if (s === undefined) continue;
+      if (!l.grant.isZero()) granted.set(l.app.measureId, s.plus(l.grant));
+      if (!this.entitled && l.entitlement) entitled.set(l.app.measureId, entitled.get(l.app.measureId)!.plus(floorTo(l.entitlement.amount, g)));
     }
+    this.entitled = entitled;
     const measures: MeasureBar[] = policy.measures.map((m) => {
-      const { granted, entitled } = sums.get(m.id)!;
       const b = scenario.measureBudgets.get(m.id);
-      return { id: m.id, label: `${m.clause}${lang === 'zh' ? m.name.zh : m.name.en}`, granted: fmtYuan(granted), entitled: fmtYuan(entitled), max: b?.max ? fmtYuan(b.max) : null, min: b?.min ? fmtYuan(b.min) : null };
+      return { id: m.id, label: `${m.clause}${lang === 'zh' ? m.name.zh : m.name.en}`, granted: fmtYuan(granted.get(m.id)!), entitled: fmtYuan(entitled.get(m.id)!), max: b?.max ? fmtYuan(b.max) : null, min: b?.min ? fmtYuan(b.min) : null };
     });
     return {
       status: 'optimal',
@@ -253,7 +264,8 @@ export class WhatIf {
   }
 
   /**
-   * The scenario checked and prepared. The check (model/check.ts) works the candidates out as the
+   * The scenario checked and prepared (from the preparation kept open while the decisions stay
+   * the same, so only the limits are built again). The check (model/check.ts) works the candidates out as the
    * preparation does; for the priority objective it is run only when the preparation finds a
    * problem it should have stopped (InternalError), and then reports it as input issues — what the
    * page's settings can change (amounts, floors) the preparation itself guards.
@@ -262,7 +274,16 @@ export class WhatIf {
     const { policy, locked } = this.input;
     if (scenario.objective !== 'priority') checkScenario(applications, policy, scenario, { locked });
     try {
-      return prepareOrConflicts(applications, policy, scenario, { locked });
+      const decisions = JSON.stringify([...(scenario.decisions ?? [])]);
+      try {
+        if (this.preparation?.decisions !== decisions) {
+          this.preparation = { decisions, at: openPreparation(applications, policy, scenario, { locked }) };
+          this.entitled = null;
+        }
+        return this.preparation.at(scenario);
+      } catch (e) {
+        return conflictsOrThrow(e);
+      }
     } catch (e) {
       if (e instanceof InternalError) checkScenario(applications, policy, scenario, { locked });
       throw e;
@@ -276,11 +297,15 @@ export class WhatIf {
     return { status: 'error', message: words(this.input.lang).whatif.badSettings, details: issues.map((i) => `${i.key}: ${i.expected} — ${i.found}`), ms: 0 };
   }
 
-  /** The settings of a fragment as a scenario file extending the original (`original`: its path, else the page's), as JSON text; null when they are not usable. */
-  exportScenario(fragment: string, original?: string): string | null {
+  /**
+   * The settings of a fragment as a scenario file extending the original (`original`: its path,
+   * else the page's; `lock`: the lock files' paths, else the page's), as JSON text; null when they
+   * are not usable.
+   */
+  exportScenario(fragment: string, original?: string, lock?: readonly string[]): string | null {
     const { settings, issues } = parseFragment(fragment);
     if (issues.length) return null;
-    const input = original ? { ...this.input, extends: original } : this.input;
+    const input = { ...this.input, ...(original ? { extends: original } : {}), ...(lock && this.input.lock ? { lock } : {}) };
     return JSON.stringify(exportScenario(input, settings, words(this.input.lang).whatif.defaultReason), null, 2) + '\n';
   }
 

@@ -32,6 +32,7 @@ import { esc } from '../report/svg.js';
 import { words, type Lang } from '../report/i18n/index.js';
 import { encodeInput } from './data.js';
 import { WHATIF_CSS } from './style.js';
+import { decisionWords } from './words.js';
 
 /** The file the page is written to. */
 export const WHATIF_FILE = 'whatif.html';
@@ -42,6 +43,8 @@ export interface WhatIfPageInput {
   readonly applications: readonly Application[];
   /** Grants earlier batches locked (absent: none). */
   readonly locked?: ReadonlyMap<string, Decimal>;
+  /** The lock files an exported scenario names (absolute, or relative to the current directory), where it must name them. */
+  readonly lockFiles?: readonly string[];
   /** The scenario file (absolute, or relative to the current directory), which an exported scenario extends. */
   readonly scenarioPath: string;
   /** The folder the page is written to: the page names the scenario relative to it. */
@@ -109,8 +112,9 @@ export function renderWhatIf(input: WhatIfPageInput): string {
   const worker = highs ? bundled.workerHighs : bundled.worker;
   const w = words(input.lang).whatif;
   const c = words(input.lang).whatif.col;
-  const original = relative(resolve(input.outDir), resolve(input.scenarioPath)).split(sep).join('/');
-  const data = encodeInput({ lang: input.lang, extends: original, policy: input.policy, scenario: input.scenario, applications: input.applications, locked: input.locked });
+  const fromOut = (path: string) => relative(resolve(input.outDir), resolve(path)).split(sep).join('/');
+  const original = fromOut(input.scenarioPath);
+  const data = encodeInput({ lang: input.lang, extends: original, lock: input.lockFiles?.map(fromOut), policy: input.policy, scenario: input.scenario, applications: input.applications, locked: input.locked });
   const csp = [
     "default-src 'none'",
     // HiGHS's WebAssembly, where the page carries it, is compiled in the worker: nothing else is allowed.
@@ -153,6 +157,7 @@ export function renderWhatIf(input: WhatIfPageInput): string {
     `<h2>${esc(w.changes)}</h2>`,
     '<p id="change-counts"></p>',
     `<table class="diff"><thead>${th('', c.id, c.name, c.before, c.after, c.delta, c.note)}</thead><tbody id="changes"></tbody></table>`,
+    '<div class="pager" id="changes-pager" hidden><button type="button" id="changes-prev" aria-label="‹">‹</button> <span id="changes-of"></span> <button type="button" id="changes-next" aria-label="›">›</button></div>',
     `<h2>${esc(w.frontier)}</h2>`,
     `<p class="note">${esc(w.frontierNote)}</p>`,
     '<svg id="frontier" xmlns="http://www.w3.org/2000/svg" role="img"></svg>',
@@ -166,7 +171,7 @@ export function renderWhatIf(input: WhatIfPageInput): string {
     '</div>',
     `<dialog id="explain"><h2>${esc(w.explanation)}</h2><div id="explain-body"></div>`,
     `<div class="decide"><label>${esc(w.reason)} <input type="text" id="reason" maxlength="200"></label>`,
-    `<button type="button" data-decide="fund">${esc(w.fund)}</button><button type="button" data-decide="exclude">${esc(w.exclude)}</button><button type="button" data-decide="none">${esc(w.undecided)}</button></div>`,
+    `<button type="button" data-decide="fund">${esc(w.fund)}</button><button type="button" data-decide="exclude">${esc(w.exclude)}</button><button type="button" data-decide="none">${esc(decisionWords[input.lang].asFiled)}</button><button type="button" data-decide="clear" hidden>${esc(decisionWords[input.lang].clear)}</button></div>`,
     `<button type="button" id="explain-close">${esc(w.close)}</button></dialog>`,
     `<footer>${esc(w.generated)}</footer>`,
     `<script type="application/json" id="fundplan-data">${inlineJson(data)}</script>`,

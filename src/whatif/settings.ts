@@ -5,17 +5,18 @@
  *   #budget=350000000&measure.P11-RETROFIT.max=80000000&fund=SZ2019-00017&exclude=SZ2019-00200
  *
  * Amounts are yuan. Keys: `budget`, `measure.<id>.max`, `measure.<id>.min`, `companyAnnualCap`,
- * `district.<name>.max`, `district.<name>.min`, `fund` and `exclude` (comma-separated project
- * ids), and `reason.<id>` (why a project is forced or excluded). An empty amount removes a
+ * `district.<name>.max`, `district.<name>.min`, `fund`, `exclude` and `clear` (comma-separated
+ * project ids: forced in, excluded, the applications file's decision taken back), and
+ * `reason.<id>` (why a project is forced or excluded). An empty amount removes a
  * measure's or district's ceiling or floor (a scenario file can drop those, not the company cap). The same settings become a scenario file that `extends` the original
  * (`exportScenario`), which `fundplan solve` turns into the same grants: the page applies them
  * exactly as loading that file does (the decisions through the model's `withScenarioDecisions`).
  */
 import type { Decimal } from 'decimal.js';
 import { parseAmount } from '../money.js';
-import type { Application, Decision } from '../model/application.js';
+import type { Application } from '../model/application.js';
 import { withScenarioDecisions } from '../model/decisions.js';
-import { withBudget, type MeasureSettings, type Scenario } from '../model/scenario.js';
+import { withBudget, type MeasureSettings, type Scenario, type ScenarioDecision } from '../model/scenario.js';
 import type { WhatIfInput } from './data.js';
 
 /** A ceiling and a floor: a key absent keeps the scenario's, null removes it. */
@@ -31,10 +32,12 @@ export interface Settings {
   readonly districts: ReadonlyMap<string, Bounds>;
   readonly fund: readonly string[];
   readonly exclude: readonly string[];
+  /** Projects whose decision in the applications file is taken back (the rules decide). */
+  readonly clear: readonly string[];
   readonly reasons: ReadonlyMap<string, string>;
 }
 
-export const NO_SETTINGS: Settings = { measures: new Map(), districts: new Map(), fund: [], exclude: [], reasons: new Map() };
+export const NO_SETTINGS: Settings = { measures: new Map(), districts: new Map(), fund: [], exclude: [], clear: [], reasons: new Map() };
 
 /** A setting the page cannot use, by its fragment key. */
 export interface SettingIssue {
@@ -55,6 +58,7 @@ export function parseFragment(fragment: string): { settings: Settings; issues: S
   const reasons = new Map<string, string>();
   let fund: string[] = [];
   let exclude: string[] = [];
+  let clear: string[] = [];
   const amount = (key: string, value: string, empty: boolean): Decimal | null | undefined => {
     if (value.trim() === '' && empty) return null;
     const r = parseAmount(value);
@@ -80,14 +84,15 @@ export function parseFragment(fragment: string): { settings: Settings; issues: S
       const v = amount(key, decode(value), false);
       if (v) companyAnnualCap = v;
     } else if (sided) bound(sided[1] === 'measure' ? measures : districts, sided[2]!, sided[3] as 'max' | 'min', key, decode(value));
-    else if (key === 'fund' || key === 'exclude') {
+    else if (key === 'fund' || key === 'exclude' || key === 'clear') {
       const ids = value.split(',').map(decode).filter((id) => id !== '');
       if (key === 'fund') fund = ids;
-      else exclude = ids;
+      else if (key === 'exclude') exclude = ids;
+      else clear = ids;
     } else if (key.startsWith('reason.') && key.length > 'reason.'.length) reasons.set(key.slice('reason.'.length), decode(value));
-    else issues.push({ key, expected: 'budget, measure.<id>.max|min, companyAnnualCap, district.<name>.max|min, fund, exclude or reason.<id>', found: JSON.stringify(key) });
+    else issues.push({ key, expected: 'budget, measure.<id>.max|min, companyAnnualCap, district.<name>.max|min, fund, exclude, clear or reason.<id>', found: JSON.stringify(key) });
   }
-  return { settings: { ...(budget ? { budget } : {}), measures, ...(companyAnnualCap !== undefined ? { companyAnnualCap } : {}), districts, fund, exclude, reasons }, issues };
+  return { settings: { ...(budget ? { budget } : {}), measures, ...(companyAnnualCap !== undefined ? { companyAnnualCap } : {}), districts, fund, exclude, clear, reasons }, issues };
 }
 
 function decode(s: string): string {
@@ -117,15 +122,17 @@ export function formatFragment(s: Settings): string {
   sided('district', s.districts);
   if (s.fund.length) parts.push(`fund=${s.fund.map(enc).join(',')}`);
   if (s.exclude.length) parts.push(`exclude=${s.exclude.map(enc).join(',')}`);
+  if (s.clear.length) parts.push(`clear=${s.clear.map(enc).join(',')}`);
   for (const [id, r] of s.reasons) if (r !== '' && (s.fund.includes(id) || s.exclude.includes(id))) parts.push(`reason.${enc(id)}=${enc(r)}`);
   return parts.join('&');
 }
 
-/** The scenario's decisions with the settings' on top (a later `fund` or `exclude` of the same project wins over the scenario's). */
-function decisionsOf(base: Scenario, s: Settings, defaultReason: string): Map<string, { decision: Decision; reason: string }> {
-  const out = new Map(base.decisions ?? []);
+/** The scenario's decisions with the settings' on top (a `fund`, `exclude` or `clear` of the same project wins over the scenario's). */
+function decisionsOf(base: Scenario, s: Settings, defaultReason: string): Map<string, { decision: ScenarioDecision; reason: string }> {
+  const out = new Map<string, { decision: ScenarioDecision; reason: string }>(base.decisions ?? []);
   for (const id of s.fund) out.set(id, { decision: 'fund', reason: s.reasons.get(id) || defaultReason });
   for (const id of s.exclude) out.set(id, { decision: 'exclude', reason: s.reasons.get(id) || defaultReason });
+  for (const id of s.clear) out.set(id, { decision: 'none', reason: '' });
   return out;
 }
 
@@ -154,10 +161,11 @@ export function applySettings(input: WhatIfInput, s: Settings, defaultReason: st
     else districtBudgets.set(d, merged(districtBudgets.get(d), b));
   }
   const ids = new Set(input.applications.map((a) => a.projectId));
-  for (const [key, list] of [['fund', s.fund], ['exclude', s.exclude]] as const) {
+  for (const [key, list] of [['fund', s.fund], ['exclude', s.exclude], ['clear', s.clear]] as const) {
     for (const id of list) if (!ids.has(id)) issues.push({ key, expected: 'the project id of an application', found: JSON.stringify(id) });
   }
   for (const id of s.fund) if (s.exclude.includes(id)) issues.push({ key: 'fund', expected: 'a project either forced or excluded, not both', found: JSON.stringify(id) });
+  for (const id of s.clear) if (s.fund.includes(id) || s.exclude.includes(id)) issues.push({ key: 'clear', expected: 'a project either decided on the page or its decision cleared, not both', found: JSON.stringify(id) });
   const decisions = decisionsOf(base, s, defaultReason);
   let scenario: Scenario = {
     ...base,
@@ -192,12 +200,14 @@ const boundsJson = (b: { readonly min: Decimal | null; readonly max: Decimal | n
 export function exportScenario(input: WhatIfInput, s: Settings, defaultReason: string): Record<string, unknown> {
   const { scenario } = applySettings(input, s, defaultReason);
   const out: Record<string, unknown> = { extends: input.extends };
+  // Lock files added to the original's (its `lock` is replaced, so all of them).
+  if (input.lock?.length) out.lock = [...input.lock];
   // The budget always: the page's baseline may be a solve with --budget.
   out.budget = scenario.budget.toFixed();
   if (s.measures.size) out.measureBudgets = Object.fromEntries([...s.measures.keys()].filter((id) => scenario.measureBudgets.has(id)).map((id) => [id, measureJson(scenario.measureBudgets.get(id)!)]));
   if (s.companyAnnualCap) out.companyAnnualCap = s.companyAnnualCap.toFixed();
   if (s.districts.size && scenario.districtBudgets) out.districtBudgets = Object.fromEntries([...scenario.districtBudgets].map(([d, b]) => [d, boundsJson(b)]));
-  if ((s.fund.length || s.exclude.length) && scenario.decisions) {
+  if ((s.fund.length || s.exclude.length || s.clear.length) && scenario.decisions) {
     out.decisions = Object.fromEntries([...scenario.decisions].map(([id, d]) => [id, d.reason ? { decision: d.decision, reason: d.reason } : { decision: d.decision }]));
   }
   return out;

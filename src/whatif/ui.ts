@@ -17,6 +17,8 @@ import { D, WAN } from '../money.js';
 import { words, type Lang } from '../report/i18n/index.js';
 import type { Controls, ViewResult } from './engine.js';
 import { formatFragment, parseFragment, type Bounds, type Settings } from './settings.js';
+import { fromWire, type WireResult } from './wire.js';
+import { decisionWords } from './words.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const esc = (s: string | number) =>
@@ -36,6 +38,7 @@ const wanValue = (yuan: string | null) => (yuan === null ? '' : new D(yuan).div(
 
 const lang = (document.documentElement.dataset.lang === 'en' ? 'en' : 'zh') as Lang;
 const w = words(lang).whatif;
+const dw = decisionWords[lang];
 
 let controls: Controls | null = null;
 let baseline: ViewResult | null = null;
@@ -69,13 +72,13 @@ function handle(m: { type: string } & Record<string, unknown>): void {
     if (typeof m.msHighs === 'number') $('result').dataset.msHighs = String(Math.round(m.msHighs));
     buildControls(controls);
   } else if (m.type === 'baseline') {
-    baseline = m.result as ViewResult;
+    baseline = fromWire(m.result as WireResult);
     // Open on the fragment the link carries (the baseline's own numbers when it has none).
     const hash = location.hash.slice(1);
     if (hash) setState(hash, false);
     else finish('', baseline);
   } else if (m.type === 'result') {
-    finish(m.fragment as string, m.result as ViewResult);
+    finish(m.fragment as string, fromWire(m.result as WireResult));
   } else if (m.type === 'explanation') {
     showExplanation(m.id as string, m.lines as string[]);
   } else if (m.type === 'more') {
@@ -249,22 +252,25 @@ function syncControls(): void {
   }
   const decided = $('decided');
   if (decided) {
-    decided.innerHTML = [...settings.fund.map((id) => [id, 'fund'] as const), ...settings.exclude.map((id) => [id, 'exclude'] as const)]
-      .map(([id, d]) => `<li><span class="tag ${d}">${esc(d === 'fund' ? w.fund : w.exclude)}</span> ${esc(id)}${settings.reasons.get(id) ? ` · ${esc(settings.reasons.get(id)!)}` : ''} <button type="button" data-undecide="${esc(id)}">×</button></li>`)
+    decided.innerHTML = [...settings.fund.map((id) => [id, 'fund'] as const), ...settings.exclude.map((id) => [id, 'exclude'] as const), ...settings.clear.map((id) => [id, 'clear'] as const)]
+      .map(([id, d]) => `<li><span class="tag ${d}">${esc(d === 'fund' ? w.fund : d === 'exclude' ? w.exclude : dw.cleared)}</span> ${esc(id)}${settings.reasons.get(id) ? ` · ${esc(settings.reasons.get(id)!)}` : ''} <button type="button" data-undecide="${esc(id)}">×</button></li>`)
       .join('');
   }
 }
 
-function decide(id: string, decision: 'fund' | 'exclude' | null, reason: string): void {
+/** Force, exclude, clear the applications file's decision (`clear`), or leave a project as filed (null). */
+function decide(id: string, decision: 'fund' | 'exclude' | 'clear' | null, reason: string): void {
   const s = parseFragment(state).settings;
   const fund = s.fund.filter((x) => x !== id);
   const exclude = s.exclude.filter((x) => x !== id);
+  const clear = s.clear.filter((x) => x !== id);
   if (decision === 'fund') fund.push(id);
   if (decision === 'exclude') exclude.push(id);
+  if (decision === 'clear') clear.push(id);
   const reasons = new Map(s.reasons);
-  if (decision && reason.trim()) reasons.set(id, reason.trim());
+  if ((decision === 'fund' || decision === 'exclude') && reason.trim()) reasons.set(id, reason.trim());
   else reasons.delete(id);
-  setState(formatFragment({ ...s, fund, exclude, reasons }));
+  setState(formatFragment({ ...s, fund, exclude, clear, reasons }));
 }
 
 // ——— the results ———
@@ -284,6 +290,8 @@ function render(fragment: string, r: ViewResult, took: number): void {
     $('funding-line').textContent = '';
     $('status-line').textContent = '';
     $('changes').innerHTML = '';
+    changesKey = '';
+    $('changes-pager').hidden = true;
     $('change-counts').textContent = '';
     $('measures').innerHTML = '';
     renderProjects(null);
@@ -305,16 +313,48 @@ function render(fragment: string, r: ViewResult, took: number): void {
   $('status-line').textContent = w.solvedIn(String(Math.round(took)), r.solver);
   const count = (k: string) => r.changes.filter((c) => c.kind === k).length;
   $('change-counts').textContent = r.changes.length ? w.changeCounts(count('enter'), count('leave'), count('gain'), count('lose')) : w.noChanges;
-  $('changes').innerHTML = r.changes
-    .slice(0, 200)
-    .map(
-      (c) =>
-        `<tr class="${c.kind}" data-diff-id="${esc(c.id)}"><td><span class="tag ${c.kind}">${esc(w.change[c.kind])}</span></td><td><a href="#" data-explain="${esc(c.id)}">${esc(c.id)}</a></td><td>${esc(c.name)}</td><td class="n">${wan(c.from)}</td><td class="n">${wan(c.to)}</td><td class="n">${c.delta.startsWith('-') ? '−' + wan(c.delta.slice(1)) : '+' + wan(c.delta)}</td><td class="note">${esc(c.note)}</td></tr>`,
-    )
-    .join('');
+  changesStart = 0;
+  drawChanges();
   renderMeasures(r);
   renderProjects(r);
   drawFrontier();
+}
+
+/**
+ * The differences from the baseline, largest first, CHANGE_ROWS at a time (‹ › turn the pages):
+ * their sentences wrap, and laying out a table row takes Chromium about 1 ms — a few hundred
+ * of them redrawn on every change took longer than the solve. A page whose rows are the same
+ * as the ones shown is not drawn again.
+ */
+const CHANGE_ROWS = 25;
+let changesStart = 0;
+let changesKey = '';
+
+function drawChanges(): void {
+  const r = shown;
+  if (r?.status !== 'optimal') return;
+  const rows = r.changes.slice(changesStart, changesStart + CHANGE_ROWS);
+  const key = rows.map((c) => `${c.id}:${c.to}:${c.note}`).join('\n');
+  if (key !== changesKey) {
+    changesKey = key;
+    $('changes').innerHTML = rows
+      .map(
+        (c) =>
+          `<tr class="${c.kind}" data-diff-id="${esc(c.id)}"><td><span class="tag ${c.kind}">${esc(w.change[c.kind])}</span></td><td><a href="#" data-explain="${esc(c.id)}">${esc(c.id)}</a></td><td>${esc(c.name)}</td><td class="n">${wan(c.from)}</td><td class="n">${wan(c.to)}</td><td class="n">${c.delta.startsWith('-') ? '−' + wan(c.delta.slice(1)) : '+' + wan(c.delta)}</td><td class="note">${esc(c.note)}</td></tr>`,
+      )
+      .join('');
+  }
+  $('changes-pager').hidden = r.changes.length <= CHANGE_ROWS;
+  $('changes-of').textContent = rows.length ? `${changesStart + 1}–${changesStart + rows.length} / ${r.changes.length}` : '';
+  ($('changes-prev') as HTMLButtonElement).disabled = changesStart === 0;
+  ($('changes-next') as HTMLButtonElement).disabled = changesStart + CHANGE_ROWS >= r.changes.length;
+}
+
+function turnChanges(by: number): void {
+  const next = changesStart + by * CHANGE_ROWS;
+  if (shown?.status !== 'optimal' || next < 0 || next >= shown.changes.length) return;
+  changesStart = next;
+  drawChanges();
 }
 
 function renderMeasures(r: Extract<ViewResult, { status: 'optimal' }>): void {
@@ -338,7 +378,7 @@ function renderMeasures(r: Extract<ViewResult, { status: 'optimal' }>): void {
  * The project table, drawn a page at a time: of the rows the filter and the funded-only box
  * keep, at most PAGE_ROWS are in the document, or all of them up to WHOLE_ROWS (laying out a
  * table takes Chromium about 0.4 ms a row: 20,000 rows redrawn on each change took seconds). A
- * result redraws the page shown only when one of its rows changed.
+ * result that leaves the same rows on the page writes only the cells that changed.
  */
 const PAGE_ROWS = 100;
 const WHOLE_ROWS = 400;
@@ -346,14 +386,15 @@ let listed: Extract<ViewResult, { status: 'optimal' }> | null = null;
 /** The indices of the rows the filter keeps (into `controls.projects`), and the first one on the page shown. */
 let kept: number[] = [];
 let pageStart = 0;
-/** What the page's rows show, to tell whether a result changes them. */
-let pageKey = '';
+/** Which rows the page shows, and what each shows, to tell what a result changes. */
+let pageIds = '';
+let pageKeys: string[] = [];
 
 function renderProjects(r: Extract<ViewResult, { status: 'optimal' }> | null): void {
   listed = r;
   if (!r || !controls) {
     kept = [];
-    pageKey = '';
+    pageIds = '';
     $('projects').innerHTML = '';
     $('pager').hidden = true;
     return;
@@ -384,22 +425,44 @@ function drawPage(): void {
   const r = listed;
   if (!r || !controls) return;
   const rows = kept.slice(pageStart, pageStart + pageRows());
-  const key = `${pageStart}|${rows.map((i) => `${i}:${r.grants[i]}:${r.bindings[i]}:${r.decisions[i] ?? ''}`).join(',')}`;
-  if (key === pageKey) return;
-  pageKey = key;
-  $('projects').innerHTML = rows
-    .map((i) => {
-      const p = controls!.projects[i]!;
+  const rowKey = (i: number) => `${r.grants[i]}:${r.bindings[i]}:${r.decisions[i] ?? ''}`;
+  const ids = `${pageStart}|${rows.join(',')}`;
+  const body = $('projects');
+  if (ids === pageIds && body.children.length === rows.length) {
+    // The same rows: only those whose grant, reason or decision changed are written, in place.
+    rows.forEach((i, k) => {
+      const key = rowKey(i);
+      if (pageKeys[k] === key) return;
+      pageKeys[k] = key;
+      const tr = body.children[k] as HTMLTableRowElement;
       const grant = r.grants[i]!;
-      const decision = r.decisions[i] ?? null;
-      return `<tr data-project-id="${esc(p.id)}" data-grant="${esc(grant)}"${Number(grant) > 0 ? ' class="funded"' : ''}><td><a href="#" data-explain="${esc(p.id)}">${esc(p.id)}</a></td><td>${esc(p.name)}</td><td>${esc(p.company)}</td><td>${esc(p.district)}</td><td class="n">${esc(p.score)}</td><td class="n">${p.entitlement ? wan(p.entitlement) : ''}</td><td class="n">${wan(grant)}</td><td>${decision ? `<span class="tag ${decision}">${esc(decision === 'fund' ? w.fund : w.exclude)}</span> ` : ''}${esc(r.bindings[i]!)}</td></tr>`;
-    })
-    .join('');
+      tr.dataset.grant = grant;
+      tr.className = Number(grant) > 0 ? 'funded' : '';
+      tr.cells[6]!.textContent = wan(grant);
+      tr.cells[7]!.innerHTML = bindingCell(r, i);
+    });
+  } else {
+    pageIds = ids;
+    pageKeys = rows.map(rowKey);
+    body.innerHTML = rows
+      .map((i) => {
+        const p = controls!.projects[i]!;
+        const grant = r.grants[i]!;
+        return `<tr data-project-id="${esc(p.id)}" data-grant="${esc(grant)}"${Number(grant) > 0 ? ' class="funded"' : ''}><td><a href="#" data-explain="${esc(p.id)}">${esc(p.id)}</a></td><td>${esc(p.name)}</td><td>${esc(p.company)}</td><td>${esc(p.district)}</td><td class="n">${esc(p.score)}</td><td class="n">${p.entitlement ? wan(p.entitlement) : ''}</td><td class="n">${wan(grant)}</td><td>${bindingCell(r, i)}</td></tr>`;
+      })
+      .join('');
+  }
   const pager = $('pager');
   pager.hidden = kept.length <= pageRows();
   $('page-of').textContent = `${pageStart + 1}–${pageStart + rows.length} / ${kept.length}`;
   ($('page-prev') as HTMLButtonElement).disabled = pageStart === 0;
   ($('page-next') as HTMLButtonElement).disabled = pageStart + pageRows() >= kept.length;
+}
+
+/** A row's last cell: its decision, if any, and what set its grant. */
+function bindingCell(r: Extract<ViewResult, { status: 'optimal' }>, i: number): string {
+  const decision = r.decisions[i] ?? null;
+  return `${decision ? `<span class="tag ${decision}">${esc(decision === 'fund' ? w.fund : w.exclude)}</span> ` : ''}${esc(r.bindings[i]!)}`;
 }
 
 function turnPage(by: number): void {
@@ -454,7 +517,9 @@ function drawFrontier(): void {
 function showExplanation(id: string, lines: readonly string[]): void {
   const dialog = $('explain') as HTMLDialogElement;
   const s = parseFragment(state).settings;
-  const decided = s.fund.includes(id) ? 'fund' : s.exclude.includes(id) ? 'exclude' : null;
+  const decided = s.fund.includes(id) ? 'fund' : s.exclude.includes(id) ? 'exclude' : s.clear.includes(id) ? 'clear' : null;
+  // Clearing is offered where the applications file (or the scenario) decided the project.
+  ($('explain').querySelector('[data-decide="clear"]') as HTMLButtonElement).hidden = !controls?.projects.some((p) => p.id === id && p.decision !== null);
   dialog.dataset.explainId = id;
   $('explain-body').innerHTML = lines.map((l) => `<p>${esc(l)}</p>`).join('');
   ($('reason') as HTMLInputElement).value = s.reasons.get(id) ?? '';
@@ -463,12 +528,11 @@ function showExplanation(id: string, lines: readonly string[]): void {
 }
 
 /**
- * The original scenario as the exported one names it: the page holds its path relative to the
- * page's folder; opened from a file, that becomes an absolute path, so the exported file can be
- * saved anywhere on this machine.
+ * A file the exported scenario names (the original, the lock files): the page holds its path
+ * relative to the page's folder; opened from a file, that becomes an absolute path, so the
+ * exported file can be saved anywhere on this machine.
  */
-function originalPath(): string | undefined {
-  const rel = controls?.extends;
+function pathFromPage(rel: string | undefined): string | undefined {
   if (!rel || location.protocol !== 'file:' || /^([a-zA-Z]:)?[\\/]/.test(rel)) return undefined;
   const parts = decodeURIComponent(location.pathname).split('/').slice(0, -1);
   for (const p of rel.split(/[\\/]/)) {
@@ -503,7 +567,7 @@ document.addEventListener('click', (e) => {
   if (decideBtn) {
     const id = ($('explain') as HTMLDialogElement).dataset.explainId!;
     const d = decideBtn.dataset.decide;
-    decide(id, d === 'fund' || d === 'exclude' ? d : null, ($('reason') as HTMLInputElement).value);
+    decide(id, d === 'fund' || d === 'exclude' || d === 'clear' ? d : null, ($('reason') as HTMLInputElement).value);
     ($('explain') as HTMLDialogElement).close();
     return;
   }
@@ -519,13 +583,18 @@ $('reset').addEventListener('click', () => setState(''));
 $('undo').addEventListener('click', () => {
   if (undo.length) setState(undo.pop()!, false);
 });
-$('export-scenario').addEventListener('click', () => worker.postMessage({ type: 'export', fragment: state, extends: originalPath() }));
+$('export-scenario').addEventListener('click', () => {
+  const lock = controls?.lock?.map(pathFromPage);
+  worker.postMessage({ type: 'export', fragment: state, extends: pathFromPage(controls?.extends), lock: lock?.every((p) => p !== undefined) ? lock : undefined });
+});
 $('export-table').addEventListener('click', () => shown?.status === 'optimal' && worker.postMessage({ type: 'table' }));
 $('explain-close').addEventListener('click', () => ($('explain') as HTMLDialogElement).close());
 $('filter').addEventListener('input', () => filterProjects());
 $('only-funded').addEventListener('change', () => filterProjects());
 $('page-prev').addEventListener('click', () => turnPage(-1));
 $('page-next').addEventListener('click', () => turnPage(1));
+$('changes-prev').addEventListener('click', () => turnChanges(-1));
+$('changes-next').addEventListener('click', () => turnChanges(1));
 window.addEventListener('hashchange', () => {
   const hash = location.hash.slice(1);
   if (hash !== state) setState(hash);

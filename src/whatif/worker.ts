@@ -6,7 +6,8 @@
  * later message waits for it),
  * `solve` (a fragment of settings), `explain` (a project id), `export` (the settings as a scenario
  * file), `table` (the funded list as CSV), `frontier`, `more` (what ¥10,000,000 more budget would do).
- * Messages out: `controls`, `baseline`, `result` (with the fragment it answers), `explanation`,
+ * Messages out: `controls`, `baseline`, `result` (with the fragment it answers; results as
+ * wire.ts packs them), `explanation`,
  * `export`, `table`, `frontier`, `more`; `controls` carries `msHighs`, how long loading HiGHS took.
  */
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { D } from '../money.js';
 import { WhatIf } from './engine.js';
 import type { WhatIfData } from './data.js';
 import type { Picker } from '../solver/types.js';
+import { toWire } from './wire.js';
 
 // No code generated at run time: the page's CSP allows no eval.
 z.config({ jitless: true });
@@ -22,7 +24,7 @@ export type WorkerRequest =
   | { readonly type: 'init'; readonly data: string; readonly quiet?: boolean; readonly highs?: string }
   | { readonly type: 'solve'; readonly fragment: string }
   | { readonly type: 'explain'; readonly id: string }
-  | { readonly type: 'export'; readonly fragment: string; readonly extends?: string }
+  | { readonly type: 'export'; readonly fragment: string; readonly extends?: string; readonly lock?: readonly string[] }
   | { readonly type: 'table' }
   | { readonly type: 'more'; readonly fragment: string; readonly step: string }
   | { readonly type: 'frontier'; readonly fragment: string; readonly top: string; readonly points: number };
@@ -48,16 +50,16 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
         if (m.quiet) return;
         post({ type: 'controls', controls: whatif.controls(), msHighs: highs?.ms ?? null });
         // The baseline: the scenario as solved, which every later result is compared with.
-        post({ type: 'baseline', result: whatif.solve() });
+        post({ type: 'baseline', result: toWire(whatif.solve()) });
       })();
       await ready;
       return;
     }
     await ready;
     if (m.type === 'solve' && whatif) {
-      post({ type: 'result', fragment: m.fragment, result: whatif.solveFragment(m.fragment) });
+      post({ type: 'result', fragment: m.fragment, result: toWire(whatif.solveFragment(m.fragment)) });
     } else if (m.type === 'export' && whatif) {
-      post({ type: 'export', json: whatif.exportScenario(m.fragment, m.extends) });
+      post({ type: 'export', json: whatif.exportScenario(m.fragment, m.extends, m.lock) });
     } else if (m.type === 'more' && whatif) {
       post({ type: 'more', fragment: m.fragment, more: whatif.more(m.fragment, new D(m.step)) });
     } else if (m.type === 'table' && whatif) {
