@@ -55,6 +55,8 @@ export interface CheckedOptions {
   readonly onLp?: (lp: LinearProgram) => void;
   /** Projects whose grants an earlier batch locked (the verifier holds them as they are). */
   readonly locked?: ReadonlyMap<string, Decimal>;
+  /** False where no commitments.csv comes of the solve (the what-if page): the ledger it would write is not checked. */
+  readonly writesLedger?: boolean;
 }
 
 /**
@@ -80,7 +82,7 @@ export function solveChecked(prepared: Prepared, picker: Picker, options: Checke
       thisYear: allocation.lines,
       planned: allocation.plan?.lines ?? [],
       locked,
-      written: commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), at.scenario.granularity),
+      ...(options.writesLedger === false ? {} : { written: commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), at.scenario.granularity) }),
     }),
   );
   assertVerified(verification);

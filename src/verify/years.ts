@@ -127,9 +127,9 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   const locked = input.locked ?? new Set<string>();
   const all = [...input.thisYear, ...input.planned].filter((x) => x.grant.gt(0));
 
-  // Every grant's instalments, summing to it.
+  // Every grant's instalments, summing to it (what the cash and the ledger written are checked on).
   const dues = new Map<YearGrant, Due[]>();
-  for (const x of all) {
+  for (const x of scenario.cashPlan || input.written ? all : []) {
     const m = measures.get(x.app.measureId);
     if (!m) continue; // verifyAllocation names a measure the policy lacks
     const list = instalmentsOf(x.grant, m, x.app.year, scenario.granularity);

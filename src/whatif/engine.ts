@@ -194,7 +194,7 @@ export class WhatIf {
       const prepared = this.prepare(applications, scenario);
       if ('status' in prepared) return { status: 'infeasible', message: prepared.message, conflicts: prepared.conflicts, ms: ms() };
       const t1 = performance.now();
-      const checked = solveChecked(prepared, this.picker, { locked });
+      const checked = solveChecked(prepared, this.picker, { locked, writesLedger: false });
       if (checked.status === 'infeasible') return { status: 'infeasible', message: checked.message, conflicts: checked.conflicts, ms: ms() };
       allocation = checked.allocation;
       steps = { prepare: t1 - t0, solve: performance.now() - t1 - checked.msVerify, verify: checked.msVerify };
