@@ -29,14 +29,6 @@ const Decimal = DecimalBase.clone({ precision: 50 });
 type Decimal = DecimalBase;
 const Z = new Decimal(0);
 
-/** A per-project ceiling: the check `value ≤ limit`, and the most it leaves the grant. */
-interface Ceiling {
-  readonly rule: string;
-  readonly value: Decimal;
-  readonly limit: Decimal;
-  readonly room: Decimal;
-}
-
 type Eligibility = Extract<Policy['measures'][number]['rules'][number], { type: 'eligibility' }>;
 
 /** The value an eligibility rule compares, as text: a standard amount, the score, or an attribute's value (null: none). */
@@ -88,6 +80,117 @@ function banded(mode: 'marginal' | 'whole', bands: readonly { from: Decimal; rat
   return sum;
 }
 
+/** A rule's number, parsed once. */
+const numbers = new Map<string, Decimal>();
+function num(text: string): Decimal {
+  let d = numbers.get(text);
+  if (!d) numbers.set(text, (d = new Decimal(text)));
+  return d;
+}
+
+/** A per-project ceiling: `offset + grant ≤ limit` (offset null: the grant alone), leaving the grant `room`. */
+interface OwnCeiling {
+  readonly rule: string;
+  readonly limit: Decimal;
+  readonly room: Decimal;
+  readonly offset: Decimal | null;
+}
+
+/**
+ * What an application's own measure says of it, whatever it is granted: its per-project ceilings,
+ * the conditions it fails, the bonus ceiling it earns (the least other ceiling + the bonus), and
+ * the per-company caps it counts against. Worked out once per application and measure: the what-if
+ * page and the analysis verify the same applications again and again.
+ */
+interface ProjectRules {
+  readonly ceilings: readonly OwnCeiling[];
+  readonly failed: readonly string[];
+  readonly bonus: { readonly rule: string; readonly limit: Decimal } | null;
+  readonly companyCaps: readonly { readonly key: string; readonly rule: string; readonly subject: string; readonly limit: Decimal }[];
+  /** The company annual cap's key and subject (the cap itself is the scenario's or the policy's). */
+  readonly annualKey: string;
+  readonly companyYear: string;
+}
+
+const projectRulesOf = new WeakMap<Policy['measures'][number], WeakMap<Application, ProjectRules>>();
+
+function projectRules(m: Policy['measures'][number], a: Application, dateFields: ReadonlySet<string>): ProjectRules {
+  let byApp = projectRulesOf.get(m);
+  if (!byApp) projectRulesOf.set(m, (byApp = new WeakMap()));
+  const known = byApp.get(a);
+  if (known) return known;
+  const tag = `${m.id}${m.clause}`;
+  const base = a.eligibleBase ?? a.totalInvestment;
+  // A project known only from an earlier batch's allocations.csv has no base here: its own
+  // ceilings were that batch's to check. Its grant counts in every sum all the same.
+  const own = !a.lockedFrom;
+  const ceilings: OwnCeiling[] = [];
+  const upTo = (rule: string, limit: Decimal) => ceilings.push({ rule, limit, room: limit, offset: null });
+  const failed: string[] = [];
+  const companyCaps: ProjectRules['companyCaps'][number][] = [];
+  let bonus: { rule: string; amount: Decimal } | null = null;
+  for (const rule of m.rules) {
+    if (!own && rule.type !== 'companyCap') continue;
+    switch (rule.type) {
+      case 'rate':
+        upTo(`${tag} rate ${rule.rate}`, num(rule.rate).times(base ?? Z));
+        break;
+      case 'baseCeiling':
+        if (base !== null) upTo(`${tag} base`, base);
+        break;
+      case 'projectCap':
+        upTo(`${tag} projectCap`, num(rule.amount));
+        break;
+      case 'matching': {
+        const upper = a.upperFunding ?? Z;
+        // All levels together ≤ share × investment; where the upper grant alone exceeds it, the city gives nothing.
+        const ceiling = num(rule.totalShare).times(a.totalInvestment ?? Z);
+        ceilings.push({ rule: `${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, offset: upper, limit: Decimal.max(ceiling, upper), room: Decimal.max(Z, ceiling.minus(upper)) });
+        if (upper.gt(0)) upTo(`${tag} matching: city ≤ ${rule.ratio} × upper`, num(rule.ratio).times(upper));
+        else upTo(`${tag} matching: no upper amount, fallback cap`, num(rule.fallbackCap));
+        break;
+      }
+      case 'companyCap':
+        companyCaps.push({ key: `cm\u0000${m.id}\u0000${a.companyId}\u0000${a.year}`, rule: `${tag} companyCap per ${rule.period}`, subject: `${a.companyId} ${a.year}`, limit: num(rule.amount) });
+        break;
+      case 'eligibility': {
+        const value = valueOf(a, rule.field);
+        if (!meets(rule, value, dateFields.has(rule.field))) failed.push(`${tag} eligibility: ${rule.field} ${conditionText(rule)}, found ${value ?? 'nothing'}`);
+        break;
+      }
+      case 'bands':
+        upTo(`${tag} bands ${rule.mode}`, banded(rule.mode, rule.bands.map((b) => ({ from: num(b.from), rate: num(b.rate) })), base ?? Z));
+        break;
+      case 'tiers': {
+        const value = a.attributes?.[rule.field];
+        const amount = amountFor(rule.amounts, value);
+        if (amount === undefined) failed.push(`${tag} tiers: ${rule.field} ${value ?? 'nothing'} has no amount`);
+        else upTo(`${tag} tiers ${rule.field} ${value}`, num(amount));
+        break;
+      }
+      case 'bonus': {
+        const value = a.attributes?.[rule.field];
+        const amount = amountFor(rule.amounts, value);
+        if (amount !== undefined) bonus = { rule: `${tag} bonus ${rule.field} ${value}`, amount: num(amount) };
+        break;
+      }
+    }
+  }
+  // 另奖励: on top of the least of the other ceilings, which it replaces.
+  const before = ceilings.length ? ceilings.reduce((lo, c) => Decimal.min(lo, c.room), ceilings[0]!.room) : null;
+  const b = bonus as { rule: string; amount: Decimal } | null;
+  const rules: ProjectRules = {
+    ceilings,
+    failed,
+    bonus: b && before ? { rule: `${b.rule}: least other ceiling ${before} + ${b.amount}`, limit: before.plus(b.amount) } : null,
+    companyCaps,
+    annualKey: `ca\u0000${a.companyId}\u0000${a.year}`,
+    companyYear: `${a.companyId} ${a.year}`,
+  };
+  byApp.set(a, rules);
+  return rules;
+}
+
 export function verifyAllocation(
   policy: Policy,
   scenario: Scenario,
@@ -109,13 +212,6 @@ export function verifyAllocation(
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   // Attributes whose values are dates (yyyy-mm-dd, compared as text); other bounds compare as decimals.
   const dateFields = new Set((policy.attributes ?? []).filter((x) => x.type === 'date').map((x) => x.id));
-  // Each rule's number parsed once (the checks themselves stay per application).
-  const numbers = new Map<string, Decimal>();
-  const num = (text: string): Decimal => {
-    let d = numbers.get(text);
-    if (!d) numbers.set(text, (d = new Decimal(text)));
-    return d;
-  };
   const groups = new Map<string, { rule: string; subject: string; limit: Decimal; total: Decimal }>();
   const addTo = (key: string, rule: string, subject: string, limit: Decimal, grant: Decimal) => {
     const grp = groups.get(key);
@@ -171,12 +267,12 @@ export function verifyAllocation(
       violations.push({ rule: 'measure exists', subject: id, limit: 'a measure of the policy', value: a.measureId, excess: '' });
       return;
     }
-    const tag = `${m.id}${m.clause}`;
     atLeast('grant ≥ 0', id, grant, Z);
     checks++;
-    if (!grant.times(100).isInteger()) violations.push({ rule: 'whole fen', subject: id, limit: '0.01', value: grant.toString(), excess: '' });
+    const zero = grant.isZero();
+    if (!zero && !grant.times(100).isInteger()) violations.push({ rule: 'whole fen', subject: id, limit: '0.01', value: grant.toString(), excess: '' });
     if (!locked.has(id)) checks++;
-    if (!locked.has(id) && !grant.mod(scenario.granularity).isZero()) {
+    if (!zero && !locked.has(id) && !grant.mod(scenario.granularity).isZero()) {
       violations.push({ rule: 'granularity', subject: id, limit: scenario.granularity.toString(), value: grant.toString(), excess: grant.mod(scenario.granularity).toString() });
     }
     // An earlier batch decided locked grants; year and minimum score were its business.
@@ -191,79 +287,22 @@ export function verifyAllocation(
       if (least === null || v.lt(least)) least = v;
       return v;
     };
-    const upTo = (rule: string, limit: Decimal): Ceiling => ({ rule, value: grant, limit, room: limit });
-
-    const base = a.eligibleBase ?? a.totalInvestment;
-    // A project known only from an earlier batch's allocations.csv has no base here: its own
-    // ceilings were that batch's to check. Its grant counts in every sum below all the same.
-    const own = !a.lockedFrom;
-    // The per-project ceilings, each a check `value ≤ limit` and the room it leaves the grant;
-    // the conditions the application fails; the bonus its attribute earns.
-    const ceilings: Ceiling[] = [];
-    const failed: string[] = [];
-    let bonus: { rule: string; amount: Decimal } | null = null;
-    for (const rule of m.rules) {
-      if (!own && rule.type !== 'companyCap') continue;
-      switch (rule.type) {
-        case 'rate':
-          ceilings.push(upTo(`${tag} rate ${rule.rate}`, num(rule.rate).times(base ?? Z)));
-          break;
-        case 'baseCeiling':
-          if (base !== null) ceilings.push(upTo(`${tag} base`, base));
-          break;
-        case 'projectCap':
-          ceilings.push(upTo(`${tag} projectCap`, num(rule.amount)));
-          break;
-        case 'matching': {
-          const upper = a.upperFunding ?? Z;
-          // All levels together ≤ share × investment; where the upper grant alone exceeds it, the city gives nothing.
-          const ceiling = num(rule.totalShare).times(a.totalInvestment ?? Z);
-          ceilings.push({ rule: `${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, value: upper.plus(grant), limit: Decimal.max(ceiling, upper), room: Decimal.max(Z, ceiling.minus(upper)) });
-          if (upper.gt(0)) ceilings.push(upTo(`${tag} matching: city ≤ ${rule.ratio} × upper`, num(rule.ratio).times(upper)));
-          else ceilings.push(upTo(`${tag} matching: no upper amount, fallback cap`, num(rule.fallbackCap)));
-          break;
-        }
-        case 'companyCap':
-          addTo(`cm\u0000${m.id}\u0000${a.companyId}\u0000${a.year}`, `${tag} companyCap per ${rule.period}`, `${a.companyId} ${a.year}`, num(rule.amount), grant);
-          break;
-        case 'eligibility': {
-          const value = valueOf(a, rule.field);
-          if (!meets(rule, value, dateFields.has(rule.field))) failed.push(`${tag} eligibility: ${rule.field} ${conditionText(rule)}, found ${value ?? 'nothing'}`);
-          break;
-        }
-        case 'bands':
-          ceilings.push(upTo(`${tag} bands ${rule.mode}`, banded(rule.mode, rule.bands.map((b) => ({ from: num(b.from), rate: num(b.rate) })), base ?? Z)));
-          break;
-        case 'tiers': {
-          const value = a.attributes?.[rule.field];
-          const amount = amountFor(rule.amounts, value);
-          if (amount === undefined) failed.push(`${tag} tiers: ${rule.field} ${value ?? 'nothing'} has no amount`);
-          else ceilings.push(upTo(`${tag} tiers ${rule.field} ${value}`, num(amount)));
-          break;
-        }
-        case 'bonus': {
-          const value = a.attributes?.[rule.field];
-          const amount = amountFor(rule.amounts, value);
-          if (amount !== undefined) bonus = { rule: `${tag} bonus ${rule.field} ${value}`, amount: num(amount) };
-          break;
-        }
-      }
-    }
-    if (failed.length) {
+    const own = projectRules(m, a, dateFields);
+    if (own.failed.length) {
       // A condition not met: nothing, whatever the ceilings say.
-      for (const rule of failed) atMost(rule, id, grant, note(Z));
-    } else if (bonus && ceilings.length) {
+      for (const rule of own.failed) atMost(rule, id, grant, note(Z));
+    } else if (own.bonus) {
       // 另奖励: the bonus on top of the least of the other ceilings, which it replaces.
-      const before = ceilings.reduce((lo, c) => Decimal.min(lo, c.room), ceilings[0]!.room);
-      atMost(`${bonus.rule}: least other ceiling ${before} + ${bonus.amount}`, id, grant, note(before.plus(bonus.amount)));
+      atMost(own.bonus.rule, id, grant, note(own.bonus.limit));
     } else {
-      for (const c of ceilings) {
-        atMost(c.rule, id, c.value, c.limit);
+      for (const c of own.ceilings) {
+        atMost(c.rule, id, c.offset === null ? grant : c.offset.plus(grant), c.limit);
         note(c.room);
       }
     }
+    for (const c of own.companyCaps) addTo(c.key, c.rule, c.subject, c.limit, grant);
     if (annualCap !== null && !annualExempt.has(m.id)) {
-      addTo(`ca\u0000${a.companyId}\u0000${a.year}`, annualRule, `${a.companyId} ${a.year}`, annualCap, grant);
+      addTo(own.annualKey, annualRule, own.companyYear, annualCap, grant);
     }
     for (const j of policy.jointCaps ?? []) {
       if (!j.measures.includes(m.id)) continue;
