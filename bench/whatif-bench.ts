@@ -53,18 +53,19 @@ try {
     });
     const shown: number[] = [];
     const worker: number[] = [];
+    const roundtrip: number[] = [];
     const render: number[] = [];
     for (const fragment of fragments) {
       const r = await page.evaluate(
         (h) =>
-          new Promise<{ ms: number; status: string; worker: string; render: string }>((done) => {
+          new Promise<{ ms: number; status: string; worker: string; render: string; roundtrip: string }>((done) => {
             const result = document.getElementById('result')!;
             const t = performance.now();
             const check = () => {
               if (result.dataset.busy === 'false' && result.dataset.fragment === location.hash.slice(1)) {
                 observer.disconnect();
                 // After the next frame: the page laid out and painted.
-                requestAnimationFrame(() => setTimeout(() => done({ ms: performance.now() - t, status: result.dataset.status!, worker: result.dataset.ms ?? '', render: result.dataset.renderMs ?? '' }), 0));
+                requestAnimationFrame(() => setTimeout(() => done({ ms: performance.now() - t, status: result.dataset.status!, worker: result.dataset.ms ?? '', render: result.dataset.renderMs ?? '', roundtrip: result.dataset.roundtripMs ?? '' }), 0));
               }
             };
             const observer = new MutationObserver(check);
@@ -80,12 +81,13 @@ try {
       shown.push(r.ms);
       worker.push(Number(r.worker));
       render.push(Number(r.render));
+      roundtrip.push(Number(r.roundtrip));
     }
     const steps = await page.evaluate(() => document.getElementById('status-line')!.textContent);
     console.log(
       `${n.toLocaleString('en')} applications: whatif.html ${(statSync(file).size / 1e6).toFixed(2)} MB; first result ${(first / 1000).toFixed(2)} s; ` +
         `a change shown in ${quantile(shown, 0.5).toFixed(0)} ms median, ${quantile(shown, 0.9).toFixed(0)} ms p90 (${changes} changes; ` +
-        `the worker's solve, round, verify and sentences ${quantile(worker, 0.5).toFixed(0)} ms, the page's drawing ${quantile(render, 0.5).toFixed(0)} ms, medians) — last: ${steps}`,
+        `the worker's solve, round, verify and sentences ${quantile(worker, 0.5).toFixed(0)} ms, the page's drawing ${quantile(render, 0.5).toFixed(0)} ms, the worker as the page waits for it ${quantile(roundtrip, 0.5).toFixed(0)} ms, medians) — last: ${steps}`,
     );
     await page.close();
   }

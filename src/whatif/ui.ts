@@ -280,8 +280,9 @@ function render(fragment: string, r: ViewResult, took: number): void {
   result.dataset.status = r.status;
   result.dataset.busy = 'false';
   result.dataset.fragment = fragment;
-  // The worker's own milliseconds for this result (the benchmark reads it).
+  // The worker's own milliseconds for this result, and from the request posted to the result received (the benchmark reads them).
   result.dataset.ms = String(r.ms);
+  result.dataset.roundtripMs = String(Math.round(took));
   const problem = $('problem');
   if (r.status !== 'optimal') {
     delete result.dataset.totalGranted;
