@@ -104,9 +104,10 @@ export function finishAllocation(p: Prepared, grantUnits: readonly number[], out
     return { app, measure, entitlement: entitlements[c]!, grant: grants[c]!, binding: o.binding, limitId: o.limitId, candidate: c, ...(o.ruleNote ? { ruleNote: o.ruleNote } : {}) };
   });
   const limitTotals = totalUnits.map(yuan);
-  const objective = candidates.reduce((s, a, i) => s.plus(a.score.times(grants[i]!)), ZERO);
+  // Sums over the grants above zero (most of a short budget's candidates get nothing).
+  const objective = candidates.reduce((s, a, i) => (grantUnits[i] === 0 ? s : s.plus(a.score.times(grants[i]!))), ZERO);
   const lockedTotal = lockedOf.reduce<Decimal>((s, v) => (v ? s.plus(v) : s), ZERO);
-  const granted = grants.slice(0, p.thisYear).reduce((s, v) => s.plus(v), lockedTotal);
+  const granted = grants.slice(0, p.thisYear).reduce((s, v, i) => (grantUnits[i] === 0 ? s : s.plus(v)), lockedTotal);
   // Later years' forecasts: indicative lines, never this year's grants.
   const planLines: Line[] = candidates.slice(p.thisYear).map((app, k) => {
     const c = p.thisYear + k;

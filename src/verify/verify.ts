@@ -215,7 +215,9 @@ export function verifyAllocation(
   const groups = new Map<string, { rule: string; subject: string; limit: Decimal; total: Decimal }>();
   const addTo = (key: string, rule: string, subject: string, limit: Decimal, grant: Decimal) => {
     const grp = groups.get(key);
-    if (grp) grp.total = grp.total.plus(grant);
+    if (grp) {
+      if (!grant.isZero()) grp.total = grp.total.plus(grant);
+    }
     else groups.set(key, { rule, subject, limit, total: grant });
   };
   const measureTotals = new Map<string, Decimal>();
@@ -321,8 +323,10 @@ export function verifyAllocation(
       shareTotals.set(sh.id, { qualifying: matches ? t.qualifying.plus(grant) : t.qualifying, all: t.all.plus(grant) });
     }
     checkDecisionsAndIntegerRules(a, grant, least, locked.has(id));
-    measureTotals.set(m.id, (measureTotals.get(m.id) ?? Z).plus(grant));
-    total = total.plus(grant);
+    if (!zero) {
+      measureTotals.set(m.id, (measureTotals.get(m.id) ?? Z).plus(grant));
+      total = total.plus(grant);
+    }
   });
 
   for (const g of groups.values()) atMost(g.rule, g.subject, g.total, g.limit);
