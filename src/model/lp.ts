@@ -65,14 +65,12 @@ export function shapePolicyLp(
   keepRow: (l: Limit) => boolean = () => false,
   shares: readonly ShareRow[] = [],
   cash: readonly CashRow[] = [],
+  rows: readonly number[] = limitRows(units, limits, keepRow),
 ): PolicyLpShape {
-  const rowLimit: number[] = [];
+  const rowLimit = [...rows];
   const rowsOf: number[][] = units.caps.map(() => []);
-  limits.forEach((l, k) => {
-    if (l.sense === 'max' && !keepRow(l) && l.members.reduce((s, i) => s + units.caps[i]!, 0) <= units.limits[k]!) return;
-    const r = rowLimit.length;
-    rowLimit.push(k);
-    for (const i of l.members) rowsOf[i]!.push(r);
+  rowLimit.forEach((k, r) => {
+    for (const i of limits[k]!.members) rowsOf[i]!.push(r);
   });
   // A share row weighs its qualifying and other members differently: they never share a column.
   const sideOf: string[] = units.caps.map(() => '');
@@ -106,11 +104,7 @@ export function shapePolicyLp(
   groups.forEach((members, g) => {
     for (const r of rowsOf[members[0]!]!) rowColumns[r]!.push(g);
   });
-  const rowBounds = rowLimit.map((k) => {
-    const l = limits[k]!;
-    const bound = toLpUnits(l.amount);
-    return { lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null };
-  });
+  const rowBounds = rowBoundsOf(rowLimit, limits);
   const groupCaps = groups.map((members) => units.granularity.times(members.reduce((s, i) => s + units.caps[i]!, 0)));
   const columnOf = new Int32Array(units.caps.length).fill(-1);
   groups.forEach((members, g) => members.forEach((i) => (columnOf[i] = g)));
@@ -143,6 +137,33 @@ export function shapePolicyLp(
     return { cash: j, columns, weights, upper: toLpUnits(row.window.room) };
   });
   return { groups, groupCaps, columnUpper: groupCaps.map(toLpUnits), rowLimit, rowColumns, rowBounds, shareRows, cashRows };
+}
+
+/** Each row's bounds (LP units): a ceiling's amount above, a floor's below. */
+function rowBoundsOf(rowLimit: readonly number[], limits: readonly Limit[]): { lower: number | null; upper: number | null }[] {
+  return rowLimit.map((k) => {
+    const l = limits[k]!;
+    const bound = toLpUnits(l.amount);
+    return { lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null };
+  });
+}
+
+/** Which limits get a row (indexes into `limits`): every floor; a ceiling only where its members' caps together exceed it, or `keepRow` asks for it. */
+export function limitRows(units: Units, limits: readonly Limit[], keepRow: (l: Limit) => boolean = () => false, capsOf: (k: number) => number = (k) => limits[k]!.members.reduce((s, i) => s + units.caps[i]!, 0)): number[] {
+  const rows: number[] = [];
+  limits.forEach((l, k) => {
+    if (l.sense === 'max' && !keepRow(l) && capsOf(k) <= units.limits[k]!) return;
+    rows.push(k);
+  });
+  return rows;
+}
+
+/**
+ * A shape for limits that differ from `shape`'s only in their amounts, with the same rows: the
+ * columns and the rows' members are the same, only the rows' bounds move.
+ */
+export function shapeAtAmounts(shape: PolicyLpShape, limits: readonly Limit[]): PolicyLpShape {
+  return { ...shape, rowBounds: rowBoundsOf(shape.rowLimit, limits) };
 }
 
 /** The LP of a shape with the given cost per column. */

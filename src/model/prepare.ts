@@ -13,7 +13,7 @@ import type { Application } from './application.js';
 import { entitlementOf, onceOnly, type Entitlement } from './entitlement.js';
 import { buildLimits, buildShares, limitFrame, limitsIn, limitStructure, type Limit, type LimitFrame, type LockedGrant, type ShareRow } from './limits.js';
 import { countRuleId, countRules, countRuleSource, type CountKind, type CountRule } from './rules.js';
-import { policyLp, shapePolicyLp } from './lp.js';
+import { limitRows, policyLp, shapeAtAmounts, shapePolicyLp, type PolicyLpShape } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import { buildCashRows, type CashRow } from './cash-rows.js';
 import type { Commitment } from './ledger.js';
@@ -226,6 +226,9 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     if (u === undefined) unitsMemo.set(key, (u = inUnits(l.amount, g, round)));
     return u;
   };
+  let lastShape: { readonly rowsKey: string; readonly shape: PolicyLpShape } | null = null;
+  let frameOfCaps: unknown = null;
+  const capsById = new Map<string, number>();
   return (at) => {
     if (planned && at !== scenario) return prepareAllocation(apps, policy, at, opts);
     const started = t0 ?? performance.now();
@@ -256,7 +259,25 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     order ??= priorityOrder(candidates);
     capUnits ??= toUnits(caps, [], g).caps;
     const units: Units = { granularity: g, caps: capUnits, limits: unitsOfLimits };
-    const shape = shapePolicyLp(units, limits, scoreKeys, order, (l) => !!opts.keepBudgetRow && l.kind === 'budget', shares, cash);
+    const keepRow = (l: Limit) => !!opts.keepBudgetRow && l.kind === 'budget';
+    // The same rows as the last shape (limits that moved only in amount, none crossing its
+    // members' caps): its columns stand, only the rows' bounds move.
+    if (frameOfCaps !== base.frame) {
+      frameOfCaps = base.frame;
+      capsById.clear();
+    }
+    const capsOf = (k: number) => {
+      const id = limits[k]!.id;
+      let c = capsById.get(id);
+      if (c === undefined) capsById.set(id, (c = limits[k]!.members.reduce((s, i) => s + capUnits![i]!, 0)));
+      return c;
+    };
+    const rows = limitRows(units, limits, keepRow, capsOf);
+    // Every limit in order, marked with whether it has a row: the same key, the same row indexes.
+    const rowed = new Set(rows);
+    const rowsKey = limits.map((l, k) => `${rowed.has(k) ? '+' : '-'}${l.id}`).join('\n');
+    const shape = lastShape?.rowsKey === rowsKey ? shapeAtAmounts(lastShape.shape, limits) : shapePolicyLp(units, limits, scoreKeys, order, keepRow, shares, cash, rows);
+    lastShape = { rowsKey, shape };
     const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
     return { apps, policy, scenario: at, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, thisYear, cash, order, units, shape, scores, msBuild: performance.now() - started };
   };
