@@ -90,6 +90,17 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
   const columns = attributeColumns(records, policy);
   const missingColumn = new Set<string>();
   const needs = new Map(policy.measures.map((m) => [m.id, neededAttributes(policy, m)]));
+  // What each measure asks of a row, worked out once per measure.
+  const asks = new Map(
+    policy.measures.map((m) => [
+      m.id,
+      {
+        base: needsBase(m),
+        matching: ruleOf(m, 'matching') !== undefined,
+        compared: [...new Set(m.rules.flatMap((rule) => (rule.type === 'eligibility' && isStandardAmount(rule.field) ? [rule.field] : [])))],
+      },
+    ]),
+  );
   for (const r of records) {
     const prev = firstRow.get(r.projectId);
     if (prev !== undefined) {
@@ -106,31 +117,35 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
       issues.push({ ...at(r, 'measure'), expected: unknownMeasureHint(policy, r.measure), found: shown(r.measure) });
       continue;
     }
+    const ask = asks.get(m.id)!;
     const base = r.eligibleBase ?? r.totalInvestment;
-    if (needsBase(m) && (base === null || base.isZero())) {
+    if (ask.base && (base === null || base.isZero())) {
       issues.push({
         ...at(r, r.eligibleBase === null ? 'total_investment' : 'eligible_base'),
         expected: `a positive amount (${m.id} ${m.clause} grants a share of ${m.base?.zh ?? 'the base'})`,
         found: shown(base === null ? '' : base.toString()),
       });
     }
-    if (ruleOf(m, 'matching') && (r.totalInvestment === null || r.totalInvestment.isZero())) {
+    if (ask.matching && (r.totalInvestment === null || r.totalInvestment.isZero())) {
       issues.push({
         ...at(r, 'total_investment'),
         expected: `a positive total investment (${m.id} ${m.clause} limits all levels together to a share of it)`,
         found: shown(r.totalInvestment === null ? '' : r.totalInvestment.toString()),
       });
     }
-    if (r.upperFunding !== null && !r.upperFunding.isZero() && !ruleOf(m, 'matching')) {
+    if (r.upperFunding !== null && !r.upperFunding.isZero() && !ask.matching) {
       warnings.push({
         ...at(r, 'upper_funding'),
         expected: `no upper-level grant (${m.id} does not match upper-level money; the amount is ignored)`,
         found: r.upperFunding.toString(),
       });
     }
-    const compared = new Set(m.rules.flatMap((rule) => (rule.type === 'eligibility' && isStandardAmount(rule.field) ? [rule.field] : [])));
-    for (const field of compared) {
+    for (const field of ask.compared) {
       if (r[STANDARD_AMOUNT[field]] === null) issues.push({ ...at(r, field), expected: `an amount (${m.id} ${m.clause} is only for applications with ${field} in a range)`, found: 'nothing' });
+    }
+    if (!columns.length) {
+      applications.push({ ...r, measureId: m.id });
+      continue;
     }
     // The attributes: every value checked; a value the measure's rules need, required.
     const attributes: Record<string, string> = {};
@@ -155,7 +170,7 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
         issues.push({ file: source.file, row: r.row, column: label, expected: `a value${allowed} (${need.rule} reads ${spec.name.zh})`, found: raw === '' ? 'nothing' : shown(raw) });
       }
     }
-    applications.push(columns.length ? { ...r, measureId: m.id, attributes } : { ...r, measureId: m.id });
+    applications.push({ ...r, measureId: m.id, attributes });
   }
   return { applications, issues, warnings };
 }
