@@ -15,7 +15,6 @@ import { fileURLToPath } from 'node:url';
 import type { Decimal } from 'decimal.js';
 import { fmtYuan, parseAmount } from '../src/money.js';
 import { solve } from '../src/pipeline/solve.js';
-import { newCommitments } from '../src/report/commitments.js';
 import type { Commitment } from '../src/model/ledger.js';
 import { closeYear, leftOver, ledgerCsv, rollingInputs } from './shenzhen-2019-2021.js';
 
@@ -50,7 +49,7 @@ function setOpening(step: number, year: number, amount: Decimal): void {
 async function solvedLedger(year: number): Promise<Commitment[]> {
   const outcome = await solve(scenarioPath(year), { timings: false });
   if (outcome.status === 'infeasible') throw new Error(`${year}: ${outcome.message}`);
-  return newCommitments(outcome.detail.allocation, outcome.detail.loaded.scenario);
+  return [...outcome.detail.commitments];
 }
 
 const basePolicy = JSON.parse(readFileSync(join(root, 'scenarios', 'policies', 'shenzhen-iiot-2018.json'), 'utf8'));

@@ -73,8 +73,8 @@ export class CashTracker {
   /** Per candidate, per row it is in (same order as rowsOf): instalment units due per grant unit. */
   private readonly rateOf: readonly (readonly number[])[];
   /** Per row: the most its members' instalments may sum to, and what they sum to now. */
-  readonly capacity: readonly number[];
-  readonly held: number[];
+  private readonly capacity: readonly number[];
+  private readonly held: number[];
 
   constructor(rows: readonly CashRow[], candidates: readonly Application[], measures: ReadonlyMap<string, Measure>, granularity: Decimal, grantUnits: readonly number[]) {
     this.rows = rows;
@@ -127,11 +127,6 @@ export class CashTracker {
     for (const j of this.rowsOf[i]!) this.held[j] = this.held[j]! + this.dueIn(i, after, j) - this.dueIn(i, before, j);
   }
 
-  /** Rows candidate i is in. */
-  rowsOfCandidate(i: number): readonly number[] {
-    return this.rowsOf[i]!;
-  }
-
   /** Does row j hold more than its capacity? */
   over(j: number): number {
     return this.held[j]! - this.capacity[j]!;
@@ -167,13 +162,8 @@ export class CashTracker {
 
   /** The first row that leaves candidate i (at `units`) less than `need` more units, or null. */
   blocking(i: number, units: number, need: number): number | null {
-    for (const j of this.rowsOf[i]!) if (this.room1(i, units, j, need) < need) return j;
+    for (const j of this.rowsOf[i]!) if (this.dueIn(i, units + need, j) - this.dueIn(i, units, j) > this.capacity[j]! - this.held[j]!) return j;
     return null;
-  }
-
-  private room1(i: number, units: number, j: number, need: number): number {
-    const left = this.capacity[j]! - this.held[j]!;
-    return this.dueIn(i, units + need, j) - this.dueIn(i, units, j) <= left ? need : 0;
   }
 }
 

@@ -67,6 +67,17 @@ export function mostSpecificFirst(limits: readonly Limit[], ks: number[]): numbe
   return ks.sort((a, b) => LIMIT_SPECIFICITY.indexOf(limits[a]!.kind) - LIMIT_SPECIFICITY.indexOf(limits[b]!.kind));
 }
 
+/**
+ * A scenario that states no budget has the cash of its horizon as its budget: where that budget
+ * is the full limit `k` found for a cut, the cash row that `blocking` finds full names the cut
+ * instead (its window id), or null.
+ */
+export function budgetByCash(p: Prepared, k: number | undefined, blocking: () => number | null): string | null {
+  if (k === undefined || p.limits[k]!.kind !== 'budget' || p.scenario.budgetGiven !== false || !p.cash.length) return null;
+  const w = blocking();
+  return w === null ? null : p.cash[w]!.window.id;
+}
+
 /** Ceilings of candidate `c` with less than `need` units of room left, the most specific first. */
 export type FullCeilings = (c: number, need: number) => number[];
 

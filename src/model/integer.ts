@@ -26,7 +26,7 @@ import type { Decimal } from 'decimal.js';
 import { fmtYuanHuman } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { Column, LinearProgram, Picked, Picker, Row, SolveResult } from '../solver/types.js';
-import { finishAllocation, limitsOfCandidates, timedSolve } from './finish.js';
+import { budgetByCash, finishAllocation, limitsOfCandidates, timedSolve } from './finish.js';
 import { breakTies, tieBreakSeconds, unorderedTies, type Kept } from './integer-ties.js';
 import { blockingShare, shareIndex, shareSums, shareUnits, type ShareIndex } from './limits.js';
 import { CashTracker, integerCashRow } from './cash-rows.js';
@@ -332,9 +332,8 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
       }
     }
     const k = full(i, 1)[0];
-    // Without a budget of its own, the budget is the cash of the horizon: where both are full, the cash names the reason.
-    const w0 = k !== undefined && limits[k]!.kind === 'budget' && scenario.budgetGiven === false ? (cash?.blocking(i, grantU[i]!, 1) ?? null) : null;
-    if (w0 !== null) return { binding: 'cash', limitId: p.cash[w0]!.window.id };
+    const cashFull = budgetByCash(p, k, () => cash?.blocking(i, grantU[i]!, 1) ?? null);
+    if (cashFull !== null) return { binding: 'cash', limitId: cashFull };
     if (k !== undefined) return { binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id };
     const j = blockingShare(shares, sums, i);
     if (j !== null) return { binding: 'share', limitId: p.shares[j]!.id };

@@ -8,7 +8,7 @@ import { D, LP_UNIT, ZERO, fmtYuanHuman } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram, Picker, SolveResult } from '../solver/types.js';
 import { bestBound } from './bound.js';
-import { finishAllocation, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
+import { budgetByCash, finishAllocation, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
 import { blockingShare, shareIndex, shareSums, type Limit, type ShareIndex, type ShareRow } from './limits.js';
 import { disaggregate, policyLp, type PolicyLpShape } from './lp.js';
 import { CashTracker, type CashRow } from './cash-rows.js';
@@ -100,11 +100,9 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
     (c, full) => {
       const ent = prepared.entitlements[c]!;
       if (grantUnits[c]! >= units.caps[c]!) return { binding: ent.binding, limitId: null };
-      // Without a budget of its own, the budget is the cash of the horizon: where both are full, the cash names the reason.
-      const k0 = full(c, 1)[0];
-      const w0 = k0 !== undefined && limits[k0]!.kind === 'budget' && prepared.scenario.budgetGiven === false && prepared.cash.length ? cashState().blocking(c, grantUnits[c]!, 1) : null;
-      if (w0 !== null) return { binding: 'cash', limitId: prepared.cash[w0]!.window.id };
-      const k = k0;
+      const k = full(c, 1)[0];
+      const cashFull = budgetByCash(prepared, k, () => cashState().blocking(c, grantUnits[c]!, 1));
+      if (cashFull !== null) return { binding: 'cash', limitId: cashFull };
       if (k === undefined) {
         const j = blockingShare(shareState(), shareTotals(), c);
         if (j !== null) return { binding: 'share', limitId: shares[j]!.id };

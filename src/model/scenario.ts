@@ -222,7 +222,7 @@ export function parseScenario(json: unknown, file: string): Scenario {
     sheet: s.sheet ?? null,
     ...(s.lock?.length ? { lock: s.lock } : {}),
     year: s.year,
-    budget: s.budget ?? multi.cashPlan?.total ?? ZERO,
+    budget: s.budget ?? (multi.cashPlan ? cashTotal(multi.cashPlan) : ZERO),
     ...(s.budget === undefined ? { budgetGiven: false as const } : {}),
     minScore: s.minScore === undefined ? null : new D(s.minScore),
     measureBudgets: new Map(
@@ -261,9 +261,12 @@ export function parseScenario(json: unknown, file: string): Scenario {
   };
 }
 
+/** All the money a cash plan holds: every year's cash and what is carried into it (the budget when the scenario states none). */
+export const cashTotal = (plan: CashPlan): Decimal => [...plan.cash.values(), ...plan.opening.values()].reduce((t, v) => t.plus(v), ZERO);
+
 /** The multi-year settings, checked: cash from the scenario's year on without gaps, plan years within the cash's, targets with one measure of progress. */
-function multiYearFields(s: z.output<typeof scenarioSchema>, file: string, issues: InputIssue[]): Pick<Scenario, 'commitments' | 'plan' | 'targets'> & { cashPlan?: CashPlan & { total: Decimal } } {
-  const out: { -readonly [K in 'commitments' | 'plan' | 'targets']?: Scenario[K] } & { cashPlan?: CashPlan & { total: Decimal } } = {};
+function multiYearFields(s: z.output<typeof scenarioSchema>, file: string, issues: InputIssue[]): Pick<Scenario, 'commitments' | 'plan' | 'targets' | 'cashPlan'> {
+  const out: { -readonly [K in 'commitments' | 'plan' | 'targets' | 'cashPlan']?: Scenario[K] } = {};
   if (s.budget === undefined && !s.cash) issues.push({ file, row: 'budget', expected: 'the budget (the total of this year\'s new approvals), or "cash" by year', found: 'nothing' });
   if (s.commitments?.length) out.commitments = s.commitments;
   const years = Object.keys(s.cash ?? {}).map(Number).sort((a, b) => a - b);
@@ -275,8 +278,7 @@ function multiYearFields(s: z.output<typeof scenarioSchema>, file: string, issue
     const opening = new Map(Object.entries(s.carryOver?.opening ?? {}).map(([y, v]) => [Number(y), v] as const));
     for (const y of opening.keys()) if (y >= s.year) issues.push({ file, row: `carryOver.opening.${y}`, expected: `a year before ${s.year} (money carried into it)`, found: String(y) });
     const cash = new Map(years.map((y) => [y, s.cash![String(y)]!] as const));
-    const total = [...cash.values(), ...opening.values()].reduce((t, v) => t.plus(v), ZERO);
-    out.cashPlan = { cash, carryYears: s.carryOver?.years ?? 0, opening, total };
+    out.cashPlan = { cash, carryYears: s.carryOver?.years ?? 0, opening };
   } else if (s.carryOver) {
     issues.push({ file, row: 'carryOver', expected: '"cash" by year (carry-over moves cash between years)', found: 'no "cash"' });
   }

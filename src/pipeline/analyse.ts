@@ -171,12 +171,15 @@ function cashValues(args: AnalyseArgs, duals: ArrayLike<number> | null): (lang: 
   // A window with a unit or more of room left after the grants does not bind: more cash in it changes nothing.
   const granted = [...allocation.lines.filter((l) => l.candidate >= 0), ...(allocation.plan?.lines ?? [])];
   const idle = cash.windows.map((w) => w.room.minus(dueInWindow(granted, g, w.from, w.to)).gte(g));
+  // Without a budget of its own the budget is the cash's total and moves with it: full, it binds too.
+  const budget = allocation.limits.findIndex((l) => l.kind === 'budget');
+  const budgetFull = args.scenario.budgetGiven === false && budget >= 0 && allocation.limits[budget]!.amount.minus(allocation.limitTotals[budget]!).lt(g);
   const figures = horizonOf(plan).map((year) => {
     const now = plan.cash.get(year)!;
     const at = now.plus(args.step);
     // No window whose money includes the year's binds: an LP's optimum stays where it is (not an
     // integer model's: more room can admit a better combination), so it is not re-solved.
-    const unchanged = allocation.rules?.model !== 'integer' && cash.windows.every((w, k) => idle[k] || w.from - plan.carryYears > year || w.to < year);
+    const unchanged = allocation.rules?.model !== 'integer' && !budgetFull && cash.windows.every((w, k) => idle[k] || w.from - plan.carryYears > year || w.to < year);
     const v: Resolved = unchanged ? { status: 'optimal', allocation } : cash.resolveAt(year, at);
     const side = unchanged ? notBinding(allocation, at, args.step) : compared(allocation, v, at, args.step);
     const up: Side =

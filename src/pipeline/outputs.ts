@@ -12,7 +12,7 @@ import { formatRows, formatRowsAside, type FormattedRows } from '../report/offlo
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { noticeCsv } from '../report/notice.js';
-import { commitmentsCsv, newCommitments } from '../report/commitments.js';
+import { commitmentsCsv } from '../report/commitments.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
 import { allocationsXlsx } from '../report/xlsx.js';
 import { CommitRecordSchema, type Summary } from '../report/summary-schema.js';
@@ -58,7 +58,7 @@ export async function writeOutputs(solved: Solved, dir: string, formattedAside: 
   const markdown = renderMarkdown(data);
   const notice = noticeCsv(data.notice);
   const formatted = formattedAside ?? Promise.resolve(formatRows(rows, summary.scenario.name));
-  const ledger = newCommitments(solved.detail.allocation, solved.detail.loaded.scenario);
+  const ledger = solved.detail.commitments;
   const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail), ledger);
   const { csv } = await formatted;
   const stale = summary.years ? null : earlierCashflow(dir);

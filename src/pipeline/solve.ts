@@ -16,9 +16,10 @@ import { checkScenario } from '../model/check.js';
 import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
 import { candidatesOf } from '../model/prepare.js';
 import type { LinearProgram } from '../solver/types.js';
-import { withBudget, type Scenario } from '../model/scenario.js';
+import { cashTotal, withBudget, type Scenario } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice } from '../solver/select.js';
+import type { Commitment } from '../model/ledger.js';
 import type { Verification } from '../verify/verify.js';
 import { ALLOCATION_COLUMNS, allocationRows, type BatchNumbers } from '../report/allocations.js';
 import { buildReportData, type Lang, type ReportData } from '../report/data.js';
@@ -26,7 +27,7 @@ import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyse, marginalStepOf } from './analyse.js';
-import { prepareOrConflicts, solveChecked } from './verified.js';
+import { prepareOrConflicts, solveChecked, type Checked, type Conflicted } from './verified.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
 
 export interface SolveOptions {
@@ -70,6 +71,8 @@ export interface SolvedDetail {
   readonly loaded: Loaded;
   readonly allocation: Allocation;
   readonly verification: Verification;
+  /** commitments.csv's rows: the instalments of this run's new grants, as the verifier checked them. */
+  readonly commitments: readonly Commitment[];
   readonly data: ReportData;
   /** allocations.csv's rows (ALLOCATION_COLUMNS order; the file is `toExcelCsv` of them). */
   readonly rows: readonly (readonly string[])[];
@@ -167,9 +170,7 @@ function prepare(loaded: Loaded, locked: ReadonlyMap<string, Decimal> | undefine
 }
 
 /** A verified allocation, or the conflicts that leave none. */
-export type Verified =
-  | { readonly status: 'optimal' | 'time_limit'; readonly allocation: Allocation; readonly verification: Verification; readonly msVerify: number }
-  | Infeasible;
+export type Verified = Exclude<Checked, Conflicted> | Infeasible;
 
 /**
  * Solve an engine's preparation (or its preparation at budget `at`, for an engine that kept its budget row), round,
@@ -246,8 +247,8 @@ function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | u
 export function withCash(s: Scenario, year: number, amount: Decimal): Scenario {
   const plan = s.cashPlan;
   if (!plan?.cash.has(year)) throw new InternalError(`no cash for ${year} in the scenario`);
-  const budget = s.budgetGiven === false ? s.budget.plus(amount.minus(plan.cash.get(year)!)) : s.budget;
-  return { ...s, budget, cashPlan: { ...plan, cash: new Map([...plan.cash].map(([y, c]) => [y, y === year ? amount : c])) } };
+  const cashPlan = { ...plan, cash: new Map([...plan.cash].map(([y, c]) => [y, y === year ? amount : c])) };
+  return { ...s, budget: s.budgetGiven === false ? cashTotal(cashPlan) : s.budget, cashPlan };
 }
 
 /** The engine's scenario solved (rounded, verified) with one year's cash set to `amount`, prepared again. */
@@ -301,7 +302,7 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
     batches: { current: batches.current, locked: loaded.locks.sources },
   });
   const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: analysis.reportValues, fundingLine: analysis.fundingLine, notes, batches, noticeScope: options.notice ?? 'new' });
-  const detail: SolvedDetail = { loaded, allocation, verification, data, rows, msFormat: performance.now() - t4 };
+  const detail: SolvedDetail = { loaded, allocation, verification, commitments: verified.commitments, data, rows, msFormat: performance.now() - t4 };
   let records: AllocationRecord[] | null = null;
   return {
     status: verified.status,

@@ -12,6 +12,7 @@ import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import type { LinearProgram, Picker } from '../solver/types.js';
 import { commitmentsOf } from '../model/years.js';
+import type { Commitment } from '../model/ledger.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
 import { verifyYears } from '../verify/years.js';
 
@@ -24,7 +25,14 @@ export interface Conflicted {
 
 /** A verified allocation, or the conflicts that leave none. */
 export type Checked =
-  | { readonly status: 'optimal' | 'time_limit'; readonly allocation: Allocation; readonly verification: Verification; readonly msVerify: number }
+  | {
+      readonly status: 'optimal' | 'time_limit';
+      readonly allocation: Allocation;
+      readonly verification: Verification;
+      readonly msVerify: number;
+      /** The ledger rows of the new grants (commitments.csv), as the verifier checked them; none where no ledger is written. */
+      readonly commitments: readonly Commitment[];
+    }
   | Conflicted;
 
 /** The conflicts an InfeasibleError carries; anything else is thrown on. */
@@ -75,6 +83,8 @@ export function solveChecked(prepared: Prepared, picker: Picker, options: Checke
   }
   const t = performance.now();
   const locked = new Set(options.locked?.keys());
+  // The ledger of this run's new grants (not those an earlier batch locked: their own run wrote them).
+  const commitments = options.writesLedger === false ? [] : commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), at.scenario.granularity);
   const verification = both(
     verifyAllocation(at.policy, at.scenario, at.apps, allocation.lines.map((l) => l.grant), locked),
     // Across years: instalments, every year's cash, the ledgers read and written, once per company, hard targets.
@@ -82,11 +92,11 @@ export function solveChecked(prepared: Prepared, picker: Picker, options: Checke
       thisYear: allocation.lines,
       planned: allocation.plan?.lines ?? [],
       locked,
-      ...(options.writesLedger === false ? {} : { written: commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), at.scenario.granularity) }),
+      ...(options.writesLedger === false ? {} : { written: commitments }),
     }),
   );
   assertVerified(verification);
-  return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t };
+  return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t, commitments };
 }
 
 const both = (a: Verification, b: Verification): Verification => ({ checks: a.checks + b.checks, violations: [...a.violations, ...b.violations] });

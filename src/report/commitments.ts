@@ -13,9 +13,6 @@ import { toExcelCsv } from '../io/write.js';
 import { fitWidths, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
 import { COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, COMMITMENT_STATUSES, type Commitment, type CommitmentColumn } from '../model/ledger.js';
 import { words, type Lang } from './i18n/index.js';
-import type { Allocation } from '../model/types.js';
-import type { Scenario } from '../model/scenario.js';
-import { commitmentsOf } from '../model/years.js';
 
 /** The header row: Chinese headers, or the column names. */
 export function commitmentsHeader(lang: Lang = 'zh'): string[] {
@@ -74,9 +71,4 @@ export function commitmentsSheet(commitments: readonly Commitment[], lang: Lang 
     autoFilter: `A1:${last}${rows.length}`,
     ...(rows.length > 1 ? { lists: [{ sqref: `${statusColumn}2:${statusColumn}${rows.length}`, values: [...COMMITMENT_STATUSES] }] } : {}),
   };
-}
-
-/** The ledger rows of this run's new grants (not those an earlier batch locked: their own run wrote them). */
-export function newCommitments(allocation: Allocation, scenario: Scenario): Commitment[] {
-  return commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), scenario.granularity);
 }
