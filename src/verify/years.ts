@@ -50,19 +50,31 @@ interface Due {
   readonly amount: Decimal;
 }
 
+const ALL_AT_ONCE = [{ share: '1', year: 0 }] as const;
+const FEN = new Decimal('0.01');
+const YUAN = new Decimal(1);
+/** A share as the policy writes it, parsed once. */
+const shares = new Map<string, Decimal>();
+const share = (text: string): Decimal => {
+  let d = shares.get(text);
+  if (!d) shares.set(text, (d = new Decimal(text)));
+  return d;
+};
+
 /**
  * A grant's instalments from the measure's text: each but the last is its share of the grant
  * rounded down to the yuan (to the fen when the granularity is below a yuan); the last takes
  * the rest.
  */
 export function instalmentsOf(grant: DecimalBase, m: Measure, approvedYear: number, granularity: DecimalBase): Due[] {
-  const plan = m.installments ?? [{ share: '1', year: 0 }];
-  const unit = new Decimal(granularity).lt(1) ? new Decimal('0.01') : new Decimal(1);
+  const plan = m.installments ?? ALL_AT_ONCE;
+  const unit = granularity.lt(1) ? FEN : YUAN;
+  // In the verifier's own Decimal (its precision), not the model's.
   const g = new Decimal(grant);
   const out: Due[] = [];
   let before = Z;
   plan.forEach((x, k) => {
-    const amount = k + 1 < plan.length ? g.times(new Decimal(x.share)).div(unit).floor().times(unit) : g.minus(before);
+    const amount = k + 1 < plan.length ? g.times(share(x.share)).div(unit).floor().times(unit) : g.minus(before);
     before = before.plus(amount);
     out.push({ installment: k + 1, year: approvedYear + x.year, amount });
   });
@@ -118,9 +130,10 @@ function byProject(rows: readonly Commitment[]): Map<string, Commitment[]> {
 export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInput): Verification {
   const violations: Violation[] = [];
   let checks = 0;
-  const check = (ok: boolean, v: Violation) => {
+  // The violation is written out only when the check fails.
+  const check = (ok: boolean, v: () => Violation) => {
     checks++;
-    if (!ok) violations.push(v);
+    if (!ok) violations.push(v());
   };
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const ledger = scenario.years?.ledger ?? [];
@@ -136,7 +149,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
     dues.set(x, list);
     const sum = list.reduce((s, d) => s.plus(d.amount), Z);
     const negative = list.find((d) => d.amount.lt(0));
-    check(sum.eq(x.grant) && !negative, { rule: 'instalments sum to the grant, none negative', subject: x.app.projectId, limit: x.grant.toString(), value: list.map((d) => d.amount.toString()).join(' + '), excess: sum.minus(x.grant).abs().toString() });
+    check(sum.eq(x.grant) && !negative, () => ({ rule: 'instalments sum to the grant, none negative', subject: x.app.projectId, limit: x.grant.toString(), value: list.map((d) => d.amount.toString()).join(' + '), excess: sum.minus(x.grant).abs().toString() }));
   }
 
   // The ledger handed in: per project, its instalments sum to its grant.
@@ -145,7 +158,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
     const sum = rows.reduce((s, c) => s.plus(c.amount), Z);
     const grant = new Decimal(rows[0]!.grant);
     const agree = rows.every((c) => grant.eq(c.grant));
-    check(agree && sum.eq(grant), { rule: 'ledger: instalments sum to the grant', subject: id, limit: grant.toString(), value: sum.toString(), excess: agree ? sum.minus(grant).abs().toString() : 'rows disagree on the grant' });
+    check(agree && sum.eq(grant), () => ({ rule: 'ledger: instalments sum to the grant', subject: id, limit: grant.toString(), value: sum.toString(), excess: agree ? sum.minus(grant).abs().toString() : 'rows disagree on the grant' }));
   }
 
   // The ledger this solve writes: exactly the instalments of its new grants.
@@ -161,16 +174,16 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
       const same =
         rows.length === want.length &&
         rows.every((c, k) => c.installment === want[k]!.installment && c.dueYear === want[k]!.year && want[k]!.amount.eq(c.amount) && x.grant.eq(c.grant) && c.approvedYear === x.app.year && c.measureId === x.app.measureId && c.companyId === x.app.companyId && c.status === 'planned');
-      check(same && sum.eq(x.grant), {
+      check(same && sum.eq(x.grant), () => ({
         rule: 'ledger written: the grant\'s instalments, summing to it',
         subject: x.app.projectId,
         limit: want.map((d) => `${d.year}: ${d.amount}`).join(', '),
         value: rows.map((c) => `${c.dueYear}: ${c.amount}`).join(', ') || 'no rows',
         excess: sum.minus(x.grant).abs().toString(),
-      });
+      }));
     }
     for (const [id, rows] of written) {
-      check(false, { rule: 'ledger written: rows only for this run\'s grants', subject: id, limit: '0', value: rows.reduce((s, c) => s.plus(c.amount), Z).toString(), excess: '' });
+      check(false, () => ({ rule: 'ledger written: rows only for this run\'s grants', subject: id, limit: '0', value: rows.reduce((s, c) => s.plus(c.amount), Z).toString(), excess: '' }));
     }
   }
 
@@ -181,13 +194,13 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
     for (const c of ledger) if (c.status === 'planned' && due.has(c.dueYear)) due.set(c.dueYear, due.get(c.dueYear)!.plus(c.amount));
     for (const list of dues.values()) for (const d of list) if (due.has(d.year)) due.set(d.year, due.get(d.year)!.plus(d.amount));
     for (const y of payYears(plan.cash, plan.opening, plan.carryYears, due)) {
-      check(y.short.lte(0), {
+      check(y.short.lte(0), () => ({
         rule: `cash ${y.year} (carry-over ${plan.carryYears} year${plan.carryYears === 1 ? '' : 's'}, oldest money first)`,
         subject: String(y.year),
         limit: y.available.toString(),
         value: y.due.toString(),
         excess: y.short.toString(),
-      });
+      }));
     }
   }
 
@@ -205,7 +218,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
       if (!once.has(x.app.measureId) || locked.has(x.app.projectId)) continue;
       const before = (earlier.get(`${x.app.measureId}\u0000${x.app.companyId}`) ?? []).filter((c) => c.projectId !== x.app.projectId);
       const named = before.map((c) => `${c.projectId} (${c.approvedYear})`).join(', ');
-      check(before.length === 0, { rule: `${x.app.measureId} oncePerCompany: approved before as ${named}`, subject: x.app.projectId, limit: '0', value: x.grant.toString(), excess: x.grant.toString() });
+      check(before.length === 0, () => ({ rule: `${x.app.measureId} oncePerCompany: approved before as ${named}`, subject: x.app.projectId, limit: '0', value: x.grant.toString(), excess: x.grant.toString() }));
     }
   }
 
@@ -228,8 +241,10 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
       amount = amount.plus(x.grant);
       count++;
     }
-    if (t.amount) check(amount.gte(t.amount.min), { rule: `target ${t.id} amount by ${t.by}`, subject: t.id, limit: t.amount.min.toString(), value: amount.toString(), excess: new Decimal(t.amount.min).minus(amount).toString() });
-    if (t.count) check(count >= t.count.min, { rule: `target ${t.id} count by ${t.by}`, subject: t.id, limit: String(t.count.min), value: String(count), excess: String(t.count.min - count) });
+    const wantAmount = t.amount?.min;
+    const wantCount = t.count?.min;
+    if (wantAmount !== undefined) check(amount.gte(wantAmount), () => ({ rule: `target ${t.id} amount by ${t.by}`, subject: t.id, limit: wantAmount.toString(), value: amount.toString(), excess: new Decimal(wantAmount).minus(amount).toString() }));
+    if (wantCount !== undefined) check(count >= wantCount, () => ({ rule: `target ${t.id} count by ${t.by}`, subject: t.id, limit: String(wantCount), value: String(count), excess: String(wantCount - count) }));
   }
   return { checks, violations };
 }
