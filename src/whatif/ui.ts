@@ -106,8 +106,9 @@ function setState(fragment: string, record = true): void {
   if (record && canonical !== state) undo.push(state);
   state = canonical;
   if (location.hash.slice(1) !== canonical) history.replaceState(null, '', canonical ? `#${canonical}` : location.pathname + location.search);
-  syncControls();
+  // The worker starts on the result while the page brings its controls in line.
   request();
+  syncControls();
 }
 
 /** A fragment written as the page writes it (keys in order); one the page cannot use is kept as it is, to show its errors. */
@@ -290,11 +291,10 @@ function render(fragment: string, r: ViewResult, took: number): void {
     $('headline').textContent = '';
     $('funding-line').textContent = '';
     $('status-line').textContent = '';
-    $('changes').innerHTML = '';
-    changesKey = '';
+    clear($('changes'));
     $('changes-pager').hidden = true;
     $('change-counts').textContent = '';
-    $('measures').innerHTML = '';
+    clear($('measures'));
     renderProjects(null);
     const items = r.status === 'infeasible' ? r.conflicts.map((c) => `<li><b>${esc(c.limit)}</b>：${esc(c.description)}</li>`) : r.details.map((d) => `<li>${esc(d)}</li>`);
     problem.hidden = false;
@@ -324,27 +324,23 @@ function render(fragment: string, r: ViewResult, took: number): void {
 /**
  * The differences from the baseline, largest first, CHANGE_ROWS at a time (‹ › turn the pages):
  * their sentences wrap, and laying out a table row takes Chromium about 1 ms — a few hundred
- * of them redrawn on every change took longer than the solve. A page whose rows are the same
- * as the ones shown is not drawn again.
+ * of them redrawn on every change took longer than the solve. Only the rows that differ from
+ * the ones shown at the same place are written.
  */
 const CHANGE_ROWS = 25;
 let changesStart = 0;
-let changesKey = '';
 
 function drawChanges(): void {
   const r = shown;
   if (r?.status !== 'optimal') return;
   const rows = r.changes.slice(changesStart, changesStart + CHANGE_ROWS);
-  const key = rows.map((c) => `${c.id}:${c.to}:${c.note}`).join('\n');
-  if (key !== changesKey) {
-    changesKey = key;
-    $('changes').innerHTML = rows
-      .map(
-        (c) =>
-          `<tr class="${c.kind}" data-diff-id="${esc(c.id)}"><td><span class="tag ${c.kind}">${esc(w.change[c.kind])}</span></td><td><a href="#" data-explain="${esc(c.id)}">${esc(c.id)}</a></td><td>${esc(c.name)}</td><td class="n">${wan(c.from)}</td><td class="n">${wan(c.to)}</td><td class="n">${c.delta.startsWith('-') ? '−' + wan(c.delta.slice(1)) : '+' + wan(c.delta)}</td><td class="note">${esc(c.note)}</td></tr>`,
-      )
-      .join('');
-  }
+  patch(
+    $('changes'),
+    rows.map(
+      (c) =>
+        `<tr class="${c.kind}" data-diff-id="${esc(c.id)}"><td><span class="tag ${c.kind}">${esc(w.change[c.kind])}</span></td><td><a href="#" data-explain="${esc(c.id)}">${esc(c.id)}</a></td><td>${esc(c.name)}</td><td class="n">${wan(c.from)}</td><td class="n">${wan(c.to)}</td><td class="n">${c.delta.startsWith('-') ? '−' + wan(c.delta.slice(1)) : '+' + wan(c.delta)}</td><td class="note">${esc(c.note)}</td></tr>`,
+    ),
+  );
   $('changes-pager').hidden = r.changes.length <= CHANGE_ROWS;
   $('changes-of').textContent = rows.length ? `${changesStart + 1}–${changesStart + rows.length} / ${r.changes.length}` : '';
   ($('changes-prev') as HTMLButtonElement).disabled = changesStart === 0;
@@ -361,18 +357,48 @@ function turnChanges(by: number): void {
 function renderMeasures(r: Extract<ViewResult, { status: 'optimal' }>): void {
   const top = Math.max(...r.measures.map((m) => Math.max(Number(m.entitled), Number(m.max ?? 0), Number(m.granted))), 1);
   const pct = (y: string) => `${((Number(y) / top) * 100).toFixed(2)}%`;
-  $('measures').innerHTML = r.measures
+  const bars = r.measures
     .filter((m) => Number(m.entitled) > 0 || m.max !== null || m.min !== null)
     .map(
       (m) =>
         `<div class="bar" data-measure-id="${esc(m.id)}" data-granted="${esc(m.granted)}"><div class="blabel">${esc(m.label)}</div><div class="track"><div class="ent" data-width="${pct(m.entitled)}"></div><div class="fill" data-width="${pct(m.granted)}"></div>${
           m.max !== null ? `<div class="lim max" data-left="${pct(m.max)}" title="${esc(w.max)} ${wan(m.max)}"></div>` : ''
         }${m.min !== null ? `<div class="lim min" data-left="${pct(m.min)}" title="${esc(w.min)} ${wan(m.min)}"></div>` : ''}</div><div class="bnum">${wan(m.granted)}${m.max !== null ? ` / ${esc(w.max)} ${wan(m.max)}` : ''}${m.min !== null ? ` · ${esc(w.min)} ${wan(m.min)}` : ''}</div></div>`,
-    )
-    .join('');
-  // Sizes through the CSSOM: the page's CSP allows no style attributes.
-  for (const el of $('measures').querySelectorAll<HTMLElement>('[data-width]')) el.style.width = el.dataset.width!;
-  for (const el of $('measures').querySelectorAll<HTMLElement>('[data-left]')) el.style.left = el.dataset.left!;
+    );
+  patch($('measures'), bars, (bar) => {
+    // Sizes through the CSSOM: the page's CSP allows no style attributes.
+    for (const el of bar.querySelectorAll<HTMLElement>('[data-width]')) el.style.width = el.dataset.width!;
+    for (const el of bar.querySelectorAll<HTMLElement>('[data-left]')) el.style.left = el.dataset.left!;
+  });
+}
+
+/** What each list shows (its rows' HTML), to tell which rows a result changes. */
+const drawn = new WeakMap<HTMLElement, readonly string[]>();
+
+/**
+ * Makes `box`'s children the elements of `rows` (each the HTML of one element), writing only
+ * the rows that differ from the one shown at the same place; `made` is called for each element written.
+ */
+function patch(box: HTMLElement, rows: readonly string[], made?: (el: Element) => void): void {
+  const before = box.children.length === drawn.get(box)?.length ? drawn.get(box)! : [];
+  if (!before.length) box.textContent = '';
+  const template = document.createElement('template');
+  rows.forEach((html, k) => {
+    if (before[k] === html) return;
+    template.innerHTML = html;
+    const el = template.content.firstElementChild!;
+    made?.(el);
+    if (k < box.children.length) box.children[k]!.replaceWith(el);
+    else box.appendChild(el);
+  });
+  while (box.children.length > rows.length) box.lastElementChild!.remove();
+  drawn.set(box, rows);
+}
+
+/** Empties a list that `patch` draws. */
+function clear(box: HTMLElement): void {
+  box.textContent = '';
+  drawn.delete(box);
 }
 
 /**
@@ -475,41 +501,59 @@ function turnPage(by: number): void {
 
 // ——— the frontier ———
 
-/** The frontier of the settings other than the budget (`frontierFor`), with the budget shown marked. */
+/** The frontier drawn (its points), and where it puts a budget (万元 → x). */
+let frontierDrawn: { readonly points: readonly { budget: string; objective: number }[]; readonly x: (wan: number) => number } | null = null;
+
+/**
+ * The frontier of the settings other than the budget (`frontierFor`), with the budget shown
+ * marked: the curve and the slider's marks are drawn when the frontier changes, and a result
+ * of the same frontier only moves the mark.
+ */
 function drawFrontier(): void {
   const svg = $('frontier');
   const marks = $('budget-marks');
   const points = frontierPoints;
   const { settings, issues } = parseFragment(state);
   if (issues.length || withoutBudget(settings) !== frontierFor || !points || points.length < 2) {
-    svg.innerHTML = '';
-    if (marks) marks.innerHTML = '';
+    if (frontierDrawn || svg.firstChild) svg.textContent = '';
+    if (marks?.firstChild) marks.textContent = '';
+    frontierDrawn = null;
     return;
   }
   const W = 640;
   const H = 220;
   const pad = 36;
-  const xs = points.map((p) => Number(p.budget) / 10_000);
-  const ys = points.map((p) => p.objective);
-  const xMax = Math.max(...xs, 1);
-  const yMax = Math.max(...ys, 1e-9);
-  const x = (v: number) => pad + (v / xMax) * (W - 2 * pad);
-  const y = (v: number) => H - pad - (v / yMax) * (H - 2 * pad);
-  const path = points.map((p, i) => `${i ? 'L' : 'M'}${x(xs[i]!).toFixed(1)},${y(p.objective).toFixed(1)}`).join('');
-  const dots = points.map((p, i) => `<circle cx="${x(xs[i]!).toFixed(1)}" cy="${y(p.objective).toFixed(1)}" r="5" data-budget="${esc(p.budget)}"><title>${wan(p.budget)} ${esc(w.wan)}</title></circle>`).join('');
-  const cur = shown && shown.status === 'optimal' ? Number(shown.budget) / 10_000 : null;
-  const current = cur === null ? '' : `<line class="current" x1="${x(cur).toFixed(1)}" x2="${x(cur).toFixed(1)}" y1="${pad / 2}" y2="${H - pad}"></line>`;
-  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
-  svg.innerHTML = `<line class="axis" x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}"></line><line class="axis" x1="${pad}" y1="${pad / 2}" x2="${pad}" y2="${H - pad}"></line><text x="${W - pad}" y="${H - 6}" text-anchor="end">${esc(w.frontierAxisX)} · ${esc(wan(String(xMax * 10_000)))}</text><text x="${pad + 4}" y="${pad / 2 + 10}">${esc(w.frontierAxisY)}</text><path d="${path}"></path>${current}${dots}`;
-  // Marks on the budget slider where the slope changes: a new score level of projects starts to be funded.
-  if (marks) {
-    const out: string[] = [];
-    for (let i = 1; i + 1 < points.length; i++) {
-      const s1 = (ys[i]! - ys[i - 1]!) / (xs[i]! - xs[i - 1]! || 1);
-      const s2 = (ys[i + 1]! - ys[i]!) / (xs[i + 1]! - xs[i]! || 1);
-      if (Math.abs(s1 - s2) > 1e-6 * Math.max(1, Math.abs(s1))) out.push(`<option value="${xs[i]!.toFixed(2)}"></option>`);
+  if (frontierDrawn?.points !== points) {
+    const xs = points.map((p) => Number(p.budget) / 10_000);
+    const ys = points.map((p) => p.objective);
+    const xMax = Math.max(...xs, 1);
+    const yMax = Math.max(...ys, 1e-9);
+    const x = (v: number) => pad + (v / xMax) * (W - 2 * pad);
+    const y = (v: number) => H - pad - (v / yMax) * (H - 2 * pad);
+    const path = points.map((p, i) => `${i ? 'L' : 'M'}${x(xs[i]!).toFixed(1)},${y(p.objective).toFixed(1)}`).join('');
+    const dots = points.map((p, i) => `<circle cx="${x(xs[i]!).toFixed(1)}" cy="${y(p.objective).toFixed(1)}" r="5" data-budget="${esc(p.budget)}"><title>${wan(p.budget)} ${esc(w.wan)}</title></circle>`).join('');
+    svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    svg.innerHTML = `<line class="axis" x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}"></line><line class="axis" x1="${pad}" y1="${pad / 2}" x2="${pad}" y2="${H - pad}"></line><text x="${W - pad}" y="${H - 6}" text-anchor="end">${esc(w.frontierAxisX)} · ${esc(wan(String(xMax * 10_000)))}</text><text x="${pad + 4}" y="${pad / 2 + 10}">${esc(w.frontierAxisY)}</text><path d="${path}"></path><line class="current" y1="${pad / 2}" y2="${H - pad}"></line>${dots}`;
+    frontierDrawn = { points, x };
+    // Marks on the budget slider where the slope changes: a new score level of projects starts to be funded.
+    if (marks) {
+      const out: string[] = [];
+      for (let i = 1; i + 1 < points.length; i++) {
+        const s1 = (ys[i]! - ys[i - 1]!) / (xs[i]! - xs[i - 1]! || 1);
+        const s2 = (ys[i + 1]! - ys[i]!) / (xs[i + 1]! - xs[i]! || 1);
+        if (Math.abs(s1 - s2) > 1e-6 * Math.max(1, Math.abs(s1))) out.push(`<option value="${xs[i]!.toFixed(2)}"></option>`);
+      }
+      marks.innerHTML = out.join('');
     }
-    marks.innerHTML = out.join('');
+  }
+  // The budget shown: a dashed line (none while no result is shown).
+  const current = svg.querySelector('line.current')!;
+  const cur = shown && shown.status === 'optimal' ? frontierDrawn.x(Number(shown.budget) / 10_000).toFixed(1) : null;
+  if (cur === null) current.setAttribute('display', 'none');
+  else {
+    current.removeAttribute('display');
+    current.setAttribute('x1', cur);
+    current.setAttribute('x2', cur);
   }
 }
 
