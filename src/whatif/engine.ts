@@ -136,6 +136,8 @@ export class WhatIf {
   /** Σ of what the policy allows each measure's candidates (rounded to the granularity), kept with the preparation. */
   private entitled: Map<string, Decimal> | null = null;
   private last: { readonly allocation: Allocation; readonly scenario: Scenario; readonly fundingLine: number | null } | null = null;
+  /** The grants of the last result and their text (yuan, two decimals): a line whose grant stays the same keeps its text. */
+  private grantText: { readonly grants: readonly Decimal[]; readonly text: readonly string[] } | null = null;
   /** The preparation kept open across settings with the same decisions (they make the applications): only the limits' amounts change. */
   private preparation: { readonly decisions: string; readonly at: (scenario: Scenario) => Prepared } | null = null;
 
@@ -232,10 +234,12 @@ export class WhatIf {
     });
     changes.sort((a, b) => Math.abs(Number(b.delta)) - Math.abs(Number(a.delta)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const g = scenario.granularity;
-    // Granted per measure, in one pass over the lines; entitled, once.
+    // Granted per measure and the projects funded, in one pass over the lines; entitled, once.
     const granted = new Map(policy.measures.map((m) => [m.id, ZERO]));
     const entitled = this.entitled ?? new Map(policy.measures.map((m) => [m.id, ZERO]));
+    let fundedCount = 0;
     for (const l of allocation.lines) {
+      if (l.grant.isPositive() && !l.grant.isZero()) fundedCount++;
       const s = granted.get(l.app.measureId);
       if (s === undefined) continue;
       if (!l.grant.isZero()) granted.set(l.app.measureId, s.plus(l.grant));
@@ -246,16 +250,19 @@ export class WhatIf {
       const b = scenario.measureBudgets.get(m.id);
       return { id: m.id, label: `${m.clause}${lang === 'zh' ? m.name.zh : m.name.en}`, granted: fmtYuan(granted.get(m.id)!), entitled: fmtYuan(entitled.get(m.id)!), max: b?.max ? fmtYuan(b.max) : null, min: b?.min ? fmtYuan(b.min) : null };
     });
+    const last = this.grantText?.grants.length === allocation.lines.length ? this.grantText : null;
+    const grants = allocation.lines.map((l, i) => (last?.grants[i]!.eq(l.grant) ? last.text[i]! : fmtYuan(l.grant)));
+    this.grantText = { grants: allocation.lines.map((l) => l.grant), text: grants };
     return {
       status: 'optimal',
       budget: fmtYuan(scenario.budget),
       totalGranted: fmtYuan(allocation.granted),
-      fundedCount: allocation.lines.filter((l) => l.grant.gt(0)).length,
+      fundedCount,
       applications: allocation.lines.length,
       fundingLine,
       objective: allocation.objective.toFixed(2),
       measures,
-      grants: allocation.lines.map((l) => fmtYuan(l.grant)),
+      grants,
       bindings: allocation.lines.map((l) => w.binding[l.binding]),
       decisions: allocation.lines.map((l) => l.app.decision ?? null),
       changes,
