@@ -5,7 +5,9 @@
  * the fragment set to the result drawn (`#result` no longer busy and showing those settings),
  * measured in the page — median and 90th percentile over the changes, which alternate a budget,
  * a measure ceiling and the company cap, each made once the page has settled (the background
- * worker's frontier and "more budget" drawn). The worker's and the page's own times are printed too.
+ * worker's frontier and "more budget" drawn). The worker's and the page's own times are printed too,
+ * and "the page's part": for each change, shown less the worker as the page waits for it (the
+ * hash change reaching the page's script, its drawing, layout and paint, and the frame waited for).
  *
  *   npm run bench:whatif                          # 3,000 applications, 20 changes
  *   npm run bench:whatif -- --sizes 3000,20000 --changes 20
@@ -55,6 +57,7 @@ try {
     const worker: number[] = [];
     const roundtrip: number[] = [];
     const render: number[] = [];
+    const pagePart: number[] = [];
     for (const fragment of fragments) {
       const r = await page.evaluate(
         (h) =>
@@ -82,12 +85,14 @@ try {
       worker.push(Number(r.worker));
       render.push(Number(r.render));
       roundtrip.push(Number(r.roundtrip));
+      pagePart.push(r.ms - Number(r.roundtrip));
     }
     const steps = await page.evaluate(() => document.getElementById('status-line')!.textContent);
     console.log(
       `${n.toLocaleString('en')} applications: whatif.html ${(statSync(file).size / 1e6).toFixed(2)} MB; first result ${(first / 1000).toFixed(2)} s; ` +
         `a change shown in ${quantile(shown, 0.5).toFixed(0)} ms median, ${quantile(shown, 0.9).toFixed(0)} ms p90 (${changes} changes; ` +
-        `the worker's solve, round, verify and sentences ${quantile(worker, 0.5).toFixed(0)} ms, the page's drawing ${quantile(render, 0.5).toFixed(0)} ms, the worker as the page waits for it ${quantile(roundtrip, 0.5).toFixed(0)} ms, medians) — last: ${steps}`,
+        `the worker's solve, round, verify and sentences ${quantile(worker, 0.5).toFixed(0)} ms, the page's drawing ${quantile(render, 0.5).toFixed(0)} ms, the worker as the page waits for it ${quantile(roundtrip, 0.5).toFixed(0)} ms, ` +
+        `the page's part ${quantile(pagePart, 0.5).toFixed(0)} ms, medians) — last: ${steps}`,
     );
     await page.close();
   }

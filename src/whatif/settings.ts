@@ -141,6 +141,19 @@ const merged = (old: { readonly min: Decimal | null; readonly max: Decimal | nul
   max: b.max !== undefined ? b.max : (old?.max ?? null),
 });
 
+/** What a setting may name: the policy's measures, the applications' districts and project ids (made once per input). */
+const namesOf = (() => {
+  const made = new WeakMap<WhatIfInput, { readonly measureIds: ReadonlySet<string>; readonly districtNames: ReadonlySet<string>; readonly ids: ReadonlySet<string> }>();
+  return (input: WhatIfInput) => {
+    let names = made.get(input);
+    if (!names) {
+      names = { measureIds: new Set(input.policy.measures.map((m) => m.id)), districtNames: new Set(input.applications.map((a) => a.district)), ids: new Set(input.applications.map((a) => a.projectId)) };
+      made.set(input, names);
+    }
+    return names;
+  };
+})();
+
 /**
  * The scenario and applications with the settings applied, as loading the exported scenario
  * gives them, and every setting that names nothing in them.
@@ -148,8 +161,7 @@ const merged = (old: { readonly min: Decimal | null; readonly max: Decimal | nul
 export function applySettings(input: WhatIfInput, s: Settings, defaultReason: string): { scenario: Scenario; applications: readonly Application[]; issues: SettingIssue[] } {
   const issues: SettingIssue[] = [];
   const base = input.scenario;
-  const measureIds = new Set(input.policy.measures.map((m) => m.id));
-  const districtNames = new Set(input.applications.map((a) => a.district));
+  const { measureIds, districtNames, ids } = namesOf(input);
   const measureBudgets = new Map<string, MeasureSettings>(base.measureBudgets);
   for (const [id, b] of s.measures) {
     if (!measureIds.has(id)) issues.push({ key: `measure.${id}`, expected: `a measure id of policy ${input.policy.id}`, found: JSON.stringify(id) });
@@ -160,7 +172,6 @@ export function applySettings(input: WhatIfInput, s: Settings, defaultReason: st
     if (!districtNames.has(d)) issues.push({ key: `district.${d}`, expected: 'a district of the applications', found: JSON.stringify(d) });
     else districtBudgets.set(d, merged(districtBudgets.get(d), b));
   }
-  const ids = new Set(input.applications.map((a) => a.projectId));
   for (const [key, list] of [['fund', s.fund], ['exclude', s.exclude], ['clear', s.clear]] as const) {
     for (const id of list) if (!ids.has(id)) issues.push({ key, expected: 'the project id of an application', found: JSON.stringify(id) });
   }

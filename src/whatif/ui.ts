@@ -382,15 +382,19 @@ const drawn = new WeakMap<HTMLElement, readonly string[]>();
 function patch(box: HTMLElement, rows: readonly string[], made?: (el: Element) => void): void {
   const before = box.children.length === drawn.get(box)?.length ? drawn.get(box)! : [];
   if (!before.length) box.textContent = '';
-  const template = document.createElement('template');
-  rows.forEach((html, k) => {
-    if (before[k] === html) return;
-    template.innerHTML = html;
-    const el = template.content.firstElementChild!;
-    made?.(el);
-    if (k < box.children.length) box.children[k]!.replaceWith(el);
-    else box.appendChild(el);
-  });
+  const changed = rows.flatMap((html, k) => (before[k] === html ? [] : [k]));
+  if (changed.length) {
+    // The rows written, parsed at once in an element like the box (a <tbody> for table rows).
+    const scratch = document.createElement(box.localName);
+    scratch.innerHTML = changed.map((k) => rows[k]).join('');
+    const written = [...scratch.children];
+    changed.forEach((k, j) => {
+      const el = written[j]!;
+      made?.(el);
+      if (k < box.children.length) box.children[k]!.replaceWith(el);
+      else box.appendChild(el);
+    });
+  }
   while (box.children.length > rows.length) box.lastElementChild!.remove();
   drawn.set(box, rows);
 }
@@ -466,7 +470,9 @@ function drawPage(): void {
       tr.dataset.grant = grant;
       tr.className = Number(grant) > 0 ? 'funded' : '';
       tr.cells[6]!.textContent = wan(grant);
-      tr.cells[7]!.innerHTML = bindingCell(r, i);
+      // Text alone unless a decision tags it: no HTML to parse.
+      if (r.decisions[i]) tr.cells[7]!.innerHTML = bindingCell(r, i);
+      else tr.cells[7]!.textContent = r.bindings[i]!;
     });
   } else {
     pageIds = ids;
