@@ -190,6 +190,39 @@ describe('whatif.html in Chromium', () => {
     await page.close();
   });
 
+  it('a result drawn over earlier ones shows what the page opened on its link shows: differences, bars, rows, the frontier and its mark', async (ctx) => {
+    requireBrowser(ctx);
+    /** Once the background worker has answered: the frontier drawn and what more budget would do. */
+    const quiet = (page: Page) => page.waitForFunction(() => document.querySelectorAll('#frontier circle').length > 0 && document.getElementById('more')!.textContent !== '');
+    const view = (page: Page) =>
+      page.evaluate(() => ({
+        result: document.getElementById('result')!.dataset.totalGranted,
+        headline: document.getElementById('headline')!.textContent,
+        counts: document.getElementById('change-counts')!.textContent,
+        changes: [...document.querySelectorAll('#changes tr')].map((r) => r.outerHTML),
+        bars: [...document.querySelectorAll<HTMLElement>('#measures .bar')].map((b) => [b.dataset.measureId, b.dataset.granted, b.querySelector<HTMLElement>('.fill')!.style.width, b.textContent]),
+        rows: [...document.querySelectorAll<HTMLElement>('#projects tr')].map((r) => [r.dataset.projectId, r.dataset.grant, r.className, r.textContent]),
+        frontier: document.getElementById('frontier')!.innerHTML,
+        marks: document.getElementById('budget-marks')!.innerHTML,
+      }));
+    const page = await open(pagePath, 'budget=300000000&measure.P11-RETROFIT.max=60000000');
+    await quiet(page);
+    // The budget alone moves: the same frontier, its mark moved; then the frontier changes too.
+    for (const fragment of ['budget=380000000&measure.P11-RETROFIT.max=60000000', 'budget=330000000&companyAnnualCap=15000000']) {
+      await page.evaluate((h) => (location.hash = h), fragment);
+      await settled(page);
+      await quiet(page);
+      const fresh = await open(pagePath, fragment);
+      await quiet(fresh);
+      const shown = await view(page);
+      expect(shown.changes.length).toBeGreaterThan(0);
+      expect(shown.frontier).toContain('class="current"');
+      expect(shown).toEqual(await view(fresh));
+      await fresh.close();
+    }
+    await page.close();
+  });
+
   it('follows a change of the fragment while open, as if the controls had been moved', async (ctx) => {
     requireBrowser(ctx);
     const page = await open(pagePath);
