@@ -56,8 +56,8 @@ dialog p{margin:4px 0}
 .pager{display:flex;gap:8px;align-items:center;margin:6px 0}.pager[hidden]{display:none}
 .filters{display:flex;gap:16px;align-items:center;margin:6px 0}.filters input[type=search]{font:inherit;padding:2px 6px;min-width:18em}
 footer{padding:12px 24px;color:var(--muted);font-size:13px}
-/* The frontier, the bars and the project table are laid out only when they are on screen (or near it): a change redraws what is in view, and the rest when it is scrolled to. */
-.part{content-visibility:auto;contain-intrinsic-size:auto 900px}
+/* The frontier, the bars and the project table are laid out only when they are on screen (or near it): a change redraws what is in view, and the rest when it is scrolled to. What overflows the section (a wide table's last column) is still painted. */
+.part{content-visibility:auto;contain-intrinsic-size:auto 900px;overflow-clip-margin:content-box 400px}
 @media (max-width:900px){.layout{grid-template-columns:1fr}#controls{position:static;max-height:none}}
 @media print{@page{size:A4;margin:12mm}body{font-size:12px}.part{content-visibility:visible}.layout{display:block;padding:0}#controls{display:none}.exports,.buttons,.filters,.pager,#frontier{display:none}th{position:static}header{background:none}}
 `;
