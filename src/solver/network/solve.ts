@@ -66,17 +66,19 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
   const colStatus = new Int32Array(n);
   const rowStatus = new Int32Array(m).fill(1);
   let secondaryObjective = 0;
+  const columnArc = plan.columnArc;
   for (let j = 0; j < n; j++) {
-    const c = lp.columns[j]!;
-    const e = plan.columnArc[j]!;
+    const e = columnArc[j]!;
     if (e < 0) {
       // In no network row: its better bound (by cost, then secondary), lower on a tie.
+      const c = lp.columns[j]!;
       const better = sense * c.cost < 0 || (sense * c.cost === 0 && sec !== null && sec[j]! < 0);
       values[j] = better ? c.upper : c.lower;
       colStatus[j] = better && c.upper !== c.lower ? 2 : 0;
     } else {
       values[j] = (lo[e]! + flow[e]!) / bs;
-      colStatus[j] = state[e] === TREE ? 1 : state[e] === UPPER ? 2 : 0;
+      const st = state[e]!;
+      colStatus[j] = st === TREE ? 1 : st === UPPER ? 2 : 0;
     }
     if (secondary) secondaryObjective += secondary[j]! * values[j]!;
   }
