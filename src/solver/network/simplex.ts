@@ -104,20 +104,31 @@ export class Simplex implements ShiftWatcher {
     lo.set(plan.arcLower);
     c1.set(plan.arcCost);
     // Capacities and the secondary costs in one pass (the arcs' states are the start's to set).
+    // Capacities, the secondary costs and both costs' ranges (for the crash's order) in one pass
+    // (the arcs' states are the start's to set).
     const upper = plan.arcUpper;
     const column = plan.arcColumn;
     let tie: Float64Array | null = null;
+    const range = { min: 0, max: 0, tieMin: 0, tieMax: 0 };
     for (let e = 0; e < A; e++) {
       cap[e] = upper[e]! - lo[e]!;
+      const c = c1[e]!;
+      if (c < range.min) range.min = c;
+      else if (c > range.max) range.max = c;
       if (sec === null) continue;
       const j = column[e]!;
-      if (j >= 0 && sec[j] !== 0) (tie ??= new Float64Array(A))[e] = sec[j]!;
+      if (j < 0) continue;
+      const t = sec[j]!;
+      if (t === 0) continue;
+      (tie ??= new Float64Array(A))[e] = t;
+      if (t < range.tieMin) range.tieMin = t;
+      else if (t > range.tieMax) range.tieMax = t;
     }
     this.tie = tie;
     this.priced = A;
     this.block = Math.max(10, Math.ceil(Math.sqrt(A)));
     this.tree = new Tree(N, src, c0, c1, this.c2, this);
-    this.flat = this.flatStart(plan);
+    this.flat = this.flatStart(plan, range);
     if (!this.flat) this.deepStart(plan);
     this.tree.build();
     if (this.flat) this.placeComponents();
@@ -132,12 +143,12 @@ export class Simplex implements ShiftWatcher {
    * between bounds would close a cycle (then {@link deepStart}, which sets every arc's state and
    * every row arc's flow again).
    */
-  private flatStart(plan: NetworkPlan): boolean {
+  private flatStart(plan: NetworkPlan, range: CostRange): boolean {
     const { A, src, tgt, lo, cap, flow, state, c0 } = this;
     const Np = plan.nodeCount;
     const root = Np;
     const nc = A - (Np - 1); // column arcs come first
-    const act = crash(plan, cap, this.c1, this.tie, flow, nc);
+    const act = crash(plan, cap, this.c1, range, this.tie, flow, nc);
     const undo = (): false => {
       flow.fill(0, 0, nc);
       return false;
@@ -148,6 +159,7 @@ export class Simplex implements ShiftWatcher {
     const comp = new Int32Array(Np);
     for (let v = 0; v < Np; v++) comp[v] = v;
     const degree = new Int32Array(Np + 1);
+    const forest = new Int32Array(Np); // its arcs (fewer than its nodes: a cycle is refused first)
     let inTree = 0;
     for (let e = 0; e < A; e++) {
       let f: number;
@@ -178,15 +190,15 @@ export class Simplex implements ShiftWatcher {
         comp[a] = b;
         degree[src[e]! + 1]!++;
         degree[tgt[e]! + 1]!++;
-        inTree++;
+        forest[inTree++] = e;
       }
     }
     // The forest's incidence, then each component hung from the artificial root by its first node.
     for (let v = 0; v < Np; v++) degree[v + 1]! += degree[v]!;
     const adj = new Int32Array(2 * inTree);
     const fill = degree.slice(0, Np);
-    for (let e = 0; e < A; e++) {
-      if (state[e] !== TREE) continue;
+    for (let i = 0; i < inTree; i++) {
+      const e = forest[i]!;
       adj[fill[src[e]!]!++] = e;
       adj[fill[tgt[e]!]!++] = e;
     }
@@ -699,14 +711,14 @@ export class Simplex implements ShiftWatcher {
  * bounds) and returns each row node's activity, or null when a floor stays unmet (the flows are
  * then partial: the caller resets them).
  */
-function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
-  const act = greedy(plan, cap, c1, c1, tie, flow, nc);
+function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, range: CostRange, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
+  const act = greedy(plan, cap, c1, range, c1, tie, flow, nc);
   if (act === null) return null;
   const priced = ceilingPrices(plan, c1, flow, act, nc);
   if (priced === null) return act;
   const first = flow.slice(0, nc);
   flow.fill(0, 0, nc);
-  const again = greedy(plan, cap, priced, c1, tie, flow, nc);
+  const again = greedy(plan, cap, priced.key, { ...range, min: priced.min, max: priced.max }, c1, tie, flow, nc);
   if (again !== null) return again;
   flow.set(first);
   return act;
@@ -721,7 +733,7 @@ function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, tie: Floa
  * elsewhere that are worth as much once the ceiling's room is priced. Only the order changes: a
  * heuristic for the start, exact integers (differences of the scaled costs).
  */
-function ceilingPrices(plan: NetworkPlan, c1: Float64Array, flow: Float64Array, act: Float64Array, nc: number): Float64Array | null {
+function ceilingPrices(plan: NetworkPlan, c1: Float64Array, flow: Float64Array, act: Float64Array, nc: number): { readonly key: Float64Array; readonly min: number; readonly max: number } | null {
   const N = plan.nodeCount;
   const A = plan.arcCount;
   const par = plan.parent;
@@ -758,12 +770,27 @@ function ceilingPrices(plan: NetworkPlan, c1: Float64Array, flow: Float64Array, 
   }
   if (!any) return null;
   const priced = new Float64Array(nc);
+  let min = 0;
+  let max = 0;
   for (let e = 0; e < nc; e++) {
     let c = c1[e]!;
     for (let v = to[e]!; v > 0; v = par[v]!) c += lambda[v]!;
     priced[e] = c;
+    if (c < min) min = c;
+    else if (c > max) max = c;
   }
-  return priced;
+  return { key: priced, min, max };
+}
+
+/**
+ * Bounds on the crash's order keys (primary or priced costs: `min`, `max`) and on the secondary
+ * costs (`tieMin`, `tieMax`), over the column arcs (a wider range gives the same order).
+ */
+interface CostRange {
+  readonly min: number;
+  readonly max: number;
+  readonly tieMin: number;
+  readonly tieMax: number;
 }
 
 /**
@@ -773,7 +800,7 @@ function ceilingPrices(plan: NetworkPlan, c1: Float64Array, flow: Float64Array, 
  * take their columns whole in that order (as far as the rows allow) until the floor is met. Sets the
  * column arcs' flows and returns each row node's activity, or null when a floor stays unmet.
  */
-function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, c1: Float64Array, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
+function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, range: CostRange, c1: Float64Array, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
   const N = plan.nodeCount;
   const A = plan.arcCount;
   const par = plan.parent;
@@ -790,44 +817,30 @@ function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, c1: Flo
       lower[v] = plan.arcLower[e]!;
     }
   }
-  for (let e = 0; e < nc; e++) {
-    const l = plan.arcLower[e]!;
-    if (l === 0) continue;
-    for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += l;
-    for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += l;
-  }
   // Order: key (the primary cost, or the priced one), secondary, arc. As one number per arc where
   // that stays exact (a plain numeric sort is several times faster than one with a comparator),
-  // else compared.
-  const order = new Int32Array(nc);
+  // else compared. In the same pass, the rows' activities at the columns' lower bounds.
+  const min1 = range.min;
+  const min2 = range.tieMin;
+  const span2 = range.tieMax - min2 + 1;
+  const keys = (range.max - min1 + 1) * span2 * nc < SAFE ? new Float64Array(nc) : null;
+  const order = keys === null ? new Int32Array(nc) : null;
   let count = 0;
-  let min1 = Infinity;
-  let max1 = -Infinity;
-  let min2 = 0;
-  let max2 = 0;
+  const arcLower = plan.arcLower;
   for (let e = 0; e < nc; e++) {
+    const l = arcLower[e]!;
+    if (l !== 0) {
+      for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += l;
+      for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += l;
+    }
     if (!(cap[e]! > 0)) continue;
-    order[count++] = e;
-    const k = key[e]!;
-    if (k < min1) min1 = k;
-    if (k > max1) max1 = k;
-    if (tie) {
-      const t = tie[e]!;
-      if (t < min2) min2 = t;
-      if (t > max2) max2 = t;
-    }
+    if (keys !== null) keys[count++] = ((key[e]! - min1) * span2 + (tie ? tie[e]! - min2 : 0)) * nc + e;
+    else order![count++] = e;
   }
-  let sorted = order.subarray(0, count);
-  const span2 = max2 - min2 + 1;
-  if (count > 0 && (max1 - min1 + 1) * span2 * nc < SAFE) {
-    const keys = new Float64Array(count);
-    for (let k = 0; k < count; k++) {
-      const e = sorted[k]!;
-      keys[k] = ((key[e]! - min1) * span2 + (tie ? tie[e]! - min2 : 0)) * nc + e;
-    }
-    keys.sort();
-    for (let k = 0; k < count; k++) sorted[k] = keys[k]! % nc;
-  } else sorted = sorted.sort((a, b) => key[a]! - key[b]! || (tie ? tie[a]! - tie[b]! : 0) || a - b);
+  // The columns in order: the arc of the k-th is keys[k] % nc, or sorted[k].
+  let sorted = new Int32Array(0);
+  if (keys !== null) keys.subarray(0, count).sort();
+  else sorted = order!.subarray(0, count).sort((a, b) => key[a]! - key[b]! || (tie ? tie[a]! - tie[b]! : 0) || a - b);
   /** Add to column e as much as its bound, its rows' rooms and `want` allow; what was added. */
   const fill = (e: number, want: number): number => {
     let room = Math.min(cap[e]! - flow[e]!, want);
@@ -850,7 +863,7 @@ function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, c1: Flo
       inRow.fill(0);
       inRow[r] = 1;
       for (let k = 0; k < count && act[r]! < lower[r]!; k++) {
-        const e = sorted[k]!;
+        const e = keys !== null ? keys[k]! % nc : sorted[k]!;
         let member = false;
         for (let v = from[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
         for (let v = to[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
@@ -863,7 +876,7 @@ function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, c1: Flo
   // order they all come before the first that is not).
   // (`fill` inline: a call per column is measurable in a fresh process, where this runs unoptimised.)
   for (let k = 0; k < count; k++) {
-    const e = sorted[k]!;
+    const e = keys !== null ? keys[k]! % nc : sorted[k]!;
     if (c1[e]! > 0 || (c1[e] === 0 && !(tie && tie[e]! < 0))) {
       if (key === c1) break;
       continue;
