@@ -2,7 +2,7 @@
  * The network simplex: one `Simplex` object holds the arcs, the spanning-tree basis (a `Tree`,
  * ./tree.ts) and the pricing state. The start (LEMON's flat tree: every node on its own
  * artificial arc to an artificial root, after a crash that fills the best columns as far as their
- * rows allow), the pivots (Cunningham's leaving-arc rule on strongly feasible trees: no cycling,
+ * rows allow, see `crash`), the pivots (Cunningham's leaving-arc rule on strongly feasible trees: no cycling,
  * and degenerate pivots are common here), the pricing (block search, LEMON's rule; in a warm
  * re-solve only the candidates) and the tie stage (the secondary costs minimised on the primary
  * optimum's face, from its tree). The removal of artificial arcs left in the optimal tree is
