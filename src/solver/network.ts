@@ -12,7 +12,8 @@
  *   the best secondary", exactly.
  * - Algorithm (network/simplex.ts, its spanning tree network/tree.ts): primal network simplex
  *   on a spanning-tree basis in LEMON's layout: a crash that fills the best columns as far as
- *   their rows allow, LEMON's flat start (every node on its own artificial arc to an artificial
+ *   their rows allow (once more in the order of costs that price the family-B ceilings it
+ *   filled, when there are any), LEMON's flat start (every node on its own artificial arc to an artificial
  *   root), block-search pricing, Cunningham's leaving-arc rule on strongly feasible trees; unmet
  *   floors on artificial arcs on a dominant cost level instead of a big M; the secondary costs
  *   in a second stage, on the primary optimum's face from its optimal tree.

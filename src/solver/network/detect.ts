@@ -62,6 +62,11 @@ export interface NetworkPlan {
   readonly columnArc: Int32Array;
   /** Per LP row its arc, or −1. */
   readonly rowArc: Int32Array;
+  /**
+   * Whether some bound pair is crossed (an arc's, or a column's outside the network): the LP is
+   * then infeasible before any pivot.
+   */
+  readonly crossed: boolean;
 }
 
 type Analysis = { readonly plan: NetworkPlan; readonly reason?: undefined } | { readonly plan?: undefined; readonly reason: string };
@@ -345,8 +350,12 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   const columnArc = new Int32Array(n).fill(-1);
   const rowArc = new Int32Array(m).fill(-1);
   let e = 0;
+  let crossed = false;
   for (let j = 0; j < n; j++) {
-    if (innerA[j] === 0 && innerB[j] === 0) continue;
+    if (innerA[j] === 0 && innerB[j] === 0) {
+      if (lp.columns[j]!.lower > lp.columns[j]!.upper) crossed = true;
+      continue;
+    }
     const c = lp.columns[j]!;
     arcFrom[e] = innerA[j]!;
     arcTo[e] = innerB[j]!;
@@ -355,6 +364,7 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
     arcCost[e] = costs.values[j]!;
     arcColumn[e] = j;
     columnArc[j] = e;
+    if (arcLower[e]! > arcUpper[e]!) crossed = true;
     e++;
   }
   for (let a = 0; a < mA; a++) {
@@ -382,6 +392,7 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
       arcLower[e] = scaled(lo, boundScale);
       arcUpper[e] = hi === null ? Infinity : scaled(hi, boundScale);
     }
+    if (arcLower[e]! > arcUpper[e]!) crossed = true;
     arcFrom[e] = from;
     arcTo[e] = to;
     arcRow[e] = active[a]!;
@@ -396,6 +407,6 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
     `; ${netColumns} of ${n} columns in the network; bounds × 10^${kb}, costs × 10^${kc}`;
   return {
     reason, lp, boundScale, costScale, boundSum: bScale.sum, family, nodeCount, rowNode, parent, bottomUp,
-    arcCount, arcFrom, arcTo, arcLower, arcUpper, arcCost, arcColumn, arcRow, arcReversed, columnArc, rowArc,
+    arcCount, arcFrom, arcTo, arcLower, arcUpper, arcCost, arcColumn, arcRow, arcReversed, columnArc, rowArc, crossed,
   };
 }

@@ -85,11 +85,25 @@ export function boundScaleOf(bounds: ArrayLike<number>): Scaling & { readonly su
  * max |cost × 10^k| × (2 × rows + 1) must stay within 2^53, else refused as too large.
  */
 export function integerCosts(costs: Float64Array, sign: number, rows: number): Scaling & { readonly values: Float64Array } {
-  const k = decimalScale(costs);
   const values = new Float64Array(costs.length);
+  // Integers already (the tie rule's ranks): k = 0, as decimalScale would find, in one pass.
+  let max = 0;
+  let whole = true;
+  for (let j = 0; j < costs.length; j++) {
+    const c = costs[j]!;
+    if (!Number.isSafeInteger(c)) {
+      whole = false;
+      break;
+    }
+    values[j] = sign * c + 0;
+    if (c > max) max = c;
+    else if (-c > max) max = -c;
+  }
+  if (whole) return max * (2 * rows + 1) > SAFE ? { k: 0, refused: 'too large', values } : { k: 0, values };
+  const k = decimalScale(costs);
   if (k < 0) return { k, refused: 'not decimal', values };
   const scale = POWERS[k]!;
-  let max = 0;
+  max = 0;
   for (let j = 0; j < costs.length; j++) {
     values[j] = sign * scaled(costs[j]!, scale) + 0;
     max = Math.max(max, Math.abs(values[j]!));

@@ -2,7 +2,7 @@
  * The network simplex: one `Simplex` object holds the arcs, the spanning-tree basis (a `Tree`,
  * ./tree.ts) and the pricing state. The start (LEMON's flat tree: every node on its own
  * artificial arc to an artificial root, after a crash that fills the best columns as far as their
- * rows allow), the pivots (Cunningham's leaving-arc rule on strongly feasible trees: no cycling,
+ * rows allow, see `crash`), the pivots (Cunningham's leaving-arc rule on strongly feasible trees: no cycling,
  * and degenerate pivots are common here), the pricing (block search, LEMON's rule; in a warm
  * re-solve only the candidates) and the tie stage (the secondary costs minimised on the primary
  * optimum's face, from its tree). The removal of artificial arcs left in the optimal tree is
@@ -103,24 +103,32 @@ export class Simplex implements ShiftWatcher {
     tgt.set(plan.arcTo);
     lo.set(plan.arcLower);
     c1.set(plan.arcCost);
+    // Capacities and the secondary costs in one pass (the arcs' states are the start's to set).
+    // Capacities, the secondary costs and both costs' ranges (for the crash's order) in one pass
+    // (the arcs' states are the start's to set).
     const upper = plan.arcUpper;
+    const column = plan.arcColumn;
+    let tie: Float64Array | null = null;
+    const range = { min: 0, max: 0, tieMin: 0, tieMax: 0 };
     for (let e = 0; e < A; e++) {
       cap[e] = upper[e]! - lo[e]!;
-      state[e] = cap[e] === 0 ? FIXED : LOWER;
-    }
-    let tie: Float64Array | null = null;
-    if (sec) {
-      const column = plan.arcColumn;
-      for (let e = 0; e < A; e++) {
-        const j = column[e]!;
-        if (j >= 0 && sec[j] !== 0) (tie ??= new Float64Array(A))[e] = sec[j]!;
-      }
+      const c = c1[e]!;
+      if (c < range.min) range.min = c;
+      else if (c > range.max) range.max = c;
+      if (sec === null) continue;
+      const j = column[e]!;
+      if (j < 0) continue;
+      const t = sec[j]!;
+      if (t === 0) continue;
+      (tie ??= new Float64Array(A))[e] = t;
+      if (t < range.tieMin) range.tieMin = t;
+      else if (t > range.tieMax) range.tieMax = t;
     }
     this.tie = tie;
     this.priced = A;
     this.block = Math.max(10, Math.ceil(Math.sqrt(A)));
     this.tree = new Tree(N, src, c0, c1, this.c2, this);
-    this.flat = this.flatStart(plan);
+    this.flat = this.flatStart(plan, range);
     if (!this.flat) this.deepStart(plan);
     this.tree.build();
     if (this.flat) this.placeComponents();
@@ -131,66 +139,66 @@ export class Simplex implements ShiftWatcher {
    * (columns partly filled, rows neither empty nor full) are the tree's, a forest; every other
    * real arc is at a bound; each component of that forest hangs from the artificial root on the
    * artificial arc of its first node (cost 0, no flow: the flow already balances at every node).
-   * False, with nothing changed, when the crash cannot meet every floor or its arcs between bounds
-   * would close a cycle (then {@link deepStart}).
+   * False, with the column flows back at 0, when the crash cannot meet every floor or its arcs
+   * between bounds would close a cycle (then {@link deepStart}, which sets every arc's state and
+   * every row arc's flow again).
    */
-  private flatStart(plan: NetworkPlan): boolean {
+  private flatStart(plan: NetworkPlan, range: CostRange): boolean {
     const { A, src, tgt, lo, cap, flow, state, c0 } = this;
     const Np = plan.nodeCount;
     const root = Np;
     const nc = A - (Np - 1); // column arcs come first
-    const act = crash(plan, cap, this.c1, this.tie, flow, nc);
+    const act = crash(plan, cap, this.c1, range, this.tie, flow, nc);
     const undo = (): false => {
       flow.fill(0, 0, nc);
       return false;
     };
     if (!act) return undo();
-    // Each component of the arcs between bounds (union-find), refused on a cycle.
+    // Every arc's state and the row arcs' flows, and each component of the arcs between bounds
+    // (union-find), refused on a cycle (the start's fallback sets every state and row flow again).
     const comp = new Int32Array(Np);
     for (let v = 0; v < Np; v++) comp[v] = v;
-    const find = (v: number): number => {
-      while (comp[v] !== v) {
-        comp[v] = comp[comp[v]!]!;
-        v = comp[v]!;
-      }
-      return v;
-    };
     const degree = new Int32Array(Np + 1);
+    const forest = new Int32Array(Np); // its arcs (fewer than its nodes: a cycle is refused first)
     let inTree = 0;
     for (let e = 0; e < A; e++) {
       let f: number;
       if (e < nc) f = flow[e]!;
       else {
         const v = e - A + Np;
-        const actual = plan.arcReversed[e] ? -act[v]! : act[v]!;
-        f = actual - lo[e]!;
+        f = (plan.arcReversed[e] ? -act[v]! : act[v]!) - lo[e]!;
         if (f < 0 || f > cap[e]!) return undo();
+        flow[e] = f;
       }
-      if (f > 0 && f < cap[e]!) {
-        const a = find(src[e]!);
-        const b = find(tgt[e]!);
+      const c = cap[e]!;
+      if (c === 0) state[e] = FIXED;
+      else if (f === 0) state[e] = LOWER;
+      else if (f === c) state[e] = UPPER;
+      else {
+        state[e] = TREE;
+        let a = src[e]!;
+        while (comp[a] !== a) {
+          comp[a] = comp[comp[a]!]!;
+          a = comp[a]!;
+        }
+        let b = tgt[e]!;
+        while (comp[b] !== b) {
+          comp[b] = comp[comp[b]!]!;
+          b = comp[b]!;
+        }
         if (a === b) return undo();
         comp[a] = b;
         degree[src[e]! + 1]!++;
         degree[tgt[e]! + 1]!++;
-        inTree++;
+        forest[inTree++] = e;
       }
-    }
-    // Committed: row flows and every arc's state.
-    for (let e = nc; e < A; e++) {
-      const v = e - A + Np;
-      flow[e] = (plan.arcReversed[e] ? -act[v]! : act[v]!) - lo[e]!;
-    }
-    for (let e = 0; e < A; e++) {
-      const f = flow[e]!;
-      state[e] = cap[e] === 0 ? FIXED : f === 0 ? LOWER : f === cap[e] ? UPPER : TREE;
     }
     // The forest's incidence, then each component hung from the artificial root by its first node.
     for (let v = 0; v < Np; v++) degree[v + 1]! += degree[v]!;
     const adj = new Int32Array(2 * inTree);
     const fill = degree.slice(0, Np);
-    for (let e = 0; e < A; e++) {
-      if (state[e] !== TREE) continue;
+    for (let i = 0; i < inTree; i++) {
+      const e = forest[i]!;
       adj[fill[src[e]!]!++] = e;
       adj[fill[tgt[e]!]!++] = e;
     }
@@ -261,8 +269,9 @@ export class Simplex implements ShiftWatcher {
           if (top[x] === c || !placed[top[x]!]) continue;
           // The offset t at which e's reduced cost is 0; at its lower bound it must stay ≥ 0, at its upper ≤ 0.
           const t = src[e] === w ? pi1[x]! - c1[e]! - pi1[w]! : c1[e]! + pi1[x]! - pi1[w]!;
-          if ((s === LOWER) === (src[e] === w)) lower = Math.max(lower, t);
-          else upper = Math.min(upper, t);
+          if ((s === LOWER) === (src[e] === w)) {
+            if (t > lower) lower = t;
+          } else if (t < upper) upper = t;
         }
       }
       const d = lower > -Infinity ? lower : upper < Infinity ? upper : 0;
@@ -690,14 +699,108 @@ export class Simplex implements ShiftWatcher {
 
 /**
  * The crash: the columns in cost order (primary, then secondary: cheapest first in the min form),
- * each filled as far as its bound and every row it is in allow (the tightest row stops it, maybe
- * part way); first, rows below their floor take their cheapest columns whole (as far as the rows
- * allow) until the floor is met. For one laminar family of ceilings this is already the optimum
- * (a polymatroid: best first); with two it is a start the simplex improves. Sets the column arcs'
- * flows (above their lower bounds) and returns each row node's activity, or null when a floor
- * stays unmet (the flows are then partial: the caller resets them).
+ * each filled as far as its bound and every row it is in allow (see {@link greedy}). For one
+ * laminar family of ceilings this is already the optimum (a polymatroid: best first); with two
+ * it is a start the simplex improves. Where a family-B ceiling (a measure ceiling, crossing the
+ * company caps) is full after that pass, the greedy is far from the optimum: a company's cap went
+ * to its columns under the full ceiling although another company could have used that room, and
+ * the simplex pivots each such exchange (41,004 pivots on the benchmark's crossing family at
+ * 100,000 applications). The greedy then runs once more in the order of costs that price each
+ * full family-B ceiling (see {@link ceilingPrices}); the rows, and which columns are worth
+ * filling at all, stay those of the real costs. Sets the column arcs' flows (above their lower
+ * bounds) and returns each row node's activity, or null when a floor stays unmet (the flows are
+ * then partial: the caller resets them).
  */
-function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
+function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, range: CostRange, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
+  const act = greedy(plan, cap, c1, range, c1, tie, flow, nc);
+  if (act === null) return null;
+  const priced = ceilingPrices(plan, c1, flow, act, nc);
+  if (priced === null) return act;
+  const first = flow.slice(0, nc);
+  flow.fill(0, 0, nc);
+  const again = greedy(plan, cap, priced.key, { ...range, min: priced.min, max: priced.max }, c1, tie, flow, nc);
+  if (again !== null) return again;
+  flow.set(first);
+  return act;
+}
+
+/**
+ * Costs for a second greedy pass, or null when no family-B ceiling is full after the first: each
+ * full family-B row v adds λ_v to the cost of every column under it, λ_v = (the budget's clearing
+ * cost: the worst cost admitted, when a top-level family-A row is full, else 0) − (the worst cost
+ * admitted under v), when that is positive. It is an estimate of v's dual (the cost at which its
+ * room clears against the rest), so that a column under a full ceiling comes after the columns
+ * elsewhere that are worth as much once the ceiling's room is priced. Only the order changes: a
+ * heuristic for the start, exact integers (differences of the scaled costs).
+ */
+function ceilingPrices(plan: NetworkPlan, c1: Float64Array, flow: Float64Array, act: Float64Array, nc: number): { readonly key: Float64Array; readonly min: number; readonly max: number } | null {
+  const N = plan.nodeCount;
+  const A = plan.arcCount;
+  const par = plan.parent;
+  const to = plan.arcTo;
+  const full = new Uint8Array(N);
+  let fullB = false;
+  let topFull = false;
+  for (let v = 1; v < N; v++) {
+    const e = A - N + v; // row arcs come last, in node order
+    const upper = plan.arcReversed[e] ? -plan.arcLower[e]! : plan.arcUpper[e]!;
+    if (!(act[v]! >= upper)) continue;
+    full[v] = 1;
+    if (plan.family[plan.arcRow[e]!] === 1) fullB = true;
+    else if (par[v] === 0) topFull = true;
+  }
+  if (!fullB) return null;
+  // The worst cost admitted, overall and under each family-B row (a column's B rows: from its arc's head up).
+  let clearing = -Infinity;
+  const worst = new Float64Array(N).fill(-Infinity);
+  for (let e = 0; e < nc; e++) {
+    if (!(flow[e]! > 0)) continue;
+    const c = c1[e]!;
+    if (c > clearing) clearing = c;
+    for (let v = to[e]!; v > 0; v = par[v]!) if (c > worst[v]!) worst[v] = c;
+  }
+  if (!topFull) clearing = 0;
+  const lambda = new Float64Array(N);
+  let any = false;
+  for (let v = 1; v < N; v++) {
+    if (full[v] === 1 && worst[v]! > -Infinity && clearing > worst[v]! && plan.family[plan.arcRow[A - N + v]!] === 1) {
+      lambda[v] = clearing - worst[v]!;
+      any = true;
+    }
+  }
+  if (!any) return null;
+  const priced = new Float64Array(nc);
+  let min = 0;
+  let max = 0;
+  for (let e = 0; e < nc; e++) {
+    let c = c1[e]!;
+    for (let v = to[e]!; v > 0; v = par[v]!) c += lambda[v]!;
+    priced[e] = c;
+    if (c < min) min = c;
+    else if (c > max) max = c;
+  }
+  return { key: priced, min, max };
+}
+
+/**
+ * Bounds on the crash's order keys (primary or priced costs: `min`, `max`) and on the secondary
+ * costs (`tieMin`, `tieMax`), over the column arcs (a wider range gives the same order).
+ */
+interface CostRange {
+  readonly min: number;
+  readonly max: number;
+  readonly tieMin: number;
+  readonly tieMax: number;
+}
+
+/**
+ * One greedy pass: the columns in the order of `key` (then secondary, then arc), each filled as far
+ * as its bound and every row it is in allow (the tightest row stops it, maybe part way), the
+ * columns whose real cost `c1` is negative (primary, else secondary); first, rows below their floor
+ * take their columns whole in that order (as far as the rows allow) until the floor is met. Sets the
+ * column arcs' flows and returns each row node's activity, or null when a floor stays unmet.
+ */
+function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, range: CostRange, c1: Float64Array, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
   const N = plan.nodeCount;
   const A = plan.arcCount;
   const par = plan.parent;
@@ -714,41 +817,30 @@ function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, tie: Floa
       lower[v] = plan.arcLower[e]!;
     }
   }
-  for (let e = 0; e < nc; e++) {
-    const l = plan.arcLower[e]!;
-    if (l === 0) continue;
-    for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += l;
-    for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += l;
-  }
-  // Cost order: primary, secondary, arc. As one number per arc where that stays exact (a plain
-  // numeric sort is several times faster than one with a comparator), else compared.
-  const order = new Int32Array(nc);
+  // Order: key (the primary cost, or the priced one), secondary, arc. As one number per arc where
+  // that stays exact (a plain numeric sort is several times faster than one with a comparator),
+  // else compared. In the same pass, the rows' activities at the columns' lower bounds.
+  const min1 = range.min;
+  const min2 = range.tieMin;
+  const span2 = range.tieMax - min2 + 1;
+  const keys = (range.max - min1 + 1) * span2 * nc < SAFE ? new Float64Array(nc) : null;
+  const order = keys === null ? new Int32Array(nc) : null;
   let count = 0;
-  let min1 = Infinity;
-  let max1 = -Infinity;
-  let min2 = 0;
-  let max2 = 0;
+  const arcLower = plan.arcLower;
   for (let e = 0; e < nc; e++) {
+    const l = arcLower[e]!;
+    if (l !== 0) {
+      for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += l;
+      for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += l;
+    }
     if (!(cap[e]! > 0)) continue;
-    order[count++] = e;
-    min1 = Math.min(min1, c1[e]!);
-    max1 = Math.max(max1, c1[e]!);
-    if (tie) {
-      min2 = Math.min(min2, tie[e]!);
-      max2 = Math.max(max2, tie[e]!);
-    }
+    if (keys !== null) keys[count++] = ((key[e]! - min1) * span2 + (tie ? tie[e]! - min2 : 0)) * nc + e;
+    else order![count++] = e;
   }
-  let sorted = order.subarray(0, count);
-  const span2 = max2 - min2 + 1;
-  if (count > 0 && (max1 - min1 + 1) * span2 * nc < SAFE) {
-    const keys = new Float64Array(count);
-    for (let k = 0; k < count; k++) {
-      const e = sorted[k]!;
-      keys[k] = ((c1[e]! - min1) * span2 + (tie ? tie[e]! - min2 : 0)) * nc + e;
-    }
-    keys.sort();
-    for (let k = 0; k < count; k++) sorted[k] = keys[k]! % nc;
-  } else sorted = sorted.sort((a, b) => c1[a]! - c1[b]! || (tie ? tie[a]! - tie[b]! : 0) || a - b);
+  // The columns in order: the arc of the k-th is keys[k] % nc, or sorted[k].
+  let sorted = new Int32Array(0);
+  if (keys !== null) keys.subarray(0, count).sort();
+  else sorted = order!.subarray(0, count).sort((a, b) => key[a]! - key[b]! || (tie ? tie[a]! - tie[b]! : 0) || a - b);
   /** Add to column e as much as its bound, its rows' rooms and `want` allow; what was added. */
   const fill = (e: number, want: number): number => {
     let room = Math.min(cap[e]! - flow[e]!, want);
@@ -771,7 +863,7 @@ function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, tie: Floa
       inRow.fill(0);
       inRow[r] = 1;
       for (let k = 0; k < count && act[r]! < lower[r]!; k++) {
-        const e = sorted[k]!;
+        const e = keys !== null ? keys[k]! % nc : sorted[k]!;
         let member = false;
         for (let v = from[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
         for (let v = to[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
@@ -780,11 +872,28 @@ function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, tie: Floa
       if (act[r]! < lower[r]!) return null;
     }
   }
-  // The columns whose cost is negative (primary, else secondary), best first.
+  // The columns whose cost is negative (primary, else secondary), in order (in the real costs'
+  // order they all come before the first that is not).
+  // (`fill` inline: a call per column is measurable in a fresh process, where this runs unoptimised.)
   for (let k = 0; k < count; k++) {
-    const e = sorted[k]!;
-    if (c1[e]! > 0 || (c1[e] === 0 && !(tie && tie[e]! < 0))) break;
-    fill(e, Infinity);
+    const e = keys !== null ? keys[k]! % nc : sorted[k]!;
+    if (c1[e]! > 0 || (c1[e] === 0 && !(tie && tie[e]! < 0))) {
+      if (key === c1) break;
+      continue;
+    }
+    let room = cap[e]! - flow[e]!;
+    for (let v = from[e]!; room > 0 && v > 0; v = par[v]!) {
+      const r = upper[v]! - act[v]!;
+      if (r < room) room = r;
+    }
+    for (let v = to[e]!; room > 0 && v > 0; v = par[v]!) {
+      const r = upper[v]! - act[v]!;
+      if (r < room) room = r;
+    }
+    if (room <= 0) continue;
+    for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += room;
+    for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += room;
+    flow[e]! += room;
   }
   return act;
 }

@@ -66,17 +66,25 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
   const colStatus = new Int32Array(n);
   const rowStatus = new Int32Array(m).fill(1);
   let secondaryObjective = 0;
+  const columnArc = plan.columnArc;
+  const arcCost = plan.arcCost;
+  // The primary objective in the same pass: exactly as scaledObjective sums it (min form, scaled integers).
+  const acc = { s: 0, t: 0 };
   for (let j = 0; j < n; j++) {
-    const c = lp.columns[j]!;
-    const e = plan.columnArc[j]!;
+    const e = columnArc[j]!;
     if (e < 0) {
       // In no network row: its better bound (by cost, then secondary), lower on a tie.
+      const c = lp.columns[j]!;
       const better = sense * c.cost < 0 || (sense * c.cost === 0 && sec !== null && sec[j]! < 0);
       values[j] = better ? c.upper : c.lower;
       colStatus[j] = better && c.upper !== c.lower ? 2 : 0;
+      if (c.cost !== 0) addProduct(acc, sense * scaled(c.cost, plan.costScale), scaled(values[j]!, bs));
     } else {
-      values[j] = (lo[e]! + flow[e]!) / bs;
-      colStatus[j] = state[e] === TREE ? 1 : state[e] === UPPER ? 2 : 0;
+      const x = lo[e]! + flow[e]!;
+      values[j] = x / bs;
+      const st = state[e]!;
+      colStatus[j] = st === TREE ? 1 : st === UPPER ? 2 : 0;
+      if (arcCost[e] !== 0) addProduct(acc, arcCost[e]!, x);
     }
     if (secondary) secondaryObjective += secondary[j]! * values[j]!;
   }
@@ -88,7 +96,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     // The arc's status, seen from the row: a reversed arc at its lower bound is the row at its upper.
     rowStatus[r] = st === TREE ? 1 : (st === UPPER) !== reversed ? 2 : 0;
   }
-  const objective = objectiveValue(plan, scaledObjective(plan, bs, lo, flow), bs);
+  const objective = objectiveValue(plan, BigInt(acc.s) + BigInt(acc.t), bs);
   return { status: 'optimal', values, objective, secondaryObjective, duals: rowDuals(plan, sx), basis: { colStatus, rowStatus }, pivots: sx.pivots };
 }
 
@@ -122,7 +130,7 @@ export function takeSolvedTree(plan: NetworkPlan): Simplex | undefined {
  * with the pivots it took to find that out (0: a bound pair is crossed).
  */
 export function optimalTree(plan: NetworkPlan, sec: Float64Array | null, spare: number): { readonly status: 'optimal'; readonly sx: Simplex } | { readonly status: 'infeasible'; readonly pivots: number } {
-  if (crossedBounds(plan)) return { status: 'infeasible', pivots: 0 };
+  if (plan.crossed) return { status: 'infeasible', pivots: 0 };
   const sx = new Simplex(plan, sec, spare);
   sx.run(Infinity);
   if (sx.artificialFlow()) return { status: 'infeasible', pivots: sx.pivots };
@@ -203,14 +211,6 @@ function removeArtificials(simplex: Simplex): void {
   }
 }
 
-/** Whether some bound pair is crossed (then the LP is infeasible before any pivot). */
-function crossedBounds(plan: NetworkPlan): boolean {
-  for (let e = 0; e < plan.arcCount; e++) if (plan.arcLower[e]! > plan.arcUpper[e]!) return true;
-  // A column in the network is its arc (bounds scaled exactly, so in the same order); the rest by their own bounds.
-  const columns = plan.lp.columns;
-  for (let j = 0; j < columns.length; j++) if (plan.columnArc[j]! < 0 && columns[j]!.lower > columns[j]!.upper) return true;
-  return false;
-}
 
 /**
  * Σ primary cost × value over the LP's columns in the min form and scaled integers (costs ×
