@@ -86,6 +86,8 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
   // A batch repeats its codes and measures: each text checked and looked up once.
   const codeProblems = new Map<string, string | undefined>();
   const measures = new Map<string, Measure | undefined>();
+  let lastText: string | null = null;
+  let lastMeasure: Measure | undefined;
   const applications: Application[] = [];
   const columns = attributeColumns(records, policy);
   const missingColumn = new Set<string>();
@@ -111,8 +113,14 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
     if (codeProblem === undefined && !codeProblems.has(r.companyId)) codeProblems.set(r.companyId, (codeProblem = creditCodeProblem(r.companyId)));
     if (codeProblem) warnings.push({ ...at(r, 'company_id'), expected: codeProblem, found: shown(r.companyId) });
 
-    let m = measures.get(r.measure);
-    if (m === undefined && !measures.has(r.measure)) measures.set(r.measure, (m = lookupMeasure(index, r.measure)));
+    // Rows of one measure usually come together: the last one's lookup first.
+    let m = lastMeasure;
+    if (r.measure !== lastText) {
+      m = measures.get(r.measure);
+      if (m === undefined && !measures.has(r.measure)) measures.set(r.measure, (m = lookupMeasure(index, r.measure)));
+      lastText = r.measure;
+      lastMeasure = m;
+    }
     if (!m) {
       issues.push({ ...at(r, 'measure'), expected: unknownMeasureHint(policy, r.measure), found: shown(r.measure) });
       continue;

@@ -53,15 +53,10 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
   // Most codes have one name and most names one code: the others are kept only where there are any.
   const namesOf = new Map<string, Firsts<string, Application>>();
   const codesOf = new Map<string, Firsts<string, { row: number; name: string }>>();
-  // Names repeat: each compared form worked out once.
-  const keyOfName = new Map<string, string>();
-  const nameKey = (n: string) => {
-    let k = keyOfName.get(n);
-    if (k === undefined) keyOfName.set(n, (k = companyKey(n)));
-    return k;
-  };
+  // Names repeat: per name as written, its compared form and that one's entry, worked out once.
+  const ofName = new Map<string, { key: string; codes: Firsts<string, { row: number; name: string }> | undefined }>();
   const codeOfApp = apps.map((a) => upperCase(a.companyId));
-  const nameOfApp = apps.map((a) => nameKey(a.companyName));
+  const nameOfApp: string[] = [];
   // Per application, the entries of its code and its name.
   const namesOfApp: Firsts<string, Application>[] = [];
   const codesOfApp: Firsts<string, { row: number; name: string }>[] = [];
@@ -109,13 +104,19 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
       out.push({ ...at(a, 'year'), expected: `the scenario's year ${year} (this application will get nothing)`, found: String(a.year) });
     }
     const code = codeOfApp[i]!;
-    const name = nameOfApp[i]!;
+    let written = ofName.get(a.companyName);
+    if (written === undefined) {
+      const key = companyKey(a.companyName);
+      ofName.set(a.companyName, (written = { key, codes: codesOf.get(key) }));
+    }
+    const name = written.key;
+    nameOfApp.push(name);
     let names = namesOf.get(code);
     if (names === undefined) namesOf.set(code, (names = { first: name, value: a, others: null }));
     else if (name !== names.first && !names.others?.has(name)) (names.others ??= new Map()).set(name, a);
     namesOfApp.push(names);
-    let codes = codesOf.get(name);
-    if (codes === undefined) codesOf.set(name, (codes = { first: code, value: { row: a.row, name: a.companyName }, others: null }));
+    let codes = written.codes;
+    if (codes === undefined) codesOf.set(name, (written.codes = codes = { first: code, value: { row: a.row, name: a.companyName }, others: null }));
     else if (code !== codes.first && !codes.others?.has(code)) (codes.others ??= new Map()).set(code, { row: a.row, name: a.companyName });
     codesOfApp.push(codes);
   }
@@ -175,6 +176,13 @@ function policyRuleWarnings(apps: readonly Application[], policy: Policy, source
 
 /** A company's name as compared: half-width, without spaces, in one case. */
 export function companyKey(name: string): string {
+  // Text of CJK ideographs and printable ASCII without capitals and spaces (most names) is its own key.
+  let plain = true;
+  for (let i = 0; i < name.length && plain; i++) {
+    const c = name.charCodeAt(i);
+    plain = (c >= 0x4e00 && c <= 0x9fff) || (c > 32 && c < 127 && !(c >= 65 && c <= 90));
+  }
+  if (plain) return name;
   return toHalfWidth(name).replace(/\s+/g, '').toLowerCase();
 }
 
