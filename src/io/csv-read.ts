@@ -44,75 +44,110 @@ const UNKNOWN = 0;
 const BREAK_LF = 1;
 const BREAK_CR = 2;
 const BREAK_CRLF = 3;
-type Break = typeof UNKNOWN | typeof BREAK_LF | typeof BREAK_CR | typeof BREAK_CRLF;
+export type Break = typeof UNKNOWN | typeof BREAK_LF | typeof BREAK_CR | typeof BREAK_CRLF;
 
 /** The records of plainly well-formed text, or null where csv-parse must read it. */
 export function fastRecords(text: string, options: CsvReadOptions): string[][] | null {
-  if (options.delimiter.length !== 1 || !(text as string & { isWellFormed(): boolean }).isWellFormed()) return null;
+  const out: string[][] = [];
+  return scanRecords(text, options, (fields) => void out.push(fields)) ? out : null;
+}
+
+/**
+ * Read plainly well-formed text record by record, handing each to `record` with where it starts;
+ * false (part of the records handed over) where csv-parse must read the text.
+ */
+export function scanRecords(text: string, options: CsvReadOptions, record: (fields: string[], start: number, brk: Break) => void): boolean {
+  if (options.delimiter.length !== 1 || !(text as string & { isWellFormed(): boolean }).isWellFormed()) return false;
   const delim = options.delimiter.charCodeAt(0);
-  if (delim === QUOTE || delim === CR || delim === LF) return null;
+  if (delim === QUOTE || delim === CR || delim === LF) return false;
   // A record's bytes are at most 3 per UTF-16 unit: below this many units csv-parse cannot refuse it.
   const maxUnits = Math.floor(options.maxRecordSize / 3);
   const n = text.length;
-  const out: string[][] = [];
-  let brk: Break = UNKNOWN;
-  let pos = 0;
-  while (pos < n && out.length < options.to) {
-    const recordStart = pos;
-    const record: string[] = [];
-    // One field per turn; `pos` ends on the character after it.
-    for (;;) {
-      let field: string;
-      if (text.charCodeAt(pos) === QUOTE) {
-        let from = pos + 1;
-        field = '';
-        for (;;) {
-          const q = text.indexOf('"', from);
-          if (q < 0) return null; // never closed
-          if (text.charCodeAt(q + 1) === QUOTE) {
-            field += text.slice(from, q + 1);
-            from = q + 2;
-            continue;
-          }
-          field += text.slice(from, q);
-          pos = q + 1;
-          break;
-        }
-        // After the closing quote: the end, a delimiter or a line break, nothing else.
-        if (pos < n) {
-          const c = text.charCodeAt(pos);
-          if (c !== delim) {
-            if (brk === UNKNOWN ? c !== CR && c !== LF : !atBreak(text, pos, brk)) return null;
-          }
-        }
-      } else {
-        const start = pos;
-        for (; pos < n; pos++) {
-          const c = text.charCodeAt(pos);
-          if (c === delim) break;
-          if (c === QUOTE) return null; // a quote inside an unquoted field
-          if (c === CR || c === LF) {
-            if (brk === UNKNOWN || atBreak(text, pos, brk)) break;
-          }
-        }
-        field = text.slice(start, pos);
-      }
-      record.push(field);
-      if (pos >= n) break;
-      const c = text.charCodeAt(pos);
-      if (c === delim) {
-        pos++;
-        continue;
-      }
-      // A line break: the first one fixes the kind.
-      if (brk === UNKNOWN) brk = c === LF ? BREAK_LF : text.charCodeAt(pos + 1) === LF ? BREAK_CRLF : BREAK_CR;
-      pos += brk === BREAK_CRLF ? 2 : 1;
-      break;
-    }
-    if (pos - recordStart > maxUnits) return null;
-    out.push(record);
+  const state: ReadState = { pos: 0, brk: UNKNOWN };
+  let count = 0;
+  while (state.pos < n && count < options.to) {
+    const start = state.pos;
+    const brk = state.brk;
+    const fields = readRecord(text, delim, state);
+    if (fields === null || state.pos - start > maxUnits) return false;
+    record(fields, start, brk);
+    count++;
   }
-  return out;
+  return true;
+}
+
+/**
+ * The fields of the record at `start` of a text `scanRecords` read through with `delimiter`
+ * (`brk`: the record delimiter it knew there), as it read them.
+ */
+export function recordAt(text: string, delimiter: number, start: number, brk: Break): string[] {
+  return readRecord(text, delimiter, { pos: start, brk })!;
+}
+
+/** Where reading is: the position, and the record delimiter once the first line break fixed it. */
+interface ReadState {
+  pos: number;
+  brk: Break;
+}
+
+/** The fields of the record at `state.pos`, moving `state` past it; null where csv-parse must read the text. */
+function readRecord(text: string, delim: number, state: ReadState): string[] | null {
+  const n = text.length;
+  let pos = state.pos;
+  let brk = state.brk;
+  const record: string[] = [];
+  // One field per turn; `pos` ends on the character after it.
+  for (;;) {
+    let field: string;
+    if (text.charCodeAt(pos) === QUOTE) {
+      let from = pos + 1;
+      field = '';
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) return null; // never closed
+        if (text.charCodeAt(q + 1) === QUOTE) {
+          field += text.slice(from, q + 1);
+          from = q + 2;
+          continue;
+        }
+        field += text.slice(from, q);
+        pos = q + 1;
+        break;
+      }
+      // After the closing quote: the end, a delimiter or a line break, nothing else.
+      if (pos < n) {
+        const c = text.charCodeAt(pos);
+        if (c !== delim) {
+          if (brk === UNKNOWN ? c !== CR && c !== LF : !atBreak(text, pos, brk)) return null;
+        }
+      }
+    } else {
+      const start = pos;
+      for (; pos < n; pos++) {
+        const c = text.charCodeAt(pos);
+        if (c === delim) break;
+        if (c === QUOTE) return null; // a quote inside an unquoted field
+        if (c === CR || c === LF) {
+          if (brk === UNKNOWN || atBreak(text, pos, brk)) break;
+        }
+      }
+      field = text.slice(start, pos);
+    }
+    record.push(field);
+    if (pos >= n) break;
+    const c = text.charCodeAt(pos);
+    if (c === delim) {
+      pos++;
+      continue;
+    }
+    // A line break: the first one fixes the kind.
+    if (brk === UNKNOWN) brk = c === LF ? BREAK_LF : text.charCodeAt(pos + 1) === LF ? BREAK_CRLF : BREAK_CR;
+    pos += brk === BREAK_CRLF ? 2 : 1;
+    break;
+  }
+  state.pos = pos;
+  state.brk = brk;
+  return record;
 }
 
 /** Whether the record delimiter `brk` starts at `pos`. */

@@ -7,7 +7,7 @@
 import { CsvError } from 'csv-parse/sync';
 import { InputError, type InputIssue } from '../errors.js';
 import { READ_LIMITS, fmtBytes, type ReadLimits } from './bounds.js';
-import { readCsvRecords } from './csv-read.js';
+import { csvParse, recordAt, scanRecords, type Break, type CsvReadOptions } from './csv-read.js';
 import type { RawRow, RawTable } from './table.js';
 import { decodeText, type Encoding } from './text.js';
 import { readXlsxTable } from './xlsx.js';
@@ -68,36 +68,69 @@ function detectDelimiter(text: string): string {
 export function readCsvGrid(bytes: Uint8Array, file: string, limits: ReadLimits = READ_LIMITS): GridRead {
   const decoded = decodeText(bytes);
   if (!decoded.ok) throw new InputError([{ file, expected: 'a CSV text file in UTF-8 or GB18030', found: decoded.found }]);
-  let records: string[][];
-  try {
-    // Parsing stops one record past the row bound, so a huge file is refused without being kept.
-    records = readCsvRecords(decoded.text, { delimiter: detectDelimiter(decoded.text), maxRecordSize: limits.maxRecordChars, to: limits.maxRows + 1 });
-  } catch (e) {
-    if (e instanceof CsvError) {
-      // The record that failed follows the `records` complete ones: its spreadsheet row is records + 1.
-      const records = (e as CsvError & { records?: number }).records ?? 0;
-      const found = e.code === 'CSV_QUOTE_NOT_CLOSED'
-        ? 'a quote that is never closed'
-        : e.code === 'CSV_MAX_RECORD_SIZE'
-          ? `a record longer than ${limits.maxRecordChars.toLocaleString('en-US')} characters (a quote that is never closed?)`
-          : e.message.replace(/ at line \d+.*$/s, '');
-      throw new InputError([{ file, row: records + 1, expected: 'well-formed CSV', found }]);
-    }
-    throw e;
-  }
-  if (records.length > limits.maxRows) {
-    throw new InputError([{ file, row: limits.maxRows + 1, expected: `at most ${limits.maxRows.toLocaleString('en-US')} rows`, found: `more (the file goes on past row ${limits.maxRows.toLocaleString('en-US')})` }]);
-  }
+  const delimiter = detectDelimiter(decoded.text);
+  // Parsing stops one record past the row bound, so a huge file is refused without being kept.
+  const options: CsvReadOptions = { delimiter, maxRecordSize: limits.maxRecordChars, to: limits.maxRows + 1 };
   const rows: RawRow[] = [];
-  for (let r = 0; r < records.length; r++) {
-    const cells = records[r]!;
+  let count = 0;
+  let wide: InputIssue | null = null;
+  // A row with a value beyond the columns read: the first such row is refused (after the row bound).
+  const keep = (cells: readonly string[], r: number, row: () => RawRow) => {
     let last = cells.length - 1;
     while (last >= 0 && cells[last]!.trim() === '') last--;
-    if (last < 0) continue;
-    if (last >= limits.maxColumns) {
-      throw new InputError([{ file, row: r + 1, expected: `values in the first ${limits.maxColumns} columns only`, found: `a value in column ${last + 1}` }]);
+    if (last < 0 || wide) return;
+    if (last >= limits.maxColumns) wide = { file, row: r + 1, expected: `values in the first ${limits.maxColumns} columns only`, found: `a value in column ${last + 1}` };
+    else rows.push(row());
+  };
+  // Plainly well-formed text: each row kept as where it starts in the text, its cells read again
+  // when asked for, so the cells of a large file are not all held at once.
+  const source = { text: decoded.text, delimiter: delimiter.charCodeAt(0) };
+  const fast = scanRecords(decoded.text, options, (cells, start, brk) => {
+    const r = count++;
+    keep(cells, r, () => new CsvRow(r + 1, source, start, brk));
+  });
+  if (!fast) {
+    rows.length = 0;
+    wide = null;
+    let records: string[][];
+    try {
+      records = csvParse(decoded.text, options);
+    } catch (e) {
+      if (e instanceof CsvError) {
+        // The record that failed follows the `records` complete ones: its spreadsheet row is records + 1.
+        const records = (e as CsvError & { records?: number }).records ?? 0;
+        const found = e.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? 'a quote that is never closed'
+          : e.code === 'CSV_MAX_RECORD_SIZE'
+            ? `a record longer than ${limits.maxRecordChars.toLocaleString('en-US')} characters (a quote that is never closed?)`
+            : e.message.replace(/ at line \d+.*$/s, '');
+        throw new InputError([{ file, row: records + 1, expected: 'well-formed CSV', found }]);
+      }
+      throw e;
     }
-    rows.push({ row: r + 1, cells });
+    count = records.length;
+    records.forEach((cells, r) => keep(cells, r, () => ({ row: r + 1, cells })));
   }
+  if (count > limits.maxRows) {
+    throw new InputError([{ file, row: limits.maxRows + 1, expected: `at most ${limits.maxRows.toLocaleString('en-US')} rows`, found: `more (the file goes on past row ${limits.maxRows.toLocaleString('en-US')})` }]);
+  }
+  if (wide) throw new InputError([wide]);
   return { table: { rows, merges: [] }, format: 'csv', encoding: decoded.encoding, warnings: [] };
+}
+
+/**
+ * A row of plainly well-formed CSV: where it starts in the text; its cells read from there each
+ * time they are asked for (the same cells every time).
+ */
+class CsvRow implements RawRow {
+  constructor(
+    readonly row: number,
+    private readonly source: { readonly text: string; readonly delimiter: number },
+    private readonly start: number,
+    private readonly brk: Break,
+  ) {}
+
+  get cells(): readonly string[] {
+    return recordAt(this.source.text, this.source.delimiter, this.start, this.brk);
+  }
 }

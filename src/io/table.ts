@@ -15,7 +15,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import { InputError, shown, type InputIssue } from '../errors.js';
-import { D, fmtYuanHuman, parseAmount, parseDecimal, toHalfWidth, type Unit } from '../money.js';
+import { D, WAN, fmtYuanHuman, parseAmount, parseDecimal, toHalfWidth, type Unit } from '../money.js';
 import type { ApplicationRecord, ApplicationsSource } from '../model/application.js';
 import { parseDecision, type Decision } from '../model/application.js';
 import { creditCodeProblem } from '../model/credit-code.js';
@@ -266,9 +266,34 @@ const SPACE_BETWEEN_WIDE = new RegExp(`(?<=${WIDE})\\s+(?=${WIDE})`, 'gu');
  * one space.
  */
 export function cleanText(raw: string): string {
+  if (isPlain(raw)) return raw;
   let s = INVISIBLE_TEST.test(raw) ? raw.replace(INVISIBLE, '').trim() : raw.trim();
   if (/\s/.test(s)) s = s.replace(BREAK_NEAR_WIDE, '').replace(SPACE_BETWEEN_WIDE, '').replace(/\s+/g, ' ');
   return s;
+}
+
+/**
+ * Text every cell reader leaves as it is: printable ASCII other than the space, and CJK
+ * ideographs (U+4E00–U+9FFF). It holds no whitespace (so trimming, squeezing and cleanText leave
+ * it alone), no invisible character and no full-width form (so half-width conversion does too).
+ * The common cell, decided by one scan instead of several regular expressions.
+ */
+export function isPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || (c >= 127 && (c < 0x4e00 || c > 0x9fff))) return false;
+  }
+  return true;
+}
+
+/** Whether `s` is 1 to `max` ASCII digits. */
+function digits(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** How Excel shows a number it cannot fit: 9.14403E+17 (the sign is always there; a credit code may hold a bare E). */
@@ -277,12 +302,14 @@ const LOST_DIGITS = 'the full number as text: Excel stores 15 digits and showed 
 
 export function idValue(key: string) {
   return (raw: string): Conv<string> => {
-    let v = halfWidth(cleanText(raw));
-    if (SCIENTIFIC.test(v)) return { ok: false, expected: LOST_DIGITS };
+    let v = isPlain(raw) ? raw : halfWidth(cleanText(raw));
+    // Scientific notation starts with a digit or a sign.
+    const c0 = v.charCodeAt(0);
+    if ((c0 <= 57 && (c0 >= 48 || c0 === 43 || c0 === 45)) && SCIENTIFIC.test(v)) return { ok: false, expected: LOST_DIGITS };
     if (key === 'company_id') {
-      v = v.replace(/\s+/g, '');
+      if (!isPlain(v)) v = v.replace(/\s+/g, '');
       // Excel saved an 18-digit code as a number: its last digits became zeros.
-      if (/^\d{16,}$/.test(v) && /^0+$/.test(v.slice(15)) && creditCodeProblem(v)) {
+      if (v.length >= 16 && digits(v, 0, v.length) && /^0+$/.test(v.slice(15)) && creditCodeProblem(v)) {
         return { ok: false, expected: `${LOST_DIGITS} (digits after the 15th are zeros)` };
       }
     }
@@ -290,9 +317,29 @@ export function idValue(key: string) {
   };
 }
 
-const PLAIN_NUMBER = /^\d{1,15}(\.\d{1,6})?$/;
+/**
+ * The decimals of a plain number, 1–15 digits with at most 6 after a point
+ * (/^\d{1,15}(\.\d{1,6})?$/), or -1 for anything else.
+ */
+function plainNumberDecimals(s: string): number {
+  const n = s.length;
+  const point = s.indexOf('.');
+  if (point < 0) return n <= 15 && digits(s, 0, n) ? 0 : -1;
+  return point <= 15 && n - point - 1 <= 6 && digits(s, 0, point) && digits(s, point + 1, n) ? n - point - 1 : -1;
+}
+
 export function amountValue(raw: string, unit: Unit): Conv<Decimal> {
-  if (PLAIN_NUMBER.test(raw)) return parseAmount(raw, unit);
+  const decimals = plainNumberDecimals(raw);
+  if (decimals >= 0) {
+    // What parseAmount makes of a plain number, without its normalising: yuan with at most two
+    // decimals as written; 万元 (at most 6 decimals) times 10,000, always whole fen. Each kept as
+    // a copy (`new D(d)`, the same value): the copy's digit array is exactly as long as it needs,
+    // where decimal.js leaves room for 16 digit groups when it reads a text: a record's amounts
+    // take about half the memory, and the garbage collector copies half as much.
+    if (unit === 'yuan' && decimals <= 2) return { ok: true, value: new D(new D(raw)) };
+    if (unit === 'wan') return { ok: true, value: new D(new D(raw).times(WAN)) };
+    return parseAmount(raw, unit);
+  }
   const v = halfWidth(raw).trim();
   if (SCIENTIFIC.test(v)) return { ok: false, expected: `an amount written out: ${LOST_DIGITS.replace('the full number as text: ', '')}` };
   if (v.endsWith('%')) return { ok: false, expected: 'an amount (found a percentage)' };
@@ -319,7 +366,7 @@ export function serialDate(serial: number, date1904 = false): string {
 }
 
 function yearValue(raw: string): Conv<number> {
-  if (/^\d{4}$/.test(raw)) return { ok: true, value: Number(raw) };
+  if (raw.length === 4 && digits(raw, 0, 4)) return { ok: true, value: Number(raw) };
   // A date with a time of day (2019-03-15 14:30) is a date.
   const v = halfWidth(raw).trim().replace(/[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?$/, '').replace(/\s+/g, '');
   const m = /^(\d{4})(?:\.0+|年(?:度|\d{1,2}月(?:\d{1,2}日)?)?|[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?$/.exec(v);
@@ -339,7 +386,8 @@ function yearValue(raw: string): Conv<number> {
  */
 export function tableToRecords(table: RawTable, file: string, options: { keepGoing?: boolean } = {}): TableRead {
   const rows = table.rows;
-  const byRow = new Map(rows.map((r) => [r.row, r]));
+  // Rows by number are looked up for merged ranges only.
+  const byRow = new Map(table.merges.length ? rows.map((r) => [r.row, r]) : []);
   if (!rows.some((r) => r.cells.some((c) => !blank(c)))) {
     throw new InputError([{ file, row: 1, expected: 'a header row naming the columns', found: 'an empty file' }]);
   }
@@ -389,12 +437,16 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
   }
 
   // Per field: its column spec, its column index (if present), its label and unit.
-  const where = new Map(
-    COLUMNS.map((column) => {
-      const c = colOf.get(column.key);
-      return [column.key, { column, c, label: headers[column.key] ?? column.key, unit: c === undefined ? undefined : fields.get(c)!.unit }] as const;
-    }),
-  );
+  const where: Record<string, Field> = {};
+  for (const column of COLUMNS) {
+    const c = colOf.get(column.key);
+    where[column.key] = { key: column.key, column, c, label: headers[column.key] ?? column.key, unit: c === undefined ? 'yuan' : fields.get(c)!.unit };
+  }
+  // The fields with a column, with the first character of each label, for spotting a repeated header.
+  const named = [...fields].map(([c, f]) => ({ c, label: f.label, first: f.label[0]! }));
+  const repeatedHeader = Math.max(3, Math.ceil(fields.size / 2));
+  // Columns fundplan does not use, kept per row as read; rows of a table without any share one empty object.
+  const extraColumns = labels.flatMap((label, c) => (!fields.has(c) && label !== '' ? [{ c, label }] : []));
   // Scores repeat (a batch has a few hundred distinct ones): each text read once. Decimals are immutable.
   const scores = new Map<string, Conv<Decimal>>();
   const score = (raw: string): Conv<Decimal> => {
@@ -402,16 +454,82 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
     if (r === undefined) scores.set(raw, (r = scoreValue(raw)));
     return r;
   };
+  const projectIdValue = idValue('project_id');
+  const companyIdValue = idValue('company_id');
   const records: ApplicationRecord[] = [];
   const placeholders = new Map<string, { rows: (number | string)[]; texts: Set<string> }>();
   let total: RawRow | null = null;
+
+  // The row being read, and the problems found in it.
+  let row = 0;
+  let raw: RawRow = rows[0]!;
+  let cells: readonly string[] = raw.cells;
+  let rowIssues: InputIssue[] | null = null;
+  const problem = (issue: InputIssue) => (rowIssues ??= []).push(issue);
+  /** A field's cell, trimmed; null where it holds nothing (a problem if it must), or cannot be read (a problem). */
+  const cellOf = (f: Field): string | null => {
+    const { key, column, c, label } = f;
+    if (c === undefined) {
+      if (column.valueRequired) problem({ file, row, column: label, expected: `a value for ${key}`, found: 'an empty cell' });
+      return null;
+    }
+    const bad = raw.unreadable?.get(c);
+    if (bad !== undefined) {
+      problem({ file, row, column: label, expected: `a value for ${key}`, found: bad });
+      return null;
+    }
+    const cell = cells[c] ?? '';
+    let value = cell === '' || isPlain(cell) ? cell : cell.trim();
+    // "—", "无", "/" in an amount cell is how people write "none". Where an empty cell means
+    // nothing is there (total investment, upper-level funding) it is read as empty, said once
+    // per column; where an empty cell changes the rule (no 核定基数: the rate applies to the
+    // total investment; no 申请金额: no ceiling from the request) it is an error: zero or empty?
+    if (value !== '' && column.kind === 'amount' && !startsWithDigit(value) && PLACEHOLDER.test(toHalfWidth(value))) {
+      if (!PLACEHOLDER_IS_EMPTY.has(key)) {
+        problem({ file, row, column: label, expected: `an amount, 0, or an empty cell (${PLACEHOLDER_MEANING[key] ?? 'an empty cell means no value'})`, found: `${shown(value)}, which could mean either` });
+        return null;
+      }
+      const seen = placeholders.get(label) ?? { rows: [], texts: new Set<string>() };
+      seen.rows.push(row);
+      seen.texts.add(value);
+      placeholders.set(label, seen);
+      value = '';
+    }
+    if (value === '') {
+      if (column.valueRequired) problem({ file, row, column: label, expected: `a value for ${key}`, found: 'an empty cell' });
+      return null;
+    }
+    return value;
+  };
+  /** The cell's value as `conv` reads it; null where it holds nothing or cannot be read (a problem). */
+  const get = <T>(f: Field, conv: (raw: string, unit: Unit) => Conv<T>): T | null => {
+    const value = cellOf(f);
+    if (value === null) return null;
+    const res = conv(value, f.unit);
+    if (!res.ok) {
+      problem({ file, row, column: f.label, expected: res.expected, found: shown(value) });
+      return null;
+    }
+    return res.value;
+  };
+  const text = (f: Field): string | null => {
+    const value = cellOf(f);
+    return value === null ? null : cleanText(value);
+  };
+  const amount = (f: Field) => get(f, amountValue);
+
   for (let i = firstDataIndex; i < rows.length; i++) {
-    const raw = rows[i]!;
-    const row = raw.row;
+    raw = rows[i]!;
+    row = raw.row;
     const fill = filled.get(row);
-    const cells = fill ? raw.cells.map((v, c) => (blank(v) && fill.has(c) ? fill.get(c)! : v)) : raw.cells;
-    if (fill) for (const [c, v] of fill) if (c >= cells.length) (cells as string[])[c] = v;
-    const firstText = squeeze(cells.find((c) => !blank(c)) ?? '');
+    cells = raw.cells;
+    if (fill) {
+      const withFill = raw.cells.map((v, c) => (blank(v) && fill.has(c) ? fill.get(c)! : v));
+      for (const [c, v] of fill) if (c >= withFill.length) withFill[c] = v;
+      cells = withFill;
+    }
+    const first = cells[0];
+    const firstText = first !== undefined && first !== '' && isPlain(first) ? first : squeeze(cells.find((c) => !blank(c)) ?? '');
     if (firstText === '') continue;
     if (total) {
       // Below the 合计 row only notes may follow, not applications.
@@ -422,23 +540,25 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
       }
       continue;
     }
-    if (TOTAL_ROW.test(firstText)) {
-      total = { row, cells };
-      continue;
-    }
-    // Every note word starts with a CJK character, which half-width conversion leaves alone.
-    if (firstText.charCodeAt(0) >= 0x4e00 && NOTE_ROW.test(toHalfWidth(firstText))) continue;
-    if (SUBTOTAL_ROW.test(firstText)) {
-      warnings.push({ file, row, expected: 'an application row', found: `a subtotal row ${shown(firstText)} (skipped)` });
-      continue;
+    // Total, note and subtotal rows start with a CJK character, which half-width conversion leaves alone.
+    if (firstText.charCodeAt(0) >= 0x4e00) {
+      if (TOTAL_ROW.test(firstText)) {
+        total = { row, cells };
+        continue;
+      }
+      if (NOTE_ROW.test(toHalfWidth(firstText))) continue;
+      if (SUBTOTAL_ROW.test(firstText)) {
+        warnings.push({ file, row, expected: 'an application row', found: `a subtotal row ${shown(firstText)} (skipped)` });
+        continue;
+      }
     }
     let same = 0;
     // A cell reads as its label only if it holds the label's first character (cleanText only removes and collapses whitespace).
-    for (const [c, f] of fields) {
-      const v = cells[c];
-      if (v !== undefined && v.length < 40 && v.includes(f.label[0]!) && cleanText(v) === f.label) same++;
+    for (const f of named) {
+      const v = cells[f.c];
+      if (v !== undefined && v.length < 40 && v.includes(f.first) && cleanText(v) === f.label) same++;
     }
-    if (same >= Math.max(3, Math.ceil(fields.size / 2))) {
+    if (same >= repeatedHeader) {
       warnings.push({ file, row, expected: 'an application row', found: 'the header row again (skipped)' });
       continue;
     }
@@ -447,69 +567,35 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
       continue;
     }
 
-    const rowIssues: InputIssue[] = [];
-    const get = <T>(key: string, conv: (raw: string, unit: Unit) => Conv<T>): T | null => {
-      const { column, c, label, unit } = where.get(key)!;
-      const bad = c === undefined ? undefined : raw.unreadable?.get(c);
-      if (bad !== undefined) {
-        rowIssues.push({ file, row, column: label, expected: `a value for ${key}`, found: bad });
-        return null;
-      }
-      let value = c === undefined ? '' : (cells[c] ?? '').trim();
-      // "—", "无", "/" in an amount cell is how people write "none". Where an empty cell means
-      // nothing is there (total investment, upper-level funding) it is read as empty, said once
-      // per column; where an empty cell changes the rule (no 核定基数: the rate applies to the
-      // total investment; no 申请金额: no ceiling from the request) it is an error: zero or empty?
-      if (value !== '' && column.kind === 'amount' && !startsWithDigit(value) && PLACEHOLDER.test(toHalfWidth(value))) {
-        if (!PLACEHOLDER_IS_EMPTY.has(key)) {
-          rowIssues.push({ file, row, column: label, expected: `an amount, 0, or an empty cell (${PLACEHOLDER_MEANING[key] ?? 'an empty cell means no value'})`, found: `${shown(value)}, which could mean either` });
-          return null;
-        }
-        const seen = placeholders.get(label) ?? { rows: [], texts: new Set<string>() };
-        seen.rows.push(row);
-        seen.texts.add(value);
-        placeholders.set(label, seen);
-        value = '';
-      }
-      if (value === '') {
-        if (column.valueRequired) rowIssues.push({ file, row, column: label, expected: `a value for ${key}`, found: 'an empty cell' });
-        return null;
-      }
-      const res = conv(value, unit!);
-      if (!res.ok) {
-        rowIssues.push({ file, row, column: label, expected: res.expected, found: shown(value) });
-        return null;
-      }
-      return res.value;
-    };
-    const text = (key: string) => get<string>(key, (v) => ({ ok: true, value: cleanText(v) }));
-    const amount = (key: string) => get<Decimal>(key, amountValue);
-    const extra: Record<string, string> = {};
-    labels.forEach((label, c) => {
-      if (!fields.has(c) && label !== '') extra[label] = cells[c] ?? '';
-    });
+    rowIssues = null;
+    let extra: Record<string, string> = NO_EXTRA;
+    if (extraColumns.length) {
+      extra = {};
+      for (const { c, label } of extraColumns) extra[label] = cells[c] ?? '';
+    }
+    // The fields in the order their problems are listed.
     const record = {
       index: records.length,
       row,
-      projectId: get('project_id', idValue('project_id')),
-      projectName: text('project_name'),
-      companyId: get('company_id', idValue('company_id')),
-      companyName: text('company_name'),
-      district: text('district') ?? '',
-      measure: text('measure'),
-      year: get('year', yearValue),
-      totalInvestment: amount('total_investment'),
-      eligibleBase: amount('eligible_base'),
-      requested: amount('requested'),
-      upperFunding: amount('upper_funding'),
-      score: get('score', score),
-      decision: get('decision', decisionValue),
-      decisionReason: text('decision_reason') ?? '',
-      exclusiveGroup: text('exclusive_group') ?? '',
+      projectId: get(where.project_id!, projectIdValue),
+      projectName: text(where.project_name!),
+      companyId: get(where.company_id!, companyIdValue),
+      companyName: text(where.company_name!),
+      district: text(where.district!) ?? '',
+      measure: text(where.measure!),
+      year: get(where.year!, yearValue),
+      totalInvestment: amount(where.total_investment!),
+      eligibleBase: amount(where.eligible_base!),
+      requested: amount(where.requested!),
+      upperFunding: amount(where.upper_funding!),
+      score: get(where.score!, score),
+      decision: get(where.decision!, decisionValue),
+      decisionReason: text(where.decision_reason!) ?? '',
+      exclusiveGroup: text(where.exclusive_group!) ?? '',
       extra,
     };
-    if (rowIssues.length) {
-      issues.push(...rowIssues);
+    if (rowIssues !== null) {
+      issues.push(...(rowIssues as InputIssue[]));
       continue;
     }
     records.push(record as ApplicationRecord);
@@ -523,6 +609,18 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
   if (total && issues.length === 0) warnings.push(...checkTotals(total, records, fields, file));
   return { records, source: { file, headers }, warnings, issues };
 }
+
+/** A field of the table: its column spec, its column index (if present), its label and unit. */
+interface Field {
+  readonly key: string;
+  readonly column: Column;
+  readonly c: number | undefined;
+  readonly label: string;
+  readonly unit: Unit;
+}
+
+/** The columns kept as read, of a table that has none besides fundplan's: one object, never written to. */
+const NO_EXTRA: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 const AMOUNT_FIELDS = [
   ['total_investment', 'totalInvestment'],

@@ -27,24 +27,39 @@ const AMOUNTS = [
   ['upper_funding', 'upperFunding'],
 ] as const;
 
+/** The first key seen and its value, and the other keys with theirs (null while there are none). */
+interface Firsts<K, V> {
+  readonly first: K;
+  readonly value: V;
+  others: Map<K, V> | null;
+}
+
+/** Upper case; text without lower-case or non-ASCII letters (a credit code as usually written) as it is. */
+function upperCase(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || c >= 128) return s.toUpperCase();
+  }
+  return s;
+}
+
 export function plausibilityWarnings(apps: readonly Application[], policy: Policy, source: ApplicationsSource, year?: number): InputIssue[] {
   const out: InputIssue[] = [];
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const at = (a: Application, field: string) => ({ file: source.file, row: a.row, column: source.headers[field] ?? field });
   const y = fmtYuanHuman;
-  // Per code, the names it is given; per company (its name as compared), the codes and how the name was written.
-  const namesOf = new Map<string, Map<string, number>>();
-  const codesOf = new Map<string, Map<string, { row: number; name: string }>>();
-  const byRow = new Map(apps.map((a) => [a.row, a]));
-  // Per application its code and its name as compared (names repeat: each worked out once).
-  const keyOfName = new Map<string, string>();
-  const nameKey = (n: string) => {
-    let k = keyOfName.get(n);
-    if (k === undefined) keyOfName.set(n, (k = companyKey(n)));
-    return k;
-  };
-  const codeOfApp = apps.map((a) => a.companyId.toUpperCase());
-  const nameOfApp = apps.map((a) => nameKey(a.companyName));
+  // Per code, the names it is given (the first, then any other with the row it first appears in);
+  // per company (its name as compared), the codes it is given and how the name was written.
+  // Most codes have one name and most names one code: the others are kept only where there are any.
+  const namesOf = new Map<string, Firsts<string, Application>>();
+  const codesOf = new Map<string, Firsts<string, { row: number; name: string }>>();
+  // Names repeat: per name as written, its compared form and that one's entry, worked out once.
+  const ofName = new Map<string, { key: string; codes: Firsts<string, { row: number; name: string }> | undefined }>();
+  const codeOfApp = apps.map((a) => upperCase(a.companyId));
+  const nameOfApp: string[] = [];
+  // Per application, the entries of its code and its name.
+  const namesOfApp: Firsts<string, Application>[] = [];
+  const codesOfApp: Firsts<string, { row: number; name: string }>[] = [];
   // The least cap the policy states per measure (per project, per company a year), worked out once.
   const capOf = new Map(
     policy.measures.map((m) => {
@@ -89,29 +104,39 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
       out.push({ ...at(a, 'year'), expected: `the scenario's year ${year} (this application will get nothing)`, found: String(a.year) });
     }
     const code = codeOfApp[i]!;
-    const name = nameOfApp[i]!;
-    if (!namesOf.has(code)) namesOf.set(code, new Map());
-    if (!namesOf.get(code)!.has(name)) namesOf.get(code)!.set(name, a.row);
-    if (!codesOf.has(name)) codesOf.set(name, new Map());
-    if (!codesOf.get(name)!.has(code)) codesOf.get(name)!.set(code, { row: a.row, name: a.companyName });
+    let written = ofName.get(a.companyName);
+    if (written === undefined) {
+      const key = companyKey(a.companyName);
+      ofName.set(a.companyName, (written = { key, codes: codesOf.get(key) }));
+    }
+    const name = written.key;
+    nameOfApp.push(name);
+    let names = namesOf.get(code);
+    if (names === undefined) namesOf.set(code, (names = { first: name, value: a, others: null }));
+    else if (name !== names.first && !names.others?.has(name)) (names.others ??= new Map()).set(name, a);
+    namesOfApp.push(names);
+    let codes = written.codes;
+    if (codes === undefined) codesOf.set(name, (written.codes = codes = { first: code, value: { row: a.row, name: a.companyName }, others: null }));
+    else if (code !== codes.first && !codes.others?.has(code)) (codes.others ??= new Map()).set(code, { row: a.row, name: a.companyName });
+    codesOfApp.push(codes);
   }
   // One company, one code: company limits are counted per code. Names are compared as people
   // mean them: full-width and half-width alike, spaces and case ignored.
   for (const [i, a] of apps.entries()) {
+    const names = namesOfApp[i]!;
+    const codes = codesOfApp[i]!;
+    if (names.others === null && codes.others === null) continue;
     const code = codeOfApp[i]!;
     const name = nameOfApp[i]!;
-    const names = namesOf.get(code)!;
-    const firstName = names.keys().next().value!;
-    if (names.size > 1 && name !== firstName && names.get(name) === a.row) {
-      const first = byRow.get(names.get(firstName)!)!;
+    // The application where a code's other name first appears.
+    if (names.others !== null && name !== names.first && names.others.get(name) === a) {
+      const first = names.value;
       out.push({ ...at(a, 'company_name'), expected: `the name given with code ${a.companyId} in row ${first.row} (${shown(first.companyName)})`, found: shown(a.companyName) });
     }
-    const codes = codesOf.get(name)!;
-    const [firstCode, first] = codes.entries().next().value!;
-    const here = codes.get(code)!;
-    if (codes.size > 1 && code !== firstCode && here.row === a.row) {
+    if (codes.others !== null && code !== codes.first && codes.others.get(code)!.row === a.row) {
+      const first = codes.value;
       const written = a.companyName === first.name ? '' : ` (the name written ${shown(a.companyName)})`;
-      out.push({ ...at(a, 'company_id'), expected: `the code given for ${shown(first.name)} in row ${first.row} (${firstCode}); company limits count per code`, found: `${shown(a.companyId)}${written}` });
+      out.push({ ...at(a, 'company_id'), expected: `the code given for ${shown(first.name)} in row ${first.row} (${codes.first}); company limits count per code`, found: `${shown(a.companyId)}${written}` });
     }
   }
   out.push(...policyRuleWarnings(apps, policy, source, year));
@@ -125,16 +150,16 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
  */
 function policyRuleWarnings(apps: readonly Application[], policy: Policy, source: ApplicationsSource, year?: number): InputIssue[] {
   const out: InputIssue[] = [];
-  const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const ofYear = apps.filter((a) => !a.lockedFrom && (year === undefined || a.year === year));
   const column = source.headers['measure'] ?? 'measure';
   for (const m of policy.measures) {
     if (!m.rules.some((r) => r.type === 'eligibility' || r.type === 'tiers')) continue;
     const mine = ofYear.filter((a) => a.measureId === m.id);
     if (mine.length < 2) continue;
-    const failed = mine.map((a) => entitlementOf(a, measures.get(a.measureId)!)).filter((e) => e.binding === 'ineligible');
-    if (failed.length === mine.length) {
-      const why = failed[0]!.ceiling.basis;
+    // Only whether every one fails is asked: the first that meets the conditions settles it.
+    const firstFailed = entitlementOf(mine[0]!, m);
+    if (mine.every((a, i) => (i === 0 ? firstFailed : entitlementOf(a, m)).binding === 'ineligible')) {
+      const why = firstFailed.ceiling.basis;
       const field = why.kind === 'eligibility' || why.kind === 'tier' ? ` (the first: ${why.field} ${why.value ?? 'empty'})` : '';
       out.push({ file: source.file, column, expected: `some applications of ${m.id} ${m.clause} meeting its conditions (is a threshold in the right unit, a date window in the right year?)`, found: `all ${mine.length} fail them${field}` });
     }
@@ -151,6 +176,13 @@ function policyRuleWarnings(apps: readonly Application[], policy: Policy, source
 
 /** A company's name as compared: half-width, without spaces, in one case. */
 export function companyKey(name: string): string {
+  // Text of CJK ideographs and printable ASCII without capitals and spaces (most names) is its own key.
+  let plain = true;
+  for (let i = 0; i < name.length && plain; i++) {
+    const c = name.charCodeAt(i);
+    plain = (c >= 0x4e00 && c <= 0x9fff) || (c > 32 && c < 127 && !(c >= 65 && c <= 90));
+  }
+  if (plain) return name;
   return toHalfWidth(name).replace(/\s+/g, '').toLowerCase();
 }
 

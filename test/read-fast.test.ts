@@ -1,0 +1,85 @@
+/**
+ * The applications reader's shortcuts against the general code they stand in for: plain cells
+ * (no normalising), plain amounts (straight to Decimal), company names that are their own key,
+ * and CSV rows whose cells are read again when asked for.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { csvParse } from '../src/io/csv-read.js';
+import { readCsvGrid } from '../src/io/grid.js';
+import { amountValue, cleanText, isPlain } from '../src/io/table.js';
+import { parseAmount, toHalfWidth } from '../src/money.js';
+import { companyKey } from '../src/model/plausibility.js';
+
+const TEXT = ['1', '0', '9', '.', ',', 'a', 'Z', 'E', '+', '-', ' ', '\t', '\n', '\u3000', '\u200b', '\ufeff', '中', '万', '元', '１', '．', '（', '¥', '%', 'é', 'Σ'];
+const text = (maxLength: number) => fc.array(fc.constantFrom(...TEXT), { maxLength }).map((xs) => xs.join(''));
+const DIGITS = ['0', '1', '2', '5', '9', '.'];
+const number = fc.array(fc.constantFrom(...DIGITS), { minLength: 1, maxLength: 20 }).map((xs) => xs.join(''));
+
+describe('reading shortcuts', () => {
+  it('a plain cell is what trimming, half-width conversion and cleanText make of it', () => {
+    fc.assert(
+      fc.property(text(16), (s) => {
+        if (!isPlain(s)) return;
+        expect(s.trim()).toBe(s);
+        expect(toHalfWidth(s)).toBe(s);
+        expect(s.replace(/\s+/g, '')).toBe(s);
+        expect(cleanText(s)).toBe(s);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(isPlain('SZ2019-00001')).toBe(true);
+    expect(isPlain('深圳市盛新智能有限公司')).toBe(true);
+    for (const s of [' a', 'a ', '１', '\u200b', 'a\u3000b', '（']) expect(isPlain(s), JSON.stringify(s)).toBe(false);
+  });
+
+  it('an amount of plain digits reads as parseAmount reads it, in 元 and in 万元', () => {
+    fc.assert(
+      fc.property(number, fc.constantFrom('yuan' as const, 'wan' as const), (s, unit) => {
+        const want = parseAmount(s, unit);
+        const got = amountValue(s, unit);
+        expect(got.ok).toBe(want.ok);
+        if (got.ok && want.ok) {
+          expect(got.value.toString()).toBe(want.value.toString());
+          expect(got.value.eq(want.value)).toBe(true);
+        } else if (!got.ok && !want.ok) expect(got.expected).toBe(want.expected);
+      }),
+      { numRuns: 5000 },
+    );
+    const wan = amountValue('1.5', 'wan');
+    expect(wan.ok && wan.value.toString()).toBe('15000');
+    expect(amountValue('1.001', 'yuan')).toEqual(parseAmount('1.001', 'yuan'));
+  });
+
+  it('a company name that is its own key is the key the general rule makes', () => {
+    fc.assert(
+      fc.property(text(12), (s) => {
+        expect(companyKey(s)).toBe(toHalfWidth(s).replace(/\s+/g, '').toLowerCase());
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("CSV rows read again when asked for hold csv-parse's cells, every time", () => {
+    const CSV = ['a', '中', ',', '"', '""', '\r\n', '\n', '\r', ' ', '1'];
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...CSV), { maxLength: 40 }).map((xs) => 'h1,h2\n' + xs.join('')), (csv) => {
+        let want: string[][];
+        try {
+          want = csvParse(csv, { delimiter: ',', maxRecordSize: 1 << 20, to: 1000 });
+        } catch {
+          expect(() => readCsvGrid(new TextEncoder().encode(csv), 'x.csv')).toThrow();
+          return;
+        }
+        const rows = readCsvGrid(new TextEncoder().encode(csv), 'x.csv').table.rows;
+        const kept = want.flatMap((cells, r) => (cells.some((c) => c.trim() !== '') ? [{ row: r + 1, cells }] : []));
+        expect(rows.map((r) => ({ row: r.row, cells: r.cells }))).toEqual(kept);
+        expect(rows.map((r) => r.cells)).toEqual(kept.map((r) => r.cells));
+        if (!csv.includes('"')) fast++;
+      }),
+      { numRuns: 1000 },
+    );
+    expect(fast).toBeGreaterThan(100);
+  });
+});
