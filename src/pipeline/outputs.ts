@@ -8,10 +8,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readScenarioChain } from '../io/scenario-file.js';
 import { writeOutputsAtomically } from '../io/write.js';
-import { HERE, openFormatter, packRows, type FileBytes, type Formatter, type RowsDone } from '../report/offload.js';
-import { ALLOCATION_COLUMNS } from '../report/allocations.js';
+import { HERE, openFormatter, type FileBytes, type Formatter, type RowsDone } from '../report/offload.js';
 import { commitmentRows } from '../report/commitments.js';
-import { COMMITMENT_COLUMNS } from '../model/ledger.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
 import { allocationsXlsx } from '../report/xlsx.js';
 import { CommitRecordSchema, type Summary } from '../report/summary-schema.js';
@@ -49,7 +47,7 @@ export function rowsAside(): { readonly onRows: (rows: readonly (readonly string
     onRows: (rows, scenario) => {
       const formatter = openFormatter(rows.length);
       if (!formatter) return;
-      aside = { formatter, rows: formatter.run({ kind: 'rows', rows: packRows(rows, ALLOCATION_COLUMNS.length), scenario }) };
+      aside = { formatter, rows: formatter.run({ kind: 'rows', rows, scenario }) };
       aside.rows.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
     },
     started: () => aside,
@@ -67,9 +65,9 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
   const scenario = summary.scenario.name;
   const formatter = aside?.formatter ?? HERE;
   try {
-    const rowsDone = aside?.rows ?? formatter.run({ kind: 'rows', rows: packRows(rows, ALLOCATION_COLUMNS.length), scenario });
+    const rowsDone = aside?.rows ?? formatter.run({ kind: 'rows', rows, scenario });
     const reports = formatter.run({ kind: 'reports', data });
-    const ledger = formatter.run({ kind: 'ledger', rows: packRows(commitmentRows(solved.detail.commitments), COMMITMENT_COLUMNS.length), lang: data.lang, scenario });
+    const ledger = formatter.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });
     const done = Promise.all([rowsDone, reports, ledger]);
     done.catch(() => undefined); // awaited below, once this thread's own sheets are made
     const xlsx = await allocationsXlsx(data, done.then(([r, p, l]) => ({ notice: p.noticeSheet, detail: r.detail, commitments: l.sheet })));
