@@ -84,7 +84,7 @@ describe('the big outputs off the main thread', () => {
     const formatter = open(jobs.length, 0)!;
     try {
       const remote = await Promise.all(jobs.map((j) => formatter.run(j)));
-      remote.forEach((r, i) => expectSame(r, runJob(jobs[i]!)));
+      for (const [i, r] of remote.entries()) expectSame(r, await runJob(jobs[i]!));
       const first = remote[0] as Done<Extract<Job, { kind: 'rows' }>>;
       expect(Buffer.from(first.csv.bytes).toString('utf8')).toBe(toExcelCsv(ALLOCATION_COLUMNS, rows(3000)));
       expect(Buffer.from(first.csv.bytes).toString('utf8')).toContain(`"'=HYPERLINK(""x"") 项目 0 <b>&"`); // neutralised and quoted, as the CSV writer does it
@@ -125,16 +125,16 @@ describe('the big outputs off the main thread', () => {
       const formatter = openFormatter(0, 0, 2, url)!;
       // More jobs than workers: those queued when the last worker dies are made here too.
       const done = await Promise.all([formatter.run(job), formatter.run(ledger), formatter.run(job)]);
-      expectSame(done[0]!, runJob(job));
-      expectSame(done[1]!, runJob(ledger));
-      expectSame(done[2]!, runJob(job));
+      expectSame(done[0]!, await runJob(job));
+      expectSame(done[1]!, await runJob(ledger));
+      expectSame(done[2]!, await runJob(job));
       formatter.close();
     }
     const failing = openFormatter(0, 0, 1, reports)!;
     await expect(failing.run(job)).rejects.toThrow('formatting allocations.csv and the 明细 sheet failed: out of paper');
     await expect(failing.run(ledger)).rejects.toThrow('formatting commitments.csv failed: out of paper');
     failing.close();
-    expectSame(await HERE.run(job), runJob(job));
+    expectSame(await HERE.run(job), await runJob(job));
   });
 
   it('below the threshold, or without a compiled worker, no worker starts (the caller formats them)', () => {

@@ -6,9 +6,9 @@
 import { parentPort } from 'node:worker_threads';
 import { ownBuffers, runJob, type JobMessage, type JobReply } from './offload.js';
 
-parentPort!.on('message', ({ id, job }: JobMessage) => {
+parentPort!.on('message', async ({ id, job }: JobMessage) => {
   try {
-    const { done, transfer } = ownBuffers(runJob(job));
+    const { done, transfer } = ownBuffers(await runJob(job));
     parentPort!.postMessage({ id, done } satisfies JobReply, transfer);
   } catch (e) {
     parentPort!.postMessage({ id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies JobReply);

@@ -65,23 +65,32 @@ function fileBytes(text: string): FileBytes {
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** Do a job here, on this thread. */
-export function runJob<J extends Job>(job: J): Done<J> {
-  return doJob(job) as Done<J>;
+/** Do a job here, on this thread (and zlib's thread pool, which deflates the sheets). */
+export async function runJob<J extends Job>(job: J): Promise<Done<J>> {
+  return (await doJob(job)) as Done<J>;
 }
 
-function doJob(job: Job): RowsDone | ReportsDone | LedgerDone {
+async function doJob(job: Job): Promise<RowsDone | ReportsDone | LedgerDone> {
   switch (job.kind) {
     case 'rows': {
-      return { csv: fileBytes(toExcelCsv(ALLOCATION_COLUMNS, job.rows)), detail: detailSheetCompressed(job.rows, job.scenario) };
+      const csv = fileBytes(toExcelCsv(ALLOCATION_COLUMNS, job.rows));
+      return { csv, detail: await detailSheetCompressed(job.rows, job.scenario) };
     }
     case 'reports': {
       const { data } = job;
-      const scenario = data.summary.scenario.name;
-      return { html: fileBytes(renderHtml(data)), markdown: fileBytes(renderMarkdown(data)), notice: fileBytes(noticeCsv(data.notice)), noticeSheet: noticeSheetCompressed(data.notice, scenario) };
+      // The sheet first: zlib deflates it while the pages are made.
+      const noticeSheet = noticeSheetCompressed(data.notice, data.summary.scenario.name);
+      noticeSheet.catch(() => undefined); // awaited below
+      const html = fileBytes(renderHtml(data));
+      const markdown = fileBytes(renderMarkdown(data));
+      const notice = fileBytes(noticeCsv(data.notice));
+      return { html, markdown, notice, noticeSheet: await noticeSheet };
     }
     case 'ledger': {
-      return { csv: fileBytes(commitmentsCsvOf(job.rows, job.lang)), sheet: commitmentsSheetCompressed(job.rows, job.scenario) };
+      const sheet = commitmentsSheetCompressed(job.rows, job.scenario);
+      sheet.catch(() => undefined); // awaited below
+      const csv = fileBytes(commitmentsCsvOf(job.rows, job.lang));
+      return { csv, sheet: await sheet };
     }
   }
 }
@@ -123,16 +132,7 @@ export interface Formatter {
 }
 
 /** Every job here, now. */
-export const HERE: Formatter = {
-  run: (job) => {
-    try {
-      return Promise.resolve(runJob(job));
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  },
-  close: () => undefined,
-};
+export const HERE: Formatter = { run: runJob, close: () => undefined };
 
 const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', reports: 'report.html, report.md and notice.csv', ledger: 'commitments.csv' };
 
@@ -163,13 +163,7 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
     slot.dead = true;
     const lost = slot.busy;
     slot.busy = null;
-    const here = (item: NonNullable<Slot['busy']>) => {
-      try {
-        item.settle(null, runJob(item.job));
-      } catch (e) {
-        item.settle(e as Error);
-      }
-    };
+    const here = (item: NonNullable<Slot['busy']>) => void runJob(item.job).then((done) => item.settle(null, done), (e: Error) => item.settle(e));
     if (lost) here(lost);
     if (slots.every((s) => s.dead)) queue.splice(0).forEach(here);
   };

@@ -15,7 +15,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, WAN } from '../money.js';
 import { neutraliseCell } from '../io/write.js';
-import { compressSheet, fitWidths, xlsxBytes, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type PrintSpec, type SheetSpec } from '../io/xlsx-write.js';
+import { compressSheet, compressSheetStreamed, fitWidths, xlsxBytes, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type PrintSpec, type SheetSpec } from '../io/xlsx-write.js';
 import { columnLetter } from '../io/bounds.js';
 import { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
 import type { Notice, ReportData } from './data.js';
@@ -189,18 +189,18 @@ function parametersSheet(data: ReportData): SheetSpec {
 }
 
 /** The 资助计划 sheet, compressed: the workbook's first (selected) sheet. */
-export function noticeSheetCompressed(notice: Notice, scenario: string): CompressedSheet {
-  return compressSheet(noticeSheet(notice, scenario), true);
+export function noticeSheetCompressed(notice: Notice, scenario: string): Promise<CompressedSheet> {
+  return compressSheetStreamed(noticeSheet(notice, scenario), true);
 }
 
 /** The 明细 sheet, compressed, from the rows of allocations.csv (ALLOCATION_COLUMNS order). */
-export function detailSheetCompressed(rows: readonly (readonly string[])[], scenario: string): CompressedSheet {
-  return compressSheet(detailSheet(rows, scenario), false);
+export function detailSheetCompressed(rows: readonly (readonly string[])[], scenario: string): Promise<CompressedSheet> {
+  return compressSheetStreamed(detailSheet(rows, scenario), false);
 }
 
 /** The 拨付台账 sheet, compressed, from commitments.csv's rows (`commitmentRows`); null without any. */
-export function commitmentsSheetCompressed(rows: readonly (readonly string[])[], scenario: string): CompressedSheet | null {
-  return rows.length ? compressSheet({ ...commitmentsSheetOf(rows, 'zh'), print: print(scenario, 1) }, false) : null;
+export async function commitmentsSheetCompressed(rows: readonly (readonly string[])[], scenario: string): Promise<CompressedSheet | null> {
+  return rows.length ? compressSheetStreamed({ ...commitmentsSheetOf(rows, 'zh'), print: print(scenario, 1) }, false) : null;
 }
 
 /** The sheets of the workbook made from many rows, compressed (on worker threads, see offload.ts, or here). */
