@@ -150,10 +150,13 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
   }
   const queue: { readonly id: number; readonly job: Job; readonly settle: NonNullable<Slot['busy']>['settle'] }[] = [];
   let nextId = 0;
+  // A worker keeps the process alive only while it has a job: an idle one left open (a solve
+  // that failed before its outputs were written) does not hold the process.
   const next = (slot: Slot) => {
     const item = queue.shift();
-    if (!item) return;
-    slot.busy = item;
+    slot.busy = item ?? null;
+    if (!item) return void slot.thread.unref();
+    slot.thread.ref();
     slot.thread.postMessage({ id: item.id, job: item.job } satisfies JobMessage);
   };
   const fallBack = (slot: Slot) => {
@@ -169,13 +172,13 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
   };
   const slots: Slot[] = Array.from({ length: workers }, () => {
     const slot: Slot = { thread: new Worker(path), busy: null, dead: false };
+    slot.thread.unref();
     slot.thread.once('error', () => fallBack(slot));
     slot.thread.once('messageerror', () => fallBack(slot));
     slot.thread.once('exit', () => fallBack(slot));
     slot.thread.on('message', (reply: JobReply) => {
       const item = slot.busy;
       if (!item || item.id !== reply.id) return;
-      slot.busy = null;
       if ('error' in reply) item.settle(new Error(`formatting ${NAMES[item.job.kind]} failed: ${reply.error}`));
       else item.settle(null, reply.done);
       next(slot);
