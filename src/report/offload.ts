@@ -170,7 +170,9 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
     if (lost) here(lost);
     if (slots.every((s) => s.dead)) queue.splice(0).forEach(here);
   };
-  const slots: Slot[] = Array.from({ length: workers }, () => {
+  // Started as jobs come, up to `workers`: a second thread (and its memory) only when a job finds the first busy.
+  const slots: Slot[] = [];
+  const start = (): Slot => {
     const slot: Slot = { thread: new Worker(path), busy: null, dead: false };
     slot.thread.unref();
     slot.thread.once('error', () => fallBack(slot));
@@ -183,17 +185,22 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
       else item.settle(null, reply.done);
       next(slot);
     });
+    slots.push(slot);
     return slot;
-  });
+  };
+  start();
   return {
     run: <J extends Job>(job: J) =>
       new Promise<Done<J>>((resolve, reject) => {
         const id = nextId++;
         const settle = (e: Error | null, done?: RowsDone | ReportsDone | LedgerDone) => (e ? reject(e) : resolve(done as Done<J>));
         const alive = slots.filter((s) => !s.dead);
-        if (!alive.length) return HERE.run(job).then(resolve, reject);
+        if (!alive.length) {
+          void HERE.run(job).then(resolve, reject);
+          return;
+        }
         queue.push({ id, job, settle });
-        const idle = alive.find((s) => s.busy === null);
+        const idle = alive.find((s) => s.busy === null) ?? (slots.length < workers ? start() : undefined);
         if (idle) next(idle);
       }),
     close: () => {
