@@ -1,17 +1,24 @@
 /**
- * allocations.csv and the workbook's 明细 sheet made on a worker thread (what `fundplan solve`
- * does for big batches) are the same bytes as made on the main thread.
+ * The big outputs made on worker threads (what `fundplan solve` does for big batches) are the
+ * same bytes as made on the main thread: each job, and the whole set of files a solve writes.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { toExcelCsv } from '../src/io/write.js';
 import { ALLOCATION_COLUMNS } from '../src/report/allocations.js';
-import { formatRows, formatRowsAside, type FormattedRows } from '../src/report/offload.js';
+import { HERE, openFormatter, runJob, type Done, type FileBytes, type Job, type ReportsDone } from '../src/report/offload.js';
+import type { CompressedSheet } from '../src/io/xlsx-write.js';
+import { solveScenario } from '../src/commands/solve.js';
+import { writeOutputs } from '../src/pipeline/outputs.js';
+import { fixture, removeFixtures } from './helpers/cli-fixtures.js';
 
-/** A scenario name the 明细 sheet's footer prints, with characters a footer code must escape. */
+afterAll(removeFixtures);
+
+/** A scenario name the sheets' footers print, with characters a footer code must escape. */
 const SCENARIO = '2019 年度 R&D 计划 &P';
 
 function rows(n: number): string[][] {
@@ -22,27 +29,85 @@ function rows(n: number): string[][] {
   );
 }
 
-function expectSame(a: FormattedRows, b: FormattedRows): void {
-  expect(a.csv).toBe(b.csv);
-  expect(a.detail.name).toBe('明细');
-  expect(a.detail.autoFilter).toBe(b.detail.autoFilter);
-  expect(a.detail.compressed.size).toBe(b.detail.compressed.size);
-  expect(a.detail.compressed.crc).toBe(b.detail.compressed.crc);
-  expect(Buffer.from(a.detail.compressed.deflated).equals(Buffer.from(b.detail.compressed.deflated))).toBe(true);
+/** commitments.csv's rows: text, whole numbers and amounts. */
+function ledgerRows(n: number): string[][] {
+  return Array.from({ length: n }, (_, i) => [`P${i}`, `+项目 "${i}"`, `C${i % 7}`, `公司, ${i}`, 'M1', '2024', `${i}00.00`, String(1 + (i % 3)), String(2024 + (i % 3)), `${i}0.00`, 'planned']);
 }
 
-describe('allocations.csv and the 明细 sheet off the main thread', () => {
-  it('a worker thread makes byte for byte what this thread makes', async () => {
-    // The compiled worker (npm test builds first): the sources have no .js worker to start.
-    expect(existsSync(fileURLToPath(new URL('../dist/src/report/rows-worker.js', import.meta.url)))).toBe(true);
-    const compiled: string = '../dist/src/report/offload.js'; // a path, not a module the type checker follows
-    const { formatRowsAside: aside } = (await import(compiled)) as { formatRowsAside: typeof formatRowsAside };
-    const r = rows(3000);
-    const remote = (await aside(r, SCENARIO, 0))!;
-    expectSame(remote, formatRows(r, SCENARIO));
-    expect(remote.csv).toBe(toExcelCsv(ALLOCATION_COLUMNS, r));
-    expect(remote.csv).toContain(`"'=HYPERLINK(""x"") 项目 0 <b>&"`); // neutralised and quoted, as the CSV writer does it
-    expectSame((await aside(rows(10), SCENARIO, 0))!, formatRows(rows(10), SCENARIO));
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+function expectSameFile(a: FileBytes, b: FileBytes): void {
+  expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
+  expect(a.sha256).toBe(b.sha256);
+  expect(a.sha256).toBe(sha(a.bytes));
+}
+
+function expectSameSheet(a: CompressedSheet | null, b: CompressedSheet | null): void {
+  if (a === null || b === null) return expect(a).toBe(b);
+  expect({ ...a, compressed: { ...a.compressed, deflated: null } }).toEqual({ ...b, compressed: { ...b.compressed, deflated: null } });
+  expect(Buffer.from(a.compressed.deflated).equals(Buffer.from(b.compressed.deflated))).toBe(true);
+}
+
+/** Two results of the same job, field by field. */
+function expectSame<J extends Job>(a: Done<J>, b: Done<J>): void {
+  expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+  for (const [k, v] of Object.entries(a)) {
+    const w = (b as unknown as Record<string, unknown>)[k];
+    if (v !== null && 'bytes' in v) expectSameFile(v as FileBytes, w as FileBytes);
+    else expectSameSheet(v as CompressedSheet | null, w as CompressedSheet | null);
+  }
+}
+
+/** The compiled formatter (npm test builds first): the sources have no .js worker to start. */
+async function compiled(): Promise<typeof openFormatter> {
+  expect(existsSync(fileURLToPath(new URL('../dist/src/report/format-worker.js', import.meta.url)))).toBe(true);
+  const path: string = '../dist/src/report/offload.js'; // a path, not a module the type checker follows
+  return ((await import(path)) as { openFormatter: typeof openFormatter }).openFormatter;
+}
+
+async function solvedFixture() {
+  const f = fixture();
+  return { f, solved: await solveScenario({ scenario: f.scenario, noTimings: true }) };
+}
+
+describe('the big outputs off the main thread', () => {
+  it('worker threads make byte for byte what this thread makes, for every job', async () => {
+    const open = await compiled();
+    const { solved } = await solvedFixture();
+    const jobs: Job[] = [
+      { kind: 'rows', rows: rows(3000), scenario: SCENARIO },
+      { kind: 'reports', data: solved.detail.data },
+      { kind: 'ledger', rows: ledgerRows(500), lang: 'en', scenario: SCENARIO },
+      { kind: 'ledger', rows: [], lang: 'zh', scenario: SCENARIO },
+      { kind: 'rows', rows: rows(10), scenario: SCENARIO },
+    ];
+    const formatter = open(jobs.length, 0)!;
+    try {
+      const remote = await Promise.all(jobs.map((j) => formatter.run(j)));
+      for (const [i, r] of remote.entries()) expectSame(r, await runJob(jobs[i]!));
+      const first = remote[0] as Done<Extract<Job, { kind: 'rows' }>>;
+      expect(Buffer.from(first.csv.bytes).toString('utf8')).toBe(toExcelCsv(ALLOCATION_COLUMNS, rows(3000)));
+      expect(Buffer.from(first.csv.bytes).toString('utf8')).toContain(`"'=HYPERLINK(""x"") 项目 0 <b>&"`); // neutralised and quoted, as the CSV writer does it
+      expect((remote[3] as Done<Extract<Job, { kind: 'ledger' }>>).sheet).toBeNull();
+      expect((remote[1] as ReportsDone).html.bytes.length).toBeGreaterThan(1000);
+    } finally {
+      formatter.close();
+    }
+  });
+
+  it('a solve writes the same files with its big outputs made on worker threads', async () => {
+    const open = await compiled();
+    const { f, solved } = await solvedFixture();
+    const here = join(f.dir, 'here');
+    const there = join(f.dir, 'there');
+    await writeOutputs(solved, here);
+    const formatter = open(0, 0)!;
+    const aside = { formatter, rows: formatter.run({ kind: 'rows', rows: solved.detail.rows, scenario: solved.summary.scenario.name }) } as const;
+    await writeOutputs(solved, there, aside);
+    const names = readdirSync(here).filter((n) => !n.startsWith('.'));
+    expect(readdirSync(there).filter((n) => !n.startsWith('.')).sort()).toEqual(names.sort());
+    expect(names).toContain('allocations.xlsx');
+    for (const n of names) expect(readFileSync(join(there, n)).equals(readFileSync(join(here, n))), n).toBe(true);
   });
 
   it('a worker that exits without an answer, or crashes, is replaced by this thread: the same bytes; a reported failure is an error', async () => {
@@ -51,17 +116,29 @@ describe('allocations.csv and the 明细 sheet off the main thread', () => {
       writeFileSync(join(dir, name), body);
       return pathToFileURL(join(dir, name));
     };
-    const r = rows(40);
+    const job: Job = { kind: 'rows', rows: rows(40), scenario: SCENARIO };
+    const ledger: Job = { kind: 'ledger', rows: ledgerRows(5), lang: 'zh', scenario: SCENARIO };
     const quits = script('quits.mjs', 'process.exit(0);\n');
     const throws = script('throws.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom'); });\n");
-    const reports = script('reports.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => parentPort.postMessage({ error: 'out of paper' }));\n");
-    expectSame((await formatRowsAside(r, SCENARIO, 0, quits))!, formatRows(r, SCENARIO));
-    expectSame((await formatRowsAside(r, SCENARIO, 0, throws))!, formatRows(r, SCENARIO));
-    await expect(formatRowsAside(r, SCENARIO, 0, reports)!).rejects.toThrow('formatting allocations.csv and the 明细 sheet failed: out of paper');
+    const reports = script('reports.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', ({ id }) => parentPort.postMessage({ id, error: 'out of paper' }));\n");
+    for (const url of [quits, throws]) {
+      const formatter = openFormatter(0, 0, 2, url)!;
+      // More jobs than workers: those queued when the last worker dies are made here too.
+      const done = await Promise.all([formatter.run(job), formatter.run(ledger), formatter.run(job)]);
+      expectSame(done[0]!, await runJob(job));
+      expectSame(done[1]!, await runJob(ledger));
+      expectSame(done[2]!, await runJob(job));
+      formatter.close();
+    }
+    const failing = openFormatter(0, 0, 1, reports)!;
+    await expect(failing.run(job)).rejects.toThrow('formatting allocations.csv and the 明细 sheet failed: out of paper');
+    await expect(failing.run(ledger)).rejects.toThrow('formatting commitments.csv failed: out of paper');
+    failing.close();
+    expectSame(await HERE.run(job), await runJob(job));
   });
 
   it('below the threshold, or without a compiled worker, no worker starts (the caller formats them)', () => {
-    expect(formatRowsAside(rows(50), SCENARIO)).toBeNull(); // below OFFLOAD_MIN_ROWS
-    expect(formatRowsAside(rows(50), SCENARIO, 0)).toBeNull(); // the sources have no compiled worker
+    expect(openFormatter(50)).toBeNull(); // below OFFLOAD_MIN_ROWS
+    expect(openFormatter(50, 0)).toBeNull(); // the sources have no compiled worker
   });
 });

@@ -68,7 +68,7 @@ export async function runSolve(options: SolveCommandOptions): Promise<SolveOutco
   // The what-if page has no controls for a year's cash and cannot solve every multi-year model as the CLI does: not written for one.
   const multiYear = !options.noWhatif && given.detail.loaded.scenario.cashPlan !== undefined;
   const solved: Solved = multiYear ? { ...given, summary: { ...given.summary, whatif: { written: false, why: 'multi-year', description: WHATIF_MULTI_YEAR } } } : given;
-  const files = await writeOutputs(solved, options.out, aside.formatted(), options.noWhatif || tooMany || multiYear ? {} : { whatifOf: options.scenario });
+  const files = await writeOutputs(solved, options.out, aside.started(), options.noWhatif || tooMany || multiYear ? {} : { whatifOf: options.scenario });
   const { loaded, allocation, verification } = solved.detail;
   const note = options.noWhatif
     ? ''

@@ -20,6 +20,8 @@ import { neutraliseCell } from './cells.js';
 export interface OutputFile {
   readonly name: string;
   readonly content: string | Uint8Array;
+  /** The SHA-256 (hex) of `content`'s bytes, where it was made with them (on a worker thread); else it is made here. */
+  readonly sha256?: string;
 }
 
 /** A set's commit record: its content is made from the SHA-256 (hex) of every other file of the set, by name. */
@@ -32,7 +34,7 @@ export interface CommitRecord {
 export function writeOutputsAtomically(dir: string, files: readonly (OutputFile | CommitRecord)[]): string[] {
   const records = files.filter((f): f is CommitRecord => 'commit' in f);
   if (records.length > 1) throw new Error(`a set has one commit record, not ${records.length}`);
-  const data = files.flatMap((f) => ('content' in f ? [{ name: f.name, bytes: bytesOf(f.content) }] : []));
+  const data = files.flatMap((f) => ('content' in f ? [{ name: f.name, bytes: bytesOf(f.content), sha256: f.sha256 }] : []));
   mkdirSync(dir, { recursive: true });
   const tmp = mkdtempSync(join(dir, '.fundplan-tmp-'));
   try {
@@ -40,7 +42,7 @@ export function writeOutputsAtomically(dir: string, files: readonly (OutputFile 
     const record = records[0];
     if (record) {
       // Made once every other file is complete, from the very bytes written.
-      const sha256 = Object.fromEntries(data.map((f) => [f.name, createHash('sha256').update(f.bytes).digest('hex')]));
+      const sha256 = Object.fromEntries(data.map((f) => [f.name, f.sha256 ?? createHash('sha256').update(f.bytes).digest('hex')]));
       writeDurably(join(tmp, record.name), bytesOf(record.commit(sha256)));
     }
     for (const f of data) renameSync(join(tmp, f.name), join(dir, f.name));

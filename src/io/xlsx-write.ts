@@ -12,7 +12,7 @@
  * library: at 100,000 applications exceljs took 7 s and its in-memory workbook 2.4 GB.)
  */
 import { escapeXml } from './xml.js';
-import { deflateEntry, writeZip, type Deflated, type ZipFile } from './zip.js';
+import { deflateChunks, deflateEntry, writeZip, type Deflated, type ZipFile } from './zip.js';
 import { columnLetter } from './bounds.js';
 
 export type CellStyle =
@@ -175,21 +175,31 @@ function numberText(n: string | number): string {
   return s;
 }
 
-/** UTF-8 appended to a growing buffer: no rope of strings to flatten, no list of pieces to join. */
-class ByteSink {
-  private buf = Buffer.allocUnsafe(1 << 16);
+/** Bytes in a sheet's XML chunk (the chunks are deflated as they come, never held all at once). */
+const CHUNK = 1 << 20;
+
+/** UTF-8 appended to a buffer of CHUNK bytes; a full one is handed out (`write`'s result) and a new one started. */
+class ChunkSink {
+  private buf = Buffer.allocUnsafe(CHUNK);
   private length = 0;
-  write(s: string): void {
+  /** Append `s`; returns the chunk that was full before it, if any. */
+  write(s: string): Buffer | null {
     const most = s.length * 3;
+    let full: Buffer | null = null;
     if (this.length + most > this.buf.length) {
-      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + most));
-      this.buf.copy(next, 0, 0, this.length);
-      this.buf = next;
+      full = this.take();
+      if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
     }
     this.length += this.buf.write(s, this.length, 'utf8');
+    return full;
   }
-  bytes(): Buffer {
-    return this.buf.subarray(0, this.length);
+  /** What was written since the last chunk (null: nothing); the next writes go to a new buffer. */
+  take(): Buffer | null {
+    if (this.length === 0) return null;
+    const chunk = this.buf.subarray(0, this.length);
+    this.buf = Buffer.allocUnsafe(CHUNK);
+    this.length = 0;
+    return chunk;
   }
 }
 
@@ -224,7 +234,13 @@ function pageXml(sheet: SheetSpec): string {
 }
 
 function sheetXml(sheet: SheetSpec, selected: boolean): Buffer {
-  const sink = new ByteSink();
+  return Buffer.concat([...sheetXmlChunks(sheet, selected)]);
+}
+
+/** A sheet's XML in chunks of about CHUNK bytes. */
+function* sheetXmlChunks(sheet: SheetSpec, selected: boolean): Generator<Buffer> {
+  const sink = new ChunkSink();
+  let full: Buffer | null;
   let out = '';
   let width = Math.max(sheet.columns.length, 1);
   for (const r of sheet.rows) if (r.length > width) width = r.length; // no spread: sheets have 10^5+ rows
@@ -247,7 +263,7 @@ function sheetXml(sheet: SheetSpec, selected: boolean): Buffer {
     out += '</cols>';
   }
   out += '<sheetData>';
-  sink.write(out);
+  if ((full = sink.write(out))) yield full;
   out = '';
   const letters = Array.from({ length: width }, (_, i) => columnLetter(i));
   const textStyle = letters.map((_, c) => STYLE_INDEX.get(sheet.columns[c]?.style ?? (sheet.columns[c]?.numeric ? 'number' : 'text'))!);
@@ -272,7 +288,7 @@ function sheetXml(sheet: SheetSpec, selected: boolean): Buffer {
         x += `<c r="${ref}" s="${STYLE_INDEX.get(cell.style ?? 'number')}"><v>${numberText(cell.number)}</v></c>`;
       }
     }
-    sink.write(x + '</row>');
+    if ((full = sink.write(x + '</row>'))) yield full;
   }
   out += '</sheetData>';
   if (sheet.autoFilter) out += `<autoFilter ref="${sheet.autoFilter}"/>`;
@@ -289,18 +305,30 @@ function sheetXml(sheet: SheetSpec, selected: boolean): Buffer {
     out += '</dataValidations>';
   }
   out += pageXml(sheet) + '</worksheet>';
-  sink.write(out);
-  return sink.bytes();
+  if ((full = sink.write(out))) yield full;
+  if ((full = sink.take())) yield full;
 }
 
-/** A sheet's XML, deflated, for a workbook later; `selected`: it will be the first (active) sheet. */
-export function compressSheet(sheet: SheetSpec, selected: boolean): CompressedSheet {
+/**
+ * The same, its XML deflated chunk by chunk as it is made (zlib's thread pool deflates one
+ * chunk while this thread makes the next), never all of it in memory: the same bytes.
+ */
+export async function compressSheetStreamed(sheet: SheetSpec, selected: boolean): Promise<CompressedSheet> {
+  return { ...sheetHeads(sheet), compressed: await deflateChunks(sheetXmlChunks(sheet, selected)) };
+}
+
+/** What a workbook needs to know of a compressed sheet besides its bytes. */
+function sheetHeads(sheet: SheetSpec): Omit<CompressedSheet, 'compressed'> {
   return {
     name: sheet.name,
     ...(sheet.autoFilter ? { autoFilter: sheet.autoFilter } : {}),
     ...(sheet.print?.titleRows ? { titleRows: sheet.print.titleRows } : {}),
-    compressed: deflateEntry(sheetXml(sheet, selected)),
   };
+}
+
+/** A sheet's XML, deflated, for a workbook later; `selected`: it will be the first (active) sheet. */
+export function compressSheet(sheet: SheetSpec, selected: boolean): CompressedSheet {
+  return { ...sheetHeads(sheet), compressed: deflateEntry(sheetXml(sheet, selected)) };
 }
 
 const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;

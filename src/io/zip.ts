@@ -6,7 +6,8 @@
  * The CRC-32 of every entry read is checked. Writing is deterministic: fixed timestamps, so
  * the same sheets give the same bytes.
  */
-import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { once } from 'node:events';
+import { constants, createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
 
 /** The file is not a ZIP fundplan can read; `found` says what it is instead. */
@@ -185,13 +186,13 @@ function crcTable(): Uint32Array {
   }
   return CRC_TABLE;
 }
-const nativeCrc = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
+const nativeCrc = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
-/** CRC-32 (ZIP's): zlib's native one where Node has it (20.15+), else a table. */
-export function crc32(data: Uint8Array): number {
-  if (nativeCrc) return nativeCrc(data) >>> 0;
+/** CRC-32 (ZIP's): zlib's native one where Node has it (20.15+), else a table; `value`: the CRC-32 of the data before `data` (data in pieces). */
+export function crc32(data: Uint8Array, value = 0): number {
+  if (nativeCrc) return nativeCrc(data, value) >>> 0;
   const t = crcTable();
-  let c = 0xffffffff;
+  let c = (value ^ 0xffffffff) >>> 0;
   for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
@@ -228,6 +229,34 @@ export type ZipFile = { readonly name: string; readonly data: Uint8Array } | { r
 /** Deflate one entry's data now, on this thread. */
 export function deflateEntry(data: Uint8Array): Deflated {
   return { deflated: deflateRawSync(data, DEFLATE), crc: crc32(data), size: data.length };
+}
+
+/**
+ * Deflate one entry's data arriving in pieces, on zlib's thread pool while the pieces are made:
+ * the same bytes as `deflateEntry` of the pieces joined (deflate's output does not depend on
+ * how its input is split when nothing is flushed in between). A piece must not be changed once given.
+ */
+export async function deflateChunks(chunks: Iterable<Uint8Array>): Promise<Deflated> {
+  const stream = createDeflateRaw(DEFLATE);
+  const out: Buffer[] = [];
+  stream.on('data', (c: Buffer) => out.push(c));
+  const ended = once(stream, 'end');
+  ended.catch(() => undefined); // awaited below; an error while writing surfaces there first
+  let crc = 0;
+  let size = 0;
+  try {
+    for (const chunk of chunks) {
+      crc = crc32(chunk, crc);
+      size += chunk.length;
+      if (!stream.write(chunk)) await once(stream, 'drain');
+    }
+  } catch (e) {
+    stream.destroy();
+    throw e;
+  }
+  stream.end();
+  await ended;
+  return { deflated: Buffer.concat(out), crc, size };
 }
 
 /** A ZIP of deflated entries (UTF-8 names), in the order given. */

@@ -8,11 +8,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readScenarioChain } from '../io/scenario-file.js';
 import { writeOutputsAtomically } from '../io/write.js';
-import { formatRows, formatRowsAside, type FormattedRows } from '../report/offload.js';
-import { renderHtml } from '../report/html.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { noticeCsv } from '../report/notice.js';
-import { commitmentsCsv } from '../report/commitments.js';
+import { HERE, openFormatter, type FileBytes, type Formatter, type RowsDone } from '../report/offload.js';
+import { commitmentRows } from '../report/commitments.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
 import { allocationsXlsx } from '../report/xlsx.js';
 import { CommitRecordSchema, type Summary } from '../report/summary-schema.js';
@@ -33,57 +30,75 @@ export interface WriteOptions {
   readonly whatifOf?: string;
 }
 
+/** Formatting started while the solve finished: the jobs' worker threads and the rows' job. */
+export interface Aside {
+  readonly formatter: Formatter;
+  readonly rows: Promise<RowsDone>;
+}
+
 /**
- * allocations.csv and the workbook's 明细 sheet (every application) on the other core in big
- * batches, from the rows as soon as they exist: hand `onRows` to `solve`, then `formatted` to
- * `writeOutputs`.
+ * allocations.csv and the workbook's 明细 sheet started on worker threads (a big batch), from the
+ * rows as soon as they exist: hand `onRows` to `solve`, then `started()` to `writeOutputs`, which
+ * gives the same workers the other big outputs.
  */
-export function rowsAside(): { readonly onRows: (rows: readonly (readonly string[])[], scenario: string) => void; readonly formatted: () => Promise<FormattedRows> | null } {
-  let aside: Promise<FormattedRows> | null = null;
+export function rowsAside(): { readonly onRows: (rows: readonly (readonly string[])[], scenario: string) => void; readonly started: () => Aside | null } {
+  let aside: Aside | null = null;
   return {
     onRows: (rows, scenario) => {
-      aside = formatRowsAside(rows, scenario);
-      aside?.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
+      const formatter = openFormatter(rows.length);
+      if (!formatter) return;
+      aside = { formatter, rows: formatter.run({ kind: 'rows', rows, scenario }) };
+      aside.rows.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
     },
-    formatted: () => aside,
+    started: () => aside,
   };
 }
 
-/** Format and write every output file into `dir`; returns their paths. Summary timings gain `write`. */
-export async function writeOutputs(solved: Solved, dir: string, formattedAside: Promise<FormattedRows> | null = null, options: WriteOptions = {}): Promise<string[]> {
+/**
+ * Format and write every output file into `dir`; returns their paths. Summary timings gain `write`.
+ * The big files are jobs (offload.ts) on `aside`'s worker threads, or here without them.
+ */
+export async function writeOutputs(solved: Solved, dir: string, aside: Aside | null = null, options: WriteOptions = {}): Promise<string[]> {
   const { summary } = solved;
   const { data, rows, msFormat } = solved.detail;
   const t = performance.now();
-  const html = renderHtml(data);
-  const markdown = renderMarkdown(data);
-  const notice = noticeCsv(data.notice);
-  const formatted = formattedAside ?? Promise.resolve(formatRows(rows, summary.scenario.name));
-  const ledger = solved.detail.commitments;
-  const xlsx = await allocationsXlsx(data, formatted.then((f) => f.detail), ledger);
-  const { csv } = await formatted;
-  const stale = summary.years ? null : earlierCashflow(dir);
-  const paths = writeOutputsAtomically(dir, [
-    { name: 'allocations.csv', content: csv },
-    { name: 'allocations.xlsx', content: xlsx },
-    ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),
-    { name: 'commitments.csv', content: commitmentsCsv(ledger, data.lang) },
-    { name: 'notice.csv', content: notice },
-    {
-      name: 'summary.json',
-      commit: (files) => {
-        // `write` covers formatting and hashing every other output file (the reports do not show timings); the atomic write follows.
-        if (summary.timingsMs) summary.timingsMs.write = Math.round((msFormat + performance.now() - t) * 10) / 10;
-        const written: Summary = { ...summary, files };
-        return JSON.stringify(written, null, 2) + '\n';
+  const scenario = summary.scenario.name;
+  const formatter = aside?.formatter ?? HERE;
+  try {
+    const rowsDone = aside?.rows ?? formatter.run({ kind: 'rows', rows, scenario });
+    const reports = formatter.run({ kind: 'reports', data });
+    const ledger = formatter.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });
+    const done = Promise.all([rowsDone, reports, ledger]);
+    done.catch(() => undefined); // awaited below, once this thread's own sheets are made
+    const xlsx = await allocationsXlsx(data, done.then(([r, p, l]) => ({ notice: p.noticeSheet, detail: r.detail, commitments: l.sheet })));
+    const [formatted, report, commitments] = await done;
+    const stale = summary.years ? null : earlierCashflow(dir);
+    const file = (name: string, f: FileBytes) => ({ name, content: f.bytes, sha256: f.sha256 });
+    const paths = writeOutputsAtomically(dir, [
+      file('allocations.csv', formatted.csv),
+      { name: 'allocations.xlsx', content: xlsx },
+      ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),
+      file('commitments.csv', commitments.csv),
+      file('notice.csv', report.notice),
+      {
+        name: 'summary.json',
+        commit: (files) => {
+          // `write` covers formatting and hashing every other output file (the reports do not show timings); the atomic write follows.
+          if (summary.timingsMs) summary.timingsMs.write = Math.round((msFormat + performance.now() - t) * 10) / 10;
+          const written: Summary = { ...summary, files };
+          return JSON.stringify(written, null, 2) + '\n';
+        },
       },
-    },
-    { name: 'report.html', content: html },
-    { name: 'report.md', content: markdown },
-    ...(options.whatifOf !== undefined ? [{ name: WHATIF_FILE, content: whatifPage(solved, dir, options.whatifOf) }] : []),
-  ]);
-  // A scenario without cash by year writes no cashflow.csv: one an earlier run left here, as that run wrote it, goes.
-  if (stale !== null && sha256Of(join(dir, CASHFLOW_FILE)) === stale) rmSync(join(dir, CASHFLOW_FILE), { force: true });
-  return paths;
+      file('report.html', report.html),
+      file('report.md', report.markdown),
+      ...(options.whatifOf !== undefined ? [{ name: WHATIF_FILE, content: whatifPage(solved, dir, options.whatifOf) }] : []),
+    ]);
+    // A scenario without cash by year writes no cashflow.csv: one an earlier run left here, as that run wrote it, goes.
+    if (stale !== null && sha256Of(join(dir, CASHFLOW_FILE)) === stale) rmSync(join(dir, CASHFLOW_FILE), { force: true });
+    return paths;
+  } finally {
+    formatter.close();
+  }
 }
 
 /** The SHA-256 the summary.json in `dir` records for cashflow.csv, or null (no summary.json, none recorded, unreadable). */

@@ -32,7 +32,12 @@ export function commitmentRows(commitments: readonly Commitment[]): string[][] {
 
 /** commitments.csv: UTF-8 with BOM, CRLF, formula-like cells neutralised (`toExcelCsv`). */
 export function commitmentsCsv(commitments: readonly Commitment[], lang: Lang = 'zh'): string {
-  return toExcelCsv(commitmentsHeader(lang), commitmentRows(commitments));
+  return commitmentsCsvOf(commitmentRows(commitments), lang);
+}
+
+/** The same from the rows as text (`commitmentRows`). */
+export function commitmentsCsvOf(rows: readonly (readonly string[])[], lang: Lang = 'zh'): string {
+  return toExcelCsv(commitmentsHeader(lang), rows);
 }
 
 const STYLE: Record<CommitmentColumn, CellStyle | 'textCell'> = {
@@ -55,11 +60,16 @@ const STYLE: Record<CommitmentColumn, CellStyle | 'textCell'> = {
  * drop-down of the statuses on the status column (other words, such as 撤销, stay allowed).
  */
 export function commitmentsSheet(commitments: readonly Commitment[], lang: Lang = 'zh'): SheetSpec {
+  return commitmentsSheetOf(commitmentRows(commitments), lang);
+}
+
+/** The same sheet from the rows as text (`commitmentRows`). */
+export function commitmentsSheetOf(ledgerRows: readonly (readonly string[])[], lang: Lang = 'zh'): SheetSpec {
   const styles = COMMITMENT_COLUMNS.map((c) => STYLE[c]);
   const textColumn = styles.map((s) => s === 'textCell' || s === 'id');
   const header: Cell[] = commitmentsHeader(lang).map((text) => ({ text, style: 'header' }));
   const rows: Cell[][] = [header];
-  for (const r of commitmentRows(commitments)) rows.push(r.map((v, i) => (textColumn[i] ? neutraliseCell(v) : v)));
+  for (const r of ledgerRows) rows.push(r.map((v, i) => (textColumn[i] ? neutraliseCell(v) : v)));
   const widths = fitWidths(rows, { max: 40 });
   const last = columnLetter(COMMITMENT_COLUMNS.length - 1);
   const statusColumn = columnLetter(COMMITMENT_COLUMNS.indexOf('status'));

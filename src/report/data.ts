@@ -125,14 +125,27 @@ export function buildNotice(allocation: Allocation, policy: Policy, scenario: Sc
   const order = new Map(policy.measures.map((m, i) => [m.id, i]));
   // Scores compare as doubles, exactly where two different decimals are the same double.
   const fundedLines = allocation.lines.filter((l) => l.grant.gt(0) && (scope === 'all' || batchOf(batches, l.app.projectId) === batches.current));
-  const keyed = fundedLines.map((l) => ({ l, batch: batchOf(batches, l.app.projectId), measure: order.get(l.measure.id)!, score: l.app.score.toNumber() }));
-  keyed.sort(
-    (a, b) =>
-      a.batch - b.batch ||
-      a.measure - b.measure ||
-      (a.score !== b.score ? b.score - a.score : b.l.app.score.comparedTo(a.l.app.score)) ||
-      (a.l.app.projectId < b.l.app.projectId ? -1 : a.l.app.projectId > b.l.app.projectId ? 1 : 0),
-  );
+  // The keys in typed arrays, the lines' positions sorted (a stable sort, as of the lines themselves).
+  const n = fundedLines.length;
+  const batchKey = new Int32Array(n);
+  const measureKey = new Int32Array(n);
+  const scoreKey = new Float64Array(n);
+  fundedLines.forEach((l, i) => {
+    batchKey[i] = batchOf(batches, l.app.projectId);
+    measureKey[i] = order.get(l.measure.id)!;
+    scoreKey[i] = l.app.score.toNumber();
+  });
+  const sorted = Array.from({ length: n }, (_, i) => i).sort((i, j) => {
+    const a = fundedLines[i]!.app;
+    const b = fundedLines[j]!.app;
+    return (
+      batchKey[i]! - batchKey[j]! ||
+      measureKey[i]! - measureKey[j]! ||
+      (scoreKey[i] !== scoreKey[j] ? scoreKey[j]! - scoreKey[i]! : b.score.comparedTo(a.score)) ||
+      (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0)
+    );
+  });
+  const keyed = sorted.map((i) => ({ l: fundedLines[i]!, batch: batchKey[i]! }));
   // Grants are whole granularity units, so enough decimals show every one exactly.
   // × 0.0001 is ÷ 10,000 exactly (at precision 50 both are exact for any grant), and cheaper.
   const wan = keyed.map((k) => k.l.grant.times(PER_WAN));

@@ -1,75 +1,213 @@
 /**
- * allocations.csv and the workbook's 明细 sheet, made from the same rows on the machine's
- * other core while the main thread formats the reports. Worth it only for big batches: a
- * fresh worker runs cold (its JIT starts from nothing) and took 0.8 s for 10,000 rows that the
- * warm main thread formats in 0.3 s, while at 100,000 rows it takes ~3.5 s off the main
- * thread. So `formatRowsAside(rows)` starts a worker from OFFLOAD_MIN_ROWS rows; below that, or
- * when the compiled worker is not there (running from TypeScript sources, as the unit tests
- * do), the caller formats them itself, as it does when the worker dies. The bytes are the same
- * either way.
+ * The big outputs formatted off the main thread: allocations.csv and the workbook's 明细 sheet
+ * (`rows`), report.html, report.md, notice.csv and the 资助计划 sheet (`reports`), and
+ * commitments.csv and the 拨付台账 sheet (`ledger`) are jobs, each a pure function of what it is
+ * sent (`runJob`). For a big batch they run on worker threads (at most two: the machine may
+ * have two cores, and the main thread waits for them), a job to whichever worker is free, while
+ * the main thread builds the rest; below that, or when the compiled worker is not there (running
+ * from TypeScript sources, as the unit tests do), the caller runs them itself, as it does a job
+ * whose worker dies. The bytes are the same either way.
+ *
+ * Rows go to a worker as they are (arrays of strings: cloning them cost half as much as joining
+ * them into one string first, measured at 100,000 rows); what comes back is the files' bytes
+ * (moved, not copied) with their SHA-256, so the main thread neither encodes nor hashes them.
+ * A fresh worker runs cold (its JIT starts from nothing): worth it only for big batches
+ * (OFFLOAD_MIN_ROWS; at 10,000 rows a worker took 0.8 s for what the warm main thread does in 0.3 s).
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { compressSheet, type CompressedSheet } from '../io/xlsx-write.js';
+import type { CompressedSheet } from '../io/xlsx-write.js';
 import { toExcelCsv } from '../io/write.js';
 import { ALLOCATION_COLUMNS } from './allocations.js';
-import { DETAIL_SHEET_POSITION, detailSheet } from './xlsx.js';
+import { commitmentsCsvOf } from './commitments.js';
+import type { Lang, ReportData } from './data.js';
+import { renderHtml } from './html.js';
+import { renderMarkdown } from './markdown.js';
+import { noticeCsv } from './notice.js';
+import { commitmentsSheetCompressed, detailSheetCompressed, noticeSheetCompressed } from './xlsx.js';
 
-const WORKER = new URL('./rows-worker.js', import.meta.url);
+const WORKER = new URL('./format-worker.js', import.meta.url);
 
-/** allocations.csv and the workbook's 明细 sheet, both from the rows. */
-export interface FormattedRows {
-  readonly csv: string;
+/** A file's bytes and their SHA-256 (hex), made together. */
+export interface FileBytes {
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+}
+
+export type Job =
+  /** allocations.csv and the 明细 sheet; `scenario` names the scenario in the sheet's printed footer. */
+  | { readonly kind: 'rows'; readonly rows: readonly (readonly string[])[]; readonly scenario: string }
+  /** report.html, report.md, notice.csv and the 资助计划 sheet. */
+  | { readonly kind: 'reports'; readonly data: ReportData }
+  /** commitments.csv (headers in `lang`) and the 拨付台账 sheet, from `commitmentRows`. */
+  | { readonly kind: 'ledger'; readonly rows: readonly (readonly string[])[]; readonly lang: Lang; readonly scenario: string };
+
+export interface RowsDone {
+  readonly csv: FileBytes;
   readonly detail: CompressedSheet;
 }
+export interface ReportsDone {
+  readonly html: FileBytes;
+  readonly markdown: FileBytes;
+  readonly notice: FileBytes;
+  readonly noticeSheet: CompressedSheet;
+}
+export interface LedgerDone {
+  readonly csv: FileBytes;
+  readonly sheet: CompressedSheet | null;
+}
+export type Done<J extends Job> = J extends { kind: 'rows' } ? RowsDone : J extends { kind: 'reports' } ? ReportsDone : LedgerDone;
 
-/** `scenario`: the scenario's name, which the 明细 sheet's printed footer shows. */
-export function formatRows(rows: readonly (readonly string[])[], scenario: string): FormattedRows {
-  return { csv: toExcelCsv(ALLOCATION_COLUMNS, rows), detail: compressSheet(detailSheet(rows, scenario), DETAIL_SHEET_POSITION === 0) };
+function fileBytes(text: string): FileBytes {
+  const bytes = Buffer.from(text, 'utf8');
+  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** What a worker is sent. */
-export interface RowsMessage {
-  readonly rows: readonly (readonly string[])[];
-  readonly scenario: string;
+/** Do a job here, on this thread (and zlib's thread pool, which deflates the sheets). */
+export async function runJob<J extends Job>(job: J): Promise<Done<J>> {
+  return (await doJob(job)) as Done<J>;
 }
 
-type Reply = FormattedRows | { error: string };
+async function doJob(job: Job): Promise<RowsDone | ReportsDone | LedgerDone> {
+  switch (job.kind) {
+    case 'rows': {
+      const csv = fileBytes(toExcelCsv(ALLOCATION_COLUMNS, job.rows));
+      return { csv, detail: await detailSheetCompressed(job.rows, job.scenario) };
+    }
+    case 'reports': {
+      const { data } = job;
+      // The sheet first: zlib deflates it while the pages are made.
+      const noticeSheet = noticeSheetCompressed(data.notice, data.summary.scenario.name);
+      noticeSheet.catch(() => undefined); // awaited below
+      const html = fileBytes(renderHtml(data));
+      const markdown = fileBytes(renderMarkdown(data));
+      const notice = fileBytes(noticeCsv(data.notice));
+      return { html, markdown, notice, noticeSheet: await noticeSheet };
+    }
+    case 'ledger': {
+      const sheet = commitmentsSheetCompressed(job.rows, job.scenario);
+      sheet.catch(() => undefined); // awaited below
+      const csv = fileBytes(commitmentsCsvOf(job.rows, job.lang));
+      return { csv, sheet: await sheet };
+    }
+  }
+}
 
-/** Rows from which a worker thread pays off (measured as said above). */
+/** The buffers a job's result holds, to move rather than copy to the main thread (each its own, never a slice of Node's pool). */
+export function ownBuffers(done: RowsDone | ReportsDone | LedgerDone): { done: RowsDone | ReportsDone | LedgerDone; transfer: ArrayBuffer[] } {
+  const transfer: ArrayBuffer[] = [];
+  const own = (b: Uint8Array): Uint8Array => {
+    const mine = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
+    transfer.push(mine.buffer as ArrayBuffer);
+    return mine;
+  };
+  const file = (f: FileBytes): FileBytes => ({ ...f, bytes: own(f.bytes) });
+  const sheet = (s: CompressedSheet): CompressedSheet => ({ ...s, compressed: { ...s.compressed, deflated: own(s.compressed.deflated) } });
+  const moved =
+    'detail' in done
+      ? { csv: file(done.csv), detail: sheet(done.detail) }
+      : 'html' in done
+      ? { html: file(done.html), markdown: file(done.markdown), notice: file(done.notice), noticeSheet: sheet(done.noticeSheet) }
+      : { csv: file(done.csv), sheet: done.sheet && sheet(done.sheet) };
+  return { done: moved, transfer };
+}
+
+/** What a worker is sent, and what it answers. */
+export interface JobMessage {
+  readonly id: number;
+  readonly job: Job;
+}
+export type JobReply = { readonly id: number; readonly done: RowsDone | ReportsDone | LedgerDone } | { readonly id: number; readonly error: string };
+
+/** Applications from which worker threads pay off (measured as said above). */
 export const OFFLOAD_MIN_ROWS = 30_000;
 
+/** Runs jobs, on worker threads or here. */
+export interface Formatter {
+  run<J extends Job>(job: J): Promise<Done<J>>;
+  /** Stop the workers (jobs still running on them are lost: call once every job has settled). */
+  close(): void;
+}
+
+/** Every job here, now. */
+export const HERE: Formatter = { run: runJob, close: () => undefined };
+
+const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', reports: 'report.html, report.md and notice.csv', ledger: 'commitments.csv' };
+
 /**
- * Start formatting `rows` on a worker thread, when there are enough of them and the compiled
- * worker exists; else null: the caller formats them itself (`formatRows`) where it times it.
+ * Up to `workers` worker threads for the jobs of a batch of `rows` applications, where there are
+ * enough of them (`minRows`) and the compiled worker exists; else null (the caller uses HERE).
  */
-export function formatRowsAside(rows: readonly (readonly string[])[], scenario: string, minRows = OFFLOAD_MIN_ROWS, worker: URL = WORKER): Promise<FormattedRows> | null {
-  const here = () => formatRows(rows, scenario);
+export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers = 2, worker: URL = WORKER): Formatter | null {
   const path = fileURLToPath(worker);
-  if (rows.length < minRows || !existsSync(path)) return null;
-  const thread = new Worker(path);
-  return new Promise<FormattedRows>((resolve, reject) => {
-    let settled = false;
-    const fallBack = () => {
-      // The worker died or went away without an answer (out of memory, a bug): made here, the same bytes.
-      if (settled) return;
-      settled = true;
-      try {
-        resolve(here());
-      } catch (e) {
-        reject(e);
-      }
-    };
-    thread.once('error', fallBack);
-    thread.once('messageerror', fallBack);
-    thread.once('exit', fallBack);
-    thread.once('message', (reply: Reply) => {
-      if (settled) return;
-      settled = true;
-      if ('error' in reply) reject(new Error(`formatting allocations.csv and the 明细 sheet failed: ${reply.error}`));
-      else resolve(reply);
+  if (rows < minRows || !existsSync(path)) return null;
+  interface Slot {
+    readonly thread: Worker;
+    busy: { readonly id: number; readonly job: Job; readonly settle: (e: Error | null, done?: RowsDone | ReportsDone | LedgerDone) => void } | null;
+    dead: boolean;
+  }
+  const queue: { readonly id: number; readonly job: Job; readonly settle: NonNullable<Slot['busy']>['settle'] }[] = [];
+  let nextId = 0;
+  // A worker keeps the process alive only while it has a job: an idle one left open (a solve
+  // that failed before its outputs were written) does not hold the process.
+  const next = (slot: Slot) => {
+    const item = queue.shift();
+    slot.busy = item ?? null;
+    if (!item) return void slot.thread.unref();
+    slot.thread.ref();
+    slot.thread.postMessage({ id: item.id, job: item.job } satisfies JobMessage);
+  };
+  const fallBack = (slot: Slot) => {
+    // The worker died or went away without an answer (out of memory, a bug): its job, and any
+    // left in the queue once no worker is alive, made here: the same bytes.
+    if (slot.dead) return;
+    slot.dead = true;
+    const lost = slot.busy;
+    slot.busy = null;
+    const here = (item: NonNullable<Slot['busy']>) => void runJob(item.job).then((done) => item.settle(null, done), (e: Error) => item.settle(e));
+    if (lost) here(lost);
+    if (slots.every((s) => s.dead)) queue.splice(0).forEach(here);
+  };
+  // Started as jobs come, up to `workers`: a second thread (and its memory) only when a job finds the first busy.
+  const slots: Slot[] = [];
+  const start = (): Slot => {
+    const slot: Slot = { thread: new Worker(path), busy: null, dead: false };
+    slot.thread.unref();
+    slot.thread.once('error', () => fallBack(slot));
+    slot.thread.once('messageerror', () => fallBack(slot));
+    slot.thread.once('exit', () => fallBack(slot));
+    slot.thread.on('message', (reply: JobReply) => {
+      const item = slot.busy;
+      if (!item || item.id !== reply.id) return;
+      if ('error' in reply) item.settle(new Error(`formatting ${NAMES[item.job.kind]} failed: ${reply.error}`));
+      else item.settle(null, reply.done);
+      next(slot);
     });
-    thread.postMessage({ rows, scenario } satisfies RowsMessage);
-  }).finally(() => void thread.terminate());
+    slots.push(slot);
+    return slot;
+  };
+  start();
+  return {
+    run: <J extends Job>(job: J) =>
+      new Promise<Done<J>>((resolve, reject) => {
+        const id = nextId++;
+        const settle = (e: Error | null, done?: RowsDone | ReportsDone | LedgerDone) => (e ? reject(e) : resolve(done as Done<J>));
+        const alive = slots.filter((s) => !s.dead);
+        if (!alive.length) {
+          void HERE.run(job).then(resolve, reject);
+          return;
+        }
+        queue.push({ id, job, settle });
+        const idle = alive.find((s) => s.busy === null) ?? (slots.length < workers ? start() : undefined);
+        if (idle) next(idle);
+      }),
+    close: () => {
+      for (const s of slots) {
+        s.dead = true;
+        void s.thread.terminate();
+      }
+    },
+  };
 }

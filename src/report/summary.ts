@@ -56,6 +56,13 @@ interface Tally {
   granted: Decimal;
 }
 const tally = (): Tally => ({ applications: 0, funded: 0, requested: ZERO, entitlement: ZERO, granted: ZERO });
+function addTally(to: Tally, t: Tally): void {
+  to.applications += t.applications;
+  to.funded += t.funded;
+  to.requested = to.requested.plus(t.requested);
+  to.entitlement = to.entitlement.plus(t.entitlement);
+  to.granted = to.granted.plus(t.granted);
+}
 const tallyJson = (t: Tally) => ({
   applications: t.applications,
   funded: t.funded,
@@ -111,16 +118,23 @@ export function buildSummary(args: {
   let notEligible = 0;
   let locked = 0;
   let lockedGranted = ZERO;
+  // Tallied once per measure and district, then added up into both: half the additions and the
+  // same sums. Every amount added is whole fen (parsed amounts must be, entitlements are cut to
+  // fen, grants are whole units of the granularity) and none is negative, so every partial sum
+  // is at most its total: under 10^47 yuan that is at most 49 digits, exact at Decimal's
+  // precision of 50 in any order.
+  const byPair = new Map<string, Map<string, Tally>>();
   for (const line of allocation.lines) {
     const d = line.app.district || '(未填)';
-    if (!byDistrict.has(d)) byDistrict.set(d, tally());
-    for (const t of [byMeasure.get(line.measure.id)!, byDistrict.get(d)!]) {
-      t.applications++;
-      t.requested = t.requested.plus(line.app.requested ?? ZERO);
-      t.entitlement = t.entitlement.plus(line.entitlement?.amount ?? ZERO);
-      t.granted = t.granted.plus(line.grant);
-      if (line.grant.gt(0)) t.funded++;
-    }
+    let ofMeasure = byPair.get(line.measure.id);
+    if (!ofMeasure) byPair.set(line.measure.id, (ofMeasure = new Map()));
+    let t = ofMeasure.get(d);
+    if (!t) ofMeasure.set(d, (t = tally()));
+    t.applications++;
+    t.requested = t.requested.plus(line.app.requested ?? ZERO);
+    t.entitlement = t.entitlement.plus(line.entitlement?.amount ?? ZERO);
+    t.granted = t.granted.plus(line.grant);
+    if (line.grant.gt(0)) t.funded++;
     if (line.candidate >= 0) candidates++;
     if (line.binding === 'below_min_score') belowMin++;
     // Of another year (not a candidate); a candidate failing a condition of its measure is counted apart, and unfunded.
@@ -134,6 +148,13 @@ export function buildSummary(args: {
     if (line.grant.gt(0)) {
       if (line.limitId === null) fully++;
       else partly++;
+    }
+  }
+  for (const [measure, ofMeasure] of byPair) {
+    for (const [d, t] of ofMeasure) {
+      if (!byDistrict.has(d)) byDistrict.set(d, tally());
+      addTally(byMeasure.get(measure)!, t);
+      addTally(byDistrict.get(d)!, t);
     }
   }
   const measureBudget = (id: string) => scenario.measureBudgets.get(id);

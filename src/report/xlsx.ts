@@ -15,16 +15,15 @@
 import type { Decimal } from 'decimal.js';
 import { D, WAN } from '../money.js';
 import { neutraliseCell } from '../io/write.js';
-import { compressSheet, fitWidths, xlsxBytes, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type PrintSpec, type SheetSpec } from '../io/xlsx-write.js';
+import { compressSheet, compressSheetStreamed, fitWidths, xlsxBytes, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type PrintSpec, type SheetSpec } from '../io/xlsx-write.js';
 import { columnLetter } from '../io/bounds.js';
 import { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
-import type { ReportData } from './data.js';
+import type { Notice, ReportData } from './data.js';
 import { words } from './i18n/index.js';
 import { sumTallies } from './view.js';
 import { solverUsed } from './summary.js';
 import { cashflowSheet } from './cashflow.js';
-import { commitmentsSheet } from './commitments.js';
-import type { Commitment } from '../model/ledger.js';
+import { commitmentsSheetOf } from './commitments.js';
 
 /** The workbook's words: Chinese, as said above. */
 const { workbook: WORDS, notice: NOTICE } = words('zh');
@@ -68,15 +67,15 @@ function sheet(name: string, rows: Cell[][], opts: Omit<SheetSpec, 'name' | 'row
   return { name, rows, columns: widths.map((width) => ({ width })), ...opts };
 }
 
-function noticeSheet(data: ReportData): SheetSpec {
-  const n = data.notice;
+/** The 资助计划 sheet: the public notice; `scenario` names the scenario in the printed footer. */
+function noticeSheet(n: Notice, scenario: string): SheetSpec {
   const rows: Cell[][] = [WORDS.noticeHeader.map(header)];
   for (const r of n.rows) rows.push([num(r.seq, 'int'), num(r.batch, 'int'), text(r.projectName), text(r.companyName), text(r.measureName), num(r.grantWan, 'wan')]);
   rows.push([...totalLabel(5), num(n.totalWan, 'totalWan')]);
   rows.push([{ text: NOTICE.ruleLine(n.rule), style: 'wrap' }, null, null, null, null, null]);
   const widths = fitWidths(rows.slice(0, -1), { max: 48 });
   const last = rows.length;
-  return { name: WORDS.sheets.notice, rows, columns: widths.map((width) => ({ width })), freezeRows: 1, merges: [`A${last}:F${last}`], print: print(data.summary.scenario.name, 1) };
+  return { name: WORDS.sheets.notice, rows, columns: widths.map((width) => ({ width })), freezeRows: 1, merges: [`A${last}:F${last}`], print: print(scenario, 1) };
 }
 
 /** The 明细 sheet: every row of allocations.csv; `scenario` names the scenario in the printed footer. */
@@ -189,24 +188,36 @@ function parametersSheet(data: ReportData): SheetSpec {
   return sheet(WORDS.sheets.parameters, rows, { widths, freezeRows: 1, print: print(s.scenario.name, 1) });
 }
 
-/** Where the workbook's 明细 sheet is the second sheet: built in a worker thread (see offload.ts) or here. */
-export const DETAIL_SHEET_POSITION: number = 1;
+/** The 资助计划 sheet, compressed: the workbook's first (selected) sheet. */
+export function noticeSheetCompressed(notice: Notice, scenario: string): Promise<CompressedSheet> {
+  return compressSheetStreamed(noticeSheet(notice, scenario), true);
+}
+
+/** The 明细 sheet, compressed, from the rows of allocations.csv (ALLOCATION_COLUMNS order). */
+export function detailSheetCompressed(rows: readonly (readonly string[])[], scenario: string): Promise<CompressedSheet> {
+  return compressSheetStreamed(detailSheet(rows, scenario), false);
+}
+
+/** The 拨付台账 sheet, compressed, from commitments.csv's rows (`commitmentRows`); null without any. */
+export async function commitmentsSheetCompressed(rows: readonly (readonly string[])[], scenario: string): Promise<CompressedSheet | null> {
+  return rows.length ? compressSheetStreamed({ ...commitmentsSheetOf(rows, 'zh'), print: print(scenario, 1) }, false) : null;
+}
+
+/** The sheets of the workbook made from many rows, compressed (on worker threads, see offload.ts, or here). */
+export interface BigSheets {
+  readonly notice: CompressedSheet;
+  readonly detail: CompressedSheet;
+  readonly commitments: CompressedSheet | null;
+}
 
 /**
- * The workbook, from the report data and either the rows of allocations.csv (ALLOCATION_COLUMNS
- * order) or the 明细 sheet being built from them elsewhere (`formatRowsAside` in offload.ts). The other
- * sheets are built and compressed before the 明细 sheet is waited for.
+ * The workbook: 资助计划 and 明细 (given, or being made: the others are made first), 汇总 and 参数 and, with cash by year, 资金拨付计划表
+ * (made here, from the report data), then 拨付台账 (given, where there are commitments).
  */
-export async function allocationsXlsx(data: ReportData, detail: readonly (readonly string[])[] | Promise<CompressedSheet>, commitments: readonly Commitment[] = []): Promise<Buffer> {
-  // The first sheet of the workbook is the selected one.
-  const own = [
-    noticeSheet(data),
-    summarySheet(data),
-    parametersSheet(data),
-    ...(data.summary.years ? [{ ...cashflowSheet(data.summary), print: print(data.summary.scenario.name, 1) }] : []),
-    ...(commitments.length ? [{ ...commitmentsSheet(commitments, 'zh'), print: print(data.summary.scenario.name, 1) }] : []),
-  ];
-  const sheets: SheetInput[] = own.map((s, i) => compressSheet(s, (i < DETAIL_SHEET_POSITION ? i : i + 1) === 0));
-  sheets.splice(DETAIL_SHEET_POSITION, 0, 'then' in detail ? await detail : detailSheet(detail, data.summary.scenario.name));
+export async function allocationsXlsx(data: ReportData, big: BigSheets | Promise<BigSheets>): Promise<Buffer> {
+  const scenario = data.summary.scenario.name;
+  const own = [summarySheet(data), parametersSheet(data), ...(data.summary.years ? [{ ...cashflowSheet(data.summary), print: print(scenario, 1) }] : [])].map((s) => compressSheet(s, false));
+  const { notice, detail, commitments } = await big;
+  const sheets: SheetInput[] = [notice, detail, ...own, ...(commitments ? [commitments] : [])];
   return xlsxBytes(sheets);
 }
