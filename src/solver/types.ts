@@ -150,5 +150,12 @@ export interface ParametricLp {
   readonly rangeDown: ArrayLike<number>;
   /** Optimal objective with row `row`'s bounds moved, or null when that is infeasible. */
   objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null;
+  /**
+   * Where the backend can: `fallback` with its tie-broken solve answered from the kept optimum for
+   * this LP with one row's bounds moved (the same columns, costs and other rows), when the answer
+   * is provably the one `fallback` gives cold; every other LP, and any it cannot prove, `fallback`
+   * solves. Until dispose.
+   */
+  warm?(fallback: Backend): Backend;
   dispose(): void;
 }
