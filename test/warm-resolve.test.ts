@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFamily, type Family } from '../scripts/families.js';
 import { mulberry32 } from '../scripts/synthetic.js';
+import { marginalValues } from '../src/model/marginal.js';
 import { marginalStepOf } from '../src/pipeline/analyse.js';
 import { loadInput } from '../src/pipeline/load.js';
 import { openEngine, solveVerified, type Engine } from '../src/pipeline/solve.js';
@@ -143,5 +144,25 @@ describe('the budget re-solve through the pipeline', () => {
     }
     par!.dispose();
     expect(warmAnswers).toBeGreaterThan(0);
+  });
+
+  it.each(cases)('%s: the marginal values are the same when points inside the exact ranges are not re-solved', async (_name, path) => {
+    const loaded = loadInput(path);
+    const engine = (await openEngine(loaded)) as Engine;
+    const first = solveVerified(engine);
+    if (first.status === 'infeasible') throw new Error('infeasible');
+    const { lp, basis } = first.allocation.model;
+    const par = (await openSensitivity(lp, basis)) as NetworkParametricLp;
+    expect(par.rangesExact).toBe(true);
+    const shortcut = marginalValues(first.allocation, par);
+    const calls = par.stats.calls;
+    // The same LP kept open, its ranges taken as hints only: every point re-solved.
+    const hints = { ...par, rangesExact: false, objectiveWithRowBounds: par.objectiveWithRowBounds.bind(par), dispose: () => par.dispose() };
+    const all = marginalValues(first.allocation, hints);
+    expect(par.stats.calls - calls).toBeGreaterThan(calls);
+    const text = (m: typeof all) => m.values.map((v) => `${v.limit.id} ${v.perYuan} ${v.from} ${v.to} ${v.binding}`);
+    expect(text(shortcut)).toEqual(text(all));
+    expect(shortcut.fundingLine).toBe(all.fundingLine);
+    par.dispose();
   });
 });

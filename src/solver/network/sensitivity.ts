@@ -449,6 +449,8 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     duals,
     rangeUp,
     rangeDown,
+    // The primal ratio test along the row arc's cycle in the kept optimal tree: the tree stays feasible (and optimal) inside.
+    rangesExact: true,
     stats,
     objectiveWithRowBounds(row, lower, upper) {
       if (disposed) throw new Error('network parametric LP used after dispose()');
