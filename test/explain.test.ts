@@ -3,10 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { D } from '../src/money.js';
+import fc from 'fast-check';
+import { D, fmtYuanHuman } from '../src/money.js';
 import { allocate } from '../src/model/allocate.js';
 import { marginalValues } from '../src/model/marginal.js';
-import { explainAll } from '../src/report/explain.js';
+import { explainAll, y } from '../src/report/explain.js';
 import { buildNotice } from '../src/report/data.js';
 import { openParametricLp, type ParametricLp } from '../src/solver/highs.js';
 import { networkOf, openNetworkParametric } from '../src/solver/network.js';
@@ -67,6 +68,35 @@ describe('explanations', () => {
     expect(by.R5!.oneLine.zh).toBe(
       '资助 ¥0，比按政策可得少 ¥500,000：（五）P05-ROLLOUT 每家每年限额 · PROV ¥2,000,000 已用 ¥2,000,000，该企业其他项目已获 ¥2,000,000（R1 ¥500,000、R2 ¥500,000、R3 ¥500,000、R4 ¥500,000）',
     );
+  });
+
+  it("company limit with many members: the others that got money, the first eight listed, wherever the project stands among them", async () => {
+    // 22 applications entitled to ¥120,000 each under a ¥2m company cap: 16 full, the 17th gets ¥80,000, the rest nothing.
+    // The partly funded one comes first in the input (P), or 17th (Q).
+    const specs = (first: boolean): AppSpec[] => {
+      const full = Array.from({ length: 16 }, (_, k): AppSpec => ({ id: `R${String(k + 1).padStart(2, '0')}`, measure: 'P05-ROLLOUT', company: 'PROV', base: 400_000, score: 90 - k }));
+      const part: AppSpec = { id: first ? 'P' : 'Q', measure: 'P05-ROLLOUT', company: 'PROV', base: 400_000, score: 60 };
+      const none = Array.from({ length: 5 }, (_, k): AppSpec => ({ id: `Z${k + 1}`, measure: 'P05-ROLLOUT', company: 'PROV', base: 400_000, score: 50 - k }));
+      return first ? [part, ...full, ...none] : [...full, part, ...none];
+    };
+    const listed = (ids: string[]) => ids.map((id) => `${id} ¥120,000`).join('、');
+    const r = Array.from({ length: 8 }, (_, k) => `R0${k + 1}`);
+    const head = '（五）P05-ROLLOUT 每家每年限额 · PROV ¥2,000,000 已用 ¥2,000,000，该企业其他项目已获';
+    const a = (await analyse(specs(true), { budget: 100_000_000 })).by;
+    expect(a.P!.oneLine.zh).toBe(`资助 ¥80,000，比按政策可得少 ¥40,000：${head} ¥1,920,000（${listed(r)} 等16项）`);
+    expect(a.Z1!.oneLine.zh).toBe(`资助 ¥0，比按政策可得少 ¥120,000：${head} ¥2,000,000（P ¥80,000、${listed(r.slice(0, 7))} 等17项）`);
+    const b = (await analyse(specs(false), { budget: 100_000_000 })).by;
+    expect(b.Q!.oneLine.zh).toBe(`资助 ¥80,000，比按政策可得少 ¥40,000：${head} ¥1,920,000（${listed(r)} 等16项）`);
+    expect(b.Z5!.oneLine.zh).toBe(`资助 ¥0，比按政策可得少 ¥120,000：${head} ¥2,000,000（${listed(r)} 等17项）`);
+  });
+
+  it('yuan for people: the same text as fmtYuanHuman', () => {
+    const amounts = fc.oneof(
+      fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }).map((n) => new D(n.toString())),
+      fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 17n }), fc.integer({ min: 0, max: 4 })).map(([n, k]) => new D(n.toString()).div(10 ** k)),
+      fc.constantFrom(new D(0), new D('-0'), new D('0.005'), new D(9007199254740991), new D(9007199254740993), new D('1e20')),
+    );
+    fc.assert(fc.property(amounts, (v) => y(v) === fmtYuanHuman(v)), { numRuns: 1000 });
   });
 
   it('measure budget, minimum score, another year', async () => {

@@ -58,6 +58,10 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     return row.upper !== null ? lp.objectiveWithRowBounds(r, row.lower, t) : lp.objectiveWithRowBounds(r, t, row.upper);
   };
   const holds = (r: number, b: number, slope: number, t: number): boolean => {
+    // Inside an exact range the optimum is v0 + dual × (t − b) (the same basis): what a re-solve
+    // would answer, so it is not re-solved. The grid's points are decimals of the bound's scale,
+    // far more than a rounding apart from the range's ends.
+    if (lp.rangesExact && slope === lp.duals[r] && Number.isFinite(b) && t <= lp.rangeUp[r]! && t >= lp.rangeDown[r]!) return true;
     const v = valueAt(r, t);
     return v !== null && Math.abs(v - v0 - slope * (t - b)) <= tol(v - v0);
   };

@@ -26,6 +26,7 @@ import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import { dueInWindow, horizonOf, type CashWindow } from '../model/years.js';
 import { openSensitivity } from '../solver/select.js';
+import type { Backend } from '../solver/types.js';
 import { budgetWords, cashWords, limitWords } from '../report/budget-words.js';
 import { words, type Lang } from '../report/i18n/index.js';
 import { limitLabel } from '../report/labels.js';
@@ -45,6 +46,9 @@ export interface Analysis {
   readonly fundingLineBasis: NonNullable<Summary['fundingLineBasis']>;
 }
 
+/** Backends wrapped to answer an LP near the one solved from its optimum (`ParametricLp.warm`). */
+export type Warm = (fallback: Backend) => Backend;
+
 /** A re-solve's outcome (the pipeline's `Verified`, without its import: solve.ts imports this file). */
 export type Resolved = { readonly status: 'optimal' | 'time_limit'; readonly allocation: Allocation } | { readonly status: 'infeasible'; readonly conflicts: readonly Conflict[] };
 
@@ -55,8 +59,8 @@ export interface AnalyseArgs {
   readonly lang: Lang;
   /** The budget step of the re-solves (yuan, whole granularity units). */
   readonly step: Decimal;
-  /** Solve (round, verify) the same scenario at another budget. */
-  readonly resolveAt: (budget: Decimal) => Resolved;
+  /** Solve (round, verify) the same scenario at another budget; `warm` wraps the backends it picks (from the first solve's optimum, see `ParametricLp.warm`). */
+  readonly resolveAt: (budget: Decimal, warm?: Warm) => Resolved;
   /** A multi-year scenario: the cash windows of the preparation solved (in the order of its cash rows), and a re-solve at another cash for one year. */
   readonly cash?: { readonly windows: readonly CashWindow[]; readonly resolveAt: (year: number, cash: Decimal) => Resolved };
 }
@@ -127,14 +131,16 @@ export async function analyse(args: AnalyseArgs): Promise<Analysis> {
   if (!parametric) return none('time-limit');
   const marginal = marginalValues(allocation, parametric);
   const duals = Float64Array.from(parametric.duals);
-  parametric.dispose();
   const basis: Analysis['fundingLineBasis'] =
     marginal.fundingLine !== null ? { method: 'dual', description: DESCRIPTION.dual } : { method: 'none', why: 'budget-not-binding', description: DESCRIPTION.none['budget-not-binding'] };
   // A budget with a unit or more left over does not bind: the LP's optimum stays where it is, not re-solved.
   const k = allocation.limits.indexOf(budgetLimit);
   const budgetIdle = budgetLimit.amount.minus(allocation.limitTotals[k]!).gte(scenario.granularity);
   const at = scenario.budget.plus(args.step);
-  const up = budgetIdle ? notBinding(allocation, at, args.step) : side(at);
+  // Else re-solved from the optimum kept open for the marginal values (where that gives what a cold solve gives).
+  const warm = parametric.warm?.bind(parametric);
+  const up = budgetIdle ? notBinding(allocation, at, args.step) : compared(allocation, args.resolveAt(at, warm), at, args.step);
+  parametric.dispose();
   const measures = new Map(args.policy.measures.map((m) => [m.id, m]));
   const step = fmtYuan(args.step);
   const entries = (lang: Lang): MarginalEntry[] =>

@@ -26,7 +26,7 @@ import { buildReportData, type Lang, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
-import { analyse, marginalStepOf } from './analyse.js';
+import { analyse, marginalStepOf, type Warm } from './analyse.js';
 import { prepareOrConflicts, solveChecked, type Checked, type Conflicted } from './verified.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
 
@@ -232,10 +232,19 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
   return new InfeasibleError(outcome.message, outcome.conflicts);
 }
 
-/** The engine's scenario solved (rounded, verified) at another budget: on its own preparation where it kept the budget row, else prepared again. */
-function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined): Verified {
+/**
+ * The engine's scenario solved (rounded, verified) at another budget: on its own preparation where it kept the budget row, else prepared again.
+ * `warm` wraps the backends picked (see `ParametricLp.warm`): the LP at that budget solved from the first solve's optimum where that gives what a cold solve gives.
+ */
+function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm): Verified {
   const { prepared } = engine;
-  if (prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) return solveVerified(engine, { at: budget, timeLimitSeconds });
+  const picker: Picker = warm
+    ? (lp) => {
+        const picked = engine.picker(lp);
+        return { ...picked, backend: warm(picked.backend) };
+      }
+    : engine.picker;
+  if (prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) return solveVerified({ ...engine, picker }, { at: budget, timeLimitSeconds });
   const other = engineWith({ ...engine.loaded, scenario: withBudget(engine.loaded.scenario, budget) }, engine.picker, { locked: engine.locked });
   return 'status' in other ? other : solveVerified(other, { timeLimitSeconds });
 }
@@ -280,7 +289,7 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const lang = options.lang ?? 'zh';
   const { scenario, policy } = loaded;
   const cash = scenario.cashPlan ? { windows: engine.prepared.cash.map((r) => r.window), resolveAt: (year: number, amount: Decimal) => resolveCashAt(engine, year, amount, options.timeLimitSeconds) } : undefined;
-  const analysis = await analyse({ allocation, policy, scenario, lang, step, resolveAt: (budget) => resolveAt(engine, budget, options.timeLimitSeconds), cash });
+  const analysis = await analyse({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => resolveAt(engine, budget, options.timeLimitSeconds, warm), cash });
   const notes = explainAll({ allocation, scenario, policy, fundingLine: analysis.fundingLine }, lang).map((e) => e.oneLine);
   const t4 = performance.now();
 

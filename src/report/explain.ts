@@ -4,7 +4,7 @@
  * (ceilings, the limit that stopped it, the funding line), never re-derived.
  */
 import type { Decimal } from 'decimal.js';
-import { D, ZERO, floorTo, fmtYuanHuman as y } from '../money.js';
+import { D, ZERO, floorTo, fmtYuanHuman } from '../money.js';
 import type { Ceiling } from '../model/entitlement.js';
 import type { Allocation, Line, RuleNote } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
@@ -30,6 +30,31 @@ export interface ExplainContext {
   readonly policy: Policy;
   /** The score at which the total budget ran out, if it did. */
   readonly fundingLine: number | null;
+}
+
+/**
+ * Yuan for people, as `fmtYuanHuman` writes them (¥1,234,567; fen only when there are some), made
+ * faster for the common case: a whole amount above zero below 2^53, which is exact as a number.
+ */
+export function y(v: Decimal): string {
+  if (!v.isInteger() || !v.isPositive()) return fmtYuanHuman(v);
+  const n = v.toNumber();
+  if (!Number.isSafeInteger(n)) return fmtYuanHuman(v);
+  const s = String(n);
+  let k = s.length % 3 || 3;
+  let out = '¥' + s.slice(0, k);
+  for (; k < s.length; k += 3) out += ',' + s.slice(k, k + 3);
+  return out;
+}
+
+/** Whether an amount (≥ 0) is not a whole number of `unit`s: on numbers where both are whole and exact, else in Decimal. */
+function notWhole(v: Decimal, unit: Decimal, unitNumber: number | null): boolean {
+  if (unitNumber !== null) {
+    if (!v.isInteger()) return true;
+    const n = v.toNumber();
+    if (Number.isSafeInteger(n)) return n % unitNumber !== 0;
+  }
+  return floorTo(v, unit).lt(v);
 }
 
 const fmtScore = (x: number) => (Math.round(x * 100) / 100).toString();
@@ -60,7 +85,21 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
     }
     return lw;
   };
+  // The members of each company-like limit that got money, their total and how the first are shown: made once per limit.
+  const matesOf = new Map<number, Mates>();
+  const mates = (k: number): Mates => {
+    let m = matesOf.get(k);
+    if (!m) {
+      const l = ctx.allocation.limits[k]!;
+      const funded = l.members.map((i) => lineOfCandidate[i]!).filter((o) => o.grant.gt(0));
+      m = { funded, total: funded.reduce((s, o) => s.plus(o.grant), ZERO), shown: funded.slice(0, MATES_SHOWN + 1).map((o) => `${o.app.projectId} ${y(o.grant)}`) };
+      matesOf.set(k, m);
+    }
+    return m;
+  };
   const unit = y(ctx.scenario.granularity);
+  const g = ctx.scenario.granularity;
+  const gNumber = g.isInteger() && g.isPositive() && Number.isSafeInteger(g.toNumber()) ? g.toNumber() : null;
   /** A limit ("（十一）P11-RETROFIT 类别预算上限", "总预算") or a share rule (its row id `share_min:<id>`), by its id, in words. */
   const limitName = (id: string | null): string | null => {
     if (id === null) return null;
@@ -98,7 +137,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
       const above = ent.ceilings.filter((c) => c !== ent.ceiling && c.amount.gt(ent.ceiling.amount)).map((c) => [bindingLabel[c.rule], y(c.amount)] as const);
       lines.push(w.ceilings(texts, chosen), w.entitled(y(ent.amount), bindingLabel[ent.binding], above));
     }
-    const rounded = floorTo(ent.amount, scenario.granularity).lt(ent.amount);
+    const rounded = notWhole(ent.amount, g, gNumber);
     if (line.limitId === null) {
       if (full) lines.push(rounded ? w.grantedRounded(y(grant), unit) : w.grantedFull(y(grant)));
       return { projectId: app.projectId, lines, oneLine: w.fullOneLine(ceilingText(ent.ceiling), rounded ? unit : null) };
@@ -106,7 +145,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
     if (binding === 'share') return done(shareText(line, ctx.policy, w, lang));
     if (binding === 'cash') return done(cashText(line, ctx, w));
     const k = limitIndex.get(line.limitId)!;
-    return done(cutText(line, allocation, k, wordsOf(k), lineOfCandidate, ctx.fundingLine, w));
+    return done(cutText(line, allocation, k, wordsOf(k), mates, ctx.fundingLine, w));
   });
 }
 
@@ -182,6 +221,16 @@ function ruleText(line: Line, note: RuleNote, w: ExplainWords, unit: string, lim
   }
 }
 
+/** How many of a limit's other funded members a sentence lists. */
+const MATES_SHOWN = 8;
+
+/** A company-like limit's members with a grant above zero (in member order), their grants' total, and the first MATES_SHOWN + 1 as listed. */
+interface Mates {
+  readonly funded: readonly Line[];
+  readonly total: Decimal;
+  readonly shown: readonly string[];
+}
+
 interface LimitWords {
   readonly label: string;
   /** The whole limit and what is used of it, formatted (locked grants included). */
@@ -194,7 +243,7 @@ function cutText(
   allocation: Allocation,
   k: number,
   words: LimitWords,
-  lineOfCandidate: readonly Line[],
+  matesOf: (k: number) => Mates,
   fundingLine: number | null,
   w: ExplainWords,
 ): string {
@@ -204,10 +253,12 @@ function cutText(
   const { label, full, used } = words;
   const short = w.short(y(grant), y(ent.amount.minus(grant)));
   if (l.kind === 'company_measure' || l.kind === 'company_annual' || l.kind === 'joint_cap') {
-    const mates = l.members.map((i) => lineOfCandidate[i]!).filter((o) => o !== line && o.grant.gt(0));
-    const othersTotal = mates.reduce((s, o) => s.plus(o.grant), ZERO);
-    const shown = mates.slice(0, 8).map((o) => `${o.app.projectId} ${y(o.grant)}`);
-    return (l.kind === 'joint_cap' ? w.jointCapCut : w.companyCut)(short, label, full, used, y(othersTotal.plus(l.locked)), shown, mates.length);
+    // The other members that got money: the limit's funded members without this line (sums of grants are exact).
+    const m = matesOf(k);
+    const at = m.funded.indexOf(line);
+    const othersTotal = at < 0 ? m.total : m.total.minus(grant);
+    const shown = at < 0 || at > MATES_SHOWN ? m.shown.slice(0, MATES_SHOWN) : [...m.shown.slice(0, at), ...m.shown.slice(at + 1)];
+    return (l.kind === 'joint_cap' ? w.jointCapCut : w.companyCut)(short, label, full, used, y(othersTotal.plus(l.locked)), shown, m.funded.length - (at < 0 ? 0 : 1));
   }
   if (l.kind === 'measure_max' || l.kind === 'district_max') return w.budgetLikeCut(short, label, full, used);
   return w.budgetCut(short, full, used, fundingLine === null ? null : lineAside(app.score, fundingLine));

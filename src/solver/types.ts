@@ -148,7 +148,20 @@ export interface ParametricLp {
   /** How far each row's active bound can move with the same basis (a hint; callers verify by re-solving). */
   readonly rangeUp: ArrayLike<number>;
   readonly rangeDown: ArrayLike<number>;
+  /**
+   * The ranges are exact, not hints: within [rangeDown, rangeUp] of a row's finite active bound
+   * (its upper if it has one, else its lower) the optimum stays on the same basis, so the optimal
+   * objective there is the objective plus the row's dual times the distance moved.
+   */
+  readonly rangesExact?: boolean;
   /** Optimal objective with row `row`'s bounds moved, or null when that is infeasible. */
   objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null;
+  /**
+   * Where the backend can: `fallback` with its tie-broken solve answered from the kept optimum for
+   * this LP with one row's bounds moved (the same columns, costs and other rows), when the answer
+   * is provably the one `fallback` gives cold; every other LP, and any it cannot prove, `fallback`
+   * solves. Until dispose.
+   */
+  warm?(fallback: Backend): Backend;
   dispose(): void;
 }

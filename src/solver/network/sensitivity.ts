@@ -3,10 +3,12 @@
  * `Simplex` object answers "the optimum with this row's bounds replaced" by a few warm primal
  * pivots from that tree (pricing only the candidates, see `Simplex.startCandidates`), restoring
  * the kept optimum after each answer; each row's active bound is ranged along its arc's cycle.
+ * `warm` answers a tie-broken solve of the LP with one row's bounds moved the same way, then the
+ * tie stage, where the point it ends in is provably the only optimum (so a cold solve gives it too).
  */
-import type { LinearProgram, ParametricLp } from '../types.js';
+import type { Backend, LinearProgram, ParametricLp, SolveOptions, SolveResult } from '../types.js';
 import { networkOf, whyNotNetwork, type NetworkPlan } from './detect.js';
-import { asInteger, decimalScale, MAX_DECIMALS, POWERS, SAFE, scaled } from './exact.js';
+import { asInteger, decimalScale, integerCosts, MAX_DECIMALS, POWERS, SAFE, scaled } from './exact.js';
 import type { Simplex } from './simplex.js';
 import { objectiveValue, optimalTree, rowDuals, scaledObjective, solveNetwork, takeSolvedTree } from './solve.js';
 import { FIXED, LOWER, TREE, UPPER } from './tree.js';
@@ -18,6 +20,9 @@ export interface NetworkParametricLp extends ParametricLp {
     readonly calls: number;
     readonly pivots: number;
     readonly cold: number;
+    /** Tie-broken re-solves asked of the warm backend (`warm`); those it handed to the fallback after all (not provably the cold answer). */
+    readonly warm: number;
+    readonly warmRefused: number;
   };
 }
 
@@ -43,6 +48,58 @@ function cycleRoom(sx: Simplex, e: number, dir: number): number {
     t = Math.min(t, predUp[w] ? cap[a]! - flow[a]! : flow[a]!);
   }
   return t;
+}
+
+/** What moving a row's bounds in the kept optimum came to (see `moveRow` in {@link openNetworkParametric}). */
+type Moved =
+  | { readonly kind: 'solved'; readonly F: number; readonly bs: number; readonly e: number }
+  | { readonly kind: 'infeasible' }
+  | { readonly kind: 'cold'; readonly lower: number | null; readonly upper: number | null }
+  | { readonly kind: 'same' };
+
+/** A warm tie-broken answer: per LP column, the objective, the row duals, the pivots it took. */
+interface WarmAnswer {
+  readonly values: Float64Array;
+  readonly objective: number;
+  readonly duals: Float64Array;
+  readonly pivots: number;
+}
+
+/**
+ * Whether the optimum the simplex ended in (primal feasible, no flow on a dominant-cost arc) is the
+ * LP's only optimal point for the lexicographic costs (dominant, primary, secondary): every arc
+ * out of the tree that can move has a reduced cost that is not 0 on some level and, on the first
+ * such level, of the sign that keeps it at its bound. Then, for any feasible point x',
+ * cost(x') − cost(x) = Σ over those arcs of d_e (x'_e − x_e) > 0 unless x' keeps every one of them
+ * where it is, and the tree arcs' flows follow from those: x' = x. So any exact solver finds this
+ * point (a cold solve included, whatever its pivots). The dominant-cost spare arc and the
+ * artificial arcs carry nothing in any point of the LP and are not checked. A row arc split over
+ * the spare arc (`parallel`: the same ends and costs) is one variable: at a bound when both
+ * parts are, strictly inside when one part is at its upper bound and the other at its lower (then
+ * not unique as far as this test can tell), free to move with the tree when either is in it.
+ */
+function uniqueOptimum(sx: Simplex, e: number, parallel: boolean): boolean {
+  const { src, tgt, state, c0, c1, c2, A } = sx;
+  const { pi0, pi1, pi2 } = sx.tree;
+  const p = A;
+  const strict = (a: number): boolean => {
+    const s = state[a]!;
+    const u = src[a]!;
+    const v = tgt[a]!;
+    const d0 = s * (c0[a]! + pi0[u]! - pi0[v]!);
+    if (d0 !== 0) return d0 > 0;
+    const d1 = s * (c1[a]! + pi1[u]! - pi1[v]!);
+    if (d1 !== 0) return d1 > 0;
+    return s * (c2[a]! + pi2[u]! - pi2[v]!) > 0;
+  };
+  for (let a = 0; a < A; a++) {
+    const s = state[a]!;
+    if (s === TREE || s === FIXED || (parallel && a === e)) continue;
+    if (!strict(a)) return false;
+  }
+  if (!parallel || state[e] === TREE || state[p] === TREE) return true;
+  if (state[p] === FIXED) return state[e] === FIXED || strict(e);
+  return (state[e] === FIXED || state[e] === state[p]) && strict(p);
 }
 
 /** What a warm re-solve changes in a `Simplex`, copied (see {@link keep}). */
@@ -136,6 +193,12 @@ function solvedTree(plan: NetworkPlan): Simplex | null {
  *   removal of zero-flow artificial arcs left not strongly feasible) falls back to a cold
  *   {@link solveNetwork} of the changed LP, as does a row with no finite bound in the LP (not in
  *   the network; a RangeError when the changed LP is not a network LP).
+ * - `warm(fallback)`: `fallback` with its tie-broken solve of this LP with one row's bounds moved
+ *   (the same columns, costs, terms and secondary costs as the solve that left the tree) answered
+ *   from the kept optimum: the row moved as above, primal pivots, the tie stage on the new optimum's
+ *   face, and the point kept only where {@link uniqueOptimum} proves it the LP's only optimum,
+ *   hence exactly what a cold solve gives (values, and the objective summed exactly); anything else
+ *   `fallback` solves.
  */
 export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | null {
   const lp = plan.lp;
@@ -195,10 +258,11 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     natHi[e] = plan.arcReversed[e] ? -sLo + 0 : sHi;
   }
   const kept = keep(sx);
+  const sense = lp.sense === 'max' ? -1 : 1;
 
   const spare = A;
   const pivotLimit = A + N + 1000;
-  const stats = { calls: 0, pivots: 0, cold: 0 };
+  const stats = { calls: 0, pivots: 0, cold: 0, warm: 0, warmRefused: 0 };
   let disposed = false;
 
   /** The changed LP solved from scratch (bounds already on the scale used). */
@@ -235,7 +299,13 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     sx.priced = A + 1;
   };
 
-  const solveWith = (row: number, lower: number | null, upper: number | null): number | null => {
+  /**
+   * The kept optimum with row `row`'s bounds replaced, re-solved by primal pivots on the primary
+   * costs (the state stays changed until `restore`): `solved` with the bound scale used, or
+   * `infeasible`, or `cold` (the row has no arc, or the pivots hit their limit) with the row's
+   * bounds on that scale, or `same` (a row with no arc and no bounds: nothing changes).
+   */
+  const moveRow = (row: number, lower: number | null, upper: number | null): Moved => {
     // Each new bound as a decimal: at the smallest k ≤ 6 where it is one (within 1e-12, relatively,
     // as buildPlan takes the LP's bounds), else rounded at 10^-6. The scale: the plan's, or finer
     // for a bound with more places, as long as the bounds stay exact integers.
@@ -252,14 +322,14 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     const uRow = upper === null ? Infinity : asInteger(upper, k);
     const e = plan.rowArc[row]!;
     if (e < 0) {
-      if (lower === null && upper === null) return objective;
-      return cold(row, lower === null ? null : lRow / bs, upper === null ? null : uRow / bs);
+      if (lower === null && upper === null) return { kind: 'same' };
+      return { kind: 'cold', lower: lower === null ? null : lRow / bs, upper: upper === null ? null : uRow / bs };
     }
 
     const reversed = plan.arcReversed[e] === 1;
     const aLo = Math.max(reversed ? -uRow : lRow, natLo[e]! * F) + 0;
     const aHi = Math.min(reversed ? -lRow : uRow, natHi[e]! * F) + 0;
-    if (aLo > aHi) return null;
+    if (aLo > aHi) return { kind: 'infeasible' };
     if (F !== 1) rescale(sx, F);
     const { src, tgt, lo, cap, flow, state, c0 } = sx;
     const { pred, predUp, size } = sx.tree;
@@ -322,11 +392,56 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     if (!done) {
       const rowLo = reversed ? -aHi : aLo;
       const rowHi = reversed ? -aLo : aHi;
-      return cold(row, rowLo / bs + 0, rowHi / bs + 0);
+      return { kind: 'cold', lower: rowLo / bs + 0, upper: rowHi / bs + 0 };
     }
-    if (c0[p] === 1 && flow[p] !== 0) return null;
-    // The optimum's integer, on this call's scale, plus what the pivots changed.
-    return objectiveValue(plan, S0 * BigInt(F) + BigInt(sx.delta.s) + BigInt(sx.delta.t), bs);
+    if (c0[p] === 1 && flow[p] !== 0) return { kind: 'infeasible' };
+    return { kind: 'solved', F, bs, e };
+  };
+
+  const solveWith = (row: number, lower: number | null, upper: number | null): number | null => {
+    const moved = moveRow(row, lower, upper);
+    switch (moved.kind) {
+      case 'same':
+        return objective;
+      case 'infeasible':
+        return null;
+      case 'cold':
+        return cold(row, moved.lower, moved.upper);
+      case 'solved':
+        // The optimum's integer, on this call's scale, plus what the pivots changed.
+        return objectiveValue(plan, S0 * BigInt(moved.F) + BigInt(sx.delta.s) + BigInt(sx.delta.t), moved.bs);
+    }
+  };
+
+  /**
+   * The tie-broken optimum (the secondary costs the solve had, minimised on the primary optimum's
+   * face) with row `row`'s bounds replaced, as `solveNetwork` gives it, where it is provably the
+   * one a cold solve finds: the LP's point is unique (see {@link uniqueOptimum}). Else null.
+   */
+  const tieBrokenWith = (row: number, lower: number | null, upper: number | null, outsideTie: Float64Array): WarmAnswer | null => {
+    const before = sx.pivots;
+    const moved = moveRow(row, lower, upper);
+    if (moved.kind !== 'solved') return null;
+    const { flow, lo, c0 } = sx;
+    // The secondary costs on the face of the new primary optimum (block search over its arcs).
+    sx.candidates = 0;
+    sx.tieStage();
+    if (flow[spare] !== 0 && c0[spare] !== 0) return null;
+    for (let a = sx.artBase; a < sx.T; a++) if (flow[a] !== 0) return null;
+    if (!uniqueOptimum(sx, moved.e, sx.priced > A && c0[spare] === 0)) return null;
+    const values = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const c = lp.columns[j]!;
+      const a = plan.columnArc[j]!;
+      if (a >= 0) values[j] = (lo[a]! + flow[a]!) / moved.bs;
+      else {
+        // In no network row: its better bound (by cost, then secondary), lower on a tie, as solveNetwork sets it.
+        const better = sense * c.cost < 0 || (sense * c.cost === 0 && outsideTie[j]! < 0);
+        values[j] = better ? c.upper : c.lower;
+      }
+    }
+    const S = scaledObjective(plan, moved.bs, lo, flow);
+    return { objective: objectiveValue(plan, S, moved.bs), values, duals: rowDuals(plan, sx), pivots: sx.pivots - before };
   };
 
   return {
@@ -334,6 +449,8 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     duals,
     rangeUp,
     rangeDown,
+    // The primal ratio test along the row arc's cycle in the kept optimal tree: the tree stays feasible (and optimal) inside.
+    rangesExact: true,
     stats,
     objectiveWithRowBounds(row, lower, upper) {
       if (disposed) throw new Error('network parametric LP used after dispose()');
@@ -347,8 +464,71 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
         restore(sx, kept);
       }
     },
+    warm(fallback) {
+      // The LP `other` answered warm: the same as this one but for one row's bounds, with the secondary costs the solve had.
+      const warmAnswer = (other: LinearProgram, secondary: ArrayLike<number>): SolveResult | null => {
+        if (disposed) return null;
+        const row = oneRowMoved(lp, other);
+        if (row < 0 || secondary.length !== n) return null;
+        for (let j = 0; j < n; j++) if (!Number.isFinite(secondary[j]!)) return null;
+        const sec = integerCosts(Float64Array.from(secondary), sense, N - 1);
+        if (sec.refused) return null;
+        for (let j = 0; j < n; j++) {
+          const a = plan.columnArc[j]!;
+          if (a >= 0 && sec.values[j] !== (sx.tie ? sx.tie[a]! : 0)) return null;
+        }
+        stats.warm++;
+        let answer: WarmAnswer | null;
+        try {
+          const r = other.rows[row]!;
+          answer = tieBrokenWith(row, finiteOrNull(r.lower), finiteOrNull(r.upper), sec.values);
+        } finally {
+          restore(sx, kept);
+          sx.c2.fill(0);
+        }
+        if (!answer) {
+          stats.warmRefused++;
+          return null;
+        }
+        return { status: 'optimal', objective: answer.objective, values: answer.values, duals: answer.duals, backend: fallback.name, raw: `optimal after ${answer.pivots} warm pivots from the kept optimum` };
+      };
+      const tieBroken = fallback.solveTieBroken;
+      return {
+        name: fallback.name,
+        ...(fallback.solvesIntegers ? { solvesIntegers: true } : {}),
+        solve: (other, options) => fallback.solve(other, options),
+        ...(tieBroken ? { solveTieBroken: (other: LinearProgram, secondary: ArrayLike<number>, options?: SolveOptions) => warmAnswer(other, secondary) ?? tieBroken.call(fallback, other, secondary, options) } : {}),
+      };
+    },
     dispose() {
       disposed = true;
     },
   };
+}
+
+/**
+ * The row of `b` whose bounds differ from `a`'s, where `b` is `a` with only that changed (the same
+ * sense, columns and terms; a column or a row may be a copy); −1 otherwise (none, or more).
+ */
+function oneRowMoved(a: LinearProgram, b: LinearProgram): number {
+  if (a.sense !== b.sense || a.columns.length !== b.columns.length || a.rows.length !== b.rows.length) return -1;
+  for (let j = 0; j < a.columns.length; j++) {
+    const x = a.columns[j]!;
+    const y = b.columns[j]!;
+    if (x !== y && (x.lower !== y.lower || x.upper !== y.upper || x.cost !== y.cost || !x.integer !== !y.integer || !x.semicontinuous !== !y.semicontinuous)) return -1;
+  }
+  let moved = -1;
+  for (let r = 0; r < a.rows.length; r++) {
+    const x = a.rows[r]!;
+    const y = b.rows[r]!;
+    if (x === y) continue;
+    if (x.terms !== y.terms) {
+      if (x.terms.length !== y.terms.length) return -1;
+      for (let t = 0; t < x.terms.length; t++) if (x.terms[t]![0] !== y.terms[t]![0] || x.terms[t]![1] !== y.terms[t]![1]) return -1;
+    }
+    if (x.lower === y.lower && x.upper === y.upper) continue;
+    if (moved >= 0) return -1;
+    moved = r;
+  }
+  return moved;
 }
