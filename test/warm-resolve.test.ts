@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFamily, type Family } from '../scripts/families.js';
 import { mulberry32 } from '../scripts/synthetic.js';
-import { marginalValues } from '../src/model/marginal.js';
+import { budgetFundingLine, marginalValues } from '../src/model/marginal.js';
 import { marginalStepOf } from '../src/pipeline/analyse.js';
 import { loadInput } from '../src/pipeline/load.js';
 import { openEngine, solveVerified, type Engine } from '../src/pipeline/solve.js';
@@ -163,6 +163,8 @@ describe('the budget re-solve through the pipeline', () => {
     const text = (m: typeof all) => m.values.map((v) => `${v.limit.id} ${v.perYuan} ${v.from} ${v.to} ${v.binding}`);
     expect(text(shortcut)).toEqual(text(all));
     expect(shortcut.fundingLine).toBe(all.fundingLine);
+    // The funding line alone (the what-if page's) is the one the whole analysis gives.
+    expect(budgetFundingLine(first.allocation, par)).toBe(all.fundingLine);
     par.dispose();
   });
 });

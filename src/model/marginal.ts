@@ -9,7 +9,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { D, LP_UNIT } from '../money.js';
-import type { ParametricLp } from '../solver/types.js';
+import type { LinearProgram, ParametricLp } from '../solver/types.js';
 import type { Allocation } from './types.js';
 import type { Limit } from './limits.js';
 
@@ -47,16 +47,12 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
   const { shape } = allocation.model;
   const rows = allocation.model.lp.rows;
   const v0 = lp.objective;
-  const tol = (dv: number) => 1e-6 * Math.max(1, Math.abs(v0)) + 1e-9 * Math.abs(dv);
+  const tol = tolerance(v0);
   // Ranges on a grid of 1/256 of the limit (1/16 on big models): enough for "over what range it holds".
   const bisections = options.bisections ?? (allocation.model.lp.columns.length > 5000 ? 4 : 8);
   const rowOf = new Map(shape.rowLimit.map((k, r) => [k, r]));
 
-  /** V with the row's active bound at t (万元). */
-  const valueAt = (r: number, t: number): number | null => {
-    const row = rows[r]!;
-    return row.upper !== null ? lp.objectiveWithRowBounds(r, row.lower, t) : lp.objectiveWithRowBounds(r, t, row.upper);
-  };
+  const valueAt = (r: number, t: number): number | null => valueWithBound(lp, rows, r, t);
   const holds = (r: number, b: number, slope: number, t: number): boolean => {
     // Inside an exact range the optimum is v0 + dual × (t − b) (the same basis): what a re-solve
     // would answer, so it is not re-solved. The grid's points are decimals of the bound's scale,
@@ -101,14 +97,11 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     const b = row.upper ?? row.lower!;
     // On the whole limit: what an earlier batch locked is added back.
     const toYuan = (t: number) => new D(t).times(LP_UNIT).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).plus(limit.locked);
-    // Right derivative, measured over one step.
-    const up = valueAt(r, b + STEP);
-    if (up === null) {
+    const slope = rightSlope(lp, rows, r);
+    if (slope === null) {
       // Raising a floor one step makes the scenario infeasible: it is already as high as it can go.
       return { limit, perYuan: -Infinity, from: toYuan(b), to: toYuan(b), verified: true, binding: true };
     }
-    let slope = lp.duals[r]!;
-    if (Math.abs(up - v0 - slope * STEP) > tol(up - v0)) slope = (up - v0) / STEP; // degenerate dual: use what the step measured
     const binding = Math.abs(slope) > 1e-9;
     const hi = !binding && row.upper !== null ? null : extend(r, b, slope, 1, steps); // a ceiling that does not bind: flat from here on
     const lo = b > 0 ? extend(r, b, slope, -1, steps) : b;
@@ -131,5 +124,48 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     .slice(0, options.maxCompanyLimits ?? 20)
     .forEach(([l, r]) => values.push(analyse(l, r, Math.min(bisections, 4))));
   const budget = values.find((v) => v.limit.kind === 'budget');
-  return { values, fundingLine: budget && budget.perYuan > 1e-9 ? Math.round(budget.perYuan * 1e4) / 1e4 : null };
+  return { values, fundingLine: budget ? fundingLineAt(budget.perYuan) : null };
+}
+
+/**
+ * The funding line alone (what `marginalValues` gives as `fundingLine`, without the ranges and
+ * the other limits): the budget's right derivative, or null where the budget has no row or more
+ * of it funds nothing.
+ */
+export function budgetFundingLine(allocation: Allocation, lp: ParametricLp): number | null {
+  const k = allocation.limits.findIndex((l) => l.kind === 'budget');
+  const r = allocation.model.shape.rowLimit.indexOf(k);
+  if (k < 0 || r < 0) return null;
+  const slope = rightSlope(lp, allocation.model.lp.rows, r);
+  return slope === null ? null : fundingLineAt(slope);
+}
+
+/** The score at which money ran out, from the budget's objective per yuan: null when it buys nothing. */
+function fundingLineAt(perYuan: number): number | null {
+  return perYuan > 1e-9 ? Math.round(perYuan * 1e4) / 1e4 : null;
+}
+
+/** How far a re-solved optimum may differ from v0 + slope × move and still be on the slope. */
+function tolerance(v0: number): (dv: number) => number {
+  return (dv) => 1e-6 * Math.max(1, Math.abs(v0)) + 1e-9 * Math.abs(dv);
+}
+
+/** The optimum with row r's active bound at t (万元), null where infeasible. */
+function valueWithBound(lp: ParametricLp, rows: LinearProgram['rows'], r: number, t: number): number | null {
+  const row = rows[r]!;
+  return row.upper !== null ? lp.objectiveWithRowBounds(r, row.lower, t) : lp.objectiveWithRowBounds(r, t, row.upper);
+}
+
+/**
+ * The right derivative of the optimum in row r's active bound: the row's dual, checked by a
+ * re-solve one step up (a degenerate dual is replaced by what the step measured); null when that
+ * step makes the LP infeasible.
+ */
+function rightSlope(lp: ParametricLp, rows: LinearProgram['rows'], r: number): number | null {
+  const row = rows[r]!;
+  const up = valueWithBound(lp, rows, r, (row.upper ?? row.lower!) + STEP);
+  if (up === null) return null;
+  const v0 = lp.objective;
+  const dual = lp.duals[r]!;
+  return Math.abs(up - v0 - dual * STEP) > tolerance(v0)(up - v0) ? (up - v0) / STEP : dual;
 }

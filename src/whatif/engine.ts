@@ -19,7 +19,7 @@ import { ZERO, fmtYuan, floorTo } from '../money.js';
 import { pickerWork, priorityLp, type Allocation, type Prepared } from '../model/allocate.js';
 import { lowestFundedLine } from '../model/budget-figures.js';
 import { checkScenario } from '../model/check.js';
-import { marginalValues } from '../model/marginal.js';
+import { budgetFundingLine } from '../model/marginal.js';
 import type { Application } from '../model/application.js';
 import type { Scenario } from '../model/scenario.js';
 import { networkOf, openNetworkParametric } from '../solver/network.js';
@@ -125,7 +125,7 @@ function fundingLineOf(allocation: Allocation, scenario: Scenario): number | nul
   const plan = networkOf(allocation.model.lp);
   const parametric = plan ? openNetworkParametric(plan) : null;
   if (!parametric) return null;
-  const line = marginalValues(allocation, parametric, { maxCompanyLimits: 0 }).fundingLine;
+  const line = budgetFundingLine(allocation, parametric);
   parametric.dispose();
   return line;
 }
