@@ -121,8 +121,34 @@ function withLimits(b: CandidateBase, scenario: Scenario): Candidates {
   return { ...b, limits: [...limits, ...b.extra], overrun };
 }
 
+/**
+ * The base of these inputs, made once for them: the scenario check and the preparation of one
+ * solve ask for the same (the same objects: applications, policy, scenario and locked grants,
+ * none of which is ever changed), and so do their limits at the scenario's own amounts.
+ */
+interface SharedBase {
+  readonly policy: Policy;
+  readonly scenario: Scenario;
+  readonly locked: ReadonlyMap<string, Decimal> | undefined;
+  readonly base: CandidateBase;
+  own?: Candidates;
+}
+const bases = new WeakMap<readonly Application[], SharedBase>();
+function sharedBase(apps: readonly Application[], policy: Policy, scenario: Scenario, locked: ReadonlyMap<string, Decimal> | undefined): SharedBase {
+  const known = bases.get(apps);
+  if (known && known.policy === policy && known.scenario === scenario && known.locked === locked) return known;
+  const made: SharedBase = { policy, scenario, locked, base: candidateBase(apps, policy, scenario, locked) };
+  bases.set(apps, made);
+  return made;
+}
+
+/** A base's candidates with the limits at its own scenario's amounts, made once per base. */
+function ownLimits(shared: SharedBase): Candidates {
+  return (shared.own ??= withLimits(shared.base, shared.scenario));
+}
+
 export function candidatesOf(apps: readonly Application[], policy: Policy, scenario: Scenario, locked?: ReadonlyMap<string, Decimal>): Candidates {
-  return withLimits(candidateBase(apps, policy, scenario, locked), scenario);
+  return ownLimits(sharedBase(apps, policy, scenario, locked));
 }
 
 /** Per measure and company, the first approval in the ledger (a project with a row not cancelled). */
@@ -208,7 +234,8 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
 export function openPreparation(apps: readonly Application[], policy: Policy, scenario: Scenario, opts: PrepareOptions = {}): (at: Scenario) => Prepared {
   let t0: number | null = performance.now();
   const g = scenario.granularity;
-  let base = candidateBase(apps, policy, scenario, opts.locked);
+  const shared = sharedBase(apps, policy, scenario, opts.locked);
+  let base = shared.base;
   const { measures, candidates, candidateOf, lockedOf, entitlements, caps, shares, thisYear, cash } = base;
   const planned = base.extra.some((l) => l.id.startsWith('plan:'));
   const lockedOver = lockedOverEntitlement(base).length > 0;
@@ -234,7 +261,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     const started = t0 ?? performance.now();
     t0 = null;
     if (base.frame.structure !== limitStructure(policy, at)) base = { ...base, frame: limitFrame(candidates.slice(0, thisYear), policy, at, base.lockedGrants) };
-    const { limits, overrun } = withLimits(base, at);
+    const { limits, overrun } = at === scenario && base === shared.base ? ownLimits(shared) : withLimits(base, at);
     const unitsOfLimits = limits.map(limitUnits);
     const unchecked = lockedOver ? 'a locked grant above its entitlement' : capsIssue || !unitsOfLimits.every(Number.isSafeInteger) ? 'a granularity too fine for its amounts' : null;
     if (unchecked) throw new InternalError(`prepared a scenario with ${unchecked}: the scenario check (check.ts) should have stopped it`);
