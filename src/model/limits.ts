@@ -207,7 +207,7 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
     }
   }
   push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: Array.from({ length: frame.candidates }, (_, i) => i), subject: '', source: 'scenario.budget' }, frame.lockedTotal);
-  limits.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  sortById(limits);
   // What is left for the new batch.
   const overrun: { limit: Limit; locked: Decimal }[] = [];
   const left = limits.map((l) => {
@@ -216,6 +216,17 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
     return { ...l, amount: D.max(ZERO, l.amount.minus(l.locked)) };
   });
   return { limits: left, overrun };
+}
+
+/** Sort limits by id in code-unit order: the ids alone, by the default sort (no callback), when they are distinct. */
+function sortById(limits: Limit[]): void {
+  const byId = new Map(limits.map((l) => [l.id, l]));
+  if (byId.size !== limits.length) {
+    limits.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    return;
+  }
+  const ids = [...byId.keys()].sort();
+  ids.forEach((id, k) => (limits[k] = byId.get(id)!));
 }
 
 /** The limits over `candidates` (see `limitsIn`). */

@@ -19,24 +19,39 @@ import { buildCashRows, type CashRow } from './cash-rows.js';
 import type { Commitment } from './ledger.js';
 import { withBudget, type Scenario } from './scenario.js';
 import { inUnits, toUnits, unitsIssue, type Units } from './units.js';
+import { floorDiv, scaledExact } from './scaled.js';
 import { baseScore, rescores, weightedScore } from './weights.js';
 import type { Prepared, PrepareOptions } from './types.js';
 
 /** Priority order: score descending, then project id ascending (code-unit order). Documented in docs/how-it-works.md. */
-export function priorityOrder(apps: readonly Application[]): number[] {
+export function priorityOrder(apps: readonly Application[], scoreKeys: readonly string[] = apps.map((a) => a.score.toString())): number[] {
+  // Each distinct score (equal decimals have equal text) gets its rank, each project id too; the
+  // order then compares whole numbers only.
+  const n = apps.length;
+  const distinct = new Map<string, number>();
+  const scores: Decimal[] = [];
+  scoreKeys.forEach((key, i) => {
+    if (!distinct.has(key)) {
+      distinct.set(key, scores.length);
+      scores.push(apps[i]!.score);
+    }
+  });
   // Doubles order scores as the decimals do, except for decimals too close to tell apart
   // as doubles: those (equal doubles, different decimals) are compared exactly.
-  const approx = apps.map((a) => a.score.toNumber());
-  const exact = apps.map((a) => a.score.toString());
-  return apps
-    .map((_, i) => i)
-    .sort((a, b) => {
-      const c = approx[a] !== approx[b] ? approx[b]! - approx[a]! : exact[a] === exact[b] ? 0 : apps[b]!.score.comparedTo(apps[a]!.score);
-      if (c !== 0) return c;
-      const x = apps[a]!.projectId;
-      const y = apps[b]!.projectId;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+  const approx = scores.map((d) => d.toNumber());
+  const byScore = scores.map((_, k) => k).sort((a, b) => (approx[a] !== approx[b] ? approx[b]! - approx[a]! : scores[b]!.comparedTo(scores[a]!)));
+  const rankOfScore = new Int32Array(scores.length);
+  byScore.forEach((k, r) => (rankOfScore[k] = r));
+  const scoreRank = new Int32Array(n);
+  scoreKeys.forEach((key, i) => (scoreRank[i] = rankOfScore[distinct.get(key)!]!));
+  // Project ids in code-unit order: the default sort compares strings so, without a callback.
+  const ids = apps.map((a) => a.projectId);
+  const sortedIds = [...new Set(ids)].sort();
+  const rankOfId = new Map(sortedIds.map((id, r) => [id, r]));
+  const idRank = new Int32Array(n);
+  ids.forEach((id, i) => (idRank[i] = rankOfId.get(id)!));
+  // Ties on both keep the given order (the sort is stable), as before.
+  return Array.from({ length: n }, (_, i) => i).sort((a, b) => scoreRank[a]! - scoreRank[b]! || idRank[a]! - idRank[b]!);
 }
 
 /** The candidates of a scenario, what each may get, and the limits over them: what the check and the preparation share. */
@@ -103,16 +118,34 @@ function candidateBase(apps: readonly Application[], policy: Policy, scenario: S
   }
   extra.push(...targetLimits(scenario, candidates, lockedGrants));
   const earlier = earlierApprovals(policy, ledger);
+  const once = new Set(policy.measures.filter((m) => m.rules.some((r) => r.type === 'oncePerCompany')).map((m) => m.id));
   const entitlements = candidates.map((a) => {
     const m = measures.get(a.measureId)!;
     const e = entitlementOf(a, m);
-    const before = m.rules.some((r) => r.type === 'oncePerCompany') ? earlier.get(`${m.id}|${a.companyId}`) : undefined;
+    const before = once.has(m.id) ? earlier.get(`${m.id}|${a.companyId}`) : undefined;
     return before && before.projectId !== a.projectId ? onceOnly(e, m.clause, before) : e;
   });
-  const caps = entitlements.map((e) => floorTo(e.amount, scenario.granularity));
+  const capOf = capsIn(scenario.granularity);
+  const caps = entitlements.map((e) => capOf(e.amount));
   const shares = buildShares(candidates.slice(0, thisYear), policy, lockedGrants);
   const cash = scenario.cashPlan ? buildCashRows(scenario.cashPlan, ledger, candidates, measures, lockedGrants, scenario.granularity) : [];
   return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, frame, extra, shares, thisYear, cash };
+}
+
+/**
+ * Entitlements rounded down to the granularity g. Where g is whole yuan G and the entitlement a
+ * whole number of fen F (it is: rounded down to the fen) within the safe integers, the cap is
+ * ⌊F / 100G⌋ × G yuan, whole numbers throughout (scaled.ts), and exactly floorTo's; else floorTo.
+ */
+function capsIn(g: Decimal): (entitlement: Decimal) => Decimal {
+  const gFen = scaledExact(g, 2);
+  const gYuan = gFen !== null && gFen > 0 && gFen % 100 === 0 ? gFen / 100 : null;
+  return (e) => {
+    const fen = gYuan === null ? null : scaledExact(e, 2);
+    if (fen === null || fen < 0) return floorTo(e, g);
+    const yuan = floorDiv(fen, gFen!) * gYuan!;
+    return Number.isSafeInteger(yuan) ? new D(yuan) : floorTo(e, g);
+  };
 }
 
 /** A base's candidates with the limits at the amounts of `scenario` (whose limit structure is the base's). */
@@ -283,7 +316,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     }
     const countOverrun = lockedCountOverruns(apps, lockedOf, at);
     if (countOverrun.length) throw new InfeasibleError('the locked grants no longer fit the rules of counts', countOverrun);
-    order ??= priorityOrder(candidates);
+    order ??= priorityOrder(candidates, scoreKeys);
     capUnits ??= toUnits(caps, [], g).caps;
     const units: Units = { granularity: g, caps: capUnits, limits: unitsOfLimits };
     const keepRow = (l: Limit) => !!opts.keepBudgetRow && l.kind === 'budget';

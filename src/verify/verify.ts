@@ -7,6 +7,7 @@ import { Decimal as DecimalBase } from 'decimal.js';
 import type { Application } from '../model/application.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
+import { fenFloor, fenOf } from './fen.js';
 
 export interface Violation {
   /** The rule: a measure rule (`P05-ROLLOUT（五）rate`) or a scenario limit (`budget`). */
@@ -88,12 +89,17 @@ function num(text: string): Decimal {
   return d;
 }
 
-/** A per-project ceiling: `offset + grant ≤ limit` (offset null: the grant alone), leaving the grant `room`. */
+/**
+ * A per-project ceiling: `offset + grant ≤ limit` (offset null: the grant alone), leaving the grant
+ * `room`; with ⌊100 × limit⌋ and the offset in fen where they are safe integers (else null).
+ */
 interface OwnCeiling {
   readonly rule: string;
   readonly limit: Decimal;
   readonly room: Decimal;
   readonly offset: Decimal | null;
+  readonly limitFen: number | null;
+  readonly offsetFen: number | null;
 }
 
 /**
@@ -105,7 +111,7 @@ interface OwnCeiling {
 interface ProjectRules {
   readonly ceilings: readonly OwnCeiling[];
   readonly failed: readonly string[];
-  readonly bonus: { readonly rule: string; readonly limit: Decimal } | null;
+  readonly bonus: { readonly rule: string; readonly limit: Decimal; readonly limitFen: number | null } | null;
   readonly companyCaps: readonly { readonly key: string; readonly rule: string; readonly subject: string; readonly limit: Decimal }[];
   /** The company annual cap's key and subject (the cap itself is the scenario's or the policy's). */
   readonly annualKey: string;
@@ -125,7 +131,7 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
   // ceilings were that batch's to check. Its grant counts in every sum all the same.
   const own = !a.lockedFrom;
   const ceilings: OwnCeiling[] = [];
-  const upTo = (rule: string, limit: Decimal) => ceilings.push({ rule, limit, room: limit, offset: null });
+  const upTo = (rule: string, limit: Decimal) => ceilings.push({ rule, limit, room: limit, offset: null, limitFen: fenFloor(limit), offsetFen: null });
   const failed: string[] = [];
   const companyCaps: ProjectRules['companyCaps'][number][] = [];
   let bonus: { rule: string; amount: Decimal } | null = null;
@@ -145,7 +151,8 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
         const upper = a.upperFunding ?? Z;
         // All levels together ≤ share × investment; where the upper grant alone exceeds it, the city gives nothing.
         const ceiling = num(rule.totalShare).times(a.totalInvestment ?? Z);
-        ceilings.push({ rule: `${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, offset: upper, limit: Decimal.max(ceiling, upper), room: Decimal.max(Z, ceiling.minus(upper)) });
+        const limit = Decimal.max(ceiling, upper);
+        ceilings.push({ rule: `${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, offset: upper, limit, room: Decimal.max(Z, ceiling.minus(upper)), limitFen: fenFloor(limit), offsetFen: fenOf(upper) });
         if (upper.gt(0)) upTo(`${tag} matching: city ≤ ${rule.ratio} × upper`, num(rule.ratio).times(upper));
         else upTo(`${tag} matching: no upper amount, fallback cap`, num(rule.fallbackCap));
         break;
@@ -182,7 +189,7 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
   const rules: ProjectRules = {
     ceilings,
     failed,
-    bonus: b && before ? { rule: `${b.rule}: least other ceiling ${before} + ${b.amount}`, limit: before.plus(b.amount) } : null,
+    bonus: b && before ? bonusCeiling(`${b.rule}: least other ceiling ${before} + ${b.amount}`, before.plus(b.amount)) : null,
     companyCaps,
     annualKey: `ca\u0000${a.companyId}\u0000${a.year}`,
     companyYear: `${a.companyId} ${a.year}`,
@@ -190,6 +197,34 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
   byApp.set(a, rules);
   return rules;
 }
+
+const bonusCeiling = (rule: string, limit: Decimal) => ({ rule, limit, limitFen: fenFloor(limit) });
+
+/**
+ * The grants in fen when every one is a whole number of fen and their absolute values sum within
+ * the safe integers: then every sum of grants is exact in integers (no partial sum exceeds that
+ * total), and a whole-fen value v meets a ceiling L exactly when 100v ≤ ⌊100L⌋. Else null: every
+ * sum and check is made in Decimal.
+ */
+function grantsInFen(grants: readonly Decimal[]): Float64Array | null {
+  const out = new Float64Array(grants.length);
+  let abs = 0;
+  for (let i = 0; i < grants.length; i++) {
+    const f = fenOf(grants[i]!);
+    if (f === null) return null;
+    out[i] = f;
+    abs += Math.abs(f);
+  }
+  // A true total ≥ 2^53 makes the running double ≥ 2^53 too (rounding is monotone).
+  return Number.isSafeInteger(abs) ? out : null;
+}
+
+/** A sum of grants: in fen where every grant is whole fen (`grantsInFen`), else in Decimal. */
+interface Sum {
+  fen: number;
+  dec: Decimal;
+}
+const fenDecimal = (fen: number): Decimal => new Decimal(fen).div(100);
 
 export function verifyAllocation(
   policy: Policy,
@@ -209,57 +244,81 @@ export function verifyAllocation(
     checks++;
     if (value.lt(limit)) violations.push({ rule, subject, limit: limit.toString(), value: value.toString(), excess: limit.minus(value).toString() });
   };
+  const fens = grantsInFen(grants);
+  const exact = fens !== null;
+  const sum = (): Sum => ({ fen: 0, dec: Z });
+  const add = (s: Sum, grant: Decimal, f: number) => {
+    if (exact) s.fen += f;
+    else s.dec = s.dec.plus(grant);
+  };
+  const valueOf = (s: Sum): Decimal => (exact ? fenDecimal(s.fen) : s.dec);
+  /** value ≤ limit: in fen where both sides have one (value whole fen, limit as ⌊100 × limit⌋), else in Decimal; written out as atMost writes it. */
+  const atMostFen = (rule: string, subject: string, valueFen: number | null, value: Decimal | (() => Decimal), limit: Decimal, limitFen: number | null) => {
+    if (valueFen !== null && limitFen !== null && valueFen <= limitFen) checks++;
+    else atMost(rule, subject, typeof value === 'function' ? value() : value, limit);
+  };
+  // ⌊100 × limit⌋ of the limits of the sums per company and joint cap (a few Decimals, shared by many sums).
+  const limitFens = new Map<Decimal, number | null>();
+  const limitFenOf = (limit: Decimal) => {
+    let f = limitFens.get(limit);
+    if (f === undefined) limitFens.set(limit, (f = fenFloor(limit)));
+    return f;
+  };
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   // Attributes whose values are dates (yyyy-mm-dd, compared as text); other bounds compare as decimals.
   const dateFields = new Set((policy.attributes ?? []).filter((x) => x.type === 'date').map((x) => x.id));
-  const groups = new Map<string, { rule: string; subject: string; limit: Decimal; total: Decimal }>();
-  const addTo = (key: string, rule: string, subject: string, limit: Decimal, grant: Decimal) => {
+  const groups = new Map<string, { rule: string; subject: string; limit: Decimal; total: Sum }>();
+  const addTo = (key: string, rule: string, subject: string, limit: Decimal, grant: Decimal, f: number) => {
     const grp = groups.get(key);
-    if (grp) {
-      if (!grant.isZero()) grp.total = grp.total.plus(grant);
-    }
-    else groups.set(key, { rule, subject, limit, total: grant });
+    if (grp) add(grp.total, grant, f);
+    else groups.set(key, { rule, subject, limit, total: { fen: f, dec: grant } });
   };
-  const measureTotals = new Map<string, Decimal>();
-  let total = Z;
+  const measureTotals = new Map<string, Sum>();
+  const total = sum();
   // The company annual cap: the scenario's amount, else the policy's; the policy's exemptions either way.
   const annualCap = scenario.companyAnnualCap ?? (policy.companyAnnualCap ? num(policy.companyAnnualCap.amount) : null);
   const annualRule = scenario.companyAnnualCap !== null ? 'scenario companyAnnualCap' : `policy companyAnnualCap ${policy.companyAnnualCap?.clause ?? ''}`;
   const annualExempt = new Set(policy.companyAnnualCap?.exempt ?? []);
-  const shareTotals = new Map<string, { qualifying: Decimal; all: Decimal }>();
+  const shareTotals = new Map<string, { qualifying: Sum; all: Sum }>();
 
   // The rules beyond the money rules: decisions, all-or-nothing, minimum shares, exclusive groups,
   // district budgets, count quotas. Per application here; the totals (district, count, group) below.
   const g = scenario.granularity;
-  const districtTotals = new Map<string, Decimal>();
+  const districtTotals = new Map<string, Sum>();
   const fundedByMeasure = new Map<string, number>();
   const fundedByDistrict = new Map<string, number>();
   const fundedByGroup = new Map<string, string[]>();
-  const checkDecisionsAndIntegerRules = (a: Application, grant: Decimal, least: Decimal | null, isLocked: boolean) => {
+  const checkDecisionsAndIntegerRules = (a: Application, grant: Decimal, f: number, positive: boolean, leastOf: () => Decimal | null, isLocked: boolean) => {
     const id = a.projectId;
     // The full grant: the entitlement (least ceiling, to the fen) rounded down to the granularity.
     const settings = scenario.measureBudgets.get(a.measureId);
     const allOrNothing = settings?.allOrNothing ?? scenario.allOrNothing ?? false;
     const minShare = settings?.minShare ?? scenario.minShare ?? null;
     // Worked out only where a rule needs it.
-    const full = least === null || (!a.decision && !allOrNothing && minShare === null) ? null : least.toDecimalPlaces(2, Decimal.ROUND_DOWN).div(g).floor().times(g);
+    const least = !a.decision && !allOrNothing && minShare === null ? null : leastOf();
+    const full = least === null ? null : least.toDecimalPlaces(2, Decimal.ROUND_DOWN).div(g).floor().times(g);
     if (a.decision === 'exclude') atMost('decision exclude', id, grant, Z);
     if (a.decision === 'fund' && !isLocked && a.year === scenario.year) {
       if (scenario.forcedGrant === 'funded') atLeast('decision fund: a grant', id, grant, g);
       else if (full !== null) atLeast('decision fund: the full entitlement', id, grant, full);
     }
-    if (!isLocked && grant.gt(0) && full !== null) {
+    if (!isLocked && positive && full !== null) {
       if (allOrNothing) atLeast('allOrNothing: zero or the full entitlement', id, grant, full);
       if (minShare !== null && minShare.gt(0)) atLeast(`minShare ${minShare}: zero or at least this share of the entitlement`, id, grant, minShare.times(full));
     }
-    if (scenario.districtBudgets?.has(a.district)) districtTotals.set(a.district, (districtTotals.get(a.district) ?? Z).plus(grant));
-    if (grant.gt(0)) {
+    if (scenario.districtBudgets?.has(a.district)) {
+      let t = districtTotals.get(a.district);
+      if (!t) districtTotals.set(a.district, (t = sum()));
+      add(t, grant, f);
+    }
+    if (positive) {
       fundedByMeasure.set(a.measureId, (fundedByMeasure.get(a.measureId) ?? 0) + 1);
       fundedByDistrict.set(a.district, (fundedByDistrict.get(a.district) ?? 0) + 1);
       if (a.exclusiveGroup) fundedByGroup.set(a.exclusiveGroup, [...(fundedByGroup.get(a.exclusiveGroup) ?? []), id]);
     }
   };
 
+  const gFen = fenOf(g);
   apps.forEach((a, i) => {
     const grant = grants[i]!;
     const m = measures.get(a.measureId);
@@ -269,80 +328,104 @@ export function verifyAllocation(
       violations.push({ rule: 'measure exists', subject: id, limit: 'a measure of the policy', value: a.measureId, excess: '' });
       return;
     }
-    atLeast('grant ≥ 0', id, grant, Z);
+    // The grant in fen (0 where the grants are checked in Decimal: then unused).
+    const f = exact ? fens[i]! : 0;
+    const zero = exact ? f === 0 : grant.isZero();
+    const positive = exact ? f > 0 : grant.gt(0);
+    /** grant ≤ 0, in fen where the grants are whole fen. */
+    const nothing = (rule: string) => atMostFen(rule, id, exact ? f : null, grant, Z, 0);
+    if (exact && f >= 0) checks++;
+    else atLeast('grant ≥ 0', id, grant, Z);
     checks++;
-    const zero = grant.isZero();
-    if (!zero && !grant.times(100).isInteger()) violations.push({ rule: 'whole fen', subject: id, limit: '0.01', value: grant.toString(), excess: '' });
-    if (!locked.has(id)) checks++;
-    if (!zero && !locked.has(id) && !grant.mod(scenario.granularity).isZero()) {
+    // Whole fen, where `exact`, by construction.
+    if (!exact && !zero && !grant.times(100).isInteger()) violations.push({ rule: 'whole fen', subject: id, limit: '0.01', value: grant.toString(), excess: '' });
+    const isLocked = locked.has(id);
+    if (!isLocked) checks++;
+    if (!zero && !isLocked && (exact && gFen !== null ? f % gFen !== 0 : !grant.mod(scenario.granularity).isZero())) {
       violations.push({ rule: 'granularity', subject: id, limit: scenario.granularity.toString(), value: grant.toString(), excess: grant.mod(scenario.granularity).toString() });
     }
     // An earlier batch decided locked grants; year and minimum score were its business.
-    if (!locked.has(id) && a.year !== scenario.year) atMost(`year ${scenario.year} only`, id, grant, Z);
+    if (!isLocked && a.year !== scenario.year) nothing(`year ${scenario.year} only`);
     // The minimum score applies to the award score the scenario gives a measure, where it gives one.
     const score = scenario.awardScores?.get(a.measureId) ?? a.score;
-    if (!locked.has(id) && scenario.minScore !== null && score.lt(scenario.minScore)) atMost(`minScore ${scenario.minScore}`, id, grant, Z);
-    if (a.requested !== null) atMost('requested', id, grant, a.requested);
-    // The least per-project ceiling: what the entitlement is (for decisions and the integer rules below).
-    let least: Decimal | null = a.requested;
-    const note = (v: Decimal): Decimal => {
-      if (least === null || v.lt(least)) least = v;
-      return v;
-    };
+    if (!isLocked && scenario.minScore !== null && score.lt(scenario.minScore)) nothing(`minScore ${scenario.minScore}`);
+    if (a.requested !== null) atMostFen('requested', id, exact ? f : null, grant, a.requested, fenFloor(a.requested));
     const own = projectRules(m, a, dateFields);
     if (own.failed.length) {
       // A condition not met: nothing, whatever the ceilings say.
-      for (const rule of own.failed) atMost(rule, id, grant, note(Z));
+      for (const rule of own.failed) nothing(rule);
     } else if (own.bonus) {
       // 另奖励: the bonus on top of the least of the other ceilings, which it replaces.
-      atMost(own.bonus.rule, id, grant, note(own.bonus.limit));
+      atMostFen(own.bonus.rule, id, exact ? f : null, grant, own.bonus.limit, own.bonus.limitFen);
     } else {
       for (const c of own.ceilings) {
-        atMost(c.rule, id, c.offset === null ? grant : c.offset.plus(grant), c.limit);
-        note(c.room);
+        if (c.offset === null) atMostFen(c.rule, id, exact ? f : null, grant, c.limit, c.limitFen);
+        else {
+          const offset = c.offset;
+          const valueFen = exact && c.offsetFen !== null && Number.isSafeInteger(c.offsetFen + f) ? c.offsetFen + f : null;
+          atMostFen(c.rule, id, valueFen, () => offset.plus(grant), c.limit, c.limitFen);
+        }
       }
     }
-    for (const c of own.companyCaps) addTo(c.key, c.rule, c.subject, c.limit, grant);
+    // The least per-project ceiling: what the entitlement is (for decisions and the integer rules below).
+    const leastOf = () => {
+      let least: Decimal | null = a.requested;
+      const note = (v: Decimal) => {
+        if (least === null || v.lt(least)) least = v;
+      };
+      if (own.failed.length) note(Z);
+      else if (own.bonus) note(own.bonus.limit);
+      else for (const c of own.ceilings) note(c.room);
+      return least;
+    };
+    for (const c of own.companyCaps) addTo(c.key, c.rule, c.subject, c.limit, grant, f);
     if (annualCap !== null && !annualExempt.has(m.id)) {
-      addTo(own.annualKey, annualRule, own.companyYear, annualCap, grant);
+      addTo(own.annualKey, annualRule, own.companyYear, annualCap, grant, f);
     }
     for (const j of policy.jointCaps ?? []) {
       if (!j.measures.includes(m.id)) continue;
       const subject = j.per === 'company' ? a.companyId : a.attributes?.[j.per];
       if (subject === undefined) {
         checks++;
-        if (grant.gt(0)) violations.push({ rule: `jointCap ${j.id} ${j.clause}: per ${j.per}`, subject: id, limit: `a value of ${j.per}`, value: 'none', excess: grant.toString() });
+        if (positive) violations.push({ rule: `jointCap ${j.id} ${j.clause}: per ${j.per}`, subject: id, limit: `a value of ${j.per}`, value: 'none', excess: grant.toString() });
         continue;
       }
-      addTo(`jc\u0000${j.id}\u0000${subject}`, `jointCap ${j.id} ${j.clause}`, subject, num(j.amount), grant);
+      addTo(`jc\u0000${j.id}\u0000${subject}`, `jointCap ${j.id} ${j.clause}`, subject, num(j.amount), grant, f);
     }
     for (const sh of policy.shares ?? []) {
       if (!sh.measures.includes(m.id)) continue;
-      const t = shareTotals.get(sh.id) ?? { qualifying: Z, all: Z };
+      let t = shareTotals.get(sh.id);
+      if (!t) shareTotals.set(sh.id, (t = { qualifying: sum(), all: sum() }));
       const matches = Object.entries(sh.where).every(([field, values]) => values.includes(a.attributes?.[field] ?? '\u0000'));
-      shareTotals.set(sh.id, { qualifying: matches ? t.qualifying.plus(grant) : t.qualifying, all: t.all.plus(grant) });
+      if (matches) add(t.qualifying, grant, f);
+      add(t.all, grant, f);
     }
-    checkDecisionsAndIntegerRules(a, grant, least, locked.has(id));
+    checkDecisionsAndIntegerRules(a, grant, f, positive, leastOf, isLocked);
     if (!zero) {
-      measureTotals.set(m.id, (measureTotals.get(m.id) ?? Z).plus(grant));
-      total = total.plus(grant);
+      let t = measureTotals.get(m.id);
+      if (!t) measureTotals.set(m.id, (t = sum()));
+      add(t, grant, f);
+      add(total, grant, f);
     }
   });
 
-  for (const g of groups.values()) atMost(g.rule, g.subject, g.total, g.limit);
+  for (const g of groups.values()) atMostFen(g.rule, g.subject, exact ? g.total.fen : null, () => valueOf(g.total), g.limit, limitFenOf(g.limit));
   for (const [id, b] of scenario.measureBudgets) {
-    const t = measureTotals.get(id) ?? Z;
+    const m = measureTotals.get(id);
+    const t = m ? valueOf(m) : Z;
     if (b.max !== null) atMost('scenario measureBudgets max', id, t, b.max);
     if (b.min !== null) atLeast('scenario measureBudgets min', id, t, b.min);
   }
-  atMost('scenario budget', 'total', total, scenario.budget);
+  atMost('scenario budget', 'total', valueOf(total), scenario.budget);
   for (const sh of policy.shares ?? []) {
-    const t = shareTotals.get(sh.id) ?? { qualifying: Z, all: Z };
+    const s = shareTotals.get(sh.id);
+    const t = s ? { qualifying: valueOf(s.qualifying), all: valueOf(s.all) } : { qualifying: Z, all: Z };
     if (sh.min !== undefined) atLeast(`share ${sh.id} ${sh.clause}: qualifying ≥ ${sh.min} × all`, sh.id, t.qualifying, num(sh.min).times(t.all));
     if (sh.max !== undefined) atMost(`share ${sh.id} ${sh.clause}: qualifying ≤ ${sh.max} × all`, sh.id, t.qualifying, num(sh.max).times(t.all));
   }
   for (const [d, b] of scenario.districtBudgets ?? []) {
-    const t = districtTotals.get(d) ?? Z;
+    const s = districtTotals.get(d);
+    const t = s ? valueOf(s) : Z;
     if (b.max !== null) atMost('scenario districtBudgets max', d, t, b.max);
     if (b.min !== null) atLeast('scenario districtBudgets min', d, t, b.min);
   }
