@@ -112,20 +112,56 @@ interface ProjectRules {
   readonly ceilings: readonly OwnCeiling[];
   readonly failed: readonly string[];
   readonly bonus: { readonly rule: string; readonly limit: Decimal; readonly limitFen: number | null } | null;
-  readonly companyCaps: readonly { readonly key: string; readonly rule: string; readonly subject: string; readonly limit: Decimal }[];
-  /** The company annual cap's key and subject (the cap itself is the scenario's or the policy's). */
-  readonly annualKey: string;
-  readonly companyYear: string;
+  /** Per company and year, under the measure: summed per measure, company and year. */
+  readonly companyCaps: readonly { readonly rule: string; readonly limit: Decimal }[];
 }
 
-const projectRulesOf = new WeakMap<Policy['measures'][number], WeakMap<Application, ProjectRules>>();
+/**
+ * Per list of applications, each one's rules by its index (with the application and measure they
+ * were worked out for, so a list or policy that differs is worked out again).
+ */
+const projectRulesOf = new WeakMap<readonly Application[], ({ readonly a: Application; readonly m: Policy['measures'][number]; readonly rules: ProjectRules } | undefined)[]>();
+function projectRulesIn(apps: readonly Application[]): (i: number, m: Policy['measures'][number], dateFields: ReadonlySet<string>) => ProjectRules {
+  let known = projectRulesOf.get(apps);
+  if (!known) projectRulesOf.set(apps, (known = new Array(apps.length)));
+  const list = known;
+  return (i, m, dateFields) => {
+    const a = apps[i]!;
+    const k = list[i];
+    if (k && k.a === a && k.m === m) return k.rules;
+    const rules = projectRules(m, a, dateFields);
+    list[i] = { a, m, rules };
+    return rules;
+  };
+}
+
+/** The least per-project ceiling: what the entitlement is (for decisions and the integer rules). */
+function leastOf(a: Application, own: ProjectRules): Decimal | null {
+  let least: Decimal | null = a.requested;
+  const note = (v: Decimal) => {
+    if (least === null || v.lt(least)) least = v;
+  };
+  if (own.failed.length) note(Z);
+  else if (own.bonus) note(own.bonus.limit);
+  else for (const c of own.ceilings) note(c.room);
+  return least;
+}
+
+/** A measure's rule texts that do not depend on the application, made once per measure (by the rule's index and a part). */
+const textsOf = new WeakMap<Policy['measures'][number], Map<string, string>>();
+function ruleText(m: Policy['measures'][number], key: string, make: (tag: string) => string): string {
+  let texts = textsOf.get(m);
+  if (!texts) textsOf.set(m, (texts = new Map()));
+  let t = texts.get(key);
+  if (t === undefined) texts.set(key, (t = make(`${m.id}${m.clause}`)));
+  return t;
+}
 
 function projectRules(m: Policy['measures'][number], a: Application, dateFields: ReadonlySet<string>): ProjectRules {
-  let byApp = projectRulesOf.get(m);
-  if (!byApp) projectRulesOf.set(m, (byApp = new WeakMap()));
-  const known = byApp.get(a);
-  if (known) return known;
   const tag = `${m.id}${m.clause}`;
+  // Rule k's text, made once per measure.
+  let k = -1;
+  const text = (make: (tag: string) => string, part = '') => ruleText(m, `${k}${part}`, make);
   const base = a.eligibleBase ?? a.totalInvestment;
   // A project known only from an earlier batch's allocations.csv has no base here: its own
   // ceilings were that batch's to check. Its grant counts in every sum all the same.
@@ -136,29 +172,30 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
   const companyCaps: ProjectRules['companyCaps'][number][] = [];
   let bonus: { rule: string; amount: Decimal } | null = null;
   for (const rule of m.rules) {
+    k++;
     if (!own && rule.type !== 'companyCap') continue;
     switch (rule.type) {
       case 'rate':
-        upTo(`${tag} rate ${rule.rate}`, num(rule.rate).times(base ?? Z));
+        upTo(text((t) => `${t} rate ${rule.rate}`), num(rule.rate).times(base ?? Z));
         break;
       case 'baseCeiling':
-        if (base !== null) upTo(`${tag} base`, base);
+        if (base !== null) upTo(text((t) => `${t} base`), base);
         break;
       case 'projectCap':
-        upTo(`${tag} projectCap`, num(rule.amount));
+        upTo(text((t) => `${t} projectCap`), num(rule.amount));
         break;
       case 'matching': {
         const upper = a.upperFunding ?? Z;
         // All levels together ≤ share × investment; where the upper grant alone exceeds it, the city gives nothing.
         const ceiling = num(rule.totalShare).times(a.totalInvestment ?? Z);
         const limit = Decimal.max(ceiling, upper);
-        ceilings.push({ rule: `${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, offset: upper, limit, room: Decimal.max(Z, ceiling.minus(upper)), limitFen: fenFloor(limit), offsetFen: fenOf(upper) });
-        if (upper.gt(0)) upTo(`${tag} matching: city ≤ ${rule.ratio} × upper`, num(rule.ratio).times(upper));
-        else upTo(`${tag} matching: no upper amount, fallback cap`, num(rule.fallbackCap));
+        ceilings.push({ rule: text((t) => `${t} matching: upper + city ≤ ${rule.totalShare} × total investment`), offset: upper, limit, room: Decimal.max(Z, ceiling.minus(upper)), limitFen: fenFloor(limit), offsetFen: fenOf(upper) });
+        if (upper.gt(0)) upTo(text((t) => `${t} matching: city ≤ ${rule.ratio} × upper`, 'ratio'), num(rule.ratio).times(upper));
+        else upTo(text((t) => `${t} matching: no upper amount, fallback cap`, 'fallback'), num(rule.fallbackCap));
         break;
       }
       case 'companyCap':
-        companyCaps.push({ key: `cm\u0000${m.id}\u0000${a.companyId}\u0000${a.year}`, rule: `${tag} companyCap per ${rule.period}`, subject: `${a.companyId} ${a.year}`, limit: num(rule.amount) });
+        companyCaps.push({ rule: text((t) => `${t} companyCap per ${rule.period}`), limit: num(rule.amount) });
         break;
       case 'eligibility': {
         const value = valueOf(a, rule.field);
@@ -166,7 +203,7 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
         break;
       }
       case 'bands':
-        upTo(`${tag} bands ${rule.mode}`, banded(rule.mode, rule.bands.map((b) => ({ from: num(b.from), rate: num(b.rate) })), base ?? Z));
+        upTo(text((t) => `${t} bands ${rule.mode}`), banded(rule.mode, rule.bands.map((b) => ({ from: num(b.from), rate: num(b.rate) })), base ?? Z));
         break;
       case 'tiers': {
         const value = a.attributes?.[rule.field];
@@ -184,17 +221,14 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
     }
   }
   // 另奖励: on top of the least of the other ceilings, which it replaces.
-  const before = ceilings.length ? ceilings.reduce((lo, c) => Decimal.min(lo, c.room), ceilings[0]!.room) : null;
   const b = bonus as { rule: string; amount: Decimal } | null;
+  const before = b && ceilings.length ? ceilings.reduce((lo, c) => Decimal.min(lo, c.room), ceilings[0]!.room) : null;
   const rules: ProjectRules = {
     ceilings,
     failed,
     bonus: b && before ? bonusCeiling(`${b.rule}: least other ceiling ${before} + ${b.amount}`, before.plus(b.amount)) : null,
     companyCaps,
-    annualKey: `ca\u0000${a.companyId}\u0000${a.year}`,
-    companyYear: `${a.companyId} ${a.year}`,
   };
-  byApp.set(a, rules);
   return rules;
 }
 
@@ -225,6 +259,18 @@ interface Sum {
   dec: Decimal;
 }
 const fenDecimal = (fen: number): Decimal => new Decimal(fen).div(100);
+
+/** A sum per company and year (subject null: "company year"), or per subject of a joint cap. */
+interface Group {
+  readonly rule: string;
+  readonly who: string;
+  readonly year: number;
+  readonly subject: string | null;
+  readonly limit: Decimal;
+  readonly total: Sum;
+  /** The same scope and subject in another year. */
+  readonly next: Group | null;
+}
 
 export function verifyAllocation(
   policy: Policy,
@@ -267,12 +313,25 @@ export function verifyAllocation(
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   // Attributes whose values are dates (yyyy-mm-dd, compared as text); other bounds compare as decimals.
   const dateFields = new Set((policy.attributes ?? []).filter((x) => x.type === 'date').map((x) => x.id));
-  const groups = new Map<string, { rule: string; subject: string; limit: Decimal; total: Sum }>();
-  const addTo = (key: string, rule: string, subject: string, limit: Decimal, grant: Decimal, f: number) => {
-    const grp = groups.get(key);
+  // Sums per scope (a measure's company cap, the annual cap, a joint cap), then per company or
+  // subject and year: found by the application's own texts, no key text made per application.
+  // Checked in the order first met.
+  const groups: Group[] = [];
+  const scopes = new Map<object, Map<string, Group>>();
+  const addTo = (scope: object, who: string, year: number, rule: string, limit: Decimal, grant: Decimal, f: number, subject: string | null) => {
+    let byWho = scopes.get(scope);
+    if (!byWho) scopes.set(scope, (byWho = new Map()));
+    const first = byWho.get(who);
+    let grp: Group | null = first ?? null;
+    while (grp && grp.year !== year) grp = grp.next;
     if (grp) add(grp.total, grant, f);
-    else groups.set(key, { rule, subject, limit, total: { fen: f, dec: grant } });
+    else {
+      const made: Group = { rule, who, year, subject, limit, total: { fen: f, dec: grant }, next: first ?? null };
+      byWho.set(who, made);
+      groups.push(made);
+    }
   };
+  const ANNUAL = {};
   const measureTotals = new Map<string, Sum>();
   const total = sum();
   // The company annual cap: the scenario's amount, else the policy's; the policy's exemptions either way.
@@ -288,14 +347,14 @@ export function verifyAllocation(
   const fundedByMeasure = new Map<string, number>();
   const fundedByDistrict = new Map<string, number>();
   const fundedByGroup = new Map<string, string[]>();
-  const checkDecisionsAndIntegerRules = (a: Application, grant: Decimal, f: number, positive: boolean, leastOf: () => Decimal | null, isLocked: boolean) => {
+  const checkDecisionsAndIntegerRules = (i: number, a: Application, own: ProjectRules, grant: Decimal, positive: boolean, isLocked: boolean) => {
     const id = a.projectId;
     // The full grant: the entitlement (least ceiling, to the fen) rounded down to the granularity.
     const settings = scenario.measureBudgets.get(a.measureId);
     const allOrNothing = settings?.allOrNothing ?? scenario.allOrNothing ?? false;
     const minShare = settings?.minShare ?? scenario.minShare ?? null;
     // Worked out only where a rule needs it.
-    const least = !a.decision && !allOrNothing && minShare === null ? null : leastOf();
+    const least = !a.decision && !allOrNothing && minShare === null ? null : leastOf(a, own);
     const full = least === null ? null : least.toDecimalPlaces(2, Decimal.ROUND_DOWN).div(g).floor().times(g);
     if (a.decision === 'exclude') atMost('decision exclude', id, grant, Z);
     if (a.decision === 'fund' && !isLocked && a.year === scenario.year) {
@@ -309,7 +368,7 @@ export function verifyAllocation(
     if (scenario.districtBudgets?.has(a.district)) {
       let t = districtTotals.get(a.district);
       if (!t) districtTotals.set(a.district, (t = sum()));
-      add(t, grant, f);
+      add(t, grant, exact ? fens[i]! : 0);
     }
     if (positive) {
       fundedByMeasure.set(a.measureId, (fundedByMeasure.get(a.measureId) ?? 0) + 1);
@@ -319,6 +378,7 @@ export function verifyAllocation(
   };
 
   const gFen = fenOf(g);
+  const rulesOf = projectRulesIn(apps);
   apps.forEach((a, i) => {
     const grant = grants[i]!;
     const m = measures.get(a.measureId);
@@ -333,7 +393,6 @@ export function verifyAllocation(
     const zero = exact ? f === 0 : grant.isZero();
     const positive = exact ? f > 0 : grant.gt(0);
     /** grant ≤ 0, in fen where the grants are whole fen. */
-    const nothing = (rule: string) => atMostFen(rule, id, exact ? f : null, grant, Z, 0);
     if (exact && f >= 0) checks++;
     else atLeast('grant ≥ 0', id, grant, Z);
     checks++;
@@ -345,15 +404,15 @@ export function verifyAllocation(
       violations.push({ rule: 'granularity', subject: id, limit: scenario.granularity.toString(), value: grant.toString(), excess: grant.mod(scenario.granularity).toString() });
     }
     // An earlier batch decided locked grants; year and minimum score were its business.
-    if (!isLocked && a.year !== scenario.year) nothing(`year ${scenario.year} only`);
+    if (!isLocked && a.year !== scenario.year) atMostFen(`year ${scenario.year} only`, id, exact ? f : null, grant, Z, 0);
     // The minimum score applies to the award score the scenario gives a measure, where it gives one.
     const score = scenario.awardScores?.get(a.measureId) ?? a.score;
-    if (!isLocked && scenario.minScore !== null && score.lt(scenario.minScore)) nothing(`minScore ${scenario.minScore}`);
+    if (!isLocked && scenario.minScore !== null && score.lt(scenario.minScore)) atMostFen(`minScore ${scenario.minScore}`, id, exact ? f : null, grant, Z, 0);
     if (a.requested !== null) atMostFen('requested', id, exact ? f : null, grant, a.requested, fenFloor(a.requested));
-    const own = projectRules(m, a, dateFields);
+    const own = rulesOf(i, m, dateFields);
     if (own.failed.length) {
       // A condition not met: nothing, whatever the ceilings say.
-      for (const rule of own.failed) nothing(rule);
+      for (const rule of own.failed) atMostFen(rule, id, exact ? f : null, grant, Z, 0);
     } else if (own.bonus) {
       // 另奖励: the bonus on top of the least of the other ceilings, which it replaces.
       atMostFen(own.bonus.rule, id, exact ? f : null, grant, own.bonus.limit, own.bonus.limitFen);
@@ -367,20 +426,9 @@ export function verifyAllocation(
         }
       }
     }
-    // The least per-project ceiling: what the entitlement is (for decisions and the integer rules below).
-    const leastOf = () => {
-      let least: Decimal | null = a.requested;
-      const note = (v: Decimal) => {
-        if (least === null || v.lt(least)) least = v;
-      };
-      if (own.failed.length) note(Z);
-      else if (own.bonus) note(own.bonus.limit);
-      else for (const c of own.ceilings) note(c.room);
-      return least;
-    };
-    for (const c of own.companyCaps) addTo(c.key, c.rule, c.subject, c.limit, grant, f);
+    for (const c of own.companyCaps) addTo(m, a.companyId, a.year, c.rule, c.limit, grant, f, null);
     if (annualCap !== null && !annualExempt.has(m.id)) {
-      addTo(own.annualKey, annualRule, own.companyYear, annualCap, grant, f);
+      addTo(ANNUAL, a.companyId, a.year, annualRule, annualCap, grant, f, null);
     }
     for (const j of policy.jointCaps ?? []) {
       if (!j.measures.includes(m.id)) continue;
@@ -390,7 +438,7 @@ export function verifyAllocation(
         if (positive) violations.push({ rule: `jointCap ${j.id} ${j.clause}: per ${j.per}`, subject: id, limit: `a value of ${j.per}`, value: 'none', excess: grant.toString() });
         continue;
       }
-      addTo(`jc\u0000${j.id}\u0000${subject}`, `jointCap ${j.id} ${j.clause}`, subject, num(j.amount), grant, f);
+      addTo(j, subject, 0, `jointCap ${j.id} ${j.clause}`, num(j.amount), grant, f, subject);
     }
     for (const sh of policy.shares ?? []) {
       if (!sh.measures.includes(m.id)) continue;
@@ -400,7 +448,7 @@ export function verifyAllocation(
       if (matches) add(t.qualifying, grant, f);
       add(t.all, grant, f);
     }
-    checkDecisionsAndIntegerRules(a, grant, f, positive, leastOf, isLocked);
+    checkDecisionsAndIntegerRules(i, a, own, grant, positive, isLocked);
     if (!zero) {
       let t = measureTotals.get(m.id);
       if (!t) measureTotals.set(m.id, (t = sum()));
@@ -409,7 +457,11 @@ export function verifyAllocation(
     }
   });
 
-  for (const g of groups.values()) atMostFen(g.rule, g.subject, exact ? g.total.fen : null, () => valueOf(g.total), g.limit, limitFenOf(g.limit));
+  for (const g of groups) {
+    const limitFen = limitFenOf(g.limit);
+    if (exact && limitFen !== null && g.total.fen <= limitFen) checks++;
+    else atMost(g.rule, g.subject ?? `${g.who} ${g.year}`, valueOf(g.total), g.limit);
+  }
   for (const [id, b] of scenario.measureBudgets) {
     const m = measureTotals.get(id);
     const t = m ? valueOf(m) : Z;
