@@ -286,7 +286,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     if (u === undefined) unitsMemo.set(key, (u = inUnits(l.amount, g, round)));
     return u;
   };
-  let lastShape: { readonly rowsKey: string; readonly shape: PolicyLpShape } | null = null;
+  let lastShape: { readonly ids: readonly string[]; readonly rows: readonly number[]; readonly shape: PolicyLpShape } | null = null;
   let frameOfCaps: unknown = null;
   const capsById = new Map<string, number>();
   return (at) => {
@@ -333,15 +333,17 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
       return c;
     };
     const rows = limitRows(units, limits, keepRow, capsOf);
-    // Every limit in order, marked with whether it has a row: the same key, the same row indexes.
-    const rowed = new Set(rows);
-    const rowsKey = limits.map((l, k) => `${rowed.has(k) ? '+' : '-'}${l.id}`).join('\n');
-    const shape = lastShape?.rowsKey === rowsKey ? shapeAtAmounts(lastShape.shape, limits) : shapePolicyLp(units, limits, scoreKeys, order, keepRow, shares, cash, rows);
-    lastShape = { rowsKey, shape };
+    // Every limit in order (their ids) and which of them have a row: the same lists, the same row indexes.
+    const ids = limits.map((l) => l.id);
+    const same = lastShape !== null && sameList(lastShape.ids, ids) && sameList(lastShape.rows, rows);
+    const shape = same ? shapeAtAmounts(lastShape!.shape, limits) : shapePolicyLp(units, limits, scoreKeys, order, keepRow, shares, cash, rows);
+    lastShape = { ids, rows, shape };
     const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
     return { apps, policy, scenario: at, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, thisYear, cash, order, units, shape, scores, msBuild: performance.now() - started };
   };
 }
+
+const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function lockedCountOverruns(apps: readonly Application[], lockedOf: readonly (Decimal | null)[], scenario: Scenario): Conflict[] {
   const funded = lockedFunding(apps, lockedOf);
