@@ -147,21 +147,47 @@ function leastOf(a: Application, own: ProjectRules): Decimal | null {
   return least;
 }
 
-/** A measure's rule texts that do not depend on the application, made once per measure (by the rule's index and a part). */
-const textsOf = new WeakMap<Policy['measures'][number], Map<string, string>>();
-function ruleText(m: Policy['measures'][number], key: string, make: (tag: string) => string): string {
+/** A rule's texts that do not depend on the application (matching has three). */
+interface RuleTexts {
+  readonly main: string;
+  readonly ratio: string;
+  readonly fallback: string;
+}
+
+/** A measure's rule texts by the rule's index, made once per measure. */
+const textsOf = new WeakMap<Policy['measures'][number], readonly RuleTexts[]>();
+function ruleTexts(m: Policy['measures'][number]): readonly RuleTexts[] {
   let texts = textsOf.get(m);
-  if (!texts) textsOf.set(m, (texts = new Map()));
-  let t = texts.get(key);
-  if (t === undefined) texts.set(key, (t = make(`${m.id}${m.clause}`)));
-  return t;
+  if (texts) return texts;
+  const tag = `${m.id}${m.clause}`;
+  const one = (main: string): RuleTexts => ({ main, ratio: '', fallback: '' });
+  texts = m.rules.map((rule): RuleTexts => {
+    switch (rule.type) {
+      case 'rate':
+        return one(`${tag} rate ${rule.rate}`);
+      case 'baseCeiling':
+        return one(`${tag} base`);
+      case 'projectCap':
+        return one(`${tag} projectCap`);
+      case 'matching':
+        return { main: `${tag} matching: upper + city ≤ ${rule.totalShare} × total investment`, ratio: `${tag} matching: city ≤ ${rule.ratio} × upper`, fallback: `${tag} matching: no upper amount, fallback cap` };
+      case 'companyCap':
+        return one(`${tag} companyCap per ${rule.period}`);
+      case 'bands':
+        return one(`${tag} bands ${rule.mode}`);
+      default:
+        return one('');
+    }
+  });
+  textsOf.set(m, texts);
+  return texts;
 }
 
 function projectRules(m: Policy['measures'][number], a: Application, dateFields: ReadonlySet<string>): ProjectRules {
   const tag = `${m.id}${m.clause}`;
-  // Rule k's text, made once per measure.
+  // Rule k's texts, made once per measure.
+  const texts = ruleTexts(m);
   let k = -1;
-  const text = (make: (tag: string) => string, part = '') => ruleText(m, `${k}${part}`, make);
   const base = a.eligibleBase ?? a.totalInvestment;
   // A project known only from an earlier batch's allocations.csv has no base here: its own
   // ceilings were that batch's to check. Its grant counts in every sum all the same.
@@ -176,26 +202,26 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
     if (!own && rule.type !== 'companyCap') continue;
     switch (rule.type) {
       case 'rate':
-        upTo(text((t) => `${t} rate ${rule.rate}`), num(rule.rate).times(base ?? Z));
+        upTo(texts[k]!.main, num(rule.rate).times(base ?? Z));
         break;
       case 'baseCeiling':
-        if (base !== null) upTo(text((t) => `${t} base`), base);
+        if (base !== null) upTo(texts[k]!.main, base);
         break;
       case 'projectCap':
-        upTo(text((t) => `${t} projectCap`), num(rule.amount));
+        upTo(texts[k]!.main, num(rule.amount));
         break;
       case 'matching': {
         const upper = a.upperFunding ?? Z;
         // All levels together ≤ share × investment; where the upper grant alone exceeds it, the city gives nothing.
         const ceiling = num(rule.totalShare).times(a.totalInvestment ?? Z);
         const limit = Decimal.max(ceiling, upper);
-        ceilings.push({ rule: text((t) => `${t} matching: upper + city ≤ ${rule.totalShare} × total investment`), offset: upper, limit, room: Decimal.max(Z, ceiling.minus(upper)), limitFen: fenFloor(limit), offsetFen: fenOf(upper) });
-        if (upper.gt(0)) upTo(text((t) => `${t} matching: city ≤ ${rule.ratio} × upper`, 'ratio'), num(rule.ratio).times(upper));
-        else upTo(text((t) => `${t} matching: no upper amount, fallback cap`, 'fallback'), num(rule.fallbackCap));
+        ceilings.push({ rule: texts[k]!.main, offset: upper, limit, room: Decimal.max(Z, ceiling.minus(upper)), limitFen: fenFloor(limit), offsetFen: fenOf(upper) });
+        if (upper.gt(0)) upTo(texts[k]!.ratio, num(rule.ratio).times(upper));
+        else upTo(texts[k]!.fallback, num(rule.fallbackCap));
         break;
       }
       case 'companyCap':
-        companyCaps.push({ rule: text((t) => `${t} companyCap per ${rule.period}`), limit: num(rule.amount) });
+        companyCaps.push({ rule: texts[k]!.main, limit: num(rule.amount) });
         break;
       case 'eligibility': {
         const value = valueOf(a, rule.field);
@@ -203,7 +229,7 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
         break;
       }
       case 'bands':
-        upTo(text((t) => `${t} bands ${rule.mode}`), banded(rule.mode, rule.bands.map((b) => ({ from: num(b.from), rate: num(b.rate) })), base ?? Z));
+        upTo(texts[k]!.main, banded(rule.mode, rule.bands.map((b) => ({ from: num(b.from), rate: num(b.rate) })), base ?? Z));
         break;
       case 'tiers': {
         const value = a.attributes?.[rule.field];

@@ -193,33 +193,31 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const ledger = scenario.years?.ledger ?? [];
   const locked = input.locked ?? new Set<string>();
-  // Grants in fen where they are whole fen (safe integers); the rest is checked in Decimal.
-  const fenOfGrant = new Map<YearGrant, number | null>();
-  const grantFen = (x: YearGrant) => {
-    let f = fenOfGrant.get(x);
-    if (f === undefined) fenOfGrant.set(x, (f = fenOf(x.grant)));
-    return f;
+  // This year's grants, then the planned years': by their index in that list, each in fen where
+  // it is whole fen (a safe integer); the rest is checked in Decimal.
+  const grants = [...input.thisYear, ...input.planned];
+  const fens = grants.map((x) => fenOf(x.grant));
+  const positive = (i: number) => {
+    const f = fens[i]!;
+    return f !== null ? f > 0 : grants[i]!.grant.gt(0);
   };
-  const positive = (x: YearGrant) => {
-    const f = grantFen(x);
-    return f !== null ? f > 0 : x.grant.gt(0);
-  };
-  const all = [...input.thisYear, ...input.planned].filter(positive);
+  const live = grants.flatMap((_, i) => (positive(i) ? [i] : []));
+  const all = live.map((i) => grants[i]!);
   const unitFen = scenario.granularity.lt(1) ? 1 : 100;
 
   // Every grant's instalments, summing to it (what the cash and the ledger written are checked on):
   // in fen where the grant is whole fen and the products stay safe, else in Decimal.
-  const dues = new Map<YearGrant, Due[]>();
-  const duesFen = new Map<YearGrant, DueFen[]>();
-  const decimalDues = (x: YearGrant, m: Measure) => {
-    let list = dues.get(x);
-    if (!list) dues.set(x, (list = instalmentsOf(x.grant, m, x.app.year, scenario.granularity)));
-    return list;
+  const dues: (Due[] | undefined)[] = [];
+  const duesFen: (DueFen[] | undefined)[] = [];
+  const decimalDues = (i: number, m: Measure) => {
+    const x = grants[i]!;
+    return (dues[i] ??= instalmentsOf(x.grant, m, x.app.year, scenario.granularity));
   };
-  for (const x of scenario.cashPlan || input.written ? all : []) {
+  for (const i of scenario.cashPlan || input.written ? live : []) {
+    const x = grants[i]!;
     const m = measures.get(x.app.measureId);
     if (!m) continue; // verifyAllocation names a measure the policy lacks
-    const f = grantFen(x);
+    const f = fens[i]!;
     const inFen = f === null ? null : instalmentsInFen(f, m, x.app.year, unitFen);
     if (inFen) {
       let sum = 0;
@@ -229,12 +227,12 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
         if (d.fen < 0) negative = true;
       }
       if (sum === f && !negative) {
-        duesFen.set(x, inFen);
+        duesFen[i] = inFen;
         checks++;
         continue;
       }
     }
-    const list = decimalDues(x, m);
+    const list = decimalDues(i, m);
     const sum = list.reduce((s, d) => s.plus(d.amount), Z);
     const negative = list.find((d) => d.amount.lt(0));
     check(sum.eq(x.grant) && !negative, () => ({ rule: 'instalments sum to the grant, none negative', subject: x.app.projectId, limit: x.grant.toString(), value: list.map((d) => d.amount.toString()).join(' + '), excess: sum.minus(x.grant).abs().toString() }));
@@ -253,17 +251,18 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   if (input.written) {
     const written = byProject(input.written);
     const byInstalment = (a: Commitment, b: Commitment) => a.installment - b.installment;
-    for (const x of input.thisYear) {
-      if (!positive(x) || locked.has(x.app.projectId)) continue;
-      const wantFen = duesFen.get(x);
-      if (!wantFen && !dues.has(x)) continue;
+    for (let i = 0; i < input.thisYear.length; i++) {
+      const x = grants[i]!;
+      if (!positive(i) || locked.has(x.app.projectId)) continue;
+      const wantFen = duesFen[i];
+      if (!wantFen && !dues[i]) continue;
       const given = written.get(x.app.projectId) ?? [];
       const rows = given.length > 1 ? [...given].sort(byInstalment) : given;
       written.delete(x.app.projectId);
       const same = (c: Commitment) => c.approvedYear === x.app.year && c.measureId === x.app.measureId && c.companyId === x.app.companyId && c.status === 'planned';
       // In fen: the rows' amounts and grants whole fen, each as wanted and summing to the grant.
       if (wantFen && rows.length === wantFen.length) {
-        const f = grantFen(x)!;
+        const f = fens[i]!;
         let sum = 0;
         let ok = true;
         for (let k = 0; k < rows.length && ok; k++) {
@@ -278,7 +277,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
           continue;
         }
       }
-      const want = decimalDues(x, measures.get(x.app.measureId)!);
+      const want = decimalDues(i, measures.get(x.app.measureId)!);
       const sum = rows.reduce((s, c) => s.plus(c.amount), Z);
       const agree =
         rows.length === want.length &&
@@ -301,15 +300,17 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   if (plan) {
     const due = new Map<number, Decimal>([...plan.cash.keys()].map((y) => [y, Z]));
     for (const c of ledger) if (c.status === 'planned' && due.has(c.dueYear)) due.set(c.dueYear, due.get(c.dueYear)!.plus(c.amount));
-    for (const [x, list] of dues) if (!duesFen.has(x)) for (const d of list) if (due.has(d.year)) due.set(d.year, due.get(d.year)!.plus(d.amount));
+    dues.forEach((list, i) => {
+      if (list && !duesFen[i]) for (const d of list) if (due.has(d.year)) due.set(d.year, due.get(d.year)!.plus(d.amount));
+    });
     // The instalments in fen, summed per year in fen (exact: see verifyAllocation's grantsInFen) where they stay safe.
     const fenDue = new Map<number, number>();
-    for (const list of duesFen.values()) for (const d of list) if (due.has(d.year)) fenDue.set(d.year, (fenDue.get(d.year) ?? 0) + d.fen);
+    for (const list of duesFen) if (list) for (const d of list) if (due.has(d.year)) fenDue.set(d.year, (fenDue.get(d.year) ?? 0) + d.fen);
     for (const [year, fen] of fenDue) {
       // Past 2^53 (a running sum of amounts ≥ 0 that ends safe never rounded): that year in Decimal.
       let sum: Decimal = Z;
       if (Number.isSafeInteger(fen)) sum = new Decimal(fen).div(100);
-      else for (const list of duesFen.values()) for (const d of list) if (d.year === year) sum = sum.plus(new Decimal(d.fen).div(100));
+      else for (const list of duesFen) if (list) for (const d of list) if (d.year === year) sum = sum.plus(new Decimal(d.fen).div(100));
       due.set(year, due.get(year)!.plus(sum));
     }
     for (const y of payYears(plan.cash, plan.opening, plan.carryYears, due)) {
