@@ -201,7 +201,8 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
     const f = fens[i]!;
     return f !== null ? f > 0 : grants[i]!.grant.gt(0);
   };
-  const live = grants.flatMap((_, i) => (positive(i) ? [i] : []));
+  const live: number[] = [];
+  for (let i = 0; i < grants.length; i++) if (positive(i)) live.push(i);
   const all = live.map((i) => grants[i]!);
   const unitFen = scenario.granularity.lt(1) ? 1 : 100;
 
