@@ -426,6 +426,11 @@ describe('the years verifier', () => {
     const wrong = right.map((c) => (c.installment === 3 ? { ...c, amount: yuan(29 * WAN) } : c));
     expect(check({ A: 100 }, wrong).violations.map((v) => [v.rule, v.subject, v.excess])).toEqual([["ledger written: the grant's instalments, summing to it", 'A', '10000']]);
     expect(check({ A: 100 }, [...right, row('X', 'C1', 'M40', 2020, 1, 1, 2020, 1)]).violations.map((v) => v.subject)).toEqual(['X']);
+    // Checked in fen where the amounts are whole fen, else in Decimal: both catch it, in the same words.
+    const late = right.map((c) => (c.installment === 2 ? { ...c, dueYear: 2022 } : c));
+    expect(check({ A: 100 }, late).violations.map((v) => [v.rule, v.limit, v.value, v.excess])).toEqual([["ledger written: the grant's instalments, summing to it", '2020: 400000, 2021: 300000, 2022: 300000', '2020: 400000, 2022: 300000, 2022: 300000', '0']]);
+    const subFen = right.map((c) => (c.installment === 3 ? { ...c, amount: new D('290000.001') } : c));
+    expect(check({ A: 100 }, subFen).violations.map((v) => [v.rule, v.value, v.excess])).toEqual([["ledger written: the grant's instalments, summing to it", '2020: 400000, 2021: 300000, 2022: 290000.001', '9999.999']]);
     const scenarioWith = { ...loaded.scenario, years: { ...loaded.scenario.years!, ledger: loaded.scenario.years!.ledger.map((c) => (c.installment === 2 ? { ...c, amount: yuan(61 * WAN) } : c)) } };
     const v = verifyYears(loaded.policy, scenarioWith, { thisYear: [], planned: [] }).violations;
     expect(v.map((x) => [x.rule, x.subject, x.excess])).toEqual([['ledger: instalments sum to the grant', 'O-1', '10000']]);

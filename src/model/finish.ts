@@ -67,6 +67,30 @@ export function mostSpecificFirst(limits: readonly Limit[], ks: number[]): numbe
   return ks.sort((a, b) => LIMIT_SPECIFICITY.indexOf(limits[a]!.kind) - LIMIT_SPECIFICITY.indexOf(limits[b]!.kind));
 }
 
+/** `mostSpecificFirst` for many sorts over the same limits: each limit's place in LIMIT_SPECIFICITY looked up once. */
+function specificityOrder(limits: readonly Limit[]): (ks: number[]) => number[] {
+  const rank = limits.map((l) => LIMIT_SPECIFICITY.indexOf(l.kind));
+  const bySpecificity = (a: number, b: number) => rank[a]! - rank[b]!;
+  return (ks) => (ks.length > 1 ? ks.sort(bySpecificity) : ks);
+}
+
+/**
+ * Σ score × grant over the candidates, exactly: the members of an LP column share one score
+ * (lp.ts groups candidates by their score's text), so it is Σ over columns of score × g × the
+ * column's units, the units summed in safe integers (checked; else candidate by candidate).
+ */
+function objectiveOf(p: Prepared, grantUnits: readonly number[], grants: readonly Decimal[]): Decimal {
+  const g = p.scenario.granularity;
+  let objective = ZERO;
+  for (const members of p.shape.groups) {
+    let units = 0;
+    for (const i of members) units += grantUnits[i]!;
+    if (!Number.isSafeInteger(units)) return p.candidates.reduce((s, a, i) => (grantUnits[i] === 0 ? s : s.plus(a.score.times(grants[i]!))), ZERO);
+    if (units !== 0) objective = objective.plus(p.candidates[members[0]!]!.score.times(g.times(units)));
+  }
+  return objective;
+}
+
 /**
  * A scenario that states no budget has the cash of its horizon as its budget: where that budget
  * is the full limit `k` found for a cut, the cash row that `blocking` finds full names the cut
@@ -104,7 +128,8 @@ export function finishAllocation(p: Prepared, grantUnits: readonly number[], out
   const grants = grantUnits.map(yuan);
   const totalUnits = limits.map((l) => l.members.reduce((s, i) => s + grantUnits[i]!, 0));
   const memberOf = limitsOfCandidates(limits, candidates.length);
-  const full: FullCeilings = (c, need) => mostSpecificFirst(limits, memberOf[c]!.filter((k) => limits[k]!.sense === 'max' && units.limits[k]! - totalUnits[k]! < need));
+  const specificFirst = specificityOrder(limits);
+  const full: FullCeilings = (c, need) => specificFirst(memberOf[c]!.filter((k) => limits[k]!.sense === 'max' && units.limits[k]! - totalUnits[k]! < need));
   const lines: Line[] = apps.map((app, idx) => {
     const measure = measures.get(app.measureId)!;
     const c = candidateOf[idx]!;
@@ -112,13 +137,20 @@ export function finishAllocation(p: Prepared, grantUnits: readonly number[], out
     if (locked) return { app, measure, entitlement: app.lockedFrom ? null : entitlementOf(app, measure), grant: locked, binding: 'locked', limitId: null, candidate: -1 };
     if (c < 0) return { app, measure, entitlement: null, grant: ZERO, binding: app.year !== scenario.year ? 'ineligible' : 'below_min_score', limitId: null, candidate: -1 };
     const o = outcome(c, full);
-    return { app, measure, entitlement: entitlements[c]!, grant: grants[c]!, binding: o.binding, limitId: o.limitId, candidate: c, ...(o.ruleNote ? { ruleNote: o.ruleNote } : {}) };
+    const line: Line = { app, measure, entitlement: entitlements[c]!, grant: grants[c]!, binding: o.binding, limitId: o.limitId, candidate: c };
+    return o.ruleNote ? { ...line, ruleNote: o.ruleNote } : line;
   });
   const limitTotals = totalUnits.map(yuan);
-  // Sums over the grants above zero (most of a short budget's candidates get nothing).
-  const objective = candidates.reduce((s, a, i) => (grantUnits[i] === 0 ? s : s.plus(a.score.times(grants[i]!))), ZERO);
+  const objective = objectiveOf(p, grantUnits, grants);
   const lockedTotal = lockedOf.reduce<Decimal>((s, v) => (v ? s.plus(v) : s), ZERO);
-  const granted = grants.slice(0, p.thisYear).reduce((s, v, i) => (grantUnits[i] === 0 ? s : s.plus(v)), lockedTotal);
+  // This year's grants: their units summed in safe integers (checked), times g; else grant by grant.
+  let thisYearUnits = 0;
+  for (let i = 0; i < p.thisYear; i++) thisYearUnits += grantUnits[i]!;
+  const granted = Number.isSafeInteger(thisYearUnits)
+    ? thisYearUnits === 0
+      ? lockedTotal
+      : lockedTotal.plus(scenario.granularity.times(thisYearUnits))
+    : grants.slice(0, p.thisYear).reduce((s, v, i) => (grantUnits[i] === 0 ? s : s.plus(v)), lockedTotal);
   // Later years' forecasts: indicative lines, never this year's grants.
   const planLines: Line[] = candidates.slice(p.thisYear).map((app, k) => {
     const c = p.thisYear + k;

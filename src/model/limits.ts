@@ -41,20 +41,27 @@ const annualOf = (policy: Policy, scenario: Scenario) => scenario.companyAnnualC
 
 /**
  * Builds the keys of the coupling limits an application counts against (besides the budget).
- * Which keys exist depends on the scenario only through `limitStructure`.
+ * Which keys exist depends on the scenario only through `limitStructure`. A key is made once per
+ * limit, and found again by its parts (a map per part, no id text made per application).
  */
 function limitKeys(policy: Policy, scenario: Scenario): (a: Application) => LimitKey[] {
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const annual = policy.companyAnnualCap;
   const hasAnnual = annualOf(policy, scenario) !== null;
   const exempt = new Set(annual?.exempt ?? []);
-  const joints = (policy.jointCaps ?? []).map((j) => ({ ...j, cap: new D(j.amount), covers: new Set(j.measures) }));
+  const joints = (policy.jointCaps ?? []).map((j) => ({ ...j, cap: new D(j.amount), covers: new Set(j.measures), bySubject: new Map<string, LimitKey>() }));
   // Each measure's cap per company, read once (every company's limit under it shares the amount).
   const companyCaps = new Map(policy.measures.map((m) => [m.id, ruleOf(m, 'companyCap')?.amount] as const).flatMap(([id, a]) => (a === undefined ? [] : [[id, new D(a)] as const])));
-  const cache = new Map<string, LimitKey>();
-  const keyed = (key: string, make: LimitKey['make']): LimitKey => {
-    let k = cache.get(key);
-    if (!k) cache.set(key, (k = { key, make }));
+  const byMeasureCompany = new Map<string, Map<string, LimitKey>>();
+  const byCompany = new Map<string, LimitKey>();
+  const byMeasure = new Map<string, LimitKey>();
+  const byDistrict = new Map<string, LimitKey>();
+  const keyed = <K>(cache: Map<K, LimitKey>, part: K, key: () => string, make: (id: string) => LimitKey['make']): LimitKey => {
+    let k = cache.get(part);
+    if (!k) {
+      const id = key();
+      cache.set(part, (k = { key: id, make: make(id) }));
+    }
     return k;
   };
   return (a) => {
@@ -62,44 +69,63 @@ function limitKeys(policy: Policy, scenario: Scenario): (a: Application) => Limi
     const m = measures.get(a.measureId)!;
     const companyCap = companyCaps.get(m.id);
     if (companyCap) {
-      const id = `company_measure:${a.measureId}:${a.companyId}`;
-      keys.push(keyed(id, () => [{ id, kind: 'company_measure', sense: 'max', amount: companyCap, subject: a.companyId, source: `${m.clause} ${m.id}` }]));
+      let cache = byMeasureCompany.get(m.id);
+      if (!cache) byMeasureCompany.set(m.id, (cache = new Map()));
+      keys.push(
+        keyed(
+          cache,
+          a.companyId,
+          () => `company_measure:${a.measureId}:${a.companyId}`,
+          (id) => () => [{ id, kind: 'company_measure', sense: 'max', amount: companyCap, subject: a.companyId, source: `${m.clause} ${m.id}` }],
+        ),
+      );
     }
     if (hasAnnual && !exempt.has(a.measureId)) {
-      const id = `company_annual:${a.companyId}`;
       keys.push(
-        keyed(id, (s) => [
-          { id, kind: 'company_annual', sense: 'max', amount: annualOf(policy, s)!, subject: a.companyId, source: s.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap` },
-        ]),
+        keyed(
+          byCompany,
+          a.companyId,
+          () => `company_annual:${a.companyId}`,
+          (id) => (s) => [{ id, kind: 'company_annual', sense: 'max', amount: annualOf(policy, s)!, subject: a.companyId, source: s.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap` }],
+        ),
       );
     }
     for (const j of joints) {
       if (!j.covers.has(a.measureId)) continue;
       const subject = j.per === 'company' ? a.companyId : a.attributes?.[j.per];
       if (subject === undefined) continue;
-      const id = `joint_cap:${j.id}:${subject}`;
-      keys.push(keyed(id, () => [{ id, kind: 'joint_cap', sense: 'max', amount: j.cap, subject, source: `${j.clause} ${j.id}` }]));
+      keys.push(keyed(j.bySubject, subject, () => `joint_cap:${j.id}:${subject}`, (id) => () => [{ id, kind: 'joint_cap', sense: 'max', amount: j.cap, subject, source: `${j.clause} ${j.id}` }]));
     }
     const mid = a.measureId;
     keys.push(
-      keyed(`measure:${mid}`, (s) => {
-        const budget = s.measureBudgets.get(mid);
-        return [
-          ...(budget?.max ? [{ id: `measure_max:${mid}`, kind: 'measure_max' as const, sense: 'max' as const, amount: budget.max, subject: mid, source: `scenario.measureBudgets.${mid}.max` }] : []),
-          ...(budget?.min ? [{ id: `measure_min:${mid}`, kind: 'measure_min' as const, sense: 'min' as const, amount: budget.min, subject: mid, source: `scenario.measureBudgets.${mid}.min` }] : []),
-        ];
-      }),
+      keyed(
+        byMeasure,
+        mid,
+        () => `measure:${mid}`,
+        () => (s) => {
+          const budget = s.measureBudgets.get(mid);
+          return [
+            ...(budget?.max ? [{ id: `measure_max:${mid}`, kind: 'measure_max' as const, sense: 'max' as const, amount: budget.max, subject: mid, source: `scenario.measureBudgets.${mid}.max` }] : []),
+            ...(budget?.min ? [{ id: `measure_min:${mid}`, kind: 'measure_min' as const, sense: 'min' as const, amount: budget.min, subject: mid, source: `scenario.measureBudgets.${mid}.min` }] : []),
+          ];
+        },
+      ),
     );
     const d = a.district;
     if (scenario.districtBudgets?.has(d)) {
       keys.push(
-        keyed(`district:${d}`, (s) => {
-          const district = s.districtBudgets?.get(d);
-          return [
-            ...(district?.max ? [{ id: `district_max:${d}`, kind: 'district_max' as const, sense: 'max' as const, amount: district.max, subject: d, source: `scenario.districtBudgets.${d}.max` }] : []),
-            ...(district?.min ? [{ id: `district_min:${d}`, kind: 'district_min' as const, sense: 'min' as const, amount: district.min, subject: d, source: `scenario.districtBudgets.${d}.min` }] : []),
-          ];
-        }),
+        keyed(
+          byDistrict,
+          d,
+          () => `district:${d}`,
+          () => (s) => {
+            const district = s.districtBudgets?.get(d);
+            return [
+              ...(district?.max ? [{ id: `district_max:${d}`, kind: 'district_max' as const, sense: 'max' as const, amount: district.max, subject: d, source: `scenario.districtBudgets.${d}.max` }] : []),
+              ...(district?.min ? [{ id: `district_min:${d}`, kind: 'district_min' as const, sense: 'min' as const, amount: district.min, subject: d, source: `scenario.districtBudgets.${d}.min` }] : []),
+            ];
+          },
+        ),
       );
     }
     return keys;
@@ -130,10 +156,11 @@ export interface LimitFrame {
 
 export function limitFrame(candidates: readonly Application[], policy: Policy, scenario: Scenario, locked: readonly LockedGrant[] = []): LimitFrame {
   const keysOf = limitKeys(policy, scenario);
-  const byKey = new Map<string, { key: LimitKey; members: number[] }>();
+  // Keys are made once each (limitKeys), so an entry is found by its key object.
+  const byKey = new Map<LimitKey, { key: LimitKey; members: number[] }>();
   const add = (key: LimitKey, i: number | null) => {
-    let entry = byKey.get(key.key);
-    if (!entry) byKey.set(key.key, (entry = { key, members: [] }));
+    let entry = byKey.get(key);
+    if (!entry) byKey.set(key, (entry = { key, members: [] }));
     if (i !== null) entry.members.push(i);
   };
   candidates.forEach((a, i) => {
@@ -161,10 +188,12 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
   const limits: Limit[] = [];
   const push = (l: Omit<Limit, 'locked'>, lockedUse: Decimal) => limits.push({ ...l, locked: lockedUse });
   const keys = new Set<string>();
+  const anyLocked = frame.lockedBy.size > 0;
   for (const { key, members } of frame.entries) {
     keys.add(key.key);
-    const used = frame.lockedBy.get(key.key) ?? ZERO;
-    for (const l of key.make(scenario)) push({ ...l, members }, used);
+    const used = anyLocked ? (frame.lockedBy.get(key.key) ?? ZERO) : ZERO;
+    // Fields in the order { ...made, members, locked } gives them.
+    for (const l of key.make(scenario)) limits.push({ id: l.id, kind: l.kind, sense: l.sense, amount: l.amount, subject: l.subject, source: l.source, members, locked: used });
   }
   // A floor on a measure nobody applied to still binds (and cannot be met).
   for (const [id, budget] of scenario.measureBudgets) {
@@ -178,7 +207,7 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
     }
   }
   push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: Array.from({ length: frame.candidates }, (_, i) => i), subject: '', source: 'scenario.budget' }, frame.lockedTotal);
-  limits.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  sortById(limits);
   // What is left for the new batch.
   const overrun: { limit: Limit; locked: Decimal }[] = [];
   const left = limits.map((l) => {
@@ -187,6 +216,17 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
     return { ...l, amount: D.max(ZERO, l.amount.minus(l.locked)) };
   });
   return { limits: left, overrun };
+}
+
+/** Sort limits by id in code-unit order: the ids alone, by the default sort (no callback), when they are distinct. */
+function sortById(limits: Limit[]): void {
+  const byId = new Map(limits.map((l) => [l.id, l]));
+  if (byId.size !== limits.length) {
+    limits.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    return;
+  }
+  const ids = [...byId.keys()].sort();
+  ids.forEach((id, k) => (limits[k] = byId.get(id)!));
 }
 
 /** The limits over `candidates` (see `limitsIn`). */

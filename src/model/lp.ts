@@ -68,9 +68,15 @@ export function shapePolicyLp(
   rows: readonly number[] = limitRows(units, limits, keepRow),
 ): PolicyLpShape {
   const rowLimit = [...rows];
-  const rowsOf: number[][] = units.caps.map(() => []);
+  const n = units.caps.length;
+  // Each candidate's rows, ascending, in one flat list: candidate i's are rowsAt[rowStart[i]..rowStart[i + 1]).
+  const rowStart = new Int32Array(n + 1);
+  for (const k of rowLimit) for (const i of limits[k]!.members) rowStart[i + 1]!++;
+  for (let i = 0; i < n; i++) rowStart[i + 1]! += rowStart[i]!;
+  const rowsAt = new Int32Array(rowStart[n]!);
+  const next = rowStart.slice(0, n);
   rowLimit.forEach((k, r) => {
-    for (const i of limits[k]!.members) rowsOf[i]!.push(r);
+    for (const i of limits[k]!.members) rowsAt[next[i]!++] = r;
   });
   // A share row weighs its qualifying and other members differently: they never share a column.
   const sideOf: string[] = units.caps.map(() => '');
@@ -88,21 +94,47 @@ export function shapePolicyLp(
       sideOf[i] += t;
     });
   });
-  const groupOf = new Map<string, number>();
+  // Candidates with the same rows, side and score share a column: found by a hash of the three
+  // (numbers: the score's and the side's index among the distinct ones, the rows), then compared
+  // with the column's first member.
+  const scoreIds = new Map<string, number>();
+  const sideIds = new Map<string, number>();
+  const idOf = (ids: Map<string, number>, key: string) => {
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  };
+  const scoreId = new Int32Array(n);
+  const sideId = new Int32Array(n);
+  const sameKey = (a: number, b: number) => {
+    if (scoreId[a] !== scoreId[b] || sideId[a] !== sideId[b]) return false;
+    const from = rowStart[a]!;
+    const len = rowStart[a + 1]! - from;
+    if (rowStart[b + 1]! - rowStart[b]! !== len) return false;
+    for (let t = 0, u = rowStart[b]!; t < len; t++) if (rowsAt[from + t] !== rowsAt[u + t]) return false;
+    return true;
+  };
+  const byHash = new Map<number, number[]>();
   const groups: number[][] = [];
   for (const i of order) {
-    const key = `${rowsOf[i]!.join(',')}|${sideOf[i]}|${scoreKeys[i]}`;
-    let g = groupOf.get(key);
+    scoreId[i] = idOf(scoreIds, scoreKeys[i]!);
+    sideId[i] = idOf(sideIds, sideOf[i]!);
+    let h = Math.imul(scoreId[i]! + 1, 0x9e3779b1) ^ sideId[i]!;
+    for (let t = rowStart[i]!; t < rowStart[i + 1]!; t++) h = Math.imul(h ^ rowsAt[t]!, 0x01000193);
+    let bucket = byHash.get(h);
+    if (!bucket) byHash.set(h, (bucket = []));
+    let g = bucket.find((col) => sameKey(groups[col]![0]!, i));
     if (g === undefined) {
       g = groups.length;
-      groupOf.set(key, g);
+      bucket.push(g);
       groups.push([]);
     }
     groups[g]!.push(i);
   }
   const rowColumns: number[][] = rowLimit.map(() => []);
   groups.forEach((members, g) => {
-    for (const r of rowsOf[members[0]!]!) rowColumns[r]!.push(g);
+    const first = members[0]!;
+    for (let t = rowStart[first]!; t < rowStart[first + 1]!; t++) rowColumns[rowsAt[t]!]!.push(g);
   });
   const rowBounds = rowBoundsOf(rowLimit, limits);
   const groupCaps = groups.map((members) => units.granularity.times(members.reduce((s, i) => s + units.caps[i]!, 0)));

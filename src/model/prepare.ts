@@ -19,24 +19,39 @@ import { buildCashRows, type CashRow } from './cash-rows.js';
 import type { Commitment } from './ledger.js';
 import { withBudget, type Scenario } from './scenario.js';
 import { inUnits, toUnits, unitsIssue, type Units } from './units.js';
+import { floorDiv, scaledExact } from './scaled.js';
 import { baseScore, rescores, weightedScore } from './weights.js';
 import type { Prepared, PrepareOptions } from './types.js';
 
 /** Priority order: score descending, then project id ascending (code-unit order). Documented in docs/how-it-works.md. */
-export function priorityOrder(apps: readonly Application[]): number[] {
+export function priorityOrder(apps: readonly Application[], scoreKeys: readonly string[] = apps.map((a) => a.score.toString())): number[] {
+  // Each distinct score (equal decimals have equal text) gets its rank, each project id too; the
+  // order then compares whole numbers only.
+  const n = apps.length;
+  const distinct = new Map<string, number>();
+  const scores: Decimal[] = [];
+  scoreKeys.forEach((key, i) => {
+    if (!distinct.has(key)) {
+      distinct.set(key, scores.length);
+      scores.push(apps[i]!.score);
+    }
+  });
   // Doubles order scores as the decimals do, except for decimals too close to tell apart
   // as doubles: those (equal doubles, different decimals) are compared exactly.
-  const approx = apps.map((a) => a.score.toNumber());
-  const exact = apps.map((a) => a.score.toString());
-  return apps
-    .map((_, i) => i)
-    .sort((a, b) => {
-      const c = approx[a] !== approx[b] ? approx[b]! - approx[a]! : exact[a] === exact[b] ? 0 : apps[b]!.score.comparedTo(apps[a]!.score);
-      if (c !== 0) return c;
-      const x = apps[a]!.projectId;
-      const y = apps[b]!.projectId;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+  const approx = scores.map((d) => d.toNumber());
+  const byScore = scores.map((_, k) => k).sort((a, b) => (approx[a] !== approx[b] ? approx[b]! - approx[a]! : scores[b]!.comparedTo(scores[a]!)));
+  const rankOfScore = new Int32Array(scores.length);
+  byScore.forEach((k, r) => (rankOfScore[k] = r));
+  const scoreRank = new Int32Array(n);
+  scoreKeys.forEach((key, i) => (scoreRank[i] = rankOfScore[distinct.get(key)!]!));
+  // Project ids in code-unit order: the default sort compares strings so, without a callback.
+  const ids = apps.map((a) => a.projectId);
+  const sortedIds = [...new Set(ids)].sort();
+  const rankOfId = new Map(sortedIds.map((id, r) => [id, r]));
+  const idRank = new Int32Array(n);
+  ids.forEach((id, i) => (idRank[i] = rankOfId.get(id)!));
+  // Ties on both keep the given order (the sort is stable), as before.
+  return Array.from({ length: n }, (_, i) => i).sort((a, b) => scoreRank[a]! - scoreRank[b]! || idRank[a]! - idRank[b]!);
 }
 
 /** The candidates of a scenario, what each may get, and the limits over them: what the check and the preparation share. */
@@ -103,16 +118,34 @@ function candidateBase(apps: readonly Application[], policy: Policy, scenario: S
   }
   extra.push(...targetLimits(scenario, candidates, lockedGrants));
   const earlier = earlierApprovals(policy, ledger);
+  const once = new Set(policy.measures.filter((m) => m.rules.some((r) => r.type === 'oncePerCompany')).map((m) => m.id));
   const entitlements = candidates.map((a) => {
     const m = measures.get(a.measureId)!;
     const e = entitlementOf(a, m);
-    const before = m.rules.some((r) => r.type === 'oncePerCompany') ? earlier.get(`${m.id}|${a.companyId}`) : undefined;
+    const before = once.has(m.id) ? earlier.get(`${m.id}|${a.companyId}`) : undefined;
     return before && before.projectId !== a.projectId ? onceOnly(e, m.clause, before) : e;
   });
-  const caps = entitlements.map((e) => floorTo(e.amount, scenario.granularity));
+  const capOf = capsIn(scenario.granularity);
+  const caps = entitlements.map((e) => capOf(e.amount));
   const shares = buildShares(candidates.slice(0, thisYear), policy, lockedGrants);
   const cash = scenario.cashPlan ? buildCashRows(scenario.cashPlan, ledger, candidates, measures, lockedGrants, scenario.granularity) : [];
   return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, frame, extra, shares, thisYear, cash };
+}
+
+/**
+ * Entitlements rounded down to the granularity g. Where g is whole yuan G and the entitlement a
+ * whole number of fen F (it is: rounded down to the fen) within the safe integers, the cap is
+ * ⌊F / 100G⌋ × G yuan, whole numbers throughout (scaled.ts), and exactly floorTo's; else floorTo.
+ */
+function capsIn(g: Decimal): (entitlement: Decimal) => Decimal {
+  const gFen = scaledExact(g, 2);
+  const gYuan = gFen !== null && gFen > 0 && gFen % 100 === 0 ? gFen / 100 : null;
+  return (e) => {
+    const fen = gYuan === null ? null : scaledExact(e, 2);
+    if (fen === null || fen < 0) return floorTo(e, g);
+    const yuan = floorDiv(fen, gFen!) * gYuan!;
+    return Number.isSafeInteger(yuan) ? new D(yuan) : floorTo(e, g);
+  };
 }
 
 /** A base's candidates with the limits at the amounts of `scenario` (whose limit structure is the base's). */
@@ -121,8 +154,34 @@ function withLimits(b: CandidateBase, scenario: Scenario): Candidates {
   return { ...b, limits: [...limits, ...b.extra], overrun };
 }
 
+/**
+ * The base of these inputs, made once for them: the scenario check and the preparation of one
+ * solve ask for the same (the same objects: applications, policy, scenario and locked grants,
+ * none of which is ever changed), and so do their limits at the scenario's own amounts.
+ */
+interface SharedBase {
+  readonly policy: Policy;
+  readonly scenario: Scenario;
+  readonly locked: ReadonlyMap<string, Decimal> | undefined;
+  readonly base: CandidateBase;
+  own?: Candidates;
+}
+const bases = new WeakMap<readonly Application[], SharedBase>();
+function sharedBase(apps: readonly Application[], policy: Policy, scenario: Scenario, locked: ReadonlyMap<string, Decimal> | undefined): SharedBase {
+  const known = bases.get(apps);
+  if (known && known.policy === policy && known.scenario === scenario && known.locked === locked) return known;
+  const made: SharedBase = { policy, scenario, locked, base: candidateBase(apps, policy, scenario, locked) };
+  bases.set(apps, made);
+  return made;
+}
+
+/** A base's candidates with the limits at its own scenario's amounts, made once per base. */
+function ownLimits(shared: SharedBase): Candidates {
+  return (shared.own ??= withLimits(shared.base, shared.scenario));
+}
+
 export function candidatesOf(apps: readonly Application[], policy: Policy, scenario: Scenario, locked?: ReadonlyMap<string, Decimal>): Candidates {
-  return withLimits(candidateBase(apps, policy, scenario, locked), scenario);
+  return ownLimits(sharedBase(apps, policy, scenario, locked));
 }
 
 /** Per measure and company, the first approval in the ledger (a project with a row not cancelled). */
@@ -208,7 +267,8 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
 export function openPreparation(apps: readonly Application[], policy: Policy, scenario: Scenario, opts: PrepareOptions = {}): (at: Scenario) => Prepared {
   let t0: number | null = performance.now();
   const g = scenario.granularity;
-  let base = candidateBase(apps, policy, scenario, opts.locked);
+  const shared = sharedBase(apps, policy, scenario, opts.locked);
+  let base = shared.base;
   const { measures, candidates, candidateOf, lockedOf, entitlements, caps, shares, thisYear, cash } = base;
   const planned = base.extra.some((l) => l.id.startsWith('plan:'));
   const lockedOver = lockedOverEntitlement(base).length > 0;
@@ -226,7 +286,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     if (u === undefined) unitsMemo.set(key, (u = inUnits(l.amount, g, round)));
     return u;
   };
-  let lastShape: { readonly rowsKey: string; readonly shape: PolicyLpShape } | null = null;
+  let lastShape: { readonly ids: readonly string[]; readonly rows: readonly number[]; readonly shape: PolicyLpShape } | null = null;
   let frameOfCaps: unknown = null;
   const capsById = new Map<string, number>();
   return (at) => {
@@ -234,7 +294,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     const started = t0 ?? performance.now();
     t0 = null;
     if (base.frame.structure !== limitStructure(policy, at)) base = { ...base, frame: limitFrame(candidates.slice(0, thisYear), policy, at, base.lockedGrants) };
-    const { limits, overrun } = withLimits(base, at);
+    const { limits, overrun } = at === scenario && base === shared.base ? ownLimits(shared) : withLimits(base, at);
     const unitsOfLimits = limits.map(limitUnits);
     const unchecked = lockedOver ? 'a locked grant above its entitlement' : capsIssue || !unitsOfLimits.every(Number.isSafeInteger) ? 'a granularity too fine for its amounts' : null;
     if (unchecked) throw new InternalError(`prepared a scenario with ${unchecked}: the scenario check (check.ts) should have stopped it`);
@@ -256,7 +316,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     }
     const countOverrun = lockedCountOverruns(apps, lockedOf, at);
     if (countOverrun.length) throw new InfeasibleError('the locked grants no longer fit the rules of counts', countOverrun);
-    order ??= priorityOrder(candidates);
+    order ??= priorityOrder(candidates, scoreKeys);
     capUnits ??= toUnits(caps, [], g).caps;
     const units: Units = { granularity: g, caps: capUnits, limits: unitsOfLimits };
     const keepRow = (l: Limit) => !!opts.keepBudgetRow && l.kind === 'budget';
@@ -273,15 +333,17 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
       return c;
     };
     const rows = limitRows(units, limits, keepRow, capsOf);
-    // Every limit in order, marked with whether it has a row: the same key, the same row indexes.
-    const rowed = new Set(rows);
-    const rowsKey = limits.map((l, k) => `${rowed.has(k) ? '+' : '-'}${l.id}`).join('\n');
-    const shape = lastShape?.rowsKey === rowsKey ? shapeAtAmounts(lastShape.shape, limits) : shapePolicyLp(units, limits, scoreKeys, order, keepRow, shares, cash, rows);
-    lastShape = { rowsKey, shape };
+    // Every limit in order (their ids) and which of them have a row: the same lists, the same row indexes.
+    const ids = limits.map((l) => l.id);
+    const same = lastShape !== null && sameList(lastShape.ids, ids) && sameList(lastShape.rows, rows);
+    const shape = same ? shapeAtAmounts(lastShape!.shape, limits) : shapePolicyLp(units, limits, scoreKeys, order, keepRow, shares, cash, rows);
+    lastShape = { ids, rows, shape };
     const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
     return { apps, policy, scenario: at, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, thisYear, cash, order, units, shape, scores, msBuild: performance.now() - started };
   };
 }
+
+const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function lockedCountOverruns(apps: readonly Application[], lockedOf: readonly (Decimal | null)[], scenario: Scenario): Conflict[] {
   const funded = lockedFunding(apps, lockedOf);

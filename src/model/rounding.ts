@@ -184,5 +184,12 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
 export function unitsToYuan(g: Decimal): (u: number) => Decimal {
   const gNum = g.toNumber();
   const exact = g.isInteger() && Number.isSafeInteger(gNum);
-  return (u) => (u === 0 ? ZERO : exact && Number.isSafeInteger(u * gNum) ? new D(u * gNum) : g.times(u));
+  // Many grants are the same number of units (a cap many reach): each amount made once.
+  const made = new Map<number, Decimal>();
+  return (u) => {
+    if (u === 0) return ZERO;
+    let d = made.get(u);
+    if (d === undefined) made.set(u, (d = exact && Number.isSafeInteger(u * gNum) ? new D(u * gNum) : g.times(u)));
+    return d;
+  };
 }

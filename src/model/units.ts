@@ -6,6 +6,7 @@
 import type { Decimal } from 'decimal.js';
 import { InternalError, type InputIssue } from '../errors.js';
 import type { Limit } from './limits.js';
+import { ceilDiv, floorDiv, scaledCeil, scaledExact, scaledFloor } from './scaled.js';
 
 export interface Units {
   readonly granularity: Decimal;
@@ -15,8 +16,19 @@ export interface Units {
   readonly limits: readonly number[];
 }
 
-/** An amount in whole units of `g`, rounded down or up (not necessarily a safe integer). */
-export const inUnits = (d: Decimal, g: Decimal, round: 'floor' | 'ceil') => (round === 'floor' ? d.div(g).floor() : d.div(g).ceil()).toNumber();
+/**
+ * An amount in whole units of `g`, rounded down or up (not necessarily a safe integer). With g a
+ * whole number G of fen, ⌊d / g⌋ = ⌊⌊100d⌋ / G⌋ and ⌈d / g⌉ = ⌈⌈100d⌉ / G⌉ (G a positive integer),
+ * in safe integers where they are (scaled.ts); else in Decimal.
+ */
+export function inUnits(d: Decimal, g: Decimal, round: 'floor' | 'ceil'): number {
+  const gFen = scaledExact(g, 2);
+  if (gFen !== null && gFen > 0) {
+    const fen = round === 'floor' ? scaledFloor(d, 2) : scaledCeil(d, 2);
+    if (fen !== null) return round === 'floor' ? floorDiv(fen, gFen) : ceilDiv(fen, gFen);
+  }
+  return (round === 'floor' ? d.div(g).floor() : d.div(g).ceil()).toNumber();
+}
 
 /** The amounts in whole units; the granularity must be coarse enough for them (see `unitsIssue`). */
 export function toUnits(caps: readonly Decimal[], limits: readonly Limit[], g: Decimal): Units {

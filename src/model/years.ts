@@ -76,6 +76,8 @@ export const instalmentUnit = (granularity: Decimal): Decimal => (granularity.lt
  */
 export function splitGrant(grant: Decimal, m: Measure, approvedYear: number, unit: Decimal): Instalment[] {
   const plan = installmentsOf(m);
+  // All at once: the grant itself (grant − 0).
+  if (plan.length === 1) return [{ installment: 1, dueYear: approvedYear + plan[0]!.year, amount: grant }];
   let paid = ZERO;
   return plan.map((x, k) => {
     const amount = k === plan.length - 1 ? grant.minus(paid) : grant.times(x.share).div(unit).floor().times(unit);

@@ -21,6 +21,7 @@ import type { Commitment } from '../model/ledger.js';
 import type { Measure, Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Verification, Violation } from './verify.js';
+import { fenOf } from './fen.js';
 
 /** Its own Decimal configuration: 50 significant digits, nothing rounded in a sum. */
 const Decimal = DecimalBase.clone({ precision: 50 });
@@ -81,6 +82,60 @@ export function instalmentsOf(grant: DecimalBase, m: Measure, approvedYear: numb
   return out;
 }
 
+/** An instalment in fen. */
+interface DueFen {
+  readonly installment: number;
+  readonly year: number;
+  readonly fen: number;
+}
+
+/** A share as a fraction num / den (den a power of ten) of safe integers, parsed once; null where it has no such form. */
+const fractions = new Map<string, { readonly num: number; readonly den: number } | null>();
+const fractionOf = (text: string) => {
+  let f = fractions.get(text);
+  if (f === undefined) {
+    const d = share(text);
+    const places = d.decimalPlaces();
+    const den = 10 ** places;
+    const num = places <= 15 ? d.times(den) : null;
+    fractions.set(text, (f = num && num.isInteger() && Number.isSafeInteger(num.toNumber()) ? { num: num.toNumber(), den } : null));
+  }
+  return f;
+};
+
+/** ⌊a / b⌋ of safe integers, b > 0: the remainder is exact, and the rest divides evenly. */
+const floorDiv = (a: number, b: number) => {
+  const r = a % b;
+  return (a - r) / b - (r < 0 ? 1 : 0);
+};
+
+/**
+ * `instalmentsOf` in fen, for a grant of `grantFen` fen and an instalment unit of `unitFen` fen:
+ * ⌊grant × num/den / unit⌋ × unit = ⌊grantFen × num / (den × unitFen)⌋ × unitFen, exact while
+ * grantFen × num and den × unitFen are safe integers (checked); the last takes the rest. Null where
+ * a share has no such form or a product would not be safe: then in Decimal.
+ */
+function instalmentsInFen(grantFen: number, m: Measure, approvedYear: number, unitFen: number): DueFen[] | null {
+  const plan = m.installments ?? ALL_AT_ONCE;
+  const out: DueFen[] = [];
+  let before = 0;
+  for (let k = 0; k < plan.length; k++) {
+    const x = plan[k]!;
+    let fen: number;
+    if (k + 1 < plan.length) {
+      const f = fractionOf(x.share);
+      if (!f) return null;
+      const top = grantFen * f.num;
+      const bottom = f.den * unitFen;
+      if (!Number.isSafeInteger(top) || !Number.isSafeInteger(bottom)) return null;
+      fen = floorDiv(top, bottom) * unitFen;
+    } else fen = grantFen - before;
+    before += fen;
+    out.push({ installment: k + 1, year: approvedYear + x.year, fen });
+  }
+  return out;
+}
+
 /** One year paid from the oldest money still usable. */
 export interface PaidYear {
   readonly year: number;
@@ -138,15 +193,47 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const ledger = scenario.years?.ledger ?? [];
   const locked = input.locked ?? new Set<string>();
-  const all = [...input.thisYear, ...input.planned].filter((x) => x.grant.gt(0));
+  // This year's grants, then the planned years': by their index in that list, each in fen where
+  // it is whole fen (a safe integer); the rest is checked in Decimal.
+  const grants = [...input.thisYear, ...input.planned];
+  const fens = grants.map((x) => fenOf(x.grant));
+  const positive = (i: number) => {
+    const f = fens[i]!;
+    return f !== null ? f > 0 : grants[i]!.grant.gt(0);
+  };
+  const live: number[] = [];
+  for (let i = 0; i < grants.length; i++) if (positive(i)) live.push(i);
+  const all = live.map((i) => grants[i]!);
+  const unitFen = scenario.granularity.lt(1) ? 1 : 100;
 
-  // Every grant's instalments, summing to it (what the cash and the ledger written are checked on).
-  const dues = new Map<YearGrant, Due[]>();
-  for (const x of scenario.cashPlan || input.written ? all : []) {
+  // Every grant's instalments, summing to it (what the cash and the ledger written are checked on):
+  // in fen where the grant is whole fen and the products stay safe, else in Decimal.
+  const dues: (Due[] | undefined)[] = [];
+  const duesFen: (DueFen[] | undefined)[] = [];
+  const decimalDues = (i: number, m: Measure) => {
+    const x = grants[i]!;
+    return (dues[i] ??= instalmentsOf(x.grant, m, x.app.year, scenario.granularity));
+  };
+  for (const i of scenario.cashPlan || input.written ? live : []) {
+    const x = grants[i]!;
     const m = measures.get(x.app.measureId);
     if (!m) continue; // verifyAllocation names a measure the policy lacks
-    const list = instalmentsOf(x.grant, m, x.app.year, scenario.granularity);
-    dues.set(x, list);
+    const f = fens[i]!;
+    const inFen = f === null ? null : instalmentsInFen(f, m, x.app.year, unitFen);
+    if (inFen) {
+      let sum = 0;
+      let negative = false;
+      for (const d of inFen) {
+        sum += d.fen;
+        if (d.fen < 0) negative = true;
+      }
+      if (sum === f && !negative) {
+        duesFen[i] = inFen;
+        checks++;
+        continue;
+      }
+    }
+    const list = decimalDues(i, m);
     const sum = list.reduce((s, d) => s.plus(d.amount), Z);
     const negative = list.find((d) => d.amount.lt(0));
     check(sum.eq(x.grant) && !negative, () => ({ rule: 'instalments sum to the grant, none negative', subject: x.app.projectId, limit: x.grant.toString(), value: list.map((d) => d.amount.toString()).join(' + '), excess: sum.minus(x.grant).abs().toString() }));
@@ -164,17 +251,39 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   // The ledger this solve writes: exactly the instalments of its new grants.
   if (input.written) {
     const written = byProject(input.written);
-    for (const x of input.thisYear) {
-      if (!x.grant.gt(0) || locked.has(x.app.projectId)) continue;
-      const want = dues.get(x);
-      if (!want) continue;
-      const rows = [...(written.get(x.app.projectId) ?? [])].sort((a, b) => a.installment - b.installment);
+    const byInstalment = (a: Commitment, b: Commitment) => a.installment - b.installment;
+    for (let i = 0; i < input.thisYear.length; i++) {
+      const x = grants[i]!;
+      if (!positive(i) || locked.has(x.app.projectId)) continue;
+      const wantFen = duesFen[i];
+      if (!wantFen && !dues[i]) continue;
+      const given = written.get(x.app.projectId) ?? [];
+      const rows = given.length > 1 ? [...given].sort(byInstalment) : given;
       written.delete(x.app.projectId);
+      const same = (c: Commitment) => c.approvedYear === x.app.year && c.measureId === x.app.measureId && c.companyId === x.app.companyId && c.status === 'planned';
+      // In fen: the rows' amounts and grants whole fen, each as wanted and summing to the grant.
+      if (wantFen && rows.length === wantFen.length) {
+        const f = fens[i]!;
+        let sum = 0;
+        let ok = true;
+        for (let k = 0; k < rows.length && ok; k++) {
+          const c = rows[k]!;
+          const w = wantFen[k]!;
+          const amount = fenOf(c.amount);
+          ok = amount !== null && amount === w.fen && c.installment === w.installment && c.dueYear === w.year && (c.grant === x.grant || fenOf(c.grant) === f) && same(c);
+          sum += amount ?? 0;
+        }
+        if (ok && sum === f) {
+          checks++;
+          continue;
+        }
+      }
+      const want = decimalDues(i, measures.get(x.app.measureId)!);
       const sum = rows.reduce((s, c) => s.plus(c.amount), Z);
-      const same =
+      const agree =
         rows.length === want.length &&
-        rows.every((c, k) => c.installment === want[k]!.installment && c.dueYear === want[k]!.year && want[k]!.amount.eq(c.amount) && x.grant.eq(c.grant) && c.approvedYear === x.app.year && c.measureId === x.app.measureId && c.companyId === x.app.companyId && c.status === 'planned');
-      check(same && sum.eq(x.grant), () => ({
+        rows.every((c, k) => c.installment === want[k]!.installment && c.dueYear === want[k]!.year && want[k]!.amount.eq(c.amount) && x.grant.eq(c.grant) && same(c));
+      check(agree && sum.eq(x.grant), () => ({
         rule: 'ledger written: the grant\'s instalments, summing to it',
         subject: x.app.projectId,
         limit: want.map((d) => `${d.year}: ${d.amount}`).join(', '),
@@ -192,7 +301,19 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   if (plan) {
     const due = new Map<number, Decimal>([...plan.cash.keys()].map((y) => [y, Z]));
     for (const c of ledger) if (c.status === 'planned' && due.has(c.dueYear)) due.set(c.dueYear, due.get(c.dueYear)!.plus(c.amount));
-    for (const list of dues.values()) for (const d of list) if (due.has(d.year)) due.set(d.year, due.get(d.year)!.plus(d.amount));
+    dues.forEach((list, i) => {
+      if (list && !duesFen[i]) for (const d of list) if (due.has(d.year)) due.set(d.year, due.get(d.year)!.plus(d.amount));
+    });
+    // The instalments in fen, summed per year in fen (exact: see verifyAllocation's grantsInFen) where they stay safe.
+    const fenDue = new Map<number, number>();
+    for (const list of duesFen) if (list) for (const d of list) if (due.has(d.year)) fenDue.set(d.year, (fenDue.get(d.year) ?? 0) + d.fen);
+    for (const [year, fen] of fenDue) {
+      // Past 2^53 (a running sum of amounts ≥ 0 that ends safe never rounded): that year in Decimal.
+      let sum: Decimal = Z;
+      if (Number.isSafeInteger(fen)) sum = new Decimal(fen).div(100);
+      else for (const list of duesFen) if (list) for (const d of list) if (d.year === year) sum = sum.plus(new Decimal(d.fen).div(100));
+      due.set(year, due.get(year)!.plus(sum));
+    }
     for (const y of payYears(plan.cash, plan.opening, plan.carryYears, due)) {
       check(y.short.lte(0), () => ({
         rule: `cash ${y.year} (carry-over ${plan.carryYears} year${plan.carryYears === 1 ? '' : 's'}, oldest money first)`,
