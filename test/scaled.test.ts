@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ceilDiv, floorDiv, scaledCeil, scaledExact, scaledFloor } from '../src/model/scaled.js';
+import { ceilDiv, floorDiv, scaledCeil, scaledExact, scaledFloor } from '../src/scaled.js';
 import { inUnits } from '../src/model/units.js';
 
 const D = Decimal.clone({ precision: 60 });

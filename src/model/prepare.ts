@@ -19,7 +19,7 @@ import { buildCashRows, type CashRow } from './cash-rows.js';
 import type { Commitment } from './ledger.js';
 import { withBudget, type Scenario } from './scenario.js';
 import { inUnits, toUnits, unitsIssue, type Units } from './units.js';
-import { floorDiv, scaledExact } from './scaled.js';
+import { floorDiv, scaledExact } from '../scaled.js';
 import { baseScore, rescores, weightedScore } from './weights.js';
 import type { Prepared, PrepareOptions } from './types.js';
 

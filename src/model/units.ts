@@ -6,7 +6,7 @@
 import type { Decimal } from 'decimal.js';
 import { InternalError, type InputIssue } from '../errors.js';
 import type { Limit } from './limits.js';
-import { ceilDiv, floorDiv, scaledCeil, scaledExact, scaledFloor } from './scaled.js';
+import { ceilDiv, floorDiv, scaledCeil, scaledExact, scaledFloor } from '../scaled.js';
 
 export interface Units {
   readonly granularity: Decimal;

@@ -1,49 +1,12 @@
 /**
- * The verifier's own reading of amounts as safe integers of fen, from decimal.js's digits (`d`,
- * `e`, `s`, public in its typings), without a Decimal operation. Exact or null:
- * a Decimal's value is its digits (the first word of `d` without leading zeros, each later word
- * exactly 7 decimal digits) × 10^(e − k + 1), k the number of those digits. With at most two
- * words, or three below 90 × 10^14, the digits are an integer below 2^53, a double exactly. Scaled
- * up by a power of ten the product is exact while it is a safe integer (a product of two exact
- * doubles is correctly rounded: a true product ≥ 2^53 comes out ≥ 2^53 and is refused); scaled
- * down, the remainder `%` is exact and so is the quotient of the remainder-free part. Anything
- * else — more digits, NaN, infinities, beyond 2^53 — is null, and the caller checks in Decimal.
+ * The verifier's reading of amounts as safe integers of fen: exact, or null where it cannot be
+ * shown exact (the caller then checks in Decimal). The arithmetic and why it is exact: ../scaled.ts.
  */
 import type { Decimal } from 'decimal.js';
-
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // 10^0..10^22 are exact doubles
-
-/** x in fen rounded toward −∞ (dir −1), or only when whole (dir 0). */
-function fen(x: Decimal, dir: -1 | 0): number | null {
-  const d = x.d;
-  if (!d || d.length > 3 || (d.length === 3 && d[0]! >= 90)) return null;
-  let n = d[0]!;
-  let k = 1;
-  for (let p = 10; p <= n; p *= 10) k++;
-  for (let w = 1; w < d.length; w++) {
-    n = n * 1e7 + d[w]!;
-    k += 7;
-  }
-  if (n === 0) return 0;
-  const negative = x.s < 0;
-  const shift = x.e - k + 3;
-  if (shift >= 0) {
-    if (shift > 22) return null;
-    const r = n * POW10[shift]!;
-    if (!Number.isSafeInteger(r)) return null;
-    return negative ? -r : r;
-  }
-  if (-shift > 22) return dir === 0 ? null : negative ? -1 : 0; // |x| < 10^-7 fen
-  const pow = POW10[-shift]!;
-  const rest = n % pow;
-  const whole = (n - rest) / pow;
-  if (rest === 0) return negative ? -whole : whole;
-  if (dir === 0) return null;
-  return negative ? -whole - 1 : whole;
-}
+import { scaledExact, scaledFloor } from '../scaled.js';
 
 /** The amount in fen when it is a whole number of fen within the safe integers, else null. */
-export const fenOf = (x: Decimal): number | null => fen(x, 0);
+export const fenOf = (x: Decimal): number | null => scaledExact(x, 2);
 
 /** ⌊100 x⌋: the most fen a whole-fen amount may be to stay ≤ x; null when not safe. */
-export const fenFloor = (x: Decimal): number | null => fen(x, -1);
+export const fenFloor = (x: Decimal): number | null => scaledFloor(x, 2);
