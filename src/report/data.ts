@@ -12,6 +12,7 @@ import type { Summary } from './summary.js';
 import type { Lang } from './i18n/index.js';
 import { BINDING_ZH, limitLabel } from './labels.js';
 import { batchOf, type BatchNumbers } from './allocations.js';
+import { scaledExact } from '../scaled.js';
 import { policyTable, type PolicyTable } from './policy-table.js';
 
 export type { Lang } from './i18n/index.js';
@@ -117,6 +118,48 @@ export function wanDecimals(granularity: Decimal): number {
 /** One yuan in 万元. */
 const PER_WAN = new D('0.0001');
 
+/** Grants written in 万元 with one number of decimals, enough for every one exactly (at least `base`), and their total. */
+interface WanTexts {
+  readonly texts: readonly string[];
+  readonly total: Decimal;
+  readonly decimals: number;
+}
+
+export function wanTexts(grants: readonly Decimal[], base: number): WanTexts {
+  const wan = grants.map((g) => g.times(PER_WAN));
+  let decimals = base;
+  for (const w of wan) decimals = Math.max(decimals, w.decimalPlaces());
+  return { texts: wan.map((w) => w.toFixed(decimals)), total: grants.reduce((s, g) => s.plus(g), ZERO), decimals };
+}
+
+/**
+ * The same from whole fen, or null where a grant is not a whole number of fen ≥ 0 or the total
+ * could pass 2^53 fen. Exact: a grant of f fen is f / 10^6 万元; f's last six digits, by the
+ * integer remainder, are its decimals (at most six, trailing zeros not counted), the rest its
+ * whole 万元; every step is on safe integers.
+ */
+export function wanTextsFen(grants: readonly Decimal[], base: number): WanTexts | null {
+  const fen = new Float64Array(grants.length);
+  let sum = 0;
+  let decimals = base;
+  for (let i = 0; i < grants.length; i++) {
+    const f = scaledExact(grants[i]!, 2);
+    if (f === null || f < 0) return null;
+    sum += f;
+    if (!Number.isSafeInteger(sum)) return null;
+    fen[i] = f;
+    let places = 6;
+    for (let r = f % 1e6; places > 0 && r % 10 === 0; r /= 10) places--;
+    if (places > decimals) decimals = places;
+  }
+  const texts = Array.from(fen, (f) => {
+    const r = f % 1e6;
+    const whole = String((f - r) / 1e6);
+    return decimals === 0 ? whole : `${whole}.${String(r).padStart(6, '0').slice(0, decimals)}`;
+  });
+  return { texts, total: new D(sum).div(100), decimals };
+}
+
 /**
  * The public notice: the funded projects of this run's batch (`new`) or of every batch (`all`),
  * by batch, then measure (policy order), then score; its total is the total of what it lists.
@@ -148,11 +191,8 @@ export function buildNotice(allocation: Allocation, policy: Policy, scenario: Sc
   const keyed = sorted.map((i) => ({ l: fundedLines[i]!, batch: batchKey[i]! }));
   // Grants are whole granularity units, so enough decimals show every one exactly.
   // × 0.0001 is ÷ 10,000 exactly (at precision 50 both are exact for any grant), and cheaper.
-  const wan = keyed.map((k) => k.l.grant.times(PER_WAN));
-  let decimals = wanDecimals(scenario.granularity);
-  for (const w of wan) decimals = Math.max(decimals, w.decimalPlaces());
-  const funded = keyed.map((k) => k.l);
-  const total = funded.reduce((s, l) => s.plus(l.grant), ZERO);
+  const base = wanDecimals(scenario.granularity);
+  const { texts, total, decimals } = wanTextsFen(keyed.map((k) => k.l.grant), base) ?? wanTexts(keyed.map((k) => k.l.grant), base);
   // The rows of allocations.csv the total reconciles with: this batch's, where the notice lists it alone.
   const which = scope === 'new' && batches.current > 1 ? `中第${batches.current}批次` : '';
   return {
@@ -164,7 +204,7 @@ export function buildNotice(allocation: Allocation, policy: Policy, scenario: Sc
       projectName: l.app.projectName,
       companyName: l.app.companyName,
       measureName: l.measure.name.zh,
-      grantWan: wan[i]!.toFixed(decimals),
+      grantWan: texts[i]!,
       batch,
     })),
     totalWan: total.div(WAN).toFixed(decimals),
