@@ -72,8 +72,27 @@ export function groupThousands(int: string): string {
   return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** Yuan for people: ¥1,234,567 (decimals only when there are fen). */
+/**
+ * Yuan for people: ¥1,234,567 (decimals only when there are fen). A whole amount above zero below
+ * 2^53 is exact as a number and is written from it (the common case, faster); the rest as
+ * {@link fmtYuanHumanDecimal}.
+ */
 export function fmtYuanHuman(v: Decimal): string {
+  if (v.isInteger() && v.isPositive()) {
+    const n = v.toNumber();
+    if (Number.isSafeInteger(n)) {
+      const s = String(n);
+      let k = s.length % 3 || 3;
+      let out = '¥' + s.slice(0, k);
+      for (; k < s.length; k += 3) out += ',' + s.slice(k, k + 3);
+      return out;
+    }
+  }
+  return fmtYuanHumanDecimal(v);
+}
+
+/** `fmtYuanHuman` in Decimal alone. */
+export function fmtYuanHumanDecimal(v: Decimal): string {
   const fixed = v.isInteger() ? v.toFixed(0) : v.toFixed(2);
   const [int, frac] = fixed.split('.');
   return `¥${groupThousands(int!)}${frac ? '.' + frac : ''}`;

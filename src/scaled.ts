@@ -59,7 +59,7 @@ function rounded(x: Decimal, places: number, dir: -1 | 0 | 1): number | null {
     return negative ? -r : r;
   }
   if (-shift > 22) {
-    // |x × 10^places| < 10^14 / 10^23 < 1: not whole, and 0 or ±1 after rounding.
+    // |x × 10^places| < 10^16 / 10^23 < 1: not whole, and 0 or ±1 after rounding.
     if (dir === 0) return null;
     return negative ? (dir < 0 ? -1 : 0) : dir > 0 ? 1 : 0;
   }

@@ -132,7 +132,7 @@ describe('the big outputs off the main thread', () => {
     }
     const failing = openFormatter(0, 0, 1, reports)!;
     await expect(failing.run(job)).rejects.toThrow('formatting allocations.csv and the 明细 sheet failed: out of paper');
-    await expect(failing.run(ledger)).rejects.toThrow('formatting commitments.csv failed: out of paper');
+    await expect(failing.run(ledger)).rejects.toThrow('formatting commitments.csv and the 拨付台账 sheet failed: out of paper');
     failing.close();
     expectSame(await HERE.run(job), await runJob(job));
   });

@@ -1,13 +1,14 @@
 /**
  * CSV text to records, with csv-parse's meaning and errors, fast on well-formed files.
  *
- * `readCsvRecords` reads the text in one pass of its own when it is plainly well formed: fields
+ * `scanRecords` reads the text in one pass of its own when it is plainly well formed: fields
  * unquoted, or quoted with doubled quotes inside and a delimiter, line break or the end right
  * after the closing quote; records well under the size bound; the text well-formed UTF-16. The
  * line break is the first one outside quotes (\r\n, \n or \r), as csv-parse discovers it; after
  * that the other kinds are ordinary characters, as in csv-parse. Anything else (a stray quote, an
- * unclosed one, a long record, a lone surrogate) is handed to csv-parse itself with the same
- * options, so the records, and the error for a malformed file, are always csv-parse's.
+ * unclosed one, a long record, a lone surrogate) it refuses, and the caller (io/grid.ts) hands the
+ * text to csv-parse itself (`csvParse`) with the same options, so the records, and the error for a
+ * malformed file, are always csv-parse's.
  */
 import { parse } from 'csv-parse/sync';
 
@@ -18,11 +19,6 @@ export interface CsvReadOptions {
   readonly maxRecordSize: number;
   /** Stop after this many records (csv-parse's `to`). */
   readonly to: number;
-}
-
-/** The records of `text`, as csv-parse reads them with relax_column_count and empty lines kept; throws csv-parse's CsvError. */
-export function readCsvRecords(text: string, options: CsvReadOptions): string[][] {
-  return fastRecords(text, options) ?? csvParse(text, options);
 }
 
 /** csv-parse itself, with the options the fast path reproduces. */

@@ -286,7 +286,7 @@ export function isPlain(s: string): boolean {
   return true;
 }
 
-/** Whether `s` is 1 to `max` ASCII digits. */
+/** Whether `s[from, to)` is non-empty and all ASCII digits. */
 function digits(s: string, from: number, to: number): boolean {
   if (to <= from) return false;
   for (let i = from; i < to; i++) {

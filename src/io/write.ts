@@ -20,7 +20,7 @@ import { neutraliseCell } from './cells.js';
 export interface OutputFile {
   readonly name: string;
   readonly content: string | Uint8Array;
-  /** The SHA-256 (hex) of `content`'s bytes, where it was made with them (on a worker thread); else it is made here. */
+  /** The SHA-256 (hex) of exactly `content`'s bytes, where whoever made the bytes hashed them too; else it is made here. */
   readonly sha256?: string;
 }
 

@@ -62,13 +62,11 @@ export function limitsOfCandidates(limits: readonly Limit[], candidates: number)
   return memberOf;
 }
 
-/** Sort limit indexes so that the most specific limit comes first (it names the reason). */
-export function mostSpecificFirst(limits: readonly Limit[], ks: number[]): number[] {
-  return ks.sort((a, b) => LIMIT_SPECIFICITY.indexOf(limits[a]!.kind) - LIMIT_SPECIFICITY.indexOf(limits[b]!.kind));
-}
-
-/** `mostSpecificFirst` for many sorts over the same limits: each limit's place in LIMIT_SPECIFICITY looked up once. */
-function specificityOrder(limits: readonly Limit[]): (ks: number[]) => number[] {
+/**
+ * A sort of limit indexes (in place) so that the most specific limit comes first (it names the
+ * reason), for many sorts over the same limits: each limit's place in LIMIT_SPECIFICITY looked up once.
+ */
+export function specificityOrder(limits: readonly Limit[]): (ks: number[]) => number[] {
   const rank = limits.map((l) => LIMIT_SPECIFICITY.indexOf(l.kind));
   const bySpecificity = (a: number, b: number) => rank[a]! - rank[b]!;
   return (ks) => (ks.length > 1 ? ks.sort(bySpecificity) : ks);

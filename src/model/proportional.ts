@@ -22,7 +22,7 @@ import { D, ZERO, fmtYuanHuman } from '../money.js';
 import { InfeasibleError, InternalError } from '../errors.js';
 import type { Application } from './application.js';
 import { proportionalIssues } from './check.js';
-import { finishAllocation, mostSpecificFirst } from './finish.js';
+import { finishAllocation, specificityOrder } from './finish.js';
 import { decisionCounts } from './rules.js';
 import type { Scenario } from './scenario.js';
 import { LIMIT_BINDING, type Allocation, type CandidateOutcome, type Prepared } from './types.js';
@@ -86,6 +86,7 @@ export function solveProportional(p: Prepared): Allocation {
   }
 
   // Progressive filling, one round per distinct share.
+  const specificFirst = specificityOrder(limits);
   const stopped: { i: number; k: number; t: Decimal }[] = [];
   let t = ZERO;
   let round = 0;
@@ -125,7 +126,7 @@ export function solveProportional(p: Prepared): Allocation {
     }
     const full = [...tOf].filter(([, tk]) => tk.eq(t)).map(([k]) => k);
     // The most specific full limit names the reason.
-    for (const k of mostSpecificFirst(limits, full)) {
+    for (const k of specificFirst(full)) {
       for (const i of limits[k]!.members) {
         if (x[i] !== null) continue;
         x[i] = rate[i]!.times(t).times(caps[i]!);

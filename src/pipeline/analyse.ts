@@ -99,7 +99,7 @@ export async function analyse(args: AnalyseArgs): Promise<Analysis> {
   });
   if (allocation.rules?.model === 'proportional') return none('proportional');
   const budgetLimit = allocation.limits.find((l) => l.kind === 'budget')!;
-  const side = (budget: Decimal): Side => sideAt(allocation, budget, args);
+  const side = (budget: Decimal, warm?: Warm): Side => sideAt(allocation, budget, args, warm);
 
   if (allocation.rules?.model === 'integer') {
     const line = lowestFundedLine(allocation, scenario.granularity);
@@ -129,18 +129,24 @@ export async function analyse(args: AnalyseArgs): Promise<Analysis> {
   // The priority LP: duals and ranges from stage one, checked by re-solving.
   const parametric = allocation.status === 'optimal' ? await openSensitivity(allocation.model.lp, allocation.model.basis) : null;
   if (!parametric) return none('time-limit');
-  const marginal = marginalValues(allocation, parametric);
-  const duals = Float64Array.from(parametric.duals);
+  // The optimum kept open for the marginal values, then for the budget re-solve; disposed however they end.
+  let marginal: ReturnType<typeof marginalValues>;
+  let duals: Float64Array;
+  let up: Side;
+  try {
+    marginal = marginalValues(allocation, parametric);
+    duals = Float64Array.from(parametric.duals);
+    // A budget with a unit or more left over does not bind: the LP's optimum stays where it is, not re-solved.
+    const k = allocation.limits.indexOf(budgetLimit);
+    const budgetIdle = budgetLimit.amount.minus(allocation.limitTotals[k]!).gte(scenario.granularity);
+    const at = scenario.budget.plus(args.step);
+    // Else re-solved from the kept optimum (where that gives what a cold solve gives).
+    up = budgetIdle ? notBinding(allocation, at, args.step) : side(at, parametric.warm?.bind(parametric));
+  } finally {
+    parametric.dispose();
+  }
   const basis: Analysis['fundingLineBasis'] =
     marginal.fundingLine !== null ? { method: 'dual', description: DESCRIPTION.dual } : { method: 'none', why: 'budget-not-binding', description: DESCRIPTION.none['budget-not-binding'] };
-  // A budget with a unit or more left over does not bind: the LP's optimum stays where it is, not re-solved.
-  const k = allocation.limits.indexOf(budgetLimit);
-  const budgetIdle = budgetLimit.amount.minus(allocation.limitTotals[k]!).gte(scenario.granularity);
-  const at = scenario.budget.plus(args.step);
-  // Else re-solved from the optimum kept open for the marginal values (where that gives what a cold solve gives).
-  const warm = parametric.warm?.bind(parametric);
-  const up = budgetIdle ? notBinding(allocation, at, args.step) : compared(allocation, args.resolveAt(at, warm), at, args.step);
-  parametric.dispose();
   const measures = new Map(args.policy.measures.map((m) => [m.id, m]));
   const step = fmtYuan(args.step);
   const entries = (lang: Lang): MarginalEntry[] =>
@@ -227,8 +233,8 @@ export function cashDual(allocation: Allocation, duals: ArrayLike<number>, windo
 }
 
 /** The allocation re-solved at `budget`, compared with the one written. */
-function sideAt(allocation: Allocation, budget: Decimal, args: AnalyseArgs): Side {
-  return compared(allocation, args.resolveAt(budget), budget, budget.minus(args.scenario.budget));
+function sideAt(allocation: Allocation, budget: Decimal, args: AnalyseArgs, warm?: Warm): Side {
+  return compared(allocation, args.resolveAt(budget, warm), budget, budget.minus(args.scenario.budget));
 }
 
 /** A limit with a unit or more left moved by `moved` to `at`: an LP's optimum stays, so nothing changes (not re-solved). */

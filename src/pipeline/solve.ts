@@ -234,7 +234,7 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
 
 /**
  * The engine's scenario solved (rounded, verified) at another budget: on its own preparation where it kept the budget row, else prepared again.
- * `warm` wraps the backends picked (see `ParametricLp.warm`): the LP at that budget solved from the first solve's optimum where that gives what a cold solve gives.
+ * `warm` wraps the backends picked on its own preparation (see `ParametricLp.warm`; a scenario prepared again is solved cold): the LP at that budget solved from the first solve's optimum where that gives the values a cold solve gives.
  */
 function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm): Verified {
   const { prepared } = engine;

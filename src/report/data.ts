@@ -126,6 +126,7 @@ interface WanTexts {
 }
 
 export function wanTexts(grants: readonly Decimal[], base: number): WanTexts {
+  // × 0.0001 is ÷ 10,000 exactly (at precision 50 both are exact for any grant), and cheaper.
   const wan = grants.map((g) => g.times(PER_WAN));
   let decimals = base;
   for (const w of wan) decimals = Math.max(decimals, w.decimalPlaces());
@@ -190,7 +191,6 @@ export function buildNotice(allocation: Allocation, policy: Policy, scenario: Sc
   });
   const keyed = sorted.map((i) => ({ l: fundedLines[i]!, batch: batchKey[i]! }));
   // Grants are whole granularity units, so enough decimals show every one exactly.
-  // × 0.0001 is ÷ 10,000 exactly (at precision 50 both are exact for any grant), and cheaper.
   const base = wanDecimals(scenario.granularity);
   const { texts, total, decimals } = wanTextsFen(keyed.map((k) => k.l.grant), base) ?? wanTexts(keyed.map((k) => k.l.grant), base);
   // The rows of allocations.csv the total reconciles with: this batch's, where the notice lists it alone.

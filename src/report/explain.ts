@@ -32,20 +32,8 @@ export interface ExplainContext {
   readonly fundingLine: number | null;
 }
 
-/**
- * Yuan for people, as `fmtYuanHuman` writes them (¥1,234,567; fen only when there are some), made
- * faster for the common case: a whole amount above zero below 2^53, which is exact as a number.
- */
-export function y(v: Decimal): string {
-  if (!v.isInteger() || !v.isPositive()) return fmtYuanHuman(v);
-  const n = v.toNumber();
-  if (!Number.isSafeInteger(n)) return fmtYuanHuman(v);
-  const s = String(n);
-  let k = s.length % 3 || 3;
-  let out = '¥' + s.slice(0, k);
-  for (; k < s.length; k += 3) out += ',' + s.slice(k, k + 3);
-  return out;
-}
+/** Yuan for people (¥1,234,567), by the short name the sentences use. */
+const y = fmtYuanHuman;
 
 /** Whether an amount (≥ 0) is not a whole number of `unit`s: on numbers where both are whole and exact, else in Decimal. */
 function notWhole(v: Decimal, unit: Decimal, unitNumber: number | null): boolean {

@@ -134,7 +134,7 @@ export interface Formatter {
 /** Every job here, now. */
 export const HERE: Formatter = { run: runJob, close: () => undefined };
 
-const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', reports: 'report.html, report.md and notice.csv', ledger: 'commitments.csv' };
+const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', reports: 'report.html, report.md, notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
 
 /**
  * Up to `workers` worker threads for the jobs of a batch of `rows` applications, where there are

@@ -158,9 +158,10 @@ export interface ParametricLp {
   objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null;
   /**
    * Where the backend can: `fallback` with its tie-broken solve answered from the kept optimum for
-   * this LP with one row's bounds moved (the same columns, costs and other rows), when the answer
-   * is provably the one `fallback` gives cold; every other LP, and any it cannot prove, `fallback`
-   * solves. Until dispose.
+   * this LP with one row's bounds moved (the same columns, costs and other rows), when the point is
+   * provably the LP's only optimum, so that its values and objective are those any exact solve
+   * gives (its duals are the kept tree's, and it carries no basis); every other LP, and any it
+   * cannot prove, `fallback` solves. Until dispose.
    */
   warm?(fallback: Backend): Backend;
   dispose(): void;

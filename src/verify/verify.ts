@@ -418,7 +418,7 @@ export function verifyAllocation(
     const f = exact ? fens[i]! : 0;
     const zero = exact ? f === 0 : grant.isZero();
     const positive = exact ? f > 0 : grant.gt(0);
-    /** grant ≤ 0, in fen where the grants are whole fen. */
+    // grant ≥ 0: in fen where the grants are whole fen.
     if (exact && f >= 0) checks++;
     else atLeast('grant ≥ 0', id, grant, Z);
     checks++;

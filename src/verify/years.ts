@@ -54,6 +54,8 @@ interface Due {
 const ALL_AT_ONCE = [{ share: '1', year: 0 }] as const;
 const FEN = new Decimal('0.01');
 const YUAN = new Decimal(1);
+/** The unit instalments are rounded down to: the fen where the granularity is below a yuan, else the yuan. */
+const instalmentUnit = (granularity: DecimalBase): Decimal => (granularity.lt(1) ? FEN : YUAN);
 /** A share as the policy writes it, parsed once. */
 const shares = new Map<string, Decimal>();
 const share = (text: string): Decimal => {
@@ -69,7 +71,7 @@ const share = (text: string): Decimal => {
  */
 export function instalmentsOf(grant: DecimalBase, m: Measure, approvedYear: number, granularity: DecimalBase): Due[] {
   const plan = m.installments ?? ALL_AT_ONCE;
-  const unit = granularity.lt(1) ? FEN : YUAN;
+  const unit = instalmentUnit(granularity);
   // In the verifier's own Decimal (its precision), not the model's.
   const g = new Decimal(grant);
   const out: Due[] = [];
@@ -204,7 +206,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   const live: number[] = [];
   for (let i = 0; i < grants.length; i++) if (positive(i)) live.push(i);
   const all = live.map((i) => grants[i]!);
-  const unitFen = scenario.granularity.lt(1) ? 1 : 100;
+  const unitFen = fenOf(instalmentUnit(scenario.granularity))!;
 
   // Every grant's instalments, summing to it (what the cash and the ledger written are checked on):
   // in fen where the grant is whole fen and the products stay safe, else in Decimal.
@@ -227,6 +229,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
         sum += d.fen;
         if (d.fen < 0) negative = true;
       }
+      // The last instalment takes the rest, so the sum holds by construction; a negative one is what can fail.
       if (sum === f && !negative) {
         duesFen[i] = inFen;
         checks++;

@@ -239,10 +239,11 @@ export class WhatIf {
     const entitled = this.entitled ?? new Map(policy.measures.map((m) => [m.id, ZERO]));
     let fundedCount = 0;
     for (const l of allocation.lines) {
-      if (l.grant.isPositive() && !l.grant.isZero()) fundedCount++;
+      const positive = l.grant.gt(0);
+      if (positive) fundedCount++;
       const s = granted.get(l.app.measureId);
       if (s === undefined) continue;
-      if (!l.grant.isZero()) granted.set(l.app.measureId, s.plus(l.grant));
+      if (positive) granted.set(l.app.measureId, s.plus(l.grant));
       if (!this.entitled && l.entitlement) entitled.set(l.app.measureId, entitled.get(l.app.measureId)!.plus(floorTo(l.entitlement.amount, g)));
     }
     this.entitled = entitled;

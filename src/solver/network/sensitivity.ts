@@ -8,9 +8,9 @@
  */
 import type { Backend, LinearProgram, ParametricLp, SolveOptions, SolveResult } from '../types.js';
 import { networkOf, whyNotNetwork, type NetworkPlan } from './detect.js';
-import { asInteger, decimalScale, integerCosts, MAX_DECIMALS, POWERS, SAFE, scaled } from './exact.js';
+import { asInteger, decimalScale, MAX_DECIMALS, POWERS, SAFE, scaled } from './exact.js';
 import type { Simplex } from './simplex.js';
-import { objectiveValue, optimalTree, rowDuals, scaledObjective, solveNetwork, takeSolvedTree } from './solve.js';
+import { objectiveValue, optimalTree, rowDuals, scaledObjective, secondaryCostsOrWhy, solveNetwork, takeSolvedTree, valueOutside } from './solve.js';
 import { FIXED, LOWER, TREE, UPPER } from './tree.js';
 
 /** A {@link ParametricLp} on the network simplex, with counters (for tests and benchmarks). */
@@ -434,11 +434,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       const c = lp.columns[j]!;
       const a = plan.columnArc[j]!;
       if (a >= 0) values[j] = (lo[a]! + flow[a]!) / moved.bs;
-      else {
-        // In no network row: its better bound (by cost, then secondary), lower on a tie, as solveNetwork sets it.
-        const better = sense * c.cost < 0 || (sense * c.cost === 0 && outsideTie[j]! < 0);
-        values[j] = better ? c.upper : c.lower;
-      }
+      else values[j] = valueOutside(c, sense, outsideTie[j]!);
     }
     const S = scaledObjective(plan, moved.bs, lo, flow);
     return { objective: objectiveValue(plan, S, moved.bs), values, duals: rowDuals(plan, sx), pivots: sx.pivots - before };
@@ -470,18 +466,17 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
         if (disposed) return null;
         const row = oneRowMoved(lp, other);
         if (row < 0 || secondary.length !== n) return null;
-        for (let j = 0; j < n; j++) if (!Number.isFinite(secondary[j]!)) return null;
-        const sec = integerCosts(Float64Array.from(secondary), sense, N - 1);
-        if (sec.refused) return null;
+        const sec = secondaryCostsOrWhy(secondary, sense, N - 1);
+        if (typeof sec === 'string') return null;
         for (let j = 0; j < n; j++) {
           const a = plan.columnArc[j]!;
-          if (a >= 0 && sec.values[j] !== (sx.tie ? sx.tie[a]! : 0)) return null;
+          if (a >= 0 && sec[j] !== (sx.tie ? sx.tie[a]! : 0)) return null;
         }
         stats.warm++;
         let answer: WarmAnswer | null;
         try {
           const r = other.rows[row]!;
-          answer = tieBrokenWith(row, finiteOrNull(r.lower), finiteOrNull(r.upper), sec.values);
+          answer = tieBrokenWith(row, finiteOrNull(r.lower), finiteOrNull(r.upper), sec);
         } finally {
           restore(sx, kept);
           sx.c2.fill(0);

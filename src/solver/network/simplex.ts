@@ -103,7 +103,6 @@ export class Simplex implements ShiftWatcher {
     tgt.set(plan.arcTo);
     lo.set(plan.arcLower);
     c1.set(plan.arcCost);
-    // Capacities and the secondary costs in one pass (the arcs' states are the start's to set).
     // Capacities, the secondary costs and both costs' ranges (for the crash's order) in one pass
     // (the arcs' states are the start's to set).
     const upper = plan.arcUpper;
@@ -704,8 +703,8 @@ export class Simplex implements ShiftWatcher {
  * it is a start the simplex improves. Where a family-B ceiling (a measure ceiling, crossing the
  * company caps) is full after that pass, the greedy is far from the optimum: a company's cap went
  * to its columns under the full ceiling although another company could have used that room, and
- * the simplex pivots each such exchange (41,004 pivots on the benchmark's crossing family at
- * 100,000 applications). The greedy then runs once more in the order of costs that price each
+ * the simplex pivots each such exchange (tens of thousands of pivots on crossing ceilings: see
+ * docs/solvers-and-benchmarks.md). The greedy then runs once more in the order of costs that price each
  * full family-B ceiling (see {@link ceilingPrices}); the rows, and which columns are worth
  * filling at all, stay those of the real costs. Sets the column arcs' flows (above their lower
  * bounds) and returns each row node's activity, or null when a floor stays unmet (the flows are

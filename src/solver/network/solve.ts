@@ -5,7 +5,7 @@
  * so equal optima give equal doubles), HiGHS-convention row duals from the potentials, and the
  * tree as a HiGHS basis.
  */
-import type { Basis } from '../types.js';
+import type { Basis, LinearProgram } from '../types.js';
 import type { NetworkPlan } from './detect.js';
 import { addProduct, exactQuotient, integerCosts, MAX_DECIMALS, scaled } from './exact.js';
 import { Simplex } from './simplex.js';
@@ -73,11 +73,9 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
   for (let j = 0; j < n; j++) {
     const e = columnArc[j]!;
     if (e < 0) {
-      // In no network row: its better bound (by cost, then secondary), lower on a tie.
       const c = lp.columns[j]!;
-      const better = sense * c.cost < 0 || (sense * c.cost === 0 && sec !== null && sec[j]! < 0);
-      values[j] = better ? c.upper : c.lower;
-      colStatus[j] = better && c.upper !== c.lower ? 2 : 0;
+      values[j] = valueOutside(c, sense, sec !== null ? sec[j]! : 0);
+      colStatus[j] = values[j] === c.upper && c.upper !== c.lower ? 2 : 0;
       if (c.cost !== 0) addProduct(acc, sense * scaled(c.cost, plan.costScale), scaled(values[j]!, bs));
     } else {
       const x = lo[e]! + flow[e]!;
@@ -102,12 +100,24 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
 
 /** The secondary costs as exact integers in the min form (see {@link solveNetwork}), or a RangeError. */
 function secondaryCosts(secondary: ArrayLike<number>, sense: number, rows: number): Float64Array {
+  const costs = secondaryCostsOrWhy(secondary, sense, rows);
+  if (typeof costs === 'string') throw new RangeError(costs);
+  return costs;
+}
+
+/** The secondary costs as exact integers in the min form, or why they cannot be. */
+export function secondaryCostsOrWhy(secondary: ArrayLike<number>, sense: number, rows: number): Float64Array | string {
   const n = secondary.length;
-  for (let j = 0; j < n; j++) if (!Number.isFinite(secondary[j]!)) throw new RangeError(`secondary[${j}] is not finite`);
+  for (let j = 0; j < n; j++) if (!Number.isFinite(secondary[j]!)) return `secondary[${j}] is not finite`;
   const costs = integerCosts(Float64Array.from(secondary), sense, rows);
-  if (costs.refused === 'not decimal') throw new RangeError(`the secondary costs are not decimals with at most ${MAX_DECIMALS} places`);
-  if (costs.refused === 'too large') throw new RangeError('the secondary costs are too large for exact potentials');
+  if (costs.refused === 'not decimal') return `the secondary costs are not decimals with at most ${MAX_DECIMALS} places`;
+  if (costs.refused === 'too large') return 'the secondary costs are too large for exact potentials';
   return costs.values;
+}
+
+/** The value of a column in no network row: its better bound (by cost, then its secondary cost `tie`), lower on a tie. */
+export function valueOutside(c: LinearProgram['columns'][number], sense: number, tie: number): number {
+  return sense * c.cost < 0 || (sense * c.cost === 0 && tie < 0) ? c.upper : c.lower;
 }
 
 /**
@@ -210,7 +220,6 @@ function removeArtificials(simplex: Simplex): void {
     if (c0[leave] !== 0) simplex.artsInTree--;
   }
 }
-
 
 /**
  * Σ primary cost × value over the LP's columns in the min form and scaled integers (costs ×
