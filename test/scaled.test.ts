@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ceilDiv, floorDiv, scaledCeil, scaledExact, scaledFloor } from '../src/scaled.js';
 import { inUnits } from '../src/model/units.js';
+import { fenFloor, fenOf } from '../src/verify/fen.js';
 
 const D = Decimal.clone({ precision: 60 });
 /** The same in Decimal: the reference. */
@@ -29,6 +30,19 @@ describe('scaled amounts (safe integers from the digits)', () => {
         for (const [f, round] of [[scaledFloor, 'floor'], [scaledCeil, 'ceil'], [scaledExact, 'exact']] as const) {
           const got = z(f(x, places));
           const want = z(ref(x, places, round));
+          if (got !== null) expect(got).toBe(want === null ? NaN : want);
+          if (want !== null && x.sd() <= 8) expect(got).toBe(want);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it("the verifier's own fen reader agrees with Decimal where it answers, and answers for every amount of up to 8 digits", () => {
+    fc.assert(
+      fc.property(amounts, (x) => {
+        for (const [f, round] of [[fenFloor, 'floor'], [fenOf, 'exact']] as const) {
+          const got = z(f(x));
+          const want = z(ref(x, 2, round));
           if (got !== null) expect(got).toBe(want === null ? NaN : want);
           if (want !== null && x.sd() <= 8) expect(got).toBe(want);
         }
