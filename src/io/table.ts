@@ -15,7 +15,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import { InputError, shown, type InputIssue } from '../errors.js';
-import { D, WAN, fmtYuanHuman, parseAmount, parseDecimal, toHalfWidth, type Unit } from '../money.js';
+import { D, fmtYuanHuman, parseAmount, parseDecimal, toHalfWidth, type Unit } from '../money.js';
 import type { ApplicationRecord, ApplicationsSource } from '../model/application.js';
 import { parseDecision, type Decision } from '../model/application.js';
 import { creditCodeProblem } from '../model/credit-code.js';
@@ -328,6 +328,52 @@ function plainNumberDecimals(s: string): number {
   return point <= 15 && n - point - 1 <= 6 && digits(s, 0, point) && digits(s, point + 1, n) ? n - point - 1 : -1;
 }
 
+/** Digits in one word of decimal.js's digit array (its LOG_BASE: words are base 10^7). */
+const WORD_DIGITS = 7;
+/** The words of the number being built by `plainDecimal` (at most 4: 21 digits), reused. */
+const WORDS: number[] = [0, 0, 0, 0];
+
+/**
+ * The Decimal of a plain number (/^\d{1,15}(\.\d{1,6})?$/) times 10^shift, built directly in
+ * decimal.js's own form — what `new D(new D(raw).times(10 ** shift))` makes (the value is exact:
+ * at most 21 digits, well within the precision), without reading the text twice and without the
+ * slack decimal.js leaves in the digit array. That form is one value, one representation: sign
+ * `s` 1; `e` the base-10 exponent of the first significant digit; `d` the significant digits in
+ * words of 7, the first word holding the digits down to the one just above a multiple-of-7
+ * exponent boundary, the last padded with zeros, no trailing zero word; zero is e 0, d [0].
+ */
+export function plainDecimal(raw: string, shift: number): Decimal {
+  const n = raw.length;
+  const point = raw.indexOf('.');
+  const intEnd = point < 0 ? n : point;
+  let first = 0;
+  while (first < n && (raw.charCodeAt(first) === 48 || first === point)) first++;
+  const x = new D(0);
+  if (first === n) return x;
+  let last = n - 1;
+  while (raw.charCodeAt(last) === 48 || last === point) last--;
+  const e = (first < intEnd ? intEnd - first - 1 : intEnd - first) + shift;
+  let words = 0;
+  // Digits in the first word: the first digit's exponent down to the next multiple of 7.
+  let room = ((((e + 1) % WORD_DIGITS) + WORD_DIGITS) % WORD_DIGITS) || WORD_DIGITS;
+  let word = 0;
+  for (let i = first; i <= last; i++) {
+    if (i === point) continue;
+    word = word * 10 + (raw.charCodeAt(i) - 48);
+    if (--room === 0) {
+      WORDS[words++] = word;
+      word = 0;
+      room = WORD_DIGITS;
+    }
+  }
+  if (room < WORD_DIGITS) WORDS[words++] = word * 10 ** room;
+  const out = x as { e: number; d: number[] };
+  out.e = e;
+  // A copy exactly as long as it needs (an array grown by push keeps room for more).
+  out.d = WORDS.slice(0, words);
+  return x;
+}
+
 export function amountValue(raw: string, unit: Unit): Conv<Decimal> {
   const decimals = plainNumberDecimals(raw);
   if (decimals >= 0) {
@@ -336,8 +382,8 @@ export function amountValue(raw: string, unit: Unit): Conv<Decimal> {
     // a copy (`new D(d)`, the same value): the copy's digit array is exactly as long as it needs,
     // where decimal.js leaves room for 16 digit groups when it reads a text: a record's amounts
     // take about half the memory, and the garbage collector copies half as much.
-    if (unit === 'yuan' && decimals <= 2) return { ok: true, value: new D(new D(raw)) };
-    if (unit === 'wan') return { ok: true, value: new D(new D(raw).times(WAN)) };
+    if (unit === 'yuan' && decimals <= 2) return { ok: true, value: plainDecimal(raw, 0) };
+    if (unit === 'wan') return { ok: true, value: plainDecimal(raw, 4) };
     return parseAmount(raw, unit);
   }
   const v = halfWidth(raw).trim();
@@ -553,10 +599,10 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
       }
     }
     let same = 0;
-    // A cell reads as its label only if it holds the label's first character (cleanText only removes and collapses whitespace).
+    // A cell reads as its label only if it is at least as long and holds the label's first character (cleanText only removes and collapses whitespace).
     for (const f of named) {
       const v = cells[f.c];
-      if (v !== undefined && v.length < 40 && v.includes(f.first) && cleanText(v) === f.label) same++;
+      if (v !== undefined && v.length < 40 && v.length >= f.label.length && v.includes(f.first) && cleanText(v) === f.label) same++;
     }
     if (same >= repeatedHeader) {
       warnings.push({ file, row, expected: 'an application row', found: 'the header row again (skipped)' });

@@ -27,13 +27,6 @@ const AMOUNTS = [
   ['upper_funding', 'upperFunding'],
 ] as const;
 
-/** The first key seen and its value, and the other keys with theirs (null while there are none). */
-interface Firsts<K, V> {
-  readonly first: K;
-  readonly value: V;
-  others: Map<K, V> | null;
-}
-
 /** Upper case; text without lower-case or non-ASCII letters (a credit code as usually written) as it is. */
 function upperCase(s: string): string {
   for (let i = 0; i < s.length; i++) {
@@ -43,25 +36,32 @@ function upperCase(s: string): string {
   return s;
 }
 
-export function plausibilityWarnings(apps: readonly Application[], policy: Policy, source: ApplicationsSource, year?: number): InputIssue[] {
-  const out: InputIssue[] = [];
-  const measures = new Map(policy.measures.map((m) => [m.id, m]));
-  const at = (a: Application, field: string) => ({ file: source.file, row: a.row, column: source.headers[field] ?? field });
-  const y = fmtYuanHuman;
-  // Per code, the names it is given (the first, then any other with the row it first appears in);
-  // per company (its name as compared), the codes it is given and how the name was written.
-  // Most codes have one name and most names one code: the others are kept only where there are any.
-  const namesOf = new Map<string, Firsts<string, Application>>();
-  const codesOf = new Map<string, Firsts<string, { row: number; name: string }>>();
-  // Names repeat: per name as written, its compared form and that one's entry, worked out once.
-  const ofName = new Map<string, { key: string; codes: Firsts<string, { row: number; name: string }> | undefined }>();
-  const codeOfApp = apps.map((a) => upperCase(a.companyId));
-  const nameOfApp: string[] = [];
-  // Per application, the entries of its code and its name.
-  const namesOfApp: Firsts<string, Application>[] = [];
-  const codesOfApp: Firsts<string, { row: number; name: string }>[] = [];
-  // The least cap the policy states per measure (per project, per company a year), worked out once.
-  const capOf = new Map(
+/**
+ * `v.gt(limit)`, most often decided without decimal.js's comparison (which copies `limit` each
+ * time): for a positive `limit` (so limit ≥ 10^limit.e), a `v` of zero or more with a smaller
+ * decimal exponent is under it (v < 10^(v.e + 1) ≤ 10^limit.e).
+ */
+export function exceeds(v: Decimal, limit: Decimal): boolean {
+  if (v.s > 0 && v.e < limit.e && limit.s > 0 && limit.d[0] !== 0) return false;
+  return v.gt(limit);
+}
+
+/** A warning about one application's cell. */
+function cellIssue(source: ApplicationsSource, a: Application, field: string, expected: string, found: string): InputIssue {
+  return { file: source.file, row: a.row, column: source.headers[field] ?? field, expected, found };
+}
+
+/** What the per-application checks ask of a measure, worked out once per measure. */
+interface MeasureChecks {
+  readonly id: string;
+  readonly clause: string;
+  readonly rate: boolean;
+  /** The least cap the policy states (per project, per company a year). */
+  readonly cap: { readonly amount: Decimal; readonly per: string } | undefined;
+}
+
+function measureChecks(policy: Policy): Map<string, MeasureChecks> {
+  return new Map(
     policy.measures.map((m) => {
       const projectCap = ruleOf(m, 'projectCap');
       const companyCap = ruleOf(m, 'companyCap');
@@ -71,76 +71,118 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
         ...(projectCap ? [{ amount: bonus.plus(projectCap.amount), per: bonus.gt(0) ? 'one project, with the largest bonus' : 'one project' }] : []),
         ...(companyCap ? [{ amount: new D(companyCap.amount), per: 'one company a year' }] : []),
       ].sort((p, q) => p.amount.comparedTo(q.amount));
-      return [m.id, caps[0]] as const;
+      return [m.id, { id: m.id, clause: m.clause, rate: ruleOf(m, 'rate') !== undefined, cap: caps[0] }] as const;
     }),
   );
-  for (const [i, a] of apps.entries()) {
-    const m = measures.get(a.measureId)!;
-    for (const [field, key] of AMOUNTS) {
-      const v = a[key];
-      if (v !== null && v.gt(IMPLAUSIBLY_LARGE)) {
-        out.push({ ...at(a, field), expected: `an amount under ${y(IMPLAUSIBLY_LARGE)} (is it 元 under a 万元 header?)`, found: y(v) });
-      }
+}
+
+/**
+ * Each distinct key of `texts` numbered in order of first appearance: per text, its key's number.
+ * Texts repeat: each distinct text is keyed once (`key`), and texts of one key share its number.
+ */
+function numbered(texts: readonly string[], key: (s: string) => string): { readonly of: Int32Array; readonly keys: string[] } {
+  const byText = new Map<string, number>();
+  const byKey = new Map<string, number>();
+  const keys: string[] = [];
+  const of = new Int32Array(texts.length);
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    let n = byText.get(t);
+    if (n === undefined) {
+      const k = key(t);
+      n = byKey.get(k);
+      if (n === undefined) byKey.set(k, (n = keys.push(k) - 1));
+      byText.set(t, n);
     }
+    of[i] = n;
+  }
+  return { of, keys };
+}
+
+export function plausibilityWarnings(apps: readonly Application[], policy: Policy, source: ApplicationsSource, year?: number): InputIssue[] {
+  const out: InputIssue[] = [];
+  const checks = measureChecks(policy);
+  const y = fmtYuanHuman;
+  const issue = (a: Application, field: string, expected: string, found: string) => out.push(cellIssue(source, a, field, expected, found));
+  const large = (a: Application, field: string, v: Decimal | null) => {
+    if (v !== null && exceeds(v, IMPLAUSIBLY_LARGE)) issue(a, field, `an amount under ${y(IMPLAUSIBLY_LARGE)} (is it 元 under a 万元 header?)`, y(v));
+  };
+  for (let i = 0; i < apps.length; i++) {
+    const a = apps[i]!;
+    const m = checks.get(a.measureId)!;
+    large(a, 'total_investment', a.totalInvestment);
+    large(a, 'eligible_base', a.eligibleBase);
+    large(a, 'requested', a.requested);
+    large(a, 'upper_funding', a.upperFunding);
     const base = a.eligibleBase ?? a.totalInvestment;
-    if (ruleOf(m, 'rate') && base !== null && base.gt(0) && base.lt(IMPLAUSIBLY_SMALL_BASE)) {
-      out.push({ ...at(a, a.eligibleBase ? 'eligible_base' : 'total_investment'), expected: `an investment base of at least ${y(IMPLAUSIBLY_SMALL_BASE)} (is it 万元 under a 元 header?)`, found: y(base) });
+    if (m.rate && base !== null && base.gt(0) && base.lt(IMPLAUSIBLY_SMALL_BASE)) {
+      issue(a, a.eligibleBase ? 'eligible_base' : 'total_investment', `an investment base of at least ${y(IMPLAUSIBLY_SMALL_BASE)} (is it 万元 under a 元 header?)`, y(base));
     }
     if (a.eligibleBase && a.totalInvestment && a.eligibleBase.gt(a.totalInvestment)) {
-      out.push({ ...at(a, 'eligible_base'), expected: `a base no larger than the total investment ${y(a.totalInvestment)}`, found: y(a.eligibleBase) });
+      issue(a, 'eligible_base', `a base no larger than the total investment ${y(a.totalInvestment)}`, y(a.eligibleBase));
     }
     if (a.upperFunding && a.totalInvestment && a.upperFunding.gt(a.totalInvestment)) {
-      out.push({ ...at(a, 'upper_funding'), expected: `an upper-level grant no larger than the total investment ${y(a.totalInvestment)}`, found: y(a.upperFunding) });
+      issue(a, 'upper_funding', `an upper-level grant no larger than the total investment ${y(a.totalInvestment)}`, y(a.upperFunding));
     }
-    if (a.requested) {
-      // Above a cap the policy states (per project, per company a year): the request cannot be met.
-      // (Above a rate × base ceiling is common, by rounding up, and not reported.)
-      const cap = capOf.get(m.id);
-      if (cap && a.requested.gt(cap.amount)) {
-        out.push({ ...at(a, 'requested'), expected: `at most ${y(cap.amount)}, the most ${m.id} ${m.clause} pays ${cap.per}`, found: y(a.requested) });
-      }
+    // Above a cap the policy states (per project, per company a year): the request cannot be met.
+    // (Above a rate × base ceiling is common, by rounding up, and not reported.)
+    if (a.requested && m.cap && exceeds(a.requested, m.cap.amount)) {
+      issue(a, 'requested', `at most ${y(m.cap.amount)}, the most ${m.id} ${m.clause} pays ${m.cap.per}`, y(a.requested));
     }
     if (year !== undefined && a.year !== year) {
-      out.push({ ...at(a, 'year'), expected: `the scenario's year ${year} (this application will get nothing)`, found: String(a.year) });
-    }
-    const code = codeOfApp[i]!;
-    let written = ofName.get(a.companyName);
-    if (written === undefined) {
-      const key = companyKey(a.companyName);
-      ofName.set(a.companyName, (written = { key, codes: codesOf.get(key) }));
-    }
-    const name = written.key;
-    nameOfApp.push(name);
-    let names = namesOf.get(code);
-    if (names === undefined) namesOf.set(code, (names = { first: name, value: a, others: null }));
-    else if (name !== names.first && !names.others?.has(name)) (names.others ??= new Map()).set(name, a);
-    namesOfApp.push(names);
-    let codes = written.codes;
-    if (codes === undefined) codesOf.set(name, (written.codes = codes = { first: code, value: { row: a.row, name: a.companyName }, others: null }));
-    else if (code !== codes.first && !codes.others?.has(code)) (codes.others ??= new Map()).set(code, { row: a.row, name: a.companyName });
-    codesOfApp.push(codes);
-  }
-  // One company, one code: company limits are counted per code. Names are compared as people
-  // mean them: full-width and half-width alike, spaces and case ignored.
-  for (const [i, a] of apps.entries()) {
-    const names = namesOfApp[i]!;
-    const codes = codesOfApp[i]!;
-    if (names.others === null && codes.others === null) continue;
-    const code = codeOfApp[i]!;
-    const name = nameOfApp[i]!;
-    // The application where a code's other name first appears.
-    if (names.others !== null && name !== names.first && names.others.get(name) === a) {
-      const first = names.value;
-      out.push({ ...at(a, 'company_name'), expected: `the name given with code ${a.companyId} in row ${first.row} (${shown(first.companyName)})`, found: shown(a.companyName) });
-    }
-    if (codes.others !== null && code !== codes.first && codes.others.get(code)!.row === a.row) {
-      const first = codes.value;
-      const written = a.companyName === first.name ? '' : ` (the name written ${shown(a.companyName)})`;
-      out.push({ ...at(a, 'company_id'), expected: `the code given for ${shown(first.name)} in row ${first.row} (${codes.first}); company limits count per code`, found: `${shown(a.companyId)}${written}` });
+      issue(a, 'year', `the scenario's year ${year} (this application will get nothing)`, String(a.year));
     }
   }
+  out.push(...companyWarnings(apps, source));
   out.push(...policyRuleWarnings(apps, policy, source, year));
   return out.sort((p, q) => Number(p.row ?? 0) - Number(q.row ?? 0));
+}
+
+/**
+ * One company, one code: company limits are counted per code. Names are compared as people
+ * mean them (`companyKey`: full-width and half-width alike, spaces and case ignored), codes in
+ * upper case. A code given with a second name is a warning at the application where that name
+ * first appears with it; a company given a second code, where that code first appears with it.
+ */
+function companyWarnings(apps: readonly Application[], source: ApplicationsSource): InputIssue[] {
+  const out: InputIssue[] = [];
+  const codes = numbered(apps.map((a) => a.companyId), upperCase);
+  const names = numbered(apps.map((a) => a.companyName), companyKey);
+  // Per code: the first name given with it and where; the application where each other name first appears (null while there are none).
+  const nameOfCode = new Int32Array(codes.keys.length).fill(-1);
+  const firstOfCode: Application[] = new Array(codes.keys.length);
+  const otherNames: (Map<number, Application> | null)[] = new Array(codes.keys.length).fill(null);
+  // Per name: the first code given for it and where; the application where each other code first appears.
+  const codeOfName = new Int32Array(names.keys.length).fill(-1);
+  const firstOfName: Application[] = new Array(names.keys.length);
+  const otherCodes: (Map<number, Application> | null)[] = new Array(names.keys.length).fill(null);
+  for (let i = 0; i < apps.length; i++) {
+    const a = apps[i]!;
+    const code = codes.of[i]!;
+    const name = names.of[i]!;
+    if (nameOfCode[code] === -1) (nameOfCode[code] = name), (firstOfCode[code] = a);
+    else if (name !== nameOfCode[code] && !otherNames[code]?.has(name)) (otherNames[code] ??= new Map()).set(name, a);
+    if (codeOfName[name] === -1) (codeOfName[name] = code), (firstOfName[name] = a);
+    else if (code !== codeOfName[name] && !otherCodes[name]?.has(code)) (otherCodes[name] ??= new Map()).set(code, a);
+  }
+  for (let i = 0; i < apps.length; i++) {
+    const code = codes.of[i]!;
+    const name = names.of[i]!;
+    const byName = otherNames[code] ?? null;
+    const byCode = otherCodes[name] ?? null;
+    if (byName === null && byCode === null) continue;
+    const a = apps[i]!;
+    if (byName !== null && name !== nameOfCode[code] && byName.get(name) === a) {
+      const first = firstOfCode[code]!;
+      out.push(cellIssue(source, a, 'company_name', `the name given with code ${a.companyId} in row ${first.row} (${shown(first.companyName)})`, shown(a.companyName)));
+    }
+    if (byCode !== null && code !== codeOfName[name] && byCode.get(code)!.row === a.row) {
+      const first = firstOfName[name]!;
+      const written = a.companyName === first.companyName ? '' : ` (the name written ${shown(a.companyName)})`;
+      out.push(cellIssue(source, a, 'company_id', `the code given for ${shown(first.companyName)} in row ${first.row} (${codes.keys[codeOfName[name]!]}); company limits count per code`, `${shown(a.companyId)}${written}`));
+    }
+  }
+  return out;
 }
 
 /**
