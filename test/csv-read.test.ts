@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvParse, fastRecords } from '../src/io/csv-read.js';
+import { csvParse, fastRecords, hasValue, scanRecords } from '../src/io/csv-read.js';
 
 /** What the reader gets: the fast pass where it answers, else csv-parse (its CsvError on a malformed file). */
 const readCsvRecords = (text: string, options: Parameters<typeof csvParse>[1]): string[][] => fastRecords(text, options) ?? csvParse(text, options);
@@ -44,6 +44,31 @@ describe('CSV reading', () => {
     );
     // The comparison is not vacuous: most random texts are read by the fast pass.
     expect(taken).toBeGreaterThan(1000);
+  });
+
+  it('finds the last field with a value without making the fields, as trimming them does', () => {
+    // Every character String.prototype.trim removes, and a few it keeps that look alike.
+    const blanks = [' ', '\t', '\u000b', '\u000c', '\u00a0', '\u1680', '\u2000', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
+    const kept = ['\u0085', '\u180e', '\u200b', '\u0008', '\u000e', 'x', '中'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...CHARS, ...blanks, ...blanks, ...kept), { maxLength: 40 }).map((xs) => xs.join('')),
+        fc.constantFrom(',', '\t', ';'),
+        (text, delimiter) => {
+          const options = { delimiter, maxRecordSize: 1 << 20, to: 1000 };
+          const records = fastRecords(text, options);
+          if (records === null) return;
+          const lasts: number[] = [];
+          expect(scanRecords(text, options, (last) => void lasts.push(last))).toBe(true);
+          expect(lasts).toEqual(records.map((cells) => cells.findLastIndex((c) => c.trim() !== '')));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      if (c < 0xd800 || c > 0xdfff) expect(hasValue(ch, 0, 1), c.toString(16)).toBe(ch.trim() !== '');
+    }
   });
 
   it('hands a malformed text to csv-parse, which reports it', () => {

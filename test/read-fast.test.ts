@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvParse } from '../src/io/csv-read.js';
 import { readCsvGrid } from '../src/io/grid.js';
-import { amountValue, cleanText, isPlain } from '../src/io/table.js';
-import { parseAmount, toHalfWidth } from '../src/money.js';
-import { companyKey } from '../src/model/plausibility.js';
+import { amountValue, cleanText, isPlain, plainDecimal } from '../src/io/table.js';
+import { D, parseAmount, toHalfWidth } from '../src/money.js';
+import { companyKey, exceeds } from '../src/model/plausibility.js';
 
 const TEXT = ['1', '0', '9', '.', ',', 'a', 'Z', 'E', '+', '-', ' ', '\t', '\n', '\u3000', '\u200b', '\ufeff', '中', '万', '元', '１', '．', '（', '¥', '%', 'é', 'Σ'];
 const text = (maxLength: number) => fc.array(fc.constantFrom(...TEXT), { maxLength }).map((xs) => xs.join(''));
@@ -49,6 +49,38 @@ describe('reading shortcuts', () => {
     const wan = amountValue('1.5', 'wan');
     expect(wan.ok && wan.value.toString()).toBe('15000');
     expect(amountValue('1.001', 'yuan')).toEqual(parseAmount('1.001', 'yuan'));
+  });
+
+  it("a plain number built as a Decimal is decimal.js's own reading of it, in the same form", () => {
+    const digits = (min: number, max: number) => fc.array(fc.constantFrom('0', '0', '0', '1', '5', '9'), { minLength: min, maxLength: max }).map((xs) => xs.join(''));
+    const plain = fc.tuple(digits(1, 15), fc.option(digits(1, 6), { nil: undefined })).map(([i, f]) => (f === undefined ? i : `${i}.${f}`));
+    fc.assert(
+      fc.property(plain, fc.constantFrom(0, 4), (raw, shift) => {
+        const want = new D(new D(raw).times(10 ** shift));
+        const got = plainDecimal(raw, shift);
+        expect([got.s, got.e, got.d]).toEqual([want.s, want.e, want.d]);
+        expect(got.toString()).toBe(want.toString());
+        expect(got.constructor).toBe(D);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(plainDecimal('000.000', 0).d).toEqual([0]);
+    expect(plainDecimal('999999999999999.999999', 4).toFixed()).toBe('9999999999999999999.99');
+  });
+
+  it('an amount over a limit, decided by exponent where it can be, is what decimal.js compares', () => {
+    const value = fc.tuple(fc.integer({ min: -3, max: 3 }), fc.bigInt({ min: 0n, max: 10n ** 18n }), fc.integer({ min: -8, max: 4 }))
+      .map(([sign, n, scale]) => new D(`${sign < 0 ? '-' : ''}${n}e${scale}`));
+    fc.assert(
+      fc.property(value, value, (v, limit) => {
+        if (limit.lte(0)) return;
+        expect(exceeds(v, limit)).toBe(v.gt(limit));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const [v, limit] of [['0', '1'], ['0.5', '1'], ['9999999999', '10000000000'], ['10000000001', '10000000000'], ['0.01', '0.001']]) {
+      expect(exceeds(new D(v!), new D(limit!))).toBe(new D(v!).gt(limit!));
+    }
   });
 
   it('a company name that is its own key is the key the general rule makes', () => {

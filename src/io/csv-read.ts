@@ -45,14 +45,17 @@ export type Break = typeof UNKNOWN | typeof BREAK_LF | typeof BREAK_CR | typeof 
 /** The records of plainly well-formed text, or null where csv-parse must read it. */
 export function fastRecords(text: string, options: CsvReadOptions): string[][] | null {
   const out: string[][] = [];
-  return scanRecords(text, options, (fields) => void out.push(fields)) ? out : null;
+  const delim = options.delimiter.charCodeAt(0);
+  return scanRecords(text, options, (_last, start, brk) => void out.push(recordAt(text, delim, start, brk))) ? out : null;
 }
 
 /**
- * Read plainly well-formed text record by record, handing each to `record` with where it starts;
- * false (part of the records handed over) where csv-parse must read the text.
+ * Read plainly well-formed text record by record, handing each to `record` as the index of its
+ * last field with a value (not blank once trimmed; -1 for none) and where it starts; false (part
+ * of the records handed over) where csv-parse must read the text. No field is made into a
+ * string: `recordAt` reads a record's fields when they are wanted.
  */
-export function scanRecords(text: string, options: CsvReadOptions, record: (fields: string[], start: number, brk: Break) => void): boolean {
+export function scanRecords(text: string, options: CsvReadOptions, record: (last: number, start: number, brk: Break) => void): boolean {
   if (options.delimiter.length !== 1 || !(text as string & { isWellFormed(): boolean }).isWellFormed()) return false;
   const delim = options.delimiter.charCodeAt(0);
   if (delim === QUOTE || delim === CR || delim === LF) return false;
@@ -64,9 +67,9 @@ export function scanRecords(text: string, options: CsvReadOptions, record: (fiel
   while (state.pos < n && count < options.to) {
     const start = state.pos;
     const brk = state.brk;
-    const fields = readRecord(text, delim, state);
-    if (fields === null || state.pos - start > maxUnits) return false;
-    record(fields, start, brk);
+    const last = readRecord(text, delim, state, null);
+    if (last === REFUSED || state.pos - start > maxUnits) return false;
+    record(last, start, brk);
     count++;
   }
   return true;
@@ -77,7 +80,9 @@ export function scanRecords(text: string, options: CsvReadOptions, record: (fiel
  * (`brk`: the record delimiter it knew there), as it read them.
  */
 export function recordAt(text: string, delimiter: number, start: number, brk: Break): string[] {
-  return readRecord(text, delimiter, { pos: start, brk })!;
+  const fields: string[] = [];
+  readRecord(text, delimiter, { pos: start, brk }, fields);
+  return fields;
 }
 
 /** Where reading is: the position, and the record delimiter once the first line break fixed it. */
@@ -86,27 +91,36 @@ interface ReadState {
   brk: Break;
 }
 
-/** The fields of the record at `state.pos`, moving `state` past it; null where csv-parse must read the text. */
-function readRecord(text: string, delim: number, state: ReadState): string[] | null {
+/** `readRecord`'s answer where csv-parse must read the text. */
+const REFUSED = -2;
+
+/**
+ * Read the record at `state.pos`, moving `state` past it: its fields pushed onto `fields`, or with
+ * `fields` null none made, only the index of the last field with a value found (-1 for none);
+ * REFUSED where csv-parse must read the text.
+ */
+function readRecord(text: string, delim: number, state: ReadState, fields: string[] | null): number {
   const n = text.length;
   let pos = state.pos;
   let brk = state.brk;
-  const record: string[] = [];
+  let index = 0;
+  let last = -1;
   // One field per turn; `pos` ends on the character after it.
-  for (;;) {
-    let field: string;
+  for (;; index++) {
     if (text.charCodeAt(pos) === QUOTE) {
       let from = pos + 1;
-      field = '';
+      let field = '';
       for (;;) {
         const q = text.indexOf('"', from);
-        if (q < 0) return null; // never closed
+        if (q < 0) return REFUSED; // never closed
         if (text.charCodeAt(q + 1) === QUOTE) {
-          field += text.slice(from, q + 1);
+          if (fields !== null) field += text.slice(from, q + 1);
           from = q + 2;
           continue;
         }
-        field += text.slice(from, q);
+        if (fields !== null) fields.push(field + text.slice(from, q));
+        // A doubled quote inside is a value (a quote), so a blank field has none.
+        else if (hasValue(text, pos + 1, q)) last = index;
         pos = q + 1;
         break;
       }
@@ -114,7 +128,7 @@ function readRecord(text: string, delim: number, state: ReadState): string[] | n
       if (pos < n) {
         const c = text.charCodeAt(pos);
         if (c !== delim) {
-          if (brk === UNKNOWN ? c !== CR && c !== LF : !atBreak(text, pos, brk)) return null;
+          if (brk === UNKNOWN ? c !== CR && c !== LF : !atBreak(text, pos, brk)) return REFUSED;
         }
       }
     } else {
@@ -122,14 +136,14 @@ function readRecord(text: string, delim: number, state: ReadState): string[] | n
       for (; pos < n; pos++) {
         const c = text.charCodeAt(pos);
         if (c === delim) break;
-        if (c === QUOTE) return null; // a quote inside an unquoted field
+        if (c === QUOTE) return REFUSED; // a quote inside an unquoted field
         if (c === CR || c === LF) {
           if (brk === UNKNOWN || atBreak(text, pos, brk)) break;
         }
       }
-      field = text.slice(start, pos);
+      if (fields !== null) fields.push(text.slice(start, pos));
+      else if (hasValue(text, start, pos)) last = index;
     }
-    record.push(field);
     if (pos >= n) break;
     const c = text.charCodeAt(pos);
     if (c === delim) {
@@ -143,7 +157,20 @@ function readRecord(text: string, delim: number, state: ReadState): string[] | n
   }
   state.pos = pos;
   state.brk = brk;
-  return record;
+  return last;
+}
+
+/** Whether `text[from, to)` holds a character `String.prototype.trim` keeps (its blank ones: white space and line terminators). */
+export function hasValue(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if (c !== 32 && (c < 9 || c > 13)) return true;
+    } else if (!(c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Whether the record delimiter `brk` starts at `pos`. */

@@ -75,19 +75,18 @@ export function readCsvGrid(bytes: Uint8Array, file: string, limits: ReadLimits 
   let count = 0;
   let wide: InputIssue | null = null;
   // A row with a value beyond the columns read: the first such row is refused (after the row bound).
-  const keep = (cells: readonly string[], r: number, row: () => RawRow) => {
-    let last = cells.length - 1;
-    while (last >= 0 && cells[last]!.trim() === '') last--;
+  // `last`: the index of the row's last cell with a value, -1 for none (such a row is left out).
+  const keep = (last: number, r: number, row: () => RawRow) => {
     if (last < 0 || wide) return;
     if (last >= limits.maxColumns) wide = { file, row: r + 1, expected: `values in the first ${limits.maxColumns} columns only`, found: `a value in column ${last + 1}` };
     else rows.push(row());
   };
-  // Plainly well-formed text: each row kept as where it starts in the text, its cells read again
+  // Plainly well-formed text: each row kept as where it starts in the text, its cells read
   // when asked for, so the cells of a large file are not all held at once.
   const source = { text: decoded.text, delimiter: delimiter.charCodeAt(0) };
-  const fast = scanRecords(decoded.text, options, (cells, start, brk) => {
+  const fast = scanRecords(decoded.text, options, (last, start, brk) => {
     const r = count++;
-    keep(cells, r, () => new CsvRow(r + 1, source, start, brk));
+    keep(last, r, () => new CsvRow(r + 1, source, start, brk));
   });
   if (!fast) {
     rows.length = 0;
@@ -109,13 +108,20 @@ export function readCsvGrid(bytes: Uint8Array, file: string, limits: ReadLimits 
       throw e;
     }
     count = records.length;
-    records.forEach((cells, r) => keep(cells, r, () => ({ row: r + 1, cells })));
+    records.forEach((cells, r) => keep(lastWithValue(cells), r, () => ({ row: r + 1, cells })));
   }
   if (count > limits.maxRows) {
     throw new InputError([{ file, row: limits.maxRows + 1, expected: `at most ${limits.maxRows.toLocaleString('en-US')} rows`, found: `more (the file goes on past row ${limits.maxRows.toLocaleString('en-US')})` }]);
   }
   if (wide) throw new InputError([wide]);
   return { table: { rows, merges: [] }, format: 'csv', encoding: decoded.encoding, warnings: [] };
+}
+
+/** The index of the last cell with a value (not blank once trimmed), -1 for none. */
+function lastWithValue(cells: readonly string[]): number {
+  let last = cells.length - 1;
+  while (last >= 0 && cells[last]!.trim() === '') last--;
+  return last;
 }
 
 /**
