@@ -600,7 +600,9 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
     }
     let same = 0;
     // A cell reads as its label only if it is at least as long and holds the label's first character (cleanText only removes and collapses whitespace).
-    for (const f of named) {
+    // Once too few columns are left to make up the count, the row is not the header.
+    for (let k = 0; k < named.length && same + named.length - k >= repeatedHeader; k++) {
+      const f = named[k]!;
       const v = cells[f.c];
       if (v !== undefined && v.length < 40 && v.length >= f.label.length && v.includes(f.first) && cleanText(v) === f.label) same++;
     }
