@@ -378,10 +378,10 @@ export function amountValue(raw: string, unit: Unit): Conv<Decimal> {
   const decimals = plainNumberDecimals(raw);
   if (decimals >= 0) {
     // What parseAmount makes of a plain number, without its normalising: yuan with at most two
-    // decimals as written; 万元 (at most 6 decimals) times 10,000, always whole fen. Each kept as
-    // a copy (`new D(d)`, the same value): the copy's digit array is exactly as long as it needs,
-    // where decimal.js leaves room for 16 digit groups when it reads a text: a record's amounts
-    // take about half the memory, and the garbage collector copies half as much.
+    // decimals as written; 万元 (at most 6 decimals) times 10,000, always whole fen. Built with a
+    // digit array exactly as long as it needs (decimal.js leaves room for 16 digit groups when it
+    // reads a text): a record's amounts take about half the memory, and the garbage collector
+    // copies half as much.
     if (unit === 'yuan' && decimals <= 2) return { ok: true, value: plainDecimal(raw, 0) };
     if (unit === 'wan') return { ok: true, value: plainDecimal(raw, 4) };
     return parseAmount(raw, unit);
