@@ -39,97 +39,99 @@ export interface LimitKey {
 /** The company annual cap of a scenario: its own, else the policy's; null for none. */
 const annualOf = (policy: Policy, scenario: Scenario) => scenario.companyAnnualCap ?? (policy.companyAnnualCap ? new D(policy.companyAnnualCap.amount) : null);
 
+/** The keys of a frame in the order they were made, each with its index in that list. */
+interface MadeKey extends LimitKey {
+  readonly index: number;
+}
+
 /**
- * Builds the keys of the coupling limits an application counts against (besides the budget).
- * Which keys exist depends on the scenario only through `limitStructure`. A key is made once per
- * limit, and found again by its parts (a map per part, no id text made per application).
+ * Builds the keys of the coupling limits an application counts against (besides the budget),
+ * into `out`. Which keys exist depends on the scenario only through `limitStructure`. A key is
+ * made once per limit, on first use, and found again by its parts (a map per part: no id text
+ * and no closure made per application); `made` lists them in the order they were made.
  */
-function limitKeys(policy: Policy, scenario: Scenario): (a: Application) => LimitKey[] {
+function limitKeys(policy: Policy, scenario: Scenario): { readonly keysOf: (a: Application, out: MadeKey[]) => void; readonly made: readonly MadeKey[] } {
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const annual = policy.companyAnnualCap;
   const hasAnnual = annualOf(policy, scenario) !== null;
   const exempt = new Set(annual?.exempt ?? []);
-  const joints = (policy.jointCaps ?? []).map((j) => ({ ...j, cap: new D(j.amount), covers: new Set(j.measures), bySubject: new Map<string, LimitKey>() }));
+  const joints = (policy.jointCaps ?? []).map((j) => ({ ...j, cap: new D(j.amount), covers: new Set(j.measures), bySubject: new Map<string, MadeKey>() }));
   // Each measure's cap per company, read once (every company's limit under it shares the amount).
   const companyCaps = new Map(policy.measures.map((m) => [m.id, ruleOf(m, 'companyCap')?.amount] as const).flatMap(([id, a]) => (a === undefined ? [] : [[id, new D(a)] as const])));
-  const byMeasureCompany = new Map<string, Map<string, LimitKey>>();
-  const byCompany = new Map<string, LimitKey>();
-  const byMeasure = new Map<string, LimitKey>();
-  const byDistrict = new Map<string, LimitKey>();
-  const keyed = <K>(cache: Map<K, LimitKey>, part: K, key: () => string, make: (id: string) => LimitKey['make']): LimitKey => {
-    let k = cache.get(part);
-    if (!k) {
-      const id = key();
-      cache.set(part, (k = { key: id, make: make(id) }));
-    }
+  const byMeasureCompany = new Map<string, Map<string, MadeKey>>();
+  const byCompany = new Map<string, MadeKey>();
+  const byMeasure = new Map<string, MadeKey>();
+  const byDistrict = new Map<string, MadeKey>();
+  const made: MadeKey[] = [];
+  const keyOf = (key: string, make: LimitKey['make']): MadeKey => {
+    const k = { key, make, index: made.length };
+    made.push(k);
     return k;
   };
-  return (a) => {
-    const keys: LimitKey[] = [];
+  const companyMeasure = (m: Measure, company: string, amount: Decimal): MadeKey => {
+    const id = `company_measure:${m.id}:${company}`;
+    return keyOf(id, () => [{ id, kind: 'company_measure', sense: 'max', amount, subject: company, source: `${m.clause} ${m.id}` }]);
+  };
+  const companyAnnual = (company: string): MadeKey => {
+    const id = `company_annual:${company}`;
+    return keyOf(id, (s) => [{ id, kind: 'company_annual', sense: 'max', amount: annualOf(policy, s)!, subject: company, source: s.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap` }]);
+  };
+  const joint = (j: (typeof joints)[number], subject: string): MadeKey => {
+    const id = `joint_cap:${j.id}:${subject}`;
+    return keyOf(id, () => [{ id, kind: 'joint_cap', sense: 'max', amount: j.cap, subject, source: `${j.clause} ${j.id}` }]);
+  };
+  const measure = (mid: string): MadeKey =>
+    keyOf(`measure:${mid}`, (s) => {
+      const budget = s.measureBudgets.get(mid);
+      return [
+        ...(budget?.max ? [{ id: `measure_max:${mid}`, kind: 'measure_max' as const, sense: 'max' as const, amount: budget.max, subject: mid, source: `scenario.measureBudgets.${mid}.max` }] : []),
+        ...(budget?.min ? [{ id: `measure_min:${mid}`, kind: 'measure_min' as const, sense: 'min' as const, amount: budget.min, subject: mid, source: `scenario.measureBudgets.${mid}.min` }] : []),
+      ];
+    });
+  const district = (d: string): MadeKey =>
+    keyOf(`district:${d}`, (s) => {
+      const budget = s.districtBudgets?.get(d);
+      return [
+        ...(budget?.max ? [{ id: `district_max:${d}`, kind: 'district_max' as const, sense: 'max' as const, amount: budget.max, subject: d, source: `scenario.districtBudgets.${d}.max` }] : []),
+        ...(budget?.min ? [{ id: `district_min:${d}`, kind: 'district_min' as const, sense: 'min' as const, amount: budget.min, subject: d, source: `scenario.districtBudgets.${d}.min` }] : []),
+      ];
+    });
+  const keysOf = (a: Application, out: MadeKey[]): void => {
     const m = measures.get(a.measureId)!;
+    const company = a.companyId;
     const companyCap = companyCaps.get(m.id);
     if (companyCap) {
       let cache = byMeasureCompany.get(m.id);
       if (!cache) byMeasureCompany.set(m.id, (cache = new Map()));
-      keys.push(
-        keyed(
-          cache,
-          a.companyId,
-          () => `company_measure:${a.measureId}:${a.companyId}`,
-          (id) => () => [{ id, kind: 'company_measure', sense: 'max', amount: companyCap, subject: a.companyId, source: `${m.clause} ${m.id}` }],
-        ),
-      );
+      let k = cache.get(company);
+      if (!k) cache.set(company, (k = companyMeasure(m, company, companyCap)));
+      out.push(k);
     }
     if (hasAnnual && !exempt.has(a.measureId)) {
-      keys.push(
-        keyed(
-          byCompany,
-          a.companyId,
-          () => `company_annual:${a.companyId}`,
-          (id) => (s) => [{ id, kind: 'company_annual', sense: 'max', amount: annualOf(policy, s)!, subject: a.companyId, source: s.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap` }],
-        ),
-      );
+      let k = byCompany.get(company);
+      if (!k) byCompany.set(company, (k = companyAnnual(company)));
+      out.push(k);
     }
     for (const j of joints) {
       if (!j.covers.has(a.measureId)) continue;
-      const subject = j.per === 'company' ? a.companyId : a.attributes?.[j.per];
+      const subject = j.per === 'company' ? company : a.attributes?.[j.per];
       if (subject === undefined) continue;
-      keys.push(keyed(j.bySubject, subject, () => `joint_cap:${j.id}:${subject}`, (id) => () => [{ id, kind: 'joint_cap', sense: 'max', amount: j.cap, subject, source: `${j.clause} ${j.id}` }]));
+      let k = j.bySubject.get(subject);
+      if (!k) j.bySubject.set(subject, (k = joint(j, subject)));
+      out.push(k);
     }
     const mid = a.measureId;
-    keys.push(
-      keyed(
-        byMeasure,
-        mid,
-        () => `measure:${mid}`,
-        () => (s) => {
-          const budget = s.measureBudgets.get(mid);
-          return [
-            ...(budget?.max ? [{ id: `measure_max:${mid}`, kind: 'measure_max' as const, sense: 'max' as const, amount: budget.max, subject: mid, source: `scenario.measureBudgets.${mid}.max` }] : []),
-            ...(budget?.min ? [{ id: `measure_min:${mid}`, kind: 'measure_min' as const, sense: 'min' as const, amount: budget.min, subject: mid, source: `scenario.measureBudgets.${mid}.min` }] : []),
-          ];
-        },
-      ),
-    );
+    let k = byMeasure.get(mid);
+    if (!k) byMeasure.set(mid, (k = measure(mid)));
+    out.push(k);
     const d = a.district;
     if (scenario.districtBudgets?.has(d)) {
-      keys.push(
-        keyed(
-          byDistrict,
-          d,
-          () => `district:${d}`,
-          () => (s) => {
-            const district = s.districtBudgets?.get(d);
-            return [
-              ...(district?.max ? [{ id: `district_max:${d}`, kind: 'district_max' as const, sense: 'max' as const, amount: district.max, subject: d, source: `scenario.districtBudgets.${d}.max` }] : []),
-              ...(district?.min ? [{ id: `district_min:${d}`, kind: 'district_min' as const, sense: 'min' as const, amount: district.min, subject: d, source: `scenario.districtBudgets.${d}.min` }] : []),
-            ];
-          },
-        ),
-      );
+      let k = byDistrict.get(d);
+      if (!k) byDistrict.set(d, (k = district(d)));
+      out.push(k);
     }
-    return keys;
   };
+  return { keysOf, made };
 }
 
 /** What of a scenario decides which limit keys exist: a company annual cap or none, and the districts with budgets. */
@@ -155,27 +157,27 @@ export interface LimitFrame {
 }
 
 export function limitFrame(candidates: readonly Application[], policy: Policy, scenario: Scenario, locked: readonly LockedGrant[] = []): LimitFrame {
-  const keysOf = limitKeys(policy, scenario);
-  // Keys are made once each (limitKeys), so an entry is found by its key object.
-  const byKey = new Map<LimitKey, { key: LimitKey; members: number[] }>();
-  const add = (key: LimitKey, i: number | null) => {
-    let entry = byKey.get(key);
-    if (!entry) byKey.set(key, (entry = { key, members: [] }));
-    if (i !== null) entry.members.push(i);
-  };
-  candidates.forEach((a, i) => {
-    for (const key of keysOf(a)) add(key, i);
-  });
+  const { keysOf, made } = limitKeys(policy, scenario);
+  // Keys are made once each, in the order first met (limitKeys): a key's members are found by its index.
+  const members: number[][] = [];
+  const keys: MadeKey[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    keys.length = 0;
+    keysOf(candidates[i]!, keys);
+    for (const key of keys) (members[key.index] ??= []).push(i);
+  }
   const lockedBy = new Map<string, Decimal>();
   let lockedTotal = ZERO;
   for (const { app, grant } of locked) {
-    for (const key of keysOf(app)) {
+    keys.length = 0;
+    keysOf(app, keys);
+    for (const key of keys) {
       lockedBy.set(key.key, (lockedBy.get(key.key) ?? ZERO).plus(grant));
-      add(key, null);
+      members[key.index] ??= [];
     }
     lockedTotal = lockedTotal.plus(grant);
   }
-  return { structure: limitStructure(policy, scenario), entries: [...byKey.values()], lockedBy, lockedTotal, candidates: candidates.length };
+  return { structure: limitStructure(policy, scenario), entries: made.map((key) => ({ key, members: members[key.index]! })), lockedBy, lockedTotal, candidates: candidates.length };
 }
 
 /**
@@ -187,22 +189,22 @@ export function limitFrame(candidates: readonly Application[], policy: Policy, s
 export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit[]; overrun: { limit: Limit; locked: Decimal }[] } {
   const limits: Limit[] = [];
   const push = (l: Omit<Limit, 'locked'>, lockedUse: Decimal) => limits.push({ ...l, locked: lockedUse });
-  const keys = new Set<string>();
   const anyLocked = frame.lockedBy.size > 0;
   for (const { key, members } of frame.entries) {
-    keys.add(key.key);
     const used = anyLocked ? (frame.lockedBy.get(key.key) ?? ZERO) : ZERO;
     // Fields in the order { ...made, members, locked } gives them.
     for (const l of key.make(scenario)) limits.push({ id: l.id, kind: l.kind, sense: l.sense, amount: l.amount, subject: l.subject, source: l.source, members, locked: used });
   }
-  // A floor on a measure nobody applied to still binds (and cannot be met).
+  // A floor on a measure nobody applied to still binds (and cannot be met). The frame's keys as a set only where a floor asks.
+  let keys: Set<string> | null = null;
+  const known = (key: string) => (keys ??= new Set(frame.entries.map((e) => e.key.key))).has(key);
   for (const [id, budget] of scenario.measureBudgets) {
-    if (budget.min?.gt(0) && !keys.has(`measure:${id}`)) {
+    if (budget.min?.gt(0) && !known(`measure:${id}`)) {
       push({ id: `measure_min:${id}`, kind: 'measure_min', sense: 'min', amount: budget.min, members: [], subject: id, source: `scenario.measureBudgets.${id}.min` }, ZERO);
     }
   }
   for (const [d, budget] of scenario.districtBudgets ?? []) {
-    if (budget.min?.gt(0) && !keys.has(`district:${d}`)) {
+    if (budget.min?.gt(0) && !known(`district:${d}`)) {
       push({ id: `district_min:${d}`, kind: 'district_min', sense: 'min', amount: budget.min, members: [], subject: d, source: `scenario.districtBudgets.${d}.min` }, ZERO);
     }
   }
@@ -210,6 +212,7 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
   sortById(limits);
   // What is left for the new batch.
   const overrun: { limit: Limit; locked: Decimal }[] = [];
+  if (!anyLocked && frame.lockedTotal.isZero()) return { limits, overrun };
   const left = limits.map((l) => {
     if (l.locked.isZero()) return l;
     if (l.sense === 'max' && l.locked.gt(l.amount)) overrun.push({ limit: l, locked: l.locked });
@@ -347,4 +350,31 @@ export function blockingShare(index: ShareIndex, sums: readonly number[], c: num
     if (weight < 0 && sums[j]! - index.units[j]!.threshold < -weight * need) return j;
   }
   return null;
+}
+
+/**
+ * Per candidate, the limits it counts against: candidate i's are `at[start[i]]` up to
+ * `at[start[i + 1]]`, in the order of `limits`. Made once per list of limits (rounding and the
+ * reasons for the grants read the same), in two flat arrays rather than an array per candidate.
+ */
+export interface LimitsOf {
+  readonly start: Int32Array;
+  readonly at: Int32Array;
+}
+
+const limitsOfMade = new WeakMap<readonly Limit[], LimitsOf>();
+export function limitsOfCandidates(limits: readonly Limit[], candidates: number): LimitsOf {
+  const known = limitsOfMade.get(limits);
+  if (known && known.start.length === candidates + 1) return known;
+  const start = new Int32Array(candidates + 1);
+  for (const l of limits) for (const i of l.members) start[i + 1]!++;
+  for (let i = 0; i < candidates; i++) start[i + 1]! += start[i]!;
+  const at = new Int32Array(start[candidates]!);
+  const next = start.slice(0, candidates);
+  limits.forEach((l, k) => {
+    for (const i of l.members) at[next[i]!++] = k;
+  });
+  const made = { start, at };
+  limitsOfMade.set(limits, made);
+  return made;
 }
