@@ -8,6 +8,7 @@ import { D, ZERO } from '../money.js';
 import type { Application } from './application.js';
 import type { Measure } from './policy.js';
 import { isStandardAmount, STANDARD_AMOUNT } from './attributes.js';
+import { scaledExact } from '../scaled.js';
 
 export type EntitlementBinding = 'rate' | 'base' | 'matching' | 'cap' | 'requested' | 'bands' | 'tier' | 'bonus' | 'ineligible';
 
@@ -232,10 +233,12 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
 
 export function entitlementOf(app: Application, m: Measure): Entitlement {
   const ceilings = ceilingsOf(app, m);
-  const live = ceilings.filter((c) => !c.superseded);
-  let best = live[0]!;
-  for (const c of live) if (c.amount.lt(best.amount)) best = c;
-  return { amount: best.amount.toDecimalPlaces(2, D.ROUND_DOWN), binding: best.rule, ceiling: best, ceilings };
+  // The first of the least ceilings not superseded by a bonus.
+  let best: Ceiling | undefined;
+  for (const c of ceilings) if (!c.superseded && (best === undefined || c.amount.lt(best.amount))) best = c;
+  // An amount already in whole fen is its own rounding down to the fen (scaled.ts): no new Decimal.
+  const amount = scaledExact(best!.amount, 2) !== null ? best!.amount : best!.amount.toDecimalPlaces(2, D.ROUND_DOWN);
+  return { amount, binding: best!.rule, ceiling: best!, ceilings };
 }
 
 /** The entitlement of an application whose company was approved under its measure before (oncePerCompany): nothing, naming that approval. */
