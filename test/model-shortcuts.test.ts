@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { D, floorTo } from '../src/money.js';
 import type { Application } from '../src/model/application.js';
 import { ceilingsOf, entitlementOf } from '../src/model/entitlement.js';
-import { limitsOfCandidates, type Limit } from '../src/model/limits.js';
+import { limitsOfCandidates, sortById, type Limit } from '../src/model/limits.js';
 import type { Measure } from '../src/model/policy.js';
 import { capsIn, priorityOrder } from '../src/model/prepare.js';
 import { inUnits, toUnits, unitsIssue } from '../src/model/units.js';
@@ -120,6 +120,33 @@ describe('entitlementOf', () => {
           expect(e.binding).toBe(least.rule);
         },
       ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('sortById', () => {
+  // Prefixes that begin one another, suffixes that begin one another or are empty, equal ids made two ways.
+  const PREFIXES = ['company_annual:', 'company_measure:P01:', 'company_measure:P01-CROSS:', 'company_measure:P01:X', 'budget', 'measure_max:P01', 'measure_max:P01-CROSS', 'c', ''];
+  const SUFFIXES = ['', 'X', 'XA', '9144', '91440', 'A', 'a', '企业'];
+  it('is the order of the ids in code units, equal ids as given, however the ids are split', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...PREFIXES), fc.constantFrom(...SUFFIXES)), { maxLength: 40 }), (parts) => {
+        const limits = parts.map(([p, x], k) => ({ id: p + x, source: String(k) }) as unknown as Limit);
+        const expected = [...limits].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const got = sortById(limits, parts.map(([p]) => p), parts.map(([, x]) => x));
+        expect(got.map((l) => l.source)).toEqual(expected.map((l) => l.source));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+  it('sorts by the suffixes\' ranks where the prefixes allow (none begins another)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(fc.constantFrom('company_annual:', 'company_measure:P01:', 'company_measure:P01-CROSS:', 'budget'), fc.constantFrom(...SUFFIXES)), { maxLength: 40, selector: ([p, x]) => p + x }), (parts) => {
+        const limits = parts.map(([p, x]) => ({ id: p + x }) as unknown as Limit);
+        const got = sortById(limits, parts.map(([p]) => p), parts.map(([, x]) => x));
+        expect(got.map((l) => l.id)).toEqual(limits.map((l) => l.id).sort());
+      }),
       { numRuns: 500 },
     );
   });

@@ -34,6 +34,9 @@ export interface Limit {
 export interface LimitKey {
   readonly key: string;
   readonly make: (scenario: Scenario) => Omit<Limit, 'members' | 'locked'>[];
+  /** A key of one limit whose id is `prefix` + `suffix` (a company's or a subject's under one rule), for sorting by id. */
+  readonly prefix?: string;
+  readonly suffix?: string;
 }
 
 /** The company annual cap of a scenario: its own, else the policy's; null for none. */
@@ -63,22 +66,42 @@ function limitKeys(policy: Policy, scenario: Scenario): { readonly keysOf: (a: A
   const byMeasure = new Map<string, MadeKey>();
   const byDistrict = new Map<string, MadeKey>();
   const made: MadeKey[] = [];
-  const keyOf = (key: string, make: LimitKey['make']): MadeKey => {
-    const k = { key, make, index: made.length };
+  const keyOf = (key: string, make: LimitKey['make'], prefix?: string, suffix?: string): MadeKey => {
+    const k = prefix === undefined ? { key, make, index: made.length } : { key, make, prefix, suffix, index: made.length };
     made.push(k);
     return k;
   };
+  // Per measure its prefix and source texts, made once.
+  const measureTexts = new Map<string, { readonly prefix: string; readonly source: string }>();
   const companyMeasure = (m: Measure, company: string, amount: Decimal): MadeKey => {
-    const id = `company_measure:${m.id}:${company}`;
-    return keyOf(id, () => [{ id, kind: 'company_measure', sense: 'max', amount, subject: company, source: `${m.clause} ${m.id}` }]);
+    let t = measureTexts.get(m.id);
+    if (!t) measureTexts.set(m.id, (t = { prefix: `company_measure:${m.id}:`, source: `${m.clause} ${m.id}` }));
+    const { prefix, source } = t;
+    const id = prefix + company;
+    // Its amount is the policy's: the same limit for every scenario.
+    const limit = [{ id, kind: 'company_measure' as const, sense: 'max' as const, amount, subject: company, source }];
+    return keyOf(id, () => limit, prefix, company);
   };
+  // The annual cap's amount and source for the last scenario asked, shared by every company's limit.
+  let annualAt: { readonly s: Scenario; readonly amount: Decimal; readonly source: string } | null = null;
+  const annualFor = (s: Scenario) => (annualAt?.s === s ? annualAt : (annualAt = { s, amount: annualOf(policy, s)!, source: s.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap` }));
   const companyAnnual = (company: string): MadeKey => {
     const id = `company_annual:${company}`;
-    return keyOf(id, (s) => [{ id, kind: 'company_annual', sense: 'max', amount: annualOf(policy, s)!, subject: company, source: s.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap` }]);
+    return keyOf(
+      id,
+      (s) => {
+        const { amount, source } = annualFor(s);
+        return [{ id, kind: 'company_annual', sense: 'max', amount, subject: company, source }];
+      },
+      'company_annual:',
+      company,
+    );
   };
   const joint = (j: (typeof joints)[number], subject: string): MadeKey => {
-    const id = `joint_cap:${j.id}:${subject}`;
-    return keyOf(id, () => [{ id, kind: 'joint_cap', sense: 'max', amount: j.cap, subject, source: `${j.clause} ${j.id}` }]);
+    const prefix = `joint_cap:${j.id}:`;
+    const id = prefix + subject;
+    const limit = [{ id, kind: 'joint_cap' as const, sense: 'max' as const, amount: j.cap, subject, source: `${j.clause} ${j.id}` }];
+    return keyOf(id, () => limit, prefix, subject);
   };
   const measure = (mid: string): MadeKey =>
     keyOf(`measure:${mid}`, (s) => {
@@ -188,12 +211,24 @@ export function limitFrame(candidates: readonly Application[], policy: Policy, s
  */
 export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit[]; overrun: { limit: Limit; locked: Decimal }[] } {
   const limits: Limit[] = [];
-  const push = (l: Omit<Limit, 'locked'>, lockedUse: Decimal) => limits.push({ ...l, locked: lockedUse });
+  // Each limit's id as prefix + suffix where its key knows them (else the whole id and ''), for the sort.
+  const prefixes: string[] = [];
+  const suffixes: string[] = [];
+  const push = (l: Omit<Limit, 'locked'>, lockedUse: Decimal) => {
+    limits.push({ ...l, locked: lockedUse });
+    prefixes.push(l.id);
+    suffixes.push('');
+  };
   const anyLocked = frame.lockedBy.size > 0;
   for (const { key, members } of frame.entries) {
     const used = anyLocked ? (frame.lockedBy.get(key.key) ?? ZERO) : ZERO;
-    // Fields in the order { ...made, members, locked } gives them.
-    for (const l of key.make(scenario)) limits.push({ id: l.id, kind: l.kind, sense: l.sense, amount: l.amount, subject: l.subject, source: l.source, members, locked: used });
+    for (const l of key.make(scenario)) {
+      // Fields in the order { ...made, members, locked } gives them.
+      limits.push({ id: l.id, kind: l.kind, sense: l.sense, amount: l.amount, subject: l.subject, source: l.source, members, locked: used });
+      const split = key.prefix !== undefined && l.id === key.key;
+      prefixes.push(split ? key.prefix! : l.id);
+      suffixes.push(split ? key.suffix! : '');
+    }
   }
   // A floor on a measure nobody applied to still binds (and cannot be met). The frame's keys as a set only where a floor asks.
   let keys: Set<string> | null = null;
@@ -209,11 +244,11 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
     }
   }
   push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: Array.from({ length: frame.candidates }, (_, i) => i), subject: '', source: 'scenario.budget' }, frame.lockedTotal);
-  sortById(limits);
+  const sorted = sortById(limits, prefixes, suffixes);
   // What is left for the new batch.
   const overrun: { limit: Limit; locked: Decimal }[] = [];
-  if (!anyLocked && frame.lockedTotal.isZero()) return { limits, overrun };
-  const left = limits.map((l) => {
+  if (!anyLocked && frame.lockedTotal.isZero()) return { limits: sorted, overrun };
+  const left = sorted.map((l) => {
     if (l.locked.isZero()) return l;
     if (l.sense === 'max' && l.locked.gt(l.amount)) overrun.push({ limit: l, locked: l.locked });
     return { ...l, amount: D.max(ZERO, l.amount.minus(l.locked)) };
@@ -221,15 +256,61 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
   return { limits: left, overrun };
 }
 
-/** Sort limits by id in code-unit order: the ids alone, by the default sort (no callback), when they are distinct. */
-function sortById(limits: Limit[]): void {
-  const byId = new Map(limits.map((l) => [l.id, l]));
-  if (byId.size !== limits.length) {
-    limits.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    return;
+/**
+ * Limits sorted by id in code-unit order, each id given as prefix + suffix (`limits[k].id` is
+ * `prefixes[k] + suffixes[k]`). Most ids are a rule's prefix and a company: the distinct
+ * suffixes are sorted once, each prefix's limits by their suffix's rank, and the prefixes in
+ * order. That is the order of the ids wherever no prefix with a suffix after it begins the
+ * next prefix in order (then all of one prefix's ids come before all of the next one's) and
+ * the ids are distinct; else the ids are sorted whole (equal ids kept in the given order).
+ */
+export function sortById(limits: readonly Limit[], prefixes: readonly string[], suffixes: readonly string[]): Limit[] {
+  const n = limits.length;
+  // Each limit's prefix as its index among the distinct prefixes in order.
+  const prefixOf = new Map<string, number>();
+  for (const p of prefixes) if (!prefixOf.has(p)) prefixOf.set(p, prefixOf.size);
+  const order = [...prefixOf.keys()].sort();
+  const place = new Int32Array(order.length);
+  order.forEach((p, t) => (place[prefixOf.get(p)!] = t));
+  const group = Int32Array.from(prefixes, (p) => place[prefixOf.get(p)!]!);
+  const withSuffix = new Uint8Array(order.length);
+  for (let k = 0; k < n; k++) if (suffixes[k] !== '') withSuffix[group[k]!] = 1;
+  let split = true;
+  for (let t = 0; t + 1 < order.length && split; t++) if (withSuffix[t] && order[t + 1]!.startsWith(order[t]!)) split = false;
+  if (split) {
+    // Sorted as flat copies of the texts (the same code units, so the same order and equal as map
+    // keys): a company id read from a file is a slice of a larger text, slow to compare many times.
+    const rankOf = new Map<string, number>();
+    [...new Set(suffixes)]
+      .map((x) => x.split('').join(''))
+      .sort()
+      .forEach((x, r) => rankOf.set(x, r));
+    const rank = Int32Array.from(suffixes, (x) => rankOf.get(x)!);
+    // By suffix (a counting sort by rank), then by prefix (again, stable): by prefix, then suffix.
+    const byRank = countingSort(rank, rankOf.size, Int32Array.from({ length: n }, (_, k) => k));
+    const sorted = countingSort(group, order.length, byRank);
+    const out = new Array<Limit>(n);
+    for (let t = 0; t < n; t++) {
+      const k = sorted[t]!;
+      // Two equal ids (the same prefix and suffix): sorted whole below.
+      if (t > 0 && group[k] === group[sorted[t - 1]!] && rank[k] === rank[sorted[t - 1]!]) split = false;
+      out[t] = limits[k]!;
+    }
+    if (split) return out;
   }
-  const ids = [...byId.keys()].sort();
-  ids.forEach((id, k) => (limits[k] = byId.get(id)!));
+  const byId = new Map(limits.map((l) => [l.id, l]));
+  if (byId.size !== n) return [...limits].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  return [...byId.keys()].sort().map((id) => byId.get(id)!);
+}
+
+/** `items` ordered by `key[item]` (each in 0..size−1), stable. */
+function countingSort(key: Int32Array, size: number, items: Int32Array): Int32Array {
+  const next = new Int32Array(size + 1);
+  for (const k of items) next[key[k]! + 1]!++;
+  for (let r = 0; r < size; r++) next[r + 1]! += next[r]!;
+  const out = new Int32Array(items.length);
+  for (const k of items) out[next[key[k]!]!++] = k;
+  return out;
 }
 
 /** The limits over `candidates` (see `limitsIn`). */
