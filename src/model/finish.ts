@@ -9,7 +9,7 @@ import { ZERO } from '../money.js';
 import type { Backend, LinearProgram, SolveOptions, SolveResult } from '../solver/types.js';
 import type { Application } from './application.js';
 import { entitlementOf } from './entitlement.js';
-import { limitsOfCandidates, type Limit } from './limits.js';
+import { limitsOfCandidates, sumOver, type Limit } from './limits.js';
 import { priorityLp } from './prepare.js';
 import { unitsToYuan } from './rounding.js';
 import { LIMIT_SPECIFICITY, type Allocation, type CandidateOutcome, type Line, type Prepared, type RulesReport, type StageReport } from './types.js';
@@ -117,7 +117,7 @@ export function finishAllocation(p: Prepared, grantUnits: readonly number[], out
   const { apps, scenario, measures, candidates, candidateOf, lockedOf, entitlements, limits, units, shape } = p;
   const yuan = unitsToYuan(scenario.granularity);
   const grants = grantUnits.map(yuan);
-  const totalUnits = limits.map((l) => l.members.reduce((s, i) => s + grantUnits[i]!, 0));
+  const totalUnits = limits.map((l) => sumOver(l.members, grantUnits));
   const { start, at } = limitsOfCandidates(limits, candidates.length);
   const specificFirst = specificityOrder(limits);
   const full: FullCeilings = (c, need) => {

@@ -459,3 +459,10 @@ export function limitsOfCandidates(limits: readonly Limit[], candidates: number)
   limitsOfMade.set(limits, made);
   return made;
 }
+
+/** Σ values[i] over the members (whole units: exact while the sum stays a safe integer, which callers check where it matters). */
+export function sumOver(members: readonly number[], values: ArrayLike<number>): number {
+  let s = 0;
+  for (let t = 0; t < members.length; t++) s += values[members[t]!]!;
+  return s;
+}

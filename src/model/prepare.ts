@@ -11,7 +11,7 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram } from '../solver/types.js';
 import type { Application } from './application.js';
 import { entitlementOf, onceOnly, type Entitlement } from './entitlement.js';
-import { buildLimits, buildShares, limitFrame, limitsIn, limitStructure, type Limit, type LimitFrame, type LockedGrant, type ShareRow } from './limits.js';
+import { buildLimits, buildShares, limitFrame, limitsIn, limitStructure, sumOver, type Limit, type LimitFrame, type LockedGrant, type ShareRow } from './limits.js';
 import { countRuleId, countRules, countRuleSource, type CountKind, type CountRule } from './rules.js';
 import { limitRows, policyLp, shapeAtAmounts, shapePolicyLp, type PolicyLpShape } from './lp.js';
 import type { Measure, Policy } from './policy.js';
@@ -349,7 +349,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     const capsOf = (k: number) => {
       const id = limits[k]!.id;
       let c = capsById.get(id);
-      if (c === undefined) capsById.set(id, (c = limits[k]!.members.reduce((s, i) => s + capUnits![i]!, 0)));
+      if (c === undefined) capsById.set(id, (c = sumOver(limits[k]!.members, capUnits!)));
       return c;
     };
     const rows = limitRows(units, limits, keepRow, capsOf);

@@ -25,7 +25,7 @@ import type { Decimal } from 'decimal.js';
 import { D, ZERO } from '../money.js';
 import { toUnits, type Units } from './units.js';
 import { instalmentUnit } from './years.js';
-import { limitsOfCandidates, shareIndex, shareSums, type Limit, type ShareRow } from './limits.js';
+import { limitsOfCandidates, shareIndex, shareSums, sumOver, type Limit, type ShareRow } from './limits.js';
 import type { CashTracker } from './cash-rows.js';
 
 export interface RoundingInput {
@@ -70,7 +70,7 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   const gNum = g.toNumber();
   const cashUnit = instalmentUnit(g).toNumber();
   const grantU = capU.map((cap, i) => Math.max(0, Math.min(cap, Math.floor(values[i]! / gNum + 1e-3))));
-  const totalU = limits.map((l) => l.members.reduce((s, i) => s + grantU[i]!, 0));
+  const totalU = limits.map((l) => sumOver(l.members, grantU));
   // Share rows as integer rows over units: Σ weight × units ≥ threshold (limits.ts shareUnits).
   const shares = input.shares ?? [];
   const { units: shareW, of: shareOf } = shareIndex(shares, g, n);

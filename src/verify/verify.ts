@@ -310,15 +310,16 @@ interface Sum {
 }
 const fenDecimal = (fen: number): Decimal => new Decimal(fen).div(100);
 
-/** A sum per company and year (subject null: "company year"), or per subject of a joint cap. */
+/** A sum per scope (a measure's company cap, the annual cap, a joint cap), company and year (subject null: "company year"), or per subject of a joint cap. */
 interface Group {
+  readonly scope: object;
   readonly rule: string;
   readonly who: string;
   readonly year: number;
   readonly subject: string | null;
   readonly limit: Decimal;
   readonly total: Sum;
-  /** The same scope and subject in another year. */
+  /** The same company or subject in another scope or year. */
   readonly next: Group | null;
 }
 
@@ -367,16 +368,15 @@ export function verifyAllocation(
   // subject and year: found by the application's own texts, no key text made per application.
   // Checked in the order first met.
   const groups: Group[] = [];
-  const scopes = new Map<object, Map<string, Group>>();
+  // Per company (or subject) its sums over every scope and year: one lookup of the text finds them all.
+  const byWho = new Map<string, Group>();
   const addTo = (scope: object, who: string, year: number, rule: string, limit: Decimal, grant: Decimal, f: number, subject: string | null) => {
-    let byWho = scopes.get(scope);
-    if (!byWho) scopes.set(scope, (byWho = new Map()));
     const first = byWho.get(who);
     let grp: Group | null = first ?? null;
-    while (grp && grp.year !== year) grp = grp.next;
+    while (grp && (grp.scope !== scope || grp.year !== year)) grp = grp.next;
     if (grp) add(grp.total, grant, f);
     else {
-      const made: Group = { rule, who, year, subject, limit, total: { fen: f, dec: grant }, next: first ?? null };
+      const made: Group = { scope, rule, who, year, subject, limit, total: { fen: f, dec: grant }, next: first ?? null };
       byWho.set(who, made);
       groups.push(made);
     }
