@@ -8,6 +8,7 @@ import { D, ZERO } from '../money.js';
 import type { Application } from './application.js';
 import type { Measure } from './policy.js';
 import { isStandardAmount, STANDARD_AMOUNT } from './attributes.js';
+import { scaledExact } from '../scaled.js';
 
 export type EntitlementBinding = 'rate' | 'base' | 'matching' | 'cap' | 'requested' | 'bands' | 'tier' | 'bonus' | 'ineligible';
 
@@ -71,8 +72,8 @@ export interface Entitlement {
 type ParsedRule =
   | { type: 'rate'; rate: Decimal }
   | { type: 'baseCeiling' }
-  | { type: 'matching'; ratio: Decimal; totalShare: Decimal; fallbackCap: Decimal }
-  | { type: 'projectCap'; amount: Decimal }
+  | { type: 'matching'; ratio: Decimal; totalShare: Decimal; fallbackCap: Decimal; fallback: Ceiling }
+  | { type: 'projectCap'; amount: Decimal; ceiling: Ceiling }
   | { type: 'companyCap' }
   | { type: 'oncePerCompany' }
   | { type: 'eligibility'; field: string; min?: string; max?: string; in?: readonly string[] }
@@ -80,7 +81,11 @@ type ParsedRule =
   | { type: 'tiers'; field: string; amounts: ReadonlyMap<string, Decimal> }
   | { type: 'bonus'; field: string; amounts: ReadonlyMap<string, Decimal> };
 
-/** Rules with their numbers parsed once per measure. */
+/** Bases that carry no numbers: one object each, shared by every ceiling (ceilings are never changed). */
+const BASE: CeilingBasis = { kind: 'base' };
+const REQUESTED: CeilingBasis = { kind: 'requested' };
+
+/** Rules with their numbers parsed once per measure; a ceiling the same for every application under it (a project cap, matching's fallback cap) made once too. */
 const parsed = new WeakMap<Measure, readonly ParsedRule[]>();
 function rulesOf(m: Measure): readonly ParsedRule[] {
   let rules = parsed.get(m);
@@ -89,10 +94,15 @@ function rulesOf(m: Measure): readonly ParsedRule[] {
       switch (r.type) {
         case 'rate':
           return { type: 'rate', rate: new D(r.rate) };
-        case 'matching':
-          return { type: 'matching', ratio: new D(r.ratio), totalShare: new D(r.totalShare), fallbackCap: new D(r.fallbackCap) };
-        case 'projectCap':
-          return { type: 'projectCap', amount: new D(r.amount) };
+        case 'matching': {
+          const fallbackCap = new D(r.fallbackCap);
+          const fallback: Ceiling = { rule: 'matching', amount: fallbackCap, clause: m.clause, basis: { kind: 'matching_fallback' } };
+          return { type: 'matching', ratio: new D(r.ratio), totalShare: new D(r.totalShare), fallbackCap, fallback };
+        }
+        case 'projectCap': {
+          const amount = new D(r.amount);
+          return { type: 'projectCap', amount, ceiling: { rule: 'cap', amount, clause: m.clause, basis: { kind: 'project_cap' } } };
+        }
         case 'eligibility':
           return { type: 'eligibility', field: r.field, ...(r.min !== undefined ? { min: r.min } : {}), ...(r.max !== undefined ? { max: r.max } : {}), ...(r.in ? { in: r.in } : {}) };
         case 'bands':
@@ -175,7 +185,7 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
         break;
       }
       case 'baseCeiling':
-        if (base !== null) out.push({ rule: 'base', amount: base, clause: c, basis: { kind: 'base' } });
+        if (base !== null) out.push({ rule: 'base', amount: base, clause: c, basis: BASE });
         break;
       case 'matching': {
         const upper = app.upperFunding ?? ZERO;
@@ -186,12 +196,12 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
         if (upper.gt(0)) {
           out.push({ rule: 'matching', amount: rule.ratio.times(upper), clause: c, basis: { kind: 'matching_ratio', ratio: rule.ratio, upper } });
         } else {
-          out.push({ rule: 'matching', amount: rule.fallbackCap, clause: c, basis: { kind: 'matching_fallback' } });
+          out.push(rule.fallback);
         }
         break;
       }
       case 'projectCap':
-        out.push({ rule: 'cap', amount: rule.amount, clause: c, basis: { kind: 'project_cap' } });
+        out.push(rule.ceiling);
         break;
       case 'bands': {
         const b = base ?? ZERO;
@@ -226,16 +236,18 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
     out.push(...replaced, { rule: 'bonus', amount: before.amount.plus(extra), clause: c, basis: { kind: 'bonus', field: bonus.field, value, bonus: extra, before } });
   }
   const requested = app.requested;
-  if (requested !== null) out.push({ rule: 'requested', amount: requested, clause: '', basis: { kind: 'requested' } });
+  if (requested !== null) out.push({ rule: 'requested', amount: requested, clause: '', basis: REQUESTED });
   return out;
 }
 
 export function entitlementOf(app: Application, m: Measure): Entitlement {
   const ceilings = ceilingsOf(app, m);
-  const live = ceilings.filter((c) => !c.superseded);
-  let best = live[0]!;
-  for (const c of live) if (c.amount.lt(best.amount)) best = c;
-  return { amount: best.amount.toDecimalPlaces(2, D.ROUND_DOWN), binding: best.rule, ceiling: best, ceilings };
+  // The first of the least ceilings not superseded by a bonus.
+  let best: Ceiling | undefined;
+  for (const c of ceilings) if (!c.superseded && (best === undefined || c.amount.lt(best.amount))) best = c;
+  // An amount already in whole fen is its own rounding down to the fen (scaled.ts): no new Decimal.
+  const amount = scaledExact(best!.amount, 2) !== null ? best!.amount : best!.amount.toDecimalPlaces(2, D.ROUND_DOWN);
+  return { amount, binding: best!.rule, ceiling: best!, ceilings };
 }
 
 /** The entitlement of an application whose company was approved under its measure before (oncePerCompany): nothing, naming that approval. */

@@ -9,7 +9,7 @@ import { ZERO } from '../money.js';
 import type { Backend, LinearProgram, SolveOptions, SolveResult } from '../solver/types.js';
 import type { Application } from './application.js';
 import { entitlementOf } from './entitlement.js';
-import type { Limit } from './limits.js';
+import { limitsOfCandidates, sumOver, type Limit } from './limits.js';
 import { priorityLp } from './prepare.js';
 import { unitsToYuan } from './rounding.js';
 import { LIMIT_SPECIFICITY, type Allocation, type CandidateOutcome, type Line, type Prepared, type RulesReport, type StageReport } from './types.js';
@@ -53,13 +53,6 @@ export function tieBrokenNotWorse(
   // Σ score × (tie-broken − first), over the candidates where they differ.
   const change = candidates.reduce((s, a, i) => (tieBroken.units[i] === first.units[i] ? s : s.plus(a.score.times(tieBroken.units[i]! - first.units[i]!))), ZERO);
   return change.gte(0) && tieBroken.unmetFloors <= first.unmetFloors;
-}
-
-/** Per candidate, the limits it counts against. */
-export function limitsOfCandidates(limits: readonly Limit[], candidates: number): number[][] {
-  const memberOf: number[][] = Array.from({ length: candidates }, () => []);
-  limits.forEach((l, k) => l.members.forEach((i) => memberOf[i]!.push(k)));
-  return memberOf;
 }
 
 /**
@@ -124,10 +117,17 @@ export function finishAllocation(p: Prepared, grantUnits: readonly number[], out
   const { apps, scenario, measures, candidates, candidateOf, lockedOf, entitlements, limits, units, shape } = p;
   const yuan = unitsToYuan(scenario.granularity);
   const grants = grantUnits.map(yuan);
-  const totalUnits = limits.map((l) => l.members.reduce((s, i) => s + grantUnits[i]!, 0));
-  const memberOf = limitsOfCandidates(limits, candidates.length);
+  const totalUnits = limits.map((l) => sumOver(l.members, grantUnits));
+  const { start, at } = limitsOfCandidates(limits, candidates.length);
   const specificFirst = specificityOrder(limits);
-  const full: FullCeilings = (c, need) => specificFirst(memberOf[c]!.filter((k) => limits[k]!.sense === 'max' && units.limits[k]! - totalUnits[k]! < need));
+  const full: FullCeilings = (c, need) => {
+    const ks: number[] = [];
+    for (let t = start[c]!; t < start[c + 1]!; t++) {
+      const k = at[t]!;
+      if (limits[k]!.sense === 'max' && units.limits[k]! - totalUnits[k]! < need) ks.push(k);
+    }
+    return specificFirst(ks);
+  };
   const lines: Line[] = apps.map((app, idx) => {
     const measure = measures.get(app.measureId)!;
     const c = candidateOf[idx]!;

@@ -26,9 +26,9 @@ import type { Decimal } from 'decimal.js';
 import { fmtYuanHuman } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { Column, LinearProgram, Picked, Picker, Row, SolveResult } from '../solver/types.js';
-import { budgetByCash, finishAllocation, limitsOfCandidates, timedSolve } from './finish.js';
+import { budgetByCash, finishAllocation, timedSolve } from './finish.js';
 import { breakTies, tieBreakSeconds, unorderedTies, type Kept } from './integer-ties.js';
-import { blockingShare, shareIndex, shareSums, shareUnits, type ShareIndex } from './limits.js';
+import { blockingShare, limitsOfCandidates, shareIndex, shareSums, shareUnits, type LimitsOf, type ShareIndex } from './limits.js';
 import { CashTracker, integerCashRow } from './cash-rows.js';
 import { lockedFunding, lockedUnder } from './prepare.js';
 import { countRuleId, countRules, countRuleSource, counts, decisionCounts, integerRuleOf, type CountRule } from './rules.js';
@@ -376,20 +376,26 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
  * allows. Raising a funded grant keeps every integer rule (funded stays funded, a minimum share
  * stays met), so nothing breaks.
  */
-function handOut(p: Prepared, grantU: number[], totalU: number[], memberOf: readonly (readonly number[])[], shares: ShareIndex, cash: CashTracker | null): void {
+function handOut(p: Prepared, grantU: number[], totalU: number[], memberOf: LimitsOf, shares: ShareIndex, cash: CashTracker | null): void {
   const { units, limits, order, candidates, scenario } = p;
   const sums = shareSums(p.shares, shares, grantU);
   for (const i of order) {
     if (grantU[i]! === 0 || grantU[i]! >= units.caps[i]! || candidates[i]!.decision || integerRuleOf(candidates[i]!, scenario).allOrNothing) continue;
     let room = units.caps[i]! - grantU[i]!;
-    for (const k of memberOf[i]!) if (limits[k]!.sense === 'max') room = Math.min(room, units.limits[k]! - totalU[k]!);
+    for (let t = memberOf.start[i]!; t < memberOf.start[i + 1]!; t++) {
+      const k = memberOf.at[t]!;
+      if (limits[k]!.sense === 'max') room = Math.min(room, units.limits[k]! - totalU[k]!);
+    }
     // A share row the grant weighs against: only as far as it stays met.
     for (const [j, w] of shares.of[i] ?? []) if (w < 0) room = Math.min(room, Math.floor((sums[j]! - shares.units[j]!.threshold) / -w));
     if (cash && room > 0) room = cash.room(i, grantU[i]!, room);
     if (room <= 0) continue;
     cash?.move(i, grantU[i]!, grantU[i]! + room);
     grantU[i] = grantU[i]! + room;
-    for (const k of memberOf[i]!) totalU[k] = totalU[k]! + room;
+    for (let t = memberOf.start[i]!; t < memberOf.start[i + 1]!; t++) {
+      const k = memberOf.at[t]!;
+      totalU[k] = totalU[k]! + room;
+    }
     for (const [j, w] of shares.of[i] ?? []) sums[j] = sums[j]! + w * room;
   }
 }

@@ -34,102 +34,127 @@ export interface Limit {
 export interface LimitKey {
   readonly key: string;
   readonly make: (scenario: Scenario) => Omit<Limit, 'members' | 'locked'>[];
+  /** A key of one limit whose id is `prefix` + `suffix` (a company's or a subject's under one rule), for sorting by id. */
+  readonly prefix?: string;
+  readonly suffix?: string;
 }
 
 /** The company annual cap of a scenario: its own, else the policy's; null for none. */
 const annualOf = (policy: Policy, scenario: Scenario) => scenario.companyAnnualCap ?? (policy.companyAnnualCap ? new D(policy.companyAnnualCap.amount) : null);
 
+/** The keys of a frame in the order they were made, each with its index in that list. */
+interface MadeKey extends LimitKey {
+  readonly index: number;
+}
+
 /**
- * Builds the keys of the coupling limits an application counts against (besides the budget).
- * Which keys exist depends on the scenario only through `limitStructure`. A key is made once per
- * limit, and found again by its parts (a map per part, no id text made per application).
+ * Builds the keys of the coupling limits an application counts against (besides the budget),
+ * into `out`. Which keys exist depends on the scenario only through `limitStructure`. A key is
+ * made once per limit, on first use, and found again by its parts (a map per part: no id text
+ * and no closure made per application); `made` lists them in the order they were made.
  */
-function limitKeys(policy: Policy, scenario: Scenario): (a: Application) => LimitKey[] {
+function limitKeys(policy: Policy, scenario: Scenario): { readonly keysOf: (a: Application, out: MadeKey[]) => void; readonly made: readonly MadeKey[] } {
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const annual = policy.companyAnnualCap;
   const hasAnnual = annualOf(policy, scenario) !== null;
   const exempt = new Set(annual?.exempt ?? []);
-  const joints = (policy.jointCaps ?? []).map((j) => ({ ...j, cap: new D(j.amount), covers: new Set(j.measures), bySubject: new Map<string, LimitKey>() }));
+  const joints = (policy.jointCaps ?? []).map((j) => ({ ...j, cap: new D(j.amount), covers: new Set(j.measures), bySubject: new Map<string, MadeKey>() }));
   // Each measure's cap per company, read once (every company's limit under it shares the amount).
   const companyCaps = new Map(policy.measures.map((m) => [m.id, ruleOf(m, 'companyCap')?.amount] as const).flatMap(([id, a]) => (a === undefined ? [] : [[id, new D(a)] as const])));
-  const byMeasureCompany = new Map<string, Map<string, LimitKey>>();
-  const byCompany = new Map<string, LimitKey>();
-  const byMeasure = new Map<string, LimitKey>();
-  const byDistrict = new Map<string, LimitKey>();
-  const keyed = <K>(cache: Map<K, LimitKey>, part: K, key: () => string, make: (id: string) => LimitKey['make']): LimitKey => {
-    let k = cache.get(part);
-    if (!k) {
-      const id = key();
-      cache.set(part, (k = { key: id, make: make(id) }));
-    }
+  const byMeasureCompany = new Map<string, Map<string, MadeKey>>();
+  const byCompany = new Map<string, MadeKey>();
+  const byMeasure = new Map<string, MadeKey>();
+  const byDistrict = new Map<string, MadeKey>();
+  const made: MadeKey[] = [];
+  const keyOf = (key: string, make: LimitKey['make'], prefix?: string, suffix?: string): MadeKey => {
+    const k = prefix === undefined ? { key, make, index: made.length } : { key, make, prefix, suffix, index: made.length };
+    made.push(k);
     return k;
   };
-  return (a) => {
-    const keys: LimitKey[] = [];
+  // Per measure its prefix and source texts, made once.
+  const measureTexts = new Map<string, { readonly prefix: string; readonly source: string }>();
+  const companyMeasure = (m: Measure, company: string, amount: Decimal): MadeKey => {
+    let t = measureTexts.get(m.id);
+    if (!t) measureTexts.set(m.id, (t = { prefix: `company_measure:${m.id}:`, source: `${m.clause} ${m.id}` }));
+    const { prefix, source } = t;
+    const id = prefix + company;
+    // Its amount is the policy's: the same limit for every scenario.
+    const limit = [{ id, kind: 'company_measure' as const, sense: 'max' as const, amount, subject: company, source }];
+    return keyOf(id, () => limit, prefix, company);
+  };
+  // The annual cap's amount and source for the last scenario asked, shared by every company's limit.
+  let annualAt: { readonly s: Scenario; readonly amount: Decimal; readonly source: string } | null = null;
+  const annualFor = (s: Scenario) => (annualAt?.s === s ? annualAt : (annualAt = { s, amount: annualOf(policy, s)!, source: s.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap` }));
+  const companyAnnual = (company: string): MadeKey => {
+    const id = `company_annual:${company}`;
+    return keyOf(
+      id,
+      (s) => {
+        const { amount, source } = annualFor(s);
+        return [{ id, kind: 'company_annual', sense: 'max', amount, subject: company, source }];
+      },
+      'company_annual:',
+      company,
+    );
+  };
+  const joint = (j: (typeof joints)[number], subject: string): MadeKey => {
+    const prefix = `joint_cap:${j.id}:`;
+    const id = prefix + subject;
+    const limit = [{ id, kind: 'joint_cap' as const, sense: 'max' as const, amount: j.cap, subject, source: `${j.clause} ${j.id}` }];
+    return keyOf(id, () => limit, prefix, subject);
+  };
+  const measure = (mid: string): MadeKey =>
+    keyOf(`measure:${mid}`, (s) => {
+      const budget = s.measureBudgets.get(mid);
+      return [
+        ...(budget?.max ? [{ id: `measure_max:${mid}`, kind: 'measure_max' as const, sense: 'max' as const, amount: budget.max, subject: mid, source: `scenario.measureBudgets.${mid}.max` }] : []),
+        ...(budget?.min ? [{ id: `measure_min:${mid}`, kind: 'measure_min' as const, sense: 'min' as const, amount: budget.min, subject: mid, source: `scenario.measureBudgets.${mid}.min` }] : []),
+      ];
+    });
+  const district = (d: string): MadeKey =>
+    keyOf(`district:${d}`, (s) => {
+      const budget = s.districtBudgets?.get(d);
+      return [
+        ...(budget?.max ? [{ id: `district_max:${d}`, kind: 'district_max' as const, sense: 'max' as const, amount: budget.max, subject: d, source: `scenario.districtBudgets.${d}.max` }] : []),
+        ...(budget?.min ? [{ id: `district_min:${d}`, kind: 'district_min' as const, sense: 'min' as const, amount: budget.min, subject: d, source: `scenario.districtBudgets.${d}.min` }] : []),
+      ];
+    });
+  const keysOf = (a: Application, out: MadeKey[]): void => {
     const m = measures.get(a.measureId)!;
+    const company = a.companyId;
     const companyCap = companyCaps.get(m.id);
     if (companyCap) {
       let cache = byMeasureCompany.get(m.id);
       if (!cache) byMeasureCompany.set(m.id, (cache = new Map()));
-      keys.push(
-        keyed(
-          cache,
-          a.companyId,
-          () => `company_measure:${a.measureId}:${a.companyId}`,
-          (id) => () => [{ id, kind: 'company_measure', sense: 'max', amount: companyCap, subject: a.companyId, source: `${m.clause} ${m.id}` }],
-        ),
-      );
+      let k = cache.get(company);
+      if (!k) cache.set(company, (k = companyMeasure(m, company, companyCap)));
+      out.push(k);
     }
     if (hasAnnual && !exempt.has(a.measureId)) {
-      keys.push(
-        keyed(
-          byCompany,
-          a.companyId,
-          () => `company_annual:${a.companyId}`,
-          (id) => (s) => [{ id, kind: 'company_annual', sense: 'max', amount: annualOf(policy, s)!, subject: a.companyId, source: s.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap` }],
-        ),
-      );
+      let k = byCompany.get(company);
+      if (!k) byCompany.set(company, (k = companyAnnual(company)));
+      out.push(k);
     }
     for (const j of joints) {
       if (!j.covers.has(a.measureId)) continue;
-      const subject = j.per === 'company' ? a.companyId : a.attributes?.[j.per];
+      const subject = j.per === 'company' ? company : a.attributes?.[j.per];
       if (subject === undefined) continue;
-      keys.push(keyed(j.bySubject, subject, () => `joint_cap:${j.id}:${subject}`, (id) => () => [{ id, kind: 'joint_cap', sense: 'max', amount: j.cap, subject, source: `${j.clause} ${j.id}` }]));
+      let k = j.bySubject.get(subject);
+      if (!k) j.bySubject.set(subject, (k = joint(j, subject)));
+      out.push(k);
     }
     const mid = a.measureId;
-    keys.push(
-      keyed(
-        byMeasure,
-        mid,
-        () => `measure:${mid}`,
-        () => (s) => {
-          const budget = s.measureBudgets.get(mid);
-          return [
-            ...(budget?.max ? [{ id: `measure_max:${mid}`, kind: 'measure_max' as const, sense: 'max' as const, amount: budget.max, subject: mid, source: `scenario.measureBudgets.${mid}.max` }] : []),
-            ...(budget?.min ? [{ id: `measure_min:${mid}`, kind: 'measure_min' as const, sense: 'min' as const, amount: budget.min, subject: mid, source: `scenario.measureBudgets.${mid}.min` }] : []),
-          ];
-        },
-      ),
-    );
+    let k = byMeasure.get(mid);
+    if (!k) byMeasure.set(mid, (k = measure(mid)));
+    out.push(k);
     const d = a.district;
     if (scenario.districtBudgets?.has(d)) {
-      keys.push(
-        keyed(
-          byDistrict,
-          d,
-          () => `district:${d}`,
-          () => (s) => {
-            const district = s.districtBudgets?.get(d);
-            return [
-              ...(district?.max ? [{ id: `district_max:${d}`, kind: 'district_max' as const, sense: 'max' as const, amount: district.max, subject: d, source: `scenario.districtBudgets.${d}.max` }] : []),
-              ...(district?.min ? [{ id: `district_min:${d}`, kind: 'district_min' as const, sense: 'min' as const, amount: district.min, subject: d, source: `scenario.districtBudgets.${d}.min` }] : []),
-            ];
-          },
-        ),
-      );
+      let k = byDistrict.get(d);
+      if (!k) byDistrict.set(d, (k = district(d)));
+      out.push(k);
     }
-    return keys;
   };
+  return { keysOf, made };
 }
 
 /** What of a scenario decides which limit keys exist: a company annual cap or none, and the districts with budgets. */
@@ -155,27 +180,27 @@ export interface LimitFrame {
 }
 
 export function limitFrame(candidates: readonly Application[], policy: Policy, scenario: Scenario, locked: readonly LockedGrant[] = []): LimitFrame {
-  const keysOf = limitKeys(policy, scenario);
-  // Keys are made once each (limitKeys), so an entry is found by its key object.
-  const byKey = new Map<LimitKey, { key: LimitKey; members: number[] }>();
-  const add = (key: LimitKey, i: number | null) => {
-    let entry = byKey.get(key);
-    if (!entry) byKey.set(key, (entry = { key, members: [] }));
-    if (i !== null) entry.members.push(i);
-  };
-  candidates.forEach((a, i) => {
-    for (const key of keysOf(a)) add(key, i);
-  });
+  const { keysOf, made } = limitKeys(policy, scenario);
+  // Keys are made once each, in the order first met (limitKeys): a key's members are found by its index.
+  const members: number[][] = [];
+  const keys: MadeKey[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    keys.length = 0;
+    keysOf(candidates[i]!, keys);
+    for (const key of keys) (members[key.index] ??= []).push(i);
+  }
   const lockedBy = new Map<string, Decimal>();
   let lockedTotal = ZERO;
   for (const { app, grant } of locked) {
-    for (const key of keysOf(app)) {
+    keys.length = 0;
+    keysOf(app, keys);
+    for (const key of keys) {
       lockedBy.set(key.key, (lockedBy.get(key.key) ?? ZERO).plus(grant));
-      add(key, null);
+      members[key.index] ??= [];
     }
     lockedTotal = lockedTotal.plus(grant);
   }
-  return { structure: limitStructure(policy, scenario), entries: [...byKey.values()], lockedBy, lockedTotal, candidates: candidates.length };
+  return { structure: limitStructure(policy, scenario), entries: made.map((key) => ({ key, members: members[key.index]! })), lockedBy, lockedTotal, candidates: candidates.length };
 }
 
 /**
@@ -186,31 +211,44 @@ export function limitFrame(candidates: readonly Application[], policy: Policy, s
  */
 export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit[]; overrun: { limit: Limit; locked: Decimal }[] } {
   const limits: Limit[] = [];
-  const push = (l: Omit<Limit, 'locked'>, lockedUse: Decimal) => limits.push({ ...l, locked: lockedUse });
-  const keys = new Set<string>();
+  // Each limit's id as prefix + suffix where its key knows them (else the whole id and ''), for the sort.
+  const prefixes: string[] = [];
+  const suffixes: string[] = [];
+  const push = (l: Omit<Limit, 'locked'>, lockedUse: Decimal) => {
+    limits.push({ ...l, locked: lockedUse });
+    prefixes.push(l.id);
+    suffixes.push('');
+  };
   const anyLocked = frame.lockedBy.size > 0;
   for (const { key, members } of frame.entries) {
-    keys.add(key.key);
     const used = anyLocked ? (frame.lockedBy.get(key.key) ?? ZERO) : ZERO;
-    // Fields in the order { ...made, members, locked } gives them.
-    for (const l of key.make(scenario)) limits.push({ id: l.id, kind: l.kind, sense: l.sense, amount: l.amount, subject: l.subject, source: l.source, members, locked: used });
+    for (const l of key.make(scenario)) {
+      // Fields in the order { ...made, members, locked } gives them.
+      limits.push({ id: l.id, kind: l.kind, sense: l.sense, amount: l.amount, subject: l.subject, source: l.source, members, locked: used });
+      const split = key.prefix !== undefined && l.id === key.key;
+      prefixes.push(split ? key.prefix! : l.id);
+      suffixes.push(split ? key.suffix! : '');
+    }
   }
-  // A floor on a measure nobody applied to still binds (and cannot be met).
+  // A floor on a measure nobody applied to still binds (and cannot be met). The frame's keys as a set only where a floor asks.
+  let keys: Set<string> | null = null;
+  const known = (key: string) => (keys ??= new Set(frame.entries.map((e) => e.key.key))).has(key);
   for (const [id, budget] of scenario.measureBudgets) {
-    if (budget.min?.gt(0) && !keys.has(`measure:${id}`)) {
+    if (budget.min?.gt(0) && !known(`measure:${id}`)) {
       push({ id: `measure_min:${id}`, kind: 'measure_min', sense: 'min', amount: budget.min, members: [], subject: id, source: `scenario.measureBudgets.${id}.min` }, ZERO);
     }
   }
   for (const [d, budget] of scenario.districtBudgets ?? []) {
-    if (budget.min?.gt(0) && !keys.has(`district:${d}`)) {
+    if (budget.min?.gt(0) && !known(`district:${d}`)) {
       push({ id: `district_min:${d}`, kind: 'district_min', sense: 'min', amount: budget.min, members: [], subject: d, source: `scenario.districtBudgets.${d}.min` }, ZERO);
     }
   }
   push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: Array.from({ length: frame.candidates }, (_, i) => i), subject: '', source: 'scenario.budget' }, frame.lockedTotal);
-  sortById(limits);
+  const sorted = sortById(limits, prefixes, suffixes);
   // What is left for the new batch.
   const overrun: { limit: Limit; locked: Decimal }[] = [];
-  const left = limits.map((l) => {
+  if (!anyLocked && frame.lockedTotal.isZero()) return { limits: sorted, overrun };
+  const left = sorted.map((l) => {
     if (l.locked.isZero()) return l;
     if (l.sense === 'max' && l.locked.gt(l.amount)) overrun.push({ limit: l, locked: l.locked });
     return { ...l, amount: D.max(ZERO, l.amount.minus(l.locked)) };
@@ -218,15 +256,61 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
   return { limits: left, overrun };
 }
 
-/** Sort limits by id in code-unit order: the ids alone, by the default sort (no callback), when they are distinct. */
-function sortById(limits: Limit[]): void {
-  const byId = new Map(limits.map((l) => [l.id, l]));
-  if (byId.size !== limits.length) {
-    limits.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    return;
+/**
+ * Limits sorted by id in code-unit order, each id given as prefix + suffix (`limits[k].id` is
+ * `prefixes[k] + suffixes[k]`). Most ids are a rule's prefix and a company: the distinct
+ * suffixes are sorted once, each prefix's limits by their suffix's rank, and the prefixes in
+ * order. That is the order of the ids wherever no prefix with a suffix after it begins the
+ * next prefix in order (then all of one prefix's ids come before all of the next one's) and
+ * the ids are distinct; else the ids are sorted whole (equal ids kept in the given order).
+ */
+export function sortById(limits: readonly Limit[], prefixes: readonly string[], suffixes: readonly string[]): Limit[] {
+  const n = limits.length;
+  // Each limit's prefix as its index among the distinct prefixes in order.
+  const prefixOf = new Map<string, number>();
+  for (const p of prefixes) if (!prefixOf.has(p)) prefixOf.set(p, prefixOf.size);
+  const order = [...prefixOf.keys()].sort();
+  const place = new Int32Array(order.length);
+  order.forEach((p, t) => (place[prefixOf.get(p)!] = t));
+  const group = Int32Array.from(prefixes, (p) => place[prefixOf.get(p)!]!);
+  const withSuffix = new Uint8Array(order.length);
+  for (let k = 0; k < n; k++) if (suffixes[k] !== '') withSuffix[group[k]!] = 1;
+  let split = true;
+  for (let t = 0; t + 1 < order.length && split; t++) if (withSuffix[t] && order[t + 1]!.startsWith(order[t]!)) split = false;
+  if (split) {
+    // Sorted as flat copies of the texts (the same code units, so the same order and equal as map
+    // keys): a company id read from a file is a slice of a larger text, slow to compare many times.
+    const rankOf = new Map<string, number>();
+    [...new Set(suffixes)]
+      .map((x) => x.split('').join(''))
+      .sort()
+      .forEach((x, r) => rankOf.set(x, r));
+    const rank = Int32Array.from(suffixes, (x) => rankOf.get(x)!);
+    // By suffix (a counting sort by rank), then by prefix (again, stable): by prefix, then suffix.
+    const byRank = countingSort(rank, rankOf.size, Int32Array.from({ length: n }, (_, k) => k));
+    const sorted = countingSort(group, order.length, byRank);
+    const out = new Array<Limit>(n);
+    for (let t = 0; t < n; t++) {
+      const k = sorted[t]!;
+      // Two equal ids (the same prefix and suffix): sorted whole below.
+      if (t > 0 && group[k] === group[sorted[t - 1]!] && rank[k] === rank[sorted[t - 1]!]) split = false;
+      out[t] = limits[k]!;
+    }
+    if (split) return out;
   }
-  const ids = [...byId.keys()].sort();
-  ids.forEach((id, k) => (limits[k] = byId.get(id)!));
+  const byId = new Map(limits.map((l) => [l.id, l]));
+  if (byId.size !== n) return [...limits].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  return [...byId.keys()].sort().map((id) => byId.get(id)!);
+}
+
+/** `items` ordered by `key[item]` (each in 0..size−1), stable. */
+function countingSort(key: Int32Array, size: number, items: Int32Array): Int32Array {
+  const next = new Int32Array(size + 1);
+  for (const k of items) next[key[k]! + 1]!++;
+  for (let r = 0; r < size; r++) next[r + 1]! += next[r]!;
+  const out = new Int32Array(items.length);
+  for (const k of items) out[next[key[k]!]!++] = k;
+  return out;
 }
 
 /** The limits over `candidates` (see `limitsIn`). */
@@ -347,4 +431,38 @@ export function blockingShare(index: ShareIndex, sums: readonly number[], c: num
     if (weight < 0 && sums[j]! - index.units[j]!.threshold < -weight * need) return j;
   }
   return null;
+}
+
+/**
+ * Per candidate, the limits it counts against: candidate i's are `at[start[i]]` up to
+ * `at[start[i + 1]]`, in the order of `limits`. Made once per list of limits (rounding and the
+ * reasons for the grants read the same), in two flat arrays rather than an array per candidate.
+ */
+export interface LimitsOf {
+  readonly start: Int32Array;
+  readonly at: Int32Array;
+}
+
+const limitsOfMade = new WeakMap<readonly Limit[], LimitsOf>();
+export function limitsOfCandidates(limits: readonly Limit[], candidates: number): LimitsOf {
+  const known = limitsOfMade.get(limits);
+  if (known && known.start.length === candidates + 1) return known;
+  const start = new Int32Array(candidates + 1);
+  for (const l of limits) for (const i of l.members) start[i + 1]!++;
+  for (let i = 0; i < candidates; i++) start[i + 1]! += start[i]!;
+  const at = new Int32Array(start[candidates]!);
+  const next = start.slice(0, candidates);
+  limits.forEach((l, k) => {
+    for (const i of l.members) at[next[i]!++] = k;
+  });
+  const made = { start, at };
+  limitsOfMade.set(limits, made);
+  return made;
+}
+
+/** Σ values[i] over the members (whole units: exact while the sum stays a safe integer, which callers check where it matters). */
+export function sumOver(members: readonly number[], values: ArrayLike<number>): number {
+  let s = 0;
+  for (let t = 0; t < members.length; t++) s += values[members[t]!]!;
+  return s;
 }

@@ -15,7 +15,7 @@ import type { Decimal } from 'decimal.js';
 import { D, toLpUnits } from '../money.js';
 import type { Units } from './units.js';
 import type { Column, LinearProgram, Row } from '../solver/types.js';
-import type { Limit, ShareRow } from './limits.js';
+import { sumOver, type Limit, type ShareRow } from './limits.js';
 import type { CashRow } from './cash-rows.js';
 
 export interface PolicyLpShape {
@@ -137,7 +137,7 @@ export function shapePolicyLp(
     for (let t = rowStart[first]!; t < rowStart[first + 1]!; t++) rowColumns[rowsAt[t]!]!.push(g);
   });
   const rowBounds = rowBoundsOf(rowLimit, limits);
-  const groupCaps = groups.map((members) => units.granularity.times(members.reduce((s, i) => s + units.caps[i]!, 0)));
+  const groupCaps = groups.map((members) => units.granularity.times(sumOver(members, units.caps)));
   const columnOf = new Int32Array(units.caps.length).fill(-1);
   groups.forEach((members, g) => members.forEach((i) => (columnOf[i] = g)));
   const shareRows = shares.map((row, share) => {
@@ -181,7 +181,7 @@ function rowBoundsOf(rowLimit: readonly number[], limits: readonly Limit[]): { l
 }
 
 /** Which limits get a row (indexes into `limits`): every floor; a ceiling only where its members' caps together exceed it, or `keepRow` asks for it. */
-export function limitRows(units: Units, limits: readonly Limit[], keepRow: (l: Limit) => boolean = () => false, capsOf: (k: number) => number = (k) => limits[k]!.members.reduce((s, i) => s + units.caps[i]!, 0)): number[] {
+export function limitRows(units: Units, limits: readonly Limit[], keepRow: (l: Limit) => boolean = () => false, capsOf: (k: number) => number = (k) => sumOver(limits[k]!.members, units.caps)): number[] {
   const rows: number[] = [];
   limits.forEach((l, k) => {
     if (l.sense === 'max' && !keepRow(l) && capsOf(k) <= units.limits[k]!) return;

@@ -252,9 +252,11 @@ export const BUDGET_USE_WARNING = new D('0.5');
 export function budgetUseWarnings(u: BudgetUse, where: Pick<InputIssue, 'file' | 'row'>, source: ApplicationsSource): InputIssue[] {
   const y = fmtYuanHuman;
   const half = u.budget.times(BUDGET_USE_WARNING);
+  // After a solve, what it allocated settles it before the candidates are read.
+  if (u.budget.lte(0) || u.granted?.gte(half)) return [];
   const entitled = u.candidates.reduce((s, c) => s.plus(c.cap), u.locked);
   const reached = u.granted ?? entitled;
-  if (u.budget.lte(0) || reached.gte(half)) return [];
+  if (reached.gte(half)) return [];
   const share = `${reached.div(u.budget).times(100).toDecimalPlaces(2, D.ROUND_DOWN).toString()}%`;
   const expected = `at least half of the budget ${y(u.budget)} ${u.granted !== null ? 'allocated' : 'allocatable'}`;
   const amount = u.granted !== null ? `${y(u.granted)} (${share})` : `at most ${y(entitled)} (${share})`;

@@ -11,7 +11,7 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram } from '../solver/types.js';
 import type { Application } from './application.js';
 import { entitlementOf, onceOnly, type Entitlement } from './entitlement.js';
-import { buildLimits, buildShares, limitFrame, limitsIn, limitStructure, type Limit, type LimitFrame, type LockedGrant, type ShareRow } from './limits.js';
+import { buildLimits, buildShares, limitFrame, limitsIn, limitStructure, sumOver, type Limit, type LimitFrame, type LockedGrant, type ShareRow } from './limits.js';
 import { countRuleId, countRules, countRuleSource, type CountKind, type CountRule } from './rules.js';
 import { limitRows, policyLp, shapeAtAmounts, shapePolicyLp, type PolicyLpShape } from './lp.js';
 import type { Measure, Policy } from './policy.js';
@@ -25,8 +25,8 @@ import type { Prepared, PrepareOptions } from './types.js';
 
 /** Priority order: score descending, then project id ascending (code-unit order). Documented in docs/how-it-works.md. */
 export function priorityOrder(apps: readonly Application[], scoreKeys: readonly string[] = apps.map((a) => a.score.toString())): number[] {
-  // Each distinct score (equal decimals have equal text) gets its rank, each project id too; the
-  // order then compares whole numbers only.
+  // Each distinct score (equal decimals have equal text) gets its rank; project ids are compared
+  // only among candidates of one score.
   const n = apps.length;
   const distinct = new Map<string, number>();
   const scores: Decimal[] = [];
@@ -42,16 +42,31 @@ export function priorityOrder(apps: readonly Application[], scoreKeys: readonly 
   const byScore = scores.map((_, k) => k).sort((a, b) => (approx[a] !== approx[b] ? approx[b]! - approx[a]! : scores[b]!.comparedTo(scores[a]!)));
   const rankOfScore = new Int32Array(scores.length);
   byScore.forEach((k, r) => (rankOfScore[k] = r));
+  // Candidates by the rank of their score (a counting sort: stable, in the given order within a
+  // score), then each score's candidates by project id in code-unit order (`<` compares strings
+  // so); the sort is stable, so ties on both keep the given order, as before.
+  const start = new Int32Array(scores.length + 1);
   const scoreRank = new Int32Array(n);
-  scoreKeys.forEach((key, i) => (scoreRank[i] = rankOfScore[distinct.get(key)!]!));
-  // Project ids in code-unit order: the default sort compares strings so, without a callback.
-  const ids = apps.map((a) => a.projectId);
-  const sortedIds = [...new Set(ids)].sort();
-  const rankOfId = new Map(sortedIds.map((id, r) => [id, r]));
-  const idRank = new Int32Array(n);
-  ids.forEach((id, i) => (idRank[i] = rankOfId.get(id)!));
-  // Ties on both keep the given order (the sort is stable), as before.
-  return Array.from({ length: n }, (_, i) => i).sort((a, b) => scoreRank[a]! - scoreRank[b]! || idRank[a]! - idRank[b]!);
+  scoreKeys.forEach((key, i) => {
+    const r = rankOfScore[distinct.get(key)!]!;
+    scoreRank[i] = r;
+    start[r + 1]!++;
+  });
+  for (let r = 0; r < scores.length; r++) start[r + 1]! += start[r]!;
+  const order = new Array<number>(n);
+  const next = start.slice(0, scores.length);
+  for (let i = 0; i < n; i++) order[next[scoreRank[i]!]!++] = i;
+  const byId = (a: number, b: number) => {
+    const x = apps[a]!.projectId;
+    const y = apps[b]!.projectId;
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  for (let r = 0; r < scores.length; r++) {
+    if (start[r + 1]! - start[r]! < 2) continue;
+    const run = order.slice(start[r]!, start[r + 1]!).sort(byId);
+    for (let t = 0; t < run.length; t++) order[start[r]! + t] = run[t]!;
+  }
+  return order;
 }
 
 /** The candidates of a scenario, what each may get, and the limits over them: what the check and the preparation share. */
@@ -137,14 +152,19 @@ function candidateBase(apps: readonly Application[], policy: Policy, scenario: S
  * whole number of fen F (it is: rounded down to the fen) within the safe integers, the cap is
  * ⌊F / 100G⌋ × G yuan, whole numbers throughout (scaled.ts), and exactly floorTo's; else floorTo.
  */
-function capsIn(g: Decimal): (entitlement: Decimal) => Decimal {
+export function capsIn(g: Decimal): (entitlement: Decimal) => Decimal {
   const gFen = scaledExact(g, 2);
   const gYuan = gFen !== null && gFen > 0 && gFen % 100 === 0 ? gFen / 100 : null;
+  // Many candidates share a cap (a measure's cap per project): each amount made once.
+  const made = new Map<number, Decimal>();
   return (e) => {
     const fen = gYuan === null ? null : scaledExact(e, 2);
     if (fen === null || fen < 0) return floorTo(e, g);
     const yuan = floorDiv(fen, gFen!) * gYuan!;
-    return Number.isSafeInteger(yuan) ? new D(yuan) : floorTo(e, g);
+    if (!Number.isSafeInteger(yuan)) return floorTo(e, g);
+    let d = made.get(yuan);
+    if (d === undefined) made.set(yuan, (d = new D(yuan)));
+    return d;
   };
 }
 
@@ -329,7 +349,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     const capsOf = (k: number) => {
       const id = limits[k]!.id;
       let c = capsById.get(id);
-      if (c === undefined) capsById.set(id, (c = limits[k]!.members.reduce((s, i) => s + capUnits![i]!, 0)));
+      if (c === undefined) capsById.set(id, (c = sumOver(limits[k]!.members, capUnits!)));
       return c;
     };
     const rows = limitRows(units, limits, keepRow, capsOf);

@@ -25,7 +25,7 @@ import type { Decimal } from 'decimal.js';
 import { D, ZERO } from '../money.js';
 import { toUnits, type Units } from './units.js';
 import { instalmentUnit } from './years.js';
-import { shareIndex, shareSums, type Limit, type ShareRow } from './limits.js';
+import { limitsOfCandidates, shareIndex, shareSums, sumOver, type Limit, type ShareRow } from './limits.js';
 import type { CashTracker } from './cash-rows.js';
 
 export interface RoundingInput {
@@ -64,13 +64,13 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   const capU = u.caps;
   const limitU = u.limits;
   const n = caps.length;
-  const memberOf: number[][] = Array.from({ length: n }, () => []);
-  limits.forEach((l, k) => l.members.forEach((i) => memberOf[i]!.push(k)));
+  const { start, at } = limitsOfCandidates(limits, n);
+  const isMax = Uint8Array.from(limits, (l) => (l.sense === 'max' ? 1 : 0));
 
   const gNum = g.toNumber();
   const cashUnit = instalmentUnit(g).toNumber();
   const grantU = capU.map((cap, i) => Math.max(0, Math.min(cap, Math.floor(values[i]! / gNum + 1e-3))));
-  const totalU = limits.map((l) => l.members.reduce((s, i) => s + grantU[i]!, 0));
+  const totalU = limits.map((l) => sumOver(l.members, grantU));
   // Share rows as integer rows over units: Σ weight × units ≥ threshold (limits.ts shareUnits).
   const shares = input.shares ?? [];
   const { units: shareW, of: shareOf } = shareIndex(shares, g, n);
@@ -79,13 +79,19 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   const move = (i: number, delta: number) => {
     cash?.move(i, grantU[i]!, grantU[i]! + delta);
     grantU[i] = grantU[i]! + delta;
-    for (const k of memberOf[i]!) totalU[k] = totalU[k]! + delta;
+    for (let t = start[i]!; t < start[i + 1]!; t++) {
+      const k = at[t]!;
+      totalU[k] = totalU[k]! + delta;
+    }
     if (shares.length) for (const [j, w] of shareOf[i]!) shareSum[j] = shareSum[j]! + w * delta;
   };
   /** Units of room left for candidate i under its cap, every `max` limit and every share row containing it. */
   const room = (i: number): number => {
     let r = capU[i]! - grantU[i]!;
-    for (const k of memberOf[i]!) if (limits[k]!.sense === 'max') r = Math.min(r, limitU[k]! - totalU[k]!);
+    for (let t = start[i]!; t < start[i + 1]!; t++) {
+      const k = at[t]!;
+      if (isMax[k]) r = Math.min(r, limitU[k]! - totalU[k]!);
+    }
     if (shares.length) for (const [j, w] of shareOf[i]!) if (w < 0) r = Math.min(r, Math.floor((shareSum[j]! - shareW[j]!.threshold) / -w));
     if (cash && r > 0) r = cash.room(i, grantU[i]!, r);
     return Math.max(0, r);

@@ -22,31 +22,57 @@ export interface Units {
  * in safe integers where they are (scaled.ts); else in Decimal.
  */
 export function inUnits(d: Decimal, g: Decimal, round: 'floor' | 'ceil'): number {
+  return unitsOf(g)(d, round);
+}
+
+/** `inUnits` for one granularity, its fen worked out once. */
+function unitsOf(g: Decimal): (d: Decimal, round: 'floor' | 'ceil') => number {
   const gFen = scaledExact(g, 2);
-  if (gFen !== null && gFen > 0) {
-    const fen = round === 'floor' ? scaledFloor(d, 2) : scaledCeil(d, 2);
-    if (fen !== null) return round === 'floor' ? floorDiv(fen, gFen) : ceilDiv(fen, gFen);
-  }
-  return (round === 'floor' ? d.div(g).floor() : d.div(g).ceil()).toNumber();
+  return (d, round) => {
+    if (gFen !== null && gFen > 0) {
+      const fen = round === 'floor' ? scaledFloor(d, 2) : scaledCeil(d, 2);
+      if (fen !== null) return round === 'floor' ? floorDiv(fen, gFen) : ceilDiv(fen, gFen);
+    }
+    return (round === 'floor' ? d.div(g).floor() : d.div(g).ceil()).toNumber();
+  };
+}
+
+/**
+ * Each cap in whole units of `g`, rounded down (not necessarily safe integers): worked out once
+ * per list of caps and granularity, for the scenario check and the preparation alike.
+ */
+const capUnitsMade = new WeakMap<readonly Decimal[], { readonly g: Decimal; readonly units: readonly number[] }>();
+function capsInUnits(caps: readonly Decimal[], g: Decimal): readonly number[] {
+  const known = capUnitsMade.get(caps);
+  if (known && known.g.eq(g)) return known.units;
+  const units = unitsOf(g);
+  const made = { g, units: caps.map((c) => units(c, 'floor')) };
+  capUnitsMade.set(caps, made);
+  return made.units;
 }
 
 /** The amounts in whole units; the granularity must be coarse enough for them (see `unitsIssue`). */
 export function toUnits(caps: readonly Decimal[], limits: readonly Limit[], g: Decimal): Units {
-  const units = (d: Decimal, round: 'floor' | 'ceil') => {
-    const u = inUnits(d, g, round);
+  const units = unitsOf(g);
+  const safe = (u: number, d: Decimal) => {
     if (!Number.isSafeInteger(u)) throw new InternalError(`the amount ${d.toString()} is not a safe number of units of ${g.toString()} (the scenario check lets no such granularity through)`);
     return u;
   };
+  const capUnits = capsInUnits(caps, g);
   return {
     granularity: g,
-    caps: caps.map((c) => units(c, 'floor')),
-    limits: limits.map((l) => units(l.amount, l.sense === 'max' ? 'floor' : 'ceil')),
+    caps: capUnits.map((u, i) => safe(u, caps[i]!)),
+    limits: limits.map((l) => safe(units(l.amount, l.sense === 'max' ? 'floor' : 'ceil'), l.amount)),
   };
 }
 
 /** A granularity too fine for the amounts (more units than a double counts exactly): the first amount it fails, as an input issue. */
 export function unitsIssue(caps: readonly Decimal[], limits: readonly Limit[], g: Decimal): InputIssue | null {
-  const amounts = [...caps.map((c) => [c, 'floor'] as const), ...limits.map((l) => [l.amount, l.sense === 'max' ? 'floor' : 'ceil'] as const)];
-  const bad = amounts.find(([d, round]) => !Number.isSafeInteger(inUnits(d, g, round)));
-  return bad ? { file: 'scenario', row: 'granularity', expected: `a granularity coarse enough for amounts up to ${bad[0].toString()}`, found: g.toString() } : null;
+  const units = unitsOf(g);
+  const capUnits = capsInUnits(caps, g);
+  let bad: Decimal | undefined;
+  const k = capUnits.findIndex((u) => !Number.isSafeInteger(u));
+  if (k >= 0) bad = caps[k];
+  else bad = limits.find((l) => !Number.isSafeInteger(units(l.amount, l.sense === 'max' ? 'floor' : 'ceil')))?.amount;
+  return bad ? { file: 'scenario', row: 'granularity', expected: `a granularity coarse enough for amounts up to ${bad.toString()}`, found: g.toString() } : null;
 }

@@ -9,12 +9,12 @@
  */
 import type { Decimal } from 'decimal.js';
 import { InfeasibleError, InputError, InternalError, type Conflict, type InputIssue } from '../errors.js';
-import { ZERO, floorTo, parseAmount } from '../money.js';
+import { ZERO, parseAmount } from '../money.js';
 import { writeFileAtomically } from '../io/write.js';
 import { pickerWork, type Allocation, type Prepared } from '../model/allocate.js';
 import { checkScenario } from '../model/check.js';
 import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
-import { candidatesOf } from '../model/prepare.js';
+import { candidatesOf, capsIn } from '../model/prepare.js';
 import type { LinearProgram } from '../solver/types.js';
 import { cashTotal, withBudget, type Scenario } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
@@ -212,8 +212,18 @@ export function budgetWarnings(loaded: Loaded, file: string, allocation?: Alloca
   if (allocation) {
     const lines = allocation.lines;
     const locked = lines.reduce((sum, l) => (l.binding === 'locked' ? sum.plus(l.grant) : sum), ZERO);
-    const candidates = lines.filter((l) => l.candidate >= 0).map((l) => ({ app: l.app, cap: floorTo(l.entitlement!.amount, g), grant: l.grant, binding: l.binding }));
-    use = { budget: scenario.budget, granted: allocation.granted, locked, applications: lines.length, candidates };
+    const capOf = capsIn(g);
+    // Made only where the check reads them (less than half of the budget allocated).
+    let candidates: BudgetUse['candidates'] | undefined;
+    use = {
+      budget: scenario.budget,
+      granted: allocation.granted,
+      locked,
+      applications: lines.length,
+      get candidates() {
+        return (candidates ??= lines.filter((l) => l.candidate >= 0).map((l) => ({ app: l.app, cap: capOf(l.entitlement!.amount), grant: l.grant, binding: l.binding })));
+      },
+    };
   } else {
     const c = candidatesOf(loaded.applications, loaded.policy, scenario);
     use = { budget: scenario.budget, granted: null, locked: ZERO, applications: loaded.applications.length, candidates: c.candidates.map((app, i) => ({ app, cap: c.caps[i]! })) };

@@ -183,10 +183,36 @@ function ruleTexts(m: Policy['measures'][number]): readonly RuleTexts[] {
   return texts;
 }
 
+/**
+ * What of a measure's rules is the same for every application under it, made once per measure:
+ * a project cap's ceiling (rule k's at k) and the per-company caps.
+ */
+interface MeasureRules {
+  readonly projectCaps: readonly (OwnCeiling | undefined)[];
+  readonly companyCaps: ProjectRules['companyCaps'];
+}
+const measureRulesOf = new WeakMap<Policy['measures'][number], MeasureRules>();
+function measureRules(m: Policy['measures'][number]): MeasureRules {
+  let made = measureRulesOf.get(m);
+  if (made) return made;
+  const texts = ruleTexts(m);
+  const ceiling = (rule: string, limit: Decimal): OwnCeiling => ({ rule, limit, room: limit, offset: null, limitFen: fenFloor(limit), offsetFen: null });
+  made = {
+    projectCaps: m.rules.map((rule, k) => (rule.type === 'projectCap' ? ceiling(texts[k]!.main, num(rule.amount)) : undefined)),
+    companyCaps: m.rules.flatMap((rule, k) => (rule.type === 'companyCap' ? [{ rule: texts[k]!.main, limit: num(rule.amount) }] : [])),
+  };
+  measureRulesOf.set(m, made);
+  return made;
+}
+
+/** No conditions failed: one empty list for every application. */
+const NONE_FAILED: readonly string[] = Object.freeze([]);
+
 function projectRules(m: Policy['measures'][number], a: Application, dateFields: ReadonlySet<string>): ProjectRules {
   const tag = `${m.id}${m.clause}`;
-  // Rule k's texts, made once per measure.
+  // Rule k's texts, made once per measure, and what is the same for every application under it.
   const texts = ruleTexts(m);
+  const shared = measureRules(m);
   let k = -1;
   const base = a.eligibleBase ?? a.totalInvestment;
   // A project known only from an earlier batch's allocations.csv has no base here: its own
@@ -194,12 +220,11 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
   const own = !a.lockedFrom;
   const ceilings: OwnCeiling[] = [];
   const upTo = (rule: string, limit: Decimal) => ceilings.push({ rule, limit, room: limit, offset: null, limitFen: fenFloor(limit), offsetFen: null });
-  const failed: string[] = [];
-  const companyCaps: ProjectRules['companyCaps'][number][] = [];
+  let failed: string[] | null = null;
   let bonus: { rule: string; amount: Decimal } | null = null;
   for (const rule of m.rules) {
     k++;
-    if (!own && rule.type !== 'companyCap') continue;
+    if (!own) continue;
     switch (rule.type) {
       case 'rate':
         upTo(texts[k]!.main, num(rule.rate).times(base ?? Z));
@@ -208,7 +233,7 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
         if (base !== null) upTo(texts[k]!.main, base);
         break;
       case 'projectCap':
-        upTo(texts[k]!.main, num(rule.amount));
+        ceilings.push(shared.projectCaps[k]!);
         break;
       case 'matching': {
         const upper = a.upperFunding ?? Z;
@@ -221,11 +246,10 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
         break;
       }
       case 'companyCap':
-        companyCaps.push({ rule: texts[k]!.main, limit: num(rule.amount) });
-        break;
+        break; // shared.companyCaps
       case 'eligibility': {
         const value = valueOf(a, rule.field);
-        if (!meets(rule, value, dateFields.has(rule.field))) failed.push(`${tag} eligibility: ${rule.field} ${conditionText(rule)}, found ${value ?? 'nothing'}`);
+        if (!meets(rule, value, dateFields.has(rule.field))) (failed ??= []).push(`${tag} eligibility: ${rule.field} ${conditionText(rule)}, found ${value ?? 'nothing'}`);
         break;
       }
       case 'bands':
@@ -234,7 +258,7 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
       case 'tiers': {
         const value = a.attributes?.[rule.field];
         const amount = amountFor(rule.amounts, value);
-        if (amount === undefined) failed.push(`${tag} tiers: ${rule.field} ${value ?? 'nothing'} has no amount`);
+        if (amount === undefined) (failed ??= []).push(`${tag} tiers: ${rule.field} ${value ?? 'nothing'} has no amount`);
         else upTo(`${tag} tiers ${rule.field} ${value}`, num(amount));
         break;
       }
@@ -251,9 +275,9 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
   const before = b && ceilings.length ? ceilings.reduce((lo, c) => Decimal.min(lo, c.room), ceilings[0]!.room) : null;
   const rules: ProjectRules = {
     ceilings,
-    failed,
+    failed: failed ?? NONE_FAILED,
     bonus: b && before ? bonusCeiling(`${b.rule}: least other ceiling ${before} + ${b.amount}`, before.plus(b.amount)) : null,
-    companyCaps,
+    companyCaps: shared.companyCaps,
   };
   return rules;
 }
@@ -286,15 +310,16 @@ interface Sum {
 }
 const fenDecimal = (fen: number): Decimal => new Decimal(fen).div(100);
 
-/** A sum per company and year (subject null: "company year"), or per subject of a joint cap. */
+/** A sum per scope (a measure's company cap, the annual cap, a joint cap), company and year (subject null: "company year"), or per subject of a joint cap. */
 interface Group {
+  readonly scope: object;
   readonly rule: string;
   readonly who: string;
   readonly year: number;
   readonly subject: string | null;
   readonly limit: Decimal;
   readonly total: Sum;
-  /** The same scope and subject in another year. */
+  /** The same company or subject in another scope or year. */
   readonly next: Group | null;
 }
 
@@ -343,16 +368,15 @@ export function verifyAllocation(
   // subject and year: found by the application's own texts, no key text made per application.
   // Checked in the order first met.
   const groups: Group[] = [];
-  const scopes = new Map<object, Map<string, Group>>();
+  // Per company (or subject) its sums over every scope and year: one lookup of the text finds them all.
+  const byWho = new Map<string, Group>();
   const addTo = (scope: object, who: string, year: number, rule: string, limit: Decimal, grant: Decimal, f: number, subject: string | null) => {
-    let byWho = scopes.get(scope);
-    if (!byWho) scopes.set(scope, (byWho = new Map()));
     const first = byWho.get(who);
     let grp: Group | null = first ?? null;
-    while (grp && grp.year !== year) grp = grp.next;
+    while (grp && (grp.scope !== scope || grp.year !== year)) grp = grp.next;
     if (grp) add(grp.total, grant, f);
     else {
-      const made: Group = { rule, who, year, subject, limit, total: { fen: f, dec: grant }, next: first ?? null };
+      const made: Group = { scope, rule, who, year, subject, limit, total: { fen: f, dec: grant }, next: first ?? null };
       byWho.set(who, made);
       groups.push(made);
     }
