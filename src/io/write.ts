@@ -13,7 +13,7 @@
  * same way, but a crash between two renames can leave them mixed.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { close, closeSync, fsync, fsyncSync, mkdirSync, mkdtempSync, open, openSync, renameSync, rmSync, write, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { neutraliseCell } from './cells.js';
 
@@ -30,32 +30,91 @@ export interface CommitRecord {
   readonly commit: (sha256: Readonly<Record<string, string>>) => string;
 }
 
+/**
+ * A file whose bytes are still being made (on a worker thread, by zlib): written as soon as they
+ * are there, while the others are still being made.
+ */
+export interface PendingFile {
+  readonly name: string;
+  readonly pending: Promise<{ readonly content: string | Uint8Array; readonly sha256?: string }>;
+}
+
 /** Write the files (at most one of them a commit record) into `dir`, together; returns their paths in the order given. */
 export function writeOutputsAtomically(dir: string, files: readonly (OutputFile | CommitRecord)[]): string[] {
-  const records = files.filter((f): f is CommitRecord => 'commit' in f);
-  if (records.length > 1) throw new Error(`a set has one commit record, not ${records.length}`);
+  const record = recordOf(files);
   const data = files.flatMap((f) => ('content' in f ? [{ name: f.name, bytes: bytesOf(f.content), sha256: f.sha256 }] : []));
-  mkdirSync(dir, { recursive: true });
-  const tmp = mkdtempSync(join(dir, '.fundplan-tmp-'));
+  const tmp = tmpFolder(dir);
   try {
     for (const f of data) writeDurably(join(tmp, f.name), f.bytes);
-    const record = records[0];
     if (record) {
       // Made once every other file is complete, from the very bytes written.
-      const sha256 = Object.fromEntries(data.map((f) => [f.name, f.sha256 ?? createHash('sha256').update(f.bytes).digest('hex')]));
+      const sha256 = Object.fromEntries(data.map((f) => [f.name, f.sha256 ?? sha256Of(f.bytes)]));
       writeDurably(join(tmp, record.name), bytesOf(record.commit(sha256)));
     }
-    for (const f of data) renameSync(join(tmp, f.name), join(dir, f.name));
-    syncFolder(dir);
-    if (record) {
-      renameSync(join(tmp, record.name), join(dir, record.name));
-      syncFolder(dir);
-    }
+    renameSet(dir, tmp, data.map((f) => f.name), record);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
   return files.map((f) => join(dir, f.name));
 }
+
+/**
+ * The same, each file written (and flushed) off this thread, on libuv's thread pool, as soon as
+ * its bytes are there; the renames as above once every file is on disk. Where a file fails, the
+ * others are let finish, the hidden folder goes and nothing is renamed.
+ */
+export async function writeOutputsAtomicallyAsync(dir: string, files: readonly (OutputFile | PendingFile | CommitRecord)[]): Promise<string[]> {
+  const record = recordOf(files);
+  const tmp = tmpFolder(dir);
+  try {
+    const writes = files.flatMap((f) => {
+      if ('commit' in f) return [];
+      return [
+        (async () => {
+          const { content, sha256 } = 'pending' in f ? await f.pending : f;
+          const bytes = bytesOf(content);
+          const hash = sha256 ?? sha256Of(bytes);
+          await writeDurablyAsync(join(tmp, f.name), bytes);
+          return [f.name, hash] as const;
+        })(),
+      ];
+    });
+    const settled = await Promise.allSettled(writes);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const written = settled.map((s) => (s as PromiseFulfilledResult<readonly [string, string]>).value);
+    // Made once every other file is complete, from the very bytes written.
+    if (record) await writeDurablyAsync(join(tmp, record.name), bytesOf(record.commit(Object.fromEntries(written))));
+    renameSet(dir, tmp, written.map(([name]) => name), record);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return files.map((f) => join(dir, f.name));
+}
+
+function recordOf(files: readonly (OutputFile | PendingFile | CommitRecord)[]): CommitRecord | undefined {
+  const records = files.filter((f): f is CommitRecord => 'commit' in f);
+  if (records.length > 1) throw new Error(`a set has one commit record, not ${records.length}`);
+  return records[0];
+}
+
+/** The hidden folder a set is written into, inside `dir` (made if need be). */
+function tmpFolder(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return mkdtempSync(join(dir, '.fundplan-tmp-'));
+}
+
+/** The files (all on disk in `tmp`) renamed into `dir` in order and the folder flushed; then the record, and the folder again. */
+function renameSet(dir: string, tmp: string, names: readonly string[], record: CommitRecord | undefined): void {
+  for (const name of names) renameSync(join(tmp, name), join(dir, name));
+  syncFolder(dir);
+  if (record) {
+    renameSync(join(tmp, record.name), join(dir, record.name));
+    syncFolder(dir);
+  }
+}
+
+const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** One file, complete or not at all: written and flushed beside its destination, then renamed over it. */
 export function writeFileAtomically(path: string, content: string | Uint8Array): void {
@@ -80,6 +139,19 @@ function writeDurably(path: string, bytes: Uint8Array): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The same on libuv's thread pool: this thread neither copies the bytes nor waits for the disk. */
+async function writeDurablyAsync(path: string, bytes: Uint8Array): Promise<void> {
+  const fd = await new Promise<number>((resolve, reject) => open(path, 'w', (e, fd) => (e ? reject(e) : resolve(fd))));
+  try {
+    for (let at = 0; at < bytes.length; ) {
+      at += await new Promise<number>((resolve, reject) => write(fd, bytes, at, bytes.length - at, null, (e, n) => (e ? reject(e) : resolve(n))));
+    }
+    await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+  } finally {
+    await new Promise<void>((resolve, reject) => close(fd, (e) => (e ? reject(e) : resolve())));
   }
 }
 
