@@ -6,7 +6,7 @@
  * yuan with two decimals as in allocations.csv; statuses are written as planned / paid /
  * cancelled.
  */
-import { fmtYuan } from '../money.js';
+import { yuanText } from './fen.js';
 import { columnLetter } from '../io/bounds.js';
 import { neutraliseCell } from '../io/cells.js';
 import { toExcelCsv } from '../io/write.js';
@@ -26,7 +26,7 @@ const byProjectThenInstallment = (a: Commitment, b: Commitment) =>
 export function commitmentRows(commitments: readonly Commitment[]): string[][] {
   return [...commitments].sort(byProjectThenInstallment).map((c) => [
     c.projectId, c.projectName, c.companyId, c.companyName, c.measureId,
-    String(c.approvedYear), fmtYuan(c.grant), String(c.installment), String(c.dueYear), fmtYuan(c.amount), c.status,
+    String(c.approvedYear), yuanText(c.grant), String(c.installment), String(c.dueYear), yuanText(c.amount), c.status,
   ]);
 }
 
