@@ -14,7 +14,7 @@ import { BINDING_ZH, limitLabel } from './labels.js';
 import { batchOf, type BatchNumbers } from './allocations.js';
 import { scaledExact } from '../scaled.js';
 import { policyTable, type PolicyTable } from './policy-table.js';
-import { doublesOf, yuanText } from './fen.js';
+import { doublesOf, limitRooms, yuanText } from './fen.js';
 
 export type { Lang } from './i18n/index.js';
 
@@ -275,14 +275,11 @@ export function buildReportData(args: {
   // Every binding limit; of the others (a province has tens of thousands of company limits),
   // those with the least room, up to MAX_REPORT_OTHER_LIMITS.
   // Shown on the whole limit: what an earlier batch locked counts as used.
-  const usedOf = allocation.limits.map((l, k) => (l.locked.isZero() ? allocation.limitTotals[k]! : allocation.limitTotals[k]!.plus(l.locked)));
-  const amountOf = allocation.limits.map((l) => (l.locked.isZero() ? l.amount : l.amount.plus(l.locked)));
-  const slackOf = allocation.limits.map((l, k) => (l.sense === 'max' ? amountOf[k]!.minus(usedOf[k]!) : usedOf[k]!.minus(amountOf[k]!)));
-  const bindingOf = slackOf.map((s) => s.lt(g));
+  const { room, binding: bindingOf } = limitRooms(allocation.limits, allocation.limitTotals, g);
   const others = allocation.limits.map((_, k) => k).filter((k) => !bindingOf[k]);
   const shownOthers = new Set(
     smallest(
-      others.map((k) => ({ k, s: slackOf[k]!.toNumber(), id: allocation.limits[k]!.id })),
+      others.map((k) => ({ k, s: room[k]!, id: allocation.limits[k]!.id })),
       MAX_REPORT_OTHER_LIMITS,
       (x) => x.s,
       (a, b) => a.s - b.s || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
@@ -295,15 +292,18 @@ export function buildReportData(args: {
   if (named.size) for (const l of allocation.lines) if (named.has(l.app.companyId)) companyName.set(l.app.companyId, l.app.companyName);
   const limits: LimitRow[] = listed.map((k) => {
     const l = allocation.limits[k]!;
-    const binding = bindingOf[k]!;
+    const binding = bindingOf[k] === 1;
+    // Shown on the whole limit: what an earlier batch locked counts as used.
+    const used = l.locked.isZero() ? allocation.limitTotals[k]! : allocation.limitTotals[k]!.plus(l.locked);
+    const amount = l.locked.isZero() ? l.amount : l.amount.plus(l.locked);
     return {
       id: l.id,
       kind: l.kind,
       subject: l.subject,
       label: l.kind.startsWith('company') ? `${limitLabel(l, measures)} ${companyName.get(l.subject) ?? ''}`.trimEnd() : limitLabel(l, measures),
-      amount: yuanText(amountOf[k]!),
-      used: yuanText(usedOf[k]!),
-      slack: yuanText(slackOf[k]!),
+      amount: yuanText(amount),
+      used: yuanText(used),
+      slack: yuanText(l.sense === 'max' ? amount.minus(used) : used.minus(amount)),
       binding,
     };
   });

@@ -5,7 +5,7 @@ import type { Allocation, Binding, Line, RulesReport } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import { qualifies } from '../model/limits.js';
 import { scenarioFields, type Scenario } from '../model/scenario.js';
-import { fenOf, fenYuan } from './fen.js';
+import { fenOf, fenYuan, limitRooms } from './fen.js';
 import type { Verification } from '../verify/verify.js';
 import { formatIssue, type InputIssue } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
@@ -192,10 +192,7 @@ export function buildSummary(args: {
     }
   }
   const measureBudget = (id: string) => scenario.measureBudgets.get(id);
-  const binding = allocation.limits.map((l, k) => {
-    const used = allocation.limitTotals[k]!;
-    return (l.sense === 'max' ? l.amount.minus(used) : used.minus(l.amount)).lt(scenario.granularity);
-  });
+  const { binding } = limitRooms(allocation.limits, allocation.limitTotals, scenario.granularity);
   return {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     tool: { name: 'fundplan', version: TOOL_VERSION },
