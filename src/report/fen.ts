@@ -23,7 +23,7 @@ export function yuanText(v: Decimal): string {
 }
 
 /** Amounts in whole fen, or null where one is not a whole number of fen ≥ 0 or their total could pass 2^53 fen (then every partial sum is a safe integer too). */
-export function fenOf(amounts: readonly (Decimal | null | undefined)[]): Float64Array | null {
+export function fenAmounts(amounts: readonly (Decimal | null | undefined)[]): Float64Array | null {
   const out = new Float64Array(amounts.length);
   let total = 0;
   for (let i = 0; i < amounts.length; i++) {
@@ -69,8 +69,8 @@ export function doublesOf(values: readonly Decimal[]): { readonly value: Float64
 }
 
 /**
- * Each limit's room — amount − used for a ceiling, used − amount for a floor — as a double (what
- * Decimal's `toNumber` gives), and whether it is below one granularity unit (the limit binds). In
+ * Each limit's room — amount − used for a ceiling, used − amount for a floor — as a double for
+ * ordering (what Decimal's `toNumber` gives, but 0 for −0: they order alike), and whether it is below one granularity unit (the limit binds). In
  * whole fen where the amount, the total used and the granularity are whole fen of magnitude below
  * 2^52: the difference of two such integers is exact, and f / 100 (both exact doubles, the
  * division correctly rounded) is the double nearest the room, as `toNumber` gives; else by Decimal.

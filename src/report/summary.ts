@@ -5,7 +5,7 @@ import type { Allocation, Binding, Line, RulesReport } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import { qualifies } from '../model/limits.js';
 import { scenarioFields, type Scenario } from '../model/scenario.js';
-import { fenOf, fenYuan, limitRooms } from './fen.js';
+import { fenAmounts, fenYuan, limitRooms } from './fen.js';
 import type { Verification } from '../verify/verify.js';
 import { formatIssue, type InputIssue } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
@@ -60,11 +60,11 @@ interface Tally {
 }
 const tally = (): Tally => ({ applications: 0, funded: 0, requested: ZERO, entitlement: ZERO, granted: ZERO, fen: [0, 0, 0] });
 
-/** Every line's requested, entitlement and grant in whole fen, or null where any of them cannot be added up exactly that way (`fenOf`). */
+/** Every line's requested, entitlement and grant in whole fen, or null where any of them cannot be added up exactly that way (`fenAmounts`). */
 export function fenTallies(lines: readonly Line[]): { readonly requested: Float64Array; readonly entitlement: Float64Array; readonly granted: Float64Array } | null {
-  const requested = fenOf(lines.map((l) => l.app.requested));
-  const entitlement = requested && fenOf(lines.map((l) => l.entitlement?.amount));
-  const granted = entitlement && fenOf(lines.map((l) => l.grant));
+  const requested = fenAmounts(lines.map((l) => l.app.requested));
+  const entitlement = requested && fenAmounts(lines.map((l) => l.entitlement?.amount));
+  const granted = entitlement && fenAmounts(lines.map((l) => l.grant));
   return requested && entitlement && granted ? { requested, entitlement, granted } : null;
 }
 function addTally(to: Tally, t: Tally): void {
@@ -137,7 +137,7 @@ export function buildSummary(args: {
   const byPair = new Map<string, Map<string, Tally>>();
   const lines = allocation.lines;
   // The same sums in whole fen where every amount is whole fen ≥ 0 and each total is a safe
-  // integer (`fenOf`): then every partial sum is a safe integer, added exactly; made Decimal at the end.
+  // integer (`fenAmounts`): then every partial sum is a safe integer, added exactly; made Decimal at the end.
   const fen = fenTallies(lines);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
