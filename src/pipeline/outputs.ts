@@ -72,17 +72,22 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     done.catch(() => undefined); // awaited through the files below
     const xlsx = allocationsXlsx(data, done.then(([r, p, l]) => ({ notice: p.noticeSheet, detail: r.detail, commitments: l.sheet })));
     const stale = summary.years ? null : earlierCashflow(dir);
-    // Each file is written as soon as its bytes are there (the others still being made).
-    const file = <T>(name: string, job: Promise<T>, bytesOf: (done: T) => FileBytes): PendingFile => ({
-      name,
-      pending: job.then((done) => {
-        const f = bytesOf(done);
+    // Each file is written as soon as its bytes are there (the others still being made). A
+    // failure surfaces where the writer awaits it, not as an unhandled rejection should the
+    // writer never start (a page below that throws, a folder that cannot be made).
+    const pending = <T>(name: string, job: Promise<T>, bytesOf: (done: T) => { readonly content: Uint8Array; readonly sha256?: string }): PendingFile => {
+      const p = job.then(bytesOf);
+      p.catch(() => undefined);
+      return { name, pending: p };
+    };
+    const file = <T>(name: string, job: Promise<T>, of: (done: T) => FileBytes) =>
+      pending(name, job, (done) => {
+        const f = of(done);
         return { content: f.bytes, sha256: f.sha256 };
-      }),
-    });
+      });
     const paths = await writeOutputsAtomicallyAsync(dir, [
       file('allocations.csv', rowsDone, (r) => r.csv),
-      { name: 'allocations.xlsx', pending: xlsx.then((content) => ({ content })) },
+      pending('allocations.xlsx', xlsx, (content) => ({ content })),
       ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),
       file('commitments.csv', ledger, (l) => l.csv),
       file('notice.csv', reports, (p) => p.notice),
