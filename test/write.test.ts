@@ -31,6 +31,16 @@ vi.mock('node:fs', async (importOriginal) => {
       fsTrace.fds.set(fd, String(args[0]));
       return fd;
     },
+    open: (path: string, flags: string, done: (e: NodeJS.ErrnoException | null, fd: number) => void) =>
+      real.open(path, flags, (e, fd) => {
+        if (!e) fsTrace.fds.set(fd, String(path));
+        done(e, fd);
+      }),
+    fsync: (fd: number, done: (e: NodeJS.ErrnoException | null) => void) =>
+      real.fsync(fd, (e) => {
+        if (!e) fsTrace.calls.push(`fsync ${fsTrace.fds.get(fd)}`);
+        done(e);
+      }),
     fsyncSync: (fd: number) => {
       fsTrace.calls.push(`fsync ${fsTrace.fds.get(fd)}`);
       real.fsyncSync(fd);

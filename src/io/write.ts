@@ -13,7 +13,7 @@
  * same way, but a crash between two renames can leave them mixed.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { close, closeSync, fsync, fsyncSync, mkdirSync, mkdtempSync, open, openSync, renameSync, rmSync, write, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { neutraliseCell } from './cells.js';
 
@@ -30,32 +30,91 @@ export interface CommitRecord {
   readonly commit: (sha256: Readonly<Record<string, string>>) => string;
 }
 
+/**
+ * A file whose bytes are still being made (on a worker thread, by zlib): written as soon as they
+ * are there, while the others are still being made.
+ */
+export interface PendingFile {
+  readonly name: string;
+  readonly pending: Promise<{ readonly content: string | Uint8Array; readonly sha256?: string }>;
+}
+
 /** Write the files (at most one of them a commit record) into `dir`, together; returns their paths in the order given. */
 export function writeOutputsAtomically(dir: string, files: readonly (OutputFile | CommitRecord)[]): string[] {
-  const records = files.filter((f): f is CommitRecord => 'commit' in f);
-  if (records.length > 1) throw new Error(`a set has one commit record, not ${records.length}`);
+  const record = recordOf(files);
   const data = files.flatMap((f) => ('content' in f ? [{ name: f.name, bytes: bytesOf(f.content), sha256: f.sha256 }] : []));
-  mkdirSync(dir, { recursive: true });
-  const tmp = mkdtempSync(join(dir, '.fundplan-tmp-'));
+  const tmp = tmpFolder(dir);
   try {
     for (const f of data) writeDurably(join(tmp, f.name), f.bytes);
-    const record = records[0];
     if (record) {
       // Made once every other file is complete, from the very bytes written.
-      const sha256 = Object.fromEntries(data.map((f) => [f.name, f.sha256 ?? createHash('sha256').update(f.bytes).digest('hex')]));
+      const sha256 = Object.fromEntries(data.map((f) => [f.name, f.sha256 ?? sha256Of(f.bytes)]));
       writeDurably(join(tmp, record.name), bytesOf(record.commit(sha256)));
     }
-    for (const f of data) renameSync(join(tmp, f.name), join(dir, f.name));
-    syncFolder(dir);
-    if (record) {
-      renameSync(join(tmp, record.name), join(dir, record.name));
-      syncFolder(dir);
-    }
+    renameSet(dir, tmp, data.map((f) => f.name), record);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
   return files.map((f) => join(dir, f.name));
 }
+
+/**
+ * The same, each file written (and flushed) off this thread, on libuv's thread pool, as soon as
+ * its bytes are there; the renames as above once every file is on disk. Where a file fails, the
+ * others are let finish, the hidden folder goes and nothing is renamed.
+ */
+export async function writeOutputsAtomicallyAsync(dir: string, files: readonly (OutputFile | PendingFile | CommitRecord)[]): Promise<string[]> {
+  const record = recordOf(files);
+  const tmp = tmpFolder(dir);
+  try {
+    const writes = files.flatMap((f) => {
+      if ('commit' in f) return [];
+      return [
+        (async () => {
+          const { content, sha256 } = 'pending' in f ? await f.pending : f;
+          const bytes = bytesOf(content);
+          const hash = sha256 ?? sha256Of(bytes);
+          await writeDurablyAsync(join(tmp, f.name), bytes);
+          return [f.name, hash] as const;
+        })(),
+      ];
+    });
+    const settled = await Promise.allSettled(writes);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const written = settled.map((s) => (s as PromiseFulfilledResult<readonly [string, string]>).value);
+    // Made once every other file is complete, from the very bytes written.
+    if (record) await writeDurablyAsync(join(tmp, record.name), bytesOf(record.commit(Object.fromEntries(written))));
+    renameSet(dir, tmp, written.map(([name]) => name), record);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return files.map((f) => join(dir, f.name));
+}
+
+function recordOf(files: readonly (OutputFile | PendingFile | CommitRecord)[]): CommitRecord | undefined {
+  const records = files.filter((f): f is CommitRecord => 'commit' in f);
+  if (records.length > 1) throw new Error(`a set has one commit record, not ${records.length}`);
+  return records[0];
+}
+
+/** The hidden folder a set is written into, inside `dir` (made if need be). */
+function tmpFolder(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return mkdtempSync(join(dir, '.fundplan-tmp-'));
+}
+
+/** The files (all on disk in `tmp`) renamed into `dir` in order and the folder flushed; then the record, and the folder again. */
+function renameSet(dir: string, tmp: string, names: readonly string[], record: CommitRecord | undefined): void {
+  for (const name of names) renameSync(join(tmp, name), join(dir, name));
+  syncFolder(dir);
+  if (record) {
+    renameSync(join(tmp, record.name), join(dir, record.name));
+    syncFolder(dir);
+  }
+}
+
+const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** One file, complete or not at all: written and flushed beside its destination, then renamed over it. */
 export function writeFileAtomically(path: string, content: string | Uint8Array): void {
@@ -83,6 +142,19 @@ function writeDurably(path: string, bytes: Uint8Array): void {
   }
 }
 
+/** The same on libuv's thread pool: this thread neither copies the bytes nor waits for the disk. */
+async function writeDurablyAsync(path: string, bytes: Uint8Array): Promise<void> {
+  const fd = await new Promise<number>((resolve, reject) => open(path, 'w', (e, fd) => (e ? reject(e) : resolve(fd))));
+  try {
+    for (let at = 0; at < bytes.length; ) {
+      at += await new Promise<number>((resolve, reject) => write(fd, bytes, at, bytes.length - at, null, (e, n) => (e ? reject(e) : resolve(n))));
+    }
+    await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+  } finally {
+    await new Promise<void>((resolve, reject) => close(fd, (e) => (e ? reject(e) : resolve())));
+  }
+}
+
 /** Flush a folder's entries (the renames into it) to disk. Windows cannot open a folder to flush it; there the renames are left to the file system. */
 function syncFolder(dir: string): void {
   if (process.platform === 'win32') return;
@@ -101,27 +173,80 @@ export function restoreCell(value: string): string {
   return value.replace(/^'(?=[=+\-@\t\r])/, '');
 }
 
-/**
- * What makes a CSV field quoted: the delimiter, the quote, or the record delimiter \r\n. A lone
- * \r or \n is left unquoted, as csv-stringify leaves it when told the record delimiter.
- */
-const NEEDS_QUOTES = /[",]|\r\n/;
 const QUOTES = /"/g;
 
-/** One CSV field: quoted (quotes doubled) where it holds a delimiter, a quote or \r\n, as csv-stringify writes it. */
+/**
+ * One CSV field: quoted (quotes doubled) where it holds the delimiter, the quote or the record
+ * delimiter \r\n, as csv-stringify writes it; a lone \r or \n is left unquoted, as csv-stringify
+ * leaves it when told the record delimiter.
+ */
 export function csvField(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replace(QUOTES, '""')}"` : value;
+  // A scan by char code: most fields need nothing.
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 34 || c === 44 || (c === 13 && value.charCodeAt(i + 1) === 10)) return `"${value.replace(QUOTES, '""')}"`;
+  }
+  return value;
+}
+
+/** One line of a CSV for Excel: every cell neutralised, quoted where needed, CRLF. */
+function csvLine(r: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < r.length; i++) out += (i ? ',' : '') + csvField(neutraliseCell(r[i] ?? ''));
+  return out + '\r\n';
 }
 
 /** CSV for Excel: UTF-8 with BOM, CRLF, every cell neutralised. */
 export function toExcelCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const lines = new Array<string>(rows.length + 1);
-  const line = (r: readonly string[]) => {
-    let out = '';
-    for (let i = 0; i < r.length; i++) out += (i ? ',' : '') + csvField(neutraliseCell(r[i] ?? ''));
-    return out + '\r\n';
-  };
-  lines[0] = line(header);
-  for (let k = 0; k < rows.length; k++) lines[k + 1] = line(rows[k]!);
+  lines[0] = csvLine(header);
+  for (let k = 0; k < rows.length; k++) lines[k + 1] = csvLine(rows[k]!);
   return '\uFEFF' + lines.join('');
+}
+
+/**
+ * The same file as `toExcelCsv`'s text, as its UTF-8 bytes with their SHA-256, encoded line by
+ * line into chunks: the text of the whole file is never made (at 100,000 rows that text, joined
+ * and then encoded, cost three times as much, most of it in garbage collection).
+ */
+export function excelCsvBytes(header: readonly string[], rows: readonly (readonly string[])[]): { readonly bytes: Buffer; readonly sha256: string } {
+  const hash = createHash('sha256');
+  const chunks: Buffer[] = [];
+  const sink = new Utf8Chunks((chunk) => {
+    hash.update(chunk);
+    chunks.push(chunk);
+  });
+  sink.write('\uFEFF' + csvLine(header));
+  for (let k = 0; k < rows.length; k++) sink.write(csvLine(rows[k]!));
+  sink.end();
+  return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), sha256: hash.digest('hex') };
+}
+
+/** Bytes in a chunk of Utf8Chunks (a longer text gets a chunk of its own size). */
+const CHUNK = 1 << 20;
+
+/** Text appended as UTF-8 into chunks of about CHUNK bytes; each chunk, once full (or at the end), handed to `full` and never written again. */
+export class Utf8Chunks {
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private length = 0;
+  constructor(private readonly full: (chunk: Buffer) => void) {}
+  write(s: string): void {
+    // At most three bytes per UTF-16 code unit.
+    const most = s.length * 3;
+    if (this.length + most > this.buf.length) {
+      this.flush();
+      if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
+    }
+    this.length += this.buf.write(s, this.length, 'utf8');
+  }
+  /** Hand out what was written since the last chunk, if anything. */
+  end(): void {
+    this.flush();
+  }
+  private flush(): void {
+    if (this.length === 0) return;
+    this.full(this.buf.subarray(0, this.length));
+    this.buf = Buffer.allocUnsafe(CHUNK);
+    this.length = 0;
+  }
 }

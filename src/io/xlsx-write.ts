@@ -14,6 +14,7 @@
 import { escapeXml } from './xml.js';
 import { deflateChunks, deflateEntry, writeZip, type Deflated, type ZipFile } from './zip.js';
 import { columnLetter } from './bounds.js';
+import { neutraliseCell } from './cells.js';
 
 export type CellStyle =
   | 'plain' | 'header' | 'title' | 'text' | 'wrap' | 'id'
@@ -33,9 +34,10 @@ export interface SheetSpec {
    * Width in characters; `style` is the style of the column's plain-string cells, and applies to
    * cells a user types into the column later. In a `numeric` column a plain string is a number
    * written from its exact decimal text ("" = an empty cell): rows of strings (allocations.csv's)
-   * go in as they are, with no object per cell.
+   * go in as they are, with no object per cell. In a `neutralise` column a plain string is
+   * written as `neutraliseCell` makes it (as the CSV writes it), so such rows need no copy.
    */
-  readonly columns: readonly { readonly width: number; readonly style?: CellStyle; readonly numeric?: boolean }[];
+  readonly columns: readonly { readonly width: number; readonly style?: CellStyle; readonly numeric?: boolean; readonly neutralise?: boolean }[];
   readonly rows: readonly (readonly Cell[])[];
   /** Rows kept in view at the top when scrolling. */
   readonly freezeRows?: number;
@@ -268,6 +270,7 @@ function* sheetXmlChunks(sheet: SheetSpec, selected: boolean): Generator<Buffer>
   const letters = Array.from({ length: width }, (_, i) => columnLetter(i));
   const textStyle = letters.map((_, c) => STYLE_INDEX.get(sheet.columns[c]?.style ?? (sheet.columns[c]?.numeric ? 'number' : 'text'))!);
   const numeric = letters.map((_, c) => sheet.columns[c]?.numeric === true);
+  const neutralise = letters.map((_, c) => sheet.columns[c]?.neutralise === true);
   const rows = sheet.rows;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
@@ -280,7 +283,7 @@ function* sheetXmlChunks(sheet: SheetSpec, selected: boolean): Generator<Buffer>
       if (typeof cell === 'string') {
         if (cell === '') x += `<c r="${ref}" s="${textStyle[c]}"/>`;
         else if (numeric[c]) x += `<c r="${ref}" s="${textStyle[c]}"><v>${numberText(cell)}</v></c>`;
-        else x += `<c r="${ref}" s="${textStyle[c]}" t="inlineStr"><is>${cellText(cell)}</is></c>`;
+        else x += `<c r="${ref}" s="${textStyle[c]}" t="inlineStr"><is>${cellText(neutralise[c] ? neutraliseCell(cell) : cell)}</is></c>`;
       } else if ('text' in cell) {
         const st = STYLE_INDEX.get(cell.style ?? 'text');
         x += cell.text === '' ? `<c r="${ref}" s="${st}"/>` : `<c r="${ref}" s="${st}" t="inlineStr"><is>${cellText(cell.text)}</is></c>`;
@@ -418,6 +421,11 @@ export function displayWidth(s: string): number {
   let w = 0;
   for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(ch) ? 2 : 1;
   return w;
+}
+
+/** The header and the rows `fitWidths` samples (its default 300 in all), text columns neutralised as a `neutralise` column writes them. */
+export function neutralisedSample(head: readonly Cell[], rows: readonly (readonly string[])[], textColumn: readonly boolean[]): (readonly Cell[])[] {
+  return [head, ...rows.slice(0, 299).map((r) => r.map((v, i) => (textColumn[i] ? neutraliseCell(v) : v)))];
 }
 
 /** Column widths that fit the header and the first rows (up to `sample`), within [min, max]. */

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readScenarioChain } from '../io/scenario-file.js';
-import { writeOutputsAtomically } from '../io/write.js';
+import { writeOutputsAtomicallyAsync, type PendingFile } from '../io/write.js';
 import { HERE, openFormatter, type FileBytes, type Formatter, type RowsDone } from '../report/offload.js';
 import { commitmentRows } from '../report/commitments.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
@@ -69,28 +69,39 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     const reports = formatter.run({ kind: 'reports', data });
     const ledger = formatter.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });
     const done = Promise.all([rowsDone, reports, ledger]);
-    done.catch(() => undefined); // awaited below, once this thread's own sheets are made
-    const xlsx = await allocationsXlsx(data, done.then(([r, p, l]) => ({ notice: p.noticeSheet, detail: r.detail, commitments: l.sheet })));
-    const [formatted, report, commitments] = await done;
+    done.catch(() => undefined); // awaited through the files below
+    const xlsx = allocationsXlsx(data, done.then(([r, p, l]) => ({ notice: p.noticeSheet, detail: r.detail, commitments: l.sheet })));
     const stale = summary.years ? null : earlierCashflow(dir);
-    const file = (name: string, f: FileBytes) => ({ name, content: f.bytes, sha256: f.sha256 });
-    const paths = writeOutputsAtomically(dir, [
-      file('allocations.csv', formatted.csv),
-      { name: 'allocations.xlsx', content: xlsx },
+    // Each file is written as soon as its bytes are there (the others still being made). A
+    // failure surfaces where the writer awaits it, not as an unhandled rejection should the
+    // writer never start (a page below that throws, a folder that cannot be made).
+    const pending = <T>(name: string, job: Promise<T>, bytesOf: (done: T) => { readonly content: Uint8Array; readonly sha256?: string }): PendingFile => {
+      const p = job.then(bytesOf);
+      p.catch(() => undefined);
+      return { name, pending: p };
+    };
+    const file = <T>(name: string, job: Promise<T>, of: (done: T) => FileBytes) =>
+      pending(name, job, (done) => {
+        const f = of(done);
+        return { content: f.bytes, sha256: f.sha256 };
+      });
+    const paths = await writeOutputsAtomicallyAsync(dir, [
+      file('allocations.csv', rowsDone, (r) => r.csv),
+      pending('allocations.xlsx', xlsx, (content) => ({ content })),
       ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),
-      file('commitments.csv', commitments.csv),
-      file('notice.csv', report.notice),
+      file('commitments.csv', ledger, (l) => l.csv),
+      file('notice.csv', reports, (p) => p.notice),
       {
         name: 'summary.json',
         commit: (files) => {
-          // `write` covers formatting and hashing every other output file (the reports do not show timings); the atomic write follows.
+          // `write` covers formatting and writing every other output file (the reports do not show timings); summary.json's own write follows.
           if (summary.timingsMs) summary.timingsMs.write = Math.round((msFormat + performance.now() - t) * 10) / 10;
           const written: Summary = { ...summary, files };
           return JSON.stringify(written, null, 2) + '\n';
         },
       },
-      file('report.html', report.html),
-      file('report.md', report.markdown),
+      file('report.html', reports, (p) => p.html),
+      file('report.md', reports, (p) => p.markdown),
       ...(options.whatifOf !== undefined ? [{ name: WHATIF_FILE, content: whatifPage(solved, dir, options.whatifOf) }] : []),
     ]);
     // A scenario without cash by year writes no cashflow.csv: one an earlier run left here, as that run wrote it, goes.
@@ -101,8 +112,10 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
   }
 }
 
-/** The SHA-256 the summary.json in `dir` records for cashflow.csv, or null (no summary.json, none recorded, unreadable). */
+/** The SHA-256 the summary.json in `dir` records for cashflow.csv, or null (no cashflow.csv there, no summary.json, none recorded, unreadable). */
 function earlierCashflow(dir: string): string | null {
+  // Without a cashflow.csv there is nothing to remove: the earlier summary.json (megabytes at 10^5 applications) is not read.
+  if (!existsSync(join(dir, CASHFLOW_FILE))) return null;
   try {
     const record = CommitRecordSchema.safeParse(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')));
     return (record.success && record.data.files?.[CASHFLOW_FILE]) || null;

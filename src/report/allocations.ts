@@ -1,7 +1,7 @@
 /** allocations.csv: one row per application, amounts in yuan with 2 decimals, a reason per grant, its batch. */
-import { fmtYuan } from '../money.js';
 import type { Allocation } from '../model/types.js';
 import { BINDING_ZH } from './labels.js';
+import { yuanText } from './fen.js';
 
 export { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
 
@@ -23,8 +23,8 @@ export function allocationRows(allocation: Allocation, notes: readonly string[],
     const a = line.app;
     return [
       a.projectId, a.projectName, a.companyId, a.companyName, a.district, line.measure.id, line.measure.name.zh, line.measure.clause,
-      String(a.year), a.score.toString(), a.requested ? fmtYuan(a.requested) : '',
-      line.entitlement ? fmtYuan(line.entitlement.amount) : '', fmtYuan(line.grant), String(batchOf(batches, a.projectId)), line.binding, BINDING_ZH[line.binding],
+      String(a.year), a.score.toString(), a.requested ? yuanText(a.requested) : '',
+      line.entitlement ? yuanText(line.entitlement.amount) : '', yuanText(line.grant), String(batchOf(batches, a.projectId)), line.binding, BINDING_ZH[line.binding],
       notes[i]!,
     ];
   });

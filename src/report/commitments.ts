@@ -6,11 +6,11 @@
  * yuan with two decimals as in allocations.csv; statuses are written as planned / paid /
  * cancelled.
  */
-import { fmtYuan } from '../money.js';
+import { yuanText } from './fen.js';
 import { columnLetter } from '../io/bounds.js';
 import { neutraliseCell } from '../io/cells.js';
 import { toExcelCsv } from '../io/write.js';
-import { fitWidths, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
+import { fitWidths, neutralisedSample, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
 import { COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, COMMITMENT_STATUSES, type Commitment, type CommitmentColumn } from '../model/ledger.js';
 import { words, type Lang } from './i18n/index.js';
 
@@ -26,7 +26,7 @@ const byProjectThenInstallment = (a: Commitment, b: Commitment) =>
 export function commitmentRows(commitments: readonly Commitment[]): string[][] {
   return [...commitments].sort(byProjectThenInstallment).map((c) => [
     c.projectId, c.projectName, c.companyId, c.companyName, c.measureId,
-    String(c.approvedYear), fmtYuan(c.grant), String(c.installment), String(c.dueYear), fmtYuan(c.amount), c.status,
+    String(c.approvedYear), yuanText(c.grant), String(c.installment), String(c.dueYear), yuanText(c.amount), c.status,
   ]);
 }
 
@@ -68,15 +68,14 @@ export function commitmentsSheetOf(ledgerRows: readonly (readonly string[])[], l
   const styles = COMMITMENT_COLUMNS.map((c) => STYLE[c]);
   const textColumn = styles.map((s) => s === 'textCell' || s === 'id');
   const header: Cell[] = commitmentsHeader(lang).map((text) => ({ text, style: 'header' }));
-  const rows: Cell[][] = [header];
-  for (const r of ledgerRows) rows.push(r.map((v, i) => (textColumn[i] ? neutraliseCell(v) : v)));
-  const widths = fitWidths(rows, { max: 40 });
+  const rows: (readonly Cell[])[] = [header, ...ledgerRows];
+  const widths = fitWidths(neutralisedSample(header, ledgerRows, textColumn), { max: 40 });
   const last = columnLetter(COMMITMENT_COLUMNS.length - 1);
   const statusColumn = columnLetter(COMMITMENT_COLUMNS.indexOf('status'));
   return {
     name: words(lang).workbook.sheets.commitments,
     rows,
-    columns: styles.map((style, i) => ({ width: widths[i]!, style: style === 'textCell' ? 'text' : style, numeric: !textColumn[i] })),
+    columns: styles.map((style, i) => ({ width: widths[i]!, style: style === 'textCell' ? 'text' : style, numeric: !textColumn[i], neutralise: textColumn[i] })),
     freezeRows: 1,
     autoFilter: `A1:${last}${rows.length}`,
     ...(rows.length > 1 ? { lists: [{ sqref: `${statusColumn}2:${statusColumn}${rows.length}`, values: [...COMMITMENT_STATUSES] }] } : {}),

@@ -14,6 +14,7 @@ import { BINDING_ZH, limitLabel } from './labels.js';
 import { batchOf, type BatchNumbers } from './allocations.js';
 import { scaledExact } from '../scaled.js';
 import { policyTable, type PolicyTable } from './policy-table.js';
+import { doublesOf, limitRooms, yuanText } from './fen.js';
 
 export type { Lang } from './i18n/index.js';
 
@@ -165,31 +166,41 @@ export function wanTextsFen(grants: readonly Decimal[], base: number): WanTexts 
  * The public notice: the funded projects of this run's batch (`new`) or of every batch (`all`),
  * by batch, then measure (policy order), then score; its total is the total of what it lists.
  */
-export function buildNotice(allocation: Allocation, policy: Policy, scenario: Scenario, batches: BatchNumbers = { current: 1, of: new Map() }, scope: Notice['scope'] = 'new'): Notice {
+export function buildNotice(allocation: Allocation, policy: Policy, scenario: Scenario, batches: BatchNumbers = { current: 1, of: new Map() }, scope: Notice['scope'] = 'new', keys: LineKeys = lineKeys(allocation.lines)): Notice {
   const order = new Map(policy.measures.map((m, i) => [m.id, i]));
-  // Scores compare as doubles, exactly where two different decimals are the same double.
-  const fundedLines = allocation.lines.filter((l) => l.grant.gt(0) && (scope === 'all' || batchOf(batches, l.app.projectId) === batches.current));
-  // The keys in typed arrays, the lines' positions sorted (a stable sort, as of the lines themselves).
-  const n = fundedLines.length;
-  const batchKey = new Int32Array(n);
+  const lines = allocation.lines;
+  // The funded lines listed, and their keys in typed arrays: their positions sorted (a stable sort, as of the lines themselves).
+  const listed: number[] = [];
+  const batchOfListed: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!keys.funded[i]) continue;
+    const batch = batchOf(batches, lines[i]!.app.projectId);
+    if (scope === 'all' || batch === batches.current) {
+      listed.push(i);
+      batchOfListed.push(batch);
+    }
+  }
+  const n = listed.length;
+  const batchKey = Int32Array.from(batchOfListed);
   const measureKey = new Int32Array(n);
   const scoreKey = new Float64Array(n);
-  fundedLines.forEach((l, i) => {
-    batchKey[i] = batchOf(batches, l.app.projectId);
-    measureKey[i] = order.get(l.measure.id)!;
-    scoreKey[i] = l.app.score.toNumber();
-  });
-  const sorted = Array.from({ length: n }, (_, i) => i).sort((i, j) => {
-    const a = fundedLines[i]!.app;
-    const b = fundedLines[j]!.app;
-    return (
-      batchKey[i]! - batchKey[j]! ||
-      measureKey[i]! - measureKey[j]! ||
-      (scoreKey[i] !== scoreKey[j] ? scoreKey[j]! - scoreKey[i]! : b.score.comparedTo(a.score)) ||
-      (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0)
-    );
-  });
-  const keyed = sorted.map((i) => ({ l: fundedLines[i]!, batch: batchKey[i]! }));
+  const shortKey = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = listed[k]!;
+    measureKey[k] = order.get(lines[i]!.measure.id)!;
+    scoreKey[k] = keys.score[i]!;
+    shortKey[k] = keys.shortScore[i]!;
+  }
+  // Scores compare as doubles, and as decimals where the doubles are equal but a score has more than 15 digits (two decimals can share a double).
+  const sameScore = (x: number, y: number): number => {
+    const a = lines[listed[x]!]!.app;
+    const b = lines[listed[y]!]!.app;
+    return (shortKey[x] && shortKey[y] ? 0 : b.score.comparedTo(a.score)) || (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0);
+  };
+  const sorted = Array.from({ length: n }, (_, k) => k).sort(
+    (x, y) => batchKey[x]! - batchKey[y]! || measureKey[x]! - measureKey[y]! || (scoreKey[x] !== scoreKey[y] ? scoreKey[y]! - scoreKey[x]! : sameScore(x, y)),
+  );
+  const keyed = sorted.map((k) => ({ l: lines[listed[k]!]!, batch: batchKey[k]! }));
   // Grants are whole granularity units, so enough decimals show every one exactly.
   const base = wanDecimals(scenario.granularity);
   const { texts, total, decimals } = wanTextsFen(keyed.map((k) => k.l.grant), base) ?? wanTexts(keyed.map((k) => k.l.grant), base);
@@ -213,6 +224,20 @@ export function buildNotice(allocation: Allocation, policy: Policy, scenario: Sc
   };
 }
 
+
+/** What the notice and the report sort the lines by, made once: each line's score as a double (and whether it has at most 15 digits, `doublesOf`), and whether it was granted anything. */
+export interface LineKeys {
+  readonly score: Float64Array;
+  readonly shortScore: Uint8Array;
+  readonly funded: Uint8Array;
+}
+
+export function lineKeys(lines: Allocation['lines']): LineKeys {
+  const { value, short } = doublesOf(lines.map((l) => l.app.score));
+  const funded = new Uint8Array(lines.length);
+  for (let i = 0; i < lines.length; i++) funded[i] = lines[i]!.grant.gt(0) ? 1 : 0;
+  return { score: value, shortScore: short, funded };
+}
 
 /**
  * The first `count` of `items` in the order `compare`, which sorts by `key` (ascending) first:
@@ -247,47 +272,51 @@ export function buildReportData(args: {
   const { allocation, policy, scenario } = args;
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const g = scenario.granularity;
-  const companyName = new Map(allocation.lines.map((l) => [l.app.companyId, l.app.companyName]));
   // Every binding limit; of the others (a province has tens of thousands of company limits),
   // those with the least room, up to MAX_REPORT_OTHER_LIMITS.
   // Shown on the whole limit: what an earlier batch locked counts as used.
-  const usedOf = allocation.limits.map((l, k) => (l.locked.isZero() ? allocation.limitTotals[k]! : allocation.limitTotals[k]!.plus(l.locked)));
-  const amountOf = allocation.limits.map((l) => (l.locked.isZero() ? l.amount : l.amount.plus(l.locked)));
-  const slackOf = allocation.limits.map((l, k) => (l.sense === 'max' ? amountOf[k]!.minus(usedOf[k]!) : usedOf[k]!.minus(amountOf[k]!)));
-  const bindingOf = slackOf.map((s) => s.lt(g));
+  const { room, binding: bindingOf } = limitRooms(allocation.limits, allocation.limitTotals, g);
   const others = allocation.limits.map((_, k) => k).filter((k) => !bindingOf[k]);
   const shownOthers = new Set(
     smallest(
-      others.map((k) => ({ k, s: slackOf[k]!.toNumber(), id: allocation.limits[k]!.id })),
+      others.map((k) => ({ k, s: room[k]!, id: allocation.limits[k]!.id })),
       MAX_REPORT_OTHER_LIMITS,
       (x) => x.s,
       (a, b) => a.s - b.s || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     ).map((x) => x.k),
   );
-  const limits: LimitRow[] = [];
-  allocation.limits.forEach((l, k) => {
-    const binding = bindingOf[k]!;
-    if (!binding && !shownOthers.has(k)) return;
-    limits.push({
+  const listed = allocation.limits.flatMap((l, k) => (bindingOf[k] || shownOthers.has(k) ? [k] : []));
+  // The names of the companies of the listed company limits: a company's last line names it.
+  const named = new Set(listed.flatMap((k) => (allocation.limits[k]!.kind.startsWith('company') ? [allocation.limits[k]!.subject] : [])));
+  const companyName = new Map<string, string>();
+  if (named.size) for (const l of allocation.lines) if (named.has(l.app.companyId)) companyName.set(l.app.companyId, l.app.companyName);
+  const limits: LimitRow[] = listed.map((k) => {
+    const l = allocation.limits[k]!;
+    const binding = bindingOf[k] === 1;
+    // Shown on the whole limit: what an earlier batch locked counts as used.
+    const used = l.locked.isZero() ? allocation.limitTotals[k]! : allocation.limitTotals[k]!.plus(l.locked);
+    const amount = l.locked.isZero() ? l.amount : l.amount.plus(l.locked);
+    return {
       id: l.id,
       kind: l.kind,
       subject: l.subject,
       label: l.kind.startsWith('company') ? `${limitLabel(l, measures)} ${companyName.get(l.subject) ?? ''}`.trimEnd() : limitLabel(l, measures),
-      amount: fmtYuan(amountOf[k]!),
-      used: fmtYuan(usedOf[k]!),
-      slack: fmtYuan(slackOf[k]!),
+      amount: yuanText(amount),
+      used: yuanText(used),
+      slack: yuanText(l.sense === 'max' ? amount.minus(used) : used.minus(amount)),
       binding,
-    });
+    };
   });
   // Above the limit: every funded project, then the best-scored others, in input order.
   const lines = allocation.lines;
+  const keys = lineKeys(lines);
   let shownIndex = lines.map((_, i) => i);
   if (lines.length > MAX_REPORT_PROJECTS) {
     // Funded first, then by score, highest first, then input order.
     const byScore = (a: { i: number; score: number }, b: { i: number; score: number }) => b.score - a.score || a.i - b.i;
-    const keyed = lines.map((l, i) => ({ i, score: l.app.score.toNumber() }));
-    const funded = keyed.filter((x) => lines[x.i]!.grant.gt(0));
-    const unfunded = keyed.filter((x) => !lines[x.i]!.grant.gt(0));
+    const keyed = lines.map((_, i) => ({ i, score: keys.score[i]! }));
+    const funded = keyed.filter((x) => keys.funded[x.i]);
+    const unfunded = keyed.filter((x) => !keys.funded[x.i]);
     const first = smallest(funded, MAX_REPORT_PROJECTS, (x) => -x.score, byScore);
     const rest = smallest(unfunded, MAX_REPORT_PROJECTS - first.length, (x) => -x.score, byScore);
     shownIndex = [...first, ...rest].map((x) => x.i).sort((a, b) => a - b);
@@ -303,9 +332,9 @@ export function buildReportData(args: {
       measureName: line.measure.name.zh,
       clause: line.measure.clause,
       score: line.app.score.toNumber(),
-      requested: line.app.requested ? fmtYuan(line.app.requested) : '',
-      entitlement: line.entitlement ? fmtYuan(line.entitlement.amount) : '',
-      grant: fmtYuan(line.grant),
+      requested: line.app.requested ? yuanText(line.app.requested) : '',
+      entitlement: line.entitlement ? yuanText(line.entitlement.amount) : '',
+      grant: yuanText(line.grant),
       binding: line.binding,
       bindingLabel: BINDING_ZH[line.binding],
       note: args.notes[i]!,
@@ -323,6 +352,6 @@ export function buildReportData(args: {
     marginalValues: args.marginalValues,
     projects: shown,
     projectsOmitted: lines.length - shown.length,
-    notice: buildNotice(allocation, policy, scenario, args.batches, args.noticeScope),
+    notice: buildNotice(allocation, policy, scenario, args.batches, args.noticeScope, keys),
   };
 }

@@ -4,9 +4,15 @@ import type { Notice } from './data.js';
 import { words } from './i18n/index.js';
 
 export function noticeCsv(notice: Notice): string {
+  const { header, rows } = noticeTable(notice);
+  return toExcelCsv(header, rows);
+}
+
+/** notice.csv's header and rows (the file is `toExcelCsv` of them). */
+export function noticeTable(notice: Notice): { readonly header: readonly string[]; readonly rows: string[][] } {
   const w = words('zh').notice;
   const rows = notice.rows.map((r) => [String(r.seq), String(r.batch), r.projectName, r.companyName, r.measureName, r.grantWan]);
   rows.push([w.total, '', '', '', '', notice.totalWan]);
   rows.push([w.ruleLine(notice.rule), '', '', '', '', '']);
-  return toExcelCsv(w.header, rows);
+  return { header: w.header, rows };
 }

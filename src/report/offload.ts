@@ -19,13 +19,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompressedSheet } from '../io/xlsx-write.js';
-import { toExcelCsv } from '../io/write.js';
+import { excelCsvBytes } from '../io/write.js';
 import { ALLOCATION_COLUMNS } from './allocations.js';
-import { commitmentsCsvOf } from './commitments.js';
+import { commitmentsHeader } from './commitments.js';
 import type { Lang, ReportData } from './data.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import { noticeCsv } from './notice.js';
+import { noticeTable } from './notice.js';
 import { commitmentsSheetCompressed, detailSheetCompressed, noticeSheetCompressed } from './xlsx.js';
 
 const WORKER = new URL('./format-worker.js', import.meta.url);
@@ -73,7 +73,7 @@ export async function runJob<J extends Job>(job: J): Promise<Done<J>> {
 async function doJob(job: Job): Promise<RowsDone | ReportsDone | LedgerDone> {
   switch (job.kind) {
     case 'rows': {
-      const csv = fileBytes(toExcelCsv(ALLOCATION_COLUMNS, job.rows));
+      const csv = excelCsvBytes(ALLOCATION_COLUMNS, job.rows);
       return { csv, detail: await detailSheetCompressed(job.rows, job.scenario) };
     }
     case 'reports': {
@@ -83,13 +83,14 @@ async function doJob(job: Job): Promise<RowsDone | ReportsDone | LedgerDone> {
       noticeSheet.catch(() => undefined); // awaited below
       const html = fileBytes(renderHtml(data));
       const markdown = fileBytes(renderMarkdown(data));
-      const notice = fileBytes(noticeCsv(data.notice));
+      const { header, rows } = noticeTable(data.notice);
+      const notice = excelCsvBytes(header, rows);
       return { html, markdown, notice, noticeSheet: await noticeSheet };
     }
     case 'ledger': {
       const sheet = commitmentsSheetCompressed(job.rows, job.scenario);
       sheet.catch(() => undefined); // awaited below
-      const csv = fileBytes(commitmentsCsvOf(job.rows, job.lang));
+      const csv = excelCsvBytes(commitmentsHeader(job.lang), job.rows);
       return { csv, sheet: await sheet };
     }
   }

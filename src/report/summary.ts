@@ -5,6 +5,7 @@ import type { Allocation, Binding, Line, RulesReport } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import { qualifies } from '../model/limits.js';
 import { scenarioFields, type Scenario } from '../model/scenario.js';
+import { fenAmounts, fenYuan, limitRooms } from './fen.js';
 import type { Verification } from '../verify/verify.js';
 import { formatIssue, type InputIssue } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
@@ -54,8 +55,18 @@ interface Tally {
   requested: Decimal;
   entitlement: Decimal;
   granted: Decimal;
+  /** requested, entitlement, granted in whole fen while they are added up that way (`fenTallies`). */
+  readonly fen: [number, number, number];
 }
-const tally = (): Tally => ({ applications: 0, funded: 0, requested: ZERO, entitlement: ZERO, granted: ZERO });
+const tally = (): Tally => ({ applications: 0, funded: 0, requested: ZERO, entitlement: ZERO, granted: ZERO, fen: [0, 0, 0] });
+
+/** Every line's requested, entitlement and grant in whole fen, or null where any of them cannot be added up exactly that way (`fenAmounts`). */
+export function fenTallies(lines: readonly Line[]): { readonly requested: Float64Array; readonly entitlement: Float64Array; readonly granted: Float64Array } | null {
+  const requested = fenAmounts(lines.map((l) => l.app.requested));
+  const entitlement = requested && fenAmounts(lines.map((l) => l.entitlement?.amount));
+  const granted = entitlement && fenAmounts(lines.map((l) => l.grant));
+  return requested && entitlement && granted ? { requested, entitlement, granted } : null;
+}
 function addTally(to: Tally, t: Tally): void {
   to.applications += t.applications;
   to.funded += t.funded;
@@ -124,17 +135,31 @@ export function buildSummary(args: {
   // is at most its total: under 10^47 yuan that is at most 49 digits, exact at Decimal's
   // precision of 50 in any order.
   const byPair = new Map<string, Map<string, Tally>>();
-  for (const line of allocation.lines) {
+  const lines = allocation.lines;
+  // The same sums in whole fen where every amount is whole fen ≥ 0 and each total is a safe
+  // integer (`fenAmounts`): then every partial sum is a safe integer, added exactly; made Decimal at the end.
+  const fen = fenTallies(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     const d = line.app.district || '(未填)';
     let ofMeasure = byPair.get(line.measure.id);
     if (!ofMeasure) byPair.set(line.measure.id, (ofMeasure = new Map()));
     let t = ofMeasure.get(d);
     if (!t) ofMeasure.set(d, (t = tally()));
     t.applications++;
-    t.requested = t.requested.plus(line.app.requested ?? ZERO);
-    t.entitlement = t.entitlement.plus(line.entitlement?.amount ?? ZERO);
-    t.granted = t.granted.plus(line.grant);
-    if (line.grant.gt(0)) t.funded++;
+    let funded: boolean;
+    if (fen) {
+      t.fen[0] += fen.requested[i]!;
+      t.fen[1] += fen.entitlement[i]!;
+      t.fen[2] += fen.granted[i]!;
+      funded = fen.granted[i]! > 0;
+    } else {
+      t.requested = t.requested.plus(line.app.requested ?? ZERO);
+      t.entitlement = t.entitlement.plus(line.entitlement?.amount ?? ZERO);
+      t.granted = t.granted.plus(line.grant);
+      funded = line.grant.gt(0);
+    }
+    if (funded) t.funded++;
     if (line.candidate >= 0) candidates++;
     if (line.binding === 'below_min_score') belowMin++;
     // Of another year (not a candidate); a candidate failing a condition of its measure is counted apart, and unfunded.
@@ -145,9 +170,18 @@ export function buildSummary(args: {
       lockedGranted = lockedGranted.plus(line.grant);
       continue;
     }
-    if (line.grant.gt(0)) {
+    if (funded) {
       if (line.limitId === null) fully++;
       else partly++;
+    }
+  }
+  if (fen) {
+    for (const ofMeasure of byPair.values()) {
+      for (const t of ofMeasure.values()) {
+        t.requested = fenYuan(t.fen[0]);
+        t.entitlement = fenYuan(t.fen[1]);
+        t.granted = fenYuan(t.fen[2]);
+      }
     }
   }
   for (const [measure, ofMeasure] of byPair) {
@@ -158,10 +192,7 @@ export function buildSummary(args: {
     }
   }
   const measureBudget = (id: string) => scenario.measureBudgets.get(id);
-  const binding = allocation.limits.map((l, k) => {
-    const used = allocation.limitTotals[k]!;
-    return (l.sense === 'max' ? l.amount.minus(used) : used.minus(l.amount)).lt(scenario.granularity);
-  });
+  const { binding } = limitRooms(allocation.limits, allocation.limitTotals, scenario.granularity);
   return {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     tool: { name: 'fundplan', version: TOOL_VERSION },

@@ -15,7 +15,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, WAN } from '../money.js';
 import { neutraliseCell } from '../io/write.js';
-import { compressSheet, compressSheetStreamed, fitWidths, xlsxBytes, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type PrintSpec, type SheetSpec } from '../io/xlsx-write.js';
+import { compressSheet, compressSheetStreamed, fitWidths, neutralisedSample, xlsxBytes, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type PrintSpec, type SheetSpec } from '../io/xlsx-write.js';
 import { columnLetter } from '../io/bounds.js';
 import { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
 import type { Notice, ReportData } from './data.js';
@@ -84,14 +84,14 @@ export function detailSheet(rows: readonly (readonly string[])[], scenario: stri
   // The rows of allocations.csv as they are (strings; numeric columns become number cells),
   // text neutralised as the CSV is: no object per cell at 100,000 rows.
   const textColumn = styles.map((style) => style === 'textCell' || style === 'id');
-  const out: Cell[][] = [ALLOCATION_COLUMNS.map((c) => header(WORDS.detailHeader[c]))];
-  for (const r of rows) out.push(r.map((v, i) => (textColumn[i] ? neutraliseCell(v) : v)));
-  const widths = fitWidths(out, { max: 40 });
+  const head: Cell[] = ALLOCATION_COLUMNS.map((c) => header(WORDS.detailHeader[c]));
+  const out: (readonly Cell[])[] = [head, ...rows];
+  const widths = fitWidths(neutralisedSample(head, rows, textColumn), { max: 40 });
   widths[ALLOCATION_COLUMNS.indexOf('note')] = 60;
   return {
     name: WORDS.sheets.detail,
     rows: out,
-    columns: styles.map((style, i) => ({ width: widths[i]!, style: style === 'textCell' ? 'text' : style, numeric: !textColumn[i] })),
+    columns: styles.map((style, i) => ({ width: widths[i]!, style: style === 'textCell' ? 'text' : style, numeric: !textColumn[i], neutralise: textColumn[i] })),
     freezeRows: 1,
     autoFilter: `A1:${columnLetter(styles.length - 1)}${out.length}`,
     print: print(scenario, 1),

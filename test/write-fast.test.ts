@@ -1,0 +1,171 @@
+/**
+ * The write phase's shortcuts against the general paths they stand for: money from whole fen
+ * against Decimal, scores as doubles against `toNumber`, limits' room in fen against Decimal, the
+ * CSV encoded line by line against the text encoded whole, the sheet's neutralised columns against
+ * rows neutralised first, and the set written off the main thread against its failure.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { D, ZERO, fmtYuan } from '../src/money.js';
+import { doublesOf, fenAmounts, fenText, fenYuan, limitRooms, yuanText } from '../src/report/fen.js';
+import { csvField, excelCsvBytes, neutraliseCell, toExcelCsv, writeOutputsAtomicallyAsync } from '../src/io/write.js';
+import { xlsxBytes, type SheetSpec } from '../src/io/xlsx-write.js';
+
+const amounts = fc.oneof(
+  fc.tuple(fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }), fc.integer({ min: -4, max: 6 })).map(([m, e]) => new D(`${m}e${-e}`)),
+  fc.constantFrom('0', '-0', '0.01', '-0.01', '0.005', '5', '90071992547409.91', '90071992547409.92', '1e-30', '123456789012345.67', '1e22', 'NaN', 'Infinity').map((s) => new D(s)),
+);
+
+describe('money from whole fen', () => {
+  it('writes every amount as fmtYuan does', () => {
+    fc.assert(fc.property(amounts, (x) => {
+      expect(yuanText(x)).toBe(fmtYuan(x));
+    }), { numRuns: 3000 });
+    for (const f of [0, 1, 9, 10, 99, 100, 101, 123456789, 2 ** 53 - 1]) expect(fenText(f)).toBe(fmtYuan(new D(f).div(100)));
+  });
+
+  it('adds up in fen exactly what Decimal adds up, or declines', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(amounts, { nil: null }), { maxLength: 30 }), (xs) => {
+        const fen = fenAmounts(xs);
+        if (fen === null) return;
+        const total = xs.reduce((s: typeof ZERO, x) => s.plus(x ?? ZERO), ZERO);
+        expect(fenYuan(fen.reduce((s, f) => s + f, 0)).eq(total)).toBe(true);
+        xs.forEach((x, i) => expect(fenYuan(fen[i]!).eq(x ?? ZERO)).toBe(true));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(fenAmounts([new D('0.001')])).toBeNull();
+    expect(fenAmounts([new D('-1')])).toBeNull();
+    expect(fenAmounts([new D('50000000000000'), new D('50000000000000')])).toBeNull();
+  });
+});
+
+describe('scores as doubles', () => {
+  const scores = fc.oneof(
+    amounts,
+    fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 3 })).map(([m, e]) => new D(`${m}e${-e}`)),
+    fc.constantFrom('0.1000000000000000055511151231257827', '0.1', '0.30000000000000001', '0.3', '79.1', '1e-7').map((s) => new D(s)),
+  );
+  it('are toNumber, and equal doubles of two short scores are equal scores', () => {
+    fc.assert(
+      fc.property(fc.array(scores, { minLength: 1, maxLength: 20 }), (xs) => {
+        const { value, short } = doublesOf(xs);
+        xs.forEach((x, i) => expect(Object.is(value[i], x.toNumber())).toBe(true));
+        for (let i = 0; i < xs.length; i++) {
+          for (let j = 0; j < xs.length; j++) if (short[i] && short[j] && value[i] === value[j]) expect(xs[i]!.eq(xs[j]!)).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    const { short } = doublesOf([new D('0.1000000000000000055511151231257827'), new D('0.1')]);
+    expect([...short]).toEqual([0, 1]);
+  });
+});
+
+describe("limits' room in fen", () => {
+  it('binds and orders as Decimal does', () => {
+    const limit = fc.record({ sense: fc.constantFrom('max' as const, 'min' as const), amount: amounts, used: amounts });
+    fc.assert(
+      fc.property(fc.array(limit, { maxLength: 10 }), fc.constantFrom('100', '0.01', '1', '0.005'), (ls, g) => {
+        const granularity = new D(g);
+        const finite = ls.filter((l) => l.amount.isFinite() && l.used.isFinite());
+        const { room, binding } = limitRooms(finite, finite.map((l) => l.used), granularity);
+        finite.forEach((l, k) => {
+          const r = l.sense === 'max' ? l.amount.minus(l.used) : l.used.minus(l.amount);
+          expect(room[k]! + 0).toBe(r.toNumber() + 0); // −0 and 0 order alike
+          expect(binding[k]).toBe(r.lt(granularity) ? 1 : 0);
+        });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('CSV bytes made line by line', () => {
+  const field = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', '中', ',', '"', '\r', '\n', '=', '-', '+', '@', '\t', '1', '.', ' ', '😀', '\ud800') , maxLength: 12 }),
+    fc.constantFrom('', '-12.50', '-1', "'=x", 'a\r\nb'),
+  );
+  it('quote a field as the regular expression it replaced did', () => {
+    fc.assert(fc.property(field, (s) => {
+      expect(csvField(s)).toBe(/[",]|\r\n/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    }), { numRuns: 3000 });
+  });
+
+  it('are the bytes of toExcelCsv, with their SHA-256, across chunk boundaries', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(field, { minLength: 3, maxLength: 3 }), { maxLength: 40 }), (rows) => {
+        const want = Buffer.from(toExcelCsv(['a', 'b', 'c'], rows), 'utf8');
+        const got = excelCsvBytes(['a', 'b', 'c'], rows);
+        expect(Buffer.compare(got.bytes, want)).toBe(0);
+        expect(got.sha256).toBe(createHash('sha256').update(want).digest('hex'));
+      }),
+      { numRuns: 300 },
+    );
+    // Lines past one chunk (1 MiB), and a single line longer than a chunk.
+    const rows = Array.from({ length: 40_000 }, (_, i) => [`P${i}`, '中文名称，"引号"', '=1+1']);
+    rows.push(['x'.repeat(1_500_000), '中'.repeat(600_000), '']);
+    const want = Buffer.from(toExcelCsv(['a', 'b', 'c'], rows), 'utf8');
+    expect(Buffer.compare(excelCsvBytes(['a', 'b', 'c'], rows).bytes, want)).toBe(0);
+  });
+});
+
+describe("a sheet's neutralised columns", () => {
+  it('write the bytes of rows neutralised first', () => {
+    const rows = [['=SUM(A1)', '12.5', '-3'], ['@x', '-1', '+y'], ['plain', '', '\tz']];
+    const sheet = (rs: readonly (readonly string[])[], neutralise: boolean): SheetSpec => ({
+      name: 's',
+      rows: rs,
+      columns: [{ width: 10, neutralise }, { width: 10, numeric: true }, { width: 10, neutralise }],
+    });
+    const first = rows.map((r) => r.map((v, i) => (i === 1 ? v : neutraliseCell(v))));
+    expect(Buffer.compare(xlsxBytes([sheet(rows, true)]), xlsxBytes([sheet(first, false)]))).toBe(0);
+  });
+});
+
+describe('a set written off the main thread', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const folder = () => {
+    const d = mkdtempSync(join(tmpdir(), 'fundplan-async-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it('writes every file as it comes, the record last with their SHA-256', async () => {
+    const dir = folder();
+    let release!: (v: { content: string }) => void;
+    const later = new Promise<{ content: string }>((r) => (release = r));
+    const done = writeOutputsAtomicallyAsync(dir, [
+      { name: 'a.csv', pending: later },
+      { name: 'b.txt', content: new Uint8Array([98]) },
+      { name: 'r.json', commit: (files) => JSON.stringify(files) },
+    ]);
+    setTimeout(() => release({ content: 'a' }), 20);
+    expect(await done).toEqual(['a.csv', 'b.txt', 'r.json'].map((n) => join(dir, n)));
+    expect(readdirSync(dir).sort()).toEqual(['a.csv', 'b.txt', 'r.json']);
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).toEqual({ 'a.csv': sha('a'), 'b.txt': sha('b') });
+  });
+
+  it('renames nothing and leaves no hidden folder when a file fails, after the others finish', async () => {
+    const dir = folder();
+    let finished = false;
+    const slow = new Promise<{ content: string }>((r) => setTimeout(() => ((finished = true), r({ content: 'late' })), 30));
+    await expect(
+      writeOutputsAtomicallyAsync(dir, [
+        { name: 'bad.csv', pending: Promise.reject(new Error('formatting failed')) },
+        { name: 'slow.csv', pending: slow },
+        { name: 'r.json', commit: () => '{}' },
+      ]),
+    ).rejects.toThrow('formatting failed');
+    expect(finished).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(existsSync(join(dir, 'slow.csv'))).toBe(false);
+  });
+});
