@@ -64,7 +64,9 @@ export const WHATIF_SOLVE_MAX = 20_000;
 export async function runSolve(options: SolveCommandOptions): Promise<SolveOutcome> {
   const aside = rowsAside();
   const given = await solveScenario(options, aside.onRows);
-  const tooMany = given.allocations.length > WHATIF_SOLVE_MAX;
+  // The rows' count, not `allocations` (which makes a record object of every row).
+  const count = given.detail.rows.length;
+  const tooMany = count > WHATIF_SOLVE_MAX;
   // The what-if page has no controls for a year's cash and cannot solve every multi-year model as the CLI does: not written for one.
   const multiYear = !options.noWhatif && given.detail.loaded.scenario.cashPlan !== undefined;
   const solved: Solved = multiYear ? { ...given, summary: { ...given.summary, whatif: { written: false, why: 'multi-year', description: WHATIF_MULTI_YEAR } } } : given;
@@ -75,7 +77,7 @@ export async function runSolve(options: SolveCommandOptions): Promise<SolveOutco
     : multiYear
     ? '\nwhatif.html 未写出：多年度情景（按年度资金）暂不支持模拟页面；各年度资金的作用见报告的边际价值，或用 fundplan sweep --cash-year 试算'
     : tooMany
-    ? `\nwhatif.html 未写出：申请 ${solved.allocations.length} 项，多于 ${WHATIF_SOLVE_MAX} 项（需要时用 fundplan whatif 单独生成）`
+    ? `\nwhatif.html 未写出：申请 ${count} 项，多于 ${WHATIF_SOLVE_MAX} 项（需要时用 fundplan whatif 单独生成）`
     : '';
   return { loaded, allocation, verification, summary: solved.summary, files, text: humanSummary(solved.summary, files) + note };
 }
