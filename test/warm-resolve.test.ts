@@ -157,7 +157,7 @@ describe('the budget re-solve through the pipeline', () => {
     const shortcut = marginalValues(first.allocation, par);
     const calls = par.stats.calls;
     // The same LP kept open, its ranges taken as hints only: every point re-solved.
-    const hints = { ...par, rangesExact: false, objectiveWithRowBounds: par.objectiveWithRowBounds.bind(par), dispose: () => par.dispose() };
+    const hints = { ...par, rangesExact: false, valuesExact: false, objectiveWithRowBounds: par.objectiveWithRowBounds.bind(par), dispose: () => par.dispose() };
     const all = marginalValues(first.allocation, hints);
     expect(par.stats.calls - calls).toBeGreaterThan(calls);
     const text = (m: typeof all) => m.values.map((v) => `${v.limit.id} ${v.perYuan} ${v.from} ${v.to} ${v.binding}`);

@@ -19,14 +19,14 @@
 import type { Decimal } from 'decimal.js';
 import { InputError, type Conflict } from '../errors.js';
 import { D, floorTo, fmtYuan, fmtYuanHuman, parseAmount } from '../money.js';
-import { budgetBinds, budgetChange, lowestFundedLine } from '../model/budget-figures.js';
+import { budgetBinds, budgetChange, lowestFundedLine, type Compared } from '../model/budget-figures.js';
 import { marginalValues } from '../model/marginal.js';
 import type { Allocation } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import { dueInWindow, horizonOf, type CashWindow } from '../model/years.js';
 import { openSensitivity } from '../solver/select.js';
-import type { Backend } from '../solver/types.js';
+import type { Backend, LinearProgram } from '../solver/types.js';
 import { budgetWords, cashWords, limitWords } from '../report/budget-words.js';
 import { words, type Lang } from '../report/i18n/index.js';
 import { limitLabel } from '../report/labels.js';
@@ -46,11 +46,24 @@ export interface Analysis {
   readonly fundingLineBasis: NonNullable<Summary['fundingLineBasis']>;
 }
 
-/** Backends wrapped to answer an LP near the one solved from its optimum (`ParametricLp.warm`). */
-export type Warm = (fallback: Backend) => Backend;
+/** The first solve's optimum, kept open for a re-solve of the same LP at another budget. */
+export interface Warm {
+  /** Backends wrapped to answer an LP near the one solved from its optimum (`ParametricLp.warm`). */
+  readonly backend: (fallback: Backend) => Backend;
+  /** The LP the first solve solved. */
+  readonly lp: LinearProgram;
+  /** Whether another LP is that one with one row's bounds moved, and a network LP as it is (`ParametricLp.sameNetwork`). */
+  readonly sameNetwork: (other: LinearProgram) => boolean;
+}
 
-/** A re-solve's outcome (the pipeline's `Verified`, without its import: solve.ts imports this file). */
-export type Resolved = { readonly status: 'optimal' | 'time_limit'; readonly allocation: Allocation } | { readonly status: 'infeasible'; readonly conflicts: readonly Conflict[] };
+/**
+ * A re-solve's outcome (the pipeline's `Verified`, without its import: solve.ts imports this
+ * file): a verified allocation, of which the analysis reads what `budgetChange` compares (and, at
+ * another year's cash, what the forecasts get), or the conflicts that leave none.
+ */
+export type Resolved =
+  | { readonly status: 'optimal' | 'time_limit'; readonly allocation: Compared & { readonly plan?: { readonly granted: Decimal } } }
+  | { readonly status: 'infeasible'; readonly conflicts: readonly Conflict[] };
 
 export interface AnalyseArgs {
   readonly allocation: Allocation;
@@ -141,7 +154,12 @@ export async function analyse(args: AnalyseArgs): Promise<Analysis> {
     const budgetIdle = budgetLimit.amount.minus(allocation.limitTotals[k]!).gte(scenario.granularity);
     const at = scenario.budget.plus(args.step);
     // Else re-solved from the kept optimum (where that gives what a cold solve gives).
-    up = budgetIdle ? notBinding(allocation, at, args.step) : side(at, parametric.warm?.bind(parametric));
+    const warm: Warm | undefined = parametric.warm && {
+      backend: parametric.warm.bind(parametric),
+      lp: allocation.model.lp,
+      sameNetwork: (other) => parametric.sameNetwork?.(other) ?? false,
+    };
+    up = budgetIdle ? notBinding(allocation, at, args.step) : side(at, warm);
   } finally {
     parametric.dispose();
   }
