@@ -34,11 +34,11 @@ export interface ExplainContext {
 }
 
 /**
- * Yuan for people (¥1,234,567; ¥1,234.50 with fen), by the short name the sentences use: the text
- * of `fmtYuanHuman`, written from the amount's whole fen where that is a safe integer ≥ 0 (read
- * from its digits, `scaledExact`: no Decimal operation, about a microsecond each), else by it.
+ * Yuan for people (¥1,234,567; ¥1,234.50 with fen): the text of `fmtYuanHuman`, written from the
+ * amount's whole fen where that is a safe integer ≥ 0 (read from its digits, `scaledExact`: no
+ * Decimal operation, which costs about a microsecond), else by it.
  */
-function y(v: Decimal): string {
+export function yuanText(v: Decimal): string {
   const fen = v.isNegative() ? null : scaledExact(v, 2);
   return fen === null ? fmtYuanHuman(v) : yuanOfFen(fen);
 }
@@ -53,12 +53,16 @@ function yuanOfFen(f: number): string {
   return cents === 0 ? out : `${out}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
-/** y(a − b): from whole fen where both are safe integers of fen (the difference then is too), else in Decimal. */
-function yDiff(a: Decimal, b: Decimal): string {
+/** yuanText(a − b): from whole fen where both are safe integers of fen (the difference then is too), else in Decimal. */
+export function yuanDiffText(a: Decimal, b: Decimal): string {
   const fa = a.isNegative() ? null : scaledExact(a, 2);
   const fb = b.isNegative() ? null : scaledExact(b, 2);
-  return fa !== null && fb !== null && fa >= fb ? yuanOfFen(fa - fb) : y(a.minus(b));
+  return fa !== null && fb !== null && fa >= fb ? yuanOfFen(fa - fb) : yuanText(a.minus(b));
 }
+
+/** By the short names the sentences use. */
+const y = yuanText;
+const yDiff = yuanDiffText;
 
 /** Whether an amount (≥ 0) is not a whole number of `unit`s (`unitFen`: the unit in whole fen, when it is a safe integer): in whole fen where the amount is a safe integer of them, else in Decimal. */
 function notWhole(v: Decimal, unit: Decimal, unitFen: number | null): boolean {
