@@ -17,7 +17,7 @@ import { budgetFundingLine, marginalValues } from '../src/model/marginal.js';
 import { marginalStepOf } from '../src/pipeline/analyse.js';
 import { loadInput } from '../src/pipeline/load.js';
 import { openEngine, solveVerified, type Engine } from '../src/pipeline/solve.js';
-import { solveComparedChecked } from '../src/pipeline/verified.js';
+import { solveCompared } from '../src/pipeline/verified.js';
 import { budgetChange } from '../src/model/budget-figures.js';
 import { networkBackend } from '../src/solver/network-backend.js';
 import { networkOf, openNetworkParametric, solveNetwork, type NetworkParametricLp } from '../src/solver/network.js';
@@ -167,7 +167,7 @@ describe('the budget re-solve through the pipeline', () => {
         const picked = engine.picker(same ? allocation.model.lp : lp);
         return { ...picked, backend: par.warm!(picked.backend) };
       };
-      const compared = solveComparedChecked(engine.prepared, picker, allocation, { at });
+      const compared = solveCompared(engine.prepared, picker, allocation, { at });
       const full = solveVerified(engine, { at });
       expect(compared.status).toBe(full.status);
       if (compared.status === 'infeasible' || full.status === 'infeasible') continue;

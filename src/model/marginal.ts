@@ -66,22 +66,20 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     if (lp.rangesExact && slope === lp.duals[r] && Number.isFinite(b) && t <= lp.rangeUp[r]! && t >= lp.rangeDown[r]!) return true;
     if (known) {
       // What the re-solve would answer, where the exact values known so far bound it enough to tell
-      // (see Known): first from those; then, for a point far past the exact range, with one re-solve
-      // just past it on t's side (where the slope changes at the range's end, that tells every
-      // point beyond, for a few pivots from the kept optimum where t can take thousands).
+      // (see Known): first from those; then, for a point far past the exact range, with re-solves
+      // nearer the range first (1/64, then 1/16, then 1/4 of the way to t): from the kept optimum a
+      // re-solve takes pivots about in proportion to how far the limit moves, and once the slope has
+      // fallen by enough between two of them, every point beyond is told.
       const c = v0 + slope * (t - b);
       let told = known.decide(t, c, v0, tol(0));
-      if (told === null && lp.rangesExact && Number.isFinite(b)) {
-        const up = lp.rangeUp[r]!;
-        const down = lp.rangeDown[r]!;
-        if (t > b && Number.isFinite(up) && t > up + FAR && known.probes.up) {
-          known.probes.up = false;
-          probe(r, up + PROBE, known);
+      const end = t > b ? lp.rangeUp[r]! : lp.rangeDown[r]!;
+      if (told === null && lp.rangesExact && Number.isFinite(end) && Math.abs(t - end) > FAR) {
+        for (const part of [64, 16, 4]) {
+          const at = end + Math.round((t - end) / part);
+          if (at < 0 || known.probedTo(at)) continue;
+          probe(r, at, known);
           told = known.decide(t, c, v0, tol(0));
-        } else if (t < b && Number.isFinite(down) && t < down - FAR && down - PROBE >= 0 && known.probes.down) {
-          known.probes.down = false;
-          probe(r, down - PROBE, known);
-          told = known.decide(t, c, v0, tol(0));
+          if (told !== null) break;
         }
       }
       if (told !== null) return told;
@@ -178,10 +176,8 @@ function fundingLineAt(perYuan: number): number | null {
 /** The relative error allowed for in `Known.decide`: about 450 units in the last place of a double. */
 const ERROR = 1e-13;
 
-/** How far past a row's exact range the one cheap re-solve that bounds the points beyond is made (万元). */
-const PROBE = STEP;
-/** How far past the exact range a point must be for that re-solve to be made first (万元). */
-const FAR = 64 * STEP;
+/** How far past the exact range a point must be for re-solves nearer the range to be made first (万元): about ¥41m. */
+const FAR = 4096 * STEP;
 
 /**
  * What is known exactly of the optimum v(t) as row r's active bound t moves: its value at some
@@ -201,11 +197,15 @@ export class Known {
   private readonly vs: number[] = [];
   private infeasibleAbove = Infinity;
   private infeasibleBelow = -Infinity;
-  /** Whether the re-solve just past the exact range is still to be made, each way. */
-  readonly probes = { up: true, down: true };
 
   /** `center`: the kept bound, which is feasible (the side an infeasible point cuts off is the one away from it). */
   constructor(private readonly center: number) {}
+
+  /** Whether a point at least as far from the kept bound as t, on its side, is known (or known infeasible). */
+  probedTo(t: number): boolean {
+    if (t > this.center) return this.infeasibleAbove <= t || (this.ts.length > 0 && this.ts[this.ts.length - 1]! >= t);
+    return this.infeasibleBelow >= t || (this.ts.length > 0 && this.ts[0]! <= t);
+  }
 
   /** The exact optimum at t, or null: the LP is infeasible at t. */
   add(t: number, v: number | null): void {
