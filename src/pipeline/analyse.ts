@@ -12,12 +12,10 @@
  *                     that year's cash + step and re-solved; the LP's estimate beside it is the
  *                     sum of the duals of the cash rows whose supply includes the year.
  *
- * Every re-solve goes through the pipeline's own solve and rounding (`resolveAt`); those of the
- * integer rules and of a year's cash are verified like the first. The priority LP's budget + step
- * is solved from the first solve's optimum and only compared with the allocation written (never
- * written itself): its counts, score ranges and sums are reported, and it is not verified. A solve
- * stopped by its time limit is not analysed (an integer one still has its funding line: a fact of
- * the allocation written).
+ * Every re-solve goes through the pipeline's own solve and is verified like the first
+ * (`resolveAt`; the priority LP's budget + step from the first solve's optimum, and only what its
+ * comparison reads). A solve stopped by its time limit is not analysed (an integer one still has
+ * its funding line: a fact of the allocation written).
  */
 import type { Decimal } from 'decimal.js';
 import { InputError, type Conflict } from '../errors.js';
@@ -75,7 +73,7 @@ export interface AnalyseArgs {
   readonly lang: Lang;
   /** The budget step of the re-solves (yuan, whole granularity units). */
   readonly step: Decimal;
-  /** Solve and round (and verify, but with `warm`) the same scenario at another budget; `warm`: from the first solve's optimum (see `ParametricLp.warm`). */
+  /** Solve (round, verify) the same scenario at another budget; `warm`: from the first solve's optimum (see `ParametricLp.warm`). */
   readonly resolveAt: (budget: Decimal, warm?: Warm) => Resolved;
   /** A multi-year scenario: the cash windows of the preparation solved (in the order of its cash rows), and a re-solve at another cash for one year. */
   readonly cash?: { readonly windows: readonly CashWindow[]; readonly resolveAt: (year: number, cash: Decimal) => Resolved };

@@ -237,8 +237,8 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
 /**
  * The engine's scenario solved (rounded, verified) at another budget: on its own preparation where it kept the budget row, else prepared again.
  * With `warm` (the priority LP's first solve kept open, `base` its allocation), on its own preparation: the LP at that budget solved from
- * the first solve's optimum where that gives the values a cold solve gives (see `ParametricLp.warm`) and rounded, only to be compared with
- * `base` (`solveCompared`: never written, so not verified). A scenario prepared again is solved cold.
+ * the first solve's optimum where that gives the values a cold solve gives (see `ParametricLp.warm`) and rounded and verified, only to be compared
+ * with `base` (`solveCompared`). A scenario prepared again is solved cold.
  */
 function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm, base?: Allocation): Resolved {
   const { prepared } = engine;
@@ -251,7 +251,7 @@ function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | u
       const picked = engine.picksByKind && warm.sameNetwork(lp) ? engine.picker(warm.lp) : engine.picker(lp);
       return { ...picked, backend: warm.backend(picked.backend) };
     };
-    return solveCompared(prepared, picker, base, { at: budget, timeLimitSeconds });
+    return solveCompared(prepared, picker, base, { at: budget, timeLimitSeconds, locked: engine.locked });
   }
   const other = engineWith({ ...engine.loaded, scenario: withBudget(engine.loaded.scenario, budget) }, engine.picker, { locked: engine.locked });
   return 'status' in other ? other : solveVerified(other, { timeLimitSeconds });
