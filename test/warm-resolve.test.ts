@@ -17,6 +17,8 @@ import { budgetFundingLine, marginalValues } from '../src/model/marginal.js';
 import { marginalStepOf } from '../src/pipeline/analyse.js';
 import { loadInput } from '../src/pipeline/load.js';
 import { openEngine, solveVerified, type Engine } from '../src/pipeline/solve.js';
+import { solveCompared } from '../src/pipeline/verified.js';
+import { budgetChange } from '../src/model/budget-figures.js';
 import { networkBackend } from '../src/solver/network-backend.js';
 import { networkOf, openNetworkParametric, solveNetwork, type NetworkParametricLp } from '../src/solver/network.js';
 import { openSensitivity } from '../src/solver/select.js';
@@ -146,6 +148,38 @@ describe('the budget re-solve through the pipeline', () => {
     expect(warmAnswers).toBeGreaterThan(0);
   });
 
+  it.each(cases)('%s: the re-solve for comparison only (warm, detection skipped) has the grants, objective and total of the full one', async (_name, path) => {
+    const loaded = loadInput(path);
+    const engine = (await openEngine(loaded)) as Engine;
+    const first = solveVerified(engine);
+    if (first.status === 'infeasible') throw new Error('infeasible');
+    const { allocation } = first;
+    const par = (await openSensitivity(allocation.model.lp, allocation.model.basis)) as NetworkParametricLp;
+    const step = marginalStepOf(undefined, loaded.scenario.granularity);
+    const b = loaded.scenario.budget;
+    let skipped = 0;
+    for (const at of [b.plus(step), b.minus(step), b.plus(step.times(5)), b.times(0.5).div(step).floor().times(step), b.plus(loaded.scenario.granularity)]) {
+      if (at.lt(0)) continue;
+      // As the pipeline's resolveAt picks: the first LP's choice where the moved one is provably a network LP too.
+      const picker: Picker = (lp) => {
+        const same = par.sameNetwork!(lp);
+        if (same) skipped++;
+        const picked = engine.picker(same ? allocation.model.lp : lp);
+        return { ...picked, backend: par.warm!(picked.backend) };
+      };
+      const compared = solveCompared(engine.prepared, picker, allocation, { at });
+      const full = solveVerified(engine, { at });
+      expect(compared.status).toBe(full.status);
+      if (compared.status === 'infeasible' || full.status === 'infeasible') continue;
+      expect(compared.allocation.objective.toString()).toBe(full.allocation.objective.toString());
+      expect(compared.allocation.granted.toString()).toBe(full.allocation.granted.toString());
+      expect(compared.allocation.lines.map((l) => l.grant.toString())).toEqual(full.allocation.lines.map((l) => l.grant.toString()));
+      expect(budgetChange(allocation, compared.allocation)).toEqual(budgetChange(allocation, full.allocation));
+    }
+    par.dispose();
+    expect(skipped).toBeGreaterThan(0);
+  });
+
   it.each(cases)('%s: the marginal values are the same when points inside the exact ranges are not re-solved', async (_name, path) => {
     const loaded = loadInput(path);
     const engine = (await openEngine(loaded)) as Engine;
@@ -157,7 +191,7 @@ describe('the budget re-solve through the pipeline', () => {
     const shortcut = marginalValues(first.allocation, par);
     const calls = par.stats.calls;
     // The same LP kept open, its ranges taken as hints only: every point re-solved.
-    const hints = { ...par, rangesExact: false, objectiveWithRowBounds: par.objectiveWithRowBounds.bind(par), dispose: () => par.dispose() };
+    const hints = { ...par, rangesExact: false, valuesExact: false, objectiveWithRowBounds: par.objectiveWithRowBounds.bind(par), dispose: () => par.dispose() };
     const all = marginalValues(first.allocation, hints);
     expect(par.stats.calls - calls).toBeGreaterThan(calls);
     const text = (m: typeof all) => m.values.map((v) => `${v.limit.id} ${v.perYuan} ${v.from} ${v.to} ${v.binding}`);

@@ -61,8 +61,16 @@ export interface BudgetChange {
   readonly lowered: ScoreGroup;
 }
 
-export function budgetChange(from: Allocation, to: Allocation): BudgetChange {
-  const groups = { entering: [] as Line[], leaving: [] as Line[], raised: [] as Line[], lowered: [] as Line[] };
+/** What `budgetChange` reads of an allocation: every line's grant (same applications, same order), with its application's score, the objective and the total granted. */
+export interface Compared {
+  readonly lines: readonly ComparedLine[];
+  readonly objective: Decimal;
+  readonly granted: Decimal;
+}
+type ComparedLine = { readonly app: Pick<Line['app'], 'score'>; readonly grant: Decimal };
+
+export function budgetChange(from: Compared, to: Compared): BudgetChange {
+  const groups = { entering: [] as ComparedLine[], leaving: [] as ComparedLine[], raised: [] as ComparedLine[], lowered: [] as ComparedLine[] };
   from.lines.forEach((a, i) => {
     const b = to.lines[i]!;
     if (a.grant.eq(b.grant)) return;
@@ -71,7 +79,7 @@ export function budgetChange(from: Allocation, to: Allocation): BudgetChange {
     else if (b.grant.gt(a.grant)) groups.raised.push(b);
     else groups.lowered.push(b);
   });
-  const group = (ls: readonly Line[]): ScoreGroup => {
+  const group = (ls: readonly ComparedLine[]): ScoreGroup => {
     if (!ls.length) return { count: 0, scoreMin: null, scoreMax: null };
     const scores = ls.map((l) => l.app.score);
     const min = scores.reduce((m, s) => (s.lt(m) ? s : m));

@@ -52,13 +52,39 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
   const bisections = options.bisections ?? (allocation.model.lp.columns.length > 5000 ? 4 : 8);
   const rowOf = new Map(shape.rowLimit.map((k, r) => [k, r]));
 
-  const valueAt = (r: number, t: number): number | null => valueWithBound(lp, rows, r, t);
-  const holds = (r: number, b: number, slope: number, t: number): boolean => {
+  /** The optimum at row r's bound t, re-solved, and kept among what is known of row r. */
+  const valueAt = (r: number, t: number, known: Known | null): number | null => {
+    const v = valueWithBound(lp, rows, r, t);
+    known?.add(t, v);
+    return v;
+  };
+  const probe = (r: number, t: number, known: Known): void => void valueAt(r, t, known);
+  const holds = (r: number, b: number, slope: number, t: number, known: Known | null): boolean => {
     // Inside an exact range the optimum is v0 + dual × (t − b) (the same basis): what a re-solve
     // would answer, so it is not re-solved. The grid's points are decimals of the bound's scale,
     // far more than a rounding apart from the range's ends.
     if (lp.rangesExact && slope === lp.duals[r] && Number.isFinite(b) && t <= lp.rangeUp[r]! && t >= lp.rangeDown[r]!) return true;
-    const v = valueAt(r, t);
+    if (known) {
+      // What the re-solve would answer, where the exact values known so far bound it enough to tell
+      // (see Known): first from those; then, for a point far past the exact range, with re-solves
+      // nearer the range first (1/64, then 1/16, then 1/4 of the way to t): from the kept optimum a
+      // re-solve takes pivots about in proportion to how far the limit moves, and once the slope has
+      // fallen by enough between two of them, every point beyond is told.
+      const c = v0 + slope * (t - b);
+      let told = known.decide(t, c, v0, tol(0));
+      const end = t > b ? lp.rangeUp[r]! : lp.rangeDown[r]!;
+      if (told === null && lp.rangesExact && Number.isFinite(end) && Math.abs(t - end) > FAR) {
+        for (const part of [64, 16, 4]) {
+          const at = end + Math.round((t - end) / part);
+          if (at < 0 || known.probedTo(at)) continue;
+          probe(r, at, known);
+          told = known.decide(t, c, v0, tol(0));
+          if (told !== null) break;
+        }
+      }
+      if (told !== null) return told;
+    }
+    const v = valueAt(r, t, known);
     return v !== null && Math.abs(v - v0 - slope * (t - b)) <= tol(v - v0);
   };
   /**
@@ -69,24 +95,24 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
    * holds on one interval), not on the basis the backend ended in: the same LP gives the same
    * range whichever backend and pivots solved it.
    */
-  const extend = (r: number, b: number, slope: number, dir: 1 | -1, steps: number): number => {
+  const extend = (r: number, b: number, slope: number, dir: 1 | -1, steps: number, known: Known | null): number => {
     const grid = STEP * 2 ** Math.max(0, Math.floor(Math.log2(Math.max(b, STEP) / 2 ** steps)));
     const at = (k: number) => Math.max(0, b + dir * k * grid);
     let good = 0;
     let bad = 1;
     for (let doublings = 0; ; doublings++) {
       if (dir < 0 && at(bad) === 0) {
-        if (holds(r, b, slope, 0)) return 0;
+        if (holds(r, b, slope, 0, known)) return 0;
         break;
       }
-      if (!holds(r, b, slope, at(bad))) break;
+      if (!holds(r, b, slope, at(bad), known)) break;
       good = bad;
       bad *= 2;
       if (doublings === MAX_DOUBLINGS) return at(good);
     }
     while (bad - good > 1) {
       const mid = Math.floor((good + bad) / 2);
-      if (holds(r, b, slope, at(mid))) good = mid;
+      if (holds(r, b, slope, at(mid), known)) good = mid;
       else bad = mid;
     }
     return at(good);
@@ -97,14 +123,16 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     const b = row.upper ?? row.lower!;
     // On the whole limit: what an earlier batch locked is added back.
     const toYuan = (t: number) => new D(t).times(LP_UNIT).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).plus(limit.locked);
-    const slope = rightSlope(lp, rows, r);
+    // Exact answers bound the others (concavity): kept per row, from the kept optimum and its exact range on.
+    const known = lp.valuesExact && Number.isFinite(b) ? knownAround(lp, r, b) : null;
+    const slope = rightSlope(lp, rows, r, known);
     if (slope === null) {
       // Raising a floor one step makes the scenario infeasible: it is already as high as it can go.
       return { limit, perYuan: -Infinity, from: toYuan(b), to: toYuan(b), verified: true, binding: true };
     }
     const binding = Math.abs(slope) > 1e-9;
-    const hi = !binding && row.upper !== null ? null : extend(r, b, slope, 1, steps); // a ceiling that does not bind: flat from here on
-    const lo = b > 0 ? extend(r, b, slope, -1, steps) : b;
+    const hi = !binding && row.upper !== null ? null : extend(r, b, slope, 1, steps, known); // a ceiling that does not bind: flat from here on
+    const lo = b > 0 ? extend(r, b, slope, -1, steps, known) : b;
     return { limit, perYuan: slope, from: toYuan(lo), to: hi === null ? null : toYuan(hi), verified: true, binding };
   };
 
@@ -136,13 +164,115 @@ export function budgetFundingLine(allocation: Allocation, lp: ParametricLp): num
   const k = allocation.limits.findIndex((l) => l.kind === 'budget');
   const r = allocation.model.shape.rowLimit.indexOf(k);
   if (k < 0 || r < 0) return null;
-  const slope = rightSlope(lp, allocation.model.lp.rows, r);
+  const slope = rightSlope(lp, allocation.model.lp.rows, r, null);
   return slope === null ? null : fundingLineAt(slope);
 }
 
 /** The score at which money ran out, from the budget's objective per yuan: null when it buys nothing. */
 function fundingLineAt(perYuan: number): number | null {
   return perYuan > 1e-9 ? Math.round(perYuan * 1e4) / 1e4 : null;
+}
+
+/** The relative error allowed for in `Known.decide`: about 450 units in the last place of a double. */
+const ERROR = 1e-13;
+
+/** How far past the exact range a point must be for re-solves nearer the range to be made first (万元): about ¥41m. */
+const FAR = 4096 * STEP;
+
+/**
+ * What is known exactly of the optimum v(t) as row r's active bound t moves: its value at some
+ * points, and points where the LP is infeasible. v is concave in t where the LP is feasible (an
+ * interval of t) and the LP infeasible elsewhere, so at a point t not yet known:
+ * - between two known points a, c (a < t < c), v(t) ≥ the chord through them (and the LP is feasible);
+ * - beyond two known points a < c (t > c, or t < a), v(t) ≤ the line through them; the
+ *   adjacent pairs on each side give the least such bound;
+ * - at or beyond a point known infeasible (on the side away from the kept bound), the LP is infeasible.
+ * `decide` says what the test of a grid point (|v − c| ≤ a + 10⁻⁹ |v − v0|, false when infeasible)
+ * would answer for every value the bounds allow, or null when they allow both answers. The
+ * values are exact optima (as doubles: `valuesExact`) and the test is decided only with a margin
+ * far above the rounding of doubles, so a decision is what re-solving the point would give.
+ */
+export class Known {
+  private readonly ts: number[] = [];
+  private readonly vs: number[] = [];
+  private infeasibleAbove = Infinity;
+  private infeasibleBelow = -Infinity;
+
+  /** `center`: the kept bound, which is feasible (the side an infeasible point cuts off is the one away from it). */
+  constructor(private readonly center: number) {}
+
+  /** Whether a point at least as far from the kept bound as t, on its side, is known (or known infeasible). */
+  probedTo(t: number): boolean {
+    if (t > this.center) return this.infeasibleAbove <= t || (this.ts.length > 0 && this.ts[this.ts.length - 1]! >= t);
+    return this.infeasibleBelow >= t || (this.ts.length > 0 && this.ts[0]! <= t);
+  }
+
+  /** The exact optimum at t, or null: the LP is infeasible at t. */
+  add(t: number, v: number | null): void {
+    if (v === null) {
+      if (t > this.center) this.infeasibleAbove = Math.min(this.infeasibleAbove, t);
+      else this.infeasibleBelow = Math.max(this.infeasibleBelow, t);
+      return;
+    }
+    let i = this.ts.length;
+    while (i > 0 && this.ts[i - 1]! > t) i--;
+    if (i > 0 && this.ts[i - 1] === t) return;
+    this.ts.splice(i, 0, t);
+    this.vs.splice(i, 0, v);
+  }
+
+  /**
+   * Whether |v(t) − c| ≤ a + 10⁻⁹ |v(t) − v0| (false where the LP is infeasible at t), for every
+   * v(t) the known points allow; null when they allow both.
+   */
+  decide(t: number, c: number, v0: number, a: number): boolean | null {
+    if (t >= this.infeasibleAbove || t <= this.infeasibleBelow) return false;
+    const { ts, vs } = this;
+    const n = ts.length;
+    let i = 0;
+    while (i < n && ts[i]! < t) i++;
+    // What the doubles below can be off by: each value and point is within half a unit in the last
+    // place (2^-53, relatively) of the exact one, each operation adds as much, and a line's slope
+    // carries its points' errors times how far the line is taken past them. ERROR is some 450
+    // times 2^-53: the decision needs that margin on top of the test's own.
+    let error = ERROR * (1 + Math.abs(v0) + Math.abs(c));
+    /** The line through known points j < k, at t. */
+    const line = (j: number, k: number): number => {
+      const [tj, tk, vj, vk] = [ts[j]!, ts[k]!, vs[j]!, vs[k]!];
+      const slope = (vk - vj) / (tk - tj);
+      const x = vk + slope * (t - tk);
+      error += ERROR * ((Math.abs(vj) + Math.abs(vk) + Math.abs(slope) * (Math.abs(tj) + Math.abs(tk))) * (1 + Math.abs(t - tk) / (tk - tj)) + Math.abs(x));
+      return x;
+    };
+    let lower = -Infinity;
+    let upper = Infinity;
+    if (i < n && ts[i] === t) lower = upper = vs[i]!;
+    else {
+      if (i > 0 && i < n) lower = line(i - 1, i);
+      if (i >= 2) upper = Math.min(upper, line(i - 2, i - 1));
+      if (i + 1 < n) upper = Math.min(upper, line(i, i + 1));
+    }
+    if (upper < lower) return null; // only by rounding: nothing is claimed
+    const margin = error;
+    const gap = (v: number) => Math.abs(v - c) - 1e-9 * Math.abs(v - v0);
+    // gap is linear in v between its kinks c and v0: its extremes over [lower, upper] are at the ends and the kinks inside.
+    const ends = [lower, upper].filter(Number.isFinite).map(gap);
+    const atV0 = lower <= v0 && v0 <= upper ? gap(v0) : null;
+    if (Number.isFinite(lower) && Number.isFinite(upper) && Math.max(...ends, atV0 ?? -Infinity) <= a - margin) return true;
+    const cInside = c >= lower - margin && c <= upper + margin;
+    if (!cInside && Math.min(Number.isFinite(lower) ? gap(lower) : Infinity, Number.isFinite(upper) ? gap(upper) : Infinity, atV0 ?? Infinity) > a + margin) return false;
+    return null;
+  }
+}
+
+/** What is known of row r's optimum from the kept one: the objective at the bound b, and at its exact range's finite ends. */
+function knownAround(lp: ParametricLp, r: number, b: number): Known {
+  const known = new Known(b);
+  known.add(b, lp.objective);
+  if (lp.rangesExact) {
+    for (const t of [lp.rangeDown[r]!, lp.rangeUp[r]!]) if (Number.isFinite(t) && t !== b) known.add(t, lp.objective + lp.duals[r]! * (t - b));
+  }
+  return known;
 }
 
 /** How far a re-solved optimum may differ from v0 + slope × move and still be on the slope. */
@@ -159,11 +289,16 @@ function valueWithBound(lp: ParametricLp, rows: LinearProgram['rows'], r: number
 /**
  * The right derivative of the optimum in row r's active bound: the row's dual, checked by a
  * re-solve one step up (a degenerate dual is replaced by what the step measured); null when that
- * step makes the LP infeasible.
+ * step makes the LP infeasible. A step inside the row's exact range is the dual without a
+ * re-solve (the optimum there is the objective plus the dual times the step, which the check
+ * accepts); a re-solved step is kept in `known`.
  */
-function rightSlope(lp: ParametricLp, rows: LinearProgram['rows'], r: number): number | null {
+function rightSlope(lp: ParametricLp, rows: LinearProgram['rows'], r: number, known: Known | null): number | null {
   const row = rows[r]!;
-  const up = valueWithBound(lp, rows, r, (row.upper ?? row.lower!) + STEP);
+  const b = row.upper ?? row.lower!;
+  if (lp.rangesExact && Number.isFinite(b) && b + STEP <= lp.rangeUp[r]! && b + STEP >= lp.rangeDown[r]!) return lp.duals[r]!;
+  const up = valueWithBound(lp, rows, r, b + STEP);
+  known?.add(b + STEP, up);
   if (up === null) return null;
   const v0 = lp.objective;
   const dual = lp.duals[r]!;

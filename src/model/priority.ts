@@ -6,7 +6,7 @@
  */
 import { D, LP_UNIT, ZERO, fmtYuanHuman } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
-import type { LinearProgram, Picker, SolveResult } from '../solver/types.js';
+import type { LinearProgram, Picked, Picker, SolveResult } from '../solver/types.js';
 import { bestBound } from './bound.js';
 import { budgetByCash, finishAllocation, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
 import { blockingShare, shareIndex, shareSums, type Limit, type ShareIndex, type ShareRow } from './limits.js';
@@ -16,7 +16,8 @@ import { priorityLp } from './prepare.js';
 import { roundAllocation, type RoundingResult } from './rounding.js';
 import { LIMIT_BINDING, type AllocateOptions, type Allocation, type Prepared, type StageReport } from './types.js';
 
-export function solvePriority(prepared: Prepared, pick: Picker, options: AllocateOptions = {}): Allocation {
+/** Stage one (and the tie rule), then rounding: the grants in whole units, or InfeasibleError where whole units cannot meet the floors or shares. */
+export function priorityGrants(prepared: Prepared, pick: Picker, options: AllocateOptions = {}): PriorityGrants {
   const t0 = performance.now() - prepared.msBuild;
   const { candidates, limits, shares, order, units, shape, scores, caps } = prepared;
   const g = prepared.scenario.granularity;
@@ -82,6 +83,29 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
     );
   }
 
+  return { rounded, first, stage1, picked, stages, t0, t1, t2 };
+}
+
+/** The priority LP solved and rounded: whole units per candidate, before the reasons and totals (`solvePriority` adds them). */
+export interface PriorityGrants {
+  readonly rounded: RoundingResult;
+  /** The stage-1 solve (optimal, or cut short by its time limit). */
+  readonly first: Extract<SolveResult, { status: 'optimal' | 'time-limit' }>;
+  readonly stage1: LinearProgram;
+  readonly picked: Picked;
+  readonly stages: readonly StageReport[];
+  /** When the solve began (build time before it counted), when solving began, when it ended. */
+  readonly t0: number;
+  readonly t1: number;
+  readonly t2: number;
+}
+
+export function solvePriority(prepared: Prepared, pick: Picker, options: AllocateOptions = {}): Allocation {
+  const { rounded, first, stage1, picked, stages, t0, t1, t2 } = priorityGrants(prepared, pick, options);
+  const { candidates, limits, shares, units, shape, caps } = prepared;
+  const g = prepared.scenario.granularity;
+  const backend = picked.backend;
+  const cashTracker = (grantUnits: readonly number[]) => new CashTracker(prepared.cash, candidates, prepared.measures, g, grantUnits);
   // The bound: the LP optimum when proven; else the best Lagrangian bound from the duals reached.
   const budgetRow = shape.rowLimit.findIndex((k) => limits[k]!.kind === 'budget');
   const boundLp = first.status === 'optimal' ? first.objective : bestBound(stage1, first.duals, budgetRow >= 0 ? budgetRow : null);

@@ -13,20 +13,21 @@
  *                     sum of the duals of the cash rows whose supply includes the year.
  *
  * Every re-solve goes through the pipeline's own solve and is verified like the first
- * (`resolveAt`). A solve stopped by its time limit is not analysed (an integer one still has
+ * (`resolveAt`; the priority LP's budget + step from the first solve's optimum, and only what its
+ * comparison reads). A solve stopped by its time limit is not analysed (an integer one still has
  * its funding line: a fact of the allocation written).
  */
 import type { Decimal } from 'decimal.js';
 import { InputError, type Conflict } from '../errors.js';
 import { D, floorTo, fmtYuan, fmtYuanHuman, parseAmount } from '../money.js';
-import { budgetBinds, budgetChange, lowestFundedLine } from '../model/budget-figures.js';
+import { budgetBinds, budgetChange, lowestFundedLine, type Compared } from '../model/budget-figures.js';
 import { marginalValues } from '../model/marginal.js';
 import type { Allocation } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import { dueInWindow, horizonOf, type CashWindow } from '../model/years.js';
 import { openSensitivity } from '../solver/select.js';
-import type { Backend } from '../solver/types.js';
+import type { Backend, LinearProgram } from '../solver/types.js';
 import { budgetWords, cashWords, limitWords } from '../report/budget-words.js';
 import { words, type Lang } from '../report/i18n/index.js';
 import { limitLabel } from '../report/labels.js';
@@ -46,11 +47,24 @@ export interface Analysis {
   readonly fundingLineBasis: NonNullable<Summary['fundingLineBasis']>;
 }
 
-/** Backends wrapped to answer an LP near the one solved from its optimum (`ParametricLp.warm`). */
-export type Warm = (fallback: Backend) => Backend;
+/** The first solve's optimum, kept open for a re-solve of the same LP at another budget. */
+export interface Warm {
+  /** Backends wrapped to answer an LP near the one solved from its optimum (`ParametricLp.warm`). */
+  readonly backend: (fallback: Backend) => Backend;
+  /** The LP the first solve solved. */
+  readonly lp: LinearProgram;
+  /** Whether another LP is that one with one row's bounds moved, and a network LP as it is (`ParametricLp.sameNetwork`). */
+  readonly sameNetwork: (other: LinearProgram) => boolean;
+}
 
-/** A re-solve's outcome (the pipeline's `Verified`, without its import: solve.ts imports this file). */
-export type Resolved = { readonly status: 'optimal' | 'time_limit'; readonly allocation: Allocation } | { readonly status: 'infeasible'; readonly conflicts: readonly Conflict[] };
+/**
+ * A re-solve's outcome (the pipeline's `Verified`, without its import: solve.ts imports this
+ * file): a verified allocation, of which the analysis reads what `budgetChange` compares (and, at
+ * another year's cash, what the forecasts get), or the conflicts that leave none.
+ */
+export type Resolved =
+  | { readonly status: 'optimal' | 'time_limit'; readonly allocation: Compared & { readonly plan?: { readonly granted: Decimal } } }
+  | { readonly status: 'infeasible'; readonly conflicts: readonly Conflict[] };
 
 export interface AnalyseArgs {
   readonly allocation: Allocation;
@@ -59,7 +73,7 @@ export interface AnalyseArgs {
   readonly lang: Lang;
   /** The budget step of the re-solves (yuan, whole granularity units). */
   readonly step: Decimal;
-  /** Solve (round, verify) the same scenario at another budget; `warm` wraps the backends it picks (from the first solve's optimum, see `ParametricLp.warm`). */
+  /** Solve (round, verify) the same scenario at another budget; `warm`: from the first solve's optimum (see `ParametricLp.warm`). */
   readonly resolveAt: (budget: Decimal, warm?: Warm) => Resolved;
   /** A multi-year scenario: the cash windows of the preparation solved (in the order of its cash rows), and a re-solve at another cash for one year. */
   readonly cash?: { readonly windows: readonly CashWindow[]; readonly resolveAt: (year: number, cash: Decimal) => Resolved };
@@ -141,7 +155,12 @@ export async function analyse(args: AnalyseArgs): Promise<Analysis> {
     const budgetIdle = budgetLimit.amount.minus(allocation.limitTotals[k]!).gte(scenario.granularity);
     const at = scenario.budget.plus(args.step);
     // Else re-solved from the kept optimum (where that gives what a cold solve gives).
-    up = budgetIdle ? notBinding(allocation, at, args.step) : side(at, parametric.warm?.bind(parametric));
+    const warm: Warm | undefined = parametric.warm && {
+      backend: parametric.warm.bind(parametric),
+      lp: allocation.model.lp,
+      sameNetwork: (other) => parametric.sameNetwork?.(other) ?? false,
+    };
+    up = budgetIdle ? notBinding(allocation, at, args.step) : side(at, warm);
   } finally {
     parametric.dispose();
   }

@@ -26,8 +26,8 @@ import { buildReportData, type Lang, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
-import { analyse, marginalStepOf, type Warm } from './analyse.js';
-import { prepareOrConflicts, solveChecked, type Checked, type Conflicted } from './verified.js';
+import { analyse, marginalStepOf, type Resolved, type Warm } from './analyse.js';
+import { prepareOrConflicts, solveChecked, solveCompared, type Checked, type Conflicted } from './verified.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
 
 export interface SolveOptions {
@@ -132,6 +132,8 @@ export interface Engine {
   readonly locked: ReadonlyMap<string, Decimal> | undefined;
   /** Milliseconds spent loading the backends (counted as solving). */
   readonly msBackends: number;
+  /** The picker was made here from a solver choice: it picks by the LP's kind alone (integer, network or neither, and its size). */
+  readonly picksByKind?: boolean;
 }
 
 export interface EngineOptions extends Pick<SolveOptions, 'lock' | 'solver'> {
@@ -155,7 +157,7 @@ export async function openEngine(given: Loaded, options: EngineOptions = {}): Pr
   // is not a network LP): the policy's own priority model never does.
   const t = performance.now();
   const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', Math.max(loaded.applications.length, prepared.candidates.length), needsOf(pickerWork(prepared)));
-  return { loaded, prepared, picker, locked, msBackends: performance.now() - t };
+  return { loaded, prepared, picker, locked, msBackends: performance.now() - t, picksByKind: typeof options.solver !== 'function' };
 }
 
 /** An engine on backends already loaded, for re-solves of a checked scenario changed in its budget or a score. */
@@ -244,17 +246,23 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
 
 /**
  * The engine's scenario solved (rounded, verified) at another budget: on its own preparation where it kept the budget row, else prepared again.
- * `warm` wraps the backends picked on its own preparation (see `ParametricLp.warm`; a scenario prepared again is solved cold): the LP at that budget solved from the first solve's optimum where that gives the values a cold solve gives.
+ * With `warm` (the priority LP's first solve kept open, `base` its allocation), on its own preparation: the LP at that budget solved from
+ * the first solve's optimum where that gives the values a cold solve gives (see `ParametricLp.warm`) and rounded and verified, only to be compared
+ * with `base` (`solveCompared`). A scenario prepared again is solved cold.
  */
-function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm): Verified {
+function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm, base?: Allocation): Resolved {
   const { prepared } = engine;
-  const picker: Picker = warm
-    ? (lp) => {
-        const picked = engine.picker(lp);
-        return { ...picked, backend: warm(picked.backend) };
-      }
-    : engine.picker;
-  if (prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) return solveVerified({ ...engine, picker }, { at: budget, timeLimitSeconds });
+  if (prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) {
+    if (!warm || !base) return solveVerified(engine, { at: budget, timeLimitSeconds });
+    const picker: Picker = (lp) => {
+      // The LP at another budget is the first one with the budget row moved. A picker that picks by the LP's kind (integer,
+      // network, its size: every one made from a solver choice) picks for it what it picked for the first, where it is a network
+      // LP too: known from the first's detection and the moved bound's scale, without detecting it again.
+      const picked = engine.picksByKind && warm.sameNetwork(lp) ? engine.picker(warm.lp) : engine.picker(lp);
+      return { ...picked, backend: warm.backend(picked.backend) };
+    };
+    return solveCompared(prepared, picker, base, { at: budget, timeLimitSeconds, locked: engine.locked });
+  }
   const other = engineWith({ ...engine.loaded, scenario: withBudget(engine.loaded.scenario, budget) }, engine.picker, { locked: engine.locked });
   return 'status' in other ? other : solveVerified(other, { timeLimitSeconds });
 }
@@ -299,7 +307,7 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const lang = options.lang ?? 'zh';
   const { scenario, policy } = loaded;
   const cash = scenario.cashPlan ? { windows: engine.prepared.cash.map((r) => r.window), resolveAt: (year: number, amount: Decimal) => resolveCashAt(engine, year, amount, options.timeLimitSeconds) } : undefined;
-  const analysis = await analyse({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => resolveAt(engine, budget, options.timeLimitSeconds, warm), cash });
+  const analysis = await analyse({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => resolveAt(engine, budget, options.timeLimitSeconds, warm, allocation), cash });
   const notes = explainAll({ allocation, scenario, policy, fundingLine: analysis.fundingLine }, lang).map((e) => e.oneLine);
   const t4 = performance.now();
 

@@ -6,7 +6,10 @@
  */
 import type { Decimal } from 'decimal.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
+import { ZERO } from '../money.js';
 import { atBudget, prepareAllocation, solvePrepared, type Allocation, type Prepared } from '../model/allocate.js';
+import type { Compared } from '../model/budget-figures.js';
+import { priorityGrants, type PriorityGrants } from '../model/priority.js';
 import type { Application } from '../model/application.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
@@ -14,7 +17,7 @@ import type { LinearProgram, Picker } from '../solver/types.js';
 import { commitmentsOf } from '../model/years.js';
 import type { Commitment } from '../model/ledger.js';
 import { verifyAllocation, type Verification } from '../verify/verify.js';
-import { verifyYears } from '../verify/years.js';
+import { verifyYears, type YearGrant } from '../verify/years.js';
 
 /** No allocation: the limits or rules that cannot be met together, and one sentence for people. */
 export interface Conflicted {
@@ -85,18 +88,60 @@ export function solveChecked(prepared: Prepared, picker: Picker, options: Checke
   const locked = new Set(options.locked?.keys());
   // The ledger of this run's new grants (not those an earlier batch locked: their own run wrote them).
   const commitments = options.writesLedger === false ? [] : commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), at.scenario.granularity);
+  const verification = verified(at, allocation.lines, allocation.plan?.lines ?? [], locked, options.writesLedger === false ? undefined : commitments);
+  return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t, commitments };
+}
+
+/** Every grant (one per application, in order; then the later years' forecasts) through the independent verifier; InternalError if it finds any rule broken. */
+function verified(at: Prepared, lines: readonly YearGrant[], planned: readonly YearGrant[], locked: ReadonlySet<string>, written: readonly Commitment[] | undefined): Verification {
   const verification = both(
-    verifyAllocation(at.policy, at.scenario, at.apps, allocation.lines.map((l) => l.grant), locked),
+    verifyAllocation(at.policy, at.scenario, at.apps, lines.map((l) => l.grant), locked),
     // Across years: instalments, every year's cash, the ledgers read and written, once per company, hard targets.
-    verifyYears(at.policy, at.scenario, {
-      thisYear: allocation.lines,
-      planned: allocation.plan?.lines ?? [],
-      locked,
-      ...(options.writesLedger === false ? {} : { written: commitments }),
-    }),
+    verifyYears(at.policy, at.scenario, { thisYear: lines, planned, locked, ...(written ? { written } : {}) }),
   );
   assertVerified(verification);
-  return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t, commitments };
+  return verification;
+}
+
+/** A verified allocation of the priority LP with only what a comparison reads (`budgetChange`), and whether the solve was cut short. */
+export type ComparedOutcome = { readonly status: 'optimal' | 'time_limit'; readonly allocation: Compared } | Conflicted;
+
+/**
+ * An allocation solved only to be compared with one written, never written itself (the analysis's
+ * re-solve at another budget, of which counts, score ranges and sums are reported): the priority
+ * LP at budget `at`, solved and rounded as `solveChecked` does (`priorityGrants`) and every grant
+ * verified by the same verifier, but without what only a written allocation needs: the reasons and
+ * limit totals of its outputs (`finishAllocation`) and its ledger. Its objective and total granted
+ * are `base`'s plus the change in the grants that differ: both are exact sums of score × grant and
+ * of this year's grants over the candidates (finish.ts), the same preparation's candidates with only
+ * the budget moved.
+ */
+export function solveCompared(prepared: Prepared, picker: Picker, base: Allocation, options: { readonly at: Decimal; readonly timeLimitSeconds?: number; readonly locked?: ReadonlyMap<string, Decimal> }): ComparedOutcome {
+  let at: Prepared;
+  let solved: PriorityGrants;
+  try {
+    at = atBudget(prepared, options.at);
+    solved = priorityGrants(at, picker, { timeLimitSeconds: options.timeLimitSeconds });
+  } catch (e) {
+    return conflictsOrThrow(e);
+  }
+  const { candidates, candidateOf, lockedOf, thisYear } = at;
+  const grants = solved.rounded.grants;
+  // The lines as finishAllocation makes them: an earlier batch's grant, nothing for a non-candidate, else the candidate's.
+  const lines = at.apps.map((app, i) => ({ app, grant: lockedOf[i] ?? (candidateOf[i]! < 0 ? ZERO : grants[candidateOf[i]!]!) }));
+  const planned = candidates.slice(thisYear).map((app, k) => ({ app, grant: grants[thisYear + k]! }));
+  verified(at, lines, planned, new Set(options.locked?.keys()), undefined);
+  const before: Decimal[] = new Array(candidates.length);
+  for (const l of [...base.lines, ...(base.plan?.lines ?? [])]) if (l.candidate >= 0) before[l.candidate] = l.grant;
+  let objective = base.objective;
+  let granted = base.granted;
+  grants.forEach((grant, c) => {
+    if (grant.eq(before[c]!)) return;
+    const change = grant.minus(before[c]!);
+    objective = objective.plus(candidates[c]!.score.times(change));
+    if (c < thisYear) granted = granted.plus(change);
+  });
+  return { status: solved.first.status === 'optimal' ? 'optimal' : 'time_limit', allocation: { lines, objective, granted } };
 }
 
 const both = (a: Verification, b: Verification): Verification => ({ checks: a.checks + b.checks, violations: [...a.violations, ...b.violations] });

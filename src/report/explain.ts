@@ -5,6 +5,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import { D, ZERO, floorTo, fmtYuanHuman } from '../money.js';
+import { scaledExact } from '../scaled.js';
 import type { Ceiling } from '../model/entitlement.js';
 import type { Allocation, Line, RuleNote } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
@@ -32,15 +33,42 @@ export interface ExplainContext {
   readonly fundingLine: number | null;
 }
 
-/** Yuan for people (¥1,234,567), by the short name the sentences use. */
-const y = fmtYuanHuman;
+/**
+ * Yuan for people (¥1,234,567; ¥1,234.50 with fen): the text of `fmtYuanHuman`, written from the
+ * amount's whole fen where that is a safe integer ≥ 0 (read from its digits, `scaledExact`: no
+ * Decimal operation, which costs about a microsecond), else by it.
+ */
+export function yuanText(v: Decimal): string {
+  const fen = v.isNegative() ? null : scaledExact(v, 2);
+  return fen === null ? fmtYuanHuman(v) : yuanOfFen(fen);
+}
 
-/** Whether an amount (≥ 0) is not a whole number of `unit`s: on numbers where both are whole and exact, else in Decimal. */
-function notWhole(v: Decimal, unit: Decimal, unitNumber: number | null): boolean {
-  if (unitNumber !== null) {
-    if (!v.isInteger()) return true;
-    const n = v.toNumber();
-    if (Number.isSafeInteger(n)) return n % unitNumber !== 0;
+/** `fmtYuanHuman` of f fen (a safe integer ≥ 0): the whole yuan grouped by thousands, then the fen when there are any. */
+function yuanOfFen(f: number): string {
+  const cents = f % 100;
+  const s = String((f - cents) / 100);
+  let k = s.length % 3 || 3;
+  let out = '¥' + s.slice(0, k);
+  for (; k < s.length; k += 3) out += ',' + s.slice(k, k + 3);
+  return cents === 0 ? out : `${out}.${cents < 10 ? '0' : ''}${cents}`;
+}
+
+/** yuanText(a − b): from whole fen where both are safe integers of fen (the difference then is too), else in Decimal. */
+export function yuanDiffText(a: Decimal, b: Decimal): string {
+  const fa = a.isNegative() ? null : scaledExact(a, 2);
+  const fb = b.isNegative() ? null : scaledExact(b, 2);
+  return fa !== null && fb !== null && fa >= fb ? yuanOfFen(fa - fb) : yuanText(a.minus(b));
+}
+
+/** By the short names the sentences use. */
+const y = yuanText;
+const yDiff = yuanDiffText;
+
+/** Whether an amount (≥ 0) is not a whole number of `unit`s (`unitFen`: the unit in whole fen, when it is a safe integer): in whole fen where the amount is a safe integer of them, else in Decimal. */
+function notWhole(v: Decimal, unit: Decimal, unitFen: number | null): boolean {
+  if (unitFen !== null) {
+    const fen = scaledExact(v, 2);
+    if (fen !== null) return fen % unitFen !== 0;
   }
   return floorTo(v, unit).lt(v);
 }
@@ -79,15 +107,16 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
     let m = matesOf.get(k);
     if (!m) {
       const l = ctx.allocation.limits[k]!;
-      const funded = l.members.map((i) => lineOfCandidate[i]!).filter((o) => o.grant.gt(0));
+      const funded = l.members.map((i) => lineOfCandidate[i]!).filter((o) => o.grant.isPositive() && !o.grant.isZero());
       m = { funded, total: funded.reduce((s, o) => s.plus(o.grant), ZERO), shown: funded.slice(0, MATES_SHOWN + 1).map((o) => `${o.app.projectId} ${y(o.grant)}`) };
       matesOf.set(k, m);
     }
     return m;
   };
   const unit = y(ctx.scenario.granularity);
+  const aside = ctx.fundingLine === null ? null : lineAsides(ctx.fundingLine);
   const g = ctx.scenario.granularity;
-  const gNumber = g.isInteger() && g.isPositive() && Number.isSafeInteger(g.toNumber()) ? g.toNumber() : null;
+  const gFen = g.isPositive() && !g.isZero() ? scaledExact(g, 2) : null;
   /** A limit ("（十一）P11-RETROFIT 类别预算上限", "总预算") or a share rule (its row id `share_min:<id>`), by its id, in words. */
   const limitName = (id: string | null): string | null => {
     if (id === null) return null;
@@ -116,7 +145,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
     // Decisions, integer rules and proportional shares: the rule that set the grant.
     if (line.ruleNote) {
       const budgetStopped = line.limitId !== null && ctx.allocation.limits[limitIndex.get(line.limitId) ?? -1]?.kind === 'budget';
-      return done(ruleText(line, line.ruleNote, w, unit, limitName) + (budgetStopped && ctx.fundingLine !== null ? w.rule.budgetAside(lineAside(app.score, ctx.fundingLine)) : ''));
+      return done(ruleText(line, line.ruleNote, w, unit, limitName) + (budgetStopped && aside !== null ? w.rule.budgetAside(aside(app.score)) : ''));
     }
     const ent = entitlement!;
     if (full) {
@@ -125,7 +154,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
       const above = ent.ceilings.filter((c) => c !== ent.ceiling && c.amount.gt(ent.ceiling.amount)).map((c) => [bindingLabel[c.rule], y(c.amount)] as const);
       lines.push(w.ceilings(texts, chosen), w.entitled(y(ent.amount), bindingLabel[ent.binding], above));
     }
-    const rounded = notWhole(ent.amount, g, gNumber);
+    const rounded = notWhole(ent.amount, g, gFen);
     if (line.limitId === null) {
       if (full) lines.push(rounded ? w.grantedRounded(y(grant), unit) : w.grantedFull(y(grant)));
       return { projectId: app.projectId, lines, oneLine: w.fullOneLine(ceilingText(ent.ceiling), rounded ? unit : null) };
@@ -133,7 +162,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
     if (binding === 'share') return done(shareText(line, ctx.policy, w, lang));
     if (binding === 'cash') return done(cashText(line, ctx, w));
     const k = limitIndex.get(line.limitId)!;
-    return done(cutText(line, allocation, k, wordsOf(k), mates, ctx.fundingLine, w));
+    return done(cutText(line, allocation, k, wordsOf(k), mates, aside, w));
   });
 }
 
@@ -146,9 +175,15 @@ function ceilingWords(policy: Policy, w: ExplainWords, lang: Lang): (c: Ceiling)
     return (w.fieldName as Record<string, string>)[field] ?? field;
   };
   const isAmount = (field: string) => field !== 'score' && !attributes.has(field);
+  const percents = new Map<Decimal, string>();
   const text = (c: Ceiling): string => {
     const b = c.basis;
-    const pct100 = (d: Decimal) => `${d.times(100).toString()}%`;
+    const pct100 = (d: Decimal) => {
+      // A rule's rates are the policy's own Decimals, shared by every application under it: written once each.
+      let t = percents.get(d);
+      if (t === undefined) percents.set(d, (t = `${d.times(100).toString()}%`));
+      return t;
+    };
     switch (b.kind) {
       case 'rate':
         return w.ceiling.rate(c.clause, pct100(b.rate), y(b.base), y(c.amount));
@@ -232,14 +267,14 @@ function cutText(
   k: number,
   words: LimitWords,
   matesOf: (k: number) => Mates,
-  fundingLine: number | null,
+  aside: ((score: Decimal) => Aside) | null,
   w: ExplainWords,
 ): string {
   const { app, grant } = line;
   const ent = line.entitlement!;
   const l = allocation.limits[k]!;
   const { label, full, used } = words;
-  const short = w.short(y(grant), y(ent.amount.minus(grant)));
+  const short = w.short(y(grant), yDiff(ent.amount, grant));
   if (l.kind === 'company_measure' || l.kind === 'company_annual' || l.kind === 'joint_cap') {
     // The other members that got money: the limit's funded members without this line (sums of grants are exact).
     const m = matesOf(k);
@@ -249,7 +284,7 @@ function cutText(
     return (l.kind === 'joint_cap' ? w.jointCapCut : w.companyCut)(short, label, full, used, y(othersTotal.plus(l.locked)), shown, m.funded.length - (at < 0 ? 0 : 1));
   }
   if (l.kind === 'measure_max' || l.kind === 'district_max') return w.budgetLikeCut(short, label, full, used);
-  return w.budgetCut(short, full, used, fundingLine === null ? null : lineAside(app.score, fundingLine));
+  return w.budgetCut(short, full, used, aside === null ? null : aside(app.score));
 }
 
 /** Cut by a share rule (the line's limitId is the share row's id, `share_min:<id>` or `share_max:<id>`). */
@@ -258,7 +293,7 @@ function shareText(line: Line, policy: Policy, w: ExplainWords, lang: Lang): str
   const s = (policy.shares ?? []).find((x) => x.id === id)!;
   const rate = sense === 'share_min' ? s.min! : s.max!;
   const name = lang === 'zh' ? s.name.zh : s.name.en;
-  return w.shareCut(w.short(y(line.grant), y(line.entitlement!.amount.minus(line.grant))), `${s.clause} ${name}`, `${new D(rate).times(100).toString()}%`, sense === 'share_max');
+  return w.shareCut(w.short(y(line.grant), yDiff(line.entitlement!.amount, line.grant)), `${s.clause} ${name}`, `${new D(rate).times(100).toString()}%`, sense === 'share_max');
 }
 
 /** What holds each cash window's money, in words, per allocation (the same for every line it cut). */
@@ -287,8 +322,20 @@ function cashText(line: Line, ctx: ExplainContext, w: ExplainWords): string {
   return w.cashCut(w.short(y(line.grant), y(shortfall)), years, held, y(more), window.to);
 }
 
-/** The funding line and how far below (or above) it a score is, as the words take them. */
-function lineAside(score: Decimal, fundingLine: number): { fundingLine: string; score: string; below: string | null; above: string | null } {
-  const s = score.toNumber();
-  return { fundingLine: fmtScore(fundingLine), score: score.toString(), below: s < fundingLine ? fmtScore(fundingLine - s) : null, above: s > fundingLine ? fmtScore(s - fundingLine) : null };
+type Aside = { fundingLine: string; score: string; below: string | null; above: string | null };
+
+/** The funding line and how far below (or above) it a score is, as the words take them: made once per score's text (scores repeat). */
+function lineAsides(fundingLine: number): (score: Decimal) => Aside {
+  const byScore = new Map<string, Aside>();
+  return (score) => {
+    const text = score.toString();
+    let aside = byScore.get(text);
+    if (!aside) {
+      // The score as a number (what toNumber reads: the same text but for "-0", which compares and subtracts as 0 does).
+      const s = Number(text);
+      aside = { fundingLine: fmtScore(fundingLine), score: text, below: s < fundingLine ? fmtScore(fundingLine - s) : null, above: s > fundingLine ? fmtScore(s - fundingLine) : null };
+      byScore.set(text, aside);
+    }
+    return aside;
+  };
 }

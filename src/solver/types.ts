@@ -154,6 +154,12 @@ export interface ParametricLp {
    * objective there is the objective plus the row's dual times the distance moved.
    */
   readonly rangesExact?: boolean;
+  /**
+   * `objectiveWithRowBounds` answers the exact optimum (as the nearest double), not a solver's
+   * floating approximation: bounds drawn from its answers (the optimum is concave in a row's bound)
+   * are then bounds on what any other answer would be.
+   */
+  readonly valuesExact?: boolean;
   /** Optimal objective with row `row`'s bounds moved, or null when that is infeasible. */
   objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null;
   /**
@@ -164,5 +170,11 @@ export interface ParametricLp {
    * cannot prove, `fallback` solves. Until dispose.
    */
   warm?(fallback: Backend): Backend;
+  /**
+   * Whether `other` is this LP with one row's bounds moved (the same sides bounded, by finite
+   * numbers) and is a network LP as this one is: what the network detection would say of it, found
+   * from this LP's form and the moved bounds' scale alone. Where the backend can.
+   */
+  sameNetwork?(other: LinearProgram): boolean;
   dispose(): void;
 }

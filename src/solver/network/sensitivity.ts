@@ -8,7 +8,7 @@
  */
 import type { Backend, LinearProgram, ParametricLp, SolveOptions, SolveResult } from '../types.js';
 import { networkOf, whyNotNetwork, type NetworkPlan } from './detect.js';
-import { asInteger, decimalScale, MAX_DECIMALS, POWERS, SAFE, scaled } from './exact.js';
+import { asInteger, boundScaleOf, decimalScale, MAX_DECIMALS, POWERS, SAFE, scaled } from './exact.js';
 import type { Simplex } from './simplex.js';
 import { objectiveValue, optimalTree, rowDuals, scaledObjective, secondaryCostsOrWhy, solveNetwork, takeSolvedTree, valueOutside } from './solve.js';
 import { FIXED, LOWER, TREE, UPPER } from './tree.js';
@@ -447,6 +447,8 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     rangeDown,
     // The primal ratio test along the row arc's cycle in the kept optimal tree: the tree stays feasible (and optimal) inside.
     rangesExact: true,
+    // The objective of the optimum reached, summed in integers at the bound's scale.
+    valuesExact: true,
     stats,
     objectiveWithRowBounds(row, lower, upper) {
       if (disposed) throw new Error('network parametric LP used after dispose()');
@@ -494,6 +496,26 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
         solve: (other, options) => fallback.solve(other, options),
         ...(tieBroken ? { solveTieBroken: (other: LinearProgram, secondary: ArrayLike<number>, options?: SolveOptions) => warmAnswer(other, secondary) ?? tieBroken.call(fallback, other, secondary, options) } : {}),
       };
+    },
+    sameNetwork(other) {
+      const row = oneRowMoved(lp, other);
+      if (row < 0) return false;
+      // Detection reads a row's bounds for its finiteness and their scale, nothing else: with the
+      // same sides bounded, the rows, families and costs are this LP's; the bounds' scale is checked
+      // as detection checks it, on the same list (the columns' bounds, then the bounded rows').
+      const bound = (v: number | null) => (v === null || v === Infinity || v === -Infinity ? null : v);
+      const [a, b] = [lp.rows[row]!, other.rows[row]!];
+      if ((bound(a.lower) === null) !== (bound(b.lower) === null) || (bound(a.upper) === null) !== (bound(b.upper) === null)) return false;
+      if ([b.lower, b.upper].some((v) => bound(v) !== null && !Number.isFinite(v))) return false;
+      const bounds: number[] = [];
+      for (const c of other.columns) bounds.push(c.lower, c.upper);
+      for (const r of other.rows) {
+        const lo = bound(r.lower);
+        const hi = bound(r.upper);
+        if (lo !== null) bounds.push(lo);
+        if (hi !== null) bounds.push(hi);
+      }
+      return boundScaleOf(bounds).refused === undefined;
     },
     dispose() {
       disposed = true;
