@@ -100,56 +100,72 @@ export function whyNotNetwork(lp: LinearProgram): string | null {
 function buildPlan(lp: LinearProgram): NetworkPlan | string {
   const n = lp.columns.length;
   const m = lp.rows.length;
+  // The columns checked, their costs and bounds read in one pass (plain loops: a callback per
+  // column costs a fresh process several milliseconds at 60,000 columns).
+  const columnCosts = new Float64Array(n);
+  const bounds = new Float64Array(2 * n + 2 * m);
+  let nb = 0;
   for (let j = 0; j < n; j++) {
     const c = lp.columns[j]!;
     if (c.integer || c.semicontinuous) return `column ${j} is integer or semi-continuous (a MIP)`;
-    if (!Number.isFinite(c.lower) || !Number.isFinite(c.upper)) return `column ${j} has an infinite or undefined bound`;
+    const lower = c.lower;
+    const upper = c.upper;
+    if (!Number.isFinite(lower) || !Number.isFinite(upper)) return `column ${j} has an infinite or undefined bound`;
     if (!Number.isFinite(c.cost)) return `column ${j} has a cost that is not finite`;
+    columnCosts[j] = c.cost;
+    bounds[nb++] = lower;
+    bounds[nb++] = upper;
   }
 
   // Rows in the network ("active"): those with a finite bound. A row with neither constrains nothing.
+  // Typed arrays sized from the rows' lengths (a JS array grown by push costs more, cold).
   const family = new Int8Array(m).fill(-1);
   const rowNode = new Int32Array(m).fill(-1);
-  const active: number[] = [];
-  const lowerOf: (number | null)[] = [];
-  const upperOf: (number | null)[] = [];
-  const rowStart: number[] = [0];
-  const rowCols: number[] = [];
+  let terms = 0;
+  for (let r = 0; r < m; r++) terms += lp.rows[r]!.terms.length;
+  const active = new Int32Array(m);
+  const lowerOf = new Float64Array(m); // NaN: no lower bound
+  const upperOf = new Float64Array(m); // NaN: no upper bound
+  const rowStart = new Int32Array(m + 1);
+  const rowCols = new Int32Array(terms);
+  let mA = 0;
+  let nTerms = 0;
   const seen = new Int32Array(n).fill(-1);
   for (let r = 0; r < m; r++) {
     const row = lp.rows[r]!;
     const lo = row.lower === null || row.lower === -Infinity ? null : row.lower;
     const hi = row.upper === null || row.upper === Infinity ? null : row.upper;
     if ((lo !== null && !Number.isFinite(lo)) || (hi !== null && !Number.isFinite(hi))) return `row ${r} has a bound that is not a finite number`;
-    const terms = row.terms;
-    for (let t = 0; t < terms.length; t++) {
-      const term = terms[t]!;
+    const rowTerms = row.terms;
+    const skip = lo === null && hi === null;
+    for (let t = 0; t < rowTerms.length; t++) {
+      const term = rowTerms[t]!;
       const j = term[0];
       const v = term[1];
       if (!Number.isInteger(j) || j < 0 || j >= n) return `row ${r} refers to column ${j}, which does not exist`;
-      if (lo === null && hi === null) continue;
-      if (v === 0) continue;
+      if (skip || v === 0) continue;
       if (v !== 1) return `row ${r} has coefficient ${v} on column ${j} (a network row has only coefficients 1)`;
       if (seen[j] === r) return `row ${r} has column ${j} twice`;
       seen[j] = r;
-      rowCols.push(j);
+      rowCols[nTerms++] = j;
     }
-    if (lo === null && hi === null) continue;
-    rowNode[r] = active.length + 1;
-    active.push(r);
-    lowerOf.push(lo);
-    upperOf.push(hi);
-    rowStart.push(rowCols.length);
+    if (skip) continue;
+    rowNode[r] = mA + 1;
+    active[mA] = r;
+    lowerOf[mA] = lo === null ? NaN : lo;
+    upperOf[mA] = hi === null ? NaN : hi;
+    if (lo !== null) bounds[nb++] = lo;
+    if (hi !== null) bounds[nb++] = hi;
+    rowStart[++mA] = nTerms;
   }
-  const mA = active.length;
   const size = new Int32Array(mA);
   for (let a = 0; a < mA; a++) size[a] = rowStart[a + 1]! - rowStart[a]!;
 
   // Per column, the active rows containing it.
   const colStart = new Int32Array(n + 1);
-  for (const j of rowCols) colStart[j + 1]!++;
+  for (let p = 0; p < nTerms; p++) colStart[rowCols[p]! + 1]!++;
   for (let j = 0; j < n; j++) colStart[j + 1]! += colStart[j]!;
-  const colRows = new Int32Array(rowCols.length);
+  const colRows = new Int32Array(nTerms);
   {
     const fill = colStart.slice(0, n);
     for (let a = 0; a < mA; a++) for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) colRows[fill[rowCols[p]!]!++] = a;
@@ -161,10 +177,18 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   // Every pair of rows sharing a column: |a ∩ b| counted through the columns of a.
   const count = new Int32Array(mA);
   const touched = new Int32Array(mA);
-  const crossA: number[] = [];
-  const crossB: number[] = [];
-  const candChild: number[] = [];
-  const candSuper: number[] = [];
+  // The pairs in typed arrays grown by doubling: nested (child, super) and crossing.
+  const grow = (x: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+    const y = new Int32Array(2 * x.length);
+    y.set(x);
+    return y;
+  };
+  let candChild = new Int32Array(2 * mA + 16);
+  let candSuper = new Int32Array(2 * mA + 16);
+  let crossA = new Int32Array(16);
+  let crossB = new Int32Array(16);
+  let nCand = 0;
+  let nCross = 0;
   for (let a = 0; a < mA; a++) {
     let nt = 0;
     for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) {
@@ -180,33 +204,37 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
       count[b] = 0;
       const sa = size[a]!;
       const sb = size[b]!;
-      if (c === sa && c === sb) {
-        candChild.push(b); // identical sets: chained by row index, the later one inside
-        candSuper.push(a);
-      } else if (c === sa) {
-        candChild.push(a);
-        candSuper.push(b);
-      } else if (c === sb) {
-        candChild.push(b);
-        candSuper.push(a);
-      } else {
-        crossA.push(a);
-        crossB.push(b);
+      if (c !== sa && c !== sb) {
+        if (nCross === crossA.length) {
+          crossA = grow(crossA);
+          crossB = grow(crossB);
+        }
+        crossA[nCross] = a;
+        crossB[nCross++] = b;
+        continue;
       }
+      if (nCand === candChild.length) {
+        candChild = grow(candChild);
+        candSuper = grow(candSuper);
+      }
+      // Identical sets are chained by row index, the later one inside.
+      const inner = c === sb ? b : a;
+      candChild[nCand] = inner;
+      candSuper[nCand++] = inner === a ? b : a;
     }
   }
 
   // Two crossing rows go to different families: 2-colour the crossing graph.
   const degree = new Int32Array(mA + 1);
-  for (let i = 0; i < crossA.length; i++) {
+  for (let i = 0; i < nCross; i++) {
     degree[crossA[i]! + 1]!++;
     degree[crossB[i]! + 1]!++;
   }
   for (let a = 0; a < mA; a++) degree[a + 1]! += degree[a]!;
-  const adj = new Int32Array(2 * crossA.length);
+  const adj = new Int32Array(2 * nCross);
   {
     const fill = degree.slice(0, mA);
-    for (let i = 0; i < crossA.length; i++) {
+    for (let i = 0; i < nCross; i++) {
       adj[fill[crossA[i]!]!++] = crossB[i]!;
       adj[fill[crossB[i]!]!++] = crossA[i]!;
     }
@@ -260,7 +288,7 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
 
   // Parent in the family: the smallest containing row, identical sets by the largest smaller index.
   const sup = new Int32Array(mA).fill(-1);
-  for (let i = 0; i < candChild.length; i++) {
+  for (let i = 0; i < nCand; i++) {
     const c = candChild[i]!;
     const s = candSuper[i]!;
     if (colour[c] !== colour[s]) continue;
@@ -275,17 +303,18 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   depth[0] = 0;
   let maxDepth = 0;
   {
-    const path: number[] = [];
+    const path = new Int32Array(nodeCount);
     for (let v = 1; v < nodeCount; v++) {
       let x = v;
+      let np = 0;
       while (depth[x] === -1) {
-        path.push(x);
+        path[np++] = x;
         x = parent[x]!;
       }
       let d = depth[x]!;
-      while (path.length) {
+      while (np > 0) {
         d++;
-        depth[path.pop()!] = d;
+        depth[path[--np]!] = d;
       }
       if (d > maxDepth) maxDepth = d;
     }
@@ -298,23 +327,13 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
     for (let v = 1; v < nodeCount; v++) bottomUp[start[maxDepth - depth[v]!]!++] = v;
   }
 
-  // Scales: bounds (columns, and the finite bounds of network rows), then costs.
-  const bounds = new Float64Array(2 * n + 2 * mA);
-  let nb = 0;
-  for (let j = 0; j < n; j++) {
-    bounds[nb++] = lp.columns[j]!.lower;
-    bounds[nb++] = lp.columns[j]!.upper;
-  }
-  for (let a = 0; a < mA; a++) {
-    if (lowerOf[a] !== null) bounds[nb++] = lowerOf[a]!;
-    if (upperOf[a] !== null) bounds[nb++] = upperOf[a]!;
-  }
+  // Scales: bounds (columns, and the finite bounds of network rows, read above), then costs.
   const bScale = boundScaleOf(bounds.subarray(0, nb));
   const kb = bScale.k;
   if (bScale.refused === 'not decimal') return `a bound is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
   if (bScale.refused === 'too large') return `the bounds × 10^${kb} sum to more than 2^53: flows would not be exact`;
   const boundScale = POWERS[kb]!;
-  const costs = integerCosts(Float64Array.from(lp.columns, (c) => c.cost), lp.sense === 'max' ? -1 : 1, mA);
+  const costs = integerCosts(columnCosts, lp.sense === 'max' ? -1 : 1, mA);
   const kc = costs.k;
   if (costs.refused === 'not decimal') return `a cost is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
   if (costs.refused === 'too large') return `the costs × 10^${kc} are too large for exact potentials (max |cost| × (2 × rows + 1) > 2^53)`;
@@ -375,7 +394,7 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
     let to = colour[a] === 0 ? v : p;
     const lo = lowerOf[a]!;
     const hi = upperOf[a]!;
-    if (lo === null) {
+    if (Number.isNaN(lo)) {
       // No lower bound. The activity is bounded below anyway (by the columns' lower bounds), but
       // treating the missing bound as 0 would let the network report the row "at its lower bound"
       // with a dual of the floor's sign, which HiGHS (seeing −∞) rejects: checked, it re-solves such
@@ -385,12 +404,12 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
       const swap = from;
       from = to;
       to = swap;
-      arcLower[e] = -scaled(hi!, boundScale) + 0;
+      arcLower[e] = -scaled(hi, boundScale) + 0;
       arcUpper[e] = Infinity;
       arcReversed[e] = 1;
     } else {
       arcLower[e] = scaled(lo, boundScale);
-      arcUpper[e] = hi === null ? Infinity : scaled(hi, boundScale);
+      arcUpper[e] = Number.isNaN(hi) ? Infinity : scaled(hi, boundScale);
     }
     if (arcLower[e]! > arcUpper[e]!) crossed = true;
     arcFrom[e] = from;
