@@ -163,66 +163,12 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
 
   // Per column, the active rows containing it.
   const colStart = new Int32Array(n + 1);
-  for (let p = 0; p < nTerms; p++) colStart[rowCols[p]! + 1]!++;
-  for (let j = 0; j < n; j++) colStart[j + 1]! += colStart[j]!;
   const colRows = new Int32Array(nTerms);
-  {
-    const fill = colStart.slice(0, n);
-    for (let a = 0; a < mA; a++) for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) colRows[fill[rowCols[p]!]!++] = a;
-  }
-  let work = 0;
-  for (let j = 0; j < n; j++) work += (colStart[j + 1]! - colStart[j]!) ** 2;
+  const work = columnRows(rowStart, rowCols, mA, n, nTerms, colStart, colRows);
   if (work > MAX_PAIR_WORK) return `the rows overlap too densely to check quickly (${work} row pairs through columns)`;
 
-  // Every pair of rows sharing a column: |a ∩ b| counted through the columns of a.
-  const count = new Int32Array(mA);
-  const touched = new Int32Array(mA);
-  // The pairs in typed arrays grown by doubling: nested (child, super) and crossing.
-  const grow = (x: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-    const y = new Int32Array(2 * x.length);
-    y.set(x);
-    return y;
-  };
-  let candChild = new Int32Array(2 * mA + 16);
-  let candSuper = new Int32Array(2 * mA + 16);
-  let crossA = new Int32Array(16);
-  let crossB = new Int32Array(16);
-  let nCand = 0;
-  let nCross = 0;
-  for (let a = 0; a < mA; a++) {
-    let nt = 0;
-    for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) {
-      const j = rowCols[p]!;
-      for (let q = colStart[j]!; q < colStart[j + 1]!; q++) {
-        const b = colRows[q]!;
-        if (b > a && count[b]!++ === 0) touched[nt++] = b;
-      }
-    }
-    for (let t = 0; t < nt; t++) {
-      const b = touched[t]!;
-      const c = count[b]!;
-      count[b] = 0;
-      const sa = size[a]!;
-      const sb = size[b]!;
-      if (c !== sa && c !== sb) {
-        if (nCross === crossA.length) {
-          crossA = grow(crossA);
-          crossB = grow(crossB);
-        }
-        crossA[nCross] = a;
-        crossB[nCross++] = b;
-        continue;
-      }
-      if (nCand === candChild.length) {
-        candChild = grow(candChild);
-        candSuper = grow(candSuper);
-      }
-      // Identical sets are chained by row index, the later one inside.
-      const inner = c === sb ? b : a;
-      candChild[nCand] = inner;
-      candSuper[nCand++] = inner === a ? b : a;
-    }
-  }
+  // Every pair of rows sharing a column, as nested or crossing.
+  const { candChild, candSuper, nCand, crossA, crossB, nCross } = rowPairs(rowStart, rowCols, colStart, colRows, size, mA);
 
   // Two crossing rows go to different families: 2-colour the crossing graph.
   const degree = new Int32Array(mA + 1);
@@ -342,20 +288,7 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   // Innermost row of each family per column.
   const innerA = new Int32Array(n);
   const innerB = new Int32Array(n);
-  let netColumns = 0;
-  for (let j = 0; j < n; j++) {
-    let ba = -1;
-    let bb = -1;
-    for (let q = colStart[j]!; q < colStart[j + 1]!; q++) {
-      const a = colRows[q]!;
-      if (colour[a] === 0) {
-        if (ba < 0 || size[a]! < size[ba]! || (size[a] === size[ba] && a > ba)) ba = a;
-      } else if (bb < 0 || size[a]! < size[bb]! || (size[a] === size[bb] && a > bb)) bb = a;
-    }
-    innerA[j] = ba + 1;
-    innerB[j] = bb + 1;
-    if (ba >= 0 || bb >= 0) netColumns++;
-  }
+  const netColumns = innermostRows(colStart, colRows, colour, size, n, innerA, innerB);
 
   const arcCount = netColumns + mA;
   const arcFrom = new Int32Array(arcCount);
@@ -368,24 +301,9 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   const arcReversed = new Uint8Array(arcCount);
   const columnArc = new Int32Array(n).fill(-1);
   const rowArc = new Int32Array(m).fill(-1);
-  let e = 0;
-  let crossed = false;
-  for (let j = 0; j < n; j++) {
-    if (innerA[j] === 0 && innerB[j] === 0) {
-      if (lp.columns[j]!.lower > lp.columns[j]!.upper) crossed = true;
-      continue;
-    }
-    const c = lp.columns[j]!;
-    arcFrom[e] = innerA[j]!;
-    arcTo[e] = innerB[j]!;
-    arcLower[e] = scaled(c.lower, boundScale);
-    arcUpper[e] = scaled(c.upper, boundScale);
-    arcCost[e] = costs.values[j]!;
-    arcColumn[e] = j;
-    columnArc[j] = e;
-    if (arcLower[e]! > arcUpper[e]!) crossed = true;
-    e++;
-  }
+  const columns = columnArcs(innerA, innerB, bounds, boundScale, costs.values, { arcFrom, arcTo, arcLower, arcUpper, arcCost, arcColumn, columnArc });
+  let e = columns.arcs;
+  let crossed = columns.crossed;
   for (let a = 0; a < mA; a++) {
     const v = a + 1;
     const p = parent[v]!;
@@ -428,4 +346,134 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
     reason, lp, boundScale, costScale, boundSum: bScale.sum, family, nodeCount, rowNode, parent, bottomUp,
     arcCount, arcFrom, arcTo, arcLower, arcUpper, arcCost, arcColumn, arcRow, arcReversed, columnArc, rowArc, crossed,
   };
+}
+
+/**
+ * The column-wise view of the rows (`colStart`, `colRows`: the active rows of column j are
+ * colRows[colStart[j] … colStart[j + 1])), and Σ over columns of (rows per column)². The loops
+ * of the detection that run over every term are functions of their own: small, they are compiled
+ * early in a fresh process (buildPlan whole takes tens of milliseconds to compile).
+ */
+function columnRows(rowStart: Int32Array, rowCols: Int32Array, mA: number, n: number, nTerms: number, colStart: Int32Array, colRows: Int32Array): number {
+  for (let p = 0; p < nTerms; p++) colStart[rowCols[p]! + 1]!++;
+  for (let j = 0; j < n; j++) colStart[j + 1]! += colStart[j]!;
+  const fill = colStart.slice(0, n);
+  for (let a = 0; a < mA; a++) for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) colRows[fill[rowCols[p]!]!++] = a;
+  let work = 0;
+  for (let j = 0; j < n; j++) work += (colStart[j + 1]! - colStart[j]!) ** 2;
+  return work;
+}
+
+/** Grown by doubling. */
+function grow(x: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const y = new Int32Array(2 * x.length);
+  y.set(x);
+  return y;
+}
+
+/**
+ * Every pair of rows sharing a column, |a ∩ b| counted through the columns of a: nested (child
+ * inside super; identical sets chained by row index, the later one inside) or crossing.
+ */
+function rowPairs(rowStart: Int32Array, rowCols: Int32Array, colStart: Int32Array, colRows: Int32Array, size: Int32Array, mA: number) {
+  const count = new Int32Array(mA);
+  const touched = new Int32Array(mA);
+  let candChild = new Int32Array(2 * mA + 16);
+  let candSuper = new Int32Array(2 * mA + 16);
+  let crossA = new Int32Array(16);
+  let crossB = new Int32Array(16);
+  let nCand = 0;
+  let nCross = 0;
+  for (let a = 0; a < mA; a++) {
+    let nt = 0;
+    for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) {
+      const j = rowCols[p]!;
+      for (let q = colStart[j]!; q < colStart[j + 1]!; q++) {
+        const b = colRows[q]!;
+        if (b > a && count[b]!++ === 0) touched[nt++] = b;
+      }
+    }
+    const sa = size[a]!;
+    for (let t = 0; t < nt; t++) {
+      const b = touched[t]!;
+      const c = count[b]!;
+      count[b] = 0;
+      const sb = size[b]!;
+      if (c !== sa && c !== sb) {
+        if (nCross === crossA.length) {
+          crossA = grow(crossA);
+          crossB = grow(crossB);
+        }
+        crossA[nCross] = a;
+        crossB[nCross++] = b;
+        continue;
+      }
+      if (nCand === candChild.length) {
+        candChild = grow(candChild);
+        candSuper = grow(candSuper);
+      }
+      const inner = c === sb ? b : a;
+      candChild[nCand] = inner;
+      candSuper[nCand++] = inner === a ? b : a;
+    }
+  }
+  return { candChild, candSuper, nCand, crossA, crossB, nCross };
+}
+
+/** Per column its innermost row of family A and of B (node numbers, 0 for none); how many columns have one. */
+function innermostRows(colStart: Int32Array, colRows: Int32Array, colour: Int8Array, size: Int32Array, n: number, innerA: Int32Array, innerB: Int32Array): number {
+  let netColumns = 0;
+  for (let j = 0; j < n; j++) {
+    let ba = -1;
+    let bb = -1;
+    for (let q = colStart[j]!; q < colStart[j + 1]!; q++) {
+      const a = colRows[q]!;
+      if (colour[a] === 0) {
+        if (ba < 0 || size[a]! < size[ba]! || (size[a] === size[ba] && a > ba)) ba = a;
+      } else if (bb < 0 || size[a]! < size[bb]! || (size[a] === size[bb] && a > bb)) bb = a;
+    }
+    innerA[j] = ba + 1;
+    innerB[j] = bb + 1;
+    if (ba >= 0 || bb >= 0) netColumns++;
+  }
+  return netColumns;
+}
+
+/**
+ * The column arcs (columns in a network row, in column order; `bounds` holds column j's lower
+ * and upper bounds at 2j and 2j + 1): their ends, scaled bounds and costs; how many, and whether
+ * a bound pair is crossed (a column outside the network's too).
+ */
+function columnArcs(
+  innerA: Int32Array,
+  innerB: Int32Array,
+  bounds: Float64Array,
+  boundScale: number,
+  costs: Float64Array,
+  arcs: { arcFrom: Int32Array; arcTo: Int32Array; arcLower: Float64Array; arcUpper: Float64Array; arcCost: Float64Array; arcColumn: Int32Array; columnArc: Int32Array },
+): { readonly arcs: number; readonly crossed: boolean } {
+  const { arcFrom, arcTo, arcLower, arcUpper, arcCost, arcColumn, columnArc } = arcs;
+  const n = innerA.length;
+  let e = 0;
+  let crossed = false;
+  for (let j = 0; j < n; j++) {
+    const lower = bounds[2 * j]!;
+    const upper = bounds[2 * j + 1]!;
+    if (innerA[j] === 0 && innerB[j] === 0) {
+      if (lower > upper) crossed = true;
+      continue;
+    }
+    arcFrom[e] = innerA[j]!;
+    arcTo[e] = innerB[j]!;
+    const lo = scaled(lower, boundScale);
+    const hi = scaled(upper, boundScale);
+    arcLower[e] = lo;
+    arcUpper[e] = hi;
+    arcCost[e] = costs[j]!;
+    arcColumn[e] = j;
+    columnArc[j] = e;
+    if (lo > hi) crossed = true;
+    e++;
+  }
+  return { arcs: e, crossed };
 }

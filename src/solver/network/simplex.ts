@@ -105,25 +105,10 @@ export class Simplex implements ShiftWatcher {
     c1.set(plan.arcCost);
     // Capacities, the secondary costs and both costs' ranges (for the crash's order) in one pass
     // (the arcs' states are the start's to set).
-    const upper = plan.arcUpper;
-    const column = plan.arcColumn;
-    let tie: Float64Array | null = null;
     const range = { min: 0, max: 0, tieMin: 0, tieMax: 0 };
-    for (let e = 0; e < A; e++) {
-      cap[e] = upper[e]! - lo[e]!;
-      const c = c1[e]!;
-      if (c < range.min) range.min = c;
-      else if (c > range.max) range.max = c;
-      if (sec === null) continue;
-      const j = column[e]!;
-      if (j < 0) continue;
-      const t = sec[j]!;
-      if (t === 0) continue;
-      (tie ??= new Float64Array(A))[e] = t;
-      if (t < range.tieMin) range.tieMin = t;
-      else if (t > range.tieMax) range.tieMax = t;
-    }
-    this.tie = tie;
+    const tie = sec === null ? null : new Float64Array(A);
+    const ties = capacitiesAndRanges(plan.arcUpper, plan.arcColumn, lo, c1, sec, cap, tie, range, A);
+    this.tie = ties ? tie : null;
     this.priced = A;
     this.block = Math.max(10, Math.ceil(Math.sqrt(A)));
     this.tree = new Tree(N, src, c0, c1, this.c2, this);
@@ -688,6 +673,51 @@ export class Simplex implements ShiftWatcher {
     }
     return best;
   }
+}
+
+/**
+ * The arcs' capacities (`cap`), the secondary costs per arc (into `tie`, when there are `sec`),
+ * and both costs' ranges (into `range`: the crash's order); whether any secondary cost is not 0.
+ * A function of its own: small, it is compiled early in a fresh process.
+ */
+function capacitiesAndRanges(
+  upper: Float64Array,
+  column: Int32Array,
+  lo: Float64Array,
+  c1: Float64Array,
+  sec: Float64Array | null,
+  cap: Float64Array,
+  tie: Float64Array | null,
+  range: { min: number; max: number; tieMin: number; tieMax: number },
+  A: number,
+): boolean {
+  let min = 0;
+  let max = 0;
+  for (let e = 0; e < A; e++) {
+    cap[e] = upper[e]! - lo[e]!;
+    const c = c1[e]!;
+    if (c < min) min = c;
+    else if (c > max) max = c;
+  }
+  range.min = min;
+  range.max = max;
+  if (sec === null || tie === null) return false;
+  let any = false;
+  let tieMin = 0;
+  let tieMax = 0;
+  for (let e = 0; e < A; e++) {
+    const j = column[e]!;
+    if (j < 0) continue;
+    const t = sec[j]!;
+    if (t === 0) continue;
+    tie[e] = t;
+    any = true;
+    if (t < tieMin) tieMin = t;
+    else if (t > tieMax) tieMax = t;
+  }
+  range.tieMin = tieMin;
+  range.tieMax = tieMax;
+  return any;
 }
 
 /**
