@@ -103,8 +103,8 @@ export class Simplex implements ShiftWatcher {
     tgt.set(plan.arcTo);
     lo.set(plan.arcLower);
     c1.set(plan.arcCost);
-    // Capacities, the secondary costs and both costs' ranges (for the crash's order) in one pass
-    // (the arcs' states are the start's to set).
+    // Capacities, the secondary costs and both costs' ranges (for the crash's order); the arcs'
+    // states are the start's to set.
     const range = { min: 0, max: 0, tieMin: 0, tieMax: 0 };
     const tie = sec === null ? null : new Float64Array(A);
     const ties = capacitiesAndRanges(plan.arcUpper, plan.arcColumn, lo, c1, sec, cap, tie, range, A);
