@@ -25,17 +25,18 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   // Stage 1: maximise Σ score × grant.
   const stage1 = priorityLp(prepared);
   options.onLp?.(stage1);
+  // The tie rule's weights are the model's (counted as building): a column weighs by the position
+  // of its first member in the priority order.
+  const n = candidates.length;
+  const tieRule = options.tieBreak !== false;
+  const ranks = tieRanks(order);
+  const columnRanks = shape.groups.map((members) => ranks[members[0]!]!);
   // Picking counts as solving: for the network simplex it is recognising the network.
   const t1 = performance.now();
   const picked = pick(stage1);
   const backend = picked.backend;
   const stages: StageReport[] = [];
   const limits_ = { timeLimitSeconds: options.timeLimitSeconds, iterationLimit: options.iterationLimit };
-  // A column weighs by the position of its first member in the priority order.
-  const n = candidates.length;
-  const tieRule = options.tieBreak !== false;
-  const ranks = tieRanks(order);
-  const columnRanks = shape.groups.map((members) => ranks[members[0]!]!);
   // A backend that breaks ties itself (the network simplex) does both stages in one exact solve.
   const oneSolve = tieRule && backend.solveTieBroken !== undefined;
   const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, limits_, oneSolve ? columnRanks : undefined);

@@ -134,6 +134,8 @@ export interface Engine {
   readonly msBackends: number;
   /** The picker was made here from a solver choice: it picks by the LP's kind alone (integer, network or neither, and its size). */
   readonly picksByKind?: boolean;
+  /** Milliseconds spent building the LPs the model hands the backends, built before them (counted as building). */
+  readonly msLps: number;
 }
 
 export interface EngineOptions extends Pick<SolveOptions, 'lock' | 'solver'> {
@@ -155,15 +157,18 @@ export async function openEngine(given: Loaded, options: EngineOptions = {}): Pr
   if ('status' in prepared) return prepared;
   // HiGHS's WebAssembly is loaded only for a model that needs it (an integer model, or an LP that
   // is not a network LP): the policy's own priority model never does.
+  // The LPs first (building them is the model's work, counted as building), then the backends for them.
+  const tl = performance.now();
+  const work = pickerWork(prepared);
   const t = performance.now();
-  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', Math.max(loaded.applications.length, prepared.candidates.length), needsOf(pickerWork(prepared)));
-  return { loaded, prepared, picker, locked, msBackends: performance.now() - t, picksByKind: typeof options.solver !== 'function' };
+  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', Math.max(loaded.applications.length, prepared.candidates.length), needsOf(work));
+  return { loaded, prepared, picker, locked, msBackends: performance.now() - t, msLps: t - tl, picksByKind: typeof options.solver !== 'function' };
 }
 
 /** An engine on backends already loaded, for re-solves of a checked scenario changed in its budget or a score. */
 export function engineWith(loaded: Loaded, picker: Picker, options: { readonly locked?: ReadonlyMap<string, Decimal>; readonly keepBudgetRow?: boolean } = {}): Engine | Infeasible {
   const prepared = prepare(loaded, options.locked, options);
-  return 'status' in prepared ? prepared : { loaded, prepared, picker, locked: options.locked, msBackends: 0 };
+  return 'status' in prepared ? prepared : { loaded, prepared, picker, locked: options.locked, msBackends: 0, msLps: 0 };
 }
 
 function prepare(loaded: Loaded, locked: ReadonlyMap<string, Decimal> | undefined, options: { readonly keepBudgetRow?: boolean }): Prepared | Infeasible {
@@ -311,9 +316,10 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const notes = explainAll({ allocation, scenario, policy, fundingLine: analysis.fundingLine }, lang).map((e) => e.oneLine);
   const t4 = performance.now();
 
-  // Loading a backend counts as solving.
+  // Loading a backend counts as solving; building the LPs before it, as building.
   const timings: Timings = { parse: msParse, ...allocation.timingsMs, verify: verified.msVerify, analyse: t4 - t3, write: 0 };
   timings.solve += engine.msBackends;
+  timings.build += engine.msLps;
   const batches: BatchNumbers = { current: loaded.locks.batch, of: loaded.locks.batchOf };
   const rows = allocationRows(allocation, notes, batches);
   options.onRows?.(rows, scenario.name);

@@ -103,27 +103,12 @@ export class Simplex implements ShiftWatcher {
     tgt.set(plan.arcTo);
     lo.set(plan.arcLower);
     c1.set(plan.arcCost);
-    // Capacities, the secondary costs and both costs' ranges (for the crash's order) in one pass
-    // (the arcs' states are the start's to set).
-    const upper = plan.arcUpper;
-    const column = plan.arcColumn;
-    let tie: Float64Array | null = null;
+    // Capacities, the secondary costs and both costs' ranges (for the crash's order); the arcs'
+    // states are the start's to set.
     const range = { min: 0, max: 0, tieMin: 0, tieMax: 0 };
-    for (let e = 0; e < A; e++) {
-      cap[e] = upper[e]! - lo[e]!;
-      const c = c1[e]!;
-      if (c < range.min) range.min = c;
-      else if (c > range.max) range.max = c;
-      if (sec === null) continue;
-      const j = column[e]!;
-      if (j < 0) continue;
-      const t = sec[j]!;
-      if (t === 0) continue;
-      (tie ??= new Float64Array(A))[e] = t;
-      if (t < range.tieMin) range.tieMin = t;
-      else if (t > range.tieMax) range.tieMax = t;
-    }
-    this.tie = tie;
+    const tie = sec === null ? null : new Float64Array(A);
+    const ties = capacitiesAndRanges(plan.arcUpper, plan.arcColumn, lo, c1, sec, cap, tie, range, A);
+    this.tie = ties ? tie : null;
     this.priced = A;
     this.block = Math.max(10, Math.ceil(Math.sqrt(A)));
     this.tree = new Tree(N, src, c0, c1, this.c2, this);
@@ -376,13 +361,7 @@ export class Simplex implements ShiftWatcher {
     c2.set(tie);
     this.tree.rebuildLevel2();
     const face = new Int32Array(A);
-    let count = 0;
-    for (let e = 0; e < A; e++) {
-      if (state[e] === FIXED) continue;
-      const u = src[e]!;
-      const v = tgt[e]!;
-      if (c0[e]! + pi0[u]! - pi0[v]! === 0 && c1[e]! + pi1[u]! - pi1[v]! === 0) face[count++] = e;
-    }
+    const count = faceArcs(A, src, tgt, state, c0, c1, pi0, pi1, face);
     this.face = face;
     this.faceCount = count;
     this.faceBlock = Math.max(10, Math.ceil(Math.sqrt(count)));
@@ -697,6 +676,66 @@ export class Simplex implements ShiftWatcher {
 }
 
 /**
+ * The arcs' capacities (`cap`), the secondary costs per arc (into `tie`, when there are `sec`),
+ * and both costs' ranges (into `range`: the crash's order); whether any secondary cost is not 0.
+ * A function of its own: small, it is compiled early in a fresh process.
+ */
+function capacitiesAndRanges(
+  upper: Float64Array,
+  column: Int32Array,
+  lo: Float64Array,
+  c1: Float64Array,
+  sec: Float64Array | null,
+  cap: Float64Array,
+  tie: Float64Array | null,
+  range: { min: number; max: number; tieMin: number; tieMax: number },
+  A: number,
+): boolean {
+  let min = 0;
+  let max = 0;
+  for (let e = 0; e < A; e++) {
+    cap[e] = upper[e]! - lo[e]!;
+    const c = c1[e]!;
+    if (c < min) min = c;
+    else if (c > max) max = c;
+  }
+  range.min = min;
+  range.max = max;
+  if (sec === null || tie === null) return false;
+  let any = false;
+  let tieMin = 0;
+  let tieMax = 0;
+  for (let e = 0; e < A; e++) {
+    const j = column[e]!;
+    if (j < 0) continue;
+    const t = sec[j]!;
+    if (t === 0) continue;
+    tie[e] = t;
+    any = true;
+    if (t < tieMin) tieMin = t;
+    else if (t > tieMax) tieMax = t;
+  }
+  range.tieMin = tieMin;
+  range.tieMax = tieMax;
+  return any;
+}
+
+/**
+ * The arcs of the primary optimum's face (see `Simplex.tieStage`): not FIXED, reduced costs 0 on
+ * levels 0 and 1, into `face`; how many. A function of its own: small, it is compiled early.
+ */
+function faceArcs(A: number, src: Int32Array, tgt: Int32Array, state: Int8Array, c0: Uint8Array, c1: Float64Array, pi0: Float64Array, pi1: Float64Array, face: Int32Array): number {
+  let count = 0;
+  for (let e = 0; e < A; e++) {
+    if (state[e] === FIXED) continue;
+    const u = src[e]!;
+    const v = tgt[e]!;
+    if (c0[e]! + pi0[u]! - pi0[v]! === 0 && c1[e]! + pi1[u]! - pi1[v]! === 0) face[count++] = e;
+  }
+  return count;
+}
+
+/**
  * The crash: the columns in cost order (primary, then secondary: cheapest first in the min form),
  * each filled as far as its bound and every row it is in allow (see {@link greedy}). For one
  * laminar family of ceilings this is already the optimum (a polymatroid: best first); with two
@@ -805,9 +844,19 @@ function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, range: 
   const par = plan.parent;
   const from = plan.arcFrom;
   const to = plan.arcTo;
+  // Every array first: an allocation after a loop has no type feedback yet when that loop is
+  // compiled on the fly, and leaves the compiled code there (measured in a fresh process).
   const act = new Float64Array(N);
   const upper = new Float64Array(N).fill(Infinity);
   const lower = new Float64Array(N).fill(-Infinity);
+  const order = new Int32Array(nc);
+  // Order: key (the primary cost, or the priced one), secondary, arc. As one number per arc where
+  // that stays exact (a plain numeric sort is several times faster than one with a comparator),
+  // else compared.
+  const min1 = range.min;
+  const min2 = range.tieMin;
+  const span2 = range.tieMax - min2 + 1;
+  const keys = (range.max - min1 + 1) * span2 * nc < SAFE ? new Float64Array(nc) : null;
   for (let v = 1; v < N; v++) {
     const e = A - N + v;
     if (plan.arcReversed[e]) upper[v] = -plan.arcLower[e]!;
@@ -816,41 +865,8 @@ function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, range: 
       lower[v] = plan.arcLower[e]!;
     }
   }
-  // Order: key (the primary cost, or the priced one), secondary, arc. As one number per arc where
-  // that stays exact (a plain numeric sort is several times faster than one with a comparator),
-  // else compared. In the same pass, the rows' activities at the columns' lower bounds.
-  const min1 = range.min;
-  const min2 = range.tieMin;
-  const span2 = range.tieMax - min2 + 1;
-  const keys = (range.max - min1 + 1) * span2 * nc < SAFE ? new Float64Array(nc) : null;
-  const order = keys === null ? new Int32Array(nc) : null;
-  let count = 0;
-  const arcLower = plan.arcLower;
-  for (let e = 0; e < nc; e++) {
-    const l = arcLower[e]!;
-    if (l !== 0) {
-      for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += l;
-      for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += l;
-    }
-    if (!(cap[e]! > 0)) continue;
-    if (keys !== null) keys[count++] = ((key[e]! - min1) * span2 + (tie ? tie[e]! - min2 : 0)) * nc + e;
-    else order![count++] = e;
-  }
-  // The columns in order: the arc of the k-th is keys[k] % nc, or sorted[k].
-  let sorted = new Int32Array(0);
-  if (keys !== null) keys.subarray(0, count).sort();
-  else sorted = order!.subarray(0, count).sort((a, b) => key[a]! - key[b]! || (tie ? tie[a]! - tie[b]! : 0) || a - b);
-  /** Add to column e as much as its bound, its rows' rooms and `want` allow; what was added. */
-  const fill = (e: number, want: number): number => {
-    let room = Math.min(cap[e]! - flow[e]!, want);
-    for (let v = from[e]!; room > 0 && v > 0; v = par[v]!) room = Math.min(room, upper[v]! - act[v]!);
-    for (let v = to[e]!; room > 0 && v > 0; v = par[v]!) room = Math.min(room, upper[v]! - act[v]!);
-    if (room <= 0) return 0;
-    for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += room;
-    for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += room;
-    flow[e]! += room;
-    return room;
-  };
+  lowerActivities(plan.arcLower, from, to, par, act, nc);
+  const count = keys !== null ? orderByKeys(keys, order, cap, key, tie, min1, min2, span2, nc) : orderCompared(order, cap, key, tie, nc);
   // Floors, innermost first: cheapest columns of the row, whole (each may overshoot the floor).
   let short = false;
   for (let v = 1; v < N; v++) if (act[v]! < lower[v]!) short = true;
@@ -861,23 +877,79 @@ function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, range: 
       if (!(act[r]! < lower[r]!)) continue;
       inRow.fill(0);
       inRow[r] = 1;
-      for (let k = 0; k < count && act[r]! < lower[r]!; k++) {
-        const e = keys !== null ? keys[k]! % nc : sorted[k]!;
-        let member = false;
-        for (let v = from[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
-        for (let v = to[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
-        if (member) fill(e, Infinity);
-      }
+      fillFloor(r, inRow, order, count, cap, flow, from, to, par, upper, lower, act);
       if (act[r]! < lower[r]!) return null;
     }
   }
-  // The columns whose cost is negative (primary, else secondary), in order (in the real costs'
-  // order they all come before the first that is not).
-  // (`fill` inline: a call per column is measurable in a fresh process, where this runs unoptimised.)
+  fillNegative(order, count, key === c1, c1, tie, cap, flow, from, to, par, upper, act);
+  return act;
+}
+
+/** The rows' activities at the column arcs' lower bounds (into `act`, zero before). */
+function lowerActivities(arcLower: Float64Array, from: Int32Array, to: Int32Array, par: Int32Array, act: Float64Array, nc: number): void {
+  for (let e = 0; e < nc; e++) {
+    const l = arcLower[e]!;
+    if (l === 0) continue;
+    for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += l;
+    for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += l;
+  }
+}
+
+/** The column arcs with room, into `order` by one exact number per arc (key, secondary, arc); how many. */
+function orderByKeys(keys: Float64Array, order: Int32Array, cap: Float64Array, key: Float64Array, tie: Float64Array | null, min1: number, min2: number, span2: number, nc: number): number {
+  let count = 0;
+  if (tie !== null) {
+    for (let e = 0; e < nc; e++) if (cap[e]! > 0) keys[count++] = ((key[e]! - min1) * span2 + (tie[e]! - min2)) * nc + e;
+  } else {
+    for (let e = 0; e < nc; e++) if (cap[e]! > 0) keys[count++] = (key[e]! - min1) * span2 * nc + e;
+  }
+  keys.subarray(0, count).sort();
+  for (let k = 0; k < count; k++) order[k] = keys[k]! % nc;
+  return count;
+}
+
+/** The column arcs with room, into `order` by (key, secondary, arc) compared; how many. */
+function orderCompared(order: Int32Array, cap: Float64Array, key: Float64Array, tie: Float64Array | null, nc: number): number {
+  let count = 0;
+  for (let e = 0; e < nc; e++) if (cap[e]! > 0) order[count++] = e;
+  order.subarray(0, count).sort((a, b) => key[a]! - key[b]! || (tie ? tie[a]! - tie[b]! : 0) || a - b);
+  return count;
+}
+
+/** The columns in row r (marked in `inRow`), whole in `order`, until r's floor is met. */
+function fillFloor(r: number, inRow: Uint8Array, order: Int32Array, count: number, cap: Float64Array, flow: Float64Array, from: Int32Array, to: Int32Array, par: Int32Array, upper: Float64Array, lower: Float64Array, act: Float64Array): void {
+  for (let k = 0; k < count && act[r]! < lower[r]!; k++) {
+    const e = order[k]!;
+    let member = false;
+    for (let v = from[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
+    for (let v = to[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
+    if (member) fillColumn(e, Infinity, cap, flow, from, to, par, upper, act);
+  }
+}
+
+/** Add to column arc e as much as its bound, its rows' rooms and `want` allow; what was added. */
+function fillColumn(e: number, want: number, cap: Float64Array, flow: Float64Array, from: Int32Array, to: Int32Array, par: Int32Array, upper: Float64Array, act: Float64Array): number {
+  let room = Math.min(cap[e]! - flow[e]!, want);
+  for (let v = from[e]!; room > 0 && v > 0; v = par[v]!) room = Math.min(room, upper[v]! - act[v]!);
+  for (let v = to[e]!; room > 0 && v > 0; v = par[v]!) room = Math.min(room, upper[v]! - act[v]!);
+  if (room <= 0) return 0;
+  for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += room;
+  for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += room;
+  flow[e]! += room;
+  return room;
+}
+
+/**
+ * The columns whose cost is negative (primary, else secondary), in `order`, each as far as its
+ * bound and rows allow; in the real costs' order (`inCostOrder`) they all come before the first
+ * that is not. A loop of its own: small, it is compiled early in a fresh process.
+ */
+function fillNegative(order: Int32Array, count: number, inCostOrder: boolean, c1: Float64Array, tie: Float64Array | null, cap: Float64Array, flow: Float64Array, from: Int32Array, to: Int32Array, par: Int32Array, upper: Float64Array, act: Float64Array): void {
   for (let k = 0; k < count; k++) {
-    const e = keys !== null ? keys[k]! % nc : sorted[k]!;
-    if (c1[e]! > 0 || (c1[e] === 0 && !(tie && tie[e]! < 0))) {
-      if (key === c1) break;
+    const e = order[k]!;
+    const c = c1[e]!;
+    if (c > 0 || (c === 0 && !(tie !== null && tie[e]! < 0))) {
+      if (inCostOrder) break;
       continue;
     }
     let room = cap[e]! - flow[e]!;
@@ -894,5 +966,4 @@ function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, range: 
     for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += room;
     flow[e]! += room;
   }
-  return act;
 }

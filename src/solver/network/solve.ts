@@ -60,16 +60,47 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
   solvedTrees.set(plan, sx);
 
   // Results.
-  const { state, lo, flow } = sx;
-  const bs = plan.boundScale;
   const values = new Float64Array(n);
   const colStatus = new Int32Array(n);
   const rowStatus = new Int32Array(m).fill(1);
-  let secondaryObjective = 0;
-  const columnArc = plan.columnArc;
-  const arcCost = plan.arcCost;
   // The primary objective in the same pass: exactly as scaledObjective sums it (min form, scaled integers).
   const acc = { s: 0, t: 0 };
+  const secondaryObjective = columnResults(plan, sx, sense, sec, secondary, values, colStatus, acc);
+  const state = sx.state;
+  for (let r = 0; r < m; r++) {
+    const e = plan.rowArc[r]!;
+    if (e < 0) continue;
+    const st = state[e]!;
+    const reversed = plan.arcReversed[e] === 1;
+    // The arc's status, seen from the row: a reversed arc at its lower bound is the row at its upper.
+    rowStatus[r] = st === TREE ? 1 : (st === UPPER) !== reversed ? 2 : 0;
+  }
+  const objective = objectiveValue(plan, BigInt(acc.s) + BigInt(acc.t), plan.boundScale);
+  return { status: 'optimal', values, objective, secondaryObjective, duals: rowDuals(plan, sx), basis: { colStatus, rowStatus }, pivots: sx.pivots };
+}
+
+/**
+ * Each column's value and basis status (into `values`, `colStatus`), Σ primary cost × value added
+ * to `acc` (min form, scaled integers); returns Σ secondary × value (0 without `secondary`). A
+ * function of its own: small, it is compiled early in a fresh process.
+ */
+function columnResults(
+  plan: NetworkPlan,
+  sx: Simplex,
+  sense: number,
+  sec: Float64Array | null,
+  secondary: ArrayLike<number> | undefined,
+  values: Float64Array,
+  colStatus: Int32Array,
+  acc: { s: number; t: number },
+): number {
+  const lp = plan.lp;
+  const n = values.length;
+  const bs = plan.boundScale;
+  const { state, lo, flow } = sx;
+  const columnArc = plan.columnArc;
+  const arcCost = plan.arcCost;
+  let secondaryObjective = 0;
   for (let j = 0; j < n; j++) {
     const e = columnArc[j]!;
     if (e < 0) {
@@ -86,16 +117,7 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
     }
     if (secondary) secondaryObjective += secondary[j]! * values[j]!;
   }
-  for (let r = 0; r < m; r++) {
-    const e = plan.rowArc[r]!;
-    if (e < 0) continue;
-    const st = state[e]!;
-    const reversed = plan.arcReversed[e] === 1;
-    // The arc's status, seen from the row: a reversed arc at its lower bound is the row at its upper.
-    rowStatus[r] = st === TREE ? 1 : (st === UPPER) !== reversed ? 2 : 0;
-  }
-  const objective = objectiveValue(plan, BigInt(acc.s) + BigInt(acc.t), bs);
-  return { status: 'optimal', values, objective, secondaryObjective, duals: rowDuals(plan, sx), basis: { colStatus, rowStatus }, pivots: sx.pivots };
+  return secondaryObjective;
 }
 
 /** The secondary costs as exact integers in the min form (see {@link solveNetwork}), or a RangeError. */
@@ -108,8 +130,13 @@ function secondaryCosts(secondary: ArrayLike<number>, sense: number, rows: numbe
 /** The secondary costs as exact integers in the min form, or why they cannot be. */
 export function secondaryCostsOrWhy(secondary: ArrayLike<number>, sense: number, rows: number): Float64Array | string {
   const n = secondary.length;
-  for (let j = 0; j < n; j++) if (!Number.isFinite(secondary[j]!)) return `secondary[${j}] is not finite`;
-  const costs = integerCosts(Float64Array.from(secondary), sense, rows);
+  const copy = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const t = secondary[j]!;
+    if (!Number.isFinite(t)) return `secondary[${j}] is not finite`;
+    copy[j] = t;
+  }
+  const costs = integerCosts(copy, sense, rows);
   if (costs.refused === 'not decimal') return `the secondary costs are not decimals with at most ${MAX_DECIMALS} places`;
   if (costs.refused === 'too large') return 'the secondary costs are too large for exact potentials';
   return costs.values;
