@@ -67,9 +67,15 @@ export function fmtYuan(v: Decimal): string {
   return v.toFixed(2, D.ROUND_DOWN);
 }
 
-/** Digits with thousands separators: "-1234567" → "-1,234,567" (the integer part of a number). */
+/** Digits with thousands separators: "-1234567" → "-1,234,567" (the integer part of a number, digits after an optional sign). */
 export function groupThousands(int: string): string {
-  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = int.charCodeAt(0) === 45 || int.charCodeAt(0) === 43 ? 1 : 0;
+  const n = int.length - sign;
+  if (n <= 3) return int;
+  let k = sign + (n % 3 || 3);
+  let out = int.slice(0, k);
+  for (; k < int.length; k += 3) out += ',' + int.slice(k, k + 3);
+  return out;
 }
 
 /**
@@ -80,13 +86,7 @@ export function groupThousands(int: string): string {
 export function fmtYuanHuman(v: Decimal): string {
   if (v.isInteger() && v.isPositive()) {
     const n = v.toNumber();
-    if (Number.isSafeInteger(n)) {
-      const s = String(n);
-      let k = s.length % 3 || 3;
-      let out = '¥' + s.slice(0, k);
-      for (; k < s.length; k += 3) out += ',' + s.slice(k, k + 3);
-      return out;
-    }
+    if (Number.isSafeInteger(n)) return '¥' + groupThousands(String(n));
   }
   return fmtYuanHumanDecimal(v);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { D, fmtYuanHuman, fmtYuanHumanDecimal } from '../src/money.js';
+import { D, fmtYuanHuman, fmtYuanHumanDecimal, groupThousands } from '../src/money.js';
 import { allocate } from '../src/model/allocate.js';
 import { marginalValues } from '../src/model/marginal.js';
 import { explainAll } from '../src/report/explain.js';
@@ -97,6 +97,13 @@ describe('explanations', () => {
       fc.constantFrom(new D(0), new D('-0'), new D('0.005'), new D(9007199254740991), new D(9007199254740993), new D('1e20')),
     );
     fc.assert(fc.property(amounts, (v) => fmtYuanHuman(v) === fmtYuanHumanDecimal(v)), { numRuns: 1000 });
+  });
+
+  it('thousands separators: the loop writes what the separator pattern writes', () => {
+    const pattern = (int: string) => int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    const ints = fc.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^[0-9]{1,25}$/)).map(([sign, digits]) => sign + digits);
+    fc.assert(fc.property(ints, (int) => groupThousands(int) === pattern(int)), { numRuns: 3000 });
+    for (const int of ['0', '-0', '999', '-999', '1000', '-1000', '+1000', '123456', '1234567']) expect(groupThousands(int)).toBe(pattern(int));
   });
 
   it('measure budget, minimum score, another year', async () => {

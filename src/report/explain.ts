@@ -4,7 +4,7 @@
  * (ceilings, the limit that stopped it, the funding line), never re-derived.
  */
 import type { Decimal } from 'decimal.js';
-import { D, ZERO, floorTo, fmtYuanHuman } from '../money.js';
+import { D, ZERO, floorTo, fmtYuanHuman, groupThousands } from '../money.js';
 import { scaledExact } from '../scaled.js';
 import type { Ceiling } from '../model/entitlement.js';
 import type { Allocation, Line, RuleNote } from '../model/types.js';
@@ -38,7 +38,7 @@ export interface ExplainContext {
  * amount's whole fen where that is a safe integer ≥ 0 (read from its digits, `scaledExact`: no
  * Decimal operation, which costs about a microsecond), else by it.
  */
-export function yuanText(v: Decimal): string {
+export function yuanForPeople(v: Decimal): string {
   const fen = v.isNegative() ? null : scaledExact(v, 2);
   return fen === null ? fmtYuanHuman(v) : yuanOfFen(fen);
 }
@@ -46,23 +46,20 @@ export function yuanText(v: Decimal): string {
 /** `fmtYuanHuman` of f fen (a safe integer ≥ 0): the whole yuan grouped by thousands, then the fen when there are any. */
 function yuanOfFen(f: number): string {
   const cents = f % 100;
-  const s = String((f - cents) / 100);
-  let k = s.length % 3 || 3;
-  let out = '¥' + s.slice(0, k);
-  for (; k < s.length; k += 3) out += ',' + s.slice(k, k + 3);
+  const out = '¥' + groupThousands(String((f - cents) / 100));
   return cents === 0 ? out : `${out}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
-/** yuanText(a − b): from whole fen where both are safe integers of fen (the difference then is too), else in Decimal. */
-export function yuanDiffText(a: Decimal, b: Decimal): string {
+/** yuanForPeople(a − b): from whole fen where both are safe integers of fen (the difference then is too), else in Decimal. */
+export function yuanDiffForPeople(a: Decimal, b: Decimal): string {
   const fa = a.isNegative() ? null : scaledExact(a, 2);
   const fb = b.isNegative() ? null : scaledExact(b, 2);
-  return fa !== null && fb !== null && fa >= fb ? yuanOfFen(fa - fb) : yuanText(a.minus(b));
+  return fa !== null && fb !== null && fa >= fb ? yuanOfFen(fa - fb) : yuanForPeople(a.minus(b));
 }
 
 /** By the short names the sentences use. */
-const y = yuanText;
-const yDiff = yuanDiffText;
+const y = yuanForPeople;
+const yDiff = yuanDiffForPeople;
 
 /** Whether an amount (≥ 0) is not a whole number of `unit`s (`unitFen`: the unit in whole fen, when it is a safe integer): in whole fen where the amount is a safe integer of them, else in Decimal. */
 function notWhole(v: Decimal, unit: Decimal, unitFen: number | null): boolean {
