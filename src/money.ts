@@ -70,6 +70,11 @@ export function fmtYuan(v: Decimal): string {
 /** Digits with thousands separators: "-1234567" → "-1,234,567" (the integer part of a number, digits after an optional sign). */
 export function groupThousands(int: string): string {
   const sign = int.charCodeAt(0) === 45 || int.charCodeAt(0) === 43 ? 1 : 0;
+  for (let i = sign; i < int.length; i++) {
+    const c = int.charCodeAt(i);
+    // Anything but digits after the sign (an exponent, Infinity): the separator pattern's text.
+    if (c < 48 || c > 57) return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  }
   const n = int.length - sign;
   if (n <= 3) return int;
   let k = sign + (n % 3 || 3);

@@ -103,7 +103,7 @@ describe('explanations', () => {
     const pattern = (int: string) => int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
     const ints = fc.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^[0-9]{1,25}$/)).map(([sign, digits]) => sign + digits);
     fc.assert(fc.property(ints, (int) => groupThousands(int) === pattern(int)), { numRuns: 3000 });
-    for (const int of ['0', '-0', '999', '-999', '1000', '-1000', '+1000', '123456', '1234567']) expect(groupThousands(int)).toBe(pattern(int));
+    for (const int of ['0', '-0', '999', '-999', '1000', '-1000', '+1000', '123456', '1234567', '5e+21', '1.5e+22', '-1.2345e+25', 'Infinity', '-Infinity', 'NaN', '1234.5678']) expect(groupThousands(int)).toBe(pattern(int));
   });
 
   it('measure budget, minimum score, another year', async () => {

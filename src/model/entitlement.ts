@@ -81,9 +81,9 @@ type ParsedRule =
   | { type: 'tiers'; field: string; amounts: ReadonlyMap<string, Decimal> }
   | { type: 'bonus'; field: string; amounts: ReadonlyMap<string, Decimal> };
 
-/** Bases that carry no numbers: one object each, shared by every ceiling (ceilings are never changed). */
-const BASE: CeilingBasis = { kind: 'base' };
-const REQUESTED: CeilingBasis = { kind: 'requested' };
+/** Bases that carry no numbers: one object each, shared by every ceiling (frozen: a shared ceiling is never changed). */
+const BASE: CeilingBasis = Object.freeze({ kind: 'base' });
+const REQUESTED: CeilingBasis = Object.freeze({ kind: 'requested' });
 
 /** Rules with their numbers parsed once per measure; a ceiling the same for every application under it (a project cap, matching's fallback cap) made once too. */
 const parsed = new WeakMap<Measure, readonly ParsedRule[]>();
@@ -96,12 +96,12 @@ function rulesOf(m: Measure): readonly ParsedRule[] {
           return { type: 'rate', rate: new D(r.rate) };
         case 'matching': {
           const fallbackCap = new D(r.fallbackCap);
-          const fallback: Ceiling = { rule: 'matching', amount: fallbackCap, clause: m.clause, basis: { kind: 'matching_fallback' } };
+          const fallback: Ceiling = Object.freeze({ rule: 'matching', amount: fallbackCap, clause: m.clause, basis: Object.freeze({ kind: 'matching_fallback' }) });
           return { type: 'matching', ratio: new D(r.ratio), totalShare: new D(r.totalShare), fallbackCap, fallback };
         }
         case 'projectCap': {
           const amount = new D(r.amount);
-          return { type: 'projectCap', amount, ceiling: { rule: 'cap', amount, clause: m.clause, basis: { kind: 'project_cap' } } };
+          return { type: 'projectCap', amount, ceiling: Object.freeze({ rule: 'cap', amount, clause: m.clause, basis: Object.freeze({ kind: 'project_cap' }) }) };
         }
         case 'eligibility':
           return { type: 'eligibility', field: r.field, ...(r.min !== undefined ? { min: r.min } : {}), ...(r.max !== undefined ? { max: r.max } : {}), ...(r.in ? { in: r.in } : {}) };

@@ -110,10 +110,7 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
   for (let i = 0; i < apps.length; i++) {
     const a = apps[i]!;
     const m = checks.get(a.measureId)!;
-    large(a, 'total_investment', a.totalInvestment);
-    large(a, 'eligible_base', a.eligibleBase);
-    large(a, 'requested', a.requested);
-    large(a, 'upper_funding', a.upperFunding);
+    for (const [field, key] of AMOUNTS) large(a, field, a[key]);
     const base = a.eligibleBase ?? a.totalInvestment;
     if (m.rate && base !== null && base.gt(0) && base.lt(IMPLAUSIBLY_SMALL_BASE)) {
       issue(a, a.eligibleBase ? 'eligible_base' : 'total_investment', `an investment base of at least ${y(IMPLAUSIBLY_SMALL_BASE)} (is it 万元 under a 元 header?)`, y(base));

@@ -44,7 +44,7 @@ export function priorityOrder(apps: readonly Application[], scoreKeys: readonly 
   byScore.forEach((k, r) => (rankOfScore[k] = r));
   // Candidates by the rank of their score (a counting sort: stable, in the given order within a
   // score), then each score's candidates by project id in code-unit order (`<` compares strings
-  // so); the sort is stable, so ties on both keep the given order, as before.
+  // so); the sort is stable, so ties on both keep the given order.
   const start = new Int32Array(scores.length + 1);
   const scoreRank = new Int32Array(n);
   scoreKeys.forEach((key, i) => {
