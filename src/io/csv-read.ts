@@ -42,13 +42,6 @@ const BREAK_CR = 2;
 const BREAK_CRLF = 3;
 export type Break = typeof UNKNOWN | typeof BREAK_LF | typeof BREAK_CR | typeof BREAK_CRLF;
 
-/** The records of plainly well-formed text, or null where csv-parse must read it. */
-export function fastRecords(text: string, options: CsvReadOptions): string[][] | null {
-  const out: string[][] = [];
-  const delim = options.delimiter.charCodeAt(0);
-  return scanRecords(text, options, (_last, start, brk) => void out.push(recordAt(text, delim, start, brk))) ? out : null;
-}
-
 /**
  * Read plainly well-formed text record by record, handing each to `record` as the index of its
  * last field with a value (not blank once trimmed; -1 for none) and where it starts; false (part
