@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readScenarioChain } from '../io/scenario-file.js';
-import { writeOutputsAtomicallyAsync, type PendingFile } from '../io/write.js';
+import { writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
 import { HERE, openFormatter, type FileBytes, type Formatter, type RowsDone } from '../report/offload.js';
 import { commitmentRows } from '../report/commitments.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
@@ -79,7 +79,7 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     // Each file is written as soon as its bytes are there (the others still being made). A
     // failure surfaces where the writer awaits it, not as an unhandled rejection should the
     // writer never start (a page below that throws, a folder that cannot be made).
-    const pending = <T>(name: string, job: Promise<T>, bytesOf: (done: T) => { readonly content: Uint8Array; readonly sha256?: string }): PendingFile => {
+    const pending = <T>(name: string, job: Promise<T>, bytesOf: (done: T) => { readonly content: Content; readonly sha256?: string }): PendingFile => {
       const p = job.then(bytesOf);
       p.catch(() => undefined);
       return { name, pending: p };
