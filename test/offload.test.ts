@@ -77,6 +77,7 @@ describe('the big outputs off the main thread', () => {
     const jobs: Job[] = [
       { kind: 'rows', rows: rows(3000), scenario: SCENARIO },
       { kind: 'reports', data: solved.detail.data },
+      { kind: 'tables', data: solved.detail.data },
       { kind: 'ledger', rows: ledgerRows(500), lang: 'en', scenario: SCENARIO },
       { kind: 'ledger', rows: [], lang: 'zh', scenario: SCENARIO },
       { kind: 'rows', rows: rows(10), scenario: SCENARIO },
@@ -88,8 +89,9 @@ describe('the big outputs off the main thread', () => {
       const first = remote[0] as Done<Extract<Job, { kind: 'rows' }>>;
       expect(Buffer.from(first.csv.bytes).toString('utf8')).toBe(toExcelCsv(ALLOCATION_COLUMNS, rows(3000)));
       expect(Buffer.from(first.csv.bytes).toString('utf8')).toContain(`"'=HYPERLINK(""x"") 项目 0 <b>&"`); // neutralised and quoted, as the CSV writer does it
-      expect((remote[3] as Done<Extract<Job, { kind: 'ledger' }>>).sheet).toBeNull();
+      expect((remote[4] as Done<Extract<Job, { kind: 'ledger' }>>).sheet).toBeNull();
       expect((remote[1] as ReportsDone).html.bytes.length).toBeGreaterThan(1000);
+      expect((remote[2] as Done<Extract<Job, { kind: 'tables' }>>).markdown.bytes.length).toBeGreaterThan(1000);
     } finally {
       formatter.close();
     }

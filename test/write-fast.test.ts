@@ -2,7 +2,8 @@
  * The write phase's shortcuts against the general paths they stand for: money from whole fen
  * against Decimal, scores as doubles against `toNumber`, limits' room in fen against Decimal, the
  * CSV encoded line by line against the text encoded whole, the sheet's neutralised columns against
- * rows neutralised first, and the set written off the main thread against its failure.
+ * rows neutralised first, the workbook in pieces against it joined, and the set written off the main
+ * thread (bytes in pieces among them) against its failure.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { D, ZERO, fmtYuan } from '../src/money.js';
 import { doublesOf, fenAmounts, fenText, fenYuan, limitRooms, yuanText } from '../src/report/fen.js';
 import { csvField, excelCsvBytes, neutraliseCell, toExcelCsv, writeOutputsAtomicallyAsync } from '../src/io/write.js';
-import { xlsxBytes, type SheetSpec } from '../src/io/xlsx-write.js';
+import { xlsxBytes, xlsxParts, type SheetSpec } from '../src/io/xlsx-write.js';
 
 const amounts = fc.oneof(
   fc.tuple(fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }), fc.integer({ min: -4, max: 6 })).map(([m, e]) => new D(`${m}e${-e}`)),
@@ -115,14 +116,15 @@ describe('CSV bytes made line by line', () => {
   });
 });
 
+const sheet = (rs: readonly (readonly string[])[], neutralise: boolean): SheetSpec => ({
+  name: 's',
+  rows: rs,
+  columns: [{ width: 10, neutralise }, { width: 10, numeric: true }, { width: 10, neutralise }],
+});
+
 describe("a sheet's neutralised columns", () => {
   it('write the bytes of rows neutralised first', () => {
     const rows = [['=SUM(A1)', '12.5', '-3'], ['@x', '-1', '+y'], ['plain', '', '\tz']];
-    const sheet = (rs: readonly (readonly string[])[], neutralise: boolean): SheetSpec => ({
-      name: 's',
-      rows: rs,
-      columns: [{ width: 10, neutralise }, { width: 10, numeric: true }, { width: 10, neutralise }],
-    });
     const first = rows.map((r) => r.map((v, i) => (i === 1 ? v : neutraliseCell(v))));
     expect(Buffer.compare(xlsxBytes([sheet(rows, true)]), xlsxBytes([sheet(first, false)]))).toBe(0);
   });
@@ -151,6 +153,23 @@ describe('a set written off the main thread', () => {
     expect(readdirSync(dir).sort()).toEqual(['a.csv', 'b.txt', 'r.json']);
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
     expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).toEqual({ 'a.csv': sha('a'), 'b.txt': sha('b') });
+  });
+
+  it('writes bytes given in pieces as those pieces joined, hashed as joined', async () => {
+    const dir = folder();
+    const book = xlsxParts([sheet([['=x', '1', 'y'], ['项目', '2', '']], true)]);
+    const joined = xlsxBytes([sheet([['=x', '1', 'y'], ['项目', '2', '']], true)]);
+    expect(Buffer.compare(Buffer.concat(book), joined)).toBe(0);
+    expect(book.length).toBeGreaterThan(1);
+    await writeOutputsAtomicallyAsync(dir, [
+      { name: 'book.xlsx', pending: Promise.resolve({ content: book }) },
+      { name: 'empty.bin', content: [new Uint8Array(0), Buffer.from('ab'), new Uint8Array(0), Buffer.from('c')] },
+      { name: 'r.json', commit: (files) => JSON.stringify(files) },
+    ]);
+    expect(readFileSync(join(dir, 'book.xlsx')).equals(joined)).toBe(true);
+    expect(readFileSync(join(dir, 'empty.bin'), 'utf8')).toBe('abc');
+    const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).toEqual({ 'book.xlsx': sha(joined), 'empty.bin': sha('abc') });
   });
 
   it('renames nothing and leaves no hidden folder when a file fails, after the others finish', async () => {

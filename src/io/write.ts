@@ -17,9 +17,12 @@ import { close, closeSync, fsync, fsyncSync, mkdirSync, mkdtempSync, open, openS
 import { dirname, join } from 'node:path';
 import { neutraliseCell } from './cells.js';
 
+/** A file's content: text (written as UTF-8), bytes, or bytes in pieces written one after another. */
+export type Content = string | Uint8Array | readonly Uint8Array[];
+
 export interface OutputFile {
   readonly name: string;
-  readonly content: string | Uint8Array;
+  readonly content: Content;
   /** The SHA-256 (hex) of exactly `content`'s bytes, where whoever made the bytes hashed them too; else it is made here. */
   readonly sha256?: string;
 }
@@ -36,7 +39,7 @@ export interface CommitRecord {
  */
 export interface PendingFile {
   readonly name: string;
-  readonly pending: Promise<{ readonly content: string | Uint8Array; readonly sha256?: string }>;
+  readonly pending: Promise<{ readonly content: Content; readonly sha256?: string }>;
 }
 
 /** Write the files (at most one of them a commit record) into `dir`, together; returns their paths in the order given. */
@@ -72,9 +75,10 @@ export async function writeOutputsAtomicallyAsync(dir: string, files: readonly (
       return [
         (async () => {
           const { content, sha256 } = 'pending' in f ? await f.pending : f;
-          const bytes = bytesOf(content);
-          const hash = sha256 ?? sha256Of(bytes);
-          await writeDurablyAsync(join(tmp, f.name), bytes);
+          // Pieces are written (and hashed) one after another, never joined.
+          const pieces = typeof content === 'string' || content instanceof Uint8Array ? [bytesOf(content)] : content;
+          const hash = sha256 ?? sha256Of(...pieces);
+          await writeDurablyAsync(join(tmp, f.name), pieces);
           return [f.name, hash] as const;
         })(),
       ];
@@ -84,7 +88,7 @@ export async function writeOutputsAtomicallyAsync(dir: string, files: readonly (
     if (failed) throw failed.reason;
     const written = settled.map((s) => (s as PromiseFulfilledResult<readonly [string, string]>).value);
     // Made once every other file is complete, from the very bytes written.
-    if (record) await writeDurablyAsync(join(tmp, record.name), bytesOf(record.commit(Object.fromEntries(written))));
+    if (record) await writeDurablyAsync(join(tmp, record.name), [bytesOf(record.commit(Object.fromEntries(written)))]);
     renameSet(dir, tmp, written.map(([name]) => name), record);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -114,10 +118,14 @@ function renameSet(dir: string, tmp: string, names: readonly string[], record: C
   }
 }
 
-const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+function sha256Of(...pieces: readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  for (const p of pieces) hash.update(p);
+  return hash.digest('hex');
+}
 
 /** One file, complete or not at all: written and flushed beside its destination, then renamed over it. */
-export function writeFileAtomically(path: string, content: string | Uint8Array): void {
+export function writeFileAtomically(path: string, content: Content): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.fundplan-tmp-${process.pid}`;
   try {
@@ -129,7 +137,7 @@ export function writeFileAtomically(path: string, content: string | Uint8Array):
   }
 }
 
-const bytesOf = (content: string | Uint8Array): Uint8Array => (typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+const bytesOf = (content: Content): Uint8Array => (typeof content === 'string' ? Buffer.from(content, 'utf8') : content instanceof Uint8Array ? content : Buffer.concat(content));
 
 /** Write a file and flush it to disk before it is closed. */
 function writeDurably(path: string, bytes: Uint8Array): void {
@@ -142,12 +150,14 @@ function writeDurably(path: string, bytes: Uint8Array): void {
   }
 }
 
-/** The same on libuv's thread pool: this thread neither copies the bytes nor waits for the disk. */
-async function writeDurablyAsync(path: string, bytes: Uint8Array): Promise<void> {
+/** The same on libuv's thread pool, the pieces one after another: this thread neither copies the bytes nor waits for the disk. */
+async function writeDurablyAsync(path: string, pieces: readonly Uint8Array[]): Promise<void> {
   const fd = await new Promise<number>((resolve, reject) => open(path, 'w', (e, fd) => (e ? reject(e) : resolve(fd))));
   try {
-    for (let at = 0; at < bytes.length; ) {
-      at += await new Promise<number>((resolve, reject) => write(fd, bytes, at, bytes.length - at, null, (e, n) => (e ? reject(e) : resolve(n))));
+    for (const bytes of pieces) {
+      for (let at = 0; at < bytes.length; ) {
+        at += await new Promise<number>((resolve, reject) => write(fd, bytes, at, bytes.length - at, null, (e, n) => (e ? reject(e) : resolve(n))));
+      }
     }
     await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
   } finally {

@@ -12,7 +12,7 @@
  * library: at 100,000 applications exceljs took 7 s and its in-memory workbook 2.4 GB.)
  */
 import { escapeXml } from './xml.js';
-import { deflateChunks, deflateEntry, writeZip, type Deflated, type ZipFile } from './zip.js';
+import { deflateChunks, deflateEntry, writeZip, writeZipParts, type Deflated, type ZipFile } from './zip.js';
 import { columnLetter } from './bounds.js';
 import { neutraliseCell } from './cells.js';
 
@@ -343,6 +343,11 @@ const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
  */
 export function xlsxBytes(sheets: readonly SheetInput[], options: WorkbookOptions = {}): Buffer {
   return writeZip(workbookParts(withListSheet(sheets), options));
+}
+
+/** The same workbook's bytes as the pieces they are made of, in order (`writeZipParts`). */
+export function xlsxParts(sheets: readonly SheetInput[], options: WorkbookOptions = {}): Uint8Array[] {
+  return writeZipParts(workbookParts(withListSheet(sheets), options));
 }
 
 function withListSheet(sheets: readonly SheetInput[]): readonly SheetInput[] {

@@ -261,10 +261,15 @@ export async function deflateChunks(chunks: Iterable<Uint8Array>): Promise<Defla
 
 /** A ZIP of deflated entries (UTF-8 names), in the order given. */
 export function writeZip(files: readonly ZipFile[]): Buffer {
+  return Buffer.concat(writeZipParts(files));
+}
+
+/** The same ZIP's bytes as the pieces they are made of, in order (not copied into one buffer: the deflated entries are most of it). */
+export function writeZipParts(files: readonly ZipFile[]): Uint8Array[] {
   return assembleZip(files.map((f) => ('compressed' in f ? f : { name: f.name, compressed: deflateEntry(f.data) })));
 }
 
-function assembleZip(files: readonly { readonly name: string; readonly compressed: Deflated }[]): Buffer {
+function assembleZip(files: readonly { readonly name: string; readonly compressed: Deflated }[]): Uint8Array[] {
   const parts: Uint8Array[] = [];
   const central: Buffer[] = [];
   let offset = 0;
@@ -290,5 +295,5 @@ function assembleZip(files: readonly { readonly name: string; readonly compresse
   end.writeUInt16LE(files.length, 10);
   end.writeUInt32LE(cdSize, 12);
   end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, ...central, end]);
+  return [...parts, ...central, end];
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readScenarioChain } from '../io/scenario-file.js';
-import { writeOutputsAtomicallyAsync, type PendingFile } from '../io/write.js';
+import { writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
 import { HERE, openFormatter, type FileBytes, type Formatter, type RowsDone } from '../report/offload.js';
 import { commitmentRows } from '../report/commitments.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
@@ -67,7 +67,11 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
   try {
     const rowsDone = aside?.rows ?? formatter.run({ kind: 'rows', rows, scenario });
     const reports = formatter.run({ kind: 'reports', data });
-    const ledger = formatter.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });
+    // report.md, notice.csv and the ledger are made here even where workers run the other jobs:
+    // this thread would only wait for them, and cloning their input to a worker cost about as
+    // much as formatting it.
+    const tables = HERE.run({ kind: 'tables', data });
+    const ledger = HERE.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });
     const done = Promise.all([rowsDone, reports, ledger]);
     done.catch(() => undefined); // awaited through the files below
     const xlsx = allocationsXlsx(data, done.then(([r, p, l]) => ({ notice: p.noticeSheet, detail: r.detail, commitments: l.sheet })));
@@ -75,7 +79,7 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     // Each file is written as soon as its bytes are there (the others still being made). A
     // failure surfaces where the writer awaits it, not as an unhandled rejection should the
     // writer never start (a page below that throws, a folder that cannot be made).
-    const pending = <T>(name: string, job: Promise<T>, bytesOf: (done: T) => { readonly content: Uint8Array; readonly sha256?: string }): PendingFile => {
+    const pending = <T>(name: string, job: Promise<T>, bytesOf: (done: T) => { readonly content: Content; readonly sha256?: string }): PendingFile => {
       const p = job.then(bytesOf);
       p.catch(() => undefined);
       return { name, pending: p };
@@ -90,7 +94,7 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
       pending('allocations.xlsx', xlsx, (content) => ({ content })),
       ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),
       file('commitments.csv', ledger, (l) => l.csv),
-      file('notice.csv', reports, (p) => p.notice),
+      file('notice.csv', tables, (p) => p.notice),
       {
         name: 'summary.json',
         commit: (files) => {
@@ -101,7 +105,7 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
         },
       },
       file('report.html', reports, (p) => p.html),
-      file('report.md', reports, (p) => p.markdown),
+      file('report.md', tables, (p) => p.markdown),
       ...(options.whatifOf !== undefined ? [{ name: WHATIF_FILE, content: whatifPage(solved, dir, options.whatifOf) }] : []),
     ]);
     // A scenario without cash by year writes no cashflow.csv: one an earlier run left here, as that run wrote it, goes.

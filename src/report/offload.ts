@@ -1,10 +1,11 @@
 /**
- * The big outputs formatted off the main thread: allocations.csv and the workbook's 明细 sheet
- * (`rows`), report.html, report.md, notice.csv and the 资助计划 sheet (`reports`), and
- * commitments.csv and the 拨付台账 sheet (`ledger`) are jobs, each a pure function of what it is
- * sent (`runJob`). For a big batch they run on worker threads (at most two: the machine may
- * have two cores, and the main thread waits for them), a job to whichever worker is free, while
- * the main thread builds the rest; below that, or when the compiled worker is not there (running
+ * The big outputs as jobs, each a pure function of what it is sent (`runJob`): allocations.csv
+ * and the workbook's 明细 sheet (`rows`), report.html and the 资助计划 sheet (`reports`), report.md
+ * and notice.csv (`tables`), and commitments.csv and the 拨付台账 sheet (`ledger`). For a big
+ * batch `rows` and `reports` run on worker threads (two, started together: the machine may have
+ * two cores), while the main thread builds the rest and makes `tables` and `ledger` itself (it
+ * would otherwise only wait, and cloning their input to a worker costs about as much as the
+ * job); below that, or when the compiled worker is not there (running
  * from TypeScript sources, as the unit tests do), the caller runs them itself, as it does a job
  * whose worker dies. The bytes are the same either way.
  *
@@ -39,8 +40,10 @@ export interface FileBytes {
 export type Job =
   /** allocations.csv and the 明细 sheet; `scenario` names the scenario in the sheet's printed footer. */
   | { readonly kind: 'rows'; readonly rows: readonly (readonly string[])[]; readonly scenario: string }
-  /** report.html, report.md, notice.csv and the 资助计划 sheet. */
+  /** report.html and the 资助计划 sheet. */
   | { readonly kind: 'reports'; readonly data: ReportData }
+  /** report.md and notice.csv. */
+  | { readonly kind: 'tables'; readonly data: ReportData }
   /** commitments.csv (headers in `lang`) and the 拨付台账 sheet, from `commitmentRows`. */
   | { readonly kind: 'ledger'; readonly rows: readonly (readonly string[])[]; readonly lang: Lang; readonly scenario: string };
 
@@ -50,15 +53,18 @@ export interface RowsDone {
 }
 export interface ReportsDone {
   readonly html: FileBytes;
+  readonly noticeSheet: CompressedSheet;
+}
+export interface TablesDone {
   readonly markdown: FileBytes;
   readonly notice: FileBytes;
-  readonly noticeSheet: CompressedSheet;
 }
 export interface LedgerDone {
   readonly csv: FileBytes;
   readonly sheet: CompressedSheet | null;
 }
-export type Done<J extends Job> = J extends { kind: 'rows' } ? RowsDone : J extends { kind: 'reports' } ? ReportsDone : LedgerDone;
+export type Done<J extends Job> = J extends { kind: 'rows' } ? RowsDone : J extends { kind: 'reports' } ? ReportsDone : J extends { kind: 'tables' } ? TablesDone : LedgerDone;
+type AnyDone = RowsDone | ReportsDone | TablesDone | LedgerDone;
 
 function fileBytes(text: string): FileBytes {
   const bytes = Buffer.from(text, 'utf8');
@@ -70,7 +76,7 @@ export async function runJob<J extends Job>(job: J): Promise<Done<J>> {
   return (await doJob(job)) as Done<J>;
 }
 
-async function doJob(job: Job): Promise<RowsDone | ReportsDone | LedgerDone> {
+async function doJob(job: Job): Promise<AnyDone> {
   switch (job.kind) {
     case 'rows': {
       const csv = excelCsvBytes(ALLOCATION_COLUMNS, job.rows);
@@ -78,14 +84,17 @@ async function doJob(job: Job): Promise<RowsDone | ReportsDone | LedgerDone> {
     }
     case 'reports': {
       const { data } = job;
-      // The sheet first: zlib deflates it while the pages are made.
+      // The sheet first: zlib deflates it while the page is made.
       const noticeSheet = noticeSheetCompressed(data.notice, data.summary.scenario.name);
       noticeSheet.catch(() => undefined); // awaited below
       const html = fileBytes(renderHtml(data));
+      return { html, noticeSheet: await noticeSheet };
+    }
+    case 'tables': {
+      const { data } = job;
       const markdown = fileBytes(renderMarkdown(data));
       const { header, rows } = noticeTable(data.notice);
-      const notice = excelCsvBytes(header, rows);
-      return { html, markdown, notice, noticeSheet: await noticeSheet };
+      return { markdown, notice: excelCsvBytes(header, rows) };
     }
     case 'ledger': {
       const sheet = commitmentsSheetCompressed(job.rows, job.scenario);
@@ -97,7 +106,7 @@ async function doJob(job: Job): Promise<RowsDone | ReportsDone | LedgerDone> {
 }
 
 /** The buffers a job's result holds, to move rather than copy to the main thread (each its own, never a slice of Node's pool). */
-export function ownBuffers(done: RowsDone | ReportsDone | LedgerDone): { done: RowsDone | ReportsDone | LedgerDone; transfer: ArrayBuffer[] } {
+export function ownBuffers(done: AnyDone): { done: AnyDone; transfer: ArrayBuffer[] } {
   const transfer: ArrayBuffer[] = [];
   const own = (b: Uint8Array): Uint8Array => {
     const mine = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
@@ -110,7 +119,9 @@ export function ownBuffers(done: RowsDone | ReportsDone | LedgerDone): { done: R
     'detail' in done
       ? { csv: file(done.csv), detail: sheet(done.detail) }
       : 'html' in done
-      ? { html: file(done.html), markdown: file(done.markdown), notice: file(done.notice), noticeSheet: sheet(done.noticeSheet) }
+      ? { html: file(done.html), noticeSheet: sheet(done.noticeSheet) }
+      : 'markdown' in done
+      ? { markdown: file(done.markdown), notice: file(done.notice) }
       : { csv: file(done.csv), sheet: done.sheet && sheet(done.sheet) };
   return { done: moved, transfer };
 }
@@ -120,7 +131,7 @@ export interface JobMessage {
   readonly id: number;
   readonly job: Job;
 }
-export type JobReply = { readonly id: number; readonly done: RowsDone | ReportsDone | LedgerDone } | { readonly id: number; readonly error: string };
+export type JobReply = { readonly id: number; readonly done: AnyDone } | { readonly id: number; readonly error: string };
 
 /** Applications from which worker threads pay off (measured as said above). */
 export const OFFLOAD_MIN_ROWS = 30_000;
@@ -135,7 +146,7 @@ export interface Formatter {
 /** Every job here, now. */
 export const HERE: Formatter = { run: runJob, close: () => undefined };
 
-const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', reports: 'report.html, report.md, notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
+const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', reports: 'report.html and the 资助计划 sheet', tables: 'report.md and notice.csv', ledger: 'commitments.csv and the 拨付台账 sheet' };
 
 /**
  * Up to `workers` worker threads for the jobs of a batch of `rows` applications, where there are
@@ -146,7 +157,7 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
   if (rows < minRows || !existsSync(path)) return null;
   interface Slot {
     readonly thread: Worker;
-    busy: { readonly id: number; readonly job: Job; readonly settle: (e: Error | null, done?: RowsDone | ReportsDone | LedgerDone) => void } | null;
+    busy: { readonly id: number; readonly job: Job; readonly settle: (e: Error | null, done?: AnyDone) => void } | null;
     dead: boolean;
   }
   const queue: { readonly id: number; readonly job: Job; readonly settle: NonNullable<Slot['busy']>['settle'] }[] = [];
@@ -171,7 +182,9 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
     if (lost) here(lost);
     if (slots.every((s) => s.dead)) queue.splice(0).forEach(here);
   };
-  // Started as jobs come, up to `workers`: a second thread (and its memory) only when a job finds the first busy.
+  // Every thread started now: a worker's cold start (loading its modules, about a second of CPU
+  // at 100,000 applications) is paid while this thread still builds the data of the later jobs,
+  // not after the job that needs it was sent.
   const slots: Slot[] = [];
   const start = (): Slot => {
     const slot: Slot = { thread: new Worker(path), busy: null, dead: false };
@@ -189,19 +202,19 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
     slots.push(slot);
     return slot;
   };
-  start();
+  for (let k = 0; k < workers; k++) start();
   return {
     run: <J extends Job>(job: J) =>
       new Promise<Done<J>>((resolve, reject) => {
         const id = nextId++;
-        const settle = (e: Error | null, done?: RowsDone | ReportsDone | LedgerDone) => (e ? reject(e) : resolve(done as Done<J>));
+        const settle = (e: Error | null, done?: AnyDone) => (e ? reject(e) : resolve(done as Done<J>));
         const alive = slots.filter((s) => !s.dead);
         if (!alive.length) {
           void HERE.run(job).then(resolve, reject);
           return;
         }
         queue.push({ id, job, settle });
-        const idle = alive.find((s) => s.busy === null) ?? (slots.length < workers ? start() : undefined);
+        const idle = alive.find((s) => s.busy === null);
         if (idle) next(idle);
       }),
     close: () => {

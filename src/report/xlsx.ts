@@ -15,7 +15,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, WAN } from '../money.js';
 import { neutraliseCell } from '../io/write.js';
-import { compressSheet, compressSheetStreamed, fitWidths, neutralisedSample, xlsxBytes, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type PrintSpec, type SheetSpec } from '../io/xlsx-write.js';
+import { compressSheet, compressSheetStreamed, fitWidths, neutralisedSample, xlsxParts, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type PrintSpec, type SheetSpec } from '../io/xlsx-write.js';
 import { columnLetter } from '../io/bounds.js';
 import { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
 import type { Notice, ReportData } from './data.js';
@@ -214,10 +214,10 @@ export interface BigSheets {
  * The workbook: 资助计划 and 明细 (given, or being made: the others are made first), 汇总 and 参数 and, with cash by year, 资金拨付计划表
  * (made here, from the report data), then 拨付台账 (given, where there are commitments).
  */
-export async function allocationsXlsx(data: ReportData, big: BigSheets | Promise<BigSheets>): Promise<Buffer> {
+export async function allocationsXlsx(data: ReportData, big: BigSheets | Promise<BigSheets>): Promise<Uint8Array[]> {
   const scenario = data.summary.scenario.name;
   const own = [summarySheet(data), parametersSheet(data), ...(data.summary.years ? [{ ...cashflowSheet(data.summary), print: print(scenario, 1) }] : [])].map((s) => compressSheet(s, false));
   const { notice, detail, commitments } = await big;
   const sheets: SheetInput[] = [notice, detail, ...own, ...(commitments ? [commitments] : [])];
-  return xlsxBytes(sheets);
+  return xlsxParts(sheets);
 }
