@@ -13,7 +13,8 @@
  */
 import type { Decimal } from 'decimal.js';
 
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // 10^0..10^22 are exact doubles
+/** 10^0..10^22: every one an exact double. */
+export const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /** The digits of `x` as an integer and the power of ten they stand at after scaling by 10^places; null when too many. */
 function parts(x: Decimal, places: number): { readonly n: number; readonly shift: number } | null {

@@ -5,7 +5,8 @@
  * compare and --lock refuse, naming the file; never a mix read as one run.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, truncateSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../src/errors.js';
@@ -109,9 +110,23 @@ describe('the write protocol', () => {
     const f = fixture();
     const out = join(f.dir, 'pages');
     expect(writeOutputsAtomically(out, [{ name: 'a.csv', content: 'a' }, { name: 'b.html', content: new Uint8Array([98]) }])).toEqual([join(out, 'a.csv'), join(out, 'b.html')]);
-    expect(fsTrace.calls.filter((c) => c.startsWith('fsync')).map((c) => relative(out, c.slice(6)).replace(/^\.fundplan-tmp-\w+/, 'tmp'))).toEqual(['tmp/a.csv', 'tmp/b.html', '']);
+    expect(fsTrace.calls.filter((c) => c.startsWith('fsync')).map((c) => relative(out, c.slice(6)).replace(/^\.fundplan-tmp-[\w-]+/, 'tmp'))).toEqual(['tmp/a.csv', 'tmp/b.html', '']);
     const record = { name: 's.json', commit: () => '{}' };
     expect(() => writeOutputsAtomically(out, [record, record])).toThrow('a set has one commit record, not 2');
+  });
+
+  it("a killed run's hidden folder is removed by the next write; a running one's is left", () => {
+    const f = fixture();
+    const out = join(f.dir, 'killed');
+    // A process id that does not run: a child that has exited.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const dead = join(out, `.fundplan-tmp-${gone.stdout}-abc123`);
+    const alive = join(out, `.fundplan-tmp-${process.ppid}-def456`);
+    const other = join(out, '.fundplan-tmp-xyz789');
+    for (const d of [dead, alive, other]) mkdirSync(d, { recursive: true });
+    writeFileSync(join(dead, 'allocations.csv'), 'half');
+    writeOutputsAtomically(out, [{ name: 'a.csv', content: 'a' }]);
+    expect(readdirSync(out).sort()).toEqual(['.fundplan-tmp-xyz789', `.fundplan-tmp-${process.ppid}-def456`, 'a.csv'].sort());
   });
 });
 

@@ -13,7 +13,7 @@
  * same way, but a crash between two renames can leave them mixed.
  */
 import { createHash } from 'node:crypto';
-import { close, closeSync, fsync, fsyncSync, mkdirSync, mkdtempSync, open, openSync, renameSync, rmSync, write, writeFileSync } from 'node:fs';
+import { close, closeSync, fsync, fsyncSync, mkdirSync, mkdtempSync, open, openSync, readdirSync, renameSync, rmSync, write, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { neutraliseCell } from './cells.js';
 
@@ -102,10 +102,31 @@ function recordOf(files: readonly (OutputFile | PendingFile | CommitRecord)[]): 
   return records[0];
 }
 
-/** The hidden folder a set is written into, inside `dir` (made if need be). */
+const TMP_PREFIX = '.fundplan-tmp-';
+
+/**
+ * The hidden folder a set is written into, inside `dir` (made if need be), named with this
+ * process's id. Hidden folders there of processes that no longer run (a run killed while it
+ * wrote) are removed first; those of a run still writing are left alone.
+ */
 function tmpFolder(dir: string): string {
   mkdirSync(dir, { recursive: true });
-  return mkdtempSync(join(dir, '.fundplan-tmp-'));
+  for (const name of readdirSync(dir)) {
+    const m = name.startsWith(TMP_PREFIX) ? /^(\d+)-/.exec(name.slice(TMP_PREFIX.length)) : null;
+    if (m && !running(Number(m[1]))) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(dir, `${TMP_PREFIX}${process.pid}-`));
+}
+
+/** Whether a process with this id runs (one of another user's counts as running). */
+function running(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /** The files (all on disk in `tmp`) renamed into `dir` in order and the folder flushed; then the record, and the folder again. */

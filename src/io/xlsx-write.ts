@@ -428,9 +428,12 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-/** The header and the rows `fitWidths` samples (its default 300 in all), text columns neutralised as a `neutralise` column writes them. */
+/** How many rows (the header included) `fitWidths` reads by default. */
+export const WIDTH_SAMPLE = 300;
+
+/** The header and the rows `fitWidths` samples (WIDTH_SAMPLE in all), text columns neutralised as a `neutralise` column writes them. */
 export function neutralisedSample(head: readonly Cell[], rows: readonly (readonly string[])[], textColumn: readonly boolean[]): (readonly Cell[])[] {
-  return [head, ...rows.slice(0, 299).map((r) => r.map((v, i) => (textColumn[i] ? neutraliseCell(v) : v)))];
+  return [head, ...rows.slice(0, WIDTH_SAMPLE - 1).map((r) => r.map((v, i) => (textColumn[i] ? neutraliseCell(v) : v)))];
 }
 
 /** Column widths that fit the header and the first rows (up to `sample`), within [min, max]. */
@@ -438,7 +441,7 @@ export function fitWidths(rows: readonly (readonly Cell[])[], opts: { min?: numb
   const min = opts.min ?? 6;
   const max = opts.max ?? 50;
   const widths: number[] = [];
-  for (const row of rows.slice(0, opts.sample ?? 300)) {
+  for (const row of rows.slice(0, opts.sample ?? WIDTH_SAMPLE)) {
     row.forEach((cell, c) => {
       if (cell === null) return;
       const text = typeof cell === 'string' ? cell : 'text' in cell ? cell.text : numberText(cell.number).length > 0 ? Number(cell.number).toLocaleString('en-US', { minimumFractionDigits: 2 }) : '';

@@ -1,13 +1,13 @@
 /**
  * Yuan written from whole fen held in safe integers, for the loops over every application (a
  * Decimal operation there costs about a microsecond and allocates). The same text as money.ts's
- * `fmtYuan` for every amount: a Decimal that is a whole number of fen, not negative (nor −0, which
- * Decimal writes "-0.00") and below 2^53 fen is read exactly by `scaledExact` and written from its
+ * `fmtYuan` for every amount: a Decimal that is a whole number of fen, not negative (nor −0: the
+ * sign test leaves every zero with a sign to `fmtYuan`) and below 2^53 fen is read exactly by `scaledExact` and written from its
  * integer; any other goes through `fmtYuan`.
  */
 import type { Decimal } from 'decimal.js';
 import { D, fmtYuan } from '../money.js';
-import { scaledExact } from '../scaled.js';
+import { POW10, scaledExact } from '../scaled.js';
 
 /** A whole number of fen f (0 ≤ f < 2^53) as yuan with two decimals: the integer division by 100 and its remainder are exact. */
 export function fenText(f: number): string {
@@ -42,7 +42,6 @@ export function fenAmounts(amounts: readonly (Decimal | null | undefined)[]): Fl
 /** A safe integer of fen as an exact Decimal of yuan. */
 export const fenYuan = (f: number): Decimal => new D(f).div(100);
 
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // 10^0..10^22 are exact doubles
 
 /**
  * Each value as the double Decimal's `toNumber` gives, and whether it has at most 15 significant

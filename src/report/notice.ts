@@ -1,12 +1,6 @@
 /** notice.csv: the public-notice list (拟资助项目公示表) with each grant's batch, amounts in 万元, with its total and rule; in Chinese. */
-import { toExcelCsv } from '../io/write.js';
 import type { Notice } from './data.js';
 import { words } from './i18n/index.js';
-
-export function noticeCsv(notice: Notice): string {
-  const { header, rows } = noticeTable(notice);
-  return toExcelCsv(header, rows);
-}
 
 /** notice.csv's header and rows (the file is `toExcelCsv` of them). */
 export function noticeTable(notice: Notice): { readonly header: readonly string[]; readonly rows: string[][] } {
