@@ -203,8 +203,14 @@ function solvedTree(plan: NetworkPlan): Simplex | null {
  *   feasible), the arc goes to that bound and the difference goes onto an arc costed on the
  *   dominant level, which the simplex drives out (infeasible when it cannot). A side without a
  *   bound is the row's natural limit (the sum of its columns' bounds), which changes nothing. Then
- *   primal pivots; afterwards the kept optimum is restored (typed-array copies), so every call
- *   starts from the same state and answers do not depend on the order of calls.
+ *   primal pivots; afterwards the kept optimum is restored (typed-array copies). A call on the row
+ *   of the last calls whose bounds only widen the row arc's range of one of their answers (one
+ *   solved without cutting the flow, on a large LP in 32 pivots or more: up to three kept, as
+ *   copies) starts from that answer's optimum
+ *   instead (`fromPoint`): the range search of model/marginal.ts asks a row at points moving away
+ *   from its bound, and from the nearest such point it takes a few pivots where the kept optimum
+ *   takes hundreds. The optimum's objective is the same exact integer either way, so answers do not
+ *   depend on the order of calls.
  *
  *   Bound scale: a new bound is taken on the terms the plan takes the LP's own bounds: as the
  *   decimal it is at the smallest k ≤ 6 where v × 10^k is within 1e-12 (relatively) of an integer,
@@ -331,9 +337,6 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
    * bounds on that scale, or `same` (a row with no arc and no bounds: nothing changes).
    */
   const moveRow = (row: number, lower: number | null, upper: number | null): Moved => {
-    // Each new bound as a decimal: at the smallest k ≤ 6 where it is one (within 1e-12, relatively,
-    // as buildPlan takes the LP's bounds), else rounded at 10^-6. The scale: the plan's, or finer
-    // for a bound with more places, as long as the bounds stay exact integers.
     const { F, bs, lRow, uRow } = scaleOf(lower, upper);
     const e = plan.rowArc[row]!;
     if (e < 0) {
@@ -440,12 +443,16 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
   // The optima kept of the last row asked about (a few, the most recently used), to continue from.
   const points: Point[] = [];
   const MAX_POINTS = 3;
+  // A copy of the state costs about as much as a few dozen pivots on a large LP: an answer reached
+  // in fewer is not kept there (every one is on a small LP, where copies cost next to nothing).
+  const KEEP_AFTER = Math.min(32, Math.floor(sx.T / 4096));
   /** Copies no longer kept, overwritten by the next points. */
   const unused: Kept[] = [];
   /** Whether the simplex's state is a kept point's, not the kept optimum's. */
   let fromKeptPoint = false;
   /** Keep the state `moveRow` solved row `row` to (no cut: `split`), for later calls on the row. */
-  const keepPoint = (row: number, F: number, aLo: number, aHi: number, split: number): void => {
+  const keepPoint = (row: number, F: number, aLo: number, aHi: number, split: number, pivots: number): void => {
+    if (pivots < KEEP_AFTER) return;
     if (points.length > 0 && points[0]!.row !== row) for (const q of points.splice(0)) unused.push(q.kept);
     if (points.length >= MAX_POINTS) {
       let oldest = 0;
@@ -545,11 +552,12 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     stats.pivots += sx.pivots - before;
     if (!done) return undefined;
     stats.continued++;
-    keepPoint(row, F, aLo, aHi, split);
+    keepPoint(row, F, aLo, aHi, split, sx.pivots - before);
     return objectiveValue(plan, S0 * BigInt(F) + BigInt(sx.delta.s) + BigInt(sx.delta.t), bs);
   };
 
   const solveWith = (row: number, lower: number | null, upper: number | null): number | null => {
+    const pivotsBefore = sx.pivots;
     const moved = moveRow(row, lower, upper);
     switch (moved.kind) {
       case 'same':
@@ -559,7 +567,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       case 'cold':
         return cold(row, moved.lower, moved.upper);
       case 'solved':
-        if (moved.split !== null) keepPoint(row, moved.F, moved.aLo, moved.aHi, moved.split);
+        if (moved.split !== null) keepPoint(row, moved.F, moved.aLo, moved.aHi, moved.split, sx.pivots - pivotsBefore);
         // The optimum's integer, on this call's scale, plus what the pivots changed.
         return objectiveValue(plan, S0 * BigInt(moved.F) + BigInt(sx.delta.s) + BigInt(sx.delta.t), moved.bs);
     }
