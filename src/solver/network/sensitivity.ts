@@ -469,9 +469,10 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
    * again at their flow as `moveRow` splits the kept optimum's (the row arc [new lower, flow] at its
    * upper bound, the new room above on the spare arc); with one of them in the tree, the row arc's
    * lower end moved down (its flow kept: at its upper bound, or in the tree) and the spare arc's
-   * room grown by the rise of the upper end (where it is not at its upper bound); then primal pivots. The optimum reached is the LP's, as from the kept optimum;
-   * its objective is summed exactly the same way (the kept optimum's plus every pivot's change).
-   * undefined where no kept point serves (or the pivots hit their limit): then `moveRow` answers.
+   * room grown by the rise of the upper end (where it is not at its upper bound); then primal
+   * pivots. The optimum reached is the LP's, as from the kept optimum; its objective is summed
+   * exactly the same way (the kept optimum's plus every pivot's change). undefined where no kept
+   * point serves (or the pivots hit their limit): then `moveRow` answers.
    */
   const fromPoint = (row: number, lower: number | null, upper: number | null): number | null | undefined => {
     const e = plan.rowArc[row]!;
