@@ -265,6 +265,59 @@ describe('random LPs of the allocation shape', () => {
   });
 });
 
+describe('walks along one row', () => {
+  // The range search of src/model/marginal.ts asks one row at points moving away from its bound
+  // (doubling, then bisecting back); a call whose bounds only widen those of an earlier answer on
+  // the row continues from that answer's optimum. Each answer against a cold solve (exactly).
+  it('answers each point as a cold solve does, continuing from earlier points of the row, on 60 instances', () => {
+    let continued = 0;
+    let asked = 0;
+    for (let i = 0; i < 60; i++) {
+      const seed = 7300 + i;
+      const size = i < 56 ? 2 + ((i * 37) % 250) : 600 + 200 * (i - 56);
+      const opts: Options = { hostile: i % 5 === 4, zeroLower: i % 7 === 3, fixedRows: i % 6 === 1, tight: i % 3 === 0, distinct: i % 4 === 2 };
+      const lp = randomInstance(seed, size, opts);
+      const { P, sol } = open(lp);
+      if (sol.status === 'infeasible') continue;
+      const p = P!;
+      const plan = networkOf(lp)!;
+      const act = activities(lp, sol.values, plan.boundScale);
+      const rand = mulberry32(seed * 11 + 3);
+      for (let n = 0; n < Math.min(lp.rows.length, 4); n++) {
+        const r = Math.floor(rand() * lp.rows.length);
+        const { lower, upper } = lp.rows[r]!;
+        const cap = lp.rows[r]!.terms.reduce((t, [j]) => t + lp.columns[j]!.upper, 0);
+        const b = upper ?? lower ?? act[r]!;
+        // A grid step of the row's size, sometimes with more places than the plan's scale.
+        const step = Math.max(1e-4, Math.round(((rand() < 0.3 ? 0.013 : 0.1) + rand()) * Math.max(1, cap) * 1e4) / 1e5);
+        for (const dir of [1, -1]) {
+          const ks: number[] = [];
+          for (let k = 1; k <= 64; k *= 2) ks.push(k);
+          // Bisecting back between two of them, then points anywhere on the walk.
+          for (let j = 0; j < 4; j++) ks.push(Math.floor(rand() * 64) + 1);
+          for (const k of ks) {
+            const t = Math.round((b + dir * k * step) * 1e4) / 1e4;
+            const q: [number | null, number | null][] = upper !== null ? [[lower, t]] : lower !== null ? [[t, upper]] : [[t, null], [null, t]];
+            // Both sides at once: the floor down and the ceiling up.
+            if (lower !== null && upper !== null && dir > 0) q.push([Math.round((lower - k * step) * 1e4) / 1e4, t]);
+            for (const [l, u] of q) {
+              const warm = p.objectiveWithRowBounds(r, l, u);
+              const ref = cold(withRow(lp, r, asSolved(l), asSolved(u)));
+              if (!Object.is(warm, ref)) throw new Error(`instance ${i} (seed ${seed}), row ${r} [${l}, ${u}]: warm ${warm} ≠ cold ${ref}`);
+              asked++;
+            }
+          }
+        }
+      }
+      expect(p.objective).toBe(sol.objective);
+      expect(p.stats.cold).toBe(0);
+      continued += p.stats.continued;
+    }
+    console.log(`${asked} points asked, ${continued} continued from an earlier point of the row`);
+    expect(continued).toBeGreaterThan(asked / 4);
+  });
+});
+
 describe('ranging of the active bounds', () => {
   /** Every basic variable strictly inside its bounds, every non-basic one with a non-zero reduced cost. */
   function nondegenerate(lp: LinearProgram, sol: NetworkSolution, scale: number): boolean {

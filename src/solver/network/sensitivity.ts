@@ -23,6 +23,8 @@ export interface NetworkParametricLp extends ParametricLp {
     /** Tie-broken re-solves asked of the warm backend (`warm`); those it handed to the fallback after all (not provably the cold answer). */
     readonly warm: number;
     readonly warmRefused: number;
+    /** Calls of objectiveWithRowBounds answered from an earlier answer on the same row (see `fromPoint`). */
+    readonly continued: number;
   };
 }
 
@@ -52,7 +54,8 @@ function cycleRoom(sx: Simplex, e: number, dir: number): number {
 
 /** What moving a row's bounds in the kept optimum came to (see `moveRow` in {@link openNetworkParametric}). */
 type Moved =
-  | { readonly kind: 'solved'; readonly F: number; readonly bs: number; readonly e: number }
+  /** `split`: where the row arc's range ends and the spare arc's room above begins (arc units, scaled), when the move was no cut (see {@link Point}); else null. */
+  | { readonly kind: 'solved'; readonly F: number; readonly bs: number; readonly e: number; readonly split: number | null; readonly aLo: number; readonly aHi: number }
   | { readonly kind: 'infeasible' }
   | { readonly kind: 'cold'; readonly lower: number | null; readonly upper: number | null }
   | { readonly kind: 'same' };
@@ -108,14 +111,36 @@ interface Kept {
   readonly scalars: readonly [number, number, number, number];
 }
 
-/** A copy of the arcs' bounds, flows and states, the tree and the pricing position; {@link restore} brings it back. */
-function keep(sx: Simplex): Kept {
+/** A copy of the arcs' bounds, flows and states, the tree and the pricing position; {@link restore} brings it back. `into`: a copy to overwrite. */
+function keep(sx: Simplex, into?: Kept): Kept {
   const t = sx.tree;
   const arrays = [sx.lo, sx.cap, sx.flow, sx.state, t.parent, t.pred, t.predUp, t.thread, t.rev, t.size, t.last, t.pi0, t.pi1, t.pi2];
   return {
-    arrays: arrays.map((a) => [a, a.slice()] as const),
+    arrays: arrays.map((a, i) => {
+      const copy = into?.arrays[i]![1];
+      if (copy) (copy as typeof a).set(a as never);
+      return [a, copy ?? a.slice()] as const;
+    }),
     scalars: [sx.priced, sx.nextArc, sx.artsInTree, sx.dominantOut],
   };
+}
+
+/**
+ * An optimum re-solved with one row's bounds moved without a cut, kept for the next calls on the
+ * same row: the row arc `e` has the range [aLo, split] and the spare arc, parallel to it with cost
+ * 0, the room [0, aHi − split] above (none when split = aHi), all scaled by `F`; `delta`: what the
+ * pivots from the kept optimum changed the objective by (exactly, see `Simplex.delta`).
+ */
+interface Point {
+  readonly row: number;
+  readonly F: number;
+  readonly aLo: number;
+  readonly aHi: number;
+  readonly split: number;
+  readonly kept: Kept;
+  readonly spareEnds: readonly [number, number];
+  readonly delta: readonly [number, number];
+  used: number;
 }
 
 /** Back to the kept state: block search again, no pivot's cost counted, the spare arcs costless. */
@@ -178,8 +203,14 @@ function solvedTree(plan: NetworkPlan): Simplex | null {
  *   feasible), the arc goes to that bound and the difference goes onto an arc costed on the
  *   dominant level, which the simplex drives out (infeasible when it cannot). A side without a
  *   bound is the row's natural limit (the sum of its columns' bounds), which changes nothing. Then
- *   primal pivots; afterwards the kept optimum is restored (typed-array copies), so every call
- *   starts from the same state and answers do not depend on the order of calls.
+ *   primal pivots; afterwards the kept optimum is restored (typed-array copies). A call on the row
+ *   of the last calls whose bounds only widen the row arc's range of one of their answers (one
+ *   solved without cutting the flow, on a large LP in 32 pivots or more: up to three kept, as
+ *   copies) starts from that answer's optimum
+ *   instead (`fromPoint`): the range search of model/marginal.ts asks a row at points moving away
+ *   from its bound, and from the nearest such point it takes a few pivots where the kept optimum
+ *   takes hundreds. The optimum's objective is the same exact integer either way, so answers do not
+ *   depend on the order of calls.
  *
  *   Bound scale: a new bound is taken on the terms the plan takes the LP's own bounds: as the
  *   decimal it is at the smallest k ≤ 6 where v × 10^k is within 1e-12 (relatively) of an integer,
@@ -262,7 +293,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
 
   const spare = A;
   const pivotLimit = A + N + 1000;
-  const stats = { calls: 0, pivots: 0, cold: 0, warm: 0, warmRefused: 0 };
+  const stats = { calls: 0, pivots: 0, cold: 0, warm: 0, warmRefused: 0, continued: 0 };
   let disposed = false;
 
   /** The changed LP solved from scratch (bounds already on the scale used). */
@@ -306,20 +337,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
    * bounds on that scale, or `same` (a row with no arc and no bounds: nothing changes).
    */
   const moveRow = (row: number, lower: number | null, upper: number | null): Moved => {
-    // Each new bound as a decimal: at the smallest k ≤ 6 where it is one (within 1e-12, relatively,
-    // as buildPlan takes the LP's bounds), else rounded at 10^-6. The scale: the plan's, or finer
-    // for a bound with more places, as long as the bounds stay exact integers.
-    let k = kb;
-    for (const v of [lower, upper]) {
-      if (v === null) continue;
-      const d = decimalScale([v]);
-      k = Math.max(k, d < 0 ? MAX_DECIMALS : d);
-    }
-    while (k > kb && plan.boundSum * POWERS[k - kb]! > SAFE / 2) k--;
-    const F = POWERS[k - kb]!;
-    const bs = bs0 * F;
-    const lRow = lower === null ? -Infinity : asInteger(lower, k);
-    const uRow = upper === null ? Infinity : asInteger(upper, k);
+    const { F, bs, lRow, uRow } = scaleOf(lower, upper);
     const e = plan.rowArc[row]!;
     if (e < 0) {
       if (lower === null && upper === null) return { kind: 'same' };
@@ -327,9 +345,9 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     }
 
     const reversed = plan.arcReversed[e] === 1;
-    const aLo = Math.max(reversed ? -uRow : lRow, natLo[e]! * F) + 0;
-    const aHi = Math.min(reversed ? -lRow : uRow, natHi[e]! * F) + 0;
+    const [aLo, aHi] = arcBounds(e, F, lRow, uRow);
     if (aLo > aHi) return { kind: 'infeasible' };
+    let split: number | null = null;
     if (F !== 1) rescale(sx, F);
     const { src, tgt, lo, cap, flow, state, c0 } = sx;
     const { pred, predUp, size } = sx.tree;
@@ -353,6 +371,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
         lo[e] = aLo;
         cap[e] = aHi - aLo;
         flow[e] = f - aLo;
+        split = aHi;
       } else {
         toBound(e, f, high, aLo, aHi);
         cap[p] = Infinity;
@@ -371,6 +390,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       sx.dominantOut++;
     } else {
       // Out of the tree, still feasible: [new lower, flow] at its upper bound, the room above on a parallel arc.
+      split = f;
       lo[e] = aLo;
       cap[e] = f - aLo;
       flow[e] = f - aLo;
@@ -395,10 +415,150 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       return { kind: 'cold', lower: rowLo / bs + 0, upper: rowHi / bs + 0 };
     }
     if (c0[p] === 1 && flow[p] !== 0) return { kind: 'infeasible' };
-    return { kind: 'solved', F, bs, e };
+    return { kind: 'solved', F, bs, e, split, aLo, aHi };
+  };
+
+  /** How `moveRow` takes new row bounds: the scale (a factor F of the plan's, bs in all) and the bounds as integers on it. */
+  function scaleOf(lower: number | null, upper: number | null): { F: number; bs: number; lRow: number; uRow: number } {
+    // Each new bound as a decimal: at the smallest k ≤ 6 where it is one (within 1e-12, relatively,
+    // as buildPlan takes the LP's bounds), else rounded at 10^-6. The scale: the plan's, or finer
+    // for a bound with more places, as long as the bounds stay exact integers.
+    let k = kb;
+    for (const v of [lower, upper]) {
+      if (v === null) continue;
+      const d = decimalScale([v]);
+      k = Math.max(k, d < 0 ? MAX_DECIMALS : d);
+    }
+    while (k > kb && plan.boundSum * POWERS[k - kb]! > SAFE / 2) k--;
+    const F = POWERS[k - kb]!;
+    return { F, bs: bs0 * F, lRow: lower === null ? -Infinity : asInteger(lower, k), uRow: upper === null ? Infinity : asInteger(upper, k) };
+  }
+
+  /** Row arc e's bounds for the row's bounds [lRow, uRow] on scale F: in the arc's direction, within its natural limits. */
+  function arcBounds(e: number, F: number, lRow: number, uRow: number): [number, number] {
+    const reversed = plan.arcReversed[e] === 1;
+    return [Math.max(reversed ? -uRow : lRow, natLo[e]! * F) + 0, Math.min(reversed ? -lRow : uRow, natHi[e]! * F) + 0];
+  }
+
+  // The optima kept of the last row asked about (a few, the most recently used), to continue from.
+  const points: Point[] = [];
+  const MAX_POINTS = 3;
+  // A copy of the state costs about as much as a few dozen pivots on a large LP: an answer reached
+  // in fewer is not kept there (every one is on a small LP, where copies cost next to nothing).
+  const KEEP_AFTER = Math.min(32, Math.floor(sx.T / 4096));
+  /** Copies no longer kept, overwritten by the next points. */
+  const unused: Kept[] = [];
+  /** Whether the simplex's state is a kept point's, not the kept optimum's. */
+  let fromKeptPoint = false;
+  /** Keep the state `moveRow` solved row `row` to (no cut: `split`), for later calls on the row. */
+  const keepPoint = (row: number, F: number, aLo: number, aHi: number, split: number, pivots: number): void => {
+    if (pivots < KEEP_AFTER) return;
+    if (points.length > 0 && points[0]!.row !== row) for (const q of points.splice(0)) unused.push(q.kept);
+    if (points.length >= MAX_POINTS) {
+      let oldest = 0;
+      for (let i = 1; i < points.length; i++) if (points[i]!.used < points[oldest]!.used) oldest = i;
+      unused.push(points.splice(oldest, 1)[0]!.kept);
+    }
+    const reuse = unused.pop();
+    points.push({ row, F, aLo, aHi, split, kept: keep(sx, reuse), spareEnds: [sx.src[spare]!, sx.tgt[spare]!], delta: [sx.delta.s, sx.delta.t], used: stats.calls });
+  };
+
+  /**
+   * Row `row`'s optimum at new bounds that only widen the row arc's range of a kept point (see
+   * {@link Point}): from that optimum, with the row arc and the spare arc both out of the tree, split
+   * again at their flow as `moveRow` splits the kept optimum's (the row arc [new lower, flow] at its
+   * upper bound, the new room above on the spare arc); with one of them in the tree, the row arc's
+   * lower end moved down (its flow kept: at its upper bound, or in the tree) and the spare arc's
+   * room grown by the rise of the upper end (where it is not at its upper bound); then primal
+   * pivots. The optimum reached is the LP's, as from the kept optimum; its objective is summed
+   * exactly the same way (the kept optimum's plus every pivot's change). undefined where no kept
+   * point serves (or the pivots hit their limit): then `moveRow` answers.
+   */
+  const fromPoint = (row: number, lower: number | null, upper: number | null): number | null | undefined => {
+    const e = plan.rowArc[row]!;
+    if (e < 0 || points.length === 0 || points[0]!.row !== row) return undefined;
+    const { F, bs, lRow, uRow } = scaleOf(lower, upper);
+    const [aLo, aHi] = arcBounds(e, F, lRow, uRow);
+    let from: Point | null = null;
+    for (const q of points) {
+      if (q.F !== F || aLo > q.aLo || aHi < q.aHi) continue;
+      // The nearest: the widest range still inside the new one.
+      if (from === null || q.aHi - q.aLo > from.aHi - from.aLo) from = q;
+    }
+    if (from === null) return undefined;
+    restore(sx, from.kept);
+    fromKeptPoint = true;
+    const { src, tgt, lo, cap, flow, state } = sx;
+    const p = spare;
+    [src[p], tgt[p]] = from.spareEnds;
+    const spareUsed = sx.priced > A;
+    let split = from.split;
+    if (state[e] !== TREE && (!spareUsed || state[p] !== TREE)) {
+      // Both out of the tree: split again where their flow is, as `moveRow` splits the kept
+      // optimum's: the row arc [new lower, flow] at its upper bound, the room above on the spare arc.
+      split = lo[e]! + flow[e]! + (spareUsed ? flow[p]! : 0);
+      lo[e] = aLo;
+      cap[e] = split - aLo;
+      flow[e] = cap[e]!;
+      state[e] = cap[e] === 0 ? FIXED : UPPER;
+      if (aHi > split) {
+        src[p] = src[e]!;
+        tgt[p] = tgt[e]!;
+        lo[p] = 0;
+        cap[p] = aHi - split;
+        flow[p] = 0;
+        state[p] = LOWER;
+        sx.priced = A + 1;
+      } else if (spareUsed) {
+        cap[p] = 0;
+        flow[p] = 0;
+        state[p] = FIXED;
+      }
+    } else {
+      // One of them in the tree. The row arc's lower end down, its flow where it is.
+      if (aLo < from.aLo) {
+        const d = from.aLo - aLo;
+        if (state[e] === TREE) {
+          lo[e] = aLo;
+          cap[e]! += d;
+          flow[e]! += d;
+        } else if (state[e] === UPPER || state[e] === FIXED) {
+          lo[e] = aLo;
+          cap[e] = split - aLo;
+          flow[e] = cap[e]!;
+          state[e] = UPPER;
+        } else return undefined;
+      }
+      // The room above up.
+      if (aHi > from.aHi) {
+        if (!spareUsed) {
+          src[p] = src[e]!;
+          tgt[p] = tgt[e]!;
+          lo[p] = 0;
+          cap[p] = aHi - split;
+          flow[p] = 0;
+          state[p] = LOWER;
+          sx.priced = A + 1;
+        } else if (state[p] === LOWER || state[p] === TREE) {
+          cap[p] = aHi - split;
+        } else return undefined;
+      }
+    }
+    from.used = stats.calls;
+    sx.delta.s = from.delta[0];
+    sx.delta.t = from.delta[1];
+    sx.startCandidates([e, p]);
+    const before = sx.pivots;
+    const done = sx.run(before + pivotLimit);
+    stats.pivots += sx.pivots - before;
+    if (!done) return undefined;
+    stats.continued++;
+    keepPoint(row, F, aLo, aHi, split, sx.pivots - before);
+    return objectiveValue(plan, S0 * BigInt(F) + BigInt(sx.delta.s) + BigInt(sx.delta.t), bs);
   };
 
   const solveWith = (row: number, lower: number | null, upper: number | null): number | null => {
+    const pivotsBefore = sx.pivots;
     const moved = moveRow(row, lower, upper);
     switch (moved.kind) {
       case 'same':
@@ -408,6 +568,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       case 'cold':
         return cold(row, moved.lower, moved.upper);
       case 'solved':
+        if (moved.split !== null) keepPoint(row, moved.F, moved.aLo, moved.aHi, moved.split, sx.pivots - pivotsBefore);
         // The optimum's integer, on this call's scale, plus what the pivots changed.
         return objectiveValue(plan, S0 * BigInt(moved.F) + BigInt(sx.delta.s) + BigInt(sx.delta.t), moved.bs);
     }
@@ -457,9 +618,15 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       stats.calls++;
       if (lower === Infinity || upper === -Infinity) return null;
       try {
-        return solveWith(row, finiteOrNull(lower), finiteOrNull(upper));
+        const [l, u] = [finiteOrNull(lower), finiteOrNull(upper)];
+        const continued = fromPoint(row, l, u);
+        if (continued !== undefined) return continued;
+        if (fromKeptPoint) restore(sx, kept);
+        fromKeptPoint = false;
+        return solveWith(row, l, u);
       } finally {
         restore(sx, kept);
+        fromKeptPoint = false;
       }
     },
     warm(fallback) {
