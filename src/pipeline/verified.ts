@@ -10,6 +10,7 @@ import { ZERO } from '../money.js';
 import { atBudget, prepareAllocation, solvePrepared, type Allocation, type Prepared } from '../model/allocate.js';
 import type { Compared } from '../model/budget-figures.js';
 import { priorityGrants, type PriorityGrants } from '../model/priority.js';
+import { usesIntegerModel } from '../model/rules.js';
 import type { Application } from '../model/application.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
@@ -117,6 +118,10 @@ export type ComparedOutcome = { readonly status: 'optimal' | 'time_limit'; reado
  * the budget moved.
  */
 export function solveCompared(prepared: Prepared, picker: Picker, base: Allocation, options: { readonly at: Decimal; readonly timeLimitSeconds?: number; readonly locked?: ReadonlyMap<string, Decimal> }): ComparedOutcome {
+  // Only the priority LP is solved here (`priorityGrants`); another objective or an integer model goes through solveChecked.
+  if (prepared.scenario.objective !== 'priority' || usesIntegerModel(prepared.scenario, prepared.candidates)) {
+    throw new InternalError('a comparison re-solve was asked of a model other than the priority LP');
+  }
   let at: Prepared;
   let solved: PriorityGrants;
   try {
