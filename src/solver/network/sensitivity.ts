@@ -331,6 +331,30 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
   };
 
   /**
+   * Row arc `e`, out of the tree, split at `split` (arc units): itself [aLo, split] at its upper
+   * bound, and where aHi is above it the room above on the spare arc, parallel to e, costless, at
+   * its lower bound and priced; whether the spare arc took that room (the caller sets it otherwise).
+   */
+  const splitRow = (e: number, aLo: number, aHi: number, split: number): boolean => {
+    const { src, tgt, lo, cap, flow, state, c0 } = sx;
+    const p = spare;
+    lo[e] = aLo;
+    cap[e] = split - aLo;
+    flow[e] = cap[e]!;
+    state[e] = cap[e] === 0 ? FIXED : UPPER;
+    if (!(aHi > split)) return false;
+    src[p] = src[e]!;
+    tgt[p] = tgt[e]!;
+    lo[p] = 0;
+    cap[p] = aHi - split;
+    flow[p] = 0;
+    c0[p] = 0;
+    state[p] = LOWER;
+    sx.priced = A + 1;
+    return true;
+  };
+
+  /**
    * The kept optimum with row `row`'s bounds replaced, re-solved by primal pivots on the primary
    * costs (the state stays changed until `restore`): `solved` with the bound scale used, or
    * `infeasible`, or `cold` (the row has no arc, or the pivots hit their limit) with the row's
@@ -391,20 +415,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     } else {
       // Out of the tree, still feasible: [new lower, flow] at its upper bound, the room above on a parallel arc.
       split = f;
-      lo[e] = aLo;
-      cap[e] = f - aLo;
-      flow[e] = f - aLo;
-      state[e] = cap[e] === 0 ? FIXED : UPPER;
-      if (aHi > f) {
-        src[p] = src[e]!;
-        tgt[p] = tgt[e]!;
-        lo[p] = 0;
-        cap[p] = aHi - f;
-        flow[p] = 0;
-        c0[p] = 0;
-        state[p] = LOWER;
-        sx.priced = A + 1;
-      }
+      splitRow(e, aLo, aHi, split);
     }
     const before = sx.pivots;
     const done = sx.run(before + pivotLimit);
@@ -497,19 +508,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       // Both out of the tree: split again where their flow is, as `moveRow` splits the kept
       // optimum's: the row arc [new lower, flow] at its upper bound, the room above on the spare arc.
       split = lo[e]! + flow[e]! + (spareUsed ? flow[p]! : 0);
-      lo[e] = aLo;
-      cap[e] = split - aLo;
-      flow[e] = cap[e]!;
-      state[e] = cap[e] === 0 ? FIXED : UPPER;
-      if (aHi > split) {
-        src[p] = src[e]!;
-        tgt[p] = tgt[e]!;
-        lo[p] = 0;
-        cap[p] = aHi - split;
-        flow[p] = 0;
-        state[p] = LOWER;
-        sx.priced = A + 1;
-      } else if (spareUsed) {
+      if (!splitRow(e, aLo, aHi, split) && spareUsed) {
         cap[p] = 0;
         flow[p] = 0;
         state[p] = FIXED;
