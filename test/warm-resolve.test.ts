@@ -14,10 +14,9 @@ import { describe, expect, it } from 'vitest';
 import { writeFamily, type Family } from '../scripts/families.js';
 import { mulberry32 } from '../scripts/synthetic.js';
 import { budgetFundingLine, marginalValues } from '../src/model/marginal.js';
-import { marginalStepOf } from '../src/pipeline/analyse.js';
+import { marginalStepOf, type Warm } from '../src/pipeline/analyse.js';
 import { loadInput } from '../src/pipeline/load.js';
-import { openEngine, solveVerified, type Engine } from '../src/pipeline/solve.js';
-import { solveCompared } from '../src/pipeline/verified.js';
+import { openEngine, resolveAt, solveVerified, type Engine } from '../src/pipeline/solve.js';
 import { budgetChange } from '../src/model/budget-figures.js';
 import { networkBackend } from '../src/solver/network-backend.js';
 import { networkOf, openNetworkParametric, solveNetwork, type NetworkParametricLp } from '../src/solver/network.js';
@@ -160,14 +159,17 @@ describe('the budget re-solve through the pipeline', () => {
     let skipped = 0;
     for (const at of [b.plus(step), b.minus(step), b.plus(step.times(5)), b.times(0.5).div(step).floor().times(step), b.plus(loaded.scenario.granularity)]) {
       if (at.lt(0)) continue;
-      // As the pipeline's resolveAt picks: the first LP's choice where the moved one is provably a network LP too.
-      const picker: Picker = (lp) => {
-        const same = par.sameNetwork!(lp);
-        if (same) skipped++;
-        const picked = engine.picker(same ? allocation.model.lp : lp);
-        return { ...picked, backend: par.warm!(picked.backend) };
+      // The pipeline's own re-solve, from the first solve's optimum: it picks the first LP's backend where the moved LP is provably a network LP too.
+      const warm: Warm = {
+        backend: par.warm!.bind(par),
+        lp: allocation.model.lp,
+        sameNetwork: (lp) => {
+          const same = par.sameNetwork!(lp);
+          if (same) skipped++;
+          return same;
+        },
       };
-      const compared = solveCompared(engine.prepared, picker, allocation, { at });
+      const compared = resolveAt(engine, at, undefined, warm, allocation);
       const full = solveVerified(engine, { at });
       expect(compared.status).toBe(full.status);
       if (compared.status === 'infeasible' || full.status === 'infeasible') continue;

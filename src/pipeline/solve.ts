@@ -255,7 +255,7 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
  * the first solve's optimum where that gives the values a cold solve gives (see `ParametricLp.warm`) and rounded and verified, only to be compared
  * with `base` (`solveCompared`). A scenario prepared again is solved cold.
  */
-function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm, base?: Allocation): Resolved {
+export function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm, base?: Allocation): Resolved {
   const { prepared } = engine;
   if (prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) {
     if (!warm || !base) return solveVerified(engine, { at: budget, timeLimitSeconds });
