@@ -12,9 +12,8 @@ import type { Summary } from './summary.js';
 import type { Lang } from './i18n/index.js';
 import { BINDING_ZH, limitLabel } from './labels.js';
 import { batchOf, type BatchNumbers } from './allocations.js';
-import { scaledExact } from '../scaled.js';
 import { policyTable, type PolicyTable } from './policy-table.js';
-import { doublesOf, limitRooms, yuanText } from './fen.js';
+import { doublesOf, fenAmounts, limitRooms, yuanText } from './fen.js';
 
 export type { Lang } from './i18n/index.js';
 
@@ -141,15 +140,12 @@ export function wanTexts(grants: readonly Decimal[], base: number): WanTexts {
  * whole 万元; every step is on safe integers.
  */
 export function wanTextsFen(grants: readonly Decimal[], base: number): WanTexts | null {
-  const fen = new Float64Array(grants.length);
+  const fen = fenAmounts(grants);
+  if (fen === null) return null;
   let sum = 0;
   let decimals = base;
-  for (let i = 0; i < grants.length; i++) {
-    const f = scaledExact(grants[i]!, 2);
-    if (f === null || f < 0) return null;
+  for (const f of fen) {
     sum += f;
-    if (!Number.isSafeInteger(sum)) return null;
-    fen[i] = f;
     let places = 6;
     for (let r = f % 1e6; places > 0 && r % 10 === 0; r /= 10) places--;
     if (places > decimals) decimals = places;
