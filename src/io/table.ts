@@ -570,7 +570,7 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
     const fill = filled.get(row);
     cells = raw.cells;
     if (fill) {
-      const withFill = raw.cells.map((v, c) => (blank(v) && fill.has(c) ? fill.get(c)! : v));
+      const withFill = cells.map((v, c) => (blank(v) && fill.has(c) ? fill.get(c)! : v));
       for (const [c, v] of fill) if (c >= withFill.length) withFill[c] = v;
       cells = withFill;
     }

@@ -139,7 +139,8 @@ function renameSet(dir: string, tmp: string, names: readonly string[], record: C
   }
 }
 
-function sha256Of(...pieces: readonly Uint8Array[]): string {
+/** The SHA-256 (hex) of the pieces' bytes one after another. */
+export function sha256Of(...pieces: readonly Uint8Array[]): string {
   const hash = createHash('sha256');
   for (const p of pieces) hash.update(p);
   return hash.digest('hex');

@@ -15,6 +15,7 @@ import { escapeXml } from './xml.js';
 import { deflateChunks, deflateEntry, writeZip, writeZipParts, type Deflated, type ZipFile } from './zip.js';
 import { columnLetter } from './bounds.js';
 import { neutraliseCell } from './cells.js';
+import { Utf8Chunks } from './write.js';
 
 export type CellStyle =
   | 'plain' | 'header' | 'title' | 'text' | 'wrap' | 'id'
@@ -177,34 +178,6 @@ function numberText(n: string | number): string {
   return s;
 }
 
-/** Bytes in a sheet's XML chunk (the chunks are deflated as they come, never held all at once). */
-const CHUNK = 1 << 20;
-
-/** UTF-8 appended to a buffer of CHUNK bytes; a full one is handed out (`write`'s result) and a new one started. */
-class ChunkSink {
-  private buf = Buffer.allocUnsafe(CHUNK);
-  private length = 0;
-  /** Append `s`; returns the chunk that was full before it, if any. */
-  write(s: string): Buffer | null {
-    const most = s.length * 3;
-    let full: Buffer | null = null;
-    if (this.length + most > this.buf.length) {
-      full = this.take();
-      if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
-    }
-    this.length += this.buf.write(s, this.length, 'utf8');
-    return full;
-  }
-  /** What was written since the last chunk (null: nothing); the next writes go to a new buffer. */
-  take(): Buffer | null {
-    if (this.length === 0) return null;
-    const chunk = this.buf.subarray(0, this.length);
-    this.buf = Buffer.allocUnsafe(CHUNK);
-    this.length = 0;
-    return chunk;
-  }
-}
-
 /**
  * Text for a header or footer: control characters become spaces, a lone surrogate U+FFFD, a
  * literal "_x" is escaped as in cells, `&` is doubled (a lone & starts a code); at most 60 characters.
@@ -239,10 +212,10 @@ function sheetXml(sheet: SheetSpec, selected: boolean): Buffer {
   return Buffer.concat([...sheetXmlChunks(sheet, selected)]);
 }
 
-/** A sheet's XML in chunks of about CHUNK bytes. */
+/** A sheet's XML in chunks of about 1 MiB (`Utf8Chunks`: deflated as they come, never held all at once). */
 function* sheetXmlChunks(sheet: SheetSpec, selected: boolean): Generator<Buffer> {
-  const sink = new ChunkSink();
-  let full: Buffer | null;
+  const ready: Buffer[] = [];
+  const sink = new Utf8Chunks((chunk) => ready.push(chunk));
   let out = '';
   let width = Math.max(sheet.columns.length, 1);
   for (const r of sheet.rows) if (r.length > width) width = r.length; // no spread: sheets have 10^5+ rows
@@ -265,7 +238,8 @@ function* sheetXmlChunks(sheet: SheetSpec, selected: boolean): Generator<Buffer>
     out += '</cols>';
   }
   out += '<sheetData>';
-  if ((full = sink.write(out))) yield full;
+  sink.write(out);
+  yield* ready.splice(0);
   out = '';
   const letters = Array.from({ length: width }, (_, i) => columnLetter(i));
   const textStyle = letters.map((_, c) => STYLE_INDEX.get(sheet.columns[c]?.style ?? (sheet.columns[c]?.numeric ? 'number' : 'text'))!);
@@ -291,7 +265,8 @@ function* sheetXmlChunks(sheet: SheetSpec, selected: boolean): Generator<Buffer>
         x += `<c r="${ref}" s="${STYLE_INDEX.get(cell.style ?? 'number')}"><v>${numberText(cell.number)}</v></c>`;
       }
     }
-    if ((full = sink.write(x + '</row>'))) yield full;
+    sink.write(x + '</row>');
+    if (ready.length) yield* ready.splice(0);
   }
   out += '</sheetData>';
   if (sheet.autoFilter) out += `<autoFilter ref="${sheet.autoFilter}"/>`;
@@ -308,8 +283,9 @@ function* sheetXmlChunks(sheet: SheetSpec, selected: boolean): Generator<Buffer>
     out += '</dataValidations>';
   }
   out += pageXml(sheet) + '</worksheet>';
-  if ((full = sink.write(out))) yield full;
-  if ((full = sink.take())) yield full;
+  sink.write(out);
+  sink.end();
+  yield* ready.splice(0);
 }
 
 /**

@@ -63,7 +63,7 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     // Inside an exact range the optimum is v0 + dual × (t − b) (the same basis): what a re-solve
     // would answer, so it is not re-solved. The grid's points are decimals of the bound's scale,
     // far more than a rounding apart from the range's ends.
-    if (lp.rangesExact && slope === lp.duals[r] && Number.isFinite(b) && t <= lp.rangeUp[r]! && t >= lp.rangeDown[r]!) return true;
+    if (slope === lp.duals[r] && inExactRange(lp, r, b, t)) return true;
     if (known) {
       // What the re-solve would answer, where the exact values known so far bound it enough to tell
       // (see Known): first from those; then, for a point far past the exact range, with re-solves
@@ -296,11 +296,16 @@ function valueWithBound(lp: ParametricLp, rows: LinearProgram['rows'], r: number
 function rightSlope(lp: ParametricLp, rows: LinearProgram['rows'], r: number, known: Known | null): number | null {
   const row = rows[r]!;
   const b = row.upper ?? row.lower!;
-  if (lp.rangesExact && Number.isFinite(b) && b + STEP <= lp.rangeUp[r]! && b + STEP >= lp.rangeDown[r]!) return lp.duals[r]!;
+  if (inExactRange(lp, r, b, b + STEP)) return lp.duals[r]!;
   const up = valueWithBound(lp, rows, r, b + STEP);
   known?.add(b + STEP, up);
   if (up === null) return null;
   const v0 = lp.objective;
   const dual = lp.duals[r]!;
   return Math.abs(up - v0 - dual * STEP) > tolerance(v0)(up - v0) ? (up - v0) / STEP : dual;
+}
+
+/** Whether row r's bound moved from b (finite) to t stays inside its range, where the LP's ranges are exact (then its dual holds all the way). */
+function inExactRange(lp: ParametricLp, r: number, b: number, t: number): boolean {
+  return !!lp.rangesExact && Number.isFinite(b) && t <= lp.rangeUp[r]! && t >= lp.rangeDown[r]!;
 }

@@ -32,12 +32,7 @@ export function commitmentRows(commitments: readonly Commitment[]): string[][] {
 
 /** commitments.csv: UTF-8 with BOM, CRLF, formula-like cells neutralised (`toExcelCsv`). */
 export function commitmentsCsv(commitments: readonly Commitment[], lang: Lang = 'zh'): string {
-  return commitmentsCsvOf(commitmentRows(commitments), lang);
-}
-
-/** The same from the rows as text (`commitmentRows`). */
-export function commitmentsCsvOf(rows: readonly (readonly string[])[], lang: Lang = 'zh'): string {
-  return toExcelCsv(commitmentsHeader(lang), rows);
+  return toExcelCsv(commitmentsHeader(lang), commitmentRows(commitments));
 }
 
 const STYLE: Record<CommitmentColumn, CellStyle | 'textCell'> = {
