@@ -63,7 +63,14 @@ export const WHATIF_SOLVE_MAX = 20_000;
 
 export async function runSolve(options: SolveCommandOptions): Promise<SolveOutcome> {
   const aside = rowsAside();
-  const given = await solveScenario(options, aside.onRows);
+  let given: Solved;
+  try {
+    given = await solveScenario(options, aside.onRows);
+  } catch (e) {
+    // The rows went to the workers before the analysis' re-solves: a solve that fails after them stops the workers too.
+    aside.started()?.formatter.close();
+    throw e;
+  }
   // The rows' count, not `allocations` (which makes a record object of every row).
   const count = given.detail.rows.length;
   const tooMany = count > WHATIF_SOLVE_MAX;

@@ -103,15 +103,39 @@ const DESCRIPTION = {
   },
 } as const;
 
+/**
+ * An analysis begun: the funding line is known (the explanations need it), the re-solves that
+ * check what more budget and cash would do are still to come (`finish`). Between the two the
+ * caller can work with the funding line, e.g. write the explanations and hand allocations.csv's
+ * rows to another thread while the re-solves run here. `dispose` frees what `finish` would have
+ * used, where `finish` is not called (it disposes itself); calling it again does nothing.
+ */
+export interface Analysing {
+  readonly fundingLine: number | null;
+  finish(): Analysis;
+  dispose(): void;
+}
+
 export async function analyse(args: AnalyseArgs): Promise<Analysis> {
+  const started = await startAnalysis(args);
+  try {
+    return started.finish();
+  } finally {
+    started.dispose();
+  }
+}
+
+/** The analysis up to its funding line (`Analysing`): the duals and the ranges checked by re-solving; the budget's and the cash's re-solves wait for `finish`. */
+export async function startAnalysis(args: AnalyseArgs): Promise<Analysing> {
   const { allocation, scenario } = args;
+  const done = (a: Analysis): Analysing => ({ fundingLine: a.fundingLine, finish: () => a, dispose: () => {} });
   const none = (why: keyof typeof DESCRIPTION.none): Analysis => ({
     values: [],
     reportValues: [],
     fundingLine: null,
     fundingLineBasis: { method: 'none', why, description: DESCRIPTION.none[why] },
   });
-  if (allocation.rules?.model === 'proportional') return none('proportional');
+  if (allocation.rules?.model === 'proportional') return done(none('proportional'));
   const budgetLimit = allocation.limits.find((l) => l.kind === 'budget')!;
   const side = (budget: Decimal, warm?: Warm): Side => sideAt(allocation, budget, args, warm);
 
@@ -120,70 +144,86 @@ export async function analyse(args: AnalyseArgs): Promise<Analysis> {
     const basis: Analysis['fundingLineBasis'] = line
       ? { method: 'lowest-funded-score', projectId: line.projectId, description: DESCRIPTION.lowest }
       : { method: 'none', why: 'budget-not-binding', description: DESCRIPTION.none['budget-not-binding'] };
-    if (allocation.status !== 'optimal') return { values: [], reportValues: [], fundingLine: line?.score ?? null, fundingLineBasis: basis };
-    const up = side(scenario.budget.plus(args.step));
-    const below = scenario.budget.minus(args.step);
-    const down = below.gte(0) ? side(below) : null;
-    const entry: Omit<Entry, 'label' | 'words'> = {
-      perYuan: up.status === 'infeasible' ? null : up.perYuan,
-      from: fmtYuan(down ? below : scenario.budget),
-      to: fmtYuan(scenario.budget.plus(args.step)),
-      verified: up.status === 'optimal' && down?.status !== 'time_limit',
-      binding: line !== null || budgetBinds(allocation),
-      method: 'finite-difference',
-      step: fmtYuan(args.step),
-      up,
-      down,
+    if (allocation.status !== 'optimal') return done({ values: [], reportValues: [], fundingLine: line?.score ?? null, fundingLineBasis: basis });
+    const finish = (): Analysis => {
+      const up = side(scenario.budget.plus(args.step));
+      const below = scenario.budget.minus(args.step);
+      const down = below.gte(0) ? side(below) : null;
+      const entry: Omit<Entry, 'label' | 'words'> = {
+        perYuan: up.status === 'infeasible' ? null : up.perYuan,
+        from: fmtYuan(down ? below : scenario.budget),
+        to: fmtYuan(scenario.budget.plus(args.step)),
+        verified: up.status === 'optimal' && down?.status !== 'time_limit',
+        binding: line !== null || budgetBinds(allocation),
+        method: 'finite-difference',
+        step: fmtYuan(args.step),
+        up,
+        down,
+      };
+      const worded = (lang: Lang): MarginalEntry => ({ limit: budgetLimit.id, label: limitLabel(budgetLimit, new Map(), lang), ...entry, words: budgetWords(entry, words(lang).budget) });
+      const cash = cashValues(args, null);
+      return { values: [worded('zh'), ...cash('zh')], reportValues: [worded(args.lang), ...cash(args.lang)], fundingLine: line?.score ?? null, fundingLineBasis: basis };
     };
-    const worded = (lang: Lang): MarginalEntry => ({ limit: budgetLimit.id, label: limitLabel(budgetLimit, new Map(), lang), ...entry, words: budgetWords(entry, words(lang).budget) });
-    const cash = cashValues(args, null);
-    return { values: [worded('zh'), ...cash('zh')], reportValues: [worded(args.lang), ...cash(args.lang)], fundingLine: line?.score ?? null, fundingLineBasis: basis };
+    return { fundingLine: line?.score ?? null, finish, dispose: () => {} };
   }
 
   // The priority LP: duals and ranges from stage one, checked by re-solving.
   const parametric = allocation.status === 'optimal' ? await openSensitivity(allocation.model.lp, allocation.model.basis) : null;
-  if (!parametric) return none('time-limit');
-  // The optimum kept open for the marginal values, then for the budget re-solve; disposed however they end.
+  if (!parametric) return done(none('time-limit'));
+  // The optimum is kept open for the marginal values, then for the budget re-solve in `finish`; disposed however they end.
+  let open = true;
+  const dispose = () => {
+    if (open) parametric.dispose();
+    open = false;
+  };
   let marginal: ReturnType<typeof marginalValues>;
-  let duals: Float64Array;
-  let up: Side;
   try {
     marginal = marginalValues(allocation, parametric);
-    duals = Float64Array.from(parametric.duals);
-    // A budget with a unit or more left over does not bind: the LP's optimum stays where it is, not re-solved.
-    const k = allocation.limits.indexOf(budgetLimit);
-    const budgetIdle = budgetLimit.amount.minus(allocation.limitTotals[k]!).gte(scenario.granularity);
-    const at = scenario.budget.plus(args.step);
-    // Else re-solved from the kept optimum (where that gives what a cold solve gives).
-    const warm: Warm | undefined = parametric.warm && {
-      backend: parametric.warm.bind(parametric),
-      lp: allocation.model.lp,
-      sameNetwork: (other) => parametric.sameNetwork?.(other) ?? false,
-    };
-    up = budgetIdle ? notBinding(allocation, at, args.step) : side(at, warm);
-  } finally {
-    parametric.dispose();
+  } catch (e) {
+    dispose();
+    throw e;
   }
-  const basis: Analysis['fundingLineBasis'] =
-    marginal.fundingLine !== null ? { method: 'dual', description: DESCRIPTION.dual } : { method: 'none', why: 'budget-not-binding', description: DESCRIPTION.none['budget-not-binding'] };
-  const measures = new Map(args.policy.measures.map((m) => [m.id, m]));
-  const step = fmtYuan(args.step);
-  const entries = (lang: Lang): MarginalEntry[] =>
-    marginal.values.map((m) => {
-      const label = limitLabel(m.limit, measures, lang);
-      const numbers = {
-        perYuan: m.perYuan === -Infinity ? null : Math.round(m.perYuan * 1e6) / 1e6,
-        from: fmtYuan(m.from),
-        to: m.to === null ? '' : fmtYuan(m.to),
-        verified: m.verified,
-        binding: m.binding,
+  const finish = (): Analysis => {
+    let duals: Float64Array;
+    let up: Side;
+    try {
+      duals = Float64Array.from(parametric.duals);
+      // A budget with a unit or more left over does not bind: the LP's optimum stays where it is, not re-solved.
+      const k = allocation.limits.indexOf(budgetLimit);
+      const budgetIdle = budgetLimit.amount.minus(allocation.limitTotals[k]!).gte(scenario.granularity);
+      const at = scenario.budget.plus(args.step);
+      // Else re-solved from the kept optimum (where that gives what a cold solve gives).
+      const warm: Warm | undefined = parametric.warm && {
+        backend: parametric.warm.bind(parametric),
+        lp: allocation.model.lp,
+        sameNetwork: (other) => parametric.sameNetwork?.(other) ?? false,
       };
-      if (m.limit.kind !== 'budget') return { limit: m.limit.id, label, ...numbers, words: limitWords({ kind: m.limit.kind, label, ...numbers }, marginal.fundingLine !== null, words(lang).budget) };
-      const figures = { method: 'dual' as const, step, up, down: null };
-      return { limit: m.limit.id, label, ...numbers, words: budgetWords(figures, words(lang).budget), ...figures };
-    });
-  const cash = cashValues(args, duals);
-  return { values: [...entries('zh'), ...cash('zh')], reportValues: [...entries(args.lang), ...cash(args.lang)], fundingLine: marginal.fundingLine, fundingLineBasis: basis };
+      up = budgetIdle ? notBinding(allocation, at, args.step) : side(at, warm);
+    } finally {
+      dispose();
+    }
+    const basis: Analysis['fundingLineBasis'] =
+      marginal.fundingLine !== null ? { method: 'dual', description: DESCRIPTION.dual } : { method: 'none', why: 'budget-not-binding', description: DESCRIPTION.none['budget-not-binding'] };
+    const measures = new Map(args.policy.measures.map((m) => [m.id, m]));
+    const step = fmtYuan(args.step);
+    const entries = (lang: Lang): MarginalEntry[] =>
+      marginal.values.map((m) => {
+        const label = limitLabel(m.limit, measures, lang);
+        const numbers = {
+          perYuan: m.perYuan === -Infinity ? null : Math.round(m.perYuan * 1e6) / 1e6,
+          from: fmtYuan(m.from),
+          to: m.to === null ? '' : fmtYuan(m.to),
+          verified: m.verified,
+          binding: m.binding,
+        };
+        if (m.limit.kind !== 'budget') return { limit: m.limit.id, label, ...numbers, words: limitWords({ kind: m.limit.kind, label, ...numbers }, marginal.fundingLine !== null, words(lang).budget) };
+        const figures = { method: 'dual' as const, step, up, down: null };
+        return { limit: m.limit.id, label, ...numbers, words: budgetWords(figures, words(lang).budget), ...figures };
+      });
+    const cash = cashValues(args, duals);
+    return { values: [...entries('zh'), ...cash('zh')], reportValues: [...entries(args.lang), ...cash(args.lang)], fundingLine: marginal.fundingLine, fundingLineBasis: basis };
+  };
+  return { fundingLine: marginal.fundingLine, finish, dispose };
 }
 
 /**

@@ -26,7 +26,7 @@ import { buildReportData, type Lang, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
-import { analyse, marginalStepOf, type Resolved, type Warm } from './analyse.js';
+import { marginalStepOf, startAnalysis, type Analysis, type Resolved, type Warm } from './analyse.js';
 import { prepareOrConflicts, solveChecked, solveCompared, type Checked, type Conflicted } from './verified.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
 
@@ -136,6 +136,8 @@ export interface Engine {
   readonly picksByKind?: boolean;
   /** Milliseconds spent building the LPs the model hands the backends, built before them (counted as building). */
   readonly msLps: number;
+  /** Milliseconds spent checking the scenario as a whole and working out its candidates (counted as building). */
+  readonly msCheck: number;
 }
 
 export interface EngineOptions extends Pick<SolveOptions, 'lock' | 'solver'> {
@@ -152,7 +154,9 @@ export async function openEngine(given: Loaded, options: EngineOptions = {}): Pr
   const loaded = withLocks(given, options.lock);
   const locked = loaded.locks.sources.length ? loaded.locks.grants : undefined;
   const solver = typeof options.solver === 'function' ? undefined : integerBackendOf(options.solver ?? 'auto');
+  const tc = performance.now();
   checkScenario(loaded.applications, loaded.policy, loaded.scenario, { locked, lockedFrom: loaded.locks.at, solver });
+  const msCheck = performance.now() - tc;
   const prepared = prepare(loaded, locked, options);
   if ('status' in prepared) return prepared;
   // HiGHS's WebAssembly is loaded only for a model that needs it (an integer model, or an LP that
@@ -162,13 +166,13 @@ export async function openEngine(given: Loaded, options: EngineOptions = {}): Pr
   const work = pickerWork(prepared);
   const t = performance.now();
   const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', Math.max(loaded.applications.length, prepared.candidates.length), needsOf(work));
-  return { loaded, prepared, picker, locked, msBackends: performance.now() - t, msLps: t - tl, picksByKind: typeof options.solver !== 'function' };
+  return { loaded, prepared, picker, locked, msBackends: performance.now() - t, msLps: t - tl, msCheck, picksByKind: typeof options.solver !== 'function' };
 }
 
 /** An engine on backends already loaded, for re-solves of a checked scenario changed in its budget or a score. */
 export function engineWith(loaded: Loaded, picker: Picker, options: { readonly locked?: ReadonlyMap<string, Decimal>; readonly keepBudgetRow?: boolean } = {}): Engine | Infeasible {
   const prepared = prepare(loaded, options.locked, options);
-  return 'status' in prepared ? prepared : { loaded, prepared, picker, locked: options.locked, msBackends: 0, msLps: 0 };
+  return 'status' in prepared ? prepared : { loaded, prepared, picker, locked: options.locked, msBackends: 0, msLps: 0, msCheck: 0 };
 }
 
 function prepare(loaded: Loaded, locked: ReadonlyMap<string, Decimal> | undefined, options: { readonly keepBudgetRow?: boolean }): Prepared | Infeasible {
@@ -312,17 +316,31 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const lang = options.lang ?? 'zh';
   const { scenario, policy } = loaded;
   const cash = scenario.cashPlan ? { windows: engine.prepared.cash.map((r) => r.window), resolveAt: (year: number, amount: Decimal) => resolveCashAt(engine, year, amount, options.timeLimitSeconds) } : undefined;
-  const analysis = await analyse({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => resolveAt(engine, budget, options.timeLimitSeconds, warm, allocation), cash });
-  const notes = explainAll({ allocation, scenario, policy, fundingLine: analysis.fundingLine }, lang).map((e) => e.oneLine);
+  // The funding line first: the explanations need it, and with them allocations.csv's rows are
+  // complete and go to `onRows` (the CLI formats them on another thread) while the re-solves that
+  // check what more budget would do run here.
+  const started = await startAnalysis({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => resolveAt(engine, budget, options.timeLimitSeconds, warm, allocation), cash });
+  let analysis: Analysis;
+  let rows: readonly (readonly string[])[];
+  let msRows: number;
+  let notes: string[];
+  const batches: BatchNumbers = { current: loaded.locks.batch, of: loaded.locks.batchOf };
+  try {
+    notes = explainAll({ allocation, scenario, policy, fundingLine: started.fundingLine }, lang).map((e) => e.oneLine);
+    const tr = performance.now();
+    rows = allocationRows(allocation, notes, batches);
+    options.onRows?.(rows, scenario.name);
+    msRows = performance.now() - tr;
+    analysis = started.finish();
+  } finally {
+    started.dispose();
+  }
   const t4 = performance.now();
 
-  // Loading a backend counts as solving; building the LPs before it, as building.
-  const timings: Timings = { parse: msParse, ...allocation.timingsMs, verify: verified.msVerify, analyse: t4 - t3, write: 0 };
+  // Loading a backend counts as solving; building the LPs before it, and checking the scenario, as building.
+  const timings: Timings = { parse: msParse, ...allocation.timingsMs, verify: verified.msVerify, analyse: t4 - t3 - msRows, write: 0 };
   timings.solve += engine.msBackends;
-  timings.build += engine.msLps;
-  const batches: BatchNumbers = { current: loaded.locks.batch, of: loaded.locks.batchOf };
-  const rows = allocationRows(allocation, notes, batches);
-  options.onRows?.(rows, scenario.name);
+  timings.build += engine.msLps + engine.msCheck;
   const summary = buildSummary({
     ...loaded,
     warnings,
@@ -335,7 +353,7 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
     batches: { current: batches.current, locked: loaded.locks.sources },
   });
   const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: analysis.reportValues, fundingLine: analysis.fundingLine, notes, batches, noticeScope: options.notice ?? 'new' });
-  const detail: SolvedDetail = { loaded, allocation, verification, commitments: verified.commitments, data, rows, msFormat: performance.now() - t4 };
+  const detail: SolvedDetail = { loaded, allocation, verification, commitments: verified.commitments, data, rows, msFormat: performance.now() - t4 + msRows };
   let records: AllocationRecord[] | null = null;
   return {
     status: verified.status,
