@@ -9,6 +9,7 @@ import type { Application } from '../src/model/application.js';
 import type { Measure } from '../src/model/policy.js';
 import { ROWS, baseScenario, creditCode, csv, fixture, outputFiles, removeFixtures, run } from './helpers/cli-fixtures.js';
 import { outputFilesOf } from '../src/commands/solve.js';
+import { OFFLOAD_MIN_ROWS } from '../src/report/offload.js';
 
 /** The files a solve of a one-year scenario writes. */
 const OUTPUT_FILES = outputFilesOf({});
@@ -42,6 +43,20 @@ describe('internal error: exit 3', () => {
     expect(r.stderr).toContain('P10-APPLICATION（十） rate 0.3 · SZ-BAD: limit 300000, value 600000, off by 300000');
     expect(outputFiles(f.out)).toEqual([]);
   });
+
+  it('a big batch, its rows made before the verifier runs: nothing is written either', async () => {
+    // allocations.csv's rows are made (and, from the built CLI, sent to worker threads) before the verifier runs; its refusal must still leave the folder empty.
+    const many = Array.from({ length: OFFLOAD_MIN_ROWS }, (_, i) => {
+      const n = String(i).padStart(5, '0');
+      return [`SZ-M${n}`, `项目${n}`, creditCode(`91440300MA5${n}Q`), `深圳市${n}有限公司`, '南山区', '工业互联网应用项目', '2019', '100', '', '', '', '60'];
+    });
+    const rows = [...many, ['SZ-BAD', '被夸大的项目', creditCode('91440300MA5ABCDE7'), '深圳市庚有限公司', '南山区', '工业互联网应用项目', '2019', '100', '', '', '', '95']];
+    const f = fixture({ scenario: { ...baseScenario(), budget: '1亿' }, applications: csv(rows) });
+    const r = await run(['solve', f.scenario, '--out', f.out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('the verifier found 1 broken rule(s) in the allocation; nothing was written');
+    expect(outputFiles(f.out)).toEqual([]);
+  }, 60_000);
 
   it('the other projects are unaffected by the mock (a clean scenario still solves)', async () => {
     const f = fixture();

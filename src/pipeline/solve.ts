@@ -27,7 +27,7 @@ import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
 import { marginalStepOf, startAnalysis, type Analysis, type Resolved, type Warm } from './analyse.js';
-import { prepareOrConflicts, solveChecked, solveCompared, type Checked, type Conflicted } from './verified.js';
+import { prepareOrConflicts, solveCompared, solveRounded, type Checked, type Conflicted, type Rounded } from './verified.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
 
 export interface SolveOptions {
@@ -52,7 +52,11 @@ export interface SolveOptions {
   readonly sheet?: string;
   /** Write the stage-1 LP (CPLEX LP format) to this file. */
   readonly emitLp?: string;
-  /** Called with allocations.csv's rows and the scenario's name as soon as they exist (the CLI formats them on another thread). */
+  /**
+   * Called with allocations.csv's rows and the scenario's name as soon as they exist (the CLI formats them on another thread):
+   * before the verifier has passed them. Nothing may be written from them unless `solve` returns an allocation; where it throws
+   * or finds the scenario infeasible, they are to be dropped.
+   */
   readonly onRows?: (rows: readonly (readonly string[])[], scenario: string) => void;
   /**
    * Treat every warning as an error (for unattended runs): a solve with any throws an InputError
@@ -191,11 +195,20 @@ export function solveVerified(
   engine: Engine,
   options: Pick<SolveOptions, 'timeLimitSeconds' | 'emitLp'> & { readonly at?: Decimal; readonly onLp?: (lp: LinearProgram) => void } = {},
 ): Verified {
+  const rounded = solveRoundedOf(engine, options);
+  return rounded.status === 'infeasible' ? rounded : rounded.verify();
+}
+
+/** `solveVerified` in two steps: solved and rounded, verified when its `verify` is called (nothing of it may leave before). */
+function solveRoundedOf(
+  engine: Engine,
+  options: Pick<SolveOptions, 'timeLimitSeconds' | 'emitLp'> & { readonly at?: Decimal; readonly onLp?: (lp: LinearProgram) => void },
+): Exclude<Rounded, Conflicted> | Infeasible {
   const { loaded, picker, locked } = engine;
   const emit = options.emitLp;
   const onLp = options.onLp ?? (emit ? (lp: LinearProgram) => writeLp(emit, lp, loaded, loaded.scenario.name) : undefined);
-  const checked = solveChecked(engine.prepared, picker, { at: options.at, timeLimitSeconds: options.timeLimitSeconds, onLp, locked });
-  return checked.status === 'infeasible' ? { ...checked, loaded } : checked;
+  const rounded = solveRounded(engine.prepared, picker, { at: options.at, timeLimitSeconds: options.timeLimitSeconds, onLp, locked });
+  return rounded.status === 'infeasible' ? { ...rounded, loaded } : rounded;
 }
 
 /** The LP as handed to the solver, in CPLEX LP format, with where it came from. */
@@ -302,9 +315,10 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   // Strict: the LP is written only once the warnings are known to be none.
   let lp: LinearProgram | undefined;
   const strictLp = options.strict && options.emitLp ? (x: LinearProgram) => void (lp ??= x) : undefined;
-  const verified = solveVerified(engine, { timeLimitSeconds: options.timeLimitSeconds, emitLp: options.emitLp, onLp: strictLp });
-  if (verified.status === 'infeasible') return verified;
-  const { allocation, verification } = verified;
+  // Solved and rounded; verified below, once allocations.csv's rows are on their way (no output is written before).
+  const rounded = solveRoundedOf(engine, { timeLimitSeconds: options.timeLimitSeconds, emitLp: options.emitLp, onLp: strictLp });
+  if (rounded.status === 'infeasible') return rounded;
+  const { allocation } = rounded;
   // Every warning, once: the applications' (made by loading) after the budget's.
   const scenarioFile = loaded.inputs.scenario.file === MEMORY ? 'scenario' : loaded.inputs.scenario.file;
   const warnings = [...budgetWarnings(loaded, scenarioFile, allocation), ...loaded.warnings];
@@ -317,10 +331,11 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const { scenario, policy } = loaded;
   const cash = scenario.cashPlan ? { windows: engine.prepared.cash.map((r) => r.window), resolveAt: (year: number, amount: Decimal) => resolveCashAt(engine, year, amount, options.timeLimitSeconds) } : undefined;
   // The funding line first: the explanations need it, and with them allocations.csv's rows are
-  // complete and go to `onRows` (the CLI formats them on another thread) while the re-solves that
-  // check what more budget would do run here.
+  // complete and go to `onRows` (the CLI formats them on another thread) while the verifier and
+  // the re-solves that check what more budget would do run here.
   const started = await startAnalysis({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => resolveAt(engine, budget, options.timeLimitSeconds, warm, allocation), cash });
   let analysis: Analysis;
+  let verified: Exclude<Checked, Conflicted>;
   let rows: readonly (readonly string[])[];
   let msRows: number;
   let notes: string[];
@@ -331,14 +346,16 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
     rows = allocationRows(allocation, notes, batches);
     options.onRows?.(rows, scenario.name);
     msRows = performance.now() - tr;
+    verified = rounded.verify();
     analysis = started.finish();
   } finally {
     started.dispose();
   }
+  const { verification } = verified;
   const t4 = performance.now();
 
   // Loading a backend counts as solving; building the LPs before it, and checking the scenario, as building.
-  const timings: Timings = { parse: msParse, ...allocation.timingsMs, verify: verified.msVerify, analyse: t4 - t3 - msRows, write: 0 };
+  const timings: Timings = { parse: msParse, ...allocation.timingsMs, verify: verified.msVerify, analyse: t4 - t3 - msRows - verified.msVerify, write: 0 };
   timings.solve += engine.msBackends;
   timings.build += engine.msLps + engine.msCheck;
   const summary = buildSummary({

@@ -76,6 +76,24 @@ export interface CheckedOptions {
  * back only when the independent verifier found no broken rule.
  */
 export function solveChecked(prepared: Prepared, picker: Picker, options: CheckedOptions = {}): Checked {
+  const rounded = solveRounded(prepared, picker, options);
+  return rounded.status === 'infeasible' ? rounded : rounded.verify();
+}
+
+/**
+ * A solved and rounded allocation not yet verified: nothing of it may leave (be written or
+ * returned) before `verify` has passed it, which throws InternalError on a broken rule.
+ */
+export type Rounded =
+  | {
+      readonly status: 'optimal' | 'time_limit';
+      readonly allocation: Allocation;
+      verify(): Exclude<Checked, Conflicted>;
+    }
+  | Conflicted;
+
+/** `solveChecked` in two steps: solve and round now, verify when `verify` is called (so that work on the allocation can start first). */
+export function solveRounded(prepared: Prepared, picker: Picker, options: CheckedOptions = {}): Rounded {
   let at: Prepared;
   let allocation: Allocation;
   try {
@@ -85,12 +103,16 @@ export function solveChecked(prepared: Prepared, picker: Picker, options: Checke
   } catch (e) {
     return conflictsOrThrow(e);
   }
-  const t = performance.now();
-  const locked = new Set(options.locked?.keys());
-  // The ledger of this run's new grants (not those an earlier batch locked: their own run wrote them).
-  const commitments = options.writesLedger === false ? [] : commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), at.scenario.granularity);
-  const verification = verified(at, allocation.lines, allocation.plan?.lines ?? [], locked, options.writesLedger === false ? undefined : commitments);
-  return { status: allocation.status === 'optimal' ? 'optimal' : 'time_limit', allocation, verification, msVerify: performance.now() - t, commitments };
+  const status = allocation.status === 'optimal' ? 'optimal' : 'time_limit';
+  const verify = (): Exclude<Checked, Conflicted> => {
+    const t = performance.now();
+    const locked = new Set(options.locked?.keys());
+    // The ledger of this run's new grants (not those an earlier batch locked: their own run wrote them).
+    const commitments = options.writesLedger === false ? [] : commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), at.scenario.granularity);
+    const verification = verified(at, allocation.lines, allocation.plan?.lines ?? [], locked, options.writesLedger === false ? undefined : commitments);
+    return { status, allocation, verification, msVerify: performance.now() - t, commitments };
+  };
+  return { status, allocation, verify };
 }
 
 /** Every grant (one per application, in order; then the later years' forecasts) through the independent verifier; InternalError if it finds any rule broken. */
