@@ -49,8 +49,8 @@ export interface SolveOutcome {
 }
 
 /** Solve without writing (an infeasible scenario throws InfeasibleError, the CLI's exit 2). */
-export async function solveScenario(options: Omit<SolveCommandOptions, 'out'>, onRows?: SolveOptions['onRows']): Promise<Solved> {
-  const outcome = await solve(options.scenario, { ...options, timings: !options.noTimings, onRows });
+export async function solveScenario(options: Omit<SolveCommandOptions, 'out'>, hooks: Pick<SolveOptions, 'onLoaded' | 'onRows'> = {}): Promise<Solved> {
+  const outcome = await solve(options.scenario, { ...options, timings: !options.noTimings, onLoaded: hooks.onLoaded, onRows: hooks.onRows });
   if (outcome.status === 'infeasible') throw infeasibleError(outcome);
   return outcome;
 }
@@ -65,10 +65,10 @@ export async function runSolve(options: SolveCommandOptions): Promise<SolveOutco
   const aside = rowsAside();
   let given: Solved;
   try {
-    given = await solveScenario(options, aside.onRows);
+    given = await solveScenario(options, aside);
   } catch (e) {
-    // The rows went to the workers before the analysis' re-solves: a solve that fails after them stops the workers too.
-    aside.started()?.formatter.close();
+    // The format threads start once the applications are read: a solve that fails after that stops them.
+    aside.close();
     throw e;
   }
   // The rows' count, not `allocations` (which makes a record object of every row).

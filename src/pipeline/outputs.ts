@@ -41,16 +41,26 @@ export interface Aside {
  * rows as soon as they exist: hand `onRows` to `solve`, then `started()` to `writeOutputs`, which
  * gives the same workers the other big outputs.
  */
-export function rowsAside(): { readonly onRows: (rows: readonly (readonly string[])[], scenario: string) => void; readonly started: () => Aside | null } {
+export function rowsAside(): {
+  readonly onLoaded: (applications: number) => void;
+  readonly onRows: (rows: readonly (readonly string[])[], scenario: string) => void;
+  readonly started: () => Aside | null;
+  /** Stop the threads (a solve that failed): their jobs are dropped. */
+  readonly close: () => void;
+} {
+  // The threads start as soon as the applications are counted: their cold start runs beside the solve.
+  let formatter: Formatter | null | undefined;
   let aside: Aside | null = null;
   return {
+    onLoaded: (applications) => void (formatter ??= openFormatter(applications)),
     onRows: (rows, scenario) => {
-      const formatter = openFormatter(rows.length);
+      formatter ??= openFormatter(rows.length);
       if (!formatter) return;
       aside = { formatter, rows: formatter.run({ kind: 'rows', rows, scenario }) };
       aside.rows.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
     },
     started: () => aside,
+    close: () => formatter?.close(),
   };
 }
 

@@ -52,6 +52,8 @@ export interface SolveOptions {
   readonly sheet?: string;
   /** Write the stage-1 LP (CPLEX LP format) to this file. */
   readonly emitLp?: string;
+  /** Called once the applications are read, with their count (the CLI starts the threads that will format the big outputs). */
+  readonly onLoaded?: (applications: number) => void;
   /**
    * Called with allocations.csv's rows and the scenario's name as soon as they exist (the CLI formats them on another thread):
    * before the verifier has passed them. Nothing may be written from them unless `solve` returns an allocation; where it throws
@@ -112,7 +114,9 @@ export type NoticeScope = 'new' | 'all';
 export async function solve(input: Input, options: SolveOptions = {}): Promise<Outcome> {
   const t0 = performance.now();
   const loaded = withOptions(loadInput(input, { sheet: options.sheet }), options);
-  return solveLoaded(loaded, options, performance.now() - t0);
+  const msParse = performance.now() - t0;
+  options.onLoaded?.(loaded.applications.length);
+  return solveLoaded(loaded, options, msParse);
 }
 
 /** The loaded scenario with the options that change it (the budget). */
