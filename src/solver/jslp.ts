@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import type { SolverAPI } from 'javascript-lp-solver';
 
 // The package's types describe its CommonJS build; load that build so types and runtime agree.
-const solver = createRequire(import.meta.url)('javascript-lp-solver') as SolverAPI;
+// Loaded at its first solve: most runs never use it, and loading it is a noticeable part of start-up.
+let loaded: SolverAPI | undefined;
+const lpSolver = (): SolverAPI => (loaded ??= createRequire(import.meta.url)('javascript-lp-solver') as SolverAPI);
 import { isMip, type Backend, type LinearProgram, type SolveOptions, type SolveResult } from './types.js';
 
 type Bound = { min?: number; max?: number; equal?: number };
@@ -50,7 +52,7 @@ export const jslpBackend: Backend = {
     let result: Record<string, number | boolean | undefined>;
     const started = performance.now();
     try {
-      result = solver.Solve(model as Parameters<typeof solver.Solve>[0]) as typeof result;
+      result = lpSolver().Solve(model as Parameters<SolverAPI['Solve']>[0]) as typeof result;
     } catch (e) {
       return { status: 'error', detail: String(e), backend: this.name, raw: 'exception' };
     }
