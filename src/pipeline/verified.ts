@@ -17,7 +17,7 @@ import type { Scenario } from '../model/scenario.js';
 import type { LinearProgram, Picker } from '../solver/types.js';
 import { commitmentsOf } from '../model/years.js';
 import type { Commitment } from '../model/ledger.js';
-import { verifyAllocation, type Verification } from '../verify/verify.js';
+import { verifyChanged, verifyKeeping, type Kept, type Verification } from '../verify/verify.js';
 import { verifyYears, type YearGrant } from '../verify/years.js';
 
 /** No allocation: the limits or rules that cannot be met together, and one sentence for people. */
@@ -109,21 +109,31 @@ export function solveRounded(prepared: Prepared, picker: Picker, options: Checke
     const locked = new Set(options.locked?.keys());
     // The ledger of this run's new grants (not those an earlier batch locked: their own run wrote them).
     const commitments = options.writesLedger === false ? [] : commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), at.scenario.granularity);
-    const verification = verified(at, allocation.lines, allocation.plan?.lines ?? [], locked, options.writesLedger === false ? undefined : commitments);
+    const { verification, kept } = verified(at, allocation.lines, allocation.plan?.lines ?? [], locked, options.writesLedger === false ? undefined : commitments);
+    if (kept) keptOf.set(allocation, kept);
     return { status, allocation, verification, msVerify: performance.now() - t, commitments };
   };
   return { status, allocation, verify };
 }
 
+/** Per verified allocation, what its verify leaves for checking a comparison re-solve's grants from it (`solveCompared`). */
+const keptOf = new WeakMap<Allocation, Kept>();
+
 /** Every grant (one per application, in order; then the later years' forecasts) through the independent verifier; InternalError if it finds any rule broken. */
-function verified(at: Prepared, lines: readonly YearGrant[], planned: readonly YearGrant[], locked: ReadonlySet<string>, written: readonly Commitment[] | undefined): Verification {
-  const verification = both(
-    verifyAllocation(at.policy, at.scenario, at.apps, lines.map((l) => l.grant), locked),
+function verified(at: Prepared, lines: readonly YearGrant[], planned: readonly YearGrant[], locked: ReadonlySet<string>, written: readonly Commitment[] | undefined): { verification: Verification; kept: Kept | null } {
+  const { verification, kept } = verifyKeeping(at.policy, at.scenario, at.apps, lines.map((l) => l.grant), locked);
+  return { verification: checkedWithYears(at, verification, lines, planned, locked, written), kept };
+}
+
+/** A verification of this year's grants with the verify across years added, asserted: InternalError if either found a rule broken. */
+function checkedWithYears(at: Prepared, verification: Verification, lines: readonly YearGrant[], planned: readonly YearGrant[], locked: ReadonlySet<string>, written: readonly Commitment[] | undefined): Verification {
+  const all = both(
+    verification,
     // Across years: instalments, every year's cash, the ledgers read and written, once per company, hard targets.
     verifyYears(at.policy, at.scenario, { thisYear: lines, planned, locked, ...(written ? { written } : {}) }),
   );
-  assertVerified(verification);
-  return verification;
+  assertVerified(all);
+  return all;
 }
 
 /** A verified allocation of the priority LP with only what a comparison reads (`budgetChange`), and whether the solve was cut short. */
@@ -157,7 +167,11 @@ export function solveCompared(prepared: Prepared, picker: Picker, base: Allocati
   // The lines as finishAllocation makes them: an earlier batch's grant, nothing for a non-candidate, else the candidate's.
   const lines = at.apps.map((app, i) => ({ app, grant: lockedOf[i] ?? (candidateOf[i]! < 0 ? ZERO : grants[candidateOf[i]!]!) }));
   const planned = candidates.slice(thisYear).map((app, k) => ({ app, grant: grants[thisYear + k]! }));
-  verified(at, lines, planned, new Set(options.locked?.keys()), undefined);
+  // This year's grants checked from the first allocation's verify where it has one (`verifyChanged`: the lines whose
+  // grant moved, and every limit on the sums), exactly as a full verify checks them; the years in full.
+  const locked = new Set(options.locked?.keys());
+  const verification = verifyChanged(keptOf.get(base), at.policy, at.scenario, at.apps, lines.map((l) => l.grant), locked);
+  checkedWithYears(at, verification, lines, planned, locked, undefined);
   const before: Decimal[] = new Array(candidates.length);
   for (const l of [...base.lines, ...(base.plan?.lines ?? [])]) if (l.candidate >= 0) before[l.candidate] = l.grant;
   let objective = base.objective;

@@ -288,9 +288,9 @@ const bonusCeiling = (rule: string, limit: Decimal) => ({ rule, limit, limitFen:
  * The grants in fen when every one is a whole number of fen and their absolute values sum within
  * the safe integers: then every sum of grants is exact in integers (no partial sum exceeds that
  * total), and a whole-fen value v meets a ceiling L exactly when 100v ≤ ⌊100L⌋. Else null: every
- * sum and check is made in Decimal.
+ * sum and check is made in Decimal. With the grants, that sum of absolute values.
  */
-function grantsInFen(grants: readonly Decimal[]): Float64Array | null {
+function grantsInFen(grants: readonly Decimal[]): { readonly fens: Float64Array; readonly abs: number } | null {
   const out = new Float64Array(grants.length);
   let abs = 0;
   for (let i = 0; i < grants.length; i++) {
@@ -300,7 +300,7 @@ function grantsInFen(grants: readonly Decimal[]): Float64Array | null {
     abs += Math.abs(f);
   }
   // A true total ≥ 2^53 makes the running double ≥ 2^53 too (rounding is monotone).
-  return Number.isSafeInteger(abs) ? out : null;
+  return Number.isSafeInteger(abs) ? { fens: out, abs } : null;
 }
 
 /** A sum of grants: in fen where every grant is whole fen (`grantsInFen`), else in Decimal. */
@@ -309,8 +309,13 @@ interface Sum {
   dec: Decimal;
 }
 const fenDecimal = (fen: number): Decimal => new Decimal(fen).div(100);
+const noSum = (): Sum => ({ fen: 0, dec: Z });
+const copySum = (s: Sum): Sum => ({ fen: s.fen, dec: s.dec });
 
-/** A sum per scope (a measure's company cap, the annual cap, a joint cap), company and year (subject null: "company year"), or per subject of a joint cap. */
+/**
+ * A sum per scope (a measure's company cap, the annual cap, a joint cap), company and year (subject
+ * null: "company year"), or per subject of a joint cap; its total is the tallies' group sum at `index`.
+ */
 interface Group {
   readonly scope: object;
   readonly rule: string;
@@ -318,40 +323,113 @@ interface Group {
   readonly year: number;
   readonly subject: string | null;
   readonly limit: Decimal;
-  readonly total: Sum;
+  readonly index: number;
   /** The same company or subject in another scope or year. */
   readonly next: Group | null;
 }
 
-export function verifyAllocation(
+/**
+ * The sums per company, subject and scope, in the order first met. Every line counts in its groups
+ * whatever its grant (nothing granted included), so which groups there are does not depend on the grants.
+ */
+interface Groups {
+  readonly list: Group[];
+  /** Per company (or subject) its sums over every scope and year: one lookup of the text finds them all. */
+  readonly byWho: Map<string, Group>;
+}
+
+/** Every sum and count the lines make, for the checks of the limits after the last line. */
+interface Tallies {
+  /** Per group (by its index): the total in fen, or in Decimal where the grants are not checked in fen. */
+  readonly groupFen: number[];
+  readonly groupDec: Decimal[];
+  readonly measures: Map<string, Sum>;
+  readonly total: Sum;
+  readonly shares: Map<string, { qualifying: Sum; all: Sum }>;
+  readonly districts: Map<string, Sum>;
+  readonly fundedByMeasure: Map<string, number>;
+  readonly fundedByDistrict: Map<string, number>;
+  /** Per exclusive group, the projects funded, in the order of the lines. */
+  readonly fundedByGroup: Map<string, string[]>;
+}
+
+const noTallies = (): Tallies => ({
+  groupFen: [],
+  groupDec: [],
+  measures: new Map(),
+  total: noSum(),
+  shares: new Map(),
+  districts: new Map(),
+  fundedByMeasure: new Map(),
+  fundedByDistrict: new Map(),
+  fundedByGroup: new Map(),
+});
+
+const copySums = <K>(m: ReadonlyMap<K, Sum>) => new Map([...m].map(([k, s]) => [k, copySum(s)]));
+
+function copyTallies(t: Tallies): Tallies {
+  return {
+    groupFen: t.groupFen.slice(),
+    groupDec: t.groupDec.slice(),
+    measures: copySums(t.measures),
+    total: copySum(t.total),
+    shares: new Map([...t.shares].map(([k, s]) => [k, { qualifying: copySum(s.qualifying), all: copySum(s.all) }])),
+    districts: copySums(t.districts),
+    fundedByMeasure: new Map(t.fundedByMeasure),
+    fundedByDistrict: new Map(t.fundedByDistrict),
+    fundedByGroup: new Map([...t.fundedByGroup].map(([k, ids]) => [k, [...ids]])),
+  };
+}
+
+/** A pass over the lines: each line's own rules checked as it is counted into the tallies, then the limits on the sums and counts. */
+interface Pass {
+  /** Check line i's own rules and count its grant (`f` in fen where the pass is exact) in; with sign −1, count it out again (its checks too). */
+  line(i: number, grant: Decimal, f: number, sign: 1 | -1): void;
+  /** The checks of every limit on the tallies, after the last line (once per pass). */
+  finish(): Verification;
+  readonly violations: readonly Violation[];
+  readonly checks: number;
+  /** A line met a group the pass was not to make (a frozen pass): its tallies are not those of the grants. */
+  readonly missing: boolean;
+}
+
+/**
+ * Open a pass over `apps` in fen (`exact`, see `grantsInFen`) or in Decimal, counting into `groups`
+ * and `tallies` from `checks` checks already made; `frozen`: the groups are all there already
+ * (a line that finds none of its groups sets `missing`).
+ */
+function openPass(
   policy: Policy,
   scenario: Scenario,
   apps: readonly Application[],
-  grants: readonly Decimal[],
-  /** Projects whose grants an earlier batch fixed: every rule applies, but not this run's granularity. */
-  locked: ReadonlySet<string> = new Set(),
-): Verification {
+  locked: ReadonlySet<string>,
+  exact: boolean,
+  groups: Groups,
+  t: Tallies,
+  frozen: boolean,
+  checksBefore: number,
+): Pass {
   const violations: Violation[] = [];
-  let checks = 0;
+  let checks = checksBefore;
+  let missing = false;
+  // +1 while a line is counted in (and for the limits), −1 while one is counted out.
+  let sign: 1 | -1 = 1;
   const atMost = (rule: string, subject: string, value: Decimal, limit: Decimal) => {
-    checks++;
+    checks += sign;
     if (value.gt(limit)) violations.push({ rule, subject, limit: limit.toString(), value: value.toString(), excess: value.minus(limit).toString() });
   };
   const atLeast = (rule: string, subject: string, value: Decimal, limit: Decimal) => {
-    checks++;
+    checks += sign;
     if (value.lt(limit)) violations.push({ rule, subject, limit: limit.toString(), value: value.toString(), excess: limit.minus(value).toString() });
   };
-  const fens = grantsInFen(grants);
-  const exact = fens !== null;
-  const sum = (): Sum => ({ fen: 0, dec: Z });
   const add = (s: Sum, grant: Decimal, f: number) => {
-    if (exact) s.fen += f;
-    else s.dec = s.dec.plus(grant);
+    if (exact) s.fen += sign * f;
+    else s.dec = sign > 0 ? s.dec.plus(grant) : s.dec.minus(grant);
   };
   const valueOf = (s: Sum): Decimal => (exact ? fenDecimal(s.fen) : s.dec);
   /** value ≤ limit: in fen where both sides have one (value whole fen, limit as ⌊100 × limit⌋), else in Decimal; written out as atMost writes it. */
   const atMostFen = (rule: string, subject: string, valueFen: number | null, value: Decimal | (() => Decimal), limit: Decimal, limitFen: number | null) => {
-    if (valueFen !== null && limitFen !== null && valueFen <= limitFen) checks++;
+    if (valueFen !== null && limitFen !== null && valueFen <= limitFen) checks += sign;
     else atMost(rule, subject, typeof value === 'function' ? value() : value, limit);
   };
   // ⌊100 × limit⌋ of the limits of the sums per company and joint cap (a few Decimals, shared by many sums).
@@ -367,37 +445,40 @@ export function verifyAllocation(
   // Sums per scope (a measure's company cap, the annual cap, a joint cap), then per company or
   // subject and year: found by the application's own texts, no key text made per application.
   // Checked in the order first met.
-  const groups: Group[] = [];
-  // Per company (or subject) its sums over every scope and year: one lookup of the text finds them all.
-  const byWho = new Map<string, Group>();
+  // The line's company and its chain of groups (undefined: not looked up yet), so that a line's
+  // company caps, annual cap and joint caps per company look the company's text up once.
+  let company = '';
+  let companyChain: Group | null | undefined;
   const addTo = (scope: object, who: string, year: number, rule: string, limit: Decimal, grant: Decimal, f: number, subject: string | null) => {
-    const first = byWho.get(who);
-    let grp: Group | null = first ?? null;
+    const ofCompany = who === company;
+    const first = ofCompany && companyChain !== undefined ? companyChain : (groups.byWho.get(who) ?? null);
+    if (ofCompany) companyChain = first;
+    let grp: Group | null = first;
     while (grp && (grp.scope !== scope || grp.year !== year)) grp = grp.next;
-    if (grp) add(grp.total, grant, f);
+    if (grp) {
+      if (exact) t.groupFen[grp.index] = t.groupFen[grp.index]! + sign * f;
+      else t.groupDec[grp.index] = sign > 0 ? t.groupDec[grp.index]!.plus(grant) : t.groupDec[grp.index]!.minus(grant);
+    } else if (frozen) missing = true;
     else {
-      const made: Group = { scope, rule, who, year, subject, limit, total: { fen: f, dec: grant }, next: first ?? null };
-      byWho.set(who, made);
-      groups.push(made);
+      const made: Group = { scope, rule, who, year, subject, limit, index: groups.list.length, next: first };
+      groups.byWho.set(who, made);
+      if (ofCompany) companyChain = made;
+      groups.list.push(made);
+      t.groupFen.push(exact ? sign * f : 0);
+      if (!exact) t.groupDec.push(sign > 0 ? grant : grant.neg());
     }
   };
-  const ANNUAL = {};
-  const measureTotals = new Map<string, Sum>();
-  const total = sum();
+  const ANNUAL = annualScopes.get(policy) ?? annualScopes.set(policy, {}).get(policy)!;
   // The company annual cap: the scenario's amount, else the policy's; the policy's exemptions either way.
   const annualCap = scenario.companyAnnualCap ?? (policy.companyAnnualCap ? num(policy.companyAnnualCap.amount) : null);
   const annualRule = scenario.companyAnnualCap !== null ? 'scenario companyAnnualCap' : `policy companyAnnualCap ${policy.companyAnnualCap?.clause ?? ''}`;
   const annualExempt = new Set(policy.companyAnnualCap?.exempt ?? []);
-  const shareTotals = new Map<string, { qualifying: Sum; all: Sum }>();
 
   // The rules beyond the money rules: decisions, all-or-nothing, minimum shares, exclusive groups,
-  // district budgets, count quotas. Per application here; the totals (district, count, group) below.
+  // district budgets, count quotas. Per application here; the totals (district, count, group) after the last line.
   const g = scenario.granularity;
-  const districtTotals = new Map<string, Sum>();
-  const fundedByMeasure = new Map<string, number>();
-  const fundedByDistrict = new Map<string, number>();
-  const fundedByGroup = new Map<string, string[]>();
-  const checkDecisionsAndIntegerRules = (i: number, a: Application, own: ProjectRules, grant: Decimal, positive: boolean, isLocked: boolean) => {
+  const count = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + sign);
+  const checkDecisionsAndIntegerRules = (a: Application, own: ProjectRules, grant: Decimal, f: number, positive: boolean, isLocked: boolean) => {
     const id = a.projectId;
     // The full grant: the entitlement (least ceiling, to the fen) rounded down to the granularity.
     const settings = scenario.measureBudgets.get(a.measureId);
@@ -416,59 +497,68 @@ export function verifyAllocation(
       if (minShare !== null && minShare.gt(0)) atLeast(`minShare ${minShare}: zero or at least this share of the entitlement`, id, grant, minShare.times(full));
     }
     if (scenario.districtBudgets?.has(a.district)) {
-      let t = districtTotals.get(a.district);
-      if (!t) districtTotals.set(a.district, (t = sum()));
-      add(t, grant, exact ? fens[i]! : 0);
+      let s = t.districts.get(a.district);
+      if (!s) t.districts.set(a.district, (s = noSum()));
+      add(s, grant, f);
     }
     if (positive) {
-      fundedByMeasure.set(a.measureId, (fundedByMeasure.get(a.measureId) ?? 0) + 1);
-      fundedByDistrict.set(a.district, (fundedByDistrict.get(a.district) ?? 0) + 1);
-      if (a.exclusiveGroup) fundedByGroup.set(a.exclusiveGroup, [...(fundedByGroup.get(a.exclusiveGroup) ?? []), id]);
+      count(t.fundedByMeasure, a.measureId);
+      count(t.fundedByDistrict, a.district);
+      if (a.exclusiveGroup) {
+        const ids = t.fundedByGroup.get(a.exclusiveGroup);
+        if (sign < 0) {
+          // Counted out: one of its project's entries goes (the pass's tallies are its own copy).
+          const k = ids ? ids.indexOf(id) : -1;
+          if (k >= 0) ids!.splice(k, 1);
+          else missing = true;
+          if (ids && !ids.length) t.fundedByGroup.delete(a.exclusiveGroup);
+        } else if (ids) ids.push(id);
+        else t.fundedByGroup.set(a.exclusiveGroup, [id]);
+      }
     }
   };
 
   const gFen = fenOf(g);
   const rulesOf = projectRulesIn(apps);
-  apps.forEach((a, i) => {
-    const grant = grants[i]!;
+  const line = (i: number, grant: Decimal, f: number) => {
+    const a = apps[i]!;
     const m = measures.get(a.measureId);
     const id = a.projectId;
-    checks++;
+    checks += sign;
     if (!m) {
       violations.push({ rule: 'measure exists', subject: id, limit: 'a measure of the policy', value: a.measureId, excess: '' });
       return;
     }
-    // The grant in fen (0 where the grants are checked in Decimal: then unused).
-    const f = exact ? fens[i]! : 0;
     const zero = exact ? f === 0 : grant.isZero();
     const positive = exact ? f > 0 : grant.gt(0);
     // grant ≥ 0: in fen where the grants are whole fen.
-    if (exact && f >= 0) checks++;
+    if (exact && f >= 0) checks += sign;
     else atLeast('grant ≥ 0', id, grant, Z);
-    checks++;
+    checks += sign;
     // Whole fen, where `exact`, by construction.
     if (!exact && !zero && !grant.times(100).isInteger()) violations.push({ rule: 'whole fen', subject: id, limit: '0.01', value: grant.toString(), excess: '' });
     const isLocked = locked.has(id);
-    if (!isLocked) checks++;
+    if (!isLocked) checks += sign;
     if (!zero && !isLocked && (exact && gFen !== null ? f % gFen !== 0 : !grant.mod(scenario.granularity).isZero())) {
       violations.push({ rule: 'granularity', subject: id, limit: scenario.granularity.toString(), value: grant.toString(), excess: grant.mod(scenario.granularity).toString() });
     }
+    const fen = exact ? f : null;
     // An earlier batch decided locked grants; year and minimum score were its business.
-    if (!isLocked && a.year !== scenario.year) atMostFen(`year ${scenario.year} only`, id, exact ? f : null, grant, Z, 0);
+    if (!isLocked && a.year !== scenario.year) atMostFen(`year ${scenario.year} only`, id, fen, grant, Z, 0);
     // The minimum score applies to the award score the scenario gives a measure, where it gives one.
     const score = scenario.awardScores?.get(a.measureId) ?? a.score;
-    if (!isLocked && scenario.minScore !== null && score.lt(scenario.minScore)) atMostFen(`minScore ${scenario.minScore}`, id, exact ? f : null, grant, Z, 0);
-    if (a.requested !== null) atMostFen('requested', id, exact ? f : null, grant, a.requested, fenFloor(a.requested));
+    if (!isLocked && scenario.minScore !== null && score.lt(scenario.minScore)) atMostFen(`minScore ${scenario.minScore}`, id, fen, grant, Z, 0);
+    if (a.requested !== null) atMostFen('requested', id, fen, grant, a.requested, fenFloor(a.requested));
     const own = rulesOf(i, m, dateFields);
     if (own.failed.length) {
       // A condition not met: nothing, whatever the ceilings say.
-      for (const rule of own.failed) atMostFen(rule, id, exact ? f : null, grant, Z, 0);
+      for (const rule of own.failed) atMostFen(rule, id, fen, grant, Z, 0);
     } else if (own.bonus) {
       // 另奖励: the bonus on top of the least of the other ceilings, which it replaces.
-      atMostFen(own.bonus.rule, id, exact ? f : null, grant, own.bonus.limit, own.bonus.limitFen);
+      atMostFen(own.bonus.rule, id, fen, grant, own.bonus.limit, own.bonus.limitFen);
     } else {
       for (const c of own.ceilings) {
-        if (c.offset === null) atMostFen(c.rule, id, exact ? f : null, grant, c.limit, c.limitFen);
+        if (c.offset === null) atMostFen(c.rule, id, fen, grant, c.limit, c.limitFen);
         else {
           const offset = c.offset;
           const valueFen = exact && c.offsetFen !== null && Number.isSafeInteger(c.offsetFen + f) ? c.offsetFen + f : null;
@@ -476,6 +566,8 @@ export function verifyAllocation(
         }
       }
     }
+    company = a.companyId;
+    companyChain = undefined;
     for (const c of own.companyCaps) addTo(m, a.companyId, a.year, c.rule, c.limit, grant, f, null);
     if (annualCap !== null && !annualExempt.has(m.id)) {
       addTo(ANNUAL, a.companyId, a.year, annualRule, annualCap, grant, f, null);
@@ -484,7 +576,7 @@ export function verifyAllocation(
       if (!j.measures.includes(m.id)) continue;
       const subject = j.per === 'company' ? a.companyId : a.attributes?.[j.per];
       if (subject === undefined) {
-        checks++;
+        checks += sign;
         if (positive) violations.push({ rule: `jointCap ${j.id} ${j.clause}: per ${j.per}`, subject: id, limit: `a value of ${j.per}`, value: 'none', excess: grant.toString() });
         continue;
       }
@@ -492,55 +584,191 @@ export function verifyAllocation(
     }
     for (const sh of policy.shares ?? []) {
       if (!sh.measures.includes(m.id)) continue;
-      let t = shareTotals.get(sh.id);
-      if (!t) shareTotals.set(sh.id, (t = { qualifying: sum(), all: sum() }));
+      let s = t.shares.get(sh.id);
+      if (!s) t.shares.set(sh.id, (s = { qualifying: noSum(), all: noSum() }));
       const matches = Object.entries(sh.where).every(([field, values]) => values.includes(a.attributes?.[field] ?? '\u0000'));
-      if (matches) add(t.qualifying, grant, f);
-      add(t.all, grant, f);
+      if (matches) add(s.qualifying, grant, f);
+      add(s.all, grant, f);
     }
-    checkDecisionsAndIntegerRules(i, a, own, grant, positive, isLocked);
+    checkDecisionsAndIntegerRules(a, own, grant, f, positive, isLocked);
     if (!zero) {
-      let t = measureTotals.get(m.id);
-      if (!t) measureTotals.set(m.id, (t = sum()));
-      add(t, grant, f);
-      add(total, grant, f);
+      let s = t.measures.get(m.id);
+      if (!s) t.measures.set(m.id, (s = noSum()));
+      add(s, grant, f);
+      add(t.total, grant, f);
     }
-  });
+  };
 
-  for (const g of groups) {
-    const limitFen = limitFenOf(g.limit);
-    if (exact && limitFen !== null && g.total.fen <= limitFen) checks++;
-    else atMost(g.rule, g.subject ?? `${g.who} ${g.year}`, valueOf(g.total), g.limit);
+  const finish = (): Verification => {
+    sign = 1;
+    for (const grp of groups.list) {
+      const limitFen = limitFenOf(grp.limit);
+      if (exact && limitFen !== null && t.groupFen[grp.index]! <= limitFen) checks++;
+      else atMost(grp.rule, grp.subject ?? `${grp.who} ${grp.year}`, exact ? fenDecimal(t.groupFen[grp.index]!) : t.groupDec[grp.index]!, grp.limit);
+    }
+    for (const [id, b] of scenario.measureBudgets) {
+      const m = t.measures.get(id);
+      const v = m ? valueOf(m) : Z;
+      if (b.max !== null) atMost('scenario measureBudgets max', id, v, b.max);
+      if (b.min !== null) atLeast('scenario measureBudgets min', id, v, b.min);
+    }
+    atMost('scenario budget', 'total', valueOf(t.total), scenario.budget);
+    for (const sh of policy.shares ?? []) {
+      const s = t.shares.get(sh.id);
+      const v = s ? { qualifying: valueOf(s.qualifying), all: valueOf(s.all) } : { qualifying: Z, all: Z };
+      if (sh.min !== undefined) atLeast(`share ${sh.id} ${sh.clause}: qualifying ≥ ${sh.min} × all`, sh.id, v.qualifying, num(sh.min).times(v.all));
+      if (sh.max !== undefined) atMost(`share ${sh.id} ${sh.clause}: qualifying ≤ ${sh.max} × all`, sh.id, v.qualifying, num(sh.max).times(v.all));
+    }
+    for (const [d, b] of scenario.districtBudgets ?? []) {
+      const s = t.districts.get(d);
+      const v = s ? valueOf(s) : Z;
+      if (b.max !== null) atMost('scenario districtBudgets max', d, v, b.max);
+      if (b.min !== null) atLeast('scenario districtBudgets min', d, v, b.min);
+    }
+    for (const [id, b] of scenario.measureBudgets) {
+      const n = new Decimal(t.fundedByMeasure.get(id) ?? 0);
+      if (b.maxCount !== undefined) atMost('scenario measureBudgets maxCount (applications funded)', id, n, new Decimal(b.maxCount));
+      if (b.minCount !== undefined) atLeast('scenario measureBudgets minCount (applications funded)', id, n, new Decimal(b.minCount));
+    }
+    for (const [d, b] of scenario.districtBudgets ?? []) {
+      const n = new Decimal(t.fundedByDistrict.get(d) ?? 0);
+      if (b.maxCount !== undefined) atMost('scenario districtBudgets maxCount (applications funded)', d, n, new Decimal(b.maxCount));
+      if (b.minCount !== undefined) atLeast('scenario districtBudgets minCount (applications funded)', d, n, new Decimal(b.minCount));
+    }
+    for (const [group, ids] of t.fundedByGroup) atMost(`exclusive_group: at most one funded (${ids.join(', ')})`, group, new Decimal(ids.length), new Decimal(1));
+    return { checks, violations };
+  };
+
+  return {
+    line(i, grant, f, s) {
+      sign = s;
+      line(i, grant, f);
+      sign = 1;
+    },
+    finish,
+    violations,
+    get checks() {
+      return checks;
+    },
+    get missing() {
+      return missing;
+    },
+  };
+}
+
+/** The scope of the company annual cap's sums: one object per policy, so a kept pass and a later one agree on it. */
+const annualScopes = new WeakMap<Policy, object>();
+
+/**
+ * What a full verify of grants in fen leaves for checking other grants of the same applications
+ * under the same rules (`verifyChanged`): the grants in fen, the groups and the tallies after the
+ * last line, and the checks the lines made.
+ */
+export interface Kept {
+  readonly policy: Policy;
+  readonly scenario: Scenario;
+  readonly apps: readonly Application[];
+  readonly locked: ReadonlySet<string>;
+  readonly fens: Float64Array;
+  readonly abs: number;
+  readonly groups: Groups;
+  readonly tallies: Tallies;
+  readonly checks: number;
+}
+
+/**
+ * `verifyAllocation`, and what `verifyChanged` needs to check other grants of the same lines from
+ * these (null where the grants are not checked in fen).
+ */
+export function verifyKeeping(
+  policy: Policy,
+  scenario: Scenario,
+  apps: readonly Application[],
+  grants: readonly Decimal[],
+  locked: ReadonlySet<string> = new Set(),
+): { readonly verification: Verification; readonly kept: Kept | null } {
+  const inFen = grantsInFen(grants);
+  const exact = inFen !== null;
+  const groups: Groups = { list: [], byWho: new Map() };
+  const tallies = noTallies();
+  const pass = openPass(policy, scenario, apps, locked, exact, groups, tallies, false, 0);
+  for (let i = 0; i < apps.length; i++) pass.line(i, grants[i]!, exact ? inFen.fens[i]! : 0, 1);
+  const checks = pass.checks;
+  const verification = pass.finish();
+  // Only grants that break no rule are kept (a later pass takes the unchanged lines' checks as passed); the tallies
+  // are copied before a later pass counts into them, the groups only read.
+  const kept = inFen && !verification.violations.length ? { policy, scenario, apps, locked, fens: inFen.fens, abs: inFen.abs, groups, tallies, checks } : null;
+  return { verification, kept };
+}
+
+export function verifyAllocation(
+  policy: Policy,
+  scenario: Scenario,
+  apps: readonly Application[],
+  grants: readonly Decimal[],
+  /** Projects whose grants an earlier batch fixed: every rule applies, but not this run's granularity. */
+  locked: ReadonlySet<string> = new Set(),
+): Verification {
+  return verifyKeeping(policy, scenario, apps, grants, locked).verification;
+}
+
+/** The same rules: the policy and applications themselves, the same locked projects, the scenario's every setting but its budget the same. */
+function sameRules(kept: Kept, policy: Policy, scenario: Scenario, apps: readonly Application[], locked: ReadonlySet<string>): boolean {
+  if (kept.policy !== policy || kept.apps !== apps || kept.locked.size !== locked.size) return false;
+  for (const id of locked) if (!kept.locked.has(id)) return false;
+  const a = kept.scenario as unknown as Record<string, unknown>;
+  const b = scenario as unknown as Record<string, unknown>;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => k === 'budget' || (Object.hasOwn(b, k) && a[k] === b[k]));
+}
+
+/**
+ * Exactly what `verifyAllocation(policy, scenario, apps, grants, locked)` returns — the same checks
+ * counted, the same violations — made from `kept` where it can be (`changedVerification`), else by
+ * that full verify.
+ */
+export function verifyChanged(kept: Kept | null | undefined, policy: Policy, scenario: Scenario, apps: readonly Application[], grants: readonly Decimal[], locked: ReadonlySet<string> = new Set()): Verification {
+  return (kept && changedVerification(kept, policy, scenario, apps, grants, locked)) ?? verifyAllocation(policy, scenario, apps, grants, locked);
+}
+
+/**
+ * What `verifyAllocation(policy, scenario, apps, grants, locked)` returns where it finds no violation,
+ * made from `kept` (a full verify of other grants of the same lines under the same rules, which found
+ * none): each line's own rules are checked again only for the lines whose grant differs in fen, each
+ * counted out of the kept tallies with its old grant and in with its new one, in fen; every limit on a
+ * sum or count (the budget, which may differ from the kept one, measure and district budgets, company
+ * and joint caps, shares, counts, exclusive groups) is then checked on those tallies as a full verify
+ * checks it. Which checks a line makes and what it adds to each sum depend only on its own grant and
+ * the rules, so a line whose grant is the same adds what it added before, with no violation; sums of
+ * whole fen are exact in any order. Null — a full verify is needed — where the rules differ from the
+ * kept ones (but for the budget), where a grant is not whole fen or the grants' absolute values (old
+ * and new together) reach 2^53, and wherever a violation is found (so that a full verify reports it,
+ * in its words and order).
+ */
+export function changedVerification(kept: Kept, policy: Policy, scenario: Scenario, apps: readonly Application[], grants: readonly Decimal[], locked: ReadonlySet<string>): Verification | null {
+  if (grants.length !== apps.length || !sameRules(kept, policy, scenario, apps, locked)) return null;
+  const changed: number[] = [];
+  const now: number[] = [];
+  let abs = 0;
+  for (let i = 0; i < grants.length; i++) {
+    const f = fenOf(grants[i]!);
+    if (f === null) return null;
+    if (f !== kept.fens[i]) {
+      changed.push(i);
+      now.push(f);
+    }
+    abs += Math.abs(f);
   }
-  for (const [id, b] of scenario.measureBudgets) {
-    const m = measureTotals.get(id);
-    const t = m ? valueOf(m) : Z;
-    if (b.max !== null) atMost('scenario measureBudgets max', id, t, b.max);
-    if (b.min !== null) atLeast('scenario measureBudgets min', id, t, b.min);
-  }
-  atMost('scenario budget', 'total', valueOf(total), scenario.budget);
-  for (const sh of policy.shares ?? []) {
-    const s = shareTotals.get(sh.id);
-    const t = s ? { qualifying: valueOf(s.qualifying), all: valueOf(s.all) } : { qualifying: Z, all: Z };
-    if (sh.min !== undefined) atLeast(`share ${sh.id} ${sh.clause}: qualifying ≥ ${sh.min} × all`, sh.id, t.qualifying, num(sh.min).times(t.all));
-    if (sh.max !== undefined) atMost(`share ${sh.id} ${sh.clause}: qualifying ≤ ${sh.max} × all`, sh.id, t.qualifying, num(sh.max).times(t.all));
-  }
-  for (const [d, b] of scenario.districtBudgets ?? []) {
-    const s = districtTotals.get(d);
-    const t = s ? valueOf(s) : Z;
-    if (b.max !== null) atMost('scenario districtBudgets max', d, t, b.max);
-    if (b.min !== null) atLeast('scenario districtBudgets min', d, t, b.min);
-  }
-  for (const [id, b] of scenario.measureBudgets) {
-    const n = new Decimal(fundedByMeasure.get(id) ?? 0);
-    if (b.maxCount !== undefined) atMost('scenario measureBudgets maxCount (applications funded)', id, n, new Decimal(b.maxCount));
-    if (b.minCount !== undefined) atLeast('scenario measureBudgets minCount (applications funded)', id, n, new Decimal(b.minCount));
-  }
-  for (const [d, b] of scenario.districtBudgets ?? []) {
-    const n = new Decimal(fundedByDistrict.get(d) ?? 0);
-    if (b.maxCount !== undefined) atMost('scenario districtBudgets maxCount (applications funded)', d, n, new Decimal(b.maxCount));
-    if (b.minCount !== undefined) atLeast('scenario districtBudgets minCount (applications funded)', d, n, new Decimal(b.minCount));
-  }
-  for (const [group, ids] of fundedByGroup) atMost(`exclusive_group: at most one funded (${ids.join(', ')})`, group, new Decimal(ids.length), new Decimal(1));
-  return { checks, violations };
+  // Every partial sum of the pass below is a sum over old and new grants: within both totals
+  // together, exact while that is a safe integer (a true total ≥ 2^53 makes the double ≥ 2^53).
+  if (!Number.isSafeInteger(abs) || !Number.isSafeInteger(abs + kept.abs)) return null;
+  const pass = openPass(policy, scenario, apps, locked, true, kept.groups, copyTallies(kept.tallies), true, kept.checks);
+  for (const i of changed) pass.line(i, fenDecimal(kept.fens[i]!), kept.fens[i]!, -1);
+  // The kept grants broke no rule: counted out, none can (else the kept verify was of other rules).
+  if (pass.violations.length) return null;
+  changed.forEach((i, k) => pass.line(i, grants[i]!, now[k]!, 1));
+  if (pass.missing) return null;
+  const v = pass.finish();
+  return v.violations.length ? null : v;
 }

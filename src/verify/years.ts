@@ -195,9 +195,13 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const ledger = scenario.years?.ledger ?? [];
   const locked = input.locked ?? new Set<string>();
+  const once = new Set(policy.measures.filter((m) => m.rules.some((r) => r.type === 'oncePerCompany')).map((m) => m.id));
   // This year's grants, then the planned years': by their index in that list, each in fen where
-  // it is whole fen (a safe integer); the rest is checked in Decimal.
-  const grants = [...input.thisYear, ...input.planned];
+  // it is whole fen (a safe integer); the rest is checked in Decimal. Only the instalments (for the
+  // cash and the ledger written), once per company and the hard targets read the grants: with none
+  // of them, none is read.
+  const readsGrants = scenario.cashPlan !== undefined || input.written !== undefined || once.size > 0 || (scenario.targets ?? []).some((t) => t.hard);
+  const grants = readsGrants ? [...input.thisYear, ...input.planned] : [];
   const fens = grants.map((x) => fenOf(x.grant));
   const positive = (i: number) => {
     const f = fens[i]!;
@@ -329,7 +333,6 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   }
 
   // Once per company: no grant where the ledger shows the company approved under the measure before.
-  const once = new Set(policy.measures.filter((m) => m.rules.some((r) => r.type === 'oncePerCompany')).map((m) => m.id));
   if (once.size) {
     const earlier = new Map<string, Commitment[]>();
     for (const rows of ledgerProjects.values()) {
