@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { ReportData } from './data.js';
 import { words } from './i18n/index.js';
+import { Chunks } from './chunks.js';
 import { esc } from './svg.js';
 import { SCRIPT } from './html/script.js';
 import { byDistrict, byMeasure, contents, limits, marginal, notice, overview, policyAppendix, projects, scatter, top, totals } from './html/sections.js';
@@ -27,8 +28,9 @@ export function renderHtml(data: ReportData): string {
   const w = words(data.lang);
   const t = w.report;
   const s = data.summary;
-  // The page's pieces, joined once at the end: the big tables' rows are pieces of their own, not copied into a string per table and section first.
-  const out: string[] = [
+  // The page's pieces, joined at the end (chunks.ts): the big tables' rows are pieces of their own, not copied into a string per table and section first.
+  const out = new Chunks();
+  out.push(
     [
       '<!DOCTYPE html>',
       `<html lang="${w.htmlLang}">`,
@@ -43,7 +45,7 @@ export function renderHtml(data: ReportData): string {
       '<body>',
       '',
     ].join('\n'),
-  ];
+  );
   /** A part of the page, then a newline. */
   const part = (markup: string) => void out.push(markup, '\n');
   overview(out, data, w);
@@ -64,5 +66,5 @@ export function renderHtml(data: ReportData): string {
   out.push('\n');
   part(policyAppendix(data, w));
   out.push(`<script>${SCRIPT}</script>\n</body>\n</html>\n`);
-  return out.join('');
+  return out.text();
 }

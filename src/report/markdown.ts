@@ -9,6 +9,7 @@
  */
 import type { ReportData } from './data.js';
 import type { PolicyTable } from './policy-table.js';
+import { Chunks } from './chunks.js';
 import { percent, yuan } from './format.js';
 import { yearsView } from './years-view.js';
 import { words, type ReportWords } from './i18n/index.js';
@@ -73,7 +74,7 @@ export function renderMarkdown(data: ReportData): string {
   const col = t.col;
   const sec = t.sections;
   // The document's lines (an element may hold several), joined once at the end; a paragraph ends with an empty line.
-  const out: string[] = [];
+  const out = new Chunks('\n');
   const para = (...lines: string[]) => void out.push(...lines, '');
   /** A table as a paragraph, its rows written straight into the lines. */
   const tablePara = (head: readonly [string, Align][], count: number, row: (i: number) => string) => {
@@ -269,18 +270,10 @@ export function renderMarkdown(data: ReportData): string {
 
   // Appendix: the policy as encoded, to check against its document.
   para(`## ${md(w.policyTable.appendix)}`);
-  para(policyTableMarkdown(data.policyTable, 3));
+  // Last: the text ends with one newline, that of the join with the empty line after it.
+  out.push(policyTableMarkdown(data.policyTable, 3).replace(/\n+$/, ''), '');
 
-  // One newline at the end: the empty lines and newlines that end the last lines dropped, then one.
-  for (;;) {
-    const last = out.pop()!;
-    const kept = last.replace(/\n+$/, '');
-    if (kept !== '' || out.length === 0) {
-      out.push(kept, '');
-      break;
-    }
-  }
-  return out.join('\n');
+  return out.text();
 }
 
 /** The table as Markdown: a heading per section, its lines in a cell joined by <br>, every text escaped; the title's heading at `level`. */

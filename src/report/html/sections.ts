@@ -10,13 +10,14 @@ import type { ReportWords, Words } from '../i18n/index.js';
 import { esc, measureChart, scatterChart } from '../svg.js';
 import { solverUsed } from '../summary.js';
 import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, shareWords, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines } from '../view.js';
+import type { Chunks } from '../chunks.js';
 import { SECTION_END, card, hash, num, section, sectionStart, table, tableEnd, tableStart, td, type Cell, type Column, type TableHead } from './markup.js';
 
 /**
  * The page's header: title, status, headline and the facts of the run (policy, inputs, rules);
  * written into `out` (the page's pieces), as the other big parts are.
  */
-export function overview(out: string[], data: ReportData, w: Words): void {
+export function overview(out: Chunks, data: ReportData, w: Words): void {
   const t = w.report;
   const s = data.summary;
   const policyDocument = nonBlank(s.policy.document);
@@ -165,7 +166,7 @@ export function scatter(data: ReportData, w: Words): string {
 }
 
 /** The binding limits, and the others (least room first) folded away; written into `out`. */
-export function limits(out: string[], data: ReportData, t: ReportWords): void {
+export function limits(out: Chunks, data: ReportData, t: ReportWords): void {
   const col = t.col;
   const { binding, other } = splitLimits(data.limits);
   const limitTable = (rows: readonly LimitRow[], id: string) => {
@@ -238,7 +239,7 @@ export function top(data: ReportData, t: ReportWords): string {
 }
 
 /** The public-notice table (万元), its total and its rule; written into `out`. */
-export function notice(out: string[], data: ReportData, w: Words): void {
+export function notice(out: Chunks, data: ReportData, w: Words): void {
   const col = w.report.col;
   const nt = data.notice;
   out.push(sectionStart('notice-section', w.report.sections.notice));
@@ -251,7 +252,7 @@ export function notice(out: string[], data: ReportData, w: Words): void {
 }
 
 /** Every application listed, in a table the page's script filters and sorts; written into `out`. */
-export function projects(out: string[], data: ReportData, t: ReportWords): void {
+export function projects(out: Chunks, data: ReportData, t: ReportWords): void {
   const col = t.col;
   const head: TableHead = {
     id: 'projects',
