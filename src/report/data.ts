@@ -165,58 +165,63 @@ export function wanTextsFen(grants: readonly Decimal[], base: number): WanTexts 
 export function buildNotice(allocation: Allocation, policy: Policy, scenario: Scenario, batches: BatchNumbers = { current: 1, of: new Map() }, scope: Notice['scope'] = 'new', keys: LineKeys = lineKeys(allocation.lines)): Notice {
   const order = new Map(policy.measures.map((m, i) => [m.id, i]));
   const lines = allocation.lines;
-  // The funded lines listed, and their keys in typed arrays: their positions sorted (a stable sort, as of the lines themselves).
+  // The funded lines listed (their positions), each with its batch.
   const listed: number[] = [];
   const batchOfListed: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (!keys.funded[i]) continue;
-    const batch = batchOf(batches, lines[i]!.app.projectId);
+    const batch = batches.of.size ? batchOf(batches, lines[i]!.app.projectId) : batches.current;
     if (scope === 'all' || batch === batches.current) {
       listed.push(i);
       batchOfListed.push(batch);
     }
   }
+  // Their keys in typed arrays, by position in `listed`: batch and measure as one number (batch × measures + the measure's
+  // place, exact: both are small integers), the score as a double, and the project id.
   const n = listed.length;
-  const batchKey = Int32Array.from(batchOfListed);
-  const measureKey = new Int32Array(n);
+  const measures = policy.measures.length;
+  const groupKey = new Float64Array(n);
   const scoreKey = new Float64Array(n);
   const shortKey = new Uint8Array(n);
+  const ids: string[] = new Array<string>(n);
   for (let k = 0; k < n; k++) {
     const i = listed[k]!;
-    measureKey[k] = order.get(lines[i]!.measure.id)!;
+    const l = lines[i]!;
+    groupKey[k] = batchOfListed[k]! * measures + order.get(l.measure.id)!;
     scoreKey[k] = keys.score[i]!;
     shortKey[k] = keys.shortScore[i]!;
+    ids[k] = l.app.projectId;
   }
   // Scores compare as doubles, and as decimals where the doubles are equal but a score has more than 15 digits (two decimals can share a double).
   const sameScore = (x: number, y: number): number => {
-    const a = lines[listed[x]!]!.app;
-    const b = lines[listed[y]!]!.app;
-    return (shortKey[x] && shortKey[y] ? 0 : b.score.comparedTo(a.score)) || (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0);
+    const a = ids[x]!;
+    const b = ids[y]!;
+    return (shortKey[x] && shortKey[y] ? 0 : lines[listed[y]!]!.app.score.comparedTo(lines[listed[x]!]!.app.score)) || (a < b ? -1 : a > b ? 1 : 0);
   };
-  const sorted = Array.from({ length: n }, (_, k) => k).sort(
-    (x, y) => batchKey[x]! - batchKey[y]! || measureKey[x]! - measureKey[y]! || (scoreKey[x] !== scoreKey[y] ? scoreKey[y]! - scoreKey[x]! : sameScore(x, y)),
-  );
-  const keyed = sorted.map((k) => ({ l: lines[listed[k]!]!, batch: batchKey[k]! }));
+  const sorted: number[] = new Array<number>(n);
+  for (let k = 0; k < n; k++) sorted[k] = k;
+  sorted.sort((x, y) => groupKey[x]! - groupKey[y]! || (scoreKey[x] !== scoreKey[y] ? scoreKey[y]! - scoreKey[x]! : sameScore(x, y)));
+  const grants: Decimal[] = new Array<Decimal>(n);
+  for (let j = 0; j < n; j++) grants[j] = lines[listed[sorted[j]!]!]!.grant;
   // Grants are whole granularity units, so enough decimals show every one exactly.
   const base = wanDecimals(scenario.granularity);
-  const { texts, total, decimals } = wanTextsFen(keyed.map((k) => k.l.grant), base) ?? wanTexts(keyed.map((k) => k.l.grant), base);
+  const { texts, total, decimals } = wanTextsFen(grants, base) ?? wanTexts(grants, base);
+  const rows: NoticeRow[] = new Array<NoticeRow>(n);
+  for (let j = 0; j < n; j++) {
+    const k = sorted[j]!;
+    const l = lines[listed[k]!]!;
+    rows[j] = { seq: j + 1, projectId: l.app.projectId, projectName: l.app.projectName, companyName: l.app.companyName, measureName: l.measure.name.zh, grantWan: texts[j]!, batch: batchOfListed[k]! };
+  }
   // The rows of allocations.csv the total reconciles with: this batch's, where the notice lists it alone.
   const which = scope === 'new' && batches.current > 1 ? `中第${batches.current}批次` : '';
+  const totalWan = total.div(WAN).toFixed(decimals);
   return {
     scope,
     batch: batches.current,
-    rows: keyed.map(({ l, batch }, i) => ({
-      seq: i + 1,
-      projectId: l.app.projectId,
-      projectName: l.app.projectName,
-      companyName: l.app.companyName,
-      measureName: l.measure.name.zh,
-      grantWan: texts[i]!,
-      batch,
-    })),
-    totalWan: total.div(WAN).toFixed(decimals),
+    rows,
+    totalWan,
     decimals,
-    rule: `金额单位：万元。资助金额由元精确换算为万元，保留${decimals}位小数即为精确值，未作四舍五入；合计${total.div(WAN).toFixed(decimals)}万元，与资助明细（allocations.csv）${which}合计${fmtYuan(total)}元一致。`,
+    rule: `金额单位：万元。资助金额由元精确换算为万元，保留${decimals}位小数即为精确值，未作四舍五入；合计${totalWan}万元，与资助明细（allocations.csv）${which}合计${fmtYuan(total)}元一致。`,
   };
 }
 
@@ -231,7 +236,11 @@ export interface LineKeys {
 export function lineKeys(lines: Allocation['lines']): LineKeys {
   const { value, short } = doublesOf(lines.map((l) => l.app.score));
   const funded = new Uint8Array(lines.length);
-  for (let i = 0; i < lines.length; i++) funded[i] = lines[i]!.grant.gt(0) ? 1 : 0;
+  // Greater than zero: positive and not zero (as `gt(0)`, without making a Decimal of zero per line).
+  for (let i = 0; i < lines.length; i++) {
+    const g = lines[i]!.grant;
+    funded[i] = g.s > 0 && !g.isZero() ? 1 : 0;
+  }
   return { score: value, shortScore: short, funded };
 }
 
@@ -271,19 +280,18 @@ export function buildReportData(args: {
   // Every binding limit; of the others (a province has tens of thousands of company limits),
   // those with the least room, up to MAX_REPORT_OTHER_LIMITS.
   // Shown on the whole limit: what an earlier batch locked counts as used.
-  const { room, binding: bindingOf } = limitRooms(allocation.limits, allocation.limitTotals, g);
-  const others = allocation.limits.map((_, k) => k).filter((k) => !bindingOf[k]);
-  const shownOthers = new Set(
-    smallest(
-      others.map((k) => ({ k, s: room[k]!, id: allocation.limits[k]!.id })),
-      MAX_REPORT_OTHER_LIMITS,
-      (x) => x.s,
-      (a, b) => a.s - b.s || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    ).map((x) => x.k),
-  );
-  const listed = allocation.limits.flatMap((l, k) => (bindingOf[k] || shownOthers.has(k) ? [k] : []));
+  const all = allocation.limits;
+  const { room, binding: bindingOf } = limitRooms(all, allocation.limitTotals, g);
+  const others: number[] = [];
+  for (let k = 0; k < all.length; k++) if (!bindingOf[k]) others.push(k);
+  const listedLimit = Uint8Array.from(bindingOf);
+  const idOrder = (a: number, b: number) => (all[a]!.id < all[b]!.id ? -1 : all[a]!.id > all[b]!.id ? 1 : 0);
+  for (const k of smallest(others, MAX_REPORT_OTHER_LIMITS, (k) => room[k]!, (a, b) => room[a]! - room[b]! || idOrder(a, b))) listedLimit[k] = 1;
+  const listed: number[] = [];
+  for (let k = 0; k < all.length; k++) if (listedLimit[k]) listed.push(k);
   // The names of the companies of the listed company limits: a company's last line names it.
-  const named = new Set(listed.flatMap((k) => (allocation.limits[k]!.kind.startsWith('company') ? [allocation.limits[k]!.subject] : [])));
+  const named = new Set<string>();
+  for (const k of listed) if (all[k]!.kind.startsWith('company')) named.add(all[k]!.subject);
   const companyName = new Map<string, string>();
   if (named.size) for (const l of allocation.lines) if (named.has(l.app.companyId)) companyName.set(l.app.companyId, l.app.companyName);
   const limits: LimitRow[] = listed.map((k) => {
@@ -309,13 +317,14 @@ export function buildReportData(args: {
   let shownIndex = lines.map((_, i) => i);
   if (lines.length > MAX_REPORT_PROJECTS) {
     // Funded first, then by score, highest first, then input order.
-    const byScore = (a: { i: number; score: number }, b: { i: number; score: number }) => b.score - a.score || a.i - b.i;
-    const keyed = lines.map((_, i) => ({ i, score: keys.score[i]! }));
-    const funded = keyed.filter((x) => keys.funded[x.i]);
-    const unfunded = keyed.filter((x) => !keys.funded[x.i]);
-    const first = smallest(funded, MAX_REPORT_PROJECTS, (x) => -x.score, byScore);
-    const rest = smallest(unfunded, MAX_REPORT_PROJECTS - first.length, (x) => -x.score, byScore);
-    shownIndex = [...first, ...rest].map((x) => x.i).sort((a, b) => a - b);
+    const score = keys.score;
+    const byScore = (a: number, b: number) => score[b]! - score[a]! || a - b;
+    const funded: number[] = [];
+    const unfunded: number[] = [];
+    for (let i = 0; i < lines.length; i++) (keys.funded[i] ? funded : unfunded).push(i);
+    const first = smallest(funded, MAX_REPORT_PROJECTS, (i) => -score[i]!, byScore);
+    const rest = smallest(unfunded, MAX_REPORT_PROJECTS - first.length, (i) => -score[i]!, byScore);
+    shownIndex = [...first, ...rest].sort((a, b) => a - b);
   }
   const shown: ProjectRow[] = shownIndex.map((i) => {
     const line = lines[i]!;

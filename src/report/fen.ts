@@ -24,10 +24,15 @@ export function yuanText(v: Decimal): string {
 
 /** Amounts in whole fen, or null where one is not a whole number of fen ≥ 0 or their total could pass 2^53 fen (then every partial sum is a safe integer too). */
 export function fenAmounts(amounts: readonly (Decimal | null | undefined)[]): Float64Array | null {
-  const out = new Float64Array(amounts.length);
+  return fenAmountsOf(amounts, (a) => a);
+}
+
+/** `fenAmounts` of each item's `amount`, without an array of the amounts. */
+export function fenAmountsOf<T>(items: readonly T[], amount: (item: T) => Decimal | null | undefined): Float64Array | null {
+  const out = new Float64Array(items.length);
   let total = 0;
-  for (let i = 0; i < amounts.length; i++) {
-    const a = amounts[i];
+  for (let i = 0; i < items.length; i++) {
+    const a = amount(items[i]!);
     if (!a) continue;
     if (a.s < 0 && !a.isZero()) return null;
     const f = scaledExact(a, 2);

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { ReportData } from './data.js';
 import { words } from './i18n/index.js';
+import { Chunks } from './chunks.js';
 import { esc } from './svg.js';
 import { SCRIPT } from './html/script.js';
 import { byDistrict, byMeasure, contents, limits, marginal, notice, overview, policyAppendix, projects, scatter, top, totals } from './html/sections.js';
@@ -27,34 +28,43 @@ export function renderHtml(data: ReportData): string {
   const w = words(data.lang);
   const t = w.report;
   const s = data.summary;
-  return [
-    '<!DOCTYPE html>',
-    `<html lang="${w.htmlLang}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta name="generator" content="fundplan ${esc(s.tool.version)}">`,
-    `<title>${esc(s.scenario.name)} · ${esc(t.reportTitle)}</title>`,
-    `<style>${CSS}</style>`,
-    '</head>',
-    '<body>',
-    overview(data, w),
-    contents(t, w.policyTable.appendix, s.years ? w.years.section : null),
-    totals(data, t),
-    ...(s.years ? [years(data, w)] : []),
-    byMeasure(data, t),
-    byDistrict(data, t),
-    scatter(data, w),
-    limits(data, t),
-    marginal(data, w),
-    top(data, t),
-    notice(data, w),
-    projects(data, t),
-    policyAppendix(data, w),
-    `<script>${SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  // The page's pieces, joined at the end (chunks.ts): the big tables' rows are pieces of their own, not copied into a string per table and section first.
+  const out = new Chunks();
+  out.push(
+    [
+      '<!DOCTYPE html>',
+      `<html lang="${w.htmlLang}">`,
+      '<head>',
+      '<meta charset="utf-8">',
+      `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      `<meta name="generator" content="fundplan ${esc(s.tool.version)}">`,
+      `<title>${esc(s.scenario.name)} · ${esc(t.reportTitle)}</title>`,
+      `<style>${CSS}</style>`,
+      '</head>',
+      '<body>',
+      '',
+    ].join('\n'),
+  );
+  /** A part of the page, then a newline. */
+  const part = (markup: string) => void out.push(markup, '\n');
+  overview(out, data, w);
+  out.push('\n');
+  part(contents(t, w.policyTable.appendix, s.years ? w.years.section : null));
+  part(totals(data, t));
+  if (s.years) part(years(data, w));
+  part(byMeasure(data, t));
+  part(byDistrict(data, t));
+  part(scatter(data, w));
+  limits(out, data, t);
+  out.push('\n');
+  part(marginal(data, w));
+  part(top(data, t));
+  notice(out, data, w);
+  out.push('\n');
+  projects(out, data, t);
+  out.push('\n');
+  part(policyAppendix(data, w));
+  out.push(`<script>${SCRIPT}</script>\n</body>\n</html>\n`);
+  return out.text();
 }

@@ -9,6 +9,7 @@
  */
 import type { ReportData } from './data.js';
 import type { PolicyTable } from './policy-table.js';
+import { Chunks } from './chunks.js';
 import { percent, yuan } from './format.js';
 import { yearsView } from './years-view.js';
 import { words, type ReportWords } from './i18n/index.js';
@@ -16,8 +17,16 @@ import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLine
 
 /** Escape text for Markdown inline content (a table cell, or text inside a line). */
 export function md(s: string | number): string {
+  const t = String(s);
+  // Each replacement of `mdEscape` needs one of these characters to match: without any, the text is its own escape.
+  return MD_SPECIAL.test(t) ? mdEscape(t) : t;
+}
+const MD_SPECIAL = /[\r\n\u2028\u2029\\`*_[\]<>|~&#]/;
+
+/** `md` for any text, the general path. */
+export function mdEscape(s: string): string {
   return (
-    String(s)
+    s
       .replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
       .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`)
       // An entity (&lt; &#60;) would be decoded by a renderer: keep it literal.
@@ -35,14 +44,20 @@ export function mdLine(s: string | number): string {
 
 type Align = 'l' | 'r';
 
-function mdTable(head: readonly [string, Align][], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [
-    line(head.map(([h]) => md(h))),
-    line(head.map(([, a]) => (a === 'r' ? '---:' : '---'))),
-    ...rows.map((r) => line(r.map((c) => (c === '' ? ' ' : c)))),
-  ].join('\n');
+/** A table's row: its cells (escaped by the caller; an empty one as a space) between bars. */
+const mdRow = (cells: readonly string[]): string => `| ${cells.map((c) => (c === '' ? ' ' : c)).join(' | ')} |`;
+
+/** A table's head and alignment lines. */
+function mdHead(head: readonly [string, Align][]): [string, string] {
+  return [`| ${head.map(([h]) => md(h)).join(' | ')} |`, `| ${head.map(([, a]) => (a === 'r' ? '---:' : '---')).join(' | ')} |`];
 }
+
+function mdTable(head: readonly [string, Align][], rows: readonly (readonly string[])[]): string {
+  return [...mdHead(head), ...rows.map(mdRow)].join('\n');
+}
+
+/** A cell of user text: escaped, a space when empty (as `mdRow` writes it). */
+const mdCell = (s: string): string => (s === '' ? ' ' : md(s));
 
 /** Right-aligned heads of the tally columns. */
 const tallyHead = (t: ReportWords): [string, Align][] => tallyTitles(t).map((title) => [title, 'r']);
@@ -58,8 +73,15 @@ export function renderMarkdown(data: ReportData): string {
   const s = data.summary;
   const col = t.col;
   const sec = t.sections;
-  const out: string[] = [];
-  const para = (...lines: string[]) => out.push(lines.join('\n'), '');
+  // The document's lines (an element may hold several), joined once at the end; a paragraph ends with an empty line.
+  const out = new Chunks('\n');
+  const para = (...lines: string[]) => void out.push(...lines, '');
+  /** A table as a paragraph, its rows written straight into the lines. */
+  const tablePara = (head: readonly [string, Align][], count: number, row: (i: number) => string) => {
+    out.push(...mdHead(head));
+    for (let i = 0; i < count; i++) out.push(row(i));
+    out.push('');
+  };
   const colon = t.colon;
 
   // Title and overview.
@@ -69,7 +91,11 @@ export function renderMarkdown(data: ReportData): string {
   const [open, close] = t.parens;
   para(`${md(t.reportTitle)} · ${md(s.policy.name)}${open}${md(s.policy.id)}${close}${policyDocument ? ` ${md(policyDocument)}` : ''} · ${md(t.year)} ${md(s.year)}`);
   if (description) para(mdLine(description));
-  if (s.warnings.length) para(`> **${md(t.warnings(s.warnings.length))}**`, '>', ...s.warnings.map((w, i) => `> ${i + 1}. ${md(w)}`));
+  if (s.warnings.length) {
+    out.push(`> **${md(t.warnings(s.warnings.length))}**`, '>');
+    for (let i = 0; i < s.warnings.length; i++) out.push(`> ${i + 1}. ${md(s.warnings[i]!)}`);
+    out.push('');
+  }
   const warning = timeLimitWarning(s, t);
   if (warning !== null) para(`> **${md(warning)}**`);
   para(`**${md(headline(s, t))}**`);
@@ -165,16 +191,18 @@ export function renderMarkdown(data: ReportData): string {
   para(`## ${md(sec.limits)}`);
   if (binding.length) {
     para(mdLine(t.bindingIntro(binding.length)));
-    para(
-      mdTable(
-        [
-          [col.limit, 'l'],
-          [col.amount, 'r'],
-          [col.used, 'r'],
-          [col.slack, 'r'],
-        ],
-        binding.map((l) => [l.label, yuan(l.amount), yuan(l.used), yuan(l.slack)].map(md)),
-      ),
+    tablePara(
+      [
+        [col.limit, 'l'],
+        [col.amount, 'r'],
+        [col.used, 'r'],
+        [col.slack, 'r'],
+      ],
+      binding.length,
+      (i) => {
+        const l = binding[i]!;
+        return `| ${mdCell(l.label)} | ${md(yuan(l.amount))} | ${md(yuan(l.used))} | ${md(yuan(l.slack))} |`;
+      },
     );
   } else para(mdLine(t.noBinding));
   if (other.length) para(mdLine(t.otherLimits(data.otherLimits, other.length)) + t.otherLimitsElsewhere);
@@ -220,26 +248,32 @@ export function renderMarkdown(data: ReportData): string {
   const nt = data.notice;
   para(`## ${md(sec.notice)}`);
   if (nt.batch > 1) para(mdLine(t.noticeScope(nt.scope, nt.batch)));
-  para(
-    mdTable(
-      [
-        [col.seq, 'r'],
-        [col.batch, 'r'],
-        [col.projectName, 'l'],
-        [col.applicant, 'l'],
-        [col.category, 'l'],
-        [col.grantWan, 'r'],
-      ],
-      [...nt.rows.map((r) => [String(r.seq), String(r.batch), r.projectName, r.companyName, r.measureName, r.grantWan].map(md)), [`**${md(w.notice.total)}**`, '', '', '', '', `**${md(nt.totalWan)}**`]],
-    ),
+  const noticeRows = nt.rows;
+  tablePara(
+    [
+      [col.seq, 'r'],
+      [col.batch, 'r'],
+      [col.projectName, 'l'],
+      [col.applicant, 'l'],
+      [col.category, 'l'],
+      [col.grantWan, 'r'],
+    ],
+    noticeRows.length + 1,
+    (i) => {
+      if (i === noticeRows.length) return mdRow([`**${md(w.notice.total)}**`, '', '', '', '', `**${md(nt.totalWan)}**`]);
+      const r = noticeRows[i]!;
+      // A number's text has none of md's special characters.
+      return `| ${r.seq} | ${r.batch} | ${mdCell(r.projectName)} | ${mdCell(r.companyName)} | ${mdCell(r.measureName)} | ${mdCell(r.grantWan)} |`;
+    },
   );
   para(mdLine(nt.rule));
 
   // Appendix: the policy as encoded, to check against its document.
   para(`## ${md(w.policyTable.appendix)}`);
-  para(policyTableMarkdown(data.policyTable, 3));
+  // Last: the text ends with one newline, that of the join with the empty line after it.
+  out.push(policyTableMarkdown(data.policyTable, 3).replace(/\n+$/, ''), '');
 
-  return out.join('\n').replace(/\n+$/, '\n');
+  return out.text();
 }
 
 /** The table as Markdown: a heading per section, its lines in a cell joined by <br>, every text escaped; the title's heading at `level`. */

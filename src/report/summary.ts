@@ -5,7 +5,7 @@ import type { Allocation, Binding, Line, RulesReport } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import { qualifies } from '../model/limits.js';
 import { scenarioFields, type Scenario } from '../model/scenario.js';
-import { fenAmounts, fenYuan, limitRooms } from './fen.js';
+import { fenAmountsOf, fenYuan, limitRooms } from './fen.js';
 import type { Verification } from '../verify/verify.js';
 import { formatIssue, type InputIssue } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
@@ -62,9 +62,9 @@ const tally = (): Tally => ({ applications: 0, funded: 0, requested: ZERO, entit
 
 /** Every line's requested, entitlement and grant in whole fen, or null where any of them cannot be added up exactly that way (`fenAmounts`). */
 export function fenTallies(lines: readonly Line[]): { readonly requested: Float64Array; readonly entitlement: Float64Array; readonly granted: Float64Array } | null {
-  const requested = fenAmounts(lines.map((l) => l.app.requested));
-  const entitlement = requested && fenAmounts(lines.map((l) => l.entitlement?.amount));
-  const granted = entitlement && fenAmounts(lines.map((l) => l.grant));
+  const requested = fenAmountsOf(lines, (l) => l.app.requested);
+  const entitlement = requested && fenAmountsOf(lines, (l) => l.entitlement?.amount);
+  const granted = entitlement && fenAmountsOf(lines, (l) => l.grant);
   return requested && entitlement && granted ? { requested, entitlement, granted } : null;
 }
 function addTally(to: Tally, t: Tally): void {
@@ -193,6 +193,15 @@ export function buildSummary(args: {
   }
   const measureBudget = (id: string) => scenario.measureBudgets.get(id);
   const { binding } = limitRooms(allocation.limits, allocation.limitTotals, scenario.granularity);
+  const bindingLimits: Summary['limits']['binding'][number][] = [];
+  for (let k = 0; k < binding.length; k++) {
+    if (!binding[k]) continue;
+    const l = allocation.limits[k]!;
+    bindingLimits.push({ id: l.id, source: l.source, amount: fmtYuan(l.amount.plus(l.locked)), used: fmtYuan(allocation.limitTotals[k]!.plus(l.locked)) });
+  }
+  // The file's rows: a locked project known only from its lock file is not one of them.
+  let rows = 0;
+  for (const l of lines) if (!l.app.lockedFrom) rows++;
   return {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     tool: { name: 'fundplan', version: TOOL_VERSION },
@@ -205,8 +214,7 @@ export function buildSummary(args: {
     },
     scenario: { name: scenario.name, description: scenario.description, ...inputs.scenario, fields: scenarioFields(scenario) },
     policy: { id: policy.id, name: policy.name.zh, document: policy.document ?? '', ...inputs.policy },
-    // The file's rows: a locked project known only from its lock file is not one of them.
-    applications: { ...inputs.applications, rows: allocation.lines.filter((l) => !l.app.lockedFrom).length },
+    applications: { ...inputs.applications, rows },
     locks: (args.batches?.locked ?? []).map(lockRecord),
     batch: args.batches?.current ?? 1,
     year: scenario.year,
@@ -246,11 +254,8 @@ export function buildSummary(args: {
     ...yearsField(scenario, policy, allocation, inputs),
     /** Coupling limits with less than one granularity unit of room (they stop grants), and how many others there are. */
     limits: {
-      binding: allocation.limits
-        .map((l, k) => ({ l, k }))
-        .filter(({ k }) => binding[k])
-        .map(({ l, k }) => ({ id: l.id, source: l.source, amount: fmtYuan(l.amount.plus(l.locked)), used: fmtYuan(allocation.limitTotals[k]!.plus(l.locked)) })),
-      other: binding.filter((b) => !b).length,
+      binding: bindingLimits,
+      other: binding.length - bindingLimits.length,
     },
     marginalValues: Object.fromEntries((args.marginalValues ?? []).map(({ limit, ...rest }) => [limit, rest])),
     solver: {

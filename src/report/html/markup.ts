@@ -24,18 +24,29 @@ export interface Column {
   readonly num?: boolean;
 }
 
+/** A table's head: its id, caption and columns; `sortable` gives every head a button for the page's script (html/script.ts). */
+export interface TableHead {
+  readonly id?: string;
+  readonly columns: readonly Column[];
+  readonly sortable?: boolean;
+  readonly caption?: string;
+}
+
 /**
  * A table: a head row, a body row per row, a totals row in the foot. `sortable` gives every
  * head a button for the page's script (html/script.ts).
  */
-export function table(opts: {
-  id?: string;
-  columns: readonly Column[];
-  rows: readonly (readonly Cell[])[];
-  total?: readonly Cell[];
-  sortable?: boolean;
-  caption?: string;
-}): string {
+export function table(opts: TableHead & { rows: readonly (readonly Cell[])[]; total?: readonly Cell[] }): string {
+  const body = opts.rows.map((r) => `<tr>${r.map((c) => cellHtml(c)).join('')}</tr>\n`).join('');
+  return `${tableStart(opts)}${body}${tableEnd(opts.rows.length, opts.total)}`;
+}
+
+/**
+ * A table written in pieces, for the big ones: `tableStart`, then each body row as
+ * `<tr>…</tr>\n`, then `tableEnd` with the number of rows (and the totals row): the same
+ * markup as `table`.
+ */
+export function tableStart(opts: TableHead): string {
   const head = opts.columns
     .map((c) => {
       const cls = c.num ? ' class="num"' : '';
@@ -43,11 +54,15 @@ export function table(opts: {
       return `<th scope="col"${cls} data-type="${c.num ? 'num' : 'text'}"><button type="button">${esc(c.title)}</button></th>`;
     })
     .join('');
-  const body = opts.rows.map((r) => `<tr>${r.map((c) => cellHtml(c)).join('')}</tr>`).join('\n');
-  const foot = opts.total ? `<tfoot><tr class="total">${opts.total.map((c) => cellHtml(c)).join('')}</tr></tfoot>` : '';
   const id = opts.id ? ` id="${esc(opts.id)}" data-testid="${esc(opts.id)}"` : '';
   const caption = opts.caption ? `<caption class="muted">${esc(opts.caption)}</caption>` : '';
-  return `<table${id}>${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>${foot}</table>`;
+  return `<table${id}>${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n`;
+}
+
+/** The end of a table of `rows` body rows (an empty body is one empty line), with its totals row. */
+export function tableEnd(rows: number, total?: readonly Cell[]): string {
+  const foot = total ? `<tfoot><tr class="total">${total.map((c) => cellHtml(c)).join('')}</tr></tfoot>` : '';
+  return `${rows ? '' : '\n'}</tbody>${foot}</table>`;
 }
 
 /** The first 12 hex digits visibly, the whole hash in the title attribute. */
@@ -57,8 +72,14 @@ export function hash(h: string): string {
 
 /** A <section> with its <h2>; the table of contents links to its id. */
 export function section(id: string, title: string, body: string, cls = ''): string {
-  return `<section id="${id}"${cls ? ` class="${cls}"` : ''}>\n<h2>${esc(title)}</h2>\n${body}\n</section>`;
+  return `${sectionStart(id, title, cls)}${body}${SECTION_END}`;
 }
+
+/** A section written in pieces: its start, its body, then SECTION_END. */
+export function sectionStart(id: string, title: string, cls = ''): string {
+  return `<section id="${id}"${cls ? ` class="${cls}"` : ''}>\n<h2>${esc(title)}</h2>\n`;
+}
+export const SECTION_END = '\n</section>';
 
 /** A figure on a card: its label above, its value large; `id` names it for tests. */
 export function card(label: string, value: string, id?: string): string {

@@ -10,10 +10,14 @@ import type { ReportWords, Words } from '../i18n/index.js';
 import { esc, measureChart, scatterChart } from '../svg.js';
 import { solverUsed } from '../summary.js';
 import { batchLines, countFacts, districtName, finiteDifferenceNote, fundingLineScore, fundingLineText, headline, measureBars, nonBlank, perYuanText, rangeText, scatterPoints, shareWords, splitLimits, statusLine, tallyFigures, tallyTitles, tallyTotal, timeLimitWarning, topGrants, unorderedTieLines } from '../view.js';
-import { card, hash, num, section, table, td, type Cell, type Column } from './markup.js';
+import type { Chunks } from '../chunks.js';
+import { SECTION_END, card, hash, num, section, sectionStart, table, tableEnd, tableStart, td, type Cell, type Column, type TableHead } from './markup.js';
 
-/** The page's header: title, status, headline and the facts of the run (policy, inputs, rules). */
-export function overview(data: ReportData, w: Words): string {
+/**
+ * The page's header: title, status, headline and the facts of the run (policy, inputs, rules);
+ * written into `out` (the page's pieces), as the other big parts are.
+ */
+export function overview(out: Chunks, data: ReportData, w: Words): void {
   const t = w.report;
   const s = data.summary;
   const policyDocument = nonBlank(s.policy.document);
@@ -45,21 +49,23 @@ export function overview(data: ReportData, w: Words): string {
   const ties = unordered.length
     ? `<div class="warning" data-testid="unordered-ties"><p>${esc(w.summary.unorderedHeading)}</p><ul>${unordered.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></div>`
     : '';
+  out.push(`<header id="overview">\n<h1 data-testid="title">${esc(s.scenario.name)}</h1>\n<p class="subtitle">${esc(t.reportTitle)} · ${esc(s.policy.name)} · ${esc(s.year)}</p>\n`);
   // Every warning of the inputs, at the top where it cannot be missed (the same list solve prints and validate reports).
-  const warnings = s.warnings.length
-    ? `<div class="warning input-warnings" role="alert" data-testid="input-warnings"><p>${esc(t.warnings(s.warnings.length))}</p><ol>${s.warnings.map((w) => `<li><code>${esc(w)}</code></li>`).join('')}</ol></div>`
-    : '';
-  return [
-    `<header id="overview">`,
-    `<h1 data-testid="title">${esc(s.scenario.name)}</h1>`,
-    `<p class="subtitle">${esc(t.reportTitle)} · ${esc(s.policy.name)} · ${esc(s.year)}</p>`,
-    warnings,
-    warning === null ? '' : `<div class="warning" role="alert" data-testid="time-limit-warning">${esc(warning)}</div>`,
-    `<p class="headline">${esc(headline(s, t))}</p>`,
-    `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`,
-    ties,
-    `</header>`,
-  ].join('\n');
+  if (s.warnings.length) {
+    out.push(`<div class="warning input-warnings" role="alert" data-testid="input-warnings"><p>${esc(t.warnings(s.warnings.length))}</p><ol>`);
+    for (const x of s.warnings) out.push(`<li><code>${esc(x)}</code></li>`);
+    out.push('</ol></div>');
+  }
+  out.push(
+    [
+      '',
+      warning === null ? '' : `<div class="warning" role="alert" data-testid="time-limit-warning">${esc(warning)}</div>`,
+      `<p class="headline">${esc(headline(s, t))}</p>`,
+      `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`,
+      ties,
+      `</header>`,
+    ].join('\n'),
+  );
 }
 
 /** The table of contents: a link to each section below (the cash plan's, titled `years`, when there is one). */
@@ -159,22 +165,28 @@ export function scatter(data: ReportData, w: Words): string {
   return section('scatter-section', t.sections.scatter, body.join('\n'), 'chart-section');
 }
 
-/** The binding limits, and the others (least room first) folded away. */
-export function limits(data: ReportData, t: ReportWords): string {
+/** The binding limits, and the others (least room first) folded away; written into `out`. */
+export function limits(out: Chunks, data: ReportData, t: ReportWords): void {
   const col = t.col;
   const { binding, other } = splitLimits(data.limits);
-  const limitTable = (rows: readonly LimitRow[], id: string) =>
-    table({
-      id,
-      columns: [{ title: col.limit }, { title: col.amount, num: true }, { title: col.used, num: true }, { title: col.slack, num: true }],
-      rows: rows.map((l) => [td(l.label), num(yuan(l.amount)), num(yuan(l.used)), num(yuan(l.slack))]),
-    });
-  const body = [
-    binding.length ? `<p>${esc(t.bindingIntro(binding.length))}</p>${limitTable(binding, 'binding-limits')}` : `<p>${esc(t.noBinding)}</p>`,
-    other.length ? `<details data-testid="other-limits"><summary>${esc(t.otherLimits(data.otherLimits, other.length))}</summary>${limitTable(other, 'other-limits')}</details>` : '',
-    ...(data.summary.shares ?? []).map((x) => `<p data-testid="share-result">${esc(t.shareResult(shareWords(x, data)))}</p>`),
-  ];
-  return section('limits-section', t.sections.limits, body.join('\n'));
+  const limitTable = (rows: readonly LimitRow[], id: string) => {
+    out.push(tableStart({ id, columns: [{ title: col.limit }, { title: col.amount, num: true }, { title: col.used, num: true }, { title: col.slack, num: true }] }));
+    for (const l of rows) out.push(`<tr><td>${esc(l.label)}</td><td class="num">${esc(yuan(l.amount))}</td><td class="num">${esc(yuan(l.used))}</td><td class="num">${esc(yuan(l.slack))}</td></tr>\n`);
+    out.push(tableEnd(rows.length));
+  };
+  out.push(sectionStart('limits-section', t.sections.limits));
+  if (binding.length) {
+    out.push(`<p>${esc(t.bindingIntro(binding.length))}</p>`);
+    limitTable(binding, 'binding-limits');
+  } else out.push(`<p>${esc(t.noBinding)}</p>`);
+  out.push('\n');
+  if (other.length) {
+    out.push(`<details data-testid="other-limits"><summary>${esc(t.otherLimits(data.otherLimits, other.length))}</summary>`);
+    limitTable(other, 'other-limits');
+    out.push('</details>');
+  }
+  for (const x of data.summary.shares ?? []) out.push(`\n<p data-testid="share-result">${esc(t.shareResult(shareWords(x, data)))}</p>`);
+  out.push(SECTION_END);
 }
 
 /** What one more yuan of each limit buys, over what range, checked or not; for the budget, what more (or less) would fund. */
@@ -226,27 +238,23 @@ export function top(data: ReportData, t: ReportWords): string {
   return section('top-section', t.sections.top, topTable);
 }
 
-/** The public-notice table (万元), its total and its rule. */
-export function notice(data: ReportData, w: Words): string {
+/** The public-notice table (万元), its total and its rule; written into `out`. */
+export function notice(out: Chunks, data: ReportData, w: Words): void {
   const col = w.report.col;
   const nt = data.notice;
-  const body = [
-    ...(nt.batch > 1 ? [`<p data-testid="notice-scope">${esc(w.report.noticeScope(nt.scope, nt.batch))}</p>`] : []),
-    table({
-      id: 'notice',
-      columns: [{ title: col.seq, num: true }, { title: col.batch, num: true }, { title: col.projectName }, { title: col.applicant }, { title: col.category }, { title: col.grantWan, num: true }],
-      rows: nt.rows.map((r) => [num(r.seq), num(r.batch), td(r.projectName), td(r.companyName), td(r.measureName), { html: esc(r.grantWan), cls: 'num notice-amount' }]),
-      total: [td(w.notice.total), td(''), td(''), td(''), td(''), { html: esc(nt.totalWan), cls: 'num notice-total' }],
-    }),
-    `<p class="rule" data-testid="notice-rule">${esc(nt.rule)}</p>`,
-  ];
-  return section('notice-section', w.report.sections.notice, body.join('\n'));
+  out.push(sectionStart('notice-section', w.report.sections.notice));
+  if (nt.batch > 1) out.push(`<p data-testid="notice-scope">${esc(w.report.noticeScope(nt.scope, nt.batch))}</p>\n`);
+  out.push(tableStart({ id: 'notice', columns: [{ title: col.seq, num: true }, { title: col.batch, num: true }, { title: col.projectName }, { title: col.applicant }, { title: col.category }, { title: col.grantWan, num: true }] }));
+  // A number's text needs no escape.
+  for (const r of nt.rows) out.push(`<tr><td class="num">${r.seq}</td><td class="num">${r.batch}</td><td>${esc(r.projectName)}</td><td>${esc(r.companyName)}</td><td>${esc(r.measureName)}</td><td class="num notice-amount">${esc(r.grantWan)}</td></tr>\n`);
+  out.push(tableEnd(nt.rows.length, [td(w.notice.total), td(''), td(''), td(''), td(''), { html: esc(nt.totalWan), cls: 'num notice-total' }]));
+  out.push(`\n<p class="rule" data-testid="notice-rule">${esc(nt.rule)}</p>`, SECTION_END);
 }
 
-/** Every application listed, in a table the page's script filters and sorts. */
-export function projects(data: ReportData, t: ReportWords): string {
+/** Every application listed, in a table the page's script filters and sorts; written into `out`. */
+export function projects(out: Chunks, data: ReportData, t: ReportWords): void {
   const col = t.col;
-  const projectsTable = table({
+  const head: TableHead = {
     id: 'projects',
     sortable: true,
     columns: [
@@ -262,31 +270,28 @@ export function projects(data: ReportData, t: ReportWords): string {
       { title: col.binding },
       { title: col.note },
     ],
-    rows: data.projects.map((p) => [
-      td(p.projectId, 'nowrap'),
-      td(p.projectName, 'c-name'),
-      td(p.companyName, 'c-name'),
-      td(p.district, 'nowrap'),
-      { html: `${esc(p.clause)}${esc(p.measureName)}<br><code class="muted">${esc(p.measure)}</code>`, cls: 'c-measure', sort: `${p.measure}` },
-      num(p.score, p.score),
-      num(yuan(p.requested), p.requested || -1),
-      num(yuan(p.entitlement), p.entitlement || -1),
-      num(yuan(p.grant), p.grant),
-      td(p.bindingLabel, 'nowrap'),
-      td(p.note, 'c-note'),
-    ]),
-  });
+  };
   const total = data.projects.length;
-  const body = [
+  const intro = [
     `<div class="search"><label for="project-search">${esc(t.searchLabel)}</label>`,
     `<input id="project-search" data-testid="project-search" type="search" autocomplete="off" placeholder="${esc(t.search)}">`,
     `<span>${esc(t.shownRows)} <strong id="project-shown" data-testid="project-shown">${total}</strong> / ${fmtNumber(total)}</span>`,
     `<span class="muted">${esc(t.sortHint)}</span></div>`,
     `<p class="print-only muted" id="project-print-note" data-template="${esc(t.filteredNote)}" hidden></p>`,
     ...(data.projectsOmitted > 0 ? [`<p class="muted" data-testid="projects-omitted">${esc(t.projectsOmitted(data.projectsOmitted))}</p>`] : []),
-    `<div class="table-wrap">${projectsTable}</div>`,
+    `<div class="table-wrap">`,
   ];
-  return section('projects-section', t.sections.projects, body.join('\n'));
+  out.push(sectionStart('projects-section', t.sections.projects), intro.join('\n'), tableStart(head));
+  // Each cell as its text, escaped; a number column also sorts by its value (data-v): the score, the yuan amount, −1 for none.
+  for (const p of data.projects) {
+    out.push(
+      `<tr><td class="nowrap">${esc(p.projectId)}</td><td class="c-name">${esc(p.projectName)}</td><td class="c-name">${esc(p.companyName)}</td><td class="nowrap">${esc(p.district)}</td>` +
+        `<td class="c-measure" data-v="${esc(p.measure)}">${esc(p.clause)}${esc(p.measureName)}<br><code class="muted">${esc(p.measure)}</code></td>` +
+        `<td class="num" data-v="${p.score}">${p.score}</td><td class="num" data-v="${esc(p.requested || -1)}">${esc(yuan(p.requested))}</td><td class="num" data-v="${esc(p.entitlement || -1)}">${esc(yuan(p.entitlement))}</td><td class="num" data-v="${esc(p.grant)}">${esc(yuan(p.grant))}</td>` +
+        `<td class="nowrap">${esc(p.bindingLabel)}</td><td class="c-note">${esc(p.note)}</td></tr>\n`,
+    );
+  }
+  out.push(tableEnd(total), '</div>', SECTION_END);
 }
 
 /** The appendix: the policy as the table to check against its document, one table per part of it. */
