@@ -349,9 +349,12 @@ const CHUNK = 1 << 20;
  * `at` (moving `at` on), after `room` made space for them.
  */
 export class Utf8Chunks {
-  buf = Buffer.allocUnsafe(CHUNK);
+  buf: Buffer;
   at = 0;
-  constructor(private readonly full: (chunk: Buffer) => void) {}
+  /** `pool`: where chunks come from, where whoever `full` hands them to gives them back once done with them (else each is new). */
+  constructor(private readonly full: (chunk: Buffer) => void, private readonly pool: ChunkPool | null = null) {
+    this.buf = this.fresh();
+  }
   write(s: string): void {
     // At most three bytes per UTF-16 code unit.
     this.room(s.length * 3);
@@ -370,7 +373,26 @@ export class Utf8Chunks {
   private flush(): void {
     if (this.at === 0) return;
     this.full(this.buf.subarray(0, this.at));
-    this.buf = Buffer.allocUnsafe(CHUNK);
+    this.buf = this.fresh();
     this.at = 0;
+  }
+  private fresh(): Buffer {
+    return this.pool?.take() ?? Buffer.allocUnsafe(CHUNK);
+  }
+}
+
+/**
+ * Chunks of Utf8Chunks used again once their bytes were consumed (deflated): a sheet of 100 MB
+ * then allocates a few chunks rather than a hundred, each of which counted toward the external
+ * memory that sets off a full garbage collection.
+ */
+export class ChunkPool {
+  private readonly free: Buffer[] = [];
+  take(): Buffer | undefined {
+    return this.free.pop();
+  }
+  /** A chunk handed out by a Utf8Chunks of this pool, whose bytes nothing reads any more (one of another size is left alone). */
+  give(chunk: Uint8Array): void {
+    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK && this.free.length < 4) this.free.push(Buffer.from(chunk.buffer, 0, CHUNK));
   }
 }

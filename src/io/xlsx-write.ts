@@ -15,7 +15,7 @@ import { escapeXml } from './xml.js';
 import { deflateChunks, deflateEntry, writeZip, writeZipParts, type Deflated, type ZipFile } from './zip.js';
 import { columnLetter } from './bounds.js';
 import { neutraliseCell, startsFormula } from './cells.js';
-import { Utf8Chunks, utf8Char } from './write.js';
+import { ChunkPool, Utf8Chunks, utf8Char } from './write.js';
 
 export type CellStyle =
   | 'plain' | 'header' | 'title' | 'text' | 'wrap' | 'id'
@@ -376,9 +376,9 @@ export function sheetXml(sheet: SheetSpec, selected: boolean, bytes = true): Buf
 }
 
 /** A sheet's XML in chunks of about 1 MiB (`Utf8Chunks`: deflated as they come, never held all at once). */
-function* sheetXmlChunks(sheet: SheetSpec, selected: boolean, bytes = true): Generator<Buffer> {
+function* sheetXmlChunks(sheet: SheetSpec, selected: boolean, bytes = true, pool: ChunkPool | null = null): Generator<Buffer> {
   const ready: Buffer[] = [];
-  const sink = new Utf8Chunks((chunk) => ready.push(chunk));
+  const sink = new Utf8Chunks((chunk) => ready.push(chunk), pool);
   let out = '';
   let width = Math.max(sheet.columns.length, 1);
   for (const r of sheet.rows) if (r.length > width) width = r.length; // no spread: sheets have 10^5+ rows
@@ -449,7 +449,9 @@ function* sheetXmlChunks(sheet: SheetSpec, selected: boolean, bytes = true): Gen
  * chunk while this thread makes the next), never all of it in memory: the same bytes.
  */
 export async function compressSheetStreamed(sheet: SheetSpec, selected: boolean): Promise<CompressedSheet> {
-  return { ...sheetHeads(sheet), compressed: await deflateChunks(sheetXmlChunks(sheet, selected)) };
+  // The chunks go round: each made again once zlib has read it.
+  const pool = new ChunkPool();
+  return { ...sheetHeads(sheet), compressed: await deflateChunks(sheetXmlChunks(sheet, selected, true, pool), (chunk) => pool.give(chunk)) };
 }
 
 /** What a workbook needs to know of a compressed sheet besides its bytes. */
