@@ -113,6 +113,9 @@ describe('CSV bytes made line by line', () => {
     rows.push(['x'.repeat(1_500_000), '中'.repeat(600_000), '']);
     const want = Buffer.from(toExcelCsv(['a', 'b', 'c'], rows), 'utf8');
     expect(Buffer.compare(excelCsvBytes(['a', 'b', 'c'], rows).bytes, want)).toBe(0);
+    // The first rows' bytes per character far below the rest's: the buffer sized from them grows.
+    const growing = [...Array.from({ length: 1000 }, () => ['a', '', '1']), ...Array.from({ length: 3000 }, (_, i) => ['中'.repeat(50), `"${i}"`, '😀,'])];
+    expect(Buffer.compare(excelCsvBytes(['a', 'b', 'c'], growing).bytes, Buffer.from(toExcelCsv(['a', 'b', 'c'], growing), 'utf8'))).toBe(0);
   });
 });
 

@@ -238,27 +238,43 @@ export function toExcelCsv(header: readonly string[], rows: readonly (readonly s
 
 /**
  * The same file as `toExcelCsv`'s text, as its UTF-8 bytes with their SHA-256, encoded field by
- * field into chunks: neither the text of the whole file nor a line's is made (at 100,000 rows
+ * field into one buffer: neither the text of the whole file nor a line's is made (at 100,000 rows
  * the file's text, joined and then encoded, cost three times as much as lines, most of it in
- * garbage collection; a field written as bytes makes no string at all).
+ * garbage collection; a field written as bytes makes no string at all). The buffer is sized from
+ * the first rows' bytes per character, so it is rarely grown (copied); `bytes` may be a view of
+ * the start of it.
  */
 export function excelCsvBytes(header: readonly string[], rows: readonly (readonly string[])[]): { readonly bytes: Buffer; readonly sha256: string } {
-  const hash = createHash('sha256');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const sink = new Utf8Chunks((chunk) => {
-    hash.update(chunk);
-    chunks.push(chunk);
-    size += chunk.length;
-  });
+  let chars = 0;
+  let widest = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]!;
+    let line = 0;
+    for (let i = 0; i < r.length; i++) line += (r[i] ?? '').length + 1;
+    chars += line;
+    if (line > widest) widest = line;
+  }
+  // A line reserves 6 bytes a unit and 10 a field before it is written (csvLineInto): the last line's reserve fits too.
+  const reserve = 6 * widest + 10 * (rows[0]?.length ?? 0) + 16;
+  const sink = new Utf8Bytes(Math.min(chars, 1 << 16) * 3 + reserve);
   sink.write('\uFEFF' + csvLine(header));
-  for (let k = 0; k < rows.length; k++) csvLineInto(sink, rows[k]!);
-  sink.end();
-  return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), sha256: hash.digest('hex') };
+  const sample = Math.min(rows.length, 1000);
+  let sampled = 0;
+  for (let k = 0; k < sample; k++) {
+    csvLineInto(sink, rows[k]!);
+    for (const v of rows[k]!) sampled += (v ?? '').length + 1;
+  }
+  if (sample < rows.length) sink.room(Math.ceil((sink.at / Math.max(sampled, 1)) * (chars - sampled) * 1.02) + reserve);
+  for (let k = sample; k < rows.length; k++) csvLineInto(sink, rows[k]!);
+  const bytes = sink.bytes();
+  return { bytes, sha256: sha256Of(bytes) };
 }
 
+/** Where csvLineInto writes: `room`, then bytes into `buf` from `at`. */
+type ByteSink = Pick<Utf8Chunks, 'buf' | 'at' | 'room'>;
+
 /** The bytes of `csvLine(r)` appended to `sink`: a field that needs nothing (most) is encoded here, any other is `csvField` of it neutralised. */
-function csvLineInto(sink: Utf8Chunks, r: readonly string[]): void {
+function csvLineInto(sink: ByteSink, r: readonly string[]): void {
   let need = 2;
   for (let i = 0; i < r.length; i++) need += 6 * (r[i] ?? '').length + 10;
   // Room for the line as the general path writes it: a field at most doubles, plus quotes, apostrophe and comma; 3 bytes a unit.
@@ -378,6 +394,30 @@ export class Utf8Chunks {
   }
   private fresh(): Buffer {
     return this.pool?.take() ?? Buffer.allocUnsafe(CHUNK);
+  }
+}
+
+/** Text and bytes appended as UTF-8 into one buffer, grown (copied) when full. */
+export class Utf8Bytes {
+  buf: Buffer;
+  at = 0;
+  constructor(capacity: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(capacity, 64));
+  }
+  write(s: string): void {
+    this.room(s.length * 3);
+    this.at += this.buf.write(s, this.at, 'utf8');
+  }
+  /** At least `bytes` free in `buf` from `at`. */
+  room(bytes: number): void {
+    if (this.at + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.at + bytes, this.at < 1 << 16 ? 0 : this.buf.length * 2));
+    this.buf.copy(grown, 0, 0, this.at);
+    this.buf = grown;
+  }
+  /** What was written: a view of the buffer's start. */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.at);
   }
 }
 

@@ -107,11 +107,16 @@ async function doJob(job: Job): Promise<AnyDone> {
   }
 }
 
-/** The buffers a job's result holds, to move rather than copy to the main thread (each its own, never a slice of Node's pool). */
+/**
+ * The buffers a job's result holds, to move rather than copy to the main thread: a file's bytes
+ * that are all of their buffer, or the start of a buffer larger than Node's pool (never a slice
+ * of the pool, which other buffers share); any other is copied first.
+ */
 export function ownBuffers(done: AnyDone): { done: AnyDone; transfer: ArrayBuffer[] } {
   const transfer: ArrayBuffer[] = [];
   const own = (b: Uint8Array): Uint8Array => {
-    const mine = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
+    const whole = b.byteOffset === 0 && (b.byteLength === b.buffer.byteLength || b.buffer.byteLength > Buffer.poolSize);
+    const mine = whole && !transfer.includes(b.buffer as ArrayBuffer) ? b : new Uint8Array(b);
     transfer.push(mine.buffer as ArrayBuffer);
     return mine;
   };
