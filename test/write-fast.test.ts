@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { D, ZERO, fmtYuan } from '../src/money.js';
 import { doublesOf, fenAmounts, fenText, fenYuan, limitRooms, yuanText } from '../src/report/fen.js';
 import { csvField, excelCsvBytes, neutraliseCell, toExcelCsv, writeOutputsAtomicallyAsync } from '../src/io/write.js';
-import { xlsxBytes, xlsxParts, type SheetSpec } from '../src/io/xlsx-write.js';
+import { isSpace, sheetXml, xlsxBytes, xlsxParts, type Cell, type SheetSpec } from '../src/io/xlsx-write.js';
 
 const amounts = fc.oneof(
   fc.tuple(fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }), fc.integer({ min: -4, max: 6 })).map(([m, e]) => new D(`${m}e${-e}`)),
@@ -113,6 +113,9 @@ describe('CSV bytes made line by line', () => {
     rows.push(['x'.repeat(1_500_000), '中'.repeat(600_000), '']);
     const want = Buffer.from(toExcelCsv(['a', 'b', 'c'], rows), 'utf8');
     expect(Buffer.compare(excelCsvBytes(['a', 'b', 'c'], rows).bytes, want)).toBe(0);
+    // The first rows' bytes per character far below the rest's: the buffer sized from them grows.
+    const growing = [...Array.from({ length: 1000 }, () => ['a', '', '1']), ...Array.from({ length: 3000 }, (_, i) => ['中'.repeat(50), `"${i}"`, '😀,'])];
+    expect(Buffer.compare(excelCsvBytes(['a', 'b', 'c'], growing).bytes, Buffer.from(toExcelCsv(['a', 'b', 'c'], growing), 'utf8'))).toBe(0);
   });
 });
 
@@ -127,6 +130,44 @@ describe("a sheet's neutralised columns", () => {
     const rows = [['=SUM(A1)', '12.5', '-3'], ['@x', '-1', '+y'], ['plain', '', '\tz']];
     const first = rows.map((r) => r.map((v, i) => (i === 1 ? v : neutraliseCell(v))));
     expect(Buffer.compare(xlsxBytes([sheet(rows, true)]), xlsxBytes([sheet(first, false)]))).toBe(0);
+  });
+});
+
+describe("a sheet's cells written as bytes", () => {
+  const unit = fc.constantFrom('a', '中', ',', '"', '&', '<', '>', "'", '_', 'x', '0', 'F', '\r', '\n', '\t', '\u0001', '=', '-', '+', '@', '.', ' ', '\u3000', '\u00a0', '😀', '\ud800', '\udc00', '\ufffe', '\uffff', '\ufffd', 'é');
+  const text = fc.oneof(fc.string({ unit, maxLength: 12 }), fc.constantFrom('', '-12.50', '-1', '12', '0.5', '1e5', ' 7 ', '-', '.5', '5.', '1.2.3', '_x0041_', 'a_x00zz_'));
+  const cell: fc.Arbitrary<Cell> = fc.oneof(text, text, text, fc.constant(null), text.map((t) => ({ text: t })), fc.constantFrom('0', '-3.25', '12').map((v) => ({ number: v, style: 'yuan' as const })));
+  const spec = (rows: (readonly Cell[])[]): SheetSpec => ({
+    name: 's',
+    rows,
+    columns: [{ width: 10, neutralise: true }, { width: 10, numeric: true }, { width: 10 }, { width: 10, style: 'id', neutralise: true }],
+  });
+  const xml = (s: SheetSpec, bytes: boolean): Buffer | string => {
+    try {
+      return sheetXml(s, false, bytes);
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it('are the bytes of the rows made as text, or the same refusal', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { maxLength: 5 }), { maxLength: 12 }), (rows) => {
+        const s = spec(rows);
+        expect(xml(s, true)).toEqual(xml(s, false));
+      }),
+      { numRuns: 600 },
+    );
+    // Rows past one chunk, and a cell longer than a chunk.
+    const rows: string[][] = Array.from({ length: 8_000 }, (_, i) => [`P${i} "中" & <b>`, String(i * 3.5), ' 项目 ', '=x']);
+    rows.push(['中'.repeat(700_000), '1', 'x'.repeat(1_200_000), '']);
+    expect(Buffer.compare(sheetXml(spec(rows), false, true), sheetXml(spec(rows), false, false))).toBe(0);
+  });
+
+  it('keep edge spaces where \\s says a text has them', () => {
+    const wrong: number[] = [];
+    for (let c = 0; c < 0x10000; c++) if (isSpace(c) !== /\s/.test(String.fromCharCode(c))) wrong.push(c);
+    expect(wrong).toEqual([]);
   });
 });
 

@@ -45,7 +45,7 @@ describe('deflating in pieces', () => {
     };
     const a = compressSheet(sheet, true);
     const b = await compressSheetStreamed(sheet, true);
-    expect(b.compressed.size).toBeGreaterThan(3 << 20); // several chunks
+    expect(b.compressed.size).toBeGreaterThan(3 << 20); // several chunks, each made again once zlib read it
     expect({ ...b, compressed: null }).toEqual({ ...a, compressed: null });
     expect(b.compressed.crc).toBe(a.compressed.crc);
     expect(Buffer.from(b.compressed.deflated).equals(Buffer.from(a.compressed.deflated))).toBe(true);

@@ -6,8 +6,12 @@
  * must stay a number.
  */
 export function neutraliseCell(value: string): string {
-  const c = value.charCodeAt(0);
-  // = + - @ tab CR: anything else starts no formula (the common case, decided without a regular expression).
-  if (c !== 61 && c !== 43 && c !== 45 && c !== 64 && c !== 9 && c !== 13) return value;
+  // Anything else starts no formula (the common case, decided without a regular expression).
+  if (!startsFormula(value.charCodeAt(0))) return value;
   return /^-\d+(\.\d+)?$/.test(value) ? value : `'${value}`;
+}
+
+/** Whether a cell starting with this UTF-16 unit is one `neutraliseCell` must look at: = + - @ tab CR. */
+export function startsFormula(c: number): boolean {
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
 }

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { close, closeSync, fsync, fsyncSync, mkdirSync, mkdtempSync, open, openSync, readdirSync, renameSync, rmSync, write, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { neutraliseCell } from './cells.js';
+import { neutraliseCell, startsFormula } from './cells.js';
 
 /** A file's content: text (written as UTF-8), bytes, or bytes in pieces written one after another. */
 export type Content = string | Uint8Array | readonly Uint8Array[];
@@ -237,48 +237,202 @@ export function toExcelCsv(header: readonly string[], rows: readonly (readonly s
 }
 
 /**
- * The same file as `toExcelCsv`'s text, as its UTF-8 bytes with their SHA-256, encoded line by
- * line into chunks: the text of the whole file is never made (at 100,000 rows that text, joined
- * and then encoded, cost three times as much, most of it in garbage collection).
+ * The same file as `toExcelCsv`'s text, as its UTF-8 bytes with their SHA-256, encoded field by
+ * field into one buffer: neither the text of the whole file nor a line's is made (at 100,000 rows
+ * the file's text, joined and then encoded, cost three times as much as lines, most of it in
+ * garbage collection; a field written as bytes makes no string at all). The buffer is sized from
+ * the first rows' bytes per character, so it is rarely grown (copied); `bytes` may be a view of
+ * the start of it.
  */
 export function excelCsvBytes(header: readonly string[], rows: readonly (readonly string[])[]): { readonly bytes: Buffer; readonly sha256: string } {
-  const hash = createHash('sha256');
-  const chunks: Buffer[] = [];
-  const sink = new Utf8Chunks((chunk) => {
-    hash.update(chunk);
-    chunks.push(chunk);
-  });
+  let chars = 0;
+  let widest = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]!;
+    let line = 0;
+    for (let i = 0; i < r.length; i++) line += (r[i] ?? '').length + 1;
+    chars += line;
+    if (line > widest) widest = line;
+  }
+  // A line reserves 6 bytes a unit and 10 a field before it is written (csvLineInto): the last line's reserve fits too.
+  const reserve = 6 * widest + 10 * (rows[0]?.length ?? 0) + 16;
+  const sink = new Utf8Bytes(Math.min(chars, 1 << 16) * 3 + reserve);
   sink.write('\uFEFF' + csvLine(header));
-  for (let k = 0; k < rows.length; k++) sink.write(csvLine(rows[k]!));
-  sink.end();
-  return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), sha256: hash.digest('hex') };
+  const sample = Math.min(rows.length, 1000);
+  let sampled = 0;
+  for (let k = 0; k < sample; k++) {
+    csvLineInto(sink, rows[k]!);
+    for (const v of rows[k]!) sampled += (v ?? '').length + 1;
+  }
+  if (sample < rows.length) sink.room(Math.ceil((sink.at / Math.max(sampled, 1)) * (chars - sampled) * 1.02) + reserve);
+  for (let k = sample; k < rows.length; k++) csvLineInto(sink, rows[k]!);
+  const bytes = sink.bytes();
+  return { bytes, sha256: sha256Of(bytes) };
+}
+
+/** Where csvLineInto writes: `room`, then bytes into `buf` from `at`. */
+type ByteSink = Pick<Utf8Chunks, 'buf' | 'at' | 'room'>;
+
+/** The bytes of `csvLine(r)` appended to `sink`: a field that needs nothing (most) is encoded here, any other is `csvField` of it neutralised. */
+function csvLineInto(sink: ByteSink, r: readonly string[]): void {
+  let need = 2;
+  for (let i = 0; i < r.length; i++) need += 6 * (r[i] ?? '').length + 10;
+  // Room for the line as the general path writes it: a field at most doubles, plus quotes, apostrophe and comma; 3 bytes a unit.
+  sink.room(need);
+  const buf = sink.buf;
+  let at = sink.at;
+  for (let i = 0; i < r.length; i++) {
+    if (i) buf[at++] = 44;
+    const v = r[i] ?? '';
+    const end = csvFieldInto(v, buf, at);
+    at = end >= 0 ? end : at + buf.write(csvField(neutraliseCell(v)), at, 'utf8');
+  }
+  buf[at++] = 13;
+  buf[at++] = 10;
+  sink.at = at;
+}
+
+/**
+ * `csvField(neutraliseCell(v))`'s UTF-8 written into `buf` at `at` (room for 3 bytes a unit and
+ * two quotes is the caller's): its end, or -1 (nothing kept) where `v` starts a formula or holds
+ * a quote, for the general path.
+ */
+function csvFieldInto(v: string, buf: Buffer, at: number): number {
+  const n = v.length;
+  if (n === 0) return at;
+  if (startsFormula(v.charCodeAt(0))) return -1;
+  const start = at;
+  let quote = false;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 34) return -1;
+      if (c === 44 || (c === 13 && v.charCodeAt(i + 1) === 10)) quote = true;
+      buf[at++] = c;
+    } else {
+      const end = utf8Char(v, i, c, buf, at);
+      if (end < 0) {
+        // A pair: four bytes, two units.
+        at = -end;
+        i++;
+      } else at = end;
+    }
+  }
+  if (quote) {
+    buf.copyWithin(start + 1, start, at);
+    buf[start] = 34;
+    buf[at + 1] = 34;
+    at += 2;
+  }
+  return at;
+}
+
+/**
+ * The UTF-8 of `s`'s unit `c` (≥ 0x80) at `i`, as Buffer.write writes it, into `buf` at `at`: the
+ * end, or minus the end where `c` began a surrogate pair (both units written). A lone surrogate
+ * is U+FFFD.
+ */
+export function utf8Char(s: string, i: number, c: number, buf: Uint8Array, at: number): number {
+  if (c < 0x800) {
+    buf[at] = 0xc0 | (c >> 6);
+    buf[at + 1] = 0x80 | (c & 63);
+    return at + 2;
+  }
+  if (c >= 0xd800 && c <= 0xdfff) {
+    const d = s.charCodeAt(i + 1);
+    if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+      const p = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+      buf[at] = 0xf0 | (p >> 18);
+      buf[at + 1] = 0x80 | ((p >> 12) & 63);
+      buf[at + 2] = 0x80 | ((p >> 6) & 63);
+      buf[at + 3] = 0x80 | (p & 63);
+      return -(at + 4);
+    }
+    c = 0xfffd;
+  }
+  buf[at] = 0xe0 | (c >> 12);
+  buf[at + 1] = 0x80 | ((c >> 6) & 63);
+  buf[at + 2] = 0x80 | (c & 63);
+  return at + 3;
 }
 
 /** Bytes in a chunk of Utf8Chunks (a longer text gets a chunk of its own size). */
 const CHUNK = 1 << 20;
 
-/** Text appended as UTF-8 into chunks of about CHUNK bytes; each chunk, once full (or at the end), handed to `full` and never written again. */
+/**
+ * Text appended as UTF-8 into chunks of about CHUNK bytes; each chunk, once full (or at the end),
+ * handed to `full` and never written again. Bytes may also be written straight into `buf` from
+ * `at` (moving `at` on), after `room` made space for them.
+ */
 export class Utf8Chunks {
-  private buf = Buffer.allocUnsafe(CHUNK);
-  private length = 0;
-  constructor(private readonly full: (chunk: Buffer) => void) {}
+  buf: Buffer;
+  at = 0;
+  /** `pool`: where chunks come from, where whoever `full` hands them to gives them back once done with them (else each is new). */
+  constructor(private readonly full: (chunk: Buffer) => void, private readonly pool: ChunkPool | null = null) {
+    this.buf = this.fresh();
+  }
   write(s: string): void {
     // At most three bytes per UTF-16 code unit.
-    const most = s.length * 3;
-    if (this.length + most > this.buf.length) {
-      this.flush();
-      if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
-    }
-    this.length += this.buf.write(s, this.length, 'utf8');
+    this.room(s.length * 3);
+    this.at += this.buf.write(s, this.at, 'utf8');
+  }
+  /** At least `bytes` free in `buf` from `at` (the chunk so far handed out first if need be). */
+  room(bytes: number): void {
+    if (this.at + bytes <= this.buf.length) return;
+    this.flush();
+    if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes);
   }
   /** Hand out what was written since the last chunk, if anything. */
   end(): void {
     this.flush();
   }
   private flush(): void {
-    if (this.length === 0) return;
-    this.full(this.buf.subarray(0, this.length));
-    this.buf = Buffer.allocUnsafe(CHUNK);
-    this.length = 0;
+    if (this.at === 0) return;
+    this.full(this.buf.subarray(0, this.at));
+    this.buf = this.fresh();
+    this.at = 0;
+  }
+  private fresh(): Buffer {
+    return this.pool?.take() ?? Buffer.allocUnsafe(CHUNK);
+  }
+}
+
+/** Text and bytes appended as UTF-8 into one buffer, grown (copied) when full. */
+export class Utf8Bytes {
+  buf: Buffer;
+  at = 0;
+  constructor(capacity: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(capacity, 64));
+  }
+  write(s: string): void {
+    this.room(s.length * 3);
+    this.at += this.buf.write(s, this.at, 'utf8');
+  }
+  /** At least `bytes` free in `buf` from `at`. */
+  room(bytes: number): void {
+    if (this.at + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.at + bytes, this.at < 1 << 16 ? 0 : this.buf.length * 2));
+    this.buf.copy(grown, 0, 0, this.at);
+    this.buf = grown;
+  }
+  /** What was written: a view of the buffer's start. */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.at);
+  }
+}
+
+/**
+ * Chunks of Utf8Chunks used again once their bytes were consumed (deflated): a sheet of 100 MB
+ * then allocates a few chunks rather than a hundred, each of which counted toward the external
+ * memory that sets off a full garbage collection.
+ */
+export class ChunkPool {
+  private readonly free: Buffer[] = [];
+  take(): Buffer | undefined {
+    return this.free.pop();
+  }
+  /** A chunk handed out by a Utf8Chunks of this pool, whose bytes nothing reads any more (one of another size is left alone). */
+  give(chunk: Uint8Array): void {
+    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK && this.free.length < 4) this.free.push(Buffer.from(chunk.buffer, 0, CHUNK));
   }
 }

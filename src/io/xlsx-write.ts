@@ -14,8 +14,8 @@
 import { escapeXml } from './xml.js';
 import { deflateChunks, deflateEntry, writeZip, writeZipParts, type Deflated, type ZipFile } from './zip.js';
 import { columnLetter } from './bounds.js';
-import { neutraliseCell } from './cells.js';
-import { Utf8Chunks } from './write.js';
+import { neutraliseCell, startsFormula } from './cells.js';
+import { ChunkPool, Utf8Chunks, utf8Char } from './write.js';
 
 export type CellStyle =
   | 'plain' | 'header' | 'title' | 'text' | 'wrap' | 'id'
@@ -208,14 +208,177 @@ function pageXml(sheet: SheetSpec): string {
   );
 }
 
-function sheetXml(sheet: SheetSpec, selected: boolean): Buffer {
-  return Buffer.concat([...sheetXmlChunks(sheet, selected)]);
+/** One cell's XML as text (the general path; `CellParts` below writes the common cells as bytes). */
+function cellXml(cell: Cell, ref: string, style: number, numeric: boolean, neutralise: boolean): string {
+  if (typeof cell === 'string') {
+    if (cell === '') return `<c r="${ref}" s="${style}"/>`;
+    if (numeric) return `<c r="${ref}" s="${style}"><v>${numberText(cell)}</v></c>`;
+    return `<c r="${ref}" s="${style}" t="inlineStr"><is>${cellText(neutralise ? neutraliseCell(cell) : cell)}</is></c>`;
+  }
+  if (cell === null) return '';
+  if ('text' in cell) {
+    const st = STYLE_INDEX.get(cell.style ?? 'text');
+    return cell.text === '' ? `<c r="${ref}" s="${st}"/>` : `<c r="${ref}" s="${st}" t="inlineStr"><is>${cellText(cell.text)}</is></c>`;
+  }
+  return `<c r="${ref}" s="${STYLE_INDEX.get(cell.style ?? 'number')}"><v>${numberText(cell.number)}</v></c>`;
+}
+
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+
+/** The fixed bytes of a column's string cells, around its row number and its value. */
+class CellParts {
+  /** `<c r="` and the column's letters. */
+  readonly open: Uint8Array;
+  /** After the row number: an empty cell's end, a number's start, a text's start (and one with edge spaces kept). */
+  readonly empty: Uint8Array;
+  readonly number: Uint8Array;
+  readonly text: Uint8Array;
+  readonly textSpaced: Uint8Array;
+  constructor(letter: string, style: number) {
+    this.open = ascii(`<c r="${letter}`);
+    this.empty = ascii(`" s="${style}"/>`);
+    this.number = ascii(`" s="${style}"><v>`);
+    this.text = ascii(`" s="${style}" t="inlineStr"><is><t>`);
+    this.textSpaced = ascii(`" s="${style}" t="inlineStr"><is><t xml:space="preserve">`);
+  }
+}
+const ROW_OPEN = ascii('<row r="');
+const ROW_OPENED = ascii('">');
+const ROW_CLOSE = ascii('</row>');
+const NUMBER_CLOSE = ascii('</v></c>');
+const TEXT_CLOSE = ascii('</t></is></c>');
+
+function put(buf: Uint8Array, at: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) buf[at + i] = bytes[i]!;
+  return at + bytes.length;
+}
+
+/**
+ * One row's XML appended to `sink` as bytes, the same as the text `cellXml` makes of its cells:
+ * a string cell whose value needs nothing more than & < > " escaped (most) is encoded here,
+ * any other cell is `general`'s text.
+ */
+function rowXmlInto(sink: Utf8Chunks, row: readonly Cell[], n: number, parts: readonly CellParts[], numeric: readonly boolean[], neutralise: readonly boolean[], general: (cell: Cell, c: number, n: number) => string): void {
+  const digits = String(n);
+  const nd = digits.length;
+  sink.room(16 + nd);
+  let buf = sink.buf;
+  let at = put(buf, sink.at, ROW_OPEN);
+  for (let i = 0; i < nd; i++) buf[at++] = digits.charCodeAt(i);
+  at = put(buf, at, ROW_OPENED);
+  for (let c = 0; c < row.length; c++) {
+    const cell = row[c];
+    if (cell === null || cell === undefined) continue;
+    if (typeof cell === 'string') {
+      const p = parts[c]!;
+      // Room for the cell as `general` writes it: its value at most six bytes a unit (&quot;), the tags.
+      if (at + 6 * cell.length + 96 + nd > buf.length) {
+        sink.at = at;
+        sink.room(6 * cell.length + 96 + nd);
+        buf = sink.buf;
+        at = sink.at;
+      }
+      const start = at;
+      at = put(buf, at, p.open);
+      for (let i = 0; i < nd; i++) buf[at++] = digits.charCodeAt(i);
+      let end: number;
+      if (cell === '') end = put(buf, at, p.empty);
+      else if (numeric[c]) {
+        end = numberInto(cell, buf, put(buf, at, p.number));
+        if (end >= 0) end = put(buf, end, NUMBER_CLOSE);
+      } else if (neutralise[c] && startsFormula(cell.charCodeAt(0))) end = -1;
+      else {
+        end = xmlTextInto(cell, buf, put(buf, at, edgeSpace(cell) ? p.textSpaced : p.text));
+        if (end >= 0) end = put(buf, end, TEXT_CLOSE);
+      }
+      if (end >= 0) {
+        at = end;
+        continue;
+      }
+      at = start;
+    }
+    sink.at = at;
+    sink.write(general(cell, c, n));
+    buf = sink.buf;
+    at = sink.at;
+  }
+  if (at + ROW_CLOSE.length > buf.length) {
+    sink.at = at;
+    sink.room(ROW_CLOSE.length);
+    buf = sink.buf;
+    at = sink.at;
+  }
+  sink.at = put(buf, at, ROW_CLOSE);
+}
+
+/** Whether `cellText` keeps the text's edge spaces: it starts or ends with a white space (as \s reads it). */
+function edgeSpace(s: string): boolean {
+  return isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(s.length - 1));
+}
+
+/** \s, by UTF-16 unit. */
+export function isSpace(c: number): boolean {
+  if (c < 0xa0) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * A number cell's value (-?digits(.digits)?, as `numberText` passes it unchanged) into `buf` at
+ * `at`: the end, or -1 for any other text (`numberText` decides).
+ */
+function numberInto(s: string, buf: Uint8Array, at: number): number {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const first = i;
+  let point = -1;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 && point < 0 && i > first) point = i;
+    else if (c < 48 || c > 57) return -1;
+  }
+  if (n === first || point === n - 1) return -1;
+  for (let k = 0; k < n; k++) buf[at + k] = s.charCodeAt(k);
+  return at + n;
+}
+
+const ESCAPED: Record<number, Uint8Array> = { 38: ascii('&amp;'), 60: ascii('&lt;'), 62: ascii('&gt;'), 34: ascii('&quot;') };
+
+/**
+ * `cellText`'s inside (its value escaped, without the tags) as UTF-8 into `buf` at `at`: the end,
+ * or -1 where the value holds what only `cellText` writes (a control character, "_x", a lone
+ * surrogate, U+FFFE/U+FFFF).
+ */
+function xmlTextInto(s: string, buf: Uint8Array, at: number): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c < 0x20) return -1;
+      if (c === 38 || c === 60 || c === 62 || c === 34) at = put(buf, at, ESCAPED[c]!);
+      else if (c === 95 && s.charCodeAt(i + 1) === 120) return -1;
+      else buf[at++] = c;
+    } else if (c >= 0xfffe) return -1;
+    else {
+      const end = utf8Char(s, i, c, buf, at);
+      if (end < 0) {
+        at = -end;
+        i++;
+      } else if (c >= 0xd800 && c <= 0xdfff) return -1;
+      else at = end;
+    }
+  }
+  return at;
+}
+
+/** A sheet's XML; `bytes` false: every row made as text first, as the cells' general path (the same bytes, slower). */
+export function sheetXml(sheet: SheetSpec, selected: boolean, bytes = true): Buffer {
+  return Buffer.concat([...sheetXmlChunks(sheet, selected, bytes)]);
 }
 
 /** A sheet's XML in chunks of about 1 MiB (`Utf8Chunks`: deflated as they come, never held all at once). */
-function* sheetXmlChunks(sheet: SheetSpec, selected: boolean): Generator<Buffer> {
+function* sheetXmlChunks(sheet: SheetSpec, selected: boolean, bytes = true, pool: ChunkPool | null = null): Generator<Buffer> {
   const ready: Buffer[] = [];
-  const sink = new Utf8Chunks((chunk) => ready.push(chunk));
+  const sink = new Utf8Chunks((chunk) => ready.push(chunk), pool);
   let out = '';
   let width = Math.max(sheet.columns.length, 1);
   for (const r of sheet.rows) if (r.length > width) width = r.length; // no spread: sheets have 10^5+ rows
@@ -245,28 +408,21 @@ function* sheetXmlChunks(sheet: SheetSpec, selected: boolean): Generator<Buffer>
   const textStyle = letters.map((_, c) => STYLE_INDEX.get(sheet.columns[c]?.style ?? (sheet.columns[c]?.numeric ? 'number' : 'text'))!);
   const numeric = letters.map((_, c) => sheet.columns[c]?.numeric === true);
   const neutralise = letters.map((_, c) => sheet.columns[c]?.neutralise === true);
-  const rows = sheet.rows;
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    const n = r + 1;
-    let x = `<row r="${n}">`;
-    for (let c = 0; c < row.length; c++) {
-      const cell = row[c];
-      if (cell === null || cell === undefined) continue;
-      const ref = letters[c]! + n;
-      if (typeof cell === 'string') {
-        if (cell === '') x += `<c r="${ref}" s="${textStyle[c]}"/>`;
-        else if (numeric[c]) x += `<c r="${ref}" s="${textStyle[c]}"><v>${numberText(cell)}</v></c>`;
-        else x += `<c r="${ref}" s="${textStyle[c]}" t="inlineStr"><is>${cellText(neutralise[c] ? neutraliseCell(cell) : cell)}</is></c>`;
-      } else if ('text' in cell) {
-        const st = STYLE_INDEX.get(cell.style ?? 'text');
-        x += cell.text === '' ? `<c r="${ref}" s="${st}"/>` : `<c r="${ref}" s="${st}" t="inlineStr"><is>${cellText(cell.text)}</is></c>`;
-      } else {
-        x += `<c r="${ref}" s="${STYLE_INDEX.get(cell.style ?? 'number')}"><v>${numberText(cell.number)}</v></c>`;
-      }
+  const general = (cell: Cell, c: number, n: number) => cellXml(cell, letters[c]! + n, textStyle[c]!, numeric[c]!, neutralise[c]!);
+  if (!bytes) {
+    for (let r = 0; r < sheet.rows.length; r++) {
+      const row = sheet.rows[r]!;
+      let x = `<row r="${r + 1}">`;
+      for (let c = 0; c < row.length; c++) if (row[c] !== null && row[c] !== undefined) x += general(row[c]!, c, r + 1);
+      sink.write(x + '</row>');
+      if (ready.length) yield* ready.splice(0);
     }
-    sink.write(x + '</row>');
-    if (ready.length) yield* ready.splice(0);
+  } else {
+    const parts = letters.map((letter, c) => new CellParts(letter, textStyle[c]!));
+    for (let r = 0; r < sheet.rows.length; r++) {
+      rowXmlInto(sink, sheet.rows[r]!, r + 1, parts, numeric, neutralise, general);
+      if (ready.length) yield* ready.splice(0);
+    }
   }
   out += '</sheetData>';
   if (sheet.autoFilter) out += `<autoFilter ref="${sheet.autoFilter}"/>`;
@@ -293,7 +449,9 @@ function* sheetXmlChunks(sheet: SheetSpec, selected: boolean): Generator<Buffer>
  * chunk while this thread makes the next), never all of it in memory: the same bytes.
  */
 export async function compressSheetStreamed(sheet: SheetSpec, selected: boolean): Promise<CompressedSheet> {
-  return { ...sheetHeads(sheet), compressed: await deflateChunks(sheetXmlChunks(sheet, selected)) };
+  // The chunks go round: each made again once zlib has read it.
+  const pool = new ChunkPool();
+  return { ...sheetHeads(sheet), compressed: await deflateChunks(sheetXmlChunks(sheet, selected, true, pool), (chunk) => pool.give(chunk)) };
 }
 
 /** What a workbook needs to know of a compressed sheet besides its bytes. */

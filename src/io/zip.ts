@@ -234,9 +234,10 @@ export function deflateEntry(data: Uint8Array): Deflated {
 /**
  * Deflate one entry's data arriving in pieces, on zlib's thread pool while the pieces are made:
  * the same bytes as `deflateEntry` of the pieces joined (deflate's output does not depend on
- * how its input is split when nothing is flushed in between). A piece must not be changed once given.
+ * how its input is split when nothing is flushed in between). A piece must not be changed once
+ * given, until it is handed to `consumed` (zlib read all of it), if that is given.
  */
-export async function deflateChunks(chunks: Iterable<Uint8Array>): Promise<Deflated> {
+export async function deflateChunks(chunks: Iterable<Uint8Array>, consumed?: (chunk: Uint8Array) => void): Promise<Deflated> {
   const stream = createDeflateRaw(DEFLATE);
   const out: Buffer[] = [];
   stream.on('data', (c: Buffer) => out.push(c));
@@ -248,7 +249,8 @@ export async function deflateChunks(chunks: Iterable<Uint8Array>): Promise<Defla
     for (const chunk of chunks) {
       crc = crc32(chunk, crc);
       size += chunk.length;
-      if (!stream.write(chunk)) await once(stream, 'drain');
+      const more = consumed ? stream.write(chunk, (e) => e || consumed(chunk)) : stream.write(chunk);
+      if (!more) await once(stream, 'drain');
     }
   } catch (e) {
     stream.destroy();
