@@ -104,6 +104,16 @@ export function classifyHeader(header: string, columns: readonly Column[] = COLU
   return column ? { key: column.key, unit } : { unit };
 }
 
+export interface TableOptions {
+  /** Return problems in rows beside the rows that read, instead of throwing them (validate). */
+  readonly keepGoing?: boolean;
+  /**
+   * The policy's measure id for a measure cell's text (undefined: no such measure). Given, each
+   * record carries it as `measureId`, last, as `resolveApplications` would add it.
+   */
+  readonly measureOf?: (text: string) => string | undefined;
+}
+
 export interface TableRead {
   readonly records: readonly ApplicationRecord[];
   readonly source: ApplicationsSource;
@@ -430,7 +440,7 @@ function yearValue(raw: string): Conv<number> {
  * returns the problems in rows beside the rows that read (a header that cannot be mapped is
  * always thrown: nothing can be read without it).
  */
-export function tableToRecords(table: RawTable, file: string, options: { keepGoing?: boolean } = {}): TableRead {
+export function tableToRecords(table: RawTable, file: string, options: TableOptions = {}): TableRead {
   const rows = table.rows;
   // Rows by number are looked up for merged ranges only.
   const byRow = new Map(table.merges.length ? rows.map((r) => [r.row, r]) : []);
@@ -500,6 +510,18 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
     if (r === undefined) scores.set(raw, (r = scoreValue(raw)));
     return r;
   };
+  // Districts and measures repeat (a few dozen texts): the rows that hold one share one string,
+  // so the records hold fewer objects. (Names and codes are not looked up so: at one or two rows
+  // a company, the lookups cost more than the strings they save.)
+  const shared = new Map<string, string>();
+  const interned = (s: string | null): string | null => {
+    if (s === null) return s;
+    const t = shared.get(s);
+    if (t !== undefined) return t;
+    shared.set(s, s);
+    return s;
+  };
+  const measureOf = options.measureOf;
   const projectIdValue = idValue('project_id');
   const companyIdValue = idValue('company_id');
   const records: ApplicationRecord[] = [];
@@ -622,31 +644,32 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
       for (const { c, label } of extraColumns) extra[label] = cells[c] ?? '';
     }
     // The fields in the order their problems are listed.
-    const record = {
-      index: records.length,
-      row,
-      projectId: get(where.project_id!, projectIdValue),
-      projectName: text(where.project_name!),
-      companyId: get(where.company_id!, companyIdValue),
-      companyName: text(where.company_name!),
-      district: text(where.district!) ?? '',
-      measure: text(where.measure!),
-      year: get(where.year!, yearValue),
-      totalInvestment: amount(where.total_investment!),
-      eligibleBase: amount(where.eligible_base!),
-      requested: amount(where.requested!),
-      upperFunding: amount(where.upper_funding!),
-      score: get(where.score!, score),
-      decision: get(where.decision!, decisionValue),
-      decisionReason: text(where.decision_reason!) ?? '',
-      exclusiveGroup: text(where.exclusive_group!) ?? '',
-      extra,
-    };
+    const projectId = get(where.project_id!, projectIdValue);
+    const projectName = text(where.project_name!);
+    const companyId = get(where.company_id!, companyIdValue);
+    const companyName = text(where.company_name!);
+    const district = interned(text(where.district!)) ?? '';
+    const measure = interned(text(where.measure!));
+    const year = get(where.year!, yearValue);
+    const totalInvestment = amount(where.total_investment!);
+    const eligibleBase = amount(where.eligible_base!);
+    const requested = amount(where.requested!);
+    const upperFunding = amount(where.upper_funding!);
+    const scoreRead = get(where.score!, score);
+    const decision = get(where.decision!, decisionValue);
+    const decisionReason = text(where.decision_reason!) ?? '';
+    const exclusiveGroup = text(where.exclusive_group!) ?? '';
     if (rowIssues !== null) {
       issues.push(...(rowIssues as InputIssue[]));
       continue;
     }
-    records.push(record as ApplicationRecord);
+    // With the policy's lookup, the record is built as the resolved application will be (its
+    // measure id last), so resolving it needs no copy.
+    const record: ApplicationRecord =
+      measureOf === undefined
+        ? { index: records.length, row, projectId: projectId!, projectName: projectName!, companyId: companyId!, companyName: companyName!, district, measure: measure!, year: year!, totalInvestment, eligibleBase, requested, upperFunding, score: scoreRead!, decision, decisionReason, exclusiveGroup, extra }
+        : { index: records.length, row, projectId: projectId!, projectName: projectName!, companyId: companyId!, companyName: companyName!, district, measure: measure!, year: year!, totalInvestment, eligibleBase, requested, upperFunding, score: scoreRead!, decision, decisionReason, exclusiveGroup, extra, measureId: measureOf(measure!) ?? '' };
+    records.push(record);
   }
   for (const [column, { rows: at, texts }] of placeholders) {
     const where = at.length > 5 ? `rows ${at.slice(0, 5).join(', ')} and ${at.length - 5} more` : `row${at.length > 1 ? 's' : ''} ${at.join(', ')}`;

@@ -34,6 +34,8 @@ export interface ApplicationRecord {
   readonly exclusiveGroup?: string;
   /** Columns fundplan does not use, kept as read. */
   readonly extra: Readonly<Record<string, string>>;
+  /** The policy's id of the measure, where the reader looked it up ('' for none). */
+  readonly measureId?: string;
 }
 
 export type Decision = 'fund' | 'exclude';
@@ -152,7 +154,8 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
       if (r[STANDARD_AMOUNT[field]] === null) issues.push({ ...at(r, field), expected: `an amount (${m.id} ${m.clause} is only for applications with ${field} in a range)`, found: 'nothing' });
     }
     if (!columns.length) {
-      applications.push(withFields(r, { measureId: m.id }));
+      // A record the reader built with this measure's id is already the application.
+      applications.push(r.measureId === m.id ? (r as Application) : withFields(r, { measureId: m.id }));
       continue;
     }
     // The attributes: every value checked; a value the measure's rules need, required.

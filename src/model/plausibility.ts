@@ -7,7 +7,7 @@
  * the first kind; a solve adds the budget's; `fundplan validate` lists them with the errors.
  */
 import type { Decimal } from 'decimal.js';
-import { D, fmtYuanHuman, toHalfWidth } from '../money.js';
+import { D, ZERO, fmtYuanHuman, toHalfWidth } from '../money.js';
 import { shown, type InputIssue } from '../errors.js';
 import type { Application, ApplicationsSource } from './application.js';
 import type { Policy } from './policy.js';
@@ -43,7 +43,27 @@ function upperCase(s: string): string {
  */
 export function exceeds(v: Decimal, limit: Decimal): boolean {
   if (v.s > 0 && v.e < limit.e && limit.s > 0 && limit.d[0] !== 0) return false;
-  return v.gt(limit);
+  return compare(v, limit) > 0;
+}
+
+/**
+ * `x.comparedTo(y)`, step for step as decimal.js decides it, without the copy of `y` it makes
+ * first (a Decimal and its digit array per comparison, several per application): the sign, zero,
+ * then — the digits being normalised, no leading or trailing zero word — the exponent, the digit
+ * words in turn, and the number of words. NaN and ±Infinity are decimal.js's own to compare.
+ */
+export function compare(x: Decimal, y: Decimal): number {
+  const xd = x.d;
+  const yd = y.d;
+  if (!xd || !yd) return x.comparedTo(y);
+  const xs = x.s;
+  if (!xd[0] || !yd[0]) return xd[0] ? xs : yd[0] ? -y.s : 0;
+  if (xs !== y.s) return xs;
+  const up = xs > 0 ? 1 : -1;
+  if (x.e !== y.e) return x.e > y.e ? up : -up;
+  const n = Math.min(xd.length, yd.length);
+  for (let i = 0; i < n; i++) if (xd[i] !== yd[i]) return xd[i]! > yd[i]! ? up : -up;
+  return xd.length === yd.length ? 0 : xd.length > yd.length ? up : -up;
 }
 
 /** A warning about one application's cell. */
@@ -112,13 +132,13 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
     const m = checks.get(a.measureId)!;
     for (const [field, key] of AMOUNTS) large(a, field, a[key]);
     const base = a.eligibleBase ?? a.totalInvestment;
-    if (m.rate && base !== null && base.gt(0) && base.lt(IMPLAUSIBLY_SMALL_BASE)) {
+    if (m.rate && base !== null && compare(base, ZERO) > 0 && compare(base, IMPLAUSIBLY_SMALL_BASE) < 0) {
       issue(a, a.eligibleBase ? 'eligible_base' : 'total_investment', `an investment base of at least ${y(IMPLAUSIBLY_SMALL_BASE)} (is it 万元 under a 元 header?)`, y(base));
     }
-    if (a.eligibleBase && a.totalInvestment && a.eligibleBase.gt(a.totalInvestment)) {
+    if (a.eligibleBase && a.totalInvestment && compare(a.eligibleBase, a.totalInvestment) > 0) {
       issue(a, 'eligible_base', `a base no larger than the total investment ${y(a.totalInvestment)}`, y(a.eligibleBase));
     }
-    if (a.upperFunding && a.totalInvestment && a.upperFunding.gt(a.totalInvestment)) {
+    if (a.upperFunding && a.totalInvestment && compare(a.upperFunding, a.totalInvestment) > 0) {
       issue(a, 'upper_funding', `an upper-level grant no larger than the total investment ${y(a.totalInvestment)}`, y(a.upperFunding));
     }
     // Above a cap the policy states (per project, per company a year): the request cannot be met.
