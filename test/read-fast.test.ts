@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { readApplicationsFile } from '../src/io/applications.js';
 import { csvParse } from '../src/io/csv-read.js';
 import { readCsvGrid } from '../src/io/grid.js';
-import { amountValue, cleanText, isPlain, plainDecimal, tableToRecords, type RawRow } from '../src/io/table.js';
+import { amountValue, cleanText, isPlain, plainDecimal, RecentReads, tableToRecords, type RawRow } from '../src/io/table.js';
 import { D, parseAmount, toHalfWidth } from '../src/money.js';
 import { resolveApplications } from '../src/model/application.js';
 import { creditCodeCheckChar, creditCodeProblem } from '../src/model/credit-code.js';
@@ -196,6 +196,26 @@ describe('reading shortcuts', () => {
         same(a.records, b.records, a.source);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('amounts answered from the recent reads are what reading each text makes of it', () => {
+    // Enough texts that slots are shared and overwritten (512 slots), some repeated at once.
+    const texts = fc.array(fc.oneof(number, fc.constantFrom('30000000', '1,000', '50万', '—', '', '1e5', '0.001')), { minLength: 1, maxLength: 2000 });
+    fc.assert(
+      fc.property(texts, fc.constantFrom('yuan' as const, 'wan' as const), (raws, unit) => {
+        const recent = new RecentReads(amountValue);
+        for (const raw of raws) {
+          const got = recent.read(raw, unit);
+          const want = amountValue(raw, unit);
+          expect(got.ok).toBe(want.ok);
+          if (got.ok && want.ok) expect([got.value.s, got.value.e, got.value.d]).toEqual([want.value.s, want.value.e, want.value.d]);
+          else expect(got).toEqual(want);
+          // Read again straight away: the same answer, the same Decimal.
+          expect(recent.read(raw, unit)).toBe(got);
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });
