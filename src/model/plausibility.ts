@@ -98,22 +98,17 @@ function measureChecks(policy: Policy): Map<string, MeasureChecks> {
 
 /**
  * Each distinct key of `texts` numbered in order of first appearance: per text, its key's number.
- * Texts repeat: each distinct text is keyed once (`key`), and texts of one key share its number.
+ * A key is a scan of its text that returns the text itself in the common case (`upperCase`,
+ * `companyKey`), so each text is keyed and looked up once, in one map.
  */
 function numbered(texts: readonly string[], key: (s: string) => string): { readonly of: Int32Array; readonly keys: string[] } {
-  const byText = new Map<string, number>();
   const byKey = new Map<string, number>();
   const keys: string[] = [];
   const of = new Int32Array(texts.length);
   for (let i = 0; i < texts.length; i++) {
-    const t = texts[i]!;
-    let n = byText.get(t);
-    if (n === undefined) {
-      const k = key(t);
-      n = byKey.get(k);
-      if (n === undefined) byKey.set(k, (n = keys.push(k) - 1));
-      byText.set(t, n);
-    }
+    const k = key(texts[i]!);
+    let n = byKey.get(k);
+    if (n === undefined) byKey.set(k, (n = keys.push(k) - 1));
     of[i] = n;
   }
   return { of, keys };
