@@ -85,8 +85,7 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
   const warnings: InputIssue[] = [];
   const at = (r: ApplicationRecord, field: string) => ({ file: source.file, row: r.row, column: source.headers[field] ?? field });
   const firstRow = new Map<string, number>();
-  // A batch repeats its codes and measures: each text checked and looked up once.
-  const codeProblems = new Map<string, string | undefined>();
+  // A batch repeats its measures: each text looked up once.
   const measures = new Map<string, Measure | undefined>();
   let lastText: string | null = null;
   let lastMeasure: Measure | undefined;
@@ -111,8 +110,8 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
       issues.push({ ...at(r, 'project_id'), expected: `a unique project id (row ${prev} has the same)`, found: shown(r.projectId) });
     } else firstRow.set(r.projectId, r.row);
 
-    let codeProblem = codeProblems.get(r.companyId);
-    if (codeProblem === undefined && !codeProblems.has(r.companyId)) codeProblems.set(r.companyId, (codeProblem = creditCodeProblem(r.companyId)));
+    // A code of the alphabet is checked in place, faster than a lookup of its earlier answer.
+    const codeProblem = creditCodeProblem(r.companyId);
     if (codeProblem) warnings.push({ ...at(r, 'company_id'), expected: codeProblem, found: shown(r.companyId) });
 
     // Rows of one measure usually come together: the last one's lookup first.

@@ -125,7 +125,11 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
   for (let i = 0; i < apps.length; i++) {
     const a = apps[i]!;
     const m = checks.get(a.measureId)!;
-    for (const [field, key] of AMOUNTS) large(a, field, a[key]);
+    // AMOUNTS, one property each (a property named by a variable is a slower read).
+    large(a, 'total_investment', a.totalInvestment);
+    large(a, 'eligible_base', a.eligibleBase);
+    large(a, 'requested', a.requested);
+    large(a, 'upper_funding', a.upperFunding);
     const base = a.eligibleBase ?? a.totalInvestment;
     if (m.rate && base !== null && compare(base, ZERO) > 0 && compare(base, IMPLAUSIBLY_SMALL_BASE) < 0) {
       issue(a, a.eligibleBase ? 'eligible_base' : 'total_investment', `an investment base of at least ${y(IMPLAUSIBLY_SMALL_BASE)} (is it 万元 under a 元 header?)`, y(base));
