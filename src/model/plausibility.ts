@@ -37,9 +37,9 @@ function upperCase(s: string): string {
 }
 
 /**
- * `v.gt(limit)`, most often decided without decimal.js's comparison (which copies `limit` each
- * time): for a positive `limit` (so limit ≥ 10^limit.e), a `v` of zero or more with a smaller
- * decimal exponent is under it (v < 10^(v.e + 1) ≤ 10^limit.e).
+ * `v.gt(limit)`, most often decided by exponents alone: for a positive `limit` (so
+ * limit ≥ 10^limit.e), a `v` of zero or more with a smaller decimal exponent is under it
+ * (v < 10^(v.e + 1) ≤ 10^limit.e); else by `compare`.
  */
 export function exceeds(v: Decimal, limit: Decimal): boolean {
   if (v.s > 0 && v.e < limit.e && limit.s > 0 && limit.d[0] !== 0) return false;
