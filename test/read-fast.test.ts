@@ -1,15 +1,21 @@
 /**
  * The applications reader's shortcuts against the general code they stand in for: plain cells
  * (no normalising), plain amounts (straight to Decimal), company names that are their own key,
- * and CSV rows whose cells are read again when asked for.
+ * CSV rows whose cells are read again when asked for, records built as the applications they
+ * resolve to, credit codes checked in place, and Decimals compared without a copy.
  */
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readApplicationsFile } from '../src/io/applications.js';
 import { csvParse } from '../src/io/csv-read.js';
 import { readCsvGrid } from '../src/io/grid.js';
-import { amountValue, cleanText, isPlain, plainDecimal } from '../src/io/table.js';
+import { amountValue, cleanText, isPlain, plainDecimal, RecentReads, tableToRecords, type RawRow } from '../src/io/table.js';
 import { D, parseAmount, toHalfWidth } from '../src/money.js';
-import { companyKey, exceeds } from '../src/model/plausibility.js';
+import { resolveApplications } from '../src/model/application.js';
+import { creditCodeCheckChar, creditCodeProblem } from '../src/model/credit-code.js';
+import { compare, companyKey, exceeds } from '../src/model/plausibility.js';
+import { lookupMeasure, measureIndex, parsePolicy } from '../src/model/policy.js';
 
 const TEXT = ['1', '0', '9', '.', ',', 'a', 'Z', 'E', '+', '-', ' ', '\t', '\n', '\u3000', '\u200b', '\ufeff', '中', '万', '元', '１', '．', '（', '¥', '%', 'é', 'Σ'];
 const text = (maxLength: number) => fc.array(fc.constantFrom(...TEXT), { maxLength }).map((xs) => xs.join(''));
@@ -113,5 +119,103 @@ describe('reading shortcuts', () => {
       { numRuns: 1000 },
     );
     expect(fast).toBeGreaterThan(100);
+  });
+
+  it('a credit code checked in place is what the general rule (trim, upper case, each character, check character) finds', () => {
+    const general = (code: string): string | undefined => {
+      const c = code.trim().toUpperCase();
+      if (c.length !== 18) return undefined;
+      if (![...c].every((ch) => '0123456789ABCDEFGHJKLMNPQRTUWXY'.includes(ch))) return 'a unified social credit code of digits and capitals without I, O, S, V, Z (GB 32100)';
+      const check = creditCodeCheckChar(c.slice(0, 17));
+      return check === c[17] ? undefined : `a unified social credit code whose check character is ${check} (GB 32100)`;
+    };
+    const CODE = ['0', '1', '9', 'A', 'H', 'Y', 'I', 'O', 'z', 'a', ' ', '\u3000', '中', '\ud83d\ude00'];
+    const code = fc.oneof(
+      fc.array(fc.constantFrom(...CODE), { minLength: 16, maxLength: 20 }).map((xs) => xs.join('')),
+      // Valid-looking codes: 17 characters of the alphabet and any check character.
+      fc.tuple(fc.array(fc.constantFrom(...'0123456789ABCDEFGHJKLMNPQRTUWXY'), { minLength: 17, maxLength: 17 }), fc.constantFrom(...'0123456789ABCDEFGHJKLMNPQRTUWXYIOSz ')).map(([xs, c]) => xs.join('') + c),
+    );
+    fc.assert(
+      fc.property(code, (c) => {
+        expect(creditCodeProblem(c)).toBe(general(c));
+      }),
+      { numRuns: 5000 },
+    );
+    const valid = '91440300' + 'MA5F0000' + '0';
+    const ok = valid + creditCodeCheckChar(valid)!;
+    for (const c of [ok, ok.toLowerCase(), ` ${ok}`, ok.slice(0, 17) + (ok[17] === '0' ? '1' : '0'), '91440300MA5F0000OI']) expect(creditCodeProblem(c), c).toBe(general(c));
+  });
+
+  it("Decimals compared without a copy compare as decimal.js's comparedTo", () => {
+    const value = fc.oneof(
+      fc.tuple(fc.integer({ min: -1, max: 1 }), fc.bigInt({ min: 0n, max: 10n ** 25n }), fc.integer({ min: -12, max: 12 })).map(([sign, n, scale]) => new D(`${sign < 0 ? '-' : ''}${n}e${scale}`)),
+      fc.constantFrom(new D(0), new D('-0'), new D(1), new D('10000000'), new D('9999999.99999999'), new D('1e-7'), new D(Infinity), new D(-Infinity), new D(NaN)),
+    );
+    fc.assert(
+      fc.property(value, value, (x, y) => {
+        const want = x.comparedTo(y);
+        expect(Number.isNaN(want) ? NaN : want).toEqual(compare(x, y));
+      }),
+      { numRuns: 10000 },
+    );
+  });
+
+  it('records read with the policy\'s measure lookup are the applications resolving makes, without a copy', () => {
+    const policy = parsePolicy(JSON.parse(readFileSync('scenarios/policies/shenzhen-iiot-2018.json', 'utf8')), 'policy');
+    const index = measureIndex(policy);
+    const measureOf = (t: string) => lookupMeasure(index, t)?.id;
+    // The demo's file as read, then a table of random measure texts (ids in any case, names, unknown ones).
+    const bytes = readFileSync('scenarios/shenzhen-2019/applications.csv');
+    const same = (records: ReturnType<typeof readApplicationsFile>['records'], lookedUp: typeof records, source: ReturnType<typeof readApplicationsFile>['source']) => {
+      const want = resolveApplications(records, policy, source);
+      const got = resolveApplications(lookedUp, policy, source);
+      expect(got.issues).toEqual(want.issues);
+      expect(got.warnings).toEqual(want.warnings);
+      expect(got.applications.length).toBe(want.applications.length);
+      got.applications.forEach((a, i) => {
+        expect(a).toEqual(want.applications[i]);
+        expect(Object.keys(a)).toEqual(Object.keys(want.applications[i]!));
+        expect(JSON.stringify(a)).toBe(JSON.stringify(want.applications[i]));
+      });
+      // Each application is the record read, not a copy of it.
+      expect(got.applications.every((a) => lookedUp.includes(a))).toBe(true);
+    };
+    const plain = readApplicationsFile(bytes, 'a.csv');
+    const looked = readApplicationsFile(bytes, 'a.csv', { measureOf });
+    expect(looked.records.length).toBe(372);
+    same(plain.records, looked.records, plain.source);
+
+    const TEXTS = ['P01-CROSS', 'p01-cross', ' P10-APPLICATION ', '跨行业跨领域工业互联网平台', 'P99-NONE', '技术改造'];
+    const header = ['project_id', 'project_name', 'company_id', 'company_name', 'district', 'measure', 'year', 'total_investment', 'eligible_base', 'requested', 'upper_funding', 'score'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...TEXTS), { minLength: 1, maxLength: 12 }), (measures) => {
+        const rows: RawRow[] = [{ row: 1, cells: header }, ...measures.map((m, i) => ({ row: i + 2, cells: [`P${i}`, 'n', '91440300MA5F00000X', 'c', '南山区', m, '2019', '1000000', '', '500000', '', '80'] }))];
+        const table = { rows, merges: [] };
+        const a = tableToRecords(table, 't.csv');
+        const b = tableToRecords(table, 't.csv', { measureOf });
+        same(a.records, b.records, a.source);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('amounts answered from the recent reads are what reading each text makes of it', () => {
+    // Enough texts that slots are shared and overwritten (512 slots), some repeated at once.
+    const texts = fc.array(fc.oneof(number, fc.constantFrom('30000000', '1,000', '50万', '—', '', '1e5', '0.001')), { minLength: 1, maxLength: 2000 });
+    fc.assert(
+      fc.property(texts, fc.constantFrom('yuan' as const, 'wan' as const), (raws, unit) => {
+        const recent = new RecentReads(amountValue);
+        for (const raw of raws) {
+          const got = recent.read(raw, unit);
+          const want = amountValue(raw, unit);
+          expect(got.ok).toBe(want.ok);
+          if (got.ok && want.ok) expect([got.value.s, got.value.e, got.value.d]).toEqual([want.value.s, want.value.e, want.value.d]);
+          else expect(got).toEqual(want);
+          // Read again straight away: the same answer, the same Decimal.
+          expect(recent.read(raw, unit)).toBe(got);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -8,7 +8,7 @@ import type { InputIssue } from '../errors.js';
 import type { ApplicationRecord, ApplicationsSource } from '../model/application.js';
 import { READ_LIMITS, type ReadLimits } from './bounds.js';
 import { readCsvGrid, readGrid, type GridOptions } from './grid.js';
-import { tableToRecords } from './table.js';
+import { tableToRecords, type TableOptions } from './table.js';
 import type { Encoding } from './text.js';
 
 export { COLUMNS, classifyHeader } from './table.js';
@@ -26,10 +26,7 @@ export interface ReadApplications {
   readonly issues: readonly InputIssue[];
 }
 
-export interface ReadOptions extends GridOptions {
-  /** Return problems in rows beside the rows that read, instead of throwing them (validate). */
-  readonly keepGoing?: boolean;
-}
+export interface ReadOptions extends GridOptions, TableOptions {}
 
 /** Read an applications file of either format, by content. */
 export function readApplicationsFile(bytes: Uint8Array, file: string, options: ReadOptions = {}): ReadApplications {

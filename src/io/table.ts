@@ -104,6 +104,16 @@ export function classifyHeader(header: string, columns: readonly Column[] = COLU
   return column ? { key: column.key, unit } : { unit };
 }
 
+export interface TableOptions {
+  /** Return problems in rows beside the rows that read, instead of throwing them (validate). */
+  readonly keepGoing?: boolean;
+  /**
+   * The policy's measure id for a measure cell's text (undefined: no such measure). Given, each
+   * record carries it as `measureId`, last, as `resolveApplications` would add it.
+   */
+  readonly measureOf?: (text: string) => string | undefined;
+}
+
 export interface TableRead {
   readonly records: readonly ApplicationRecord[];
   readonly source: ApplicationsSource;
@@ -430,7 +440,7 @@ function yearValue(raw: string): Conv<number> {
  * returns the problems in rows beside the rows that read (a header that cannot be mapped is
  * always thrown: nothing can be read without it).
  */
-export function tableToRecords(table: RawTable, file: string, options: { keepGoing?: boolean } = {}): TableRead {
+export function tableToRecords(table: RawTable, file: string, options: TableOptions = {}): TableRead {
   const rows = table.rows;
   // Rows by number are looked up for merged ranges only.
   const byRow = new Map(table.merges.length ? rows.map((r) => [r.row, r]) : []);
@@ -500,6 +510,22 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
     if (r === undefined) scores.set(raw, (r = scoreValue(raw)));
     return r;
   };
+  // Amounts repeat too (a request at a cap, a round sum), but most are read once: the last text
+  // read of each small hash, per unit, is kept, and the rows that repeat it share its Decimal.
+  const recentAmounts = { yuan: new RecentReads(amountValue), wan: new RecentReads(amountValue) };
+  const amountOf = (raw: string, unit: Unit): Conv<Decimal> => recentAmounts[unit].read(raw, unit);
+  // Districts and measures repeat (a few dozen texts): the rows that hold one share one string,
+  // so the records hold fewer objects. (Names and codes are not looked up so: at one or two rows
+  // a company, the lookups cost more than the strings they save.)
+  const shared = new Map<string, string>();
+  const interned = (s: string | null): string | null => {
+    if (s === null) return s;
+    const t = shared.get(s);
+    if (t !== undefined) return t;
+    shared.set(s, s);
+    return s;
+  };
+  const measureOf = options.measureOf;
   const projectIdValue = idValue('project_id');
   const companyIdValue = idValue('company_id');
   const records: ApplicationRecord[] = [];
@@ -562,7 +588,7 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
     const value = cellOf(f);
     return value === null ? null : cleanText(value);
   };
-  const amount = (f: Field) => get(f, amountValue);
+  const amount = (f: Field) => get(f, amountOf);
 
   for (let i = firstDataIndex; i < rows.length; i++) {
     raw = rows[i]!;
@@ -622,31 +648,32 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
       for (const { c, label } of extraColumns) extra[label] = cells[c] ?? '';
     }
     // The fields in the order their problems are listed.
-    const record = {
-      index: records.length,
-      row,
-      projectId: get(where.project_id!, projectIdValue),
-      projectName: text(where.project_name!),
-      companyId: get(where.company_id!, companyIdValue),
-      companyName: text(where.company_name!),
-      district: text(where.district!) ?? '',
-      measure: text(where.measure!),
-      year: get(where.year!, yearValue),
-      totalInvestment: amount(where.total_investment!),
-      eligibleBase: amount(where.eligible_base!),
-      requested: amount(where.requested!),
-      upperFunding: amount(where.upper_funding!),
-      score: get(where.score!, score),
-      decision: get(where.decision!, decisionValue),
-      decisionReason: text(where.decision_reason!) ?? '',
-      exclusiveGroup: text(where.exclusive_group!) ?? '',
-      extra,
-    };
+    const projectId = get(where.project_id!, projectIdValue);
+    const projectName = text(where.project_name!);
+    const companyId = get(where.company_id!, companyIdValue);
+    const companyName = text(where.company_name!);
+    const district = interned(text(where.district!)) ?? '';
+    const measure = interned(text(where.measure!));
+    const year = get(where.year!, yearValue);
+    const totalInvestment = amount(where.total_investment!);
+    const eligibleBase = amount(where.eligible_base!);
+    const requested = amount(where.requested!);
+    const upperFunding = amount(where.upper_funding!);
+    const scoreRead = get(where.score!, score);
+    const decision = get(where.decision!, decisionValue);
+    const decisionReason = text(where.decision_reason!) ?? '';
+    const exclusiveGroup = text(where.exclusive_group!) ?? '';
     if (rowIssues !== null) {
       issues.push(...(rowIssues as InputIssue[]));
       continue;
     }
-    records.push(record as ApplicationRecord);
+    // With the policy's lookup, the record is built as the resolved application will be (its
+    // measure id last), so resolving it needs no copy.
+    const record: ApplicationRecord =
+      measureOf === undefined
+        ? { index: records.length, row, projectId: projectId!, projectName: projectName!, companyId: companyId!, companyName: companyName!, district, measure: measure!, year: year!, totalInvestment, eligibleBase, requested, upperFunding, score: scoreRead!, decision, decisionReason, exclusiveGroup, extra }
+        : { index: records.length, row, projectId: projectId!, projectName: projectName!, companyId: companyId!, companyName: companyName!, district, measure: measure!, year: year!, totalInvestment, eligibleBase, requested, upperFunding, score: scoreRead!, decision, decisionReason, exclusiveGroup, extra, measureId: measureOf(measure!) ?? '' };
+    records.push(record);
   }
   for (const [column, { rows: at, texts }] of placeholders) {
     const where = at.length > 5 ? `rows ${at.slice(0, 5).join(', ')} and ${at.length - 5} more` : `row${at.length > 1 ? 's' : ''} ${at.join(', ')}`;
@@ -656,6 +683,32 @@ export function tableToRecords(table: RawTable, file: string, options: { keepGoi
   if (issues.length && !options.keepGoing) throw new InputError(issues);
   if (total && issues.length === 0) warnings.push(...checkTotals(total, records, fields, file));
   return { records, source: { file, headers }, warnings, issues };
+}
+
+/** How many texts `RecentReads` keeps (a power of two). */
+const RECENT_READS = 512;
+
+/**
+ * The last reading of each of a few hundred texts, by a hash of the text: a text read again soon,
+ * or often, is answered with the same result (and so the same immutable Decimal), without a map
+ * that grows with every text. Only for a `read` whose answer depends on the text and unit alone.
+ */
+export class RecentReads<T> {
+  private readonly texts: (string | undefined)[] = new Array(RECENT_READS);
+  private readonly reads: Conv<T>[] = new Array(RECENT_READS);
+
+  constructor(private readonly conv: (raw: string, unit: Unit) => Conv<T>) {}
+
+  read(raw: string, unit: Unit): Conv<T> {
+    let h = raw.length;
+    for (let i = 0; i < raw.length; i++) h = (Math.imul(h, 31) + raw.charCodeAt(i)) | 0;
+    const slot = (h ^ (h >>> 9)) & (RECENT_READS - 1);
+    if (this.texts[slot] === raw) return this.reads[slot]!;
+    const r = this.conv(raw, unit);
+    this.texts[slot] = raw;
+    this.reads[slot] = r;
+    return r;
+  }
 }
 
 /** A field of the table: its column spec, its column index (if present), its label and unit. */

@@ -34,6 +34,8 @@ export interface ApplicationRecord {
   readonly exclusiveGroup?: string;
   /** Columns fundplan does not use, kept as read. */
   readonly extra: Readonly<Record<string, string>>;
+  /** The policy's id of the measure, where the reader looked it up ('' for none). */
+  readonly measureId?: string;
 }
 
 export type Decision = 'fund' | 'exclude';
@@ -83,8 +85,7 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
   const warnings: InputIssue[] = [];
   const at = (r: ApplicationRecord, field: string) => ({ file: source.file, row: r.row, column: source.headers[field] ?? field });
   const firstRow = new Map<string, number>();
-  // A batch repeats its codes and measures: each text checked and looked up once.
-  const codeProblems = new Map<string, string | undefined>();
+  // A batch repeats its measures: each text looked up once.
   const measures = new Map<string, Measure | undefined>();
   let lastText: string | null = null;
   let lastMeasure: Measure | undefined;
@@ -109,8 +110,8 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
       issues.push({ ...at(r, 'project_id'), expected: `a unique project id (row ${prev} has the same)`, found: shown(r.projectId) });
     } else firstRow.set(r.projectId, r.row);
 
-    let codeProblem = codeProblems.get(r.companyId);
-    if (codeProblem === undefined && !codeProblems.has(r.companyId)) codeProblems.set(r.companyId, (codeProblem = creditCodeProblem(r.companyId)));
+    // A code of the alphabet is checked in place, faster than a lookup of its earlier answer.
+    const codeProblem = creditCodeProblem(r.companyId);
     if (codeProblem) warnings.push({ ...at(r, 'company_id'), expected: codeProblem, found: shown(r.companyId) });
 
     // Rows of one measure usually come together: the last one's lookup first.
@@ -152,7 +153,8 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
       if (r[STANDARD_AMOUNT[field]] === null) issues.push({ ...at(r, field), expected: `an amount (${m.id} ${m.clause} is only for applications with ${field} in a range)`, found: 'nothing' });
     }
     if (!columns.length) {
-      applications.push(withFields(r, { measureId: m.id }));
+      // A record the reader built with this measure's id is already the application.
+      applications.push(r.measureId === m.id ? (r as Application) : withFields(r, { measureId: m.id }));
       continue;
     }
     // The attributes: every value checked; a value the measure's rules need, required.

@@ -15,11 +15,30 @@ export function creditCodeCheckChar(first17: string): string | undefined {
   return ALPHABET[(31 - (total % 31)) % 31];
 }
 
+/** Each character code's value in the alphabet, -1 for a character outside it (ASCII only). */
+const VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
+
 /**
  * A problem to warn about, or undefined. Only 18-character codes are checked:
  * older organisation codes and foreign ids are not credit codes and pass silently.
  */
 export function creditCodeProblem(code: string): string | undefined {
+  // A code of 18 characters of the alphabet as written (the usual case) is checked in place.
+  if (code.length === 18) {
+    let total = 0;
+    let i = 0;
+    for (; i < 18; i++) {
+      const ch = code.charCodeAt(i);
+      const v = ch < 128 ? VALUE[ch]! : -1;
+      if (v < 0) break;
+      if (i < 17) total += v * WEIGHTS[i]!;
+    }
+    if (i === 18) {
+      const check = ALPHABET[(31 - (total % 31)) % 31]!;
+      return check === code[17] ? undefined : `a unified social credit code whose check character is ${check} (GB 32100)`;
+    }
+  }
   const c = code.trim().toUpperCase();
   if (c.length !== 18) return undefined;
   if (![...c].every((ch) => ALPHABET.includes(ch))) {

@@ -85,6 +85,7 @@ export function loadScenario(scenarioPath: string, options: LoadOptions = {}): L
   const fromScenario = options.sheet === undefined && scenario.sheet !== null;
   const read = readApplicationsFile(appsFile.bytes, shownApps, {
     ...options,
+    measureOf: measureLookup(policy),
     sheet: options.sheet ?? scenario.sheet ?? undefined,
     ...(fromScenario ? { sheetNamedBy: `the "sheet" of ${chain.fileOf.sheet ?? shownScenario}` } : {}),
   });
@@ -138,7 +139,7 @@ function withYears(loaded: Loaded, dirOf: { readonly commitments: string; readon
     const shown = relative(process.cwd(), path) || path;
     const file = readInput(path, shown);
     try {
-      const read = readApplicationsFile(file.bytes, shown, p.sheet !== null ? { sheet: p.sheet } : {});
+      const read = readApplicationsFile(file.bytes, shown, { measureOf: measureLookup(loaded.policy), ...(p.sheet !== null ? { sheet: p.sheet } : {}) });
       const resolved = resolveApplications(read.records, loaded.policy, read.source);
       issues.push(...resolved.issues);
       resolved.applications.forEach((a) => {
@@ -173,6 +174,20 @@ function withYears(loaded: Loaded, dirOf: { readonly commitments: string; readon
     warnings,
     scenario: { ...s, years: { ledger, planned, ...(s.targets?.length ? { earlier: earlierForTargets(s.targets, ledger, loaded.policy) } : {}) } },
     inputs: { ...loaded.inputs, ...(ledgerFiles.length ? { commitments: ledgerFiles } : {}), ...(planFiles.length ? { plan: planFiles } : {}) },
+  };
+}
+
+/**
+ * The policy's measure id for a measure cell's text, as `resolveApplications` finds it, each
+ * text looked up once: the reader builds each record with it, and resolving then copies none.
+ */
+function measureLookup(policy: Policy): (text: string) => string | undefined {
+  const index = measureIndex(policy);
+  const ids = new Map<string, string | undefined>();
+  return (text) => {
+    let id = ids.get(text);
+    if (id === undefined && !ids.has(text)) ids.set(text, (id = lookupMeasure(index, text)?.id));
+    return id;
   };
 }
 
@@ -234,13 +249,13 @@ function loadMemory(input: MemoryInput, options: LoadOptions): Loaded {
   let appsProvenance: InputProvenance['applications'];
   if (input.applications) {
     shownApps = 'applications';
-    read = { ...tableToRecords(recordsTable(input.applications), shownApps, options), format: 'csv', encoding: 'utf-8' };
+    read = { ...tableToRecords(recordsTable(input.applications), shownApps, { ...options, measureOf: measureLookup(policy) }), format: 'csv', encoding: 'utf-8' };
     appsProvenance = { file: MEMORY, sha256: sha256(JSON.stringify(input.applications)), encoding: 'memory' };
   } else {
     const path = resolve(base, scenario.applications);
     shownApps = relative(process.cwd(), path) || path;
     const file = readInput(path, shownApps);
-    read = readApplicationsFile(file.bytes, shownApps, { ...options, sheet: options.sheet ?? scenario.sheet ?? undefined });
+    read = readApplicationsFile(file.bytes, shownApps, { ...options, measureOf: measureLookup(policy), sheet: options.sheet ?? scenario.sheet ?? undefined });
     appsProvenance = { file: scenario.applications, sha256: file.sha256, encoding: read.encoding, ...(read.sheet !== undefined ? { sheet: read.sheet } : {}) };
   }
   const loaded = finishLoad(scenario, policy, read, shownApps, options, {
@@ -276,7 +291,8 @@ function finishLoad(scenario: Scenario, policy: Policy, read: ReadApplications, 
   const decided = withScenarioDecisions(resolved.applications, scenario, inputs.scenario.file === MEMORY ? 'scenario' : inputs.scenario.file);
   const issues = [...resolved.issues, ...decided.issues];
   if (issues.length && !options.keepGoing) throw new InputError(issues);
-  const warnings = [...read.warnings, ...resolved.warnings, ...plausibilityWarnings(resolved.applications, policy, read.source, scenario.year)];
+  // The plausibility warnings name the file as summary.json does from the start (below), not copied.
+  const warnings = [...read.warnings, ...resolved.warnings, ...plausibilityWarnings(resolved.applications, policy, { ...read.source, file: named }, scenario.year)];
   // A warning about the file as a whole (no row) first, then by row; the sort is stable.
   const rowOf = (w: InputIssue) => (typeof w.row === 'number' ? w.row : 0);
   warnings.sort((a, b) => rowOf(a) - rowOf(b));
