@@ -213,6 +213,9 @@ describe('objectiveByScore', () => {
           const general = objectiveByColumn(p, units, grants);
           const fast = objectiveByScore(p, units);
           if (fast !== null) expect(fast.toString()).toBe(general.toString());
+          // With the preparation's doubles per column, the same.
+          const withScores = { ...p, scores: groups.map((ms) => candidates[ms[0]!]!.score.toNumber()) } as Prepared;
+          expect(objectiveByScore(withScores, units)?.toString()).toBe(fast?.toString());
         },
       ),
       { numRuns: 1000 },

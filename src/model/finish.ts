@@ -103,15 +103,19 @@ export function objectiveByScore(p: Prepared, grantUnits: readonly number[]): De
   const unitsOf: number[] = [];
   const byDouble = new Map<number, number[]>();
   let totalUnits = 0;
-  for (const members of p.shape.groups) {
+  const groups = p.shape.groups;
+  for (let col = 0; col < groups.length; col++) {
+    const members = groups[col]!;
     let units = 0;
     for (const i of members) units += grantUnits[i]!;
     if (units === 0) continue;
     const score = p.candidates[members[0]!]!.score;
-    const d = score.toNumber();
+    // The column's score as a double: the preparation's where it has them (per column, in order).
+    const d = p.scores !== undefined ? p.scores[col]! : score.toNumber();
     let bucket = byDouble.get(d);
     if (bucket === undefined) byDouble.set(d, (bucket = []));
-    let k = bucket.find((t) => scores[t] === score || scores[t]!.eq(score));
+    let k: number | undefined;
+    for (const t of bucket) if (scores[t] === score || scores[t]!.eq(score)) k = t;
     if (k === undefined) {
       k = scores.length;
       bucket.push(k);
