@@ -50,8 +50,9 @@ interface MadeKey extends LimitKey {
 /**
  * Builds the keys of the coupling limits an application counts against (besides the budget),
  * into `out`. Which keys exist depends on the scenario only through `limitStructure`. A key is
- * made once per limit, on first use, and found again by its parts (a map per part: no id text
- * and no closure made per application); `made` lists them in the order they were made.
+ * made once per limit, on first use, and found again by its parts (its measure's and its
+ * company's entries, a joint cap's subject, a district: no id text and no closure made per
+ * application); `made` lists them in the order they were made.
  */
 function limitKeys(policy: Policy, scenario: Scenario): { readonly keysOf: (a: Application, out: MadeKey[]) => void; readonly made: readonly MadeKey[] } {
   const annual = policy.companyAnnualCap;
