@@ -1,8 +1,9 @@
 /**
  * The model's shortcuts against the general way of working the same out, on random inputs: the
  * priority order (sorting project ids only within a score), the limits of each candidate in
- * flat arrays, caps in whole yuan, entitlements kept as they are when already whole fen, and
- * amounts in units made once per list of caps.
+ * flat arrays, caps in whole yuan, entitlements kept as they are when already whole fen,
+ * amounts in units made once per list of caps, score keys from whole numbers, LP bounds from whole
+ * fen, the objective per distinct score, and the limits' members found by measure and company.
  */
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
@@ -10,9 +11,15 @@ import { describe, expect, it } from 'vitest';
 import { D, floorTo } from '../src/money.js';
 import type { Application } from '../src/model/application.js';
 import { entitlementOf } from '../src/model/entitlement.js';
-import { limitsOfCandidates, sortById, type Limit } from '../src/model/limits.js';
+import { buildLimits, limitsOfCandidates, sortById, type Limit } from '../src/model/limits.js';
+import { objectiveByColumn, objectiveByScore } from '../src/model/finish.js';
+import { lpUnits } from '../src/model/lp.js';
+import { LP_UNIT, toLpUnits } from '../src/money.js';
+import type { Prepared } from '../src/model/types.js';
+import type { Policy } from '../src/model/policy.js';
+import type { Scenario } from '../src/model/scenario.js';
 import type { Measure } from '../src/model/policy.js';
-import { capsIn, priorityOrder } from '../src/model/prepare.js';
+import { capsIn, priorityOrder, scoreKey } from '../src/model/prepare.js';
 import { inUnits, toUnits, unitsIssue } from '../src/model/units.js';
 
 /** Scores from a few values, some too close together for doubles to tell apart. */
@@ -39,6 +46,8 @@ describe('priorityOrder', () => {
       fc.property(fc.array(fc.tuple(fc.constantFrom(...IDS), fc.constantFrom(...SCORES)), { maxLength: 60 }), (rows) => {
         const apps = rows.map(([id, score]) => app(id, score));
         expect(priorityOrder(apps)).toEqual(referenceOrder(apps));
+        // With the preparation's keys (whole numbers where exact) as with the decimals' texts.
+        expect(priorityOrder(apps, apps.map((a) => scoreKey(a.score)))).toEqual(referenceOrder(apps));
       }),
       { numRuns: 300 },
     );
@@ -147,6 +156,140 @@ describe('sortById', () => {
         expect(got.map((l) => l.id)).toEqual(limits.map((l) => l.id).sort());
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+/** Decimals from a few digits up to many places, both signs, zeros of both signs. */
+const decimals = fc.oneof(
+  fc.tuple(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.integer({ min: -8, max: 12 })).map(([m, e]) => new Decimal(`${m}e${-e}`)),
+  fc.constantFrom('0', '-0', '87.4', '87.40', '0.000001', '0.0000001', '9007199254.740991', '9007199254.740993', '1e30').map((s) => new Decimal(s)),
+);
+
+describe('scoreKey', () => {
+  it('is equal for two scores exactly when they are equal', () => {
+    fc.assert(
+      fc.property(decimals, decimals, (x, y) => {
+        expect(scoreKey(x) === scoreKey(y)).toBe(x.eq(y));
+        expect(scoreKey(x)).toBe(scoreKey(new Decimal(x.toString())));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('lpUnits', () => {
+  it('is toLpUnits, bit for bit, whole fen or not', () => {
+    fc.assert(
+      fc.property(decimals, (x) => {
+        expect(Object.is(lpUnits(x), toLpUnits(x))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of ['0.01', '123456789.01', '90071992547409.91', '90071992547409.93', '-0', '0', '1e-9']) expect(Object.is(lpUnits(new D(s)), new D(s).div(LP_UNIT).toNumber())).toBe(true);
+  });
+});
+
+describe('objectiveByScore', () => {
+  // Columns of candidates sharing a score (as lp.ts groups them), scores often repeated across columns.
+  const SCORE_TEXTS = ['60', '75.5', '75.50', '0.1', '0.1000000000000000001', '99.999', '1e-45', '123456789012345678901234567890', '1e49', '0.3'];
+  it('is the objective column by column, or null where it cannot vouch for exactness', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...SCORE_TEXTS), fc.array(fc.oneof(fc.nat(5), fc.nat(2 ** 40), fc.constant(2 ** 52)), { minLength: 1, maxLength: 4 })), { maxLength: 12 }),
+        fc.constantFrom('1', '10000', '0.01', '250.5', '1e-20'),
+        (columns, g) => {
+          const candidates: Application[] = [];
+          const units: number[] = [];
+          const groups = columns.map(([score, us]) =>
+            us.map((u) => {
+              candidates.push(app(`P${candidates.length}`, score));
+              units.push(u);
+              return candidates.length - 1;
+            }),
+          );
+          const p = { scenario: { granularity: new D(g) }, shape: { groups }, candidates } as unknown as Prepared;
+          const grants = units.map((u) => new D(g).times(u));
+          const general = objectiveByColumn(p, units, grants);
+          const fast = objectiveByScore(p, units);
+          if (fast !== null) expect(fast.toString()).toBe(general.toString());
+          // With the preparation's doubles per column, the same.
+          const withScores = { ...p, scores: groups.map((ms) => candidates[ms[0]!]!.score.toNumber()) } as Prepared;
+          expect(objectiveByScore(withScores, units)?.toString()).toBe(fast?.toString());
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+  it('refuses where a sum would round (beyond the 50 digits decimal.js keeps), where the order of the sums tells', () => {
+    // Column by column, 10^49 + 0.3 rounds to 10^49 twice; 0.3 × 2 first would round up to 10^49 + 1.
+    const candidates = ['1e49', '0.3', '0.3'].map((s, i) => app(`P${i}`, s));
+    const p = { scenario: { granularity: new D(1) }, shape: { groups: [[0], [1], [2]] }, candidates } as unknown as Prepared;
+    expect(objectiveByColumn(p, [1, 1, 1], []).toString()).toBe('1e+49');
+    expect(objectiveByScore(p, [1, 1, 1])).toBeNull();
+  });
+  it('vouches for the usual scores, amounts and granularities', () => {
+    const candidates = ['75.5', '75.50', '60', '75.5'].map((s, i) => app(`P${i}`, s));
+    const p = { scenario: { granularity: new D(10000) }, shape: { groups: [[0], [1, 3], [2]] }, candidates } as unknown as Prepared;
+    // 75.5 × 13 units + 60 × 5 units, of ¥10,000 each.
+    expect(objectiveByScore(p, [3, 4, 5, 6])?.toString()).toBe('12815000');
+    expect(objectiveByColumn(p, [3, 4, 5, 6], []).toString()).toBe('12815000');
+  });
+});
+
+describe('limit members', () => {
+  // A policy with caps per company on some measures, an annual cap some measures are exempt from, a
+  // joint cap per company and one per attribute, and districts with budgets.
+  const MEASURES = ['M1', 'M2', 'M3', 'M4'];
+  const policy = (annual: boolean) =>
+    ({
+      measures: MEASURES.map((id, k) => ({ id, clause: `（${k}）`, rules: k % 2 === 0 ? [{ type: 'companyCap', amount: '100' }] : [] })),
+      ...(annual ? { companyAnnualCap: { amount: '500', clause: '（九）', exempt: ['M4'] } } : {}),
+      jointCaps: [
+        { id: 'J1', clause: '（十）', amount: '300', measures: ['M1', 'M2'], per: 'company' },
+        { id: 'J2', clause: '（十）', amount: '300', measures: ['M2', 'M3'], per: 'product' },
+      ],
+    }) as unknown as Policy;
+  const scenario = {
+    year: 2024,
+    budget: new D(1000),
+    measureBudgets: new Map([['M2', { max: new D(50) }], ['M9', { min: new D(5) }]]),
+    districtBudgets: new Map([['D1', { max: new D(70) }]]),
+  } as unknown as Scenario;
+  it("are the candidates each limit's rule picks, found application by application", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...MEASURES), fc.constantFrom('C1', 'C2', '企业3'), fc.constantFrom('D1', 'D2'), fc.option(fc.constantFrom('x', 'y'))), { maxLength: 30 }),
+        fc.boolean(),
+        (rows, annual) => {
+          const apps = rows.map(([measureId, companyId, district, product], i) => ({ projectId: `P${i}`, measureId, companyId, district, attributes: product === null ? {} : { product } }) as unknown as Application);
+          const { limits } = buildLimits(apps, policy(annual), scenario);
+          const picks = (l: Limit) => (a: Application) => {
+            const [kind, ...rest] = l.id.split(':');
+            const subject = rest.join(':');
+            if (kind === 'company_measure') return `${a.measureId}:${a.companyId}` === subject;
+            if (kind === 'company_annual') return a.companyId === subject && a.measureId !== 'M4';
+            if (kind === 'joint_cap') return subject.startsWith('J1:') ? ['M1', 'M2'].includes(a.measureId) && `J1:${a.companyId}` === subject : ['M2', 'M3'].includes(a.measureId) && `J2:${a.attributes?.product}` === subject;
+            if (kind === 'measure_max' || kind === 'measure_min') return a.measureId === subject;
+            if (kind === 'district_max') return a.district === subject;
+            return kind === 'budget';
+          };
+          for (const l of limits) expect(l.members).toEqual(apps.flatMap((a, i) => (picks(l)(a) ? [i] : [])));
+          // Every company under a measure with a cap per company has its limit, and so on: no limit missing.
+          const expectedIds = new Set([
+            ...apps.flatMap((a) => (['M1', 'M3'].includes(a.measureId) ? [`company_measure:${a.measureId}:${a.companyId}`] : [])),
+            ...(annual ? apps.flatMap((a) => (a.measureId !== 'M4' ? [`company_annual:${a.companyId}`] : [])) : []),
+            ...apps.flatMap((a) => (['M1', 'M2'].includes(a.measureId) ? [`joint_cap:J1:${a.companyId}`] : [])),
+            ...apps.flatMap((a) => (['M2', 'M3'].includes(a.measureId) && a.attributes?.product !== undefined ? [`joint_cap:J2:${a.attributes.product}`] : [])),
+            ...(apps.some((a) => a.measureId === 'M2') ? ['measure_max:M2'] : []),
+            'measure_min:M9',
+            ...(apps.some((a) => a.district === 'D1') ? ['district_max:D1'] : []),
+            'budget',
+          ]);
+          expect(limits.map((l) => l.id)).toEqual([...expectedIds].sort());
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

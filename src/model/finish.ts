@@ -71,6 +71,11 @@ export function specificityOrder(limits: readonly Limit[]): (ks: number[]) => nu
  * column's units, the units summed in safe integers (checked; else candidate by candidate).
  */
 function objectiveOf(p: Prepared, grantUnits: readonly number[], grants: readonly Decimal[]): Decimal {
+  return objectiveByScore(p, grantUnits) ?? objectiveByColumn(p, grantUnits, grants);
+}
+
+/** `objectiveOf` column by column (the general way). */
+export function objectiveByColumn(p: Prepared, grantUnits: readonly number[], grants: readonly Decimal[]): Decimal {
   const g = p.scenario.granularity;
   let objective = ZERO;
   for (const members of p.shape.groups) {
@@ -79,6 +84,59 @@ function objectiveOf(p: Prepared, grantUnits: readonly number[], grants: readonl
     if (!Number.isSafeInteger(units)) return p.candidates.reduce((s, a, i) => (grantUnits[i] === 0 ? s : s.plus(a.score.times(grants[i]!))), ZERO);
     if (units !== 0) objective = objective.plus(p.candidates[members[0]!]!.score.times(g.times(units)));
   }
+  return objective;
+}
+
+/**
+ * `objectiveByColumn` with the columns of one score together: Σ over distinct scores s of
+ * s × (g × Σ units), a Decimal product per score rather than per column. The same number where
+ * every step of both is exact, which is checked: every product and partial sum is a multiple of
+ * 10^−q (q the most decimal places of a score plus g's) below 10^(45 − q) and g × units below
+ * 10^(45 − g's places), so each has fewer than the 50 significant digits decimal.js keeps and
+ * sums in any order come out the same. Null where that is not so (then column by column).
+ */
+export function objectiveByScore(p: Prepared, grantUnits: readonly number[]): Decimal | null {
+  const g = p.scenario.granularity;
+  const gNum = g.toNumber();
+  // Distinct scores (found by their double, then compared exactly) and their units.
+  const scores: Decimal[] = [];
+  const unitsOf: number[] = [];
+  const byDouble = new Map<number, number[]>();
+  let totalUnits = 0;
+  const groups = p.shape.groups;
+  for (let col = 0; col < groups.length; col++) {
+    const members = groups[col]!;
+    let units = 0;
+    for (const i of members) units += grantUnits[i]!;
+    if (units === 0) continue;
+    const score = p.candidates[members[0]!]!.score;
+    // The column's score as a double: the preparation's where it has them (per column, in order).
+    const d = p.scores !== undefined ? p.scores[col]! : score.toNumber();
+    let bucket = byDouble.get(d);
+    if (bucket === undefined) byDouble.set(d, (bucket = []));
+    let k: number | undefined;
+    for (const t of bucket) if (scores[t] === score || scores[t]!.eq(score)) k = t;
+    if (k === undefined) {
+      k = scores.length;
+      bucket.push(k);
+      scores.push(score);
+      unitsOf.push(0);
+    }
+    unitsOf[k]! += units;
+    totalUnits += units;
+  }
+  if (!Number.isSafeInteger(totalUnits) || !Number.isFinite(gNum)) return null;
+  let places = 0;
+  let bound = 0;
+  scores.forEach((s, k) => {
+    places = Math.max(places, s.decimalPlaces());
+    bound += Math.abs(s.toNumber()) * gNum * unitsOf[k]!;
+  });
+  const gPlaces = g.decimalPlaces();
+  const q = places + gPlaces;
+  if (q > 40 || !(bound * 10 ** q < 1e45) || !(gNum * totalUnits * 10 ** gPlaces < 1e45)) return null;
+  let objective = ZERO;
+  scores.forEach((s, k) => (objective = objective.plus(s.times(g.times(unitsOf[k]!)))));
   return objective;
 }
 

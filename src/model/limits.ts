@@ -50,20 +50,17 @@ interface MadeKey extends LimitKey {
 /**
  * Builds the keys of the coupling limits an application counts against (besides the budget),
  * into `out`. Which keys exist depends on the scenario only through `limitStructure`. A key is
- * made once per limit, on first use, and found again by its parts (a map per part: no id text
- * and no closure made per application); `made` lists them in the order they were made.
+ * made once per limit, on first use, and found again by its parts (its measure's and its
+ * company's entries, a joint cap's subject, a district: no id text and no closure made per
+ * application); `made` lists them in the order they were made.
  */
 function limitKeys(policy: Policy, scenario: Scenario): { readonly keysOf: (a: Application, out: MadeKey[]) => void; readonly made: readonly MadeKey[] } {
-  const measures = new Map(policy.measures.map((m) => [m.id, m]));
   const annual = policy.companyAnnualCap;
   const hasAnnual = annualOf(policy, scenario) !== null;
   const exempt = new Set(annual?.exempt ?? []);
   const joints = (policy.jointCaps ?? []).map((j) => ({ ...j, cap: new D(j.amount), covers: new Set(j.measures), bySubject: new Map<string, MadeKey>() }));
   // Each measure's cap per company, read once (every company's limit under it shares the amount).
   const companyCaps = new Map(policy.measures.map((m) => [m.id, ruleOf(m, 'companyCap')?.amount] as const).flatMap(([id, a]) => (a === undefined ? [] : [[id, new D(a)] as const])));
-  const byMeasureCompany = new Map<string, Map<string, MadeKey>>();
-  const byCompany = new Map<string, MadeKey>();
-  const byMeasure = new Map<string, MadeKey>();
   const byDistrict = new Map<string, MadeKey>();
   const made: MadeKey[] = [];
   const keyOf = (key: string, make: LimitKey['make'], prefix?: string, suffix?: string): MadeKey => {
@@ -119,36 +116,40 @@ function limitKeys(policy: Policy, scenario: Scenario): { readonly keysOf: (a: A
         ...(budget?.min ? [{ id: `district_min:${d}`, kind: 'district_min' as const, sense: 'min' as const, amount: budget.min, subject: d, source: `scenario.districtBudgets.${d}.min` }] : []),
       ];
     });
+  // Per measure (by its index in the policy), read once: the measure, its cap per company, whether
+  // the annual cap counts it, the joint caps over it and its own key once made. Per company, its
+  // keys: the annual cap's and one per measure with a cap per company. An application costs one
+  // lookup of its measure and one of its company (ids read from a file are slices of a larger
+  // text: a lookup hashes and compares them), not one per rule.
+  const measureIndex = new Map(policy.measures.map((m, i) => [m.id, i]));
+  const perMeasure = policy.measures.map((m) => ({
+    m,
+    companyCap: companyCaps.get(m.id),
+    annual: hasAnnual && !exempt.has(m.id),
+    joints: joints.filter((j) => j.covers.has(m.id)),
+    key: undefined as MadeKey | undefined,
+  }));
+  const byCompany = new Map<string, { annual: MadeKey | undefined; readonly measure: (MadeKey | undefined)[] }>();
+  const districts = scenario.districtBudgets;
   const keysOf = (a: Application, out: MadeKey[]): void => {
-    const m = measures.get(a.measureId)!;
+    const mi = measureIndex.get(a.measureId)!;
+    const pm = perMeasure[mi]!;
     const company = a.companyId;
-    const companyCap = companyCaps.get(m.id);
-    if (companyCap) {
-      let cache = byMeasureCompany.get(m.id);
-      if (!cache) byMeasureCompany.set(m.id, (cache = new Map()));
-      let k = cache.get(company);
-      if (!k) cache.set(company, (k = companyMeasure(m, company, companyCap)));
-      out.push(k);
-    }
-    if (hasAnnual && !exempt.has(a.measureId)) {
-      let k = byCompany.get(company);
-      if (!k) byCompany.set(company, (k = companyAnnual(company)));
-      out.push(k);
-    }
-    for (const j of joints) {
-      if (!j.covers.has(a.measureId)) continue;
+    // Keys made in the order the rules are listed here (a key's index is its place in `made`).
+    let c = pm.companyCap || pm.annual ? byCompany.get(company) : undefined;
+    if (c === undefined && (pm.companyCap || pm.annual)) byCompany.set(company, (c = { annual: undefined, measure: [] }));
+    if (pm.companyCap) out.push((c!.measure[mi] ??= companyMeasure(pm.m, company, pm.companyCap)));
+    if (pm.annual) out.push((c!.annual ??= companyAnnual(company)));
+    for (const j of pm.joints) {
       const subject = j.per === 'company' ? company : a.attributes?.[j.per];
       if (subject === undefined) continue;
       let k = j.bySubject.get(subject);
       if (!k) j.bySubject.set(subject, (k = joint(j, subject)));
       out.push(k);
     }
-    const mid = a.measureId;
-    let k = byMeasure.get(mid);
-    if (!k) byMeasure.set(mid, (k = measure(mid)));
-    out.push(k);
-    const d = a.district;
-    if (scenario.districtBudgets?.has(d)) {
+    out.push((pm.key ??= measure(pm.m.id)));
+    if (districts !== undefined && districts.has(a.district)) {
+      const d = a.district;
       let k = byDistrict.get(d);
       if (!k) byDistrict.set(d, (k = district(d)));
       out.push(k);
@@ -230,9 +231,11 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
       suffixes.push(split ? key.suffix! : '');
     }
   }
-  // A floor on a measure nobody applied to still binds (and cannot be met). The frame's keys as a set only where a floor asks.
+  // A floor on a measure nobody applied to still binds (and cannot be met). The frame's keys of
+  // measures and districts (the keys without a prefix: one per measure or district, few) as a set,
+  // only where a floor asks.
   let keys: Set<string> | null = null;
-  const known = (key: string) => (keys ??= new Set(frame.entries.map((e) => e.key.key))).has(key);
+  const known = (key: string) => (keys ??= new Set(frame.entries.flatMap((e) => (e.key.prefix === undefined ? [e.key.key] : [])))).has(key);
   for (const [id, budget] of scenario.measureBudgets) {
     if (budget.min?.gt(0) && !known(`measure:${id}`)) {
       push({ id: `measure_min:${id}`, kind: 'measure_min', sense: 'min', amount: budget.min, members: [], subject: id, source: `scenario.measureBudgets.${id}.min` }, ZERO);
@@ -243,7 +246,7 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
       push({ id: `district_min:${d}`, kind: 'district_min', sense: 'min', amount: budget.min, members: [], subject: d, source: `scenario.districtBudgets.${d}.min` }, ZERO);
     }
   }
-  push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: Array.from({ length: frame.candidates }, (_, i) => i), subject: '', source: 'scenario.budget' }, frame.lockedTotal);
+  push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: everyCandidate(frame), subject: '', source: 'scenario.budget' }, frame.lockedTotal);
   const sorted = sortById(limits, prefixes, suffixes);
   // What is left for the new batch.
   const overrun: { limit: Limit; locked: Decimal }[] = [];
@@ -254,6 +257,18 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
     return { ...l, amount: D.max(ZERO, l.amount.minus(l.locked)) };
   });
   return { limits: left, overrun };
+}
+
+/** The budget's members, every candidate of the frame: one list per frame, shared by its scenarios' budgets as their other limits share the frame's lists. */
+const everyOf = new WeakMap<LimitFrame, readonly number[]>();
+function everyCandidate(frame: LimitFrame): readonly number[] {
+  let out = everyOf.get(frame);
+  if (out === undefined) {
+    const all = new Array<number>(frame.candidates);
+    for (let i = 0; i < frame.candidates; i++) all[i] = i;
+    everyOf.set(frame, (out = all));
+  }
+  return out;
 }
 
 /**

@@ -12,7 +12,9 @@
  * handed to its members in priority order, which is also what the tie rule asks for.
  */
 import type { Decimal } from 'decimal.js';
-import { D, toLpUnits } from '../money.js';
+import { D, LP_UNIT, toLpUnits } from '../money.js';
+import { POW10, scaledExact } from '../scaled.js';
+import { unitsToYuan } from './rounding.js';
 import type { Units } from './units.js';
 import type { Column, LinearProgram, Row } from '../solver/types.js';
 import { sumOver, type Limit, type ShareRow } from './limits.js';
@@ -79,7 +81,8 @@ export function shapePolicyLp(
     for (const i of limits[k]!.members) rowsAt[next[i]!++] = r;
   });
   // A share row weighs its qualifying and other members differently: they never share a column.
-  const sideOf: string[] = units.caps.map(() => '');
+  const sided = shares.length > 0 || cash.length > 0;
+  const sideOf: string[] = sided ? units.caps.map(() => '') : [];
   shares.forEach((row, j) => {
     for (const i of row.qualifying) sideOf[i] += `q${j}`;
     for (const i of row.others) sideOf[i] += `o${j}`;
@@ -118,7 +121,8 @@ export function shapePolicyLp(
   const groups: number[][] = [];
   for (const i of order) {
     scoreId[i] = idOf(scoreIds, scoreKeys[i]!);
-    sideId[i] = idOf(sideIds, sideOf[i]!);
+    // Without share or cash rows every candidate's side is '' (id 0).
+    sideId[i] = sided ? idOf(sideIds, sideOf[i]!) : 0;
     let h = Math.imul(scoreId[i]! + 1, 0x9e3779b1) ^ sideId[i]!;
     for (let t = rowStart[i]!; t < rowStart[i + 1]!; t++) h = Math.imul(h ^ rowsAt[t]!, 0x01000193);
     let bucket = byHash.get(h);
@@ -137,7 +141,8 @@ export function shapePolicyLp(
     for (let t = rowStart[first]!; t < rowStart[first + 1]!; t++) rowColumns[rowsAt[t]!]!.push(g);
   });
   const rowBounds = rowBoundsOf(rowLimit, limits);
-  const groupCaps = groups.map((members) => units.granularity.times(sumOver(members, units.caps)));
+  const yuan = unitsToYuan(units.granularity);
+  const groupCaps = groups.map((members) => yuan(sumOver(members, units.caps)));
   const columnOf = new Int32Array(units.caps.length).fill(-1);
   groups.forEach((members, g) => members.forEach((i) => (columnOf[i] = g)));
   const shareRows = shares.map((row, share) => {
@@ -168,14 +173,32 @@ export function shapePolicyLp(
     });
     return { cash: j, columns, weights, upper: toLpUnits(row.window.room) };
   });
-  return { groups, groupCaps, columnUpper: groupCaps.map(toLpUnits), rowLimit, rowColumns, rowBounds, shareRows, cashRows };
+  return { groups, groupCaps, columnUpper: groupCaps.map(lpUnits), rowLimit, rowColumns, rowBounds, shareRows, cashRows };
+}
+
+/** The LP unit in fen, where it is a power of ten (it is: 万元). */
+const LP_FEN = ((f) => (f !== null && POW10.includes(f) ? f : null))(scaledExact(LP_UNIT, 2));
+
+/**
+ * `toLpUnits`, without a Decimal division where the amount is a whole number F ≠ 0 of fen in the
+ * safe integers: F / LP_FEN in doubles. Exactly toLpUnits's: both are the double nearest to the
+ * same quotient (a double division of exact doubles is correctly rounded; decimal.js divides by a
+ * power of ten exactly and reads its digits back to the nearest double). Zero (signed) goes the
+ * Decimal way.
+ */
+export function lpUnits(v: Decimal): number {
+  const fen = LP_FEN === null ? null : scaledExact(v, 2);
+  return fen === null || fen === 0 ? toLpUnits(v) : fen / LP_FEN!;
 }
 
 /** Each row's bounds (LP units): a ceiling's amount above, a floor's below. */
 function rowBoundsOf(rowLimit: readonly number[], limits: readonly Limit[]): { lower: number | null; upper: number | null }[] {
+  // Many rows share one amount (every company's cap under a measure): each converted once.
+  const made = new Map<Decimal, number>();
   return rowLimit.map((k) => {
     const l = limits[k]!;
-    const bound = toLpUnits(l.amount);
+    let bound = made.get(l.amount);
+    if (bound === undefined) made.set(l.amount, (bound = lpUnits(l.amount)));
     return { lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null };
   });
 }

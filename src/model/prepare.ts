@@ -69,6 +69,17 @@ export function priorityOrder(apps: readonly Application[], scoreKeys: readonly 
   return order;
 }
 
+/**
+ * A text per score, equal exactly when the scores are equal: the score × 10^6 as a whole number
+ * where that is exact (scaled.ts: one integer per value, so equal exactly for equal scores), else
+ * 'd' and the score's decimal text (which no integer's text begins with). Cheaper than the
+ * decimal's own text for each of many candidates.
+ */
+export function scoreKey(score: Decimal): string {
+  const n = scaledExact(score, 6);
+  return n === null ? `d${score.toString()}` : String(n);
+}
+
 /** The candidates of a scenario, what each may get, and the limits over them: what the check and the preparation share. */
 export interface Candidates {
   readonly measures: ReadonlyMap<string, Measure>;
@@ -295,20 +306,40 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
   const capsIssue = unitsIssue(caps, [], g) !== null;
   let capUnits: readonly number[] | null = null;
   let order: number[] | null = null;
-  const scoreKeys = candidates.map((a) => a.score.toString());
+  const scoreKeys = candidates.map((a) => scoreKey(a.score));
+  // A candidate's score as a double, once per distinct score: equal keys are equal scores, whose
+  // doubles are equal, except 0 and −0 (one key, two doubles), each read on its own.
+  const doubles = new Map<string, number>();
+  const scoreNumber = (i: number) => {
+    const key = scoreKeys[i]!;
+    if (key === '0') return candidates[i]!.score.toNumber();
+    let d = doubles.get(key);
+    if (d === undefined) doubles.set(key, (d = candidates[i]!.score.toNumber()));
+    return d;
+  };
   // A limit's amount in units, by its sense and amount: most amounts recur (every company's cap
   // under a measure, the limits a change leaves alone).
   const unitsMemo = new Map<string, number>();
+  // First by the amount's object (every company's cap under a measure is one object), then by its text.
+  const floorsOf = new Map<Decimal, number>();
+  const ceilsOf = new Map<Decimal, number>();
   const limitUnits = (l: Limit) => {
+    const byObject = l.sense === 'max' ? floorsOf : ceilsOf;
+    const known = byObject.get(l.amount);
+    if (known !== undefined) return known;
     const round = l.sense === 'max' ? 'floor' : 'ceil';
     const key = `${round}${l.amount.toString()}`;
     let u = unitsMemo.get(key);
     if (u === undefined) unitsMemo.set(key, (u = inUnits(l.amount, g, round)));
+    byObject.set(l.amount, u);
     return u;
   };
   let lastShape: { readonly ids: readonly string[]; readonly rows: readonly number[]; readonly shape: PolicyLpShape } | null = null;
-  let frameOfCaps: unknown = null;
-  const capsById = new Map<string, number>();
+  // Σ caps (units) over a limit's members, kept by its list of members where the list is long: a
+  // frame's limits share their lists across scenarios (limitsIn), and the sum depends on the
+  // members alone. Short lists (a company's limits) are summed again, cheaper than looking them up.
+  let frameOfCaps: LimitFrame | null = null;
+  const capsByMembers = new Map<readonly number[], number>();
   return (at) => {
     if (planned && at !== scenario) return prepareAllocation(apps, policy, at, opts);
     const started = t0 ?? performance.now();
@@ -344,12 +375,13 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     // members' caps): its columns stand, only the rows' bounds move.
     if (frameOfCaps !== base.frame) {
       frameOfCaps = base.frame;
-      capsById.clear();
+      capsByMembers.clear();
     }
     const capsOf = (k: number) => {
-      const id = limits[k]!.id;
-      let c = capsById.get(id);
-      if (c === undefined) capsById.set(id, (c = sumOver(limits[k]!.members, capUnits!)));
+      const members = limits[k]!.members;
+      if (members.length < 16) return sumOver(members, capUnits!);
+      let c = capsByMembers.get(members);
+      if (c === undefined) capsByMembers.set(members, (c = sumOver(members, capUnits!)));
       return c;
     };
     const rows = limitRows(units, limits, keepRow, capsOf);
@@ -358,7 +390,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     const same = lastShape !== null && sameList(lastShape.ids, ids) && sameList(lastShape.rows, rows);
     const shape = same ? shapeAtAmounts(lastShape!.shape, limits) : shapePolicyLp(units, limits, scoreKeys, order, keepRow, shares, cash, rows);
     lastShape = { ids, rows, shape };
-    const scores = shape.groups.map((members) => candidates[members[0]!]!.score.toNumber());
+    const scores = shape.groups.map((members) => scoreNumber(members[0]!));
     return { apps, policy, scenario: at, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, thisYear, cash, order, units, shape, scores, msBuild: performance.now() - started };
   };
 }

@@ -65,7 +65,8 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   const limitU = u.limits;
   const n = caps.length;
   const { start, at } = limitsOfCandidates(limits, n);
-  const isMax = Uint8Array.from(limits, (l) => (l.sense === 'max' ? 1 : 0));
+  const isMax = new Uint8Array(limits.length);
+  for (let k = 0; k < limits.length; k++) if (limits[k]!.sense === 'max') isMax[k] = 1;
 
   const gNum = g.toNumber();
   const cashUnit = instalmentUnit(g).toNumber();
