@@ -120,16 +120,16 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   const upperOf = new Float64Array(m); // NaN: no upper bound
   const rowStart = new Int32Array(m + 1);
   const rowCols = new Int32Array(terms);
-  const read = readRows(lp.rows, n, { rowNode, active, lowerOf, upperOf, rowStart, rowCols, bounds });
+  const colStart = new Int32Array(n + 1); // counts of active rows per column at j + 1 (readRows), then starts (columnRows)
+  const read = readRows(lp.rows, n, { rowNode, active, lowerOf, upperOf, rowStart, rowCols, colStart, bounds });
   if (typeof read === 'string') return read;
   const { mA, nTerms, nb } = read;
   const size = new Int32Array(mA);
   for (let a = 0; a < mA; a++) size[a] = rowStart[a + 1]! - rowStart[a]!;
 
   // Per column, the active rows containing it.
-  const colStart = new Int32Array(n + 1);
   const colRows = new Int32Array(nTerms);
-  const work = columnRows(rowStart, rowCols, mA, n, nTerms, colStart, colRows);
+  const work = columnRows(rowStart, rowCols, mA, n, colStart, colRows);
   if (work > MAX_PAIR_WORK) return `the rows overlap too densely to check quickly (${work} row pairs through columns)`;
 
   // Every pair of rows sharing a column, as nested or crossing.
@@ -315,17 +315,20 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
 
 /**
  * The column-wise view of the rows (`colStart`, `colRows`: the active rows of column j are
- * colRows[colStart[j] … colStart[j + 1])), and Σ over columns of (rows per column)². The loops
- * of the detection that run over every term are functions of their own: small, they are compiled
- * early in a fresh process (buildPlan whole takes tens of milliseconds to compile).
+ * colRows[colStart[j] … colStart[j + 1])) from the counts `readRows` left in colStart[j + 1],
+ * and Σ over columns of (rows per column)². The loops of the detection that run over every term
+ * are functions of their own: small, they are compiled early in a fresh process (buildPlan whole
+ * takes tens of milliseconds to compile).
  */
-function columnRows(rowStart: Int32Array, rowCols: Int32Array, mA: number, n: number, nTerms: number, colStart: Int32Array, colRows: Int32Array): number {
-  for (let p = 0; p < nTerms; p++) colStart[rowCols[p]! + 1]!++;
-  for (let j = 0; j < n; j++) colStart[j + 1]! += colStart[j]!;
+function columnRows(rowStart: Int32Array, rowCols: Int32Array, mA: number, n: number, colStart: Int32Array, colRows: Int32Array): number {
+  let work = 0;
+  for (let j = 0; j < n; j++) {
+    const d = colStart[j + 1]!; // still column j's count
+    work += d * d;
+    colStart[j + 1] = d + colStart[j]!;
+  }
   const fill = colStart.slice(0, n);
   for (let a = 0; a < mA; a++) for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) colRows[fill[rowCols[p]!]!++] = a;
-  let work = 0;
-  for (let j = 0; j < n; j++) work += (colStart[j + 1]! - colStart[j]!) ** 2;
   return work;
 }
 
@@ -467,15 +470,16 @@ function readColumns(columns: LinearProgram['columns'], costs: Float64Array, bou
  * Every row checked (finite bounds, existing columns; a row with a bound: coefficients 1, each
  * column once; else why not), and the rows with a bound, the active ones, read: their node
  * (`rowNode`), row (`active`), bounds (`lowerOf`, `upperOf`, NaN for none; the finite ones also
- * appended to `bounds` after the columns'), columns (`rowCols` from `rowStart`). How many active
- * rows, terms in them and bounds in all.
+ * appended to `bounds` after the columns'), columns (`rowCols` from `rowStart`; each column's
+ * count of active rows added to colStart[j + 1]). How many active rows, terms in them and bounds
+ * in all.
  */
 function readRows(
   rows: LinearProgram['rows'],
   n: number,
-  out: { rowNode: Int32Array; active: Int32Array; lowerOf: Float64Array; upperOf: Float64Array; rowStart: Int32Array; rowCols: Int32Array; bounds: Float64Array },
+  out: { rowNode: Int32Array; active: Int32Array; lowerOf: Float64Array; upperOf: Float64Array; rowStart: Int32Array; rowCols: Int32Array; colStart: Int32Array; bounds: Float64Array },
 ): string | { readonly mA: number; readonly nTerms: number; readonly nb: number } {
-  const { rowNode, active, lowerOf, upperOf, rowStart, rowCols, bounds } = out;
+  const { rowNode, active, lowerOf, upperOf, rowStart, rowCols, colStart, bounds } = out;
   const m = rows.length;
   let mA = 0;
   let nTerms = 0;
@@ -492,12 +496,14 @@ function readRows(
       const term = rowTerms[t]!;
       const j = term[0];
       const v = term[1];
-      if (!Number.isInteger(j) || j < 0 || j >= n) return `row ${r} refers to column ${j}, which does not exist`;
+      // Number.isInteger(j) && 0 ≤ j < n (n < 2^32), without a call per term.
+      if (!((j >>> 0) === j && j < n)) return `row ${r} refers to column ${j}, which does not exist`;
       if (skip || v === 0) continue;
       if (v !== 1) return `row ${r} has coefficient ${v} on column ${j} (a network row has only coefficients 1)`;
       if (seen[j] === r) return `row ${r} has column ${j} twice`;
       seen[j] = r;
       rowCols[nTerms++] = j;
+      colStart[j + 1]!++;
     }
     if (skip) continue;
     rowNode[r] = mA + 1;
