@@ -693,19 +693,26 @@ function capacitiesAndRanges(
 ): boolean {
   let min = 0;
   let max = 0;
+  if (sec === null || tie === null) {
+    for (let e = 0; e < A; e++) {
+      cap[e] = upper[e]! - lo[e]!;
+      const c = c1[e]!;
+      if (c < min) min = c;
+      else if (c > max) max = c;
+    }
+    range.min = min;
+    range.max = max;
+    return false;
+  }
+  // With secondary costs, both in the same pass.
+  let any = false;
+  let tieMin = 0;
+  let tieMax = 0;
   for (let e = 0; e < A; e++) {
     cap[e] = upper[e]! - lo[e]!;
     const c = c1[e]!;
     if (c < min) min = c;
     else if (c > max) max = c;
-  }
-  range.min = min;
-  range.max = max;
-  if (sec === null || tie === null) return false;
-  let any = false;
-  let tieMin = 0;
-  let tieMax = 0;
-  for (let e = 0; e < A; e++) {
     const j = column[e]!;
     if (j < 0) continue;
     const t = sec[j]!;
@@ -715,6 +722,8 @@ function capacitiesAndRanges(
     if (t < tieMin) tieMin = t;
     else if (t > tieMax) tieMax = t;
   }
+  range.min = min;
+  range.max = max;
   range.tieMin = tieMin;
   range.tieMax = tieMax;
   return any;
