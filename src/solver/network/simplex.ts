@@ -70,6 +70,8 @@ export class Simplex implements ShiftWatcher {
   // the plan's arcs per node, the nodes whose potentials moved (stamped), extra arcs to price.
   /** 1: price only the candidates; 0: block search over all arcs. */
   candidates = 0;
+  /** Per node v, at v + 1, how many of the plan's arcs it is an end of (the constructor's count, for {@link incidence}). */
+  private readonly incCounts: Int32Array;
   private incStart: Int32Array | null = null;
   private inc: Int32Array | null = null;
   private stampOf: Int32Array | null = null;
@@ -107,7 +109,8 @@ export class Simplex implements ShiftWatcher {
     // states are the start's to set.
     const range = { min: 0, max: 0, tieMin: 0, tieMax: 0 };
     const tie = sec === null ? null : new Float64Array(A);
-    const ties = capacitiesAndRanges(plan.arcUpper, plan.arcColumn, lo, c1, sec, cap, tie, range, A);
+    const incCounts = (this.incCounts = new Int32Array(N + 1));
+    const ties = capacitiesAndRanges(plan.arcUpper, plan.arcColumn, lo, c1, sec, cap, tie, range, src, tgt, incCounts, A);
     this.tie = ties ? tie : null;
     this.priced = A;
     this.block = Math.max(10, Math.ceil(Math.sqrt(A)));
@@ -571,11 +574,7 @@ export class Simplex implements ShiftWatcher {
   incidence(): { readonly incStart: Int32Array; readonly inc: Int32Array } {
     if (!this.incStart || !this.inc) {
       const { N, A, src, tgt } = this;
-      const incStart = new Int32Array(N + 1);
-      for (let e = 0; e < A; e++) {
-        incStart[src[e]! + 1]!++;
-        incStart[tgt[e]! + 1]!++;
-      }
+      const incStart = this.incCounts; // the counts at v + 1, made starts here
       for (let v = 0; v < N; v++) incStart[v + 1]! += incStart[v]!;
       const inc = new Int32Array(2 * A);
       const fill = incStart.slice(0, N);
@@ -677,8 +676,9 @@ export class Simplex implements ShiftWatcher {
 
 /**
  * The arcs' capacities (`cap`), the secondary costs per arc (into `tie`, when there are `sec`),
- * and both costs' ranges (into `range`: the crash's order); whether any secondary cost is not 0.
- * A function of its own: small, it is compiled early in a fresh process.
+ * both costs' ranges (into `range`: the crash's order), and per node v at v + 1 how many arcs it
+ * is an end of (into `ends`, zero before: the incidence's counts); whether any secondary cost is
+ * not 0. A function of its own: small, it is compiled early in a fresh process.
  */
 function capacitiesAndRanges(
   upper: Float64Array,
@@ -689,6 +689,9 @@ function capacitiesAndRanges(
   cap: Float64Array,
   tie: Float64Array | null,
   range: { min: number; max: number; tieMin: number; tieMax: number },
+  src: Int32Array,
+  tgt: Int32Array,
+  ends: Int32Array,
   A: number,
 ): boolean {
   let min = 0;
@@ -699,6 +702,8 @@ function capacitiesAndRanges(
       const c = c1[e]!;
       if (c < min) min = c;
       else if (c > max) max = c;
+      ends[src[e]! + 1]!++;
+      ends[tgt[e]! + 1]!++;
     }
     range.min = min;
     range.max = max;
@@ -713,6 +718,8 @@ function capacitiesAndRanges(
     const c = c1[e]!;
     if (c < min) min = c;
     else if (c > max) max = c;
+    ends[src[e]! + 1]!++;
+    ends[tgt[e]! + 1]!++;
     const j = column[e]!;
     if (j < 0) continue;
     const t = sec[j]!;
