@@ -120,16 +120,16 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   const upperOf = new Float64Array(m); // NaN: no upper bound
   const rowStart = new Int32Array(m + 1);
   const rowCols = new Int32Array(terms);
-  const read = readRows(lp.rows, n, { rowNode, active, lowerOf, upperOf, rowStart, rowCols, bounds });
+  const colStart = new Int32Array(n + 1); // counts of active rows per column at j + 1 (readRows), then starts (columnRows)
+  const read = readRows(lp.rows, n, { rowNode, active, lowerOf, upperOf, rowStart, rowCols, colStart, bounds });
   if (typeof read === 'string') return read;
   const { mA, nTerms, nb } = read;
   const size = new Int32Array(mA);
   for (let a = 0; a < mA; a++) size[a] = rowStart[a + 1]! - rowStart[a]!;
 
   // Per column, the active rows containing it.
-  const colStart = new Int32Array(n + 1);
   const colRows = new Int32Array(nTerms);
-  const work = columnRows(rowStart, rowCols, mA, n, nTerms, colStart, colRows);
+  const { work, netColumns } = columnRows(rowStart, rowCols, mA, n, colStart, colRows);
   if (work > MAX_PAIR_WORK) return `the rows overlap too densely to check quickly (${work} row pairs through columns)`;
 
   // Every pair of rows sharing a column, as nested or crossing.
@@ -250,11 +250,6 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   if (costs.refused === 'too large') return `the costs × 10^${kc} are too large for exact potentials (max |cost| × (2 × rows + 1) > 2^53)`;
   const costScale = POWERS[kc]!;
 
-  // Innermost row of each family per column.
-  const innerA = new Int32Array(n);
-  const innerB = new Int32Array(n);
-  const netColumns = innermostRows(colStart, colRows, colour, size, n, innerA, innerB);
-
   const arcCount = netColumns + mA;
   const arcFrom = new Int32Array(arcCount);
   const arcTo = new Int32Array(arcCount);
@@ -266,7 +261,7 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   const arcReversed = new Uint8Array(arcCount);
   const columnArc = new Int32Array(n).fill(-1);
   const rowArc = new Int32Array(m).fill(-1);
-  const columns = columnArcs(innerA, innerB, bounds, boundScale, costs.values, { arcFrom, arcTo, arcLower, arcUpper, arcCost, arcColumn, columnArc });
+  const columns = columnArcs(colStart, colRows, colour, size, bounds, boundScale, costs.values, { arcFrom, arcTo, arcLower, arcUpper, arcCost, arcColumn, columnArc });
   let e = columns.arcs;
   let crossed = columns.crossed;
   for (let a = 0; a < mA; a++) {
@@ -315,18 +310,24 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
 
 /**
  * The column-wise view of the rows (`colStart`, `colRows`: the active rows of column j are
- * colRows[colStart[j] … colStart[j + 1])), and Σ over columns of (rows per column)². The loops
- * of the detection that run over every term are functions of their own: small, they are compiled
- * early in a fresh process (buildPlan whole takes tens of milliseconds to compile).
+ * colRows[colStart[j] … colStart[j + 1])) from the counts `readRows` left in colStart[j + 1];
+ * Σ over columns of (rows per column)², and how many columns are in an active row (the
+ * network's column arcs). The loops of the detection that run over every term are functions of
+ * their own: small, they are compiled early in a fresh process (buildPlan whole takes tens of
+ * milliseconds to compile).
  */
-function columnRows(rowStart: Int32Array, rowCols: Int32Array, mA: number, n: number, nTerms: number, colStart: Int32Array, colRows: Int32Array): number {
-  for (let p = 0; p < nTerms; p++) colStart[rowCols[p]! + 1]!++;
-  for (let j = 0; j < n; j++) colStart[j + 1]! += colStart[j]!;
+function columnRows(rowStart: Int32Array, rowCols: Int32Array, mA: number, n: number, colStart: Int32Array, colRows: Int32Array): { readonly work: number; readonly netColumns: number } {
+  let work = 0;
+  let netColumns = 0;
+  for (let j = 0; j < n; j++) {
+    const d = colStart[j + 1]!; // still column j's count
+    work += d * d;
+    if (d > 0) netColumns++;
+    colStart[j + 1] = d + colStart[j]!;
+  }
   const fill = colStart.slice(0, n);
   for (let a = 0; a < mA; a++) for (let p = rowStart[a]!; p < rowStart[a + 1]!; p++) colRows[fill[rowCols[p]!]!++] = a;
-  let work = 0;
-  for (let j = 0; j < n; j++) work += (colStart[j + 1]! - colStart[j]!) ** 2;
-  return work;
+  return { work, netColumns };
 }
 
 /** Grown by doubling. */
@@ -385,53 +386,48 @@ function rowPairs(rowStart: Int32Array, rowCols: Int32Array, colStart: Int32Arra
   return { candChild, candSuper, nCand, crossA, crossB, nCross };
 }
 
-/** Per column its innermost row of family A and of B (node numbers, 0 for none); how many columns have one. */
-function innermostRows(colStart: Int32Array, colRows: Int32Array, colour: Int8Array, size: Int32Array, n: number, innerA: Int32Array, innerB: Int32Array): number {
-  let netColumns = 0;
-  for (let j = 0; j < n; j++) {
-    let ba = -1;
-    let bb = -1;
-    for (let q = colStart[j]!; q < colStart[j + 1]!; q++) {
-      const a = colRows[q]!;
-      if (colour[a] === 0) {
-        if (ba < 0 || size[a]! < size[ba]! || (size[a] === size[ba] && a > ba)) ba = a;
-      } else if (bb < 0 || size[a]! < size[bb]! || (size[a] === size[bb] && a > bb)) bb = a;
-    }
-    innerA[j] = ba + 1;
-    innerB[j] = bb + 1;
-    if (ba >= 0 || bb >= 0) netColumns++;
-  }
-  return netColumns;
-}
-
 /**
  * The column arcs (columns in a network row, in column order; `bounds` holds column j's lower
- * and upper bounds at 2j and 2j + 1): their ends, scaled bounds and costs; how many, and whether
- * a bound pair is crossed (a column outside the network's too).
+ * and upper bounds at 2j and 2j + 1): each from its innermost row of family A to its innermost
+ * row of family B (node numbers, 0 for none; the smallest row, identical sets by the larger
+ * index), with its scaled bounds and cost; how many, and whether a bound pair is crossed (a
+ * column outside the network's too).
  */
 function columnArcs(
-  innerA: Int32Array,
-  innerB: Int32Array,
+  colStart: Int32Array,
+  colRows: Int32Array,
+  colour: Int8Array,
+  size: Int32Array,
   bounds: Float64Array,
   boundScale: number,
   costs: Float64Array,
   arcs: { arcFrom: Int32Array; arcTo: Int32Array; arcLower: Float64Array; arcUpper: Float64Array; arcCost: Float64Array; arcColumn: Int32Array; columnArc: Int32Array },
 ): { readonly arcs: number; readonly crossed: boolean } {
   const { arcFrom, arcTo, arcLower, arcUpper, arcCost, arcColumn, columnArc } = arcs;
-  const n = innerA.length;
+  const n = columnArc.length;
   let e = 0;
   let crossed = false;
   for (let j = 0; j < n; j++) {
     const lower = bounds[2 * j]!;
     const upper = bounds[2 * j + 1]!;
-    if (innerA[j] === 0 && innerB[j] === 0) {
+    const q0 = colStart[j]!;
+    const q1 = colStart[j + 1]!;
+    if (q0 === q1) {
       if (lower > upper) crossed = true;
       continue;
     }
-    arcFrom[e] = innerA[j]!;
-    arcTo[e] = innerB[j]!;
-    const lo = scaled(lower, boundScale);
-    const hi = scaled(upper, boundScale);
+    let ba = -1;
+    let bb = -1;
+    for (let q = q0; q < q1; q++) {
+      const a = colRows[q]!;
+      if (colour[a] === 0) {
+        if (ba < 0 || size[a]! < size[ba]! || (size[a] === size[ba] && a > ba)) ba = a;
+      } else if (bb < 0 || size[a]! < size[bb]! || (size[a] === size[bb] && a > bb)) bb = a;
+    }
+    arcFrom[e] = ba + 1;
+    arcTo[e] = bb + 1;
+    const lo = Math.round(lower * boundScale) + 0; // scaled(lower, boundScale), inline
+    const hi = Math.round(upper * boundScale) + 0;
     arcLower[e] = lo;
     arcUpper[e] = hi;
     arcCost[e] = costs[j]!;
@@ -467,15 +463,16 @@ function readColumns(columns: LinearProgram['columns'], costs: Float64Array, bou
  * Every row checked (finite bounds, existing columns; a row with a bound: coefficients 1, each
  * column once; else why not), and the rows with a bound, the active ones, read: their node
  * (`rowNode`), row (`active`), bounds (`lowerOf`, `upperOf`, NaN for none; the finite ones also
- * appended to `bounds` after the columns'), columns (`rowCols` from `rowStart`). How many active
- * rows, terms in them and bounds in all.
+ * appended to `bounds` after the columns'), columns (`rowCols` from `rowStart`; each column's
+ * count of active rows added to colStart[j + 1]). How many active rows, terms in them and bounds
+ * in all.
  */
 function readRows(
   rows: LinearProgram['rows'],
   n: number,
-  out: { rowNode: Int32Array; active: Int32Array; lowerOf: Float64Array; upperOf: Float64Array; rowStart: Int32Array; rowCols: Int32Array; bounds: Float64Array },
+  out: { rowNode: Int32Array; active: Int32Array; lowerOf: Float64Array; upperOf: Float64Array; rowStart: Int32Array; rowCols: Int32Array; colStart: Int32Array; bounds: Float64Array },
 ): string | { readonly mA: number; readonly nTerms: number; readonly nb: number } {
-  const { rowNode, active, lowerOf, upperOf, rowStart, rowCols, bounds } = out;
+  const { rowNode, active, lowerOf, upperOf, rowStart, rowCols, colStart, bounds } = out;
   const m = rows.length;
   let mA = 0;
   let nTerms = 0;
@@ -492,12 +489,14 @@ function readRows(
       const term = rowTerms[t]!;
       const j = term[0];
       const v = term[1];
-      if (!Number.isInteger(j) || j < 0 || j >= n) return `row ${r} refers to column ${j}, which does not exist`;
+      // Number.isInteger(j) && 0 ≤ j < n (n < 2^32), without a call per term.
+      if (!((j >>> 0) === j && j < n)) return `row ${r} refers to column ${j}, which does not exist`;
       if (skip || v === 0) continue;
       if (v !== 1) return `row ${r} has coefficient ${v} on column ${j} (a network row has only coefficients 1)`;
       if (seen[j] === r) return `row ${r} has column ${j} twice`;
       seen[j] = r;
       rowCols[nTerms++] = j;
+      colStart[j + 1]!++;
     }
     if (skip) continue;
     rowNode[r] = mA + 1;

@@ -30,7 +30,8 @@ export function decimalScale(values: ArrayLike<number>): number {
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     // Until v × p is within 1e-12 (relatively) of an integer; the test inline (a call per value costs a fresh process milliseconds at 100,000 values).
-    for (let t = v * p; !(Math.abs(t - Math.round(t)) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t))); t = v * p) {
+    // An exact integer (d === 0, the common case) passes the test; only the others need the tolerance.
+    for (let t = v * p, d = t - Math.round(t); d !== 0 && !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t))); t = v * p, d = t - Math.round(t)) {
       if (++k > MAX_DECIMALS) return -1;
       p = POWERS[k]!;
       raised = i;
@@ -74,11 +75,37 @@ export interface Scaling {
  * their absolute values at that scale (no flow exceeds it), refused as too large beyond 2^53.
  */
 export function boundScaleOf(bounds: ArrayLike<number>): Scaling & { readonly sum: number } {
-  const k = decimalScale(bounds);
-  if (k < 0) return { k, refused: 'not decimal', sum: 0 };
-  const scale = POWERS[k]!;
+  // decimalScale's test and the sum in one pass: each value's |round(v × 10^k)| is added at the
+  // scale it passed at; when the scale is raised the sum starts again, and the values before that
+  // point are tested and added once more at the final scale. The order of the additions differs
+  // from index order, but the sum does not: while it stays within 2^53 every partial sum of these
+  // integers is exact, and a sum beyond it is beyond it in any order (refused either way).
+  const n = bounds.length;
+  let k = 0;
+  let p = 1;
+  let raised = 0;
   let sum = 0;
-  for (let i = 0; i < bounds.length; i++) sum += Math.abs(scaled(bounds[i]!, scale));
+  for (let i = 0; i < n; i++) {
+    const v = bounds[i]!;
+    let t = v * p;
+    let r = Math.round(t);
+    for (let d = t - r; d !== 0 && !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t))); d = t - r) {
+      if (++k > MAX_DECIMALS) return { k: -1, refused: 'not decimal', sum: 0 };
+      p = POWERS[k]!;
+      raised = i;
+      sum = 0;
+      t = v * p;
+      r = Math.round(t);
+    }
+    sum += Math.abs(r);
+  }
+  for (let i = 0; i < raised; i++) {
+    const t = bounds[i]! * p;
+    const r = Math.round(t);
+    const d = t - r;
+    if (d !== 0 && !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t)))) return { k: -1, refused: 'not decimal', sum: 0 };
+    sum += Math.abs(r);
+  }
   return sum > SAFE ? { k, refused: 'too large', sum } : { k, sum };
 }
 
@@ -89,28 +116,42 @@ export function boundScaleOf(bounds: ArrayLike<number>): Scaling & { readonly su
  * max |cost × 10^k| × (2 × rows + 1) must stay within 2^53, else refused as too large.
  */
 export function integerCosts(costs: Float64Array, sign: number, rows: number): Scaling & { readonly values: Float64Array } {
-  const values = new Float64Array(costs.length);
-  // Integers already (the tie rule's ranks): k = 0, as decimalScale would find, in one pass.
+  // decimalScale's test and the scaling in one pass (integers, the tie rule's ranks, pass at
+  // k = 0 as they are): each value is scaled at the scale it passed at; when the scale is raised,
+  // the values before that point are tested and scaled once more at the final scale (and the
+  // maximum taken again), so every value ends at the smallest scale that fits them all.
+  const n = costs.length;
+  const values = new Float64Array(n);
+  let k = 0;
+  let p = 1;
+  let raised = 0;
   let max = 0;
-  let whole = true;
-  for (let j = 0; j < costs.length; j++) {
+  for (let j = 0; j < n; j++) {
     const c = costs[j]!;
-    if (!Number.isSafeInteger(c)) {
-      whole = false;
-      break;
+    let t = c * p;
+    let r = Math.round(t);
+    for (let d = t - r; d !== 0 && !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t))); d = t - r) {
+      if (++k > MAX_DECIMALS) return { k: -1, refused: 'not decimal', values };
+      p = POWERS[k]!;
+      raised = j;
+      max = 0;
+      t = c * p;
+      r = Math.round(t);
     }
-    values[j] = sign * c + 0;
-    if (c > max) max = c;
-    else if (-c > max) max = -c;
+    const v = sign * r + 0;
+    values[j] = v;
+    if (v > max) max = v;
+    else if (-v > max) max = -v;
   }
-  if (whole) return max * (2 * rows + 1) > SAFE ? { k: 0, refused: 'too large', values } : { k: 0, values };
-  const k = decimalScale(costs);
-  if (k < 0) return { k, refused: 'not decimal', values };
-  const scale = POWERS[k]!;
-  max = 0;
-  for (let j = 0; j < costs.length; j++) {
-    values[j] = sign * scaled(costs[j]!, scale) + 0;
-    max = Math.max(max, Math.abs(values[j]!));
+  for (let j = 0; j < raised; j++) {
+    const t = costs[j]! * p;
+    const r = Math.round(t);
+    const d = t - r;
+    if (d !== 0 && !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t)))) return { k: -1, refused: 'not decimal', values };
+    const v = sign * r + 0;
+    values[j] = v;
+    if (v > max) max = v;
+    else if (-v > max) max = -v;
   }
   return max * (2 * rows + 1) > SAFE ? { k, refused: 'too large', values } : { k, values };
 }

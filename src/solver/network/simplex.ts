@@ -70,6 +70,8 @@ export class Simplex implements ShiftWatcher {
   // the plan's arcs per node, the nodes whose potentials moved (stamped), extra arcs to price.
   /** 1: price only the candidates; 0: block search over all arcs. */
   candidates = 0;
+  /** Per node v, at v + 1, how many of the plan's arcs it is an end of (the constructor's count, for {@link incidence}). */
+  private readonly incCounts: Int32Array;
   private incStart: Int32Array | null = null;
   private inc: Int32Array | null = null;
   private stampOf: Int32Array | null = null;
@@ -107,7 +109,8 @@ export class Simplex implements ShiftWatcher {
     // states are the start's to set.
     const range = { min: 0, max: 0, tieMin: 0, tieMax: 0 };
     const tie = sec === null ? null : new Float64Array(A);
-    const ties = capacitiesAndRanges(plan.arcUpper, plan.arcColumn, lo, c1, sec, cap, tie, range, A);
+    const incCounts = (this.incCounts = new Int32Array(N + 1));
+    const ties = capacitiesAndRanges(plan.arcUpper, plan.arcColumn, lo, c1, sec, cap, tie, range, src, tgt, incCounts, A);
     this.tie = ties ? tie : null;
     this.priced = A;
     this.block = Math.max(10, Math.ceil(Math.sqrt(A)));
@@ -241,30 +244,6 @@ export class Simplex implements ShiftWatcher {
     const queue = new Int32Array(root);
     let head = 0;
     let tail = 0;
-    const place = (c: number): void => {
-      let lower = -Infinity;
-      let upper = Infinity;
-      for (let k = 0, w = c; k < size[c]!; k++, w = thread[w]!) {
-        for (let q = incStart[w]!; q < incStart[w + 1]!; q++) {
-          const e = inc[q]!;
-          const s = state[e]!;
-          if (s !== LOWER && s !== UPPER) continue;
-          const x = src[e] === w ? tgt[e]! : src[e]!;
-          if (top[x] === c || !placed[top[x]!]) continue;
-          // The offset t at which e's reduced cost is 0; at its lower bound it must stay ≥ 0, at its upper ≤ 0.
-          const t = src[e] === w ? pi1[x]! - c1[e]! - pi1[w]! : c1[e]! + pi1[x]! - pi1[w]!;
-          if ((s === LOWER) === (src[e] === w)) {
-            if (t > lower) lower = t;
-          } else if (t < upper) upper = t;
-        }
-      }
-      const d = lower > -Infinity ? lower : upper < Infinity ? upper : 0;
-      placed[c] = 1;
-      queue[tail++] = c;
-      if (d === 0) return;
-      for (let k = 0, w = c; k < size[c]!; k++, w = thread[w]!) pi1[w]! += d;
-      c1[pred[c]!] = -d; // pred[c] is c's artificial arc, c → root: π[c] = π[root] − cost
-    };
     let r = 0;
     while (parent[r] !== root) r = parent[r]!;
     placed[r] = 1;
@@ -275,7 +254,31 @@ export class Simplex implements ShiftWatcher {
         for (let q = incStart[w]!; q < incStart[w + 1]!; q++) {
           const e = inc[q]!;
           const x = src[e] === w ? tgt[e]! : src[e]!;
-          if (!placed[top[x]!]) place(top[x]!);
+          const b = top[x]!;
+          if (placed[b]) continue;
+          // Place component b: its offset from the arcs joining it to the components placed.
+          let lower = -Infinity;
+          let upper = Infinity;
+          for (let kb = 0, y = b; kb < size[b]!; kb++, y = thread[y]!) {
+            for (let qb = incStart[y]!; qb < incStart[y + 1]!; qb++) {
+              const f = inc[qb]!;
+              const s = state[f]!;
+              if (s !== LOWER && s !== UPPER) continue;
+              const z = src[f] === y ? tgt[f]! : src[f]!;
+              if (top[z] === b || !placed[top[z]!]) continue;
+              // The offset t at which f's reduced cost is 0; at its lower bound it must stay ≥ 0, at its upper ≤ 0.
+              const t = src[f] === y ? pi1[z]! - c1[f]! - pi1[y]! : c1[f]! + pi1[z]! - pi1[y]!;
+              if ((s === LOWER) === (src[f] === y)) {
+                if (t > lower) lower = t;
+              } else if (t < upper) upper = t;
+            }
+          }
+          const d = lower > -Infinity ? lower : upper < Infinity ? upper : 0;
+          placed[b] = 1;
+          queue[tail++] = b;
+          if (d === 0) continue;
+          for (let kb = 0, y = b; kb < size[b]!; kb++, y = thread[y]!) pi1[y]! += d;
+          c1[pred[b]!] = -d; // pred[b] is b's artificial arc, b → root: π[b] = π[root] − cost
         }
       }
     }
@@ -571,11 +574,7 @@ export class Simplex implements ShiftWatcher {
   incidence(): { readonly incStart: Int32Array; readonly inc: Int32Array } {
     if (!this.incStart || !this.inc) {
       const { N, A, src, tgt } = this;
-      const incStart = new Int32Array(N + 1);
-      for (let e = 0; e < A; e++) {
-        incStart[src[e]! + 1]!++;
-        incStart[tgt[e]! + 1]!++;
-      }
+      const incStart = this.incCounts; // the counts at v + 1, made starts here
       for (let v = 0; v < N; v++) incStart[v + 1]! += incStart[v]!;
       const inc = new Int32Array(2 * A);
       const fill = incStart.slice(0, N);
@@ -677,8 +676,9 @@ export class Simplex implements ShiftWatcher {
 
 /**
  * The arcs' capacities (`cap`), the secondary costs per arc (into `tie`, when there are `sec`),
- * and both costs' ranges (into `range`: the crash's order); whether any secondary cost is not 0.
- * A function of its own: small, it is compiled early in a fresh process.
+ * both costs' ranges (into `range`: the crash's order), and per node v at v + 1 how many arcs it
+ * is an end of (into `ends`, zero before: the incidence's counts); whether any secondary cost is
+ * not 0. A function of its own: small, it is compiled early in a fresh process.
  */
 function capacitiesAndRanges(
   upper: Float64Array,
@@ -689,23 +689,37 @@ function capacitiesAndRanges(
   cap: Float64Array,
   tie: Float64Array | null,
   range: { min: number; max: number; tieMin: number; tieMax: number },
+  src: Int32Array,
+  tgt: Int32Array,
+  ends: Int32Array,
   A: number,
 ): boolean {
   let min = 0;
   let max = 0;
+  if (sec === null || tie === null) {
+    for (let e = 0; e < A; e++) {
+      cap[e] = upper[e]! - lo[e]!;
+      const c = c1[e]!;
+      if (c < min) min = c;
+      else if (c > max) max = c;
+      ends[src[e]! + 1]!++;
+      ends[tgt[e]! + 1]!++;
+    }
+    range.min = min;
+    range.max = max;
+    return false;
+  }
+  // With secondary costs, both in the same pass.
+  let any = false;
+  let tieMin = 0;
+  let tieMax = 0;
   for (let e = 0; e < A; e++) {
     cap[e] = upper[e]! - lo[e]!;
     const c = c1[e]!;
     if (c < min) min = c;
     else if (c > max) max = c;
-  }
-  range.min = min;
-  range.max = max;
-  if (sec === null || tie === null) return false;
-  let any = false;
-  let tieMin = 0;
-  let tieMax = 0;
-  for (let e = 0; e < A; e++) {
+    ends[src[e]! + 1]!++;
+    ends[tgt[e]! + 1]!++;
     const j = column[e]!;
     if (j < 0) continue;
     const t = sec[j]!;
@@ -715,6 +729,8 @@ function capacitiesAndRanges(
     if (t < tieMin) tieMin = t;
     else if (t > tieMax) tieMax = t;
   }
+  range.min = min;
+  range.max = max;
   range.tieMin = tieMin;
   range.tieMax = tieMax;
   return any;
@@ -750,13 +766,14 @@ function faceArcs(A: number, src: Int32Array, tgt: Int32Array, state: Int8Array,
  * then partial: the caller resets them).
  */
 function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, range: CostRange, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
-  const act = greedy(plan, cap, c1, range, c1, tie, flow, nc);
+  const rows = rowLimits(plan, nc);
+  const act = greedy(plan, rows, cap, c1, range, c1, tie, flow, nc);
   if (act === null) return null;
   const priced = ceilingPrices(plan, c1, flow, act, nc);
   if (priced === null) return act;
   const first = flow.slice(0, nc);
   flow.fill(0, 0, nc);
-  const again = greedy(plan, cap, priced.key, { ...range, min: priced.min, max: priced.max }, c1, tie, flow, nc);
+  const again = greedy(plan, rows, cap, priced.key, { ...range, min: priced.min, max: priced.max }, c1, tie, flow, nc);
   if (again !== null) return again;
   flow.set(first);
   return act;
@@ -832,31 +849,24 @@ interface CostRange {
 }
 
 /**
- * One greedy pass: the columns in the order of `key` (then secondary, then arc), each filled as far
- * as its bound and every row it is in allow (the tightest row stops it, maybe part way), the
- * columns whose real cost `c1` is negative (primary, else secondary); first, rows below their floor
- * take their columns whole in that order (as far as the rows allow) until the floor is met. Sets the
- * column arcs' flows and returns each row node's activity, or null when a floor stays unmet.
+ * Each row node's bounds on its activity (`upper`, `lower`: ±Infinity for none) and its activity
+ * with every column arc at its lower bound (`act`): the start of every greedy pass.
  */
-function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, range: CostRange, c1: Float64Array, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
+interface RowLimits {
+  readonly upper: Float64Array;
+  readonly lower: Float64Array;
+  readonly act: Float64Array;
+  /** Whether some row is below its floor in `act`. */
+  readonly short: boolean;
+}
+
+/** The rows' limits and activities at the columns' lower bounds (see {@link RowLimits}): once for both greedy passes. */
+function rowLimits(plan: NetworkPlan, nc: number): RowLimits {
   const N = plan.nodeCount;
   const A = plan.arcCount;
-  const par = plan.parent;
-  const from = plan.arcFrom;
-  const to = plan.arcTo;
-  // Every array first: an allocation after a loop has no type feedback yet when that loop is
-  // compiled on the fly, and leaves the compiled code there (measured in a fresh process).
   const act = new Float64Array(N);
   const upper = new Float64Array(N).fill(Infinity);
   const lower = new Float64Array(N).fill(-Infinity);
-  const order = new Int32Array(nc);
-  // Order: key (the primary cost, or the priced one), secondary, arc. As one number per arc where
-  // that stays exact (a plain numeric sort is several times faster than one with a comparator),
-  // else compared.
-  const min1 = range.min;
-  const min2 = range.tieMin;
-  const span2 = range.tieMax - min2 + 1;
-  const keys = (range.max - min1 + 1) * span2 * nc < SAFE ? new Float64Array(nc) : null;
   for (let v = 1; v < N; v++) {
     const e = A - N + v;
     if (plan.arcReversed[e]) upper[v] = -plan.arcLower[e]!;
@@ -865,12 +875,39 @@ function greedy(plan: NetworkPlan, cap: Float64Array, key: Float64Array, range: 
       lower[v] = plan.arcLower[e]!;
     }
   }
-  lowerActivities(plan.arcLower, from, to, par, act, nc);
-  const count = keys !== null ? orderByKeys(keys, order, cap, key, tie, min1, min2, span2, nc) : orderCompared(order, cap, key, tie, nc);
-  // Floors, innermost first: cheapest columns of the row, whole (each may overshoot the floor).
+  lowerActivities(plan.arcLower, plan.arcFrom, plan.arcTo, plan.parent, act, nc);
   let short = false;
   for (let v = 1; v < N; v++) if (act[v]! < lower[v]!) short = true;
-  if (short) {
+  return { upper, lower, act, short };
+}
+
+/**
+ * One greedy pass from `rows` (read only): the columns in the order of `key` (then secondary, then arc), each filled as far
+ * as its bound and every row it is in allow (the tightest row stops it, maybe part way), the
+ * columns whose real cost `c1` is negative (primary, else secondary); first, rows below their floor
+ * take their columns whole in that order (as far as the rows allow) until the floor is met. Sets the
+ * column arcs' flows and returns each row node's activity, or null when a floor stays unmet.
+ */
+function greedy(plan: NetworkPlan, rows: RowLimits, cap: Float64Array, key: Float64Array, range: CostRange, c1: Float64Array, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
+  const N = plan.nodeCount;
+  const par = plan.parent;
+  const from = plan.arcFrom;
+  const to = plan.arcTo;
+  const { upper, lower } = rows;
+  // Every array first: an allocation after a loop has no type feedback yet when that loop is
+  // compiled on the fly, and leaves the compiled code there (measured in a fresh process).
+  const act = rows.act.slice();
+  const order = new Int32Array(nc);
+  // Order: key (the primary cost, or the priced one), secondary, arc. As one number per arc where
+  // that stays exact (a plain numeric sort is several times faster than one with a comparator),
+  // else compared.
+  const min1 = range.min;
+  const min2 = range.tieMin;
+  const span2 = range.tieMax - min2 + 1;
+  const keys = (range.max - min1 + 1) * span2 * nc < SAFE ? new Float64Array(nc) : null;
+  const count = keys !== null ? orderByKeys(keys, order, cap, key, tie, min1, min2, span2, nc) : orderCompared(order, cap, key, tie, nc);
+  // Floors, innermost first: cheapest columns of the row, whole (each may overshoot the floor).
+  if (rows.short) {
     const inRow = new Uint8Array(N);
     for (let i = 0; i < N - 1; i++) {
       const r = plan.bottomUp[i]!;

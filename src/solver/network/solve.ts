@@ -7,7 +7,7 @@
  */
 import type { Basis, LinearProgram } from '../types.js';
 import type { NetworkPlan } from './detect.js';
-import { addProduct, exactQuotient, integerCosts, MAX_DECIMALS, scaled } from './exact.js';
+import { addProduct, exactQuotient, integerCosts, MAX_DECIMALS, SAFE, scaled } from './exact.js';
 import { Simplex } from './simplex.js';
 import { FIXED, TREE, UPPER } from './tree.js';
 
@@ -101,22 +101,40 @@ function columnResults(
   const columnArc = plan.columnArc;
   const arcCost = plan.arcCost;
   let secondaryObjective = 0;
+  // The sum kept in `s` while every product and partial sum is an integer within 2^53 (then
+  // exact as a double, and acc.s + acc.t stays the exact sum); addProduct's error terms otherwise.
+  let s = acc.s;
   for (let j = 0; j < n; j++) {
     const e = columnArc[j]!;
     if (e < 0) {
       const c = lp.columns[j]!;
       values[j] = valueOutside(c, sense, sec !== null ? sec[j]! : 0);
       colStatus[j] = values[j] === c.upper && c.upper !== c.lower ? 2 : 0;
-      if (c.cost !== 0) addProduct(acc, sense * scaled(c.cost, plan.costScale), scaled(values[j]!, bs));
+      if (c.cost !== 0) {
+        acc.s = s;
+        addProduct(acc, sense * scaled(c.cost, plan.costScale), scaled(values[j]!, bs));
+        s = acc.s;
+      }
     } else {
       const x = lo[e]! + flow[e]!;
       values[j] = x / bs;
       const st = state[e]!;
       colStatus[j] = st === TREE ? 1 : st === UPPER ? 2 : 0;
-      if (arcCost[e] !== 0) addProduct(acc, arcCost[e]!, x);
+      const a = arcCost[e]!;
+      if (a !== 0) {
+        const p = a * x;
+        const sum = s + p;
+        if (p <= SAFE && p >= -SAFE && sum <= SAFE && sum >= -SAFE) s = sum;
+        else {
+          acc.s = s;
+          addProduct(acc, a, x);
+          s = acc.s;
+        }
+      }
     }
     if (secondary) secondaryObjective += secondary[j]! * values[j]!;
   }
+  acc.s = s;
   return secondaryObjective;
 }
 
@@ -127,9 +145,24 @@ function secondaryCosts(secondary: ArrayLike<number>, sense: number, rows: numbe
   return costs;
 }
 
+const TOO_LARGE = 'the secondary costs are too large for exact potentials';
+
 /** The secondary costs as exact integers in the min form, or why they cannot be. */
 export function secondaryCostsOrWhy(secondary: ArrayLike<number>, sense: number, rows: number): Float64Array | string {
   const n = secondary.length;
+  // Integers already (the tie rule's ranks): what integerCosts gives them (scale 1, the min form)
+  // in one pass over `secondary`, without the copy.
+  const whole = new Float64Array(n);
+  let max = 0;
+  let j = 0;
+  for (; j < n; j++) {
+    const t = secondary[j]!;
+    if (!(typeof t === 'number' && t % 1 === 0 && t <= SAFE && t >= -SAFE)) break; // Number.isSafeInteger(t), without a call per value
+    whole[j] = sense * t + 0;
+    if (t > max) max = t;
+    else if (-t > max) max = -t;
+  }
+  if (j === n) return max * (2 * rows + 1) > SAFE ? TOO_LARGE : whole;
   const copy = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     const t = secondary[j]!;
@@ -138,7 +171,7 @@ export function secondaryCostsOrWhy(secondary: ArrayLike<number>, sense: number,
   }
   const costs = integerCosts(copy, sense, rows);
   if (costs.refused === 'not decimal') return `the secondary costs are not decimals with at most ${MAX_DECIMALS} places`;
-  if (costs.refused === 'too large') return 'the secondary costs are too large for exact potentials';
+  if (costs.refused === 'too large') return TOO_LARGE;
   return costs.values;
 }
 
