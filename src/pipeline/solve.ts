@@ -327,7 +327,6 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const scenarioFile = loaded.inputs.scenario.file === MEMORY ? 'scenario' : loaded.inputs.scenario.file;
   const warnings = [...budgetWarnings(loaded, scenarioFile, allocation), ...loaded.warnings];
   if (options.strict && warnings.length) throw strictError(warnings);
-  if (lp) writeLp(options.emitLp!, lp, loaded, loaded.scenario.name);
   const t3 = performance.now();
 
   // The value of money: the funding line, the marginal values, what more (and less) budget would do.
@@ -356,6 +355,8 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
     started.dispose();
   }
   const { verification } = verified;
+  // Strict: the LP once the warnings are known to be none and the verifier passed the allocation.
+  if (lp) writeLp(options.emitLp!, lp, loaded, loaded.scenario.name);
   const t4 = performance.now();
 
   // Loading a backend counts as solving; building the LPs before it, and checking the scenario, as building.
