@@ -696,20 +696,8 @@ function capacitiesAndRanges(
 ): boolean {
   let min = 0;
   let max = 0;
-  if (sec === null || tie === null) {
-    for (let e = 0; e < A; e++) {
-      cap[e] = upper[e]! - lo[e]!;
-      const c = c1[e]!;
-      if (c < min) min = c;
-      else if (c > max) max = c;
-      ends[src[e]! + 1]!++;
-      ends[tgt[e]! + 1]!++;
-    }
-    range.min = min;
-    range.max = max;
-    return false;
-  }
   // With secondary costs, both in the same pass.
+  const ties = sec !== null && tie !== null;
   let any = false;
   let tieMin = 0;
   let tieMax = 0;
@@ -720,6 +708,7 @@ function capacitiesAndRanges(
     else if (c > max) max = c;
     ends[src[e]! + 1]!++;
     ends[tgt[e]! + 1]!++;
+    if (!ties) continue;
     const j = column[e]!;
     if (j < 0) continue;
     const t = sec[j]!;
