@@ -25,25 +25,28 @@ export const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
 export function decimalScale(values: ArrayLike<number>): number {
   let k = 0;
   let p = 1;
-  const n = values.length;
-  let raised = 0; // the values from here on were tested at the final scale
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    // Until v × p is within 1e-12 (relatively) of an integer; the test inline (a call per value costs a fresh process milliseconds at 100,000 values).
-    // An exact integer (d === 0, the common case) passes the test; only the others need the tolerance.
-    for (let t = v * p, d = t - Math.round(t); d !== 0 && !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t))); t = v * p, d = t - Math.round(t)) {
+    for (let t = v * p, d = t - Math.round(t); d !== 0 && offGrid(d, t); t = v * p, d = t - Math.round(t)) {
       if (++k > MAX_DECIMALS) return -1;
       p = POWERS[k]!;
-      raised = i;
     }
   }
-  // A value integral at 10^k is at 10^(k+1) too, up to rounding: the values tested at a smaller
-  // scale are tested once more at the final one.
-  for (let i = 0; i < raised; i++) {
+  // A value integral at 10^k is at 10^(k+1) too, up to rounding: check the final k once more.
+  for (let i = 0; i < values.length; i++) {
     const t = values[i]! * p;
-    if (!(Math.abs(t - Math.round(t)) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t)))) return -1;
+    const d = t - Math.round(t);
+    if (d !== 0 && offGrid(d, t)) return -1;
   }
   return k;
+}
+
+/**
+ * Whether t, which is d away from its nearest integer, is further from it than 1e-12
+ * (relatively). Callers test d !== 0 first, inline: an exact integer, the common case, makes no call.
+ */
+function offGrid(d: number, t: number): boolean {
+  return !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t)));
 }
 
 /** A value scaled to an exact integer (−0 made 0). */
@@ -89,7 +92,7 @@ export function boundScaleOf(bounds: ArrayLike<number>): Scaling & { readonly su
     const v = bounds[i]!;
     let t = v * p;
     let r = Math.round(t);
-    for (let d = t - r; d !== 0 && !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t))); d = t - r) {
+    for (let d = t - r; d !== 0 && offGrid(d, t); d = t - r) {
       if (++k > MAX_DECIMALS) return { k: -1, refused: 'not decimal', sum: 0 };
       p = POWERS[k]!;
       raised = i;
@@ -103,7 +106,7 @@ export function boundScaleOf(bounds: ArrayLike<number>): Scaling & { readonly su
     const t = bounds[i]! * p;
     const r = Math.round(t);
     const d = t - r;
-    if (d !== 0 && !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t)))) return { k: -1, refused: 'not decimal', sum: 0 };
+    if (d !== 0 && offGrid(d, t)) return { k: -1, refused: 'not decimal', sum: 0 };
     sum += Math.abs(r);
   }
   return sum > SAFE ? { k, refused: 'too large', sum } : { k, sum };
@@ -130,7 +133,7 @@ export function integerCosts(costs: Float64Array, sign: number, rows: number): S
     const c = costs[j]!;
     let t = c * p;
     let r = Math.round(t);
-    for (let d = t - r; d !== 0 && !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t))); d = t - r) {
+    for (let d = t - r; d !== 0 && offGrid(d, t); d = t - r) {
       if (++k > MAX_DECIMALS) return { k: -1, refused: 'not decimal', values };
       p = POWERS[k]!;
       raised = j;
@@ -147,7 +150,7 @@ export function integerCosts(costs: Float64Array, sign: number, rows: number): S
     const t = costs[j]! * p;
     const r = Math.round(t);
     const d = t - r;
-    if (d !== 0 && !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t)))) return { k: -1, refused: 'not decimal', values };
+    if (d !== 0 && offGrid(d, t)) return { k: -1, refused: 'not decimal', values };
     const v = sign * r + 0;
     values[j] = v;
     if (v > max) max = v;
