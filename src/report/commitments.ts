@@ -8,7 +8,6 @@
  */
 import { yuanText } from './fen.js';
 import { columnLetter } from '../io/bounds.js';
-import { neutraliseCell } from '../io/cells.js';
 import { toExcelCsv } from '../io/write.js';
 import { fitWidths, neutralisedSample, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
 import { COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, COMMITMENT_STATUSES, type Commitment, type CommitmentColumn } from '../model/ledger.js';

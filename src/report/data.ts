@@ -13,7 +13,7 @@ import type { Lang } from './i18n/index.js';
 import { BINDING_ZH, limitLabel } from './labels.js';
 import { batchOf, type BatchNumbers } from './allocations.js';
 import { policyTable, type PolicyTable } from './policy-table.js';
-import { doublesOf, fenAmounts, limitRooms, yuanText } from './fen.js';
+import { doublesOf, fenAmounts, fenYuan, limitRooms, yuanText } from './fen.js';
 
 export type { Lang } from './i18n/index.js';
 
@@ -155,7 +155,7 @@ export function wanTextsFen(grants: readonly Decimal[], base: number): WanTexts 
     const whole = String((f - r) / 1e6);
     return decimals === 0 ? whole : `${whole}.${String(r).padStart(6, '0').slice(0, decimals)}`;
   });
-  return { texts, total: new D(sum).div(100), decimals };
+  return { texts, total: fenYuan(sum), decimals };
 }
 
 /**

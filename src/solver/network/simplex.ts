@@ -949,20 +949,19 @@ function fillFloor(r: number, inRow: Uint8Array, order: Int32Array, count: numbe
     let member = false;
     for (let v = from[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
     for (let v = to[e]!; !member && v > 0; v = par[v]!) member = inRow[v] === 1;
-    if (member) fillColumn(e, Infinity, cap, flow, from, to, par, upper, act);
+    if (member) fillColumn(e, cap, flow, from, to, par, upper, act);
   }
 }
 
-/** Add to column arc e as much as its bound, its rows' rooms and `want` allow; what was added. */
-function fillColumn(e: number, want: number, cap: Float64Array, flow: Float64Array, from: Int32Array, to: Int32Array, par: Int32Array, upper: Float64Array, act: Float64Array): number {
-  let room = Math.min(cap[e]! - flow[e]!, want);
+/** Add to column arc e as much as its bound and its rows' rooms allow. */
+function fillColumn(e: number, cap: Float64Array, flow: Float64Array, from: Int32Array, to: Int32Array, par: Int32Array, upper: Float64Array, act: Float64Array): void {
+  let room = cap[e]! - flow[e]!;
   for (let v = from[e]!; room > 0 && v > 0; v = par[v]!) room = Math.min(room, upper[v]! - act[v]!);
   for (let v = to[e]!; room > 0 && v > 0; v = par[v]!) room = Math.min(room, upper[v]! - act[v]!);
-  if (room <= 0) return 0;
+  if (room <= 0) return;
   for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += room;
   for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += room;
   flow[e]! += room;
-  return room;
 }
 
 /**
