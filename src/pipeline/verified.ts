@@ -108,22 +108,18 @@ export function solveRounded(prepared: Prepared, picker: Picker, options: Checke
     const t = performance.now();
     const locked = new Set(options.locked?.keys());
     // The ledger of this run's new grants (not those an earlier batch locked: their own run wrote them).
-    const commitments = options.writesLedger === false ? [] : commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), at.scenario.granularity);
-    const { verification, kept } = verified(at, allocation.lines, allocation.plan?.lines ?? [], locked, options.writesLedger === false ? undefined : commitments);
+    const written = options.writesLedger === false ? undefined : commitmentsOf(allocation.lines.filter((l) => l.candidate >= 0), at.scenario.granularity);
+    // Every grant (one per application, in order; then the later years' forecasts) through the independent verifier.
+    const { verification, kept } = verifyKeeping(at.policy, at.scenario, at.apps, allocation.lines.map((l) => l.grant), locked);
+    const checked = checkedWithYears(at, verification, allocation.lines, allocation.plan?.lines ?? [], locked, written);
     if (kept) keptOf.set(allocation, kept);
-    return { status, allocation, verification, msVerify: performance.now() - t, commitments };
+    return { status, allocation, verification: checked, msVerify: performance.now() - t, commitments: written ?? [] };
   };
   return { status, allocation, verify };
 }
 
 /** Per verified allocation, what its verify leaves for checking a comparison re-solve's grants from it (`solveCompared`). */
 const keptOf = new WeakMap<Allocation, Kept>();
-
-/** Every grant (one per application, in order; then the later years' forecasts) through the independent verifier; InternalError if it finds any rule broken. */
-function verified(at: Prepared, lines: readonly YearGrant[], planned: readonly YearGrant[], locked: ReadonlySet<string>, written: readonly Commitment[] | undefined): { verification: Verification; kept: Kept | null } {
-  const { verification, kept } = verifyKeeping(at.policy, at.scenario, at.apps, lines.map((l) => l.grant), locked);
-  return { verification: checkedWithYears(at, verification, lines, planned, locked, written), kept };
-}
 
 /** A verification of this year's grants with the verify across years added, asserted: InternalError if either found a rule broken. */
 function checkedWithYears(at: Prepared, verification: Verification, lines: readonly YearGrant[], planned: readonly YearGrant[], locked: ReadonlySet<string>, written: readonly Commitment[] | undefined): Verification {

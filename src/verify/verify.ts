@@ -468,7 +468,6 @@ function openPass(
       if (!exact) t.groupDec.push(sign > 0 ? grant : grant.neg());
     }
   };
-  const ANNUAL = annualScopes.get(policy) ?? annualScopes.set(policy, {}).get(policy)!;
   // The company annual cap: the scenario's amount, else the policy's; the policy's exemptions either way.
   const annualCap = scenario.companyAnnualCap ?? (policy.companyAnnualCap ? num(policy.companyAnnualCap.amount) : null);
   const annualRule = scenario.companyAnnualCap !== null ? 'scenario companyAnnualCap' : `policy companyAnnualCap ${policy.companyAnnualCap?.clause ?? ''}`;
@@ -570,7 +569,7 @@ function openPass(
     companyChain = undefined;
     for (const c of own.companyCaps) addTo(m, a.companyId, a.year, c.rule, c.limit, grant, f, null);
     if (annualCap !== null && !annualExempt.has(m.id)) {
-      addTo(ANNUAL, a.companyId, a.year, annualRule, annualCap, grant, f, null);
+      addTo(ANNUAL_SCOPE, a.companyId, a.year, annualRule, annualCap, grant, f, null);
     }
     for (const j of policy.jointCaps ?? []) {
       if (!j.measures.includes(m.id)) continue;
@@ -600,7 +599,6 @@ function openPass(
   };
 
   const finish = (): Verification => {
-    sign = 1;
     for (const grp of groups.list) {
       const limitFen = limitFenOf(grp.limit);
       if (exact && limitFen !== null && t.groupFen[grp.index]! <= limitFen) checks++;
@@ -656,8 +654,8 @@ function openPass(
   };
 }
 
-/** The scope of the company annual cap's sums: one object per policy, so a kept pass and a later one agree on it. */
-const annualScopes = new WeakMap<Policy, object>();
+/** The scope of the company annual cap's sums (beside the measures and joint caps, which are their own scopes). */
+const ANNUAL_SCOPE = {};
 
 /**
  * What a full verify of grants in fen leaves for checking other grants of the same applications
