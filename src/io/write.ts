@@ -245,7 +245,9 @@ export function toExcelCsv(header: readonly string[], rows: readonly (readonly s
  * the start of it.
  */
 export function excelCsvBytes(header: readonly string[], rows: readonly (readonly string[])[]): { readonly bytes: Buffer; readonly sha256: string } {
+  const sample = Math.min(rows.length, 1000);
   let chars = 0;
+  let sampled = 0;
   let widest = 0;
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k]!;
@@ -253,17 +255,13 @@ export function excelCsvBytes(header: readonly string[], rows: readonly (readonl
     for (let i = 0; i < r.length; i++) line += (r[i] ?? '').length + 1;
     chars += line;
     if (line > widest) widest = line;
+    if (k + 1 === sample) sampled = chars;
   }
   // A line reserves 6 bytes a unit and 10 a field before it is written (csvLineInto): the last line's reserve fits too.
   const reserve = 6 * widest + 10 * (rows[0]?.length ?? 0) + 16;
   const sink = new Utf8Bytes(Math.min(chars, 1 << 16) * 3 + reserve);
   sink.write('\uFEFF' + csvLine(header));
-  const sample = Math.min(rows.length, 1000);
-  let sampled = 0;
-  for (let k = 0; k < sample; k++) {
-    csvLineInto(sink, rows[k]!);
-    for (const v of rows[k]!) sampled += (v ?? '').length + 1;
-  }
+  for (let k = 0; k < sample; k++) csvLineInto(sink, rows[k]!);
   if (sample < rows.length) sink.room(Math.ceil((sink.at / Math.max(sampled, 1)) * (chars - sampled) * 1.02) + reserve);
   for (let k = sample; k < rows.length; k++) csvLineInto(sink, rows[k]!);
   const bytes = sink.bytes();
