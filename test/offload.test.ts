@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toExcelCsv } from '../src/io/write.js';
 import { ALLOCATION_COLUMNS } from '../src/report/allocations.js';
-import { HERE, openFormatter, runJob, type Done, type FileBytes, type Job, type ReportsDone } from '../src/report/offload.js';
+import { HERE, openFormatter, packNotice, packReport, runJob, unpackReport, type Done, type FileBytes, type Job, type PagesDone } from '../src/report/offload.js';
 import type { CompressedSheet } from '../src/io/xlsx-write.js';
 import { solveScenario } from '../src/commands/solve.js';
 import { writeOutputs } from '../src/pipeline/outputs.js';
@@ -76,8 +76,8 @@ describe('the big outputs off the main thread', () => {
     const { solved } = await solvedFixture();
     const jobs: Job[] = [
       { kind: 'rows', rows: rows(3000), scenario: SCENARIO },
-      { kind: 'reports', data: solved.detail.data },
-      { kind: 'tables', data: solved.detail.data },
+      { kind: 'pages', data: packReport(solved.detail.data) },
+      { kind: 'notice', notice: packNotice(solved.detail.data.notice), scenario: SCENARIO },
       { kind: 'ledger', rows: ledgerRows(500), lang: 'en', scenario: SCENARIO },
       { kind: 'ledger', rows: [], lang: 'zh', scenario: SCENARIO },
       { kind: 'rows', rows: rows(10), scenario: SCENARIO },
@@ -86,12 +86,16 @@ describe('the big outputs off the main thread', () => {
     try {
       const remote = await Promise.all(jobs.map((j) => formatter.run(j)));
       for (const [i, r] of remote.entries()) expectSame(r, await runJob(jobs[i]!));
+      // Sent packed or as it is, the report data makes the same files.
+      expectSame(remote[1]!, await runJob({ kind: 'pages', data: solved.detail.data }));
+      expectSame(remote[2]!, await runJob({ kind: 'notice', notice: solved.detail.data.notice, scenario: SCENARIO }));
       const first = remote[0] as Done<Extract<Job, { kind: 'rows' }>>;
       expect(Buffer.from(first.csv.bytes).toString('utf8')).toBe(toExcelCsv(ALLOCATION_COLUMNS, rows(3000)));
       expect(Buffer.from(first.csv.bytes).toString('utf8')).toContain(`"'=HYPERLINK(""x"") 项目 0 <b>&"`); // neutralised and quoted, as the CSV writer does it
       expect((remote[4] as Done<Extract<Job, { kind: 'ledger' }>>).sheet).toBeNull();
-      expect((remote[1] as ReportsDone).html.bytes.length).toBeGreaterThan(1000);
-      expect((remote[2] as Done<Extract<Job, { kind: 'tables' }>>).markdown.bytes.length).toBeGreaterThan(1000);
+      expect((remote[1] as PagesDone).html.bytes.length).toBeGreaterThan(1000);
+      expect((remote[1] as PagesDone).markdown.bytes.length).toBeGreaterThan(1000);
+      expect((remote[2] as Done<Extract<Job, { kind: 'notice' }>>).csv.bytes.length).toBeGreaterThan(100);
     } finally {
       formatter.close();
     }
@@ -137,6 +141,14 @@ describe('the big outputs off the main thread', () => {
     await expect(failing.run(ledger)).rejects.toThrow('formatting commitments.csv and the 拨付台账 sheet failed: out of paper');
     failing.close();
     expectSame(await HERE.run(job), await runJob(job));
+  });
+
+  it('the report data comes back from its packing as it was, key order included', async () => {
+    const { solved } = await solvedFixture();
+    const data = solved.detail.data;
+    const back = unpackReport(packReport(data));
+    expect(back).toEqual(data);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(data));
   });
 
   it('below the threshold, or without a compiled worker, no worker starts (the caller formats them)', () => {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readScenarioChain } from '../io/scenario-file.js';
 import { writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
-import { HERE, openFormatter, type FileBytes, type Formatter, type RowsDone } from '../report/offload.js';
+import { HERE, openFormatter, packNotice, packReport, type FileBytes, type Formatter, type RowsDone } from '../report/offload.js';
 import { commitmentRows } from '../report/commitments.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
 import { allocationsXlsx } from '../report/xlsx.js';
@@ -76,15 +76,16 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
   const formatter = aside?.formatter ?? HERE;
   try {
     const rowsDone = aside?.rows ?? formatter.run({ kind: 'rows', rows, scenario });
-    const reports = formatter.run({ kind: 'reports', data });
-    // report.md, notice.csv and the ledger are made here even where workers run the other jobs:
-    // this thread would only wait for them, and cloning their input to a worker cost about as
-    // much as formatting it.
-    const tables = HERE.run({ kind: 'tables', data });
-    const ledger = HERE.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });
-    const done = Promise.all([rowsDone, reports, ledger]);
+    // On worker threads each job is sent only what it needs, the report data serialized once
+    // (packReport): the notice's job first (its input is ready first), then the pages; the
+    // ledger's job goes to whichever thread is free first. Here, the data as it is.
+    const sentNotice = aside ? packNotice(data.notice) : null;
+    const notice = formatter.run({ kind: 'notice', notice: sentNotice ?? data.notice, scenario });
+    const pages = formatter.run({ kind: 'pages', data: sentNotice ? packReport(data, sentNotice) : data });
+    const ledger = formatter.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });
+    const done = Promise.all([rowsDone, notice, ledger]);
     done.catch(() => undefined); // awaited through the files below
-    const xlsx = allocationsXlsx(data, done.then(([r, p, l]) => ({ notice: p.noticeSheet, detail: r.detail, commitments: l.sheet })));
+    const xlsx = allocationsXlsx(data, done.then(([r, n, l]) => ({ notice: n.sheet, detail: r.detail, commitments: l.sheet })));
     const stale = summary.years ? null : earlierCashflow(dir);
     // Each file is written as soon as its bytes are there (the others still being made). A
     // failure surfaces where the writer awaits it, not as an unhandled rejection should the
@@ -104,7 +105,7 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
       pending('allocations.xlsx', xlsx, (content) => ({ content })),
       ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),
       file('commitments.csv', ledger, (l) => l.csv),
-      file('notice.csv', tables, (p) => p.notice),
+      file('notice.csv', notice, (n) => n.csv),
       {
         name: 'summary.json',
         commit: (files) => {
@@ -114,8 +115,8 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
           return JSON.stringify(written, null, 2) + '\n';
         },
       },
-      file('report.html', reports, (p) => p.html),
-      file('report.md', tables, (p) => p.markdown),
+      file('report.html', pages, (p) => p.html),
+      file('report.md', pages, (p) => p.markdown),
       ...(options.whatifOf !== undefined ? [{ name: WHATIF_FILE, content: whatifPage(solved, dir, options.whatifOf) }] : []),
     ]);
     // A scenario without cash by year writes no cashflow.csv: one an earlier run left here, as that run wrote it, goes.

@@ -1,31 +1,34 @@
 /**
  * The big outputs as jobs, each a pure function of what it is sent (`runJob`): allocations.csv
- * and the workbook's 明细 sheet (`rows`), report.html and the 资助计划 sheet (`reports`), report.md
- * and notice.csv (`tables`), and commitments.csv and the 拨付台账 sheet (`ledger`). For a big
- * batch `rows` and `reports` run on worker threads (two, started together: the machine may have
- * two cores), while the main thread builds the rest and makes `tables` and `ledger` itself (it
- * would otherwise only wait, and cloning their input to a worker costs about as much as the
- * job); below that, or when the compiled worker is not there (running
- * from TypeScript sources, as the unit tests do), the caller runs them itself, as it does a job
- * whose worker dies. The bytes are the same either way.
+ * and the workbook's 明细 sheet (`rows`), report.html and report.md (`pages`), notice.csv and the
+ * 资助计划 sheet (`notice`), and commitments.csv and the 拨付台账 sheet (`ledger`). For a big batch
+ * they run on worker threads (two, started together: the machine may have two cores), each job
+ * sent only what it needs, while this thread writes the files as their bytes come back; below
+ * that, or when the compiled worker is not there (running from TypeScript sources, as the unit
+ * tests do), the caller runs them itself, as it does a job whose worker dies. The bytes are the
+ * same either way.
  *
  * Rows go to a worker as they are (arrays of strings). At 100,000 rows, just after they were made,
  * cloning them cost this thread less than any packing tried first: half of joining them into one
  * string (with the fields' end offsets beside it), of JSON.stringify, or of copying them into
  * columns (with or without a code per value for the columns of few values); each string is read
- * once either way, and the clone reads it least. What comes back is the files' bytes
- * (moved, not copied) with their SHA-256, so the main thread neither encodes nor hashes them.
+ * once either way, and the clone reads it least. The report data goes serialized once
+ * (`packReport`, v8's serializer, which is what posting it would run), its notice apart: both the
+ * pages and the notice need the notice, and copying its bytes to two threads costs a memcpy where
+ * posting the object twice would serialize it twice. What comes back is the files' bytes (moved,
+ * not copied) with their SHA-256, so the main thread neither encodes nor hashes them.
  * A fresh worker runs cold (its JIT starts from nothing): worth it only for big batches
  * (OFFLOAD_MIN_ROWS; at 10,000 rows a worker took 0.8 s for what the warm main thread does in 0.3 s).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { CompressedSheet } from '../io/xlsx-write.js';
 import { excelCsvBytes, sha256Of } from '../io/write.js';
 import { ALLOCATION_COLUMNS } from './allocations.js';
 import { commitmentsHeader } from './commitments.js';
-import type { Lang, ReportData } from './data.js';
+import type { Lang, Notice, ReportData } from './data.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { noticeTable } from './notice.js';
@@ -39,13 +42,34 @@ export interface FileBytes {
   readonly sha256: string;
 }
 
+/** Report data serialized for another thread (`packReport`): its notice, and the rest. */
+export interface PackedReport {
+  readonly notice: Uint8Array;
+  readonly rest: Uint8Array;
+}
+
+/** A notice serialized for another thread. */
+export const packNotice = (notice: Notice): Uint8Array => serialize(notice);
+
+/** The report data serialized once, its notice apart (the notice's job needs only that): `notice` is its `packNotice`. */
+export function packReport(data: ReportData, notice: Uint8Array = packNotice(data.notice)): PackedReport {
+  return { notice, rest: serialize({ ...data, notice: null }) };
+}
+
+/** The report data `packReport` was given. */
+export function unpackReport(packed: PackedReport): ReportData {
+  return { ...(deserialize(packed.rest) as Omit<ReportData, 'notice'>), notice: unpackNotice(packed.notice) };
+}
+
+const unpackNotice = (notice: Notice | Uint8Array): Notice => (notice instanceof Uint8Array ? (deserialize(notice) as Notice) : notice);
+
 export type Job =
   /** allocations.csv and the 明细 sheet; `scenario` names the scenario in the sheet's printed footer. */
   | { readonly kind: 'rows'; readonly rows: readonly (readonly string[])[]; readonly scenario: string }
-  /** report.html and the 资助计划 sheet. */
-  | { readonly kind: 'reports'; readonly data: ReportData }
-  /** report.md and notice.csv. */
-  | { readonly kind: 'tables'; readonly data: ReportData }
+  /** report.html and report.md, from the report data or its `packReport`. */
+  | { readonly kind: 'pages'; readonly data: ReportData | PackedReport }
+  /** notice.csv and the 资助计划 sheet, from the notice or its part of a `packReport`. */
+  | { readonly kind: 'notice'; readonly notice: Notice | Uint8Array; readonly scenario: string }
   /** commitments.csv (headers in `lang`) and the 拨付台账 sheet, from `commitmentRows`. */
   | { readonly kind: 'ledger'; readonly rows: readonly (readonly string[])[]; readonly lang: Lang; readonly scenario: string };
 
@@ -53,20 +77,20 @@ export interface RowsDone {
   readonly csv: FileBytes;
   readonly detail: CompressedSheet;
 }
-export interface ReportsDone {
+export interface PagesDone {
   readonly html: FileBytes;
-  readonly noticeSheet: CompressedSheet;
-}
-export interface TablesDone {
   readonly markdown: FileBytes;
-  readonly notice: FileBytes;
+}
+export interface NoticeDone {
+  readonly csv: FileBytes;
+  readonly sheet: CompressedSheet;
 }
 export interface LedgerDone {
   readonly csv: FileBytes;
   readonly sheet: CompressedSheet | null;
 }
-export type Done<J extends Job> = J extends { kind: 'rows' } ? RowsDone : J extends { kind: 'reports' } ? ReportsDone : J extends { kind: 'tables' } ? TablesDone : LedgerDone;
-type AnyDone = RowsDone | ReportsDone | TablesDone | LedgerDone;
+export type Done<J extends Job> = J extends { kind: 'rows' } ? RowsDone : J extends { kind: 'pages' } ? PagesDone : J extends { kind: 'notice' } ? NoticeDone : LedgerDone;
+type AnyDone = RowsDone | PagesDone | NoticeDone | LedgerDone;
 
 function fileBytes(text: string): FileBytes {
   const bytes = Buffer.from(text, 'utf8');
@@ -84,19 +108,18 @@ async function doJob(job: Job): Promise<AnyDone> {
       const csv = excelCsvBytes(ALLOCATION_COLUMNS, job.rows);
       return { csv, detail: await detailSheetCompressed(job.rows, job.scenario) };
     }
-    case 'reports': {
-      const { data } = job;
-      // The sheet first: zlib deflates it while the page is made.
-      const noticeSheet = noticeSheetCompressed(data.notice, data.summary.scenario.name);
-      noticeSheet.catch(() => undefined); // awaited below
-      const html = fileBytes(renderHtml(data));
-      return { html, noticeSheet: await noticeSheet };
+    case 'pages': {
+      const data = 'rest' in job.data ? unpackReport(job.data) : job.data;
+      return { html: fileBytes(renderHtml(data)), markdown: fileBytes(renderMarkdown(data)) };
     }
-    case 'tables': {
-      const { data } = job;
-      const markdown = fileBytes(renderMarkdown(data));
-      const { header, rows } = noticeTable(data.notice);
-      return { markdown, notice: excelCsvBytes(header, rows) };
+    case 'notice': {
+      const notice = unpackNotice(job.notice);
+      // The sheet first: zlib deflates it while the CSV is made.
+      const sheet = noticeSheetCompressed(notice, job.scenario);
+      sheet.catch(() => undefined); // awaited below
+      const { header, rows } = noticeTable(notice);
+      const csv = excelCsvBytes(header, rows);
+      return { csv, sheet: await sheet };
     }
     case 'ledger': {
       const sheet = commitmentsSheetCompressed(job.rows, job.scenario);
@@ -126,9 +149,7 @@ export function ownBuffers(done: AnyDone): { done: AnyDone; transfer: ArrayBuffe
     'detail' in done
       ? { csv: file(done.csv), detail: sheet(done.detail) }
       : 'html' in done
-      ? { html: file(done.html), noticeSheet: sheet(done.noticeSheet) }
-      : 'markdown' in done
-      ? { markdown: file(done.markdown), notice: file(done.notice) }
+      ? { html: file(done.html), markdown: file(done.markdown) }
       : { csv: file(done.csv), sheet: done.sheet && sheet(done.sheet) };
   return { done: moved, transfer };
 }
@@ -153,7 +174,7 @@ export interface Formatter {
 /** Every job here, now. */
 export const HERE: Formatter = { run: runJob, close: () => undefined };
 
-const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', reports: 'report.html and the 资助计划 sheet', tables: 'report.md and notice.csv', ledger: 'commitments.csv and the 拨付台账 sheet' };
+const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
 
 /**
  * Up to `workers` worker threads for the jobs of a batch of `rows` applications, where there are
