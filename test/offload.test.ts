@@ -149,6 +149,16 @@ describe('the big outputs off the main thread', () => {
     const back = unpackReport(packReport(data));
     expect(back).toEqual(data);
     expect(JSON.stringify(back)).toBe(JSON.stringify(data));
+    // Notices of no rows, and of rows whose measures repeat in any order, with text of every kind.
+    const measures = ['措施甲', 'measure "B"', '', '𠮷\u0000=1+1'];
+    for (const n of [0, 1, 7, 300]) {
+      const notice = {
+        ...data.notice,
+        rows: Array.from({ length: n }, (_, i) => ({ seq: i + 1, projectId: `P${i}`, projectName: `项目,${i}\r\n`, companyName: i % 3 ? '公司' : '', measureName: measures[(i * 7) % measures.length]!, grantWan: `${i}.25`, batch: 1 + (i % 2) })),
+      };
+      const packed = unpackReport(packReport({ ...data, notice }));
+      expect(JSON.stringify(packed)).toBe(JSON.stringify({ ...data, notice }));
+    }
   });
 
   it('below the threshold, or without a compiled worker, no worker starts (the caller formats them)', () => {

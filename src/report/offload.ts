@@ -28,7 +28,7 @@ import type { CompressedSheet } from '../io/xlsx-write.js';
 import { excelCsvBytes, sha256Of } from '../io/write.js';
 import { ALLOCATION_COLUMNS } from './allocations.js';
 import { commitmentsHeader } from './commitments.js';
-import type { Lang, Notice, ReportData } from './data.js';
+import type { Lang, Notice, NoticeRow, ReportData } from './data.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { noticeTable } from './notice.js';
@@ -48,8 +48,60 @@ export interface PackedReport {
   readonly rest: Uint8Array;
 }
 
-/** A notice serialized for another thread. */
-export const packNotice = (notice: Notice): Uint8Array => serialize(notice);
+/**
+ * A notice serialized for another thread: its rows as columns (typed arrays for the numbers, the
+ * measures' names as codes into their list), which serialize in about half the time of the rows
+ * as objects and deserialize in about a third (every object's keys are written and read again).
+ */
+export function packNotice(notice: Notice): Uint8Array {
+  const { rows } = notice;
+  const n = rows.length;
+  const seq = new Float64Array(n);
+  const batch = new Float64Array(n);
+  const projectId: string[] = new Array<string>(n);
+  const projectName: string[] = new Array<string>(n);
+  const companyName: string[] = new Array<string>(n);
+  const grantWan: string[] = new Array<string>(n);
+  const measure = new Uint32Array(n);
+  const codes = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    seq[i] = r.seq;
+    batch[i] = r.batch;
+    projectId[i] = r.projectId;
+    projectName[i] = r.projectName;
+    companyName[i] = r.companyName;
+    grantWan[i] = r.grantWan;
+    let code = codes.get(r.measureName);
+    if (code === undefined) codes.set(r.measureName, (code = codes.size));
+    measure[i] = code;
+  }
+  const columns: NoticeColumns = { seq, batch, projectId, projectName, companyName, grantWan, measure, measureNames: [...codes.keys()] };
+  return serialize({ ...notice, rows: columns });
+}
+
+interface NoticeColumns {
+  readonly seq: Float64Array;
+  readonly batch: Float64Array;
+  readonly projectId: readonly string[];
+  readonly projectName: readonly string[];
+  readonly companyName: readonly string[];
+  readonly grantWan: readonly string[];
+  readonly measure: Uint32Array;
+  readonly measureNames: readonly string[];
+}
+
+/** The notice `packNotice` was given (its rows' keys in NoticeRow's order). */
+function unpackNotice(notice: Notice | Uint8Array): Notice {
+  if (!(notice instanceof Uint8Array)) return notice;
+  const packed = deserialize(notice) as Omit<Notice, 'rows'> & { readonly rows: NoticeColumns };
+  const c = packed.rows;
+  const rows: NoticeRow[] = new Array<NoticeRow>(c.seq.length);
+  for (let i = 0; i < rows.length; i++) {
+    rows[i] = { seq: c.seq[i]!, projectId: c.projectId[i]!, projectName: c.projectName[i]!, companyName: c.companyName[i]!, measureName: c.measureNames[c.measure[i]!]!, grantWan: c.grantWan[i]!, batch: c.batch[i]! };
+  }
+  return { ...packed, rows };
+}
 
 /** The report data serialized once, its notice apart (the notice's job needs only that): `notice` is its `packNotice`. */
 export function packReport(data: ReportData, notice: Uint8Array = packNotice(data.notice)): PackedReport {
@@ -61,7 +113,6 @@ export function unpackReport(packed: PackedReport): ReportData {
   return { ...(deserialize(packed.rest) as Omit<ReportData, 'notice'>), notice: unpackNotice(packed.notice) };
 }
 
-const unpackNotice = (notice: Notice | Uint8Array): Notice => (notice instanceof Uint8Array ? (deserialize(notice) as Notice) : notice);
 
 export type Job =
   /** allocations.csv and the 明细 sheet; `scenario` names the scenario in the sheet's printed footer. */
