@@ -77,11 +77,12 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
   try {
     const rowsDone = aside?.rows ?? formatter.run({ kind: 'rows', rows, scenario });
     // On worker threads each job is sent only what it needs, the report data serialized once
-    // (packReport): the notice's job first (its input is ready first), then the pages; the
-    // ledger's job goes to whichever thread is free first. Here, the data as it is.
+    // (packReport, its notice apart): the pages first (the longest job), then the notice, then
+    // the ledger, each to the first thread free (the rows' thread counts as free only once this
+    // thread has read its answer, when it next waits). Here, the data as it is.
     const sentNotice = aside ? packNotice(data.notice) : null;
-    const notice = formatter.run({ kind: 'notice', notice: sentNotice ?? data.notice, scenario });
     const pages = formatter.run({ kind: 'pages', data: sentNotice ? packReport(data, sentNotice) : data });
+    const notice = formatter.run({ kind: 'notice', notice: sentNotice ?? data.notice, scenario });
     const ledger = formatter.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });
     const done = Promise.all([rowsDone, notice, ledger]);
     done.catch(() => undefined); // awaited through the files below
