@@ -50,8 +50,8 @@ export interface PackedReport {
 
 /**
  * A notice serialized for another thread: its rows as columns (typed arrays for the numbers, the
- * measures' names as codes into their list), which serialize in about half the time of the rows
- * as objects and deserialize in about a third (every object's keys are written and read again).
+ * measures' names as codes into their list): at 100,000 applications 7.3 MB against 11.7 MB as
+ * objects (whose every key is written again), serialized in about three quarters of the time.
  */
 export function packNotice(notice: Notice): Uint8Array {
   const { rows } = notice;
@@ -112,7 +112,6 @@ export function packReport(data: ReportData, notice: Uint8Array = packNotice(dat
 export function unpackReport(packed: PackedReport): ReportData {
   return { ...(deserialize(packed.rest) as Omit<ReportData, 'notice'>), notice: unpackNotice(packed.notice) };
 }
-
 
 export type Job =
   /** allocations.csv and the 明细 sheet; `scenario` names the scenario in the sheet's printed footer. */
