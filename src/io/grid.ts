@@ -31,6 +31,9 @@ export interface GridRead {
   readonly warnings: readonly InputIssue[];
 }
 
+/** The line feed: the same byte in UTF-8 as the character. */
+const LF = 10;
+
 /** OLE compound files: legacy .xls, and .xlsx encrypted with a password. */
 const isCompoundFile = (b: Uint8Array) => b.length >= 8 && b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0 && b[4] === 0xa1 && b[5] === 0xb1;
 
@@ -135,8 +138,6 @@ export function readCsvGrid(bytes: Uint8Array, file: string, limits: ReadLimits 
   if (wide) throw new InputError([wide]);
   return { table: { rows, merges: [] }, format: 'csv', encoding, warnings: [] };
 }
-
-const LF = 10;
 
 /** The index of the last cell with a value (not blank once trimmed), -1 for none. */
 function lastWithValue(cells: readonly string[]): number {
