@@ -7,12 +7,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvParse, hasValue, recordAt, scanRecords, type CsvReadOptions } from '../src/io/csv-read.js';
+import { decodeText, utf8Text } from '../src/io/text.js';
+
+/** A text's UTF-8 bytes, as the reader reads it; null for a text with a lone surrogate (it has none). */
+const utf8 = (text: string): Buffer | null => ((text as string & { isWellFormed(): boolean }).isWellFormed() ? Buffer.from(text, 'utf8') : null);
 
 /** The records of plainly well-formed text as the reader's fast path reads them, or null where csv-parse must read it. */
 function fastRecords(text: string, options: CsvReadOptions): string[][] | null {
   const out: string[][] = [];
   const delim = options.delimiter.charCodeAt(0);
-  return scanRecords(text, options, (_last, start, brk) => void out.push(recordAt(text, delim, start, brk))) ? out : null;
+  const bytes = utf8(text);
+  return bytes !== null && scanRecords(bytes, options, (_last, start, brk) => void out.push(recordAt(bytes, delim, start, brk))) ? out : null;
 }
 
 /** What the reader gets: the fast pass where it answers, else csv-parse (its CsvError on a malformed file). */
@@ -66,7 +71,7 @@ describe('CSV reading', () => {
           const records = fastRecords(text, options);
           if (records === null) return;
           const lasts: number[] = [];
-          expect(scanRecords(text, options, (last) => void lasts.push(last))).toBe(true);
+          expect(scanRecords(utf8(text)!, options, (last) => void lasts.push(last))).toBe(true);
           expect(lasts).toEqual(records.map((cells) => lastWithValue(cells)));
         },
       ),
@@ -74,8 +79,13 @@ describe('CSV reading', () => {
     );
     for (let c = 0; c < 0x10000; c++) {
       const ch = String.fromCharCode(c);
-      if (c < 0xd800 || c > 0xdfff) expect(hasValue(ch, 0, 1), c.toString(16)).toBe(ch.trim() !== '');
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      // The character between others, read from its UTF-8 bytes.
+      const bytes = Buffer.from(`a${ch}b`, 'utf8');
+      expect(hasValue(bytes, 1, bytes.length - 1), c.toString(16)).toBe(ch.trim() !== '');
     }
+    // Characters above U+FFFF (four bytes) are never blank.
+    expect(hasValue(Buffer.from('😀'), 0, 4)).toBe(true);
   });
 
   it('hands a malformed text to csv-parse, which reports it', () => {
@@ -101,6 +111,28 @@ describe('CSV reading', () => {
       expect(fast).not.toBeNull();
       expect(fast).toEqual(csvParse(text, options));
     }
+  });
+
+  it('keeps as bytes only the UTF-8 files decodeText reads as UTF-8, whose text is the bytes decoded', () => {
+    const BOM = [0xef, 0xbb, 0xbf];
+    const pieces = [BOM, [0xff, 0xfe], [0xfe, 0xff], [0], [0x61], [0x2c], [0xe4, 0xb8, 0xad], [0xe4, 0xb8], [0x80], [0xd6, 0xd0], [0xf0, 0x9f, 0x98, 0x80], [0x0a]];
+    let kept = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 8 }), (parts) => {
+        const bytes = Uint8Array.from(parts.flat());
+        const fast = utf8Text(bytes);
+        const decoded = decodeText(bytes);
+        if (fast === null) {
+          // Left to decodeText: everything but UTF-8, and a second BOM (its decoder drops that one too).
+          if (decoded.ok && decoded.encoding.startsWith('utf-8')) expect([...bytes.subarray(0, 6)]).toEqual([...BOM, ...BOM]);
+          return;
+        }
+        kept++;
+        expect(decoded).toEqual({ ok: true, text: fast.bytes.toString('utf8'), encoding: fast.encoding });
+      }),
+      { numRuns: 3000 },
+    );
+    expect(kept).toBeGreaterThan(300);
   });
 });
 

@@ -1,12 +1,12 @@
 /**
  * CSV text to records, with csv-parse's meaning and errors, fast on well-formed files.
  *
- * `scanRecords` reads the text in one pass of its own when it is plainly well formed: fields
- * unquoted, or quoted with doubled quotes inside and a delimiter, line break or the end right
- * after the closing quote; records well under the size bound; the text well-formed UTF-16. The
+ * `scanRecords` reads the text, as its UTF-8 bytes, in one pass of its own when it is plainly
+ * well formed: fields unquoted, or quoted with doubled quotes inside and a delimiter, line break
+ * or the end right after the closing quote; records well under the size bound. The
  * line break is the first one outside quotes (\r\n, \n or \r), as csv-parse discovers it; after
  * that the other kinds are ordinary characters, as in csv-parse. Anything else (a stray quote, an
- * unclosed one, a long record, a lone surrogate) it refuses, and the caller (io/grid.ts) hands the
+ * unclosed one, a long record) it refuses, and the caller (io/grid.ts) hands the
  * text to csv-parse itself (`csvParse`) with the same options, so the records, and the error for a
  * malformed file, are always csv-parse's.
  */
@@ -43,25 +43,28 @@ const BREAK_CRLF = 3;
 export type Break = typeof UNKNOWN | typeof BREAK_LF | typeof BREAK_CR | typeof BREAK_CRLF;
 
 /**
- * Read plainly well-formed text record by record, handing each to `record` as the index of its
- * last field with a value (not blank once trimmed; -1 for none) and where it starts; false (part
- * of the records handed over) where csv-parse must read the text. No field is made into a
+ * Read plainly well-formed text, given as its UTF-8 bytes (valid UTF-8, as the text decodes to
+ * or encodes from), record by record, handing each to `record` as the index of its last field
+ * with a value (not blank once trimmed; -1 for none) and where it starts; false (part of the
+ * records handed over) where csv-parse must read the text. The quotes, delimiters and line
+ * breaks are ASCII, so they are the same bytes wherever they stand; no field is made into a
  * string: `recordAt` reads a record's fields when they are wanted.
  */
-export function scanRecords(text: string, options: CsvReadOptions, record: (last: number, start: number, brk: Break) => void): boolean {
-  if (options.delimiter.length !== 1 || !(text as string & { isWellFormed(): boolean }).isWellFormed()) return false;
+export function scanRecords(bytes: Buffer, options: CsvReadOptions, record: (last: number, start: number, brk: Break) => void): boolean {
+  if (options.delimiter.length !== 1) return false;
   const delim = options.delimiter.charCodeAt(0);
-  if (delim === QUOTE || delim === CR || delim === LF) return false;
-  // A record's bytes are at most 3 per UTF-16 unit: below this many units csv-parse cannot refuse it.
-  const maxUnits = Math.floor(options.maxRecordSize / 3);
-  const n = text.length;
+  if (delim === QUOTE || delim === CR || delim === LF || delim >= 128) return false;
+  // A record's bytes are at most 3 per UTF-16 unit: below this many units csv-parse cannot refuse
+  // it, and a record has no more units than bytes.
+  const maxBytes = Math.floor(options.maxRecordSize / 3);
+  const n = bytes.length;
   const state: ReadState = { pos: 0, brk: UNKNOWN };
   let count = 0;
   while (state.pos < n && count < options.to) {
     const start = state.pos;
     const brk = state.brk;
-    const last = readRecord(text, delim, state, null);
-    if (last === REFUSED || state.pos - start > maxUnits) return false;
+    const last = readRecord(bytes, delim, state, null);
+    if (last === REFUSED || state.pos - start > maxBytes) return false;
     record(last, start, brk);
     count++;
   }
@@ -69,12 +72,12 @@ export function scanRecords(text: string, options: CsvReadOptions, record: (last
 }
 
 /**
- * The fields of the record at `start` of a text `scanRecords` read through with `delimiter`
+ * The fields of the record at `start` of the bytes `scanRecords` read through with `delimiter`
  * (`brk`: the record delimiter it knew there), as it read them.
  */
-export function recordAt(text: string, delimiter: number, start: number, brk: Break): string[] {
+export function recordAt(bytes: Buffer, delimiter: number, start: number, brk: Break): string[] {
   const fields: string[] = [];
-  readRecord(text, delimiter, { pos: start, brk }, fields);
+  readRecord(bytes, delimiter, { pos: start, brk }, fields);
   return fields;
 }
 
@@ -88,63 +91,77 @@ interface ReadState {
 const REFUSED = -2;
 
 /**
+ * The text of `bytes[from, to)`: ASCII (`ascii`) made as a one-byte string, anything else decoded
+ * from UTF-8. Either way the string is flat, its own characters rather than a slice of the
+ * file's text, so it is hashed and compared fast when it is looked up later (ids by company).
+ */
+function textOf(bytes: Buffer, from: number, to: number, ascii: boolean): string {
+  if (from === to) return '';
+  // What `toString('latin1' | 'utf8', from, to)` calls, without its checks of the arguments.
+  const b = bytes as Buffer & { latin1Slice(from: number, to: number): string; utf8Slice(from: number, to: number): string };
+  return ascii ? b.latin1Slice(from, to) : b.utf8Slice(from, to);
+}
+
+/**
  * Read the record at `state.pos`, moving `state` past it: its fields pushed onto `fields`, or with
  * `fields` null none made, only the index of the last field with a value found (-1 for none);
  * REFUSED where csv-parse must read the text.
  */
-function readRecord(text: string, delim: number, state: ReadState, fields: string[] | null): number {
-  const n = text.length;
+function readRecord(bytes: Buffer, delim: number, state: ReadState, fields: string[] | null): number {
+  const n = bytes.length;
   let pos = state.pos;
   let brk = state.brk;
   let index = 0;
   let last = -1;
-  // One field per turn; `pos` ends on the character after it.
+  // One field per turn; `pos` ends on the byte after it.
   for (;; index++) {
-    if (text.charCodeAt(pos) === QUOTE) {
+    if (bytes[pos] === QUOTE) {
       let from = pos + 1;
       let field = '';
       for (;;) {
-        const q = text.indexOf('"', from);
+        const q = bytes.indexOf(QUOTE, from);
         if (q < 0) return REFUSED; // never closed
-        if (text.charCodeAt(q + 1) === QUOTE) {
-          if (fields !== null) field += text.slice(from, q + 1);
+        if (bytes[q + 1] === QUOTE) {
+          if (fields !== null) field += textOf(bytes, from, q + 1, false);
           from = q + 2;
           continue;
         }
-        if (fields !== null) fields.push(field + text.slice(from, q));
+        if (fields !== null) fields.push(field + textOf(bytes, from, q, false));
         // A doubled quote inside is a value (a quote), so a blank field has none.
-        else if (hasValue(text, pos + 1, q)) last = index;
+        else if (hasValue(bytes, pos + 1, q)) last = index;
         pos = q + 1;
         break;
       }
       // After the closing quote: the end, a delimiter or a line break, nothing else.
       if (pos < n) {
-        const c = text.charCodeAt(pos);
+        const c = bytes[pos]!;
         if (c !== delim) {
-          if (brk === UNKNOWN ? c !== CR && c !== LF : !atBreak(text, pos, brk)) return REFUSED;
+          if (brk === UNKNOWN ? c !== CR && c !== LF : !atBreak(bytes, pos, brk)) return REFUSED;
         }
       }
     } else {
       const start = pos;
+      let high = 0;
       for (; pos < n; pos++) {
-        const c = text.charCodeAt(pos);
+        const c = bytes[pos]!;
         if (c === delim) break;
         if (c === QUOTE) return REFUSED; // a quote inside an unquoted field
         if (c === CR || c === LF) {
-          if (brk === UNKNOWN || atBreak(text, pos, brk)) break;
+          if (brk === UNKNOWN || atBreak(bytes, pos, brk)) break;
         }
+        high |= c;
       }
-      if (fields !== null) fields.push(text.slice(start, pos));
-      else if (hasValue(text, start, pos)) last = index;
+      if (fields !== null) fields.push(textOf(bytes, start, pos, high < 128));
+      else if (hasValue(bytes, start, pos)) last = index;
     }
     if (pos >= n) break;
-    const c = text.charCodeAt(pos);
+    const c = bytes[pos]!;
     if (c === delim) {
       pos++;
       continue;
     }
     // A line break: the first one fixes the kind.
-    if (brk === UNKNOWN) brk = c === LF ? BREAK_LF : text.charCodeAt(pos + 1) === LF ? BREAK_CRLF : BREAK_CR;
+    if (brk === UNKNOWN) brk = c === LF ? BREAK_LF : bytes[pos + 1] === LF ? BREAK_CRLF : BREAK_CR;
     pos += brk === BREAK_CRLF ? 2 : 1;
     break;
   }
@@ -153,13 +170,28 @@ function readRecord(text: string, delim: number, state: ReadState, fields: strin
   return last;
 }
 
-/** Whether `text[from, to)` holds a character `String.prototype.trim` keeps (its blank ones: white space and line terminators). */
-export function hasValue(text: string, from: number, to: number): boolean {
+/**
+ * Whether the UTF-8 text `bytes[from, to)` holds a character `String.prototype.trim` keeps (its
+ * blank ones: white space and line terminators), each character decoded from its bytes.
+ */
+export function hasValue(bytes: Uint8Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) {
-      if (c !== 32 && (c < 9 || c > 13)) return true;
-    } else if (!(c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff)) {
+    const b = bytes[i]!;
+    if (b < 128) {
+      if (b !== 32 && (b < 9 || b > 13)) return true;
+      continue;
+    }
+    // A lead byte: two, three or four bytes (valid UTF-8); four make a character above U+FFFF, never blank.
+    if (b >= 0xf0) return true;
+    let c: number;
+    if (b < 0xe0) {
+      c = ((b & 0x1f) << 6) | (bytes[i + 1]! & 0x3f);
+      i += 1;
+    } else {
+      c = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
+      i += 2;
+    }
+    if (!(c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff)) {
       return true;
     }
   }
@@ -167,9 +199,9 @@ export function hasValue(text: string, from: number, to: number): boolean {
 }
 
 /** Whether the record delimiter `brk` starts at `pos`. */
-function atBreak(text: string, pos: number, brk: Break): boolean {
-  const c = text.charCodeAt(pos);
+function atBreak(bytes: Uint8Array, pos: number, brk: Break): boolean {
+  const c = bytes[pos];
   if (brk === BREAK_LF) return c === LF;
   if (brk === BREAK_CR) return c === CR;
-  return c === CR && text.charCodeAt(pos + 1) === LF;
+  return c === CR && bytes[pos + 1] === LF;
 }

@@ -9,7 +9,7 @@ import { InputError, type InputIssue } from '../errors.js';
 import { READ_LIMITS, fmtBytes, type ReadLimits } from './bounds.js';
 import { csvParse, recordAt, scanRecords, type Break, type CsvReadOptions } from './csv-read.js';
 import type { RawRow, RawTable } from './table.js';
-import { decodeText, type Encoding } from './text.js';
+import { decodeText, utf8Text, type Encoding } from './text.js';
 import { readXlsxTable } from './xlsx.js';
 import { looksLikeZip } from './zip.js';
 
@@ -30,6 +30,9 @@ export interface GridRead {
   readonly sheet?: string;
   readonly warnings: readonly InputIssue[];
 }
+
+/** The line feed: the same byte in UTF-8 as the character. */
+const LF = 10;
 
 /** OLE compound files: legacy .xls, and .xlsx encrypted with a password. */
 const isCompoundFile = (b: Uint8Array) => b.length >= 8 && b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0 && b[4] === 0xa1 && b[5] === 0xb1;
@@ -66,9 +69,26 @@ function detectDelimiter(text: string): string {
 
 /** A CSV (UTF-8, UTF-16 with BOM or GB18030; comma, tab or semicolon) as a grid; rows with no value are left out. */
 export function readCsvGrid(bytes: Uint8Array, file: string, limits: ReadLimits = READ_LIMITS): GridRead {
-  const decoded = decodeText(bytes);
-  if (!decoded.ok) throw new InputError([{ file, expected: 'a CSV text file in UTF-8 or GB18030', found: decoded.found }]);
-  const delimiter = detectDelimiter(decoded.text);
+  // UTF-8 (the usual file) is read from its bytes, and decoded whole only for csv-parse; other
+  // encodings are decoded, and read as the UTF-8 bytes of their text.
+  const utf8 = utf8Text(bytes);
+  let text: string | undefined;
+  let encoding: Encoding;
+  let body: Buffer | null;
+  if (utf8 !== null) {
+    body = utf8.bytes;
+    encoding = utf8.encoding;
+  } else {
+    const decoded = decodeText(bytes);
+    if (!decoded.ok) throw new InputError([{ file, expected: 'a CSV text file in UTF-8 or GB18030', found: decoded.found }]);
+    text = decoded.text;
+    encoding = decoded.encoding;
+    // A lone surrogate has no UTF-8 form: such a text is csv-parse's to read.
+    body = (text as string & { isWellFormed(): boolean }).isWellFormed() ? Buffer.from(text, 'utf8') : null;
+  }
+  // The delimiter is found on the first line: up to the first line feed (the same byte in UTF-8).
+  const firstLf = body === null ? -1 : body.indexOf(LF);
+  const delimiter = detectDelimiter(text ?? body!.toString('utf8', 0, firstLf < 0 ? body!.length : firstLf + 1));
   // Parsing stops one record past the row bound, so a huge file is refused without being kept.
   const options: CsvReadOptions = { delimiter, maxRecordSize: limits.maxRecordChars, to: limits.maxRows + 1 };
   const rows: RawRow[] = [];
@@ -81,19 +101,21 @@ export function readCsvGrid(bytes: Uint8Array, file: string, limits: ReadLimits 
     if (last >= limits.maxColumns) wide = { file, row: r + 1, expected: `values in the first ${limits.maxColumns} columns only`, found: `a value in column ${last + 1}` };
     else rows.push(row());
   };
-  // Plainly well-formed text: each row kept as where it starts in the text, its cells read
+  // Plainly well-formed text: each row kept as where it starts in the bytes, its cells read
   // when asked for, so the cells of a large file are not all held at once.
-  const source = { text: decoded.text, delimiter: delimiter.charCodeAt(0) };
-  const fast = scanRecords(decoded.text, options, (last, start, brk) => {
-    const r = count++;
-    keep(last, r, () => new CsvRow(r + 1, source, start, brk));
-  });
+  const fast =
+    body !== null &&
+    scanRecords(body, options, (last, start, brk) => {
+      const r = count++;
+      keep(last, r, () => new CsvRow(r + 1, body, options.delimiter.charCodeAt(0), start, brk));
+    });
   if (!fast) {
     rows.length = 0;
+    count = 0;
     wide = null;
     let records: string[][];
     try {
-      records = csvParse(decoded.text, options);
+      records = csvParse(text ?? body!.toString('utf8'), options);
     } catch (e) {
       if (e instanceof CsvError) {
         // The record that failed follows the `records` complete ones: its spreadsheet row is records + 1.
@@ -114,7 +136,7 @@ export function readCsvGrid(bytes: Uint8Array, file: string, limits: ReadLimits 
     throw new InputError([{ file, row: limits.maxRows + 1, expected: `at most ${limits.maxRows.toLocaleString('en-US')} rows`, found: `more (the file goes on past row ${limits.maxRows.toLocaleString('en-US')})` }]);
   }
   if (wide) throw new InputError([wide]);
-  return { table: { rows, merges: [] }, format: 'csv', encoding: decoded.encoding, warnings: [] };
+  return { table: { rows, merges: [] }, format: 'csv', encoding, warnings: [] };
 }
 
 /** The index of the last cell with a value (not blank once trimmed), -1 for none. */
@@ -125,18 +147,19 @@ function lastWithValue(cells: readonly string[]): number {
 }
 
 /**
- * A row of plainly well-formed CSV: where it starts in the text; its cells read from there each
- * time they are asked for (the same cells every time).
+ * A row of plainly well-formed CSV: where it starts in the UTF-8 bytes; its cells read from
+ * there each time they are asked for (the same cells every time).
  */
 class CsvRow implements RawRow {
   constructor(
     readonly row: number,
-    private readonly source: { readonly text: string; readonly delimiter: number },
+    private readonly bytes: Buffer,
+    private readonly delimiter: number,
     private readonly start: number,
     private readonly brk: Break,
   ) {}
 
   get cells(): readonly string[] {
-    return recordAt(this.source.text, this.source.delimiter, this.start, this.brk);
+    return recordAt(this.bytes, this.delimiter, this.start, this.brk);
   }
 }

@@ -340,8 +340,6 @@ function plainNumberDecimals(s: string): number {
 
 /** Digits in one word of decimal.js's digit array (its LOG_BASE: words are base 10^7). */
 const WORD_DIGITS = 7;
-/** The words of the number being built by `plainDecimal` (at most 4: 21 digits), reused. */
-const WORDS: number[] = [0, 0, 0, 0];
 
 /**
  * The Decimal of a plain number (/^\d{1,15}(\.\d{1,6})?$/) times 10^shift, built directly in
@@ -363,6 +361,10 @@ export function plainDecimal(raw: string, shift: number): Decimal {
   let last = n - 1;
   while (raw.charCodeAt(last) === 48 || last === point) last--;
   const e = (first < intEnd ? intEnd - first - 1 : intEnd - first) + shift;
+  // The words, at most 4 (21 digits), in locals: the array is made once, at its length.
+  let w0 = 0;
+  let w1 = 0;
+  let w2 = 0;
   let words = 0;
   // Digits in the first word: the first digit's exponent down to the next multiple of 7.
   let room = ((((e + 1) % WORD_DIGITS) + WORD_DIGITS) % WORD_DIGITS) || WORD_DIGITS;
@@ -371,16 +373,26 @@ export function plainDecimal(raw: string, shift: number): Decimal {
     if (i === point) continue;
     word = word * 10 + (raw.charCodeAt(i) - 48);
     if (--room === 0) {
-      WORDS[words++] = word;
+      if (words === 0) w0 = word;
+      else if (words === 1) w1 = word;
+      else w2 = word;
+      words++;
       word = 0;
       room = WORD_DIGITS;
     }
   }
-  if (room < WORD_DIGITS) WORDS[words++] = word * 10 ** room;
+  if (room < WORD_DIGITS) {
+    word *= 10 ** room;
+  } else {
+    // The last word is complete: it is the last one taken.
+    words--;
+    word = words === 0 ? w0 : words === 1 ? w1 : w2;
+  }
   const out = x as { e: number; d: number[] };
   out.e = e;
-  // A copy exactly as long as it needs (an array grown by push keeps room for more).
-  out.d = WORDS.slice(0, words);
+  // An array literal exactly as long as it needs (an array grown by push keeps room for more; a
+  // literal's allocation site also lets V8 place these long-lived arrays in the old generation).
+  out.d = words === 0 ? [word] : words === 1 ? [w0, word] : words === 2 ? [w0, w1, word] : [w0, w1, w2, word];
   return x;
 }
 

@@ -3,9 +3,27 @@
  * UTF-16 with BOM (Excel's "Unicode text"), or GB18030 (Excel's "CSV" on a Chinese
  * Windows). Detection is by content: a BOM, else strict UTF-8, else strict GB18030.
  */
+import { isUtf8 } from 'node:buffer';
+
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
 export type Decoded = { ok: true; text: string; encoding: Encoding } | { ok: false; found: string };
+
+/**
+ * The UTF-8 text of `bytes` still as bytes, where `decodeText` would read them as UTF-8 (with or
+ * without BOM): the bytes after the BOM and the encoding; null for anything else, which
+ * `decodeText` decides (another encoding, a NUL, bytes that are not UTF-8, or a second BOM, which
+ * the decoder would drop too). Decoding the text `bytes.toString('utf8')` then gives what
+ * `decodeText` does.
+ */
+export function utf8Text(bytes: Uint8Array): { bytes: Buffer; encoding: 'utf-8' | 'utf-8-bom' } | null {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bom = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+  const body = bom ? b.subarray(3) : b;
+  if (body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return null;
+  if (body.indexOf(0) >= 0 || !isUtf8(body)) return null;
+  return { bytes: body, encoding: bom ? 'utf-8-bom' : 'utf-8' };
+}
 
 export function decodeText(bytes: Uint8Array): Decoded {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {

@@ -7,6 +7,7 @@ import { type InputIssue, shown } from '../errors.js';
 import type { Measure, Policy } from './policy.js';
 import { attributesOf, lookupMeasure, measureIndex, nearestMeasure, neededAttributes, needsBase, ruleOf } from './policy.js';
 import { creditCodeProblem } from './credit-code.js';
+import { StringNumbers } from './string-numbers.js';
 import { blankAttribute, headerNames, isStandardAmount, readAttribute, STANDARD_AMOUNT } from './attributes.js';
 
 export interface ApplicationRecord {
@@ -84,7 +85,9 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
   const issues: InputIssue[] = [];
   const warnings: InputIssue[] = [];
   const at = (r: ApplicationRecord, field: string) => ({ file: source.file, row: r.row, column: source.headers[field] ?? field });
-  const firstRow = new Map<string, number>();
+  // Project ids numbered as they first appear; per number, the row where.
+  const ids = new StringNumbers();
+  const firstRow: number[] = [];
   // A batch repeats its measures: each text looked up once.
   const measures = new Map<string, Measure | undefined>();
   let lastText: string | null = null;
@@ -105,10 +108,10 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
     ]),
   );
   for (const r of records) {
-    const prev = firstRow.get(r.projectId);
-    if (prev !== undefined) {
-      issues.push({ ...at(r, 'project_id'), expected: `a unique project id (row ${prev} has the same)`, found: shown(r.projectId) });
-    } else firstRow.set(r.projectId, r.row);
+    const id = ids.add(r.projectId);
+    if (id < firstRow.length) {
+      issues.push({ ...at(r, 'project_id'), expected: `a unique project id (row ${firstRow[id]} has the same)`, found: shown(r.projectId) });
+    } else firstRow.push(r.row);
 
     // A code of the alphabet is checked in place, faster than a lookup of its earlier answer.
     const codeProblem = creditCodeProblem(r.companyId);

@@ -14,6 +14,7 @@ import type { Policy } from './policy.js';
 import { ruleOf } from './policy.js';
 import { entitlementOf } from './entitlement.js';
 import { qualifies } from './limits.js';
+import { StringNumbers } from './string-numbers.js';
 
 /** No application of a city fund comes near ¥10bn: such an amount is a unit or typing slip. */
 export const IMPLAUSIBLY_LARGE = new D(10_000_000_000);
@@ -99,19 +100,13 @@ function measureChecks(policy: Policy): Map<string, MeasureChecks> {
 /**
  * Each distinct key of `texts` numbered in order of first appearance: per text, its key's number.
  * A key is a scan of its text that returns the text itself in the common case (`upperCase`,
- * `companyKey`), so each text is keyed and looked up once, in one map.
+ * `companyKey`), so each text is keyed and looked up once, in one table.
  */
-function numbered(texts: readonly string[], key: (s: string) => string): { readonly of: Int32Array; readonly keys: string[] } {
-  const byKey = new Map<string, number>();
-  const keys: string[] = [];
+function numbered(texts: readonly string[], key: (s: string) => string): { readonly of: Int32Array; readonly keys: readonly string[] } {
+  const numbers = new StringNumbers();
   const of = new Int32Array(texts.length);
-  for (let i = 0; i < texts.length; i++) {
-    const k = key(texts[i]!);
-    let n = byKey.get(k);
-    if (n === undefined) byKey.set(k, (n = keys.push(k) - 1));
-    of[i] = n;
-  }
-  return { of, keys };
+  for (let i = 0; i < texts.length; i++) of[i] = numbers.add(key(texts[i]!));
+  return { of, keys: numbers.keys };
 }
 
 export function plausibilityWarnings(apps: readonly Application[], policy: Policy, source: ApplicationsSource, year?: number): InputIssue[] {
