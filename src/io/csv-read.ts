@@ -97,9 +97,7 @@ const REFUSED = -2;
  */
 function textOf(bytes: Buffer, from: number, to: number, ascii: boolean): string {
   if (from === to) return '';
-  // What `toString('latin1' | 'utf8', from, to)` calls, without its checks of the arguments.
-  const b = bytes as Buffer & { latin1Slice(from: number, to: number): string; utf8Slice(from: number, to: number): string };
-  return ascii ? b.latin1Slice(from, to) : b.utf8Slice(from, to);
+  return bytes.toString(ascii ? 'latin1' : 'utf8', from, to);
 }
 
 /**
