@@ -109,7 +109,10 @@ describe('explanations', () => {
       return { total, own: has ? own : null, locked };
     });
     fc.assert(
-      fc.property(cases, ({ total, own, locked }) => othersWithLocked(total, own, locked) === yuanForPeople((own === null ? total : total.minus(own)).plus(locked))),
+      fc.property(cases, ({ total, own, locked }) => {
+        const decimal = yuanForPeople((own === null ? total : total.minus(own)).plus(locked));
+        return othersWithLocked(total, own, locked) === decimal && othersWithLocked(() => total, own, locked, null) === decimal;
+      }),
       { numRuns: 2000 },
     );
   });

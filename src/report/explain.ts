@@ -104,9 +104,19 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
     let m = matesOf.get(k);
     if (!m) {
       const l = ctx.allocation.limits[k]!;
-      const funded = l.members.map((i) => lineOfCandidate[i]!).filter((o) => o.grant.isPositive() && !o.grant.isZero());
-      const total = funded.reduce((s, o) => s.plus(o.grant), ZERO);
-      m = { funded, total, totalFen: scaledExact(total, 2), lockedFen: scaledExact(l.locked, 2), shown: funded.slice(0, MATES_SHOWN + 1).map((o) => `${o.app.projectId} ${y(o.grant)}`) };
+      const funded: Line[] = [];
+      // The total in whole fen while every grant and every partial sum is a safe integer of them (then each sum is exact), else in Decimal.
+      let totalFen: number | null = 0;
+      for (const i of l.members) {
+        const o = lineOfCandidate[i]!;
+        if (!o.grant.isPositive() || o.grant.isZero()) continue;
+        funded.push(o);
+        if (totalFen === null) continue;
+        const fen = scaledExact(o.grant, 2);
+        totalFen = fen === null || !Number.isSafeInteger(totalFen + fen) ? null : totalFen + fen;
+      }
+      const total = totalFen !== null ? null : funded.reduce((s, o) => s.plus(o.grant), ZERO);
+      m = { funded, total, totalFen, lockedFen: scaledExact(l.locked, 2), shown: funded.slice(0, MATES_SHOWN + 1).map((o) => `${o.app.projectId} ${y(o.grant)}`) };
       matesOf.set(k, m);
     }
     return m;
@@ -286,9 +296,10 @@ const MATES_SHOWN = 8;
 /** A company-like limit's members with a grant above zero (in member order), their grants' total, and the first MATES_SHOWN + 1 as listed. */
 interface Mates {
   readonly funded: readonly Line[];
-  readonly total: Decimal;
-  /** The total and the limit's locked grants in whole fen, where each is a safe integer of them (else null). */
+  /** Their grants' total: in whole fen where that is exact (a safe integer of them), else in Decimal (and `totalFen` null). */
   readonly totalFen: number | null;
+  readonly total: Decimal | null;
+  /** The limit's locked grants in whole fen, where a safe integer of them (else null). */
   readonly lockedFen: number | null;
   readonly shown: readonly string[];
 }
@@ -320,7 +331,7 @@ function cutText(
     const at = m.funded.indexOf(line);
     const shown: string[] = [];
     for (let j = 0; j < m.shown.length && shown.length < MATES_SHOWN; j++) if (j !== at) shown.push(m.shown[j]!);
-    return (l.kind === 'joint_cap' ? w.jointCapCut : w.companyCut)(short, label, full, used, othersWithLocked(m.total, at < 0 ? null : grant, l.locked, m.totalFen, m.lockedFen), shown, m.funded.length - (at < 0 ? 0 : 1));
+    return (l.kind === 'joint_cap' ? w.jointCapCut : w.companyCut)(short, label, full, used, othersWithLocked(() => m.total ?? new D(m.totalFen!).div(100), at < 0 ? null : grant, l.locked, m.totalFen, m.lockedFen), shown, m.funded.length - (at < 0 ? 0 : 1));
   }
   if (l.kind === 'measure_max' || l.kind === 'district_max') return w.budgetLikeCut(short, label, full, used);
   return w.budgetCut(short, full, used, aside === null ? null : aside(app.score));
@@ -330,16 +341,19 @@ function cutText(
  * The grants of a limit's other funded members and its locked grants, for people: the funded
  * members' `total` less `own` (the line's grant, where it is one of them) plus the locked grants. In
  * whole fen where the total, the grant and the locked grants are safe integers of them (`totalFen`,
- * `lockedFen`: given where already read) and so is every sum on the way (a sum of safe integers is
+ * `lockedFen`: given where already read; `total` may be made only when needed) and so is every sum on the way (a sum of safe integers is
  * exact when it is one), else in Decimal.
  */
-export function othersWithLocked(total: Decimal, own: Decimal | null, locked: Decimal, totalFen = scaledExact(total, 2), lockedFen = scaledExact(locked, 2)): string {
+export function othersWithLocked(total: Decimal | (() => Decimal), own: Decimal | null, locked: Decimal, totalFen?: number | null, lockedFen = scaledExact(locked, 2)): string {
+  const exact = () => (typeof total === 'function' ? total() : total);
+  const tFen = totalFen === undefined ? scaledExact(exact(), 2) : totalFen;
   const ownFen = own === null ? 0 : scaledExact(own, 2);
-  if (totalFen !== null && lockedFen !== null && ownFen !== null) {
-    const fen = totalFen - ownFen + lockedFen;
-    if (Number.isSafeInteger(fen) && fen >= 0 && Number.isSafeInteger(totalFen - ownFen)) return yuanOfFen(fen);
+  if (tFen !== null && lockedFen !== null && ownFen !== null) {
+    const fen = tFen - ownFen + lockedFen;
+    if (Number.isSafeInteger(fen) && fen >= 0 && Number.isSafeInteger(tFen - ownFen)) return yuanOfFen(fen);
   }
-  return y((own === null ? total : total.minus(own)).plus(locked));
+  const t = exact();
+  return y((own === null ? t : t.minus(own)).plus(locked));
 }
 
 /** Cut by a share rule (the line's limitId is the share row's id, `share_min:<id>` or `share_max:<id>`). */
