@@ -194,8 +194,9 @@ let flatSink = 0;
  * The limit a line names (its `limitId`), by index. Limit ids are unique, and a line's limitId is
  * the id of a limit its candidate is a member of (the very string: comparing is comparing
  * pointers): found by going once through the limits' members, which costs far less than hashing
- * every limit's id into a map (tens of thousands of them, a few named by lines). An id found that
- * way no other (a share row's, a cash window's, a rule's limit) goes through that map, made only then.
+ * every limit's id into a map (tens of thousands of them, a few named by lines). An id not found
+ * that way (a share row's, a cash window's, a limit a rule names) is looked up in that map, made
+ * only then.
  */
 export function limitIndexOf(allocation: Allocation, lineOfCandidate: readonly Line[]): { of(line: Line): number | undefined; byId(id: string): number | undefined } {
   const { limits } = allocation;
@@ -341,8 +342,8 @@ function cutText(
  * The grants of a limit's other funded members and its locked grants, for people: the funded
  * members' `total` less `own` (the line's grant, where it is one of them) plus the locked grants. In
  * whole fen where the total, the grant and the locked grants are safe integers of them (`totalFen`,
- * `lockedFen`: given where already read; `total` may be made only when needed) and so is every sum on the way (a sum of safe integers is
- * exact when it is one), else in Decimal.
+ * `lockedFen`: given where already read; `total` may be made only when needed) and so is every sum
+ * on the way (a sum of safe integers is exact when it is one), else in Decimal.
  */
 export function othersWithLocked(total: Decimal | (() => Decimal), own: Decimal | null, locked: Decimal, totalFen?: number | null, lockedFen = scaledExact(locked, 2)): string {
   const exact = () => (typeof total === 'function' ? total() : total);
