@@ -2,13 +2,16 @@
  * The analysis's shortcuts against what they stand for: a grid point's test decided from exact
  * values already known (concavity) against the test on the value itself, over random concave
  * functions; the network check of an LP with one row moved against the detection; yuan written
- * from whole fen against `fmtYuanHuman`.
+ * from whole fen against `fmtYuanHuman`; a re-solve's grants compared with the first's in whole fen
+ * against Decimal.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../scripts/synthetic.js';
 import { Known } from '../src/model/marginal.js';
 import { D, fmtYuanHuman } from '../src/money.js';
+import { unitsToYuan } from '../src/model/rounding.js';
+import { sameGrants } from '../src/pipeline/verified.js';
 import { yuanDiffForPeople, yuanForPeople } from '../src/report/explain.js';
 import { networkOf, openNetworkParametric, solveNetwork, whyNotNetwork } from '../src/solver/network.js';
 import type { LinearProgram } from '../src/solver/types.js';
@@ -155,6 +158,23 @@ describe('yuan written from whole fen', () => {
         expect(yuanDiffForPeople(a, b)).toBe(fmtYuanHuman(a.minus(b)));
       }),
       { numRuns: 3000, seed: 7 },
+    );
+  });
+});
+
+describe("a comparison re-solve's grants against the first allocation's", () => {
+  it('are the same in whole fen exactly where they are the same in Decimal', () => {
+    const granularity = fc.constantFrom(new D(100), new D(1), new D('0.01'), new D('0.005'), new D(10000), new D('1e15'), new D('3.33'));
+    const units = fc.oneof(fc.integer({ min: 0, max: 10 ** 6 }), fc.constantFrom(0, 1, 2 ** 53 - 1, 2 ** 40, 2 ** 52 + 1));
+    fc.assert(
+      fc.property(granularity, fc.array(fc.tuple(units, fc.integer({ min: -2, max: 2 }), fc.boolean()), { minLength: 1, maxLength: 20 }), (g, cases) => {
+        const yuan = unitsToYuan(g);
+        // The amount before: the same units, a unit or so off, or off by a fen.
+        const before = cases.map(([u, off, fen]) => g.times(Math.max(0, u + off)).plus(fen && off !== 0 ? new D('0.01') : 0));
+        const now = cases.map(([u]) => u);
+        expect(sameGrants(before, now, g, yuan)).toEqual(before.map((b, c) => yuan(now[c]!).eq(b)));
+      }),
+      { numRuns: 2000, seed: 11 },
     );
   });
 });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { D, fmtYuanHuman, fmtYuanHumanDecimal, groupThousands } from '../src/money.js';
 import { allocate } from '../src/model/allocate.js';
 import { marginalValues } from '../src/model/marginal.js';
-import { explainAll } from '../src/report/explain.js';
+import { explainAll, limitIndexOf, othersWithLocked, yuanForPeople } from '../src/report/explain.js';
 import { buildNotice } from '../src/report/data.js';
 import { openParametricLp, type ParametricLp } from '../src/solver/highs.js';
 import { networkOf, openNetworkParametric } from '../src/solver/network.js';
@@ -97,6 +97,43 @@ describe('explanations', () => {
       fc.constantFrom(new D(0), new D('-0'), new D('0.005'), new D(9007199254740991), new D(9007199254740993), new D('1e20')),
     );
     fc.assert(fc.property(amounts, (v) => fmtYuanHuman(v) === fmtYuanHumanDecimal(v)), { numRuns: 1000 });
+  });
+
+  it("a limit's other grants and its locked ones: the whole-fen path writes what Decimal writes", () => {
+    const amount = fc.oneof(
+      fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 17n }), fc.integer({ min: 0, max: 3 })).map(([n, k]) => new D(n.toString()).div(10 ** k)),
+      fc.constantFrom(new D(0), new D(9007199254740991).div(100), new D(9007199254740993).div(100), new D('1e20')),
+    );
+    const cases = fc.tuple(amount, amount, amount, fc.boolean()).map(([a, b, locked, has]) => {
+      const [total, own] = a.gte(b) ? [a, b] : [b, a];
+      return { total, own: has ? own : null, locked };
+    });
+    fc.assert(
+      fc.property(cases, ({ total, own, locked }) => {
+        const decimal = yuanForPeople((own === null ? total : total.minus(own)).plus(locked));
+        return othersWithLocked(total, own, locked) === decimal && othersWithLocked(() => total, own, locked, null) === decimal;
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("a line's limit found among the limits it is a member of is the one its id names", () => {
+    const specs: AppSpec[] = Array.from({ length: 60 }, (_, k) => ({
+      id: `A${k}`,
+      measure: k % 3 === 0 ? 'P05-ROLLOUT' : 'P11-RETROFIT',
+      company: `C${k % 7}`,
+      base: 5_000_000 + 2_000_000 * (k % 11),
+      score: 40 + ((k * 37) % 55),
+      district: k % 2 ? '南山区' : '福田区',
+    }));
+    const a = solveVerified(apps(specs), scenario({ budget: 40_000_000, companyAnnualCap: 6_000_000, measureBudgets: { "P11-RETROFIT": { max: 20_000_000 } } }));
+    const lineOfCandidate = a.lines.filter((l) => l.candidate >= 0).sort((x, y) => x.candidate - y.candidate);
+    const index = limitIndexOf(a, lineOfCandidate);
+    const byId = new Map(a.limits.map((l, k) => [l.id, k]));
+    const cut = a.lines.filter((l) => l.limitId !== null);
+    expect(new Set(cut.map((l) => a.limits[byId.get(l.limitId!)!]!.kind)).size).toBeGreaterThan(1);
+    for (const line of a.lines) expect(index.of(line)).toBe(line.limitId === null ? undefined : byId.get(line.limitId));
+    for (const l of a.limits) expect(index.byId(l.id)).toBe(byId.get(l.id));
   });
 
   it('thousands separators: the loop writes what the separator pattern writes', () => {

@@ -10,6 +10,8 @@ import { ZERO } from '../money.js';
 import { atBudget, prepareAllocation, solvePrepared, type Allocation, type Prepared } from '../model/allocate.js';
 import type { Compared } from '../model/budget-figures.js';
 import { priorityGrants, type PriorityGrants } from '../model/priority.js';
+import { unitsToYuan } from '../model/rounding.js';
+import { scaledExact } from '../scaled.js';
 import { usesIntegerModel } from '../model/rules.js';
 import type { Application } from '../model/application.js';
 import type { Policy } from '../model/policy.js';
@@ -159,26 +161,51 @@ export function solveCompared(prepared: Prepared, picker: Picker, base: Allocati
     return conflictsOrThrow(e);
   }
   const { candidates, candidateOf, lockedOf, thisYear } = at;
-  const grants = solved.rounded.grants;
+  const units = solved.rounded.grantUnits;
+  const yuan = unitsToYuan(at.scenario.granularity);
+  // Each candidate's grant in the first allocation, and whether it is the same now (most are).
+  const before: Decimal[] = new Array(candidates.length);
+  for (const l of base.lines) if (l.candidate >= 0) before[l.candidate] = l.grant;
+  for (const l of base.plan?.lines ?? []) if (l.candidate >= 0) before[l.candidate] = l.grant;
+  const same = sameGrants(before, units, at.scenario.granularity, yuan);
   // The lines as finishAllocation makes them: an earlier batch's grant, nothing for a non-candidate, else the candidate's.
-  const lines = at.apps.map((app, i) => ({ app, grant: lockedOf[i] ?? (candidateOf[i]! < 0 ? ZERO : grants[candidateOf[i]!]!) }));
-  const planned = candidates.slice(thisYear).map((app, k) => ({ app, grant: grants[thisYear + k]! }));
+  // A line whose grant is what the first allocation's line has is that line (the same application and grant).
+  const lines = at.apps.map((app, i): { readonly app: Application; readonly grant: Decimal } => {
+    const c = candidateOf[i]!;
+    const grant = lockedOf[i] ?? (c < 0 ? ZERO : same[c] ? before[c]! : yuan(units[c]!));
+    const was = base.lines[i];
+    return was !== undefined && was.app === app && was.grant === grant ? was : { app, grant };
+  });
+  const planned = candidates.slice(thisYear).map((app, k) => ({ app, grant: same[thisYear + k] ? before[thisYear + k]! : yuan(units[thisYear + k]!) }));
   // This year's grants checked from the first allocation's verify where it has one (`verifyChanged`: the lines whose
   // grant moved, and every limit on the sums), exactly as a full verify checks them; the years in full.
   const locked = new Set(options.locked?.keys());
   const verification = verifyChanged(keptOf.get(base), at.policy, at.scenario, at.apps, lines.map((l) => l.grant), locked);
   checkedWithYears(at, verification, lines, planned, locked, undefined);
-  const before: Decimal[] = new Array(candidates.length);
-  for (const l of [...base.lines, ...(base.plan?.lines ?? [])]) if (l.candidate >= 0) before[l.candidate] = l.grant;
   let objective = base.objective;
   let granted = base.granted;
-  grants.forEach((grant, c) => {
-    if (grant.eq(before[c]!)) return;
-    const change = grant.minus(before[c]!);
+  for (let c = 0; c < candidates.length; c++) {
+    if (same[c]) continue;
+    const change = yuan(units[c]!).minus(before[c]!);
     objective = objective.plus(candidates[c]!.score.times(change));
     if (c < thisYear) granted = granted.plus(change);
-  });
+  }
   return { status: solved.first.status === 'optimal' ? 'optimal' : 'time_limit', allocation: { lines, objective, granted } };
+}
+
+/**
+ * Per candidate, whether `units[c]` units of the granularity `g` are the amount `before[c]`
+ * (`yuan(units[c]).eq(before[c])`). In whole fen where the amount and the granularity are safe
+ * integers of fen and so is their product (a product of safe integers that is one is exact), else in Decimal.
+ */
+export function sameGrants(before: readonly Decimal[], units: readonly number[], g: Decimal, yuan: (u: number) => Decimal): boolean[] {
+  const gFen = scaledExact(g, 2);
+  return before.map((b, c) => {
+    const u = units[c]!;
+    const fen = scaledExact(b, 2);
+    if (gFen !== null && fen !== null && Number.isSafeInteger(u) && Number.isSafeInteger(gFen * u)) return gFen * u === fen;
+    return yuan(u).eq(b);
+  });
 }
 
 const both = (a: Verification, b: Verification): Verification => ({ checks: a.checks + b.checks, violations: [...a.violations, ...b.violations] });

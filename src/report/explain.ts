@@ -81,9 +81,9 @@ const pct = (d: Decimal) => `${d.times(100).toDecimalPlaces(4).toString()}%`;
  */
 export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?: (index: number) => boolean): Explanation[] {
   const measures = new Map(ctx.policy.measures.map((m) => [m.id, m]));
-  const limitIndex = new Map(ctx.allocation.limits.map((l, k) => [l.id, k]));
   const lineOfCandidate: Line[] = [];
   for (const line of ctx.allocation.lines) if (line.candidate >= 0) lineOfCandidate[line.candidate] = line;
+  const limitIndex = limitIndexOf(ctx.allocation, lineOfCandidate);
   const w = (lang === 'zh' ? zh : en).explain;
   const ceilingText = ceilingWords(ctx.policy, w, lang);
   const bindingLabel = lang === 'zh' ? BINDING_ZH : BINDING_EN;
@@ -104,8 +104,19 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
     let m = matesOf.get(k);
     if (!m) {
       const l = ctx.allocation.limits[k]!;
-      const funded = l.members.map((i) => lineOfCandidate[i]!).filter((o) => o.grant.isPositive() && !o.grant.isZero());
-      m = { funded, total: funded.reduce((s, o) => s.plus(o.grant), ZERO), shown: funded.slice(0, MATES_SHOWN + 1).map((o) => `${o.app.projectId} ${y(o.grant)}`) };
+      const funded: Line[] = [];
+      // The total in whole fen while every grant and every partial sum is a safe integer of them (then each sum is exact), else in Decimal.
+      let totalFen: number | null = 0;
+      for (const i of l.members) {
+        const o = lineOfCandidate[i]!;
+        if (!o.grant.isPositive() || o.grant.isZero()) continue;
+        funded.push(o);
+        if (totalFen === null) continue;
+        const fen = scaledExact(o.grant, 2);
+        totalFen = fen === null || !Number.isSafeInteger(totalFen + fen) ? null : totalFen + fen;
+      }
+      const total = totalFen !== null ? null : funded.reduce((s, o) => s.plus(o.grant), ZERO);
+      m = { funded, total, totalFen, lockedFen: scaledExact(l.locked, 2), shown: funded.slice(0, MATES_SHOWN + 1).map((o) => `${o.app.projectId} ${y(o.grant)}`) };
       matesOf.set(k, m);
     }
     return m;
@@ -117,23 +128,23 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
   /** A limit ("（十一）P11-RETROFIT 类别预算上限", "总预算") or a share rule (its row id `share_min:<id>`), by its id, in words. */
   const limitName = (id: string | null): string | null => {
     if (id === null) return null;
-    const k = limitIndex.get(id);
+    const k = limitIndex.byId(id);
     if (k !== undefined) return wordsOf(k).label;
     const share = (ctx.policy.shares ?? []).find((s) => id.endsWith(`:${s.id}`));
     return share ? `${share.clause} ${share.name[lang]}` : id;
   };
   return ctx.allocation.lines.map((line, index) => {
-    if (only && !only(index)) return { projectId: line.app.projectId, lines: [], oneLine: '' };
+    if (only && !only(index)) return { projectId: line.app.projectId, lines: NO_LINES, oneLine: '' };
     const { app, measure, entitlement, grant, binding } = line;
     const { scenario, allocation } = ctx;
-    const lines: string[] = [];
+    const lines: string[] = full ? [] : NO_LINES;
     if (full) {
       const name = lang === 'zh' ? measure.name.zh : measure.name.en;
       lines.push(w.header({ id: app.projectId, project: app.projectName, company: app.companyName, clause: measure.clause, measure: name, score: app.score.toString() }));
     }
     const done = (oneLine: string): Explanation => {
       if (full) lines.push(oneLine);
-      return { projectId: app.projectId, lines, oneLine };
+      return { projectId: app.projectId, lines, oneLine: flat(oneLine) };
     };
     if (binding === 'ineligible' && entitlement === null) return done(w.ineligible(app.year, scenario.year));
     if (entitlement?.binding === 'ineligible') return done(w.notEligible(ceilingText(entitlement.ceiling)));
@@ -141,7 +152,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
     if (binding === 'below_min_score') return done(w.belowMinScore(app.score.toString(), scenario.minScore?.toString() ?? ''));
     // Decisions, integer rules and proportional shares: the rule that set the grant.
     if (line.ruleNote) {
-      const budgetStopped = line.limitId !== null && ctx.allocation.limits[limitIndex.get(line.limitId) ?? -1]?.kind === 'budget';
+      const budgetStopped = line.limitId !== null && ctx.allocation.limits[limitIndex.of(line) ?? -1]?.kind === 'budget';
       return done(ruleText(line, line.ruleNote, w, unit, limitName) + (budgetStopped && aside !== null ? w.rule.budgetAside(aside(app.score)) : ''));
     }
     const ent = entitlement!;
@@ -154,13 +165,52 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
     const rounded = notWhole(ent.amount, g, gFen);
     if (line.limitId === null) {
       if (full) lines.push(rounded ? w.grantedRounded(y(grant), unit) : w.grantedFull(y(grant)));
-      return { projectId: app.projectId, lines, oneLine: w.fullOneLine(ceilingText(ent.ceiling), rounded ? unit : null) };
+      return { projectId: app.projectId, lines, oneLine: flat(w.fullOneLine(ceilingText(ent.ceiling), rounded ? unit : null)) };
     }
     if (binding === 'share') return done(shareText(line, ctx.policy, w, lang));
     if (binding === 'cash') return done(cashText(line, ctx, w));
-    const k = limitIndex.get(line.limitId)!;
+    const k = limitIndex.of(line)!;
     return done(cutText(line, allocation, k, wordsOf(k), mates, aside, w));
   });
+}
+
+/** The `lines` of an explanation without its step-by-step lines: one empty array for all (never written to). */
+const NO_LINES: string[] = [];
+
+/**
+ * The string as one flat piece. A sentence built by concatenation is a tree of pieces in V8 (a
+ * "cons string", some 400 bytes for a sentence of 90 characters, about twice its flat size): read
+ * at one index it is flattened in place, while still young, so that what outlives the next
+ * collections (and is copied by each) is the one flat string. The text is the same either way.
+ */
+function flat(s: string): string {
+  flatSink ^= s.length > 0 ? s.charCodeAt(0) : 0;
+  return s;
+}
+/** Where `flat` keeps what it read, so that no compiler drops the read. */
+let flatSink = 0;
+
+/**
+ * The limit a line names (its `limitId`), by index. Limit ids are unique, and a line's limitId is
+ * the id of a limit its candidate is a member of (the very string: comparing is comparing
+ * pointers): found by going once through the limits' members, which costs far less than hashing
+ * every limit's id into a map (tens of thousands of them, a few named by lines). An id not found
+ * that way (a share row's, a cash window's, a limit a rule names) is looked up in that map, made
+ * only then.
+ */
+export function limitIndexOf(allocation: Allocation, lineOfCandidate: readonly Line[]): { of(line: Line): number | undefined; byId(id: string): number | undefined } {
+  const { limits } = allocation;
+  const ofCandidate = new Int32Array(lineOfCandidate.length).fill(-1);
+  for (let k = 0; k < limits.length; k++) {
+    const { id, members } = limits[k]!;
+    for (const i of members) if (lineOfCandidate[i]?.limitId === id) ofCandidate[i] = k;
+  }
+  let map: Map<string, number> | undefined;
+  const byId = (id: string): number | undefined => (map ??= new Map(limits.map((l, k) => [l.id, k]))).get(id);
+  return {
+    of: (line) => (line.limitId === null ? undefined : line.candidate >= 0 && ofCandidate[line.candidate]! >= 0 ? ofCandidate[line.candidate] : byId(line.limitId)),
+    byId,
+  };
 }
 
 /** How a ceiling's amount came about, in words: a function of the ceiling for one policy and language. */
@@ -247,7 +297,11 @@ const MATES_SHOWN = 8;
 /** A company-like limit's members with a grant above zero (in member order), their grants' total, and the first MATES_SHOWN + 1 as listed. */
 interface Mates {
   readonly funded: readonly Line[];
-  readonly total: Decimal;
+  /** Their grants' total: in whole fen where that is exact (a safe integer of them), else in Decimal (and `totalFen` null). */
+  readonly totalFen: number | null;
+  readonly total: Decimal | null;
+  /** The limit's locked grants in whole fen, where a safe integer of them (else null). */
+  readonly lockedFen: number | null;
   readonly shown: readonly string[];
 }
 
@@ -276,12 +330,31 @@ function cutText(
     // The other members that got money: the limit's funded members without this line (sums of grants are exact).
     const m = matesOf(k);
     const at = m.funded.indexOf(line);
-    const othersTotal = at < 0 ? m.total : m.total.minus(grant);
-    const shown = at < 0 || at > MATES_SHOWN ? m.shown.slice(0, MATES_SHOWN) : [...m.shown.slice(0, at), ...m.shown.slice(at + 1)];
-    return (l.kind === 'joint_cap' ? w.jointCapCut : w.companyCut)(short, label, full, used, y(othersTotal.plus(l.locked)), shown, m.funded.length - (at < 0 ? 0 : 1));
+    const shown: string[] = [];
+    for (let j = 0; j < m.shown.length && shown.length < MATES_SHOWN; j++) if (j !== at) shown.push(m.shown[j]!);
+    return (l.kind === 'joint_cap' ? w.jointCapCut : w.companyCut)(short, label, full, used, othersWithLocked(() => m.total ?? new D(m.totalFen!).div(100), at < 0 ? null : grant, l.locked, m.totalFen, m.lockedFen), shown, m.funded.length - (at < 0 ? 0 : 1));
   }
   if (l.kind === 'measure_max' || l.kind === 'district_max') return w.budgetLikeCut(short, label, full, used);
   return w.budgetCut(short, full, used, aside === null ? null : aside(app.score));
+}
+
+/**
+ * The grants of a limit's other funded members and its locked grants, for people: the funded
+ * members' `total` less `own` (the line's grant, where it is one of them) plus the locked grants. In
+ * whole fen where the total, the grant and the locked grants are safe integers of them (`totalFen`,
+ * `lockedFen`: given where already read; `total` may be made only when needed) and so is every sum
+ * on the way (a sum of safe integers is exact when it is one), else in Decimal.
+ */
+export function othersWithLocked(total: Decimal | (() => Decimal), own: Decimal | null, locked: Decimal, totalFen?: number | null, lockedFen = scaledExact(locked, 2)): string {
+  const exact = () => (typeof total === 'function' ? total() : total);
+  const tFen = totalFen === undefined ? scaledExact(exact(), 2) : totalFen;
+  const ownFen = own === null ? 0 : scaledExact(own, 2);
+  if (tFen !== null && lockedFen !== null && ownFen !== null) {
+    const fen = tFen - ownFen + lockedFen;
+    if (Number.isSafeInteger(fen) && fen >= 0 && Number.isSafeInteger(tFen - ownFen)) return yuanOfFen(fen);
+  }
+  const t = exact();
+  return y((own === null ? t : t.minus(own)).plus(locked));
 }
 
 /** Cut by a share rule (the line's limitId is the share row's id, `share_min:<id>` or `share_max:<id>`). */
