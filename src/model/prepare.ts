@@ -162,6 +162,8 @@ function candidateBase(apps: readonly Application[], policy: Policy, scenario: S
  * Entitlements rounded down to the granularity g. Where g is whole yuan G and the entitlement a
  * whole number of fen F (it is: rounded down to the fen) within the safe integers, the cap is
  * ⌊F / 100G⌋ × G yuan, whole numbers throughout (scaled.ts), and exactly floorTo's; else floorTo.
+ * An entitlement above zero already a whole number of G (F divisible by 100G: most are) is its own
+ * cap, the same value, with no Decimal made.
  */
 export function capsIn(g: Decimal): (entitlement: Decimal) => Decimal {
   const gFen = scaledExact(g, 2);
@@ -171,6 +173,7 @@ export function capsIn(g: Decimal): (entitlement: Decimal) => Decimal {
   return (e) => {
     const fen = gYuan === null ? null : scaledExact(e, 2);
     if (fen === null || fen < 0) return floorTo(e, g);
+    if (fen > 0 && fen % gFen! === 0) return e;
     const yuan = floorDiv(fen, gFen!) * gYuan!;
     if (!Number.isSafeInteger(yuan)) return floorTo(e, g);
     let d = made.get(yuan);
