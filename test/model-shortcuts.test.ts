@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { D, floorTo } from '../src/money.js';
 import type { Application } from '../src/model/application.js';
 import { entitlementOf } from '../src/model/entitlement.js';
-import { buildLimits, limitsOfCandidates, sortById, type Limit } from '../src/model/limits.js';
+import { buildLimits, byText, limitsOfCandidates, sortById, type Limit } from '../src/model/limits.js';
 import { objectiveByColumn, objectiveByScore } from '../src/model/finish.js';
 import { lpUnits } from '../src/model/lp.js';
 import { LP_UNIT, toLpUnits } from '../src/money.js';
@@ -88,6 +88,10 @@ describe('caps in whole yuan', () => {
         const want = floorTo(e, g);
         expect(cap.eq(want)).toBe(true);
         expect([cap.toString(), cap.toFixed(2), cap.isNeg()]).toEqual([want.toString(), want.toFixed(2), want.isNeg()]);
+        // Its units where it gives them: the cap's units of g, rounded down, as inUnits has them.
+        const units: number[] = [];
+        expect(capsIn(g)(e, units, 3).eq(want)).toBe(true);
+        if (units.length) expect(units[3]).toBe(inUnits(want, g, 'floor'));
       }),
       { numRuns: 1000 },
     );
@@ -357,6 +361,24 @@ describe('limits sorted by id', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('byText', () => {
+  // Code units around the 7-bit packing's edges, texts of up to 20 that often share long beginnings.
+  const UNITS = ['\u0000', '\u0001', 'A', 'a', '~', '\u007f', '\u0080', '\u00ff', '企', '\ud83d', '\ude00', '\uffff'];
+  const text = fc.array(fc.constantFrom(...UNITS), { maxLength: 20 }).map((u) => u.join(''));
+  const texts = fc.array(fc.oneof(text, fc.tuple(fc.constantFrom('9144030', '91440300MA5', 'P\u007f', ''), text).map(([a, b]) => a + b)), { maxLength: 40 });
+  it('sorts indexes by their texts in code-unit order, equal texts as given', () => {
+    fc.assert(
+      fc.property(texts, (xs) => {
+        const cmp = (a: number, b: number) => (xs[a]! < xs[b]! ? -1 : xs[a]! > xs[b]! ? 1 : 0);
+        const expected = xs.map((_, i) => i).sort(cmp);
+        expect(byText(xs)(xs.map((_, i) => i))).toEqual(expected);
+        expect([...byText(xs)(Int32Array.from(xs, (_, i) => i))].map((i) => xs[i])).toEqual(expected.map((i) => xs[i]));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -222,13 +222,8 @@ function subjectOrder(entries: readonly FrameEntry[], subjects: readonly string[
   for (let t = 0; t + 1 < order.length; t++) if (order[t + 1]!.startsWith(order[t]!)) return null;
   const place = new Int32Array(order.length);
   order.forEach((p, t) => (place[prefixOf.get(p)!] = t));
-  // Compared as flat copies of the texts (the same code units, so the same order): a company id
-  // read from a file is a slice of a larger text, slow to compare many times.
-  const flat = subjects.map((x) => x.split('').join(''));
   const rank = new Int32Array(subjects.length);
-  Int32Array.from(subjects, (_, s) => s)
-    .sort((a, b) => (flat[a]! < flat[b]! ? -1 : flat[a]! > flat[b]! ? 1 : 0))
-    .forEach((s, r) => (rank[s] = r));
+  byText(subjects)(Int32Array.from(subjects, (_, s) => s)).forEach((s, r) => (rank[s] = r));
   const items = new Int32Array(n);
   const group = new Int32Array(entries.length);
   const suffix = new Int32Array(entries.length);
@@ -415,6 +410,53 @@ export function sortById(limits: readonly Limit[], prefixes: readonly string[], 
   const byId = new Map(limits.map((l) => [l.id, l]));
   if (byId.size !== n) return [...limits].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   return [...byId.keys()].sort().map((id) => byId.get(id)!);
+}
+
+/**
+ * A sort of indexes into `texts` by their texts in code-unit order, equal texts in the given order
+ * (in place; the list is returned). Each text's first 14 code units are packed into two whole
+ * numbers compared first (`textKeys`), the texts themselves only where both are equal: a text read
+ * from a file is a slice of a larger one, slow to compare many times.
+ */
+export function byText(texts: readonly string[]): <T extends Int32Array | number[]>(items: T) => T {
+  const first = new Float64Array(texts.length);
+  const second = new Float64Array(texts.length);
+  const cmp = (a: number, b: number) => first[a]! - first[b]! || second[a]! - second[b]! || (texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0);
+  return <T extends Int32Array | number[]>(items: T): T => {
+    for (const i of items) textKeys(texts[i]!, first, second, i);
+    return (items as number[]).sort(cmp) as T;
+  };
+}
+
+/**
+ * Two keys of a text in code-unit order: its code units 0–6, then 7–13, each 7 bits (128^7 < 2^53:
+ * exact), a missing one 0. A code unit ≥ 127 counts as 127 and ends the keys there (zeros after
+ * it, and the second key 0 when it is in the first seven). Where the keys differ they order the
+ * texts as the texts do (the first difference is at a code unit that both keys hold exactly, or a
+ * text that ended against one that goes on, a prefix of it); equal keys say nothing.
+ */
+function textKeys(x: string, first: Float64Array, second: Float64Array, i: number): void {
+  let key = 0;
+  let k = 0;
+  for (; k < 14; k++) {
+    const c = k < x.length ? x.charCodeAt(k) : 0;
+    if (k === 7) {
+      first[i] = key;
+      key = 0;
+    }
+    if (c >= 127) {
+      key = key * 128 + 127;
+      k++;
+      break;
+    }
+    key = key * 128 + c;
+  }
+  // Zeros for the rest of the key the loop stopped in.
+  for (; k % 7 !== 0; k++) key *= 128;
+  if (k <= 7) {
+    first[i] = key;
+    second[i] = 0;
+  } else second[i] = key;
 }
 
 /** `items` ordered by `key[item]` (each in 0..size−1), stable. */

@@ -51,6 +51,11 @@ function capsInUnits(caps: readonly Decimal[], g: Decimal): readonly number[] {
   return made.units;
 }
 
+/** Caps whose units of `g` are known (`units[i]` is ⌊caps[i] / g⌋), for `toUnits` and `unitsIssue` to read. */
+export function rememberCapUnits(caps: readonly Decimal[], g: Decimal, units: readonly number[]): void {
+  capUnitsMade.set(caps, { g, units });
+}
+
 /** The amounts in whole units; the granularity must be coarse enough for them (see `unitsIssue`). */
 export function toUnits(caps: readonly Decimal[], limits: readonly Limit[], g: Decimal): Units {
   const units = unitsOf(g);
