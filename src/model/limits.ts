@@ -7,7 +7,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, ZERO } from '../money.js';
 import type { Application } from './application.js';
-import type { Measure, Policy } from './policy.js';
+import type { Policy } from './policy.js';
 import { ruleOf } from './policy.js';
 import type { Scenario } from './scenario.js';
 
