@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { D, floorTo } from '../src/money.js';
 import type { Application } from '../src/model/application.js';
 import { entitlementOf } from '../src/model/entitlement.js';
-import { buildLimits, limitsOfCandidates, sortById, type Limit } from '../src/model/limits.js';
+import { buildLimits, byText, limitsOfCandidates, sortById, type Limit } from '../src/model/limits.js';
 import { objectiveByColumn, objectiveByScore } from '../src/model/finish.js';
 import { lpUnits } from '../src/model/lp.js';
 import { LP_UNIT, toLpUnits } from '../src/money.js';
@@ -83,7 +83,15 @@ describe('caps in whole yuan', () => {
   it('are the entitlement rounded down to the granularity, as floorTo has it', () => {
     fc.assert(
       fc.property(amounts, granularities, (e, g) => {
-        expect(capsIn(g)(e).eq(floorTo(e, g))).toBe(true);
+        // The same value, text and sign (an entitlement on the grid is its own cap).
+        const cap = capsIn(g)(e);
+        const want = floorTo(e, g);
+        expect(cap.eq(want)).toBe(true);
+        expect([cap.toString(), cap.toFixed(2), cap.isNeg()]).toEqual([want.toString(), want.toFixed(2), want.isNeg()]);
+        // Its units where it gives them: the cap's units of g, rounded down, as inUnits has them.
+        const units: number[] = [];
+        expect(capsIn(g)(e, units, 3).eq(want)).toBe(true);
+        if (units.length) expect(units[3]).toBe(inUnits(want, g, 'floor'));
       }),
       { numRuns: 1000 },
     );
@@ -290,6 +298,87 @@ describe('limit members', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('limits sorted by id', () => {
+  // Measure ids, joint ids and company ids that begin one another (a rule's prefix may begin
+  // another's: the limits are then sorted whole), and grants locked by an earlier batch.
+  const policy = (measures: readonly string[], annual: boolean) =>
+    ({
+      measures: measures.map((id, k) => ({ id, clause: `（${k}）`, rules: k !== 1 ? [{ type: 'companyCap', amount: '100' }] : [] })),
+      ...(annual ? { companyAnnualCap: { amount: '500', clause: '（九）', exempt: [] } } : {}),
+      jointCaps: [
+        { id: 'J', clause: '（十）', amount: '300', measures: [measures[0]], per: 'company' },
+        { id: measures.length > 2 ? 'J:' : 'K', clause: '（十）', amount: '300', measures: [measures[1]], per: 'product' },
+      ],
+    }) as unknown as Policy;
+  const scenario = {
+    year: 2024,
+    budget: new D(1000),
+    measureBudgets: new Map([['M', { max: new D(50), min: new D(5) }], ['Z', { min: new D(5) }]]),
+    districtBudgets: new Map([['D1', { max: new D(70) }], ['company', { min: new D(1) }]]),
+  } as unknown as Scenario;
+  it('are the ids in code-unit order, each with the candidates and locked grants its rule picks', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<readonly string[]>(['M', 'M:'], ['M', 'N', 'M:X'], ['N', 'M']),
+        fc.array(fc.tuple(fc.nat(2), fc.constantFrom('C', 'C:', 'C:M', '', 'c', '企业'), fc.constantFrom('D1', 'D2', 'company'), fc.option(fc.constantFrom('x', 'C', ''), { nil: undefined }), fc.option(fc.integer({ min: 1, max: 9 }), { nil: undefined })), { maxLength: 25 }),
+        fc.boolean(),
+        (measures, rows, annual) => {
+          const apps = rows.map(([m, companyId, district, product], i) => ({ projectId: `P${i}`, measureId: measures[m % measures.length]!, companyId, district, attributes: product === undefined ? {} : { product } }) as unknown as Application);
+          const locked = rows.flatMap(([, , , , grant], i) => (grant === undefined ? [] : [{ app: apps[i]!, grant: new D(grant) }]));
+          const candidates = apps.filter((_, i) => rows[i]![4] === undefined);
+          const { limits } = buildLimits(candidates, policy(measures, annual), scenario, locked);
+          // Each application's limit ids, worked out one by one.
+          const idsOf = (a: Application): string[] => {
+            const k = measures.indexOf(a.measureId);
+            const budget = scenario.measureBudgets.get(a.measureId);
+            return [
+              ...(k !== 1 ? [`company_measure:${a.measureId}:${a.companyId}`] : []),
+              ...(annual ? [`company_annual:${a.companyId}`] : []),
+              ...(k === 0 ? [`joint_cap:J:${a.companyId}`] : []),
+              ...(k === 1 && a.attributes?.product !== undefined ? [`joint_cap:${measures.length > 2 ? 'J:' : 'K'}:${a.attributes.product}`] : []),
+              ...(budget?.max ? [`measure_max:${a.measureId}`] : []),
+              ...(budget?.min ? [`measure_min:${a.measureId}`] : []),
+              ...(a.district === 'D1' ? ['district_max:D1'] : a.district === 'company' ? ['district_min:company'] : []),
+              'budget',
+            ];
+          };
+          // Floors bind with no candidate under them.
+          const members = new Map<string, number[]>([['measure_min:M', []], ['measure_min:Z', []], ['district_min:company', []]]);
+          const used = new Map<string, Decimal>();
+          candidates.forEach((a, i) => idsOf(a).forEach((id) => members.set(id, [...(members.get(id) ?? []), i])));
+          for (const { app, grant } of locked) for (const id of idsOf(app)) used.set(id, (used.get(id) ?? new D(0)).plus(grant));
+          for (const { app } of locked) for (const id of idsOf(app)) if (!members.has(id)) members.set(id, []);
+          if (!members.has('budget')) members.set('budget', []);
+          expect(limits.map((l) => l.id)).toEqual([...members.keys()].sort());
+          for (const l of limits) {
+            expect(l.members).toEqual(l.id === 'budget' ? candidates.map((_, i) => i) : members.get(l.id));
+            expect(l.locked.toString()).toBe((used.get(l.id) ?? new D(0)).toString());
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('byText', () => {
+  // Code units around the 7-bit packing's edges, texts of up to 20 that often share long beginnings.
+  const UNITS = ['\u0000', '\u0001', 'A', 'a', '~', '\u007f', '\u0080', '\u00ff', '企', '\ud83d', '\ude00', '\uffff'];
+  const text = fc.array(fc.constantFrom(...UNITS), { maxLength: 20 }).map((u) => u.join(''));
+  const texts = fc.array(fc.oneof(text, fc.tuple(fc.constantFrom('9144030', '91440300MA5', 'P\u007f', ''), text).map(([a, b]) => a + b)), { maxLength: 40 });
+  it('sorts indexes by their texts in code-unit order, equal texts as given', () => {
+    fc.assert(
+      fc.property(texts, (xs) => {
+        const cmp = (a: number, b: number) => (xs[a]! < xs[b]! ? -1 : xs[a]! > xs[b]! ? 1 : 0);
+        const expected = xs.map((_, i) => i).sort(cmp);
+        expect(byText(xs)(xs.map((_, i) => i))).toEqual(expected);
+        expect([...byText(xs)(Int32Array.from(xs, (_, i) => i))].map((i) => xs[i])).toEqual(expected.map((i) => xs[i]));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -7,7 +7,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, ZERO } from '../money.js';
 import type { Application } from './application.js';
-import type { Measure, Policy } from './policy.js';
+import type { Policy } from './policy.js';
 import { ruleOf } from './policy.js';
 import type { Scenario } from './scenario.js';
 
@@ -30,132 +30,132 @@ export interface Limit {
   readonly locked: Decimal;
 }
 
-/** A coupling limit an application counts against, before its members are gathered; its amounts come from the scenario given to `make`. */
-export interface LimitKey {
+/** A limit's fields other than its members and the grants locked against it. */
+type LimitParts = Omit<Limit, 'members' | 'locked'>;
+
+/**
+ * A rule that makes coupling limits: one limit per subject (a company, or a joint cap's subject),
+ * whose id is `prefix` + the subject and whose other fields are the rule's for a scenario; or a
+ * measure's or a district's budget, 0–2 limits whose amounts come from the scenario.
+ */
+type FrameRule =
+  | { readonly prefix: string; readonly parts: (scenario: Scenario) => Omit<LimitParts, 'id' | 'subject'> }
+  | { readonly prefix?: undefined; readonly make: (scenario: Scenario) => LimitParts[] };
+
+/** A limit key of a frame: its rule, its subject and its members. */
+interface FrameEntry {
+  readonly rule: FrameRule;
+  readonly subject: string;
+  /** The id of the limit (a rule of one limit per subject), else `measure:<id>` or `district:<name>`. */
   readonly key: string;
-  readonly make: (scenario: Scenario) => Omit<Limit, 'members' | 'locked'>[];
-  /** A key of one limit whose id is `prefix` + `suffix` (a company's or a subject's under one rule), for sorting by id. */
-  readonly prefix?: string;
-  readonly suffix?: string;
+  /** The subject's index among the frame's subjects (−1 for a measure's or a district's key). */
+  readonly subjectIndex: number;
+  readonly members: number[];
 }
 
 /** The company annual cap of a scenario: its own, else the policy's; null for none. */
 const annualOf = (policy: Policy, scenario: Scenario) => scenario.companyAnnualCap ?? (policy.companyAnnualCap ? new D(policy.companyAnnualCap.amount) : null);
 
-/** The keys of a frame in the order they were made, each with its index in that list. */
-interface MadeKey extends LimitKey {
-  readonly index: number;
-}
-
 /**
- * Builds the keys of the coupling limits an application counts against (besides the budget),
- * into `out`. Which keys exist depends on the scenario only through `limitStructure`. A key is
- * made once per limit, on first use, and found again by its parts (its measure's and its
- * company's entries, a joint cap's subject, a district: no id text and no closure made per
- * application); `made` lists them in the order they were made.
+ * The keys of the coupling limits an application counts against (besides the budget): `keysOf`
+ * puts the indexes (into `entries`) of an application's keys into `out`. Which keys exist depends
+ * on the scenario only through `limitStructure`. A key is made once per limit, on first use, in
+ * the order of the rules below, and found again by its parts: its measure's index, its subject's
+ * index (the one lookup of a company's id per application: ids read from a file are slices of a
+ * larger text, which a lookup hashes and compares), a district. A rule's fields (amount, source)
+ * are the rule's, not copied per key.
  */
-function limitKeys(policy: Policy, scenario: Scenario): { readonly keysOf: (a: Application, out: MadeKey[]) => void; readonly made: readonly MadeKey[] } {
+function limitKeys(policy: Policy, scenario: Scenario) {
   const annual = policy.companyAnnualCap;
   const hasAnnual = annualOf(policy, scenario) !== null;
   const exempt = new Set(annual?.exempt ?? []);
-  const joints = (policy.jointCaps ?? []).map((j) => ({ ...j, cap: new D(j.amount), covers: new Set(j.measures), bySubject: new Map<string, MadeKey>() }));
-  // Each measure's cap per company, read once (every company's limit under it shares the amount).
-  const companyCaps = new Map(policy.measures.map((m) => [m.id, ruleOf(m, 'companyCap')?.amount] as const).flatMap(([id, a]) => (a === undefined ? [] : [[id, new D(a)] as const])));
-  const byDistrict = new Map<string, MadeKey>();
-  const made: MadeKey[] = [];
-  const keyOf = (key: string, make: LimitKey['make'], prefix?: string, suffix?: string): MadeKey => {
-    const k = prefix === undefined ? { key, make, index: made.length } : { key, make, prefix, suffix, index: made.length };
-    made.push(k);
-    return k;
+  const entries: FrameEntry[] = [];
+  // Subjects (companies and joint caps' subjects) by their text, each an index.
+  const subjects: string[] = [];
+  const subjectIndex = new Map<string, number>();
+  const subjectOf = (x: string): number => {
+    let s = subjectIndex.get(x);
+    if (s === undefined) {
+      subjectIndex.set(x, (s = subjects.length));
+      subjects.push(x);
+    }
+    return s;
   };
-  // Per measure its prefix and source texts, made once.
-  const measureTexts = new Map<string, { readonly prefix: string; readonly source: string }>();
-  const companyMeasure = (m: Measure, company: string, amount: Decimal): MadeKey => {
-    let t = measureTexts.get(m.id);
-    if (!t) measureTexts.set(m.id, (t = { prefix: `company_measure:${m.id}:`, source: `${m.clause} ${m.id}` }));
-    const { prefix, source } = t;
-    const id = prefix + company;
-    // Its amount is the policy's: the same limit for every scenario.
-    const limit = [{ id, kind: 'company_measure' as const, sense: 'max' as const, amount, subject: company, source }];
-    return keyOf(id, () => limit, prefix, company);
+  // Per subject rule, the index of its entry per subject (−1 or a hole: none yet).
+  const entryOf = (rule: FrameRule & { prefix: string }, byIndex: number[], subject: string, s: number): number => {
+    let e = byIndex[s];
+    if (e === undefined || e < 0) {
+      byIndex[s] = e = entries.length;
+      entries.push({ rule, subject, key: rule.prefix + subject, subjectIndex: s, members: [] });
+    }
+    return e;
   };
-  // The annual cap's amount and source for the last scenario asked, shared by every company's limit.
-  let annualAt: { readonly s: Scenario; readonly amount: Decimal; readonly source: string } | null = null;
-  const annualFor = (s: Scenario) => (annualAt?.s === s ? annualAt : (annualAt = { s, amount: annualOf(policy, s)!, source: s.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap` }));
-  const companyAnnual = (company: string): MadeKey => {
-    const id = `company_annual:${company}`;
-    return keyOf(
-      id,
-      (s) => {
-        const { amount, source } = annualFor(s);
-        return [{ id, kind: 'company_annual', sense: 'max', amount, subject: company, source }];
-      },
-      'company_annual:',
-      company,
-    );
+  // The annual cap's fields for the last scenario asked, shared by every company's limit.
+  let annualAt: { readonly s: Scenario; readonly parts: Omit<LimitParts, 'id' | 'subject'> } | null = null;
+  const annualRule: FrameRule & { prefix: string } = {
+    prefix: 'company_annual:',
+    parts: (s) =>
+      (annualAt?.s === s ? annualAt : (annualAt = { s, parts: { kind: 'company_annual', sense: 'max', amount: annualOf(policy, s)!, source: s.companyAnnualCap ? 'scenario.companyAnnualCap' : `${annual?.clause ?? ''} companyAnnualCap` } })).parts,
   };
-  const joint = (j: (typeof joints)[number], subject: string): MadeKey => {
-    const prefix = `joint_cap:${j.id}:`;
-    const id = prefix + subject;
-    const limit = [{ id, kind: 'joint_cap' as const, sense: 'max' as const, amount: j.cap, subject, source: `${j.clause} ${j.id}` }];
-    return keyOf(id, () => limit, prefix, subject);
-  };
-  const measure = (mid: string): MadeKey =>
-    keyOf(`measure:${mid}`, (s) => {
-      const budget = s.measureBudgets.get(mid);
-      return [
-        ...(budget?.max ? [{ id: `measure_max:${mid}`, kind: 'measure_max' as const, sense: 'max' as const, amount: budget.max, subject: mid, source: `scenario.measureBudgets.${mid}.max` }] : []),
-        ...(budget?.min ? [{ id: `measure_min:${mid}`, kind: 'measure_min' as const, sense: 'min' as const, amount: budget.min, subject: mid, source: `scenario.measureBudgets.${mid}.min` }] : []),
-      ];
-    });
-  const district = (d: string): MadeKey =>
-    keyOf(`district:${d}`, (s) => {
-      const budget = s.districtBudgets?.get(d);
-      return [
-        ...(budget?.max ? [{ id: `district_max:${d}`, kind: 'district_max' as const, sense: 'max' as const, amount: budget.max, subject: d, source: `scenario.districtBudgets.${d}.max` }] : []),
-        ...(budget?.min ? [{ id: `district_min:${d}`, kind: 'district_min' as const, sense: 'min' as const, amount: budget.min, subject: d, source: `scenario.districtBudgets.${d}.min` }] : []),
-      ];
-    });
-  // Per measure (by its index in the policy), read once: the measure, its cap per company, whether
-  // the annual cap counts it, the joint caps over it and its own key once made. Per company, its
-  // keys: the annual cap's and one per measure with a cap per company. An application costs one
-  // lookup of its measure and one of its company (ids read from a file are slices of a larger
-  // text: a lookup hashes and compares them), not one per rule.
+  const annualEntry: number[] = [];
+  const joints = (policy.jointCaps ?? []).map((j) => {
+    // Its amount is the policy's: the same for every scenario.
+    const parts = { kind: 'joint_cap' as const, sense: 'max' as const, amount: new D(j.amount), source: `${j.clause} ${j.id}` };
+    return { per: j.per, covers: new Set(j.measures), rule: { prefix: `joint_cap:${j.id}:`, parts: () => parts } as FrameRule & { prefix: string }, entry: [] as number[] };
+  });
+  const budgetRule = (kind: 'measure' | 'district', subject: string): FrameRule => ({
+    make: (s) => {
+      const budget = kind === 'measure' ? s.measureBudgets.get(subject) : s.districtBudgets?.get(subject);
+      const out: LimitParts[] = [];
+      if (budget?.max) out.push({ id: `${kind}_max:${subject}`, kind: `${kind}_max`, sense: 'max', amount: budget.max, subject, source: `scenario.${kind}Budgets.${subject}.max` });
+      if (budget?.min) out.push({ id: `${kind}_min:${subject}`, kind: `${kind}_min`, sense: 'min', amount: budget.min, subject, source: `scenario.${kind}Budgets.${subject}.min` });
+      return out;
+    },
+  });
+  // Per measure (by its index in the policy), read once: its cap per company (a rule whose amount
+  // is the policy's), whether the annual cap counts it, the joint caps over it, its own key.
   const measureIndex = new Map(policy.measures.map((m, i) => [m.id, i]));
-  const perMeasure = policy.measures.map((m) => ({
-    m,
-    companyCap: companyCaps.get(m.id),
-    annual: hasAnnual && !exempt.has(m.id),
-    joints: joints.filter((j) => j.covers.has(m.id)),
-    key: undefined as MadeKey | undefined,
-  }));
-  const byCompany = new Map<string, { annual: MadeKey | undefined; readonly measure: (MadeKey | undefined)[] }>();
-  const districts = scenario.districtBudgets;
-  const keysOf = (a: Application, out: MadeKey[]): void => {
-    const mi = measureIndex.get(a.measureId)!;
-    const pm = perMeasure[mi]!;
+  const perMeasure = policy.measures.map((m) => {
+    const cap = ruleOf(m, 'companyCap')?.amount;
+    const parts = cap === undefined ? null : { kind: 'company_measure' as const, sense: 'max' as const, amount: new D(cap), source: `${m.clause} ${m.id}` };
+    return {
+      m,
+      companyCap: parts === null ? null : ({ prefix: `company_measure:${m.id}:`, parts: () => parts } as FrameRule & { prefix: string }),
+      capEntry: [] as number[],
+      annual: hasAnnual && !exempt.has(m.id),
+      joints: joints.filter((j) => j.covers.has(m.id)),
+      entry: -1,
+    };
+  });
+  // Districts with a budget, each with its key's entry once made (−1: not yet).
+  const districtEntry = new Map<string, number>([...(scenario.districtBudgets?.keys() ?? [])].map((d) => [d, -1]));
+  const keysOf = (a: Application, out: number[]): void => {
+    const pm = perMeasure[measureIndex.get(a.measureId)!]!;
     const company = a.companyId;
-    // Keys made in the order the rules are listed here (a key's index is its place in `made`).
-    let c = pm.companyCap || pm.annual ? byCompany.get(company) : undefined;
-    if (c === undefined && (pm.companyCap || pm.annual)) byCompany.set(company, (c = { annual: undefined, measure: [] }));
-    if (pm.companyCap) out.push((c!.measure[mi] ??= companyMeasure(pm.m, company, pm.companyCap)));
-    if (pm.annual) out.push((c!.annual ??= companyAnnual(company)));
+    const s = pm.companyCap !== null || pm.annual ? subjectOf(company) : -1;
+    if (pm.companyCap !== null) out.push(entryOf(pm.companyCap, pm.capEntry, company, s));
+    if (pm.annual) out.push(entryOf(annualRule, annualEntry, company, s));
     for (const j of pm.joints) {
       const subject = j.per === 'company' ? company : a.attributes?.[j.per];
       if (subject === undefined) continue;
-      let k = j.bySubject.get(subject);
-      if (!k) j.bySubject.set(subject, (k = joint(j, subject)));
-      out.push(k);
+      out.push(entryOf(j.rule, j.entry, subject, subjectOf(subject)));
     }
-    out.push((pm.key ??= measure(pm.m.id)));
-    if (districts !== undefined && districts.has(a.district)) {
-      const d = a.district;
-      let k = byDistrict.get(d);
-      if (!k) byDistrict.set(d, (k = district(d)));
-      out.push(k);
+    if (pm.entry < 0) {
+      pm.entry = entries.length;
+      entries.push({ rule: budgetRule('measure', pm.m.id), subject: pm.m.id, key: `measure:${pm.m.id}`, subjectIndex: -1, members: [] });
     }
+    out.push(pm.entry);
+    if (districtEntry.size === 0) return;
+    const d = a.district;
+    let e = districtEntry.get(d);
+    if (e === undefined) return;
+    if (e < 0) {
+      districtEntry.set(d, (e = entries.length));
+      entries.push({ rule: budgetRule('district', d), subject: d, key: `district:${d}`, subjectIndex: -1, members: [] });
+    }
+    out.push(e);
   };
-  return { keysOf, made };
+  return { keysOf, entries, subjects };
 }
 
 /** What of a scenario decides which limit keys exist: a company annual cap or none, and the districts with budgets. */
@@ -174,34 +174,74 @@ export interface LockedGrant {
  */
 export interface LimitFrame {
   readonly structure: string;
-  readonly entries: readonly { readonly key: LimitKey; readonly members: readonly number[] }[];
-  readonly lockedBy: ReadonlyMap<string, Decimal>;
+  /** The limit keys in the order they were made. */
+  readonly entries: readonly FrameEntry[];
+  /** Per entry, what grants locked by an earlier batch already use of it (none: undefined). */
+  readonly lockedAt: readonly (Decimal | undefined)[];
+  readonly anyLocked: boolean;
   readonly lockedTotal: Decimal;
   readonly candidates: number;
+  /** The entries of one limit per subject in the order of their ids, or null where that order is not their prefix's then their subject's (see `subjectOrder`). */
+  readonly byId: Int32Array | null;
 }
 
 export function limitFrame(candidates: readonly Application[], policy: Policy, scenario: Scenario, locked: readonly LockedGrant[] = []): LimitFrame {
-  const { keysOf, made } = limitKeys(policy, scenario);
-  // Keys are made once each, in the order first met (limitKeys): a key's members are found by its index.
-  const members: number[][] = [];
-  const keys: MadeKey[] = [];
+  const { keysOf, entries, subjects } = limitKeys(policy, scenario);
+  const keys: number[] = [];
   for (let i = 0; i < candidates.length; i++) {
     keys.length = 0;
     keysOf(candidates[i]!, keys);
-    for (const key of keys) (members[key.index] ??= []).push(i);
+    for (let t = 0; t < keys.length; t++) entries[keys[t]!]!.members.push(i);
   }
-  const lockedBy = new Map<string, Decimal>();
+  const lockedAt: (Decimal | undefined)[] = [];
   let lockedTotal = ZERO;
   for (const { app, grant } of locked) {
     keys.length = 0;
     keysOf(app, keys);
-    for (const key of keys) {
-      lockedBy.set(key.key, (lockedBy.get(key.key) ?? ZERO).plus(grant));
-      members[key.index] ??= [];
-    }
+    for (const e of keys) lockedAt[e] = (lockedAt[e] ?? ZERO).plus(grant);
     lockedTotal = lockedTotal.plus(grant);
   }
-  return { structure: limitStructure(policy, scenario), entries: made.map((key) => ({ key, members: members[key.index]! })), lockedBy, lockedTotal, candidates: candidates.length };
+  return { structure: limitStructure(policy, scenario), entries, lockedAt, anyLocked: locked.length > 0, lockedTotal, candidates: candidates.length, byId: subjectOrder(entries, subjects) };
+}
+
+/**
+ * The entries of one limit per subject sorted by id (prefix + subject) in code-unit order: the
+ * subjects' texts sorted once, each prefix's entries by their subject's rank, the prefixes in
+ * order. That is the order of the ids where no prefix begins the next one in order and no two
+ * entries share a prefix and a subject (their ids are distinct); else null (sorted whole).
+ */
+function subjectOrder(entries: readonly FrameEntry[], subjects: readonly string[]): Int32Array | null {
+  const prefixOf = new Map<string, number>();
+  let n = 0;
+  for (const e of entries) {
+    if (e.rule.prefix === undefined) continue;
+    n++;
+    if (!prefixOf.has(e.rule.prefix)) prefixOf.set(e.rule.prefix, prefixOf.size);
+  }
+  const order = [...prefixOf.keys()].sort();
+  for (let t = 0; t + 1 < order.length; t++) if (order[t + 1]!.startsWith(order[t]!)) return null;
+  const place = new Int32Array(order.length);
+  order.forEach((p, t) => (place[prefixOf.get(p)!] = t));
+  const rank = new Int32Array(subjects.length);
+  byText(subjects)(Int32Array.from(subjects, (_, s) => s)).forEach((s, r) => (rank[s] = r));
+  const items = new Int32Array(n);
+  const group = new Int32Array(entries.length);
+  const suffix = new Int32Array(entries.length);
+  let k = 0;
+  entries.forEach((e, i) => {
+    if (e.rule.prefix === undefined) return;
+    items[k++] = i;
+    group[i] = place[prefixOf.get(e.rule.prefix)!]!;
+    suffix[i] = rank[e.subjectIndex]!;
+  });
+  // By subject (a counting sort by rank), then by prefix (again, stable): by prefix, then subject.
+  const sorted = countingSort(group, order.length, countingSort(suffix, subjects.length, items));
+  for (let t = 1; t < n; t++) {
+    const a = sorted[t - 1]!;
+    const b = sorted[t]!;
+    if (group[a] === group[b] && suffix[a] === suffix[b]) return null;
+  }
+  return sorted;
 }
 
 /**
@@ -211,43 +251,46 @@ export function limitFrame(candidates: readonly Application[], policy: Policy, s
  * cannot hold them).
  */
 export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit[]; overrun: { limit: Limit; locked: Decimal }[] } {
-  const limits: Limit[] = [];
-  // Each limit's id as prefix + suffix where its key knows them (else the whole id and ''), for the sort.
-  const prefixes: string[] = [];
-  const suffixes: string[] = [];
-  const push = (l: Omit<Limit, 'locked'>, lockedUse: Decimal) => {
-    limits.push({ ...l, locked: lockedUse });
-    prefixes.push(l.id);
-    suffixes.push('');
+  const { entries, lockedAt, anyLocked } = frame;
+  // Each rule's fields at this scenario, asked once.
+  const partsOf = new Map<FrameRule, Omit<LimitParts, 'id' | 'subject'>>();
+  const limitOf = (e: FrameEntry, used: Decimal): Limit => {
+    const rule = e.rule as FrameRule & { prefix: string };
+    let p = partsOf.get(rule);
+    if (p === undefined) partsOf.set(rule, (p = rule.parts(scenario)));
+    // Fields in the order { ...made, members, locked } gives them.
+    return { id: e.key, kind: p.kind, sense: p.sense, amount: p.amount, subject: e.subject, source: p.source, members: e.members, locked: used };
   };
-  const anyLocked = frame.lockedBy.size > 0;
-  for (const { key, members } of frame.entries) {
-    const used = anyLocked ? (frame.lockedBy.get(key.key) ?? ZERO) : ZERO;
-    for (const l of key.make(scenario)) {
-      // Fields in the order { ...made, members, locked } gives them.
-      limits.push({ id: l.id, kind: l.kind, sense: l.sense, amount: l.amount, subject: l.subject, source: l.source, members, locked: used });
-      const split = key.prefix !== undefined && l.id === key.key;
-      prefixes.push(split ? key.prefix! : l.id);
-      suffixes.push(split ? key.suffix! : '');
+  const usedAt = (k: number) => (anyLocked ? (lockedAt[k] ?? ZERO) : ZERO);
+  // The measures' and districts' limits (few), then the floors of measures and districts nobody
+  // applied to and the budget, in the order the ids are sorted in when ids are equal.
+  const others: Limit[] = [];
+  // Per one of `others`, the entry it comes from (−1: none).
+  const fromEntry: number[] = [];
+  entries.forEach((e, k) => {
+    if (e.rule.prefix !== undefined) return;
+    const used = usedAt(k);
+    for (const l of e.rule.make(scenario)) {
+      others.push({ id: l.id, kind: l.kind, sense: l.sense, amount: l.amount, subject: l.subject, source: l.source, members: e.members, locked: used });
+      fromEntry.push(k);
     }
-  }
+  });
   // A floor on a measure nobody applied to still binds (and cannot be met). The frame's keys of
-  // measures and districts (the keys without a prefix: one per measure or district, few) as a set,
-  // only where a floor asks.
+  // measures and districts as a set, only where a floor asks.
   let keys: Set<string> | null = null;
-  const known = (key: string) => (keys ??= new Set(frame.entries.flatMap((e) => (e.key.prefix === undefined ? [e.key.key] : [])))).has(key);
+  const known = (key: string) => (keys ??= new Set(entries.flatMap((e) => (e.rule.prefix === undefined ? [e.key] : [])))).has(key);
   for (const [id, budget] of scenario.measureBudgets) {
     if (budget.min?.gt(0) && !known(`measure:${id}`)) {
-      push({ id: `measure_min:${id}`, kind: 'measure_min', sense: 'min', amount: budget.min, members: [], subject: id, source: `scenario.measureBudgets.${id}.min` }, ZERO);
+      others.push({ id: `measure_min:${id}`, kind: 'measure_min', sense: 'min', amount: budget.min, subject: id, source: `scenario.measureBudgets.${id}.min`, members: [], locked: ZERO });
     }
   }
   for (const [d, budget] of scenario.districtBudgets ?? []) {
     if (budget.min?.gt(0) && !known(`district:${d}`)) {
-      push({ id: `district_min:${d}`, kind: 'district_min', sense: 'min', amount: budget.min, members: [], subject: d, source: `scenario.districtBudgets.${d}.min` }, ZERO);
+      others.push({ id: `district_min:${d}`, kind: 'district_min', sense: 'min', amount: budget.min, subject: d, source: `scenario.districtBudgets.${d}.min`, members: [], locked: ZERO });
     }
   }
-  push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: everyCandidate(frame), subject: '', source: 'scenario.budget' }, frame.lockedTotal);
-  const sorted = sortById(limits, prefixes, suffixes);
+  others.push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, subject: '', source: 'scenario.budget', members: everyCandidate(frame), locked: frame.lockedTotal });
+  const sorted = mergedById(frame, others, limitOf, usedAt) ?? sortedWhole(frame, others, fromEntry, limitOf, usedAt);
   // What is left for the new batch.
   const overrun: { limit: Limit; locked: Decimal }[] = [];
   if (!anyLocked && frame.lockedTotal.isZero()) return { limits: sorted, overrun };
@@ -257,6 +300,57 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
     return { ...l, amount: D.max(ZERO, l.amount.minus(l.locked)) };
   });
   return { limits: left, overrun };
+}
+
+const byIdText = (x: Limit, y: Limit) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+
+/**
+ * A frame's limits sorted by id, from its entries of one limit per subject in the order of their
+ * ids (`byId`, distinct ids) and the few `others` sorted and merged in; null where any two ids
+ * are equal (then equal ids keep the order they are made in: `sortedWhole`).
+ */
+function mergedById(frame: LimitFrame, others: readonly Limit[], limitOf: (e: FrameEntry, used: Decimal) => Limit, usedAt: (k: number) => Decimal): Limit[] | null {
+  const byId = frame.byId;
+  if (byId === null) return null;
+  const rest = [...others].sort(byIdText);
+  for (let t = 1; t < rest.length; t++) if (rest[t - 1]!.id === rest[t]!.id) return null;
+  const { entries } = frame;
+  const out: Limit[] = [];
+  let from = 0;
+  for (const l of rest) {
+    // The first entry in order whose id is not below l's.
+    let lo = from;
+    let hi = byId.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (entries[byId[mid]!]!.key < l.id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < byId.length && entries[byId[lo]!]!.key === l.id) return null;
+    for (; from < lo; from++) out.push(limitOf(entries[byId[from]!]!, usedAt(byId[from]!)));
+    out.push(l);
+  }
+  for (; from < byId.length; from++) out.push(limitOf(entries[byId[from]!]!, usedAt(byId[from]!)));
+  return out;
+}
+
+/** A frame's limits sorted by id (`sortById`), equal ids in the order they are made in: each entry's in order (`fromEntry`: where each of `others` comes from), then the rest of `others`. */
+function sortedWhole(frame: LimitFrame, others: readonly Limit[], fromEntry: readonly number[], limitOf: (e: FrameEntry, used: Decimal) => Limit, usedAt: (k: number) => Decimal): Limit[] {
+  const limits: Limit[] = [];
+  const prefixes: string[] = [];
+  const suffixes: string[] = [];
+  const add = (l: Limit, prefix: string, suffix: string) => {
+    limits.push(l);
+    prefixes.push(prefix);
+    suffixes.push(suffix);
+  };
+  let t = 0;
+  frame.entries.forEach((e, k) => {
+    if (e.rule.prefix !== undefined) add(limitOf(e, usedAt(k)), e.rule.prefix, e.subject);
+    else for (; t < fromEntry.length && fromEntry[t] === k; t++) add(others[t]!, others[t]!.id, '');
+  });
+  for (; t < others.length; t++) add(others[t]!, others[t]!.id, '');
+  return sortById(limits, prefixes, suffixes);
 }
 
 /** The budget's members, every candidate of the frame: one list per frame, shared by its scenarios' budgets as their other limits share the frame's lists. */
@@ -316,6 +410,53 @@ export function sortById(limits: readonly Limit[], prefixes: readonly string[], 
   const byId = new Map(limits.map((l) => [l.id, l]));
   if (byId.size !== n) return [...limits].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   return [...byId.keys()].sort().map((id) => byId.get(id)!);
+}
+
+/**
+ * A sort of indexes into `texts` by their texts in code-unit order, equal texts in the given order
+ * (in place; the list is returned). Each text's first 14 code units are packed into two whole
+ * numbers compared first (`textKeys`), the texts themselves only where both are equal: a text read
+ * from a file is a slice of a larger one, slow to compare many times.
+ */
+export function byText(texts: readonly string[]): <T extends Int32Array | number[]>(items: T) => T {
+  const first = new Float64Array(texts.length);
+  const second = new Float64Array(texts.length);
+  const cmp = (a: number, b: number) => first[a]! - first[b]! || second[a]! - second[b]! || (texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0);
+  return <T extends Int32Array | number[]>(items: T): T => {
+    for (const i of items) textKeys(texts[i]!, first, second, i);
+    return (items as number[]).sort(cmp) as T;
+  };
+}
+
+/**
+ * Two keys of a text in code-unit order: its code units 0–6, then 7–13, each 7 bits (128^7 < 2^53:
+ * exact), a missing one 0. A code unit ≥ 127 counts as 127 and ends the keys there (zeros after
+ * it, and the second key 0 when it is in the first seven). Where the keys differ they order the
+ * texts as the texts do (the first difference is at a code unit that both keys hold exactly, or a
+ * text that ended against one that goes on, a prefix of it); equal keys say nothing.
+ */
+function textKeys(x: string, first: Float64Array, second: Float64Array, i: number): void {
+  let key = 0;
+  let k = 0;
+  for (; k < 14; k++) {
+    const c = k < x.length ? x.charCodeAt(k) : 0;
+    if (k === 7) {
+      first[i] = key;
+      key = 0;
+    }
+    if (c >= 127) {
+      key = key * 128 + 127;
+      k++;
+      break;
+    }
+    key = key * 128 + c;
+  }
+  // Zeros for the rest of the key the loop stopped in.
+  for (; k % 7 !== 0; k++) key *= 128;
+  if (k <= 7) {
+    first[i] = key;
+    second[i] = 0;
+  } else second[i] = key;
 }
 
 /** `items` ordered by `key[item]` (each in 0..size−1), stable. */

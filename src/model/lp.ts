@@ -125,6 +125,8 @@ export function shapePolicyLp(
     sideId[i] = sided ? idOf(sideIds, sideOf[i]!) : 0;
     let h = Math.imul(scoreId[i]! + 1, 0x9e3779b1) ^ sideId[i]!;
     for (let t = rowStart[i]!; t < rowStart[i + 1]!; t++) h = Math.imul(h ^ rowsAt[t]!, 0x01000193);
+    // 30 bits: a small integer as a map key, not a number object.
+    h &= 0x3fffffff;
     let bucket = byHash.get(h);
     if (!bucket) byHash.set(h, (bucket = []));
     let g = bucket.find((col) => sameKey(groups[col]![0]!, i));

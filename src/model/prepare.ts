@@ -11,14 +11,14 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram } from '../solver/types.js';
 import type { Application } from './application.js';
 import { entitlementOf, onceOnly, type Entitlement } from './entitlement.js';
-import { buildLimits, buildShares, limitFrame, limitsIn, limitStructure, sumOver, type Limit, type LimitFrame, type LockedGrant, type ShareRow } from './limits.js';
+import { buildLimits, buildShares, limitFrame, limitsIn, limitStructure, byText, sumOver, type Limit, type LimitFrame, type LockedGrant, type ShareRow } from './limits.js';
 import { countRuleId, countRules, countRuleSource, type CountKind, type CountRule } from './rules.js';
 import { limitRows, policyLp, shapeAtAmounts, shapePolicyLp, type PolicyLpShape } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import { buildCashRows, type CashRow } from './cash-rows.js';
 import type { Commitment } from './ledger.js';
 import { withBudget, type Scenario } from './scenario.js';
-import { inUnits, toUnits, unitsIssue, type Units } from './units.js';
+import { inUnits, rememberCapUnits, toUnits, unitsIssue, type Units } from './units.js';
 import { floorDiv, scaledExact } from '../scaled.js';
 import { baseScore, rescores, weightedScore } from './weights.js';
 import type { Prepared, PrepareOptions } from './types.js';
@@ -56,14 +56,11 @@ export function priorityOrder(apps: readonly Application[], scoreKeys: readonly 
   const order = new Array<number>(n);
   const next = start.slice(0, scores.length);
   for (let i = 0; i < n; i++) order[next[scoreRank[i]!]!++] = i;
-  const byId = (a: number, b: number) => {
-    const x = apps[a]!.projectId;
-    const y = apps[b]!.projectId;
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
+  let sort: ((items: number[]) => number[]) | null = null;
   for (let r = 0; r < scores.length; r++) {
     if (start[r + 1]! - start[r]! < 2) continue;
-    const run = order.slice(start[r]!, start[r + 1]!).sort(byId);
+    sort ??= byText(apps.map((a) => a.projectId));
+    const run = sort(order.slice(start[r]!, start[r + 1]!));
     for (let t = 0; t < run.length; t++) order[start[r]! + t] = run[t]!;
   }
   return order;
@@ -152,7 +149,15 @@ function candidateBase(apps: readonly Application[], policy: Policy, scenario: S
     return before && before.projectId !== a.projectId ? onceOnly(e, m.clause, before) : e;
   });
   const capOf = capsIn(scenario.granularity);
-  const caps = entitlements.map((e) => capOf(e.amount));
+  // Each cap's units where capsIn works them out (the scenario check and the preparation read them: units.ts).
+  const capUnits: number[] = [];
+  let allUnits = true;
+  const caps = entitlements.map((e, i) => {
+    const cap = capOf(e.amount, capUnits, i);
+    allUnits &&= capUnits.length === i + 1;
+    return cap;
+  });
+  if (allUnits) rememberCapUnits(caps, scenario.granularity, capUnits);
   const shares = buildShares(candidates.slice(0, thisYear), policy, lockedGrants);
   const cash = scenario.cashPlan ? buildCashRows(scenario.cashPlan, ledger, candidates, measures, lockedGrants, scenario.granularity) : [];
   return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, frame, extra, shares, thisYear, cash };
@@ -162,17 +167,23 @@ function candidateBase(apps: readonly Application[], policy: Policy, scenario: S
  * Entitlements rounded down to the granularity g. Where g is whole yuan G and the entitlement a
  * whole number of fen F (it is: rounded down to the fen) within the safe integers, the cap is
  * ⌊F / 100G⌋ × G yuan, whole numbers throughout (scaled.ts), and exactly floorTo's; else floorTo.
+ * An entitlement above zero already a whole number of G (F divisible by 100G: most are) is its own
+ * cap, the same value, with no Decimal made. Given `units`, the cap's units of g, ⌊F / 100G⌋ (the
+ * cap is that many G exactly), go to `units[i]` where the cap was worked out so.
  */
-export function capsIn(g: Decimal): (entitlement: Decimal) => Decimal {
+export function capsIn(g: Decimal): (entitlement: Decimal, units?: number[], i?: number) => Decimal {
   const gFen = scaledExact(g, 2);
   const gYuan = gFen !== null && gFen > 0 && gFen % 100 === 0 ? gFen / 100 : null;
   // Many candidates share a cap (a measure's cap per project): each amount made once.
   const made = new Map<number, Decimal>();
-  return (e) => {
+  return (e, units, i) => {
     const fen = gYuan === null ? null : scaledExact(e, 2);
     if (fen === null || fen < 0) return floorTo(e, g);
-    const yuan = floorDiv(fen, gFen!) * gYuan!;
+    const u = floorDiv(fen, gFen!);
+    const yuan = u * gYuan!;
     if (!Number.isSafeInteger(yuan)) return floorTo(e, g);
+    if (units) units[i!] = u;
+    if (fen > 0 && fen % gFen! === 0) return e;
     let d = made.get(yuan);
     if (d === undefined) made.set(yuan, (d = new D(yuan)));
     return d;

@@ -51,6 +51,11 @@ function capsInUnits(caps: readonly Decimal[], g: Decimal): readonly number[] {
   return made.units;
 }
 
+/** Caps whose units of `g` are known (`units[i]` is ⌊caps[i] / g⌋), for `toUnits` and `unitsIssue` to read. */
+export function rememberCapUnits(caps: readonly Decimal[], g: Decimal, units: readonly number[]): void {
+  capUnitsMade.set(caps, { g, units });
+}
+
 /** The amounts in whole units; the granularity must be coarse enough for them (see `unitsIssue`). */
 export function toUnits(caps: readonly Decimal[], limits: readonly Limit[], g: Decimal): Units {
   const units = unitsOf(g);
@@ -73,6 +78,15 @@ export function unitsIssue(caps: readonly Decimal[], limits: readonly Limit[], g
   let bad: Decimal | undefined;
   const k = capUnits.findIndex((u) => !Number.isSafeInteger(u));
   if (k >= 0) bad = caps[k];
-  else bad = limits.find((l) => !Number.isSafeInteger(units(l.amount, l.sense === 'max' ? 'floor' : 'ceil')))?.amount;
+  else {
+    // Limits share their amounts' objects (every company's cap under one rule): each object asked once per sense.
+    const safe = { max: new Map<Decimal, boolean>(), min: new Map<Decimal, boolean>() };
+    bad = limits.find((l) => {
+      const known = safe[l.sense];
+      let ok = known.get(l.amount);
+      if (ok === undefined) known.set(l.amount, (ok = Number.isSafeInteger(units(l.amount, l.sense === 'max' ? 'floor' : 'ceil'))));
+      return !ok;
+    })?.amount;
+  }
   return bad ? { file: 'scenario', row: 'granularity', expected: `a granularity coarse enough for amounts up to ${bad.toString()}`, found: g.toString() } : null;
 }
