@@ -5,7 +5,8 @@
  * the amounts in fen against the same from the application's Decimal ceilings; and whole verifies,
  * full and changed, against `verifyOneByOne` — same checks, same violations in the same words and
  * order — on random applications with grants on, just past and far past every limit, and on a solved
- * benchmark family with grants moved.
+ * benchmark family with grants moved. And the years verifier's ledger rows taken as written, line
+ * after line, against the same rows looked up by project, for a ledger written right and wrong.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +22,11 @@ import { parsePolicy, type Policy } from '../src/model/policy.js';
 import { withBudget, type Scenario } from '../src/model/scenario.js';
 import { loadScenario } from '../src/pipeline/load.js';
 import { networkBackend } from '../src/solver/network-backend.js';
+import { commitmentsOf } from '../src/model/years.js';
+import type { Commitment } from '../src/model/ledger.js';
 import { floorTimes } from '../src/verify/fen.js';
 import { changedVerification, ownNumbers, verifyAllocation, verifyKeeping, verifyOneByOne } from '../src/verify/verify.js';
+import { verifyYears } from '../src/verify/years.js';
 import { apps, scenario, SHENZHEN } from './helpers/build.js';
 import { SHAPES_POLICY } from './helpers/policy-shapes.js';
 
@@ -220,7 +224,7 @@ describe('verifyAllocation by the two numbers against verifyOneByOne', () => {
         expect(changedVerification(kept, policy, more, list, grants, locked, { oneByOne: true })).toEqual(changed);
         if (changed) expect(changed).toEqual(verifyOneByOne(policy, more, list, grants, locked));
       }),
-      { seed: 20261206, numRuns: 500 },
+      { seed: 20261206, numRuns: 300 },
     );
     expect(broken).toBeGreaterThan(250);
     expect(clean).toBeGreaterThan(100);
@@ -262,5 +266,61 @@ describe('verifyAllocation by the two numbers against verifyOneByOne', () => {
       expect(v).toEqual(verifyOneByOne(policy, s, list, over));
       expect(v.violations.map((x) => [x.subject, x.excess])).toEqual([[list[i]!.projectId, '0.01']]);
     }
+  });
+});
+
+describe('the ledger written, taken in line order against looked up by project', () => {
+  const policy = parsePolicy(
+    {
+      id: 'rows',
+      name: { zh: '分期', en: 'instalments' },
+      measures: [
+        { id: 'ONCE', clause: '（一）', name: { zh: '一次', en: 'once' }, kind: 'project', rules: [{ type: 'projectCap', amount: '1亿' }] },
+        { id: 'THREE', clause: '（二）', name: { zh: '三次', en: 'three' }, kind: 'project', rules: [{ type: 'projectCap', amount: '1亿' }], installments: [{ share: '40%', year: 0 }, { share: '30%', year: 1 }, { share: '30%', year: 2 }] },
+      ],
+    },
+    'rows.json',
+  );
+  const s = scenario({ budget: 1_000_000_000, granularity: 100 });
+  const list = apps(Array.from({ length: 40 }, (_, i) => ({ id: `R${String(i).padStart(2, '0')}`, measure: i % 3 ? 'ONCE' : 'THREE', company: `C${i % 7}`, requested: 1_000_000 })));
+  const grants = list.map((_, i) => new D(i % 5 === 4 ? 0 : 10_000 + 1_300 * i));
+  const lines = list.map((app, i) => ({ app, grant: grants[i]! }));
+  const right = commitmentsOf(
+    lines.map((l) => ({ ...l, measure: policy.measures.find((m) => m.id === l.app.measureId)! })),
+    s.granularity,
+  );
+  const both = (written: readonly Commitment[], locked: ReadonlySet<string> = new Set(), thisYear = lines) => {
+    const v = verifyYears(policy, s, { thisYear, planned: [], written, locked });
+    expect(v).toEqual(verifyYears(policy, s, { thisYear, planned: [], written, locked }, { oneByOne: true }));
+    return v;
+  };
+
+  it('the same checks and violations, for rows written right and wrong', () => {
+    const clean = both(right);
+    expect(clean.violations).toEqual([]);
+    expect(clean.checks).toBe(2 * lines.filter((l) => l.grant.gt(0)).length);
+    const at = (id: string, k: number) => right.findIndex((c) => c.projectId === id && c.installment === k);
+    const three = list.find((a, i) => a.measureId === 'THREE' && grants[i]!.gt(0))!.projectId;
+    // Rows in another order are the same ledger: looked up by project (not in line order), nothing is found.
+    const reordered: [string, Commitment[]][] = [
+      ['two instalments swapped', right.map((c, r) => (r === at(three, 2) ? right[at(three, 3)]! : r === at(three, 3) ? right[at(three, 2)]! : c))],
+      ['a row moved to the end', [...right.filter((_, r) => r !== at(three, 1)), right[at(three, 1)]!]],
+      ['the rows of two projects in the other order', [...right.slice(3), ...right.slice(0, 3)]],
+    ];
+    for (const [what, rows] of reordered) expect(both(rows), what).toEqual(clean);
+    const wrong: [string, Commitment[]][] = [
+      ['a row dropped', right.filter((_, r) => r !== at(three, 2))],
+      ['a row twice', [...right.slice(0, at(three, 2) + 1), right[at(three, 2)]!, ...right.slice(at(three, 2) + 1)]],
+      ['a row for a project with no grant', [...right, { ...right[0]!, projectId: 'R04' }]],
+      ['a row for a project unknown', [{ ...right[0]!, projectId: 'X' }, ...right]],
+      ['an amount a fen off', right.map((c, r) => (r === 5 ? { ...c, amount: c.amount.plus('0.01') } : c))],
+      ['an instalment numbered twice', right.map((c, r) => (r === at(three, 3) ? { ...c, installment: 2 } : c))],
+    ];
+    for (const [what, rows] of wrong) expect(both(rows).violations.length, what).toBeGreaterThan(0);
+    // A project locked by an earlier batch: its rows were that batch's to write; here they are rows of no grant of this run.
+    expect(both(right, new Set([three])).violations.map((v) => v.subject)).toEqual([three]);
+    // Two lines of one project: its rows are looked up once, for the first line.
+    const twice = lines.map((l, i) => (i === 2 ? { ...l, app: { ...l.app, projectId: lines[1]!.app.projectId } } : l));
+    expect(both(right, new Set(), twice).violations.length).toBeGreaterThan(0);
   });
 });
