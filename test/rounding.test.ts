@@ -86,4 +86,21 @@ describe('granularity through the whole pipeline', () => {
     const a = solveVerified(list, scenario({ budget: 1_000_000, granularity: 10_000 }));
     expect(grants(a)).toEqual({ A: '370000.00', B: '630000.00' });
   });
+
+  it('limits with the same member lists as limits rounded before (another budget) round as limits of their own', () => {
+    const company = (amount: number, members: number[]): Limit => ({ ...budget(amount, members), id: `company_annual:C${members[0]}`, kind: 'company_annual', subject: `C${members[0]}`, source: 'scenario.companyAnnualCap' });
+    const limits = [budget(1_000_000, [0, 1, 2, 3]), company(150_000, [0, 2]), company(90_000, [1, 3])];
+    const input = { caps: caps(100_000, 80_000, 100_000, 30_000), values: [100_000, 80_000, 60_000, 10_000], order: [2, 0, 1, 3], granularity: g100 };
+    const first = roundAllocation({ ...input, limits });
+    expect(first.grants.map(String)).toEqual(['90000', '80000', '60000', '10000']);
+    // At a budget of ¥200,000 (the members the same arrays), as with member lists of its own.
+    const lower = limits.map((l, k) => (k === 0 ? { ...l, amount: new D(200_000) } : l));
+    const own = lower.map((l) => ({ ...l, members: [...l.members] }));
+    const again = roundAllocation({ ...input, limits: lower });
+    expect(again.grantUnits).toEqual(roundAllocation({ ...input, limits: own }).grantUnits);
+    expect(again.totals.map(String)).toEqual(['200000', '150000', '50000']);
+    // Other member lists under the same first list are not taken for the same.
+    const moved = [lower[0]!, company(150_000, [0, 1]), company(90_000, [2, 3])];
+    expect(roundAllocation({ ...input, limits: moved }).grantUnits).toEqual(roundAllocation({ ...input, limits: moved.map((l) => ({ ...l, members: [...l.members] })) }).grantUnits);
+  });
 });

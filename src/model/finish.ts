@@ -55,12 +55,16 @@ export function tieBrokenNotWorse(
   return change.gte(0) && tieBroken.unmetFloors <= first.unmetFloors;
 }
 
+/** Each kind of limit's place in LIMIT_SPECIFICITY. */
+const SPECIFICITY: ReadonlyMap<string, number> = new Map(LIMIT_SPECIFICITY.map((kind, k) => [kind, k]));
+
 /**
  * A sort of limit indexes (in place) so that the most specific limit comes first (it names the
  * reason), for many sorts over the same limits: each limit's place in LIMIT_SPECIFICITY looked up once.
  */
 export function specificityOrder(limits: readonly Limit[]): (ks: number[]) => number[] {
-  const rank = limits.map((l) => LIMIT_SPECIFICITY.indexOf(l.kind));
+  const rank = new Int32Array(limits.length);
+  for (let k = 0; k < limits.length; k++) rank[k] = SPECIFICITY.get(limits[k]!.kind) ?? -1;
   const bySpecificity = (a: number, b: number) => rank[a]! - rank[b]!;
   return (ks) => (ks.length > 1 ? ks.sort(bySpecificity) : ks);
 }

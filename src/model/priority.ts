@@ -14,7 +14,7 @@ import { disaggregate, policyLp, type PolicyLpShape } from './lp.js';
 import { CashTracker, type CashRow } from './cash-rows.js';
 import { priorityLp } from './prepare.js';
 import { roundAllocation, type RoundingResult } from './rounding.js';
-import { LIMIT_BINDING, type AllocateOptions, type Allocation, type Prepared, type StageReport } from './types.js';
+import { LIMIT_BINDING, type AllocateOptions, type Allocation, type Binding, type CandidateOutcome, type Prepared, type StageReport } from './types.js';
 
 /** Stage one (and the tie rule), then rounding: the grants in whole units, or InfeasibleError where whole units cannot meet the floors or shares. */
 export function priorityGrants(prepared: Prepared, pick: Picker, options: AllocateOptions = {}): PriorityGrants {
@@ -118,13 +118,20 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
   const shareTotals = () => (sums ??= shareSums(shares, shareState(), grantUnits));
   let tracker: CashTracker | undefined;
   const cashState = () => (tracker ??= cashTracker(grantUnits));
+  // A grant at its entitlement: the entitlement's reason, one outcome per kind of reason.
+  const atCap = new Map<Binding, CandidateOutcome>();
+  const capped = (binding: Binding) => {
+    let o = atCap.get(binding);
+    if (!o) atCap.set(binding, (o = { binding, limitId: null }));
+    return o;
+  };
   // Why each grant is what it is: its entitlement, or the most specific ceiling that is full.
   return finishAllocation(
     prepared,
     grantUnits,
     (c, full) => {
       const ent = prepared.entitlements[c]!;
-      if (grantUnits[c]! >= units.caps[c]!) return { binding: ent.binding, limitId: null };
+      if (grantUnits[c]! >= units.caps[c]!) return capped(ent.binding);
       const k = full(c, 1)[0];
       const cashFull = budgetByCash(prepared, k, () => cashState().blocking(c, grantUnits[c]!, 1));
       if (cashFull !== null) return { binding: 'cash', limitId: cashFull };

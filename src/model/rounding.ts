@@ -25,7 +25,7 @@ import type { Decimal } from 'decimal.js';
 import { D, ZERO } from '../money.js';
 import { toUnits, type Units } from './units.js';
 import { instalmentUnit } from './years.js';
-import { limitsOfCandidates, shareIndex, shareSums, sumOver, type Limit, type ShareRow } from './limits.js';
+import { limitsOfCandidates, shareIndex, shareSums, sumOver, type Limit, type LimitsOf, type ShareRow } from './limits.js';
 import type { CashTracker } from './cash-rows.js';
 
 export interface RoundingInput {
@@ -64,7 +64,7 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   const capU = u.caps;
   const limitU = u.limits;
   const n = caps.length;
-  const { start, at } = limitsOfCandidates(limits, n);
+  const { start, at } = memberIndex(limits, n);
   const isMax = new Uint8Array(limits.length);
   for (let k = 0; k < limits.length; k++) if (limits[k]!.sense === 'max') isMax[k] = 1;
 
@@ -185,6 +185,21 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
     unmetFloors,
     unmetShares,
   };
+}
+
+/**
+ * `limitsOfCandidates`, made once for limits with the same member lists: a preparation at another
+ * budget (`atBudget`) has new limits, but each with the same members as before, and so the same index.
+ */
+const indexByMembers = new WeakMap<readonly number[], { readonly limits: readonly Limit[]; readonly index: LimitsOf }>();
+function memberIndex(limits: readonly Limit[], n: number): LimitsOf {
+  const key = limits[0]?.members;
+  if (!key) return limitsOfCandidates(limits, n);
+  const known = indexByMembers.get(key);
+  if (known && known.index.start.length === n + 1 && known.limits.length === limits.length && limits.every((l, k) => l.members === known.limits[k]!.members)) return known.index;
+  const index = limitsOfCandidates(limits, n);
+  indexByMembers.set(key, { limits, index });
+  return index;
 }
 
 /** Whole units to exact yuan: by one multiplication of doubles where that is exact (an integer granularity). */

@@ -46,6 +46,46 @@ function fen(x: Decimal, dir: -1 | 0): number | null {
   return negative ? -whole - 1 : whole;
 }
 
+/**
+ * ⌊x × m⌋ for a safe integer m (⌊100 × rate × base⌋ is `floorTimes(rate, base in fen)`), exactly, or null.
+ * x is ±n × 10^s with n its digits without trailing zeros (below 2^53, as in `fen`); n × |m| is exact while it is a safe integer
+ * (a true product ≥ 2^53 comes out ≥ 2^53 and is refused), and so is its scaling up while it stays
+ * one; scaled down, the remainder is exact and the remainder-free part divides exactly.
+ */
+export function floorTimes(x: Decimal, m: number): number | null {
+  const d = x.d;
+  if (!d || d.length > 3 || (d.length === 3 && d[0]! >= 90) || !Number.isSafeInteger(m)) return null;
+  let n = d[0]!;
+  let k = 1;
+  for (let p = 10; p <= n; p *= 10) k++;
+  for (let w = 1; w < d.length; w++) {
+    n = n * 1e7 + d[w]!;
+    k += 7;
+  }
+  if (n === 0 || m === 0) return 0;
+  // Without its trailing zeros (a word of 0.3 is 3000000): n × 10^shift all the same, n smaller.
+  let shift = x.e - k + 1;
+  while (n % 10 === 0) {
+    n /= 10;
+    shift++;
+  }
+  const negative = x.s < 0 !== m < 0;
+  const product = n * Math.abs(m);
+  if (!Number.isSafeInteger(product)) return null;
+  if (shift >= 0) {
+    if (shift > 22) return null;
+    const r = product * POW10[shift]!;
+    if (!Number.isSafeInteger(r)) return null;
+    return negative ? -r : r;
+  }
+  if (-shift > 22) return negative ? -1 : 0; // 0 < |x × m| < 2^53 / 10^22 < 1
+  const pow = POW10[-shift]!;
+  const rest = product % pow;
+  const whole = (product - rest) / pow;
+  if (!negative) return whole;
+  return rest === 0 ? -whole : -whole - 1;
+}
+
 /** The amount in fen when it is a whole number of fen within the safe integers, else null. */
 export const fenOf = (x: Decimal): number | null => fen(x, 0);
 

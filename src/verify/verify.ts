@@ -7,7 +7,7 @@ import { Decimal as DecimalBase } from 'decimal.js';
 import type { Application } from '../model/application.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
-import { fenFloor, fenOf } from './fen.js';
+import { fenFloor, fenOf, floorTimes } from './fen.js';
 
 export interface Violation {
   /** The rule: a measure rule (`P05-ROLLOUT（五）rate`) or a scenario limit (`budget`). */
@@ -81,6 +81,9 @@ function banded(mode: 'marginal' | 'whole', bands: readonly { from: Decimal; rat
   return sum;
 }
 
+/** Attributes whose values are dates (yyyy-mm-dd, compared as text); other bounds compare as decimals. */
+const dateFieldsOf = (policy: Policy): ReadonlySet<string> => new Set((policy.attributes ?? []).filter((x) => x.type === 'date').map((x) => x.id));
+
 /** A rule's number, parsed once. */
 const numbers = new Map<string, Decimal>();
 function num(text: string): Decimal {
@@ -121,7 +124,8 @@ interface ProjectRules {
  * were worked out for, so a list or policy that differs is worked out again).
  */
 const projectRulesOf = new WeakMap<readonly Application[], ({ readonly a: Application; readonly m: Policy['measures'][number]; readonly rules: ProjectRules } | undefined)[]>();
-function projectRulesIn(apps: readonly Application[]): (i: number, m: Policy['measures'][number], dateFields: ReadonlySet<string>) => ProjectRules {
+type RulesOf = (i: number, m: Policy['measures'][number], dateFields: ReadonlySet<string>) => ProjectRules;
+function projectRulesIn(apps: readonly Application[]): RulesOf {
   let known = projectRulesOf.get(apps);
   if (!known) projectRulesOf.set(apps, (known = new Array(apps.length)));
   const list = known;
@@ -185,12 +189,15 @@ function ruleTexts(m: Policy['measures'][number]): readonly RuleTexts[] {
 
 /**
  * What of a measure's rules is the same for every application under it, made once per measure:
- * a project cap's ceiling (rule k's at k) and the per-company caps.
+ * a project cap's ceiling (rule k's at k), the per-company caps, and whether its ceilings are all of
+ * the kinds `ownInFen` works out from the amounts in fen (rates, bases, project caps, matching).
  */
 interface MeasureRules {
   readonly projectCaps: readonly (OwnCeiling | undefined)[];
   readonly companyCaps: ProjectRules['companyCaps'];
+  readonly inFen: boolean;
 }
+const IN_FEN: ReadonlySet<string> = new Set(['rate', 'baseCeiling', 'projectCap', 'companyCap', 'matching', 'oncePerCompany']);
 const measureRulesOf = new WeakMap<Policy['measures'][number], MeasureRules>();
 function measureRules(m: Policy['measures'][number]): MeasureRules {
   let made = measureRulesOf.get(m);
@@ -200,6 +207,7 @@ function measureRules(m: Policy['measures'][number]): MeasureRules {
   made = {
     projectCaps: m.rules.map((rule, k) => (rule.type === 'projectCap' ? ceiling(texts[k]!.main, num(rule.amount)) : undefined)),
     companyCaps: m.rules.flatMap((rule, k) => (rule.type === 'companyCap' ? [{ rule: texts[k]!.main, limit: num(rule.amount) }] : [])),
+    inFen: m.rules.every((rule) => IN_FEN.has(rule.type)),
   };
   measureRulesOf.set(m, made);
   return made;
@@ -283,6 +291,125 @@ function projectRules(m: Policy['measures'][number], a: Application, dateFields:
 }
 
 const bonusCeiling = (rule: string, limit: Decimal) => ({ rule, limit, limitFen: fenFloor(limit) });
+
+/**
+ * Per list of applications, what each one's `requested` and its own measure's rules (the checks
+ * `line` makes of them one by one) say of its grant in fen, as two numbers: `most`, the most fen it
+ * may be and pass them all, and `checks`, how many they are; worked out for the application and
+ * measure at the same index (undefined: not yet). `most` is −∞ where an amount or a limit is not a
+ * safe number of fen: that line's rules are checked one by one.
+ */
+interface OwnInFen {
+  readonly app: (Application | undefined)[];
+  readonly measure: (Policy['measures'][number] | undefined)[];
+  readonly most: Float64Array;
+  readonly checks: Int32Array;
+}
+const ownInFenOf = new WeakMap<readonly Application[], OwnInFen>();
+function ownInFenIn(apps: readonly Application[]): OwnInFen {
+  let own = ownInFenOf.get(apps);
+  if (!own || own.most.length !== apps.length) {
+    own = { app: new Array(apps.length), measure: new Array(apps.length), most: new Float64Array(apps.length), checks: new Int32Array(apps.length) };
+    ownInFenOf.set(apps, own);
+  }
+  return own;
+}
+
+/**
+ * `ownInFen`'s two numbers for application i under its measure: from its amounts in fen where its
+ * measure allows (`direct`), else from its `ProjectRules` (what tests compare the first with).
+ */
+export function ownNumbers(policy: Policy, apps: readonly Application[], i: number, direct: boolean): { readonly most: number; readonly checks: number } | null {
+  const a = apps[i]!;
+  const m = policy.measures.find((x) => x.id === a.measureId);
+  if (!m) return null;
+  const own: OwnInFen = { app: [], measure: [], most: new Float64Array(apps.length), checks: new Int32Array(apps.length) };
+  const dateFields = dateFieldsOf(policy);
+  ownInFen(own, i, a, m, projectRulesIn(apps), dateFields, direct);
+  return { most: own.most[i]!, checks: own.checks[i]! };
+}
+
+/** A limit in fen, or −∞ (none known in fen: the grant is checked one rule at a time). */
+const orNone = (fen: number | null): number => (fen === null ? -Infinity : fen);
+
+/**
+ * Work out `own`'s entry i for application a under measure m. A whole-fen grant g (g fen) meets a
+ * ceiling L exactly when g ≤ ⌊100 L⌋, and a ceiling on upper + grant exactly when g ≤ ⌊100 L⌋ − 100 ×
+ * upper (upper whole fen); a failed condition allows 0. So the grant passes every check of its own
+ * rules exactly when g ≤ the least of these, each exact (`fenFloor`, `floorTimes`, safe differences)
+ * or −∞. Where the measure's ceilings are rates, bases, project caps and matching (`inFen`) they are
+ * worked out from the application's amounts in fen, as `projectRules` states them in Decimal:
+ * rate × base (base the eligible base, else the total investment, else 0); the base where there is
+ * one; the project cap; for matching, upper + grant ≤ max(totalShare × total investment, upper),
+ * that is g ≤ max(⌊100 totalShare × investment⌋ − 100 upper, 0), then ratio × upper where upper > 0,
+ * else the fallback cap. Other measures: from the application's `ProjectRules`.
+ */
+function ownInFen(own: OwnInFen, i: number, a: Application, m: Policy['measures'][number], rulesOf: RulesOf, dateFields: ReadonlySet<string>, direct = true): void {
+  let most = Infinity;
+  let checks = 0;
+  if (a.requested !== null) {
+    checks++;
+    most = orNone(fenFloor(a.requested));
+  }
+  const shared = measureRules(m);
+  if (a.lockedFrom) {
+    // No ceilings of its own here (projectRules).
+  } else if (direct && shared.inFen) {
+    const base = a.eligibleBase ?? a.totalInvestment;
+    const baseFen = base === null ? 0 : fenOf(base);
+    for (let k = 0; k < m.rules.length; k++) {
+      const rule = m.rules[k]!;
+      switch (rule.type) {
+        case 'rate':
+          checks++;
+          most = Math.min(most, baseFen === null ? -Infinity : orNone(floorTimes(num(rule.rate), baseFen)));
+          break;
+        case 'baseCeiling':
+          if (base !== null) {
+            checks++;
+            most = Math.min(most, orNone(fenFloor(base)));
+          }
+          break;
+        case 'projectCap':
+          checks++;
+          most = Math.min(most, orNone(shared.projectCaps[k]!.limitFen));
+          break;
+        case 'matching': {
+          checks += 2;
+          const upperFen = a.upperFunding === null ? 0 : fenOf(a.upperFunding);
+          const investmentFen = a.totalInvestment === null ? 0 : fenOf(a.totalInvestment);
+          const ceilingFen = investmentFen === null ? null : floorTimes(num(rule.totalShare), investmentFen);
+          if (upperFen === null || ceilingFen === null || !Number.isSafeInteger(ceilingFen - upperFen)) most = -Infinity;
+          else {
+            most = Math.min(most, Math.max(ceilingFen - upperFen, 0));
+            most = Math.min(most, orNone(upperFen > 0 ? floorTimes(num(rule.ratio), upperFen) : fenFloor(num(rule.fallbackCap))));
+          }
+          break;
+        }
+      }
+    }
+  } else {
+    const r = rulesOf(i, m, dateFields);
+    if (r.failed.length) {
+      checks += r.failed.length;
+      most = Math.min(most, 0);
+    } else if (r.bonus) {
+      checks++;
+      most = Math.min(most, orNone(r.bonus.limitFen));
+    } else {
+      for (const c of r.ceilings) {
+        checks++;
+        if (c.offset === null) most = Math.min(most, orNone(c.limitFen));
+        else if (c.limitFen === null || c.offsetFen === null || !Number.isSafeInteger(c.limitFen - c.offsetFen)) most = -Infinity;
+        else most = Math.min(most, c.limitFen - c.offsetFen);
+      }
+    }
+  }
+  own.app[i] = a;
+  own.measure[i] = m;
+  own.most[i] = most;
+  own.checks[i] = checks;
+}
 
 /**
  * The grants in fen when every one is a whole number of fen and their absolute values sum within
@@ -381,6 +508,27 @@ function copyTallies(t: Tallies): Tallies {
   };
 }
 
+/**
+ * A measure of the policy as a pass counts a line under it: into its company caps, the annual cap
+ * unless exempt, the joint caps and shares over it, and its sum (`sum`, once the pass has one);
+ * whether the all-or-nothing or minimum-share rules apply to it; the award score the scenario gives it.
+ */
+interface InPass {
+  readonly m: Policy['measures'][number];
+  readonly companyCaps: ProjectRules['companyCaps'];
+  readonly annual: boolean;
+  readonly jointCaps: NonNullable<Policy['jointCaps']>;
+  readonly shares: NonNullable<Policy['shares']>;
+  readonly integerRules: boolean;
+  readonly awardScore: Decimal | undefined;
+  sum: Sum | undefined;
+}
+
+/** `oneByOne`: every line's own rules checked one by one, none from `ownInFen`'s numbers (for tests). */
+interface PassOptions {
+  readonly oneByOne?: boolean;
+}
+
 /** A pass over the lines: each line's own rules checked as it is counted into the tallies, then the limits on the sums and counts. */
 interface Pass {
   /** Check line i's own rules and count its grant (`f` in fen where the pass is exact) in; with sign −1, count it out again (its checks too). */
@@ -408,6 +556,7 @@ function openPass(
   t: Tallies,
   frozen: boolean,
   checksBefore: number,
+  options: PassOptions = {},
 ): Pass {
   const violations: Violation[] = [];
   let checks = checksBefore;
@@ -439,9 +588,7 @@ function openPass(
     if (f === undefined) limitFens.set(limit, (f = fenFloor(limit)));
     return f;
   };
-  const measures = new Map(policy.measures.map((m) => [m.id, m]));
-  // Attributes whose values are dates (yyyy-mm-dd, compared as text); other bounds compare as decimals.
-  const dateFields = new Set((policy.attributes ?? []).filter((x) => x.type === 'date').map((x) => x.id));
+  const dateFields = dateFieldsOf(policy);
   // Sums per scope (a measure's company cap, the annual cap, a joint cap), then per company or
   // subject and year: found by the application's own texts, no key text made per application.
   // Checked in the order first met.
@@ -472,12 +619,32 @@ function openPass(
   const annualCap = scenario.companyAnnualCap ?? (policy.companyAnnualCap ? num(policy.companyAnnualCap.amount) : null);
   const annualRule = scenario.companyAnnualCap !== null ? 'scenario companyAnnualCap' : `policy companyAnnualCap ${policy.companyAnnualCap?.clause ?? ''}`;
   const annualExempt = new Set(policy.companyAnnualCap?.exempt ?? []);
+  const measures = new Map(
+    policy.measures.map((m): [string, InPass] => {
+      const settings = scenario.measureBudgets.get(m.id);
+      const allOrNothing = settings?.allOrNothing ?? scenario.allOrNothing ?? false;
+      const minShare = settings?.minShare ?? scenario.minShare ?? null;
+      return [
+        m.id,
+        {
+          m,
+          companyCaps: measureRules(m).companyCaps,
+          annual: annualCap !== null && !annualExempt.has(m.id),
+          jointCaps: (policy.jointCaps ?? []).filter((j) => j.measures.includes(m.id)),
+          shares: (policy.shares ?? []).filter((sh) => sh.measures.includes(m.id)),
+          integerRules: allOrNothing || minShare !== null,
+          awardScore: scenario.awardScores?.get(m.id),
+          sum: undefined,
+        },
+      ];
+    }),
+  );
 
   // The rules beyond the money rules: decisions, all-or-nothing, minimum shares, exclusive groups,
   // district budgets, count quotas. Per application here; the totals (district, count, group) after the last line.
   const g = scenario.granularity;
   const count = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + sign);
-  const checkDecisionsAndIntegerRules = (a: Application, own: ProjectRules, grant: Decimal, f: number, positive: boolean, isLocked: boolean) => {
+  const checkDecisionsAndIntegerRules = (a: Application, own: ProjectRules, grant: Decimal, positive: boolean, isLocked: boolean) => {
     const id = a.projectId;
     // The full grant: the entitlement (least ceiling, to the fen) rounded down to the granularity.
     const settings = scenario.measureBudgets.get(a.measureId);
@@ -495,6 +662,31 @@ function openPass(
       if (allOrNothing) atLeast('allOrNothing: zero or the full entitlement', id, grant, full);
       if (minShare !== null && minShare.gt(0)) atLeast(`minShare ${minShare}: zero or at least this share of the entitlement`, id, grant, minShare.times(full));
     }
+  };
+
+  /** Count line a's grant into every sum and count it is in (a joint cap's subject checked on the way). */
+  const tally = (a: Application, pm: InPass, grant: Decimal, f: number, positive: boolean, zero: boolean) => {
+    const m = pm.m;
+    company = a.companyId;
+    companyChain = undefined;
+    for (const c of pm.companyCaps) addTo(m, a.companyId, a.year, c.rule, c.limit, grant, f, null);
+    if (pm.annual) addTo(ANNUAL_SCOPE, a.companyId, a.year, annualRule, annualCap!, grant, f, null);
+    for (const j of pm.jointCaps) {
+      const subject = j.per === 'company' ? a.companyId : a.attributes?.[j.per];
+      if (subject === undefined) {
+        checks += sign;
+        if (positive) violations.push({ rule: `jointCap ${j.id} ${j.clause}: per ${j.per}`, subject: a.projectId, limit: `a value of ${j.per}`, value: 'none', excess: grant.toString() });
+        continue;
+      }
+      addTo(j, subject, 0, `jointCap ${j.id} ${j.clause}`, num(j.amount), grant, f, subject);
+    }
+    for (const sh of pm.shares) {
+      let s = t.shares.get(sh.id);
+      if (!s) t.shares.set(sh.id, (s = { qualifying: noSum(), all: noSum() }));
+      const matches = Object.entries(sh.where).every(([field, values]) => values.includes(a.attributes?.[field] ?? '\u0000'));
+      if (matches) add(s.qualifying, grant, f);
+      add(s.all, grant, f);
+    }
     if (scenario.districtBudgets?.has(a.district)) {
       let s = t.districts.get(a.district);
       if (!s) t.districts.set(a.district, (s = noSum()));
@@ -507,27 +699,36 @@ function openPass(
         const ids = t.fundedByGroup.get(a.exclusiveGroup);
         if (sign < 0) {
           // Counted out: one of its project's entries goes (the pass's tallies are its own copy).
-          const k = ids ? ids.indexOf(id) : -1;
+          const k = ids ? ids.indexOf(a.projectId) : -1;
           if (k >= 0) ids!.splice(k, 1);
           else missing = true;
           if (ids && !ids.length) t.fundedByGroup.delete(a.exclusiveGroup);
-        } else if (ids) ids.push(id);
-        else t.fundedByGroup.set(a.exclusiveGroup, [id]);
+        } else if (ids) ids.push(a.projectId);
+        else t.fundedByGroup.set(a.exclusiveGroup, [a.projectId]);
       }
+    }
+    if (!zero) {
+      let s = pm.sum ?? t.measures.get(m.id);
+      if (!s) t.measures.set(m.id, (s = noSum()));
+      pm.sum = s;
+      add(s, grant, f);
+      add(t.total, grant, f);
     }
   };
 
   const gFen = fenOf(g);
   const rulesOf = projectRulesIn(apps);
-  const line = (i: number, grant: Decimal, f: number) => {
+  /** Line i's own rules checked one by one (and counted in): every violation, in its words. */
+  const checkLine = (i: number, grant: Decimal, f: number) => {
     const a = apps[i]!;
-    const m = measures.get(a.measureId);
+    const pm = measures.get(a.measureId);
     const id = a.projectId;
     checks += sign;
-    if (!m) {
+    if (!pm) {
       violations.push({ rule: 'measure exists', subject: id, limit: 'a measure of the policy', value: a.measureId, excess: '' });
       return;
     }
+    const m = pm.m;
     const zero = exact ? f === 0 : grant.isZero();
     const positive = exact ? f > 0 : grant.gt(0);
     // grant ≥ 0: in fen where the grants are whole fen.
@@ -545,7 +746,7 @@ function openPass(
     // An earlier batch decided locked grants; year and minimum score were its business.
     if (!isLocked && a.year !== scenario.year) atMostFen(`year ${scenario.year} only`, id, fen, grant, Z, 0);
     // The minimum score applies to the award score the scenario gives a measure, where it gives one.
-    const score = scenario.awardScores?.get(a.measureId) ?? a.score;
+    const score = pm.awardScore ?? a.score;
     if (!isLocked && scenario.minScore !== null && score.lt(scenario.minScore)) atMostFen(`minScore ${scenario.minScore}`, id, fen, grant, Z, 0);
     if (a.requested !== null) atMostFen('requested', id, fen, grant, a.requested, fenFloor(a.requested));
     const own = rulesOf(i, m, dateFields);
@@ -565,37 +766,46 @@ function openPass(
         }
       }
     }
-    company = a.companyId;
-    companyChain = undefined;
-    for (const c of own.companyCaps) addTo(m, a.companyId, a.year, c.rule, c.limit, grant, f, null);
-    if (annualCap !== null && !annualExempt.has(m.id)) {
-      addTo(ANNUAL_SCOPE, a.companyId, a.year, annualRule, annualCap, grant, f, null);
-    }
-    for (const j of policy.jointCaps ?? []) {
-      if (!j.measures.includes(m.id)) continue;
-      const subject = j.per === 'company' ? a.companyId : a.attributes?.[j.per];
-      if (subject === undefined) {
-        checks += sign;
-        if (positive) violations.push({ rule: `jointCap ${j.id} ${j.clause}: per ${j.per}`, subject: id, limit: `a value of ${j.per}`, value: 'none', excess: grant.toString() });
-        continue;
+    tally(a, pm, grant, f, positive, zero);
+    checkDecisionsAndIntegerRules(a, own, grant, positive, isLocked);
+  };
+
+  // Lines in fen whose grant passes every rule of its own, worked out as two numbers once per list of
+  // applications (`ownInFen`), are counted with the checks `checkLine` would count, every one passed:
+  // a grant ≥ 0, a multiple of the granularity, at most `most` fen (0 where the year or the score
+  // rules it out), with none of the decision, all-or-nothing or minimum-share rules. Any other line
+  // is checked one by one.
+  const byNumbers = exact && gFen !== null && !options.oneByOne;
+  const unit = gFen ?? 1;
+  const own = ownInFenIn(apps);
+  const line = (i: number, grant: Decimal, f: number) => {
+    const a = apps[i]!;
+    const pm = measures.get(a.measureId);
+    if (byNumbers && pm !== undefined && f >= 0 && !a.decision && !pm.integerRules) {
+      const m = pm.m;
+      if (own.measure[i] !== m || own.app[i] !== a) ownInFen(own, i, a, m, rulesOf, dateFields);
+      let most = own.most[i]!;
+      // The measure, grant ≥ 0, whole fen; `requested` and its own rules.
+      let n = 3 + own.checks[i]!;
+      const isLocked = locked.size > 0 && locked.has(a.projectId);
+      if (!isLocked) {
+        n++; // the granularity
+        if (a.year !== scenario.year) {
+          n++;
+          most = Math.min(most, 0);
+        }
+        if (scenario.minScore !== null && (pm.awardScore ?? a.score).lt(scenario.minScore)) {
+          n++;
+          most = Math.min(most, 0);
+        }
       }
-      addTo(j, subject, 0, `jointCap ${j.id} ${j.clause}`, num(j.amount), grant, f, subject);
+      if (f <= most && (isLocked || f % unit === 0)) {
+        checks += sign * n;
+        tally(a, pm, grant, f, f > 0, f === 0);
+        return;
+      }
     }
-    for (const sh of policy.shares ?? []) {
-      if (!sh.measures.includes(m.id)) continue;
-      let s = t.shares.get(sh.id);
-      if (!s) t.shares.set(sh.id, (s = { qualifying: noSum(), all: noSum() }));
-      const matches = Object.entries(sh.where).every(([field, values]) => values.includes(a.attributes?.[field] ?? '\u0000'));
-      if (matches) add(s.qualifying, grant, f);
-      add(s.all, grant, f);
-    }
-    checkDecisionsAndIntegerRules(a, own, grant, f, positive, isLocked);
-    if (!zero) {
-      let s = t.measures.get(m.id);
-      if (!s) t.measures.set(m.id, (s = noSum()));
-      add(s, grant, f);
-      add(t.total, grant, f);
-    }
+    checkLine(i, grant, f);
   };
 
   const finish = (): Verification => {
@@ -684,12 +894,13 @@ export function verifyKeeping(
   apps: readonly Application[],
   grants: readonly Decimal[],
   locked: ReadonlySet<string> = new Set(),
+  options: PassOptions = {},
 ): { readonly verification: Verification; readonly kept: Kept | null } {
   const inFen = grantsInFen(grants);
   const exact = inFen !== null;
   const groups: Groups = { list: [], byWho: new Map() };
   const tallies = noTallies();
-  const pass = openPass(policy, scenario, apps, locked, exact, groups, tallies, false, 0);
+  const pass = openPass(policy, scenario, apps, locked, exact, groups, tallies, false, 0, options);
   for (let i = 0; i < apps.length; i++) pass.line(i, grants[i]!, exact ? inFen.fens[i]! : 0, 1);
   const checks = pass.checks;
   const verification = pass.finish();
@@ -708,6 +919,14 @@ export function verifyAllocation(
   locked: ReadonlySet<string> = new Set(),
 ): Verification {
   return verifyKeeping(policy, scenario, apps, grants, locked).verification;
+}
+
+/**
+ * `verifyAllocation` with every line's rules checked one by one, none from its numbers in fen
+ * (`ownInFen`): the same checks and violations, made the long way (what tests hold the short way to).
+ */
+export function verifyOneByOne(policy: Policy, scenario: Scenario, apps: readonly Application[], grants: readonly Decimal[], locked: ReadonlySet<string> = new Set()): Verification {
+  return verifyKeeping(policy, scenario, apps, grants, locked, { oneByOne: true }).verification;
 }
 
 /** The same rules: the policy and applications themselves, the same locked projects, the scenario's every setting but its budget the same. */
@@ -744,7 +963,7 @@ export function verifyChanged(kept: Kept | null | undefined, policy: Policy, sce
  * and new together) reach 2^53, and wherever a violation is found (so that a full verify reports it,
  * in its words and order).
  */
-export function changedVerification(kept: Kept, policy: Policy, scenario: Scenario, apps: readonly Application[], grants: readonly Decimal[], locked: ReadonlySet<string>): Verification | null {
+export function changedVerification(kept: Kept, policy: Policy, scenario: Scenario, apps: readonly Application[], grants: readonly Decimal[], locked: ReadonlySet<string>, options: PassOptions = {}): Verification | null {
   if (grants.length !== apps.length || !sameRules(kept, policy, scenario, apps, locked)) return null;
   const changed: number[] = [];
   const now: number[] = [];
@@ -761,7 +980,7 @@ export function changedVerification(kept: Kept, policy: Policy, scenario: Scenar
   // Every partial sum of the pass below is a sum over old and new grants: within both totals
   // together, exact while that is a safe integer (a true total ≥ 2^53 makes the double ≥ 2^53).
   if (!Number.isSafeInteger(abs) || !Number.isSafeInteger(abs + kept.abs)) return null;
-  const pass = openPass(policy, scenario, apps, locked, true, kept.groups, copyTallies(kept.tallies), true, kept.checks);
+  const pass = openPass(policy, scenario, apps, locked, true, kept.groups, copyTallies(kept.tallies), true, kept.checks, options);
   for (const i of changed) pass.line(i, fenDecimal(kept.fens[i]!), kept.fens[i]!, -1);
   // The kept grants broke no rule: counted out, none can (else the kept verify was of other rules).
   if (pass.violations.length) return null;

@@ -84,11 +84,16 @@ export function instalmentsOf(grant: DecimalBase, m: Measure, approvedYear: numb
   return out;
 }
 
-/** An instalment in fen. */
-interface DueFen {
-  readonly installment: number;
-  readonly year: number;
-  readonly fen: number;
+/**
+ * The instalments in fen of the grants checked in fen, one grant's after another: grant i's are at
+ * first[i] .. first[i] + count[i] − 1 of `fen` and `year` (count 0: grant i not checked in fen),
+ * the k-th of them instalment k + 1.
+ */
+interface DuesInFen {
+  readonly fen: number[];
+  readonly year: number[];
+  readonly first: Int32Array;
+  readonly count: Int32Array;
 }
 
 /** A share as a fraction num / den (den a power of ten) of safe integers, parsed once; null where it has no such form. */
@@ -114,28 +119,33 @@ const floorDiv = (a: number, b: number) => {
 /**
  * `instalmentsOf` in fen, for a grant of `grantFen` fen and an instalment unit of `unitFen` fen:
  * ⌊grant × num/den / unit⌋ × unit = ⌊grantFen × num / (den × unitFen)⌋ × unitFen, exact while
- * grantFen × num and den × unitFen are safe integers (checked); the last takes the rest. Null where
- * a share has no such form or a product would not be safe: then in Decimal.
+ * grantFen × num and den × unitFen are safe integers (checked); the last takes the rest. Added to
+ * the end of `into` (fen and year), their number returned; none added and null where a share has
+ * no such form or a product would not be safe: then in Decimal.
  */
-function instalmentsInFen(grantFen: number, m: Measure, approvedYear: number, unitFen: number): DueFen[] | null {
+function instalmentsInFen(grantFen: number, m: Measure, approvedYear: number, unitFen: number, into: Pick<DuesInFen, 'fen' | 'year'>): number | null {
   const plan = m.installments ?? ALL_AT_ONCE;
-  const out: DueFen[] = [];
+  const start = into.fen.length;
   let before = 0;
   for (let k = 0; k < plan.length; k++) {
     const x = plan[k]!;
     let fen: number;
     if (k + 1 < plan.length) {
       const f = fractionOf(x.share);
-      if (!f) return null;
-      const top = grantFen * f.num;
-      const bottom = f.den * unitFen;
-      if (!Number.isSafeInteger(top) || !Number.isSafeInteger(bottom)) return null;
+      const top = f ? grantFen * f.num : NaN;
+      const bottom = f ? f.den * unitFen : NaN;
+      if (!Number.isSafeInteger(top) || !Number.isSafeInteger(bottom)) {
+        into.fen.length = start;
+        into.year.length = start;
+        return null;
+      }
       fen = floorDiv(top, bottom) * unitFen;
     } else fen = grantFen - before;
     before += fen;
-    out.push({ installment: k + 1, year: approvedYear + x.year, fen });
+    into.fen.push(fen);
+    into.year.push(approvedYear + x.year);
   }
-  return out;
+  return plan.length;
 }
 
 /** One year paid from the oldest money still usable. */
@@ -184,7 +194,34 @@ function byProject(rows: readonly Commitment[]): Map<string, Commitment[]> {
   return out;
 }
 
-export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInput): Verification {
+/**
+ * The rows of a ledger written for lines with project ids `ids` (in the lines' order), as ranges:
+ * line k's rows are rows[start[k]..start[k + 1]). Where the rows are the lines' rows one line after
+ * another, each line's in the order of their instalments, and the ids all differ (as `commitmentsOf`
+ * writes them), each range holds exactly the rows `byProject` finds for its line's project, sorted
+ * by instalment, and no row is left for another project. Null where the rows are not so.
+ */
+function inLineOrder(rows: readonly Commitment[], ids: readonly string[]): Int32Array | null {
+  const start = new Int32Array(ids.length + 1);
+  const seen = new Set<string>();
+  let r = 0;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    seen.add(id);
+    if (seen.size !== k + 1) return null;
+    start[k] = r;
+    let last = -Infinity;
+    for (; r < rows.length && rows[r]!.projectId === id; r++) {
+      if (rows[r]!.installment < last) return null;
+      last = rows[r]!.installment;
+    }
+  }
+  start[ids.length] = r;
+  return r === rows.length ? start : null;
+}
+
+/** `oneByOne`: each line's ledger rows looked up by its project, never taken as written in line order (for tests). */
+export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInput, options: { readonly oneByOne?: boolean } = {}): Verification {
   const violations: Violation[] = [];
   let checks = 0;
   // The violation is written out only when the check fails.
@@ -201,7 +238,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   // cash and the ledger written), once per company and the hard targets read the grants: with none
   // of them, none is read.
   const readsGrants = scenario.cashPlan !== undefined || input.written !== undefined || once.size > 0 || (scenario.targets ?? []).some((t) => t.hard);
-  const grants = readsGrants ? [...input.thisYear, ...input.planned] : [];
+  const grants = !readsGrants ? [] : input.planned.length ? [...input.thisYear, ...input.planned] : input.thisYear;
   const fens = grants.map((x) => fenOf(x.grant));
   const positive = (i: number) => {
     const f = fens[i]!;
@@ -215,7 +252,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   // Every grant's instalments, summing to it (what the cash and the ledger written are checked on):
   // in fen where the grant is whole fen and the products stay safe, else in Decimal.
   const dues: (Due[] | undefined)[] = [];
-  const duesFen: (DueFen[] | undefined)[] = [];
+  const duesFen: DuesInFen = { fen: [], year: [], first: new Int32Array(grants.length), count: new Int32Array(grants.length) };
   const decimalDues = (i: number, m: Measure) => {
     const x = grants[i]!;
     return (dues[i] ??= instalmentsOf(x.grant, m, x.app.year, scenario.granularity));
@@ -225,20 +262,24 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
     const m = measures.get(x.app.measureId);
     if (!m) continue; // verifyAllocation names a measure the policy lacks
     const f = fens[i]!;
-    const inFen = f === null ? null : instalmentsInFen(f, m, x.app.year, unitFen);
-    if (inFen) {
+    const first = duesFen.fen.length;
+    const count = f === null ? null : instalmentsInFen(f, m, x.app.year, unitFen, duesFen);
+    if (count !== null) {
       let sum = 0;
       let negative = false;
-      for (const d of inFen) {
-        sum += d.fen;
-        if (d.fen < 0) negative = true;
+      for (let k = first; k < first + count; k++) {
+        sum += duesFen.fen[k]!;
+        if (duesFen.fen[k]! < 0) negative = true;
       }
       // The last instalment takes the rest, so the sum holds by construction; a negative one is what can fail.
       if (sum === f && !negative) {
-        duesFen[i] = inFen;
+        duesFen.first[i] = first;
+        duesFen.count[i] = count;
         checks++;
         continue;
       }
+      duesFen.fen.length = first;
+      duesFen.year.length = first;
     }
     const list = decimalDues(i, m);
     const sum = list.reduce((s, d) => s.plus(d.amount), Z);
@@ -257,34 +298,48 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
 
   // The ledger this solve writes: exactly the instalments of its new grants.
   if (input.written) {
-    const written = byProject(input.written);
-    const byInstalment = (a: Commitment, b: Commitment) => a.installment - b.installment;
+    // The lines whose rows are checked, in order; each one's rows in the order of their instalments.
+    const checked: number[] = [];
     for (let i = 0; i < input.thisYear.length; i++) {
+      if (positive(i) && !(locked.size && locked.has(grants[i]!.app.projectId)) && (duesFen.count[i] || dues[i])) checked.push(i);
+    }
+    const rowsWritten = input.written;
+    const ranges = options.oneByOne ? null : inLineOrder(rowsWritten, checked.map((i) => grants[i]!.app.projectId));
+    const written = ranges ? null : byProject(rowsWritten);
+    const byInstalment = (a: Commitment, b: Commitment) => a.installment - b.installment;
+    checked.forEach((i, line) => {
       const x = grants[i]!;
-      if (!positive(i) || locked.has(x.app.projectId)) continue;
-      const wantFen = duesFen[i];
-      if (!wantFen && !dues[i]) continue;
-      const given = written.get(x.app.projectId) ?? [];
-      const rows = given.length > 1 ? [...given].sort(byInstalment) : given;
-      written.delete(x.app.projectId);
+      // The line's rows: given[from..to), the rows written in line order or the project's own sorted.
+      let given: readonly Commitment[] = rowsWritten;
+      let from = ranges ? ranges[line]! : 0;
+      let to = ranges ? ranges[line + 1]! : 0;
+      if (written) {
+        const found = written.get(x.app.projectId) ?? [];
+        given = found.length > 1 ? [...found].sort(byInstalment) : found;
+        written.delete(x.app.projectId);
+        from = 0;
+        to = given.length;
+      }
       const same = (c: Commitment) => c.approvedYear === x.app.year && c.measureId === x.app.measureId && c.companyId === x.app.companyId && c.status === 'planned';
       // In fen: the rows' amounts and grants whole fen, each as wanted and summing to the grant.
-      if (wantFen && rows.length === wantFen.length) {
+      const wanted = duesFen.count[i]!;
+      if (wanted && to - from === wanted) {
         const f = fens[i]!;
+        const w = duesFen.first[i]!;
         let sum = 0;
         let ok = true;
-        for (let k = 0; k < rows.length && ok; k++) {
-          const c = rows[k]!;
-          const w = wantFen[k]!;
-          const amount = fenOf(c.amount);
-          ok = amount !== null && amount === w.fen && c.installment === w.installment && c.dueYear === w.year && (c.grant === x.grant || fenOf(c.grant) === f) && same(c);
+        for (let k = 0; k < wanted && ok; k++) {
+          const c = given[from + k]!;
+          const amount = c.amount === x.grant ? f : fenOf(c.amount);
+          ok = amount !== null && amount === duesFen.fen[w + k] && c.installment === k + 1 && c.dueYear === duesFen.year[w + k] && (c.grant === x.grant || fenOf(c.grant) === f) && same(c);
           sum += amount ?? 0;
         }
         if (ok && sum === f) {
           checks++;
-          continue;
+          return;
         }
       }
+      const rows = from === 0 && to === given.length ? given : given.slice(from, to);
       const want = decimalDues(i, measures.get(x.app.measureId)!);
       const sum = rows.reduce((s, c) => s.plus(c.amount), Z);
       const agree =
@@ -297,8 +352,8 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
         value: rows.map((c) => `${c.dueYear}: ${c.amount}`).join(', ') || 'no rows',
         excess: sum.minus(x.grant).abs().toString(),
       }));
-    }
-    for (const [id, rows] of written) {
+    });
+    for (const [id, rows] of written ?? []) {
       check(false, () => ({ rule: 'ledger written: rows only for this run\'s grants', subject: id, limit: '0', value: rows.reduce((s, c) => s.plus(c.amount), Z).toString(), excess: '' }));
     }
   }
@@ -309,16 +364,19 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
     const due = new Map<number, Decimal>([...plan.cash.keys()].map((y) => [y, Z]));
     for (const c of ledger) if (c.status === 'planned' && due.has(c.dueYear)) due.set(c.dueYear, due.get(c.dueYear)!.plus(c.amount));
     dues.forEach((list, i) => {
-      if (list && !duesFen[i]) for (const d of list) if (due.has(d.year)) due.set(d.year, due.get(d.year)!.plus(d.amount));
+      if (list && !duesFen.count[i]) for (const d of list) if (due.has(d.year)) due.set(d.year, due.get(d.year)!.plus(d.amount));
     });
     // The instalments in fen, summed per year in fen (exact: see verifyAllocation's grantsInFen) where they stay safe.
     const fenDue = new Map<number, number>();
-    for (const list of duesFen) if (list) for (const d of list) if (due.has(d.year)) fenDue.set(d.year, (fenDue.get(d.year) ?? 0) + d.fen);
+    duesFen.fen.forEach((fen, k) => {
+      const year = duesFen.year[k]!;
+      if (due.has(year)) fenDue.set(year, (fenDue.get(year) ?? 0) + fen);
+    });
     for (const [year, fen] of fenDue) {
       // Past 2^53 (a running sum of amounts ≥ 0 that ends safe never rounded): that year in Decimal.
       let sum: Decimal = Z;
       if (Number.isSafeInteger(fen)) sum = new Decimal(fen).div(100);
-      else for (const list of duesFen) if (list) for (const d of list) if (d.year === year) sum = sum.plus(new Decimal(d.fen).div(100));
+      else for (let k = 0; k < duesFen.fen.length; k++) if (duesFen.year[k] === year) sum = sum.plus(new Decimal(duesFen.fen[k]!).div(100));
       due.set(year, due.get(year)!.plus(sum));
     }
     for (const y of payYears(plan.cash, plan.opening, plan.carryYears, due)) {
