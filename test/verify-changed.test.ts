@@ -22,6 +22,7 @@ import { createHighsBackend } from '../src/solver/highs.js';
 import { changedVerification, verifyAllocation, verifyChanged, verifyKeeping } from '../src/verify/verify.js';
 import { apps, scenario, SHENZHEN, type AppSpec } from './helpers/build.js';
 import { SHAPES_POLICY } from './helpers/policy-shapes.js';
+import { seeded } from './helpers/seeded.js';
 
 const FEN = new D('0.01');
 
@@ -37,13 +38,7 @@ function same(kept: ReturnType<typeof verifyKeeping>['kept'], policy: Policy, s:
 
 /** A few seeded changes of a clean allocation's grants, each one's verify compared: moved past a ceiling, by a fen or a unit, to zero, off the fen. */
 function perturbations(grants: readonly Decimal[], list: readonly Application[], s: Scenario, seed: number): Decimal[][] {
-  let x = seed >>> 0 || 1;
-  const rnd = (n: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
+  const rnd = seeded(seed);
   const out: Decimal[][] = [];
   const moved = (f: (g: Decimal, i: number) => Decimal) => {
     const i = rnd(grants.length);

@@ -29,6 +29,7 @@ import { changedVerification, ownNumbers, verifyAllocation, verifyKeeping, verif
 import { verifyYears } from '../src/verify/years.js';
 import { apps, scenario, SHENZHEN } from './helpers/build.js';
 import { SHAPES_POLICY } from './helpers/policy-shapes.js';
+import { seeded } from './helpers/seeded.js';
 
 const Exact = DecimalBase.clone({ precision: 200 });
 const SHAPES = parsePolicy(SHAPES_POLICY, 'shapes.json');
@@ -143,13 +144,7 @@ describe('the two numbers of a line', () => {
  * unit past it, nothing, below zero, off the fen, far past.
  */
 function grantsFor(policy: Policy, list: readonly Application[], s: Scenario, seed: number): DecimalBase[] {
-  let x = seed >>> 0 || 1;
-  const rnd = (n: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
+  const rnd = seeded(seed);
   const g = s.granularity;
   return list.map((a, i) => {
     const most = ownNumbers(policy, list, i, false)?.most ?? -Infinity;

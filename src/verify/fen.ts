@@ -17,8 +17,11 @@ import type { Decimal } from 'decimal.js';
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // 10^0..10^22 are exact doubles
 
-/** x in fen rounded toward −∞ (dir −1), or only when whole (dir 0). */
-function fen(x: Decimal, dir: -1 | 0): number | null {
+/** How many decimal digits the last `digitsOf` read (set by it: no object per call). */
+let digitCount = 0;
+
+/** x's digits as one integer (below 2^53: at most two words, or three below 90 × 10^14), their count in `digitCount`; null when more. */
+function digitsOf(x: Decimal): number | null {
   const d = x.d;
   if (!d || d.length > 3 || (d.length === 3 && d[0]! >= 90)) return null;
   let n = d[0]!;
@@ -28,6 +31,15 @@ function fen(x: Decimal, dir: -1 | 0): number | null {
     n = n * 1e7 + d[w]!;
     k += 7;
   }
+  digitCount = k;
+  return n;
+}
+
+/** x in fen rounded toward −∞ (dir −1), or only when whole (dir 0). */
+function fen(x: Decimal, dir: -1 | 0): number | null {
+  const n = digitsOf(x);
+  if (n === null) return null;
+  const k = digitCount;
   if (n === 0) return 0;
   const negative = x.s < 0;
   const shift = x.e - k + 3;
@@ -53,15 +65,10 @@ function fen(x: Decimal, dir: -1 | 0): number | null {
  * one; scaled down, the remainder is exact and the remainder-free part divides exactly.
  */
 export function floorTimes(x: Decimal, m: number): number | null {
-  const d = x.d;
-  if (!d || d.length > 3 || (d.length === 3 && d[0]! >= 90) || !Number.isSafeInteger(m)) return null;
-  let n = d[0]!;
-  let k = 1;
-  for (let p = 10; p <= n; p *= 10) k++;
-  for (let w = 1; w < d.length; w++) {
-    n = n * 1e7 + d[w]!;
-    k += 7;
-  }
+  if (!Number.isSafeInteger(m)) return null;
+  let n = digitsOf(x);
+  if (n === null) return null;
+  const k = digitCount;
   if (n === 0 || m === 0) return 0;
   // Without its trailing zeros (a word of 0.3 is 3000000): n × 10^shift all the same, n smaller.
   let shift = x.e - k + 1;
