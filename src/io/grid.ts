@@ -67,7 +67,10 @@ function detectDelimiter(text: string): string {
   return counts[0]![1] > 0 ? counts[0]![0] : ',';
 }
 
-/** A CSV (UTF-8, UTF-16 with BOM or GB18030; comma, tab or semicolon) as a grid; rows with no value are left out. */
+/**
+ * A CSV (UTF-8, UTF-16 with BOM or GB18030; comma, tab or semicolon) as a grid; rows with no value are left out.
+ * A UTF-8 file's rows read their cells from `bytes` when asked: the caller keeps them unchanged while the grid is used.
+ */
 export function readCsvGrid(bytes: Uint8Array, file: string, limits: ReadLimits = READ_LIMITS): GridRead {
   // UTF-8 (the usual file) is read from its bytes, and decoded whole only for csv-parse; other
   // encodings are decoded, and read as the UTF-8 bytes of their text.

@@ -361,7 +361,8 @@ export function plainDecimal(raw: string, shift: number): Decimal {
   let last = n - 1;
   while (raw.charCodeAt(last) === 48 || last === point) last--;
   const e = (first < intEnd ? intEnd - first - 1 : intEnd - first) + shift;
-  // The words, at most 4 (21 digits), in locals: the array is made once, at its length.
+  // The words in locals, the array made once at its length: at most 21 digits (the caller's
+  // pattern), so at most three complete words before the last, partial one.
   let w0 = 0;
   let w1 = 0;
   let w2 = 0;

@@ -281,15 +281,15 @@ export function limitsIn(frame: LimitFrame, scenario: Scenario): { limits: Limit
   const known = (key: string) => (keys ??= new Set(entries.flatMap((e) => (e.rule.prefix === undefined ? [e.key] : [])))).has(key);
   for (const [id, budget] of scenario.measureBudgets) {
     if (budget.min?.gt(0) && !known(`measure:${id}`)) {
-      others.push({ id: `measure_min:${id}`, kind: 'measure_min', sense: 'min', amount: budget.min, subject: id, source: `scenario.measureBudgets.${id}.min`, members: [], locked: ZERO });
+      others.push({ id: `measure_min:${id}`, kind: 'measure_min', sense: 'min', amount: budget.min, members: [], subject: id, source: `scenario.measureBudgets.${id}.min`, locked: ZERO });
     }
   }
   for (const [d, budget] of scenario.districtBudgets ?? []) {
     if (budget.min?.gt(0) && !known(`district:${d}`)) {
-      others.push({ id: `district_min:${d}`, kind: 'district_min', sense: 'min', amount: budget.min, subject: d, source: `scenario.districtBudgets.${d}.min`, members: [], locked: ZERO });
+      others.push({ id: `district_min:${d}`, kind: 'district_min', sense: 'min', amount: budget.min, members: [], subject: d, source: `scenario.districtBudgets.${d}.min`, locked: ZERO });
     }
   }
-  others.push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, subject: '', source: 'scenario.budget', members: everyCandidate(frame), locked: frame.lockedTotal });
+  others.push({ id: 'budget', kind: 'budget', sense: 'max', amount: scenario.budget, members: everyCandidate(frame), subject: '', source: 'scenario.budget', locked: frame.lockedTotal });
   const sorted = mergedById(frame, others, limitOf, usedAt) ?? sortedWhole(frame, others, fromEntry, limitOf, usedAt);
   // What is left for the new batch.
   const overrun: { limit: Limit; locked: Decimal }[] = [];

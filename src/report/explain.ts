@@ -137,7 +137,8 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
     if (only && !only(index)) return { projectId: line.app.projectId, lines: NO_LINES, oneLine: '' };
     const { app, measure, entitlement, grant, binding } = line;
     const { scenario, allocation } = ctx;
-    const lines: string[] = full ? [] : NO_LINES;
+    // Written to only under `full`; otherwise the shared, frozen empty array.
+    const lines: string[] = full ? [] : (NO_LINES as string[]);
     if (full) {
       const name = lang === 'zh' ? measure.name.zh : measure.name.en;
       lines.push(w.header({ id: app.projectId, project: app.projectName, company: app.companyName, clause: measure.clause, measure: name, score: app.score.toString() }));
@@ -175,7 +176,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
 }
 
 /** The `lines` of an explanation without its step-by-step lines: one empty array for all (never written to). */
-const NO_LINES: string[] = [];
+const NO_LINES: readonly string[] = Object.freeze([]);
 
 /**
  * The string as one flat piece. A sentence built by concatenation is a tree of pieces in V8 (a
