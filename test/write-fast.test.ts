@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { D, ZERO, fmtYuan } from '../src/money.js';
 import { doublesOf, fenAmounts, fenText, fenYuan, limitRooms, yuanText } from '../src/report/fen.js';
 import { csvField, excelCsvBytes, neutraliseCell, toExcelCsv, writeOutputsAtomicallyAsync } from '../src/io/write.js';
-import { isSpace, sheetXml, xlsxBytes, xlsxParts, type Cell, type SheetSpec } from '../src/io/xlsx-write.js';
+import { sheetXml, xlsxBytes, xlsxParts, type Cell, type SheetSpec } from '../src/io/xlsx-write.js';
+import { isSpace } from '../src/io/text.js';
 
 const amounts = fc.oneof(
   fc.tuple(fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }), fc.integer({ min: -4, max: 6 })).map(([m, e]) => new D(`${m}e${-e}`)),

@@ -11,6 +11,7 @@
  * malformed file, are always csv-parse's.
  */
 import { parse } from 'csv-parse/sync';
+import { isSpace } from './text.js';
 
 export interface CsvReadOptions {
   /** One character: `,`, `\t` or `;`. */
@@ -34,7 +35,7 @@ export function csvParse(text: string, options: CsvReadOptions): string[][] {
 
 const QUOTE = 34;
 const CR = 13;
-const LF = 10;
+export const LF = 10;
 /** The record delimiter: not yet seen, \n, \r, or \r\n. */
 const UNKNOWN = 0;
 const BREAK_LF = 1;
@@ -54,8 +55,8 @@ export function scanRecords(bytes: Buffer, options: CsvReadOptions, record: (las
   if (options.delimiter.length !== 1) return false;
   const delim = options.delimiter.charCodeAt(0);
   if (delim === QUOTE || delim === CR || delim === LF || delim >= 128) return false;
-  // A record's bytes are at most 3 per UTF-16 unit: below this many units csv-parse cannot refuse
-  // it, and a record has no more units than bytes.
+  // A record's bytes are at most 3 per UTF-16 unit, so a record of at most a third of csv-parse's
+  // bound in bytes is within its bound however csv-parse counts it; a longer one goes to csv-parse.
   const maxBytes = Math.floor(options.maxRecordSize / 3);
   const n = bytes.length;
   const state: ReadState = { pos: 0, brk: UNKNOWN };
@@ -189,9 +190,7 @@ export function hasValue(bytes: Uint8Array, from: number, to: number): boolean {
       c = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
       i += 2;
     }
-    if (!(c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff)) {
-      return true;
-    }
+    if (!isSpace(c)) return true;
   }
   return false;
 }

@@ -7,7 +7,7 @@
 import { CsvError } from 'csv-parse/sync';
 import { InputError, type InputIssue } from '../errors.js';
 import { READ_LIMITS, fmtBytes, type ReadLimits } from './bounds.js';
-import { csvParse, recordAt, scanRecords, type Break, type CsvReadOptions } from './csv-read.js';
+import { csvParse, LF, recordAt, scanRecords, type Break, type CsvReadOptions } from './csv-read.js';
 import type { RawRow, RawTable } from './table.js';
 import { decodeText, utf8Text, type Encoding } from './text.js';
 import { readXlsxTable } from './xlsx.js';
@@ -30,9 +30,6 @@ export interface GridRead {
   readonly sheet?: string;
   readonly warnings: readonly InputIssue[];
 }
-
-/** The line feed: the same byte in UTF-8 as the character. */
-const LF = 10;
 
 /** OLE compound files: legacy .xls, and .xlsx encrypted with a password. */
 const isCompoundFile = (b: Uint8Array) => b.length >= 8 && b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0 && b[4] === 0xa1 && b[5] === 0xb1;
@@ -114,7 +111,6 @@ export function readCsvGrid(bytes: Uint8Array, file: string, limits: ReadLimits 
     });
   if (!fast) {
     rows.length = 0;
-    count = 0;
     wide = null;
     let records: string[][];
     try {

@@ -525,8 +525,8 @@ export function tableToRecords(table: RawTable, file: string, options: TableOpti
   };
   // Amounts repeat too (a request at a cap, a round sum), but most are read once: the last text
   // read of each small hash, per unit, is kept, and the rows that repeat it share its Decimal.
-  const recentAmounts = { yuan: new RecentReads(amountValue), wan: new RecentReads(amountValue) };
-  const amountOf = (raw: string, unit: Unit): Conv<Decimal> => recentAmounts[unit].read(raw, unit);
+  const recentAmounts = { yuan: new RecentReads((raw) => amountValue(raw, 'yuan')), wan: new RecentReads((raw) => amountValue(raw, 'wan')) };
+  const amountOf = (raw: string, unit: Unit): Conv<Decimal> => recentAmounts[unit].read(raw);
   // Districts and measures repeat (a few dozen texts): the rows that hold one share one string,
   // so the records hold fewer objects. (Names and codes are not looked up so: at one or two rows
   // a company, the lookups cost more than the strings they save.)
@@ -704,20 +704,20 @@ const RECENT_READS = 512;
 /**
  * The last reading of each of a few hundred texts, by a hash of the text: a text read again soon,
  * or often, is answered with the same result (and so the same immutable Decimal), without a map
- * that grows with every text. Only for a `read` whose answer depends on the text and unit alone.
+ * that grows with every text. Only for a `conv` whose answer depends on the text alone.
  */
 export class RecentReads<T> {
   private readonly texts: (string | undefined)[] = new Array(RECENT_READS);
   private readonly reads: Conv<T>[] = new Array(RECENT_READS);
 
-  constructor(private readonly conv: (raw: string, unit: Unit) => Conv<T>) {}
+  constructor(private readonly conv: (raw: string) => Conv<T>) {}
 
-  read(raw: string, unit: Unit): Conv<T> {
+  read(raw: string): Conv<T> {
     let h = raw.length;
     for (let i = 0; i < raw.length; i++) h = (Math.imul(h, 31) + raw.charCodeAt(i)) | 0;
     const slot = (h ^ (h >>> 9)) & (RECENT_READS - 1);
     if (this.texts[slot] === raw) return this.reads[slot]!;
-    const r = this.conv(raw, unit);
+    const r = this.conv(raw);
     this.texts[slot] = raw;
     this.reads[slot] = r;
     return r;

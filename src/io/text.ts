@@ -49,3 +49,9 @@ function strict(label: string, bytes: Uint8Array, encoding: Encoding): Decoded {
     return { ok: false, found: `bytes that are not valid ${label}` };
   }
 }
+
+/** \s by UTF-16 unit: white space and line terminators, the characters `String.prototype.trim` drops. */
+export function isSpace(c: number): boolean {
+  if (c < 0xa0) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}

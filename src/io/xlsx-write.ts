@@ -15,6 +15,7 @@ import { escapeXml } from './xml.js';
 import { deflateChunks, deflateEntry, writeZip, writeZipParts, type Deflated, type ZipFile } from './zip.js';
 import { columnLetter } from './bounds.js';
 import { neutraliseCell, startsFormula } from './cells.js';
+import { isSpace } from './text.js';
 import { ChunkPool, Utf8Chunks, utf8Char } from './write.js';
 
 export type CellStyle =
@@ -314,12 +315,6 @@ function rowXmlInto(sink: Utf8Chunks, row: readonly Cell[], n: number, parts: re
 /** Whether `cellText` keeps the text's edge spaces: it starts or ends with a white space (as \s reads it). */
 function edgeSpace(s: string): boolean {
   return isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(s.length - 1));
-}
-
-/** \s, by UTF-16 unit. */
-export function isSpace(c: number): boolean {
-  if (c < 0xa0) return c === 32 || (c >= 9 && c <= 13);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /**

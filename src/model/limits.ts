@@ -81,10 +81,10 @@ function limitKeys(policy: Policy, scenario: Scenario) {
     }
     return s;
   };
-  // Per subject rule, the index of its entry per subject (−1 or a hole: none yet).
+  // Per subject rule, the index of its entry per subject (a hole: none yet).
   const entryOf = (rule: FrameRule & { prefix: string }, byIndex: number[], subject: string, s: number): number => {
     let e = byIndex[s];
-    if (e === undefined || e < 0) {
+    if (e === undefined) {
       byIndex[s] = e = entries.length;
       entries.push({ rule, subject, key: rule.prefix + subject, subjectIndex: s, members: [] });
     }

@@ -328,20 +328,15 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     if (d === undefined) doubles.set(key, (d = candidates[i]!.score.toNumber()));
     return d;
   };
-  // A limit's amount in units, by its sense and amount: most amounts recur (every company's cap
-  // under a measure, the limits a change leaves alone).
-  const unitsMemo = new Map<string, number>();
-  // First by the amount's object (every company's cap under a measure is one object), then by its text.
+  // A limit's amount in units, by its sense and the amount's object: most amounts recur (every
+  // company's cap under a measure is one object, and so are the limits a change leaves alone).
   const floorsOf = new Map<Decimal, number>();
   const ceilsOf = new Map<Decimal, number>();
   const limitUnits = (l: Limit) => {
     const byObject = l.sense === 'max' ? floorsOf : ceilsOf;
     const known = byObject.get(l.amount);
     if (known !== undefined) return known;
-    const round = l.sense === 'max' ? 'floor' : 'ceil';
-    const key = `${round}${l.amount.toString()}`;
-    let u = unitsMemo.get(key);
-    if (u === undefined) unitsMemo.set(key, (u = inUnits(l.amount, g, round)));
+    const u = inUnits(l.amount, g, l.sense === 'max' ? 'floor' : 'ceil');
     byObject.set(l.amount, u);
     return u;
   };

@@ -38,8 +38,9 @@ export interface Aside {
 
 /**
  * allocations.csv and the workbook's 明细 sheet started on worker threads (a big batch), from the
- * rows as soon as they exist: hand `onRows` to `solve`, then `started()` to `writeOutputs`, which
- * gives the same workers the other big outputs.
+ * rows as soon as they exist: pass its `onLoaded` (the threads start once the applications are
+ * counted) and `onRows` to `solve`, then `started()` to `writeOutputs`, which gives the same workers
+ * the other big outputs; `close()` where the solve fails.
  */
 export function rowsAside(): {
   readonly onLoaded: (applications: number) => void;

@@ -14,7 +14,8 @@ export interface BatchNumbers {
 }
 
 export function batchOf(b: BatchNumbers, projectId: string): number {
-  return b.of.get(projectId) ?? b.current;
+  // A first batch has no earlier ones: no lookup of the id.
+  return b.of.size === 0 ? b.current : (b.of.get(projectId) ?? b.current);
 }
 
 /** One row per application; `notes` are the one-line explanations, in the same order. */

@@ -170,7 +170,7 @@ export function buildNotice(allocation: Allocation, policy: Policy, scenario: Sc
   const batchOfListed: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (!keys.funded[i]) continue;
-    const batch = batches.of.size ? batchOf(batches, lines[i]!.app.projectId) : batches.current;
+    const batch = batchOf(batches, lines[i]!.app.projectId);
     if (scope === 'all' || batch === batches.current) {
       listed.push(i);
       batchOfListed.push(batch);

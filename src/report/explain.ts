@@ -11,6 +11,7 @@ import type { Allocation, Line, RuleNote } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import { cashWindows, dueInWindow, shareDueIn } from '../model/years.js';
+import { fenYuan } from './fen.js';
 import { BINDING_EN, BINDING_ZH, limitLabel } from './labels.js';
 import type { Lang } from './data.js';
 import { en } from './i18n/en.js';
@@ -115,8 +116,7 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
         const fen = scaledExact(o.grant, 2);
         totalFen = fen === null || !Number.isSafeInteger(totalFen + fen) ? null : totalFen + fen;
       }
-      const total = totalFen !== null ? null : funded.reduce((s, o) => s.plus(o.grant), ZERO);
-      m = { funded, total, totalFen, lockedFen: scaledExact(l.locked, 2), shown: funded.slice(0, MATES_SHOWN + 1).map((o) => `${o.app.projectId} ${y(o.grant)}`) };
+      m = { funded, totalFen, lockedFen: scaledExact(l.locked, 2), shown: funded.slice(0, MATES_SHOWN + 1).map((o) => `${o.app.projectId} ${y(o.grant)}`) };
       matesOf.set(k, m);
     }
     return m;
@@ -298,9 +298,8 @@ const MATES_SHOWN = 8;
 /** A company-like limit's members with a grant above zero (in member order), their grants' total, and the first MATES_SHOWN + 1 as listed. */
 interface Mates {
   readonly funded: readonly Line[];
-  /** Their grants' total: in whole fen where that is exact (a safe integer of them), else in Decimal (and `totalFen` null). */
+  /** Their grants' total in whole fen where that is exact (a safe integer of them), else null. */
   readonly totalFen: number | null;
-  readonly total: Decimal | null;
   /** The limit's locked grants in whole fen, where a safe integer of them (else null). */
   readonly lockedFen: number | null;
   readonly shown: readonly string[];
@@ -333,7 +332,7 @@ function cutText(
     const at = m.funded.indexOf(line);
     const shown: string[] = [];
     for (let j = 0; j < m.shown.length && shown.length < MATES_SHOWN; j++) if (j !== at) shown.push(m.shown[j]!);
-    return (l.kind === 'joint_cap' ? w.jointCapCut : w.companyCut)(short, label, full, used, othersWithLocked(() => m.total ?? new D(m.totalFen!).div(100), at < 0 ? null : grant, l.locked, m.totalFen, m.lockedFen), shown, m.funded.length - (at < 0 ? 0 : 1));
+    return (l.kind === 'joint_cap' ? w.jointCapCut : w.companyCut)(short, label, full, used, othersWithLocked(() => (m.totalFen !== null ? fenYuan(m.totalFen) : m.funded.reduce((s, o) => s.plus(o.grant), ZERO)), at < 0 ? null : grant, l.locked, m.totalFen, m.lockedFen), shown, m.funded.length - (at < 0 ? 0 : 1));
   }
   if (l.kind === 'measure_max' || l.kind === 'district_max') return w.budgetLikeCut(short, label, full, used);
   return w.budgetCut(short, full, used, aside === null ? null : aside(app.score));
