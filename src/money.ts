@@ -3,6 +3,7 @@
  * where they are converted to floating 万元 (see `toLpUnits`).
  */
 import { Decimal } from 'decimal.js';
+import { scaledExact } from './scaled.js';
 
 export const D = Decimal.clone({ precision: 50, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
 export type D = Decimal;
@@ -103,8 +104,18 @@ export function fmtYuanHumanDecimal(v: Decimal): string {
   return `¥${groupThousands(int!)}${frac ? '.' + frac : ''}`;
 }
 
+/** The LP unit in fen (10^6), an exact double. */
+const LP_FEN = LP_UNIT.times(100).toNumber();
+
+/**
+ * An amount in LP units: the double nearest to v / LP_UNIT. Where v is a whole number F ≠ 0 of fen
+ * in the safe integers, F / LP_FEN in doubles, without a Decimal division: the same double (a
+ * double division of exact doubles is correctly rounded; decimal.js divides by a power of ten
+ * exactly and reads its digits back to the nearest double). Zero (signed) goes the Decimal way.
+ */
 export function toLpUnits(v: Decimal): number {
-  return v.div(LP_UNIT).toNumber();
+  const fen = scaledExact(v, 2);
+  return fen === null || fen === 0 ? v.div(LP_UNIT).toNumber() : fen / LP_FEN;
 }
 
 /** The largest multiple of `unit` that is ≤ v (v ≥ 0). */

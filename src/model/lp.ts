@@ -13,7 +13,6 @@
  */
 import type { Decimal } from 'decimal.js';
 import { D, LP_UNIT, toLpUnits } from '../money.js';
-import { POW10, scaledExact } from '../scaled.js';
 import { unitsToYuan } from './rounding.js';
 import type { Units } from './units.js';
 import type { Column, LinearProgram, Row } from '../solver/types.js';
@@ -175,22 +174,7 @@ export function shapePolicyLp(
     });
     return { cash: j, columns, weights, upper: toLpUnits(row.window.room) };
   });
-  return { groups, groupCaps, columnUpper: groupCaps.map(lpUnits), rowLimit, rowColumns, rowBounds, shareRows, cashRows };
-}
-
-/** The LP unit in fen, where it is a power of ten (it is: 万元). */
-const LP_FEN = ((f) => (f !== null && POW10.includes(f) ? f : null))(scaledExact(LP_UNIT, 2));
-
-/**
- * `toLpUnits`, without a Decimal division where the amount is a whole number F ≠ 0 of fen in the
- * safe integers: F / LP_FEN in doubles. Exactly toLpUnits's: both are the double nearest to the
- * same quotient (a double division of exact doubles is correctly rounded; decimal.js divides by a
- * power of ten exactly and reads its digits back to the nearest double). Zero (signed) goes the
- * Decimal way.
- */
-export function lpUnits(v: Decimal): number {
-  const fen = LP_FEN === null ? null : scaledExact(v, 2);
-  return fen === null || fen === 0 ? toLpUnits(v) : fen / LP_FEN!;
+  return { groups, groupCaps, columnUpper: groupCaps.map(toLpUnits), rowLimit, rowColumns, rowBounds, shareRows, cashRows };
 }
 
 /** Each row's bounds (LP units): a ceiling's amount above, a floor's below. */
@@ -200,7 +184,7 @@ function rowBoundsOf(rowLimit: readonly number[], limits: readonly Limit[]): { l
   return rowLimit.map((k) => {
     const l = limits[k]!;
     let bound = made.get(l.amount);
-    if (bound === undefined) made.set(l.amount, (bound = lpUnits(l.amount)));
+    if (bound === undefined) made.set(l.amount, (bound = toLpUnits(l.amount)));
     return { lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null };
   });
 }
