@@ -115,6 +115,7 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   shares.forEach((row, j) => {
     const { threshold } = shareW[j]!;
     const [against, w] = shareW[j]!.qualifyingWeight < 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
+    if (shareSum[j]! >= threshold) return;
     for (const i of byPriority(against).reverse()) {
       if (shareSum[j]! >= threshold) break;
       const take = Math.min(grantU[i]!, Math.ceil((threshold - shareSum[j]!) / -w));
@@ -139,11 +140,14 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   const unmetFloors: number[] = [];
   limits.forEach((l, k) => {
     if (l.sense !== 'min') return;
-    for (const i of byPriority(l.members)) {
-      const need = limitU[k]! - totalU[k]!;
-      if (need <= 0) break;
-      const give = Math.min(room(i), need);
-      if (give > 0) move(i, give);
+    // A floor already met takes nothing (its members are not even sorted).
+    if (totalU[k]! < limitU[k]!) {
+      for (const i of byPriority(l.members)) {
+        const need = limitU[k]! - totalU[k]!;
+        if (need <= 0) break;
+        const give = Math.min(room(i), need);
+        if (give > 0) move(i, give);
+      }
     }
     if (totalU[k]! < limitU[k]!) unmetFloors.push(k);
   });
@@ -152,7 +156,7 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   shares.forEach((row, j) => {
     const { threshold } = shareW[j]!;
     const [towards, w] = shareW[j]!.qualifyingWeight > 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
-    for (const i of byPriority(towards)) {
+    for (const i of shareSum[j]! >= threshold || w <= 0 ? [] : byPriority(towards)) {
       if (shareSum[j]! >= threshold || w <= 0) break;
       const give = Math.min(room(i), Math.ceil((threshold - shareSum[j]!) / w));
       if (give > 0) move(i, give);

@@ -226,24 +226,31 @@ export function commitmentsOf(
   granularity: Decimal,
 ): Commitment[] {
   const unit = instalmentUnit(granularity);
-  return grants
-    .filter((g) => g.grant.gt(0))
-    .flatMap(({ app, measure, grant }) =>
-      splitGrant(grant, measure, app.year, unit).map((x) => ({
-        projectId: app.projectId,
-        projectName: app.projectName,
-        companyId: app.companyId,
-        companyName: app.companyName,
-        measureId: measure.id,
-        approvedYear: app.year,
-        grant,
-        installment: x.installment,
-        dueYear: x.dueYear,
-        amount: x.amount,
-        status: 'planned' as const,
-      })),
-    );
+  const out: Commitment[] = [];
+  for (const { app, measure, grant } of grants) {
+    if (!grant.gt(0)) continue;
+    const plan = installmentsOf(measure);
+    // All at once (most measures): the one instalment is the grant itself, as `splitGrant` makes it.
+    if (plan.length === 1) out.push(commitment(app, measure, grant, 1, app.year + plan[0]!.year, grant));
+    else for (const x of splitGrant(grant, measure, app.year, unit)) out.push(commitment(app, measure, grant, x.installment, x.dueYear, x.amount));
+  }
+  return out;
 }
+
+/** A planned ledger row of a new grant. */
+const commitment = (app: Application, measure: Measure, grant: Decimal, installment: number, dueYear: number, amount: Decimal): Commitment => ({
+  projectId: app.projectId,
+  projectName: app.projectName,
+  companyId: app.companyId,
+  companyName: app.companyName,
+  measureId: measure.id,
+  approvedYear: app.year,
+  grant,
+  installment,
+  dueYear,
+  amount,
+  status: 'planned',
+});
 
 /** What grants fall due in years from..to, on their instalments as paid. */
 export function dueInWindow(grants: readonly { readonly app: Application; readonly measure: Measure; readonly grant: Decimal }[], granularity: Decimal, from: number, to: number): Decimal {
