@@ -437,6 +437,11 @@ interface Sum {
 }
 const fenDecimal = (fen: number): Decimal => new Decimal(fen).div(100);
 const noSum = (): Sum => ({ fen: 0, dec: Z });
+/** A sum with its count of grants above zero (a measure's, a district's). */
+interface MeasureSum extends Sum {
+  funded: number;
+}
+const noCountedSum = (): MeasureSum => ({ fen: 0, dec: Z, funded: 0 });
 const copySum = (s: Sum): Sum => ({ fen: s.fen, dec: s.dec });
 
 /**
@@ -470,12 +475,12 @@ interface Tallies {
   /** Per group (by its index): the total in fen, or in Decimal where the grants are not checked in fen. */
   readonly groupFen: number[];
   readonly groupDec: Decimal[];
-  readonly measures: Map<string, Sum>;
+  /** Per measure with a grant not zero: the sum, and how many grants above zero. */
+  readonly measures: Map<string, MeasureSum>;
   readonly total: Sum;
   readonly shares: Map<string, { qualifying: Sum; all: Sum }>;
-  readonly districts: Map<string, Sum>;
-  readonly fundedByMeasure: Map<string, number>;
-  readonly fundedByDistrict: Map<string, number>;
+  /** Per district of the scenario's district budgets with a line: the sum, and how many grants above zero. */
+  readonly districts: Map<string, MeasureSum>;
   /** Per exclusive group, the projects funded, in the order of the lines. */
   readonly fundedByGroup: Map<string, string[]>;
 }
@@ -487,12 +492,10 @@ const noTallies = (): Tallies => ({
   total: noSum(),
   shares: new Map(),
   districts: new Map(),
-  fundedByMeasure: new Map(),
-  fundedByDistrict: new Map(),
   fundedByGroup: new Map(),
 });
 
-const copySums = <K>(m: ReadonlyMap<K, Sum>) => new Map([...m].map(([k, s]) => [k, copySum(s)]));
+const copySums = <K>(m: ReadonlyMap<K, MeasureSum>) => new Map([...m].map(([k, s]) => [k, { ...copySum(s), funded: s.funded }]));
 
 function copyTallies(t: Tallies): Tallies {
   return {
@@ -502,8 +505,6 @@ function copyTallies(t: Tallies): Tallies {
     total: copySum(t.total),
     shares: new Map([...t.shares].map(([k, s]) => [k, { qualifying: copySum(s.qualifying), all: copySum(s.all) }])),
     districts: copySums(t.districts),
-    fundedByMeasure: new Map(t.fundedByMeasure),
-    fundedByDistrict: new Map(t.fundedByDistrict),
     fundedByGroup: new Map([...t.fundedByGroup].map(([k, ids]) => [k, [...ids]])),
   };
 }
@@ -521,7 +522,7 @@ interface InPass {
   readonly shares: NonNullable<Policy['shares']>;
   readonly integerRules: boolean;
   readonly awardScore: Decimal | undefined;
-  sum: Sum | undefined;
+  sum: MeasureSum | undefined;
 }
 
 /** `oneByOne`: every line's own rules checked one by one, none from `ownInFen`'s numbers (for tests). */
@@ -643,7 +644,7 @@ function openPass(
   // The rules beyond the money rules: decisions, all-or-nothing, minimum shares, exclusive groups,
   // district budgets, count quotas. Per application here; the totals (district, count, group) after the last line.
   const g = scenario.granularity;
-  const count = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + sign);
+  const districtBudgets = scenario.districtBudgets;
   const checkDecisionsAndIntegerRules = (a: Application, own: ProjectRules, grant: Decimal, positive: boolean, isLocked: boolean) => {
     const id = a.projectId;
     // The full grant: the entitlement (least ceiling, to the fen) rounded down to the granularity.
@@ -687,14 +688,16 @@ function openPass(
       if (matches) add(s.qualifying, grant, f);
       add(s.all, grant, f);
     }
-    if (scenario.districtBudgets?.has(a.district)) {
+    // The district's sum and count, where the scenario has a budget for it (only those are checked).
+    if (districtBudgets) {
       let s = t.districts.get(a.district);
-      if (!s) t.districts.set(a.district, (s = noSum()));
-      add(s, grant, f);
+      if (!s && districtBudgets.has(a.district)) t.districts.set(a.district, (s = noCountedSum()));
+      if (s) {
+        add(s, grant, f);
+        if (positive) s.funded += sign;
+      }
     }
     if (positive) {
-      count(t.fundedByMeasure, a.measureId);
-      count(t.fundedByDistrict, a.district);
       if (a.exclusiveGroup) {
         const ids = t.fundedByGroup.get(a.exclusiveGroup);
         if (sign < 0) {
@@ -709,9 +712,10 @@ function openPass(
     }
     if (!zero) {
       let s = pm.sum ?? t.measures.get(m.id);
-      if (!s) t.measures.set(m.id, (s = noSum()));
+      if (!s) t.measures.set(m.id, (s = noCountedSum()));
       pm.sum = s;
       add(s, grant, f);
+      if (positive) s.funded += sign;
       add(t.total, grant, f);
     }
   };
@@ -834,12 +838,12 @@ function openPass(
       if (b.min !== null) atLeast('scenario districtBudgets min', d, v, b.min);
     }
     for (const [id, b] of scenario.measureBudgets) {
-      const n = new Decimal(t.fundedByMeasure.get(id) ?? 0);
+      const n = new Decimal(t.measures.get(id)?.funded ?? 0);
       if (b.maxCount !== undefined) atMost('scenario measureBudgets maxCount (applications funded)', id, n, new Decimal(b.maxCount));
       if (b.minCount !== undefined) atLeast('scenario measureBudgets minCount (applications funded)', id, n, new Decimal(b.minCount));
     }
     for (const [d, b] of scenario.districtBudgets ?? []) {
-      const n = new Decimal(t.fundedByDistrict.get(d) ?? 0);
+      const n = new Decimal(t.districts.get(d)?.funded ?? 0);
       if (b.maxCount !== undefined) atMost('scenario districtBudgets maxCount (applications funded)', d, n, new Decimal(b.maxCount));
       if (b.minCount !== undefined) atLeast('scenario districtBudgets minCount (applications funded)', d, n, new Decimal(b.minCount));
     }

@@ -195,18 +195,18 @@ function byProject(rows: readonly Commitment[]): Map<string, Commitment[]> {
 }
 
 /**
- * The rows of a ledger written for lines with project ids `ids` (in the lines' order), as ranges:
+ * The rows of a ledger written for the grants at `lines` (in that order), with their project ids, as ranges:
  * line k's rows are rows[start[k]..start[k + 1]). Where the rows are the lines' rows one line after
  * another, each line's in the order of their instalments, and the ids all differ (as `commitmentsOf`
  * writes them), each range holds exactly the rows `byProject` finds for its line's project, sorted
  * by instalment, and no row is left for another project. Null where the rows are not so.
  */
-function inLineOrder(rows: readonly Commitment[], ids: readonly string[]): Int32Array | null {
-  const start = new Int32Array(ids.length + 1);
+function inLineOrder(rows: readonly Commitment[], lines: readonly number[], grants: readonly YearGrant[]): Int32Array | null {
+  const start = new Int32Array(lines.length + 1);
   const seen = new Set<string>();
   let r = 0;
-  for (let k = 0; k < ids.length; k++) {
-    const id = ids[k]!;
+  for (let k = 0; k < lines.length; k++) {
+    const id = grants[lines[k]!]!.app.projectId;
     seen.add(id);
     if (seen.size !== k + 1) return null;
     start[k] = r;
@@ -216,9 +216,12 @@ function inLineOrder(rows: readonly Commitment[], ids: readonly string[]): Int32
       last = rows[r]!.installment;
     }
   }
-  start[ids.length] = r;
+  start[lines.length] = r;
   return r === rows.length ? start : null;
 }
+
+/** A ledger row written for grant x: its approval year, measure and company, status planned. */
+const sameGrant = (c: Commitment, x: YearGrant): boolean => c.approvedYear === x.app.year && c.measureId === x.app.measureId && c.companyId === x.app.companyId && c.status === 'planned';
 
 /** `oneByOne`: each line's ledger rows looked up by its project, never taken as written in line order (for tests). */
 export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInput, options: { readonly oneByOne?: boolean } = {}): Verification {
@@ -246,7 +249,8 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   };
   const live: number[] = [];
   for (let i = 0; i < grants.length; i++) if (positive(i)) live.push(i);
-  const all = live.map((i) => grants[i]!);
+  // The grants above zero, for once per company and the hard targets (made only where they are checked).
+  const all = once.size || (scenario.targets ?? []).some((t) => t.hard) ? live.map((i) => grants[i]!) : [];
   const unitFen = fenOf(instalmentUnit(scenario.granularity))!;
 
   // Every grant's instalments, summing to it (what the cash and the ledger written are checked on):
@@ -304,7 +308,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
       if (positive(i) && !(locked.size && locked.has(grants[i]!.app.projectId)) && (duesFen.count[i] || dues[i])) checked.push(i);
     }
     const rowsWritten = input.written;
-    const ranges = options.oneByOne ? null : inLineOrder(rowsWritten, checked.map((i) => grants[i]!.app.projectId));
+    const ranges = options.oneByOne ? null : inLineOrder(rowsWritten, checked, grants);
     const written = ranges ? null : byProject(rowsWritten);
     const byInstalment = (a: Commitment, b: Commitment) => a.installment - b.installment;
     checked.forEach((i, line) => {
@@ -320,7 +324,6 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
         from = 0;
         to = given.length;
       }
-      const same = (c: Commitment) => c.approvedYear === x.app.year && c.measureId === x.app.measureId && c.companyId === x.app.companyId && c.status === 'planned';
       // In fen: the rows' amounts and grants whole fen, each as wanted and summing to the grant.
       const wanted = duesFen.count[i]!;
       if (wanted && to - from === wanted) {
@@ -331,7 +334,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
         for (let k = 0; k < wanted && ok; k++) {
           const c = given[from + k]!;
           const amount = c.amount === x.grant ? f : fenOf(c.amount);
-          ok = amount !== null && amount === duesFen.fen[w + k] && c.installment === k + 1 && c.dueYear === duesFen.year[w + k] && (c.grant === x.grant || fenOf(c.grant) === f) && same(c);
+          ok = amount !== null && amount === duesFen.fen[w + k] && c.installment === k + 1 && c.dueYear === duesFen.year[w + k] && (c.grant === x.grant || fenOf(c.grant) === f) && sameGrant(c, x);
           sum += amount ?? 0;
         }
         if (ok && sum === f) {
@@ -344,7 +347,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
       const sum = rows.reduce((s, c) => s.plus(c.amount), Z);
       const agree =
         rows.length === want.length &&
-        rows.every((c, k) => c.installment === want[k]!.installment && c.dueYear === want[k]!.year && want[k]!.amount.eq(c.amount) && x.grant.eq(c.grant) && same(c));
+        rows.every((c, k) => c.installment === want[k]!.installment && c.dueYear === want[k]!.year && want[k]!.amount.eq(c.amount) && x.grant.eq(c.grant) && sameGrant(c, x));
       check(agree && sum.eq(x.grant), () => ({
         rule: 'ledger written: the grant\'s instalments, summing to it',
         subject: x.app.projectId,
