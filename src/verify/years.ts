@@ -21,6 +21,7 @@ import type { Commitment } from '../model/ledger.js';
 import type { Measure, Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Verification, Violation } from './verify.js';
+import { allDistinct } from './distinct.js';
 import { fenOf } from './fen.js';
 
 /** Its own Decimal configuration: 50 significant digits, nothing rounded in a sum. */
@@ -202,13 +203,11 @@ function byProject(rows: readonly Commitment[]): Map<string, Commitment[]> {
  * by instalment, and no row is left for another project. Null where the rows are not so.
  */
 function inLineOrder(rows: readonly Commitment[], lines: readonly number[], grants: readonly YearGrant[]): Int32Array | null {
+  if (!allDistinct(lines.length, (k) => grants[lines[k]!]!.app.projectId)) return null;
   const start = new Int32Array(lines.length + 1);
-  const seen = new Set<string>();
   let r = 0;
   for (let k = 0; k < lines.length; k++) {
     const id = grants[lines[k]!]!.app.projectId;
-    seen.add(id);
-    if (seen.size !== k + 1) return null;
     start[k] = r;
     let last = -Infinity;
     for (; r < rows.length && rows[r]!.projectId === id; r++) {
