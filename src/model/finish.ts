@@ -63,10 +63,16 @@ const SPECIFICITY: ReadonlyMap<string, number> = new Map(LIMIT_SPECIFICITY.map((
  * reason), for many sorts over the same limits: each limit's place in LIMIT_SPECIFICITY looked up once.
  */
 export function specificityOrder(limits: readonly Limit[]): (ks: number[]) => number[] {
-  const rank = new Int32Array(limits.length);
-  for (let k = 0; k < limits.length; k++) rank[k] = SPECIFICITY.get(limits[k]!.kind) ?? -1;
+  const rank = specificityRanks(limits);
   const bySpecificity = (a: number, b: number) => rank[a]! - rank[b]!;
   return (ks) => (ks.length > 1 ? ks.sort(bySpecificity) : ks);
+}
+
+/** Each limit's place in LIMIT_SPECIFICITY (−1: none). */
+function specificityRanks(limits: readonly Limit[]): Int32Array {
+  const rank = new Int32Array(limits.length);
+  for (let k = 0; k < limits.length; k++) rank[k] = SPECIFICITY.get(limits[k]!.kind) ?? -1;
+  return rank;
 }
 
 /**
@@ -157,6 +163,8 @@ export function budgetByCash(p: Prepared, k: number | undefined, blocking: () =>
 
 /** Ceilings of candidate `c` with less than `need` units of room left, the most specific first. */
 export type FullCeilings = (c: number, need: number) => number[];
+/** The first of `FullCeilings` (undefined: none), found without the list. */
+export type FirstFull = (c: number, need: number) => number | undefined;
 
 export interface SolveRun {
   /** When the solve began (build time before it counted), when solving began, when it ended. */
@@ -175,7 +183,7 @@ export interface SolveRun {
 }
 
 /** Build the allocation from per-candidate grants (whole granularity units) and their reasons. */
-export function finishAllocation(p: Prepared, grantUnits: readonly number[], outcome: (c: number, full: FullCeilings) => CandidateOutcome, run: SolveRun): Allocation {
+export function finishAllocation(p: Prepared, grantUnits: readonly number[], outcome: (c: number, full: FullCeilings, firstFull: FirstFull) => CandidateOutcome, run: SolveRun): Allocation {
   const { apps, scenario, measures, candidates, candidateOf, lockedOf, entitlements, limits, units, shape } = p;
   const yuan = unitsToYuan(scenario.granularity);
   const grants = grantUnits.map(yuan);
@@ -190,13 +198,24 @@ export function finishAllocation(p: Prepared, grantUnits: readonly number[], out
     }
     return specificFirst(ks);
   };
+  // `full(c, need)[0]`: of the full ceilings, the first of the least rank in LIMIT_SPECIFICITY, in the
+  // order `full` lists them before its sort (which is stable, so it keeps that order among equals).
+  const rank = specificityRanks(limits);
+  const firstFull: FirstFull = (c, need) => {
+    let best: number | undefined;
+    for (let t = start[c]!; t < start[c + 1]!; t++) {
+      const k = at[t]!;
+      if (limits[k]!.sense === 'max' && units.limits[k]! - totalUnits[k]! < need && (best === undefined || rank[k]! < rank[best]!)) best = k;
+    }
+    return best;
+  };
   const lines: Line[] = apps.map((app, idx) => {
     const measure = measures.get(app.measureId)!;
     const c = candidateOf[idx]!;
     const locked = lockedOf[idx];
     if (locked) return { app, measure, entitlement: app.lockedFrom ? null : entitlementOf(app, measure), grant: locked, binding: 'locked', limitId: null, candidate: -1 };
     if (c < 0) return { app, measure, entitlement: null, grant: ZERO, binding: app.year !== scenario.year ? 'ineligible' : 'below_min_score', limitId: null, candidate: -1 };
-    const o = outcome(c, full);
+    const o = outcome(c, full, firstFull);
     const line: Line = { app, measure, entitlement: entitlements[c]!, grant: grants[c]!, binding: o.binding, limitId: o.limitId, candidate: c };
     return o.ruleNote ? { ...line, ruleNote: o.ruleNote } : line;
   });
@@ -214,7 +233,7 @@ export function finishAllocation(p: Prepared, grantUnits: readonly number[], out
   // Later years' forecasts: indicative lines, never this year's grants.
   const planLines: Line[] = candidates.slice(p.thisYear).map((app, k) => {
     const c = p.thisYear + k;
-    const o = outcome(c, full);
+    const o = outcome(c, full, firstFull);
     return { app, measure: measures.get(app.measureId)!, entitlement: entitlements[c]!, grant: grants[c]!, binding: o.binding, limitId: o.limitId, candidate: c, ...(o.ruleNote ? { ruleNote: o.ruleNote } : {}) };
   });
   const bound = Math.max(run.bound ?? objective.toNumber(), objective.toNumber());

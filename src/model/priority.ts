@@ -126,13 +126,16 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
     return o;
   };
   // Why each grant is what it is: its entitlement, or the most specific ceiling that is full.
+  // A grant below it held by a full limit: one outcome per limit.
+  const byLimit: (CandidateOutcome | undefined)[] = [];
+  const limitFull = (k: number) => (byLimit[k] ??= { binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id });
   return finishAllocation(
     prepared,
     grantUnits,
-    (c, full) => {
+    (c, _full, firstFull) => {
       const ent = prepared.entitlements[c]!;
       if (grantUnits[c]! >= units.caps[c]!) return capped(ent.binding);
-      const k = full(c, 1)[0];
+      const k = firstFull(c, 1);
       const cashFull = budgetByCash(prepared, k, () => cashState().blocking(c, grantUnits[c]!, 1));
       if (cashFull !== null) return { binding: 'cash', limitId: cashFull };
       if (k === undefined) {
@@ -142,7 +145,7 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
         if (w !== null) return { binding: 'cash', limitId: prepared.cash[w]!.window.id };
         throw new InternalError(`rounding left ${candidates[c]!.projectId} below its entitlement with room in every limit`, [`grant ${rounded.grants[c]}, cap ${caps[c]}`]);
       }
-      return { binding: LIMIT_BINDING[limits[k]!.kind], limitId: limits[k]!.id };
+      return limitFull(k);
     },
     {
       t0,
