@@ -87,11 +87,16 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
     if (shares.length) for (const [j, w] of shareOf[i]!) shareSum[j] = shareSum[j]! + w * delta;
   };
   /** Units of room left for candidate i under its cap, every `max` limit and every share row containing it. */
+  // No room anywhere is none at all: the least of the rooms only falls, and is at least 0.
   const room = (i: number): number => {
     let r = capU[i]! - grantU[i]!;
+    if (r <= 0) return 0;
     for (let t = start[i]!; t < start[i + 1]!; t++) {
       const k = at[t]!;
-      if (isMax[k]) r = Math.min(r, limitU[k]! - totalU[k]!);
+      if (isMax[k]) {
+        r = Math.min(r, limitU[k]! - totalU[k]!);
+        if (r <= 0) return 0;
+      }
     }
     if (shares.length) for (const [j, w] of shareOf[i]!) if (w < 0) r = Math.min(r, Math.floor((shareSum[j]! - shareW[j]!.threshold) / -w));
     if (cash && r > 0) r = cash.room(i, grantU[i]!, r);
