@@ -50,7 +50,7 @@ interface FrameEntry {
   readonly key: string;
   /** The subject's index among the frame's subjects (−1 for a measure's or a district's key). */
   readonly subjectIndex: number;
-  readonly members: number[];
+  members: number[];
 }
 
 /** The company annual cap of a scenario: its own, else the policy's; null for none. */
@@ -187,12 +187,17 @@ export interface LimitFrame {
 
 export function limitFrame(candidates: readonly Application[], policy: Policy, scenario: Scenario, locked: readonly LockedGrant[] = []): LimitFrame {
   const { keysOf, entries, subjects } = limitKeys(policy, scenario);
+  // Every candidate's keys in one flat list first (candidate i's from keyStart[i]), then each
+  // entry's members in a list of its own length (`sizedLists`).
+  const n = candidates.length;
   const keys: number[] = [];
-  for (let i = 0; i < candidates.length; i++) {
-    keys.length = 0;
+  const keyStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
     keysOf(candidates[i]!, keys);
-    for (let t = 0; t < keys.length; t++) entries[keys[t]!]!.members.push(i);
+    keyStart[i + 1] = keys.length;
   }
+  fillMembers(entries, keys, keyStart);
+  keys.length = 0;
   const lockedAt: (Decimal | undefined)[] = [];
   let lockedTotal = ZERO;
   for (const { app, grant } of locked) {
@@ -202,6 +207,31 @@ export function limitFrame(candidates: readonly Application[], policy: Policy, s
     lockedTotal = lockedTotal.plus(grant);
   }
   return { structure: limitStructure(policy, scenario), entries, lockedAt, anyLocked: locked.length > 0, lockedTotal, candidates: candidates.length, byId: subjectOrder(entries, subjects) };
+}
+
+/**
+ * Empty lists of the given lengths, to be filled in order: a list grown one push at a time holds
+ * room for 17 numbers from its first, and most of these lists hold one or two.
+ */
+export function sizedLists(count: Int32Array): number[][] {
+  const lists = new Array<number[]>(count.length);
+  for (let k = 0; k < count.length; k++) lists[k] = new Array<number>(count[k]!);
+  return lists;
+}
+
+/** Each entry's members, in candidate order, from every candidate's keys (`keyAt`, candidate i's from `keyStart[i]`). */
+function fillMembers(entries: readonly FrameEntry[], keyAt: readonly number[], keyStart: Int32Array): void {
+  const count = new Int32Array(entries.length);
+  for (let t = 0; t < keyAt.length; t++) count[keyAt[t]!]!++;
+  const lists = sizedLists(count);
+  const next = new Int32Array(entries.length);
+  for (let i = 0; i + 1 < keyStart.length; i++) {
+    for (let t = keyStart[i]!; t < keyStart[i + 1]!; t++) {
+      const k = keyAt[t]!;
+      lists[k]![next[k]!++] = i;
+    }
+  }
+  entries.forEach((e, k) => (e.members = lists[k]!));
 }
 
 /**

@@ -16,7 +16,7 @@ import { D, LP_UNIT, toLpUnits } from '../money.js';
 import { unitsToYuan } from './rounding.js';
 import type { Units } from './units.js';
 import type { Column, LinearProgram, Row } from '../solver/types.js';
-import { sumOver, type Limit, type ShareRow } from './limits.js';
+import { sizedLists, sumOver, type Limit, type ShareRow } from './limits.js';
 import type { CashRow } from './cash-rows.js';
 
 export interface PolicyLpShape {
@@ -117,7 +117,10 @@ export function shapePolicyLp(
     return true;
   };
   const byHash = new Map<number, number[]>();
-  const groups: number[][] = [];
+  // Each candidate's column, each column's first member and size; then the columns' lists at their lengths.
+  const columnOf = new Int32Array(n).fill(-1);
+  const firstOf: number[] = [];
+  const sizes: number[] = [];
   for (const i of order) {
     scoreId[i] = idOf(scoreIds, scoreKeys[i]!);
     // Without share or cash rows every candidate's side is '' (id 0).
@@ -128,24 +131,35 @@ export function shapePolicyLp(
     h &= 0x3fffffff;
     let bucket = byHash.get(h);
     if (!bucket) byHash.set(h, (bucket = []));
-    let g = bucket.find((col) => sameKey(groups[col]![0]!, i));
+    let g = bucket.find((col) => sameKey(firstOf[col]!, i));
     if (g === undefined) {
-      g = groups.length;
+      g = firstOf.length;
       bucket.push(g);
-      groups.push([]);
+      firstOf.push(i);
+      sizes.push(0);
     }
-    groups[g]!.push(i);
+    columnOf[i] = g;
+    sizes[g]!++;
   }
-  const rowColumns: number[][] = rowLimit.map(() => []);
-  groups.forEach((members, g) => {
-    const first = members[0]!;
-    for (let t = rowStart[first]!; t < rowStart[first + 1]!; t++) rowColumns[rowsAt[t]!]!.push(g);
+  const groups = sizedLists(Int32Array.from(sizes));
+  const filled = new Int32Array(groups.length);
+  for (const i of order) {
+    const g = columnOf[i]!;
+    groups[g]![filled[g]!++] = i;
+  }
+  const perRow = new Int32Array(rowLimit.length);
+  for (const first of firstOf) for (let t = rowStart[first]!; t < rowStart[first + 1]!; t++) perRow[rowsAt[t]!]!++;
+  const rowColumns = sizedLists(perRow);
+  perRow.fill(0);
+  firstOf.forEach((first, g) => {
+    for (let t = rowStart[first]!; t < rowStart[first + 1]!; t++) {
+      const r = rowsAt[t]!;
+      rowColumns[r]![perRow[r]!++] = g;
+    }
   });
   const rowBounds = rowBoundsOf(rowLimit, limits);
   const yuan = unitsToYuan(units.granularity);
   const groupCaps = groups.map((members) => yuan(sumOver(members, units.caps)));
-  const columnOf = new Int32Array(units.caps.length).fill(-1);
-  groups.forEach((members, g) => members.forEach((i) => (columnOf[i] = g)));
   const shareRows = shares.map((row, share) => {
     const sign = row.sense === 'min' ? 1 : -1;
     const wq = new D(1).minus(row.rate).times(sign).toNumber();
