@@ -8,7 +8,7 @@ import { D, ZERO } from '../money.js';
 import type { Application } from './application.js';
 import type { Measure } from './policy.js';
 import { isStandardAmount, STANDARD_AMOUNT } from './attributes.js';
-import { scaledExact } from '../scaled.js';
+import { lessThan, scaledExact } from '../scaled.js';
 
 export type EntitlementBinding = 'rate' | 'base' | 'matching' | 'cap' | 'requested' | 'bands' | 'tier' | 'bonus' | 'ineligible';
 
@@ -243,7 +243,7 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
   const extra = bonus && value !== null ? bonus.amounts.get(value) : undefined;
   if (bonus && value !== null && extra !== undefined && extra.gt(0) && !gated && n > 0) {
     let before = out[0]!;
-    for (let t = 0; t < n; t++) if (out[t]!.amount.lt(before.amount)) before = out[t]!;
+    for (let t = 0; t < n; t++) if (lessThan(out[t]!.amount, before.amount)) before = out[t]!;
     for (let t = 0; t < n; t++) out[t] = { ...out[t]!, superseded: true };
     out[n++] = { rule: 'bonus', amount: before.amount.plus(extra), clause: c, basis: { kind: 'bonus', field: bonus.field, value, bonus: extra, before } };
   }
@@ -256,7 +256,7 @@ export function entitlementOf(app: Application, m: Measure): Entitlement {
   const ceilings = ceilingsOf(app, m);
   // The first of the least ceilings not superseded by a bonus.
   let best: Ceiling | undefined;
-  for (const c of ceilings) if (!c.superseded && (best === undefined || c.amount.lt(best.amount))) best = c;
+  for (const c of ceilings) if (!c.superseded && (best === undefined || lessThan(c.amount, best.amount))) best = c;
   // An amount already in whole fen is its own rounding down to the fen (scaled.ts): no new Decimal.
   const amount = scaledExact(best!.amount, 2) !== null ? best!.amount : best!.amount.toDecimalPlaces(2, D.ROUND_DOWN);
   return { amount, binding: best!.rule, ceiling: best!, ceilings };

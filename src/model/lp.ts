@@ -116,27 +116,31 @@ export function shapePolicyLp(
     for (let t = 0, u = rowStart[b]!; t < len; t++) if (rowsAt[from + t] !== rowsAt[u + t]) return false;
     return true;
   };
-  const byHash = new Map<number, number[]>();
-  // Each candidate's column, each column's first member and size; then the columns' lists at their lengths.
+  // Each candidate's column, each column's first member and size; then the columns' lists at their
+  // lengths. Columns by hash in a table of chains: `head` per slot (−1: none), `chain` per column.
   const columnOf = new Int32Array(n).fill(-1);
   const firstOf: number[] = [];
   const sizes: number[] = [];
+  const chain: number[] = [];
+  let slots = 16;
+  while (slots < 2 * n) slots *= 2;
+  const head = new Int32Array(slots).fill(-1);
   for (const i of order) {
     scoreId[i] = idOf(scoreIds, scoreKeys[i]!);
     // Without share or cash rows every candidate's side is '' (id 0).
     sideId[i] = sided ? idOf(sideIds, sideOf[i]!) : 0;
     let h = Math.imul(scoreId[i]! + 1, 0x9e3779b1) ^ sideId[i]!;
     for (let t = rowStart[i]!; t < rowStart[i + 1]!; t++) h = Math.imul(h ^ rowsAt[t]!, 0x01000193);
-    // 30 bits: a small integer as a map key, not a number object.
-    h &= 0x3fffffff;
-    let bucket = byHash.get(h);
-    if (!bucket) byHash.set(h, (bucket = []));
-    let g = bucket.find((col) => sameKey(firstOf[col]!, i));
-    if (g === undefined) {
+    const slot = (h ^ (h >>> 16)) & (slots - 1);
+    // At most one column of a chain has i's key (columns have distinct keys).
+    let g = head[slot]!;
+    while (g >= 0 && !sameKey(firstOf[g]!, i)) g = chain[g]!;
+    if (g < 0) {
       g = firstOf.length;
-      bucket.push(g);
       firstOf.push(i);
       sizes.push(0);
+      chain.push(head[slot]!);
+      head[slot] = g;
     }
     columnOf[i] = g;
     sizes[g]!++;
