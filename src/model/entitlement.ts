@@ -181,7 +181,9 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
   const rules = rulesOf(m);
   // Conditions first: an application that fails one gets nothing, whatever else applies.
   let gated = false;
-  for (const rule of rules) {
+  // Indexed loops: `for … of` allocates a step object per item until the function is optimised.
+  for (let k = 0; k < rules.length; k++) {
+    const rule = rules[k]!;
     if (rule.type !== 'eligibility') continue;
     const value = fieldValue(app, rule.field);
     if (eligible(rule, value)) continue;
@@ -190,7 +192,8 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
     out[n++] = { rule: 'ineligible', amount: ZERO, clause: c, basis: { kind: 'eligibility', field, value, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), ...(rule.in ? { in: rule.in } : {}) } };
   }
   let bonus = undefined as Extract<ParsedRule, { type: 'bonus' }> | undefined;
-  for (const rule of rules) {
+  for (let k = 0; k < rules.length; k++) {
+    const rule = rules[k]!;
     switch (rule.type) {
       case 'rate': {
         const b = base ?? ZERO;
@@ -256,7 +259,10 @@ export function entitlementOf(app: Application, m: Measure): Entitlement {
   const ceilings = ceilingsOf(app, m);
   // The first of the least ceilings not superseded by a bonus.
   let best: Ceiling | undefined;
-  for (const c of ceilings) if (!c.superseded && (best === undefined || lessThan(c.amount, best.amount))) best = c;
+  for (let k = 0; k < ceilings.length; k++) {
+    const c = ceilings[k]!;
+    if (!c.superseded && (best === undefined || lessThan(c.amount, best.amount))) best = c;
+  }
   // An amount already in whole fen is its own rounding down to the fen (scaled.ts): no new Decimal.
   const amount = scaledExact(best!.amount, 2) !== null ? best!.amount : best!.amount.toDecimalPlaces(2, D.ROUND_DOWN);
   return { amount, binding: best!.rule, ceiling: best!, ceilings };

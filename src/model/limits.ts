@@ -453,7 +453,7 @@ export function byText(texts: readonly string[]): <T extends Int32Array | number
   const second = new Float64Array(texts.length);
   const cmp = (a: number, b: number) => first[a]! - first[b]! || second[a]! - second[b]! || (texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0);
   return <T extends Int32Array | number[]>(items: T): T => {
-    for (const i of items) textKeys(texts[i]!, first, second, i);
+    for (let t = 0; t < items.length; t++) textKeys(texts[items[t]!]!, first, second, items[t]!);
     return (items as number[]).sort(cmp) as T;
   };
 }
@@ -492,10 +492,10 @@ function textKeys(x: string, first: Float64Array, second: Float64Array, i: numbe
 /** `items` ordered by `key[item]` (each in 0..size−1), stable. */
 function countingSort(key: Int32Array, size: number, items: Int32Array): Int32Array {
   const next = new Int32Array(size + 1);
-  for (const k of items) next[key[k]! + 1]!++;
+  for (let t = 0; t < items.length; t++) next[key[items[t]!]! + 1]!++;
   for (let r = 0; r < size; r++) next[r + 1]! += next[r]!;
   const out = new Int32Array(items.length);
-  for (const k of items) out[next[key[k]!]!++] = k;
+  for (let t = 0; t < items.length; t++) out[next[key[items[t]!]!]!++] = items[t]!;
   return out;
 }
 
@@ -634,13 +634,17 @@ export function limitsOfCandidates(limits: readonly Limit[], candidates: number)
   const known = limitsOfMade.get(limits);
   if (known && known.start.length === candidates + 1) return known;
   const start = new Int32Array(candidates + 1);
-  for (const l of limits) for (const i of l.members) start[i + 1]!++;
+  for (let k = 0; k < limits.length; k++) {
+    const members = limits[k]!.members;
+    for (let t = 0; t < members.length; t++) start[members[t]! + 1]!++;
+  }
   for (let i = 0; i < candidates; i++) start[i + 1]! += start[i]!;
   const at = new Int32Array(start[candidates]!);
   const next = start.slice(0, candidates);
-  limits.forEach((l, k) => {
-    for (const i of l.members) at[next[i]!++] = k;
-  });
+  for (let k = 0; k < limits.length; k++) {
+    const members = limits[k]!.members;
+    for (let t = 0; t < members.length; t++) at[next[members[t]!]!++] = k;
+  }
   const made = { start, at };
   limitsOfMade.set(limits, made);
   return made;

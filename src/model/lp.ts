@@ -72,13 +72,18 @@ export function shapePolicyLp(
   const n = units.caps.length;
   // Each candidate's rows, ascending, in one flat list: candidate i's are rowsAt[rowStart[i]..rowStart[i + 1]).
   const rowStart = new Int32Array(n + 1);
-  for (const k of rowLimit) for (const i of limits[k]!.members) rowStart[i + 1]!++;
+  // Indexed loops here and below: a loop of `for … of` run once allocates a step object per item until optimised.
+  for (let r = 0; r < rowLimit.length; r++) {
+    const members = limits[rowLimit[r]!]!.members;
+    for (let t = 0; t < members.length; t++) rowStart[members[t]! + 1]!++;
+  }
   for (let i = 0; i < n; i++) rowStart[i + 1]! += rowStart[i]!;
   const rowsAt = new Int32Array(rowStart[n]!);
   const next = rowStart.slice(0, n);
-  rowLimit.forEach((k, r) => {
-    for (const i of limits[k]!.members) rowsAt[next[i]!++] = r;
-  });
+  for (let r = 0; r < rowLimit.length; r++) {
+    const members = limits[rowLimit[r]!]!.members;
+    for (let t = 0; t < members.length; t++) rowsAt[next[members[t]!]!++] = r;
+  }
   // A share row weighs its qualifying and other members differently: they never share a column.
   const sided = shares.length > 0 || cash.length > 0;
   const sideOf: string[] = sided ? units.caps.map(() => '') : [];
@@ -125,7 +130,8 @@ export function shapePolicyLp(
   let slots = 16;
   while (slots < 2 * n) slots *= 2;
   const head = new Int32Array(slots).fill(-1);
-  for (const i of order) {
+  for (let o = 0; o < order.length; o++) {
+    const i = order[o]!;
     scoreId[i] = idOf(scoreIds, scoreKeys[i]!);
     // Without share or cash rows every candidate's side is '' (id 0).
     sideId[i] = sided ? idOf(sideIds, sideOf[i]!) : 0;
@@ -147,12 +153,13 @@ export function shapePolicyLp(
   }
   const groups = sizedLists(Int32Array.from(sizes));
   const filled = new Int32Array(groups.length);
-  for (const i of order) {
+  for (let o = 0; o < order.length; o++) {
+    const i = order[o]!;
     const g = columnOf[i]!;
     groups[g]![filled[g]!++] = i;
   }
   const perRow = new Int32Array(rowLimit.length);
-  for (const first of firstOf) for (let t = rowStart[first]!; t < rowStart[first + 1]!; t++) perRow[rowsAt[t]!]!++;
+  for (let g = 0; g < firstOf.length; g++) for (let t = rowStart[firstOf[g]!]!; t < rowStart[firstOf[g]! + 1]!; t++) perRow[rowsAt[t]!]!++;
   const rowColumns = sizedLists(perRow);
   perRow.fill(0);
   firstOf.forEach((first, g) => {
@@ -228,7 +235,9 @@ export function shapeAtAmounts(shape: PolicyLpShape, limits: readonly Limit[]): 
 /** The LP of a shape with the given cost per column. */
 export function policyLp(shape: PolicyLpShape, costs: readonly number[], sense: 'max' | 'min' = 'max'): LinearProgram {
   const columns: Column[] = shape.columnUpper.map((upper, g) => ({ lower: 0, upper, cost: costs[g]! }));
-  const rows: Row[] = shape.rowColumns.map((cols, r) => ({ terms: cols.map((g) => [g, 1] as const), ...shape.rowBounds[r]! }));
+  // A limit's row weighs each of its columns 1: one term per column, shared by the rows it is in.
+  const unit = shape.columnUpper.map((_, g) => [g, 1] as const);
+  const rows: Row[] = shape.rowColumns.map((cols, r) => ({ terms: cols.map((g) => unit[g]!), ...shape.rowBounds[r]! }));
   for (const s of shape.shareRows) rows.push({ terms: s.columns.map((g, k) => [g, s.weights[k]!] as const), lower: s.lower, upper: null });
   for (const c of shape.cashRows) rows.push({ terms: c.columns.map((g, k) => [g, c.weights[k]!] as const), lower: null, upper: c.upper });
   return { sense, columns, rows };
