@@ -85,3 +85,28 @@ export function ceilDiv(a: number, b: number): number {
   const q = (a - r) / b;
   return r > 0 ? q + 1 : q;
 }
+
+/**
+ * `x.comparedTo(y)` of two finite decimals (−1, 0 or 1), read from their digits as decimal.js's
+ * own comparison reads them (words without trailing zero words: sign, exponent, words, length)
+ * but without the copy of `y` it makes first; null where either is NaN or infinite.
+ */
+export function compareFinite(x: Decimal, y: Decimal): number | null {
+  const xd = x.d;
+  const yd = y.d;
+  if (!xd || !yd) return null;
+  const xs = x.s;
+  if (!xd[0] || !yd[0]) return xd[0] ? xs : yd[0] ? -y.s : 0;
+  if (xs !== y.s) return xs;
+  const up = xs > 0 ? 1 : -1;
+  if (x.e !== y.e) return x.e > y.e ? up : -up;
+  const n = xd.length < yd.length ? xd.length : yd.length;
+  for (let i = 0; i < n; i++) if (xd[i] !== yd[i]) return xd[i]! > yd[i]! ? up : -up;
+  return xd.length === yd.length ? 0 : xd.length > yd.length ? up : -up;
+}
+
+/** x < y for finite decimals without a copy of `y` (`compareFinite`), else decimal.js's `lt`. */
+export function lessThan(x: Decimal, y: Decimal): boolean {
+  const c = compareFinite(x, y);
+  return c === null ? x.lt(y) : c < 0;
+}

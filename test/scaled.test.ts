@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ceilDiv, floorDiv, scaledCeil, scaledExact, scaledFloor } from '../src/scaled.js';
+import { ceilDiv, compareFinite, floorDiv, lessThan, scaledCeil, scaledExact, scaledFloor } from '../src/scaled.js';
 import { inUnits } from '../src/model/units.js';
 import { fenFloor, fenOf } from '../src/verify/fen.js';
 
@@ -67,5 +67,35 @@ describe('scaled amounts (safe integers from the digits)', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('compareFinite (a comparison read from the digits)', () => {
+  /** Products and sums as the model makes them (digit lists grown by decimal.js), and the amounts above. */
+  const made = fc.oneof(
+    amounts,
+    fc.tuple(amounts, amounts).map(([a, b]) => a.times(b)),
+    fc.tuple(amounts, amounts).map(([a, b]) => a.plus(b)),
+  );
+  it('is comparedTo for finite decimals, and lessThan is lt for every decimal', () => {
+    fc.assert(
+      fc.property(made, made, (x, y) => {
+        expect(compareFinite(x, y)).toBe(x.comparedTo(y));
+        expect(compareFinite(x, x.plus(0))).toBe(0);
+        expect(lessThan(x, y)).toBe(x.lt(y));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('leaves NaN and the infinities to Decimal', () => {
+    const odd = [new Decimal(NaN), new Decimal(Infinity), new Decimal(-Infinity)];
+    for (const x of [...odd, new Decimal(0), new Decimal('-0'), new Decimal(2)]) {
+      for (const y of odd) {
+        expect(compareFinite(x, y)).toBeNull();
+        expect(compareFinite(y, x)).toBeNull();
+        expect(lessThan(x, y)).toBe(x.lt(y));
+        expect(lessThan(y, x)).toBe(y.lt(x));
+      }
+    }
   });
 });

@@ -8,7 +8,7 @@ import { D, ZERO } from '../money.js';
 import type { Application } from './application.js';
 import type { Measure } from './policy.js';
 import { isStandardAmount, STANDARD_AMOUNT } from './attributes.js';
-import { scaledExact } from '../scaled.js';
+import { lessThan, scaledExact } from '../scaled.js';
 
 export type EntitlementBinding = 'rate' | 'base' | 'matching' | 'cap' | 'requested' | 'bands' | 'tier' | 'bonus' | 'ineligible';
 
@@ -160,60 +160,76 @@ export function bandedCeiling(mode: 'marginal' | 'whole', bands: readonly { from
   return { amount, parts };
 }
 
+/**
+ * The ceilings of the last call of `ceilingsOf`, the first `n` of them: the list handed out is a
+ * copy at its own length (a list grown one push at a time holds room for 17 from its first).
+ */
+const ceilingsMade: Ceiling[] = [];
+
+/**
+ * A product kept in a ceiling: decimal.js grows a product's digit list one push at a time (room
+ * for 17 words from its first); a copy (`new D`, the same value) holds its words alone.
+ */
+const kept = (d: Decimal): Decimal => new D(d);
+
 /** Ceilings in the order they are preferred as the named reason when equal. */
 export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
-  const out: Ceiling[] = [];
+  const out = ceilingsMade;
+  let n = 0;
   const base = app.eligibleBase ?? app.totalInvestment;
   const c = m.clause;
   const rules = rulesOf(m);
   // Conditions first: an application that fails one gets nothing, whatever else applies.
   let gated = false;
-  for (const rule of rules) {
+  // Indexed loops: `for … of` allocates a step object per item until the function is optimised.
+  for (let k = 0; k < rules.length; k++) {
+    const rule = rules[k]!;
     if (rule.type !== 'eligibility') continue;
     const value = fieldValue(app, rule.field);
     if (eligible(rule, value)) continue;
     gated = true;
     const { field, min, max } = rule;
-    out.push({ rule: 'ineligible', amount: ZERO, clause: c, basis: { kind: 'eligibility', field, value, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), ...(rule.in ? { in: rule.in } : {}) } });
+    out[n++] = { rule: 'ineligible', amount: ZERO, clause: c, basis: { kind: 'eligibility', field, value, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), ...(rule.in ? { in: rule.in } : {}) } };
   }
   let bonus = undefined as Extract<ParsedRule, { type: 'bonus' }> | undefined;
-  for (const rule of rules) {
+  for (let k = 0; k < rules.length; k++) {
+    const rule = rules[k]!;
     switch (rule.type) {
       case 'rate': {
         const b = base ?? ZERO;
-        out.push({ rule: 'rate', amount: rule.rate.times(b), clause: c, basis: { kind: 'rate', rate: rule.rate, base: b } });
+        out[n++] = { rule: 'rate', amount: kept(rule.rate.times(b)), clause: c, basis: { kind: 'rate', rate: rule.rate, base: b } };
         break;
       }
       case 'baseCeiling':
-        if (base !== null) out.push({ rule: 'base', amount: base, clause: c, basis: BASE });
+        if (base !== null) out[n++] = { rule: 'base', amount: base, clause: c, basis: BASE };
         break;
       case 'matching': {
         const upper = app.upperFunding ?? ZERO;
         const total = app.totalInvestment ?? ZERO;
         const share = rule.totalShare;
         const room = D.max(ZERO, share.times(total).minus(upper));
-        out.push({ rule: 'matching', amount: room, clause: c, basis: { kind: 'matching_share', share, total, upper } });
+        out[n++] = { rule: 'matching', amount: room, clause: c, basis: { kind: 'matching_share', share, total, upper } };
         if (upper.gt(0)) {
-          out.push({ rule: 'matching', amount: rule.ratio.times(upper), clause: c, basis: { kind: 'matching_ratio', ratio: rule.ratio, upper } });
+          out[n++] = { rule: 'matching', amount: kept(rule.ratio.times(upper)), clause: c, basis: { kind: 'matching_ratio', ratio: rule.ratio, upper } };
         } else {
-          out.push(rule.fallback);
+          out[n++] = rule.fallback;
         }
         break;
       }
       case 'projectCap':
-        out.push(rule.ceiling);
+        out[n++] = rule.ceiling;
         break;
       case 'bands': {
         const b = base ?? ZERO;
         const { amount, parts } = bandedCeiling(rule.mode, rule.bands, b);
-        out.push({ rule: 'bands', amount, clause: c, basis: { kind: 'bands', mode: rule.mode, base: b, parts } });
+        out[n++] = { rule: 'bands', amount, clause: c, basis: { kind: 'bands', mode: rule.mode, base: b, parts } };
         break;
       }
       case 'tiers': {
         const value = app.attributes?.[rule.field] ?? null;
         const amount = value === null ? undefined : rule.amounts.get(value);
         if (amount === undefined) gated = true;
-        out.push({ rule: amount === undefined ? 'ineligible' : 'tier', amount: amount ?? ZERO, clause: c, basis: { kind: 'tier', field: rule.field, value, listed: amount !== undefined } });
+        out[n++] = { rule: amount === undefined ? 'ineligible' : 'tier', amount: amount ?? ZERO, clause: c, basis: { kind: 'tier', field: rule.field, value, listed: amount !== undefined } };
         break;
       }
       case 'bonus':
@@ -228,23 +244,25 @@ export function ceilingsOf(app: Application, m: Measure): Ceiling[] {
   // A bonus goes on top of the least of the policy's other ceilings, which it replaces.
   const value = bonus ? (app.attributes?.[bonus.field] ?? null) : null;
   const extra = bonus && value !== null ? bonus.amounts.get(value) : undefined;
-  if (bonus && value !== null && extra !== undefined && extra.gt(0) && !gated && out.length) {
+  if (bonus && value !== null && extra !== undefined && extra.gt(0) && !gated && n > 0) {
     let before = out[0]!;
-    for (const x of out) if (x.amount.lt(before.amount)) before = x;
-    const replaced = out.map((x) => ({ ...x, superseded: true }));
-    out.length = 0;
-    out.push(...replaced, { rule: 'bonus', amount: before.amount.plus(extra), clause: c, basis: { kind: 'bonus', field: bonus.field, value, bonus: extra, before } });
+    for (let t = 0; t < n; t++) if (lessThan(out[t]!.amount, before.amount)) before = out[t]!;
+    for (let t = 0; t < n; t++) out[t] = { ...out[t]!, superseded: true };
+    out[n++] = { rule: 'bonus', amount: before.amount.plus(extra), clause: c, basis: { kind: 'bonus', field: bonus.field, value, bonus: extra, before } };
   }
   const requested = app.requested;
-  if (requested !== null) out.push({ rule: 'requested', amount: requested, clause: '', basis: REQUESTED });
-  return out;
+  if (requested !== null) out[n++] = { rule: 'requested', amount: requested, clause: '', basis: REQUESTED };
+  return out.slice(0, n);
 }
 
 export function entitlementOf(app: Application, m: Measure): Entitlement {
   const ceilings = ceilingsOf(app, m);
   // The first of the least ceilings not superseded by a bonus.
   let best: Ceiling | undefined;
-  for (const c of ceilings) if (!c.superseded && (best === undefined || c.amount.lt(best.amount))) best = c;
+  for (let k = 0; k < ceilings.length; k++) {
+    const c = ceilings[k]!;
+    if (!c.superseded && (best === undefined || lessThan(c.amount, best.amount))) best = c;
+  }
   // An amount already in whole fen is its own rounding down to the fen (scaled.ts): no new Decimal.
   const amount = scaledExact(best!.amount, 2) !== null ? best!.amount : best!.amount.toDecimalPlaces(2, D.ROUND_DOWN);
   return { amount, binding: best!.rule, ceiling: best!, ceilings };

@@ -50,7 +50,7 @@ interface FrameEntry {
   readonly key: string;
   /** The subject's index among the frame's subjects (−1 for a measure's or a district's key). */
   readonly subjectIndex: number;
-  readonly members: number[];
+  members: number[];
 }
 
 /** The company annual cap of a scenario: its own, else the policy's; null for none. */
@@ -187,12 +187,17 @@ export interface LimitFrame {
 
 export function limitFrame(candidates: readonly Application[], policy: Policy, scenario: Scenario, locked: readonly LockedGrant[] = []): LimitFrame {
   const { keysOf, entries, subjects } = limitKeys(policy, scenario);
+  // Every candidate's keys in one flat list first (candidate i's from keyStart[i]), then each
+  // entry's members in a list of its own length (`sizedLists`).
+  const n = candidates.length;
   const keys: number[] = [];
-  for (let i = 0; i < candidates.length; i++) {
-    keys.length = 0;
+  const keyStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
     keysOf(candidates[i]!, keys);
-    for (let t = 0; t < keys.length; t++) entries[keys[t]!]!.members.push(i);
+    keyStart[i + 1] = keys.length;
   }
+  fillMembers(entries, keys, keyStart);
+  keys.length = 0;
   const lockedAt: (Decimal | undefined)[] = [];
   let lockedTotal = ZERO;
   for (const { app, grant } of locked) {
@@ -202,6 +207,31 @@ export function limitFrame(candidates: readonly Application[], policy: Policy, s
     lockedTotal = lockedTotal.plus(grant);
   }
   return { structure: limitStructure(policy, scenario), entries, lockedAt, anyLocked: locked.length > 0, lockedTotal, candidates: candidates.length, byId: subjectOrder(entries, subjects) };
+}
+
+/**
+ * Empty lists of the given lengths, to be filled in order: a list grown one push at a time holds
+ * room for 17 numbers from its first, and most of these lists hold one or two.
+ */
+export function sizedLists(count: Int32Array): number[][] {
+  const lists = new Array<number[]>(count.length);
+  for (let k = 0; k < count.length; k++) lists[k] = new Array<number>(count[k]!);
+  return lists;
+}
+
+/** Each entry's members, in candidate order, from every candidate's keys (`keyAt`, candidate i's from `keyStart[i]`). */
+function fillMembers(entries: readonly FrameEntry[], keyAt: readonly number[], keyStart: Int32Array): void {
+  const count = new Int32Array(entries.length);
+  for (let t = 0; t < keyAt.length; t++) count[keyAt[t]!]!++;
+  const lists = sizedLists(count);
+  const next = new Int32Array(entries.length);
+  for (let i = 0; i + 1 < keyStart.length; i++) {
+    for (let t = keyStart[i]!; t < keyStart[i + 1]!; t++) {
+      const k = keyAt[t]!;
+      lists[k]![next[k]!++] = i;
+    }
+  }
+  entries.forEach((e, k) => (e.members = lists[k]!));
 }
 
 /**
@@ -423,7 +453,7 @@ export function byText(texts: readonly string[]): <T extends Int32Array | number
   const second = new Float64Array(texts.length);
   const cmp = (a: number, b: number) => first[a]! - first[b]! || second[a]! - second[b]! || (texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0);
   return <T extends Int32Array | number[]>(items: T): T => {
-    for (const i of items) textKeys(texts[i]!, first, second, i);
+    for (let t = 0; t < items.length; t++) textKeys(texts[items[t]!]!, first, second, items[t]!);
     return (items as number[]).sort(cmp) as T;
   };
 }
@@ -462,10 +492,10 @@ function textKeys(x: string, first: Float64Array, second: Float64Array, i: numbe
 /** `items` ordered by `key[item]` (each in 0..size−1), stable. */
 function countingSort(key: Int32Array, size: number, items: Int32Array): Int32Array {
   const next = new Int32Array(size + 1);
-  for (const k of items) next[key[k]! + 1]!++;
+  for (let t = 0; t < items.length; t++) next[key[items[t]!]! + 1]!++;
   for (let r = 0; r < size; r++) next[r + 1]! += next[r]!;
   const out = new Int32Array(items.length);
-  for (const k of items) out[next[key[k]!]!++] = k;
+  for (let t = 0; t < items.length; t++) out[next[key[items[t]!]!]!++] = items[t]!;
   return out;
 }
 
@@ -604,13 +634,17 @@ export function limitsOfCandidates(limits: readonly Limit[], candidates: number)
   const known = limitsOfMade.get(limits);
   if (known && known.start.length === candidates + 1) return known;
   const start = new Int32Array(candidates + 1);
-  for (const l of limits) for (const i of l.members) start[i + 1]!++;
+  for (let k = 0; k < limits.length; k++) {
+    const members = limits[k]!.members;
+    for (let t = 0; t < members.length; t++) start[members[t]! + 1]!++;
+  }
   for (let i = 0; i < candidates; i++) start[i + 1]! += start[i]!;
   const at = new Int32Array(start[candidates]!);
   const next = start.slice(0, candidates);
-  limits.forEach((l, k) => {
-    for (const i of l.members) at[next[i]!++] = k;
-  });
+  for (let k = 0; k < limits.length; k++) {
+    const members = limits[k]!.members;
+    for (let t = 0; t < members.length; t++) at[next[members[t]!]!++] = k;
+  }
   const made = { start, at };
   limitsOfMade.set(limits, made);
   return made;

@@ -16,7 +16,7 @@ import { D, LP_UNIT, toLpUnits } from '../money.js';
 import { unitsToYuan } from './rounding.js';
 import type { Units } from './units.js';
 import type { Column, LinearProgram, Row } from '../solver/types.js';
-import { sumOver, type Limit, type ShareRow } from './limits.js';
+import { sizedLists, sumOver, type Limit, type ShareRow } from './limits.js';
 import type { CashRow } from './cash-rows.js';
 
 export interface PolicyLpShape {
@@ -72,13 +72,18 @@ export function shapePolicyLp(
   const n = units.caps.length;
   // Each candidate's rows, ascending, in one flat list: candidate i's are rowsAt[rowStart[i]..rowStart[i + 1]).
   const rowStart = new Int32Array(n + 1);
-  for (const k of rowLimit) for (const i of limits[k]!.members) rowStart[i + 1]!++;
+  // Indexed loops here and below: a loop of `for … of` run once allocates a step object per item until optimised.
+  for (let r = 0; r < rowLimit.length; r++) {
+    const members = limits[rowLimit[r]!]!.members;
+    for (let t = 0; t < members.length; t++) rowStart[members[t]! + 1]!++;
+  }
   for (let i = 0; i < n; i++) rowStart[i + 1]! += rowStart[i]!;
   const rowsAt = new Int32Array(rowStart[n]!);
   const next = rowStart.slice(0, n);
-  rowLimit.forEach((k, r) => {
-    for (const i of limits[k]!.members) rowsAt[next[i]!++] = r;
-  });
+  for (let r = 0; r < rowLimit.length; r++) {
+    const members = limits[rowLimit[r]!]!.members;
+    for (let t = 0; t < members.length; t++) rowsAt[next[members[t]!]!++] = r;
+  }
   // A share row weighs its qualifying and other members differently: they never share a column.
   const sided = shares.length > 0 || cash.length > 0;
   const sideOf: string[] = sided ? units.caps.map(() => '') : [];
@@ -116,36 +121,56 @@ export function shapePolicyLp(
     for (let t = 0, u = rowStart[b]!; t < len; t++) if (rowsAt[from + t] !== rowsAt[u + t]) return false;
     return true;
   };
-  const byHash = new Map<number, number[]>();
-  const groups: number[][] = [];
-  for (const i of order) {
+  // Each candidate's column, each column's first member and size; then the columns' lists at their
+  // lengths. Columns by hash in a table of chains: `head` per slot (−1: none), `chain` per column.
+  const columnOf = new Int32Array(n).fill(-1);
+  const firstOf: number[] = [];
+  const sizes: number[] = [];
+  const chain: number[] = [];
+  let slots = 16;
+  while (slots < 2 * n) slots *= 2;
+  const head = new Int32Array(slots).fill(-1);
+  for (let o = 0; o < order.length; o++) {
+    const i = order[o]!;
     scoreId[i] = idOf(scoreIds, scoreKeys[i]!);
     // Without share or cash rows every candidate's side is '' (id 0).
     sideId[i] = sided ? idOf(sideIds, sideOf[i]!) : 0;
     let h = Math.imul(scoreId[i]! + 1, 0x9e3779b1) ^ sideId[i]!;
     for (let t = rowStart[i]!; t < rowStart[i + 1]!; t++) h = Math.imul(h ^ rowsAt[t]!, 0x01000193);
-    // 30 bits: a small integer as a map key, not a number object.
-    h &= 0x3fffffff;
-    let bucket = byHash.get(h);
-    if (!bucket) byHash.set(h, (bucket = []));
-    let g = bucket.find((col) => sameKey(groups[col]![0]!, i));
-    if (g === undefined) {
-      g = groups.length;
-      bucket.push(g);
-      groups.push([]);
+    const slot = (h ^ (h >>> 16)) & (slots - 1);
+    // At most one column of a chain has i's key (columns have distinct keys).
+    let g = head[slot]!;
+    while (g >= 0 && !sameKey(firstOf[g]!, i)) g = chain[g]!;
+    if (g < 0) {
+      g = firstOf.length;
+      firstOf.push(i);
+      sizes.push(0);
+      chain.push(head[slot]!);
+      head[slot] = g;
     }
-    groups[g]!.push(i);
+    columnOf[i] = g;
+    sizes[g]!++;
   }
-  const rowColumns: number[][] = rowLimit.map(() => []);
-  groups.forEach((members, g) => {
-    const first = members[0]!;
-    for (let t = rowStart[first]!; t < rowStart[first + 1]!; t++) rowColumns[rowsAt[t]!]!.push(g);
+  const groups = sizedLists(Int32Array.from(sizes));
+  const filled = new Int32Array(groups.length);
+  for (let o = 0; o < order.length; o++) {
+    const i = order[o]!;
+    const g = columnOf[i]!;
+    groups[g]![filled[g]!++] = i;
+  }
+  const perRow = new Int32Array(rowLimit.length);
+  for (let g = 0; g < firstOf.length; g++) for (let t = rowStart[firstOf[g]!]!; t < rowStart[firstOf[g]! + 1]!; t++) perRow[rowsAt[t]!]!++;
+  const rowColumns = sizedLists(perRow);
+  perRow.fill(0);
+  firstOf.forEach((first, g) => {
+    for (let t = rowStart[first]!; t < rowStart[first + 1]!; t++) {
+      const r = rowsAt[t]!;
+      rowColumns[r]![perRow[r]!++] = g;
+    }
   });
   const rowBounds = rowBoundsOf(rowLimit, limits);
   const yuan = unitsToYuan(units.granularity);
   const groupCaps = groups.map((members) => yuan(sumOver(members, units.caps)));
-  const columnOf = new Int32Array(units.caps.length).fill(-1);
-  groups.forEach((members, g) => members.forEach((i) => (columnOf[i] = g)));
   const shareRows = shares.map((row, share) => {
     const sign = row.sense === 'min' ? 1 : -1;
     const wq = new D(1).minus(row.rate).times(sign).toNumber();
@@ -210,7 +235,9 @@ export function shapeAtAmounts(shape: PolicyLpShape, limits: readonly Limit[]): 
 /** The LP of a shape with the given cost per column. */
 export function policyLp(shape: PolicyLpShape, costs: readonly number[], sense: 'max' | 'min' = 'max'): LinearProgram {
   const columns: Column[] = shape.columnUpper.map((upper, g) => ({ lower: 0, upper, cost: costs[g]! }));
-  const rows: Row[] = shape.rowColumns.map((cols, r) => ({ terms: cols.map((g) => [g, 1] as const), ...shape.rowBounds[r]! }));
+  // A limit's row weighs each of its columns 1: one term per column, shared by the rows it is in.
+  const unit = shape.columnUpper.map((_, g) => [g, 1] as const);
+  const rows: Row[] = shape.rowColumns.map((cols, r) => ({ terms: cols.map((g) => unit[g]!), ...shape.rowBounds[r]! }));
   for (const s of shape.shareRows) rows.push({ terms: s.columns.map((g, k) => [g, s.weights[k]!] as const), lower: s.lower, upper: null });
   for (const c of shape.cashRows) rows.push({ terms: c.columns.map((g, k) => [g, c.weights[k]!] as const), lower: null, upper: c.upper });
   return { sense, columns, rows };

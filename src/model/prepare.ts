@@ -19,7 +19,7 @@ import { buildCashRows, type CashRow } from './cash-rows.js';
 import type { Commitment } from './ledger.js';
 import { withBudget, type Scenario } from './scenario.js';
 import { inUnits, rememberCapUnits, toUnits, unitsIssue, type Units } from './units.js';
-import { floorDiv, scaledExact } from '../scaled.js';
+import { floorDiv, lessThan, scaledExact } from '../scaled.js';
 import { baseScore, rescores, weightedScore } from './weights.js';
 import type { Prepared, PrepareOptions } from './types.js';
 
@@ -119,7 +119,7 @@ function candidateBase(apps: readonly Application[], policy: Policy, scenario: S
   const candidateOf: number[] = apps.map((a, i) => {
     if (lockedOf[i] !== null) return -1;
     if (a.year !== scenario.year) return -1;
-    if (scenario.minScore && baseScore(a, scenario).lt(scenario.minScore)) return -1;
+    if (scenario.minScore && lessThan(baseScore(a, scenario), scenario.minScore)) return -1;
     // With measure weights or award scores, a candidate competes with its weighted score.
     candidates.push(rescored ? { ...a, score: weightedScore(a, scenario) } : a);
     return candidates.length - 1;

@@ -64,9 +64,11 @@ export function toUnits(caps: readonly Decimal[], limits: readonly Limit[], g: D
     return u;
   };
   const capUnits = capsInUnits(caps, g);
+  // The caps' own list of units (made once per list of caps), each checked.
+  for (let i = 0; i < capUnits.length; i++) safe(capUnits[i]!, caps[i]!);
   return {
     granularity: g,
-    caps: capUnits.map((u, i) => safe(u, caps[i]!)),
+    caps: capUnits,
     limits: limits.map((l) => safe(units(l.amount, l.sense === 'max' ? 'floor' : 'ceil'), l.amount)),
   };
 }
