@@ -293,6 +293,14 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
 
   const spare = A;
   const pivotLimit = A + N + 1000;
+  // The LP's bounds as detection lists them, made at the first `sameNetwork`; the row `oneRowMoved`
+  // found for the last LP asked about (the picker and the warm backend ask about the same one).
+  let bounds: BoundList | undefined;
+  let lastMoved: { readonly other: LinearProgram; readonly row: number } | undefined;
+  const movedRow = (other: LinearProgram): number => {
+    if (lastMoved?.other !== other) lastMoved = { other, row: oneRowMoved(lp, other) };
+    return lastMoved.row;
+  };
   const stats = { calls: 0, pivots: 0, cold: 0, warm: 0, warmRefused: 0, continued: 0 };
   let disposed = false;
 
@@ -632,7 +640,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       // The LP `other` answered warm: the same as this one but for one row's bounds, with the secondary costs the solve had.
       const warmAnswer = (other: LinearProgram, secondary: ArrayLike<number>): SolveResult | null => {
         if (disposed) return null;
-        const row = oneRowMoved(lp, other);
+        const row = movedRow(other);
         if (row < 0 || secondary.length !== n) return null;
         const sec = secondaryCostsOrWhy(secondary, sense, N - 1);
         if (typeof sec === 'string') return null;
@@ -664,29 +672,66 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       };
     },
     sameNetwork(other) {
-      const row = oneRowMoved(lp, other);
+      const row = movedRow(other);
       if (row < 0) return false;
       // Detection reads a row's bounds for its finiteness and their scale, nothing else: with the
       // same sides bounded, the rows, families and costs are this LP's; the bounds' scale is checked
       // as detection checks it, on the same list (the columns' bounds, then the bounded rows').
-      const bound = (v: number | null) => (v === null || v === Infinity || v === -Infinity ? null : v);
       const [a, b] = [lp.rows[row]!, other.rows[row]!];
-      if ((bound(a.lower) === null) !== (bound(b.lower) === null) || (bound(a.upper) === null) !== (bound(b.upper) === null)) return false;
-      if ([b.lower, b.upper].some((v) => bound(v) !== null && !Number.isFinite(v))) return false;
-      const bounds: number[] = [];
-      for (const c of other.columns) bounds.push(c.lower, c.upper);
-      for (const r of other.rows) {
-        const lo = bound(r.lower);
-        const hi = bound(r.upper);
-        if (lo !== null) bounds.push(lo);
-        if (hi !== null) bounds.push(hi);
+      if ((boundOrNull(a.lower) === null) !== (boundOrNull(b.lower) === null) || (boundOrNull(a.upper) === null) !== (boundOrNull(b.upper) === null)) return false;
+      if ([b.lower, b.upper].some((v) => boundOrNull(v) !== null && !Number.isFinite(v))) return false;
+      // That list is this LP's (`boundList`) but for the row's own bounds (the columns' bounds and
+      // every other row's are the same numbers, `oneRowMoved`), in the same places (the same sides bounded).
+      const list = (bounds ??= boundList(lp));
+      const at = list.rowAt[row]!;
+      const lo = boundOrNull(b.lower);
+      const hi = boundOrNull(b.upper);
+      const kept = [list.values[at]!, list.values[at + 1]!] as const;
+      if (lo !== null) list.values[at] = lo;
+      if (hi !== null) list.values[lo !== null ? at + 1 : at] = hi;
+      try {
+        return boundScaleOf(list.values).refused === undefined;
+      } finally {
+        list.values[at] = kept[0];
+        if (at + 1 < list.values.length) list.values[at + 1] = kept[1];
       }
-      return boundScaleOf(bounds).refused === undefined;
     },
     dispose() {
       disposed = true;
     },
   };
+}
+
+/** A row bound as network detection reads it: null for none (null, ±Infinity). */
+function boundOrNull(v: number | null): number | null {
+  return v === null || v === Infinity || v === -Infinity ? null : v;
+}
+
+/** The bounds network detection checks the scale of, in its order (each column's lower and upper, then each row's finite lower and upper), and where each row's begin. */
+interface BoundList {
+  readonly values: Float64Array;
+  readonly rowAt: Int32Array;
+}
+
+function boundList(lp: LinearProgram): BoundList {
+  const { columns, rows } = lp;
+  let count = 2 * columns.length;
+  for (const r of rows) count += (boundOrNull(r.lower) === null ? 0 : 1) + (boundOrNull(r.upper) === null ? 0 : 1);
+  const values = new Float64Array(count);
+  const rowAt = new Int32Array(rows.length);
+  let k = 0;
+  for (const c of columns) {
+    values[k++] = c.lower;
+    values[k++] = c.upper;
+  }
+  for (let r = 0; r < rows.length; r++) {
+    rowAt[r] = k;
+    const lo = boundOrNull(rows[r]!.lower);
+    const hi = boundOrNull(rows[r]!.upper);
+    if (lo !== null) values[k++] = lo;
+    if (hi !== null) values[k++] = hi;
+  }
+  return { values, rowAt };
 }
 
 /**
