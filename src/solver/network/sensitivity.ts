@@ -138,6 +138,8 @@ interface Point {
   readonly aHi: number;
   readonly split: number;
   readonly kept: Kept;
+  /** The arcs whose bounds, flows or states differ from the kept optimum's (all of them besides, when F ≠ 1). */
+  readonly touched: Int32Array;
   readonly spareEnds: readonly [number, number];
   readonly delta: readonly [number, number];
   used: number;
@@ -146,6 +148,35 @@ interface Point {
 /** Back to the kept state: block search again, no pivot's cost counted, the spare arcs costless. */
 function restore(sx: Simplex, kept: Kept): void {
   for (const [a, copy] of kept.arrays) a.set(copy as never);
+  [sx.priced, sx.nextArc, sx.artsInTree, sx.dominantOut] = kept.scalars;
+  sx.candidates = 0;
+  sx.delta.s = 0;
+  sx.delta.t = 0;
+  for (let e = sx.A; e < sx.artBase; e++) {
+    sx.c0[e] = 0;
+    sx.c1[e] = 0;
+    sx.c2[e] = 0;
+  }
+}
+
+/**
+ * `restore`, copying of the arcs' bounds, flows and states only those of the arcs `sx` listed as
+ * touched since its kept state (see `Simplex.startTouched`): the others are still the kept ones.
+ */
+function restoreTouched(sx: Simplex, kept: Kept): void {
+  const touched = sx.touched!;
+  const count = sx.touchedCount;
+  for (let i = 0; i < 4; i++) {
+    const [a, copy] = kept.arrays[i]!;
+    for (let k = 0; k < count; k++) {
+      const e = touched[k]!;
+      a[e] = copy[e]!;
+    }
+  }
+  for (let i = 4; i < kept.arrays.length; i++) {
+    const [a, copy] = kept.arrays[i]!;
+    a.set(copy as never);
+  }
   [sx.priced, sx.nextArc, sx.artsInTree, sx.dominantOut] = kept.scalars;
   sx.candidates = 0;
   sx.delta.s = 0;
@@ -290,6 +321,16 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
   }
   const kept = keep(sx);
   const sense = lp.sense === 'max' ? -1 : 1;
+  // From here on the simplex lists the arcs it changes, and the kept optimum is brought back by
+  // copying only those (`backToKept`), but after a change of scale (every arc's bounds and flow).
+  sx.startTouched();
+  let rescaled = false;
+  const backToKept = (): void => {
+    if (rescaled) restore(sx, kept);
+    else restoreTouched(sx, kept);
+    rescaled = false;
+    sx.startTouched();
+  };
 
   const spare = A;
   const pivotLimit = A + N + 1000;
@@ -380,11 +421,16 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     const [aLo, aHi] = arcBounds(e, F, lRow, uRow);
     if (aLo > aHi) return { kind: 'infeasible' };
     let split: number | null = null;
-    if (F !== 1) rescale(sx, F);
+    if (F !== 1) {
+      rescale(sx, F);
+      rescaled = true;
+    }
     const { src, tgt, lo, cap, flow, state, c0 } = sx;
     const { pred, predUp, size } = sx.tree;
     const f = lo[e]! + flow[e]!;
     const p = spare;
+    sx.touch(e);
+    sx.touch(p);
     sx.delta.s = 0;
     sx.delta.t = 0;
     // From the kept optimum only the row's arc and the spare arc change; the rest is priced as
@@ -479,7 +525,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       unused.push(points.splice(oldest, 1)[0]!.kept);
     }
     const reuse = unused.pop();
-    points.push({ row, F, aLo, aHi, split, kept: keep(sx, reuse), spareEnds: [sx.src[spare]!, sx.tgt[spare]!], delta: [sx.delta.s, sx.delta.t], used: stats.calls });
+    points.push({ row, F, aLo, aHi, split, kept: keep(sx, reuse), touched: sx.touched!.slice(0, sx.touchedCount), spareEnds: [sx.src[spare]!, sx.tgt[spare]!], delta: [sx.delta.s, sx.delta.t], used: stats.calls });
   };
 
   /**
@@ -507,6 +553,12 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     if (from === null) return undefined;
     restore(sx, from.kept);
     fromKeptPoint = true;
+    // The point's state: its arcs listed as it listed them, the row's and the spare arc's besides.
+    sx.startTouched();
+    for (let i = 0; i < from.touched.length; i++) sx.touch(from.touched[i]!);
+    if (F !== 1) rescaled = true;
+    sx.touch(e);
+    sx.touch(spare);
     const { src, tgt, lo, cap, flow, state } = sx;
     const p = spare;
     [src[p], tgt[p]] = from.spareEnds;
@@ -628,11 +680,11 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
         const [l, u] = [finiteOrNull(lower), finiteOrNull(upper)];
         const continued = fromPoint(row, l, u);
         if (continued !== undefined) return continued;
-        if (fromKeptPoint) restore(sx, kept);
+        if (fromKeptPoint) backToKept();
         fromKeptPoint = false;
         return solveWith(row, l, u);
       } finally {
-        restore(sx, kept);
+        backToKept();
         fromKeptPoint = false;
       }
     },
@@ -654,7 +706,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
           const r = other.rows[row]!;
           answer = tieBrokenWith(row, finiteOrNull(r.lower), finiteOrNull(r.upper), sec);
         } finally {
-          restore(sx, kept);
+          backToKept();
           sx.c2.fill(0);
         }
         if (!answer) {
