@@ -111,10 +111,14 @@ interface Kept {
   readonly scalars: readonly [number, number, number, number];
 }
 
-/** A copy of the arcs' bounds, flows and states, the tree and the pricing position; {@link restore} brings it back. `into`: a copy to overwrite. */
-function keep(sx: Simplex, into?: Kept): Kept {
+/**
+ * A copy of the arcs' bounds, flows and states (the first four arrays; without `arcs`, none), the
+ * tree and the pricing position; {@link restore} brings it back. `into`: a copy of the same kind to overwrite.
+ */
+function keep(sx: Simplex, into?: Kept, arcs = true): Kept {
   const t = sx.tree;
-  const arrays = [sx.lo, sx.cap, sx.flow, sx.state, t.parent, t.pred, t.predUp, t.thread, t.rev, t.size, t.last, t.pi0, t.pi1, t.pi2];
+  const tree = [t.parent, t.pred, t.predUp, t.thread, t.rev, t.size, t.last, t.pi0, t.pi1, t.pi2];
+  const arrays = arcs ? [sx.lo, sx.cap, sx.flow, sx.state, ...tree] : tree;
   return {
     arrays: arrays.map((a, i) => {
       const copy = into?.arrays[i]![1];
@@ -137,9 +141,13 @@ interface Point {
   readonly aLo: number;
   readonly aHi: number;
   readonly split: number;
+  /** A copy of the whole state (F ≠ 1), or of the tree alone, the arcs that differ from the kept optimum's in `arcValues`. */
   readonly kept: Kept;
   /** The arcs whose bounds, flows or states differ from the kept optimum's (all of them besides, when F ≠ 1). */
   readonly touched: Int32Array;
+  /** Where `kept` holds no arcs: the touched arcs' lower bounds, capacities and flows (three per arc) and states. */
+  readonly arcValues: Float64Array | null;
+  readonly arcStates: Int8Array | null;
   readonly spareEnds: readonly [number, number];
   readonly delta: readonly [number, number];
   used: number;
@@ -524,8 +532,26 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       for (let i = 1; i < points.length; i++) if (points[i]!.used < points[oldest]!.used) oldest = i;
       unused.push(points.splice(oldest, 1)[0]!.kept);
     }
-    const reuse = unused.pop();
-    points.push({ row, F, aLo, aHi, split, kept: keep(sx, reuse), touched: sx.touched!.slice(0, sx.touchedCount), spareEnds: [sx.src[spare]!, sx.tgt[spare]!], delta: [sx.delta.s, sx.delta.t], used: stats.calls });
+    // On the plan's scale the state differs from the kept optimum's in the touched arcs only: those
+    // are copied, with the tree. After a change of scale, everything.
+    const arcs = rescaled;
+    const reuse = unused.findIndex((k) => k.arrays.length === (arcs ? 14 : 10));
+    const kept = keep(sx, reuse < 0 ? undefined : unused.splice(reuse, 1)[0], arcs);
+    const touched = sx.touched!.slice(0, sx.touchedCount);
+    let arcValues: Float64Array | null = null;
+    let arcStates: Int8Array | null = null;
+    if (!arcs) {
+      arcValues = new Float64Array(3 * touched.length);
+      arcStates = new Int8Array(touched.length);
+      for (let k = 0; k < touched.length; k++) {
+        const a = touched[k]!;
+        arcValues[3 * k] = sx.lo[a]!;
+        arcValues[3 * k + 1] = sx.cap[a]!;
+        arcValues[3 * k + 2] = sx.flow[a]!;
+        arcStates[k] = sx.state[a]!;
+      }
+    }
+    points.push({ row, F, aLo, aHi, split, kept, touched, arcValues, arcStates, spareEnds: [sx.src[spare]!, sx.tgt[spare]!], delta: [sx.delta.s, sx.delta.t], used: stats.calls });
   };
 
   /**
@@ -551,7 +577,18 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       if (from === null || q.aHi - q.aLo > from.aHi - from.aLo) from = q;
     }
     if (from === null) return undefined;
+    // From the kept optimum (every call starts there): the point's copy, and where it holds only the tree, its arcs.
     restore(sx, from.kept);
+    if (from.arcValues !== null && from.arcStates !== null) {
+      const values = from.arcValues;
+      for (let k = 0; k < from.touched.length; k++) {
+        const a = from.touched[k]!;
+        sx.lo[a] = values[3 * k]!;
+        sx.cap[a] = values[3 * k + 1]!;
+        sx.flow[a] = values[3 * k + 2]!;
+        sx.state[a] = from.arcStates[k]!;
+      }
+    }
     fromKeptPoint = true;
     // The point's state: its arcs listed as it listed them, the row's and the spare arc's besides.
     sx.startTouched();
