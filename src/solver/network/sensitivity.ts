@@ -242,10 +242,11 @@ function solvedTree(plan: NetworkPlan): Simplex | null {
  *   feasible), the arc goes to that bound and the difference goes onto an arc costed on the
  *   dominant level, which the simplex drives out (infeasible when it cannot). A side without a
  *   bound is the row's natural limit (the sum of its columns' bounds), which changes nothing. Then
- *   primal pivots; afterwards the kept optimum is restored (typed-array copies). A call on the row
+ *   primal pivots; afterwards the kept optimum is restored (typed-array copies: of the tree, and of
+ *   the arcs the pivots touched, or of every arc after a change of bound scale). A call on the row
  *   of the last calls whose bounds only widen the row arc's range of one of their answers (one
  *   solved without cutting the flow, on a large LP in 32 pivots or more: up to three kept, as
- *   copies) starts from that answer's optimum
+ *   copies of the tree and the arcs that differ from the kept optimum) starts from that answer's optimum
  *   instead (`fromPoint`): the range search of model/marginal.ts asks a row at points moving away
  *   from its bound, and from the nearest such point it takes a few pivots where the kept optimum
  *   takes hundreds. The optimum's objective is the same exact integer either way, so answers do not
