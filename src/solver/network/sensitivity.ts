@@ -111,10 +111,14 @@ interface Kept {
   readonly scalars: readonly [number, number, number, number];
 }
 
-/** A copy of the arcs' bounds, flows and states, the tree and the pricing position; {@link restore} brings it back. `into`: a copy to overwrite. */
-function keep(sx: Simplex, into?: Kept): Kept {
+/**
+ * A copy of the arcs' bounds, flows and states (the first four arrays; without `arcs`, none), the
+ * tree and the pricing position; {@link restore} brings it back. `into`: a copy of the same kind to overwrite.
+ */
+function keep(sx: Simplex, into?: Kept, arcs = true): Kept {
   const t = sx.tree;
-  const arrays = [sx.lo, sx.cap, sx.flow, sx.state, t.parent, t.pred, t.predUp, t.thread, t.rev, t.size, t.last, t.pi0, t.pi1, t.pi2];
+  const tree = [t.parent, t.pred, t.predUp, t.thread, t.rev, t.size, t.last, t.pi0, t.pi1, t.pi2];
+  const arrays = arcs ? [sx.lo, sx.cap, sx.flow, sx.state, ...tree] : tree;
   return {
     arrays: arrays.map((a, i) => {
       const copy = into?.arrays[i]![1];
@@ -137,7 +141,13 @@ interface Point {
   readonly aLo: number;
   readonly aHi: number;
   readonly split: number;
+  /** A copy of the whole state (F ≠ 1), or of the tree alone, the arcs that differ from the kept optimum's in `arcValues`. */
   readonly kept: Kept;
+  /** The arcs whose bounds, flows or states differ from the kept optimum's (all of them besides, when F ≠ 1). */
+  readonly touched: Int32Array;
+  /** Where `kept` holds no arcs: the touched arcs' lower bounds, capacities and flows (three per arc) and states. */
+  readonly arcValues: Float64Array | null;
+  readonly arcStates: Int8Array | null;
   readonly spareEnds: readonly [number, number];
   readonly delta: readonly [number, number];
   used: number;
@@ -146,6 +156,35 @@ interface Point {
 /** Back to the kept state: block search again, no pivot's cost counted, the spare arcs costless. */
 function restore(sx: Simplex, kept: Kept): void {
   for (const [a, copy] of kept.arrays) a.set(copy as never);
+  [sx.priced, sx.nextArc, sx.artsInTree, sx.dominantOut] = kept.scalars;
+  sx.candidates = 0;
+  sx.delta.s = 0;
+  sx.delta.t = 0;
+  for (let e = sx.A; e < sx.artBase; e++) {
+    sx.c0[e] = 0;
+    sx.c1[e] = 0;
+    sx.c2[e] = 0;
+  }
+}
+
+/**
+ * `restore`, copying of the arcs' bounds, flows and states only those of the arcs `sx` listed as
+ * touched since its kept state (see `Simplex.startTouched`): the others are still the kept ones.
+ */
+function restoreTouched(sx: Simplex, kept: Kept): void {
+  const touched = sx.touched!;
+  const count = sx.touchedCount;
+  for (let i = 0; i < 4; i++) {
+    const [a, copy] = kept.arrays[i]!;
+    for (let k = 0; k < count; k++) {
+      const e = touched[k]!;
+      a[e] = copy[e]!;
+    }
+  }
+  for (let i = 4; i < kept.arrays.length; i++) {
+    const [a, copy] = kept.arrays[i]!;
+    a.set(copy as never);
+  }
   [sx.priced, sx.nextArc, sx.artsInTree, sx.dominantOut] = kept.scalars;
   sx.candidates = 0;
   sx.delta.s = 0;
@@ -203,10 +242,11 @@ function solvedTree(plan: NetworkPlan): Simplex | null {
  *   feasible), the arc goes to that bound and the difference goes onto an arc costed on the
  *   dominant level, which the simplex drives out (infeasible when it cannot). A side without a
  *   bound is the row's natural limit (the sum of its columns' bounds), which changes nothing. Then
- *   primal pivots; afterwards the kept optimum is restored (typed-array copies). A call on the row
+ *   primal pivots; afterwards the kept optimum is restored (typed-array copies: of the tree, and of
+ *   the arcs the pivots touched, or of every arc after a change of bound scale). A call on the row
  *   of the last calls whose bounds only widen the row arc's range of one of their answers (one
  *   solved without cutting the flow, on a large LP in 32 pivots or more: up to three kept, as
- *   copies) starts from that answer's optimum
+ *   copies of the tree and the arcs that differ from the kept optimum) starts from that answer's optimum
  *   instead (`fromPoint`): the range search of model/marginal.ts asks a row at points moving away
  *   from its bound, and from the nearest such point it takes a few pivots where the kept optimum
  *   takes hundreds. The optimum's objective is the same exact integer either way, so answers do not
@@ -290,9 +330,27 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
   }
   const kept = keep(sx);
   const sense = lp.sense === 'max' ? -1 : 1;
+  // From here on the simplex lists the arcs it changes, and the kept optimum is brought back by
+  // copying only those (`backToKept`), but after a change of scale (every arc's bounds and flow).
+  sx.startTouched();
+  let rescaled = false;
+  const backToKept = (): void => {
+    if (rescaled) restore(sx, kept);
+    else restoreTouched(sx, kept);
+    rescaled = false;
+    sx.startTouched();
+  };
 
   const spare = A;
   const pivotLimit = A + N + 1000;
+  // The LP's bounds as detection lists them, made at the first `sameNetwork`; the row `oneRowMoved`
+  // found for the last LP asked about (the picker and the warm backend ask about the same one).
+  let bounds: BoundList | undefined;
+  let lastMoved: { readonly other: LinearProgram; readonly row: number } | undefined;
+  const movedRow = (other: LinearProgram): number => {
+    if (lastMoved?.other !== other) lastMoved = { other, row: oneRowMoved(lp, other) };
+    return lastMoved.row;
+  };
   const stats = { calls: 0, pivots: 0, cold: 0, warm: 0, warmRefused: 0, continued: 0 };
   let disposed = false;
 
@@ -372,11 +430,16 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     const [aLo, aHi] = arcBounds(e, F, lRow, uRow);
     if (aLo > aHi) return { kind: 'infeasible' };
     let split: number | null = null;
-    if (F !== 1) rescale(sx, F);
+    if (F !== 1) {
+      rescale(sx, F);
+      rescaled = true;
+    }
     const { src, tgt, lo, cap, flow, state, c0 } = sx;
     const { pred, predUp, size } = sx.tree;
     const f = lo[e]! + flow[e]!;
     const p = spare;
+    sx.touch(e);
+    sx.touch(p);
     sx.delta.s = 0;
     sx.delta.t = 0;
     // From the kept optimum only the row's arc and the spare arc change; the rest is priced as
@@ -470,8 +533,26 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       for (let i = 1; i < points.length; i++) if (points[i]!.used < points[oldest]!.used) oldest = i;
       unused.push(points.splice(oldest, 1)[0]!.kept);
     }
-    const reuse = unused.pop();
-    points.push({ row, F, aLo, aHi, split, kept: keep(sx, reuse), spareEnds: [sx.src[spare]!, sx.tgt[spare]!], delta: [sx.delta.s, sx.delta.t], used: stats.calls });
+    // On the plan's scale the state differs from the kept optimum's in the touched arcs only: those
+    // are copied, with the tree. After a change of scale, everything.
+    const arcs = rescaled;
+    const reuse = unused.findIndex((k) => k.arrays.length === (arcs ? 14 : 10));
+    const kept = keep(sx, reuse < 0 ? undefined : unused.splice(reuse, 1)[0], arcs);
+    const touched = sx.touched!.slice(0, sx.touchedCount);
+    let arcValues: Float64Array | null = null;
+    let arcStates: Int8Array | null = null;
+    if (!arcs) {
+      arcValues = new Float64Array(3 * touched.length);
+      arcStates = new Int8Array(touched.length);
+      for (let k = 0; k < touched.length; k++) {
+        const a = touched[k]!;
+        arcValues[3 * k] = sx.lo[a]!;
+        arcValues[3 * k + 1] = sx.cap[a]!;
+        arcValues[3 * k + 2] = sx.flow[a]!;
+        arcStates[k] = sx.state[a]!;
+      }
+    }
+    points.push({ row, F, aLo, aHi, split, kept, touched, arcValues, arcStates, spareEnds: [sx.src[spare]!, sx.tgt[spare]!], delta: [sx.delta.s, sx.delta.t], used: stats.calls });
   };
 
   /**
@@ -497,8 +578,25 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       if (from === null || q.aHi - q.aLo > from.aHi - from.aLo) from = q;
     }
     if (from === null) return undefined;
+    // From the kept optimum (every call starts there): the point's copy, and where it holds only the tree, its arcs.
     restore(sx, from.kept);
+    if (from.arcValues !== null && from.arcStates !== null) {
+      const values = from.arcValues;
+      for (let k = 0; k < from.touched.length; k++) {
+        const a = from.touched[k]!;
+        sx.lo[a] = values[3 * k]!;
+        sx.cap[a] = values[3 * k + 1]!;
+        sx.flow[a] = values[3 * k + 2]!;
+        sx.state[a] = from.arcStates[k]!;
+      }
+    }
     fromKeptPoint = true;
+    // The point's state: its arcs listed as it listed them, the row's and the spare arc's besides.
+    sx.startTouched();
+    for (let i = 0; i < from.touched.length; i++) sx.touch(from.touched[i]!);
+    if (F !== 1) rescaled = true;
+    sx.touch(e);
+    sx.touch(spare);
     const { src, tgt, lo, cap, flow, state } = sx;
     const p = spare;
     [src[p], tgt[p]] = from.spareEnds;
@@ -620,11 +718,11 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
         const [l, u] = [finiteOrNull(lower), finiteOrNull(upper)];
         const continued = fromPoint(row, l, u);
         if (continued !== undefined) return continued;
-        if (fromKeptPoint) restore(sx, kept);
+        if (fromKeptPoint) backToKept();
         fromKeptPoint = false;
         return solveWith(row, l, u);
       } finally {
-        restore(sx, kept);
+        backToKept();
         fromKeptPoint = false;
       }
     },
@@ -632,7 +730,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       // The LP `other` answered warm: the same as this one but for one row's bounds, with the secondary costs the solve had.
       const warmAnswer = (other: LinearProgram, secondary: ArrayLike<number>): SolveResult | null => {
         if (disposed) return null;
-        const row = oneRowMoved(lp, other);
+        const row = movedRow(other);
         if (row < 0 || secondary.length !== n) return null;
         const sec = secondaryCostsOrWhy(secondary, sense, N - 1);
         if (typeof sec === 'string') return null;
@@ -646,7 +744,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
           const r = other.rows[row]!;
           answer = tieBrokenWith(row, finiteOrNull(r.lower), finiteOrNull(r.upper), sec);
         } finally {
-          restore(sx, kept);
+          backToKept();
           sx.c2.fill(0);
         }
         if (!answer) {
@@ -664,29 +762,66 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       };
     },
     sameNetwork(other) {
-      const row = oneRowMoved(lp, other);
+      const row = movedRow(other);
       if (row < 0) return false;
       // Detection reads a row's bounds for its finiteness and their scale, nothing else: with the
       // same sides bounded, the rows, families and costs are this LP's; the bounds' scale is checked
       // as detection checks it, on the same list (the columns' bounds, then the bounded rows').
-      const bound = (v: number | null) => (v === null || v === Infinity || v === -Infinity ? null : v);
       const [a, b] = [lp.rows[row]!, other.rows[row]!];
-      if ((bound(a.lower) === null) !== (bound(b.lower) === null) || (bound(a.upper) === null) !== (bound(b.upper) === null)) return false;
-      if ([b.lower, b.upper].some((v) => bound(v) !== null && !Number.isFinite(v))) return false;
-      const bounds: number[] = [];
-      for (const c of other.columns) bounds.push(c.lower, c.upper);
-      for (const r of other.rows) {
-        const lo = bound(r.lower);
-        const hi = bound(r.upper);
-        if (lo !== null) bounds.push(lo);
-        if (hi !== null) bounds.push(hi);
+      if ((boundOrNull(a.lower) === null) !== (boundOrNull(b.lower) === null) || (boundOrNull(a.upper) === null) !== (boundOrNull(b.upper) === null)) return false;
+      if ([b.lower, b.upper].some((v) => boundOrNull(v) !== null && !Number.isFinite(v))) return false;
+      // That list is this LP's (`boundList`) but for the row's own bounds (the columns' bounds and
+      // every other row's are the same numbers, `oneRowMoved`), in the same places (the same sides bounded).
+      const list = (bounds ??= boundList(lp));
+      const at = list.rowAt[row]!;
+      const lo = boundOrNull(b.lower);
+      const hi = boundOrNull(b.upper);
+      const kept = [list.values[at]!, list.values[at + 1]!] as const;
+      if (lo !== null) list.values[at] = lo;
+      if (hi !== null) list.values[lo !== null ? at + 1 : at] = hi;
+      try {
+        return boundScaleOf(list.values).refused === undefined;
+      } finally {
+        list.values[at] = kept[0];
+        if (at + 1 < list.values.length) list.values[at + 1] = kept[1];
       }
-      return boundScaleOf(bounds).refused === undefined;
     },
     dispose() {
       disposed = true;
     },
   };
+}
+
+/** A row bound as network detection reads it: null for none (null, ±Infinity). */
+function boundOrNull(v: number | null): number | null {
+  return v === null || v === Infinity || v === -Infinity ? null : v;
+}
+
+/** The bounds network detection checks the scale of, in its order (each column's lower and upper, then each row's finite lower and upper), and where each row's begin. */
+interface BoundList {
+  readonly values: Float64Array;
+  readonly rowAt: Int32Array;
+}
+
+function boundList(lp: LinearProgram): BoundList {
+  const { columns, rows } = lp;
+  let count = 2 * columns.length;
+  for (const r of rows) count += (boundOrNull(r.lower) === null ? 0 : 1) + (boundOrNull(r.upper) === null ? 0 : 1);
+  const values = new Float64Array(count);
+  const rowAt = new Int32Array(rows.length);
+  let k = 0;
+  for (const c of columns) {
+    values[k++] = c.lower;
+    values[k++] = c.upper;
+  }
+  for (let r = 0; r < rows.length; r++) {
+    rowAt[r] = k;
+    const lo = boundOrNull(rows[r]!.lower);
+    const hi = boundOrNull(rows[r]!.upper);
+    if (lo !== null) values[k++] = lo;
+    if (hi !== null) values[k++] = hi;
+  }
+  return { values, rowAt };
 }
 
 /**

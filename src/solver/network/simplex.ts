@@ -81,6 +81,14 @@ export class Simplex implements ShiftWatcher {
   private dirtyArcs = 0;
   private readonly extra = new Int32Array(64);
   private extraCount = 0;
+  // Touched arcs (see `startTouched`): stamped once each per epoch, listed in `touched`.
+  private touchStamp: Int32Array | null = null;
+  private touchEpoch = 0;
+  /** Whether the pivots list the arcs they change (`startTouched`). */
+  tracking = false;
+  /** The arcs listed since `startTouched`, the first `touchedCount` of it. */
+  touched: Int32Array | null = null;
+  touchedCount = 0;
 
   /** The start for `plan` with secondary costs `sec` per LP column (scaled, min form; null: none) and `spare` slots. */
   constructor(plan: NetworkPlan, sec: Float64Array | null, spare: number) {
@@ -516,6 +524,12 @@ export class Simplex implements ShiftWatcher {
         }
       }
       if (delta === Infinity) throw new Error('network simplex: unbounded cycle (cannot happen with finite column bounds)');
+      if (this.tracking) {
+        // Every arc whose flow or state this pivot can change: the entering arc and the cycle's tree arcs (the leaving one among them).
+        this.touch(e);
+        for (let w = first; w !== join; w = parent[w]!) this.touch(pred[w]!);
+        for (let w = second; w !== join; w = parent[w]!) this.touch(pred[w]!);
+      }
       if (delta === 0) this.degenerate++;
       else {
         addProduct(this.delta, s * delta, rc1);
@@ -557,6 +571,30 @@ export class Simplex implements ShiftWatcher {
         else this.candidates = 0;
       }
       tree.reroot(e, uIn, vIn, uOut, join);
+    }
+  }
+
+  /**
+   * From now on list every arc whose bounds, flow or state may change (the pivots list theirs; a
+   * caller that changes an arc itself lists it with `touch`), so that a kept copy of the state can
+   * be brought back by copying only those arcs (./sensitivity.ts). The list starts empty.
+   */
+  startTouched(): void {
+    if (!this.touchStamp) {
+      this.touchStamp = new Int32Array(this.T);
+      this.touched = new Int32Array(this.T);
+    }
+    this.touchEpoch++;
+    this.touchedCount = 0;
+    this.tracking = true;
+  }
+
+  /** List arc `a` as touched (once). */
+  touch(a: number): void {
+    const stamp = this.touchStamp!;
+    if (stamp[a] !== this.touchEpoch) {
+      stamp[a] = this.touchEpoch;
+      this.touched![this.touchedCount++] = a;
     }
   }
 
