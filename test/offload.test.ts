@@ -62,7 +62,6 @@ function expectSame<J extends Job>(a: Done<J>, b: Done<J>): void {
       const [x, y] = [v as AroundBytes, w as AroundBytes];
       same(x.before, y.before);
       same(x.after, y.after);
-      expect(x.sha256).toBe(y.sha256);
     } else if (k === 'parts') {
       const [x, y] = [v as NoticeParts, w as NoticeParts];
       same(x.html, y.html);
@@ -73,11 +72,7 @@ function expectSame<J extends Job>(a: Done<J>, b: Done<J>): void {
 
 /** The report's pages of a solve, around its notice's parts, as the writer puts them together. */
 function pagesOf(pages: PagesDone, parts: NoticeParts): { html: string; markdown: string } {
-  const join = (f: AroundBytes, part: Uint8Array) => {
-    const bytes = Buffer.concat([f.before, part, f.after]);
-    expect(f.sha256).toBe(sha(bytes));
-    return bytes.toString('utf8');
-  };
+  const join = (f: AroundBytes, part: Uint8Array) => Buffer.concat([f.before, part, f.after]).toString('utf8');
   return { html: join(pages.html, parts.html), markdown: join(pages.markdown, parts.markdown) };
 }
 
@@ -102,7 +97,7 @@ describe('the big outputs off the main thread', () => {
     const jobs: Job[] = [
       { kind: 'rows', rows: rows(3000), scenario: SCENARIO },
       // The pages without the notice's rows: they read only its parts.
-      { kind: 'pages', data: packReport({ ...data, notice: { ...data.notice, rows: [] } }), notice: parts },
+      { kind: 'pages', data: packReport({ ...data, notice: { ...data.notice, rows: [] } }) },
       { kind: 'notice', notice: packNotice(data.notice), scenario: SCENARIO, lang: data.lang },
       { kind: 'ledger', rows: ledgerRows(500), lang: 'en', scenario: SCENARIO },
       { kind: 'ledger', rows: [], lang: 'zh', scenario: SCENARIO },
@@ -113,7 +108,7 @@ describe('the big outputs off the main thread', () => {
       const remote = await Promise.all(jobs.map((j) => formatter.run(j)));
       for (const [i, r] of remote.entries()) expectSame(r, await runJob(jobs[i]!));
       // Sent packed or as it is, the report data makes the same files.
-      expectSame(remote[1]!, await runJob({ kind: 'pages', data, notice: parts }));
+      expectSame(remote[1]!, await runJob({ kind: 'pages', data }));
       expectSame(remote[2]!, await runJob({ kind: 'notice', notice: data.notice, scenario: SCENARIO, lang: data.lang }));
       // Put together, the pages are those rendered in one piece.
       expect(pagesOf(remote[1] as PagesDone, parts)).toEqual({ html: renderHtml(data), markdown: renderMarkdown(data) });

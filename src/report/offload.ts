@@ -117,10 +117,10 @@ export type Job =
   /** allocations.csv and the 明细 sheet; `scenario` names the scenario in the sheet's printed footer. */
   | { readonly kind: 'rows'; readonly rows: readonly (readonly string[])[]; readonly scenario: string }
   /**
-   * report.html and report.md around their notice parts (`notice`, the notice job's), from the report data or its
-   * `packReport`: the data's notice rows are not read (they may be left out).
+   * report.html and report.md around their notice parts (the notice job's), from the report data or its `packReport`: the
+   * data's notice rows are not read (they may be left out).
    */
-  | { readonly kind: 'pages'; readonly data: ReportData | PackedReport; readonly notice: NoticeParts }
+  | { readonly kind: 'pages'; readonly data: ReportData | PackedReport }
   /** notice.csv and the 资助计划 sheet, and the pages' notice parts in `lang`, from the notice or its `packNotice`. */
   | { readonly kind: 'notice'; readonly notice: Notice | Uint8Array; readonly scenario: string; readonly lang: Lang }
   /** commitments.csv (headers in `lang`) and the 拨付台账 sheet, from `commitmentRows`. */
@@ -130,11 +130,10 @@ export interface RowsDone {
   readonly csv: FileBytes;
   readonly detail: CompressedSheet;
 }
-/** A file made of the bytes `before`, a part made elsewhere, and `after`; `sha256` is of all three. */
+/** A file made of the bytes `before`, a part made elsewhere, and `after` (hashed by the writer, which has all three). */
 export interface AroundBytes {
   readonly before: Uint8Array;
   readonly after: Uint8Array;
-  readonly sha256: string;
 }
 export interface PagesDone {
   readonly html: AroundBytes;
@@ -175,13 +174,9 @@ async function doJob(job: Job): Promise<AnyDone> {
     }
     case 'pages': {
       const data = 'rest' in job.data ? unpackReport(job.data) : job.data;
-      // The notice's parts are copied into the files by the writer, not here: here they are only hashed.
-      const around = ([before, after]: readonly [string, string], part: Uint8Array): AroundBytes => {
-        const b = Buffer.from(before, 'utf8');
-        const a = Buffer.from(after, 'utf8');
-        return { before: b, after: a, sha256: sha256Of(b, part, a) };
-      };
-      return { html: around(renderHtmlAround(data), job.notice.html), markdown: around(renderMarkdownAround(data), job.notice.markdown) };
+      // The notice's parts are put between these by the writer.
+      const around = ([before, after]: readonly [string, string]): AroundBytes => ({ before: Buffer.from(before, 'utf8'), after: Buffer.from(after, 'utf8') });
+      return { html: around(renderHtmlAround(data)), markdown: around(renderMarkdownAround(data)) };
     }
     case 'notice': {
       const notice = unpackNotice(job.notice);
