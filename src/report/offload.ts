@@ -12,11 +12,12 @@
  * cloning them cost this thread less than any packing tried first: half of joining them into one
  * string (with the fields' end offsets beside it), of JSON.stringify, or of copying them into
  * columns (with or without a code per value for the columns of few values); each string is read
- * once either way, and the clone reads it least. The report data goes serialized once
- * (`packReport`, v8's serializer, which is what posting it would run), its notice apart: both the
- * pages and the notice need the notice, and copying its bytes to two threads costs a memcpy where
- * posting the object twice would serialize it twice. What comes back is the files' bytes (moved,
- * not copied) with their SHA-256, so the main thread neither encodes nor hashes them.
+ * once either way, and the clone reads it least. The notice goes packed (`packNotice`: columns),
+ * and its job also makes the notice's parts of report.html and report.md, so the pages job is sent
+ * the rest of the report data (`packReport`, v8's serializer, which is what posting it would run)
+ * without the notice's rows and makes the pages around those parts. What comes back is the files'
+ * bytes (moved, not copied), with their SHA-256 where the job has all of a file's bytes, so the
+ * main thread neither encodes them nor, but for the pages, hashes them.
  * A fresh worker runs cold (its JIT starts from nothing): worth it only for big batches
  * (OFFLOAD_MIN_ROWS; at 10,000 rows a worker took 0.8 s for what the warm main thread does in 0.3 s).
  */
