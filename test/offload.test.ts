@@ -10,10 +10,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toExcelCsv } from '../src/io/write.js';
 import { ALLOCATION_COLUMNS } from '../src/report/allocations.js';
-import { HERE, openFormatter, packNotice, packReport, runJob, unpackReport, type Done, type FileBytes, type Job, type PagesDone } from '../src/report/offload.js';
+import { HERE, openFormatter, packNotice, packReport, runJob, unpackReport, type AroundBytes, type Done, type FileBytes, type Job, type NoticeParts, type PagesDone } from '../src/report/offload.js';
+import { renderHtml } from '../src/report/html.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 import type { CompressedSheet } from '../src/io/xlsx-write.js';
 import { solveScenario } from '../src/commands/solve.js';
-import { writeOutputs } from '../src/pipeline/outputs.js';
+import { formatAside, writeOutputs } from '../src/pipeline/outputs.js';
 import { fixture, removeFixtures } from './helpers/cli-fixtures.js';
 
 afterAll(removeFixtures);
@@ -48,14 +50,30 @@ function expectSameSheet(a: CompressedSheet | null, b: CompressedSheet | null): 
   expect(Buffer.from(a.compressed.deflated).equals(Buffer.from(b.compressed.deflated))).toBe(true);
 }
 
+const same = (a: Uint8Array, b: Uint8Array) => expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+
 /** Two results of the same job, field by field. */
 function expectSame<J extends Job>(a: Done<J>, b: Done<J>): void {
   expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
   for (const [k, v] of Object.entries(a)) {
     const w = (b as unknown as Record<string, unknown>)[k];
     if (v !== null && 'bytes' in v) expectSameFile(v as FileBytes, w as FileBytes);
-    else expectSameSheet(v as CompressedSheet | null, w as CompressedSheet | null);
+    else if (v !== null && 'before' in v) {
+      const [x, y] = [v as AroundBytes, w as AroundBytes];
+      same(x.before, y.before);
+      same(x.after, y.after);
+    } else if (k === 'parts') {
+      const [x, y] = [v as NoticeParts, w as NoticeParts];
+      same(x.html, y.html);
+      same(x.markdown, y.markdown);
+    } else expectSameSheet(v as CompressedSheet | null, w as CompressedSheet | null);
   }
+}
+
+/** The report's pages of a solve, around its notice's parts, as the writer puts them together. */
+function pagesOf(pages: PagesDone, parts: NoticeParts): { html: string; markdown: string } {
+  const join = (f: AroundBytes, part: Uint8Array) => Buffer.concat([f.before, part, f.after]).toString('utf8');
+  return { html: join(pages.html, parts.html), markdown: join(pages.markdown, parts.markdown) };
 }
 
 /** The compiled formatter (npm test builds first): the sources have no .js worker to start. */
@@ -74,10 +92,13 @@ describe('the big outputs off the main thread', () => {
   it('worker threads make byte for byte what this thread makes, for every job', async () => {
     const open = await compiled();
     const { solved } = await solvedFixture();
+    const data = solved.detail.data;
+    const parts = (await runJob({ kind: 'notice', notice: data.notice, scenario: SCENARIO, lang: data.lang })).parts;
     const jobs: Job[] = [
       { kind: 'rows', rows: rows(3000), scenario: SCENARIO },
-      { kind: 'pages', data: packReport(solved.detail.data) },
-      { kind: 'notice', notice: packNotice(solved.detail.data.notice), scenario: SCENARIO },
+      // The pages without the notice's rows: they read only its parts.
+      { kind: 'pages', data: packReport({ ...data, notice: { ...data.notice, rows: [] } }) },
+      { kind: 'notice', notice: packNotice(data.notice), scenario: SCENARIO, lang: data.lang },
       { kind: 'ledger', rows: ledgerRows(500), lang: 'en', scenario: SCENARIO },
       { kind: 'ledger', rows: [], lang: 'zh', scenario: SCENARIO },
       { kind: 'rows', rows: rows(10), scenario: SCENARIO },
@@ -87,14 +108,16 @@ describe('the big outputs off the main thread', () => {
       const remote = await Promise.all(jobs.map((j) => formatter.run(j)));
       for (const [i, r] of remote.entries()) expectSame(r, await runJob(jobs[i]!));
       // Sent packed or as it is, the report data makes the same files.
-      expectSame(remote[1]!, await runJob({ kind: 'pages', data: solved.detail.data }));
-      expectSame(remote[2]!, await runJob({ kind: 'notice', notice: solved.detail.data.notice, scenario: SCENARIO }));
+      expectSame(remote[1]!, await runJob({ kind: 'pages', data }));
+      expectSame(remote[2]!, await runJob({ kind: 'notice', notice: data.notice, scenario: SCENARIO, lang: data.lang }));
+      // Put together, the pages are those rendered in one piece.
+      expect(pagesOf(remote[1] as PagesDone, parts)).toEqual({ html: renderHtml(data), markdown: renderMarkdown(data) });
       const first = remote[0] as Done<Extract<Job, { kind: 'rows' }>>;
       expect(Buffer.from(first.csv.bytes).toString('utf8')).toBe(toExcelCsv(ALLOCATION_COLUMNS, rows(3000)));
       expect(Buffer.from(first.csv.bytes).toString('utf8')).toContain(`"'=HYPERLINK(""x"") 项目 0 <b>&"`); // neutralised and quoted, as the CSV writer does it
       expect((remote[4] as Done<Extract<Job, { kind: 'ledger' }>>).sheet).toBeNull();
-      expect((remote[1] as PagesDone).html.bytes.length).toBeGreaterThan(1000);
-      expect((remote[1] as PagesDone).markdown.bytes.length).toBeGreaterThan(1000);
+      expect((remote[1] as PagesDone).html.before.length).toBeGreaterThan(1000);
+      expect((remote[1] as PagesDone).markdown.after.length).toBeGreaterThan(100);
       expect((remote[2] as Done<Extract<Job, { kind: 'notice' }>>).csv.bytes.length).toBeGreaterThan(100);
     } finally {
       formatter.close();
@@ -113,6 +136,23 @@ describe('the big outputs off the main thread', () => {
     const names = readdirSync(here).filter((n) => !n.startsWith('.'));
     expect(readdirSync(there).filter((n) => !n.startsWith('.')).sort()).toEqual(names.sort());
     expect(names).toContain('allocations.xlsx');
+    for (const n of names) expect(readFileSync(join(there, n)).equals(readFileSync(join(here, n))), n).toBe(true);
+  });
+
+  it('a solve whose notice and ledger were started on the threads while it ran writes the same files', async () => {
+    const open = await compiled();
+    const { f, solved } = await solvedFixture();
+    const here = join(f.dir, 'here-early');
+    const there = join(f.dir, 'there-early');
+    await writeOutputs(solved, here);
+    const aside = formatAside(() => open(0, 0));
+    const early = await solveScenario({ scenario: f.scenario, noTimings: true }, aside);
+    const started = aside.started()!;
+    expect(started.notice).toBeDefined();
+    expect(started.ledger).toBeDefined();
+    await writeOutputs(early, there, started);
+    const names = readdirSync(here).filter((n) => !n.startsWith('.'));
+    expect(readdirSync(there).filter((n) => !n.startsWith('.')).sort()).toEqual(names.sort());
     for (const n of names) expect(readFileSync(join(there, n)).equals(readFileSync(join(here, n))), n).toBe(true);
   });
 

@@ -6,7 +6,7 @@ import type { Allocation } from '../model/allocate.js';
 import type { Verification } from '../verify/verify.js';
 import type { Loaded } from '../pipeline/load.js';
 import { infeasibleError, solve, type NoticeScope, type Solved, type SolveOptions } from '../pipeline/solve.js';
-import { rowsAside, writeOutputs } from '../pipeline/outputs.js';
+import { formatAside, writeOutputs } from '../pipeline/outputs.js';
 
 export { OUTPUT_FILES, outputFilesOf } from '../pipeline/outputs.js';
 
@@ -49,8 +49,8 @@ export interface SolveOutcome {
 }
 
 /** Solve without writing (an infeasible scenario throws InfeasibleError, the CLI's exit 2). */
-export async function solveScenario(options: Omit<SolveCommandOptions, 'out'>, hooks: Pick<SolveOptions, 'onLoaded' | 'onRows'> = {}): Promise<Solved> {
-  const outcome = await solve(options.scenario, { ...options, timings: !options.noTimings, onLoaded: hooks.onLoaded, onRows: hooks.onRows });
+export async function solveScenario(options: Omit<SolveCommandOptions, 'out'>, hooks: Pick<SolveOptions, 'onLoaded' | 'onRows' | 'onNotice' | 'onCommitments'> = {}): Promise<Solved> {
+  const outcome = await solve(options.scenario, { ...options, timings: !options.noTimings, onLoaded: hooks.onLoaded, onRows: hooks.onRows, onNotice: hooks.onNotice, onCommitments: hooks.onCommitments });
   if (outcome.status === 'infeasible') throw infeasibleError(outcome);
   return outcome;
 }
@@ -62,7 +62,7 @@ export async function solveScenario(options: Omit<SolveCommandOptions, 'out'>, h
 export const WHATIF_SOLVE_MAX = 20_000;
 
 export async function runSolve(options: SolveCommandOptions): Promise<SolveOutcome> {
-  const aside = rowsAside();
+  const aside = formatAside();
   let given: Solved;
   try {
     given = await solveScenario(options, aside);

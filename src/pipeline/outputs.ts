@@ -8,13 +8,13 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readScenarioChain } from '../io/scenario-file.js';
 import { writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
-import { HERE, openFormatter, packNotice, packReport, type FileBytes, type Formatter, type RowsDone } from '../report/offload.js';
+import { HERE, openFormatter, packNotice, packReport, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
 import { commitmentRows } from '../report/commitments.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
 import { allocationsXlsx } from '../report/xlsx.js';
 import { CommitRecordSchema, type Summary } from '../report/summary-schema.js';
 import { highsNeededBy, renderWhatIf, WHATIF_FILE } from '../whatif/page.js';
-import type { Solved } from './solve.js';
+import type { Solved, SolveOptions } from './solve.js';
 import { MEMORY, type Locks } from './load.js';
 
 /** The files a solve writes, together or not at all. */
@@ -30,35 +30,55 @@ export interface WriteOptions {
   readonly whatifOf?: string;
 }
 
-/** Formatting started while the solve finished: the jobs' worker threads and the rows' job. */
+/**
+ * Formatting started while the solve finished: the jobs' worker threads and the rows' job, and
+ * the notice's and the ledger's where they were started too.
+ */
 export interface Aside {
   readonly formatter: Formatter;
   readonly rows: Promise<RowsDone>;
+  readonly notice?: Promise<NoticeDone>;
+  readonly ledger?: Promise<LedgerDone>;
 }
 
 /**
- * allocations.csv and the workbook's 明细 sheet started on worker threads (a big batch), from the
- * rows as soon as they exist: pass its `onLoaded` (the threads start once the applications are
- * counted) and `onRows` to `solve`, then `started()` to `writeOutputs`, which gives the same workers
- * the other big outputs; `close()` where the solve fails.
+ * The big outputs started on worker threads (a big batch) as soon as what each is made of exists,
+ * while the solve goes on: pass its `onLoaded` (the threads start once the applications are
+ * counted), `onNotice` (the public notice, once the allocation is rounded), `onRows`
+ * (allocations.csv and the 明细 sheet) and `onCommitments` (the ledger, once verified) to `solve`,
+ * then `started()` to `writeOutputs`, which gives the same workers the pages; `close()` where the
+ * solve fails. Nothing is written from them before `writeOutputs`. `open` opens the threads (or
+ * gives null: none for this batch).
  */
-export function rowsAside(): {
-  readonly onLoaded: (applications: number) => void;
-  readonly onRows: (rows: readonly (readonly string[])[], scenario: string) => void;
+export function formatAside(open: (applications: number) => Formatter | null = openFormatter): Required<Pick<SolveOptions, 'onLoaded' | 'onNotice' | 'onRows' | 'onCommitments'>> & {
   readonly started: () => Aside | null;
   /** Stop the threads (a solve that failed): their jobs are dropped. */
   readonly close: () => void;
 } {
   // The threads start as soon as the applications are counted: their cold start runs beside the solve.
   let formatter: Formatter | null | undefined;
+  let notice: Promise<NoticeDone> | undefined;
+  let ledger: Promise<LedgerDone> | undefined;
   let aside: Aside | null = null;
+  /** A job started on the threads, where they are open; a failure surfaces where it is awaited, not as an unhandled rejection. */
+  const start = <J extends Job>(job: () => J): Promise<Done<J>> | undefined => {
+    if (!formatter) return undefined;
+    const done = formatter.run(job());
+    done.catch(() => undefined);
+    return done;
+  };
   return {
-    onLoaded: (applications) => void (formatter ??= openFormatter(applications)),
+    onLoaded: (applications) => void (formatter ??= open(applications)),
+    // The notice sent packed (`packNotice`): about three quarters of the cost of posting it as objects.
+    onNotice: (n, lang, scenario) => void (notice = start(() => ({ kind: 'notice', notice: packNotice(n), scenario, lang }))),
     onRows: (rows, scenario) => {
-      formatter ??= openFormatter(rows.length);
-      if (!formatter) return;
-      aside = { formatter, rows: formatter.run({ kind: 'rows', rows, scenario }) };
-      aside.rows.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
+      formatter ??= open(rows.length);
+      const done = start(() => ({ kind: 'rows', rows, scenario }));
+      if (done) aside = { formatter: formatter!, rows: done, notice, ledger };
+    },
+    onCommitments: (commitments, lang, scenario) => {
+      ledger = start(() => ({ kind: 'ledger', rows: commitmentRows(commitments), lang, scenario }));
+      if (aside) aside = { ...aside, ledger };
     },
     started: () => aside,
     close: () => formatter?.close(),
@@ -77,14 +97,15 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
   const formatter = aside?.formatter ?? HERE;
   try {
     const rowsDone = aside?.rows ?? formatter.run({ kind: 'rows', rows, scenario });
-    // On worker threads each job is sent only what it needs, the report data serialized once
-    // (packReport, its notice apart): the pages first (the longest job), then the notice, then
-    // the ledger, each to the first thread free (the rows' thread counts as free only once this
-    // thread has read its answer, when it next waits). Here, the data as it is.
-    const sentNotice = aside ? packNotice(data.notice) : null;
-    const pages = formatter.run({ kind: 'pages', data: sentNotice ? packReport(data, sentNotice) : data });
-    const notice = formatter.run({ kind: 'notice', notice: sentNotice ?? data.notice, scenario });
-    const ledger = formatter.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });
+    // Jobs not started while the solve ran (without threads, all of them), here or on the threads.
+    const notice = aside?.notice ?? formatter.run({ kind: 'notice', notice: aside ? packNotice(data.notice) : data.notice, scenario, lang: data.lang });
+    const ledger = aside?.ledger ?? formatter.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });
+    // The pages around the notice's part of them (its job's): on a worker thread they are sent the
+    // rest of the report data, serialized once (`packReport`), the notice without its rows. The
+    // writer puts the three pieces together and hashes them here (tens of milliseconds at 100,000
+    // applications), which costs less than copying the notice's parts to the pages' thread.
+    const pages = formatter.run({ kind: 'pages', data: aside ? packReport({ ...data, notice: { ...data.notice, rows: [] } }) : data });
+    const parted = Promise.all([pages, notice.then((n) => n.parts)]);
     const done = Promise.all([rowsDone, notice, ledger]);
     done.catch(() => undefined); // awaited through the files below
     const xlsx = allocationsXlsx(data, done.then(([r, n, l]) => ({ notice: n.sheet, detail: r.detail, commitments: l.sheet })));
@@ -117,8 +138,8 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
           return JSON.stringify(written, null, 2) + '\n';
         },
       },
-      file('report.html', pages, (p) => p.html),
-      file('report.md', pages, (p) => p.markdown),
+      pending('report.html', parted, ([p, n]) => ({ content: [p.html.before, n.html, p.html.after] })),
+      pending('report.md', parted, ([p, n]) => ({ content: [p.markdown.before, n.markdown, p.markdown.after] })),
       ...(options.whatifOf !== undefined ? [{ name: WHATIF_FILE, content: whatifPage(solved, dir, options.whatifOf) }] : []),
     ]);
     // A scenario without cash by year writes no cashflow.csv: one an earlier run left here, as that run wrote it, goes.

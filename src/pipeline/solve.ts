@@ -22,7 +22,7 @@ import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice }
 import type { Commitment } from '../model/ledger.js';
 import type { Verification } from '../verify/verify.js';
 import { ALLOCATION_COLUMNS, allocationRows, type BatchNumbers } from '../report/allocations.js';
-import { buildReportData, type Lang, type ReportData } from '../report/data.js';
+import { buildNotice, buildReportData, type Lang, type Notice, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
@@ -60,6 +60,13 @@ export interface SolveOptions {
    * or finds the scenario infeasible, they are to be dropped.
    */
   readonly onRows?: (rows: readonly (readonly string[])[], scenario: string) => void;
+  /**
+   * Called with the public notice (in `lang`'s run, of the scenario named) as soon as the allocation is rounded, before the analysis
+   * and the verifier: the same terms as `onRows`.
+   */
+  readonly onNotice?: (notice: Notice, lang: Lang, scenario: string) => void;
+  /** Called with commitments.csv's instalments as soon as the verifier has passed them, before the analysis ends: the same terms as `onRows`. */
+  readonly onCommitments?: (commitments: readonly Commitment[], lang: Lang, scenario: string) => void;
   /**
    * Treat every warning as an error (for unattended runs): a solve with any throws an InputError
    * listing them, and nothing is written (not even `emitLp`).
@@ -332,6 +339,12 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   // The value of money: the funding line, the marginal values, what more (and less) budget would do.
   const lang = options.lang ?? 'zh';
   const { scenario, policy } = loaded;
+  const batches: BatchNumbers = { current: loaded.locks.batch, of: loaded.locks.batchOf };
+  // The public notice depends on the rounded allocation alone: made now, it is formatted (`onNotice`) while the analysis runs.
+  const tn = performance.now();
+  const notice = buildNotice(allocation, policy, scenario, batches, options.notice ?? 'new');
+  options.onNotice?.(notice, lang, scenario.name);
+  let msFormat = performance.now() - tn;
   const cash = scenario.cashPlan ? { windows: engine.prepared.cash.map((r) => r.window), resolveAt: (year: number, amount: Decimal) => resolveCashAt(engine, year, amount, options.timeLimitSeconds) } : undefined;
   // The funding line first: the explanations need it, and with them allocations.csv's rows are
   // complete and go to `onRows` (the CLI formats them on another thread) while the verifier and
@@ -342,7 +355,6 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   let rows: readonly (readonly string[])[];
   let msRows: number;
   let notes: string[];
-  const batches: BatchNumbers = { current: loaded.locks.batch, of: loaded.locks.batchOf };
   try {
     notes = explainAll({ allocation, scenario, policy, fundingLine: started.fundingLine }, lang).map((e) => e.oneLine);
     const tr = performance.now();
@@ -350,6 +362,9 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
     options.onRows?.(rows, scenario.name);
     msRows = performance.now() - tr;
     verified = rounded.verify();
+    const tc = performance.now();
+    options.onCommitments?.(verified.commitments, lang, scenario.name);
+    msFormat += performance.now() - tc;
     analysis = started.finish();
   } finally {
     started.dispose();
@@ -360,7 +375,7 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const t4 = performance.now();
 
   // Loading a backend counts as solving; building the LPs before it, and checking the scenario, as building.
-  const timings: Timings = { parse: msParse, ...allocation.timingsMs, verify: verified.msVerify, analyse: t4 - t3 - msRows - verified.msVerify, write: 0 };
+  const timings: Timings = { parse: msParse, ...allocation.timingsMs, verify: verified.msVerify, analyse: t4 - t3 - msRows - msFormat - verified.msVerify, write: 0 };
   timings.solve += engine.msBackends;
   timings.build += engine.msLps + engine.msCheck;
   const summary = buildSummary({
@@ -374,8 +389,8 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
     marginalValues: analysis.values,
     batches: { current: batches.current, locked: loaded.locks.sources },
   });
-  const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: analysis.reportValues, fundingLine: analysis.fundingLine, notes, batches, noticeScope: options.notice ?? 'new' });
-  const detail: SolvedDetail = { loaded, allocation, verification, commitments: verified.commitments, data, rows, msFormat: performance.now() - t4 + msRows };
+  const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: analysis.reportValues, fundingLine: analysis.fundingLine, notes, batches, notice });
+  const detail: SolvedDetail = { loaded, allocation, verification, commitments: verified.commitments, data, rows, msFormat: performance.now() - t4 + msRows + msFormat };
   let records: AllocationRecord[] | null = null;
   return {
     status: verified.status,

@@ -273,6 +273,8 @@ export function buildReportData(args: {
   batches?: BatchNumbers;
   /** Which batches the notice lists (default: this run's). */
   noticeScope?: Notice['scope'];
+  /** The notice, made already (`buildNotice` of the same allocation, batches and scope). */
+  notice?: Notice;
 }): ReportData {
   const { allocation, policy, scenario } = args;
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
@@ -357,6 +359,6 @@ export function buildReportData(args: {
     marginalValues: args.marginalValues,
     projects: shown,
     projectsOmitted: lines.length - shown.length,
-    notice: buildNotice(allocation, policy, scenario, args.batches, args.noticeScope, keys),
+    notice: args.notice ?? buildNotice(allocation, policy, scenario, args.batches, args.noticeScope, keys),
   };
 }

@@ -3,14 +3,22 @@
  * of the outputs. Message in: a job and its id. Message out: the job's files (their buffers moved,
  * not copied), or an error text.
  */
-import { parentPort } from 'node:worker_threads';
-import { ownBuffers, runJob, type JobMessage, type JobReply } from './offload.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { FINISHED, ownBuffers, runJob, type JobMessage, type JobReply } from './offload.js';
+
+/** The jobs finished, counted where the main thread reads it before it reads their answers. */
+const finished = (workerData as Record<typeof FINISHED, Int32Array>)[FINISHED];
 
 parentPort!.on('message', async ({ id, job }: JobMessage) => {
+  let reply: JobReply;
+  let transfer: ArrayBuffer[] = [];
   try {
-    const { done, transfer } = ownBuffers(await runJob(job));
-    parentPort!.postMessage({ id, done } satisfies JobReply, transfer);
+    const own = ownBuffers(await runJob(job));
+    reply = { id, done: own.done };
+    transfer = own.transfer;
   } catch (e) {
-    parentPort!.postMessage({ id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies JobReply);
+    reply = { id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
+  Atomics.add(finished, 0, 1);
+  parentPort!.postMessage(reply, transfer);
 });

@@ -12,12 +12,12 @@
  * else, so even a missed escape could neither run script nor load anything.
  */
 import { createHash } from 'node:crypto';
-import type { ReportData } from './data.js';
+import type { Lang, Notice, ReportData } from './data.js';
 import { words } from './i18n/index.js';
 import { Chunks } from './chunks.js';
 import { esc } from './svg.js';
 import { SCRIPT } from './html/script.js';
-import { byDistrict, byMeasure, contents, limits, marginal, notice, overview, policyAppendix, projects, scatter, top, totals } from './html/sections.js';
+import { byDistrict, byMeasure, contents, limits, marginal, notice as noticeSection, overview, policyAppendix, projects, scatter, top, totals } from './html/sections.js';
 import { CSS } from './html/style.js';
 import { years } from './html/years.js';
 
@@ -25,11 +25,20 @@ const sha256b64 = (s: string) => createHash('sha256').update(s, 'utf8').digest('
 export const CSP = `default-src 'none'; style-src 'sha256-${sha256b64(CSS)}'; script-src 'sha256-${sha256b64(SCRIPT)}'; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'`;
 
 export function renderHtml(data: ReportData): string {
+  const [before, after] = renderHtmlAround(data);
+  return before + renderNoticeHtml(data.notice, data.lang) + after;
+}
+
+/**
+ * report.html without its public-notice section (`renderNoticeHtml`, which may be made on another
+ * thread): the text before it and the text after it. The notice's rows are not read.
+ */
+export function renderHtmlAround(data: ReportData): readonly [string, string] {
   const w = words(data.lang);
   const t = w.report;
   const s = data.summary;
   // The page's pieces, joined at the end (chunks.ts): the big tables' rows are pieces of their own, not copied into a string per table and section first.
-  const out = new Chunks();
+  let out = new Chunks();
   out.push(
     [
       '<!DOCTYPE html>',
@@ -60,11 +69,20 @@ export function renderHtml(data: ReportData): string {
   out.push('\n');
   part(marginal(data, w));
   part(top(data, t));
-  notice(out, data, w);
+  // The public notice goes here.
+  const before = out.text();
+  out = new Chunks();
   out.push('\n');
   projects(out, data, t);
   out.push('\n');
   part(policyAppendix(data, w));
   out.push(`<script>${SCRIPT}</script>\n</body>\n</html>\n`);
+  return [before, out.text()];
+}
+
+/** report.html's public-notice section (`renderHtml` follows it with a newline). */
+export function renderNoticeHtml(notice: Notice, lang: Lang): string {
+  const out = new Chunks();
+  noticeSection(out, { notice }, words(lang));
   return out.text();
 }

@@ -7,7 +7,7 @@
  * `*`/`_`/`[`/backticks cannot format or link, a leading `#` or `-` cannot make a heading
  * or a list).
  */
-import type { ReportData } from './data.js';
+import type { Lang, Notice, ReportData } from './data.js';
 import type { PolicyTable } from './policy-table.js';
 import { Chunks } from './chunks.js';
 import { percent, yuan } from './format.js';
@@ -68,13 +68,22 @@ function tallyTotalCells(xs: readonly Tally[]): string[] {
 }
 
 export function renderMarkdown(data: ReportData): string {
+  const [before, after] = renderMarkdownAround(data);
+  return before + renderNoticeMarkdown(data.notice, data.lang) + after;
+}
+
+/**
+ * report.md without its public-notice part (`renderNoticeMarkdown`, which may be made on another
+ * thread): the text before it and the text after it. The notice's rows are not read.
+ */
+export function renderMarkdownAround(data: ReportData): readonly [string, string] {
   const w = words(data.lang);
   const t = w.report;
   const s = data.summary;
   const col = t.col;
   const sec = t.sections;
   // The document's lines (an element may hold several), joined once at the end; a paragraph ends with an empty line.
-  const out = new Chunks('\n');
+  let out = new Chunks('\n');
   const para = (...lines: string[]) => void out.push(...lines, '');
   /** A table as a paragraph, its rows written straight into the lines. */
   const tablePara = (head: readonly [string, Align][], count: number, row: (i: number) => string) => {
@@ -244,35 +253,44 @@ export function renderMarkdown(data: ReportData): string {
     ),
   );
 
-  // Public notice.
-  const nt = data.notice;
-  para(`## ${md(sec.notice)}`);
-  if (nt.batch > 1) para(mdLine(t.noticeScope(nt.scope, nt.batch)));
-  const noticeRows = nt.rows;
-  tablePara(
-    [
-      [col.seq, 'r'],
-      [col.batch, 'r'],
-      [col.projectName, 'l'],
-      [col.applicant, 'l'],
-      [col.category, 'l'],
-      [col.grantWan, 'r'],
-    ],
-    noticeRows.length + 1,
-    (i) => {
-      if (i === noticeRows.length) return mdRow([`**${md(w.notice.total)}**`, '', '', '', '', `**${md(nt.totalWan)}**`]);
-      const r = noticeRows[i]!;
-      // A number's text has none of md's special characters.
-      return `| ${r.seq} | ${r.batch} | ${mdCell(r.projectName)} | ${mdCell(r.companyName)} | ${mdCell(r.measureName)} | ${mdCell(r.grantWan)} |`;
-    },
-  );
-  para(mdLine(nt.rule));
+  // The public notice goes here, a line of its own between the lines before and after it.
+  const before = `${out.text()}\n`;
+  out = new Chunks('\n');
 
   // Appendix: the policy as encoded, to check against its document.
   para(`## ${md(w.policyTable.appendix)}`);
   // Last: the text ends with one newline, that of the join with the empty line after it.
   out.push(policyTableMarkdown(data.policyTable, 3).replace(/\n+$/, ''), '');
 
+  return [before, `\n${out.text()}`];
+}
+
+/** report.md's public-notice part (its heading, table and rule): lines joined by newlines, ending with the empty line after the rule. */
+export function renderNoticeMarkdown(nt: Notice, lang: Lang): string {
+  const w = words(lang);
+  const t = w.report;
+  const col = t.col;
+  const out = new Chunks('\n');
+  const para = (...lines: string[]) => void out.push(...lines, '');
+  para(`## ${md(t.sections.notice)}`);
+  if (nt.batch > 1) para(mdLine(t.noticeScope(nt.scope, nt.batch)));
+  const noticeRows = nt.rows;
+  out.push(
+    ...mdHead([
+      [col.seq, 'r'],
+      [col.batch, 'r'],
+      [col.projectName, 'l'],
+      [col.applicant, 'l'],
+      [col.category, 'l'],
+      [col.grantWan, 'r'],
+    ]),
+  );
+  for (const r of noticeRows) {
+    // A number's text has none of md's special characters.
+    out.push(`| ${r.seq} | ${r.batch} | ${mdCell(r.projectName)} | ${mdCell(r.companyName)} | ${mdCell(r.measureName)} | ${mdCell(r.grantWan)} |`);
+  }
+  out.push(mdRow([`**${md(w.notice.total)}**`, '', '', '', '', `**${md(nt.totalWan)}**`]), '');
+  para(mdLine(nt.rule));
   return out.text();
 }
 

@@ -12,11 +12,12 @@
  * cloning them cost this thread less than any packing tried first: half of joining them into one
  * string (with the fields' end offsets beside it), of JSON.stringify, or of copying them into
  * columns (with or without a code per value for the columns of few values); each string is read
- * once either way, and the clone reads it least. The report data goes serialized once
- * (`packReport`, v8's serializer, which is what posting it would run), its notice apart: both the
- * pages and the notice need the notice, and copying its bytes to two threads costs a memcpy where
- * posting the object twice would serialize it twice. What comes back is the files' bytes (moved,
- * not copied) with their SHA-256, so the main thread neither encodes nor hashes them.
+ * once either way, and the clone reads it least. The notice goes packed (`packNotice`: columns),
+ * and its job also makes the notice's parts of report.html and report.md, so the pages job is sent
+ * the rest of the report data (`packReport`, v8's serializer, which is what posting it would run)
+ * without the notice's rows and makes the pages around those parts. What comes back is the files'
+ * bytes (moved, not copied), with their SHA-256 where the job has all of a file's bytes, so the
+ * main thread neither encodes them nor, but for the pages, hashes them.
  * A fresh worker runs cold (its JIT starts from nothing): worth it only for big batches
  * (OFFLOAD_MIN_ROWS; at 10,000 rows a worker took 0.8 s for what the warm main thread does in 0.3 s).
  */
@@ -29,8 +30,8 @@ import { excelCsvBytes, sha256Of } from '../io/write.js';
 import { ALLOCATION_COLUMNS } from './allocations.js';
 import { commitmentsHeader } from './commitments.js';
 import type { Lang, Notice, NoticeRow, ReportData } from './data.js';
-import { renderHtml } from './html.js';
-import { renderMarkdown } from './markdown.js';
+import { renderHtmlAround, renderNoticeHtml } from './html.js';
+import { renderMarkdownAround, renderNoticeMarkdown } from './markdown.js';
 import { noticeTable } from './notice.js';
 import { commitmentsSheetCompressed, detailSheetCompressed, noticeSheetCompressed } from './xlsx.js';
 
@@ -116,10 +117,13 @@ export function unpackReport(packed: PackedReport): ReportData {
 export type Job =
   /** allocations.csv and the 明细 sheet; `scenario` names the scenario in the sheet's printed footer. */
   | { readonly kind: 'rows'; readonly rows: readonly (readonly string[])[]; readonly scenario: string }
-  /** report.html and report.md, from the report data or its `packReport`. */
+  /**
+   * report.html and report.md around their notice parts (the notice job's), from the report data or its `packReport`: the
+   * data's notice rows are not read (they may be left out).
+   */
   | { readonly kind: 'pages'; readonly data: ReportData | PackedReport }
-  /** notice.csv and the 资助计划 sheet, from the notice or its part of a `packReport`. */
-  | { readonly kind: 'notice'; readonly notice: Notice | Uint8Array; readonly scenario: string }
+  /** notice.csv and the 资助计划 sheet, and the pages' notice parts in `lang`, from the notice or its `packNotice`. */
+  | { readonly kind: 'notice'; readonly notice: Notice | Uint8Array; readonly scenario: string; readonly lang: Lang }
   /** commitments.csv (headers in `lang`) and the 拨付台账 sheet, from `commitmentRows`. */
   | { readonly kind: 'ledger'; readonly rows: readonly (readonly string[])[]; readonly lang: Lang; readonly scenario: string };
 
@@ -127,13 +131,24 @@ export interface RowsDone {
   readonly csv: FileBytes;
   readonly detail: CompressedSheet;
 }
+/** A file made of the bytes `before`, a part made elsewhere, and `after` (hashed by the writer, which has all three). */
+export interface AroundBytes {
+  readonly before: Uint8Array;
+  readonly after: Uint8Array;
+}
 export interface PagesDone {
-  readonly html: FileBytes;
-  readonly markdown: FileBytes;
+  readonly html: AroundBytes;
+  readonly markdown: AroundBytes;
+}
+/** The public-notice parts of report.html and report.md (`renderNoticeHtml`, `renderNoticeMarkdown`), as UTF-8. */
+export interface NoticeParts {
+  readonly html: Uint8Array;
+  readonly markdown: Uint8Array;
 }
 export interface NoticeDone {
   readonly csv: FileBytes;
   readonly sheet: CompressedSheet;
+  readonly parts: NoticeParts;
 }
 export interface LedgerDone {
   readonly csv: FileBytes;
@@ -160,7 +175,9 @@ async function doJob(job: Job): Promise<AnyDone> {
     }
     case 'pages': {
       const data = 'rest' in job.data ? unpackReport(job.data) : job.data;
-      return { html: fileBytes(renderHtml(data)), markdown: fileBytes(renderMarkdown(data)) };
+      // The notice's parts are put between these by the writer.
+      const around = ([before, after]: readonly [string, string]): AroundBytes => ({ before: Buffer.from(before, 'utf8'), after: Buffer.from(after, 'utf8') });
+      return { html: around(renderHtmlAround(data)), markdown: around(renderMarkdownAround(data)) };
     }
     case 'notice': {
       const notice = unpackNotice(job.notice);
@@ -169,7 +186,8 @@ async function doJob(job: Job): Promise<AnyDone> {
       sheet.catch(() => undefined); // awaited below
       const { header, rows } = noticeTable(notice);
       const csv = excelCsvBytes(header, rows);
-      return { csv, sheet: await sheet };
+      const parts = { html: Buffer.from(renderNoticeHtml(notice, job.lang), 'utf8'), markdown: Buffer.from(renderNoticeMarkdown(notice, job.lang), 'utf8') };
+      return { csv, sheet: await sheet, parts };
     }
     case 'ledger': {
       const sheet = commitmentsSheetCompressed(job.rows, job.scenario);
@@ -194,12 +212,15 @@ export function ownBuffers(done: AnyDone): { done: AnyDone; transfer: ArrayBuffe
     return mine;
   };
   const file = (f: FileBytes): FileBytes => ({ ...f, bytes: own(f.bytes) });
+  const around = (f: AroundBytes): AroundBytes => ({ ...f, before: own(f.before), after: own(f.after) });
   const sheet = (s: CompressedSheet): CompressedSheet => ({ ...s, compressed: { ...s.compressed, deflated: own(s.compressed.deflated) } });
   const moved =
     'detail' in done
       ? { csv: file(done.csv), detail: sheet(done.detail) }
       : 'html' in done
-      ? { html: file(done.html), markdown: file(done.markdown) }
+      ? { html: around(done.html), markdown: around(done.markdown) }
+      : 'parts' in done
+      ? { csv: file(done.csv), sheet: sheet(done.sheet), parts: { html: own(done.parts.html), markdown: own(done.parts.markdown) } }
       : { csv: file(done.csv), sheet: done.sheet && sheet(done.sheet) };
   return { done: moved, transfer };
 }
@@ -210,6 +231,9 @@ export interface JobMessage {
   readonly job: Job;
 }
 export type JobReply = { readonly id: number; readonly done: AnyDone } | { readonly id: number; readonly error: string };
+
+/** The key of a worker's workerData that holds its count of jobs finished (an Int32Array on shared memory). */
+export const FINISHED = 'finished';
 
 /** Applications from which worker threads pay off (measured as said above). */
 export const OFFLOAD_MIN_ROWS = 30_000;
@@ -229,35 +253,57 @@ const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明�
 /**
  * Up to `workers` worker threads for the jobs of a batch of `rows` applications, where there are
  * enough of them (`minRows`) and the compiled worker exists; else null (the caller uses HERE).
+ *
+ * A job goes to a thread that has finished every job it was sent, as soon as one has: each thread
+ * counts the jobs it has finished in memory shared with this thread (`FINISHED`, its workerData),
+ * before it answers, so a thread is known to be free while this thread is still busy and has not
+ * yet read the answer (which it reads only when it next waits). Answers are matched to their jobs
+ * by id, whenever they are read.
  */
 export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers = 2, worker: URL = WORKER): Formatter | null {
   const path = fileURLToPath(worker);
   if (rows < minRows || !existsSync(path)) return null;
+  interface Item {
+    readonly id: number;
+    readonly job: Job;
+    readonly settle: (e: Error | null, done?: AnyDone) => void;
+  }
   interface Slot {
     readonly thread: Worker;
-    busy: { readonly id: number; readonly job: Job; readonly settle: (e: Error | null, done?: AnyDone) => void } | null;
+    /** Jobs sent and not answered yet (as far as this thread has read), by id. */
+    readonly sent: Map<number, Item>;
+    /** Jobs sent, and answers read. */
+    posted: number;
+    answered: number;
+    /** The jobs the thread has finished (its own count, shared). */
+    readonly finished: Int32Array;
     dead: boolean;
   }
-  const queue: { readonly id: number; readonly job: Job; readonly settle: NonNullable<Slot['busy']>['settle'] }[] = [];
+  const queue: Item[] = [];
   let nextId = 0;
+  const free = (slot: Slot) => !slot.dead && slot.posted === Math.max(slot.answered, Atomics.load(slot.finished, 0));
   // A worker keeps the process alive only while it has a job: an idle one left open (a solve
   // that failed before its outputs were written) does not hold the process.
-  const next = (slot: Slot) => {
-    const item = queue.shift();
-    slot.busy = item ?? null;
-    if (!item) return void slot.thread.unref();
-    slot.thread.ref();
-    slot.thread.postMessage({ id: item.id, job: item.job } satisfies JobMessage);
+  const dispatch = () => {
+    for (const slot of slots) {
+      if (!queue.length) return;
+      if (!free(slot)) continue;
+      const item = queue.shift()!;
+      slot.sent.set(item.id, item);
+      slot.posted++;
+      slot.thread.ref();
+      slot.thread.postMessage({ id: item.id, job: item.job } satisfies JobMessage);
+    }
   };
+  const here = (item: Item) => void runJob(item.job).then((done) => item.settle(null, done), (e: Error) => item.settle(e));
   const fallBack = (slot: Slot) => {
-    // The worker died or went away without an answer (out of memory, a bug): its job, and any
+    // The worker died or went away without an answer (out of memory, a bug): its jobs, and any
     // left in the queue once no worker is alive, made here: the same bytes.
     if (slot.dead) return;
     slot.dead = true;
-    const lost = slot.busy;
-    slot.busy = null;
-    const here = (item: NonNullable<Slot['busy']>) => void runJob(item.job).then((done) => item.settle(null, done), (e: Error) => item.settle(e));
-    if (lost) here(lost);
+    const lost = [...slot.sent.values()];
+    slot.sent.clear();
+    lost.forEach(here);
     if (slots.every((s) => s.dead)) queue.splice(0).forEach(here);
   };
   // Every thread started now: a worker's cold start (loading its modules, about a second of CPU
@@ -265,17 +311,21 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
   // not after the job that needs it was sent.
   const slots: Slot[] = [];
   const start = (): Slot => {
-    const slot: Slot = { thread: new Worker(path), busy: null, dead: false };
+    const finished = new Int32Array(new SharedArrayBuffer(4));
+    const slot: Slot = { thread: new Worker(path, { workerData: { [FINISHED]: finished } }), sent: new Map(), posted: 0, answered: 0, finished, dead: false };
     slot.thread.unref();
     slot.thread.once('error', () => fallBack(slot));
     slot.thread.once('messageerror', () => fallBack(slot));
     slot.thread.once('exit', () => fallBack(slot));
     slot.thread.on('message', (reply: JobReply) => {
-      const item = slot.busy;
-      if (!item || item.id !== reply.id) return;
+      const item = slot.sent.get(reply.id);
+      if (!item) return;
+      slot.sent.delete(reply.id);
+      slot.answered++;
+      if (!slot.sent.size) slot.thread.unref();
       if ('error' in reply) item.settle(new Error(`formatting ${NAMES[item.job.kind]} failed: ${reply.error}`));
       else item.settle(null, reply.done);
-      next(slot);
+      dispatch();
     });
     slots.push(slot);
     return slot;
@@ -286,14 +336,12 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
       new Promise<Done<J>>((resolve, reject) => {
         const id = nextId++;
         const settle = (e: Error | null, done?: AnyDone) => (e ? reject(e) : resolve(done as Done<J>));
-        const alive = slots.filter((s) => !s.dead);
-        if (!alive.length) {
+        if (slots.every((s) => s.dead)) {
           void HERE.run(job).then(resolve, reject);
           return;
         }
         queue.push({ id, job, settle });
-        const idle = alive.find((s) => s.busy === null);
-        if (idle) next(idle);
+        dispatch();
       }),
     close: () => {
       for (const s of slots) {

@@ -239,7 +239,7 @@ export function top(data: ReportData, t: ReportWords): string {
 }
 
 /** The public-notice table (万元), its total and its rule; written into `out`. */
-export function notice(out: Chunks, data: ReportData, w: Words): void {
+export function notice(out: Chunks, data: Pick<ReportData, 'notice'>, w: Words): void {
   const col = w.report.col;
   const nt = data.notice;
   out.push(sectionStart('notice-section', w.report.sections.notice));
