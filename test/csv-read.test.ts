@@ -6,23 +6,29 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvParse, hasValue, recordAt, scanRecords, type CsvReadOptions } from '../src/io/csv-read.js';
+import { csvParse, FieldTexts, hasValue, recordAt, scanRecords, type CsvReadOptions } from '../src/io/csv-read.js';
 import { decodeText, utf8Text } from '../src/io/text.js';
 
 /** A text's UTF-8 bytes, as the reader reads it; null for a text with a lone surrogate (it has none). */
 const utf8 = (text: string): Buffer | null => ((text as string & { isWellFormed(): boolean }).isWellFormed() ? Buffer.from(text, 'utf8') : null);
 
-/** The records of plainly well-formed text as the reader's fast path reads them, or null where csv-parse must read it. */
-function fastRecords(text: string, options: CsvReadOptions): string[][] | null {
+/**
+ * The records of plainly well-formed text as the reader's fast path reads them, or null where
+ * csv-parse must read it; each field made afresh, or with `shared` through `FieldTexts` as the
+ * reader does.
+ */
+function fastRecords(text: string, options: CsvReadOptions, shared = false): string[][] | null {
   const out: string[][] = [];
   const delim = options.delimiter.charCodeAt(0);
   const bytes = utf8(text);
-  return bytes !== null && scanRecords(bytes, options, (_last, start, brk) => void out.push(recordAt(bytes, delim, start, brk))) ? out : null;
+  if (bytes === null) return null;
+  const texts = shared ? new FieldTexts(bytes) : null;
+  return scanRecords(bytes, options, (_last, start, brk) => void out.push(recordAt(bytes, delim, start, brk, texts))) ? out : null;
 }
 
 /** What the reader gets: the fast pass where it answers, else csv-parse (its CsvError on a malformed file). */
 const readCsvRecords = (text: string, options: Parameters<typeof csvParse>[1]): string[][] => fastRecords(text, options) ?? csvParse(text, options);
-import { generateApplications, toCsv } from '../scripts/synthetic.js';
+import { generateApplications, mulberry32, toCsv } from '../scripts/synthetic.js';
 import { provinceApplications } from '../scripts/families.js';
 
 const CHARS = ['a', 'b', ' ', '中', ',', ';', '\t', '"', '"', '\r', '\n', '\r\n', '\uFEFF', '😀', '\uD800', "'", '='];
@@ -50,12 +56,30 @@ describe('CSV reading', () => {
           if (fast === null) return;
           taken++;
           expect(oracle(text, options)).toEqual({ records: fast });
+          expect(fastRecords(text, options, true)).toEqual(fast);
         },
       ),
       { numRuns: 5000 },
     );
     // The comparison is not vacuous: most random texts are read by the fast pass.
     expect(taken).toBeGreaterThan(1000);
+  });
+
+  it('reads every field through the shared texts as made afresh', () => {
+    // Many rows of fields drawn from a few thousand texts of few lengths: repeats near and far,
+    // and texts of one length meeting in one slot of the table, which keeps the newer.
+    const rnd = mulberry32(11);
+    const words = Array.from({ length: 3_000 }, (_, i) => (i % 3 === 0 ? `中${i}` : i % 3 === 1 ? `${i * 7}` : `x${(i * 13) % 1000}`));
+    const lines = Array.from({ length: 20_000 }, () => Array.from({ length: 6 }, () => words[Math.floor(rnd() * words.length)]).join(','));
+    lines.push('"quoted, "" text",' + 'y'.repeat(64) + ',' + 'z'.repeat(65) + ',,中文\r\n');
+    const text = lines.join('\n');
+    const options = { delimiter: ',', maxRecordSize: 1 << 20, to: 1e6 };
+    const fresh = fastRecords(text, options)!;
+    const shared = fastRecords(text, options, true)!;
+    expect(shared).toEqual(fresh);
+    expect(shared).toEqual(csvParse(text, options));
+    // (That a repeated text is one string is not visible to a program, only in the heap's size.)
+    expect(shared.reduce((k, cells) => k + cells.length, 0)).toBe(120_005);
   });
 
   it('finds the last field with a value without making the fields, as trimming them does', () => {

@@ -76,9 +76,9 @@ export function scanRecords(bytes: Buffer, options: CsvReadOptions, record: (las
  * The fields of the record at `start` of the bytes `scanRecords` read through with `delimiter`
  * (`brk`: the record delimiter it knew there), as it read them.
  */
-export function recordAt(bytes: Buffer, delimiter: number, start: number, brk: Break): string[] {
+export function recordAt(bytes: Buffer, delimiter: number, start: number, brk: Break, texts: FieldTexts | null = null): string[] {
   const fields: string[] = [];
-  readRecord(bytes, delimiter, { pos: start, brk }, fields);
+  readRecord(bytes, delimiter, { pos: start, brk }, fields, texts);
   return fields;
 }
 
@@ -86,6 +86,19 @@ export function recordAt(bytes: Buffer, delimiter: number, start: number, brk: B
 interface ReadState {
   pos: number;
   brk: Break;
+}
+
+/** Per delimiter byte: per byte, 1 where an unquoted field may stop (the delimiter, a quote, CR, LF), else 0. */
+const STOPS: (Uint8Array | undefined)[] = [];
+
+function stopsOf(delim: number): Uint8Array {
+  let stop = STOPS[delim];
+  if (stop === undefined) {
+    stop = new Uint8Array(256);
+    stop[delim] = stop[QUOTE] = stop[CR] = stop[LF] = 1;
+    STOPS[delim] = stop;
+  }
+  return stop;
 }
 
 /** `readRecord`'s answer where csv-parse must read the text. */
@@ -98,7 +111,53 @@ const REFUSED = -2;
  */
 function textOf(bytes: Buffer, from: number, to: number, ascii: boolean): string {
   if (from === to) return '';
-  return bytes.toString(ascii ? 'latin1' : 'utf8', from, to);
+  return ascii ? latin1Slice(bytes, from, to) : utf8Slice(bytes, from, to);
+}
+
+/** Buffer's own decoders, called directly: `toString`'s argument handling costs as much as a short field's decoding. */
+type Slicing = Buffer & { latin1Slice?(from: number, to: number): string; utf8Slice?(from: number, to: number): string };
+const direct = typeof (Buffer.prototype as Slicing).latin1Slice === 'function' && typeof (Buffer.prototype as Slicing).utf8Slice === 'function';
+const latin1Slice = direct ? (b: Buffer, from: number, to: number) => (b as Slicing).latin1Slice!(from, to) : (b: Buffer, from: number, to: number) => b.toString('latin1', from, to);
+const utf8Slice = direct ? (b: Buffer, from: number, to: number) => (b as Slicing).utf8Slice!(from, to) : (b: Buffer, from: number, to: number) => b.toString('utf8', from, to);
+
+/** Unquoted fields up to this many bytes go through `FieldTexts`. */
+const SHARED_FIELD_BYTES = 64;
+/** How many texts `FieldTexts` keeps (a power of two). */
+const FIELD_TEXT_SLOTS = 1 << 14;
+
+/**
+ * The texts of short unquoted fields of one file's bytes, each kept by a hash of its bytes with
+ * where it stands: a field whose bytes are those of a kept one (a district, a measure, a year, a
+ * score, a company's code and name on its next application) is answered with the same string,
+ * made once, so it is neither decoded again nor held twice; a lookup of it later finds its hash
+ * made. Strings are immutable, so sharing one is the same as making two. A newer text of the
+ * same slot replaces the older one: the table never grows.
+ */
+export class FieldTexts {
+  private readonly starts = new Int32Array(FIELD_TEXT_SLOTS);
+  /** Per slot, the length in bytes of the text kept (0: none). */
+  private readonly lengths = new Int32Array(FIELD_TEXT_SLOTS);
+  private readonly texts: string[] = new Array<string>(FIELD_TEXT_SLOTS).fill('');
+
+  constructor(private readonly bytes: Buffer) {}
+
+  /** The text of `bytes[from, to)` (1 to SHARED_FIELD_BYTES bytes, `ascii` or UTF-8), `hash` the hash `readRecord` took of them. */
+  text(from: number, to: number, ascii: boolean, hash: number): string {
+    const bytes = this.bytes;
+    const n = to - from;
+    const slot = (hash ^ (hash >>> 14)) & (FIELD_TEXT_SLOTS - 1);
+    if (this.lengths[slot] === n) {
+      const at = this.starts[slot]!;
+      let i = 0;
+      while (i < n && bytes[at + i] === bytes[from + i]) i++;
+      if (i === n) return this.texts[slot]!;
+    }
+    const t = ascii ? latin1Slice(bytes, from, to) : utf8Slice(bytes, from, to);
+    this.starts[slot] = from;
+    this.lengths[slot] = n;
+    this.texts[slot] = t;
+    return t;
+  }
 }
 
 /**
@@ -106,7 +165,7 @@ function textOf(bytes: Buffer, from: number, to: number, ascii: boolean): string
  * `fields` null none made, only the index of the last field with a value found (-1 for none);
  * REFUSED where csv-parse must read the text.
  */
-function readRecord(bytes: Buffer, delim: number, state: ReadState, fields: string[] | null): number {
+function readRecord(bytes: Buffer, delim: number, state: ReadState, fields: string[] | null, texts: FieldTexts | null = null): number {
   const n = bytes.length;
   let pos = state.pos;
   let brk = state.brk;
@@ -141,17 +200,24 @@ function readRecord(bytes: Buffer, delim: number, state: ReadState, fields: stri
     } else {
       const start = pos;
       let high = 0;
+      let hash = 0;
+      const stop = stopsOf(delim);
       for (; pos < n; pos++) {
         const c = bytes[pos]!;
-        if (c === delim) break;
-        if (c === QUOTE) return REFUSED; // a quote inside an unquoted field
-        if (c === CR || c === LF) {
+        // Most bytes are none of the four: one look-up decides it.
+        if (stop[c] !== 0) {
+          if (c === delim) break;
+          if (c === QUOTE) return REFUSED; // a quote inside an unquoted field
+          // A line feed or carriage return: the end of the record, or an ordinary character.
           if (brk === UNKNOWN || atBreak(bytes, pos, brk)) break;
         }
         high |= c;
+        hash = (Math.imul(hash, 31) + c) | 0;
       }
-      if (fields !== null) fields.push(textOf(bytes, start, pos, high < 128));
-      else if (hasValue(bytes, start, pos)) last = index;
+      if (fields !== null) {
+        const size = pos - start;
+        fields.push(texts !== null && size > 0 && size <= SHARED_FIELD_BYTES ? texts.text(start, pos, high < 128, hash) : textOf(bytes, start, pos, high < 128));
+      } else if (hasValue(bytes, start, pos)) last = index;
     }
     if (pos >= n) break;
     const c = bytes[pos]!;

@@ -7,7 +7,7 @@
 import { CsvError } from 'csv-parse/sync';
 import { InputError, type InputIssue } from '../errors.js';
 import { READ_LIMITS, fmtBytes, type ReadLimits } from './bounds.js';
-import { csvParse, LF, recordAt, scanRecords, type Break, type CsvReadOptions } from './csv-read.js';
+import { csvParse, FieldTexts, LF, recordAt, scanRecords, type Break, type CsvReadOptions } from './csv-read.js';
 import type { RawRow, RawTable } from './table.js';
 import { decodeText, utf8Text, type Encoding } from './text.js';
 import { readXlsxTable } from './xlsx.js';
@@ -103,11 +103,12 @@ export function readCsvGrid(bytes: Uint8Array, file: string, limits: ReadLimits 
   };
   // Plainly well-formed text: each row kept as where it starts in the bytes, its cells read
   // when asked for, so the cells of a large file are not all held at once.
+  const source: CsvSource | null = body === null ? null : { bytes: body, delimiter: options.delimiter.charCodeAt(0), texts: new FieldTexts(body) };
   const fast =
-    body !== null &&
-    scanRecords(body, options, (last, start, brk) => {
+    source !== null &&
+    scanRecords(source.bytes, options, (last, start, brk) => {
       const r = count++;
-      keep(last, r, () => new CsvRow(r + 1, body, options.delimiter.charCodeAt(0), start, brk));
+      keep(last, r, () => new CsvRow(r + 1, source, start, brk));
     });
   if (!fast) {
     rows.length = 0;
@@ -145,6 +146,13 @@ function lastWithValue(cells: readonly string[]): number {
   return last;
 }
 
+/** The bytes plainly well-formed CSV rows read their cells from, and the texts their short cells share. */
+interface CsvSource {
+  readonly bytes: Buffer;
+  readonly delimiter: number;
+  readonly texts: FieldTexts;
+}
+
 /**
  * A row of plainly well-formed CSV: where it starts in the UTF-8 bytes; its cells read from
  * there each time they are asked for (the same cells every time).
@@ -152,13 +160,13 @@ function lastWithValue(cells: readonly string[]): number {
 class CsvRow implements RawRow {
   constructor(
     readonly row: number,
-    private readonly bytes: Buffer,
-    private readonly delimiter: number,
+    private readonly source: CsvSource,
     private readonly start: number,
     private readonly brk: Break,
   ) {}
 
   get cells(): readonly string[] {
-    return recordAt(this.bytes, this.delimiter, this.start, this.brk);
+    const s = this.source;
+    return recordAt(s.bytes, s.delimiter, this.start, this.brk, s.texts);
   }
 }
