@@ -111,14 +111,8 @@ const REFUSED = -2;
  */
 function textOf(bytes: Buffer, from: number, to: number, ascii: boolean): string {
   if (from === to) return '';
-  return ascii ? latin1Slice(bytes, from, to) : utf8Slice(bytes, from, to);
+  return bytes.toString(ascii ? 'latin1' : 'utf8', from, to);
 }
-
-/** Buffer's own decoders, called directly: `toString`'s argument handling costs as much as a short field's decoding. */
-type Slicing = Buffer & { latin1Slice?(from: number, to: number): string; utf8Slice?(from: number, to: number): string };
-const direct = typeof (Buffer.prototype as Slicing).latin1Slice === 'function' && typeof (Buffer.prototype as Slicing).utf8Slice === 'function';
-const latin1Slice = direct ? (b: Buffer, from: number, to: number) => (b as Slicing).latin1Slice!(from, to) : (b: Buffer, from: number, to: number) => b.toString('latin1', from, to);
-const utf8Slice = direct ? (b: Buffer, from: number, to: number) => (b as Slicing).utf8Slice!(from, to) : (b: Buffer, from: number, to: number) => b.toString('utf8', from, to);
 
 /** Unquoted fields up to this many bytes go through `FieldTexts`. */
 const SHARED_FIELD_BYTES = 64;
@@ -152,7 +146,7 @@ export class FieldTexts {
       while (i < n && bytes[at + i] === bytes[from + i]) i++;
       if (i === n) return this.texts[slot]!;
     }
-    const t = ascii ? latin1Slice(bytes, from, to) : utf8Slice(bytes, from, to);
+    const t = bytes.toString(ascii ? 'latin1' : 'utf8', from, to);
     this.starts[slot] = from;
     this.lengths[slot] = n;
     this.texts[slot] = t;
