@@ -156,6 +156,11 @@ interface Point {
 /** Back to the kept state: block search again, no pivot's cost counted, the spare arcs costless. */
 function restore(sx: Simplex, kept: Kept): void {
   for (const [a, copy] of kept.arrays) a.set(copy as never);
+  restoreScalars(sx, kept);
+}
+
+/** The kept scalars back, block search again, no pivot's cost counted, the spare arcs costless. */
+function restoreScalars(sx: Simplex, kept: Kept): void {
   [sx.priced, sx.nextArc, sx.artsInTree, sx.dominantOut] = kept.scalars;
   sx.candidates = 0;
   sx.delta.s = 0;
@@ -185,15 +190,7 @@ function restoreTouched(sx: Simplex, kept: Kept): void {
     const [a, copy] = kept.arrays[i]!;
     a.set(copy as never);
   }
-  [sx.priced, sx.nextArc, sx.artsInTree, sx.dominantOut] = kept.scalars;
-  sx.candidates = 0;
-  sx.delta.s = 0;
-  sx.delta.t = 0;
-  for (let e = sx.A; e < sx.artBase; e++) {
-    sx.c0[e] = 0;
-    sx.c1[e] = 0;
-    sx.c2[e] = 0;
-  }
+  restoreScalars(sx, kept);
 }
 
 /** Multiply every bound and flow by `f` (a power of ten: a finer bound scale; the tree stays optimal). */
