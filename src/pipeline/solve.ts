@@ -22,7 +22,7 @@ import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice }
 import type { Commitment } from '../model/ledger.js';
 import type { Verification } from '../verify/verify.js';
 import { ALLOCATION_COLUMNS, allocationRows, type BatchNumbers } from '../report/allocations.js';
-import { buildNotice, buildReportData, type Lang, type Notice, type ReportData } from '../report/data.js';
+import { buildNotice, buildReportData, lineKeys, type Lang, type Notice, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
@@ -342,7 +342,8 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const batches: BatchNumbers = { current: loaded.locks.batch, of: loaded.locks.batchOf };
   // The public notice depends on the rounded allocation alone: made now, it is formatted (`onNotice`) while the analysis runs.
   const tn = performance.now();
-  const notice = buildNotice(allocation, policy, scenario, batches, options.notice ?? 'new');
+  const keys = lineKeys(allocation.lines);
+  const notice = buildNotice(allocation, policy, scenario, batches, options.notice ?? 'new', keys);
   options.onNotice?.(notice, lang, scenario.name);
   let msFormat = performance.now() - tn;
   const cash = scenario.cashPlan ? { windows: engine.prepared.cash.map((r) => r.window), resolveAt: (year: number, amount: Decimal) => resolveCashAt(engine, year, amount, options.timeLimitSeconds) } : undefined;
@@ -389,7 +390,7 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
     marginalValues: analysis.values,
     batches: { current: batches.current, locked: loaded.locks.sources },
   });
-  const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: analysis.reportValues, fundingLine: analysis.fundingLine, notes, batches, notice });
+  const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: analysis.reportValues, fundingLine: analysis.fundingLine, notes, batches, notice, keys });
   const detail: SolvedDetail = { loaded, allocation, verification, commitments: verified.commitments, data, rows, msFormat: performance.now() - t4 + msRows + msFormat };
   let records: AllocationRecord[] | null = null;
   return {

@@ -275,6 +275,8 @@ export function buildReportData(args: {
   noticeScope?: Notice['scope'];
   /** The notice, made already (`buildNotice` of the same allocation, batches and scope). */
   notice?: Notice;
+  /** The lines' sort keys, made already (`lineKeys` of the same allocation's lines). */
+  keys?: LineKeys;
 }): ReportData {
   const { allocation, policy, scenario } = args;
   const measures = new Map(policy.measures.map((m) => [m.id, m]));
@@ -315,7 +317,7 @@ export function buildReportData(args: {
   });
   // Above the limit: every funded project, then the best-scored others, in input order.
   const lines = allocation.lines;
-  const keys = lineKeys(lines);
+  const keys = args.keys ?? lineKeys(lines);
   let shownIndex = lines.map((_, i) => i);
   if (lines.length > MAX_REPORT_PROJECTS) {
     // Funded first, then by score, highest first, then input order.
