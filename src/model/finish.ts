@@ -33,10 +33,10 @@ export function timedSolve(
  * The tie rule (docs/how-it-works.md, "The steps"): among allocations with the best objective, prefer the
  * priority order. Per candidate its weight for that: n − its position in the order.
  */
-export function tieRanks(order: readonly number[]): number[] {
+export function tieRanks(order: readonly number[]): Int32Array {
   const n = order.length;
-  const ranks = new Array<number>(n);
-  order.forEach((i, position) => (ranks[i] = n - position));
+  const ranks = new Int32Array(n);
+  for (let p = 0; p < n; p++) ranks[order[p]!] = n - p;
   return ranks;
 }
 

@@ -8,7 +8,7 @@ import { D, LP_UNIT, ZERO, fmtYuanHuman } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram, Picked, Picker, SolveResult } from '../solver/types.js';
 import { bestBound } from './bound.js';
-import { budgetByCash, finishAllocation, tieBrokenNotWorse, timedSolve } from './finish.js';
+import { budgetByCash, finishAllocation, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
 import { blockingShare, shareIndex, shareSums, type Limit, type ShareIndex, type ShareRow } from './limits.js';
 import { disaggregate, policyLp, type PolicyLpShape } from './lp.js';
 import { CashTracker, type CashRow } from './cash-rows.js';
@@ -29,9 +29,7 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   // of its first member in the priority order.
   const n = candidates.length;
   const tieRule = options.tieBreak !== false;
-  // `tieRanks(order)`, in a typed array: each candidate's n − its position.
-  const ranks = new Int32Array(n);
-  for (let p = 0; p < n; p++) ranks[order[p]!] = n - p;
+  const ranks = tieRanks(order);
   const columnRanks = shape.groups.map((members) => ranks[members[0]!]!);
   // Picking counts as solving: for the network simplex it is recognising the network.
   const t1 = performance.now();

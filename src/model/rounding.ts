@@ -161,10 +161,13 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   shares.forEach((row, j) => {
     const { threshold } = shareW[j]!;
     const [towards, w] = shareW[j]!.qualifyingWeight > 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
-    for (const i of shareSum[j]! >= threshold || w <= 0 ? [] : byPriority(towards)) {
-      if (shareSum[j]! >= threshold || w <= 0) break;
-      const give = Math.min(room(i), Math.ceil((threshold - shareSum[j]!) / w));
-      if (give > 0) move(i, give);
+    // A row already met, or whose members weigh nothing towards it, takes nothing (its members are not even sorted).
+    if (shareSum[j]! < threshold && w > 0) {
+      for (const i of byPriority(towards)) {
+        if (shareSum[j]! >= threshold) break;
+        const give = Math.min(room(i), Math.ceil((threshold - shareSum[j]!) / w));
+        if (give > 0) move(i, give);
+      }
     }
     if (shareSum[j]! < threshold) unmetShares.push(j);
   });

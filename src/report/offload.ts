@@ -281,6 +281,7 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
   }
   const queue: Item[] = [];
   let nextId = 0;
+  // An answer read is a job finished too: a thread that answers without counting is still given its next job.
   const free = (slot: Slot) => !slot.dead && slot.posted === Math.max(slot.answered, Atomics.load(slot.finished, 0));
   // A worker keeps the process alive only while it has a job: an idle one left open (a solve
   // that failed before its outputs were written) does not hold the process.

@@ -438,10 +438,10 @@ interface Sum {
 const fenDecimal = (fen: number): Decimal => new Decimal(fen).div(100);
 const noSum = (): Sum => ({ fen: 0, dec: Z });
 /** A sum with its count of grants above zero (a measure's, a district's). */
-interface MeasureSum extends Sum {
+interface CountedSum extends Sum {
   funded: number;
 }
-const noCountedSum = (): MeasureSum => ({ fen: 0, dec: Z, funded: 0 });
+const noCountedSum = (): CountedSum => ({ fen: 0, dec: Z, funded: 0 });
 const copySum = (s: Sum): Sum => ({ fen: s.fen, dec: s.dec });
 
 /**
@@ -476,11 +476,11 @@ interface Tallies {
   readonly groupFen: number[];
   readonly groupDec: Decimal[];
   /** Per measure with a grant not zero: the sum, and how many grants above zero. */
-  readonly measures: Map<string, MeasureSum>;
+  readonly measures: Map<string, CountedSum>;
   readonly total: Sum;
   readonly shares: Map<string, { qualifying: Sum; all: Sum }>;
   /** Per district of the scenario's district budgets with a line: the sum, and how many grants above zero. */
-  readonly districts: Map<string, MeasureSum>;
+  readonly districts: Map<string, CountedSum>;
   /** Per exclusive group, the projects funded, in the order of the lines. */
   readonly fundedByGroup: Map<string, string[]>;
 }
@@ -495,7 +495,7 @@ const noTallies = (): Tallies => ({
   fundedByGroup: new Map(),
 });
 
-const copySums = <K>(m: ReadonlyMap<K, MeasureSum>) => new Map([...m].map(([k, s]) => [k, { ...copySum(s), funded: s.funded }]));
+const copySums = <K>(m: ReadonlyMap<K, CountedSum>) => new Map([...m].map(([k, s]) => [k, { ...copySum(s), funded: s.funded }]));
 
 function copyTallies(t: Tallies): Tallies {
   return {
@@ -522,7 +522,7 @@ interface InPass {
   readonly shares: NonNullable<Policy['shares']>;
   readonly integerRules: boolean;
   readonly awardScore: Decimal | undefined;
-  sum: MeasureSum | undefined;
+  sum: CountedSum | undefined;
 }
 
 /** `oneByOne`: every line's own rules checked one by one, none from `ownInFen`'s numbers (for tests). */

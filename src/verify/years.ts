@@ -248,8 +248,9 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
   };
   const live: number[] = [];
   for (let i = 0; i < grants.length; i++) if (positive(i)) live.push(i);
-  // The grants above zero, for once per company and the hard targets (made only where they are checked).
-  const all = once.size || (scenario.targets ?? []).some((t) => t.hard) ? live.map((i) => grants[i]!) : [];
+  // The grants above zero, for once per company and the hard targets: made at the first that checks them.
+  let grantsAbove: YearGrant[] | undefined;
+  const all = (): readonly YearGrant[] => (grantsAbove ??= live.map((i) => grants[i]!));
   const unitFen = fenOf(instalmentUnit(scenario.granularity))!;
 
   // Every grant's instalments, summing to it (what the cash and the ledger written are checked on):
@@ -401,7 +402,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
       const key = `${c.measureId}\u0000${c.companyId}`;
       earlier.set(key, [...(earlier.get(key) ?? []), c]);
     }
-    for (const x of all) {
+    for (const x of all()) {
       if (!once.has(x.app.measureId) || locked.has(x.app.projectId)) continue;
       const before = (earlier.get(`${x.app.measureId}\u0000${x.app.companyId}`) ?? []).filter((c) => c.projectId !== x.app.projectId);
       const named = before.map((c) => `${c.projectId} (${c.approvedYear})`).join(', ');
@@ -423,7 +424,7 @@ export function verifyYears(policy: Policy, scenario: Scenario, input: YearsInpu
       amount = amount.plus(c.grant);
       count++;
     }
-    for (const x of all) {
+    for (const x of all()) {
       if (!covers.has(x.app.measureId) || x.app.year > t.by) continue;
       amount = amount.plus(x.grant);
       count++;
