@@ -18,10 +18,10 @@
  * its funding line: a fact of the allocation written).
  */
 import type { Decimal } from 'decimal.js';
-import { InputError, type Conflict } from '../errors.js';
+import { InputError, InternalError, type Conflict } from '../errors.js';
 import { D, floorTo, fmtYuan, fmtYuanHuman, parseAmount } from '../money.js';
 import { budgetBinds, budgetChange, lowestFundedLine, type Compared } from '../model/budget-figures.js';
-import { marginalValues } from '../model/marginal.js';
+import { budgetFundingLine, marginalValues } from '../model/marginal.js';
 import type { Allocation } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
@@ -176,17 +176,22 @@ export async function startAnalysis(args: AnalyseArgs): Promise<Analysing> {
     if (open) parametric.dispose();
     open = false;
   };
-  let marginal: ReturnType<typeof marginalValues>;
+  // The funding line now (one re-solve at most); the other limits' values wait for `finish`, so
+  // that what needs only the funding line (the explanations, allocations.csv's rows) comes first.
+  let fundingLine: number | null;
   try {
-    marginal = marginalValues(allocation, parametric);
+    fundingLine = budgetFundingLine(allocation, parametric);
   } catch (e) {
     dispose();
     throw e;
   }
   const finish = (): Analysis => {
+    let marginal: ReturnType<typeof marginalValues>;
     let duals: Float64Array;
     let up: Side;
     try {
+      marginal = marginalValues(allocation, parametric);
+      if (marginal.fundingLine !== fundingLine) throw new InternalError(`the funding line found first (${fundingLine}) is not the budget's marginal value (${marginal.fundingLine})`);
       duals = Float64Array.from(parametric.duals);
       // A budget with a unit or more left over does not bind: the LP's optimum stays where it is, not re-solved.
       const k = allocation.limits.indexOf(budgetLimit);
@@ -223,7 +228,7 @@ export async function startAnalysis(args: AnalyseArgs): Promise<Analysing> {
     const cash = cashValues(args, duals);
     return { values: [...entries('zh'), ...cash('zh')], reportValues: [...entries(args.lang), ...cash(args.lang)], fundingLine: marginal.fundingLine, fundingLineBasis: basis };
   };
-  return { fundingLine: marginal.fundingLine, finish, dispose };
+  return { fundingLine, finish, dispose };
 }
 
 /**
