@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toExcelCsv } from '../src/io/write.js';
-import { ALLOCATION_COLUMNS } from '../src/report/allocations.js';
+import { ALLOCATION_COLUMNS, allocationTable, batchOf, tableRows, type AllocationTable } from '../src/report/allocations.js';
+import { BINDING_ZH } from '../src/report/labels.js';
+import { yuanText } from '../src/report/fen.js';
 import { HERE, openFormatter, packNotice, packReport, runJob, unpackReport, type AroundBytes, type Done, type FileBytes, type Job, type NoticeParts, type PagesDone } from '../src/report/offload.js';
 import { renderHtml } from '../src/report/html.js';
 import { renderMarkdown } from '../src/report/markdown.js';
@@ -29,6 +31,19 @@ function rows(n: number): string[][] {
       c === 'project_name' ? `=HYPERLINK("x") 项目 ${i} <b>&` : c === 'note' ? `资助 ¥${i},000：总预算已用\u0001` : ['year', 'score', 'requested', 'entitlement', 'grant', 'batch'].includes(c) ? String(i * 7) : `${c}-${i}`,
     ),
   );
+}
+
+/** Rows as a table: the columns allocationTable codes coded (values in a shuffled order), the others as they are. */
+function table(rows: readonly (readonly string[])[]): AllocationTable {
+  const coded = new Set(['district', 'measure', 'measure_name', 'clause', 'year', 'score', 'batch', 'binding', 'binding_zh']);
+  const columns = ALLOCATION_COLUMNS.map((c, k) => {
+    const values = rows.map((r) => r[k]!);
+    if (!coded.has(c)) return { values };
+    const distinct = [...new Set(values)].reverse();
+    const code = new Map(distinct.map((v, i) => [v, i]));
+    return { values: distinct, codes: Uint32Array.from(values, (v) => code.get(v)!) };
+  });
+  return { length: rows.length, columns };
 }
 
 /** commitments.csv's rows: text, whole numbers and amounts. */
@@ -88,6 +103,32 @@ async function solvedFixture() {
   return { f, solved: await solveScenario({ scenario: f.scenario, noTimings: true }) };
 }
 
+describe("allocations.csv's rows as a table", () => {
+  it("gives each line's fields as the line has them, coded or not", async () => {
+    const { solved } = await solvedFixture();
+    const { allocation, loaded } = solved.detail;
+    const notes = allocation.lines.map((_, i) => `note ${i}`);
+    const batches = { current: 3, of: new Map([[allocation.lines[1]!.app.projectId, 1]]) };
+    const made = allocationTable(allocation, notes, batches);
+    expect(made.length).toBe(allocation.lines.length);
+    expect(made.columns.some((c) => 'codes' in c)).toBe(true);
+    const expected = allocation.lines.map((line, i) => {
+      const a = line.app;
+      return [
+        a.projectId, a.projectName, a.companyId, a.companyName, a.district, line.measure.id, line.measure.name.zh, line.measure.clause,
+        String(a.year), a.score.toString(), a.requested ? yuanText(a.requested) : '',
+        line.entitlement ? yuanText(line.entitlement.amount) : '', yuanText(line.grant), String(batchOf(batches, a.projectId)), line.binding, BINDING_ZH[line.binding],
+        notes[i]!,
+      ];
+    });
+    expect(tableRows(made)).toEqual(expected);
+    expect(tableRows(made)[1]![ALLOCATION_COLUMNS.indexOf('batch')]).toBe('1');
+    expect(loaded.applications.length).toBe(made.length);
+    // The solve's own table is its rows.
+    expect(tableRows(solved.detail.table)).toEqual(solved.detail.rows);
+  });
+});
+
 describe('the big outputs off the main thread', () => {
   it('worker threads make byte for byte what this thread makes, for every job', async () => {
     const open = await compiled();
@@ -95,13 +136,13 @@ describe('the big outputs off the main thread', () => {
     const data = solved.detail.data;
     const parts = (await runJob({ kind: 'notice', notice: data.notice, scenario: SCENARIO, lang: data.lang })).parts;
     const jobs: Job[] = [
-      { kind: 'rows', rows: rows(3000), scenario: SCENARIO },
+      { kind: 'rows', rows: table(rows(3000)), scenario: SCENARIO },
       // The pages without the notice's rows: they read only its parts.
       { kind: 'pages', data: packReport({ ...data, notice: { ...data.notice, rows: [] } }) },
       { kind: 'notice', notice: packNotice(data.notice), scenario: SCENARIO, lang: data.lang },
       { kind: 'ledger', rows: ledgerRows(500), lang: 'en', scenario: SCENARIO },
       { kind: 'ledger', rows: [], lang: 'zh', scenario: SCENARIO },
-      { kind: 'rows', rows: rows(10), scenario: SCENARIO },
+      { kind: 'rows', rows: table(rows(10)), scenario: SCENARIO },
     ];
     const formatter = open(jobs.length, 0)!;
     try {
@@ -131,7 +172,7 @@ describe('the big outputs off the main thread', () => {
     const there = join(f.dir, 'there');
     await writeOutputs(solved, here);
     const formatter = open(0, 0)!;
-    const aside = { formatter, rows: formatter.run({ kind: 'rows', rows: solved.detail.rows, scenario: solved.summary.scenario.name }) } as const;
+    const aside = { formatter, rows: formatter.run({ kind: 'rows', rows: solved.detail.table, scenario: solved.summary.scenario.name }) } as const;
     await writeOutputs(solved, there, aside);
     const names = readdirSync(here).filter((n) => !n.startsWith('.'));
     expect(readdirSync(there).filter((n) => !n.startsWith('.')).sort()).toEqual(names.sort());
@@ -162,7 +203,7 @@ describe('the big outputs off the main thread', () => {
       writeFileSync(join(dir, name), body);
       return pathToFileURL(join(dir, name));
     };
-    const job: Job = { kind: 'rows', rows: rows(40), scenario: SCENARIO };
+    const job: Job = { kind: 'rows', rows: table(rows(40)), scenario: SCENARIO };
     const ledger: Job = { kind: 'ledger', rows: ledgerRows(5), lang: 'zh', scenario: SCENARIO };
     const quits = script('quits.mjs', 'process.exit(0);\n');
     const throws = script('throws.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom'); });\n");

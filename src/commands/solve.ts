@@ -71,8 +71,8 @@ export async function runSolve(options: SolveCommandOptions): Promise<SolveOutco
     aside.close();
     throw e;
   }
-  // The rows' count, not `allocations` (which makes a record object of every row).
-  const count = given.detail.rows.length;
+  // The table's length: neither `allocations` (a record object of every row) nor the rows are made here.
+  const count = given.detail.table.length;
   const tooMany = count > WHATIF_SOLVE_MAX;
   // The what-if page has no controls for a year's cash and cannot solve every multi-year model as the CLI does: not written for one.
   const multiYear = !options.noWhatif && given.detail.loaded.scenario.cashPlan !== undefined;

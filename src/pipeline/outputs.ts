@@ -91,12 +91,12 @@ export function formatAside(open: (applications: number) => Formatter | null = o
  */
 export async function writeOutputs(solved: Solved, dir: string, aside: Aside | null = null, options: WriteOptions = {}): Promise<string[]> {
   const { summary } = solved;
-  const { data, rows, msFormat } = solved.detail;
+  const { data, table, msFormat } = solved.detail;
   const t = performance.now();
   const scenario = summary.scenario.name;
   const formatter = aside?.formatter ?? HERE;
   try {
-    const rowsDone = aside?.rows ?? formatter.run({ kind: 'rows', rows, scenario });
+    const rowsDone = aside?.rows ?? formatter.run({ kind: 'rows', rows: table, scenario });
     // Jobs not started while the solve ran (without threads, all of them), here or on the threads.
     const notice = aside?.notice ?? formatter.run({ kind: 'notice', notice: aside ? packNotice(data.notice) : data.notice, scenario, lang: data.lang });
     const ledger = aside?.ledger ?? formatter.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });

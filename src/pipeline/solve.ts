@@ -21,7 +21,7 @@ import { toCplexLp } from '../solver/lp-format.js';
 import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice } from '../solver/select.js';
 import type { Commitment } from '../model/ledger.js';
 import type { Verification } from '../verify/verify.js';
-import { ALLOCATION_COLUMNS, allocationRows, type BatchNumbers } from '../report/allocations.js';
+import { ALLOCATION_COLUMNS, allocationTable, tableRows, type AllocationTable, type BatchNumbers } from '../report/allocations.js';
 import { buildNotice, buildReportData, lineKeys, type Lang, type Notice, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
@@ -55,11 +55,11 @@ export interface SolveOptions {
   /** Called once the applications are read, with their count (the CLI starts the threads that will format the big outputs). */
   readonly onLoaded?: (applications: number) => void;
   /**
-   * Called with allocations.csv's rows and the scenario's name as soon as they exist (the CLI formats them on another thread):
+   * Called with allocations.csv's rows, as a table (`AllocationTable`), and the scenario's name as soon as they exist (the CLI formats them on another thread):
    * before the verifier has passed them. Nothing may be written from them unless `solve` returns an allocation; where it throws
    * or finds the scenario infeasible, they are to be dropped.
    */
-  readonly onRows?: (rows: readonly (readonly string[])[], scenario: string) => void;
+  readonly onRows?: (rows: AllocationTable, scenario: string) => void;
   /**
    * Called with the public notice (in `lang`'s run, of the scenario named) as soon as the allocation is rounded, before the analysis
    * and the verifier: the same terms as `onRows`.
@@ -87,8 +87,10 @@ export interface SolvedDetail {
   /** commitments.csv's rows: the instalments of this run's new grants, as the verifier checked them. */
   readonly commitments: readonly Commitment[];
   readonly data: ReportData;
-  /** allocations.csv's rows (ALLOCATION_COLUMNS order; the file is `toExcelCsv` of them). */
+  /** allocations.csv's rows (ALLOCATION_COLUMNS order; the file is `toExcelCsv` of them), made from `table` when first read. */
   readonly rows: readonly (readonly string[])[];
+  /** The same rows as columns. */
+  readonly table: AllocationTable;
   /** Milliseconds spent formatting so far (the writer adds the files'). */
   readonly msFormat: number;
 }
@@ -353,14 +355,14 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const started = await startAnalysis({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => resolveAt(engine, budget, options.timeLimitSeconds, warm, allocation), cash });
   let analysis: Analysis;
   let verified: Exclude<Checked, Conflicted>;
-  let rows: readonly (readonly string[])[];
+  let table: AllocationTable;
   let msRows: number;
   let notes: string[];
   try {
     notes = explainAll({ allocation, scenario, policy, fundingLine: started.fundingLine }, lang).map((e) => e.oneLine);
     const tr = performance.now();
-    rows = allocationRows(allocation, notes, batches);
-    options.onRows?.(rows, scenario.name);
+    table = allocationTable(allocation, notes, batches);
+    options.onRows?.(table, scenario.name);
     msRows = performance.now() - tr;
     verified = rounded.verify();
     const tc = performance.now();
@@ -391,12 +393,24 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
     batches: { current: batches.current, locked: loaded.locks.sources },
   });
   const data = buildReportData({ lang, summary, allocation, policy, scenario, marginalValues: analysis.reportValues, fundingLine: analysis.fundingLine, notes, batches, notice, keys });
-  const detail: SolvedDetail = { loaded, allocation, verification, commitments: verified.commitments, data, rows, msFormat: performance.now() - t4 + msRows + msFormat };
+  let rows: readonly (readonly string[])[] | null = null;
+  const detail: SolvedDetail = {
+    loaded,
+    allocation,
+    verification,
+    commitments: verified.commitments,
+    data,
+    get rows() {
+      return (rows ??= tableRows(table));
+    },
+    table,
+    msFormat: performance.now() - t4 + msRows + msFormat,
+  };
   let records: AllocationRecord[] | null = null;
   return {
     status: verified.status,
     get allocations() {
-      return (records ??= rows.map((r) => Object.fromEntries(ALLOCATION_COLUMNS.map((c, i) => [c, r[i]!])) as AllocationRecord));
+      return (records ??= detail.rows.map((r) => Object.fromEntries(ALLOCATION_COLUMNS.map((c, i) => [c, r[i]!])) as AllocationRecord));
     },
     summary,
     conflicts: [],

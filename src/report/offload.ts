@@ -27,7 +27,7 @@ import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { CompressedSheet } from '../io/xlsx-write.js';
 import { excelCsvBytes, sha256Of } from '../io/write.js';
-import { ALLOCATION_COLUMNS } from './allocations.js';
+import { ALLOCATION_COLUMNS, tableRows, type AllocationTable } from './allocations.js';
 import { commitmentsHeader } from './commitments.js';
 import type { Lang, Notice, NoticeRow, ReportData } from './data.js';
 import { renderHtmlAround, renderNoticeHtml } from './html.js';
@@ -116,7 +116,7 @@ export function unpackReport(packed: PackedReport): ReportData {
 
 export type Job =
   /** allocations.csv and the 明细 sheet; `scenario` names the scenario in the sheet's printed footer. */
-  | { readonly kind: 'rows'; readonly rows: readonly (readonly string[])[]; readonly scenario: string }
+  | { readonly kind: 'rows'; readonly rows: AllocationTable; readonly scenario: string }
   /**
    * report.html and report.md around their notice parts (the notice job's), from the report data or its `packReport`: the
    * data's notice rows are not read (they may be left out).
@@ -170,8 +170,9 @@ export async function runJob<J extends Job>(job: J): Promise<Done<J>> {
 async function doJob(job: Job): Promise<AnyDone> {
   switch (job.kind) {
     case 'rows': {
-      const csv = excelCsvBytes(ALLOCATION_COLUMNS, job.rows);
-      return { csv, detail: await detailSheetCompressed(job.rows, job.scenario) };
+      const rows = tableRows(job.rows);
+      const csv = excelCsvBytes(ALLOCATION_COLUMNS, rows);
+      return { csv, detail: await detailSheetCompressed(rows, job.scenario) };
     }
     case 'pages': {
       const data = 'rest' in job.data ? unpackReport(job.data) : job.data;
