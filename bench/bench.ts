@@ -136,7 +136,7 @@ function main() {
   console.log(`fundplan benchmark · node ${process.version} · median of ${runs} fresh process(es) per family, size and solver`);
   if (typeof lemonBinary !== 'string') console.log(`LEMON reference: ${lemonBinary.missing}`);
   console.log(
-    ['family', 'apps', 'solver', 'LP cols×rows', 'pivots', ...PHASES.map((p) => `${p} ms`), 'parse MB/s', 'in-process ms', 'process wall ms', 'peak RSS MB'].join(' | '),
+    ['family', 'apps', 'solver', 'LP cols×rows', 'pivots', ...PHASES.map((p) => `${p} ms`), 'of write: main thread ms', 'parse MB/s', 'in-process ms', 'process wall ms', 'peak RSS MB'].join(' | '),
   );
   const series = new Map<string, { n: number; values: Record<string, number> }[]>();
   const referenceRows: string[] = [];
@@ -159,6 +159,7 @@ function main() {
           objectives.add(results[0]!.objective);
           const phase = (p: string) => median(results.map((r) => r.timingsMs[p]!));
           const values: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, phase(p)]));
+          values.writeMain = median(results.map((r) => r.timingsMs.writeMain ?? NaN));
           values.inProcess = median(results.map((r) => PHASES.reduce((s, p) => s + r.timingsMs[p]!, 0)));
           values.wall = median(results.map((r) => r.wallMs));
           values.rss = median(results.map((r) => r.maxRssMb));
@@ -178,6 +179,7 @@ function main() {
               `${r0.lp.columns}×${r0.lp.rows}`,
               p === null ? '–' : p.toLocaleString('en'),
               ...PHASES.map((ph) => values[ph]!.toFixed(0)),
+              Number.isNaN(values.writeMain) ? '–' : values.writeMain!.toFixed(0),
               (csvMb / (values.parse! / 1000)).toFixed(1),
               values.inProcess!.toFixed(0),
               values.wall!.toFixed(0),

@@ -144,6 +144,7 @@ const timings = z
     verify: z.number(),
     analyse: z.number().describe('Marginal values and explanations'),
     write: z.number(),
+    writeMain: z.number().optional().describe("Of write: milliseconds the main thread was busy formatting and writing (the rest ran on worker threads or waited for the disk)"),
   })
   .strict();
 

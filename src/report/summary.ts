@@ -327,7 +327,7 @@ function shareResults(policy: Policy, allocation: Allocation): NonNullable<Summa
 
 function roundTimings(t: Timings): Timings {
   const r = (v: number) => Math.round(v * 10) / 10;
-  return { parse: r(t.parse), build: r(t.build), solve: r(t.solve), round: r(t.round), verify: r(t.verify), analyse: r(t.analyse), write: r(t.write) };
+  return { parse: r(t.parse), build: r(t.build), solve: r(t.solve), round: r(t.round), verify: r(t.verify), analyse: r(t.analyse), write: r(t.write), ...(t.writeMain === undefined ? {} : { writeMain: r(t.writeMain) }) };
 }
 
 /** Which backend solved the model, in the words of `w` (the technical reason stays in summary.json). */
