@@ -11,7 +11,9 @@ import { xlsxBytes } from '../src/io/xlsx-write.js';
 import { D } from '../src/money.js';
 import { COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, resolveLedgerMeasures, type Commitment, type LedgerEntry } from '../src/model/ledger.js';
 import { readCommitmentsFile } from '../src/pipeline/ledger.js';
-import { commitmentsCsv, commitmentsSheet } from '../src/report/commitments.js';
+import { commitmentsCsv, commitmentsSheet, commitmentTable } from '../src/report/commitments.js';
+import { yuanText } from '../src/report/fen.js';
+import { tableRows } from '../src/report/text-table.js';
 import { CODES, issuesOf } from './helpers/workbooks.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -53,6 +55,18 @@ describe('writing the ledger', () => {
     expect(commitmentsCsv(LEDGER, 'en').slice(1).split('\r\n')[0]).toBe(COMMITMENT_COLUMNS.join(','));
     // Same commitments, any order: the same bytes.
     expect(commitmentsCsv([...LEDGER].reverse())).toBe(text);
+  });
+
+  it('gives the rows as a table, the columns of few values coded, each field as the commitment has it', () => {
+    const table = commitmentTable(LEDGER);
+    expect(table.columns.filter((c) => 'codes' in c).length).toBe(5);
+    expect(tableRows(table)).toEqual(
+      sorted(LEDGER).map((c) => [
+        c.projectId, c.projectName, c.companyId, c.companyName, c.measureId,
+        String(c.approvedYear), yuanText(c.grant), String(c.installment), String(c.dueYear), yuanText(c.amount), c.status,
+      ]),
+    );
+    expect(tableRows(commitmentTable([]))).toEqual([]);
   });
 
   it('makes a sheet named 拨付台账 (Commitments in English) with years and instalments as whole numbers and amounts as numbers', () => {

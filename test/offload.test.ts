@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toExcelCsv } from '../src/io/write.js';
-import { ALLOCATION_COLUMNS, allocationTable, batchOf, tableRows, type AllocationTable } from '../src/report/allocations.js';
+import { ALLOCATION_COLUMNS, allocationTable, batchOf } from '../src/report/allocations.js';
+import { tableRows, type TextTable } from '../src/report/text-table.js';
 import { BINDING_ZH } from '../src/report/labels.js';
 import { yuanText } from '../src/report/fen.js';
 import { HERE, openFormatter, packNotice, packReport, runJob, unpackReport, type AroundBytes, type Done, type FileBytes, type Job, type NoticeParts, type PagesDone } from '../src/report/offload.js';
@@ -33,12 +34,15 @@ function rows(n: number): string[][] {
   );
 }
 
-/** Rows as a table: the columns allocationTable codes coded (values in a shuffled order), the others as they are. */
-function table(rows: readonly (readonly string[])[]): AllocationTable {
-  const coded = new Set(['district', 'measure', 'measure_name', 'clause', 'year', 'score', 'batch', 'binding', 'binding_zh']);
-  const columns = ALLOCATION_COLUMNS.map((c, k) => {
+/** allocations.csv's columns that allocationTable codes, and commitments.csv's that commitmentTable codes. */
+const ALLOCATIONS_CODED = ['district', 'measure', 'measure_name', 'clause', 'year', 'score', 'batch', 'binding', 'binding_zh'].map((c) => ALLOCATION_COLUMNS.indexOf(c as (typeof ALLOCATION_COLUMNS)[number]));
+const LEDGER_CODED = [4, 5, 7, 8, 10];
+
+/** Rows (of `width` columns) as a table: the columns `coded` coded (their values in reverse order of first use), the others as they are. */
+function table(rows: readonly (readonly string[])[], coded: readonly number[] = ALLOCATIONS_CODED, width: number = ALLOCATION_COLUMNS.length): TextTable {
+  const columns = Array.from({ length: width }, (_, k) => {
     const values = rows.map((r) => r[k]!);
-    if (!coded.has(c)) return { values };
+    if (!coded.includes(k)) return { values };
     const distinct = [...new Set(values)].reverse();
     const code = new Map(distinct.map((v, i) => [v, i]));
     return { values: distinct, codes: Uint32Array.from(values, (v) => code.get(v)!) };
@@ -140,8 +144,8 @@ describe('the big outputs off the main thread', () => {
       // The pages without the notice's rows: they read only its parts.
       { kind: 'pages', data: packReport({ ...data, notice: { ...data.notice, rows: [] } }) },
       { kind: 'notice', notice: packNotice(data.notice), scenario: SCENARIO, lang: data.lang },
-      { kind: 'ledger', rows: ledgerRows(500), lang: 'en', scenario: SCENARIO },
-      { kind: 'ledger', rows: [], lang: 'zh', scenario: SCENARIO },
+      { kind: 'ledger', rows: table(ledgerRows(500), LEDGER_CODED, 11), lang: 'en', scenario: SCENARIO },
+      { kind: 'ledger', rows: table([], LEDGER_CODED, 11), lang: 'zh', scenario: SCENARIO },
       { kind: 'rows', rows: table(rows(10)), scenario: SCENARIO },
     ];
     const formatter = open(jobs.length, 0)!;
@@ -204,7 +208,7 @@ describe('the big outputs off the main thread', () => {
       return pathToFileURL(join(dir, name));
     };
     const job: Job = { kind: 'rows', rows: table(rows(40)), scenario: SCENARIO };
-    const ledger: Job = { kind: 'ledger', rows: ledgerRows(5), lang: 'zh', scenario: SCENARIO };
+    const ledger: Job = { kind: 'ledger', rows: table(ledgerRows(5), LEDGER_CODED, 11), lang: 'zh', scenario: SCENARIO };
     const quits = script('quits.mjs', 'process.exit(0);\n');
     const throws = script('throws.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom'); });\n");
     const reports = script('reports.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', ({ id }) => parentPort.postMessage({ id, error: 'out of paper' }));\n");

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { readScenarioChain } from '../io/scenario-file.js';
 import { writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
 import { HERE, openFormatter, packNotice, packReport, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
-import { commitmentRows } from '../report/commitments.js';
+import { commitmentTable } from '../report/commitments.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
 import { allocationsXlsx } from '../report/xlsx.js';
 import { CommitRecordSchema, type Summary } from '../report/summary-schema.js';
@@ -78,7 +78,7 @@ export function formatAside(open: (applications: number) => Formatter | null = o
       if (done) aside = { formatter: formatter!, rows: done, notice, ledger };
     },
     onCommitments: (commitments, lang, scenario) => {
-      ledger = start(() => ({ kind: 'ledger', rows: commitmentRows(commitments), lang, scenario }));
+      ledger = start(() => ({ kind: 'ledger', rows: commitmentTable(commitments), lang, scenario }));
       if (aside) aside = { ...aside, ledger };
     },
     started: () => aside,
@@ -101,7 +101,7 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     const rowsDone = aside?.rows ?? formatter.run({ kind: 'rows', rows: table, scenario });
     // Jobs not started while the solve ran (without threads, all of them), here or on the threads.
     const notice = aside?.notice ?? formatter.run({ kind: 'notice', notice: aside ? packNotice(data.notice) : data.notice, scenario, lang: data.lang });
-    const ledger = aside?.ledger ?? formatter.run({ kind: 'ledger', rows: commitmentRows(solved.detail.commitments), lang: data.lang, scenario });
+    const ledger = aside?.ledger ?? formatter.run({ kind: 'ledger', rows: commitmentTable(solved.detail.commitments), lang: data.lang, scenario });
     // The pages around the notice's part of them (its job's): on a worker thread they are sent the
     // rest of the report data, serialized once (`packReport`), the notice without its rows. The
     // writer puts the three pieces together and hashes them here (tens of milliseconds at 100,000

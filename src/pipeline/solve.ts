@@ -21,7 +21,8 @@ import { toCplexLp } from '../solver/lp-format.js';
 import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice } from '../solver/select.js';
 import type { Commitment } from '../model/ledger.js';
 import type { Verification } from '../verify/verify.js';
-import { ALLOCATION_COLUMNS, allocationTable, tableRows, type AllocationTable, type BatchNumbers } from '../report/allocations.js';
+import { ALLOCATION_COLUMNS, allocationTable, type BatchNumbers } from '../report/allocations.js';
+import { tableRows, type TextTable } from '../report/text-table.js';
 import { buildNotice, buildReportData, lineKeys, type Lang, type Notice, type ReportData } from '../report/data.js';
 import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
@@ -55,11 +56,11 @@ export interface SolveOptions {
   /** Called once the applications are read, with their count (the CLI starts the threads that will format the big outputs). */
   readonly onLoaded?: (applications: number) => void;
   /**
-   * Called with allocations.csv's rows, as a table (`AllocationTable`), and the scenario's name as soon as they exist (the CLI formats them on another thread):
+   * Called with allocations.csv's rows, as a table (`TextTable`), and the scenario's name as soon as they exist (the CLI formats them on another thread):
    * before the verifier has passed them. Nothing may be written from them unless `solve` returns an allocation; where it throws
    * or finds the scenario infeasible, they are to be dropped.
    */
-  readonly onRows?: (rows: AllocationTable, scenario: string) => void;
+  readonly onRows?: (rows: TextTable, scenario: string) => void;
   /**
    * Called with the public notice (in `lang`'s run, of the scenario named) as soon as the allocation is rounded, before the analysis
    * and the verifier: the same terms as `onRows`.
@@ -90,7 +91,7 @@ export interface SolvedDetail {
   /** allocations.csv's rows (ALLOCATION_COLUMNS order; the file is `toExcelCsv` of them), made from `table` when first read. */
   readonly rows: readonly (readonly string[])[];
   /** The same rows as columns. */
-  readonly table: AllocationTable;
+  readonly table: TextTable;
   /** Milliseconds spent formatting so far (the writer adds the files'). */
   readonly msFormat: number;
 }
@@ -355,7 +356,7 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const started = await startAnalysis({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => resolveAt(engine, budget, options.timeLimitSeconds, warm, allocation), cash });
   let analysis: Analysis;
   let verified: Exclude<Checked, Conflicted>;
-  let table: AllocationTable;
+  let table: TextTable;
   let msRows: number;
   let notes: string[];
   try {

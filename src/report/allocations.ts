@@ -2,6 +2,7 @@
 import type { Allocation } from '../model/types.js';
 import { BINDING_ZH } from './labels.js';
 import { yuanText } from './fen.js';
+import { Coder, tableRows, type TextColumn, type TextTable } from './text-table.js';
 
 export { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
 
@@ -24,44 +25,11 @@ export function allocationRows(allocation: Allocation, notes: readonly string[],
 }
 
 /**
- * allocations.csv's rows as columns (ALLOCATION_COLUMNS order): a column of few values — the
- * district, the measure's id, name and clause, the year, the score, the batch, the binding in
- * both languages — as its distinct values and a code per row (`codes`), any other as its value
- * per row. Sent to another thread, it is a few hundred thousand strings fewer to copy and to make
- * again than the rows themselves, and it is made without them.
+ * allocations.csv's rows as a table (`TextTable`, ALLOCATION_COLUMNS order): the same strings as
+ * `allocationRows`; coded: the district, the measure's id, name and clause, the year, the score,
+ * the batch, the binding in both languages.
  */
-export interface AllocationTable {
-  readonly length: number;
-  readonly columns: readonly TableColumn[];
-}
-
-/** A column's value per row, or (with `codes`) its distinct values and the index of each row's among them. */
-export type TableColumn = { readonly values: readonly string[] } | { readonly values: readonly string[]; readonly codes: Uint32Array };
-
-/** Codes for the values of one or more columns, in the order values are first met. */
-class Coder<K> {
-  readonly codes: Uint32Array;
-  readonly keys: K[] = [];
-  private readonly index = new Map<K, number>();
-  constructor(length: number) {
-    this.codes = new Uint32Array(length);
-  }
-  put(i: number, key: K): void {
-    let c = this.index.get(key);
-    if (c === undefined) {
-      c = this.keys.length;
-      this.keys.push(key);
-      this.index.set(key, c);
-    }
-    this.codes[i] = c;
-  }
-  column(value: (key: K) => string): TableColumn {
-    return { values: this.keys.map(value), codes: this.codes };
-  }
-}
-
-/** allocations.csv's rows as a table (`AllocationTable`): the same strings as `allocationRows`. */
-export function allocationTable(allocation: Allocation, notes: readonly string[], batches: BatchNumbers): AllocationTable {
+export function allocationTable(allocation: Allocation, notes: readonly string[], batches: BatchNumbers): TextTable {
   const { lines } = allocation;
   const n = lines.length;
   const text = (): string[] => new Array<string>(n);
@@ -89,30 +57,12 @@ export function allocationTable(allocation: Allocation, notes: readonly string[]
     batch.put(i, batchOf(batches, a.projectId));
     binding.put(i, line.binding);
   }
-  const own = (values: string[]): TableColumn => ({ values });
-  const columns: TableColumn[] = [
+  const own = (values: string[]): TextColumn => ({ values });
+  const columns: TextColumn[] = [
     own(projectId), own(projectName), own(companyId), own(companyName), district.column((d) => d),
     measure.column((m) => m.id), measure.column((m) => m.name.zh), measure.column((m) => m.clause),
     year.column(String), score.column((s) => s), own(requested), own(entitlement), own(grant), batch.column(String),
     binding.column((b) => b), binding.column((b) => BINDING_ZH[b]), { values: notes },
   ];
   return { length: n, columns };
-}
-
-/** The rows of a table (`AllocationTable`). */
-export function tableRows(table: AllocationTable): string[][] {
-  const { columns, length } = table;
-  const rows = new Array<string[]>(length);
-  const width = columns.length;
-  const values = columns.map((c) => c.values);
-  const codes = columns.map((c) => ('codes' in c ? c.codes : null));
-  for (let i = 0; i < length; i++) {
-    const row = new Array<string>(width);
-    for (let c = 0; c < width; c++) {
-      const code = codes[c];
-      row[c] = values[c]![code ? code[i]! : i]!;
-    }
-    rows[i] = row;
-  }
-  return rows;
 }

@@ -12,6 +12,7 @@ import { toExcelCsv } from '../io/write.js';
 import { fitWidths, neutralisedSample, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
 import { COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, COMMITMENT_STATUSES, type Commitment, type CommitmentColumn } from '../model/ledger.js';
 import { words, type Lang } from './i18n/index.js';
+import { Coder, tableRows, type TextColumn, type TextTable } from './text-table.js';
 
 /** The header row: Chinese headers, or the column names. */
 export function commitmentsHeader(lang: Lang = 'zh'): string[] {
@@ -23,10 +24,37 @@ const byProjectThenInstallment = (a: Commitment, b: Commitment) =>
 
 /** The rows as text, in the file's order (project_id, then instalment). */
 export function commitmentRows(commitments: readonly Commitment[]): string[][] {
-  return [...commitments].sort(byProjectThenInstallment).map((c) => [
-    c.projectId, c.projectName, c.companyId, c.companyName, c.measureId,
-    String(c.approvedYear), yuanText(c.grant), String(c.installment), String(c.dueYear), yuanText(c.amount), c.status,
-  ]);
+  return tableRows(commitmentTable(commitments));
+}
+
+/** The same rows as a table (`TextTable`); coded: the measure, the years, the instalment number, the status. */
+export function commitmentTable(commitments: readonly Commitment[]): TextTable {
+  const sorted = [...commitments].sort(byProjectThenInstallment);
+  const n = sorted.length;
+  const text = (): string[] => new Array<string>(n);
+  const [projectId, projectName, companyId, companyName, grant, amount] = [text(), text(), text(), text(), text(), text()];
+  const [measure, status] = [new Coder<string>(n), new Coder<string>(n)];
+  const [approved, installment, due] = [new Coder<number>(n), new Coder<number>(n), new Coder<number>(n)];
+  for (let i = 0; i < n; i++) {
+    const c = sorted[i]!;
+    projectId[i] = c.projectId;
+    projectName[i] = c.projectName;
+    companyId[i] = c.companyId;
+    companyName[i] = c.companyName;
+    measure.put(i, c.measureId);
+    approved.put(i, c.approvedYear);
+    grant[i] = yuanText(c.grant);
+    installment.put(i, c.installment);
+    due.put(i, c.dueYear);
+    amount[i] = yuanText(c.amount);
+    status.put(i, c.status);
+  }
+  const own = (values: string[]): TextColumn => ({ values });
+  const same = (s: string) => s;
+  return {
+    length: n,
+    columns: [own(projectId), own(projectName), own(companyId), own(companyName), measure.column(same), approved.column(String), own(grant), installment.column(String), due.column(String), own(amount), status.column(same)],
+  };
 }
 
 /** commitments.csv: UTF-8 with BOM, CRLF, formula-like cells neutralised (`toExcelCsv`). */

@@ -27,7 +27,8 @@ import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { CompressedSheet } from '../io/xlsx-write.js';
 import { excelCsvBytes, sha256Of } from '../io/write.js';
-import { ALLOCATION_COLUMNS, tableRows, type AllocationTable } from './allocations.js';
+import { ALLOCATION_COLUMNS } from './allocations.js';
+import { tableRows, type TextTable } from './text-table.js';
 import { commitmentsHeader } from './commitments.js';
 import type { Lang, Notice, NoticeRow, ReportData } from './data.js';
 import { renderHtmlAround, renderNoticeHtml } from './html.js';
@@ -116,7 +117,7 @@ export function unpackReport(packed: PackedReport): ReportData {
 
 export type Job =
   /** allocations.csv and the 明细 sheet; `scenario` names the scenario in the sheet's printed footer. */
-  | { readonly kind: 'rows'; readonly rows: AllocationTable; readonly scenario: string }
+  | { readonly kind: 'rows'; readonly rows: TextTable; readonly scenario: string }
   /**
    * report.html and report.md around their notice parts (the notice job's), from the report data or its `packReport`: the
    * data's notice rows are not read (they may be left out).
@@ -124,8 +125,8 @@ export type Job =
   | { readonly kind: 'pages'; readonly data: ReportData | PackedReport }
   /** notice.csv and the 资助计划 sheet, and the pages' notice parts in `lang`, from the notice or its `packNotice`. */
   | { readonly kind: 'notice'; readonly notice: Notice | Uint8Array; readonly scenario: string; readonly lang: Lang }
-  /** commitments.csv (headers in `lang`) and the 拨付台账 sheet, from `commitmentRows`. */
-  | { readonly kind: 'ledger'; readonly rows: readonly (readonly string[])[]; readonly lang: Lang; readonly scenario: string };
+  /** commitments.csv (headers in `lang`) and the 拨付台账 sheet, from `commitmentTable`. */
+  | { readonly kind: 'ledger'; readonly rows: TextTable; readonly lang: Lang; readonly scenario: string };
 
 export interface RowsDone {
   readonly csv: FileBytes;
@@ -191,9 +192,10 @@ async function doJob(job: Job): Promise<AnyDone> {
       return { csv, sheet: await sheet, parts };
     }
     case 'ledger': {
-      const sheet = commitmentsSheetCompressed(job.rows, job.scenario);
+      const rows = tableRows(job.rows);
+      const sheet = commitmentsSheetCompressed(rows, job.scenario);
       sheet.catch(() => undefined); // awaited below
-      const csv = excelCsvBytes(commitmentsHeader(job.lang), job.rows);
+      const csv = excelCsvBytes(commitmentsHeader(job.lang), rows);
       return { csv, sheet: await sheet };
     }
   }
