@@ -8,11 +8,10 @@
  * tests do), the caller runs them itself, as it does a job whose worker dies. The bytes are the
  * same either way.
  *
- * Rows go to a worker as they are (arrays of strings). At 100,000 rows, just after they were made,
- * cloning them cost this thread less than any packing tried first: half of joining them into one
- * string (with the fields' end offsets beside it), of JSON.stringify, or of copying them into
- * columns (with or without a code per value for the columns of few values); each string is read
- * once either way, and the clone reads it least. The notice goes packed (`packNotice`: columns),
+ * allocations.csv's and the ledger's rows go to a worker as tables (text-table.ts): a column of
+ * few values as its values once and a code per row, so that far fewer strings are copied here and
+ * made again there than with the rows themselves (arrays of strings, which the worker makes again
+ * from the table). The notice goes packed (`packNotice`: columns),
  * and its job also makes the notice's parts of report.html and report.md, so the pages job is sent
  * the rest of the report data (`packReport`, v8's serializer, which is what posting it would run)
  * without the notice's rows and makes the pages around those parts. What comes back is the files'
