@@ -13,7 +13,7 @@ import { ALLOCATION_COLUMNS, allocationTable, batchOf } from '../src/report/allo
 import { tableRows, type TextTable } from '../src/report/text-table.js';
 import { BINDING_ZH } from '../src/report/labels.js';
 import { yuanText } from '../src/report/fen.js';
-import { HERE, openFormatter, packNotice, packReport, runJob, unpackReport, type AroundBytes, type Done, type FileBytes, type Job, type NoticeParts, type PagesDone } from '../src/report/offload.js';
+import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, type Formatter, packNotice, packReport, runJob, unpackReport, type AroundBytes, type Done, type FileBytes, type Job, type NoticeParts, type PagesDone } from '../src/report/offload.js';
 import { renderHtml } from '../src/report/html.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import type { CompressedSheet } from '../src/io/xlsx-write.js';
@@ -199,6 +199,29 @@ describe('the big outputs off the main thread', () => {
     const names = readdirSync(here).filter((n) => !n.startsWith('.'));
     expect(readdirSync(there).filter((n) => !n.startsWith('.')).sort()).toEqual(names.sort());
     for (const n of names) expect(readFileSync(join(there, n)).equals(readFileSync(join(here, n))), n).toBe(true);
+  });
+
+  it('starts the threads as soon as a big file is read, and stops them where it holds fewer applications than pay off', () => {
+    const opened: number[] = [];
+    let closed = 0;
+    const open = (n: number): Formatter => {
+      opened.push(n);
+      return { run: () => new Promise(() => undefined), close: () => void closed++ };
+    };
+    const big = formatAside(open);
+    big.onApplicationsRead(OFFLOAD_MIN_BYTES - 1);
+    expect(opened).toEqual([]);
+    big.onApplicationsRead(OFFLOAD_MIN_BYTES);
+    expect(opened).toEqual([OFFLOAD_MIN_ROWS]);
+    big.onLoaded(OFFLOAD_MIN_ROWS);
+    expect([opened.length, closed]).toEqual([1, 0]);
+    const few = formatAside(open);
+    few.onApplicationsRead(OFFLOAD_MIN_BYTES * 2);
+    few.onLoaded(OFFLOAD_MIN_ROWS - 1);
+    expect(closed).toBe(1);
+    // Opened again for the count: `openFormatter` gives none below OFFLOAD_MIN_ROWS.
+    expect(opened).toEqual([OFFLOAD_MIN_ROWS, OFFLOAD_MIN_ROWS, OFFLOAD_MIN_ROWS - 1]);
+    expect(openFormatter(OFFLOAD_MIN_ROWS - 1)).toBeNull();
   });
 
   it('a worker that exits without an answer, or crashes, is replaced by this thread: the same bytes; a reported failure is an error', async () => {

@@ -49,8 +49,8 @@ export interface SolveOutcome {
 }
 
 /** Solve without writing (an infeasible scenario throws InfeasibleError, the CLI's exit 2). */
-export async function solveScenario(options: Omit<SolveCommandOptions, 'out'>, hooks: Pick<SolveOptions, 'onLoaded' | 'onRows' | 'onNotice' | 'onCommitments'> = {}): Promise<Solved> {
-  const outcome = await solve(options.scenario, { ...options, timings: !options.noTimings, onLoaded: hooks.onLoaded, onRows: hooks.onRows, onNotice: hooks.onNotice, onCommitments: hooks.onCommitments });
+export async function solveScenario(options: Omit<SolveCommandOptions, 'out'>, hooks: Pick<SolveOptions, 'onApplicationsRead' | 'onLoaded' | 'onRows' | 'onNotice' | 'onCommitments'> = {}): Promise<Solved> {
+  const outcome = await solve(options.scenario, { ...options, timings: !options.noTimings, onApplicationsRead: hooks.onApplicationsRead, onLoaded: hooks.onLoaded, onRows: hooks.onRows, onNotice: hooks.onNotice, onCommitments: hooks.onCommitments });
   if (outcome.status === 'infeasible') throw infeasibleError(outcome);
   return outcome;
 }

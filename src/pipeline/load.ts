@@ -43,6 +43,8 @@ export interface LoadOptions {
   readonly sheet?: string;
   /** Return problems in the applications instead of throwing them. */
   readonly keepGoing?: boolean;
+  /** Called with the applications file's size in bytes once it is read, before it is parsed (not for applications held in memory). */
+  readonly onApplicationsRead?: (bytes: number) => void;
 }
 
 /**
@@ -82,6 +84,7 @@ export function loadScenario(scenarioPath: string, options: LoadOptions = {}): L
   const appsPath = resolve(chain.dirOf.applications, scenario.applications);
   const shownApps = relative(process.cwd(), appsPath);
   const appsFile = readInput(appsPath, shownApps);
+  options.onApplicationsRead?.(appsFile.bytes.length);
   const fromScenario = options.sheet === undefined && scenario.sheet !== null;
   const read = readApplicationsFile(appsFile.bytes, shownApps, {
     ...options,
@@ -255,6 +258,7 @@ function loadMemory(input: MemoryInput, options: LoadOptions): Loaded {
     const path = resolve(base, scenario.applications);
     shownApps = relative(process.cwd(), path) || path;
     const file = readInput(path, shownApps);
+    options.onApplicationsRead?.(file.bytes.length);
     read = readApplicationsFile(file.bytes, shownApps, { ...options, measureOf: measureLookup(policy), sheet: options.sheet ?? scenario.sheet ?? undefined });
     appsProvenance = { file: scenario.applications, sha256: file.sha256, encoding: read.encoding, ...(read.sheet !== undefined ? { sheet: read.sheet } : {}) };
   }

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readScenarioChain } from '../io/scenario-file.js';
 import { writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
-import { HERE, openFormatter, packNotice, packReport, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
+import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, packNotice, packReport, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
 import { commitmentTable } from '../report/commitments.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
 import { allocationsXlsx } from '../report/xlsx.js';
@@ -44,19 +44,20 @@ export interface Aside {
 
 /**
  * The big outputs started on worker threads (a big batch) as soon as what each is made of exists,
- * while the solve goes on: pass its `onLoaded` (the threads start once the applications are
- * counted), `onNotice` (the public notice, once the allocation is rounded), `onRows`
+ * while the solve goes on: pass its `onApplicationsRead` and `onLoaded` (the threads start as soon
+ * as the applications file is read where it is big, `OFFLOAD_MIN_BYTES`, so that their cold start
+ * runs beside the parsing, which keeps one core busy, and else once the applications are counted;
+ * they are stopped where they turn out fewer than `OFFLOAD_MIN_ROWS`), `onNotice` (the public notice, once the allocation is rounded), `onRows`
  * (allocations.csv and the 明细 sheet) and `onCommitments` (the ledger, once verified) to `solve`,
  * then `started()` to `writeOutputs`, which gives the same workers the pages; `close()` where the
  * solve fails. Nothing is written from them before `writeOutputs`. `open` opens the threads (or
  * gives null: none for this batch).
  */
-export function formatAside(open: (applications: number) => Formatter | null = openFormatter): Required<Pick<SolveOptions, 'onLoaded' | 'onNotice' | 'onRows' | 'onCommitments'>> & {
+export function formatAside(open: (applications: number) => Formatter | null = openFormatter): Required<Pick<SolveOptions, 'onApplicationsRead' | 'onLoaded' | 'onNotice' | 'onRows' | 'onCommitments'>> & {
   readonly started: () => Aside | null;
   /** Stop the threads (a solve that failed): their jobs are dropped. */
   readonly close: () => void;
 } {
-  // The threads start as soon as the applications are counted: their cold start runs beside the solve.
   let formatter: Formatter | null | undefined;
   let notice: Promise<NoticeDone> | undefined;
   let ledger: Promise<LedgerDone> | undefined;
@@ -69,7 +70,16 @@ export function formatAside(open: (applications: number) => Formatter | null = o
     return done;
   };
   return {
-    onLoaded: (applications) => void (formatter ??= open(applications)),
+    onApplicationsRead: (bytes) => {
+      if (bytes >= OFFLOAD_MIN_BYTES) formatter ??= open(OFFLOAD_MIN_ROWS);
+    },
+    onLoaded: (applications) => {
+      if (formatter && applications < OFFLOAD_MIN_ROWS) {
+        formatter.close();
+        formatter = null;
+      }
+      formatter ??= open(applications);
+    },
     // The notice sent packed (`packNotice`): about three quarters of the cost of posting it as objects.
     onNotice: (n, lang, scenario) => void (notice = start(() => ({ kind: 'notice', notice: packNotice(n), scenario, lang }))),
     onRows: (rows, scenario) => {

@@ -53,7 +53,9 @@ export interface SolveOptions {
   readonly sheet?: string;
   /** Write the stage-1 LP (CPLEX LP format) to this file. */
   readonly emitLp?: string;
-  /** Called once the applications are read, with their count (the CLI starts the threads that will format the big outputs). */
+  /** Called with the applications file's size in bytes once it is read, before it is parsed (the CLI starts the threads that will format the big outputs, for a big file). */
+  readonly onApplicationsRead?: (bytes: number) => void;
+  /** Called once the applications are read, with their count (the CLI starts the threads that will format the big outputs, or stops those it started for a file that held fewer than it took). */
   readonly onLoaded?: (applications: number) => void;
   /**
    * Called with allocations.csv's rows, as a table (`TextTable`), and the scenario's name as soon as they exist (the CLI formats them on another thread):
@@ -123,7 +125,7 @@ export type NoticeScope = 'new' | 'all';
 /** Solve a scenario (a file's path, or one in memory): the library's entry point. */
 export async function solve(input: Input, options: SolveOptions = {}): Promise<Outcome> {
   const t0 = performance.now();
-  const loaded = withOptions(loadInput(input, { sheet: options.sheet }), options);
+  const loaded = withOptions(loadInput(input, { sheet: options.sheet, onApplicationsRead: options.onApplicationsRead }), options);
   const msParse = performance.now() - t0;
   options.onLoaded?.(loaded.applications.length);
   return solveLoaded(loaded, options, msParse);

@@ -240,6 +240,13 @@ export const FINISHED = 'finished';
 /** Applications from which worker threads pay off (measured as said above). */
 export const OFFLOAD_MIN_ROWS = 30_000;
 
+/**
+ * An applications file's size from which its threads are started before it is parsed: 30,000 rows
+ * of CSV take 4 MB and more at about 130 bytes a row or more (the benchmark families' 100,000 take
+ * 16.8 MB); a smaller file (an .xlsx is compressed) has them started once its rows are counted.
+ */
+export const OFFLOAD_MIN_BYTES = 4_000_000;
+
 /** Runs jobs, on worker threads or here. */
 export interface Formatter {
   run<J extends Job>(job: J): Promise<Done<J>>;
