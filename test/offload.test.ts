@@ -201,27 +201,49 @@ describe('the big outputs off the main thread', () => {
     for (const n of names) expect(readFileSync(join(there, n)).equals(readFileSync(join(here, n))), n).toBe(true);
   });
 
-  it('starts the threads as soon as a big file is read, and stops them where it holds fewer applications than pay off', () => {
-    const opened: number[] = [];
+  it('starts one thread as soon as a big file is read and the rest once it is parsed, and stops them where it holds fewer applications than pay off', () => {
+    const opened: [number, number | undefined][] = [];
+    let started = 0;
     let closed = 0;
-    const open = (n: number): Formatter => {
-      opened.push(n);
-      return { run: () => new Promise(() => undefined), close: () => void closed++ };
+    const open = (n: number, now?: number): Formatter => {
+      opened.push([n, now]);
+      return { run: () => new Promise(() => undefined), startAll: () => void started++, close: () => void closed++ };
     };
     const big = formatAside(open);
     big.onApplicationsRead(OFFLOAD_MIN_BYTES - 1);
     expect(opened).toEqual([]);
     big.onApplicationsRead(OFFLOAD_MIN_BYTES);
-    expect(opened).toEqual([OFFLOAD_MIN_ROWS]);
+    expect(opened).toEqual([[OFFLOAD_MIN_ROWS, 1]]);
     big.onLoaded(OFFLOAD_MIN_ROWS);
-    expect([opened.length, closed]).toEqual([1, 0]);
+    expect([opened.length, started, closed]).toEqual([1, 1, 0]);
     const few = formatAside(open);
     few.onApplicationsRead(OFFLOAD_MIN_BYTES * 2);
     few.onLoaded(OFFLOAD_MIN_ROWS - 1);
-    expect(closed).toBe(1);
+    expect([started, closed]).toEqual([1, 1]);
     // Opened again for the count: `openFormatter` gives none below OFFLOAD_MIN_ROWS.
-    expect(opened).toEqual([OFFLOAD_MIN_ROWS, OFFLOAD_MIN_ROWS, OFFLOAD_MIN_ROWS - 1]);
+    expect(opened.at(-1)).toEqual([OFFLOAD_MIN_ROWS - 1, undefined]);
     expect(openFormatter(OFFLOAD_MIN_ROWS - 1)).toBeNull();
+    // A small file: the threads start once the applications are counted, all at once.
+    const small = formatAside(open);
+    small.onApplicationsRead(1000);
+    small.onLoaded(OFFLOAD_MIN_ROWS);
+    expect(opened.at(-1)).toEqual([OFFLOAD_MIN_ROWS, undefined]);
+  });
+
+  it('runs jobs on the threads started so far, and on the others once they are started', async () => {
+    const open = await compiled();
+    const formatter = open(0, 0, 2, undefined, 1)!;
+    try {
+      const job: Job = { kind: 'rows', rows: table(rows(50)), scenario: SCENARIO };
+      const first = await formatter.run(job);
+      formatter.startAll();
+      formatter.startAll(); // no more than `workers`
+      const again = await Promise.all([formatter.run(job), formatter.run(job), formatter.run(job)]);
+      for (const r of again) expectSame(r, first);
+      expectSame(first, await runJob(job));
+    } finally {
+      formatter.close();
+    }
   });
 
   it('a worker that exits without an answer, or crashes, is replaced by this thread: the same bytes; a reported failure is an error', async () => {

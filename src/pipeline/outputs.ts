@@ -53,7 +53,7 @@ export interface Aside {
  * solve fails. Nothing is written from them before `writeOutputs`. `open` opens the threads (or
  * gives null: none for this batch).
  */
-export function formatAside(open: (applications: number) => Formatter | null = openFormatter): Required<Pick<SolveOptions, 'onApplicationsRead' | 'onLoaded' | 'onNotice' | 'onRows' | 'onCommitments'>> & {
+export function formatAside(open: (applications: number, now?: number) => Formatter | null = (n, now) => openFormatter(n, undefined, undefined, undefined, now)): Required<Pick<SolveOptions, 'onApplicationsRead' | 'onLoaded' | 'onNotice' | 'onRows' | 'onCommitments'>> & {
   readonly started: () => Aside | null;
   /** Stop the threads (a solve that failed): their jobs are dropped. */
   readonly close: () => void;
@@ -70,14 +70,16 @@ export function formatAside(open: (applications: number) => Formatter | null = o
     return done;
   };
   return {
+    // One thread while the file is parsed (which keeps one core busy), the other once it is.
     onApplicationsRead: (bytes) => {
-      if (bytes >= OFFLOAD_MIN_BYTES) formatter ??= open(OFFLOAD_MIN_ROWS);
+      if (bytes >= OFFLOAD_MIN_BYTES) formatter ??= open(OFFLOAD_MIN_ROWS, 1);
     },
     onLoaded: (applications) => {
       if (formatter && applications < OFFLOAD_MIN_ROWS) {
         formatter.close();
         formatter = null;
       }
+      formatter?.startAll();
       formatter ??= open(applications);
     },
     // The notice sent packed (`packNotice`): about three quarters of the cost of posting it as objects.

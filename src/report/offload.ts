@@ -250,18 +250,21 @@ export const OFFLOAD_MIN_BYTES = 4_000_000;
 /** Runs jobs, on worker threads or here. */
 export interface Formatter {
   run<J extends Job>(job: J): Promise<Done<J>>;
+  /** Start the workers not started yet (see `openFormatter`'s `now`). */
+  startAll(): void;
   /** Stop the workers (jobs still running on them are lost: call once every job has settled). */
   close(): void;
 }
 
 /** Every job here, now. */
-export const HERE: Formatter = { run: runJob, close: () => undefined };
+export const HERE: Formatter = { run: runJob, startAll: () => undefined, close: () => undefined };
 
 const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
 
 /**
  * Up to `workers` worker threads for the jobs of a batch of `rows` applications, where there are
  * enough of them (`minRows`) and the compiled worker exists; else null (the caller uses HERE).
+ * `now` of them start at once, the others at `startAll` (or never).
  *
  * A job goes to a thread that has finished every job it was sent, as soon as one has: each thread
  * counts the jobs it has finished in memory shared with this thread (`FINISHED`, its workerData),
@@ -269,7 +272,7 @@ const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明�
  * yet read the answer (which it reads only when it next waits). Answers are matched to their jobs
  * by id, whenever they are read.
  */
-export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers = 2, worker: URL = WORKER): Formatter | null {
+export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers = 2, worker: URL = WORKER, now = workers): Formatter | null {
   const path = fileURLToPath(worker);
   if (rows < minRows || !existsSync(path)) return null;
   interface Item {
@@ -316,10 +319,11 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
     lost.forEach(here);
     if (slots.every((s) => s.dead)) queue.splice(0).forEach(here);
   };
-  // Every thread started now: a worker's cold start (loading its modules, about a second of CPU
-  // at 100,000 applications) is paid while this thread still builds the data of the later jobs,
-  // not after the job that needs it was sent.
+  // The threads started early (`now` of them at once, the others at `startAll`): a worker's cold
+  // start (loading its modules, about half a second of CPU) is paid while this thread still reads
+  // and builds, not after the job that needs it was sent.
   const slots: Slot[] = [];
+  let closed = false;
   const start = (): Slot => {
     const finished = new Int32Array(new SharedArrayBuffer(4));
     const slot: Slot = { thread: new Worker(path, { workerData: { [FINISHED]: finished } }), sent: new Map(), posted: 0, answered: 0, finished, dead: false };
@@ -340,7 +344,7 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
     slots.push(slot);
     return slot;
   };
-  for (let k = 0; k < workers; k++) start();
+  for (let k = 0; k < Math.min(now, workers); k++) start();
   return {
     run: <J extends Job>(job: J) =>
       new Promise<Done<J>>((resolve, reject) => {
@@ -353,7 +357,13 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
         queue.push({ id, job, settle });
         dispatch();
       }),
+    startAll: () => {
+      if (closed) return;
+      while (slots.length < workers) start();
+      dispatch();
+    },
     close: () => {
+      closed = true;
       for (const s of slots) {
         s.dead = true;
         void s.thread.terminate();
