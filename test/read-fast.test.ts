@@ -14,8 +14,11 @@ import { amountValue, cleanText, isPlain, plainDecimal, RecentReads, tableToReco
 import { D, parseAmount, toHalfWidth } from '../src/money.js';
 import { resolveApplications } from '../src/model/application.js';
 import { creditCodeCheckChar, creditCodeProblem } from '../src/model/credit-code.js';
-import { compare, companyKey, exceeds } from '../src/model/plausibility.js';
+import { compare, companyKey, exceeds, plausibilityWarnings } from '../src/model/plausibility.js';
+import { shown } from '../src/errors.js';
+import type { Application } from '../src/model/application.js';
 import { lookupMeasure, measureIndex, parsePolicy } from '../src/model/policy.js';
+import { measureLookup } from '../src/pipeline/load.js';
 
 const TEXT = ['1', '0', '9', '.', ',', 'a', 'Z', 'E', '+', '-', ' ', '\t', '\n', '\u3000', '\u200b', '\ufeff', '中', '万', '元', '１', '．', '（', '¥', '%', 'é', 'Σ'];
 const text = (maxLength: number) => fc.array(fc.constantFrom(...TEXT), { maxLength }).map((xs) => xs.join(''));
@@ -186,6 +189,11 @@ describe('reading shortcuts', () => {
     same(plain.records, looked.records, plain.source);
 
     const TEXTS = ['P01-CROSS', 'p01-cross', ' P10-APPLICATION ', '跨行业跨领域工业互联网平台', 'P99-NONE', '技术改造'];
+    // The loader's lookup (measures held as their ids) answers as lookupMeasure does: every name
+    // the index holds, in other cases and with spaces around, and texts that name none.
+    const loaderOf = measureLookup(policy);
+    const asked = [...TEXTS, ...[...index.keys()].flatMap((k) => [k, k.toUpperCase(), ` ${k}\t`, `${k}x`]), '', ' '];
+    for (const t of [...asked, ...asked]) expect(loaderOf(t)).toBe(measureOf(t));
     const header = ['project_id', 'project_name', 'company_id', 'company_name', 'district', 'measure', 'year', 'total_investment', 'eligible_base', 'requested', 'upper_funding', 'score'];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...TEXTS), { minLength: 1, maxLength: 12 }), (measures) => {
@@ -194,6 +202,7 @@ describe('reading shortcuts', () => {
         const a = tableToRecords(table, 't.csv');
         const b = tableToRecords(table, 't.csv', { measureOf });
         same(a.records, b.records, a.source);
+        same(a.records, tableToRecords(table, 't.csv', { measureOf: measureLookup(policy) }).records, a.source);
       }),
       { numRuns: 200 },
     );
@@ -216,6 +225,59 @@ describe('reading shortcuts', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+  it('the one-company-one-code warnings, found in one pass, are what two passes over every pair find', () => {
+    const policy = parsePolicy(JSON.parse(readFileSync('scenarios/policies/shenzhen-iiot-2018.json', 'utf8')), 'policy');
+    const source = { file: 'a.csv', headers: { company_id: '统一社会信用代码', company_name: '企业名称' } };
+    // Codes and names from small pools, so codes get second names and names second codes, in any order.
+    const CODES = ['91440300MA5F00001A', '91440300ma5f00001a', '91440300MA5F00002B', '914403000000000003', 'X'];
+    const NAMES = ['甲公司', '甲 公司', '乙公司', 'ＡＢＣ有限公司', 'abc有限公司', '丙'];
+    const app = (i: number, code: string, name: string) =>
+      ({ index: i, row: i + 2, projectId: `P${i}`, projectName: 'p', companyId: code, companyName: name, district: '', measure: 'P01-CROSS', year: 2019, totalInvestment: null, eligibleBase: null, requested: null, upperFunding: null, score: new D(80), extra: {}, measureId: 'P01-CROSS' }) as unknown as Application;
+    // The two passes: each code's first name and each name's first code; then, per application, a
+    // warning where it is the first with a (code, other name) or a (name, other code).
+    const twoPasses = (apps: Application[]) => {
+      const up = (s: string) => s.toUpperCase();
+      const firstOfCode = new Map<string, Application>();
+      const firstOfName = new Map<string, Application>();
+      const otherNames = new Map<string, Map<string, Application>>();
+      const otherCodes = new Map<string, Map<string, Application>>();
+      for (const a of apps) {
+        const code = up(a.companyId);
+        const name = companyKey(a.companyName);
+        const fc = firstOfCode.get(code);
+        if (!fc) firstOfCode.set(code, a);
+        else if (companyKey(fc.companyName) !== name && !otherNames.get(code)?.has(name)) (otherNames.get(code) ?? otherNames.set(code, new Map()).get(code)!).set(name, a);
+        const fn = firstOfName.get(name);
+        if (!fn) firstOfName.set(name, a);
+        else if (up(fn.companyId) !== code && !otherCodes.get(name)?.has(code)) (otherCodes.get(name) ?? otherCodes.set(name, new Map()).get(name)!).set(code, a);
+      }
+      const out: { row: number; column: string; expected: string; found: string }[] = [];
+      for (const a of apps) {
+        const code = up(a.companyId);
+        const name = companyKey(a.companyName);
+        if (otherNames.get(code)?.get(name) === a) {
+          const first = firstOfCode.get(code)!;
+          out.push({ row: a.row, column: '企业名称', expected: `the name given with code ${a.companyId} in row ${first.row} (${shown(first.companyName)})`, found: shown(a.companyName) });
+        }
+        if (otherCodes.get(name)?.get(code) === a) {
+          const first = firstOfName.get(name)!;
+          const written = a.companyName === first.companyName ? '' : ` (the name written ${shown(a.companyName)})`;
+          out.push({ row: a.row, column: '统一社会信用代码', expected: `the code given for ${shown(first.companyName)} in row ${first.row} (${up(first.companyId)}); company limits count per code`, found: `${shown(a.companyId)}${written}` });
+        }
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...CODES), fc.constantFrom(...NAMES)), { maxLength: 40 }), (pairs) => {
+        const apps = pairs.map(([code, name], i) => app(i, code, name));
+        const got = plausibilityWarnings(apps, policy, source, 2019)
+          .filter((w) => w.column === '企业名称' || w.column === '统一社会信用代码')
+          .map((w) => ({ row: w.row, column: w.column, expected: w.expected, found: w.found }));
+        expect(got).toEqual(twoPasses(apps));
+      }),
+      { numRuns: 500 },
     );
   });
 });

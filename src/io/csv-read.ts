@@ -131,6 +131,8 @@ export class FieldTexts {
   private readonly starts = new Int32Array(FIELD_TEXT_SLOTS);
   /** Per slot, the length in bytes of the text kept (0: none). */
   private readonly lengths = new Int32Array(FIELD_TEXT_SLOTS);
+  /** Per slot, the hash of the text kept: bytes are compared only where it and the length match. */
+  private readonly hashes = new Int32Array(FIELD_TEXT_SLOTS);
   private readonly texts: string[] = new Array<string>(FIELD_TEXT_SLOTS).fill('');
 
   constructor(private readonly bytes: Buffer) {}
@@ -140,7 +142,7 @@ export class FieldTexts {
     const bytes = this.bytes;
     const n = to - from;
     const slot = (hash ^ (hash >>> 14)) & (FIELD_TEXT_SLOTS - 1);
-    if (this.lengths[slot] === n) {
+    if (this.lengths[slot] === n && this.hashes[slot] === hash) {
       const at = this.starts[slot]!;
       let i = 0;
       while (i < n && bytes[at + i] === bytes[from + i]) i++;
@@ -149,6 +151,7 @@ export class FieldTexts {
     const t = bytes.toString(ascii ? 'latin1' : 'utf8', from, to);
     this.starts[slot] = from;
     this.lengths[slot] = n;
+    this.hashes[slot] = hash;
     this.texts[slot] = t;
     return t;
   }
@@ -191,6 +194,19 @@ function readRecord(bytes: Buffer, delim: number, state: ReadState, fields: stri
           if (brk === UNKNOWN ? c !== CR && c !== LF : !atBreak(bytes, pos, brk)) return REFUSED;
         }
       }
+    } else if (fields === null) {
+      // Only bounding the record: the field's end and whether it holds a value.
+      const start = pos;
+      const stop = stopsOf(delim);
+      for (; pos < n; pos++) {
+        const c = bytes[pos]!;
+        if (stop[c] !== 0) {
+          if (c === delim) break;
+          if (c === QUOTE) return REFUSED;
+          if (brk === UNKNOWN || atBreak(bytes, pos, brk)) break;
+        }
+      }
+      if (hasValue(bytes, start, pos)) last = index;
     } else {
       const start = pos;
       let high = 0;
@@ -208,10 +224,8 @@ function readRecord(bytes: Buffer, delim: number, state: ReadState, fields: stri
         high |= c;
         hash = (Math.imul(hash, 31) + c) | 0;
       }
-      if (fields !== null) {
-        const size = pos - start;
-        fields.push(texts !== null && size > 0 && size <= SHARED_FIELD_BYTES ? texts.text(start, pos, high < 128, hash) : textOf(bytes, start, pos, high < 128));
-      } else if (hasValue(bytes, start, pos)) last = index;
+      const size = pos - start;
+      fields.push(texts !== null && size > 0 && size <= SHARED_FIELD_BYTES ? texts.text(start, pos, high < 128, hash) : textOf(bytes, start, pos, high < 128));
     }
     if (pos >= n) break;
     const c = bytes[pos]!;

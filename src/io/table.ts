@@ -340,6 +340,13 @@ function plainNumberDecimals(s: string): number {
 
 /** Digits in one word of decimal.js's digit array (its LOG_BASE: words are base 10^7). */
 const WORD_DIGITS = 7;
+/**
+ * 10^k for k < WORD_DIGITS, as small integers: a word padded with them stays one, so every digit
+ * array is of small integers as decimal.js makes them (`10 ** k` is a floating-point number in
+ * V8's interpreter, and an array holding one is an array of doubles: another kind of array for
+ * every Decimal operation that reads it).
+ */
+const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
 
 /**
  * The Decimal of a plain number (/^\d{1,15}(\.\d{1,6})?$/) times 10^shift, built directly in
@@ -383,7 +390,7 @@ export function plainDecimal(raw: string, shift: number): Decimal {
     }
   }
   if (room < WORD_DIGITS) {
-    word *= 10 ** room;
+    word *= POW10[room]!;
   } else {
     // The last word is complete: it is the last one taken.
     words--;

@@ -88,25 +88,28 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
   // Project ids numbered as they first appear; per number, the row where.
   const ids = new StringNumbers();
   const firstRow: number[] = [];
-  // A batch repeats its measures: each text looked up once.
-  const measures = new Map<string, Measure | undefined>();
-  let lastText: string | null = null;
-  let lastMeasure: Measure | undefined;
   const applications: Application[] = [];
   const columns = attributeColumns(records, policy);
   const missingColumn = new Set<string>();
   const needs = new Map(policy.measures.map((m) => [m.id, neededAttributes(policy, m)]));
-  // What each measure asks of a row, worked out once per measure.
-  const asks = new Map(
+  // What each measure asks of a row, worked out once per measure, beside the measure. The loop
+  // reads these objects, all of one shape, rather than the measures, whose shapes differ.
+  const asks = new Map<Measure, Ask>(
     policy.measures.map((m) => [
-      m.id,
+      m,
       {
+        m,
+        id: m.id,
         base: needsBase(m),
         matching: ruleOf(m, 'matching') !== undefined,
         compared: [...new Set(m.rules.flatMap((rule) => (rule.type === 'eligibility' && isStandardAmount(rule.field) ? [rule.field] : [])))],
       },
     ]),
   );
+  // A batch repeats its measures: each text looked up once (null: no such measure).
+  const measures = new Map<string, Ask | null>();
+  let lastText: string | null = null;
+  let lastAsk: Ask | null = null;
   for (const r of records) {
     const id = ids.add(r.projectId);
     if (id < firstRow.length) {
@@ -118,38 +121,50 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
     if (codeProblem) warnings.push({ ...at(r, 'company_id'), expected: codeProblem, found: shown(r.companyId) });
 
     // Rows of one measure usually come together: the last one's lookup first.
-    let m = lastMeasure;
+    let ask: Ask | null = lastAsk;
     if (r.measure !== lastText) {
-      m = measures.get(r.measure);
-      if (m === undefined && !measures.has(r.measure)) measures.set(r.measure, (m = lookupMeasure(index, r.measure)));
+      let found = measures.get(r.measure);
+      if (found === undefined) {
+        const m = lookupMeasure(index, r.measure);
+        measures.set(r.measure, (found = m === undefined ? null : asks.get(m)!));
+      }
+      ask = found;
       lastText = r.measure;
-      lastMeasure = m;
+      lastAsk = ask;
     }
-    if (!m) {
+    if (ask === null) {
       issues.push({ ...at(r, 'measure'), expected: unknownMeasureHint(policy, r.measure), found: shown(r.measure) });
       continue;
     }
-    const ask = asks.get(m.id)!;
+    const m = ask.m;
     const base = r.eligibleBase ?? r.totalInvestment;
-    if (ask.base && (base === null || base.isZero())) {
+    // Whether the base, the total and the upper-level grant are missing or zero, each asked on
+    // every row through one function, not only under the measures that ask and the rows that
+    // have them: the loop's optimised code has then met the question before the first row of a
+    // rarer measure, or the first upper-level grant, needs its answer (V8 throws away optimised
+    // code at an operation it has not seen run).
+    const noBase = noneOrZero(base);
+    const noTotal = noneOrZero(r.totalInvestment);
+    const noUpper = noneOrZero(r.upperFunding);
+    if (ask.base && noBase) {
       issues.push({
         ...at(r, r.eligibleBase === null ? 'total_investment' : 'eligible_base'),
         expected: `a positive amount (${m.id} ${m.clause} grants a share of ${m.base?.zh ?? 'the base'})`,
         found: shown(base === null ? '' : base.toString()),
       });
     }
-    if (ask.matching && (r.totalInvestment === null || r.totalInvestment.isZero())) {
+    if (ask.matching && noTotal) {
       issues.push({
         ...at(r, 'total_investment'),
         expected: `a positive total investment (${m.id} ${m.clause} limits all levels together to a share of it)`,
         found: shown(r.totalInvestment === null ? '' : r.totalInvestment.toString()),
       });
     }
-    if (r.upperFunding !== null && !r.upperFunding.isZero() && !ask.matching) {
+    if (!noUpper && !ask.matching) {
       warnings.push({
         ...at(r, 'upper_funding'),
         expected: `no upper-level grant (${m.id} does not match upper-level money; the amount is ignored)`,
-        found: r.upperFunding.toString(),
+        found: r.upperFunding!.toString(),
       });
     }
     for (const field of ask.compared) {
@@ -157,7 +172,7 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
     }
     if (!columns.length) {
       // A record the reader built with this measure's id is already the application.
-      applications.push(r.measureId === m.id ? (r as Application) : withFields(r, { measureId: m.id }));
+      applications.push(r.measureId === ask.id ? (r as Application) : withFields(r, { measureId: ask.id }));
       continue;
     }
     // The attributes: every value checked; a value the measure's rules need, required.
@@ -188,6 +203,23 @@ export function resolveApplications(records: readonly ApplicationRecord[], polic
   return { applications, issues, warnings };
 }
 
+
+/** Whether an amount is missing or zero. */
+function noneOrZero(d: Decimal | null): boolean {
+  return d === null || d.isZero();
+}
+
+/** What a measure asks of each of its applications. */
+interface Ask {
+  readonly m: Measure;
+  readonly id: string;
+  /** A share of a base is granted: the base must be positive. */
+  readonly base: boolean;
+  /** A matching rule limits all levels together to a share of the total investment. */
+  readonly matching: boolean;
+  /** The standard amounts its eligibility rules compare: each must be given. */
+  readonly compared: readonly (keyof typeof STANDARD_AMOUNT)[];
+}
 
 /**
  * The record with more fields, as `{ ...r, ...more }` makes it (the same keys in the same order).

@@ -98,14 +98,16 @@ function measureChecks(policy: Policy): Map<string, MeasureChecks> {
 }
 
 /**
- * Each distinct key of `texts` numbered in order of first appearance: per text, its key's number.
- * A key is a scan of its text that returns the text itself in the common case (`upperCase`,
- * `companyKey`), so each text is keyed and looked up once, in one table.
+ * Each distinct key numbered in order of first appearance: per key, its number. A key is a scan
+ * of its text that returns the text itself in the common case (`upperCase`, `companyKey`), so
+ * each text is keyed and looked up once, in one table. The callers key the texts as they list
+ * them, each with its own function, so this loop calls none (one that called a key function
+ * given to it would be optimised for the first and thrown away at the second).
  */
-function numbered(texts: readonly string[], key: (s: string) => string): { readonly of: Int32Array; readonly keys: readonly string[] } {
+function numbered(keys: readonly string[]): { readonly of: Int32Array; readonly keys: readonly string[] } {
   const numbers = new StringNumbers();
-  const of = new Int32Array(texts.length);
-  for (let i = 0; i < texts.length; i++) of[i] = numbers.add(key(texts[i]!));
+  const of = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) of[i] = numbers.add(keys[i]!);
   return { of, keys: numbers.keys };
 }
 
@@ -157,37 +159,33 @@ export function plausibilityWarnings(apps: readonly Application[], policy: Polic
  */
 function companyWarnings(apps: readonly Application[], source: ApplicationsSource): InputIssue[] {
   const out: InputIssue[] = [];
-  const codes = numbered(apps.map((a) => a.companyId), upperCase);
-  const names = numbered(apps.map((a) => a.companyName), companyKey);
-  // Per code: the first name given with it and where; the application where each other name first appears (null while there are none).
+  const codes = numbered(apps.map((a) => upperCase(a.companyId)));
+  const names = numbered(apps.map((a) => companyKey(a.companyName)));
+  // Per code: the first name given with it and where; the other names given with it so far (null while there are none).
   const nameOfCode = new Int32Array(codes.keys.length).fill(-1);
   const firstOfCode: Application[] = new Array(codes.keys.length);
-  const otherNames: (Map<number, Application> | null)[] = new Array(codes.keys.length).fill(null);
-  // Per name: the first code given for it and where; the application where each other code first appears.
+  const otherNames: (Set<number> | null)[] = new Array(codes.keys.length).fill(null);
+  // Per name: the first code given for it and where; the other codes given for it so far.
   const codeOfName = new Int32Array(names.keys.length).fill(-1);
   const firstOfName: Application[] = new Array(names.keys.length);
-  const otherCodes: (Map<number, Application> | null)[] = new Array(names.keys.length).fill(null);
+  const otherCodes: (Set<number> | null)[] = new Array(names.keys.length).fill(null);
+  // In row order, each warning at the application where its name or code first appears: what
+  // it says (the first name, code and row) is settled by then.
   for (let i = 0; i < apps.length; i++) {
     const a = apps[i]!;
     const code = codes.of[i]!;
     const name = names.of[i]!;
+    let newName = false;
+    let newCode = false;
     if (nameOfCode[code] === -1) (nameOfCode[code] = name), (firstOfCode[code] = a);
-    else if (name !== nameOfCode[code] && !otherNames[code]?.has(name)) (otherNames[code] ??= new Map()).set(name, a);
+    else if (name !== nameOfCode[code] && !otherNames[code]?.has(name)) (otherNames[code] ??= new Set()).add(name), (newName = true);
     if (codeOfName[name] === -1) (codeOfName[name] = code), (firstOfName[name] = a);
-    else if (code !== codeOfName[name] && !otherCodes[name]?.has(code)) (otherCodes[name] ??= new Map()).set(code, a);
-  }
-  for (let i = 0; i < apps.length; i++) {
-    const code = codes.of[i]!;
-    const name = names.of[i]!;
-    const byName = otherNames[code] ?? null;
-    const byCode = otherCodes[name] ?? null;
-    if (byName === null && byCode === null) continue;
-    const a = apps[i]!;
-    if (byName !== null && name !== nameOfCode[code] && byName.get(name) === a) {
+    else if (code !== codeOfName[name] && !otherCodes[name]?.has(code)) (otherCodes[name] ??= new Set()).add(code), (newCode = true);
+    if (newName) {
       const first = firstOfCode[code]!;
       out.push(cellIssue(source, a, 'company_name', `the name given with code ${a.companyId} in row ${first.row} (${shown(first.companyName)})`, shown(a.companyName)));
     }
-    if (byCode !== null && code !== codeOfName[name] && byCode.get(code)!.row === a.row) {
+    if (newCode) {
       const first = firstOfName[name]!;
       const written = a.companyName === first.companyName ? '' : ` (the name written ${shown(a.companyName)})`;
       out.push(cellIssue(source, a, 'company_id', `the code given for ${shown(first.companyName)} in row ${first.row} (${codes.keys[codeOfName[name]!]}); company limits count per code`, `${shown(a.companyId)}${written}`));

@@ -14,7 +14,7 @@ import { tableToRecords, type RawRow } from '../io/table.js';
 import { resolveApplications, type Application, type ApplicationsSource } from '../model/application.js';
 import { withScenarioDecisions } from '../model/decisions.js';
 import { plausibilityWarnings } from '../model/plausibility.js';
-import { lookupMeasure, measureIndex, parsePolicy, type Policy } from '../model/policy.js';
+import { lookupMeasure, measureIndex, parsePolicy, type Measure, type Policy } from '../model/policy.js';
 import { checkScenarioAgainstPolicy, parseScenario, type Scenario } from '../model/scenario.js';
 import { resolveLedgerMeasures, type Commitment } from '../model/ledger.js';
 import { readCommitmentsFile } from './ledger.js';
@@ -183,13 +183,17 @@ function withYears(loaded: Loaded, dirOf: { readonly commitments: string; readon
 /**
  * The policy's measure id for a measure cell's text, as `resolveApplications` finds it, each
  * text looked up once: the reader builds each record with it, and resolving then copies none.
+ * The measure index is held as ids (`lookupMeasure` on it): the reader's row loop, which calls
+ * this for every row, then reads no measure object, whose shapes differ from measure to measure
+ * (a row of a measure not seen before would make V8 throw away the loop's optimised code).
  */
-function measureLookup(policy: Policy): (text: string) => string | undefined {
-  const index = measureIndex(policy);
+export function measureLookup(policy: Policy): (text: string) => string | undefined {
+  const index = new Map<string, { readonly id: string }>();
+  for (const [key, m] of measureIndex(policy)) index.set(key, { id: m.id });
   const ids = new Map<string, string | undefined>();
   return (text) => {
     let id = ids.get(text);
-    if (id === undefined && !ids.has(text)) ids.set(text, (id = lookupMeasure(index, text)?.id));
+    if (id === undefined && !ids.has(text)) ids.set(text, (id = lookupMeasure(index as Map<string, Measure>, text)?.id));
     return id;
   };
 }
