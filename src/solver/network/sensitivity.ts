@@ -250,8 +250,11 @@ function solvedTree(plan: NetworkPlan): Simplex | null {
  *   copies of the tree and the arcs that differ from the kept optimum) starts from that answer's optimum
  *   instead (`fromPoint`): the range search of model/marginal.ts asks a row at points moving away
  *   from its bound, and from the nearest such point it takes a few pivots where the kept optimum
- *   takes hundreds. The optimum's objective is the same exact integer either way, so answers do not
- *   depend on the order of calls.
+ *   takes hundreds. Likewise a call whose bounds narrow further the range of an answer whose move
+ *   cut the flow (kept where it left the spare arc unused, on the plan's bound scale) starts from
+ *   that answer's optimum (`fromCut`): a floor raised, or a ceiling lowered, past the row's
+ *   activity step by step. The optimum's objective is the same exact integer either way, so
+ *   answers do not depend on the order of calls.
  *
  *   Bound scale: a new bound is taken on the terms the plan takes the LP's own bounds: as the
  *   decimal it is at the smallest k ≤ 6 where v × 10^k is within 1e-12 (relatively) of an integer,
