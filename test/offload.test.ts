@@ -207,7 +207,7 @@ describe('the big outputs off the main thread', () => {
     let closed = 0;
     const open = (n: number, now?: number): Formatter => {
       opened.push([n, now]);
-      return { run: () => new Promise(() => undefined), startAll: () => void started++, close: () => void closed++ };
+      return { run: () => new Promise(() => undefined), startAll: () => void started++, idle: () => false, close: () => void closed++ };
     };
     const big = formatAside(open);
     big.onApplicationsRead(OFFLOAD_MIN_BYTES - 1);
@@ -235,7 +235,13 @@ describe('the big outputs off the main thread', () => {
     const formatter = open(0, 0, 2, undefined, 1)!;
     try {
       const job: Job = { kind: 'rows', rows: table(rows(50)), scenario: SCENARIO };
-      const first = await formatter.run(job);
+      expect(formatter.idle()).toBe(true);
+      const running = formatter.run(job);
+      // Its one thread has the job: another would wait.
+      expect(formatter.idle()).toBe(false);
+      const first = await running;
+      expect(formatter.idle()).toBe(true);
+      expect(HERE.idle()).toBe(false);
       formatter.startAll();
       formatter.startAll(); // no more than `workers`
       const again = await Promise.all([formatter.run(job), formatter.run(job), formatter.run(job)]);

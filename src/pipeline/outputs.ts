@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readScenarioChain } from '../io/scenario-file.js';
 import { writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
-import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, packNotice, packReport, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
+import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, runJob, packNotice, packReport, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
 import { commitmentTable } from '../report/commitments.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
 import { allocationsXlsx } from '../report/xlsx.js';
@@ -114,11 +114,13 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     // Jobs not started while the solve ran (without threads, all of them), here or on the threads.
     const notice = aside?.notice ?? formatter.run({ kind: 'notice', notice: aside ? packNotice(data.notice) : data.notice, scenario, lang: data.lang });
     const ledger = aside?.ledger ?? formatter.run({ kind: 'ledger', rows: commitmentTable(solved.detail.commitments), lang: data.lang, scenario });
-    // The pages around the notice's part of them (its job's): on a worker thread they are sent the
-    // rest of the report data, serialized once (`packReport`), the notice without its rows. The
-    // writer puts the three pieces together and hashes them here (tens of milliseconds at 100,000
-    // applications), which costs less than copying the notice's parts to the pages' thread.
-    const pages = formatter.run({ kind: 'pages', data: aside ? packReport({ ...data, notice: { ...data.notice, rows: [] } }) : data });
+    // The pages around the notice's part of them (its job's): on a worker thread where one is free
+    // now, sent the rest of the report data, serialized once (`packReport`), the notice without its
+    // rows; else here, at once, while the threads finish their jobs (a thread gives way to this one,
+    // so this one is the first to be done). The writer puts the three pieces together and hashes
+    // them here (tens of milliseconds at 100,000 applications), which costs less than copying the
+    // notice's parts to the pages' thread.
+    const pages = formatter.idle() ? formatter.run({ kind: 'pages', data: packReport({ ...data, notice: { ...data.notice, rows: [] } }) }) : runJob({ kind: 'pages', data });
     const parted = Promise.all([pages, notice.then((n) => n.parts)]);
     const done = Promise.all([rowsDone, notice, ledger]);
     done.catch(() => undefined); // awaited through the files below

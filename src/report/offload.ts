@@ -252,12 +252,14 @@ export interface Formatter {
   run<J extends Job>(job: J): Promise<Done<J>>;
   /** Start the workers not started yet (see `openFormatter`'s `now`). */
   startAll(): void;
+  /** Whether a job run now would start at once on a worker: one has finished every job it was sent, and none waits. */
+  idle(): boolean;
   /** Stop the workers (jobs still running on them are lost: call once every job has settled). */
   close(): void;
 }
 
 /** Every job here, now. */
-export const HERE: Formatter = { run: runJob, startAll: () => undefined, close: () => undefined };
+export const HERE: Formatter = { run: runJob, startAll: () => undefined, idle: () => false, close: () => undefined };
 
 const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
 
@@ -357,6 +359,7 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
         queue.push({ id, job, settle });
         dispatch();
       }),
+    idle: () => queue.length === 0 && slots.some(free),
     startAll: () => {
       if (closed) return;
       while (slots.length < workers) start();
