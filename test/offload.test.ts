@@ -207,7 +207,7 @@ describe('the big outputs off the main thread', () => {
     let closed = 0;
     const open = (n: number, now?: number): Formatter => {
       opened.push([n, now]);
-      return { run: () => new Promise(() => undefined), startAll: () => void started++, idle: () => false, close: () => void closed++ };
+      return { run: () => new Promise(() => undefined), startAll: () => void started++, idle: () => false, runWaitingHere: () => undefined, close: () => void closed++ };
     };
     const big = formatAside(open);
     big.onApplicationsRead(OFFLOAD_MIN_BYTES - 1);
@@ -242,6 +242,15 @@ describe('the big outputs off the main thread', () => {
       const first = await running;
       expect(formatter.idle()).toBe(true);
       expect(HERE.idle()).toBe(false);
+      // Jobs waiting for the one thread, made here instead: the same bytes.
+      const busy = formatter.run(job);
+      const waiting = [formatter.run(job), formatter.run({ kind: 'ledger', rows: table(ledgerRows(20), LEDGER_CODED, 11), lang: 'zh', scenario: SCENARIO })];
+      formatter.runWaitingHere();
+      expect(formatter.idle()).toBe(false); // the first still runs on the thread
+      const [one, two] = await Promise.all(waiting);
+      expectSame(one!, first);
+      expectSame(two!, await runJob({ kind: 'ledger', rows: table(ledgerRows(20), LEDGER_CODED, 11), lang: 'zh', scenario: SCENARIO }));
+      expectSame(await busy, first);
       formatter.startAll();
       formatter.startAll(); // no more than `workers`
       const again = await Promise.all([formatter.run(job), formatter.run(job), formatter.run(job)]);

@@ -121,6 +121,9 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     // them here (tens of milliseconds at 100,000 applications), which costs less than copying the
     // notice's parts to the pages' thread.
     const pages = formatter.idle() ? formatter.run({ kind: 'pages', data: packReport({ ...data, notice: { ...data.notice, rows: [] } }) }) : runJob({ kind: 'pages', data });
+    // A job still waiting for a thread (the ledger, behind the notice and the rows) is made here
+    // instead: this thread has nothing left to do but write what the threads send.
+    formatter.runWaitingHere();
     const parted = Promise.all([pages, notice.then((n) => n.parts)]);
     const done = Promise.all([rowsDone, notice, ledger]);
     done.catch(() => undefined); // awaited through the files below

@@ -254,12 +254,14 @@ export interface Formatter {
   startAll(): void;
   /** Whether a job run now would start at once on a worker: one has finished every job it was sent, and none waits. */
   idle(): boolean;
+  /** Run here, now, the jobs still waiting for a worker (this thread has nothing else to do). */
+  runWaitingHere(): void;
   /** Stop the workers (jobs still running on them are lost: call once every job has settled). */
   close(): void;
 }
 
 /** Every job here, now. */
-export const HERE: Formatter = { run: runJob, startAll: () => undefined, idle: () => false, close: () => undefined };
+export const HERE: Formatter = { run: runJob, startAll: () => undefined, idle: () => false, runWaitingHere: () => undefined, close: () => undefined };
 
 const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
 
@@ -360,6 +362,7 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
         dispatch();
       }),
     idle: () => queue.length === 0 && slots.some(free),
+    runWaitingHere: () => queue.splice(0).forEach(here),
     startAll: () => {
       if (closed) return;
       while (slots.length < workers) start();
