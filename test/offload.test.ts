@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toExcelCsv } from '../src/io/write.js';
 import { ALLOCATION_COLUMNS, allocationTable, batchOf } from '../src/report/allocations.js';
 import { tableRows, type TextTable } from '../src/report/text-table.js';
 import { BINDING_ZH } from '../src/report/labels.js';
@@ -158,8 +157,7 @@ describe('the big outputs off the main thread', () => {
       // Put together, the pages are those rendered in one piece.
       expect(pagesOf(remote[1] as PagesDone, parts)).toEqual({ html: renderHtml(data), markdown: renderMarkdown(data) });
       const first = remote[0] as Done<Extract<Job, { kind: 'rows' }>>;
-      expect(Buffer.from(first.csv.bytes).toString('utf8')).toBe(toExcelCsv(ALLOCATION_COLUMNS, rows(3000)));
-      expect(Buffer.from(first.csv.bytes).toString('utf8')).toContain(`"'=HYPERLINK(""x"") 项目 0 <b>&"`); // neutralised and quoted, as the CSV writer does it
+      expect(first.detail.compressed.size).toBeGreaterThan(3000 * 100);
       expect((remote[4] as Done<Extract<Job, { kind: 'ledger' }>>).sheet).toBeNull();
       expect((remote[1] as PagesDone).html.before.length).toBeGreaterThan(1000);
       expect((remote[1] as PagesDone).markdown.after.length).toBeGreaterThan(100);
@@ -242,11 +240,10 @@ describe('the big outputs off the main thread', () => {
       const first = await running;
       expect(formatter.idle()).toBe(true);
       expect(HERE.idle()).toBe(false);
-      // Jobs waiting for the one thread, made here instead: the same bytes.
+      // Jobs waiting for the one thread, given to it if it has finished meanwhile, else made here: the same bytes.
       const busy = formatter.run(job);
       const waiting = [formatter.run(job), formatter.run({ kind: 'ledger', rows: table(ledgerRows(20), LEDGER_CODED, 11), lang: 'zh', scenario: SCENARIO })];
       formatter.runWaitingHere();
-      expect(formatter.idle()).toBe(false); // the first still runs on the thread
       const [one, two] = await Promise.all(waiting);
       expectSame(one!, first);
       expectSame(two!, await runJob({ kind: 'ledger', rows: table(ledgerRows(20), LEDGER_CODED, 11), lang: 'zh', scenario: SCENARIO }));
@@ -282,7 +279,7 @@ describe('the big outputs off the main thread', () => {
       formatter.close();
     }
     const failing = openFormatter(0, 0, 1, reports)!;
-    await expect(failing.run(job)).rejects.toThrow('formatting allocations.csv and the 明细 sheet failed: out of paper');
+    await expect(failing.run(job)).rejects.toThrow('formatting the 明细 sheet failed: out of paper');
     await expect(failing.run(ledger)).rejects.toThrow('formatting commitments.csv and the 拨付台账 sheet failed: out of paper');
     failing.close();
     expectSame(await HERE.run(job), await runJob(job));

@@ -8,7 +8,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readScenarioChain } from '../io/scenario-file.js';
-import { writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
+import { excelCsvBytes, writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
+import { ALLOCATION_COLUMNS } from '../report/allocations.js';
 import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, runJob, packNotice, packReport, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
 import { commitmentTable } from '../report/commitments.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
@@ -114,6 +115,10 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     // Jobs not started while the solve ran (without threads, all of them), here or on the threads.
     const notice = aside?.notice ?? formatter.run({ kind: 'notice', notice: aside ? packNotice(data.notice) : data.notice, scenario, lang: data.lang });
     const ledger = aside?.ledger ?? formatter.run({ kind: 'ledger', rows: commitmentTable(solved.detail.commitments), lang: data.lang, scenario });
+    // A job still waiting for a thread (the ledger, behind the notice and the rows) goes to one
+    // that has finished meanwhile, else is made here: this thread has nothing left to do but write
+    // what the threads send.
+    formatter.runWaitingHere();
     // The pages around the notice's part of them (its job's): on a worker thread where one is free
     // now, sent the rest of the report data, serialized once (`packReport`), the notice without its
     // rows; else here, at once, while the threads finish their jobs (a thread gives way to this one,
@@ -121,9 +126,8 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     // them here (tens of milliseconds at 100,000 applications), which costs less than copying the
     // notice's parts to the pages' thread.
     const pages = formatter.idle() ? formatter.run({ kind: 'pages', data: packReport({ ...data, notice: { ...data.notice, rows: [] } }) }) : runJob({ kind: 'pages', data });
-    // A job still waiting for a thread (the ledger, behind the notice and the rows) is made here
-    // instead: this thread has nothing left to do but write what the threads send.
-    formatter.runWaitingHere();
+    // allocations.csv here, from the rows this thread has (a thread would first copy them).
+    const csv = excelCsvBytes(ALLOCATION_COLUMNS, solved.detail.rows);
     const parted = Promise.all([pages, notice.then((n) => n.parts)]);
     const done = Promise.all([rowsDone, notice, ledger]);
     done.catch(() => undefined); // awaited through the files below
@@ -143,7 +147,7 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
         return { content: f.bytes, sha256: f.sha256 };
       });
     const paths = await writeOutputsAtomicallyAsync(dir, [
-      file('allocations.csv', rowsDone, (r) => r.csv),
+      { name: 'allocations.csv', content: csv.bytes, sha256: csv.sha256 },
       pending('allocations.xlsx', xlsx, (content) => ({ content })),
       ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),
       file('commitments.csv', ledger, (l) => l.csv),

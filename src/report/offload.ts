@@ -1,6 +1,7 @@
 /**
- * The big outputs as jobs, each a pure function of what it is sent (`runJob`): allocations.csv
- * and the workbook's 明细 sheet (`rows`), report.html and report.md (`pages`), notice.csv and the
+ * The big outputs as jobs, each a pure function of what it is sent (`runJob`): the workbook's 明细
+ * sheet from allocations.csv's rows (`rows`; allocations.csv itself the writer makes from the same
+ * table, on the main thread, which has it), report.html and report.md (`pages`), notice.csv and the
  * 资助计划 sheet (`notice`), and commitments.csv and the 拨付台账 sheet (`ledger`). For a big batch
  * they run on worker threads (two: the machine may have two cores), each job sent only what it
  * needs, while this thread writes the files as their bytes come back; below that, or when the
@@ -28,7 +29,6 @@ import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { CompressedSheet } from '../io/xlsx-write.js';
 import { excelCsvBytes, sha256Of } from '../io/write.js';
-import { ALLOCATION_COLUMNS } from './allocations.js';
 import { tableRows, type TextTable } from './text-table.js';
 import { commitmentsHeader } from './commitments.js';
 import type { Lang, Notice, NoticeRow, ReportData } from './data.js';
@@ -117,7 +117,7 @@ export function unpackReport(packed: PackedReport): ReportData {
 }
 
 export type Job =
-  /** allocations.csv and the 明细 sheet; `scenario` names the scenario in the sheet's printed footer. */
+  /** The 明细 sheet from allocations.csv's rows; `scenario` names the scenario in the sheet's printed footer. */
   | { readonly kind: 'rows'; readonly rows: TextTable; readonly scenario: string }
   /**
    * report.html and report.md around their notice parts (the notice job's), from the report data or its `packReport`: the
@@ -130,7 +130,6 @@ export type Job =
   | { readonly kind: 'ledger'; readonly rows: TextTable; readonly lang: Lang; readonly scenario: string };
 
 export interface RowsDone {
-  readonly csv: FileBytes;
   readonly detail: CompressedSheet;
 }
 /** A file made of the bytes `before`, a part made elsewhere, and `after` (hashed by the writer, which has all three). */
@@ -171,11 +170,8 @@ export async function runJob<J extends Job>(job: J): Promise<Done<J>> {
 
 async function doJob(job: Job): Promise<AnyDone> {
   switch (job.kind) {
-    case 'rows': {
-      const rows = tableRows(job.rows);
-      const csv = excelCsvBytes(ALLOCATION_COLUMNS, rows);
-      return { csv, detail: await detailSheetCompressed(rows, job.scenario) };
-    }
+    case 'rows':
+      return { detail: await detailSheetCompressed(tableRows(job.rows), job.scenario) };
     case 'pages': {
       const data = 'rest' in job.data ? unpackReport(job.data) : job.data;
       // The notice's parts are put between these by the writer.
@@ -220,7 +216,7 @@ export function ownBuffers(done: AnyDone): { done: AnyDone; transfer: ArrayBuffe
   const sheet = (s: CompressedSheet): CompressedSheet => ({ ...s, compressed: { ...s.compressed, deflated: own(s.compressed.deflated) } });
   const moved =
     'detail' in done
-      ? { csv: file(done.csv), detail: sheet(done.detail) }
+      ? { detail: sheet(done.detail) }
       : 'html' in done
       ? { html: around(done.html), markdown: around(done.markdown) }
       : 'parts' in done
@@ -256,7 +252,7 @@ export interface Formatter {
   startAll(): void;
   /** Whether a job run now would start at once on a worker: one has finished every job it was sent, and none waits. */
   idle(): boolean;
-  /** Run here, now, the jobs still waiting for a worker (this thread has nothing else to do). */
+  /** The jobs still waiting for a worker: each to a worker that has finished its jobs meanwhile, the rest run here, now (this thread has nothing else to do). */
   runWaitingHere(): void;
   /** Stop the workers (jobs still running on them are lost: call once every job has settled). */
   close(): void;
@@ -265,7 +261,7 @@ export interface Formatter {
 /** Every job here, now. */
 export const HERE: Formatter = { run: runJob, startAll: () => undefined, idle: () => false, runWaitingHere: () => undefined, close: () => undefined };
 
-const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
+const NAMES: Record<Job['kind'], string> = { rows: 'the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
 
 /**
  * Up to `workers` worker threads for the jobs of a batch of `rows` applications, where there are
@@ -364,7 +360,10 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
         dispatch();
       }),
     idle: () => queue.length === 0 && slots.some(free),
-    runWaitingHere: () => queue.splice(0).forEach(here),
+    runWaitingHere: () => {
+      dispatch();
+      queue.splice(0).forEach(here);
+    },
     startAll: () => {
       if (closed) return;
       while (slots.length < workers) start();
