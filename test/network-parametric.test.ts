@@ -316,6 +316,59 @@ describe('walks along one row', () => {
     console.log(`${asked} points asked, ${continued} continued from an earlier point of the row`);
     expect(continued).toBeGreaterThan(asked / 4);
   });
+
+  // A floor raised (or a ceiling lowered) past the row's activity cuts its flow; the range search
+  // then moves it further the same way, and such a call continues from the earlier cut answer
+  // whose range holds the new one (`fromCut`). Each answer against a cold solve (exactly),
+  // infeasible ones included, with points back towards the activity and other rows in between.
+  it('answers points cut further and further as a cold solve does, continuing from the cut answers, on 60 instances', () => {
+    let fromCut = 0;
+    let asked = 0;
+    for (let i = 0; i < 60; i++) {
+      const seed = 9100 + i;
+      const size = i < 56 ? 4 + ((i * 53) % 250) : 600 + 200 * (i - 56);
+      const opts: Options = { hostile: i % 5 === 4, zeroLower: i % 7 === 3, fixedRows: i % 6 === 1, tight: i % 3 === 0, distinct: i % 4 === 2 };
+      const lp = randomInstance(seed, size, opts);
+      const { P, sol } = open(lp);
+      if (sol.status === 'infeasible') continue;
+      const p = P!;
+      const plan = networkOf(lp)!;
+      const act = activities(lp, sol.values, plan.boundScale);
+      const rand = mulberry32(seed * 7 + 5);
+      for (let n = 0; n < Math.min(lp.rows.length, 4); n++) {
+        const r = Math.floor(rand() * lp.rows.length);
+        const { lower, upper } = lp.rows[r]!;
+        const cap = lp.rows[r]!.terms.reduce((t, [j]) => t + lp.columns[j]!.upper, 0);
+        const a = act[r]!;
+        // Towards the other side of the activity from the row's bound: a ceiling down, a floor (or a free row's floor) up.
+        const down = upper !== null;
+        const step = Math.max(1e-2, Math.round((0.02 + rand() * 0.2) * Math.max(1, cap) * 100) / 100);
+        const ks = [1, 2, 3, 5, 8, 4, 13, 21, 6, 34];
+        for (const k of ks) {
+          const t = Math.round((down ? a - k * step : a + k * step) * 100) / 100;
+          const [l, u] = down ? [lower, t] : [t, upper];
+          const warm = p.objectiveWithRowBounds(r, l, u);
+          const ref = cold(withRow(lp, r, asSolved(l), asSolved(u)));
+          if (!Object.is(warm, ref)) throw new Error(`instance ${i} (seed ${seed}), row ${r} [${l}, ${u}]: warm ${warm} ≠ cold ${ref}`);
+          asked++;
+          // Now and then another row in between (its answer not kept for this one).
+          if (rand() < 0.2) {
+            const o = Math.floor(rand() * lp.rows.length);
+            const row = lp.rows[o]!;
+            if (row.upper !== null) {
+              const v = Math.round(row.upper * 0.7 * 100) / 100;
+              expect(p.objectiveWithRowBounds(o, row.lower, v)).toBe(cold(withRow(lp, o, asSolved(row.lower), asSolved(v))));
+            }
+          }
+        }
+      }
+      expect(p.objective).toBe(sol.objective);
+      expect(p.stats.cold).toBe(0);
+      fromCut += p.stats.fromCut;
+    }
+    console.log(`${asked} points asked, ${fromCut} continued from an earlier cut answer of the row`);
+    expect(fromCut).toBeGreaterThan(asked / 20);
+  });
 });
 
 describe('ranging of the active bounds', () => {

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFamily, type Family } from '../scripts/families.js';
 import { mulberry32 } from '../scripts/synthetic.js';
 import { budgetFundingLine, marginalValues } from '../src/model/marginal.js';
-import { marginalStepOf, type Warm } from '../src/pipeline/analyse.js';
+import { linesThatMayDiffer, marginalStepOf, type Warm } from '../src/pipeline/analyse.js';
 import { loadInput } from '../src/pipeline/load.js';
 import { openEngine, resolveAt, solveVerified, type Engine } from '../src/pipeline/solve.js';
 import { budgetChange } from '../src/model/budget-figures.js';
@@ -177,6 +177,11 @@ describe('the budget re-solve through the pipeline', () => {
       expect(compared.allocation.granted.toString()).toBe(full.allocation.granted.toString());
       expect(compared.allocation.lines.map((l) => l.grant.toString())).toEqual(full.allocation.lines.map((l) => l.grant.toString()));
       expect(budgetChange(allocation, compared.allocation)).toEqual(budgetChange(allocation, full.allocation));
+      // Only the lines whose grant is another object: the same change, and every line whose grant moved among them.
+      const [from, to] = linesThatMayDiffer(allocation, compared.allocation);
+      expect(budgetChange(from, to)).toEqual(budgetChange(allocation, full.allocation));
+      expect(from.lines.length).toBeLessThan(allocation.lines.length);
+      expect(from.lines.filter((l, i) => !l.grant.eq(to.lines[i]!.grant)).length).toBe(allocation.lines.filter((l, i) => !l.grant.eq(full.allocation.lines[i]!.grant)).length);
     }
     par.dispose();
     expect(skipped).toBeGreaterThan(0);

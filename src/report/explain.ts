@@ -100,9 +100,9 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
     return lw;
   };
   // The members of each company-like limit that got money, their total and how the first are shown: made once per limit.
-  const matesOf = new Map<number, Mates>();
+  const matesOf: (Mates | undefined)[] = [];
   const mates = (k: number): Mates => {
-    let m = matesOf.get(k);
+    let m = matesOf[k];
     if (!m) {
       const l = ctx.allocation.limits[k]!;
       const funded: Line[] = [];
@@ -116,8 +116,9 @@ export function explainAll(ctx: ExplainContext, lang: Lang, full = false, only?:
         const fen = scaledExact(o.grant, 2);
         totalFen = fen === null || !Number.isSafeInteger(totalFen + fen) ? null : totalFen + fen;
       }
-      m = { funded, totalFen, lockedFen: scaledExact(l.locked, 2), shown: funded.slice(0, MATES_SHOWN + 1).map((o) => `${o.app.projectId} ${y(o.grant)}`) };
-      matesOf.set(k, m);
+      const shown = funded.slice(0, MATES_SHOWN + 1).map((o) => `${o.app.projectId} ${y(o.grant)}`);
+      m = { funded, totalFen, lockedFen: scaledExact(l.locked, 2), shown, firstShown: shown.slice(0, MATES_SHOWN) };
+      matesOf[k] = m;
     }
     return m;
   };
@@ -303,6 +304,8 @@ interface Mates {
   /** The limit's locked grants in whole fen, where a safe integer of them (else null). */
   readonly lockedFen: number | null;
   readonly shown: readonly string[];
+  /** The first MATES_SHOWN of `shown`: what a line not among them lists (one array for all such lines). */
+  readonly firstShown: readonly string[];
 }
 
 interface LimitWords {
@@ -330,8 +333,12 @@ function cutText(
     // The other members that got money: the limit's funded members without this line (sums of grants are exact).
     const m = matesOf(k);
     const at = m.funded.indexOf(line);
-    const shown: string[] = [];
-    for (let j = 0; j < m.shown.length && shown.length < MATES_SHOWN; j++) if (j !== at) shown.push(m.shown[j]!);
+    let shown = m.firstShown;
+    if (at >= 0 && at < m.shown.length) {
+      const others: string[] = [];
+      for (let j = 0; j < m.shown.length && others.length < MATES_SHOWN; j++) if (j !== at) others.push(m.shown[j]!);
+      shown = others;
+    }
     return (l.kind === 'joint_cap' ? w.jointCapCut : w.companyCut)(short, label, full, used, othersWithLocked(() => (m.totalFen !== null ? fenYuan(m.totalFen) : m.funded.reduce((s, o) => s.plus(o.grant), ZERO)), at < 0 ? null : grant, l.locked, m.totalFen, m.lockedFen), shown, m.funded.length - (at < 0 ? 0 : 1));
   }
   if (l.kind === 'measure_max' || l.kind === 'district_max') return w.budgetLikeCut(short, label, full, used);

@@ -23,8 +23,10 @@ export interface NetworkParametricLp extends ParametricLp {
     /** Tie-broken re-solves asked of the warm backend (`warm`); those it handed to the fallback after all (not provably the cold answer). */
     readonly warm: number;
     readonly warmRefused: number;
-    /** Calls of objectiveWithRowBounds answered from an earlier answer on the same row (see `fromPoint`). */
+    /** Calls of objectiveWithRowBounds answered from an earlier answer on the same row (see `fromPoint`, `fromCut`). */
     readonly continued: number;
+    /** Of those, the calls continued from an answer its move cut (`fromCut`). */
+    readonly fromCut: number;
   };
 }
 
@@ -137,6 +139,8 @@ function keep(sx: Simplex, into?: Kept, arcs = true): Kept {
  */
 interface Point {
   readonly row: number;
+  /** An optimum the move cut (see `fromCut`): its row arc is at the bound [aLo, aHi], the spare arc unused; `split` is aHi. */
+  readonly cut: boolean;
   readonly F: number;
   readonly aLo: number;
   readonly aHi: number;
@@ -246,8 +250,11 @@ function solvedTree(plan: NetworkPlan): Simplex | null {
  *   copies of the tree and the arcs that differ from the kept optimum) starts from that answer's optimum
  *   instead (`fromPoint`): the range search of model/marginal.ts asks a row at points moving away
  *   from its bound, and from the nearest such point it takes a few pivots where the kept optimum
- *   takes hundreds. The optimum's objective is the same exact integer either way, so answers do not
- *   depend on the order of calls.
+ *   takes hundreds. Likewise a call whose bounds narrow further the range of an answer whose move
+ *   cut the flow (kept where it left the spare arc unused, on the plan's bound scale) starts from
+ *   that answer's optimum (`fromCut`): a floor raised, or a ceiling lowered, past the row's
+ *   activity step by step. The optimum's objective is the same exact integer either way, so
+ *   answers do not depend on the order of calls.
  *
  *   Bound scale: a new bound is taken on the terms the plan takes the LP's own bounds: as the
  *   decimal it is at the smallest k ≤ 6 where v × 10^k is within 1e-12 (relatively) of an integer,
@@ -348,7 +355,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     if (lastMoved?.other !== other) lastMoved = { other, row: oneRowMoved(lp, other) };
     return lastMoved.row;
   };
-  const stats = { calls: 0, pivots: 0, cold: 0, warm: 0, warmRefused: 0, continued: 0 };
+  const stats = { calls: 0, pivots: 0, cold: 0, warm: 0, warmRefused: 0, continued: 0, fromCut: 0 };
   let disposed = false;
 
   /** The changed LP solved from scratch (bounds already on the scale used). */
@@ -415,7 +422,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
    * `infeasible`, or `cold` (the row has no arc, or the pivots hit their limit) with the row's
    * bounds on that scale, or `same` (a row with no arc and no bounds: nothing changes).
    */
-  const moveRow = (row: number, lower: number | null, upper: number | null): Moved => {
+  const moveRow = (row: number, lower: number | null, upper: number | null, delta: readonly [number, number] = [0, 0]): Moved => {
     const { F, bs, lRow, uRow } = scaleOf(lower, upper);
     const e = plan.rowArc[row]!;
     if (e < 0) {
@@ -437,8 +444,8 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     const p = spare;
     sx.touch(e);
     sx.touch(p);
-    sx.delta.s = 0;
-    sx.delta.t = 0;
+    sx.delta.s = delta[0];
+    sx.delta.t = delta[1];
     // From the kept optimum only the row's arc and the spare arc change; the rest is priced as
     // potentials move.
     sx.startCandidates([e, p]);
@@ -521,8 +528,8 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
   const unused: Kept[] = [];
   /** Whether the simplex's state is a kept point's, not the kept optimum's. */
   let fromKeptPoint = false;
-  /** Keep the state `moveRow` solved row `row` to (no cut: `split`), for later calls on the row. */
-  const keepPoint = (row: number, F: number, aLo: number, aHi: number, split: number, pivots: number): void => {
+  /** Keep the state `moveRow` solved row `row` to (no cut: `split`; a cut: `cut`, see `fromCut`), for later calls on the row. */
+  const keepPoint = (row: number, F: number, aLo: number, aHi: number, split: number, pivots: number, cut = false): void => {
     if (pivots < KEEP_AFTER) return;
     if (points.length > 0 && points[0]!.row !== row) for (const q of points.splice(0)) unused.push(q.kept);
     if (points.length >= MAX_POINTS) {
@@ -549,7 +556,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
         arcStates[k] = sx.state[a]!;
       }
     }
-    points.push({ row, F, aLo, aHi, split, kept, touched, arcValues, arcStates, spareEnds: [sx.src[spare]!, sx.tgt[spare]!], delta: [sx.delta.s, sx.delta.t], used: stats.calls });
+    points.push({ row, cut, F, aLo, aHi, split, kept, touched, arcValues, arcStates, spareEnds: [sx.src[spare]!, sx.tgt[spare]!], delta: [sx.delta.s, sx.delta.t], used: stats.calls });
   };
 
   /**
@@ -563,19 +570,11 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
    * exactly the same way (the kept optimum's plus every pivot's change). undefined where no kept
    * point serves (or the pivots hit their limit): then `moveRow` answers.
    */
-  const fromPoint = (row: number, lower: number | null, upper: number | null): number | null | undefined => {
-    const e = plan.rowArc[row]!;
-    if (e < 0 || points.length === 0 || points[0]!.row !== row) return undefined;
-    const { F, bs, lRow, uRow } = scaleOf(lower, upper);
-    const [aLo, aHi] = arcBounds(e, F, lRow, uRow);
-    let from: Point | null = null;
-    for (const q of points) {
-      if (q.F !== F || aLo > q.aLo || aHi < q.aHi) continue;
-      // The nearest: the widest range still inside the new one.
-      if (from === null || q.aHi - q.aLo > from.aHi - from.aLo) from = q;
-    }
-    if (from === null) return undefined;
-    // From the kept optimum (every call starts there): the point's copy, and where it holds only the tree, its arcs.
+  /**
+   * A kept point's state in place of the kept optimum's (every call starts at the kept optimum):
+   * the point's copy, and where it holds only the tree, its arcs; the arcs it changed listed as touched.
+   */
+  const loadPoint = (from: Point): void => {
     restore(sx, from.kept);
     if (from.arcValues !== null && from.arcStates !== null) {
       const values = from.arcValues;
@@ -588,10 +587,71 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       }
     }
     fromKeptPoint = true;
-    // The point's state: its arcs listed as it listed them, the row's and the spare arc's besides.
     sx.startTouched();
     for (let i = 0; i < from.touched.length; i++) sx.touch(from.touched[i]!);
-    if (F !== 1) rescaled = true;
+    if (from.F !== 1) rescaled = true;
+  };
+
+  /**
+   * Row `row`'s optimum at new bounds inside those of a kept point that a move cut (the row arc's
+   * range [aLo, aHi] narrowed further, as the range search of model/marginal.ts raises a floor or
+   * lowers a ceiling past its row's activity step by step): from that optimum, which is the LP's
+   * at the point's bounds with the spare arc unused (no flow, out of the tree, no dominant-cost arc
+   * in the tree or at a bound: `keepCut`), `moveRow` moves the row as it moves it from the kept
+   * optimum; its objective is the point's (the kept optimum's plus its pivots' changes) plus the
+   * new pivots' changes, summed exactly. On the plan's bound scale only. undefined where no kept
+   * point serves (or the pivots hit their limit): then `moveRow` answers from the kept optimum.
+   */
+  const fromCut = (row: number, lower: number | null, upper: number | null): number | null | undefined => {
+    const e = plan.rowArc[row]!;
+    if (e < 0 || points.length === 0 || points[0]!.row !== row) return undefined;
+    const { F, lRow, uRow } = scaleOf(lower, upper);
+    if (F !== 1) return undefined;
+    const [aLo, aHi] = arcBounds(e, F, lRow, uRow);
+    if (aLo > aHi) return undefined;
+    let from: Point | null = null;
+    for (const q of points) {
+      if (!q.cut || q.F !== 1 || aLo < q.aLo || aHi > q.aHi) continue;
+      // The nearest: the narrowest range the new one is inside.
+      if (from === null || q.aHi - q.aLo < from.aHi - from.aLo) from = q;
+    }
+    if (from === null) return undefined;
+    loadPoint(from);
+    // The spare arc unused, as in the kept optimum.
+    sx.lo[spare] = 0;
+    sx.cap[spare] = 0;
+    sx.flow[spare] = 0;
+    sx.state[spare] = FIXED;
+    from.used = stats.calls;
+    const before = sx.pivots;
+    const moved = moveRow(row, lower, upper, from.delta);
+    if (moved.kind === 'infeasible') return null;
+    if (moved.kind !== 'solved') return undefined;
+    stats.continued++;
+    stats.fromCut++;
+    keepSolved(row, moved, sx.pivots - before);
+    return objectiveValue(plan, S0 + BigInt(sx.delta.s) + BigInt(sx.delta.t), moved.bs);
+  };
+
+  /** Keep what `moveRow` solved row `row` to: a point that was no cut, or one that was where its state allows (see `fromCut`). */
+  const keepSolved = (row: number, moved: Extract<Moved, { kind: 'solved' }>, pivots: number): void => {
+    if (moved.split !== null) keepPoint(row, moved.F, moved.aLo, moved.aHi, moved.split, pivots);
+    else if (moved.F === 1 && sx.state[spare] !== TREE && sx.flow[spare] === 0 && sx.artsInTree === 0 && sx.dominantOut === 0) keepPoint(row, 1, moved.aLo, moved.aHi, moved.aHi, pivots, true);
+  };
+
+  const fromPoint = (row: number, lower: number | null, upper: number | null): number | null | undefined => {
+    const e = plan.rowArc[row]!;
+    if (e < 0 || points.length === 0 || points[0]!.row !== row) return undefined;
+    const { F, bs, lRow, uRow } = scaleOf(lower, upper);
+    const [aLo, aHi] = arcBounds(e, F, lRow, uRow);
+    let from: Point | null = null;
+    for (const q of points) {
+      if (q.cut || q.F !== F || aLo > q.aLo || aHi < q.aHi) continue;
+      // The nearest: the widest range still inside the new one.
+      if (from === null || q.aHi - q.aLo > from.aHi - from.aLo) from = q;
+    }
+    if (from === null) return undefined;
+    loadPoint(from);
     sx.touch(e);
     sx.touch(spare);
     const { src, tgt, lo, cap, flow, state } = sx;
@@ -662,7 +722,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
       case 'cold':
         return cold(row, moved.lower, moved.upper);
       case 'solved':
-        if (moved.split !== null) keepPoint(row, moved.F, moved.aLo, moved.aHi, moved.split, sx.pivots - pivotsBefore);
+        keepSolved(row, moved, sx.pivots - pivotsBefore);
         // The optimum's integer, on this call's scale, plus what the pivots changed.
         return objectiveValue(plan, S0 * BigInt(moved.F) + BigInt(sx.delta.s) + BigInt(sx.delta.t), moved.bs);
     }
@@ -715,6 +775,10 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
         const [l, u] = [finiteOrNull(lower), finiteOrNull(upper)];
         const continued = fromPoint(row, l, u);
         if (continued !== undefined) return continued;
+        if (fromKeptPoint) backToKept();
+        fromKeptPoint = false;
+        const cut = fromCut(row, l, u);
+        if (cut !== undefined) return cut;
         if (fromKeptPoint) backToKept();
         fromKeptPoint = false;
         return solveWith(row, l, u);
