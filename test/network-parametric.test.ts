@@ -265,6 +265,21 @@ describe('random LPs of the allocation shape', () => {
   });
 });
 
+/**
+ * A walk's 60 random instances (seeds from `first`, sizes `sizeOf(i)`, every kind of instance in
+ * turn), each with its parametric LP open at the optimum: those that have one.
+ */
+function* walkInstances(first: number, sizeOf: (i: number) => number) {
+  for (let i = 0; i < 60; i++) {
+    const seed = first + i;
+    const opts: Options = { hostile: i % 5 === 4, zeroLower: i % 7 === 3, fixedRows: i % 6 === 1, tight: i % 3 === 0, distinct: i % 4 === 2 };
+    const lp = randomInstance(seed, sizeOf(i), opts);
+    const { P, sol } = open(lp);
+    if (sol.status === 'infeasible') continue;
+    yield { i, seed, lp, p: P!, sol, act: activities(lp, sol.values, networkOf(lp)!.boundScale) };
+  }
+}
+
 describe('walks along one row', () => {
   // The range search of src/model/marginal.ts asks one row at points moving away from its bound
   // (doubling, then bisecting back); a call whose bounds only widen those of an earlier answer on
@@ -272,16 +287,7 @@ describe('walks along one row', () => {
   it('answers each point as a cold solve does, continuing from earlier points of the row, on 60 instances', () => {
     let continued = 0;
     let asked = 0;
-    for (let i = 0; i < 60; i++) {
-      const seed = 7300 + i;
-      const size = i < 56 ? 2 + ((i * 37) % 250) : 600 + 200 * (i - 56);
-      const opts: Options = { hostile: i % 5 === 4, zeroLower: i % 7 === 3, fixedRows: i % 6 === 1, tight: i % 3 === 0, distinct: i % 4 === 2 };
-      const lp = randomInstance(seed, size, opts);
-      const { P, sol } = open(lp);
-      if (sol.status === 'infeasible') continue;
-      const p = P!;
-      const plan = networkOf(lp)!;
-      const act = activities(lp, sol.values, plan.boundScale);
+    for (const { i, seed, lp, p, sol, act } of walkInstances(7300, (i) => (i < 56 ? 2 + ((i * 37) % 250) : 600 + 200 * (i - 56)))) {
       const rand = mulberry32(seed * 11 + 3);
       for (let n = 0; n < Math.min(lp.rows.length, 4); n++) {
         const r = Math.floor(rand() * lp.rows.length);
@@ -324,16 +330,7 @@ describe('walks along one row', () => {
   it('answers points cut further and further as a cold solve does, continuing from the cut answers, on 60 instances', () => {
     let fromCut = 0;
     let asked = 0;
-    for (let i = 0; i < 60; i++) {
-      const seed = 9100 + i;
-      const size = i < 56 ? 4 + ((i * 53) % 250) : 600 + 200 * (i - 56);
-      const opts: Options = { hostile: i % 5 === 4, zeroLower: i % 7 === 3, fixedRows: i % 6 === 1, tight: i % 3 === 0, distinct: i % 4 === 2 };
-      const lp = randomInstance(seed, size, opts);
-      const { P, sol } = open(lp);
-      if (sol.status === 'infeasible') continue;
-      const p = P!;
-      const plan = networkOf(lp)!;
-      const act = activities(lp, sol.values, plan.boundScale);
+    for (const { i, seed, lp, p, sol, act } of walkInstances(9100, (i) => (i < 56 ? 4 + ((i * 53) % 250) : 600 + 200 * (i - 56)))) {
       const rand = mulberry32(seed * 7 + 5);
       for (let n = 0; n < Math.min(lp.rows.length, 4); n++) {
         const r = Math.floor(rand() * lp.rows.length);

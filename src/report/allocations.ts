@@ -2,7 +2,7 @@
 import type { Allocation } from '../model/types.js';
 import { BINDING_ZH } from './labels.js';
 import { yuanText } from './fen.js';
-import { Coder, tableRows, type TextColumn, type TextTable } from './text-table.js';
+import { Coder, ProjectColumns, tableRows, type TextColumn, type TextTable } from './text-table.js';
 
 export { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
 
@@ -33,7 +33,8 @@ export function allocationTable(allocation: Allocation, notes: readonly string[]
   const { lines } = allocation;
   const n = lines.length;
   const text = (): string[] => new Array<string>(n);
-  const [projectId, projectName, companyId, companyName, requested, entitlement, grant] = [text(), text(), text(), text(), text(), text(), text()];
+  const project = new ProjectColumns(n);
+  const [requested, entitlement, grant] = [text(), text(), text()];
   const district = new Coder<string>(n);
   const measure = new Coder<Allocation['lines'][number]['measure']>(n);
   const year = new Coder<number>(n);
@@ -43,10 +44,7 @@ export function allocationTable(allocation: Allocation, notes: readonly string[]
   for (let i = 0; i < n; i++) {
     const line = lines[i]!;
     const a = line.app;
-    projectId[i] = a.projectId;
-    projectName[i] = a.projectName;
-    companyId[i] = a.companyId;
-    companyName[i] = a.companyName;
+    project.put(i, a);
     district.put(i, a.district);
     measure.put(i, line.measure);
     year.put(i, a.year);
@@ -59,7 +57,7 @@ export function allocationTable(allocation: Allocation, notes: readonly string[]
   }
   const own = (values: string[]): TextColumn => ({ values });
   const columns: TextColumn[] = [
-    own(projectId), own(projectName), own(companyId), own(companyName), district.column((d) => d),
+    ...project.columns(), district.column((d) => d),
     measure.column((m) => m.id), measure.column((m) => m.name.zh), measure.column((m) => m.clause),
     year.column(String), score.column((s) => s), own(requested), own(entitlement), own(grant), batch.column(String),
     binding.column((b) => b), binding.column((b) => BINDING_ZH[b]), { values: notes },

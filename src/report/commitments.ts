@@ -12,7 +12,7 @@ import { toExcelCsv } from '../io/write.js';
 import { fitWidths, neutralisedSample, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
 import { COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, COMMITMENT_STATUSES, type Commitment, type CommitmentColumn } from '../model/ledger.js';
 import { words, type Lang } from './i18n/index.js';
-import { Coder, tableRows, type TextColumn, type TextTable } from './text-table.js';
+import { Coder, ProjectColumns, tableRows, type TextColumn, type TextTable } from './text-table.js';
 
 /** The header row: Chinese headers, or the column names. */
 export function commitmentsHeader(lang: Lang = 'zh'): string[] {
@@ -32,15 +32,13 @@ export function commitmentTable(commitments: readonly Commitment[]): TextTable {
   const sorted = [...commitments].sort(byProjectThenInstallment);
   const n = sorted.length;
   const text = (): string[] => new Array<string>(n);
-  const [projectId, projectName, companyId, companyName, grant, amount] = [text(), text(), text(), text(), text(), text()];
+  const project = new ProjectColumns(n);
+  const [grant, amount] = [text(), text()];
   const [measure, status] = [new Coder<string>(n), new Coder<string>(n)];
   const [approved, installment, due] = [new Coder<number>(n), new Coder<number>(n), new Coder<number>(n)];
   for (let i = 0; i < n; i++) {
     const c = sorted[i]!;
-    projectId[i] = c.projectId;
-    projectName[i] = c.projectName;
-    companyId[i] = c.companyId;
-    companyName[i] = c.companyName;
+    project.put(i, c);
     measure.put(i, c.measureId);
     approved.put(i, c.approvedYear);
     grant[i] = yuanText(c.grant);
@@ -53,7 +51,7 @@ export function commitmentTable(commitments: readonly Commitment[]): TextTable {
   const same = (s: string) => s;
   return {
     length: n,
-    columns: [own(projectId), own(projectName), own(companyId), own(companyName), measure.column(same), approved.column(String), own(grant), installment.column(String), due.column(String), own(amount), status.column(same)],
+    columns: [...project.columns(), measure.column(same), approved.column(String), own(grant), installment.column(String), due.column(String), own(amount), status.column(same)],
   };
 }
 

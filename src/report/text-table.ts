@@ -36,6 +36,37 @@ export class Coder<K> {
   }
 }
 
+/** What a row names of its project and company: the first four columns of allocations.csv and of the ledger. */
+interface ProjectOf {
+  readonly projectId: string;
+  readonly projectName: string;
+  readonly companyId: string;
+  readonly companyName: string;
+}
+
+/** The four columns of a row's project and company (ids and names, as the row has them), filled row by row. */
+export class ProjectColumns {
+  private readonly projectId: string[];
+  private readonly projectName: string[];
+  private readonly companyId: string[];
+  private readonly companyName: string[];
+  constructor(length: number) {
+    this.projectId = new Array<string>(length);
+    this.projectName = new Array<string>(length);
+    this.companyId = new Array<string>(length);
+    this.companyName = new Array<string>(length);
+  }
+  put(i: number, p: ProjectOf): void {
+    this.projectId[i] = p.projectId;
+    this.projectName[i] = p.projectName;
+    this.companyId[i] = p.companyId;
+    this.companyName[i] = p.companyName;
+  }
+  columns(): TextColumn[] {
+    return [{ values: this.projectId }, { values: this.projectName }, { values: this.companyId }, { values: this.companyName }];
+  }
+}
+
 /** The rows of a table, each an array of its columns' values. */
 export function tableRows(table: TextTable): string[][] {
   const { columns, length } = table;
