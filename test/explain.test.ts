@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { D, fmtYuanHuman, fmtYuanHumanDecimal, groupThousands } from '../src/money.js';
 import { allocate } from '../src/model/allocate.js';
-import { marginalValues } from '../src/model/marginal.js';
+import { budgetSlope, fundingLineOf, marginalValues } from '../src/model/marginal.js';
 import { explainAll, limitIndexOf, othersWithLocked, yuanForPeople } from '../src/report/explain.js';
 import { buildNotice } from '../src/report/data.js';
 import { openParametricLp, type ParametricLp } from '../src/solver/highs.js';
@@ -44,6 +44,23 @@ const FOUR: AppSpec[] = [
   { id: 'C', measure: 'P10-APPLICATION', total: 12_000_000, score: 70 },
   { id: 'D', measure: 'P10-APPLICATION', total: 12_000_000, score: 60 },
 ];
+
+describe('the funding line found first', () => {
+  it('is the one the marginal values give, with the budget slope given or found again, on both backends', async () => {
+    for (const [name, open] of SENSITIVITY) {
+      for (const budget of [7_000_000, 3_500_000, 20_000_000]) {
+        const a = solveVerified(apps(FOUR), scenario({ budget }));
+        const lp = (await open(a.model.lp))!;
+        const slope = budgetSlope(a, lp);
+        const given = marginalValues(a, lp, { budgetSlope: slope });
+        const found = marginalValues(a, lp);
+        lp.dispose();
+        expect(given.fundingLine, `${name} at ${budget}`).toBe(fundingLineOf(slope));
+        expect(given, `${name} at ${budget}`).toEqual(found);
+      }
+    }
+  });
+});
 
 describe('explanations', () => {
   it('entitlement: every ceiling with the binding one marked, and the full grant', async () => {

@@ -41,6 +41,8 @@ export interface MarginalOptions {
   readonly maxCompanyLimits?: number;
   /** Ranges to a grid of 1/2^bisections of the limit (at least ¥10,000). */
   readonly bisections?: number;
+  /** The budget row's right slope as `budgetSlope` found it: used as it is, not re-solved (so the funding line is the one found first). */
+  readonly budgetSlope?: number | null;
 }
 
 export function marginalValues(allocation: Allocation, lp: ParametricLp, options: MarginalOptions = {}): MarginalAnalysis {
@@ -125,7 +127,7 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
     const toYuan = (t: number) => new D(t).times(LP_UNIT).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).plus(limit.locked);
     // Exact answers bound the others (concavity): kept per row, from the kept optimum and its exact range on.
     const known = lp.valuesExact && Number.isFinite(b) ? knownAround(lp, r, b) : null;
-    const slope = rightSlope(lp, rows, r, known);
+    const slope = limit.kind === 'budget' && options.budgetSlope !== undefined ? options.budgetSlope : rightSlope(lp, rows, r, known);
     if (slope === null) {
       // Raising a floor one step makes the scenario infeasible: it is already as high as it can go.
       return { limit, perYuan: -Infinity, from: toYuan(b), to: toYuan(b), verified: true, binding: true };
@@ -161,11 +163,24 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
  * of it funds nothing.
  */
 export function budgetFundingLine(allocation: Allocation, lp: ParametricLp): number | null {
+  return fundingLineOf(budgetSlope(allocation, lp));
+}
+
+/**
+ * The budget row's right slope (objective per LP unit of one more step of budget, re-solved where
+ * the dual does not tell), null where one more step is infeasible, undefined where the budget has
+ * no row: what `marginalValues` finds for the budget, to be given to it (`budgetSlope`).
+ */
+export function budgetSlope(allocation: Allocation, lp: ParametricLp): number | null | undefined {
   const k = allocation.limits.findIndex((l) => l.kind === 'budget');
   const r = allocation.model.shape.rowLimit.indexOf(k);
-  if (k < 0 || r < 0) return null;
-  const slope = rightSlope(lp, allocation.model.lp.rows, r, null);
-  return slope === null ? null : fundingLineAt(slope);
+  if (k < 0 || r < 0) return undefined;
+  return rightSlope(lp, allocation.model.lp.rows, r, null);
+}
+
+/** The funding line a budget slope (`budgetSlope`) gives: null for none, infeasible, or one that buys nothing. */
+export function fundingLineOf(slope: number | null | undefined): number | null {
+  return slope === null || slope === undefined ? null : fundingLineAt(slope);
 }
 
 /** The score at which money ran out, from the budget's objective per yuan: null when it buys nothing. */

@@ -21,7 +21,7 @@ import type { Decimal } from 'decimal.js';
 import { InputError, InternalError, type Conflict } from '../errors.js';
 import { D, floorTo, fmtYuan, fmtYuanHuman, parseAmount } from '../money.js';
 import { budgetBinds, budgetChange, lowestFundedLine, type Compared } from '../model/budget-figures.js';
-import { budgetFundingLine, marginalValues } from '../model/marginal.js';
+import { budgetSlope, fundingLineOf, marginalValues } from '../model/marginal.js';
 import type { Allocation } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
@@ -176,21 +176,23 @@ export async function startAnalysis(args: AnalyseArgs): Promise<Analysing> {
     if (open) parametric.dispose();
     open = false;
   };
-  // The funding line now (one re-solve at most); the other limits' values wait for `finish`, so
-  // that what needs only the funding line (the explanations, allocations.csv's rows) comes first.
-  let fundingLine: number | null;
+  // The funding line now (the budget's slope: one re-solve at most); the other limits' values wait
+  // for `finish`, which is given the same slope, so that what needs only the funding line (the
+  // explanations, allocations.csv's rows) comes first.
+  let slope: number | null | undefined;
   try {
-    fundingLine = budgetFundingLine(allocation, parametric);
+    slope = budgetSlope(allocation, parametric);
   } catch (e) {
     dispose();
     throw e;
   }
+  const fundingLine = fundingLineOf(slope);
   const finish = (): Analysis => {
     let marginal: ReturnType<typeof marginalValues>;
     let duals: Float64Array;
     let up: Side;
     try {
-      marginal = marginalValues(allocation, parametric);
+      marginal = marginalValues(allocation, parametric, { budgetSlope: slope });
       if (marginal.fundingLine !== fundingLine) throw new InternalError(`the funding line found first (${fundingLine}) is not the budget's marginal value (${marginal.fundingLine})`);
       duals = Float64Array.from(parametric.duals);
       // A budget with a unit or more left over does not bind: the LP's optimum stays where it is, not re-solved.

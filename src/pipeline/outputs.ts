@@ -79,6 +79,7 @@ export function formatAside(open: (applications: number, now?: number) => Format
       if (formatter && applications < OFFLOAD_MIN_ROWS) {
         formatter.close();
         formatter = null;
+        return;
       }
       formatter?.startAll();
       formatter ??= open(applications);

@@ -316,6 +316,7 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
     // left in the queue once no worker is alive, made here: the same bytes.
     if (slot.dead) return;
     slot.dead = true;
+    void slot.thread.terminate(); // a thread still running (its answer could not be read) is stopped
     const lost = [...slot.sent.values()];
     slot.sent.clear();
     lost.forEach(here);

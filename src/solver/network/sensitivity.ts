@@ -560,17 +560,6 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
   };
 
   /**
-   * Row `row`'s optimum at new bounds that only widen the row arc's range of a kept point (see
-   * {@link Point}): from that optimum, with the row arc and the spare arc both out of the tree, split
-   * again at their flow as `moveRow` splits the kept optimum's (the row arc [new lower, flow] at its
-   * upper bound, the new room above on the spare arc); with one of them in the tree, the row arc's
-   * lower end moved down (its flow kept: at its upper bound, or in the tree) and the spare arc's
-   * room grown by the rise of the upper end (where it is not at its upper bound); then primal
-   * pivots. The optimum reached is the LP's, as from the kept optimum; its objective is summed
-   * exactly the same way (the kept optimum's plus every pivot's change). undefined where no kept
-   * point serves (or the pivots hit their limit): then `moveRow` answers.
-   */
-  /**
    * A kept point's state in place of the kept optimum's (every call starts at the kept optimum):
    * the point's copy, and where it holds only the tree, its arcs; the arcs it changed listed as touched.
    */
@@ -597,7 +586,7 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
    * range [aLo, aHi] narrowed further, as the range search of model/marginal.ts raises a floor or
    * lowers a ceiling past its row's activity step by step): from that optimum, which is the LP's
    * at the point's bounds with the spare arc unused (no flow, out of the tree, no dominant-cost arc
-   * in the tree or at a bound: `keepCut`), `moveRow` moves the row as it moves it from the kept
+   * in the tree or at a bound: `keepSolved`), `moveRow` moves the row as it moves it from the kept
    * optimum; its objective is the point's (the kept optimum's plus its pivots' changes) plus the
    * new pivots' changes, summed exactly. On the plan's bound scale only. undefined where no kept
    * point serves (or the pivots hit their limit): then `moveRow` answers from the kept optimum.
@@ -639,6 +628,17 @@ export function openNetworkParametric(plan: NetworkPlan): NetworkParametricLp | 
     else if (moved.F === 1 && sx.state[spare] !== TREE && sx.flow[spare] === 0 && sx.artsInTree === 0 && sx.dominantOut === 0) keepPoint(row, 1, moved.aLo, moved.aHi, moved.aHi, pivots, true);
   };
 
+  /**
+   * Row `row`'s optimum at new bounds that only widen the row arc's range of a kept point (see
+   * {@link Point}): from that optimum, with the row arc and the spare arc both out of the tree, split
+   * again at their flow as `moveRow` splits the kept optimum's (the row arc [new lower, flow] at its
+   * upper bound, the new room above on the spare arc); with one of them in the tree, the row arc's
+   * lower end moved down (its flow kept: at its upper bound, or in the tree) and the spare arc's
+   * room grown by the rise of the upper end (where it is not at its upper bound); then primal
+   * pivots. The optimum reached is the LP's, as from the kept optimum; its objective is summed
+   * exactly the same way (the kept optimum's plus every pivot's change). undefined where no kept
+   * point serves (or the pivots hit their limit): then `moveRow` answers.
+   */
   const fromPoint = (row: number, lower: number | null, upper: number | null): number | null | undefined => {
     const e = plan.rowArc[row]!;
     if (e < 0 || points.length === 0 || points[0]!.row !== row) return undefined;
