@@ -385,7 +385,7 @@ export function measureIndex(policy: Policy): Map<string, Measure> {
 }
 
 /** The measure a text names exactly: its id (any case), its Chinese name or an alias. */
-export function lookupMeasure(index: Map<string, Measure>, text: string): Measure | undefined {
+export function lookupMeasure<M>(index: ReadonlyMap<string, M>, text: string): M | undefined {
   const t = text.trim();
   return index.get(t.toLowerCase()) ?? index.get(t);
 }

@@ -14,7 +14,7 @@ import { tableToRecords, type RawRow } from '../io/table.js';
 import { resolveApplications, type Application, type ApplicationsSource } from '../model/application.js';
 import { withScenarioDecisions } from '../model/decisions.js';
 import { plausibilityWarnings } from '../model/plausibility.js';
-import { lookupMeasure, measureIndex, parsePolicy, type Measure, type Policy } from '../model/policy.js';
+import { lookupMeasure, measureIndex, parsePolicy, type Policy } from '../model/policy.js';
 import { checkScenarioAgainstPolicy, parseScenario, type Scenario } from '../model/scenario.js';
 import { resolveLedgerMeasures, type Commitment } from '../model/ledger.js';
 import { readCommitmentsFile } from './ledger.js';
@@ -193,7 +193,7 @@ export function measureLookup(policy: Policy): (text: string) => string | undefi
   const ids = new Map<string, string | undefined>();
   return (text) => {
     let id = ids.get(text);
-    if (id === undefined && !ids.has(text)) ids.set(text, (id = lookupMeasure(index as Map<string, Measure>, text)?.id));
+    if (id === undefined && !ids.has(text)) ids.set(text, (id = lookupMeasure(index, text)?.id));
     return id;
   };
 }

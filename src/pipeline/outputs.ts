@@ -45,13 +45,13 @@ export interface Aside {
 
 /**
  * The big outputs started on worker threads (a big batch) as soon as what each is made of exists,
- * while the solve goes on: pass its `onApplicationsRead` and `onLoaded` (the threads start as soon
- * as the applications file is read where it is big, `OFFLOAD_MIN_BYTES`, so that their cold start
- * runs beside the parsing, which keeps one core busy, and else once the applications are counted;
- * they are stopped where they turn out fewer than `OFFLOAD_MIN_ROWS`), `onNotice` (the public notice, once the allocation is rounded), `onRows`
- * (allocations.csv and the 明细 sheet) and `onCommitments` (the ledger, once verified) to `solve`,
- * then `started()` to `writeOutputs`, which gives the same workers the pages; `close()` where the
- * solve fails. Nothing is written from them before `writeOutputs`. `open` opens the threads (or
+ * while the solve goes on: pass its `onApplicationsRead` and `onLoaded` (one thread starts as soon
+ * as a big applications file is read, `OFFLOAD_MIN_BYTES`, so that its cold start runs beside the
+ * parsing, which keeps one core busy, the other once the applications are counted; both are
+ * stopped where they turn out fewer than `OFFLOAD_MIN_ROWS`), `onNotice` (the public notice, once
+ * the allocation is rounded), `onRows` (the 明细 sheet) and `onCommitments` (the ledger, once
+ * verified) to `solve`, then `started()` to `writeOutputs`, which gives the same workers the pages
+ * where one is free; `close()` where the solve fails. Nothing is written from them before `writeOutputs`. `open` opens the threads (or
  * gives null: none for this batch).
  */
 export function formatAside(open: (applications: number, now?: number) => Formatter | null = (n, now) => openFormatter(n, undefined, undefined, undefined, now)): Required<Pick<SolveOptions, 'onApplicationsRead' | 'onLoaded' | 'onNotice' | 'onRows' | 'onCommitments'>> & {

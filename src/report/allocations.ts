@@ -2,7 +2,7 @@
 import type { Allocation } from '../model/types.js';
 import { BINDING_ZH } from './labels.js';
 import { yuanText } from './fen.js';
-import { Coder, ProjectColumns, tableRows, type TextColumn, type TextTable } from './text-table.js';
+import { Coder, ProjectColumns, type TextColumn, type TextTable } from './text-table.js';
 
 export { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
 
@@ -19,15 +19,11 @@ export function batchOf(b: BatchNumbers, projectId: string): number {
   return b.of.size === 0 ? b.current : (b.of.get(projectId) ?? b.current);
 }
 
-/** One row per application; `notes` are the one-line explanations, in the same order. */
-export function allocationRows(allocation: Allocation, notes: readonly string[], batches: BatchNumbers): string[][] {
-  return tableRows(allocationTable(allocation, notes, batches));
-}
-
 /**
- * allocations.csv's rows as a table (`TextTable`, ALLOCATION_COLUMNS order): the same strings as
- * `allocationRows`; coded: the district, the measure's id, name and clause, the year, the score,
- * the batch, the binding in both languages.
+ * allocations.csv's rows as a table (`TextTable`, ALLOCATION_COLUMNS order; `tableRows` makes the
+ * rows), one row per application, `notes` the one-line explanations in the same order; coded: the
+ * district, the measure's id, name and clause, the year, the score, the batch, the binding in both
+ * languages.
  */
 export function allocationTable(allocation: Allocation, notes: readonly string[], batches: BatchNumbers): TextTable {
   const { lines } = allocation;

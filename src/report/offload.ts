@@ -22,7 +22,8 @@
  * copied), with their SHA-256 where the job has all of a file's bytes, so the main thread neither
  * encodes them nor, but for the pages, hashes them.
  * A fresh worker runs cold (its JIT starts from nothing): worth it only for big batches
- * (OFFLOAD_MIN_ROWS; at 10,000 rows a worker took 0.8 s for what the warm main thread does in 0.3 s). */
+ * (OFFLOAD_MIN_ROWS; at 10,000 rows a worker took 0.8 s for what the warm main thread does in 0.3 s).
+ */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
