@@ -77,9 +77,9 @@ describe('writing the ledger', () => {
     const numeric = zh.columns.map((c) => c.numeric);
     expect(numeric).toEqual([false, false, false, false, false, true, true, true, true, true, false]);
     expect(zh.columns.map((c) => c.style)).toEqual(['id', 'text', 'id', 'text', 'text', 'int', 'yuan', 'int', 'int', 'yuan', 'text']);
-    expect(zh.rows[1]!.slice(5, 10)).toEqual(['2019', '1000000.01', '1', '2019', '400000.00']);
+    expect(zh.rows.at(1)!.slice(5, 10)).toEqual(['2019', '1000000.01', '1', '2019', '400000.00']);
     // Text columns hold the text as given and are written neutralised (the workbook read below shows the apostrophe).
-    expect(zh.rows[1]![1]).toBe('=HYPERLINK("http://x","项目")');
+    expect(zh.rows.at(1)![1]).toBe('=HYPERLINK("http://x","项目")');
     expect(zh.columns.map((c) => c.neutralise)).toEqual(numeric.map((n) => !n));
   });
 });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALLOCATION_COLUMNS, allocationTable, batchOf } from '../src/report/allocations.js';
-import { tableRows, type TextTable } from '../src/report/text-table.js';
+import { packTable, tableRowSource, tableRows, type TextTable } from '../src/report/text-table.js';
+import { toExcelCsv } from '../src/io/write.js';
 import { BINDING_ZH } from '../src/report/labels.js';
 import { yuanText } from '../src/report/fen.js';
 import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, type Formatter, packNotice, packReport, runJob, unpackReport, type AroundBytes, type Done, type FileBytes, type Job, type NoticeParts, type PagesDone } from '../src/report/offload.js';
@@ -130,6 +131,23 @@ describe("allocations.csv's rows as a table", () => {
     // The solve's own table is its rows.
     expect(tableRows(solved.detail.table)).toEqual(solved.detail.rows);
   });
+
+  it('packed (each column of values one string) gives the same rows, read all at once or one at a time', () => {
+    const odd = ['', 'a', '', '𠀀字', '=1+2', 'x'.repeat(70), '\r\n,"', ''];
+    const given = [...rows(40), ...odd.map((v, i) => ALLOCATION_COLUMNS.map((_, c) => (c % 2 ? v : odd[(i + c) % odd.length]!)))];
+    for (const t of [table(given), table(given, []), table(given, ALLOCATION_COLUMNS.map((_, c) => c)), table([]), table(given.slice(0, 1))]) {
+      const packed = packTable(t);
+      const expected = tableRows(t);
+      expect(packed.columns.every((c) => !('values' in c) || 'codes' in c)).toBe(true);
+      expect(tableRows(packed)).toEqual(expected);
+      const source = tableRowSource(packed);
+      expect(source.length).toBe(expected.length);
+      expect(source.width).toBe(ALLOCATION_COLUMNS.length);
+      expect(Array.from({ length: source.length }, (_, i) => source.at(i))).toEqual(expected);
+      expect(source.at(-1)).toBeUndefined();
+      expect(source.at(source.length)).toBeUndefined();
+    }
+  });
 });
 
 describe('the big outputs off the main thread', () => {
@@ -158,6 +176,8 @@ describe('the big outputs off the main thread', () => {
       expect(pagesOf(remote[1] as PagesDone, parts)).toEqual({ html: renderHtml(data), markdown: renderMarkdown(data) });
       const first = remote[0] as Done<Extract<Job, { kind: 'rows' }>>;
       expect(first.detail.compressed.size).toBeGreaterThan(3000 * 100);
+      // The rows' job's allocations.csv is the file of those rows.
+      expect(Buffer.from(first.csv.bytes).toString('utf8')).toBe(toExcelCsv(ALLOCATION_COLUMNS, rows(3000)));
       expect((remote[4] as Done<Extract<Job, { kind: 'ledger' }>>).sheet).toBeNull();
       expect((remote[1] as PagesDone).html.before.length).toBeGreaterThan(1000);
       expect((remote[1] as PagesDone).markdown.after.length).toBeGreaterThan(100);
@@ -279,7 +299,7 @@ describe('the big outputs off the main thread', () => {
       formatter.close();
     }
     const failing = openFormatter(0, 0, 1, reports)!;
-    await expect(failing.run(job)).rejects.toThrow('formatting the 明细 sheet failed: out of paper');
+    await expect(failing.run(job)).rejects.toThrow('formatting allocations.csv and the 明细 sheet failed: out of paper');
     await expect(failing.run(ledger)).rejects.toThrow('formatting commitments.csv and the 拨付台账 sheet failed: out of paper');
     failing.close();
     expectSame(await HERE.run(job), await runJob(job));

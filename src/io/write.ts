@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { close, closeSync, fsync, fsyncSync, mkdirSync, mkdtempSync, open, openSync, readdirSync, renameSync, rmSync, write, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { neutraliseCell, startsFormula } from './cells.js';
+import type { RowSource } from './rows.js';
 
 /** A file's content: text (written as UTF-8), bytes, or bytes in pieces written one after another. */
 export type Content = string | Uint8Array | readonly Uint8Array[];
@@ -240,30 +241,18 @@ export function toExcelCsv(header: readonly string[], rows: readonly (readonly s
  * The same file as `toExcelCsv`'s text, as its UTF-8 bytes with their SHA-256, encoded field by
  * field into one buffer: neither the text of the whole file nor a line's is made (at 100,000 rows
  * the file's text, joined and then encoded, cost three times as much as lines, most of it in
- * garbage collection; a field written as bytes makes no string at all). The buffer is sized from
- * the first rows' bytes per character, so it is rarely grown (copied); `bytes` may be a view of
- * the start of it.
+ * garbage collection; a field written as bytes makes no string at all). The rows are read once,
+ * in order (`RowSource`: an array, or rows made as they are read). The buffer is sized from the
+ * first rows' bytes a row, so it is rarely grown (copied); `bytes` may be a view of the start of it.
  */
-export function excelCsvBytes(header: readonly string[], rows: readonly (readonly string[])[]): { readonly bytes: Buffer; readonly sha256: string } {
-  const sample = Math.min(rows.length, 1000);
-  let chars = 0;
-  let sampled = 0;
-  let widest = 0;
-  for (let k = 0; k < rows.length; k++) {
-    const r = rows[k]!;
-    let line = 0;
-    for (let i = 0; i < r.length; i++) line += (r[i] ?? '').length + 1;
-    chars += line;
-    if (line > widest) widest = line;
-    if (k + 1 === sample) sampled = chars;
-  }
-  // A line reserves 6 bytes a unit and 10 a field before it is written (csvLineInto): the last line's reserve fits too.
-  const reserve = 6 * widest + 10 * (rows[0]?.length ?? 0) + 16;
-  const sink = new Utf8Bytes(Math.min(chars, 1 << 16) * 3 + reserve);
+export function excelCsvBytes(header: readonly string[], rows: RowSource<readonly string[]>): { readonly bytes: Buffer; readonly sha256: string } {
+  const n = rows.length;
+  const sample = Math.min(n, 1000);
+  const sink = new Utf8Bytes(1 << 16);
   sink.write('\uFEFF' + csvLine(header));
-  for (let k = 0; k < sample; k++) csvLineInto(sink, rows[k]!);
-  if (sample < rows.length) sink.room(Math.ceil((sink.at / Math.max(sampled, 1)) * (chars - sampled) * 1.02) + reserve);
-  for (let k = sample; k < rows.length; k++) csvLineInto(sink, rows[k]!);
+  for (let k = 0; k < sample; k++) csvLineInto(sink, rows.at(k)!);
+  if (sample < n) sink.room(Math.ceil((sink.at / sample) * (n - sample) * 1.05));
+  for (let k = sample; k < n; k++) csvLineInto(sink, rows.at(k)!);
   const bytes = sink.bytes();
   return { bytes, sha256: sha256Of(bytes) };
 }

@@ -17,6 +17,7 @@ import { columnLetter } from './bounds.js';
 import { neutraliseCell, startsFormula } from './cells.js';
 import { isSpace } from './text.js';
 import { ChunkPool, Utf8Chunks, utf8Char } from './write.js';
+import type { RowSource } from './rows.js';
 
 export type CellStyle =
   | 'plain' | 'header' | 'title' | 'text' | 'wrap' | 'id'
@@ -40,7 +41,8 @@ export interface SheetSpec {
    * written as `neutraliseCell` makes it (as the CSV writes it), so such rows need no copy.
    */
   readonly columns: readonly { readonly width: number; readonly style?: CellStyle; readonly numeric?: boolean; readonly neutralise?: boolean }[];
-  readonly rows: readonly (readonly Cell[])[];
+  /** An array of rows, or rows made as they are read (`RowSource`): read once each, in order, when the sheet is written. */
+  readonly rows: RowSource<readonly Cell[]>;
   /** Rows kept in view at the top when scrolling. */
   readonly freezeRows?: number;
   /** Ranges such as "A1:E1". */
@@ -376,8 +378,10 @@ function* sheetXmlChunks(sheet: SheetSpec, selected: boolean, bytes = true, pool
   const sink = new Utf8Chunks((chunk) => ready.push(chunk), pool);
   let out = '';
   let width = Math.max(sheet.columns.length, 1);
-  for (const r of sheet.rows) if (r.length > width) width = r.length; // no spread: sheets have 10^5+ rows
-  const dim = `A1:${columnLetter(width - 1)}${Math.max(sheet.rows.length, 1)}`;
+  const rows = sheet.rows;
+  if (rows.width !== undefined) width = Math.max(width, rows.width);
+  else for (let r = 0; r < rows.length; r++) width = Math.max(width, rows.at(r)!.length); // no spread: sheets have 10^5+ rows
+  const dim = `A1:${columnLetter(width - 1)}${Math.max(rows.length, 1)}`;
   out +=
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
@@ -405,8 +409,8 @@ function* sheetXmlChunks(sheet: SheetSpec, selected: boolean, bytes = true, pool
   const neutralise = letters.map((_, c) => sheet.columns[c]?.neutralise === true);
   const general = (cell: Cell, c: number, n: number) => cellXml(cell, letters[c]! + n, textStyle[c]!, numeric[c]!, neutralise[c]!);
   if (!bytes) {
-    for (let r = 0; r < sheet.rows.length; r++) {
-      const row = sheet.rows[r]!;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows.at(r)!;
       let x = `<row r="${r + 1}">`;
       for (let c = 0; c < row.length; c++) if (row[c] !== null && row[c] !== undefined) x += general(row[c]!, c, r + 1);
       sink.write(x + '</row>');
@@ -414,8 +418,8 @@ function* sheetXmlChunks(sheet: SheetSpec, selected: boolean, bytes = true, pool
     }
   } else {
     const parts = letters.map((letter, c) => new CellParts(letter, textStyle[c]!));
-    for (let r = 0; r < sheet.rows.length; r++) {
-      rowXmlInto(sink, sheet.rows[r]!, r + 1, parts, numeric, neutralise, general);
+    for (let r = 0; r < rows.length; r++) {
+      rowXmlInto(sink, rows.at(r)!, r + 1, parts, numeric, neutralise, general);
       if (ready.length) yield* ready.splice(0);
     }
   }
@@ -561,8 +565,16 @@ export function displayWidth(s: string): number {
 export const WIDTH_SAMPLE = 300;
 
 /** The header and the rows `fitWidths` samples (WIDTH_SAMPLE in all), text columns neutralised as a `neutralise` column writes them. */
-export function neutralisedSample(head: readonly Cell[], rows: readonly (readonly string[])[], textColumn: readonly boolean[]): (readonly Cell[])[] {
-  return [head, ...rows.slice(0, WIDTH_SAMPLE - 1).map((r) => r.map((v, i) => (textColumn[i] ? neutraliseCell(v) : v)))];
+export function neutralisedSample(head: readonly Cell[], rows: RowSource<readonly string[]>, textColumn: readonly boolean[]): (readonly Cell[])[] {
+  const sample: (readonly Cell[])[] = [head];
+  for (let k = 0; k < Math.min(rows.length, WIDTH_SAMPLE - 1); k++) sample.push(rows.at(k)!.map((v, i) => (textColumn[i] ? neutraliseCell(v) : v)));
+  return sample;
+}
+
+/** `rows` after `head`, read as `rows` is (an array's rows, or each made as it is read). */
+export function withHead<T extends readonly unknown[]>(head: T, rows: RowSource<T>): RowSource<T> {
+  const width = rows.width === undefined ? undefined : Math.max(rows.width, head.length);
+  return { length: rows.length + 1, width, at: (i) => (i === 0 ? head : rows.at(i - 1)) };
 }
 
 /** Column widths that fit the header and the first rows (up to `sample`), within [min, max]. */

@@ -1,7 +1,6 @@
 /**
- * The big outputs as jobs, each a pure function of what it is sent (`runJob`): the workbook's 明细
- * sheet from allocations.csv's rows (`rows`; allocations.csv itself the writer makes from the same
- * table, on the main thread, which has it), report.html and report.md (`pages`), notice.csv and the
+ * The big outputs as jobs, each a pure function of what it is sent (`runJob`): allocations.csv and
+ * the workbook's 明细 sheet from allocations.csv's rows (`rows`), report.html and report.md (`pages`), notice.csv and the
  * 资助计划 sheet (`notice`), and commitments.csv and the 拨付台账 sheet (`ledger`). For a big batch
  * they run on worker threads (two: the machine may have two cores), each job sent only what it
  * needs, while this thread writes the files as their bytes come back; below that, or when the
@@ -13,9 +12,9 @@
  * worker has started yet itself (`runWaitingHere`, and the pages where no worker is `idle`).
  *
  * allocations.csv's and the ledger's rows go to a worker as tables (text-table.ts): a column of
- * few values as its values once and a code per row, so that far fewer strings are copied here and
- * made again there than with the rows themselves (arrays of strings, which the worker makes again
- * from the table). The notice goes packed (`packNotice`: columns), and its job also makes the
+ * few values as its values once and a code per row, any other joined into one string
+ * (`packTable`), so that a few strings are copied here and made again there rather than one a
+ * cell; the worker makes each row as it writes it. The notice goes packed (`packNotice`: columns), and its job also makes the
  * notice's parts of report.html and report.md, so the pages job is sent the rest of the report
  * data (`packReport`, v8's serializer, which is what posting it would run) without the notice's
  * rows and makes the pages around those parts. What comes back is the files' bytes (moved, not
@@ -30,7 +29,8 @@ import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { CompressedSheet } from '../io/xlsx-write.js';
 import { excelCsvBytes, sha256Of } from '../io/write.js';
-import { tableRows, type TextTable } from './text-table.js';
+import { packTable, tableRowSource, tableRows, type TextTable } from './text-table.js';
+import { ALLOCATION_COLUMNS } from './allocation-columns.js';
 import { commitmentsHeader } from './commitments.js';
 import type { Lang, Notice, NoticeRow, ReportData } from './data.js';
 import { renderHtmlAround, renderNoticeHtml } from './html.js';
@@ -118,7 +118,7 @@ export function unpackReport(packed: PackedReport): ReportData {
 }
 
 export type Job =
-  /** The 明细 sheet from allocations.csv's rows; `scenario` names the scenario in the sheet's printed footer. */
+  /** allocations.csv and the 明细 sheet from allocations.csv's rows; `scenario` names the scenario in the sheet's printed footer. */
   | { readonly kind: 'rows'; readonly rows: TextTable; readonly scenario: string }
   /**
    * report.html and report.md around their notice parts (the notice job's), from the report data or its `packReport`: the
@@ -132,6 +132,7 @@ export type Job =
 
 export interface RowsDone {
   readonly detail: CompressedSheet;
+  readonly csv: FileBytes;
 }
 /** A file made of the bytes `before`, a part made elsewhere, and `after` (hashed by the writer, which has all three). */
 export interface AroundBytes {
@@ -171,8 +172,15 @@ export async function runJob<J extends Job>(job: J): Promise<Done<J>> {
 
 async function doJob(job: Job): Promise<AnyDone> {
   switch (job.kind) {
-    case 'rows':
-      return { detail: await detailSheetCompressed(tableRows(job.rows), job.scenario) };
+    case 'rows': {
+      // Each row made as it is read, by the sheet and then by the CSV (see `tableRowSource`); the
+      // sheet first: zlib deflates it while the CSV is made.
+      const rows = tableRowSource(job.rows);
+      const detail = detailSheetCompressed(rows, job.scenario);
+      detail.catch(() => undefined); // awaited below
+      const csv = excelCsvBytes(ALLOCATION_COLUMNS, rows);
+      return { detail: await detail, csv };
+    }
     case 'pages': {
       const data = 'rest' in job.data ? unpackReport(job.data) : job.data;
       // The notice's parts are put between these by the writer.
@@ -217,7 +225,7 @@ export function ownBuffers(done: AnyDone): { done: AnyDone; transfer: ArrayBuffe
   const sheet = (s: CompressedSheet): CompressedSheet => ({ ...s, compressed: { ...s.compressed, deflated: own(s.compressed.deflated) } });
   const moved =
     'detail' in done
-      ? { detail: sheet(done.detail) }
+      ? { detail: sheet(done.detail), csv: file(done.csv) }
       : 'html' in done
       ? { html: around(done.html), markdown: around(done.markdown) }
       : 'parts' in done
@@ -262,7 +270,12 @@ export interface Formatter {
 /** Every job here, now. */
 export const HERE: Formatter = { run: runJob, startAll: () => undefined, idle: () => false, runWaitingHere: () => undefined, close: () => undefined };
 
-const NAMES: Record<Job['kind'], string> = { rows: 'the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
+/** A job as it is sent to a thread: its tables packed (`packTable`). */
+function sendable(job: Job): Job {
+  return job.kind === 'rows' || job.kind === 'ledger' ? { ...job, rows: packTable(job.rows) } : job;
+}
+
+const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
 
 /**
  * Up to `workers` worker threads for the jobs of a batch of `rows` applications, where there are
@@ -308,7 +321,7 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
       slot.sent.set(item.id, item);
       slot.posted++;
       slot.thread.ref();
-      slot.thread.postMessage({ id: item.id, job: item.job } satisfies JobMessage);
+      slot.thread.postMessage({ id: item.id, job: sendable(item.job) } satisfies JobMessage);
     }
   };
   const here = (item: Item) => void runJob(item.job).then((done) => item.settle(null, done), (e: Error) => item.settle(e));

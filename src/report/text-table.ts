@@ -1,16 +1,26 @@
 /**
  * A table of text by columns (`TextTable`): a column of few values as its distinct values and a
  * code per row, any other as its value per row. Sent to another thread it is far fewer strings
- * to copy and to make again than its rows (arrays of strings), and it is made without them.
+ * to copy and to make again than its rows (arrays of strings), and it is made without them;
+ * `packTable` joins each column of values into one string first, which the other thread reads
+ * without making a string per value until a row is asked for (`tableRowSource`).
  */
+import type { RowSource } from '../io/rows.js';
 
 export interface TextTable {
   readonly length: number;
   readonly columns: readonly TextColumn[];
 }
 
-/** A column's value per row, or (with `codes`) its distinct values and the index of each row's among them. */
-export type TextColumn = { readonly values: readonly string[] } | { readonly values: readonly string[]; readonly codes: Uint32Array };
+/**
+ * A column's value per row; or (with `codes`) its distinct values and the index of each row's
+ * among them; or (`packTable`'s) its values one after the other in `text`, row i's ending at
+ * `ends[i]` (and starting where row i − 1's ends).
+ */
+export type TextColumn =
+  | { readonly values: readonly string[] }
+  | { readonly values: readonly string[]; readonly codes: Uint32Array }
+  | { readonly text: string; readonly ends: Uint32Array };
 
 /** Codes for the values of one or more columns, numbered in the order the values are first met. */
 export class Coder<K> {
@@ -67,20 +77,69 @@ export class ProjectColumns {
   }
 }
 
-/** The rows of a table, each an array of its columns' values. */
-export function tableRows(table: TextTable): string[][] {
-  const { columns, length } = table;
-  const rows = new Array<string[]>(length);
-  const width = columns.length;
-  const values = columns.map((c) => c.values);
-  const codes = columns.map((c) => ('codes' in c ? c.codes : null));
-  for (let i = 0; i < length; i++) {
+/**
+ * The table to send to another thread: each column of values joined into one string (a string
+ * is copied as one block, where a value each is a string to copy and to make again, most of
+ * them kept until the rows are written: collected over and over as the other thread's heap grows).
+ */
+export function packTable(table: TextTable): TextTable {
+  const columns = table.columns.map((c): TextColumn => {
+    if (!('values' in c) || 'codes' in c) return c;
+    const { values } = c;
+    const ends = new Uint32Array(values.length);
+    let text = '';
+    for (let i = 0; i < values.length; i++) {
+      text += values[i]!;
+      ends[i] = text.length;
+    }
+    return { text, ends };
+  });
+  return { length: table.length, columns };
+}
+
+/** Reads a table's rows: row i of every column (`read`). */
+class RowReader {
+  private readonly values: (readonly string[] | null)[];
+  private readonly codes: (Uint32Array | null)[];
+  private readonly texts: (string | null)[];
+  private readonly ends: (Uint32Array | null)[];
+  constructor(readonly table: TextTable) {
+    const { columns } = table;
+    this.values = columns.map((c) => ('values' in c ? c.values : null));
+    this.codes = columns.map((c) => ('codes' in c ? c.codes : null));
+    this.texts = columns.map((c) => ('text' in c ? c.text : null));
+    this.ends = columns.map((c) => ('ends' in c ? c.ends : null));
+  }
+  read(i: number): string[] {
+    const width = this.values.length;
     const row = new Array<string>(width);
     for (let c = 0; c < width; c++) {
-      const code = codes[c];
-      row[c] = values[c]![code ? code[i]! : i]!;
+      const ends = this.ends[c];
+      if (ends) {
+        row[c] = this.texts[c]!.slice(i ? ends[i - 1]! : 0, ends[i]!);
+      } else {
+        const code = this.codes[c];
+        row[c] = this.values[c]![code ? code[i]! : i]!;
+      }
     }
-    rows[i] = row;
+    return row;
   }
+}
+
+/** The rows of a table, each an array of its columns' values. */
+export function tableRows(table: TextTable): string[][] {
+  const reader = new RowReader(table);
+  const rows = new Array<string[]>(table.length);
+  for (let i = 0; i < rows.length; i++) rows[i] = reader.read(i);
   return rows;
+}
+
+/**
+ * The rows of a table made one at a time as they are read (each read makes a new row): none is
+ * kept, so a thread writing them collects each row as young garbage rather than the whole table
+ * as it grows its heap.
+ */
+export function tableRowSource(table: TextTable): RowSource<readonly string[]> {
+  const reader = new RowReader(table);
+  return { length: table.length, width: table.columns.length, at: (i) => (i >= 0 && i < table.length ? reader.read(i) : undefined) };
 }

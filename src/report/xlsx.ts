@@ -15,8 +15,9 @@
 import type { Decimal } from 'decimal.js';
 import { D, WAN } from '../money.js';
 import { neutraliseCell } from '../io/write.js';
-import { compressSheet, compressSheetStreamed, fitWidths, neutralisedSample, xlsxParts, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type PrintSpec, type SheetSpec } from '../io/xlsx-write.js';
+import { compressSheet, compressSheetStreamed, fitWidths, neutralisedSample, withHead, xlsxParts, type CompressedSheet, type SheetInput, type Cell, type CellStyle, type PrintSpec, type SheetSpec } from '../io/xlsx-write.js';
 import { columnLetter } from '../io/bounds.js';
+import type { RowSource } from '../io/rows.js';
 import { ALLOCATION_COLUMNS, type AllocationColumn } from './allocation-columns.js';
 import type { Notice, ReportData } from './data.js';
 import { words } from './i18n/index.js';
@@ -79,13 +80,13 @@ function noticeSheet(n: Notice, scenario: string): SheetSpec {
 }
 
 /** The 明细 sheet: every row of allocations.csv; `scenario` names the scenario in the printed footer. */
-export function detailSheet(rows: readonly (readonly string[])[], scenario: string): SheetSpec {
+export function detailSheet(rows: RowSource<readonly string[]>, scenario: string): SheetSpec {
   const styles = ALLOCATION_COLUMNS.map((c) => DETAIL_STYLE[c]);
   // The rows of allocations.csv as they are (strings; numeric columns become number cells),
   // text neutralised as the CSV is: no object per cell at 100,000 rows.
   const textColumn = styles.map((style) => style === 'textCell' || style === 'id');
   const head: Cell[] = ALLOCATION_COLUMNS.map((c) => header(WORDS.detailHeader[c]));
-  const out: (readonly Cell[])[] = [head, ...rows];
+  const out = withHead<readonly Cell[]>(head, rows);
   const widths = fitWidths(neutralisedSample(head, rows, textColumn), { max: 40 });
   widths[ALLOCATION_COLUMNS.indexOf('note')] = 60;
   return {
@@ -194,7 +195,7 @@ export function noticeSheetCompressed(notice: Notice, scenario: string): Promise
 }
 
 /** The 明细 sheet, compressed, from the rows of allocations.csv (ALLOCATION_COLUMNS order). */
-export function detailSheetCompressed(rows: readonly (readonly string[])[], scenario: string): Promise<CompressedSheet> {
+export function detailSheetCompressed(rows: RowSource<readonly string[]>, scenario: string): Promise<CompressedSheet> {
   return compressSheetStreamed(detailSheet(rows, scenario), false);
 }
 

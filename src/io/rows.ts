@@ -1,0 +1,12 @@
+/**
+ * Rows read one at a time, by index: an array of rows is one; a table read row by row
+ * (report/text-table.ts `tableRowSource`) is another, which makes each row as it is asked for.
+ * The writers (CSV, sheet XML) read their rows through this, once each in order.
+ */
+export interface RowSource<T> {
+  readonly length: number;
+  /** Row `index` (0 ≤ index < length); a source that makes its rows makes a new one each time. */
+  at(index: number): T | undefined;
+  /** The longest row's length, where the source knows it without reading its rows. */
+  readonly width?: number;
+}
