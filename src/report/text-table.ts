@@ -20,7 +20,7 @@ export interface TextTable {
 export type TextColumn =
   | { readonly values: readonly string[] }
   | { readonly values: readonly string[]; readonly codes: Uint32Array }
-  | { readonly text: string; readonly ends: Uint32Array };
+  | JoinedTexts;
 
 /** Codes for the values of one or more columns, numbered in the order the values are first met. */
 export class Coder<K> {
@@ -83,40 +83,51 @@ export class ProjectColumns {
  * them kept until the rows are written: collected over and over as the other thread's heap grows).
  */
 export function packTable(table: TextTable): TextTable {
-  const columns = table.columns.map((c): TextColumn => {
-    if (!('values' in c) || 'codes' in c) return c;
-    const { values } = c;
-    const ends = new Uint32Array(values.length);
-    let text = '';
-    for (let i = 0; i < values.length; i++) {
-      text += values[i]!;
-      ends[i] = text.length;
-    }
-    return { text, ends };
-  });
+  const columns = table.columns.map((c): TextColumn => ('values' in c && !('codes' in c) ? joinTexts(c.values) : c));
   return { length: table.length, columns };
+}
+
+/** Texts one after the other in one string: text i ends at `ends[i]` and starts where text i − 1 ends. */
+export interface JoinedTexts {
+  readonly text: string;
+  readonly ends: Uint32Array;
+}
+
+/** `values` joined (`JoinedTexts`). */
+function joinTexts(values: readonly string[]): JoinedTexts {
+  const ends = new Uint32Array(values.length);
+  let text = '';
+  for (let i = 0; i < values.length; i++) {
+    text += values[i]!;
+    ends[i] = text.length;
+  }
+  return { text, ends };
+}
+
+/** Text i of `joined`. */
+function joinedText(joined: JoinedTexts, i: number): string {
+  const { ends } = joined;
+  return joined.text.slice(i ? ends[i - 1]! : 0, ends[i]!);
 }
 
 /** Reads a table's rows: row i of every column (`read`). */
 class RowReader {
   private readonly values: (readonly string[] | null)[];
   private readonly codes: (Uint32Array | null)[];
-  private readonly texts: (string | null)[];
-  private readonly ends: (Uint32Array | null)[];
+  private readonly joined: (JoinedTexts | null)[];
   constructor(readonly table: TextTable) {
     const { columns } = table;
     this.values = columns.map((c) => ('values' in c ? c.values : null));
     this.codes = columns.map((c) => ('codes' in c ? c.codes : null));
-    this.texts = columns.map((c) => ('text' in c ? c.text : null));
-    this.ends = columns.map((c) => ('ends' in c ? c.ends : null));
+    this.joined = columns.map((c) => ('text' in c ? c : null));
   }
   read(i: number): string[] {
     const width = this.values.length;
     const row = new Array<string>(width);
     for (let c = 0; c < width; c++) {
-      const ends = this.ends[c];
-      if (ends) {
-        row[c] = this.texts[c]!.slice(i ? ends[i - 1]! : 0, ends[i]!);
+      const joined = this.joined[c];
+      if (joined) {
+        row[c] = joinedText(joined, i);
       } else {
         const code = this.codes[c];
         row[c] = this.values[c]![code ? code[i]! : i]!;
