@@ -36,6 +36,20 @@ describe('md', () => {
   });
 });
 
+describe('esc', () => {
+  it('is the replace of each special character by its entity, on any text', () => {
+    const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(esc(s)).toBe(s.replace(/[&<>"']/g, (c) => entities[c]!));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(esc(12.5)).toBe('12.5');
+    expect(esc('a"<&>\'')).toBe('a&quot;&lt;&amp;&gt;&#39;');
+  });
+});
+
 describe('Chunks', () => {
   it('is the join of its pieces with its separator, however the runs fall', () => {
     fc.assert(
