@@ -16,7 +16,7 @@
  * Each LP is analysed once.
  */
 import type { LinearProgram } from '../types.js';
-import { boundScaleFrom, integerCostsFrom, MAX_DECIMALS, offGrid, POWERS, scaled } from './exact.js';
+import { boundScaleOf, integerCosts, MAX_DECIMALS, POWERS, scaled } from './exact.js';
 
 /** Σ over columns of (rows per column)²: beyond this the crossing check is refused as too dense. */
 const MAX_PAIR_WORK = 200_000_000;
@@ -102,14 +102,11 @@ export function whyNotNetwork(lp: LinearProgram): string | null {
 function buildPlan(lp: LinearProgram): NetworkPlan | string {
   const n = lp.columns.length;
   const m = lp.rows.length;
-  // The columns checked, their costs and bounds read, and both scaled, in one pass (plain loops:
-  // a callback per column costs a fresh process several milliseconds at 60,000 columns).
-  const sign = lp.sense === 'max' ? -1 : 1;
+  // The columns checked, their costs and bounds read in one pass (plain loops: a callback per
+  // column costs a fresh process several milliseconds at 60,000 columns).
   const columnCosts = new Float64Array(n);
-  const costValues = new Float64Array(n);
   const bounds = new Float64Array(2 * n + 2 * m);
-  const scales = new Float64Array(6);
-  const columnsWrong = readColumns(lp.columns, sign, columnCosts, costValues, bounds, scales);
+  const columnsWrong = readColumns(lp.columns, columnCosts, bounds);
   if (columnsWrong !== null) return columnsWrong;
 
   // Rows in the network ("active"): those with a finite bound. A row with neither constrains nothing.
@@ -241,14 +238,13 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
     for (let v = 1; v < nodeCount; v++) bottomUp[start[maxDepth - depth[v]!]!++] = v;
   }
 
-  // Scales: bounds (the columns', taken with the columns; then the finite bounds of network rows,
-  // read above), then costs (taken with the columns).
-  const bScale = boundScaleFrom(bounds, nb, 2 * n, scales[3]!, scales[4]!, scales[5]!);
+  // Scales: bounds (columns, and the finite bounds of network rows, read above), then costs.
+  const bScale = boundScaleOf(bounds.subarray(0, nb));
   const kb = bScale.k;
   if (bScale.refused === 'not decimal') return `a bound is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
   if (bScale.refused === 'too large') return `the bounds × 10^${kb} sum to more than 2^53: flows would not be exact`;
   const boundScale = POWERS[kb]!;
-  const costs = integerCostsFrom(columnCosts, costValues, sign, mA, n, scales[0]!, scales[1]!, scales[2]!);
+  const costs = integerCosts(columnCosts, lp.sense === 'max' ? -1 : 1, mA);
   const kc = costs.k;
   if (costs.refused === 'not decimal') return `a cost is not a decimal with at most ${MAX_DECIMALS} places (an exact integer scale does not exist)`;
   if (costs.refused === 'too large') return `the costs × 10^${kc} are too large for exact potentials (max |cost| × (2 × rows + 1) > 2^53)`;
@@ -445,73 +441,21 @@ function columnArcs(
 
 /**
  * Every column checked (continuous, finite bounds and cost; else why not), its cost into `costs`,
- * its bounds into `bounds` at 2j and 2j + 1; and in the same pass both scaled as
- * `integerCostsFrom` and `boundScaleFrom` (./exact.ts) take them: the costs × `sign` into
- * `values`, and into `scales` what those two resume from, [cost scale k (−1: not decimal),
- * its last raise, max |value|, bound scale k (−1: not decimal), its last raise, Σ |scaled bound|].
+ * its bounds into `bounds` at 2j and 2j + 1.
  */
-function readColumns(columns: LinearProgram['columns'], sign: number, costs: Float64Array, values: Float64Array, bounds: Float64Array, scales: Float64Array): string | null {
+function readColumns(columns: LinearProgram['columns'], costs: Float64Array, bounds: Float64Array): string | null {
   const n = columns.length;
-  let kc = 0;
-  let pc = 1;
-  let raisedC = 0;
-  let max = 0;
-  let kb = 0;
-  let pb = 1;
-  let raisedB = 0;
-  let sum = 0;
   for (let j = 0; j < n; j++) {
     const c = columns[j]!;
     if (c.integer || c.semicontinuous) return `column ${j} is integer or semi-continuous (a MIP)`;
     const lower = c.lower;
     const upper = c.upper;
     if (!Number.isFinite(lower) || !Number.isFinite(upper)) return `column ${j} has an infinite or undefined bound`;
-    const cost = c.cost;
-    if (!Number.isFinite(cost)) return `column ${j} has a cost that is not finite`;
-    costs[j] = cost;
+    if (!Number.isFinite(c.cost)) return `column ${j} has a cost that is not finite`;
+    costs[j] = c.cost;
     bounds[2 * j] = lower;
     bounds[2 * j + 1] = upper;
-    if (kc >= 0) {
-      let t = cost * pc;
-      let r = Math.round(t);
-      for (let d = t - r; d !== 0 && offGrid(d, t); d = t - r) {
-        if (++kc > MAX_DECIMALS) break;
-        pc = POWERS[kc]!;
-        raisedC = j;
-        max = 0;
-        t = cost * pc;
-        r = Math.round(t);
-      }
-      if (kc > MAX_DECIMALS) kc = -1;
-      else {
-        const v = sign * r + 0;
-        values[j] = v;
-        if (v > max) max = v;
-        else if (-v > max) max = -v;
-      }
-    }
-    for (let h = 0; h < 2 && kb >= 0; h++) {
-      const v = h === 0 ? lower : upper;
-      let t = v * pb;
-      let r = Math.round(t);
-      for (let d = t - r; d !== 0 && offGrid(d, t); d = t - r) {
-        if (++kb > MAX_DECIMALS) break;
-        pb = POWERS[kb]!;
-        raisedB = 2 * j + h;
-        sum = 0;
-        t = v * pb;
-        r = Math.round(t);
-      }
-      if (kb > MAX_DECIMALS) kb = -1;
-      else sum += Math.abs(r);
-    }
   }
-  scales[0] = kc;
-  scales[1] = raisedC;
-  scales[2] = max;
-  scales[3] = kb;
-  scales[4] = raisedB;
-  scales[5] = sum;
   return null;
 }
 

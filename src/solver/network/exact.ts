@@ -45,7 +45,7 @@ export function decimalScale(values: ArrayLike<number>): number {
  * Whether t, which is d away from its nearest integer, is further from it than 1e-12
  * (relatively). Callers test d !== 0 first, inline: an exact integer, the common case, makes no call.
  */
-export function offGrid(d: number, t: number): boolean {
+function offGrid(d: number, t: number): boolean {
   return !(Math.abs(d) <= SCALE_TOLERANCE * Math.max(1, Math.abs(t)));
 }
 
@@ -78,27 +78,17 @@ export interface Scaling {
  * their absolute values at that scale (no flow exceeds it), refused as too large beyond 2^53.
  */
 export function boundScaleOf(bounds: ArrayLike<number>): Scaling & { readonly sum: number } {
-  return boundScaleFrom(bounds, bounds.length, 0, 0, 0, 0);
-}
-
-/**
- * {@link boundScaleOf} of bounds[0, n), its pass resumed at `start`: the values before it were
- * taken in the same way elsewhere (the detection reads the columns' bounds with the columns),
- * leaving scale 10^`k0` (−1: refused as not decimal), the last raise of the scale at `raised0` and
- * the sum `sum0`.
- */
-export function boundScaleFrom(bounds: ArrayLike<number>, n: number, start: number, k0: number, raised0: number, sum0: number): Scaling & { readonly sum: number } {
   // decimalScale's test and the sum in one pass: each value's |round(v × 10^k)| is added at the
   // scale it passed at; when the scale is raised the sum starts again, and the values before that
   // point are tested and added once more at the final scale. The order of the additions differs
   // from index order, but the sum does not: while it stays within 2^53 every partial sum of these
   // integers is exact, and a sum beyond it is beyond it in any order (refused either way).
-  if (k0 < 0) return { k: -1, refused: 'not decimal', sum: 0 };
-  let k = k0;
-  let p = POWERS[k]!;
-  let raised = raised0;
-  let sum = sum0;
-  for (let i = start; i < n; i++) {
+  const n = bounds.length;
+  let k = 0;
+  let p = 1;
+  let raised = 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
     const v = bounds[i]!;
     let t = v * p;
     let r = Math.round(t);
@@ -129,27 +119,17 @@ export function boundScaleFrom(bounds: ArrayLike<number>, n: number, start: numb
  * max |cost × 10^k| × (2 × rows + 1) must stay within 2^53, else refused as too large.
  */
 export function integerCosts(costs: Float64Array, sign: number, rows: number): Scaling & { readonly values: Float64Array } {
-  return integerCostsFrom(costs, new Float64Array(costs.length), sign, rows, 0, 0, 0, 0);
-}
-
-/**
- * {@link integerCosts} of `costs` into `values`, its pass resumed at `start`: the costs before it
- * were taken in the same way elsewhere (the detection scales the costs as it reads the columns),
- * leaving scale 10^`k0` (−1: refused as not decimal), the last raise of the scale at `raised0`
- * and the largest |value| `max0`.
- */
-export function integerCostsFrom(costs: Float64Array, values: Float64Array, sign: number, rows: number, start: number, k0: number, raised0: number, max0: number): Scaling & { readonly values: Float64Array } {
   // decimalScale's test and the scaling in one pass (integers, the tie rule's ranks, pass at
   // k = 0 as they are): each value is scaled at the scale it passed at; when the scale is raised,
   // the values before that point are tested and scaled once more at the final scale (and the
   // maximum taken again), so every value ends at the smallest scale that fits them all.
   const n = costs.length;
-  if (k0 < 0) return { k: -1, refused: 'not decimal', values };
-  let k = k0;
-  let p = POWERS[k]!;
-  let raised = raised0;
-  let max = max0;
-  for (let j = start; j < n; j++) {
+  const values = new Float64Array(n);
+  let k = 0;
+  let p = 1;
+  let raised = 0;
+  let max = 0;
+  for (let j = 0; j < n; j++) {
     const c = costs[j]!;
     let t = c * p;
     let r = Math.round(t);
