@@ -18,6 +18,7 @@ import { loadScenario } from '../src/pipeline/load.js';
 import { networkOf, type NetworkPlan } from '../src/solver/network.js';
 import { integerCosts } from '../src/solver/network/exact.js';
 import { Simplex } from '../src/solver/network/simplex.js';
+import { randomInstance } from './helpers/network-instances.js';
 
 function familyPlan(family: 'many-companies' | 'crossing', n: number, seed: number): { plan: NetworkPlan; sec: Float64Array } {
   const loaded = loadScenario(writeFamily(mkdtempSync(join(tmpdir(), `fundplan-crash-${family}-`)), family, n, seed));
@@ -39,6 +40,12 @@ function primaryCost(sx: Simplex, plan: NetworkPlan): number {
   return s;
 }
 
+/** Whether every artificial arc is at zero flow (what `artificialFlow` takes for granted after the flat start). */
+function artificialsEmpty(sx: Simplex): boolean {
+  for (let a = sx.artBase; a < sx.T; a++) if (sx.flow[a] !== 0) return false;
+  return true;
+}
+
 /** Every LP row's activity at the start's column flows, within the row's bounds (scaled integers). */
 function rowsRespected(sx: Simplex, plan: NetworkPlan): boolean {
   const bs = plan.boundScale;
@@ -54,6 +61,28 @@ function rowsRespected(sx: Simplex, plan: NetworkPlan): boolean {
   });
 }
 
+describe('the flat start', () => {
+  it('leaves every artificial arc at zero flow through the pivots of both stages, on the random instances', () => {
+    let flat = 0;
+    for (let seed = 1; seed <= 120; seed++) {
+      const inst = randomInstance(9100 + seed, 40 + (seed % 7) * 30, { tight: seed % 3 === 0, zeroLower: seed % 2 === 0, hostile: seed % 5 === 0 });
+      const plan = networkOf(inst.lp);
+      if (!plan || plan.crossed) continue;
+      const sec = integerCosts(Float64Array.from(inst.secondary), inst.lp.sense === 'max' ? -1 : 1, plan.nodeCount - 1);
+      if (sec.refused) continue;
+      const sx = new Simplex(plan, sec.values, 1);
+      if (!sx.flat) continue;
+      flat++;
+      sx.run(Infinity);
+      expect(artificialsEmpty(sx), `seed ${seed}`).toBe(true);
+      expect(sx.artificialFlow(), `seed ${seed}`).toBe(false);
+      sx.tieStage();
+      expect(artificialsEmpty(sx), `seed ${seed}`).toBe(true);
+    }
+    expect(flat).toBeGreaterThan(60);
+  });
+});
+
 describe('the network simplex start on the benchmark families', () => {
   it('many-companies (one laminar family of ceilings): the crash is already the optimum', () => {
     for (const seed of [1, 2, 3]) {
@@ -63,6 +92,7 @@ describe('the network simplex start on the benchmark families', () => {
       expect(rowsRespected(sx, plan), `seed ${seed}`).toBe(true);
       sx.run(Infinity);
       expect(sx.pivots, `seed ${seed}`).toBe(0);
+      expect(artificialsEmpty(sx), `seed ${seed}`).toBe(true);
     }
   }, 60_000);
 
@@ -74,6 +104,9 @@ describe('the network simplex start on the benchmark families', () => {
       expect(rowsRespected(sx, plan), `seed ${seed}`).toBe(true);
       const start = primaryCost(sx, plan);
       sx.run(Infinity);
+      expect(artificialsEmpty(sx), `seed ${seed}`).toBe(true);
+      sx.tieStage();
+      expect(artificialsEmpty(sx), `seed ${seed}`).toBe(true);
       const optimum = primaryCost(sx, plan);
       expect(start, `seed ${seed}`).toBeGreaterThanOrEqual(optimum);
       expect((start - optimum) / Math.abs(optimum), `seed ${seed}: start ${start}, optimum ${optimum}`).toBeLessThan(0.01);

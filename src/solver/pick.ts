@@ -30,14 +30,16 @@ export function autoPicker(choice: 'auto' | 'network', backends: { readonly high
   };
   const from = choice === 'network' ? '--solver network' : 'auto';
   return (lp) => {
+    // The policy's own model is a flow problem: the exact network simplex, at any size. A network
+    // LP has no integer column (the detection refuses one at the first it meets), so asking this
+    // first decides the same and spares the network LP a second pass over its columns.
+    const notNetwork = whyNotNetwork(lp);
+    if (notNetwork === null) return { backend: networkBackend, reason: `${from}: a network LP (limits in two nested families) → ${networkBackend.name}` };
     // An integer model always goes to HiGHS (javascript-lp-solver is never trusted with one).
     if (isMip(lp)) {
       if (!highs) throw new MissingBackend(`${from}: integer model → HiGHS`);
       return { backend: highs, reason: `${from}: integer model → ${highs.name}` };
     }
-    // The policy's own model is a flow problem: the exact network simplex, at any size.
-    const notNetwork = whyNotNetwork(lp);
-    if (notNetwork === null) return { backend: networkBackend, reason: `${from}: a network LP (limits in two nested families) → ${networkBackend.name}` };
     return general(lp, `${from}: not a network LP (${notNetwork})`);
   };
 }

@@ -118,12 +118,13 @@ export class Simplex implements ShiftWatcher {
     const range = { min: 0, max: 0, tieMin: 0, tieMax: 0 };
     const tie = sec === null ? null : new Float64Array(A);
     const incCounts = (this.incCounts = new Int32Array(N + 1));
-    const ties = capacitiesAndRanges(plan.arcUpper, plan.arcColumn, lo, c1, sec, cap, tie, range, src, tgt, incCounts, A);
+    const lowerAct = new Float64Array(Np);
+    const ties = capacitiesAndRanges(plan.arcUpper, plan.arcColumn, lo, c1, sec, cap, tie, range, src, tgt, incCounts, A, plan.parent, lowerAct, A - (Np - 1));
     this.tie = ties ? tie : null;
     this.priced = A;
     this.block = Math.max(10, Math.ceil(Math.sqrt(A)));
     this.tree = new Tree(N, src, c0, c1, this.c2, this);
-    this.flat = this.flatStart(plan, range);
+    this.flat = this.flatStart(plan, range, lowerAct);
     if (!this.flat) this.deepStart(plan);
     this.tree.build();
     if (this.flat) this.placeComponents();
@@ -138,12 +139,12 @@ export class Simplex implements ShiftWatcher {
    * between bounds would close a cycle (then {@link deepStart}, which sets every arc's state and
    * every row arc's flow again).
    */
-  private flatStart(plan: NetworkPlan, range: CostRange): boolean {
+  private flatStart(plan: NetworkPlan, range: CostRange, lowerAct: Float64Array): boolean {
     const { A, src, tgt, lo, cap, flow, state, c0 } = this;
     const Np = plan.nodeCount;
     const root = Np;
     const nc = A - (Np - 1); // column arcs come first
-    const act = crash(plan, cap, this.c1, range, this.tie, flow, nc);
+    const act = crash(plan, cap, this.c1, range, this.tie, flow, nc, lowerAct);
     const undo = (): false => {
       flow.fill(0, 0, nc);
       return false;
@@ -598,8 +599,15 @@ export class Simplex implements ShiftWatcher {
     }
   }
 
-  /** Whether an artificial arc still carries flow (then the floors cannot all be met). */
+  /**
+   * Whether an artificial arc still carries flow (then the floors cannot all be met). Never from
+   * the flat start, so its arcs are not read then: its artificial arcs all point into the
+   * artificial root and no arc leaves it, so a cycle through the root goes forward on one and
+   * backward on another at zero flow, and moves nothing; an artificial arc that leaves the tree
+   * is FIXED at zero.
+   */
   artificialFlow(): boolean {
+    if (this.flat) return false;
     for (let a = this.artBase; a < this.T; a++) if (this.flow[a] !== 0) return true;
     return false;
   }
@@ -714,9 +722,11 @@ export class Simplex implements ShiftWatcher {
 
 /**
  * The arcs' capacities (`cap`), the secondary costs per arc (into `tie`, when there are `sec`),
- * both costs' ranges (into `range`: the crash's order), and per node v at v + 1 how many arcs it
- * is an end of (into `ends`, zero before: the incidence's counts); whether any secondary cost is
- * not 0. A function of its own: small, it is compiled early in a fresh process.
+ * both costs' ranges (into `range`: the crash's order), per node v at v + 1 how many arcs it
+ * is an end of (into `ends`, zero before: the incidence's counts), and each row node's activity
+ * with the column arcs (the first `nc`) at their lower bounds (into `act`, zero before: the
+ * crash's start, see {@link RowLimits}); whether any secondary cost is not 0. One pass over the
+ * arcs, a function of its own: small, it is compiled early in a fresh process.
  */
 function capacitiesAndRanges(
   upper: Float64Array,
@@ -731,6 +741,9 @@ function capacitiesAndRanges(
   tgt: Int32Array,
   ends: Int32Array,
   A: number,
+  par: Int32Array,
+  act: Float64Array,
+  nc: number,
 ): boolean {
   let min = 0;
   let max = 0;
@@ -740,7 +753,12 @@ function capacitiesAndRanges(
   let tieMin = 0;
   let tieMax = 0;
   for (let e = 0; e < A; e++) {
-    cap[e] = upper[e]! - lo[e]!;
+    const l = lo[e]!;
+    cap[e] = upper[e]! - l;
+    if (l !== 0 && e < nc) {
+      for (let v = src[e]!; v > 0; v = par[v]!) act[v]! += l;
+      for (let v = tgt[e]!; v > 0; v = par[v]!) act[v]! += l;
+    }
     const c = c1[e]!;
     if (c < min) min = c;
     else if (c > max) max = c;
@@ -792,8 +810,8 @@ function faceArcs(A: number, src: Int32Array, tgt: Int32Array, state: Int8Array,
  * bounds) and returns each row node's activity, or null when a floor stays unmet (the flows are
  * then partial: the caller resets them).
  */
-function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, range: CostRange, tie: Float64Array | null, flow: Float64Array, nc: number): Float64Array | null {
-  const rows = rowLimits(plan, nc);
+function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, range: CostRange, tie: Float64Array | null, flow: Float64Array, nc: number, lowerAct: Float64Array): Float64Array | null {
+  const rows = rowLimits(plan, lowerAct);
   const act = greedy(plan, rows, cap, c1, range, c1, tie, flow, nc);
   if (act === null) return null;
   const priced = ceilingPrices(plan, c1, flow, act, nc);
@@ -887,24 +905,31 @@ interface RowLimits {
   readonly short: boolean;
 }
 
-/** The rows' limits and activities at the columns' lower bounds (see {@link RowLimits}): once for both greedy passes. */
-function rowLimits(plan: NetworkPlan, nc: number): RowLimits {
+/**
+ * The rows' limits (see {@link RowLimits}), with `act` the rows' activities at the columns' lower
+ * bounds (from `capacitiesAndRanges`): once for both greedy passes.
+ */
+function rowLimits(plan: NetworkPlan, act: Float64Array): RowLimits {
   const N = plan.nodeCount;
   const A = plan.arcCount;
-  const act = new Float64Array(N);
-  const upper = new Float64Array(N).fill(Infinity);
-  const lower = new Float64Array(N).fill(-Infinity);
+  const { arcReversed, arcLower, arcUpper } = plan;
+  const upper = new Float64Array(N);
+  const lower = new Float64Array(N);
+  upper[0] = Infinity;
+  lower[0] = -Infinity;
+  let short = false;
   for (let v = 1; v < N; v++) {
     const e = A - N + v;
-    if (plan.arcReversed[e]) upper[v] = -plan.arcLower[e]!;
-    else {
-      upper[v] = plan.arcUpper[e]!;
-      lower[v] = plan.arcLower[e]!;
+    if (arcReversed[e]) {
+      upper[v] = -arcLower[e]!;
+      lower[v] = -Infinity;
+    } else {
+      upper[v] = arcUpper[e]!;
+      const l = arcLower[e]!;
+      lower[v] = l;
+      if (act[v]! < l) short = true;
     }
   }
-  lowerActivities(plan.arcLower, plan.arcFrom, plan.arcTo, plan.parent, act, nc);
-  let short = false;
-  for (let v = 1; v < N; v++) if (act[v]! < lower[v]!) short = true;
   return { upper, lower, act, short };
 }
 
@@ -947,16 +972,6 @@ function greedy(plan: NetworkPlan, rows: RowLimits, cap: Float64Array, key: Floa
   }
   fillNegative(order, count, key === c1, c1, tie, cap, flow, from, to, par, upper, act);
   return act;
-}
-
-/** The rows' activities at the column arcs' lower bounds (into `act`, zero before). */
-function lowerActivities(arcLower: Float64Array, from: Int32Array, to: Int32Array, par: Int32Array, act: Float64Array, nc: number): void {
-  for (let e = 0; e < nc; e++) {
-    const l = arcLower[e]!;
-    if (l === 0) continue;
-    for (let v = from[e]!; v > 0; v = par[v]!) act[v]! += l;
-    for (let v = to[e]!; v > 0; v = par[v]!) act[v]! += l;
-  }
 }
 
 /** The column arcs with room, into `order` by one exact number per arc (key, secondary, arc); how many. */

@@ -66,17 +66,10 @@ export function solveNetwork(plan: NetworkPlan, secondary?: ArrayLike<number>): 
   // The primary objective in the same pass: exactly as scaledObjective sums it (min form, scaled integers).
   const acc = { s: 0, t: 0 };
   const secondaryObjective = columnResults(plan, sx, sense, sec, secondary, values, colStatus, acc);
-  const state = sx.state;
-  for (let r = 0; r < m; r++) {
-    const e = plan.rowArc[r]!;
-    if (e < 0) continue;
-    const st = state[e]!;
-    const reversed = plan.arcReversed[e] === 1;
-    // The arc's status, seen from the row: a reversed arc at its lower bound is the row at its upper.
-    rowStatus[r] = st === TREE ? 1 : (st === UPPER) !== reversed ? 2 : 0;
-  }
+  // The rows' duals and basis statuses in one pass.
+  const duals = rowDuals(plan, sx, rowStatus);
   const objective = objectiveValue(plan, BigInt(acc.s) + BigInt(acc.t), plan.boundScale);
-  return { status: 'optimal', values, objective, secondaryObjective, duals: rowDuals(plan, sx), basis: { colStatus, rowStatus }, pivots: sx.pivots };
+  return { status: 'optimal', values, objective, secondaryObjective, duals, basis: { colStatus, rowStatus }, pivots: sx.pivots };
 }
 
 /**
@@ -312,19 +305,29 @@ export function objectiveValue(plan: NetworkPlan, S: bigint, bs: number): number
   return exactQuotient(plan.lp.sense === 'max' ? -S : S, plan.costScale * bs);
 }
 
-/** HiGHS's row duals for the primary objective, from the potentials (see {@link NetworkSolution.duals}). */
-export function rowDuals(plan: NetworkPlan, sx: Simplex): Float64Array {
+/**
+ * HiGHS's row duals for the primary objective, from the potentials (see {@link NetworkSolution.duals});
+ * with `rowStatus`, each network row's HiGHS basis status into it as well (rows left out untouched).
+ */
+export function rowDuals(plan: NetworkPlan, sx: Simplex, rowStatus?: Int32Array): Float64Array {
   const m = plan.lp.rows.length;
   const sense = plan.lp.sense === 'max' ? -1 : 1;
   const cs = plan.costScale;
   const duals = new Float64Array(m);
+  const { rowArc, arcReversed } = plan;
+  const { src, tgt, state } = sx;
+  const pi1 = sx.tree.pi1;
   for (let r = 0; r < m; r++) {
-    const e = plan.rowArc[r]!;
+    const e = rowArc[r]!;
     if (e < 0) continue;
-    const reversed = plan.arcReversed[e] === 1;
-    const d = sx.tree.pi1[sx.src[e]!]! - sx.tree.pi1[sx.tgt[e]!]!; // a row arc costs nothing
+    const reversed = arcReversed[e] === 1;
+    const d = pi1[src[e]!]! - pi1[tgt[e]!]!; // a row arc costs nothing
     // y = d for a min LP (forward arc); −d for a reversed arc; the opposite again for 'max'.
     duals[r] = ((reversed ? -1 : 1) * sense * d) / cs + 0;
+    if (rowStatus === undefined) continue;
+    // The arc's status, seen from the row: a reversed arc at its lower bound is the row at its upper.
+    const st = state[e]!;
+    rowStatus[r] = st === TREE ? 1 : (st === UPPER) !== reversed ? 2 : 0;
   }
   return duals;
 }
