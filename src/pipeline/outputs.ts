@@ -8,9 +8,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readScenarioChain } from '../io/scenario-file.js';
-import { writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
+import { excelCsvBytes, writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
+import { ALLOCATION_COLUMNS } from '../report/allocations.js';
 import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, runJob, packNotice, packReport, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
 import { commitmentTable } from '../report/commitments.js';
+import { tableRowSource } from '../report/text-table.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
 import { allocationsXlsx } from '../report/xlsx.js';
 import { CommitRecordSchema, type Summary } from '../report/summary-schema.js';
@@ -48,7 +50,7 @@ export interface Aside {
  * as a big applications file is read, `OFFLOAD_MIN_BYTES`, so that its cold start runs beside the
  * parsing, which keeps one core busy, the other once the applications are counted; both are
  * stopped where they turn out fewer than `OFFLOAD_MIN_ROWS`), `onNotice` (the public notice, once
- * the allocation is rounded), `onRows` (allocations.csv and the 明细 sheet) and `onCommitments` (the ledger, once
+ * the allocation is rounded), `onRows` (the 明细 sheet) and `onCommitments` (the ledger, once
  * verified) to `solve`, then `started()` to `writeOutputs`, which gives the same workers the pages
  * where one is free; `close()` where the solve fails. Nothing is written from them before `writeOutputs`. `open` opens the threads (or
  * gives null: none for this batch).
@@ -126,6 +128,9 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     // them here (tens of milliseconds at 100,000 applications), which costs less than copying the
     // notice's parts to the pages' thread.
     const pages = formatter.idle() ? formatter.run({ kind: 'pages', data: packReport({ ...data, notice: { ...data.notice, rows: [] } }) }) : runJob({ kind: 'pages', data });
+    // allocations.csv here, from the table this thread has (a thread would first copy it), each row
+    // made as it is written; the 明细 sheet's thread is busy with the same rows meanwhile.
+    const csv = excelCsvBytes(ALLOCATION_COLUMNS, tableRowSource(table));
     const parted = Promise.all([pages, notice.then((n) => n.parts)]);
     const done = Promise.all([rowsDone, notice, ledger]);
     done.catch(() => undefined); // awaited through the files below
@@ -145,7 +150,7 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
         return { content: f.bytes, sha256: f.sha256 };
       });
     const paths = await writeOutputsAtomicallyAsync(dir, [
-      file('allocations.csv', rowsDone, (r) => r.csv),
+      { name: 'allocations.csv', content: csv.bytes, sha256: csv.sha256 },
       pending('allocations.xlsx', xlsx, (content) => ({ content })),
       ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),
       file('commitments.csv', ledger, (l) => l.csv),

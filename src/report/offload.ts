@@ -1,6 +1,7 @@
 /**
- * The big outputs as jobs, each a pure function of what it is sent (`runJob`): allocations.csv and
- * the workbook's 明细 sheet from allocations.csv's rows (`rows`), report.html and report.md (`pages`), notice.csv and the
+ * The big outputs as jobs, each a pure function of what it is sent (`runJob`): the workbook's 明细
+ * sheet from allocations.csv's rows (`rows`; allocations.csv itself the writer makes from the same
+ * table, on the main thread, which has it and is otherwise idle by then), report.html and report.md (`pages`), notice.csv and the
  * 资助计划 sheet (`notice`), and commitments.csv and the 拨付台账 sheet (`ledger`). For a big batch
  * they run on worker threads (two: the machine may have two cores), each job sent only what it
  * needs, while this thread writes the files as their bytes come back; below that, or when the
@@ -30,7 +31,6 @@ import { Worker } from 'node:worker_threads';
 import type { CompressedSheet } from '../io/xlsx-write.js';
 import { excelCsvBytes, sha256Of } from '../io/write.js';
 import { packTable, tableRowSource, tableRows, type TextTable } from './text-table.js';
-import { ALLOCATION_COLUMNS } from './allocation-columns.js';
 import { commitmentsHeader } from './commitments.js';
 import type { Lang, Notice, NoticeRow, ReportData } from './data.js';
 import { renderHtmlAround, renderNoticeHtml } from './html.js';
@@ -118,7 +118,7 @@ export function unpackReport(packed: PackedReport): ReportData {
 }
 
 export type Job =
-  /** allocations.csv and the 明细 sheet from allocations.csv's rows; `scenario` names the scenario in the sheet's printed footer. */
+  /** The 明细 sheet from allocations.csv's rows; `scenario` names the scenario in the sheet's printed footer. */
   | { readonly kind: 'rows'; readonly rows: TextTable; readonly scenario: string }
   /**
    * report.html and report.md around their notice parts (the notice job's), from the report data or its `packReport`: the
@@ -132,7 +132,6 @@ export type Job =
 
 export interface RowsDone {
   readonly detail: CompressedSheet;
-  readonly csv: FileBytes;
 }
 /** A file made of the bytes `before`, a part made elsewhere, and `after` (hashed by the writer, which has all three). */
 export interface AroundBytes {
@@ -172,15 +171,9 @@ export async function runJob<J extends Job>(job: J): Promise<Done<J>> {
 
 async function doJob(job: Job): Promise<AnyDone> {
   switch (job.kind) {
-    case 'rows': {
-      // Each row made as it is read, by the sheet and then by the CSV (see `tableRowSource`); the
-      // sheet first: zlib deflates it while the CSV is made.
-      const rows = tableRowSource(job.rows);
-      const detail = detailSheetCompressed(rows, job.scenario);
-      detail.catch(() => undefined); // awaited below
-      const csv = excelCsvBytes(ALLOCATION_COLUMNS, rows);
-      return { detail: await detail, csv };
-    }
+    case 'rows':
+      // Each row made as the sheet reads it (see `tableRowSource`).
+      return { detail: await detailSheetCompressed(tableRowSource(job.rows), job.scenario) };
     case 'pages': {
       const data = 'rest' in job.data ? unpackReport(job.data) : job.data;
       // The notice's parts are put between these by the writer.
@@ -225,7 +218,7 @@ export function ownBuffers(done: AnyDone): { done: AnyDone; transfer: ArrayBuffe
   const sheet = (s: CompressedSheet): CompressedSheet => ({ ...s, compressed: { ...s.compressed, deflated: own(s.compressed.deflated) } });
   const moved =
     'detail' in done
-      ? { detail: sheet(done.detail), csv: file(done.csv) }
+      ? { detail: sheet(done.detail) }
       : 'html' in done
       ? { html: around(done.html), markdown: around(done.markdown) }
       : 'parts' in done
@@ -275,7 +268,7 @@ function sendable(job: Job): Job {
   return job.kind === 'rows' || job.kind === 'ledger' ? { ...job, rows: packTable(job.rows) } : job;
 }
 
-const NAMES: Record<Job['kind'], string> = { rows: 'allocations.csv and the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
+const NAMES: Record<Job['kind'], string> = { rows: 'the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
 
 /**
  * Up to `workers` worker threads for the jobs of a batch of `rows` applications, where there are
