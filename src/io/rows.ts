@@ -1,7 +1,9 @@
 /**
  * Rows read one at a time, by index: an array of rows is one; a table read row by row
  * (report/text-table.ts `tableRowSource`) is another, which makes each row as it is asked for.
- * The writers (CSV, sheet XML) read their rows through this, once each in order.
+ * The writers (CSV, sheet XML) read their rows through this, in order (a sheet reads its first
+ * rows once more to fit its column widths); a source that makes its rows gives `width`, or a
+ * sheet reads them all once more for it.
  */
 export interface RowSource<T> {
   readonly length: number;

@@ -250,8 +250,10 @@ export function excelCsvBytes(header: readonly string[], rows: RowSource<readonl
   const sample = Math.min(n, 1000);
   const sink = new Utf8Bytes(1 << 16);
   sink.write('\uFEFF' + csvLine(header));
-  for (let k = 0; k < sample; k++) csvLineInto(sink, rows.at(k)!);
-  if (sample < n) sink.room(Math.ceil((sink.at / sample) * (n - sample) * 1.05));
+  // The most room a sampled line asked for (csvLineInto) is kept free beyond the estimate, so that the last line fits too.
+  let reserve = 0;
+  for (let k = 0; k < sample; k++) reserve = Math.max(reserve, csvLineInto(sink, rows.at(k)!));
+  if (sample < n) sink.room(Math.ceil((sink.at / sample) * (n - sample) * 1.05) + reserve);
   for (let k = sample; k < n; k++) csvLineInto(sink, rows.at(k)!);
   const bytes = sink.bytes();
   return { bytes, sha256: sha256Of(bytes) };
@@ -260,8 +262,8 @@ export function excelCsvBytes(header: readonly string[], rows: RowSource<readonl
 /** Where csvLineInto writes: `room`, then bytes into `buf` from `at`. */
 type ByteSink = Pick<Utf8Chunks, 'buf' | 'at' | 'room'>;
 
-/** The bytes of `csvLine(r)` appended to `sink`: a field that needs nothing (most) is encoded here, any other is `csvField` of it neutralised. */
-function csvLineInto(sink: ByteSink, r: readonly string[]): void {
+/** The bytes of `csvLine(r)` appended to `sink`: a field that needs nothing (most) is encoded here, any other is `csvField` of it neutralised. Gives the room it asked for. */
+function csvLineInto(sink: ByteSink, r: readonly string[]): number {
   let need = 2;
   for (let i = 0; i < r.length; i++) need += 6 * (r[i] ?? '').length + 10;
   // Room for the line as the general path writes it: a field at most doubles, plus quotes, apostrophe and comma; 3 bytes a unit.
@@ -277,6 +279,7 @@ function csvLineInto(sink: ByteSink, r: readonly string[]): void {
   buf[at++] = 13;
   buf[at++] = 10;
   sink.at = at;
+  return need;
 }
 
 /**

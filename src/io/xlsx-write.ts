@@ -41,7 +41,7 @@ export interface SheetSpec {
    * written as `neutraliseCell` makes it (as the CSV writes it), so such rows need no copy.
    */
   readonly columns: readonly { readonly width: number; readonly style?: CellStyle; readonly numeric?: boolean; readonly neutralise?: boolean }[];
-  /** An array of rows, or rows made as they are read (`RowSource`): read once each, in order, when the sheet is written. */
+  /** An array of rows, or rows made as they are read (`RowSource`, which see): read in order when the sheet is written. */
   readonly rows: RowSource<readonly Cell[]>;
   /** Rows kept in view at the top when scrolling. */
   readonly freezeRows?: number;
@@ -574,7 +574,7 @@ export function neutralisedSample(head: readonly Cell[], rows: RowSource<readonl
 /** `rows` after `head`, read as `rows` is (an array's rows, or each made as it is read). */
 export function withHead<T extends readonly unknown[]>(head: T, rows: RowSource<T>): RowSource<T> {
   const width = rows.width === undefined ? undefined : Math.max(rows.width, head.length);
-  return { length: rows.length + 1, width, at: (i) => (i === 0 ? head : rows.at(i - 1)) };
+  return { length: rows.length + 1, width, at: (i) => (i === 0 ? head : i > 0 ? rows.at(i - 1) : undefined) };
 }
 
 /** Column widths that fit the header and the first rows (up to `sample`), within [min, max]. */

@@ -1,7 +1,7 @@
 /**
  * The big outputs as jobs, each a pure function of what it is sent (`runJob`): the workbook's 明细
  * sheet from allocations.csv's rows (`rows`; allocations.csv itself the writer makes from the same
- * table, on the main thread, which has it and is otherwise idle by then), report.html and report.md (`pages`), notice.csv and the
+ * table, on the main thread, which has it, once the pages are started or made), report.html and report.md (`pages`), notice.csv and the
  * 资助计划 sheet (`notice`), and commitments.csv and the 拨付台账 sheet (`ledger`). For a big batch
  * they run on worker threads (two: the machine may have two cores), each job sent only what it
  * needs, while this thread writes the files as their bytes come back; below that, or when the
@@ -15,7 +15,7 @@
  * allocations.csv's and the ledger's rows go to a worker as tables (text-table.ts): a column of
  * few values as its values once and a code per row, any other joined into one string
  * (`packTable`), so that a few strings are copied here and made again there rather than one a
- * cell; the worker makes each row as it writes it. The notice goes packed (`packNotice`: columns), and its job also makes the
+ * cell; the 明细 sheet's worker makes each row as it writes it, the ledger's makes its rows whole. The notice goes packed (`packNotice`: columns), and its job also makes the
  * notice's parts of report.html and report.md, so the pages job is sent the rest of the report
  * data (`packReport`, v8's serializer, which is what posting it would run) without the notice's
  * rows and makes the pages around those parts. What comes back is the files' bytes (moved, not
@@ -311,10 +311,18 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
       if (!queue.length) return;
       if (!free(slot)) continue;
       const item = queue.shift()!;
+      // Packed before the thread counts it as sent: a job that cannot be packed is made here.
+      let job: Job;
+      try {
+        job = sendable(item.job);
+      } catch {
+        here(item);
+        continue;
+      }
       slot.sent.set(item.id, item);
       slot.posted++;
       slot.thread.ref();
-      slot.thread.postMessage({ id: item.id, job: sendable(item.job) } satisfies JobMessage);
+      slot.thread.postMessage({ id: item.id, job } satisfies JobMessage);
     }
   };
   const here = (item: Item) => void runJob(item.job).then((done) => item.settle(null, done), (e: Error) => item.settle(e));

@@ -599,15 +599,8 @@ export class Simplex implements ShiftWatcher {
     }
   }
 
-  /**
-   * Whether an artificial arc still carries flow (then the floors cannot all be met). Never from
-   * the flat start, so its arcs are not read then: its artificial arcs all point into the
-   * artificial root and no arc leaves it, so a cycle through the root goes forward on one and
-   * backward on another at zero flow, and moves nothing; an artificial arc that leaves the tree
-   * is FIXED at zero.
-   */
+  /** Whether an artificial arc still carries flow (then the floors cannot all be met). */
   artificialFlow(): boolean {
-    if (this.flat) return false;
     for (let a = this.artBase; a < this.T; a++) if (this.flow[a] !== 0) return true;
     return false;
   }
