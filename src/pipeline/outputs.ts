@@ -52,8 +52,8 @@ export interface Aside {
  * stopped where they turn out fewer than `OFFLOAD_MIN_ROWS`), `onNotice` (the public notice, once
  * the allocation is rounded), `onRows` (the 明细 sheet) and `onCommitments` (the ledger, once
  * verified) to `solve`, then `started()` to `writeOutputs`, which gives the same workers the pages
- * where one is free; `close()` where the solve fails. Nothing is written from them before `writeOutputs`. `open` opens the threads (or
- * gives null: none for this batch).
+ * where one is free; `close()` where the solve fails. Nothing is written from them before
+ * `writeOutputs`. `open` opens the threads (or gives null: none for this batch).
  */
 export function formatAside(open: (applications: number, now?: number) => Formatter | null = (n, now) => openFormatter(n, undefined, undefined, undefined, now)): Required<Pick<SolveOptions, 'onApplicationsRead' | 'onLoaded' | 'onNotice' | 'onRows' | 'onCommitments'>> & {
   readonly started: () => Aside | null;

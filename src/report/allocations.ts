@@ -51,11 +51,10 @@ export function allocationTable(allocation: Allocation, notes: readonly string[]
     batch.put(i, batchOf(batches, a.projectId));
     binding.put(i, line.binding);
   }
-  const own = (values: string[]): TextColumn => ({ values });
   const columns: TextColumn[] = [
     ...project.columns(), district.column((d) => d),
     measure.column((m) => m.id), measure.column((m) => m.name.zh), measure.column((m) => m.clause),
-    year.column(String), score.column((s) => s), own(requested), own(entitlement), own(grant), batch.column(String),
+    year.column(String), score.column((s) => s), { values: requested }, { values: entitlement }, { values: grant }, batch.column(String),
     binding.column((b) => b), binding.column((b) => BINDING_ZH[b]), { values: notes },
   ];
   return { length: n, columns };

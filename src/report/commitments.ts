@@ -12,7 +12,7 @@ import { toExcelCsv } from '../io/write.js';
 import { fitWidths, neutralisedSample, type Cell, type CellStyle, type SheetSpec } from '../io/xlsx-write.js';
 import { COMMITMENT_COLUMNS, COMMITMENT_HEADERS_ZH, COMMITMENT_STATUSES, type Commitment, type CommitmentColumn } from '../model/ledger.js';
 import { words, type Lang } from './i18n/index.js';
-import { Coder, ProjectColumns, tableRows, type TextColumn, type TextTable } from './text-table.js';
+import { Coder, ProjectColumns, tableRows, type TextTable } from './text-table.js';
 
 /** The header row: Chinese headers, or the column names. */
 export function commitmentsHeader(lang: Lang = 'zh'): string[] {
@@ -47,11 +47,10 @@ export function commitmentTable(commitments: readonly Commitment[]): TextTable {
     amount[i] = yuanText(c.amount);
     status.put(i, c.status);
   }
-  const own = (values: string[]): TextColumn => ({ values });
   const same = (s: string) => s;
   return {
     length: n,
-    columns: [...project.columns(), measure.column(same), approved.column(String), own(grant), installment.column(String), due.column(String), own(amount), status.column(same)],
+    columns: [...project.columns(), measure.column(same), approved.column(String), { values: grant }, installment.column(String), due.column(String), { values: amount }, status.column(same)],
   };
 }
 

@@ -1,12 +1,13 @@
 /**
  * The big outputs as jobs, each a pure function of what it is sent (`runJob`): the workbook's 明细
  * sheet from allocations.csv's rows (`rows`; allocations.csv itself the writer makes from the same
- * table, on the main thread, which has it, once the pages are started or made), report.html and report.md (`pages`), notice.csv and the
- * 资助计划 sheet (`notice`), and commitments.csv and the 拨付台账 sheet (`ledger`). For a big batch
- * they run on worker threads (two: the machine may have two cores), each job sent only what it
- * needs, while this thread writes the files as their bytes come back; below that, or when the
- * compiled worker is not there (running from TypeScript sources, as the unit tests do), the caller
- * runs them itself, as it does a job whose worker dies. The bytes are the same either way.
+ * table, on the main thread, which has it, once the pages are started or made), report.html and
+ * report.md (`pages`), notice.csv and the 资助计划 sheet (`notice`), and commitments.csv and the
+ * 拨付台账 sheet (`ledger`). For a big batch they run on worker threads (two: the machine may have
+ * two cores), each job sent only what it needs, while this thread writes the files as their bytes
+ * come back; below that, or when the compiled worker is not there (running from TypeScript
+ * sources, as the unit tests do), the caller runs them itself, as it does a job whose worker dies.
+ * The bytes are the same either way.
  *
  * The main thread's own work is what a run waits for: a worker gives way to it on a busy machine
  * (format-worker.ts), and once the main thread has nothing left but writing, it makes the jobs no
@@ -15,12 +16,13 @@
  * allocations.csv's and the ledger's rows go to a worker as tables (text-table.ts): a column of
  * few values as its values once and a code per row, any other joined into one string
  * (`packTable`), so that a few strings are copied here and made again there rather than one a
- * cell; the 明细 sheet's worker makes each row as it writes it, the ledger's makes its rows whole. The notice goes packed (`packNotice`: columns), and its job also makes the
- * notice's parts of report.html and report.md, so the pages job is sent the rest of the report
- * data (`packReport`, v8's serializer, which is what posting it would run) without the notice's
- * rows and makes the pages around those parts. What comes back is the files' bytes (moved, not
- * copied), with their SHA-256 where the job has all of a file's bytes, so the main thread neither
- * encodes them nor, but for the pages, hashes them.
+ * cell; the 明细 sheet's worker makes each row as it writes it, the ledger's makes its rows whole.
+ * The notice goes packed (`packNotice`: columns), and its job also makes the notice's parts of
+ * report.html and report.md, so the pages job is sent the rest of the report data (`packReport`,
+ * v8's serializer, which is what posting it would run) without the notice's rows and makes the
+ * pages around those parts. What comes back is the files' bytes (moved, not copied), with their
+ * SHA-256 where the job has all of a file's bytes, so the main thread neither encodes them nor,
+ * but for the pages, hashes them.
  * A fresh worker runs cold (its JIT starts from nothing): worth it only for big batches
  * (OFFLOAD_MIN_ROWS; at 10,000 rows a worker took 0.8 s for what the warm main thread does in 0.3 s).
  */

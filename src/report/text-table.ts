@@ -115,7 +115,7 @@ class RowReader {
   private readonly values: (readonly string[] | null)[];
   private readonly codes: (Uint32Array | null)[];
   private readonly joined: (JoinedTexts | null)[];
-  constructor(readonly table: TextTable) {
+  constructor(table: TextTable) {
     const { columns } = table;
     this.values = columns.map((c) => ('values' in c ? c.values : null));
     this.codes = columns.map((c) => ('codes' in c ? c.codes : null));
