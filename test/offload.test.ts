@@ -12,7 +12,7 @@ import { ALLOCATION_COLUMNS, allocationTable, batchOf } from '../src/report/allo
 import { packTable, tableRowSource, tableRows, type TextTable } from '../src/report/text-table.js';
 import { BINDING_ZH } from '../src/report/labels.js';
 import { yuanText } from '../src/report/fen.js';
-import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, type Formatter, packNotice, packReport, runJob, unpackReport, type AroundBytes, type Done, type FileBytes, type Job, type NoticeParts, type PagesDone } from '../src/report/offload.js';
+import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, type Formatter, packNotice, packReport, pagesData, runJob, unpackReport, type AroundBytes, type Done, type FileBytes, type Job, type NoticeParts, type PagesDone } from '../src/report/offload.js';
 import { renderHtml } from '../src/report/html.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import type { CompressedSheet } from '../src/io/xlsx-write.js';
@@ -155,10 +155,12 @@ describe('the big outputs off the main thread', () => {
     const { solved } = await solvedFixture();
     const data = solved.detail.data;
     const parts = (await runJob({ kind: 'notice', notice: data.notice, scenario: SCENARIO, lang: data.lang })).parts;
+    // The fixture has binding limits, so that the pages are seen not to read the summary's.
+    expect(data.summary.limits.binding.length).toBeGreaterThan(0);
     const jobs: Job[] = [
       { kind: 'rows', rows: table(rows(3000)), scenario: SCENARIO },
-      // The pages without the notice's rows: they read only its parts.
-      { kind: 'pages', data: packReport({ ...data, notice: { ...data.notice, rows: [] } }) },
+      // The pages sent what they read: without the notice's rows (they read only its parts) or the summary's binding limits.
+      { kind: 'pages', data: packReport(pagesData(data)) },
       { kind: 'notice', notice: packNotice(data.notice), scenario: SCENARIO, lang: data.lang },
       { kind: 'ledger', rows: table(ledgerRows(500), LEDGER_CODED, 11), lang: 'en', scenario: SCENARIO },
       { kind: 'ledger', rows: table([], LEDGER_CODED, 11), lang: 'zh', scenario: SCENARIO },

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { readScenarioChain } from '../io/scenario-file.js';
 import { excelCsvBytes, writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
 import { ALLOCATION_COLUMNS } from '../report/allocations.js';
-import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, runJob, packNotice, packReport, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
+import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, runJob, packNotice, packReport, pagesData, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
 import { commitmentTable } from '../report/commitments.js';
 import { tableRowSource } from '../report/text-table.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
@@ -122,12 +122,12 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     // what the threads send.
     formatter.runWaitingHere();
     // The pages around the notice's part of them (its job's): on a worker thread where one is free
-    // now, sent the rest of the report data, serialized once (`packReport`), the notice without its
-    // rows; else here, at once, while the threads finish their jobs (a thread gives way to this one,
-    // so this one is the first to be done). The writer puts the three pieces together and hashes
+    // now, sent what they read of the report data (`pagesData`), serialized once (`packReport`);
+    // else here, at once, while the threads finish their jobs (a thread gives way to this one, so
+    // this one is the first to be done). The writer puts the three pieces together and hashes
     // them here (tens of milliseconds at 100,000 applications), which costs less than copying the
     // notice's parts to the pages' thread.
-    const pages = formatter.idle() ? formatter.run({ kind: 'pages', data: packReport({ ...data, notice: { ...data.notice, rows: [] } }) }) : runJob({ kind: 'pages', data });
+    const pages = formatter.idle() ? formatter.run({ kind: 'pages', data: packReport(pagesData(data)) }) : runJob({ kind: 'pages', data });
     // allocations.csv here, from the table this thread has (a thread would first copy it), each row
     // made as it is written; the 明细 sheet's thread is busy with the same rows meanwhile.
     const csv = excelCsvBytes(ALLOCATION_COLUMNS, tableRowSource(table));

@@ -109,6 +109,16 @@ function unpackNotice(notice: Notice | Uint8Array): Notice {
   return { ...packed, rows };
 }
 
+/**
+ * Of the report data, what the pages job reads: all but the notice's rows (the notice's job makes
+ * the pages' parts of them) and the summary's binding limits (the pages list `limits`; at 100,000
+ * applications the binding limits are about a quarter of what `packReport` serializes).
+ */
+export function pagesData(data: ReportData): ReportData {
+  const { notice, summary } = data;
+  return { ...data, notice: { ...notice, rows: [] }, summary: { ...summary, limits: { ...summary.limits, binding: [] } } };
+}
+
 /** The report data serialized once, its notice apart (the notice's job needs only that): `notice` is its `packNotice`. */
 export function packReport(data: ReportData, notice: Uint8Array = packNotice(data.notice)): PackedReport {
   return { notice, rest: serialize({ ...data, notice: null }) };
