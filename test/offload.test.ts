@@ -165,6 +165,9 @@ describe('the big outputs off the main thread', () => {
       { kind: 'ledger', rows: table(ledgerRows(500), LEDGER_CODED, 11), lang: 'en', scenario: SCENARIO },
       { kind: 'ledger', rows: table([], LEDGER_CODED, 11), lang: 'zh', scenario: SCENARIO },
       { kind: 'rows', rows: table(rows(10)), scenario: SCENARIO },
+      // Given unpacked, the notice and the pages are packed as a thread takes them, their buffers moved.
+      { kind: 'pages', data: pagesData(data) },
+      { kind: 'notice', notice: data.notice, scenario: SCENARIO, lang: data.lang },
     ];
     const formatter = open(jobs.length, 0)!;
     try {
@@ -285,6 +288,12 @@ describe('the big outputs off the main thread', () => {
     };
     const job: Job = { kind: 'rows', rows: table(rows(40)), scenario: SCENARIO };
     const ledger: Job = { kind: 'ledger', rows: table(ledgerRows(5), LEDGER_CODED, 11), lang: 'zh', scenario: SCENARIO };
+    // Jobs packed as they are sent, their buffers moved: still whole here for the thread that makes them instead.
+    const { data } = (await solvedFixture()).solved.detail;
+    const packedAsSent: Job[] = [
+      { kind: 'notice', notice: data.notice, scenario: SCENARIO, lang: data.lang },
+      { kind: 'pages', data: pagesData(data) },
+    ];
     const quits = script('quits.mjs', 'process.exit(0);\n');
     const throws = script('throws.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom'); });\n");
     const reports = script('reports.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', ({ id }) => parentPort.postMessage({ id, error: 'out of paper' }));\n");
@@ -296,6 +305,10 @@ describe('the big outputs off the main thread', () => {
       expectSame(done[1]!, await runJob(ledger));
       expectSame(done[2]!, await runJob(job));
       formatter.close();
+      const one = openFormatter(0, 0, 1, url)!;
+      const made = await Promise.all(packedAsSent.map((j) => one.run(j)));
+      for (const [i, j] of packedAsSent.entries()) expectSame(made[i]!, await runJob(j));
+      one.close();
     }
     const failing = openFormatter(0, 0, 1, reports)!;
     await expect(failing.run(job)).rejects.toThrow('formatting the 明细 sheet failed: out of paper');

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { readScenarioChain } from '../io/scenario-file.js';
 import { excelCsvBytes, writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
 import { ALLOCATION_COLUMNS } from '../report/allocations.js';
-import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, runJob, packNotice, packReport, pagesData, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
+import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, runJob, pagesData, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
 import { commitmentTable } from '../report/commitments.js';
 import { tableRowSource } from '../report/text-table.js';
 import { CASHFLOW_FILE, cashflowCsv } from '../report/cashflow.js';
@@ -85,8 +85,8 @@ export function formatAside(open: (applications: number, now?: number) => Format
       formatter?.startAll();
       formatter ??= open(applications);
     },
-    // The notice sent packed (`packNotice`): about three quarters of the cost of posting it as objects.
-    onNotice: (n, lang, scenario) => void (notice = start(() => ({ kind: 'notice', notice: packNotice(n), scenario, lang }))),
+    // The notice is packed (`packNotice`) when a thread takes it: about three quarters of the cost of posting it as objects.
+    onNotice: (n, lang, scenario) => void (notice = start(() => ({ kind: 'notice', notice: n, scenario, lang }))),
     onRows: (rows, scenario) => {
       formatter ??= open(rows.length);
       const done = start(() => ({ kind: 'rows', rows, scenario }));
@@ -115,19 +115,19 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
   try {
     const rowsDone = aside?.rows ?? formatter.run({ kind: 'rows', rows: table, scenario });
     // Jobs not started while the solve ran (without threads, all of them), here or on the threads.
-    const notice = aside?.notice ?? formatter.run({ kind: 'notice', notice: aside ? packNotice(data.notice) : data.notice, scenario, lang: data.lang });
+    const notice = aside?.notice ?? formatter.run({ kind: 'notice', notice: data.notice, scenario, lang: data.lang });
     const ledger = aside?.ledger ?? formatter.run({ kind: 'ledger', rows: commitmentTable(solved.detail.commitments), lang: data.lang, scenario });
     // A job still waiting for a thread (the ledger, behind the notice and the rows) goes to one
     // that has finished meanwhile, else is made here: this thread has nothing left to do but write
     // what the threads send.
     formatter.runWaitingHere();
     // The pages around the notice's part of them (its job's): on a worker thread where one is free
-    // now, sent what they read of the report data (`pagesData`), serialized once (`packReport`);
-    // else here, at once, while the threads finish their jobs (a thread gives way to this one, so
-    // this one is the first to be done). The writer puts the three pieces together and hashes
+    // now, sent what they read of the report data (`pagesData`, packed as it is sent); else here,
+    // at once, while the threads finish their jobs (a thread gives way to this one, so this one is
+    // the first to be done). The writer puts the three pieces together and hashes
     // them here (tens of milliseconds at 100,000 applications), which costs less than copying the
     // notice's parts to the pages' thread.
-    const pages = formatter.idle() ? formatter.run({ kind: 'pages', data: packReport(pagesData(data)) }) : runJob({ kind: 'pages', data });
+    const pages = formatter.idle() ? formatter.run({ kind: 'pages', data: pagesData(data) }) : runJob({ kind: 'pages', data });
     // allocations.csv here, from the table this thread has (a thread would first copy it), each row
     // made as it is written; the 明细 sheet's thread is busy with the same rows meanwhile.
     const csv = excelCsvBytes(ALLOCATION_COLUMNS, tableRowSource(table));

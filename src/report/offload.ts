@@ -275,9 +275,36 @@ export interface Formatter {
 /** Every job here, now. */
 export const HERE: Formatter = { run: runJob, startAll: () => undefined, idle: () => false, runWaitingHere: () => undefined, close: () => undefined };
 
-/** A job as it is sent to a thread: its tables packed (`packTable`). */
-function sendable(job: Job): Job {
-  return job.kind === 'rows' || job.kind === 'ledger' ? { ...job, rows: packTable(job.rows) } : job;
+/**
+ * A job as it is sent to a thread, and the buffers its packing made, which are moved, not copied:
+ * its tables packed (`packTable`; the ends of the joined columns move), the notice packed
+ * (`packNotice`) and the report data (`packReport`) where they are not already. A job queued
+ * unpacked is packed only when a thread takes it, and is still whole here should that thread die.
+ */
+function sendable(job: Job): { readonly job: Job; readonly transfer: ArrayBuffer[] } {
+  switch (job.kind) {
+    case 'rows':
+    case 'ledger': {
+      const rows = packTable(job.rows);
+      const transfer = rows.columns.flatMap((c) => ('ends' in c ? [c.ends.buffer as ArrayBuffer] : []));
+      return { job: { ...job, rows }, transfer };
+    }
+    case 'notice': {
+      if (job.notice instanceof Uint8Array) return { job, transfer: [] };
+      const notice = packNotice(job.notice);
+      return { job: { ...job, notice }, transfer: movable(notice) };
+    }
+    case 'pages': {
+      if ('rest' in job.data) return { job, transfer: [] };
+      const data = packReport(job.data);
+      return { job: { ...job, data }, transfer: [...movable(data.notice), ...movable(data.rest)] };
+    }
+  }
+}
+
+/** The buffer of bytes that are all of it (v8's serializer gives such bytes), to move; none for a part of a buffer. */
+function movable(bytes: Uint8Array): ArrayBuffer[] {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
 }
 
 const NAMES: Record<Job['kind'], string> = { rows: 'the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
@@ -324,9 +351,9 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
       if (!free(slot)) continue;
       const item = queue.shift()!;
       // Packed before the thread counts it as sent: a job that cannot be packed is made here.
-      let job: Job;
+      let sent: ReturnType<typeof sendable>;
       try {
-        job = sendable(item.job);
+        sent = sendable(item.job);
       } catch {
         here(item);
         continue;
@@ -334,7 +361,7 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
       slot.sent.set(item.id, item);
       slot.posted++;
       slot.thread.ref();
-      slot.thread.postMessage({ id: item.id, job } satisfies JobMessage);
+      slot.thread.postMessage({ id: item.id, job: sent.job } satisfies JobMessage, sent.transfer);
     }
   };
   const here = (item: Item) => void runJob(item.job).then((done) => item.settle(null, done), (e: Error) => item.settle(e));
