@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { D, ZERO, fmtYuan } from '../src/money.js';
 import { doublesOf, fenAmounts, fenText, fenYuan, limitRooms, yuanText } from '../src/report/fen.js';
-import { csvField, excelCsvBytes, neutraliseCell, toExcelCsv, writeOutputsAtomicallyAsync } from '../src/io/write.js';
+import { csvField, excelCsvBytes, excelCsvChunks, neutraliseCell, toExcelCsv, writeOutputsAtomicallyAsync } from '../src/io/write.js';
 import { sheetXml, xlsxBytes, xlsxParts, type Cell, type SheetSpec } from '../src/io/xlsx-write.js';
 import { isSpace } from '../src/io/text.js';
 
@@ -118,6 +118,26 @@ describe('CSV bytes made line by line', () => {
     const growing = [...Array.from({ length: 1000 }, () => ['a', '', '1']), ...Array.from({ length: 3000 }, (_, i) => ['中'.repeat(50), `"${i}"`, '😀,'])];
     expect(Buffer.compare(excelCsvBytes(['a', 'b', 'c'], growing).bytes, Buffer.from(toExcelCsv(['a', 'b', 'c'], growing), 'utf8'))).toBe(0);
   });
+
+  it('are the same bytes a chunk at a time, each chunk copied before the next is made in its memory', () => {
+    const chunked = (rows: readonly (readonly string[])[]) => {
+      const pieces: Buffer[] = [];
+      excelCsvChunks(['a', 'b', 'c'], rows, (chunk) => void pieces.push(Buffer.from(chunk)));
+      return pieces;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.array(field, { minLength: 3, maxLength: 3 }), { maxLength: 40 }), (rows) => {
+        expect(Buffer.compare(Buffer.concat(chunked(rows)), Buffer.from(toExcelCsv(['a', 'b', 'c'], rows), 'utf8'))).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+    // Many chunks, and a line longer than a chunk between them.
+    const rows = Array.from({ length: 60_000 }, (_, i) => [`P${i}`, '中文名称，"引号"', '=1+1']);
+    rows.splice(30_000, 0, ['x'.repeat(1_500_000), '中'.repeat(600_000), '']);
+    const pieces = chunked(rows);
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(Buffer.compare(Buffer.concat(pieces), excelCsvBytes(['a', 'b', 'c'], rows).bytes)).toBe(0);
+  });
 });
 
 const sheet = (rs: readonly (readonly string[])[], neutralise: boolean): SheetSpec => ({
@@ -212,6 +232,38 @@ describe('a set written off the main thread', () => {
     expect(readFileSync(join(dir, 'empty.bin'), 'utf8')).toBe('abc');
     const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
     expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).toEqual({ 'book.xlsx': sha(joined), 'empty.bin': sha('abc') });
+  });
+
+  it('writes a streamed file as it is made, hashed as written', async () => {
+    const dir = folder();
+    const rows = Array.from({ length: 50_000 }, (_, i) => [`P${i}`, '项目', String(i)]);
+    await writeOutputsAtomicallyAsync(dir, [
+      { name: 'a.csv', stream: (put) => excelCsvChunks(['a', 'b', 'c'], rows, put) },
+      { name: 'none.csv', stream: () => undefined },
+      { name: 'r.json', commit: (files) => JSON.stringify(files) },
+    ]);
+    const want = excelCsvBytes(['a', 'b', 'c'], rows);
+    expect(readFileSync(join(dir, 'a.csv')).equals(want.bytes)).toBe(true);
+    expect(readFileSync(join(dir, 'none.csv')).length).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).toEqual({ 'a.csv': want.sha256, 'none.csv': createHash('sha256').digest('hex') });
+  });
+
+  it('renames nothing and leaves no hidden folder when a streamed file fails part way', async () => {
+    const dir = folder();
+    await expect(
+      writeOutputsAtomicallyAsync(dir, [
+        { name: 'ok.csv', content: 'fine' },
+        {
+          name: 'bad.csv',
+          stream: (put) => {
+            put(Buffer.from('a first piece'));
+            throw new Error('formatting failed');
+          },
+        },
+        { name: 'r.json', commit: () => '{}' },
+      ]),
+    ).rejects.toThrow('formatting failed');
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('renames nothing and leaves no hidden folder when a file fails, after the others finish', async () => {

@@ -13,7 +13,7 @@
  * same way, but a crash between two renames can leave them mixed.
  */
 import { createHash } from 'node:crypto';
-import { close, closeSync, fsync, fsyncSync, mkdirSync, mkdtempSync, open, openSync, readdirSync, renameSync, rmSync, write, writeFileSync } from 'node:fs';
+import { close, closeSync, fsync, fsyncSync, mkdirSync, mkdtempSync, open, openSync, readdirSync, renameSync, rmSync, write, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { neutraliseCell, startsFormula } from './cells.js';
 import type { RowSource } from './rows.js';
@@ -43,6 +43,15 @@ export interface PendingFile {
   readonly pending: Promise<{ readonly content: Content; readonly sha256?: string }>;
 }
 
+/**
+ * A file made as it is written: `stream` hands its bytes to `put` a piece at a time (`put` is done
+ * with a piece when it returns, so the piece's memory may be used again), all before it returns.
+ */
+export interface StreamedFile {
+  readonly name: string;
+  readonly stream: (put: (bytes: Uint8Array) => void) => void;
+}
+
 /** Write the files (at most one of them a commit record) into `dir`, together; returns their paths in the order given. */
 export function writeOutputsAtomically(dir: string, files: readonly (OutputFile | CommitRecord)[]): string[] {
   const record = recordOf(files);
@@ -67,12 +76,14 @@ export function writeOutputsAtomically(dir: string, files: readonly (OutputFile 
  * its bytes are there; the renames as above once every file is on disk. Where a file fails, the
  * others are let finish, the hidden folder goes and nothing is renamed.
  */
-export async function writeOutputsAtomicallyAsync(dir: string, files: readonly (OutputFile | PendingFile | CommitRecord)[]): Promise<string[]> {
+export async function writeOutputsAtomicallyAsync(dir: string, files: readonly (OutputFile | PendingFile | StreamedFile | CommitRecord)[]): Promise<string[]> {
   const record = recordOf(files);
   const tmp = tmpFolder(dir);
   try {
     const writes = files.flatMap((f) => {
       if ('commit' in f) return [];
+      // Made here and written as it is made, at once: its pieces are written (and hashed) on this thread.
+      if ('stream' in f) return [writeStreamed(join(tmp, f.name), f.stream).then((hash) => [f.name, hash] as const)];
       return [
         (async () => {
           const { content, sha256 } = 'pending' in f ? await f.pending : f;
@@ -97,7 +108,7 @@ export async function writeOutputsAtomicallyAsync(dir: string, files: readonly (
   return files.map((f) => join(dir, f.name));
 }
 
-function recordOf(files: readonly (OutputFile | PendingFile | CommitRecord)[]): CommitRecord | undefined {
+function recordOf(files: readonly (OutputFile | PendingFile | StreamedFile | CommitRecord)[]): CommitRecord | undefined {
   const records = files.filter((f): f is CommitRecord => 'commit' in f);
   if (records.length > 1) throw new Error(`a set has one commit record, not ${records.length}`);
   return records[0];
@@ -188,6 +199,25 @@ async function writeDurablyAsync(path: string, pieces: readonly Uint8Array[]): P
   }
 }
 
+/**
+ * A streamed file written as `stream` makes it, each piece written before the next is made; then
+ * flushed to disk off this thread. Gives the SHA-256 (hex) of its bytes.
+ */
+async function writeStreamed(path: string, stream: StreamedFile['stream']): Promise<string> {
+  const fd = openSync(path, 'w');
+  const hash = createHash('sha256');
+  try {
+    stream((bytes) => {
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+      hash.update(bytes);
+    });
+    await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
 /** Flush a folder's entries (the renames into it) to disk. Windows cannot open a folder to flush it; there the renames are left to the file system. */
 function syncFolder(dir: string): void {
   if (process.platform === 'win32') return;
@@ -257,6 +287,23 @@ export function excelCsvBytes(header: readonly string[], rows: RowSource<readonl
   for (let k = sample; k < n; k++) csvLineInto(sink, rows.at(k)!);
   const bytes = sink.bytes();
   return { bytes, sha256: sha256Of(bytes) };
+}
+
+/**
+ * The same bytes handed to `put` a chunk at a time (CHUNK bytes, where no line is longer), one
+ * chunk's memory used again for the next once `put` returns: for a file written as it is made,
+ * which then takes no new memory as it grows (at 100,000 rows, fresh memory for the whole file
+ * cost more, in first touches of its pages, than the writes).
+ */
+export function excelCsvChunks(header: readonly string[], rows: RowSource<readonly string[]>, put: (chunk: Uint8Array) => void): void {
+  const pool = new ChunkPool();
+  const sink = new Utf8Chunks((chunk) => {
+    put(chunk);
+    pool.give(chunk);
+  }, pool);
+  sink.write('\uFEFF' + csvLine(header));
+  for (let k = 0; k < rows.length; k++) csvLineInto(sink, rows.at(k)!);
+  sink.end();
 }
 
 /** Where csvLineInto writes: `room`, then bytes into `buf` from `at`. */

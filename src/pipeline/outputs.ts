@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readScenarioChain } from '../io/scenario-file.js';
-import { excelCsvBytes, writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
+import { excelCsvChunks, writeOutputsAtomicallyAsync, type Content, type PendingFile } from '../io/write.js';
 import { ALLOCATION_COLUMNS } from '../report/allocations.js';
 import { HERE, OFFLOAD_MIN_BYTES, OFFLOAD_MIN_ROWS, openFormatter, runJob, pagesData, type Done, type FileBytes, type Formatter, type Job, type LedgerDone, type NoticeDone, type RowsDone } from '../report/offload.js';
 import { commitmentTable } from '../report/commitments.js';
@@ -128,9 +128,6 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     // them here (tens of milliseconds at 100,000 applications), which costs less than copying the
     // notice's parts to the pages' thread.
     const pages = formatter.idle() ? formatter.run({ kind: 'pages', data: pagesData(data) }) : runJob({ kind: 'pages', data });
-    // allocations.csv here, from the table this thread has (a thread would first copy it), each row
-    // made as it is written; the 明细 sheet's thread is busy with the same rows meanwhile.
-    const csv = excelCsvBytes(ALLOCATION_COLUMNS, tableRowSource(table));
     const parted = Promise.all([pages, notice.then((n) => n.parts)]);
     const done = Promise.all([rowsDone, notice, ledger]);
     done.catch(() => undefined); // awaited through the files below
@@ -150,7 +147,10 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
         return { content: f.bytes, sha256: f.sha256 };
       });
     const paths = await writeOutputsAtomicallyAsync(dir, [
-      { name: 'allocations.csv', content: csv.bytes, sha256: csv.sha256 },
+      // allocations.csv here, first, from the table this thread has (a thread would first copy it),
+      // each row made as it is written, and written a chunk at a time as it is made; the 明细 sheet's
+      // thread is busy with the same rows meanwhile.
+      { name: 'allocations.csv', stream: (put) => excelCsvChunks(ALLOCATION_COLUMNS, tableRowSource(table), put) },
       pending('allocations.xlsx', xlsx, (content) => ({ content })),
       ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),
       file('commitments.csv', ledger, (l) => l.csv),
