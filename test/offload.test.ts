@@ -131,8 +131,9 @@ describe("allocations.csv's rows as a table", () => {
     expect(tableRows(solved.detail.table)).toEqual(solved.detail.rows);
   });
 
-  it('packed (each column of values one string) gives the same rows, read all at once or one at a time', () => {
-    const odd = ['', 'a', '', '𠀀字', '=1+2', 'x'.repeat(70), '\r\n,"', ''];
+  it('packed (each column of values one buffer) gives the same rows, read all at once or one at a time', () => {
+    // Lone surrogates too: the buffer holds each string's code units as they are.
+    const odd = ['', 'a', '', '𠀀字', '=1+2', 'x'.repeat(70), '\r\n,"', '', '\ud800', '\udc00x\ud83d'];
     const given = [...rows(40), ...odd.map((v, i) => ALLOCATION_COLUMNS.map((_, c) => (c % 2 ? v : odd[(i + c) % odd.length]!)))];
     for (const t of [table(given), table(given, []), table(given, ALLOCATION_COLUMNS.map((_, c) => c)), table([]), table(given.slice(0, 1))]) {
       const packed = packTable(t);

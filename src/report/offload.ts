@@ -14,8 +14,8 @@
  * worker has started yet itself (`runWaitingHere`, and the pages where no worker is `idle`).
  *
  * allocations.csv's and the ledger's rows go to a worker as tables (text-table.ts): a column of
- * few values as its values once and a code per row, any other joined into one string
- * (`packTable`), so that a few strings are copied here and made again there rather than one a
+ * few values as its values once and a code per row, any other written into one buffer
+ * (`packTable`) that moves to the worker, so that no string is copied here rather than one a
  * cell; the 明细 sheet's worker makes each row as it writes it, the ledger's makes its rows whole.
  * The notice goes packed (`packNotice`: columns), and its job also makes the notice's parts of
  * report.html and report.md, so the pages job is sent the rest of the report data (`packReport`,
@@ -277,7 +277,7 @@ export const HERE: Formatter = { run: runJob, startAll: () => undefined, idle: (
 
 /**
  * A job as it is sent to a thread, and the buffers its packing made, which are moved, not copied:
- * its tables packed (`packTable`; the ends of the joined columns move), the notice packed
+ * its tables packed (`packTable`: its joined columns move), the notice packed
  * (`packNotice`) and the report data (`packReport`) where they are not already. A job queued
  * unpacked is packed only when a thread takes it, and is still whole here should that thread die.
  */
@@ -286,7 +286,7 @@ function sendable(job: Job): { readonly job: Job; readonly transfer: ArrayBuffer
     case 'rows':
     case 'ledger': {
       const rows = packTable(job.rows);
-      const transfer = rows.columns.flatMap((c) => ('ends' in c ? [c.ends.buffer as ArrayBuffer] : []));
+      const transfer = rows.columns.flatMap((c) => ('utf16' in c ? [c.utf16.buffer as ArrayBuffer, c.ends.buffer as ArrayBuffer] : []));
       return { job: { ...job, rows }, transfer };
     }
     case 'notice': {

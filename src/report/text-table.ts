@@ -2,8 +2,9 @@
  * A table of text by columns (`TextTable`): a column of few values as its distinct values and a
  * code per row, any other as its value per row. Sent to another thread it is far fewer strings
  * to copy and to make again than its rows (arrays of strings), and it is made without them;
- * `packTable` joins each column of values into one string first, which the other thread reads
- * without making a string per value until a row is asked for (`tableRowSource`).
+ * `packTable` writes each column of values into one buffer first (UTF-16 code units, moved to
+ * the other thread rather than copied), which the other thread reads without making a string per
+ * value until a row is asked for (`tableRowSource`).
  */
 import type { RowSource } from '../io/rows.js';
 
@@ -14,8 +15,8 @@ export interface TextTable {
 
 /**
  * A column's value per row; or (with `codes`) its distinct values and the index of each row's
- * among them; or (`packTable`'s) its values one after the other in `text`, row i's ending at
- * `ends[i]` (and starting where row i − 1's ends).
+ * among them; or (`packTable`'s) its values one after the other in `utf16`, row i's ending at
+ * code unit `ends[i]` (and starting where row i − 1's ends).
  */
 export type TextColumn =
   | { readonly values: readonly string[] }
@@ -78,48 +79,67 @@ export class ProjectColumns {
 }
 
 /**
- * The table to send to another thread: each column of values joined into one string (a string
- * is copied as one block, where a value each is a string to copy and to make again, most of
- * them kept until the rows are written: collected over and over as the other thread's heap grows).
+ * The table to send to another thread: each column of values written into one buffer, as
+ * UTF-16 code units (a value each is a string to copy and to make again, most of them kept until
+ * the rows are written: collected over and over as the other thread's heap grows; and the values
+ * joined into one string cost more here, where the string was made, flattened and copied, than
+ * written straight into a buffer that moves to the other thread without a copy).
  */
 export function packTable(table: TextTable): TextTable {
   const columns = table.columns.map((c): TextColumn => ('values' in c && !('codes' in c) ? joinTexts(c.values) : c));
   return { length: table.length, columns };
 }
 
-/** Texts one after the other in one string: text i ends at `ends[i]` and starts where text i − 1 ends. */
+/**
+ * Texts one after the other as UTF-16 code units (every string's own, lone surrogates too): text
+ * i ends at code unit `ends[i]` and starts where text i − 1 ends. Both are all of their buffers,
+ * to move to another thread.
+ */
 export interface JoinedTexts {
-  readonly text: string;
+  readonly utf16: Uint8Array;
   readonly ends: Uint32Array;
 }
 
 /** `values` joined (`JoinedTexts`). */
 function joinTexts(values: readonly string[]): JoinedTexts {
   const ends = new Uint32Array(values.length);
-  let text = '';
+  let units = 0;
+  for (let i = 0; i < values.length; i++) units += values[i]!.length;
+  // Not from Node's pool: the buffer is all of its memory, which can move.
+  const utf16 = Buffer.allocUnsafeSlow(2 * units);
+  let at = 0;
   for (let i = 0; i < values.length; i++) {
-    text += values[i]!;
-    ends[i] = text.length;
+    at += utf16.write(values[i]!, at, 'utf16le');
+    ends[i] = at >>> 1;
   }
-  return { text, ends };
+  return { utf16, ends };
 }
 
-/** Text i of `joined`. */
-function joinedText(joined: JoinedTexts, i: number): string {
-  const { ends } = joined;
-  return joined.text.slice(i ? ends[i - 1]! : 0, ends[i]!);
+/** A joined column's texts as `text(i)` reads them (the buffer as a Buffer: it arrives from another thread as a Uint8Array). */
+class JoinedReader {
+  private readonly utf16: Buffer;
+  private readonly ends: Uint32Array;
+  constructor(joined: JoinedTexts) {
+    this.utf16 = Buffer.from(joined.utf16.buffer, joined.utf16.byteOffset, joined.utf16.byteLength);
+    this.ends = joined.ends;
+  }
+  /** Text i. */
+  text(i: number): string {
+    const { ends } = this;
+    return this.utf16.toString('utf16le', i ? 2 * ends[i - 1]! : 0, 2 * ends[i]!);
+  }
 }
 
 /** Reads a table's rows: row i of every column (`read`). */
 class RowReader {
   private readonly values: (readonly string[] | null)[];
   private readonly codes: (Uint32Array | null)[];
-  private readonly joined: (JoinedTexts | null)[];
+  private readonly joined: (JoinedReader | null)[];
   constructor(table: TextTable) {
     const { columns } = table;
     this.values = columns.map((c) => ('values' in c ? c.values : null));
     this.codes = columns.map((c) => ('codes' in c ? c.codes : null));
-    this.joined = columns.map((c) => ('text' in c ? c : null));
+    this.joined = columns.map((c) => ('utf16' in c ? new JoinedReader(c) : null));
   }
   read(i: number): string[] {
     const width = this.values.length;
@@ -127,7 +147,7 @@ class RowReader {
     for (let c = 0; c < width; c++) {
       const joined = this.joined[c];
       if (joined) {
-        row[c] = joinedText(joined, i);
+        row[c] = joined.text(i);
       } else {
         const code = this.codes[c];
         row[c] = this.values[c]![code ? code[i]! : i]!;
