@@ -73,8 +73,9 @@ export function writeOutputsAtomically(dir: string, files: readonly (OutputFile 
 
 /**
  * The same, each file written (and flushed) off this thread, on libuv's thread pool, as soon as
- * its bytes are there; the renames as above once every file is on disk. Where a file fails, the
- * others are let finish, the hidden folder goes and nothing is renamed.
+ * its bytes are there, but a streamed file, made and written here at once where the list has it
+ * (flushed off this thread); the renames as above once every file is on disk. Where a file
+ * fails, the others are let finish, the hidden folder goes and nothing is renamed.
  */
 export async function writeOutputsAtomicallyAsync(dir: string, files: readonly (OutputFile | PendingFile | StreamedFile | CommitRecord)[]): Promise<string[]> {
   const record = recordOf(files);
@@ -290,8 +291,9 @@ export function excelCsvBytes(header: readonly string[], rows: RowSource<readonl
 }
 
 /**
- * The same bytes handed to `put` a chunk at a time (CHUNK bytes, where no line is longer), one
- * chunk's memory used again for the next once `put` returns: for a file written as it is made,
+ * The same bytes handed to `put` a chunk at a time (at most CHUNK bytes, whole lines; a longer
+ * line gets a buffer of its own, which the lines after it fill too), one chunk's memory used
+ * again for the next once `put` returns: for a file written as it is made,
  * which then takes no new memory as it grows (at 100,000 rows, fresh memory for the whole file
  * cost more, in first touches of its pages, than the writes).
  */

@@ -15,12 +15,13 @@
  *
  * allocations.csv's and the ledger's rows go to a worker as tables (text-table.ts): a column of
  * few values as its values once and a code per row, any other written into one buffer
- * (`packTable`) that moves to the worker, so that no string is copied here rather than one a
- * cell; the 明细 sheet's worker makes each row as it writes it, the ledger's makes its rows whole.
- * The notice goes packed (`packNotice`: columns), and its job also makes the notice's parts of
- * report.html and report.md, so the pages job is sent the rest of the report data (`packReport`,
- * v8's serializer, which is what posting it would run) without the notice's rows and makes the
- * pages around those parts. What comes back is the files' bytes (moved, not copied), with their
+ * (`packTable`) that moves to the worker, so that a few strings and buffers are sent rather than
+ * a string a cell; the 明细 sheet's worker makes each row as it writes it, the ledger's makes its
+ * rows whole. The notice goes packed (`packNotice`: columns), and its job also makes the notice's
+ * parts of report.html and report.md, so the pages job is sent what the pages read of the report
+ * data (`pagesData`: neither the notice's rows nor the summary's binding limits), serialized
+ * (`packReport`, v8's serializer, which is what posting it would run), and makes the pages
+ * around those parts. Packed jobs' buffers move to the worker rather than being copied. What comes back is the files' bytes (moved, not copied), with their
  * SHA-256 where the job has all of a file's bytes, so the main thread neither encodes them nor,
  * but for the pages, hashes them.
  * A fresh worker runs cold (its JIT starts from nothing): worth it only for big batches
@@ -134,7 +135,7 @@ export type Job =
   | { readonly kind: 'rows'; readonly rows: TextTable; readonly scenario: string }
   /**
    * report.html and report.md around their notice parts (the notice job's), from the report data or its `packReport`: the
-   * data's notice rows are not read (they may be left out).
+   * data's notice rows and the summary's binding limits are not read (they may be left out: `pagesData`).
    */
   | { readonly kind: 'pages'; readonly data: ReportData | PackedReport }
   /** notice.csv and the 资助计划 sheet, and the pages' notice parts in `lang`, from the notice or its `packNotice`. */
@@ -286,7 +287,8 @@ function sendable(job: Job): { readonly job: Job; readonly transfer: ArrayBuffer
     case 'rows':
     case 'ledger': {
       const rows = packTable(job.rows);
-      const transfer = rows.columns.flatMap((c) => ('utf16' in c ? [c.utf16.buffer as ArrayBuffer, c.ends.buffer as ArrayBuffer] : []));
+      // Only the columns packed now: a column given packed is the caller's.
+      const transfer = rows.columns.flatMap((c, k) => ('utf16' in c && c !== job.rows.columns[k] ? [c.utf16.buffer as ArrayBuffer, c.ends.buffer as ArrayBuffer] : []));
       return { job: { ...job, rows }, transfer };
     }
     case 'notice': {
@@ -350,10 +352,11 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
       if (!queue.length) return;
       if (!free(slot)) continue;
       const item = queue.shift()!;
-      // Packed before the thread counts it as sent: a job that cannot be packed is made here.
-      let sent: ReturnType<typeof sendable>;
+      // Packed and posted before the thread counts it as sent: a job that cannot be packed or
+      // posted is made here (its own data is whole: only what its packing made moves).
       try {
-        sent = sendable(item.job);
+        const sent = sendable(item.job);
+        slot.thread.postMessage({ id: item.id, job: sent.job } satisfies JobMessage, sent.transfer);
       } catch {
         here(item);
         continue;
@@ -361,7 +364,6 @@ export function openFormatter(rows: number, minRows = OFFLOAD_MIN_ROWS, workers 
       slot.sent.set(item.id, item);
       slot.posted++;
       slot.thread.ref();
-      slot.thread.postMessage({ id: item.id, job: sent.job } satisfies JobMessage, sent.transfer);
     }
   };
   const here = (item: Item) => void runJob(item.job).then((done) => item.settle(null, done), (e: Error) => item.settle(e));
