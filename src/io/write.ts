@@ -400,7 +400,8 @@ const CHUNK = 1 << 20;
 
 /**
  * Text appended as UTF-8 into chunks of about CHUNK bytes; each chunk, once full (or at the end),
- * handed to `full` and never written again. Bytes may also be written straight into `buf` from
+ * handed to `full`, and not written again unless it comes back through the pool (once whoever
+ * `full` hands it to is done with its bytes). Bytes may also be written straight into `buf` from
  * `at` (moving `at` on), after `room` made space for them.
  */
 export class Utf8Chunks {
@@ -461,9 +462,9 @@ export class Utf8Bytes {
 }
 
 /**
- * Chunks of Utf8Chunks used again once their bytes were consumed (deflated): a sheet of 100 MB
- * then allocates a few chunks rather than a hundred, each of which counted toward the external
- * memory that sets off a full garbage collection.
+ * Chunks of Utf8Chunks used again once their bytes were consumed (deflated, or written to a
+ * file): a sheet of 100 MB then allocates a few chunks rather than a hundred, each of which
+ * counted toward the external memory that sets off a full garbage collection.
  */
 export class ChunkPool {
   private readonly free: Buffer[] = [];
