@@ -7,8 +7,9 @@
  *   npm run bench -- --integer-size 1000 --seed 9 --solvers auto,highs
  *
  * Per family and solver it prints per-phase times (median of the runs), the solver's pivots where
- * it reports them, the parse rate of the CSV, the whole process's wall time and peak RSS, and
- * with two or more sizes how each grows (the exponent b in t ∝ n^b). `--sizes` applies to every
+ * it reports them, the parse rate of the CSV, the whole process's wall time, peak RSS and minor
+ * page faults (pages of memory touched for the first time; on Linux also the main thread's, whose
+ * run they lengthen), and with two or more sizes how each grows (the exponent b in t ∝ n^b). `--sizes` applies to every
  * family but "integer", which is a MIP and runs at `--integer-size` (default 3,000).
  * javascript-lp-solver is skipped above 5,000 applications (its dense tableau takes minutes).
  *
@@ -54,6 +55,9 @@ interface RunResult {
   /** The first stage's objective in the LP's units (the model --emit-lp writes), null if it did not finish. */
   lpObjective: number | null;
   maxRssMb: number;
+  /** Minor page faults of the whole process, and of its main thread (null off Linux). */
+  minorFaults: number;
+  mainFaults: number | null;
   wallMs: number;
   lp: { applications: number; columns: number; rows: number };
   checks: number;
@@ -136,7 +140,7 @@ function main() {
   console.log(`fundplan benchmark · node ${process.version} · median of ${runs} fresh process(es) per family, size and solver`);
   if (typeof lemonBinary !== 'string') console.log(`LEMON reference: ${lemonBinary.missing}`);
   console.log(
-    ['family', 'apps', 'solver', 'LP cols×rows', 'pivots', ...PHASES.map((p) => `${p} ms`), 'of write: main thread ms', 'parse MB/s', 'in-process ms', 'process wall ms', 'peak RSS MB'].join(' | '),
+    ['family', 'apps', 'solver', 'LP cols×rows', 'pivots', ...PHASES.map((p) => `${p} ms`), 'of write: main thread ms', 'parse MB/s', 'in-process ms', 'process wall ms', 'peak RSS MB', 'page faults', 'of them main thread'].join(' | '),
   );
   const series = new Map<string, { n: number; values: Record<string, number> }[]>();
   const referenceRows: string[] = [];
@@ -163,6 +167,8 @@ function main() {
           values.inProcess = median(results.map((r) => PHASES.reduce((s, p) => s + r.timingsMs[p]!, 0)));
           values.wall = median(results.map((r) => r.wallMs));
           values.rss = median(results.map((r) => r.maxRssMb));
+          values.faults = median(results.map((r) => r.minorFaults));
+          values.mainFaults = median(results.map((r) => r.mainFaults ?? NaN));
           const key = `${family} ${solver}`;
           series.set(key, [...(series.get(key) ?? []), { n, values }]);
           const r0 = results[0]!;
@@ -184,6 +190,8 @@ function main() {
               values.inProcess!.toFixed(0),
               values.wall!.toFixed(0),
               values.rss!.toFixed(0),
+              `${(values.faults! / 1000).toFixed(0)}k`,
+              Number.isNaN(values.mainFaults) ? '–' : `${(values.mainFaults! / 1000).toFixed(0)}k`,
             ].join(' | '),
           );
         }
