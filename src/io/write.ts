@@ -293,9 +293,9 @@ export function excelCsvBytes(header: readonly string[], rows: RowSource<readonl
 /**
  * The same bytes handed to `put` a chunk at a time (at most CHUNK bytes, whole lines; a longer
  * line gets a buffer of its own, which the lines after it fill too), one chunk's memory used
- * again for the next once `put` returns: for a file written as it is made,
- * which then takes no new memory as it grows (at 100,000 rows, fresh memory for the whole file
- * cost more, in first touches of its pages, than the writes).
+ * again for the next once `put` returns: for a file written as it is made, which then takes no
+ * new memory as it grows (at 100,000 rows, fresh memory for the whole file cost more, in first
+ * touches of its pages, than the writes).
  */
 export function excelCsvChunks(header: readonly string[], rows: RowSource<readonly string[]>, put: (chunk: Uint8Array) => void): void {
   const pool = new ChunkPool();

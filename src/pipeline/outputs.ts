@@ -124,9 +124,9 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     // The pages around the notice's part of them (its job's): on a worker thread where one is free
     // now, sent what they read of the report data (`pagesData`, packed as it is sent); else here,
     // at once, while the threads finish their jobs (a thread gives way to this one, so this one is
-    // the first to be done). The writer puts the three pieces together and hashes
-    // them here (tens of milliseconds at 100,000 applications), which costs less than copying the
-    // notice's parts to the pages' thread.
+    // the first to be done). The writer puts the three pieces together and hashes them here (tens
+    // of milliseconds at 100,000 applications), which costs less than copying the notice's parts
+    // to the pages' thread.
     const pages = formatter.idle() ? formatter.run({ kind: 'pages', data: pagesData(data) }) : runJob({ kind: 'pages', data });
     const parted = Promise.all([pages, notice.then((n) => n.parts)]);
     const done = Promise.all([rowsDone, notice, ledger]);
@@ -147,9 +147,9 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
         return { content: f.bytes, sha256: f.sha256 };
       });
     const paths = await writeOutputsAtomicallyAsync(dir, [
-      // allocations.csv here, first, from the table this thread has (a thread would first copy it),
-      // each row made as it is written, and written a chunk at a time as it is made; the 明细 sheet's
-      // thread is busy with the same rows meanwhile.
+      // allocations.csv here, first, from the table this thread has (a thread would first copy
+      // it), each row made as it is written, and written a chunk at a time as it is made; the 明细
+      // sheet's thread is busy with the same rows meanwhile.
       { name: 'allocations.csv', stream: (put) => excelCsvChunks(ALLOCATION_COLUMNS, tableRowSource(table), put) },
       pending('allocations.xlsx', xlsx, (content) => ({ content })),
       ...(summary.years ? [{ name: CASHFLOW_FILE, content: cashflowCsv(summary, data.lang) }] : []),

@@ -21,9 +21,9 @@
  * parts of report.html and report.md, so the pages job is sent what the pages read of the report
  * data (`pagesData`: neither the notice's rows nor the summary's binding limits), serialized
  * (`packReport`, v8's serializer, which is what posting it would run), and makes the pages
- * around those parts. Packed jobs' buffers move to the worker rather than being copied. What comes back is the files' bytes (moved, not copied), with their
- * SHA-256 where the job has all of a file's bytes, so the main thread neither encodes them nor,
- * but for the pages, hashes them.
+ * around those parts. What packing makes moves to the worker rather than being copied, and what
+ * comes back is the files' bytes (moved, not copied), with their SHA-256 where the job has all of
+ * a file's bytes, so the main thread neither encodes them nor, but for the pages, hashes them.
  * A fresh worker runs cold (its JIT starts from nothing): worth it only for big batches
  * (OFFLOAD_MIN_ROWS; at 10,000 rows a worker took 0.8 s for what the warm main thread does in 0.3 s).
  */
@@ -278,9 +278,9 @@ export const HERE: Formatter = { run: runJob, startAll: () => undefined, idle: (
 
 /**
  * A job as it is sent to a thread, and the buffers its packing made, which are moved, not copied:
- * its tables packed (`packTable`: its joined columns move), the notice packed
- * (`packNotice`) and the report data (`packReport`) where they are not already. A job queued
- * unpacked is packed only when a thread takes it, and is still whole here should that thread die.
+ * its tables packed (`packTable`: its joined columns move), the notice packed (`packNotice`) and
+ * the report data (`packReport`) where they are not already. A job queued unpacked is packed
+ * only when a thread takes it, and is still whole here should that thread die.
  */
 function sendable(job: Job): { readonly job: Job; readonly transfer: ArrayBuffer[] } {
   switch (job.kind) {
