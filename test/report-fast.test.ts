@@ -11,7 +11,7 @@ import { D } from '../src/money.js';
 import type { Allocation } from '../src/model/types.js';
 import type { Policy } from '../src/model/policy.js';
 import type { Scenario } from '../src/model/scenario.js';
-import { Chunks } from '../src/report/chunks.js';
+import { around, Chunks } from '../src/report/chunks.js';
 import { buildNotice, lineKeys, type LimitRow, type NoticeRow, type ProjectRow, type ReportData } from '../src/report/data.js';
 import { yuan } from '../src/report/format.js';
 import { num, section, table, td } from '../src/report/html/markup.js';
@@ -61,6 +61,26 @@ describe('Chunks', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('as UTF-8 pieces is the UTF-8 of its text between the edges given, past a megabyte too', () => {
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 60 }), fc.constantFrom('', '\n', ' | '), fc.integer({ min: 1, max: 40 }), fc.constantFrom('', '\n', '前'), (pieces, separator, run, edge) => {
+        const c = new Chunks(separator, run);
+        for (const p of pieces) c.push(p);
+        expect(Buffer.concat(c.utf8(edge, edge)).toString('utf8')).toBe(edge + pieces.join(separator) + edge);
+        expect(Buffer.concat(c.utf8()).equals(Buffer.from(c.text(), 'utf8'))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+    const big = new Chunks('\n');
+    for (let i = 0; i < 40_000; i++) big.push(`<tr><td>${i}</td><td>项目名称 ${i}</td></tr>`);
+    const pieces = big.utf8();
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(Buffer.concat(pieces).equals(Buffer.from(big.text(), 'utf8'))).toBe(true);
+    // A page around a part: the edge between each side and the part.
+    const [before, after] = around(big, new Chunks('\n'), '\n').utf8();
+    expect(Buffer.concat([...before, ...after]).toString('utf8')).toBe(`${big.text()}\n\n`);
   });
 });
 

@@ -168,8 +168,8 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
           return JSON.stringify(written, null, 2) + '\n';
         },
       },
-      pending('report.html', parted, ([p, n]) => ({ content: [p.html.before, n.html, p.html.after] })),
-      pending('report.md', parted, ([p, n]) => ({ content: [p.markdown.before, n.markdown, p.markdown.after] })),
+      pending('report.html', parted, ([p, n]) => ({ content: [...p.html.before, n.html, ...p.html.after] })),
+      pending('report.md', parted, ([p, n]) => ({ content: [...p.markdown.before, n.markdown, ...p.markdown.after] })),
       ...(options.whatifOf !== undefined ? [{ name: WHATIF_FILE, content: whatifPage(solved, dir, options.whatifOf) }] : []),
     ]);
     // A scenario without cash by year writes no cashflow.csv: one an earlier run left here, as that run wrote it, goes.

@@ -1,10 +1,13 @@
+import { Utf8Chunks } from '../io/write.js';
+
 /**
  * Text made of many small pieces (the rows of a big table), joined with a separator as
  * `pieces.join(separator)` would, but a few thousand characters at a time: each run of pieces is
  * joined into one flat string while its pieces are new (a row made by a template is a tree of
- * small strings), and the whole text is the join of those runs. Reading tens of thousands of
- * trees that garbage collection has already moved across the heap, in one join at the end, was
- * the larger part of writing report.html and report.md.
+ * small strings), and the whole text is the join of those runs (`text`), or their UTF-8 in
+ * chunks (`utf8`), the whole text never made. Reading tens of thousands of trees that garbage
+ * collection has already moved across the heap, in one join at the end, was the larger part of
+ * writing report.html and report.md.
  */
 export class Chunks {
   private readonly pieces: string[] = [];
@@ -37,4 +40,37 @@ export class Chunks {
     this.close();
     return this.runs.join(this.separator);
   }
+
+  /**
+   * The text so far as UTF-8 in pieces of about a megabyte, with `prefix` and `suffix` around it:
+   * for a file, whose text as one string (two bytes a character for most Chinese pages) would be
+   * made only to be encoded.
+   */
+  utf8(prefix = '', suffix = ''): Uint8Array[] {
+    this.close();
+    const pieces: Uint8Array[] = [];
+    const sink = new Utf8Chunks((chunk) => void pieces.push(chunk));
+    sink.write(prefix);
+    for (let i = 0; i < this.runs.length; i++) {
+      if (i) sink.write(this.separator);
+      sink.write(this.runs[i]!);
+    }
+    sink.write(suffix);
+    sink.end();
+    return pieces;
+  }
+}
+
+/** A text before and after a part made elsewhere (a page around its public notice), as text or as UTF-8 pieces. */
+export interface Around {
+  text(): readonly [string, string];
+  utf8(): readonly [Uint8Array[], Uint8Array[]];
+}
+
+/** `before`'s text and `after`'s around a part, `edge` between each and the part. */
+export function around(before: Chunks, after: Chunks, edge = ''): Around {
+  return {
+    text: () => [before.text() + edge, edge + after.text()],
+    utf8: () => [before.utf8('', edge), after.utf8(edge, '')],
+  };
 }

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { Lang, Notice, ReportData } from './data.js';
 import { words } from './i18n/index.js';
-import { Chunks } from './chunks.js';
+import { around, Chunks, type Around } from './chunks.js';
 import { esc } from './svg.js';
 import { SCRIPT } from './html/script.js';
 import { byDistrict, byMeasure, contents, limits, marginal, notice as noticeSection, overview, policyAppendix, projects, scatter, top, totals } from './html/sections.js';
@@ -25,7 +25,7 @@ const sha256b64 = (s: string) => createHash('sha256').update(s, 'utf8').digest('
 export const CSP = `default-src 'none'; style-src 'sha256-${sha256b64(CSS)}'; script-src 'sha256-${sha256b64(SCRIPT)}'; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'`;
 
 export function renderHtml(data: ReportData): string {
-  const [before, after] = renderHtmlAround(data);
+  const [before, after] = renderHtmlAround(data).text();
   return before + renderNoticeHtml(data.notice, data.lang) + after;
 }
 
@@ -33,7 +33,7 @@ export function renderHtml(data: ReportData): string {
  * report.html without its public-notice section (`renderNoticeHtml`, which may be made on another
  * thread): the text before it and the text after it. The notice's rows are not read.
  */
-export function renderHtmlAround(data: ReportData): readonly [string, string] {
+export function renderHtmlAround(data: ReportData): Around {
   const w = words(data.lang);
   const t = w.report;
   const s = data.summary;
@@ -70,14 +70,14 @@ export function renderHtmlAround(data: ReportData): readonly [string, string] {
   part(marginal(data, w));
   part(top(data, t));
   // The public notice goes here.
-  const before = out.text();
+  const before = out;
   out = new Chunks();
   out.push('\n');
   projects(out, data, t);
   out.push('\n');
   part(policyAppendix(data, w));
   out.push(`<script>${SCRIPT}</script>\n</body>\n</html>\n`);
-  return [before, out.text()];
+  return around(before, out);
 }
 
 /** report.html's public-notice section (`renderHtml` follows it with a newline). */

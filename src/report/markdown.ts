@@ -9,7 +9,7 @@
  */
 import type { Lang, Notice, ReportData } from './data.js';
 import type { PolicyTable } from './policy-table.js';
-import { Chunks } from './chunks.js';
+import { around, Chunks, type Around } from './chunks.js';
 import { percent, yuan } from './format.js';
 import { yearsView } from './years-view.js';
 import { words, type ReportWords } from './i18n/index.js';
@@ -68,7 +68,7 @@ function tallyTotalCells(xs: readonly Tally[]): string[] {
 }
 
 export function renderMarkdown(data: ReportData): string {
-  const [before, after] = renderMarkdownAround(data);
+  const [before, after] = renderMarkdownAround(data).text();
   return before + renderNoticeMarkdown(data.notice, data.lang) + after;
 }
 
@@ -76,7 +76,7 @@ export function renderMarkdown(data: ReportData): string {
  * report.md without its public-notice part (`renderNoticeMarkdown`, which may be made on another
  * thread): the text before it and the text after it. The notice's rows are not read.
  */
-export function renderMarkdownAround(data: ReportData): readonly [string, string] {
+export function renderMarkdownAround(data: ReportData): Around {
   const w = words(data.lang);
   const t = w.report;
   const s = data.summary;
@@ -254,7 +254,7 @@ export function renderMarkdownAround(data: ReportData): readonly [string, string
   );
 
   // The public notice goes here, a line of its own between the lines before and after it.
-  const before = `${out.text()}\n`;
+  const before = out;
   out = new Chunks('\n');
 
   // Appendix: the policy as encoded, to check against its document.
@@ -262,7 +262,7 @@ export function renderMarkdownAround(data: ReportData): readonly [string, string
   // Last: the text ends with one newline, that of the join with the empty line after it.
   out.push(policyTableMarkdown(data.policyTable, 3).replace(/\n+$/, ''), '');
 
-  return [before, `\n${out.text()}`];
+  return around(before, out, '\n');
 }
 
 /** report.md's public-notice part (its heading, table and rule): lines joined by newlines, ending with the empty line after the rule. */

@@ -34,6 +34,7 @@ import { Worker } from 'node:worker_threads';
 import type { CompressedSheet } from '../io/xlsx-write.js';
 import { excelCsvBytes, sha256Of } from '../io/write.js';
 import { packTable, tableRowSource, tableRows, type TextTable } from './text-table.js';
+import type { Around } from './chunks.js';
 import { commitmentsHeader } from './commitments.js';
 import type { Lang, Notice, NoticeRow, ReportData } from './data.js';
 import { renderHtmlAround, renderNoticeHtml } from './html.js';
@@ -146,10 +147,10 @@ export type Job =
 export interface RowsDone {
   readonly detail: CompressedSheet;
 }
-/** A file made of the bytes `before`, a part made elsewhere, and `after` (hashed by the writer, which has all three). */
+/** A file made of the bytes `before`, a part made elsewhere, and `after`, each in pieces (hashed by the writer, which has them all). */
 export interface AroundBytes {
-  readonly before: Uint8Array;
-  readonly after: Uint8Array;
+  readonly before: readonly Uint8Array[];
+  readonly after: readonly Uint8Array[];
 }
 export interface PagesDone {
   readonly html: AroundBytes;
@@ -189,9 +190,12 @@ async function doJob(job: Job): Promise<AnyDone> {
       return { detail: await detailSheetCompressed(tableRowSource(job.rows), job.scenario) };
     case 'pages': {
       const data = 'rest' in job.data ? unpackReport(job.data) : job.data;
-      // The notice's parts are put between these by the writer.
-      const around = ([before, after]: readonly [string, string]): AroundBytes => ({ before: Buffer.from(before, 'utf8'), after: Buffer.from(after, 'utf8') });
-      return { html: around(renderHtmlAround(data)), markdown: around(renderMarkdownAround(data)) };
+      // The notice's parts are put between these by the writer; each text is encoded a piece at a time, never made whole.
+      const bytes = (a: Around): AroundBytes => {
+        const [before, after] = a.utf8();
+        return { before, after };
+      };
+      return { html: bytes(renderHtmlAround(data)), markdown: bytes(renderMarkdownAround(data)) };
     }
     case 'notice': {
       const notice = unpackNotice(job.notice);
@@ -227,7 +231,7 @@ export function ownBuffers(done: AnyDone): { done: AnyDone; transfer: ArrayBuffe
     return mine;
   };
   const file = (f: FileBytes): FileBytes => ({ ...f, bytes: own(f.bytes) });
-  const around = (f: AroundBytes): AroundBytes => ({ ...f, before: own(f.before), after: own(f.after) });
+  const around = (f: AroundBytes): AroundBytes => ({ ...f, before: f.before.map(own), after: f.after.map(own) });
   const sheet = (s: CompressedSheet): CompressedSheet => ({ ...s, compressed: { ...s.compressed, deflated: own(s.compressed.deflated) } });
   const moved =
     'detail' in done
