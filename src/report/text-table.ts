@@ -107,9 +107,17 @@ function joinTexts(values: readonly string[]): JoinedTexts {
   for (let i = 0; i < values.length; i++) units += values[i]!.length;
   // Not from Node's pool: the buffer is all of its memory, which can move.
   const utf16 = Buffer.allocUnsafeSlow(2 * units);
+  // Code unit by code unit, low byte first: at 100,000 rows about half the time of a call into
+  // Node (`write`) per value, cold, and the same bytes on any machine.
   let at = 0;
   for (let i = 0; i < values.length; i++) {
-    at += utf16.write(values[i]!, at, 'utf16le');
+    const v = values[i]!;
+    for (let j = 0; j < v.length; j++) {
+      const c = v.charCodeAt(j);
+      utf16[at] = c;
+      utf16[at + 1] = c >>> 8;
+      at += 2;
+    }
     ends[i] = at >>> 1;
   }
   return { utf16, ends };
