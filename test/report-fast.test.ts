@@ -64,23 +64,34 @@ describe('Chunks', () => {
   });
 
   it('as UTF-8 pieces is the UTF-8 of its text between the edges given, past a megabyte too', () => {
+    // Surrogates alone and in pairs, so that a pair is split between two pieces, two runs or a run and an edge.
+    const units = fc.array(fc.constantFrom('a', '中', '<', '\uD83D', '\uDE00', '😀', '\uDBFF', '\uDC00'), { maxLength: 6 }).map((xs) => xs.join(''));
     fc.assert(
-      fc.property(fc.array(text, { maxLength: 60 }), fc.constantFrom('', '\n', ' | '), fc.integer({ min: 1, max: 40 }), fc.constantFrom('', '\n', '前'), (pieces, separator, run, edge) => {
+      fc.property(fc.array(fc.oneof(text, units), { maxLength: 60 }), fc.constantFrom('', '\n', ' | '), fc.integer({ min: 1, max: 40 }), fc.constantFrom('', '\n', '前', '\uDE00', '\uD83D'), (pieces, separator, run, edge) => {
         const c = new Chunks(separator, run);
         for (const p of pieces) c.push(p);
-        expect(Buffer.concat(c.utf8(edge, edge)).toString('utf8')).toBe(edge + pieces.join(separator) + edge);
+        expect(Buffer.concat(c.utf8(edge, edge)).equals(Buffer.from(edge + pieces.join(separator) + edge, 'utf8'))).toBe(true);
         expect(Buffer.concat(c.utf8()).equals(Buffer.from(c.text(), 'utf8'))).toBe(true);
       }),
       { numRuns: 500 },
     );
     const big = new Chunks('\n');
     for (let i = 0; i < 40_000; i++) big.push(`<tr><td>${i}</td><td>项目名称 ${i}</td></tr>`);
+    // One piece longer than a chunk, between the others.
+    big.push('长'.repeat(600_000));
+    for (let i = 0; i < 1_000; i++) big.push(`<tr><td>${i}</td></tr>`);
     const pieces = big.utf8();
     expect(pieces.length).toBeGreaterThan(1);
     expect(Buffer.concat(pieces).equals(Buffer.from(big.text(), 'utf8'))).toBe(true);
+    // Each piece is all of its own buffer's start, not empty: it can move to another thread as it is.
+    expect(pieces.every((p) => p.length > 0 && p.byteOffset === 0 && p.buffer.byteLength > Buffer.poolSize)).toBe(true);
+    expect(new Set(pieces.map((p) => p.buffer)).size).toBe(pieces.length);
     // A page around a part: the edge between each side and the part.
-    const [before, after] = around(big, new Chunks('\n'), '\n').utf8();
-    expect(Buffer.concat([...before, ...after]).toString('utf8')).toBe(`${big.text()}\n\n`);
+    const tail = new Chunks('\n');
+    tail.push('尾');
+    const [before, after] = around(big, tail, '\n').utf8();
+    expect(Buffer.concat(before).toString('utf8')).toBe(`${big.text()}\n`);
+    expect(Buffer.concat(after).toString('utf8')).toBe('\n尾');
   });
 });
 

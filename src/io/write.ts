@@ -397,6 +397,8 @@ export function utf8Char(s: string, i: number, c: number, buf: Uint8Array, at: n
 
 /** Bytes in a chunk of Utf8Chunks (a longer text gets a chunk of its own size). */
 const CHUNK = 1 << 20;
+/** Utf8Chunks' buffer before its first chunk and after handing one out. */
+const NO_BYTES = Buffer.alloc(0);
 
 /**
  * Text appended as UTF-8 into chunks of about CHUNK bytes; each chunk, once full (or at the end),
@@ -407,9 +409,12 @@ const CHUNK = 1 << 20;
 export class Utf8Chunks {
   buf: Buffer;
   at = 0;
-  /** `pool`: where chunks come from, where whoever `full` hands them to gives them back once done with them (else each is new). */
+  /**
+   * `pool`: where chunks come from, where whoever `full` hands them to gives them back once done
+   * with them (else each is new). A chunk is taken only when there is something to write into it.
+   */
   constructor(private readonly full: (chunk: Buffer) => void, private readonly pool: ChunkPool | null = null) {
-    this.buf = this.fresh();
+    this.buf = NO_BYTES;
   }
   write(s: string): void {
     // At most three bytes per UTF-16 code unit.
@@ -420,7 +425,7 @@ export class Utf8Chunks {
   room(bytes: number): void {
     if (this.at + bytes <= this.buf.length) return;
     this.flush();
-    if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes);
+    this.buf = bytes > CHUNK ? Buffer.allocUnsafe(bytes) : this.fresh();
   }
   /** Hand out what was written since the last chunk, if anything. */
   end(): void {
@@ -429,7 +434,7 @@ export class Utf8Chunks {
   private flush(): void {
     if (this.at === 0) return;
     this.full(this.buf.subarray(0, this.at));
-    this.buf = this.fresh();
+    this.buf = NO_BYTES;
     this.at = 0;
   }
   private fresh(): Buffer {

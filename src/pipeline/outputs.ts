@@ -124,9 +124,9 @@ export async function writeOutputs(solved: Solved, dir: string, aside: Aside | n
     // The pages around the notice's part of them (its job's): on a worker thread where one is free
     // now, sent what they read of the report data (`pagesData`, packed as it is sent); else here,
     // at once, while the threads finish their jobs (a thread gives way to this one, so this one is
-    // the first to be done). The writer puts the three pieces together and hashes them here (tens
-    // of milliseconds at 100,000 applications), which costs less than copying the notice's parts
-    // to the pages' thread.
+    // the first to be done). The writer puts the pages' pieces and the notice's part together and
+    // hashes them here (tens of milliseconds at 100,000 applications), which costs less than
+    // copying the notice's parts to the pages' thread.
     const pages = formatter.idle() ? formatter.run({ kind: 'pages', data: pagesData(data) }) : runJob({ kind: 'pages', data });
     const parted = Promise.all([pages, notice.then((n) => n.parts)]);
     const done = Promise.all([rowsDone, notice, ledger]);

@@ -50,12 +50,23 @@ export class Chunks {
     this.close();
     const pieces: Uint8Array[] = [];
     const sink = new Utf8Chunks((chunk) => void pieces.push(chunk));
-    sink.write(prefix);
+    // A text ending in the first half of a surrogate pair keeps it back for the next, so that a
+    // pair split between two runs is encoded as its one character, as in the whole text.
+    let held = '';
+    const write = (s: string) => {
+      if (s === '') return;
+      const t = held + s;
+      const last = t.charCodeAt(t.length - 1);
+      held = last >= 0xd800 && last <= 0xdbff ? t.slice(-1) : '';
+      sink.write(held === '' ? t : t.slice(0, -1));
+    };
+    write(prefix);
     for (let i = 0; i < this.runs.length; i++) {
-      if (i) sink.write(this.separator);
-      sink.write(this.runs[i]!);
+      if (i) write(this.separator);
+      write(this.runs[i]!);
     }
-    sink.write(suffix);
+    write(suffix);
+    sink.write(held);
     sink.end();
     return pieces;
   }

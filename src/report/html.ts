@@ -31,13 +31,14 @@ export function renderHtml(data: ReportData): string {
 
 /**
  * report.html without its public-notice section (`renderNoticeHtml`, which may be made on another
- * thread): the text before it and the text after it. The notice's rows are not read.
+ * thread): what comes before it and after it, as text or as UTF-8 pieces. The notice's rows are
+ * not read.
  */
 export function renderHtmlAround(data: ReportData): Around {
   const w = words(data.lang);
   const t = w.report;
   const s = data.summary;
-  // The page's pieces, joined at the end (chunks.ts): the big tables' rows are pieces of their own, not copied into a string per table and section first.
+  // The page's pieces, joined or encoded at the end (chunks.ts): the big tables' rows are pieces of their own, not copied into a string per table and section first.
   let out = new Chunks();
   out.push(
     [

@@ -74,7 +74,8 @@ export function renderMarkdown(data: ReportData): string {
 
 /**
  * report.md without its public-notice part (`renderNoticeMarkdown`, which may be made on another
- * thread): the text before it and the text after it. The notice's rows are not read.
+ * thread): what comes before it and after it, as text or as UTF-8 pieces. The notice's rows are
+ * not read.
  */
 export function renderMarkdownAround(data: ReportData): Around {
   const w = words(data.lang);
@@ -82,7 +83,7 @@ export function renderMarkdownAround(data: ReportData): Around {
   const s = data.summary;
   const col = t.col;
   const sec = t.sections;
-  // The document's lines (an element may hold several), joined once at the end; a paragraph ends with an empty line.
+  // The document's lines (an element may hold several), joined or encoded once at the end; a paragraph ends with an empty line.
   let out = new Chunks('\n');
   const para = (...lines: string[]) => void out.push(...lines, '');
   /** A table as a paragraph, its rows written straight into the lines. */
