@@ -9,8 +9,9 @@
  * Per family and solver it prints per-phase times (median of the runs), the solver's pivots where
  * it reports them, the parse rate of the CSV, the whole process's wall time, peak RSS and minor
  * page faults (pages of memory touched for the first time; on Linux also the main thread's, whose
- * run they lengthen), and with two or more sizes how each grows (the exponent b in t ∝ n^b). `--sizes` applies to every
- * family but "integer", which is a MIP and runs at `--integer-size` (default 3,000).
+ * run they lengthen), and with two or more sizes how each grows (the exponent b in t ∝ n^b).
+ * `--sizes` applies to every family but "integer", which is a MIP and runs at `--integer-size`
+ * (default 3,000).
  * javascript-lp-solver is skipped above 5,000 applications (its dense tableau takes minutes).
  *
  * References on the identical LP (one more run writes it with --emit-lp):

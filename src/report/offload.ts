@@ -218,15 +218,23 @@ async function doJob(job: Job): Promise<AnyDone> {
 }
 
 /**
- * The buffers a job's result holds, to move rather than copy to the main thread: a file's bytes
- * that are all of their buffer, or the start of a buffer larger than Node's pool (never a slice
- * of the pool, which other buffers share); any other is copied first.
+ * Whether bytes can move to another thread as they are: all of their buffer, or the start of a
+ * buffer larger than Node's pool (never a slice of the pool, which other buffers share).
  */
+function movable(b: Uint8Array): boolean {
+  return b.byteOffset === 0 && (b.byteLength === b.buffer.byteLength || b.buffer.byteLength > Buffer.poolSize);
+}
+
+/** The buffers of those of `bytes` that can move as they are (`movable`). */
+function buffersToMove(...bytes: Uint8Array[]): ArrayBuffer[] {
+  return bytes.filter(movable).map((b) => b.buffer as ArrayBuffer);
+}
+
+/** The buffers a job's result holds, to move rather than copy to the main thread: bytes that cannot move as they are (`movable`) are copied first. */
 export function ownBuffers(done: AnyDone): { done: AnyDone; transfer: ArrayBuffer[] } {
   const transfer: ArrayBuffer[] = [];
   const own = (b: Uint8Array): Uint8Array => {
-    const whole = b.byteOffset === 0 && (b.byteLength === b.buffer.byteLength || b.buffer.byteLength > Buffer.poolSize);
-    const mine = whole && !transfer.includes(b.buffer as ArrayBuffer) ? b : new Uint8Array(b);
+    const mine = movable(b) && !transfer.includes(b.buffer as ArrayBuffer) ? b : new Uint8Array(b);
     transfer.push(mine.buffer as ArrayBuffer);
     return mine;
   };
@@ -298,19 +306,14 @@ function sendable(job: Job): { readonly job: Job; readonly transfer: ArrayBuffer
     case 'notice': {
       if (job.notice instanceof Uint8Array) return { job, transfer: [] };
       const notice = packNotice(job.notice);
-      return { job: { ...job, notice }, transfer: movable(notice) };
+      return { job: { ...job, notice }, transfer: buffersToMove(notice) };
     }
     case 'pages': {
       if ('rest' in job.data) return { job, transfer: [] };
       const data = packReport(job.data);
-      return { job: { ...job, data }, transfer: [...movable(data.notice), ...movable(data.rest)] };
+      return { job: { ...job, data }, transfer: buffersToMove(data.notice, data.rest) };
     }
   }
-}
-
-/** The buffer of bytes that are all of it (v8's serializer gives such bytes), to move; none for a part of a buffer. */
-function movable(bytes: Uint8Array): ArrayBuffer[] {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
 }
 
 const NAMES: Record<Job['kind'], string> = { rows: 'the 明细 sheet', pages: 'report.html and report.md', notice: 'notice.csv and the 资助计划 sheet', ledger: 'commitments.csv and the 拨付台账 sheet' };
