@@ -16,7 +16,8 @@ import { runWhatIf } from '../src/commands/whatif.js';
 import { decodeValue, encodeInput, encodeValue } from '../src/whatif/data.js';
 import { WhatIf } from '../src/whatif/engine.js';
 import { applySettings, formatFragment, parseFragment } from '../src/whatif/settings.js';
-import { openPreparation, prepareAllocation } from '../src/model/prepare.js';
+import { openPreparation, prepareAllocation, priorityLp } from '../src/model/prepare.js';
+import { policyLp } from '../src/model/lp.js';
 import { withScenarioDecisions } from '../src/model/decisions.js';
 import { runSolve } from '../src/commands/solve.js';
 import type { Scenario } from '../src/model/scenario.js';
@@ -140,6 +141,27 @@ describe('a preparation kept open across settings', () => {
       expect(view(kept), fragment).toEqual(view(fresh));
       expect(kept.limits.some((l) => l.kind === 'district_max')).toBe(fragment.includes('.max=4'));
     }
+  });
+
+  it('makes the LP at another budget of the same columns and terms, its rows its own, as a preparation from the start makes it', () => {
+    const input = { lang: 'zh' as const, extends: SCENARIO, policy: loaded.policy, scenario: loaded.scenario, applications: loaded.applications, locked: undefined };
+    const open = openPreparation(loaded.applications, loaded.policy, loaded.scenario);
+    const at = (budget: string) => applySettings(input, parseFragment(`budget=${budget}`).settings, '').scenario;
+    const first = open(at('250000000'));
+    const second = open(at('260000000'));
+    const [a, b] = [priorityLp(first), priorityLp(second)];
+    expect(second.shape.groups).toBe(first.shape.groups);
+    expect(b.columns).toBe(a.columns);
+    expect(b.rows.map((r) => r.terms)).toEqual(a.rows.map((r) => r.terms));
+    b.rows.forEach((r, i) => expect(r.terms).toBe(a.rows[i]!.terms));
+    // Only the budget's row moved, and it is the LP a fresh preparation makes, value for value.
+    const budgetRow = second.shape.rowLimit.findIndex((k) => second.limits[k]!.kind === 'budget');
+    expect(b.rows.flatMap((r, i) => (r.lower === a.rows[i]!.lower && r.upper === a.rows[i]!.upper ? [] : [i]))).toEqual([budgetRow]);
+    expect(b).toEqual(priorityLp(prepareAllocation(loaded.applications, loaded.policy, at('260000000'))));
+    // Other costs (a stage of their own) make their own columns.
+    const other = policyLp(second.shape, second.scores.map((s) => -s));
+    expect(other.columns).not.toBe(b.columns);
+    expect(other.columns.map((c) => c.cost)).toEqual(b.columns.map((c) => -c.cost));
   });
 });
 

@@ -232,15 +232,48 @@ export function shapeAtAmounts(shape: PolicyLpShape, limits: readonly Limit[]): 
   return { ...shape, rowBounds: rowBoundsOf(shape.rowLimit, limits) };
 }
 
+/** What an LP of a shape is made of but its rows' bounds: the columns at their costs, and every row's terms. */
+interface LpParts {
+  readonly columnUpper: PolicyLpShape['columnUpper'];
+  readonly rowColumns: PolicyLpShape['rowColumns'];
+  readonly shareRows: PolicyLpShape['shareRows'];
+  readonly cashRows: PolicyLpShape['cashRows'];
+  readonly columns: readonly Column[];
+  readonly terms: readonly Row['terms'][];
+}
+
+/**
+ * The parts of the last LP made with each array of costs. A shape at other amounts
+ * (`shapeAtAmounts`: the same columns and rows, only the limit rows' bounds moved) with the same
+ * costs makes an LP of the same columns and terms, which it shares: only its rows are new (and a
+ * backend that asks whether it is the first LP with one row moved compares the rows alone).
+ */
+const partsByCosts = new WeakMap<readonly number[], LpParts>();
+
 /** The LP of a shape with the given cost per column. */
 export function policyLp(shape: PolicyLpShape, costs: readonly number[], sense: 'max' | 'min' = 'max'): LinearProgram {
+  let parts = partsByCosts.get(costs);
+  if (!parts || parts.columnUpper !== shape.columnUpper || parts.rowColumns !== shape.rowColumns || parts.shareRows !== shape.shareRows || parts.cashRows !== shape.cashRows) {
+    parts = lpParts(shape, costs);
+    partsByCosts.set(costs, parts);
+  }
+  const { terms } = parts;
+  const limitRows = shape.rowColumns.length;
+  const rows: Row[] = shape.rowBounds.map((bounds, r) => ({ terms: terms[r]!, ...bounds }));
+  shape.shareRows.forEach((s, k) => rows.push({ terms: terms[limitRows + k]!, lower: s.lower, upper: null }));
+  shape.cashRows.forEach((c, k) => rows.push({ terms: terms[limitRows + shape.shareRows.length + k]!, lower: null, upper: c.upper }));
+  return { sense, columns: parts.columns, rows };
+}
+
+/** `LpParts` of a shape at these costs. */
+function lpParts(shape: PolicyLpShape, costs: readonly number[]): LpParts {
   const columns: Column[] = shape.columnUpper.map((upper, g) => ({ lower: 0, upper, cost: costs[g]! }));
   // A limit's row weighs each of its columns 1: one term per column, shared by the rows it is in.
   const unit = shape.columnUpper.map((_, g) => [g, 1] as const);
-  const rows: Row[] = shape.rowColumns.map((cols, r) => ({ terms: cols.map((g) => unit[g]!), ...shape.rowBounds[r]! }));
-  for (const s of shape.shareRows) rows.push({ terms: s.columns.map((g, k) => [g, s.weights[k]!] as const), lower: s.lower, upper: null });
-  for (const c of shape.cashRows) rows.push({ terms: c.columns.map((g, k) => [g, c.weights[k]!] as const), lower: null, upper: c.upper });
-  return { sense, columns, rows };
+  const terms: Row['terms'][] = shape.rowColumns.map((cols) => cols.map((g) => unit[g]!));
+  for (const s of shape.shareRows) terms.push(s.columns.map((g, k) => [g, s.weights[k]!] as const));
+  for (const c of shape.cashRows) terms.push(c.columns.map((g, k) => [g, c.weights[k]!] as const));
+  return { columnUpper: shape.columnUpper, rowColumns: shape.rowColumns, shareRows: shape.shareRows, cashRows: shape.cashRows, columns, terms };
 }
 
 /** Hand each column's value (万元) to its members in priority order, as yuan. */

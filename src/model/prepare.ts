@@ -340,7 +340,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     byObject.set(l.amount, u);
     return u;
   };
-  let lastShape: { readonly ids: readonly string[]; readonly rows: readonly number[]; readonly shape: PolicyLpShape } | null = null;
+  let lastShape: { readonly ids: readonly string[]; readonly rows: readonly number[]; readonly shape: PolicyLpShape; readonly scores: readonly number[] } | null = null;
   // Σ caps (units) over a limit's members, kept by its list of members where the list is long: a
   // frame's limits share their lists across scenarios (limitsIn), and the sum depends on the
   // members alone. Short lists (a company's limits) are summed again, cheaper than looking them up.
@@ -395,8 +395,10 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     const ids = limits.map((l) => l.id);
     const same = lastShape !== null && sameList(lastShape.ids, ids) && sameList(lastShape.rows, rows);
     const shape = same ? shapeAtAmounts(lastShape!.shape, limits) : shapePolicyLp(units, limits, scoreKeys, order, keepRow, shares, cash, rows);
-    lastShape = { ids, rows, shape };
-    const scores = shape.groups.map((members) => scoreNumber(members[0]!));
+    // A shape at other amounts has the last one's columns, so their scores too: the same array,
+    // by which `policyLp` knows the LP's columns and terms are the last one's as well.
+    const scores = same ? lastShape!.scores : shape.groups.map((members) => scoreNumber(members[0]!));
+    lastShape = { ids, rows, shape, scores };
     return { apps, policy, scenario: at, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, thisYear, cash, order, units, shape, scores, msBuild: performance.now() - started };
   };
 }
