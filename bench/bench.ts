@@ -65,7 +65,8 @@ interface RunResult {
 }
 
 function runOnce(scenarioPath: string, out: string, solver: string, emitLp = ''): RunResult {
-  const child = join(here, 'bench-child.js');
+  // The child bundled as the command line is (dist/bin: one file to load, its worker beside it).
+  const child = join(root, 'dist', 'bin', 'bench-child.js');
   const t = performance.now();
   const r = spawnSync(process.execPath, [child, scenarioPath, out, solver, emitLp], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const wallMs = performance.now() - t;

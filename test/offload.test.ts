@@ -94,6 +94,9 @@ function pagesOf(pages: PagesDone, parts: NoticeParts): { html: string; markdown
   return { html: join(pages.html, parts.html), markdown: join(pages.markdown, parts.markdown) };
 }
 
+/** The format worker bundled into one file, which the command line of dist/bin starts (npm test builds first). */
+const BUNDLED_WORKER = new URL('../dist/bin/format-worker.js', import.meta.url);
+
 /** The compiled formatter (npm test builds first): the sources have no .js worker to start. */
 async function compiled(): Promise<typeof openFormatter> {
   expect(existsSync(fileURLToPath(new URL('../dist/src/report/format-worker.js', import.meta.url)))).toBe(true);
@@ -158,7 +161,7 @@ describe('the big outputs off the main thread', () => {
     const parts = (await runJob({ kind: 'notice', notice: data.notice, scenario: SCENARIO, lang: data.lang })).parts;
     // The fixture has binding limits, so that the pages are seen not to read the summary's.
     expect(data.summary.limits.binding.length).toBeGreaterThan(0);
-    const jobs: Job[] = [
+    const jobsOf = (): Job[] => [
       { kind: 'rows', rows: table(rows(3000)), scenario: SCENARIO },
       // The pages sent what they read: without the notice's rows (they read only its parts) or the summary's binding limits.
       { kind: 'pages', data: packReport(pagesData(data)) },
@@ -170,23 +173,27 @@ describe('the big outputs off the main thread', () => {
       { kind: 'pages', data: pagesData(data) },
       { kind: 'notice', notice: data.notice, scenario: SCENARIO, lang: data.lang },
     ];
-    const formatter = open(jobs.length, 0)!;
-    try {
-      const remote = await Promise.all(jobs.map((j) => formatter.run(j)));
-      for (const [i, r] of remote.entries()) expectSame(r, await runJob(jobs[i]!));
-      // Sent packed or as it is, the report data makes the same files.
-      expectSame(remote[1]!, await runJob({ kind: 'pages', data }));
-      expectSame(remote[2]!, await runJob({ kind: 'notice', notice: data.notice, scenario: SCENARIO, lang: data.lang }));
-      // Put together, the pages are those rendered in one piece.
-      expect(pagesOf(remote[1] as PagesDone, parts)).toEqual({ html: renderHtml(data), markdown: renderMarkdown(data) });
-      const first = remote[0] as Done<Extract<Job, { kind: 'rows' }>>;
-      expect(first.detail.compressed.size).toBeGreaterThan(3000 * 100);
-      expect((remote[4] as Done<Extract<Job, { kind: 'ledger' }>>).sheet).toBeNull();
-      expect(Buffer.concat((remote[1] as PagesDone).html.before).length).toBeGreaterThan(1000);
-      expect(Buffer.concat((remote[1] as PagesDone).markdown.after).length).toBeGreaterThan(100);
-      expect((remote[2] as Done<Extract<Job, { kind: 'notice' }>>).csv.bytes.length).toBeGreaterThan(100);
-    } finally {
-      formatter.close();
+    // The worker tsc compiled, and the one the command line starts (dist/bin, bundled from it).
+    for (const worker of [undefined, BUNDLED_WORKER]) {
+      const jobs = jobsOf();
+      const formatter = open(jobs.length, 0, 2, worker)!;
+      try {
+        const remote = await Promise.all(jobs.map((j) => formatter.run(j)));
+        for (const [i, r] of remote.entries()) expectSame(r, await runJob(jobs[i]!));
+        // Sent packed or as it is, the report data makes the same files.
+        expectSame(remote[1]!, await runJob({ kind: 'pages', data }));
+        expectSame(remote[2]!, await runJob({ kind: 'notice', notice: data.notice, scenario: SCENARIO, lang: data.lang }));
+        // Put together, the pages are those rendered in one piece.
+        expect(pagesOf(remote[1] as PagesDone, parts)).toEqual({ html: renderHtml(data), markdown: renderMarkdown(data) });
+        const first = remote[0] as Done<Extract<Job, { kind: 'rows' }>>;
+        expect(first.detail.compressed.size).toBeGreaterThan(3000 * 100);
+        expect((remote[4] as Done<Extract<Job, { kind: 'ledger' }>>).sheet).toBeNull();
+        expect(Buffer.concat((remote[1] as PagesDone).html.before).length).toBeGreaterThan(1000);
+        expect(Buffer.concat((remote[1] as PagesDone).markdown.after).length).toBeGreaterThan(100);
+        expect((remote[2] as Done<Extract<Job, { kind: 'notice' }>>).csv.bytes.length).toBeGreaterThan(100);
+      } finally {
+        formatter.close();
+      }
     }
   });
 

@@ -34,6 +34,9 @@ describe('the packed package', () => {
     expect(files).toContain('dist/src/index.js');
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('dist/src/cli.js');
+    expect(files).toContain('dist/bin/fundplan.js');
+    expect(files).toContain('dist/bin/format-worker.js');
+    expect(files.filter((f) => f.startsWith('dist/bin/'))).toHaveLength(2);
     expect(files).toContain('scenarios/policies/shenzhen-iiot-2018.json');
     expect(files).toContain('LICENSE');
     expect(files.filter((f) => /^(test|bench|scripts|src)\/|^dist\/(test|bench|scripts)\/|\.test\./.test(f))).toEqual([]);
@@ -50,7 +53,8 @@ describe('the packed package', () => {
     ) as { status: string; rows: [string, string][]; summary: { granted: string; timingsMs?: unknown; counts: { applications: number } } };
     expect(out.status).toBe('optimal');
     expect(out.summary.timingsMs).toBeUndefined();
-    execFileSync(process.execPath, ['node_modules/fundplan/dist/src/cli.js', 'solve', scenario, '--out', 'cli-out', '--no-timings'], { cwd: dir, stdio: 'pipe' });
+    // The command npm installs (its `bin`), as a user runs it.
+    execFileSync(join(dir, 'node_modules', '.bin', 'fundplan'), ['solve', scenario, '--out', 'cli-out', '--no-timings'], { cwd: dir, stdio: 'pipe' });
     const csv = readFileSync(join(dir, 'cli-out', 'allocations.csv'), 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n').slice(1);
     expect(out.rows.length).toBe(out.summary.counts.applications);
     // project_id is the first column and grant the 13th; no fixture cell holds a comma or quote before them.
