@@ -14,6 +14,7 @@ import { InputError, formatIssue, type InputIssue } from '../src/errors.js';
 import { parsePolicy } from '../src/model/policy.js';
 import { resolveApplications, type ApplicationRecord } from '../src/model/application.js';
 import { creditCodeCheckChar, creditCodeProblem } from '../src/model/credit-code.js';
+import { decodeText, gb18030Utf8 } from '../src/io/text.js';
 
 // ---------------------------------------------------------------------------------------
 // Independent GB 32100-2015 check character (does not use src/model/credit-code.ts).
@@ -151,6 +152,81 @@ describe('encodings: the same file in UTF-8, UTF-8 with BOM, GB18030 (and UTF-16
       expect(r.source.headers.total_investment).toBe('总投资（万元）');
     });
   }
+
+  it('GB18030 of two-byte codes only (transcoded without the decoder) reads as its UTF-8 does', () => {
+    // The fixture without its four-byte characters: the usual GB18030 file.
+    const twoByte = (t: string) => t.replace(/𠀀|㐀/gu, '');
+    const plainText = csvText(ZH_HEADER, ZH_ROWS.map((r) => r.map(twoByte)), '\r\n');
+    const gb = new Uint8Array(iconv.encode(plainText, 'gb18030'));
+    expect(gb18030Utf8(gb)?.toString('utf8')).toBe(plainText);
+    const r = parseApplicationsCsv(gb, 'applications.csv');
+    expect(r.encoding).toBe('gb18030');
+    expect(r.records.map(plain)).toEqual(read(plainText).records.map(plain));
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+describe('GB18030 to UTF-8 without the text (gb18030Utf8)', () => {
+  const decoded = (bytes: Uint8Array) => Buffer.from(new TextDecoder('gb18030', { fatal: true }).decode(bytes), 'utf8');
+
+  it('reads every two-byte code as the decoder does', () => {
+    let read = 0;
+    for (let lead = 0x81; lead <= 0xfe; lead++) {
+      for (let trail = 0x40; trail <= 0xfe; trail++) {
+        if (trail === 0x7f) continue;
+        const bytes = new Uint8Array([0x41, lead, trail, 0x0a]);
+        const out = gb18030Utf8(bytes);
+        if (out === null) continue;
+        read++;
+        expect(out.equals(decoded(bytes)), `${lead.toString(16)} ${trail.toString(16)}`).toBe(true);
+        const d = decodeText(bytes);
+        expect(d.ok && d.encoding).toBe('gb18030');
+      }
+    }
+    // All 23,940 but the 1,920 whose bytes are UTF-8 too (lead C2–DF, trail 80–BF): that short a file is read as UTF-8.
+    expect(read).toBe(23_940 - 1_920);
+  });
+
+  it('on any bytes: where it answers, decodeText reads the same text as GB18030', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...'ab,1\r\n\t".'.split('').map((c) => [c.charCodeAt(0)])),
+      fc.tuple(fc.integer({ min: 0x81, max: 0xfe }), fc.integer({ min: 0x40, max: 0xfe })),
+      fc.integer({ min: 0, max: 255 }).map((b) => [b]),
+    );
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const bytes = new Uint8Array(pieces.flat());
+        const out = gb18030Utf8(bytes);
+        if (out === null) return;
+        answered++;
+        const d = decodeText(bytes);
+        expect(d.ok && d.encoding).toBe('gb18030');
+        expect(d.ok && Buffer.from(d.text, 'utf8').equals(out)).toBe(true);
+      }),
+      { seed: 18030, numRuns: 3000 },
+    );
+    expect(answered).toBeGreaterThan(100);
+  });
+
+  it('leaves to the decoder what it does not read: BOMs, UTF-8, controls, 0x80, four-byte and cut codes', () => {
+    const gb = (t: string) => new Uint8Array(iconv.encode(t, 'gb18030'));
+    expect(gb18030Utf8(gb('深圳市,南山区\n'))?.toString('utf8')).toBe('深圳市,南山区\n');
+    const refused: [string, Uint8Array][] = [
+      ['a UTF-8 BOM', new Uint8Array([0xef, 0xbb, 0xbf, ...gb('深圳')])],
+      ['UTF-16 BOMs', new Uint8Array([0xff, 0xfe, 0x41, 0x00])],
+      ['UTF-16BE BOM', new Uint8Array([0xfe, 0xff, 0x00, 0x41])],
+      ['valid UTF-8', utf8('深圳市')],
+      ['ASCII alone (valid UTF-8)', utf8('a,b\n')],
+      ['a NUL', new Uint8Array([...gb('深圳'), 0x00])],
+      ['a control character', new Uint8Array([...gb('深圳'), 0x01])],
+      ['the euro byte 0x80', new Uint8Array([...gb('深圳'), 0x80])],
+      ['a four-byte code (𠀀)', gb('深圳𠀀')],
+      ['a code cut at the end', new Uint8Array([...gb('深圳'), 0xb5])],
+      ['an invalid trail', new Uint8Array([...gb('深圳'), 0xb5, 0x20])],
+    ];
+    for (const [label, bytes] of refused) expect(gb18030Utf8(bytes), label).toBeNull();
+  });
 });
 
 // ---------------------------------------------------------------------------------------

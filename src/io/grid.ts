@@ -9,7 +9,7 @@ import { InputError, type InputIssue } from '../errors.js';
 import { READ_LIMITS, fmtBytes, type ReadLimits } from './bounds.js';
 import { csvParse, FieldTexts, LF, recordAt, scanRecords, type Break, type CsvReadOptions } from './csv-read.js';
 import type { RawRow, RawTable } from './table.js';
-import { decodeText, utf8Text, type Encoding } from './text.js';
+import { decodeText, gb18030Utf8, utf8Text, type Encoding } from './text.js';
 import { readXlsxTable } from './xlsx.js';
 import { looksLikeZip } from './zip.js';
 
@@ -72,12 +72,17 @@ export function readCsvGrid(bytes: Uint8Array, file: string, limits: ReadLimits 
   // UTF-8 (the usual file) is read from its bytes, and decoded whole only for csv-parse; other
   // encodings are decoded, and read as the UTF-8 bytes of their text.
   const utf8 = utf8Text(bytes);
+  // GB18030 of ASCII and two-byte codes (the usual one) is transcoded to UTF-8 bytes without the text.
+  const gb = utf8 === null ? gb18030Utf8(bytes) : null;
   let text: string | undefined;
   let encoding: Encoding;
   let body: Buffer | null;
   if (utf8 !== null) {
     body = utf8.bytes;
     encoding = utf8.encoding;
+  } else if (gb !== null) {
+    body = gb;
+    encoding = 'gb18030';
   } else {
     const decoded = decodeText(bytes);
     if (!decoded.ok) throw new InputError([{ file, expected: 'a CSV text file in UTF-8 or GB18030', found: decoded.found }]);
