@@ -6,9 +6,10 @@
 import { build } from 'esbuild';
 
 /**
- * One entry and everything it imports as one ES module for Node, but HiGHS (loaded at run time
- * with its WebAssembly file beside it). CommonJS dependencies that `require` Node's modules get a
- * `require` of their own, made for the bundle's place.
+ * One entry and everything it imports as one ES module for Node, but the two solver packages,
+ * which fundplan loads at run time (`createRequire`) from node_modules: HiGHS with its WebAssembly
+ * file beside it, and javascript-lp-solver. CommonJS dependencies that `require` Node's modules
+ * get a `require` of their own, made for the bundle's place.
  */
 async function bundleForNode(entry, outfile) {
   await build({
@@ -18,7 +19,7 @@ async function bundleForNode(entry, outfile) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['highs'],
+    external: ['highs', 'javascript-lp-solver'],
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
     legalComments: 'none',
     charset: 'utf8',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package's version, read from the package.json above this file (src/ or dist/src/). */
+/** The package's version, read from the package.json above this file (src/, dist/src/, or the bundled command line's dist/bin/). */
 export const TOOL_VERSION: string = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {

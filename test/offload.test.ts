@@ -191,6 +191,9 @@ describe('the big outputs off the main thread', () => {
         expect(Buffer.concat((remote[1] as PagesDone).html.before).length).toBeGreaterThan(1000);
         expect(Buffer.concat((remote[1] as PagesDone).markdown.after).length).toBeGreaterThan(100);
         expect((remote[2] as Done<Extract<Job, { kind: 'notice' }>>).csv.bytes.length).toBeGreaterThan(100);
+        // A job that fails in the thread: its error comes back from the thread, named by the job
+        // (one made here, as where a thread did not start, would throw bare).
+        await expect(formatter.run({ kind: 'notice', notice: new Uint8Array([1, 2, 3]) as never, scenario: SCENARIO, lang: 'zh' })).rejects.toThrow(/^formatting /);
       } finally {
         formatter.close();
       }

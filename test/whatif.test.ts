@@ -16,11 +16,11 @@ import { runWhatIf } from '../src/commands/whatif.js';
 import { decodeValue, encodeInput, encodeValue } from '../src/whatif/data.js';
 import { WhatIf } from '../src/whatif/engine.js';
 import { applySettings, formatFragment, parseFragment } from '../src/whatif/settings.js';
-import { openPreparation, prepareAllocation, priorityLp } from '../src/model/prepare.js';
+import { atBudget, openPreparation, prepareAllocation, priorityLp } from '../src/model/prepare.js';
 import { policyLp } from '../src/model/lp.js';
 import { withScenarioDecisions } from '../src/model/decisions.js';
 import { runSolve } from '../src/commands/solve.js';
-import type { Scenario } from '../src/model/scenario.js';
+import { withBudget, type Scenario } from '../src/model/scenario.js';
 
 const SCENARIO = fileURLToPath(new URL('../scenarios/shenzhen-2019/scenario.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fundplan-whatif-unit-'));
@@ -162,6 +162,28 @@ describe('a preparation kept open across settings', () => {
     const other = policyLp(second.shape, second.scores.map((s) => -s));
     expect(other.columns).not.toBe(b.columns);
     expect(other.columns.map((c) => c.cost)).toEqual(b.columns.map((c) => -c.cost));
+  });
+
+  it('makes the LP of a re-solve at another budget (atBudget) of the same columns and terms as the first', () => {
+    const first = prepareAllocation(loaded.applications, loaded.policy, loaded.scenario, { keepBudgetRow: true });
+    const budget = loaded.scenario.budget.plus(1_000_000);
+    const [a, b] = [priorityLp(first), priorityLp(atBudget(first, budget))];
+    expect(b.columns).toBe(a.columns);
+    b.rows.forEach((r, i) => expect(r.terms).toBe(a.rows[i]!.terms));
+    expect(b).toEqual(priorityLp(prepareAllocation(loaded.applications, loaded.policy, withBudget(loaded.scenario, budget), { keepBudgetRow: true })));
+  });
+
+  it('makes an LP of its own shape where the same costs come with other columns or rows', () => {
+    const p = prepareAllocation(loaded.applications, loaded.policy, loaded.scenario);
+    const fresh = (shape: typeof p.shape) => policyLp(shape, [...p.scores]);
+    const a = policyLp(p.shape, p.scores);
+    const halved = { ...p.shape, columnUpper: p.shape.columnUpper.map((u) => u / 2) };
+    const fewerRows = { ...p.shape, rowColumns: p.shape.rowColumns.slice(1), rowBounds: p.shape.rowBounds.slice(1), rowLimit: p.shape.rowLimit.slice(1) };
+    for (const shape of [halved, fewerRows, p.shape]) {
+      const lp = policyLp(shape, p.scores);
+      expect(lp).toEqual(fresh(shape));
+      if (shape === halved) expect(lp.columns).not.toBe(a.columns);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-/** Files that ship with fundplan (the bundled policy), found from this module in src/ or dist/src/. */
+/** Files that ship with fundplan (the bundled policy), found from this module in src/ or dist/src/, or from the bundled command line in dist/bin/. */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -259,7 +259,7 @@ export function policyLp(shape: PolicyLpShape, costs: readonly number[], sense: 
   }
   const { terms } = parts;
   const limitRows = shape.rowColumns.length;
-  const rows: Row[] = shape.rowBounds.map((bounds, r) => ({ terms: terms[r]!, ...bounds }));
+  const rows: Row[] = shape.rowColumns.map((_, r) => ({ terms: terms[r]!, ...shape.rowBounds[r]! }));
   shape.shareRows.forEach((s, k) => rows.push({ terms: terms[limitRows + k]!, lower: s.lower, upper: null }));
   shape.cashRows.forEach((c, k) => rows.push({ terms: terms[limitRows + shape.shareRows.length + k]!, lower: null, upper: c.upper }));
   return { sense, columns: parts.columns, rows };

@@ -42,6 +42,7 @@ import { renderMarkdownAround, renderNoticeMarkdown } from './markdown.js';
 import { noticeTable } from './notice.js';
 import { commitmentsSheetCompressed, detailSheetCompressed, noticeSheetCompressed } from './xlsx.js';
 
+/** The compiled worker beside this module (dist/src/report/), or, in the bundled command line, the bundled worker beside it (dist/bin/). */
 const WORKER = new URL('./format-worker.js', import.meta.url);
 
 /** A file's bytes and their SHA-256 (hex), made together. */

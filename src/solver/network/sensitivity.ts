@@ -892,10 +892,12 @@ function boundList(lp: LinearProgram): BoundList {
 function oneRowMoved(a: LinearProgram, b: LinearProgram): number {
   if (a.sense !== b.sense || a.columns.length !== b.columns.length || a.rows.length !== b.rows.length) return -1;
   // The same columns (an LP made of the same parts, model/lp.ts) need no comparing.
-  for (let j = 0; a.columns !== b.columns && j < a.columns.length; j++) {
-    const x = a.columns[j]!;
-    const y = b.columns[j]!;
-    if (x !== y && (x.lower !== y.lower || x.upper !== y.upper || x.cost !== y.cost || !x.integer !== !y.integer || !x.semicontinuous !== !y.semicontinuous)) return -1;
+  if (a.columns !== b.columns) {
+    for (let j = 0; j < a.columns.length; j++) {
+      const x = a.columns[j]!;
+      const y = b.columns[j]!;
+      if (x !== y && (x.lower !== y.lower || x.upper !== y.upper || x.cost !== y.cost || !x.integer !== !y.integer || !x.semicontinuous !== !y.semicontinuous)) return -1;
+    }
   }
   let moved = -1;
   for (let r = 0; r < a.rows.length; r++) {
