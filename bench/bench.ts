@@ -5,9 +5,11 @@
  *   npm run bench                                   # every family at its default size, --solver auto
  *   npm run bench -- --families many-companies,crossing --sizes 20000,100000 --runs 3 --native
  *   npm run bench -- --integer-size 1000 --seed 9 --solvers auto,highs
+ *   npm run bench -- --families floors --sizes 100000 --format gb18030   # or xlsx: the file as bureaus send it
  *
  * Per family and solver it prints per-phase times (median of the runs), the solver's pivots where
- * it reports them, the parse rate of the CSV, the whole process's wall time, peak RSS and minor
+ * it reports them, the parse rate of the applications file (UTF-8 CSV, or with `--format` GB18030
+ * CSV or an .xlsx as Excel saves it), the whole process's wall time, peak RSS and minor
  * page faults (pages of memory touched for the first time; on Linux also the main thread's, whose
  * run they lengthen), and with two or more sizes how each grows (the exponent b in t ∝ n^b).
  * `--sizes` applies to every family but "integer", which is a MIP and runs at `--integer-size`
@@ -23,7 +25,7 @@
  * benchmark run; on a shared machine only such back-to-back ratios compare.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,12 +125,44 @@ function lemon(binary: string, lpFile: string, runs: number): LemonResult | stri
   }
 }
 
+/** The applications file as the families write it (UTF-8 CSV), or as bureaus' files often come: GB18030 CSV, or a workbook as Excel writes it. */
+const FORMATS = ['csv', 'gb18030', 'xlsx'] as const;
+type Format = (typeof FORMATS)[number];
+
+/**
+ * The family's applications file in `format`, in place of its UTF-8 CSV (the scenario names an
+ * .xlsx where it becomes one); its size in bytes. GB18030 by iconv-lite; the workbook by exceljs,
+ * shared strings and amounts as numbers, as Excel saves one.
+ */
+async function inFormat(dir: string, scenario: string, format: Format): Promise<number> {
+  const csvPath = join(dir, 'applications.csv');
+  if (format === 'csv') return statSync(csvPath).size;
+  const text = readFileSync(csvPath, 'utf8');
+  if (format === 'gb18030') {
+    const { default: iconv } = await import('iconv-lite');
+    writeFileSync(csvPath, iconv.encode(text, 'gb18030'));
+    return statSync(csvPath).size;
+  }
+  const { default: ExcelJS } = await import('exceljs');
+  const { parse } = await import('csv-parse/sync');
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('申报汇总');
+  // The amount and score columns (the 8th on) as numbers where they are.
+  for (const row of parse(text) as string[][]) sheet.addRow(row.map((v, i) => (i >= 7 && v !== '' && Number.isFinite(Number(v)) ? Number(v) : v)));
+  const xlsxPath = join(dir, 'applications.xlsx');
+  await book.xlsx.writeFile(xlsxPath);
+  rmSync(csvPath);
+  const json = JSON.parse(readFileSync(scenario, 'utf8')) as { applications: string };
+  writeFileSync(scenario, JSON.stringify({ ...json, applications: 'applications.xlsx' }, null, 2));
+  return statSync(xlsxPath).size;
+}
+
 /** Seconds as milliseconds, with decimals below 10 ms. */
 const ms = (seconds: number) => (seconds * 1000).toFixed(seconds < 0.01 ? 2 : 0);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const PHASES = ['parse', 'build', 'solve', 'round', 'verify', 'analyse', 'write'] as const;
 
-function main() {
+async function main() {
   const families = arg('families', FAMILIES.join(',')).split(',') as Family[];
   for (const f of families) if (!FAMILIES.includes(f)) throw new Error(`unknown family ${f} (${FAMILIES.join(', ')})`);
   const sizes = arg('sizes', '20000').split(',').map(Number);
@@ -137,6 +171,8 @@ function main() {
   const solvers = arg('solvers', 'auto').split(',');
   const seedArg = arg('seed', '');
   const withNative = process.argv.includes('--native');
+  const format = arg('format', 'csv') as Format;
+  if (!FORMATS.includes(format)) throw new Error(`unknown format ${format} (${FORMATS.join(', ')})`);
   const work = mkdtempSync(join(tmpdir(), 'fundplan-bench-'));
   const lemonBinary = process.argv.includes('--no-lemon') ? { missing: 'skipped (--no-lemon)' } : compileLemon(work);
   console.log(`fundplan benchmark · node ${process.version} · median of ${runs} fresh process(es) per family, size and solver`);
@@ -152,7 +188,8 @@ function main() {
       for (const n of family === 'integer' ? [integerSize] : sizes) {
         const dir = join(work, `${family}-${n}`);
         const scenario = writeFamily(dir, family, n, seed);
-        const csvMb = statSync(join(dir, 'applications.csv')).size / 1e6;
+        const inputMb = (await inFormat(dir, scenario, format)) / 1e6;
+        const label = format === 'csv' ? family : `${family} (${format})`;
         const objectives = new Set<string>();
         let autoSolveMs: number | null = null;
         let autoPivots: number | null = null;
@@ -171,7 +208,7 @@ function main() {
           values.rss = median(results.map((r) => r.maxRssMb));
           values.faults = median(results.map((r) => r.minorFaults));
           values.mainFaults = median(results.map((r) => r.mainFaults ?? NaN));
-          const key = `${family} ${solver}`;
+          const key = `${label} ${solver}`;
           series.set(key, [...(series.get(key) ?? []), { n, values }]);
           const r0 = results[0]!;
           const p = pivots(r0);
@@ -181,14 +218,14 @@ function main() {
           }
           console.log(
             [
-              family,
+              label,
               n.toLocaleString('en'),
               `${solver}→${r0.backend}`,
               `${r0.lp.columns}×${r0.lp.rows}`,
               p === null ? '–' : p.toLocaleString('en'),
               ...PHASES.map((ph) => values[ph]!.toFixed(0)),
               Number.isNaN(values.writeMain) ? '–' : values.writeMain!.toFixed(0),
-              (csvMb / (values.parse! / 1000)).toFixed(1),
+              (inputMb / (values.parse! / 1000)).toFixed(1),
               values.inProcess!.toFixed(0),
               values.wall!.toFixed(0),
               values.rss!.toFixed(0),
@@ -205,7 +242,7 @@ function main() {
         const lpFile = join(dir, 'model.lp');
         const emitted = runOnce(scenario, join(dir, 'out'), 'auto', lpFile);
         const solveMs = autoSolveMs ?? emitted.timingsMs.solve!;
-        const cells = [family, n.toLocaleString('en'), `${emitted.lp.columns}×${emitted.lp.rows}`, `fundplan ${emitted.backend} ${solveMs.toFixed(0)} ms`];
+        const cells = [label, n.toLocaleString('en'), `${emitted.lp.columns}×${emitted.lp.rows}`, `fundplan ${emitted.backend} ${solveMs.toFixed(0)} ms`];
         cells.push(autoPivots === null ? '–' : `${autoPivots.toLocaleString('en')} pivots`);
         const ratio = (seconds: number) => `${(solveMs / (seconds * 1000)).toFixed(1)}×`;
         const agree = (objective: number) => {
@@ -249,4 +286,4 @@ function main() {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
