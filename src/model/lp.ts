@@ -243,7 +243,8 @@ interface LpParts {
 }
 
 /**
- * The parts of the last LP made with each array of costs. A shape at other amounts
+ * The parts of the last LP made with each array of costs (no caller changes such an array once
+ * made: the preparation's scores, a stage's ranks). A shape at other amounts
  * (`shapeAtAmounts`: the same columns and rows, only the limit rows' bounds moved) with the same
  * costs makes an LP of the same columns and terms, which it shares: only its rows are new (and a
  * backend that asks whether it is the first LP with one row moved compares the rows alone).
