@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import ExcelJS from 'exceljs';
 import { readApplicationsFile } from '../src/io/applications.js';
+import { readXlsxTable } from '../src/io/xlsx.js';
 import { READ_LIMITS, type ReadLimits } from '../src/io/bounds.js';
 import { InputError, formatIssue } from '../src/errors.js';
 import { readZipDirectory, readZipEntry, writeZip } from '../src/io/zip.js';
@@ -172,6 +173,46 @@ describe('fuzz: mutated real files give records or a clean InputError, never any
       { numRuns: 200, seed: 10 },
     );
     expect(outcomes).toEqual(new Set(['records', 'refused']));
+  });
+
+  it('rows read from the sheet bytes (scanSheetData) are the rows the XML scanner reads: tables and refusals alike', async () => {
+    await seeds();
+    // The same sheet with `<sheetData >`: the scanner reads it all (the bytes' reader takes only `<sheetData>`).
+    const outcome = (files: { name: string; data: Buffer }[], i: number, xml: string) => {
+      try {
+        const read = readXlsxTable(writeZip(files.map((f, k) => (k === i ? { name: f.name, data: Buffer.from(xml, 'utf8') } : f))), 'book.xlsx', { limits: READ_LIMITS });
+        return JSON.stringify(read);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        // Where the scanner found the damage is one character later in the sheet with `<sheetData >`.
+        return JSON.stringify(e.issues).replace(/at character \d+/g, 'at character …');
+      }
+    };
+    // Formulas with and without values, inline strings, self-closing cells and rows, white space between them.
+    const plain = await workbookBytes((wb) => {
+      const ws = wb.addWorksheet('S');
+      ws.addRow(['a', 1, { formula: 'B1*2', result: 2 }, { formula: 'B1+1' }, '', 'x&y<z']);
+      ws.addRow([]);
+      ws.addRow(['b', 2.5, new Date(Date.UTC(2019, 0, 2))]);
+    });
+    const inline = xlsxBytes([{ name: 'S', columns: [], rows: [HEADER12, line(1), line(2)] as never }]);
+    const books = [unzip(district), unzip(demoBook), unzip(plain), unzip(inline)];
+    const pretty = (xml: string) => xml.replace(/<(row|c)\b/g, '\n  <$1').replace(/<\/(row)>/g, '\n</$1>');
+    for (const files of books) {
+      const i = sheetEntry(files);
+      const xml = files[i]!.data.toString('utf8');
+      expect(xml).toContain('<sheetData>');
+      for (const x of [xml, pretty(xml)]) expect(outcome(files, i, x)).toBe(outcome(files, i, x.replace('<sheetData>', '<sheetData >')));
+    }
+    fc.assert(
+      fc.property(fc.nat(), fc.array(textMutation, { minLength: 1, maxLength: 4 }), (pick, ms) => {
+        const files = books[pick % books.length]!;
+        const i = sheetEntry(files);
+        const xml = mutateText(files[i]!.data.toString('utf8'), ms);
+        expect(outcome(files, i, xml)).toBe(outcome(files, i, xml.replace('<sheetData>', '<sheetData >')));
+      }),
+      { numRuns: 300, seed: 12 },
+    );
   });
 
   it('random bytes, whatever they are named', () => {

@@ -248,11 +248,10 @@ export function readXlsxTable(bytes: Uint8Array, file: string, options: { sheet?
 
   const sheetBytes = partBytes(chosen.part!);
   if (sheetBytes === null) return fail(`a workbook whose sheet ${JSON.stringify(chosen.name)} is missing (${chosen.part})`);
-  const reader = new SheetReader(file, limits, shared, styleKinds, date1904);
-  parsed(chosen.part!, () => {
-    for (let pos = 0; pos < sheetBytes.length; ) {
-      let end = Math.min(sheetBytes.length, pos + CHUNK_BYTES);
-      if (end < sheetBytes.length) {
+  const scan = (reader: SheetReader, from: number, to: number) => {
+    for (let pos = from; pos < to; ) {
+      let end = Math.min(to, pos + CHUNK_BYTES);
+      if (end < to) {
         // Cut after a `</row>` (or at least after a tag) so that no token spans two chunks.
         const row = sheetBytes.lastIndexOf('row>', end - 1);
         const cut = row > pos ? row + 4 : sheetBytes.lastIndexOf('>', end - 1) + 1;
@@ -262,8 +261,261 @@ export function readXlsxTable(bytes: Uint8Array, file: string, options: { sheet?
       scanXml(sheetBytes.toString('utf8', pos, end), reader);
       pos = end;
     }
+  };
+  let reader = new SheetReader(file, limits, shared, styleKinds, date1904);
+  parsed(chosen.part!, () => {
+    // The rows read from the bytes where they are written the plain way (`scanSheetData`), what
+    // comes before and after them by the XML scanner. Where that is not so, or the scanner finds
+    // the XML damaged there (it would say where counting from the start), all of it by the
+    // scanner, from the start: the same events, the same errors, as without the bytes' reader.
+    const data = sheetDataBounds(sheetBytes);
+    if (data !== null) {
+      try {
+        scan(reader, 0, data.from);
+        if (scanSheetData(sheetBytes, data.from, data.to, reader, shared.length)) {
+          scan(reader, data.to, sheetBytes.length);
+          return;
+        }
+      } catch (e) {
+        if (!(e instanceof XmlError)) throw e;
+      }
+      reader = new SheetReader(file, limits, shared, styleKinds, date1904);
+    }
+    scan(reader, 0, sheetBytes.length);
   });
   return { table: reader.table(), sheet: chosen.name, warnings };
+}
+
+/**
+ * Where the sheet's rows are: from the end of its `<sheetData>` start tag to the start of its
+ * `</sheetData>` end tag, where both are written so (no prefix, no attributes) and nothing
+ * before the first names sheetData otherwise; else null.
+ */
+function sheetDataBounds(bytes: Buffer): { from: number; to: number } | null {
+  const open = bytes.indexOf('<sheetData>');
+  if (open < 0 || bytes.indexOf('sheetData') !== open + 1) return null;
+  const close = bytes.lastIndexOf('</sheetData>');
+  if (close < open || bytes.indexOf('sheetData', open + 11) !== close + 2) return null;
+  return { from: open + 11, to: close };
+}
+
+const LT = 60;
+const GT = 62;
+const SLASH = 47;
+const DQ = 34;
+const SQ = 39;
+const AMP = 38;
+const isWhite = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** A cell's type (its t attribute) as the reader tells types apart: the ones it reads, any other as a number's ('n'). */
+const CELL_TYPES = ['s', 'n', 'str', 'inlineStr', 'b', 'e', 'd'];
+
+/**
+ * The rows of a sheet between [from, to) of its bytes (`sheetDataBounds`), read from the bytes
+ * into `reader` as the XML scanner would hand them to it (`scanXml`: the same rows, cells,
+ * attributes, values and texts, in the same order), without the text of the whole sheet as one
+ * string, nor a string for each name, attribute text, end tag or shared string's index: where
+ * the rows are written the plain way — rows of cells (`<row …>`, `<c …>`, each maybe
+ * self-closing, white space between), a cell holding at most a formula (`<f …>…</f>` or
+ * `<f …/>`, its text not read) and then a value (`<v>…</v>`) or an inline string of one text
+ * (`<is><t …>…</t></is>`), none of it prefixed, no comment, CDATA or text elsewhere; a row's r
+ * and a cell's s written in digits. Anything else returns false at once (`reader` has then
+ * seen part of the rows: the caller starts again with the scanner).
+ */
+function scanSheetData(bytes: Buffer, from: number, to: number, reader: SheetReader, sharedCount: number): boolean {
+  /** The end of a start tag from `i` (just past its name): the index of its '>', -1 for none before `to`. */
+  const tagEnd = (i: number): number => {
+    for (; i < to; i++) {
+      const c = bytes[i]!;
+      if (c === GT) return i;
+      if (c === DQ || c === SQ) {
+        const q = bytes.indexOf(c, i + 1);
+        if (q < 0 || q >= to) return -1;
+        i = q;
+      } else if (c === LT) return -1;
+    }
+    return -1;
+  };
+  /** Whether the bytes at `i` are `name` followed by white space, '>' or '/': a start tag's name. */
+  const named = (i: number, name: string): boolean => {
+    for (let k = 0; k < name.length; k++) if (bytes[i + k] !== name.charCodeAt(k)) return false;
+    const c = bytes[i + name.length]!;
+    return isWhite(c) || c === GT || c === SLASH;
+  };
+  /** Whether the bytes at `i` are the end tag `</name>`. */
+  const endTag = (i: number, name: string): boolean => {
+    if (bytes[i] !== LT || bytes[i + 1] !== SLASH) return false;
+    for (let k = 0; k < name.length; k++) if (bytes[i + 2 + k] !== name.charCodeAt(k)) return false;
+    return bytes[i + 2 + name.length] === GT;
+  };
+  // The start tag `tag` last read: its attribute bytes [attrsFrom, attrsTo), whether it closes
+  // itself, and the index after it.
+  let attrsFrom = 0;
+  let attrsTo = 0;
+  let selfClosing = false;
+  let next = 0;
+  /** Read the start tag whose name (`length` bytes) starts at `i`; false where it does not end. */
+  const tag = (i: number, length: number): boolean => {
+    const j = tagEnd(i + length);
+    if (j < 0) return false;
+    selfClosing = bytes[j - 1] === SLASH && j - 1 >= i + length;
+    attrsFrom = i + length;
+    attrsTo = selfClosing ? j - 1 : j;
+    next = j + 1;
+    return true;
+  };
+  const attrs = (): string => bytes.toString('utf8', attrsFrom, attrsTo);
+  // The value of the last attribute `attr` found: [valueFrom, valueTo).
+  let valueFrom = 0;
+  let valueTo = 0;
+  /**
+   * Whether the tag's attribute bytes hold the one-letter attribute `name` (its code), as
+   * `attrValue` finds it in their text: the first `name=` after white space (or at the start)
+   * with a quoted value; its value's bytes then in [valueFrom, valueTo).
+   */
+  const attr = (name: number): boolean => {
+    for (let k = attrsFrom; k < attrsTo; k++) {
+      if (bytes[k] !== name || (k > attrsFrom && !isWhite(bytes[k - 1]!)) || bytes[k + 1] !== 61 /* = */) continue;
+      const q = bytes[k + 2];
+      if (q !== DQ && q !== SQ) continue;
+      const end = bytes.indexOf(q, k + 3);
+      if (end < 0 || end >= attrsTo) continue;
+      valueFrom = k + 3;
+      valueTo = end;
+      return true;
+    }
+    return false;
+  };
+  /** The value's digits as a number (0 for none, as `Number('')`); -1 where it has anything else, or more than nine. */
+  const digits = (): number => {
+    if (valueTo - valueFrom > 9) return -1;
+    let n = 0;
+    for (let k = valueFrom; k < valueTo; k++) {
+      const d = bytes[k]! - 48;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n;
+  };
+  /** `columnOf` of the value's bytes (its letters are ASCII, one byte each, as its characters). */
+  const column = (): number => {
+    let c = 0;
+    let k = 0;
+    for (; k < valueTo - valueFrom && k < 4; k++) {
+      const ch = bytes[valueFrom + k]! & ~32;
+      if (ch < 65 || ch > 90) break;
+      c = c * 26 + (ch - 64);
+    }
+    return k === 0 || k > 3 ? -1 : c - 1;
+  };
+  /** The value's bytes as one of CELL_TYPES, any other as 'n'. */
+  const cellType = (): string => {
+    const n = valueTo - valueFrom;
+    for (const t of CELL_TYPES) {
+      if (t.length !== n) continue;
+      let k = 0;
+      while (k < n && bytes[valueFrom + k] === t.charCodeAt(k)) k++;
+      if (k === n) return t;
+    }
+    return 'n';
+  };
+  /** The raw text from `i` to the next '<', where that starts `</name>`: its end, -1 otherwise. */
+  const textTo = (i: number, name: string): number => {
+    const lt = bytes.indexOf(LT, i);
+    return lt >= 0 && lt < to && endTag(lt, name) ? lt : -1;
+  };
+  const white = (i: number): number => {
+    while (i < to && isWhite(bytes[i]!)) i++;
+    return i;
+  };
+  const raw = (a: number, b: number): string => bytes.toString('utf8', a, b);
+
+  let i = from;
+  let inRow = false;
+  for (;;) {
+    i = white(i);
+    if (i >= to) return !inRow;
+    if (bytes[i] !== LT) return false;
+    if (inRow && endTag(i, 'row')) {
+      reader.close('row');
+      inRow = false;
+      i += 6;
+      continue;
+    }
+    if (!inRow && named(i + 1, 'row')) {
+      if (!tag(i + 1, 3)) return false;
+      let r = NaN;
+      if (attr(114 /* r */)) {
+        r = digits();
+        if (r < 0) return false;
+      }
+      reader.openRow(r);
+      if (selfClosing) reader.close('row');
+      else inRow = true;
+      i = next;
+      continue;
+    }
+    if (!inRow || !named(i + 1, 'c') || !tag(i + 1, 1)) return false;
+    const col = attr(114 /* r */) ? column() : -1;
+    const type = attr(116 /* t */) ? cellType() : 'n';
+    let style = 0;
+    if (attr(115 /* s */)) {
+      style = digits();
+      if (style < 0) return false;
+    }
+    reader.openCell(col, type, style);
+    i = next;
+    if (!selfClosing) {
+      i = white(i);
+      if (bytes[i] === LT && named(i + 1, 'f')) {
+        if (!tag(i + 1, 1)) return false;
+        reader.open('f', attrs(), selfClosing);
+        if (selfClosing) {
+          reader.close('f');
+          i = next;
+        } else {
+          const end = textTo(next, 'f');
+          if (end < 0) return false;
+          reader.close('f');
+          i = end + 4;
+        }
+        i = white(i);
+      }
+      if (bytes[i] === LT && named(i + 1, 'v')) {
+        if (!tag(i + 1, 1) || selfClosing) return false;
+        const end = textTo(next, 'v');
+        if (end < 0) return false;
+        valueFrom = next;
+        valueTo = end;
+        const index = type === 's' && end > next ? digits() : -1;
+        if (index >= 0 && index < sharedCount) reader.sharedValue(index);
+        else {
+          reader.open('v', attrs(), false);
+          if (end > next) reader.text(raw(next, end), false);
+          reader.close('v');
+        }
+        i = white(end + 4);
+      } else if (bytes[i] === LT && named(i + 1, 'is')) {
+        if (!tag(i + 1, 2) || selfClosing) return false;
+        const isAttrs = attrs();
+        const at = white(next);
+        if (bytes[at] !== LT || !named(at + 1, 't') || !tag(at + 1, 1) || selfClosing) return false;
+        const end = textTo(next, 't');
+        if (end < 0) return false;
+        reader.open('is', isAttrs, false);
+        reader.open('t', attrs(), false);
+        if (end > next) reader.text(raw(next, end), false);
+        reader.close('t');
+        const after = white(end + 4);
+        if (!endTag(after, 'is')) return false;
+        reader.close('is');
+        i = white(after + 5);
+      }
+      if (!endTag(i, 'c')) return false;
+      i += 4;
+    }
+    reader.close('c');
+  }
 }
 
 /** `<si>` items: the text of every `<t>` in it, phonetic runs (`<rPh>`) left out. */
@@ -314,6 +566,8 @@ class SheetReader implements XmlHandler {
   private collect: 'v' | 't' | null = null;
   private inPhonetic = 0;
   private sorted = true;
+  /** The cell's shared string as `sharedValue` gave it (-1: read from `value`). */
+  private sharedAt = -1;
 
   constructor(
     private readonly file: string,
@@ -337,27 +591,16 @@ class SheetReader implements XmlHandler {
       case 'sheetData':
         this.inData = !selfClosing;
         return;
-      case 'row': {
-        if (!this.inData) return;
-        const r = Number(attrValue(attrs, 'r'));
-        this.rowNumber = Number.isInteger(r) && r > 0 ? r : this.rowNumber + 1;
-        this.cells = [];
-        this.unreadable = null;
-        this.col = -1;
-        return; // a self-closing row is ended by close()
-      }
+      case 'row':
+        // A self-closing row is ended by close().
+        this.openRow(Number(attrValue(attrs, 'r')));
+        return;
       case 'c': {
-        if (!this.inData) return;
         // r, s and t of every cell: read without building an attribute object (the hot path).
         const r = attrValue(attrs, 'r');
-        const col = r === undefined ? -1 : columnOf(r);
-        this.col = col >= 0 ? col : this.col + 1;
-        this.type = attrValue(attrs, 't') ?? 'n';
-        this.style = Number(attrValue(attrs, 's') ?? 0) || 0;
-        this.hasFormula = false;
-        this.value = null;
-        this.inline = null;
-        return; // a self-closing cell is ended by close()
+        // A self-closing cell is ended by close().
+        this.openCell(r === undefined ? -1 : columnOf(r), attrValue(attrs, 't') ?? 'n', Number(attrValue(attrs, 's') ?? 0) || 0);
+        return;
       }
       case 'v':
         if (this.inData && !selfClosing) {
@@ -391,6 +634,34 @@ class SheetReader implements XmlHandler {
       }
       default:
     }
+  }
+
+  /** A row starts (`<row r="…">`): `r` its number as read (NaN where it has none). */
+  openRow(r: number): void {
+    if (!this.inData) return;
+    this.rowNumber = Number.isInteger(r) && r > 0 ? r : this.rowNumber + 1;
+    this.cells = [];
+    this.unreadable = null;
+    this.col = -1;
+  }
+
+  /** A cell starts (`<c r="…" t="…" s="…">`): its column by its reference (-1: none, or not one), its type and style as read. */
+  openCell(col: number, type: string, style: number): void {
+    if (!this.inData) return;
+    this.col = col >= 0 ? col : this.col + 1;
+    this.type = type;
+    this.style = style;
+    this.hasFormula = false;
+    this.value = null;
+    this.inline = null;
+    this.sharedAt = -1;
+  }
+
+  /** The cell's value is shared string `index` (`<v>index</v>` of a cell of type s, index one the workbook has). */
+  sharedValue(index: number): void {
+    if (!this.inData) return;
+    this.value = '';
+    this.sharedAt = index;
   }
 
   close(name: string): void {
@@ -432,7 +703,7 @@ class SheetReader implements XmlHandler {
     const v = this.value;
     switch (this.type) {
       case 's': {
-        const s = this.shared[Number(v)];
+        const s = this.sharedAt >= 0 ? this.shared[this.sharedAt] : this.shared[Number(v)];
         if (s === undefined) bad = `a reference to shared string ${JSON.stringify(v)}, which the workbook lacks (a damaged file)`;
         else text = s;
         break;
