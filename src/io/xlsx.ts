@@ -12,7 +12,7 @@ import { D } from '../money.js';
 import { InputError, type InputIssue } from '../errors.js';
 import { fmtBytes, type ReadLimits } from './bounds.js';
 import { type Merge, type RawRow, type RawTable, serialDate } from './table.js';
-import { attrsOf, scanXml, unescapeXml, XmlError, type XmlHandler } from './xml.js';
+import { attrsOf, isSpace, scanXml, unescapeXml, XmlError, type XmlHandler } from './xml.js';
 import { readZipDirectory, readZipEntry, ZipBudgetError, ZipFormatError, type ZipEntry } from './zip.js';
 
 export interface XlsxRead {
@@ -304,8 +304,6 @@ const GT = 62;
 const SLASH = 47;
 const DQ = 34;
 const SQ = 39;
-const AMP = 38;
-const isWhite = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
 
 /** A cell's type (its t attribute) as the reader tells types apart: the ones it reads, any other as a number's ('n'). */
 const CELL_TYPES = ['s', 'n', 'str', 'inlineStr', 'b', 'e', 'd'];
@@ -340,7 +338,7 @@ function scanSheetData(bytes: Buffer, from: number, to: number, reader: SheetRea
   const named = (i: number, name: string): boolean => {
     for (let k = 0; k < name.length; k++) if (bytes[i + k] !== name.charCodeAt(k)) return false;
     const c = bytes[i + name.length]!;
-    return isWhite(c) || c === GT || c === SLASH;
+    return isSpace(c) || c === GT || c === SLASH;
   };
   /** Whether the bytes at `i` are the end tag `</name>`. */
   const endTag = (i: number, name: string): boolean => {
@@ -375,7 +373,7 @@ function scanSheetData(bytes: Buffer, from: number, to: number, reader: SheetRea
    */
   const attr = (name: number): boolean => {
     for (let k = attrsFrom; k < attrsTo; k++) {
-      if (bytes[k] !== name || (k > attrsFrom && !isWhite(bytes[k - 1]!)) || bytes[k + 1] !== 61 /* = */) continue;
+      if (bytes[k] !== name || (k > attrsFrom && !isSpace(bytes[k - 1]!)) || bytes[k + 1] !== 61 /* = */) continue;
       const q = bytes[k + 2];
       if (q !== DQ && q !== SQ) continue;
       const end = bytes.indexOf(q, k + 3);
@@ -425,7 +423,7 @@ function scanSheetData(bytes: Buffer, from: number, to: number, reader: SheetRea
     return lt >= 0 && lt < to && endTag(lt, name) ? lt : -1;
   };
   const white = (i: number): number => {
-    while (i < to && isWhite(bytes[i]!)) i++;
+    while (i < to && isSpace(bytes[i]!)) i++;
     return i;
   };
   const raw = (a: number, b: number): string => bytes.toString('utf8', a, b);

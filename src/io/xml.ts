@@ -24,7 +24,8 @@ const local = (qname: string) => {
   return c < 0 ? qname : qname.slice(c + 1);
 };
 
-const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+/** XML's white space: space, tab, line feed, carriage return. */
+export const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
 
 /** Scan `xml` from the start; the handler keeps its state between calls (chunks end between elements). */
 export function scanXml(xml: string, h: XmlHandler): void {
