@@ -82,10 +82,15 @@ function attrValue(raw: string, name: string): string | undefined {
 
 /** The 0-based column of a cell reference ("AB12" → 27), or -1. */
 function columnOf(ref: string): number {
+  return columnOfCodes(ref.length, (k) => ref.charCodeAt(k));
+}
+
+/** `columnOf` of a reference of `length` characters, the k-th `code(k)` (a byte of one written in ASCII will do). */
+function columnOfCodes(length: number, code: (k: number) => number): number {
   let c = 0;
   let i = 0;
-  for (; i < ref.length && i < 4; i++) {
-    const ch = ref.charCodeAt(i) & ~32; // upper case
+  for (; i < length && i < 4; i++) {
+    const ch = code(i) & ~32; // upper case
     if (ch < 65 || ch > 90) break;
     c = c * 26 + (ch - 64);
   }
@@ -402,16 +407,7 @@ function scanSheetData(bytes: Buffer, from: number, to: number, reader: SheetRea
     return n;
   };
   /** `columnOf` of the value's bytes (its letters are ASCII, one byte each, as its characters). */
-  const column = (): number => {
-    let c = 0;
-    let k = 0;
-    for (; k < valueTo - valueFrom && k < 4; k++) {
-      const ch = bytes[valueFrom + k]! & ~32;
-      if (ch < 65 || ch > 90) break;
-      c = c * 26 + (ch - 64);
-    }
-    return k === 0 || k > 3 ? -1 : c - 1;
-  };
+  const column = (): number => columnOfCodes(valueTo - valueFrom, (k) => bytes[valueFrom + k]!);
   /** The value's bytes as one of CELL_TYPES, any other as 'n'. */
   const cellType = (): string => {
     const n = valueTo - valueFrom;
