@@ -27,8 +27,10 @@ async function bundleForNode(entry, outfile) {
   });
 }
 
-// The worker beside the command line, which starts `./format-worker.js` next to itself; and the
-// benchmark's child process the same way (npm run bench: it times what `fundplan` runs; not shipped).
+// The workers beside the command line, which starts `./format-worker.js` and `./ahead-worker.js`
+// next to itself; and the benchmark's child process the same way (npm run bench: it times what
+// `fundplan` runs; not shipped).
 await bundleForNode('dist/src/cli.js', 'dist/bin/fundplan.js');
 await bundleForNode('dist/src/report/format-worker.js', 'dist/bin/format-worker.js');
+await bundleForNode('dist/src/pipeline/ahead-worker.js', 'dist/bin/ahead-worker.js');
 await bundleForNode('dist/bench/bench-child.js', 'dist/bin/bench-child.js');

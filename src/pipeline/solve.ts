@@ -7,6 +7,7 @@
  * throws InputError (every issue at once); a broken rule or a misbehaving solver throws
  * InternalError.
  */
+import { availableParallelism } from 'node:os';
 import type { Decimal } from 'decimal.js';
 import { InfeasibleError, InputError, InternalError, type Conflict, type InputIssue } from '../errors.js';
 import { ZERO, parseAmount } from '../money.js';
@@ -17,6 +18,8 @@ import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
 import { candidatesOf, capsIn } from '../model/prepare.js';
 import type { LinearProgram } from '../solver/types.js';
 import { cashTotal, withBudget, type Scenario } from '../model/scenario.js';
+import { usesIntegerModel } from '../model/rules.js';
+import { horizonOf } from '../model/years.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice } from '../solver/select.js';
 import type { Commitment } from '../model/ledger.js';
@@ -30,6 +33,7 @@ import { TOOL_VERSION } from '../version.js';
 import { marginalStepOf, startAnalysis, type Analysis, type Resolved, type Warm } from './analyse.js';
 import { prepareOrConflicts, solveCompared, solveRounded, type Checked, type Conflicted, type Rounded } from './verified.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
+import { aheadKey, fingerprint, resolvedFrom, startAhead, type Ahead, type AheadAnswer, type AheadJob } from './ahead.js';
 
 export interface SolveOptions {
   /** Overrides the scenario's budget: a Decimal, or yuan as text (`"5000万"`, `"0.5亿"`) or a number. */
@@ -77,6 +81,12 @@ export interface SolveOptions {
   readonly strict?: boolean;
   /** How far the budget is moved in the re-solves that say what more (and less) budget would do: yuan, or text (`"1000万"`); default ¥1,000,000. */
   readonly marginalStep?: Decimal | string | number;
+  /**
+   * Worker threads that solve an integer model again at budget ± step and at each year's cash + step (the analysis's re-solves, each a
+   * MIP as hard as the first) while this thread solves it the first time, for a scenario read from its files (pipeline/ahead.ts). Default
+   * 2 on a machine of two cores or more, else 0: then each is solved after the first, on this thread. The figures are the same either way.
+   */
+  readonly aheadThreads?: number;
 }
 
 /** One row of allocations.csv, by column name: every application, in input order, amounts as yuan strings. */
@@ -96,6 +106,8 @@ export interface SolvedDetail {
   readonly table: TextTable;
   /** Milliseconds spent formatting so far (the writer adds the files'). */
   readonly msFormat: number;
+  /** How many of the analysis's re-solves other threads answered (`aheadThreads`). */
+  readonly resolvedAhead: number;
 }
 
 export interface Solved {
@@ -128,7 +140,7 @@ export async function solve(input: Input, options: SolveOptions = {}): Promise<O
   const loaded = withOptions(loadInput(input, { sheet: options.sheet, onApplicationsRead: options.onApplicationsRead }), options);
   const msParse = performance.now() - t0;
   options.onLoaded?.(loaded.applications.length);
-  return solveLoaded(loaded, options, msParse);
+  return solveLoaded(loaded, options, msParse, typeof input === 'string' ? input : undefined);
 }
 
 /** The loaded scenario with the options that change it (the budget). */
@@ -288,6 +300,8 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
  * the first solve's optimum where that gives the values a cold solve gives (see `ParametricLp.warm`) and rounded and verified, only to be compared
  * with `base` (`solveCompared`). A scenario prepared again is solved cold.
  */
+export function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined): Verified;
+export function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm, base?: Allocation): Resolved;
 export function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm, base?: Allocation): Resolved {
   const { prepared } = engine;
   if (prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) {
@@ -317,16 +331,58 @@ export function withCash(s: Scenario, year: number, amount: Decimal): Scenario {
 }
 
 /** The engine's scenario solved (rounded, verified) with one year's cash set to `amount`, prepared again. */
-function resolveCashAt(engine: Engine, year: number, amount: Decimal, timeLimitSeconds: number | undefined): Verified {
+export function resolveCashAt(engine: Engine, year: number, amount: Decimal, timeLimitSeconds: number | undefined): Verified {
   const other = engineWith({ ...engine.loaded, scenario: withCash(engine.loaded.scenario, year, amount) }, engine.picker, { locked: engine.locked });
   return 'status' in other ? other : solveVerified(other, { timeLimitSeconds });
 }
 
 /** Solve a loaded scenario: engine, verified allocation, analysis, summary and the reports' data. */
-export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msParse = 0): Promise<Outcome> {
+export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msParse = 0, source?: string): Promise<Outcome> {
   const step = marginalStepOf(options.marginalStep, given.scenario.granularity);
   const engine = await openEngine(given, options);
   if ('status' in engine) return engine;
+  const ahead = source === undefined ? null : aheadOf(engine, source, options, step);
+  try {
+    return await solveOpened(engine, options, msParse, step, ahead);
+  } finally {
+    ahead?.close();
+  }
+}
+
+/**
+ * An integer model's re-solves started on other threads (ahead.ts), for a scenario read from the
+ * file `source`; null for any other model, or where no thread is to be used or can load the
+ * scenario as this one did (locks or a solver given as objects). Not under a time limit either:
+ * the first solve shares the cores with the threads, and what a limit cuts short must not depend
+ * on work this run started beside it.
+ */
+function aheadOf(engine: Engine, source: string, options: SolveOptions, step: Decimal): Ahead | null {
+  const { prepared, loaded } = engine;
+  const threads = options.aheadThreads ?? (availableParallelism() >= 2 ? 2 : 0);
+  if (threads < 1 || options.timeLimitSeconds !== undefined) return null;
+  if (prepared.scenario.objective !== 'priority' || !usesIntegerModel(prepared.scenario, prepared.candidates)) return null;
+  const { solver, lock } = options;
+  if (typeof solver === 'function' || (lock !== undefined && typeof lock !== 'string' && !Array.isArray(lock))) return null;
+  const { scenario } = loaded;
+  // The amounts the analysis re-solves at (analyse.ts), as it works them out.
+  const jobs: AheadJob[] = [{ kind: 'budget', at: scenario.budget.plus(step).toString() }];
+  const below = scenario.budget.minus(step);
+  if (below.gte(0)) jobs.push({ kind: 'budget', at: below.toString() });
+  const plan = scenario.cashPlan;
+  if (plan) for (const year of horizonOf(plan)) jobs.push({ kind: 'cash', year, at: plan.cash.get(year)!.plus(step).toString() });
+  const setup = {
+    scenarioPath: source,
+    solver: solver ?? 'auto',
+    fingerprint: fingerprint(loaded),
+    ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+    ...(lock === undefined ? {} : { lock: lock as string | readonly string[] }),
+    ...(options.budget === undefined ? {} : { budget: String(options.budget) }),
+  };
+  return startAhead(setup, jobs, threads);
+}
+
+/** `solveLoaded` once the engine is open: the solve, its analysis (with `ahead`'s answers where it has them), the summary and the reports' data. */
+async function solveOpened(engine: Engine, options: SolveOptions, msParse: number, step: Decimal, ahead: Ahead | null): Promise<Outcome> {
   const { loaded } = engine;
   // Strict: the LP is written only once the warnings are known to be none.
   let lp: LinearProgram | undefined;
@@ -351,11 +407,24 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
   const notice = buildNotice(allocation, policy, scenario, batches, options.notice ?? 'new', keys);
   options.onNotice?.(notice, lang, scenario.name);
   let msFormat = performance.now() - tn;
-  const cash = scenario.cashPlan ? { windows: engine.prepared.cash.map((r) => r.window), resolveAt: (year: number, amount: Decimal) => resolveCashAt(engine, year, amount, options.timeLimitSeconds) } : undefined;
+  // The re-solves other threads answered (`ahead`), once the analysis needs them; the others are solved here.
+  let answers: ReadonlyMap<string, AheadAnswer> | null = null;
+  let resolvedAhead = 0;
+  const answered = (job: AheadJob): Resolved | null => {
+    const r = answers && resolvedFrom(allocation, answers.get(aheadKey(job)));
+    if (r) resolvedAhead++;
+    return r ?? null;
+  };
+  const cash = scenario.cashPlan
+    ? {
+        windows: engine.prepared.cash.map((r) => r.window),
+        resolveAt: (year: number, amount: Decimal) => answered({ kind: 'cash', year, at: amount.toString() }) ?? resolveCashAt(engine, year, amount, options.timeLimitSeconds),
+      }
+    : undefined;
   // The funding line first: the explanations need it, and with them allocations.csv's rows are
   // complete and go to `onRows` (the CLI formats them on another thread) while the verifier and
   // the re-solves that check what more budget would do run here.
-  const started = await startAnalysis({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => resolveAt(engine, budget, options.timeLimitSeconds, warm, allocation), cash });
+  const started = await startAnalysis({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => answered({ kind: 'budget', at: budget.toString() }) ?? resolveAt(engine, budget, options.timeLimitSeconds, warm, allocation), cash });
   let analysis: Analysis;
   let verified: Exclude<Checked, Conflicted>;
   let table: TextTable;
@@ -371,6 +440,7 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
     const tc = performance.now();
     options.onCommitments?.(verified.commitments, lang, scenario.name);
     msFormat += performance.now() - tc;
+    if (ahead && allocation.status === 'optimal') answers = await ahead.answers();
     analysis = started.finish();
   } finally {
     started.dispose();
@@ -408,6 +478,7 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
     },
     table,
     msFormat: performance.now() - t4 + msRows + msFormat,
+    resolvedAhead,
   };
   let records: AllocationRecord[] | null = null;
   return {
