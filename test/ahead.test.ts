@@ -1,44 +1,68 @@
 /**
- * An integer model's re-solves run ahead on worker threads (pipeline/ahead.ts): the analysis gets
- * from them what solving them on the main thread gives (the whole summary the same, the threads
- * having answered every re-solve: budget ± step and each year's cash), a thread that read other
- * files refuses, and an answer that does not fit the allocation is not used. The threads are the
- * compiled ones (npm test builds first): the sources have no .js worker to start.
+ * An integer model's re-solves run ahead on worker threads (pipeline/ahead.ts): each thread's
+ * answer is what this thread's own re-solve gives (budget ± step and each year's cash), the whole
+ * summary is the same with 0, 1 and 2 threads, a thread that read other files refuses, a thread
+ * that fails leaves its jobs to this thread, and an answer that does not fit the allocation is
+ * not used. The threads are the compiled ones (npm test builds first): the sources have no .js
+ * worker to start.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { D } from '../src/money.js';
 import type { Allocation } from '../src/model/allocate.js';
-import { aheadKey, resolvedFrom, type AheadAnswer, type AheadJob, type AheadSetup, type startAhead } from '../src/pipeline/ahead.js';
-import type { solve } from '../src/pipeline/solve.js';
+import type { Decimal } from 'decimal.js';
+import { aheadKey, resolvedFrom, type AheadAnswer, type AheadJob, type AheadSetup, type fingerprint, type startAhead } from '../src/pipeline/ahead.js';
+import type { Resolved } from '../src/pipeline/analyse.js';
+import type { Loaded } from '../src/pipeline/load.js';
+import type { Engine, solve, SolveOptions, Verified } from '../src/pipeline/solve.js';
 import { writeFamily } from '../scripts/families.js';
 
 const work = mkdtempSync(join(tmpdir(), 'fundplan-ahead-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The compiled library and its ahead module (paths, not modules the type checker follows). */
-async function compiled(): Promise<{ solve: typeof solve; startAhead: typeof startAhead; fingerprint: (loaded: unknown) => string; loadScenario: (path: string) => unknown }> {
-  expect(existsSync(fileURLToPath(new URL('../dist/src/pipeline/ahead-worker.js', import.meta.url)))).toBe(true);
-  const lib: string = '../dist/src/index.js';
-  const ahead: string = '../dist/src/pipeline/ahead.js';
-  const [l, a] = (await Promise.all([import(lib), import(ahead)])) as [{ solve: typeof solve; loadScenario: (path: string) => unknown }, { startAhead: typeof startAhead; fingerprint: (loaded: unknown) => string }];
-  return { solve: l.solve, loadScenario: l.loadScenario, startAhead: a.startAhead, fingerprint: a.fingerprint };
+/** The pipeline's functions the test solves with on this thread (the compiled ones, as the threads run them). */
+interface Pipeline {
+  loadScenario(path: string): Loaded;
+  openEngine(loaded: Loaded): Promise<Engine | { status: 'infeasible' }>;
+  solveVerified(engine: Engine): Verified;
+  resolveCold(engine: Engine, budget: Decimal, timeLimitSeconds: undefined): Verified;
+  resolveCashAt(engine: Engine, year: number, cash: Decimal, timeLimitSeconds: undefined): Verified;
 }
 
-/** The summary as JSON, and how many re-solves other threads answered. */
-async function solvedWith(path: string, aheadThreads: number): Promise<{ summary: string; resolvedAhead: number; lines: string[] }> {
+/** The compiled library, pipeline and ahead module (paths, not modules the type checker follows). */
+async function compiled(): Promise<{ solve: typeof solve; startAhead: typeof startAhead; fingerprint: typeof fingerprint; resolvedFrom: typeof resolvedFrom; pipeline: Pipeline }> {
+  expect(existsSync(fileURLToPath(new URL('../dist/src/pipeline/ahead-worker.js', import.meta.url)))).toBe(true);
+  const paths: string[] = ['../dist/src/index.js', '../dist/src/pipeline/ahead.js', '../dist/src/pipeline/solve.js', '../dist/src/pipeline/load.js'];
+  const [lib, ahead, solver, load] = (await Promise.all(paths.map((p) => import(p)))) as [
+    { solve: typeof solve },
+    { startAhead: typeof startAhead; fingerprint: typeof fingerprint; resolvedFrom: typeof resolvedFrom },
+    Omit<Pipeline, 'loadScenario'>,
+    Pick<Pipeline, 'loadScenario'>,
+  ];
+  return { solve: lib.solve, startAhead: ahead.startAhead, fingerprint: ahead.fingerprint, resolvedFrom: ahead.resolvedFrom, pipeline: { ...solver, loadScenario: load.loadScenario } };
+}
+
+/** What the analysis reads of a re-solve, as text. */
+function compact(v: Resolved): unknown {
+  if (v.status === 'infeasible') return { status: v.status, conflicts: v.conflicts.map((c) => [c.limit, c.description]) };
+  const a = v.allocation;
+  return { status: v.status, grants: a.lines.map((l) => l.grant.toString()), scores: a.lines.map((l) => l.app.score.toString()), objective: a.objective.toString(), granted: a.granted.toString(), plan: a.plan?.granted.toString() ?? null };
+}
+
+/** The summary as JSON, the grants, and how many re-solves other threads answered. */
+async function solvedWith(path: string, aheadThreads: number, options: SolveOptions = {}): Promise<{ summary: string; resolvedAhead: number; lines: string[] }> {
   const { solve } = await compiled();
-  const o = await solve(path, { timings: false, aheadThreads });
+  const o = await solve(path, { ...options, timings: false, aheadThreads });
   if (o.status === 'infeasible') throw new Error(o.message);
   return { summary: JSON.stringify(o.summary), resolvedAhead: o.detail.resolvedAhead, lines: o.detail.allocation.lines.map((l) => `${l.app.projectId} ${l.grant.toString()}`) };
 }
 
-/** The three-year demonstration's 2020 step with all-or-nothing grants under one measure: an integer model with a cash plan. */
-function integerWithCash(): string {
-  const root = join(work, 'scenarios');
+/** The three-year demonstration's 2020 step with all-or-nothing grants under one measure (in a copy named `name`): an integer model with a cash plan. */
+function integerWithCash(name: string): string {
+  const root = join(work, name);
   cpSync(fileURLToPath(new URL('../scenarios', import.meta.url)), root, { recursive: true });
   const path = join(root, 'shenzhen-2019-2021', '2020', 'scenario.json');
   const json = JSON.parse(readFileSync(path, 'utf8')) as { measureBudgets: Record<string, Record<string, unknown>> };
@@ -48,34 +72,59 @@ function integerWithCash(): string {
 }
 
 describe('re-solves of an integer model on other threads', () => {
-  it('give the analysis what solving them here gives: the budget ± step', async () => {
-    const path = writeFamily(join(work, 'integer'), 'integer', 400, 11);
-    const here = await solvedWith(path, 0);
-    const ahead = await solvedWith(path, 2);
-    expect(here.resolvedAhead).toBe(0);
-    expect(ahead.resolvedAhead).toBe(2);
-    expect(ahead.lines).toEqual(here.lines);
-    expect(ahead.summary).toBe(here.summary);
-    // The analysis moved something: a comparison of two empty analyses would prove nothing.
-    expect(JSON.parse(here.summary).marginalValues.budget.up.status).toBe('optimal');
-  }, 60_000);
+  it("answer each job as this thread's own re-solve does: the budget ± step and each year's cash", async () => {
+    const { startAhead, fingerprint, pipeline, resolvedFrom: fromCompiled } = await compiled();
+    for (const path of [writeFamily(join(work, 'jobs'), 'integer', 300, 3), integerWithCash('jobs-cash')]) {
+      const opened = await pipeline.openEngine(pipeline.loadScenario(path));
+      if ('status' in opened) throw new Error('infeasible');
+      const first = pipeline.solveVerified(opened);
+      if (first.status === 'infeasible') throw new Error('infeasible');
+      const { scenario } = opened.loaded;
+      const step = new D(1_000_000);
+      const jobs: AheadJob[] = [
+        { kind: 'budget', at: scenario.budget.plus(step).toString() },
+        { kind: 'budget', at: scenario.budget.minus(step).toString() },
+        ...[...(scenario.cashPlan?.cash ?? [])].map(([year, cash]): AheadJob => ({ kind: 'cash', year, at: cash.plus(step).toString() })),
+      ];
+      const ahead = startAhead({ scenarioPath: path, solver: 'auto', fingerprint: fingerprint(opened.loaded) }, jobs, 2)!;
+      const answers = await ahead.answers(); // nothing taken here: the threads take every job
+      ahead.close();
+      expect(answers.size).toBe(jobs.length);
+      for (const job of jobs) {
+        const here = job.kind === 'budget' ? pipeline.resolveCold(opened, new D(job.at), undefined) : pipeline.resolveCashAt(opened, job.year, new D(job.at), undefined);
+        const there = fromCompiled(first.allocation, answers.get(aheadKey(job)));
+        expect(there, aheadKey(job)).not.toBeNull();
+        expect(compact(there!), aheadKey(job)).toEqual(compact(here));
+      }
+    }
+  }, 120_000);
 
-  it("and each year's cash, on one thread as on two", async () => {
-    const path = integerWithCash();
-    const here = await solvedWith(path, 0);
-    const one = await solvedWith(path, 1);
-    const two = await solvedWith(path, 2);
-    const values = JSON.parse(here.summary).marginalValues as Record<string, unknown>;
-    expect(Object.keys(values)).toEqual(['budget', 'cash:2020', 'cash:2021', 'cash:2022']);
-    expect([here.resolvedAhead, one.resolvedAhead, two.resolvedAhead]).toEqual([0, 5, 5]);
-    expect(one.summary).toBe(here.summary);
-    expect(two.summary).toBe(here.summary);
-  }, 60_000);
+  it('leave the whole summary as solving them here does, with 0, 1 and 2 threads and with options set', async () => {
+    const family = writeFamily(join(work, 'integer'), 'integer', 400, 11);
+    const cash = integerWithCash('summary-cash');
+    for (const [path, options, jobs] of [
+      [family, {}, 2],
+      [family, { budget: '300000000', marginalStep: '300万' }, 2],
+      [cash, {}, 5],
+    ] as const) {
+      const here = await solvedWith(path, 0, options);
+      expect(here.resolvedAhead).toBe(0);
+      for (const threads of [1, 2]) {
+        const ahead = await solvedWith(path, threads, options);
+        // How many the threads took depends on how soon the first solve ends (the rest are solved here); the figures do not.
+        expect(ahead.resolvedAhead).toBeLessThanOrEqual(jobs);
+        expect(ahead.lines).toEqual(here.lines);
+        expect(ahead.summary === here.summary, `${path} ${JSON.stringify(options)} with ${threads} threads`).toBe(true);
+      }
+      // The analysis moved something: a comparison of two empty analyses would prove nothing.
+      expect(JSON.parse(here.summary).marginalValues.budget.up.status).toBe('optimal');
+    }
+  }, 120_000);
 
   it('are refused by a thread that read other files, and then solved here', async () => {
-    const { startAhead, fingerprint, loadScenario } = await compiled();
+    const { startAhead, fingerprint, pipeline } = await compiled();
     const path = writeFamily(join(work, 'refused'), 'integer', 200, 5);
-    const setup: AheadSetup = { scenarioPath: path, solver: 'auto', fingerprint: fingerprint(loadScenario(path)) };
+    const setup: AheadSetup = { scenarioPath: path, solver: 'auto', fingerprint: fingerprint(pipeline.loadScenario(path)) };
     const jobs: AheadJob[] = [{ kind: 'budget', at: '1000000' }];
     const wrong = startAhead({ ...setup, fingerprint: setup.fingerprint.replace(/[0-9a-f]{64}/, '0'.repeat(64)) }, jobs, 1)!;
     const refused = (await wrong.answers()).get(aheadKey(jobs[0]!));
@@ -94,17 +143,50 @@ describe('re-solves of an integer model on other threads', () => {
     const before = await solve(changed, { timings: false, aheadThreads: 0 });
     const csv = join(work, 'changed', 'applications.csv');
     const text = readFileSync(csv, 'utf8');
-    const racing = solve(changed, {
+    const after = await solve(changed, {
       timings: false,
       aheadThreads: 2,
       // Once this thread has read the file (the threads read it later), it changes: one more line end.
       onLoaded: () => writeFileSync(csv, text + '\n'),
     });
-    const after = await racing;
     writeFileSync(csv, text);
     if (before.status === 'infeasible' || after.status === 'infeasible') throw new Error('infeasible');
     expect(after.detail.resolvedAhead).toBe(0);
     expect(JSON.stringify(after.summary)).toBe(JSON.stringify(before.summary));
+  }, 60_000);
+
+  it('leave their jobs to this thread when a thread fails, exits or cannot start', async () => {
+    const { startAhead } = await compiled();
+    const jobs: AheadJob[] = [
+      { kind: 'budget', at: '1' },
+      { kind: 'budget', at: '2' },
+    ];
+    const setup: AheadSetup = { scenarioPath: 'none', solver: 'auto', fingerprint: '' };
+    for (const [name, body] of [
+      ['exits', 'process.exit(0);'],
+      ['throws', "throw new Error('at load');"],
+      ['takes one and dies', "const { workerData } = await import('node:worker_threads'); Atomics.add(workerData.taken, 0, 1); throw new Error('mid-job');"],
+    ] as const) {
+      const file = join(work, `worker-${name.replaceAll(' ', '-')}.mjs`);
+      writeFileSync(file, body);
+      const ahead = startAhead(setup, jobs, 2, pathToFileURL(file))!;
+      expect((await ahead.answers()).size, name).toBe(0);
+      // What no thread took is this thread's; what a dead thread took is unanswered and solved here by the analysis.
+      const rest = ahead.takeRest();
+      ahead.close();
+      expect(rest.length, name).toBe(name === 'takes one and dies' ? 0 : 2);
+    }
+    expect(startAhead(setup, jobs, 2, pathToFileURL(join(work, 'no-such-worker.mjs')))).toBeNull();
+    expect(startAhead(setup, [], 2)).toBeNull();
+    expect(startAhead(setup, jobs, 0)).toBeNull();
+  }, 60_000);
+
+  it('take a whole number of threads, 0 or more', async () => {
+    const { solve } = await compiled();
+    const path = writeFamily(join(work, 'threads'), 'integer', 100, 2);
+    for (const aheadThreads of [1.5, -1, Number.NaN]) {
+      await expect(solve(path, { aheadThreads }), String(aheadThreads)).rejects.toMatchObject({ name: 'InputError', issues: [{ file: 'aheadThreads', expected: 'a whole number of threads, 0 or more' }] });
+    }
   }, 60_000);
 });
 

@@ -1,21 +1,20 @@
 /**
  * A worker thread that runs an integer model's re-solves ahead (ahead.ts). It loads and prepares
- * the scenario from its files as the main thread did, once, then answers each job it is sent: the
- * scenario solved at another budget (`resolveAt`) or with one year's cash moved (`resolveCashAt`),
- * rounded and verified, as what the analysis compares. It refuses every job when it read other
- * files than the main thread (one changed in between) or could not prepare the scenario.
+ * the scenario from its files as the main thread did, once, then takes the jobs no thread has
+ * taken, one at a time, and answers each: the scenario solved at another budget (`resolveCold`)
+ * or with one year's cash moved (`resolveCashAt`), rounded and verified, as what the analysis
+ * compares. It refuses every job when it read other files than the main thread (one changed in
+ * between) or could not prepare the scenario.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { D } from '../money.js';
-import { fingerprint, type AheadAnswer, type AheadMessage, type AheadReply, type AheadSetup } from './ahead.js';
+import { fingerprint, type AheadAnswer, type AheadData, type AheadJob, type AheadReply } from './ahead.js';
 import { loadScenario } from './load.js';
-import { openEngine, resolveAt, resolveCashAt, withOptions, type Engine, type Verified } from './solve.js';
+import { openEngine, resolveCashAt, resolveCold, withOptions, type Engine, type Verified } from './solve.js';
 
-const setup = workerData as AheadSetup;
+const { setup, jobs, taken } = workerData as AheadData;
 
-/** The engine, or why there is none: made at the first job. */
-let engine: Promise<Engine | string> | undefined;
-
+/** The engine, or why there is none. */
 async function open(): Promise<Engine | string> {
   const loaded = withOptions(loadScenario(setup.scenarioPath, setup.sheet === undefined ? {} : { sheet: setup.sheet }), setup.budget === undefined ? {} : { budget: setup.budget });
   const opened = await openEngine(loaded, { solver: setup.solver, ...(setup.lock === undefined ? {} : { lock: setup.lock }) });
@@ -37,22 +36,19 @@ function answerOf(v: Verified): AheadAnswer {
   };
 }
 
-parentPort!.on('message', async (message: AheadMessage) => {
-  if ('close' in message) {
-    parentPort!.close();
-    return;
-  }
-  let answer: AheadAnswer;
+/** One job's answer: refused where there is no engine or the job fails. */
+function run(engine: Engine | string, job: AheadJob): AheadAnswer {
+  if (typeof engine === 'string') return { kind: 'refused', why: engine };
   try {
-    const e = await (engine ??= open());
-    if (typeof e === 'string') answer = { kind: 'refused', why: e };
-    else {
-      const { job } = message;
-      const at = new D(job.at);
-      answer = answerOf(job.kind === 'budget' ? resolveAt(e, at, undefined) : resolveCashAt(e, job.year, at, undefined));
-    }
+    const at = new D(job.at);
+    return answerOf(job.kind === 'budget' ? resolveCold(engine, at, undefined) : resolveCashAt(engine, job.year, at, undefined));
   } catch (err) {
-    answer = { kind: 'refused', why: String(err) };
+    return { kind: 'refused', why: String(err) };
   }
-  parentPort!.postMessage({ id: message.id, answer } satisfies AheadReply);
-});
+}
+
+// The jobs not taken yet, one after the other, until none is left; then the thread ends.
+const engine = await open().catch((err: unknown) => `the scenario could not be prepared here: ${String(err)}`);
+for (let id = Atomics.add(taken, 0, 1); id < jobs.length; id = Atomics.add(taken, 0, 1)) {
+  parentPort!.postMessage({ id, answer: run(engine, jobs[id]!) } satisfies AheadReply);
+}

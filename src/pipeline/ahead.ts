@@ -40,9 +40,14 @@ export interface AheadSetup {
   readonly fingerprint: string;
 }
 
-/** The files a loaded scenario was read from, with their SHA-256s, and its earlier batches' allocations files, as text. */
+/**
+ * The files a loaded scenario was read from, with their SHA-256s, its earlier batches' allocations
+ * files, and its budget and cash by year (which options change after loading), as text.
+ */
 export function fingerprint(loaded: Loaded): string {
-  return JSON.stringify([loaded.inputs, loaded.locks.sources.map((s) => [s.file, s.sha256, s.batch])]);
+  const { scenario, inputs, locks } = loaded;
+  const cash = scenario.cashPlan ? [...scenario.cashPlan.cash].map(([year, amount]) => [year, amount.toString()]) : null;
+  return JSON.stringify([inputs, locks.sources.map((s) => [s.file, s.sha256, s.batch]), scenario.budget.toString(), cash]);
 }
 
 /** A re-solve: the scenario at another budget, or with one year's cash set to an amount (yuan, as Decimal text). */
@@ -64,9 +69,15 @@ export type AheadAnswer =
       readonly planGranted: string | null;
     };
 
-/** A message to a thread: a job to run, or the end. */
-export type AheadMessage = { readonly id: number; readonly job: AheadJob } | { readonly close: true };
-/** A thread's reply: the job's id and its answer. */
+/** What a thread is started with: the setup, every job, and the count of jobs taken so far (shared with every thread). */
+export interface AheadData {
+  readonly setup: AheadSetup;
+  readonly jobs: readonly AheadJob[];
+  /** Int32 [0]: how many of `jobs` are taken; a thread takes the next with `Atomics.add`. */
+  readonly taken: Int32Array;
+}
+
+/** A thread's reply: the job's index and its answer. */
 export interface AheadReply {
   readonly id: number;
   readonly answer: AheadAnswer;
@@ -79,57 +90,55 @@ export function aheadKey(job: AheadJob): string {
 
 /** Jobs running on threads. */
 export interface Ahead {
-  /** Every job's answer by `aheadKey`, once every job is answered or its thread is gone (those missing). */
+  /** The jobs no thread has taken yet, taken away from the threads: the caller solves them. */
+  takeRest(): readonly AheadJob[];
+  /** The answers of the jobs threads took, by `aheadKey`, once each is answered or its thread gone (those missing). */
   answers(): Promise<ReadonlyMap<string, AheadAnswer>>;
   /** Stop the threads (a job still running is dropped). */
   close(): void;
 }
 
 /**
- * Start `jobs` on up to `threads` worker threads, each taking the next job as it finishes one;
- * null when there is nothing to start or the compiled worker is not there (running from the
- * TypeScript sources, as the unit tests do).
+ * Start `threads` worker threads (at most one per job) on `jobs`: each takes the next job not
+ * taken (a count shared with every thread, so a thread never waits for this one to hand it a
+ * job) until none is left, and sends back each answer. Null when there is nothing to start, the
+ * compiled worker is not there (running from the TypeScript sources, as the unit tests do), or a
+ * thread cannot be started (those started are stopped).
  */
 export function startAhead(setup: AheadSetup, jobs: readonly AheadJob[], threads: number, worker: URL = WORKER): Ahead | null {
   const count = Math.min(threads, jobs.length);
   if (count < 1 || !existsSync(fileURLToPath(worker))) return null;
-  const answers = new Map<string, AheadAnswer>();
-  let next = 0;
-  let alive = count;
-  let settle: (() => void) | null = null;
-  const done = new Promise<void>((resolve) => (settle = resolve));
-  const gone = (): void => {
-    if (--alive === 0) settle!();
-  };
+  const taken = new Int32Array(new SharedArrayBuffer(4));
+  const data: AheadData = { setup, jobs, taken };
   const workers: Worker[] = [];
-  for (let t = 0; t < count; t++) {
-    const w = new Worker(worker, { workerData: setup });
-    workers.push(w);
+  try {
+    for (let t = 0; t < count; t++) workers.push(new Worker(worker, { workerData: data }));
+  } catch {
+    for (const w of workers) void w.terminate();
+    return null;
+  }
+  const answers = new Map<string, AheadAnswer>();
+  let alive = workers.length;
+  let settle: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (settle = resolve));
+  for (const w of workers) {
     let ended = false;
+    // A thread that fails or exits leaves the job it took unanswered: the analysis solves it on this thread.
     const end = (): void => {
       if (ended) return;
       ended = true;
-      gone();
+      if (--alive === 0) settle();
     };
-    const give = (): void => {
-      if (next < jobs.length) {
-        const id = next++;
-        w.postMessage({ id, job: jobs[id]! } satisfies AheadMessage);
-      } else {
-        w.postMessage({ close: true } satisfies AheadMessage);
-        end();
-      }
-    };
-    w.on('message', (reply: AheadReply) => {
-      answers.set(aheadKey(jobs[reply.id]!), reply.answer);
-      give();
-    });
-    // A thread that fails or exits early leaves its job unanswered: it is solved on this thread.
+    w.on('message', (reply: AheadReply) => answers.set(aheadKey(jobs[reply.id]!), reply.answer));
     w.on('error', end);
+    w.on('messageerror', end);
     w.on('exit', end);
-    give();
   }
   return {
+    takeRest: () => {
+      const from = Atomics.add(taken, 0, jobs.length);
+      return from < jobs.length ? jobs.slice(from) : [];
+    },
     answers: () => done.then(() => answers),
     close: () => {
       for (const w of workers) void w.terminate();

@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import type { Decimal } from 'decimal.js';
 import { InfeasibleError, InputError, InternalError, type Conflict, type InputIssue } from '../errors.js';
-import { ZERO, parseAmount } from '../money.js';
+import { D, ZERO, parseAmount } from '../money.js';
 import { writeFileAtomically } from '../io/write.js';
 import { pickerWork, type Allocation, type Prepared } from '../model/allocate.js';
 import { checkScenario } from '../model/check.js';
@@ -83,8 +83,9 @@ export interface SolveOptions {
   readonly marginalStep?: Decimal | string | number;
   /**
    * Worker threads that solve an integer model again at budget ± step and at each year's cash + step (the analysis's re-solves, each a
-   * MIP as hard as the first) while this thread solves it the first time, for a scenario read from its files (pipeline/ahead.ts). Default
-   * 2 on a machine of two cores or more, else 0: then each is solved after the first, on this thread. The figures are the same either way.
+   * MIP as hard as the first) while this thread solves it the first time, for a scenario given as a file's path (pipeline/ahead.ts).
+   * Default: one fewer than the machine's cores, at most 2 (0 on one core: each is then solved after the first, on this thread). Not
+   * used under `timeLimitSeconds`. The figures are the same either way.
    */
   readonly aheadThreads?: number;
 }
@@ -140,7 +141,7 @@ export async function solve(input: Input, options: SolveOptions = {}): Promise<O
   const loaded = withOptions(loadInput(input, { sheet: options.sheet, onApplicationsRead: options.onApplicationsRead }), options);
   const msParse = performance.now() - t0;
   options.onLoaded?.(loaded.applications.length);
-  return solveLoaded(loaded, options, msParse, typeof input === 'string' ? input : undefined);
+  return solveFrom(loaded, options, msParse, typeof input === 'string' ? input : undefined);
 }
 
 /** The loaded scenario with the options that change it (the budget). */
@@ -298,23 +299,25 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
  * The engine's scenario solved (rounded, verified) at another budget: on its own preparation where it kept the budget row, else prepared again.
  * With `warm` (the priority LP's first solve kept open, `base` its allocation), on its own preparation: the LP at that budget solved from
  * the first solve's optimum where that gives the values a cold solve gives (see `ParametricLp.warm`) and rounded and verified, only to be compared
- * with `base` (`solveCompared`). A scenario prepared again is solved cold.
+ * with `base` (`solveCompared`). Otherwise, and for a scenario prepared again, solved cold (`resolveCold`).
  */
-export function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined): Verified;
-export function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm, base?: Allocation): Resolved;
 export function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm, base?: Allocation): Resolved {
   const { prepared } = engine;
-  if (prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) {
-    if (!warm || !base) return solveVerified(engine, { at: budget, timeLimitSeconds });
-    const picker: Picker = (lp) => {
-      // The LP at another budget is the first one with the budget row moved. A picker that picks by the LP's kind (integer,
-      // network, its size: every one made from a solver choice) picks for it what it picked for the first, where it is a network
-      // LP too: known from the first's detection and the moved bound's scale, without detecting it again.
-      const picked = engine.picksByKind && warm.sameNetwork(lp) ? engine.picker(warm.lp) : engine.picker(lp);
-      return { ...picked, backend: warm.backend(picked.backend) };
-    };
-    return solveCompared(prepared, picker, base, { at: budget, timeLimitSeconds, locked: engine.locked });
-  }
+  if (!warm || !base || !prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) return resolveCold(engine, budget, timeLimitSeconds);
+  const picker: Picker = (lp) => {
+    // The LP at another budget is the first one with the budget row moved. A picker that picks by the LP's kind (integer,
+    // network, its size: every one made from a solver choice) picks for it what it picked for the first, where it is a network
+    // LP too: known from the first's detection and the moved bound's scale, without detecting it again.
+    const picked = engine.picksByKind && warm.sameNetwork(lp) ? engine.picker(warm.lp) : engine.picker(lp);
+    return { ...picked, backend: warm.backend(picked.backend) };
+  };
+  return solveCompared(prepared, picker, base, { at: budget, timeLimitSeconds, locked: engine.locked });
+}
+
+/** The engine's scenario solved (rounded, verified) at another budget from the start: on its own preparation where it kept the budget row, else prepared again. */
+export function resolveCold(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined): Verified {
+  const { prepared } = engine;
+  if (prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) return solveVerified(engine, { at: budget, timeLimitSeconds });
   const other = engineWith({ ...engine.loaded, scenario: withBudget(engine.loaded.scenario, budget) }, engine.picker, { locked: engine.locked });
   return 'status' in other ? other : solveVerified(other, { timeLimitSeconds });
 }
@@ -337,11 +340,17 @@ export function resolveCashAt(engine: Engine, year: number, amount: Decimal, tim
 }
 
 /** Solve a loaded scenario: engine, verified allocation, analysis, summary and the reports' data. */
-export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msParse = 0, source?: string): Promise<Outcome> {
+export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msParse = 0): Promise<Outcome> {
+  return solveFrom(given, options, msParse, undefined);
+}
+
+/** `solveLoaded` of a scenario loaded (by `solve`) from the file `source`, which other threads may load again (`aheadOf`). */
+async function solveFrom(given: Loaded, options: SolveOptions, msParse: number, source: string | undefined): Promise<Outcome> {
   const step = marginalStepOf(options.marginalStep, given.scenario.granularity);
+  const threads = aheadThreadsOf(options.aheadThreads);
   const engine = await openEngine(given, options);
   if ('status' in engine) return engine;
-  const ahead = source === undefined ? null : aheadOf(engine, source, options, step);
+  const ahead = source === undefined ? null : aheadOf(engine, source, options, step, threads);
   try {
     return await solveOpened(engine, options, msParse, step, ahead);
   } finally {
@@ -350,15 +359,14 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
 }
 
 /**
- * An integer model's re-solves started on other threads (ahead.ts), for a scenario read from the
- * file `source`; null for any other model, or where no thread is to be used or can load the
+ * An integer model's re-solves started on `threads` other threads (ahead.ts), for a scenario read
+ * from the file `source`; null for any other model, or where no thread is to be used or can load the
  * scenario as this one did (locks or a solver given as objects). Not under a time limit either:
  * the first solve shares the cores with the threads, and what a limit cuts short must not depend
  * on work this run started beside it.
  */
-function aheadOf(engine: Engine, source: string, options: SolveOptions, step: Decimal): Ahead | null {
+function aheadOf(engine: Engine, source: string, options: SolveOptions, step: Decimal, threads: number): Ahead | null {
   const { prepared, loaded } = engine;
-  const threads = options.aheadThreads ?? (availableParallelism() >= 2 ? 2 : 0);
   if (threads < 1 || options.timeLimitSeconds !== undefined) return null;
   if (prepared.scenario.objective !== 'priority' || !usesIntegerModel(prepared.scenario, prepared.candidates)) return null;
   const { solver, lock } = options;
@@ -379,6 +387,17 @@ function aheadOf(engine: Engine, source: string, options: SolveOptions, step: De
     ...(options.budget === undefined ? {} : { budget: String(options.budget) }),
   };
   return startAhead(setup, jobs, threads);
+}
+
+/**
+ * The threads for an integer model's re-solves: as given (a whole number, 0 or more), else one
+ * fewer than the cores, at most 2, so that the first solve keeps a core of its own (and so the
+ * time its tie rule may take, a multiple of its own first solve's, is what it is without them).
+ */
+function aheadThreadsOf(given: number | undefined): number {
+  if (given === undefined) return Math.max(0, Math.min(2, availableParallelism() - 1));
+  if (!Number.isInteger(given) || given < 0) throw new InputError([{ file: 'aheadThreads', expected: 'a whole number of threads, 0 or more', found: JSON.stringify(given) }]);
+  return given;
 }
 
 /** `solveLoaded` once the engine is open: the solve, its analysis (with `ahead`'s answers where it has them), the summary and the reports' data. */
@@ -409,11 +428,13 @@ async function solveOpened(engine: Engine, options: SolveOptions, msParse: numbe
   let msFormat = performance.now() - tn;
   // The re-solves other threads answered (`ahead`), once the analysis needs them; the others are solved here.
   let answers: ReadonlyMap<string, AheadAnswer> | null = null;
+  const solvedHere = new Map<string, Resolved>();
   let resolvedAhead = 0;
   const answered = (job: AheadJob): Resolved | null => {
-    const r = answers && resolvedFrom(allocation, answers.get(aheadKey(job)));
+    const key = aheadKey(job);
+    const r = answers && resolvedFrom(allocation, answers.get(key));
     if (r) resolvedAhead++;
-    return r ?? null;
+    return r ?? solvedHere.get(key) ?? null;
   };
   const cash = scenario.cashPlan
     ? {
@@ -440,7 +461,14 @@ async function solveOpened(engine: Engine, options: SolveOptions, msParse: numbe
     const tc = performance.now();
     options.onCommitments?.(verified.commitments, lang, scenario.name);
     msFormat += performance.now() - tc;
-    if (ahead && allocation.status === 'optimal') answers = await ahead.answers();
+    if (ahead && allocation.status === 'optimal') {
+      // The jobs no thread has taken yet are solved here, as the analysis would, while the threads finish theirs.
+      for (const job of ahead.takeRest()) {
+        const at = new D(job.at);
+        solvedHere.set(aheadKey(job), job.kind === 'budget' ? resolveAt(engine, at, options.timeLimitSeconds, undefined, allocation) : resolveCashAt(engine, job.year, at, options.timeLimitSeconds));
+      }
+      answers = await ahead.answers();
+    }
     analysis = started.finish();
   } finally {
     started.dispose();
