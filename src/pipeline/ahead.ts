@@ -3,14 +3,16 @@
  * (analyse.ts) solves the whole model again at budget ± step, and at each year's cash + step: each
  * a MIP as hard as the first, one after the other. None of them depends on the first solve's
  * answer, only on the scenario, so for a scenario read from files they start on worker threads as
- * soon as the scenario is checked (`startAhead`), while this thread solves the model itself.
+ * soon as the scenario is checked (`startAhead`), while this thread solves the model itself; the
+ * jobs no thread has taken when that solve ends, this thread takes (`takeRest`) and solves.
  *
  * Each thread loads the scenario again from its files (ahead-worker.ts) and refuses to answer
- * unless it read the same files (their SHA-256s, as the summary records them: `fingerprint`); it solves each job
- * as this thread would (`resolveAt`, `resolveCashAt`: the same code, the same inputs, the same
- * answer) and sends back what the analysis compares (`resolvedFrom`): each line's grant, the
- * objective and the totals, or the conflicts. A job a thread did not answer (it refused, failed or
- * died) is solved here as before, so the figures never depend on whether a thread ran.
+ * unless it read the same files (their SHA-256s, as the summary records them), earlier batches,
+ * budget and cash (`fingerprint`); it solves each job as this thread would (`resolveCold`,
+ * `resolveCashAt`: the same code, the same inputs, the same answer) and sends back what the
+ * analysis compares (`resolvedFrom`): each line's grant, the objective and the totals, or the
+ * conflicts. A job a thread did not answer (it refused, failed or died) is solved here as before,
+ * so the figures never depend on whether a thread ran.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
