@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { D } from '../src/money.js';
 import type { Allocation } from '../src/model/allocate.js';
 import type { Decimal } from 'decimal.js';
-import { aheadKey, resolvedFrom, type AheadAnswer, type AheadJob, type AheadSetup, type fingerprint, type startAhead } from '../src/pipeline/ahead.js';
+import { aheadKey, resolvedFrom, type AheadAnswer, type AheadJob, type AheadSetup, type fingerprint, type startAhead, type sweptFrom } from '../src/pipeline/ahead.js';
+import type { runSweep } from '../src/commands/sweep.js';
 import type { Resolved } from '../src/pipeline/analyse.js';
 import type { Loaded } from '../src/pipeline/load.js';
 import type { Engine, solve, SolveOptions, Verified } from '../src/pipeline/solve.js';
@@ -26,23 +27,33 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** The pipeline's functions the test solves with on this thread (the compiled ones, as the threads run them). */
 interface Pipeline {
   loadScenario(path: string): Loaded;
-  openEngine(loaded: Loaded): Promise<Engine | { status: 'infeasible' }>;
-  solveVerified(engine: Engine): Verified;
+  openEngine(loaded: Loaded, options?: { keepBudgetRow?: boolean }): Promise<Engine | { status: 'infeasible' }>;
+  solveVerified(engine: Engine, options?: { at?: Decimal }): Verified;
+  withOptions(loaded: Loaded, options: { budget?: string }): Loaded;
   resolveCold(engine: Engine, budget: Decimal, timeLimitSeconds: undefined): Verified;
   resolveCashAt(engine: Engine, year: number, cash: Decimal, timeLimitSeconds: undefined): Verified;
 }
 
 /** The compiled library, pipeline and ahead module (paths, not modules the type checker follows). */
-async function compiled(): Promise<{ solve: typeof solve; startAhead: typeof startAhead; fingerprint: typeof fingerprint; resolvedFrom: typeof resolvedFrom; pipeline: Pipeline }> {
+async function compiled(): Promise<{
+  solve: typeof solve;
+  runSweep: typeof runSweep;
+  startAhead: typeof startAhead;
+  fingerprint: typeof fingerprint;
+  resolvedFrom: typeof resolvedFrom;
+  sweptFrom: typeof sweptFrom;
+  pipeline: Pipeline;
+}> {
   expect(existsSync(fileURLToPath(new URL('../dist/src/pipeline/ahead-worker.js', import.meta.url)))).toBe(true);
-  const paths: string[] = ['../dist/src/index.js', '../dist/src/pipeline/ahead.js', '../dist/src/pipeline/solve.js', '../dist/src/pipeline/load.js'];
-  const [lib, ahead, solver, load] = (await Promise.all(paths.map((p) => import(p)))) as [
+  const paths: string[] = ['../dist/src/index.js', '../dist/src/pipeline/ahead.js', '../dist/src/pipeline/solve.js', '../dist/src/pipeline/load.js', '../dist/src/commands/sweep.js'];
+  const [lib, ahead, solver, load, sweep] = (await Promise.all(paths.map((p) => import(p)))) as [
     { solve: typeof solve },
-    { startAhead: typeof startAhead; fingerprint: typeof fingerprint; resolvedFrom: typeof resolvedFrom },
+    { startAhead: typeof startAhead; fingerprint: typeof fingerprint; resolvedFrom: typeof resolvedFrom; sweptFrom: typeof sweptFrom },
     Omit<Pipeline, 'loadScenario'>,
     Pick<Pipeline, 'loadScenario'>,
+    { runSweep: typeof runSweep },
   ];
-  return { solve: lib.solve, startAhead: ahead.startAhead, fingerprint: ahead.fingerprint, resolvedFrom: ahead.resolvedFrom, pipeline: { ...solver, loadScenario: load.loadScenario } };
+  return { solve: lib.solve, runSweep: sweep.runSweep, ...ahead, pipeline: { ...solver, loadScenario: load.loadScenario } };
 }
 
 /** What the analysis reads of a re-solve, as text. */
@@ -181,11 +192,58 @@ describe('re-solves of an integer model on other threads', () => {
     expect(startAhead(setup, jobs, 0)).toBeNull();
   }, 60_000);
 
+  it("answer a sweep's points as the sweep's own engine solves them, what set each grant too", async () => {
+    const { startAhead, fingerprint, pipeline, sweptFrom: swept } = await compiled();
+    const path = writeFamily(join(work, 'sweep-jobs'), 'integer', 300, 4);
+    const loaded = pipeline.loadScenario(path);
+    const budgets = ['200000000', '260000000', '320000000', '380000000'].map((b) => new D(b));
+    const to = budgets[budgets.length - 1]!;
+    // The sweep's engine: prepared at the largest budget with the budget row kept.
+    const opened = await pipeline.openEngine(pipeline.withOptions(loaded, { budget: to.toString() }), { keepBudgetRow: true });
+    if ('status' in opened) throw new Error('infeasible');
+    const first = pipeline.solveVerified(opened, { at: budgets[0] });
+    if (first.status === 'infeasible') throw new Error('infeasible');
+    const jobs = budgets.slice(1).map((b): AheadJob => ({ kind: 'budget', at: b.toString() }));
+    const ahead = startAhead({ scenarioPath: path, solver: 'auto', fingerprint: fingerprint(opened.loaded), budget: to.toString(), keepBudgetRow: true }, jobs, 2)!;
+    const answers = await ahead.answers();
+    ahead.close();
+    for (const [i, job] of jobs.entries()) {
+      const here = pipeline.solveVerified(opened, { at: budgets[i + 1] });
+      if (here.status === 'infeasible') throw new Error('infeasible');
+      const there = swept(first.allocation, answers.get(aheadKey(job)));
+      expect(there, aheadKey(job)).not.toBeNull();
+      const view = (a: Allocation) => ({ objective: a.objective.toString(), granted: a.granted.toString(), lines: a.lines.map((l) => [l.app.projectId, l.grant.toString(), l.binding, l.limitId, l.candidate]) });
+      expect(view(there!), aheadKey(job)).toEqual(view(here.allocation));
+    }
+  }, 120_000);
+
+  it('leave the frontier of an integer model as solving every point here does, by budget and by a year\'s cash', async () => {
+    const { runSweep } = await compiled();
+    const family = writeFamily(join(work, 'sweep'), 'integer', 400, 6);
+    const cash = integerWithCash('sweep-cash');
+    for (const [path, extra] of [
+      [family, { from: new D(200_000_000), to: new D(400_000_000), steps: 6 }],
+      [cash, { from: new D(200_000_000), to: new D(400_000_000), steps: 4, cashYear: 2021 }],
+    ] as const) {
+      const files = async (threads: number) => {
+        const out = join(work, `frontier-${threads}-${'cashYear' in extra ? 'cash' : 'budget'}`);
+        const o = await runSweep({ scenario: path, out, ...extra, aheadThreads: threads });
+        expect(o.resolvedAhead).toBeLessThanOrEqual(extra.steps - 1);
+        return o.files.map((f) => readFileSync(f, 'utf8'));
+      };
+      const here = await files(0);
+      expect(await files(1)).toEqual(here);
+      expect(await files(2)).toEqual(here);
+    }
+  }, 120_000);
+
   it('take a whole number of threads, 0 or more', async () => {
     const { solve } = await compiled();
     const path = writeFamily(join(work, 'threads'), 'integer', 100, 2);
+    const { runSweep } = await compiled();
     for (const aheadThreads of [1.5, -1, Number.NaN]) {
       await expect(solve(path, { aheadThreads }), String(aheadThreads)).rejects.toMatchObject({ name: 'InputError', issues: [{ file: 'aheadThreads', expected: 'a whole number of threads, 0 or more' }] });
+      await expect(runSweep({ scenario: path, out: join(work, 'no'), from: new D(1), to: new D(2), steps: 2, aheadThreads })).rejects.toMatchObject({ name: 'InputError' });
     }
   }, 60_000);
 });
@@ -193,7 +251,17 @@ describe('re-solves of an integer model on other threads', () => {
 describe('an answer as the analysis reads it', () => {
   const line = (id: string, grant: string, score = 80) => ({ app: { projectId: id, score: new D(score) }, grant: new D(grant) });
   const base = { lines: [line('A', '100'), line('B', '0')], objective: new D(8000), granted: new D(100) } as unknown as Allocation;
-  const solved = (ids: string[], grants: string[]): AheadAnswer => ({ kind: 'solved', status: 'optimal', ids, grants, objective: '16000', granted: '200', planGranted: null });
+  const solved = (ids: string[], grants: string[]): AheadAnswer => ({
+    kind: 'solved',
+    status: 'optimal',
+    ids,
+    grants,
+    bindings: ids.map(() => 'measure_budget'),
+    limitIds: ids.map(() => 'budget'),
+    objective: '16000',
+    granted: '200',
+    planGranted: null,
+  });
 
   it('keeps a line whose grant is the same and gives the others their new grant', () => {
     const r = resolvedFrom(base, solved(['A', 'B'], ['100', '100']))!;

@@ -9,7 +9,7 @@ import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
 import { writeOutputsAtomically } from '../io/write.js';
 import { floorTo } from '../money.js';
-import type { Line } from '../model/allocate.js';
+import type { Allocation, Line } from '../model/allocate.js';
 import { withBudget, type Scenario } from '../model/scenario.js';
 import { horizonOf, type CashWindow } from '../model/years.js';
 import { frontierCsv, entryCsv, frontierHtml, frontierSvg, findKnee, type FrontierPoint, type EntryBudgets, type Varied } from '../report/frontier.js';
@@ -17,6 +17,8 @@ import type { SolverChoice } from '../solver/select.js';
 import { loadScenario } from '../pipeline/load.js';
 import { cashDual } from '../pipeline/analyse.js';
 import { engineWith, infeasibleError, openEngine, solveVerified, withCash, type Verified } from '../pipeline/solve.js';
+import { fingerprint, startAhead, sweptFrom, threadsFor, type AheadJob } from '../pipeline/ahead.js';
+import { usesIntegerModel } from '../model/rules.js';
 
 export interface SweepOptions {
   readonly scenario: string;
@@ -32,6 +34,12 @@ export interface SweepOptions {
   readonly cashYear?: number;
   /** Called after each point (for a progress bar). */
   readonly onPoint?: (done: number, total: number) => void;
+  /**
+   * Worker threads that solve an integer model's points while this thread solves the first and
+   * takes the others in order (pipeline/ahead.ts): default one fewer than the cores, at most 2. The
+   * figures are the same either way.
+   */
+  readonly aheadThreads?: number;
 }
 
 export interface SweepOutcome {
@@ -41,6 +49,8 @@ export interface SweepOutcome {
   readonly knee: number | null;
   readonly files: readonly string[];
   readonly text: string;
+  /** How many points other threads solved (`aheadThreads`). */
+  readonly resolvedAhead: number;
 }
 
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
@@ -50,6 +60,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   }
   if (options.to.lte(options.from)) issues.push({ file: '--to', expected: `${options.cashYear === undefined ? 'a budget' : 'an amount'} above --from (${options.from})`, found: options.to.toString() });
   if (issues.length) throw new InputError(issues);
+  const threads = threadsFor(options.aheadThreads, 'aheadThreads');
 
   const loaded0 = loadScenario(options.scenario);
   const g = loaded0.scenario.granularity;
@@ -57,11 +68,59 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const at = (amount: Decimal): Scenario => (varied ? withCash(loaded0.scenario, varied.cashYear, amount) : withBudget(loaded0.scenario, amount));
   const engine = await openEngine({ ...loaded0, scenario: at(options.to) }, { solver: options.solver, lock: options.lock, keepBudgetRow: !varied });
   if ('status' in engine) throw infeasibleError(engine);
+  // Budgets on whole granularity units, evenly spaced, both ends included.
+  const budgets = Array.from({ length: options.steps }, (_, k) => (k === options.steps - 1 ? options.to : floorTo(options.from.plus(options.to.minus(options.from).times(k).div(options.steps - 1)), g)));
   /** The point at `amount`, solved (rounded, verified): the budget row moved, or a year's cash prepared again. */
-  const solveAt = (amount: Decimal): { verified: Verified; windows: readonly CashWindow[] } => {
+  const solveAt = (amount: Decimal): { allocation: Allocation; windows: readonly CashWindow[] } => pointOf(solvedAt(amount));
+  const pointOf = ({ verified, windows }: { verified: Verified; windows: readonly CashWindow[] }): { allocation: Allocation; windows: readonly CashWindow[] } => {
+    // Floors above a low budget: that point has no allocation, and the sweep says so.
+    if (verified.status === 'infeasible') throw infeasibleError(verified);
+    return { allocation: verified.allocation, windows };
+  };
+  const solvedAt = (amount: Decimal): { verified: Verified; windows: readonly CashWindow[] } => {
     if (!varied) return { verified: solveVerified(engine, { at: amount }), windows: [] };
     const other = engineWith({ ...engine.loaded, scenario: at(amount) }, engine.picker, { locked: engine.locked });
     return 'status' in other ? { verified: other, windows: [] } : { verified: solveVerified(other), windows: other.prepared.cash.map((r) => r.window) };
+  };
+  // An integer model's points after the first on other threads, each as this thread would solve it (the same engine, loaded again).
+  const { prepared } = engine;
+  const integer = prepared.scenario.objective === 'priority' && usesIntegerModel(prepared.scenario, prepared.candidates);
+  const ahead =
+    integer && threads > 0
+      ? startAhead(
+          {
+            scenarioPath: options.scenario,
+            solver: options.solver ?? 'auto',
+            fingerprint: fingerprint(engine.loaded),
+            ...(options.lock === undefined ? {} : { lock: options.lock }),
+            ...(varied ? { cash: { year: varied.cashYear, at: options.to.toString() } } : { budget: options.to.toString(), keepBudgetRow: true }),
+          },
+          budgets.slice(1).map((b): AheadJob => (varied ? { kind: 'cash', year: varied.cashYear, at: b.toString() } : { kind: 'budget', at: b.toString() })),
+          threads,
+        )
+      : null;
+  let first: Allocation | null = null;
+  let resolvedAhead = 0;
+  /** Points after the first that this thread solved while a thread had the one it needed next (by job: point − 1). */
+  const solvedHere = new Map<number, { verified: Verified; windows: readonly CashWindow[] }>();
+  /** Point k: another thread's answer where one took it (and answered), else solved here. */
+  const pointAt = async (k: number): Promise<{ allocation: Allocation; windows: readonly CashWindow[] }> => {
+    const id = k - 1;
+    const early = solvedHere.get(id);
+    if (!ahead || !first || k === 0 || early || ahead.take(id)) return early ? pointOf(early) : solveAt(budgets[k]!);
+    // A thread has point k. Until its answer is in, this thread solves the next points no thread
+    // has taken (a point that has no allocation says so when the sweep reaches it, as before).
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve)); // the threads' messages so far
+      if (ahead.settled(id)) break;
+      const next = ahead.takeNext();
+      if (next === null) break;
+      solvedHere.set(next, solvedAt(budgets[next + 1]!));
+    }
+    const swept = sweptFrom(first, await ahead.answerOf(id));
+    if (!swept) return solveAt(budgets[k]!);
+    resolvedAhead++;
+    return { allocation: swept, windows: [] };
   };
   // With the earlier batches: a locked project known only from its lock file is one of its lines.
   const { loaded } = engine;
@@ -70,49 +129,50 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const fullyFunded: (Decimal | null)[] = loaded.applications.map(() => null);
   /** What stopped each application at the largest budget, for those it did not fund fully. */
   let reasons: string[] = [];
-  for (let k = 0; k < options.steps; k++) {
-    // Budgets on whole granularity units, evenly spaced, both ends included.
-    const budget = k === options.steps - 1 ? options.to : floorTo(options.from.plus(options.to.minus(options.from).times(k).div(options.steps - 1)), g);
-    const { verified, windows } = solveAt(budget);
-    // Floors above a low budget: that point has no allocation, and the sweep says so.
-    if (verified.status === 'infeasible') throw infeasibleError(verified);
-    const { allocation } = verified;
-    let fully = 0;
-    let partly = 0;
-    allocation.lines.forEach((line, i) => {
-      if (line.grant.gt(0)) {
-        if (line.limitId === null) fully++;
-        else partly++;
-      }
-      // Entry budgets are the budget's doing: a candidate's grant, against its entitlement
-      // rounded down to the granularity (not an earlier batch's locked grant, nor the "no limit
-      // stopped it" of an excluded, group-blocked or zero-entitlement application).
-      if (line.candidate < 0 || line.grant.isZero()) return;
-      firstFunded[i] ??= budget;
-      if (line.grant.gte(floorTo(line.entitlement!.amount, g))) fullyFunded[i] ??= budget;
-    });
-    if (k === options.steps - 1) reasons = allocation.lines.map((line, i) => (fullyFunded[i] ? '' : entryReason(line, g)));
-    const budgetRow = allocation.model.shape.rowLimit.findIndex((kk) => allocation.limits[kk]!.kind === 'budget');
-    const { duals } = allocation.model;
-    const scenario = at(budget);
-    const dual = !duals || (varied && allocation.rules)
-      ? null
-      : varied
-      ? cashDual(allocation, duals, windows, scenario.cashPlan!.carryYears, varied.cashYear, scenario.budgetGiven === false)
-      : budgetRow >= 0
-      ? duals[budgetRow]!
-      : null;
-    points.push({
-      ...(varied ? { unallocated: scenario.budget.minus(allocation.granted) } : {}),
-      budget,
-      objective: allocation.objective,
-      granted: allocation.granted,
-      funded: fully + partly,
-      fullyFunded: fully,
-      partlyFunded: partly,
-      fundingLine: dual !== null && dual > 1e-9 ? Math.round(dual * 1e4) / 1e4 : null,
-    });
-    options.onPoint?.(k + 1, options.steps);
+  try {
+    for (let k = 0; k < options.steps; k++) {
+      const budget = budgets[k]!;
+      const { allocation, windows } = await pointAt(k);
+      first ??= allocation;
+      let fully = 0;
+      let partly = 0;
+      allocation.lines.forEach((line, i) => {
+        if (line.grant.gt(0)) {
+          if (line.limitId === null) fully++;
+          else partly++;
+        }
+        // Entry budgets are the budget's doing: a candidate's grant, against its entitlement
+        // rounded down to the granularity (not an earlier batch's locked grant, nor the "no limit
+        // stopped it" of an excluded, group-blocked or zero-entitlement application).
+        if (line.candidate < 0 || line.grant.isZero()) return;
+        firstFunded[i] ??= budget;
+        if (line.grant.gte(floorTo(line.entitlement!.amount, g))) fullyFunded[i] ??= budget;
+      });
+      if (k === options.steps - 1) reasons = allocation.lines.map((line, i) => (fullyFunded[i] ? '' : entryReason(line, g)));
+      const budgetRow = allocation.model.shape.rowLimit.findIndex((kk) => allocation.limits[kk]!.kind === 'budget');
+      const { duals } = allocation.model;
+      const scenario = at(budget);
+      const dual = !duals || (varied && allocation.rules)
+        ? null
+        : varied
+        ? cashDual(allocation, duals, windows, scenario.cashPlan!.carryYears, varied.cashYear, scenario.budgetGiven === false)
+        : budgetRow >= 0
+        ? duals[budgetRow]!
+        : null;
+      points.push({
+        ...(varied ? { unallocated: scenario.budget.minus(allocation.granted) } : {}),
+        budget,
+        objective: allocation.objective,
+        granted: allocation.granted,
+        funded: fully + partly,
+        fullyFunded: fully,
+        partlyFunded: partly,
+        fundingLine: dual !== null && dual > 1e-9 ? Math.round(dual * 1e4) / 1e4 : null,
+      });
+      options.onPoint?.(k + 1, options.steps);
+    }
+  } finally {
+    ahead?.close();
   }
   // An earlier batch's grant does not move with the budget: those projects have no entry budget.
   const entries: EntryBudgets[] = loaded.applications.flatMap((a, i) =>
@@ -141,6 +201,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     entries,
     knee,
     files,
+    resolvedAhead,
     text: `${what}扫描 ${options.steps} 点（¥${options.from.toFixed(0)}–¥${options.to.toFixed(0)}${varied ? '，其余年度资金与预算不变' : ''}），每点均逐条校验通过${kneeText}\n输出：${files.join('，')}`,
   };
 }

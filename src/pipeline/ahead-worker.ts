@@ -10,14 +10,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { D } from '../money.js';
 import { fingerprint, type AheadAnswer, type AheadData, type AheadJob, type AheadReply } from './ahead.js';
 import { loadScenario } from './load.js';
-import { openEngine, resolveCashAt, resolveCold, withOptions, type Engine, type Verified } from './solve.js';
+import { openEngine, resolveCashAt, resolveCold, withCash, withOptions, type Engine, type Verified } from './solve.js';
 
 const { setup, jobs, taken } = workerData as AheadData;
 
 /** The engine, or why there is none. */
 async function open(): Promise<Engine | string> {
-  const loaded = withOptions(loadScenario(setup.scenarioPath, setup.sheet === undefined ? {} : { sheet: setup.sheet }), setup.budget === undefined ? {} : { budget: setup.budget });
-  const opened = await openEngine(loaded, { solver: setup.solver, ...(setup.lock === undefined ? {} : { lock: setup.lock }) });
+  const read = withOptions(loadScenario(setup.scenarioPath, setup.sheet === undefined ? {} : { sheet: setup.sheet }), setup.budget === undefined ? {} : { budget: setup.budget });
+  const loaded = setup.cash ? { ...read, scenario: withCash(read.scenario, setup.cash.year, new D(setup.cash.at)) } : read;
+  const opened = await openEngine(loaded, { solver: setup.solver, ...(setup.lock === undefined ? {} : { lock: setup.lock }), ...(setup.keepBudgetRow ? { keepBudgetRow: true } : {}) });
   if ('status' in opened) return 'the scenario has no allocation here';
   return fingerprint(opened.loaded) === setup.fingerprint ? opened : 'the files read here are not the ones the solve read';
 }
@@ -30,6 +31,8 @@ function answerOf(v: Verified): AheadAnswer {
     status: v.status,
     ids: allocation.lines.map((l) => l.app.projectId),
     grants: allocation.lines.map((l) => l.grant.toString()),
+    bindings: allocation.lines.map((l) => l.binding),
+    limitIds: allocation.lines.map((l) => l.limitId),
     objective: allocation.objective.toString(),
     granted: allocation.granted.toString(),
     planGranted: allocation.plan ? allocation.plan.granted.toString() : null,

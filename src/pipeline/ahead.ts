@@ -15,12 +15,14 @@
  * so the figures never depend on whether a thread ran.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Decimal } from 'decimal.js';
-import type { Conflict } from '../errors.js';
 import { D } from '../money.js';
 import type { Allocation } from '../model/allocate.js';
+import type { Binding, Line } from '../model/types.js';
+import { InputError, type Conflict } from '../errors.js';
 import type { SolverChoice } from '../solver/select.js';
 import type { Resolved } from './analyse.js';
 import type { Loaded } from './load.js';
@@ -38,6 +40,10 @@ export interface AheadSetup {
   readonly solver: SolverChoice;
   /** The solve's `budget` option, as text (the scenario's own budget when absent). */
   readonly budget?: string;
+  /** One year's cash set to an amount (yuan, as Decimal text) after loading, as `withCash` sets it. */
+  readonly cash?: { readonly year: number; readonly at: string };
+  /** Prepare with the budget row kept where it cannot bind, as a sweep does (`EngineOptions.keepBudgetRow`). */
+  readonly keepBudgetRow?: boolean;
   /** What this thread read (`fingerprint`): a thread that read anything else refuses every job. */
   readonly fingerprint: string;
 }
@@ -62,9 +68,11 @@ export type AheadAnswer =
   | {
       readonly kind: 'solved';
       readonly status: 'optimal' | 'time_limit';
-      /** Per line, in the allocation's order: its project id and grant. */
+      /** Per line, in the allocation's order: its project id, grant, and what set the grant (`Line.binding`, `Line.limitId`). */
       readonly ids: readonly string[];
       readonly grants: readonly string[];
+      readonly bindings: readonly Binding[];
+      readonly limitIds: readonly (string | null)[];
       readonly objective: string;
       readonly granted: string;
       /** The plan years' total granted, for a multi-year plan; else null. */
@@ -94,8 +102,20 @@ export function aheadKey(job: AheadJob): string {
 export interface Ahead {
   /** The jobs no thread has taken yet, taken away from the threads: the caller solves them. */
   takeRest(): readonly AheadJob[];
+  /**
+   * Job `id` (an index into the jobs) for the caller, where no thread has taken it yet: true when
+   * the caller now has it (the jobs before it must all be taken already, as they are for a caller
+   * going through them in order).
+   */
+  take(id: number): boolean;
+  /** The next job no thread has taken, for the caller (its index), or null when none is left. */
+  takeNext(): number | null;
+  /** Whether job `id`'s answer is in, or every thread is gone (as far as this thread has read their messages). */
+  settled(id: number): boolean;
   /** The answers of the jobs threads took, by `aheadKey`, once each is answered or its thread gone (those missing). */
   answers(): Promise<ReadonlyMap<string, AheadAnswer>>;
+  /** Job `id`'s answer once it is in, or undefined once every thread is gone without it. */
+  answerOf(id: number): Promise<AheadAnswer | undefined>;
   /** Stop the threads (a job still running is dropped). */
   close(): void;
 }
@@ -120,9 +140,13 @@ export function startAhead(setup: AheadSetup, jobs: readonly AheadJob[], threads
     return null;
   }
   const answers = new Map<string, AheadAnswer>();
+  const waiting = new Map<number, (answer: AheadAnswer | undefined) => void>();
   let alive = workers.length;
   let settle: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (settle = resolve));
+  void done.then(() => {
+    for (const [id, give] of waiting) give(answers.get(aheadKey(jobs[id]!)));
+  });
   for (const w of workers) {
     let ended = false;
     // A thread that fails or exits leaves the job it took unanswered: the analysis solves it on this thread.
@@ -131,7 +155,10 @@ export function startAhead(setup: AheadSetup, jobs: readonly AheadJob[], threads
       ended = true;
       if (--alive === 0) settle();
     };
-    w.on('message', (reply: AheadReply) => answers.set(aheadKey(jobs[reply.id]!), reply.answer));
+    w.on('message', (reply: AheadReply) => {
+      answers.set(aheadKey(jobs[reply.id]!), reply.answer);
+      waiting.get(reply.id)?.(reply.answer);
+    });
     w.on('error', end);
     w.on('messageerror', end);
     w.on('exit', end);
@@ -141,7 +168,18 @@ export function startAhead(setup: AheadSetup, jobs: readonly AheadJob[], threads
       const from = Atomics.add(taken, 0, jobs.length);
       return from < jobs.length ? jobs.slice(from) : [];
     },
+    take: (id) => Atomics.compareExchange(taken, 0, id, id + 1) === id,
+    takeNext: () => {
+      const id = Atomics.add(taken, 0, 1);
+      return id < jobs.length ? id : null;
+    },
+    settled: (id) => alive === 0 || answers.has(aheadKey(jobs[id]!)),
     answers: () => done.then(() => answers),
+    answerOf: (id) => {
+      const known = answers.get(aheadKey(jobs[id]!));
+      if (known || alive === 0) return Promise.resolve(known);
+      return new Promise((resolve) => waiting.set(id, resolve));
+    },
     close: () => {
       for (const w of workers) void w.terminate();
     },
@@ -168,4 +206,36 @@ export function resolvedFrom(base: Allocation, answer: AheadAnswer | undefined):
   }
   const plan = answer.planGranted === null ? undefined : { granted: new D(answer.planGranted) };
   return { status: answer.status, allocation: { lines: out, objective: new D(answer.objective), granted: new D(answer.granted), ...(plan ? { plan } : {}) } };
+}
+
+/**
+ * A thread's answer as a sweep reads a point: the allocation `base` (another point of the same
+ * sweep: the same lines, whose applications, entitlements and candidates no budget changes) with
+ * the thread's grants, what set each, the objective and the total granted. Null where the lines
+ * are not the same projects in the same order, or for an answer that is not an allocation (the
+ * point is then solved here, which also says why one is infeasible).
+ */
+export function sweptFrom(base: Allocation, answer: AheadAnswer | undefined): Allocation | null {
+  if (!answer || answer.kind !== 'solved') return null;
+  const lines = base.lines;
+  if (answer.ids.length !== lines.length || answer.grants.length !== lines.length || answer.bindings.length !== lines.length || answer.limitIds.length !== lines.length) return null;
+  const out = new Array<Line>(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.app.projectId !== answer.ids[i]) return null;
+    out[i] = { ...line, grant: new D(answer.grants[i]!), binding: answer.bindings[i]!, limitId: answer.limitIds[i]! };
+  }
+  return { ...base, status: answer.status === 'optimal' ? 'optimal' : 'time-limit', lines: out, objective: new D(answer.objective), granted: new D(answer.granted) };
+}
+
+/**
+ * The threads for an integer model's re-solves: as given (a whole number, 0 or more), else one
+ * fewer than the cores, at most 2, so that this thread keeps a core of its own (and so the time
+ * an integer model's tie rule may take, a multiple of its own first solve's, is what it is
+ * without them).
+ */
+export function threadsFor(given: number | undefined, option: string): number {
+  if (given === undefined) return Math.max(0, Math.min(2, availableParallelism() - 1));
+  if (!Number.isInteger(given) || given < 0) throw new InputError([{ file: option, expected: 'a whole number of threads, 0 or more', found: JSON.stringify(given) }]);
+  return given;
 }

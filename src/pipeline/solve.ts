@@ -7,7 +7,6 @@
  * throws InputError (every issue at once); a broken rule or a misbehaving solver throws
  * InternalError.
  */
-import { availableParallelism } from 'node:os';
 import type { Decimal } from 'decimal.js';
 import { InfeasibleError, InputError, InternalError, type Conflict, type InputIssue } from '../errors.js';
 import { D, ZERO, parseAmount } from '../money.js';
@@ -33,7 +32,7 @@ import { TOOL_VERSION } from '../version.js';
 import { marginalStepOf, startAnalysis, type Analysis, type Resolved, type Warm } from './analyse.js';
 import { prepareOrConflicts, solveCompared, solveRounded, type Checked, type Conflicted, type Rounded } from './verified.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
-import { aheadKey, fingerprint, resolvedFrom, startAhead, type Ahead, type AheadAnswer, type AheadJob } from './ahead.js';
+import { aheadKey, fingerprint, resolvedFrom, startAhead, threadsFor, type Ahead, type AheadAnswer, type AheadJob } from './ahead.js';
 
 export interface SolveOptions {
   /** Overrides the scenario's budget: a Decimal, or yuan as text (`"5000万"`, `"0.5亿"`) or a number. */
@@ -347,7 +346,7 @@ export async function solveLoaded(given: Loaded, options: SolveOptions = {}, msP
 /** `solveLoaded` of a scenario loaded (by `solve`) from the file `source`, which other threads may load again (`aheadOf`). */
 async function solveFrom(given: Loaded, options: SolveOptions, msParse: number, source: string | undefined): Promise<Outcome> {
   const step = marginalStepOf(options.marginalStep, given.scenario.granularity);
-  const threads = aheadThreadsOf(options.aheadThreads);
+  const threads = threadsFor(options.aheadThreads, 'aheadThreads');
   const engine = await openEngine(given, options);
   if ('status' in engine) return engine;
   const ahead = source === undefined ? null : aheadOf(engine, source, options, step, threads);
@@ -387,17 +386,6 @@ function aheadOf(engine: Engine, source: string, options: SolveOptions, step: De
     ...(options.budget === undefined ? {} : { budget: String(options.budget) }),
   };
   return startAhead(setup, jobs, threads);
-}
-
-/**
- * The threads for an integer model's re-solves: as given (a whole number, 0 or more), else one
- * fewer than the cores, at most 2, so that the first solve keeps a core of its own (and so the
- * time its tie rule may take, a multiple of its own first solve's, is what it is without them).
- */
-function aheadThreadsOf(given: number | undefined): number {
-  if (given === undefined) return Math.max(0, Math.min(2, availableParallelism() - 1));
-  if (!Number.isInteger(given) || given < 0) throw new InputError([{ file: 'aheadThreads', expected: 'a whole number of threads, 0 or more', found: JSON.stringify(given) }]);
-  return given;
 }
 
 /** `solveLoaded` once the engine is open: the solve, its analysis (with `ahead`'s answers where it has them), the summary and the reports' data. */
