@@ -204,15 +204,15 @@ describe('re-solves of an integer model on other threads', () => {
     const first = pipeline.solveVerified(opened, { at: budgets[0] });
     if (first.status === 'infeasible') throw new Error('infeasible');
     const jobs = budgets.slice(1).map((b): AheadJob => ({ kind: 'budget', at: b.toString() }));
-    const ahead = startAhead({ scenarioPath: path, solver: 'auto', fingerprint: fingerprint(opened.loaded), budget: to.toString(), keepBudgetRow: true }, jobs, 2)!;
+    const ahead = startAhead({ scenarioPath: path, solver: 'auto', fingerprint: fingerprint(opened.loaded), budgetAt: to.toString(), keepBudgetRow: true }, jobs, 2)!;
     const answers = await ahead.answers();
     ahead.close();
     for (const [i, job] of jobs.entries()) {
       const here = pipeline.solveVerified(opened, { at: budgets[i + 1] });
       if (here.status === 'infeasible') throw new Error('infeasible');
-      const there = swept(first.allocation, answers.get(aheadKey(job)));
+      const there = swept(first.allocation.lines, answers.get(aheadKey(job)));
       expect(there, aheadKey(job)).not.toBeNull();
-      const view = (a: Allocation) => ({ objective: a.objective.toString(), granted: a.granted.toString(), lines: a.lines.map((l) => [l.app.projectId, l.grant.toString(), l.binding, l.limitId, l.candidate]) });
+      const view = (a: Pick<Allocation, 'objective' | 'granted'> & { lines: readonly Pick<Allocation['lines'][number], 'app' | 'grant' | 'binding' | 'limitId' | 'candidate'>[] }) => ({ objective: a.objective.toString(), granted: a.granted.toString(), lines: a.lines.map((l) => [l.app.projectId, l.grant.toString(), l.binding, l.limitId, l.candidate]) });
       expect(view(there!), aheadKey(job)).toEqual(view(here.allocation));
     }
   }, 120_000);
@@ -225,25 +225,29 @@ describe('re-solves of an integer model on other threads', () => {
       [family, { from: new D(200_000_000), to: new D(400_000_000), steps: 6 }],
       [cash, { from: new D(200_000_000), to: new D(400_000_000), steps: 4, cashYear: 2021 }],
     ] as const) {
+      let answered = 0;
       const files = async (threads: number) => {
         const out = join(work, `frontier-${threads}-${'cashYear' in extra ? 'cash' : 'budget'}`);
         const o = await runSweep({ scenario: path, out, ...extra, aheadThreads: threads });
-        expect(o.resolvedAhead).toBeLessThanOrEqual(extra.steps - 1);
+        expect(o.resolvedAhead).toBeLessThanOrEqual(threads === 0 ? 0 : extra.steps - 1);
+        answered += o.resolvedAhead;
         return o.files.map((f) => readFileSync(f, 'utf8'));
       };
       const here = await files(0);
       expect(await files(1)).toEqual(here);
       expect(await files(2)).toEqual(here);
+      // Which points the threads solve depends on how soon each ends; that they solve some does not.
+      expect(answered).toBeGreaterThan(0);
     }
   }, 120_000);
 
   it('take a whole number of threads, 0 or more', async () => {
-    const { solve } = await compiled();
+    const { solve, runSweep } = await compiled();
     const path = writeFamily(join(work, 'threads'), 'integer', 100, 2);
-    const { runSweep } = await compiled();
+    const refusal = { name: 'InputError', issues: [{ file: 'aheadThreads', expected: 'a whole number of threads, 0 or more' }] };
     for (const aheadThreads of [1.5, -1, Number.NaN]) {
-      await expect(solve(path, { aheadThreads }), String(aheadThreads)).rejects.toMatchObject({ name: 'InputError', issues: [{ file: 'aheadThreads', expected: 'a whole number of threads, 0 or more' }] });
-      await expect(runSweep({ scenario: path, out: join(work, 'no'), from: new D(1), to: new D(2), steps: 2, aheadThreads })).rejects.toMatchObject({ name: 'InputError' });
+      await expect(solve(path, { aheadThreads }), String(aheadThreads)).rejects.toMatchObject(refusal);
+      await expect(runSweep({ scenario: path, out: join(work, 'no'), from: new D(1), to: new D(2), steps: 2, aheadThreads })).rejects.toMatchObject(refusal);
     }
   }, 60_000);
 });

@@ -9,7 +9,7 @@ import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
 import { writeOutputsAtomically } from '../io/write.js';
 import { floorTo } from '../money.js';
-import type { Allocation, Line } from '../model/allocate.js';
+
 import { withBudget, type Scenario } from '../model/scenario.js';
 import { horizonOf, type CashWindow } from '../model/years.js';
 import { frontierCsv, entryCsv, frontierHtml, frontierSvg, findKnee, type FrontierPoint, type EntryBudgets, type Varied } from '../report/frontier.js';
@@ -17,7 +17,7 @@ import type { SolverChoice } from '../solver/select.js';
 import { loadScenario } from '../pipeline/load.js';
 import { cashDual } from '../pipeline/analyse.js';
 import { engineWith, infeasibleError, openEngine, solveVerified, withCash, type Verified } from '../pipeline/solve.js';
-import { fingerprint, startAhead, sweptFrom, threadsFor, type AheadJob } from '../pipeline/ahead.js';
+import { fingerprint, startAhead, sweptFrom, threadsFor, type AheadJob, type SweptLine, type SweptPoint } from '../pipeline/ahead.js';
 import { usesIntegerModel } from '../model/rules.js';
 
 export interface SweepOptions {
@@ -53,6 +53,11 @@ export interface SweepOutcome {
   readonly resolvedAhead: number;
 }
 
+/** A point as the sweep reads it: its lines, objective and total granted, and the LP's marginal value of what is varied (null without one). */
+interface Point extends SweptPoint {
+  readonly dual: number | null;
+}
+
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const issues = [];
   if (!Number.isInteger(options.steps) || options.steps < 2 || options.steps > 10_000) {
@@ -71,18 +76,30 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   // Budgets on whole granularity units, evenly spaced, both ends included.
   const budgets = Array.from({ length: options.steps }, (_, k) => (k === options.steps - 1 ? options.to : floorTo(options.from.plus(options.to.minus(options.from).times(k).div(options.steps - 1)), g)));
   /** The point at `amount`, solved (rounded, verified): the budget row moved, or a year's cash prepared again. */
-  const solveAt = (amount: Decimal): { allocation: Allocation; windows: readonly CashWindow[] } => pointOf(solvedAt(amount));
-  const pointOf = ({ verified, windows }: { verified: Verified; windows: readonly CashWindow[] }): { allocation: Allocation; windows: readonly CashWindow[] } => {
-    // Floors above a low budget: that point has no allocation, and the sweep says so.
-    if (verified.status === 'infeasible') throw infeasibleError(verified);
-    return { allocation: verified.allocation, windows };
-  };
   const solvedAt = (amount: Decimal): { verified: Verified; windows: readonly CashWindow[] } => {
     if (!varied) return { verified: solveVerified(engine, { at: amount }), windows: [] };
     const other = engineWith({ ...engine.loaded, scenario: at(amount) }, engine.picker, { locked: engine.locked });
     return 'status' in other ? { verified: other, windows: [] } : { verified: solveVerified(other), windows: other.prepared.cash.map((r) => r.window) };
   };
-  // An integer model's points after the first on other threads, each as this thread would solve it (the same engine, loaded again).
+  /** A point solved here as the sweep reads it, with the LP's marginal value of the budget (or of the year's cash) where there is one. */
+  const pointOf = (amount: Decimal, { verified, windows }: { verified: Verified; windows: readonly CashWindow[] }): Point => {
+    // Floors above a low budget: that point has no allocation, and the sweep says so.
+    if (verified.status === 'infeasible') throw infeasibleError(verified);
+    const { allocation } = verified;
+    const budgetRow = allocation.model.shape.rowLimit.findIndex((kk) => allocation.limits[kk]!.kind === 'budget');
+    const { duals } = allocation.model;
+    const scenario = at(amount);
+    const dual = !duals || (varied && allocation.rules)
+      ? null
+      : varied
+      ? cashDual(allocation, duals, windows, scenario.cashPlan!.carryYears, varied.cashYear, scenario.budgetGiven === false)
+      : budgetRow >= 0
+      ? duals[budgetRow]!
+      : null;
+    return { lines: allocation.lines, objective: allocation.objective, granted: allocation.granted, dual };
+  };
+  // An integer model's points after the first on other threads, each as this thread would solve it
+  // (the same engine, loaded again). An integer model's points have no marginal value from duals.
   const { prepared } = engine;
   const integer = prepared.scenario.objective === 'priority' && usesIntegerModel(prepared.scenario, prepared.candidates);
   const ahead =
@@ -93,34 +110,42 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
             solver: options.solver ?? 'auto',
             fingerprint: fingerprint(engine.loaded),
             ...(options.lock === undefined ? {} : { lock: options.lock }),
-            ...(varied ? { cash: { year: varied.cashYear, at: options.to.toString() } } : { budget: options.to.toString(), keepBudgetRow: true }),
+            ...(varied ? { cash: { year: varied.cashYear, at: options.to.toString() } } : { budgetAt: options.to.toString(), keepBudgetRow: true }),
           },
           budgets.slice(1).map((b): AheadJob => (varied ? { kind: 'cash', year: varied.cashYear, at: b.toString() } : { kind: 'budget', at: b.toString() })),
           threads,
         )
       : null;
-  let first: Allocation | null = null;
+  let first: Point | null = null;
   let resolvedAhead = 0;
-  /** Points after the first that this thread solved while a thread had the one it needed next (by job: point − 1). */
-  const solvedHere = new Map<number, { verified: Verified; windows: readonly CashWindow[] }>();
+  /** Points after the first that this thread solved while a thread had the one it needed next (by job: point − 1), or what solving one threw. */
+  const solvedHere = new Map<number, { readonly solved: { verified: Verified; windows: readonly CashWindow[] } } | { readonly error: unknown }>();
   /** Point k: another thread's answer where one took it (and answered), else solved here. */
-  const pointAt = async (k: number): Promise<{ allocation: Allocation; windows: readonly CashWindow[] }> => {
+  const pointAt = async (k: number): Promise<Point> => {
     const id = k - 1;
     const early = solvedHere.get(id);
-    if (!ahead || !first || k === 0 || early || ahead.take(id)) return early ? pointOf(early) : solveAt(budgets[k]!);
+    if (early) {
+      if ('error' in early) throw early.error;
+      return pointOf(budgets[k]!, early.solved);
+    }
+    if (!ahead || !first || first.dual !== null || k === 0 || ahead.take(id)) return pointOf(budgets[k]!, solvedAt(budgets[k]!));
     // A thread has point k. Until its answer is in, this thread solves the next points no thread
-    // has taken (a point that has no allocation says so when the sweep reaches it, as before).
+    // has taken (what one of them has to say, an error too, is said when the sweep reaches it).
     for (;;) {
       await new Promise((resolve) => setImmediate(resolve)); // the threads' messages so far
       if (ahead.settled(id)) break;
       const next = ahead.takeNext();
       if (next === null) break;
-      solvedHere.set(next, solvedAt(budgets[next + 1]!));
+      try {
+        solvedHere.set(next, { solved: solvedAt(budgets[next + 1]!) });
+      } catch (error) {
+        solvedHere.set(next, { error });
+      }
     }
-    const swept = sweptFrom(first, await ahead.answerOf(id));
-    if (!swept) return solveAt(budgets[k]!);
+    const swept = sweptFrom(first.lines, await ahead.answerOf(id));
+    if (!swept) return pointOf(budgets[k]!, solvedAt(budgets[k]!));
     resolvedAhead++;
-    return { allocation: swept, windows: [] };
+    return { ...swept, dual: null };
   };
   // With the earlier batches: a locked project known only from its lock file is one of its lines.
   const { loaded } = engine;
@@ -132,11 +157,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   try {
     for (let k = 0; k < options.steps; k++) {
       const budget = budgets[k]!;
-      const { allocation, windows } = await pointAt(k);
-      first ??= allocation;
+      const point = await pointAt(k);
+      first ??= point;
       let fully = 0;
       let partly = 0;
-      allocation.lines.forEach((line, i) => {
+      point.lines.forEach((line, i) => {
         if (line.grant.gt(0)) {
           if (line.limitId === null) fully++;
           else partly++;
@@ -148,22 +173,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
         firstFunded[i] ??= budget;
         if (line.grant.gte(floorTo(line.entitlement!.amount, g))) fullyFunded[i] ??= budget;
       });
-      if (k === options.steps - 1) reasons = allocation.lines.map((line, i) => (fullyFunded[i] ? '' : entryReason(line, g)));
-      const budgetRow = allocation.model.shape.rowLimit.findIndex((kk) => allocation.limits[kk]!.kind === 'budget');
-      const { duals } = allocation.model;
-      const scenario = at(budget);
-      const dual = !duals || (varied && allocation.rules)
-        ? null
-        : varied
-        ? cashDual(allocation, duals, windows, scenario.cashPlan!.carryYears, varied.cashYear, scenario.budgetGiven === false)
-        : budgetRow >= 0
-        ? duals[budgetRow]!
-        : null;
+      if (k === options.steps - 1) reasons = point.lines.map((line, i) => (fullyFunded[i] ? '' : entryReason(line, g)));
+      const { dual } = point;
       points.push({
-        ...(varied ? { unallocated: scenario.budget.minus(allocation.granted) } : {}),
+        ...(varied ? { unallocated: at(budget).budget.minus(point.granted) } : {}),
         budget,
-        objective: allocation.objective,
-        granted: allocation.granted,
+        objective: point.objective,
+        granted: point.granted,
         funded: fully + partly,
         fullyFunded: fully,
         partlyFunded: partly,
@@ -221,7 +237,7 @@ function cashYearOf(scenario: Scenario, year: number, file: string): number {
  * (allocations.csv's binding: not a candidate, a decision, its exclusive group, a limit, a rule),
  * or `zero_entitlement` when the policy allows it nothing.
  */
-function entryReason(line: Line, granularity: Decimal): string {
+function entryReason(line: SweptLine, granularity: Decimal): string {
   if (line.candidate >= 0 && floorTo(line.entitlement!.amount, granularity).isZero()) return 'zero_entitlement';
   return line.binding;
 }

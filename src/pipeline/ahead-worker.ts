@@ -1,6 +1,7 @@
 /**
- * A worker thread that runs an integer model's re-solves ahead (ahead.ts). It loads and prepares
- * the scenario from its files as the main thread did, once, then takes the jobs no thread has
+ * A worker thread that runs an integer model's re-solves ahead (ahead.ts): the analysis's, or a
+ * sweep's points. It loads and prepares the scenario from its files as the main thread did
+ * (budget, cash and budget row as its setup says), once, then takes the jobs no thread has
  * taken, one at a time, and answers each: the scenario solved at another budget (`resolveCold`)
  * or with one year's cash moved (`resolveCashAt`), rounded and verified, as what the analysis
  * compares. It refuses every job when it read other files than the main thread (one changed in
@@ -8,6 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { D } from '../money.js';
+import { withBudget } from '../model/scenario.js';
 import { fingerprint, type AheadAnswer, type AheadData, type AheadJob, type AheadReply } from './ahead.js';
 import { loadScenario } from './load.js';
 import { openEngine, resolveCashAt, resolveCold, withCash, withOptions, type Engine, type Verified } from './solve.js';
@@ -17,7 +19,11 @@ const { setup, jobs, taken } = workerData as AheadData;
 /** The engine, or why there is none. */
 async function open(): Promise<Engine | string> {
   const read = withOptions(loadScenario(setup.scenarioPath, setup.sheet === undefined ? {} : { sheet: setup.sheet }), setup.budget === undefined ? {} : { budget: setup.budget });
-  const loaded = setup.cash ? { ...read, scenario: withCash(read.scenario, setup.cash.year, new D(setup.cash.at)) } : read;
+  const loaded = setup.cash
+    ? { ...read, scenario: withCash(read.scenario, setup.cash.year, new D(setup.cash.at)) }
+    : setup.budgetAt !== undefined
+      ? { ...read, scenario: withBudget(read.scenario, new D(setup.budgetAt)) }
+      : read;
   const opened = await openEngine(loaded, { solver: setup.solver, ...(setup.lock === undefined ? {} : { lock: setup.lock }), ...(setup.keepBudgetRow ? { keepBudgetRow: true } : {}) });
   if ('status' in opened) return 'the scenario has no allocation here';
   return fingerprint(opened.loaded) === setup.fingerprint ? opened : 'the files read here are not the ones the solve read';

@@ -13,6 +13,10 @@
  * analysis compares (`resolvedFrom`): each line's grant, the objective and the totals, or the
  * conflicts. A job a thread did not answer (it refused, failed or died) is solved here as before,
  * so the figures never depend on whether a thread ran.
+ *
+ * `fundplan sweep` of an integer model gives the same threads its points after the first, each
+ * thread's engine prepared as the sweep's (`budgetAt` or `cash`, `keepBudgetRow`); it reads a
+ * thread's point through `sweptFrom`.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -40,6 +44,8 @@ export interface AheadSetup {
   readonly solver: SolverChoice;
   /** The solve's `budget` option, as text (the scenario's own budget when absent). */
   readonly budget?: string;
+  /** The budget set to an amount (yuan, as Decimal text) after loading, as `withBudget` sets it (a sweep's largest). */
+  readonly budgetAt?: string;
   /** One year's cash set to an amount (yuan, as Decimal text) after loading, as `withCash` sets it. */
   readonly cash?: { readonly year: number; readonly at: string };
   /** Prepare with the budget row kept where it cannot bind, as a sweep does (`EngineOptions.keepBudgetRow`). */
@@ -208,24 +214,33 @@ export function resolvedFrom(base: Allocation, answer: AheadAnswer | undefined):
   return { status: answer.status, allocation: { lines: out, objective: new D(answer.objective), granted: new D(answer.granted), ...(plan ? { plan } : {}) } };
 }
 
+/** What a sweep reads of a point's line. */
+export type SweptLine = Pick<Line, 'app' | 'grant' | 'binding' | 'limitId' | 'candidate' | 'entitlement'>;
+
+/** What a sweep reads of a point: its lines, objective and total granted. */
+export interface SweptPoint {
+  readonly lines: readonly SweptLine[];
+  readonly objective: Decimal;
+  readonly granted: Decimal;
+}
+
 /**
- * A thread's answer as a sweep reads a point: the allocation `base` (another point of the same
- * sweep: the same lines, whose applications, entitlements and candidates no budget changes) with
- * the thread's grants, what set each, the objective and the total granted. Null where the lines
+ * A thread's answer as a sweep reads a point: the lines of another point of the same sweep
+ * (`lines`: the same applications, candidates and entitlements, which no budget changes) with the
+ * thread's grants and what set each, the objective and the total granted. Null where the lines
  * are not the same projects in the same order, or for an answer that is not an allocation (the
- * point is then solved here, which also says why one is infeasible).
+ * point is then solved here, which also says why one has none).
  */
-export function sweptFrom(base: Allocation, answer: AheadAnswer | undefined): Allocation | null {
+export function sweptFrom(lines: readonly SweptLine[], answer: AheadAnswer | undefined): SweptPoint | null {
   if (!answer || answer.kind !== 'solved') return null;
-  const lines = base.lines;
   if (answer.ids.length !== lines.length || answer.grants.length !== lines.length || answer.bindings.length !== lines.length || answer.limitIds.length !== lines.length) return null;
-  const out = new Array<Line>(lines.length);
+  const out = new Array<SweptLine>(lines.length);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.app.projectId !== answer.ids[i]) return null;
-    out[i] = { ...line, grant: new D(answer.grants[i]!), binding: answer.bindings[i]!, limitId: answer.limitIds[i]! };
+    const { app, candidate, entitlement } = lines[i]!;
+    if (app.projectId !== answer.ids[i]) return null;
+    out[i] = { app, candidate, entitlement, grant: new D(answer.grants[i]!), binding: answer.bindings[i]!, limitId: answer.limitIds[i]! };
   }
-  return { ...base, status: answer.status === 'optimal' ? 'optimal' : 'time-limit', lines: out, objective: new D(answer.objective), granted: new D(answer.granted) };
+  return { lines: out, objective: new D(answer.objective), granted: new D(answer.granted) };
 }
 
 /**
