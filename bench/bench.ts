@@ -69,14 +69,19 @@ interface RunResult {
   checks: number;
 }
 
-function runOnce(scenarioPath: string, out: string, solver: string, emitLp = ''): RunResult {
+/** The bench child run with `args` in a fresh process: what it printed (JSON), and its wall time. */
+function child<T>(args: readonly string[]): { readonly printed: T; readonly wallMs: number } {
   // The child bundled as the command line is (dist/bin: one file to load, its worker beside it).
-  const child = join(root, 'dist', 'bin', 'bench-child.js');
   const t = performance.now();
-  const r = spawnSync(process.execPath, [child, scenarioPath, out, solver, emitLp], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [join(root, 'dist', 'bin', 'bench-child.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`bench child failed (${r.status}): ${r.stderr}`);
-  return { ...(JSON.parse(r.stdout) as Omit<RunResult, 'wallMs'>), wallMs };
+  return { printed: JSON.parse(r.stdout) as T, wallMs };
+}
+
+function runOnce(scenarioPath: string, out: string, solver: string, emitLp = ''): RunResult {
+  const { printed, wallMs } = child<Omit<RunResult, 'wallMs'>>([scenarioPath, out, solver, emitLp]);
+  return { ...printed, wallMs };
 }
 
 /** The network LP's recognition and simplex (tie rule included) timed again and again in one process, its code compiled (medians). */
@@ -90,10 +95,7 @@ interface WarmResult {
 
 /** The bench child's `warm` mode on the scenario: null for a model the network simplex does not take. */
 function warmOnce(scenarioPath: string): WarmResult | null {
-  const child = join(root, 'dist', 'bin', 'bench-child.js');
-  const r = spawnSync(process.execPath, [child, scenarioPath, '', 'auto', '', 'warm'], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`bench child (warm) failed (${r.status}): ${r.stderr}`);
-  return (JSON.parse(r.stdout) as { warm: WarmResult | null }).warm;
+  return child<{ warm: WarmResult | null }>([scenarioPath, '', 'auto', '', 'warm']).printed.warm;
 }
 
 /** Pivots as the solver's stages report them ("optimal after N pivots"), summed; null if none says. */

@@ -249,6 +249,8 @@ describe('re-solves of an integer model on other threads', () => {
       await expect(solve(path, { aheadThreads }), String(aheadThreads)).rejects.toMatchObject(refusal);
       await expect(runSweep({ scenario: path, out: join(work, 'no'), from: new D(1), to: new D(2), steps: 2, aheadThreads })).rejects.toMatchObject(refusal);
     }
+    // With the sweep's other options' issues, all at once.
+    await expect(runSweep({ scenario: path, out: join(work, 'no'), from: new D(1), to: new D(2), steps: 1, aheadThreads: -1 })).rejects.toMatchObject({ name: 'InputError', issues: [{ file: '--steps' }, { file: 'aheadThreads' }] });
   }, 60_000);
 });
 

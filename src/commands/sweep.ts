@@ -17,7 +17,7 @@ import type { SolverChoice } from '../solver/select.js';
 import { loadScenario } from '../pipeline/load.js';
 import { cashDual } from '../pipeline/analyse.js';
 import { engineWith, infeasibleError, openEngine, solveVerified, withCash, type Verified } from '../pipeline/solve.js';
-import { fingerprint, startAhead, sweptFrom, threadsFor, type AheadJob, type SweptLine, type SweptPoint } from '../pipeline/ahead.js';
+import { fingerprint, startAhead, sweptFrom, threadsFor, threadsIssue, type AheadJob, type SweptLine, type SweptPoint } from '../pipeline/ahead.js';
 import { usesIntegerModel } from '../model/rules.js';
 
 export interface SweepOptions {
@@ -64,6 +64,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     issues.push({ file: '--steps', expected: 'a whole number of budget points from 2 to 10,000', found: String(options.steps) });
   }
   if (options.to.lte(options.from)) issues.push({ file: '--to', expected: `${options.cashYear === undefined ? 'a budget' : 'an amount'} above --from (${options.from})`, found: options.to.toString() });
+  const threadsWrong = threadsIssue(options.aheadThreads, 'aheadThreads');
+  if (threadsWrong) issues.push(threadsWrong);
   if (issues.length) throw new InputError(issues);
   const threads = threadsFor(options.aheadThreads, 'aheadThreads');
 

@@ -2,8 +2,8 @@
  * A worker thread that runs an integer model's re-solves ahead (ahead.ts): the analysis's, or a
  * sweep's points. It loads and prepares the scenario from its files as the main thread did
  * (budget, cash and budget row as its setup says), once, then takes the jobs no thread has
- * taken, one at a time, and answers each: the scenario solved at another budget (`resolveCold`)
- * or with one year's cash moved (`resolveCashAt`), rounded and verified, as what the analysis
+ * taken, one at a time, and answers each: the scenario solved at another budget or with one
+ * year's cash moved (`resolveJob`), rounded and verified, as what the analysis
  * compares. It refuses every job when it read other files than the main thread (one changed in
  * between) or could not prepare the scenario.
  */
@@ -12,7 +12,7 @@ import { D } from '../money.js';
 import { withBudget } from '../model/scenario.js';
 import { fingerprint, type AheadAnswer, type AheadData, type AheadJob, type AheadReply } from './ahead.js';
 import { loadScenario } from './load.js';
-import { openEngine, resolveCashAt, resolveCold, withCash, withOptions, type Engine, type Verified } from './solve.js';
+import { openEngine, resolveJob, withCash, withOptions, type Engine, type Verified } from './solve.js';
 
 const { setup, jobs, taken } = workerData as AheadData;
 
@@ -49,8 +49,7 @@ function answerOf(v: Verified): AheadAnswer {
 function run(engine: Engine | string, job: AheadJob): AheadAnswer {
   if (typeof engine === 'string') return { kind: 'refused', why: engine };
   try {
-    const at = new D(job.at);
-    return answerOf(job.kind === 'budget' ? resolveCold(engine, at, undefined) : resolveCashAt(engine, job.year, at, undefined));
+    return answerOf(resolveJob(engine, job, undefined));
   } catch (err) {
     return { kind: 'refused', why: String(err) };
   }

@@ -8,8 +8,8 @@
  *
  * Each thread loads the scenario again from its files (ahead-worker.ts) and refuses to answer
  * unless it read the same files (their SHA-256s, as the summary records them), earlier batches,
- * budget and cash (`fingerprint`); it solves each job as this thread would (`resolveCold`,
- * `resolveCashAt`: the same code, the same inputs, the same answer) and sends back what the
+ * budget and cash (`fingerprint`); it solves each job as this thread would (`resolveJob`: the
+ * same code, the same inputs, the same answer) and sends back what the
  * analysis compares (`resolvedFrom`): each line's grant, the objective and the totals, or the
  * conflicts. A job a thread did not answer (it refused, failed or died) is solved here as before,
  * so the figures never depend on whether a thread ran.
@@ -26,7 +26,7 @@ import type { Decimal } from 'decimal.js';
 import { D } from '../money.js';
 import type { Allocation } from '../model/allocate.js';
 import type { Binding, Line } from '../model/types.js';
-import { InputError, type Conflict } from '../errors.js';
+import { InputError, type Conflict, type InputIssue } from '../errors.js';
 import type { SolverChoice } from '../solver/select.js';
 import type { Resolved } from './analyse.js';
 import type { Loaded } from './load.js';
@@ -250,7 +250,12 @@ export function sweptFrom(lines: readonly SweptLine[], answer: AheadAnswer | und
  * without them).
  */
 export function threadsFor(given: number | undefined, option: string): number {
-  if (given === undefined) return Math.max(0, Math.min(2, availableParallelism() - 1));
-  if (!Number.isInteger(given) || given < 0) throw new InputError([{ file: option, expected: 'a whole number of threads, 0 or more', found: JSON.stringify(given) }]);
-  return given;
+  const issue = threadsIssue(given, option);
+  if (issue) throw new InputError([issue]);
+  return given ?? Math.max(0, Math.min(2, availableParallelism() - 1));
+}
+
+/** What is wrong with a number of threads given as `option` (a whole number, 0 or more), or null. */
+export function threadsIssue(given: number | undefined, option: string): InputIssue | null {
+  return given === undefined || (Number.isInteger(given) && given >= 0) ? null : { file: option, expected: 'a whole number of threads, 0 or more', found: JSON.stringify(given) };
 }

@@ -116,6 +116,30 @@ export interface Analysing {
   dispose(): void;
 }
 
+/** The amounts the analysis re-solves at (`reSolveAmounts`). */
+export interface ReSolveAmounts {
+  /** The budget + step. */
+  readonly up: Decimal;
+  /** The budget − step, where that is not below 0 (an integer model's is re-solved there too). */
+  readonly down: Decimal | null;
+  /** Each year's cash + step, with a cash plan (in the plan's years' order). */
+  readonly cash: readonly { readonly year: number; readonly at: Decimal }[];
+}
+
+/**
+ * The amounts the analysis re-solves at, one place for them: this module's re-solves, and those
+ * other threads solve ahead for an integer model (solve.ts), which are found by these amounts.
+ */
+export function reSolveAmounts(scenario: Scenario, step: Decimal): ReSolveAmounts {
+  const below = scenario.budget.minus(step);
+  const plan = scenario.cashPlan;
+  return {
+    up: scenario.budget.plus(step),
+    down: below.gte(0) ? below : null,
+    cash: plan ? horizonOf(plan).map((year) => ({ year, at: plan.cash.get(year)!.plus(step) })) : [],
+  };
+}
+
 export async function analyse(args: AnalyseArgs): Promise<Analysis> {
   const started = await startAnalysis(args);
   try {
@@ -146,13 +170,13 @@ export async function startAnalysis(args: AnalyseArgs): Promise<Analysing> {
       : { method: 'none', why: 'budget-not-binding', description: DESCRIPTION.none['budget-not-binding'] };
     if (allocation.status !== 'optimal') return done({ values: [], reportValues: [], fundingLine: line?.score ?? null, fundingLineBasis: basis });
     const finish = (): Analysis => {
-      const up = side(scenario.budget.plus(args.step));
-      const below = scenario.budget.minus(args.step);
-      const down = below.gte(0) ? side(below) : null;
+      const amounts = reSolveAmounts(scenario, args.step);
+      const up = side(amounts.up);
+      const down = amounts.down ? side(amounts.down) : null;
       const entry: Omit<Entry, 'label' | 'words'> = {
         perYuan: up.status === 'infeasible' ? null : up.perYuan,
-        from: fmtYuan(down ? below : scenario.budget),
-        to: fmtYuan(scenario.budget.plus(args.step)),
+        from: fmtYuan(amounts.down ?? scenario.budget),
+        to: fmtYuan(amounts.up),
         verified: up.status === 'optimal' && down?.status !== 'time_limit',
         binding: line !== null || budgetBinds(allocation),
         method: 'finite-difference',
@@ -198,7 +222,7 @@ export async function startAnalysis(args: AnalyseArgs): Promise<Analysing> {
       // A budget with a unit or more left over does not bind: the LP's optimum stays where it is, not re-solved.
       const k = allocation.limits.indexOf(budgetLimit);
       const budgetIdle = budgetLimit.amount.minus(allocation.limitTotals[k]!).gte(scenario.granularity);
-      const at = scenario.budget.plus(args.step);
+      const at = reSolveAmounts(scenario, args.step).up;
       // Else re-solved from the kept optimum (where that gives what a cold solve gives).
       const warm: Warm | undefined = parametric.warm && {
         backend: parametric.warm.bind(parametric),
@@ -252,9 +276,8 @@ function cashValues(args: AnalyseArgs, duals: ArrayLike<number> | null): (lang: 
   // Without a budget of its own the budget is the cash's total and moves with it: full, it binds too.
   const budget = allocation.limits.findIndex((l) => l.kind === 'budget');
   const budgetFull = args.scenario.budgetGiven === false && budget >= 0 && allocation.limits[budget]!.amount.minus(allocation.limitTotals[budget]!).lt(g);
-  const figures = horizonOf(plan).map((year) => {
+  const figures = reSolveAmounts(args.scenario, args.step).cash.map(({ year, at }) => {
     const now = plan.cash.get(year)!;
-    const at = now.plus(args.step);
     // No window whose money includes the year's binds: an LP's optimum stays where it is (not an
     // integer model's: more room can admit a better combination), so it is not re-solved.
     const unchanged = allocation.rules?.model !== 'integer' && !budgetFull && cash.windows.every((w, k) => idle[k] || w.from - plan.carryYears > year || w.to < year);
@@ -269,7 +292,7 @@ function cashValues(args: AnalyseArgs, duals: ArrayLike<number> | null): (lang: 
       year,
       perYuan: up.status === 'infeasible' ? null : up.perYuan,
       from: fmtYuan(now),
-      to: fmtYuan(now.plus(args.step)),
+      to: fmtYuan(at),
       verified: up.status === 'optimal',
       binding: (up.status !== 'infeasible' && up.perYuan > 1e-9) || (dual ?? 0) > 1e-9,
       method: 'finite-difference' as const,

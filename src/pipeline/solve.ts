@@ -18,7 +18,6 @@ import { candidatesOf, capsIn } from '../model/prepare.js';
 import type { LinearProgram } from '../solver/types.js';
 import { cashTotal, withBudget, type Scenario } from '../model/scenario.js';
 import { usesIntegerModel } from '../model/rules.js';
-import { horizonOf } from '../model/years.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice } from '../solver/select.js';
 import type { Commitment } from '../model/ledger.js';
@@ -29,7 +28,7 @@ import { buildNotice, buildReportData, lineKeys, type Lang, type Notice, type Re
 import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
-import { marginalStepOf, startAnalysis, type Analysis, type Resolved, type Warm } from './analyse.js';
+import { marginalStepOf, reSolveAmounts, startAnalysis, type Analysis, type Resolved, type Warm } from './analyse.js';
 import { prepareOrConflicts, solveCompared, solveRounded, type Checked, type Conflicted, type Rounded } from './verified.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
 import { aheadKey, fingerprint, resolvedFrom, startAhead, threadsFor, type Ahead, type AheadAnswer, type AheadJob } from './ahead.js';
@@ -332,6 +331,16 @@ export function withCash(s: Scenario, year: number, amount: Decimal): Scenario {
   return { ...s, budget: s.budgetGiven === false ? cashTotal(cashPlan) : s.budget, cashPlan };
 }
 
+/**
+ * A re-solve that may run ahead on another thread (`AheadJob`), solved here from the start: at
+ * another budget (`resolveCold`, what `resolveAt` does without a kept optimum), or with one year's
+ * cash set to an amount (`resolveCashAt`).
+ */
+export function resolveJob(engine: Engine, job: AheadJob, timeLimitSeconds: number | undefined): Verified {
+  const at = new D(job.at);
+  return job.kind === 'budget' ? resolveCold(engine, at, timeLimitSeconds) : resolveCashAt(engine, job.year, at, timeLimitSeconds);
+}
+
 /** The engine's scenario solved (rounded, verified) with one year's cash set to `amount`, prepared again. */
 export function resolveCashAt(engine: Engine, year: number, amount: Decimal, timeLimitSeconds: number | undefined): Verified {
   const other = engineWith({ ...engine.loaded, scenario: withCash(engine.loaded.scenario, year, amount) }, engine.picker, { locked: engine.locked });
@@ -370,13 +379,12 @@ function aheadOf(engine: Engine, source: string, options: SolveOptions, step: De
   if (prepared.scenario.objective !== 'priority' || !usesIntegerModel(prepared.scenario, prepared.candidates)) return null;
   const { solver, lock } = options;
   if (typeof solver === 'function' || (lock !== undefined && typeof lock !== 'string' && !Array.isArray(lock))) return null;
-  const { scenario } = loaded;
-  // The amounts the analysis re-solves at (analyse.ts), as it works them out.
-  const jobs: AheadJob[] = [{ kind: 'budget', at: scenario.budget.plus(step).toString() }];
-  const below = scenario.budget.minus(step);
-  if (below.gte(0)) jobs.push({ kind: 'budget', at: below.toString() });
-  const plan = scenario.cashPlan;
-  if (plan) for (const year of horizonOf(plan)) jobs.push({ kind: 'cash', year, at: plan.cash.get(year)!.plus(step).toString() });
+  // The amounts the analysis re-solves at.
+  const amounts = reSolveAmounts(loaded.scenario, step);
+  const jobs: AheadJob[] = [
+    ...[amounts.up, amounts.down].flatMap((at): AheadJob[] => (at ? [{ kind: 'budget', at: at.toString() }] : [])),
+    ...amounts.cash.map(({ year, at }): AheadJob => ({ kind: 'cash', year, at: at.toString() })),
+  ];
   const setup = {
     scenarioPath: source,
     solver: solver ?? 'auto',
@@ -451,10 +459,7 @@ async function solveOpened(engine: Engine, options: SolveOptions, msParse: numbe
     msFormat += performance.now() - tc;
     if (ahead && allocation.status === 'optimal') {
       // The jobs no thread has taken yet are solved here, as the analysis would, while the threads finish theirs.
-      for (const job of ahead.takeRest()) {
-        const at = new D(job.at);
-        solvedHere.set(aheadKey(job), job.kind === 'budget' ? resolveAt(engine, at, options.timeLimitSeconds, undefined, allocation) : resolveCashAt(engine, job.year, at, options.timeLimitSeconds));
-      }
+      for (const job of ahead.takeRest()) solvedHere.set(aheadKey(job), resolveJob(engine, job, options.timeLimitSeconds));
       answers = await ahead.answers();
     }
     analysis = started.finish();
