@@ -41,6 +41,15 @@ const LOCK_FLAG = '--lock <allocations.csv>';
 const collect = (value: string, previous: readonly string[]): string[] => [...previous, value];
 const locks = (given: readonly string[]) => (given.length ? given : undefined);
 
+/** `--threads`: a whole number, 0 or more (0: every re-solve on this thread; more threads than jobs start one per job). */
+function threadsOption(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InputError([{ file: '--threads', expected: 'a whole number of threads, 0 or more', found: JSON.stringify(value) }]);
+  return Number(value.trim());
+}
+
+const THREADS_FLAG = '--threads <n>';
+const THREADS_HELP = "worker threads that solve an integer model's other budgets while this one solves the first (default: one fewer than the cores, at most 2; 0: none)";
+
 function secondsOption(value: string): number {
   const v = Number(value);
   if (!(v > 0) || !Number.isFinite(v)) throw new InputError([{ file: '--time-limit', expected: 'a positive number of seconds', found: JSON.stringify(value) }]);
@@ -72,8 +81,10 @@ export function buildProgram(): Command {
     .option('--strict', 'treat every warning as an error: exit 1 and write nothing (for unattended runs)')
     .addOption(new Option('--marginal-step <amount>', 'move the budget by this much in the re-solves that say what more (and less) budget would fund (yuan; 万 and 亿 accepted; default 100万)'))
     .option('--no-whatif', 'do not write whatif.html (the what-if page)')
-    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock: string[]; notice: 'new' | 'all'; sheet?: string; strict?: boolean; marginalStep?: string; whatif: boolean }) => {
+    .option(THREADS_FLAG, THREADS_HELP)
+    .action(async (scenario: string, opts: { out: string; budget?: string; timings: boolean; solver: SolverChoice; timeLimit?: string; emitLp?: string; lang: 'zh' | 'en'; lock: string[]; notice: 'new' | 'all'; sheet?: string; strict?: boolean; marginalStep?: string; whatif: boolean; threads?: string }) => {
       const outcome = await runSolve({
+        aheadThreads: opts.threads === undefined ? undefined : threadsOption(opts.threads),
         noWhatif: !opts.whatif,
         strict: opts.strict,
         marginalStep: opts.marginalStep === undefined ? undefined : budgetOption(opts.marginalStep, '--marginal-step'),
@@ -161,7 +172,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--solver <name>', 'LP backend').choices(SOLVER_CHOICES).default('auto'))
     .option(LOCK_FLAG, "keep every grant of an earlier batch's allocations.csv fixed at every budget (repeatable)", collect, [])
     .option('--cash-year <year>', "vary that year's cash (a year of the scenario's \"cash\") from --from to --to instead of the budget")
-    .action(async (scenario: string, opts: { from: string; to: string; steps: string; out: string; solver: SolverChoice; lock: string[]; cashYear?: string }) => {
+    .option(THREADS_FLAG, THREADS_HELP)
+    .action(async (scenario: string, opts: { from: string; to: string; steps: string; out: string; solver: SolverChoice; lock: string[]; cashYear?: string; threads?: string }) => {
       const bar = progressBar();
       const outcome = await runSweep({
         scenario,
@@ -172,6 +184,7 @@ export function buildProgram(): Command {
         solver: opts.solver,
         lock: locks(opts.lock),
         ...(opts.cashYear === undefined ? {} : { cashYear: cashYearOption(opts.cashYear) }),
+        ...(opts.threads === undefined ? {} : { aheadThreads: threadsOption(opts.threads) }),
         onPoint: bar,
       });
       process.stdout.write(outcome.text + '\n');

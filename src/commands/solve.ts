@@ -37,6 +37,8 @@ export interface SolveCommandOptions {
   readonly marginalStep?: Decimal;
   /** Leave out whatif.html. */
   readonly noWhatif?: boolean;
+  /** Worker threads for an integer model's re-solves (the pipeline's `aheadThreads`; default one fewer than the cores, at most 2). */
+  readonly aheadThreads?: number;
 }
 
 export interface SolveOutcome {
