@@ -388,6 +388,11 @@ export class Simplex implements ShiftWatcher {
    * Block search (LEMON's rule): scan blocks of ~√arcs from where the last search stopped and take
    * the most violating arc of the first block that has one. Violations are lexicographic pairs
    * (dominant level, primary); the secondary level is the tie stage's ({@link findOnFace}).
+   *
+   * Each loop here and in findOnFace scans a block as runs of consecutive arcs (a block that passes
+   * the last arc goes on from the first), so that the loop over a run tests nothing but the arc:
+   * these loops are most of a solve's time. `(s & 1) !== 0` is "at a bound" (LOWER or UPPER, the
+   * odd states; see ./tree.ts).
    */
   findEntering(): number {
     if (this.candidates === 1) return this.findCandidate();
@@ -399,24 +404,27 @@ export class Simplex implements ShiftWatcher {
     let best = -1;
     let b0 = 0;
     let b1 = 0;
-    let cnt = block;
     let e = this.nextArc;
     if (this.artsInTree === 0 && this.dominantOut === 0) {
       // No dominant-cost arc in the tree or priced: the first level of every potential is the same.
       // A loop of its own on purpose: the level-0 test in the loop costs time on every arc, measured.
-      for (let k = 0; k < P; k++) {
-        const s = state[e]!;
-        if (s === LOWER || s === UPPER) {
-          const d1 = s * (c1[e]! + pi1[src[e]!]! - pi1[tgt[e]!]!);
-          if (d1 < b1) {
-            best = e;
-            b1 = d1;
+      for (let left = P; left > 0 && best < 0; ) {
+        let c = block < left ? block : left;
+        left -= c;
+        while (c > 0) {
+          const end = e + c < P ? e + c : P;
+          c -= end - e;
+          for (; e < end; e++) {
+            const s = state[e]!;
+            if ((s & 1) !== 0) {
+              const d1 = s * (c1[e]! + pi1[src[e]!]! - pi1[tgt[e]!]!);
+              if (d1 < b1) {
+                best = e;
+                b1 = d1;
+              }
+            }
           }
-        }
-        if (++e === P) e = 0;
-        if (--cnt === 0) {
-          if (best >= 0) break;
-          cnt = block;
+          if (e === P) e = 0;
         }
       }
       this.nextArc = e;
@@ -424,25 +432,29 @@ export class Simplex implements ShiftWatcher {
     }
     const { c0 } = this;
     const { pi0 } = this.tree;
-    for (let k = 0; k < P; k++) {
-      const s = state[e]!;
-      if (s === LOWER || s === UPPER) {
-        const u = src[e]!;
-        const v = tgt[e]!;
-        const d0 = s * (c0[e]! + pi0[u]! - pi0[v]!);
-        if (d0 <= 0) {
-          const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
-          if ((d0 < 0 || d1 < 0) && (best < 0 || d0 < b0 || (d0 === b0 && d1 < b1))) {
-            best = e;
-            b0 = d0;
-            b1 = d1;
+    for (let left = P; left > 0 && best < 0; ) {
+      let c = block < left ? block : left;
+      left -= c;
+      while (c > 0) {
+        const end = e + c < P ? e + c : P;
+        c -= end - e;
+        for (; e < end; e++) {
+          const s = state[e]!;
+          if ((s & 1) !== 0) {
+            const u = src[e]!;
+            const v = tgt[e]!;
+            const d0 = s * (c0[e]! + pi0[u]! - pi0[v]!);
+            if (d0 <= 0) {
+              const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
+              if ((d0 < 0 || d1 < 0) && (best < 0 || d0 < b0 || (d0 === b0 && d1 < b1))) {
+                best = e;
+                b0 = d0;
+                b1 = d1;
+              }
+            }
           }
         }
-      }
-      if (++e === P) e = 0;
-      if (--cnt === 0) {
-        if (best >= 0) break;
-        cnt = block;
+        if (e === P) e = 0;
       }
     }
     this.nextArc = e;
@@ -458,22 +470,25 @@ export class Simplex implements ShiftWatcher {
     const block = this.faceBlock;
     let best = -1;
     let b2 = 0;
-    let cnt = block;
     let i = this.faceNext;
-    for (let k = 0; k < F; k++) {
-      const e = face[i]!;
-      const s = state[e]!;
-      if (s === LOWER || s === UPPER) {
-        const d2 = s * (c2[e]! + pi2[src[e]!]! - pi2[tgt[e]!]!);
-        if (d2 < b2) {
-          best = e;
-          b2 = d2;
+    for (let left = F; left > 0 && best < 0; ) {
+      let c = block < left ? block : left;
+      left -= c;
+      while (c > 0) {
+        const end = i + c < F ? i + c : F;
+        c -= end - i;
+        for (; i < end; i++) {
+          const e = face[i]!;
+          const s = state[e]!;
+          if ((s & 1) !== 0) {
+            const d2 = s * (c2[e]! + pi2[src[e]!]! - pi2[tgt[e]!]!);
+            if (d2 < b2) {
+              best = e;
+              b2 = d2;
+            }
+          }
         }
-      }
-      if (++i === F) i = 0;
-      if (--cnt === 0) {
-        if (best >= 0) break;
-        cnt = block;
+        if (i === F) i = 0;
       }
     }
     this.faceNext = i;

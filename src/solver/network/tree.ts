@@ -5,7 +5,10 @@
  * smaller side), and where two tree paths meet. Also the arc states the simplex uses.
  */
 
-/** Arc states: at the lower bound (the sign of a flow increase), at the upper bound, in the tree. */
+/**
+ * Arc states: at the lower bound (the sign of a flow increase), at the upper bound, in the tree.
+ * The states at a bound are the odd ones (the pricing loops test `state & 1`).
+ */
 export const LOWER = 1;
 export const UPPER = -1;
 export const TREE = 0;
