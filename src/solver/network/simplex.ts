@@ -3,7 +3,7 @@
  * ./tree.ts) and the pricing state. The start (LEMON's flat tree: every node on its own
  * artificial arc to an artificial root, after a crash that fills the best columns as far as their
  * rows allow, see `crash`), the pivots (Cunningham's leaving-arc rule on strongly feasible trees: no cycling,
- * and degenerate pivots are common here), the pricing (block search, LEMON's rule; in a warm
+ * and degenerate pivots are common here), the pricing (a candidate list, LEMON's rule; in a warm
  * re-solve only the candidates) and the tie stage (the secondary costs minimised on the primary
  * optimum's face, from its tree). The removal of artificial arcs left in the optimal tree is
  * ./solve.ts's.
@@ -47,8 +47,13 @@ export class Simplex implements ShiftWatcher {
   readonly tree: Tree;
   /** Arcs [0, priced) are priced: the plan's, and the spare slots while one is in use. */
   priced: number;
-  readonly block: number;
+  /** Where the next scan of the arcs starts. */
   nextArc = 0;
+  /** The candidate list (see {@link findEntering}): its first `listed` arcs, and the minor iterations since it was made. */
+  private readonly list: Int32Array;
+  private listed = 0;
+  private minor = 0;
+  private readonly minorLimit: number;
   /** Dominant-cost arcs in the tree; and out of it but priced (at a bound with flow to give back). */
   artsInTree = 0;
   dominantOut = 0;
@@ -122,7 +127,9 @@ export class Simplex implements ShiftWatcher {
     const ties = capacitiesAndRanges(plan.arcUpper, plan.arcColumn, lo, c1, sec, cap, tie, range, src, tgt, incCounts, A, plan.parent, lowerAct, A - (Np - 1));
     this.tie = ties ? tie : null;
     this.priced = A;
-    this.block = Math.max(10, Math.ceil(Math.sqrt(A)));
+    // LEMON's sizes: a list of a quarter of √arcs, remade after a tenth of its length of minor iterations.
+    this.list = new Int32Array(Math.max(10, Math.ceil(0.25 * Math.sqrt(A))));
+    this.minorLimit = Math.max(3, Math.ceil(0.1 * this.list.length));
     this.tree = new Tree(N, src, c0, c1, this.c2, this);
     this.flat = this.flatStart(plan, range, lowerAct);
     if (!this.flat) this.deepStart(plan);
@@ -385,83 +392,181 @@ export class Simplex implements ShiftWatcher {
   }
 
   /**
-   * Block search (LEMON's rule): scan blocks of ~√arcs from where the last search stopped and take
-   * the most violating arc of the first block that has one. Violations are lexicographic pairs
-   * (dominant level, primary); the secondary level is the tie stage's ({@link findOnFace}).
-   *
-   * Each loop here and in findOnFace scans a block as runs of consecutive arcs (a block that passes
-   * the last arc goes on from the first), so that the loop over a run tests nothing but the arc:
-   * these loops are most of a solve's time. `(s & 1) !== 0` is "at a bound" (LOWER or UPPER, the
-   * odd states; see ./tree.ts).
+   * The entering arc by LEMON's candidate-list rule: a major iteration scans the arcs from where
+   * the last scan stopped, lists the violating ones until the list is full (or every arc was
+   * scanned) and takes the most violating; the minor iterations after it price only the listed
+   * arcs, drop those no longer violating and take the most violating of the rest, until none is
+   * left or `minorLimit` of them ran. Near an optimum (where the crash leaves the pivots) the
+   * violating arcs are few and far apart: one scan serves several pivots. Violations are
+   * lexicographic pairs (dominant level, primary); the secondary level is the tie stage's
+   * ({@link findOnFace}). `(s & 1) !== 0` is "at a bound" (LOWER or UPPER, the odd states; see
+   * ./tree.ts). The list is made anew by each {@link run}.
    */
   findEntering(): number {
     if (this.candidates === 1) return this.findCandidate();
     if (this.face) return this.findOnFace();
-    const { state, src, tgt, c1 } = this;
+    // No dominant-cost arc in the tree or priced: the first level of every potential is the same,
+    // and the loops of their own leave its test out (it costs time on every arc, measured).
+    const plain = this.artsInTree === 0 && this.dominantOut === 0;
+    if (this.listed > 0 && this.minor < this.minorLimit) {
+      this.minor++;
+      const e = plain ? this.bestListed() : this.bestListed2();
+      if (e >= 0) return e;
+    }
+    this.minor = 1;
+    return plain ? this.scan() : this.scan2();
+  }
+
+  /** A major iteration on the primary level (see {@link findEntering}). */
+  private scan(): number {
+    const { state, src, tgt, c1, list } = this;
     const { pi1 } = this.tree;
     const P = this.priced;
-    const block = this.block;
+    const L = list.length;
+    let n = 0;
+    let best = -1;
+    let b1 = 0;
+    let e = this.nextArc;
+    // The arcs from nextArc to the last, then from the first: runs of consecutive arcs, so that
+    // the loop over a run tests nothing but the arc (these loops are most of a solve's time).
+    for (let left = P; left > 0 && n < L; ) {
+      const end = e + left < P ? e + left : P;
+      left -= end - e;
+      for (; e < end; e++) {
+        const s = state[e]!;
+        if ((s & 1) !== 0) {
+          const d1 = s * (c1[e]! + pi1[src[e]!]! - pi1[tgt[e]!]!);
+          if (d1 < 0) {
+            list[n++] = e;
+            if (d1 < b1) {
+              best = e;
+              b1 = d1;
+            }
+            if (n === L) {
+              e++;
+              break;
+            }
+          }
+        }
+      }
+      if (e === P) e = 0;
+    }
+    this.nextArc = e;
+    this.listed = n;
+    return best;
+  }
+
+  /** A major iteration on both levels (see {@link findEntering}). */
+  private scan2(): number {
+    const { state, src, tgt, c0, c1, list } = this;
+    const { pi0, pi1 } = this.tree;
+    const P = this.priced;
+    const L = list.length;
+    let n = 0;
     let best = -1;
     let b0 = 0;
     let b1 = 0;
     let e = this.nextArc;
-    if (this.artsInTree === 0 && this.dominantOut === 0) {
-      // No dominant-cost arc in the tree or priced: the first level of every potential is the same.
-      // A loop of its own on purpose: the level-0 test in the loop costs time on every arc, measured.
-      for (let left = P; left > 0 && best < 0; ) {
-        let c = block < left ? block : left;
-        left -= c;
-        while (c > 0) {
-          const end = e + c < P ? e + c : P;
-          c -= end - e;
-          for (; e < end; e++) {
-            const s = state[e]!;
-            if ((s & 1) !== 0) {
-              const d1 = s * (c1[e]! + pi1[src[e]!]! - pi1[tgt[e]!]!);
-              if (d1 < b1) {
-                best = e;
-                b1 = d1;
-              }
-            }
-          }
-          if (e === P) e = 0;
-        }
-      }
-      this.nextArc = e;
-      return best;
-    }
-    const { c0 } = this;
-    const { pi0 } = this.tree;
-    for (let left = P; left > 0 && best < 0; ) {
-      let c = block < left ? block : left;
-      left -= c;
-      while (c > 0) {
-        const end = e + c < P ? e + c : P;
-        c -= end - e;
-        for (; e < end; e++) {
-          const s = state[e]!;
-          if ((s & 1) !== 0) {
-            const u = src[e]!;
-            const v = tgt[e]!;
-            const d0 = s * (c0[e]! + pi0[u]! - pi0[v]!);
-            if (d0 <= 0) {
-              const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
-              if ((d0 < 0 || d1 < 0) && (best < 0 || d0 < b0 || (d0 === b0 && d1 < b1))) {
+    for (let left = P; left > 0 && n < L; ) {
+      const end = e + left < P ? e + left : P;
+      left -= end - e;
+      for (; e < end; e++) {
+        const s = state[e]!;
+        if ((s & 1) !== 0) {
+          const u = src[e]!;
+          const v = tgt[e]!;
+          const d0 = s * (c0[e]! + pi0[u]! - pi0[v]!);
+          if (d0 <= 0) {
+            const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
+            if (d0 < 0 || d1 < 0) {
+              list[n++] = e;
+              if (best < 0 || d0 < b0 || (d0 === b0 && d1 < b1)) {
                 best = e;
                 b0 = d0;
                 b1 = d1;
               }
+              if (n === L) {
+                e++;
+                break;
+              }
             }
           }
         }
-        if (e === P) e = 0;
       }
+      if (e === P) e = 0;
     }
     this.nextArc = e;
+    this.listed = n;
     return best;
   }
 
-  /** Block search over the optimal face's arcs (see {@link tieStage}) by their secondary reduced costs. */
+  /** A minor iteration on the primary level: the most violating listed arc, the others dropped (see {@link findEntering}). */
+  private bestListed(): number {
+    const { state, src, tgt, c1, list } = this;
+    const { pi1 } = this.tree;
+    let n = this.listed;
+    let best = -1;
+    let b1 = 0;
+    for (let i = 0; i < n; ) {
+      const e = list[i]!;
+      const s = state[e]!;
+      if ((s & 1) !== 0) {
+        const d1 = s * (c1[e]! + pi1[src[e]!]! - pi1[tgt[e]!]!);
+        if (d1 < 0) {
+          if (d1 < b1) {
+            best = e;
+            b1 = d1;
+          }
+          i++;
+          continue;
+        }
+      }
+      list[i] = list[--n]!;
+    }
+    this.listed = n;
+    return best;
+  }
+
+  /** A minor iteration on both levels (see {@link bestListed}). */
+  private bestListed2(): number {
+    const { state, src, tgt, c0, c1, list } = this;
+    const { pi0, pi1 } = this.tree;
+    let n = this.listed;
+    let best = -1;
+    let b0 = 0;
+    let b1 = 0;
+    for (let i = 0; i < n; ) {
+      const e = list[i]!;
+      const s = state[e]!;
+      if ((s & 1) !== 0) {
+        const u = src[e]!;
+        const v = tgt[e]!;
+        const d0 = s * (c0[e]! + pi0[u]! - pi0[v]!);
+        if (d0 <= 0) {
+          const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
+          if (d0 < 0 || d1 < 0) {
+            if (best < 0 || d0 < b0 || (d0 === b0 && d1 < b1)) {
+              best = e;
+              b0 = d0;
+              b1 = d1;
+            }
+            i++;
+            continue;
+          }
+        }
+      }
+      list[i] = list[--n]!;
+    }
+    this.listed = n;
+    return best;
+  }
+
+  /**
+   * Block search (LEMON's rule) over the optimal face's arcs (see {@link tieStage}) by their
+   * secondary reduced costs: blocks of ~√arcs from where the last search stopped, the most
+   * violating arc of the first block that has one; each block scanned as runs of consecutive
+   * entries (see {@link scan}).
+   */
   private findOnFace(): number {
     const { state, src, tgt, c2 } = this;
     const face = this.face!;
@@ -499,6 +604,7 @@ export class Simplex implements ShiftWatcher {
   run(limit: number): boolean {
     const { src, tgt, cap, flow, state, c0, tree } = this;
     const { parent, pred, predUp, size } = tree;
+    this.listed = 0;
     for (;;) {
       if (this.pivots >= limit) return false;
       const e = this.priced > 0 ? this.findEntering() : -1;
