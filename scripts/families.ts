@@ -10,6 +10,10 @@
  *                   at 30% of that demand (measure rows that cross the company rows).
  *   floors          many-companies plus floors on three measures and a floor or ceiling on every
  *                   district.
+ *   ceilings        many-companies with the fund split by measure (分类别切块): every measure a
+ *                   ceiling at 60% of its demand, the budget at 70% of the demand, so the budget
+ *                   does not bind and the measure ceilings and company caps, crossing, do; a
+ *                   start filled best-first is far from the optimum here (thousands of pivots).
  *   integer         many-companies with all-or-nothing grants under one measure (a MIP); its
  *                   benchmark size is 3,000 applications.
  *
@@ -36,7 +40,7 @@ import {
   type SyntheticRow,
 } from './synthetic.js';
 
-export const FAMILIES = ['synthetic', 'many-companies', 'crossing', 'floors', 'integer'] as const;
+export const FAMILIES = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'integer'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** The size each family is benchmarked at by default (the integer family is a MIP). */
@@ -45,6 +49,7 @@ export const DEFAULT_SIZE: Readonly<Record<Family, number>> = {
   'many-companies': 20_000,
   crossing: 20_000,
   floors: 20_000,
+  ceilings: 20_000,
   integer: 3_000,
 };
 
@@ -55,6 +60,7 @@ export const DEFAULT_SEED: Readonly<Record<Family, number>> = {
   crossing: 1402,
   floors: 1403,
   integer: 1404,
+  ceilings: 1405,
 };
 
 export interface FamilyInstance {
@@ -170,6 +176,9 @@ export function familyInstance(family: Family, count: number, seed = DEFAULT_SEE
         return [d, k % 3 === 0 ? { min: wan(0.6 * fair) } : { max: wan(1.1 * fair) }];
       }),
     );
+  } else if (family === 'ceilings') {
+    scenario.budget = wan(0.7 * [...byMeasure.values()].reduce((s, d) => s + d, 0));
+    scenario.measureBudgets = Object.fromEntries([...byMeasure].sort((a, b) => a[0].localeCompare(b[0])).map(([id, d]) => [id, { max: wan(0.6 * d) }]));
   } else if (family === 'integer') {
     scenario.measureBudgets = { 'P07-INTRANET': { allOrNothing: true } };
   }

@@ -52,6 +52,19 @@ describe('benchmark families', () => {
     for (const [id, d] of largest) expect(Math.abs(Number(budgets[id]!.max) - 0.3 * d)).toBeLessThan(10_000);
   });
 
+  it('ceilings: every measure a ceiling at 60% of its demand, the budget at 70% of the demand', () => {
+    const { rows, scenario } = familyInstance('ceilings', 5_000);
+    const demand = new Map<string, number>();
+    for (const r of rows) demand.set(r.measure, (demand.get(r.measure) ?? 0) + (r.requested ?? 0));
+    const budgets = scenario.measureBudgets as Record<string, { max: string }>;
+    expect(Object.keys(budgets).sort()).toEqual([...demand.keys()].sort());
+    for (const [id, d] of demand) expect(Math.abs(Number(budgets[id]!.max) - 0.6 * d)).toBeLessThan(10_000);
+    const total = [...demand.values()].reduce((s, d) => s + d, 0);
+    expect(Math.abs(Number(scenario.budget) - 0.7 * total)).toBeLessThan(10_000);
+    // The ceilings together are below the budget: it does not bind.
+    expect(Object.values(budgets).reduce((s, b) => s + Number(b.max), 0)).toBeLessThan(Number(scenario.budget));
+  });
+
   it('every family solves at 400 applications to an allocation the verifier accepts', async () => {
     const highs = await createHighsBackend();
     for (const family of FAMILIES) {

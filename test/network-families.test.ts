@@ -19,7 +19,7 @@ import { compare, initHighs } from './helpers/highs-compare.js';
 beforeAll(initHighs);
 
 describe('the benchmark families, against HiGHS', () => {
-  for (const family of ['synthetic', 'many-companies', 'crossing', 'floors'] as const) {
+  for (const family of ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings'] as const) {
     it(`${family}: values, the tie rule and duals at 600 applications, three seeds`, () => {
       let nondegenerate = 0;
       for (const seed of [1, 2, 3]) {
