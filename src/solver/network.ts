@@ -14,9 +14,9 @@
  *   on a spanning-tree basis in LEMON's layout: a crash that fills the best columns as far as
  *   their rows allow (once more in the order of costs that price the family-B ceilings it
  *   filled, when there are any), LEMON's flat start (every node on its own artificial arc to an artificial
- *   root), block-search pricing, Cunningham's leaving-arc rule on strongly feasible trees; unmet
+ *   root), LEMON's candidate-list pricing, Cunningham's leaving-arc rule on strongly feasible trees; unmet
  *   floors on artificial arcs on a dominant cost level instead of a big M; the secondary costs
- *   in a second stage, on the primary optimum's face from its optimal tree.
+ *   in a second stage, on the primary optimum's face from its optimal tree (priced by block search).
  * - Solving (network/solve.ts): {@link solveNetwork} runs the simplex, swaps the artificial arcs
  *   left in the optimal tree for real ones (so that it is an LP basis whose potentials are the
  *   LP's duals), and gives values, an objective summed exactly and divided once (equal optima

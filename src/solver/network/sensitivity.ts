@@ -157,13 +157,13 @@ interface Point {
   used: number;
 }
 
-/** Back to the kept state: block search again, no pivot's cost counted, the spare arcs costless. */
+/** Back to the kept state: pricing over all arcs again, no pivot's cost counted, the spare arcs costless. */
 function restore(sx: Simplex, kept: Kept): void {
   for (const [a, copy] of kept.arrays) a.set(copy as never);
   restoreScalars(sx, kept);
 }
 
-/** The kept scalars back, block search again, no pivot's cost counted, the spare arcs costless. */
+/** The kept scalars back, pricing over all arcs again, no pivot's cost counted, the spare arcs costless. */
 function restoreScalars(sx: Simplex, kept: Kept): void {
   [sx.priced, sx.nextArc, sx.artsInTree, sx.dominantOut] = kept.scalars;
   sx.candidates = 0;

@@ -73,7 +73,7 @@ export class Simplex implements ShiftWatcher {
   private faceNext = 0;
   // Candidate pricing (warm re-solves from an optimum, see `startCandidates`): the incidence of
   // the plan's arcs per node, the nodes whose potentials moved (stamped), extra arcs to price.
-  /** 1: price only the candidates; 0: block search over all arcs. */
+  /** 1: price only the candidates; 0: the candidate list over all arcs (see findEntering). */
   candidates = 0;
   /** Per node v, at v + 1, how many of the plan's arcs it is an end of (the constructor's count, for {@link incidence}). */
   private readonly incCounts: Int32Array;
@@ -753,7 +753,7 @@ export class Simplex implements ShiftWatcher {
    * arcs at nodes whose potentials move. Valid from an optimal state whose only changes are `arcs`
    * (bounds, states, a spare arc): any other arc's reduced cost changes only with a potential of
    * one of its ends, and every potential move goes through `Tree.shift`. When the candidates grow to a
-   * quarter of the arcs, pricing goes back to the block search.
+   * quarter of the arcs, pricing goes back to the candidate list over all arcs.
    */
   startCandidates(arcs: readonly number[]): void {
     if (!this.stampOf) {
