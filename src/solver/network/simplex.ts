@@ -405,59 +405,23 @@ export class Simplex implements ShiftWatcher {
   findEntering(): number {
     if (this.candidates === 1) return this.findCandidate();
     if (this.face) return this.findOnFace();
-    // No dominant-cost arc in the tree or priced: the first level of every potential is the same,
-    // and the loops of their own leave its test out (it costs time on every arc, measured).
-    const plain = this.artsInTree === 0 && this.dominantOut === 0;
     if (this.listed > 0 && this.minor < this.minorLimit) {
       this.minor++;
-      const e = plain ? this.bestListed() : this.bestListed2();
+      const e = this.bestListed();
       if (e >= 0) return e;
     }
     this.minor = 1;
-    return plain ? this.scan() : this.scan2();
+    // No dominant-cost arc in the tree or priced: the first level of every potential is the same.
+    return this.scan(this.artsInTree === 0 && this.dominantOut === 0);
   }
 
-  /** A major iteration on the primary level (see {@link findEntering}). */
-  private scan(): number {
-    const { state, src, tgt, c1, list } = this;
-    const { pi1 } = this.tree;
-    const P = this.priced;
-    const L = list.length;
-    let n = 0;
-    let best = -1;
-    let b1 = 0;
-    let e = this.nextArc;
-    // The arcs from nextArc to the last, then from the first: runs of consecutive arcs, so that
-    // the loop over a run tests nothing but the arc (these loops are most of a solve's time).
-    for (let left = P; left > 0 && n < L; ) {
-      const end = e + left < P ? e + left : P;
-      left -= end - e;
-      for (; e < end; e++) {
-        const s = state[e]!;
-        if ((s & 1) !== 0) {
-          const d1 = s * (c1[e]! + pi1[src[e]!]! - pi1[tgt[e]!]!);
-          if (d1 < 0) {
-            list[n++] = e;
-            if (d1 < b1) {
-              best = e;
-              b1 = d1;
-            }
-            if (n === L) {
-              e++;
-              break;
-            }
-          }
-        }
-      }
-      if (e === P) e = 0;
-    }
-    this.nextArc = e;
-    this.listed = n;
-    return best;
-  }
-
-  /** A major iteration on both levels (see {@link findEntering}). */
-  private scan2(): number {
+  /**
+   * A major iteration (see {@link findEntering}): the arcs from nextArc to the last, then from the
+   * first, as runs of consecutive arcs, so that the loop over a run tests nothing but the arc
+   * (these loops are most of a solve's time). `plain`: no dominant-cost arc in the tree or
+   * priced, so the first level is left out (its test costs time on every arc, measured).
+   */
+  private scan(plain: boolean): number {
     const { state, src, tgt, c0, c1, list } = this;
     const { pi0, pi1 } = this.tree;
     const P = this.priced;
@@ -470,24 +434,44 @@ export class Simplex implements ShiftWatcher {
     for (let left = P; left > 0 && n < L; ) {
       const end = e + left < P ? e + left : P;
       left -= end - e;
-      for (; e < end; e++) {
-        const s = state[e]!;
-        if ((s & 1) !== 0) {
-          const u = src[e]!;
-          const v = tgt[e]!;
-          const d0 = s * (c0[e]! + pi0[u]! - pi0[v]!);
-          if (d0 <= 0) {
-            const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
-            if (d0 < 0 || d1 < 0) {
+      if (plain) {
+        for (; e < end; e++) {
+          const s = state[e]!;
+          if ((s & 1) !== 0) {
+            const d1 = s * (c1[e]! + pi1[src[e]!]! - pi1[tgt[e]!]!);
+            if (d1 < 0) {
               list[n++] = e;
-              if (best < 0 || d0 < b0 || (d0 === b0 && d1 < b1)) {
+              if (d1 < b1) {
                 best = e;
-                b0 = d0;
                 b1 = d1;
               }
               if (n === L) {
                 e++;
                 break;
+              }
+            }
+          }
+        }
+      } else {
+        for (; e < end; e++) {
+          const s = state[e]!;
+          if ((s & 1) !== 0) {
+            const u = src[e]!;
+            const v = tgt[e]!;
+            const d0 = s * (c0[e]! + pi0[u]! - pi0[v]!);
+            if (d0 <= 0) {
+              const d1 = s * (c1[e]! + pi1[u]! - pi1[v]!);
+              if (d0 < 0 || d1 < 0) {
+                list[n++] = e;
+                if (best < 0 || d0 < b0 || (d0 === b0 && d1 < b1)) {
+                  best = e;
+                  b0 = d0;
+                  b1 = d1;
+                }
+                if (n === L) {
+                  e++;
+                  break;
+                }
               }
             }
           }
@@ -500,35 +484,8 @@ export class Simplex implements ShiftWatcher {
     return best;
   }
 
-  /** A minor iteration on the primary level: the most violating listed arc, the others dropped (see {@link findEntering}). */
+  /** A minor iteration: the most violating listed arc (on both levels: the list is short), the others dropped (see {@link findEntering}). */
   private bestListed(): number {
-    const { state, src, tgt, c1, list } = this;
-    const { pi1 } = this.tree;
-    let n = this.listed;
-    let best = -1;
-    let b1 = 0;
-    for (let i = 0; i < n; ) {
-      const e = list[i]!;
-      const s = state[e]!;
-      if ((s & 1) !== 0) {
-        const d1 = s * (c1[e]! + pi1[src[e]!]! - pi1[tgt[e]!]!);
-        if (d1 < 0) {
-          if (d1 < b1) {
-            best = e;
-            b1 = d1;
-          }
-          i++;
-          continue;
-        }
-      }
-      list[i] = list[--n]!;
-    }
-    this.listed = n;
-    return best;
-  }
-
-  /** A minor iteration on both levels (see {@link bestListed}). */
-  private bestListed2(): number {
     const { state, src, tgt, c0, c1, list } = this;
     const { pi0, pi1 } = this.tree;
     let n = this.listed;
