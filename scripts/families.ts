@@ -10,10 +10,11 @@
  *                   at 30% of that demand (measure rows that cross the company rows).
  *   floors          many-companies plus floors on three measures and a floor or ceiling on every
  *                   district.
- *   ceilings        many-companies with the fund split by measure (分类别切块): every measure a
- *                   ceiling at 60% of its demand, the budget at 70% of the demand, so the budget
- *                   does not bind and the measure ceilings and company caps, crossing, do; a
- *                   start filled best-first is far from the optimum here (thousands of pivots).
+ *   ceilings        many-companies with the fund split by measure (分类别切块): every measure
+ *                   applied under a ceiling at 60% of its demand, the budget at 70% of the demand,
+ *                   so the budget does not bind and the measure ceilings and company caps,
+ *                   crossing, do; a start filled best-first is far from the optimum here
+ *                   (thousands of pivots).
  *   integer         many-companies with all-or-nothing grants under one measure (a MIP); its
  *                   benchmark size is 3,000 applications.
  *
@@ -59,8 +60,8 @@ export const DEFAULT_SEED: Readonly<Record<Family, number>> = {
   'many-companies': 1401,
   crossing: 1402,
   floors: 1403,
-  integer: 1404,
   ceilings: 1405,
+  integer: 1404,
 };
 
 export interface FamilyInstance {
@@ -178,7 +179,7 @@ export function familyInstance(family: Family, count: number, seed = DEFAULT_SEE
     );
   } else if (family === 'ceilings') {
     scenario.budget = wan(0.7 * [...byMeasure.values()].reduce((s, d) => s + d, 0));
-    scenario.measureBudgets = Object.fromEntries([...byMeasure].sort((a, b) => a[0].localeCompare(b[0])).map(([id, d]) => [id, { max: wan(0.6 * d) }]));
+    scenario.measureBudgets = Object.fromEntries([...byMeasure].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, d]) => [id, { max: wan(0.6 * d) }]));
   } else if (family === 'integer') {
     scenario.measureBudgets = { 'P07-INTRANET': { allOrNothing: true } };
   }
