@@ -12,6 +12,7 @@ import { runTemplate } from './commands/template.js';
 import { runPolicy } from './commands/policy.js';
 import { runWhatIf } from './commands/whatif.js';
 import { SOLVER_CHOICES, type SolverChoice } from './solver/select.js';
+import { threadsIssue } from './pipeline/ahead.js';
 import { TOOL_VERSION } from './version.js';
 
 function budgetOption(value: string, flag = '--budget') {
@@ -41,10 +42,12 @@ const LOCK_FLAG = '--lock <allocations.csv>';
 const collect = (value: string, previous: readonly string[]): string[] => [...previous, value];
 const locks = (given: readonly string[]) => (given.length ? given : undefined);
 
-/** `--threads`: a whole number, 0 or more (0: every re-solve on this thread; more threads than jobs start one per job). */
+/** `--threads`: a whole number, 0 or more, as the pipeline's `aheadThreads` takes it (0: every re-solve on this thread; more threads than jobs start one per job). */
 function threadsOption(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new InputError([{ file: '--threads', expected: 'a whole number of threads, 0 or more', found: JSON.stringify(value) }]);
-  return Number(value.trim());
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  const issue = threadsIssue(n, '--threads');
+  if (issue) throw new InputError([{ ...issue, found: JSON.stringify(value) }]);
+  return n;
 }
 
 const THREADS_FLAG = '--threads <n>';

@@ -9,7 +9,6 @@ import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
 import { writeOutputsAtomically } from '../io/write.js';
 import { floorTo } from '../money.js';
-
 import { withBudget, type Scenario } from '../model/scenario.js';
 import { horizonOf, type CashWindow } from '../model/years.js';
 import { frontierCsv, entryCsv, frontierHtml, frontierSvg, findKnee, type FrontierPoint, type EntryBudgets, type Varied } from '../report/frontier.js';
@@ -17,8 +16,7 @@ import type { SolverChoice } from '../solver/select.js';
 import { loadScenario } from '../pipeline/load.js';
 import { cashDual } from '../pipeline/analyse.js';
 import { engineWith, infeasibleError, openEngine, solveVerified, withCash, type Verified } from '../pipeline/solve.js';
-import { fingerprint, startAhead, sweptFrom, threadsFor, threadsIssue, type AheadJob, type SweptLine, type SweptPoint } from '../pipeline/ahead.js';
-import { usesIntegerModel } from '../model/rules.js';
+import { fingerprint, solvesAhead, startAhead, sweptFrom, threadsFor, threadsIssue, type AheadJob, type SweptLine, type SweptPoint } from '../pipeline/ahead.js';
 
 export interface SweepOptions {
   readonly scenario: string;
@@ -102,10 +100,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   };
   // An integer model's points after the first on other threads, each as this thread would solve it
   // (the same engine, loaded again). An integer model's points have no marginal value from duals.
-  const { prepared } = engine;
-  const integer = prepared.scenario.objective === 'priority' && usesIntegerModel(prepared.scenario, prepared.candidates);
   const ahead =
-    integer && threads > 0
+    solvesAhead(engine.prepared) && threads > 0
       ? startAhead(
           {
             scenarioPath: options.scenario,

@@ -25,7 +25,8 @@ import { Worker } from 'node:worker_threads';
 import type { Decimal } from 'decimal.js';
 import { D } from '../money.js';
 import type { Allocation } from '../model/allocate.js';
-import type { Binding, Line } from '../model/types.js';
+import { usesIntegerModel } from '../model/rules.js';
+import type { Binding, Line, Prepared } from '../model/types.js';
 import { InputError, type Conflict, type InputIssue } from '../errors.js';
 import type { SolverChoice } from '../solver/select.js';
 import type { Resolved } from './analyse.js';
@@ -97,6 +98,11 @@ export interface AheadData {
 export interface AheadReply {
   readonly id: number;
   readonly answer: AheadAnswer;
+}
+
+/** Whether a prepared scenario's re-solves can run ahead: the priority objective under integer rules (each re-solve a MIP). */
+export function solvesAhead(prepared: Prepared): boolean {
+  return prepared.scenario.objective === 'priority' && usesIntegerModel(prepared.scenario, prepared.candidates);
 }
 
 /** The key a job is found by: its kind, year and amount. */
@@ -202,11 +208,10 @@ export function resolvedFrom(base: Allocation, answer: AheadAnswer | undefined):
   if (!answer || answer.kind === 'refused') return null;
   if (answer.kind === 'infeasible') return { status: 'infeasible', conflicts: answer.conflicts };
   const lines = base.lines;
-  if (answer.ids.length !== lines.length || answer.grants.length !== lines.length) return null;
+  if (!sameProjects(lines, answer)) return null;
   const out = new Array<(typeof lines)[number]>(lines.length);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.app.projectId !== answer.ids[i]) return null;
     const grant: Decimal = new D(answer.grants[i]!);
     out[i] = grant.eq(line.grant) ? line : { ...line, grant };
   }
@@ -232,15 +237,21 @@ export interface SweptPoint {
  * point is then solved here, which also says why one has none).
  */
 export function sweptFrom(lines: readonly SweptLine[], answer: AheadAnswer | undefined): SweptPoint | null {
-  if (!answer || answer.kind !== 'solved') return null;
-  if (answer.ids.length !== lines.length || answer.grants.length !== lines.length || answer.bindings.length !== lines.length || answer.limitIds.length !== lines.length) return null;
+  if (!answer || answer.kind !== 'solved' || !sameProjects(lines, answer)) return null;
   const out = new Array<SweptLine>(lines.length);
   for (let i = 0; i < lines.length; i++) {
     const { app, candidate, entitlement } = lines[i]!;
-    if (app.projectId !== answer.ids[i]) return null;
     out[i] = { app, candidate, entitlement, grant: new D(answer.grants[i]!), binding: answer.bindings[i]!, limitId: answer.limitIds[i]! };
   }
   return { lines: out, objective: new D(answer.objective), granted: new D(answer.granted) };
+}
+
+/** Whether a solved answer has one entry per line in every list, for the same projects in the same order as `lines`. */
+function sameProjects(lines: readonly Pick<Line, 'app'>[], answer: Extract<AheadAnswer, { kind: 'solved' }>): boolean {
+  const n = lines.length;
+  if (answer.ids.length !== n || answer.grants.length !== n || answer.bindings.length !== n || answer.limitIds.length !== n) return false;
+  for (let i = 0; i < n; i++) if (lines[i]!.app.projectId !== answer.ids[i]) return false;
+  return true;
 }
 
 /**

@@ -17,7 +17,6 @@ import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
 import { candidatesOf, capsIn } from '../model/prepare.js';
 import type { LinearProgram } from '../solver/types.js';
 import { cashTotal, withBudget, type Scenario } from '../model/scenario.js';
-import { usesIntegerModel } from '../model/rules.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice } from '../solver/select.js';
 import type { Commitment } from '../model/ledger.js';
@@ -31,7 +30,7 @@ import { TOOL_VERSION } from '../version.js';
 import { marginalStepOf, reSolveAmounts, startAnalysis, type Analysis, type Resolved, type Warm } from './analyse.js';
 import { prepareOrConflicts, solveCompared, solveRounded, type Checked, type Conflicted, type Rounded } from './verified.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
-import { aheadKey, fingerprint, resolvedFrom, startAhead, threadsFor, type Ahead, type AheadAnswer, type AheadJob } from './ahead.js';
+import { aheadKey, fingerprint, resolvedFrom, solvesAhead, startAhead, threadsFor, type Ahead, type AheadAnswer, type AheadJob } from './ahead.js';
 
 export interface SolveOptions {
   /** Overrides the scenario's budget: a Decimal, or yuan as text (`"5000万"`, `"0.5亿"`) or a number. */
@@ -376,7 +375,7 @@ async function solveFrom(given: Loaded, options: SolveOptions, msParse: number, 
 function aheadOf(engine: Engine, source: string, options: SolveOptions, step: Decimal, threads: number): Ahead | null {
   const { prepared, loaded } = engine;
   if (threads < 1 || options.timeLimitSeconds !== undefined) return null;
-  if (prepared.scenario.objective !== 'priority' || !usesIntegerModel(prepared.scenario, prepared.candidates)) return null;
+  if (!solvesAhead(prepared)) return null;
   const { solver, lock } = options;
   if (typeof solver === 'function' || (lock !== undefined && typeof lock !== 'string' && !Array.isArray(lock))) return null;
   // The amounts the analysis re-solves at.
