@@ -92,25 +92,43 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
   /**
    * The last point of a grid along the limit, from b in direction `dir`, where the slope still
    * holds: the grid's step is the limit's size over 2^steps (at least one step of ¥10,000), the
-   * search doubles the distance until the slope fails, then bisects on the grid. Which points
-   * are tried depends only on b and the re-solved values (concave in the limit, so the slope
-   * holds on one interval), not on the basis the backend ended in: the same LP gives the same
-   * range whichever backend and pivots solved it.
+   * search doubles the distance until the slope fails, then bisects on the grid. The point it
+   * ends at depends only on b and the re-solved values (concave in the limit, so the slope holds
+   * on one interval), not on the basis the backend ended in (whose range hint may choose the
+   * points tried first): the same LP gives the same range whichever backend and pivots solved it.
    */
   const extend = (r: number, b: number, slope: number, dir: 1 | -1, steps: number, known: Known | null): number => {
     const grid = STEP * 2 ** Math.max(0, Math.floor(Math.log2(Math.max(b, STEP) / 2 ** steps)));
     const at = (k: number) => Math.max(0, b + dir * k * grid);
+    const cap = 2 ** MAX_DOUBLINGS;
     let good = 0;
     let bad = 1;
-    for (let doublings = 0; ; doublings++) {
+    let doubling = true;
+    // Where the backend's range is a hint (not exact), the grid points either side of its end
+    // first (where the slope most often ends): when it holds at the last one inside and fails at
+    // the first one past it, that is the point the search ends at (the slope holds on one
+    // interval), in two re-solves instead of a doubling and a bisection (about ten); else the
+    // search goes on from what they told.
+    const hinted = lp.rangesExact ? null : hintedEnd(dir > 0 ? lp.rangeUp[r]! : lp.rangeDown[r]!, b, grid, dir);
+    if (hinted !== null && at(hinted + 1) > 0) {
+      if (!holds(r, b, slope, at(hinted), known)) {
+        bad = hinted;
+        doubling = false;
+      } else if (!holds(r, b, slope, at(hinted + 1), known)) return at(hinted);
+      else {
+        good = hinted + 1;
+        bad = Math.min(2 * good, cap);
+      }
+    }
+    while (doubling) {
+      if (good === cap) return at(good);
       if (dir < 0 && at(bad) === 0) {
         if (holds(r, b, slope, 0, known)) return 0;
         break;
       }
       if (!holds(r, b, slope, at(bad), known)) break;
       good = bad;
-      bad *= 2;
-      if (doublings === MAX_DOUBLINGS) return at(good);
+      bad = Math.min(2 * bad, cap);
     }
     while (bad - good > 1) {
       const mid = Math.floor((good + bad) / 2);
@@ -318,6 +336,17 @@ function rightSlope(lp: ParametricLp, rows: LinearProgram['rows'], r: number, kn
   const v0 = lp.objective;
   const dual = lp.duals[r]!;
   return Math.abs(up - v0 - dual * STEP) > tolerance(v0)(up - v0) ? (up - v0) / STEP : dual;
+}
+
+/**
+ * The last grid step k ≥ 1 (point b + dir × k × grid) inside a hinted range's end `end`, or null
+ * where the hint names none the search could end at: no finite end that way, or one less than a
+ * step away (the search's first re-solve is then the step past it anyway), or beyond its doublings.
+ */
+function hintedEnd(end: number, b: number, grid: number, dir: 1 | -1): number | null {
+  if (!Number.isFinite(end)) return null;
+  const k = Math.floor((dir * (end - b)) / grid);
+  return k >= 1 && k + 1 <= 2 ** MAX_DOUBLINGS ? k : null;
 }
 
 /** Whether row r's bound moved from b (finite) to t stays inside its range, where the LP's ranges are exact (then its dual holds all the way). */
