@@ -1,6 +1,7 @@
 /**
  * Re-solves of LPs that are not network LPs (HiGHS's, with its ranges as hints): the marginal
- * values' range search starts at the hinted ends but finds the ranges it finds without them.
+ * values' range search starts at the hinted ends but finds the ranges it finds without them, and a
+ * year's cash re-solved from the first solve's basis gives what it gives solved from the start.
  * The scenarios: the benchmark families at 600 applications, and the same applications under the
  * policy paid in instalments with cash by year (three cash rows with coefficients 0.3–0.5 on top
  * of the network).
@@ -12,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeFamily, type Family } from '../scripts/families.js';
 import { marginalValues, type MarginalAnalysis } from '../src/model/marginal.js';
 import { loadInput } from '../src/pipeline/load.js';
-import { openEngine, solveVerified, type Engine } from '../src/pipeline/solve.js';
+import { openEngine, resolveCashAt, solveVerified, type Engine } from '../src/pipeline/solve.js';
 import { openParametricLp } from '../src/solver/highs.js';
 import { whyNotNetwork } from '../src/solver/network.js';
 import type { ParametricLp } from '../src/solver/types.js';
@@ -88,5 +89,27 @@ describe('range hints', () => {
   afterAll(() => {
     // Over all the scenarios the hints save re-solves (a hint that misses costs two more).
     expect(calls.hinted).toBeLessThan(calls.blind);
+  });
+});
+
+describe('a year’s cash re-solved from the first solve’s basis', () => {
+  it.each(cases)('%s: the allocation it gives from the start, grant by grant', async (_name, path) => {
+    const loaded = loadInput(path);
+    // HiGHS at every size (auto gives the smallest LPs to javascript-lp-solver, which keeps no basis).
+    const engine = (await openEngine(loaded, { solver: 'highs' })) as Engine;
+    const first = solveVerified(engine);
+    if (first.status === 'infeasible') throw new Error('infeasible');
+    const { basis } = first.allocation.model;
+    expect(basis).toBeDefined();
+    for (const [year, cash] of loaded.scenario.cashPlan!.cash) {
+      for (const at of [cash.plus(10_000), cash.times(1.2).floor(), cash.times(0.8).floor()]) {
+        const warm = resolveCashAt(engine, year, at, undefined, basis);
+        const cold = resolveCashAt(engine, year, at, undefined);
+        expect(warm.status).toBe(cold.status);
+        if (warm.status === 'infeasible' || cold.status === 'infeasible') continue;
+        expect(warm.allocation.objective.toString(), `${year} at ${at}`).toBe(cold.allocation.objective.toString());
+        expect(warm.allocation.lines.map((l) => l.grant.toString()), `${year} at ${at}`).toEqual(cold.allocation.lines.map((l) => l.grant.toString()));
+      }
+    }
   });
 });

@@ -39,7 +39,7 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   const limits_ = { timeLimitSeconds: options.timeLimitSeconds, iterationLimit: options.iterationLimit };
   // A backend that breaks ties itself (the network simplex) does both stages in one exact solve.
   const oneSolve = tieRule && backend.solveTieBroken !== undefined;
-  const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, limits_, oneSolve ? columnRanks : undefined);
+  const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, { ...limits_, warmStart: options.warmStart }, oneSolve ? columnRanks : undefined);
   if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, shares, pick, stages, prepared.cash);
   if (first.status !== 'optimal' && first.status !== 'time-limit') {
     throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);

@@ -112,6 +112,12 @@ export interface AllocateOptions {
   readonly locked?: ReadonlyMap<string, Decimal>;
   /** Called with the stage-1 LP (priority objective) before it is solved, e.g. to export it. */
   readonly onLp?: (lp: LinearProgram) => void;
+  /**
+   * A basis for stage 1 to start from, where its backend takes one (HiGHS, for an LP): the optimal
+   * basis of the same LP with other numbers (another year's cash), so that a re-solve is a few
+   * pivots. One of another shape is ignored.
+   */
+  readonly warmStart?: Basis;
 }
 
 /**

@@ -16,7 +16,7 @@ import { usesIntegerModel } from '../model/rules.js';
 import type { Application } from '../model/application.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
-import type { LinearProgram, Picker } from '../solver/types.js';
+import type { Basis, LinearProgram, Picker } from '../solver/types.js';
 import { commitmentsOf } from '../model/years.js';
 import type { Commitment } from '../model/ledger.js';
 import { verifyChanged, verifyKeeping, type Kept, type Verification } from '../verify/verify.js';
@@ -71,6 +71,8 @@ export interface CheckedOptions {
   readonly locked?: ReadonlyMap<string, Decimal>;
   /** False where no commitments.csv comes of the solve (the what-if page): the ledger it would write is not checked. */
   readonly writesLedger?: boolean;
+  /** The priority LP's first stage from this basis (`AllocateOptions.warmStart`). */
+  readonly warmStart?: Basis;
 }
 
 /**
@@ -101,7 +103,7 @@ export function solveRounded(prepared: Prepared, picker: Picker, options: Checke
   try {
     // Below what the earlier batches locked, a budget has no allocation.
     at = options.at ? atBudget(prepared, options.at) : prepared;
-    allocation = solvePrepared(at, picker, { timeLimitSeconds: options.timeLimitSeconds, onLp: options.onLp });
+    allocation = solvePrepared(at, picker, { timeLimitSeconds: options.timeLimitSeconds, onLp: options.onLp, warmStart: options.warmStart });
   } catch (e) {
     return conflictsOrThrow(e);
   }
