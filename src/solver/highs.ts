@@ -3,6 +3,7 @@
  * row duals out. Loading the Wasm is asynchronous; solving is synchronous after that.
  */
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import type { Highs } from 'highs';
 
 import { highsBackendOf, startFrom, STATUS_TEXT, toModelData } from './highs-backend.js';
@@ -12,18 +13,32 @@ export { toModelData } from './highs-backend.js';
 
 export type { ParametricLp } from './types.js';
 
+/**
+ * From this many columns on, HiGHS's Wasm is compiled by V8's optimizing compiler from the start,
+ * without its baseline compiler (Liftoff). A solve is one long call into the module, and V8 swaps
+ * a function's baseline code for optimized code only when it is next called, so the first solve
+ * of a big LP ran its inner loops in baseline code throughout: 11.0 s against 4.6 s for the same
+ * LP (75,721 columns) solved again in the process, 5.5 s without the baseline. Compiling without
+ * it costs about 0.6 s more, which at 20,000 columns the faster solve about repays (measured,
+ * docs/solvers-and-benchmarks.md).
+ */
+export const OPTIMIZED_WASM_COLUMNS = 30_000;
+
 let runtime: Promise<Highs> | undefined;
 /**
  * The Wasm runtime, loaded on first use (a small LP solved by javascript-lp-solver never pays
- * for it). The package's types describe its CommonJS entry; that is the one loaded.
+ * for it); `optimized`: compiled without the baseline (see OPTIMIZED_WASM_COLUMNS), when this is
+ * its first use (the flag is the process's: it holds for every module compiled after it). The
+ * package's types describe its CommonJS entry; that is the one loaded.
  */
-function highsRuntime(): Promise<Highs> {
+function highsRuntime(optimized = false): Promise<Highs> {
+  if (!runtime && optimized) setFlagsFromString('--no-liftoff');
   return (runtime ??= (createRequire(import.meta.url)('highs') as (options?: object) => Promise<Highs>)());
 }
 
-/** Load the Wasm runtime once and return a synchronous backend. */
-export async function createHighsBackend(): Promise<Backend> {
-  return highsBackendOf(await highsRuntime());
+/** Load the Wasm runtime once and return a synchronous backend, for LPs of up to `maxColumns` columns (see OPTIMIZED_WASM_COLUMNS). */
+export async function createHighsBackend(maxColumns = 0): Promise<Backend> {
+  return highsBackendOf(await highsRuntime(maxColumns >= OPTIMIZED_WASM_COLUMNS));
 }
 
 /** `warmStart`: the LP's optimal basis when known (then the first solve is a check, not a search). */

@@ -54,10 +54,10 @@ export function integerBackendOf(choice: SolverChoice): Pick<Backend, 'name' | '
 export async function loadPicker(choice: SolverChoice, maxColumns: number, options: PickerNeeds = {}): Promise<Picker> {
   if (choice === 'jslp') return () => ({ backend: jslpBackend, reason: 'javascript-lp-solver (--solver jslp)' });
   if (choice === 'highs') {
-    const highs = await createHighsBackend();
+    const highs = await createHighsBackend(maxColumns);
     return () => ({ backend: highs, reason: `${highs.name} (--solver highs)` });
   }
-  const highs = !options.network && (maxColumns > AUTO_JSLP_MAX_COLUMNS || options.integer) ? await createHighsBackend() : null;
+  const highs = !options.network && (maxColumns > AUTO_JSLP_MAX_COLUMNS || options.integer) ? await createHighsBackend(maxColumns) : null;
   return autoPicker(choice, { highs, jslp: jslpBackend });
 }
 /**
