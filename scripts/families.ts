@@ -17,6 +17,10 @@
  *                   (thousands of pivots).
  *   integer         many-companies with all-or-nothing grants under one measure (a MIP); its
  *                   benchmark size is 3,000 applications.
+ *   instalments     many-companies under the policy paid in instalments (platforms 40/30/30%,
+ *                   application projects and retrofits 50/50%), with cash by year: 55%, 20% and
+ *                   10% of the budget in 2019, 2020 and 2021. The cash rows weigh each grant by
+ *                   its instalment's share, so it is not a network LP: HiGHS solves it.
  *
  * Limits are set from the generated demand (Σ requested), never from a solve.
  *
@@ -41,7 +45,7 @@ import {
   type SyntheticRow,
 } from './synthetic.js';
 
-export const FAMILIES = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'integer'] as const;
+export const FAMILIES = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'integer', 'instalments'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** The size each family is benchmarked at by default (the integer family is a MIP). */
@@ -52,6 +56,7 @@ export const DEFAULT_SIZE: Readonly<Record<Family, number>> = {
   floors: 20_000,
   ceilings: 20_000,
   integer: 3_000,
+  instalments: 20_000,
 };
 
 /** Default seeds: a different stream per family. */
@@ -62,15 +67,19 @@ export const DEFAULT_SEED: Readonly<Record<Family, number>> = {
   floors: 1403,
   ceilings: 1405,
   integer: 1404,
+  instalments: 1406,
 };
 
 export interface FamilyInstance {
   readonly rows: readonly SyntheticRow[];
   /** The scenario without its policy and applications paths. */
   readonly scenario: Record<string, unknown>;
+  /** The bundled policy it applies (a file in scenarios/policies). */
+  readonly policy: string;
 }
 
 const YEAR = 2019;
+const POLICY = 'shenzhen-iiot-2018.json';
 /** The company annual cap of the province-style families, yuan. */
 export const PROVINCE_COMPANY_CAP = 8_000_000;
 
@@ -154,6 +163,7 @@ export function familyInstance(family: Family, count: number, seed = DEFAULT_SEE
         companyAnnualCap: '30000000',
         measureBudgets: { 'P11-RETROFIT': { max: String(count * 270_000) }, 'P10-APPLICATION': { min: String(count * 80_000) } },
       },
+      policy: POLICY,
     };
   }
   const rows = provinceApplications(seed, count);
@@ -182,25 +192,29 @@ export function familyInstance(family: Family, count: number, seed = DEFAULT_SEE
     scenario.measureBudgets = Object.fromEntries([...byMeasure].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, d]) => [id, { max: wan(0.6 * d) }]));
   } else if (family === 'integer') {
     scenario.measureBudgets = { 'P07-INTRANET': { allOrNothing: true } };
+  } else if (family === 'instalments') {
+    const budget = Number(scenario.budget);
+    scenario.cash = { [YEAR]: wan(0.55 * budget), [YEAR + 1]: wan(0.2 * budget), [YEAR + 2]: wan(0.1 * budget) };
+    return { rows, scenario, policy: 'shenzhen-iiot-2018-instalments.json' };
   }
-  return { rows, scenario };
+  return { rows, scenario, policy: POLICY };
 }
 
-/** The bundled policy file (absolute), found upward from this file (sources or dist/). */
-export function bundledPolicyPath(): string {
+/** A bundled policy file (absolute; the Shenzhen policy by default), found upward from this file (sources or dist/). */
+export function bundledPolicyPath(file = POLICY): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'scenarios', 'policies')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'scenarios', 'policies', 'shenzhen-iiot-2018.json');
+  return join(dir, 'scenarios', 'policies', file);
 }
 
 /** Write the family's applications.csv and scenario.json into `dir`; returns the scenario path. */
 export function writeFamily(dir: string, family: Family, count: number, seed = DEFAULT_SEED[family]): string {
-  const { rows, scenario } = familyInstance(family, count, seed);
+  const { rows, scenario, policy } = familyInstance(family, count, seed);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'applications.csv'), toCsv(rows, { chinese: false }));
   const { name, ...rest } = scenario;
   const path = join(dir, 'scenario.json');
-  writeFileSync(path, JSON.stringify({ name, policy: bundledPolicyPath(), applications: 'applications.csv', ...rest }, null, 2));
+  writeFileSync(path, JSON.stringify({ name, policy: bundledPolicyPath(policy), applications: 'applications.csv', ...rest }, null, 2));
   return path;
 }
 

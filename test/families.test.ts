@@ -65,6 +65,16 @@ describe('benchmark families', () => {
     expect(Object.values(budgets).reduce((s, b) => s + Number(b.max), 0)).toBeLessThan(Number(scenario.budget));
   });
 
+  it('instalments: the policy paid in instalments, with cash by year at 55%, 20% and 10% of the budget', () => {
+    const { scenario, policy } = familyInstance('instalments', 5_000);
+    expect(policy).toBe('shenzhen-iiot-2018-instalments.json');
+    const budget = Number(scenario.budget);
+    const cash = scenario.cash as Record<string, string>;
+    expect(Object.keys(cash)).toEqual(['2019', '2020', '2021']);
+    for (const [year, share] of [['2019', 0.55], ['2020', 0.2], ['2021', 0.1]] as const) expect(Math.abs(Number(cash[year]) - share * budget)).toBeLessThan(10_000);
+    expect(familyInstance('many-companies', 5_000).policy).toBe('shenzhen-iiot-2018.json');
+  });
+
   it('every family solves at 400 applications to an allocation the verifier accepts', async () => {
     const highs = await createHighsBackend();
     for (const family of FAMILIES) {

@@ -1,5 +1,5 @@
 /**
- * Every output of five benchmark families at 20,000 applications, byte for byte: the SHA-256 of
+ * Every output of six benchmark families at 20,000 applications, byte for byte: the SHA-256 of
  * each file `solve --no-timings --no-whatif` writes, against test/golden/family-outputs.json.
  * Work on speed must not change a byte. Two things are blanked before hashing: the solver's
  * pivot count quoted in summary.json (how the solver got there, not what it allocated), and
@@ -13,12 +13,12 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundledPolicyPath, writeFamily, type Family } from '../scripts/families.js';
+import { writeFamily, type Family } from '../scripts/families.js';
 import { runSolve } from '../src/commands/solve.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden', 'family-outputs.json');
 const SIZE = 20_000;
-const FAMILIES: readonly Family[] = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings'];
+const FAMILIES: readonly Family[] = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'instalments'];
 const update = process.env.UPDATE_GOLDEN === '1';
 const golden: Record<string, Record<string, string>> = existsSync(GOLDEN) ? JSON.parse(readFileSync(GOLDEN, 'utf8')) : {};
 
@@ -26,8 +26,8 @@ const golden: Record<string, Record<string, string>> = existsSync(GOLDEN) ? JSON
 function scenarioOf(family: Family): string {
   const dir = mkdtempSync(join(tmpdir(), `fundplan-golden-${family}-`));
   const path = writeFamily(dir, family, SIZE);
-  copyFileSync(bundledPolicyPath(), join(dir, 'policy.json'));
-  const scenario = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  const scenario = JSON.parse(readFileSync(path, 'utf8')) as { policy: string };
+  copyFileSync(scenario.policy, join(dir, 'policy.json'));
   writeFileSync(path, JSON.stringify({ ...scenario, policy: 'policy.json' }, null, 2));
   return path;
 }
