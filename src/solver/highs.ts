@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import type { Highs } from 'highs';
 
 import { highsBackendOf, startFrom, STATUS_TEXT, toModelData } from './highs-backend.js';
@@ -28,11 +29,12 @@ let runtime: Promise<Highs> | undefined;
 /**
  * The Wasm runtime, loaded on first use (a small LP solved by javascript-lp-solver never pays
  * for it); `optimized`: compiled without the baseline (see OPTIMIZED_WASM_COLUMNS), when this is
- * its first use (the flag is the process's: it holds for every module compiled after it). The
- * package's types describe its CommonJS entry; that is the one loaded.
+ * its first use. The flag is the process's: it holds for every module compiled after it, on every
+ * thread, and only the main thread sets it (a worker that loads HiGHS for the same model finds it
+ * set). The package's types describe its CommonJS entry; that is the one loaded.
  */
 function highsRuntime(optimized = false): Promise<Highs> {
-  if (!runtime && optimized) setFlagsFromString('--no-liftoff');
+  if (!runtime && optimized && isMainThread) setFlagsFromString('--no-liftoff');
   return (runtime ??= (createRequire(import.meta.url)('highs') as (options?: object) => Promise<Highs>)());
 }
 
