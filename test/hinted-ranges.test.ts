@@ -1,7 +1,7 @@
 /**
  * Re-solves of LPs that are not network LPs (HiGHS's, with its ranges as hints): the marginal
  * values' range search starts at the hinted ends but finds the ranges it finds without them, and a
- * year's cash re-solved from the first solve's basis gives what it gives solved from the start.
+ * year's cash re-solved from the first solve's bases gives what it gives solved from the start.
  * The scenarios: the benchmark families at 600 applications, and the same applications under the
  * policy paid in instalments with cash by year (three cash rows with coefficients 0.3–0.5 on top
  * of the network).
@@ -92,18 +92,19 @@ describe('range hints', () => {
   });
 });
 
-describe('a year’s cash re-solved from the first solve’s basis', () => {
+describe('a year’s cash re-solved from the first solve’s bases (both stages)', () => {
   it.each(cases)('%s: the allocation it gives from the start, grant by grant', async (_name, path) => {
     const loaded = loadInput(path);
     // HiGHS at every size (auto gives the smallest LPs to javascript-lp-solver, which keeps no basis).
     const engine = (await openEngine(loaded, { solver: 'highs' })) as Engine;
     const first = solveVerified(engine);
     if (first.status === 'infeasible') throw new Error('infeasible');
-    const { basis } = first.allocation.model;
-    expect(basis).toBeDefined();
+    const { model } = first.allocation;
+    expect(model.basis).toBeDefined();
+    expect(model.tieBreakBasis).toBeDefined();
     for (const [year, cash] of loaded.scenario.cashPlan!.cash) {
       for (const at of [cash.plus(10_000), cash.times(1.2).floor(), cash.times(0.8).floor()]) {
-        const warm = resolveCashAt(engine, year, at, undefined, basis);
+        const warm = resolveCashAt(engine, year, at, undefined, model);
         const cold = resolveCashAt(engine, year, at, undefined);
         expect(warm.status).toBe(cold.status);
         if (warm.status === 'infeasible' || cold.status === 'infeasible') continue;

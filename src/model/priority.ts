@@ -39,7 +39,7 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   const limits_ = { timeLimitSeconds: options.timeLimitSeconds, iterationLimit: options.iterationLimit };
   // A backend that breaks ties itself (the network simplex) does both stages in one exact solve.
   const oneSolve = tieRule && backend.solveTieBroken !== undefined;
-  const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, { ...limits_, warmStart: options.warmStart }, oneSolve ? columnRanks : undefined);
+  const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, { ...limits_, warmStart: options.warmStart?.basis }, oneSolve ? columnRanks : undefined);
   if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, shares, pick, stages, prepared.cash);
   if (first.status !== 'optimal' && first.status !== 'time-limit') {
     throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
@@ -54,8 +54,10 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
       ...stage2,
       rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
     };
-    // From stage one's optimal basis: its point is feasible for stage two, which only moves along the optimal face.
-    second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: first.basis });
+    // From stage one's optimal basis: its point is feasible for stage two, which only moves along
+    // the optimal face; for a re-solve of the same model with other numbers, from that model's
+    // stage-two optimum (dual feasible for this one: a few pivots where stage one's takes many).
+    second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: options.warmStart?.tieBreakBasis ?? first.basis });
   }
   const t2 = performance.now();
 
@@ -84,7 +86,7 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
     );
   }
 
-  return { rounded, first, stage1, picked, stages, t0, t1, t2 };
+  return { rounded, first, second, stage1, picked, stages, t0, t1, t2 };
 }
 
 /** The priority LP solved and rounded: whole units per candidate, before the reasons and totals (`solvePriority` adds them). */
@@ -92,6 +94,8 @@ export interface PriorityGrants {
   readonly rounded: RoundingResult;
   /** The stage-1 solve (optimal, or cut short by its time limit). */
   readonly first: Extract<SolveResult, { status: 'optimal' | 'time-limit' }>;
+  /** The tie rule's solve, when it was solved apart from stage one. */
+  readonly second: SolveResult | null;
   readonly stage1: LinearProgram;
   readonly picked: Picked;
   readonly stages: readonly StageReport[];
@@ -102,7 +106,7 @@ export interface PriorityGrants {
 }
 
 export function solvePriority(prepared: Prepared, pick: Picker, options: AllocateOptions = {}): Allocation {
-  const { rounded, first, stage1, picked, stages, t0, t1, t2 } = priorityGrants(prepared, pick, options);
+  const { rounded, first, second, stage1, picked, stages, t0, t1, t2 } = priorityGrants(prepared, pick, options);
   const { candidates, limits, shares, units, shape, caps } = prepared;
   const g = prepared.scenario.granularity;
   const backend = picked.backend;
@@ -156,7 +160,13 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
       bound: boundLp * LP_UNIT.toNumber(),
       stages,
       solver: { backend: backend.name, reason: picked.reason },
-      model: { lp: stage1, shape, duals: first.status === 'optimal' ? (first.duals ?? null) : null, basis: first.status === 'optimal' ? first.basis : undefined },
+      model: {
+        lp: stage1,
+        shape,
+        duals: first.status === 'optimal' ? (first.duals ?? null) : null,
+        basis: first.status === 'optimal' ? first.basis : undefined,
+        tieBreakBasis: second?.status === 'optimal' ? second.basis : undefined,
+      },
     },
   );
 }

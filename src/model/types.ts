@@ -113,11 +113,11 @@ export interface AllocateOptions {
   /** Called with the stage-1 LP (priority objective) before it is solved, e.g. to export it. */
   readonly onLp?: (lp: LinearProgram) => void;
   /**
-   * A basis for stage 1 to start from, where its backend takes one (HiGHS, for an LP): the optimal
-   * basis of the same LP with other numbers (another year's cash), so that a re-solve is a few
-   * pivots. One of another shape is ignored.
+   * Bases for the two stages to start from, where the backend takes one (HiGHS, for an LP): the
+   * optimal bases of the same model with other numbers (another year's cash: an earlier
+   * allocation's `model`), so that a re-solve is a few pivots. One of another shape is ignored.
    */
-  readonly warmStart?: Basis;
+  readonly warmStart?: Pick<Allocation['model'], 'basis' | 'tieBreakBasis'>;
 }
 
 /**
@@ -179,6 +179,8 @@ export interface Allocation {
     readonly duals: ArrayLike<number> | null;
     /** Stage one's optimal basis, when the backend gave one (a warm start for sensitivity re-solves). */
     readonly basis?: Basis;
+    /** Stage two's (the tie rule's, when solved apart) optimal basis, when the backend gave one (a warm start for re-solves of the same model). */
+    readonly tieBreakBasis?: Basis;
   };
   /** Σ grants per limit. */
   readonly limitTotals: readonly Decimal[];

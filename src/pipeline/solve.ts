@@ -11,11 +11,11 @@ import type { Decimal } from 'decimal.js';
 import { InfeasibleError, InputError, InternalError, type Conflict, type InputIssue } from '../errors.js';
 import { D, ZERO, parseAmount } from '../money.js';
 import { writeFileAtomically } from '../io/write.js';
-import { pickerWork, type Allocation, type Prepared } from '../model/allocate.js';
+import { pickerWork, type AllocateOptions, type Allocation, type Prepared } from '../model/allocate.js';
 import { checkScenario } from '../model/check.js';
 import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
 import { candidatesOf, capsIn } from '../model/prepare.js';
-import type { Basis, LinearProgram } from '../solver/types.js';
+import type { LinearProgram } from '../solver/types.js';
 import { cashTotal, withBudget, type Scenario } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice } from '../solver/select.js';
@@ -219,7 +219,7 @@ export type Verified = Exclude<Checked, Conflicted> | Infeasible;
  */
 export function solveVerified(
   engine: Engine,
-  options: Pick<SolveOptions, 'timeLimitSeconds' | 'emitLp'> & { readonly at?: Decimal; readonly onLp?: (lp: LinearProgram) => void; readonly warmStart?: Basis } = {},
+  options: Pick<SolveOptions, 'timeLimitSeconds' | 'emitLp'> & { readonly at?: Decimal; readonly onLp?: (lp: LinearProgram) => void; readonly warmStart?: AllocateOptions['warmStart'] } = {},
 ): Verified {
   const rounded = solveRoundedOf(engine, options);
   return rounded.status === 'infeasible' ? rounded : rounded.verify();
@@ -228,7 +228,7 @@ export function solveVerified(
 /** `solveVerified` in two steps: solved and rounded, verified when its `verify` is called (nothing of it may leave before). */
 function solveRoundedOf(
   engine: Engine,
-  options: Pick<SolveOptions, 'timeLimitSeconds' | 'emitLp'> & { readonly at?: Decimal; readonly onLp?: (lp: LinearProgram) => void; readonly warmStart?: Basis },
+  options: Pick<SolveOptions, 'timeLimitSeconds' | 'emitLp'> & { readonly at?: Decimal; readonly onLp?: (lp: LinearProgram) => void; readonly warmStart?: AllocateOptions['warmStart'] },
 ): Exclude<Rounded, Conflicted> | Infeasible {
   const { loaded, picker, locked } = engine;
   const emit = options.emitLp;
@@ -342,10 +342,10 @@ export function resolveJob(engine: Engine, job: AheadJob, timeLimitSeconds: numb
 
 /**
  * The engine's scenario solved (rounded, verified) with one year's cash set to `amount`, prepared
- * again; its priority LP from `warmStart` where given (the first solve's optimal basis: the same
- * LP but for one cash row's bound).
+ * again; its priority LP's stages from `warmStart` where given (the first solve's optimal bases: the
+ * same model but for one cash row's bound).
  */
-export function resolveCashAt(engine: Engine, year: number, amount: Decimal, timeLimitSeconds: number | undefined, warmStart?: Basis): Verified {
+export function resolveCashAt(engine: Engine, year: number, amount: Decimal, timeLimitSeconds: number | undefined, warmStart?: AllocateOptions['warmStart']): Verified {
   const other = engineWith({ ...engine.loaded, scenario: withCash(engine.loaded.scenario, year, amount) }, engine.picker, { locked: engine.locked });
   return 'status' in other ? other : solveVerified(other, { timeLimitSeconds, warmStart });
 }
@@ -438,7 +438,7 @@ async function solveOpened(engine: Engine, options: SolveOptions, msParse: numbe
   const cash = scenario.cashPlan
     ? {
         windows: engine.prepared.cash.map((r) => r.window),
-        resolveAt: (year: number, amount: Decimal) => answered({ kind: 'cash', year, at: amount.toString() }) ?? resolveCashAt(engine, year, amount, options.timeLimitSeconds, allocation.model.basis),
+        resolveAt: (year: number, amount: Decimal) => answered({ kind: 'cash', year, at: amount.toString() }) ?? resolveCashAt(engine, year, amount, options.timeLimitSeconds, allocation.model),
       }
     : undefined;
   // The funding line first: the explanations need it, and with them allocations.csv's rows are

@@ -7,7 +7,7 @@
 import type { Decimal } from 'decimal.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import { ZERO } from '../money.js';
-import { atBudget, prepareAllocation, solvePrepared, type Allocation, type Prepared } from '../model/allocate.js';
+import { atBudget, prepareAllocation, solvePrepared, type AllocateOptions, type Allocation, type Prepared } from '../model/allocate.js';
 import type { Compared } from '../model/budget-figures.js';
 import { priorityGrants, type PriorityGrants } from '../model/priority.js';
 import { unitsToYuan } from '../model/rounding.js';
@@ -16,7 +16,7 @@ import { usesIntegerModel } from '../model/rules.js';
 import type { Application } from '../model/application.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
-import type { Basis, LinearProgram, Picker } from '../solver/types.js';
+import type { LinearProgram, Picker } from '../solver/types.js';
 import { commitmentsOf } from '../model/years.js';
 import type { Commitment } from '../model/ledger.js';
 import { verifyChanged, verifyKeeping, type Kept, type Verification } from '../verify/verify.js';
@@ -71,8 +71,8 @@ export interface CheckedOptions {
   readonly locked?: ReadonlyMap<string, Decimal>;
   /** False where no commitments.csv comes of the solve (the what-if page): the ledger it would write is not checked. */
   readonly writesLedger?: boolean;
-  /** The priority LP's first stage from this basis (`AllocateOptions.warmStart`). */
-  readonly warmStart?: Basis;
+  /** The priority LP's stages from these bases (`AllocateOptions.warmStart`). */
+  readonly warmStart?: AllocateOptions['warmStart'];
 }
 
 /**
