@@ -100,42 +100,9 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
   const extend = (r: number, b: number, slope: number, dir: 1 | -1, steps: number, known: Known | null): number => {
     const grid = STEP * 2 ** Math.max(0, Math.floor(Math.log2(Math.max(b, STEP) / 2 ** steps)));
     const at = (k: number) => Math.max(0, b + dir * k * grid);
-    const cap = 2 ** MAX_DOUBLINGS;
-    let good = 0;
-    let bad = 1;
-    let doubling = true;
-    // Where the backend's range is a hint (not exact), the grid points either side of its end
-    // first (where the slope most often ends): when it holds at the last one inside and fails at
-    // the first one past it, that is the point the search ends at (the slope holds on one
-    // interval), in two re-solves instead of a doubling and a bisection (about ten); else the
-    // search goes on from what they told.
+    // Where the backend's range is a hint (not exact), its end's grid steps are tried first.
     const hinted = lp.rangesExact ? null : hintedEnd(dir > 0 ? lp.rangeUp[r]! : lp.rangeDown[r]!, b, grid, dir);
-    if (hinted !== null && at(hinted + 1) > 0) {
-      if (!holds(r, b, slope, at(hinted), known)) {
-        bad = hinted;
-        doubling = false;
-      } else if (!holds(r, b, slope, at(hinted + 1), known)) return at(hinted);
-      else {
-        good = hinted + 1;
-        bad = Math.min(2 * good, cap);
-      }
-    }
-    while (doubling) {
-      if (good === cap) return at(good);
-      if (dir < 0 && at(bad) === 0) {
-        if (holds(r, b, slope, 0, known)) return 0;
-        break;
-      }
-      if (!holds(r, b, slope, at(bad), known)) break;
-      good = bad;
-      bad = Math.min(2 * bad, cap);
-    }
-    while (bad - good > 1) {
-      const mid = Math.floor((good + bad) / 2);
-      if (holds(r, b, slope, at(mid), known)) good = mid;
-      else bad = mid;
-    }
-    return at(good);
+    return at(lastHoldingStep((k) => holds(r, b, slope, at(k), known), (k) => dir < 0 && at(k) === 0, hinted));
   };
 
   const analyse = (limit: Limit, r: number, steps = bisections): Marginal => {
@@ -347,6 +314,49 @@ function hintedEnd(end: number, b: number, grid: number, dir: 1 | -1): number | 
   if (!Number.isFinite(end)) return null;
   const k = Math.floor((dir * (end - b)) / grid);
   return k >= 1 && k + 1 <= 2 ** MAX_DOUBLINGS ? k : null;
+}
+
+/**
+ * The last grid step k, from 0 (the limit itself) to 2^MAX_DOUBLINGS, at which the slope holds,
+ * for a test `holds` that is true up to some step and false after it: the step doubled until the
+ * test fails, then bisected. `atZero(k)`: step k's point is zero (going down, the limit can go no
+ * lower): the test there decides for every step beyond. `hinted`: a step where the slope may end
+ * (the backend's range hint; see hintedEnd), tried first with the step after it: where the test
+ * holds at the one and fails at the other, that is the answer (two tests instead of a doubling
+ * and a bisection, about ten); else the search goes on from what the two told. The answer is the
+ * same with or without the hint.
+ */
+export function lastHoldingStep(holds: (k: number) => boolean, atZero: (k: number) => boolean, hinted: number | null): number {
+  const cap = 2 ** MAX_DOUBLINGS;
+  let good = 0;
+  let bad = 1;
+  let doubling = true;
+  if (hinted !== null && hinted >= 1 && hinted < cap && !atZero(hinted + 1)) {
+    if (!holds(hinted)) {
+      bad = hinted;
+      doubling = false;
+    } else if (!holds(hinted + 1)) return hinted;
+    else {
+      good = hinted + 1;
+      bad = Math.min(2 * good, cap);
+    }
+  }
+  while (doubling) {
+    if (good === cap) return good;
+    if (atZero(bad)) {
+      if (holds(bad)) return bad;
+      break;
+    }
+    if (!holds(bad)) break;
+    good = bad;
+    bad = Math.min(2 * bad, cap);
+  }
+  while (bad - good > 1) {
+    const mid = Math.floor((good + bad) / 2);
+    if (holds(mid)) good = mid;
+    else bad = mid;
+  }
+  return good;
 }
 
 /** Whether row r's bound moved from b (finite) to t stays inside its range, where the LP's ranges are exact (then its dual holds all the way). */
