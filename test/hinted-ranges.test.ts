@@ -14,9 +14,9 @@ import { writeFamily, type Family } from '../scripts/families.js';
 import { marginalValues, type MarginalAnalysis } from '../src/model/marginal.js';
 import { loadInput } from '../src/pipeline/load.js';
 import { openEngine, resolveCashAt, solveVerified, type Engine } from '../src/pipeline/solve.js';
-import { openParametricLp } from '../src/solver/highs.js';
+import { createHighsBackend, openParametricLp } from '../src/solver/highs.js';
 import { whyNotNetwork } from '../src/solver/network.js';
-import type { ParametricLp } from '../src/solver/types.js';
+import type { Backend, Basis, ParametricLp } from '../src/solver/types.js';
 
 const INSTALMENTS = resolve('scenarios', 'policies', 'shenzhen-iiot-2018-instalments.json');
 
@@ -112,5 +112,28 @@ describe('a year’s cash re-solved from the first solve’s bases (both stages)
         expect(warm.allocation.lines.map((l) => l.grant.toString()), `${year} at ${at}`).toEqual(cold.allocation.lines.map((l) => l.grant.toString()));
       }
     }
+  });
+
+  it('hands HiGHS the first solve’s bases: stage one’s to stage one, the tie rule’s to the tie rule’s stage', async () => {
+    const highs = await createHighsBackend();
+    const seen: (Basis | undefined)[] = [];
+    const spy: Backend = { ...highs, solve: (lp, options) => (seen.push(options?.warmStart), highs.solve(lp, options)) };
+    const loaded = loadInput(cases[2]![1]);
+    const engine = (await openEngine(loaded, { solver: () => ({ backend: spy, reason: 'spy' }) })) as Engine;
+    const first = solveVerified(engine);
+    if (first.status === 'infeasible') throw new Error('infeasible');
+    const { model } = first.allocation;
+    const [year, cash] = [...loaded.scenario.cashPlan!.cash][0]!;
+    seen.length = 0;
+    resolveCashAt(engine, year, cash.plus(10_000), undefined, model);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe(model.basis);
+    expect(seen[1]).toBe(model.tieBreakBasis);
+    // Without them, stage one from nothing and the tie rule's stage from the re-solve's own stage one.
+    seen.length = 0;
+    resolveCashAt(engine, year, cash.plus(10_000), undefined);
+    expect(seen[0]).toBeUndefined();
+    expect(seen[1]).toBeDefined();
+    expect(seen[1]).not.toBe(model.tieBreakBasis);
   });
 });

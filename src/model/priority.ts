@@ -39,7 +39,8 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   const limits_ = { timeLimitSeconds: options.timeLimitSeconds, iterationLimit: options.iterationLimit };
   // A backend that breaks ties itself (the network simplex) does both stages in one exact solve.
   const oneSolve = tieRule && backend.solveTieBroken !== undefined;
-  const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, { ...limits_, warmStart: options.warmStart?.basis }, oneSolve ? columnRanks : undefined);
+  const warm = options.warmStart && sameRows(options.warmStart.shape, shape) ? options.warmStart : undefined;
+  const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, { ...limits_, warmStart: warm?.basis }, oneSolve ? columnRanks : undefined);
   if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, shares, pick, stages, prepared.cash);
   if (first.status !== 'optimal' && first.status !== 'time-limit') {
     throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
@@ -57,7 +58,7 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
     // From stage one's optimal basis: its point is feasible for stage two, which only moves along
     // the optimal face; for a re-solve of the same model with other numbers, from that model's
     // stage-two optimum (dual feasible for this one: a few pivots where stage one's takes many).
-    second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: options.warmStart?.tieBreakBasis ?? first.basis });
+    second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: warm?.tieBreakBasis ?? first.basis });
   }
   const t2 = performance.now();
 
@@ -87,6 +88,21 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   }
 
   return { rounded, first, second, stage1, picked, stages, t0, t1, t2 };
+}
+
+/**
+ * Whether two shapes have the same columns and rows, in the same order (the same limits with rows,
+ * the same share and cash rows), so that a basis of one's LP is one of the other's: a scenario
+ * changed only in amounts that move no row in or out.
+ */
+function sameRows(a: PolicyLpShape, b: PolicyLpShape): boolean {
+  const same = <T>(x: readonly T[], y: readonly T[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return (
+    a.groups.length === b.groups.length &&
+    same(a.rowLimit, b.rowLimit) &&
+    same(a.shareRows.map((r) => r.share), b.shareRows.map((r) => r.share)) &&
+    same(a.cashRows.map((r) => r.cash), b.cashRows.map((r) => r.cash))
+  );
 }
 
 /** The priority LP solved and rounded: whole units per candidate, before the reasons and totals (`solvePriority` adds them). */

@@ -115,9 +115,12 @@ export interface AllocateOptions {
   /**
    * Bases for the two stages to start from, where the backend takes one (HiGHS, for an LP): the
    * optimal bases of the same model with other numbers (another year's cash: an earlier
-   * allocation's `model`), so that a re-solve is a few pivots. One of another shape is ignored.
+   * allocation's `model`), so that a re-solve is a few pivots. Used only where `shape` has the
+   * same columns and rows as this model's, in the same order. Where the LP has several optima,
+   * which one a warm solve ends at may not be the one a cold solve ends at (both optimal, both
+   * verified; the same inputs give the same one).
    */
-  readonly warmStart?: Pick<Allocation['model'], 'basis' | 'tieBreakBasis'>;
+  readonly warmStart?: Pick<Allocation['model'], 'basis' | 'tieBreakBasis' | 'shape'>;
 }
 
 /**
