@@ -15,13 +15,12 @@ export { toModelData } from './highs-backend.js';
 export type { ParametricLp } from './types.js';
 
 /**
- * From this many columns on, HiGHS's Wasm is compiled by V8's optimizing compiler from the start,
- * without its baseline compiler (Liftoff). A solve is one long call into the module, and V8 swaps
- * a function's baseline code for optimized code only when it is next called, so the first solve
- * of a big LP ran its inner loops in baseline code throughout: 11.0 s against 4.6 s for the same
- * LP (75,721 columns) solved again in the process, 5.5 s without the baseline. Compiling without
- * it costs about 0.6 s more, which at 20,000 columns the faster solve about repays (measured,
- * docs/solvers-and-benchmarks.md).
+ * From this many LP columns on, HiGHS's Wasm is compiled by V8's optimizing compiler from the
+ * start, without its baseline compiler (Liftoff). A solve is one long call into the module, and
+ * V8 swaps a function's baseline code for optimized code only when it is next called, so the
+ * first solve of a big LP would run its inner loops in baseline code throughout; compiling
+ * without the baseline costs more at load, which small models do not repay (the measurements:
+ * docs/solvers-and-benchmarks.md, round 13).
  */
 export const OPTIMIZED_WASM_COLUMNS = 30_000;
 
@@ -38,7 +37,7 @@ function highsRuntime(optimized = false): Promise<Highs> {
   return (runtime ??= (createRequire(import.meta.url)('highs') as (options?: object) => Promise<Highs>)());
 }
 
-/** Load the Wasm runtime once and return a synchronous backend, for LPs of up to `maxColumns` columns (see OPTIMIZED_WASM_COLUMNS). */
+/** Load the Wasm runtime once and return a synchronous backend, for models of up to `maxColumns` columns (see OPTIMIZED_WASM_COLUMNS). */
 export async function createHighsBackend(maxColumns = 0): Promise<Backend> {
   return highsBackendOf(await highsRuntime(maxColumns >= OPTIMIZED_WASM_COLUMNS));
 }

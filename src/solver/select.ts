@@ -27,6 +27,8 @@ export interface PickerNeeds {
    * proportional objective): HiGHS is not needed for `auto` or `network`.
    */
   readonly network?: boolean;
+  /** The most columns of an LP the model will hand over, where known (HiGHS's compilation depends on it: OPTIMIZED_WASM_COLUMNS). */
+  readonly columns?: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface PickerNeeds {
  */
 export function needsOf(work: PickerWork): PickerNeeds {
   if (work.integerModel) return { integer: true, network: false };
-  return { integer: false, network: work.lps.every((lp) => whyNotNetwork(lp) === null) };
+  return { integer: false, network: work.lps.every((lp) => whyNotNetwork(lp) === null), columns: Math.max(0, ...work.lps.map((lp) => lp.columns.length)) };
 }
 
 /**
@@ -54,10 +56,10 @@ export function integerBackendOf(choice: SolverChoice): Pick<Backend, 'name' | '
 export async function loadPicker(choice: SolverChoice, maxColumns: number, options: PickerNeeds = {}): Promise<Picker> {
   if (choice === 'jslp') return () => ({ backend: jslpBackend, reason: 'javascript-lp-solver (--solver jslp)' });
   if (choice === 'highs') {
-    const highs = await createHighsBackend(maxColumns);
+    const highs = await createHighsBackend(options.columns ?? maxColumns);
     return () => ({ backend: highs, reason: `${highs.name} (--solver highs)` });
   }
-  const highs = !options.network && (maxColumns > AUTO_JSLP_MAX_COLUMNS || options.integer) ? await createHighsBackend(maxColumns) : null;
+  const highs = !options.network && (maxColumns > AUTO_JSLP_MAX_COLUMNS || options.integer) ? await createHighsBackend(options.columns ?? maxColumns) : null;
   return autoPicker(choice, { highs, jslp: jslpBackend });
 }
 /**
