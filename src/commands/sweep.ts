@@ -9,6 +9,7 @@ import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
 import { writeOutputsAtomically } from '../io/write.js';
 import { floorTo } from '../money.js';
+import type { Allocation } from '../model/allocate.js';
 import { withBudget, type Scenario } from '../model/scenario.js';
 import { horizonOf, type CashWindow } from '../model/years.js';
 import { frontierCsv, entryCsv, frontierHtml, frontierSvg, findKnee, type FrontierPoint, type EntryBudgets, type Varied } from '../report/frontier.js';
@@ -75,11 +76,20 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   if ('status' in engine) throw infeasibleError(engine);
   // Budgets on whole granularity units, evenly spaced, both ends included.
   const budgets = Array.from({ length: options.steps }, (_, k) => (k === options.steps - 1 ? options.to : floorTo(options.from.plus(options.to.minus(options.from).times(k).div(options.steps - 1)), g)));
+  // Each point from the optimal bases of the point solved before it, where HiGHS solves the LP
+  // (the same model with another budget or cash: a few pivots; AllocateOptions.warmStart). An LP
+  // model's points are solved here in order; a model whose points also run on threads is a MIP,
+  // which takes no basis.
+  let last: Allocation['model'] | undefined;
+  const kept = (verified: Verified): Verified => {
+    if (verified.status !== 'infeasible') last = verified.allocation.model;
+    return verified;
+  };
   /** The point at `amount`, solved (rounded, verified): the budget row moved, or a year's cash prepared again. */
   const solvedAt = (amount: Decimal): { verified: Verified; windows: readonly CashWindow[] } => {
-    if (!varied) return { verified: solveVerified(engine, { at: amount }), windows: [] };
+    if (!varied) return { verified: kept(solveVerified(engine, { at: amount, warmStart: last })), windows: [] };
     const other = engineWith({ ...engine.loaded, scenario: at(amount) }, engine.picker, { locked: engine.locked });
-    return 'status' in other ? { verified: other, windows: [] } : { verified: solveVerified(other), windows: other.prepared.cash.map((r) => r.window) };
+    return 'status' in other ? { verified: other, windows: [] } : { verified: kept(solveVerified(other, { warmStart: last })), windows: other.prepared.cash.map((r) => r.window) };
   };
   /** A point solved here as the sweep reads it, with the LP's marginal value of the budget (or of the year's cash) where there is one. */
   const pointOf = (amount: Decimal, { verified, windows }: { verified: Verified; windows: readonly CashWindow[] }): Point => {
