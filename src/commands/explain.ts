@@ -67,10 +67,15 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
     throw new InputError([{ file: 'project_id', expected: `a project of ${loaded.inputs.applications.file} (nearest: ${nearest(options.projectId, applications.map((a) => a.projectId))})`, found: JSON.stringify(options.projectId) }]);
   }
   const base = orThrow(await openEngine(loaded, { solver: options.solver }));
-  // The re-solves below change the budget or one score: the same kind of model, the same backends, the same locked grants.
+  // The re-solves below change the budget, a year's cash or one score: the same kind of model, the
+  // same backends, the same locked grants; each from the first solve's optimal bases where HiGHS
+  // solves the LP and its rows are the same (AllocateOptions.warmStart).
+  let first: Allocation | undefined;
   const solve = (apps: readonly Application[], s: Scenario): Allocation => {
     const engine = apps === applications && s === scenario ? base : orThrow(engineWith({ ...loaded, applications: apps, scenario: s }, base.picker, { locked: base.locked }));
-    return orThrow(solveVerified(engine)).allocation;
+    const solved = orThrow(solveVerified(engine, { warmStart: first?.model })).allocation;
+    first ??= solved;
+    return solved;
   };
   const allocation = solve(applications, scenario);
   // The funding line: the budget's dual in the LP; under integer rules the lowest score funded where the budget binds.
