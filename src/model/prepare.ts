@@ -159,8 +159,27 @@ function candidateBase(apps: readonly Application[], policy: Policy, scenario: S
   });
   if (allUnits) rememberCapUnits(caps, scenario.granularity, capUnits);
   const shares = buildShares(candidates.slice(0, thisYear), policy, lockedGrants);
-  const cash = scenario.cashPlan ? buildCashRows(scenario.cashPlan, ledger, candidates, measures, lockedGrants, scenario.granularity) : [];
+  const cash = cashRowsOf(scenario, { candidates, measures, lockedGrants });
   return { measures, lockedOf, lockedGrants, candidates, candidateOf, entitlements, caps, frame, extra, shares, thisYear, cash };
+}
+
+/** The cash rows of a scenario's cash by year for these candidates (none without cash by year). */
+function cashRowsOf(scenario: Scenario, base: Pick<CandidateBase, 'candidates' | 'measures' | 'lockedGrants'>): CashRow[] {
+  return scenario.cashPlan ? buildCashRows(scenario.cashPlan, scenario.years?.ledger ?? [], base.candidates, base.measures, base.lockedGrants, scenario.granularity) : [];
+}
+
+/**
+ * Whether `b` is `a` but for the amounts of its cash by year: every other field the same object
+ * (the budget too), the cash plan's too but for its amounts. What `b` changes then reaches only the
+ * cash rows (and the limits' amounts, read from `b` as always).
+ */
+function onlyCashDiffers(a: Scenario, b: Scenario): boolean {
+  if (!a.cashPlan || !b.cashPlan) return false;
+  const same = <T extends object>(x: T, y: T, except: string) => {
+    const kx = Object.keys(x) as (keyof T)[];
+    return kx.length === Object.keys(y).length && kx.every((k) => k === except || x[k] === y[k]);
+  };
+  return same(a, b, 'cashPlan') && same(a.cashPlan, b.cashPlan, 'cash');
 }
 
 /**
@@ -211,7 +230,12 @@ interface SharedBase {
 const bases = new WeakMap<readonly Application[], SharedBase>();
 function sharedBase(apps: readonly Application[], policy: Policy, scenario: Scenario, locked: ReadonlyMap<string, Decimal> | undefined): SharedBase {
   const known = bases.get(apps);
-  if (known && known.policy === policy && known.scenario === scenario && known.locked === locked) return known;
+  if (known && known.policy === policy && known.locked === locked) {
+    if (known.scenario === scenario) return known;
+    // The kept scenario but for its cash by year (a re-solve at another year's cash): the same
+    // candidates, entitlements and limits; the cash rows made again. Not kept in its place.
+    if (onlyCashDiffers(known.scenario, scenario)) return { policy, scenario, locked, base: { ...known.base, cash: cashRowsOf(scenario, known.base) } };
+  }
   const made: SharedBase = { policy, scenario, locked, base: candidateBase(apps, policy, scenario, locked) };
   bases.set(apps, made);
   return made;
