@@ -30,7 +30,7 @@ interface Pipeline {
   openEngine(loaded: Loaded, options?: { keepBudgetRow?: boolean }): Promise<Engine | { status: 'infeasible' }>;
   solveVerified(engine: Engine, options?: { at?: Decimal }): Verified;
   withOptions(loaded: Loaded, options: { budget?: string }): Loaded;
-  resolveCold(engine: Engine, budget: Decimal, timeLimitSeconds: undefined): Verified;
+  resolveBudgetAt(engine: Engine, budget: Decimal, timeLimitSeconds: undefined): Verified;
   resolveCashAt(engine: Engine, year: number, cash: Decimal, timeLimitSeconds: undefined): Verified;
 }
 
@@ -102,7 +102,7 @@ describe('re-solves of an integer model on other threads', () => {
       ahead.close();
       expect(answers.size).toBe(jobs.length);
       for (const job of jobs) {
-        const here = job.kind === 'budget' ? pipeline.resolveCold(opened, new D(job.at), undefined) : pipeline.resolveCashAt(opened, job.year, new D(job.at), undefined);
+        const here = job.kind === 'budget' ? pipeline.resolveBudgetAt(opened, new D(job.at), undefined) : pipeline.resolveCashAt(opened, job.year, new D(job.at), undefined);
         const there = fromCompiled(first.allocation, answers.get(aheadKey(job)));
         expect(there, aheadKey(job)).not.toBeNull();
         expect(compact(there!), aheadKey(job)).toEqual(compact(here));

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeFamily, type Family } from '../scripts/families.js';
 import { marginalValues, type MarginalAnalysis } from '../src/model/marginal.js';
 import { loadInput } from '../src/pipeline/load.js';
-import { openEngine, resolveCashAt, solveVerified, type Engine } from '../src/pipeline/solve.js';
+import { openEngine, resolveBudgetAt, resolveCashAt, solveVerified, type Engine } from '../src/pipeline/solve.js';
 import { createHighsBackend, openParametricLp } from '../src/solver/highs.js';
 import { whyNotNetwork } from '../src/solver/network.js';
 import type { Backend, Basis, ParametricLp } from '../src/solver/types.js';
@@ -49,6 +49,15 @@ function counted(lp: ParametricLp, count: { n: number }): ParametricLp {
       return lp.objectiveWithRowBounds(row, lower, upper);
     },
   };
+}
+
+/** The same scenario with half the budget and three times the cash: the budget binds, the cash does not. */
+function budgetBinding(path: string): string {
+  const scenario = JSON.parse(readFileSync(path, 'utf8')) as { name: string; budget: string; cash: Record<string, string> };
+  const cash = Object.fromEntries(Object.entries(scenario.cash).map(([y, c]) => [y, String(BigInt(c) * 3n)]));
+  const out = join(path, '..', 'scenario-budget.json');
+  writeFileSync(out, JSON.stringify({ ...scenario, name: `${scenario.name}-budget`, budget: String(BigInt(scenario.budget) / 2n), cash }));
+  return out;
 }
 
 const text = (m: MarginalAnalysis) => m.values.map((v) => `${v.limit.id} ${v.perYuan} ${v.from} ${v.to} ${v.binding}`);
@@ -135,5 +144,25 @@ describe('a year’s cash re-solved from the first solve’s bases (both stages)
     expect(seen[0]).toBeUndefined();
     expect(seen[1]).toBeDefined();
     expect(seen[1]).not.toBe(model.tieBreakBasis);
+  });
+});
+
+describe('the budget re-solved from the first solve’s bases, where it binds', () => {
+  it.each(cases.slice(1, 3))('%s: the allocation it gives from the start, grant by grant', async (_name, path) => {
+    const loaded = loadInput(budgetBinding(path));
+    const engine = (await openEngine(loaded, { solver: 'highs' })) as Engine;
+    const first = solveVerified(engine);
+    if (first.status === 'infeasible') throw new Error('infeasible');
+    const { model } = first.allocation;
+    expect(first.allocation.granted.toString()).toBe(loaded.scenario.budget.toString());
+    const budget = loaded.scenario.budget;
+    for (const at of [budget.plus(10_000), budget.minus(10_000), budget.times(1.2).floor(), budget.times(0.8).floor()]) {
+      const warm = resolveBudgetAt(engine, at, undefined, model);
+      const cold = resolveBudgetAt(engine, at, undefined);
+      expect(warm.status).toBe(cold.status);
+      if (warm.status === 'infeasible' || cold.status === 'infeasible') continue;
+      expect(warm.allocation.objective.toString(), `at ${at}`).toBe(cold.allocation.objective.toString());
+      expect(warm.allocation.lines.map((l) => l.grant.toString()), `at ${at}`).toEqual(cold.allocation.lines.map((l) => l.grant.toString()));
+    }
   });
 });

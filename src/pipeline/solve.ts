@@ -296,11 +296,11 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
  * The engine's scenario solved (rounded, verified) at another budget: on its own preparation where it kept the budget row, else prepared again.
  * With `warm` (the priority LP's first solve kept open, `base` its allocation), on its own preparation: the LP at that budget solved from
  * the first solve's optimum where that gives the values a cold solve gives (see `ParametricLp.warm`) and rounded and verified, only to be compared
- * with `base` (`solveCompared`). Otherwise, and for a scenario prepared again, solved cold (`resolveCold`).
+ * with `base` (`solveCompared`). Otherwise, and for a scenario prepared again, solved from `base`'s optimal bases where HiGHS takes them, else from the start (`resolveBudgetAt`).
  */
 export function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm, base?: Allocation): Resolved {
   const { prepared } = engine;
-  if (!warm || !base || !prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) return resolveCold(engine, budget, timeLimitSeconds);
+  if (!warm || !base || !prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) return resolveBudgetAt(engine, budget, timeLimitSeconds, base?.model);
   const picker: Picker = (lp) => {
     // The LP at another budget is the first one with the budget row moved. A picker that picks by the LP's kind (integer,
     // network, its size: every one made from a solver choice) picks for it what it picked for the first, where it is a network
@@ -311,12 +311,16 @@ export function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: num
   return solveCompared(prepared, picker, base, { at: budget, timeLimitSeconds, locked: engine.locked });
 }
 
-/** The engine's scenario solved (rounded, verified) at another budget from the start: on its own preparation where it kept the budget row, else prepared again. */
-export function resolveCold(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined): Verified {
+/**
+ * The engine's scenario solved (rounded, verified) at another budget: on its own preparation where
+ * it kept the budget row, else prepared again; its priority LP's stages from `warmStart` where
+ * given (an earlier allocation's optimal bases, AllocateOptions.warmStart), else from the start.
+ */
+export function resolveBudgetAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warmStart?: AllocateOptions['warmStart']): Verified {
   const { prepared } = engine;
-  if (prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) return solveVerified(engine, { at: budget, timeLimitSeconds });
+  if (prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) return solveVerified(engine, { at: budget, timeLimitSeconds, warmStart });
   const other = engineWith({ ...engine.loaded, scenario: withBudget(engine.loaded.scenario, budget) }, engine.picker, { locked: engine.locked });
-  return 'status' in other ? other : solveVerified(other, { timeLimitSeconds });
+  return 'status' in other ? other : solveVerified(other, { timeLimitSeconds, warmStart });
 }
 
 /**
@@ -332,12 +336,12 @@ export function withCash(s: Scenario, year: number, amount: Decimal): Scenario {
 
 /**
  * A re-solve that may run ahead on another thread (`AheadJob`), solved here from the start: at
- * another budget (`resolveCold`, what `resolveAt` does without a kept optimum), or with one year's
+ * another budget (`resolveBudgetAt`, what `resolveAt` does without a kept optimum), or with one year's
  * cash set to an amount (`resolveCashAt`).
  */
 export function resolveJob(engine: Engine, job: AheadJob, timeLimitSeconds: number | undefined): Verified {
   const at = new D(job.at);
-  return job.kind === 'budget' ? resolveCold(engine, at, timeLimitSeconds) : resolveCashAt(engine, job.year, at, timeLimitSeconds);
+  return job.kind === 'budget' ? resolveBudgetAt(engine, at, timeLimitSeconds) : resolveCashAt(engine, job.year, at, timeLimitSeconds);
 }
 
 /**
