@@ -68,12 +68,13 @@ export async function runExplain(options: ExplainOptions): Promise<ExplainOutcom
   }
   const base = orThrow(await openEngine(loaded, { solver: options.solver }));
   // The re-solves below change the budget, a year's cash or one score: the same kind of model, the
-  // same backends, the same locked grants; each from the first solve's optimal bases where HiGHS
-  // solves the LP and its rows are the same (AllocateOptions.warmStart).
+  // same backends, the same locked grants. Those of the same applications (another budget or cash)
+  // start from the first solve's optimal bases where HiGHS solves the LP and its rows are the same
+  // (AllocateOptions.warmStart); another score may reorder the columns.
   let first: Allocation | undefined;
   const solve = (apps: readonly Application[], s: Scenario): Allocation => {
     const engine = apps === applications && s === scenario ? base : orThrow(engineWith({ ...loaded, applications: apps, scenario: s }, base.picker, { locked: base.locked }));
-    const solved = orThrow(solveVerified(engine, { warmStart: first?.model })).allocation;
+    const solved = orThrow(solveVerified(engine, { warmStart: apps === applications ? first?.model : undefined })).allocation;
     first ??= solved;
     return solved;
   };

@@ -91,14 +91,15 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
 }
 
 /**
- * Whether two shapes have the same columns and rows, in the same order (the same limits with rows,
- * the same share and cash rows), so that a basis of one's LP is one of the other's: a scenario
- * changed only in amounts that move no row in or out.
+ * Whether two shapes have the same columns and rows, in the same order (the same candidates in each
+ * column, the same limits with rows, the same share and cash rows), so that a basis of one's LP is
+ * one of the other's: a scenario changed only in amounts that move no row in or out.
  */
 function sameRows(a: PolicyLpShape, b: PolicyLpShape): boolean {
   const same = <T>(x: readonly T[], y: readonly T[]) => x.length === y.length && x.every((v, i) => v === y[i]);
   return (
     a.groups.length === b.groups.length &&
+    a.groups.every((members, j) => same(members, b.groups[j]!)) &&
     same(a.rowLimit, b.rowLimit) &&
     same(a.shareRows.map((r) => r.share), b.shareRows.map((r) => r.share)) &&
     same(a.cashRows.map((r) => r.cash), b.cashRows.map((r) => r.cash))
