@@ -11,9 +11,8 @@
  * budget and cash (`fingerprint`); it solves each job as this thread would (`resolveJob`: the
  * same code, the same inputs, the same answer; this thread's re-solve of a year's cash offers
  * HiGHS the first solve's bases, which a MIP does not take, so it is the same solve) and sends
- * back what the
- * analysis compares (`resolvedFrom`): each line's grant, the objective and the totals, or the
- * conflicts. A job a thread did not answer (it refused, failed or died) is solved here as before,
+ * back what the analysis compares (`resolvedFrom`): each line's grant, the objective and the
+ * totals, or the conflicts. A job a thread did not answer (it refused, failed or died) is solved here as before,
  * so the figures never depend on whether a thread ran.
  *
  * `fundplan sweep` of an integer model gives the same threads its points after the first, each
