@@ -27,10 +27,11 @@ async function bundleForNode(entry, outfile) {
   });
 }
 
-// The workers beside the command line, which starts `./format-worker.js` and `./ahead-worker.js`
-// next to itself; and the benchmark's child process the same way (npm run bench: it times what
-// `fundplan` runs; not shipped).
+// The workers beside the command line, which starts `./format-worker.js`, `./ahead-worker.js` and
+// `./ranges-worker.js` next to itself; and the benchmark's child process the same way (npm run
+// bench: it times what `fundplan` runs; not shipped).
 await bundleForNode('dist/src/cli.js', 'dist/bin/fundplan.js');
 await bundleForNode('dist/src/report/format-worker.js', 'dist/bin/format-worker.js');
 await bundleForNode('dist/src/pipeline/ahead-worker.js', 'dist/bin/ahead-worker.js');
+await bundleForNode('dist/src/pipeline/ranges-worker.js', 'dist/bin/ranges-worker.js');
 await bundleForNode('dist/bench/bench-child.js', 'dist/bin/bench-child.js');

@@ -51,7 +51,8 @@ function threadsOption(value: string): number {
 }
 
 const THREADS_FLAG = '--threads <n>';
-const THREADS_HELP = "worker threads for an integer model: solve's re-solves (budget ± step, each year's cash + step) or sweep's points after the first, while this thread solves the first (default: one fewer than the cores, at most 2; 0: none)";
+const THREADS_HELP =
+  "worker threads for an integer model: solve's re-solves (budget ± step, each year's cash + step) or sweep's points after the first, while this thread solves the first; for a big LP HiGHS solves, solve's marginal-value searches (default: one fewer than the cores, at most 2; 0: none)";
 
 function secondsOption(value: string): number {
   const v = Number(value);

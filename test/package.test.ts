@@ -37,7 +37,8 @@ describe('the packed package', () => {
     expect(files).toContain('dist/bin/fundplan.js');
     expect(files).toContain('dist/bin/format-worker.js');
     expect(files).toContain('dist/bin/ahead-worker.js');
-    expect(files.filter((f) => f.startsWith('dist/bin/'))).toHaveLength(3);
+    expect(files).toContain('dist/bin/ranges-worker.js');
+    expect(files.filter((f) => f.startsWith('dist/bin/'))).toHaveLength(4);
     expect(files).toContain('scenarios/policies/shenzhen-iiot-2018.json');
     expect(files).toContain('LICENSE');
     expect(files.filter((f) => /^(test|bench|scripts|src)\/|^dist\/(test|bench|scripts)\/|\.test\./.test(f))).toEqual([]);

@@ -9,7 +9,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { D, LP_UNIT } from '../money.js';
-import type { LinearProgram, ParametricLp } from '../solver/types.js';
+import type { ParametricLp } from '../solver/types.js';
 import type { Allocation } from './types.js';
 import type { Limit } from './limits.js';
 
@@ -45,23 +45,45 @@ export interface MarginalOptions {
   readonly budgetSlope?: number | null;
 }
 
-export function marginalValues(allocation: Allocation, lp: ParametricLp, options: MarginalOptions = {}): MarginalAnalysis {
-  const { shape } = allocation.model;
-  const rows = allocation.model.lp.rows;
+/**
+ * One limit's row to search (`searchRow`): the row, its bounds, how fine the range's grid is (the
+ * limit over 2^steps), and its right slope where it is known already (the budget's, found first).
+ * Plain numbers: a search can be sent to another thread that holds the same LP.
+ */
+export interface RowSearch {
+  readonly row: number;
+  readonly lower: number | null;
+  readonly upper: number | null;
+  readonly steps: number;
+  readonly slope?: number | null;
+}
+
+/** What a row's search found (LP units): its right slope (null: one step up is infeasible), and the range over which it holds (`hi` null: no upper end). */
+export interface RowRange {
+  readonly slope: number | null;
+  readonly lo: number;
+  readonly hi: number | null;
+}
+
+/**
+ * A row's right slope and the range over which it holds, re-solved on `lp` (see the module's
+ * comment). It depends only on the LP's optimal values at the points it tries, not on the basis
+ * `lp` is in, so any model of the same LP, on any thread, gives the same answer.
+ */
+export function searchRow(lp: ParametricLp, search: RowSearch): RowRange {
+  const { row: r, steps } = search;
   const v0 = lp.objective;
   const tol = tolerance(v0);
-  // Ranges on a grid of 1/256 of the limit (1/16 on big models): enough for "over what range it holds".
-  const bisections = options.bisections ?? (allocation.model.lp.columns.length > 5000 ? 4 : 8);
-  const rowOf = new Map(shape.rowLimit.map((k, r) => [k, r]));
+  const b = search.upper ?? search.lower!;
 
   /** The optimum at row r's bound t, re-solved, and kept among what is known of row r. */
-  const valueAt = (r: number, t: number, known: Known | null): number | null => {
-    const v = valueWithBound(lp, rows, r, t);
+  const valueAt = (t: number, known: Known | null): number | null => {
+    const v = valueWithBound(lp, search, t);
     known?.add(t, v);
     return v;
   };
-  const probe = (r: number, t: number, known: Known): void => void valueAt(r, t, known);
-  const holds = (r: number, b: number, slope: number, t: number, known: Known | null): boolean => {
+  const probe = (t: number, known: Known): void => void valueAt(t, known);
+  const holds = (slope: number, t: number, known: Known | null): boolean => {
     // Inside an exact range the optimum is v0 + dual × (t − b) (the same basis): what a re-solve
     // would answer, so it is not re-solved. The grid's points are decimals of the bound's scale,
     // far more than a rounding apart from the range's ends.
@@ -79,14 +101,14 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
         for (const part of [64, 16, 4]) {
           const at = end + Math.round((t - end) / part);
           if (at < 0 || known.probedTo(at)) continue;
-          probe(r, at, known);
+          probe(at, known);
           told = known.decide(t, c, v0, tol(0));
           if (told !== null) break;
         }
       }
       if (told !== null) return told;
     }
-    const v = valueAt(r, t, known);
+    const v = valueAt(t, known);
     return v !== null && Math.abs(v - v0 - slope * (t - b)) <= tol(v - v0);
   };
   /**
@@ -97,49 +119,86 @@ export function marginalValues(allocation: Allocation, lp: ParametricLp, options
    * on one interval), not on the basis the backend ended in (whose range hint may choose the
    * points tried first): the same LP gives the same range whichever backend and pivots solved it.
    */
-  const extend = (r: number, b: number, slope: number, dir: 1 | -1, steps: number, known: Known | null): number => {
+  const extend = (slope: number, dir: 1 | -1, known: Known | null): number => {
     const grid = STEP * 2 ** Math.max(0, Math.floor(Math.log2(Math.max(b, STEP) / 2 ** steps)));
     const at = (k: number) => Math.max(0, b + dir * k * grid);
     // Where the backend's range is a hint (not exact), its end's grid steps are tried first.
     const hinted = lp.rangesExact ? null : hintedEnd(dir > 0 ? lp.rangeUp[r]! : lp.rangeDown[r]!, b, grid, dir);
-    return at(lastHoldingStep((k) => holds(r, b, slope, at(k), known), (k) => dir < 0 && at(k) === 0, hinted));
+    return at(lastHoldingStep((k) => holds(slope, at(k), known), (k) => dir < 0 && at(k) === 0, hinted));
   };
 
-  const analyse = (limit: Limit, r: number, steps = bisections): Marginal => {
-    const row = rows[r]!;
-    const b = row.upper ?? row.lower!;
-    // On the whole limit: what an earlier batch locked is added back.
-    const toYuan = (t: number) => new D(t).times(LP_UNIT).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).plus(limit.locked);
-    // Exact answers bound the others (concavity): kept per row, from the kept optimum and its exact range on.
-    const known = lp.valuesExact && Number.isFinite(b) ? knownAround(lp, r, b) : null;
-    const slope = limit.kind === 'budget' && options.budgetSlope !== undefined ? options.budgetSlope : rightSlope(lp, rows, r, known);
-    if (slope === null) {
-      // Raising a floor one step makes the scenario infeasible: it is already as high as it can go.
-      return { limit, perYuan: -Infinity, from: toYuan(b), to: toYuan(b), verified: true, binding: true };
-    }
-    const binding = Math.abs(slope) > 1e-9;
-    const hi = !binding && row.upper !== null ? null : extend(r, b, slope, 1, steps, known); // a ceiling that does not bind: flat from here on
-    const lo = b > 0 ? extend(r, b, slope, -1, steps, known) : b;
-    return { limit, perYuan: slope, from: toYuan(lo), to: hi === null ? null : toYuan(hi), verified: true, binding };
-  };
+  // Exact answers bound the others (concavity): kept per row, from the kept optimum and its exact range on.
+  const known = lp.valuesExact && Number.isFinite(b) ? knownAround(lp, r, b) : null;
+  const slope = search.slope !== undefined ? search.slope : rightSlope(lp, search, known);
+  // Raising a floor one step makes the scenario infeasible: it is already as high as it can go.
+  if (slope === null) return { slope, lo: b, hi: b };
+  const binding = Math.abs(slope) > 1e-9;
+  const hi = !binding && search.upper !== null ? null : extend(slope, 1, known); // a ceiling that does not bind: flat from here on
+  const lo = b > 0 ? extend(slope, -1, known) : b;
+  return { slope, lo, hi };
+}
 
-  const values: Marginal[] = [];
+/**
+ * The marginal values to find: one search per limit that has a row to search (`searches`, in the
+ * order the values list them), and the values once the searches' ranges are known (`values`,
+ * given one range per search, in the same order).
+ */
+export interface MarginalPlan {
+  readonly searches: readonly RowSearch[];
+  values(found: readonly RowRange[]): MarginalAnalysis;
+}
+
+export function marginalPlan(allocation: Allocation, lp: ParametricLp, options: MarginalOptions = {}): MarginalPlan {
+  const { shape } = allocation.model;
+  const rows = allocation.model.lp.rows;
+  // Ranges on a grid of 1/256 of the limit (1/16 on big models): enough for "over what range it holds".
+  const bisections = options.bisections ?? (allocation.model.lp.columns.length > 5000 ? 4 : 8);
+  const rowOf = new Map(shape.rowLimit.map((k, r) => [k, r]));
+  const searches: RowSearch[] = [];
+  /** Each value: found already, or a limit and the index of its search. */
+  const planned: (Marginal | { readonly limit: Limit; readonly search: number })[] = [];
+  const search = (limit: Limit, r: number, steps: number) => {
+    const { lower, upper } = rows[r]!;
+    const slope = limit.kind === 'budget' && options.budgetSlope !== undefined ? { slope: options.budgetSlope } : {};
+    planned.push({ limit, search: searches.length });
+    searches.push({ row: r, lower, upper, steps, ...slope });
+  };
   const companyCandidates: [Limit, number][] = [];
   allocation.limits.forEach((l, k) => {
     const r = rowOf.get(k);
     if (l.kind === 'budget' || l.kind === 'measure_max' || l.kind === 'measure_min') {
       if (r === undefined) {
         // No row: the members' entitlements together never reach this ceiling.
-        values.push({ limit: l, perYuan: 0, from: allocation.limitTotals[k]!.plus(l.locked), to: null, verified: true, binding: false });
-      } else values.push(analyse(l, r));
+        planned.push({ limit: l, perYuan: 0, from: allocation.limitTotals[k]!.plus(l.locked), to: null, verified: true, binding: false });
+      } else search(l, r, bisections);
     } else if (r !== undefined && Math.abs(lp.duals[r]!) > 1e-9) companyCandidates.push([l, r]);
   });
   companyCandidates
     .sort((a, b) => Math.abs(lp.duals[b[1]]!) - Math.abs(lp.duals[a[1]]!) || (a[0].id < b[0].id ? -1 : 1))
     .slice(0, options.maxCompanyLimits ?? 20)
-    .forEach(([l, r]) => values.push(analyse(l, r, Math.min(bisections, 4))));
-  const budget = values.find((v) => v.limit.kind === 'budget');
-  return { values, fundingLine: budget ? fundingLineAt(budget.perYuan) : null };
+    .forEach(([l, r]) => search(l, r, Math.min(bisections, 4)));
+  return {
+    searches,
+    values(found) {
+      const values = planned.map((p): Marginal => {
+        if (!('search' in p)) return p;
+        const { limit } = p;
+        const { slope, lo, hi } = found[p.search]!;
+        // On the whole limit: what an earlier batch locked is added back.
+        const toYuan = (t: number) => new D(t).times(LP_UNIT).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).plus(limit.locked);
+        if (slope === null) return { limit, perYuan: -Infinity, from: toYuan(lo), to: toYuan(lo), verified: true, binding: true };
+        return { limit, perYuan: slope, from: toYuan(lo), to: hi === null ? null : toYuan(hi), verified: true, binding: Math.abs(slope) > 1e-9 };
+      });
+      const budget = values.find((v) => v.limit.kind === 'budget');
+      return { values, fundingLine: budget ? fundingLineAt(budget.perYuan) : null };
+    },
+  };
+}
+
+/** The marginal values, every search made here on `lp` (`marginalPlan`, `searchRow`). */
+export function marginalValues(allocation: Allocation, lp: ParametricLp, options: MarginalOptions = {}): MarginalAnalysis {
+  const plan = marginalPlan(allocation, lp, options);
+  return plan.values(plan.searches.map((s) => searchRow(lp, s)));
 }
 
 /**
@@ -160,7 +219,8 @@ export function budgetSlope(allocation: Allocation, lp: ParametricLp): number | 
   const k = allocation.limits.findIndex((l) => l.kind === 'budget');
   const r = allocation.model.shape.rowLimit.indexOf(k);
   if (k < 0 || r < 0) return undefined;
-  return rightSlope(lp, allocation.model.lp.rows, r, null);
+  const { lower, upper } = allocation.model.lp.rows[r]!;
+  return rightSlope(lp, { row: r, lower, upper }, null);
 }
 
 /** The funding line a budget slope (`budgetSlope`) gives: null for none, infeasible, or one that buys nothing. */
@@ -280,10 +340,12 @@ function tolerance(v0: number): (dv: number) => number {
   return (dv) => 1e-6 * Math.max(1, Math.abs(v0)) + 1e-9 * Math.abs(dv);
 }
 
-/** The optimum with row r's active bound at t (万元), null where infeasible. */
-function valueWithBound(lp: ParametricLp, rows: LinearProgram['rows'], r: number, t: number): number | null {
-  const row = rows[r]!;
-  return row.upper !== null ? lp.objectiveWithRowBounds(r, row.lower, t) : lp.objectiveWithRowBounds(r, t, row.upper);
+/** A row of the LP and its bounds. */
+type RowBounds = Pick<RowSearch, 'row' | 'lower' | 'upper'>;
+
+/** The optimum with the row's active bound at t (万元), null where infeasible. */
+function valueWithBound(lp: ParametricLp, { row, lower, upper }: RowBounds, t: number): number | null {
+  return upper !== null ? lp.objectiveWithRowBounds(row, lower, t) : lp.objectiveWithRowBounds(row, t, upper);
 }
 
 /**
@@ -293,11 +355,11 @@ function valueWithBound(lp: ParametricLp, rows: LinearProgram['rows'], r: number
  * re-solve (the optimum there is the objective plus the dual times the step, which the check
  * accepts); a re-solved step is kept in `known`.
  */
-function rightSlope(lp: ParametricLp, rows: LinearProgram['rows'], r: number, known: Known | null): number | null {
-  const row = rows[r]!;
+function rightSlope(lp: ParametricLp, row: RowBounds, known: Known | null): number | null {
+  const r = row.row;
   const b = row.upper ?? row.lower!;
   if (inExactRange(lp, r, b, b + STEP)) return lp.duals[r]!;
-  const up = valueWithBound(lp, rows, r, b + STEP);
+  const up = valueWithBound(lp, row, b + STEP);
   known?.add(b + STEP, up);
   if (up === null) return null;
   const v0 = lp.objective;

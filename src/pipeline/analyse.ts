@@ -21,7 +21,7 @@ import type { Decimal } from 'decimal.js';
 import { InputError, InternalError, type Conflict } from '../errors.js';
 import { D, floorTo, fmtYuan, fmtYuanHuman, parseAmount } from '../money.js';
 import { budgetBinds, budgetChange, lowestFundedLine, type Compared } from '../model/budget-figures.js';
-import { budgetSlope, fundingLineOf, marginalValues } from '../model/marginal.js';
+import { budgetSlope, fundingLineOf, marginalPlan, searchRow, type MarginalAnalysis, type MarginalPlan } from '../model/marginal.js';
 import type { Allocation } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
@@ -32,6 +32,7 @@ import { budgetWords, cashWords, limitWords } from '../report/budget-words.js';
 import { words, type Lang } from '../report/i18n/index.js';
 import { limitLabel } from '../report/labels.js';
 import type { Summary } from '../report/summary.js';
+import { searchedWith, shareSearches, type SharedSearches } from './ranges.js';
 
 type Entry = Summary['marginalValues'][string];
 type Side = NonNullable<Entry['up']>;
@@ -77,6 +78,8 @@ export interface AnalyseArgs {
   readonly resolveAt: (budget: Decimal, warm?: Warm) => Resolved;
   /** A multi-year scenario: the cash windows of the preparation solved (in the order of its cash rows), and a re-solve at another cash for one year. */
   readonly cash?: { readonly windows: readonly CashWindow[]; readonly resolveAt: (year: number, cash: Decimal) => Resolved };
+  /** Worker threads the marginal values' searches may be shared with (ranges.ts; default none): the values are the same with any number. */
+  readonly threads?: number;
 }
 
 /** The budget step of the re-solves when none is given: ¥1,000,000. */
@@ -112,7 +115,7 @@ const DESCRIPTION = {
  */
 export interface Analysing {
   readonly fundingLine: number | null;
-  finish(): Analysis;
+  finish(): Promise<Analysis>;
   dispose(): void;
 }
 
@@ -143,7 +146,7 @@ export function reSolveAmounts(scenario: Scenario, step: Decimal): ReSolveAmount
 export async function analyse(args: AnalyseArgs): Promise<Analysis> {
   const started = await startAnalysis(args);
   try {
-    return started.finish();
+    return await started.finish();
   } finally {
     started.dispose();
   }
@@ -152,7 +155,7 @@ export async function analyse(args: AnalyseArgs): Promise<Analysis> {
 /** The analysis up to its funding line (`Analysing`): the duals and the ranges checked by re-solving; the budget's and the cash's re-solves wait for `finish`. */
 export async function startAnalysis(args: AnalyseArgs): Promise<Analysing> {
   const { allocation, scenario } = args;
-  const done = (a: Analysis): Analysing => ({ fundingLine: a.fundingLine, finish: () => a, dispose: () => {} });
+  const done = (a: Analysis): Analysing => ({ fundingLine: a.fundingLine, finish: () => Promise.resolve(a), dispose: () => {} });
   const none = (why: keyof typeof DESCRIPTION.none): Analysis => ({
     values: [],
     reportValues: [],
@@ -188,37 +191,47 @@ export async function startAnalysis(args: AnalyseArgs): Promise<Analysing> {
       const cash = cashValues(args, null);
       return { values: [worded('zh'), ...cash('zh')], reportValues: [worded(args.lang), ...cash(args.lang)], fundingLine: line?.score ?? null, fundingLineBasis: basis };
     };
-    return { fundingLine: line?.score ?? null, finish, dispose: () => {} };
+    return { fundingLine: line?.score ?? null, finish: () => Promise.resolve(finish()), dispose: () => {} };
   }
 
   // The priority LP: duals and ranges from stage one, checked by re-solving.
   const parametric = allocation.status === 'optimal' ? await openSensitivity(allocation.model.lp, allocation.model.basis) : null;
   if (!parametric) return done(none('time-limit'));
-  // The optimum is kept open for the marginal values, then for the budget re-solve in `finish`; disposed however they end.
+  // The funding line now (the budget's slope: one re-solve at most); the other limits' values wait
+  // for `finish`, which is given the same slope, so that what needs only the funding line (the
+  // explanations, allocations.csv's rows) comes first. With threads to use and a model they can
+  // open, the other limits' searches start on them now, each thread with its own copy of the model
+  // (ranges.ts), while this thread goes on.
+  let slope: number | null | undefined;
+  let plan: MarginalPlan;
+  let shared: SharedSearches | null = null;
+  // The optimum is kept open for the marginal values, then for the budget re-solve in `finish`; disposed (and the threads stopped) however they end.
   let open = true;
   const dispose = () => {
+    shared?.close();
     if (open) parametric.dispose();
     open = false;
   };
-  // The funding line now (the budget's slope: one re-solve at most); the other limits' values wait
-  // for `finish`, which is given the same slope, so that what needs only the funding line (the
-  // explanations, allocations.csv's rows) comes first.
-  let slope: number | null | undefined;
   try {
     slope = budgetSlope(allocation, parametric);
+    plan = marginalPlan(allocation, parametric, { budgetSlope: slope });
+    shared = shareSearches(parametric, allocation.model.lp.columns.length, plan.searches, args.threads ?? 0);
   } catch (e) {
     dispose();
     throw e;
   }
   const fundingLine = fundingLineOf(slope);
-  const finish = (): Analysis => {
-    let marginal: ReturnType<typeof marginalValues>;
-    let duals: Float64Array;
+  const finish = async (): Promise<Analysis> => {
+    let marginal: MarginalAnalysis;
     let up: Side;
+    let cash: (lang: Lang) => MarginalEntry[];
     try {
-      marginal = marginalValues(allocation, parametric, { budgetSlope: slope });
-      if (marginal.fundingLine !== fundingLine) throw new InternalError(`the funding line found first (${fundingLine}) is not the budget's marginal value (${marginal.fundingLine})`);
-      duals = Float64Array.from(parametric.duals);
+      // Without threads, every search here first; with them, this thread first makes the re-solves
+      // only it can make (the budget's and each year's cash: the whole scenario), then the searches
+      // no thread has taken, and takes the threads' ranges (a search a thread took and did not
+      // answer is made here too).
+      const found = shared ? null : plan.searches.map((s) => searchRow(parametric, s));
+      const duals = Float64Array.from(parametric.duals);
       // A budget with a unit or more left over does not bind: the LP's optimum stays where it is, not re-solved.
       const k = allocation.limits.indexOf(budgetLimit);
       const budgetIdle = budgetLimit.amount.minus(allocation.limitTotals[k]!).gte(scenario.granularity);
@@ -230,6 +243,9 @@ export async function startAnalysis(args: AnalyseArgs): Promise<Analysing> {
         sameNetwork: (other) => parametric.sameNetwork?.(other) ?? false,
       };
       up = budgetIdle ? notBinding(allocation, at, args.step) : side(at, warm);
+      cash = cashValues(args, duals);
+      marginal = plan.values(found ?? (await searchedWith(shared!, plan.searches, parametric)));
+      if (marginal.fundingLine !== fundingLine) throw new InternalError(`the funding line found first (${fundingLine}) is not the budget's marginal value (${marginal.fundingLine})`);
     } finally {
       dispose();
     }
@@ -251,7 +267,6 @@ export async function startAnalysis(args: AnalyseArgs): Promise<Analysing> {
         const figures = { method: 'dual' as const, step, up, down: null };
         return { limit: m.limit.id, label, ...numbers, words: budgetWords(figures, words(lang).budget), ...figures };
       });
-    const cash = cashValues(args, duals);
     return { values: [...entries('zh'), ...cash('zh')], reportValues: [...entries(args.lang), ...cash(args.lang)], fundingLine: marginal.fundingLine, fundingLineBasis: basis };
   };
   return { fundingLine, finish, dispose };

@@ -80,9 +80,10 @@ export interface SolveOptions {
   readonly marginalStep?: Decimal | string | number;
   /**
    * Worker threads that solve an integer model again at budget ± step and at each year's cash + step (the analysis's re-solves, each a
-   * MIP as hard as the first) while this thread solves it the first time, for a scenario given as a file's path (pipeline/ahead.ts).
+   * MIP as hard as the first) while this thread solves it the first time, for a scenario given as a file's path (pipeline/ahead.ts); and
+   * that share the marginal values' searches of a big LP HiGHS solved, each with its own copy of the model (pipeline/ranges.ts).
    * Default: one fewer than the machine's cores, at most 2 (0 on one core: each is then solved after the first, on this thread). Not
-   * used under `timeLimitSeconds`. The figures are the same either way.
+   * used for the re-solves under `timeLimitSeconds`. The figures are the same either way.
    */
   readonly aheadThreads?: number;
 }
@@ -367,7 +368,7 @@ async function solveFrom(given: Loaded, options: SolveOptions, msParse: number, 
   if ('status' in engine) return engine;
   const ahead = source === undefined ? null : aheadOf(engine, source, options, step, threads);
   try {
-    return await solveOpened(engine, options, msParse, step, ahead);
+    return await solveOpened(engine, options, msParse, step, ahead, threads);
   } finally {
     ahead?.close();
   }
@@ -404,7 +405,7 @@ function aheadOf(engine: Engine, source: string, options: SolveOptions, step: De
 }
 
 /** `solveLoaded` once the engine is open: the solve, its analysis (with `ahead`'s answers where it has them), the summary and the reports' data. */
-async function solveOpened(engine: Engine, options: SolveOptions, msParse: number, step: Decimal, ahead: Ahead | null): Promise<Outcome> {
+async function solveOpened(engine: Engine, options: SolveOptions, msParse: number, step: Decimal, ahead: Ahead | null, threads: number): Promise<Outcome> {
   const { loaded } = engine;
   // Strict: the LP is written only once the warnings are known to be none.
   let lp: LinearProgram | undefined;
@@ -448,7 +449,7 @@ async function solveOpened(engine: Engine, options: SolveOptions, msParse: numbe
   // The funding line first: the explanations need it, and with them allocations.csv's rows are
   // complete and go to `onRows` (the CLI formats them on another thread) while the verifier and
   // the re-solves that check what more budget would do run here.
-  const started = await startAnalysis({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => answered({ kind: 'budget', at: budget.toString() }) ?? resolveAt(engine, budget, options.timeLimitSeconds, warm, allocation), cash });
+  const started = await startAnalysis({ allocation, policy, scenario, lang, step, resolveAt: (budget, warm) => answered({ kind: 'budget', at: budget.toString() }) ?? resolveAt(engine, budget, options.timeLimitSeconds, warm, allocation), cash, threads });
   let analysis: Analysis;
   let verified: Exclude<Checked, Conflicted>;
   let table: TextTable;
@@ -469,7 +470,7 @@ async function solveOpened(engine: Engine, options: SolveOptions, msParse: numbe
       for (const job of ahead.takeRest()) solvedHere.set(aheadKey(job), resolveJob(engine, job, options.timeLimitSeconds));
       answers = await ahead.answers();
     }
-    analysis = started.finish();
+    analysis = await started.finish();
   } finally {
     started.dispose();
   }

@@ -59,13 +59,13 @@ export const STATUS_TEXT: Record<number, string> = {
 };
 
 /**
- * Install a warm-start basis: `basis` is for `lp`'s columns and its first rows; rows added
+ * Install a warm-start basis: `basis` is for the model's `columns` and its first rows; rows added
  * after those start with their slack basic (still one basic variable per row). A basis of
  * another shape is ignored (the solve starts cold, with the same answer).
  */
-export function startFrom(model: { setBasis(b: { colStatus: Int32Array; rowStatus: Int32Array }): unknown }, basis: Basis, lp: LinearProgram): void {
-  if (basis.colStatus.length !== lp.columns.length || basis.rowStatus.length > lp.rows.length) return;
-  const rowStatus = new Int32Array(lp.rows.length).fill(1);
+export function startFrom(model: { setBasis(b: { colStatus: Int32Array; rowStatus: Int32Array }): unknown }, basis: Basis, columns: number, rows: number): void {
+  if (basis.colStatus.length !== columns || basis.rowStatus.length > rows) return;
+  const rowStatus = new Int32Array(rows).fill(1);
   rowStatus.set(basis.rowStatus);
   try {
     model.setBasis({ colStatus: basis.colStatus, rowStatus });
@@ -106,7 +106,7 @@ export function highsBackendOf(h: Highs): Backend {
             ...(options.timeLimitSeconds ? { time_limit: options.timeLimitSeconds } : {}),
             ...(options.iterationLimit !== undefined ? { simplex_iteration_limit: options.iterationLimit } : {}),
           });
-          if (!mip && options.warmStart) startFrom(model, options.warmStart, lp);
+          if (!mip && options.warmStart) startFrom(model, options.warmStart, lp.columns.length, lp.rows.length);
           if (mip && options.mipStart?.length === lp.columns.length) startAt(model, options.mipStart);
           model.run();
           const code = model.getModelStatus() as number;

@@ -5,10 +5,10 @@
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
-import type { Highs } from 'highs';
+import type { Highs, ModelData } from 'highs';
 
 import { highsBackendOf, startFrom, STATUS_TEXT, toModelData } from './highs-backend.js';
-import type { Basis, Backend, LinearProgram, ParametricLp, SolveOptions, SolveResult } from './types.js';
+import type { Basis, Backend, LinearProgram, ParametricLp, SharedModel, SolveOptions, SolveResult } from './types.js';
 
 export { toModelData } from './highs-backend.js';
 
@@ -45,14 +45,10 @@ export async function createHighsBackend(maxColumns = 0): Promise<Backend> {
 /** `warmStart`: the LP's optimal basis when known (then the first solve is a check, not a search). */
 export async function openParametricLp(lp: LinearProgram, warmStart?: Basis): Promise<ParametricLp | null> {
   const h = await highsRuntime();
-  const model = h.createModel(toModelData(h, lp));
-  model.options.set({ output_flag: false, presolve: 'off' });
-  if (warmStart) startFrom(model, warmStart, lp);
-  model.run();
-  if (model.getModelStatus() !== h.constants.modelStatus.optimal) {
-    model.dispose();
-    return null;
-  }
+  const data = toModelData(h, lp);
+  const opened = openModel(h, data, warmStart);
+  if (!opened) return null;
+  const { model } = opened;
   const objective = model.getObjectiveValue();
   const duals = model.getSolution().rowDual;
   // Ranging is a hint only (callers verify by re-solving); HiGHS gives none for a model without rows.
@@ -67,18 +63,53 @@ export async function openParametricLp(lp: LinearProgram, warmStart?: Basis): Pr
       // keep the neutral hints
     }
   }
-  const original = lp.rows.map((r) => [r.lower ?? -h.infinity, r.upper ?? h.infinity] as const);
   return {
     objective,
     duals,
     rangeUp,
     rangeDown,
-    objectiveWithRowBounds(row, lower, upper) {
+    objectiveWithRowBounds: opened.objectiveWithRowBounds,
+    shared: { model: data, ...(warmStart ? { basis: warmStart } : {}) },
+    dispose: opened.dispose,
+  };
+}
+
+/** Re-solves of an LP with one row's bounds moved (`ParametricLp.objectiveWithRowBounds`). */
+export interface Probes {
+  objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null;
+  dispose(): void;
+}
+
+/**
+ * The model another thread kept open (`ParametricLp.shared`), opened here and solved to its
+ * optimum from its basis: re-solves of it with one row's bounds moved, each from the basis the
+ * last one ended in. Null where HiGHS does not find it optimal.
+ */
+export async function openProbes(shared: SharedModel): Promise<Probes | null> {
+  const h = await highsRuntime();
+  const opened = openModel(h, shared.model as ModelData, shared.basis);
+  return opened && { objectiveWithRowBounds: opened.objectiveWithRowBounds, dispose: opened.dispose };
+}
+
+/** The model solved (without presolve, from `warmStart` where given), with its re-solves at moved row bounds; null (disposed) unless optimal. */
+function openModel(h: Highs, data: ModelData, warmStart: Basis | undefined) {
+  const model = h.createModel(data);
+  model.options.set({ output_flag: false, presolve: 'off' });
+  if (warmStart) startFrom(model, warmStart, data.numCols, data.numRows);
+  model.run();
+  if (model.getModelStatus() !== h.constants.modelStatus.optimal) {
+    model.dispose();
+    return null;
+  }
+  const { rowLower, rowUpper } = data;
+  return {
+    model,
+    objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null {
       model.changeRowBounds(row, lower ?? -h.infinity, upper ?? h.infinity);
       model.run();
       const ok = model.getModelStatus() === h.constants.modelStatus.optimal;
       const value = ok ? model.getObjectiveValue() : null;
-      model.changeRowBounds(row, original[row]![0], original[row]![1]);
+      model.changeRowBounds(row, rowLower[row]!, rowUpper[row]!);
       return value;
     },
     dispose: () => model.dispose(),

@@ -176,5 +176,17 @@ export interface ParametricLp {
    * from this LP's form and the moved bounds' scale alone. Where the backend can.
    */
   sameNetwork?(other: LinearProgram): boolean;
+  /** What another thread needs to open the same model and re-solve it there (highs.ts `openProbes`), where the backend can. */
+  readonly shared?: SharedModel;
   dispose(): void;
+}
+
+/**
+ * A solved model as another thread opens it (highs.ts `openProbes`): the data of the backend that
+ * made it, opaque to everyone else (typed arrays and numbers only, so a message carries it), and
+ * the basis to start from.
+ */
+export interface SharedModel {
+  readonly model: unknown;
+  readonly basis?: Basis;
 }
