@@ -19,10 +19,7 @@
  * thread's engine prepared as the sweep's (`budgetAt` or `cash`, `keepBudgetRow`); it reads a
  * thread's point through `sweptFrom`.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Decimal } from 'decimal.js';
 import { D } from '../money.js';
 import type { Allocation } from '../model/allocate.js';
@@ -32,6 +29,7 @@ import { InputError, type Conflict, type InputIssue } from '../errors.js';
 import type { SolverChoice } from '../solver/select.js';
 import type { Resolved } from './analyse.js';
 import type { Loaded } from './load.js';
+import { startThreads } from './threads.js';
 
 /** The compiled worker beside this module (dist/src/pipeline/), or, in the bundled command line, the bundled worker beside it (dist/bin/). */
 const WORKER = new URL('./ahead-worker.js', import.meta.url);
@@ -141,41 +139,19 @@ export interface Ahead {
  * thread cannot be started (those started are stopped).
  */
 export function startAhead(setup: AheadSetup, jobs: readonly AheadJob[], threads: number, worker: URL = WORKER): Ahead | null {
-  const count = Math.min(threads, jobs.length);
-  if (count < 1 || !existsSync(fileURLToPath(worker))) return null;
   const taken = new Int32Array(new SharedArrayBuffer(4));
   const data: AheadData = { setup, jobs, taken };
-  const workers: Worker[] = [];
-  try {
-    for (let t = 0; t < count; t++) workers.push(new Worker(worker, { workerData: data }));
-  } catch {
-    for (const w of workers) void w.terminate();
-    return null;
-  }
   const answers = new Map<string, AheadAnswer>();
   const waiting = new Map<number, (answer: AheadAnswer | undefined) => void>();
-  let alive = workers.length;
-  let settle: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (settle = resolve));
-  void done.then(() => {
+  const started = startThreads<AheadReply>(worker, data, Math.min(threads, jobs.length), (reply) => {
+    answers.set(aheadKey(jobs[reply.id]!), reply.answer);
+    waiting.get(reply.id)?.(reply.answer);
+  });
+  if (!started) return null;
+  // A thread that fails or exits leaves the job it took unanswered: the analysis solves it on this thread.
+  void started.ended.then(() => {
     for (const [id, give] of waiting) give(answers.get(aheadKey(jobs[id]!)));
   });
-  for (const w of workers) {
-    let ended = false;
-    // A thread that fails or exits leaves the job it took unanswered: the analysis solves it on this thread.
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
-      if (--alive === 0) settle();
-    };
-    w.on('message', (reply: AheadReply) => {
-      answers.set(aheadKey(jobs[reply.id]!), reply.answer);
-      waiting.get(reply.id)?.(reply.answer);
-    });
-    w.on('error', end);
-    w.on('messageerror', end);
-    w.on('exit', end);
-  }
   return {
     takeRest: () => {
       const from = Atomics.add(taken, 0, jobs.length);
@@ -186,16 +162,14 @@ export function startAhead(setup: AheadSetup, jobs: readonly AheadJob[], threads
       const id = Atomics.add(taken, 0, 1);
       return id < jobs.length ? id : null;
     },
-    settled: (id) => alive === 0 || answers.has(aheadKey(jobs[id]!)),
-    answers: () => done.then(() => answers),
+    settled: (id) => started.alive() === 0 || answers.has(aheadKey(jobs[id]!)),
+    answers: () => started.ended.then(() => answers),
     answerOf: (id) => {
       const known = answers.get(aheadKey(jobs[id]!));
-      if (known || alive === 0) return Promise.resolve(known);
+      if (known || started.alive() === 0) return Promise.resolve(known);
       return new Promise((resolve) => waiting.set(id, resolve));
     },
-    close: () => {
-      for (const w of workers) void w.terminate();
-    },
+    close: started.close,
   };
 }
 

@@ -7,11 +7,9 @@
  * none has taken (a count shared by all). A search a thread took and did not answer (it failed,
  * or the thread did) is made on the main thread, as it would be without threads.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { searchRow, type RowRange, type RowSearch } from '../model/marginal.js';
 import type { ParametricLp, SharedModel } from '../solver/types.js';
+import { startThreads } from './threads.js';
 
 const WORKER = new URL('./ranges-worker.js', import.meta.url);
 
@@ -54,45 +52,22 @@ export interface SharedSearches {
  * started.
  */
 export function shareSearches(lp: ParametricLp, columns: number, searches: readonly RowSearch[], threads: number, worker: URL = WORKER): SharedSearches | null {
-  const count = Math.min(threads, searches.length - 1);
-  if (!lp.shared || columns < RANGE_THREAD_COLUMNS || count < 1 || !existsSync(fileURLToPath(worker))) return null;
+  if (!lp.shared || columns < RANGE_THREAD_COLUMNS) return null;
   const taken = new Int32Array(new SharedArrayBuffer(4));
   const { objective, duals, rangeUp, rangeDown, rangesExact, valuesExact } = lp;
   const data: RangesData = { shared: lp.shared, given: { objective, duals, rangeUp, rangeDown, rangesExact, valuesExact }, searches, taken };
-  const workers: Worker[] = [];
-  try {
-    for (let t = 0; t < count; t++) workers.push(new Worker(worker, { workerData: data }));
-  } catch {
-    for (const w of workers) void w.terminate();
-    return null;
-  }
   const found = new Map<number, RowRange>();
-  let alive = workers.length;
-  let settle: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (settle = resolve));
-  for (const w of workers) {
-    let ended = false;
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
-      if (--alive === 0) settle();
-    };
-    w.on('message', (reply: RangeReply) => {
-      if (reply.range) found.set(reply.search, reply.range);
-    });
-    w.on('error', end);
-    w.on('messageerror', end);
-    w.on('exit', end);
-  }
+  const started = startThreads<RangeReply>(worker, data, Math.min(threads, searches.length - 1), (reply) => {
+    if (reply.range) found.set(reply.search, reply.range);
+  });
+  if (!started) return null;
   return {
     takeNext: () => {
       const i = Atomics.add(taken, 0, 1);
       return i < searches.length ? i : null;
     },
-    found: () => done.then(() => found),
-    close: () => {
-      for (const w of workers) void w.terminate();
-    },
+    found: () => started.ended.then(() => found),
+    close: started.close,
   };
 }
 
