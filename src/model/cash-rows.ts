@@ -62,6 +62,62 @@ interface Schedule {
 }
 
 /**
+ * What a tracker of a set of cash rows knows before any grant: per candidate its schedule, the rows
+ * it is in and its rate in each; per row its capacity. The same for every tracker of the same rows
+ * (both stages of a solve round on them), so it is made once per rows.
+ */
+interface Fixed {
+  readonly candidates: readonly Application[];
+  readonly granularity: Decimal;
+  readonly perUnit: number;
+  readonly schedules: readonly Schedule[];
+  readonly rowsOf: readonly (readonly number[])[];
+  readonly rateOf: readonly (readonly number[])[];
+  readonly capacity: readonly number[];
+}
+const fixedOf = new WeakMap<readonly CashRow[], Fixed>();
+
+function fixedFor(rows: readonly CashRow[], candidates: readonly Application[], measures: ReadonlyMap<string, Measure>, granularity: Decimal): Fixed {
+  const known = fixedOf.get(rows);
+  if (known && known.candidates === candidates && known.granularity.eq(granularity)) return known;
+  const unit = instalmentUnit(granularity);
+  const perUnit = granularity.div(unit).toNumber();
+  // One schedule per measure and approval year (a batch has few of each), shared by their candidates.
+  const bySchedule = new Map<Measure, { nums: number[]; dens: number[]; years: number[]; byYear: Map<number, Schedule> }>();
+  const schedules = candidates.map((a) => {
+    const m = measures.get(a.measureId)!;
+    let s = bySchedule.get(m);
+    if (!s) {
+      const plan = installmentsOf(m);
+      const frac = plan.map((x) => new D(x.share));
+      const dens = frac.map((f) => new D(10).pow(f.decimalPlaces()).toNumber());
+      s = { nums: frac.map((f, k) => f.times(dens[k]!).toNumber()), dens, years: plan.map((x) => x.year), byYear: new Map() };
+      bySchedule.set(m, s);
+    }
+    let schedule = s.byYear.get(a.year);
+    if (!schedule) s.byYear.set(a.year, (schedule = { nums: s.nums, dens: s.dens, due: s.years.map((y) => a.year + y) }));
+    return schedule;
+  });
+  const rowsOf: number[][] = candidates.map(() => []);
+  const rateOf: number[][] = candidates.map(() => []);
+  // A row's weights are a few shares, one per measure and approval year: each read as a number once.
+  const rates = new Map<Decimal, number>();
+  rows.forEach((r, j) =>
+    r.members.forEach((i, k) => {
+      const w = r.weights[k]!;
+      let rate = rates.get(w);
+      if (rate === undefined) rates.set(w, (rate = w.toNumber() * perUnit));
+      rowsOf[i]!.push(j);
+      rateOf[i]!.push(rate);
+    }),
+  );
+  const capacity = rows.map((r) => r.window.room.div(unit).floor().toNumber());
+  const fixed: Fixed = { candidates, granularity, perUnit, schedules, rowsOf, rateOf, capacity };
+  fixedOf.set(rows, fixed);
+  return fixed;
+}
+
+/**
  * The cash rows in integer instalment units, tracking what each row holds as grants move.
  * `room` and `blocking` answer for one candidate; every figure is exact (integers below 2^53).
  */
@@ -78,32 +134,12 @@ export class CashTracker {
 
   constructor(rows: readonly CashRow[], candidates: readonly Application[], measures: ReadonlyMap<string, Measure>, granularity: Decimal, grantUnits: readonly number[]) {
     this.rows = rows;
-    const unit = instalmentUnit(granularity);
-    this.perUnit = granularity.div(unit).toNumber();
-    const bySchedule = new Map<Measure, { nums: number[]; dens: number[]; years: number[] }>();
-    this.schedules = candidates.map((a) => {
-      const m = measures.get(a.measureId)!;
-      let s = bySchedule.get(m);
-      if (!s) {
-        const plan = installmentsOf(m);
-        const frac = plan.map((x) => new D(x.share));
-        const dens = frac.map((f) => new D(10).pow(f.decimalPlaces()).toNumber());
-        s = { nums: frac.map((f, k) => f.times(dens[k]!).toNumber()), dens, years: plan.map((x) => x.year) };
-        bySchedule.set(m, s);
-      }
-      return { nums: s.nums, dens: s.dens, due: s.years.map((y) => a.year + y) };
-    });
-    const rowsOf: number[][] = candidates.map(() => []);
-    const rateOf: number[][] = candidates.map(() => []);
-    rows.forEach((r, j) =>
-      r.members.forEach((i, k) => {
-        rowsOf[i]!.push(j);
-        rateOf[i]!.push(r.weights[k]!.toNumber() * this.perUnit);
-      }),
-    );
-    this.rowsOf = rowsOf;
-    this.rateOf = rateOf;
-    this.capacity = rows.map((r) => r.window.room.div(unit).floor().toNumber());
+    const fixed = fixedFor(rows, candidates, measures, granularity);
+    this.perUnit = fixed.perUnit;
+    this.schedules = fixed.schedules;
+    this.rowsOf = fixed.rowsOf;
+    this.rateOf = fixed.rateOf;
+    this.capacity = fixed.capacity;
     this.held = rows.map((_, j) => rows[j]!.members.reduce((s, i) => s + this.dueIn(i, grantUnits[i]!, j), 0));
   }
 
