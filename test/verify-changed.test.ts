@@ -18,6 +18,7 @@ import { allocate } from '../src/model/allocate.js';
 import { parsePolicy, type Policy } from '../src/model/policy.js';
 import { withBudget, type Scenario } from '../src/model/scenario.js';
 import { loadScenario } from '../src/pipeline/load.js';
+import { withCash } from '../src/pipeline/solve.js';
 import { createHighsBackend } from '../src/solver/highs.js';
 import { changedVerification, verifyAllocation, verifyChanged, verifyKeeping } from '../src/verify/verify.js';
 import { apps, scenario, SHENZHEN, type AppSpec } from './helpers/build.js';
@@ -83,6 +84,26 @@ describe('verifyChanged: the re-solve verified from the first verify', () => {
     }
     // The changes break rules as well as keep them.
     expect(broken).toBeGreaterThan(FAMILIES.length * 5);
+  }, 120_000);
+
+  it('a scenario paid in instalments at another year’s cash: its grants verified from the first verify, as the full verify finds them', async () => {
+    const highs = await createHighsBackend();
+    const loaded = loadScenario(writeFamily(mkdtempSync(join(tmpdir(), 'fundplan-changed-cash-')), 'instalments', 300));
+    const { policy, applications: list } = loaded;
+    const first = allocate(list, policy, loaded.scenario, highs);
+    const { kept } = verifyKeeping(policy, loaded.scenario, list, first.lines.map((l) => l.grant));
+    expect(kept).not.toBeNull();
+    let moved = 0;
+    for (const [year, cash] of loaded.scenario.cashPlan!.cash) {
+      for (const at of [cash.times('1.2').floor(), cash.times('0.8').floor()]) {
+        const other = withCash(loaded.scenario, year, at);
+        const grants = allocate(list, policy, other, highs).lines.map((l) => l.grant);
+        moved += grants.filter((g, i) => !g.eq(first.lines[i]!.grant)).length;
+        expect(same(kept, policy, other, list, grants, undefined, `${year} at ${at}`)).toBe(false);
+        perturbations(grants, list, other, year).forEach((g, k) => same(kept, policy, other, list, g, undefined, `${year} at ${at} #${k}`));
+      }
+    }
+    expect(moved).toBeGreaterThan(0);
   }, 120_000);
 
   it('a scenario that differs in more than its budget, or other applications, is verified in full', () => {

@@ -15,6 +15,7 @@ import { pickerWork, type AllocateOptions, type Allocation, type Prepared } from
 import { checkScenario } from '../model/check.js';
 import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
 import { candidatesOf, capsIn } from '../model/prepare.js';
+import { usesIntegerModel } from '../model/rules.js';
 import type { LinearProgram } from '../solver/types.js';
 import { cashTotal, withBudget, type Scenario } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
@@ -295,13 +296,17 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
 
 /**
  * The engine's scenario solved (rounded, verified) at another budget: on its own preparation where it kept the budget row, else prepared again.
- * With `warm` (the priority LP's first solve kept open, `base` its allocation), on its own preparation: the LP at that budget solved from
- * the first solve's optimum where that gives the values a cold solve gives (see `ParametricLp.warm`) and rounded and verified, only to be compared
- * with `base` (`solveCompared`). Otherwise, and for a scenario prepared again, solved from `base`'s optimal bases where HiGHS takes them, else from the start (`resolveBudgetAt`).
+ * For the priority LP on its own preparation, with `base` (the allocation it is compared with), only to be compared with `base`
+ * (`solveCompared`): with `warm` (the priority LP's first solve kept open), the LP at that budget solved from the first solve's
+ * optimum where that gives the values a cold solve gives (see `ParametricLp.warm`); without it, from `base`'s optimal bases where
+ * HiGHS takes them. Otherwise (an integer model, another objective, a scenario prepared again), solved and verified in full from
+ * `base`'s bases where HiGHS takes them, else from the start (`resolveBudgetAt`).
  */
 export function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm, base?: Allocation): Resolved {
   const { prepared } = engine;
-  if (!warm || !base || !prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget')) return resolveBudgetAt(engine, budget, timeLimitSeconds, base?.model);
+  const compared = base && prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget') && prepared.scenario.objective === 'priority' && !usesIntegerModel(prepared.scenario, prepared.candidates);
+  if (!compared) return resolveBudgetAt(engine, budget, timeLimitSeconds, base?.model);
+  if (!warm) return solveCompared(prepared, engine.picker, base, { at: budget, timeLimitSeconds, locked: engine.locked, warmStart: base.model });
   const picker: Picker = (lp) => {
     // The LP at another budget is the first one with the budget row moved. A picker that picks by the LP's kind (integer,
     // network, its size: every one made from a solver choice) picks for it what it picked for the first, where it is a network
@@ -353,6 +358,20 @@ export function resolveJob(engine: Engine, job: AheadJob, timeLimitSeconds: numb
 export function resolveCashAt(engine: Engine, year: number, amount: Decimal, timeLimitSeconds: number | undefined, warmStart?: AllocateOptions['warmStart']): Verified {
   const other = engineWith({ ...engine.loaded, scenario: withCash(engine.loaded.scenario, year, amount) }, engine.picker, { locked: engine.locked });
   return 'status' in other ? other : solveVerified(other, { timeLimitSeconds, warmStart });
+}
+
+/**
+ * The engine's scenario with one year's cash set to `amount` (`resolveCashAt`), solved from `base`'s
+ * optimal bases, only to be compared with `base`: for the priority LP, without what only a written
+ * allocation needs (`solveCompared`: the same candidates, only the cash rows made again); for an
+ * integer model or another objective, solved and verified in full.
+ */
+export function compareCashAt(engine: Engine, year: number, amount: Decimal, timeLimitSeconds: number | undefined, base: Allocation): Resolved {
+  const other = engineWith({ ...engine.loaded, scenario: withCash(engine.loaded.scenario, year, amount) }, engine.picker, { locked: engine.locked });
+  if ('status' in other) return other;
+  const { prepared } = other;
+  if (prepared.scenario.objective !== 'priority' || usesIntegerModel(prepared.scenario, prepared.candidates)) return solveVerified(other, { timeLimitSeconds, warmStart: base.model });
+  return solveCompared(prepared, other.picker, base, { timeLimitSeconds, locked: engine.locked, warmStart: base.model });
 }
 
 /** Solve a loaded scenario: engine, verified allocation, analysis, summary and the reports' data. */
@@ -443,7 +462,7 @@ async function solveOpened(engine: Engine, options: SolveOptions, msParse: numbe
   const cash = scenario.cashPlan
     ? {
         windows: engine.prepared.cash.map((r) => r.window),
-        resolveAt: (year: number, amount: Decimal) => answered({ kind: 'cash', year, at: amount.toString() }) ?? resolveCashAt(engine, year, amount, options.timeLimitSeconds, allocation.model),
+        resolveAt: (year: number, amount: Decimal) => answered({ kind: 'cash', year, at: amount.toString() }) ?? compareCashAt(engine, year, amount, options.timeLimitSeconds, allocation),
       }
     : undefined;
   // The funding line first: the explanations need it, and with them allocations.csv's rows are

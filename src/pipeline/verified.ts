@@ -136,20 +136,26 @@ function checkedWithYears(at: Prepared, verification: Verification, lines: reado
   return all;
 }
 
-/** A verified allocation of the priority LP with only what a comparison reads (`budgetChange`), and whether the solve was cut short. */
-export type ComparedOutcome = { readonly status: 'optimal' | 'time_limit'; readonly allocation: Compared } | Conflicted;
+/** A verified allocation of the priority LP with only what a comparison reads (`budgetChange`, and the later years' total where some are planned), and whether the solve was cut short. */
+export type ComparedOutcome = { readonly status: 'optimal' | 'time_limit'; readonly allocation: Compared & { readonly plan?: { readonly granted: Decimal } } } | Conflicted;
 
 /**
  * An allocation solved only to be compared with one written, never written itself (the analysis's
- * re-solve at another budget, of which counts, score ranges and sums are reported): the priority
- * LP at budget `at`, solved and rounded as `solveChecked` does (`priorityGrants`) and every grant
+ * re-solves at another budget or another year's cash, of which counts, score ranges and sums are
+ * reported): the priority LP of `prepared` (at budget `at` where given), solved and rounded as
+ * `solveChecked` does (`priorityGrants`, its stages from `warmStart` where given) and every grant
  * verified by the same verifier, but without what only a written allocation needs: the reasons and
- * limit totals of its outputs (`finishAllocation`) and its ledger. Its objective and total granted
- * are `base`'s plus the change in the grants that differ: both are exact sums of score × grant and
- * of this year's grants over the candidates (finish.ts), the same preparation's candidates with only
- * the budget moved.
+ * limit totals of its outputs (`finishAllocation`) and its ledger. `prepared` is `base`'s
+ * preparation with only amounts moved (the budget, the cash by year: the same candidates). Its
+ * objective and totals granted are `base`'s plus the change in the grants that differ: exact sums
+ * of score × grant, of this year's grants and of the later years' over the candidates (finish.ts).
  */
-export function solveCompared(prepared: Prepared, picker: Picker, base: Allocation, options: { readonly at: Decimal; readonly timeLimitSeconds?: number; readonly locked?: ReadonlyMap<string, Decimal> }): ComparedOutcome {
+export function solveCompared(
+  prepared: Prepared,
+  picker: Picker,
+  base: Allocation,
+  options: { readonly at?: Decimal; readonly timeLimitSeconds?: number; readonly locked?: ReadonlyMap<string, Decimal>; readonly warmStart?: AllocateOptions['warmStart'] },
+): ComparedOutcome {
   // Only the priority LP is solved here (`priorityGrants`); another objective or an integer model goes through solveChecked.
   if (prepared.scenario.objective !== 'priority' || usesIntegerModel(prepared.scenario, prepared.candidates)) {
     throw new InternalError('a comparison re-solve was asked of a model other than the priority LP');
@@ -157,8 +163,8 @@ export function solveCompared(prepared: Prepared, picker: Picker, base: Allocati
   let at: Prepared;
   let solved: PriorityGrants;
   try {
-    at = atBudget(prepared, options.at);
-    solved = priorityGrants(at, picker, { timeLimitSeconds: options.timeLimitSeconds });
+    at = options.at === undefined ? prepared : atBudget(prepared, options.at);
+    solved = priorityGrants(at, picker, { timeLimitSeconds: options.timeLimitSeconds, warmStart: options.warmStart });
   } catch (e) {
     return conflictsOrThrow(e);
   }
@@ -186,13 +192,16 @@ export function solveCompared(prepared: Prepared, picker: Picker, base: Allocati
   checkedWithYears(at, verification, lines, planned, locked, undefined);
   let objective = base.objective;
   let granted = base.granted;
+  let planGranted = base.plan?.granted;
   for (let c = 0; c < candidates.length; c++) {
     if (same[c]) continue;
     const change = yuan(units[c]!).minus(before[c]!);
     objective = objective.plus(candidates[c]!.score.times(change));
     if (c < thisYear) granted = granted.plus(change);
+    else if (planGranted) planGranted = planGranted.plus(change);
   }
-  return { status: solved.first.status === 'optimal' ? 'optimal' : 'time_limit', allocation: { lines, objective, granted } };
+  const plan = planGranted ? { plan: { granted: planGranted } } : {};
+  return { status: solved.first.status === 'optimal' ? 'optimal' : 'time_limit', allocation: { lines, objective, granted, ...plan } };
 }
 
 /**

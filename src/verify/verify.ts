@@ -933,7 +933,11 @@ export function verifyOneByOne(policy: Policy, scenario: Scenario, apps: readonl
   return verifyKeeping(policy, scenario, apps, grants, locked, { oneByOne: true }).verification;
 }
 
-/** The same rules: the policy and applications themselves, the same locked projects, the scenario's every setting but its budget the same. */
+/**
+ * The same rules: the policy and applications themselves, the same locked projects, the scenario's
+ * every setting but its budget and its cash by year the same (no check here reads the cash:
+ * verifyYears checks it).
+ */
 function sameRules(kept: Kept, policy: Policy, scenario: Scenario, apps: readonly Application[], locked: ReadonlySet<string>): boolean {
   if (kept.policy !== policy || kept.apps !== apps || kept.locked.size !== locked.size) return false;
   for (const id of locked) if (!kept.locked.has(id)) return false;
@@ -941,7 +945,7 @@ function sameRules(kept: Kept, policy: Policy, scenario: Scenario, apps: readonl
   const b = scenario as unknown as Record<string, unknown>;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((k) => k === 'budget' || (Object.hasOwn(b, k) && a[k] === b[k]));
+  return keys.every((k) => k === 'budget' || k === 'cashPlan' || (Object.hasOwn(b, k) && a[k] === b[k]));
 }
 
 /**
