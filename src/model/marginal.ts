@@ -148,6 +148,12 @@ export interface MarginalPlan {
   values(found: readonly RowRange[]): MarginalAnalysis;
 }
 
+/**
+ * What to search for the allocation's marginal values on `lp` (its stage-one LP kept open): the
+ * budget and every `measure_max` and `measure_min` limit with a row (one without a row is valued
+ * here: it never binds), then the binding company limits of most value (`maxCompanyLimits`, 20 by
+ * default) on a coarser grid.
+ */
 export function marginalPlan(allocation: Allocation, lp: ParametricLp, options: MarginalOptions = {}): MarginalPlan {
   const { shape } = allocation.model;
   const rows = allocation.model.lp.rows;
