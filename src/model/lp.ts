@@ -226,10 +226,12 @@ export function limitRows(units: Units, limits: readonly Limit[], keepRow: (l: L
 
 /**
  * A shape for limits that differ from `shape`'s only in their amounts, with the same rows: the
- * columns and the rows' members are the same, only the rows' bounds move.
+ * columns and the rows' members are the same, only the rows' bounds move; and, given `cash`, cash
+ * rows of the same windows (the same members and weights) with their room at `cash`'s.
  */
-export function shapeAtAmounts(shape: PolicyLpShape, limits: readonly Limit[]): PolicyLpShape {
-  return { ...shape, rowBounds: rowBoundsOf(shape.rowLimit, limits) };
+export function shapeAtAmounts(shape: PolicyLpShape, limits: readonly Limit[], cash?: readonly CashRow[]): PolicyLpShape {
+  const cashRows = cash ? shape.cashRows.map((c) => ({ ...c, upper: toLpUnits(cash[c.cash]!.window.room) })) : shape.cashRows;
+  return { ...shape, rowBounds: rowBoundsOf(shape.rowLimit, limits), cashRows };
 }
 
 /** What an LP of a shape is made of but its rows' bounds: the columns at their costs, and every row's terms. */
@@ -254,7 +256,7 @@ const partsByCosts = new WeakMap<readonly number[], LpParts>();
 /** The LP of a shape with the given cost per column. */
 export function policyLp(shape: PolicyLpShape, costs: readonly number[], sense: 'max' | 'min' = 'max'): LinearProgram {
   let parts = partsByCosts.get(costs);
-  if (!parts || parts.columnUpper !== shape.columnUpper || parts.rowColumns !== shape.rowColumns || parts.shareRows !== shape.shareRows || parts.cashRows !== shape.cashRows) {
+  if (!parts || parts.columnUpper !== shape.columnUpper || parts.rowColumns !== shape.rowColumns || parts.shareRows !== shape.shareRows || !sameCashTerms(parts.cashRows, shape.cashRows)) {
     parts = lpParts(shape, costs);
     partsByCosts.set(costs, parts);
   }
@@ -264,6 +266,11 @@ export function policyLp(shape: PolicyLpShape, costs: readonly number[], sense: 
   shape.shareRows.forEach((s, k) => rows.push({ terms: terms[limitRows + k]!, lower: s.lower, upper: null }));
   shape.cashRows.forEach((c, k) => rows.push({ terms: terms[limitRows + shape.shareRows.length + k]!, lower: null, upper: c.upper }));
   return { sense, columns: parts.columns, rows };
+}
+
+/** Whether two shapes' cash rows have the same terms (the same arrays of columns and weights: a shape at other amounts keeps them). */
+function sameCashTerms(a: PolicyLpShape['cashRows'], b: PolicyLpShape['cashRows']): boolean {
+  return a === b || (a.length === b.length && a.every((r, k) => r.columns === b[k]!.columns && r.weights === b[k]!.weights));
 }
 
 /** `LpParts` of a shape at these costs. */

@@ -317,8 +317,27 @@ export function lockedFunding(apps: readonly Application[], lockedOf: readonly (
 export const lockedUnder = (f: LockedFunding, r: CountRule): readonly string[] =>
   r.kind === 'target' ? [...r.measures!].flatMap((m) => f.bySubject.measure.get(m) ?? []) : (f.bySubject[r.kind].get(r.subject) ?? []);
 
+/**
+ * The last preparation opened for some applications (`prepareAllocation`), kept for a scenario
+ * that differs from its own only in the amounts of its cash by year (`onlyCashDiffers`): the
+ * re-solves at a year's cash + step, explain's search over a year's cash.
+ */
+interface KeptOpen {
+  readonly policy: Policy;
+  readonly scenario: Scenario;
+  readonly locked: ReadonlyMap<string, Decimal> | undefined;
+  readonly keepBudgetRow: boolean;
+  readonly open: (at: Scenario) => Prepared;
+}
+const keptOpen = new WeakMap<readonly Application[], KeptOpen>();
+
 export function prepareAllocation(apps: readonly Application[], policy: Policy, scenario: Scenario, opts: PrepareOptions = {}): Prepared {
-  return openPreparation(apps, policy, scenario, opts)(scenario);
+  const kept = keptOpen.get(apps);
+  const keepBudgetRow = !!opts.keepBudgetRow;
+  if (kept && kept.policy === policy && kept.locked === opts.locked && kept.keepBudgetRow === keepBudgetRow && onlyCashDiffers(kept.scenario, scenario)) return kept.open(scenario);
+  const open = openPreparation(apps, policy, scenario, opts);
+  keptOpen.set(apps, { policy, scenario, locked: opts.locked, keepBudgetRow, open });
+  return open(scenario);
 }
 
 /**
@@ -329,6 +348,8 @@ export function prepareAllocation(apps: readonly Application[], policy: Policy, 
  * as `prepareAllocation` of that scenario does. Where the company annual cap or the districts
  * with budgets come or go, who counts against which limit is worked out again; a scenario with
  * later years planned is prepared from the start each time (their limits follow the scenario's).
+ * A scenario with other amounts of cash by year gets its own cash rows (the same windows, so the
+ * same members and weights: only their room moves).
  */
 export function openPreparation(apps: readonly Application[], policy: Policy, scenario: Scenario, opts: PrepareOptions = {}): (at: Scenario) => Prepared {
   let t0: number | null = performance.now();
@@ -364,14 +385,14 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     byObject.set(l.amount, u);
     return u;
   };
-  let lastShape: { readonly ids: readonly string[]; readonly rows: readonly number[]; readonly shape: PolicyLpShape; readonly scores: readonly number[] } | null = null;
+  let lastShape: { readonly ids: readonly string[]; readonly rows: readonly number[]; readonly cash: readonly CashRow[]; readonly shape: PolicyLpShape; readonly scores: readonly number[] } | null = null;
   // Σ caps (units) over a limit's members, kept by its list of members where the list is long: a
   // frame's limits share their lists across scenarios (limitsIn), and the sum depends on the
   // members alone. Short lists (a company's limits) are summed again, cheaper than looking them up.
   let frameOfCaps: LimitFrame | null = null;
   const capsByMembers = new Map<readonly number[], number>();
   return (at) => {
-    if (planned && at !== scenario) return prepareAllocation(apps, policy, at, opts);
+    if (planned && at !== scenario) return openPreparation(apps, policy, at, opts)(at);
     const started = t0 ?? performance.now();
     t0 = null;
     if (base.frame.structure !== limitStructure(policy, at)) base = { ...base, frame: limitFrame(candidates.slice(0, thisYear), policy, at, base.lockedGrants) };
@@ -388,7 +409,8 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     // Rules of counts the earlier batch already breaks (two funded in one exclusive group, more
     // funded than a measure's or a district's maxCount): no allocation of this batch can mend them.
     // What earlier years promised (and earlier batches locked) may already exceed a year's cash.
-    const short = cash.filter((r) => r.window.room.lt(0));
+    const cashAt = at.cashPlan === scenario.cashPlan ? cash : cashRowsOf(at, base);
+    const short = cashAt.filter((r) => r.window.room.lt(0));
     if (short.length) {
       throw new InfeasibleError(
         'earlier commitments already exceed the cash',
@@ -417,17 +439,21 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     const rows = limitRows(units, limits, keepRow, capsOf);
     // Every limit in order (their ids) and which of them have a row: the same lists, the same row indexes.
     const ids = limits.map((l) => l.id);
-    const same = lastShape !== null && sameList(lastShape.ids, ids) && sameList(lastShape.rows, rows);
-    const shape = same ? shapeAtAmounts(lastShape!.shape, limits) : shapePolicyLp(units, limits, scoreKeys, order, keepRow, shares, cash, rows);
+    const same = lastShape !== null && sameList(lastShape.ids, ids) && sameList(lastShape.rows, rows) && sameWindows(lastShape.cash, cashAt);
+    const shape = same ? shapeAtAmounts(lastShape!.shape, limits, cashAt) : shapePolicyLp(units, limits, scoreKeys, order, keepRow, shares, cashAt, rows);
     // A shape at other amounts has the last one's columns, so their scores too: the same array,
     // by which `policyLp` knows the LP's columns and terms are the last one's as well.
     const scores = same ? lastShape!.scores : shape.groups.map((members) => scoreNumber(members[0]!));
-    lastShape = { ids, rows, shape, scores };
-    return { apps, policy, scenario: at, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, thisYear, cash, order, units, shape, scores, msBuild: performance.now() - started };
+    lastShape = { ids, rows, cash: cashAt, shape, scores };
+    return { apps, policy, scenario: at, measures, candidates, candidateOf, lockedOf, entitlements, caps, limits, shares, thisYear, cash: cashAt, order, units, shape, scores, msBuild: performance.now() - started };
   };
 }
 
 const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Whether two sets of cash rows cover the same windows (the same years: then the same members and weights). */
+const sameWindows = (a: readonly CashRow[], b: readonly CashRow[]): boolean =>
+  a === b || (a.length === b.length && a.every((r, j) => r.window.from === b[j]!.window.from && r.window.to === b[j]!.window.to && r.members.length === b[j]!.members.length));
 
 function lockedCountOverruns(apps: readonly Application[], lockedOf: readonly (Decimal | null)[], scenario: Scenario): Conflict[] {
   const funded = lockedFunding(apps, lockedOf);

@@ -50,7 +50,7 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   let second: SolveResult | null = null;
   if (first.status === 'optimal' && tieRule && !oneSolve) {
     const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
-    const stage2 = policyLp(shape, columnRanks.map((r) => r / n));
+    const stage2 = policyLp(shape, tieWeights(shape.groups, columnRanks, n));
     const stage2Lp: LinearProgram = {
       ...stage2,
       rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
@@ -88,6 +88,20 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   }
 
   return { rounded, first, second, stage1, picked, stages, t0, t1, t2 };
+}
+
+/**
+ * The tie rule's stage's costs: each column's rank over the candidates' count. One array per
+ * columns and ranks (the same for a shape at other amounts), so that `policyLp` knows the stage's
+ * LP has the last one's columns and terms.
+ */
+const tieWeightsOf = new WeakMap<readonly (readonly number[])[], { readonly ranks: readonly number[]; readonly n: number; readonly weights: readonly number[] }>();
+function tieWeights(groups: readonly (readonly number[])[], columnRanks: readonly number[], n: number): readonly number[] {
+  const kept = tieWeightsOf.get(groups);
+  if (kept && kept.n === n && kept.ranks.length === columnRanks.length && kept.ranks.every((r, g) => r === columnRanks[g])) return kept.weights;
+  const weights = columnRanks.map((r) => r / n);
+  tieWeightsOf.set(groups, { ranks: columnRanks, n, weights });
+  return weights;
 }
 
 /**
