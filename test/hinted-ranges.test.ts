@@ -124,27 +124,32 @@ describe('a year’s cash re-solved from the first solve’s bases (both stages)
     }
   });
 
-  it('hands HiGHS the first solve’s bases: stage one’s to stage one, the tie rule’s to the tie rule’s stage', async () => {
+  it('hands HiGHS the first solve’s stage-one basis for stage one; the tie rule’s stage starts from the re-solve’s own stage one', async () => {
     const highs = await createHighsBackend();
-    const seen: (Basis | undefined)[] = [];
-    const spy: Backend = { ...highs, solve: (lp, options) => (seen.push(options?.warmStart), highs.solve(lp, options)) };
+    const seen: { warmStart: Basis | undefined; basis: Basis | undefined }[] = [];
+    const spy: Backend = {
+      ...highs,
+      solve: (lp, options) => {
+        const r = highs.solve(lp, options);
+        seen.push({ warmStart: options?.warmStart, basis: r.status === 'optimal' ? r.basis : undefined });
+        return r;
+      },
+    };
     const loaded = loadInput(cases[2]![1]);
     const engine = (await openEngine(loaded, { solver: () => ({ backend: spy, reason: 'spy' }) })) as Engine;
     const first = solveVerified(engine);
     if (first.status === 'infeasible') throw new Error('infeasible');
     const { model } = first.allocation;
     const [year, cash] = [...loaded.scenario.cashPlan!.cash][0]!;
-    seen.length = 0;
-    resolveCashAt(engine, year, cash.plus(10_000), undefined, model);
-    expect(seen).toHaveLength(2);
-    expect(seen[0]).toBe(model.basis);
-    expect(seen[1]).toBe(model.tieBreakBasis);
-    // Without them, stage one from nothing and the tie rule's stage from the re-solve's own stage one.
-    seen.length = 0;
-    resolveCashAt(engine, year, cash.plus(10_000), undefined);
-    expect(seen[0]).toBeUndefined();
-    expect(seen[1]).toBeDefined();
-    expect(seen[1]).not.toBe(model.tieBreakBasis);
+    for (const warm of [model, undefined]) {
+      seen.length = 0;
+      resolveCashAt(engine, year, cash.plus(10_000), undefined, warm);
+      expect(seen).toHaveLength(2);
+      expect(seen[0]!.warmStart).toBe(warm?.basis);
+      // The tie rule's stage on stage one's optimal face, from the point stage one ended at.
+      expect(seen[1]!.warmStart).toBe(seen[0]!.basis);
+      expect(seen[1]!.warmStart).toBeDefined();
+    }
   });
 });
 

@@ -46,19 +46,25 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
     throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
   }
 
-  // Stage 2: maximise the tie weights with the stage-1 objective held. Skipped when stage 1 was cut short.
+  // Stage 2: maximise the tie weights over stage one's optima. Skipped when stage 1 was cut short.
   let second: SolveResult | null = null;
   if (first.status === 'optimal' && tieRule && !oneSolve) {
-    const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
     const stage2 = policyLp(shape, tieWeights(shape.groups, columnRanks, n));
-    const stage2Lp: LinearProgram = {
-      ...stage2,
-      rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
-    };
-    // From stage one's optimal basis: its point is feasible for stage two, which only moves along
-    // the optimal face; for a re-solve of the same model with other numbers, from that model's
-    // stage-two optimum (dual feasible for this one: a few pivots where stage one's takes many).
-    second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: warm?.tieBreakBasis ?? first.basis });
+    const face = optimalFace(stage2, first);
+    if (face) {
+      // From stage one's optimal basis: its point is on the face, a few pivots from the tie rule's optimum.
+      second = timedSolve(stages, 'tie-break', backend, face, { ...limits_, warmStart: first.basis });
+    } else {
+      // Without reduced costs: the stage-1 objective held by a row, to within 10⁻⁹ of it. From stage one's
+      // optimal basis (its point is feasible for stage two); for a re-solve of the same model with other
+      // numbers, from that model's stage-two optimum (dual feasible for this one).
+      const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
+      const stage2Lp: LinearProgram = {
+        ...stage2,
+        rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
+      };
+      second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: warm?.tieBreakBasis ?? first.basis });
+    }
   }
   const t2 = performance.now();
 
@@ -88,6 +94,41 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   }
 
   return { rounded, first, second, stage1, picked, stages, t0, t1, t2 };
+}
+
+/** A reduced cost or dual beyond this is not zero (far below a solver's own tolerances of optimality, about 10⁻⁷). */
+const FACE_TOLERANCE = 1e-9;
+
+/**
+ * The tie rule's LP (`stage2`: stage one's columns and rows, the tie weights as costs) on stage
+ * one's optimal face: each column whose reduced cost is not zero held at the bound it is at, and
+ * each row whose dual is not zero held at the bound it is at. Every optimum of stage one has them
+ * so (complementary slackness), and every point of the LP that has them so is an optimum of stage
+ * one: the tie rule's optimum there is stage one's optimum with the ties broken, whichever of stage
+ * one's optima the solve ended at. Null where the backend gave no reduced costs or duals.
+ */
+function optimalFace(stage2: LinearProgram, first: Extract<SolveResult, { status: 'optimal' }>): LinearProgram | null {
+  const { reducedCosts: d, duals: y, values: x } = first;
+  if (!d || !y || d.length !== stage2.columns.length || y.length !== stage2.rows.length) return null;
+  const nearer = (v: number, lower: number, upper: number) => (Math.abs(v - upper) < Math.abs(v - lower) ? upper : lower);
+  const columns = stage2.columns.map((c, j) => {
+    if (Math.abs(d[j]!) <= FACE_TOLERANCE) return c;
+    const at = nearer(x[j]!, c.lower, c.upper);
+    return { ...c, lower: at, upper: at };
+  });
+  const rows = stage2.rows.map((r, i) => {
+    if (Math.abs(y[i]!) <= FACE_TOLERANCE || (r.lower === null && r.upper === null)) return r;
+    let at: number;
+    if (r.lower === null) at = r.upper!;
+    else if (r.upper === null) at = r.lower;
+    else {
+      let activity = 0;
+      for (const [j, a] of r.terms) activity += a * x[j]!;
+      at = nearer(activity, r.lower, r.upper);
+    }
+    return { ...r, lower: at, upper: at };
+  });
+  return { ...stage2, columns, rows };
 }
 
 /**

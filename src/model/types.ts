@@ -113,12 +113,14 @@ export interface AllocateOptions {
   /** Called with the stage-1 LP (priority objective) before it is solved, e.g. to export it. */
   readonly onLp?: (lp: LinearProgram) => void;
   /**
-   * Bases for the two stages to start from, where the backend takes one (HiGHS, for an LP): the
-   * optimal bases of the same model with other numbers (another year's cash: an earlier
-   * allocation's `model`), so that a re-solve is a few pivots. Used only where `shape` has the
-   * same columns and rows as this model's, in the same order. Where the LP has several optima,
-   * which one a warm solve ends at may not be the one a cold solve ends at (both optimal, both
-   * verified; the same inputs give the same one).
+   * Bases to start from, where the backend takes one (HiGHS, for an LP): the optimal bases of the
+   * same model with other numbers (another year's cash: an earlier allocation's `model`), so that a
+   * re-solve is a few pivots: `basis` for stage one; `tieBreakBasis` for the tie rule's stage where
+   * it holds the objective by a row (a backend that gives no reduced costs; on HiGHS that stage is
+   * on stage one's optimal face and starts from stage one's own optimum). Used only where `shape`
+   * has the same columns and rows as this model's, in the same order. Where stage one has several
+   * optima, which one a warm solve ends at may not be the one a cold solve ends at; the tie rule's
+   * stage on the optimal face then still ends at the same allocation.
    */
   readonly warmStart?: Pick<Allocation['model'], 'basis' | 'tieBreakBasis' | 'shape'>;
 }

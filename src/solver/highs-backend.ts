@@ -114,7 +114,7 @@ export function highsBackendOf(h: Highs): Backend {
           const mipInfo = (): { mip?: MipInfo } => (mip ? { mip: { bound: Number(model.info.get('mip_dual_bound')), gap: Number(model.info.get('mip_gap')) } } : {});
           if (code === h.constants.modelStatus.optimal) {
             const s = model.getSolution();
-            const basis = mip ? {} : { basis: model.getBasis() };
+            const basis = mip ? {} : { basis: model.getBasis(), reducedCosts: s.colDual };
             return { status: 'optimal', objective: model.getObjectiveValue(), values: s.colValue, duals: s.rowDual, ...basis, ...mipInfo(), backend: name, raw } as const;
           }
           if (code === h.constants.modelStatus.infeasible) return { status: 'infeasible', detail: raw, backend: name, raw } as const;

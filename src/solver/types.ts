@@ -44,6 +44,8 @@ export type SolveResult =
       readonly values: Float64Array;
       /** Row duals (shadow prices) where the backend gives them. */
       readonly duals?: Float64Array;
+      /** Column reduced costs (cost less the rows' duals times the column's terms) where the backend gives them with the row duals. */
+      readonly reducedCosts?: Float64Array;
       readonly mip?: MipInfo;
       /** The optimal basis, where the backend gives one: a warm start for a related LP. */
       readonly basis?: Basis;
