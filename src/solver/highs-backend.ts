@@ -52,6 +52,16 @@ export function toModelData(h: Highs, lp: LinearProgram): ModelData {
   };
 }
 
+/**
+ * From this many columns on, an LP solved from the start (no basis to start from) goes to HiGHS's
+ * interior point method, with crossover to an optimal basis: on the policy's LPs with cash rows,
+ * 2.2–2.5 s against 4.1–4.4 s for the dual simplex at 62,855 columns, 1.0–1.1 against 1.6–1.7 s at
+ * 32,002, slower below 20,000 (docs/solvers-and-benchmarks.md, round 14). Which optimum it ends
+ * at may differ from the dual simplex's; the tie rule's stage on the optimal face (priority.ts)
+ * then ends at the same allocation.
+ */
+export const INTERIOR_POINT_COLUMNS = 30_000;
+
 export const STATUS_TEXT: Record<number, string> = {
   0: 'not set', 1: 'load error', 2: 'model error', 3: 'presolve error', 4: 'solve error', 5: 'postsolve error',
   6: 'empty', 7: 'optimal', 8: 'infeasible', 9: 'unbounded or infeasible', 10: 'unbounded', 11: 'objective bound',
@@ -98,6 +108,7 @@ export function highsBackendOf(h: Highs): Backend {
           // Presolve is off: on this model's shape (many boxed columns, few coupling rows) the Wasm build's
           // presolve took 5.6 s of a 6 s solve at 10,000 columns; without it the dual simplex needs 0.4 s.
           const mip = isMip(lp);
+          const interior = !mip && !options.warmStart && options.iterationLimit === undefined && lp.columns.length >= INTERIOR_POINT_COLUMNS;
           model.options.set({
             output_flag: false,
             // A MIP needs presolve (and optimality is promised: gap 0 unless asked otherwise).
@@ -105,11 +116,18 @@ export function highsBackendOf(h: Highs): Backend {
             ...(mip ? { mip_rel_gap: options.mipRelGap ?? 0 } : {}),
             ...(options.timeLimitSeconds ? { time_limit: options.timeLimitSeconds } : {}),
             ...(options.iterationLimit !== undefined ? { simplex_iteration_limit: options.iterationLimit } : {}),
+            ...(interior ? { solver: 'ipm' } : {}),
           });
           if (!mip && options.warmStart) startFrom(model, options.warmStart, lp.columns.length, lp.rows.length);
           if (mip && options.mipStart?.length === lp.columns.length) startAt(model, options.mipStart);
           model.run();
-          const code = model.getModelStatus() as number;
+          let code = model.getModelStatus() as number;
+          if (interior && code !== h.constants.modelStatus.optimal && code !== h.constants.modelStatus.timeLimit) {
+            // The interior point method did not end at an optimum (nor at the time limit): the dual simplex decides.
+            model.options.set({ solver: 'simplex' });
+            model.run();
+            code = model.getModelStatus() as number;
+          }
           const raw = STATUS_TEXT[code] ?? `status ${code}`;
           const mipInfo = (): { mip?: MipInfo } => (mip ? { mip: { bound: Number(model.info.get('mip_dual_bound')), gap: Number(model.info.get('mip_gap')) } } : {});
           if (code === h.constants.modelStatus.optimal) {
