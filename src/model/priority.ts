@@ -55,15 +55,14 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
       // From stage one's optimal basis: its point is on the face, a few pivots from the tie rule's optimum.
       second = timedSolve(stages, 'tie-break', backend, face, { ...limits_, warmStart: first.basis });
     } else {
-      // Without reduced costs: the stage-1 objective held by a row, to within 10⁻⁹ of it. From stage one's
-      // optimal basis (its point is feasible for stage two); for a re-solve of the same model with other
-      // numbers, from that model's stage-two optimum (dual feasible for this one).
+      // Without reduced costs: the stage-1 objective held by a row, to within 10⁻⁹ of it, from stage one's
+      // optimal basis where the backend gave one (its point is feasible for stage two).
       const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
       const stage2Lp: LinearProgram = {
         ...stage2,
         rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
       };
-      second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: warm?.tieBreakBasis ?? first.basis });
+      second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: first.basis });
     }
   }
   const t2 = performance.now();
@@ -93,7 +92,7 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
     );
   }
 
-  return { rounded, first, second, stage1, picked, stages, t0, t1, t2 };
+  return { rounded, first, stage1, picked, stages, t0, t1, t2 };
 }
 
 /** A reduced cost or dual beyond this is not zero (far below a solver's own tolerances of optimality, about 10⁻⁷). */
@@ -166,8 +165,6 @@ export interface PriorityGrants {
   readonly rounded: RoundingResult;
   /** The stage-1 solve (optimal, or cut short by its time limit). */
   readonly first: Extract<SolveResult, { status: 'optimal' | 'time-limit' }>;
-  /** The tie rule's solve, when it was solved apart from stage one. */
-  readonly second: SolveResult | null;
   readonly stage1: LinearProgram;
   readonly picked: Picked;
   readonly stages: readonly StageReport[];
@@ -178,7 +175,7 @@ export interface PriorityGrants {
 }
 
 export function solvePriority(prepared: Prepared, pick: Picker, options: AllocateOptions = {}): Allocation {
-  const { rounded, first, second, stage1, picked, stages, t0, t1, t2 } = priorityGrants(prepared, pick, options);
+  const { rounded, first, stage1, picked, stages, t0, t1, t2 } = priorityGrants(prepared, pick, options);
   const { candidates, limits, shares, units, shape, caps } = prepared;
   const g = prepared.scenario.granularity;
   const backend = picked.backend;
@@ -237,7 +234,6 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
         shape,
         duals: first.status === 'optimal' ? (first.duals ?? null) : null,
         basis: first.status === 'optimal' ? first.basis : undefined,
-        tieBreakBasis: second?.status === 'optimal' ? second.basis : undefined,
       },
     },
   );

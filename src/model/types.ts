@@ -113,16 +113,15 @@ export interface AllocateOptions {
   /** Called with the stage-1 LP (priority objective) before it is solved, e.g. to export it. */
   readonly onLp?: (lp: LinearProgram) => void;
   /**
-   * Bases to start from, where the backend takes one (HiGHS, for an LP): the optimal bases of the
-   * same model with other numbers (another year's cash: an earlier allocation's `model`), so that a
-   * re-solve is a few pivots: `basis` for stage one; `tieBreakBasis` for the tie rule's stage where
-   * it holds the objective by a row (a backend that gives no reduced costs; on HiGHS that stage is
-   * on stage one's optimal face and starts from stage one's own optimum). Used only where `shape`
-   * has the same columns and rows as this model's, in the same order. Where stage one has several
-   * optima, which one a warm solve ends at may not be the one a cold solve ends at; the tie rule's
-   * stage on the optimal face then still ends at the same allocation.
+   * A basis for stage one to start from, where the backend takes one (HiGHS, for an LP): the
+   * optimal basis of the same model with other numbers (another year's cash: an earlier
+   * allocation's `model`), so that a re-solve is a few pivots; the tie rule's stage starts from
+   * stage one's own optimum. Used only where `shape` has the same columns and rows as this model's,
+   * in the same order. Where stage one has several optima, which one a warm solve ends at may not be
+   * the one a cold solve ends at; the tie rule's stage on the optimal face then still ends at the
+   * same allocation.
    */
-  readonly warmStart?: Pick<Allocation['model'], 'basis' | 'tieBreakBasis' | 'shape'>;
+  readonly warmStart?: Pick<Allocation['model'], 'basis' | 'shape'>;
 }
 
 /**
@@ -184,8 +183,6 @@ export interface Allocation {
     readonly duals: ArrayLike<number> | null;
     /** Stage one's optimal basis, when the backend gave one (a warm start for sensitivity re-solves). */
     readonly basis?: Basis;
-    /** Stage two's (the tie rule's, when solved apart) optimal basis, when the backend gave one (a warm start for re-solves of the same model). */
-    readonly tieBreakBasis?: Basis;
   };
   /** Σ grants per limit. */
   readonly limitTotals: readonly Decimal[];

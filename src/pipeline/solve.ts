@@ -15,7 +15,6 @@ import { pickerWork, type AllocateOptions, type Allocation, type Prepared } from
 import { checkScenario } from '../model/check.js';
 import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
 import { candidatesOf, capsIn } from '../model/prepare.js';
-import { usesIntegerModel } from '../model/rules.js';
 import type { LinearProgram } from '../solver/types.js';
 import { cashTotal, withBudget, type Scenario } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
@@ -29,7 +28,7 @@ import { explainAll } from '../report/explain.js';
 import { buildSummary, type Summary, type Timings } from '../report/summary.js';
 import { TOOL_VERSION } from '../version.js';
 import { marginalStepOf, reSolveAmounts, startAnalysis, type Analysis, type Resolved, type Warm } from './analyse.js';
-import { prepareOrConflicts, solveCompared, solveRounded, type Checked, type Conflicted, type Rounded } from './verified.js';
+import { comparable, prepareOrConflicts, solveCompared, solveRounded, type Checked, type Conflicted, type Rounded } from './verified.js';
 import { MEMORY, loadInput, withLocks, type Input, type Loaded, type LockInput } from './load.js';
 import { aheadKey, fingerprint, resolvedFrom, solvesAhead, startAhead, threadsFor, type Ahead, type AheadAnswer, type AheadJob } from './ahead.js';
 
@@ -304,8 +303,7 @@ export function infeasibleError(outcome: Infeasible): InfeasibleError {
  */
 export function resolveAt(engine: Engine, budget: Decimal, timeLimitSeconds: number | undefined, warm?: Warm, base?: Allocation): Resolved {
   const { prepared } = engine;
-  const compared = base && prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget') && prepared.scenario.objective === 'priority' && !usesIntegerModel(prepared.scenario, prepared.candidates);
-  if (!compared) return resolveBudgetAt(engine, budget, timeLimitSeconds, base?.model);
+  if (!base || !prepared.shape.rowLimit.some((k) => prepared.limits[k]!.kind === 'budget') || !comparable(prepared)) return resolveBudgetAt(engine, budget, timeLimitSeconds, base?.model);
   if (!warm) return solveCompared(prepared, engine.picker, base, { at: budget, timeLimitSeconds, locked: engine.locked, warmStart: base.model });
   const picker: Picker = (lp) => {
     // The LP at another budget is the first one with the budget row moved. A picker that picks by the LP's kind (integer,
@@ -356,8 +354,13 @@ export function resolveJob(engine: Engine, job: AheadJob, timeLimitSeconds: numb
  * same model but for one cash row's bound).
  */
 export function resolveCashAt(engine: Engine, year: number, amount: Decimal, timeLimitSeconds: number | undefined, warmStart?: AllocateOptions['warmStart']): Verified {
-  const other = engineWith({ ...engine.loaded, scenario: withCash(engine.loaded.scenario, year, amount) }, engine.picker, { locked: engine.locked });
+  const other = engineAtCash(engine, year, amount);
   return 'status' in other ? other : solveVerified(other, { timeLimitSeconds, warmStart });
+}
+
+/** The engine's scenario with one year's cash set to `amount`, prepared again (the same backends and locked grants). */
+function engineAtCash(engine: Engine, year: number, amount: Decimal): Engine | Infeasible {
+  return engineWith({ ...engine.loaded, scenario: withCash(engine.loaded.scenario, year, amount) }, engine.picker, { locked: engine.locked });
 }
 
 /**
@@ -367,11 +370,10 @@ export function resolveCashAt(engine: Engine, year: number, amount: Decimal, tim
  * integer model or another objective, solved and verified in full.
  */
 export function compareCashAt(engine: Engine, year: number, amount: Decimal, timeLimitSeconds: number | undefined, base: Allocation): Resolved {
-  const other = engineWith({ ...engine.loaded, scenario: withCash(engine.loaded.scenario, year, amount) }, engine.picker, { locked: engine.locked });
+  const other = engineAtCash(engine, year, amount);
   if ('status' in other) return other;
-  const { prepared } = other;
-  if (prepared.scenario.objective !== 'priority' || usesIntegerModel(prepared.scenario, prepared.candidates)) return solveVerified(other, { timeLimitSeconds, warmStart: base.model });
-  return solveCompared(prepared, other.picker, base, { timeLimitSeconds, locked: engine.locked, warmStart: base.model });
+  if (!comparable(other.prepared)) return solveVerified(other, { timeLimitSeconds, warmStart: base.model });
+  return solveCompared(other.prepared, other.picker, base, { timeLimitSeconds, locked: engine.locked, warmStart: base.model });
 }
 
 /** Solve a loaded scenario: engine, verified allocation, analysis, summary and the reports' data. */

@@ -150,6 +150,11 @@ export type ComparedOutcome = { readonly status: 'optimal' | 'time_limit'; reado
  * objective and totals granted are `base`'s plus the change in the grants that differ: exact sums
  * of score × grant, of this year's grants and of the later years' over the candidates (finish.ts).
  */
+/** Whether a preparation's re-solves can go through `solveCompared`: the priority objective as an LP (no integer rules). */
+export function comparable(prepared: Prepared): boolean {
+  return prepared.scenario.objective === 'priority' && !usesIntegerModel(prepared.scenario, prepared.candidates);
+}
+
 export function solveCompared(
   prepared: Prepared,
   picker: Picker,
@@ -157,9 +162,7 @@ export function solveCompared(
   options: { readonly at?: Decimal; readonly timeLimitSeconds?: number; readonly locked?: ReadonlyMap<string, Decimal>; readonly warmStart?: AllocateOptions['warmStart'] },
 ): ComparedOutcome {
   // Only the priority LP is solved here (`priorityGrants`); another objective or an integer model goes through solveChecked.
-  if (prepared.scenario.objective !== 'priority' || usesIntegerModel(prepared.scenario, prepared.candidates)) {
-    throw new InternalError('a comparison re-solve was asked of a model other than the priority LP');
-  }
+  if (!comparable(prepared)) throw new InternalError('a comparison re-solve was asked of a model other than the priority LP');
   let at: Prepared;
   let solved: PriorityGrants;
   try {

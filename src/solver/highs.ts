@@ -69,7 +69,8 @@ export async function openParametricLp(lp: LinearProgram, warmStart?: Basis): Pr
     rangeUp,
     rangeDown,
     objectiveWithRowBounds: opened.objectiveWithRowBounds,
-    shared: { model: data, ...(warmStart ? { basis: warmStart } : {}) },
+    // The optimal basis this model ended at, before any re-solve moves it: another thread's copy starts optimal.
+    shared: { model: data, basis: model.getBasis() },
     dispose: opened.dispose,
   };
 }
