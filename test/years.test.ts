@@ -9,10 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Decimal } from 'decimal.js';
 import { D } from '../src/money.js';
 import { loadInput, solve, writeOutputs, type Outcome, type Solved } from '../src/index.js';
 import { parsePolicy, type Measure } from '../src/model/policy.js';
-import { cashFlow, cashWindows, ledgerDue, splitGrant } from '../src/model/years.js';
+import { cashFlow, cashWindows, dueByYear, dueInWindow, ledgerDue, splitGrant } from '../src/model/years.js';
 import { buildCashRows } from '../src/model/cash-rows.js';
 import { resolveLedgerMeasures, type Commitment } from '../src/model/ledger.js';
 import { readCommitmentsFile } from '../src/pipeline/ledger.js';
@@ -100,6 +101,53 @@ describe('instalments by hand', () => {
     expect(instalmentsOf(new D('1000.05'), m, 2020, new D('0.05')).map((x) => x.amount.toString())).toEqual(['400.02', '300.01', '300.02']);
     // At a yuan or more, whole yuan: 400, 300, 300.05.
     expect(instalmentsOf(new D('1000.05'), m, 2020, new D('1')).map((x) => x.amount.toString())).toEqual(['400', '300', '300.05']);
+  });
+  it('splitGrant and dueByYear in whole units = the Decimal rule, on random grants, shares and both units', () => {
+    // The rule itself, in Decimal: each share of the grant rounded down to the unit, the last the rest.
+    const bySpec = (grant: Decimal, shares: readonly string[], unit: Decimal) => {
+      let paid = new D(0);
+      return shares.map((share, k) => {
+        const amount = k === shares.length - 1 ? grant.minus(paid) : grant.times(share).div(unit).floor().times(unit);
+        paid = paid.plus(amount);
+        return amount;
+      });
+    };
+    const plans: Plan[] = [
+      [['40%', 0], ['30%', 1], ['30%', 2]],
+      [['33.3333333%', 0], ['33.3333333%', 1], ['33.3333334%', 3]],
+      [['12.5%', 1], ['87.5%', 2]],
+      [['70%', 0], ['30%', 4]],
+    ];
+    const measures = plans.map((plan, k) => parsed(measure(`MR${k}`, [{ type: 'projectCap', amount: '1亿' }], plan)));
+    const rnd = mulberry32(20261207);
+    const grants: { app: Application; measure: Measure; grant: Decimal }[] = [];
+    for (let i = 0; i < 400; i++) {
+      const m = measures[i % measures.length]!;
+      // Whole yuan, fen, a fraction of a fen, amounts past 2^53 fen, and whole-yuan amounts whose sums pass 2^52.
+      const kind = i % 6;
+      const grant =
+        kind === 0 ? new D(Math.floor(rnd() * 3e7)) :
+        kind === 1 ? new D(Math.floor(rnd() * 3e9)).div(100) :
+        kind === 2 ? new D(Math.floor(rnd() * 3e9)).div(1000) :
+        kind === 3 ? new D('9007199254740993').times(Math.floor(rnd() * 50) + 1) :
+        kind === 4 ? new D(2 ** 49 + Math.floor(rnd() * 1e6)) :
+        new D(Math.floor(rnd() * 1e6));
+      grants.push({ app: { year: 2019 + (i % 3) } as Application, measure: m, grant });
+    }
+    for (const unit of [new D(1), new D('0.01')]) {
+      const want = new Map<number, Decimal>();
+      for (const { app, measure: m, grant } of grants) {
+        const split = splitGrant(grant, m, app.year, unit);
+        const shares = (m.installments ?? [{ share: '1', year: 0 }]).map((x) => x.share);
+        expect(split.map((x) => x.amount.toString())).toEqual(bySpec(grant, shares, unit).map(String));
+        expect(split.map((x) => x.dueYear)).toEqual((m.installments ?? [{ share: '1', year: 0 }]).map((x) => app.year + x.year));
+        if (grant.gt(0)) for (const x of split) want.set(x.dueYear, (want.get(x.dueYear) ?? new D(0)).plus(x.amount));
+      }
+      const granularity = unit.eq(1) ? new D(100) : new D('0.05');
+      const got = dueByYear(grants, granularity);
+      expect([...got].sort(([a], [b]) => a - b).map(([y, d]) => [y, d.toString()])).toEqual([...want].sort(([a], [b]) => a - b).map(([y, d]) => [y, d.toString()]));
+      expect(dueInWindow(grants, granularity, 2020, 2022).toString()).toEqual([...want].filter(([y]) => y >= 2020 && y <= 2022).reduce((t, [, d]) => t.plus(d), new D(0)).toString());
+    }
   });
   it('no instalments stated: all in the approval year', () => {
     expect(instalmentsOf(yuan(12_345), parsed(MNOW), 2021, yuan(100)).map((x) => [x.year, x.amount.toString()])).toEqual([[2021, '12345']]);

@@ -16,6 +16,7 @@ import { D, ZERO } from '../money.js';
 import type { Application } from './application.js';
 import type { Commitment } from './ledger.js';
 import { installmentsOf, type Measure } from './policy.js';
+import { scaledExact } from '../scaled.js';
 
 /** A multi-year target (目标): approvals under some measures counted from the policy's start to year `by`. */
 export interface Target {
@@ -78,6 +79,8 @@ export function splitGrant(grant: Decimal, m: Measure, approvedYear: number, uni
   const plan = installmentsOf(m);
   // All at once: the grant itself (grant − 0).
   if (plan.length === 1) return [{ installment: 1, dueYear: approvedYear + plan[0]!.year, amount: grant }];
+  const split = splitInUnits(grant, m, unitPlaces(unit));
+  if (split) return split.amounts.map((a, k) => ({ installment: k + 1, dueYear: approvedYear + plan[k]!.year, amount: new D(a).times(unit) }));
   let paid = ZERO;
   return plan.map((x, k) => {
     const amount = k === plan.length - 1 ? grant.minus(paid) : grant.times(x.share).div(unit).floor().times(unit);
@@ -85,6 +88,59 @@ export function splitGrant(grant: Decimal, m: Measure, approvedYear: number, uni
     return { installment: k + 1, dueYear: approvedYear + x.year, amount };
   });
 }
+
+/** A measure's instalment shares as fractions num / den (den a power of ten), and the years after approval they fall due. */
+interface Fractions {
+  readonly nums: readonly number[];
+  readonly dens: readonly number[];
+  readonly years: readonly number[];
+}
+const fractionsOf = new WeakMap<Measure, Fractions>();
+
+function fractions(m: Measure): Fractions {
+  let f = fractionsOf.get(m);
+  if (!f) {
+    const plan = installmentsOf(m);
+    const shares = plan.map((x) => new D(x.share));
+    const dens = shares.map((x) => new D(10).pow(x.decimalPlaces()).toNumber());
+    f = { nums: shares.map((x, k) => x.times(dens[k]!).toNumber()), dens, years: plan.map((x) => x.year) };
+    fractionsOf.set(m, f);
+  }
+  return f;
+}
+
+/** Products up to this are exact in floating point, and so is the floor of their quotient by a divisor up to it. */
+const EXACT_PRODUCT = 2 ** 52;
+
+/**
+ * `splitGrant`'s amounts in instalment units (of `unitPlaces`: 2 for 0.01, 0 for 1), as integers: a grant of u units
+ * pays ⌊u × num / den⌋ in each instalment but the last, which takes the rest — what splitGrant's
+ * Decimal arithmetic gives, since grant × share ÷ unit is exactly u × num / den. Null where the
+ * grant is not a whole number of units or a product would leave exact integer arithmetic.
+ */
+function splitInUnits(grant: Decimal, m: Measure, places: number): { readonly units: number; readonly amounts: number[]; readonly years: readonly number[] } | null {
+  if (places < 0) return null;
+  const units = scaledExact(grant, places);
+  if (units === null || units < 0) return null;
+  const { nums, dens, years } = fractions(m);
+  const amounts = new Array<number>(nums.length);
+  let paid = 0;
+  for (let k = 0; k < nums.length; k++) {
+    if (k === nums.length - 1) {
+      amounts[k] = units - paid;
+    } else {
+      const product = units * nums[k]!;
+      if (product > EXACT_PRODUCT || dens[k]! > EXACT_PRODUCT) return null;
+      amounts[k] = Math.floor(product / dens[k]!);
+      paid += amounts[k]!;
+    }
+  }
+  return { units, amounts, years };
+}
+const ONE_FEN = new D('0.01');
+
+/** The decimal places of an instalment unit splitInUnits counts in: 0 for a yuan, 2 for a fen, −1 for any other unit. */
+const unitPlaces = (unit: Decimal): number => (unit.eq(1) ? 0 : unit.eq(ONE_FEN) ? 2 : -1);
 
 /** Is a ledger row still to be paid? */
 export const owed = (c: Commitment): boolean => c.status === 'planned';
@@ -254,11 +310,47 @@ const commitment = (app: Application, measure: Measure, grant: Decimal, installm
 
 /** What grants fall due in years from..to, on their instalments as paid. */
 export function dueInWindow(grants: readonly { readonly app: Application; readonly measure: Measure; readonly grant: Decimal }[], granularity: Decimal, from: number, to: number): Decimal {
-  const unit = instalmentUnit(granularity);
+  return dueInYears(dueByYear(grants, granularity), from, to);
+}
+
+/** Of what falls due by year (`dueByYear`), what falls due in years from..to. */
+export function dueInYears(byYear: ReadonlyMap<number, Decimal>, from: number, to: number): Decimal {
   let due = ZERO;
-  for (const { app, measure, grant } of grants) {
-    if (!grant.gt(0)) continue;
-    for (const x of splitGrant(grant, measure, app.year, unit)) if (x.dueYear >= from && x.dueYear <= to) due = due.plus(x.amount);
-  }
+  for (const [year, amount] of byYear) if (year >= from && year <= to) due = due.plus(amount);
   return due;
+}
+
+/**
+ * What grants fall due in each year, on their instalments as paid (`splitGrant`): summed in whole
+ * instalment units while they are safe integers (a grant's units as `splitInUnits` splits them),
+ * in Decimal otherwise; the same sums either way.
+ */
+export function dueByYear(grants: readonly { readonly app: Application; readonly measure: Measure; readonly grant: Decimal }[], granularity: Decimal): Map<number, Decimal> {
+  const unit = instalmentUnit(granularity);
+  const places = unitPlaces(unit);
+  const units = new Map<number, number>();
+  const exact = new Map<number, Decimal>();
+  const add = (year: number, amount: Decimal) => exact.set(year, (exact.get(year) ?? ZERO).plus(amount));
+  for (const { app, measure, grant } of grants) {
+    const split = splitInUnits(grant, measure, places);
+    if (!split) {
+      if (grant.gt(0)) for (const x of splitGrant(grant, measure, app.year, unit)) add(x.dueYear, x.amount);
+      continue;
+    }
+    if (split.units === 0) continue;
+    for (let k = 0; k < split.amounts.length; k++) {
+      const year = app.year + split.years[k]!;
+      const amount = split.amounts[k]!;
+      // Each count stays at most 2^52, so adding an amount of at most that is exact; past it, the count goes into the Decimal sum.
+      if (amount > EXACT_PRODUCT) {
+        add(year, new D(amount).times(unit));
+        continue;
+      }
+      const sum = (units.get(year) ?? 0) + amount;
+      units.set(year, sum > EXACT_PRODUCT ? 0 : sum);
+      if (sum > EXACT_PRODUCT) add(year, new D(sum).times(unit));
+    }
+  }
+  for (const [year, u] of units) add(year, new D(u).times(unit));
+  return exact;
 }

@@ -25,7 +25,7 @@ import { budgetSlope, fundingLineOf, marginalPlan, searchRow, type MarginalAnaly
 import type { Allocation } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
-import { dueInWindow, horizonOf, type CashWindow } from '../model/years.js';
+import { dueByYear, dueInYears, horizonOf, type CashWindow } from '../model/years.js';
 import { openSensitivity } from '../solver/select.js';
 import type { Backend, LinearProgram } from '../solver/types.js';
 import { budgetWords, cashWords, limitWords } from '../report/budget-words.js';
@@ -287,7 +287,8 @@ function cashValues(args: AnalyseArgs, duals: ArrayLike<number> | null): (lang: 
   const g = args.scenario.granularity;
   // A window with a unit or more of room left after the grants does not bind: more cash in it changes nothing.
   const granted = [...allocation.lines.filter((l) => l.candidate >= 0), ...(allocation.plan?.lines ?? [])];
-  const idle = cash.windows.map((w) => w.room.minus(dueInWindow(granted, g, w.from, w.to)).gte(g));
+  const due = dueByYear(granted, g);
+  const idle = cash.windows.map((w) => w.room.minus(dueInYears(due, w.from, w.to)).gte(g));
   // Without a budget of its own the budget is the cash's total and moves with it: full, it binds too.
   const budget = allocation.limits.findIndex((l) => l.kind === 'budget');
   const budgetFull = args.scenario.budgetGiven === false && budget >= 0 && allocation.limits[budget]!.amount.minus(allocation.limitTotals[budget]!).lt(g);

@@ -10,7 +10,7 @@ import type { Ceiling } from '../model/entitlement.js';
 import type { Allocation, Line, RuleNote } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
-import { cashWindows, dueInWindow, shareDueIn } from '../model/years.js';
+import { cashWindows, dueByYear, dueInYears, shareDueIn, type CashWindow } from '../model/years.js';
 import { fenYuan } from './fen.js';
 import { BINDING_EN, BINDING_ZH, limitLabel } from './labels.js';
 import type { Lang } from './data.js';
@@ -373,28 +373,35 @@ function shareText(line: Line, policy: Policy, w: ExplainWords, lang: Lang): str
   return w.shareCut(w.short(y(line.grant), yDiff(line.entitlement!.amount, line.grant)), `${s.clause} ${name}`, `${new D(rate).times(100).toString()}%`, sense === 'share_max');
 }
 
-/** What holds each cash window's money, in words, per allocation (the same for every line it cut). */
-const heldOf = new WeakMap<Allocation, Map<string, Parameters<ExplainWords['cashCut']>[2]>>();
+/**
+ * Per allocation: its scenario's cash windows, what holds each one's money in words (the same for
+ * every line it cut), and what its grants (this year's, the plan's) fall due by year, added up once
+ * for every window.
+ */
+const heldOf = new WeakMap<Allocation, { readonly cash: readonly CashWindow[]; readonly windows: Map<string, Parameters<ExplainWords['cashCut']>[2]>; readonly thisYear: Map<number, Decimal>; readonly planned: Map<number, Decimal> | null }>();
 
 /** Cut by a cash window: its years, what holds its cash, and the cash the rest of the grant needs in its last year. */
 function cashText(line: Line, ctx: ExplainContext, w: ExplainWords): string {
   const { scenario, allocation } = ctx;
-  const window = cashWindows(scenario.cashPlan!, scenario.years?.ledger ?? []).find((x) => x.id === line.limitId)!;
+  let known = heldOf.get(allocation);
+  if (!known) {
+    const g = scenario.granularity;
+    known = { cash: cashWindows(scenario.cashPlan!, scenario.years?.ledger ?? []), windows: new Map(), thisYear: dueByYear(allocation.lines.filter((l) => l.candidate >= 0), g), planned: allocation.plan ? dueByYear(allocation.plan.lines, g) : null };
+    heldOf.set(allocation, known);
+  }
+  const window = known.cash.find((x) => x.id === line.limitId)!;
   const years = window.from === window.to ? String(window.from) : `${window.from}–${window.to}`;
   const shortfall = line.entitlement!.amount.minus(line.grant);
   const more = shortfall.times(shareDueIn(line.measure, line.app.year, window.from, window.to)).ceil();
-  const dueIn = (lines: readonly Line[]) => dueInWindow(lines, scenario.granularity, window.from, window.to);
-  let byWindow = heldOf.get(allocation);
-  if (!byWindow) heldOf.set(allocation, (byWindow = new Map()));
-  let held = byWindow.get(window.id);
+  let held = known.windows.get(window.id);
   if (!held) {
     held = {
       supply: y(window.supply),
       ledger: y(window.ledger),
-      thisYear: y(dueIn(allocation.lines.filter((l) => l.candidate >= 0))),
-      planned: allocation.plan ? y(dueIn(allocation.plan.lines)) : null,
+      thisYear: y(dueInYears(known.thisYear, window.from, window.to)),
+      planned: known.planned ? y(dueInYears(known.planned, window.from, window.to)) : null,
     };
-    byWindow.set(window.id, held);
+    known.windows.set(window.id, held);
   }
   return w.cashCut(w.short(y(line.grant), y(shortfall)), years, held, y(more), window.to);
 }
