@@ -60,6 +60,39 @@ describe('detection', () => {
     expect(whyNotNetwork(mip)).toMatch(/integer/);
   });
 
+  it('refuses an LP made again from the same columns and rows as it refused the first, and reads it again where what it read differs', () => {
+    // One set of columns and row terms, as re-solves at other amounts share them; rows 0–1 pass, row 2 is refused.
+    const columns = cols(4);
+    const terms: Row['terms'][] = [row([0, 1], null, 5).terms, row([2, 3], null, 5).terms, [[0, 0.4], [2, 0.4]], row([1, 3], null, 5).terms, [[1, 2]]];
+    const lpWith = (bounds: readonly (readonly [number | null, number | null])[]): LinearProgram => ({ sense: 'max', columns, rows: terms.map((t, r) => ({ terms: t, lower: bounds[r]![0], upper: bounds[r]![1] })) });
+    // The same LP with its own columns array: analysed from nothing.
+    const fresh = (lp: LinearProgram) => whyNotNetwork({ ...lp, columns: lp.columns.map((c) => ({ ...c })) });
+    const first = lpWith([[null, 5], [null, 5], [null, 7], [null, 5], [null, 1]]);
+    expect(whyNotNetwork(first)).toMatch(/^row 2 has coefficient 0\.4/);
+    const variants: (readonly [number | null, number | null])[][] = [
+      [[null, 6], [null, 4], [null, 9], [null, 8], [null, 1]], // other amounts, the same kinds: refused the same
+      [[null, 6], [null, 4], [null, 9], [1, null], [null, null]], // rows after the refused one differ: refused the same
+      [[null, 6], [null, 4], [null, null], [null, 8], [null, 1]], // row 2 without bounds is skipped: row 4 is refused
+      [[null, 6], [null, Number.NaN], [null, 9], [null, 8], [null, 1]], // a bound that is not a number: row 1 is refused
+      [[null, 6], [null, 4], [0, 9], [null, 8], [null, 1]], // a lower bound too, still finite: refused at row 2 again
+      [[null, 6], [null, 4], [null, -Infinity], [null, 8], [null, 1]], // not a bound of its side: row 2 refused for its bound
+    ];
+    for (const b of variants) {
+      const lp = lpWith(b);
+      expect(whyNotNetwork(lp)).toBe(fresh(lp));
+    }
+    expect(whyNotNetwork(lpWith(variants[2]!))).toMatch(/^row 4 has coefficient 2/);
+    expect(whyNotNetwork(lpWith(variants[3]!))).toMatch(/^row 1 has a bound that is not a finite number/);
+    expect(whyNotNetwork(lpWith(variants[5]!))).toMatch(/^row 2 has a bound that is not a finite number/);
+    // Other terms in a row read before the refused one: read again (here, a network LP).
+    const network: LinearProgram = { ...first, rows: first.rows.map((r, k) => (k === 2 ? row([0, 2], null, 7) : k === 4 ? row([1], null, 1) : r)) };
+    expect(whyNotNetwork(network)).toBeNull();
+    // Columns refused: any rows with the same columns are refused the same.
+    const mipColumns: Column[] = [{ lower: 0, upper: 1, cost: 1, integer: true }];
+    expect(whyNotNetwork({ sense: 'max', columns: mipColumns, rows: [] })).toMatch(/integer/);
+    expect(whyNotNetwork({ sense: 'max', columns: mipColumns, rows: [row([0], null, 1)] })).toMatch(/integer/);
+  });
+
   it('solves small hand-made LPs: a binding ceiling, an unmet floor, a free row', () => {
     // max x0 + 2 x1, x ≤ 3 each, x0 + x1 ≤ 4, x1 ≥ 1; a row without bounds is left out.
     const lp: LinearProgram = { sense: 'max', columns: [{ lower: 0, upper: 3, cost: 1 }, { lower: 0, upper: 3, cost: 2 }], rows: [row([0, 1], null, 4), row([1], 1, null), { terms: [[0, 5]], lower: null, upper: null }] };

@@ -72,14 +72,54 @@ export interface NetworkPlan {
 type Analysis = { readonly plan: NetworkPlan; readonly reason?: undefined } | { readonly plan?: undefined; readonly reason: string };
 const analyses = new WeakMap<LinearProgram, Analysis>();
 
+/**
+ * An LP refused while its columns and rows were read (`readColumns`, `readRows`): why, and what
+ * of its rows that answer rests on — the rows read, up to the one refused, as their terms and
+ * which bounds they have (`boundKinds`). Kept per columns array: an LP made again with the same
+ * columns and rows, other bounds of the same kinds (a re-solve at another amount), is refused
+ * the same, without reading it again.
+ */
+interface Refusal {
+  readonly reason: string;
+  readonly terms: readonly LinearProgram['rows'][number]['terms'][];
+  readonly kinds: Uint8Array;
+}
+const refusals = new WeakMap<LinearProgram['columns'], Refusal>();
+
 function analyse(lp: LinearProgram): Analysis {
   let a = analyses.get(lp);
   if (!a) {
-    const r = buildPlan(lp);
-    a = typeof r === 'string' ? { reason: r } : { plan: r };
+    const refused = refusals.get(lp.columns);
+    if (refused && refusedAgain(refused, lp.rows)) {
+      a = { reason: refused.reason };
+    } else {
+      const r = buildPlan(lp);
+      a = typeof r === 'string' ? { reason: r } : { plan: r };
+    }
     analyses.set(lp, a);
   }
   return a;
+}
+
+/** A row's bounds, as reading it depends on them: per side none (null or the infinity of its side), a finite number, or another value. */
+function boundKinds(row: LinearProgram['rows'][number]): number {
+  const kind = (v: number | null, none: number) => (v === null || v === none ? 0 : Number.isFinite(v) ? 1 : 2);
+  return 3 * kind(row.lower, -Infinity) + kind(row.upper, Infinity);
+}
+
+/** Whether `rows` start with the rows `refused` was read to: the same terms arrays, bounds of the same kinds. */
+function refusedAgain(refused: Refusal, rows: LinearProgram['rows']): boolean {
+  const { terms, kinds } = refused;
+  if (rows.length < terms.length) return false;
+  for (let r = 0; r < terms.length; r++) if (rows[r]!.terms !== terms[r] || boundKinds(rows[r]!) !== kinds[r]) return false;
+  return true;
+}
+
+/** Keep a refusal of `lp` by its columns and rows, read to row `rowsRead` − 1. */
+function keepRefusal(lp: LinearProgram, reason: string, rowsRead: number): string {
+  const rows = lp.rows.slice(0, rowsRead);
+  refusals.set(lp.columns, { reason, terms: rows.map((r) => r.terms), kinds: Uint8Array.from(rows, boundKinds) });
+  return reason;
 }
 
 /** The network form of `lp`, or null when it is not a network LP (see {@link whyNotNetwork}). */
@@ -107,7 +147,7 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   const columnCosts = new Float64Array(n);
   const bounds = new Float64Array(2 * n + 2 * m);
   const columnsWrong = readColumns(lp.columns, columnCosts, bounds);
-  if (columnsWrong !== null) return columnsWrong;
+  if (columnsWrong !== null) return keepRefusal(lp, columnsWrong, 0);
 
   // Rows in the network ("active"): those with a finite bound. A row with neither constrains nothing.
   // Typed arrays sized from the rows' lengths (a JS array grown by push costs more, cold).
@@ -122,7 +162,7 @@ function buildPlan(lp: LinearProgram): NetworkPlan | string {
   const rowCols = new Int32Array(terms);
   const colStart = new Int32Array(n + 1); // counts of active rows per column at j + 1 (readRows), then starts (columnRows)
   const read = readRows(lp.rows, n, { rowNode, active, lowerOf, upperOf, rowStart, rowCols, colStart, bounds });
-  if (typeof read === 'string') return read;
+  if ('reason' in read) return keepRefusal(lp, read.reason, read.row + 1);
   const { mA, nTerms, nb } = read;
   const size = new Int32Array(mA);
   for (let a = 0; a < mA; a++) size[a] = rowStart[a + 1]! - rowStart[a]!;
@@ -461,7 +501,7 @@ function readColumns(columns: LinearProgram['columns'], costs: Float64Array, bou
 
 /**
  * Every row checked (finite bounds, existing columns; a row with a bound: coefficients 1, each
- * column once; else why not), and the rows with a bound, the active ones, read: their node
+ * column once; else why not, and the row refused), and the rows with a bound, the active ones, read: their node
  * (`rowNode`), row (`active`), bounds (`lowerOf`, `upperOf`, NaN for none; the finite ones also
  * appended to `bounds` after the columns'), columns (`rowCols` from `rowStart`; each column's
  * count of active rows added to colStart[j + 1]). How many active rows, terms in them and bounds
@@ -471,7 +511,7 @@ function readRows(
   rows: LinearProgram['rows'],
   n: number,
   out: { rowNode: Int32Array; active: Int32Array; lowerOf: Float64Array; upperOf: Float64Array; rowStart: Int32Array; rowCols: Int32Array; colStart: Int32Array; bounds: Float64Array },
-): string | { readonly mA: number; readonly nTerms: number; readonly nb: number } {
+): { readonly reason: string; readonly row: number } | { readonly mA: number; readonly nTerms: number; readonly nb: number } {
   const { rowNode, active, lowerOf, upperOf, rowStart, rowCols, colStart, bounds } = out;
   const m = rows.length;
   let mA = 0;
@@ -482,7 +522,7 @@ function readRows(
     const row = rows[r]!;
     const lo = row.lower === null || row.lower === -Infinity ? null : row.lower;
     const hi = row.upper === null || row.upper === Infinity ? null : row.upper;
-    if ((lo !== null && !Number.isFinite(lo)) || (hi !== null && !Number.isFinite(hi))) return `row ${r} has a bound that is not a finite number`;
+    if ((lo !== null && !Number.isFinite(lo)) || (hi !== null && !Number.isFinite(hi))) return { reason: `row ${r} has a bound that is not a finite number`, row: r };
     const rowTerms = row.terms;
     const skip = lo === null && hi === null;
     for (let t = 0; t < rowTerms.length; t++) {
@@ -490,10 +530,10 @@ function readRows(
       const j = term[0];
       const v = term[1];
       // Number.isInteger(j) && 0 ≤ j < n (n < 2^32), without a call per term.
-      if (!((j >>> 0) === j && j < n)) return `row ${r} refers to column ${j}, which does not exist`;
+      if (!((j >>> 0) === j && j < n)) return { reason: `row ${r} refers to column ${j}, which does not exist`, row: r };
       if (skip || v === 0) continue;
-      if (v !== 1) return `row ${r} has coefficient ${v} on column ${j} (a network row has only coefficients 1)`;
-      if (seen[j] === r) return `row ${r} has column ${j} twice`;
+      if (v !== 1) return { reason: `row ${r} has coefficient ${v} on column ${j} (a network row has only coefficients 1)`, row: r };
+      if (seen[j] === r) return { reason: `row ${r} has column ${j} twice`, row: r };
       seen[j] = r;
       rowCols[nTerms++] = j;
       colStart[j + 1]!++;
