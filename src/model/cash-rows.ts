@@ -31,29 +31,47 @@ export function buildCashRows(
   // Grants an earlier batch of this year locked fall due like new ones: with the ledger's.
   const unit = instalmentUnit(granularity);
   const lockedDue = locked.flatMap(({ app, grant }) => splitGrant(grant, measures.get(app.measureId)!, app.year, unit));
-  // One share per measure and approval year (a batch has few of each).
-  const kinds = new Map<string, number>();
-  const kindOf = candidates.map((a) => {
-    const key = `${a.measureId}|${a.year}`;
-    let k = kinds.get(key);
-    if (k === undefined) kinds.set(key, (k = kinds.size));
-    return k;
-  });
+  // One share per measure and approval year (a batch has few of each), worked out where a window's members are.
+  let kindOf: readonly number[] | null = null;
+  const kindsOf = (): readonly number[] => {
+    const kinds = new Map<string, number>();
+    return candidates.map((a) => {
+      const key = `${a.measureId}|${a.year}`;
+      let k = kinds.get(key);
+      if (k === undefined) kinds.set(key, (k = kinds.size));
+      return k;
+    });
+  };
+  let known = rowsOfYears.get(candidates);
+  if (!known || known.measures !== measures) rowsOfYears.set(candidates, (known = { measures, byYears: new Map() }));
+  const byYears = known.byYears;
   return cashWindows(plan, ledger, lockedDue).map((window) => {
+    const years = `${window.from}-${window.to}`;
+    const made = byYears.get(years);
+    if (made) return { window, members: made.members, weights: made.weights };
     const members: number[] = [];
     const weights: Decimal[] = [];
     const shares: (Decimal | undefined)[] = [];
+    const kind = (kindOf ??= kindsOf());
     candidates.forEach((a, i) => {
-      let w = shares[kindOf[i]!];
-      if (w === undefined) shares[kindOf[i]!] = w = shareDueIn(measures.get(a.measureId)!, a.year, window.from, window.to);
+      let w = shares[kind[i]!];
+      if (w === undefined) shares[kind[i]!] = w = shareDueIn(measures.get(a.measureId)!, a.year, window.from, window.to);
       if (w.gt(0)) {
         members.push(i);
         weights.push(w);
       }
     });
+    byYears.set(years, { members, weights });
     return { window, members, weights };
   });
 }
+
+/**
+ * Per candidates (and the measures they were read with), each run of years' members and weights:
+ * they depend on the years alone, not on the amounts of cash, so a plan at other amounts has the
+ * same arrays (and the LP built from them, the same terms).
+ */
+const rowsOfYears = new WeakMap<readonly Application[], { readonly measures: ReadonlyMap<string, Measure>; readonly byYears: Map<string, Pick<CashRow, 'members' | 'weights'>> }>();
 
 interface Schedule {
   readonly nums: readonly number[];

@@ -385,6 +385,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     byObject.set(l.amount, u);
     return u;
   };
+  let lastRows: { readonly limits: readonly Limit[]; readonly units: number[]; readonly rows: number[]; readonly ids: string[] } | null = null;
   let lastShape: { readonly ids: readonly string[]; readonly rows: readonly number[]; readonly cash: readonly CashRow[]; readonly shape: PolicyLpShape; readonly scores: readonly number[] } | null = null;
   // Σ caps (units) over a limit's members, kept by its list of members where the list is long: a
   // frame's limits share their lists across scenarios (limitsIn), and the sum depends on the
@@ -396,8 +397,9 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     const started = t0 ?? performance.now();
     t0 = null;
     if (base.frame.structure !== limitStructure(policy, at)) base = { ...base, frame: limitFrame(candidates.slice(0, thisYear), policy, at, base.lockedGrants) };
-    const { limits, overrun } = at === scenario && base === shared.base ? ownLimits(shared) : withLimits(base, at);
-    const unitsOfLimits = limits.map(limitUnits);
+    // The limits read nothing of the cash by year: a scenario that differs only there has the scenario's own.
+    const { limits, overrun } = (at === scenario || onlyCashDiffers(scenario, at)) && base === shared.base ? ownLimits(shared) : withLimits(base, at);
+    const unitsOfLimits = limits === lastRows?.limits ? lastRows.units : limits.map(limitUnits);
     const unchecked = lockedOver ? 'a locked grant above its entitlement' : capsIssue || !unitsOfLimits.every(Number.isSafeInteger) ? 'a granularity too fine for its amounts' : null;
     if (unchecked) throw new InternalError(`prepared a scenario with ${unchecked}: the scenario check (check.ts) should have stopped it`);
     if (overrun.length) {
@@ -436,9 +438,11 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
       if (c === undefined) capsByMembers.set(members, (c = sumOver(members, capUnits!)));
       return c;
     };
-    const rows = limitRows(units, limits, keepRow, capsOf);
+    // The same limits as the last call (the same array): the same rows and ids.
+    const rows = limits === lastRows?.limits ? lastRows.rows : limitRows(units, limits, keepRow, capsOf);
     // Every limit in order (their ids) and which of them have a row: the same lists, the same row indexes.
-    const ids = limits.map((l) => l.id);
+    const ids = limits === lastRows?.limits ? lastRows.ids : limits.map((l) => l.id);
+    lastRows = { limits, units: unitsOfLimits, rows, ids };
     const same = lastShape !== null && sameList(lastShape.ids, ids) && sameList(lastShape.rows, rows) && sameWindows(lastShape.cash, cashAt);
     const shape = same ? shapeAtAmounts(lastShape!.shape, limits, cashAt) : shapePolicyLp(units, limits, scoreKeys, order, keepRow, shares, cashAt, rows);
     // A shape at other amounts has the last one's columns, so their scores too: the same array,
@@ -449,7 +453,7 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
   };
 }
 
-const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 
 /** Whether two sets of cash rows cover the same windows (the same years: then the same members and weights). */
 const sameWindows = (a: readonly CashRow[], b: readonly CashRow[]): boolean =>
