@@ -11,6 +11,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SummarySchema, humanSummary, outputFilesOf, solve, writeOutputs, type Outcome, type Solved } from '../src/index.js';
 import { D } from '../src/money.js';
+import { withSummary } from '../src/pipeline/solve.js';
 import { creditCode } from './helpers/cli-fixtures.js';
 
 const HOSTILE = `<b>"甲类"&'x'</b>`;
@@ -82,6 +83,17 @@ describe('a multi-year solve', () => {
     o = solved(await solve({ scenario: scenario(), policy: policy(), applications: APPS, baseDir: dir }, { timings: false }));
     out = join(dir, 'out');
     await writeOutputs(o, out);
+  });
+
+  it('another summary (as the command line gives one) leaves the allocation records unmade until they are read', async () => {
+    let made = 0;
+    const counted: Solved = { ...o, summary: o.summary };
+    Object.defineProperty(counted, 'allocations', { get: () => (made++, o.allocations) });
+    const other = withSummary(counted, { ...o.summary, whatif: { written: false, why: 'multi-year', description: 'test' } });
+    expect(made).toBe(0);
+    expect(other.summary.whatif).toMatchObject({ written: false, why: 'multi-year' });
+    expect(other.allocations).toEqual(o.allocations);
+    expect(made).toBe(1);
   });
 
   it('grants what the hand computation says', () => {

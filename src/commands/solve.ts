@@ -5,7 +5,7 @@ import type { Picker, SolverChoice } from '../solver/select.js';
 import type { Allocation } from '../model/allocate.js';
 import type { Verification } from '../verify/verify.js';
 import type { Loaded } from '../pipeline/load.js';
-import { infeasibleError, solve, type NoticeScope, type Solved, type SolveOptions } from '../pipeline/solve.js';
+import { infeasibleError, solve, withSummary, type NoticeScope, type Solved, type SolveOptions } from '../pipeline/solve.js';
 import { formatAside, writeOutputs } from '../pipeline/outputs.js';
 
 export { OUTPUT_FILES, outputFilesOf } from '../pipeline/outputs.js';
@@ -78,7 +78,7 @@ export async function runSolve(options: SolveCommandOptions): Promise<SolveOutco
   const tooMany = count > WHATIF_SOLVE_MAX;
   // The what-if page has no controls for a year's cash and cannot solve every multi-year model as the CLI does: not written for one.
   const multiYear = !options.noWhatif && given.detail.loaded.scenario.cashPlan !== undefined;
-  const solved: Solved = multiYear ? { ...given, summary: { ...given.summary, whatif: { written: false, why: 'multi-year', description: WHATIF_MULTI_YEAR } } } : given;
+  const solved: Solved = multiYear ? withSummary(given, { ...given.summary, whatif: { written: false, why: 'multi-year', description: WHATIF_MULTI_YEAR } }) : given;
   const files = await writeOutputs(solved, options.out, aside.started(), options.noWhatif || tooMany || multiYear ? {} : { whatifOf: options.scenario });
   const { loaded, allocation, verification } = solved.detail;
   const note = options.noWhatif

@@ -119,6 +119,22 @@ export interface Solved {
   readonly detail: SolvedDetail;
 }
 
+/**
+ * `solved` with another summary. Its `allocations` stay made only when read (a spread would read
+ * them: a record object for every row).
+ */
+export function withSummary(solved: Solved, summary: Summary): Solved {
+  return {
+    status: solved.status,
+    get allocations() {
+      return solved.allocations;
+    },
+    summary,
+    conflicts: solved.conflicts,
+    detail: solved.detail,
+  };
+}
+
 export interface Infeasible {
   readonly status: 'infeasible';
   /** Every limit or rule that cannot be met together, with by how much. */
