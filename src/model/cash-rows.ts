@@ -5,11 +5,10 @@
  * themselves, in integer instalment units, not on the share × grant the LP uses.
  */
 import type { Decimal } from 'decimal.js';
-import { D } from '../money.js';
 import type { Application } from './application.js';
 import type { Measure } from './policy.js';
 import { installmentsOf } from './policy.js';
-import { cashWindows, instalmentUnit, shareDueIn, splitGrant, type CashPlan, type CashWindow } from './years.js';
+import { cashWindows, instalmentFractions, instalmentUnit, shareDueIn, splitGrant, type CashPlan, type CashWindow, type InstalmentFractions } from './years.js';
 import type { Commitment } from './ledger.js';
 
 export interface CashRow {
@@ -101,15 +100,12 @@ function fixedFor(rows: readonly CashRow[], candidates: readonly Application[], 
   const unit = instalmentUnit(granularity);
   const perUnit = granularity.div(unit).toNumber();
   // One schedule per measure and approval year (a batch has few of each), shared by their candidates.
-  const bySchedule = new Map<Measure, { nums: number[]; dens: number[]; years: number[]; byYear: Map<number, Schedule> }>();
+  const bySchedule = new Map<Measure, InstalmentFractions & { byYear: Map<number, Schedule> }>();
   const schedules = candidates.map((a) => {
     const m = measures.get(a.measureId)!;
     let s = bySchedule.get(m);
     if (!s) {
-      const plan = installmentsOf(m);
-      const frac = plan.map((x) => new D(x.share));
-      const dens = frac.map((f) => new D(10).pow(f.decimalPlaces()).toNumber());
-      s = { nums: frac.map((f, k) => f.times(dens[k]!).toNumber()), dens, years: plan.map((x) => x.year), byYear: new Map() };
+      s = { ...instalmentFractions(m), byYear: new Map() };
       bySchedule.set(m, s);
     }
     let schedule = s.byYear.get(a.year);

@@ -90,14 +90,15 @@ export function splitGrant(grant: Decimal, m: Measure, approvedYear: number, uni
 }
 
 /** A measure's instalment shares as fractions num / den (den a power of ten), and the years after approval they fall due. */
-interface Fractions {
+export interface InstalmentFractions {
   readonly nums: readonly number[];
   readonly dens: readonly number[];
   readonly years: readonly number[];
 }
-const fractionsOf = new WeakMap<Measure, Fractions>();
+const fractionsOf = new WeakMap<Measure, InstalmentFractions>();
 
-function fractions(m: Measure): Fractions {
+/** `InstalmentFractions` of a measure, made once per measure. */
+export function instalmentFractions(m: Measure): InstalmentFractions {
   let f = fractionsOf.get(m);
   if (!f) {
     const plan = installmentsOf(m);
@@ -122,7 +123,7 @@ function splitInUnits(grant: Decimal, m: Measure, places: number): { readonly un
   if (places < 0) return null;
   const units = scaledExact(grant, places);
   if (units === null || units < 0) return null;
-  const { nums, dens, years } = fractions(m);
+  const { nums, dens, years } = instalmentFractions(m);
   const amounts = new Array<number>(nums.length);
   let paid = 0;
   for (let k = 0; k < nums.length; k++) {
