@@ -69,21 +69,32 @@ describe('detection', () => {
     const fresh = (lp: LinearProgram) => whyNotNetwork({ ...lp, columns: lp.columns.map((c) => ({ ...c })) });
     const first = lpWith([[null, 5], [null, 5], [null, 7], [null, 5], [null, 1]]);
     expect(whyNotNetwork(first)).toMatch(/^row 2 has coefficient 0\.4/);
+    // In order: each is checked against the refusal kept last (one per columns array).
     const variants: (readonly [number | null, number | null])[][] = [
-      [[null, 6], [null, 4], [null, 9], [null, 8], [null, 1]], // other amounts, the same kinds: refused the same
-      [[null, 6], [null, 4], [null, 9], [1, null], [null, null]], // rows after the refused one differ: refused the same
+      [[null, 6], [null, 4], [null, 9], [null, 8], [null, 1]], // other amounts, the same kinds: refused the same, not read
+      [[null, 6], [null, 4], [null, 9], [1, null], [null, null]], // rows after the refused one differ: the same, not read
+      [[null, 6], [null, 4], [0, 9], [null, 8], [null, 1]], // a lower bound too, still finite: read again, refused at row 2
       [[null, 6], [null, 4], [null, null], [null, 8], [null, 1]], // row 2 without bounds is skipped: row 4 is refused
       [[null, 6], [null, Number.NaN], [null, 9], [null, 8], [null, 1]], // a bound that is not a number: row 1 is refused
-      [[null, 6], [null, 4], [0, 9], [null, 8], [null, 1]], // a lower bound too, still finite: refused at row 2 again
       [[null, 6], [null, 4], [null, -Infinity], [null, 8], [null, 1]], // not a bound of its side: row 2 refused for its bound
     ];
     for (const b of variants) {
       const lp = lpWith(b);
       expect(whyNotNetwork(lp)).toBe(fresh(lp));
     }
-    expect(whyNotNetwork(lpWith(variants[2]!))).toMatch(/^row 4 has coefficient 2/);
-    expect(whyNotNetwork(lpWith(variants[3]!))).toMatch(/^row 1 has a bound that is not a finite number/);
+    expect(whyNotNetwork(lpWith(variants[2]!))).toMatch(/^row 2 has coefficient 0\.4/);
+    expect(whyNotNetwork(lpWith(variants[3]!))).toMatch(/^row 4 has coefficient 2/);
+    expect(whyNotNetwork(lpWith(variants[4]!))).toMatch(/^row 1 has a bound that is not a finite number/);
     expect(whyNotNetwork(lpWith(variants[5]!))).toMatch(/^row 2 has a bound that is not a finite number/);
+    // The refusal is used: after one at row 2, an LP of the same kinds is not read past it (its row 4's terms are never asked for).
+    expect(whyNotNetwork(lpWith(variants[0]!))).toMatch(/^row 2 has coefficient 0\.4/);
+    let reads = 0;
+    const counted = lpWith(variants[0]!);
+    const watched: LinearProgram = { ...counted, rows: counted.rows.map((r, k) => (k === 4 ? { lower: r.lower, upper: r.upper, get terms() { return (reads++, r.terms); } } : r)) };
+    expect(whyNotNetwork(watched)).toMatch(/^row 2 has coefficient 0\.4/);
+    expect(reads).toBe(0);
+    expect(fresh(watched)).toMatch(/^row 2 has coefficient 0\.4/);
+    expect(reads).toBeGreaterThan(0);
     // Other terms in a row read before the refused one: read again (here, a network LP).
     const network: LinearProgram = { ...first, rows: first.rows.map((r, k) => (k === 2 ? row([0, 2], null, 7) : k === 4 ? row([1], null, 1) : r)) };
     expect(whyNotNetwork(network)).toBeNull();

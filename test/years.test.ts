@@ -112,25 +112,31 @@ describe('instalments by hand', () => {
         return amount;
       });
     };
-    const plans: Plan[] = [
+    const plans: (Plan | undefined)[] = [
       [['40%', 0], ['30%', 1], ['30%', 2]],
       [['33.3333333%', 0], ['33.3333333%', 1], ['33.3333334%', 3]],
       [['12.5%', 1], ['87.5%', 2]],
       [['70%', 0], ['30%', 4]],
+      undefined, // all at once
+      [['0%', 0], ['100%', 1]],
     ];
     const measures = plans.map((plan, k) => parsed(measure(`MR${k}`, [{ type: 'projectCap', amount: '1亿' }], plan)));
     const rnd = mulberry32(20261207);
     const grants: { app: Application; measure: Measure; grant: Decimal }[] = [];
-    for (let i = 0; i < 400; i++) {
-      const m = measures[i % measures.length]!;
-      // Whole yuan, fen, a fraction of a fen, amounts past 2^53 fen, and whole-yuan amounts whose sums pass 2^52.
-      const kind = i % 6;
+    for (let i = 0; i < 600; i++) {
+      const m = measures[Math.floor(rnd() * measures.length)]!;
+      // Whole yuan, fen, a fraction of a fen, amounts past 2^53 fen, whole-yuan amounts whose sums
+      // pass 2^52, amounts of 2^52–2^53 yuan, zero and below zero.
+      const kind = i % 9;
       const grant =
         kind === 0 ? new D(Math.floor(rnd() * 3e7)) :
         kind === 1 ? new D(Math.floor(rnd() * 3e9)).div(100) :
         kind === 2 ? new D(Math.floor(rnd() * 3e9)).div(1000) :
         kind === 3 ? new D('9007199254740993').times(Math.floor(rnd() * 50) + 1) :
         kind === 4 ? new D(2 ** 49 + Math.floor(rnd() * 1e6)) :
+        kind === 5 ? new D(2 ** 52 + Math.floor(rnd() * 2 ** 51)) :
+        kind === 6 ? (rnd() < 0.5 ? new D(0) : new D('-0')) :
+        kind === 7 ? new D(-Math.floor(rnd() * 1e6)).div(100) :
         new D(Math.floor(rnd() * 1e6));
       grants.push({ app: { year: 2019 + (i % 3) } as Application, measure: m, grant });
     }
@@ -139,7 +145,9 @@ describe('instalments by hand', () => {
       for (const { app, measure: m, grant } of grants) {
         const split = splitGrant(grant, m, app.year, unit);
         const shares = (m.installments ?? [{ share: '1', year: 0 }]).map((x) => x.share);
-        expect(split.map((x) => x.amount.toString())).toEqual(bySpec(grant, shares, unit).map(String));
+        // As the rule gives them, sign of zero and all.
+        const spec = shares.length === 1 ? [grant] : bySpec(grant, shares, unit);
+        expect(split.map((x) => [x.amount.toString(), x.amount.isNeg()])).toEqual(spec.map((a) => [a.toString(), a.isNeg()]));
         expect(split.map((x) => x.dueYear)).toEqual((m.installments ?? [{ share: '1', year: 0 }]).map((x) => app.year + x.year));
         if (grant.gt(0)) for (const x of split) want.set(x.dueYear, (want.get(x.dueYear) ?? new D(0)).plus(x.amount));
       }
@@ -148,6 +156,10 @@ describe('instalments by hand', () => {
       expect([...got].sort(([a], [b]) => a - b).map(([y, d]) => [y, d.toString()])).toEqual([...want].sort(([a], [b]) => a - b).map(([y, d]) => [y, d.toString()]));
       expect(dueInWindow(grants, granularity, 2020, 2022).toString()).toEqual([...want].filter(([y]) => y >= 2020 && y <= 2022).reduce((t, [, d]) => t.plus(d), new D(0)).toString());
     }
+    // A sum that would pass 2^53 by one: kept exact.
+    const atOnce = measures[4]!;
+    const big = [new D(2 ** 52 - 2), new D(2 ** 52 + 3)].map((grant) => ({ app: { year: 2020 } as Application, measure: atOnce, grant }));
+    expect(dueByYear(big, new D(100)).get(2020)!.toString()).toBe('9007199254740993');
   });
   it('no instalments stated: all in the approval year', () => {
     expect(instalmentsOf(yuan(12_345), parsed(MNOW), 2021, yuan(100)).map((x) => [x.year, x.amount.toString()])).toEqual([[2021, '12345']]);

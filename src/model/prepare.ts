@@ -171,7 +171,8 @@ function cashRowsOf(scenario: Scenario, base: Pick<CandidateBase, 'candidates' |
 /**
  * Whether `b` is `a` but for the amounts of its cash by year: every other field the same object
  * (the budget too), the cash plan's too but for its amounts. What `b` changes then reaches only the
- * cash rows (and the limits' amounts, read from `b` as always).
+ * cash rows: the limits read nothing of the cash, so `b`'s are `a`'s (and a preparation of `a`
+ * gives `b` its own).
  */
 function onlyCashDiffers(a: Scenario, b: Scenario): boolean {
   if (!a.cashPlan || !b.cashPlan) return false;

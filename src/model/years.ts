@@ -79,8 +79,9 @@ export function splitGrant(grant: Decimal, m: Measure, approvedYear: number, uni
   const plan = installmentsOf(m);
   // All at once: the grant itself (grant − 0).
   if (plan.length === 1) return [{ installment: 1, dueYear: approvedYear + plan[0]!.year, amount: grant }];
+  // A grant of zero units (−0 too, which the Decimal rule keeps signed) by the Decimal rule.
   const split = splitInUnits(grant, m, unitPlaces(unit));
-  if (split) return split.amounts.map((a, k) => ({ installment: k + 1, dueYear: approvedYear + plan[k]!.year, amount: new D(a).times(unit) }));
+  if (split && split.units > 0) return split.amounts.map((a, k) => ({ installment: k + 1, dueYear: approvedYear + plan[k]!.year, amount: new D(a).times(unit) }));
   let paid = ZERO;
   return plan.map((x, k) => {
     const amount = k === plan.length - 1 ? grant.minus(paid) : grant.times(x.share).div(unit).floor().times(unit);
@@ -116,8 +117,9 @@ const EXACT_PRODUCT = 2 ** 52;
 /**
  * `splitGrant`'s amounts in instalment units (of `unitPlaces`: 2 for 0.01, 0 for 1), as integers: a grant of u units
  * pays ⌊u × num / den⌋ in each instalment but the last, which takes the rest — what splitGrant's
- * Decimal arithmetic gives, since grant × share ÷ unit is exactly u × num / den. Null where the
- * grant is not a whole number of units or a product would leave exact integer arithmetic.
+ * Decimal arithmetic gives, since grant × share ÷ unit is exactly u × num / den. Null for a unit
+ * other than a fen or a yuan, a grant below zero, not a whole number of units or not a safe
+ * integer of them, and where a product or a denominator would pass 2^52.
  */
 function splitInUnits(grant: Decimal, m: Measure, places: number): { readonly units: number; readonly amounts: number[]; readonly years: readonly number[] } | null {
   if (places < 0) return null;

@@ -376,7 +376,8 @@ function shareText(line: Line, policy: Policy, w: ExplainWords, lang: Lang): str
 /**
  * Per allocation: its scenario's cash windows, what holds each one's money in words (the same for
  * every line it cut), and what its grants (this year's, the plan's) fall due by year, added up once
- * for every window.
+ * for every window. An allocation is explained under the scenario it was solved for, so the first
+ * explanation's scenario gives its windows.
  */
 const heldOf = new WeakMap<Allocation, { readonly cash: readonly CashWindow[]; readonly windows: Map<string, Parameters<ExplainWords['cashCut']>[2]>; readonly thisYear: Map<number, Decimal>; readonly planned: Map<number, Decimal> | null }>();
 

@@ -115,7 +115,7 @@ function refusedAgain(refused: Refusal, rows: LinearProgram['rows']): boolean {
   return true;
 }
 
-/** Keep a refusal of `lp` by its columns and rows, read to row `rowsRead` − 1. */
+/** Keep a refusal of `lp` by its columns and rows, read to row `rowsRead` − 1 (the last refusal per columns array: a re-solve's LP is refused as the one before it). */
 function keepRefusal(lp: LinearProgram, reason: string, rowsRead: number): string {
   const rows = lp.rows.slice(0, rowsRead);
   refusals.set(lp.columns, { reason, terms: rows.map((r) => r.terms), kinds: Uint8Array.from(rows, boundKinds) });
