@@ -15,7 +15,7 @@ import type { Allocation, Line } from '../model/types.js';
 import type { Policy } from '../model/policy.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Commitment } from '../model/ledger.js';
-import { cashFlow, cashWindows, horizonOf, instalmentUnit, ledgerApproved, owed, policyStartYear, splitGrant, type CashPlan, type Target } from '../model/years.js';
+import { cashFlow, cashWindows, dueByYear, horizonOf, ledgerApproved, owed, policyStartYear, type CashPlan, type Target } from '../model/years.js';
 
 /** What falls due in a year: from earlier approvals, this year's grants, the plan years' forecasts. */
 export interface Dues {
@@ -97,7 +97,6 @@ export function yearsReport(allocation: Allocation, scenario: Scenario, policy: 
   const horizon = horizonOf(plan);
   const ledger = scenario.years?.ledger ?? [];
   const planLines = allocation.plan?.lines ?? [];
-  const unit = instalmentUnit(scenario.granularity);
 
   // Dues by year, measure and part.
   const order = policy.measures.map((m) => m.id);
@@ -111,11 +110,15 @@ export function yearsReport(allocation: Allocation, scenario: Scenario, policy: 
     if (cell) cell[part] = cell[part].plus(amount);
   };
   for (const c of ledger) if (owed(c)) add(c.dueYear, c.measureId, 'dueEarlier', c.amount);
+  // Each measure's grants as what falls due by year (dueByYear: in whole units where exact), added to its cells.
   const addGrants = (lines: readonly Line[], part: Part) => {
+    const byMeasure = new Map<string, Line[]>();
     for (const l of lines) {
-      if (!l.grant.gt(0)) continue;
-      for (const x of splitGrant(l.grant, l.measure, l.app.year, unit)) add(x.dueYear, l.measure.id, part, x.amount);
+      const of = byMeasure.get(l.measure.id);
+      if (of) of.push(l);
+      else byMeasure.set(l.measure.id, [l]);
     }
+    for (const [measure, of] of byMeasure) for (const [year, amount] of dueByYear(of, scenario.granularity)) add(year, measure, part, amount);
   };
   addGrants(allocation.lines, 'dueThisYear');
   addGrants(planLines, 'duePlanned');
