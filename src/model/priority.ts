@@ -50,20 +50,15 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   let second: SolveResult | null = null;
   if (first.status === 'optimal' && tieRule && !oneSolve) {
     const stage2 = policyLp(shape, tieWeights(shape.groups, columnRanks, n));
-    const face = optimalFace(stage2, first);
-    if (face) {
-      // From stage one's optimal basis: its point is on the face, a few pivots from the tie rule's optimum.
-      second = timedSolve(stages, 'tie-break', backend, face, { ...limits_, warmStart: first.basis });
-    } else {
-      // Without reduced costs: the stage-1 objective held by a row, to within 10⁻⁹ of it, from stage one's
-      // optimal basis where the backend gave one (its point is feasible for stage two).
-      const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
-      const stage2Lp: LinearProgram = {
-        ...stage2,
-        rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
-      };
-      second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: first.basis });
-    }
+    // On stage one's optimal face; without reduced costs, the stage-1 objective held by a row to
+    // within 10⁻⁹ of it. Either way from stage one's optimal basis where the backend gave one: its
+    // point is feasible for stage two, a few pivots from the tie rule's optimum.
+    const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
+    const stage2Lp: LinearProgram = optimalFace(stage2, first) ?? {
+      ...stage2,
+      rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
+    };
+    second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: first.basis });
   }
   const t2 = performance.now();
 

@@ -350,8 +350,12 @@ export function dueByYear(grants: readonly { readonly app: Application; readonly
         continue;
       }
       const sum = (units.get(year) ?? 0) + amount;
-      units.set(year, sum > EXACT_PRODUCT ? 0 : sum);
-      if (sum > EXACT_PRODUCT) add(year, new D(sum).times(unit));
+      if (sum > EXACT_PRODUCT) {
+        add(year, new D(sum).times(unit));
+        units.set(year, 0);
+      } else {
+        units.set(year, sum);
+      }
     }
   }
   for (const [year, u] of units) add(year, new D(u).times(unit));

@@ -139,6 +139,11 @@ function checkedWithYears(at: Prepared, verification: Verification, lines: reado
 /** A verified allocation of the priority LP with only what a comparison reads (`budgetChange`, and the later years' total where some are planned), and whether the solve was cut short. */
 export type ComparedOutcome = { readonly status: 'optimal' | 'time_limit'; readonly allocation: Compared & { readonly plan?: { readonly granted: Decimal } } } | Conflicted;
 
+/** Whether a preparation's re-solves can go through `solveCompared`: the priority objective as an LP (no integer rules). */
+export function comparable(prepared: Prepared): boolean {
+  return prepared.scenario.objective === 'priority' && !usesIntegerModel(prepared.scenario, prepared.candidates);
+}
+
 /**
  * An allocation solved only to be compared with one written, never written itself (the analysis's
  * re-solves at another budget or another year's cash, of which counts, score ranges and sums are
@@ -150,11 +155,6 @@ export type ComparedOutcome = { readonly status: 'optimal' | 'time_limit'; reado
  * objective and totals granted are `base`'s plus the change in the grants that differ: exact sums
  * of score × grant, of this year's grants and of the later years' over the candidates (finish.ts).
  */
-/** Whether a preparation's re-solves can go through `solveCompared`: the priority objective as an LP (no integer rules). */
-export function comparable(prepared: Prepared): boolean {
-  return prepared.scenario.objective === 'priority' && !usesIntegerModel(prepared.scenario, prepared.candidates);
-}
-
 export function solveCompared(
   prepared: Prepared,
   picker: Picker,
