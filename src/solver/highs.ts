@@ -8,6 +8,7 @@ import { isMainThread } from 'node:worker_threads';
 import type { Highs, ModelData } from 'highs';
 
 import { highsBackendOf, startFrom, STATUS_TEXT, toModelData } from './highs-backend.js';
+import { openSifted } from './sifted.js';
 import type { Basis, Backend, LinearProgram, ParametricLp, SharedModel, SolveOptions, SolveResult } from './types.js';
 
 export { toModelData } from './highs-backend.js';
@@ -103,17 +104,36 @@ function openModel(h: Highs, data: ModelData, warmStart: Basis | undefined) {
     return null;
   }
   const { rowLower, rowUpper } = data;
+  /** A re-solve of the whole model, from the basis the last one ended in. */
+  const wholeAt = (row: number, lower: number | null, upper: number | null): number | null => {
+    model.changeRowBounds(row, lower ?? -h.infinity, upper ?? h.infinity);
+    model.run();
+    const ok = model.getModelStatus() === h.constants.modelStatus.optimal;
+    const value = ok ? model.getObjectiveValue() : null;
+    model.changeRowBounds(row, rowLower[row]!, rowUpper[row]!);
+    return value;
+  };
+  // Re-solves on a model of the columns that may move where it answers (sifted.ts), on the whole model otherwise.
+  let sifted = openSifted(h, data, model);
   return {
     model,
     objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null {
-      model.changeRowBounds(row, lower ?? -h.infinity, upper ?? h.infinity);
-      model.run();
-      const ok = model.getModelStatus() === h.constants.modelStatus.optimal;
-      const value = ok ? model.getObjectiveValue() : null;
-      model.changeRowBounds(row, rowLower[row]!, rowUpper[row]!);
-      return value;
+      if (sifted) {
+        try {
+          const value = sifted.objectiveWithRowBounds(row, lower, upper);
+          if (value !== undefined) return value;
+        } catch {
+          // HiGHS refused a change to the working model: the whole model answers from here on.
+          sifted.dispose();
+          sifted = null;
+        }
+      }
+      return wholeAt(row, lower, upper);
     },
-    dispose: () => model.dispose(),
+    dispose: () => {
+      sifted?.dispose();
+      model.dispose();
+    },
   };
 }
 
