@@ -88,6 +88,9 @@ export function searchRow(lp: ParametricLp, search: RowSearch): RowRange {
     // would answer, so it is not re-solved. The grid's points are decimals of the bound's scale,
     // far more than a rounding apart from the range's ends.
     if (slope === lp.duals[r] && inExactRange(lp, r, b, t)) return true;
+    // A bound tightened no further than the row's activity at the kept optimum keeps that optimum
+    // feasible, so the optimum stays v0 (a tighter bound cannot raise it): what a re-solve answers.
+    if (withinActivity(lp, search, t)) return Math.abs(slope * (t - b)) <= tol(0);
     if (known) {
       // What the re-solve would answer, where the exact values known so far bound it enough to tell
       // (see Known): first from those; then, for a point far past the exact range, with re-solves
@@ -425,6 +428,14 @@ export function lastHoldingStep(holds: (k: number) => boolean, atZero: (k: numbe
     else bad = mid;
   }
   return good;
+}
+
+/** Whether the row's active bound moved to t is tightened (or kept) but not past the row's activity at the kept optimum, where the backend gives it. */
+function withinActivity(lp: ParametricLp, { row, upper, lower }: RowBounds, t: number): boolean {
+  const a = lp.activity?.[row];
+  if (a === undefined) return false;
+  const margin = 1e-9 * Math.max(1, Math.abs(a));
+  return upper !== null ? t <= upper && t >= a + margin : t >= lower! && t <= a - margin;
 }
 
 /** Whether row r's bound moved from b (finite) to t stays inside its range, where the LP's ranges are exact (then its dual holds all the way). */

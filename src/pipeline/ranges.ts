@@ -23,7 +23,7 @@ export const RANGE_THREAD_COLUMNS = 30_000;
 /** What a thread is given: the model, what the main thread's solve of it said, the searches and the count of those taken. */
 export interface RangesData {
   readonly shared: SharedModel;
-  readonly given: Pick<ParametricLp, 'objective' | 'duals' | 'rangeUp' | 'rangeDown' | 'rangesExact' | 'valuesExact'>;
+  readonly given: Pick<ParametricLp, 'objective' | 'duals' | 'rangeUp' | 'rangeDown' | 'activity' | 'rangesExact' | 'valuesExact'>;
   readonly searches: readonly RowSearch[];
   readonly taken: Int32Array;
 }
@@ -54,8 +54,8 @@ export interface SharedSearches {
 export function shareSearches(lp: ParametricLp, columns: number, searches: readonly RowSearch[], threads: number, worker: URL = WORKER): SharedSearches | null {
   if (!lp.shared || columns < RANGE_THREAD_COLUMNS) return null;
   const taken = new Int32Array(new SharedArrayBuffer(4));
-  const { objective, duals, rangeUp, rangeDown, rangesExact, valuesExact } = lp;
-  const data: RangesData = { shared: lp.shared, given: { objective, duals, rangeUp, rangeDown, rangesExact, valuesExact }, searches, taken };
+  const { objective, duals, rangeUp, rangeDown, activity, rangesExact, valuesExact } = lp;
+  const data: RangesData = { shared: lp.shared, given: { objective, duals, rangeUp, rangeDown, activity, rangesExact, valuesExact }, searches, taken };
   const found = new Map<number, RowRange>();
   const started = startThreads<RangeReply>(worker, data, Math.min(threads, searches.length - 1), (reply) => {
     if (reply.range) found.set(reply.search, reply.range);

@@ -51,7 +51,7 @@ export async function openParametricLp(lp: LinearProgram, warmStart?: Basis): Pr
   if (!opened) return null;
   const { model } = opened;
   const objective = model.getObjectiveValue();
-  const duals = model.getSolution().rowDual;
+  const { rowDual: duals, rowValue: activity } = model.getSolution();
   // Ranging is a hint only (callers verify by re-solving); HiGHS gives none for a model without rows.
   let rangeUp: ArrayLike<number> = new Float64Array(lp.rows.length).fill(Infinity);
   let rangeDown: ArrayLike<number> = new Float64Array(lp.rows.length).fill(-Infinity);
@@ -69,6 +69,7 @@ export async function openParametricLp(lp: LinearProgram, warmStart?: Basis): Pr
     duals,
     rangeUp,
     rangeDown,
+    activity,
     objectiveWithRowBounds: opened.objectiveWithRowBounds,
     // The optimal basis this model ended at, before any re-solve moves it: another thread's copy starts optimal.
     shared: { model: data, basis: model.getBasis() },

@@ -150,6 +150,8 @@ export interface ParametricLp {
   /** How far each row's active bound can move with the same basis (a hint; callers verify by re-solving). */
   readonly rangeUp: ArrayLike<number>;
   readonly rangeDown: ArrayLike<number>;
+  /** Each row's activity (the sum of its terms) at the kept optimum, where the backend gives it. */
+  readonly activity?: ArrayLike<number>;
   /**
    * The ranges are exact, not hints: within [rangeDown, rangeUp] of a row's finite active bound
    * (its upper if it has one, else its lower) the optimum stays on the same basis, so the optimal
