@@ -72,179 +72,205 @@ export function openSifted(h: Highs, data: ModelData, full: Model): SiftedReSolv
   const basis = full.getBasis();
   const colStatus = Int32Array.from(basis.colStatus);
   const reduced = full.getSolution().colDual;
-  const held = new Uint8Array(n);
-  const working: number[] = [];
-  for (let j = 0; j < n; j++) {
-    const s = colStatus[j]!;
-    const fixed = colLower[j] === colUpper[j];
-    if (s === BASIC || (s !== AT_LOWER && s !== AT_UPPER) || (!fixed && Math.abs(reduced[j]!) <= NEAR_ZERO * (1 + Math.abs(cost[j]!)))) working.push(j);
-    else held[j] = 1;
-  }
-  if (working.length * 2 > n) return null;
-  /** The held columns that can move (lower bound below the upper), the ones priced. */
-  let priced = Int32Array.from({ length: n }, (_, j) => j).filter((j) => held[j] === 1 && colLower[j] !== colUpper[j]);
 
-  /** Where a held column sits. */
-  const valueAt = (j: number) => (colStatus[j] === AT_UPPER ? colUpper[j]! : colLower[j]!);
-  /** Each row's part from held columns, and the objective's. */
-  const heldPart = new Float64Array(m);
-  let offset = 0;
-  for (let j = 0; j < n; j++) {
-    if (!held[j]) continue;
-    const x = valueAt(j);
-    if (x === 0) continue;
-    offset += cost[j]! * x;
-    for (let k = colStart[j]!; k < colStart[j + 1]!; k++) heldPart[rowOf[k]!]! += valueOf[k]! * x;
-  }
-  const finite = (bound: number) => Number.isFinite(bound) && Math.abs(bound) < inf;
-  const lowerOf = (i: number) => (finite(rowLower[i]!) ? rowLower[i]! - heldPart[i]! : rowLower[i]!);
-  const upperOf = (i: number) => (finite(rowUpper[i]!) ? rowUpper[i]! - heldPart[i]! : rowUpper[i]!);
-
-  /** Each row's index in the working model, -1 where it is left out; the rows in it, in order. */
-  const rowAt = new Int32Array(m).fill(-1);
-  const rowsIn: number[] = [];
-  const inRows = new Uint8Array(m);
-  for (const j of working) for (let k = colStart[j]!; k < colStart[j + 1]!; k++) inRows[rowOf[k]!] = 1;
-  for (let i = 0; i < m; i++) if (inRows[i]) rowAt[i] = rowsIn.push(i) - 1;
-
-  /** Columns `cols` as the working model's data (rows as numbered there). */
-  const columnsOf = (cols: readonly number[]) => {
-    const k = cols.length;
-    const starts = new Int32Array(k + 1);
-    for (let c = 0; c < k; c++) starts[c + 1] = starts[c]! + colStart[cols[c]! + 1]! - colStart[cols[c]!]!;
-    const indices = new Int32Array(starts[k]!);
-    const values = new Float64Array(starts[k]!);
-    for (let c = 0, at = 0; c < k; c++) {
-      for (let q = colStart[cols[c]!]!; q < colStart[cols[c]! + 1]!; q++, at++) {
-        indices[at] = rowAt[rowOf[q]!]!;
-        values[at] = valueOf[q]!;
-      }
+  /** The working model as at the start: the columns of `full`'s basis and those priced near zero. */
+  const open = (): SiftedReSolves | null => {
+    const held = new Uint8Array(n);
+    const working: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const s = colStatus[j]!;
+      const fixed = colLower[j] === colUpper[j];
+      if (s === BASIC || (s !== AT_LOWER && s !== AT_UPPER) || (!fixed && Math.abs(reduced[j]!) <= NEAR_ZERO * (1 + Math.abs(cost[j]!)))) working.push(j);
+      else held[j] = 1;
     }
+    if (working.length * 2 > n) return null;
+    /** The held columns that can move (lower bound below the upper), the ones priced. */
+    let priced = Int32Array.from({ length: n }, (_, j) => j).filter((j) => held[j] === 1 && colLower[j] !== colUpper[j]);
+
+    /** Where a held column sits. */
+    const valueAt = (j: number) => (colStatus[j] === AT_UPPER ? colUpper[j]! : colLower[j]!);
+    /** Each row's part from held columns, and the objective's. */
+    const heldPart = new Float64Array(m);
+    let offset = 0;
+    for (let j = 0; j < n; j++) {
+      if (!held[j]) continue;
+      const x = valueAt(j);
+      if (x === 0) continue;
+      offset += cost[j]! * x;
+      for (let k = colStart[j]!; k < colStart[j + 1]!; k++) heldPart[rowOf[k]!]! += valueOf[k]! * x;
+    }
+    const finite = (bound: number) => Number.isFinite(bound) && Math.abs(bound) < inf;
+    const lowerOf = (i: number) => (finite(rowLower[i]!) ? rowLower[i]! - heldPart[i]! : rowLower[i]!);
+    const upperOf = (i: number) => (finite(rowUpper[i]!) ? rowUpper[i]! - heldPart[i]! : rowUpper[i]!);
+
+    /** Each row's index in the working model, -1 where it is left out; the rows in it, in order. */
+    const rowAt = new Int32Array(m).fill(-1);
+    const rowsIn: number[] = [];
+    const inRows = new Uint8Array(m);
+    for (const j of working) for (let k = colStart[j]!; k < colStart[j + 1]!; k++) inRows[rowOf[k]!] = 1;
+    for (let i = 0; i < m; i++) if (inRows[i]) rowAt[i] = rowsIn.push(i) - 1;
+
+    /** Columns `cols` as the working model's data (rows as numbered there). */
+    const columnsOf = (cols: readonly number[]) => {
+      const k = cols.length;
+      const starts = new Int32Array(k + 1);
+      for (let c = 0; c < k; c++) starts[c + 1] = starts[c]! + colStart[cols[c]! + 1]! - colStart[cols[c]!]!;
+      const indices = new Int32Array(starts[k]!);
+      const values = new Float64Array(starts[k]!);
+      for (let c = 0, at = 0; c < k; c++) {
+        for (let q = colStart[cols[c]!]!; q < colStart[cols[c]! + 1]!; q++, at++) {
+          indices[at] = rowAt[rowOf[q]!]!;
+          values[at] = valueOf[q]!;
+        }
+      }
+      return {
+        cost: Float64Array.from(cols, (j) => cost[j]!),
+        lower: Float64Array.from(cols, (j) => colLower[j]!),
+        upper: Float64Array.from(cols, (j) => colUpper[j]!),
+        matrix: { format: 'csc' as const, numRows: rowsIn.length, numCols: k, starts, indices, values },
+      };
+    };
+
+    const first = columnsOf(working);
+    const model = h.createModel({
+      numCols: working.length,
+      numRows: rowsIn.length,
+      sense: data.sense,
+      colCost: first.cost,
+      colLower: first.lower,
+      colUpper: first.upper,
+      rowLower: Float64Array.from(rowsIn, lowerOf),
+      rowUpper: Float64Array.from(rowsIn, upperOf),
+      matrix: first.matrix,
+    });
+    let columnsIn = working.length;
+    model.options.set({ output_flag: false, presolve: 'off' });
+    try {
+      model.setBasis({ colStatus: Int32Array.from(working, (j) => colStatus[j]!), rowStatus: Int32Array.from(rowsIn, (i) => basis.rowStatus[i]!) });
+      model.run();
+    } catch {
+      model.dispose();
+      return null;
+    }
+    if (model.getModelStatus() !== h.constants.modelStatus.optimal) {
+      model.dispose();
+      return null;
+    }
+
+    /** Held columns that would improve the objective at the working model's row duals y (zero for the rows left out). */
+    const improving = (y: Float64Array): number[] => {
+      const found: number[] = [];
+      for (let c = 0; c < priced.length; c++) {
+        const j = priced[c]!;
+        let d = cost[j]!;
+        for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
+          const i = rowAt[rowOf[k]!]!;
+          if (i >= 0) d -= valueOf[k]! * y[i]!;
+        }
+        // Minimising, a column at its lower bound improves the objective when its reduced cost is
+        // negative, at its upper bound when positive; maximising, the other way round.
+        const tol = PRICE_TOLERANCE * (1 + Math.abs(cost[j]!));
+        if ((colStatus[j] === AT_UPPER) !== maximize ? d > tol : d < -tol) found.push(j);
+      }
+      return found;
+    };
+
+    /**
+     * Columns `cols` (held) join the working model at the bound they sit at, the same point: the rows
+     * they touch get their part back in their bounds, and a row left out so far comes in, its slack basic.
+     */
+    const join = (cols: readonly number[]) => {
+      const touched = new Set<number>();
+      for (const j of cols) {
+        held[j] = 0;
+        const x = valueAt(j);
+        if (x !== 0) offset -= cost[j]! * x;
+        for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
+          heldPart[rowOf[k]!]! -= valueOf[k]! * x;
+          touched.add(rowOf[k]!);
+        }
+      }
+      priced = priced.filter((j) => held[j] === 1);
+      const now = model.getBasis();
+      const rows = [...touched].sort((a, b) => a - b);
+      const back = rows.filter((i) => rowAt[i]! >= 0);
+      const added = rows.filter((i) => rowAt[i]! < 0);
+      if (added.length > 0) {
+        for (const i of added) rowAt[i] = rowsIn.push(i) - 1;
+        const none = { format: 'csr' as const, numRows: added.length, numCols: columnsIn, starts: new Int32Array(added.length + 1), indices: new Int32Array(0), values: new Float64Array(0) };
+        model.addRows({ lower: Float64Array.from(added, lowerOf), upper: Float64Array.from(added, upperOf), matrix: none });
+      }
+      model.addCols(columnsOf(cols));
+      columnsIn += cols.length;
+      if (back.length > 0) {
+        const at = Int32Array.from(back, (i) => rowAt[i]!);
+        const order = Int32Array.from(at.keys()).sort((a, b) => at[a]! - at[b]!);
+        model.changeRowsBounds(
+          { kind: 'set', indices: Int32Array.from(order, (o) => at[o]!) },
+          Float64Array.from(order, (o) => lowerOf(back[o]!)),
+          Float64Array.from(order, (o) => upperOf(back[o]!)),
+        );
+      }
+      const colStatuses = new Int32Array(columnsIn);
+      colStatuses.set(now.colStatus);
+      cols.forEach((j, c) => (colStatuses[now.colStatus.length + c] = colStatus[j]!));
+      const rowStatuses = new Int32Array(rowsIn.length).fill(BASIC);
+      rowStatuses.set(now.rowStatus);
+      model.setBasis({ colStatus: colStatuses, rowStatus: rowStatuses });
+    };
+
+    /** The held columns of row i. */
+    const heldIn = (i: number): number[] => {
+      const found: number[] = [];
+      for (let k = csr.starts[i]!; k < csr.starts[i + 1]!; k++) if (held[csr.indices[k]!]) found.push(csr.indices[k]!);
+      return found;
+    };
+
     return {
-      cost: Float64Array.from(cols, (j) => cost[j]!),
-      lower: Float64Array.from(cols, (j) => colLower[j]!),
-      upper: Float64Array.from(cols, (j) => colUpper[j]!),
-      matrix: { format: 'csc' as const, numRows: rowsIn.length, numCols: k, starts, indices, values },
+      objectiveWithRowBounds(row, lower, upper) {
+        // A row left out comes in with its columns: its bound moves, so they may have to.
+        if (rowAt[row]! < 0) join(heldIn(row));
+        const r = rowAt[row]!;
+        const place = () => model.changeRowBounds(r, finite(lower ?? -inf) ? lower! - heldPart[row]! : -inf, finite(upper ?? inf) ? upper! - heldPart[row]! : inf);
+        place();
+        try {
+          for (;;) {
+            model.run();
+            if (model.getModelStatus() !== h.constants.modelStatus.optimal) return undefined;
+            const more = improving(model.getSolution().rowDual);
+            if (more.length === 0) return model.getObjectiveValue() + offset;
+            join(more);
+            place();
+          }
+        } finally {
+          model.changeRowBounds(r, lowerOf(row), upperOf(row));
+        }
+      },
+      columns: () => columnsIn,
+      hasRow: (row) => rowAt[row]! >= 0,
+      dispose: () => model.dispose(),
     };
   };
 
-  const first = columnsOf(working);
-  const model = h.createModel({
-    numCols: working.length,
-    numRows: rowsIn.length,
-    sense: data.sense,
-    colCost: first.cost,
-    colLower: first.lower,
-    colUpper: first.upper,
-    rowLower: Float64Array.from(rowsIn, lowerOf),
-    rowUpper: Float64Array.from(rowsIn, upperOf),
-    matrix: first.matrix,
-  });
-  let columnsIn = working.length;
-  model.options.set({ output_flag: false, presolve: 'off' });
-  try {
-    model.setBasis({ colStatus: Int32Array.from(working, (j) => colStatus[j]!), rowStatus: Int32Array.from(rowsIn, (i) => basis.rowStatus[i]!) });
-    model.run();
-  } catch {
-    model.dispose();
-    return null;
-  }
-  if (model.getModelStatus() !== h.constants.modelStatus.optimal) {
-    model.dispose();
-    return null;
-  }
-
-  /** Held columns that would improve the objective at the working model's row duals y (zero for the rows left out). */
-  const improving = (y: Float64Array): number[] => {
-    const found: number[] = [];
-    for (let c = 0; c < priced.length; c++) {
-      const j = priced[c]!;
-      let d = cost[j]!;
-      for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
-        const i = rowAt[rowOf[k]!]!;
-        if (i >= 0) d -= valueOf[k]! * y[i]!;
-      }
-      // Minimising, a column at its lower bound improves the objective when its reduced cost is
-      // negative, at its upper bound when positive; maximising, the other way round.
-      const tol = PRICE_TOLERANCE * (1 + Math.abs(cost[j]!));
-      if ((colStatus[j] === AT_UPPER) !== maximize ? d > tol : d < -tol) found.push(j);
-    }
-    return found;
-  };
-
-  /**
-   * Columns `cols` (held) join the working model at the bound they sit at, the same point: the rows
-   * they touch get their part back in their bounds, and a row left out so far comes in, its slack basic.
-   */
-  const join = (cols: readonly number[]) => {
-    const touched = new Set<number>();
-    for (const j of cols) {
-      held[j] = 0;
-      const x = valueAt(j);
-      if (x !== 0) offset -= cost[j]! * x;
-      for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
-        heldPart[rowOf[k]!]! -= valueOf[k]! * x;
-        touched.add(rowOf[k]!);
-      }
-    }
-    priced = priced.filter((j) => held[j] === 1);
-    const now = model.getBasis();
-    const rows = [...touched].sort((a, b) => a - b);
-    const back = rows.filter((i) => rowAt[i]! >= 0);
-    const added = rows.filter((i) => rowAt[i]! < 0);
-    if (added.length > 0) {
-      for (const i of added) rowAt[i] = rowsIn.push(i) - 1;
-      const none = { format: 'csr' as const, numRows: added.length, numCols: columnsIn, starts: new Int32Array(added.length + 1), indices: new Int32Array(0), values: new Float64Array(0) };
-      model.addRows({ lower: Float64Array.from(added, lowerOf), upper: Float64Array.from(added, upperOf), matrix: none });
-    }
-    model.addCols(columnsOf(cols));
-    columnsIn += cols.length;
-    if (back.length > 0) {
-      const at = Int32Array.from(back, (i) => rowAt[i]!);
-      const order = Int32Array.from(at.keys()).sort((a, b) => at[a]! - at[b]!);
-      model.changeRowsBounds(
-        { kind: 'set', indices: Int32Array.from(order, (o) => at[o]!) },
-        Float64Array.from(order, (o) => lowerOf(back[o]!)),
-        Float64Array.from(order, (o) => upperOf(back[o]!)),
-      );
-    }
-    const colStatuses = new Int32Array(columnsIn);
-    colStatuses.set(now.colStatus);
-    cols.forEach((j, c) => (colStatuses[now.colStatus.length + c] = colStatus[j]!));
-    const rowStatuses = new Int32Array(rowsIn.length).fill(BASIC);
-    rowStatuses.set(now.rowStatus);
-    model.setBasis({ colStatus: colStatuses, rowStatus: rowStatuses });
-  };
-
-  /** The held columns of row i. */
-  const heldIn = (i: number): number[] => {
-    const found: number[] = [];
-    for (let k = csr.starts[i]!; k < csr.starts[i + 1]!; k++) if (held[csr.indices[k]!]) found.push(csr.indices[k]!);
-    return found;
-  };
-
+  // A search that moves a bound far (the budget's) takes many columns into the working model, and
+  // every re-solve after it pays for them: when a re-solve moves another row and the working model
+  // has grown to twice its size at the start, it starts again from the start.
+  let current = open();
+  if (!current) return null;
+  const started = current.columns();
+  let lastRow = -1;
   return {
     objectiveWithRowBounds(row, lower, upper) {
-      // A row left out comes in with its columns: its bound moves, so they may have to.
-      if (rowAt[row]! < 0) join(heldIn(row));
-      const r = rowAt[row]!;
-      const place = () => model.changeRowBounds(r, finite(lower ?? -inf) ? lower! - heldPart[row]! : -inf, finite(upper ?? inf) ? upper! - heldPart[row]! : inf);
-      place();
-      try {
-        for (;;) {
-          model.run();
-          if (model.getModelStatus() !== h.constants.modelStatus.optimal) return undefined;
-          const more = improving(model.getSolution().rowDual);
-          if (more.length === 0) return model.getObjectiveValue() + offset;
-          join(more);
-          place();
-        }
-      } finally {
-        model.changeRowBounds(r, lowerOf(row), upperOf(row));
+      if (row !== lastRow && current!.columns() > 2 * started) {
+        current!.dispose();
+        current = open();
+        if (!current) throw new Error('the working model did not open again');
       }
+      lastRow = row;
+      return current!.objectiveWithRowBounds(row, lower, upper);
     },
-    columns: () => columnsIn,
-    hasRow: (row) => rowAt[row]! >= 0,
-    dispose: () => model.dispose(),
+    columns: () => current!.columns(),
+    hasRow: (row) => current!.hasRow(row),
+    dispose: () => current?.dispose(),
   };
 }
