@@ -1,23 +1,24 @@
 /**
- * Re-solves of an optimal LP with one row's bounds moved, made on a model of part of its columns
- * (sifting). HiGHS's `run` costs time in proportion to the model's columns and rows even when
- * nothing moves, and most of the policy's columns never move when one limit does: an application
- * fully funded or not funded at all far from the funding line stays so. The working model holds
- * the columns the optimum may move (the basic ones and the nonbasic ones priced near zero) and the
- * rows they are in; every other column is held at the bound it sits at, its part of each row taken
- * off the row's bounds and its cost added to the objective as a constant. A row none of the working
- * columns is in holds on held columns only, so it is met, and is left out (its dual is zero).
+ * Solves of an LP on a model of part of its columns (sifting), from a basis of the same LP or one
+ * with other row bounds. HiGHS's `run` costs time in proportion to the model's columns and rows
+ * even when nothing moves, and most of the policy's columns never move when one limit does: an
+ * application fully funded or not funded at all far from the funding line stays so. The working
+ * model holds the columns that may move (the basic ones, and the nonbasic ones priced near zero
+ * where their prices are known) and the rows they are in; every other column is held at the bound
+ * it sits at, its part of each row taken off the row's bounds and its cost added to the objective
+ * as a constant. A row none of the working columns is in holds on held columns only, so it is met,
+ * and is left out (its slack basic, its dual zero).
  *
  * After each solve of the working model, every held column is priced with the working model's row
  * duals. Where none would improve the objective, those duals with the held columns at their bounds
  * satisfy the whole LP's optimality conditions, so the working optimum is the LP's optimum (LP
  * duality: the same primal value, a dual solution feasible for every column). Where some would,
  * they join the working model at the bound they sit at (the same primal point: only the duals are
- * infeasible) and it is solved again. Columns that join stay for the re-solves after. An answer
- * the working model cannot give (not optimal: infeasible there need not mean infeasible in the
- * whole LP) is left to the caller (`undefined`).
+ * infeasible) and it is solved again. An answer the working model cannot give (not optimal:
+ * infeasible there need not mean infeasible in the whole LP) is left to the caller.
  */
 import type { Highs, ModelData } from 'highs';
+import type { Basis } from './types.js';
 
 type Model = ReturnType<Highs['createModel']>;
 
@@ -31,28 +32,44 @@ export interface SiftedReSolves {
   dispose(): void;
 }
 
+/** The whole LP's optimum as the working model found it: every column's value and reduced cost, every row's dual, and a basis of the whole LP. */
+export interface SiftedSolution {
+  readonly objective: number;
+  readonly values: Float64Array;
+  readonly duals: Float64Array;
+  readonly reducedCosts: Float64Array;
+  readonly basis: Basis;
+}
+
 /** A column priced this close to zero (relative to its cost's scale) joins the working model from the start. */
 const NEAR_ZERO = 1e-6;
 /** A held column improves the objective when its reduced cost has the wrong sign by more than this (times 1 + |cost|). */
 const PRICE_TOLERANCE = 1e-9;
 
-/**
- * The working model of `data` at `full`'s optimum (solved and optimal, with its basis), or null
- * where the working model would not be much smaller or does not start optimal.
- */
-export function openSifted(h: Highs, data: ModelData, full: Model): SiftedReSolves | null {
+/** A solve from a basis gives up once its working model would pass twice its first size and this many columns. */
+const MOST_JOINED = 1000;
+
+/** The LP's data as the working models read it: its arrays, and the matrix by column as well as by row. */
+interface Shape {
+  readonly h: Highs;
+  readonly data: ModelData;
+  readonly n: number;
+  readonly m: number;
+  readonly cost: Float64Array;
+  readonly colLower: Float64Array;
+  readonly colUpper: Float64Array;
+  readonly rowLower: Float64Array;
+  readonly rowUpper: Float64Array;
+  readonly rowStart: Int32Array;
+  readonly colOf: Int32Array;
+  readonly colStart: Int32Array;
+  readonly rowOf: Int32Array;
+  readonly valueOf: Float64Array;
+}
+
+function shapeOf(h: Highs, data: ModelData): Shape {
   const n = data.numCols;
   const m = data.numRows;
-  const inf = h.infinity;
-  const cost = data.colCost as Float64Array;
-  const colLower = data.colLower as Float64Array;
-  const colUpper = data.colUpper as Float64Array;
-  const rowLower = data.rowLower as Float64Array;
-  const rowUpper = data.rowUpper as Float64Array;
-  const maximize = data.sense === h.constants.objectiveSense.maximize;
-  const { lower: AT_LOWER, upper: AT_UPPER, basic: BASIC } = h.constants.basisStatus;
-
-  // The matrix by column (the model's data is by row).
   const csr = data.matrix as { starts: Int32Array; indices: Int32Array; values: Float64Array };
   const nnz = csr.starts[m]!;
   const colStart = new Int32Array(n + 1);
@@ -68,72 +85,135 @@ export function openSifted(h: Highs, data: ModelData, full: Model): SiftedReSolv
       valueOf[at] = csr.values[k]!;
     }
   }
+  return {
+    h,
+    data,
+    n,
+    m,
+    cost: data.colCost as Float64Array,
+    colLower: data.colLower as Float64Array,
+    colUpper: data.colUpper as Float64Array,
+    rowLower: data.rowLower as Float64Array,
+    rowUpper: data.rowUpper as Float64Array,
+    rowStart: csr.starts,
+    colOf: csr.indices,
+    colStart,
+    rowOf,
+    valueOf,
+  };
+}
 
-  const basis = full.getBasis();
-  const colStatus = Int32Array.from(basis.colStatus);
-  const reduced = full.getSolution().colDual;
+/** A working model: solves at the rows' bounds as they are set, and the whole LP's solution from the last. */
+interface Working {
+  /** Solve, pricing the held columns and taking in those that would improve it, until none would: the whole LP's optimum, or undefined where the working model is not optimal. */
+  solve(most?: number): number | undefined;
+  /** Row `row`'s bounds for the solves after (a row left out comes in with its columns: its bound moves, so they may have to). */
+  setRow(row: number, lower: number, upper: number): void;
+  /** The whole LP's solution at the last solve (which was optimal). */
+  solution(): SiftedSolution;
+  columns(): number;
+  hasRow(row: number): boolean;
+  dispose(): void;
+}
 
-  /** The working model as at the start: the columns of `full`'s basis and those priced near zero. */
-  const open = (): SiftedReSolves | null => {
-    const held = new Uint8Array(n);
-    const working: number[] = [];
-    for (let j = 0; j < n; j++) {
-      const s = colStatus[j]!;
-      const fixed = colLower[j] === colUpper[j];
-      if (s === BASIC || (s !== AT_LOWER && s !== AT_UPPER) || (!fixed && Math.abs(reduced[j]!) <= NEAR_ZERO * (1 + Math.abs(cost[j]!)))) working.push(j);
-      else held[j] = 1;
-    }
-    if (working.length * 2 > n) return null;
-    /** The held columns that can move (lower bound below the upper), the ones priced. */
-    let priced = Int32Array.from({ length: n }, (_, j) => j).filter((j) => held[j] === 1 && colLower[j] !== colUpper[j]);
+/**
+ * A working model of `shape` at a basis of it (`colStatus`, `rowStatus`: HiGHS's codes), with the
+ * columns' reduced costs there where known (then those priced near zero are in from the start), or
+ * null where it would hold more than half the columns.
+ */
+function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array, reduced: Float64Array | null, timeLimitSeconds?: number): Working | null {
+  const { h, data, n, m, cost, colLower, colUpper, rowLower, rowUpper, colStart, rowOf, valueOf } = shape;
+  const inf = h.infinity;
+  const maximize = data.sense === h.constants.objectiveSense.maximize;
+  const { lower: AT_LOWER, upper: AT_UPPER, basic: BASIC } = h.constants.basisStatus;
+  const finite = (bound: number) => Number.isFinite(bound) && Math.abs(bound) < inf;
 
-    /** Where a held column sits. */
-    const valueAt = (j: number) => (colStatus[j] === AT_UPPER ? colUpper[j]! : colLower[j]!);
-    /** Each row's part from held columns, and the objective's. */
-    const heldPart = new Float64Array(m);
-    let offset = 0;
-    for (let j = 0; j < n; j++) {
+  /** Where a held column sits. */
+  const valueAt = (j: number) => (colStatus[j] === AT_UPPER ? colUpper[j]! : colLower[j]!);
+  const held = new Uint8Array(n);
+  /** The working model's columns, in its order. */
+  const inModel: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const s = colStatus[j]!;
+    const atBound = (s === AT_LOWER || s === AT_UPPER) && finite(valueAt(j));
+    const movable = colLower[j] !== colUpper[j];
+    if (atBound && !(reduced && movable && Math.abs(reduced[j]!) <= NEAR_ZERO * (1 + Math.abs(cost[j]!)))) held[j] = 1;
+    else inModel.push(j);
+  }
+  /** The held columns that can move (lower bound below the upper): the ones priced. */
+  let priced = Int32Array.from({ length: n }, (_, j) => j).filter((j) => held[j] === 1 && colLower[j] !== colUpper[j]);
+
+  /** Each row's part from held columns, and the objective's. */
+  const heldPart = new Float64Array(m);
+  let offset = 0;
+  for (let j = 0; j < n; j++) {
+    if (!held[j]) continue;
+    const x = valueAt(j);
+    if (x === 0) continue;
+    offset += cost[j]! * x;
+    for (let k = colStart[j]!; k < colStart[j + 1]!; k++) heldPart[rowOf[k]!]! += valueOf[k]! * x;
+  }
+  /** Each row's bounds as set (the LP's until `setRow`), and as the working model has them (less the held part). */
+  const setLower = Float64Array.from(rowLower);
+  const setUpper = Float64Array.from(rowUpper);
+  const lowerOf = (i: number) => (finite(setLower[i]!) ? setLower[i]! - heldPart[i]! : setLower[i]!);
+  const upperOf = (i: number) => (finite(setUpper[i]!) ? setUpper[i]! - heldPart[i]! : setUpper[i]!);
+
+  /** Each row's index in the working model, -1 where it is left out; the rows in it, in order. */
+  const rowAt = new Int32Array(m).fill(-1);
+  const rowsIn: number[] = [];
+  const inRows = new Uint8Array(m);
+  for (const j of inModel) for (let k = colStart[j]!; k < colStart[j + 1]!; k++) inRows[rowOf[k]!] = 1;
+  // A row left out that the held columns do not meet at its bounds (bounds other than those the
+  // basis was optimal for) comes in with its columns, which then may move.
+  for (let i = 0; i < m; i++) {
+    if (inRows[i]) continue;
+    const slack = 1e-9 * (1 + Math.abs(heldPart[i]!));
+    if (lowerOf(i) <= slack && upperOf(i) >= -slack) continue;
+    inRows[i] = 1;
+    for (let k = shape.rowStart[i]!; k < shape.rowStart[i + 1]!; k++) {
+      const j = shape.colOf[k]!;
       if (!held[j]) continue;
+      held[j] = 0;
+      inModel.push(j);
       const x = valueAt(j);
-      if (x === 0) continue;
-      offset += cost[j]! * x;
-      for (let k = colStart[j]!; k < colStart[j + 1]!; k++) heldPart[rowOf[k]!]! += valueOf[k]! * x;
-    }
-    const finite = (bound: number) => Number.isFinite(bound) && Math.abs(bound) < inf;
-    const lowerOf = (i: number) => (finite(rowLower[i]!) ? rowLower[i]! - heldPart[i]! : rowLower[i]!);
-    const upperOf = (i: number) => (finite(rowUpper[i]!) ? rowUpper[i]! - heldPart[i]! : rowUpper[i]!);
-
-    /** Each row's index in the working model, -1 where it is left out; the rows in it, in order. */
-    const rowAt = new Int32Array(m).fill(-1);
-    const rowsIn: number[] = [];
-    const inRows = new Uint8Array(m);
-    for (const j of working) for (let k = colStart[j]!; k < colStart[j + 1]!; k++) inRows[rowOf[k]!] = 1;
-    for (let i = 0; i < m; i++) if (inRows[i]) rowAt[i] = rowsIn.push(i) - 1;
-
-    /** Columns `cols` as the working model's data (rows as numbered there). */
-    const columnsOf = (cols: readonly number[]) => {
-      const k = cols.length;
-      const starts = new Int32Array(k + 1);
-      for (let c = 0; c < k; c++) starts[c + 1] = starts[c]! + colStart[cols[c]! + 1]! - colStart[cols[c]!]!;
-      const indices = new Int32Array(starts[k]!);
-      const values = new Float64Array(starts[k]!);
-      for (let c = 0, at = 0; c < k; c++) {
-        for (let q = colStart[cols[c]!]!; q < colStart[cols[c]! + 1]!; q++, at++) {
-          indices[at] = rowAt[rowOf[q]!]!;
-          values[at] = valueOf[q]!;
-        }
+      offset -= cost[j]! * x;
+      for (let q = colStart[j]!; q < colStart[j + 1]!; q++) {
+        heldPart[rowOf[q]!]! -= valueOf[q]! * x;
+        inRows[rowOf[q]!] = 1;
       }
-      return {
-        cost: Float64Array.from(cols, (j) => cost[j]!),
-        lower: Float64Array.from(cols, (j) => colLower[j]!),
-        upper: Float64Array.from(cols, (j) => colUpper[j]!),
-        matrix: { format: 'csc' as const, numRows: rowsIn.length, numCols: k, starts, indices, values },
-      };
-    };
+    }
+  }
+  priced = priced.filter((j) => held[j] === 1);
+  for (let i = 0; i < m; i++) if (inRows[i]) rowAt[i] = rowsIn.push(i) - 1;
+  if (inModel.length * 2 > n) return null;
 
-    const first = columnsOf(working);
-    const model = h.createModel({
-      numCols: working.length,
+  /** Columns `cols` as the working model's data (rows as numbered there). */
+  const columnsOf = (cols: readonly number[]) => {
+    const k = cols.length;
+    const starts = new Int32Array(k + 1);
+    for (let c = 0; c < k; c++) starts[c + 1] = starts[c]! + colStart[cols[c]! + 1]! - colStart[cols[c]!]!;
+    const indices = new Int32Array(starts[k]!);
+    const values = new Float64Array(starts[k]!);
+    for (let c = 0, at = 0; c < k; c++) {
+      for (let q = colStart[cols[c]!]!; q < colStart[cols[c]! + 1]!; q++, at++) {
+        indices[at] = rowAt[rowOf[q]!]!;
+        values[at] = valueOf[q]!;
+      }
+    }
+    return {
+      cost: Float64Array.from(cols, (j) => cost[j]!),
+      lower: Float64Array.from(cols, (j) => colLower[j]!),
+      upper: Float64Array.from(cols, (j) => colUpper[j]!),
+      matrix: { format: 'csc' as const, numRows: rowsIn.length, numCols: k, starts, indices, values },
+    };
+  };
+
+  const first = columnsOf(inModel);
+  let model: Model;
+  try {
+    model = h.createModel({
+      numCols: inModel.length,
       numRows: rowsIn.length,
       sense: data.sense,
       colCost: first.cost,
@@ -143,115 +223,159 @@ export function openSifted(h: Highs, data: ModelData, full: Model): SiftedReSolv
       rowUpper: Float64Array.from(rowsIn, upperOf),
       matrix: first.matrix,
     });
-    let columnsIn = working.length;
-    model.options.set({ output_flag: false, presolve: 'off' });
-    try {
-      model.setBasis({ colStatus: Int32Array.from(working, (j) => colStatus[j]!), rowStatus: Int32Array.from(rowsIn, (i) => basis.rowStatus[i]!) });
-      model.run();
-    } catch {
-      model.dispose();
-      return null;
-    }
-    if (model.getModelStatus() !== h.constants.modelStatus.optimal) {
-      model.dispose();
-      return null;
-    }
+  } catch {
+    return null;
+  }
+  try {
+    model.options.set({ output_flag: false, presolve: 'off', ...(timeLimitSeconds ? { time_limit: timeLimitSeconds } : {}) });
+    model.setBasis({ colStatus: Int32Array.from(inModel, (j) => colStatus[j]!), rowStatus: Int32Array.from(rowsIn, (i) => rowStatus[i]!) });
+  } catch {
+    model.dispose();
+    return null;
+  }
 
-    /** Held columns that would improve the objective at the working model's row duals y (zero for the rows left out). */
-    const improving = (y: Float64Array): number[] => {
-      const found: number[] = [];
-      for (let c = 0; c < priced.length; c++) {
-        const j = priced[c]!;
+  /** Held columns that would improve the objective at the working model's row duals y (zero for the rows left out). */
+  const improving = (y: Float64Array): number[] => {
+    const found: number[] = [];
+    for (let c = 0; c < priced.length; c++) {
+      const j = priced[c]!;
+      let d = cost[j]!;
+      for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
+        const i = rowAt[rowOf[k]!]!;
+        if (i >= 0) d -= valueOf[k]! * y[i]!;
+      }
+      // Minimising, a column at its lower bound improves the objective when its reduced cost is
+      // negative, at its upper bound when positive; maximising, the other way round.
+      const tol = PRICE_TOLERANCE * (1 + Math.abs(cost[j]!));
+      if ((colStatus[j] === AT_UPPER) !== maximize ? d > tol : d < -tol) found.push(j);
+    }
+    return found;
+  };
+
+  /**
+   * Columns `cols` (held) join the working model at the bound they sit at, the same point: the rows
+   * they touch (and `row`, where given) get their part back in their bounds, and a row left out so
+   * far comes in, its slack basic.
+   */
+  const join = (cols: readonly number[], rows: readonly number[] = []) => {
+    const touched = new Set<number>(rows);
+    for (const j of cols) {
+      held[j] = 0;
+      inModel.push(j);
+      const x = valueAt(j);
+      if (x !== 0) offset -= cost[j]! * x;
+      for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
+        heldPart[rowOf[k]!]! -= valueOf[k]! * x;
+        touched.add(rowOf[k]!);
+      }
+    }
+    priced = priced.filter((j) => held[j] === 1);
+    const now = model.getBasis();
+    const sorted = [...touched].sort((a, b) => a - b);
+    const back = sorted.filter((i) => rowAt[i]! >= 0);
+    const added = sorted.filter((i) => rowAt[i]! < 0);
+    if (added.length > 0) {
+      const columnsBefore = now.colStatus.length;
+      for (const i of added) rowAt[i] = rowsIn.push(i) - 1;
+      const none = { format: 'csr' as const, numRows: added.length, numCols: columnsBefore, starts: new Int32Array(added.length + 1), indices: new Int32Array(0), values: new Float64Array(0) };
+      model.addRows({ lower: Float64Array.from(added, lowerOf), upper: Float64Array.from(added, upperOf), matrix: none });
+    }
+    model.addCols(columnsOf(cols));
+    if (back.length > 0) {
+      const at = Int32Array.from(back, (i) => rowAt[i]!);
+      const order = Int32Array.from(at.keys()).sort((a, b) => at[a]! - at[b]!);
+      model.changeRowsBounds(
+        { kind: 'set', indices: Int32Array.from(order, (o) => at[o]!) },
+        Float64Array.from(order, (o) => lowerOf(back[o]!)),
+        Float64Array.from(order, (o) => upperOf(back[o]!)),
+      );
+    }
+    const colStatuses = new Int32Array(inModel.length);
+    colStatuses.set(now.colStatus);
+    cols.forEach((j, c) => (colStatuses[now.colStatus.length + c] = colStatus[j]!));
+    const rowStatuses = new Int32Array(rowsIn.length).fill(BASIC);
+    rowStatuses.set(now.rowStatus);
+    model.setBasis({ colStatus: colStatuses, rowStatus: rowStatuses });
+  };
+
+  /** The held columns of row i. */
+  const heldIn = (i: number): number[] => {
+    const found: number[] = [];
+    for (let k = shape.rowStart[i]!; k < shape.rowStart[i + 1]!; k++) if (held[shape.colOf[k]!]) found.push(shape.colOf[k]!);
+    return found;
+  };
+
+  return {
+    solve(most = Infinity) {
+      for (;;) {
+        model.run();
+        if (model.getModelStatus() !== h.constants.modelStatus.optimal) return undefined;
+        const more = improving(model.getSolution().rowDual);
+        if (more.length === 0) return model.getObjectiveValue() + offset;
+        if (inModel.length + more.length > most) return undefined;
+        join(more);
+      }
+    },
+    setRow(row, lower, upper) {
+      setLower[row] = lower;
+      setUpper[row] = upper;
+      if (rowAt[row]! < 0) join(heldIn(row), [row]);
+      else model.changeRowBounds(rowAt[row]!, lowerOf(row), upperOf(row));
+    },
+    solution() {
+      const s = model.getSolution();
+      const b = model.getBasis();
+      const values = new Float64Array(n);
+      const reducedCosts = new Float64Array(n);
+      const cols = Int32Array.from(colStatus);
+      for (let j = 0; j < n; j++) {
+        if (!held[j]) continue;
+        values[j] = valueAt(j);
         let d = cost[j]!;
         for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
           const i = rowAt[rowOf[k]!]!;
-          if (i >= 0) d -= valueOf[k]! * y[i]!;
+          if (i >= 0) d -= valueOf[k]! * s.rowDual[i]!;
         }
-        // Minimising, a column at its lower bound improves the objective when its reduced cost is
-        // negative, at its upper bound when positive; maximising, the other way round.
-        const tol = PRICE_TOLERANCE * (1 + Math.abs(cost[j]!));
-        if ((colStatus[j] === AT_UPPER) !== maximize ? d > tol : d < -tol) found.push(j);
+        reducedCosts[j] = d;
       }
-      return found;
-    };
-
-    /**
-     * Columns `cols` (held) join the working model at the bound they sit at, the same point: the rows
-     * they touch get their part back in their bounds, and a row left out so far comes in, its slack basic.
-     */
-    const join = (cols: readonly number[]) => {
-      const touched = new Set<number>();
-      for (const j of cols) {
-        held[j] = 0;
-        const x = valueAt(j);
-        if (x !== 0) offset -= cost[j]! * x;
-        for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
-          heldPart[rowOf[k]!]! -= valueOf[k]! * x;
-          touched.add(rowOf[k]!);
-        }
-      }
-      priced = priced.filter((j) => held[j] === 1);
-      const now = model.getBasis();
-      const rows = [...touched].sort((a, b) => a - b);
-      const back = rows.filter((i) => rowAt[i]! >= 0);
-      const added = rows.filter((i) => rowAt[i]! < 0);
-      if (added.length > 0) {
-        for (const i of added) rowAt[i] = rowsIn.push(i) - 1;
-        const none = { format: 'csr' as const, numRows: added.length, numCols: columnsIn, starts: new Int32Array(added.length + 1), indices: new Int32Array(0), values: new Float64Array(0) };
-        model.addRows({ lower: Float64Array.from(added, lowerOf), upper: Float64Array.from(added, upperOf), matrix: none });
-      }
-      model.addCols(columnsOf(cols));
-      columnsIn += cols.length;
-      if (back.length > 0) {
-        const at = Int32Array.from(back, (i) => rowAt[i]!);
-        const order = Int32Array.from(at.keys()).sort((a, b) => at[a]! - at[b]!);
-        model.changeRowsBounds(
-          { kind: 'set', indices: Int32Array.from(order, (o) => at[o]!) },
-          Float64Array.from(order, (o) => lowerOf(back[o]!)),
-          Float64Array.from(order, (o) => upperOf(back[o]!)),
-        );
-      }
-      const colStatuses = new Int32Array(columnsIn);
-      colStatuses.set(now.colStatus);
-      cols.forEach((j, c) => (colStatuses[now.colStatus.length + c] = colStatus[j]!));
-      const rowStatuses = new Int32Array(rowsIn.length).fill(BASIC);
-      rowStatuses.set(now.rowStatus);
-      model.setBasis({ colStatus: colStatuses, rowStatus: rowStatuses });
-    };
-
-    /** The held columns of row i. */
-    const heldIn = (i: number): number[] => {
-      const found: number[] = [];
-      for (let k = csr.starts[i]!; k < csr.starts[i + 1]!; k++) if (held[csr.indices[k]!]) found.push(csr.indices[k]!);
-      return found;
-    };
-
-    return {
-      objectiveWithRowBounds(row, lower, upper) {
-        // A row left out comes in with its columns: its bound moves, so they may have to.
-        if (rowAt[row]! < 0) join(heldIn(row));
-        const r = rowAt[row]!;
-        const place = () => model.changeRowBounds(r, finite(lower ?? -inf) ? lower! - heldPart[row]! : -inf, finite(upper ?? inf) ? upper! - heldPart[row]! : inf);
-        place();
-        try {
-          for (;;) {
-            model.run();
-            if (model.getModelStatus() !== h.constants.modelStatus.optimal) return undefined;
-            const more = improving(model.getSolution().rowDual);
-            if (more.length === 0) return model.getObjectiveValue() + offset;
-            join(more);
-            place();
-          }
-        } finally {
-          model.changeRowBounds(r, lowerOf(row), upperOf(row));
-        }
-      },
-      columns: () => columnsIn,
-      hasRow: (row) => rowAt[row]! >= 0,
-      dispose: () => model.dispose(),
-    };
+      inModel.forEach((j, c) => {
+        values[j] = s.colValue[c]!;
+        reducedCosts[j] = s.colDual[c]!;
+        cols[j] = b.colStatus[c]!;
+      });
+      const duals = new Float64Array(m);
+      const rows = new Int32Array(m).fill(BASIC);
+      rowsIn.forEach((i, r) => {
+        duals[i] = s.rowDual[r]!;
+        rows[i] = b.rowStatus[r]!;
+      });
+      return { objective: model.getObjectiveValue() + offset, values, duals, reducedCosts, basis: { colStatus: cols, rowStatus: rows } };
+    },
+    columns: () => inModel.length,
+    hasRow: (row) => rowAt[row]! >= 0,
+    dispose: () => model.dispose(),
   };
+}
 
+/**
+ * Re-solves of `data` with one row's bounds moved, on a working model opened at `full`'s optimum
+ * (solved and optimal, with its basis and reduced costs); null where the working model would not
+ * be much smaller or is not optimal at the start.
+ */
+export function openSifted(h: Highs, data: ModelData, full: Model): SiftedReSolves | null {
+  const shape = shapeOf(h, data);
+  const basis = full.getBasis();
+  const colStatus = Int32Array.from(basis.colStatus);
+  const rowStatus = Int32Array.from(basis.rowStatus);
+  const reduced = full.getSolution().colDual;
+  const open = () => {
+    const working = openWorking(shape, colStatus, rowStatus, reduced);
+    if (working && working.solve() === undefined) {
+      working.dispose();
+      return null;
+    }
+    return working;
+  };
   // A search that moves a bound far (the budget's) takes many columns into the working model, and
   // every re-solve after it pays for them: when a re-solve moves another row and the working model
   // has grown to twice its size at the start, it starts again from the start.
@@ -259,6 +383,7 @@ export function openSifted(h: Highs, data: ModelData, full: Model): SiftedReSolv
   if (!current) return null;
   const started = current.columns();
   let lastRow = -1;
+  const inf = h.infinity;
   return {
     objectiveWithRowBounds(row, lower, upper) {
       if (row !== lastRow && current!.columns() > 2 * started) {
@@ -267,10 +392,36 @@ export function openSifted(h: Highs, data: ModelData, full: Model): SiftedReSolv
         if (!current) throw new Error('the working model did not open again');
       }
       lastRow = row;
-      return current!.objectiveWithRowBounds(row, lower, upper);
+      const working = current!;
+      working.setRow(row, lower ?? -inf, upper ?? inf);
+      try {
+        return working.solve();
+      } finally {
+        working.setRow(row, shape.rowLower[row]!, shape.rowUpper[row]!);
+      }
     },
     columns: () => current!.columns(),
     hasRow: (row) => current!.hasRow(row),
     dispose: () => current?.dispose(),
   };
+}
+
+/**
+ * `data` solved on a working model from `basis` (a basis of the same columns and rows, optimal for
+ * other row bounds): the whole LP's optimal solution, or null where the working model would not be
+ * much smaller, is not optimal, or would grow past twice its first size (and MOST_JOINED columns: a
+ * solve from the basis of another objective, as a tie rule's stage can be, may move most columns,
+ * and then the whole model is quicker); then the whole model decides.
+ */
+export function siftedSolve(h: Highs, data: ModelData, basis: Basis, timeLimitSeconds?: number): SiftedSolution | null {
+  if (basis.colStatus.length !== data.numCols || basis.rowStatus.length > data.numRows) return null;
+  const rowStatus = new Int32Array(data.numRows).fill(h.constants.basisStatus.basic);
+  rowStatus.set(basis.rowStatus);
+  const working = openWorking(shapeOf(h, data), basis.colStatus, rowStatus, null, timeLimitSeconds);
+  if (!working) return null;
+  try {
+    return working.solve(Math.max(2 * working.columns(), MOST_JOINED)) === undefined ? null : working.solution();
+  } finally {
+    working.dispose();
+  }
 }
