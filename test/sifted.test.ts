@@ -209,3 +209,23 @@ describe('rows the held columns no longer meet', () => {
     expect(Array.from(sifted.values)).toEqual(Array.from(reference.values));
   });
 });
+
+describe('the matrix of LPs made again from the same rows’ terms', () => {
+  it('is made once, and made anew where any row’s terms or the columns differ', () => {
+    const lp = randomLp(21, 50, 'max');
+    const a = toModelData(h, lp);
+    // The same terms at other bounds (a re-solve): the same arrays.
+    const b = toModelData(h, moved(lp, 1, null, 3));
+    expect(b.matrix.indices).toBe(a.matrix.indices);
+    expect(b.rowUpper[1]).toBe(3);
+    // Another row's terms (equal numbers, another array), or a row more: made from those.
+    const c = toModelData(h, { ...lp, rows: lp.rows.map((r, i) => (i === 2 ? { ...r, terms: r.terms.map(([j]) => [j, 2] as const) } : r)) });
+    expect(c.matrix.indices).not.toBe(a.matrix.indices);
+    expect(Array.from(c.matrix.values as Float64Array).filter((v) => v === 2)).toHaveLength(lp.rows[2]!.terms.length);
+    const d = toModelData(h, { ...lp, rows: [...lp.rows, { terms: [[0, 1]], lower: null, upper: 1 }] });
+    expect(d.matrix.starts).toHaveLength(lp.rows.length + 2);
+    const e = toModelData(h, { ...lp, columns: [...lp.columns, { lower: 0, upper: 1, cost: 1 }] });
+    expect(e.matrix.numCols).toBe(lp.columns.length + 1);
+    expect(e.matrix.indices).not.toBe(a.matrix.indices);
+  });
+});

@@ -8,6 +8,37 @@ import type { Highs, ModelData } from 'highs';
 import { siftedSolve } from './sifted.js';
 import { isMip, type Basis, type Backend, type LinearProgram, type MipInfo, type SolveOptions, type SolveResult } from './types.js';
 
+/** The matrix of an LP made before from the same rows' terms, kept by its first row's terms: re-solves at other bounds share the terms. */
+const matrices = new WeakMap<object, { readonly terms: readonly LinearProgram['rows'][number]['terms'][]; readonly columns: number; readonly starts: Int32Array; readonly indices: Int32Array; readonly values: Float64Array }>();
+
+/** The LP's matrix by row (CSR), made once for LPs of the same columns and rows' terms (the arrays are only read). */
+function matrixOf(lp: LinearProgram) {
+  const { rows } = lp;
+  const m = rows.length;
+  const kept = m > 0 ? matrices.get(rows[0]!.terms) : undefined;
+  if (kept && kept.columns === lp.columns.length && kept.terms.length === m && kept.terms.every((t, i) => rows[i]!.terms === t)) return kept;
+  let nnz = 0;
+  for (let i = 0; i < m; i++) nnz += rows[i]!.terms.length;
+  const starts = new Int32Array(m + 1);
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  let k = 0;
+  for (let i = 0; i < m; i++) {
+    const terms = rows[i]!.terms;
+    starts[i] = k;
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t]!;
+      indices[k] = term[0];
+      values[k] = term[1];
+      k++;
+    }
+  }
+  starts[m] = k;
+  const made = { terms: rows.map((r) => r.terms), columns: lp.columns.length, starts, indices, values };
+  if (m > 0) matrices.set(rows[0]!.terms, made);
+  return made;
+}
+
 /** The LP as HiGHS's sparse model (CSR rows; infinite bounds as HiGHS's infinity). */
 export function toModelData(h: Highs, lp: LinearProgram): ModelData {
   const n = lp.columns.length;
@@ -24,28 +55,13 @@ export function toModelData(h: Highs, lp: LinearProgram): ModelData {
     colLower[j] = c.lower;
     colUpper[j] = Number.isFinite(c.upper) ? c.upper : inf;
   }
-  let nnz = 0;
-  for (let i = 0; i < m; i++) nnz += rows[i]!.terms.length;
-  const starts = new Int32Array(m + 1);
-  const indices = new Int32Array(nnz);
-  const values = new Float64Array(nnz);
   const rowLower = new Float64Array(m);
   const rowUpper = new Float64Array(m);
-  let k = 0;
   for (let i = 0; i < m; i++) {
-    const r = rows[i]!;
-    const terms = r.terms;
-    starts[i] = k;
-    for (let t = 0; t < terms.length; t++) {
-      const term = terms[t]!;
-      indices[k] = term[0];
-      values[k] = term[1];
-      k++;
-    }
-    rowLower[i] = r.lower ?? -inf;
-    rowUpper[i] = r.upper ?? inf;
+    rowLower[i] = rows[i]!.lower ?? -inf;
+    rowUpper[i] = rows[i]!.upper ?? inf;
   }
-  starts[m] = k;
+  const { starts, indices, values } = matrixOf(lp);
   return {
     numCols: n,
     numRows: m,

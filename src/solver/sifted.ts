@@ -67,24 +67,33 @@ interface Shape {
   readonly valueOf: Float64Array;
 }
 
+/** The matrix by column, kept by the row-wise matrix's arrays (the same for the re-solves of one LP at other bounds: highs-backend.ts). */
+const byColumn = new WeakMap<Int32Array, { readonly colStart: Int32Array; readonly rowOf: Int32Array; readonly valueOf: Float64Array }>();
+
 function shapeOf(h: Highs, data: ModelData): Shape {
   const n = data.numCols;
   const m = data.numRows;
   const csr = data.matrix as { starts: Int32Array; indices: Int32Array; values: Float64Array };
-  const nnz = csr.starts[m]!;
-  const colStart = new Int32Array(n + 1);
-  for (let k = 0; k < nnz; k++) colStart[csr.indices[k]! + 1]!++;
-  for (let j = 0; j < n; j++) colStart[j + 1]! += colStart[j]!;
-  const rowOf = new Int32Array(nnz);
-  const valueOf = new Float64Array(nnz);
-  const fill = colStart.slice(0, n);
-  for (let i = 0; i < m; i++) {
-    for (let k = csr.starts[i]!; k < csr.starts[i + 1]!; k++) {
-      const at = fill[csr.indices[k]!]!++;
-      rowOf[at] = i;
-      valueOf[at] = csr.values[k]!;
+  let columns = byColumn.get(csr.indices);
+  if (!columns || columns.colStart.length !== n + 1) {
+    const nnz = csr.starts[m]!;
+    const colStart = new Int32Array(n + 1);
+    for (let k = 0; k < nnz; k++) colStart[csr.indices[k]! + 1]!++;
+    for (let j = 0; j < n; j++) colStart[j + 1]! += colStart[j]!;
+    const rowOf = new Int32Array(nnz);
+    const valueOf = new Float64Array(nnz);
+    const fill = colStart.slice(0, n);
+    for (let i = 0; i < m; i++) {
+      for (let k = csr.starts[i]!; k < csr.starts[i + 1]!; k++) {
+        const at = fill[csr.indices[k]!]!++;
+        rowOf[at] = i;
+        valueOf[at] = csr.values[k]!;
+      }
     }
+    columns = { colStart, rowOf, valueOf };
+    byColumn.set(csr.indices, columns);
   }
+  const { colStart, rowOf, valueOf } = columns;
   return {
     h,
     data,
