@@ -75,7 +75,7 @@ describe('re-solves on the working model', () => {
     let leftOut = 0;
     // Each row's probes on a working model opened afresh (as a search starts), so that rows none of its columns are in are probed too.
     lp.rows.forEach((row, r) => {
-      const sifted = openSifted(h, data, whole)!;
+      const sifted = openSifted(h, data, whole.getBasis(), whole.getSolution().colDual)!;
       expect(sifted).not.toBeNull();
       const started = sifted.columns();
       expect(started).toBeLessThan(lp.columns.length / 2);
@@ -129,7 +129,7 @@ describe('re-solves on the working model', () => {
     const whole = h.createModel(data);
     whole.options.set({ output_flag: false, presolve: 'off' });
     whole.run();
-    expect(openSifted(h, data, whole)).toBeNull();
+    expect(openSifted(h, data, whole.getBasis(), whole.getSolution().colDual)).toBeNull();
   });
 });
 

@@ -8,7 +8,7 @@ import { isMainThread } from 'node:worker_threads';
 import type { Highs, ModelData } from 'highs';
 
 import { highsBackendOf, startFrom, STATUS_TEXT, toModelData } from './highs-backend.js';
-import { openSifted } from './sifted.js';
+import { openSifted, type SiftedReSolves } from './sifted.js';
 import type { Basis, Backend, LinearProgram, ParametricLp, SharedModel, SolveOptions, SolveResult } from './types.js';
 
 export { toModelData } from './highs-backend.js';
@@ -94,6 +94,9 @@ export async function openProbes(shared: SharedModel): Promise<Probes | null> {
   return opened && { objectiveWithRowBounds: opened.objectiveWithRowBounds, dispose: opened.dispose };
 }
 
+/** The re-solve of an open model from which the rest are made on a working model of the columns that may move (sifted.ts). */
+export const SIFT_FROM = 4;
+
 /** The model solved (without presolve, from `warmStart` where given), with its re-solves at moved row bounds; null (disposed) unless optimal. */
 function openModel(h: Highs, data: ModelData, warmStart: Basis | undefined) {
   const model = h.createModel(data);
@@ -114,11 +117,17 @@ function openModel(h: Highs, data: ModelData, warmStart: Basis | undefined) {
     model.changeRowBounds(row, rowLower[row]!, rowUpper[row]!);
     return value;
   };
-  // Re-solves on a model of the columns that may move where it answers (sifted.ts), on the whole model otherwise.
-  let sifted = openSifted(h, data, model);
+  // Re-solves on a model of the columns that may move where it answers (sifted.ts), on the whole
+  // model otherwise. Opening that model costs about as much as a dozen re-solves of the whole one,
+  // so it is opened at the SIFT_FROM-th re-solve (a thread that makes a few re-solves does not pay
+  // for it), from the optimum the whole model had when opened.
+  const optimum = { basis: model.getBasis(), reduced: model.getSolution().colDual };
+  let sifted: SiftedReSolves | null = null;
+  let reSolves = 0;
   return {
     model,
     objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null {
+      if (++reSolves === SIFT_FROM) sifted = openSifted(h, data, optimum.basis, optimum.reduced);
       if (sifted) {
         try {
           const value = sifted.objectiveWithRowBounds(row, lower, upper);

@@ -367,16 +367,13 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
 }
 
 /**
- * Re-solves of `data` with one row's bounds moved, on a working model opened at `full`'s optimum
- * (solved and optimal, with its basis and reduced costs); null where the working model would not
- * be much smaller or is not optimal at the start.
+ * Re-solves of `data` with one row's bounds moved, on a working model opened at its optimum: the
+ * optimal `basis` and the columns' reduced costs there; null where the working model would not be
+ * much smaller or is not optimal at the start.
  */
-export function openSifted(h: Highs, data: ModelData, full: Model): SiftedReSolves | null {
+export function openSifted(h: Highs, data: ModelData, basis: Basis, reduced: Float64Array): SiftedReSolves | null {
   const shape = shapeOf(h, data);
-  const basis = full.getBasis();
-  const colStatus = Int32Array.from(basis.colStatus);
-  const rowStatus = Int32Array.from(basis.rowStatus);
-  const reduced = full.getSolution().colDual;
+  const { colStatus, rowStatus } = basis;
   const open = () => {
     const working = openWorking(shape, colStatus, rowStatus, reduced);
     if (working && working.solve() === undefined) {
