@@ -168,6 +168,25 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
   const lowerOf = (i: number) => (finite(setLower[i]!) ? setLower[i]! - heldPart[i]! : setLower[i]!);
   const upperOf = (i: number) => (finite(setUpper[i]!) ? setUpper[i]! - heldPart[i]! : setUpper[i]!);
 
+  /** The held columns of row i. */
+  const heldIn = (i: number): number[] => {
+    const found: number[] = [];
+    for (let k = shape.rowStart[i]!; k < shape.rowStart[i + 1]!; k++) if (held[shape.colOf[k]!]) found.push(shape.colOf[k]!);
+    return found;
+  };
+
+  /** Column j, held, is held no more (it is in the working model from now on): its part comes off the held parts; `touch` is told each row it is in. */
+  const release = (j: number, touch: (i: number) => void) => {
+    held[j] = 0;
+    inModel.push(j);
+    const x = valueAt(j);
+    offset -= cost[j]! * x;
+    for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
+      heldPart[rowOf[k]!]! -= valueOf[k]! * x;
+      touch(rowOf[k]!);
+    }
+  };
+
   /** Each row's index in the working model, -1 where it is left out; the rows in it, in order. */
   const rowAt = new Int32Array(m).fill(-1);
   const rowsIn: number[] = [];
@@ -180,18 +199,7 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
     const slack = 1e-9 * (1 + Math.abs(heldPart[i]!));
     if (lowerOf(i) <= slack && upperOf(i) >= -slack) continue;
     inRows[i] = 1;
-    for (let k = shape.rowStart[i]!; k < shape.rowStart[i + 1]!; k++) {
-      const j = shape.colOf[k]!;
-      if (!held[j]) continue;
-      held[j] = 0;
-      inModel.push(j);
-      const x = valueAt(j);
-      offset -= cost[j]! * x;
-      for (let q = colStart[j]!; q < colStart[j + 1]!; q++) {
-        heldPart[rowOf[q]!]! -= valueOf[q]! * x;
-        inRows[rowOf[q]!] = 1;
-      }
-    }
+    for (const j of heldIn(i)) release(j, (r) => (inRows[r] = 1));
   }
   priced = priced.filter((j) => held[j] === 1);
   for (let i = 0; i < m; i++) if (inRows[i]) rowAt[i] = rowsIn.push(i) - 1;
@@ -268,16 +276,7 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
    */
   const join = (cols: readonly number[], rows: readonly number[] = []) => {
     const touched = new Set<number>(rows);
-    for (const j of cols) {
-      held[j] = 0;
-      inModel.push(j);
-      const x = valueAt(j);
-      if (x !== 0) offset -= cost[j]! * x;
-      for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
-        heldPart[rowOf[k]!]! -= valueOf[k]! * x;
-        touched.add(rowOf[k]!);
-      }
-    }
+    for (const j of cols) release(j, (i) => touched.add(i));
     priced = priced.filter((j) => held[j] === 1);
     const now = model.getBasis();
     const sorted = [...touched].sort((a, b) => a - b);
@@ -305,13 +304,6 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
     const rowStatuses = new Int32Array(rowsIn.length).fill(BASIC);
     rowStatuses.set(now.rowStatus);
     model.setBasis({ colStatus: colStatuses, rowStatus: rowStatuses });
-  };
-
-  /** The held columns of row i. */
-  const heldIn = (i: number): number[] => {
-    const found: number[] = [];
-    for (let k = shape.rowStart[i]!; k < shape.rowStart[i + 1]!; k++) if (held[shape.colOf[k]!]) found.push(shape.colOf[k]!);
-    return found;
   };
 
   return {
