@@ -130,6 +130,7 @@ export function highsBackendOf(h: Highs): Backend {
       try {
         const data = toModelData(h, lp);
         const mip = isMip(lp);
+        const started = performance.now();
         if (!mip && options.warmStart && options.iterationLimit === undefined) {
           // From a basis of nearby bounds, most columns stay where they are: solved on a working
           // model of those that may move where it finds the optimum (sifted.ts).
@@ -148,7 +149,8 @@ export function highsBackendOf(h: Highs): Backend {
             // A MIP needs presolve (and optimality is promised: gap 0 unless asked otherwise).
             presolve: mip ? 'on' : 'off',
             ...(mip ? { mip_rel_gap: options.mipRelGap ?? 0 } : {}),
-            ...(options.timeLimitSeconds ? { time_limit: options.timeLimitSeconds } : {}),
+            // A time limit counts what a working model took before the whole model.
+            ...(options.timeLimitSeconds ? { time_limit: Math.max(1e-3, options.timeLimitSeconds - (performance.now() - started) / 1000) } : {}),
             ...(options.iterationLimit !== undefined ? { simplex_iteration_limit: options.iterationLimit } : {}),
             ...(interior ? { solver: 'ipm' } : {}),
           });

@@ -127,7 +127,13 @@ function openModel(h: Highs, data: ModelData, warmStart: Basis | undefined) {
   return {
     model,
     objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null {
-      if (++reSolves === SIFT_FROM) sifted = openSifted(h, data, optimum.basis, optimum.reduced);
+      if (++reSolves === SIFT_FROM) {
+        try {
+          sifted = openSifted(h, data, optimum.basis, optimum.reduced);
+        } catch {
+          // HiGHS refused the working model: the whole model answers
+        }
+      }
       if (sifted) {
         try {
           const value = sifted.objectiveWithRowBounds(row, lower, upper);

@@ -227,6 +227,11 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
   };
 
   const first = columnsOf(inModel);
+  /**
+   * The working model's basis as of its last optimal solve (or as set): HiGHS gives none once a
+   * bound has changed since (a probe's bounds put back), and a row left out may join just then.
+   */
+  let basisNow: Basis = { colStatus: Int32Array.from(inModel, (j) => colStatus[j]!), rowStatus: Int32Array.from(rowsIn, (i) => rowStatus[i]!) };
   let model: Model;
   try {
     model = h.createModel({
@@ -245,7 +250,7 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
   }
   try {
     model.options.set({ output_flag: false, presolve: 'off', ...(timeLimitSeconds ? { time_limit: timeLimitSeconds } : {}) });
-    model.setBasis({ colStatus: Int32Array.from(inModel, (j) => colStatus[j]!), rowStatus: Int32Array.from(rowsIn, (i) => rowStatus[i]!) });
+    model.setBasis(basisNow);
   } catch {
     model.dispose();
     return null;
@@ -278,7 +283,7 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
     const touched = new Set<number>(rows);
     for (const j of cols) release(j, (i) => touched.add(i));
     priced = priced.filter((j) => held[j] === 1);
-    const now = model.getBasis();
+    const now = model.getModelStatus() === h.constants.modelStatus.optimal ? model.getBasis() : basisNow;
     const sorted = [...touched].sort((a, b) => a - b);
     const back = sorted.filter((i) => rowAt[i]! >= 0);
     const added = sorted.filter((i) => rowAt[i]! < 0);
@@ -303,7 +308,8 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
     cols.forEach((j, c) => (colStatuses[now.colStatus.length + c] = colStatus[j]!));
     const rowStatuses = new Int32Array(rowsIn.length).fill(BASIC);
     rowStatuses.set(now.rowStatus);
-    model.setBasis({ colStatus: colStatuses, rowStatus: rowStatuses });
+    basisNow = { colStatus: colStatuses, rowStatus: rowStatuses };
+    model.setBasis(basisNow);
   };
 
   return {
@@ -312,7 +318,10 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
         model.run();
         if (model.getModelStatus() !== h.constants.modelStatus.optimal) return undefined;
         const more = improving(model.getSolution().rowDual);
-        if (more.length === 0) return model.getObjectiveValue() + offset;
+        if (more.length === 0) {
+          basisNow = model.getBasis();
+          return model.getObjectiveValue() + offset;
+        }
         if (inModel.length + more.length > most) return undefined;
         join(more);
       }
@@ -368,11 +377,13 @@ export function openSifted(h: Highs, data: ModelData, basis: Basis, reduced: Flo
   const { colStatus, rowStatus } = basis;
   const open = () => {
     const working = openWorking(shape, colStatus, rowStatus, reduced);
-    if (working && working.solve() === undefined) {
-      working.dispose();
-      return null;
+    try {
+      if (working?.solve() !== undefined) return working;
+    } catch {
+      // HiGHS refused the working model: none
     }
-    return working;
+    working?.dispose();
+    return null;
   };
   // A search that moves a bound far (the budget's) takes many columns into the working model, and
   // every re-solve after it pays for them: when a re-solve moves another row and the working model
@@ -419,6 +430,9 @@ export function siftedSolve(h: Highs, data: ModelData, basis: Basis, timeLimitSe
   if (!working) return null;
   try {
     return working.solve(Math.max(2 * working.columns(), MOST_JOINED)) === undefined ? null : working.solution();
+  } catch {
+    // HiGHS refused a change to the working model: the whole model decides
+    return null;
   } finally {
     working.dispose();
   }
