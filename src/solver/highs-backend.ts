@@ -5,7 +5,6 @@
  */
 import type { Highs, ModelData } from 'highs';
 
-import { siftedSolve } from './sifted.js';
 import { isMip, type Basis, type Backend, type LinearProgram, type MipInfo, type SolveOptions, type SolveResult } from './types.js';
 
 /** The matrix of an LP made before from the same rows' terms, kept by its first row's terms: re-solves at other bounds share the terms. */
@@ -128,29 +127,17 @@ export function highsBackendOf(h: Highs): Backend {
         return { status: 'optimal', objective: 0, values: new Float64Array(0), duals: new Float64Array(lp.rows.length), backend: name, raw: 'empty' };
       }
       try {
-        const data = toModelData(h, lp);
-        const mip = isMip(lp);
-        const started = performance.now();
-        if (!mip && options.warmStart && options.iterationLimit === undefined) {
-          // From a basis of nearby bounds, most columns stay where they are: solved on a working
-          // model of those that may move where it finds the optimum (sifted.ts).
-          const sifted = siftedSolve(h, data, options.warmStart, options.timeLimitSeconds);
-          if (sifted) {
-            const { objective, values, duals, reducedCosts, basis } = sifted;
-            return { status: 'optimal', objective, values, duals, basis, reducedCosts, backend: name, raw: STATUS_TEXT[h.constants.modelStatus.optimal]! };
-          }
-        }
-        return h.withModel(data, (model) => {
+        return h.withModel(toModelData(h, lp), (model) => {
           // Presolve is off: on this model's shape (many boxed columns, few coupling rows) the Wasm build's
           // presolve took 5.6 s of a 6 s solve at 10,000 columns; without it the dual simplex needs 0.4 s.
+          const mip = isMip(lp);
           const interior = !mip && !options.warmStart && options.iterationLimit === undefined && lp.columns.length >= INTERIOR_POINT_COLUMNS;
           model.options.set({
             output_flag: false,
             // A MIP needs presolve (and optimality is promised: gap 0 unless asked otherwise).
             presolve: mip ? 'on' : 'off',
             ...(mip ? { mip_rel_gap: options.mipRelGap ?? 0 } : {}),
-            // A time limit counts what a working model took before the whole model.
-            ...(options.timeLimitSeconds ? { time_limit: Math.max(1e-3, options.timeLimitSeconds - (performance.now() - started) / 1000) } : {}),
+            ...(options.timeLimitSeconds ? { time_limit: options.timeLimitSeconds } : {}),
             ...(options.iterationLimit !== undefined ? { simplex_iteration_limit: options.iterationLimit } : {}),
             ...(interior ? { solver: 'ipm' } : {}),
           });

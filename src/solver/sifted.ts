@@ -1,13 +1,13 @@
 /**
- * Solves of an LP on a model of part of its columns (sifting), from a basis of the same LP or one
- * with other row bounds. HiGHS's `run` costs time in proportion to the model's columns and rows
- * even when nothing moves, and most of the policy's columns never move when one limit does: an
- * application fully funded or not funded at all far from the funding line stays so. The working
- * model holds the columns that may move (the basic ones, and the nonbasic ones priced near zero
- * where their prices are known) and the rows they are in; every other column is held at the bound
- * it sits at, its part of each row taken off the row's bounds and its cost added to the objective
- * as a constant. A row none of the working columns is in holds on held columns only, so it is met,
- * and is left out (its slack basic, its dual zero).
+ * Re-solves of an optimal LP with one row's bounds moved, made on a model of part of its columns
+ * (sifting). HiGHS's `run` costs time in proportion to the model's columns and rows even when
+ * nothing moves, and most of the policy's columns never move when one limit does: an application
+ * fully funded or not funded at all far from the funding line stays so. The working model holds
+ * the columns that may move (the basic ones, and the nonbasic ones priced near zero) and the rows
+ * they are in; every other column is held at the bound it sits at, its part of each row taken off
+ * the row's bounds and its cost added to the objective as a constant. A row none of the working
+ * columns is in holds on held columns only, so it is met, and is left out (its slack basic, its
+ * dual zero); a row whose bound a re-solve moves comes in with its columns.
  *
  * After each solve of the working model, every held column is priced with the working model's row
  * duals. Where none would improve the objective, those duals with the held columns at their bounds
@@ -32,22 +32,10 @@ export interface SiftedReSolves {
   dispose(): void;
 }
 
-/** The whole LP's optimum as the working model found it: every column's value and reduced cost, every row's dual, and a basis of the whole LP. */
-export interface SiftedSolution {
-  readonly objective: number;
-  readonly values: Float64Array;
-  readonly duals: Float64Array;
-  readonly reducedCosts: Float64Array;
-  readonly basis: Basis;
-}
-
 /** A column priced this close to zero (relative to its cost's scale) joins the working model from the start. */
 const NEAR_ZERO = 1e-6;
 /** A held column improves the objective when its reduced cost has the wrong sign by more than this (times 1 + |cost|). */
 const PRICE_TOLERANCE = 1e-9;
-
-/** A solve from a basis gives up once its working model would pass twice its first size and this many columns. */
-const MOST_JOINED = 1000;
 
 /** The LP's data as the working models read it: its arrays, and the matrix by column as well as by row. */
 interface Shape {
@@ -112,25 +100,22 @@ function shapeOf(h: Highs, data: ModelData): Shape {
   };
 }
 
-/** A working model: solves at the rows' bounds as they are set, and the whole LP's solution from the last. */
+/** A working model: solves at the rows' bounds as they are set. */
 interface Working {
   /** Solve, pricing the held columns and taking in those that would improve it, until none would: the whole LP's optimum, or undefined where the working model is not optimal. */
-  solve(most?: number): number | undefined;
+  solve(): number | undefined;
   /** Row `row`'s bounds for the solves after (a row left out comes in with its columns: its bound moves, so they may have to). */
   setRow(row: number, lower: number, upper: number): void;
-  /** The whole LP's solution at the last solve (which was optimal). */
-  solution(): SiftedSolution;
   columns(): number;
   hasRow(row: number): boolean;
   dispose(): void;
 }
 
 /**
- * A working model of `shape` at a basis of it (`colStatus`, `rowStatus`: HiGHS's codes), with the
- * columns' reduced costs there where known (then those priced near zero are in from the start), or
- * null where it would hold more than half the columns.
+ * A working model of `shape` at an optimal basis of it (`colStatus`, `rowStatus`: HiGHS's codes) and
+ * the columns' reduced costs there, or null where it would hold more than half the columns.
  */
-function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array, reduced: Float64Array | null, timeLimitSeconds?: number): Working | null {
+function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array, reduced: Float64Array): Working | null {
   const { h, data, n, m, cost, colLower, colUpper, rowLower, rowUpper, colStart, rowOf, valueOf } = shape;
   const inf = h.infinity;
   const maximize = data.sense === h.constants.objectiveSense.maximize;
@@ -146,9 +131,10 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
     const s = colStatus[j]!;
     const atBound = (s === AT_LOWER || s === AT_UPPER) && finite(valueAt(j));
     const movable = colLower[j] !== colUpper[j];
-    if (atBound && !(reduced && movable && Math.abs(reduced[j]!) <= NEAR_ZERO * (1 + Math.abs(cost[j]!)))) held[j] = 1;
+    if (atBound && !(movable && Math.abs(reduced[j]!) <= NEAR_ZERO * (1 + Math.abs(cost[j]!)))) held[j] = 1;
     else inModel.push(j);
   }
+  if (inModel.length * 2 > n) return null;
   /** The held columns that can move (lower bound below the upper): the ones priced. */
   let priced = Int32Array.from({ length: n }, (_, j) => j).filter((j) => held[j] === 1 && colLower[j] !== colUpper[j]);
 
@@ -192,18 +178,7 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
   const rowsIn: number[] = [];
   const inRows = new Uint8Array(m);
   for (const j of inModel) for (let k = colStart[j]!; k < colStart[j + 1]!; k++) inRows[rowOf[k]!] = 1;
-  // A row left out that the held columns do not meet at its bounds (bounds other than those the
-  // basis was optimal for) comes in with its columns, which then may move.
-  for (let i = 0; i < m; i++) {
-    if (inRows[i]) continue;
-    const slack = 1e-9 * (1 + Math.abs(heldPart[i]!));
-    if (lowerOf(i) <= slack && upperOf(i) >= -slack) continue;
-    inRows[i] = 1;
-    for (const j of heldIn(i)) release(j, (r) => (inRows[r] = 1));
-  }
-  priced = priced.filter((j) => held[j] === 1);
   for (let i = 0; i < m; i++) if (inRows[i]) rowAt[i] = rowsIn.push(i) - 1;
-  if (inModel.length * 2 > n) return null;
 
   /** Columns `cols` as the working model's data (rows as numbered there). */
   const columnsOf = (cols: readonly number[]) => {
@@ -249,7 +224,7 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
     return null;
   }
   try {
-    model.options.set({ output_flag: false, presolve: 'off', ...(timeLimitSeconds ? { time_limit: timeLimitSeconds } : {}) });
+    model.options.set({ output_flag: false, presolve: 'off' });
     model.setBasis(basisNow);
   } catch {
     model.dispose();
@@ -313,7 +288,7 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
   };
 
   return {
-    solve(most = Infinity) {
+    solve() {
       for (;;) {
         model.run();
         if (model.getModelStatus() !== h.constants.modelStatus.optimal) return undefined;
@@ -322,7 +297,6 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
           basisNow = model.getBasis();
           return model.getObjectiveValue() + offset;
         }
-        if (inModel.length + more.length > most) return undefined;
         join(more);
       }
     },
@@ -331,35 +305,6 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
       setUpper[row] = upper;
       if (rowAt[row]! < 0) join(heldIn(row), [row]);
       else model.changeRowBounds(rowAt[row]!, lowerOf(row), upperOf(row));
-    },
-    solution() {
-      const s = model.getSolution();
-      const b = model.getBasis();
-      const values = new Float64Array(n);
-      const reducedCosts = new Float64Array(n);
-      const cols = Int32Array.from(colStatus);
-      for (let j = 0; j < n; j++) {
-        if (!held[j]) continue;
-        values[j] = valueAt(j);
-        let d = cost[j]!;
-        for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
-          const i = rowAt[rowOf[k]!]!;
-          if (i >= 0) d -= valueOf[k]! * s.rowDual[i]!;
-        }
-        reducedCosts[j] = d;
-      }
-      inModel.forEach((j, c) => {
-        values[j] = s.colValue[c]!;
-        reducedCosts[j] = s.colDual[c]!;
-        cols[j] = b.colStatus[c]!;
-      });
-      const duals = new Float64Array(m);
-      const rows = new Int32Array(m).fill(BASIC);
-      rowsIn.forEach((i, r) => {
-        duals[i] = s.rowDual[r]!;
-        rows[i] = b.rowStatus[r]!;
-      });
-      return { objective: model.getObjectiveValue() + offset, values, duals, reducedCosts, basis: { colStatus: cols, rowStatus: rows } };
     },
     columns: () => inModel.length,
     hasRow: (row) => rowAt[row]! >= 0,
@@ -413,27 +358,4 @@ export function openSifted(h: Highs, data: ModelData, basis: Basis, reduced: Flo
     hasRow: (row) => current!.hasRow(row),
     dispose: () => current?.dispose(),
   };
-}
-
-/**
- * `data` solved on a working model from `basis` (a basis of the same columns and rows, optimal for
- * other row bounds): the whole LP's optimal solution, or null where the working model would not be
- * much smaller, is not optimal, or would grow past twice its first size (and MOST_JOINED columns: a
- * solve from the basis of another objective, as a tie rule's stage can be, may move most columns,
- * and then the whole model is quicker); then the whole model decides.
- */
-export function siftedSolve(h: Highs, data: ModelData, basis: Basis, timeLimitSeconds?: number): SiftedSolution | null {
-  if (basis.colStatus.length !== data.numCols || basis.rowStatus.length > data.numRows) return null;
-  const rowStatus = new Int32Array(data.numRows).fill(h.constants.basisStatus.basic);
-  rowStatus.set(basis.rowStatus);
-  const working = openWorking(shapeOf(h, data), basis.colStatus, rowStatus, null, timeLimitSeconds);
-  if (!working) return null;
-  try {
-    return working.solve(Math.max(2 * working.columns(), MOST_JOINED)) === undefined ? null : working.solution();
-  } catch {
-    // HiGHS refused a change to the working model: the whole model decides
-    return null;
-  } finally {
-    working.dispose();
-  }
 }
