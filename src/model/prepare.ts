@@ -400,7 +400,9 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
     if (base.frame.structure !== limitStructure(policy, at)) base = { ...base, frame: limitFrame(candidates.slice(0, thisYear), policy, at, base.lockedGrants) };
     // The limits read nothing of the cash by year: a scenario that differs only there has the scenario's own.
     const { limits, overrun } = (at === scenario || onlyCashDiffers(scenario, at)) && base === shared.base ? ownLimits(shared) : withLimits(base, at);
-    const unitsOfLimits = limits === lastRows?.limits ? lastRows.units : limits.map(limitUnits);
+    // The same limits as the last call (the same array): the same units, rows and ids.
+    const kept = lastRows?.limits === limits ? lastRows : null;
+    const unitsOfLimits = kept?.units ?? limits.map(limitUnits);
     const unchecked = lockedOver ? 'a locked grant above its entitlement' : capsIssue || !unitsOfLimits.every(Number.isSafeInteger) ? 'a granularity too fine for its amounts' : null;
     if (unchecked) throw new InternalError(`prepared a scenario with ${unchecked}: the scenario check (check.ts) should have stopped it`);
     if (overrun.length) {
@@ -439,10 +441,9 @@ export function openPreparation(apps: readonly Application[], policy: Policy, sc
       if (c === undefined) capsByMembers.set(members, (c = sumOver(members, capUnits!)));
       return c;
     };
-    // The same limits as the last call (the same array): the same rows and ids.
-    const rows = limits === lastRows?.limits ? lastRows.rows : limitRows(units, limits, keepRow, capsOf);
+    const rows = kept?.rows ?? limitRows(units, limits, keepRow, capsOf);
     // Every limit in order (their ids) and which of them have a row: the same lists, the same row indexes.
-    const ids = limits === lastRows?.limits ? lastRows.ids : limits.map((l) => l.id);
+    const ids = kept?.ids ?? limits.map((l) => l.id);
     lastRows = { limits, units: unitsOfLimits, rows, ids };
     const same = lastShape !== null && sameList(lastShape.ids, ids) && sameList(lastShape.rows, rows) && sameWindows(lastShape.cash, cashAt);
     const shape = same ? shapeAtAmounts(lastShape!.shape, limits, cashAt) : shapePolicyLp(units, limits, scoreKeys, order, keepRow, shares, cashAt, rows);

@@ -311,11 +311,6 @@ const commitment = (app: Application, measure: Measure, grant: Decimal, installm
   status: 'planned',
 });
 
-/** What grants fall due in years from..to, on their instalments as paid. */
-export function dueInWindow(grants: readonly { readonly app: Application; readonly measure: Measure; readonly grant: Decimal }[], granularity: Decimal, from: number, to: number): Decimal {
-  return dueInYears(dueByYear(grants, granularity), from, to);
-}
-
 /** Of what falls due by year (`dueByYear`), what falls due in years from..to. */
 export function dueInYears(byYear: ReadonlyMap<number, Decimal>, from: number, to: number): Decimal {
   let due = ZERO;

@@ -51,7 +51,7 @@ export async function openParametricLp(lp: LinearProgram, warmStart?: Basis): Pr
   if (!opened) return null;
   const { model } = opened;
   const objective = model.getObjectiveValue();
-  const { rowDual: duals, rowValue: activity } = model.getSolution();
+  const { rowDual: duals, rowValue: activity } = opened.optimum.solution;
   // Ranging is a hint only (callers verify by re-solving); HiGHS gives none for a model without rows.
   let rangeUp: ArrayLike<number> = new Float64Array(lp.rows.length).fill(Infinity);
   let rangeDown: ArrayLike<number> = new Float64Array(lp.rows.length).fill(-Infinity);
@@ -72,7 +72,7 @@ export async function openParametricLp(lp: LinearProgram, warmStart?: Basis): Pr
     activity,
     objectiveWithRowBounds: opened.objectiveWithRowBounds,
     // The optimal basis this model ended at, before any re-solve moves it: another thread's copy starts optimal.
-    shared: { model: data, basis: model.getBasis() },
+    shared: { model: data, basis: opened.optimum.basis },
     dispose: opened.dispose,
   };
 }
@@ -121,15 +121,16 @@ function openModel(h: Highs, data: ModelData, warmStart: Basis | undefined) {
   // model otherwise. Opening that model costs about as much as a dozen re-solves of the whole one,
   // so it is opened at the SIFT_FROM-th re-solve (a thread that makes a few re-solves does not pay
   // for it), from the optimum the whole model had when opened.
-  const optimum = { basis: model.getBasis(), reduced: model.getSolution().colDual };
+  const optimum = { basis: model.getBasis(), solution: model.getSolution() };
   let sifted: SiftedReSolves | null = null;
   let reSolves = 0;
   return {
     model,
+    optimum,
     objectiveWithRowBounds(row: number, lower: number | null, upper: number | null): number | null {
       if (++reSolves === SIFT_FROM) {
         try {
-          sifted = openSifted(h, data, optimum.basis, optimum.reduced);
+          sifted = openSifted(h, data, optimum.basis, optimum.solution.colDual);
         } catch {
           // HiGHS refused the working model: the whole model answers
         }

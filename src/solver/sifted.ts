@@ -161,18 +161,6 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
     return found;
   };
 
-  /** Column j, held, is held no more (it is in the working model from now on): its part comes off the held parts; `touch` is told each row it is in. */
-  const release = (j: number, touch: (i: number) => void) => {
-    held[j] = 0;
-    inModel.push(j);
-    const x = valueAt(j);
-    offset -= cost[j]! * x;
-    for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
-      heldPart[rowOf[k]!]! -= valueOf[k]! * x;
-      touch(rowOf[k]!);
-    }
-  };
-
   /** Each row's index in the working model, -1 where it is left out; the rows in it, in order. */
   const rowAt = new Int32Array(m).fill(-1);
   const rowsIn: number[] = [];
@@ -251,12 +239,21 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
 
   /**
    * Columns `cols` (held) join the working model at the bound they sit at, the same point: the rows
-   * they touch (and `row`, where given) get their part back in their bounds, and a row left out so
-   * far comes in, its slack basic.
+   * they touch (and `rows`) get their part back in their bounds, and a row left out so far comes
+   * in, its slack basic.
    */
   const join = (cols: readonly number[], rows: readonly number[] = []) => {
     const touched = new Set<number>(rows);
-    for (const j of cols) release(j, (i) => touched.add(i));
+    for (const j of cols) {
+      held[j] = 0;
+      inModel.push(j);
+      const x = valueAt(j);
+      offset -= cost[j]! * x;
+      for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
+        heldPart[rowOf[k]!]! -= valueOf[k]! * x;
+        touched.add(rowOf[k]!);
+      }
+    }
     priced = priced.filter((j) => held[j] === 1);
     const now = model.getModelStatus() === h.constants.modelStatus.optimal ? model.getBasis() : basisNow;
     const sorted = [...touched].sort((a, b) => a - b);
