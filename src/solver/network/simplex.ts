@@ -877,9 +877,12 @@ function faceArcs(A: number, src: Int32Array, tgt: Int32Array, state: Int8Array,
  * the simplex pivots each such exchange (tens of thousands of pivots on crossing ceilings: see
  * docs/solvers-and-benchmarks.md). The greedy then runs once more in the order of costs that price each
  * full family-B ceiling (see {@link ceilingPrices}); the rows, and which columns are worth
- * filling at all, stay those of the real costs. Sets the column arcs' flows (above their lower
- * bounds) and returns each row node's activity, or null when a floor stays unmet (the flows are
- * then partial: the caller resets them).
+ * filling at all, stay those of the real costs. The prices are an estimate: where family-A rows
+ * below the budget are full too (district ceilings over the company caps), the second pass can
+ * start further from the optimum than the first, so the pass whose flows cost less (primary costs)
+ * is kept, the second on a tie. Sets the column arcs' flows (above their lower bounds) and returns
+ * each row node's activity, or null when a floor stays unmet (the flows are then partial: the
+ * caller resets them).
  */
 function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, range: CostRange, tie: Float64Array | null, flow: Float64Array, nc: number, lowerAct: Float64Array): Float64Array | null {
   const rows = rowLimits(plan, lowerAct);
@@ -890,9 +893,16 @@ function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, range: Co
   const first = flow.slice(0, nc);
   flow.fill(0, 0, nc);
   const again = greedy(plan, rows, cap, priced.key, { ...range, min: priced.min, max: priced.max }, c1, tie, flow, nc);
-  if (again !== null) return again;
+  if (again !== null && flowCost(c1, flow, nc) <= flowCost(c1, first, nc)) return again;
   flow.set(first);
   return act;
+}
+
+/** Σ cost × flow over the column arcs [0, nc) (the flows above their lower bounds): how good a start is, to compare two. */
+function flowCost(c1: Float64Array, flow: Float64Array, nc: number): number {
+  let sum = 0;
+  for (let e = 0; e < nc; e++) sum += c1[e]! * flow[e]!;
+  return sum;
 }
 
 /**
