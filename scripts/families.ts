@@ -15,6 +15,12 @@
  *                   so the budget does not bind and the measure ceilings and company caps,
  *                   crossing, do; a start filled best-first is far from the optimum here
  *                   (thousands of pivots).
+ *   districts       many-companies with the fund split by district and measure at once: every
+ *                   district under a ceiling at 35% of its demand, the six measures with the largest
+ *                   demand at 40% of theirs. The district ceilings sit over their companies' caps,
+ *                   the measure ceilings cross both, and both fill up: the crash's second pass,
+ *                   whose prices assume the budget clears the rest, starts further from the optimum
+ *                   here than the plain greedy order.
  *   integer         many-companies with all-or-nothing grants under one measure (a MIP); its
  *                   benchmark size is 3,000 applications.
  *   instalments     many-companies under the policy paid in instalments (platforms 40/30/30%,
@@ -45,7 +51,7 @@ import {
   type SyntheticRow,
 } from './synthetic.js';
 
-export const FAMILIES = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'integer', 'instalments'] as const;
+export const FAMILIES = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'districts', 'integer', 'instalments'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** The size each family is benchmarked at by default (the integer family is a MIP). */
@@ -55,6 +61,7 @@ export const DEFAULT_SIZE: Readonly<Record<Family, number>> = {
   crossing: 20_000,
   floors: 20_000,
   ceilings: 20_000,
+  districts: 20_000,
   integer: 3_000,
   instalments: 20_000,
 };
@@ -66,6 +73,7 @@ export const DEFAULT_SEED: Readonly<Record<Family, number>> = {
   crossing: 1402,
   floors: 1403,
   ceilings: 1405,
+  districts: 1407,
   integer: 1404,
   instalments: 1406,
 };
@@ -190,6 +198,11 @@ export function familyInstance(family: Family, count: number, seed = DEFAULT_SEE
   } else if (family === 'ceilings') {
     scenario.budget = wan(0.7 * [...byMeasure.values()].reduce((s, d) => s + d, 0));
     scenario.measureBudgets = Object.fromEntries([...byMeasure].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, d]) => [id, { max: wan(0.6 * d) }]));
+  } else if (family === 'districts') {
+    const largest = [...byMeasure].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 6);
+    scenario.measureBudgets = Object.fromEntries(largest.map(([id, d]) => [id, { max: wan(0.4 * d) }]));
+    const byDistrict = demandBy(rows, (r) => r.district);
+    scenario.districtBudgets = Object.fromEntries(DISTRICTS.filter((d) => byDistrict.has(d)).map((d) => [d, { max: wan(0.35 * byDistrict.get(d)!) }]));
   } else if (family === 'integer') {
     scenario.measureBudgets = { 'P07-INTRANET': { allOrNothing: true } };
   } else if (family === 'instalments') {

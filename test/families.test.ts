@@ -65,6 +65,24 @@ describe('benchmark families', () => {
     expect(Object.values(budgets).reduce((s, b) => s + Number(b.max), 0)).toBeLessThan(Number(scenario.budget));
   });
 
+  it('districts: every district a ceiling at 35% of its demand, the six measures with the largest demand at 40% of theirs', () => {
+    const { rows, scenario } = familyInstance('districts', 5_000);
+    const byMeasure = new Map<string, number>();
+    const byDistrict = new Map<string, number>();
+    for (const r of rows) {
+      byMeasure.set(r.measure, (byMeasure.get(r.measure) ?? 0) + (r.requested ?? 0));
+      byDistrict.set(r.district, (byDistrict.get(r.district) ?? 0) + (r.requested ?? 0));
+    }
+    const largest = [...byMeasure].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    const measures = scenario.measureBudgets as Record<string, { max: string }>;
+    expect(Object.keys(measures).sort()).toEqual(largest.map(([id]) => id).sort());
+    for (const [id, d] of largest) expect(Math.abs(Number(measures[id]!.max) - 0.4 * d)).toBeLessThan(10_000);
+    const districts = scenario.districtBudgets as Record<string, { max: string }>;
+    expect(Object.keys(districts).sort()).toEqual([...byDistrict.keys()].sort());
+    for (const [d, v] of byDistrict) expect(Math.abs(Number(districts[d]!.max) - 0.35 * v)).toBeLessThan(10_000);
+    expect(scenario.companyAnnualCap).toBe(String(PROVINCE_COMPANY_CAP));
+  });
+
   it('instalments: the policy paid in instalments, with cash by year at 55%, 20% and 10% of the budget', () => {
     const { scenario, policy } = familyInstance('instalments', 5_000);
     expect(policy).toBe('shenzhen-iiot-2018-instalments.json');

@@ -1,5 +1,5 @@
 /**
- * Every output of six benchmark families at 20,000 applications, byte for byte: the SHA-256 of
+ * Every output of seven benchmark families at 20,000 applications, byte for byte: the SHA-256 of
  * each file `solve --no-timings --no-whatif` writes, against test/golden/family-outputs.json.
  * Work on speed must not change a byte. Two things are blanked before hashing: the solver's
  * pivot count quoted in summary.json (how the solver got there, not what it allocated), and
@@ -18,7 +18,7 @@ import { runSolve } from '../src/commands/solve.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden', 'family-outputs.json');
 const SIZE = 20_000;
-const FAMILIES: readonly Family[] = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'instalments'];
+const FAMILIES: readonly Family[] = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'districts', 'instalments'];
 const update = process.env.UPDATE_GOLDEN === '1';
 const golden: Record<string, Record<string, string>> = existsSync(GOLDEN) ? JSON.parse(readFileSync(GOLDEN, 'utf8')) : {};
 

@@ -63,7 +63,7 @@ function budgetBinding(path: string): string {
 
 const text = (m: MarginalAnalysis) => m.values.map((v) => `${v.limit.id} ${v.perYuan} ${v.from} ${v.to} ${v.binding}`);
 
-const families: Family[] = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings'];
+const families: Family[] = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'districts'];
 const cases: [string, string][] = [];
 for (const family of families) {
   const path = writeFamily(mkdtempSync(join(tmpdir(), `fundplan-hinted-${family}-`)), family, 600, 5);

@@ -22,7 +22,7 @@ import { compare, initHighs } from './helpers/highs-compare.js';
 beforeAll(initHighs);
 
 describe('the benchmark families, against HiGHS', () => {
-  for (const family of ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings'] as const) {
+  for (const family of ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'districts'] as const) {
     it(`${family}: values, the tie rule and duals at 600 applications, three seeds`, () => {
       let nondegenerate = 0;
       for (const seed of [1, 2, 3]) {
@@ -41,7 +41,7 @@ describe('the benchmark families, against HiGHS', () => {
 });
 
 describe('the tie rule on HiGHS', () => {
-  it.each(['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings'] as const)('%s at 3,000 applications: the network simplex’s allocation, grant by grant', async (family) => {
+  it.each(['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'districts'] as const)('%s at 3,000 applications: the network simplex’s allocation, grant by grant', async (family) => {
     const path = writeFamily(mkdtempSync(join(tmpdir(), `fundplan-ties-${family}-`)), family, 3000);
     const grants = async (solver: 'highs' | 'network') => {
       const o = await solve(path, { solver, timings: false, aheadThreads: 0 });

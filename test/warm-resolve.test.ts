@@ -117,7 +117,7 @@ function warmPicker(engine: Engine, warm: (b: Backend) => Backend): Picker {
 
 describe('the budget re-solve through the pipeline', () => {
   const cases: [string, string][] = [['the bundled scenario', join('scenarios', 'shenzhen-2019', 'scenario.json')]];
-  const families: Family[] = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings'];
+  const families: Family[] = ['synthetic', 'many-companies', 'crossing', 'floors', 'ceilings', 'districts'];
   for (const family of families) for (const seed of [3, 6]) cases.push([`${family} seed ${seed}`, writeFamily(mkdtempSync(join(tmpdir(), `fundplan-warm-${family}-`)), family, 600, seed)]);
 
   it.each(cases)('%s: warm at budget + step (and other budgets) gives the cold allocation, grant by grant', async (_name, path) => {
