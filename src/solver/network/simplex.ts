@@ -875,27 +875,40 @@ function faceArcs(A: number, src: Int32Array, tgt: Int32Array, state: Int8Array,
  * company caps) is full after that pass, the greedy is far from the optimum: a company's cap went
  * to its columns under the full ceiling although another company could have used that room, and
  * the simplex pivots each such exchange (tens of thousands of pivots on crossing ceilings: see
- * docs/solvers-and-benchmarks.md). The greedy then runs once more in the order of costs that price each
- * full family-B ceiling (see {@link ceilingPrices}); the rows, and which columns are worth
- * filling at all, stay those of the real costs. The prices are an estimate: where family-A rows
- * below the budget are full too (district ceilings over the company caps), the second pass can
- * start further from the optimum than the first, so the pass whose flows cost less (primary costs)
- * is kept, the second on a tie. Sets the column arcs' flows (above their lower bounds) and returns
- * each row node's activity, or null when a floor stays unmet (the flows are then partial: the
- * caller resets them).
+ * docs/solvers-and-benchmarks.md). The greedy then runs again in the order of costs that price each
+ * full family-B ceiling, by the budget's clearing cost (see {@link budgetPrices}) and, where
+ * some row has a floor, once more by each column's own clearing (see {@link levelPrices}); the
+ * rows, and which columns are worth filling at all, stay those of the real costs. No estimate is
+ * right on every shape of limits (full district ceilings misprice the budget's, and the plain
+ * order is then the better start), so the start kept is the pass whose flows cost least (primary
+ * costs; a later pass on a tie). Sets the column arcs' flows
+ * (above their lower bounds) and returns each row node's activity, or null when a floor stays
+ * unmet (the flows are then partial: the caller resets them).
  */
 function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, range: CostRange, tie: Float64Array | null, flow: Float64Array, nc: number, lowerAct: Float64Array): Float64Array | null {
   const rows = rowLimits(plan, lowerAct);
   const act = greedy(plan, rows, cap, c1, range, c1, tie, flow, nc);
   if (act === null) return null;
-  const priced = ceilingPrices(plan, c1, flow, act, nc);
-  if (priced === null) return act;
+  const full = fullRows(plan, act);
+  if (full === null) return act;
   const first = flow.slice(0, nc);
-  flow.fill(0, 0, nc);
-  const again = greedy(plan, rows, cap, priced.key, { ...range, min: priced.min, max: priced.max }, c1, tie, flow, nc);
-  if (again !== null && flowCost(c1, flow, nc) <= flowCost(c1, first, nc)) return again;
-  flow.set(first);
-  return act;
+  let best = { act, flow: first, cost: flowCost(c1, first, nc) };
+  // The level estimate only where a floor is below its minimum with every column at its lower
+  // bound: there it started closest on the shapes measured, and elsewhere it cost its pass for
+  // nothing (docs/solvers-and-benchmarks.md, round 17).
+  const estimates = [() => budgetPrices(plan, full, c1, first, nc), ...(rows.short ? [() => levelPrices(plan, full, c1, first, cap, rows.act, nc)] : [])];
+  for (const estimate of estimates) {
+    const lambda = estimate();
+    if (lambda === null) continue;
+    const priced = pricedCosts(plan, c1, lambda, nc);
+    flow.fill(0, 0, nc);
+    const again = greedy(plan, rows, cap, priced.key, { ...range, min: priced.min, max: priced.max }, c1, tie, flow, nc);
+    if (again === null) continue;
+    const cost = flowCost(c1, flow, nc);
+    if (cost <= best.cost) best = { act: again, flow: flow.slice(0, nc), cost };
+  }
+  flow.set(best.flow);
+  return best.act;
 }
 
 /** Σ cost × flow over the column arcs [0, nc) (the flows above their lower bounds): how good a start is, to compare two. */
@@ -906,31 +919,57 @@ function flowCost(c1: Float64Array, flow: Float64Array, nc: number): number {
 }
 
 /**
- * Costs for a second greedy pass, or null when no family-B ceiling is full after the first: each
- * full family-B row v adds λ_v to the cost of every column under it, λ_v = (the budget's clearing
- * cost: the worst cost admitted, when a top-level family-A row is full, else 0) − (the worst cost
- * admitted under v), when that is positive. It is an estimate of v's dual (the cost at which its
- * room clears against the rest), so that a column under a full ceiling comes after the columns
- * elsewhere that are worth as much once the ceiling's room is priced. Only the order changes: a
- * heuristic for the start, exact integers (differences of the scaled costs).
+ * The rows full after a greedy pass (1 per node), whether a top-level family-A row is among them,
+ * and whether the only top-level family-A row is full (the budget, over every other family-A row);
+ * null when no family-B row is full.
  */
-function ceilingPrices(plan: NetworkPlan, c1: Float64Array, flow: Float64Array, act: Float64Array, nc: number): { readonly key: Float64Array; readonly min: number; readonly max: number } | null {
+interface FullRows {
+  readonly full: Uint8Array;
+  readonly topFull: boolean;
+  readonly onlyTopFull: boolean;
+}
+
+function fullRows(plan: NetworkPlan, act: Float64Array): FullRows | null {
   const N = plan.nodeCount;
   const A = plan.arcCount;
-  const par = plan.parent;
-  const to = plan.arcTo;
   const full = new Uint8Array(N);
   let fullB = false;
   let topFull = false;
+  let tops = 0;
   for (let v = 1; v < N; v++) {
     const e = A - N + v; // row arcs come last, in node order
-    const upper = plan.arcReversed[e] ? -plan.arcLower[e]! : plan.arcUpper[e]!;
-    if (!(act[v]! >= upper)) continue;
+    const top = plan.parent[v] === 0 && !inFamilyB(plan, v);
+    if (top) tops++;
+    if (!(act[v]! >= rowUpper(plan, e))) continue;
     full[v] = 1;
-    if (plan.family[plan.arcRow[e]!] === 1) fullB = true;
-    else if (par[v] === 0) topFull = true;
+    if (inFamilyB(plan, v)) fullB = true;
+    else if (top) topFull = true;
   }
-  if (!fullB) return null;
+  return fullB ? { full, topFull, onlyTopFull: topFull && tops === 1 } : null;
+}
+
+/** The upper bound of row arc e, in flow units. */
+function rowUpper(plan: NetworkPlan, e: number): number {
+  return plan.arcReversed[e] ? -plan.arcLower[e]! : plan.arcUpper[e]!;
+}
+
+/** Whether node v is a family-B row's. */
+function inFamilyB(plan: NetworkPlan, v: number): boolean {
+  return plan.family[plan.arcRow[plan.arcCount - plan.nodeCount + v]!] === 1;
+}
+
+/**
+ * A price λ_v per node for the second greedy pass, by the budget's clearing: each full family-B row
+ * v is priced at (the budget's clearing cost: the worst cost admitted, when a top-level family-A
+ * row is full, else 0) − (the worst cost admitted under v), when that is positive. It is an
+ * estimate of v's dual (the cost at which its room clears against the rest), so that a column
+ * under a full ceiling comes after the columns elsewhere that are worth as much once the
+ * ceiling's room is priced. Null when no row gets a price.
+ */
+function budgetPrices(plan: NetworkPlan, { full, topFull }: FullRows, c1: Float64Array, flow: Float64Array, nc: number): Float64Array | null {
+  const N = plan.nodeCount;
+  const par = plan.parent;
+  const to = plan.arcTo;
   // The worst cost admitted, overall and under each family-B row (a column's B rows: from its arc's head up).
   let clearing = -Infinity;
   const worst = new Float64Array(N).fill(-Infinity);
@@ -944,23 +983,106 @@ function ceilingPrices(plan: NetworkPlan, c1: Float64Array, flow: Float64Array, 
   const lambda = new Float64Array(N);
   let any = false;
   for (let v = 1; v < N; v++) {
-    if (full[v] === 1 && worst[v]! > -Infinity && clearing > worst[v]! && plan.family[plan.arcRow[A - N + v]!] === 1) {
+    if (full[v] === 1 && worst[v]! > -Infinity && clearing > worst[v]! && inFamilyB(plan, v)) {
       lambda[v] = clearing - worst[v]!;
       any = true;
     }
   }
-  if (!any) return null;
-  const priced = new Float64Array(nc);
+  return any ? lambda : null;
+}
+
+/**
+ * A price λ_v per node for the second greedy pass, by each column's own clearing: a column's level
+ * is the worst cost admitted under its highest full family-A row (the budget, a district's ceiling,
+ * a company's cap; 0 under none), its surplus the level less its cost. Each full family-B row v admits its
+ * columns of the largest surplus first, each at its bound, until v's room is used: λ_v is the
+ * surplus where that happens (0 where it does not). Where family-A rows below the budget fill up,
+ * each clears at its own cost, which one clearing cost for all misprices. Null when no row gets a
+ * price, or when the columns' level is one (then {@link budgetPrices} is the better estimate).
+ */
+function levelPrices(plan: NetworkPlan, { full, onlyTopFull }: FullRows, c1: Float64Array, flow: Float64Array, cap: Float64Array, lowerAct: Float64Array, nc: number): Float64Array | null {
+  // The budget full over every other family-A row: one level for the columns under it (below).
+  if (onlyTopFull) return null;
+  const N = plan.nodeCount;
+  const A = plan.arcCount;
+  const par = plan.parent;
+  const from = plan.arcFrom;
+  const to = plan.arcTo;
+  const fullB = new Uint8Array(N);
+  for (let v = 1; v < N; v++) if (full[v] === 1 && inFamilyB(plan, v)) fullB[v] = 1;
+  // The worst cost admitted under each family-A row (a column's A rows: from its arc's tail up).
+  const worstA = new Float64Array(N).fill(-Infinity);
+  for (let e = 0; e < nc; e++) {
+    if (!(flow[e]! > 0)) continue;
+    const c = c1[e]!;
+    for (let v = from[e]!; v > 0; v = par[v]!) if (c > worstA[v]!) worstA[v] = c;
+  }
+  // The columns under a full family-B row with a surplus, largest first (then by arc).
+  const surplus = new Float64Array(nc);
+  const listed = new Int32Array(nc);
+  let count = 0;
+  let most = 0;
+  let oneLevel: number | null = null;
+  let levels = 0;
+  for (let e = 0; e < nc; e++) {
+    if (!(cap[e]! > 0)) continue;
+    let under = false;
+    for (let v = to[e]!; !under && v > 0; v = par[v]!) under = fullB[v] === 1;
+    if (!under) continue;
+    let level = 0;
+    for (let v = from[e]!; v > 0; v = par[v]!) if (full[v] === 1 && worstA[v]! > -Infinity) level = worstA[v]!;
+    if (level !== oneLevel) (oneLevel = level), levels++;
+    const s = level - c1[e]!;
+    if (!(s > 0)) continue;
+    surplus[e] = s;
+    listed[count++] = e;
+    if (s > most) most = s;
+  }
+  // One level for every column (the budget clears them all): the budget's prices are this
+  // estimate, with the company caps seen (this one takes each column whole).
+  if (levels < 2) return null;
+  const order = listed.subarray(0, count);
+  if ((most + 1) * nc < SAFE) {
+    // One exact number per column (a plain numeric sort is several times faster than one with a comparator).
+    const keys = new Float64Array(count);
+    for (let k = 0; k < count; k++) keys[k] = (most - surplus[order[k]!]!) * nc + order[k]!;
+    keys.sort();
+    for (let k = 0; k < count; k++) order[k] = keys[k]! % nc;
+  } else order.sort((a, b) => surplus[b]! - surplus[a]! || a - b);
+  const used = new Float64Array(N);
+  const lambda = new Float64Array(N);
+  const priced = new Uint8Array(N);
+  let any = false;
+  for (let k = 0; k < count; k++) {
+    const e = order[k]!;
+    for (let v = to[e]!; v > 0; v = par[v]!) {
+      if (fullB[v] === 0 || priced[v] === 1) continue;
+      used[v]! += cap[e]!;
+      if (used[v]! >= rowUpper(plan, A - N + v) - lowerAct[v]!) {
+        priced[v] = 1;
+        lambda[v] = surplus[e]!;
+        any = true;
+      }
+    }
+  }
+  return any ? lambda : null;
+}
+
+/** The column arcs' costs with each family-B row's price λ added under it (the second pass's order), and their range. */
+function pricedCosts(plan: NetworkPlan, c1: Float64Array, lambda: Float64Array, nc: number): { readonly key: Float64Array; readonly min: number; readonly max: number } {
+  const par = plan.parent;
+  const to = plan.arcTo;
+  const key = new Float64Array(nc);
   let min = 0;
   let max = 0;
   for (let e = 0; e < nc; e++) {
     let c = c1[e]!;
     for (let v = to[e]!; v > 0; v = par[v]!) c += lambda[v]!;
-    priced[e] = c;
+    key[e] = c;
     if (c < min) min = c;
     else if (c > max) max = c;
   }
-  return { key: priced, min, max };
+  return { key, min, max };
 }
 
 /**
