@@ -881,9 +881,9 @@ function faceArcs(A: number, src: Int32Array, tgt: Int32Array, state: Int8Array,
  * rows, and which columns are worth filling at all, stay those of the real costs. No estimate is
  * right on every shape of limits (full district ceilings misprice the budget's, and the plain
  * order is then the better start), so the start kept is the pass whose flows cost least (primary
- * costs; a later pass on a tie). Sets the column arcs' flows
- * (above their lower bounds) and returns each row node's activity, or null when a floor stays
- * unmet (the flows are then partial: the caller resets them).
+ * costs; a later pass on a tie). Sets the column arcs' flows (above their lower bounds) and
+ * returns each row node's activity, or null when a floor stays unmet (the flows are then partial:
+ * the caller resets them).
  */
 function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, range: CostRange, tie: Float64Array | null, flow: Float64Array, nc: number, lowerAct: Float64Array): Float64Array | null {
   const rows = rowLimits(plan, lowerAct);
@@ -959,7 +959,7 @@ function inFamilyB(plan: NetworkPlan, v: number): boolean {
 }
 
 /**
- * A price λ_v per node for the second greedy pass, by the budget's clearing: each full family-B row
+ * A price λ_v per node for a greedy pass, by the budget's clearing: each full family-B row
  * v is priced at (the budget's clearing cost: the worst cost admitted, when a top-level family-A
  * row is full, else 0) − (the worst cost admitted under v), when that is positive. It is an
  * estimate of v's dual (the cost at which its room clears against the rest), so that a column
@@ -992,7 +992,7 @@ function budgetPrices(plan: NetworkPlan, { full, topFull }: FullRows, c1: Float6
 }
 
 /**
- * A price λ_v per node for the second greedy pass, by each column's own clearing: a column's level
+ * A price λ_v per node for a greedy pass, by each column's own clearing: a column's level
  * is the worst cost admitted under its highest full family-A row (the budget, a district's ceiling,
  * a company's cap; 0 under none), its surplus the level less its cost. Each full family-B row v admits its
  * columns of the largest surplus first, each at its bound, until v's room is used: λ_v is the
