@@ -172,6 +172,21 @@ describe('the time limit and large grants', () => {
     expect(a.bound).toBeCloseTo(165_000_000 * 1.01, -2);
   });
 
+  it('a time limit that ends the solve before any allocation is a usage error naming --time-limit, not a fault', () => {
+    // HiGHS stopped before its first incumbent: a time-limit status without values.
+    const empty: Backend = { name: 'highs (no incumbent)', solvesIntegers: true, solve: () => ({ status: 'time-limit', detail: 'time limit reached', values: null, backend: 'highs (no incumbent)', raw: 'time limit reached' }) };
+    const list = apps([p10('A', 1_500_000, 90), p10('B', 1_000_000, 85)]);
+    const s = scenario({ budget: 2_000_000, allOrNothing: true });
+    let thrown: unknown;
+    try {
+      allocate(list, SHENZHEN, s, empty, { timeLimitSeconds: 0.5 });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    expect((thrown as InputError).issues).toEqual([expect.objectContaining({ file: '--time-limit', found: '0.5' })]);
+  });
+
   it('minimum share with grants above 100,000 units (granularity ¥1): the binary form, same answer as by hand', () => {
     const a = solveHighs(apps([p10('A', 1_000_000, 90), p10('B', 1_000_000, 80)]), scenario({ budget: 1_200_000, minShare: 0.5, granularity: 1 }));
     expect(grants(a)).toEqual({ A: '700000.00', B: '500000.00' });

@@ -24,7 +24,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import { fmtYuanHuman } from '../money.js';
-import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
+import { InfeasibleError, InputError, InternalError, type Conflict } from '../errors.js';
 import type { Column, LinearProgram, Picked, Picker, Row, SolveResult } from '../solver/types.js';
 import { budgetByCash, finishAllocation, timedSolve } from './finish.js';
 import { breakTies, tieBreakSeconds, unorderedTies, type Kept } from './integer-ties.js';
@@ -241,9 +241,13 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
     picked = pickFor(pick, built);
     r = timedSolve(stages, 'priority', picked.backend, built.lp, mipOptions);
     if (r.status === 'infeasible') throw explainInfeasible(p, pick, stages);
-    if (r.status !== 'optimal' && !(r.status === 'time-limit' && r.values)) {
-      const detail = r.status === 'time-limit' ? 'the time limit stopped the integer model before it found any allocation: raise --time-limit' : `the integer model returned ${r.status}`;
-      throw new InternalError(detail, [`${r.backend}: ${r.raw}${'detail' in r && r.detail !== r.raw ? ` (${r.detail})` : ''}`]);
+    if (r.status === 'time-limit' && !r.values && options.timeLimitSeconds !== undefined) {
+      // The limit the caller set was too short for a first allocation: a usage problem, not a fault.
+      const seconds = String(options.timeLimitSeconds);
+      throw new InputError([{ file: '--time-limit', expected: `a time limit long enough for the integer model to find a first allocation (it found none in ${seconds} s)`, found: seconds }]);
+    }
+    if (r.status !== 'optimal' && r.status !== 'time-limit') {
+      throw new InternalError(`the integer model returned ${r.status}`, [`${r.backend}: ${r.raw}${'detail' in r && r.detail !== r.raw ? ` (${r.detail})` : ''}`]);
     }
     const roundOf = (values: ArrayLike<number>) => {
       // Whole-unit columns are integral up to the solver's tolerance: rounded to the nearest unit.
