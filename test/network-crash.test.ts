@@ -25,7 +25,8 @@ import { randomInstance } from './helpers/network-instances.js';
 
 /**
  * The family's priority LP as the network simplex takes it; `districtFloors`: every other district's
- * ceiling (in name order) made a floor at 20% of its demand instead (the districts family's).
+ * ceiling (in name order, 35% of its demand) made a floor at 20/35 of it instead (about 20% of its
+ * demand, in whole 万).
  */
 function familyPlan(family: 'many-companies' | 'crossing' | 'districts', n: number, seed: number, districtFloors = false): { plan: NetworkPlan; sec: Float64Array } {
   const path = writeFamily(mkdtempSync(join(tmpdir(), `fundplan-crash-${family}-`)), family, n, seed);

@@ -246,7 +246,7 @@ export function solveInteger(p: Prepared, pick: Picker, options: AllocateOptions
       const seconds = String(options.timeLimitSeconds);
       throw new InputError([{ file: '--time-limit', expected: `a time limit long enough for the integer model to find a first allocation (it found none in ${seconds} s)`, found: seconds }]);
     }
-    if (r.status !== 'optimal' && r.status !== 'time-limit') {
+    if (r.status !== 'optimal' && !(r.status === 'time-limit' && r.values)) {
       throw new InternalError(`the integer model returned ${r.status}`, [`${r.backend}: ${r.raw}${'detail' in r && r.detail !== r.raw ? ` (${r.detail})` : ''}`]);
     }
     const roundOf = (values: ArrayLike<number>) => {

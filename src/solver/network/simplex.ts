@@ -896,9 +896,9 @@ function crash(plan: NetworkPlan, cap: Float64Array, c1: Float64Array, range: Co
   // The level estimate only where a floor is below its minimum with every column at its lower
   // bound: there it started closest on the shapes measured, and elsewhere it cost its pass for
   // nothing (docs/solvers-and-benchmarks.md, round 17).
-  const estimates = [() => budgetPrices(plan, full, c1, first, nc), ...(rows.short ? [() => levelPrices(plan, full, c1, first, cap, rows.act, nc)] : [])];
-  for (const estimate of estimates) {
-    const lambda = estimate();
+  const prices = [budgetPrices(plan, full, c1, first, nc)];
+  if (rows.short) prices.push(levelPrices(plan, full, c1, first, cap, rows.act, nc));
+  for (const lambda of prices) {
     if (lambda === null) continue;
     const priced = pricedCosts(plan, c1, lambda, nc);
     flow.fill(0, 0, nc);
