@@ -488,9 +488,10 @@ afterAll(() => {
 });
 
 /** Compares one instance; returns fundplan's shortfall from the optimum (score10 · yuan). */
-function compare(inst: Instance, label: string, backend: Backend = jslpBackend, rules?: PerAppRules): { gap10: bigint; expected: bigint } {
+function compare(inst: Instance, label: string, backend: Backend = jslpBackend, rules?: PerAppRules, whole: Instance = inst): { gap10: bigint; expected: bigint } {
   const ref = toRef(inst);
-  const expected = referenceOptimum(ref);
+  // The optimum in whole units: of `whole`, the instance with every limit at its whole units.
+  const expected = referenceOptimum(toRef(whole));
   expect(limitViolations(ref, expected.grants)).toEqual([]);
 
   const { apps, policy, scenario } = toFundplan(inst, rules);
@@ -557,6 +558,29 @@ describe('fundplan reaches the min-cost-flow optimum', () => {
     if (greedyObjective10(toRef(inst)) < expected) hard++;
     const relative = expected > 0n ? Number(gap10) / Number(expected) : 0;
     if (worst.seed < 0 || relative > worst.relative) worst = { gap: Number(gap10) / 10, relative, seed };
+  });
+});
+
+describe('limits that are not whole units', () => {
+  /** The instance with ¥1–99 added to each limit: the same limits in whole units of ¥100. */
+  function offUnits(inst: Instance, seed: number): Instance {
+    const rnd = mulberry32(seed);
+    const off = (v: bigint) => v + BigInt(1 + Math.floor(rnd() * 99));
+    return {
+      ...inst,
+      measures: inst.measures.map((m) => ({ ...m, ...(m.companyCap !== undefined ? { companyCap: off(m.companyCap) } : {}), ...(m.max !== undefined ? { max: off(m.max) } : {}) })),
+      budget: off(inst.budget),
+      ...(inst.companyAnnualCap !== undefined ? { companyAnnualCap: off(inst.companyAnnualCap) } : {}),
+    };
+  }
+
+  // The network LP's rows are the limits in whole units: its optimum is the whole-unit optimum, which rounding keeps.
+  // (Its point on the limits as written, rounded, falls short of it on 3 in 100 of these instances: seeds 7041 and 7046 here.)
+  it.each(Array.from({ length: 100 }, (_, k) => 7000 + k))('the network simplex reaches the optimum in whole units, seed %i', (seed) => {
+    const whole = randomInstance(seed);
+    const inst = offUnits(whole, seed);
+    expect(compare(inst, `seed ${seed}, network simplex`, networkBackend, undefined, whole).gap10, `seed ${seed}`).toBe(0n);
+    compare(inst, `seed ${seed}`, jslpBackend, undefined, whole);
   });
 });
 

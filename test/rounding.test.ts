@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { D } from '../src/money.js';
 import type { Limit } from '../src/model/limits.js';
 import { roundAllocation } from '../src/model/rounding.js';
-import { apps, grants, scenario, solveVerified } from './helpers/build.js';
+import { allocate } from '../src/model/allocate.js';
+import { networkBackend } from '../src/solver/network-backend.js';
+import { SHENZHEN, apps, grants, scenario, solveVerified } from './helpers/build.js';
 
 const budget = (amount: number, members: number[]): Limit => ({
   id: 'budget', kind: 'budget', sense: 'max', amount: new D(amount), members, subject: '', source: 'scenario.budget', locked: new D(0),
@@ -85,6 +87,22 @@ describe('granularity through the whole pipeline', () => {
     ]);
     const a = solveVerified(list, scenario({ budget: 1_000_000, granularity: 10_000 }));
     expect(grants(a)).toEqual({ A: '370000.00', B: '630000.00' });
+  });
+
+  it('a floor and a full ceiling that are not whole units: the LP is of whole units, so the floor is met (its point in yuan, rounded, would miss it)', () => {
+    // The district's ceiling ¥250,050 is ¥250,000 in whole units of ¥100, the measure's floor
+    // ¥150,050 is ¥150,100. An LP on the amounts as written gives B ¥150,050 and A ¥100,000: B
+    // rounds down to ¥150,000 and cannot be topped up (the district is full in whole units).
+    const list = apps([
+      { id: 'A', measure: 'P10-APPLICATION', total: 1_000_000, score: 90, district: '南山区' },
+      { id: 'B', measure: 'P01-CROSS', total: 1_000_000, score: 80, district: '南山区' },
+    ]);
+    const s = scenario({ budget: 1_000_000, districtBudgets: { 南山区: { max: '250050' } }, measureBudgets: { 'P01-CROSS': { min: '150050' } } });
+    const expected = { A: '99900.00', B: '150100.00' };
+    expect(grants(solveVerified(list, s))).toEqual(expected);
+    const network = allocate(list, SHENZHEN, s, networkBackend);
+    expect(network.solver.backend).toBe('network simplex');
+    expect(grants(network)).toEqual(expected);
   });
 
   it('limits with the same member lists as limits rounded before (another budget) round as limits of their own', () => {

@@ -14,7 +14,7 @@
 import type { Decimal } from 'decimal.js';
 import { D, LP_UNIT, toLpUnits } from '../money.js';
 import { unitsToYuan } from './rounding.js';
-import type { Units } from './units.js';
+import { inUnits, type Units } from './units.js';
 import type { Column, LinearProgram, Row } from '../solver/types.js';
 import { sizedLists, sumOver, type Limit, type ShareRow } from './limits.js';
 import type { CashRow } from './cash-rows.js';
@@ -29,7 +29,14 @@ export interface PolicyLpShape {
   readonly rowLimit: readonly number[];
   /** Per row, the columns in it. */
   readonly rowColumns: readonly (readonly number[])[];
+  /**
+   * Per row, its limit's amount in whole granularity units (a ceiling's rounded down, a floor's up:
+   * what whole grants can reach), in LP units. On a network LP every vertex is then whole units,
+   * so the solve's allocation needs no rounding and meets every floor whole units can meet.
+   */
   readonly rowBounds: readonly { readonly lower: number | null; readonly upper: number | null }[];
+  /** The granularity the rows' bounds are whole units of. */
+  readonly granularity: Decimal;
   /**
    * Rows of the share rules, after the limits' rows: per row its share (index into the shares),
    * columns, a weight per column and the lower bound (Σ weight × value ≥ lower, in LP units).
@@ -168,7 +175,7 @@ export function shapePolicyLp(
       rowColumns[r]![perRow[r]!++] = g;
     }
   });
-  const rowBounds = rowBoundsOf(rowLimit, limits);
+  const rowBounds = rowBoundsOf(rowLimit, limits, units.granularity);
   const yuan = unitsToYuan(units.granularity);
   const groupCaps = groups.map((members) => yuan(sumOver(members, units.caps)));
   const shareRows = shares.map((row, share) => {
@@ -199,19 +206,25 @@ export function shapePolicyLp(
     });
     return { cash: j, columns, weights, upper: toLpUnits(row.window.room) };
   });
-  return { groups, groupCaps, columnUpper: groupCaps.map(toLpUnits), rowLimit, rowColumns, rowBounds, shareRows, cashRows };
+  return { groups, groupCaps, columnUpper: groupCaps.map(toLpUnits), rowLimit, rowColumns, rowBounds, granularity: units.granularity, shareRows, cashRows };
 }
 
-/** Each row's bounds (LP units): a ceiling's amount above, a floor's below. */
-function rowBoundsOf(rowLimit: readonly number[], limits: readonly Limit[]): { lower: number | null; upper: number | null }[] {
-  // Many rows share one amount (every company's cap under a measure): each converted once.
-  const made = new Map<Decimal, number>();
+/** Each row's bounds (LP units): a ceiling's amount above, a floor's below, in whole units of `g`. */
+function rowBoundsOf(rowLimit: readonly number[], limits: readonly Limit[], g: Decimal): { lower: number | null; upper: number | null }[] {
+  // Many rows share one amount (every company's cap under a measure): each converted once per sense.
+  const made = { max: new Map<Decimal, number>(), min: new Map<Decimal, number>() };
   return rowLimit.map((k) => {
     const l = limits[k]!;
-    let bound = made.get(l.amount);
-    if (bound === undefined) made.set(l.amount, (bound = toLpUnits(l.amount)));
+    let bound = made[l.sense].get(l.amount);
+    if (bound === undefined) made[l.sense].set(l.amount, (bound = wholeUnitsBound(l.amount, l.sense, g)));
     return { lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null };
   });
+}
+
+/** A limit's amount as a row's bound (LP units): whole units of `g`, a ceiling's rounded down and a floor's up. */
+export function wholeUnitsBound(amount: Decimal, sense: Limit['sense'], g: Decimal): number {
+  const u = inUnits(amount, g, sense === 'max' ? 'floor' : 'ceil');
+  return toLpUnits(unitsToYuan(g)(u));
 }
 
 /** Which limits get a row (indexes into `limits`): every floor; a ceiling only where its members' caps together exceed it, or `keepRow` asks for it. */
@@ -231,7 +244,7 @@ export function limitRows(units: Units, limits: readonly Limit[], keepRow: (l: L
  */
 export function shapeAtAmounts(shape: PolicyLpShape, limits: readonly Limit[], cash?: readonly CashRow[]): PolicyLpShape {
   const cashRows = cash ? shape.cashRows.map((c) => ({ ...c, upper: toLpUnits(cash[c.cash]!.window.room) })) : shape.cashRows;
-  return { ...shape, rowBounds: rowBoundsOf(shape.rowLimit, limits), cashRows };
+  return { ...shape, rowBounds: rowBoundsOf(shape.rowLimit, limits, shape.granularity), cashRows };
 }
 
 /** What an LP of a shape is made of but its rows' bounds: the columns at their costs, and every row's terms. */

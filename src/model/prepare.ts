@@ -6,14 +6,14 @@
  * batch can mend, because an earlier batch's grants already break it, is InfeasibleError.
  */
 import type { Decimal } from 'decimal.js';
-import { D, ZERO, floorTo, fmtYuanHuman, toLpUnits } from '../money.js';
+import { D, ZERO, floorTo, fmtYuanHuman } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram } from '../solver/types.js';
 import type { Application } from './application.js';
 import { entitlementOf, onceOnly, type Entitlement } from './entitlement.js';
 import { buildLimits, buildShares, limitFrame, limitsIn, limitStructure, byText, sumOver, type Limit, type LimitFrame, type LockedGrant, type ShareRow } from './limits.js';
 import { countRuleId, countRules, countRuleSource, type CountKind, type CountRule } from './rules.js';
-import { limitRows, policyLp, shapeAtAmounts, shapePolicyLp, type PolicyLpShape } from './lp.js';
+import { limitRows, policyLp, shapeAtAmounts, shapePolicyLp, wholeUnitsBound, type PolicyLpShape } from './lp.js';
 import type { Measure, Policy } from './policy.js';
 import { buildCashRows, type CashRow } from './cash-rows.js';
 import type { Commitment } from './ledger.js';
@@ -493,7 +493,7 @@ export function atBudget(p: Prepared, budget: Decimal): Prepared {
   const units: Units = { ...p.units, limits: p.units.limits.map((u, i) => (i === k ? budgetUnits : u)) };
   const r = p.shape.rowLimit.indexOf(k);
   if (r < 0) throw new InternalError('atBudget needs a preparation that kept the budget row');
-  const rowBounds = p.shape.rowBounds.map((b, i) => (i === r ? { lower: null, upper: toLpUnits(left) } : b));
+  const rowBounds = p.shape.rowBounds.map((b, i) => (i === r ? { lower: null, upper: wholeUnitsBound(left, 'max', g) } : b));
   return { ...p, scenario: withBudget(p.scenario, budget), limits, units, shape: { ...p.shape, rowBounds }, msBuild: 0 };
 }
 

@@ -262,7 +262,10 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
     const short = r.values[n + e]!;
     if (short * LP_UNIT.toNumber() < 0.005) return;
     const l = limits[k]!;
-    const reachable = D.max(ZERO, l.amount.minus(new D(short).times(LP_UNIT))).toDecimalPlaces(0, D.ROUND_DOWN);
+    // The row's floor is the amount in whole units, rounded up; what can be reached, in whole units too.
+    const g = shape.granularity;
+    const reached = l.amount.div(g).ceil().times(g).minus(new D(short).times(LP_UNIT).toDecimalPlaces(2));
+    const reachable = D.max(ZERO, reached.div(g).floor().times(g));
     const capsTotal = shape.rowColumns[shape.rowLimit.indexOf(k)]!.reduce((s, col) => s.plus(shape.groupCaps[col]!), ZERO);
     const why = capsTotal.lt(l.amount)
       ? `its applications are entitled to ${fmtYuanHuman(capsTotal)} in all`
