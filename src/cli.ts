@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, InfeasibleError, InputError, InternalError, formatIssue } from './errors.js';
 import { parseAmount } from './money.js';
 import { runSolve } from './commands/solve.js';
+import { mipProgressLines } from './commands/progress.js';
 import { runExplain } from './commands/explain.js';
 import { runSweep } from './commands/sweep.js';
 import { runCompare } from './commands/compare.js';
@@ -103,6 +104,7 @@ export function buildProgram(): Command {
         out: opts.out,
         budget: opts.budget === undefined ? undefined : budgetOption(opts.budget),
         noTimings: !opts.timings,
+        onMipProgress: mipProgressLines(opts.lang, (line) => process.stderr.write(line)),
       });
       process.stdout.write(outcome.text + '\n');
       const warnings = outcome.summary.warnings;

@@ -1,7 +1,7 @@
 /** `fundplan solve`: the pipeline, then every output file. A plain function the CLI and tests call. */
 import type { Decimal } from 'decimal.js';
 import { humanSummary, type Summary } from '../report/summary.js';
-import type { Picker, SolverChoice } from '../solver/select.js';
+import type { MipProgress, Picker, SolverChoice } from '../solver/select.js';
 import type { Allocation } from '../model/allocate.js';
 import type { Verification } from '../verify/verify.js';
 import type { Loaded } from '../pipeline/load.js';
@@ -39,6 +39,8 @@ export interface SolveCommandOptions {
   readonly noWhatif?: boolean;
   /** Worker threads for an integer model's re-solves (the pipeline's `aheadThreads`; default one fewer than the cores, at most 2). */
   readonly aheadThreads?: number;
+  /** Hears how an integer model's search stands while it runs on this thread (the CLI prints a long one's). */
+  readonly onMipProgress?: (progress: MipProgress) => void;
 }
 
 export interface SolveOutcome {

@@ -15,7 +15,7 @@ import { pickerWork, type AllocateOptions, type Allocation, type Prepared } from
 import { checkScenario } from '../model/check.js';
 import { budgetUseWarnings, type BudgetUse } from '../model/plausibility.js';
 import { candidatesOf, capsIn } from '../model/prepare.js';
-import type { LinearProgram } from '../solver/types.js';
+import type { LinearProgram, MipProgress } from '../solver/types.js';
 import { cashTotal, withBudget, type Scenario } from '../model/scenario.js';
 import { toCplexLp } from '../solver/lp-format.js';
 import { integerBackendOf, loadPicker, needsOf, type Picker, type SolverChoice } from '../solver/select.js';
@@ -48,6 +48,8 @@ export interface SolveOptions {
   readonly solver?: SolverChoice | Picker;
   /** Stop the LP after this long; the best allocation found is returned with status `time_limit` and its gap. */
   readonly timeLimitSeconds?: number;
+  /** Hears how an integer model's search stands while HiGHS runs it on this thread (the CLI prints it for a long one). */
+  readonly onMipProgress?: (progress: MipProgress) => void;
   /** Keep timings in the summary (default true); false makes every output a function of the inputs. */
   readonly timings?: boolean;
   /** The sheet of an .xlsx applications file (default: the scenario's "sheet", else the first). */
@@ -187,7 +189,7 @@ export interface Engine {
   readonly msCheck: number;
 }
 
-export interface EngineOptions extends Pick<SolveOptions, 'lock' | 'solver'> {
+export interface EngineOptions extends Pick<SolveOptions, 'lock' | 'solver' | 'onMipProgress'> {
   /** Keep the budget row even where it cannot bind, to solve at other budgets (`atBudget`). */
   readonly keepBudgetRow?: boolean;
 }
@@ -212,7 +214,7 @@ export async function openEngine(given: Loaded, options: EngineOptions = {}): Pr
   const tl = performance.now();
   const work = pickerWork(prepared);
   const t = performance.now();
-  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', Math.max(loaded.applications.length, prepared.candidates.length), needsOf(work));
+  const picker = typeof options.solver === 'function' ? options.solver : await loadPicker(options.solver ?? 'auto', Math.max(loaded.applications.length, prepared.candidates.length), { ...needsOf(work), onMipProgress: options.onMipProgress });
   return { loaded, prepared, picker, locked, msBackends: performance.now() - t, msLps: t - tl, msCheck, picksByKind: typeof options.solver !== 'function' };
 }
 

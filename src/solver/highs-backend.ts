@@ -3,9 +3,9 @@
  * worker runs it on the WebAssembly the page carries): sparse arrays in, native column bounds,
  * row duals out. `highs.ts` loads the runtime in Node.
  */
-import type { Highs, ModelData } from 'highs';
+import type { Highs, HighsCallbackMap, ModelData } from 'highs';
 
-import { isMip, type Basis, type Backend, type LinearProgram, type MipInfo, type SolveOptions, type SolveResult } from './types.js';
+import { isMip, type Basis, type Backend, type LinearProgram, type MipInfo, type MipProgress, type SolveOptions, type SolveResult } from './types.js';
 
 /** The matrix of an LP made before from the same rows' terms, kept by its first row's terms: re-solves at other bounds share the terms. */
 const matrices = new WeakMap<object, { readonly terms: readonly LinearProgram['rows'][number]['terms'][]; readonly columns: number; readonly starts: Int32Array; readonly indices: Int32Array; readonly values: Float64Array }>();
@@ -116,8 +116,11 @@ export function startAt(model: { setSolution(s: { colValue: Float64Array }): unk
   }
 }
 
-/** A synchronous backend on a loaded HiGHS runtime. */
-export function highsBackendOf(h: Highs): Backend {
+/**
+ * A synchronous backend on a loaded HiGHS runtime; `onMipProgress`, where given, hears how each
+ * integer model's search stands while it runs (HiGHS calls it often: a caller prints what it needs).
+ */
+export function highsBackendOf(h: Highs, onMipProgress?: (progress: MipProgress) => void): Backend {
   const name = `highs ${h.version.major}.${h.version.minor}.${h.version.patch}`;
   return {
     name,
@@ -143,7 +146,7 @@ export function highsBackendOf(h: Highs): Backend {
           });
           if (!mip && options.warmStart) startFrom(model, options.warmStart, lp.columns.length, lp.rows.length);
           if (mip && options.mipStart?.length === lp.columns.length) startAt(model, options.mipStart);
-          model.run();
+          model.run(mip && onMipProgress ? progressCallbacks(h, onMipProgress) : undefined);
           let code = model.getModelStatus() as number;
           if (interior && code !== h.constants.modelStatus.optimal && code !== h.constants.modelStatus.timeLimit) {
             // The interior point method did not end at an optimum (nor at the time limit): the dual simplex decides.
@@ -173,6 +176,19 @@ export function highsBackendOf(h: Highs): Backend {
       } catch (e) {
         return { status: 'error', detail: String(e), backend: name, raw: 'exception' };
       }
+    },
+  };
+}
+
+/** HiGHS's periodic MIP checkpoint, read as progress (never interrupting the search). */
+function progressCallbacks(h: Highs, onMipProgress: (progress: MipProgress) => void): HighsCallbackMap {
+  return {
+    [h.constants.callbackType.mipInterrupt](event) {
+      const { running_time: seconds, mip_primal_bound: primal, mip_gap: gap } = event.data;
+      // No allocation yet: the incumbent's objective is infinite (HiGHS's "none").
+      const found = primal !== undefined && Math.abs(primal) < 1e30;
+      onMipProgress({ seconds: seconds ?? 0, found, gap: found && gap !== undefined && Number.isFinite(gap) ? gap : null });
+      return undefined;
     },
   };
 }

@@ -9,7 +9,7 @@ import type { Highs, ModelData } from 'highs';
 
 import { highsBackendOf, startFrom, STATUS_TEXT, toModelData } from './highs-backend.js';
 import { openSifted, type SiftedReSolves } from './sifted.js';
-import type { Basis, Backend, LinearProgram, ParametricLp, SharedModel, SolveOptions, SolveResult } from './types.js';
+import type { Basis, Backend, LinearProgram, MipProgress, ParametricLp, SharedModel, SolveOptions, SolveResult } from './types.js';
 
 export { toModelData } from './highs-backend.js';
 
@@ -38,9 +38,12 @@ function highsRuntime(optimized = false): Promise<Highs> {
   return (runtime ??= (createRequire(import.meta.url)('highs') as (options?: object) => Promise<Highs>)());
 }
 
-/** Load the Wasm runtime once and return a synchronous backend, for models of up to `maxColumns` columns (see OPTIMIZED_WASM_COLUMNS). */
-export async function createHighsBackend(maxColumns = 0): Promise<Backend> {
-  return highsBackendOf(await highsRuntime(maxColumns >= OPTIMIZED_WASM_COLUMNS));
+/**
+ * Load the Wasm runtime once and return a synchronous backend, for models of up to `maxColumns`
+ * columns (see OPTIMIZED_WASM_COLUMNS); `onMipProgress` hears how its integer models' searches stand.
+ */
+export async function createHighsBackend(maxColumns = 0, onMipProgress?: (progress: MipProgress) => void): Promise<Backend> {
+  return highsBackendOf(await highsRuntime(maxColumns >= OPTIMIZED_WASM_COLUMNS), onMipProgress);
 }
 
 /** `warmStart`: the LP's optimal basis when known (then the first solve is a check, not a search). */

@@ -8,7 +8,7 @@
  */
 import { jslpBackend } from './jslp.js';
 import { createHighsBackend, openParametricLp } from './highs.js';
-import type { Backend, Basis, LinearProgram, ParametricLp, Picker, PickerWork } from './types.js';
+import type { Backend, Basis, LinearProgram, MipProgress, ParametricLp, Picker, PickerWork } from './types.js';
 import { AUTO_JSLP_MAX_COLUMNS, autoPicker } from './pick.js';
 import { networkOf, openNetworkParametric, whyNotNetwork } from './network.js';
 
@@ -17,7 +17,7 @@ export type SolverChoice = (typeof SOLVER_CHOICES)[number];
 
 export { AUTO_JSLP_MAX_COLUMNS } from './pick.js';
 
-export type { Picked, Picker, PickerWork } from './types.js';
+export type { MipProgress, Picked, Picker, PickerWork } from './types.js';
 
 export interface PickerNeeds {
   /** The model has integer columns (HiGHS is needed). */
@@ -29,6 +29,8 @@ export interface PickerNeeds {
   readonly network?: boolean;
   /** The most columns of an LP the model will hand over, where known (HiGHS's compilation depends on it: OPTIMIZED_WASM_COLUMNS). */
   readonly columns?: number;
+  /** Hears how HiGHS's integer models' searches stand while they run. */
+  readonly onMipProgress?: (progress: MipProgress) => void;
 }
 
 /**
@@ -56,10 +58,10 @@ export function integerBackendOf(choice: SolverChoice): Pick<Backend, 'name' | '
 export async function loadPicker(choice: SolverChoice, maxColumns: number, options: PickerNeeds = {}): Promise<Picker> {
   if (choice === 'jslp') return () => ({ backend: jslpBackend, reason: 'javascript-lp-solver (--solver jslp)' });
   if (choice === 'highs') {
-    const highs = await createHighsBackend(options.columns ?? maxColumns);
+    const highs = await createHighsBackend(options.columns ?? maxColumns, options.onMipProgress);
     return () => ({ backend: highs, reason: `${highs.name} (--solver highs)` });
   }
-  const highs = !options.network && (maxColumns > AUTO_JSLP_MAX_COLUMNS || options.integer) ? await createHighsBackend(options.columns ?? maxColumns) : null;
+  const highs = !options.network && (maxColumns > AUTO_JSLP_MAX_COLUMNS || options.integer) ? await createHighsBackend(options.columns ?? maxColumns, options.onMipProgress) : null;
   return autoPicker(choice, { highs, jslp: jslpBackend });
 }
 /**

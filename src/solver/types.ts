@@ -79,6 +79,16 @@ export interface Basis {
   readonly rowStatus: Int32Array;
 }
 
+/** How an integer model's search stands (HiGHS reports it every so often while it runs). */
+export interface MipProgress {
+  /** Seconds since this solve started. */
+  readonly seconds: number;
+  /** Whether an allocation meeting every rule has been found yet. */
+  readonly found: boolean;
+  /** The relative gap between the best allocation found and the proven bound (null: none found yet). */
+  readonly gap: number | null;
+}
+
 export interface SolveOptions {
   readonly timeLimitSeconds?: number;
   /** Simplex iteration limit (reported as 'time-limit'): a deterministic limit for tests. */
