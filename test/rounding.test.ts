@@ -72,6 +72,31 @@ describe('roundAllocation', () => {
     expect(r.unmetFloors).toEqual([]);
   });
 
+  it('repairs a ceiling from outside a floor first, though that is not the last in priority order', () => {
+    // The district's ¥150,000 is exceeded by a unit; candidate 0, last in the order, is at its
+    // measure's floor, so the unit comes from candidate 1 (its measure has none).
+    const district: Limit = { ...budget(150_000, [0, 1]), id: 'district_max:D', kind: 'district_max' };
+    const floor: Limit = { id: 'measure_min:M', kind: 'measure_min', sense: 'min', amount: new D(100_000), members: [0], subject: 'M', source: 's', locked: new D(0) };
+    const r = roundAllocation({ caps: caps(100_000, 100_000), limits: [district, floor], values: [100_000, 50_100], order: [1, 0], granularity: g100 });
+    expect(r.grants.map(String)).toEqual(['100000', '50000']);
+    expect(r.unmetFloors).toEqual([]);
+    // Where only floor members can give, one of them does (the ceiling holds; the floor is then reported).
+    const both: Limit = { ...floor, members: [0, 1], amount: new D(150_100) };
+    const r2 = roundAllocation({ caps: caps(100_000, 100_000), limits: [district, both], values: [100_000, 50_100], order: [1, 0], granularity: g100 });
+    expect(r2.totals.map(String)).toEqual(['150000', '150000']);
+    expect(r2.unmetFloors).toEqual([1]);
+  });
+
+  it('tops a floor up with a unit from outside it where a full ceiling blocks its members', () => {
+    // The district (¥99,950: 999 units) is full at 500 + 499 units; the floor ¥50,100 needs 501
+    // units of candidate 0, whose room the district closes: candidate 1 gives one up.
+    const district: Limit = { ...budget(99_950, [0, 1]), id: 'district_max:D', kind: 'district_max' };
+    const floor: Limit = { id: 'measure_min:M', kind: 'measure_min', sense: 'min', amount: new D(50_100), members: [0], subject: 'M', source: 's', locked: new D(0) };
+    const r = roundAllocation({ caps: caps(100_000, 100_000), limits: [district, floor], values: [50_050, 49_950], order: [0, 1], granularity: g100 });
+    expect(r.grants.map(String)).toEqual(['50100', '49800']);
+    expect(r.unmetFloors).toEqual([]);
+  });
+
   it('reports a floor that whole units cannot reach', () => {
     const floor: Limit = { id: 'measure_min:M', kind: 'measure_min', sense: 'min', amount: new D(50_050), members: [0], subject: 'M', source: 's', locked: new D(0) };
     const r = roundAllocation({ caps: caps(50_000), limits: [budget(200_000, [0]), floor], values: [50_000], order: [0], granularity: g100 });

@@ -66,6 +66,26 @@ export function buildCashRows(
 }
 
 /**
+ * What the rounding of instalments can leave a row's members owing below share × grant, in yuan:
+ * each instalment but a grant's last is paid rounded down to `instalmentUnit`, so each such
+ * instalment due in the window is paid less than a unit below its share of the grant (the last
+ * takes the rest, at or above its share). The LP's row counts share × grant; with its room widened
+ * by this much it admits every allocation whose paid instalments fit.
+ */
+export function roundingSlack(row: CashRow, candidates: readonly Application[], measures: ReadonlyMap<string, Measure>, granularity: Decimal): Decimal {
+  let count = 0;
+  for (const i of row.members) {
+    const a = candidates[i]!;
+    const parts = installmentsOf(measures.get(a.measureId)!);
+    for (let k = 0; k < parts.length - 1; k++) {
+      const due = a.year + parts[k]!.year;
+      if (due >= row.window.from && due <= row.window.to) count++;
+    }
+  }
+  return instalmentUnit(granularity).times(count);
+}
+
+/**
  * Per candidates (and the measures they were read with), each run of years' members and weights:
  * they depend on the years alone, not on the amounts of cash, so a plan at other amounts has the
  * same arrays (and the LP built from them, the same terms).

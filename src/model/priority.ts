@@ -4,20 +4,24 @@
  * two, the tie rule); round to whole units (rounding.ts); name for each grant below its
  * entitlement the most specific full limit.
  */
-import { D, LP_UNIT, ZERO, fmtYuanHuman } from '../money.js';
+import { D, LP_UNIT, ZERO, fmtYuanHuman, toLpUnits } from '../money.js';
 import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram, Picked, Picker, SolveResult } from '../solver/types.js';
 import { bestBound } from './bound.js';
 import { budgetByCash, finishAllocation, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
 import { blockingShare, shareIndex, shareSums, type Limit, type ShareIndex, type ShareRow } from './limits.js';
 import { disaggregate, policyLp, type PolicyLpShape } from './lp.js';
-import { CashTracker, type CashRow } from './cash-rows.js';
+import { CashTracker, roundingSlack, type CashRow } from './cash-rows.js';
 import { priorityLp } from './prepare.js';
 import { roundAllocation, type RoundingResult } from './rounding.js';
 import { LIMIT_BINDING, type AllocateOptions, type Allocation, type Binding, type CandidateOutcome, type Prepared, type StageReport } from './types.js';
 
-/** Stage one (and the tie rule), then rounding: the grants in whole units, or InfeasibleError where whole units cannot meet the floors or shares. */
-export function priorityGrants(prepared: Prepared, pick: Picker, options: AllocateOptions = {}): PriorityGrants {
+/**
+ * Stage one (and the tie rule), then rounding: the grants in whole units, or InfeasibleError where
+ * whole units cannot meet the floors or shares. `cashWidened`: the cash rows' rooms are already
+ * widened by what the rounding of instalments can leave unpaid (`widenedCash`).
+ */
+export function priorityGrants(prepared: Prepared, pick: Picker, options: AllocateOptions = {}, cashWidened = false): PriorityGrants {
   const t0 = performance.now() - prepared.msBuild;
   const { candidates, limits, shares, order, units, shape, scores, caps } = prepared;
   const g = prepared.scenario.granularity;
@@ -41,7 +45,13 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   const oneSolve = tieRule && backend.solveTieBroken !== undefined;
   const warm = options.warmStart && sameRows(options.warmStart.shape, shape) ? options.warmStart : undefined;
   const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, { ...limits_, warmStart: warm?.basis }, oneSolve ? columnRanks : undefined);
-  if (first.status === 'infeasible') throw diagnoseInfeasible(shape, limits, shares, pick, stages, prepared.cash);
+  if (first.status === 'infeasible') {
+    // The LP's cash rows count share × grant, which can be more than the instalments the rule pays
+    // (each but a grant's last rounded down): a floor only those instalments let through is met
+    // by the LP with the rows' rooms widened by that rounding, rounded and checked as paid.
+    if (prepared.cash.length && !cashWidened) return priorityGrants(widenedCash(prepared), pick, options, true);
+    throw diagnoseInfeasible(shape, limits, shares, pick, stages, prepared.cash);
+  }
   if (first.status !== 'optimal' && first.status !== 'time-limit') {
     throw new InternalError(`the LP solver returned ${first.status}`, [`${first.backend}: ${first.detail} (${first.raw})`]);
   }
@@ -88,6 +98,13 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   }
 
   return { rounded, first, stage1, picked, stages, t0, t1, t2 };
+}
+
+/** The preparation with each cash row's room in its LP widened by what the rounding of instalments can leave unpaid in it (cash-rows.ts `roundingSlack`). */
+function widenedCash(prepared: Prepared): Prepared {
+  const { shape, cash, candidates, measures, scenario } = prepared;
+  const cashRows = shape.cashRows.map((c) => ({ ...c, upper: c.upper + toLpUnits(roundingSlack(cash[c.cash]!, candidates, measures, scenario.granularity)) }));
+  return { ...prepared, shape: { ...shape, cashRows } };
 }
 
 /** A reduced cost or dual beyond this is not zero (far below a solver's own tolerances of optimality, about 10⁻⁷). */

@@ -5,14 +5,17 @@
  *  1. Each value is rounded down to the granularity (a value within 1/1000 of a unit
  *     below a whole unit, floating noise, counts as that unit) and clipped to the cap.
  *  2. Any `max` limit the rounded grants exceed is repaired by taking units back from its
- *     members, last in the priority order first.
+ *     members, last in the priority order first: first only what each can give up above the
+ *     floors it is in, then from anyone.
  *     A share rule's row (limits.ts `ShareRow`) below its bound is repaired the same way,
  *     from the members whose grants weigh against it.
  *     A cash row (cash-rows.ts) whose instalments exceed its room is repaired the same way,
  *     on the instalments as they are paid (rounded), not on share × grant.
  *  3. Any `min` limit (a measure floor) below its amount is topped up, one unit at a time,
  *     from its members in priority order (and a share row still short, from the members
- *     whose grants weigh for it).
+ *     whose grants weigh for it). Where its members have no room left (a full ceiling or
+ *     cash row they share with others), units move to them from candidates outside the floor
+ *     that can spare them above their own floors, last in the priority order first.
  *  4. What is left is handed out one unit at a time in priority order (score descending,
  *     then project id ascending): each application takes as many whole units as every
  *     limit and share row containing it still allows (again, while a pass gives anything:
@@ -57,6 +60,9 @@ export interface RoundingResult {
   /** Share rows (indexes into `shares`) that whole units could not satisfy. */
   readonly unmetShares: readonly number[];
 }
+
+/** Donors tried per candidate, at most, for one floor's exchange (step 3b). */
+const EXCHANGE_TRIES = 8;
 
 export function roundAllocation(input: RoundingInput): RoundingResult {
   const { caps, limits, values, order, granularity: g } = input;
@@ -105,54 +111,104 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   const position = new Int32Array(n);
   order.forEach((i, p) => (position[i] = p));
   const byPriority = (members: readonly number[]) => [...members].sort((a, b) => position[a]! - position[b]!);
+  const hasFloor = limits.some((l) => l.sense === 'min');
+  /** Units candidate i can give up without taking any floor it is in below its amount (Infinity: in none). */
+  const aboveFloors = (i: number): number => {
+    let r = Infinity;
+    for (let t = start[i]!; t < start[i + 1]!; t++) {
+      const k = at[t]!;
+      if (!isMax[k]) r = Math.min(r, totalU[k]! - limitU[k]!);
+    }
+    return Math.max(0, r);
+  };
+  /**
+   * Take units back from `members`, last in the priority order first, while `short()` says the row
+   * is still broken; `units(i)` is how many to take from i at most. First only what each can give up
+   * above the floors it is in (a floor the repair takes below could not be topped up again where the
+   * repaired row is full), then, if the row is still broken, from anyone.
+   */
+  const takeBack = (members: readonly number[], short: () => boolean, units: (i: number) => number) => {
+    if (!short()) return;
+    const last = byPriority(members).reverse();
+    for (const spare of hasFloor ? [true, false] : [false]) {
+      for (const i of last) {
+        // Again from the same one while it has units to give (a cash row's rounded instalments may need more than one take).
+        while (short()) {
+          const take = Math.min(grantU[i]!, units(i), spare ? aboveFloors(i) : Infinity);
+          if (take <= 0) break;
+          move(i, -take);
+        }
+        if (!short()) return;
+      }
+    }
+  };
 
   // 2. Repair exceeded ceilings.
   limits.forEach((l, k) => {
-    if (l.sense !== 'max' || totalU[k]! <= limitU[k]!) return;
-    for (const i of byPriority(l.members).reverse()) {
-      const excess = totalU[k]! - limitU[k]!;
-      if (excess <= 0) break;
-      const take = Math.min(grantU[i]!, excess);
-      if (take > 0) move(i, -take);
-    }
+    if (l.sense === 'max') takeBack(l.members, () => totalU[k]! > limitU[k]!, () => totalU[k]! - limitU[k]!);
   });
   // 2b. Repair share rows: take units from the members that weigh against the row.
   shares.forEach((row, j) => {
     const { threshold } = shareW[j]!;
     const [against, w] = shareW[j]!.qualifyingWeight < 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
-    if (shareSum[j]! >= threshold) return;
-    for (const i of byPriority(against).reverse()) {
-      if (shareSum[j]! >= threshold) break;
-      const take = Math.min(grantU[i]!, Math.ceil((threshold - shareSum[j]!) / -w));
-      if (take > 0) move(i, -take);
-    }
+    takeBack(against, () => shareSum[j]! < threshold, () => Math.ceil((threshold - shareSum[j]!) / -w));
   });
   // 2c. Repair cash rows: take units back, last in the priority order first, until the instalments fit.
   if (cash) {
     cash.rows.forEach((row, j) => {
-      if (cash.over(j) <= 0) return;
       const at = new Map(row.members.map((i, k) => [i, k]));
-      for (const i of byPriority(row.members).reverse()) {
-        while (cash.over(j) > 0 && grantU[i]! > 0) {
-          const w = row.weights[at.get(i)!]!.toNumber() * gNum;
-          move(i, -Math.min(grantU[i]!, Math.max(1, Math.ceil((cash.over(j) * cashUnit) / w))));
-        }
-        if (cash.over(j) <= 0) break;
-      }
+      // Enough units to bring the row's instalments back within its room at i's share of a grant (one at least).
+      const enough = (i: number) => Math.max(1, Math.ceil((cash.over(j) * cashUnit) / (row.weights[at.get(i)!]!.toNumber() * gNum)));
+      takeBack(row.members, () => cash.over(j) > 0, enough);
     });
   }
+  /** Units candidate j can give up without breaking a floor or a share row it is in. */
+  const spareOf = (j: number): number => {
+    let r = Math.min(grantU[j]!, aboveFloors(j));
+    if (shares.length) for (const [s, w] of shareOf[j]!) if (w > 0) r = Math.min(r, Math.floor((shareSum[s]! - shareW[s]!.threshold) / w));
+    return Math.max(0, r);
+  };
+  /**
+   * 3b. Floor k still short, its members blocked by full limits or cash rows they share with
+   * others: each member in priority order takes units that candidates outside the floor can spare
+   * (last in the priority order first) — each donor gives up what it can spare, the member takes
+   * what its room then allows, and the donor takes back what its own room allows. Every step
+   * keeps every limit; at most EXCHANGE_TRIES × candidates donors are tried for one floor.
+   */
+  const exchange = (k: number, members: readonly number[]) => {
+    const inFloor = new Uint8Array(n);
+    for (const i of members) inFloor[i] = 1;
+    let tries = EXCHANGE_TRIES * n;
+    for (const i of members) {
+      for (let p = order.length - 1; p >= 0 && totalU[k]! < limitU[k]! && capU[i]! > grantU[i]! && tries > 0; p--) {
+        const j = order[p]!;
+        if (inFloor[j]) continue;
+        const spare = spareOf(j);
+        if (spare <= 0) continue;
+        tries--;
+        move(j, -spare);
+        const give = Math.min(room(i), limitU[k]! - totalU[k]!);
+        if (give > 0) move(i, give);
+        const back = Math.min(spare, room(j));
+        if (back > 0) move(j, back);
+      }
+      if (totalU[k]! >= limitU[k]! || tries <= 0) return;
+    }
+  };
   // 3. Top up floors.
   const unmetFloors: number[] = [];
   limits.forEach((l, k) => {
     if (l.sense !== 'min') return;
     // A floor already met takes nothing (its members are not even sorted).
     if (totalU[k]! < limitU[k]!) {
-      for (const i of byPriority(l.members)) {
+      const members = byPriority(l.members);
+      for (const i of members) {
         const need = limitU[k]! - totalU[k]!;
         if (need <= 0) break;
         const give = Math.min(room(i), need);
         if (give > 0) move(i, give);
       }
+      if (totalU[k]! < limitU[k]!) exchange(k, members);
     }
     if (totalU[k]! < limitU[k]!) unmetFloors.push(k);
   });

@@ -1,0 +1,59 @@
+/**
+ * Floors set at exactly what an allocation of the same scenario reached: that allocation meets
+ * them, so the scenario must solve, verified. With instalments at a granularity of ¥1 the LP's
+ * cash rows (share × grant) ask for more than the instalments the rule pays (each but a grant's
+ * last rounded down), and rounding to whole units moves money between measures and districts.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { D } from '../src/money.js';
+import { writeFamily } from '../scripts/families.js';
+import { solveScenario } from '../src/commands/solve.js';
+import { POLICY_PATH } from './helpers/build.js';
+
+const INSTALMENTS_POLICY = join(POLICY_PATH, '..', 'shenzhen-iiot-2018-instalments.json');
+
+/** Solve the scenario at `path` with `extra` fields over its own; the totals granted per measure and district. */
+async function totals(path: string, extra: Record<string, unknown>) {
+  const scenario = { ...JSON.parse(readFileSync(path, 'utf8')), ...extra };
+  const file = join(mkdtempSync(join(tmpdir(), 'fundplan-floors-')), 'scenario.json');
+  writeFileSync(file, JSON.stringify({ ...scenario, policy: resolve(dirname(path), scenario.policy), applications: resolve(dirname(path), scenario.applications) }));
+  const solved = await solveScenario({ scenario: file, noTimings: true });
+  expect(solved.summary.verification.violations).toBe(0);
+  const sums = { measure: new Map<string, D>(), district: new Map<string, D>() };
+  for (const line of solved.detail.allocation.lines) {
+    for (const [kind, key] of [['measure', line.app.measureId], ['district', line.app.district]] as const) sums[kind].set(key, (sums[kind].get(key) ?? new D(0)).plus(line.grant));
+  }
+  return sums;
+}
+
+const floorsOf = (sums: ReadonlyMap<string, D>) => Object.fromEntries([...sums].filter(([, v]) => v.gt(0)).map(([k, v]) => [k, { min: v.toFixed(0) }]));
+
+describe('floors at the totals an allocation reached', () => {
+  it('one application whose first instalment fits the year’s cash only as paid (rounded down)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fundplan-floors-'));
+    writeFileSync(join(dir, 'applications.csv'), 'project_id,project_name,company_id,company_name,district,measure,year,total_investment,eligible_base,requested,upper_funding,score\nA1,p1,C1,c1,南山区,P01-CROSS,2019,10000000,,1000001,,90\n');
+    const path = join(dir, 'scenario.json');
+    writeFileSync(path, JSON.stringify({ name: 's', policy: INSTALMENTS_POLICY, applications: 'applications.csv', year: 2019, budget: '5000000', granularity: '1', cash: { '2019': '400000', '2020': '1000000', '2021': '1000000' } }));
+    // 40% of ¥1,000,001 is ¥400,000.4, paid as ¥400,000: within 2019's cash.
+    expect((await totals(path, {})).measure.get('P01-CROSS')!.toFixed(0)).toBe('1000001');
+    expect((await totals(path, { measureBudgets: { 'P01-CROSS': { min: '1000001' } } })).measure.get('P01-CROSS')!.toFixed(0)).toBe('1000001');
+  });
+
+  // Seeds of the instalments family at 40 applications whose floors at the totals were refused
+  // before (as infeasible, or as floors whole units cannot meet).
+  it.each([
+    [12, 'measure'],
+    [17, 'measure'],
+    [27, 'measure'],
+    [22, 'district'],
+  ] as const)('instalments, seed %i, %s floors, granularity ¥1', async (seed, kind) => {
+    const path = writeFamily(mkdtempSync(join(tmpdir(), 'fundplan-floors-')), 'instalments', 40, seed);
+    const free = await totals(path, { granularity: '1' });
+    const floors = floorsOf(free[kind]);
+    const floored = await totals(path, { granularity: '1', [`${kind}Budgets`]: floors });
+    for (const [key, { min }] of Object.entries(floors)) expect(floored[kind].get(key)!.gte(min), `${kind} ${key}`).toBe(true);
+  });
+});
