@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { D } from '../src/money.js';
 import { writeFamily } from '../scripts/families.js';
 import { solveScenario } from '../src/commands/solve.js';
-import { POLICY_PATH } from './helpers/build.js';
+import { InfeasibleError } from '../src/errors.js';
+import { POLICY_PATH, apps, scenario, solveVerified } from './helpers/build.js';
 
 const INSTALMENTS_POLICY = join(POLICY_PATH, '..', 'shenzhen-iiot-2018-instalments.json');
 
@@ -55,5 +56,30 @@ describe('floors at the totals an allocation reached', () => {
     const floors = floorsOf(free[kind]);
     const floored = await totals(path, { granularity: '1', [`${kind}Budgets`]: floors });
     for (const [key, { min }] of Object.entries(floors)) expect(floored[kind].get(key)!.gte(min), `${kind} ${key}`).toBe(true);
+  });
+});
+
+describe('floors the budget cannot hold', () => {
+  const list = apps([
+    { id: 'A1', measure: 'P10-APPLICATION', total: 3_000_000, district: '南山区' }, // entitled to ¥900,000
+    { id: 'A2', measure: 'P07-INTRANET', total: 100_000, district: '福田区' }, // ¥30,000
+  ]);
+  const conflicts = (fields: Record<string, unknown>) => {
+    try {
+      solveVerified(list, scenario({ budget: 1_000_000, ...fields }));
+    } catch (e) {
+      if (e instanceof InfeasibleError) return e.conflicts.map((c) => `${c.limit}: ${c.description}`);
+      throw e;
+    }
+    return [];
+  };
+
+  it('measure floors and district floors are each added among themselves, not to each other (they overlap)', () => {
+    // ¥650,000 of measure floors and ¥600,000 of district floors, both within ¥1,000,000: only P07's own floor is short.
+    expect(conflicts({ measureBudgets: { 'P10-APPLICATION': { min: '600000' }, 'P07-INTRANET': { min: '50000' } }, districtBudgets: { 南山区: { min: '600000' } } })).toEqual([
+      'measure_min:P07-INTRANET (scenario.measureBudgets.P07-INTRANET.min): floor ¥50,000 cannot be met: its applications are entitled to ¥30,000 in all',
+    ]);
+    // ¥1,020,000 of district floors: the budget is named with them.
+    expect(conflicts({ districtBudgets: { 南山区: { min: '1000000' }, 福田区: { min: '20000' } } })[0]).toBe('budget (scenario.budget): ¥1,000,000 is less than the district floors together, ¥1,020,000');
   });
 });

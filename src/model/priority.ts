@@ -273,7 +273,8 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
   if (r.status !== 'optimal') return new InternalError('the LP is infeasible and its elastic form did not solve', [`${r.backend}: ${r.raw}`]);
   const conflicts: Conflict[] = [];
   // This year's measure floors against the budget (a target's floor counts plan years' grants too, which the budget does not bound).
-  const floorsTotal = floorRows.reduce((s, [k]) => (limits[k]!.kind === 'target' ? s : s.plus(limits[k]!.amount)), ZERO);
+  // Floors of one kind hold apart (an application is in one measure, one district); of two kinds they overlap and are not added.
+  const floorsTotal = (kind: string) => floorRows.reduce((s, [k]) => (limits[k]!.kind === kind ? s.plus(limits[k]!.amount) : s), ZERO);
   const budget = limits.find((l) => l.kind === 'budget')!;
   floorRows.forEach(([k], e) => {
     const short = r.values[n + e]!;
@@ -302,9 +303,11 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
       conflicts.push({ limit: `${row.window.id} (scenario.cash)`, description: `what falls due in ${row.window.from === row.window.to ? row.window.from : `${row.window.from}–${row.window.to}`} at most ${fmtYuanHuman(row.window.room)} after earlier commitments` });
     }
   }
-  if (floorsTotal.gt(budget.amount)) {
-    conflicts.unshift({ limit: `budget (${budget.source})`, description: `${fmtYuanHuman(budget.amount)} is less than the measure floors together, ${fmtYuanHuman(floorsTotal)}` });
-  }
+  const over = (['measure_min', 'district_min'] as const)
+    .map((kind) => [kind === 'measure_min' ? 'measure' : 'district', floorsTotal(kind)] as const)
+    .filter(([, total]) => total.gt(budget.amount))
+    .map(([what, total]) => `the ${what} floors together, ${fmtYuanHuman(total)}`);
+  if (over.length) conflicts.unshift({ limit: `budget (${budget.source})`, description: `${fmtYuanHuman(budget.amount)} is less than ${over.join(', and ')}` });
   if (!conflicts.length) return new InternalError('the LP is infeasible but no floor is short', [`${r.backend}: ${r.raw}`]);
   return new InfeasibleError('no allocation satisfies the scenario: these limits conflict', conflicts);
 }
