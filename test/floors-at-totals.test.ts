@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { D } from '../src/money.js';
 import { writeFamily } from '../scripts/families.js';
 import { solveScenario } from '../src/commands/solve.js';
+import { solve } from '../src/index.js';
 import { InfeasibleError } from '../src/errors.js';
 import { POLICY_PATH, apps, scenario, solveVerified } from './helpers/build.js';
 
@@ -81,5 +82,30 @@ describe('floors the budget cannot hold', () => {
     ]);
     // ¥1,020,000 of district floors: the budget is named with them.
     expect(conflicts({ districtBudgets: { 南山区: { min: '1000000' }, 福田区: { min: '20000' } } })[0]).toBe('budget (scenario.budget): ¥1,000,000 is less than the district floors together, ¥1,020,000');
+  });
+});
+
+describe('conflicts after earlier batches name the amounts the scenario states', () => {
+  const policy = POLICY_PATH;
+  const app = (id: string, company: string, district: string, total: string) => ({ project_id: id, project_name: `项目${id}`, company_id: company, company_name: `企业${company}`, district, measure: 'P10-APPLICATION', year: 2019, total_investment: total, score: 80 });
+  // An earlier batch granted L1 ¥950,000 under P10 (company C1); A1 (C1, 福田区) is entitled to ¥370,300.
+  const lock = new Map([['L1', new D(950_000)]]);
+  const applications = [app('L1', 'C1', '南山区', '10000000'), app('A1', 'C1', '福田区', '1234567'), app('A2', 'C2', '南山区', '1000000')];
+  const conflicts = async (fields: Record<string, unknown>) => {
+    const outcome = await solve({ scenario: { name: 't', year: 2019, budget: '1000000', policy, ...fields }, applications }, { timings: false, lock });
+    expect(outcome.status).toBe('infeasible');
+    return outcome.status === 'infeasible' ? outcome.conflicts.map((c) => `${c.limit}: ${c.description}`) : [];
+  };
+
+  it('an integer model: the budget as stated, with what the earlier batch used of it, and the least change to it', async () => {
+    const found = await conflicts({ measureBudgets: { 'P10-APPLICATION': { allOrNothing: true } }, districtBudgets: { 福田区: { minCount: 1 } } });
+    expect(found).toContain('budget: budget (scenario.budget) ≤ ¥1,000,000 (¥950,000 of it used by earlier batches); least change: raise it to ¥1,320,300 (by ¥320,300)');
+  });
+
+  it('the LP: the budget and the floor as stated', async () => {
+    expect(await conflicts({ measureBudgets: { 'P10-APPLICATION': { min: '1100000' } } })).toEqual([
+      'budget (scenario.budget): ¥1,000,000 (¥950,000 of it used by earlier batches) leaves ¥50,000, which is less than the measure floors together still need, ¥150,000',
+      'measure_min:P10-APPLICATION (scenario.measureBudgets.P10-APPLICATION.min): floor ¥1,100,000 (¥950,000 of it used by earlier batches) cannot be met: at most about ¥1,000,000 can go to it within the other limits',
+    ]);
   });
 });

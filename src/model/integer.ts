@@ -28,7 +28,7 @@ import { InfeasibleError, InputError, InternalError, type Conflict } from '../er
 import type { Column, LinearProgram, Picked, Picker, Row, SolveResult } from '../solver/types.js';
 import { budgetByCash, finishAllocation, timedSolve } from './finish.js';
 import { breakTies, tieBreakSeconds, unorderedTies, type Kept } from './integer-ties.js';
-import { blockingShare, limitsOfCandidates, shareIndex, shareSums, shareUnits, type LimitsOf, type ShareIndex } from './limits.js';
+import { blockingShare, limitsOfCandidates, shareIndex, shareSums, shareUnits, statedAmount, type Limit, type LimitsOf, type ShareIndex } from './limits.js';
 import { CashTracker, integerCashRow } from './cash-rows.js';
 import { lockedFunding, lockedUnder } from './prepare.js';
 import { countRuleId, countRules, countRuleSource, counts, decisionCounts, integerRuleOf, type CountRule } from './rules.js';
@@ -46,6 +46,8 @@ interface RuleGroup {
     readonly unit: 'yuan' | 'count';
     /** Already counted outside the terms (applications an earlier batch funded): the rule is terms + offset against bound. */
     readonly offset?: number;
+    /** A limit's (`unit` yuan): what is left of its amount, and what earlier batches' grants use of it (the scenario's amount is the two together). */
+    readonly limit?: Pick<Limit, 'amount' | 'locked'>;
   };
 }
 
@@ -144,7 +146,7 @@ export function buildIntegerModel(p: Prepared, drop: ReadonlySet<string>, wholeU
     const bound = units.limits[k]!;
     if (l.sense === 'max' && l.members.reduce((s, i) => s + units.caps[i]!, 0) <= bound) return;
     const terms = l.members.map((i) => [i, 1] as const);
-    rule(l.id, `${l.id} (${l.source}) ${l.sense === 'max' ? '≤' : '≥'} ${fmtYuanHuman(l.amount)}`, { terms, sense: l.sense, bound, unit: 'yuan' });
+    rule(l.id, `${l.id} (${l.source}) ${l.sense === 'max' ? '≤' : '≥'} ${statedAmount(l)}`, { terms, sense: l.sense, bound, unit: 'yuan', limit: l });
     if (drop.has(l.id)) return;
     rows.push({ terms, lower: l.sense === 'min' ? bound : null, upper: l.sense === 'max' ? bound : null });
   });
@@ -443,9 +445,15 @@ function explainInfeasible(p: Prepared, pick: Picker, stages: StageReport[]): Er
     const r = run({ ...lp, columns: lp.columns.map((c, j) => ({ ...c, cost: costs.get(j) ?? 0 })) });
     if (r.status !== 'optimal') return { limit: gr.id, description: `${gr.text}; least change: drop this rule` };
     const need = Math.round(r.objective) + (gr.expr.offset ?? 0);
+    const verb = gr.expr.sense === 'max' ? 'raise it to' : 'lower it to';
+    const { limit } = gr.expr;
+    if (limit) {
+      // In yuan, as the scenario states it: the whole units this batch needs, with what earlier batches use of it.
+      const needYuan = g.times(need);
+      return { limit: gr.id, description: `${gr.text}; least change: ${verb} ${fmtYuanHuman(needYuan.plus(limit.locked))} (by ${fmtYuanHuman(needYuan.minus(limit.amount).abs())})` };
+    }
     const show = (v: number) => (gr.expr!.unit === 'yuan' ? fmtYuanHuman(g.times(v)) : String(v));
     const by = Math.abs(need - gr.expr.bound);
-    const verb = gr.expr.sense === 'max' ? 'raise it to' : 'lower it to';
     return { limit: gr.id, description: `${gr.text}; least change: ${verb} ${show(need)} (by ${show(by)})` };
   });
   if (!core.length) return new InternalError('the integer model is infeasible but no rule could be named');

@@ -5,7 +5,7 @@
  * and the explanations are all built from these.
  */
 import type { Decimal } from 'decimal.js';
-import { D, ZERO } from '../money.js';
+import { D, ZERO, fmtYuanHuman } from '../money.js';
 import type { Application } from './application.js';
 import type { Policy } from './policy.js';
 import { ruleOf } from './policy.js';
@@ -28,6 +28,15 @@ export interface Limit {
   readonly source: string;
   /** Already used by grants locked by an earlier batch (taken off `amount`, which is what is left). */
   readonly locked: Decimal;
+}
+
+/**
+ * A limit's amount as the scenario states it, for messages: what is left of it (`amount`) and what
+ * earlier batches' grants already use of it, with that part said apart.
+ */
+export function statedAmount(l: Pick<Limit, 'amount' | 'locked'>): string {
+  const stated = fmtYuanHuman(l.amount.plus(l.locked));
+  return l.locked.gt(0) ? `${stated} (${fmtYuanHuman(l.locked)} of it used by earlier batches)` : stated;
 }
 
 /** A limit's fields other than its members and the grants locked against it. */

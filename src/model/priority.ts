@@ -9,7 +9,7 @@ import { InfeasibleError, InternalError, type Conflict } from '../errors.js';
 import type { LinearProgram, Picked, Picker, SolveResult } from '../solver/types.js';
 import { bestBound } from './bound.js';
 import { budgetByCash, finishAllocation, tieBrokenNotWorse, tieRanks, timedSolve } from './finish.js';
-import { blockingShare, shareIndex, shareSums, type Limit, type ShareIndex, type ShareRow } from './limits.js';
+import { blockingShare, shareIndex, shareSums, statedAmount, type Limit, type ShareIndex, type ShareRow } from './limits.js';
 import { disaggregate, policyLp, type PolicyLpShape } from './lp.js';
 import { CashTracker, roundingSlack, type CashRow } from './cash-rows.js';
 import { priorityLp } from './prepare.js';
@@ -93,7 +93,7 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   if (rounded.unmetFloors.length) {
     throw new InfeasibleError(
       'measure floors cannot be met in whole granularity units',
-      rounded.unmetFloors.map((k) => ({ limit: limits[k]!.id, description: `floor ${fmtYuanHuman(limits[k]!.amount)}, reached ${fmtYuanHuman(rounded.totals[k]!)} in units of ${fmtYuanHuman(g)}` })),
+      rounded.unmetFloors.map((k) => ({ limit: limits[k]!.id, description: `floor ${statedAmount(limits[k]!)}, reached ${fmtYuanHuman(rounded.totals[k]!.plus(limits[k]!.locked))} in units of ${fmtYuanHuman(g)}` })),
     );
   }
 
@@ -285,10 +285,11 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
     const reached = l.amount.div(g).ceil().times(g).minus(new D(short).times(LP_UNIT).toDecimalPlaces(2));
     const reachable = D.max(ZERO, reached.div(g).floor().times(g));
     const capsTotal = shape.rowColumns[shape.rowLimit.indexOf(k)]!.reduce((s, col) => s.plus(shape.groupCaps[col]!), ZERO);
+    // What earlier batches granted under it counts towards it: added to what this batch can give.
     const why = capsTotal.lt(l.amount)
-      ? `its applications are entitled to ${fmtYuanHuman(capsTotal)} in all`
-      : `at most about ${fmtYuanHuman(reachable)} can go to it within the other limits`;
-    conflicts.push({ limit: `${l.id} (${l.source})`, description: `floor ${fmtYuanHuman(l.amount)} cannot be met: ${why}` });
+      ? `its applications ${l.locked.gt(0) ? 'in this batch ' : ''}are entitled to ${fmtYuanHuman(capsTotal)} in all`
+      : `at most about ${fmtYuanHuman(reachable.plus(l.locked))} can go to it within the other limits`;
+    conflicts.push({ limit: `${l.id} (${l.source})`, description: `floor ${statedAmount(l)} cannot be met: ${why}` });
   });
   // A share rule over a short floor's applications holds part of them back: it is one of the conflicting limits.
   const shortMembers = new Set(conflicts.length ? floorRows.filter((_, e) => r.values[n + e]! * LP_UNIT.toNumber() >= 0.005).flatMap(([k]) => limits[k]!.members) : []);
@@ -306,8 +307,10 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
   const over = (['measure_min', 'district_min'] as const)
     .map((kind) => [kind === 'measure_min' ? 'measure' : 'district', floorsTotal(kind)] as const)
     .filter(([, total]) => total.gt(budget.amount))
-    .map(([what, total]) => `the ${what} floors together, ${fmtYuanHuman(total)}`);
-  if (over.length) conflicts.unshift({ limit: `budget (${budget.source})`, description: `${fmtYuanHuman(budget.amount)} is less than ${over.join(', and ')}` });
+    .map(([what, total]) => `the ${what} floors together${budget.locked.gt(0) ? ' still need' : ''}, ${fmtYuanHuman(total)}`);
+  // After earlier batches, what is left of the budget against what the floors still need.
+  const left = budget.locked.gt(0) ? `${statedAmount(budget)} leaves ${fmtYuanHuman(budget.amount)}, which` : fmtYuanHuman(budget.amount);
+  if (over.length) conflicts.unshift({ limit: `budget (${budget.source})`, description: `${left} is less than ${over.join(', and ')}` });
   if (!conflicts.length) return new InternalError('the LP is infeasible but no floor is short', [`${r.backend}: ${r.raw}`]);
   return new InfeasibleError('no allocation satisfies the scenario: these limits conflict', conflicts);
 }
