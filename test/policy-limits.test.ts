@@ -229,6 +229,19 @@ describe('shares of a measure for small companies', () => {
     expect(o.summary.verification.violations).toBe(0);
   });
 
+  it('in whole units of ¥10,000, rounding repairs the share by giving to the qualifying first (room left), not only by taking from the others', async () => {
+    // At least 55% of W01 and W02 together to small companies, ¥1,650,000 of budget: the LP gives
+    // L-BIG ¥742,500 and L-SMALL ¥907,500; rounded down, 740,000 / 900,000 is 54.9% small. One
+    // unit more to L-SMALL (the budget has it) makes 55.15% and keeps L-BIG's ¥740,000; taking one
+    // from L-BIG instead would leave it ¥730,000 and a floor of ¥740,000 under W01 unmet.
+    const share = { shares: [{ id: 'S-HALF', clause: '第九条', name: { zh: '小企业资金比例', en: 'share for small companies' }, measures: ['W01-CROSS', 'W02-ROLLOUT'], where: { size: ['小型', '微型'] }, min: '55%' }] };
+    const records = [app('L-BIG', 'F', 'W01-CROSS', 250, 75, 90, '大型'), app('L-SMALL', 'H', 'W02-ROLLOUT', 1000, 300, 80, '小型')];
+    for (const extra of [{}, { measureBudgets: { 'W01-CROSS': { min: '74万' } } }]) {
+      const g = byId(solved(await run(records, { budget: '165万', granularity: '10000', ...extra }, policy(share))));
+      expect([g.get('L-BIG')!.grant, g.get('L-SMALL')!.grant]).toEqual(['740000.00', '910000.00']);
+    }
+  });
+
   it('is not combined with a proportional objective yet: an input issue, not a wrong answer', async () => {
     const records = [app('K-BIG', 'F', 'W09-SMALL', 1000, 200, 95, '大型'), app('K-SMALL', 'H', 'W09-SMALL', 500, 100, 70, '小型')];
     const e = await run(records, { objective: 'proportional' }).catch((x: unknown) => x);

@@ -7,8 +7,9 @@
  *  2. Any `max` limit the rounded grants exceed is repaired by taking units back from its
  *     members, last in the priority order first: first only what each can give up above the
  *     floors it is in, then from anyone.
- *     A share rule's row (limits.ts `ShareRow`) below its bound is repaired the same way,
- *     from the members whose grants weigh against it.
+ *     A share rule's row (limits.ts `ShareRow`) below its bound is repaired by giving units to
+ *     the members whose grants weigh for it (in priority order, as far as every limit allows),
+ *     then the same way, from the members whose grants weigh against it.
  *     A cash row (cash-rows.ts) whose instalments exceed its room is repaired the same way,
  *     on the instalments as they are paid (rounded), not on share × grant.
  *  3. Any `min` limit (a measure floor) below its amount is topped up, one unit at a time,
@@ -147,9 +148,19 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   limits.forEach((l, k) => {
     if (l.sense === 'max') takeBack(l.members, () => totalU[k]! > limitU[k]!, () => totalU[k]! - limitU[k]!);
   });
-  // 2b. Repair share rows: take units from the members that weigh against the row.
+  // 2b. Repair share rows: give units to the members that weigh for the row, in priority order, as
+  // far as every limit leaves them room; then take units from the members that weigh against it.
   shares.forEach((row, j) => {
     const { threshold } = shareW[j]!;
+    if (shareSum[j]! >= threshold) return;
+    const [towards, wFor] = shareW[j]!.qualifyingWeight > 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
+    if (wFor > 0) {
+      for (const i of byPriority(towards)) {
+        if (shareSum[j]! >= threshold) break;
+        const give = Math.min(room(i), Math.ceil((threshold - shareSum[j]!) / wFor));
+        if (give > 0) move(i, give);
+      }
+    }
     const [against, w] = shareW[j]!.qualifyingWeight < 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
     takeBack(against, () => shareSum[j]! < threshold, () => Math.ceil((threshold - shareSum[j]!) / -w));
   });
