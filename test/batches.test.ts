@@ -223,6 +223,8 @@ describe("a bureau's year: batch one, objections, batch two", () => {
     expect(out.points[0]!.granted.toFixed(2)).toBe(secondSummary.granted);
     expect(out.points[0]!.objective.toFixed(2)).toBe(secondSummary.objective.value);
     expect(out.points[0]!.funded).toBe(second.filter((r) => new D(r.grant!).gt(0)).length);
+    // The range said is the points swept, as money is written everywhere else.
+    expect(out.text).toContain(`预算扫描 2 点（${fmtYuanHuman(out.points[0]!.budget)}–${fmtYuanHuman(out.points[1]!.budget)}）`);
     // Entry budgets are for what can move: batch two's applications.
     expect(out.entries.map((e) => e.projectId)).toEqual(SECOND.map((r) => r[0]));
     // Below what batch one locked there is no allocation.

@@ -8,7 +8,7 @@
 import type { Decimal } from 'decimal.js';
 import { InputError, InternalError } from '../errors.js';
 import { writeOutputsAtomically } from '../io/write.js';
-import { floorTo } from '../money.js';
+import { floorTo, fmtYuanHuman } from '../money.js';
 import type { Allocation } from '../model/allocate.js';
 import { withBudget, type Scenario } from '../model/scenario.js';
 import { horizonOf, type CashWindow } from '../model/years.js';
@@ -219,14 +219,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const drops = points.filter((p, i) => i > 0 && points[i - 1]!.objective.minus(p.objective).gt(slack));
   if (drops.length) throw new InternalError(`the frontier fell as ${varied ? `the cash of ${varied.cashYear}` : 'the budget'} rose`, drops.map((p) => `at ${p.budget}`));
   const what = varied ? `${varied.cashYear}年资金` : '预算';
-  const kneeText = knee === null ? '' : `；拐点：${what} ¥${points[knee]!.budget.toFixed(0)}，此后每增加¥1,000,000 的目标值增量明显下降`;
+  const kneeText = knee === null ? '' : `；拐点：${what} ${fmtYuanHuman(points[knee]!.budget)}，此后每增加¥1,000,000 的目标值增量明显下降`;
   return {
     points,
     entries,
     knee,
     files,
     resolvedAhead,
-    text: `${what}扫描 ${options.steps} 点（¥${options.from.toFixed(0)}–¥${options.to.toFixed(0)}${varied ? '，其余年度资金与预算不变' : ''}），每点均逐条校验通过${kneeText}\n输出：${files.join('，')}`,
+    text: `${what}扫描 ${options.steps} 点（${fmtYuanHuman(points[0]!.budget)}–${fmtYuanHuman(points[points.length - 1]!.budget)}${varied ? '，其余年度资金与预算不变' : ''}），每点均逐条校验通过${kneeText}\n输出：${files.join('，')}`,
   };
 }
 
