@@ -13,7 +13,9 @@ import { writeFamily } from '../scripts/families.js';
 import { solveScenario } from '../src/commands/solve.js';
 import { solve } from '../src/index.js';
 import { InfeasibleError } from '../src/errors.js';
-import { POLICY_PATH, apps, scenario, solveVerified } from './helpers/build.js';
+import { POLICY_PATH, SHENZHEN, apps, scenario } from './helpers/build.js';
+import { allocate } from '../src/model/allocate.js';
+import { networkBackend } from '../src/solver/network-backend.js';
 
 const INSTALMENTS_POLICY = join(POLICY_PATH, '..', 'shenzhen-iiot-2018-instalments.json');
 
@@ -67,7 +69,8 @@ describe('floors the budget cannot hold', () => {
   ]);
   const conflicts = (fields: Record<string, unknown>) => {
     try {
-      solveVerified(list, scenario({ budget: 1_000_000, ...fields }));
+      // The network simplex, as `auto` picks for the policy's own LP: its duals name the ceilings.
+      allocate(list, SHENZHEN, scenario({ budget: 1_000_000, ...fields }), networkBackend);
     } catch (e) {
       if (e instanceof InfeasibleError) return e.conflicts.map((c) => `${c.limit}: ${c.description}`);
       throw e;
@@ -82,6 +85,14 @@ describe('floors the budget cannot hold', () => {
     ]);
     // ¥1,020,000 of district floors: the budget is named with them.
     expect(conflicts({ districtBudgets: { 南山区: { min: '1000000' }, 福田区: { min: '20000' } } })[0]).toBe('budget (scenario.budget): ¥1,000,000 is less than the district floors together, ¥1,020,000');
+  });
+
+  it('names the ceiling that holds a floor back', () => {
+    // P10's floor ¥800,000 is within its application's ¥900,000, but 南山区 holds it to ¥700,000.
+    expect(conflicts({ measureBudgets: { 'P10-APPLICATION': { min: '800000' } }, districtBudgets: { 南山区: { max: '700000' } } })).toEqual([
+      'measure_min:P10-APPLICATION (scenario.measureBudgets.P10-APPLICATION.min): floor ¥800,000 cannot be met: at most about ¥700,000 can go to it within the other limits',
+      'district_max:南山区 (scenario.districtBudgets.南山区.max): at most ¥700,000: full, and the short floors need room in it',
+    ]);
   });
 });
 

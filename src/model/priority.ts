@@ -107,6 +107,9 @@ function widenedCash(prepared: Prepared): Prepared {
   return { ...prepared, shape: { ...shape, cashRows } };
 }
 
+/** The most ceilings an infeasible scenario's message names (the rest are counted). */
+const NAMED_CEILINGS = 10;
+
 /** A reduced cost or dual beyond this is not zero (far below a solver's own tolerances of optimality, about 10⁻⁷). */
 const FACE_TOLERANCE = 1e-9;
 
@@ -311,6 +314,17 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
   // After earlier batches, what is left of the budget against what the floors still need.
   const left = budget.locked.gt(0) ? `${statedAmount(budget)} leaves ${fmtYuanHuman(budget.amount)}, which` : fmtYuanHuman(budget.amount);
   if (over.length) conflicts.unshift({ limit: `budget (${budget.source})`, description: `${left} is less than ${over.join(', and ')}` });
+  // The ceilings that hold the short floors back: full, with a dual that is not zero in the
+  // shortfall's LP (its optimum is bounded by their room), the largest first.
+  if (conflicts.length && r.duals) {
+    const duals = r.duals;
+    const full = shape.rowLimit
+      .map((k, row) => ({ l: limits[k]!, d: Math.abs(duals[row]!) }))
+      .filter(({ l, d }) => l.sense === 'max' && d > FACE_TOLERANCE && !(l.kind === 'budget' && over.length))
+      .sort((a, b) => b.d - a.d || (a.l.id < b.l.id ? -1 : a.l.id > b.l.id ? 1 : 0));
+    for (const { l } of full.slice(0, NAMED_CEILINGS)) conflicts.push({ limit: `${l.id} (${l.source})`, description: `at most ${statedAmount(l)}: full, and the short floors need room in it` });
+    if (full.length > NAMED_CEILINGS) conflicts.push({ limit: 'other ceilings', description: `${full.length - NAMED_CEILINGS} more full ceilings hold the short floors back as well` });
+  }
   if (!conflicts.length) return new InternalError('the LP is infeasible but no floor is short', [`${r.backend}: ${r.raw}`]);
   return new InfeasibleError('no allocation satisfies the scenario: these limits conflict', conflicts);
 }
