@@ -14,7 +14,7 @@ import { D } from '../src/money.js';
 import { loadInput, solve, writeOutputs, type Outcome, type Solved } from '../src/index.js';
 import { parsePolicy, type Measure } from '../src/model/policy.js';
 import { cashFlow, cashWindows, dueByYear, dueInYears, ledgerDue, splitGrant } from '../src/model/years.js';
-import { buildCashRows } from '../src/model/cash-rows.js';
+import { CashTracker, buildCashRows } from '../src/model/cash-rows.js';
 import { resolveLedgerMeasures, type Commitment } from '../src/model/ledger.js';
 import { readCommitmentsFile } from '../src/pipeline/ledger.js';
 import { commitmentsCsv } from '../src/report/commitments.js';
@@ -271,6 +271,24 @@ describe('rounding on instalments as paid', () => {
     const l = lineOf(o, 'L');
     expect(l.grant.toNumber()).toBe(100);
     expect([l.binding, l.limitId]).toEqual(['cash', 'cash:2020']);
+  });
+});
+
+describe('room under a year of cash', () => {
+  it('is what every gain up to it keeps within the year, though a larger gain may fit where a smaller does not', () => {
+    // 40% / 30% / 30% at ¥1: ¥603,688 pays 241,475, 181,106 and 181,107 (the last takes the rest);
+    // ¥603,689 pays 181,108 in 2021 (one more), ¥603,690 pays 181,107 again. With 2021's cash at
+    // exactly 181,107, a gain of 2 fits and a gain of 1 does not: the room is 0.
+    const m = parsed(measure('M', [{ type: 'projectCap', amount: '1亿' }], [['40%', 0], ['30%', 1], ['30%', 2]]));
+    const candidate = { measureId: 'M', year: 2019 } as Application;
+    const window = { id: 'cash:2021', from: 2021, to: 2021, supply: new D(181_107), ledger: new D(0), room: new D(181_107) };
+    const tracker = new CashTracker([{ window, members: [0], weights: [new D('0.3')] }], [candidate], new Map([['M', m]]), new D(1), [603_688]);
+    expect([1, 2].map((e) => tracker.dueIn(0, 603_688 + e, 0) - tracker.dueIn(0, 603_688, 0))).toEqual([1, 0]);
+    expect(tracker.over(0)).toBe(0);
+    expect(tracker.room(0, 603_688, 5)).toBe(0);
+    // A yuan of room: gains of 1 to 3 keep the year (181,108, 181,107, 181,108), a gain of 4 does not (181,109).
+    const roomier = new CashTracker([{ window: { ...window, supply: new D(181_108), room: new D(181_108) }, members: [0], weights: [new D('0.3')] }], [candidate], new Map([['M', m]]), new D(1), [603_688]);
+    expect(roomier.room(0, 603_688, 10)).toBe(3);
   });
 });
 

@@ -203,11 +203,14 @@ export class CashTracker {
   }
 
   /**
-   * The most units candidate i (now at `units`) may gain, at most `upTo`, with every row it is in
-   * kept, on the instalments as paid. Every instalment but the last is rounded down, so what d
-   * more units put in a row exceeds share × d by less than the number of instalments: the search
-   * starts there and steps down. What falls due in a row need not grow with the grant (the last
-   * instalment takes the others' rounding), so the rows are checked again until none cuts further.
+   * The most units candidate i (now at `units`) may gain, at most `upTo`, such that gaining any
+   * number of units up to it keeps every row it is in, on the instalments as paid. Every
+   * instalment but the last is rounded down, so what d more units put in a row exceeds share × d
+   * by less than the number of instalments: the search starts there and steps down. What falls
+   * due in a row need not grow with the grant (the last instalment takes the others' rounding):
+   * d may fit where a smaller gain does not, so each smaller gain is checked where it is not sure
+   * to fit (within twice the number of instalments of its share × gain), and the rows are checked
+   * again until none cuts further.
    */
   room(i: number, units: number, upTo: number): number {
     let r = upTo;
@@ -218,9 +221,18 @@ export class CashTracker {
       for (let k = 0; k < rows.length && r > 0; k++) {
         const j = rows[k]!;
         const left = this.capacity[j]! - this.held[j]!;
-        let d = Math.min(r, Math.max(0, Math.floor((left + slack) / this.rateOf[i]![k]!)));
+        const rate = this.rateOf[i]![k]!;
+        let d = Math.min(r, Math.max(0, Math.floor((left + slack) / rate)));
         const before = this.dueIn(i, units, j);
         while (d > 0 && this.dueIn(i, units + d, j) - before > left) d--;
+        // A gain e puts at most rate × e + 2 × slack more in the row: sure to fit up to `sure`.
+        const sure = Math.max(0, Math.floor((left - 2 * slack) / rate));
+        for (let e = sure + 1; e < d; e++) {
+          if (this.dueIn(i, units + e, j) - before > left) {
+            d = e - 1;
+            break;
+          }
+        }
         if (d < r) {
           r = d;
           cut = true;
