@@ -16,6 +16,8 @@ import type { Backend } from '../src/solver/types.js';
 import { verifyAllocation } from '../src/verify/verify.js';
 import { renderHtml } from '../src/report/html.js';
 import { renderMarkdown } from '../src/report/markdown.js';
+import { cashWords } from '../src/report/budget-words.js';
+import { words } from '../src/report/i18n/index.js';
 import { humanSummary } from '../src/report/summary.js';
 import { POLICY, creditCode, fixture, removeFixtures, run } from './helpers/cli-fixtures.js';
 
@@ -228,5 +230,18 @@ describe('no report says money is unused when every yuan was granted', () => {
     const s = said(await solved({ budget: '9000000' }, [app('A', 90, 3_000_000), app('B', 80, 3_000_000)]));
     expect(s.granted).toBe('6000000.00');
     for (const t of [s.html, s.md, s.stdout]) expect(t).toContain('总预算未用完（未分配 ¥3,000,000），没有资助线');
+  });
+});
+
+describe('who leaves as more money comes, in words', () => {
+  const group = (count: number, score: number) => ({ count, scoreMin: score, scoreMax: score });
+  const none = { count: 0, scoreMin: null, scoreMax: null };
+  const up = { status: 'optimal' as const, budget: '1000000.00', objectiveChange: '1', perYuan: 1, grantedChange: '0.00', entering: group(1, 84.9), leaving: group(1, 72.4), raised: none, lowered: none };
+  it('recombining integer rules only where the model has them; else the limits sharing the money out again', () => {
+    const at = (integer: boolean, lang: 'zh' | 'en') => cashWords({ year: 2021, step: '1000000.00', up, dual: null }, words(lang).budget, integer);
+    expect(at(false, 'zh')).toContain('另有 1 个项目（得分 72.4 分）因资金在各限额间重新分配而不再资助');
+    expect(at(true, 'zh')).toContain('另有 1 个项目（得分 72.4 分）因整数规则重新组合而不再资助');
+    expect(at(false, 'en')).toContain('drops out as the limits share the money out again');
+    expect(at(false, 'en')).not.toContain('integer');
   });
 });

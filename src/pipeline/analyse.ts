@@ -318,7 +318,7 @@ function cashValues(args: AnalyseArgs, duals: ArrayLike<number> | null): (lang: 
       dual,
     };
   });
-  return (lang) => figures.map((f) => ({ limit: `cash:${f.year}`, label: words(lang).budget.cashLabel(f.year), ...f, words: cashWords(f, words(lang).budget) }));
+  return (lang) => figures.map((f) => ({ limit: `cash:${f.year}`, label: words(lang).budget.cashLabel(f.year), ...f, words: cashWords(f, words(lang).budget, allocation.rules?.model === 'integer') }));
 }
 
 /** The LP's estimate of one more yuan of a year's cash: the duals (of the stage-one LP's rows) of the cash rows whose supply includes it, and of the budget's row when the budget is the cash's total. */

@@ -22,17 +22,19 @@ function groupText(g: Group): ScoreGroupText | null {
   return { count: g.count, scores: g.scoreMin === g.scoreMax ? score(g.scoreMin) : `${score(g.scoreMin)}–${score(g.scoreMax)}` };
 }
 
-/** Who enters, leaves, gains and loses when the budget moves, for a sentence. */
-export function changeText(side: Extract<Side, { entering: unknown }>): BudgetChangeText {
-  return { entering: groupText(side.entering), leaving: groupText(side.leaving), raised: groupText(side.raised), lowered: groupText(side.lowered) };
+/** Who enters, leaves, gains and loses when the budget moves, for a sentence; `integer`: the model has integer rules. */
+export function changeText(side: Extract<Side, { entering: unknown }>, integer: boolean): BudgetChangeText {
+  return { integer, entering: groupText(side.entering), leaving: groupText(side.leaving), raised: groupText(side.raised), lowered: groupText(side.lowered) };
 }
 
 /** The budget's figures in words: what `step` more (and, under integer rules, less) would do, and how that was found. */
 export function budgetWords(entry: Pick<Entry, 'method' | 'step' | 'up' | 'down'>, w: BudgetWords): string {
   const step = entry.step!;
   const proven = (s: Side) => (s.status === 'time_limit' ? w.notProven : '');
-  const up = entry.up && entry.up.status !== 'infeasible' ? `${w.up(step, changeText(entry.up))}${proven(entry.up)}` : '';
-  const down = !entry.down ? '' : entry.down.status === 'infeasible' ? w.downInfeasible(step) : `${w.down(step, changeText(entry.down))}${proven(entry.down)}`;
+  // The budget's figures are finite differences only under integer rules.
+  const integer = entry.method === 'finite-difference';
+  const up = entry.up && entry.up.status !== 'infeasible' ? `${w.up(step, changeText(entry.up, integer))}${proven(entry.up)}` : '';
+  const down = !entry.down ? '' : entry.down.status === 'infeasible' ? w.downInfeasible(step) : `${w.down(step, changeText(entry.down, integer))}${proven(entry.down)}`;
   const how = entry.up?.status !== 'infeasible' && entry.up?.notBinding ? w.notBinding : entry.method === 'finite-difference' ? w.finiteDifference(step) : w.resolved(step);
   return w.figures([up, down].filter(Boolean), how);
 }
@@ -60,11 +62,11 @@ export function fundingLineWords(s: Summary, w: BudgetWords): string {
   return w.noLine(basis?.why ?? 'budget-not-binding', unallocated.gt(0) ? yuan(s.unallocated) : null);
 }
 
-/** A year's cash in words: what `step` more of it would fund (re-solved), and the LP duals' estimate. */
-export function cashWords(entry: Pick<Entry, 'step' | 'up' | 'dual'> & { readonly year: number }, w: BudgetWords): string {
+/** A year's cash in words: what `step` more of it would fund (re-solved), and the LP duals' estimate; `integer`: the model has integer rules. */
+export function cashWords(entry: Pick<Entry, 'step' | 'up' | 'dual'> & { readonly year: number }, w: BudgetWords, integer: boolean): string {
   const step = entry.step!;
   const plan = entry.up && entry.up.status !== 'infeasible' && entry.up.planGrantedChange && entry.up.planGrantedChange !== '0.00' ? w.cashPlanChange(entry.up.planGrantedChange) : '';
-  const up = entry.up && entry.up.status !== 'infeasible' ? `${w.up(step, changeText(entry.up))}${plan}${entry.up.status === 'time_limit' ? w.notProven : ''}` : null;
+  const up = entry.up && entry.up.status !== 'infeasible' ? `${w.up(step, changeText(entry.up, integer))}${plan}${entry.up.status === 'time_limit' ? w.notProven : ''}` : null;
   const perWan = entry.dual === null || entry.dual === undefined ? null : fmtNumber(entry.dual * 10_000, 0);
   const how = entry.up?.status !== 'infeasible' && entry.up?.notBinding ? w.notBinding : w.cashResolved(entry.year, step, perWan);
   return w.figures([w.cashUp(entry.year, step, up)], how);

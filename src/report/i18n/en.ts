@@ -481,7 +481,7 @@ export const en: Words = {
       const parts = [
         c.entering ? `${fmtNumber(c.entering.count)} more ${c.entering.count === 1 ? 'project' : 'projects'} funded (score ${c.entering.scores})` : c.raised ? 'no new project funded' : '',
         c.raised ? `${projects(c.raised.count)} already funded (score ${c.raised.scores}) ${verb(c.raised.count, 'gets', 'get')} more` : '',
-        c.leaving ? `${projects(c.leaving.count)} (score ${c.leaving.scores}) ${verb(c.leaving.count, 'drops', 'drop')} out as the integer rules recombine` : '',
+        c.leaving ? `${projects(c.leaving.count)} (score ${c.leaving.scores}) ${verb(c.leaving.count, 'drops', 'drop')} out as ${c.integer ? 'the integer rules recombine' : 'the limits share the money out again'}` : '',
         c.lowered ? `${projects(c.lowered.count)} (score ${c.lowered.scores}) ${verb(c.lowered.count, 'gets', 'get')} less` : '',
       ].filter(Boolean);
       return `With ${yuan(step)} more: ${parts.length ? parts.join(', ') : 'the allocation stays the same (nothing more can be funded)'}`;
@@ -490,7 +490,7 @@ export const en: Words = {
       const parts = [
         c.leaving ? `${projects(c.leaving.count)} (score ${c.leaving.scores}) no longer funded` : '',
         c.lowered ? `${projects(c.lowered.count)} (score ${c.lowered.scores}) ${verb(c.lowered.count, 'gets', 'get')} less` : '',
-        c.entering ? `${projects(c.entering.count)} (score ${c.entering.scores}) funded instead as the integer rules recombine` : '',
+        c.entering ? `${projects(c.entering.count)} (score ${c.entering.scores}) funded instead as ${c.integer ? 'the integer rules recombine' : 'the limits share the money out again'}` : '',
         c.raised ? `${projects(c.raised.count)} (score ${c.raised.scores}) ${verb(c.raised.count, 'gets', 'get')} more` : '',
       ].filter(Boolean);
       return `With ${yuan(step)} less: ${parts.length ? parts.join(', ') : 'the allocation stays the same'}`;

@@ -544,6 +544,8 @@ export interface ScoreGroupText {
 
 /** What moving the budget changes (model/budget-figures.ts `BudgetChange`); null: no application. */
 export interface BudgetChangeText {
+  /** Whether the model has integer rules: who leaves as the money moves up (or enters as it moves down) does so as they recombine; else as the limits share the money out again. */
+  readonly integer: boolean;
   readonly entering: ScoreGroupText | null;
   readonly leaving: ScoreGroupText | null;
   readonly raised: ScoreGroupText | null;

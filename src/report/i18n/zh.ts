@@ -487,7 +487,7 @@ export const zh: Words = {
       const parts = [
         c.entering ? `可再资助 ${c.entering.count} 个项目（得分 ${c.entering.scores} 分）` : c.raised ? '不能再资助新的项目' : '',
         c.raised ? `${c.raised.count} 个已资助项目（得分 ${c.raised.scores} 分）增加资助额` : '',
-        c.leaving ? `另有 ${c.leaving.count} 个项目（得分 ${c.leaving.scores} 分）因整数规则重新组合而不再资助` : '',
+        c.leaving ? `另有 ${c.leaving.count} 个项目（得分 ${c.leaving.scores} 分）${c.integer ? '因整数规则重新组合' : '因资金在各限额间重新分配'}而不再资助` : '',
         c.lowered ? `${c.lowered.count} 个项目（得分 ${c.lowered.scores} 分）减少资助额` : '',
       ].filter(Boolean);
       return `再增加 ${wan(step)}，${parts.length ? parts.join('，') : '分配不变（没有项目能再获资助）'}`;
@@ -496,7 +496,7 @@ export const zh: Words = {
       const parts = [
         c.leaving ? `将有 ${c.leaving.count} 个项目不再获资助（得分 ${c.leaving.scores} 分）` : '',
         c.lowered ? `${c.lowered.count} 个项目（得分 ${c.lowered.scores} 分）减少资助额` : '',
-        c.entering ? `另有 ${c.entering.count} 个项目（得分 ${c.entering.scores} 分）因整数规则重新组合而获资助` : '',
+        c.entering ? `另有 ${c.entering.count} 个项目（得分 ${c.entering.scores} 分）${c.integer ? '因整数规则重新组合' : '因资金在各限额间重新分配'}而获资助` : '',
         c.raised ? `${c.raised.count} 个项目（得分 ${c.raised.scores} 分）增加资助额` : '',
       ].filter(Boolean);
       return `减少 ${wan(step)}，${parts.length ? parts.join('，') : '分配不变'}`;
