@@ -92,7 +92,7 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   }
   if (rounded.unmetFloors.length) {
     throw new InfeasibleError(
-      'measure floors cannot be met in whole granularity units',
+      `${rounded.unmetFloors.every((k) => limits[k]!.kind === 'measure_min') ? 'measure floors' : 'floors'} cannot be met in whole granularity units`,
       rounded.unmetFloors.map((k) => ({ limit: limits[k]!.id, description: `floor ${statedAmount(limits[k]!)}, reached ${fmtYuanHuman(rounded.totals[k]!.plus(limits[k]!.locked))} in units of ${fmtYuanHuman(g)}` })),
     );
   }
