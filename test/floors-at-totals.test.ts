@@ -120,3 +120,25 @@ describe('conflicts after earlier batches name the amounts the scenario states',
     ]);
   });
 });
+
+describe('a share maximum beside cash by year, at ¥1', () => {
+  it('is met: the share and cash repairs go round again while either moves a unit', async () => {
+    // Repairing the share (taking from a large company) raised a last instalment in 2021; repairing
+    // 2021 then took from a small company, breaking the share again. Found by a random search.
+    const policy = JSON.parse(readFileSync(INSTALMENTS_POLICY, 'utf8'));
+    policy.attributes = [{ id: 'size', name: { zh: '企业规模', en: 'company size' }, type: 'enum', values: ['大型', '中型', '小型', '微型'] }];
+    policy.shares = [{ id: 'S-LARGE', clause: '第一条', name: { zh: '大企业比例', en: 'large' }, measures: ['P01-CROSS', 'P01-SECTOR', 'P02-TESTBED'], where: { size: ['大型'] }, max: '30%' }];
+    const rows: [string, string, string, string, string, string, number, string][] = [
+      ['SZ2019-00001', '914403005QJF8XWGJM', 'P01-CROSS', '135735500', '12786200', '大型', 85.9, '盐田区'],
+      ['SZ2019-00002', '91440300AFF97C8AF6', 'P01-CROSS', '75795900', '17973000', '小型', 71.0, '大鹏新区'],
+      ['SZ2019-00003', '91440300XP1GCKD4UE', 'P01-CROSS', '188476100', '23771200', '微型', 88.4, '坪山区'],
+      ['SZ2019-00004', '914403004KMDDP7XQH', 'P01-CROSS', '281523700', '30000000', '微型', 67.2, '宝安区'],
+      ['SZ2019-00007', '91440300ECXBE15YRJ', 'P01-SECTOR', '22925800', '5000000', '中型', 84.9, '龙华区'],
+      ['SZ2019-00008', '91440300JJNEYX81MM', 'P01-SECTOR', '11946900', '3584100', '大型', 85.9, '龙岗区'],
+      ['SZ2019-00009', '91440300B0UFRUL41N', 'P02-TESTBED', '5658000', '2829000', '大型', 94.2, '宝安区'],
+    ];
+    const applications = rows.map(([project_id, company_id, measure, total_investment, requested, size, score, district]) => ({ project_id, project_name: `项目${project_id}`, company_id, company_name: `企业${company_id}`, district, measure, year: 2019, total_investment, requested, score, 企业规模: size }));
+    const outcome = await solve({ scenario: { name: 's', year: 2019, policy, granularity: '1', cash: { '2019': '67640000', '2020': '24590000', '2021': '12290000' } }, applications }, { timings: false });
+    expect(outcome.status).toBe('optimal');
+  });
+});

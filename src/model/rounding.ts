@@ -11,7 +11,9 @@
  *     the members whose grants weigh for it (in priority order, as far as every limit allows),
  *     then the same way, from the members whose grants weigh against it.
  *     A cash row (cash-rows.ts) whose instalments exceed its room is repaired the same way,
- *     on the instalments as they are paid (rounded), not on share × grant.
+ *     on the instalments as they are paid (rounded), not on share × grant. The share and cash
+ *     repairs go round again while either moves a unit (taking from a grant can raise its last
+ *     instalment; a cash repair can take from a share row's side).
  *  3. Any `min` limit (a measure floor) below its amount is topped up, one unit at a time,
  *     from its members in priority order (and a share row still short, from the members
  *     whose grants weigh for it). Where its members have no room left (a full ceiling or
@@ -62,6 +64,9 @@ export interface RoundingResult {
   readonly unmetShares: readonly number[];
 }
 
+/** Rounds of the share and cash repairs (steps 2b, 2c), at most, where a scenario has both. */
+const REPAIR_ROUNDS = 8;
+
 /** Donors tried per candidate, at most, for one floor's exchange (step 3b). */
 const EXCHANGE_TRIES = 8;
 
@@ -84,7 +89,10 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   const { units: shareW, of: shareOf } = shareIndex(shares, g, n);
   const shareSum = shareSums(shares, { units: shareW, of: shareOf }, grantU);
   const cash = input.cash?.(grantU) ?? null;
+  /** Moves made so far (the repairs go round again while they move units). */
+  let moved = 0;
   const move = (i: number, delta: number) => {
+    moved++;
     cash?.move(i, grantU[i]!, grantU[i]! + delta);
     grantU[i] = grantU[i]! + delta;
     for (let t = start[i]!; t < start[i + 1]!; t++) {
@@ -148,30 +156,37 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
   limits.forEach((l, k) => {
     if (l.sense === 'max') takeBack(l.members, () => totalU[k]! > limitU[k]!, () => totalU[k]! - limitU[k]!);
   });
-  // 2b. Repair share rows: give units to the members that weigh for the row, in priority order, as
-  // far as every limit leaves them room; then take units from the members that weigh against it.
-  shares.forEach((row, j) => {
-    const { threshold } = shareW[j]!;
-    if (shareSum[j]! >= threshold) return;
-    const [towards, wFor] = shareW[j]!.qualifyingWeight > 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
-    if (wFor > 0) {
-      for (const i of byPriority(towards)) {
-        if (shareSum[j]! >= threshold) break;
-        const give = Math.min(room(i), Math.ceil((threshold - shareSum[j]!) / wFor));
-        if (give > 0) move(i, give);
+  // 2b and 2c, again while either moved a unit (at most REPAIR_ROUNDS times): taking from a grant
+  // can raise what its last instalment pays in a year (it takes the others' rounding), and a cash
+  // row's repair can take from a share row's side that it needs.
+  for (let round = 0; round < (shares.length && cash ? REPAIR_ROUNDS : 1); round++) {
+    const before = moved;
+    // 2b. Repair share rows: give units to the members that weigh for the row, in priority order, as
+    // far as every limit leaves them room; then take units from the members that weigh against it.
+    shares.forEach((row, j) => {
+      const { threshold } = shareW[j]!;
+      if (shareSum[j]! >= threshold) return;
+      const [towards, wFor] = shareW[j]!.qualifyingWeight > 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
+      if (wFor > 0) {
+        for (const i of byPriority(towards)) {
+          if (shareSum[j]! >= threshold) break;
+          const give = Math.min(room(i), Math.ceil((threshold - shareSum[j]!) / wFor));
+          if (give > 0) move(i, give);
+        }
       }
-    }
-    const [against, w] = shareW[j]!.qualifyingWeight < 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
-    takeBack(against, () => shareSum[j]! < threshold, () => Math.ceil((threshold - shareSum[j]!) / -w));
-  });
-  // 2c. Repair cash rows: take units back, last in the priority order first, until the instalments fit.
-  if (cash) {
-    cash.rows.forEach((row, j) => {
-      const at = new Map(row.members.map((i, k) => [i, k]));
-      // Enough units to bring the row's instalments back within its room at i's share of a grant (one at least).
-      const enough = (i: number) => Math.max(1, Math.ceil((cash.over(j) * cashUnit) / (row.weights[at.get(i)!]!.toNumber() * gNum)));
-      takeBack(row.members, () => cash.over(j) > 0, enough);
+      const [against, w] = shareW[j]!.qualifyingWeight < 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
+      takeBack(against, () => shareSum[j]! < threshold, () => Math.ceil((threshold - shareSum[j]!) / -w));
     });
+    // 2c. Repair cash rows: take units back, last in the priority order first, until the instalments fit.
+    if (cash) {
+      cash.rows.forEach((row, j) => {
+        const at = new Map(row.members.map((i, k) => [i, k]));
+        // Enough units to bring the row's instalments back within its room at i's share of a grant (one at least).
+        const enough = (i: number) => Math.max(1, Math.ceil((cash.over(j) * cashUnit) / (row.weights[at.get(i)!]!.toNumber() * gNum)));
+        takeBack(row.members, () => cash.over(j) > 0, enough);
+      });
+    }
+    if (moved === before) break;
   }
   /** Units candidate j can give up without breaking a floor or a share row it is in. */
   const spareOf = (j: number): number => {
