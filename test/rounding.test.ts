@@ -1,7 +1,7 @@
 /** The rounding rule, step by step, on values chosen to break a careless implementation. */
 import { describe, expect, it } from 'vitest';
 import { D } from '../src/money.js';
-import type { Limit } from '../src/model/limits.js';
+import type { Limit, ShareRow } from '../src/model/limits.js';
 import { roundAllocation } from '../src/model/rounding.js';
 import { allocate } from '../src/model/allocate.js';
 import { networkBackend } from '../src/solver/network-backend.js';
@@ -95,6 +95,17 @@ describe('roundAllocation', () => {
     const r = roundAllocation({ caps: caps(100_000, 100_000), limits: [district, floor], values: [50_050, 49_950], order: [0, 1], granularity: g100 });
     expect(r.grants.map(String)).toEqual(['50100', '49800']);
     expect(r.unmetFloors).toEqual([]);
+  });
+
+  it('reports a floor short only where it is short at the end: the hand-out can meet one the top-up could not', () => {
+    // At least half of the money to candidate 0 (qualifying): candidate 1, the floor's only member,
+    // has no room until candidate 0 has some, which the hand-out (step 4) gives it first.
+    const share: ShareRow = { id: 'share_min:S', shareId: 'S', sense: 'min', rate: new D('0.5'), qualifying: [0], others: [1], lockedQualifying: new D(0), lockedOthers: new D(0), source: 's' };
+    const floor: Limit = { id: 'measure_min:M', kind: 'measure_min', sense: 'min', amount: new D(5_000), members: [1], subject: 'M', source: 's', locked: new D(0) };
+    const r = roundAllocation({ caps: caps(10_000, 10_000), limits: [budget(1_000_000, [0, 1]), floor], shares: [share], values: [0, 0], order: [0, 1], granularity: g100 });
+    expect(r.grants.map(String)).toEqual(['10000', '10000']);
+    expect(r.unmetFloors).toEqual([]);
+    expect(r.unmetShares).toEqual([]);
   });
 
   it('reports a floor that whole units cannot reach', () => {

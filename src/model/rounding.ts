@@ -67,7 +67,7 @@ export interface RoundingResult {
 /** Rounds of the share and cash repairs (steps 2b, 2c), at most, where a scenario has both. */
 const REPAIR_ROUNDS = 8;
 
-/** Donors tried per candidate, at most, for one floor's exchange (step 3b). */
+/** Donors looked at per candidate, at most, for one floor's exchange (step 3b). */
 const EXCHANGE_TRIES = 8;
 
 export function roundAllocation(input: RoundingInput): RoundingResult {
@@ -152,6 +152,19 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
     }
   };
 
+  /** Give units to the members that weigh for share row j, in priority order, as far as every limit leaves them room, until the row holds. */
+  const giveTowards = (j: number) => {
+    const { threshold } = shareW[j]!;
+    const [towards, w] = shareW[j]!.qualifyingWeight > 0 ? [shares[j]!.qualifying, shareW[j]!.qualifyingWeight] : [shares[j]!.others, shareW[j]!.othersWeight];
+    // A row already met, or whose members weigh nothing towards it, takes nothing (its members are not even sorted).
+    if (shareSum[j]! >= threshold || w <= 0) return;
+    for (const i of byPriority(towards)) {
+      if (shareSum[j]! >= threshold) break;
+      const give = Math.min(room(i), Math.ceil((threshold - shareSum[j]!) / w));
+      if (give > 0) move(i, give);
+    }
+  };
+
   // 2. Repair exceeded ceilings.
   limits.forEach((l, k) => {
     if (l.sense === 'max') takeBack(l.members, () => totalU[k]! > limitU[k]!, () => totalU[k]! - limitU[k]!);
@@ -164,22 +177,16 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
     // 2b. Repair share rows: give units to the members that weigh for the row, in priority order, as
     // far as every limit leaves them room; then take units from the members that weigh against it.
     shares.forEach((row, j) => {
+      giveTowards(j);
       const { threshold } = shareW[j]!;
-      if (shareSum[j]! >= threshold) return;
-      const [towards, wFor] = shareW[j]!.qualifyingWeight > 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
-      if (wFor > 0) {
-        for (const i of byPriority(towards)) {
-          if (shareSum[j]! >= threshold) break;
-          const give = Math.min(room(i), Math.ceil((threshold - shareSum[j]!) / wFor));
-          if (give > 0) move(i, give);
-        }
-      }
       const [against, w] = shareW[j]!.qualifyingWeight < 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
       takeBack(against, () => shareSum[j]! < threshold, () => Math.ceil((threshold - shareSum[j]!) / -w));
     });
     // 2c. Repair cash rows: take units back, last in the priority order first, until the instalments fit.
     if (cash) {
       cash.rows.forEach((row, j) => {
+        // A row within its room takes nothing (its members are not even indexed).
+        if (cash.over(j) <= 0) return;
         const at = new Map(row.members.map((i, k) => [i, k]));
         // Enough units to bring the row's instalments back within its room at i's share of a grant (one at least).
         const enough = (i: number) => Math.max(1, Math.ceil((cash.over(j) * cashUnit) / (row.weights[at.get(i)!]!.toNumber() * gNum)));
@@ -199,19 +206,18 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
    * others: each member in priority order takes units that candidates outside the floor can spare
    * (last in the priority order first) — each donor gives up what it can spare, the member takes
    * what its room then allows, and the donor takes back what its own room allows. Every step
-   * keeps every limit; at most EXCHANGE_TRIES × candidates donors are tried for one floor.
+   * keeps every limit; at most EXCHANGE_TRIES × candidates donors are looked at for one floor.
    */
   const exchange = (k: number, members: readonly number[]) => {
     const inFloor = new Uint8Array(n);
     for (const i of members) inFloor[i] = 1;
     let tries = EXCHANGE_TRIES * n;
     for (const i of members) {
-      for (let p = order.length - 1; p >= 0 && totalU[k]! < limitU[k]! && capU[i]! > grantU[i]! && tries > 0; p--) {
+      for (let p = order.length - 1; p >= 0 && totalU[k]! < limitU[k]! && capU[i]! > grantU[i]! && tries > 0; p--, tries--) {
         const j = order[p]!;
         if (inFloor[j]) continue;
         const spare = spareOf(j);
         if (spare <= 0) continue;
-        tries--;
         move(j, -spare);
         const give = Math.min(room(i), limitU[k]! - totalU[k]!);
         if (give > 0) move(i, give);
@@ -222,7 +228,6 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
     }
   };
   // 3. Top up floors.
-  const unmetFloors: number[] = [];
   limits.forEach((l, k) => {
     if (l.sense !== 'min') return;
     // A floor already met takes nothing (its members are not even sorted).
@@ -236,23 +241,9 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
       }
       if (totalU[k]! < limitU[k]!) exchange(k, members);
     }
-    if (totalU[k]! < limitU[k]!) unmetFloors.push(k);
   });
   // A share row still short (earlier batches' grants weigh against it): top up the members that weigh for it.
-  const unmetShares: number[] = [];
-  shares.forEach((row, j) => {
-    const { threshold } = shareW[j]!;
-    const [towards, w] = shareW[j]!.qualifyingWeight > 0 ? [row.qualifying, shareW[j]!.qualifyingWeight] : [row.others, shareW[j]!.othersWeight];
-    // A row already met, or whose members weigh nothing towards it, takes nothing (its members are not even sorted).
-    if (shareSum[j]! < threshold && w > 0) {
-      for (const i of byPriority(towards)) {
-        if (shareSum[j]! >= threshold) break;
-        const give = Math.min(room(i), Math.ceil((threshold - shareSum[j]!) / w));
-        if (give > 0) move(i, give);
-      }
-    }
-    if (shareSum[j]! < threshold) unmetShares.push(j);
-  });
+  shares.forEach((_, j) => giveTowards(j));
   // 4. Hand out what is left (with share rows, until a pass gives nothing).
   for (let pass = 0, gave = true; gave && (pass === 0 || shares.length > 0); pass++) {
     gave = false;
@@ -264,6 +255,9 @@ export function roundAllocation(input: RoundingInput): RoundingResult {
       }
     }
   }
+  // What is still short after step 4 (its hand-out can meet a floor step 3 could not).
+  const unmetFloors = limits.flatMap((l, k) => (l.sense === 'min' && totalU[k]! < limitU[k]! ? [k] : []));
+  const unmetShares = shares.flatMap((_, j) => (shareSum[j]! < shareW[j]!.threshold ? [j] : []));
   // Yuan only when asked for (the allocation rounds two candidate solutions and keeps one).
   const yuan = unitsToYuan(g);
   let grants: Decimal[] | undefined;
