@@ -104,7 +104,7 @@ export function buildProgram(): Command {
         out: opts.out,
         budget: opts.budget === undefined ? undefined : budgetOption(opts.budget),
         noTimings: !opts.timings,
-        onMipProgress: mipProgressLines(opts.lang, (line) => process.stderr.write(line)),
+        onMipProgress: mipProgressLines(opts.lang, (line) => process.stderr.write(line), { timeLimited: opts.timeLimit !== undefined }),
       });
       process.stdout.write(outcome.text + '\n');
       const warnings = outcome.summary.warnings;

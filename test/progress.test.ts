@@ -41,10 +41,10 @@ describe('HiGHS reports how an integer search stands', () => {
 
 describe('the lines printed from the reports', () => {
   /** The listener on a clock the test moves (seconds), and the lines it wrote. */
-  function listen(lang: 'zh' | 'en') {
+  function listen(lang: 'zh' | 'en', timeLimited = false) {
     let clock = 0;
     const lines: string[] = [];
-    const hear = mipProgressLines(lang, (line) => lines.push(line), () => clock * 1000);
+    const hear = mipProgressLines(lang, (line) => lines.push(line), { timeLimited, now: () => clock * 1000 });
     return { lines, at: (seconds: number, p: MipProgress) => ((clock = seconds), hear(p)) };
   }
 
@@ -61,6 +61,12 @@ describe('the lines printed from the reports', () => {
     at(FIRST_SECONDS + 1 + EVERY_SECONDS, { seconds: 31, found: false, gap: null });
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('solving the integer model: 41 s (this search 31 s, no allocation meeting every rule found yet)\n');
+  });
+
+  it('without naming --time-limit where one is set', () => {
+    const { lines, at } = listen('en', true);
+    at(12, { seconds: 12, found: false, gap: null });
+    expect(lines).toEqual(['solving the integer model: 12 s (this search 12 s, no allocation meeting every rule found yet)\n']);
   });
 
   it('in Chinese', () => {

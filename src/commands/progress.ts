@@ -9,12 +9,13 @@ export const EVERY_SECONDS = 30;
  * A listener for HiGHS's progress reports that writes a line (through `write`) once integer
  * searches have run FIRST_SECONDS since its first report (a solve is often several searches: the
  * allocation, the tie rule, the re-solves), and again every EVERY_SECONDS; the first line says how
- * `--time-limit` stops a search. `now` gives milliseconds (a clock for tests).
+ * `--time-limit` stops a search, unless `timeLimited` (one is set). `now` gives milliseconds (a
+ * clock for tests).
  */
-export function mipProgressLines(lang: 'zh' | 'en', write: (line: string) => void, now: () => number = () => performance.now()): (progress: MipProgress) => void {
+export function mipProgressLines(lang: 'zh' | 'en', write: (line: string) => void, { timeLimited = false, now = () => performance.now() }: { readonly timeLimited?: boolean; readonly now?: () => number } = {}): (progress: MipProgress) => void {
   let start: number | null = null;
   let next = FIRST_SECONDS;
-  let hinted = false;
+  let hinted = timeLimited;
   return (p) => {
     start ??= now() - p.seconds * 1000;
     const elapsed = (now() - start) / 1000;
