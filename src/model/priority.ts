@@ -58,29 +58,47 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
 
   // Stage 2: maximise the tie weights over stage one's optima. Skipped when stage 1 was cut short.
   let second: SolveResult | null = null;
+  // Whether stage two was held to stage one's optimal face (else by an objective row, to a tolerance).
+  let onFace = false;
   if (first.status === 'optimal' && tieRule && !oneSolve) {
     const stage2 = policyLp(shape, tieWeights(shape.groups, columnRanks, n));
     // On stage one's optimal face; without reduced costs, the stage-1 objective held by a row to
     // within 10⁻⁹ of it. Either way from stage one's optimal basis where the backend gave one: its
     // point is feasible for stage two, a few pivots from the tie rule's optimum.
     const tolerance = Math.max(1e-9 * Math.abs(first.objective), 1e-7);
-    const stage2Lp: LinearProgram = optimalFace(stage2, first) ?? {
+    const face = optimalFace(stage2, first);
+    onFace = face !== null;
+    const stage2Lp: LinearProgram = face ?? {
       ...stage2,
       rows: [...stage2.rows, { terms: scores.map((s, g) => [g, s] as const).filter(([, s]) => s !== 0), lower: first.objective - tolerance, upper: null }],
     };
-    second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: first.basis });
+    second = timedSolve(stages, 'tie-break', backend, stage2Lp, { ...limits_, warmStart: first.basis, reducedCosts: first.reducedCosts });
   }
   const t2 = performance.now();
 
-  // Round both stages' points and keep stage two's only if it is not worse, exactly.
-  // A point cut short by a limit may break limits; rounding repairs it like any other (step 2).
+  // Round to whole units. A point cut short by a limit may break limits; rounding repairs it like any other (step 2).
   const cashTracker = (grantUnits: readonly number[]) => new CashTracker(prepared.cash, candidates, prepared.measures, g, grantUnits);
   const cash = prepared.cash.length ? { cash: cashTracker } : {};
   const roundValues = (values: ArrayLike<number> | null) =>
     roundAllocation({ caps, limits, shares, units, values: disaggregate(shape, units, values ?? new Float64Array(stage1.columns.length), LP_UNIT.toNumber()), order, granularity: g, ...cash });
-  const asKept = (r: RoundingResult) => ({ units: r.grantUnits, unmetFloors: r.unmetFloors.length + r.unmetShares.length });
-  let rounded = roundValues(first.values);
-  if (second?.status === 'optimal') {
+  // Stage two's point where it solved on the optimal face: stage one's optimum with the ties
+  // broken, the same whichever of stage one's optima the backend ended at (rounding stage one's own
+  // point would give another allocation for each, a rounding's hair better or worse); stage one's
+  // too only where that leaves a floor or share unmet, kept if it meets more. Held by an objective
+  // row, stage two may trade a hair of the objective (its tolerance) for the tie rule, and rounding
+  // can turn a hair into a unit: both are rounded and stage two's is kept only if it is not worse.
+  const unmet = (r: RoundingResult) => r.unmetFloors.length + r.unmetShares.length;
+  const asKept = (r: RoundingResult) => ({ units: r.grantUnits, unmetFloors: unmet(r) });
+  let rounded: RoundingResult;
+  if (second?.status !== 'optimal') rounded = roundValues(first.values);
+  else if (onFace) {
+    rounded = roundValues(second.values);
+    if (unmet(rounded) > 0) {
+      const plain = roundValues(first.values);
+      if (unmet(plain) < unmet(rounded)) rounded = plain;
+    }
+  } else {
+    rounded = roundValues(first.values);
     const tieBroken = roundValues(second.values);
     if (tieBrokenNotWorse(candidates, asKept(rounded), asKept(tieBroken))) rounded = tieBroken;
   }

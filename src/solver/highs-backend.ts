@@ -5,6 +5,8 @@
  */
 import type { Highs, HighsCallbackMap, ModelData } from 'highs';
 
+import { solveWithSideRows } from './side-rows.js';
+import { solveOnWorkingModel, type WholeSolution } from './sifted.js';
 import { isMip, type Basis, type Backend, type LinearProgram, type MipInfo, type MipProgress, type SolveOptions, type SolveResult } from './types.js';
 
 /** The matrix of an LP made before from the same rows' terms, kept by its first row's terms: re-solves at other bounds share the terms. */
@@ -85,6 +87,13 @@ export function toModelData(h: Highs, lp: LinearProgram): ModelData {
  */
 export const INTERIOR_POINT_COLUMNS = 30_000;
 
+/**
+ * From this many columns on, an LP is solved first on a working model of part of its columns
+ * (sifted.ts), the whole LP only where that does not answer: from the start, where it is a
+ * network LP but for a few rows (side-rows.ts); from a basis given with the reduced costs there.
+ */
+export const WORKING_MODEL_COLUMNS = 5_000;
+
 export const STATUS_TEXT: Record<number, string> = {
   0: 'not set', 1: 'load error', 2: 'model error', 3: 'presolve error', 4: 'solve error', 5: 'postsolve error',
   6: 'empty', 7: 'optimal', 8: 'infeasible', 9: 'unbounded or infeasible', 10: 'unbounded', 11: 'objective bound',
@@ -130,11 +139,21 @@ export function highsBackendOf(h: Highs, onMipProgress?: (progress: MipProgress)
         return { status: 'optimal', objective: 0, values: new Float64Array(0), duals: new Float64Array(lp.rows.length), backend: name, raw: 'empty' };
       }
       try {
+        const mip = isMip(lp);
+        const cold = !mip && !options.warmStart && options.iterationLimit === undefined;
+        if (!mip && options.iterationLimit === undefined && lp.columns.length >= WORKING_MODEL_COLUMNS) {
+          const { warmStart, reducedCosts } = options;
+          const s: WholeSolution | undefined = !warmStart
+            ? solveWithSideRows(h, lp, toModelData(h, lp))
+            : reducedCosts?.length === lp.columns.length
+              ? solveOnWorkingModel(h, toModelData(h, lp), warmStart, reducedCosts)
+              : undefined;
+          if (s) return { status: 'optimal', objective: s.objective, values: s.values, duals: s.duals, basis: s.basis, reducedCosts: s.reducedCosts, backend: name, raw: 'optimal' };
+        }
         return h.withModel(toModelData(h, lp), (model) => {
           // Presolve is off: on this model's shape (many boxed columns, few coupling rows) the Wasm build's
           // presolve took 5.6 s of a 6 s solve at 10,000 columns; without it the dual simplex needs 0.4 s.
-          const mip = isMip(lp);
-          const interior = !mip && !options.warmStart && options.iterationLimit === undefined && lp.columns.length >= INTERIOR_POINT_COLUMNS;
+          const interior = cold && lp.columns.length >= INTERIOR_POINT_COLUMNS;
           model.options.set({
             output_flag: false,
             // A MIP needs presolve (and optimality is promised: gap 0 unless asked otherwise).

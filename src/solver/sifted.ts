@@ -108,14 +108,25 @@ interface Working {
   setRow(row: number, lower: number, upper: number): void;
   columns(): number;
   hasRow(row: number): boolean;
+  /** The whole LP's solution at the working model's optimum (after `solve` answered): held columns at their bounds, left-out rows basic with dual 0. */
+  solution(): WholeSolution;
   dispose(): void;
+}
+
+/** An optimal solution of the whole LP, in HiGHS's terms. */
+export interface WholeSolution {
+  readonly objective: number;
+  readonly values: Float64Array;
+  readonly duals: Float64Array;
+  readonly reducedCosts: Float64Array;
+  readonly basis: Basis;
 }
 
 /**
  * A working model of `shape` at an optimal basis of it (`colStatus`, `rowStatus`: HiGHS's codes) and
  * the columns' reduced costs there, or null where it would hold more than half the columns.
  */
-function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array, reduced: Float64Array): Working | null {
+function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array, reduced: ArrayLike<number>): Working | null {
   const { h, data, n, m, cost, colLower, colUpper, rowLower, rowUpper, colStart, rowOf, valueOf } = shape;
   const inf = h.infinity;
   const maximize = data.sense === h.constants.objectiveSense.maximize;
@@ -305,8 +316,59 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
     },
     columns: () => inModel.length,
     hasRow: (row) => rowAt[row]! >= 0,
+    solution() {
+      const s = model.getSolution();
+      const basis = model.getBasis();
+      const values = new Float64Array(n);
+      const reducedCosts = new Float64Array(n);
+      const colStatuses = Int32Array.from(colStatus);
+      for (let j = 0; j < n; j++) {
+        if (!held[j]) continue;
+        values[j] = valueAt(j);
+        let d = cost[j]!;
+        for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
+          const i = rowAt[rowOf[k]!]!;
+          if (i >= 0) d -= valueOf[k]! * s.rowDual[i]!;
+        }
+        reducedCosts[j] = d;
+      }
+      inModel.forEach((j, c) => {
+        values[j] = s.colValue[c]!;
+        reducedCosts[j] = s.colDual[c]!;
+        colStatuses[j] = basis.colStatus[c]!;
+      });
+      const duals = new Float64Array(m);
+      const rowStatuses = new Int32Array(m).fill(BASIC);
+      rowsIn.forEach((i, r) => {
+        duals[i] = s.rowDual[r]!;
+        rowStatuses[i] = basis.rowStatus[r]!;
+      });
+      return { objective: model.getObjectiveValue() + offset, values, duals, reducedCosts, basis: { colStatus: colStatuses, rowStatus: rowStatuses } };
+    },
     dispose: () => model.dispose(),
   };
+}
+
+/**
+ * The whole LP `data` solved on a working model opened at `basis` (HiGHS's codes: one basic
+ * variable per row; it need not be feasible nor optimal): the columns basic there or whose
+ * `reduced` cost is near zero start in it, every other column held at the bound it sits at until
+ * the pricing calls it in. Undefined where the working model would not be much smaller, HiGHS
+ * refuses it, or it is not optimal (infeasible there need not be infeasible in the whole LP): the
+ * caller solves the whole LP then. `reduced` may be estimates (another objective's, or an
+ * approximation's): they choose where the working model starts, never what it ends at.
+ */
+export function solveOnWorkingModel(h: Highs, data: ModelData, basis: Basis, reduced: ArrayLike<number>): WholeSolution | undefined {
+  const working = openWorking(shapeOf(h, data), basis.colStatus, basis.rowStatus, reduced);
+  if (!working) return undefined;
+  try {
+    return working.solve() === undefined ? undefined : working.solution();
+  } catch {
+    // HiGHS refused the working model: the whole LP answers
+    return undefined;
+  } finally {
+    working.dispose();
+  }
 }
 
 /**

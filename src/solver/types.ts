@@ -101,6 +101,13 @@ export interface SolveOptions {
    */
   readonly warmStart?: Basis;
   /**
+   * The columns' reduced costs at `warmStart` (under this LP's costs or another objective's, as
+   * stage one's for the tie rule's stage): a backend may solve a large LP first on the columns
+   * basic there or priced near zero, the rest held at their bounds until its pricing calls them in
+   * (highs-backend.ts). A hint: the answer is an optimum of the LP either way.
+   */
+  readonly reducedCosts?: ArrayLike<number>;
+  /**
    * MIP: a point to start from, one value per column (a known feasible selection, e.g. a first
    * stage's optimum). A hint: a backend may ignore it, or find it infeasible; the answer is the same.
    */
