@@ -136,6 +136,56 @@ describe('an LP that is a network LP but for a few rows', () => {
     expect(whole(lp, s.basis).iterations).toBe(0);
   });
 
+  it.each(['max', 'min'] as const)('a side row its held columns break is not left out (%s): an infeasible LP stays infeasible, a feasible one ends at its optimum', (sense) => {
+    const backend = highsBackendOf(h);
+    // 0.5 x0 ≤ 1 with x0 ≥ 5: no point meets it.
+    const base = policyLp(61, 6_000, sense, { years: 0, share: false, floors: false });
+    const infeasible = { ...base, columns: base.columns.map((c, j) => (j === 0 ? { ...c, lower: 5, upper: 10 } : c)), rows: [...base.rows, { terms: [[0, 0.5] as const], lower: null, upper: 1 }] };
+    expect(solveWithSideRows(h, infeasible, toModelData(h, infeasible))).toBeUndefined();
+    expect(backend.solve(infeasible).status).toBe('infeasible');
+    // 0.5 x0 + 0.25 x5 ≥ 1, two columns the relaxation may leave at zero.
+    const floored = { ...base, rows: [...base.rows, { terms: [[0, 0.5] as const, [5, 0.25] as const], lower: 1, upper: null }] };
+    const from = whole(floored);
+    for (const s of [solveWithSideRows(h, floored, toModelData(h, floored)), backend.solve(floored)]) {
+      expect(s && 'objective' in s).toBe(true);
+      if (!s || !('objective' in s)) continue;
+      expect(Math.abs(s.objective - from.objective)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(from.objective)));
+      expect(worstBreach(floored, s.values)).toBeLessThan(1e-9);
+    }
+  });
+
+  it('from another LP\'s optimal basis (a company cap lowered to 1), the working model ends at this LP\'s optimum', () => {
+    const backend = highsBackendOf(h);
+    const lp = policyLp(71, 6_000, 'max', { years: 3, share: false, floors: false });
+    const first = backend.solve(lp);
+    expect(first.status).toBe('optimal');
+    if (first.status !== 'optimal') return;
+    // A cap whose columns are all at a bound there with a reduced cost well away from zero: held in the working model, the row left out.
+    const held = (j: number) => first.basis!.colStatus[j] !== 1 && Math.abs(first.reducedCosts![j]!) > 1;
+    const cap = lp.rows.findIndex((r) => r.upper !== null && r.terms.length === 2 && r.terms.every(([j]) => held(j)) && r.terms.some(([j]) => first.values[j]! > 1));
+    expect(cap).toBeGreaterThanOrEqual(0);
+    const lowered = { ...lp, rows: lp.rows.map((r, i) => (i === cap ? { ...r, upper: 1 } : r)) };
+    const warm = backend.solve(lowered, { warmStart: first.basis, reducedCosts: first.reducedCosts });
+    expect(warm.status).toBe('optimal');
+    if (warm.status !== 'optimal') return;
+    const from = whole(lowered);
+    expect(Math.abs(warm.objective - from.objective)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(from.objective)));
+    expect(worstBreach(lowered, warm.values)).toBeLessThan(1e-9);
+    // Unreachable: the cap's floor above what its two columns can give.
+    const beyond = { ...lp, rows: lp.rows.map((r, i) => (i === cap ? { ...r, lower: 1e9, upper: null } : r)) };
+    expect(backend.solve(beyond, { warmStart: first.basis, reducedCosts: first.reducedCosts }).status).toBe('infeasible');
+  });
+
+  it('answers nothing once its deadline has passed', () => {
+    const lp = policyLp(81, 3_000, 'max', { years: 3, share: false, floors: false });
+    const data = toModelData(h, lp);
+    expect(solveWithSideRows(h, lp, data, performance.now() - 1)).toBeUndefined();
+    const s = solveWithSideRows(h, lp, data)!;
+    expect(s).toBeDefined();
+    expect(solveOnWorkingModel(h, data, s.basis, s.reducedCosts, performance.now() - 1)).toBeUndefined();
+    expect(solveOnWorkingModel(h, data, s.basis, s.reducedCosts)).toBeDefined();
+  });
+
   it('leaves to the whole LP one without such rows, one whose other rows are not a network, one with an unbounded column', () => {
     const lp = policyLp(21, 2_000, 'max', { years: 2, share: false, floors: false });
     const network = { ...lp, rows: lp.rows.filter((r) => r.terms.every(([, a]) => a === 1)) };

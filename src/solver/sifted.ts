@@ -34,6 +34,8 @@ export interface SiftedReSolves {
 
 /** A column priced this close to zero (relative to its cost's scale) joins the working model from the start. */
 const NEAR_ZERO = 1e-6;
+/** A row left out of the working model is broken by its held columns beyond this (times its bound's size, at least 1). */
+const FEASIBILITY = 1e-9;
 /** A held column improves the objective when its reduced cost has the wrong sign by more than this (times 1 + |cost|). */
 const PRICE_TOLERANCE = 1e-9;
 
@@ -126,7 +128,7 @@ export interface WholeSolution {
  * A working model of `shape` at an optimal basis of it (`colStatus`, `rowStatus`: HiGHS's codes) and
  * the columns' reduced costs there, or null where it would hold more than half the columns.
  */
-function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array, reduced: ArrayLike<number>): Working | null {
+function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array, reduced: ArrayLike<number>, deadline = Infinity): Working | null {
   const { h, data, n, m, cost, colLower, colUpper, rowLower, rowUpper, colStart, rowOf, valueOf } = shape;
   const inf = h.infinity;
   const maximize = data.sense === h.constants.objectiveSense.maximize;
@@ -145,20 +147,50 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
     if (atBound && !(movable && Math.abs(reduced[j]!) <= NEAR_ZERO * (1 + Math.abs(cost[j]!)))) held[j] = 1;
     else inModel.push(j);
   }
+  /** Each row's part from held columns, and the objective's. */
+  const heldPart = new Float64Array(m);
+  let offset = 0;
+  const sumHeld = () => {
+    heldPart.fill(0);
+    offset = 0;
+    for (let j = 0; j < n; j++) {
+      if (!held[j]) continue;
+      const x = valueAt(j);
+      if (x === 0) continue;
+      offset += cost[j]! * x;
+      for (let k = colStart[j]!; k < colStart[j + 1]!; k++) heldPart[rowOf[k]!]! += valueOf[k]! * x;
+    }
+  };
+  sumHeld();
+  // A row none of the working columns is in is left out, met by its held columns: where they break
+  // it (a start that is not an optimum of this LP: another LP's, a relaxation's), its columns that
+  // can move join the working model, and the row with them. One it cannot join breaks the LP.
+  const inRows = new Uint8Array(m);
+  for (const j of inModel) for (let k = colStart[j]!; k < colStart[j + 1]!; k++) inRows[rowOf[k]!] = 1;
+  let released = false;
+  for (let i = 0; i < m; i++) {
+    if (inRows[i]) continue;
+    const v = heldPart[i]!;
+    const breaks = (finite(rowLower[i]!) && v < rowLower[i]! - FEASIBILITY * Math.max(1, Math.abs(rowLower[i]!))) || (finite(rowUpper[i]!) && v > rowUpper[i]! + FEASIBILITY * Math.max(1, Math.abs(rowUpper[i]!)));
+    if (!breaks) continue;
+    let freed = 0;
+    for (let k = shape.rowStart[i]!; k < shape.rowStart[i + 1]!; k++) {
+      const j = shape.colOf[k]!;
+      if (held[j] && colLower[j] !== colUpper[j]) {
+        held[j] = 0;
+        inModel.push(j);
+        for (let q = colStart[j]!; q < colStart[j + 1]!; q++) inRows[rowOf[q]!] = 1;
+        freed++;
+      }
+    }
+    if (freed === 0) return null;
+    released = true;
+  }
+  if (released) sumHeld();
   if (inModel.length * 2 > n) return null;
   /** The held columns that can move (lower bound below the upper): the ones priced. */
   let priced = Int32Array.from({ length: n }, (_, j) => j).filter((j) => held[j] === 1 && colLower[j] !== colUpper[j]);
 
-  /** Each row's part from held columns, and the objective's. */
-  const heldPart = new Float64Array(m);
-  let offset = 0;
-  for (let j = 0; j < n; j++) {
-    if (!held[j]) continue;
-    const x = valueAt(j);
-    if (x === 0) continue;
-    offset += cost[j]! * x;
-    for (let k = colStart[j]!; k < colStart[j + 1]!; k++) heldPart[rowOf[k]!]! += valueOf[k]! * x;
-  }
   /** Each row's bounds as set (the LP's until `setRow`), and as the working model has them (less the held part). */
   const setLower = Float64Array.from(rowLower);
   const setUpper = Float64Array.from(rowUpper);
@@ -175,8 +207,6 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
   /** Each row's index in the working model, -1 where it is left out; the rows in it, in order. */
   const rowAt = new Int32Array(m).fill(-1);
   const rowsIn: number[] = [];
-  const inRows = new Uint8Array(m);
-  for (const j of inModel) for (let k = colStart[j]!; k < colStart[j + 1]!; k++) inRows[rowOf[k]!] = 1;
   for (let i = 0; i < m; i++) if (inRows[i]) rowAt[i] = rowsIn.push(i) - 1;
 
   /** Columns `cols` as the working model's data (rows as numbered there). */
@@ -298,6 +328,11 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
   return {
     solve() {
       for (;;) {
+        if (deadline !== Infinity) {
+          const left = (deadline - performance.now()) / 1000;
+          if (left <= 0) return undefined;
+          model.options.set({ time_limit: left });
+        }
         model.run();
         if (model.getModelStatus() !== h.constants.modelStatus.optimal) return undefined;
         const more = improving(model.getSolution().rowDual);
@@ -356,10 +391,11 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
  * the pricing calls it in. Undefined where the working model would not be much smaller, HiGHS
  * refuses it, or it is not optimal (infeasible there need not be infeasible in the whole LP): the
  * caller solves the whole LP then. `reduced` may be estimates (another objective's, or an
- * approximation's): they choose where the working model starts, never what it ends at.
+ * approximation's): they choose where the working model starts, never what it ends at. Undefined
+ * too once `deadline` (a `performance.now()` time) has passed.
  */
-export function solveOnWorkingModel(h: Highs, data: ModelData, basis: Basis, reduced: ArrayLike<number>): WholeSolution | undefined {
-  const working = openWorking(shapeOf(h, data), basis.colStatus, basis.rowStatus, reduced);
+export function solveOnWorkingModel(h: Highs, data: ModelData, basis: Basis, reduced: ArrayLike<number>, deadline = Infinity): WholeSolution | undefined {
+  const working = openWorking(shapeOf(h, data), basis.colStatus, basis.rowStatus, reduced, deadline);
   if (!working) return undefined;
   try {
     return working.solve() === undefined ? undefined : working.solution();
