@@ -44,7 +44,7 @@ export function priorityGrants(prepared: Prepared, pick: Picker, options: Alloca
   // A backend that breaks ties itself (the network simplex) does both stages in one exact solve.
   const oneSolve = tieRule && backend.solveTieBroken !== undefined;
   const warm = options.warmStart && sameRows(options.warmStart.shape, shape) ? options.warmStart : undefined;
-  const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, { ...limits_, warmStart: warm?.basis }, oneSolve ? columnRanks : undefined);
+  const first = timedSolve(stages, oneSolve ? 'priority + tie-break' : 'priority', backend, stage1, { ...limits_, warmStart: warm?.basis, reducedCosts: warm?.reducedCosts }, oneSolve ? columnRanks : undefined);
   if (first.status === 'infeasible') {
     // The LP's cash rows count share × grant, which can be more than the instalments the rule pays
     // (each but a grant's last rounded down): a floor only those instalments let through is met
@@ -267,6 +267,7 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
         shape,
         duals: first.status === 'optimal' ? (first.duals ?? null) : null,
         basis: first.status === 'optimal' ? first.basis : undefined,
+        reducedCosts: first.status === 'optimal' ? first.reducedCosts : undefined,
       },
     },
   );

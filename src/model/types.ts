@@ -121,7 +121,7 @@ export interface AllocateOptions {
    * the one a cold solve ends at; the tie rule's stage on the optimal face then still ends at the
    * same allocation.
    */
-  readonly warmStart?: Pick<Allocation['model'], 'basis' | 'shape'>;
+  readonly warmStart?: Pick<Allocation['model'], 'basis' | 'shape' | 'reducedCosts'>;
 }
 
 /**
@@ -183,6 +183,8 @@ export interface Allocation {
     readonly duals: ArrayLike<number> | null;
     /** Stage one's optimal basis, when the backend gave one (a warm start for sensitivity re-solves). */
     readonly basis?: Basis;
+    /** Stage one's reduced costs at that basis, when the backend gave them (where a re-solve from it starts its working model). */
+    readonly reducedCosts?: ArrayLike<number>;
   };
   /** Σ grants per limit. */
   readonly limitTotals: readonly Decimal[];
