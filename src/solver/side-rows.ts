@@ -89,7 +89,7 @@ export function solveWithSideRows(h: Highs, lp: LinearProgram, data: ModelData, 
     return Number.isFinite(smallest) ? (2 * largest) / smallest : 0;
   });
 
-  const relax = relaxation(h, plan, cost, a, largest, box, multipliers, deadline);
+  const relax = relaxation(h, plan, cost, a, box, multipliers, deadline);
   if (!relax) return undefined;
   const best = relax.solution;
   // The columns' reduced costs in the relaxation, at the best multipliers (the network rows' coefficients are 1).
@@ -117,7 +117,6 @@ function relaxation(
   plan: NetworkPlan,
   cost: Float64Array,
   a: readonly Float64Array[],
-  largest: number,
   box: readonly number[],
   multipliers: readonly Multiplier[],
   deadline: number,
@@ -125,7 +124,7 @@ function relaxation(
   let planes: Planes | undefined;
   try {
     planes = new Planes(h, multipliers, box);
-    const relaxed = new Relaxed(plan, cost, a, largest);
+    const relaxed = new Relaxed(plan, cost, a);
     let mu: Float64Array = new Float64Array(multipliers.length);
     let best: { bound: number; solution: NetworkSolution; costs: Float64Array } | undefined;
     for (let t = 0; t < MAX_RELAXATIONS; t++) {
@@ -151,11 +150,11 @@ function relaxation(
 
 /**
  * The network relaxation at given multipliers: the plan's network with each column's cost less
- * the multipliers' prices of its side-row terms, rounded to 1 / scale (exact integers within the
- * network simplex's limit: see network/exact.ts `integerCosts`).
+ * the multipliers' prices of its side-row terms, rounded to 1 / scale, a power of ten at which the
+ * costs are exact integers within the network simplex's limit (see network/exact.ts
+ * `integerCosts`); undefined where even whole costs would pass it.
  */
 class Relaxed {
-  private readonly scale: number;
   /** The plan's LP with its columns' costs set at each point (its own objects: the plan's LP is the caller's). */
   private readonly columns: { lower: number; upper: number; cost: number }[];
 
@@ -163,28 +162,33 @@ class Relaxed {
     private readonly plan: NetworkPlan,
     private readonly cost: Float64Array,
     private readonly a: readonly Float64Array[],
-    largest: number,
   ) {
-    const room = SAFE / ((2 * plan.nodeCount + 1) * 4 * largest);
-    let scale = 1;
-    for (const p of POWERS) if (p <= room && p <= MAX_COST_SCALE) scale = p;
-    this.scale = scale;
     this.columns = plan.lp.columns.map((c) => ({ lower: c.lower, upper: c.upper, cost: 0 }));
   }
 
-  /** The relaxation at `mu`: its optimum, Σ cost × x at the true costs (`value`), each side row's activity, the costs it had; undefined where it is infeasible. */
+  /** The relaxation at `mu`: its optimum, Σ cost × x at the true costs (`value`), each side row's activity, the costs it had; undefined where it is infeasible or its costs too large. */
   at(multipliers: readonly Multiplier[], mu: Float64Array) {
-    const { plan, cost, a, scale, columns } = this;
+    const { plan, cost, a, columns } = this;
     const n = cost.length;
     const K = a.length;
     // Each side row's net multiplier: its upper bound's less its lower's.
     const net = new Float64Array(K);
     multipliers.forEach((m, q) => (net[m.row] = net[m.row]! + m.sign * mu[q]!));
     const costs = new Float64Array(n);
+    let largest = 0;
     for (let j = 0; j < n; j++) {
       let c = cost[j]!;
       for (let k = 0; k < K; k++) c -= net[k]! * a[k]![j]!;
-      costs[j] = Math.round(c * scale) / scale;
+      costs[j] = c;
+      if (Math.abs(c) > largest) largest = Math.abs(c);
+    }
+    // The largest power of ten (at most MAX_COST_SCALE) at which every potential stays an exact integer; none below 1.
+    const room = SAFE / ((2 * plan.nodeCount + 1) * Math.max(1, largest));
+    if (room < 1) return undefined;
+    let scale = 1;
+    for (const p of POWERS) if (p <= room && p <= MAX_COST_SCALE) scale = p;
+    for (let j = 0; j < n; j++) {
+      costs[j] = Math.round(costs[j]! * scale) / scale;
       columns[j]!.cost = costs[j]!;
     }
     const arcCost = new Float64Array(plan.arcCount);
