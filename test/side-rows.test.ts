@@ -176,16 +176,6 @@ describe('an LP that is a network LP but for a few rows', () => {
     expect(backend.solve(beyond, { warmStart: first.basis, reducedCosts: first.reducedCosts }).status).toBe('infeasible');
   });
 
-  it('answers nothing once its deadline has passed', () => {
-    const lp = policyLp(81, 3_000, 'max', { years: 3, share: false, floors: false });
-    const data = toModelData(h, lp);
-    expect(solveWithSideRows(h, lp, data, performance.now() - 1)).toBeUndefined();
-    const s = solveWithSideRows(h, lp, data)!;
-    expect(s).toBeDefined();
-    expect(solveOnWorkingModel(h, data, s.basis, s.reducedCosts, performance.now() - 1)).toBeUndefined();
-    expect(solveOnWorkingModel(h, data, s.basis, s.reducedCosts)).toBeDefined();
-  });
-
   it('leaves to the whole LP one without such rows, one whose other rows are not a network, one with an unbounded column', () => {
     const lp = policyLp(21, 2_000, 'max', { years: 2, share: false, floors: false });
     const network = { ...lp, rows: lp.rows.filter((r) => r.terms.every(([, a]) => a === 1)) };

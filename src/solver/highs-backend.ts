@@ -91,11 +91,9 @@ export const INTERIOR_POINT_COLUMNS = 30_000;
  * From this many columns on, an LP is solved first on a working model of part of its columns
  * (sifted.ts), the whole LP only where that does not answer: from the start, where it is a
  * network LP but for a few rows (side-rows.ts); from a basis given with the reduced costs there.
+ * Not under a time limit or an iteration limit.
  */
 export const WORKING_MODEL_COLUMNS = 5_000;
-
-/** The least time (seconds) the whole LP is given after the working model's way used up a time limit: enough for HiGHS to return the point it starts at. */
-const MIN_TIME_LEFT = 0.001;
 
 export const STATUS_TEXT: Record<number, string> = {
   0: 'not set', 1: 'load error', 2: 'model error', 3: 'presolve error', 4: 'solve error', 5: 'postsolve error',
@@ -144,18 +142,17 @@ export function highsBackendOf(h: Highs, onMipProgress?: (progress: MipProgress)
       try {
         const mip = isMip(lp);
         const cold = !mip && !options.warmStart && options.iterationLimit === undefined;
-        // A time limit holds for the working model's way and the whole LP's after it together.
-        const deadline = options.timeLimitSeconds ? performance.now() + options.timeLimitSeconds * 1000 : Infinity;
-        if (!mip && options.iterationLimit === undefined && lp.columns.length >= WORKING_MODEL_COLUMNS) {
+        // Under a time limit the whole LP is solved, as far as the limit lets it get: the working
+        // model's way has no point to offer where it stops short.
+        if (!mip && options.iterationLimit === undefined && options.timeLimitSeconds === undefined && lp.columns.length >= WORKING_MODEL_COLUMNS) {
           const { warmStart, reducedCosts } = options;
           const s: WholeSolution | undefined = !warmStart
-            ? solveWithSideRows(h, lp, toModelData(h, lp), deadline)
+            ? solveWithSideRows(h, lp, toModelData(h, lp))
             : reducedCosts?.length === lp.columns.length
-              ? solveOnWorkingModel(h, toModelData(h, lp), warmStart, reducedCosts, deadline)
+              ? solveOnWorkingModel(h, toModelData(h, lp), warmStart, reducedCosts)
               : undefined;
           if (s) return { status: 'optimal', objective: s.objective, values: s.values, duals: s.duals, basis: s.basis, reducedCosts: s.reducedCosts, backend: name, raw: 'optimal' };
         }
-        const timeLimit = deadline === Infinity ? undefined : Math.max(MIN_TIME_LEFT, (deadline - performance.now()) / 1000);
         return h.withModel(toModelData(h, lp), (model) => {
           // Presolve is off: on this model's shape (many boxed columns, few coupling rows) the Wasm build's
           // presolve took 5.6 s of a 6 s solve at 10,000 columns; without it the dual simplex needs 0.4 s.
@@ -165,7 +162,7 @@ export function highsBackendOf(h: Highs, onMipProgress?: (progress: MipProgress)
             // A MIP needs presolve (and optimality is promised: gap 0 unless asked otherwise).
             presolve: mip ? 'on' : 'off',
             ...(mip ? { mip_rel_gap: options.mipRelGap ?? 0 } : {}),
-            ...(timeLimit !== undefined ? { time_limit: timeLimit } : {}),
+            ...(options.timeLimitSeconds ? { time_limit: options.timeLimitSeconds } : {}),
             ...(options.iterationLimit !== undefined ? { simplex_iteration_limit: options.iterationLimit } : {}),
             ...(interior ? { solver: 'ipm' } : {}),
           });

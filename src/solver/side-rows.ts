@@ -40,11 +40,10 @@ interface Multiplier {
 
 /**
  * The LP's optimum through its network relaxation (see the file's comment), or undefined where the
- * LP is not a network LP but for at most MAX_SIDE_ROWS rows, or the way through does not answer
- * (by `deadline`, a `performance.now()` time, where given). `data`: the LP as HiGHS's model
- * (highs-backend.ts `toModelData`).
+ * LP is not a network LP but for at most MAX_SIDE_ROWS rows, or the way through does not answer.
+ * `data`: the LP as HiGHS's model (highs-backend.ts `toModelData`).
  */
-export function solveWithSideRows(h: Highs, lp: LinearProgram, data: ModelData, deadline = Infinity): WholeSolution | undefined {
+export function solveWithSideRows(h: Highs, lp: LinearProgram, data: ModelData): WholeSolution | undefined {
   const side: number[] = [];
   const kept: LinearProgram['rows'][number][] = [];
   const keptIndex: number[] = [];
@@ -89,7 +88,7 @@ export function solveWithSideRows(h: Highs, lp: LinearProgram, data: ModelData, 
     return Number.isFinite(smallest) ? (2 * largest) / smallest : 0;
   });
 
-  const relax = relaxation(h, plan, cost, a, box, multipliers, deadline);
+  const relax = relaxation(h, plan, cost, a, box, multipliers);
   if (!relax) return undefined;
   const best = relax.solution;
   // The columns' reduced costs in the relaxation, at the best multipliers (the network rows' coefficients are 1).
@@ -103,7 +102,7 @@ export function solveWithSideRows(h: Highs, lp: LinearProgram, data: ModelData, 
   // The relaxation's basis with each side row's slack basic: a basis of the whole LP.
   const rowStatus = new Int32Array(lp.rows.length).fill(1);
   keptIndex.forEach((i, q) => (rowStatus[i] = best.basis.rowStatus[q]!));
-  return solveOnWorkingModel(h, data, { colStatus: best.basis.colStatus, rowStatus }, reduced, deadline);
+  return solveOnWorkingModel(h, data, { colStatus: best.basis.colStatus, rowStatus }, reduced);
 }
 
 /**
@@ -119,7 +118,6 @@ function relaxation(
   a: readonly Float64Array[],
   box: readonly number[],
   multipliers: readonly Multiplier[],
-  deadline: number,
 ): { readonly solution: NetworkSolution; readonly costs: Float64Array } | undefined {
   let planes: Planes | undefined;
   try {
@@ -128,7 +126,6 @@ function relaxation(
     let mu: Float64Array = new Float64Array(multipliers.length);
     let best: { bound: number; solution: NetworkSolution; costs: Float64Array } | undefined;
     for (let t = 0; t < MAX_RELAXATIONS; t++) {
-      if (performance.now() > deadline) return undefined;
       const at = relaxed.at(multipliers, mu);
       if (!at) return undefined;
       let bound = at.value;

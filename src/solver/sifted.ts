@@ -128,7 +128,7 @@ export interface WholeSolution {
  * A working model of `shape` at an optimal basis of it (`colStatus`, `rowStatus`: HiGHS's codes) and
  * the columns' reduced costs there, or null where it would hold more than half the columns.
  */
-function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array, reduced: ArrayLike<number>, deadline = Infinity): Working | null {
+function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array, reduced: ArrayLike<number>): Working | null {
   const { h, data, n, m, cost, colLower, colUpper, rowLower, rowUpper, colStart, rowOf, valueOf } = shape;
   const inf = h.infinity;
   const maximize = data.sense === h.constants.objectiveSense.maximize;
@@ -328,11 +328,6 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
   return {
     solve() {
       for (;;) {
-        if (deadline !== Infinity) {
-          const left = (deadline - performance.now()) / 1000;
-          if (left <= 0) return undefined;
-          model.options.set({ time_limit: left });
-        }
         model.run();
         if (model.getModelStatus() !== h.constants.modelStatus.optimal) return undefined;
         const more = improving(model.getSolution().rowDual);
@@ -391,11 +386,10 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
  * the pricing calls it in. Undefined where the working model would not be much smaller, HiGHS
  * refuses it, or it is not optimal (infeasible there need not be infeasible in the whole LP): the
  * caller solves the whole LP then. `reduced` may be estimates (another objective's, or an
- * approximation's): they choose where the working model starts, never what it ends at. Undefined
- * too once `deadline` (a `performance.now()` time) has passed.
+ * approximation's): they choose where the working model starts, never what it ends at.
  */
-export function solveOnWorkingModel(h: Highs, data: ModelData, basis: Basis, reduced: ArrayLike<number>, deadline = Infinity): WholeSolution | undefined {
-  const working = openWorking(shapeOf(h, data), basis.colStatus, basis.rowStatus, reduced, deadline);
+export function solveOnWorkingModel(h: Highs, data: ModelData, basis: Basis, reduced: ArrayLike<number>): WholeSolution | undefined {
+  const working = openWorking(shapeOf(h, data), basis.colStatus, basis.rowStatus, reduced);
   if (!working) return undefined;
   try {
     return working.solve() === undefined ? undefined : working.solution();
