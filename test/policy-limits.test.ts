@@ -270,6 +270,26 @@ describe('later batches', () => {
   });
 });
 
+describe('a share maximum earlier batches already pass', () => {
+  it('is infeasible with the share named (exit 2), not an internal error: no new grant can bring the large companies back under it', async () => {
+    const batch1 = [app('B-BIG', 'F', 'W09-SMALL', 1000, 200, 95, '大型'), app('B-SMALL', 'H', 'W09-SMALL', 500, 100, 70, '小型')];
+    const dir = mkdtempSync(join(tmpdir(), 'fundplan-share-max-lock-'));
+    try {
+      await writeOutputs(solved(await run(batch1, {}, policy({ shares: [] }))), dir);
+      // At most 5% to large companies: batch one's ¥2,000,000 to B-BIG needs ¥40,000,000 under the measure, and B-NEW can add ¥2,000,000.
+      const capped = policy({ shares: [{ id: 'S-BIG', clause: '第九条', name: { zh: '大企业资金比例', en: 'share for large companies' }, measures: ['W09-SMALL'], where: { size: ['大型'] }, max: '5%' }] });
+      const batch2 = [...batch1, app('B-NEW', 'J', 'W09-SMALL', 1000, 200, 90, '微型')];
+      const o = await solve({ scenario: scenario(), policy: capped, applications: batch2 }, { timings: false, lock: join(dir, 'allocations.csv') });
+      expect(o.status).toBe('infeasible');
+      if (o.status !== 'infeasible') return;
+      const share = o.conflicts.find((c) => c.limit.startsWith('share_max:S-BIG'));
+      expect(share?.description).toContain('¥2,000,000');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the verifier checks each limit on its own', () => {
   it('catches a grant over the annual cap (exempt measures aside), over a joint cap, and a share below its minimum', () => {
     const records = [

@@ -281,19 +281,32 @@ export function solvePriority(prepared: Prepared, pick: Picker, options: Allocat
 function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shares: readonly ShareRow[], pick: Picker, stages: StageReport[], cash: readonly CashRow[] = []): Error {
   const base = policyLp(shape, shape.groups.map(() => 0), 'min');
   const floorRows = shape.rowLimit.map((k, r) => [k, r] as const).filter(([k]) => limits[k]!.sense === 'min');
+  // A share row that earlier batches' grants break with no new grant (a maximum the locked
+  // qualifying grants already pass) is short too: its elastic column after the floors'.
+  const limitRows = shape.rowLimit.length;
+  const brokenShares = shape.shareRows.flatMap((row, k) => (row.lower > 0 ? [[k, limitRows + k] as const] : []));
+  const elastic = [...floorRows.map(([, r]) => r), ...brokenShares.map(([, r]) => r)];
   const n = base.columns.length;
   const lp: LinearProgram = {
     sense: 'min',
-    // A shortfall never exceeds its floor (grants are ≥ 0): bounded, the elastic LP of a network LP is one too.
-    columns: [...base.columns, ...floorRows.map(([, r]) => ({ lower: 0, upper: base.rows[r]!.lower!, cost: 1 }))],
+    // A shortfall never exceeds its bound (grants are ≥ 0): bounded, the elastic LP of a network LP is one too.
+    columns: [...base.columns, ...elastic.map((r) => ({ lower: 0, upper: base.rows[r]!.lower!, cost: 1 }))],
     rows: base.rows.map((row, r) => {
-      const e = floorRows.findIndex(([, fr]) => fr === r);
+      const e = elastic.indexOf(r);
       return e < 0 ? row : { ...row, terms: [...row.terms, [n + e, 1] as const] };
     }),
   };
   const r = timedSolve(stages, 'feasibility', pick(lp).backend, lp);
   if (r.status !== 'optimal') return new InternalError('the LP is infeasible and its elastic form did not solve', [`${r.backend}: ${r.raw}`]);
   const conflicts: Conflict[] = [];
+  brokenShares.forEach(([k], e) => {
+    if (r.values[n + floorRows.length + e]! * LP_UNIT.toNumber() < 0.005) return;
+    const row = shares[shape.shareRows[k]!.share]!;
+    conflicts.push({
+      limit: `${row.id} (${row.source})`,
+      description: `at ${row.sense === 'min' ? 'least' : 'most'} ${row.rate.times(100).toString()}% of the money under its measures to the qualifying applications: earlier batches granted ${fmtYuanHuman(row.lockedQualifying)} to them and ${fmtYuanHuman(row.lockedOthers)} to the others, more than this batch can make up within the other limits`,
+    });
+  });
   // This year's measure floors against the budget (a target's floor counts plan years' grants too, which the budget does not bound).
   // Floors of one kind hold apart (an application is in one measure, one district); of two kinds they overlap and are not added.
   const floorsTotal = (kind: string) => floorRows.reduce((s, [k]) => (limits[k]!.kind === kind ? s.plus(limits[k]!.amount) : s), ZERO);
@@ -341,9 +354,12 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
       .map((k, row) => ({ l: limits[k]!, d: Math.abs(duals[row]!) }))
       .filter(({ l, d }) => l.sense === 'max' && d > FACE_TOLERANCE && !(l.kind === 'budget' && over.length))
       .sort((a, b) => b.d - a.d || (a.l.id < b.l.id ? -1 : a.l.id > b.l.id ? 1 : 0));
-    for (const { l } of full.slice(0, NAMED_CEILINGS)) conflicts.push({ limit: `${l.id} (${l.source})`, description: `at most ${statedAmount(l)}: full, and the short floors need room in it` });
-    if (full.length > NAMED_CEILINGS) conflicts.push({ limit: 'other ceilings', description: `${full.length - NAMED_CEILINGS} more full ceilings hold the short floors back as well` });
+    const shortShares = brokenShares.some((_, e) => r.values[n + floorRows.length + e]! * LP_UNIT.toNumber() >= 0.005);
+    const shortFloors = floorRows.some((_, e) => r.values[n + e]! * LP_UNIT.toNumber() >= 0.005);
+    const what = shortShares ? (shortFloors ? 'the short floors and share rules' : 'the short share rules') : 'the short floors';
+    for (const { l } of full.slice(0, NAMED_CEILINGS)) conflicts.push({ limit: `${l.id} (${l.source})`, description: `at most ${statedAmount(l)}: full, and ${what} need room in it` });
+    if (full.length > NAMED_CEILINGS) conflicts.push({ limit: 'other ceilings', description: `${full.length - NAMED_CEILINGS} more full ceilings hold ${what} back as well` });
   }
-  if (!conflicts.length) return new InternalError('the LP is infeasible but no floor is short', [`${r.backend}: ${r.raw}`]);
+  if (!conflicts.length) return new InternalError('the LP is infeasible but no floor or share is short', [`${r.backend}: ${r.raw}`]);
   return new InfeasibleError('no allocation satisfies the scenario: these limits conflict', conflicts);
 }
