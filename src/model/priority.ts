@@ -298,9 +298,12 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
   };
   const r = timedSolve(stages, 'feasibility', pick(lp).backend, lp);
   if (r.status !== 'optimal') return new InternalError('the LP is infeasible and its elastic form did not solve', [`${r.backend}: ${r.raw}`]);
+  /** Whether floor e, or (`shareShort`) broken share row e, is left short by half a fen or more: its elastic column's value. */
+  const floorShort = (e: number) => r.values[n + e]! * LP_UNIT.toNumber() >= 0.005;
+  const shareShort = (e: number) => floorShort(floorRows.length + e);
   const conflicts: Conflict[] = [];
   brokenShares.forEach(([k], e) => {
-    if (r.values[n + floorRows.length + e]! * LP_UNIT.toNumber() < 0.005) return;
+    if (!shareShort(e)) return;
     const row = shares[shape.shareRows[k]!.share]!;
     conflicts.push({
       limit: `${row.id} (${row.source})`,
@@ -312,8 +315,8 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
   const floorsTotal = (kind: string) => floorRows.reduce((s, [k]) => (limits[k]!.kind === kind ? s.plus(limits[k]!.amount) : s), ZERO);
   const budget = limits.find((l) => l.kind === 'budget')!;
   floorRows.forEach(([k], e) => {
+    if (!floorShort(e)) return;
     const short = r.values[n + e]!;
-    if (short * LP_UNIT.toNumber() < 0.005) return;
     const l = limits[k]!;
     // The row's floor is the amount in whole units, rounded up; what can be reached, in whole units too.
     const g = shape.granularity;
@@ -327,7 +330,7 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
     conflicts.push({ limit: `${l.id} (${l.source})`, description: `floor ${statedAmount(l)} cannot be met: ${why}` });
   });
   // A share rule over a short floor's applications holds part of them back: it is one of the conflicting limits.
-  const shortMembers = new Set(conflicts.length ? floorRows.filter((_, e) => r.values[n + e]! * LP_UNIT.toNumber() >= 0.005).flatMap(([k]) => limits[k]!.members) : []);
+  const shortMembers = new Set(conflicts.length ? floorRows.filter((_, e) => floorShort(e)).flatMap(([k]) => limits[k]!.members) : []);
   for (const row of shares) {
     if ([...row.qualifying, ...row.others].some((i) => shortMembers.has(i))) {
       conflicts.push({ limit: `${row.id} (${row.source})`, description: `at ${row.sense === 'min' ? 'least' : 'most'} ${row.rate.times(100).toString()}% of the money under its measures to the qualifying applications` });
@@ -354,9 +357,8 @@ function diagnoseInfeasible(shape: PolicyLpShape, limits: readonly Limit[], shar
       .map((k, row) => ({ l: limits[k]!, d: Math.abs(duals[row]!) }))
       .filter(({ l, d }) => l.sense === 'max' && d > FACE_TOLERANCE && !(l.kind === 'budget' && over.length))
       .sort((a, b) => b.d - a.d || (a.l.id < b.l.id ? -1 : a.l.id > b.l.id ? 1 : 0));
-    const shortShares = brokenShares.some((_, e) => r.values[n + floorRows.length + e]! * LP_UNIT.toNumber() >= 0.005);
-    const shortFloors = floorRows.some((_, e) => r.values[n + e]! * LP_UNIT.toNumber() >= 0.005);
-    const what = shortShares ? (shortFloors ? 'the short floors and share rules' : 'the short share rules') : 'the short floors';
+    const shortShares = brokenShares.some((_, e) => shareShort(e));
+    const what = shortShares ? (floorRows.some((_, e) => floorShort(e)) ? 'the short floors and share rules' : 'the short share rules') : 'the short floors';
     for (const { l } of full.slice(0, NAMED_CEILINGS)) conflicts.push({ limit: `${l.id} (${l.source})`, description: `at most ${statedAmount(l)}: full, and ${what} need room in it` });
     if (full.length > NAMED_CEILINGS) conflicts.push({ limit: 'other ceilings', description: `${full.length - NAMED_CEILINGS} more full ceilings hold ${what} back as well` });
   }

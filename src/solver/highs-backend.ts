@@ -144,16 +144,17 @@ export function highsBackendOf(h: Highs, onMipProgress?: (progress: MipProgress)
         const cold = !mip && !options.warmStart && options.iterationLimit === undefined;
         // Under a time limit the whole LP is solved, as far as the limit lets it get: the working
         // model's way has no point to offer where it stops short.
+        const data = toModelData(h, lp);
         if (!mip && options.iterationLimit === undefined && options.timeLimitSeconds === undefined && lp.columns.length >= WORKING_MODEL_COLUMNS) {
           const { warmStart, reducedCosts } = options;
           const s: WholeSolution | undefined = !warmStart
-            ? solveWithSideRows(h, lp, toModelData(h, lp))
+            ? solveWithSideRows(h, lp, data)
             : reducedCosts?.length === lp.columns.length
-              ? solveOnWorkingModel(h, toModelData(h, lp), warmStart, reducedCosts)
+              ? solveOnWorkingModel(h, data, warmStart, reducedCosts)
               : undefined;
           if (s) return { status: 'optimal', objective: s.objective, values: s.values, duals: s.duals, basis: s.basis, reducedCosts: s.reducedCosts, backend: name, raw: 'optimal' };
         }
-        return h.withModel(toModelData(h, lp), (model) => {
+        return h.withModel(data, (model) => {
           // Presolve is off: on this model's shape (many boxed columns, few coupling rows) the Wasm build's
           // presolve took 5.6 s of a 6 s solve at 10,000 columns; without it the dual simplex needs 0.4 s.
           const interior = cold && lp.columns.length >= INTERIOR_POINT_COLUMNS;

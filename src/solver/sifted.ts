@@ -125,8 +125,10 @@ export interface WholeSolution {
 }
 
 /**
- * A working model of `shape` at an optimal basis of it (`colStatus`, `rowStatus`: HiGHS's codes) and
- * the columns' reduced costs there, or null where it would hold more than half the columns.
+ * A working model of `shape` at a basis of it (`colStatus`, `rowStatus`: HiGHS's codes; an optimal
+ * one, or a start from elsewhere) and the columns' reduced costs there (or estimates of them), or
+ * null where it would hold more than half the columns or a left-out row is broken by columns that
+ * cannot move.
  */
 function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array, reduced: ArrayLike<number>): Working | null {
   const { h, data, n, m, cost, colLower, colUpper, rowLower, rowUpper, colStart, rowOf, valueOf } = shape;
@@ -261,15 +263,20 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
   }
 
   /** Held columns that would improve the objective at the working model's row duals y (zero for the rows left out). */
+  /** Held column j's reduced cost at the working model's row duals y (zero for the rows left out). */
+  const reducedAt = (j: number, y: Float64Array): number => {
+    let d = cost[j]!;
+    for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
+      const i = rowAt[rowOf[k]!]!;
+      if (i >= 0) d -= valueOf[k]! * y[i]!;
+    }
+    return d;
+  };
   const improving = (y: Float64Array): number[] => {
     const found: number[] = [];
     for (let c = 0; c < priced.length; c++) {
       const j = priced[c]!;
-      let d = cost[j]!;
-      for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
-        const i = rowAt[rowOf[k]!]!;
-        if (i >= 0) d -= valueOf[k]! * y[i]!;
-      }
+      const d = reducedAt(j, y);
       // Minimising, a column at its lower bound improves the objective when its reduced cost is
       // negative, at its upper bound when positive; maximising, the other way round.
       const tol = PRICE_TOLERANCE * (1 + Math.abs(cost[j]!));
@@ -355,12 +362,7 @@ function openWorking(shape: Shape, colStatus: Int32Array, rowStatus: Int32Array,
       for (let j = 0; j < n; j++) {
         if (!held[j]) continue;
         values[j] = valueAt(j);
-        let d = cost[j]!;
-        for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
-          const i = rowAt[rowOf[k]!]!;
-          if (i >= 0) d -= valueOf[k]! * s.rowDual[i]!;
-        }
-        reducedCosts[j] = d;
+        reducedCosts[j] = reducedAt(j, s.rowDual);
       }
       inModel.forEach((j, c) => {
         values[j] = s.colValue[c]!;
